@@ -1,0 +1,11 @@
+//! A generator of Rust client crates from AWS Smithy JSON (AST 2.0) models.
+//!
+//! Data flows one way, one module per stage:
+//! [`model`] (parsed AST) → [`index`] (validated shape index) → [`ir`] (Rust-oriented IR) →
+//! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
+
+pub mod error;
+pub mod index;
+pub mod model;
+pub mod naming;
+pub mod traits;

@@ -1,0 +1,275 @@
+//! Every Rust name the generator emits comes from here: shape, member, operation and enum names
+//! turned into idiomatic, valid and non-colliding Rust identifiers.
+//!
+//! Rules, in order:
+//! 1. Acronyms followed by a plural `s` are folded first (`IDs` → `Ids`, `ARNs` → `Arns`), so that
+//!    `heck` splits words where a reader would (`KMSKeyIDs` → `kms_key_ids`, not `kms_key_i_ds`).
+//! 2. `heck` converts the case (`UpperCamelCase` for types and variants, `snake_case` for fields,
+//!    functions and modules).
+//! 3. A name starting with a digit gets a prefix (`V` for variants, `Shape` for types, `_` for
+//!    snake-case names); a name with no letters or digits at all becomes `Value`.
+//! 4. Keywords become raw identifiers (`r#type`); the few that cannot be raw (`self`, `Self`,
+//!    `super`, `crate`) and names that would shadow the standard prelude get a suffix.
+//!
+//! Collisions (two model names giving one Rust name) are not resolved silently: the IR stage reports
+//! them as errors naming both shapes, using [`find_collisions`].
+
+use std::collections::BTreeMap;
+
+use heck::{ToSnakeCase, ToUpperCamelCase};
+
+/// Rust keywords (2021 edition, strict and reserved).
+const KEYWORDS: &[&str] = &[
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
+    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
+    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
+    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
+    "virtual", "where", "while", "yield",
+];
+
+/// Keywords that are not allowed as raw identifiers.
+const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
+
+/// Type names that would shadow an item of the standard prelude (or of the generated crate's root)
+/// inside the generated modules.
+const RESERVED_TYPE_NAMES: &[&str] = &[
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy",
+    "Send", "Sync", "Sized", "Debug", "Display", "Iterator", "ToString", "Into", "From", "Self", "Client",
+    "Config", "Error",
+];
+
+/// Folds acronyms followed by a plural `s` (`IDs` → `Ids`).
+fn fold_plural_acronyms(name: &str) -> String {
+    let chars: Vec<char> = name.chars().collect();
+    let mut out = String::with_capacity(name.len());
+    let mut i = 0;
+    while i < chars.len() {
+        if chars[i].is_ascii_uppercase() {
+            let start = i;
+            while i < chars.len() && chars[i].is_ascii_uppercase() {
+                i += 1;
+            }
+            let run = &chars[start..i];
+            let plural = run.len() >= 2
+                && i < chars.len()
+                && chars[i] == 's'
+                && chars.get(i + 1).is_none_or(|c| !c.is_ascii_lowercase());
+            if plural {
+                out.push(run[0]);
+                out.extend(run[1..].iter().map(|c| c.to_ascii_lowercase()));
+            } else {
+                out.extend(run);
+            }
+        } else {
+            out.push(chars[i]);
+            i += 1;
+        }
+    }
+    out
+}
+
+fn is_keyword(s: &str) -> bool {
+    KEYWORDS.contains(&s)
+}
+
+/// Replaces characters that cannot appear in an identifier with word breaks.
+fn identifier_chars(name: &str) -> String {
+    name.chars().map(|c| if c.is_ascii_alphanumeric() || c == '_' { c } else { ' ' }).collect()
+}
+
+fn upper_camel(name: &str) -> String {
+    fold_plural_acronyms(&identifier_chars(name)).to_upper_camel_case()
+}
+
+fn snake(name: &str) -> String {
+    fold_plural_acronyms(&identifier_chars(name)).to_snake_case()
+}
+
+/// A snake-case identifier, escaped: `type` → `r#type`, `self` → `self_`, `1st` → `_1st`.
+fn escape_snake(mut s: String) -> String {
+    if s.is_empty() {
+        return "value".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    if NOT_RAW.contains(&s.as_str()) {
+        s.push('_');
+        s
+    } else if is_keyword(&s) {
+        format!("r#{s}")
+    } else {
+        s
+    }
+}
+
+/// The Rust type name of a shape (`KMSKey` → `KmsKey`, `Option` → `OptionValue`).
+pub fn type_name(shape_name: &str) -> String {
+    let mut s = if shape_name.starts_with(|c: char| c.is_ascii_digit()) {
+        upper_camel(&format!("Shape_{shape_name}"))
+    } else {
+        upper_camel(shape_name)
+    };
+    if s.is_empty() {
+        return "Value".to_string();
+    }
+    if RESERVED_TYPE_NAMES.contains(&s.as_str()) {
+        s.push_str("Value");
+    }
+    s
+}
+
+/// The field (and builder method) name of a structure member: `stateMachineArn` →
+/// `state_machine_arn`, `type` → `r#type`. `build` is renamed so it does not collide with the
+/// builder's `build()`.
+pub fn field_name(member_name: &str) -> String {
+    let s = escape_snake(snake(member_name));
+    match s.as_str() {
+        "build" => "build_value".to_string(),
+        _ => s,
+    }
+}
+
+/// The identifier without its raw prefix, for names derived from it (`set_type`, not `set_r#type`).
+pub fn unraw(ident: &str) -> &str {
+    ident.strip_prefix("r#").unwrap_or(ident)
+}
+
+/// The client method and module name of an operation: `StartExecution` → `start_execution`.
+pub fn function_name(operation_name: &str) -> String {
+    escape_snake(snake(operation_name))
+}
+
+/// A module name for a shape or operation.
+pub fn module_name(name: &str) -> String {
+    escape_snake(snake(name))
+}
+
+/// An enum or union variant: `ACTIVITY_FAILED` → `ActivityFailed`, `us-east-1` → `UsEast1`,
+/// `1.0` → `V10`. `Unknown` is taken by the generated catch-all variant and becomes `UnknownValue`.
+pub fn variant_name(name: &str) -> String {
+    let mut s = if name.chars().any(|c| c.is_ascii_lowercase()) && name.chars().any(|c| c.is_ascii_uppercase()) && !name.contains('_') {
+        upper_camel(name)
+    } else {
+        // SCREAMING_CASE and lowercase values: every word starts a new capital.
+        identifier_chars(name).to_ascii_lowercase().to_upper_camel_case()
+    };
+    if s.is_empty() {
+        return "Value".to_string();
+    }
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, 'V');
+    }
+    match s.as_str() {
+        "Unknown" => "UnknownValue".to_string(),
+        "Self" => "SelfValue".to_string(),
+        _ => s,
+    }
+}
+
+/// Groups `(model name, rust name)` pairs by Rust name and returns every Rust name claimed by more
+/// than one model name, with those model names (sorted).
+pub fn find_collisions<'a>(names: impl IntoIterator<Item = (&'a str, String)>) -> Vec<(String, Vec<&'a str>)> {
+    let mut by_rust: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
+    for (model, rust) in names {
+        by_rust.entry(rust).or_default().push(model);
+    }
+    by_rust
+        .into_iter()
+        .filter(|(_, v)| v.len() > 1)
+        .map(|(k, mut v)| {
+            v.sort_unstable();
+            (k, v)
+        })
+        .collect()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn type_names() {
+        let table = [
+            ("StartExecutionInput", "StartExecutionInput"),
+            ("KMSKey", "KmsKey"),
+            ("KmsKeyId", "KmsKeyId"),
+            ("ARN", "Arn"),
+            ("IDs", "Ids"),
+            ("KMSKeyIDs", "KmsKeyIds"),
+            ("HTTPSConfig", "HttpsConfig"),
+            ("Option", "OptionValue"),
+            ("Result", "ResultValue"),
+            ("String", "StringValue"),
+            ("Self", "SelfValue"),
+            ("Error", "ErrorValue"),
+            ("1Foo", "Shape1foo"),
+            ("lowercase", "Lowercase"),
+            ("snake_case_shape", "SnakeCaseShape"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(type_name(input), expected, "type_name({input:?})");
+        }
+    }
+
+    #[test]
+    fn field_names() {
+        let table = [
+            ("stateMachineArn", "state_machine_arn"),
+            ("type", "r#type"),
+            ("self", "self_"),
+            ("Self", "self_"),
+            ("crate", "crate_"),
+            ("super", "super_"),
+            ("r#", "r"),
+            ("match", "r#match"),
+            ("async", "r#async"),
+            ("1stValue", "_1st_value"),
+            ("KMSKeyIDs", "kms_key_ids"),
+            ("ARNs", "arns"),
+            ("versionARN", "version_arn"),
+            ("maxResults", "max_results"),
+            ("build", "build_value"),
+            ("__type", "r#type"),
+            ("", "value"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(field_name(input), expected, "field_name({input:?})");
+        }
+        assert_eq!(unraw("r#type"), "type");
+        assert_eq!(unraw("name"), "name");
+    }
+
+    #[test]
+    fn variant_names() {
+        let table = [
+            ("ACTIVITY_FAILED", "ActivityFailed"),
+            ("ActivityFailed", "ActivityFailed"),
+            ("us-east-1", "UsEast1"),
+            ("1.0", "V10"),
+            ("Unknown", "UnknownValue"),
+            ("UNKNOWN", "UnknownValue"),
+            ("*", "Value"),
+            ("STANDARD", "Standard"),
+            ("json", "Json"),
+        ];
+        for (input, expected) in table {
+            assert_eq!(variant_name(input), expected, "variant_name({input:?})");
+        }
+    }
+
+    #[test]
+    fn operation_names() {
+        assert_eq!(function_name("StartExecution"), "start_execution");
+        assert_eq!(function_name("ListStateMachineVersions"), "list_state_machine_versions");
+        assert_eq!(module_name("TestState"), "test_state");
+        assert_eq!(function_name("Match"), "r#match");
+    }
+
+    #[test]
+    fn collisions_differing_only_in_case() {
+        let names = ["fooBar", "FooBar", "foo_bar", "other"];
+        let found = find_collisions(names.iter().map(|n| (*n, field_name(n))));
+        assert_eq!(found, vec![("foo_bar".to_string(), vec!["FooBar", "fooBar", "foo_bar"])]);
+    }
+}
