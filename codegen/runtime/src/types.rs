@@ -1,0 +1,382 @@
+//! Value types that generated shapes use for Smithy's non-string simple types: timestamps, blobs
+//! and documents.
+
+use std::collections::HashMap;
+use std::fmt;
+use std::time::{Duration, SystemTime};
+
+use time::format_description::well_known::{Rfc2822, Rfc3339};
+use time::OffsetDateTime;
+
+/// How a timestamp is written on the wire (`@timestampFormat`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum TimestampFormat {
+    /// Seconds since the Unix epoch, with an optional fraction: `1515531081.123`.
+    EpochSeconds,
+    /// RFC 3339 in UTC: `2018-01-09T20:51:21.123Z`.
+    DateTime,
+    /// IMF-fixdate (RFC 7231): `Tue, 09 Jan 2018 20:51:21 GMT`.
+    HttpDate,
+}
+
+/// A point in time, as Smithy timestamps are: UTC, with nanosecond precision.
+///
+/// A thin wrapper over [`time::OffsetDateTime`] (convert with `From`/`Into`) that adds the wire
+/// formats of the protocol and a `Default` (the Unix epoch), so that shapes holding timestamps can
+/// derive `Default`.
+#[derive(Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
+pub struct DateTime(OffsetDateTime);
+
+/// Why a timestamp could not be read.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DateTimeParseError {
+    input: String,
+    format: TimestampFormat,
+}
+
+impl fmt::Display for DateTimeParseError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a valid {:?} timestamp", self.input, self.format)
+    }
+}
+
+impl std::error::Error for DateTimeParseError {}
+
+impl DateTime {
+    /// The Unix epoch.
+    pub const UNIX_EPOCH: DateTime = DateTime(OffsetDateTime::UNIX_EPOCH);
+
+    /// Whole seconds since the epoch. Returns `None` when out of the representable range.
+    pub fn from_secs(secs: i64) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp(secs).ok().map(DateTime)
+    }
+
+    /// Fractional seconds since the epoch, rounded to the nanosecond.
+    pub fn from_secs_f64(secs: f64) -> Option<Self> {
+        if !secs.is_finite() {
+            return None;
+        }
+        let nanos = (secs * 1e9).round();
+        if nanos.abs() > i128::MAX as f64 {
+            return None;
+        }
+        OffsetDateTime::from_unix_timestamp_nanos(nanos as i128).ok().map(DateTime)
+    }
+
+    /// Milliseconds since the epoch.
+    pub fn from_millis(millis: i64) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp_nanos(millis as i128 * 1_000_000).ok().map(DateTime)
+    }
+
+    /// The current time.
+    pub fn now() -> Self {
+        DateTime(OffsetDateTime::now_utc())
+    }
+
+    /// Whole seconds since the epoch (rounded toward negative infinity).
+    pub fn secs(&self) -> i64 {
+        self.0.unix_timestamp()
+    }
+
+    /// The nanoseconds past [`DateTime::secs`].
+    pub fn subsec_nanos(&self) -> u32 {
+        self.0.nanosecond()
+    }
+
+    /// Seconds since the epoch as a float.
+    pub fn as_secs_f64(&self) -> f64 {
+        self.0.unix_timestamp_nanos() as f64 / 1e9
+    }
+
+    /// The underlying `time` value.
+    pub fn to_offset_date_time(self) -> OffsetDateTime {
+        self.0
+    }
+
+    /// Formats the timestamp as the protocol writes it. Epoch seconds keep up to millisecond
+    /// precision and drop a zero fraction (`1515531081`, `1515531081.5`).
+    pub fn fmt(&self, format: TimestampFormat) -> String {
+        match format {
+            TimestampFormat::EpochSeconds => {
+                let millis = self.0.unix_timestamp_nanos().div_euclid(1_000_000);
+                let (secs, frac) = (millis.div_euclid(1000), millis.rem_euclid(1000));
+                if frac == 0 {
+                    secs.to_string()
+                } else {
+                    let f = format!("{frac:03}");
+                    format!("{secs}.{}", f.trim_end_matches('0'))
+                }
+            }
+            TimestampFormat::DateTime => {
+                let t = self.0;
+                let millis = t.millisecond();
+                let base = format!(
+                    "{:04}-{:02}-{:02}T{:02}:{:02}:{:02}",
+                    t.year(),
+                    t.month() as u8,
+                    t.day(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                );
+                if millis == 0 {
+                    format!("{base}Z")
+                } else {
+                    let f = format!("{millis:03}");
+                    format!("{base}.{}Z", f.trim_end_matches('0'))
+                }
+            }
+            TimestampFormat::HttpDate => {
+                let t = self.0;
+                const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
+                const MONTHS: [&str; 12] =
+                    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+                format!(
+                    "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
+                    DAYS[t.weekday().number_days_from_monday() as usize],
+                    t.day(),
+                    MONTHS[t.month() as usize - 1],
+                    t.year(),
+                    t.hour(),
+                    t.minute(),
+                    t.second()
+                )
+            }
+        }
+    }
+
+    /// Parses a timestamp written in `format`. Epoch seconds accept integers, fractions and
+    /// exponents (`1.5e9`).
+    pub fn parse(input: &str, format: TimestampFormat) -> Result<Self, DateTimeParseError> {
+        let err = || DateTimeParseError { input: input.to_string(), format };
+        match format {
+            TimestampFormat::EpochSeconds => parse_epoch_seconds(input).ok_or_else(err),
+            TimestampFormat::DateTime => {
+                OffsetDateTime::parse(input, &Rfc3339).map(|t| DateTime(t.to_offset(time::UtcOffset::UTC))).map_err(|_| err())
+            }
+            TimestampFormat::HttpDate => {
+                // RFC 2822 parsing covers IMF-fixdate (`GMT` is an obsolete zone RFC 2822 accepts).
+                OffsetDateTime::parse(input, &Rfc2822).map(|t| DateTime(t.to_offset(time::UtcOffset::UTC))).map_err(|_| err())
+            }
+        }
+    }
+}
+
+/// Reads `secs[.fraction]` exactly (to the nanosecond); forms with an exponent go through `f64`.
+fn parse_epoch_seconds(input: &str) -> Option<DateTime> {
+    if input.contains(['e', 'E']) {
+        return input.parse::<f64>().ok().and_then(DateTime::from_secs_f64);
+    }
+    let (whole, frac) = input.split_once('.').unwrap_or((input, ""));
+    if frac.is_empty() && input.contains('.') || !frac.bytes().all(|b| b.is_ascii_digit()) {
+        return None;
+    }
+    let negative = whole.starts_with('-');
+    let secs: i64 = whole.parse().ok()?;
+    let mut digits = frac.bytes().take(9).map(|b| (b - b'0') as i128).collect::<Vec<_>>();
+    digits.resize(9, 0);
+    let nanos = digits.into_iter().fold(0i128, |acc, d| acc * 10 + d);
+    let total = secs as i128 * 1_000_000_000 + if negative { -nanos } else { nanos };
+    OffsetDateTime::from_unix_timestamp_nanos(total).ok().map(DateTime)
+}
+
+impl Default for DateTime {
+    fn default() -> Self {
+        DateTime::UNIX_EPOCH
+    }
+}
+
+impl fmt::Debug for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fmt(TimestampFormat::DateTime))
+    }
+}
+
+impl fmt::Display for DateTime {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.fmt(TimestampFormat::DateTime))
+    }
+}
+
+impl From<OffsetDateTime> for DateTime {
+    fn from(t: OffsetDateTime) -> Self {
+        DateTime(t.to_offset(time::UtcOffset::UTC))
+    }
+}
+
+impl From<DateTime> for OffsetDateTime {
+    fn from(t: DateTime) -> Self {
+        t.0
+    }
+}
+
+impl From<SystemTime> for DateTime {
+    fn from(t: SystemTime) -> Self {
+        DateTime(OffsetDateTime::from(t))
+    }
+}
+
+impl From<DateTime> for SystemTime {
+    fn from(t: DateTime) -> Self {
+        let nanos = t.0.unix_timestamp_nanos();
+        if nanos >= 0 {
+            SystemTime::UNIX_EPOCH + Duration::from_nanos(nanos as u64)
+        } else {
+            SystemTime::UNIX_EPOCH - Duration::from_nanos(nanos.unsigned_abs() as u64)
+        }
+    }
+}
+
+/// Opaque binary data, base64-encoded on the wire.
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default)]
+pub struct Blob(Vec<u8>);
+
+impl Blob {
+    pub fn new(bytes: impl Into<Vec<u8>>) -> Self {
+        Blob(bytes.into())
+    }
+
+    pub fn into_inner(self) -> Vec<u8> {
+        self.0
+    }
+}
+
+impl AsRef<[u8]> for Blob {
+    fn as_ref(&self) -> &[u8] {
+        &self.0
+    }
+}
+
+impl From<Vec<u8>> for Blob {
+    fn from(v: Vec<u8>) -> Self {
+        Blob(v)
+    }
+}
+
+impl From<&[u8]> for Blob {
+    fn from(v: &[u8]) -> Self {
+        Blob(v.to_vec())
+    }
+}
+
+impl From<&str> for Blob {
+    fn from(v: &str) -> Self {
+        Blob(v.as_bytes().to_vec())
+    }
+}
+
+/// A number held by a [`Document`].
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub enum Number {
+    PosInt(u64),
+    NegInt(i64),
+    Float(f64),
+}
+
+impl Number {
+    pub fn to_f64(self) -> f64 {
+        match self {
+            Number::PosInt(n) => n as f64,
+            Number::NegInt(n) => n as f64,
+            Number::Float(n) => n,
+        }
+    }
+}
+
+/// Untyped, JSON-like data (Smithy `document`).
+#[derive(Debug, Clone, PartialEq, Default)]
+pub enum Document {
+    #[default]
+    Null,
+    Bool(bool),
+    Number(Number),
+    String(String),
+    Array(Vec<Document>),
+    Object(HashMap<String, Document>),
+}
+
+impl From<serde_json::Value> for Document {
+    fn from(v: serde_json::Value) -> Self {
+        use serde_json::Value;
+        match v {
+            Value::Null => Document::Null,
+            Value::Bool(b) => Document::Bool(b),
+            Value::Number(n) => Document::Number(if let Some(u) = n.as_u64() {
+                Number::PosInt(u)
+            } else if let Some(i) = n.as_i64() {
+                Number::NegInt(i)
+            } else {
+                Number::Float(n.as_f64().unwrap_or(f64::NAN))
+            }),
+            Value::String(s) => Document::String(s),
+            Value::Array(a) => Document::Array(a.into_iter().map(Document::from).collect()),
+            Value::Object(o) => Document::Object(o.into_iter().map(|(k, v)| (k, Document::from(v))).collect()),
+        }
+    }
+}
+
+impl From<&str> for Document {
+    fn from(s: &str) -> Self {
+        Document::String(s.to_string())
+    }
+}
+
+impl From<String> for Document {
+    fn from(s: String) -> Self {
+        Document::String(s)
+    }
+}
+
+impl From<bool> for Document {
+    fn from(b: bool) -> Self {
+        Document::Bool(b)
+    }
+}
+
+impl From<i64> for Document {
+    fn from(n: i64) -> Self {
+        Document::Number(if n >= 0 { Number::PosInt(n as u64) } else { Number::NegInt(n) })
+    }
+}
+
+impl From<f64> for Document {
+    fn from(n: f64) -> Self {
+        Document::Number(Number::Float(n))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn epoch_seconds_round_trip() {
+        let t = DateTime::parse("1515531081.123", TimestampFormat::EpochSeconds).unwrap();
+        assert_eq!(t.secs(), 1515531081);
+        assert_eq!(t.subsec_nanos(), 123_000_000);
+        assert_eq!(t.fmt(TimestampFormat::EpochSeconds), "1515531081.123");
+        assert_eq!(DateTime::from_secs(1515531081).unwrap().fmt(TimestampFormat::EpochSeconds), "1515531081");
+        assert_eq!(DateTime::parse("1.515531081E9", TimestampFormat::EpochSeconds).unwrap().secs(), 1515531081);
+        assert!(DateTime::parse("soon", TimestampFormat::EpochSeconds).is_err());
+    }
+
+    #[test]
+    fn date_time_and_http_date() {
+        let t = DateTime::from_secs(1515531081).unwrap();
+        assert_eq!(t.fmt(TimestampFormat::DateTime), "2018-01-09T20:51:21Z");
+        assert_eq!(t.fmt(TimestampFormat::HttpDate), "Tue, 09 Jan 2018 20:51:21 GMT");
+        assert_eq!(DateTime::parse("2018-01-09T20:51:21Z", TimestampFormat::DateTime).unwrap(), t);
+        assert_eq!(DateTime::parse("2018-01-09T21:51:21+01:00", TimestampFormat::DateTime).unwrap(), t);
+        assert_eq!(DateTime::parse("Tue, 09 Jan 2018 20:51:21 GMT", TimestampFormat::HttpDate).unwrap(), t);
+        let frac = DateTime::from_secs_f64(1515531081.5).unwrap();
+        assert_eq!(frac.fmt(TimestampFormat::DateTime), "2018-01-09T20:51:21.5Z");
+    }
+
+    #[test]
+    fn system_time_conversion() {
+        let t = DateTime::from_millis(-1500).unwrap();
+        let st: SystemTime = t.into();
+        assert_eq!(DateTime::from(st), t);
+        assert_eq!(DateTime::default(), DateTime::UNIX_EPOCH);
+    }
+}
