@@ -5,5 +5,6 @@
 //! credentials, region and endpoint resolution, retries, timeouts and HTTP — lives here, written
 //! once and tested once.
 
+pub mod endpoint;
 pub mod json;
 pub mod types;
