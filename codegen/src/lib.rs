@@ -4,8 +4,14 @@
 //! [`model`] (parsed AST) → [`index`] (validated shape index) → [`ir`] (Rust-oriented IR) →
 //! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
 
+pub mod docs;
 pub mod error;
 pub mod index;
+pub mod ir;
 pub mod model;
 pub mod naming;
 pub mod traits;
+pub mod emit;
+pub mod generate;
+pub mod render;
+pub mod test_models;

@@ -12,7 +12,8 @@ use std::collections::HashMap;
 use std::fmt;
 
 use base64::Engine as _;
-use serde_json::{Map, Value};
+use serde_json::Map;
+pub use serde_json::Value;
 
 use crate::types::{Blob, DateTime, Document, Number, TimestampFormat};
 
@@ -142,7 +143,7 @@ impl ObjectWriter<'_> {
     }
 
     /// Writes a timestamp member in a format other than the protocol default.
-    pub fn timestamp(&mut self, name: &str, value: &Option<DateTime>, format: TimestampFormat) {
+    pub fn timestamp(&mut self, name: &str, value: Option<&DateTime>, format: TimestampFormat) {
         if let Some(t) = value {
             self.key(name).timestamp(t, format);
         }
@@ -407,6 +408,64 @@ fn read_timestamp(value: Value, format: TimestampFormat) -> Result<DateTime, Des
         (Value::String(s), f) => DateTime::parse(s, f).map_err(|e| DeserializeError::new(e.to_string())),
         _ => Err(DeserializeError::expected("a timestamp", &value)),
     }
+}
+
+/// Decodes a structure: calls `member` for each non-null member of the object with the value
+/// being built; errors are prefixed with the shape name.
+pub fn read_object<T>(
+    value: Value,
+    shape: &str,
+    init: T,
+    mut member: impl FnMut(&mut T, &str, Value) -> Result<(), DeserializeError>,
+) -> Result<T, DeserializeError> {
+    let mut out = init;
+    for (key, value) in object(value, shape)? {
+        if value.is_null() {
+            continue;
+        }
+        member(&mut out, &key, value).map_err(|e| e.within(shape))?;
+    }
+    Ok(out)
+}
+
+/// Decodes a union: exactly one member must be set (`null` members and `__type` are ignored).
+/// `variant` maps the member name and value to the union value (unknown names to its `Unknown`).
+pub fn read_union<T>(
+    value: Value,
+    shape: &str,
+    variant: impl FnOnce(&str, Value) -> Result<T, DeserializeError>,
+) -> Result<T, DeserializeError> {
+    let mut set: Vec<(String, Value)> = object(value, shape)?
+        .into_iter()
+        .filter(|(k, v)| !v.is_null() && k != "__type")
+        .collect();
+    match set.len() {
+        1 => {
+            let (key, value) = set.pop().expect("one member");
+            variant(&key, value).map_err(|e| e.within(shape))
+        }
+        0 => Err(DeserializeError::new("a union needs one member set, found none").within(shape)),
+        n => {
+            let names: Vec<&str> = set.iter().map(|(k, _)| k.as_str()).collect();
+            Err(DeserializeError::new(format!("a union needs exactly one member set, found {n}: {}", names.join(", ")))
+                .within(shape))
+        }
+    }
+}
+
+/// The value of a `smithy.api#Unit` union member: written as `{}`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Unit;
+
+impl ToJson for Unit {
+    fn write_json(&self, w: &mut JsonWriter) {
+        w.object().end()
+    }
+}
+
+/// A document from JSON text known to be valid (a model's `@default`); invalid text gives `Null`.
+pub fn document_literal(text: &str) -> Document {
+    serde_json::from_str::<Value>(text).map(Document::from).unwrap_or_default()
 }
 
 impl FromJson for String {

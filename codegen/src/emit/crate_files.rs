@@ -1,0 +1,327 @@
+//! The crate-level files: `lib.rs`, the client, the service-wide error, module indexes and
+//! `Cargo.toml`.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::{deprecated, doc, doc_lines, ident, rt};
+use crate::ir::Service;
+use crate::naming::unraw;
+
+/// What the crate is called and where it finds its runtime.
+#[derive(Debug, Clone)]
+pub struct CrateInfo {
+    pub package_name: String,
+    pub version: String,
+    /// Path of the runtime crate relative to the generated crate's directory.
+    pub runtime_path: String,
+}
+
+pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
+    let rt = rt();
+    let mut lines = vec![format!("A client for {} (API version {}).", service.title, service.version), String::new()];
+    lines.extend(service.docs.iter().cloned());
+    let docs: Vec<TokenStream> = lines
+        .iter()
+        .map(|l| {
+            let l = if l.is_empty() { String::new() } else { format!(" {l}") };
+            quote!(#![doc = #l])
+        })
+        .collect();
+    let target_prefix = &service.target_prefix;
+    let json_version = service.protocol.json_version();
+    let signing_name = &service.signing_name;
+    let sdk_id = &service.sdk_id;
+    let api_version = &service.version;
+    let user_agent = format!("{}/{}", info.package_name, info.version);
+    let (endpoint_mod, resolver) = if service.endpoint_rule_set.is_some() {
+        (quote!(mod endpoint_rules;), quote!(&endpoint_rules::RULES))
+    } else {
+        (quote!(), quote!(&#rt::endpoint::NO_RULES))
+    };
+    quote! {
+        #(#docs)*
+        #![forbid(unsafe_code)]
+
+        pub mod client;
+        pub mod config;
+        #endpoint_mod
+        pub mod error;
+        pub mod operation;
+        pub mod primitives;
+        pub mod types;
+
+        pub use client::Client;
+        pub use config::Config;
+        pub use error::Error;
+
+        /// What the runtime needs to know about this service.
+        pub(crate) static SERVICE: #rt::service::ServiceMeta = #rt::service::ServiceMeta {
+            target_prefix: #target_prefix,
+            json_version: #json_version,
+            signing_name: #signing_name,
+            sdk_id: #sdk_id,
+            api_version: #api_version,
+            user_agent: #user_agent,
+            endpoint_resolver: #resolver,
+        };
+    }
+}
+
+pub fn primitives_rs() -> TokenStream {
+    let rt = rt();
+    quote! {
+        //! Value types used by the shapes: timestamps, blobs and documents.
+        pub use #rt::types::{Blob, DateTime, Document, Number, TimestampFormat};
+    }
+}
+
+pub fn config_rs() -> TokenStream {
+    let rt = rt();
+    quote! {
+        //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
+        pub use #rt::config::{Builder, Config, RetryConfig, TimeoutConfig};
+        pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+        pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
+        pub use #rt::http::HttpConnector;
+    }
+}
+
+pub fn client_rs(service: &Service) -> TokenStream {
+    let rt = rt();
+    let methods = service.operations.iter().map(|op| {
+        let f = ident(&op.fn_name);
+        let module = ident(&op.fn_name);
+        let fluent = format_ident!("{}FluentBuilder", op.name);
+        let mut lines = op.docs.clone();
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!(
+            "Set the input on the returned [`{}`] and call `send()`.",
+            op.name.clone() + "FluentBuilder"
+        ));
+        let docs = doc_lines(&lines);
+        let link = doc(&format!("[`{}FluentBuilder`]: crate::operation::{}::{}FluentBuilder", op.name, unraw(&op.fn_name), op.name));
+        let dep = deprecated(&op.deprecated);
+        quote! {
+            #docs
+            #[doc = ""]
+            #link
+            #dep
+            pub fn #f(&self) -> crate::operation::#module::#fluent {
+                crate::operation::#module::#fluent::new(self.handle.clone())
+            }
+        }
+    });
+    let title = &service.title;
+    let client_doc = doc(&format!(
+        "A client for {title}.\n\nCheap to clone: clones share the configuration and the connection pool.\nOne method per operation returns a fluent builder; set its input and call `send()`."
+    ));
+    quote! {
+        //! The client: one method per operation.
+
+        #client_doc
+        #[derive(Debug, Clone)]
+        pub struct Client {
+            handle: #rt::client::Handle,
+        }
+
+        impl Client {
+            /// Creates a client from a configuration.
+            pub fn from_conf(config: crate::Config) -> Self {
+                Client { handle: #rt::client::Handle::new(config, &crate::SERVICE) }
+            }
+
+            /// Creates a client configured from the environment: `AWS_REGION`, the credentials
+            /// variables, `AWS_PROFILE` and the shared config and credentials files, and
+            /// `AWS_ENDPOINT_URL_*`.
+            pub fn from_env() -> Self {
+                Self::from_conf(crate::Config::from_env())
+            }
+
+            /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
+            #[cfg(feature = "aws-config")]
+            pub fn new(sdk_config: &#rt::aws_types::SdkConfig) -> Self {
+                Self::from_conf(crate::Config::from_sdk_config(sdk_config))
+            }
+
+            /// The configuration of this client.
+            pub fn config(&self) -> &crate::Config {
+                self.handle.config()
+            }
+
+            #(#methods)*
+        }
+    }
+}
+
+/// The service-wide error: every modeled error of every operation, and `Unhandled`.
+pub fn error_rs(service: &Service) -> TokenStream {
+    let rt = rt();
+    let variants = service.errors.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let d = doc(&e.docs.first().cloned().unwrap_or_else(|| format!("The `{}` error.", e.id.name())));
+        quote!(#d #v(crate::types::error::#v),)
+    });
+    let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let from_ops = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let err = format_ident!("{}Error", op.name);
+        let arms = op.errors.iter().map(|e| {
+            let v = format_ident!("{}", e.rust_name);
+            quote!(crate::operation::#module::#err::#v(e) => Error::#v(e),)
+        });
+        quote! {
+            impl From<crate::operation::#module::#err> for Error {
+                fn from(err: crate::operation::#module::#err) -> Self {
+                    match err {
+                        #(#arms)*
+                        crate::operation::#module::#err::Unhandled(e) => Error::Unhandled(e),
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        //! Errors: the service-wide [`Error`] every operation error converts into, and the
+        //! runtime's error types.
+
+        pub use #rt::error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
+
+        /// Any error of any operation of this service.
+        ///
+        /// Every operation error and every `SdkError` converts into it with `?`, so application
+        /// code can use one error type for all calls.
+        #[non_exhaustive]
+        #[derive(Debug)]
+        pub enum Error {
+            #(#variants)*
+            /// An error that is not a modeled error of the service: unknown error codes,
+            /// construction, dispatch, timeout and response errors.
+            Unhandled(Unhandled),
+        }
+
+        impl std::fmt::Display for Error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(Error::#names(e) => std::fmt::Display::fmt(e, f),)*
+                    Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl std::error::Error for Error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #(Error::#names(e) => Some(e),)*
+                    Error::Unhandled(e) => Some(e),
+                }
+            }
+        }
+
+        impl ProvideErrorMetadata for Error {
+            fn meta(&self) -> &ErrorMetadata {
+                match self {
+                    #(Error::#names(e) => ProvideErrorMetadata::meta(e),)*
+                    Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
+                }
+            }
+        }
+
+        impl<E> From<SdkError<E>> for Error
+        where
+            E: Into<Error> + std::error::Error + Send + Sync + 'static,
+        {
+            fn from(err: SdkError<E>) -> Self {
+                match err {
+                    SdkError::ServiceError(e) => e.into_err().into(),
+                    other => Error::Unhandled(Unhandled::new(Box::new(other), Default::default())),
+                }
+            }
+        }
+
+        #(#from_ops)*
+    }
+}
+
+/// One entry of a module index: the module and the item (and builder, for structures) it defines.
+pub struct IndexEntry {
+    pub module: String,
+    pub item: String,
+    pub builder: bool,
+}
+
+/// A module index: `mod x; pub use x::X;` for each item, and `pub mod builders` re-exporting
+/// the builders.
+pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) -> TokenStream {
+    let d: Vec<TokenStream> = doc_text
+        .lines()
+        .map(|l| {
+            let l = format!(" {l}");
+            quote!(#![doc = #l])
+        })
+        .collect();
+    let mods = items.iter().map(|e| {
+        let m = ident(&e.module);
+        let t = format_ident!("{}", e.item);
+        quote!(mod #m; pub use #m::#t;)
+    });
+    let builders: Vec<TokenStream> = items
+        .iter()
+        .filter(|e| e.builder)
+        .map(|e| {
+            let m = ident(&e.module);
+            let b = format_ident!("{}Builder", e.item);
+            quote!(pub use super::#m::#b;)
+        })
+        .collect();
+    let builders = if builders.is_empty() {
+        quote!()
+    } else {
+        quote! {
+            /// Builders of the structures of this module.
+            pub mod builders {
+                #(#builders)*
+            }
+        }
+    };
+    quote! {
+        #(#d)*
+        #extra
+        #(#mods)*
+        #builders
+    }
+}
+
+pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str) -> String {
+    format!(
+        r#"{header}
+[package]
+name = "{name}"
+version = "{version}"
+description = "A client for {title}, generated from its Smithy model."
+edition = "2021"
+license = "Apache-2.0"
+publish = false
+rust-version = "1.85"
+
+[dependencies]
+awsjson-runtime = {{ path = "{runtime}" }}
+
+[features]
+default = []
+# Accept an `aws_types::SdkConfig` from the `aws-config` crate (`Client::new`).
+aws-config = ["awsjson-runtime/aws-config"]
+# The recording and replaying HTTP connectors, for tests.
+test-util = ["awsjson-runtime/test-util"]
+
+[dev-dependencies]
+tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+"#,
+        name = info.package_name,
+        version = info.version,
+        title = service.title,
+        runtime = info.runtime_path,
+    )
+}

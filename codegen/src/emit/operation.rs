@@ -1,0 +1,234 @@
+//! One module per operation: the operation marker type, its input and output, its error enum and
+//! its fluent builder.
+
+use proc_macro2::TokenStream;
+use quote::{format_ident, quote};
+
+use super::shapes::{builder_methods, structure};
+use super::{deprecated, doc, doc_lines, ident, rt};
+use crate::ir::{Operation, Service};
+use crate::naming::{field_name, unraw};
+
+pub fn operation(op: &Operation, service: &Service) -> TokenStream {
+    let rt = rt();
+    let marker = format_ident!("{}", op.name);
+    let input = format_ident!("{}", op.input.rust_name);
+    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let output = format_ident!("{}", op.output.rust_name);
+    let output_builder = format_ident!("{}Builder", op.output.rust_name);
+    let error = format_ident!("{}Error", op.name);
+    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let name = op.name.as_str();
+    let docs = doc_lines(&op.docs);
+    let dep = deprecated(&op.deprecated);
+    let host_prefix = match &op.host_prefix {
+        Some(p) => quote!(Some(#p)),
+        None => quote!(None),
+    };
+    let fill_token = match &op.idempotency_token {
+        Some(field) => {
+            let f = ident(field);
+            quote! {
+                fn fill_idempotency_token(input: &mut #input, token: &mut dyn FnMut() -> String) {
+                    if input.#f.is_none() {
+                        input.#f = Some(token());
+                    }
+                }
+            }
+        }
+        None => quote!(),
+    };
+    let call_doc = doc(&format!(
+        "The `{name}` operation: its wire name, input, output and errors. Call it with [`crate::Client::{}`].",
+        unraw(&op.fn_name)
+    ));
+    let marker_doc = if op.docs.is_empty() { call_doc } else { quote!(#docs #[doc = ""] #call_doc) };
+    let input_struct = structure(&op.input);
+    let output_struct = structure(&op.output);
+    let error_enum = error_enum(op, service);
+    let fluent_builder = fluent_builder(op);
+    quote! {
+        #marker_doc
+        #dep
+        #[derive(Debug, Clone, Copy, Default)]
+        #[non_exhaustive]
+        pub struct #marker;
+
+        impl #rt::operation::Operation for #marker {
+            const NAME: &'static str = #name;
+            const HOST_PREFIX: Option<&'static str> = #host_prefix;
+            type Input = #input;
+            type Output = #output;
+            type Error = #error;
+            fn validate(input: &#input) -> Result<(), #rt::error::BuildError> {
+                input.validate()
+            }
+            #fill_token
+        }
+
+        #input_struct
+        #output_struct
+        #error_enum
+        #fluent_builder
+
+        /// The builders of this operation, under the path other AWS SDKs use.
+        pub mod builders {
+            pub use super::{#fluent, #input_builder, #output_builder};
+        }
+    }
+}
+
+fn error_enum(op: &Operation, service: &Service) -> TokenStream {
+    let rt = rt();
+    let error = format_ident!("{}Error", op.name);
+    let name = op.name.as_str();
+    let variants = op.errors.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let ty = format_ident!("{}", e.rust_name);
+        let first = service
+            .errors
+            .iter()
+            .find(|s| s.id == e.id)
+            .and_then(|s| s.docs.first().cloned())
+            .unwrap_or_else(|| format!("The `{}` error.", e.code));
+        let d = doc(&first);
+        quote!(#d #v(crate::types::error::#ty),)
+    });
+    let is_fns = op.errors.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let f = format_ident!("is_{}", unraw(&field_name(&e.rust_name)));
+        let d = doc(&format!("Whether this is the `{}` error.", e.code));
+        quote!(#d pub fn #f(&self) -> bool { matches!(self, #error::#v(_)) })
+    });
+    let from_arms = op.errors.iter().map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let code = &e.code;
+        quote!(#code => #rt::error::decode_modeled(body, meta, #error::#v),)
+    });
+    let retry_arms = op.errors.iter().filter_map(|e| {
+        let v = format_ident!("{}", e.rust_name);
+        let info = service.errors.iter().find(|s| s.id == e.id)?.error.as_ref()?;
+        let throttling = info.retryable?;
+        Some(quote!(#error::#v(_) => Some(#throttling),))
+    });
+    let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let doc_text = doc(&format!("The errors `{name}` may return: the ones the model lists, and [`Self::Unhandled`] for any other."));
+    quote! {
+        #doc_text
+        #[non_exhaustive]
+        #[derive(Debug)]
+        pub enum #error {
+            #(#variants)*
+            /// An error the model does not list for this operation (or a modeled error whose body
+            /// could not be read). Its code, message and request id are in its metadata.
+            Unhandled(#rt::error::Unhandled),
+        }
+
+        impl #error {
+            #(#is_fns)*
+            /// Whether this is an error the model does not list for this operation.
+            pub fn is_unhandled(&self) -> bool {
+                matches!(self, #error::Unhandled(_))
+            }
+        }
+
+        impl std::fmt::Display for #error {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                match self {
+                    #(#error::#variant_names(e) => std::fmt::Display::fmt(e, f),)*
+                    #error::Unhandled(e) => std::fmt::Display::fmt(e, f),
+                }
+            }
+        }
+
+        impl std::error::Error for #error {
+            fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
+                match self {
+                    #(#error::#variant_names(e) => Some(e),)*
+                    #error::Unhandled(e) => Some(e),
+                }
+            }
+        }
+
+        impl #rt::error::ProvideErrorMetadata for #error {
+            fn meta(&self) -> &#rt::error::ErrorMetadata {
+                match self {
+                    #(#error::#variant_names(e) => #rt::error::ProvideErrorMetadata::meta(e),)*
+                    #error::Unhandled(e) => #rt::error::ProvideErrorMetadata::meta(e),
+                }
+            }
+        }
+
+        impl #rt::operation::OperationError for #error {
+            fn from_response(code: &str, body: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
+                match code {
+                    #(#from_arms)*
+                    _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
+                }
+            }
+
+            fn unhandled(source: Box<dyn std::error::Error + Send + Sync>, meta: #rt::error::ErrorMetadata) -> Self {
+                #error::Unhandled(#rt::error::Unhandled::new(source, meta))
+            }
+
+            fn retryable(&self) -> Option<bool> {
+                #[allow(clippy::match_single_binding)]
+                match self {
+                    #(#retry_arms)*
+                    _ => None,
+                }
+            }
+
+            fn meta(&self) -> &#rt::error::ErrorMetadata {
+                #rt::error::ProvideErrorMetadata::meta(self)
+            }
+        }
+    }
+}
+
+fn fluent_builder(op: &Operation) -> TokenStream {
+    let rt = rt();
+    let marker = format_ident!("{}", op.name);
+    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let output = format_ident!("{}", op.output.rust_name);
+    let error = format_ident!("{}Error", op.name);
+    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let inner = quote!(self.inner);
+    let setters = op.input.members.iter().map(|m| builder_methods(m, Some(&inner)));
+    let d = doc(&format!(
+        "Builds and sends a `{}` request: set the input with the methods named after its members, then call [`Self::send`].",
+        op.name
+    ));
+    let send_doc = doc_lines(&[
+        "Sends the request and waits for the response.".to_string(),
+        String::new(),
+        "`@required` members are checked first: a missing one fails with".to_string(),
+        "`SdkError::ConstructionFailure` before anything is sent.".to_string(),
+    ]);
+    quote! {
+        #d
+        #[derive(Debug, Clone)]
+        pub struct #fluent {
+            handle: #rt::client::Handle,
+            inner: #input_builder,
+        }
+
+        impl #fluent {
+            pub(crate) fn new(handle: #rt::client::Handle) -> Self {
+                #fluent { handle, inner: Default::default() }
+            }
+
+            /// The input built so far.
+            pub fn as_input(&self) -> &#input_builder {
+                &self.inner
+            }
+
+            #send_doc
+            pub async fn send(self) -> Result<#output, #rt::error::SdkError<#error>> {
+                self.handle.call::<#marker>(self.inner.build_unchecked()).await
+            }
+
+            #(#setters)*
+        }
+    }
+}

@@ -1,0 +1,897 @@
+//! Structures (with their builders), unions, enums and intEnums.
+
+use proc_macro2::{Literal, TokenStream};
+use quote::{format_ident, quote};
+use serde_json::Value;
+
+use super::{deprecated, doc, doc_lines, ident, rt, rust_type, REDACTED};
+use crate::ir::{Enum, IntEnum, Member, NamedKind, RustType, Structure, StructureRole, Union};
+use crate::naming::unraw;
+use crate::traits::TimestampFormat;
+
+fn format_tokens(f: TimestampFormat) -> TokenStream {
+    let rt = rt();
+    match f {
+        TimestampFormat::EpochSeconds => quote!(#rt::types::TimestampFormat::EpochSeconds),
+        TimestampFormat::DateTime => quote!(#rt::types::TimestampFormat::DateTime),
+        TimestampFormat::HttpDate => quote!(#rt::types::TimestampFormat::HttpDate),
+    }
+}
+
+/// The field type, with its `Option` when optional.
+fn field_type(m: &Member) -> TokenStream {
+    let ty = rust_type(&m.ty);
+    if m.optional {
+        quote!(Option<#ty>)
+    } else {
+        ty
+    }
+}
+
+/// The Rust expression for a member's `@default`, or `None` when the type's `Default` already
+/// gives that value (so the structure can derive `Default`).
+fn default_expr(m: &Member) -> Option<TokenStream> {
+    let v = m.default.as_ref()?;
+    let zero = match v {
+        Value::Bool(b) => !b,
+        Value::Number(n) => n.as_f64() == Some(0.0),
+        Value::String(s) => s.is_empty() && matches!(m.ty, RustType::String | RustType::Blob),
+        Value::Array(a) => a.is_empty(),
+        Value::Object(o) => o.is_empty(),
+        Value::Null => true,
+    };
+    if zero && !matches!(m.ty, RustType::Document) {
+        return None;
+    }
+    let rt = rt();
+    Some(match (&m.ty, v) {
+        (RustType::String, Value::String(s)) => quote!(String::from(#s)),
+        (RustType::Bool, Value::Bool(b)) => quote!(#b),
+        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+            let lit: TokenStream = n.to_string().parse().unwrap_or_else(|_| quote!(0));
+            quote!(#lit)
+        }
+        (RustType::F32 | RustType::F64, Value::Number(n)) => {
+            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote!(#lit)
+        }
+        (RustType::DateTime, Value::Number(n)) => {
+            let secs = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+            quote!(crate::primitives::DateTime::from_secs_f64(#secs).unwrap_or_default())
+        }
+        (RustType::DateTime, Value::String(s)) => {
+            quote!(crate::primitives::DateTime::parse(#s, #rt::types::TimestampFormat::DateTime).unwrap_or_default())
+        }
+        (RustType::Blob, Value::String(s)) => quote!(crate::primitives::Blob::from(#s)),
+        (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
+            let ty = rust_type(&m.ty);
+            quote!(#ty::from(#s))
+        }
+        (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
+            let ty = rust_type(&m.ty);
+            let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            quote!(#ty::from(#lit))
+        }
+        (RustType::Document, v) => {
+            let text = v.to_string();
+            quote!(#rt::json::document_literal(#text))
+        }
+        _ => return None,
+    })
+}
+
+/// A getter returning a borrowed view of the field.
+fn getter(m: &Member) -> TokenStream {
+    let f = ident(&m.field);
+    let docs = doc_lines(&m.docs);
+    let dep = deprecated(&m.deprecated);
+    let ty = rust_type(&m.ty);
+    let (ret, body) = match (&m.ty, m.optional) {
+        (RustType::String, true) => (quote!(Option<&str>), quote!(self.#f.as_deref())),
+        (RustType::String, false) => (quote!(&str), quote!(&self.#f)),
+        (RustType::List { .. }, true) => {
+            let item = match &m.ty {
+                RustType::List { item, sparse: true } => {
+                    let i = rust_type(item);
+                    quote!(Option<#i>)
+                }
+                RustType::List { item, .. } => rust_type(item),
+                _ => unreachable!(),
+            };
+            (quote!(&[#item]), quote!(self.#f.as_deref().unwrap_or_default()))
+        }
+        (t, true) if t.is_copy() => (quote!(Option<#ty>), quote!(self.#f)),
+        (t, false) if t.is_copy() => (quote!(#ty), quote!(self.#f)),
+        (_, true) => (quote!(Option<&#ty>), quote!(self.#f.as_ref())),
+        (_, false) => (quote!(&#ty), quote!(&self.#f)),
+    };
+    quote! {
+        #docs
+        #dep
+        pub fn #f(&self) -> #ret {
+            #body
+        }
+    }
+}
+
+/// The builder's three methods for one member: the setter taking the value (or appending one
+/// item / inserting one entry for collections), `set_` taking an `Option`, and `get_`.
+pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStream {
+    let f = ident(&m.field);
+    let set = format_ident!("set_{}", unraw(&m.field));
+    let get = format_ident!("get_{}", unraw(&m.field));
+    let docs = doc_lines(&m.docs);
+    let dep = deprecated(&m.deprecated);
+    let full = {
+        let ty = rust_type(&m.ty);
+        quote!(Option<#ty>)
+    };
+    // `delegate` is the path to the inner builder for fluent builders (`self.inner`).
+    let (setter, set_body, get_body) = match (&m.ty, delegate) {
+        (RustType::List { item, sparse }, None) => {
+            let item = rust_type(item);
+            let item = if *sparse { quote!(Option<#item>) } else { item };
+            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            (
+                quote! {
+                    #doc_append
+                    #dep
+                    pub fn #f(mut self, input: impl Into<#item>) -> Self {
+                        self.#f.get_or_insert_with(Vec::new).push(input.into());
+                        self
+                    }
+                },
+                quote!(self.#f = input; self),
+                quote!(&self.#f),
+            )
+        }
+        (RustType::Map { value, sparse }, None) => {
+            let value = rust_type(value);
+            let value = if *sparse { quote!(Option<#value>) } else { value };
+            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            (
+                quote! {
+                    #doc_insert
+                    #dep
+                    pub fn #f(mut self, k: impl Into<String>, v: impl Into<#value>) -> Self {
+                        self.#f.get_or_insert_with(Default::default).insert(k.into(), v.into());
+                        self
+                    }
+                },
+                quote!(self.#f = input; self),
+                quote!(&self.#f),
+            )
+        }
+        (RustType::List { item, sparse }, Some(inner)) => {
+            let item = rust_type(item);
+            let item = if *sparse { quote!(Option<#item>) } else { item };
+            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            (
+                quote! {
+                    #doc_append
+                    #dep
+                    pub fn #f(mut self, input: impl Into<#item>) -> Self {
+                        #inner = #inner.#f(input);
+                        self
+                    }
+                },
+                quote!(#inner = #inner.#set(input); self),
+                quote!(#inner.#get()),
+            )
+        }
+        (RustType::Map { value, sparse }, Some(inner)) => {
+            let value = rust_type(value);
+            let value = if *sparse { quote!(Option<#value>) } else { value };
+            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            (
+                quote! {
+                    #doc_insert
+                    #dep
+                    pub fn #f(mut self, k: impl Into<String>, v: impl Into<#value>) -> Self {
+                        #inner = #inner.#f(k, v);
+                        self
+                    }
+                },
+                quote!(#inner = #inner.#set(input); self),
+                quote!(#inner.#get()),
+            )
+        }
+        (ty, delegate) => {
+            let ty = rust_type(ty);
+            let body = match delegate {
+                None => quote!(self.#f = Some(input.into());),
+                Some(inner) => quote!(#inner = #inner.#f(input);),
+            };
+            (
+                quote! {
+                    #docs
+                    #dep
+                    pub fn #f(mut self, input: impl Into<#ty>) -> Self {
+                        #body
+                        self
+                    }
+                },
+                match delegate {
+                    None => quote!(self.#f = input; self),
+                    Some(inner) => quote!(#inner = #inner.#set(input); self),
+                },
+                match delegate {
+                    None => quote!(&self.#f),
+                    Some(inner) => quote!(#inner.#get()),
+                },
+            )
+        }
+    };
+    let set_doc = doc(&format!("Sets `{}` (`None` unsets it).", unraw(&m.field)));
+    let get_doc = doc(&format!("Returns `{}` as set so far.", unraw(&m.field)));
+    quote! {
+        #setter
+        #set_doc
+        #dep
+        pub fn #set(mut self, input: #full) -> Self {
+            #set_body
+        }
+        #get_doc
+        #dep
+        pub fn #get(&self) -> &#full {
+            #get_body
+        }
+    }
+}
+
+/// A manual `Debug` that prints [`REDACTED`] for sensitive members (or for everything, for a
+/// sensitive structure).
+fn debug_impl(name: &syn::Ident, display_name: &str, members: &[Member], whole_sensitive: bool) -> TokenStream {
+    let fields = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let label = unraw(&m.field);
+        if m.sensitive || whole_sensitive {
+            quote!(.field(#label, &#REDACTED))
+        } else {
+            quote!(.field(#label, &self.#f))
+        }
+    });
+    quote! {
+        impl std::fmt::Debug for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.debug_struct(#display_name)
+                    #(#fields)*
+                    .finish()
+            }
+        }
+    }
+}
+
+/// The `ToJson` impl writing a structure's members.
+fn to_json_impl(name: &syn::Ident, members: &[Member]) -> TokenStream {
+    let rt = rt();
+    let lines = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let wire = &m.wire_name;
+        match m.timestamp_format {
+            Some(fmt) => {
+                let fmt = format_tokens(fmt);
+                if m.optional {
+                    quote!(o.timestamp(#wire, self.#f.as_ref(), #fmt);)
+                } else {
+                    quote!(o.timestamp(#wire, Some(&self.#f), #fmt);)
+                }
+            }
+            None => quote!(o.member(#wire, &self.#f);),
+        }
+    });
+    let o = if members.is_empty() { quote!(o) } else { quote!(mut o) };
+    quote! {
+        impl #rt::json::ToJson for #name {
+            fn write_json(&self, w: &mut #rt::json::JsonWriter) {
+                let #o = w.object();
+                #(#lines)*
+                o.end();
+            }
+        }
+    }
+}
+
+/// The `FromJson` impl reading a structure's members; unknown members are ignored.
+fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error_message_aliases: bool) -> TokenStream {
+    let rt = rt();
+    let arms = members.iter().map(|m| {
+        let f = ident(&m.field);
+        let wire = &m.wire_name;
+        let pattern = if error_message_aliases && wire.eq_ignore_ascii_case("message") {
+            quote!("message" | "Message" | "errorMessage")
+        } else {
+            quote!(#wire)
+        };
+        let read = match m.timestamp_format {
+            Some(fmt) => {
+                let fmt = format_tokens(fmt);
+                let t = quote!(#rt::json::timestamp_member(value, #wire, #fmt)?);
+                if m.optional {
+                    quote!(Some(#t))
+                } else {
+                    t
+                }
+            }
+            None => quote!(#rt::json::member(value, #wire)?),
+        };
+        quote!(#pattern => out.#f = #read,)
+    });
+    let body = if members.is_empty() {
+        quote!(#rt::json::read_object(value, #shape_name, Self::default(), |_, _, _| Ok(())))
+    } else {
+        quote! {
+            #rt::json::read_object(value, #shape_name, Self::default(), |out, key, value| {
+                match key {
+                    #(#arms)*
+                    _ => {}
+                }
+                Ok(())
+            })
+        }
+    };
+    quote! {
+        impl #rt::json::FromJson for #name {
+            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
+                #body
+            }
+        }
+    }
+}
+
+/// A structure, its builder, and its JSON impls. Errors also get `Display`, `Error` and their
+/// metadata; inputs get `validate`.
+pub fn structure(s: &Structure) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", s.rust_name);
+    let builder = format_ident!("{}Builder", s.rust_name);
+    let shape_name = s.rust_name.as_str();
+    let docs = doc_lines(&s.docs);
+    let dep = deprecated(&s.deprecated);
+    let is_error = s.role == StructureRole::Error;
+    let redacting = s.sensitive || s.members.iter().any(|m| m.sensitive);
+    let manual_default = s.members.iter().any(|m| !m.optional && default_expr(m).is_some());
+
+    let fields = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let ty = field_type(m);
+        let docs = doc_lines(&m.docs);
+        let dep = deprecated(&m.deprecated);
+        quote!(#docs #dep pub #f: #ty,)
+    });
+    let meta_field = if is_error {
+        quote! {
+            pub(crate) meta: #rt::error::ErrorMetadata,
+        }
+    } else {
+        quote!()
+    };
+    let mut derives = vec![quote!(Clone), quote!(PartialEq)];
+    if !manual_default {
+        derives.push(quote!(Default));
+    }
+    if !redacting {
+        derives.push(quote!(Debug));
+    }
+    let getters = s.members.iter().map(getter);
+
+    let default_impl = if manual_default {
+        let inits = s.members.iter().map(|m| {
+            let f = ident(&m.field);
+            match (m.optional, default_expr(m)) {
+                (false, Some(e)) => quote!(#f: #e,),
+                _ => quote!(#f: Default::default(),),
+            }
+        });
+        let meta_init = if is_error { quote!(meta: Default::default(),) } else { quote!() };
+        quote! {
+            impl Default for #name {
+                fn default() -> Self {
+                    Self { #(#inits)* #meta_init }
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let debug = if redacting { debug_impl(&name, shape_name, &s.members, s.sensitive) } else { quote!() };
+
+    // The builder.
+    let builder_fields = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let ty = rust_type(&m.ty);
+        quote!(pub(crate) #f: Option<#ty>,)
+    });
+    let builder_meta = if is_error { quote!(meta: #rt::error::ErrorMetadata,) } else { quote!() };
+    let builder_methods = s.members.iter().map(|m| builder_methods(m, None));
+    let fallible = s.role == StructureRole::Input || s.has_required();
+    let assigns = s.members.iter().map(|m| {
+        let f = ident(&m.field);
+        let wire = &m.wire_name;
+        if m.optional {
+            quote!(#f: self.#f,)
+        } else if let Some(e) = default_expr(m) {
+            quote!(#f: self.#f.unwrap_or_else(|| #e),)
+        } else if m.required && m.default.is_none() {
+            quote!(#f: self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?,)
+        } else {
+            quote!(#f: self.#f.unwrap_or_default(),)
+        }
+    });
+    let meta_assign = if is_error { quote!(meta: self.meta,) } else { quote!() };
+    let build = if s.role == StructureRole::Input {
+        quote! {
+            /// Builds the input, checking that every `@required` member is set.
+            pub fn build(self) -> Result<#name, #rt::error::BuildError> {
+                let input = self.build_unchecked();
+                input.validate()?;
+                Ok(input)
+            }
+
+            /// Builds the input without checks (the client checks before sending).
+            pub(crate) fn build_unchecked(self) -> #name {
+                #name { #(#assigns)* }
+            }
+        }
+    } else if fallible {
+        quote! {
+            /// Builds the value; fails naming the first `@required` member that is not set.
+            pub fn build(self) -> Result<#name, #rt::error::BuildError> {
+                Ok(#name { #(#assigns)* #meta_assign })
+            }
+        }
+    } else {
+        quote! {
+            /// Builds the value.
+            pub fn build(self) -> #name {
+                #name { #(#assigns)* #meta_assign }
+            }
+        }
+    };
+    let builder_meta_setter = if is_error {
+        quote! {
+            /// Sets the error metadata (code, message, request id).
+            pub fn meta(mut self, meta: #rt::error::ErrorMetadata) -> Self {
+                self.meta = meta;
+                self
+            }
+        }
+    } else {
+        quote!()
+    };
+    let mut builder_derives = vec![quote!(Clone), quote!(PartialEq), quote!(Default)];
+    if !redacting {
+        builder_derives.push(quote!(Debug));
+    }
+    let builder_debug = if redacting {
+        let all_optional: Vec<Member> = s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
+        debug_impl(&builder, &format!("{shape_name}Builder"), &all_optional, s.sensitive)
+    } else {
+        quote!()
+    };
+    let builder_doc = doc(&format!("A builder for [`{shape_name}`]."));
+
+    let validate = if s.role == StructureRole::Input {
+        let checks = s.members.iter().filter(|m| m.required && m.default.is_none()).map(|m| {
+            let f = ident(&m.field);
+            let wire = &m.wire_name;
+            quote! {
+                if self.#f.is_none() {
+                    return Err(#rt::error::BuildError::missing_field(#shape_name, #wire));
+                }
+            }
+        });
+        quote! {
+            /// Checks that every `@required` member is set.
+            pub(crate) fn validate(&self) -> Result<(), #rt::error::BuildError> {
+                #(#checks)*
+                Ok(())
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let error_impls = if is_error {
+        let code = s.id.name();
+        let message_field = s.members.iter().find(|m| m.wire_name.eq_ignore_ascii_case("message")).map(|m| ident(&m.field));
+        let message_expr = match &message_field {
+            Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
+            None => quote!(self.meta.message()),
+        };
+        quote! {
+            impl #name {
+                /// The error message, if the service sent one.
+                pub fn message_text(&self) -> Option<&str> {
+                    #message_expr
+                }
+            }
+            impl std::fmt::Display for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(#code)?;
+                    if let Some(m) = self.message_text() {
+                        write!(f, ": {m}")?;
+                    }
+                    Ok(())
+                }
+            }
+            impl std::error::Error for #name {}
+            impl #rt::error::ProvideErrorMetadata for #name {
+                fn meta(&self) -> &#rt::error::ErrorMetadata {
+                    &self.meta
+                }
+            }
+            impl #rt::error::ErrorShape for #name {
+                fn set_meta(&mut self, meta: #rt::error::ErrorMetadata) {
+                    self.meta = meta;
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+
+    let to_json = to_json_impl(&name, &s.members);
+    let from_json = from_json_impl(&name, shape_name, &s.members, is_error);
+    let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
+
+    quote! {
+        #docs
+        #dep
+        #[non_exhaustive]
+        #[derive(#(#derives),*)]
+        pub struct #name {
+            #(#fields)*
+            #meta_field
+        }
+
+        impl #name {
+            #builder_fn_doc
+            pub fn builder() -> #builder {
+                #builder::default()
+            }
+            #(#getters)*
+            #validate
+        }
+
+        #default_impl
+        #debug
+        #error_impls
+
+        #builder_doc
+        #[derive(#(#builder_derives),*)]
+        pub struct #builder {
+            #(#builder_fields)*
+            #builder_meta
+        }
+
+        impl #builder {
+            #(#builder_methods)*
+            #builder_meta_setter
+            #build
+        }
+
+        #builder_debug
+        #to_json
+        #from_json
+    }
+}
+
+/// A string enum with a catch-all `Unknown` variant that keeps unrecognised values.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", e.rust_name);
+    let docs = doc_lines(&e.docs);
+    let variants = e.variants.iter().map(|(v, value, d)| {
+        let v = format_ident!("{v}");
+        let mut d = d.clone();
+        if !d.is_empty() {
+            d.push(String::new());
+        }
+        d.push(format!("The value `{value}`."));
+        let d = doc_lines(&d);
+        quote!(#d #v,)
+    });
+    let as_str = e.variants.iter().map(|(v, value, _)| {
+        let v = format_ident!("{v}");
+        quote!(#name::#v => #value,)
+    });
+    let from = e.variants.iter().map(|(v, value, _)| {
+        let v = format_ident!("{v}");
+        quote!(#value => #name::#v,)
+    });
+    let values = e.variants.iter().map(|(_, value, _)| value);
+    quote! {
+        #docs
+        ///
+        /// Values this version of the crate does not know are kept in [`Self::Unknown`], so a
+        /// response with a value added to the service later still decodes.
+        #[non_exhaustive]
+        #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know (kept as received).
+            Unknown(String),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn as_str(&self) -> &str {
+                match self {
+                    #(#as_str)*
+                    #name::Unknown(value) => value,
+                }
+            }
+
+            /// Every value this version of the crate knows, in model order.
+            pub const fn values() -> &'static [&'static str] {
+                &[#(#values),*]
+            }
+        }
+
+        impl From<&str> for #name {
+            fn from(value: &str) -> Self {
+                match value {
+                    #(#from)*
+                    other => #name::Unknown(other.to_string()),
+                }
+            }
+        }
+
+        impl From<String> for #name {
+            fn from(value: String) -> Self {
+                #name::from(value.as_str())
+            }
+        }
+
+        impl std::str::FromStr for #name {
+            type Err = std::convert::Infallible;
+            fn from_str(s: &str) -> Result<Self, Self::Err> {
+                Ok(#name::from(s))
+            }
+        }
+
+        impl Default for #name {
+            /// An empty unknown value: what a response that omits a required member decodes to.
+            fn default() -> Self {
+                #name::Unknown(String::new())
+            }
+        }
+
+        impl AsRef<str> for #name {
+            fn as_ref(&self) -> &str {
+                self.as_str()
+            }
+        }
+
+        impl std::fmt::Display for #name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.as_str())
+            }
+        }
+
+        impl #rt::json::ToJson for #name {
+            fn write_json(&self, w: &mut #rt::json::JsonWriter) {
+                w.string(self.as_str())
+            }
+        }
+
+        impl #rt::json::FromJson for #name {
+            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
+                <String as #rt::json::FromJson>::from_json(value).map(#name::from)
+            }
+        }
+    }
+}
+
+/// An intEnum: like a string enum, over `i32`.
+pub fn int_enum(e: &IntEnum) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", e.rust_name);
+    let docs = doc_lines(&e.docs);
+    let variants = e.variants.iter().map(|(v, value, d)| {
+        let v = format_ident!("{v}");
+        let mut d = d.clone();
+        if !d.is_empty() {
+            d.push(String::new());
+        }
+        d.push(format!("The value `{value}`."));
+        let d = doc_lines(&d);
+        quote!(#d #v,)
+    });
+    let to = e.variants.iter().map(|(v, value, _)| {
+        let v = format_ident!("{v}");
+        let lit = Literal::i32_unsuffixed(*value as i32);
+        quote!(#name::#v => #lit,)
+    });
+    let from = e.variants.iter().map(|(v, value, _)| {
+        let v = format_ident!("{v}");
+        let lit = Literal::i32_unsuffixed(*value as i32);
+        quote!(#lit => #name::#v,)
+    });
+    let values = e.variants.iter().map(|(_, value, _)| Literal::i32_unsuffixed(*value as i32));
+    quote! {
+        #docs
+        #[non_exhaustive]
+        #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
+        pub enum #name {
+            #(#variants)*
+            /// A value this version of the crate does not know (kept as received).
+            Unknown(i32),
+        }
+
+        impl #name {
+            /// The value as it is written on the wire.
+            pub fn value(self) -> i32 {
+                match self {
+                    #(#to)*
+                    #name::Unknown(value) => value,
+                }
+            }
+
+            /// Every value this version of the crate knows, in model order.
+            pub const fn values() -> &'static [i32] {
+                &[#(#values),*]
+            }
+        }
+
+        impl From<i32> for #name {
+            fn from(value: i32) -> Self {
+                match value {
+                    #(#from)*
+                    other => #name::Unknown(other),
+                }
+            }
+        }
+
+        impl Default for #name {
+            fn default() -> Self {
+                #name::Unknown(0)
+            }
+        }
+
+        impl #rt::json::ToJson for #name {
+            fn write_json(&self, w: &mut #rt::json::JsonWriter) {
+                w.integer(i64::from(self.value()))
+            }
+        }
+
+        impl #rt::json::FromJson for #name {
+            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
+                <i32 as #rt::json::FromJson>::from_json(value).map(#name::from)
+            }
+        }
+    }
+}
+
+/// A union: one variant per member plus `Unknown` for members added to the model later.
+pub fn union(u: &Union) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", u.rust_name);
+    let shape_name = u.rust_name.as_str();
+    let docs = doc_lines(&u.docs);
+    let variants = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.variant);
+        let d = doc_lines(&v.docs);
+        match &v.ty {
+            Some(t) => {
+                let t = rust_type(t);
+                quote!(#d #id(#t),)
+            }
+            None => quote!(#d #id,),
+        }
+    });
+    let accessors = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.variant);
+        let snake = crate::naming::field_name(&v.variant);
+        let is = format_ident!("is_{}", unraw(&snake));
+        let as_ = format_ident!("as_{}", unraw(&snake));
+        let is_doc = doc(&format!("Whether this is [`{shape_name}::{}`].", v.variant));
+        match &v.ty {
+            Some(t) => {
+                let t = rust_type(t);
+                let as_doc = doc(&format!("The value of [`{shape_name}::{}`], or `Err(self)` for another variant.", v.variant));
+                quote! {
+                    #as_doc
+                    pub fn #as_(&self) -> Result<&#t, &Self> {
+                        if let #name::#id(v) = self { Ok(v) } else { Err(self) }
+                    }
+                    #is_doc
+                    pub fn #is(&self) -> bool {
+                        self.#as_().is_ok()
+                    }
+                }
+            }
+            None => quote! {
+                #is_doc
+                pub fn #is(&self) -> bool {
+                    matches!(self, #name::#id)
+                }
+            },
+        }
+    });
+    let write_arms = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.variant);
+        let wire = &v.wire_name;
+        match (&v.ty, v.timestamp_format) {
+            (Some(_), Some(fmt)) => {
+                let fmt = format_tokens(fmt);
+                quote!(#name::#id(v) => o.timestamp(#wire, Some(v), #fmt),)
+            }
+            (Some(_), None) => quote!(#name::#id(v) => o.member(#wire, v),),
+            (None, _) => quote!(#name::#id => o.member(#wire, &#rt::json::Unit),),
+        }
+    });
+    let read_arms = u.variants.iter().map(|v| {
+        let id = format_ident!("{}", v.variant);
+        let wire = &v.wire_name;
+        match (&v.ty, v.timestamp_format) {
+            (Some(_), Some(fmt)) => {
+                let fmt = format_tokens(fmt);
+                quote!(#wire => #name::#id(#rt::json::timestamp_member(value, #wire, #fmt)?),)
+            }
+            (Some(_), None) => quote!(#wire => #name::#id(#rt::json::member(value, #wire)?),),
+            (None, _) => quote!(#wire => #name::#id,),
+        }
+    });
+    let debug = if u.sensitive {
+        quote! {
+            impl std::fmt::Debug for #name {
+                fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                    f.write_str(#REDACTED)
+                }
+            }
+        }
+    } else {
+        quote!()
+    };
+    let derive_debug = if u.sensitive { quote!() } else { quote!(Debug,) };
+    quote! {
+        #docs
+        #[non_exhaustive]
+        #[derive(Clone, PartialEq, #derive_debug)]
+        pub enum #name {
+            #(#variants)*
+            /// A member this version of the crate does not know. It cannot be sent.
+            Unknown,
+        }
+
+        impl #name {
+            #(#accessors)*
+            /// Whether this is a member this version of the crate does not know.
+            pub fn is_unknown(&self) -> bool {
+                matches!(self, #name::Unknown)
+            }
+        }
+
+        impl Default for #name {
+            fn default() -> Self {
+                #name::Unknown
+            }
+        }
+
+        #debug
+
+        impl #rt::json::ToJson for #name {
+            fn write_json(&self, w: &mut #rt::json::JsonWriter) {
+                let mut o = w.object();
+                match self {
+                    #(#write_arms)*
+                    #name::Unknown => {}
+                }
+                o.end();
+            }
+        }
+
+        impl #rt::json::FromJson for #name {
+            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
+                #rt::json::read_union(value, #shape_name, |key, value| {
+                    Ok(match key {
+                        #(#read_arms)*
+                        _ => #name::Unknown,
+                    })
+                })
+            }
+        }
+    }
+}

@@ -1,0 +1,776 @@
+//! Stage 3: the Rust-oriented intermediate representation of one service.
+//!
+//! Everything the emitters need is decided here, once: which shapes become which Rust items, their
+//! names (through [`crate::naming`]), field types and optionality, documentation as Markdown lines,
+//! sensitivity, constraints. Lists are sorted; the emitters only turn this into tokens.
+//!
+//! # Nullability (Smithy 2.0)
+//!
+//! - Members of operation inputs are always `Option<T>`: inputs are `@input` structures, whose
+//!   members are implicitly `@clientOptional`, so that a service may relax `@required` later
+//!   without breaking callers. `@required` is checked before sending instead.
+//! - Elsewhere a member is `T` (not `Option<T>`) when it is `@required`, or has a non-null
+//!   `@default`, and is not `@clientOptional`. When a response omits such a member, the decoder
+//!   keeps the member's default (its `@default`, else the type's zero value): Smithy's "error
+//!   correction" for clients.
+//! - Union variants hold their value directly; list and map entries are `Option<T>` only when the
+//!   collection is `@sparse`.
+
+use std::collections::BTreeSet;
+
+use serde_json::Value;
+
+use crate::docs::html_to_markdown;
+use crate::error::{Error, Errors};
+use crate::index::{ShapeIndex, UNIT};
+use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
+use crate::naming;
+use crate::traits::{self, Bounds, ErrorFault, Paginated, TimestampFormat, TraitReader};
+
+/// The protocol a service speaks (from its protocol trait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Protocol {
+    AwsJson1_0,
+    AwsJson1_1,
+}
+
+impl Protocol {
+    pub fn json_version(self) -> &'static str {
+        match self {
+            Protocol::AwsJson1_0 => "1.0",
+            Protocol::AwsJson1_1 => "1.1",
+        }
+    }
+}
+
+/// A whole service, ready to emit.
+#[derive(Debug)]
+pub struct Service {
+    pub id: ShapeId,
+    /// The service shape's name: the `X-Amz-Target` prefix (`AWSStepFunctions`).
+    pub target_prefix: String,
+    pub sdk_id: String,
+    pub title: String,
+    pub version: String,
+    pub signing_name: String,
+    pub protocol: Protocol,
+    pub docs: Vec<String>,
+    pub operations: Vec<Operation>,
+    /// Structures that are neither operation inputs/outputs nor errors (`types::X`).
+    pub structures: Vec<Structure>,
+    /// `@error` structures (`types::error::X`).
+    pub errors: Vec<Structure>,
+    pub unions: Vec<Union>,
+    pub enums: Vec<Enum>,
+    pub int_enums: Vec<IntEnum>,
+    pub endpoint_rule_set: Option<Value>,
+    pub endpoint_tests: Option<Value>,
+    pub smoke_tests: Vec<(String, Value)>,
+}
+
+#[derive(Debug)]
+pub struct Operation {
+    pub id: ShapeId,
+    /// `StartExecution`.
+    pub name: String,
+    /// `start_execution`: the client method and the module.
+    pub fn_name: String,
+    pub docs: Vec<String>,
+    pub deprecated: Option<String>,
+    pub input: Structure,
+    pub output: Structure,
+    /// The errors it may return, sorted by Rust name.
+    pub errors: Vec<ErrorRef>,
+    pub host_prefix: Option<String>,
+    pub paginated: Option<Pagination>,
+    /// Field name of the `@idempotencyToken` input member.
+    pub idempotency_token: Option<String>,
+    /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
+    pub request_tests: Option<Value>,
+    pub response_tests: Option<Value>,
+}
+
+/// An error an operation may return.
+#[derive(Debug, Clone)]
+pub struct ErrorRef {
+    pub id: ShapeId,
+    /// The Rust type (and enum variant) name.
+    pub rust_name: String,
+    /// The shape name the wire uses as error code.
+    pub code: String,
+}
+
+/// A `@paginated` operation's tokens, resolved to input/output fields.
+#[derive(Debug, Clone)]
+pub struct Pagination {
+    pub input_token: String,
+    pub output_token: String,
+    /// `(field name, item type)` of the items list, if named.
+    pub items: Option<(String, RustType)>,
+    pub page_size: Option<String>,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StructureRole {
+    Input,
+    Output,
+    Error,
+    Plain,
+}
+
+#[derive(Debug, Clone)]
+pub struct ErrorInfo {
+    pub fault: ErrorFault,
+    pub http_status: Option<u16>,
+    /// `@retryable`: `Some(throttling)`.
+    pub retryable: Option<bool>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Structure {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub module: String,
+    pub docs: Vec<String>,
+    pub deprecated: Option<String>,
+    pub role: StructureRole,
+    pub members: Vec<Member>,
+    pub error: Option<ErrorInfo>,
+    /// The structure itself is `@sensitive`: its Debug output is redacted whole.
+    pub sensitive: bool,
+}
+
+impl Structure {
+    pub fn has_required(&self) -> bool {
+        self.members.iter().any(|m| m.required && !m.optional)
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct Member {
+    /// The name on the wire (and in the model).
+    pub wire_name: String,
+    /// The Rust field name (possibly raw, `r#type`).
+    pub field: String,
+    pub docs: Vec<String>,
+    pub deprecated: Option<String>,
+    pub ty: RustType,
+    pub target: ShapeId,
+    /// The field is `Option<ty>`.
+    pub optional: bool,
+    pub required: bool,
+    /// A non-null `@default`.
+    pub default: Option<Value>,
+    /// Debug output redacts it: the member or what it targets (through collections) is
+    /// `@sensitive`.
+    pub sensitive: bool,
+    pub idempotency_token: bool,
+    /// A timestamp format other than the protocol's default (epoch seconds).
+    pub timestamp_format: Option<TimestampFormat>,
+    pub length: Option<Bounds>,
+    pub range: Option<Bounds>,
+    pub pattern: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Union {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub module: String,
+    pub docs: Vec<String>,
+    pub sensitive: bool,
+    pub variants: Vec<UnionVariant>,
+}
+
+#[derive(Debug, Clone)]
+pub struct UnionVariant {
+    pub wire_name: String,
+    pub variant: String,
+    pub docs: Vec<String>,
+    /// `None` for a `smithy.api#Unit` variant.
+    pub ty: Option<RustType>,
+    pub timestamp_format: Option<TimestampFormat>,
+}
+
+#[derive(Debug, Clone)]
+pub struct Enum {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub module: String,
+    pub docs: Vec<String>,
+    pub sensitive: bool,
+    /// `(variant, wire value, docs)`, in model order.
+    pub variants: Vec<(String, String, Vec<String>)>,
+}
+
+#[derive(Debug, Clone)]
+pub struct IntEnum {
+    pub id: ShapeId,
+    pub rust_name: String,
+    pub module: String,
+    pub docs: Vec<String>,
+    pub variants: Vec<(String, i64, Vec<String>)>,
+}
+
+/// The Rust type of a member (without the outer `Option`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum RustType {
+    String,
+    Bool,
+    I8,
+    I16,
+    I32,
+    I64,
+    F32,
+    F64,
+    DateTime,
+    Blob,
+    Document,
+    /// A generated type, by path from the crate root (`types::Tag`, `types::error::InvalidArn`).
+    Named { path: Vec<String>, kind: NamedKind },
+    List { item: Box<RustType>, sparse: bool },
+    Map { value: Box<RustType>, sparse: bool },
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NamedKind {
+    Structure,
+    Union,
+    Enum,
+    IntEnum,
+}
+
+impl RustType {
+    /// Whether values are `Copy` (getters return them by value).
+    pub fn is_copy(&self) -> bool {
+        matches!(self, RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::F32 | RustType::F64 | RustType::DateTime)
+            || matches!(self, RustType::Named { kind: NamedKind::IntEnum, .. })
+    }
+}
+
+/// Builds the IR of `index`'s service. All problems are reported together.
+pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
+    Builder { index, errors: Vec::new() }.service()
+}
+
+struct Builder<'a> {
+    index: &'a ShapeIndex,
+    errors: Vec<Error>,
+}
+
+fn docs_of(traits: &crate::model::Traits) -> Vec<String> {
+    traits.get(traits::DOCUMENTATION).and_then(Value::as_str).map(html_to_markdown).unwrap_or_default()
+}
+
+impl<'a> Builder<'a> {
+    fn service(mut self) -> Result<Service, Errors> {
+        let index = self.index;
+        let id = index.service_id.clone();
+        let svc = index.service();
+        let reader = TraitReader::new(&svc.traits, &id);
+        let protocol = if reader.has(traits::AWS_JSON_1_0) {
+            Protocol::AwsJson1_0
+        } else if reader.has(traits::AWS_JSON_1_1) {
+            Protocol::AwsJson1_1
+        } else {
+            let found: Vec<&str> = svc.traits.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+            return Err(Error::shape(&id, format!(
+                "the service has no supported protocol trait (supported: awsJson1_0, awsJson1_1; found: {})",
+                if found.is_empty() { "none".to_string() } else { found.join(", ") }
+            ))
+            .into());
+        };
+        let aws_service = svc.traits.get(traits::AWS_SERVICE);
+        let sdk_id = aws_service
+            .and_then(|s| s.get("sdkId"))
+            .and_then(Value::as_str)
+            .unwrap_or(id.name())
+            .to_string();
+        let signing_name = svc
+            .traits
+            .get(traits::SIGV4)
+            .and_then(|s| s.get("name"))
+            .and_then(Value::as_str)
+            .or_else(|| aws_service.and_then(|s| s.get("arnNamespace")).and_then(Value::as_str))
+            .unwrap_or(id.name())
+            .to_string();
+        let title = svc.traits.get(traits::TITLE).and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+        let service_paginated = reader.paginated().ok().flatten();
+
+        // Which structures are operation inputs / outputs: they are emitted with their operation.
+        let mut io_shapes = BTreeSet::new();
+        let mut operations = Vec::new();
+        for op_id in index.operations() {
+            if let Some(op) = self.operation(op_id, service_paginated.as_ref()) {
+                io_shapes.insert(op.input.id.clone());
+                io_shapes.insert(op.output.id.clone());
+                operations.push(op);
+            }
+        }
+        let mut structures = Vec::new();
+        let mut errors = Vec::new();
+        let mut unions = Vec::new();
+        let mut enums = Vec::new();
+        let mut int_enums = Vec::new();
+        for (sid, shape) in index.closure() {
+            match shape {
+                Shape::Structure(s) if sid.as_str() == UNIT => {
+                    let _ = s;
+                }
+                Shape::Structure(s) => {
+                    let is_error = s.traits.contains_key(traits::ERROR);
+                    if is_error {
+                        errors.push(self.structure(sid, s, StructureRole::Error, None));
+                    } else if !io_shapes.contains(sid) || self.used_as_member(sid) {
+                        structures.push(self.structure(sid, s, StructureRole::Plain, None));
+                    }
+                }
+                Shape::Union(u) => unions.push(self.union(sid, u)),
+                Shape::Enum(e) => enums.push(self.enumeration(sid, e)),
+                Shape::String(s) if s.traits.contains_key(traits::ENUM) => {
+                    if let Some(e) = self.legacy_enum(sid, &s.traits) {
+                        enums.push(e);
+                    }
+                }
+                Shape::IntEnum(e) => int_enums.push(self.int_enum(sid, e)),
+                Shape::BigInteger(_) | Shape::BigDecimal(_) => {
+                    self.errors.push(Error::shape(sid, format!("{} shapes are not supported yet", shape.type_name())));
+                }
+                _ => {}
+            }
+        }
+        self.check_type_names(&structures, &errors, &unions, &enums, &int_enums);
+        let op_names = operations.iter().map(|o| (o.id.as_str(), o.fn_name.clone()));
+        for (rust, model) in naming::find_collisions(op_names) {
+            self.errors.push(Error::model(&id.to_string(), format!("operations {} all map to the Rust name `{rust}`", model.join(", "))));
+        }
+        let smoke_tests = operations
+            .iter()
+            .filter_map(|o| {
+                let shape = index.get(&o.id);
+                shape.traits().get(traits::SMOKE_TESTS).map(|v| (o.name.clone(), v.clone()))
+            })
+            .collect();
+        if !self.errors.is_empty() {
+            let mut errs = self.errors;
+            errs.sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
+            errs.dedup();
+            return Err(Errors(errs));
+        }
+        let by_name = |a: &String, b: &String| a.cmp(b);
+        structures.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
+        errors.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
+        unions.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
+        enums.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
+        int_enums.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
+        Ok(Service {
+            target_prefix: id.name().to_string(),
+            docs: docs_of(&svc.traits),
+            version: svc.version.clone(),
+            endpoint_rule_set: svc.traits.get(traits::ENDPOINT_RULE_SET).cloned(),
+            endpoint_tests: svc.traits.get(traits::ENDPOINT_TESTS).cloned(),
+            id,
+            sdk_id,
+            title,
+            signing_name,
+            protocol,
+            operations,
+            structures,
+            errors,
+            unions,
+            enums,
+            int_enums,
+            smoke_tests,
+        })
+    }
+
+    /// Whether a structure is targeted by a member somewhere (then it is also a plain type, even
+    /// when it is an operation's input or output).
+    fn used_as_member(&self, id: &ShapeId) -> bool {
+        self.index.closure().any(|(_, s)| {
+            !matches!(s, Shape::Operation(_)) && s.members().iter().any(|(_, m)| &m.target == id)
+        })
+    }
+
+    fn check_type_names(&mut self, structures: &[Structure], errors: &[Structure], unions: &[Union], enums: &[Enum], int_enums: &[IntEnum]) {
+        let names = structures
+            .iter()
+            .chain(errors)
+            .map(|s| (s.id.as_str(), s.rust_name.clone()))
+            .chain(unions.iter().map(|u| (u.id.as_str(), u.rust_name.clone())))
+            .chain(enums.iter().map(|e| (e.id.as_str(), e.rust_name.clone())))
+            .chain(int_enums.iter().map(|e| (e.id.as_str(), e.rust_name.clone())));
+        let names: Vec<(&str, String)> = names.collect();
+        for (rust, model) in naming::find_collisions(names.iter().map(|(m, r)| (*m, r.clone()))) {
+            self.errors.push(Error::model(
+                model[0],
+                format!("shapes {} all map to the Rust type name `{rust}`; rename one with the service's `rename` map", model.join(", ")),
+            ));
+        }
+        // Module names must be distinct too (`Foo` and `FOO` would share `foo.rs`).
+        for (rust, model) in naming::find_collisions(names.iter().map(|(m, r)| (*m, naming::module_name(r)))) {
+            self.errors.push(Error::model(model[0], format!("shapes {} all map to the module `{rust}`", model.join(", "))));
+        }
+    }
+
+    fn operation(&mut self, id: &ShapeId, service_paginated: Option<&Paginated>) -> Option<Operation> {
+        let Shape::Operation(op) = self.index.get(id) else { return None };
+        let name = naming::type_name(self.index.local_name(id));
+        let reader = TraitReader::new(&op.traits, id);
+        let unit = ShapeId::new(UNIT);
+        let input_id = op.input.as_ref().map_or(unit.clone(), |r| r.target.clone());
+        let output_id = op.output.as_ref().map_or(unit, |r| r.target.clone());
+        let input = self.io_structure(&input_id, &format!("{name}Input"), StructureRole::Input);
+        let output = self.io_structure(&output_id, &format!("{name}Output"), StructureRole::Output);
+        let mut errors: Vec<ErrorRef> = op
+            .errors
+            .iter()
+            .chain(&self.index.service().errors)
+            .map(|r| ErrorRef {
+                id: r.target.clone(),
+                rust_name: naming::type_name(self.index.local_name(&r.target)),
+                code: r.target.name().to_string(),
+            })
+            .collect();
+        errors.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
+        errors.dedup_by(|a, b| a.id == b.id);
+        let host_prefix = match reader.host_prefix() {
+            Ok(p) => p.map(str::to_string),
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        };
+        if let Some(p) = &host_prefix {
+            if p.contains('{') {
+                self.errors.push(Error::shape(id, "host prefixes with input labels are not supported yet"));
+            }
+        }
+        let paginated = match reader.paginated() {
+            Ok(Some(p)) => self.pagination(id, &Paginated::merge(service_paginated, &p), &input, &output),
+            Ok(None) => None,
+            Err(e) => {
+                self.errors.push(e);
+                None
+            }
+        };
+        let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        Some(Operation {
+            fn_name: naming::function_name(&name),
+            docs: docs_of(&op.traits),
+            deprecated: reader.deprecated(),
+            request_tests: op.traits.get(traits::HTTP_REQUEST_TESTS).cloned(),
+            response_tests: op.traits.get(traits::HTTP_RESPONSE_TESTS).cloned(),
+            id: id.clone(),
+            name,
+            input,
+            output,
+            errors,
+            host_prefix,
+            paginated,
+            idempotency_token,
+        })
+    }
+
+    fn pagination(&mut self, id: &ShapeId, p: &Paginated, input: &Structure, output: &Structure) -> Option<Pagination> {
+        fn find<'s>(id: &ShapeId, s: &'s Structure, path: &Option<String>, what: &str) -> Result<Option<&'s Member>, Error> {
+            let Some(path) = path else { return Ok(None) };
+            if path.contains('.') {
+                return Err(Error::shape(id, format!("nested pagination paths (`{path}`) are not supported yet")));
+            }
+            match s.members.iter().find(|m| &m.wire_name == path) {
+                Some(m) => Ok(Some(m)),
+                None => Err(Error::shape(id, format!("`@paginated` {what} `{path}` is not a member of {}", s.id))),
+            }
+        }
+        let found = (|| {
+            let input_token = find(id, input, &p.input_token, "inputToken")?
+                .ok_or_else(|| Error::shape(id, "`@paginated` without an inputToken"))?;
+            let output_token = find(id, output, &p.output_token, "outputToken")?
+                .ok_or_else(|| Error::shape(id, "`@paginated` without an outputToken"))?;
+            Ok((input_token, output_token, find(id, output, &p.items, "items")?, find(id, input, &p.page_size, "pageSize")?))
+        })();
+        let (input_token, output_token, items, page_size) = match found {
+            Ok(f) => f,
+            Err(e) => {
+                self.errors.push(e);
+                return None;
+            }
+        };
+        let items = items.map(|m| {
+            let item = match &m.ty {
+                RustType::List { item, .. } => (**item).clone(),
+                other => other.clone(),
+            };
+            (m.field.clone(), item)
+        });
+        Some(Pagination {
+            input_token: input_token.field.clone(),
+            output_token: output_token.field.clone(),
+            items,
+            page_size: page_size.map(|m| m.field.clone()),
+        })
+    }
+
+    fn io_structure(&mut self, id: &ShapeId, rust_name: &str, role: StructureRole) -> Structure {
+        match self.index.get(id) {
+            Shape::Structure(s) => {
+                let mut st = self.structure(id, s, role, Some(rust_name.to_string()));
+                if id.as_str() == UNIT {
+                    st.docs = Vec::new();
+                }
+                st
+            }
+            _ => unreachable!("the index checked that operation inputs and outputs are structures"),
+        }
+    }
+
+    fn structure(&mut self, id: &ShapeId, s: &AggregateShape, role: StructureRole, rust_name: Option<String>) -> Structure {
+        let rust_name = rust_name.unwrap_or_else(|| naming::type_name(self.index.local_name(id)));
+        let reader = TraitReader::new(&s.traits, id);
+        let error = match reader.error() {
+            Ok(Some(fault)) => Some(ErrorInfo {
+                fault,
+                http_status: reader.http_error().ok().flatten(),
+                retryable: reader.retryable().ok().flatten(),
+            }),
+            _ => None,
+        };
+        let mut members: Vec<Member> = s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
+        let field_names = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone()));
+        let collisions = naming::find_collisions(field_names.collect::<Vec<_>>());
+        for (rust, model) in collisions {
+            self.errors.push(Error::shape(id, format!("members {} all map to the Rust field `{rust}`", model.join(", "))));
+        }
+        // Error structures keep their `message` member (under any case) as the error message.
+        if role == StructureRole::Error {
+            for m in &mut members {
+                if m.wire_name.eq_ignore_ascii_case("message") {
+                    m.optional = true;
+                }
+            }
+        }
+        Structure {
+            id: id.clone(),
+            module: naming::module_name(&rust_name),
+            rust_name,
+            docs: docs_of(&s.traits),
+            deprecated: reader.deprecated(),
+            role,
+            members,
+            error,
+            sensitive: s.traits.contains_key(traits::SENSITIVE),
+        }
+    }
+
+    fn member(&mut self, owner: &ShapeId, name: &str, m: &MemberRef, role: StructureRole) -> Option<Member> {
+        let mid = ShapeId::new(format!("{owner}${name}"));
+        let reader = TraitReader::new(&m.traits, &mid);
+        let ty = self.rust_type(&m.target, &mid)?;
+        let target = self.index.get(&m.target);
+        let target_reader = TraitReader::new(target.traits(), &m.target);
+        let required = reader.has(traits::REQUIRED);
+        // A member's own `@default` wins over its target's; `null` removes the default.
+        let default = match reader.default_value().or_else(|| target_reader.default_value()) {
+            Some(Value::Null) | None => None,
+            Some(v) => Some(v.clone()),
+        };
+        let client_optional = reader.has(traits::CLIENT_OPTIONAL);
+        let optional = match role {
+            StructureRole::Input => true,
+            _ => client_optional || !(required || default.is_some()),
+        };
+        let timestamp_format = if matches!(ty, RustType::DateTime) {
+            reader.timestamp_format().ok().flatten().or_else(|| target_reader.timestamp_format().ok().flatten())
+        } else {
+            None
+        }
+        .filter(|f| *f != TimestampFormat::EpochSeconds);
+        let mut docs = docs_of(&m.traits);
+        if docs.is_empty() {
+            docs = docs_of(target.traits());
+        }
+        Some(Member {
+            wire_name: name.to_string(),
+            field: naming::field_name(name),
+            docs,
+            deprecated: reader.deprecated(),
+            sensitive: reader.has(traits::SENSITIVE) || self.is_sensitive_target(&m.target, &mut BTreeSet::new()),
+            idempotency_token: reader.has(traits::IDEMPOTENCY_TOKEN),
+            length: reader.bounds(traits::LENGTH).ok().flatten().or_else(|| target_reader.bounds(traits::LENGTH).ok().flatten()),
+            range: reader.bounds(traits::RANGE).ok().flatten().or_else(|| target_reader.bounds(traits::RANGE).ok().flatten()),
+            pattern: reader
+                .string(traits::PATTERN)
+                .ok()
+                .flatten()
+                .or_else(|| target_reader.string(traits::PATTERN).ok().flatten())
+                .map(str::to_string),
+            target: m.target.clone(),
+            ty,
+            optional,
+            required,
+            default,
+            timestamp_format,
+        })
+    }
+
+    /// A target is sensitive when it is `@sensitive` or is a collection of sensitive values.
+    /// (Structures and unions redact their own sensitive members.)
+    fn is_sensitive_target(&self, id: &ShapeId, seen: &mut BTreeSet<ShapeId>) -> bool {
+        if !seen.insert(id.clone()) {
+            return false;
+        }
+        let shape = self.index.get(id);
+        if shape.traits().contains_key(traits::SENSITIVE) {
+            return true;
+        }
+        match shape {
+            Shape::List(l) | Shape::Set(l) => self.is_sensitive_target(&l.member.target, seen),
+            Shape::Map(m) => {
+                self.is_sensitive_target(&m.key.target, seen) || self.is_sensitive_target(&m.value.target, seen)
+            }
+            _ => false,
+        }
+    }
+
+    fn rust_type(&mut self, target: &ShapeId, at: &ShapeId) -> Option<RustType> {
+        let shape = self.index.get(target);
+        let named = |kind: NamedKind, path: &str, index: &ShapeIndex| RustType::Named {
+            path: vec![path.to_string(), naming::type_name(index.local_name(target))],
+            kind,
+        };
+        Some(match shape {
+            Shape::String(s) if s.traits.contains_key(traits::ENUM) => named(NamedKind::Enum, "types", self.index),
+            Shape::String(_) => RustType::String,
+            Shape::Boolean(_) => RustType::Bool,
+            Shape::Byte(_) => RustType::I8,
+            Shape::Short(_) => RustType::I16,
+            Shape::Integer(_) => RustType::I32,
+            Shape::Long(_) => RustType::I64,
+            Shape::Float(_) => RustType::F32,
+            Shape::Double(_) => RustType::F64,
+            Shape::Timestamp(_) => RustType::DateTime,
+            Shape::Blob(_) => RustType::Blob,
+            Shape::Document(_) => RustType::Document,
+            Shape::Enum(_) => named(NamedKind::Enum, "types", self.index),
+            Shape::IntEnum(_) => named(NamedKind::IntEnum, "types", self.index),
+            Shape::Union(_) => named(NamedKind::Union, "types", self.index),
+            Shape::Structure(s) if s.traits.contains_key(traits::ERROR) => RustType::Named {
+                path: vec!["types".into(), "error".into(), naming::type_name(self.index.local_name(target))],
+                kind: NamedKind::Structure,
+            },
+            Shape::Structure(_) => named(NamedKind::Structure, "types", self.index),
+            Shape::List(l) | Shape::Set(l) => RustType::List {
+                item: Box::new(self.rust_type(&l.member.target, at)?),
+                sparse: l.traits.contains_key(traits::SPARSE),
+            },
+            Shape::Map(m) => RustType::Map {
+                value: Box::new(self.rust_type(&m.value.target, at)?),
+                sparse: m.traits.contains_key(traits::SPARSE),
+            },
+            Shape::BigInteger(_) | Shape::BigDecimal(_) => {
+                self.errors.push(Error::shape(at, format!("targets `{target}`: {} is not supported yet", shape.type_name())));
+                return None;
+            }
+            Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_) => {
+                self.errors.push(Error::shape(at, format!("targets `{target}`, a {} shape", shape.type_name())));
+                return None;
+            }
+        })
+    }
+
+    fn union(&mut self, id: &ShapeId, u: &AggregateShape) -> Union {
+        let rust_name = naming::type_name(self.index.local_name(id));
+        let mut variants = Vec::new();
+        for (name, m) in &u.members {
+            let mid = ShapeId::new(format!("{id}${name}"));
+            let ty = if m.target.as_str() == UNIT { None } else { self.rust_type(&m.target, &mid) };
+            let target_reader = TraitReader::new(self.index.get(&m.target).traits(), &m.target);
+            let reader = TraitReader::new(&m.traits, &mid);
+            variants.push(UnionVariant {
+                wire_name: name.clone(),
+                variant: naming::variant_name(name),
+                docs: docs_of(&m.traits),
+                timestamp_format: if ty == Some(RustType::DateTime) {
+                    reader.timestamp_format().ok().flatten().or(target_reader.timestamp_format().ok().flatten())
+                } else {
+                    None
+                }
+                .filter(|f| *f != TimestampFormat::EpochSeconds),
+                ty,
+            });
+        }
+        for (rust, model) in naming::find_collisions(variants.iter().map(|v| (v.wire_name.as_str(), v.variant.clone())).collect::<Vec<_>>()) {
+            self.errors.push(Error::shape(id, format!("union members {} all map to the variant `{rust}`", model.join(", "))));
+        }
+        Union {
+            id: id.clone(),
+            module: naming::module_name(&rust_name),
+            rust_name,
+            docs: docs_of(&u.traits),
+            sensitive: u.traits.contains_key(traits::SENSITIVE),
+            variants,
+        }
+    }
+
+    fn enumeration(&mut self, id: &ShapeId, e: &AggregateShape) -> Enum {
+        let rust_name = naming::type_name(self.index.local_name(id));
+        let variants: Vec<(String, String, Vec<String>)> = e
+            .members
+            .iter()
+            .map(|(name, m)| {
+                let value = m.traits.get(traits::ENUM_VALUE).and_then(Value::as_str).unwrap_or(name).to_string();
+                (naming::variant_name(name), value, docs_of(&m.traits))
+            })
+            .collect();
+        self.check_variants(id, variants.iter().map(|(v, w, _)| (w.as_str(), v.clone())).collect());
+        Enum {
+            id: id.clone(),
+            module: naming::module_name(&rust_name),
+            rust_name,
+            docs: docs_of(&e.traits),
+            sensitive: e.traits.contains_key(traits::SENSITIVE),
+            variants,
+        }
+    }
+
+    fn legacy_enum(&mut self, id: &ShapeId, traits_: &crate::model::Traits) -> Option<Enum> {
+        let defs = TraitReader::new(traits_, id).enum_definitions().ok()??;
+        let rust_name = naming::type_name(self.index.local_name(id));
+        let variants: Vec<(String, String, Vec<String>)> = defs
+            .iter()
+            .map(|d| {
+                let name = d.name.clone().unwrap_or_else(|| d.value.clone());
+                (naming::variant_name(&name), d.value.clone(), d.documentation.as_deref().map(html_to_markdown).unwrap_or_default())
+            })
+            .collect();
+        self.check_variants(id, variants.iter().map(|(v, w, _)| (w.as_str(), v.clone())).collect());
+        Some(Enum {
+            id: id.clone(),
+            module: naming::module_name(&rust_name),
+            rust_name,
+            docs: docs_of(traits_),
+            sensitive: traits_.contains_key(traits::SENSITIVE),
+            variants,
+        })
+    }
+
+    fn int_enum(&mut self, id: &ShapeId, e: &AggregateShape) -> IntEnum {
+        let rust_name = naming::type_name(self.index.local_name(id));
+        let variants: Vec<(String, i64, Vec<String>)> = e
+            .members
+            .iter()
+            .map(|(name, m)| {
+                (naming::variant_name(name), m.traits.get(traits::ENUM_VALUE).and_then(Value::as_i64).unwrap_or_default(), docs_of(&m.traits))
+            })
+            .collect();
+        self.check_variants(id, variants.iter().map(|(v, _, _)| (v.as_str(), v.clone())).collect());
+        IntEnum { id: id.clone(), module: naming::module_name(&rust_name), rust_name, docs: docs_of(&e.traits), variants }
+    }
+
+    fn check_variants(&mut self, id: &ShapeId, names: Vec<(&str, String)>) {
+        for (rust, model) in naming::find_collisions(names) {
+            self.errors.push(Error::shape(id, format!("enum values {} all map to the variant `{rust}`", model.join(", "))));
+        }
+    }
+}

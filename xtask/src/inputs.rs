@@ -1,0 +1,128 @@
+//! The generator's pinned inputs (model/pin.json): where to find them, how to verify and fetch them.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+use serde_json::Value;
+use sha2::{Digest, Sha256};
+
+/// One pinned input file.
+#[derive(Debug, Clone)]
+pub struct Pin {
+    pub description: String,
+    pub repository: String,
+    pub path: String,
+    pub commit: String,
+    pub sha256: String,
+    pub url: String,
+    /// The git-ignored file name in `model/`.
+    pub file: String,
+    /// The environment variable that may name the file.
+    pub env: String,
+}
+
+pub struct Pins {
+    pub sfn: Pin,
+    pub partitions: Pin,
+}
+
+impl Pins {
+    pub fn load(root: &Path) -> Result<Pins, String> {
+        let path = root.join("model/pin.json");
+        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let pin = |key: &str| -> Result<Pin, String> {
+            let o = v.get(key).ok_or_else(|| format!("{}: no `{key}` entry", path.display()))?;
+            let field = |f: &str| -> Result<String, String> {
+                o.get(f)
+                    .and_then(Value::as_str)
+                    .map(str::to_string)
+                    .ok_or_else(|| format!("{}: `{key}.{f}` is missing", path.display()))
+            };
+            Ok(Pin {
+                description: field("description")?,
+                repository: field("repository")?,
+                path: field("path")?,
+                commit: field("commit")?,
+                sha256: field("sha256")?,
+                url: field("url")?,
+                file: field("file")?,
+                env: field("env")?,
+            })
+        };
+        Ok(Pins { sfn: pin("sfn")?, partitions: pin("partitions")? })
+    }
+}
+
+impl Pin {
+    /// The input file: the explicit option, else the environment variable, else `model/<file>`.
+    /// When none exists, the error says how to obtain it.
+    pub fn locate(&self, root: &Path, explicit: Option<PathBuf>) -> Result<PathBuf, String> {
+        if let Some(p) = explicit {
+            return if p.is_file() { Ok(p) } else { Err(format!("{}: no such file", p.display())) };
+        }
+        if let Some(p) = std::env::var_os(&self.env) {
+            let p = PathBuf::from(p);
+            return if p.is_file() {
+                Ok(p)
+            } else {
+                Err(format!("{} is set to {}, which is not a file", self.env, p.display()))
+            };
+        }
+        let default = root.join("model").join(&self.file);
+        if default.is_file() {
+            return Ok(default);
+        }
+        Err(format!(
+            "{} not found. Provide it in one of these ways:\n  \
+             - run `cargo xtask fetch-model` (downloads {} and checks sha256 {});\n  \
+             - put the file at {} (it is git-ignored);\n  \
+             - set {}=/path/to/file or pass it on the command line.\n\
+             Upstream: {} `{}` at commit {}.",
+            self.description,
+            self.url,
+            self.sha256,
+            default.display(),
+            self.env,
+            self.repository,
+            self.path,
+            self.commit
+        ))
+    }
+
+    /// Reads the file and refuses it unless its sha256 is the pinned one.
+    pub fn read_verified(&self, path: &Path) -> Result<Vec<u8>, String> {
+        let bytes = std::fs::read(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        verify(&bytes, &self.sha256).map_err(|e| format!("{}: {e}", path.display()))?;
+        Ok(bytes)
+    }
+}
+
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    Sha256::digest(bytes).iter().map(|b| format!("{b:02x}")).collect()
+}
+
+pub fn verify(bytes: &[u8], expected: &str) -> Result<(), String> {
+    let actual = sha256_hex(bytes);
+    if actual == expected {
+        Ok(())
+    } else {
+        Err(format!("sha256 mismatch: expected {expected}, found {actual} (not the pinned file; refusing it)"))
+    }
+}
+
+/// Downloads `url` with curl, verifies its sha256, and only then writes it to `dest`.
+pub fn fetch(url: &str, sha256: &str, dest: &Path) -> Result<(), String> {
+    let output = Command::new("curl")
+        .args(["--silent", "--show-error", "--fail", "--location", "--max-time", "120", url])
+        .output()
+        .map_err(|e| format!("cannot run curl (needed to download {url}): {e}"))?;
+    if !output.status.success() {
+        return Err(format!("downloading {url} failed: {}", String::from_utf8_lossy(&output.stderr).trim()));
+    }
+    verify(&output.stdout, sha256).map_err(|e| format!("{url}: {e}"))?;
+    if let Some(parent) = dest.parent() {
+        std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+    }
+    std::fs::write(dest, &output.stdout).map_err(|e| format!("{}: {e}", dest.display()))
+}

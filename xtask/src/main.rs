@@ -1,0 +1,243 @@
+//! Developer commands. Run `cargo xtask help`.
+
+mod inputs;
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+use std::time::Instant;
+
+use codegen::emit::crate_files::CrateInfo;
+use codegen::generate::{self, Options};
+use codegen::model::Model;
+
+use inputs::{Pin, Pins};
+
+const HELP: &str = "\
+cargo xtask <command>
+
+Commands:
+  codegen [--check] [--model PATH] [--partitions PATH]
+        Generate the SFN client crate into generated/ from the pinned model.
+        --check writes nothing and fails, naming them, if files are out of date,
+        missing or should not exist.
+  fetch-model [--url URL] [--partitions-url URL]
+        Download the pinned model (and partition table) into model/, verifying sha256.
+  diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]
+        Compare two models semantically and recommend a version bump.
+";
+
+fn main() -> ExitCode {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let result = match args.first().map(String::as_str) {
+        Some("codegen") => codegen_cmd(&args[1..]),
+        Some("fetch-model") => fetch_cmd(&args[1..]),
+        Some("help") | Some("--help") | Some("-h") | None => {
+            print!("{HELP}");
+            Ok(ExitCode::SUCCESS)
+        }
+        Some(other) => Err(format!("unknown command `{other}`\n\n{HELP}")),
+    };
+    match result {
+        Ok(code) => code,
+        Err(message) => {
+            eprintln!("error: {message}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+/// The repository root (the parent of this crate).
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+}
+
+/// Parses `--name value` options and bare flags; unknown options are refused.
+fn parse_options(args: &[String], with_value: &[&str], flags: &[&str]) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+    let mut options = BTreeMap::new();
+    let mut positional = Vec::new();
+    let mut it = args.iter();
+    while let Some(a) = it.next() {
+        if let Some(name) = a.strip_prefix("--") {
+            if flags.contains(&name) {
+                options.insert(name.to_string(), String::new());
+            } else if with_value.contains(&name) {
+                let v = it.next().ok_or_else(|| format!("`--{name}` needs a value"))?;
+                options.insert(name.to_string(), v.clone());
+            } else {
+                return Err(format!("unknown option `{a}`"));
+            }
+        } else {
+            positional.push(a.clone());
+        }
+    }
+    Ok((options, positional))
+}
+
+/// One crate the generator writes.
+struct Target {
+    dir: PathBuf,
+    files: BTreeMap<String, String>,
+}
+
+fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &["model", "partitions"], &["check"])?;
+    if !rest.is_empty() {
+        return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    let root = root();
+    let pins = Pins::load(&root)?;
+    let model_path = pins.sfn.locate(&root, opts.get("model").map(PathBuf::from))?;
+    let partitions_path = pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
+
+    let started = Instant::now();
+    let model_bytes = pins.sfn.read_verified(&model_path)?;
+    let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
+    let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
+    let model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let partitions: serde_json::Value =
+        serde_json::from_slice(&partitions_bytes).map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+
+    let sfn = generate::generate(
+        &model,
+        &Options {
+            service: None,
+            crate_info: CrateInfo {
+                package_name: "sfn-client".into(),
+                version: "0.1.0".into(),
+                runtime_path: "../codegen/runtime".into(),
+            },
+            model_source: source_record(&pins.sfn),
+            partitions: Some(partitions.clone()),
+        },
+    )
+    .map_err(|e| format!("cannot generate the SFN client:\n{e}"))?;
+    let mut targets = vec![Target { dir: root.join("generated"), files: sfn }];
+    for t in codegen::test_models::TEST_CRATES {
+        let files = t.generate(&root, Some(&partitions)).map_err(|e| format!("cannot generate {}:\n{e}", t.package_name))?;
+        targets.push(Target { dir: root.join(t.out_dir), files });
+    }
+    let generated_in = started.elapsed();
+
+    if opts.contains_key("check") {
+        let mut problems = Vec::new();
+        for t in &targets {
+            problems.extend(check_target(&root, t)?);
+        }
+        if problems.is_empty() {
+            println!("generated code is up to date ({} files checked)", targets.iter().map(|t| t.files.len()).sum::<usize>());
+            Ok(ExitCode::SUCCESS)
+        } else {
+            eprintln!("generated code is out of date:");
+            for p in &problems {
+                eprintln!("  {p}");
+            }
+            eprintln!("run `cargo xtask codegen` and commit the result");
+            Ok(ExitCode::FAILURE)
+        }
+    } else {
+        let mut written = 0;
+        for t in &targets {
+            written += write_target(t)?;
+        }
+        let total: usize = targets.iter().map(|t| t.files.len()).sum();
+        println!("generated {total} files ({written} changed) in {:.1} ms", generated_in.as_secs_f64() * 1000.0);
+        Ok(ExitCode::SUCCESS)
+    }
+}
+
+fn source_record(pin: &Pin) -> BTreeMap<String, String> {
+    BTreeMap::from([
+        ("repository".to_string(), pin.repository.clone()),
+        ("path".to_string(), pin.path.clone()),
+        ("commit".to_string(), pin.commit.clone()),
+        ("sha256".to_string(), pin.sha256.clone()),
+    ])
+}
+
+/// Every file under `dir` (relative paths, `/`-separated), skipping `target/`.
+fn existing_files(dir: &Path) -> Result<Vec<String>, String> {
+    let mut out = Vec::new();
+    let mut stack = vec![dir.to_path_buf()];
+    while let Some(d) = stack.pop() {
+        let entries = match std::fs::read_dir(&d) {
+            Ok(e) => e,
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => continue,
+            Err(e) => return Err(format!("{}: {e}", d.display())),
+        };
+        for entry in entries {
+            let entry = entry.map_err(|e| format!("{}: {e}", d.display()))?;
+            let path = entry.path();
+            if path.is_dir() {
+                if path.file_name().is_some_and(|n| n == "target") {
+                    continue;
+                }
+                stack.push(path);
+            } else {
+                let rel = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                out.push(rel);
+            }
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+fn check_target(root: &Path, t: &Target) -> Result<Vec<String>, String> {
+    let shown = |rel: &str| t.dir.strip_prefix(root).unwrap_or(&t.dir).join(rel).display().to_string();
+    let mut problems = Vec::new();
+    for (rel, contents) in &t.files {
+        match std::fs::read_to_string(t.dir.join(rel)) {
+            Ok(existing) if &existing == contents => {}
+            Ok(_) => problems.push(format!("out of date: {}", shown(rel))),
+            Err(_) => problems.push(format!("missing: {}", shown(rel))),
+        }
+    }
+    for rel in existing_files(&t.dir)? {
+        if !t.files.contains_key(&rel) {
+            problems.push(format!("should not exist: {}", shown(&rel)));
+        }
+    }
+    Ok(problems)
+}
+
+/// Writes the files that changed and removes files that are no longer generated. Returns how many
+/// files were written or removed.
+fn write_target(t: &Target) -> Result<usize, String> {
+    let mut changed = 0;
+    for (rel, contents) in &t.files {
+        let path = t.dir.join(rel);
+        if std::fs::read_to_string(&path).ok().as_deref() == Some(contents.as_str()) {
+            continue;
+        }
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|e| format!("{}: {e}", parent.display()))?;
+        }
+        std::fs::write(&path, contents).map_err(|e| format!("{}: {e}", path.display()))?;
+        changed += 1;
+    }
+    for rel in existing_files(&t.dir)? {
+        if !t.files.contains_key(&rel) {
+            let path = t.dir.join(&rel);
+            std::fs::remove_file(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            changed += 1;
+        }
+    }
+    Ok(changed)
+}
+
+fn fetch_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &["url", "partitions-url"], &[])?;
+    if !rest.is_empty() {
+        return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    let root = root();
+    let pins = Pins::load(&root)?;
+    for (pin, url) in [(&pins.sfn, opts.get("url")), (&pins.partitions, opts.get("partitions-url"))] {
+        let url = url.cloned().unwrap_or_else(|| pin.url.clone());
+        let dest = root.join("model").join(&pin.file);
+        inputs::fetch(&url, &pin.sha256, &dest)?;
+        println!("fetched {} ({}) into {}", pin.description, pin.sha256, dest.display());
+    }
+    Ok(ExitCode::SUCCESS)
+}
