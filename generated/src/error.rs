@@ -83,83 +83,83 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::ActivityAlreadyExists(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ActivityDoesNotExist(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ActivityLimitExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ActivityWorkerLimitExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ConflictException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ExecutionAlreadyExists(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ExecutionDoesNotExist(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ExecutionLimitExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ExecutionNotRedrivable(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidDefinition(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidEncryptionConfiguration(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidExecutionInput(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidLoggingConfiguration(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidName(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidOutput(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
-            Error::InvalidTracingConfiguration(e) => ::std::fmt::Display::fmt(e, f),
-            Error::KmsAccessDeniedException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::KmsInvalidStateException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::KmsThrottlingException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::MissingRequiredParameter(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ServiceQuotaExceededException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::StateMachineAlreadyExists(e) => ::std::fmt::Display::fmt(e, f),
-            Error::StateMachineDeleting(e) => ::std::fmt::Display::fmt(e, f),
-            Error::StateMachineDoesNotExist(e) => ::std::fmt::Display::fmt(e, f),
-            Error::StateMachineLimitExceeded(e) => ::std::fmt::Display::fmt(e, f),
-            Error::StateMachineTypeNotSupported(e) => ::std::fmt::Display::fmt(e, f),
-            Error::TaskDoesNotExist(e) => ::std::fmt::Display::fmt(e, f),
-            Error::TaskTimedOut(e) => ::std::fmt::Display::fmt(e, f),
-            Error::TooManyTags(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            Error::ActivityAlreadyExists(e) => std::fmt::Display::fmt(e, f),
+            Error::ActivityDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            Error::ActivityLimitExceeded(e) => std::fmt::Display::fmt(e, f),
+            Error::ActivityWorkerLimitExceeded(e) => std::fmt::Display::fmt(e, f),
+            Error::ConflictException(e) => std::fmt::Display::fmt(e, f),
+            Error::ExecutionAlreadyExists(e) => std::fmt::Display::fmt(e, f),
+            Error::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            Error::ExecutionLimitExceeded(e) => std::fmt::Display::fmt(e, f),
+            Error::ExecutionNotRedrivable(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidEncryptionConfiguration(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidLoggingConfiguration(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidName(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidOutput(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidToken(e) => std::fmt::Display::fmt(e, f),
+            Error::InvalidTracingConfiguration(e) => std::fmt::Display::fmt(e, f),
+            Error::KmsAccessDeniedException(e) => std::fmt::Display::fmt(e, f),
+            Error::KmsInvalidStateException(e) => std::fmt::Display::fmt(e, f),
+            Error::KmsThrottlingException(e) => std::fmt::Display::fmt(e, f),
+            Error::MissingRequiredParameter(e) => std::fmt::Display::fmt(e, f),
+            Error::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            Error::ServiceQuotaExceededException(e) => std::fmt::Display::fmt(e, f),
+            Error::StateMachineAlreadyExists(e) => std::fmt::Display::fmt(e, f),
+            Error::StateMachineDeleting(e) => std::fmt::Display::fmt(e, f),
+            Error::StateMachineDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            Error::StateMachineLimitExceeded(e) => std::fmt::Display::fmt(e, f),
+            Error::StateMachineTypeNotSupported(e) => std::fmt::Display::fmt(e, f),
+            Error::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            Error::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
+            Error::TooManyTags(e) => std::fmt::Display::fmt(e, f),
+            Error::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::ActivityAlreadyExists(e) => ::std::option::Option::Some(e),
-            Error::ActivityDoesNotExist(e) => ::std::option::Option::Some(e),
-            Error::ActivityLimitExceeded(e) => ::std::option::Option::Some(e),
-            Error::ActivityWorkerLimitExceeded(e) => ::std::option::Option::Some(e),
-            Error::ConflictException(e) => ::std::option::Option::Some(e),
-            Error::ExecutionAlreadyExists(e) => ::std::option::Option::Some(e),
-            Error::ExecutionDoesNotExist(e) => ::std::option::Option::Some(e),
-            Error::ExecutionLimitExceeded(e) => ::std::option::Option::Some(e),
-            Error::ExecutionNotRedrivable(e) => ::std::option::Option::Some(e),
-            Error::InvalidArn(e) => ::std::option::Option::Some(e),
-            Error::InvalidDefinition(e) => ::std::option::Option::Some(e),
-            Error::InvalidEncryptionConfiguration(e) => ::std::option::Option::Some(e),
-            Error::InvalidExecutionInput(e) => ::std::option::Option::Some(e),
-            Error::InvalidLoggingConfiguration(e) => ::std::option::Option::Some(e),
-            Error::InvalidName(e) => ::std::option::Option::Some(e),
-            Error::InvalidOutput(e) => ::std::option::Option::Some(e),
-            Error::InvalidToken(e) => ::std::option::Option::Some(e),
-            Error::InvalidTracingConfiguration(e) => ::std::option::Option::Some(e),
-            Error::KmsAccessDeniedException(e) => ::std::option::Option::Some(e),
-            Error::KmsInvalidStateException(e) => ::std::option::Option::Some(e),
-            Error::KmsThrottlingException(e) => ::std::option::Option::Some(e),
-            Error::MissingRequiredParameter(e) => ::std::option::Option::Some(e),
-            Error::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            Error::ServiceQuotaExceededException(e) => ::std::option::Option::Some(e),
-            Error::StateMachineAlreadyExists(e) => ::std::option::Option::Some(e),
-            Error::StateMachineDeleting(e) => ::std::option::Option::Some(e),
-            Error::StateMachineDoesNotExist(e) => ::std::option::Option::Some(e),
-            Error::StateMachineLimitExceeded(e) => ::std::option::Option::Some(e),
-            Error::StateMachineTypeNotSupported(e) => ::std::option::Option::Some(e),
-            Error::TaskDoesNotExist(e) => ::std::option::Option::Some(e),
-            Error::TaskTimedOut(e) => ::std::option::Option::Some(e),
-            Error::TooManyTags(e) => ::std::option::Option::Some(e),
-            Error::ValidationException(e) => ::std::option::Option::Some(e),
-            Error::Unhandled(e) => ::std::option::Option::Some(e),
+            Error::ActivityAlreadyExists(e) => Some(e),
+            Error::ActivityDoesNotExist(e) => Some(e),
+            Error::ActivityLimitExceeded(e) => Some(e),
+            Error::ActivityWorkerLimitExceeded(e) => Some(e),
+            Error::ConflictException(e) => Some(e),
+            Error::ExecutionAlreadyExists(e) => Some(e),
+            Error::ExecutionDoesNotExist(e) => Some(e),
+            Error::ExecutionLimitExceeded(e) => Some(e),
+            Error::ExecutionNotRedrivable(e) => Some(e),
+            Error::InvalidArn(e) => Some(e),
+            Error::InvalidDefinition(e) => Some(e),
+            Error::InvalidEncryptionConfiguration(e) => Some(e),
+            Error::InvalidExecutionInput(e) => Some(e),
+            Error::InvalidLoggingConfiguration(e) => Some(e),
+            Error::InvalidName(e) => Some(e),
+            Error::InvalidOutput(e) => Some(e),
+            Error::InvalidToken(e) => Some(e),
+            Error::InvalidTracingConfiguration(e) => Some(e),
+            Error::KmsAccessDeniedException(e) => Some(e),
+            Error::KmsInvalidStateException(e) => Some(e),
+            Error::KmsThrottlingException(e) => Some(e),
+            Error::MissingRequiredParameter(e) => Some(e),
+            Error::ResourceNotFound(e) => Some(e),
+            Error::ServiceQuotaExceededException(e) => Some(e),
+            Error::StateMachineAlreadyExists(e) => Some(e),
+            Error::StateMachineDeleting(e) => Some(e),
+            Error::StateMachineDoesNotExist(e) => Some(e),
+            Error::StateMachineLimitExceeded(e) => Some(e),
+            Error::StateMachineTypeNotSupported(e) => Some(e),
+            Error::TaskDoesNotExist(e) => Some(e),
+            Error::TaskTimedOut(e) => Some(e),
+            Error::TooManyTags(e) => Some(e),
+            Error::ValidationException(e) => Some(e),
+            Error::Unhandled(e) => Some(e),
         }
     }
 }
@@ -203,26 +203,20 @@ impl ProvideErrorMetadata for Error {
         }
     }
 }
-impl<E> ::std::convert::From<SdkError<E>> for Error
+impl<E> From<SdkError<E>> for Error
 where
-    E: ::std::convert::Into<Error> + ::std::error::Error + Send + Sync + 'static,
+    E: Into<Error> + std::error::Error + Send + Sync + 'static,
 {
     fn from(err: SdkError<E>) -> Self {
         match err {
             SdkError::ServiceError(e) => e.into_err().into(),
             other => {
-                Error::Unhandled(
-                    Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::default::Default::default(),
-                    ),
-                )
+                Error::Unhandled(Unhandled::new(Box::new(other), Default::default()))
             }
         }
     }
 }
-impl ::std::convert::From<crate::operation::create_activity::CreateActivityError>
-for Error {
+impl From<crate::operation::create_activity::CreateActivityError> for Error {
     fn from(err: crate::operation::create_activity::CreateActivityError) -> Self {
         match err {
             crate::operation::create_activity::CreateActivityError::ActivityAlreadyExists(
@@ -252,9 +246,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::create_state_machine::CreateStateMachineError,
-> for Error {
+impl From<crate::operation::create_state_machine::CreateStateMachineError> for Error {
     fn from(
         err: crate::operation::create_state_machine::CreateStateMachineError,
     ) -> Self {
@@ -310,9 +302,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::create_state_machine_alias::CreateStateMachineAliasError,
-> for Error {
+impl From<crate::operation::create_state_machine_alias::CreateStateMachineAliasError>
+for Error {
     fn from(
         err: crate::operation::create_state_machine_alias::CreateStateMachineAliasError,
     ) -> Self {
@@ -344,8 +335,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::delete_activity::DeleteActivityError>
-for Error {
+impl From<crate::operation::delete_activity::DeleteActivityError> for Error {
     fn from(err: crate::operation::delete_activity::DeleteActivityError) -> Self {
         match err {
             crate::operation::delete_activity::DeleteActivityError::InvalidArn(e) => {
@@ -357,9 +347,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::delete_state_machine::DeleteStateMachineError,
-> for Error {
+impl From<crate::operation::delete_state_machine::DeleteStateMachineError> for Error {
     fn from(
         err: crate::operation::delete_state_machine::DeleteStateMachineError,
     ) -> Self {
@@ -376,9 +364,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError,
-> for Error {
+impl From<crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError>
+for Error {
     fn from(
         err: crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError,
     ) -> Self {
@@ -401,9 +388,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::delete_state_machine_version::DeleteStateMachineVersionError,
-> for Error {
+impl From<crate::operation::delete_state_machine_version::DeleteStateMachineVersionError>
+for Error {
     fn from(
         err: crate::operation::delete_state_machine_version::DeleteStateMachineVersionError,
     ) -> Self {
@@ -423,8 +409,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::describe_activity::DescribeActivityError>
-for Error {
+impl From<crate::operation::describe_activity::DescribeActivityError> for Error {
     fn from(err: crate::operation::describe_activity::DescribeActivityError) -> Self {
         match err {
             crate::operation::describe_activity::DescribeActivityError::ActivityDoesNotExist(
@@ -439,8 +424,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::describe_execution::DescribeExecutionError>
-for Error {
+impl From<crate::operation::describe_execution::DescribeExecutionError> for Error {
     fn from(err: crate::operation::describe_execution::DescribeExecutionError) -> Self {
         match err {
             crate::operation::describe_execution::DescribeExecutionError::ExecutionDoesNotExist(
@@ -464,8 +448,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::describe_map_run::DescribeMapRunError>
-for Error {
+impl From<crate::operation::describe_map_run::DescribeMapRunError> for Error {
     fn from(err: crate::operation::describe_map_run::DescribeMapRunError) -> Self {
         match err {
             crate::operation::describe_map_run::DescribeMapRunError::InvalidArn(e) => {
@@ -480,9 +463,8 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::describe_state_machine::DescribeStateMachineError,
-> for Error {
+impl From<crate::operation::describe_state_machine::DescribeStateMachineError>
+for Error {
     fn from(
         err: crate::operation::describe_state_machine::DescribeStateMachineError,
     ) -> Self {
@@ -508,9 +490,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError,
-> for Error {
+impl From<crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError>
+for Error {
     fn from(
         err: crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError,
     ) -> Self {
@@ -530,7 +511,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
+impl From<
     crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionError,
 > for Error {
     fn from(
@@ -558,8 +539,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::get_activity_task::GetActivityTaskError>
-for Error {
+impl From<crate::operation::get_activity_task::GetActivityTaskError> for Error {
     fn from(err: crate::operation::get_activity_task::GetActivityTaskError) -> Self {
         match err {
             crate::operation::get_activity_task::GetActivityTaskError::ActivityDoesNotExist(
@@ -586,9 +566,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::get_execution_history::GetExecutionHistoryError,
-> for Error {
+impl From<crate::operation::get_execution_history::GetExecutionHistoryError> for Error {
     fn from(
         err: crate::operation::get_execution_history::GetExecutionHistoryError,
     ) -> Self {
@@ -617,8 +595,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::list_activities::ListActivitiesError>
-for Error {
+impl From<crate::operation::list_activities::ListActivitiesError> for Error {
     fn from(err: crate::operation::list_activities::ListActivitiesError) -> Self {
         match err {
             crate::operation::list_activities::ListActivitiesError::InvalidToken(e) => {
@@ -630,8 +607,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::list_executions::ListExecutionsError>
-for Error {
+impl From<crate::operation::list_executions::ListExecutionsError> for Error {
     fn from(err: crate::operation::list_executions::ListExecutionsError) -> Self {
         match err {
             crate::operation::list_executions::ListExecutionsError::InvalidArn(e) => {
@@ -658,7 +634,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::list_map_runs::ListMapRunsError> for Error {
+impl From<crate::operation::list_map_runs::ListMapRunsError> for Error {
     fn from(err: crate::operation::list_map_runs::ListMapRunsError) -> Self {
         match err {
             crate::operation::list_map_runs::ListMapRunsError::ExecutionDoesNotExist(
@@ -676,9 +652,8 @@ impl ::std::convert::From<crate::operation::list_map_runs::ListMapRunsError> for
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::list_state_machine_aliases::ListStateMachineAliasesError,
-> for Error {
+impl From<crate::operation::list_state_machine_aliases::ListStateMachineAliasesError>
+for Error {
     fn from(
         err: crate::operation::list_state_machine_aliases::ListStateMachineAliasesError,
     ) -> Self {
@@ -704,9 +679,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::list_state_machine_versions::ListStateMachineVersionsError,
-> for Error {
+impl From<crate::operation::list_state_machine_versions::ListStateMachineVersionsError>
+for Error {
     fn from(
         err: crate::operation::list_state_machine_versions::ListStateMachineVersionsError,
     ) -> Self {
@@ -726,8 +700,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::list_state_machines::ListStateMachinesError>
-for Error {
+impl From<crate::operation::list_state_machines::ListStateMachinesError> for Error {
     fn from(err: crate::operation::list_state_machines::ListStateMachinesError) -> Self {
         match err {
             crate::operation::list_state_machines::ListStateMachinesError::InvalidToken(
@@ -739,9 +712,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::list_tags_for_resource::ListTagsForResourceError,
-> for Error {
+impl From<crate::operation::list_tags_for_resource::ListTagsForResourceError> for Error {
     fn from(
         err: crate::operation::list_tags_for_resource::ListTagsForResourceError,
     ) -> Self {
@@ -758,7 +729,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
+impl From<
     crate::operation::publish_state_machine_version::PublishStateMachineVersionError,
 > for Error {
     fn from(
@@ -789,8 +760,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::redrive_execution::RedriveExecutionError>
-for Error {
+impl From<crate::operation::redrive_execution::RedriveExecutionError> for Error {
     fn from(err: crate::operation::redrive_execution::RedriveExecutionError) -> Self {
         match err {
             crate::operation::redrive_execution::RedriveExecutionError::ExecutionDoesNotExist(
@@ -814,8 +784,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::send_task_failure::SendTaskFailureError>
-for Error {
+impl From<crate::operation::send_task_failure::SendTaskFailureError> for Error {
     fn from(err: crate::operation::send_task_failure::SendTaskFailureError) -> Self {
         match err {
             crate::operation::send_task_failure::SendTaskFailureError::InvalidToken(
@@ -842,8 +811,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError>
-for Error {
+impl From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError> for Error {
     fn from(err: crate::operation::send_task_heartbeat::SendTaskHeartbeatError) -> Self {
         match err {
             crate::operation::send_task_heartbeat::SendTaskHeartbeatError::InvalidToken(
@@ -861,8 +829,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::send_task_success::SendTaskSuccessError>
-for Error {
+impl From<crate::operation::send_task_success::SendTaskSuccessError> for Error {
     fn from(err: crate::operation::send_task_success::SendTaskSuccessError) -> Self {
         match err {
             crate::operation::send_task_success::SendTaskSuccessError::InvalidOutput(
@@ -892,8 +859,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::start_execution::StartExecutionError>
-for Error {
+impl From<crate::operation::start_execution::StartExecutionError> for Error {
     fn from(err: crate::operation::start_execution::StartExecutionError) -> Self {
         match err {
             crate::operation::start_execution::StartExecutionError::ExecutionAlreadyExists(
@@ -935,9 +901,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::start_sync_execution::StartSyncExecutionError,
-> for Error {
+impl From<crate::operation::start_sync_execution::StartSyncExecutionError> for Error {
     fn from(
         err: crate::operation::start_sync_execution::StartSyncExecutionError,
     ) -> Self {
@@ -975,8 +939,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<crate::operation::stop_execution::StopExecutionError>
-for Error {
+impl From<crate::operation::stop_execution::StopExecutionError> for Error {
     fn from(err: crate::operation::stop_execution::StopExecutionError) -> Self {
         match err {
             crate::operation::stop_execution::StopExecutionError::ExecutionDoesNotExist(
@@ -1003,7 +966,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::tag_resource::TagResourceError> for Error {
+impl From<crate::operation::tag_resource::TagResourceError> for Error {
     fn from(err: crate::operation::tag_resource::TagResourceError) -> Self {
         match err {
             crate::operation::tag_resource::TagResourceError::InvalidArn(e) => {
@@ -1021,7 +984,7 @@ impl ::std::convert::From<crate::operation::tag_resource::TagResourceError> for 
         }
     }
 }
-impl ::std::convert::From<crate::operation::test_state::TestStateError> for Error {
+impl From<crate::operation::test_state::TestStateError> for Error {
     fn from(err: crate::operation::test_state::TestStateError) -> Self {
         match err {
             crate::operation::test_state::TestStateError::InvalidArn(e) => {
@@ -1042,8 +1005,7 @@ impl ::std::convert::From<crate::operation::test_state::TestStateError> for Erro
         }
     }
 }
-impl ::std::convert::From<crate::operation::untag_resource::UntagResourceError>
-for Error {
+impl From<crate::operation::untag_resource::UntagResourceError> for Error {
     fn from(err: crate::operation::untag_resource::UntagResourceError) -> Self {
         match err {
             crate::operation::untag_resource::UntagResourceError::InvalidArn(e) => {
@@ -1058,8 +1020,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::update_map_run::UpdateMapRunError>
-for Error {
+impl From<crate::operation::update_map_run::UpdateMapRunError> for Error {
     fn from(err: crate::operation::update_map_run::UpdateMapRunError) -> Self {
         match err {
             crate::operation::update_map_run::UpdateMapRunError::InvalidArn(e) => {
@@ -1077,9 +1038,7 @@ for Error {
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::update_state_machine::UpdateStateMachineError,
-> for Error {
+impl From<crate::operation::update_state_machine::UpdateStateMachineError> for Error {
     fn from(
         err: crate::operation::update_state_machine::UpdateStateMachineError,
     ) -> Self {
@@ -1129,9 +1088,8 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
-    crate::operation::update_state_machine_alias::UpdateStateMachineAliasError,
-> for Error {
+impl From<crate::operation::update_state_machine_alias::UpdateStateMachineAliasError>
+for Error {
     fn from(
         err: crate::operation::update_state_machine_alias::UpdateStateMachineAliasError,
     ) -> Self {
@@ -1157,7 +1115,7 @@ impl ::std::convert::From<
         }
     }
 }
-impl ::std::convert::From<
+impl From<
     crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionError,
 > for Error {
     fn from(

@@ -8,3 +8,17 @@
 pub mod endpoint;
 pub mod json;
 pub mod types;
+pub mod client;
+pub mod clock;
+pub mod config;
+pub mod credentials;
+pub mod env;
+pub mod error;
+pub mod http;
+pub mod operation;
+pub mod profile;
+pub mod protocol;
+pub mod region;
+pub mod retry;
+pub mod service;
+pub mod sign;

@@ -13,13 +13,13 @@
 pub struct CreateActivity;
 impl ::awsjson_runtime::operation::Operation for CreateActivity {
     const NAME: &'static str = "CreateActivity";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateActivityInput;
     type Output = CreateActivityOutput;
     type Error = CreateActivityError;
     fn validate(
         input: &CreateActivityInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -39,17 +39,15 @@ pub struct CreateActivityInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The list of tags to add to a resource.
     ///
     /// An array of key-value pairs. For more information, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Amazon Web Services Billing and Cost Management User Guide*, and [Controlling Access Using IAM Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html).
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// Settings to configure server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl CreateActivityInput {
     /// Creates a new builder for [`CreateActivityInput`].
@@ -69,7 +67,7 @@ impl CreateActivityInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The list of tags to add to a resource.
@@ -83,32 +81,28 @@ impl CreateActivityInput {
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.name.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateActivityInput",
                     "name",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`CreateActivityInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateActivityInputBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub(crate) name: Option<String>,
+    pub(crate) tags: Option<Vec<crate::types::Tag>>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl CreateActivityInputBuilder {
     /// The name of the activity to create. This name must be unique for your Amazon Web Services account and region for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
@@ -124,56 +118,45 @@ impl CreateActivityInputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
+        self.tags.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.tags = input;
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         &self.tags
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -181,19 +164,16 @@ impl CreateActivityInputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateActivityInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<CreateActivityInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> CreateActivityInput {
@@ -216,7 +196,7 @@ impl ::awsjson_runtime::json::ToJson for CreateActivityInput {
 impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateActivityInput",
@@ -242,7 +222,7 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateActivityOutput {
     /// The Amazon Resource Name (ARN) that identifies the created activity.
-    pub activity_arn: ::std::string::String,
+    pub activity_arn: String,
     /// The date the activity is created.
     pub creation_date: crate::primitives::DateTime,
 }
@@ -263,60 +243,49 @@ impl CreateActivityOutput {
 /// A builder for [`CreateActivityOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateActivityOutputBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) activity_arn: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl CreateActivityOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created activity.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// The date the activity is created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateActivityOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(CreateActivityOutput {
+    ) -> Result<CreateActivityOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(CreateActivityOutput {
             activity_arn: self
                 .activity_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -343,7 +312,7 @@ impl ::awsjson_runtime::json::ToJson for CreateActivityOutput {
 impl ::awsjson_runtime::json::FromJson for CreateActivityOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateActivityOutput",
@@ -425,51 +394,37 @@ impl CreateActivityError {
         matches!(self, CreateActivityError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for CreateActivityError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for CreateActivityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreateActivityError::ActivityAlreadyExists(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            CreateActivityError::ActivityLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            CreateActivityError::ActivityAlreadyExists(e) => std::fmt::Display::fmt(e, f),
+            CreateActivityError::ActivityLimitExceeded(e) => std::fmt::Display::fmt(e, f),
             CreateActivityError::InvalidEncryptionConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateActivityError::InvalidName(e) => ::std::fmt::Display::fmt(e, f),
+            CreateActivityError::InvalidName(e) => std::fmt::Display::fmt(e, f),
             CreateActivityError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateActivityError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateActivityError::TooManyTags(e) => ::std::fmt::Display::fmt(e, f),
-            CreateActivityError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            CreateActivityError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
+            CreateActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for CreateActivityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for CreateActivityError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CreateActivityError::ActivityAlreadyExists(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateActivityError::ActivityLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateActivityError::InvalidEncryptionConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateActivityError::InvalidName(e) => ::std::option::Option::Some(e),
-            CreateActivityError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateActivityError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateActivityError::TooManyTags(e) => ::std::option::Option::Some(e),
-            CreateActivityError::Unhandled(e) => ::std::option::Option::Some(e),
+            CreateActivityError::ActivityAlreadyExists(e) => Some(e),
+            CreateActivityError::ActivityLimitExceeded(e) => Some(e),
+            CreateActivityError::InvalidEncryptionConfiguration(e) => Some(e),
+            CreateActivityError::InvalidName(e) => Some(e),
+            CreateActivityError::KmsAccessDeniedException(e) => Some(e),
+            CreateActivityError::KmsThrottlingException(e) => Some(e),
+            CreateActivityError::TooManyTags(e) => Some(e),
+            CreateActivityError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -567,17 +522,17 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         CreateActivityError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -594,7 +549,7 @@ impl CreateActivityFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         CreateActivityFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -607,7 +562,7 @@ impl CreateActivityFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateActivityOutput,
         ::awsjson_runtime::error::SdkError<CreateActivityError>,
     > {
@@ -626,48 +581,37 @@ impl CreateActivityFluentBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(input);
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         self.inner.get_tags()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.encryption_configuration(input);
         self
@@ -675,7 +619,7 @@ impl CreateActivityFluentBuilder {
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_encryption_configuration(input);
         self
@@ -683,7 +627,7 @@ impl CreateActivityFluentBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         self.inner.get_encryption_configuration()
     }
 }

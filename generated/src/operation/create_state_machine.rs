@@ -17,13 +17,13 @@
 pub struct CreateStateMachine;
 impl ::awsjson_runtime::operation::Operation for CreateStateMachine {
     const NAME: &'static str = "CreateStateMachine";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateStateMachineInput;
     type Output = CreateStateMachineOutput;
     type Error = CreateStateMachineError;
     fn validate(
         input: &CreateStateMachineInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -43,33 +43,31 @@ pub struct CreateStateMachineInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub definition: ::std::option::Option<::std::string::String>,
+    pub definition: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// Determines whether a Standard or Express state machine is created. The default is `STANDARD`. You cannot update the `type` of a state machine once it has been created.
-    pub r#type: ::std::option::Option<crate::types::StateMachineType>,
+    pub r#type: Option<crate::types::StateMachineType>,
     /// Defines what execution history events are logged and where they are logged.
     ///
     /// > **Note:** By default, the `level` is set to `OFF`. For more information see [Log Levels](https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the Step Functions User Guide.
-    pub logging_configuration: ::std::option::Option<crate::types::LoggingConfiguration>,
+    pub logging_configuration: Option<crate::types::LoggingConfiguration>,
     /// Tags to be added when creating a state machine.
     ///
     /// An array of key-value pairs. For more information, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Amazon Web Services Billing and Cost Management User Guide*, and [Controlling Access Using IAM Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html).
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
     /// Selects whether X-Ray tracing is enabled.
-    pub tracing_configuration: ::std::option::Option<crate::types::TracingConfiguration>,
+    pub tracing_configuration: Option<crate::types::TracingConfiguration>,
     /// Set to `true` to publish the first version of the state machine during creation. The default is `false`.
-    pub publish: ::std::option::Option<bool>,
+    pub publish: Option<bool>,
     /// Sets description about the state machine version. You can only set the description if the `publish` parameter is set to `true`. Otherwise, if you set `versionDescription`, but `publish` to `false`, this API action throws `ValidationException`.
-    pub version_description: ::std::option::Option<::std::string::String>,
+    pub version_description: Option<String>,
     /// Settings to configure server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl CreateStateMachineInput {
     /// Creates a new builder for [`CreateStateMachineInput`].
@@ -89,27 +87,25 @@ impl CreateStateMachineInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(&self) -> ::std::option::Option<&str> {
+    pub fn definition(&self) -> Option<&str> {
         self.definition.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
-    pub fn role_arn(&self) -> ::std::option::Option<&str> {
+    pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
     /// Determines whether a Standard or Express state machine is created. The default is `STANDARD`. You cannot update the `type` of a state machine once it has been created.
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::StateMachineType> {
+    pub fn r#type(&self) -> Option<&crate::types::StateMachineType> {
         self.r#type.as_ref()
     }
     /// Defines what execution history events are logged and where they are logged.
     ///
     /// > **Note:** By default, the `level` is set to `OFF`. For more information see [Log Levels](https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the Step Functions User Guide.
-    pub fn logging_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingConfiguration> {
+    pub fn logging_configuration(&self) -> Option<&crate::types::LoggingConfiguration> {
         self.logging_configuration.as_ref()
     }
     /// Tags to be added when creating a state machine.
@@ -121,31 +117,27 @@ impl CreateStateMachineInput {
         self.tags.as_deref().unwrap_or_default()
     }
     /// Selects whether X-Ray tracing is enabled.
-    pub fn tracing_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TracingConfiguration> {
+    pub fn tracing_configuration(&self) -> Option<&crate::types::TracingConfiguration> {
         self.tracing_configuration.as_ref()
     }
     /// Set to `true` to publish the first version of the state machine during creation. The default is `false`.
-    pub fn publish(&self) -> ::std::option::Option<bool> {
+    pub fn publish(&self) -> Option<bool> {
         self.publish
     }
     /// Sets description about the state machine version. You can only set the description if the `publish` parameter is set to `true`. Otherwise, if you set `versionDescription`, but `publish` to `false`, this API action throws `ValidationException`.
-    pub fn version_description(&self) -> ::std::option::Option<&str> {
+    pub fn version_description(&self) -> Option<&str> {
         self.version_description.as_deref()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.name.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateStateMachineInput",
                     "name",
@@ -153,7 +145,7 @@ impl CreateStateMachineInput {
             );
         }
         if self.definition.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateStateMachineInput",
                     "definition",
@@ -161,18 +153,18 @@ impl CreateStateMachineInput {
             );
         }
         if self.role_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateStateMachineInput",
                     "roleArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for CreateStateMachineInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for CreateStateMachineInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateStateMachineInput")
             .field("name", &self.name)
             .field("definition", &"*** Sensitive Data Redacted ***")
@@ -190,22 +182,16 @@ impl ::std::fmt::Debug for CreateStateMachineInput {
 /// A builder for [`CreateStateMachineInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateStateMachineInputBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<crate::types::StateMachineType>,
-    pub(crate) logging_configuration: ::std::option::Option<
-        crate::types::LoggingConfiguration,
-    >,
-    pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    pub(crate) tracing_configuration: ::std::option::Option<
-        crate::types::TracingConfiguration,
-    >,
-    pub(crate) publish: ::std::option::Option<bool>,
-    pub(crate) version_description: ::std::option::Option<::std::string::String>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub(crate) name: Option<String>,
+    pub(crate) definition: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) r#type: Option<crate::types::StateMachineType>,
+    pub(crate) logging_configuration: Option<crate::types::LoggingConfiguration>,
+    pub(crate) tags: Option<Vec<crate::types::Tag>>,
+    pub(crate) tracing_configuration: Option<crate::types::TracingConfiguration>,
+    pub(crate) publish: Option<bool>,
+    pub(crate) version_description: Option<String>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl CreateStateMachineInputBuilder {
     /// The name of the state machine.
@@ -221,83 +207,59 @@ impl CreateStateMachineInputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// Determines whether a Standard or Express state machine is created. The default is `STANDARD`. You cannot update the `type` of a state machine once it has been created.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         &self.r#type
     }
     /// Defines what execution history events are logged and where they are logged.
@@ -305,15 +267,15 @@ impl CreateStateMachineInputBuilder {
     /// > **Note:** By default, the `level` is set to `OFF`. For more information see [Log Levels](https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the Step Functions User Guide.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
-        self.logging_configuration = ::std::option::Option::Some(input.into());
+        self.logging_configuration = Some(input.into());
         self
     }
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.logging_configuration = input;
         self
@@ -321,40 +283,35 @@ impl CreateStateMachineInputBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         &self.logging_configuration
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
+        self.tags.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.tags = input;
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         &self.tags
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
-        self.tracing_configuration = ::std::option::Option::Some(input.into());
+        self.tracing_configuration = Some(input.into());
         self
     }
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.tracing_configuration = input;
         self
@@ -362,57 +319,49 @@ impl CreateStateMachineInputBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         &self.tracing_configuration
     }
     /// Set to `true` to publish the first version of the state machine during creation. The default is `false`.
-    pub fn publish(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.publish = ::std::option::Option::Some(input.into());
+    pub fn publish(mut self, input: impl Into<bool>) -> Self {
+        self.publish = Some(input.into());
         self
     }
     /// Sets `publish` (`None` unsets it).
-    pub fn set_publish(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_publish(mut self, input: Option<bool>) -> Self {
         self.publish = input;
         self
     }
     /// Returns `publish` as set so far.
-    pub fn get_publish(&self) -> &::std::option::Option<bool> {
+    pub fn get_publish(&self) -> &Option<bool> {
         &self.publish
     }
     /// Sets description about the state machine version. You can only set the description if the `publish` parameter is set to `true`. Otherwise, if you set `versionDescription`, but `publish` to `false`, this API action throws `ValidationException`.
-    pub fn version_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_description = ::std::option::Option::Some(input.into());
+    pub fn version_description(mut self, input: impl Into<String>) -> Self {
+        self.version_description = Some(input.into());
         self
     }
     /// Sets `version_description` (`None` unsets it).
-    pub fn set_version_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_description(mut self, input: Option<String>) -> Self {
         self.version_description = input;
         self
     }
     /// Returns `version_description` as set so far.
-    pub fn get_version_description(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_description(&self) -> &Option<String> {
         &self.version_description
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -420,19 +369,16 @@ impl CreateStateMachineInputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateStateMachineInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<CreateStateMachineInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> CreateStateMachineInput {
@@ -450,8 +396,8 @@ impl CreateStateMachineInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for CreateStateMachineInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for CreateStateMachineInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateStateMachineInputBuilder")
             .field("name", &self.name)
             .field("definition", &"*** Sensitive Data Redacted ***")
@@ -485,7 +431,7 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineInput {
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateStateMachineInput",
@@ -544,11 +490,11 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineOutput {
     /// The Amazon Resource Name (ARN) that identifies the created state machine.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The date the state machine is created.
     pub creation_date: crate::primitives::DateTime,
     /// The Amazon Resource Name (ARN) that identifies the created state machine version. If you do not set the `publish` parameter to `true`, this field returns null value.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
 }
 impl CreateStateMachineOutput {
     /// Creates a new builder for [`CreateStateMachineOutput`].
@@ -564,92 +510,71 @@ impl CreateStateMachineOutput {
         self.creation_date
     }
     /// The Amazon Resource Name (ARN) that identifies the created state machine version. If you do not set the `publish` parameter to `true`, this field returns null value.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
 }
 /// A builder for [`CreateStateMachineOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineOutputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_version_arn: Option<String>,
 }
 impl CreateStateMachineOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The date the state machine is created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// The Amazon Resource Name (ARN) that identifies the created state machine version. If you do not set the `publish` parameter to `true`, this field returns null value.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateStateMachineOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(CreateStateMachineOutput {
+    ) -> Result<CreateStateMachineOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(CreateStateMachineOutput {
             state_machine_arn: self
                 .state_machine_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -678,7 +603,7 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineOutput {
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateStateMachineOutput",
@@ -814,95 +739,67 @@ impl CreateStateMachineError {
         matches!(self, CreateStateMachineError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for CreateStateMachineError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for CreateStateMachineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            CreateStateMachineError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::InvalidDefinition(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            CreateStateMachineError::ConflictException(e) => std::fmt::Display::fmt(e, f),
+            CreateStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            CreateStateMachineError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
             CreateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateStateMachineError::InvalidName(e) => ::std::fmt::Display::fmt(e, f),
+            CreateStateMachineError::InvalidName(e) => std::fmt::Display::fmt(e, f),
             CreateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::StateMachineAlreadyExists(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::StateMachineLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineError::StateMachineTypeNotSupported(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateStateMachineError::TooManyTags(e) => ::std::fmt::Display::fmt(e, f),
+            CreateStateMachineError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
             CreateStateMachineError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateStateMachineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            CreateStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for CreateStateMachineError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for CreateStateMachineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CreateStateMachineError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::InvalidArn(e) => ::std::option::Option::Some(e),
-            CreateStateMachineError::InvalidDefinition(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::InvalidName(e) => ::std::option::Option::Some(e),
-            CreateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::StateMachineAlreadyExists(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::StateMachineLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::StateMachineTypeNotSupported(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::TooManyTags(e) => ::std::option::Option::Some(e),
-            CreateStateMachineError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineError::Unhandled(e) => ::std::option::Option::Some(e),
+            CreateStateMachineError::ConflictException(e) => Some(e),
+            CreateStateMachineError::InvalidArn(e) => Some(e),
+            CreateStateMachineError::InvalidDefinition(e) => Some(e),
+            CreateStateMachineError::InvalidEncryptionConfiguration(e) => Some(e),
+            CreateStateMachineError::InvalidLoggingConfiguration(e) => Some(e),
+            CreateStateMachineError::InvalidName(e) => Some(e),
+            CreateStateMachineError::InvalidTracingConfiguration(e) => Some(e),
+            CreateStateMachineError::KmsAccessDeniedException(e) => Some(e),
+            CreateStateMachineError::KmsThrottlingException(e) => Some(e),
+            CreateStateMachineError::StateMachineAlreadyExists(e) => Some(e),
+            CreateStateMachineError::StateMachineDeleting(e) => Some(e),
+            CreateStateMachineError::StateMachineLimitExceeded(e) => Some(e),
+            CreateStateMachineError::StateMachineTypeNotSupported(e) => Some(e),
+            CreateStateMachineError::TooManyTags(e) => Some(e),
+            CreateStateMachineError::ValidationException(e) => Some(e),
+            CreateStateMachineError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1080,17 +977,17 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         CreateStateMachineError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -1107,7 +1004,7 @@ impl CreateStateMachineFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         CreateStateMachineFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -1120,7 +1017,7 @@ impl CreateStateMachineFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateStateMachineOutput,
         ::awsjson_runtime::error::SdkError<CreateStateMachineError>,
     > {
@@ -1139,83 +1036,59 @@ impl CreateStateMachineFluentBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.definition(input);
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_definition(input);
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         self.inner.get_definition()
     }
     /// The Amazon Resource Name (ARN) of the IAM role to use for this state machine.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.role_arn(input);
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_role_arn(input);
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         self.inner.get_role_arn()
     }
     /// Determines whether a Standard or Express state machine is created. The default is `STANDARD`. You cannot update the `type` of a state machine once it has been created.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         self.inner.get_type()
     }
     /// Defines what execution history events are logged and where they are logged.
@@ -1223,7 +1096,7 @@ impl CreateStateMachineFluentBuilder {
     /// > **Note:** By default, the `level` is set to `OFF`. For more information see [Log Levels](https://docs.aws.amazon.com/step-functions/latest/dg/cloudwatch-log-level.html) in the Step Functions User Guide.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.inner = self.inner.logging_configuration(input);
         self
@@ -1231,7 +1104,7 @@ impl CreateStateMachineFluentBuilder {
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_logging_configuration(input);
         self
@@ -1239,32 +1112,27 @@ impl CreateStateMachineFluentBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         self.inner.get_logging_configuration()
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(input);
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         self.inner.get_tags()
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
         self.inner = self.inner.tracing_configuration(input);
         self
@@ -1272,7 +1140,7 @@ impl CreateStateMachineFluentBuilder {
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_tracing_configuration(input);
         self
@@ -1280,49 +1148,41 @@ impl CreateStateMachineFluentBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         self.inner.get_tracing_configuration()
     }
     /// Set to `true` to publish the first version of the state machine during creation. The default is `false`.
-    pub fn publish(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn publish(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.publish(input);
         self
     }
     /// Sets `publish` (`None` unsets it).
-    pub fn set_publish(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_publish(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_publish(input);
         self
     }
     /// Returns `publish` as set so far.
-    pub fn get_publish(&self) -> &::std::option::Option<bool> {
+    pub fn get_publish(&self) -> &Option<bool> {
         self.inner.get_publish()
     }
     /// Sets description about the state machine version. You can only set the description if the `publish` parameter is set to `true`. Otherwise, if you set `versionDescription`, but `publish` to `false`, this API action throws `ValidationException`.
-    pub fn version_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.version_description(input);
         self
     }
     /// Sets `version_description` (`None` unsets it).
-    pub fn set_version_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_version_description(input);
         self
     }
     /// Returns `version_description` as set so far.
-    pub fn get_version_description(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_description(&self) -> &Option<String> {
         self.inner.get_version_description()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.encryption_configuration(input);
         self
@@ -1330,7 +1190,7 @@ impl CreateStateMachineFluentBuilder {
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_encryption_configuration(input);
         self
@@ -1338,7 +1198,7 @@ impl CreateStateMachineFluentBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         self.inner.get_encryption_configuration()
     }
 }

@@ -24,13 +24,13 @@
 pub struct CreateStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for CreateStateMachineAlias {
     const NAME: &'static str = "CreateStateMachineAlias";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateStateMachineAliasInput;
     type Output = CreateStateMachineAliasOutput;
     type Error = CreateStateMachineAliasError;
     fn validate(
         input: &CreateStateMachineAliasInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -38,15 +38,13 @@ impl ::awsjson_runtime::operation::Operation for CreateStateMachineAlias {
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateStateMachineAliasInput {
     /// A description for the state machine alias.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The name of the state machine alias.
     ///
     /// To avoid conflict with version ARNs, don't use an integer in the name of the alias.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The routing configuration of a state machine alias. The routing configuration shifts execution traffic between two state machine versions. `routingConfiguration` contains an array of `RoutingConfig` objects that specify up to two state machine versions. Step Functions then randomly choses which version to run an execution with based on the weight assigned to each `RoutingConfig`.
-    pub routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    >,
+    pub routing_configuration: Option<Vec<crate::types::RoutingConfigurationListItem>>,
 }
 impl CreateStateMachineAliasInput {
     /// Creates a new builder for [`CreateStateMachineAliasInput`].
@@ -54,13 +52,13 @@ impl CreateStateMachineAliasInput {
         CreateStateMachineAliasInputBuilder::default()
     }
     /// A description for the state machine alias.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The name of the state machine alias.
     ///
     /// To avoid conflict with version ARNs, don't use an integer in the name of the alias.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The routing configuration of a state machine alias. The routing configuration shifts execution traffic between two state machine versions. `routingConfiguration` contains an array of `RoutingConfig` objects that specify up to two state machine versions. Step Functions then randomly choses which version to run an execution with based on the weight assigned to each `RoutingConfig`.
@@ -70,11 +68,9 @@ impl CreateStateMachineAliasInput {
         self.routing_configuration.as_deref().unwrap_or_default()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.name.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateStateMachineAliasInput",
                     "name",
@@ -82,18 +78,18 @@ impl CreateStateMachineAliasInput {
             );
         }
         if self.routing_configuration.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "CreateStateMachineAliasInput",
                     "routingConfiguration",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for CreateStateMachineAliasInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for CreateStateMachineAliasInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateStateMachineAliasInput")
             .field("description", &"*** Sensitive Data Redacted ***")
             .field("name", &self.name)
@@ -104,71 +100,55 @@ impl ::std::fmt::Debug for CreateStateMachineAliasInput {
 /// A builder for [`CreateStateMachineAliasInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct CreateStateMachineAliasInputBuilder {
-    pub(crate) description: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
+    pub(crate) description: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) routing_configuration: Option<
+        Vec<crate::types::RoutingConfigurationListItem>,
     >,
 }
 impl CreateStateMachineAliasInputBuilder {
     /// A description for the state machine alias.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// The name of the state machine alias.
     ///
     /// To avoid conflict with version ARNs, don't use an integer in the name of the alias.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// Appends an item to `routing_configuration`. To set the whole list, use [`Self::set_routing_configuration`].
     pub fn routing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RoutingConfigurationListItem>,
+        input: impl Into<crate::types::RoutingConfigurationListItem>,
     ) -> Self {
-        self.routing_configuration
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+        self.routing_configuration.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `routing_configuration` (`None` unsets it).
     pub fn set_routing_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-        >,
+        input: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     ) -> Self {
         self.routing_configuration = input;
         self
@@ -176,21 +156,16 @@ impl CreateStateMachineAliasInputBuilder {
     /// Returns `routing_configuration` as set so far.
     pub fn get_routing_configuration(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::RoutingConfigurationListItem>> {
         &self.routing_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateStateMachineAliasInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<CreateStateMachineAliasInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> CreateStateMachineAliasInput {
@@ -201,8 +176,8 @@ impl CreateStateMachineAliasInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for CreateStateMachineAliasInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for CreateStateMachineAliasInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("CreateStateMachineAliasInputBuilder")
             .field("description", &"*** Sensitive Data Redacted ***")
             .field("name", &self.name)
@@ -222,7 +197,7 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineAliasInput {
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateStateMachineAliasInput",
@@ -253,7 +228,7 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineAliasOutput {
     /// The Amazon Resource Name (ARN) that identifies the created state machine alias.
-    pub state_machine_alias_arn: ::std::string::String,
+    pub state_machine_alias_arn: String,
     /// The date the state machine alias was created.
     pub creation_date: crate::primitives::DateTime,
 }
@@ -274,62 +249,49 @@ impl CreateStateMachineAliasOutput {
 /// A builder for [`CreateStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineAliasOutputBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl CreateStateMachineAliasOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The date the state machine alias was created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        CreateStateMachineAliasOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(CreateStateMachineAliasOutput {
+    ) -> Result<CreateStateMachineAliasOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(CreateStateMachineAliasOutput {
             state_machine_alias_arn: self
                 .state_machine_alias_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -356,7 +318,7 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineAliasOutput {
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CreateStateMachineAliasOutput",
@@ -438,55 +400,41 @@ impl CreateStateMachineAliasError {
         matches!(self, CreateStateMachineAliasError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for CreateStateMachineAliasError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for CreateStateMachineAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             CreateStateMachineAliasError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateStateMachineAliasError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            CreateStateMachineAliasError::InvalidName(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            CreateStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            CreateStateMachineAliasError::InvalidName(e) => std::fmt::Display::fmt(e, f),
             CreateStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineAliasError::ServiceQuotaExceededException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             CreateStateMachineAliasError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            CreateStateMachineAliasError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            CreateStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for CreateStateMachineAliasError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for CreateStateMachineAliasError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            CreateStateMachineAliasError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::InvalidArn(e) => ::std::option::Option::Some(e),
-            CreateStateMachineAliasError::InvalidName(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            CreateStateMachineAliasError::Unhandled(e) => ::std::option::Option::Some(e),
+            CreateStateMachineAliasError::ConflictException(e) => Some(e),
+            CreateStateMachineAliasError::InvalidArn(e) => Some(e),
+            CreateStateMachineAliasError::InvalidName(e) => Some(e),
+            CreateStateMachineAliasError::ResourceNotFound(e) => Some(e),
+            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => Some(e),
+            CreateStateMachineAliasError::StateMachineDeleting(e) => Some(e),
+            CreateStateMachineAliasError::ValidationException(e) => Some(e),
+            CreateStateMachineAliasError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -584,17 +532,17 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         CreateStateMachineAliasError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -611,7 +559,7 @@ impl CreateStateMachineAliasFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         CreateStateMachineAliasFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -624,58 +572,46 @@ impl CreateStateMachineAliasFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         CreateStateMachineAliasOutput,
         ::awsjson_runtime::error::SdkError<CreateStateMachineAliasError>,
     > {
         self.handle.call::<CreateStateMachineAlias>(self.inner.build_unchecked()).await
     }
     /// A description for the state machine alias.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// The name of the state machine alias.
     ///
     /// To avoid conflict with version ARNs, don't use an integer in the name of the alias.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// Appends an item to `routing_configuration`. To set the whole list, use [`Self::set_routing_configuration`].
     pub fn routing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RoutingConfigurationListItem>,
+        input: impl Into<crate::types::RoutingConfigurationListItem>,
     ) -> Self {
         self.inner = self.inner.routing_configuration(input);
         self
@@ -683,9 +619,7 @@ impl CreateStateMachineAliasFluentBuilder {
     /// Sets `routing_configuration` (`None` unsets it).
     pub fn set_routing_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-        >,
+        input: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     ) -> Self {
         self.inner = self.inner.set_routing_configuration(input);
         self
@@ -693,9 +627,7 @@ impl CreateStateMachineAliasFluentBuilder {
     /// Returns `routing_configuration` as set so far.
     pub fn get_routing_configuration(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::RoutingConfigurationListItem>> {
         self.inner.get_routing_configuration()
     }
 }

@@ -9,13 +9,13 @@
 pub struct DeleteActivity;
 impl ::awsjson_runtime::operation::Operation for DeleteActivity {
     const NAME: &'static str = "DeleteActivity";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteActivityInput;
     type Output = DeleteActivityOutput;
     type Error = DeleteActivityError;
     fn validate(
         input: &DeleteActivityInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -23,7 +23,7 @@ impl ::awsjson_runtime::operation::Operation for DeleteActivity {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteActivityInput {
     /// The Amazon Resource Name (ARN) of the activity to delete.
-    pub activity_arn: ::std::option::Option<::std::string::String>,
+    pub activity_arn: Option<String>,
 }
 impl DeleteActivityInput {
     /// Creates a new builder for [`DeleteActivityInput`].
@@ -31,60 +31,49 @@ impl DeleteActivityInput {
         DeleteActivityInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the activity to delete.
-    pub fn activity_arn(&self) -> ::std::option::Option<&str> {
+    pub fn activity_arn(&self) -> Option<&str> {
         self.activity_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.activity_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DeleteActivityInput",
                     "activityArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DeleteActivityInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteActivityInputBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) activity_arn: Option<String>,
 }
 impl DeleteActivityInputBuilder {
     /// The Amazon Resource Name (ARN) of the activity to delete.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteActivityInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DeleteActivityInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DeleteActivityInput {
@@ -103,7 +92,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteActivityInput {
 impl ::awsjson_runtime::json::FromJson for DeleteActivityInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteActivityInput",
@@ -150,7 +139,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteActivityOutput {
 impl ::awsjson_runtime::json::FromJson for DeleteActivityOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteActivityOutput",
@@ -179,19 +168,19 @@ impl DeleteActivityError {
         matches!(self, DeleteActivityError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DeleteActivityError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DeleteActivityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DeleteActivityError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            DeleteActivityError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DeleteActivityError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            DeleteActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DeleteActivityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DeleteActivityError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DeleteActivityError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DeleteActivityError::Unhandled(e) => ::std::option::Option::Some(e),
+            DeleteActivityError::InvalidArn(e) => Some(e),
+            DeleteActivityError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -229,17 +218,17 @@ impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DeleteActivityError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -256,7 +245,7 @@ impl DeleteActivityFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DeleteActivityFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -269,30 +258,24 @@ impl DeleteActivityFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteActivityOutput,
         ::awsjson_runtime::error::SdkError<DeleteActivityError>,
     > {
         self.handle.call::<DeleteActivity>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the activity to delete.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.activity_arn(input);
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_activity_arn(input);
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         self.inner.get_activity_arn()
     }
 }

@@ -24,13 +24,13 @@
 pub struct DeleteStateMachine;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachine {
     const NAME: &'static str = "DeleteStateMachine";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineInput;
     type Output = DeleteStateMachineOutput;
     type Error = DeleteStateMachineError;
     fn validate(
         input: &DeleteStateMachineInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -38,7 +38,7 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachine {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine to delete.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
 }
 impl DeleteStateMachineInput {
     /// Creates a new builder for [`DeleteStateMachineInput`].
@@ -46,62 +46,49 @@ impl DeleteStateMachineInput {
         DeleteStateMachineInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine to delete.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DeleteStateMachineInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DeleteStateMachineInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_arn: Option<String>,
 }
 impl DeleteStateMachineInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine to delete.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteStateMachineInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DeleteStateMachineInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DeleteStateMachineInput {
@@ -120,7 +107,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineInput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineInput",
@@ -167,7 +154,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineOutput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineOutput",
@@ -202,25 +189,23 @@ impl DeleteStateMachineError {
         matches!(self, DeleteStateMachineError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DeleteStateMachineError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DeleteStateMachineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DeleteStateMachineError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            DeleteStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DeleteStateMachineError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DeleteStateMachineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DeleteStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DeleteStateMachineError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DeleteStateMachineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DeleteStateMachineError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DeleteStateMachineError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineError::Unhandled(e) => ::std::option::Option::Some(e),
+            DeleteStateMachineError::InvalidArn(e) => Some(e),
+            DeleteStateMachineError::ValidationException(e) => Some(e),
+            DeleteStateMachineError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -268,17 +253,17 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DeleteStateMachineError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -295,7 +280,7 @@ impl DeleteStateMachineFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DeleteStateMachineFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -308,32 +293,24 @@ impl DeleteStateMachineFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteStateMachineOutput,
         ::awsjson_runtime::error::SdkError<DeleteStateMachineError>,
     > {
         self.handle.call::<DeleteStateMachine>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine to delete.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
 }

@@ -18,13 +18,13 @@
 pub struct DeleteStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachineAlias {
     const NAME: &'static str = "DeleteStateMachineAlias";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineAliasInput;
     type Output = DeleteStateMachineAliasOutput;
     type Error = DeleteStateMachineAliasError;
     fn validate(
         input: &DeleteStateMachineAliasInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -32,7 +32,7 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachineAlias {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
 }
 impl DeleteStateMachineAliasInput {
     /// Creates a new builder for [`DeleteStateMachineAliasInput`].
@@ -40,62 +40,49 @@ impl DeleteStateMachineAliasInput {
         DeleteStateMachineAliasInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_alias_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DeleteStateMachineAliasInput",
                     "stateMachineAliasArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DeleteStateMachineAliasInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineAliasInputBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_alias_arn: Option<String>,
 }
 impl DeleteStateMachineAliasInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteStateMachineAliasInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DeleteStateMachineAliasInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DeleteStateMachineAliasInput {
@@ -114,7 +101,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineAliasInput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineAliasInput",
@@ -161,7 +148,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineAliasOutput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineAliasOutput",
@@ -208,37 +195,31 @@ impl DeleteStateMachineAliasError {
         matches!(self, DeleteStateMachineAliasError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DeleteStateMachineAliasError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DeleteStateMachineAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DeleteStateMachineAliasError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DeleteStateMachineAliasError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            DeleteStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DeleteStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DeleteStateMachineAliasError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DeleteStateMachineAliasError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DeleteStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DeleteStateMachineAliasError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DeleteStateMachineAliasError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DeleteStateMachineAliasError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineAliasError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DeleteStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineAliasError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineAliasError::Unhandled(e) => ::std::option::Option::Some(e),
+            DeleteStateMachineAliasError::ConflictException(e) => Some(e),
+            DeleteStateMachineAliasError::InvalidArn(e) => Some(e),
+            DeleteStateMachineAliasError::ResourceNotFound(e) => Some(e),
+            DeleteStateMachineAliasError::ValidationException(e) => Some(e),
+            DeleteStateMachineAliasError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -306,17 +287,17 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasErr
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DeleteStateMachineAliasError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -333,7 +314,7 @@ impl DeleteStateMachineAliasFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DeleteStateMachineAliasFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -346,32 +327,24 @@ impl DeleteStateMachineAliasFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteStateMachineAliasOutput,
         ::awsjson_runtime::error::SdkError<DeleteStateMachineAliasError>,
     > {
         self.handle.call::<DeleteStateMachineAlias>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_alias_arn(input);
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_alias_arn(input);
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_alias_arn()
     }
 }

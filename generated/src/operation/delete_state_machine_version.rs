@@ -18,13 +18,13 @@
 pub struct DeleteStateMachineVersion;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachineVersion {
     const NAME: &'static str = "DeleteStateMachineVersion";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineVersionInput;
     type Output = DeleteStateMachineVersionOutput;
     type Error = DeleteStateMachineVersionError;
     fn validate(
         input: &DeleteStateMachineVersionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -32,7 +32,7 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachineVersion {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineVersionInput {
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
 }
 impl DeleteStateMachineVersionInput {
     /// Creates a new builder for [`DeleteStateMachineVersionInput`].
@@ -40,62 +40,49 @@ impl DeleteStateMachineVersionInput {
         DeleteStateMachineVersionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_version_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DeleteStateMachineVersionInput",
                     "stateMachineVersionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DeleteStateMachineVersionInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DeleteStateMachineVersionInputBuilder {
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_version_arn: Option<String>,
 }
 impl DeleteStateMachineVersionInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DeleteStateMachineVersionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DeleteStateMachineVersionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DeleteStateMachineVersionInput {
@@ -114,7 +101,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineVersionInput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineVersionInput",
@@ -161,7 +148,7 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineVersionOutput {
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DeleteStateMachineVersionOutput",
@@ -202,39 +189,27 @@ impl DeleteStateMachineVersionError {
         matches!(self, DeleteStateMachineVersionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DeleteStateMachineVersionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DeleteStateMachineVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DeleteStateMachineVersionError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DeleteStateMachineVersionError::InvalidArn(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            DeleteStateMachineVersionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DeleteStateMachineVersionError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DeleteStateMachineVersionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            DeleteStateMachineVersionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DeleteStateMachineVersionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DeleteStateMachineVersionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DeleteStateMachineVersionError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineVersionError::InvalidArn(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineVersionError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DeleteStateMachineVersionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
+            DeleteStateMachineVersionError::ConflictException(e) => Some(e),
+            DeleteStateMachineVersionError::InvalidArn(e) => Some(e),
+            DeleteStateMachineVersionError::ValidationException(e) => Some(e),
+            DeleteStateMachineVersionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -292,17 +267,17 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionE
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DeleteStateMachineVersionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -319,7 +294,7 @@ impl DeleteStateMachineVersionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DeleteStateMachineVersionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -332,32 +307,24 @@ impl DeleteStateMachineVersionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DeleteStateMachineVersionOutput,
         ::awsjson_runtime::error::SdkError<DeleteStateMachineVersionError>,
     > {
         self.handle.call::<DeleteStateMachineVersion>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_version_arn(input);
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_version_arn(input);
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_version_arn()
     }
 }

@@ -11,13 +11,13 @@
 pub struct DescribeActivity;
 impl ::awsjson_runtime::operation::Operation for DescribeActivity {
     const NAME: &'static str = "DescribeActivity";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeActivityInput;
     type Output = DescribeActivityOutput;
     type Error = DescribeActivityError;
     fn validate(
         input: &DescribeActivityInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -25,7 +25,7 @@ impl ::awsjson_runtime::operation::Operation for DescribeActivity {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityInput {
     /// The Amazon Resource Name (ARN) of the activity to describe.
-    pub activity_arn: ::std::option::Option<::std::string::String>,
+    pub activity_arn: Option<String>,
 }
 impl DescribeActivityInput {
     /// Creates a new builder for [`DescribeActivityInput`].
@@ -33,60 +33,49 @@ impl DescribeActivityInput {
         DescribeActivityInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the activity to describe.
-    pub fn activity_arn(&self) -> ::std::option::Option<&str> {
+    pub fn activity_arn(&self) -> Option<&str> {
         self.activity_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.activity_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeActivityInput",
                     "activityArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeActivityInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityInputBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) activity_arn: Option<String>,
 }
 impl DescribeActivityInputBuilder {
     /// The Amazon Resource Name (ARN) of the activity to describe.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeActivityInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DescribeActivityInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeActivityInput {
@@ -105,7 +94,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeActivityInput {
 impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeActivityInput",
@@ -129,7 +118,7 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityOutput {
     /// The Amazon Resource Name (ARN) that identifies the activity.
-    pub activity_arn: ::std::string::String,
+    pub activity_arn: String,
     /// The name of the activity.
     ///
     /// A name must *not* contain:
@@ -143,13 +132,11 @@ pub struct DescribeActivityOutput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The date the activity is created.
     pub creation_date: crate::primitives::DateTime,
     /// Settings for configured server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl DescribeActivityOutput {
     /// Creates a new builder for [`DescribeActivityOutput`].
@@ -183,39 +170,31 @@ impl DescribeActivityOutput {
     /// Settings for configured server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
 }
 /// A builder for [`DescribeActivityOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityOutputBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub(crate) activity_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl DescribeActivityOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the activity.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// The name of the activity.
@@ -231,59 +210,51 @@ impl DescribeActivityOutputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The date the activity is created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Settings for configured server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -291,17 +262,14 @@ impl DescribeActivityOutputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeActivityOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(DescribeActivityOutput {
+    ) -> Result<DescribeActivityOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(DescribeActivityOutput {
             activity_arn: self
                 .activity_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -337,7 +305,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeActivityOutput {
 impl ::awsjson_runtime::json::FromJson for DescribeActivityOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeActivityOutput",
@@ -396,25 +364,23 @@ impl DescribeActivityError {
         matches!(self, DescribeActivityError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeActivityError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeActivityError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DescribeActivityError::ActivityDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DescribeActivityError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            DescribeActivityError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeActivityError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            DescribeActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DescribeActivityError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeActivityError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeActivityError::ActivityDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeActivityError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DescribeActivityError::Unhandled(e) => ::std::option::Option::Some(e),
+            DescribeActivityError::ActivityDoesNotExist(e) => Some(e),
+            DescribeActivityError::InvalidArn(e) => Some(e),
+            DescribeActivityError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -462,17 +428,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeActivityError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -489,7 +455,7 @@ impl DescribeActivityFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeActivityFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -502,30 +468,24 @@ impl DescribeActivityFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeActivityOutput,
         ::awsjson_runtime::error::SdkError<DescribeActivityError>,
     > {
         self.handle.call::<DescribeActivity>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the activity to describe.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.activity_arn(input);
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_activity_arn(input);
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         self.inner.get_activity_arn()
     }
 }

@@ -15,13 +15,13 @@
 pub struct DescribeExecution;
 impl ::awsjson_runtime::operation::Operation for DescribeExecution {
     const NAME: &'static str = "DescribeExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeExecutionInput;
     type Output = DescribeExecutionOutput;
     type Error = DescribeExecutionError;
     fn validate(
         input: &DescribeExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,9 +29,9 @@ impl ::awsjson_runtime::operation::Operation for DescribeExecution {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to describe.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call DescribeStateMachine API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeExecutionInput {
     /// Creates a new builder for [`DescribeExecutionInput`].
@@ -39,87 +39,74 @@ impl DescribeExecutionInput {
         DescribeExecutionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution to describe.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call DescribeStateMachine API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub fn included_data(&self) -> ::std::option::Option<&crate::types::IncludedData> {
+    pub fn included_data(&self) -> Option<&crate::types::IncludedData> {
         self.included_data.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeExecutionInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeExecutionInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeExecutionInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution to describe.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call DescribeStateMachine API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
-        self.included_data = ::std::option::Option::Some(input.into());
+        self.included_data = Some(input.into());
         self
     }
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.included_data = input;
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         &self.included_data
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeExecutionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DescribeExecutionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeExecutionInput {
@@ -140,7 +127,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeExecutionInput {
 impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeExecutionInput",
@@ -170,9 +157,9 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeExecutionOutput {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The Amazon Resource Name (ARN) of the executed stated machine.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The name of the execution.
     ///
     /// A name must *not* contain:
@@ -186,58 +173,54 @@ pub struct DescribeExecutionOutput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The current status of the execution.
     pub status: crate::types::ExecutionStatus,
     /// The date the execution is started.
     pub start_date: crate::primitives::DateTime,
     /// If the execution ended, the date the execution stopped.
-    pub stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub stop_date: Option<crate::primitives::DateTime>,
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Provides details about execution input or output.
-    pub input_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
+    pub input_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// Provides details about execution input or output.
-    pub output_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
+    pub output_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub trace_header: ::std::option::Option<::std::string::String>,
+    pub trace_header: Option<String>,
     /// The Amazon Resource Name (ARN) that identifies a Map Run, which dispatched this execution.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// The error string if the state machine execution failed.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// The cause string if the state machine execution failed.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
     ///
     /// If you start an execution from a `StartExecution` request without specifying a state machine version or alias ARN, Step Functions returns a null value.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the state machine alias associated with the execution. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
     ///
     /// If you start an execution from a `StartExecution` request with a state machine version ARN, this field will be null.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated if you successfully redrive an execution.
-    pub redrive_count: ::std::option::Option<i32>,
+    pub redrive_count: Option<i32>,
     /// The date the execution was last redriven. If you have not yet redriven an execution, the `redriveDate` is null.
     ///
     /// The `redriveDate` is unavailable if you redrive a Map Run that starts child workflow executions of type `EXPRESS`.
-    pub redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub redrive_date: Option<crate::primitives::DateTime>,
     /// Indicates whether or not an execution can be redriven at a given point in time.
     ///
     /// - For executions of type `STANDARD`, `redriveStatus` is `NOT_REDRIVABLE` if calling the RedriveExecution API action would return the `ExecutionNotRedrivable` error.
     /// - For a Distributed Map that includes child workflows of type `STANDARD`, `redriveStatus` indicates whether or not the Map Run can redrive child workflow executions.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatus` indicates whether or not the Map Run can redrive child workflow executions.
     ///   You can redrive failed or timed out `EXPRESS` workflows *only if* they're a part of a Map Run. When you [redrive](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html) the Map Run, these workflows are restarted using the StartExecution API action.
-    pub redrive_status: ::std::option::Option<crate::types::ExecutionRedriveStatus>,
+    pub redrive_status: Option<crate::types::ExecutionRedriveStatus>,
     /// When `redriveStatus` is `NOT_REDRIVABLE`, `redriveStatusReason` specifies the reason why an execution cannot be redriven.
     ///
     /// - For executions of type `STANDARD`, or for a Distributed Map that includes child workflows of type `STANDARD`, `redriveStatusReason` can include one of the following reasons:
@@ -249,7 +232,7 @@ pub struct DescribeExecutionOutput {
     ///   - `Execution has exceeded the max execution time`.
     ///   - `Execution redrivable period exceeded`.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatusReason` is only returned if the child workflows are not redrivable. This happens when the child workflow executions have completed successfully.
-    pub redrive_status_reason: ::std::option::Option<::std::string::String>,
+    pub redrive_status_reason: Option<String>,
 }
 impl DescribeExecutionOutput {
     /// Creates a new builder for [`DescribeExecutionOutput`].
@@ -277,7 +260,7 @@ impl DescribeExecutionOutput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The current status of the execution.
@@ -289,69 +272,69 @@ impl DescribeExecutionOutput {
         self.start_date
     }
     /// If the execution ended, the date the execution stopped.
-    pub fn stop_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Provides details about execution input or output.
     pub fn input_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
         self.input_details.as_ref()
     }
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// Provides details about execution input or output.
     pub fn output_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
         self.output_details.as_ref()
     }
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(&self) -> ::std::option::Option<&str> {
+    pub fn trace_header(&self) -> Option<&str> {
         self.trace_header.as_deref()
     }
     /// The Amazon Resource Name (ARN) that identifies a Map Run, which dispatched this execution.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// The error string if the state machine execution failed.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// The cause string if the state machine execution failed.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
     ///
     /// If you start an execution from a `StartExecution` request without specifying a state machine version or alias ARN, Step Functions returns a null value.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias associated with the execution. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
     ///
     /// If you start an execution from a `StartExecution` request with a state machine version ARN, this field will be null.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated if you successfully redrive an execution.
-    pub fn redrive_count(&self) -> ::std::option::Option<i32> {
+    pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
     /// The date the execution was last redriven. If you have not yet redriven an execution, the `redriveDate` is null.
     ///
     /// The `redriveDate` is unavailable if you redrive a Map Run that starts child workflow executions of type `EXPRESS`.
-    pub fn redrive_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn redrive_date(&self) -> Option<crate::primitives::DateTime> {
         self.redrive_date
     }
     /// Indicates whether or not an execution can be redriven at a given point in time.
@@ -360,9 +343,7 @@ impl DescribeExecutionOutput {
     /// - For a Distributed Map that includes child workflows of type `STANDARD`, `redriveStatus` indicates whether or not the Map Run can redrive child workflow executions.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatus` indicates whether or not the Map Run can redrive child workflow executions.
     ///   You can redrive failed or timed out `EXPRESS` workflows *only if* they're a part of a Map Run. When you [redrive](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html) the Map Run, these workflows are restarted using the StartExecution API action.
-    pub fn redrive_status(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionRedriveStatus> {
+    pub fn redrive_status(&self) -> Option<&crate::types::ExecutionRedriveStatus> {
         self.redrive_status.as_ref()
     }
     /// When `redriveStatus` is `NOT_REDRIVABLE`, `redriveStatusReason` specifies the reason why an execution cannot be redriven.
@@ -376,12 +357,12 @@ impl DescribeExecutionOutput {
     ///   - `Execution has exceeded the max execution time`.
     ///   - `Execution redrivable period exceeded`.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatusReason` is only returned if the child workflows are not redrivable. This happens when the child workflow executions have completed successfully.
-    pub fn redrive_status_reason(&self) -> ::std::option::Option<&str> {
+    pub fn redrive_status_reason(&self) -> Option<&str> {
         self.redrive_status_reason.as_deref()
     }
 }
-impl ::std::fmt::Debug for DescribeExecutionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeExecutionOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeExecutionOutput")
             .field("execution_arn", &self.execution_arn)
             .field("state_machine_arn", &self.state_machine_arn)
@@ -409,74 +390,56 @@ impl ::std::fmt::Debug for DescribeExecutionOutput {
 /// A builder for [`DescribeExecutionOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeExecutionOutputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) status: ::std::option::Option<crate::types::ExecutionStatus>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) input_details: ::std::option::Option<
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<crate::types::ExecutionStatus>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
+    pub(crate) input: Option<String>,
+    pub(crate) input_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+    pub(crate) output: Option<String>,
+    pub(crate) output_details: Option<
         crate::types::CloudWatchEventsExecutionDataDetails,
     >,
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) output_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
-    pub(crate) trace_header: ::std::option::Option<::std::string::String>,
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) redrive_count: ::std::option::Option<i32>,
-    pub(crate) redrive_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) redrive_status: ::std::option::Option<
-        crate::types::ExecutionRedriveStatus,
-    >,
-    pub(crate) redrive_status_reason: ::std::option::Option<::std::string::String>,
+    pub(crate) trace_header: Option<String>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
+    pub(crate) state_machine_version_arn: Option<String>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) redrive_count: Option<i32>,
+    pub(crate) redrive_date: Option<crate::primitives::DateTime>,
+    pub(crate) redrive_status: Option<crate::types::ExecutionRedriveStatus>,
+    pub(crate) redrive_status_reason: Option<String>,
 }
 impl DescribeExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The Amazon Resource Name (ARN) of the executed stated machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the execution.
@@ -492,119 +455,87 @@ impl DescribeExecutionOutputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The current status of the execution.
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::ExecutionStatus>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::ExecutionStatus>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::ExecutionStatus>) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::ExecutionStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::ExecutionStatus> {
         &self.status
     }
     /// The date the execution is started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// If the execution ended, the date the execution stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Provides details about execution input or output.
     pub fn input_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::CloudWatchEventsExecutionDataDetails,
-        >,
+        input: impl Into<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
-        self.input_details = ::std::option::Option::Some(input.into());
+        self.input_details = Some(input.into());
         self
     }
     /// Sets `input_details` (`None` unsets it).
     pub fn set_input_details(
         mut self,
-        input: ::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+        input: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
         self.input_details = input;
         self
@@ -612,45 +543,37 @@ impl DescribeExecutionOutputBuilder {
     /// Returns `input_details` as set so far.
     pub fn get_input_details(
         &self,
-    ) -> &::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> &Option<crate::types::CloudWatchEventsExecutionDataDetails> {
         &self.input_details
     }
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// Provides details about execution input or output.
     pub fn output_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::CloudWatchEventsExecutionDataDetails,
-        >,
+        input: impl Into<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
-        self.output_details = ::std::option::Option::Some(input.into());
+        self.output_details = Some(input.into());
         self
     }
     /// Sets `output_details` (`None` unsets it).
     pub fn set_output_details(
         mut self,
-        input: ::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+        input: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
         self.output_details = input;
         self
@@ -658,151 +581,111 @@ impl DescribeExecutionOutputBuilder {
     /// Returns `output_details` as set so far.
     pub fn get_output_details(
         &self,
-    ) -> &::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> &Option<crate::types::CloudWatchEventsExecutionDataDetails> {
         &self.output_details
     }
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_header = ::std::option::Option::Some(input.into());
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
+        self.trace_header = Some(input.into());
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.trace_header = input;
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         &self.trace_header
     }
     /// The Amazon Resource Name (ARN) that identifies a Map Run, which dispatched this execution.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The error string if the state machine execution failed.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// The cause string if the state machine execution failed.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
     ///
     /// If you start an execution from a `StartExecution` request without specifying a state machine version or alias ARN, Step Functions returns a null value.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// The Amazon Resource Name (ARN) of the state machine alias associated with the execution. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
     ///
     /// If you start an execution from a `StartExecution` request with a state machine version ARN, this field will be null.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated if you successfully redrive an execution.
-    pub fn redrive_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.redrive_count = ::std::option::Option::Some(input.into());
+    pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
+        self.redrive_count = Some(input.into());
         self
     }
     /// Sets `redrive_count` (`None` unsets it).
-    pub fn set_redrive_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
     /// Returns `redrive_count` as set so far.
-    pub fn get_redrive_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
     /// The date the execution was last redriven. If you have not yet redriven an execution, the `redriveDate` is null.
@@ -810,23 +693,21 @@ impl DescribeExecutionOutputBuilder {
     /// The `redriveDate` is unavailable if you redrive a Map Run that starts child workflow executions of type `EXPRESS`.
     pub fn redrive_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.redrive_date = ::std::option::Option::Some(input.into());
+        self.redrive_date = Some(input.into());
         self
     }
     /// Sets `redrive_date` (`None` unsets it).
     pub fn set_redrive_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.redrive_date = input;
         self
     }
     /// Returns `redrive_date` as set so far.
-    pub fn get_redrive_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
     /// Indicates whether or not an execution can be redriven at a given point in time.
@@ -837,23 +718,21 @@ impl DescribeExecutionOutputBuilder {
     ///   You can redrive failed or timed out `EXPRESS` workflows *only if* they're a part of a Map Run. When you [redrive](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html) the Map Run, these workflows are restarted using the StartExecution API action.
     pub fn redrive_status(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionRedriveStatus>,
+        input: impl Into<crate::types::ExecutionRedriveStatus>,
     ) -> Self {
-        self.redrive_status = ::std::option::Option::Some(input.into());
+        self.redrive_status = Some(input.into());
         self
     }
     /// Sets `redrive_status` (`None` unsets it).
     pub fn set_redrive_status(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionRedriveStatus>,
+        input: Option<crate::types::ExecutionRedriveStatus>,
     ) -> Self {
         self.redrive_status = input;
         self
     }
     /// Returns `redrive_status` as set so far.
-    pub fn get_redrive_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::ExecutionRedriveStatus> {
+    pub fn get_redrive_status(&self) -> &Option<crate::types::ExecutionRedriveStatus> {
         &self.redrive_status
     }
     /// When `redriveStatus` is `NOT_REDRIVABLE`, `redriveStatusReason` specifies the reason why an execution cannot be redriven.
@@ -867,35 +746,24 @@ impl DescribeExecutionOutputBuilder {
     ///   - `Execution has exceeded the max execution time`.
     ///   - `Execution redrivable period exceeded`.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatusReason` is only returned if the child workflows are not redrivable. This happens when the child workflow executions have completed successfully.
-    pub fn redrive_status_reason(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.redrive_status_reason = ::std::option::Option::Some(input.into());
+    pub fn redrive_status_reason(mut self, input: impl Into<String>) -> Self {
+        self.redrive_status_reason = Some(input.into());
         self
     }
     /// Sets `redrive_status_reason` (`None` unsets it).
-    pub fn set_redrive_status_reason(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_redrive_status_reason(mut self, input: Option<String>) -> Self {
         self.redrive_status_reason = input;
         self
     }
     /// Returns `redrive_status_reason` as set so far.
-    pub fn get_redrive_status_reason(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_redrive_status_reason(&self) -> &Option<String> {
         &self.redrive_status_reason
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeExecutionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(DescribeExecutionOutput {
+    ) -> Result<DescribeExecutionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(DescribeExecutionOutput {
             execution_arn: self
                 .execution_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -939,8 +807,8 @@ impl DescribeExecutionOutputBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for DescribeExecutionOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeExecutionOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeExecutionOutputBuilder")
             .field("execution_arn", &self.execution_arn)
             .field("state_machine_arn", &self.state_machine_arn)
@@ -994,7 +862,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeExecutionOutput {
 impl ::awsjson_runtime::json::FromJson for DescribeExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeExecutionOutput",
@@ -1152,43 +1020,35 @@ impl DescribeExecutionError {
         matches!(self, DescribeExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DescribeExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DescribeExecutionError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DescribeExecutionError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeExecutionError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeExecutionError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DescribeExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DescribeExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeExecutionError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DescribeExecutionError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeExecutionError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeExecutionError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            DescribeExecutionError::ExecutionDoesNotExist(e) => Some(e),
+            DescribeExecutionError::InvalidArn(e) => Some(e),
+            DescribeExecutionError::KmsAccessDeniedException(e) => Some(e),
+            DescribeExecutionError::KmsInvalidStateException(e) => Some(e),
+            DescribeExecutionError::KmsThrottlingException(e) => Some(e),
+            DescribeExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1266,17 +1126,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -1293,7 +1153,7 @@ impl DescribeExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -1306,36 +1166,30 @@ impl DescribeExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeExecutionOutput,
         ::awsjson_runtime::error::SdkError<DescribeExecutionError>,
     > {
         self.handle.call::<DescribeExecution>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the execution to describe.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call DescribeStateMachine API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.included_data(input);
         self
@@ -1343,15 +1197,13 @@ impl DescribeExecutionFluentBuilder {
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.set_included_data(input);
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         self.inner.get_included_data()
     }
 }

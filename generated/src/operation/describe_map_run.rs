@@ -9,13 +9,13 @@
 pub struct DescribeMapRun;
 impl ::awsjson_runtime::operation::Operation for DescribeMapRun {
     const NAME: &'static str = "DescribeMapRun";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeMapRunInput;
     type Output = DescribeMapRunOutput;
     type Error = DescribeMapRunError;
     fn validate(
         input: &DescribeMapRunInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -23,7 +23,7 @@ impl ::awsjson_runtime::operation::Operation for DescribeMapRun {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunInput {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
 }
 impl DescribeMapRunInput {
     /// Creates a new builder for [`DescribeMapRunInput`].
@@ -31,60 +31,49 @@ impl DescribeMapRunInput {
         DescribeMapRunInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.map_run_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeMapRunInput",
                     "mapRunArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeMapRunInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunInputBuilder {
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) map_run_arn: Option<String>,
 }
 impl DescribeMapRunInputBuilder {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeMapRunInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DescribeMapRunInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeMapRunInput {
@@ -103,7 +92,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeMapRunInput {
 impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeMapRunInput",
@@ -127,15 +116,15 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunOutput {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub map_run_arn: ::std::string::String,
+    pub map_run_arn: String,
     /// The Amazon Resource Name (ARN) that identifies the execution in which the Map Run was started.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The current status of the Map Run.
     pub status: crate::types::MapRunStatus,
     /// The date when the Map Run was started.
     pub start_date: crate::primitives::DateTime,
     /// The date when the Map Run was stopped.
-    pub stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub stop_date: Option<crate::primitives::DateTime>,
     /// The maximum number of child workflow executions configured to run in parallel for the Map Run at the same time.
     pub max_concurrency: i32,
     /// The maximum percentage of failed child workflow executions before the Map Run fails.
@@ -147,9 +136,9 @@ pub struct DescribeMapRunOutput {
     /// A JSON object that contains information about the total number of child workflow executions for the Map Run, and the count of child workflow executions for each status, such as `failed` and `succeeded`.
     pub execution_counts: crate::types::MapRunExecutionCounts,
     /// The number of times you've redriven a Map Run. If you have not yet redriven a Map Run, the `redriveCount` is 0. This count is only updated if you successfully redrive a Map Run.
-    pub redrive_count: ::std::option::Option<i32>,
+    pub redrive_count: Option<i32>,
     /// The date a Map Run was last redriven. If you have not yet redriven a Map Run, the `redriveDate` is null.
-    pub redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub redrive_date: Option<crate::primitives::DateTime>,
 }
 impl DescribeMapRunOutput {
     /// Creates a new builder for [`DescribeMapRunOutput`].
@@ -173,7 +162,7 @@ impl DescribeMapRunOutput {
         self.start_date
     }
     /// The date when the Map Run was stopped.
-    pub fn stop_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
     /// The maximum number of child workflow executions configured to run in parallel for the Map Run at the same time.
@@ -197,275 +186,222 @@ impl DescribeMapRunOutput {
         &self.execution_counts
     }
     /// The number of times you've redriven a Map Run. If you have not yet redriven a Map Run, the `redriveCount` is 0. This count is only updated if you successfully redrive a Map Run.
-    pub fn redrive_count(&self) -> ::std::option::Option<i32> {
+    pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
     /// The date a Map Run was last redriven. If you have not yet redriven a Map Run, the `redriveDate` is null.
-    pub fn redrive_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn redrive_date(&self) -> Option<crate::primitives::DateTime> {
         self.redrive_date
     }
 }
 /// A builder for [`DescribeMapRunOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunOutputBuilder {
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) status: ::std::option::Option<crate::types::MapRunStatus>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) max_concurrency: ::std::option::Option<i32>,
-    pub(crate) tolerated_failure_percentage: ::std::option::Option<f32>,
-    pub(crate) tolerated_failure_count: ::std::option::Option<i64>,
-    pub(crate) item_counts: ::std::option::Option<crate::types::MapRunItemCounts>,
-    pub(crate) execution_counts: ::std::option::Option<
-        crate::types::MapRunExecutionCounts,
-    >,
-    pub(crate) redrive_count: ::std::option::Option<i32>,
-    pub(crate) redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) status: Option<crate::types::MapRunStatus>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
+    pub(crate) max_concurrency: Option<i32>,
+    pub(crate) tolerated_failure_percentage: Option<f32>,
+    pub(crate) tolerated_failure_count: Option<i64>,
+    pub(crate) item_counts: Option<crate::types::MapRunItemCounts>,
+    pub(crate) execution_counts: Option<crate::types::MapRunExecutionCounts>,
+    pub(crate) redrive_count: Option<i32>,
+    pub(crate) redrive_date: Option<crate::primitives::DateTime>,
 }
 impl DescribeMapRunOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The Amazon Resource Name (ARN) that identifies the execution in which the Map Run was started.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The current status of the Map Run.
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::MapRunStatus>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::MapRunStatus>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::MapRunStatus>) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::MapRunStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::MapRunStatus> {
         &self.status
     }
     /// The date when the Map Run was started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// The date when the Map Run was stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// The maximum number of child workflow executions configured to run in parallel for the Map Run at the same time.
-    pub fn max_concurrency(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_concurrency = ::std::option::Option::Some(input.into());
+    pub fn max_concurrency(mut self, input: impl Into<i32>) -> Self {
+        self.max_concurrency = Some(input.into());
         self
     }
     /// Sets `max_concurrency` (`None` unsets it).
-    pub fn set_max_concurrency(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_concurrency(mut self, input: Option<i32>) -> Self {
         self.max_concurrency = input;
         self
     }
     /// Returns `max_concurrency` as set so far.
-    pub fn get_max_concurrency(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_concurrency(&self) -> &Option<i32> {
         &self.max_concurrency
     }
     /// The maximum percentage of failed child workflow executions before the Map Run fails.
-    pub fn tolerated_failure_percentage(
-        mut self,
-        input: impl ::std::convert::Into<f32>,
-    ) -> Self {
-        self.tolerated_failure_percentage = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_percentage(mut self, input: impl Into<f32>) -> Self {
+        self.tolerated_failure_percentage = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_percentage` (`None` unsets it).
-    pub fn set_tolerated_failure_percentage(
-        mut self,
-        input: ::std::option::Option<f32>,
-    ) -> Self {
+    pub fn set_tolerated_failure_percentage(mut self, input: Option<f32>) -> Self {
         self.tolerated_failure_percentage = input;
         self
     }
     /// Returns `tolerated_failure_percentage` as set so far.
-    pub fn get_tolerated_failure_percentage(&self) -> &::std::option::Option<f32> {
+    pub fn get_tolerated_failure_percentage(&self) -> &Option<f32> {
         &self.tolerated_failure_percentage
     }
     /// The maximum number of failed child workflow executions before the Map Run fails.
-    pub fn tolerated_failure_count(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.tolerated_failure_count = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_count(mut self, input: impl Into<i64>) -> Self {
+        self.tolerated_failure_count = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_count` (`None` unsets it).
-    pub fn set_tolerated_failure_count(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_tolerated_failure_count(mut self, input: Option<i64>) -> Self {
         self.tolerated_failure_count = input;
         self
     }
     /// Returns `tolerated_failure_count` as set so far.
-    pub fn get_tolerated_failure_count(&self) -> &::std::option::Option<i64> {
+    pub fn get_tolerated_failure_count(&self) -> &Option<i64> {
         &self.tolerated_failure_count
     }
     /// A JSON object that contains information about the total number of items, and the item count for each processing status, such as `pending` and `failed`.
     pub fn item_counts(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunItemCounts>,
+        input: impl Into<crate::types::MapRunItemCounts>,
     ) -> Self {
-        self.item_counts = ::std::option::Option::Some(input.into());
+        self.item_counts = Some(input.into());
         self
     }
     /// Sets `item_counts` (`None` unsets it).
     pub fn set_item_counts(
         mut self,
-        input: ::std::option::Option<crate::types::MapRunItemCounts>,
+        input: Option<crate::types::MapRunItemCounts>,
     ) -> Self {
         self.item_counts = input;
         self
     }
     /// Returns `item_counts` as set so far.
-    pub fn get_item_counts(
-        &self,
-    ) -> &::std::option::Option<crate::types::MapRunItemCounts> {
+    pub fn get_item_counts(&self) -> &Option<crate::types::MapRunItemCounts> {
         &self.item_counts
     }
     /// A JSON object that contains information about the total number of child workflow executions for the Map Run, and the count of child workflow executions for each status, such as `failed` and `succeeded`.
     pub fn execution_counts(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunExecutionCounts>,
+        input: impl Into<crate::types::MapRunExecutionCounts>,
     ) -> Self {
-        self.execution_counts = ::std::option::Option::Some(input.into());
+        self.execution_counts = Some(input.into());
         self
     }
     /// Sets `execution_counts` (`None` unsets it).
     pub fn set_execution_counts(
         mut self,
-        input: ::std::option::Option<crate::types::MapRunExecutionCounts>,
+        input: Option<crate::types::MapRunExecutionCounts>,
     ) -> Self {
         self.execution_counts = input;
         self
     }
     /// Returns `execution_counts` as set so far.
-    pub fn get_execution_counts(
-        &self,
-    ) -> &::std::option::Option<crate::types::MapRunExecutionCounts> {
+    pub fn get_execution_counts(&self) -> &Option<crate::types::MapRunExecutionCounts> {
         &self.execution_counts
     }
     /// The number of times you've redriven a Map Run. If you have not yet redriven a Map Run, the `redriveCount` is 0. This count is only updated if you successfully redrive a Map Run.
-    pub fn redrive_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.redrive_count = ::std::option::Option::Some(input.into());
+    pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
+        self.redrive_count = Some(input.into());
         self
     }
     /// Sets `redrive_count` (`None` unsets it).
-    pub fn set_redrive_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
     /// Returns `redrive_count` as set so far.
-    pub fn get_redrive_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
     /// The date a Map Run was last redriven. If you have not yet redriven a Map Run, the `redriveDate` is null.
     pub fn redrive_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.redrive_date = ::std::option::Option::Some(input.into());
+        self.redrive_date = Some(input.into());
         self
     }
     /// Sets `redrive_date` (`None` unsets it).
     pub fn set_redrive_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.redrive_date = input;
         self
     }
     /// Returns `redrive_date` as set so far.
-    pub fn get_redrive_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeMapRunOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(DescribeMapRunOutput {
+    ) -> Result<DescribeMapRunOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(DescribeMapRunOutput {
             map_run_arn: self
                 .map_run_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -534,7 +470,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeMapRunOutput {
 impl ::awsjson_runtime::json::FromJson for DescribeMapRunOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeMapRunOutput",
@@ -643,21 +579,21 @@ impl DescribeMapRunError {
         matches!(self, DescribeMapRunError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeMapRunError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeMapRunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DescribeMapRunError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            DescribeMapRunError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            DescribeMapRunError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeMapRunError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            DescribeMapRunError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            DescribeMapRunError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DescribeMapRunError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeMapRunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeMapRunError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DescribeMapRunError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            DescribeMapRunError::Unhandled(e) => ::std::option::Option::Some(e),
+            DescribeMapRunError::InvalidArn(e) => Some(e),
+            DescribeMapRunError::ResourceNotFound(e) => Some(e),
+            DescribeMapRunError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -705,17 +641,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeMapRunError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -732,7 +668,7 @@ impl DescribeMapRunFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeMapRunFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -745,30 +681,24 @@ impl DescribeMapRunFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeMapRunOutput,
         ::awsjson_runtime::error::SdkError<DescribeMapRunError>,
     > {
         self.handle.call::<DescribeMapRun>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.map_run_arn(input);
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_map_run_arn(input);
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         self.inner.get_map_run_arn()
     }
 }

@@ -28,13 +28,13 @@
 pub struct DescribeStateMachine;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachine {
     const NAME: &'static str = "DescribeStateMachine";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineInput;
     type Output = DescribeStateMachineOutput;
     type Error = DescribeStateMachineError;
     fn validate(
         input: &DescribeStateMachineInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -44,11 +44,11 @@ pub struct DescribeStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
     ///
     /// If you specify a state machine version ARN, this API returns details about that version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     ///
     /// > **Note:** When calling a labelled ARN for an encrypted state machine, the `includedData = METADATA_ONLY` parameter will not apply because Step Functions needs to decrypt the entire state machine definition to get the Distributed Map state’s definition. In this case, the API caller needs to have `kms:Decrypt` permission.
-    pub included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeStateMachineInput {
     /// Creates a new builder for [`DescribeStateMachineInput`].
@@ -58,59 +58,49 @@ impl DescribeStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
     ///
     /// If you specify a state machine version ARN, this API returns details about that version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     ///
     /// > **Note:** When calling a labelled ARN for an encrypted state machine, the `includedData = METADATA_ONLY` parameter will not apply because Step Functions needs to decrypt the entire state machine definition to get the Distributed Map state’s definition. In this case, the API caller needs to have `kms:Decrypt` permission.
-    pub fn included_data(&self) -> ::std::option::Option<&crate::types::IncludedData> {
+    pub fn included_data(&self) -> Option<&crate::types::IncludedData> {
         self.included_data.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeStateMachineInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeStateMachineInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeStateMachineInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeStateMachineInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
     ///
     /// If you specify a state machine version ARN, this API returns details about that version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
@@ -118,35 +108,30 @@ impl DescribeStateMachineInputBuilder {
     /// > **Note:** When calling a labelled ARN for an encrypted state machine, the `includedData = METADATA_ONLY` parameter will not apply because Step Functions needs to decrypt the entire state machine definition to get the Distributed Map state’s definition. In this case, the API caller needs to have `kms:Decrypt` permission.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
-        self.included_data = ::std::option::Option::Some(input.into());
+        self.included_data = Some(input.into());
         self
     }
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.included_data = input;
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         &self.included_data
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeStateMachineInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DescribeStateMachineInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeStateMachineInput {
@@ -167,7 +152,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineInput {
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineInput",
@@ -199,7 +184,7 @@ pub struct DescribeStateMachineOutput {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
     ///
     /// If you specified a state machine version ARN in your request, the API returns the version ARN. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The name of the state machine.
     ///
     /// A name must *not* contain:
@@ -213,15 +198,15 @@ pub struct DescribeStateMachineOutput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The current status of the state machine.
-    pub status: ::std::option::Option<crate::types::StateMachineStatus>,
+    pub status: Option<crate::types::StateMachineStatus>,
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
     ///
     /// If called with `includedData = METADATA_ONLY`, the returned definition will be `{}`.
-    pub definition: ::std::string::String,
+    pub definition: String,
     /// The Amazon Resource Name (ARN) of the IAM role used when creating this state machine. (The IAM role maintains security by granting Step Functions access to Amazon Web Services resources.)
-    pub role_arn: ::std::string::String,
+    pub role_arn: String,
     /// The `type` of the state machine (`STANDARD` or `EXPRESS`).
     pub r#type: crate::types::StateMachineType,
     /// The date the state machine is created.
@@ -229,28 +214,21 @@ pub struct DescribeStateMachineOutput {
     /// For a state machine version, `creationDate` is the date the version was created.
     pub creation_date: crate::primitives::DateTime,
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
-    pub logging_configuration: ::std::option::Option<crate::types::LoggingConfiguration>,
+    pub logging_configuration: Option<crate::types::LoggingConfiguration>,
     /// Selects whether X-Ray tracing is enabled.
-    pub tracing_configuration: ::std::option::Option<crate::types::TracingConfiguration>,
+    pub tracing_configuration: Option<crate::types::TracingConfiguration>,
     /// A user-defined or an auto-generated string that identifies a `Map` state. This parameter is present only if the `stateMachineArn` specified in input is a qualified state machine ARN.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// The revision identifier for the state machine.
     ///
     /// Use the `revisionId` parameter to compare between versions of a state machine configuration used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub revision_id: ::std::option::Option<::std::string::String>,
+    pub revision_id: Option<String>,
     /// The description of the state machine version.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// Settings to configure server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
-    pub variable_references: ::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    >,
+    pub variable_references: Option<std::collections::HashMap<String, Vec<String>>>,
 }
 impl DescribeStateMachineOutput {
     /// Creates a new builder for [`DescribeStateMachineOutput`].
@@ -280,7 +258,7 @@ impl DescribeStateMachineOutput {
         &self.name
     }
     /// The current status of the state machine.
-    pub fn status(&self) -> ::std::option::Option<&crate::types::StateMachineStatus> {
+    pub fn status(&self) -> Option<&crate::types::StateMachineStatus> {
         self.status.as_ref()
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
@@ -304,51 +282,42 @@ impl DescribeStateMachineOutput {
         self.creation_date
     }
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
-    pub fn logging_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingConfiguration> {
+    pub fn logging_configuration(&self) -> Option<&crate::types::LoggingConfiguration> {
         self.logging_configuration.as_ref()
     }
     /// Selects whether X-Ray tracing is enabled.
-    pub fn tracing_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TracingConfiguration> {
+    pub fn tracing_configuration(&self) -> Option<&crate::types::TracingConfiguration> {
         self.tracing_configuration.as_ref()
     }
     /// A user-defined or an auto-generated string that identifies a `Map` state. This parameter is present only if the `stateMachineArn` specified in input is a qualified state machine ARN.
-    pub fn label(&self) -> ::std::option::Option<&str> {
+    pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
     /// The revision identifier for the state machine.
     ///
     /// Use the `revisionId` parameter to compare between versions of a state machine configuration used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub fn revision_id(&self) -> ::std::option::Option<&str> {
+    pub fn revision_id(&self) -> Option<&str> {
         self.revision_id.as_deref()
     }
     /// The description of the state machine version.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
     pub fn variable_references(
         &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    > {
+    ) -> Option<&std::collections::HashMap<String, Vec<String>>> {
         self.variable_references.as_ref()
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineOutput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -370,55 +339,38 @@ impl ::std::fmt::Debug for DescribeStateMachineOutput {
 /// A builder for [`DescribeStateMachineOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineOutputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) status: ::std::option::Option<crate::types::StateMachineStatus>,
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<crate::types::StateMachineType>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) logging_configuration: ::std::option::Option<
-        crate::types::LoggingConfiguration,
-    >,
-    pub(crate) tracing_configuration: ::std::option::Option<
-        crate::types::TracingConfiguration,
-    >,
-    pub(crate) label: ::std::option::Option<::std::string::String>,
-    pub(crate) revision_id: ::std::option::Option<::std::string::String>,
-    pub(crate) description: ::std::option::Option<::std::string::String>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
-    pub(crate) variable_references: ::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<crate::types::StateMachineStatus>,
+    pub(crate) definition: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) r#type: Option<crate::types::StateMachineType>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    pub(crate) logging_configuration: Option<crate::types::LoggingConfiguration>,
+    pub(crate) tracing_configuration: Option<crate::types::TracingConfiguration>,
+    pub(crate) label: Option<String>,
+    pub(crate) revision_id: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
+    pub(crate) variable_references: Option<
+        std::collections::HashMap<String, Vec<String>>,
     >,
 }
 impl DescribeStateMachineOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
     ///
     /// If you specified a state machine version ARN in your request, the API returns the version ARN. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the state machine.
@@ -434,107 +386,78 @@ impl DescribeStateMachineOutputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The current status of the state machine.
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::StateMachineStatus>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
     pub fn set_status(
         mut self,
-        input: ::std::option::Option<crate::types::StateMachineStatus>,
+        input: Option<crate::types::StateMachineStatus>,
     ) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::StateMachineStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::StateMachineStatus> {
         &self.status
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
     ///
     /// If called with `includedData = METADATA_ONLY`, the returned definition will be `{}`.
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The Amazon Resource Name (ARN) of the IAM role used when creating this state machine. (The IAM role maintains security by granting Step Functions access to Amazon Web Services resources.)
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// The `type` of the state machine (`STANDARD` or `EXPRESS`).
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         &self.r#type
     }
     /// The date the state machine is created.
@@ -542,37 +465,35 @@ impl DescribeStateMachineOutputBuilder {
     /// For a state machine version, `creationDate` is the date the version was created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
-        self.logging_configuration = ::std::option::Option::Some(input.into());
+        self.logging_configuration = Some(input.into());
         self
     }
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.logging_configuration = input;
         self
@@ -580,21 +501,21 @@ impl DescribeStateMachineOutputBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         &self.logging_configuration
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
-        self.tracing_configuration = ::std::option::Option::Some(input.into());
+        self.tracing_configuration = Some(input.into());
         self
     }
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.tracing_configuration = input;
         self
@@ -602,83 +523,65 @@ impl DescribeStateMachineOutputBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         &self.tracing_configuration
     }
     /// A user-defined or an auto-generated string that identifies a `Map` state. This parameter is present only if the `stateMachineArn` specified in input is a qualified state machine ARN.
-    pub fn label(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(input.into());
+    pub fn label(mut self, input: impl Into<String>) -> Self {
+        self.label = Some(input.into());
         self
     }
     /// Sets `label` (`None` unsets it).
-    pub fn set_label(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_label(mut self, input: Option<String>) -> Self {
         self.label = input;
         self
     }
     /// Returns `label` as set so far.
-    pub fn get_label(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_label(&self) -> &Option<String> {
         &self.label
     }
     /// The revision identifier for the state machine.
     ///
     /// Use the `revisionId` parameter to compare between versions of a state machine configuration used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_id = ::std::option::Option::Some(input.into());
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
+        self.revision_id = Some(input.into());
         self
     }
     /// Sets `revision_id` (`None` unsets it).
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.revision_id = input;
         self
     }
     /// Returns `revision_id` as set so far.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         &self.revision_id
     }
     /// The description of the state machine version.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -686,29 +589,24 @@ impl DescribeStateMachineOutputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Inserts an entry into `variable_references`. To set the whole map, use [`Self::set_variable_references`].
     pub fn variable_references(
         mut self,
-        k: impl ::std::convert::Into<::std::string::String>,
-        v: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        k: impl Into<String>,
+        v: impl Into<Vec<String>>,
     ) -> Self {
         self.variable_references
-            .get_or_insert_with(::std::default::Default::default)
+            .get_or_insert_with(Default::default)
             .insert(k.into(), v.into());
         self
     }
     /// Sets `variable_references` (`None` unsets it).
     pub fn set_variable_references(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        >,
+        input: Option<std::collections::HashMap<String, Vec<String>>>,
     ) -> Self {
         self.variable_references = input;
         self
@@ -716,22 +614,14 @@ impl DescribeStateMachineOutputBuilder {
     /// Returns `variable_references` as set so far.
     pub fn get_variable_references(
         &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    > {
+    ) -> &Option<std::collections::HashMap<String, Vec<String>>> {
         &self.variable_references
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeStateMachineOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(DescribeStateMachineOutput {
+    ) -> Result<DescribeStateMachineOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(DescribeStateMachineOutput {
             state_machine_arn: self
                 .state_machine_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -779,8 +669,8 @@ impl DescribeStateMachineOutputBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineOutputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -822,7 +712,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineOutput {
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineOutput",
@@ -947,43 +837,35 @@ impl DescribeStateMachineError {
         matches!(self, DescribeStateMachineError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeStateMachineError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeStateMachineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DescribeStateMachineError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DescribeStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DescribeStateMachineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            DescribeStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DescribeStateMachineError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeStateMachineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeStateMachineError::InvalidArn(e) => ::std::option::Option::Some(e),
-            DescribeStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineError::Unhandled(e) => ::std::option::Option::Some(e),
+            DescribeStateMachineError::InvalidArn(e) => Some(e),
+            DescribeStateMachineError::KmsAccessDeniedException(e) => Some(e),
+            DescribeStateMachineError::KmsInvalidStateException(e) => Some(e),
+            DescribeStateMachineError::KmsThrottlingException(e) => Some(e),
+            DescribeStateMachineError::StateMachineDoesNotExist(e) => Some(e),
+            DescribeStateMachineError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1061,17 +943,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeStateMachineError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -1088,7 +970,7 @@ impl DescribeStateMachineFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeStateMachineFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -1101,7 +983,7 @@ impl DescribeStateMachineFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeStateMachineOutput,
         ::awsjson_runtime::error::SdkError<DescribeStateMachineError>,
     > {
@@ -1110,25 +992,17 @@ impl DescribeStateMachineFluentBuilder {
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
     ///
     /// If you specify a state machine version ARN, this API returns details about that version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
@@ -1136,7 +1010,7 @@ impl DescribeStateMachineFluentBuilder {
     /// > **Note:** When calling a labelled ARN for an encrypted state machine, the `includedData = METADATA_ONLY` parameter will not apply because Step Functions needs to decrypt the entire state machine definition to get the Distributed Map state’s definition. In this case, the API caller needs to have `kms:Decrypt` permission.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.included_data(input);
         self
@@ -1144,15 +1018,13 @@ impl DescribeStateMachineFluentBuilder {
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.set_included_data(input);
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         self.inner.get_included_data()
     }
 }

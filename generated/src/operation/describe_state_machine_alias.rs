@@ -16,13 +16,13 @@
 pub struct DescribeStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachineAlias {
     const NAME: &'static str = "DescribeStateMachineAlias";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineAliasInput;
     type Output = DescribeStateMachineAliasOutput;
     type Error = DescribeStateMachineAliasError;
     fn validate(
         input: &DescribeStateMachineAliasInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -30,7 +30,7 @@ impl ::awsjson_runtime::operation::Operation for DescribeStateMachineAlias {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
 }
 impl DescribeStateMachineAliasInput {
     /// Creates a new builder for [`DescribeStateMachineAliasInput`].
@@ -38,62 +38,49 @@ impl DescribeStateMachineAliasInput {
         DescribeStateMachineAliasInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_alias_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeStateMachineAliasInput",
                     "stateMachineAliasArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeStateMachineAliasInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeStateMachineAliasInputBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_alias_arn: Option<String>,
 }
 impl DescribeStateMachineAliasInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        DescribeStateMachineAliasInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<DescribeStateMachineAliasInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeStateMachineAliasInput {
@@ -112,7 +99,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineAliasInput {
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineAliasInput",
@@ -136,21 +123,19 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineAliasOutput {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
     /// The name of the state machine alias.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// A description of the alias.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The routing configuration of the alias.
-    pub routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    >,
+    pub routing_configuration: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     /// The date the state machine alias was created.
-    pub creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub creation_date: Option<crate::primitives::DateTime>,
     /// The date the state machine alias was last updated.
     ///
     /// For a newly created state machine, this is the same as the creation date.
-    pub update_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub update_date: Option<crate::primitives::DateTime>,
 }
 impl DescribeStateMachineAliasOutput {
     /// Creates a new builder for [`DescribeStateMachineAliasOutput`].
@@ -158,15 +143,15 @@ impl DescribeStateMachineAliasOutput {
         DescribeStateMachineAliasOutputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// The name of the state machine alias.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// A description of the alias.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The routing configuration of the alias.
@@ -176,18 +161,18 @@ impl DescribeStateMachineAliasOutput {
         self.routing_configuration.as_deref().unwrap_or_default()
     }
     /// The date the state machine alias was created.
-    pub fn creation_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn creation_date(&self) -> Option<crate::primitives::DateTime> {
         self.creation_date
     }
     /// The date the state machine alias was last updated.
     ///
     /// For a newly created state machine, this is the same as the creation date.
-    pub fn update_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn update_date(&self) -> Option<crate::primitives::DateTime> {
         self.update_date
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineAliasOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineAliasOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineAliasOutput")
             .field("state_machine_alias_arn", &self.state_machine_alias_arn)
             .field("name", &self.name)
@@ -201,94 +186,70 @@ impl ::std::fmt::Debug for DescribeStateMachineAliasOutput {
 /// A builder for [`DescribeStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineAliasOutputBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) description: ::std::option::Option<::std::string::String>,
-    pub(crate) routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) routing_configuration: Option<
+        Vec<crate::types::RoutingConfigurationListItem>,
     >,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) update_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    pub(crate) update_date: Option<crate::primitives::DateTime>,
 }
 impl DescribeStateMachineAliasOutputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The name of the state machine alias.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// A description of the alias.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// Appends an item to `routing_configuration`. To set the whole list, use [`Self::set_routing_configuration`].
     pub fn routing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RoutingConfigurationListItem>,
+        input: impl Into<crate::types::RoutingConfigurationListItem>,
     ) -> Self {
-        self.routing_configuration
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+        self.routing_configuration.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `routing_configuration` (`None` unsets it).
     pub fn set_routing_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-        >,
+        input: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     ) -> Self {
         self.routing_configuration = input;
         self
@@ -296,55 +257,46 @@ impl DescribeStateMachineAliasOutputBuilder {
     /// Returns `routing_configuration` as set so far.
     pub fn get_routing_configuration(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::RoutingConfigurationListItem>> {
         &self.routing_configuration
     }
     /// The date the state machine alias was created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// The date the state machine alias was last updated.
     ///
     /// For a newly created state machine, this is the same as the creation date.
-    pub fn update_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.update_date = ::std::option::Option::Some(input.into());
+    pub fn update_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.update_date = Some(input.into());
         self
     }
     /// Sets `update_date` (`None` unsets it).
     pub fn set_update_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.update_date = input;
         self
     }
     /// Returns `update_date` as set so far.
-    pub fn get_update_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
     /// Builds the value.
@@ -359,8 +311,8 @@ impl DescribeStateMachineAliasOutputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineAliasOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineAliasOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineAliasOutputBuilder")
             .field("state_machine_alias_arn", &self.state_machine_alias_arn)
             .field("name", &self.name)
@@ -386,7 +338,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineAliasOutput {
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineAliasOutput",
@@ -463,39 +415,27 @@ impl DescribeStateMachineAliasError {
         matches!(self, DescribeStateMachineAliasError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeStateMachineAliasError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeStateMachineAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            DescribeStateMachineAliasError::InvalidArn(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            DescribeStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             DescribeStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineAliasError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            DescribeStateMachineAliasError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            DescribeStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for DescribeStateMachineAliasError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeStateMachineAliasError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeStateMachineAliasError::InvalidArn(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineAliasError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineAliasError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
+            DescribeStateMachineAliasError::InvalidArn(e) => Some(e),
+            DescribeStateMachineAliasError::ResourceNotFound(e) => Some(e),
+            DescribeStateMachineAliasError::ValidationException(e) => Some(e),
+            DescribeStateMachineAliasError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -553,17 +493,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeStateMachineAliasError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -580,7 +520,7 @@ impl DescribeStateMachineAliasFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeStateMachineAliasFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -593,32 +533,24 @@ impl DescribeStateMachineAliasFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeStateMachineAliasOutput,
         ::awsjson_runtime::error::SdkError<DescribeStateMachineAliasError>,
     > {
         self.handle.call::<DescribeStateMachineAlias>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_alias_arn(input);
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_alias_arn(input);
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_alias_arn()
     }
 }

@@ -13,13 +13,13 @@
 pub struct DescribeStateMachineForExecution;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachineForExecution {
     const NAME: &'static str = "DescribeStateMachineForExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineForExecutionInput;
     type Output = DescribeStateMachineForExecutionOutput;
     type Error = DescribeStateMachineForExecutionError;
     fn validate(
         input: &DescribeStateMachineForExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -27,9 +27,9 @@ impl ::awsjson_runtime::operation::Operation for DescribeStateMachineForExecutio
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeStateMachineForExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeStateMachineForExecutionInput {
     /// Creates a new builder for [`DescribeStateMachineForExecutionInput`].
@@ -37,87 +37,77 @@ impl DescribeStateMachineForExecutionInput {
         DescribeStateMachineForExecutionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub fn included_data(&self) -> ::std::option::Option<&crate::types::IncludedData> {
+    pub fn included_data(&self) -> Option<&crate::types::IncludedData> {
         self.included_data.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "DescribeStateMachineForExecutionInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`DescribeStateMachineForExecutionInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeStateMachineForExecutionInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) included_data: Option<crate::types::IncludedData>,
 }
 impl DescribeStateMachineForExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
-        self.included_data = ::std::option::Option::Some(input.into());
+        self.included_data = Some(input.into());
         self
     }
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.included_data = input;
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         &self.included_data
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeStateMachineForExecutionInput,
         ::awsjson_runtime::error::BuildError,
     > {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> DescribeStateMachineForExecutionInput {
@@ -138,7 +128,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineForExecutionInput {
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineForExecutionInput",
@@ -168,38 +158,31 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineForExecutionOutput {
     /// The Amazon Resource Name (ARN) of the state machine associated with the execution.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The name of the state machine associated with the execution.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub definition: ::std::string::String,
+    pub definition: String,
     /// The Amazon Resource Name (ARN) of the IAM role of the State Machine for the execution.
-    pub role_arn: ::std::string::String,
+    pub role_arn: String,
     /// The date and time the state machine associated with an execution was updated. For a newly created state machine, this is the creation date.
     pub update_date: crate::primitives::DateTime,
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
-    pub logging_configuration: ::std::option::Option<crate::types::LoggingConfiguration>,
+    pub logging_configuration: Option<crate::types::LoggingConfiguration>,
     /// Selects whether X-Ray tracing is enabled.
-    pub tracing_configuration: ::std::option::Option<crate::types::TracingConfiguration>,
+    pub tracing_configuration: Option<crate::types::TracingConfiguration>,
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow execution. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// A user-defined or an auto-generated string that identifies a `Map` state. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub label: ::std::option::Option<::std::string::String>,
+    pub label: Option<String>,
     /// The revision identifier for the state machine. The first revision ID when you create the state machine is null.
     ///
     /// Use the state machine `revisionId` parameter to compare the revision of a state machine with the configuration of the state machine used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub revision_id: ::std::option::Option<::std::string::String>,
+    pub revision_id: Option<String>,
     /// Settings to configure server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
-    pub variable_references: ::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    >,
+    pub variable_references: Option<std::collections::HashMap<String, Vec<String>>>,
 }
 impl DescribeStateMachineForExecutionOutput {
     /// Creates a new builder for [`DescribeStateMachineForExecutionOutput`].
@@ -227,51 +210,42 @@ impl DescribeStateMachineForExecutionOutput {
         self.update_date
     }
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
-    pub fn logging_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingConfiguration> {
+    pub fn logging_configuration(&self) -> Option<&crate::types::LoggingConfiguration> {
         self.logging_configuration.as_ref()
     }
     /// Selects whether X-Ray tracing is enabled.
-    pub fn tracing_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TracingConfiguration> {
+    pub fn tracing_configuration(&self) -> Option<&crate::types::TracingConfiguration> {
         self.tracing_configuration.as_ref()
     }
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow execution. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// A user-defined or an auto-generated string that identifies a `Map` state. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub fn label(&self) -> ::std::option::Option<&str> {
+    pub fn label(&self) -> Option<&str> {
         self.label.as_deref()
     }
     /// The revision identifier for the state machine. The first revision ID when you create the state machine is null.
     ///
     /// Use the state machine `revisionId` parameter to compare the revision of a state machine with the configuration of the state machine used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub fn revision_id(&self) -> ::std::option::Option<&str> {
+    pub fn revision_id(&self) -> Option<&str> {
         self.revision_id.as_deref()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
     pub fn variable_references(
         &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    > {
+    ) -> Option<&std::collections::HashMap<String, Vec<String>>> {
         self.variable_references.as_ref()
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineForExecutionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineForExecutionOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineForExecutionOutput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -291,147 +265,107 @@ impl ::std::fmt::Debug for DescribeStateMachineForExecutionOutput {
 /// A builder for [`DescribeStateMachineForExecutionOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineForExecutionOutputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) update_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) logging_configuration: ::std::option::Option<
-        crate::types::LoggingConfiguration,
-    >,
-    pub(crate) tracing_configuration: ::std::option::Option<
-        crate::types::TracingConfiguration,
-    >,
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) label: ::std::option::Option<::std::string::String>,
-    pub(crate) revision_id: ::std::option::Option<::std::string::String>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
-    pub(crate) variable_references: ::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) definition: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) update_date: Option<crate::primitives::DateTime>,
+    pub(crate) logging_configuration: Option<crate::types::LoggingConfiguration>,
+    pub(crate) tracing_configuration: Option<crate::types::TracingConfiguration>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) label: Option<String>,
+    pub(crate) revision_id: Option<String>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
+    pub(crate) variable_references: Option<
+        std::collections::HashMap<String, Vec<String>>,
     >,
 }
 impl DescribeStateMachineForExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine associated with the execution.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the state machine associated with the execution.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The Amazon Resource Name (ARN) of the IAM role of the State Machine for the execution.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// The date and time the state machine associated with an execution was updated. For a newly created state machine, this is the creation date.
-    pub fn update_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.update_date = ::std::option::Option::Some(input.into());
+    pub fn update_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.update_date = Some(input.into());
         self
     }
     /// Sets `update_date` (`None` unsets it).
     pub fn set_update_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.update_date = input;
         self
     }
     /// Returns `update_date` as set so far.
-    pub fn get_update_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
     /// The `LoggingConfiguration` data type is used to set CloudWatch Logs options.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
-        self.logging_configuration = ::std::option::Option::Some(input.into());
+        self.logging_configuration = Some(input.into());
         self
     }
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.logging_configuration = input;
         self
@@ -439,21 +373,21 @@ impl DescribeStateMachineForExecutionOutputBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         &self.logging_configuration
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
-        self.tracing_configuration = ::std::option::Option::Some(input.into());
+        self.tracing_configuration = Some(input.into());
         self
     }
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.tracing_configuration = input;
         self
@@ -461,83 +395,65 @@ impl DescribeStateMachineForExecutionOutputBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         &self.tracing_configuration
     }
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow execution. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// A user-defined or an auto-generated string that identifies a `Map` state. This field is returned only if the `executionArn` is a child workflow execution that was started by a Distributed Map state.
-    pub fn label(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.label = ::std::option::Option::Some(input.into());
+    pub fn label(mut self, input: impl Into<String>) -> Self {
+        self.label = Some(input.into());
         self
     }
     /// Sets `label` (`None` unsets it).
-    pub fn set_label(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_label(mut self, input: Option<String>) -> Self {
         self.label = input;
         self
     }
     /// Returns `label` as set so far.
-    pub fn get_label(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_label(&self) -> &Option<String> {
         &self.label
     }
     /// The revision identifier for the state machine. The first revision ID when you create the state machine is null.
     ///
     /// Use the state machine `revisionId` parameter to compare the revision of a state machine with the configuration of the state machine used for executions without performing a diff of the properties, such as `definition` and `roleArn`.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_id = ::std::option::Option::Some(input.into());
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
+        self.revision_id = Some(input.into());
         self
     }
     /// Sets `revision_id` (`None` unsets it).
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.revision_id = input;
         self
     }
     /// Returns `revision_id` as set so far.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         &self.revision_id
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -545,29 +461,24 @@ impl DescribeStateMachineForExecutionOutputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Inserts an entry into `variable_references`. To set the whole map, use [`Self::set_variable_references`].
     pub fn variable_references(
         mut self,
-        k: impl ::std::convert::Into<::std::string::String>,
-        v: impl ::std::convert::Into<::std::vec::Vec<::std::string::String>>,
+        k: impl Into<String>,
+        v: impl Into<Vec<String>>,
     ) -> Self {
         self.variable_references
-            .get_or_insert_with(::std::default::Default::default)
+            .get_or_insert_with(Default::default)
             .insert(k.into(), v.into());
         self
     }
     /// Sets `variable_references` (`None` unsets it).
     pub fn set_variable_references(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::HashMap<
-                ::std::string::String,
-                ::std::vec::Vec<::std::string::String>,
-            >,
-        >,
+        input: Option<std::collections::HashMap<String, Vec<String>>>,
     ) -> Self {
         self.variable_references = input;
         self
@@ -575,22 +486,17 @@ impl DescribeStateMachineForExecutionOutputBuilder {
     /// Returns `variable_references` as set so far.
     pub fn get_variable_references(
         &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<
-            ::std::string::String,
-            ::std::vec::Vec<::std::string::String>,
-        >,
-    > {
+    ) -> &Option<std::collections::HashMap<String, Vec<String>>> {
         &self.variable_references
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeStateMachineForExecutionOutput,
         ::awsjson_runtime::error::BuildError,
     > {
-        ::std::result::Result::Ok(DescribeStateMachineForExecutionOutput {
+        Ok(DescribeStateMachineForExecutionOutput {
             state_machine_arn: self
                 .state_machine_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -631,8 +537,8 @@ impl DescribeStateMachineForExecutionOutputBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for DescribeStateMachineForExecutionOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for DescribeStateMachineForExecutionOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("DescribeStateMachineForExecutionOutputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -670,7 +576,7 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineForExecutionOutput 
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "DescribeStateMachineForExecutionOutput",
@@ -793,51 +699,39 @@ impl DescribeStateMachineForExecutionError {
         matches!(self, DescribeStateMachineForExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for DescribeStateMachineForExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for DescribeStateMachineForExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineForExecutionError::InvalidArn(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineForExecutionError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             DescribeStateMachineForExecutionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
         }
     }
 }
-impl ::std::error::Error for DescribeStateMachineForExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for DescribeStateMachineForExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineForExecutionError::InvalidArn(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            DescribeStateMachineForExecutionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
+            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => Some(e),
+            DescribeStateMachineForExecutionError::InvalidArn(e) => Some(e),
+            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => Some(e),
+            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => Some(e),
+            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => Some(e),
+            DescribeStateMachineForExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -917,17 +811,17 @@ for DescribeStateMachineForExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         DescribeStateMachineForExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -944,7 +838,7 @@ impl DescribeStateMachineForExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         DescribeStateMachineForExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -957,7 +851,7 @@ impl DescribeStateMachineForExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         DescribeStateMachineForExecutionOutput,
         ::awsjson_runtime::error::SdkError<DescribeStateMachineForExecutionError>,
     > {
@@ -966,29 +860,23 @@ impl DescribeStateMachineForExecutionFluentBuilder {
             .await
     }
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.included_data(input);
         self
@@ -996,15 +884,13 @@ impl DescribeStateMachineForExecutionFluentBuilder {
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.set_included_data(input);
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         self.inner.get_included_data()
     }
 }

@@ -15,13 +15,13 @@
 pub struct GetActivityTask;
 impl ::awsjson_runtime::operation::Operation for GetActivityTask {
     const NAME: &'static str = "GetActivityTask";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = GetActivityTaskInput;
     type Output = GetActivityTaskOutput;
     type Error = GetActivityTaskError;
     fn validate(
         input: &GetActivityTaskInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,9 +29,9 @@ impl ::awsjson_runtime::operation::Operation for GetActivityTask {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetActivityTaskInput {
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
-    pub activity_arn: ::std::option::Option<::std::string::String>,
+    pub activity_arn: Option<String>,
     /// You can provide an arbitrary name in order to identify the worker that the task is assigned to. This name is used when it is logged in the execution history.
-    pub worker_name: ::std::option::Option<::std::string::String>,
+    pub worker_name: Option<String>,
 }
 impl GetActivityTaskInput {
     /// Creates a new builder for [`GetActivityTaskInput`].
@@ -39,85 +39,68 @@ impl GetActivityTaskInput {
         GetActivityTaskInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
-    pub fn activity_arn(&self) -> ::std::option::Option<&str> {
+    pub fn activity_arn(&self) -> Option<&str> {
         self.activity_arn.as_deref()
     }
     /// You can provide an arbitrary name in order to identify the worker that the task is assigned to. This name is used when it is logged in the execution history.
-    pub fn worker_name(&self) -> ::std::option::Option<&str> {
+    pub fn worker_name(&self) -> Option<&str> {
         self.worker_name.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.activity_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "GetActivityTaskInput",
                     "activityArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`GetActivityTaskInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetActivityTaskInputBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) worker_name: ::std::option::Option<::std::string::String>,
+    pub(crate) activity_arn: Option<String>,
+    pub(crate) worker_name: Option<String>,
 }
 impl GetActivityTaskInputBuilder {
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// You can provide an arbitrary name in order to identify the worker that the task is assigned to. This name is used when it is logged in the execution history.
-    pub fn worker_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.worker_name = ::std::option::Option::Some(input.into());
+    pub fn worker_name(mut self, input: impl Into<String>) -> Self {
+        self.worker_name = Some(input.into());
         self
     }
     /// Sets `worker_name` (`None` unsets it).
-    pub fn set_worker_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_worker_name(mut self, input: Option<String>) -> Self {
         self.worker_name = input;
         self
     }
     /// Returns `worker_name` as set so far.
-    pub fn get_worker_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_worker_name(&self) -> &Option<String> {
         &self.worker_name
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GetActivityTaskInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<GetActivityTaskInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> GetActivityTaskInput {
@@ -138,7 +121,7 @@ impl ::awsjson_runtime::json::ToJson for GetActivityTaskInput {
 impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetActivityTaskInput",
@@ -168,9 +151,9 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
 #[derive(Clone, PartialEq, Default)]
 pub struct GetActivityTaskOutput {
     /// A token that identifies the scheduled task. This token must be copied and included in subsequent calls to SendTaskHeartbeat, SendTaskSuccess or SendTaskFailure in order to report the progress or completion of the task.
-    pub task_token: ::std::option::Option<::std::string::String>,
+    pub task_token: Option<String>,
     /// The string that contains the JSON input data for the task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
 }
 impl GetActivityTaskOutput {
     /// Creates a new builder for [`GetActivityTaskOutput`].
@@ -178,16 +161,16 @@ impl GetActivityTaskOutput {
         GetActivityTaskOutputBuilder::default()
     }
     /// A token that identifies the scheduled task. This token must be copied and included in subsequent calls to SendTaskHeartbeat, SendTaskSuccess or SendTaskFailure in order to report the progress or completion of the task.
-    pub fn task_token(&self) -> ::std::option::Option<&str> {
+    pub fn task_token(&self) -> Option<&str> {
         self.task_token.as_deref()
     }
     /// The string that contains the JSON input data for the task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
 }
-impl ::std::fmt::Debug for GetActivityTaskOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for GetActivityTaskOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetActivityTaskOutput")
             .field("task_token", &self.task_token)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -197,48 +180,36 @@ impl ::std::fmt::Debug for GetActivityTaskOutput {
 /// A builder for [`GetActivityTaskOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct GetActivityTaskOutputBuilder {
-    pub(crate) task_token: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
+    pub(crate) task_token: Option<String>,
+    pub(crate) input: Option<String>,
 }
 impl GetActivityTaskOutputBuilder {
     /// A token that identifies the scheduled task. This token must be copied and included in subsequent calls to SendTaskHeartbeat, SendTaskSuccess or SendTaskFailure in order to report the progress or completion of the task.
-    pub fn task_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.task_token = ::std::option::Option::Some(input.into());
+    pub fn task_token(mut self, input: impl Into<String>) -> Self {
+        self.task_token = Some(input.into());
         self
     }
     /// Sets `task_token` (`None` unsets it).
-    pub fn set_task_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_task_token(mut self, input: Option<String>) -> Self {
         self.task_token = input;
         self
     }
     /// Returns `task_token` as set so far.
-    pub fn get_task_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_task_token(&self) -> &Option<String> {
         &self.task_token
     }
     /// The string that contains the JSON input data for the task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Builds the value.
@@ -249,8 +220,8 @@ impl GetActivityTaskOutputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for GetActivityTaskOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for GetActivityTaskOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("GetActivityTaskOutputBuilder")
             .field("task_token", &self.task_token)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -268,7 +239,7 @@ impl ::awsjson_runtime::json::ToJson for GetActivityTaskOutput {
 impl ::awsjson_runtime::json::FromJson for GetActivityTaskOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetActivityTaskOutput",
@@ -341,49 +312,37 @@ impl GetActivityTaskError {
         matches!(self, GetActivityTaskError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for GetActivityTaskError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for GetActivityTaskError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GetActivityTaskError::ActivityDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            GetActivityTaskError::ActivityDoesNotExist(e) => std::fmt::Display::fmt(e, f),
             GetActivityTaskError::ActivityWorkerLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            GetActivityTaskError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            GetActivityTaskError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             GetActivityTaskError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             GetActivityTaskError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             GetActivityTaskError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            GetActivityTaskError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            GetActivityTaskError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for GetActivityTaskError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for GetActivityTaskError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            GetActivityTaskError::ActivityDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetActivityTaskError::InvalidArn(e) => ::std::option::Option::Some(e),
-            GetActivityTaskError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetActivityTaskError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetActivityTaskError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetActivityTaskError::Unhandled(e) => ::std::option::Option::Some(e),
+            GetActivityTaskError::ActivityDoesNotExist(e) => Some(e),
+            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => Some(e),
+            GetActivityTaskError::InvalidArn(e) => Some(e),
+            GetActivityTaskError::KmsAccessDeniedException(e) => Some(e),
+            GetActivityTaskError::KmsInvalidStateException(e) => Some(e),
+            GetActivityTaskError::KmsThrottlingException(e) => Some(e),
+            GetActivityTaskError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -471,17 +430,17 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         GetActivityTaskError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -498,7 +457,7 @@ impl GetActivityTaskFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         GetActivityTaskFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -511,50 +470,38 @@ impl GetActivityTaskFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetActivityTaskOutput,
         ::awsjson_runtime::error::SdkError<GetActivityTaskError>,
     > {
         self.handle.call::<GetActivityTask>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.activity_arn(input);
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_activity_arn(input);
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         self.inner.get_activity_arn()
     }
     /// You can provide an arbitrary name in order to identify the worker that the task is assigned to. This name is used when it is logged in the execution history.
-    pub fn worker_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn worker_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.worker_name(input);
         self
     }
     /// Sets `worker_name` (`None` unsets it).
-    pub fn set_worker_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_worker_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_worker_name(input);
         self
     }
     /// Returns `worker_name` as set so far.
-    pub fn get_worker_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_worker_name(&self) -> &Option<String> {
         self.inner.get_worker_name()
     }
 }

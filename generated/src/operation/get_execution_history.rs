@@ -13,13 +13,13 @@
 pub struct GetExecutionHistory;
 impl ::awsjson_runtime::operation::Operation for GetExecutionHistory {
     const NAME: &'static str = "GetExecutionHistory";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = GetExecutionHistoryInput;
     type Output = GetExecutionHistoryOutput;
     type Error = GetExecutionHistoryError;
     fn validate(
         input: &GetExecutionHistoryInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -27,17 +27,17 @@ impl ::awsjson_runtime::operation::Operation for GetExecutionHistory {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryInput {
     /// The Amazon Resource Name (ARN) of the execution.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// Lists events in descending order of their `timeStamp`.
-    pub reverse_order: ::std::option::Option<bool>,
+    pub reverse_order: Option<bool>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// You can select whether execution data (input or output of a history event) is returned. The default is `true`.
-    pub include_execution_data: ::std::option::Option<bool>,
+    pub include_execution_data: Option<bool>,
 }
 impl GetExecutionHistoryInput {
     /// Creates a new builder for [`GetExecutionHistoryInput`].
@@ -45,152 +45,129 @@ impl GetExecutionHistoryInput {
         GetExecutionHistoryInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// Lists events in descending order of their `timeStamp`.
-    pub fn reverse_order(&self) -> ::std::option::Option<bool> {
+    pub fn reverse_order(&self) -> Option<bool> {
         self.reverse_order
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// You can select whether execution data (input or output of a history event) is returned. The default is `true`.
-    pub fn include_execution_data(&self) -> ::std::option::Option<bool> {
+    pub fn include_execution_data(&self) -> Option<bool> {
         self.include_execution_data
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "GetExecutionHistoryInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`GetExecutionHistoryInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) reverse_order: ::std::option::Option<bool>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
-    pub(crate) include_execution_data: ::std::option::Option<bool>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) reverse_order: Option<bool>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) include_execution_data: Option<bool>,
 }
 impl GetExecutionHistoryInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Lists events in descending order of their `timeStamp`.
-    pub fn reverse_order(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.reverse_order = ::std::option::Option::Some(input.into());
+    pub fn reverse_order(mut self, input: impl Into<bool>) -> Self {
+        self.reverse_order = Some(input.into());
         self
     }
     /// Sets `reverse_order` (`None` unsets it).
-    pub fn set_reverse_order(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_reverse_order(mut self, input: Option<bool>) -> Self {
         self.reverse_order = input;
         self
     }
     /// Returns `reverse_order` as set so far.
-    pub fn get_reverse_order(&self) -> &::std::option::Option<bool> {
+    pub fn get_reverse_order(&self) -> &Option<bool> {
         &self.reverse_order
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// You can select whether execution data (input or output of a history event) is returned. The default is `true`.
-    pub fn include_execution_data(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_execution_data = ::std::option::Option::Some(input.into());
+    pub fn include_execution_data(mut self, input: impl Into<bool>) -> Self {
+        self.include_execution_data = Some(input.into());
         self
     }
     /// Sets `include_execution_data` (`None` unsets it).
-    pub fn set_include_execution_data(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_execution_data(mut self, input: Option<bool>) -> Self {
         self.include_execution_data = input;
         self
     }
     /// Returns `include_execution_data` as set so far.
-    pub fn get_include_execution_data(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_execution_data(&self) -> &Option<bool> {
         &self.include_execution_data
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GetExecutionHistoryInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<GetExecutionHistoryInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> GetExecutionHistoryInput {
@@ -217,7 +194,7 @@ impl ::awsjson_runtime::json::ToJson for GetExecutionHistoryInput {
 impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetExecutionHistoryInput",
@@ -265,9 +242,9 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryOutput {
     /// The list of events that occurred in the execution.
-    pub events: ::std::vec::Vec<crate::types::HistoryEvent>,
+    pub events: Vec<crate::types::HistoryEvent>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl GetExecutionHistoryOutput {
     /// Creates a new builder for [`GetExecutionHistoryOutput`].
@@ -275,73 +252,54 @@ impl GetExecutionHistoryOutput {
         GetExecutionHistoryOutputBuilder::default()
     }
     /// The list of events that occurred in the execution.
-    pub fn events(&self) -> &::std::vec::Vec<crate::types::HistoryEvent> {
+    pub fn events(&self) -> &Vec<crate::types::HistoryEvent> {
         &self.events
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`GetExecutionHistoryOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryOutputBuilder {
-    pub(crate) events: ::std::option::Option<
-        ::std::vec::Vec<crate::types::HistoryEvent>,
-    >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) events: Option<Vec<crate::types::HistoryEvent>>,
+    pub(crate) next_token: Option<String>,
 }
 impl GetExecutionHistoryOutputBuilder {
     /// Appends an item to `events`. To set the whole list, use [`Self::set_events`].
-    pub fn events(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEvent>,
-    ) -> Self {
-        self.events.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn events(mut self, input: impl Into<crate::types::HistoryEvent>) -> Self {
+        self.events.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `events` (`None` unsets it).
-    pub fn set_events(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::HistoryEvent>>,
-    ) -> Self {
+    pub fn set_events(mut self, input: Option<Vec<crate::types::HistoryEvent>>) -> Self {
         self.events = input;
         self
     }
     /// Returns `events` as set so far.
-    pub fn get_events(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::HistoryEvent>> {
+    pub fn get_events(&self) -> &Option<Vec<crate::types::HistoryEvent>> {
         &self.events
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        GetExecutionHistoryOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(GetExecutionHistoryOutput {
+    ) -> Result<GetExecutionHistoryOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(GetExecutionHistoryOutput {
             events: self
                 .events
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -363,7 +321,7 @@ impl ::awsjson_runtime::json::ToJson for GetExecutionHistoryOutput {
 impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetExecutionHistoryOutput",
@@ -436,45 +394,37 @@ impl GetExecutionHistoryError {
         matches!(self, GetExecutionHistoryError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for GetExecutionHistoryError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for GetExecutionHistoryError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             GetExecutionHistoryError::ExecutionDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            GetExecutionHistoryError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            GetExecutionHistoryError::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
+            GetExecutionHistoryError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            GetExecutionHistoryError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
             GetExecutionHistoryError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             GetExecutionHistoryError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             GetExecutionHistoryError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            GetExecutionHistoryError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            GetExecutionHistoryError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for GetExecutionHistoryError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for GetExecutionHistoryError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            GetExecutionHistoryError::ExecutionDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetExecutionHistoryError::InvalidArn(e) => ::std::option::Option::Some(e),
-            GetExecutionHistoryError::InvalidToken(e) => ::std::option::Option::Some(e),
-            GetExecutionHistoryError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetExecutionHistoryError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetExecutionHistoryError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            GetExecutionHistoryError::Unhandled(e) => ::std::option::Option::Some(e),
+            GetExecutionHistoryError::ExecutionDoesNotExist(e) => Some(e),
+            GetExecutionHistoryError::InvalidArn(e) => Some(e),
+            GetExecutionHistoryError::InvalidToken(e) => Some(e),
+            GetExecutionHistoryError::KmsAccessDeniedException(e) => Some(e),
+            GetExecutionHistoryError::KmsInvalidStateException(e) => Some(e),
+            GetExecutionHistoryError::KmsThrottlingException(e) => Some(e),
+            GetExecutionHistoryError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -562,17 +512,17 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         GetExecutionHistoryError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -589,7 +539,7 @@ impl GetExecutionHistoryFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         GetExecutionHistoryFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -602,100 +552,82 @@ impl GetExecutionHistoryFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         GetExecutionHistoryOutput,
         ::awsjson_runtime::error::SdkError<GetExecutionHistoryError>,
     > {
         self.handle.call::<GetExecutionHistory>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// Lists events in descending order of their `timeStamp`.
-    pub fn reverse_order(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn reverse_order(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.reverse_order(input);
         self
     }
     /// Sets `reverse_order` (`None` unsets it).
-    pub fn set_reverse_order(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_reverse_order(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_reverse_order(input);
         self
     }
     /// Returns `reverse_order` as set so far.
-    pub fn get_reverse_order(&self) -> &::std::option::Option<bool> {
+    pub fn get_reverse_order(&self) -> &Option<bool> {
         self.inner.get_reverse_order()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// You can select whether execution data (input or output of a history event) is returned. The default is `true`.
-    pub fn include_execution_data(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
+    pub fn include_execution_data(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.include_execution_data(input);
         self
     }
     /// Sets `include_execution_data` (`None` unsets it).
-    pub fn set_include_execution_data(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_execution_data(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_include_execution_data(input);
         self
     }
     /// Returns `include_execution_data` as set so far.
-    pub fn get_include_execution_data(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_execution_data(&self) -> &Option<bool> {
         self.inner.get_include_execution_data()
     }
 }

@@ -13,13 +13,13 @@
 pub struct ListActivities;
 impl ::awsjson_runtime::operation::Operation for ListActivities {
     const NAME: &'static str = "ListActivities";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListActivitiesInput;
     type Output = ListActivitiesOutput;
     type Error = ListActivitiesError;
     fn validate(
         input: &ListActivitiesInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,9 +29,9 @@ pub struct ListActivitiesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListActivitiesInput {
     /// Creates a new builder for [`ListActivitiesInput`].
@@ -41,73 +41,62 @@ impl ListActivitiesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(())
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
+        Ok(())
     }
 }
 /// A builder for [`ListActivitiesInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListActivitiesInputBuilder {
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListActivitiesInputBuilder {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListActivitiesInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListActivitiesInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListActivitiesInput {
@@ -128,7 +117,7 @@ impl ::awsjson_runtime::json::ToJson for ListActivitiesInput {
 impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListActivitiesInput",
@@ -158,9 +147,9 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListActivitiesOutput {
     /// The list of activities.
-    pub activities: ::std::vec::Vec<crate::types::ActivityListItem>,
+    pub activities: Vec<crate::types::ActivityListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListActivitiesOutput {
     /// Creates a new builder for [`ListActivitiesOutput`].
@@ -168,73 +157,60 @@ impl ListActivitiesOutput {
         ListActivitiesOutputBuilder::default()
     }
     /// The list of activities.
-    pub fn activities(&self) -> &::std::vec::Vec<crate::types::ActivityListItem> {
+    pub fn activities(&self) -> &Vec<crate::types::ActivityListItem> {
         &self.activities
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListActivitiesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListActivitiesOutputBuilder {
-    pub(crate) activities: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ActivityListItem>,
-    >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) activities: Option<Vec<crate::types::ActivityListItem>>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListActivitiesOutputBuilder {
     /// Appends an item to `activities`. To set the whole list, use [`Self::set_activities`].
     pub fn activities(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivityListItem>,
+        input: impl Into<crate::types::ActivityListItem>,
     ) -> Self {
-        self.activities.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+        self.activities.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `activities` (`None` unsets it).
     pub fn set_activities(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ActivityListItem>>,
+        input: Option<Vec<crate::types::ActivityListItem>>,
     ) -> Self {
         self.activities = input;
         self
     }
     /// Returns `activities` as set so far.
-    pub fn get_activities(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::ActivityListItem>> {
+    pub fn get_activities(&self) -> &Option<Vec<crate::types::ActivityListItem>> {
         &self.activities
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListActivitiesOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(ListActivitiesOutput {
+    ) -> Result<ListActivitiesOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListActivitiesOutput {
             activities: self
                 .activities
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -256,7 +232,7 @@ impl ::awsjson_runtime::json::ToJson for ListActivitiesOutput {
 impl ::awsjson_runtime::json::FromJson for ListActivitiesOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListActivitiesOutput",
@@ -302,19 +278,19 @@ impl ListActivitiesError {
         matches!(self, ListActivitiesError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListActivitiesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListActivitiesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListActivitiesError::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
-            ListActivitiesError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListActivitiesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
+            ListActivitiesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListActivitiesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListActivitiesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListActivitiesError::InvalidToken(e) => ::std::option::Option::Some(e),
-            ListActivitiesError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListActivitiesError::InvalidToken(e) => Some(e),
+            ListActivitiesError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -352,17 +328,17 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListActivitiesError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -379,7 +355,7 @@ impl ListActivitiesFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListActivitiesFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -392,7 +368,7 @@ impl ListActivitiesFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListActivitiesOutput,
         ::awsjson_runtime::error::SdkError<ListActivitiesError>,
     > {
@@ -401,37 +377,31 @@ impl ListActivitiesFluentBuilder {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }

@@ -19,13 +19,13 @@
 pub struct ListExecutions;
 impl ::awsjson_runtime::operation::Operation for ListExecutions {
     const NAME: &'static str = "ListExecutions";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListExecutionsInput;
     type Output = ListExecutionsOutput;
     type Error = ListExecutionsError;
     fn validate(
         input: &ListExecutionsInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -37,23 +37,23 @@ pub struct ListExecutionsInput {
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
     ///
     /// You can also return a list of executions associated with a specific [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) or [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html), by specifying an alias ARN or a version ARN in the `stateMachineArn` parameter.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// If specified, only list the executions whose current execution status matches the given filter.
     ///
     /// If you provide a `PENDING_REDRIVE` statusFilter, you must specify `mapRunArn`. For more information, see [Child workflow execution redrive behaviour](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html#redrive-child-workflow-behavior) in the *Step Functions Developer Guide*.
     ///
     /// If you provide a stateMachineArn and a `PENDING_REDRIVE` statusFilter, the API returns a validation exception.
-    pub status_filter: ::std::option::Option<crate::types::ExecutionStatus>,
+    pub status_filter: Option<crate::types::ExecutionStatus>,
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow executions. If the `mapRunArn` field is specified, a list of all of the child workflow executions started by a Map Run is returned. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// Sets a filter to list executions based on whether or not they have been redriven.
     ///
     /// For a Distributed Map, `redriveFilter` sets a filter to list child workflow executions based on whether or not they have been redriven.
@@ -61,7 +61,7 @@ pub struct ListExecutionsInput {
     /// If you do not provide a `redriveFilter`, Step Functions returns a list of both redriven and non-redriven executions.
     ///
     /// If you provide a state machine ARN in `redriveFilter`, the API returns a validation exception.
-    pub redrive_filter: ::std::option::Option<crate::types::ExecutionRedriveFilter>,
+    pub redrive_filter: Option<crate::types::ExecutionRedriveFilter>,
 }
 impl ListExecutionsInput {
     /// Creates a new builder for [`ListExecutionsInput`].
@@ -73,7 +73,7 @@ impl ListExecutionsInput {
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
     ///
     /// You can also return a list of executions associated with a specific [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) or [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html), by specifying an alias ARN or a version ARN in the `stateMachineArn` parameter.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// If specified, only list the executions whose current execution status matches the given filter.
@@ -81,25 +81,23 @@ impl ListExecutionsInput {
     /// If you provide a `PENDING_REDRIVE` statusFilter, you must specify `mapRunArn`. For more information, see [Child workflow execution redrive behaviour](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html#redrive-child-workflow-behavior) in the *Step Functions Developer Guide*.
     ///
     /// If you provide a stateMachineArn and a `PENDING_REDRIVE` statusFilter, the API returns a validation exception.
-    pub fn status_filter(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionStatus> {
+    pub fn status_filter(&self) -> Option<&crate::types::ExecutionStatus> {
         self.status_filter.as_ref()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow executions. If the `mapRunArn` field is specified, a list of all of the child workflow executions started by a Map Run is returned. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// Sets a filter to list executions based on whether or not they have been redriven.
@@ -109,29 +107,23 @@ impl ListExecutionsInput {
     /// If you do not provide a `redriveFilter`, Step Functions returns a list of both redriven and non-redriven executions.
     ///
     /// If you provide a state machine ARN in `redriveFilter`, the API returns a validation exception.
-    pub fn redrive_filter(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionRedriveFilter> {
+    pub fn redrive_filter(&self) -> Option<&crate::types::ExecutionRedriveFilter> {
         self.redrive_filter.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(())
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
+        Ok(())
     }
 }
 /// A builder for [`ListExecutionsInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListExecutionsInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) status_filter: ::std::option::Option<crate::types::ExecutionStatus>,
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) redrive_filter: ::std::option::Option<
-        crate::types::ExecutionRedriveFilter,
-    >,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) status_filter: Option<crate::types::ExecutionStatus>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) redrive_filter: Option<crate::types::ExecutionRedriveFilter>,
 }
 impl ListExecutionsInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine whose executions is listed.
@@ -139,25 +131,17 @@ impl ListExecutionsInputBuilder {
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
     ///
     /// You can also return a list of executions associated with a specific [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) or [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html), by specifying an alias ARN or a version ARN in the `stateMachineArn` parameter.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// If specified, only list the executions whose current execution status matches the given filter.
@@ -167,81 +151,67 @@ impl ListExecutionsInputBuilder {
     /// If you provide a stateMachineArn and a `PENDING_REDRIVE` statusFilter, the API returns a validation exception.
     pub fn status_filter(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionStatus>,
+        input: impl Into<crate::types::ExecutionStatus>,
     ) -> Self {
-        self.status_filter = ::std::option::Option::Some(input.into());
+        self.status_filter = Some(input.into());
         self
     }
     /// Sets `status_filter` (`None` unsets it).
     pub fn set_status_filter(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionStatus>,
+        input: Option<crate::types::ExecutionStatus>,
     ) -> Self {
         self.status_filter = input;
         self
     }
     /// Returns `status_filter` as set so far.
-    pub fn get_status_filter(
-        &self,
-    ) -> &::std::option::Option<crate::types::ExecutionStatus> {
+    pub fn get_status_filter(&self) -> &Option<crate::types::ExecutionStatus> {
         &self.status_filter
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow executions. If the `mapRunArn` field is specified, a list of all of the child workflow executions started by a Map Run is returned. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// Sets a filter to list executions based on whether or not they have been redriven.
@@ -253,35 +223,30 @@ impl ListExecutionsInputBuilder {
     /// If you provide a state machine ARN in `redriveFilter`, the API returns a validation exception.
     pub fn redrive_filter(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionRedriveFilter>,
+        input: impl Into<crate::types::ExecutionRedriveFilter>,
     ) -> Self {
-        self.redrive_filter = ::std::option::Option::Some(input.into());
+        self.redrive_filter = Some(input.into());
         self
     }
     /// Sets `redrive_filter` (`None` unsets it).
     pub fn set_redrive_filter(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionRedriveFilter>,
+        input: Option<crate::types::ExecutionRedriveFilter>,
     ) -> Self {
         self.redrive_filter = input;
         self
     }
     /// Returns `redrive_filter` as set so far.
-    pub fn get_redrive_filter(
-        &self,
-    ) -> &::std::option::Option<crate::types::ExecutionRedriveFilter> {
+    pub fn get_redrive_filter(&self) -> &Option<crate::types::ExecutionRedriveFilter> {
         &self.redrive_filter
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListExecutionsInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListExecutionsInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListExecutionsInput {
@@ -310,7 +275,7 @@ impl ::awsjson_runtime::json::ToJson for ListExecutionsInput {
 impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListExecutionsInput",
@@ -364,9 +329,9 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListExecutionsOutput {
     /// The list of matching executions.
-    pub executions: ::std::vec::Vec<crate::types::ExecutionListItem>,
+    pub executions: Vec<crate::types::ExecutionListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListExecutionsOutput {
     /// Creates a new builder for [`ListExecutionsOutput`].
@@ -374,73 +339,60 @@ impl ListExecutionsOutput {
         ListExecutionsOutputBuilder::default()
     }
     /// The list of matching executions.
-    pub fn executions(&self) -> &::std::vec::Vec<crate::types::ExecutionListItem> {
+    pub fn executions(&self) -> &Vec<crate::types::ExecutionListItem> {
         &self.executions
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListExecutionsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListExecutionsOutputBuilder {
-    pub(crate) executions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ExecutionListItem>,
-    >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) executions: Option<Vec<crate::types::ExecutionListItem>>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListExecutionsOutputBuilder {
     /// Appends an item to `executions`. To set the whole list, use [`Self::set_executions`].
     pub fn executions(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionListItem>,
+        input: impl Into<crate::types::ExecutionListItem>,
     ) -> Self {
-        self.executions.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+        self.executions.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `executions` (`None` unsets it).
     pub fn set_executions(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::ExecutionListItem>>,
+        input: Option<Vec<crate::types::ExecutionListItem>>,
     ) -> Self {
         self.executions = input;
         self
     }
     /// Returns `executions` as set so far.
-    pub fn get_executions(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::ExecutionListItem>> {
+    pub fn get_executions(&self) -> &Option<Vec<crate::types::ExecutionListItem>> {
         &self.executions
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListExecutionsOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(ListExecutionsOutput {
+    ) -> Result<ListExecutionsOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListExecutionsOutput {
             executions: self
                 .executions
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -462,7 +414,7 @@ impl ::awsjson_runtime::json::ToJson for ListExecutionsOutput {
 impl ::awsjson_runtime::json::FromJson for ListExecutionsOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListExecutionsOutput",
@@ -538,37 +490,33 @@ impl ListExecutionsError {
         matches!(self, ListExecutionsError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListExecutionsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListExecutionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListExecutionsError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            ListExecutionsError::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
-            ListExecutionsError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
+            ListExecutionsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            ListExecutionsError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
+            ListExecutionsError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
             ListExecutionsError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             ListExecutionsError::StateMachineTypeNotSupported(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            ListExecutionsError::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            ListExecutionsError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListExecutionsError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            ListExecutionsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListExecutionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListExecutionsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListExecutionsError::InvalidArn(e) => ::std::option::Option::Some(e),
-            ListExecutionsError::InvalidToken(e) => ::std::option::Option::Some(e),
-            ListExecutionsError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            ListExecutionsError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListExecutionsError::StateMachineTypeNotSupported(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListExecutionsError::ValidationException(e) => ::std::option::Option::Some(e),
-            ListExecutionsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListExecutionsError::InvalidArn(e) => Some(e),
+            ListExecutionsError::InvalidToken(e) => Some(e),
+            ListExecutionsError::ResourceNotFound(e) => Some(e),
+            ListExecutionsError::StateMachineDoesNotExist(e) => Some(e),
+            ListExecutionsError::StateMachineTypeNotSupported(e) => Some(e),
+            ListExecutionsError::ValidationException(e) => Some(e),
+            ListExecutionsError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -656,17 +604,17 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListExecutionsError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -683,7 +631,7 @@ impl ListExecutionsFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListExecutionsFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -696,7 +644,7 @@ impl ListExecutionsFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListExecutionsOutput,
         ::awsjson_runtime::error::SdkError<ListExecutionsError>,
     > {
@@ -707,25 +655,17 @@ impl ListExecutionsFluentBuilder {
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
     ///
     /// You can also return a list of executions associated with a specific [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) or [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html), by specifying an alias ARN or a version ARN in the `stateMachineArn` parameter.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// If specified, only list the executions whose current execution status matches the given filter.
@@ -735,7 +675,7 @@ impl ListExecutionsFluentBuilder {
     /// If you provide a stateMachineArn and a `PENDING_REDRIVE` statusFilter, the API returns a validation exception.
     pub fn status_filter(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionStatus>,
+        input: impl Into<crate::types::ExecutionStatus>,
     ) -> Self {
         self.inner = self.inner.status_filter(input);
         self
@@ -743,73 +683,59 @@ impl ListExecutionsFluentBuilder {
     /// Sets `status_filter` (`None` unsets it).
     pub fn set_status_filter(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionStatus>,
+        input: Option<crate::types::ExecutionStatus>,
     ) -> Self {
         self.inner = self.inner.set_status_filter(input);
         self
     }
     /// Returns `status_filter` as set so far.
-    pub fn get_status_filter(
-        &self,
-    ) -> &::std::option::Option<crate::types::ExecutionStatus> {
+    pub fn get_status_filter(&self) -> &Option<crate::types::ExecutionStatus> {
         self.inner.get_status_filter()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The Amazon Resource Name (ARN) of the Map Run that started the child workflow executions. If the `mapRunArn` field is specified, a list of all of the child workflow executions started by a Map Run is returned. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
     /// You can specify either a `mapRunArn` or a `stateMachineArn`, but not both.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.map_run_arn(input);
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_map_run_arn(input);
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         self.inner.get_map_run_arn()
     }
     /// Sets a filter to list executions based on whether or not they have been redriven.
@@ -821,7 +747,7 @@ impl ListExecutionsFluentBuilder {
     /// If you provide a state machine ARN in `redriveFilter`, the API returns a validation exception.
     pub fn redrive_filter(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionRedriveFilter>,
+        input: impl Into<crate::types::ExecutionRedriveFilter>,
     ) -> Self {
         self.inner = self.inner.redrive_filter(input);
         self
@@ -829,15 +755,13 @@ impl ListExecutionsFluentBuilder {
     /// Sets `redrive_filter` (`None` unsets it).
     pub fn set_redrive_filter(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionRedriveFilter>,
+        input: Option<crate::types::ExecutionRedriveFilter>,
     ) -> Self {
         self.inner = self.inner.set_redrive_filter(input);
         self
     }
     /// Returns `redrive_filter` as set so far.
-    pub fn get_redrive_filter(
-        &self,
-    ) -> &::std::option::Option<crate::types::ExecutionRedriveFilter> {
+    pub fn get_redrive_filter(&self) -> &Option<crate::types::ExecutionRedriveFilter> {
         self.inner.get_redrive_filter()
     }
 }

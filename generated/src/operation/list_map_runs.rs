@@ -9,13 +9,13 @@
 pub struct ListMapRuns;
 impl ::awsjson_runtime::operation::Operation for ListMapRuns {
     const NAME: &'static str = "ListMapRuns";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListMapRunsInput;
     type Output = ListMapRunsOutput;
     type Error = ListMapRunsError;
     fn validate(
         input: &ListMapRunsInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -23,13 +23,13 @@ impl ::awsjson_runtime::operation::Operation for ListMapRuns {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsInput {
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListMapRunsInput {
     /// Creates a new builder for [`ListMapRunsInput`].
@@ -37,105 +37,91 @@ impl ListMapRunsInput {
         ListMapRunsInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "ListMapRunsInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`ListMapRunsInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListMapRunsInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListMapRunsInput, ::awsjson_runtime::error::BuildError> {
+    ) -> Result<ListMapRunsInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListMapRunsInput {
@@ -158,7 +144,7 @@ impl ::awsjson_runtime::json::ToJson for ListMapRunsInput {
 impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListMapRunsInput",
@@ -194,9 +180,9 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsOutput {
     /// An array that lists information related to a Map Run, such as the Amazon Resource Name (ARN) of the Map Run and the ARN of the state machine that started the Map Run.
-    pub map_runs: ::std::vec::Vec<crate::types::MapRunListItem>,
+    pub map_runs: Vec<crate::types::MapRunListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListMapRunsOutput {
     /// Creates a new builder for [`ListMapRunsOutput`].
@@ -204,70 +190,57 @@ impl ListMapRunsOutput {
         ListMapRunsOutputBuilder::default()
     }
     /// An array that lists information related to a Map Run, such as the Amazon Resource Name (ARN) of the Map Run and the ARN of the state machine that started the Map Run.
-    pub fn map_runs(&self) -> &::std::vec::Vec<crate::types::MapRunListItem> {
+    pub fn map_runs(&self) -> &Vec<crate::types::MapRunListItem> {
         &self.map_runs
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListMapRunsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsOutputBuilder {
-    pub(crate) map_runs: ::std::option::Option<
-        ::std::vec::Vec<crate::types::MapRunListItem>,
-    >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) map_runs: Option<Vec<crate::types::MapRunListItem>>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListMapRunsOutputBuilder {
     /// Appends an item to `map_runs`. To set the whole list, use [`Self::set_map_runs`].
-    pub fn map_runs(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunListItem>,
-    ) -> Self {
-        self.map_runs.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn map_runs(mut self, input: impl Into<crate::types::MapRunListItem>) -> Self {
+        self.map_runs.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `map_runs` (`None` unsets it).
     pub fn set_map_runs(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::MapRunListItem>>,
+        input: Option<Vec<crate::types::MapRunListItem>>,
     ) -> Self {
         self.map_runs = input;
         self
     }
     /// Returns `map_runs` as set so far.
-    pub fn get_map_runs(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::MapRunListItem>> {
+    pub fn get_map_runs(&self) -> &Option<Vec<crate::types::MapRunListItem>> {
         &self.map_runs
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListMapRunsOutput, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(ListMapRunsOutput {
+    ) -> Result<ListMapRunsOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListMapRunsOutput {
             map_runs: self
                 .map_runs
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -289,7 +262,7 @@ impl ::awsjson_runtime::json::ToJson for ListMapRunsOutput {
 impl ::awsjson_runtime::json::FromJson for ListMapRunsOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListMapRunsOutput",
@@ -344,23 +317,23 @@ impl ListMapRunsError {
         matches!(self, ListMapRunsError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListMapRunsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListMapRunsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListMapRunsError::ExecutionDoesNotExist(e) => ::std::fmt::Display::fmt(e, f),
-            ListMapRunsError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            ListMapRunsError::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
-            ListMapRunsError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListMapRunsError::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            ListMapRunsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            ListMapRunsError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
+            ListMapRunsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListMapRunsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListMapRunsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListMapRunsError::ExecutionDoesNotExist(e) => ::std::option::Option::Some(e),
-            ListMapRunsError::InvalidArn(e) => ::std::option::Option::Some(e),
-            ListMapRunsError::InvalidToken(e) => ::std::option::Option::Some(e),
-            ListMapRunsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListMapRunsError::ExecutionDoesNotExist(e) => Some(e),
+            ListMapRunsError::InvalidArn(e) => Some(e),
+            ListMapRunsError::InvalidToken(e) => Some(e),
+            ListMapRunsError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -418,17 +391,17 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListMapRunsError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -445,7 +418,7 @@ impl ListMapRunsFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListMapRunsFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -458,66 +431,54 @@ impl ListMapRunsFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListMapRunsOutput,
         ::awsjson_runtime::error::SdkError<ListMapRunsError>,
     > {
         self.handle.call::<ListMapRuns>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }

@@ -20,13 +20,13 @@
 pub struct ListStateMachineAliases;
 impl ::awsjson_runtime::operation::Operation for ListStateMachineAliases {
     const NAME: &'static str = "ListStateMachineAliases";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachineAliasesInput;
     type Output = ListStateMachineAliasesOutput;
     type Error = ListStateMachineAliasesError;
     fn validate(
         input: &ListStateMachineAliasesInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -36,13 +36,13 @@ pub struct ListStateMachineAliasesInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
     ///
     /// If you specify a state machine version ARN, this API returns a list of aliases for that version.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl ListStateMachineAliasesInput {
     /// Creates a new builder for [`ListStateMachineAliasesInput`].
@@ -52,112 +52,93 @@ impl ListStateMachineAliasesInput {
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
     ///
     /// If you specify a state machine version ARN, this API returns a list of aliases for that version.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "ListStateMachineAliasesInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`ListStateMachineAliasesInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineAliasesInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
-    pub(crate) max_results: ::std::option::Option<i32>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) max_results: Option<i32>,
 }
 impl ListStateMachineAliasesInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
     ///
     /// If you specify a state machine version ARN, this API returns a list of aliases for that version.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachineAliasesInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListStateMachineAliasesInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListStateMachineAliasesInput {
@@ -180,7 +161,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineAliasesInput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachineAliasesInput",
@@ -216,9 +197,9 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineAliasesOutput {
     /// Aliases for the state machine.
-    pub state_machine_aliases: ::std::vec::Vec<crate::types::StateMachineAliasListItem>,
+    pub state_machine_aliases: Vec<crate::types::StateMachineAliasListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListStateMachineAliasesOutput {
     /// Creates a new builder for [`ListStateMachineAliasesOutput`].
@@ -228,39 +209,35 @@ impl ListStateMachineAliasesOutput {
     /// Aliases for the state machine.
     pub fn state_machine_aliases(
         &self,
-    ) -> &::std::vec::Vec<crate::types::StateMachineAliasListItem> {
+    ) -> &Vec<crate::types::StateMachineAliasListItem> {
         &self.state_machine_aliases
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListStateMachineAliasesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineAliasesOutputBuilder {
-    pub(crate) state_machine_aliases: ::std::option::Option<
-        ::std::vec::Vec<crate::types::StateMachineAliasListItem>,
+    pub(crate) state_machine_aliases: Option<
+        Vec<crate::types::StateMachineAliasListItem>,
     >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListStateMachineAliasesOutputBuilder {
     /// Appends an item to `state_machine_aliases`. To set the whole list, use [`Self::set_state_machine_aliases`].
     pub fn state_machine_aliases(
         mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineAliasListItem>,
+        input: impl Into<crate::types::StateMachineAliasListItem>,
     ) -> Self {
-        self.state_machine_aliases
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+        self.state_machine_aliases.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `state_machine_aliases` (`None` unsets it).
     pub fn set_state_machine_aliases(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::StateMachineAliasListItem>,
-        >,
+        input: Option<Vec<crate::types::StateMachineAliasListItem>>,
     ) -> Self {
         self.state_machine_aliases = input;
         self
@@ -268,39 +245,28 @@ impl ListStateMachineAliasesOutputBuilder {
     /// Returns `state_machine_aliases` as set so far.
     pub fn get_state_machine_aliases(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::StateMachineAliasListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::StateMachineAliasListItem>> {
         &self.state_machine_aliases
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachineAliasesOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(ListStateMachineAliasesOutput {
+    ) -> Result<ListStateMachineAliasesOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListStateMachineAliasesOutput {
             state_machine_aliases: self
                 .state_machine_aliases
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -322,7 +288,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineAliasesOutput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachineAliasesOutput",
@@ -392,43 +358,33 @@ impl ListStateMachineAliasesError {
         matches!(self, ListStateMachineAliasesError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListStateMachineAliasesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListStateMachineAliasesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListStateMachineAliasesError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            ListStateMachineAliasesError::InvalidToken(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            ListStateMachineAliasesError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            ListStateMachineAliasesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
             ListStateMachineAliasesError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             ListStateMachineAliasesError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             ListStateMachineAliasesError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            ListStateMachineAliasesError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListStateMachineAliasesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListStateMachineAliasesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListStateMachineAliasesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListStateMachineAliasesError::InvalidArn(e) => ::std::option::Option::Some(e),
-            ListStateMachineAliasesError::InvalidToken(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineAliasesError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineAliasesError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineAliasesError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListStateMachineAliasesError::InvalidArn(e) => Some(e),
+            ListStateMachineAliasesError::InvalidToken(e) => Some(e),
+            ListStateMachineAliasesError::ResourceNotFound(e) => Some(e),
+            ListStateMachineAliasesError::StateMachineDeleting(e) => Some(e),
+            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => Some(e),
+            ListStateMachineAliasesError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -506,17 +462,17 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListStateMachineAliasesError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -533,7 +489,7 @@ impl ListStateMachineAliasesFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListStateMachineAliasesFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -546,7 +502,7 @@ impl ListStateMachineAliasesFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListStateMachineAliasesOutput,
         ::awsjson_runtime::error::SdkError<ListStateMachineAliasesError>,
     > {
@@ -555,61 +511,47 @@ impl ListStateMachineAliasesFluentBuilder {
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
     ///
     /// If you specify a state machine version ARN, this API returns a list of aliases for that version.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
 }

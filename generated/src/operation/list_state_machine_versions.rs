@@ -18,13 +18,13 @@
 pub struct ListStateMachineVersions;
 impl ::awsjson_runtime::operation::Operation for ListStateMachineVersions {
     const NAME: &'static str = "ListStateMachineVersions";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachineVersionsInput;
     type Output = ListStateMachineVersionsOutput;
     type Error = ListStateMachineVersionsError;
     fn validate(
         input: &ListStateMachineVersionsInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -32,13 +32,13 @@ impl ::awsjson_runtime::operation::Operation for ListStateMachineVersions {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsInput {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl ListStateMachineVersionsInput {
     /// Creates a new builder for [`ListStateMachineVersionsInput`].
@@ -46,110 +46,91 @@ impl ListStateMachineVersionsInput {
         ListStateMachineVersionsInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "ListStateMachineVersionsInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`ListStateMachineVersionsInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
-    pub(crate) max_results: ::std::option::Option<i32>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) max_results: Option<i32>,
 }
 impl ListStateMachineVersionsInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachineVersionsInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListStateMachineVersionsInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListStateMachineVersionsInput {
@@ -172,7 +153,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineVersionsInput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachineVersionsInput",
@@ -208,11 +189,9 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsOutput {
     /// Versions for the state machine.
-    pub state_machine_versions: ::std::vec::Vec<
-        crate::types::StateMachineVersionListItem,
-    >,
+    pub state_machine_versions: Vec<crate::types::StateMachineVersionListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListStateMachineVersionsOutput {
     /// Creates a new builder for [`ListStateMachineVersionsOutput`].
@@ -222,39 +201,35 @@ impl ListStateMachineVersionsOutput {
     /// Versions for the state machine.
     pub fn state_machine_versions(
         &self,
-    ) -> &::std::vec::Vec<crate::types::StateMachineVersionListItem> {
+    ) -> &Vec<crate::types::StateMachineVersionListItem> {
         &self.state_machine_versions
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListStateMachineVersionsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsOutputBuilder {
-    pub(crate) state_machine_versions: ::std::option::Option<
-        ::std::vec::Vec<crate::types::StateMachineVersionListItem>,
+    pub(crate) state_machine_versions: Option<
+        Vec<crate::types::StateMachineVersionListItem>,
     >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListStateMachineVersionsOutputBuilder {
     /// Appends an item to `state_machine_versions`. To set the whole list, use [`Self::set_state_machine_versions`].
     pub fn state_machine_versions(
         mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineVersionListItem>,
+        input: impl Into<crate::types::StateMachineVersionListItem>,
     ) -> Self {
-        self.state_machine_versions
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+        self.state_machine_versions.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `state_machine_versions` (`None` unsets it).
     pub fn set_state_machine_versions(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::StateMachineVersionListItem>,
-        >,
+        input: Option<Vec<crate::types::StateMachineVersionListItem>>,
     ) -> Self {
         self.state_machine_versions = input;
         self
@@ -262,39 +237,28 @@ impl ListStateMachineVersionsOutputBuilder {
     /// Returns `state_machine_versions` as set so far.
     pub fn get_state_machine_versions(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::StateMachineVersionListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::StateMachineVersionListItem>> {
         &self.state_machine_versions
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachineVersionsOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(ListStateMachineVersionsOutput {
+    ) -> Result<ListStateMachineVersionsOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListStateMachineVersionsOutput {
             state_machine_versions: self
                 .state_machine_versions
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -316,7 +280,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineVersionsOutput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachineVersionsOutput",
@@ -374,35 +338,27 @@ impl ListStateMachineVersionsError {
         matches!(self, ListStateMachineVersionsError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListStateMachineVersionsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListStateMachineVersionsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListStateMachineVersionsError::InvalidArn(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            ListStateMachineVersionsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             ListStateMachineVersionsError::InvalidToken(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             ListStateMachineVersionsError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            ListStateMachineVersionsError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListStateMachineVersionsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListStateMachineVersionsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListStateMachineVersionsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListStateMachineVersionsError::InvalidArn(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineVersionsError::InvalidToken(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineVersionsError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListStateMachineVersionsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListStateMachineVersionsError::InvalidArn(e) => Some(e),
+            ListStateMachineVersionsError::InvalidToken(e) => Some(e),
+            ListStateMachineVersionsError::ValidationException(e) => Some(e),
+            ListStateMachineVersionsError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -460,17 +416,17 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListStateMachineVersionsError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -487,7 +443,7 @@ impl ListStateMachineVersionsFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListStateMachineVersionsFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -500,68 +456,54 @@ impl ListStateMachineVersionsFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListStateMachineVersionsOutput,
         ::awsjson_runtime::error::SdkError<ListStateMachineVersionsError>,
     > {
         self.handle.call::<ListStateMachineVersions>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
 }

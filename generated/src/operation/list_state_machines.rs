@@ -13,13 +13,13 @@
 pub struct ListStateMachines;
 impl ::awsjson_runtime::operation::Operation for ListStateMachines {
     const NAME: &'static str = "ListStateMachines";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachinesInput;
     type Output = ListStateMachinesOutput;
     type Error = ListStateMachinesError;
     fn validate(
         input: &ListStateMachinesInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,9 +29,9 @@ pub struct ListStateMachinesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListStateMachinesInput {
     /// Creates a new builder for [`ListStateMachinesInput`].
@@ -41,73 +41,62 @@ impl ListStateMachinesInput {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(())
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
+        Ok(())
     }
 }
 /// A builder for [`ListStateMachinesInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachinesInputBuilder {
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListStateMachinesInputBuilder {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachinesInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListStateMachinesInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListStateMachinesInput {
@@ -128,7 +117,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachinesInput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachinesInput",
@@ -157,46 +146,42 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachinesOutput {
-    pub state_machines: ::std::vec::Vec<crate::types::StateMachineListItem>,
+    pub state_machines: Vec<crate::types::StateMachineListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub next_token: Option<String>,
 }
 impl ListStateMachinesOutput {
     /// Creates a new builder for [`ListStateMachinesOutput`].
     pub fn builder() -> ListStateMachinesOutputBuilder {
         ListStateMachinesOutputBuilder::default()
     }
-    pub fn state_machines(
-        &self,
-    ) -> &::std::vec::Vec<crate::types::StateMachineListItem> {
+    pub fn state_machines(&self) -> &Vec<crate::types::StateMachineListItem> {
         &self.state_machines
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListStateMachinesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachinesOutputBuilder {
-    pub(crate) state_machines: ::std::option::Option<
-        ::std::vec::Vec<crate::types::StateMachineListItem>,
-    >,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machines: Option<Vec<crate::types::StateMachineListItem>>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListStateMachinesOutputBuilder {
     /// Appends an item to `state_machines`. To set the whole list, use [`Self::set_state_machines`].
     pub fn state_machines(
         mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineListItem>,
+        input: impl Into<crate::types::StateMachineListItem>,
     ) -> Self {
-        self.state_machines.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+        self.state_machines.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `state_machines` (`None` unsets it).
     pub fn set_state_machines(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::StateMachineListItem>>,
+        input: Option<Vec<crate::types::StateMachineListItem>>,
     ) -> Self {
         self.state_machines = input;
         self
@@ -204,37 +189,28 @@ impl ListStateMachinesOutputBuilder {
     /// Returns `state_machines` as set so far.
     pub fn get_state_machines(
         &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::StateMachineListItem>> {
+    ) -> &Option<Vec<crate::types::StateMachineListItem>> {
         &self.state_machines
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListStateMachinesOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(ListStateMachinesOutput {
+    ) -> Result<ListStateMachinesOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListStateMachinesOutput {
             state_machines: self
                 .state_machines
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -256,7 +232,7 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachinesOutput {
 impl ::awsjson_runtime::json::FromJson for ListStateMachinesOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListStateMachinesOutput",
@@ -302,19 +278,19 @@ impl ListStateMachinesError {
         matches!(self, ListStateMachinesError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListStateMachinesError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListStateMachinesError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListStateMachinesError::InvalidToken(e) => ::std::fmt::Display::fmt(e, f),
-            ListStateMachinesError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListStateMachinesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
+            ListStateMachinesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListStateMachinesError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListStateMachinesError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListStateMachinesError::InvalidToken(e) => ::std::option::Option::Some(e),
-            ListStateMachinesError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListStateMachinesError::InvalidToken(e) => Some(e),
+            ListStateMachinesError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -352,17 +328,17 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListStateMachinesError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -379,7 +355,7 @@ impl ListStateMachinesFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListStateMachinesFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -392,7 +368,7 @@ impl ListStateMachinesFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListStateMachinesOutput,
         ::awsjson_runtime::error::SdkError<ListStateMachinesError>,
     > {
@@ -401,37 +377,31 @@ impl ListStateMachinesFluentBuilder {
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
     /// This is only an upper limit. The actual number of results returned per call might be fewer than the specified maximum.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
 }

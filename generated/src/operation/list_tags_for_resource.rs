@@ -11,13 +11,13 @@
 pub struct ListTagsForResource;
 impl ::awsjson_runtime::operation::Operation for ListTagsForResource {
     const NAME: &'static str = "ListTagsForResource";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListTagsForResourceInput;
     type Output = ListTagsForResourceOutput;
     type Error = ListTagsForResourceError;
     fn validate(
         input: &ListTagsForResourceInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -25,7 +25,7 @@ impl ::awsjson_runtime::operation::Operation for ListTagsForResource {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
 }
 impl ListTagsForResourceInput {
     /// Creates a new builder for [`ListTagsForResourceInput`].
@@ -33,60 +33,49 @@ impl ListTagsForResourceInput {
         ListTagsForResourceInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(&self) -> ::std::option::Option<&str> {
+    pub fn resource_arn(&self) -> Option<&str> {
         self.resource_arn.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.resource_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "ListTagsForResourceInput",
                     "resourceArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`ListTagsForResourceInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceInputBuilder {
-    pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) resource_arn: Option<String>,
 }
 impl ListTagsForResourceInputBuilder {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_arn = ::std::option::Option::Some(input.into());
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+        self.resource_arn = Some(input.into());
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.resource_arn = input;
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         &self.resource_arn
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        ListTagsForResourceInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<ListTagsForResourceInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListTagsForResourceInput {
@@ -105,7 +94,7 @@ impl ::awsjson_runtime::json::ToJson for ListTagsForResourceInput {
 impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListTagsForResourceInput",
@@ -129,7 +118,7 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the resource.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl ListTagsForResourceOutput {
     /// Creates a new builder for [`ListTagsForResourceOutput`].
@@ -144,26 +133,21 @@ impl ListTagsForResourceOutput {
 /// A builder for [`ListTagsForResourceOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceOutputBuilder {
-    pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub(crate) tags: Option<Vec<crate::types::Tag>>,
 }
 impl ListTagsForResourceOutputBuilder {
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
+        self.tags.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.tags = input;
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         &self.tags
     }
     /// Builds the value.
@@ -183,7 +167,7 @@ impl ::awsjson_runtime::json::ToJson for ListTagsForResourceOutput {
 impl ::awsjson_runtime::json::FromJson for ListTagsForResourceOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListTagsForResourceOutput",
@@ -224,25 +208,21 @@ impl ListTagsForResourceError {
         matches!(self, ListTagsForResourceError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListTagsForResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListTagsForResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListTagsForResourceError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            ListTagsForResourceError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            ListTagsForResourceError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListTagsForResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            ListTagsForResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            ListTagsForResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListTagsForResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListTagsForResourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListTagsForResourceError::InvalidArn(e) => ::std::option::Option::Some(e),
-            ListTagsForResourceError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ListTagsForResourceError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListTagsForResourceError::InvalidArn(e) => Some(e),
+            ListTagsForResourceError::ResourceNotFound(e) => Some(e),
+            ListTagsForResourceError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -290,17 +270,17 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListTagsForResourceError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -317,7 +297,7 @@ impl ListTagsForResourceFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListTagsForResourceFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -330,30 +310,24 @@ impl ListTagsForResourceFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ListTagsForResourceOutput,
         ::awsjson_runtime::error::SdkError<ListTagsForResourceError>,
     > {
         self.handle.call::<ListTagsForResource>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         self.inner.get_resource_arn()
     }
 }

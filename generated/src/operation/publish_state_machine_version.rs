@@ -18,13 +18,13 @@
 pub struct PublishStateMachineVersion;
 impl ::awsjson_runtime::operation::Operation for PublishStateMachineVersion {
     const NAME: &'static str = "PublishStateMachineVersion";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = PublishStateMachineVersionInput;
     type Output = PublishStateMachineVersionOutput;
     type Error = PublishStateMachineVersionError;
     fn validate(
         input: &PublishStateMachineVersionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -32,15 +32,15 @@ impl ::awsjson_runtime::operation::Operation for PublishStateMachineVersion {
 #[derive(Clone, PartialEq, Default)]
 pub struct PublishStateMachineVersionInput {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// Only publish the state machine version if the current state machine's revision ID matches the specified ID.
     ///
     /// Use this option to avoid publishing a version if the state machine changed since you last updated it. If the specified revision ID doesn't match the state machine's current revision ID, the API returns `ConflictException`.
     ///
     /// > **Note:** To specify an initial revision ID for a state machine with no revision ID assigned, specify the string `INITIAL` for the `revisionId` parameter. For example, you can specify a `revisionID` of `INITIAL` when you create a state machine using the CreateStateMachine API action.
-    pub revision_id: ::std::option::Option<::std::string::String>,
+    pub revision_id: Option<String>,
     /// An optional description of the state machine version.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
 }
 impl PublishStateMachineVersionInput {
     /// Creates a new builder for [`PublishStateMachineVersionInput`].
@@ -48,7 +48,7 @@ impl PublishStateMachineVersionInput {
         PublishStateMachineVersionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// Only publish the state machine version if the current state machine's revision ID matches the specified ID.
@@ -56,30 +56,28 @@ impl PublishStateMachineVersionInput {
     /// Use this option to avoid publishing a version if the state machine changed since you last updated it. If the specified revision ID doesn't match the state machine's current revision ID, the API returns `ConflictException`.
     ///
     /// > **Note:** To specify an initial revision ID for a state machine with no revision ID assigned, specify the string `INITIAL` for the `revisionId` parameter. For example, you can specify a `revisionID` of `INITIAL` when you create a state machine using the CreateStateMachine API action.
-    pub fn revision_id(&self) -> ::std::option::Option<&str> {
+    pub fn revision_id(&self) -> Option<&str> {
         self.revision_id.as_deref()
     }
     /// An optional description of the state machine version.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "PublishStateMachineVersionInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for PublishStateMachineVersionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for PublishStateMachineVersionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PublishStateMachineVersionInput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("revision_id", &self.revision_id)
@@ -90,31 +88,23 @@ impl ::std::fmt::Debug for PublishStateMachineVersionInput {
 /// A builder for [`PublishStateMachineVersionInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct PublishStateMachineVersionInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) revision_id: ::std::option::Option<::std::string::String>,
-    pub(crate) description: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) revision_id: Option<String>,
+    pub(crate) description: Option<String>,
 }
 impl PublishStateMachineVersionInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// Only publish the state machine version if the current state machine's revision ID matches the specified ID.
@@ -122,55 +112,40 @@ impl PublishStateMachineVersionInputBuilder {
     /// Use this option to avoid publishing a version if the state machine changed since you last updated it. If the specified revision ID doesn't match the state machine's current revision ID, the API returns `ConflictException`.
     ///
     /// > **Note:** To specify an initial revision ID for a state machine with no revision ID assigned, specify the string `INITIAL` for the `revisionId` parameter. For example, you can specify a `revisionID` of `INITIAL` when you create a state machine using the CreateStateMachine API action.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_id = ::std::option::Option::Some(input.into());
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
+        self.revision_id = Some(input.into());
         self
     }
     /// Sets `revision_id` (`None` unsets it).
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.revision_id = input;
         self
     }
     /// Returns `revision_id` as set so far.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         &self.revision_id
     }
     /// An optional description of the state machine version.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        PublishStateMachineVersionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<PublishStateMachineVersionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> PublishStateMachineVersionInput {
@@ -181,8 +156,8 @@ impl PublishStateMachineVersionInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for PublishStateMachineVersionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for PublishStateMachineVersionInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PublishStateMachineVersionInputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("revision_id", &self.revision_id)
@@ -202,7 +177,7 @@ impl ::awsjson_runtime::json::ToJson for PublishStateMachineVersionInput {
 impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PublishStateMachineVersionInput",
@@ -240,7 +215,7 @@ pub struct PublishStateMachineVersionOutput {
     /// The date the version was created.
     pub creation_date: crate::primitives::DateTime,
     /// The Amazon Resource Name (ARN) (ARN) that identifies the state machine version.
-    pub state_machine_version_arn: ::std::string::String,
+    pub state_machine_version_arn: String,
 }
 impl PublishStateMachineVersionOutput {
     /// Creates a new builder for [`PublishStateMachineVersionOutput`].
@@ -259,62 +234,49 @@ impl PublishStateMachineVersionOutput {
 /// A builder for [`PublishStateMachineVersionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PublishStateMachineVersionOutputBuilder {
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_version_arn: Option<String>,
 }
 impl PublishStateMachineVersionOutputBuilder {
     /// The date the version was created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// The Amazon Resource Name (ARN) (ARN) that identifies the state machine version.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        PublishStateMachineVersionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(PublishStateMachineVersionOutput {
+    ) -> Result<PublishStateMachineVersionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(PublishStateMachineVersionOutput {
             creation_date: self
                 .creation_date
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -341,7 +303,7 @@ impl ::awsjson_runtime::json::ToJson for PublishStateMachineVersionOutput {
 impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PublishStateMachineVersionOutput",
@@ -417,57 +379,41 @@ impl PublishStateMachineVersionError {
         matches!(self, PublishStateMachineVersionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for PublishStateMachineVersionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for PublishStateMachineVersionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             PublishStateMachineVersionError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             PublishStateMachineVersionError::InvalidArn(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             PublishStateMachineVersionError::ServiceQuotaExceededException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             PublishStateMachineVersionError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             PublishStateMachineVersionError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             PublishStateMachineVersionError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            PublishStateMachineVersionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            PublishStateMachineVersionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for PublishStateMachineVersionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for PublishStateMachineVersionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PublishStateMachineVersionError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::InvalidArn(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            PublishStateMachineVersionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
+            PublishStateMachineVersionError::ConflictException(e) => Some(e),
+            PublishStateMachineVersionError::InvalidArn(e) => Some(e),
+            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => Some(e),
+            PublishStateMachineVersionError::StateMachineDeleting(e) => Some(e),
+            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => Some(e),
+            PublishStateMachineVersionError::ValidationException(e) => Some(e),
+            PublishStateMachineVersionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -555,17 +501,17 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         PublishStateMachineVersionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -582,7 +528,7 @@ impl PublishStateMachineVersionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         PublishStateMachineVersionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -595,7 +541,7 @@ impl PublishStateMachineVersionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         PublishStateMachineVersionOutput,
         ::awsjson_runtime::error::SdkError<PublishStateMachineVersionError>,
     > {
@@ -604,25 +550,17 @@ impl PublishStateMachineVersionFluentBuilder {
             .await
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// Only publish the state machine version if the current state machine's revision ID matches the specified ID.
@@ -630,43 +568,31 @@ impl PublishStateMachineVersionFluentBuilder {
     /// Use this option to avoid publishing a version if the state machine changed since you last updated it. If the specified revision ID doesn't match the state machine's current revision ID, the API returns `ConflictException`.
     ///
     /// > **Note:** To specify an initial revision ID for a state machine with no revision ID assigned, specify the string `INITIAL` for the `revisionId` parameter. For example, you can specify a `revisionID` of `INITIAL` when you create a state machine using the CreateStateMachine API action.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.revision_id(input);
         self
     }
     /// Sets `revision_id` (`None` unsets it).
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_revision_id(input);
         self
     }
     /// Returns `revision_id` as set so far.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         self.inner.get_revision_id()
     }
     /// An optional description of the state machine version.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
 }

@@ -24,21 +24,21 @@
 pub struct RedriveExecution;
 impl ::awsjson_runtime::operation::Operation for RedriveExecution {
     const NAME: &'static str = "RedriveExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = RedriveExecutionInput;
     type Output = RedriveExecutionOutput;
     type Error = RedriveExecutionError;
     fn validate(
         input: &RedriveExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
     fn fill_idempotency_token(
         input: &mut RedriveExecutionInput,
-        token: &mut dyn FnMut() -> ::std::string::String,
+        token: &mut dyn FnMut() -> String,
     ) {
         if input.client_token.is_none() {
-            input.client_token = ::std::option::Option::Some(token());
+            input.client_token = Some(token());
         }
     }
 }
@@ -46,9 +46,9 @@ impl ::awsjson_runtime::operation::Operation for RedriveExecution {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RedriveExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you don’t specify a client token, the Amazon Web Services SDK automatically generates a client token and uses it for the request to ensure idempotency. The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution. These client tokens are valid for up to 15 minutes after they are first used.
-    pub client_token: ::std::option::Option<::std::string::String>,
+    pub client_token: Option<String>,
 }
 impl RedriveExecutionInput {
     /// Creates a new builder for [`RedriveExecutionInput`].
@@ -56,85 +56,68 @@ impl RedriveExecutionInput {
         RedriveExecutionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you don’t specify a client token, the Amazon Web Services SDK automatically generates a client token and uses it for the request to ensure idempotency. The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution. These client tokens are valid for up to 15 minutes after they are first used.
-    pub fn client_token(&self) -> ::std::option::Option<&str> {
+    pub fn client_token(&self) -> Option<&str> {
         self.client_token.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "RedriveExecutionInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`RedriveExecutionInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RedriveExecutionInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) client_token: ::std::option::Option<::std::string::String>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) client_token: Option<String>,
 }
 impl RedriveExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you don’t specify a client token, the Amazon Web Services SDK automatically generates a client token and uses it for the request to ensure idempotency. The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution. These client tokens are valid for up to 15 minutes after they are first used.
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets `client_token` (`None` unsets it).
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// Returns `client_token` as set so far.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        RedriveExecutionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<RedriveExecutionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> RedriveExecutionInput {
@@ -155,7 +138,7 @@ impl ::awsjson_runtime::json::ToJson for RedriveExecutionInput {
 impl ::awsjson_runtime::json::FromJson for RedriveExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "RedriveExecutionInput",
@@ -200,39 +183,34 @@ impl RedriveExecutionOutput {
 /// A builder for [`RedriveExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RedriveExecutionOutputBuilder {
-    pub(crate) redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) redrive_date: Option<crate::primitives::DateTime>,
 }
 impl RedriveExecutionOutputBuilder {
     /// The date the execution was last redriven.
     pub fn redrive_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.redrive_date = ::std::option::Option::Some(input.into());
+        self.redrive_date = Some(input.into());
         self
     }
     /// Sets `redrive_date` (`None` unsets it).
     pub fn set_redrive_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.redrive_date = input;
         self
     }
     /// Returns `redrive_date` as set so far.
-    pub fn get_redrive_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        RedriveExecutionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(RedriveExecutionOutput {
+    ) -> Result<RedriveExecutionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(RedriveExecutionOutput {
             redrive_date: self
                 .redrive_date
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -252,7 +230,7 @@ impl ::awsjson_runtime::json::ToJson for RedriveExecutionOutput {
 impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "RedriveExecutionOutput",
@@ -316,43 +294,33 @@ impl RedriveExecutionError {
         matches!(self, RedriveExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for RedriveExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for RedriveExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             RedriveExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             RedriveExecutionError::ExecutionLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             RedriveExecutionError::ExecutionNotRedrivable(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            RedriveExecutionError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            RedriveExecutionError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            RedriveExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            RedriveExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            RedriveExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            RedriveExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for RedriveExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for RedriveExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            RedriveExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RedriveExecutionError::ExecutionLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RedriveExecutionError::ExecutionNotRedrivable(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RedriveExecutionError::InvalidArn(e) => ::std::option::Option::Some(e),
-            RedriveExecutionError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            RedriveExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            RedriveExecutionError::ExecutionDoesNotExist(e) => Some(e),
+            RedriveExecutionError::ExecutionLimitExceeded(e) => Some(e),
+            RedriveExecutionError::ExecutionNotRedrivable(e) => Some(e),
+            RedriveExecutionError::InvalidArn(e) => Some(e),
+            RedriveExecutionError::ValidationException(e) => Some(e),
+            RedriveExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -430,17 +398,17 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         RedriveExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -457,7 +425,7 @@ impl RedriveExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         RedriveExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -470,50 +438,38 @@ impl RedriveExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         RedriveExecutionOutput,
         ::awsjson_runtime::error::SdkError<RedriveExecutionError>,
     > {
         self.handle.call::<RedriveExecution>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// A unique, case-sensitive identifier that you provide to ensure the idempotency of the request. If you don’t specify a client token, the Amazon Web Services SDK automatically generates a client token and uses it for the request to ensure idempotency. The API will return idempotent responses for the last 10 client tokens used to successfully redrive the execution. These client tokens are valid for up to 15 minutes after they are first used.
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets `client_token` (`None` unsets it).
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// Returns `client_token` as set so far.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
 }

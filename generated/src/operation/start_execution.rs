@@ -32,13 +32,13 @@
 pub struct StartExecution;
 impl ::awsjson_runtime::operation::Operation for StartExecution {
     const NAME: &'static str = "StartExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = StartExecutionInput;
     type Output = StartExecutionOutput;
     type Error = StartExecutionError;
     fn validate(
         input: &StartExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -58,7 +58,7 @@ pub struct StartExecutionInput {
     /// - **A state machine alias ARN** – Refers to an alias ARN, which is a combination of state machine ARN and the alias name separated by a colon (:). The following is an example of the ARN for an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
     ///   Step Functions associates executions that you start with an alias ARN with that alias and the state machine version used for that execution.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// Optional name of the execution. This name must be unique for your Amazon Web Services account, Region, and state machine for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
     ///
     /// If you don't provide a name for the execution, Step Functions automatically generates a universally unique identifier (UUID) as the execution name.
@@ -74,7 +74,7 @@ pub struct StartExecutionInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The string that contains the JSON input data for the execution, for example:
     ///
     /// `"{\"first_name\" : \"Alejandro\"}"`
@@ -82,11 +82,11 @@ pub struct StartExecutionInput {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub trace_header: ::std::option::Option<::std::string::String>,
+    pub trace_header: Option<String>,
 }
 impl StartExecutionInput {
     /// Creates a new builder for [`StartExecutionInput`].
@@ -106,7 +106,7 @@ impl StartExecutionInput {
     /// - **A state machine alias ARN** – Refers to an alias ARN, which is a combination of state machine ARN and the alias name separated by a colon (:). The following is an example of the ARN for an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
     ///   Step Functions associates executions that you start with an alias ARN with that alias and the state machine version used for that execution.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// Optional name of the execution. This name must be unique for your Amazon Web Services account, Region, and state machine for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
@@ -124,7 +124,7 @@ impl StartExecutionInput {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -134,32 +134,30 @@ impl StartExecutionInput {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(&self) -> ::std::option::Option<&str> {
+    pub fn trace_header(&self) -> Option<&str> {
         self.trace_header.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "StartExecutionInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for StartExecutionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartExecutionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartExecutionInput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -171,10 +169,10 @@ impl ::std::fmt::Debug for StartExecutionInput {
 /// A builder for [`StartExecutionInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StartExecutionInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) trace_header: ::std::option::Option<::std::string::String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) trace_header: Option<String>,
 }
 impl StartExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine to execute.
@@ -190,25 +188,17 @@ impl StartExecutionInputBuilder {
     /// - **A state machine alias ARN** – Refers to an alias ARN, which is a combination of state machine ARN and the alias name separated by a colon (:). The following is an example of the ARN for an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
     ///   Step Functions associates executions that you start with an alias ARN with that alias and the state machine version used for that execution.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// Optional name of the execution. This name must be unique for your Amazon Web Services account, Region, and state machine for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
@@ -226,23 +216,17 @@ impl StartExecutionInputBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -252,57 +236,42 @@ impl StartExecutionInputBuilder {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_header = ::std::option::Option::Some(input.into());
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
+        self.trace_header = Some(input.into());
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.trace_header = input;
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         &self.trace_header
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StartExecutionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<StartExecutionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> StartExecutionInput {
@@ -314,8 +283,8 @@ impl StartExecutionInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for StartExecutionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartExecutionInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartExecutionInputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -337,7 +306,7 @@ impl ::awsjson_runtime::json::ToJson for StartExecutionInput {
 impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StartExecutionInput",
@@ -371,7 +340,7 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StartExecutionOutput {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The date the execution is started.
     pub start_date: crate::primitives::DateTime,
 }
@@ -392,58 +361,43 @@ impl StartExecutionOutput {
 /// A builder for [`StartExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StartExecutionOutputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
 }
 impl StartExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The date the execution is started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StartExecutionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StartExecutionOutput {
+    ) -> Result<StartExecutionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(StartExecutionOutput {
             execution_arn: self
                 .execution_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -470,7 +424,7 @@ impl ::awsjson_runtime::json::ToJson for StartExecutionOutput {
 impl ::awsjson_runtime::json::FromJson for StartExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StartExecutionOutput",
@@ -576,71 +530,51 @@ impl StartExecutionError {
         matches!(self, StartExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for StartExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for StartExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             StartExecutionError::ExecutionAlreadyExists(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartExecutionError::ExecutionLimitExceeded(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StartExecutionError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            StartExecutionError::InvalidExecutionInput(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::InvalidName(e) => ::std::fmt::Display::fmt(e, f),
+            StartExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            StartExecutionError::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
+            StartExecutionError::InvalidName(e) => std::fmt::Display::fmt(e, f),
             StartExecutionError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartExecutionError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartExecutionError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StartExecutionError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            StartExecutionError::StateMachineDeleting(e) => std::fmt::Display::fmt(e, f),
             StartExecutionError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StartExecutionError::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            StartExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            StartExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            StartExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for StartExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for StartExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StartExecutionError::ExecutionAlreadyExists(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::ExecutionLimitExceeded(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::InvalidArn(e) => ::std::option::Option::Some(e),
-            StartExecutionError::InvalidExecutionInput(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::InvalidName(e) => ::std::option::Option::Some(e),
-            StartExecutionError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartExecutionError::ValidationException(e) => ::std::option::Option::Some(e),
-            StartExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            StartExecutionError::ExecutionAlreadyExists(e) => Some(e),
+            StartExecutionError::ExecutionLimitExceeded(e) => Some(e),
+            StartExecutionError::InvalidArn(e) => Some(e),
+            StartExecutionError::InvalidExecutionInput(e) => Some(e),
+            StartExecutionError::InvalidName(e) => Some(e),
+            StartExecutionError::KmsAccessDeniedException(e) => Some(e),
+            StartExecutionError::KmsInvalidStateException(e) => Some(e),
+            StartExecutionError::KmsThrottlingException(e) => Some(e),
+            StartExecutionError::StateMachineDeleting(e) => Some(e),
+            StartExecutionError::StateMachineDoesNotExist(e) => Some(e),
+            StartExecutionError::ValidationException(e) => Some(e),
+            StartExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -778,17 +712,17 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         StartExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -805,7 +739,7 @@ impl StartExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         StartExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -818,7 +752,7 @@ impl StartExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         StartExecutionOutput,
         ::awsjson_runtime::error::SdkError<StartExecutionError>,
     > {
@@ -837,25 +771,17 @@ impl StartExecutionFluentBuilder {
     /// - **A state machine alias ARN** – Refers to an alias ARN, which is a combination of state machine ARN and the alias name separated by a colon (:). The following is an example of the ARN for an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
     ///   Step Functions associates executions that you start with an alias ARN with that alias and the state machine version used for that execution.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// Optional name of the execution. This name must be unique for your Amazon Web Services account, Region, and state machine for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
@@ -873,23 +799,17 @@ impl StartExecutionFluentBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -899,45 +819,33 @@ impl StartExecutionFluentBuilder {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn input(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.input(input);
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_input(input);
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         self.inner.get_input()
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.trace_header(input);
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_trace_header(input);
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         self.inner.get_trace_header()
     }
 }

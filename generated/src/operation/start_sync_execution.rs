@@ -13,15 +13,13 @@
 pub struct StartSyncExecution;
 impl ::awsjson_runtime::operation::Operation for StartSyncExecution {
     const NAME: &'static str = "StartSyncExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "sync-",
-    );
+    const HOST_PREFIX: Option<&'static str> = Some("sync-");
     type Input = StartSyncExecutionInput;
     type Output = StartSyncExecutionOutput;
     type Error = StartSyncExecutionError;
     fn validate(
         input: &StartSyncExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,9 +27,9 @@ impl ::awsjson_runtime::operation::Operation for StartSyncExecution {
 #[derive(Clone, PartialEq, Default)]
 pub struct StartSyncExecutionInput {
     /// The Amazon Resource Name (ARN) of the state machine to execute.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// The name of the execution.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The string that contains the JSON input data for the execution, for example:
     ///
     /// `"{\"first_name\" : \"Alejandro\"}"`
@@ -39,13 +37,13 @@ pub struct StartSyncExecutionInput {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub trace_header: ::std::option::Option<::std::string::String>,
+    pub trace_header: Option<String>,
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub included_data: Option<crate::types::IncludedData>,
 }
 impl StartSyncExecutionInput {
     /// Creates a new builder for [`StartSyncExecutionInput`].
@@ -53,11 +51,11 @@ impl StartSyncExecutionInput {
         StartSyncExecutionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine to execute.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// The name of the execution.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -67,36 +65,34 @@ impl StartSyncExecutionInput {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(&self) -> ::std::option::Option<&str> {
+    pub fn trace_header(&self) -> Option<&str> {
         self.trace_header.as_deref()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
-    pub fn included_data(&self) -> ::std::option::Option<&crate::types::IncludedData> {
+    pub fn included_data(&self) -> Option<&crate::types::IncludedData> {
         self.included_data.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "StartSyncExecutionInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for StartSyncExecutionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartSyncExecutionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartSyncExecutionInput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -109,53 +105,39 @@ impl ::std::fmt::Debug for StartSyncExecutionInput {
 /// A builder for [`StartSyncExecutionInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StartSyncExecutionInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) trace_header: ::std::option::Option<::std::string::String>,
-    pub(crate) included_data: ::std::option::Option<crate::types::IncludedData>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) trace_header: Option<String>,
+    pub(crate) included_data: Option<crate::types::IncludedData>,
 }
 impl StartSyncExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine to execute.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the execution.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -165,79 +147,62 @@ impl StartSyncExecutionInputBuilder {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_header = ::std::option::Option::Some(input.into());
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
+        self.trace_header = Some(input.into());
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.trace_header = input;
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         &self.trace_header
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
-        self.included_data = ::std::option::Option::Some(input.into());
+        self.included_data = Some(input.into());
         self
     }
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.included_data = input;
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         &self.included_data
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StartSyncExecutionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<StartSyncExecutionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> StartSyncExecutionInput {
@@ -250,8 +215,8 @@ impl StartSyncExecutionInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for StartSyncExecutionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartSyncExecutionInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartSyncExecutionInputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("name", &self.name)
@@ -275,7 +240,7 @@ impl ::awsjson_runtime::json::ToJson for StartSyncExecutionInput {
 impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StartSyncExecutionInput",
@@ -315,11 +280,11 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
 #[derive(Clone, PartialEq, Default)]
 pub struct StartSyncExecutionOutput {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The Amazon Resource Name (ARN) that identifies the state machine.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// The name of the execution.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The date the execution is started.
     pub start_date: crate::primitives::DateTime,
     /// If the execution has already ended, the date the execution stopped.
@@ -327,29 +292,25 @@ pub struct StartSyncExecutionOutput {
     /// The current status of the execution.
     pub status: crate::types::SyncExecutionStatus,
     /// The error code of the failure.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Provides details about execution input or output.
-    pub input_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
+    pub input_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// Provides details about execution input or output.
-    pub output_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
+    pub output_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub trace_header: ::std::option::Option<::std::string::String>,
+    pub trace_header: Option<String>,
     /// An object that describes workflow billing details, including billed duration and memory use.
-    pub billing_details: ::std::option::Option<crate::types::BillingDetails>,
+    pub billing_details: Option<crate::types::BillingDetails>,
 }
 impl StartSyncExecutionOutput {
     /// Creates a new builder for [`StartSyncExecutionOutput`].
@@ -361,11 +322,11 @@ impl StartSyncExecutionOutput {
         &self.execution_arn
     }
     /// The Amazon Resource Name (ARN) that identifies the state machine.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// The name of the execution.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The date the execution is started.
@@ -381,50 +342,48 @@ impl StartSyncExecutionOutput {
         &self.status
     }
     /// The error code of the failure.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Provides details about execution input or output.
     pub fn input_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
         self.input_details.as_ref()
     }
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// Provides details about execution input or output.
     pub fn output_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> Option<&crate::types::CloudWatchEventsExecutionDataDetails> {
         self.output_details.as_ref()
     }
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(&self) -> ::std::option::Option<&str> {
+    pub fn trace_header(&self) -> Option<&str> {
         self.trace_header.as_deref()
     }
     /// An object that describes workflow billing details, including billed duration and memory use.
-    pub fn billing_details(
-        &self,
-    ) -> ::std::option::Option<&crate::types::BillingDetails> {
+    pub fn billing_details(&self) -> Option<&crate::types::BillingDetails> {
         self.billing_details.as_ref()
     }
 }
-impl ::std::fmt::Debug for StartSyncExecutionOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartSyncExecutionOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartSyncExecutionOutput")
             .field("execution_arn", &self.execution_arn)
             .field("state_machine_arn", &self.state_machine_arn)
@@ -446,224 +405,168 @@ impl ::std::fmt::Debug for StartSyncExecutionOutput {
 /// A builder for [`StartSyncExecutionOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StartSyncExecutionOutputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) status: ::std::option::Option<crate::types::SyncExecutionStatus>,
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) input_details: ::std::option::Option<
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
+    pub(crate) status: Option<crate::types::SyncExecutionStatus>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) input_details: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+    pub(crate) output: Option<String>,
+    pub(crate) output_details: Option<
         crate::types::CloudWatchEventsExecutionDataDetails,
     >,
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) output_details: ::std::option::Option<
-        crate::types::CloudWatchEventsExecutionDataDetails,
-    >,
-    pub(crate) trace_header: ::std::option::Option<::std::string::String>,
-    pub(crate) billing_details: ::std::option::Option<crate::types::BillingDetails>,
+    pub(crate) trace_header: Option<String>,
+    pub(crate) billing_details: Option<crate::types::BillingDetails>,
 }
 impl StartSyncExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The Amazon Resource Name (ARN) that identifies the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the execution.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The date the execution is started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// If the execution has already ended, the date the execution stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// The current status of the execution.
     pub fn status(
         mut self,
-        input: impl ::std::convert::Into<crate::types::SyncExecutionStatus>,
+        input: impl Into<crate::types::SyncExecutionStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
     pub fn set_status(
         mut self,
-        input: ::std::option::Option<crate::types::SyncExecutionStatus>,
+        input: Option<crate::types::SyncExecutionStatus>,
     ) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::SyncExecutionStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::SyncExecutionStatus> {
         &self.status
     }
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// The string that contains the JSON input data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Provides details about execution input or output.
     pub fn input_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::CloudWatchEventsExecutionDataDetails,
-        >,
+        input: impl Into<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
-        self.input_details = ::std::option::Option::Some(input.into());
+        self.input_details = Some(input.into());
         self
     }
     /// Sets `input_details` (`None` unsets it).
     pub fn set_input_details(
         mut self,
-        input: ::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+        input: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
         self.input_details = input;
         self
@@ -671,45 +574,37 @@ impl StartSyncExecutionOutputBuilder {
     /// Returns `input_details` as set so far.
     pub fn get_input_details(
         &self,
-    ) -> &::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> &Option<crate::types::CloudWatchEventsExecutionDataDetails> {
         &self.input_details
     }
     /// The JSON output data of the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     ///
     /// > **Note:** This field is set only if the execution succeeds. If the execution fails, this field is null.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// Provides details about execution input or output.
     pub fn output_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::CloudWatchEventsExecutionDataDetails,
-        >,
+        input: impl Into<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
-        self.output_details = ::std::option::Option::Some(input.into());
+        self.output_details = Some(input.into());
         self
     }
     /// Sets `output_details` (`None` unsets it).
     pub fn set_output_details(
         mut self,
-        input: ::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails>,
+        input: Option<crate::types::CloudWatchEventsExecutionDataDetails>,
     ) -> Self {
         self.output_details = input;
         self
@@ -717,61 +612,50 @@ impl StartSyncExecutionOutputBuilder {
     /// Returns `output_details` as set so far.
     pub fn get_output_details(
         &self,
-    ) -> &::std::option::Option<crate::types::CloudWatchEventsExecutionDataDetails> {
+    ) -> &Option<crate::types::CloudWatchEventsExecutionDataDetails> {
         &self.output_details
     }
     /// The X-Ray trace header that was passed to the execution.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.trace_header = ::std::option::Option::Some(input.into());
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
+        self.trace_header = Some(input.into());
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.trace_header = input;
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         &self.trace_header
     }
     /// An object that describes workflow billing details, including billed duration and memory use.
     pub fn billing_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::BillingDetails>,
+        input: impl Into<crate::types::BillingDetails>,
     ) -> Self {
-        self.billing_details = ::std::option::Option::Some(input.into());
+        self.billing_details = Some(input.into());
         self
     }
     /// Sets `billing_details` (`None` unsets it).
     pub fn set_billing_details(
         mut self,
-        input: ::std::option::Option<crate::types::BillingDetails>,
+        input: Option<crate::types::BillingDetails>,
     ) -> Self {
         self.billing_details = input;
         self
     }
     /// Returns `billing_details` as set so far.
-    pub fn get_billing_details(
-        &self,
-    ) -> &::std::option::Option<crate::types::BillingDetails> {
+    pub fn get_billing_details(&self) -> &Option<crate::types::BillingDetails> {
         &self.billing_details
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StartSyncExecutionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StartSyncExecutionOutput {
+    ) -> Result<StartSyncExecutionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(StartSyncExecutionOutput {
             execution_arn: self
                 .execution_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -809,8 +693,8 @@ impl StartSyncExecutionOutputBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for StartSyncExecutionOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StartSyncExecutionOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StartSyncExecutionOutputBuilder")
             .field("execution_arn", &self.execution_arn)
             .field("state_machine_arn", &self.state_machine_arn)
@@ -852,7 +736,7 @@ impl ::awsjson_runtime::json::ToJson for StartSyncExecutionOutput {
 impl ::awsjson_runtime::json::FromJson for StartSyncExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StartSyncExecutionOutput",
@@ -998,63 +882,49 @@ impl StartSyncExecutionError {
         matches!(self, StartSyncExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for StartSyncExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for StartSyncExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StartSyncExecutionError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            StartSyncExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             StartSyncExecutionError::InvalidExecutionInput(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StartSyncExecutionError::InvalidName(e) => ::std::fmt::Display::fmt(e, f),
+            StartSyncExecutionError::InvalidName(e) => std::fmt::Display::fmt(e, f),
             StartSyncExecutionError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartSyncExecutionError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartSyncExecutionError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartSyncExecutionError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartSyncExecutionError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StartSyncExecutionError::StateMachineTypeNotSupported(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StartSyncExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            StartSyncExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for StartSyncExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for StartSyncExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StartSyncExecutionError::InvalidArn(e) => ::std::option::Option::Some(e),
-            StartSyncExecutionError::InvalidExecutionInput(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::InvalidName(e) => ::std::option::Option::Some(e),
-            StartSyncExecutionError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::StateMachineTypeNotSupported(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StartSyncExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            StartSyncExecutionError::InvalidArn(e) => Some(e),
+            StartSyncExecutionError::InvalidExecutionInput(e) => Some(e),
+            StartSyncExecutionError::InvalidName(e) => Some(e),
+            StartSyncExecutionError::KmsAccessDeniedException(e) => Some(e),
+            StartSyncExecutionError::KmsInvalidStateException(e) => Some(e),
+            StartSyncExecutionError::KmsThrottlingException(e) => Some(e),
+            StartSyncExecutionError::StateMachineDeleting(e) => Some(e),
+            StartSyncExecutionError::StateMachineDoesNotExist(e) => Some(e),
+            StartSyncExecutionError::StateMachineTypeNotSupported(e) => Some(e),
+            StartSyncExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -1172,17 +1042,17 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         StartSyncExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -1199,7 +1069,7 @@ impl StartSyncExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         StartSyncExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -1212,52 +1082,38 @@ impl StartSyncExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         StartSyncExecutionOutput,
         ::awsjson_runtime::error::SdkError<StartSyncExecutionError>,
     > {
         self.handle.call::<StartSyncExecution>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine to execute.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// The name of the execution.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.name(input);
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_name(input);
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         self.inner.get_name()
     }
     /// The string that contains the JSON input data for the execution, for example:
@@ -1267,51 +1123,39 @@ impl StartSyncExecutionFluentBuilder {
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
     /// >
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn input(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.input(input);
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_input(input);
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         self.inner.get_input()
     }
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
     ///
     /// > **Note:** For X-Ray traces, all Amazon Web Services services use the `X-Amzn-Trace-Id` header from the HTTP request. Using the header is the preferred mechanism to identify a trace. `StartExecution` and `StartSyncExecution` API operations can also use `traceHeader` from the body of the request payload. If **both** sources are provided, Step Functions will use the **header value** (preferred) over the value in the request body.
-    pub fn trace_header(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn trace_header(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.trace_header(input);
         self
     }
     /// Sets `trace_header` (`None` unsets it).
-    pub fn set_trace_header(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_trace_header(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_trace_header(input);
         self
     }
     /// Returns `trace_header` as set so far.
-    pub fn get_trace_header(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_trace_header(&self) -> &Option<String> {
         self.inner.get_trace_header()
     }
     /// If your state machine definition is encrypted with a KMS key, callers must have `kms:Decrypt` permission to decrypt the definition. Alternatively, you can call the API with `includedData = METADATA_ONLY` to get a successful response without the encrypted definition.
     pub fn included_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::IncludedData>,
+        input: impl Into<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.included_data(input);
         self
@@ -1319,15 +1163,13 @@ impl StartSyncExecutionFluentBuilder {
     /// Sets `included_data` (`None` unsets it).
     pub fn set_included_data(
         mut self,
-        input: ::std::option::Option<crate::types::IncludedData>,
+        input: Option<crate::types::IncludedData>,
     ) -> Self {
         self.inner = self.inner.set_included_data(input);
         self
     }
     /// Returns `included_data` as set so far.
-    pub fn get_included_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::IncludedData> {
+    pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         self.inner.get_included_data()
     }
 }

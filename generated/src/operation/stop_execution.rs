@@ -15,13 +15,13 @@
 pub struct StopExecution;
 impl ::awsjson_runtime::operation::Operation for StopExecution {
     const NAME: &'static str = "StopExecution";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = StopExecutionInput;
     type Output = StopExecutionOutput;
     type Error = StopExecutionError;
     fn validate(
         input: &StopExecutionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -29,11 +29,11 @@ impl ::awsjson_runtime::operation::Operation for StopExecution {
 #[derive(Clone, PartialEq, Default)]
 pub struct StopExecutionInput {
     /// The Amazon Resource Name (ARN) of the execution to stop.
-    pub execution_arn: ::std::option::Option<::std::string::String>,
+    pub execution_arn: Option<String>,
     /// The error code of the failure.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
 }
 impl StopExecutionInput {
     /// Creates a new builder for [`StopExecutionInput`].
@@ -41,34 +41,32 @@ impl StopExecutionInput {
         StopExecutionInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the execution to stop.
-    pub fn execution_arn(&self) -> ::std::option::Option<&str> {
+    pub fn execution_arn(&self) -> Option<&str> {
         self.execution_arn.as_deref()
     }
     /// The error code of the failure.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.execution_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "StopExecutionInput",
                     "executionArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for StopExecutionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StopExecutionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StopExecutionInput")
             .field("execution_arn", &self.execution_arn)
             .field("error", &"*** Sensitive Data Redacted ***")
@@ -79,81 +77,60 @@ impl ::std::fmt::Debug for StopExecutionInput {
 /// A builder for [`StopExecutionInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StopExecutionInputBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
 }
 impl StopExecutionInputBuilder {
     /// The Amazon Resource Name (ARN) of the execution to stop.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StopExecutionInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<StopExecutionInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> StopExecutionInput {
@@ -164,8 +141,8 @@ impl StopExecutionInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for StopExecutionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StopExecutionInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StopExecutionInputBuilder")
             .field("execution_arn", &self.execution_arn)
             .field("error", &"*** Sensitive Data Redacted ***")
@@ -185,7 +162,7 @@ impl ::awsjson_runtime::json::ToJson for StopExecutionInput {
 impl ::awsjson_runtime::json::FromJson for StopExecutionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StopExecutionInput",
@@ -230,37 +207,28 @@ impl StopExecutionOutput {
 /// A builder for [`StopExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StopExecutionOutputBuilder {
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
 }
 impl StopExecutionOutputBuilder {
     /// The date the execution is stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StopExecutionOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StopExecutionOutput {
+    ) -> Result<StopExecutionOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(StopExecutionOutput {
             stop_date: self
                 .stop_date
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -280,7 +248,7 @@ impl ::awsjson_runtime::json::ToJson for StopExecutionOutput {
 impl ::awsjson_runtime::json::FromJson for StopExecutionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StopExecutionOutput",
@@ -350,45 +318,33 @@ impl StopExecutionError {
         matches!(self, StopExecutionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for StopExecutionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for StopExecutionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            StopExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StopExecutionError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            StopExecutionError::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
+            StopExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             StopExecutionError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             StopExecutionError::KmsInvalidStateException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            StopExecutionError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            StopExecutionError::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            StopExecutionError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            StopExecutionError::KmsThrottlingException(e) => std::fmt::Display::fmt(e, f),
+            StopExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            StopExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for StopExecutionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for StopExecutionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            StopExecutionError::ExecutionDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StopExecutionError::InvalidArn(e) => ::std::option::Option::Some(e),
-            StopExecutionError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StopExecutionError::KmsInvalidStateException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StopExecutionError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            StopExecutionError::ValidationException(e) => ::std::option::Option::Some(e),
-            StopExecutionError::Unhandled(e) => ::std::option::Option::Some(e),
+            StopExecutionError::ExecutionDoesNotExist(e) => Some(e),
+            StopExecutionError::InvalidArn(e) => Some(e),
+            StopExecutionError::KmsAccessDeniedException(e) => Some(e),
+            StopExecutionError::KmsInvalidStateException(e) => Some(e),
+            StopExecutionError::KmsThrottlingException(e) => Some(e),
+            StopExecutionError::ValidationException(e) => Some(e),
+            StopExecutionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -476,17 +432,17 @@ impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         StopExecutionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -503,7 +459,7 @@ impl StopExecutionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         StopExecutionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -516,70 +472,52 @@ impl StopExecutionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         StopExecutionOutput,
         ::awsjson_runtime::error::SdkError<StopExecutionError>,
     > {
         self.handle.call::<StopExecution>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the execution to stop.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.execution_arn(input);
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn error(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.error(input);
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_error(input);
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         self.inner.get_error()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.cause(input);
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_cause(input);
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         self.inner.get_cause()
     }
 }

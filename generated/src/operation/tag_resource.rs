@@ -13,13 +13,13 @@
 pub struct TagResource;
 impl ::awsjson_runtime::operation::Operation for TagResource {
     const NAME: &'static str = "TagResource";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = TagResourceInput;
     type Output = TagResourceOutput;
     type Error = TagResourceError;
     fn validate(
         input: &TagResourceInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -27,11 +27,11 @@ impl ::awsjson_runtime::operation::Operation for TagResource {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TagResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
     /// The list of tags to add to a resource.
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
-    pub tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub tags: Option<Vec<crate::types::Tag>>,
 }
 impl TagResourceInput {
     /// Creates a new builder for [`TagResourceInput`].
@@ -39,7 +39,7 @@ impl TagResourceInput {
         TagResourceInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(&self) -> ::std::option::Option<&str> {
+    pub fn resource_arn(&self) -> Option<&str> {
         self.resource_arn.as_deref()
     }
     /// The list of tags to add to a resource.
@@ -49,11 +49,9 @@ impl TagResourceInput {
         self.tags.as_deref().unwrap_or_default()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.resource_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "TagResourceInput",
                     "resourceArn",
@@ -61,69 +59,58 @@ impl TagResourceInput {
             );
         }
         if self.tags.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "TagResourceInput",
                     "tags",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`TagResourceInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TagResourceInputBuilder {
-    pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) tags: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
+    pub(crate) resource_arn: Option<String>,
+    pub(crate) tags: Option<Vec<crate::types::Tag>>,
 }
 impl TagResourceInputBuilder {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_arn = ::std::option::Option::Some(input.into());
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+        self.resource_arn = Some(input.into());
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.resource_arn = input;
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         &self.resource_arn
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
-        self.tags.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
+        self.tags.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.tags = input;
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         &self.tags
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<TagResourceInput, ::awsjson_runtime::error::BuildError> {
+    ) -> Result<TagResourceInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> TagResourceInput {
@@ -144,7 +131,7 @@ impl ::awsjson_runtime::json::ToJson for TagResourceInput {
 impl ::awsjson_runtime::json::FromJson for TagResourceInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TagResourceInput",
@@ -192,7 +179,7 @@ impl ::awsjson_runtime::json::ToJson for TagResourceOutput {
 impl ::awsjson_runtime::json::FromJson for TagResourceOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TagResourceOutput",
@@ -233,23 +220,23 @@ impl TagResourceError {
         matches!(self, TagResourceError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for TagResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for TagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TagResourceError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            TagResourceError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            TagResourceError::TooManyTags(e) => ::std::fmt::Display::fmt(e, f),
-            TagResourceError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            TagResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            TagResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            TagResourceError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
+            TagResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for TagResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for TagResourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            TagResourceError::InvalidArn(e) => ::std::option::Option::Some(e),
-            TagResourceError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            TagResourceError::TooManyTags(e) => ::std::option::Option::Some(e),
-            TagResourceError::Unhandled(e) => ::std::option::Option::Some(e),
+            TagResourceError::InvalidArn(e) => Some(e),
+            TagResourceError::ResourceNotFound(e) => Some(e),
+            TagResourceError::TooManyTags(e) => Some(e),
+            TagResourceError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -307,17 +294,17 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         TagResourceError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -334,7 +321,7 @@ impl TagResourceFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         TagResourceFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -347,49 +334,38 @@ impl TagResourceFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         TagResourceOutput,
         ::awsjson_runtime::error::SdkError<TagResourceError>,
     > {
         self.handle.call::<TagResource>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         self.inner.get_resource_arn()
     }
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
-    pub fn tags(mut self, input: impl ::std::convert::Into<crate::types::Tag>) -> Self {
+    pub fn tags(mut self, input: impl Into<crate::types::Tag>) -> Self {
         self.inner = self.inner.tags(input);
         self
     }
     /// Sets `tags` (`None` unsets it).
-    pub fn set_tags(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Tag>>,
-    ) -> Self {
+    pub fn set_tags(mut self, input: Option<Vec<crate::types::Tag>>) -> Self {
         self.inner = self.inner.set_tags(input);
         self
     }
     /// Returns `tags` as set so far.
-    pub fn get_tags(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Tag>> {
+    pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         self.inner.get_tags()
     }
 }

@@ -28,15 +28,13 @@
 pub struct TestState;
 impl ::awsjson_runtime::operation::Operation for TestState {
     const NAME: &'static str = "TestState";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "sync-",
-    );
+    const HOST_PREFIX: Option<&'static str> = Some("sync-");
     type Input = TestStateInput;
     type Output = TestStateOutput;
     type Error = TestStateError;
     fn validate(
         input: &TestStateInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -44,11 +42,11 @@ impl ::awsjson_runtime::operation::Operation for TestState {
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateInput {
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
-    pub definition: ::std::option::Option<::std::string::String>,
+    pub definition: Option<String>,
     /// The Amazon Resource Name (ARN) of the execution role with the required IAM permissions for the state.
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// A string that contains the JSON input data for the state.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Determines the values to return when a state is tested. You can specify one of the following types:
     ///
     /// - `INFO`: Shows the final state output. By default, Step Functions sets `inspectionLevel` to `INFO` if you don't specify a level.
@@ -56,25 +54,25 @@ pub struct TestStateInput {
     /// - `TRACE`: Shows the HTTP request and response for an HTTP Task. This level also shows the final state output along with the input and output data processing result.
     ///
     /// Each of these levels also provide information about the status of the state execution and the next state to transition to.
-    pub inspection_level: ::std::option::Option<crate::types::InspectionLevel>,
+    pub inspection_level: Option<crate::types::InspectionLevel>,
     /// Specifies whether or not to include secret information in the test result. For HTTP Tasks, a secret includes the data that an EventBridge connection adds to modify the HTTP request headers, query parameters, and body. Step Functions doesn't omit any information included in the state definition or the HTTP response.
     ///
     /// If you set `revealSecrets` to `true`, you must make sure that the IAM user that calls the `TestState` API has permission for the `states:RevealSecrets` action. For an example of IAM policy that sets the `states:RevealSecrets` permission, see [IAM permissions to test a state](https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html#test-state-permissions). Without this permission, Step Functions throws an access denied error.
     ///
     /// By default, `revealSecrets` is set to `false`.
-    pub reveal_secrets: ::std::option::Option<bool>,
+    pub reveal_secrets: Option<bool>,
     /// JSON object literal that sets variables used in the state under test. Object keys are the variable names and values are the variable values.
-    pub variables: ::std::option::Option<::std::string::String>,
+    pub variables: Option<String>,
     /// Denotes the particular state within a state machine definition to be tested. If this field is specified, the `definition` must contain a fully-formed state machine definition.
-    pub state_name: ::std::option::Option<::std::string::String>,
+    pub state_name: Option<String>,
     /// Defines a mocked result or error for the state under test.
     ///
     /// A mock can only be specified for Task, Map, or Parallel states. If it is specified for another state type, an exception will be thrown.
-    pub mock: ::std::option::Option<crate::types::MockInput>,
+    pub mock: Option<crate::types::MockInput>,
     /// A JSON string representing a valid Context object for the state under test. This field may only be specified if a mock is specified in the same request.
-    pub context: ::std::option::Option<::std::string::String>,
+    pub context: Option<String>,
     /// Contains configurations for the state under test.
-    pub state_configuration: ::std::option::Option<crate::types::TestStateConfiguration>,
+    pub state_configuration: Option<crate::types::TestStateConfiguration>,
 }
 impl TestStateInput {
     /// Creates a new builder for [`TestStateInput`].
@@ -82,15 +80,15 @@ impl TestStateInput {
         TestStateInputBuilder::default()
     }
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
-    pub fn definition(&self) -> ::std::option::Option<&str> {
+    pub fn definition(&self) -> Option<&str> {
         self.definition.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the execution role with the required IAM permissions for the state.
-    pub fn role_arn(&self) -> ::std::option::Option<&str> {
+    pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
     /// A string that contains the JSON input data for the state.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Determines the values to return when a state is tested. You can specify one of the following types:
@@ -100,9 +98,7 @@ impl TestStateInput {
     /// - `TRACE`: Shows the HTTP request and response for an HTTP Task. This level also shows the final state output along with the input and output data processing result.
     ///
     /// Each of these levels also provide information about the status of the state execution and the next state to transition to.
-    pub fn inspection_level(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InspectionLevel> {
+    pub fn inspection_level(&self) -> Option<&crate::types::InspectionLevel> {
         self.inspection_level.as_ref()
     }
     /// Specifies whether or not to include secret information in the test result. For HTTP Tasks, a secret includes the data that an EventBridge connection adds to modify the HTTP request headers, query parameters, and body. Step Functions doesn't omit any information included in the state definition or the HTTP response.
@@ -110,50 +106,46 @@ impl TestStateInput {
     /// If you set `revealSecrets` to `true`, you must make sure that the IAM user that calls the `TestState` API has permission for the `states:RevealSecrets` action. For an example of IAM policy that sets the `states:RevealSecrets` permission, see [IAM permissions to test a state](https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html#test-state-permissions). Without this permission, Step Functions throws an access denied error.
     ///
     /// By default, `revealSecrets` is set to `false`.
-    pub fn reveal_secrets(&self) -> ::std::option::Option<bool> {
+    pub fn reveal_secrets(&self) -> Option<bool> {
         self.reveal_secrets
     }
     /// JSON object literal that sets variables used in the state under test. Object keys are the variable names and values are the variable values.
-    pub fn variables(&self) -> ::std::option::Option<&str> {
+    pub fn variables(&self) -> Option<&str> {
         self.variables.as_deref()
     }
     /// Denotes the particular state within a state machine definition to be tested. If this field is specified, the `definition` must contain a fully-formed state machine definition.
-    pub fn state_name(&self) -> ::std::option::Option<&str> {
+    pub fn state_name(&self) -> Option<&str> {
         self.state_name.as_deref()
     }
     /// Defines a mocked result or error for the state under test.
     ///
     /// A mock can only be specified for Task, Map, or Parallel states. If it is specified for another state type, an exception will be thrown.
-    pub fn mock(&self) -> ::std::option::Option<&crate::types::MockInput> {
+    pub fn mock(&self) -> Option<&crate::types::MockInput> {
         self.mock.as_ref()
     }
     /// A JSON string representing a valid Context object for the state under test. This field may only be specified if a mock is specified in the same request.
-    pub fn context(&self) -> ::std::option::Option<&str> {
+    pub fn context(&self) -> Option<&str> {
         self.context.as_deref()
     }
     /// Contains configurations for the state under test.
-    pub fn state_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TestStateConfiguration> {
+    pub fn state_configuration(&self) -> Option<&crate::types::TestStateConfiguration> {
         self.state_configuration.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.definition.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "TestStateInput",
                     "definition",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for TestStateInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateInput")
             .field("definition", &"*** Sensitive Data Redacted ***")
             .field("role_arn", &self.role_arn)
@@ -171,78 +163,58 @@ impl ::std::fmt::Debug for TestStateInput {
 /// A builder for [`TestStateInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateInputBuilder {
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) inspection_level: ::std::option::Option<crate::types::InspectionLevel>,
-    pub(crate) reveal_secrets: ::std::option::Option<bool>,
-    pub(crate) variables: ::std::option::Option<::std::string::String>,
-    pub(crate) state_name: ::std::option::Option<::std::string::String>,
-    pub(crate) mock: ::std::option::Option<crate::types::MockInput>,
-    pub(crate) context: ::std::option::Option<::std::string::String>,
-    pub(crate) state_configuration: ::std::option::Option<
-        crate::types::TestStateConfiguration,
-    >,
+    pub(crate) definition: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) inspection_level: Option<crate::types::InspectionLevel>,
+    pub(crate) reveal_secrets: Option<bool>,
+    pub(crate) variables: Option<String>,
+    pub(crate) state_name: Option<String>,
+    pub(crate) mock: Option<crate::types::MockInput>,
+    pub(crate) context: Option<String>,
+    pub(crate) state_configuration: Option<crate::types::TestStateConfiguration>,
 }
 impl TestStateInputBuilder {
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The Amazon Resource Name (ARN) of the execution role with the required IAM permissions for the state.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// A string that contains the JSON input data for the state.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Determines the values to return when a state is tested. You can specify one of the following types:
@@ -254,23 +226,21 @@ impl TestStateInputBuilder {
     /// Each of these levels also provide information about the status of the state execution and the next state to transition to.
     pub fn inspection_level(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionLevel>,
+        input: impl Into<crate::types::InspectionLevel>,
     ) -> Self {
-        self.inspection_level = ::std::option::Option::Some(input.into());
+        self.inspection_level = Some(input.into());
         self
     }
     /// Sets `inspection_level` (`None` unsets it).
     pub fn set_inspection_level(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionLevel>,
+        input: Option<crate::types::InspectionLevel>,
     ) -> Self {
         self.inspection_level = input;
         self
     }
     /// Returns `inspection_level` as set so far.
-    pub fn get_inspection_level(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionLevel> {
+    pub fn get_inspection_level(&self) -> &Option<crate::types::InspectionLevel> {
         &self.inspection_level
     }
     /// Specifies whether or not to include secret information in the test result. For HTTP Tasks, a secret includes the data that an EventBridge connection adds to modify the HTTP request headers, query parameters, and body. Step Functions doesn't omit any information included in the state definition or the HTTP response.
@@ -278,113 +248,89 @@ impl TestStateInputBuilder {
     /// If you set `revealSecrets` to `true`, you must make sure that the IAM user that calls the `TestState` API has permission for the `states:RevealSecrets` action. For an example of IAM policy that sets the `states:RevealSecrets` permission, see [IAM permissions to test a state](https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html#test-state-permissions). Without this permission, Step Functions throws an access denied error.
     ///
     /// By default, `revealSecrets` is set to `false`.
-    pub fn reveal_secrets(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.reveal_secrets = ::std::option::Option::Some(input.into());
+    pub fn reveal_secrets(mut self, input: impl Into<bool>) -> Self {
+        self.reveal_secrets = Some(input.into());
         self
     }
     /// Sets `reveal_secrets` (`None` unsets it).
-    pub fn set_reveal_secrets(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_reveal_secrets(mut self, input: Option<bool>) -> Self {
         self.reveal_secrets = input;
         self
     }
     /// Returns `reveal_secrets` as set so far.
-    pub fn get_reveal_secrets(&self) -> &::std::option::Option<bool> {
+    pub fn get_reveal_secrets(&self) -> &Option<bool> {
         &self.reveal_secrets
     }
     /// JSON object literal that sets variables used in the state under test. Object keys are the variable names and values are the variable values.
-    pub fn variables(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.variables = ::std::option::Option::Some(input.into());
+    pub fn variables(mut self, input: impl Into<String>) -> Self {
+        self.variables = Some(input.into());
         self
     }
     /// Sets `variables` (`None` unsets it).
-    pub fn set_variables(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_variables(mut self, input: Option<String>) -> Self {
         self.variables = input;
         self
     }
     /// Returns `variables` as set so far.
-    pub fn get_variables(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_variables(&self) -> &Option<String> {
         &self.variables
     }
     /// Denotes the particular state within a state machine definition to be tested. If this field is specified, the `definition` must contain a fully-formed state machine definition.
-    pub fn state_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_name = ::std::option::Option::Some(input.into());
+    pub fn state_name(mut self, input: impl Into<String>) -> Self {
+        self.state_name = Some(input.into());
         self
     }
     /// Sets `state_name` (`None` unsets it).
-    pub fn set_state_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_name(mut self, input: Option<String>) -> Self {
         self.state_name = input;
         self
     }
     /// Returns `state_name` as set so far.
-    pub fn get_state_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_name(&self) -> &Option<String> {
         &self.state_name
     }
     /// Defines a mocked result or error for the state under test.
     ///
     /// A mock can only be specified for Task, Map, or Parallel states. If it is specified for another state type, an exception will be thrown.
-    pub fn mock(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::MockInput>,
-    ) -> Self {
-        self.mock = ::std::option::Option::Some(input.into());
+    pub fn mock(mut self, input: impl Into<crate::types::MockInput>) -> Self {
+        self.mock = Some(input.into());
         self
     }
     /// Sets `mock` (`None` unsets it).
-    pub fn set_mock(
-        mut self,
-        input: ::std::option::Option<crate::types::MockInput>,
-    ) -> Self {
+    pub fn set_mock(mut self, input: Option<crate::types::MockInput>) -> Self {
         self.mock = input;
         self
     }
     /// Returns `mock` as set so far.
-    pub fn get_mock(&self) -> &::std::option::Option<crate::types::MockInput> {
+    pub fn get_mock(&self) -> &Option<crate::types::MockInput> {
         &self.mock
     }
     /// A JSON string representing a valid Context object for the state under test. This field may only be specified if a mock is specified in the same request.
-    pub fn context(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.context = ::std::option::Option::Some(input.into());
+    pub fn context(mut self, input: impl Into<String>) -> Self {
+        self.context = Some(input.into());
         self
     }
     /// Sets `context` (`None` unsets it).
-    pub fn set_context(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_context(mut self, input: Option<String>) -> Self {
         self.context = input;
         self
     }
     /// Returns `context` as set so far.
-    pub fn get_context(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_context(&self) -> &Option<String> {
         &self.context
     }
     /// Contains configurations for the state under test.
     pub fn state_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TestStateConfiguration>,
+        input: impl Into<crate::types::TestStateConfiguration>,
     ) -> Self {
-        self.state_configuration = ::std::option::Option::Some(input.into());
+        self.state_configuration = Some(input.into());
         self
     }
     /// Sets `state_configuration` (`None` unsets it).
     pub fn set_state_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TestStateConfiguration>,
+        input: Option<crate::types::TestStateConfiguration>,
     ) -> Self {
         self.state_configuration = input;
         self
@@ -392,16 +338,14 @@ impl TestStateInputBuilder {
     /// Returns `state_configuration` as set so far.
     pub fn get_state_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TestStateConfiguration> {
+    ) -> &Option<crate::types::TestStateConfiguration> {
         &self.state_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<TestStateInput, ::awsjson_runtime::error::BuildError> {
+    pub fn build(self) -> Result<TestStateInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> TestStateInput {
@@ -419,8 +363,8 @@ impl TestStateInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for TestStateInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateInputBuilder")
             .field("definition", &"*** Sensitive Data Redacted ***")
             .field("role_arn", &self.role_arn)
@@ -454,7 +398,7 @@ impl ::awsjson_runtime::json::ToJson for TestStateInput {
 impl ::awsjson_runtime::json::FromJson for TestStateInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TestStateInput",
@@ -518,17 +462,17 @@ impl ::awsjson_runtime::json::FromJson for TestStateInput {
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateOutput {
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// The error returned when the execution of a state fails.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A detailed explanation of the cause for the error when the execution of a state fails.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
     /// Returns additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information. The `inspectionLevel` request parameter specifies which details are returned.
-    pub inspection_data: ::std::option::Option<crate::types::InspectionData>,
+    pub inspection_data: Option<crate::types::InspectionData>,
     /// The name of the next state to transition to. If you haven't defined a next state in your definition or if the execution of the state fails, this field doesn't contain a value.
-    pub next_state: ::std::option::Option<::std::string::String>,
+    pub next_state: Option<String>,
     /// The execution status of the state.
-    pub status: ::std::option::Option<crate::types::TestExecutionStatus>,
+    pub status: Option<crate::types::TestExecutionStatus>,
 }
 impl TestStateOutput {
     /// Creates a new builder for [`TestStateOutput`].
@@ -536,34 +480,32 @@ impl TestStateOutput {
         TestStateOutputBuilder::default()
     }
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// The error returned when the execution of a state fails.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A detailed explanation of the cause for the error when the execution of a state fails.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
     /// Returns additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information. The `inspectionLevel` request parameter specifies which details are returned.
-    pub fn inspection_data(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InspectionData> {
+    pub fn inspection_data(&self) -> Option<&crate::types::InspectionData> {
         self.inspection_data.as_ref()
     }
     /// The name of the next state to transition to. If you haven't defined a next state in your definition or if the execution of the state fails, this field doesn't contain a value.
-    pub fn next_state(&self) -> ::std::option::Option<&str> {
+    pub fn next_state(&self) -> Option<&str> {
         self.next_state.as_deref()
     }
     /// The execution status of the state.
-    pub fn status(&self) -> ::std::option::Option<&crate::types::TestExecutionStatus> {
+    pub fn status(&self) -> Option<&crate::types::TestExecutionStatus> {
         self.status.as_ref()
     }
 }
-impl ::std::fmt::Debug for TestStateOutput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateOutput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateOutput")
             .field("output", &"*** Sensitive Data Redacted ***")
             .field("error", &"*** Sensitive Data Redacted ***")
@@ -577,136 +519,108 @@ impl ::std::fmt::Debug for TestStateOutput {
 /// A builder for [`TestStateOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateOutputBuilder {
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
-    pub(crate) inspection_data: ::std::option::Option<crate::types::InspectionData>,
-    pub(crate) next_state: ::std::option::Option<::std::string::String>,
-    pub(crate) status: ::std::option::Option<crate::types::TestExecutionStatus>,
+    pub(crate) output: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
+    pub(crate) inspection_data: Option<crate::types::InspectionData>,
+    pub(crate) next_state: Option<String>,
+    pub(crate) status: Option<crate::types::TestExecutionStatus>,
 }
 impl TestStateOutputBuilder {
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// The error returned when the execution of a state fails.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A detailed explanation of the cause for the error when the execution of a state fails.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// Returns additional details about the state's execution, including its input and output data processing flow, and HTTP request and response information. The `inspectionLevel` request parameter specifies which details are returned.
     pub fn inspection_data(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionData>,
+        input: impl Into<crate::types::InspectionData>,
     ) -> Self {
-        self.inspection_data = ::std::option::Option::Some(input.into());
+        self.inspection_data = Some(input.into());
         self
     }
     /// Sets `inspection_data` (`None` unsets it).
     pub fn set_inspection_data(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionData>,
+        input: Option<crate::types::InspectionData>,
     ) -> Self {
         self.inspection_data = input;
         self
     }
     /// Returns `inspection_data` as set so far.
-    pub fn get_inspection_data(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionData> {
+    pub fn get_inspection_data(&self) -> &Option<crate::types::InspectionData> {
         &self.inspection_data
     }
     /// The name of the next state to transition to. If you haven't defined a next state in your definition or if the execution of the state fails, this field doesn't contain a value.
-    pub fn next_state(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_state = ::std::option::Option::Some(input.into());
+    pub fn next_state(mut self, input: impl Into<String>) -> Self {
+        self.next_state = Some(input.into());
         self
     }
     /// Sets `next_state` (`None` unsets it).
-    pub fn set_next_state(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_state(mut self, input: Option<String>) -> Self {
         self.next_state = input;
         self
     }
     /// Returns `next_state` as set so far.
-    pub fn get_next_state(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_state(&self) -> &Option<String> {
         &self.next_state
     }
     /// The execution status of the state.
     pub fn status(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TestExecutionStatus>,
+        input: impl Into<crate::types::TestExecutionStatus>,
     ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
     pub fn set_status(
         mut self,
-        input: ::std::option::Option<crate::types::TestExecutionStatus>,
+        input: Option<crate::types::TestExecutionStatus>,
     ) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(
-        &self,
-    ) -> &::std::option::Option<crate::types::TestExecutionStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::TestExecutionStatus> {
         &self.status
     }
     /// Builds the value.
@@ -721,8 +635,8 @@ impl TestStateOutputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for TestStateOutputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateOutputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateOutputBuilder")
             .field("output", &"*** Sensitive Data Redacted ***")
             .field("error", &"*** Sensitive Data Redacted ***")
@@ -748,7 +662,7 @@ impl ::awsjson_runtime::json::ToJson for TestStateOutput {
 impl ::awsjson_runtime::json::FromJson for TestStateOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TestStateOutput",
@@ -824,25 +738,25 @@ impl TestStateError {
         matches!(self, TestStateError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for TestStateError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for TestStateError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            TestStateError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            TestStateError::InvalidDefinition(e) => ::std::fmt::Display::fmt(e, f),
-            TestStateError::InvalidExecutionInput(e) => ::std::fmt::Display::fmt(e, f),
-            TestStateError::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            TestStateError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            TestStateError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            TestStateError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
+            TestStateError::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
+            TestStateError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            TestStateError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for TestStateError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for TestStateError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            TestStateError::InvalidArn(e) => ::std::option::Option::Some(e),
-            TestStateError::InvalidDefinition(e) => ::std::option::Option::Some(e),
-            TestStateError::InvalidExecutionInput(e) => ::std::option::Option::Some(e),
-            TestStateError::ValidationException(e) => ::std::option::Option::Some(e),
-            TestStateError::Unhandled(e) => ::std::option::Option::Some(e),
+            TestStateError::InvalidArn(e) => Some(e),
+            TestStateError::InvalidDefinition(e) => Some(e),
+            TestStateError::InvalidExecutionInput(e) => Some(e),
+            TestStateError::ValidationException(e) => Some(e),
+            TestStateError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -910,15 +824,15 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         TestStateError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -935,7 +849,7 @@ impl TestStateFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         TestStateFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -948,70 +862,49 @@ impl TestStateFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        TestStateOutput,
-        ::awsjson_runtime::error::SdkError<TestStateError>,
-    > {
+    ) -> Result<TestStateOutput, ::awsjson_runtime::error::SdkError<TestStateError>> {
         self.handle.call::<TestState>(self.inner.build_unchecked()).await
     }
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.definition(input);
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_definition(input);
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         self.inner.get_definition()
     }
     /// The Amazon Resource Name (ARN) of the execution role with the required IAM permissions for the state.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.role_arn(input);
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_role_arn(input);
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         self.inner.get_role_arn()
     }
     /// A string that contains the JSON input data for the state.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn input(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.input(input);
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_input(input);
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         self.inner.get_input()
     }
     /// Determines the values to return when a state is tested. You can specify one of the following types:
@@ -1023,7 +916,7 @@ impl TestStateFluentBuilder {
     /// Each of these levels also provide information about the status of the state execution and the next state to transition to.
     pub fn inspection_level(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionLevel>,
+        input: impl Into<crate::types::InspectionLevel>,
     ) -> Self {
         self.inner = self.inner.inspection_level(input);
         self
@@ -1031,15 +924,13 @@ impl TestStateFluentBuilder {
     /// Sets `inspection_level` (`None` unsets it).
     pub fn set_inspection_level(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionLevel>,
+        input: Option<crate::types::InspectionLevel>,
     ) -> Self {
         self.inner = self.inner.set_inspection_level(input);
         self
     }
     /// Returns `inspection_level` as set so far.
-    pub fn get_inspection_level(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionLevel> {
+    pub fn get_inspection_level(&self) -> &Option<crate::types::InspectionLevel> {
         self.inner.get_inspection_level()
     }
     /// Specifies whether or not to include secret information in the test result. For HTTP Tasks, a secret includes the data that an EventBridge connection adds to modify the HTTP request headers, query parameters, and body. Step Functions doesn't omit any information included in the state definition or the HTTP response.
@@ -1047,105 +938,81 @@ impl TestStateFluentBuilder {
     /// If you set `revealSecrets` to `true`, you must make sure that the IAM user that calls the `TestState` API has permission for the `states:RevealSecrets` action. For an example of IAM policy that sets the `states:RevealSecrets` permission, see [IAM permissions to test a state](https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html#test-state-permissions). Without this permission, Step Functions throws an access denied error.
     ///
     /// By default, `revealSecrets` is set to `false`.
-    pub fn reveal_secrets(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn reveal_secrets(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.reveal_secrets(input);
         self
     }
     /// Sets `reveal_secrets` (`None` unsets it).
-    pub fn set_reveal_secrets(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_reveal_secrets(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_reveal_secrets(input);
         self
     }
     /// Returns `reveal_secrets` as set so far.
-    pub fn get_reveal_secrets(&self) -> &::std::option::Option<bool> {
+    pub fn get_reveal_secrets(&self) -> &Option<bool> {
         self.inner.get_reveal_secrets()
     }
     /// JSON object literal that sets variables used in the state under test. Object keys are the variable names and values are the variable values.
-    pub fn variables(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn variables(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.variables(input);
         self
     }
     /// Sets `variables` (`None` unsets it).
-    pub fn set_variables(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_variables(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_variables(input);
         self
     }
     /// Returns `variables` as set so far.
-    pub fn get_variables(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_variables(&self) -> &Option<String> {
         self.inner.get_variables()
     }
     /// Denotes the particular state within a state machine definition to be tested. If this field is specified, the `definition` must contain a fully-formed state machine definition.
-    pub fn state_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_name(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_name(input);
         self
     }
     /// Sets `state_name` (`None` unsets it).
-    pub fn set_state_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_name(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_name(input);
         self
     }
     /// Returns `state_name` as set so far.
-    pub fn get_state_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_name(&self) -> &Option<String> {
         self.inner.get_state_name()
     }
     /// Defines a mocked result or error for the state under test.
     ///
     /// A mock can only be specified for Task, Map, or Parallel states. If it is specified for another state type, an exception will be thrown.
-    pub fn mock(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::MockInput>,
-    ) -> Self {
+    pub fn mock(mut self, input: impl Into<crate::types::MockInput>) -> Self {
         self.inner = self.inner.mock(input);
         self
     }
     /// Sets `mock` (`None` unsets it).
-    pub fn set_mock(
-        mut self,
-        input: ::std::option::Option<crate::types::MockInput>,
-    ) -> Self {
+    pub fn set_mock(mut self, input: Option<crate::types::MockInput>) -> Self {
         self.inner = self.inner.set_mock(input);
         self
     }
     /// Returns `mock` as set so far.
-    pub fn get_mock(&self) -> &::std::option::Option<crate::types::MockInput> {
+    pub fn get_mock(&self) -> &Option<crate::types::MockInput> {
         self.inner.get_mock()
     }
     /// A JSON string representing a valid Context object for the state under test. This field may only be specified if a mock is specified in the same request.
-    pub fn context(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn context(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.context(input);
         self
     }
     /// Sets `context` (`None` unsets it).
-    pub fn set_context(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_context(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_context(input);
         self
     }
     /// Returns `context` as set so far.
-    pub fn get_context(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_context(&self) -> &Option<String> {
         self.inner.get_context()
     }
     /// Contains configurations for the state under test.
     pub fn state_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TestStateConfiguration>,
+        input: impl Into<crate::types::TestStateConfiguration>,
     ) -> Self {
         self.inner = self.inner.state_configuration(input);
         self
@@ -1153,7 +1020,7 @@ impl TestStateFluentBuilder {
     /// Sets `state_configuration` (`None` unsets it).
     pub fn set_state_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TestStateConfiguration>,
+        input: Option<crate::types::TestStateConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_state_configuration(input);
         self
@@ -1161,7 +1028,7 @@ impl TestStateFluentBuilder {
     /// Returns `state_configuration` as set so far.
     pub fn get_state_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TestStateConfiguration> {
+    ) -> &Option<crate::types::TestStateConfiguration> {
         self.inner.get_state_configuration()
     }
 }

@@ -9,13 +9,13 @@
 pub struct UntagResource;
 impl ::awsjson_runtime::operation::Operation for UntagResource {
     const NAME: &'static str = "UntagResource";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = UntagResourceInput;
     type Output = UntagResourceOutput;
     type Error = UntagResourceError;
     fn validate(
         input: &UntagResourceInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -23,9 +23,9 @@ impl ::awsjson_runtime::operation::Operation for UntagResource {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UntagResourceInput {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub resource_arn: ::std::option::Option<::std::string::String>,
+    pub resource_arn: Option<String>,
     /// The list of tags to remove from the resource.
-    pub tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub tag_keys: Option<Vec<String>>,
 }
 impl UntagResourceInput {
     /// Creates a new builder for [`UntagResourceInput`].
@@ -33,19 +33,17 @@ impl UntagResourceInput {
         UntagResourceInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(&self) -> ::std::option::Option<&str> {
+    pub fn resource_arn(&self) -> Option<&str> {
         self.resource_arn.as_deref()
     }
     /// The list of tags to remove from the resource.
-    pub fn tag_keys(&self) -> &[::std::string::String] {
+    pub fn tag_keys(&self) -> &[String] {
         self.tag_keys.as_deref().unwrap_or_default()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.resource_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "UntagResourceInput",
                     "resourceArn",
@@ -53,75 +51,58 @@ impl UntagResourceInput {
             );
         }
         if self.tag_keys.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "UntagResourceInput",
                     "tagKeys",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`UntagResourceInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UntagResourceInputBuilder {
-    pub(crate) resource_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) tag_keys: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
+    pub(crate) resource_arn: Option<String>,
+    pub(crate) tag_keys: Option<Vec<String>>,
 }
 impl UntagResourceInputBuilder {
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_arn = ::std::option::Option::Some(input.into());
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
+        self.resource_arn = Some(input.into());
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.resource_arn = input;
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         &self.resource_arn
     }
     /// Appends an item to `tag_keys`. To set the whole list, use [`Self::set_tag_keys`].
-    pub fn tag_keys(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.tag_keys.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
+        self.tag_keys.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `tag_keys` (`None` unsets it).
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.tag_keys = input;
         self
     }
     /// Returns `tag_keys` as set so far.
-    pub fn get_tag_keys(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         &self.tag_keys
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UntagResourceInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<UntagResourceInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> UntagResourceInput {
@@ -142,7 +123,7 @@ impl ::awsjson_runtime::json::ToJson for UntagResourceInput {
 impl ::awsjson_runtime::json::FromJson for UntagResourceInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UntagResourceInput",
@@ -192,7 +173,7 @@ impl ::awsjson_runtime::json::ToJson for UntagResourceOutput {
 impl ::awsjson_runtime::json::FromJson for UntagResourceOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UntagResourceOutput",
@@ -227,21 +208,21 @@ impl UntagResourceError {
         matches!(self, UntagResourceError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for UntagResourceError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for UntagResourceError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UntagResourceError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            UntagResourceError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            UntagResourceError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            UntagResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            UntagResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            UntagResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for UntagResourceError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for UntagResourceError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            UntagResourceError::InvalidArn(e) => ::std::option::Option::Some(e),
-            UntagResourceError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            UntagResourceError::Unhandled(e) => ::std::option::Option::Some(e),
+            UntagResourceError::InvalidArn(e) => Some(e),
+            UntagResourceError::ResourceNotFound(e) => Some(e),
+            UntagResourceError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -289,17 +270,17 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         UntagResourceError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -316,7 +297,7 @@ impl UntagResourceFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         UntagResourceFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -329,52 +310,38 @@ impl UntagResourceFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         UntagResourceOutput,
         ::awsjson_runtime::error::SdkError<UntagResourceError>,
     > {
         self.handle.call::<UntagResource>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
-    pub fn resource_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn resource_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.resource_arn(input);
         self
     }
     /// Sets `resource_arn` (`None` unsets it).
-    pub fn set_resource_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_resource_arn(input);
         self
     }
     /// Returns `resource_arn` as set so far.
-    pub fn get_resource_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_arn(&self) -> &Option<String> {
         self.inner.get_resource_arn()
     }
     /// Appends an item to `tag_keys`. To set the whole list, use [`Self::set_tag_keys`].
-    pub fn tag_keys(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn tag_keys(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.tag_keys(input);
         self
     }
     /// Sets `tag_keys` (`None` unsets it).
-    pub fn set_tag_keys(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_tag_keys(mut self, input: Option<Vec<String>>) -> Self {
         self.inner = self.inner.set_tag_keys(input);
         self
     }
     /// Returns `tag_keys` as set so far.
-    pub fn get_tag_keys(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_tag_keys(&self) -> &Option<Vec<String>> {
         self.inner.get_tag_keys()
     }
 }

@@ -9,13 +9,13 @@
 pub struct UpdateMapRun;
 impl ::awsjson_runtime::operation::Operation for UpdateMapRun {
     const NAME: &'static str = "UpdateMapRun";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateMapRunInput;
     type Output = UpdateMapRunOutput;
     type Error = UpdateMapRunError;
     fn validate(
         input: &UpdateMapRunInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -23,13 +23,13 @@ impl ::awsjson_runtime::operation::Operation for UpdateMapRun {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateMapRunInput {
     /// The Amazon Resource Name (ARN) of a Map Run.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// The maximum number of child workflow executions that can be specified to run in parallel for the Map Run at the same time.
-    pub max_concurrency: ::std::option::Option<i32>,
+    pub max_concurrency: Option<i32>,
     /// The maximum percentage of failed items before the Map Run fails.
-    pub tolerated_failure_percentage: ::std::option::Option<f32>,
+    pub tolerated_failure_percentage: Option<f32>,
     /// The maximum number of failed items before the Map Run fails.
-    pub tolerated_failure_count: ::std::option::Option<i64>,
+    pub tolerated_failure_count: Option<i64>,
 }
 impl UpdateMapRunInput {
     /// Creates a new builder for [`UpdateMapRunInput`].
@@ -37,126 +37,106 @@ impl UpdateMapRunInput {
         UpdateMapRunInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of a Map Run.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// The maximum number of child workflow executions that can be specified to run in parallel for the Map Run at the same time.
-    pub fn max_concurrency(&self) -> ::std::option::Option<i32> {
+    pub fn max_concurrency(&self) -> Option<i32> {
         self.max_concurrency
     }
     /// The maximum percentage of failed items before the Map Run fails.
-    pub fn tolerated_failure_percentage(&self) -> ::std::option::Option<f32> {
+    pub fn tolerated_failure_percentage(&self) -> Option<f32> {
         self.tolerated_failure_percentage
     }
     /// The maximum number of failed items before the Map Run fails.
-    pub fn tolerated_failure_count(&self) -> ::std::option::Option<i64> {
+    pub fn tolerated_failure_count(&self) -> Option<i64> {
         self.tolerated_failure_count
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.map_run_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "UpdateMapRunInput",
                     "mapRunArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`UpdateMapRunInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateMapRunInputBuilder {
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) max_concurrency: ::std::option::Option<i32>,
-    pub(crate) tolerated_failure_percentage: ::std::option::Option<f32>,
-    pub(crate) tolerated_failure_count: ::std::option::Option<i64>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) max_concurrency: Option<i32>,
+    pub(crate) tolerated_failure_percentage: Option<f32>,
+    pub(crate) tolerated_failure_count: Option<i64>,
 }
 impl UpdateMapRunInputBuilder {
     /// The Amazon Resource Name (ARN) of a Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The maximum number of child workflow executions that can be specified to run in parallel for the Map Run at the same time.
-    pub fn max_concurrency(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_concurrency = ::std::option::Option::Some(input.into());
+    pub fn max_concurrency(mut self, input: impl Into<i32>) -> Self {
+        self.max_concurrency = Some(input.into());
         self
     }
     /// Sets `max_concurrency` (`None` unsets it).
-    pub fn set_max_concurrency(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_concurrency(mut self, input: Option<i32>) -> Self {
         self.max_concurrency = input;
         self
     }
     /// Returns `max_concurrency` as set so far.
-    pub fn get_max_concurrency(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_concurrency(&self) -> &Option<i32> {
         &self.max_concurrency
     }
     /// The maximum percentage of failed items before the Map Run fails.
-    pub fn tolerated_failure_percentage(
-        mut self,
-        input: impl ::std::convert::Into<f32>,
-    ) -> Self {
-        self.tolerated_failure_percentage = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_percentage(mut self, input: impl Into<f32>) -> Self {
+        self.tolerated_failure_percentage = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_percentage` (`None` unsets it).
-    pub fn set_tolerated_failure_percentage(
-        mut self,
-        input: ::std::option::Option<f32>,
-    ) -> Self {
+    pub fn set_tolerated_failure_percentage(mut self, input: Option<f32>) -> Self {
         self.tolerated_failure_percentage = input;
         self
     }
     /// Returns `tolerated_failure_percentage` as set so far.
-    pub fn get_tolerated_failure_percentage(&self) -> &::std::option::Option<f32> {
+    pub fn get_tolerated_failure_percentage(&self) -> &Option<f32> {
         &self.tolerated_failure_percentage
     }
     /// The maximum number of failed items before the Map Run fails.
-    pub fn tolerated_failure_count(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.tolerated_failure_count = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_count(mut self, input: impl Into<i64>) -> Self {
+        self.tolerated_failure_count = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_count` (`None` unsets it).
-    pub fn set_tolerated_failure_count(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_tolerated_failure_count(mut self, input: Option<i64>) -> Self {
         self.tolerated_failure_count = input;
         self
     }
     /// Returns `tolerated_failure_count` as set so far.
-    pub fn get_tolerated_failure_count(&self) -> &::std::option::Option<i64> {
+    pub fn get_tolerated_failure_count(&self) -> &Option<i64> {
         &self.tolerated_failure_count
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<UpdateMapRunInput, ::awsjson_runtime::error::BuildError> {
+    ) -> Result<UpdateMapRunInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> UpdateMapRunInput {
@@ -181,7 +161,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateMapRunInput {
 impl ::awsjson_runtime::json::FromJson for UpdateMapRunInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateMapRunInput",
@@ -246,7 +226,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateMapRunOutput {
 impl ::awsjson_runtime::json::FromJson for UpdateMapRunOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateMapRunOutput",
@@ -287,23 +267,23 @@ impl UpdateMapRunError {
         matches!(self, UpdateMapRunError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for UpdateMapRunError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for UpdateMapRunError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UpdateMapRunError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::ResourceNotFound(e) => ::std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::ValidationException(e) => ::std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            UpdateMapRunError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            UpdateMapRunError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
+            UpdateMapRunError::ValidationException(e) => std::fmt::Display::fmt(e, f),
+            UpdateMapRunError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for UpdateMapRunError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for UpdateMapRunError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            UpdateMapRunError::InvalidArn(e) => ::std::option::Option::Some(e),
-            UpdateMapRunError::ResourceNotFound(e) => ::std::option::Option::Some(e),
-            UpdateMapRunError::ValidationException(e) => ::std::option::Option::Some(e),
-            UpdateMapRunError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdateMapRunError::InvalidArn(e) => Some(e),
+            UpdateMapRunError::ResourceNotFound(e) => Some(e),
+            UpdateMapRunError::ValidationException(e) => Some(e),
+            UpdateMapRunError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -361,17 +341,17 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         UpdateMapRunError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -388,7 +368,7 @@ impl UpdateMapRunFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         UpdateMapRunFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -401,84 +381,66 @@ impl UpdateMapRunFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         UpdateMapRunOutput,
         ::awsjson_runtime::error::SdkError<UpdateMapRunError>,
     > {
         self.handle.call::<UpdateMapRun>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of a Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.map_run_arn(input);
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_map_run_arn(input);
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         self.inner.get_map_run_arn()
     }
     /// The maximum number of child workflow executions that can be specified to run in parallel for the Map Run at the same time.
-    pub fn max_concurrency(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_concurrency(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_concurrency(input);
         self
     }
     /// Sets `max_concurrency` (`None` unsets it).
-    pub fn set_max_concurrency(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_concurrency(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_concurrency(input);
         self
     }
     /// Returns `max_concurrency` as set so far.
-    pub fn get_max_concurrency(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_concurrency(&self) -> &Option<i32> {
         self.inner.get_max_concurrency()
     }
     /// The maximum percentage of failed items before the Map Run fails.
-    pub fn tolerated_failure_percentage(
-        mut self,
-        input: impl ::std::convert::Into<f32>,
-    ) -> Self {
+    pub fn tolerated_failure_percentage(mut self, input: impl Into<f32>) -> Self {
         self.inner = self.inner.tolerated_failure_percentage(input);
         self
     }
     /// Sets `tolerated_failure_percentage` (`None` unsets it).
-    pub fn set_tolerated_failure_percentage(
-        mut self,
-        input: ::std::option::Option<f32>,
-    ) -> Self {
+    pub fn set_tolerated_failure_percentage(mut self, input: Option<f32>) -> Self {
         self.inner = self.inner.set_tolerated_failure_percentage(input);
         self
     }
     /// Returns `tolerated_failure_percentage` as set so far.
-    pub fn get_tolerated_failure_percentage(&self) -> &::std::option::Option<f32> {
+    pub fn get_tolerated_failure_percentage(&self) -> &Option<f32> {
         self.inner.get_tolerated_failure_percentage()
     }
     /// The maximum number of failed items before the Map Run fails.
-    pub fn tolerated_failure_count(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
+    pub fn tolerated_failure_count(mut self, input: impl Into<i64>) -> Self {
         self.inner = self.inner.tolerated_failure_count(input);
         self
     }
     /// Sets `tolerated_failure_count` (`None` unsets it).
-    pub fn set_tolerated_failure_count(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_tolerated_failure_count(mut self, input: Option<i64>) -> Self {
         self.inner = self.inner.set_tolerated_failure_count(input);
         self
     }
     /// Returns `tolerated_failure_count` as set so far.
-    pub fn get_tolerated_failure_count(&self) -> &::std::option::Option<i64> {
+    pub fn get_tolerated_failure_count(&self) -> &Option<i64> {
         self.inner.get_tolerated_failure_count()
     }
 }

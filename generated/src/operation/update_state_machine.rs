@@ -32,13 +32,13 @@
 pub struct UpdateStateMachine;
 impl ::awsjson_runtime::operation::Operation for UpdateStateMachine {
     const NAME: &'static str = "UpdateStateMachine";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateStateMachineInput;
     type Output = UpdateStateMachineOutput;
     type Error = UpdateStateMachineError;
     fn validate(
         input: &UpdateStateMachineInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -46,25 +46,23 @@ impl ::awsjson_runtime::operation::Operation for UpdateStateMachine {
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateStateMachineInput {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub state_machine_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_arn: Option<String>,
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub definition: ::std::option::Option<::std::string::String>,
+    pub definition: Option<String>,
     /// The Amazon Resource Name (ARN) of the IAM role of the state machine.
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// Use the `LoggingConfiguration` data type to set CloudWatch Logs options.
-    pub logging_configuration: ::std::option::Option<crate::types::LoggingConfiguration>,
+    pub logging_configuration: Option<crate::types::LoggingConfiguration>,
     /// Selects whether X-Ray tracing is enabled.
-    pub tracing_configuration: ::std::option::Option<crate::types::TracingConfiguration>,
+    pub tracing_configuration: Option<crate::types::TracingConfiguration>,
     /// Specifies whether the state machine version is published. The default is `false`. To publish a version after updating the state machine, set `publish` to `true`.
-    pub publish: ::std::option::Option<bool>,
+    pub publish: Option<bool>,
     /// An optional description of the state machine version to publish.
     ///
     /// You can only specify the `versionDescription` parameter if you've set `publish` to `true`.
-    pub version_description: ::std::option::Option<::std::string::String>,
+    pub version_description: Option<String>,
     /// Settings to configure server-side encryption.
-    pub encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl UpdateStateMachineInput {
     /// Creates a new builder for [`UpdateStateMachineInput`].
@@ -72,62 +70,56 @@ impl UpdateStateMachineInput {
         UpdateStateMachineInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_arn(&self) -> Option<&str> {
         self.state_machine_arn.as_deref()
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(&self) -> ::std::option::Option<&str> {
+    pub fn definition(&self) -> Option<&str> {
         self.definition.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the IAM role of the state machine.
-    pub fn role_arn(&self) -> ::std::option::Option<&str> {
+    pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
     /// Use the `LoggingConfiguration` data type to set CloudWatch Logs options.
-    pub fn logging_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::LoggingConfiguration> {
+    pub fn logging_configuration(&self) -> Option<&crate::types::LoggingConfiguration> {
         self.logging_configuration.as_ref()
     }
     /// Selects whether X-Ray tracing is enabled.
-    pub fn tracing_configuration(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TracingConfiguration> {
+    pub fn tracing_configuration(&self) -> Option<&crate::types::TracingConfiguration> {
         self.tracing_configuration.as_ref()
     }
     /// Specifies whether the state machine version is published. The default is `false`. To publish a version after updating the state machine, set `publish` to `true`.
-    pub fn publish(&self) -> ::std::option::Option<bool> {
+    pub fn publish(&self) -> Option<bool> {
         self.publish
     }
     /// An optional description of the state machine version to publish.
     ///
     /// You can only specify the `versionDescription` parameter if you've set `publish` to `true`.
-    pub fn version_description(&self) -> ::std::option::Option<&str> {
+    pub fn version_description(&self) -> Option<&str> {
         self.version_description.as_deref()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         &self,
-    ) -> ::std::option::Option<&crate::types::EncryptionConfiguration> {
+    ) -> Option<&crate::types::EncryptionConfiguration> {
         self.encryption_configuration.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "UpdateStateMachineInput",
                     "stateMachineArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for UpdateStateMachineInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for UpdateStateMachineInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateStateMachineInput")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("definition", &"*** Sensitive Data Redacted ***")
@@ -143,96 +135,70 @@ impl ::std::fmt::Debug for UpdateStateMachineInput {
 /// A builder for [`UpdateStateMachineInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateStateMachineInputBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) logging_configuration: ::std::option::Option<
-        crate::types::LoggingConfiguration,
-    >,
-    pub(crate) tracing_configuration: ::std::option::Option<
-        crate::types::TracingConfiguration,
-    >,
-    pub(crate) publish: ::std::option::Option<bool>,
-    pub(crate) version_description: ::std::option::Option<::std::string::String>,
-    pub(crate) encryption_configuration: ::std::option::Option<
-        crate::types::EncryptionConfiguration,
-    >,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) definition: Option<String>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) logging_configuration: Option<crate::types::LoggingConfiguration>,
+    pub(crate) tracing_configuration: Option<crate::types::TracingConfiguration>,
+    pub(crate) publish: Option<bool>,
+    pub(crate) version_description: Option<String>,
+    pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
 }
 impl UpdateStateMachineInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The Amazon Resource Name (ARN) of the IAM role of the state machine.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// Use the `LoggingConfiguration` data type to set CloudWatch Logs options.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
-        self.logging_configuration = ::std::option::Option::Some(input.into());
+        self.logging_configuration = Some(input.into());
         self
     }
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.logging_configuration = input;
         self
@@ -240,21 +206,21 @@ impl UpdateStateMachineInputBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         &self.logging_configuration
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
-        self.tracing_configuration = ::std::option::Option::Some(input.into());
+        self.tracing_configuration = Some(input.into());
         self
     }
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.tracing_configuration = input;
         self
@@ -262,59 +228,51 @@ impl UpdateStateMachineInputBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         &self.tracing_configuration
     }
     /// Specifies whether the state machine version is published. The default is `false`. To publish a version after updating the state machine, set `publish` to `true`.
-    pub fn publish(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.publish = ::std::option::Option::Some(input.into());
+    pub fn publish(mut self, input: impl Into<bool>) -> Self {
+        self.publish = Some(input.into());
         self
     }
     /// Sets `publish` (`None` unsets it).
-    pub fn set_publish(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_publish(mut self, input: Option<bool>) -> Self {
         self.publish = input;
         self
     }
     /// Returns `publish` as set so far.
-    pub fn get_publish(&self) -> &::std::option::Option<bool> {
+    pub fn get_publish(&self) -> &Option<bool> {
         &self.publish
     }
     /// An optional description of the state machine version to publish.
     ///
     /// You can only specify the `versionDescription` parameter if you've set `publish` to `true`.
-    pub fn version_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.version_description = ::std::option::Option::Some(input.into());
+    pub fn version_description(mut self, input: impl Into<String>) -> Self {
+        self.version_description = Some(input.into());
         self
     }
     /// Sets `version_description` (`None` unsets it).
-    pub fn set_version_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_description(mut self, input: Option<String>) -> Self {
         self.version_description = input;
         self
     }
     /// Returns `version_description` as set so far.
-    pub fn get_version_description(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_description(&self) -> &Option<String> {
         &self.version_description
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
-        self.encryption_configuration = ::std::option::Option::Some(input.into());
+        self.encryption_configuration = Some(input.into());
         self
     }
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.encryption_configuration = input;
         self
@@ -322,19 +280,16 @@ impl UpdateStateMachineInputBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateStateMachineInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<UpdateStateMachineInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> UpdateStateMachineInput {
@@ -350,8 +305,8 @@ impl UpdateStateMachineInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for UpdateStateMachineInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for UpdateStateMachineInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateStateMachineInputBuilder")
             .field("state_machine_arn", &self.state_machine_arn)
             .field("definition", &"*** Sensitive Data Redacted ***")
@@ -381,7 +336,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineInput {
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateStateMachineInput",
@@ -443,11 +398,11 @@ pub struct UpdateStateMachineOutput {
     /// The date and time the state machine was updated.
     pub update_date: crate::primitives::DateTime,
     /// The revision identifier for the updated state machine.
-    pub revision_id: ::std::option::Option<::std::string::String>,
+    pub revision_id: Option<String>,
     /// The Amazon Resource Name (ARN) of the published state machine version.
     ///
     /// If the `publish` parameter isn't set to `true`, this field returns null.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
 }
 impl UpdateStateMachineOutput {
     /// Creates a new builder for [`UpdateStateMachineOutput`].
@@ -459,98 +414,76 @@ impl UpdateStateMachineOutput {
         self.update_date
     }
     /// The revision identifier for the updated state machine.
-    pub fn revision_id(&self) -> ::std::option::Option<&str> {
+    pub fn revision_id(&self) -> Option<&str> {
         self.revision_id.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the published state machine version.
     ///
     /// If the `publish` parameter isn't set to `true`, this field returns null.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
 }
 /// A builder for [`UpdateStateMachineOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineOutputBuilder {
-    pub(crate) update_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) revision_id: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) update_date: Option<crate::primitives::DateTime>,
+    pub(crate) revision_id: Option<String>,
+    pub(crate) state_machine_version_arn: Option<String>,
 }
 impl UpdateStateMachineOutputBuilder {
     /// The date and time the state machine was updated.
-    pub fn update_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.update_date = ::std::option::Option::Some(input.into());
+    pub fn update_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.update_date = Some(input.into());
         self
     }
     /// Sets `update_date` (`None` unsets it).
     pub fn set_update_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.update_date = input;
         self
     }
     /// Returns `update_date` as set so far.
-    pub fn get_update_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
     /// The revision identifier for the updated state machine.
-    pub fn revision_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.revision_id = ::std::option::Option::Some(input.into());
+    pub fn revision_id(mut self, input: impl Into<String>) -> Self {
+        self.revision_id = Some(input.into());
         self
     }
     /// Sets `revision_id` (`None` unsets it).
-    pub fn set_revision_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_revision_id(mut self, input: Option<String>) -> Self {
         self.revision_id = input;
         self
     }
     /// Returns `revision_id` as set so far.
-    pub fn get_revision_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_revision_id(&self) -> &Option<String> {
         &self.revision_id
     }
     /// The Amazon Resource Name (ARN) of the published state machine version.
     ///
     /// If the `publish` parameter isn't set to `true`, this field returns null.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateStateMachineOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(UpdateStateMachineOutput {
+    ) -> Result<UpdateStateMachineOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(UpdateStateMachineOutput {
             update_date: self
                 .update_date
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -574,7 +507,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineOutput {
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateStateMachineOutput",
@@ -698,91 +631,63 @@ impl UpdateStateMachineError {
         matches!(self, UpdateStateMachineError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for UpdateStateMachineError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for UpdateStateMachineError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            UpdateStateMachineError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
-            UpdateStateMachineError::InvalidDefinition(e) => {
-                ::std::fmt::Display::fmt(e, f)
-            }
+            UpdateStateMachineError::ConflictException(e) => std::fmt::Display::fmt(e, f),
+            UpdateStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
+            UpdateStateMachineError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
             UpdateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::KmsThrottlingException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::MissingRequiredParameter(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::ServiceQuotaExceededException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::StateMachineDoesNotExist(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            UpdateStateMachineError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            UpdateStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for UpdateStateMachineError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for UpdateStateMachineError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            UpdateStateMachineError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::InvalidArn(e) => ::std::option::Option::Some(e),
-            UpdateStateMachineError::InvalidDefinition(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::KmsAccessDeniedException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::KmsThrottlingException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::MissingRequiredParameter(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::ServiceQuotaExceededException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::StateMachineDoesNotExist(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdateStateMachineError::ConflictException(e) => Some(e),
+            UpdateStateMachineError::InvalidArn(e) => Some(e),
+            UpdateStateMachineError::InvalidDefinition(e) => Some(e),
+            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => Some(e),
+            UpdateStateMachineError::InvalidLoggingConfiguration(e) => Some(e),
+            UpdateStateMachineError::InvalidTracingConfiguration(e) => Some(e),
+            UpdateStateMachineError::KmsAccessDeniedException(e) => Some(e),
+            UpdateStateMachineError::KmsThrottlingException(e) => Some(e),
+            UpdateStateMachineError::MissingRequiredParameter(e) => Some(e),
+            UpdateStateMachineError::ServiceQuotaExceededException(e) => Some(e),
+            UpdateStateMachineError::StateMachineDeleting(e) => Some(e),
+            UpdateStateMachineError::StateMachineDoesNotExist(e) => Some(e),
+            UpdateStateMachineError::ValidationException(e) => Some(e),
+            UpdateStateMachineError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -940,17 +845,17 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         UpdateStateMachineError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -967,7 +872,7 @@ impl UpdateStateMachineFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         UpdateStateMachineFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -980,78 +885,58 @@ impl UpdateStateMachineFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         UpdateStateMachineOutput,
         ::awsjson_runtime::error::SdkError<UpdateStateMachineError>,
     > {
         self.handle.call::<UpdateStateMachine>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_arn(input);
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_arn(input);
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_arn()
     }
     /// The Amazon States Language definition of the state machine. See [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.definition(input);
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_definition(input);
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         self.inner.get_definition()
     }
     /// The Amazon Resource Name (ARN) of the IAM role of the state machine.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.role_arn(input);
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_role_arn(input);
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         self.inner.get_role_arn()
     }
     /// Use the `LoggingConfiguration` data type to set CloudWatch Logs options.
     pub fn logging_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LoggingConfiguration>,
+        input: impl Into<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.inner = self.inner.logging_configuration(input);
         self
@@ -1059,7 +944,7 @@ impl UpdateStateMachineFluentBuilder {
     /// Sets `logging_configuration` (`None` unsets it).
     pub fn set_logging_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::LoggingConfiguration>,
+        input: Option<crate::types::LoggingConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_logging_configuration(input);
         self
@@ -1067,13 +952,13 @@ impl UpdateStateMachineFluentBuilder {
     /// Returns `logging_configuration` as set so far.
     pub fn get_logging_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::LoggingConfiguration> {
+    ) -> &Option<crate::types::LoggingConfiguration> {
         self.inner.get_logging_configuration()
     }
     /// Selects whether X-Ray tracing is enabled.
     pub fn tracing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TracingConfiguration>,
+        input: impl Into<crate::types::TracingConfiguration>,
     ) -> Self {
         self.inner = self.inner.tracing_configuration(input);
         self
@@ -1081,7 +966,7 @@ impl UpdateStateMachineFluentBuilder {
     /// Sets `tracing_configuration` (`None` unsets it).
     pub fn set_tracing_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::TracingConfiguration>,
+        input: Option<crate::types::TracingConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_tracing_configuration(input);
         self
@@ -1089,51 +974,43 @@ impl UpdateStateMachineFluentBuilder {
     /// Returns `tracing_configuration` as set so far.
     pub fn get_tracing_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::TracingConfiguration> {
+    ) -> &Option<crate::types::TracingConfiguration> {
         self.inner.get_tracing_configuration()
     }
     /// Specifies whether the state machine version is published. The default is `false`. To publish a version after updating the state machine, set `publish` to `true`.
-    pub fn publish(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn publish(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.publish(input);
         self
     }
     /// Sets `publish` (`None` unsets it).
-    pub fn set_publish(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_publish(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_publish(input);
         self
     }
     /// Returns `publish` as set so far.
-    pub fn get_publish(&self) -> &::std::option::Option<bool> {
+    pub fn get_publish(&self) -> &Option<bool> {
         self.inner.get_publish()
     }
     /// An optional description of the state machine version to publish.
     ///
     /// You can only specify the `versionDescription` parameter if you've set `publish` to `true`.
-    pub fn version_description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn version_description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.version_description(input);
         self
     }
     /// Sets `version_description` (`None` unsets it).
-    pub fn set_version_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_version_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_version_description(input);
         self
     }
     /// Returns `version_description` as set so far.
-    pub fn get_version_description(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_version_description(&self) -> &Option<String> {
         self.inner.get_version_description()
     }
     /// Settings to configure server-side encryption.
     pub fn encryption_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionConfiguration>,
+        input: impl Into<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.encryption_configuration(input);
         self
@@ -1141,7 +1018,7 @@ impl UpdateStateMachineFluentBuilder {
     /// Sets `encryption_configuration` (`None` unsets it).
     pub fn set_encryption_configuration(
         mut self,
-        input: ::std::option::Option<crate::types::EncryptionConfiguration>,
+        input: Option<crate::types::EncryptionConfiguration>,
     ) -> Self {
         self.inner = self.inner.set_encryption_configuration(input);
         self
@@ -1149,7 +1026,7 @@ impl UpdateStateMachineFluentBuilder {
     /// Returns `encryption_configuration` as set so far.
     pub fn get_encryption_configuration(
         &self,
-    ) -> &::std::option::Option<crate::types::EncryptionConfiguration> {
+    ) -> &Option<crate::types::EncryptionConfiguration> {
         self.inner.get_encryption_configuration()
     }
 }

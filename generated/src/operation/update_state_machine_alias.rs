@@ -22,13 +22,13 @@
 pub struct UpdateStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for UpdateStateMachineAlias {
     const NAME: &'static str = "UpdateStateMachineAlias";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateStateMachineAliasInput;
     type Output = UpdateStateMachineAliasOutput;
     type Error = UpdateStateMachineAliasError;
     fn validate(
         input: &UpdateStateMachineAliasInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -36,15 +36,13 @@ impl ::awsjson_runtime::operation::Operation for UpdateStateMachineAlias {
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateStateMachineAliasInput {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
     /// A description of the state machine alias.
-    pub description: ::std::option::Option<::std::string::String>,
+    pub description: Option<String>,
     /// The routing configuration of the state machine alias.
     ///
     /// An array of `RoutingConfig` objects that specifies up to two state machine versions that the alias starts executions for.
-    pub routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    >,
+    pub routing_configuration: Option<Vec<crate::types::RoutingConfigurationListItem>>,
 }
 impl UpdateStateMachineAliasInput {
     /// Creates a new builder for [`UpdateStateMachineAliasInput`].
@@ -52,11 +50,11 @@ impl UpdateStateMachineAliasInput {
         UpdateStateMachineAliasInputBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// A description of the state machine alias.
-    pub fn description(&self) -> ::std::option::Option<&str> {
+    pub fn description(&self) -> Option<&str> {
         self.description.as_deref()
     }
     /// The routing configuration of the state machine alias.
@@ -68,22 +66,20 @@ impl UpdateStateMachineAliasInput {
         self.routing_configuration.as_deref().unwrap_or_default()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.state_machine_alias_arn.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "UpdateStateMachineAliasInput",
                     "stateMachineAliasArn",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for UpdateStateMachineAliasInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for UpdateStateMachineAliasInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateStateMachineAliasInput")
             .field("state_machine_alias_arn", &self.state_machine_alias_arn)
             .field("description", &"*** Sensitive Data Redacted ***")
@@ -94,71 +90,53 @@ impl ::std::fmt::Debug for UpdateStateMachineAliasInput {
 /// A builder for [`UpdateStateMachineAliasInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct UpdateStateMachineAliasInputBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) description: ::std::option::Option<::std::string::String>,
-    pub(crate) routing_configuration: ::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) description: Option<String>,
+    pub(crate) routing_configuration: Option<
+        Vec<crate::types::RoutingConfigurationListItem>,
     >,
 }
 impl UpdateStateMachineAliasInputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// A description of the state machine alias.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.description = ::std::option::Option::Some(input.into());
+    pub fn description(mut self, input: impl Into<String>) -> Self {
+        self.description = Some(input.into());
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.description = input;
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         &self.description
     }
     /// Appends an item to `routing_configuration`. To set the whole list, use [`Self::set_routing_configuration`].
     pub fn routing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RoutingConfigurationListItem>,
+        input: impl Into<crate::types::RoutingConfigurationListItem>,
     ) -> Self {
-        self.routing_configuration
-            .get_or_insert_with(::std::vec::Vec::new)
-            .push(input.into());
+        self.routing_configuration.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `routing_configuration` (`None` unsets it).
     pub fn set_routing_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-        >,
+        input: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     ) -> Self {
         self.routing_configuration = input;
         self
@@ -166,21 +144,16 @@ impl UpdateStateMachineAliasInputBuilder {
     /// Returns `routing_configuration` as set so far.
     pub fn get_routing_configuration(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::RoutingConfigurationListItem>> {
         &self.routing_configuration
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateStateMachineAliasInput,
-        ::awsjson_runtime::error::BuildError,
-    > {
+    ) -> Result<UpdateStateMachineAliasInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> UpdateStateMachineAliasInput {
@@ -191,8 +164,8 @@ impl UpdateStateMachineAliasInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for UpdateStateMachineAliasInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for UpdateStateMachineAliasInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("UpdateStateMachineAliasInputBuilder")
             .field("state_machine_alias_arn", &self.state_machine_alias_arn)
             .field("description", &"*** Sensitive Data Redacted ***")
@@ -212,7 +185,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineAliasInput {
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateStateMachineAliasInput",
@@ -263,39 +236,31 @@ impl UpdateStateMachineAliasOutput {
 /// A builder for [`UpdateStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineAliasOutputBuilder {
-    pub(crate) update_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) update_date: Option<crate::primitives::DateTime>,
 }
 impl UpdateStateMachineAliasOutputBuilder {
     /// The date and time the state machine alias was updated.
-    pub fn update_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.update_date = ::std::option::Option::Some(input.into());
+    pub fn update_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.update_date = Some(input.into());
         self
     }
     /// Sets `update_date` (`None` unsets it).
     pub fn set_update_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.update_date = input;
         self
     }
     /// Returns `update_date` as set so far.
-    pub fn get_update_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        UpdateStateMachineAliasOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(UpdateStateMachineAliasOutput {
+    ) -> Result<UpdateStateMachineAliasOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(UpdateStateMachineAliasOutput {
             update_date: self
                 .update_date
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -315,7 +280,7 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineAliasOutput {
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "UpdateStateMachineAliasOutput",
@@ -379,43 +344,35 @@ impl UpdateStateMachineAliasError {
         matches!(self, UpdateStateMachineAliasError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for UpdateStateMachineAliasError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for UpdateStateMachineAliasError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             UpdateStateMachineAliasError::ConflictException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            UpdateStateMachineAliasError::InvalidArn(e) => ::std::fmt::Display::fmt(e, f),
+            UpdateStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
             UpdateStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             UpdateStateMachineAliasError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
-            UpdateStateMachineAliasError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            UpdateStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for UpdateStateMachineAliasError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for UpdateStateMachineAliasError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            UpdateStateMachineAliasError::ConflictException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineAliasError::InvalidArn(e) => ::std::option::Option::Some(e),
-            UpdateStateMachineAliasError::ResourceNotFound(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineAliasError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            UpdateStateMachineAliasError::Unhandled(e) => ::std::option::Option::Some(e),
+            UpdateStateMachineAliasError::ConflictException(e) => Some(e),
+            UpdateStateMachineAliasError::InvalidArn(e) => Some(e),
+            UpdateStateMachineAliasError::ResourceNotFound(e) => Some(e),
+            UpdateStateMachineAliasError::StateMachineDeleting(e) => Some(e),
+            UpdateStateMachineAliasError::ValidationException(e) => Some(e),
+            UpdateStateMachineAliasError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -493,17 +450,17 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         UpdateStateMachineAliasError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -520,7 +477,7 @@ impl UpdateStateMachineAliasFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         UpdateStateMachineAliasFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -533,58 +490,44 @@ impl UpdateStateMachineAliasFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         UpdateStateMachineAliasOutput,
         ::awsjson_runtime::error::SdkError<UpdateStateMachineAliasError>,
     > {
         self.handle.call::<UpdateStateMachineAlias>(self.inner.build_unchecked()).await
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.state_machine_alias_arn(input);
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_state_machine_alias_arn(input);
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         self.inner.get_state_machine_alias_arn()
     }
     /// A description of the state machine alias.
-    pub fn description(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn description(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.description(input);
         self
     }
     /// Sets `description` (`None` unsets it).
-    pub fn set_description(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_description(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_description(input);
         self
     }
     /// Returns `description` as set so far.
-    pub fn get_description(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_description(&self) -> &Option<String> {
         self.inner.get_description()
     }
     /// Appends an item to `routing_configuration`. To set the whole list, use [`Self::set_routing_configuration`].
     pub fn routing_configuration(
         mut self,
-        input: impl ::std::convert::Into<crate::types::RoutingConfigurationListItem>,
+        input: impl Into<crate::types::RoutingConfigurationListItem>,
     ) -> Self {
         self.inner = self.inner.routing_configuration(input);
         self
@@ -592,9 +535,7 @@ impl UpdateStateMachineAliasFluentBuilder {
     /// Sets `routing_configuration` (`None` unsets it).
     pub fn set_routing_configuration(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-        >,
+        input: Option<Vec<crate::types::RoutingConfigurationListItem>>,
     ) -> Self {
         self.inner = self.inner.set_routing_configuration(input);
         self
@@ -602,9 +543,7 @@ impl UpdateStateMachineAliasFluentBuilder {
     /// Returns `routing_configuration` as set so far.
     pub fn get_routing_configuration(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::RoutingConfigurationListItem>,
-    > {
+    ) -> &Option<Vec<crate::types::RoutingConfigurationListItem>> {
         self.inner.get_routing_configuration()
     }
 }

@@ -24,13 +24,13 @@
 pub struct ValidateStateMachineDefinition;
 impl ::awsjson_runtime::operation::Operation for ValidateStateMachineDefinition {
     const NAME: &'static str = "ValidateStateMachineDefinition";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ValidateStateMachineDefinitionInput;
     type Output = ValidateStateMachineDefinitionOutput;
     type Error = ValidateStateMachineDefinitionError;
     fn validate(
         input: &ValidateStateMachineDefinitionInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -38,17 +38,15 @@ impl ::awsjson_runtime::operation::Operation for ValidateStateMachineDefinition 
 #[derive(Clone, PartialEq, Default)]
 pub struct ValidateStateMachineDefinitionInput {
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).
-    pub definition: ::std::option::Option<::std::string::String>,
+    pub definition: Option<String>,
     /// The target type of state machine for this definition. The default is `STANDARD`.
-    pub r#type: ::std::option::Option<crate::types::StateMachineType>,
+    pub r#type: Option<crate::types::StateMachineType>,
     /// Minimum level of diagnostics to return. `ERROR` returns only `ERROR` diagnostics, whereas `WARNING` returns both `WARNING` and `ERROR` diagnostics. The default is `ERROR`.
-    pub severity: ::std::option::Option<
-        crate::types::ValidateStateMachineDefinitionSeverity,
-    >,
+    pub severity: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
     /// The maximum number of diagnostics that are returned per call. The default and maximum value is 100. Setting the value to 0 will also use the default of 100.
     ///
     /// If the number of diagnostics returned in the response exceeds `maxResults`, the value of the `truncated` field in the response will be set to `true`.
-    pub max_results: ::std::option::Option<i32>,
+    pub max_results: Option<i32>,
 }
 impl ValidateStateMachineDefinitionInput {
     /// Creates a new builder for [`ValidateStateMachineDefinitionInput`].
@@ -56,42 +54,40 @@ impl ValidateStateMachineDefinitionInput {
         ValidateStateMachineDefinitionInputBuilder::default()
     }
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).
-    pub fn definition(&self) -> ::std::option::Option<&str> {
+    pub fn definition(&self) -> Option<&str> {
         self.definition.as_deref()
     }
     /// The target type of state machine for this definition. The default is `STANDARD`.
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::StateMachineType> {
+    pub fn r#type(&self) -> Option<&crate::types::StateMachineType> {
         self.r#type.as_ref()
     }
     /// Minimum level of diagnostics to return. `ERROR` returns only `ERROR` diagnostics, whereas `WARNING` returns both `WARNING` and `ERROR` diagnostics. The default is `ERROR`.
     pub fn severity(
         &self,
-    ) -> ::std::option::Option<&crate::types::ValidateStateMachineDefinitionSeverity> {
+    ) -> Option<&crate::types::ValidateStateMachineDefinitionSeverity> {
         self.severity.as_ref()
     }
     /// The maximum number of diagnostics that are returned per call. The default and maximum value is 100. Setting the value to 0 will also use the default of 100.
     ///
     /// If the number of diagnostics returned in the response exceeds `maxResults`, the value of the `truncated` field in the response will be set to `true`.
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.definition.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "ValidateStateMachineDefinitionInput",
                     "definition",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for ValidateStateMachineDefinitionInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ValidateStateMachineDefinitionInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionInput")
             .field("definition", &"*** Sensitive Data Redacted ***")
             .field("type", &self.r#type)
@@ -103,70 +99,52 @@ impl ::std::fmt::Debug for ValidateStateMachineDefinitionInput {
 /// A builder for [`ValidateStateMachineDefinitionInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ValidateStateMachineDefinitionInputBuilder {
-    pub(crate) definition: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<crate::types::StateMachineType>,
-    pub(crate) severity: ::std::option::Option<
-        crate::types::ValidateStateMachineDefinitionSeverity,
-    >,
-    pub(crate) max_results: ::std::option::Option<i32>,
+    pub(crate) definition: Option<String>,
+    pub(crate) r#type: Option<crate::types::StateMachineType>,
+    pub(crate) severity: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
+    pub(crate) max_results: Option<i32>,
 }
 impl ValidateStateMachineDefinitionInputBuilder {
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.definition = ::std::option::Option::Some(input.into());
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
+        self.definition = Some(input.into());
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.definition = input;
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         &self.definition
     }
     /// The target type of state machine for this definition. The default is `STANDARD`.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         &self.r#type
     }
     /// Minimum level of diagnostics to return. `ERROR` returns only `ERROR` diagnostics, whereas `WARNING` returns both `WARNING` and `ERROR` diagnostics. The default is `ERROR`.
     pub fn severity(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: impl Into<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
-        self.severity = ::std::option::Option::Some(input.into());
+        self.severity = Some(input.into());
         self
     }
     /// Sets `severity` (`None` unsets it).
     pub fn set_severity(
         mut self,
-        input: ::std::option::Option<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
         self.severity = input;
         self
@@ -174,35 +152,35 @@ impl ValidateStateMachineDefinitionInputBuilder {
     /// Returns `severity` as set so far.
     pub fn get_severity(
         &self,
-    ) -> &::std::option::Option<crate::types::ValidateStateMachineDefinitionSeverity> {
+    ) -> &Option<crate::types::ValidateStateMachineDefinitionSeverity> {
         &self.severity
     }
     /// The maximum number of diagnostics that are returned per call. The default and maximum value is 100. Setting the value to 0 will also use the default of 100.
     ///
     /// If the number of diagnostics returned in the response exceeds `maxResults`, the value of the `truncated` field in the response will be set to `true`.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
     /// Builds the input, checking that every `@required` member is set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ValidateStateMachineDefinitionInput,
         ::awsjson_runtime::error::BuildError,
     > {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ValidateStateMachineDefinitionInput {
@@ -214,8 +192,8 @@ impl ValidateStateMachineDefinitionInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for ValidateStateMachineDefinitionInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ValidateStateMachineDefinitionInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionInputBuilder")
             .field("definition", &"*** Sensitive Data Redacted ***")
             .field("type", &self.r#type)
@@ -237,7 +215,7 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionInput {
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ValidateStateMachineDefinitionInput",
@@ -278,11 +256,9 @@ pub struct ValidateStateMachineDefinitionOutput {
     /// The result value will be `OK` when no syntax errors are found, or `FAIL` if the workflow definition does not pass verification.
     pub result: crate::types::ValidateStateMachineDefinitionResultCode,
     /// An array of diagnostic errors and warnings found during validation of the state machine definition. Since **warnings** do not prevent deploying your workflow definition, the **result** value could be `OK` even when warning diagnostics are present in the response.
-    pub diagnostics: ::std::vec::Vec<
-        crate::types::ValidateStateMachineDefinitionDiagnostic,
-    >,
+    pub diagnostics: Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
     /// The result value will be `true` if the number of diagnostics found in the workflow definition exceeds `maxResults`. When all diagnostics results are returned, the value will be `false`.
-    pub truncated: ::std::option::Option<bool>,
+    pub truncated: Option<bool>,
 }
 impl ValidateStateMachineDefinitionOutput {
     /// Creates a new builder for [`ValidateStateMachineDefinitionOutput`].
@@ -296,42 +272,36 @@ impl ValidateStateMachineDefinitionOutput {
     /// An array of diagnostic errors and warnings found during validation of the state machine definition. Since **warnings** do not prevent deploying your workflow definition, the **result** value could be `OK` even when warning diagnostics are present in the response.
     pub fn diagnostics(
         &self,
-    ) -> &::std::vec::Vec<crate::types::ValidateStateMachineDefinitionDiagnostic> {
+    ) -> &Vec<crate::types::ValidateStateMachineDefinitionDiagnostic> {
         &self.diagnostics
     }
     /// The result value will be `true` if the number of diagnostics found in the workflow definition exceeds `maxResults`. When all diagnostics results are returned, the value will be `false`.
-    pub fn truncated(&self) -> ::std::option::Option<bool> {
+    pub fn truncated(&self) -> Option<bool> {
         self.truncated
     }
 }
 /// A builder for [`ValidateStateMachineDefinitionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidateStateMachineDefinitionOutputBuilder {
-    pub(crate) result: ::std::option::Option<
-        crate::types::ValidateStateMachineDefinitionResultCode,
+    pub(crate) result: Option<crate::types::ValidateStateMachineDefinitionResultCode>,
+    pub(crate) diagnostics: Option<
+        Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
     >,
-    pub(crate) diagnostics: ::std::option::Option<
-        ::std::vec::Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
-    >,
-    pub(crate) truncated: ::std::option::Option<bool>,
+    pub(crate) truncated: Option<bool>,
 }
 impl ValidateStateMachineDefinitionOutputBuilder {
     /// The result value will be `OK` when no syntax errors are found, or `FAIL` if the workflow definition does not pass verification.
     pub fn result(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ValidateStateMachineDefinitionResultCode,
-        >,
+        input: impl Into<crate::types::ValidateStateMachineDefinitionResultCode>,
     ) -> Self {
-        self.result = ::std::option::Option::Some(input.into());
+        self.result = Some(input.into());
         self
     }
     /// Sets `result` (`None` unsets it).
     pub fn set_result(
         mut self,
-        input: ::std::option::Option<
-            crate::types::ValidateStateMachineDefinitionResultCode,
-        >,
+        input: Option<crate::types::ValidateStateMachineDefinitionResultCode>,
     ) -> Self {
         self.result = input;
         self
@@ -339,25 +309,21 @@ impl ValidateStateMachineDefinitionOutputBuilder {
     /// Returns `result` as set so far.
     pub fn get_result(
         &self,
-    ) -> &::std::option::Option<crate::types::ValidateStateMachineDefinitionResultCode> {
+    ) -> &Option<crate::types::ValidateStateMachineDefinitionResultCode> {
         &self.result
     }
     /// Appends an item to `diagnostics`. To set the whole list, use [`Self::set_diagnostics`].
     pub fn diagnostics(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ValidateStateMachineDefinitionDiagnostic,
-        >,
+        input: impl Into<crate::types::ValidateStateMachineDefinitionDiagnostic>,
     ) -> Self {
-        self.diagnostics.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+        self.diagnostics.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `diagnostics` (`None` unsets it).
     pub fn set_diagnostics(
         mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
-        >,
+        input: Option<Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>>,
     ) -> Self {
         self.diagnostics = input;
         self
@@ -365,33 +331,31 @@ impl ValidateStateMachineDefinitionOutputBuilder {
     /// Returns `diagnostics` as set so far.
     pub fn get_diagnostics(
         &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
-    > {
+    ) -> &Option<Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>> {
         &self.diagnostics
     }
     /// The result value will be `true` if the number of diagnostics found in the workflow definition exceeds `maxResults`. When all diagnostics results are returned, the value will be `false`.
-    pub fn truncated(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.truncated = ::std::option::Option::Some(input.into());
+    pub fn truncated(mut self, input: impl Into<bool>) -> Self {
+        self.truncated = Some(input.into());
         self
     }
     /// Sets `truncated` (`None` unsets it).
-    pub fn set_truncated(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_truncated(mut self, input: Option<bool>) -> Self {
         self.truncated = input;
         self
     }
     /// Returns `truncated` as set so far.
-    pub fn get_truncated(&self) -> &::std::option::Option<bool> {
+    pub fn get_truncated(&self) -> &Option<bool> {
         &self.truncated
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ValidateStateMachineDefinitionOutput,
         ::awsjson_runtime::error::BuildError,
     > {
-        ::std::result::Result::Ok(ValidateStateMachineDefinitionOutput {
+        Ok(ValidateStateMachineDefinitionOutput {
             result: self
                 .result
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -420,7 +384,7 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionOutput {
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ValidateStateMachineDefinitionOutput",
@@ -469,27 +433,23 @@ impl ValidateStateMachineDefinitionError {
         matches!(self, ValidateStateMachineDefinitionError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ValidateStateMachineDefinitionError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ValidateStateMachineDefinitionError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
             ValidateStateMachineDefinitionError::ValidationException(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
             ValidateStateMachineDefinitionError::Unhandled(e) => {
-                ::std::fmt::Display::fmt(e, f)
+                std::fmt::Display::fmt(e, f)
             }
         }
     }
 }
-impl ::std::error::Error for ValidateStateMachineDefinitionError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ValidateStateMachineDefinitionError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ValidateStateMachineDefinitionError::ValidationException(e) => {
-                ::std::option::Option::Some(e)
-            }
-            ValidateStateMachineDefinitionError::Unhandled(e) => {
-                ::std::option::Option::Some(e)
-            }
+            ValidateStateMachineDefinitionError::ValidationException(e) => Some(e),
+            ValidateStateMachineDefinitionError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -529,17 +489,17 @@ for ValidateStateMachineDefinitionError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ValidateStateMachineDefinitionError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            _ => ::std::option::Option::None,
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -556,7 +516,7 @@ impl ValidateStateMachineDefinitionFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ValidateStateMachineDefinitionFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -569,7 +529,7 @@ impl ValidateStateMachineDefinitionFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ValidateStateMachineDefinitionOutput,
         ::awsjson_runtime::error::SdkError<ValidateStateMachineDefinitionError>,
     > {
@@ -578,51 +538,37 @@ impl ValidateStateMachineDefinitionFluentBuilder {
             .await
     }
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).
-    pub fn definition(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn definition(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.definition(input);
         self
     }
     /// Sets `definition` (`None` unsets it).
-    pub fn set_definition(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_definition(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_definition(input);
         self
     }
     /// Returns `definition` as set so far.
-    pub fn get_definition(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_definition(&self) -> &Option<String> {
         self.inner.get_definition()
     }
     /// The target type of state machine for this definition. The default is `STANDARD`.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
         self.inner = self.inner.r#type(input);
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.inner = self.inner.set_type(input);
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         self.inner.get_type()
     }
     /// Minimum level of diagnostics to return. `ERROR` returns only `ERROR` diagnostics, whereas `WARNING` returns both `WARNING` and `ERROR` diagnostics. The default is `ERROR`.
     pub fn severity(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: impl Into<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
         self.inner = self.inner.severity(input);
         self
@@ -630,9 +576,7 @@ impl ValidateStateMachineDefinitionFluentBuilder {
     /// Sets `severity` (`None` unsets it).
     pub fn set_severity(
         mut self,
-        input: ::std::option::Option<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
         self.inner = self.inner.set_severity(input);
         self
@@ -640,23 +584,23 @@ impl ValidateStateMachineDefinitionFluentBuilder {
     /// Returns `severity` as set so far.
     pub fn get_severity(
         &self,
-    ) -> &::std::option::Option<crate::types::ValidateStateMachineDefinitionSeverity> {
+    ) -> &Option<crate::types::ValidateStateMachineDefinitionSeverity> {
         self.inner.get_severity()
     }
     /// The maximum number of diagnostics that are returned per call. The default and maximum value is 100. Setting the value to 0 will also use the default of 100.
     ///
     /// If the number of diagnostics returned in the response exceeds `maxResults`, the value of the `truncated` field in the response will be set to `true`.
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
 }

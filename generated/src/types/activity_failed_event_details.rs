@@ -6,9 +6,9 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityFailedEventDetails {
     /// The error code of the failure.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
 }
 impl ActivityFailedEventDetails {
     /// Creates a new builder for [`ActivityFailedEventDetails`].
@@ -16,16 +16,16 @@ impl ActivityFailedEventDetails {
         ActivityFailedEventDetailsBuilder::default()
     }
     /// The error code of the failure.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
-impl ::std::fmt::Debug for ActivityFailedEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ActivityFailedEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityFailedEventDetails")
             .field("error", &"*** Sensitive Data Redacted ***")
             .field("cause", &"*** Sensitive Data Redacted ***")
@@ -35,48 +35,36 @@ impl ::std::fmt::Debug for ActivityFailedEventDetails {
 /// A builder for [`ActivityFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityFailedEventDetailsBuilder {
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
 }
 impl ActivityFailedEventDetailsBuilder {
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// Builds the value.
@@ -87,8 +75,8 @@ impl ActivityFailedEventDetailsBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for ActivityFailedEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ActivityFailedEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityFailedEventDetailsBuilder")
             .field("error", &"*** Sensitive Data Redacted ***")
             .field("cause", &"*** Sensitive Data Redacted ***")
@@ -106,7 +94,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityFailedEventDetails {
 impl ::awsjson_runtime::json::FromJson for ActivityFailedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ActivityFailedEventDetails",

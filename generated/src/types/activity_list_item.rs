@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityListItem {
     /// The Amazon Resource Name (ARN) that identifies the activity.
-    pub activity_arn: ::std::string::String,
+    pub activity_arn: String,
     /// The name of the activity.
     ///
     /// A name must *not* contain:
@@ -20,7 +20,7 @@ pub struct ActivityListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The date the activity is created.
     pub creation_date: crate::primitives::DateTime,
 }
@@ -57,29 +57,23 @@ impl ActivityListItem {
 /// A builder for [`ActivityListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityListItemBuilder {
-    pub(crate) activity_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) activity_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl ActivityListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies the activity.
-    pub fn activity_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.activity_arn = ::std::option::Option::Some(input.into());
+    pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
+        self.activity_arn = Some(input.into());
         self
     }
     /// Sets `activity_arn` (`None` unsets it).
-    pub fn set_activity_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
     /// Returns `activity_arn` as set so far.
-    pub fn get_activity_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
     /// The name of the activity.
@@ -95,52 +89,44 @@ impl ActivityListItemBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The date the activity is created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ActivityListItem, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(ActivityListItem {
+    ) -> Result<ActivityListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(ActivityListItem {
             activity_arn: self
                 .activity_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -174,7 +160,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityListItem {
 impl ::awsjson_runtime::json::FromJson for ActivityListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ActivityListItem",

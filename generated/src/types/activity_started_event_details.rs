@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityStartedEventDetails {
     /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
-    pub worker_name: ::std::option::Option<::std::string::String>,
+    pub worker_name: Option<String>,
 }
 impl ActivityStartedEventDetails {
     /// Creates a new builder for [`ActivityStartedEventDetails`].
@@ -14,34 +14,28 @@ impl ActivityStartedEventDetails {
         ActivityStartedEventDetailsBuilder::default()
     }
     /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
-    pub fn worker_name(&self) -> ::std::option::Option<&str> {
+    pub fn worker_name(&self) -> Option<&str> {
         self.worker_name.as_deref()
     }
 }
 /// A builder for [`ActivityStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityStartedEventDetailsBuilder {
-    pub(crate) worker_name: ::std::option::Option<::std::string::String>,
+    pub(crate) worker_name: Option<String>,
 }
 impl ActivityStartedEventDetailsBuilder {
     /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
-    pub fn worker_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.worker_name = ::std::option::Option::Some(input.into());
+    pub fn worker_name(mut self, input: impl Into<String>) -> Self {
+        self.worker_name = Some(input.into());
         self
     }
     /// Sets `worker_name` (`None` unsets it).
-    pub fn set_worker_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_worker_name(mut self, input: Option<String>) -> Self {
         self.worker_name = input;
         self
     }
     /// Returns `worker_name` as set so far.
-    pub fn get_worker_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_worker_name(&self) -> &Option<String> {
         &self.worker_name
     }
     /// Builds the value.
@@ -61,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityStartedEventDetails {
 impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ActivityStartedEventDetails",

@@ -6,11 +6,9 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivitySucceededEventDetails {
     /// The JSON data output by the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// Contains details about the output of an execution history event.
-    pub output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl ActivitySucceededEventDetails {
     /// Creates a new builder for [`ActivitySucceededEventDetails`].
@@ -18,18 +16,18 @@ impl ActivitySucceededEventDetails {
         ActivitySucceededEventDetailsBuilder::default()
     }
     /// The JSON data output by the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
 }
-impl ::std::fmt::Debug for ActivitySucceededEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ActivitySucceededEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivitySucceededEventDetails")
             .field("output", &"*** Sensitive Data Redacted ***")
             .field("output_details", &self.output_details)
@@ -39,44 +37,36 @@ impl ::std::fmt::Debug for ActivitySucceededEventDetails {
 /// A builder for [`ActivitySucceededEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivitySucceededEventDetailsBuilder {
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub(crate) output: Option<String>,
+    pub(crate) output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl ActivitySucceededEventDetailsBuilder {
     /// The JSON data output by the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.output_details = ::std::option::Option::Some(input.into());
+        self.output_details = Some(input.into());
         self
     }
     /// Sets `output_details` (`None` unsets it).
     pub fn set_output_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.output_details = input;
         self
@@ -84,7 +74,7 @@ impl ActivitySucceededEventDetailsBuilder {
     /// Returns `output_details` as set so far.
     pub fn get_output_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
     /// Builds the value.
@@ -95,8 +85,8 @@ impl ActivitySucceededEventDetailsBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for ActivitySucceededEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ActivitySucceededEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivitySucceededEventDetailsBuilder")
             .field("output", &"*** Sensitive Data Redacted ***")
             .field("output_details", &self.output_details)
@@ -114,7 +104,7 @@ impl ::awsjson_runtime::json::ToJson for ActivitySucceededEventDetails {
 impl ::awsjson_runtime::json::FromJson for ActivitySucceededEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ActivitySucceededEventDetails",

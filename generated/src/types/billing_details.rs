@@ -27,48 +27,36 @@ impl BillingDetails {
 /// A builder for [`BillingDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct BillingDetailsBuilder {
-    pub(crate) billed_memory_used_in_mb: ::std::option::Option<i64>,
-    pub(crate) billed_duration_in_milliseconds: ::std::option::Option<i64>,
+    pub(crate) billed_memory_used_in_mb: Option<i64>,
+    pub(crate) billed_duration_in_milliseconds: Option<i64>,
 }
 impl BillingDetailsBuilder {
     /// Billed memory consumption of your workflow, in MB.
-    pub fn billed_memory_used_in_mb(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.billed_memory_used_in_mb = ::std::option::Option::Some(input.into());
+    pub fn billed_memory_used_in_mb(mut self, input: impl Into<i64>) -> Self {
+        self.billed_memory_used_in_mb = Some(input.into());
         self
     }
     /// Sets `billed_memory_used_in_mb` (`None` unsets it).
-    pub fn set_billed_memory_used_in_mb(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_billed_memory_used_in_mb(mut self, input: Option<i64>) -> Self {
         self.billed_memory_used_in_mb = input;
         self
     }
     /// Returns `billed_memory_used_in_mb` as set so far.
-    pub fn get_billed_memory_used_in_mb(&self) -> &::std::option::Option<i64> {
+    pub fn get_billed_memory_used_in_mb(&self) -> &Option<i64> {
         &self.billed_memory_used_in_mb
     }
     /// Billed duration of your workflow, in milliseconds.
-    pub fn billed_duration_in_milliseconds(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.billed_duration_in_milliseconds = ::std::option::Option::Some(input.into());
+    pub fn billed_duration_in_milliseconds(mut self, input: impl Into<i64>) -> Self {
+        self.billed_duration_in_milliseconds = Some(input.into());
         self
     }
     /// Sets `billed_duration_in_milliseconds` (`None` unsets it).
-    pub fn set_billed_duration_in_milliseconds(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_billed_duration_in_milliseconds(mut self, input: Option<i64>) -> Self {
         self.billed_duration_in_milliseconds = input;
         self
     }
     /// Returns `billed_duration_in_milliseconds` as set so far.
-    pub fn get_billed_duration_in_milliseconds(&self) -> &::std::option::Option<i64> {
+    pub fn get_billed_duration_in_milliseconds(&self) -> &Option<i64> {
         &self.billed_duration_in_milliseconds
     }
     /// Builds the value.
@@ -92,7 +80,7 @@ impl ::awsjson_runtime::json::ToJson for BillingDetails {
 impl ::awsjson_runtime::json::FromJson for BillingDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "BillingDetails",

@@ -21,21 +21,21 @@ impl CloudWatchEventsExecutionDataDetails {
 /// A builder for [`CloudWatchEventsExecutionDataDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchEventsExecutionDataDetailsBuilder {
-    pub(crate) included: ::std::option::Option<bool>,
+    pub(crate) included: Option<bool>,
 }
 impl CloudWatchEventsExecutionDataDetailsBuilder {
     /// Indicates whether input or output was included in the response. Always `true` for API calls.
-    pub fn included(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.included = ::std::option::Option::Some(input.into());
+    pub fn included(mut self, input: impl Into<bool>) -> Self {
+        self.included = Some(input.into());
         self
     }
     /// Sets `included` (`None` unsets it).
-    pub fn set_included(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_included(mut self, input: Option<bool>) -> Self {
         self.included = input;
         self
     }
     /// Returns `included` as set so far.
-    pub fn get_included(&self) -> &::std::option::Option<bool> {
+    pub fn get_included(&self) -> &Option<bool> {
         &self.included
     }
     /// Builds the value.
@@ -55,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchEventsExecutionDataDetails {
 impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CloudWatchEventsExecutionDataDetails",

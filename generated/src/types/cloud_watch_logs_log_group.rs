@@ -5,7 +5,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchLogsLogGroup {
     /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
-    pub log_group_arn: ::std::option::Option<::std::string::String>,
+    pub log_group_arn: Option<String>,
 }
 impl CloudWatchLogsLogGroup {
     /// Creates a new builder for [`CloudWatchLogsLogGroup`].
@@ -13,34 +13,28 @@ impl CloudWatchLogsLogGroup {
         CloudWatchLogsLogGroupBuilder::default()
     }
     /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
-    pub fn log_group_arn(&self) -> ::std::option::Option<&str> {
+    pub fn log_group_arn(&self) -> Option<&str> {
         self.log_group_arn.as_deref()
     }
 }
 /// A builder for [`CloudWatchLogsLogGroup`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchLogsLogGroupBuilder {
-    pub(crate) log_group_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) log_group_arn: Option<String>,
 }
 impl CloudWatchLogsLogGroupBuilder {
     /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
-    pub fn log_group_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.log_group_arn = ::std::option::Option::Some(input.into());
+    pub fn log_group_arn(mut self, input: impl Into<String>) -> Self {
+        self.log_group_arn = Some(input.into());
         self
     }
     /// Sets `log_group_arn` (`None` unsets it).
-    pub fn set_log_group_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_log_group_arn(mut self, input: Option<String>) -> Self {
         self.log_group_arn = input;
         self
     }
     /// Returns `log_group_arn` as set so far.
-    pub fn get_log_group_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_log_group_arn(&self) -> &Option<String> {
         &self.log_group_arn
     }
     /// Builds the value.
@@ -60,7 +54,7 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchLogsLogGroup {
 impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "CloudWatchLogsLogGroup",

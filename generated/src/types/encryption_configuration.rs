@@ -12,9 +12,9 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct EncryptionConfiguration {
     /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
-    pub kms_key_id: ::std::option::Option<::std::string::String>,
+    pub kms_key_id: Option<String>,
     /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
-    pub kms_data_key_reuse_period_seconds: ::std::option::Option<i32>,
+    pub kms_data_key_reuse_period_seconds: Option<i32>,
     /// Encryption type
     pub r#type: crate::types::EncryptionType,
 }
@@ -24,11 +24,11 @@ impl EncryptionConfiguration {
         EncryptionConfigurationBuilder::default()
     }
     /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
-    pub fn kms_key_id(&self) -> ::std::option::Option<&str> {
+    pub fn kms_key_id(&self) -> Option<&str> {
         self.kms_key_id.as_deref()
     }
     /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
-    pub fn kms_data_key_reuse_period_seconds(&self) -> ::std::option::Option<i32> {
+    pub fn kms_data_key_reuse_period_seconds(&self) -> Option<i32> {
         self.kms_data_key_reuse_period_seconds
     }
     /// Encryption type
@@ -39,81 +39,58 @@ impl EncryptionConfiguration {
 /// A builder for [`EncryptionConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct EncryptionConfigurationBuilder {
-    pub(crate) kms_key_id: ::std::option::Option<::std::string::String>,
-    pub(crate) kms_data_key_reuse_period_seconds: ::std::option::Option<i32>,
-    pub(crate) r#type: ::std::option::Option<crate::types::EncryptionType>,
+    pub(crate) kms_key_id: Option<String>,
+    pub(crate) kms_data_key_reuse_period_seconds: Option<i32>,
+    pub(crate) r#type: Option<crate::types::EncryptionType>,
 }
 impl EncryptionConfigurationBuilder {
     /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
-    pub fn kms_key_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.kms_key_id = ::std::option::Option::Some(input.into());
+    pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
+        self.kms_key_id = Some(input.into());
         self
     }
     /// Sets `kms_key_id` (`None` unsets it).
-    pub fn set_kms_key_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.kms_key_id = input;
         self
     }
     /// Returns `kms_key_id` as set so far.
-    pub fn get_kms_key_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_kms_key_id(&self) -> &Option<String> {
         &self.kms_key_id
     }
     /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
-    pub fn kms_data_key_reuse_period_seconds(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.kms_data_key_reuse_period_seconds = ::std::option::Option::Some(
-            input.into(),
-        );
+    pub fn kms_data_key_reuse_period_seconds(mut self, input: impl Into<i32>) -> Self {
+        self.kms_data_key_reuse_period_seconds = Some(input.into());
         self
     }
     /// Sets `kms_data_key_reuse_period_seconds` (`None` unsets it).
-    pub fn set_kms_data_key_reuse_period_seconds(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_kms_data_key_reuse_period_seconds(mut self, input: Option<i32>) -> Self {
         self.kms_data_key_reuse_period_seconds = input;
         self
     }
     /// Returns `kms_data_key_reuse_period_seconds` as set so far.
-    pub fn get_kms_data_key_reuse_period_seconds(&self) -> &::std::option::Option<i32> {
+    pub fn get_kms_data_key_reuse_period_seconds(&self) -> &Option<i32> {
         &self.kms_data_key_reuse_period_seconds
     }
     /// Encryption type
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::EncryptionType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::EncryptionType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::EncryptionType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::EncryptionType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::EncryptionType> {
+    pub fn get_type(&self) -> &Option<crate::types::EncryptionType> {
         &self.r#type
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        EncryptionConfiguration,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(EncryptionConfiguration {
+    ) -> Result<EncryptionConfiguration, ::awsjson_runtime::error::BuildError> {
+        Ok(EncryptionConfiguration {
             kms_key_id: self.kms_key_id,
             kms_data_key_reuse_period_seconds: self.kms_data_key_reuse_period_seconds,
             r#type: self
@@ -140,7 +117,7 @@ impl ::awsjson_runtime::json::ToJson for EncryptionConfiguration {
 impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "EncryptionConfiguration",

@@ -12,7 +12,7 @@ pub enum EncryptionType {
     /// The value `CUSTOMER_MANAGED_KMS_KEY`.
     CustomerManagedKmsKey,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl EncryptionType {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl EncryptionType {
         &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"]
     }
 }
-impl ::std::convert::From<&str> for EncryptionType {
+impl From<&str> for EncryptionType {
     fn from(value: &str) -> Self {
         match value {
             "AWS_OWNED_KEY" => EncryptionType::AwsOwnedKey,
@@ -37,30 +37,30 @@ impl ::std::convert::From<&str> for EncryptionType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for EncryptionType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for EncryptionType {
+    fn from(value: String) -> Self {
         EncryptionType::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for EncryptionType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(EncryptionType::from(s))
+impl std::str::FromStr for EncryptionType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(EncryptionType::from(s))
     }
 }
-impl ::std::default::Default for EncryptionType {
+impl Default for EncryptionType {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        EncryptionType::Unknown(::std::string::String::new())
+        EncryptionType::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for EncryptionType {
+impl AsRef<str> for EncryptionType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for EncryptionType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for EncryptionType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -72,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for EncryptionType {
 impl ::awsjson_runtime::json::FromJson for EncryptionType {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(EncryptionType::from)
     }
 }

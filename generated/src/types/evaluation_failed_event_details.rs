@@ -6,13 +6,13 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct EvaluationFailedEventDetails {
     /// The error code of the failure.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
     /// The location of the field in the state in which the evaluation error occurred.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
     /// The name of the state in which the evaluation error occurred.
-    pub state: ::std::string::String,
+    pub state: String,
 }
 impl EvaluationFailedEventDetails {
     /// Creates a new builder for [`EvaluationFailedEventDetails`].
@@ -20,15 +20,15 @@ impl EvaluationFailedEventDetails {
         EvaluationFailedEventDetailsBuilder::default()
     }
     /// The error code of the failure.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
     /// The location of the field in the state in which the evaluation error occurred.
-    pub fn location(&self) -> ::std::option::Option<&str> {
+    pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
     /// The name of the state in which the evaluation error occurred.
@@ -36,8 +36,8 @@ impl EvaluationFailedEventDetails {
         &self.state
     }
 }
-impl ::std::fmt::Debug for EvaluationFailedEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for EvaluationFailedEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvaluationFailedEventDetails")
             .field("error", &"*** Sensitive Data Redacted ***")
             .field("cause", &"*** Sensitive Data Redacted ***")
@@ -49,100 +49,73 @@ impl ::std::fmt::Debug for EvaluationFailedEventDetails {
 /// A builder for [`EvaluationFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct EvaluationFailedEventDetailsBuilder {
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
-    pub(crate) location: ::std::option::Option<::std::string::String>,
-    pub(crate) state: ::std::option::Option<::std::string::String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
+    pub(crate) location: Option<String>,
+    pub(crate) state: Option<String>,
 }
 impl EvaluationFailedEventDetailsBuilder {
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// The location of the field in the state in which the evaluation error occurred.
-    pub fn location(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(input.into());
+    pub fn location(mut self, input: impl Into<String>) -> Self {
+        self.location = Some(input.into());
         self
     }
     /// Sets `location` (`None` unsets it).
-    pub fn set_location(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_location(mut self, input: Option<String>) -> Self {
         self.location = input;
         self
     }
     /// Returns `location` as set so far.
-    pub fn get_location(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_location(&self) -> &Option<String> {
         &self.location
     }
     /// The name of the state in which the evaluation error occurred.
-    pub fn state(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state = ::std::option::Option::Some(input.into());
+    pub fn state(mut self, input: impl Into<String>) -> Self {
+        self.state = Some(input.into());
         self
     }
     /// Sets `state` (`None` unsets it).
-    pub fn set_state(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state(mut self, input: Option<String>) -> Self {
         self.state = input;
         self
     }
     /// Returns `state` as set so far.
-    pub fn get_state(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state(&self) -> &Option<String> {
         &self.state
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        EvaluationFailedEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(EvaluationFailedEventDetails {
+    ) -> Result<EvaluationFailedEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(EvaluationFailedEventDetails {
             error: self.error,
             cause: self.cause,
             location: self.location,
@@ -155,8 +128,8 @@ impl EvaluationFailedEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for EvaluationFailedEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for EvaluationFailedEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvaluationFailedEventDetailsBuilder")
             .field("error", &"*** Sensitive Data Redacted ***")
             .field("cause", &"*** Sensitive Data Redacted ***")
@@ -178,7 +151,7 @@ impl ::awsjson_runtime::json::ToJson for EvaluationFailedEventDetails {
 impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "EvaluationFailedEventDetails",

@@ -6,9 +6,9 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionListItem {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The Amazon Resource Name (ARN) of the state machine that ran the execution.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The name of the execution.
     ///
     /// A name must *not* contain:
@@ -22,31 +22,31 @@ pub struct ExecutionListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The current status of the execution.
     pub status: crate::types::ExecutionStatus,
     /// The date the execution started.
     pub start_date: crate::primitives::DateTime,
     /// If the execution already ended, the date the execution stopped.
-    pub stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub stop_date: Option<crate::primitives::DateTime>,
     /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
-    pub item_count: ::std::option::Option<i32>,
+    pub item_count: Option<i32>,
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
     ///
     /// If the state machine execution was started with an unqualified ARN, it returns null.
     ///
     /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
     ///
     /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
-    pub redrive_count: ::std::option::Option<i32>,
+    pub redrive_count: Option<i32>,
     /// The date the execution was last redriven.
-    pub redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub redrive_date: Option<crate::primitives::DateTime>,
 }
 impl ExecutionListItem {
     /// Creates a new builder for [`ExecutionListItem`].
@@ -86,15 +86,15 @@ impl ExecutionListItem {
         self.start_date
     }
     /// If the execution already ended, the date the execution stopped.
-    pub fn stop_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
     /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
-    pub fn item_count(&self) -> ::std::option::Option<i32> {
+    pub fn item_count(&self) -> Option<i32> {
         self.item_count
     }
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
@@ -102,81 +102,67 @@ impl ExecutionListItem {
     /// If the state machine execution was started with an unqualified ARN, it returns null.
     ///
     /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
     /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
     ///
     /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
-    pub fn redrive_count(&self) -> ::std::option::Option<i32> {
+    pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
     /// The date the execution was last redriven.
-    pub fn redrive_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn redrive_date(&self) -> Option<crate::primitives::DateTime> {
         self.redrive_date
     }
 }
 /// A builder for [`ExecutionListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionListItemBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) status: ::std::option::Option<crate::types::ExecutionStatus>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) item_count: ::std::option::Option<i32>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) redrive_count: ::std::option::Option<i32>,
-    pub(crate) redrive_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) status: Option<crate::types::ExecutionStatus>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) item_count: Option<i32>,
+    pub(crate) state_machine_version_arn: Option<String>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) redrive_count: Option<i32>,
+    pub(crate) redrive_date: Option<crate::primitives::DateTime>,
 }
 impl ExecutionListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The Amazon Resource Name (ARN) of the state machine that ran the execution.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the execution.
@@ -192,117 +178,87 @@ impl ExecutionListItemBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The current status of the execution.
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionStatus>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::ExecutionStatus>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::ExecutionStatus>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::ExecutionStatus>) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::ExecutionStatus> {
+    pub fn get_status(&self) -> &Option<crate::types::ExecutionStatus> {
         &self.status
     }
     /// The date the execution started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// If the execution already ended, the date the execution stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
-    pub fn item_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.item_count = ::std::option::Option::Some(input.into());
+    pub fn item_count(mut self, input: impl Into<i32>) -> Self {
+        self.item_count = Some(input.into());
         self
     }
     /// Sets `item_count` (`None` unsets it).
-    pub fn set_item_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_item_count(mut self, input: Option<i32>) -> Self {
         self.item_count = input;
         self
     }
     /// Returns `item_count` as set so far.
-    pub fn get_item_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_item_count(&self) -> &Option<i32> {
         &self.item_count
     }
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
@@ -310,92 +266,74 @@ impl ExecutionListItemBuilder {
     /// If the state machine execution was started with an unqualified ARN, it returns null.
     ///
     /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
     ///
     /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
-    pub fn redrive_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.redrive_count = ::std::option::Option::Some(input.into());
+    pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
+        self.redrive_count = Some(input.into());
         self
     }
     /// Sets `redrive_count` (`None` unsets it).
-    pub fn set_redrive_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
     /// Returns `redrive_count` as set so far.
-    pub fn get_redrive_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
     /// The date the execution was last redriven.
     pub fn redrive_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.redrive_date = ::std::option::Option::Some(input.into());
+        self.redrive_date = Some(input.into());
         self
     }
     /// Sets `redrive_date` (`None` unsets it).
     pub fn set_redrive_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.redrive_date = input;
         self
     }
     /// Returns `redrive_date` as set so far.
-    pub fn get_redrive_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ExecutionListItem, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(ExecutionListItem {
+    ) -> Result<ExecutionListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(ExecutionListItem {
             execution_arn: self
                 .execution_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -457,7 +395,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionListItem {
 impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ExecutionListItem",

@@ -12,7 +12,7 @@ pub enum ExecutionRedriveFilter {
     /// The value `NOT_REDRIVEN`.
     NotRedriven,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExecutionRedriveFilter {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl ExecutionRedriveFilter {
         &["REDRIVEN", "NOT_REDRIVEN"]
     }
 }
-impl ::std::convert::From<&str> for ExecutionRedriveFilter {
+impl From<&str> for ExecutionRedriveFilter {
     fn from(value: &str) -> Self {
         match value {
             "REDRIVEN" => ExecutionRedriveFilter::Redriven,
@@ -37,30 +37,30 @@ impl ::std::convert::From<&str> for ExecutionRedriveFilter {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExecutionRedriveFilter {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExecutionRedriveFilter {
+    fn from(value: String) -> Self {
         ExecutionRedriveFilter::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ExecutionRedriveFilter {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ExecutionRedriveFilter::from(s))
+impl std::str::FromStr for ExecutionRedriveFilter {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ExecutionRedriveFilter::from(s))
     }
 }
-impl ::std::default::Default for ExecutionRedriveFilter {
+impl Default for ExecutionRedriveFilter {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ExecutionRedriveFilter::Unknown(::std::string::String::new())
+        ExecutionRedriveFilter::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ExecutionRedriveFilter {
+impl AsRef<str> for ExecutionRedriveFilter {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ExecutionRedriveFilter {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ExecutionRedriveFilter {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -72,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for ExecutionRedriveFilter {
 impl ::awsjson_runtime::json::FromJson for ExecutionRedriveFilter {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ExecutionRedriveFilter::from)
     }
 }

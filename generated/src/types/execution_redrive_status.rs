@@ -14,7 +14,7 @@ pub enum ExecutionRedriveStatus {
     /// The value `REDRIVABLE_BY_MAP_RUN`.
     RedrivableByMapRun,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExecutionRedriveStatus {
     /// The value as it is written on the wire.
@@ -31,7 +31,7 @@ impl ExecutionRedriveStatus {
         &["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]
     }
 }
-impl ::std::convert::From<&str> for ExecutionRedriveStatus {
+impl From<&str> for ExecutionRedriveStatus {
     fn from(value: &str) -> Self {
         match value {
             "REDRIVABLE" => ExecutionRedriveStatus::Redrivable,
@@ -41,30 +41,30 @@ impl ::std::convert::From<&str> for ExecutionRedriveStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExecutionRedriveStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExecutionRedriveStatus {
+    fn from(value: String) -> Self {
         ExecutionRedriveStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ExecutionRedriveStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ExecutionRedriveStatus::from(s))
+impl std::str::FromStr for ExecutionRedriveStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ExecutionRedriveStatus::from(s))
     }
 }
-impl ::std::default::Default for ExecutionRedriveStatus {
+impl Default for ExecutionRedriveStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ExecutionRedriveStatus::Unknown(::std::string::String::new())
+        ExecutionRedriveStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ExecutionRedriveStatus {
+impl AsRef<str> for ExecutionRedriveStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ExecutionRedriveStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ExecutionRedriveStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -76,8 +76,8 @@ impl ::awsjson_runtime::json::ToJson for ExecutionRedriveStatus {
 impl ::awsjson_runtime::json::FromJson for ExecutionRedriveStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ExecutionRedriveStatus::from)
     }
 }

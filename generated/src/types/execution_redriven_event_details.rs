@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionRedrivenEventDetails {
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
-    pub redrive_count: ::std::option::Option<i32>,
+    pub redrive_count: Option<i32>,
 }
 impl ExecutionRedrivenEventDetails {
     /// Creates a new builder for [`ExecutionRedrivenEventDetails`].
@@ -14,28 +14,28 @@ impl ExecutionRedrivenEventDetails {
         ExecutionRedrivenEventDetailsBuilder::default()
     }
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
-    pub fn redrive_count(&self) -> ::std::option::Option<i32> {
+    pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
 }
 /// A builder for [`ExecutionRedrivenEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionRedrivenEventDetailsBuilder {
-    pub(crate) redrive_count: ::std::option::Option<i32>,
+    pub(crate) redrive_count: Option<i32>,
 }
 impl ExecutionRedrivenEventDetailsBuilder {
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
-    pub fn redrive_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.redrive_count = ::std::option::Option::Some(input.into());
+    pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
+        self.redrive_count = Some(input.into());
         self
     }
     /// Sets `redrive_count` (`None` unsets it).
-    pub fn set_redrive_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
     /// Returns `redrive_count` as set so far.
-    pub fn get_redrive_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
     /// Builds the value.
@@ -55,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionRedrivenEventDetails {
 impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ExecutionRedrivenEventDetails",

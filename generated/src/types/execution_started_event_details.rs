@@ -6,17 +6,15 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionStartedEventDetails {
     /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Contains details about the input for an execution history event.
-    pub input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
     /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
     /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
-    pub state_machine_alias_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_alias_arn: Option<String>,
     /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
-    pub state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub state_machine_version_arn: Option<String>,
 }
 impl ExecutionStartedEventDetails {
     /// Creates a new builder for [`ExecutionStartedEventDetails`].
@@ -24,30 +22,30 @@ impl ExecutionStartedEventDetails {
         ExecutionStartedEventDetailsBuilder::default()
     }
     /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Contains details about the input for an execution history event.
     pub fn input_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
     /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
-    pub fn role_arn(&self) -> ::std::option::Option<&str> {
+    pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
     /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
-    pub fn state_machine_alias_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
     /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
-    pub fn state_machine_version_arn(&self) -> ::std::option::Option<&str> {
+    pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
 }
-impl ::std::fmt::Debug for ExecutionStartedEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ExecutionStartedEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionStartedEventDetails")
             .field("input", &"*** Sensitive Data Redacted ***")
             .field("input_details", &self.input_details)
@@ -60,47 +58,39 @@ impl ::std::fmt::Debug for ExecutionStartedEventDetails {
 /// A builder for [`ExecutionStartedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionStartedEventDetailsBuilder {
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) input: Option<String>,
+    pub(crate) input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
+    pub(crate) role_arn: Option<String>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) state_machine_version_arn: Option<String>,
 }
 impl ExecutionStartedEventDetailsBuilder {
     /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Contains details about the input for an execution history event.
     pub fn input_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.input_details = ::std::option::Option::Some(input.into());
+        self.input_details = Some(input.into());
         self
     }
     /// Sets `input_details` (`None` unsets it).
     pub fn set_input_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.input_details = input;
         self
@@ -108,71 +98,49 @@ impl ExecutionStartedEventDetailsBuilder {
     /// Returns `input_details` as set so far.
     pub fn get_input_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
     /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// Builds the value.
@@ -186,8 +154,8 @@ impl ExecutionStartedEventDetailsBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for ExecutionStartedEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ExecutionStartedEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionStartedEventDetailsBuilder")
             .field("input", &"*** Sensitive Data Redacted ***")
             .field("input_details", &self.input_details)
@@ -211,7 +179,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionStartedEventDetails {
 impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ExecutionStartedEventDetails",

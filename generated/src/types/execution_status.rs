@@ -20,7 +20,7 @@ pub enum ExecutionStatus {
     /// The value `PENDING_REDRIVE`.
     PendingRedrive,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ExecutionStatus {
     /// The value as it is written on the wire.
@@ -40,7 +40,7 @@ impl ExecutionStatus {
         &["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
     }
 }
-impl ::std::convert::From<&str> for ExecutionStatus {
+impl From<&str> for ExecutionStatus {
     fn from(value: &str) -> Self {
         match value {
             "RUNNING" => ExecutionStatus::Running,
@@ -53,30 +53,30 @@ impl ::std::convert::From<&str> for ExecutionStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ExecutionStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ExecutionStatus {
+    fn from(value: String) -> Self {
         ExecutionStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ExecutionStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ExecutionStatus::from(s))
+impl std::str::FromStr for ExecutionStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ExecutionStatus::from(s))
     }
 }
-impl ::std::default::Default for ExecutionStatus {
+impl Default for ExecutionStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ExecutionStatus::Unknown(::std::string::String::new())
+        ExecutionStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ExecutionStatus {
+impl AsRef<str> for ExecutionStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ExecutionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -88,8 +88,8 @@ impl ::awsjson_runtime::json::ToJson for ExecutionStatus {
 impl ::awsjson_runtime::json::FromJson for ExecutionStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ExecutionStatus::from)
     }
 }

@@ -14,151 +14,127 @@ pub struct HistoryEvent {
     /// The id of the previous event.
     pub previous_event_id: i64,
     /// Contains details about an activity that failed during an execution.
-    pub activity_failed_event_details: ::std::option::Option<
-        crate::types::ActivityFailedEventDetails,
-    >,
+    pub activity_failed_event_details: Option<crate::types::ActivityFailedEventDetails>,
     /// Contains details about an activity schedule event that failed during an execution.
-    pub activity_schedule_failed_event_details: ::std::option::Option<
+    pub activity_schedule_failed_event_details: Option<
         crate::types::ActivityScheduleFailedEventDetails,
     >,
     /// Contains details about an activity scheduled during an execution.
-    pub activity_scheduled_event_details: ::std::option::Option<
+    pub activity_scheduled_event_details: Option<
         crate::types::ActivityScheduledEventDetails,
     >,
     /// Contains details about the start of an activity during an execution.
-    pub activity_started_event_details: ::std::option::Option<
+    pub activity_started_event_details: Option<
         crate::types::ActivityStartedEventDetails,
     >,
     /// Contains details about an activity that successfully terminated during an execution.
-    pub activity_succeeded_event_details: ::std::option::Option<
+    pub activity_succeeded_event_details: Option<
         crate::types::ActivitySucceededEventDetails,
     >,
     /// Contains details about an activity timeout that occurred during an execution.
-    pub activity_timed_out_event_details: ::std::option::Option<
+    pub activity_timed_out_event_details: Option<
         crate::types::ActivityTimedOutEventDetails,
     >,
     /// Contains details about the failure of a task.
-    pub task_failed_event_details: ::std::option::Option<
-        crate::types::TaskFailedEventDetails,
-    >,
+    pub task_failed_event_details: Option<crate::types::TaskFailedEventDetails>,
     /// Contains details about a task that was scheduled.
-    pub task_scheduled_event_details: ::std::option::Option<
-        crate::types::TaskScheduledEventDetails,
-    >,
+    pub task_scheduled_event_details: Option<crate::types::TaskScheduledEventDetails>,
     /// Contains details about a task that failed to start.
-    pub task_start_failed_event_details: ::std::option::Option<
+    pub task_start_failed_event_details: Option<
         crate::types::TaskStartFailedEventDetails,
     >,
     /// Contains details about a task that was started.
-    pub task_started_event_details: ::std::option::Option<
-        crate::types::TaskStartedEventDetails,
-    >,
+    pub task_started_event_details: Option<crate::types::TaskStartedEventDetails>,
     /// Contains details about a task that where the submit failed.
-    pub task_submit_failed_event_details: ::std::option::Option<
+    pub task_submit_failed_event_details: Option<
         crate::types::TaskSubmitFailedEventDetails,
     >,
     /// Contains details about a submitted task.
-    pub task_submitted_event_details: ::std::option::Option<
-        crate::types::TaskSubmittedEventDetails,
-    >,
+    pub task_submitted_event_details: Option<crate::types::TaskSubmittedEventDetails>,
     /// Contains details about a task that succeeded.
-    pub task_succeeded_event_details: ::std::option::Option<
-        crate::types::TaskSucceededEventDetails,
-    >,
+    pub task_succeeded_event_details: Option<crate::types::TaskSucceededEventDetails>,
     /// Contains details about a task that timed out.
-    pub task_timed_out_event_details: ::std::option::Option<
-        crate::types::TaskTimedOutEventDetails,
-    >,
+    pub task_timed_out_event_details: Option<crate::types::TaskTimedOutEventDetails>,
     /// Contains details about an execution failure event.
-    pub execution_failed_event_details: ::std::option::Option<
+    pub execution_failed_event_details: Option<
         crate::types::ExecutionFailedEventDetails,
     >,
     /// Contains details about the start of the execution.
-    pub execution_started_event_details: ::std::option::Option<
+    pub execution_started_event_details: Option<
         crate::types::ExecutionStartedEventDetails,
     >,
     /// Contains details about the successful termination of the execution.
-    pub execution_succeeded_event_details: ::std::option::Option<
+    pub execution_succeeded_event_details: Option<
         crate::types::ExecutionSucceededEventDetails,
     >,
     /// Contains details about an abort of an execution.
-    pub execution_aborted_event_details: ::std::option::Option<
+    pub execution_aborted_event_details: Option<
         crate::types::ExecutionAbortedEventDetails,
     >,
     /// Contains details about the execution timeout that occurred during the execution.
-    pub execution_timed_out_event_details: ::std::option::Option<
+    pub execution_timed_out_event_details: Option<
         crate::types::ExecutionTimedOutEventDetails,
     >,
     /// Contains details about the redrive attempt of an execution.
-    pub execution_redriven_event_details: ::std::option::Option<
+    pub execution_redriven_event_details: Option<
         crate::types::ExecutionRedrivenEventDetails,
     >,
     /// Contains details about Map state that was started.
-    pub map_state_started_event_details: ::std::option::Option<
+    pub map_state_started_event_details: Option<
         crate::types::MapStateStartedEventDetails,
     >,
     /// Contains details about an iteration of a Map state that was started.
-    pub map_iteration_started_event_details: ::std::option::Option<
+    pub map_iteration_started_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
     /// Contains details about an iteration of a Map state that succeeded.
-    pub map_iteration_succeeded_event_details: ::std::option::Option<
+    pub map_iteration_succeeded_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
     /// Contains details about an iteration of a Map state that failed.
-    pub map_iteration_failed_event_details: ::std::option::Option<
+    pub map_iteration_failed_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
     /// Contains details about an iteration of a Map state that was aborted.
-    pub map_iteration_aborted_event_details: ::std::option::Option<
+    pub map_iteration_aborted_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
     /// Contains details about a Lambda function that failed during an execution.
-    pub lambda_function_failed_event_details: ::std::option::Option<
+    pub lambda_function_failed_event_details: Option<
         crate::types::LambdaFunctionFailedEventDetails,
     >,
     /// Contains details about a failed Lambda function schedule event that occurred during an execution.
-    pub lambda_function_schedule_failed_event_details: ::std::option::Option<
+    pub lambda_function_schedule_failed_event_details: Option<
         crate::types::LambdaFunctionScheduleFailedEventDetails,
     >,
     /// Contains details about a Lambda function scheduled during an execution.
-    pub lambda_function_scheduled_event_details: ::std::option::Option<
+    pub lambda_function_scheduled_event_details: Option<
         crate::types::LambdaFunctionScheduledEventDetails,
     >,
     /// Contains details about a lambda function that failed to start during an execution.
-    pub lambda_function_start_failed_event_details: ::std::option::Option<
+    pub lambda_function_start_failed_event_details: Option<
         crate::types::LambdaFunctionStartFailedEventDetails,
     >,
     /// Contains details about a Lambda function that terminated successfully during an execution.
-    pub lambda_function_succeeded_event_details: ::std::option::Option<
+    pub lambda_function_succeeded_event_details: Option<
         crate::types::LambdaFunctionSucceededEventDetails,
     >,
     /// Contains details about a Lambda function timeout that occurred during an execution.
-    pub lambda_function_timed_out_event_details: ::std::option::Option<
+    pub lambda_function_timed_out_event_details: Option<
         crate::types::LambdaFunctionTimedOutEventDetails,
     >,
     /// Contains details about a state entered during an execution.
-    pub state_entered_event_details: ::std::option::Option<
-        crate::types::StateEnteredEventDetails,
-    >,
+    pub state_entered_event_details: Option<crate::types::StateEnteredEventDetails>,
     /// Contains details about an exit from a state during an execution.
-    pub state_exited_event_details: ::std::option::Option<
-        crate::types::StateExitedEventDetails,
-    >,
+    pub state_exited_event_details: Option<crate::types::StateExitedEventDetails>,
     /// Contains details, such as `mapRunArn`, and the start date and time of a Map Run. `mapRunArn` is the Amazon Resource Name (ARN) of the Map Run that was started.
-    pub map_run_started_event_details: ::std::option::Option<
-        crate::types::MapRunStartedEventDetails,
-    >,
+    pub map_run_started_event_details: Option<crate::types::MapRunStartedEventDetails>,
     /// Contains error and cause details about a Map Run that failed.
-    pub map_run_failed_event_details: ::std::option::Option<
-        crate::types::MapRunFailedEventDetails,
-    >,
+    pub map_run_failed_event_details: Option<crate::types::MapRunFailedEventDetails>,
     /// Contains details about the redrive attempt of a Map Run.
-    pub map_run_redriven_event_details: ::std::option::Option<
-        crate::types::MapRunRedrivenEventDetails,
-    >,
+    pub map_run_redriven_event_details: Option<crate::types::MapRunRedrivenEventDetails>,
     /// Contains details about an evaluation failure that occurred while processing a state.
-    pub evaluation_failed_event_details: ::std::option::Option<
+    pub evaluation_failed_event_details: Option<
         crate::types::EvaluationFailedEventDetails,
     >,
 }
@@ -186,426 +162,408 @@ impl HistoryEvent {
     /// Contains details about an activity that failed during an execution.
     pub fn activity_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivityFailedEventDetails> {
+    ) -> Option<&crate::types::ActivityFailedEventDetails> {
         self.activity_failed_event_details.as_ref()
     }
     /// Contains details about an activity schedule event that failed during an execution.
     pub fn activity_schedule_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivityScheduleFailedEventDetails> {
+    ) -> Option<&crate::types::ActivityScheduleFailedEventDetails> {
         self.activity_schedule_failed_event_details.as_ref()
     }
     /// Contains details about an activity scheduled during an execution.
     pub fn activity_scheduled_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivityScheduledEventDetails> {
+    ) -> Option<&crate::types::ActivityScheduledEventDetails> {
         self.activity_scheduled_event_details.as_ref()
     }
     /// Contains details about the start of an activity during an execution.
     pub fn activity_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivityStartedEventDetails> {
+    ) -> Option<&crate::types::ActivityStartedEventDetails> {
         self.activity_started_event_details.as_ref()
     }
     /// Contains details about an activity that successfully terminated during an execution.
     pub fn activity_succeeded_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivitySucceededEventDetails> {
+    ) -> Option<&crate::types::ActivitySucceededEventDetails> {
         self.activity_succeeded_event_details.as_ref()
     }
     /// Contains details about an activity timeout that occurred during an execution.
     pub fn activity_timed_out_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ActivityTimedOutEventDetails> {
+    ) -> Option<&crate::types::ActivityTimedOutEventDetails> {
         self.activity_timed_out_event_details.as_ref()
     }
     /// Contains details about the failure of a task.
     pub fn task_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskFailedEventDetails> {
+    ) -> Option<&crate::types::TaskFailedEventDetails> {
         self.task_failed_event_details.as_ref()
     }
     /// Contains details about a task that was scheduled.
     pub fn task_scheduled_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskScheduledEventDetails> {
+    ) -> Option<&crate::types::TaskScheduledEventDetails> {
         self.task_scheduled_event_details.as_ref()
     }
     /// Contains details about a task that failed to start.
     pub fn task_start_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskStartFailedEventDetails> {
+    ) -> Option<&crate::types::TaskStartFailedEventDetails> {
         self.task_start_failed_event_details.as_ref()
     }
     /// Contains details about a task that was started.
     pub fn task_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskStartedEventDetails> {
+    ) -> Option<&crate::types::TaskStartedEventDetails> {
         self.task_started_event_details.as_ref()
     }
     /// Contains details about a task that where the submit failed.
     pub fn task_submit_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskSubmitFailedEventDetails> {
+    ) -> Option<&crate::types::TaskSubmitFailedEventDetails> {
         self.task_submit_failed_event_details.as_ref()
     }
     /// Contains details about a submitted task.
     pub fn task_submitted_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskSubmittedEventDetails> {
+    ) -> Option<&crate::types::TaskSubmittedEventDetails> {
         self.task_submitted_event_details.as_ref()
     }
     /// Contains details about a task that succeeded.
     pub fn task_succeeded_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskSucceededEventDetails> {
+    ) -> Option<&crate::types::TaskSucceededEventDetails> {
         self.task_succeeded_event_details.as_ref()
     }
     /// Contains details about a task that timed out.
     pub fn task_timed_out_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::TaskTimedOutEventDetails> {
+    ) -> Option<&crate::types::TaskTimedOutEventDetails> {
         self.task_timed_out_event_details.as_ref()
     }
     /// Contains details about an execution failure event.
     pub fn execution_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionFailedEventDetails> {
+    ) -> Option<&crate::types::ExecutionFailedEventDetails> {
         self.execution_failed_event_details.as_ref()
     }
     /// Contains details about the start of the execution.
     pub fn execution_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionStartedEventDetails> {
+    ) -> Option<&crate::types::ExecutionStartedEventDetails> {
         self.execution_started_event_details.as_ref()
     }
     /// Contains details about the successful termination of the execution.
     pub fn execution_succeeded_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionSucceededEventDetails> {
+    ) -> Option<&crate::types::ExecutionSucceededEventDetails> {
         self.execution_succeeded_event_details.as_ref()
     }
     /// Contains details about an abort of an execution.
     pub fn execution_aborted_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionAbortedEventDetails> {
+    ) -> Option<&crate::types::ExecutionAbortedEventDetails> {
         self.execution_aborted_event_details.as_ref()
     }
     /// Contains details about the execution timeout that occurred during the execution.
     pub fn execution_timed_out_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionTimedOutEventDetails> {
+    ) -> Option<&crate::types::ExecutionTimedOutEventDetails> {
         self.execution_timed_out_event_details.as_ref()
     }
     /// Contains details about the redrive attempt of an execution.
     pub fn execution_redriven_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::ExecutionRedrivenEventDetails> {
+    ) -> Option<&crate::types::ExecutionRedrivenEventDetails> {
         self.execution_redriven_event_details.as_ref()
     }
     /// Contains details about Map state that was started.
     pub fn map_state_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapStateStartedEventDetails> {
+    ) -> Option<&crate::types::MapStateStartedEventDetails> {
         self.map_state_started_event_details.as_ref()
     }
     /// Contains details about an iteration of a Map state that was started.
     pub fn map_iteration_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapIterationEventDetails> {
+    ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_started_event_details.as_ref()
     }
     /// Contains details about an iteration of a Map state that succeeded.
     pub fn map_iteration_succeeded_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapIterationEventDetails> {
+    ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_succeeded_event_details.as_ref()
     }
     /// Contains details about an iteration of a Map state that failed.
     pub fn map_iteration_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapIterationEventDetails> {
+    ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_failed_event_details.as_ref()
     }
     /// Contains details about an iteration of a Map state that was aborted.
     pub fn map_iteration_aborted_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapIterationEventDetails> {
+    ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_aborted_event_details.as_ref()
     }
     /// Contains details about a Lambda function that failed during an execution.
     pub fn lambda_function_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionFailedEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionFailedEventDetails> {
         self.lambda_function_failed_event_details.as_ref()
     }
     /// Contains details about a failed Lambda function schedule event that occurred during an execution.
     pub fn lambda_function_schedule_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionScheduleFailedEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionScheduleFailedEventDetails> {
         self.lambda_function_schedule_failed_event_details.as_ref()
     }
     /// Contains details about a Lambda function scheduled during an execution.
     pub fn lambda_function_scheduled_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionScheduledEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionScheduledEventDetails> {
         self.lambda_function_scheduled_event_details.as_ref()
     }
     /// Contains details about a lambda function that failed to start during an execution.
     pub fn lambda_function_start_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionStartFailedEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionStartFailedEventDetails> {
         self.lambda_function_start_failed_event_details.as_ref()
     }
     /// Contains details about a Lambda function that terminated successfully during an execution.
     pub fn lambda_function_succeeded_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionSucceededEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionSucceededEventDetails> {
         self.lambda_function_succeeded_event_details.as_ref()
     }
     /// Contains details about a Lambda function timeout that occurred during an execution.
     pub fn lambda_function_timed_out_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::LambdaFunctionTimedOutEventDetails> {
+    ) -> Option<&crate::types::LambdaFunctionTimedOutEventDetails> {
         self.lambda_function_timed_out_event_details.as_ref()
     }
     /// Contains details about a state entered during an execution.
     pub fn state_entered_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::StateEnteredEventDetails> {
+    ) -> Option<&crate::types::StateEnteredEventDetails> {
         self.state_entered_event_details.as_ref()
     }
     /// Contains details about an exit from a state during an execution.
     pub fn state_exited_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::StateExitedEventDetails> {
+    ) -> Option<&crate::types::StateExitedEventDetails> {
         self.state_exited_event_details.as_ref()
     }
     /// Contains details, such as `mapRunArn`, and the start date and time of a Map Run. `mapRunArn` is the Amazon Resource Name (ARN) of the Map Run that was started.
     pub fn map_run_started_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapRunStartedEventDetails> {
+    ) -> Option<&crate::types::MapRunStartedEventDetails> {
         self.map_run_started_event_details.as_ref()
     }
     /// Contains error and cause details about a Map Run that failed.
     pub fn map_run_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapRunFailedEventDetails> {
+    ) -> Option<&crate::types::MapRunFailedEventDetails> {
         self.map_run_failed_event_details.as_ref()
     }
     /// Contains details about the redrive attempt of a Map Run.
     pub fn map_run_redriven_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::MapRunRedrivenEventDetails> {
+    ) -> Option<&crate::types::MapRunRedrivenEventDetails> {
         self.map_run_redriven_event_details.as_ref()
     }
     /// Contains details about an evaluation failure that occurred while processing a state.
     pub fn evaluation_failed_event_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::EvaluationFailedEventDetails> {
+    ) -> Option<&crate::types::EvaluationFailedEventDetails> {
         self.evaluation_failed_event_details.as_ref()
     }
 }
 /// A builder for [`HistoryEvent`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct HistoryEventBuilder {
-    pub(crate) timestamp: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) r#type: ::std::option::Option<crate::types::HistoryEventType>,
-    pub(crate) id: ::std::option::Option<i64>,
-    pub(crate) previous_event_id: ::std::option::Option<i64>,
-    pub(crate) activity_failed_event_details: ::std::option::Option<
+    pub(crate) timestamp: Option<crate::primitives::DateTime>,
+    pub(crate) r#type: Option<crate::types::HistoryEventType>,
+    pub(crate) id: Option<i64>,
+    pub(crate) previous_event_id: Option<i64>,
+    pub(crate) activity_failed_event_details: Option<
         crate::types::ActivityFailedEventDetails,
     >,
-    pub(crate) activity_schedule_failed_event_details: ::std::option::Option<
+    pub(crate) activity_schedule_failed_event_details: Option<
         crate::types::ActivityScheduleFailedEventDetails,
     >,
-    pub(crate) activity_scheduled_event_details: ::std::option::Option<
+    pub(crate) activity_scheduled_event_details: Option<
         crate::types::ActivityScheduledEventDetails,
     >,
-    pub(crate) activity_started_event_details: ::std::option::Option<
+    pub(crate) activity_started_event_details: Option<
         crate::types::ActivityStartedEventDetails,
     >,
-    pub(crate) activity_succeeded_event_details: ::std::option::Option<
+    pub(crate) activity_succeeded_event_details: Option<
         crate::types::ActivitySucceededEventDetails,
     >,
-    pub(crate) activity_timed_out_event_details: ::std::option::Option<
+    pub(crate) activity_timed_out_event_details: Option<
         crate::types::ActivityTimedOutEventDetails,
     >,
-    pub(crate) task_failed_event_details: ::std::option::Option<
-        crate::types::TaskFailedEventDetails,
-    >,
-    pub(crate) task_scheduled_event_details: ::std::option::Option<
+    pub(crate) task_failed_event_details: Option<crate::types::TaskFailedEventDetails>,
+    pub(crate) task_scheduled_event_details: Option<
         crate::types::TaskScheduledEventDetails,
     >,
-    pub(crate) task_start_failed_event_details: ::std::option::Option<
+    pub(crate) task_start_failed_event_details: Option<
         crate::types::TaskStartFailedEventDetails,
     >,
-    pub(crate) task_started_event_details: ::std::option::Option<
-        crate::types::TaskStartedEventDetails,
-    >,
-    pub(crate) task_submit_failed_event_details: ::std::option::Option<
+    pub(crate) task_started_event_details: Option<crate::types::TaskStartedEventDetails>,
+    pub(crate) task_submit_failed_event_details: Option<
         crate::types::TaskSubmitFailedEventDetails,
     >,
-    pub(crate) task_submitted_event_details: ::std::option::Option<
+    pub(crate) task_submitted_event_details: Option<
         crate::types::TaskSubmittedEventDetails,
     >,
-    pub(crate) task_succeeded_event_details: ::std::option::Option<
+    pub(crate) task_succeeded_event_details: Option<
         crate::types::TaskSucceededEventDetails,
     >,
-    pub(crate) task_timed_out_event_details: ::std::option::Option<
+    pub(crate) task_timed_out_event_details: Option<
         crate::types::TaskTimedOutEventDetails,
     >,
-    pub(crate) execution_failed_event_details: ::std::option::Option<
+    pub(crate) execution_failed_event_details: Option<
         crate::types::ExecutionFailedEventDetails,
     >,
-    pub(crate) execution_started_event_details: ::std::option::Option<
+    pub(crate) execution_started_event_details: Option<
         crate::types::ExecutionStartedEventDetails,
     >,
-    pub(crate) execution_succeeded_event_details: ::std::option::Option<
+    pub(crate) execution_succeeded_event_details: Option<
         crate::types::ExecutionSucceededEventDetails,
     >,
-    pub(crate) execution_aborted_event_details: ::std::option::Option<
+    pub(crate) execution_aborted_event_details: Option<
         crate::types::ExecutionAbortedEventDetails,
     >,
-    pub(crate) execution_timed_out_event_details: ::std::option::Option<
+    pub(crate) execution_timed_out_event_details: Option<
         crate::types::ExecutionTimedOutEventDetails,
     >,
-    pub(crate) execution_redriven_event_details: ::std::option::Option<
+    pub(crate) execution_redriven_event_details: Option<
         crate::types::ExecutionRedrivenEventDetails,
     >,
-    pub(crate) map_state_started_event_details: ::std::option::Option<
+    pub(crate) map_state_started_event_details: Option<
         crate::types::MapStateStartedEventDetails,
     >,
-    pub(crate) map_iteration_started_event_details: ::std::option::Option<
+    pub(crate) map_iteration_started_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
-    pub(crate) map_iteration_succeeded_event_details: ::std::option::Option<
+    pub(crate) map_iteration_succeeded_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
-    pub(crate) map_iteration_failed_event_details: ::std::option::Option<
+    pub(crate) map_iteration_failed_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
-    pub(crate) map_iteration_aborted_event_details: ::std::option::Option<
+    pub(crate) map_iteration_aborted_event_details: Option<
         crate::types::MapIterationEventDetails,
     >,
-    pub(crate) lambda_function_failed_event_details: ::std::option::Option<
+    pub(crate) lambda_function_failed_event_details: Option<
         crate::types::LambdaFunctionFailedEventDetails,
     >,
-    pub(crate) lambda_function_schedule_failed_event_details: ::std::option::Option<
+    pub(crate) lambda_function_schedule_failed_event_details: Option<
         crate::types::LambdaFunctionScheduleFailedEventDetails,
     >,
-    pub(crate) lambda_function_scheduled_event_details: ::std::option::Option<
+    pub(crate) lambda_function_scheduled_event_details: Option<
         crate::types::LambdaFunctionScheduledEventDetails,
     >,
-    pub(crate) lambda_function_start_failed_event_details: ::std::option::Option<
+    pub(crate) lambda_function_start_failed_event_details: Option<
         crate::types::LambdaFunctionStartFailedEventDetails,
     >,
-    pub(crate) lambda_function_succeeded_event_details: ::std::option::Option<
+    pub(crate) lambda_function_succeeded_event_details: Option<
         crate::types::LambdaFunctionSucceededEventDetails,
     >,
-    pub(crate) lambda_function_timed_out_event_details: ::std::option::Option<
+    pub(crate) lambda_function_timed_out_event_details: Option<
         crate::types::LambdaFunctionTimedOutEventDetails,
     >,
-    pub(crate) state_entered_event_details: ::std::option::Option<
+    pub(crate) state_entered_event_details: Option<
         crate::types::StateEnteredEventDetails,
     >,
-    pub(crate) state_exited_event_details: ::std::option::Option<
-        crate::types::StateExitedEventDetails,
-    >,
-    pub(crate) map_run_started_event_details: ::std::option::Option<
+    pub(crate) state_exited_event_details: Option<crate::types::StateExitedEventDetails>,
+    pub(crate) map_run_started_event_details: Option<
         crate::types::MapRunStartedEventDetails,
     >,
-    pub(crate) map_run_failed_event_details: ::std::option::Option<
+    pub(crate) map_run_failed_event_details: Option<
         crate::types::MapRunFailedEventDetails,
     >,
-    pub(crate) map_run_redriven_event_details: ::std::option::Option<
+    pub(crate) map_run_redriven_event_details: Option<
         crate::types::MapRunRedrivenEventDetails,
     >,
-    pub(crate) evaluation_failed_event_details: ::std::option::Option<
+    pub(crate) evaluation_failed_event_details: Option<
         crate::types::EvaluationFailedEventDetails,
     >,
 }
 impl HistoryEventBuilder {
     /// The date and time the event occurred, expressed in seconds and fractional milliseconds since the Unix epoch, which is defined as January 1, 1970, at 00:00:00 Coordinated Universal Time (UTC).
-    pub fn timestamp(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.timestamp = ::std::option::Option::Some(input.into());
+    pub fn timestamp(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.timestamp = Some(input.into());
         self
     }
     /// Sets `timestamp` (`None` unsets it).
-    pub fn set_timestamp(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_timestamp(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.timestamp = input;
         self
     }
     /// Returns `timestamp` as set so far.
-    pub fn get_timestamp(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.timestamp
     }
     /// The type of the event.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::HistoryEventType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::HistoryEventType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::HistoryEventType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::HistoryEventType> {
+    pub fn get_type(&self) -> &Option<crate::types::HistoryEventType> {
         &self.r#type
     }
     /// The id of the event. Events are numbered sequentially, starting at one.
-    pub fn id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.id = ::std::option::Option::Some(input.into());
+    pub fn id(mut self, input: impl Into<i64>) -> Self {
+        self.id = Some(input.into());
         self
     }
     /// Sets `id` (`None` unsets it).
-    pub fn set_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_id(mut self, input: Option<i64>) -> Self {
         self.id = input;
         self
     }
     /// Returns `id` as set so far.
-    pub fn get_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_id(&self) -> &Option<i64> {
         &self.id
     }
     /// The id of the previous event.
-    pub fn previous_event_id(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.previous_event_id = ::std::option::Option::Some(input.into());
+    pub fn previous_event_id(mut self, input: impl Into<i64>) -> Self {
+        self.previous_event_id = Some(input.into());
         self
     }
     /// Sets `previous_event_id` (`None` unsets it).
-    pub fn set_previous_event_id(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_previous_event_id(mut self, input: Option<i64>) -> Self {
         self.previous_event_id = input;
         self
     }
     /// Returns `previous_event_id` as set so far.
-    pub fn get_previous_event_id(&self) -> &::std::option::Option<i64> {
+    pub fn get_previous_event_id(&self) -> &Option<i64> {
         &self.previous_event_id
     }
     /// Contains details about an activity that failed during an execution.
     pub fn activity_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivityFailedEventDetails>,
+        input: impl Into<crate::types::ActivityFailedEventDetails>,
     ) -> Self {
-        self.activity_failed_event_details = ::std::option::Option::Some(input.into());
+        self.activity_failed_event_details = Some(input.into());
         self
     }
     /// Sets `activity_failed_event_details` (`None` unsets it).
     pub fn set_activity_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivityFailedEventDetails>,
+        input: Option<crate::types::ActivityFailedEventDetails>,
     ) -> Self {
         self.activity_failed_event_details = input;
         self
@@ -613,25 +571,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_failed_event_details` as set so far.
     pub fn get_activity_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivityFailedEventDetails> {
+    ) -> &Option<crate::types::ActivityFailedEventDetails> {
         &self.activity_failed_event_details
     }
     /// Contains details about an activity schedule event that failed during an execution.
     pub fn activity_schedule_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ActivityScheduleFailedEventDetails,
-        >,
+        input: impl Into<crate::types::ActivityScheduleFailedEventDetails>,
     ) -> Self {
-        self.activity_schedule_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.activity_schedule_failed_event_details = Some(input.into());
         self
     }
     /// Sets `activity_schedule_failed_event_details` (`None` unsets it).
     pub fn set_activity_schedule_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivityScheduleFailedEventDetails>,
+        input: Option<crate::types::ActivityScheduleFailedEventDetails>,
     ) -> Self {
         self.activity_schedule_failed_event_details = input;
         self
@@ -639,23 +593,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_schedule_failed_event_details` as set so far.
     pub fn get_activity_schedule_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivityScheduleFailedEventDetails> {
+    ) -> &Option<crate::types::ActivityScheduleFailedEventDetails> {
         &self.activity_schedule_failed_event_details
     }
     /// Contains details about an activity scheduled during an execution.
     pub fn activity_scheduled_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivityScheduledEventDetails>,
+        input: impl Into<crate::types::ActivityScheduledEventDetails>,
     ) -> Self {
-        self.activity_scheduled_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.activity_scheduled_event_details = Some(input.into());
         self
     }
     /// Sets `activity_scheduled_event_details` (`None` unsets it).
     pub fn set_activity_scheduled_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivityScheduledEventDetails>,
+        input: Option<crate::types::ActivityScheduledEventDetails>,
     ) -> Self {
         self.activity_scheduled_event_details = input;
         self
@@ -663,21 +615,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_scheduled_event_details` as set so far.
     pub fn get_activity_scheduled_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivityScheduledEventDetails> {
+    ) -> &Option<crate::types::ActivityScheduledEventDetails> {
         &self.activity_scheduled_event_details
     }
     /// Contains details about the start of an activity during an execution.
     pub fn activity_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivityStartedEventDetails>,
+        input: impl Into<crate::types::ActivityStartedEventDetails>,
     ) -> Self {
-        self.activity_started_event_details = ::std::option::Option::Some(input.into());
+        self.activity_started_event_details = Some(input.into());
         self
     }
     /// Sets `activity_started_event_details` (`None` unsets it).
     pub fn set_activity_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivityStartedEventDetails>,
+        input: Option<crate::types::ActivityStartedEventDetails>,
     ) -> Self {
         self.activity_started_event_details = input;
         self
@@ -685,23 +637,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_started_event_details` as set so far.
     pub fn get_activity_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivityStartedEventDetails> {
+    ) -> &Option<crate::types::ActivityStartedEventDetails> {
         &self.activity_started_event_details
     }
     /// Contains details about an activity that successfully terminated during an execution.
     pub fn activity_succeeded_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivitySucceededEventDetails>,
+        input: impl Into<crate::types::ActivitySucceededEventDetails>,
     ) -> Self {
-        self.activity_succeeded_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.activity_succeeded_event_details = Some(input.into());
         self
     }
     /// Sets `activity_succeeded_event_details` (`None` unsets it).
     pub fn set_activity_succeeded_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivitySucceededEventDetails>,
+        input: Option<crate::types::ActivitySucceededEventDetails>,
     ) -> Self {
         self.activity_succeeded_event_details = input;
         self
@@ -709,23 +659,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_succeeded_event_details` as set so far.
     pub fn get_activity_succeeded_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivitySucceededEventDetails> {
+    ) -> &Option<crate::types::ActivitySucceededEventDetails> {
         &self.activity_succeeded_event_details
     }
     /// Contains details about an activity timeout that occurred during an execution.
     pub fn activity_timed_out_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ActivityTimedOutEventDetails>,
+        input: impl Into<crate::types::ActivityTimedOutEventDetails>,
     ) -> Self {
-        self.activity_timed_out_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.activity_timed_out_event_details = Some(input.into());
         self
     }
     /// Sets `activity_timed_out_event_details` (`None` unsets it).
     pub fn set_activity_timed_out_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ActivityTimedOutEventDetails>,
+        input: Option<crate::types::ActivityTimedOutEventDetails>,
     ) -> Self {
         self.activity_timed_out_event_details = input;
         self
@@ -733,21 +681,21 @@ impl HistoryEventBuilder {
     /// Returns `activity_timed_out_event_details` as set so far.
     pub fn get_activity_timed_out_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ActivityTimedOutEventDetails> {
+    ) -> &Option<crate::types::ActivityTimedOutEventDetails> {
         &self.activity_timed_out_event_details
     }
     /// Contains details about the failure of a task.
     pub fn task_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskFailedEventDetails>,
+        input: impl Into<crate::types::TaskFailedEventDetails>,
     ) -> Self {
-        self.task_failed_event_details = ::std::option::Option::Some(input.into());
+        self.task_failed_event_details = Some(input.into());
         self
     }
     /// Sets `task_failed_event_details` (`None` unsets it).
     pub fn set_task_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskFailedEventDetails>,
+        input: Option<crate::types::TaskFailedEventDetails>,
     ) -> Self {
         self.task_failed_event_details = input;
         self
@@ -755,21 +703,21 @@ impl HistoryEventBuilder {
     /// Returns `task_failed_event_details` as set so far.
     pub fn get_task_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskFailedEventDetails> {
+    ) -> &Option<crate::types::TaskFailedEventDetails> {
         &self.task_failed_event_details
     }
     /// Contains details about a task that was scheduled.
     pub fn task_scheduled_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskScheduledEventDetails>,
+        input: impl Into<crate::types::TaskScheduledEventDetails>,
     ) -> Self {
-        self.task_scheduled_event_details = ::std::option::Option::Some(input.into());
+        self.task_scheduled_event_details = Some(input.into());
         self
     }
     /// Sets `task_scheduled_event_details` (`None` unsets it).
     pub fn set_task_scheduled_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskScheduledEventDetails>,
+        input: Option<crate::types::TaskScheduledEventDetails>,
     ) -> Self {
         self.task_scheduled_event_details = input;
         self
@@ -777,21 +725,21 @@ impl HistoryEventBuilder {
     /// Returns `task_scheduled_event_details` as set so far.
     pub fn get_task_scheduled_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskScheduledEventDetails> {
+    ) -> &Option<crate::types::TaskScheduledEventDetails> {
         &self.task_scheduled_event_details
     }
     /// Contains details about a task that failed to start.
     pub fn task_start_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskStartFailedEventDetails>,
+        input: impl Into<crate::types::TaskStartFailedEventDetails>,
     ) -> Self {
-        self.task_start_failed_event_details = ::std::option::Option::Some(input.into());
+        self.task_start_failed_event_details = Some(input.into());
         self
     }
     /// Sets `task_start_failed_event_details` (`None` unsets it).
     pub fn set_task_start_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskStartFailedEventDetails>,
+        input: Option<crate::types::TaskStartFailedEventDetails>,
     ) -> Self {
         self.task_start_failed_event_details = input;
         self
@@ -799,21 +747,21 @@ impl HistoryEventBuilder {
     /// Returns `task_start_failed_event_details` as set so far.
     pub fn get_task_start_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskStartFailedEventDetails> {
+    ) -> &Option<crate::types::TaskStartFailedEventDetails> {
         &self.task_start_failed_event_details
     }
     /// Contains details about a task that was started.
     pub fn task_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskStartedEventDetails>,
+        input: impl Into<crate::types::TaskStartedEventDetails>,
     ) -> Self {
-        self.task_started_event_details = ::std::option::Option::Some(input.into());
+        self.task_started_event_details = Some(input.into());
         self
     }
     /// Sets `task_started_event_details` (`None` unsets it).
     pub fn set_task_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskStartedEventDetails>,
+        input: Option<crate::types::TaskStartedEventDetails>,
     ) -> Self {
         self.task_started_event_details = input;
         self
@@ -821,23 +769,21 @@ impl HistoryEventBuilder {
     /// Returns `task_started_event_details` as set so far.
     pub fn get_task_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskStartedEventDetails> {
+    ) -> &Option<crate::types::TaskStartedEventDetails> {
         &self.task_started_event_details
     }
     /// Contains details about a task that where the submit failed.
     pub fn task_submit_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskSubmitFailedEventDetails>,
+        input: impl Into<crate::types::TaskSubmitFailedEventDetails>,
     ) -> Self {
-        self.task_submit_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.task_submit_failed_event_details = Some(input.into());
         self
     }
     /// Sets `task_submit_failed_event_details` (`None` unsets it).
     pub fn set_task_submit_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskSubmitFailedEventDetails>,
+        input: Option<crate::types::TaskSubmitFailedEventDetails>,
     ) -> Self {
         self.task_submit_failed_event_details = input;
         self
@@ -845,21 +791,21 @@ impl HistoryEventBuilder {
     /// Returns `task_submit_failed_event_details` as set so far.
     pub fn get_task_submit_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskSubmitFailedEventDetails> {
+    ) -> &Option<crate::types::TaskSubmitFailedEventDetails> {
         &self.task_submit_failed_event_details
     }
     /// Contains details about a submitted task.
     pub fn task_submitted_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskSubmittedEventDetails>,
+        input: impl Into<crate::types::TaskSubmittedEventDetails>,
     ) -> Self {
-        self.task_submitted_event_details = ::std::option::Option::Some(input.into());
+        self.task_submitted_event_details = Some(input.into());
         self
     }
     /// Sets `task_submitted_event_details` (`None` unsets it).
     pub fn set_task_submitted_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskSubmittedEventDetails>,
+        input: Option<crate::types::TaskSubmittedEventDetails>,
     ) -> Self {
         self.task_submitted_event_details = input;
         self
@@ -867,21 +813,21 @@ impl HistoryEventBuilder {
     /// Returns `task_submitted_event_details` as set so far.
     pub fn get_task_submitted_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskSubmittedEventDetails> {
+    ) -> &Option<crate::types::TaskSubmittedEventDetails> {
         &self.task_submitted_event_details
     }
     /// Contains details about a task that succeeded.
     pub fn task_succeeded_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskSucceededEventDetails>,
+        input: impl Into<crate::types::TaskSucceededEventDetails>,
     ) -> Self {
-        self.task_succeeded_event_details = ::std::option::Option::Some(input.into());
+        self.task_succeeded_event_details = Some(input.into());
         self
     }
     /// Sets `task_succeeded_event_details` (`None` unsets it).
     pub fn set_task_succeeded_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskSucceededEventDetails>,
+        input: Option<crate::types::TaskSucceededEventDetails>,
     ) -> Self {
         self.task_succeeded_event_details = input;
         self
@@ -889,21 +835,21 @@ impl HistoryEventBuilder {
     /// Returns `task_succeeded_event_details` as set so far.
     pub fn get_task_succeeded_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskSucceededEventDetails> {
+    ) -> &Option<crate::types::TaskSucceededEventDetails> {
         &self.task_succeeded_event_details
     }
     /// Contains details about a task that timed out.
     pub fn task_timed_out_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskTimedOutEventDetails>,
+        input: impl Into<crate::types::TaskTimedOutEventDetails>,
     ) -> Self {
-        self.task_timed_out_event_details = ::std::option::Option::Some(input.into());
+        self.task_timed_out_event_details = Some(input.into());
         self
     }
     /// Sets `task_timed_out_event_details` (`None` unsets it).
     pub fn set_task_timed_out_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::TaskTimedOutEventDetails>,
+        input: Option<crate::types::TaskTimedOutEventDetails>,
     ) -> Self {
         self.task_timed_out_event_details = input;
         self
@@ -911,21 +857,21 @@ impl HistoryEventBuilder {
     /// Returns `task_timed_out_event_details` as set so far.
     pub fn get_task_timed_out_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::TaskTimedOutEventDetails> {
+    ) -> &Option<crate::types::TaskTimedOutEventDetails> {
         &self.task_timed_out_event_details
     }
     /// Contains details about an execution failure event.
     pub fn execution_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionFailedEventDetails>,
+        input: impl Into<crate::types::ExecutionFailedEventDetails>,
     ) -> Self {
-        self.execution_failed_event_details = ::std::option::Option::Some(input.into());
+        self.execution_failed_event_details = Some(input.into());
         self
     }
     /// Sets `execution_failed_event_details` (`None` unsets it).
     pub fn set_execution_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionFailedEventDetails>,
+        input: Option<crate::types::ExecutionFailedEventDetails>,
     ) -> Self {
         self.execution_failed_event_details = input;
         self
@@ -933,21 +879,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_failed_event_details` as set so far.
     pub fn get_execution_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionFailedEventDetails> {
+    ) -> &Option<crate::types::ExecutionFailedEventDetails> {
         &self.execution_failed_event_details
     }
     /// Contains details about the start of the execution.
     pub fn execution_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionStartedEventDetails>,
+        input: impl Into<crate::types::ExecutionStartedEventDetails>,
     ) -> Self {
-        self.execution_started_event_details = ::std::option::Option::Some(input.into());
+        self.execution_started_event_details = Some(input.into());
         self
     }
     /// Sets `execution_started_event_details` (`None` unsets it).
     pub fn set_execution_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionStartedEventDetails>,
+        input: Option<crate::types::ExecutionStartedEventDetails>,
     ) -> Self {
         self.execution_started_event_details = input;
         self
@@ -955,23 +901,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_started_event_details` as set so far.
     pub fn get_execution_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionStartedEventDetails> {
+    ) -> &Option<crate::types::ExecutionStartedEventDetails> {
         &self.execution_started_event_details
     }
     /// Contains details about the successful termination of the execution.
     pub fn execution_succeeded_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionSucceededEventDetails>,
+        input: impl Into<crate::types::ExecutionSucceededEventDetails>,
     ) -> Self {
-        self.execution_succeeded_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.execution_succeeded_event_details = Some(input.into());
         self
     }
     /// Sets `execution_succeeded_event_details` (`None` unsets it).
     pub fn set_execution_succeeded_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionSucceededEventDetails>,
+        input: Option<crate::types::ExecutionSucceededEventDetails>,
     ) -> Self {
         self.execution_succeeded_event_details = input;
         self
@@ -979,21 +923,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_succeeded_event_details` as set so far.
     pub fn get_execution_succeeded_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionSucceededEventDetails> {
+    ) -> &Option<crate::types::ExecutionSucceededEventDetails> {
         &self.execution_succeeded_event_details
     }
     /// Contains details about an abort of an execution.
     pub fn execution_aborted_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionAbortedEventDetails>,
+        input: impl Into<crate::types::ExecutionAbortedEventDetails>,
     ) -> Self {
-        self.execution_aborted_event_details = ::std::option::Option::Some(input.into());
+        self.execution_aborted_event_details = Some(input.into());
         self
     }
     /// Sets `execution_aborted_event_details` (`None` unsets it).
     pub fn set_execution_aborted_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionAbortedEventDetails>,
+        input: Option<crate::types::ExecutionAbortedEventDetails>,
     ) -> Self {
         self.execution_aborted_event_details = input;
         self
@@ -1001,23 +945,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_aborted_event_details` as set so far.
     pub fn get_execution_aborted_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionAbortedEventDetails> {
+    ) -> &Option<crate::types::ExecutionAbortedEventDetails> {
         &self.execution_aborted_event_details
     }
     /// Contains details about the execution timeout that occurred during the execution.
     pub fn execution_timed_out_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionTimedOutEventDetails>,
+        input: impl Into<crate::types::ExecutionTimedOutEventDetails>,
     ) -> Self {
-        self.execution_timed_out_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.execution_timed_out_event_details = Some(input.into());
         self
     }
     /// Sets `execution_timed_out_event_details` (`None` unsets it).
     pub fn set_execution_timed_out_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionTimedOutEventDetails>,
+        input: Option<crate::types::ExecutionTimedOutEventDetails>,
     ) -> Self {
         self.execution_timed_out_event_details = input;
         self
@@ -1025,23 +967,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_timed_out_event_details` as set so far.
     pub fn get_execution_timed_out_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionTimedOutEventDetails> {
+    ) -> &Option<crate::types::ExecutionTimedOutEventDetails> {
         &self.execution_timed_out_event_details
     }
     /// Contains details about the redrive attempt of an execution.
     pub fn execution_redriven_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ExecutionRedrivenEventDetails>,
+        input: impl Into<crate::types::ExecutionRedrivenEventDetails>,
     ) -> Self {
-        self.execution_redriven_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.execution_redriven_event_details = Some(input.into());
         self
     }
     /// Sets `execution_redriven_event_details` (`None` unsets it).
     pub fn set_execution_redriven_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::ExecutionRedrivenEventDetails>,
+        input: Option<crate::types::ExecutionRedrivenEventDetails>,
     ) -> Self {
         self.execution_redriven_event_details = input;
         self
@@ -1049,21 +989,21 @@ impl HistoryEventBuilder {
     /// Returns `execution_redriven_event_details` as set so far.
     pub fn get_execution_redriven_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::ExecutionRedrivenEventDetails> {
+    ) -> &Option<crate::types::ExecutionRedrivenEventDetails> {
         &self.execution_redriven_event_details
     }
     /// Contains details about Map state that was started.
     pub fn map_state_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapStateStartedEventDetails>,
+        input: impl Into<crate::types::MapStateStartedEventDetails>,
     ) -> Self {
-        self.map_state_started_event_details = ::std::option::Option::Some(input.into());
+        self.map_state_started_event_details = Some(input.into());
         self
     }
     /// Sets `map_state_started_event_details` (`None` unsets it).
     pub fn set_map_state_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapStateStartedEventDetails>,
+        input: Option<crate::types::MapStateStartedEventDetails>,
     ) -> Self {
         self.map_state_started_event_details = input;
         self
@@ -1071,23 +1011,21 @@ impl HistoryEventBuilder {
     /// Returns `map_state_started_event_details` as set so far.
     pub fn get_map_state_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapStateStartedEventDetails> {
+    ) -> &Option<crate::types::MapStateStartedEventDetails> {
         &self.map_state_started_event_details
     }
     /// Contains details about an iteration of a Map state that was started.
     pub fn map_iteration_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapIterationEventDetails>,
+        input: impl Into<crate::types::MapIterationEventDetails>,
     ) -> Self {
-        self.map_iteration_started_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.map_iteration_started_event_details = Some(input.into());
         self
     }
     /// Sets `map_iteration_started_event_details` (`None` unsets it).
     pub fn set_map_iteration_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapIterationEventDetails>,
+        input: Option<crate::types::MapIterationEventDetails>,
     ) -> Self {
         self.map_iteration_started_event_details = input;
         self
@@ -1095,23 +1033,21 @@ impl HistoryEventBuilder {
     /// Returns `map_iteration_started_event_details` as set so far.
     pub fn get_map_iteration_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapIterationEventDetails> {
+    ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_started_event_details
     }
     /// Contains details about an iteration of a Map state that succeeded.
     pub fn map_iteration_succeeded_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapIterationEventDetails>,
+        input: impl Into<crate::types::MapIterationEventDetails>,
     ) -> Self {
-        self.map_iteration_succeeded_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.map_iteration_succeeded_event_details = Some(input.into());
         self
     }
     /// Sets `map_iteration_succeeded_event_details` (`None` unsets it).
     pub fn set_map_iteration_succeeded_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapIterationEventDetails>,
+        input: Option<crate::types::MapIterationEventDetails>,
     ) -> Self {
         self.map_iteration_succeeded_event_details = input;
         self
@@ -1119,23 +1055,21 @@ impl HistoryEventBuilder {
     /// Returns `map_iteration_succeeded_event_details` as set so far.
     pub fn get_map_iteration_succeeded_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapIterationEventDetails> {
+    ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_succeeded_event_details
     }
     /// Contains details about an iteration of a Map state that failed.
     pub fn map_iteration_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapIterationEventDetails>,
+        input: impl Into<crate::types::MapIterationEventDetails>,
     ) -> Self {
-        self.map_iteration_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.map_iteration_failed_event_details = Some(input.into());
         self
     }
     /// Sets `map_iteration_failed_event_details` (`None` unsets it).
     pub fn set_map_iteration_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapIterationEventDetails>,
+        input: Option<crate::types::MapIterationEventDetails>,
     ) -> Self {
         self.map_iteration_failed_event_details = input;
         self
@@ -1143,23 +1077,21 @@ impl HistoryEventBuilder {
     /// Returns `map_iteration_failed_event_details` as set so far.
     pub fn get_map_iteration_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapIterationEventDetails> {
+    ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_failed_event_details
     }
     /// Contains details about an iteration of a Map state that was aborted.
     pub fn map_iteration_aborted_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapIterationEventDetails>,
+        input: impl Into<crate::types::MapIterationEventDetails>,
     ) -> Self {
-        self.map_iteration_aborted_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.map_iteration_aborted_event_details = Some(input.into());
         self
     }
     /// Sets `map_iteration_aborted_event_details` (`None` unsets it).
     pub fn set_map_iteration_aborted_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapIterationEventDetails>,
+        input: Option<crate::types::MapIterationEventDetails>,
     ) -> Self {
         self.map_iteration_aborted_event_details = input;
         self
@@ -1167,23 +1099,21 @@ impl HistoryEventBuilder {
     /// Returns `map_iteration_aborted_event_details` as set so far.
     pub fn get_map_iteration_aborted_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapIterationEventDetails> {
+    ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_aborted_event_details
     }
     /// Contains details about a Lambda function that failed during an execution.
     pub fn lambda_function_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LambdaFunctionFailedEventDetails>,
+        input: impl Into<crate::types::LambdaFunctionFailedEventDetails>,
     ) -> Self {
-        self.lambda_function_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_failed_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_failed_event_details` (`None` unsets it).
     pub fn set_lambda_function_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::LambdaFunctionFailedEventDetails>,
+        input: Option<crate::types::LambdaFunctionFailedEventDetails>,
     ) -> Self {
         self.lambda_function_failed_event_details = input;
         self
@@ -1191,27 +1121,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_failed_event_details` as set so far.
     pub fn get_lambda_function_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionFailedEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionFailedEventDetails> {
         &self.lambda_function_failed_event_details
     }
     /// Contains details about a failed Lambda function schedule event that occurred during an execution.
     pub fn lambda_function_schedule_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::LambdaFunctionScheduleFailedEventDetails,
-        >,
+        input: impl Into<crate::types::LambdaFunctionScheduleFailedEventDetails>,
     ) -> Self {
-        self.lambda_function_schedule_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_schedule_failed_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_schedule_failed_event_details` (`None` unsets it).
     pub fn set_lambda_function_schedule_failed_event_details(
         mut self,
-        input: ::std::option::Option<
-            crate::types::LambdaFunctionScheduleFailedEventDetails,
-        >,
+        input: Option<crate::types::LambdaFunctionScheduleFailedEventDetails>,
     ) -> Self {
         self.lambda_function_schedule_failed_event_details = input;
         self
@@ -1219,25 +1143,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_schedule_failed_event_details` as set so far.
     pub fn get_lambda_function_schedule_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionScheduleFailedEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionScheduleFailedEventDetails> {
         &self.lambda_function_schedule_failed_event_details
     }
     /// Contains details about a Lambda function scheduled during an execution.
     pub fn lambda_function_scheduled_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::LambdaFunctionScheduledEventDetails,
-        >,
+        input: impl Into<crate::types::LambdaFunctionScheduledEventDetails>,
     ) -> Self {
-        self.lambda_function_scheduled_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_scheduled_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_scheduled_event_details` (`None` unsets it).
     pub fn set_lambda_function_scheduled_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::LambdaFunctionScheduledEventDetails>,
+        input: Option<crate::types::LambdaFunctionScheduledEventDetails>,
     ) -> Self {
         self.lambda_function_scheduled_event_details = input;
         self
@@ -1245,25 +1165,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_scheduled_event_details` as set so far.
     pub fn get_lambda_function_scheduled_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionScheduledEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionScheduledEventDetails> {
         &self.lambda_function_scheduled_event_details
     }
     /// Contains details about a lambda function that failed to start during an execution.
     pub fn lambda_function_start_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::LambdaFunctionStartFailedEventDetails,
-        >,
+        input: impl Into<crate::types::LambdaFunctionStartFailedEventDetails>,
     ) -> Self {
-        self.lambda_function_start_failed_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_start_failed_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_start_failed_event_details` (`None` unsets it).
     pub fn set_lambda_function_start_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::LambdaFunctionStartFailedEventDetails>,
+        input: Option<crate::types::LambdaFunctionStartFailedEventDetails>,
     ) -> Self {
         self.lambda_function_start_failed_event_details = input;
         self
@@ -1271,25 +1187,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_start_failed_event_details` as set so far.
     pub fn get_lambda_function_start_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionStartFailedEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionStartFailedEventDetails> {
         &self.lambda_function_start_failed_event_details
     }
     /// Contains details about a Lambda function that terminated successfully during an execution.
     pub fn lambda_function_succeeded_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::LambdaFunctionSucceededEventDetails,
-        >,
+        input: impl Into<crate::types::LambdaFunctionSucceededEventDetails>,
     ) -> Self {
-        self.lambda_function_succeeded_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_succeeded_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_succeeded_event_details` (`None` unsets it).
     pub fn set_lambda_function_succeeded_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::LambdaFunctionSucceededEventDetails>,
+        input: Option<crate::types::LambdaFunctionSucceededEventDetails>,
     ) -> Self {
         self.lambda_function_succeeded_event_details = input;
         self
@@ -1297,25 +1209,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_succeeded_event_details` as set so far.
     pub fn get_lambda_function_succeeded_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionSucceededEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionSucceededEventDetails> {
         &self.lambda_function_succeeded_event_details
     }
     /// Contains details about a Lambda function timeout that occurred during an execution.
     pub fn lambda_function_timed_out_event_details(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::LambdaFunctionTimedOutEventDetails,
-        >,
+        input: impl Into<crate::types::LambdaFunctionTimedOutEventDetails>,
     ) -> Self {
-        self.lambda_function_timed_out_event_details = ::std::option::Option::Some(
-            input.into(),
-        );
+        self.lambda_function_timed_out_event_details = Some(input.into());
         self
     }
     /// Sets `lambda_function_timed_out_event_details` (`None` unsets it).
     pub fn set_lambda_function_timed_out_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::LambdaFunctionTimedOutEventDetails>,
+        input: Option<crate::types::LambdaFunctionTimedOutEventDetails>,
     ) -> Self {
         self.lambda_function_timed_out_event_details = input;
         self
@@ -1323,21 +1231,21 @@ impl HistoryEventBuilder {
     /// Returns `lambda_function_timed_out_event_details` as set so far.
     pub fn get_lambda_function_timed_out_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::LambdaFunctionTimedOutEventDetails> {
+    ) -> &Option<crate::types::LambdaFunctionTimedOutEventDetails> {
         &self.lambda_function_timed_out_event_details
     }
     /// Contains details about a state entered during an execution.
     pub fn state_entered_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::StateEnteredEventDetails>,
+        input: impl Into<crate::types::StateEnteredEventDetails>,
     ) -> Self {
-        self.state_entered_event_details = ::std::option::Option::Some(input.into());
+        self.state_entered_event_details = Some(input.into());
         self
     }
     /// Sets `state_entered_event_details` (`None` unsets it).
     pub fn set_state_entered_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::StateEnteredEventDetails>,
+        input: Option<crate::types::StateEnteredEventDetails>,
     ) -> Self {
         self.state_entered_event_details = input;
         self
@@ -1345,21 +1253,21 @@ impl HistoryEventBuilder {
     /// Returns `state_entered_event_details` as set so far.
     pub fn get_state_entered_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::StateEnteredEventDetails> {
+    ) -> &Option<crate::types::StateEnteredEventDetails> {
         &self.state_entered_event_details
     }
     /// Contains details about an exit from a state during an execution.
     pub fn state_exited_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::StateExitedEventDetails>,
+        input: impl Into<crate::types::StateExitedEventDetails>,
     ) -> Self {
-        self.state_exited_event_details = ::std::option::Option::Some(input.into());
+        self.state_exited_event_details = Some(input.into());
         self
     }
     /// Sets `state_exited_event_details` (`None` unsets it).
     pub fn set_state_exited_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::StateExitedEventDetails>,
+        input: Option<crate::types::StateExitedEventDetails>,
     ) -> Self {
         self.state_exited_event_details = input;
         self
@@ -1367,21 +1275,21 @@ impl HistoryEventBuilder {
     /// Returns `state_exited_event_details` as set so far.
     pub fn get_state_exited_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::StateExitedEventDetails> {
+    ) -> &Option<crate::types::StateExitedEventDetails> {
         &self.state_exited_event_details
     }
     /// Contains details, such as `mapRunArn`, and the start date and time of a Map Run. `mapRunArn` is the Amazon Resource Name (ARN) of the Map Run that was started.
     pub fn map_run_started_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunStartedEventDetails>,
+        input: impl Into<crate::types::MapRunStartedEventDetails>,
     ) -> Self {
-        self.map_run_started_event_details = ::std::option::Option::Some(input.into());
+        self.map_run_started_event_details = Some(input.into());
         self
     }
     /// Sets `map_run_started_event_details` (`None` unsets it).
     pub fn set_map_run_started_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapRunStartedEventDetails>,
+        input: Option<crate::types::MapRunStartedEventDetails>,
     ) -> Self {
         self.map_run_started_event_details = input;
         self
@@ -1389,21 +1297,21 @@ impl HistoryEventBuilder {
     /// Returns `map_run_started_event_details` as set so far.
     pub fn get_map_run_started_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapRunStartedEventDetails> {
+    ) -> &Option<crate::types::MapRunStartedEventDetails> {
         &self.map_run_started_event_details
     }
     /// Contains error and cause details about a Map Run that failed.
     pub fn map_run_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunFailedEventDetails>,
+        input: impl Into<crate::types::MapRunFailedEventDetails>,
     ) -> Self {
-        self.map_run_failed_event_details = ::std::option::Option::Some(input.into());
+        self.map_run_failed_event_details = Some(input.into());
         self
     }
     /// Sets `map_run_failed_event_details` (`None` unsets it).
     pub fn set_map_run_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapRunFailedEventDetails>,
+        input: Option<crate::types::MapRunFailedEventDetails>,
     ) -> Self {
         self.map_run_failed_event_details = input;
         self
@@ -1411,21 +1319,21 @@ impl HistoryEventBuilder {
     /// Returns `map_run_failed_event_details` as set so far.
     pub fn get_map_run_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapRunFailedEventDetails> {
+    ) -> &Option<crate::types::MapRunFailedEventDetails> {
         &self.map_run_failed_event_details
     }
     /// Contains details about the redrive attempt of a Map Run.
     pub fn map_run_redriven_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MapRunRedrivenEventDetails>,
+        input: impl Into<crate::types::MapRunRedrivenEventDetails>,
     ) -> Self {
-        self.map_run_redriven_event_details = ::std::option::Option::Some(input.into());
+        self.map_run_redriven_event_details = Some(input.into());
         self
     }
     /// Sets `map_run_redriven_event_details` (`None` unsets it).
     pub fn set_map_run_redriven_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::MapRunRedrivenEventDetails>,
+        input: Option<crate::types::MapRunRedrivenEventDetails>,
     ) -> Self {
         self.map_run_redriven_event_details = input;
         self
@@ -1433,21 +1341,21 @@ impl HistoryEventBuilder {
     /// Returns `map_run_redriven_event_details` as set so far.
     pub fn get_map_run_redriven_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::MapRunRedrivenEventDetails> {
+    ) -> &Option<crate::types::MapRunRedrivenEventDetails> {
         &self.map_run_redriven_event_details
     }
     /// Contains details about an evaluation failure that occurred while processing a state.
     pub fn evaluation_failed_event_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::EvaluationFailedEventDetails>,
+        input: impl Into<crate::types::EvaluationFailedEventDetails>,
     ) -> Self {
-        self.evaluation_failed_event_details = ::std::option::Option::Some(input.into());
+        self.evaluation_failed_event_details = Some(input.into());
         self
     }
     /// Sets `evaluation_failed_event_details` (`None` unsets it).
     pub fn set_evaluation_failed_event_details(
         mut self,
-        input: ::std::option::Option<crate::types::EvaluationFailedEventDetails>,
+        input: Option<crate::types::EvaluationFailedEventDetails>,
     ) -> Self {
         self.evaluation_failed_event_details = input;
         self
@@ -1455,14 +1363,12 @@ impl HistoryEventBuilder {
     /// Returns `evaluation_failed_event_details` as set so far.
     pub fn get_evaluation_failed_event_details(
         &self,
-    ) -> &::std::option::Option<crate::types::EvaluationFailedEventDetails> {
+    ) -> &Option<crate::types::EvaluationFailedEventDetails> {
         &self.evaluation_failed_event_details
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<HistoryEvent, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(HistoryEvent {
+    pub fn build(self) -> Result<HistoryEvent, ::awsjson_runtime::error::BuildError> {
+        Ok(HistoryEvent {
             timestamp: self
                 .timestamp
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -1625,7 +1531,7 @@ impl ::awsjson_runtime::json::ToJson for HistoryEvent {
 impl ::awsjson_runtime::json::FromJson for HistoryEvent {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "HistoryEvent",

@@ -21,21 +21,21 @@ impl HistoryEventExecutionDataDetails {
 /// A builder for [`HistoryEventExecutionDataDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct HistoryEventExecutionDataDetailsBuilder {
-    pub(crate) truncated: ::std::option::Option<bool>,
+    pub(crate) truncated: Option<bool>,
 }
 impl HistoryEventExecutionDataDetailsBuilder {
     /// Indicates whether input or output was truncated in the response. Always `false` for API calls. In CloudWatch logs, the value will be true if the data is truncated due to size limits.
-    pub fn truncated(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.truncated = ::std::option::Option::Some(input.into());
+    pub fn truncated(mut self, input: impl Into<bool>) -> Self {
+        self.truncated = Some(input.into());
         self
     }
     /// Sets `truncated` (`None` unsets it).
-    pub fn set_truncated(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_truncated(mut self, input: Option<bool>) -> Self {
         self.truncated = input;
         self
     }
     /// Returns `truncated` as set so far.
-    pub fn get_truncated(&self) -> &::std::option::Option<bool> {
+    pub fn get_truncated(&self) -> &Option<bool> {
         &self.truncated
     }
     /// Builds the value.
@@ -55,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for HistoryEventExecutionDataDetails {
 impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "HistoryEventExecutionDataDetails",

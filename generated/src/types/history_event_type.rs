@@ -132,7 +132,7 @@ pub enum HistoryEventType {
     /// The value `EvaluationFailed`.
     EvaluationFailed,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl HistoryEventType {
     /// The value as it is written on the wire.
@@ -273,7 +273,7 @@ impl HistoryEventType {
         ]
     }
 }
-impl ::std::convert::From<&str> for HistoryEventType {
+impl From<&str> for HistoryEventType {
     fn from(value: &str) -> Self {
         match value {
             "ActivityFailed" => HistoryEventType::ActivityFailed,
@@ -344,30 +344,30 @@ impl ::std::convert::From<&str> for HistoryEventType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for HistoryEventType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for HistoryEventType {
+    fn from(value: String) -> Self {
         HistoryEventType::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for HistoryEventType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(HistoryEventType::from(s))
+impl std::str::FromStr for HistoryEventType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(HistoryEventType::from(s))
     }
 }
-impl ::std::default::Default for HistoryEventType {
+impl Default for HistoryEventType {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        HistoryEventType::Unknown(::std::string::String::new())
+        HistoryEventType::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for HistoryEventType {
+impl AsRef<str> for HistoryEventType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for HistoryEventType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for HistoryEventType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -379,8 +379,8 @@ impl ::awsjson_runtime::json::ToJson for HistoryEventType {
 impl ::awsjson_runtime::json::FromJson for HistoryEventType {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(HistoryEventType::from)
     }
 }

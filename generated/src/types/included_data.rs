@@ -12,7 +12,7 @@ pub enum IncludedData {
     /// The value `METADATA_ONLY`.
     MetadataOnly,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl IncludedData {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl IncludedData {
         &["ALL_DATA", "METADATA_ONLY"]
     }
 }
-impl ::std::convert::From<&str> for IncludedData {
+impl From<&str> for IncludedData {
     fn from(value: &str) -> Self {
         match value {
             "ALL_DATA" => IncludedData::AllData,
@@ -37,30 +37,30 @@ impl ::std::convert::From<&str> for IncludedData {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for IncludedData {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for IncludedData {
+    fn from(value: String) -> Self {
         IncludedData::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for IncludedData {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(IncludedData::from(s))
+impl std::str::FromStr for IncludedData {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(IncludedData::from(s))
     }
 }
-impl ::std::default::Default for IncludedData {
+impl Default for IncludedData {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        IncludedData::Unknown(::std::string::String::new())
+        IncludedData::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for IncludedData {
+impl AsRef<str> for IncludedData {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for IncludedData {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for IncludedData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -72,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for IncludedData {
 impl ::awsjson_runtime::json::FromJson for IncludedData {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(IncludedData::from)
     }
 }

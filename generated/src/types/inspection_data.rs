@@ -6,41 +6,41 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionData {
     /// The raw state input.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
-    pub after_arguments: ::std::option::Option<::std::string::String>,
+    pub after_arguments: Option<String>,
     /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
-    pub after_input_path: ::std::option::Option<::std::string::String>,
+    pub after_input_path: Option<String>,
     /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
-    pub after_parameters: ::std::option::Option<::std::string::String>,
+    pub after_parameters: Option<String>,
     /// The state's raw result.
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
-    pub after_result_selector: ::std::option::Option<::std::string::String>,
+    pub after_result_selector: Option<String>,
     /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
-    pub after_result_path: ::std::option::Option<::std::string::String>,
+    pub after_result_path: Option<String>,
     /// The raw HTTP request that is sent when you test an HTTP Task.
-    pub request: ::std::option::Option<crate::types::InspectionDataRequest>,
+    pub request: Option<crate::types::InspectionDataRequest>,
     /// The raw HTTP response that is returned when you test an HTTP Task.
-    pub response: ::std::option::Option<crate::types::InspectionDataResponse>,
+    pub response: Option<crate::types::InspectionDataResponse>,
     /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
-    pub variables: ::std::option::Option<::std::string::String>,
+    pub variables: Option<String>,
     /// An object containing data about a handled exception in the tested state.
-    pub error_details: ::std::option::Option<crate::types::InspectionErrorDetails>,
+    pub error_details: Option<crate::types::InspectionErrorDetails>,
     /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
-    pub after_items_path: ::std::option::Option<::std::string::String>,
+    pub after_items_path: Option<String>,
     /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
-    pub after_item_selector: ::std::option::Option<::std::string::String>,
+    pub after_item_selector: Option<String>,
     /// The effective input after the ItemBatcher filter is applied in a Map state.
-    pub after_item_batcher: ::std::option::Option<::std::string::String>,
+    pub after_item_batcher: Option<String>,
     /// The effective input after the ItemsPointer filter is applied in a Map state.
-    pub after_items_pointer: ::std::option::Option<::std::string::String>,
+    pub after_items_pointer: Option<String>,
     /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
-    pub tolerated_failure_count: ::std::option::Option<i32>,
+    pub tolerated_failure_count: Option<i32>,
     /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
-    pub tolerated_failure_percentage: ::std::option::Option<f32>,
+    pub tolerated_failure_percentage: Option<f32>,
     /// The max concurrency of the Map state.
-    pub max_concurrency: ::std::option::Option<i32>,
+    pub max_concurrency: Option<i32>,
 }
 impl InspectionData {
     /// Creates a new builder for [`InspectionData`].
@@ -48,86 +48,80 @@ impl InspectionData {
         InspectionDataBuilder::default()
     }
     /// The raw state input.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
-    pub fn after_arguments(&self) -> ::std::option::Option<&str> {
+    pub fn after_arguments(&self) -> Option<&str> {
         self.after_arguments.as_deref()
     }
     /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_input_path(&self) -> ::std::option::Option<&str> {
+    pub fn after_input_path(&self) -> Option<&str> {
         self.after_input_path.as_deref()
     }
     /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_parameters(&self) -> ::std::option::Option<&str> {
+    pub fn after_parameters(&self) -> Option<&str> {
         self.after_parameters.as_deref()
     }
     /// The state's raw result.
-    pub fn result(&self) -> ::std::option::Option<&str> {
+    pub fn result(&self) -> Option<&str> {
         self.result.as_deref()
     }
     /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_result_selector(&self) -> ::std::option::Option<&str> {
+    pub fn after_result_selector(&self) -> Option<&str> {
         self.after_result_selector.as_deref()
     }
     /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_result_path(&self) -> ::std::option::Option<&str> {
+    pub fn after_result_path(&self) -> Option<&str> {
         self.after_result_path.as_deref()
     }
     /// The raw HTTP request that is sent when you test an HTTP Task.
-    pub fn request(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InspectionDataRequest> {
+    pub fn request(&self) -> Option<&crate::types::InspectionDataRequest> {
         self.request.as_ref()
     }
     /// The raw HTTP response that is returned when you test an HTTP Task.
-    pub fn response(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InspectionDataResponse> {
+    pub fn response(&self) -> Option<&crate::types::InspectionDataResponse> {
         self.response.as_ref()
     }
     /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
-    pub fn variables(&self) -> ::std::option::Option<&str> {
+    pub fn variables(&self) -> Option<&str> {
         self.variables.as_deref()
     }
     /// An object containing data about a handled exception in the tested state.
-    pub fn error_details(
-        &self,
-    ) -> ::std::option::Option<&crate::types::InspectionErrorDetails> {
+    pub fn error_details(&self) -> Option<&crate::types::InspectionErrorDetails> {
         self.error_details.as_ref()
     }
     /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
-    pub fn after_items_path(&self) -> ::std::option::Option<&str> {
+    pub fn after_items_path(&self) -> Option<&str> {
         self.after_items_path.as_deref()
     }
     /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
-    pub fn after_item_selector(&self) -> ::std::option::Option<&str> {
+    pub fn after_item_selector(&self) -> Option<&str> {
         self.after_item_selector.as_deref()
     }
     /// The effective input after the ItemBatcher filter is applied in a Map state.
-    pub fn after_item_batcher(&self) -> ::std::option::Option<&str> {
+    pub fn after_item_batcher(&self) -> Option<&str> {
         self.after_item_batcher.as_deref()
     }
     /// The effective input after the ItemsPointer filter is applied in a Map state.
-    pub fn after_items_pointer(&self) -> ::std::option::Option<&str> {
+    pub fn after_items_pointer(&self) -> Option<&str> {
         self.after_items_pointer.as_deref()
     }
     /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
-    pub fn tolerated_failure_count(&self) -> ::std::option::Option<i32> {
+    pub fn tolerated_failure_count(&self) -> Option<i32> {
         self.tolerated_failure_count
     }
     /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
-    pub fn tolerated_failure_percentage(&self) -> ::std::option::Option<f32> {
+    pub fn tolerated_failure_percentage(&self) -> Option<f32> {
         self.tolerated_failure_percentage
     }
     /// The max concurrency of the Map state.
-    pub fn max_concurrency(&self) -> ::std::option::Option<i32> {
+    pub fn max_concurrency(&self) -> Option<i32> {
         self.max_concurrency
     }
 }
-impl ::std::fmt::Debug for InspectionData {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for InspectionData {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionData")
             .field("input", &"*** Sensitive Data Redacted ***")
             .field("after_arguments", &"*** Sensitive Data Redacted ***")
@@ -153,396 +147,294 @@ impl ::std::fmt::Debug for InspectionData {
 /// A builder for [`InspectionData`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionDataBuilder {
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) after_arguments: ::std::option::Option<::std::string::String>,
-    pub(crate) after_input_path: ::std::option::Option<::std::string::String>,
-    pub(crate) after_parameters: ::std::option::Option<::std::string::String>,
-    pub(crate) result: ::std::option::Option<::std::string::String>,
-    pub(crate) after_result_selector: ::std::option::Option<::std::string::String>,
-    pub(crate) after_result_path: ::std::option::Option<::std::string::String>,
-    pub(crate) request: ::std::option::Option<crate::types::InspectionDataRequest>,
-    pub(crate) response: ::std::option::Option<crate::types::InspectionDataResponse>,
-    pub(crate) variables: ::std::option::Option<::std::string::String>,
-    pub(crate) error_details: ::std::option::Option<
-        crate::types::InspectionErrorDetails,
-    >,
-    pub(crate) after_items_path: ::std::option::Option<::std::string::String>,
-    pub(crate) after_item_selector: ::std::option::Option<::std::string::String>,
-    pub(crate) after_item_batcher: ::std::option::Option<::std::string::String>,
-    pub(crate) after_items_pointer: ::std::option::Option<::std::string::String>,
-    pub(crate) tolerated_failure_count: ::std::option::Option<i32>,
-    pub(crate) tolerated_failure_percentage: ::std::option::Option<f32>,
-    pub(crate) max_concurrency: ::std::option::Option<i32>,
+    pub(crate) input: Option<String>,
+    pub(crate) after_arguments: Option<String>,
+    pub(crate) after_input_path: Option<String>,
+    pub(crate) after_parameters: Option<String>,
+    pub(crate) result: Option<String>,
+    pub(crate) after_result_selector: Option<String>,
+    pub(crate) after_result_path: Option<String>,
+    pub(crate) request: Option<crate::types::InspectionDataRequest>,
+    pub(crate) response: Option<crate::types::InspectionDataResponse>,
+    pub(crate) variables: Option<String>,
+    pub(crate) error_details: Option<crate::types::InspectionErrorDetails>,
+    pub(crate) after_items_path: Option<String>,
+    pub(crate) after_item_selector: Option<String>,
+    pub(crate) after_item_batcher: Option<String>,
+    pub(crate) after_items_pointer: Option<String>,
+    pub(crate) tolerated_failure_count: Option<i32>,
+    pub(crate) tolerated_failure_percentage: Option<f32>,
+    pub(crate) max_concurrency: Option<i32>,
 }
 impl InspectionDataBuilder {
     /// The raw state input.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
-    pub fn after_arguments(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_arguments = ::std::option::Option::Some(input.into());
+    pub fn after_arguments(mut self, input: impl Into<String>) -> Self {
+        self.after_arguments = Some(input.into());
         self
     }
     /// Sets `after_arguments` (`None` unsets it).
-    pub fn set_after_arguments(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_arguments(mut self, input: Option<String>) -> Self {
         self.after_arguments = input;
         self
     }
     /// Returns `after_arguments` as set so far.
-    pub fn get_after_arguments(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_arguments(&self) -> &Option<String> {
         &self.after_arguments
     }
     /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_input_path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_input_path = ::std::option::Option::Some(input.into());
+    pub fn after_input_path(mut self, input: impl Into<String>) -> Self {
+        self.after_input_path = Some(input.into());
         self
     }
     /// Sets `after_input_path` (`None` unsets it).
-    pub fn set_after_input_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_input_path(mut self, input: Option<String>) -> Self {
         self.after_input_path = input;
         self
     }
     /// Returns `after_input_path` as set so far.
-    pub fn get_after_input_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_input_path(&self) -> &Option<String> {
         &self.after_input_path
     }
     /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_parameters = ::std::option::Option::Some(input.into());
+    pub fn after_parameters(mut self, input: impl Into<String>) -> Self {
+        self.after_parameters = Some(input.into());
         self
     }
     /// Sets `after_parameters` (`None` unsets it).
-    pub fn set_after_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_parameters(mut self, input: Option<String>) -> Self {
         self.after_parameters = input;
         self
     }
     /// Returns `after_parameters` as set so far.
-    pub fn get_after_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_parameters(&self) -> &Option<String> {
         &self.after_parameters
     }
     /// The state's raw result.
-    pub fn result(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result = ::std::option::Option::Some(input.into());
+    pub fn result(mut self, input: impl Into<String>) -> Self {
+        self.result = Some(input.into());
         self
     }
     /// Sets `result` (`None` unsets it).
-    pub fn set_result(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_result(mut self, input: Option<String>) -> Self {
         self.result = input;
         self
     }
     /// Returns `result` as set so far.
-    pub fn get_result(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_result(&self) -> &Option<String> {
         &self.result
     }
     /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_result_selector(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_result_selector = ::std::option::Option::Some(input.into());
+    pub fn after_result_selector(mut self, input: impl Into<String>) -> Self {
+        self.after_result_selector = Some(input.into());
         self
     }
     /// Sets `after_result_selector` (`None` unsets it).
-    pub fn set_after_result_selector(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_result_selector(mut self, input: Option<String>) -> Self {
         self.after_result_selector = input;
         self
     }
     /// Returns `after_result_selector` as set so far.
-    pub fn get_after_result_selector(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_result_selector(&self) -> &Option<String> {
         &self.after_result_selector
     }
     /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
-    pub fn after_result_path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_result_path = ::std::option::Option::Some(input.into());
+    pub fn after_result_path(mut self, input: impl Into<String>) -> Self {
+        self.after_result_path = Some(input.into());
         self
     }
     /// Sets `after_result_path` (`None` unsets it).
-    pub fn set_after_result_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_result_path(mut self, input: Option<String>) -> Self {
         self.after_result_path = input;
         self
     }
     /// Returns `after_result_path` as set so far.
-    pub fn get_after_result_path(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_result_path(&self) -> &Option<String> {
         &self.after_result_path
     }
     /// The raw HTTP request that is sent when you test an HTTP Task.
     pub fn request(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionDataRequest>,
+        input: impl Into<crate::types::InspectionDataRequest>,
     ) -> Self {
-        self.request = ::std::option::Option::Some(input.into());
+        self.request = Some(input.into());
         self
     }
     /// Sets `request` (`None` unsets it).
     pub fn set_request(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionDataRequest>,
+        input: Option<crate::types::InspectionDataRequest>,
     ) -> Self {
         self.request = input;
         self
     }
     /// Returns `request` as set so far.
-    pub fn get_request(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionDataRequest> {
+    pub fn get_request(&self) -> &Option<crate::types::InspectionDataRequest> {
         &self.request
     }
     /// The raw HTTP response that is returned when you test an HTTP Task.
     pub fn response(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionDataResponse>,
+        input: impl Into<crate::types::InspectionDataResponse>,
     ) -> Self {
-        self.response = ::std::option::Option::Some(input.into());
+        self.response = Some(input.into());
         self
     }
     /// Sets `response` (`None` unsets it).
     pub fn set_response(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionDataResponse>,
+        input: Option<crate::types::InspectionDataResponse>,
     ) -> Self {
         self.response = input;
         self
     }
     /// Returns `response` as set so far.
-    pub fn get_response(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionDataResponse> {
+    pub fn get_response(&self) -> &Option<crate::types::InspectionDataResponse> {
         &self.response
     }
     /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
-    pub fn variables(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.variables = ::std::option::Option::Some(input.into());
+    pub fn variables(mut self, input: impl Into<String>) -> Self {
+        self.variables = Some(input.into());
         self
     }
     /// Sets `variables` (`None` unsets it).
-    pub fn set_variables(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_variables(mut self, input: Option<String>) -> Self {
         self.variables = input;
         self
     }
     /// Returns `variables` as set so far.
-    pub fn get_variables(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_variables(&self) -> &Option<String> {
         &self.variables
     }
     /// An object containing data about a handled exception in the tested state.
     pub fn error_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::InspectionErrorDetails>,
+        input: impl Into<crate::types::InspectionErrorDetails>,
     ) -> Self {
-        self.error_details = ::std::option::Option::Some(input.into());
+        self.error_details = Some(input.into());
         self
     }
     /// Sets `error_details` (`None` unsets it).
     pub fn set_error_details(
         mut self,
-        input: ::std::option::Option<crate::types::InspectionErrorDetails>,
+        input: Option<crate::types::InspectionErrorDetails>,
     ) -> Self {
         self.error_details = input;
         self
     }
     /// Returns `error_details` as set so far.
-    pub fn get_error_details(
-        &self,
-    ) -> &::std::option::Option<crate::types::InspectionErrorDetails> {
+    pub fn get_error_details(&self) -> &Option<crate::types::InspectionErrorDetails> {
         &self.error_details
     }
     /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
-    pub fn after_items_path(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_items_path = ::std::option::Option::Some(input.into());
+    pub fn after_items_path(mut self, input: impl Into<String>) -> Self {
+        self.after_items_path = Some(input.into());
         self
     }
     /// Sets `after_items_path` (`None` unsets it).
-    pub fn set_after_items_path(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_items_path(mut self, input: Option<String>) -> Self {
         self.after_items_path = input;
         self
     }
     /// Returns `after_items_path` as set so far.
-    pub fn get_after_items_path(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_items_path(&self) -> &Option<String> {
         &self.after_items_path
     }
     /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
-    pub fn after_item_selector(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_item_selector = ::std::option::Option::Some(input.into());
+    pub fn after_item_selector(mut self, input: impl Into<String>) -> Self {
+        self.after_item_selector = Some(input.into());
         self
     }
     /// Sets `after_item_selector` (`None` unsets it).
-    pub fn set_after_item_selector(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_item_selector(mut self, input: Option<String>) -> Self {
         self.after_item_selector = input;
         self
     }
     /// Returns `after_item_selector` as set so far.
-    pub fn get_after_item_selector(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_item_selector(&self) -> &Option<String> {
         &self.after_item_selector
     }
     /// The effective input after the ItemBatcher filter is applied in a Map state.
-    pub fn after_item_batcher(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_item_batcher = ::std::option::Option::Some(input.into());
+    pub fn after_item_batcher(mut self, input: impl Into<String>) -> Self {
+        self.after_item_batcher = Some(input.into());
         self
     }
     /// Sets `after_item_batcher` (`None` unsets it).
-    pub fn set_after_item_batcher(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_item_batcher(mut self, input: Option<String>) -> Self {
         self.after_item_batcher = input;
         self
     }
     /// Returns `after_item_batcher` as set so far.
-    pub fn get_after_item_batcher(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_item_batcher(&self) -> &Option<String> {
         &self.after_item_batcher
     }
     /// The effective input after the ItemsPointer filter is applied in a Map state.
-    pub fn after_items_pointer(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.after_items_pointer = ::std::option::Option::Some(input.into());
+    pub fn after_items_pointer(mut self, input: impl Into<String>) -> Self {
+        self.after_items_pointer = Some(input.into());
         self
     }
     /// Sets `after_items_pointer` (`None` unsets it).
-    pub fn set_after_items_pointer(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_after_items_pointer(mut self, input: Option<String>) -> Self {
         self.after_items_pointer = input;
         self
     }
     /// Returns `after_items_pointer` as set so far.
-    pub fn get_after_items_pointer(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_after_items_pointer(&self) -> &Option<String> {
         &self.after_items_pointer
     }
     /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
-    pub fn tolerated_failure_count(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.tolerated_failure_count = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_count(mut self, input: impl Into<i32>) -> Self {
+        self.tolerated_failure_count = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_count` (`None` unsets it).
-    pub fn set_tolerated_failure_count(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_tolerated_failure_count(mut self, input: Option<i32>) -> Self {
         self.tolerated_failure_count = input;
         self
     }
     /// Returns `tolerated_failure_count` as set so far.
-    pub fn get_tolerated_failure_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_tolerated_failure_count(&self) -> &Option<i32> {
         &self.tolerated_failure_count
     }
     /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
-    pub fn tolerated_failure_percentage(
-        mut self,
-        input: impl ::std::convert::Into<f32>,
-    ) -> Self {
-        self.tolerated_failure_percentage = ::std::option::Option::Some(input.into());
+    pub fn tolerated_failure_percentage(mut self, input: impl Into<f32>) -> Self {
+        self.tolerated_failure_percentage = Some(input.into());
         self
     }
     /// Sets `tolerated_failure_percentage` (`None` unsets it).
-    pub fn set_tolerated_failure_percentage(
-        mut self,
-        input: ::std::option::Option<f32>,
-    ) -> Self {
+    pub fn set_tolerated_failure_percentage(mut self, input: Option<f32>) -> Self {
         self.tolerated_failure_percentage = input;
         self
     }
     /// Returns `tolerated_failure_percentage` as set so far.
-    pub fn get_tolerated_failure_percentage(&self) -> &::std::option::Option<f32> {
+    pub fn get_tolerated_failure_percentage(&self) -> &Option<f32> {
         &self.tolerated_failure_percentage
     }
     /// The max concurrency of the Map state.
-    pub fn max_concurrency(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_concurrency = ::std::option::Option::Some(input.into());
+    pub fn max_concurrency(mut self, input: impl Into<i32>) -> Self {
+        self.max_concurrency = Some(input.into());
         self
     }
     /// Sets `max_concurrency` (`None` unsets it).
-    pub fn set_max_concurrency(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_concurrency(mut self, input: Option<i32>) -> Self {
         self.max_concurrency = input;
         self
     }
     /// Returns `max_concurrency` as set so far.
-    pub fn get_max_concurrency(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_concurrency(&self) -> &Option<i32> {
         &self.max_concurrency
     }
     /// Builds the value.
@@ -569,8 +461,8 @@ impl InspectionDataBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for InspectionDataBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for InspectionDataBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionDataBuilder")
             .field("input", &"*** Sensitive Data Redacted ***")
             .field("after_arguments", &"*** Sensitive Data Redacted ***")
@@ -620,7 +512,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionData {
 impl ::awsjson_runtime::json::FromJson for InspectionData {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "InspectionData",

@@ -6,15 +6,15 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataRequest {
     /// The protocol used to make the HTTP request.
-    pub protocol: ::std::option::Option<::std::string::String>,
+    pub protocol: Option<String>,
     /// The HTTP method used for the HTTP request.
-    pub method: ::std::option::Option<::std::string::String>,
+    pub method: Option<String>,
     /// The API endpoint used for the HTTP request.
-    pub url: ::std::option::Option<::std::string::String>,
+    pub url: Option<String>,
     /// The request headers associated with the HTTP request.
-    pub headers: ::std::option::Option<::std::string::String>,
+    pub headers: Option<String>,
     /// The request body for the HTTP request.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
 }
 impl InspectionDataRequest {
     /// Creates a new builder for [`InspectionDataRequest`].
@@ -22,134 +22,104 @@ impl InspectionDataRequest {
         InspectionDataRequestBuilder::default()
     }
     /// The protocol used to make the HTTP request.
-    pub fn protocol(&self) -> ::std::option::Option<&str> {
+    pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
     /// The HTTP method used for the HTTP request.
-    pub fn method(&self) -> ::std::option::Option<&str> {
+    pub fn method(&self) -> Option<&str> {
         self.method.as_deref()
     }
     /// The API endpoint used for the HTTP request.
-    pub fn url(&self) -> ::std::option::Option<&str> {
+    pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
     }
     /// The request headers associated with the HTTP request.
-    pub fn headers(&self) -> ::std::option::Option<&str> {
+    pub fn headers(&self) -> Option<&str> {
         self.headers.as_deref()
     }
     /// The request body for the HTTP request.
-    pub fn body(&self) -> ::std::option::Option<&str> {
+    pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
     }
 }
 /// A builder for [`InspectionDataRequest`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataRequestBuilder {
-    pub(crate) protocol: ::std::option::Option<::std::string::String>,
-    pub(crate) method: ::std::option::Option<::std::string::String>,
-    pub(crate) url: ::std::option::Option<::std::string::String>,
-    pub(crate) headers: ::std::option::Option<::std::string::String>,
-    pub(crate) body: ::std::option::Option<::std::string::String>,
+    pub(crate) protocol: Option<String>,
+    pub(crate) method: Option<String>,
+    pub(crate) url: Option<String>,
+    pub(crate) headers: Option<String>,
+    pub(crate) body: Option<String>,
 }
 impl InspectionDataRequestBuilder {
     /// The protocol used to make the HTTP request.
-    pub fn protocol(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.protocol = ::std::option::Option::Some(input.into());
+    pub fn protocol(mut self, input: impl Into<String>) -> Self {
+        self.protocol = Some(input.into());
         self
     }
     /// Sets `protocol` (`None` unsets it).
-    pub fn set_protocol(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_protocol(mut self, input: Option<String>) -> Self {
         self.protocol = input;
         self
     }
     /// Returns `protocol` as set so far.
-    pub fn get_protocol(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_protocol(&self) -> &Option<String> {
         &self.protocol
     }
     /// The HTTP method used for the HTTP request.
-    pub fn method(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.method = ::std::option::Option::Some(input.into());
+    pub fn method(mut self, input: impl Into<String>) -> Self {
+        self.method = Some(input.into());
         self
     }
     /// Sets `method` (`None` unsets it).
-    pub fn set_method(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_method(mut self, input: Option<String>) -> Self {
         self.method = input;
         self
     }
     /// Returns `method` as set so far.
-    pub fn get_method(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_method(&self) -> &Option<String> {
         &self.method
     }
     /// The API endpoint used for the HTTP request.
-    pub fn url(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.url = ::std::option::Option::Some(input.into());
+    pub fn url(mut self, input: impl Into<String>) -> Self {
+        self.url = Some(input.into());
         self
     }
     /// Sets `url` (`None` unsets it).
-    pub fn set_url(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_url(mut self, input: Option<String>) -> Self {
         self.url = input;
         self
     }
     /// Returns `url` as set so far.
-    pub fn get_url(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_url(&self) -> &Option<String> {
         &self.url
     }
     /// The request headers associated with the HTTP request.
-    pub fn headers(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.headers = ::std::option::Option::Some(input.into());
+    pub fn headers(mut self, input: impl Into<String>) -> Self {
+        self.headers = Some(input.into());
         self
     }
     /// Sets `headers` (`None` unsets it).
-    pub fn set_headers(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_headers(mut self, input: Option<String>) -> Self {
         self.headers = input;
         self
     }
     /// Returns `headers` as set so far.
-    pub fn get_headers(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_headers(&self) -> &Option<String> {
         &self.headers
     }
     /// The request body for the HTTP request.
-    pub fn body(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(input.into());
+    pub fn body(mut self, input: impl Into<String>) -> Self {
+        self.body = Some(input.into());
         self
     }
     /// Sets `body` (`None` unsets it).
-    pub fn set_body(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_body(mut self, input: Option<String>) -> Self {
         self.body = input;
         self
     }
     /// Returns `body` as set so far.
-    pub fn get_body(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_body(&self) -> &Option<String> {
         &self.body
     }
     /// Builds the value.
@@ -177,7 +147,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataRequest {
 impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "InspectionDataRequest",

@@ -6,15 +6,15 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataResponse {
     /// The protocol used to return the HTTP response.
-    pub protocol: ::std::option::Option<::std::string::String>,
+    pub protocol: Option<String>,
     /// The HTTP response status code for the HTTP response.
-    pub status_code: ::std::option::Option<::std::string::String>,
+    pub status_code: Option<String>,
     /// The message associated with the HTTP status code.
-    pub status_message: ::std::option::Option<::std::string::String>,
+    pub status_message: Option<String>,
     /// The response headers associated with the HTTP response.
-    pub headers: ::std::option::Option<::std::string::String>,
+    pub headers: Option<String>,
     /// The HTTP response returned.
-    pub body: ::std::option::Option<::std::string::String>,
+    pub body: Option<String>,
 }
 impl InspectionDataResponse {
     /// Creates a new builder for [`InspectionDataResponse`].
@@ -22,134 +22,104 @@ impl InspectionDataResponse {
         InspectionDataResponseBuilder::default()
     }
     /// The protocol used to return the HTTP response.
-    pub fn protocol(&self) -> ::std::option::Option<&str> {
+    pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
     /// The HTTP response status code for the HTTP response.
-    pub fn status_code(&self) -> ::std::option::Option<&str> {
+    pub fn status_code(&self) -> Option<&str> {
         self.status_code.as_deref()
     }
     /// The message associated with the HTTP status code.
-    pub fn status_message(&self) -> ::std::option::Option<&str> {
+    pub fn status_message(&self) -> Option<&str> {
         self.status_message.as_deref()
     }
     /// The response headers associated with the HTTP response.
-    pub fn headers(&self) -> ::std::option::Option<&str> {
+    pub fn headers(&self) -> Option<&str> {
         self.headers.as_deref()
     }
     /// The HTTP response returned.
-    pub fn body(&self) -> ::std::option::Option<&str> {
+    pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
     }
 }
 /// A builder for [`InspectionDataResponse`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataResponseBuilder {
-    pub(crate) protocol: ::std::option::Option<::std::string::String>,
-    pub(crate) status_code: ::std::option::Option<::std::string::String>,
-    pub(crate) status_message: ::std::option::Option<::std::string::String>,
-    pub(crate) headers: ::std::option::Option<::std::string::String>,
-    pub(crate) body: ::std::option::Option<::std::string::String>,
+    pub(crate) protocol: Option<String>,
+    pub(crate) status_code: Option<String>,
+    pub(crate) status_message: Option<String>,
+    pub(crate) headers: Option<String>,
+    pub(crate) body: Option<String>,
 }
 impl InspectionDataResponseBuilder {
     /// The protocol used to return the HTTP response.
-    pub fn protocol(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.protocol = ::std::option::Option::Some(input.into());
+    pub fn protocol(mut self, input: impl Into<String>) -> Self {
+        self.protocol = Some(input.into());
         self
     }
     /// Sets `protocol` (`None` unsets it).
-    pub fn set_protocol(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_protocol(mut self, input: Option<String>) -> Self {
         self.protocol = input;
         self
     }
     /// Returns `protocol` as set so far.
-    pub fn get_protocol(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_protocol(&self) -> &Option<String> {
         &self.protocol
     }
     /// The HTTP response status code for the HTTP response.
-    pub fn status_code(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status_code = ::std::option::Option::Some(input.into());
+    pub fn status_code(mut self, input: impl Into<String>) -> Self {
+        self.status_code = Some(input.into());
         self
     }
     /// Sets `status_code` (`None` unsets it).
-    pub fn set_status_code(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status_code(mut self, input: Option<String>) -> Self {
         self.status_code = input;
         self
     }
     /// Returns `status_code` as set so far.
-    pub fn get_status_code(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status_code(&self) -> &Option<String> {
         &self.status_code
     }
     /// The message associated with the HTTP status code.
-    pub fn status_message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.status_message = ::std::option::Option::Some(input.into());
+    pub fn status_message(mut self, input: impl Into<String>) -> Self {
+        self.status_message = Some(input.into());
         self
     }
     /// Sets `status_message` (`None` unsets it).
-    pub fn set_status_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_status_message(mut self, input: Option<String>) -> Self {
         self.status_message = input;
         self
     }
     /// Returns `status_message` as set so far.
-    pub fn get_status_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_status_message(&self) -> &Option<String> {
         &self.status_message
     }
     /// The response headers associated with the HTTP response.
-    pub fn headers(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.headers = ::std::option::Option::Some(input.into());
+    pub fn headers(mut self, input: impl Into<String>) -> Self {
+        self.headers = Some(input.into());
         self
     }
     /// Sets `headers` (`None` unsets it).
-    pub fn set_headers(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_headers(mut self, input: Option<String>) -> Self {
         self.headers = input;
         self
     }
     /// Returns `headers` as set so far.
-    pub fn get_headers(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_headers(&self) -> &Option<String> {
         &self.headers
     }
     /// The HTTP response returned.
-    pub fn body(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.body = ::std::option::Option::Some(input.into());
+    pub fn body(mut self, input: impl Into<String>) -> Self {
+        self.body = Some(input.into());
         self
     }
     /// Sets `body` (`None` unsets it).
-    pub fn set_body(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_body(mut self, input: Option<String>) -> Self {
         self.body = input;
         self
     }
     /// Returns `body` as set so far.
-    pub fn get_body(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_body(&self) -> &Option<String> {
         &self.body
     }
     /// Builds the value.
@@ -177,7 +147,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataResponse {
 impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "InspectionDataResponse",

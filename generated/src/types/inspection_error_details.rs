@@ -6,11 +6,11 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionErrorDetails {
     /// The array index of the Catch which handled the exception.
-    pub catch_index: ::std::option::Option<i32>,
+    pub catch_index: Option<i32>,
     /// The array index of the Retry which handled the exception.
-    pub retry_index: ::std::option::Option<i32>,
+    pub retry_index: Option<i32>,
     /// The duration in seconds of the backoff for a retry on a failed state invocation.
-    pub retry_backoff_interval_seconds: ::std::option::Option<i32>,
+    pub retry_backoff_interval_seconds: Option<i32>,
 }
 impl InspectionErrorDetails {
     /// Creates a new builder for [`InspectionErrorDetails`].
@@ -18,20 +18,20 @@ impl InspectionErrorDetails {
         InspectionErrorDetailsBuilder::default()
     }
     /// The array index of the Catch which handled the exception.
-    pub fn catch_index(&self) -> ::std::option::Option<i32> {
+    pub fn catch_index(&self) -> Option<i32> {
         self.catch_index
     }
     /// The array index of the Retry which handled the exception.
-    pub fn retry_index(&self) -> ::std::option::Option<i32> {
+    pub fn retry_index(&self) -> Option<i32> {
         self.retry_index
     }
     /// The duration in seconds of the backoff for a retry on a failed state invocation.
-    pub fn retry_backoff_interval_seconds(&self) -> ::std::option::Option<i32> {
+    pub fn retry_backoff_interval_seconds(&self) -> Option<i32> {
         self.retry_backoff_interval_seconds
     }
 }
-impl ::std::fmt::Debug for InspectionErrorDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for InspectionErrorDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionErrorDetails")
             .field("catch_index", &"*** Sensitive Data Redacted ***")
             .field("retry_index", &"*** Sensitive Data Redacted ***")
@@ -42,57 +42,51 @@ impl ::std::fmt::Debug for InspectionErrorDetails {
 /// A builder for [`InspectionErrorDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionErrorDetailsBuilder {
-    pub(crate) catch_index: ::std::option::Option<i32>,
-    pub(crate) retry_index: ::std::option::Option<i32>,
-    pub(crate) retry_backoff_interval_seconds: ::std::option::Option<i32>,
+    pub(crate) catch_index: Option<i32>,
+    pub(crate) retry_index: Option<i32>,
+    pub(crate) retry_backoff_interval_seconds: Option<i32>,
 }
 impl InspectionErrorDetailsBuilder {
     /// The array index of the Catch which handled the exception.
-    pub fn catch_index(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.catch_index = ::std::option::Option::Some(input.into());
+    pub fn catch_index(mut self, input: impl Into<i32>) -> Self {
+        self.catch_index = Some(input.into());
         self
     }
     /// Sets `catch_index` (`None` unsets it).
-    pub fn set_catch_index(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_catch_index(mut self, input: Option<i32>) -> Self {
         self.catch_index = input;
         self
     }
     /// Returns `catch_index` as set so far.
-    pub fn get_catch_index(&self) -> &::std::option::Option<i32> {
+    pub fn get_catch_index(&self) -> &Option<i32> {
         &self.catch_index
     }
     /// The array index of the Retry which handled the exception.
-    pub fn retry_index(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.retry_index = ::std::option::Option::Some(input.into());
+    pub fn retry_index(mut self, input: impl Into<i32>) -> Self {
+        self.retry_index = Some(input.into());
         self
     }
     /// Sets `retry_index` (`None` unsets it).
-    pub fn set_retry_index(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_retry_index(mut self, input: Option<i32>) -> Self {
         self.retry_index = input;
         self
     }
     /// Returns `retry_index` as set so far.
-    pub fn get_retry_index(&self) -> &::std::option::Option<i32> {
+    pub fn get_retry_index(&self) -> &Option<i32> {
         &self.retry_index
     }
     /// The duration in seconds of the backoff for a retry on a failed state invocation.
-    pub fn retry_backoff_interval_seconds(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.retry_backoff_interval_seconds = ::std::option::Option::Some(input.into());
+    pub fn retry_backoff_interval_seconds(mut self, input: impl Into<i32>) -> Self {
+        self.retry_backoff_interval_seconds = Some(input.into());
         self
     }
     /// Sets `retry_backoff_interval_seconds` (`None` unsets it).
-    pub fn set_retry_backoff_interval_seconds(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_retry_backoff_interval_seconds(mut self, input: Option<i32>) -> Self {
         self.retry_backoff_interval_seconds = input;
         self
     }
     /// Returns `retry_backoff_interval_seconds` as set so far.
-    pub fn get_retry_backoff_interval_seconds(&self) -> &::std::option::Option<i32> {
+    pub fn get_retry_backoff_interval_seconds(&self) -> &Option<i32> {
         &self.retry_backoff_interval_seconds
     }
     /// Builds the value.
@@ -104,8 +98,8 @@ impl InspectionErrorDetailsBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for InspectionErrorDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for InspectionErrorDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionErrorDetailsBuilder")
             .field("catch_index", &"*** Sensitive Data Redacted ***")
             .field("retry_index", &"*** Sensitive Data Redacted ***")
@@ -125,7 +119,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionErrorDetails {
 impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "InspectionErrorDetails",

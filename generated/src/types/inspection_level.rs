@@ -14,7 +14,7 @@ pub enum InspectionLevel {
     /// The value `TRACE`.
     Trace,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl InspectionLevel {
     /// The value as it is written on the wire.
@@ -31,7 +31,7 @@ impl InspectionLevel {
         &["INFO", "DEBUG", "TRACE"]
     }
 }
-impl ::std::convert::From<&str> for InspectionLevel {
+impl From<&str> for InspectionLevel {
     fn from(value: &str) -> Self {
         match value {
             "INFO" => InspectionLevel::Info,
@@ -41,30 +41,30 @@ impl ::std::convert::From<&str> for InspectionLevel {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for InspectionLevel {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for InspectionLevel {
+    fn from(value: String) -> Self {
         InspectionLevel::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for InspectionLevel {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(InspectionLevel::from(s))
+impl std::str::FromStr for InspectionLevel {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(InspectionLevel::from(s))
     }
 }
-impl ::std::default::Default for InspectionLevel {
+impl Default for InspectionLevel {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        InspectionLevel::Unknown(::std::string::String::new())
+        InspectionLevel::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for InspectionLevel {
+impl AsRef<str> for InspectionLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for InspectionLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for InspectionLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -76,8 +76,8 @@ impl ::awsjson_runtime::json::ToJson for InspectionLevel {
 impl ::awsjson_runtime::json::FromJson for InspectionLevel {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(InspectionLevel::from)
     }
 }

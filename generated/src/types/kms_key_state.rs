@@ -18,7 +18,7 @@ pub enum KmsKeyState {
     /// The value `CREATING`.
     Creating,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl KmsKeyState {
     /// The value as it is written on the wire.
@@ -37,7 +37,7 @@ impl KmsKeyState {
         &["DISABLED", "PENDING_DELETION", "PENDING_IMPORT", "UNAVAILABLE", "CREATING"]
     }
 }
-impl ::std::convert::From<&str> for KmsKeyState {
+impl From<&str> for KmsKeyState {
     fn from(value: &str) -> Self {
         match value {
             "DISABLED" => KmsKeyState::Disabled,
@@ -49,30 +49,30 @@ impl ::std::convert::From<&str> for KmsKeyState {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for KmsKeyState {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for KmsKeyState {
+    fn from(value: String) -> Self {
         KmsKeyState::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for KmsKeyState {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(KmsKeyState::from(s))
+impl std::str::FromStr for KmsKeyState {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(KmsKeyState::from(s))
     }
 }
-impl ::std::default::Default for KmsKeyState {
+impl Default for KmsKeyState {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        KmsKeyState::Unknown(::std::string::String::new())
+        KmsKeyState::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for KmsKeyState {
+impl AsRef<str> for KmsKeyState {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for KmsKeyState {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for KmsKeyState {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -84,8 +84,8 @@ impl ::awsjson_runtime::json::ToJson for KmsKeyState {
 impl ::awsjson_runtime::json::FromJson for KmsKeyState {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(KmsKeyState::from)
     }
 }

@@ -6,17 +6,15 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionScheduledEventDetails {
     /// The Amazon Resource Name (ARN) of the scheduled Lambda function.
-    pub resource: ::std::string::String,
+    pub resource: String,
     /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Contains details about input for an execution history event.
-    pub input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
     /// The maximum allowed duration of the Lambda function.
-    pub timeout_in_seconds: ::std::option::Option<i64>,
+    pub timeout_in_seconds: Option<i64>,
     /// The credentials that Step Functions uses for the task.
-    pub task_credentials: ::std::option::Option<crate::types::TaskCredentials>,
+    pub task_credentials: Option<crate::types::TaskCredentials>,
 }
 impl LambdaFunctionScheduledEventDetails {
     /// Creates a new builder for [`LambdaFunctionScheduledEventDetails`].
@@ -28,28 +26,26 @@ impl LambdaFunctionScheduledEventDetails {
         &self.resource
     }
     /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Contains details about input for an execution history event.
     pub fn input_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
     /// The maximum allowed duration of the Lambda function.
-    pub fn timeout_in_seconds(&self) -> ::std::option::Option<i64> {
+    pub fn timeout_in_seconds(&self) -> Option<i64> {
         self.timeout_in_seconds
     }
     /// The credentials that Step Functions uses for the task.
-    pub fn task_credentials(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TaskCredentials> {
+    pub fn task_credentials(&self) -> Option<&crate::types::TaskCredentials> {
         self.task_credentials.as_ref()
     }
 }
-impl ::std::fmt::Debug for LambdaFunctionScheduledEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for LambdaFunctionScheduledEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionScheduledEventDetails")
             .field("resource", &self.resource)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -62,67 +58,53 @@ impl ::std::fmt::Debug for LambdaFunctionScheduledEventDetails {
 /// A builder for [`LambdaFunctionScheduledEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionScheduledEventDetailsBuilder {
-    pub(crate) resource: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
-    pub(crate) timeout_in_seconds: ::std::option::Option<i64>,
-    pub(crate) task_credentials: ::std::option::Option<crate::types::TaskCredentials>,
+    pub(crate) resource: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
+    pub(crate) timeout_in_seconds: Option<i64>,
+    pub(crate) task_credentials: Option<crate::types::TaskCredentials>,
 }
 impl LambdaFunctionScheduledEventDetailsBuilder {
     /// The Amazon Resource Name (ARN) of the scheduled Lambda function.
-    pub fn resource(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource = ::std::option::Option::Some(input.into());
+    pub fn resource(mut self, input: impl Into<String>) -> Self {
+        self.resource = Some(input.into());
         self
     }
     /// Sets `resource` (`None` unsets it).
-    pub fn set_resource(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
     /// Returns `resource` as set so far.
-    pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
     /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Contains details about input for an execution history event.
     pub fn input_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.input_details = ::std::option::Option::Some(input.into());
+        self.input_details = Some(input.into());
         self
     }
     /// Sets `input_details` (`None` unsets it).
     pub fn set_input_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.input_details = input;
         self
@@ -130,53 +112,51 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
     /// Returns `input_details` as set so far.
     pub fn get_input_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
     /// The maximum allowed duration of the Lambda function.
-    pub fn timeout_in_seconds(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.timeout_in_seconds = ::std::option::Option::Some(input.into());
+    pub fn timeout_in_seconds(mut self, input: impl Into<i64>) -> Self {
+        self.timeout_in_seconds = Some(input.into());
         self
     }
     /// Sets `timeout_in_seconds` (`None` unsets it).
-    pub fn set_timeout_in_seconds(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_timeout_in_seconds(mut self, input: Option<i64>) -> Self {
         self.timeout_in_seconds = input;
         self
     }
     /// Returns `timeout_in_seconds` as set so far.
-    pub fn get_timeout_in_seconds(&self) -> &::std::option::Option<i64> {
+    pub fn get_timeout_in_seconds(&self) -> &Option<i64> {
         &self.timeout_in_seconds
     }
     /// The credentials that Step Functions uses for the task.
     pub fn task_credentials(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskCredentials>,
+        input: impl Into<crate::types::TaskCredentials>,
     ) -> Self {
-        self.task_credentials = ::std::option::Option::Some(input.into());
+        self.task_credentials = Some(input.into());
         self
     }
     /// Sets `task_credentials` (`None` unsets it).
     pub fn set_task_credentials(
         mut self,
-        input: ::std::option::Option<crate::types::TaskCredentials>,
+        input: Option<crate::types::TaskCredentials>,
     ) -> Self {
         self.task_credentials = input;
         self
     }
     /// Returns `task_credentials` as set so far.
-    pub fn get_task_credentials(
-        &self,
-    ) -> &::std::option::Option<crate::types::TaskCredentials> {
+    pub fn get_task_credentials(&self) -> &Option<crate::types::TaskCredentials> {
         &self.task_credentials
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         LambdaFunctionScheduledEventDetails,
         ::awsjson_runtime::error::BuildError,
     > {
-        ::std::result::Result::Ok(LambdaFunctionScheduledEventDetails {
+        Ok(LambdaFunctionScheduledEventDetails {
             resource: self
                 .resource
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -190,8 +170,8 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for LambdaFunctionScheduledEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for LambdaFunctionScheduledEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionScheduledEventDetailsBuilder")
             .field("resource", &self.resource)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -215,7 +195,7 @@ impl ::awsjson_runtime::json::ToJson for LambdaFunctionScheduledEventDetails {
 impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "LambdaFunctionScheduledEventDetails",

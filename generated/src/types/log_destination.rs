@@ -5,9 +5,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LogDestination {
     /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
-    pub cloud_watch_logs_log_group: ::std::option::Option<
-        crate::types::CloudWatchLogsLogGroup,
-    >,
+    pub cloud_watch_logs_log_group: Option<crate::types::CloudWatchLogsLogGroup>,
 }
 impl LogDestination {
     /// Creates a new builder for [`LogDestination`].
@@ -17,30 +15,28 @@ impl LogDestination {
     /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
     pub fn cloud_watch_logs_log_group(
         &self,
-    ) -> ::std::option::Option<&crate::types::CloudWatchLogsLogGroup> {
+    ) -> Option<&crate::types::CloudWatchLogsLogGroup> {
         self.cloud_watch_logs_log_group.as_ref()
     }
 }
 /// A builder for [`LogDestination`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LogDestinationBuilder {
-    pub(crate) cloud_watch_logs_log_group: ::std::option::Option<
-        crate::types::CloudWatchLogsLogGroup,
-    >,
+    pub(crate) cloud_watch_logs_log_group: Option<crate::types::CloudWatchLogsLogGroup>,
 }
 impl LogDestinationBuilder {
     /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
     pub fn cloud_watch_logs_log_group(
         mut self,
-        input: impl ::std::convert::Into<crate::types::CloudWatchLogsLogGroup>,
+        input: impl Into<crate::types::CloudWatchLogsLogGroup>,
     ) -> Self {
-        self.cloud_watch_logs_log_group = ::std::option::Option::Some(input.into());
+        self.cloud_watch_logs_log_group = Some(input.into());
         self
     }
     /// Sets `cloud_watch_logs_log_group` (`None` unsets it).
     pub fn set_cloud_watch_logs_log_group(
         mut self,
-        input: ::std::option::Option<crate::types::CloudWatchLogsLogGroup>,
+        input: Option<crate::types::CloudWatchLogsLogGroup>,
     ) -> Self {
         self.cloud_watch_logs_log_group = input;
         self
@@ -48,7 +44,7 @@ impl LogDestinationBuilder {
     /// Returns `cloud_watch_logs_log_group` as set so far.
     pub fn get_cloud_watch_logs_log_group(
         &self,
-    ) -> &::std::option::Option<crate::types::CloudWatchLogsLogGroup> {
+    ) -> &Option<crate::types::CloudWatchLogsLogGroup> {
         &self.cloud_watch_logs_log_group
     }
     /// Builds the value.
@@ -68,7 +64,7 @@ impl ::awsjson_runtime::json::ToJson for LogDestination {
 impl ::awsjson_runtime::json::FromJson for LogDestination {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "LogDestination",

@@ -16,7 +16,7 @@ pub enum LogLevel {
     /// The value `OFF`.
     Off,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl LogLevel {
     /// The value as it is written on the wire.
@@ -34,7 +34,7 @@ impl LogLevel {
         &["ALL", "ERROR", "FATAL", "OFF"]
     }
 }
-impl ::std::convert::From<&str> for LogLevel {
+impl From<&str> for LogLevel {
     fn from(value: &str) -> Self {
         match value {
             "ALL" => LogLevel::All,
@@ -45,30 +45,30 @@ impl ::std::convert::From<&str> for LogLevel {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for LogLevel {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for LogLevel {
+    fn from(value: String) -> Self {
         LogLevel::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for LogLevel {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(LogLevel::from(s))
+impl std::str::FromStr for LogLevel {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(LogLevel::from(s))
     }
 }
-impl ::std::default::Default for LogLevel {
+impl Default for LogLevel {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        LogLevel::Unknown(::std::string::String::new())
+        LogLevel::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for LogLevel {
+impl AsRef<str> for LogLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for LogLevel {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for LogLevel {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -80,8 +80,8 @@ impl ::awsjson_runtime::json::ToJson for LogLevel {
 impl ::awsjson_runtime::json::FromJson for LogLevel {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(LogLevel::from)
     }
 }

@@ -6,13 +6,11 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LoggingConfiguration {
     /// Defines which category of execution history events are logged.
-    pub level: ::std::option::Option<crate::types::LogLevel>,
+    pub level: Option<crate::types::LogLevel>,
     /// Determines whether execution data is included in your log. When set to `false`, data is excluded.
     pub include_execution_data: bool,
     /// An array of objects that describes where your execution history events will be logged. Limited to size 1. Required, if your log level is not set to `OFF`.
-    pub destinations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDestination>,
-    >,
+    pub destinations: Option<Vec<crate::types::LogDestination>>,
 }
 impl LoggingConfiguration {
     /// Creates a new builder for [`LoggingConfiguration`].
@@ -20,7 +18,7 @@ impl LoggingConfiguration {
         LoggingConfigurationBuilder::default()
     }
     /// Defines which category of execution history events are logged.
-    pub fn level(&self) -> ::std::option::Option<&crate::types::LogLevel> {
+    pub fn level(&self) -> Option<&crate::types::LogLevel> {
         self.level.as_ref()
     }
     /// Determines whether execution data is included in your log. When set to `false`, data is excluded.
@@ -35,73 +33,57 @@ impl LoggingConfiguration {
 /// A builder for [`LoggingConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LoggingConfigurationBuilder {
-    pub(crate) level: ::std::option::Option<crate::types::LogLevel>,
-    pub(crate) include_execution_data: ::std::option::Option<bool>,
-    pub(crate) destinations: ::std::option::Option<
-        ::std::vec::Vec<crate::types::LogDestination>,
-    >,
+    pub(crate) level: Option<crate::types::LogLevel>,
+    pub(crate) include_execution_data: Option<bool>,
+    pub(crate) destinations: Option<Vec<crate::types::LogDestination>>,
 }
 impl LoggingConfigurationBuilder {
     /// Defines which category of execution history events are logged.
-    pub fn level(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::LogLevel>,
-    ) -> Self {
-        self.level = ::std::option::Option::Some(input.into());
+    pub fn level(mut self, input: impl Into<crate::types::LogLevel>) -> Self {
+        self.level = Some(input.into());
         self
     }
     /// Sets `level` (`None` unsets it).
-    pub fn set_level(
-        mut self,
-        input: ::std::option::Option<crate::types::LogLevel>,
-    ) -> Self {
+    pub fn set_level(mut self, input: Option<crate::types::LogLevel>) -> Self {
         self.level = input;
         self
     }
     /// Returns `level` as set so far.
-    pub fn get_level(&self) -> &::std::option::Option<crate::types::LogLevel> {
+    pub fn get_level(&self) -> &Option<crate::types::LogLevel> {
         &self.level
     }
     /// Determines whether execution data is included in your log. When set to `false`, data is excluded.
-    pub fn include_execution_data(
-        mut self,
-        input: impl ::std::convert::Into<bool>,
-    ) -> Self {
-        self.include_execution_data = ::std::option::Option::Some(input.into());
+    pub fn include_execution_data(mut self, input: impl Into<bool>) -> Self {
+        self.include_execution_data = Some(input.into());
         self
     }
     /// Sets `include_execution_data` (`None` unsets it).
-    pub fn set_include_execution_data(
-        mut self,
-        input: ::std::option::Option<bool>,
-    ) -> Self {
+    pub fn set_include_execution_data(mut self, input: Option<bool>) -> Self {
         self.include_execution_data = input;
         self
     }
     /// Returns `include_execution_data` as set so far.
-    pub fn get_include_execution_data(&self) -> &::std::option::Option<bool> {
+    pub fn get_include_execution_data(&self) -> &Option<bool> {
         &self.include_execution_data
     }
     /// Appends an item to `destinations`. To set the whole list, use [`Self::set_destinations`].
     pub fn destinations(
         mut self,
-        input: impl ::std::convert::Into<crate::types::LogDestination>,
+        input: impl Into<crate::types::LogDestination>,
     ) -> Self {
-        self.destinations.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+        self.destinations.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `destinations` (`None` unsets it).
     pub fn set_destinations(
         mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::LogDestination>>,
+        input: Option<Vec<crate::types::LogDestination>>,
     ) -> Self {
         self.destinations = input;
         self
     }
     /// Returns `destinations` as set so far.
-    pub fn get_destinations(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::LogDestination>> {
+    pub fn get_destinations(&self) -> &Option<Vec<crate::types::LogDestination>> {
         &self.destinations
     }
     /// Builds the value.
@@ -125,7 +107,7 @@ impl ::awsjson_runtime::json::ToJson for LoggingConfiguration {
 impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "LoggingConfiguration",

@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapIterationEventDetails {
     /// The name of the iteration’s parent Map state.
-    pub name: ::std::option::Option<::std::string::String>,
+    pub name: Option<String>,
     /// The index of the array belonging to the Map state iteration.
     pub index: i32,
 }
@@ -16,7 +16,7 @@ impl MapIterationEventDetails {
         MapIterationEventDetailsBuilder::default()
     }
     /// The name of the iteration’s parent Map state.
-    pub fn name(&self) -> ::std::option::Option<&str> {
+    pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
     /// The index of the array belonging to the Map state iteration.
@@ -27,42 +27,36 @@ impl MapIterationEventDetails {
 /// A builder for [`MapIterationEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapIterationEventDetailsBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) index: ::std::option::Option<i32>,
+    pub(crate) name: Option<String>,
+    pub(crate) index: Option<i32>,
 }
 impl MapIterationEventDetailsBuilder {
     /// The name of the iteration’s parent Map state.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The index of the array belonging to the Map state iteration.
-    pub fn index(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.index = ::std::option::Option::Some(input.into());
+    pub fn index(mut self, input: impl Into<i32>) -> Self {
+        self.index = Some(input.into());
         self
     }
     /// Sets `index` (`None` unsets it).
-    pub fn set_index(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_index(mut self, input: Option<i32>) -> Self {
         self.index = input;
         self
     }
     /// Returns `index` as set so far.
-    pub fn get_index(&self) -> &::std::option::Option<i32> {
+    pub fn get_index(&self) -> &Option<i32> {
         &self.index
     }
     /// Builds the value.
@@ -84,7 +78,7 @@ impl ::awsjson_runtime::json::ToJson for MapIterationEventDetails {
 impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapIterationEventDetails",

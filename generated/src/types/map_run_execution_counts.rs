@@ -22,9 +22,9 @@ pub struct MapRunExecutionCounts {
     /// Returns the count of child workflow executions whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
     pub results_written: i64,
     /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
-    pub failures_not_redrivable: ::std::option::Option<i64>,
+    pub failures_not_redrivable: Option<i64>,
     /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
-    pub pending_redrive: ::std::option::Option<i64>,
+    pub pending_redrive: Option<i64>,
 }
 impl MapRunExecutionCounts {
     /// Creates a new builder for [`MapRunExecutionCounts`].
@@ -64,183 +64,174 @@ impl MapRunExecutionCounts {
         self.results_written
     }
     /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
-    pub fn failures_not_redrivable(&self) -> ::std::option::Option<i64> {
+    pub fn failures_not_redrivable(&self) -> Option<i64> {
         self.failures_not_redrivable
     }
     /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
-    pub fn pending_redrive(&self) -> ::std::option::Option<i64> {
+    pub fn pending_redrive(&self) -> Option<i64> {
         self.pending_redrive
     }
 }
 /// A builder for [`MapRunExecutionCounts`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunExecutionCountsBuilder {
-    pub(crate) pending: ::std::option::Option<i64>,
-    pub(crate) running: ::std::option::Option<i64>,
-    pub(crate) succeeded: ::std::option::Option<i64>,
-    pub(crate) failed: ::std::option::Option<i64>,
-    pub(crate) timed_out: ::std::option::Option<i64>,
-    pub(crate) aborted: ::std::option::Option<i64>,
-    pub(crate) total: ::std::option::Option<i64>,
-    pub(crate) results_written: ::std::option::Option<i64>,
-    pub(crate) failures_not_redrivable: ::std::option::Option<i64>,
-    pub(crate) pending_redrive: ::std::option::Option<i64>,
+    pub(crate) pending: Option<i64>,
+    pub(crate) running: Option<i64>,
+    pub(crate) succeeded: Option<i64>,
+    pub(crate) failed: Option<i64>,
+    pub(crate) timed_out: Option<i64>,
+    pub(crate) aborted: Option<i64>,
+    pub(crate) total: Option<i64>,
+    pub(crate) results_written: Option<i64>,
+    pub(crate) failures_not_redrivable: Option<i64>,
+    pub(crate) pending_redrive: Option<i64>,
 }
 impl MapRunExecutionCountsBuilder {
     /// The total number of child workflow executions that were started by a Map Run, but haven't started executing yet.
-    pub fn pending(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.pending = ::std::option::Option::Some(input.into());
+    pub fn pending(mut self, input: impl Into<i64>) -> Self {
+        self.pending = Some(input.into());
         self
     }
     /// Sets `pending` (`None` unsets it).
-    pub fn set_pending(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_pending(mut self, input: Option<i64>) -> Self {
         self.pending = input;
         self
     }
     /// Returns `pending` as set so far.
-    pub fn get_pending(&self) -> &::std::option::Option<i64> {
+    pub fn get_pending(&self) -> &Option<i64> {
         &self.pending
     }
     /// The total number of child workflow executions that were started by a Map Run and are currently in-progress.
-    pub fn running(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.running = ::std::option::Option::Some(input.into());
+    pub fn running(mut self, input: impl Into<i64>) -> Self {
+        self.running = Some(input.into());
         self
     }
     /// Sets `running` (`None` unsets it).
-    pub fn set_running(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_running(mut self, input: Option<i64>) -> Self {
         self.running = input;
         self
     }
     /// Returns `running` as set so far.
-    pub fn get_running(&self) -> &::std::option::Option<i64> {
+    pub fn get_running(&self) -> &Option<i64> {
         &self.running
     }
     /// The total number of child workflow executions that were started by a Map Run and have completed successfully.
-    pub fn succeeded(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.succeeded = ::std::option::Option::Some(input.into());
+    pub fn succeeded(mut self, input: impl Into<i64>) -> Self {
+        self.succeeded = Some(input.into());
         self
     }
     /// Sets `succeeded` (`None` unsets it).
-    pub fn set_succeeded(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_succeeded(mut self, input: Option<i64>) -> Self {
         self.succeeded = input;
         self
     }
     /// Returns `succeeded` as set so far.
-    pub fn get_succeeded(&self) -> &::std::option::Option<i64> {
+    pub fn get_succeeded(&self) -> &Option<i64> {
         &self.succeeded
     }
     /// The total number of child workflow executions that were started by a Map Run, but have failed.
-    pub fn failed(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.failed = ::std::option::Option::Some(input.into());
+    pub fn failed(mut self, input: impl Into<i64>) -> Self {
+        self.failed = Some(input.into());
         self
     }
     /// Sets `failed` (`None` unsets it).
-    pub fn set_failed(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_failed(mut self, input: Option<i64>) -> Self {
         self.failed = input;
         self
     }
     /// Returns `failed` as set so far.
-    pub fn get_failed(&self) -> &::std::option::Option<i64> {
+    pub fn get_failed(&self) -> &Option<i64> {
         &self.failed
     }
     /// The total number of child workflow executions that were started by a Map Run and have timed out.
-    pub fn timed_out(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.timed_out = ::std::option::Option::Some(input.into());
+    pub fn timed_out(mut self, input: impl Into<i64>) -> Self {
+        self.timed_out = Some(input.into());
         self
     }
     /// Sets `timed_out` (`None` unsets it).
-    pub fn set_timed_out(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_timed_out(mut self, input: Option<i64>) -> Self {
         self.timed_out = input;
         self
     }
     /// Returns `timed_out` as set so far.
-    pub fn get_timed_out(&self) -> &::std::option::Option<i64> {
+    pub fn get_timed_out(&self) -> &Option<i64> {
         &self.timed_out
     }
     /// The total number of child workflow executions that were started by a Map Run and were running, but were either stopped by the user or by Step Functions because the Map Run failed.
-    pub fn aborted(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.aborted = ::std::option::Option::Some(input.into());
+    pub fn aborted(mut self, input: impl Into<i64>) -> Self {
+        self.aborted = Some(input.into());
         self
     }
     /// Sets `aborted` (`None` unsets it).
-    pub fn set_aborted(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_aborted(mut self, input: Option<i64>) -> Self {
         self.aborted = input;
         self
     }
     /// Returns `aborted` as set so far.
-    pub fn get_aborted(&self) -> &::std::option::Option<i64> {
+    pub fn get_aborted(&self) -> &Option<i64> {
         &self.aborted
     }
     /// The total number of child workflow executions that were started by a Map Run.
-    pub fn total(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.total = ::std::option::Option::Some(input.into());
+    pub fn total(mut self, input: impl Into<i64>) -> Self {
+        self.total = Some(input.into());
         self
     }
     /// Sets `total` (`None` unsets it).
-    pub fn set_total(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_total(mut self, input: Option<i64>) -> Self {
         self.total = input;
         self
     }
     /// Returns `total` as set so far.
-    pub fn get_total(&self) -> &::std::option::Option<i64> {
+    pub fn get_total(&self) -> &Option<i64> {
         &self.total
     }
     /// Returns the count of child workflow executions whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
-    pub fn results_written(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.results_written = ::std::option::Option::Some(input.into());
+    pub fn results_written(mut self, input: impl Into<i64>) -> Self {
+        self.results_written = Some(input.into());
         self
     }
     /// Sets `results_written` (`None` unsets it).
-    pub fn set_results_written(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_results_written(mut self, input: Option<i64>) -> Self {
         self.results_written = input;
         self
     }
     /// Returns `results_written` as set so far.
-    pub fn get_results_written(&self) -> &::std::option::Option<i64> {
+    pub fn get_results_written(&self) -> &Option<i64> {
         &self.results_written
     }
     /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
-    pub fn failures_not_redrivable(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.failures_not_redrivable = ::std::option::Option::Some(input.into());
+    pub fn failures_not_redrivable(mut self, input: impl Into<i64>) -> Self {
+        self.failures_not_redrivable = Some(input.into());
         self
     }
     /// Sets `failures_not_redrivable` (`None` unsets it).
-    pub fn set_failures_not_redrivable(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_failures_not_redrivable(mut self, input: Option<i64>) -> Self {
         self.failures_not_redrivable = input;
         self
     }
     /// Returns `failures_not_redrivable` as set so far.
-    pub fn get_failures_not_redrivable(&self) -> &::std::option::Option<i64> {
+    pub fn get_failures_not_redrivable(&self) -> &Option<i64> {
         &self.failures_not_redrivable
     }
     /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
-    pub fn pending_redrive(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.pending_redrive = ::std::option::Option::Some(input.into());
+    pub fn pending_redrive(mut self, input: impl Into<i64>) -> Self {
+        self.pending_redrive = Some(input.into());
         self
     }
     /// Sets `pending_redrive` (`None` unsets it).
-    pub fn set_pending_redrive(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_pending_redrive(mut self, input: Option<i64>) -> Self {
         self.pending_redrive = input;
         self
     }
     /// Returns `pending_redrive` as set so far.
-    pub fn get_pending_redrive(&self) -> &::std::option::Option<i64> {
+    pub fn get_pending_redrive(&self) -> &Option<i64> {
         &self.pending_redrive
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        MapRunExecutionCounts,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(MapRunExecutionCounts {
+    ) -> Result<MapRunExecutionCounts, ::awsjson_runtime::error::BuildError> {
+        Ok(MapRunExecutionCounts {
             pending: self.pending.unwrap_or_default(),
             running: self.running.unwrap_or_default(),
             succeeded: self.succeeded.unwrap_or_default(),
@@ -273,7 +264,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunExecutionCounts {
 impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapRunExecutionCounts",

@@ -6,15 +6,15 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunListItem {
     /// The `executionArn` of the execution from which the Map Run was started.
-    pub execution_arn: ::std::string::String,
+    pub execution_arn: String,
     /// The Amazon Resource Name (ARN) of the Map Run.
-    pub map_run_arn: ::std::string::String,
+    pub map_run_arn: String,
     /// The Amazon Resource Name (ARN) of the executed state machine.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The date on which the Map Run started.
     pub start_date: crate::primitives::DateTime,
     /// The date on which the Map Run stopped.
-    pub stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub stop_date: Option<crate::primitives::DateTime>,
 }
 impl MapRunListItem {
     /// Creates a new builder for [`MapRunListItem`].
@@ -38,127 +38,93 @@ impl MapRunListItem {
         self.start_date
     }
     /// The date on which the Map Run stopped.
-    pub fn stop_date(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
 }
 /// A builder for [`MapRunListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunListItemBuilder {
-    pub(crate) execution_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) start_date: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) stop_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) execution_arn: Option<String>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) start_date: Option<crate::primitives::DateTime>,
+    pub(crate) stop_date: Option<crate::primitives::DateTime>,
 }
 impl MapRunListItemBuilder {
     /// The `executionArn` of the execution from which the Map Run was started.
-    pub fn execution_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.execution_arn = ::std::option::Option::Some(input.into());
+    pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
+        self.execution_arn = Some(input.into());
         self
     }
     /// Sets `execution_arn` (`None` unsets it).
-    pub fn set_execution_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
     /// Returns `execution_arn` as set so far.
-    pub fn get_execution_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
     /// The Amazon Resource Name (ARN) of the Map Run.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The Amazon Resource Name (ARN) of the executed state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The date on which the Map Run started.
-    pub fn start_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.start_date = ::std::option::Option::Some(input.into());
+    pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.start_date = Some(input.into());
         self
     }
     /// Sets `start_date` (`None` unsets it).
-    pub fn set_start_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
     /// Returns `start_date` as set so far.
-    pub fn get_start_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
     /// The date on which the Map Run stopped.
-    pub fn stop_date(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.stop_date = ::std::option::Option::Some(input.into());
+    pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.stop_date = Some(input.into());
         self
     }
     /// Sets `stop_date` (`None` unsets it).
-    pub fn set_stop_date(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
     /// Returns `stop_date` as set so far.
-    pub fn get_stop_date(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<MapRunListItem, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(MapRunListItem {
+    pub fn build(self) -> Result<MapRunListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(MapRunListItem {
             execution_arn: self
                 .execution_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -201,7 +167,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunListItem {
 impl ::awsjson_runtime::json::FromJson for MapRunListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapRunListItem",

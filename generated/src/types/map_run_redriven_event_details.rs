@@ -6,9 +6,9 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunRedrivenEventDetails {
     /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
     /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
-    pub redrive_count: ::std::option::Option<i32>,
+    pub redrive_count: Option<i32>,
 }
 impl MapRunRedrivenEventDetails {
     /// Creates a new builder for [`MapRunRedrivenEventDetails`].
@@ -16,53 +16,47 @@ impl MapRunRedrivenEventDetails {
         MapRunRedrivenEventDetailsBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
     /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
-    pub fn redrive_count(&self) -> ::std::option::Option<i32> {
+    pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
 }
 /// A builder for [`MapRunRedrivenEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunRedrivenEventDetailsBuilder {
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) redrive_count: ::std::option::Option<i32>,
+    pub(crate) map_run_arn: Option<String>,
+    pub(crate) redrive_count: Option<i32>,
 }
 impl MapRunRedrivenEventDetailsBuilder {
     /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
-    pub fn redrive_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.redrive_count = ::std::option::Option::Some(input.into());
+    pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
+        self.redrive_count = Some(input.into());
         self
     }
     /// Sets `redrive_count` (`None` unsets it).
-    pub fn set_redrive_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
     /// Returns `redrive_count` as set so far.
-    pub fn get_redrive_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
     /// Builds the value.
@@ -84,7 +78,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunRedrivenEventDetails {
 impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapRunRedrivenEventDetails",

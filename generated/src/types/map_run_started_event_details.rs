@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunStartedEventDetails {
     /// The Amazon Resource Name (ARN) of a Map Run that was started.
-    pub map_run_arn: ::std::option::Option<::std::string::String>,
+    pub map_run_arn: Option<String>,
 }
 impl MapRunStartedEventDetails {
     /// Creates a new builder for [`MapRunStartedEventDetails`].
@@ -14,34 +14,28 @@ impl MapRunStartedEventDetails {
         MapRunStartedEventDetailsBuilder::default()
     }
     /// The Amazon Resource Name (ARN) of a Map Run that was started.
-    pub fn map_run_arn(&self) -> ::std::option::Option<&str> {
+    pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
 }
 /// A builder for [`MapRunStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunStartedEventDetailsBuilder {
-    pub(crate) map_run_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) map_run_arn: Option<String>,
 }
 impl MapRunStartedEventDetailsBuilder {
     /// The Amazon Resource Name (ARN) of a Map Run that was started.
-    pub fn map_run_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_run_arn = ::std::option::Option::Some(input.into());
+    pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
+        self.map_run_arn = Some(input.into());
         self
     }
     /// Sets `map_run_arn` (`None` unsets it).
-    pub fn set_map_run_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
     /// Returns `map_run_arn` as set so far.
-    pub fn get_map_run_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
     /// Builds the value.
@@ -61,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunStartedEventDetails {
 impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapRunStartedEventDetails",

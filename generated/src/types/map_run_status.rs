@@ -16,7 +16,7 @@ pub enum MapRunStatus {
     /// The value `ABORTED`.
     Aborted,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MapRunStatus {
     /// The value as it is written on the wire.
@@ -34,7 +34,7 @@ impl MapRunStatus {
         &["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"]
     }
 }
-impl ::std::convert::From<&str> for MapRunStatus {
+impl From<&str> for MapRunStatus {
     fn from(value: &str) -> Self {
         match value {
             "RUNNING" => MapRunStatus::Running,
@@ -45,30 +45,30 @@ impl ::std::convert::From<&str> for MapRunStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MapRunStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MapRunStatus {
+    fn from(value: String) -> Self {
         MapRunStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for MapRunStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(MapRunStatus::from(s))
+impl std::str::FromStr for MapRunStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(MapRunStatus::from(s))
     }
 }
-impl ::std::default::Default for MapRunStatus {
+impl Default for MapRunStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        MapRunStatus::Unknown(::std::string::String::new())
+        MapRunStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for MapRunStatus {
+impl AsRef<str> for MapRunStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for MapRunStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for MapRunStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -80,8 +80,8 @@ impl ::awsjson_runtime::json::ToJson for MapRunStatus {
 impl ::awsjson_runtime::json::FromJson for MapRunStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(MapRunStatus::from)
     }
 }

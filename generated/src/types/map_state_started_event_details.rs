@@ -21,21 +21,21 @@ impl MapStateStartedEventDetails {
 /// A builder for [`MapStateStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapStateStartedEventDetailsBuilder {
-    pub(crate) length: ::std::option::Option<i32>,
+    pub(crate) length: Option<i32>,
 }
 impl MapStateStartedEventDetailsBuilder {
     /// The size of the array for Map state iterations.
-    pub fn length(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.length = ::std::option::Option::Some(input.into());
+    pub fn length(mut self, input: impl Into<i32>) -> Self {
+        self.length = Some(input.into());
         self
     }
     /// Sets `length` (`None` unsets it).
-    pub fn set_length(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_length(mut self, input: Option<i32>) -> Self {
         self.length = input;
         self
     }
     /// Returns `length` as set so far.
-    pub fn get_length(&self) -> &::std::option::Option<i32> {
+    pub fn get_length(&self) -> &Option<i32> {
         &self.length
     }
     /// Builds the value.
@@ -55,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for MapStateStartedEventDetails {
 impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MapStateStartedEventDetails",

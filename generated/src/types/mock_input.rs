@@ -6,9 +6,9 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct MockInput {
     /// A JSON string containing the mocked result of the state invocation.
-    pub result: ::std::option::Option<::std::string::String>,
+    pub result: Option<String>,
     /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
-    pub error_output: ::std::option::Option<crate::types::MockErrorOutput>,
+    pub error_output: Option<crate::types::MockErrorOutput>,
     /// Determines the level of strictness when validating mocked results against their respective API models. Values include:
     ///
     /// - `STRICT`: All required fields must be present, and all present fields must conform to the API's schema.
@@ -16,9 +16,7 @@ pub struct MockInput {
     /// - `NONE`: No validation is performed.
     ///
     /// If no value is specified, the default value is `STRICT`.
-    pub field_validation_mode: ::std::option::Option<
-        crate::types::MockResponseValidationMode,
-    >,
+    pub field_validation_mode: Option<crate::types::MockResponseValidationMode>,
 }
 impl MockInput {
     /// Creates a new builder for [`MockInput`].
@@ -26,11 +24,11 @@ impl MockInput {
         MockInputBuilder::default()
     }
     /// A JSON string containing the mocked result of the state invocation.
-    pub fn result(&self) -> ::std::option::Option<&str> {
+    pub fn result(&self) -> Option<&str> {
         self.result.as_deref()
     }
     /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
-    pub fn error_output(&self) -> ::std::option::Option<&crate::types::MockErrorOutput> {
+    pub fn error_output(&self) -> Option<&crate::types::MockErrorOutput> {
         self.error_output.as_ref()
     }
     /// Determines the level of strictness when validating mocked results against their respective API models. Values include:
@@ -42,12 +40,12 @@ impl MockInput {
     /// If no value is specified, the default value is `STRICT`.
     pub fn field_validation_mode(
         &self,
-    ) -> ::std::option::Option<&crate::types::MockResponseValidationMode> {
+    ) -> Option<&crate::types::MockResponseValidationMode> {
         self.field_validation_mode.as_ref()
     }
 }
-impl ::std::fmt::Debug for MockInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for MockInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockInput")
             .field("result", &"*** Sensitive Data Redacted ***")
             .field("error_output", &self.error_output)
@@ -58,53 +56,43 @@ impl ::std::fmt::Debug for MockInput {
 /// A builder for [`MockInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct MockInputBuilder {
-    pub(crate) result: ::std::option::Option<::std::string::String>,
-    pub(crate) error_output: ::std::option::Option<crate::types::MockErrorOutput>,
-    pub(crate) field_validation_mode: ::std::option::Option<
-        crate::types::MockResponseValidationMode,
-    >,
+    pub(crate) result: Option<String>,
+    pub(crate) error_output: Option<crate::types::MockErrorOutput>,
+    pub(crate) field_validation_mode: Option<crate::types::MockResponseValidationMode>,
 }
 impl MockInputBuilder {
     /// A JSON string containing the mocked result of the state invocation.
-    pub fn result(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.result = ::std::option::Option::Some(input.into());
+    pub fn result(mut self, input: impl Into<String>) -> Self {
+        self.result = Some(input.into());
         self
     }
     /// Sets `result` (`None` unsets it).
-    pub fn set_result(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_result(mut self, input: Option<String>) -> Self {
         self.result = input;
         self
     }
     /// Returns `result` as set so far.
-    pub fn get_result(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_result(&self) -> &Option<String> {
         &self.result
     }
     /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
     pub fn error_output(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MockErrorOutput>,
+        input: impl Into<crate::types::MockErrorOutput>,
     ) -> Self {
-        self.error_output = ::std::option::Option::Some(input.into());
+        self.error_output = Some(input.into());
         self
     }
     /// Sets `error_output` (`None` unsets it).
     pub fn set_error_output(
         mut self,
-        input: ::std::option::Option<crate::types::MockErrorOutput>,
+        input: Option<crate::types::MockErrorOutput>,
     ) -> Self {
         self.error_output = input;
         self
     }
     /// Returns `error_output` as set so far.
-    pub fn get_error_output(
-        &self,
-    ) -> &::std::option::Option<crate::types::MockErrorOutput> {
+    pub fn get_error_output(&self) -> &Option<crate::types::MockErrorOutput> {
         &self.error_output
     }
     /// Determines the level of strictness when validating mocked results against their respective API models. Values include:
@@ -116,15 +104,15 @@ impl MockInputBuilder {
     /// If no value is specified, the default value is `STRICT`.
     pub fn field_validation_mode(
         mut self,
-        input: impl ::std::convert::Into<crate::types::MockResponseValidationMode>,
+        input: impl Into<crate::types::MockResponseValidationMode>,
     ) -> Self {
-        self.field_validation_mode = ::std::option::Option::Some(input.into());
+        self.field_validation_mode = Some(input.into());
         self
     }
     /// Sets `field_validation_mode` (`None` unsets it).
     pub fn set_field_validation_mode(
         mut self,
-        input: ::std::option::Option<crate::types::MockResponseValidationMode>,
+        input: Option<crate::types::MockResponseValidationMode>,
     ) -> Self {
         self.field_validation_mode = input;
         self
@@ -132,7 +120,7 @@ impl MockInputBuilder {
     /// Returns `field_validation_mode` as set so far.
     pub fn get_field_validation_mode(
         &self,
-    ) -> &::std::option::Option<crate::types::MockResponseValidationMode> {
+    ) -> &Option<crate::types::MockResponseValidationMode> {
         &self.field_validation_mode
     }
     /// Builds the value.
@@ -144,8 +132,8 @@ impl MockInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for MockInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for MockInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockInputBuilder")
             .field("result", &"*** Sensitive Data Redacted ***")
             .field("error_output", &self.error_output)
@@ -165,7 +153,7 @@ impl ::awsjson_runtime::json::ToJson for MockInput {
 impl ::awsjson_runtime::json::FromJson for MockInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "MockInput",

@@ -14,7 +14,7 @@ pub enum MockResponseValidationMode {
     /// The value `NONE`.
     None,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl MockResponseValidationMode {
     /// The value as it is written on the wire.
@@ -31,7 +31,7 @@ impl MockResponseValidationMode {
         &["STRICT", "PRESENT", "NONE"]
     }
 }
-impl ::std::convert::From<&str> for MockResponseValidationMode {
+impl From<&str> for MockResponseValidationMode {
     fn from(value: &str) -> Self {
         match value {
             "STRICT" => MockResponseValidationMode::Strict,
@@ -41,30 +41,30 @@ impl ::std::convert::From<&str> for MockResponseValidationMode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for MockResponseValidationMode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for MockResponseValidationMode {
+    fn from(value: String) -> Self {
         MockResponseValidationMode::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for MockResponseValidationMode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(MockResponseValidationMode::from(s))
+impl std::str::FromStr for MockResponseValidationMode {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(MockResponseValidationMode::from(s))
     }
 }
-impl ::std::default::Default for MockResponseValidationMode {
+impl Default for MockResponseValidationMode {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        MockResponseValidationMode::Unknown(::std::string::String::new())
+        MockResponseValidationMode::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for MockResponseValidationMode {
+impl AsRef<str> for MockResponseValidationMode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for MockResponseValidationMode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for MockResponseValidationMode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -76,8 +76,8 @@ impl ::awsjson_runtime::json::ToJson for MockResponseValidationMode {
 impl ::awsjson_runtime::json::FromJson for MockResponseValidationMode {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(MockResponseValidationMode::from)
     }
 }

@@ -8,7 +8,7 @@ pub struct RoutingConfigurationListItem {
     /// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
     ///
     /// If you specify the ARN of a second version, it must belong to the same state machine as the first version.
-    pub state_machine_version_arn: ::std::string::String,
+    pub state_machine_version_arn: String,
     /// The percentage of traffic you want to route to a state machine version. The sum of the weights in the routing configuration must be equal to 100.
     pub weight: i32,
 }
@@ -31,56 +31,45 @@ impl RoutingConfigurationListItem {
 /// A builder for [`RoutingConfigurationListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RoutingConfigurationListItemBuilder {
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) weight: ::std::option::Option<i32>,
+    pub(crate) state_machine_version_arn: Option<String>,
+    pub(crate) weight: Option<i32>,
 }
 impl RoutingConfigurationListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
     ///
     /// If you specify the ARN of a second version, it must belong to the same state machine as the first version.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// The percentage of traffic you want to route to a state machine version. The sum of the weights in the routing configuration must be equal to 100.
-    pub fn weight(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.weight = ::std::option::Option::Some(input.into());
+    pub fn weight(mut self, input: impl Into<i32>) -> Self {
+        self.weight = Some(input.into());
         self
     }
     /// Sets `weight` (`None` unsets it).
-    pub fn set_weight(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_weight(mut self, input: Option<i32>) -> Self {
         self.weight = input;
         self
     }
     /// Returns `weight` as set so far.
-    pub fn get_weight(&self) -> &::std::option::Option<i32> {
+    pub fn get_weight(&self) -> &Option<i32> {
         &self.weight
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        RoutingConfigurationListItem,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(RoutingConfigurationListItem {
+    ) -> Result<RoutingConfigurationListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(RoutingConfigurationListItem {
             state_machine_version_arn: self
                 .state_machine_version_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -102,7 +91,7 @@ impl ::awsjson_runtime::json::ToJson for RoutingConfigurationListItem {
 impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "RoutingConfigurationListItem",

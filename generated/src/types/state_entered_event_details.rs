@@ -6,13 +6,11 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct StateEnteredEventDetails {
     /// The name of the state.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub input: ::std::option::Option<::std::string::String>,
+    pub input: Option<String>,
     /// Contains details about the input for an execution history event.
-    pub input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl StateEnteredEventDetails {
     /// Creates a new builder for [`StateEnteredEventDetails`].
@@ -24,18 +22,18 @@ impl StateEnteredEventDetails {
         &self.name
     }
     /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(&self) -> ::std::option::Option<&str> {
+    pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
     /// Contains details about the input for an execution history event.
     pub fn input_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
 }
-impl ::std::fmt::Debug for StateEnteredEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StateEnteredEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateEnteredEventDetails")
             .field("name", &self.name)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -46,65 +44,51 @@ impl ::std::fmt::Debug for StateEnteredEventDetails {
 /// A builder for [`StateEnteredEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StateEnteredEventDetailsBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) input: ::std::option::Option<::std::string::String>,
-    pub(crate) input_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub(crate) name: Option<String>,
+    pub(crate) input: Option<String>,
+    pub(crate) input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl StateEnteredEventDetailsBuilder {
     /// The name of the state.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn input(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.input = ::std::option::Option::Some(input.into());
+    pub fn input(mut self, input: impl Into<String>) -> Self {
+        self.input = Some(input.into());
         self
     }
     /// Sets `input` (`None` unsets it).
-    pub fn set_input(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
     /// Returns `input` as set so far.
-    pub fn get_input(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
     /// Contains details about the input for an execution history event.
     pub fn input_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.input_details = ::std::option::Option::Some(input.into());
+        self.input_details = Some(input.into());
         self
     }
     /// Sets `input_details` (`None` unsets it).
     pub fn set_input_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.input_details = input;
         self
@@ -112,17 +96,14 @@ impl StateEnteredEventDetailsBuilder {
     /// Returns `input_details` as set so far.
     pub fn get_input_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StateEnteredEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StateEnteredEventDetails {
+    ) -> Result<StateEnteredEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(StateEnteredEventDetails {
             name: self
                 .name
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -134,8 +115,8 @@ impl StateEnteredEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for StateEnteredEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StateEnteredEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateEnteredEventDetailsBuilder")
             .field("name", &self.name)
             .field("input", &"*** Sensitive Data Redacted ***")
@@ -155,7 +136,7 @@ impl ::awsjson_runtime::json::ToJson for StateEnteredEventDetails {
 impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StateEnteredEventDetails",

@@ -18,21 +18,15 @@ pub struct StateExitedEventDetails {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// Contains details about the output of an execution history event.
-    pub output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
     /// Map of variable name and value as a serialized JSON representation.
-    pub assigned_variables: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
+    pub assigned_variables: Option<std::collections::HashMap<String, String>>,
     /// Provides details about input or output in an execution history event.
-    pub assigned_variables_details: ::std::option::Option<
-        crate::types::AssignedVariablesDetails,
-    >,
+    pub assigned_variables_details: Option<crate::types::AssignedVariablesDetails>,
 }
 impl StateExitedEventDetails {
     /// Creates a new builder for [`StateExitedEventDetails`].
@@ -56,32 +50,30 @@ impl StateExitedEventDetails {
         &self.name
     }
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
     /// Map of variable name and value as a serialized JSON representation.
     pub fn assigned_variables(
         &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    ) -> Option<&std::collections::HashMap<String, String>> {
         self.assigned_variables.as_ref()
     }
     /// Provides details about input or output in an execution history event.
     pub fn assigned_variables_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::AssignedVariablesDetails> {
+    ) -> Option<&crate::types::AssignedVariablesDetails> {
         self.assigned_variables_details.as_ref()
     }
 }
-impl ::std::fmt::Debug for StateExitedEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StateExitedEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateExitedEventDetails")
             .field("name", &self.name)
             .field("output", &"*** Sensitive Data Redacted ***")
@@ -94,15 +86,11 @@ impl ::std::fmt::Debug for StateExitedEventDetails {
 /// A builder for [`StateExitedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StateExitedEventDetailsBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
-    pub(crate) assigned_variables: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
-    pub(crate) assigned_variables_details: ::std::option::Option<
+    pub(crate) name: Option<String>,
+    pub(crate) output: Option<String>,
+    pub(crate) output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
+    pub(crate) assigned_variables: Option<std::collections::HashMap<String, String>>,
+    pub(crate) assigned_variables_details: Option<
         crate::types::AssignedVariablesDetails,
     >,
 }
@@ -120,57 +108,45 @@ impl StateExitedEventDetailsBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.output_details = ::std::option::Option::Some(input.into());
+        self.output_details = Some(input.into());
         self
     }
     /// Sets `output_details` (`None` unsets it).
     pub fn set_output_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.output_details = input;
         self
@@ -178,26 +154,24 @@ impl StateExitedEventDetailsBuilder {
     /// Returns `output_details` as set so far.
     pub fn get_output_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
     /// Inserts an entry into `assigned_variables`. To set the whole map, use [`Self::set_assigned_variables`].
     pub fn assigned_variables(
         mut self,
-        k: impl ::std::convert::Into<::std::string::String>,
-        v: impl ::std::convert::Into<::std::string::String>,
+        k: impl Into<String>,
+        v: impl Into<String>,
     ) -> Self {
         self.assigned_variables
-            .get_or_insert_with(::std::default::Default::default)
+            .get_or_insert_with(Default::default)
             .insert(k.into(), v.into());
         self
     }
     /// Sets `assigned_variables` (`None` unsets it).
     pub fn set_assigned_variables(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<std::collections::HashMap<String, String>>,
     ) -> Self {
         self.assigned_variables = input;
         self
@@ -205,23 +179,21 @@ impl StateExitedEventDetailsBuilder {
     /// Returns `assigned_variables` as set so far.
     pub fn get_assigned_variables(
         &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    ) -> &Option<std::collections::HashMap<String, String>> {
         &self.assigned_variables
     }
     /// Provides details about input or output in an execution history event.
     pub fn assigned_variables_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::AssignedVariablesDetails>,
+        input: impl Into<crate::types::AssignedVariablesDetails>,
     ) -> Self {
-        self.assigned_variables_details = ::std::option::Option::Some(input.into());
+        self.assigned_variables_details = Some(input.into());
         self
     }
     /// Sets `assigned_variables_details` (`None` unsets it).
     pub fn set_assigned_variables_details(
         mut self,
-        input: ::std::option::Option<crate::types::AssignedVariablesDetails>,
+        input: Option<crate::types::AssignedVariablesDetails>,
     ) -> Self {
         self.assigned_variables_details = input;
         self
@@ -229,17 +201,14 @@ impl StateExitedEventDetailsBuilder {
     /// Returns `assigned_variables_details` as set so far.
     pub fn get_assigned_variables_details(
         &self,
-    ) -> &::std::option::Option<crate::types::AssignedVariablesDetails> {
+    ) -> &Option<crate::types::AssignedVariablesDetails> {
         &self.assigned_variables_details
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StateExitedEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StateExitedEventDetails {
+    ) -> Result<StateExitedEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(StateExitedEventDetails {
             name: self
                 .name
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -253,8 +222,8 @@ impl StateExitedEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for StateExitedEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for StateExitedEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateExitedEventDetailsBuilder")
             .field("name", &self.name)
             .field("output", &"*** Sensitive Data Redacted ***")
@@ -278,7 +247,7 @@ impl ::awsjson_runtime::json::ToJson for StateExitedEventDetails {
 impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StateExitedEventDetails",

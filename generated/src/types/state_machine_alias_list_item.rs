@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineAliasListItem {
     /// The Amazon Resource Name (ARN) that identifies a state machine alias. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
-    pub state_machine_alias_arn: ::std::string::String,
+    pub state_machine_alias_arn: String,
     /// The creation date of a state machine alias.
     pub creation_date: crate::primitives::DateTime,
 }
@@ -27,62 +27,49 @@ impl StateMachineAliasListItem {
 /// A builder for [`StateMachineAliasListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineAliasListItemBuilder {
-    pub(crate) state_machine_alias_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_alias_arn: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl StateMachineAliasListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies a state machine alias. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
-    pub fn state_machine_alias_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_alias_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_alias_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_alias_arn` (`None` unsets it).
-    pub fn set_state_machine_alias_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
     /// Returns `state_machine_alias_arn` as set so far.
-    pub fn get_state_machine_alias_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
     /// The creation date of a state machine alias.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StateMachineAliasListItem,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StateMachineAliasListItem {
+    ) -> Result<StateMachineAliasListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(StateMachineAliasListItem {
             state_machine_alias_arn: self
                 .state_machine_alias_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -109,7 +96,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineAliasListItem {
 impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StateMachineAliasListItem",

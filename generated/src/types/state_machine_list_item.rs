@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineListItem {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
-    pub state_machine_arn: ::std::string::String,
+    pub state_machine_arn: String,
     /// The name of the state machine.
     ///
     /// A name must *not* contain:
@@ -20,7 +20,7 @@ pub struct StateMachineListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub name: ::std::string::String,
+    pub name: String,
     pub r#type: crate::types::StateMachineType,
     /// The date the state machine is created.
     pub creation_date: crate::primitives::DateTime,
@@ -61,32 +61,24 @@ impl StateMachineListItem {
 /// A builder for [`StateMachineListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineListItemBuilder {
-    pub(crate) state_machine_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<crate::types::StateMachineType>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_arn: Option<String>,
+    pub(crate) name: Option<String>,
+    pub(crate) r#type: Option<crate::types::StateMachineType>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl StateMachineListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
-    pub fn state_machine_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_arn` (`None` unsets it).
-    pub fn set_state_machine_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
     /// Returns `state_machine_arn` as set so far.
-    pub fn get_state_machine_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
     /// The name of the state machine.
@@ -102,74 +94,57 @@ impl StateMachineListItemBuilder {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::StateMachineType>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::StateMachineType>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::StateMachineType> {
+    pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         &self.r#type
     }
     /// The date the state machine is created.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StateMachineListItem,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StateMachineListItem {
+    ) -> Result<StateMachineListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(StateMachineListItem {
             state_machine_arn: self
                 .state_machine_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -210,7 +185,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineListItem {
 impl ::awsjson_runtime::json::FromJson for StateMachineListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StateMachineListItem",

@@ -12,7 +12,7 @@ pub enum StateMachineStatus {
     /// The value `DELETING`.
     Deleting,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl StateMachineStatus {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl StateMachineStatus {
         &["ACTIVE", "DELETING"]
     }
 }
-impl ::std::convert::From<&str> for StateMachineStatus {
+impl From<&str> for StateMachineStatus {
     fn from(value: &str) -> Self {
         match value {
             "ACTIVE" => StateMachineStatus::Active,
@@ -37,30 +37,30 @@ impl ::std::convert::From<&str> for StateMachineStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for StateMachineStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for StateMachineStatus {
+    fn from(value: String) -> Self {
         StateMachineStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for StateMachineStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(StateMachineStatus::from(s))
+impl std::str::FromStr for StateMachineStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(StateMachineStatus::from(s))
     }
 }
-impl ::std::default::Default for StateMachineStatus {
+impl Default for StateMachineStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        StateMachineStatus::Unknown(::std::string::String::new())
+        StateMachineStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for StateMachineStatus {
+impl AsRef<str> for StateMachineStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for StateMachineStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for StateMachineStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -72,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for StateMachineStatus {
 impl ::awsjson_runtime::json::FromJson for StateMachineStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(StateMachineStatus::from)
     }
 }

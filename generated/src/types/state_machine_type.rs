@@ -12,7 +12,7 @@ pub enum StateMachineType {
     /// The value `EXPRESS`.
     Express,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl StateMachineType {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl StateMachineType {
         &["STANDARD", "EXPRESS"]
     }
 }
-impl ::std::convert::From<&str> for StateMachineType {
+impl From<&str> for StateMachineType {
     fn from(value: &str) -> Self {
         match value {
             "STANDARD" => StateMachineType::Standard,
@@ -37,30 +37,30 @@ impl ::std::convert::From<&str> for StateMachineType {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for StateMachineType {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for StateMachineType {
+    fn from(value: String) -> Self {
         StateMachineType::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for StateMachineType {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(StateMachineType::from(s))
+impl std::str::FromStr for StateMachineType {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(StateMachineType::from(s))
     }
 }
-impl ::std::default::Default for StateMachineType {
+impl Default for StateMachineType {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        StateMachineType::Unknown(::std::string::String::new())
+        StateMachineType::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for StateMachineType {
+impl AsRef<str> for StateMachineType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for StateMachineType {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for StateMachineType {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -72,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for StateMachineType {
 impl ::awsjson_runtime::json::FromJson for StateMachineType {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(StateMachineType::from)
     }
 }

@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineVersionListItem {
     /// The Amazon Resource Name (ARN) that identifies a state machine version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub state_machine_version_arn: ::std::string::String,
+    pub state_machine_version_arn: String,
     /// The creation date of a state machine version.
     pub creation_date: crate::primitives::DateTime,
 }
@@ -27,62 +27,49 @@ impl StateMachineVersionListItem {
 /// A builder for [`StateMachineVersionListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineVersionListItemBuilder {
-    pub(crate) state_machine_version_arn: ::std::option::Option<::std::string::String>,
-    pub(crate) creation_date: ::std::option::Option<crate::primitives::DateTime>,
+    pub(crate) state_machine_version_arn: Option<String>,
+    pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
 impl StateMachineVersionListItemBuilder {
     /// The Amazon Resource Name (ARN) that identifies a state machine version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
-    pub fn state_machine_version_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.state_machine_version_arn = ::std::option::Option::Some(input.into());
+    pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
+        self.state_machine_version_arn = Some(input.into());
         self
     }
     /// Sets `state_machine_version_arn` (`None` unsets it).
-    pub fn set_state_machine_version_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
     /// Returns `state_machine_version_arn` as set so far.
-    pub fn get_state_machine_version_arn(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
     /// The creation date of a state machine version.
     pub fn creation_date(
         mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
+        input: impl Into<crate::primitives::DateTime>,
     ) -> Self {
-        self.creation_date = ::std::option::Option::Some(input.into());
+        self.creation_date = Some(input.into());
         self
     }
     /// Sets `creation_date` (`None` unsets it).
     pub fn set_creation_date(
         mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
+        input: Option<crate::primitives::DateTime>,
     ) -> Self {
         self.creation_date = input;
         self
     }
     /// Returns `creation_date` as set so far.
-    pub fn get_creation_date(
-        &self,
-    ) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        StateMachineVersionListItem,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(StateMachineVersionListItem {
+    ) -> Result<StateMachineVersionListItem, ::awsjson_runtime::error::BuildError> {
+        Ok(StateMachineVersionListItem {
             state_machine_version_arn: self
                 .state_machine_version_arn
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -109,7 +96,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineVersionListItem {
 impl ::awsjson_runtime::json::FromJson for StateMachineVersionListItem {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "StateMachineVersionListItem",

@@ -14,7 +14,7 @@ pub enum SyncExecutionStatus {
     /// The value `TIMED_OUT`.
     TimedOut,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl SyncExecutionStatus {
     /// The value as it is written on the wire.
@@ -31,7 +31,7 @@ impl SyncExecutionStatus {
         &["SUCCEEDED", "FAILED", "TIMED_OUT"]
     }
 }
-impl ::std::convert::From<&str> for SyncExecutionStatus {
+impl From<&str> for SyncExecutionStatus {
     fn from(value: &str) -> Self {
         match value {
             "SUCCEEDED" => SyncExecutionStatus::Succeeded,
@@ -41,30 +41,30 @@ impl ::std::convert::From<&str> for SyncExecutionStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for SyncExecutionStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for SyncExecutionStatus {
+    fn from(value: String) -> Self {
         SyncExecutionStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for SyncExecutionStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(SyncExecutionStatus::from(s))
+impl std::str::FromStr for SyncExecutionStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(SyncExecutionStatus::from(s))
     }
 }
-impl ::std::default::Default for SyncExecutionStatus {
+impl Default for SyncExecutionStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        SyncExecutionStatus::Unknown(::std::string::String::new())
+        SyncExecutionStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for SyncExecutionStatus {
+impl AsRef<str> for SyncExecutionStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for SyncExecutionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for SyncExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -76,8 +76,8 @@ impl ::awsjson_runtime::json::ToJson for SyncExecutionStatus {
 impl ::awsjson_runtime::json::FromJson for SyncExecutionStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(SyncExecutionStatus::from)
     }
 }

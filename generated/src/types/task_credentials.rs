@@ -6,7 +6,7 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskCredentials {
     /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
-    pub role_arn: ::std::option::Option<::std::string::String>,
+    pub role_arn: Option<String>,
 }
 impl TaskCredentials {
     /// Creates a new builder for [`TaskCredentials`].
@@ -14,34 +14,28 @@ impl TaskCredentials {
         TaskCredentialsBuilder::default()
     }
     /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
-    pub fn role_arn(&self) -> ::std::option::Option<&str> {
+    pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
 }
 /// A builder for [`TaskCredentials`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskCredentialsBuilder {
-    pub(crate) role_arn: ::std::option::Option<::std::string::String>,
+    pub(crate) role_arn: Option<String>,
 }
 impl TaskCredentialsBuilder {
     /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
-    pub fn role_arn(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.role_arn = ::std::option::Option::Some(input.into());
+    pub fn role_arn(mut self, input: impl Into<String>) -> Self {
+        self.role_arn = Some(input.into());
         self
     }
     /// Sets `role_arn` (`None` unsets it).
-    pub fn set_role_arn(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
     /// Returns `role_arn` as set so far.
-    pub fn get_role_arn(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
     /// Builds the value.
@@ -61,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for TaskCredentials {
 impl ::awsjson_runtime::json::FromJson for TaskCredentials {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TaskCredentials",

@@ -6,19 +6,19 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskScheduledEventDetails {
     /// The service name of the resource in a task state.
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The action of the resource called by a task state.
-    pub resource: ::std::string::String,
+    pub resource: String,
     /// The region of the scheduled task
-    pub region: ::std::string::String,
+    pub region: String,
     /// The JSON data passed to the resource referenced in a task state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub parameters: ::std::string::String,
+    pub parameters: String,
     /// The maximum allowed duration of the task.
-    pub timeout_in_seconds: ::std::option::Option<i64>,
+    pub timeout_in_seconds: Option<i64>,
     /// The maximum allowed duration between two heartbeats for the task.
-    pub heartbeat_in_seconds: ::std::option::Option<i64>,
+    pub heartbeat_in_seconds: Option<i64>,
     /// The credentials that Step Functions uses for the task.
-    pub task_credentials: ::std::option::Option<crate::types::TaskCredentials>,
+    pub task_credentials: Option<crate::types::TaskCredentials>,
 }
 impl TaskScheduledEventDetails {
     /// Creates a new builder for [`TaskScheduledEventDetails`].
@@ -42,22 +42,20 @@ impl TaskScheduledEventDetails {
         &self.parameters
     }
     /// The maximum allowed duration of the task.
-    pub fn timeout_in_seconds(&self) -> ::std::option::Option<i64> {
+    pub fn timeout_in_seconds(&self) -> Option<i64> {
         self.timeout_in_seconds
     }
     /// The maximum allowed duration between two heartbeats for the task.
-    pub fn heartbeat_in_seconds(&self) -> ::std::option::Option<i64> {
+    pub fn heartbeat_in_seconds(&self) -> Option<i64> {
         self.heartbeat_in_seconds
     }
     /// The credentials that Step Functions uses for the task.
-    pub fn task_credentials(
-        &self,
-    ) -> ::std::option::Option<&crate::types::TaskCredentials> {
+    pub fn task_credentials(&self) -> Option<&crate::types::TaskCredentials> {
         self.task_credentials.as_ref()
     }
 }
-impl ::std::fmt::Debug for TaskScheduledEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskScheduledEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskScheduledEventDetails")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -72,159 +70,124 @@ impl ::std::fmt::Debug for TaskScheduledEventDetails {
 /// A builder for [`TaskScheduledEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskScheduledEventDetailsBuilder {
-    pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    pub(crate) resource: ::std::option::Option<::std::string::String>,
-    pub(crate) region: ::std::option::Option<::std::string::String>,
-    pub(crate) parameters: ::std::option::Option<::std::string::String>,
-    pub(crate) timeout_in_seconds: ::std::option::Option<i64>,
-    pub(crate) heartbeat_in_seconds: ::std::option::Option<i64>,
-    pub(crate) task_credentials: ::std::option::Option<crate::types::TaskCredentials>,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) resource: Option<String>,
+    pub(crate) region: Option<String>,
+    pub(crate) parameters: Option<String>,
+    pub(crate) timeout_in_seconds: Option<i64>,
+    pub(crate) heartbeat_in_seconds: Option<i64>,
+    pub(crate) task_credentials: Option<crate::types::TaskCredentials>,
 }
 impl TaskScheduledEventDetailsBuilder {
     /// The service name of the resource in a task state.
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets `resource_type` (`None` unsets it).
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// Returns `resource_type` as set so far.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The action of the resource called by a task state.
-    pub fn resource(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource = ::std::option::Option::Some(input.into());
+    pub fn resource(mut self, input: impl Into<String>) -> Self {
+        self.resource = Some(input.into());
         self
     }
     /// Sets `resource` (`None` unsets it).
-    pub fn set_resource(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
     /// Returns `resource` as set so far.
-    pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
     /// The region of the scheduled task
-    pub fn region(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.region = ::std::option::Option::Some(input.into());
+    pub fn region(mut self, input: impl Into<String>) -> Self {
+        self.region = Some(input.into());
         self
     }
     /// Sets `region` (`None` unsets it).
-    pub fn set_region(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_region(mut self, input: Option<String>) -> Self {
         self.region = input;
         self
     }
     /// Returns `region` as set so far.
-    pub fn get_region(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_region(&self) -> &Option<String> {
         &self.region
     }
     /// The JSON data passed to the resource referenced in a task state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn parameters(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.parameters = ::std::option::Option::Some(input.into());
+    pub fn parameters(mut self, input: impl Into<String>) -> Self {
+        self.parameters = Some(input.into());
         self
     }
     /// Sets `parameters` (`None` unsets it).
-    pub fn set_parameters(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
     /// Returns `parameters` as set so far.
-    pub fn get_parameters(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
     /// The maximum allowed duration of the task.
-    pub fn timeout_in_seconds(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.timeout_in_seconds = ::std::option::Option::Some(input.into());
+    pub fn timeout_in_seconds(mut self, input: impl Into<i64>) -> Self {
+        self.timeout_in_seconds = Some(input.into());
         self
     }
     /// Sets `timeout_in_seconds` (`None` unsets it).
-    pub fn set_timeout_in_seconds(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_timeout_in_seconds(mut self, input: Option<i64>) -> Self {
         self.timeout_in_seconds = input;
         self
     }
     /// Returns `timeout_in_seconds` as set so far.
-    pub fn get_timeout_in_seconds(&self) -> &::std::option::Option<i64> {
+    pub fn get_timeout_in_seconds(&self) -> &Option<i64> {
         &self.timeout_in_seconds
     }
     /// The maximum allowed duration between two heartbeats for the task.
-    pub fn heartbeat_in_seconds(
-        mut self,
-        input: impl ::std::convert::Into<i64>,
-    ) -> Self {
-        self.heartbeat_in_seconds = ::std::option::Option::Some(input.into());
+    pub fn heartbeat_in_seconds(mut self, input: impl Into<i64>) -> Self {
+        self.heartbeat_in_seconds = Some(input.into());
         self
     }
     /// Sets `heartbeat_in_seconds` (`None` unsets it).
-    pub fn set_heartbeat_in_seconds(
-        mut self,
-        input: ::std::option::Option<i64>,
-    ) -> Self {
+    pub fn set_heartbeat_in_seconds(mut self, input: Option<i64>) -> Self {
         self.heartbeat_in_seconds = input;
         self
     }
     /// Returns `heartbeat_in_seconds` as set so far.
-    pub fn get_heartbeat_in_seconds(&self) -> &::std::option::Option<i64> {
+    pub fn get_heartbeat_in_seconds(&self) -> &Option<i64> {
         &self.heartbeat_in_seconds
     }
     /// The credentials that Step Functions uses for the task.
     pub fn task_credentials(
         mut self,
-        input: impl ::std::convert::Into<crate::types::TaskCredentials>,
+        input: impl Into<crate::types::TaskCredentials>,
     ) -> Self {
-        self.task_credentials = ::std::option::Option::Some(input.into());
+        self.task_credentials = Some(input.into());
         self
     }
     /// Sets `task_credentials` (`None` unsets it).
     pub fn set_task_credentials(
         mut self,
-        input: ::std::option::Option<crate::types::TaskCredentials>,
+        input: Option<crate::types::TaskCredentials>,
     ) -> Self {
         self.task_credentials = input;
         self
     }
     /// Returns `task_credentials` as set so far.
-    pub fn get_task_credentials(
-        &self,
-    ) -> &::std::option::Option<crate::types::TaskCredentials> {
+    pub fn get_task_credentials(&self) -> &Option<crate::types::TaskCredentials> {
         &self.task_credentials
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        TaskScheduledEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(TaskScheduledEventDetails {
+    ) -> Result<TaskScheduledEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(TaskScheduledEventDetails {
             resource_type: self
                 .resource_type
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -255,8 +218,8 @@ impl TaskScheduledEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for TaskScheduledEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskScheduledEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskScheduledEventDetailsBuilder")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -284,7 +247,7 @@ impl ::awsjson_runtime::json::ToJson for TaskScheduledEventDetails {
 impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TaskScheduledEventDetails",

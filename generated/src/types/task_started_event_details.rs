@@ -6,9 +6,9 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskStartedEventDetails {
     /// The service name of the resource in a task state.
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The action of the resource called by a task state.
-    pub resource: ::std::string::String,
+    pub resource: String,
 }
 impl TaskStartedEventDetails {
     /// Creates a new builder for [`TaskStartedEventDetails`].
@@ -27,58 +27,43 @@ impl TaskStartedEventDetails {
 /// A builder for [`TaskStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskStartedEventDetailsBuilder {
-    pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    pub(crate) resource: ::std::option::Option<::std::string::String>,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) resource: Option<String>,
 }
 impl TaskStartedEventDetailsBuilder {
     /// The service name of the resource in a task state.
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets `resource_type` (`None` unsets it).
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// Returns `resource_type` as set so far.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The action of the resource called by a task state.
-    pub fn resource(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource = ::std::option::Option::Some(input.into());
+    pub fn resource(mut self, input: impl Into<String>) -> Self {
+        self.resource = Some(input.into());
         self
     }
     /// Sets `resource` (`None` unsets it).
-    pub fn set_resource(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
     /// Returns `resource` as set so far.
-    pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        TaskStartedEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(TaskStartedEventDetails {
+    ) -> Result<TaskStartedEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(TaskStartedEventDetails {
             resource_type: self
                 .resource_type
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -105,7 +90,7 @@ impl ::awsjson_runtime::json::ToJson for TaskStartedEventDetails {
 impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TaskStartedEventDetails",

@@ -6,15 +6,13 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskSucceededEventDetails {
     /// The service name of the resource in a task state.
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The action of the resource called by a task state.
-    pub resource: ::std::string::String,
+    pub resource: String,
     /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub output: ::std::option::Option<::std::string::String>,
+    pub output: Option<String>,
     /// Contains details about the output of an execution history event.
-    pub output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl TaskSucceededEventDetails {
     /// Creates a new builder for [`TaskSucceededEventDetails`].
@@ -30,18 +28,18 @@ impl TaskSucceededEventDetails {
         &self.resource
     }
     /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(&self) -> ::std::option::Option<&str> {
+    pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         &self,
-    ) -> ::std::option::Option<&crate::types::HistoryEventExecutionDataDetails> {
+    ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
 }
-impl ::std::fmt::Debug for TaskSucceededEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskSucceededEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskSucceededEventDetails")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -53,86 +51,66 @@ impl ::std::fmt::Debug for TaskSucceededEventDetails {
 /// A builder for [`TaskSucceededEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskSucceededEventDetailsBuilder {
-    pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    pub(crate) resource: ::std::option::Option<::std::string::String>,
-    pub(crate) output: ::std::option::Option<::std::string::String>,
-    pub(crate) output_details: ::std::option::Option<
-        crate::types::HistoryEventExecutionDataDetails,
-    >,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) resource: Option<String>,
+    pub(crate) output: Option<String>,
+    pub(crate) output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
 impl TaskSucceededEventDetailsBuilder {
     /// The service name of the resource in a task state.
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets `resource_type` (`None` unsets it).
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// Returns `resource_type` as set so far.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The action of the resource called by a task state.
-    pub fn resource(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource = ::std::option::Option::Some(input.into());
+    pub fn resource(mut self, input: impl Into<String>) -> Self {
+        self.resource = Some(input.into());
         self
     }
     /// Sets `resource` (`None` unsets it).
-    pub fn set_resource(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
     /// Returns `resource` as set so far.
-    pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
     /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
-    pub fn output(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.output = ::std::option::Option::Some(input.into());
+    pub fn output(mut self, input: impl Into<String>) -> Self {
+        self.output = Some(input.into());
         self
     }
     /// Sets `output` (`None` unsets it).
-    pub fn set_output(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
     /// Returns `output` as set so far.
-    pub fn get_output(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
     /// Contains details about the output of an execution history event.
     pub fn output_details(
         mut self,
-        input: impl ::std::convert::Into<crate::types::HistoryEventExecutionDataDetails>,
+        input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
-        self.output_details = ::std::option::Option::Some(input.into());
+        self.output_details = Some(input.into());
         self
     }
     /// Sets `output_details` (`None` unsets it).
     pub fn set_output_details(
         mut self,
-        input: ::std::option::Option<crate::types::HistoryEventExecutionDataDetails>,
+        input: Option<crate::types::HistoryEventExecutionDataDetails>,
     ) -> Self {
         self.output_details = input;
         self
@@ -140,17 +118,14 @@ impl TaskSucceededEventDetailsBuilder {
     /// Returns `output_details` as set so far.
     pub fn get_output_details(
         &self,
-    ) -> &::std::option::Option<crate::types::HistoryEventExecutionDataDetails> {
+    ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        TaskSucceededEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(TaskSucceededEventDetails {
+    ) -> Result<TaskSucceededEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(TaskSucceededEventDetails {
             resource_type: self
                 .resource_type
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -168,8 +143,8 @@ impl TaskSucceededEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for TaskSucceededEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskSucceededEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskSucceededEventDetailsBuilder")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -191,7 +166,7 @@ impl ::awsjson_runtime::json::ToJson for TaskSucceededEventDetails {
 impl ::awsjson_runtime::json::FromJson for TaskSucceededEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TaskSucceededEventDetails",

@@ -6,13 +6,13 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskTimedOutEventDetails {
     /// The service name of the resource in a task state.
-    pub resource_type: ::std::string::String,
+    pub resource_type: String,
     /// The action of the resource called by a task state.
-    pub resource: ::std::string::String,
+    pub resource: String,
     /// The error code of the failure.
-    pub error: ::std::option::Option<::std::string::String>,
+    pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
-    pub cause: ::std::option::Option<::std::string::String>,
+    pub cause: Option<String>,
 }
 impl TaskTimedOutEventDetails {
     /// Creates a new builder for [`TaskTimedOutEventDetails`].
@@ -28,16 +28,16 @@ impl TaskTimedOutEventDetails {
         &self.resource
     }
     /// The error code of the failure.
-    pub fn error(&self) -> ::std::option::Option<&str> {
+    pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(&self) -> ::std::option::Option<&str> {
+    pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
-impl ::std::fmt::Debug for TaskTimedOutEventDetails {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskTimedOutEventDetails {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskTimedOutEventDetails")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -49,100 +49,73 @@ impl ::std::fmt::Debug for TaskTimedOutEventDetails {
 /// A builder for [`TaskTimedOutEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskTimedOutEventDetailsBuilder {
-    pub(crate) resource_type: ::std::option::Option<::std::string::String>,
-    pub(crate) resource: ::std::option::Option<::std::string::String>,
-    pub(crate) error: ::std::option::Option<::std::string::String>,
-    pub(crate) cause: ::std::option::Option<::std::string::String>,
+    pub(crate) resource_type: Option<String>,
+    pub(crate) resource: Option<String>,
+    pub(crate) error: Option<String>,
+    pub(crate) cause: Option<String>,
 }
 impl TaskTimedOutEventDetailsBuilder {
     /// The service name of the resource in a task state.
-    pub fn resource_type(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_type = ::std::option::Option::Some(input.into());
+    pub fn resource_type(mut self, input: impl Into<String>) -> Self {
+        self.resource_type = Some(input.into());
         self
     }
     /// Sets `resource_type` (`None` unsets it).
-    pub fn set_resource_type(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
     /// Returns `resource_type` as set so far.
-    pub fn get_resource_type(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
     /// The action of the resource called by a task state.
-    pub fn resource(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource = ::std::option::Option::Some(input.into());
+    pub fn resource(mut self, input: impl Into<String>) -> Self {
+        self.resource = Some(input.into());
         self
     }
     /// Sets `resource` (`None` unsets it).
-    pub fn set_resource(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
     /// Returns `resource` as set so far.
-    pub fn get_resource(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
     /// The error code of the failure.
-    pub fn error(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error = ::std::option::Option::Some(input.into());
+    pub fn error(mut self, input: impl Into<String>) -> Self {
+        self.error = Some(input.into());
         self
     }
     /// Sets `error` (`None` unsets it).
-    pub fn set_error(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
     /// Returns `error` as set so far.
-    pub fn get_error(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
     /// A more detailed explanation of the cause of the failure.
-    pub fn cause(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.cause = ::std::option::Option::Some(input.into());
+    pub fn cause(mut self, input: impl Into<String>) -> Self {
+        self.cause = Some(input.into());
         self
     }
     /// Sets `cause` (`None` unsets it).
-    pub fn set_cause(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
     /// Returns `cause` as set so far.
-    pub fn get_cause(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
-        TaskTimedOutEventDetails,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        ::std::result::Result::Ok(TaskTimedOutEventDetails {
+    ) -> Result<TaskTimedOutEventDetails, ::awsjson_runtime::error::BuildError> {
+        Ok(TaskTimedOutEventDetails {
             resource_type: self
                 .resource_type
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -160,8 +133,8 @@ impl TaskTimedOutEventDetailsBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for TaskTimedOutEventDetailsBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TaskTimedOutEventDetailsBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskTimedOutEventDetailsBuilder")
             .field("resource_type", &self.resource_type)
             .field("resource", &self.resource)
@@ -183,7 +156,7 @@ impl ::awsjson_runtime::json::ToJson for TaskTimedOutEventDetails {
 impl ::awsjson_runtime::json::FromJson for TaskTimedOutEventDetails {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TaskTimedOutEventDetails",

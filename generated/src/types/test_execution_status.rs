@@ -16,7 +16,7 @@ pub enum TestExecutionStatus {
     /// The value `CAUGHT_ERROR`.
     CaughtError,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl TestExecutionStatus {
     /// The value as it is written on the wire.
@@ -34,7 +34,7 @@ impl TestExecutionStatus {
         &["SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"]
     }
 }
-impl ::std::convert::From<&str> for TestExecutionStatus {
+impl From<&str> for TestExecutionStatus {
     fn from(value: &str) -> Self {
         match value {
             "SUCCEEDED" => TestExecutionStatus::Succeeded,
@@ -45,30 +45,30 @@ impl ::std::convert::From<&str> for TestExecutionStatus {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for TestExecutionStatus {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for TestExecutionStatus {
+    fn from(value: String) -> Self {
         TestExecutionStatus::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for TestExecutionStatus {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(TestExecutionStatus::from(s))
+impl std::str::FromStr for TestExecutionStatus {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(TestExecutionStatus::from(s))
     }
 }
-impl ::std::default::Default for TestExecutionStatus {
+impl Default for TestExecutionStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        TestExecutionStatus::Unknown(::std::string::String::new())
+        TestExecutionStatus::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for TestExecutionStatus {
+impl AsRef<str> for TestExecutionStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for TestExecutionStatus {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for TestExecutionStatus {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -80,8 +80,8 @@ impl ::awsjson_runtime::json::ToJson for TestExecutionStatus {
 impl ::awsjson_runtime::json::FromJson for TestExecutionStatus {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(TestExecutionStatus::from)
     }
 }

@@ -6,13 +6,13 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateConfiguration {
     /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
-    pub retrier_retry_count: ::std::option::Option<i32>,
+    pub retrier_retry_count: Option<i32>,
     /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
-    pub error_caused_by_state: ::std::option::Option<::std::string::String>,
+    pub error_caused_by_state: Option<String>,
     /// The number of Map state iterations that failed during the Map state invocation.
-    pub map_iteration_failure_count: ::std::option::Option<i32>,
+    pub map_iteration_failure_count: Option<i32>,
     /// The data read by ItemReader in Distributed Map states as found in its original source.
-    pub map_item_reader_data: ::std::option::Option<::std::string::String>,
+    pub map_item_reader_data: Option<String>,
 }
 impl TestStateConfiguration {
     /// Creates a new builder for [`TestStateConfiguration`].
@@ -20,24 +20,24 @@ impl TestStateConfiguration {
         TestStateConfigurationBuilder::default()
     }
     /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
-    pub fn retrier_retry_count(&self) -> ::std::option::Option<i32> {
+    pub fn retrier_retry_count(&self) -> Option<i32> {
         self.retrier_retry_count
     }
     /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
-    pub fn error_caused_by_state(&self) -> ::std::option::Option<&str> {
+    pub fn error_caused_by_state(&self) -> Option<&str> {
         self.error_caused_by_state.as_deref()
     }
     /// The number of Map state iterations that failed during the Map state invocation.
-    pub fn map_iteration_failure_count(&self) -> ::std::option::Option<i32> {
+    pub fn map_iteration_failure_count(&self) -> Option<i32> {
         self.map_iteration_failure_count
     }
     /// The data read by ItemReader in Distributed Map states as found in its original source.
-    pub fn map_item_reader_data(&self) -> ::std::option::Option<&str> {
+    pub fn map_item_reader_data(&self) -> Option<&str> {
         self.map_item_reader_data.as_deref()
     }
 }
-impl ::std::fmt::Debug for TestStateConfiguration {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateConfiguration {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateConfiguration")
             .field("retrier_retry_count", &self.retrier_retry_count)
             .field("error_caused_by_state", &"*** Sensitive Data Redacted ***")
@@ -49,88 +49,66 @@ impl ::std::fmt::Debug for TestStateConfiguration {
 /// A builder for [`TestStateConfiguration`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateConfigurationBuilder {
-    pub(crate) retrier_retry_count: ::std::option::Option<i32>,
-    pub(crate) error_caused_by_state: ::std::option::Option<::std::string::String>,
-    pub(crate) map_iteration_failure_count: ::std::option::Option<i32>,
-    pub(crate) map_item_reader_data: ::std::option::Option<::std::string::String>,
+    pub(crate) retrier_retry_count: Option<i32>,
+    pub(crate) error_caused_by_state: Option<String>,
+    pub(crate) map_iteration_failure_count: Option<i32>,
+    pub(crate) map_item_reader_data: Option<String>,
 }
 impl TestStateConfigurationBuilder {
     /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
-    pub fn retrier_retry_count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.retrier_retry_count = ::std::option::Option::Some(input.into());
+    pub fn retrier_retry_count(mut self, input: impl Into<i32>) -> Self {
+        self.retrier_retry_count = Some(input.into());
         self
     }
     /// Sets `retrier_retry_count` (`None` unsets it).
-    pub fn set_retrier_retry_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_retrier_retry_count(mut self, input: Option<i32>) -> Self {
         self.retrier_retry_count = input;
         self
     }
     /// Returns `retrier_retry_count` as set so far.
-    pub fn get_retrier_retry_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_retrier_retry_count(&self) -> &Option<i32> {
         &self.retrier_retry_count
     }
     /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
-    pub fn error_caused_by_state(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.error_caused_by_state = ::std::option::Option::Some(input.into());
+    pub fn error_caused_by_state(mut self, input: impl Into<String>) -> Self {
+        self.error_caused_by_state = Some(input.into());
         self
     }
     /// Sets `error_caused_by_state` (`None` unsets it).
-    pub fn set_error_caused_by_state(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_error_caused_by_state(mut self, input: Option<String>) -> Self {
         self.error_caused_by_state = input;
         self
     }
     /// Returns `error_caused_by_state` as set so far.
-    pub fn get_error_caused_by_state(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_error_caused_by_state(&self) -> &Option<String> {
         &self.error_caused_by_state
     }
     /// The number of Map state iterations that failed during the Map state invocation.
-    pub fn map_iteration_failure_count(
-        mut self,
-        input: impl ::std::convert::Into<i32>,
-    ) -> Self {
-        self.map_iteration_failure_count = ::std::option::Option::Some(input.into());
+    pub fn map_iteration_failure_count(mut self, input: impl Into<i32>) -> Self {
+        self.map_iteration_failure_count = Some(input.into());
         self
     }
     /// Sets `map_iteration_failure_count` (`None` unsets it).
-    pub fn set_map_iteration_failure_count(
-        mut self,
-        input: ::std::option::Option<i32>,
-    ) -> Self {
+    pub fn set_map_iteration_failure_count(mut self, input: Option<i32>) -> Self {
         self.map_iteration_failure_count = input;
         self
     }
     /// Returns `map_iteration_failure_count` as set so far.
-    pub fn get_map_iteration_failure_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_map_iteration_failure_count(&self) -> &Option<i32> {
         &self.map_iteration_failure_count
     }
     /// The data read by ItemReader in Distributed Map states as found in its original source.
-    pub fn map_item_reader_data(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.map_item_reader_data = ::std::option::Option::Some(input.into());
+    pub fn map_item_reader_data(mut self, input: impl Into<String>) -> Self {
+        self.map_item_reader_data = Some(input.into());
         self
     }
     /// Sets `map_item_reader_data` (`None` unsets it).
-    pub fn set_map_item_reader_data(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_map_item_reader_data(mut self, input: Option<String>) -> Self {
         self.map_item_reader_data = input;
         self
     }
     /// Returns `map_item_reader_data` as set so far.
-    pub fn get_map_item_reader_data(
-        &self,
-    ) -> &::std::option::Option<::std::string::String> {
+    pub fn get_map_item_reader_data(&self) -> &Option<String> {
         &self.map_item_reader_data
     }
     /// Builds the value.
@@ -143,8 +121,8 @@ impl TestStateConfigurationBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for TestStateConfigurationBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for TestStateConfigurationBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateConfigurationBuilder")
             .field("retrier_retry_count", &self.retrier_retry_count)
             .field("error_caused_by_state", &"*** Sensitive Data Redacted ***")
@@ -166,7 +144,7 @@ impl ::awsjson_runtime::json::ToJson for TestStateConfiguration {
 impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TestStateConfiguration",

@@ -21,21 +21,21 @@ impl TracingConfiguration {
 /// A builder for [`TracingConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TracingConfigurationBuilder {
-    pub(crate) enabled: ::std::option::Option<bool>,
+    pub(crate) enabled: Option<bool>,
 }
 impl TracingConfigurationBuilder {
     /// When set to `true`, X-Ray tracing is enabled.
-    pub fn enabled(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.enabled = ::std::option::Option::Some(input.into());
+    pub fn enabled(mut self, input: impl Into<bool>) -> Self {
+        self.enabled = Some(input.into());
         self
     }
     /// Sets `enabled` (`None` unsets it).
-    pub fn set_enabled(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_enabled(mut self, input: Option<bool>) -> Self {
         self.enabled = input;
         self
     }
     /// Returns `enabled` as set so far.
-    pub fn get_enabled(&self) -> &::std::option::Option<bool> {
+    pub fn get_enabled(&self) -> &Option<bool> {
         &self.enabled
     }
     /// Builds the value.
@@ -55,7 +55,7 @@ impl ::awsjson_runtime::json::ToJson for TracingConfiguration {
 impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "TracingConfiguration",

@@ -88,13 +88,13 @@ pub struct ValidateStateMachineDefinitionDiagnostic {
     /// `WARNING` level diagnostics alert you to potential issues, but they will not prevent you from creating or updating your state machine.
     pub severity: crate::types::ValidateStateMachineDefinitionSeverity,
     /// Identifying code for the diagnostic.
-    pub code: ::std::string::String,
+    pub code: String,
     /// Message describing the diagnostic condition.
-    pub message: ::std::string::String,
+    pub message: String,
     /// Location of the issue in the state machine, if available.
     ///
     /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
-    pub location: ::std::option::Option<::std::string::String>,
+    pub location: Option<String>,
 }
 impl ValidateStateMachineDefinitionDiagnostic {
     /// Creates a new builder for [`ValidateStateMachineDefinitionDiagnostic`].
@@ -118,12 +118,12 @@ impl ValidateStateMachineDefinitionDiagnostic {
     /// Location of the issue in the state machine, if available.
     ///
     /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
-    pub fn location(&self) -> ::std::option::Option<&str> {
+    pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
 }
-impl ::std::fmt::Debug for ValidateStateMachineDefinitionDiagnostic {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnostic {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionDiagnostic")
             .field("severity", &self.severity)
             .field("code", &"*** Sensitive Data Redacted ***")
@@ -135,12 +135,10 @@ impl ::std::fmt::Debug for ValidateStateMachineDefinitionDiagnostic {
 /// A builder for [`ValidateStateMachineDefinitionDiagnostic`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ValidateStateMachineDefinitionDiagnosticBuilder {
-    pub(crate) severity: ::std::option::Option<
-        crate::types::ValidateStateMachineDefinitionSeverity,
-    >,
-    pub(crate) code: ::std::option::Option<::std::string::String>,
-    pub(crate) message: ::std::option::Option<::std::string::String>,
-    pub(crate) location: ::std::option::Option<::std::string::String>,
+    pub(crate) severity: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
+    pub(crate) code: Option<String>,
+    pub(crate) message: Option<String>,
+    pub(crate) location: Option<String>,
 }
 impl ValidateStateMachineDefinitionDiagnosticBuilder {
     /// A value of `ERROR` means that you cannot create or update a state machine with this definition.
@@ -148,19 +146,15 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
     /// `WARNING` level diagnostics alert you to potential issues, but they will not prevent you from creating or updating your state machine.
     pub fn severity(
         mut self,
-        input: impl ::std::convert::Into<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: impl Into<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
-        self.severity = ::std::option::Option::Some(input.into());
+        self.severity = Some(input.into());
         self
     }
     /// Sets `severity` (`None` unsets it).
     pub fn set_severity(
         mut self,
-        input: ::std::option::Option<
-            crate::types::ValidateStateMachineDefinitionSeverity,
-        >,
+        input: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
     ) -> Self {
         self.severity = input;
         self
@@ -168,79 +162,61 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
     /// Returns `severity` as set so far.
     pub fn get_severity(
         &self,
-    ) -> &::std::option::Option<crate::types::ValidateStateMachineDefinitionSeverity> {
+    ) -> &Option<crate::types::ValidateStateMachineDefinitionSeverity> {
         &self.severity
     }
     /// Identifying code for the diagnostic.
-    pub fn code(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.code = ::std::option::Option::Some(input.into());
+    pub fn code(mut self, input: impl Into<String>) -> Self {
+        self.code = Some(input.into());
         self
     }
     /// Sets `code` (`None` unsets it).
-    pub fn set_code(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_code(mut self, input: Option<String>) -> Self {
         self.code = input;
         self
     }
     /// Returns `code` as set so far.
-    pub fn get_code(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_code(&self) -> &Option<String> {
         &self.code
     }
     /// Message describing the diagnostic condition.
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// Location of the issue in the state machine, if available.
     ///
     /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
-    pub fn location(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.location = ::std::option::Option::Some(input.into());
+    pub fn location(mut self, input: impl Into<String>) -> Self {
+        self.location = Some(input.into());
         self
     }
     /// Sets `location` (`None` unsets it).
-    pub fn set_location(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_location(mut self, input: Option<String>) -> Self {
         self.location = input;
         self
     }
     /// Returns `location` as set so far.
-    pub fn get_location(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_location(&self) -> &Option<String> {
         &self.location
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<
+    ) -> Result<
         ValidateStateMachineDefinitionDiagnostic,
         ::awsjson_runtime::error::BuildError,
     > {
-        ::std::result::Result::Ok(ValidateStateMachineDefinitionDiagnostic {
+        Ok(ValidateStateMachineDefinitionDiagnostic {
             severity: self
                 .severity
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -263,8 +239,8 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
         })
     }
 }
-impl ::std::fmt::Debug for ValidateStateMachineDefinitionDiagnosticBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnosticBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionDiagnosticBuilder")
             .field("severity", &self.severity)
             .field("code", &"*** Sensitive Data Redacted ***")
@@ -286,7 +262,7 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionDiagnosti
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnostic {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ValidateStateMachineDefinitionDiagnostic",

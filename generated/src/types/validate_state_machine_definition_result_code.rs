@@ -12,7 +12,7 @@ pub enum ValidateStateMachineDefinitionResultCode {
     /// The value `FAIL`.
     Fail,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ValidateStateMachineDefinitionResultCode {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl ValidateStateMachineDefinitionResultCode {
         &["OK", "FAIL"]
     }
 }
-impl ::std::convert::From<&str> for ValidateStateMachineDefinitionResultCode {
+impl From<&str> for ValidateStateMachineDefinitionResultCode {
     fn from(value: &str) -> Self {
         match value {
             "OK" => ValidateStateMachineDefinitionResultCode::Ok,
@@ -37,31 +37,30 @@ impl ::std::convert::From<&str> for ValidateStateMachineDefinitionResultCode {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ValidateStateMachineDefinitionResultCode {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ValidateStateMachineDefinitionResultCode {
+    fn from(value: String) -> Self {
         ValidateStateMachineDefinitionResultCode::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ValidateStateMachineDefinitionResultCode {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ValidateStateMachineDefinitionResultCode::from(s))
+impl std::str::FromStr for ValidateStateMachineDefinitionResultCode {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ValidateStateMachineDefinitionResultCode::from(s))
     }
 }
-impl ::std::default::Default for ValidateStateMachineDefinitionResultCode {
+impl Default for ValidateStateMachineDefinitionResultCode {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ValidateStateMachineDefinitionResultCode::Unknown(::std::string::String::new())
+        ValidateStateMachineDefinitionResultCode::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ValidateStateMachineDefinitionResultCode {
+impl AsRef<str> for ValidateStateMachineDefinitionResultCode {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ValidateStateMachineDefinitionResultCode {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ValidateStateMachineDefinitionResultCode {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -73,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionResultCod
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionResultCode {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ValidateStateMachineDefinitionResultCode::from)
     }
 }

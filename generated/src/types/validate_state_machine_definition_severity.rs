@@ -12,7 +12,7 @@ pub enum ValidateStateMachineDefinitionSeverity {
     /// The value `WARNING`.
     Warning,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ValidateStateMachineDefinitionSeverity {
     /// The value as it is written on the wire.
@@ -28,7 +28,7 @@ impl ValidateStateMachineDefinitionSeverity {
         &["ERROR", "WARNING"]
     }
 }
-impl ::std::convert::From<&str> for ValidateStateMachineDefinitionSeverity {
+impl From<&str> for ValidateStateMachineDefinitionSeverity {
     fn from(value: &str) -> Self {
         match value {
             "ERROR" => ValidateStateMachineDefinitionSeverity::Error,
@@ -37,31 +37,30 @@ impl ::std::convert::From<&str> for ValidateStateMachineDefinitionSeverity {
         }
     }
 }
-impl ::std::convert::From<::std::string::String>
-for ValidateStateMachineDefinitionSeverity {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ValidateStateMachineDefinitionSeverity {
+    fn from(value: String) -> Self {
         ValidateStateMachineDefinitionSeverity::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ValidateStateMachineDefinitionSeverity {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ValidateStateMachineDefinitionSeverity::from(s))
+impl std::str::FromStr for ValidateStateMachineDefinitionSeverity {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ValidateStateMachineDefinitionSeverity::from(s))
     }
 }
-impl ::std::default::Default for ValidateStateMachineDefinitionSeverity {
+impl Default for ValidateStateMachineDefinitionSeverity {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ValidateStateMachineDefinitionSeverity::Unknown(::std::string::String::new())
+        ValidateStateMachineDefinitionSeverity::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ValidateStateMachineDefinitionSeverity {
+impl AsRef<str> for ValidateStateMachineDefinitionSeverity {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ValidateStateMachineDefinitionSeverity {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ValidateStateMachineDefinitionSeverity {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -73,8 +72,8 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionSeverity 
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionSeverity {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ValidateStateMachineDefinitionSeverity::from)
     }
 }

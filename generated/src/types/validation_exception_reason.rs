@@ -16,7 +16,7 @@ pub enum ValidationExceptionReason {
     /// The value `INVALID_ROUTING_CONFIGURATION`.
     InvalidRoutingConfiguration,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl ValidationExceptionReason {
     /// The value as it is written on the wire.
@@ -47,7 +47,7 @@ impl ValidationExceptionReason {
         ]
     }
 }
-impl ::std::convert::From<&str> for ValidationExceptionReason {
+impl From<&str> for ValidationExceptionReason {
     fn from(value: &str) -> Self {
         match value {
             "API_DOES_NOT_SUPPORT_LABELED_ARNS" => {
@@ -66,30 +66,30 @@ impl ::std::convert::From<&str> for ValidationExceptionReason {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for ValidationExceptionReason {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for ValidationExceptionReason {
+    fn from(value: String) -> Self {
         ValidationExceptionReason::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for ValidationExceptionReason {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(ValidationExceptionReason::from(s))
+impl std::str::FromStr for ValidationExceptionReason {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(ValidationExceptionReason::from(s))
     }
 }
-impl ::std::default::Default for ValidationExceptionReason {
+impl Default for ValidationExceptionReason {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        ValidationExceptionReason::Unknown(::std::string::String::new())
+        ValidationExceptionReason::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for ValidationExceptionReason {
+impl AsRef<str> for ValidationExceptionReason {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for ValidationExceptionReason {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ValidationExceptionReason {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -101,8 +101,8 @@ impl ::awsjson_runtime::json::ToJson for ValidationExceptionReason {
 impl ::awsjson_runtime::json::FromJson for ValidationExceptionReason {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
             .map(ValidationExceptionReason::from)
     }
 }

@@ -7,7 +7,7 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionAlreadyExists {
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl ExecutionAlreadyExists {
@@ -15,26 +15,26 @@ impl ExecutionAlreadyExists {
     pub fn builder() -> ExecutionAlreadyExistsBuilder {
         ExecutionAlreadyExistsBuilder::default()
     }
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 impl ExecutionAlreadyExists {
     /// The error message, if the service sent one.
-    pub fn message_text(&self) -> ::std::option::Option<&str> {
+    pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
-impl ::std::fmt::Display for ExecutionAlreadyExists {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ExecutionAlreadyExists {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ExecutionAlreadyExists")?;
-        if let ::std::option::Option::Some(m) = self.message_text() {
+        if let Some(m) = self.message_text() {
             write!(f, ": {m}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::error::Error for ExecutionAlreadyExists {}
+impl std::error::Error for ExecutionAlreadyExists {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionAlreadyExists {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
@@ -48,27 +48,21 @@ impl ::awsjson_runtime::error::ErrorShape for ExecutionAlreadyExists {
 /// A builder for [`ExecutionAlreadyExists`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionAlreadyExistsBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl ExecutionAlreadyExistsBuilder {
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// Sets the error metadata (code, message, request id).
@@ -94,7 +88,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionAlreadyExists {
 impl ::awsjson_runtime::json::FromJson for ExecutionAlreadyExists {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ExecutionAlreadyExists",

@@ -6,8 +6,8 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KmsInvalidStateException {
     /// Current status of the KMS; key. For example: `DISABLED`, `PENDING_DELETION`, `PENDING_IMPORT`, `UNAVAILABLE`, `CREATING`.
-    pub kms_key_state: ::std::option::Option<crate::types::KmsKeyState>,
-    pub message: ::std::option::Option<::std::string::String>,
+    pub kms_key_state: Option<crate::types::KmsKeyState>,
+    pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl KmsInvalidStateException {
@@ -16,29 +16,29 @@ impl KmsInvalidStateException {
         KmsInvalidStateExceptionBuilder::default()
     }
     /// Current status of the KMS; key. For example: `DISABLED`, `PENDING_DELETION`, `PENDING_IMPORT`, `UNAVAILABLE`, `CREATING`.
-    pub fn kms_key_state(&self) -> ::std::option::Option<&crate::types::KmsKeyState> {
+    pub fn kms_key_state(&self) -> Option<&crate::types::KmsKeyState> {
         self.kms_key_state.as_ref()
     }
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 impl KmsInvalidStateException {
     /// The error message, if the service sent one.
-    pub fn message_text(&self) -> ::std::option::Option<&str> {
+    pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
-impl ::std::fmt::Display for KmsInvalidStateException {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for KmsInvalidStateException {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("KmsInvalidStateException")?;
-        if let ::std::option::Option::Some(m) = self.message_text() {
+        if let Some(m) = self.message_text() {
             write!(f, ": {m}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::error::Error for KmsInvalidStateException {}
+impl std::error::Error for KmsInvalidStateException {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsInvalidStateException {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
@@ -52,50 +52,39 @@ impl ::awsjson_runtime::error::ErrorShape for KmsInvalidStateException {
 /// A builder for [`KmsInvalidStateException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KmsInvalidStateExceptionBuilder {
-    pub(crate) kms_key_state: ::std::option::Option<crate::types::KmsKeyState>,
-    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) kms_key_state: Option<crate::types::KmsKeyState>,
+    pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl KmsInvalidStateExceptionBuilder {
     /// Current status of the KMS; key. For example: `DISABLED`, `PENDING_DELETION`, `PENDING_IMPORT`, `UNAVAILABLE`, `CREATING`.
-    pub fn kms_key_state(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::KmsKeyState>,
-    ) -> Self {
-        self.kms_key_state = ::std::option::Option::Some(input.into());
+    pub fn kms_key_state(mut self, input: impl Into<crate::types::KmsKeyState>) -> Self {
+        self.kms_key_state = Some(input.into());
         self
     }
     /// Sets `kms_key_state` (`None` unsets it).
     pub fn set_kms_key_state(
         mut self,
-        input: ::std::option::Option<crate::types::KmsKeyState>,
+        input: Option<crate::types::KmsKeyState>,
     ) -> Self {
         self.kms_key_state = input;
         self
     }
     /// Returns `kms_key_state` as set so far.
-    pub fn get_kms_key_state(
-        &self,
-    ) -> &::std::option::Option<crate::types::KmsKeyState> {
+    pub fn get_kms_key_state(&self) -> &Option<crate::types::KmsKeyState> {
         &self.kms_key_state
     }
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// Sets the error metadata (code, message, request id).
@@ -123,7 +112,7 @@ impl ::awsjson_runtime::json::ToJson for KmsInvalidStateException {
 impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "KmsInvalidStateException",

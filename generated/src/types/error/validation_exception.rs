@@ -5,9 +5,9 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationException {
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     /// The input does not satisfy the constraints specified by an Amazon Web Services service.
-    pub reason: ::std::option::Option<crate::types::ValidationExceptionReason>,
+    pub reason: Option<crate::types::ValidationExceptionReason>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl ValidationException {
@@ -15,32 +15,30 @@ impl ValidationException {
     pub fn builder() -> ValidationExceptionBuilder {
         ValidationExceptionBuilder::default()
     }
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
     /// The input does not satisfy the constraints specified by an Amazon Web Services service.
-    pub fn reason(
-        &self,
-    ) -> ::std::option::Option<&crate::types::ValidationExceptionReason> {
+    pub fn reason(&self) -> Option<&crate::types::ValidationExceptionReason> {
         self.reason.as_ref()
     }
 }
 impl ValidationException {
     /// The error message, if the service sent one.
-    pub fn message_text(&self) -> ::std::option::Option<&str> {
+    pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
-impl ::std::fmt::Display for ValidationException {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ValidationException {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ValidationException")?;
-        if let ::std::option::Option::Some(m) = self.message_text() {
+        if let Some(m) = self.message_text() {
             write!(f, ": {m}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::error::Error for ValidationException {}
+impl std::error::Error for ValidationException {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ValidationException {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
@@ -54,50 +52,42 @@ impl ::awsjson_runtime::error::ErrorShape for ValidationException {
 /// A builder for [`ValidationException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationExceptionBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
-    pub(crate) reason: ::std::option::Option<crate::types::ValidationExceptionReason>,
+    pub(crate) message: Option<String>,
+    pub(crate) reason: Option<crate::types::ValidationExceptionReason>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl ValidationExceptionBuilder {
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// The input does not satisfy the constraints specified by an Amazon Web Services service.
     pub fn reason(
         mut self,
-        input: impl ::std::convert::Into<crate::types::ValidationExceptionReason>,
+        input: impl Into<crate::types::ValidationExceptionReason>,
     ) -> Self {
-        self.reason = ::std::option::Option::Some(input.into());
+        self.reason = Some(input.into());
         self
     }
     /// Sets `reason` (`None` unsets it).
     pub fn set_reason(
         mut self,
-        input: ::std::option::Option<crate::types::ValidationExceptionReason>,
+        input: Option<crate::types::ValidationExceptionReason>,
     ) -> Self {
         self.reason = input;
         self
     }
     /// Returns `reason` as set so far.
-    pub fn get_reason(
-        &self,
-    ) -> &::std::option::Option<crate::types::ValidationExceptionReason> {
+    pub fn get_reason(&self) -> &Option<crate::types::ValidationExceptionReason> {
         &self.reason
     }
     /// Sets the error metadata (code, message, request id).
@@ -125,7 +115,7 @@ impl ::awsjson_runtime::json::ToJson for ValidationException {
 impl ::awsjson_runtime::json::FromJson for ValidationException {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ValidationException",

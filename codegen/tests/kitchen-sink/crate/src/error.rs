@@ -23,23 +23,23 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
-impl ::std::fmt::Display for Error {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Error {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            Error::NotFound(e) => ::std::fmt::Display::fmt(e, f),
-            Error::ServiceFault(e) => ::std::fmt::Display::fmt(e, f),
-            Error::Throttled(e) => ::std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            Error::NotFound(e) => std::fmt::Display::fmt(e, f),
+            Error::ServiceFault(e) => std::fmt::Display::fmt(e, f),
+            Error::Throttled(e) => std::fmt::Display::fmt(e, f),
+            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for Error {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for Error {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            Error::NotFound(e) => ::std::option::Option::Some(e),
-            Error::ServiceFault(e) => ::std::option::Option::Some(e),
-            Error::Throttled(e) => ::std::option::Option::Some(e),
-            Error::Unhandled(e) => ::std::option::Option::Some(e),
+            Error::NotFound(e) => Some(e),
+            Error::ServiceFault(e) => Some(e),
+            Error::Throttled(e) => Some(e),
+            Error::Unhandled(e) => Some(e),
         }
     }
 }
@@ -53,25 +53,20 @@ impl ProvideErrorMetadata for Error {
         }
     }
 }
-impl<E> ::std::convert::From<SdkError<E>> for Error
+impl<E> From<SdkError<E>> for Error
 where
-    E: ::std::convert::Into<Error> + ::std::error::Error + Send + Sync + 'static,
+    E: Into<Error> + std::error::Error + Send + Sync + 'static,
 {
     fn from(err: SdkError<E>) -> Self {
         match err {
             SdkError::ServiceError(e) => e.into_err().into(),
             other => {
-                Error::Unhandled(
-                    Unhandled::new(
-                        ::std::boxed::Box::new(other),
-                        ::std::default::Default::default(),
-                    ),
-                )
+                Error::Unhandled(Unhandled::new(Box::new(other), Default::default()))
             }
         }
     }
 }
-impl ::std::convert::From<crate::operation::get_widget::GetWidgetError> for Error {
+impl From<crate::operation::get_widget::GetWidgetError> for Error {
     fn from(err: crate::operation::get_widget::GetWidgetError) -> Self {
         match err {
             crate::operation::get_widget::GetWidgetError::NotFound(e) => {
@@ -86,7 +81,7 @@ impl ::std::convert::From<crate::operation::get_widget::GetWidgetError> for Erro
         }
     }
 }
-impl ::std::convert::From<crate::operation::list_things::ListThingsError> for Error {
+impl From<crate::operation::list_things::ListThingsError> for Error {
     fn from(err: crate::operation::list_things::ListThingsError) -> Self {
         match err {
             crate::operation::list_things::ListThingsError::ServiceFault(e) => {
@@ -98,7 +93,7 @@ impl ::std::convert::From<crate::operation::list_things::ListThingsError> for Er
         }
     }
 }
-impl ::std::convert::From<crate::operation::ping::PingError> for Error {
+impl From<crate::operation::ping::PingError> for Error {
     fn from(err: crate::operation::ping::PingError) -> Self {
         match err {
             crate::operation::ping::PingError::ServiceFault(e) => Error::ServiceFault(e),
@@ -106,7 +101,7 @@ impl ::std::convert::From<crate::operation::ping::PingError> for Error {
         }
     }
 }
-impl ::std::convert::From<crate::operation::put_thing::PutThingError> for Error {
+impl From<crate::operation::put_thing::PutThingError> for Error {
     fn from(err: crate::operation::put_thing::PutThingError) -> Self {
         match err {
             crate::operation::put_thing::PutThingError::NotFound(e) => Error::NotFound(e),

@@ -7,78 +7,66 @@
 pub struct GetWidget;
 impl ::awsjson_runtime::operation::Operation for GetWidget {
     const NAME: &'static str = "GetWidget";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::Some(
-        "data-",
-    );
+    const HOST_PREFIX: Option<&'static str> = Some("data-");
     type Input = GetWidgetInput;
     type Output = GetWidgetOutput;
     type Error = GetWidgetError;
     fn validate(
         input: &GetWidgetInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetInput {
-    pub widget_id: ::std::option::Option<::std::string::String>,
+    pub widget_id: Option<String>,
 }
 impl GetWidgetInput {
     /// Creates a new builder for [`GetWidgetInput`].
     pub fn builder() -> GetWidgetInputBuilder {
         GetWidgetInputBuilder::default()
     }
-    pub fn widget_id(&self) -> ::std::option::Option<&str> {
+    pub fn widget_id(&self) -> Option<&str> {
         self.widget_id.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.widget_id.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "GetWidgetInput",
                     "widgetId",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
 /// A builder for [`GetWidgetInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetInputBuilder {
-    pub(crate) widget_id: ::std::option::Option<::std::string::String>,
+    pub(crate) widget_id: Option<String>,
 }
 impl GetWidgetInputBuilder {
-    pub fn widget_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.widget_id = ::std::option::Option::Some(input.into());
+    pub fn widget_id(mut self, input: impl Into<String>) -> Self {
+        self.widget_id = Some(input.into());
         self
     }
     /// Sets `widget_id` (`None` unsets it).
-    pub fn set_widget_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_widget_id(mut self, input: Option<String>) -> Self {
         self.widget_id = input;
         self
     }
     /// Returns `widget_id` as set so far.
-    pub fn get_widget_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_widget_id(&self) -> &Option<String> {
         &self.widget_id
     }
     /// Builds the input, checking that every `@required` member is set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<GetWidgetInput, ::awsjson_runtime::error::BuildError> {
+    pub fn build(self) -> Result<GetWidgetInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> GetWidgetInput {
@@ -97,7 +85,7 @@ impl ::awsjson_runtime::json::ToJson for GetWidgetInput {
 impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetWidgetInput",
@@ -121,8 +109,8 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetOutput {
     /// A thing, with members of every simple type.
-    pub widget: ::std::option::Option<crate::types::Thing>,
-    pub shape: ::std::option::Option<crate::types::Shape>,
+    pub widget: Option<crate::types::Thing>,
+    pub shape: Option<crate::types::Shape>,
 }
 impl GetWidgetOutput {
     /// Creates a new builder for [`GetWidgetOutput`].
@@ -130,57 +118,45 @@ impl GetWidgetOutput {
         GetWidgetOutputBuilder::default()
     }
     /// A thing, with members of every simple type.
-    pub fn widget(&self) -> ::std::option::Option<&crate::types::Thing> {
+    pub fn widget(&self) -> Option<&crate::types::Thing> {
         self.widget.as_ref()
     }
-    pub fn shape(&self) -> ::std::option::Option<&crate::types::Shape> {
+    pub fn shape(&self) -> Option<&crate::types::Shape> {
         self.shape.as_ref()
     }
 }
 /// A builder for [`GetWidgetOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetOutputBuilder {
-    pub(crate) widget: ::std::option::Option<crate::types::Thing>,
-    pub(crate) shape: ::std::option::Option<crate::types::Shape>,
+    pub(crate) widget: Option<crate::types::Thing>,
+    pub(crate) shape: Option<crate::types::Shape>,
 }
 impl GetWidgetOutputBuilder {
     /// A thing, with members of every simple type.
-    pub fn widget(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Thing>,
-    ) -> Self {
-        self.widget = ::std::option::Option::Some(input.into());
+    pub fn widget(mut self, input: impl Into<crate::types::Thing>) -> Self {
+        self.widget = Some(input.into());
         self
     }
     /// Sets `widget` (`None` unsets it).
-    pub fn set_widget(
-        mut self,
-        input: ::std::option::Option<crate::types::Thing>,
-    ) -> Self {
+    pub fn set_widget(mut self, input: Option<crate::types::Thing>) -> Self {
         self.widget = input;
         self
     }
     /// Returns `widget` as set so far.
-    pub fn get_widget(&self) -> &::std::option::Option<crate::types::Thing> {
+    pub fn get_widget(&self) -> &Option<crate::types::Thing> {
         &self.widget
     }
-    pub fn shape(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Shape>,
-    ) -> Self {
-        self.shape = ::std::option::Option::Some(input.into());
+    pub fn shape(mut self, input: impl Into<crate::types::Shape>) -> Self {
+        self.shape = Some(input.into());
         self
     }
     /// Sets `shape` (`None` unsets it).
-    pub fn set_shape(
-        mut self,
-        input: ::std::option::Option<crate::types::Shape>,
-    ) -> Self {
+    pub fn set_shape(mut self, input: Option<crate::types::Shape>) -> Self {
         self.shape = input;
         self
     }
     /// Returns `shape` as set so far.
-    pub fn get_shape(&self) -> &::std::option::Option<crate::types::Shape> {
+    pub fn get_shape(&self) -> &Option<crate::types::Shape> {
         &self.shape
     }
     /// Builds the value.
@@ -202,7 +178,7 @@ impl ::awsjson_runtime::json::ToJson for GetWidgetOutput {
 impl ::awsjson_runtime::json::FromJson for GetWidgetOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "GetWidgetOutput",
@@ -248,21 +224,21 @@ impl GetWidgetError {
         matches!(self, GetWidgetError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for GetWidgetError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for GetWidgetError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            GetWidgetError::NotFound(e) => ::std::fmt::Display::fmt(e, f),
-            GetWidgetError::ServiceFault(e) => ::std::fmt::Display::fmt(e, f),
-            GetWidgetError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            GetWidgetError::NotFound(e) => std::fmt::Display::fmt(e, f),
+            GetWidgetError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
+            GetWidgetError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for GetWidgetError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for GetWidgetError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            GetWidgetError::NotFound(e) => ::std::option::Option::Some(e),
-            GetWidgetError::ServiceFault(e) => ::std::option::Option::Some(e),
-            GetWidgetError::Unhandled(e) => ::std::option::Option::Some(e),
+            GetWidgetError::NotFound(e) => Some(e),
+            GetWidgetError::ServiceFault(e) => Some(e),
+            GetWidgetError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -310,16 +286,16 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         GetWidgetError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            GetWidgetError::ServiceFault(_) => ::std::option::Option::Some(false),
-            _ => ::std::option::Option::None,
+            GetWidgetError::ServiceFault(_) => Some(false),
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -336,7 +312,7 @@ impl GetWidgetFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         GetWidgetFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -349,29 +325,20 @@ impl GetWidgetFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        GetWidgetOutput,
-        ::awsjson_runtime::error::SdkError<GetWidgetError>,
-    > {
+    ) -> Result<GetWidgetOutput, ::awsjson_runtime::error::SdkError<GetWidgetError>> {
         self.handle.call::<GetWidget>(self.inner.build_unchecked()).await
     }
-    pub fn widget_id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn widget_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.widget_id(input);
         self
     }
     /// Sets `widget_id` (`None` unsets it).
-    pub fn set_widget_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_widget_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_widget_id(input);
         self
     }
     /// Returns `widget_id` as set so far.
-    pub fn get_widget_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_widget_id(&self) -> &Option<String> {
         self.inner.get_widget_id()
     }
 }

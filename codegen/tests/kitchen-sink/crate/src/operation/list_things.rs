@@ -7,110 +7,94 @@
 pub struct ListThings;
 impl ::awsjson_runtime::operation::Operation for ListThings {
     const NAME: &'static str = "ListThings";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListThingsInput;
     type Output = ListThingsOutput;
     type Error = ListThingsError;
     fn validate(
         input: &ListThingsInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsInput {
-    pub next_token: ::std::option::Option<::std::string::String>,
-    pub max_results: ::std::option::Option<i32>,
-    pub status: ::std::option::Option<crate::types::Status>,
+    pub next_token: Option<String>,
+    pub max_results: Option<i32>,
+    pub status: Option<crate::types::Status>,
 }
 impl ListThingsInput {
     /// Creates a new builder for [`ListThingsInput`].
     pub fn builder() -> ListThingsInputBuilder {
         ListThingsInputBuilder::default()
     }
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
-    pub fn max_results(&self) -> ::std::option::Option<i32> {
+    pub fn max_results(&self) -> Option<i32> {
         self.max_results
     }
-    pub fn status(&self) -> ::std::option::Option<&crate::types::Status> {
+    pub fn status(&self) -> Option<&crate::types::Status> {
         self.status.as_ref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(())
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
+        Ok(())
     }
 }
 /// A builder for [`ListThingsInput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsInputBuilder {
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
-    pub(crate) max_results: ::std::option::Option<i32>,
-    pub(crate) status: ::std::option::Option<crate::types::Status>,
+    pub(crate) next_token: Option<String>,
+    pub(crate) max_results: Option<i32>,
+    pub(crate) status: Option<crate::types::Status>,
 }
 impl ListThingsInputBuilder {
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.max_results = ::std::option::Option::Some(input.into());
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
+        self.max_results = Some(input.into());
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.max_results = input;
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         &self.max_results
     }
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Status>,
-    ) -> Self {
-        self.status = ::std::option::Option::Some(input.into());
+    pub fn status(mut self, input: impl Into<crate::types::Status>) -> Self {
+        self.status = Some(input.into());
         self
     }
     /// Sets `status` (`None` unsets it).
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::Status>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::Status>) -> Self {
         self.status = input;
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::Status> {
+    pub fn get_status(&self) -> &Option<crate::types::Status> {
         &self.status
     }
     /// Builds the input, checking that every `@required` member is set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<ListThingsInput, ::awsjson_runtime::error::BuildError> {
+    pub fn build(self) -> Result<ListThingsInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> ListThingsInput {
@@ -133,7 +117,7 @@ impl ::awsjson_runtime::json::ToJson for ListThingsInput {
 impl ::awsjson_runtime::json::FromJson for ListThingsInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListThingsInput",
@@ -165,74 +149,60 @@ impl ::awsjson_runtime::json::FromJson for ListThingsInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsOutput {
-    pub things: ::std::vec::Vec<crate::types::Thing>,
-    pub next_token: ::std::option::Option<::std::string::String>,
+    pub things: Vec<crate::types::Thing>,
+    pub next_token: Option<String>,
 }
 impl ListThingsOutput {
     /// Creates a new builder for [`ListThingsOutput`].
     pub fn builder() -> ListThingsOutputBuilder {
         ListThingsOutputBuilder::default()
     }
-    pub fn things(&self) -> &::std::vec::Vec<crate::types::Thing> {
+    pub fn things(&self) -> &Vec<crate::types::Thing> {
         &self.things
     }
-    pub fn next_token(&self) -> ::std::option::Option<&str> {
+    pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
     }
 }
 /// A builder for [`ListThingsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsOutputBuilder {
-    pub(crate) things: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
-    pub(crate) next_token: ::std::option::Option<::std::string::String>,
+    pub(crate) things: Option<Vec<crate::types::Thing>>,
+    pub(crate) next_token: Option<String>,
 }
 impl ListThingsOutputBuilder {
     /// Appends an item to `things`. To set the whole list, use [`Self::set_things`].
-    pub fn things(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Thing>,
-    ) -> Self {
-        self.things.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn things(mut self, input: impl Into<crate::types::Thing>) -> Self {
+        self.things.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `things` (`None` unsets it).
-    pub fn set_things(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<crate::types::Thing>>,
-    ) -> Self {
+    pub fn set_things(mut self, input: Option<Vec<crate::types::Thing>>) -> Self {
         self.things = input;
         self
     }
     /// Returns `things` as set so far.
-    pub fn get_things(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<crate::types::Thing>> {
+    pub fn get_things(&self) -> &Option<Vec<crate::types::Thing>> {
         &self.things
     }
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.next_token = ::std::option::Option::Some(input.into());
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
+        self.next_token = Some(input.into());
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.next_token = input;
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
-    ) -> ::std::result::Result<ListThingsOutput, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(ListThingsOutput {
+    ) -> Result<ListThingsOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(ListThingsOutput {
             things: self
                 .things
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -254,7 +224,7 @@ impl ::awsjson_runtime::json::ToJson for ListThingsOutput {
 impl ::awsjson_runtime::json::FromJson for ListThingsOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "ListThingsOutput",
@@ -297,19 +267,19 @@ impl ListThingsError {
         matches!(self, ListThingsError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for ListThingsError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for ListThingsError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ListThingsError::ServiceFault(e) => ::std::fmt::Display::fmt(e, f),
-            ListThingsError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            ListThingsError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
+            ListThingsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for ListThingsError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for ListThingsError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            ListThingsError::ServiceFault(e) => ::std::option::Option::Some(e),
-            ListThingsError::Unhandled(e) => ::std::option::Option::Some(e),
+            ListThingsError::ServiceFault(e) => Some(e),
+            ListThingsError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -347,18 +317,18 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ListThingsError::Unhandled(
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ListThingsError::ServiceFault(_) => ::std::option::Option::Some(false),
-            _ => ::std::option::Option::None,
+            ListThingsError::ServiceFault(_) => Some(false),
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -375,7 +345,7 @@ impl ListThingsFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         ListThingsFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -388,61 +358,46 @@ impl ListThingsFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        ListThingsOutput,
-        ::awsjson_runtime::error::SdkError<ListThingsError>,
-    > {
+    ) -> Result<ListThingsOutput, ::awsjson_runtime::error::SdkError<ListThingsError>> {
         self.handle.call::<ListThings>(self.inner.build_unchecked()).await
     }
-    pub fn next_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
         self
     }
     /// Sets `next_token` (`None` unsets it).
-    pub fn set_next_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_next_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_next_token(input);
         self
     }
     /// Returns `next_token` as set so far.
-    pub fn get_next_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_next_token(&self) -> &Option<String> {
         self.inner.get_next_token()
     }
-    pub fn max_results(mut self, input: impl ::std::convert::Into<i32>) -> Self {
+    pub fn max_results(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.max_results(input);
         self
     }
     /// Sets `max_results` (`None` unsets it).
-    pub fn set_max_results(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_max_results(mut self, input: Option<i32>) -> Self {
         self.inner = self.inner.set_max_results(input);
         self
     }
     /// Returns `max_results` as set so far.
-    pub fn get_max_results(&self) -> &::std::option::Option<i32> {
+    pub fn get_max_results(&self) -> &Option<i32> {
         self.inner.get_max_results()
     }
-    pub fn status(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Status>,
-    ) -> Self {
+    pub fn status(mut self, input: impl Into<crate::types::Status>) -> Self {
         self.inner = self.inner.status(input);
         self
     }
     /// Sets `status` (`None` unsets it).
-    pub fn set_status(
-        mut self,
-        input: ::std::option::Option<crate::types::Status>,
-    ) -> Self {
+    pub fn set_status(mut self, input: Option<crate::types::Status>) -> Self {
         self.inner = self.inner.set_status(input);
         self
     }
     /// Returns `status` as set so far.
-    pub fn get_status(&self) -> &::std::option::Option<crate::types::Status> {
+    pub fn get_status(&self) -> &Option<crate::types::Status> {
         self.inner.get_status()
     }
 }

@@ -8,13 +8,11 @@
 pub struct Ping;
 impl ::awsjson_runtime::operation::Operation for Ping {
     const NAME: &'static str = "Ping";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = PingInput;
     type Output = PingOutput;
     type Error = PingError;
-    fn validate(
-        input: &PingInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    fn validate(input: &PingInput) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
 }
@@ -27,10 +25,8 @@ impl PingInput {
         PingInputBuilder::default()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(())
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
+        Ok(())
     }
 }
 /// A builder for [`PingInput`].
@@ -38,12 +34,10 @@ impl PingInput {
 pub struct PingInputBuilder {}
 impl PingInputBuilder {
     /// Builds the input, checking that every `@required` member is set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PingInput, ::awsjson_runtime::error::BuildError> {
+    pub fn build(self) -> Result<PingInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> PingInput {
@@ -59,7 +53,7 @@ impl ::awsjson_runtime::json::ToJson for PingInput {
 impl ::awsjson_runtime::json::FromJson for PingInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PingInput",
@@ -95,7 +89,7 @@ impl ::awsjson_runtime::json::ToJson for PingOutput {
 impl ::awsjson_runtime::json::FromJson for PingOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PingOutput",
@@ -124,19 +118,19 @@ impl PingError {
         matches!(self, PingError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for PingError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for PingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PingError::ServiceFault(e) => ::std::fmt::Display::fmt(e, f),
-            PingError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            PingError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
+            PingError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for PingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for PingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PingError::ServiceFault(e) => ::std::option::Option::Some(e),
-            PingError::Unhandled(e) => ::std::option::Option::Some(e),
+            PingError::ServiceFault(e) => Some(e),
+            PingError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -174,16 +168,16 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         PingError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            PingError::ServiceFault(_) => ::std::option::Option::Some(false),
-            _ => ::std::option::Option::None,
+            PingError::ServiceFault(_) => Some(false),
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -200,7 +194,7 @@ impl PingFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         PingFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -213,10 +207,7 @@ impl PingFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PingOutput,
-        ::awsjson_runtime::error::SdkError<PingError>,
-    > {
+    ) -> Result<PingOutput, ::awsjson_runtime::error::SdkError<PingError>> {
         self.handle.call::<Ping>(self.inner.build_unchecked()).await
     }
 }

@@ -11,21 +11,21 @@
 pub struct PutThing;
 impl ::awsjson_runtime::operation::Operation for PutThing {
     const NAME: &'static str = "PutThing";
-    const HOST_PREFIX: ::std::option::Option<&'static str> = ::std::option::Option::None;
+    const HOST_PREFIX: Option<&'static str> = None;
     type Input = PutThingInput;
     type Output = PutThingOutput;
     type Error = PutThingError;
     fn validate(
         input: &PutThingInput,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
     fn fill_idempotency_token(
         input: &mut PutThingInput,
-        token: &mut dyn FnMut() -> ::std::string::String,
+        token: &mut dyn FnMut() -> String,
     ) {
         if input.client_token.is_none() {
-            input.client_token = ::std::option::Option::Some(token());
+            input.client_token = Some(token());
         }
     }
 }
@@ -33,10 +33,10 @@ impl ::awsjson_runtime::operation::Operation for PutThing {
 #[derive(Clone, PartialEq, Default)]
 pub struct PutThingInput {
     /// A thing, with members of every simple type.
-    pub thing: ::std::option::Option<crate::types::Thing>,
-    pub client_token: ::std::option::Option<::std::string::String>,
-    pub dry_run: ::std::option::Option<bool>,
-    pub secret: ::std::option::Option<::std::string::String>,
+    pub thing: Option<crate::types::Thing>,
+    pub client_token: Option<String>,
+    pub dry_run: Option<bool>,
+    pub secret: Option<String>,
 }
 impl PutThingInput {
     /// Creates a new builder for [`PutThingInput`].
@@ -44,35 +44,33 @@ impl PutThingInput {
         PutThingInputBuilder::default()
     }
     /// A thing, with members of every simple type.
-    pub fn thing(&self) -> ::std::option::Option<&crate::types::Thing> {
+    pub fn thing(&self) -> Option<&crate::types::Thing> {
         self.thing.as_ref()
     }
-    pub fn client_token(&self) -> ::std::option::Option<&str> {
+    pub fn client_token(&self) -> Option<&str> {
         self.client_token.as_deref()
     }
-    pub fn dry_run(&self) -> ::std::option::Option<bool> {
+    pub fn dry_run(&self) -> Option<bool> {
         self.dry_run
     }
-    pub fn secret(&self) -> ::std::option::Option<&str> {
+    pub fn secret(&self) -> Option<&str> {
         self.secret.as_deref()
     }
     /// Checks that every `@required` member is set.
-    pub(crate) fn validate(
-        &self,
-    ) -> ::std::result::Result<(), ::awsjson_runtime::error::BuildError> {
+    pub(crate) fn validate(&self) -> Result<(), ::awsjson_runtime::error::BuildError> {
         if self.thing.is_none() {
-            return ::std::result::Result::Err(
+            return Err(
                 ::awsjson_runtime::error::BuildError::missing_field(
                     "PutThingInput",
                     "thing",
                 ),
             );
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::fmt::Debug for PutThingInput {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for PutThingInput {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PutThingInput")
             .field("thing", &self.thing)
             .field("client_token", &self.client_token)
@@ -84,90 +82,70 @@ impl ::std::fmt::Debug for PutThingInput {
 /// A builder for [`PutThingInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct PutThingInputBuilder {
-    pub(crate) thing: ::std::option::Option<crate::types::Thing>,
-    pub(crate) client_token: ::std::option::Option<::std::string::String>,
-    pub(crate) dry_run: ::std::option::Option<bool>,
-    pub(crate) secret: ::std::option::Option<::std::string::String>,
+    pub(crate) thing: Option<crate::types::Thing>,
+    pub(crate) client_token: Option<String>,
+    pub(crate) dry_run: Option<bool>,
+    pub(crate) secret: Option<String>,
 }
 impl PutThingInputBuilder {
     /// A thing, with members of every simple type.
-    pub fn thing(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Thing>,
-    ) -> Self {
-        self.thing = ::std::option::Option::Some(input.into());
+    pub fn thing(mut self, input: impl Into<crate::types::Thing>) -> Self {
+        self.thing = Some(input.into());
         self
     }
     /// Sets `thing` (`None` unsets it).
-    pub fn set_thing(
-        mut self,
-        input: ::std::option::Option<crate::types::Thing>,
-    ) -> Self {
+    pub fn set_thing(mut self, input: Option<crate::types::Thing>) -> Self {
         self.thing = input;
         self
     }
     /// Returns `thing` as set so far.
-    pub fn get_thing(&self) -> &::std::option::Option<crate::types::Thing> {
+    pub fn get_thing(&self) -> &Option<crate::types::Thing> {
         &self.thing
     }
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.client_token = ::std::option::Option::Some(input.into());
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
+        self.client_token = Some(input.into());
         self
     }
     /// Sets `client_token` (`None` unsets it).
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.client_token = input;
         self
     }
     /// Returns `client_token` as set so far.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         &self.client_token
     }
-    pub fn dry_run(mut self, input: impl ::std::convert::Into<bool>) -> Self {
-        self.dry_run = ::std::option::Option::Some(input.into());
+    pub fn dry_run(mut self, input: impl Into<bool>) -> Self {
+        self.dry_run = Some(input.into());
         self
     }
     /// Sets `dry_run` (`None` unsets it).
-    pub fn set_dry_run(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_dry_run(mut self, input: Option<bool>) -> Self {
         self.dry_run = input;
         self
     }
     /// Returns `dry_run` as set so far.
-    pub fn get_dry_run(&self) -> &::std::option::Option<bool> {
+    pub fn get_dry_run(&self) -> &Option<bool> {
         &self.dry_run
     }
-    pub fn secret(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.secret = ::std::option::Option::Some(input.into());
+    pub fn secret(mut self, input: impl Into<String>) -> Self {
+        self.secret = Some(input.into());
         self
     }
     /// Sets `secret` (`None` unsets it).
-    pub fn set_secret(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_secret(mut self, input: Option<String>) -> Self {
         self.secret = input;
         self
     }
     /// Returns `secret` as set so far.
-    pub fn get_secret(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret(&self) -> &Option<String> {
         &self.secret
     }
     /// Builds the input, checking that every `@required` member is set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PutThingInput, ::awsjson_runtime::error::BuildError> {
+    pub fn build(self) -> Result<PutThingInput, ::awsjson_runtime::error::BuildError> {
         let input = self.build_unchecked();
         input.validate()?;
-        ::std::result::Result::Ok(input)
+        Ok(input)
     }
     /// Builds the input without checks (the client checks before sending).
     pub(crate) fn build_unchecked(self) -> PutThingInput {
@@ -179,8 +157,8 @@ impl PutThingInputBuilder {
         }
     }
 }
-impl ::std::fmt::Debug for PutThingInputBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for PutThingInputBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PutThingInputBuilder")
             .field("thing", &self.thing)
             .field("client_token", &self.client_token)
@@ -202,7 +180,7 @@ impl ::awsjson_runtime::json::ToJson for PutThingInput {
 impl ::awsjson_runtime::json::FromJson for PutThingInput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PutThingInput",
@@ -234,10 +212,10 @@ impl ::awsjson_runtime::json::FromJson for PutThingInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
 pub struct PutThingOutput {
-    pub id: ::std::string::String,
+    pub id: String,
     pub created_at: crate::primitives::DateTime,
     pub version: i64,
-    pub note: ::std::option::Option<::std::string::String>,
+    pub note: Option<String>,
 }
 impl PutThingOutput {
     /// Creates a new builder for [`PutThingOutput`].
@@ -253,104 +231,84 @@ impl PutThingOutput {
     pub fn version(&self) -> i64 {
         self.version
     }
-    pub fn note(&self) -> ::std::option::Option<&str> {
+    pub fn note(&self) -> Option<&str> {
         self.note.as_deref()
     }
 }
-impl ::std::default::Default for PutThingOutput {
+impl Default for PutThingOutput {
     fn default() -> Self {
         Self {
-            id: ::std::default::Default::default(),
-            created_at: ::std::default::Default::default(),
+            id: Default::default(),
+            created_at: Default::default(),
             version: 1,
-            note: ::std::default::Default::default(),
+            note: Default::default(),
         }
     }
 }
 /// A builder for [`PutThingOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PutThingOutputBuilder {
-    pub(crate) id: ::std::option::Option<::std::string::String>,
-    pub(crate) created_at: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) version: ::std::option::Option<i64>,
-    pub(crate) note: ::std::option::Option<::std::string::String>,
+    pub(crate) id: Option<String>,
+    pub(crate) created_at: Option<crate::primitives::DateTime>,
+    pub(crate) version: Option<i64>,
+    pub(crate) note: Option<String>,
 }
 impl PutThingOutputBuilder {
-    pub fn id(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.id = ::std::option::Option::Some(input.into());
+    pub fn id(mut self, input: impl Into<String>) -> Self {
+        self.id = Some(input.into());
         self
     }
     /// Sets `id` (`None` unsets it).
-    pub fn set_id(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_id(mut self, input: Option<String>) -> Self {
         self.id = input;
         self
     }
     /// Returns `id` as set so far.
-    pub fn get_id(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_id(&self) -> &Option<String> {
         &self.id
     }
-    pub fn created_at(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.created_at = ::std::option::Option::Some(input.into());
+    pub fn created_at(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.created_at = Some(input.into());
         self
     }
     /// Sets `created_at` (`None` unsets it).
-    pub fn set_created_at(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_created_at(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.created_at = input;
         self
     }
     /// Returns `created_at` as set so far.
-    pub fn get_created_at(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_created_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.created_at
     }
-    pub fn version(mut self, input: impl ::std::convert::Into<i64>) -> Self {
-        self.version = ::std::option::Option::Some(input.into());
+    pub fn version(mut self, input: impl Into<i64>) -> Self {
+        self.version = Some(input.into());
         self
     }
     /// Sets `version` (`None` unsets it).
-    pub fn set_version(mut self, input: ::std::option::Option<i64>) -> Self {
+    pub fn set_version(mut self, input: Option<i64>) -> Self {
         self.version = input;
         self
     }
     /// Returns `version` as set so far.
-    pub fn get_version(&self) -> &::std::option::Option<i64> {
+    pub fn get_version(&self) -> &Option<i64> {
         &self.version
     }
-    pub fn note(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.note = ::std::option::Option::Some(input.into());
+    pub fn note(mut self, input: impl Into<String>) -> Self {
+        self.note = Some(input.into());
         self
     }
     /// Sets `note` (`None` unsets it).
-    pub fn set_note(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_note(mut self, input: Option<String>) -> Self {
         self.note = input;
         self
     }
     /// Returns `note` as set so far.
-    pub fn get_note(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_note(&self) -> &Option<String> {
         &self.note
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<PutThingOutput, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(PutThingOutput {
+    pub fn build(self) -> Result<PutThingOutput, ::awsjson_runtime::error::BuildError> {
+        Ok(PutThingOutput {
             id: self
                 .id
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -381,7 +339,7 @@ impl ::awsjson_runtime::json::ToJson for PutThingOutput {
 impl ::awsjson_runtime::json::FromJson for PutThingOutput {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "PutThingOutput",
@@ -438,23 +396,23 @@ impl PutThingError {
         matches!(self, PutThingError::Unhandled(_))
     }
 }
-impl ::std::fmt::Display for PutThingError {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for PutThingError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            PutThingError::NotFound(e) => ::std::fmt::Display::fmt(e, f),
-            PutThingError::ServiceFault(e) => ::std::fmt::Display::fmt(e, f),
-            PutThingError::Throttled(e) => ::std::fmt::Display::fmt(e, f),
-            PutThingError::Unhandled(e) => ::std::fmt::Display::fmt(e, f),
+            PutThingError::NotFound(e) => std::fmt::Display::fmt(e, f),
+            PutThingError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
+            PutThingError::Throttled(e) => std::fmt::Display::fmt(e, f),
+            PutThingError::Unhandled(e) => std::fmt::Display::fmt(e, f),
         }
     }
 }
-impl ::std::error::Error for PutThingError {
-    fn source(&self) -> ::std::option::Option<&(dyn ::std::error::Error + 'static)> {
+impl std::error::Error for PutThingError {
+    fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
-            PutThingError::NotFound(e) => ::std::option::Option::Some(e),
-            PutThingError::ServiceFault(e) => ::std::option::Option::Some(e),
-            PutThingError::Throttled(e) => ::std::option::Option::Some(e),
-            PutThingError::Unhandled(e) => ::std::option::Option::Some(e),
+            PutThingError::NotFound(e) => Some(e),
+            PutThingError::ServiceFault(e) => Some(e),
+            PutThingError::Throttled(e) => Some(e),
+            PutThingError::Unhandled(e) => Some(e),
         }
     }
 }
@@ -512,17 +470,17 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
         }
     }
     fn unhandled(
-        source: ::std::boxed::Box<dyn ::std::error::Error + Send + Sync>,
+        source: Box<dyn std::error::Error + Send + Sync>,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         PutThingError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
-    fn retryable(&self) -> ::std::option::Option<bool> {
+    fn retryable(&self) -> Option<bool> {
         #[allow(clippy::match_single_binding)]
         match self {
-            PutThingError::ServiceFault(_) => ::std::option::Option::Some(false),
-            PutThingError::Throttled(_) => ::std::option::Option::Some(true),
-            _ => ::std::option::Option::None,
+            PutThingError::ServiceFault(_) => Some(false),
+            PutThingError::Throttled(_) => Some(true),
+            _ => None,
         }
     }
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
@@ -539,7 +497,7 @@ impl PutThingFluentBuilder {
     pub(crate) fn new(handle: ::awsjson_runtime::client::Handle) -> Self {
         PutThingFluentBuilder {
             handle,
-            inner: ::std::default::Default::default(),
+            inner: Default::default(),
         }
     }
     /// The input built so far.
@@ -552,81 +510,60 @@ impl PutThingFluentBuilder {
     /// `SdkError::ConstructionFailure` before anything is sent.
     pub async fn send(
         self,
-    ) -> ::std::result::Result<
-        PutThingOutput,
-        ::awsjson_runtime::error::SdkError<PutThingError>,
-    > {
+    ) -> Result<PutThingOutput, ::awsjson_runtime::error::SdkError<PutThingError>> {
         self.handle.call::<PutThing>(self.inner.build_unchecked()).await
     }
     /// A thing, with members of every simple type.
-    pub fn thing(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Thing>,
-    ) -> Self {
+    pub fn thing(mut self, input: impl Into<crate::types::Thing>) -> Self {
         self.inner = self.inner.thing(input);
         self
     }
     /// Sets `thing` (`None` unsets it).
-    pub fn set_thing(
-        mut self,
-        input: ::std::option::Option<crate::types::Thing>,
-    ) -> Self {
+    pub fn set_thing(mut self, input: Option<crate::types::Thing>) -> Self {
         self.inner = self.inner.set_thing(input);
         self
     }
     /// Returns `thing` as set so far.
-    pub fn get_thing(&self) -> &::std::option::Option<crate::types::Thing> {
+    pub fn get_thing(&self) -> &Option<crate::types::Thing> {
         self.inner.get_thing()
     }
-    pub fn client_token(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn client_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.client_token(input);
         self
     }
     /// Sets `client_token` (`None` unsets it).
-    pub fn set_client_token(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_client_token(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_client_token(input);
         self
     }
     /// Returns `client_token` as set so far.
-    pub fn get_client_token(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_client_token(&self) -> &Option<String> {
         self.inner.get_client_token()
     }
-    pub fn dry_run(mut self, input: impl ::std::convert::Into<bool>) -> Self {
+    pub fn dry_run(mut self, input: impl Into<bool>) -> Self {
         self.inner = self.inner.dry_run(input);
         self
     }
     /// Sets `dry_run` (`None` unsets it).
-    pub fn set_dry_run(mut self, input: ::std::option::Option<bool>) -> Self {
+    pub fn set_dry_run(mut self, input: Option<bool>) -> Self {
         self.inner = self.inner.set_dry_run(input);
         self
     }
     /// Returns `dry_run` as set so far.
-    pub fn get_dry_run(&self) -> &::std::option::Option<bool> {
+    pub fn get_dry_run(&self) -> &Option<bool> {
         self.inner.get_dry_run()
     }
-    pub fn secret(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
+    pub fn secret(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.secret(input);
         self
     }
     /// Sets `secret` (`None` unsets it).
-    pub fn set_secret(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_secret(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_secret(input);
         self
     }
     /// Returns `secret` as set so far.
-    pub fn get_secret(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_secret(&self) -> &Option<String> {
         self.inner.get_secret()
     }
 }

@@ -18,27 +18,25 @@ impl Circle {
 /// A builder for [`Circle`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CircleBuilder {
-    pub(crate) radius: ::std::option::Option<f64>,
+    pub(crate) radius: Option<f64>,
 }
 impl CircleBuilder {
-    pub fn radius(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-        self.radius = ::std::option::Option::Some(input.into());
+    pub fn radius(mut self, input: impl Into<f64>) -> Self {
+        self.radius = Some(input.into());
         self
     }
     /// Sets `radius` (`None` unsets it).
-    pub fn set_radius(mut self, input: ::std::option::Option<f64>) -> Self {
+    pub fn set_radius(mut self, input: Option<f64>) -> Self {
         self.radius = input;
         self
     }
     /// Returns `radius` as set so far.
-    pub fn get_radius(&self) -> &::std::option::Option<f64> {
+    pub fn get_radius(&self) -> &Option<f64> {
         &self.radius
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Circle, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(Circle {
+    pub fn build(self) -> Result<Circle, ::awsjson_runtime::error::BuildError> {
+        Ok(Circle {
             radius: self
                 .radius
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -58,7 +56,7 @@ impl ::awsjson_runtime::json::ToJson for Circle {
 impl ::awsjson_runtime::json::FromJson for Circle {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "Circle",

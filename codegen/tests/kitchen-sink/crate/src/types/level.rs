@@ -25,7 +25,7 @@ impl Level {
         &[1, 10]
     }
 }
-impl ::std::convert::From<i32> for Level {
+impl From<i32> for Level {
     fn from(value: i32) -> Self {
         match value {
             1 => Level::Low,
@@ -34,7 +34,7 @@ impl ::std::convert::From<i32> for Level {
         }
     }
 }
-impl ::std::default::Default for Level {
+impl Default for Level {
     fn default() -> Self {
         Level::Unknown(0)
     }
@@ -47,7 +47,7 @@ impl ::awsjson_runtime::json::ToJson for Level {
 impl ::awsjson_runtime::json::FromJson for Level {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         <i32 as ::awsjson_runtime::json::FromJson>::from_json(value).map(Level::from)
     }
 }

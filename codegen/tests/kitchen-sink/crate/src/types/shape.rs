@@ -5,31 +5,23 @@
 #[derive(Clone, PartialEq, Debug)]
 pub enum Shape {
     Circle(crate::types::Circle),
-    Label(::std::string::String),
+    Label(String),
     Empty,
     /// A member this version of the crate does not know. It cannot be sent.
     Unknown,
 }
 impl Shape {
     /// The value of [`Shape::Circle`], or `Err(self)` for another variant.
-    pub fn as_circle(&self) -> ::std::result::Result<&crate::types::Circle, &Self> {
-        if let Shape::Circle(v) = self {
-            ::std::result::Result::Ok(v)
-        } else {
-            ::std::result::Result::Err(self)
-        }
+    pub fn as_circle(&self) -> Result<&crate::types::Circle, &Self> {
+        if let Shape::Circle(v) = self { Ok(v) } else { Err(self) }
     }
     /// Whether this is [`Shape::Circle`].
     pub fn is_circle(&self) -> bool {
         self.as_circle().is_ok()
     }
     /// The value of [`Shape::Label`], or `Err(self)` for another variant.
-    pub fn as_label(&self) -> ::std::result::Result<&::std::string::String, &Self> {
-        if let Shape::Label(v) = self {
-            ::std::result::Result::Ok(v)
-        } else {
-            ::std::result::Result::Err(self)
-        }
+    pub fn as_label(&self) -> Result<&String, &Self> {
+        if let Shape::Label(v) = self { Ok(v) } else { Err(self) }
     }
     /// Whether this is [`Shape::Label`].
     pub fn is_label(&self) -> bool {
@@ -44,7 +36,7 @@ impl Shape {
         matches!(self, Shape::Unknown)
     }
 }
-impl ::std::default::Default for Shape {
+impl Default for Shape {
     fn default() -> Self {
         Shape::Unknown
     }
@@ -64,12 +56,12 @@ impl ::awsjson_runtime::json::ToJson for Shape {
 impl ::awsjson_runtime::json::FromJson for Shape {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_union(
             value,
             "Shape",
             |key, value| {
-                ::std::result::Result::Ok(
+                Ok(
                     match key {
                         "circle" => {
                             Shape::Circle(

@@ -16,7 +16,7 @@ pub enum Status {
     /// The value `2.0`.
     V2,
     /// A value this version of the crate does not know (kept as received).
-    Unknown(::std::string::String),
+    Unknown(String),
 }
 impl Status {
     /// The value as it is written on the wire.
@@ -33,7 +33,7 @@ impl Status {
         &["active", "in-progress", "2.0"]
     }
 }
-impl ::std::convert::From<&str> for Status {
+impl From<&str> for Status {
     fn from(value: &str) -> Self {
         match value {
             "active" => Status::Active,
@@ -43,30 +43,30 @@ impl ::std::convert::From<&str> for Status {
         }
     }
 }
-impl ::std::convert::From<::std::string::String> for Status {
-    fn from(value: ::std::string::String) -> Self {
+impl From<String> for Status {
+    fn from(value: String) -> Self {
         Status::from(value.as_str())
     }
 }
-impl ::std::str::FromStr for Status {
-    type Err = ::std::convert::Infallible;
-    fn from_str(s: &str) -> ::std::result::Result<Self, Self::Err> {
-        ::std::result::Result::Ok(Status::from(s))
+impl std::str::FromStr for Status {
+    type Err = std::convert::Infallible;
+    fn from_str(s: &str) -> Result<Self, Self::Err> {
+        Ok(Status::from(s))
     }
 }
-impl ::std::default::Default for Status {
+impl Default for Status {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
-        Status::Unknown(::std::string::String::new())
+        Status::Unknown(String::new())
     }
 }
-impl ::std::convert::AsRef<str> for Status {
+impl AsRef<str> for Status {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
-impl ::std::fmt::Display for Status {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Status {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
@@ -78,8 +78,7 @@ impl ::awsjson_runtime::json::ToJson for Status {
 impl ::awsjson_runtime::json::FromJson for Status {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <::std::string::String as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(Status::from)
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
+        <String as ::awsjson_runtime::json::FromJson>::from_json(value).map(Status::from)
     }
 }

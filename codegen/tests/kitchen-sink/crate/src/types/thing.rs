@@ -5,27 +5,23 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct Thing {
-    pub name: ::std::string::String,
+    pub name: String,
     /// A member named like a keyword.
-    pub r#type: ::std::option::Option<crate::types::Status>,
-    pub self_: ::std::option::Option<i32>,
-    pub kms_key_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
-    pub labels: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
-    pub secrets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub payload: ::std::option::Option<crate::primitives::Blob>,
-    pub extra: ::std::option::Option<crate::primitives::Document>,
-    pub ratio: ::std::option::Option<f64>,
-    pub weight: ::std::option::Option<f32>,
-    pub tiny: ::std::option::Option<i8>,
-    pub small: ::std::option::Option<i16>,
-    pub seen_at: ::std::option::Option<crate::primitives::DateTime>,
-    pub level: ::std::option::Option<crate::types::Level>,
+    pub r#type: Option<crate::types::Status>,
+    pub self_: Option<i32>,
+    pub kms_key_ids: Option<Vec<Option<String>>>,
+    pub labels: Option<std::collections::HashMap<String, String>>,
+    pub secrets: Option<Vec<String>>,
+    pub payload: Option<crate::primitives::Blob>,
+    pub extra: Option<crate::primitives::Document>,
+    pub ratio: Option<f64>,
+    pub weight: Option<f32>,
+    pub tiny: Option<i8>,
+    pub small: Option<i16>,
+    pub seen_at: Option<crate::primitives::DateTime>,
+    pub level: Option<crate::types::Level>,
     pub count: i32,
-    pub greeting: ::std::string::String,
+    pub greeting: String,
 }
 impl Thing {
     /// Creates a new builder for [`Thing`].
@@ -36,47 +32,43 @@ impl Thing {
         &self.name
     }
     /// A member named like a keyword.
-    pub fn r#type(&self) -> ::std::option::Option<&crate::types::Status> {
+    pub fn r#type(&self) -> Option<&crate::types::Status> {
         self.r#type.as_ref()
     }
-    pub fn self_(&self) -> ::std::option::Option<i32> {
+    pub fn self_(&self) -> Option<i32> {
         self.self_
     }
-    pub fn kms_key_ids(&self) -> &[::std::option::Option<::std::string::String>] {
+    pub fn kms_key_ids(&self) -> &[Option<String>] {
         self.kms_key_ids.as_deref().unwrap_or_default()
     }
-    pub fn labels(
-        &self,
-    ) -> ::std::option::Option<
-        &::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn labels(&self) -> Option<&std::collections::HashMap<String, String>> {
         self.labels.as_ref()
     }
-    pub fn secrets(&self) -> &[::std::string::String] {
+    pub fn secrets(&self) -> &[String] {
         self.secrets.as_deref().unwrap_or_default()
     }
-    pub fn payload(&self) -> ::std::option::Option<&crate::primitives::Blob> {
+    pub fn payload(&self) -> Option<&crate::primitives::Blob> {
         self.payload.as_ref()
     }
-    pub fn extra(&self) -> ::std::option::Option<&crate::primitives::Document> {
+    pub fn extra(&self) -> Option<&crate::primitives::Document> {
         self.extra.as_ref()
     }
-    pub fn ratio(&self) -> ::std::option::Option<f64> {
+    pub fn ratio(&self) -> Option<f64> {
         self.ratio
     }
-    pub fn weight(&self) -> ::std::option::Option<f32> {
+    pub fn weight(&self) -> Option<f32> {
         self.weight
     }
-    pub fn tiny(&self) -> ::std::option::Option<i8> {
+    pub fn tiny(&self) -> Option<i8> {
         self.tiny
     }
-    pub fn small(&self) -> ::std::option::Option<i16> {
+    pub fn small(&self) -> Option<i16> {
         self.small
     }
-    pub fn seen_at(&self) -> ::std::option::Option<crate::primitives::DateTime> {
+    pub fn seen_at(&self) -> Option<crate::primitives::DateTime> {
         self.seen_at
     }
-    pub fn level(&self) -> ::std::option::Option<crate::types::Level> {
+    pub fn level(&self) -> Option<crate::types::Level> {
         self.level
     }
     pub fn count(&self) -> i32 {
@@ -86,30 +78,30 @@ impl Thing {
         &self.greeting
     }
 }
-impl ::std::default::Default for Thing {
+impl Default for Thing {
     fn default() -> Self {
         Self {
-            name: ::std::default::Default::default(),
-            r#type: ::std::default::Default::default(),
-            self_: ::std::default::Default::default(),
-            kms_key_ids: ::std::default::Default::default(),
-            labels: ::std::default::Default::default(),
-            secrets: ::std::default::Default::default(),
-            payload: ::std::default::Default::default(),
-            extra: ::std::default::Default::default(),
-            ratio: ::std::default::Default::default(),
-            weight: ::std::default::Default::default(),
-            tiny: ::std::default::Default::default(),
-            small: ::std::default::Default::default(),
-            seen_at: ::std::default::Default::default(),
-            level: ::std::default::Default::default(),
-            count: ::std::default::Default::default(),
-            greeting: ::std::string::String::from("hello"),
+            name: Default::default(),
+            r#type: Default::default(),
+            self_: Default::default(),
+            kms_key_ids: Default::default(),
+            labels: Default::default(),
+            secrets: Default::default(),
+            payload: Default::default(),
+            extra: Default::default(),
+            ratio: Default::default(),
+            weight: Default::default(),
+            tiny: Default::default(),
+            small: Default::default(),
+            seen_at: Default::default(),
+            level: Default::default(),
+            count: Default::default(),
+            greeting: String::from("hello"),
         }
     }
 }
-impl ::std::fmt::Debug for Thing {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for Thing {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Thing")
             .field("name", &self.name)
             .field("type", &self.r#type)
@@ -133,322 +125,242 @@ impl ::std::fmt::Debug for Thing {
 /// A builder for [`Thing`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ThingBuilder {
-    pub(crate) name: ::std::option::Option<::std::string::String>,
-    pub(crate) r#type: ::std::option::Option<crate::types::Status>,
-    pub(crate) self_: ::std::option::Option<i32>,
-    pub(crate) kms_key_ids: ::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    >,
-    pub(crate) labels: ::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    >,
-    pub(crate) secrets: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    pub(crate) payload: ::std::option::Option<crate::primitives::Blob>,
-    pub(crate) extra: ::std::option::Option<crate::primitives::Document>,
-    pub(crate) ratio: ::std::option::Option<f64>,
-    pub(crate) weight: ::std::option::Option<f32>,
-    pub(crate) tiny: ::std::option::Option<i8>,
-    pub(crate) small: ::std::option::Option<i16>,
-    pub(crate) seen_at: ::std::option::Option<crate::primitives::DateTime>,
-    pub(crate) level: ::std::option::Option<crate::types::Level>,
-    pub(crate) count: ::std::option::Option<i32>,
-    pub(crate) greeting: ::std::option::Option<::std::string::String>,
+    pub(crate) name: Option<String>,
+    pub(crate) r#type: Option<crate::types::Status>,
+    pub(crate) self_: Option<i32>,
+    pub(crate) kms_key_ids: Option<Vec<Option<String>>>,
+    pub(crate) labels: Option<std::collections::HashMap<String, String>>,
+    pub(crate) secrets: Option<Vec<String>>,
+    pub(crate) payload: Option<crate::primitives::Blob>,
+    pub(crate) extra: Option<crate::primitives::Document>,
+    pub(crate) ratio: Option<f64>,
+    pub(crate) weight: Option<f32>,
+    pub(crate) tiny: Option<i8>,
+    pub(crate) small: Option<i16>,
+    pub(crate) seen_at: Option<crate::primitives::DateTime>,
+    pub(crate) level: Option<crate::types::Level>,
+    pub(crate) count: Option<i32>,
+    pub(crate) greeting: Option<String>,
 }
 impl ThingBuilder {
-    pub fn name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.name = ::std::option::Option::Some(input.into());
+    pub fn name(mut self, input: impl Into<String>) -> Self {
+        self.name = Some(input.into());
         self
     }
     /// Sets `name` (`None` unsets it).
-    pub fn set_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
     /// Returns `name` as set so far.
-    pub fn get_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
     /// A member named like a keyword.
-    pub fn r#type(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Status>,
-    ) -> Self {
-        self.r#type = ::std::option::Option::Some(input.into());
+    pub fn r#type(mut self, input: impl Into<crate::types::Status>) -> Self {
+        self.r#type = Some(input.into());
         self
     }
     /// Sets `type` (`None` unsets it).
-    pub fn set_type(
-        mut self,
-        input: ::std::option::Option<crate::types::Status>,
-    ) -> Self {
+    pub fn set_type(mut self, input: Option<crate::types::Status>) -> Self {
         self.r#type = input;
         self
     }
     /// Returns `type` as set so far.
-    pub fn get_type(&self) -> &::std::option::Option<crate::types::Status> {
+    pub fn get_type(&self) -> &Option<crate::types::Status> {
         &self.r#type
     }
-    pub fn self_(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.self_ = ::std::option::Option::Some(input.into());
+    pub fn self_(mut self, input: impl Into<i32>) -> Self {
+        self.self_ = Some(input.into());
         self
     }
     /// Sets `self_` (`None` unsets it).
-    pub fn set_self_(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_self_(mut self, input: Option<i32>) -> Self {
         self.self_ = input;
         self
     }
     /// Returns `self_` as set so far.
-    pub fn get_self_(&self) -> &::std::option::Option<i32> {
+    pub fn get_self_(&self) -> &Option<i32> {
         &self.self_
     }
     /// Appends an item to `kms_key_ids`. To set the whole list, use [`Self::set_kms_key_ids`].
-    pub fn kms_key_ids(
-        mut self,
-        input: impl ::std::convert::Into<::std::option::Option<::std::string::String>>,
-    ) -> Self {
-        self.kms_key_ids.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn kms_key_ids(mut self, input: impl Into<Option<String>>) -> Self {
+        self.kms_key_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `kms_key_ids` (`None` unsets it).
-    pub fn set_kms_key_ids(
-        mut self,
-        input: ::std::option::Option<
-            ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-        >,
-    ) -> Self {
+    pub fn set_kms_key_ids(mut self, input: Option<Vec<Option<String>>>) -> Self {
         self.kms_key_ids = input;
         self
     }
     /// Returns `kms_key_ids` as set so far.
-    pub fn get_kms_key_ids(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::vec::Vec<::std::option::Option<::std::string::String>>,
-    > {
+    pub fn get_kms_key_ids(&self) -> &Option<Vec<Option<String>>> {
         &self.kms_key_ids
     }
     /// Inserts an entry into `labels`. To set the whole map, use [`Self::set_labels`].
-    pub fn labels(
-        mut self,
-        k: impl ::std::convert::Into<::std::string::String>,
-        v: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.labels
-            .get_or_insert_with(::std::default::Default::default)
-            .insert(k.into(), v.into());
+    pub fn labels(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
+        self.labels.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
     /// Sets `labels` (`None` unsets it).
     pub fn set_labels(
         mut self,
-        input: ::std::option::Option<
-            ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-        >,
+        input: Option<std::collections::HashMap<String, String>>,
     ) -> Self {
         self.labels = input;
         self
     }
     /// Returns `labels` as set so far.
-    pub fn get_labels(
-        &self,
-    ) -> &::std::option::Option<
-        ::std::collections::HashMap<::std::string::String, ::std::string::String>,
-    > {
+    pub fn get_labels(&self) -> &Option<std::collections::HashMap<String, String>> {
         &self.labels
     }
     /// Appends an item to `secrets`. To set the whole list, use [`Self::set_secrets`].
-    pub fn secrets(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.secrets.get_or_insert_with(::std::vec::Vec::new).push(input.into());
+    pub fn secrets(mut self, input: impl Into<String>) -> Self {
+        self.secrets.get_or_insert_with(Vec::new).push(input.into());
         self
     }
     /// Sets `secrets` (`None` unsets it).
-    pub fn set_secrets(
-        mut self,
-        input: ::std::option::Option<::std::vec::Vec<::std::string::String>>,
-    ) -> Self {
+    pub fn set_secrets(mut self, input: Option<Vec<String>>) -> Self {
         self.secrets = input;
         self
     }
     /// Returns `secrets` as set so far.
-    pub fn get_secrets(
-        &self,
-    ) -> &::std::option::Option<::std::vec::Vec<::std::string::String>> {
+    pub fn get_secrets(&self) -> &Option<Vec<String>> {
         &self.secrets
     }
-    pub fn payload(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::Blob>,
-    ) -> Self {
-        self.payload = ::std::option::Option::Some(input.into());
+    pub fn payload(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
+        self.payload = Some(input.into());
         self
     }
     /// Sets `payload` (`None` unsets it).
-    pub fn set_payload(
-        mut self,
-        input: ::std::option::Option<crate::primitives::Blob>,
-    ) -> Self {
+    pub fn set_payload(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.payload = input;
         self
     }
     /// Returns `payload` as set so far.
-    pub fn get_payload(&self) -> &::std::option::Option<crate::primitives::Blob> {
+    pub fn get_payload(&self) -> &Option<crate::primitives::Blob> {
         &self.payload
     }
-    pub fn extra(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::Document>,
-    ) -> Self {
-        self.extra = ::std::option::Option::Some(input.into());
+    pub fn extra(mut self, input: impl Into<crate::primitives::Document>) -> Self {
+        self.extra = Some(input.into());
         self
     }
     /// Sets `extra` (`None` unsets it).
-    pub fn set_extra(
-        mut self,
-        input: ::std::option::Option<crate::primitives::Document>,
-    ) -> Self {
+    pub fn set_extra(mut self, input: Option<crate::primitives::Document>) -> Self {
         self.extra = input;
         self
     }
     /// Returns `extra` as set so far.
-    pub fn get_extra(&self) -> &::std::option::Option<crate::primitives::Document> {
+    pub fn get_extra(&self) -> &Option<crate::primitives::Document> {
         &self.extra
     }
-    pub fn ratio(mut self, input: impl ::std::convert::Into<f64>) -> Self {
-        self.ratio = ::std::option::Option::Some(input.into());
+    pub fn ratio(mut self, input: impl Into<f64>) -> Self {
+        self.ratio = Some(input.into());
         self
     }
     /// Sets `ratio` (`None` unsets it).
-    pub fn set_ratio(mut self, input: ::std::option::Option<f64>) -> Self {
+    pub fn set_ratio(mut self, input: Option<f64>) -> Self {
         self.ratio = input;
         self
     }
     /// Returns `ratio` as set so far.
-    pub fn get_ratio(&self) -> &::std::option::Option<f64> {
+    pub fn get_ratio(&self) -> &Option<f64> {
         &self.ratio
     }
-    pub fn weight(mut self, input: impl ::std::convert::Into<f32>) -> Self {
-        self.weight = ::std::option::Option::Some(input.into());
+    pub fn weight(mut self, input: impl Into<f32>) -> Self {
+        self.weight = Some(input.into());
         self
     }
     /// Sets `weight` (`None` unsets it).
-    pub fn set_weight(mut self, input: ::std::option::Option<f32>) -> Self {
+    pub fn set_weight(mut self, input: Option<f32>) -> Self {
         self.weight = input;
         self
     }
     /// Returns `weight` as set so far.
-    pub fn get_weight(&self) -> &::std::option::Option<f32> {
+    pub fn get_weight(&self) -> &Option<f32> {
         &self.weight
     }
-    pub fn tiny(mut self, input: impl ::std::convert::Into<i8>) -> Self {
-        self.tiny = ::std::option::Option::Some(input.into());
+    pub fn tiny(mut self, input: impl Into<i8>) -> Self {
+        self.tiny = Some(input.into());
         self
     }
     /// Sets `tiny` (`None` unsets it).
-    pub fn set_tiny(mut self, input: ::std::option::Option<i8>) -> Self {
+    pub fn set_tiny(mut self, input: Option<i8>) -> Self {
         self.tiny = input;
         self
     }
     /// Returns `tiny` as set so far.
-    pub fn get_tiny(&self) -> &::std::option::Option<i8> {
+    pub fn get_tiny(&self) -> &Option<i8> {
         &self.tiny
     }
-    pub fn small(mut self, input: impl ::std::convert::Into<i16>) -> Self {
-        self.small = ::std::option::Option::Some(input.into());
+    pub fn small(mut self, input: impl Into<i16>) -> Self {
+        self.small = Some(input.into());
         self
     }
     /// Sets `small` (`None` unsets it).
-    pub fn set_small(mut self, input: ::std::option::Option<i16>) -> Self {
+    pub fn set_small(mut self, input: Option<i16>) -> Self {
         self.small = input;
         self
     }
     /// Returns `small` as set so far.
-    pub fn get_small(&self) -> &::std::option::Option<i16> {
+    pub fn get_small(&self) -> &Option<i16> {
         &self.small
     }
-    pub fn seen_at(
-        mut self,
-        input: impl ::std::convert::Into<crate::primitives::DateTime>,
-    ) -> Self {
-        self.seen_at = ::std::option::Option::Some(input.into());
+    pub fn seen_at(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
+        self.seen_at = Some(input.into());
         self
     }
     /// Sets `seen_at` (`None` unsets it).
-    pub fn set_seen_at(
-        mut self,
-        input: ::std::option::Option<crate::primitives::DateTime>,
-    ) -> Self {
+    pub fn set_seen_at(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.seen_at = input;
         self
     }
     /// Returns `seen_at` as set so far.
-    pub fn get_seen_at(&self) -> &::std::option::Option<crate::primitives::DateTime> {
+    pub fn get_seen_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.seen_at
     }
-    pub fn level(
-        mut self,
-        input: impl ::std::convert::Into<crate::types::Level>,
-    ) -> Self {
-        self.level = ::std::option::Option::Some(input.into());
+    pub fn level(mut self, input: impl Into<crate::types::Level>) -> Self {
+        self.level = Some(input.into());
         self
     }
     /// Sets `level` (`None` unsets it).
-    pub fn set_level(
-        mut self,
-        input: ::std::option::Option<crate::types::Level>,
-    ) -> Self {
+    pub fn set_level(mut self, input: Option<crate::types::Level>) -> Self {
         self.level = input;
         self
     }
     /// Returns `level` as set so far.
-    pub fn get_level(&self) -> &::std::option::Option<crate::types::Level> {
+    pub fn get_level(&self) -> &Option<crate::types::Level> {
         &self.level
     }
-    pub fn count(mut self, input: impl ::std::convert::Into<i32>) -> Self {
-        self.count = ::std::option::Option::Some(input.into());
+    pub fn count(mut self, input: impl Into<i32>) -> Self {
+        self.count = Some(input.into());
         self
     }
     /// Sets `count` (`None` unsets it).
-    pub fn set_count(mut self, input: ::std::option::Option<i32>) -> Self {
+    pub fn set_count(mut self, input: Option<i32>) -> Self {
         self.count = input;
         self
     }
     /// Returns `count` as set so far.
-    pub fn get_count(&self) -> &::std::option::Option<i32> {
+    pub fn get_count(&self) -> &Option<i32> {
         &self.count
     }
-    pub fn greeting(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.greeting = ::std::option::Option::Some(input.into());
+    pub fn greeting(mut self, input: impl Into<String>) -> Self {
+        self.greeting = Some(input.into());
         self
     }
     /// Sets `greeting` (`None` unsets it).
-    pub fn set_greeting(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_greeting(mut self, input: Option<String>) -> Self {
         self.greeting = input;
         self
     }
     /// Returns `greeting` as set so far.
-    pub fn get_greeting(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_greeting(&self) -> &Option<String> {
         &self.greeting
     }
     /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> ::std::result::Result<Thing, ::awsjson_runtime::error::BuildError> {
-        ::std::result::Result::Ok(Thing {
+    pub fn build(self) -> Result<Thing, ::awsjson_runtime::error::BuildError> {
+        Ok(Thing {
             name: self
                 .name
                 .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
@@ -469,14 +381,12 @@ impl ThingBuilder {
             seen_at: self.seen_at,
             level: self.level,
             count: self.count.unwrap_or_default(),
-            greeting: self
-                .greeting
-                .unwrap_or_else(|| ::std::string::String::from("hello")),
+            greeting: self.greeting.unwrap_or_else(|| String::from("hello")),
         })
     }
 }
-impl ::std::fmt::Debug for ThingBuilder {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Debug for ThingBuilder {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ThingBuilder")
             .field("name", &self.name)
             .field("type", &self.r#type)
@@ -526,7 +436,7 @@ impl ::awsjson_runtime::json::ToJson for Thing {
 impl ::awsjson_runtime::json::FromJson for Thing {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "Thing",
@@ -567,7 +477,7 @@ impl ::awsjson_runtime::json::FromJson for Thing {
                         out.small = ::awsjson_runtime::json::member(value, "small")?;
                     }
                     "seenAt" => {
-                        out.seen_at = ::std::option::Option::Some(
+                        out.seen_at = Some(
                             ::awsjson_runtime::json::timestamp_member(
                                 value,
                                 "seenAt",

@@ -5,8 +5,8 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NotFound {
-    pub message: ::std::option::Option<::std::string::String>,
-    pub resource_name: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
+    pub resource_name: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl NotFound {
@@ -14,29 +14,29 @@ impl NotFound {
     pub fn builder() -> NotFoundBuilder {
         NotFoundBuilder::default()
     }
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
-    pub fn resource_name(&self) -> ::std::option::Option<&str> {
+    pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
 }
 impl NotFound {
     /// The error message, if the service sent one.
-    pub fn message_text(&self) -> ::std::option::Option<&str> {
+    pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
-impl ::std::fmt::Display for NotFound {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for NotFound {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("NotFound")?;
-        if let ::std::option::Option::Some(m) = self.message_text() {
+        if let Some(m) = self.message_text() {
             write!(f, ": {m}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::error::Error for NotFound {}
+impl std::error::Error for NotFound {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NotFound {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
@@ -50,47 +50,35 @@ impl ::awsjson_runtime::error::ErrorShape for NotFound {
 /// A builder for [`NotFound`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NotFoundBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
-    pub(crate) resource_name: ::std::option::Option<::std::string::String>,
+    pub(crate) message: Option<String>,
+    pub(crate) resource_name: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl NotFoundBuilder {
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
-    pub fn resource_name(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.resource_name = ::std::option::Option::Some(input.into());
+    pub fn resource_name(mut self, input: impl Into<String>) -> Self {
+        self.resource_name = Some(input.into());
         self
     }
     /// Sets `resource_name` (`None` unsets it).
-    pub fn set_resource_name(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.resource_name = input;
         self
     }
     /// Returns `resource_name` as set so far.
-    pub fn get_resource_name(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_resource_name(&self) -> &Option<String> {
         &self.resource_name
     }
     /// Sets the error metadata (code, message, request id).
@@ -118,7 +106,7 @@ impl ::awsjson_runtime::json::ToJson for NotFound {
 impl ::awsjson_runtime::json::FromJson for NotFound {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "NotFound",

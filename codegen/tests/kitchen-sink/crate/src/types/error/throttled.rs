@@ -4,7 +4,7 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct Throttled {
-    pub message: ::std::option::Option<::std::string::String>,
+    pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl Throttled {
@@ -12,26 +12,26 @@ impl Throttled {
     pub fn builder() -> ThrottledBuilder {
         ThrottledBuilder::default()
     }
-    pub fn message(&self) -> ::std::option::Option<&str> {
+    pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
 impl Throttled {
     /// The error message, if the service sent one.
-    pub fn message_text(&self) -> ::std::option::Option<&str> {
+    pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
-impl ::std::fmt::Display for Throttled {
-    fn fmt(&self, f: &mut ::std::fmt::Formatter<'_>) -> ::std::fmt::Result {
+impl std::fmt::Display for Throttled {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("Throttled")?;
-        if let ::std::option::Option::Some(m) = self.message_text() {
+        if let Some(m) = self.message_text() {
             write!(f, ": {m}")?;
         }
-        ::std::result::Result::Ok(())
+        Ok(())
     }
 }
-impl ::std::error::Error for Throttled {}
+impl std::error::Error for Throttled {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for Throttled {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
@@ -45,27 +45,21 @@ impl ::awsjson_runtime::error::ErrorShape for Throttled {
 /// A builder for [`Throttled`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ThrottledBuilder {
-    pub(crate) message: ::std::option::Option<::std::string::String>,
+    pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
 impl ThrottledBuilder {
-    pub fn message(
-        mut self,
-        input: impl ::std::convert::Into<::std::string::String>,
-    ) -> Self {
-        self.message = ::std::option::Option::Some(input.into());
+    pub fn message(mut self, input: impl Into<String>) -> Self {
+        self.message = Some(input.into());
         self
     }
     /// Sets `message` (`None` unsets it).
-    pub fn set_message(
-        mut self,
-        input: ::std::option::Option<::std::string::String>,
-    ) -> Self {
+    pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
     /// Returns `message` as set so far.
-    pub fn get_message(&self) -> &::std::option::Option<::std::string::String> {
+    pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
     /// Sets the error metadata (code, message, request id).
@@ -91,7 +85,7 @@ impl ::awsjson_runtime::json::ToJson for Throttled {
 impl ::awsjson_runtime::json::FromJson for Throttled {
     fn from_json(
         value: ::awsjson_runtime::json::Value,
-    ) -> ::std::result::Result<Self, ::awsjson_runtime::json::DeserializeError> {
+    ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         ::awsjson_runtime::json::read_object(
             value,
             "Throttled",

@@ -1,0 +1,311 @@
+//! The client handle generated clients wrap: it runs one operation call from input to output.
+//!
+//! A call checks the input, fills idempotency tokens once, encodes the body once, resolves the
+//! region and endpoint, then makes attempts: load credentials, sign, send, read. Failures that may
+//! not happen again (throttling, 5xx, I/O failures, timeouts) are retried with backoff, within the
+//! retry quota; the whole call can be bounded by an operation timeout.
+
+use std::future::{poll_fn, Future};
+use std::pin::pin;
+use std::sync::Arc;
+use std::task::Poll;
+use std::time::Duration;
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
+use tracing::Instrument as _;
+
+use crate::clock::{uuid_v4, AsyncSleep};
+use crate::config::Config;
+use crate::credentials::{describe_credentials_error, ProvideCredentials as _};
+use crate::endpoint::{Endpoint, EndpointParams};
+use crate::error::{
+    DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
+};
+use crate::http::{ConnectorErrorKind, HttpConnector, HyperConnector, SharedHttpConnector};
+use crate::operation::{Operation, OperationError};
+use crate::retry::{classify_service_error, RetryKind, RetryQuota};
+use crate::service::ServiceMeta;
+
+const AMZ_SDK_INVOCATION_ID: HeaderName = HeaderName::from_static("amz-sdk-invocation-id");
+const AMZ_SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
+
+/// A configured client of one service. Cheap to clone: clones share the configuration, the
+/// connection pool and the retry quota.
+#[derive(Clone, Debug)]
+pub struct Handle {
+    inner: Arc<Inner>,
+}
+
+#[derive(Debug)]
+struct Inner {
+    config: Config,
+    service: &'static ServiceMeta,
+    connector: SharedHttpConnector,
+    endpoint_url: Option<String>,
+    user_agent: String,
+    quota: RetryQuota,
+}
+
+impl Handle {
+    /// A client of `service` with `config`. Nothing is checked or connected here: problems
+    /// (no region, no credentials) are reported by the calls.
+    pub fn new(config: Config, service: &'static ServiceMeta) -> Handle {
+        let connector = match config.http_connector() {
+            Some(c) => c.clone(),
+            None => SharedHttpConnector::new(HyperConnector::new(config.timeout_config().connect())),
+        };
+        let endpoint_url = config.configured_endpoint_url(service);
+        let mut user_agent = format!(
+            "{} awsjson-runtime/{} os/{} lang/rust api/{}",
+            service.user_agent,
+            env!("CARGO_PKG_VERSION"),
+            std::env::consts::OS,
+            service.api_version
+        );
+        if let Some(app) = config.app_name() {
+            user_agent.push_str(" app/");
+            user_agent.push_str(app);
+        }
+        Handle { inner: Arc::new(Inner { config, service, connector, endpoint_url, user_agent, quota: RetryQuota::default() }) }
+    }
+
+    pub fn config(&self) -> &Config {
+        &self.inner.config
+    }
+
+    pub fn service(&self) -> &'static ServiceMeta {
+        self.inner.service
+    }
+
+    /// Calls operation `O` with `input`.
+    pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        let span = tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = O::NAME);
+        let timeout = self.inner.config.timeout_config().operation();
+        let sleep = self.inner.config.sleep().clone();
+        async move {
+            match with_timeout(&*sleep, timeout, self.call_inner::<O>(input)).await {
+                Some(result) => result,
+                None => {
+                    let after = timeout.unwrap_or_default();
+                    tracing::debug!(?after, "operation timeout expired");
+                    Err(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Operation, after)))
+                }
+            }
+        }
+        .instrument(span)
+        .await
+    }
+
+    async fn call_inner<O: Operation>(&self, mut input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        let inner = &*self.inner;
+        let config = &inner.config;
+        O::validate(&input).map_err(SdkError::construction_failure)?;
+        // Once per call: every attempt sends the same tokens.
+        let tokens = config.idempotency_token_provider();
+        O::fill_idempotency_token(&mut input, &mut || tokens.make_token());
+        let body = Bytes::from(crate::json::to_string(&input));
+        drop(input);
+
+        if let Some(problem) = config.problems().first() {
+            return Err(SdkError::construction_failure(format!("invalid configuration: {problem}")));
+        }
+        let Some(region) = config.region() else {
+            let mut msg = String::from(
+                "no region is configured: set it in the configuration (ConfigBuilder::region), \
+                 in AWS_REGION, or as `region` in the shared config file profile",
+            );
+            if let Some(e) = config.profile_error() {
+                msg.push_str(&format!(" (the shared config could not be read: {e})"));
+            }
+            return Err(SdkError::construction_failure(msg));
+        };
+        let endpoint = self.resolve_endpoint(region.as_str())?;
+        let (signing_region, signing_name) = signing_scope(&endpoint, region.as_str(), inner.service.signing_name);
+        let host_prefix = if config.disable_host_prefix() { None } else { O::HOST_PREFIX };
+        let request = crate::protocol::build_request(
+            inner.service,
+            O::NAME,
+            host_prefix,
+            &endpoint,
+            body,
+            &inner.user_agent,
+        )
+        .map_err(SdkError::construction_failure)?;
+        tracing::debug!(endpoint = %request.uri(), "resolved endpoint");
+
+        let retry = config.retry_config();
+        let max_attempts = retry.max_attempts();
+        let invocation_id = HeaderValue::from_str(&uuid_v4()).map_err(SdkError::construction_failure)?;
+        let mut attempt = 1u32;
+        let mut last_retry_cost = None;
+        loop {
+            let credentials = match config.credentials_provider() {
+                None => {
+                    return Err(SdkError::construction_failure(
+                        "no credentials provider is configured: set one in the configuration \
+                         (ConfigBuilder::credentials_provider) or load the configuration from the environment",
+                    ))
+                }
+                Some(p) => p.provide_credentials().await.map_err(|e| {
+                    SdkError::construction_failure(format!("failed to load credentials: {}", describe_credentials_error(&e)))
+                })?,
+            };
+            let mut req = request.clone();
+            crate::sign::sign_request(&mut req, &credentials, &signing_region, &signing_name, config.time_source().now())
+                .map_err(SdkError::construction_failure)?;
+            let length = HeaderValue::from(req.body().len());
+            let headers = req.headers_mut();
+            headers.insert(CONTENT_LENGTH, length);
+            headers.insert(AMZ_SDK_INVOCATION_ID, invocation_id.clone());
+            if let Ok(v) = HeaderValue::from_str(&format!("attempt={attempt}; max={max_attempts}")) {
+                headers.insert(AMZ_SDK_REQUEST, v);
+            }
+
+            let span = tracing::debug_span!("attempt", attempt);
+            let (result, retry_kind) = self.attempt::<O>(req).instrument(span).await;
+            let err = match result {
+                Ok(output) => {
+                    if retry.retry_quota() {
+                        inner.quota.release(last_retry_cost);
+                    }
+                    return Ok(output);
+                }
+                Err(e) => e,
+            };
+            let Some(kind) = retry_kind else {
+                tracing::debug!(attempt, error = %err, "attempt failed; not retryable");
+                return Err(err);
+            };
+            if attempt >= max_attempts {
+                tracing::debug!(attempt, error = %err, "attempt failed; no attempts left");
+                return Err(err);
+            }
+            if retry.retry_quota() {
+                match inner.quota.acquire(kind) {
+                    Some(cost) => last_retry_cost = Some(cost),
+                    None => {
+                        tracing::debug!(attempt, error = %err, "attempt failed; retry quota exhausted");
+                        return Err(err);
+                    }
+                }
+            }
+            let delay = retry.backoff(attempt, config.random_source().next_f64());
+            tracing::debug!(attempt, ?kind, ?delay, error = %err, "attempt failed; retrying");
+            config.sleep().sleep(delay).await;
+            attempt += 1;
+        }
+    }
+
+    fn resolve_endpoint<E>(&self, region: &str) -> Result<Endpoint, SdkError<E>> {
+        let config = &self.inner.config;
+        let params = EndpointParams {
+            region: Some(region.to_string()),
+            use_fips: config.use_fips(),
+            use_dual_stack: config.use_dual_stack(),
+            endpoint: self.inner.endpoint_url.clone(),
+            other: Default::default(),
+        };
+        let resolved = match config.endpoint_resolver() {
+            Some(r) => r.resolve_endpoint(&params),
+            None => self.inner.service.endpoint_resolver.resolve_endpoint(&params),
+        };
+        resolved.map_err(SdkError::construction_failure)
+    }
+
+    /// One attempt: send, read, decode. Also says whether (and why) a failure may be retried.
+    async fn attempt<O: Operation>(
+        &self,
+        request: http::Request<Bytes>,
+    ) -> (Result<O::Output, SdkError<O::Error>>, Option<RetryKind>) {
+        let config = &self.inner.config;
+        let max_body = config.max_response_body_size();
+        let timeout = config.timeout_config().attempt();
+        let sent = with_timeout(&**config.sleep(), timeout, self.inner.connector.call(request, max_body)).await;
+        let response = match sent {
+            None => {
+                let after = timeout.unwrap_or_default();
+                let e = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, after));
+                return (Err(e), Some(RetryKind::Timeout));
+            }
+            Some(Err(e)) => {
+                let kind = e.kind();
+                let retry = match kind {
+                    ConnectorErrorKind::Io | ConnectorErrorKind::ResponseBody => Some(RetryKind::Transient),
+                    ConnectorErrorKind::Timeout => Some(RetryKind::Timeout),
+                    _ => None,
+                };
+                let err = match kind {
+                    ConnectorErrorKind::ResponseBody | ConnectorErrorKind::BodyTooLarge => {
+                        let (_, source, raw) = e.into_parts();
+                        SdkError::ResponseError(ResponseError::new(source, raw))
+                    }
+                    _ => SdkError::DispatchFailure(DispatchFailure::new(e)),
+                };
+                return (Err(err), retry);
+            }
+            Some(Ok(r)) => r,
+        };
+        let (parts, body) = response.into_parts();
+        let status = parts.status.as_u16();
+        let raw = RawResponse::new(status, parts.headers);
+        let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
+        tracing::debug!(status, request_id, "response received");
+        if body.len() > max_body {
+            let e = crate::http::ConnectorError::body_too_large(max_body, None);
+            return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
+        }
+        if (200..300).contains(&status) {
+            return match crate::json::from_slice::<O::Output>(&body) {
+                Ok(output) => (Ok(output), None),
+                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
+            };
+        }
+        let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
+        let error = match &parsed.code {
+            Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
+            None => {
+                let source = match parsed.body_error {
+                    Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
+                    None => format!("the error response (HTTP {status}) names no error"),
+                };
+                O::Error::unhandled(source.into(), parsed.meta)
+            }
+        };
+        let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+        (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
+    }
+}
+
+/// The region and name to sign with: the endpoint's `sigv4` auth scheme may override them.
+fn signing_scope(endpoint: &Endpoint, region: &str, signing_name: &str) -> (String, String) {
+    let scheme = endpoint
+        .properties
+        .get("authSchemes")
+        .and_then(|v| v.as_array())
+        .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
+    let get = |key: &str| scheme.and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+    (
+        get("signingRegion").unwrap_or_else(|| region.to_string()),
+        get("signingName").unwrap_or_else(|| signing_name.to_string()),
+    )
+}
+
+/// Runs `future`, or gives up (`None`) after `timeout`.
+async fn with_timeout<F: Future>(sleep: &dyn AsyncSleep, timeout: Option<Duration>, future: F) -> Option<F::Output> {
+    let Some(timeout) = timeout else {
+        return Some(future.await);
+    };
+    let mut future = pin!(future);
+    let mut timer = sleep.sleep(timeout);
+    poll_fn(|cx| {
+        if let Poll::Ready(v) = future.as_mut().poll(cx) {
+            return Poll::Ready(Some(v));
+        }
+        match std::pin::Pin::new(&mut timer).poll(cx) {
+            Poll::Ready(()) => Poll::Ready(None),
+            Poll::Pending => Poll::Pending,
+        }
+    })
+    .await
+}

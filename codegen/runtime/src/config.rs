@@ -1,0 +1,639 @@
+//! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP connector, and
+//! the injectable clock, sleep and randomness.
+//!
+//! [`Config::builder`] starts from nothing (explicit configuration only); [`Config::from_env`]
+//! and [`ConfigBuilder::from_env`] read the environment and the shared files as the AWS SDKs do:
+//! - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` of the selected profile;
+//! - credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, then the
+//!   profile's `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token`
+//!   (read when a call needs them);
+//! - endpoint: `AWS_ENDPOINT_URL_<SDK_ID>` (e.g. `AWS_ENDPOINT_URL_SFN`), `AWS_ENDPOINT_URL`, then
+//!   the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
+//!   `ignore_configured_endpoint_urls`) is `true`;
+//! - `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
+//!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`.
+//!
+//! The profile is `AWS_PROFILE`, else `default`; the files are `AWS_CONFIG_FILE` /
+//! `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` / `~/.aws/credentials`. Invalid values are
+//! reported when a call is made, as a construction failure; so is a missing region or missing
+//! credentials.
+
+use std::fmt;
+use std::sync::Arc;
+use std::time::Duration;
+
+use crate::clock::{
+    AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, SystemTimeSource, TimeSource, TokioSleep,
+};
+use crate::credentials::{DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
+use crate::endpoint::ResolveEndpoint;
+use crate::env::{parse_bool, Env};
+use crate::http::{HttpConnector, SharedHttpConnector};
+use crate::profile::{ProfileError, ProfileSet};
+use crate::region::Region;
+use crate::retry::RetryConfig;
+use crate::service::ServiceMeta;
+
+/// The default limit on the size of a response body: 64 MiB.
+pub const DEFAULT_MAX_RESPONSE_BODY_SIZE: usize = 64 * 1024 * 1024;
+
+/// Timeouts. `None` means no timeout.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoutConfig {
+    connect: Option<Duration>,
+    attempt: Option<Duration>,
+    operation: Option<Duration>,
+}
+
+impl TimeoutConfig {
+    /// The defaults: connect 3.1 s (as the AWS SDK for Rust), attempt 70 s (above the 60 s long
+    /// polls of services such as Step Functions' `GetActivityTask`), no operation timeout.
+    pub fn new() -> Self {
+        TimeoutConfig {
+            connect: Some(Duration::from_millis(3100)),
+            attempt: Some(Duration::from_secs(70)),
+            operation: None,
+        }
+    }
+
+    /// No timeouts at all.
+    pub fn disabled() -> Self {
+        TimeoutConfig { connect: None, attempt: None, operation: None }
+    }
+
+    /// How long establishing a connection (TCP and TLS) may take (default connector only).
+    pub fn connect_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.connect = d.into();
+        self
+    }
+
+    /// How long one attempt (sending the request and reading the whole response) may take.
+    pub fn attempt_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.attempt = d.into();
+        self
+    }
+
+    /// How long a whole call, retries and backoff included, may take.
+    pub fn operation_timeout(mut self, d: impl Into<Option<Duration>>) -> Self {
+        self.operation = d.into();
+        self
+    }
+
+    pub fn connect(&self) -> Option<Duration> {
+        self.connect
+    }
+
+    pub fn attempt(&self) -> Option<Duration> {
+        self.attempt
+    }
+
+    pub fn operation(&self) -> Option<Duration> {
+        self.operation
+    }
+}
+
+impl Default for TimeoutConfig {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+/// What loading from the environment found, kept for what depends on the service
+/// (`AWS_ENDPOINT_URL_<SDK_ID>`) and for errors reported at call time.
+#[derive(Debug, Clone)]
+struct EnvSettings {
+    env: Env,
+    profile_endpoint_url: Option<String>,
+    ignore_configured_endpoints: bool,
+}
+
+/// The configuration of a client. Cheap to clone.
+#[derive(Clone)]
+pub struct Config {
+    region: Option<Region>,
+    credentials_provider: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    endpoint_resolver: Option<Arc<dyn ResolveEndpoint>>,
+    use_fips: bool,
+    use_dual_stack: bool,
+    retry_config: RetryConfig,
+    timeout_config: TimeoutConfig,
+    disable_host_prefix: bool,
+    http_connector: Option<SharedHttpConnector>,
+    idempotency_token_provider: IdempotencyTokenProvider,
+    time_source: Arc<dyn TimeSource>,
+    sleep: Arc<dyn AsyncSleep>,
+    random_source: Arc<dyn RandomSource>,
+    max_response_body_size: usize,
+    app_name: Option<String>,
+    env: Option<EnvSettings>,
+    profile_error: Option<ProfileError>,
+    problems: Vec<String>,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Config {
+            region: None,
+            credentials_provider: None,
+            endpoint_url: None,
+            endpoint_resolver: None,
+            use_fips: false,
+            use_dual_stack: false,
+            retry_config: RetryConfig::standard(),
+            timeout_config: TimeoutConfig::new(),
+            disable_host_prefix: false,
+            http_connector: None,
+            idempotency_token_provider: IdempotencyTokenProvider::random(),
+            time_source: Arc::new(SystemTimeSource),
+            sleep: Arc::new(TokioSleep),
+            random_source: Arc::new(FastRandom),
+            max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
+            app_name: None,
+            env: None,
+            profile_error: None,
+            problems: Vec::new(),
+        }
+    }
+}
+
+impl fmt::Debug for Config {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("Config")
+            .field("region", &self.region)
+            .field("credentials_provider", &self.credentials_provider.as_ref().map(|_| "<set>"))
+            .field("endpoint_url", &self.endpoint_url)
+            .field("endpoint_resolver", &self.endpoint_resolver)
+            .field("use_fips", &self.use_fips)
+            .field("use_dual_stack", &self.use_dual_stack)
+            .field("retry_config", &self.retry_config)
+            .field("timeout_config", &self.timeout_config)
+            .field("disable_host_prefix", &self.disable_host_prefix)
+            .field("http_connector", &self.http_connector)
+            .field("max_response_body_size", &self.max_response_body_size)
+            .field("from_env", &self.env.is_some())
+            .finish_non_exhaustive()
+    }
+}
+
+impl Config {
+    /// A builder with nothing set but the defaults; the environment is not read.
+    pub fn builder() -> ConfigBuilder {
+        ConfigBuilder::default()
+    }
+
+    /// The configuration from the process environment and the shared files.
+    pub fn from_env() -> Config {
+        ConfigBuilder::from_env().build()
+    }
+
+    /// A builder holding this configuration.
+    pub fn to_builder(&self) -> ConfigBuilder {
+        ConfigBuilder { config: self.clone() }
+    }
+
+    pub fn region(&self) -> Option<&Region> {
+        self.region.as_ref()
+    }
+
+    pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
+        self.credentials_provider.as_ref()
+    }
+
+    /// The endpoint URL set in this configuration (not the one from the environment, which
+    /// depends on the service: see [`Config::configured_endpoint_url`]).
+    pub fn endpoint_url(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    pub fn endpoint_resolver(&self) -> Option<&Arc<dyn ResolveEndpoint>> {
+        self.endpoint_resolver.as_ref()
+    }
+
+    pub fn use_fips(&self) -> bool {
+        self.use_fips
+    }
+
+    pub fn use_dual_stack(&self) -> bool {
+        self.use_dual_stack
+    }
+
+    pub fn retry_config(&self) -> &RetryConfig {
+        &self.retry_config
+    }
+
+    pub fn timeout_config(&self) -> &TimeoutConfig {
+        &self.timeout_config
+    }
+
+    pub fn disable_host_prefix(&self) -> bool {
+        self.disable_host_prefix
+    }
+
+    pub fn http_connector(&self) -> Option<&SharedHttpConnector> {
+        self.http_connector.as_ref()
+    }
+
+    pub fn idempotency_token_provider(&self) -> &IdempotencyTokenProvider {
+        &self.idempotency_token_provider
+    }
+
+    pub fn time_source(&self) -> &Arc<dyn TimeSource> {
+        &self.time_source
+    }
+
+    pub fn sleep(&self) -> &Arc<dyn AsyncSleep> {
+        &self.sleep
+    }
+
+    pub fn random_source(&self) -> &Arc<dyn RandomSource> {
+        &self.random_source
+    }
+
+    pub fn max_response_body_size(&self) -> usize {
+        self.max_response_body_size
+    }
+
+    pub fn app_name(&self) -> Option<&str> {
+        self.app_name.as_deref()
+    }
+
+    /// The endpoint URL requests of `service` go to, if one is configured: this configuration's,
+    /// else (for configurations loaded from the environment) `AWS_ENDPOINT_URL_<SDK_ID>`,
+    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`.
+    pub fn configured_endpoint_url(&self, service: &ServiceMeta) -> Option<String> {
+        if let Some(url) = &self.endpoint_url {
+            return Some(url.clone());
+        }
+        let s = self.env.as_ref()?;
+        if s.ignore_configured_endpoints {
+            return None;
+        }
+        s.env
+            .get(&service.endpoint_env_var())
+            .or_else(|| s.env.get("AWS_ENDPOINT_URL"))
+            .or_else(|| s.profile_endpoint_url.clone())
+    }
+
+    /// Problems found while loading the configuration, reported when a call is made.
+    pub(crate) fn problems(&self) -> &[String] {
+        &self.problems
+    }
+
+    /// Why the shared files could not be read, if they could not.
+    pub(crate) fn profile_error(&self) -> Option<&ProfileError> {
+        self.profile_error.as_ref()
+    }
+}
+
+/// Builds a [`Config`].
+#[derive(Clone, Debug, Default)]
+pub struct ConfigBuilder {
+    config: Config,
+}
+
+impl ConfigBuilder {
+    /// A builder preloaded from the process environment and the shared files.
+    pub fn from_env() -> Self {
+        Self::from_env_with(Env::real())
+    }
+
+    /// A builder preloaded from the given environment (and the shared files it names).
+    pub fn from_env_with(env: Env) -> Self {
+        let mut c = Config::default();
+        let (profiles, profile_error) = match ProfileSet::load(&env, None) {
+            Ok(p) => (Some(p), None),
+            Err(e) => (None, Some(e)),
+        };
+        let profile = profiles.as_ref().and_then(ProfileSet::selected);
+        let from_profile = |key: &str| profile.and_then(|p| p.get(key)).map(str::to_string);
+        let mut problems = Vec::new();
+
+        c.region = env
+            .get("AWS_REGION")
+            .or_else(|| env.get("AWS_DEFAULT_REGION"))
+            .or_else(|| from_profile("region"))
+            .map(Region::from);
+
+        let mut flag = |var: &str, key: &str| -> bool {
+            match env.get_bool(var) {
+                Ok(Some(b)) => return b,
+                Ok(None) => {}
+                Err(e) => {
+                    problems.push(e);
+                    return false;
+                }
+            }
+            match from_profile(key) {
+                Some(v) => parse_bool(&v).unwrap_or_else(|| {
+                    problems.push(format!("`{key}` in the shared config file must be `true` or `false`, not `{v}`"));
+                    false
+                }),
+                None => false,
+            }
+        };
+        c.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
+        c.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
+        let ignore_configured_endpoints = flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
+
+        let attempts = env.get("AWS_MAX_ATTEMPTS").map(|v| ("AWS_MAX_ATTEMPTS", v)).or_else(|| {
+            from_profile("max_attempts").map(|v| ("`max_attempts` in the shared config file", v))
+        });
+        if let Some((what, v)) = attempts {
+            match v.parse::<u32>() {
+                Ok(n) if n >= 1 => c.retry_config = c.retry_config.with_max_attempts(n),
+                _ => problems.push(format!("{what} must be a whole number of at least 1, not `{v}`")),
+            }
+        }
+
+        c.credentials_provider = Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
+        c.env = Some(EnvSettings {
+            profile_endpoint_url: from_profile("endpoint_url"),
+            env,
+            ignore_configured_endpoints,
+        });
+        c.profile_error = profile_error;
+        c.problems = problems;
+        ConfigBuilder { config: c }
+    }
+
+    /// The region requests are sent to and signed for.
+    pub fn region(mut self, region: impl Into<Region>) -> Self {
+        self.config.region = Some(region.into());
+        self
+    }
+
+    pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
+        self.config.region = region;
+        self
+    }
+
+    /// Where credentials come from: static [`Credentials`](crate::credentials::Credentials), one of
+    /// this crate's providers, an `aws-config` provider, or one's own.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.config.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
+        self.config.credentials_provider = provider;
+        self
+    }
+
+    /// Sends requests to this URL (e.g. `http://localhost:8083` for a local server), given to the
+    /// endpoint resolver as the `Endpoint` parameter.
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.config.endpoint_url = Some(url.into());
+        self
+    }
+
+    pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
+        self.config.endpoint_url = url;
+        self
+    }
+
+    /// Replaces the service's endpoint resolver.
+    pub fn endpoint_resolver(mut self, resolver: impl ResolveEndpoint + 'static) -> Self {
+        self.config.endpoint_resolver = Some(Arc::new(resolver));
+        self
+    }
+
+    /// Uses FIPS endpoints.
+    pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.config.use_fips = use_fips;
+        self
+    }
+
+    /// Uses dual-stack (IPv4 and IPv6) endpoints.
+    pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.config.use_dual_stack = use_dual_stack;
+        self
+    }
+
+    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.config.retry_config = retry_config;
+        self
+    }
+
+    pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
+        self.config.timeout_config = timeout_config;
+        self
+    }
+
+    /// Does not put operations' host prefixes (such as `sync-`) before the endpoint's host:
+    /// needed with endpoints such as local servers whose prefixed names do not resolve.
+    pub fn disable_host_prefix(mut self, disable: bool) -> Self {
+        self.config.disable_host_prefix = disable;
+        self
+    }
+
+    /// Sends requests through this connector instead of the default hyper one.
+    pub fn http_connector(mut self, connector: impl HttpConnector + 'static) -> Self {
+        self.config.http_connector = Some(SharedHttpConnector::new(connector));
+        self
+    }
+
+    /// Makes the values of unset `@idempotencyToken` members (default: random UUIDs).
+    pub fn idempotency_token_provider(mut self, provider: IdempotencyTokenProvider) -> Self {
+        self.config.idempotency_token_provider = provider;
+        self
+    }
+
+    /// The clock requests are signed with.
+    pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
+        self.config.time_source = Arc::new(time_source);
+        self
+    }
+
+    /// How to wait between retries and for timeouts (default: tokio's timer).
+    pub fn sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.config.sleep = Arc::new(sleep);
+        self
+    }
+
+    /// The random numbers of the retry jitter.
+    pub fn random_source(mut self, random: impl RandomSource + 'static) -> Self {
+        self.config.random_source = Arc::new(random);
+        self
+    }
+
+    /// The largest response body read (default 64 MiB); a larger one fails the call.
+    pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.config.max_response_body_size = bytes;
+        self
+    }
+
+    /// A name of the application, added to the `User-Agent` as `app/<name>`.
+    pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.config.app_name = Some(name.into());
+        self
+    }
+
+    pub fn build(self) -> Config {
+        self.config
+    }
+}
+
+#[cfg(feature = "aws-config")]
+impl ConfigBuilder {
+    /// A builder holding what an `aws_types::SdkConfig` (as `aws_config::load_defaults` returns)
+    /// sets: region, credentials provider, endpoint URL, FIPS and dual-stack switches, the
+    /// number of attempts and backoff of its retry configuration, and its timeouts.
+    pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
+        let mut c = Config::default();
+        c.region = sdk.region().cloned().map(Region::from);
+        c.credentials_provider = sdk.credentials_provider();
+        c.endpoint_url = sdk.endpoint_url().map(str::to_string);
+        c.use_fips = sdk.use_fips().unwrap_or(false);
+        c.use_dual_stack = sdk.use_dual_stack().unwrap_or(false);
+        if let Some(r) = sdk.retry_config() {
+            c.retry_config = RetryConfig::standard()
+                .with_max_attempts(r.max_attempts())
+                .with_initial_backoff(r.initial_backoff())
+                .with_max_backoff(r.max_backoff());
+        }
+        if let Some(t) = sdk.timeout_config() {
+            let mut timeouts = TimeoutConfig::new();
+            if let Some(d) = t.connect_timeout() {
+                timeouts = timeouts.connect_timeout(d);
+            }
+            if let Some(d) = t.operation_attempt_timeout() {
+                timeouts = timeouts.attempt_timeout(d);
+            }
+            if let Some(d) = t.operation_timeout() {
+                timeouts = timeouts.operation_timeout(d);
+            }
+            c.timeout_config = timeouts;
+        }
+        c.app_name = sdk.app_name().map(|a| a.to_string());
+        ConfigBuilder { config: c }
+    }
+}
+
+#[cfg(feature = "aws-config")]
+impl From<&aws_types::SdkConfig> for Config {
+    fn from(sdk: &aws_types::SdkConfig) -> Self {
+        ConfigBuilder::from_sdk_config(sdk).build()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct NoEndpoints;
+
+    impl ResolveEndpoint for NoEndpoints {
+        fn resolve_endpoint(
+            &self,
+            _: &crate::endpoint::EndpointParams,
+        ) -> Result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
+            Err(crate::endpoint::EndpointError::new("none"))
+        }
+    }
+
+    static SERVICE: ServiceMeta = ServiceMeta {
+        target_prefix: "AWSStepFunctions",
+        json_version: "1.0",
+        signing_name: "states",
+        sdk_id: "SFN",
+        api_version: "2016-11-23",
+        user_agent: "sfn-client/0.1.0",
+        endpoint_resolver: &NoEndpoints,
+    };
+
+    fn dir(tag: &str) -> std::path::PathBuf {
+        let d = std::env::temp_dir().join(format!("awsjson-config-{}-{tag}", std::process::id()));
+        std::fs::create_dir_all(d.join(".aws")).unwrap();
+        d
+    }
+
+    #[test]
+    fn region_precedence() {
+        let d = dir("region");
+        std::fs::write(d.join(".aws/config"), "[default]\nregion = from-profile\n[profile p]\nregion = from-p\n").unwrap();
+        let home = d.to_string_lossy().into_owned();
+        let load = |vars: &[(&str, &str)]| {
+            let mut v = vec![("HOME".to_string(), home.clone())];
+            v.extend(vars.iter().map(|(k, x)| (k.to_string(), x.to_string())));
+            ConfigBuilder::from_env_with(Env::from_vars(v)).build()
+        };
+        assert_eq!(load(&[]).region().unwrap().as_str(), "from-profile");
+        assert_eq!(load(&[("AWS_PROFILE", "p")]).region().unwrap().as_str(), "from-p");
+        assert_eq!(load(&[("AWS_DEFAULT_REGION", "dflt")]).region().unwrap().as_str(), "dflt");
+        assert_eq!(
+            load(&[("AWS_DEFAULT_REGION", "dflt"), ("AWS_REGION", "reg")]).region().unwrap().as_str(),
+            "reg"
+        );
+        assert!(load(&[("AWS_PROFILE", "nothing")]).region().is_none());
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())])).region("explicit").build();
+        assert_eq!(c.region().unwrap().as_str(), "explicit");
+        assert!(Config::builder().build().region().is_none());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn endpoint_url_precedence() {
+        let d = dir("endpoint");
+        std::fs::write(d.join(".aws/config"), "[default]\nendpoint_url = http://profile:1\n").unwrap();
+        let home = d.to_string_lossy().into_owned();
+        let load = |vars: &[(&str, &str)]| {
+            let mut v = vec![("HOME".to_string(), home.clone())];
+            v.extend(vars.iter().map(|(k, x)| (k.to_string(), x.to_string())));
+            ConfigBuilder::from_env_with(Env::from_vars(v))
+        };
+        assert_eq!(load(&[]).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://profile:1"));
+        let all = [("AWS_ENDPOINT_URL", "http://global:2"), ("AWS_ENDPOINT_URL_SFN", "http://sfn:3")];
+        assert_eq!(load(&all[..1]).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://global:2"));
+        assert_eq!(load(&all).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://sfn:3"));
+        assert_eq!(
+            load(&all).endpoint_url("http://explicit:4").build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://explicit:4")
+        );
+        assert_eq!(
+            load(&[all[0], all[1], ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")])
+                .build()
+                .configured_endpoint_url(&SERVICE),
+            None
+        );
+        // The plain builder does not read the environment.
+        assert_eq!(Config::builder().build().configured_endpoint_url(&SERVICE), None);
+        let spaced = ServiceMeta { sdk_id: "Cognito Identity-Provider", ..SERVICE };
+        assert_eq!(spaced.endpoint_env_var(), "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER");
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn switches_and_problems() {
+        let c = ConfigBuilder::from_env_with(Env::from_vars([
+            ("AWS_USE_FIPS_ENDPOINT", "true"),
+            ("AWS_USE_DUALSTACK_ENDPOINT", "TRUE"),
+            ("AWS_MAX_ATTEMPTS", "5"),
+        ]))
+        .build();
+        assert!(c.use_fips() && c.use_dual_stack());
+        assert_eq!(c.retry_config().max_attempts(), 5);
+        assert!(c.problems().is_empty());
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("AWS_USE_FIPS_ENDPOINT", "yes"), ("AWS_MAX_ATTEMPTS", "0")]))
+            .build();
+        assert!(!c.use_fips());
+        assert_eq!(c.problems().len(), 2);
+        assert!(c.problems()[0].contains("AWS_USE_FIPS_ENDPOINT must be"));
+        assert!(c.problems()[1].contains("AWS_MAX_ATTEMPTS must be a whole number"));
+        let d = dir("malformed");
+        std::fs::write(d.join(".aws/config"), "region = nowhere\n").unwrap();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", d.to_string_lossy().into_owned())])).build();
+        assert!(c.profile_error().unwrap().to_string().contains("line 1"));
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
+    fn timeout_defaults_allow_long_polls() {
+        let t = TimeoutConfig::default();
+        assert!(t.attempt().unwrap() > Duration::from_secs(65));
+        assert_eq!(t.operation(), None);
+        assert_eq!(TimeoutConfig::disabled().connect(), None);
+        assert_eq!(TimeoutConfig::new().attempt_timeout(None).attempt(), None);
+    }
+}

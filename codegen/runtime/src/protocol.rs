@@ -1,0 +1,208 @@
+//! The awsJson 1.0 / 1.1 protocols: how a request is laid out, and how an error response names
+//! its error.
+//!
+//! Requests are `POST` to the endpoint's path (`/` when it has none), with
+//! `Content-Type: application/x-amz-json-1.0` (or `1.1`), `X-Amz-Target: <prefix>.<Operation>` and
+//! the input as a JSON body.
+//!
+//! An error response names its error in, by precedence, the `X-Amzn-Errortype` header, the body's
+//! `code` member, or the body's `__type` member. The value may be a shape id
+//! (`namespace#Name`) and may carry a `:`-suffix (`Name:http://internal.amazon.com/...`); the
+//! error's name is what is left after cutting at the first `:` and taking what follows the `#`.
+
+use bytes::Bytes;
+use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
+use http::{HeaderMap, Method, Uri};
+use serde_json::Value;
+
+use crate::endpoint::Endpoint;
+use crate::error::{BoxError, ErrorMetadata};
+use crate::service::ServiceMeta;
+
+/// `X-Amz-Target`.
+pub const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
+/// `X-Amzn-Errortype`.
+pub const X_AMZN_ERRORTYPE: &str = "x-amzn-errortype";
+/// `x-amzn-RequestId`.
+pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
+
+/// Builds the (unsigned) request of an operation.
+pub fn build_request(
+    service: &ServiceMeta,
+    operation: &str,
+    host_prefix: Option<&str>,
+    endpoint: &Endpoint,
+    body: Bytes,
+    user_agent: &str,
+) -> Result<http::Request<Bytes>, BoxError> {
+    let url: Uri = endpoint
+        .url
+        .parse()
+        .map_err(|e| format!("the endpoint URL `{}` is invalid: {e}", endpoint.url))?;
+    let (Some(scheme), Some(authority)) = (url.scheme_str(), url.authority()) else {
+        return Err(format!("the endpoint URL `{}` must be absolute (scheme and host)", endpoint.url).into());
+    };
+    if scheme != "https" && scheme != "http" {
+        return Err(format!("the endpoint URL `{}` must use http or https", endpoint.url).into());
+    }
+    let mut host = authority.host().to_string();
+    if let Some(prefix) = host_prefix {
+        if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
+            return Err(format!("the host prefix `{prefix}` is not a literal host name prefix").into());
+        }
+        if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+            return Err(format!(
+                "operation {operation} needs the host prefix `{prefix}`, which cannot be put before the IP address \
+                 of the endpoint `{}`; disable host prefixes in the configuration (disable_host_prefix)",
+                endpoint.url
+            )
+            .into());
+        }
+        host.insert_str(0, prefix);
+    }
+    let authority = match authority.port() {
+        Some(port) => format!("{host}:{port}"),
+        None => host,
+    };
+    let path = match url.path_and_query().map(|p| p.as_str()) {
+        None | Some("") => "/",
+        Some(p) => p,
+    };
+    let uri = Uri::builder()
+        .scheme(scheme)
+        .authority(authority.as_str())
+        .path_and_query(path)
+        .build()
+        .map_err(|e| format!("cannot build the request URI from `{}`: {e}", endpoint.url))?;
+
+    let target = format!("{}.{operation}", service.target_prefix);
+    let mut builder = http::Request::builder()
+        .method(Method::POST)
+        .uri(uri)
+        .header(HOST, authority.as_str())
+        .header(CONTENT_TYPE, service.content_type())
+        .header(X_AMZ_TARGET, target.as_str())
+        .header(USER_AGENT, user_agent);
+    for (name, values) in &endpoint.headers {
+        for v in values {
+            let name = HeaderName::try_from(name.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+            let value = HeaderValue::try_from(v.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+            builder = builder.header(name, value);
+        }
+    }
+    builder.body(body).map_err(|e| format!("cannot build the request: {e}").into())
+}
+
+/// The error name of a raw error type value: `ns#Name:suffix` → `Name`.
+pub fn sanitize_error_code(raw: &str) -> &str {
+    let before_colon = raw.split(':').next().unwrap_or(raw);
+    let name = match before_colon.split_once('#') {
+        Some((_, name)) => name,
+        None => before_colon,
+    };
+    name.trim()
+}
+
+/// What an error response says.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ErrorResponse {
+    /// The error's shape name, if the response names one.
+    pub code: Option<String>,
+    /// The parsed body (an empty object when the body is empty or not a JSON object).
+    pub body: Value,
+    /// Code, message, request id and status.
+    pub meta: ErrorMetadata,
+    /// Why the body could not be parsed, when it could not.
+    pub body_error: Option<String>,
+}
+
+/// Reads an error response: its error name, message and request id.
+pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
+    let (body, body_error) = match crate::json::parse(body) {
+        Ok(v @ Value::Object(_)) => (v, None),
+        Ok(_) => (Value::Object(Default::default()), Some("the error body is not a JSON object".to_string())),
+        Err(e) => (Value::Object(Default::default()), Some(e.to_string())),
+    };
+    let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
+    let body_str = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
+    let code = header(X_AMZN_ERRORTYPE)
+        .or_else(|| body_str("code"))
+        .or_else(|| body_str("__type"))
+        .map(|raw| sanitize_error_code(&raw).to_string())
+        .filter(|c| !c.is_empty());
+    let message = body_str("message").or_else(|| body_str("Message")).or_else(|| body_str("errorMessage"));
+    let meta = ErrorMetadata::new(code.clone(), message, header(X_AMZN_REQUEST_ID), Some(status));
+    ErrorResponse { code, body, meta, body_error }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[derive(Debug)]
+    struct NoEndpoints;
+
+    impl crate::endpoint::ResolveEndpoint for NoEndpoints {
+        fn resolve_endpoint(
+            &self,
+            _: &crate::endpoint::EndpointParams,
+        ) -> Result<Endpoint, crate::endpoint::EndpointError> {
+            Err(crate::endpoint::EndpointError::new("none"))
+        }
+    }
+
+    static SERVICE: ServiceMeta = ServiceMeta {
+        target_prefix: "AWSStepFunctions",
+        json_version: "1.0",
+        signing_name: "states",
+        sdk_id: "SFN",
+        api_version: "2016-11-23",
+        user_agent: "sfn-client/0.1.0",
+        endpoint_resolver: &NoEndpoints,
+    };
+
+    #[test]
+    fn request_layout() {
+        let ep = Endpoint::new("https://states.us-east-1.amazonaws.com");
+        let r = build_request(&SERVICE, "StartExecution", None, &ep, Bytes::from_static(b"{}"), "ua").unwrap();
+        assert_eq!(r.method(), Method::POST);
+        assert_eq!(r.uri().to_string(), "https://states.us-east-1.amazonaws.com/");
+        assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.0");
+        assert_eq!(r.headers()["x-amz-target"], "AWSStepFunctions.StartExecution");
+        assert_eq!(r.headers()["host"], "states.us-east-1.amazonaws.com");
+        assert_eq!(r.headers()["user-agent"], "ua");
+
+        let ep = Endpoint::new("http://localhost:5000/base");
+        let r = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap();
+        assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base");
+        assert_eq!(r.headers()["host"], "sync-localhost:5000");
+
+        let ep = Endpoint::new("http://127.0.0.1:5000");
+        let e = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap_err();
+        assert!(e.to_string().contains("disable_host_prefix"), "{e}");
+        let e = build_request(&SERVICE, "X", Some("{Label}."), &Endpoint::new("https://a.b"), Bytes::new(), "ua")
+            .unwrap_err();
+        assert!(e.to_string().contains("not a literal"));
+        assert!(build_request(&SERVICE, "X", None, &Endpoint::new("states.amazonaws.com"), Bytes::new(), "ua").is_err());
+        assert!(build_request(&SERVICE, "X", None, &Endpoint::new("ftp://h"), Bytes::new(), "ua").is_err());
+    }
+
+    #[test]
+    fn json_1_1_content_type() {
+        let s = ServiceMeta { json_version: "1.1", ..SERVICE };
+        let r = build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
+        assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
+    }
+
+    #[test]
+    fn sanitizes_every_form() {
+        assert_eq!(sanitize_error_code("FooError"), "FooError");
+        assert_eq!(sanitize_error_code("aws.protocoltests.json10#FooError"), "FooError");
+        assert_eq!(sanitize_error_code("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
+        assert_eq!(
+            sanitize_error_code("aws.protocoltests.json10#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
+            "FooError"
+        );
+        assert_eq!(sanitize_error_code(""), "");
+    }
+}

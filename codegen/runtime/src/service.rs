@@ -1,0 +1,44 @@
+//! Static facts about a service, emitted once per generated crate.
+
+/// What the runtime needs to know about a service.
+#[derive(Debug)]
+pub struct ServiceMeta {
+    /// The `X-Amz-Target` prefix, e.g. `AWSStepFunctions`.
+    pub target_prefix: &'static str,
+    /// The awsJson version: `"1.0"` or `"1.1"` (the `Content-Type` is `application/x-amz-json-<version>`).
+    pub json_version: &'static str,
+    /// The SigV4 signing name, e.g. `states`.
+    pub signing_name: &'static str,
+    /// The SDK id, e.g. `SFN`: `AWS_ENDPOINT_URL_SFN` overrides the endpoint.
+    pub sdk_id: &'static str,
+    /// The model's API version, e.g. `2016-11-23`.
+    pub api_version: &'static str,
+    /// The leading product token of the `User-Agent`, e.g. `sfn-client/0.1.0`.
+    pub user_agent: &'static str,
+    /// The service's endpoint resolver (from the model's rule set), used unless the configuration
+    /// supplies another.
+    pub endpoint_resolver: &'static dyn crate::endpoint::ResolveEndpoint,
+}
+
+impl ServiceMeta {
+    /// The `Content-Type` of requests.
+    pub fn content_type(&self) -> &'static str {
+        match self.json_version {
+            "1.1" => "application/x-amz-json-1.1",
+            _ => "application/x-amz-json-1.0",
+        }
+    }
+
+    /// The name of the environment variable that overrides this service's endpoint:
+    /// `AWS_ENDPOINT_URL_` and the SDK id upper-cased with spaces and dashes as underscores.
+    pub fn endpoint_env_var(&self) -> String {
+        let mut name = String::from("AWS_ENDPOINT_URL_");
+        for c in self.sdk_id.chars() {
+            name.push(match c {
+                ' ' | '-' => '_',
+                c => c.to_ascii_uppercase(),
+            });
+        }
+        name
+    }
+}
