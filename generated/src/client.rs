@@ -26,7 +26,7 @@ impl Client {
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
-        Self::from_conf(crate::Config::from_sdk_config(sdk_config))
+        Self::from_conf(crate::Config::from(sdk_config))
     }
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {

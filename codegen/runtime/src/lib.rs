@@ -14,6 +14,7 @@ pub mod config;
 pub mod credentials;
 pub mod env;
 pub mod error;
+pub mod error_shape;
 pub mod http;
 pub mod operation;
 pub mod profile;
@@ -22,3 +23,7 @@ pub mod region;
 pub mod retry;
 pub mod service;
 pub mod sign;
+
+/// The `aws-types` crate, for `SdkConfig` interop (feature `aws-config`).
+#[cfg(feature = "aws-config")]
+pub use aws_types;

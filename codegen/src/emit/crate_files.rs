@@ -80,10 +80,12 @@ pub fn config_rs() -> TokenStream {
     let rt = rt();
     quote! {
         //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
-        pub use #rt::config::{Builder, Config, RetryConfig, TimeoutConfig};
+        pub use #rt::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
         pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
-        pub use #rt::http::HttpConnector;
+        pub use #rt::http::{HttpConnector, HyperConnector};
+        pub use #rt::region::Region;
+        pub use #rt::retry::RetryConfig;
     }
 }
 
@@ -143,7 +145,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
             /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
             #[cfg(feature = "aws-config")]
             pub fn new(sdk_config: &#rt::aws_types::SdkConfig) -> Self {
-                Self::from_conf(crate::Config::from_sdk_config(sdk_config))
+                Self::from_conf(crate::Config::from(sdk_config))
             }
 
             /// The configuration of this client.

@@ -103,7 +103,7 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     let from_arms = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
         let code = &e.code;
-        quote!(#code => #rt::error::decode_modeled(body, meta, #error::#v),)
+        quote!(#code => #rt::error_shape::decode_modeled(body, meta, #error::#v),)
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);

@@ -521,7 +521,7 @@ pub fn structure(s: &Structure) -> TokenStream {
                     &self.meta
                 }
             }
-            impl #rt::error::ErrorShape for #name {
+            impl #rt::error_shape::ErrorShape for #name {
                 fn set_meta(&mut self, meta: #rt::error::ErrorMetadata) {
                     self.meta = meta;
                 }

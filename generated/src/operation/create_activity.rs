@@ -466,49 +466,49 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
     ) -> Self {
         match code {
             "ActivityAlreadyExists" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::ActivityAlreadyExists,
                 )
             }
             "ActivityLimitExceeded" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::ActivityLimitExceeded,
                 )
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::InvalidEncryptionConfiguration,
                 )
             }
             "InvalidName" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::InvalidName,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::KmsAccessDeniedException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::KmsThrottlingException,
                 )
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateActivityError::TooManyTags,

@@ -865,105 +865,105 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidArn,
                 )
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidDefinition,
                 )
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidEncryptionConfiguration,
                 )
             }
             "InvalidLoggingConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidLoggingConfiguration,
                 )
             }
             "InvalidName" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidName,
                 )
             }
             "InvalidTracingConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::InvalidTracingConfiguration,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::KmsAccessDeniedException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::KmsThrottlingException,
                 )
             }
             "StateMachineAlreadyExists" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::StateMachineAlreadyExists,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::StateMachineDeleting,
                 )
             }
             "StateMachineLimitExceeded" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::StateMachineLimitExceeded,
                 )
             }
             "StateMachineTypeNotSupported" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::StateMachineTypeNotSupported,
                 )
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::TooManyTags,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineError::ValidationException,

@@ -476,49 +476,49 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::InvalidArn,
                 )
             }
             "InvalidName" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::InvalidName,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::ResourceNotFound,
                 )
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::ServiceQuotaExceededException,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::StateMachineDeleting,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     CreateStateMachineAliasError::ValidationException,

@@ -204,7 +204,7 @@ impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteActivityError::InvalidArn,

@@ -232,14 +232,14 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineError::InvalidArn,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineError::ValidationException,

@@ -252,28 +252,28 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineAliasError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineAliasError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineAliasError::ResourceNotFound,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineAliasError::ValidationException,

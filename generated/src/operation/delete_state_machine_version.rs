@@ -239,21 +239,21 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionE
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineVersionError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineVersionError::InvalidArn,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DeleteStateMachineVersionError::ValidationException,

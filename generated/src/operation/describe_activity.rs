@@ -407,14 +407,14 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
     ) -> Self {
         match code {
             "ActivityDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeActivityError::ActivityDoesNotExist,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeActivityError::InvalidArn,

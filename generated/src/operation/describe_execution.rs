@@ -1084,35 +1084,35 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeExecutionError::ExecutionDoesNotExist,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeExecutionError::InvalidArn,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeExecutionError::KmsAccessDeniedException,
                 )
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeExecutionError::KmsInvalidStateException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeExecutionError::KmsThrottlingException,

@@ -620,14 +620,14 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeMapRunError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeMapRunError::ResourceNotFound,

@@ -769,35 +769,35 @@ for DescribeStateMachineForExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeStateMachineForExecutionError::ExecutionDoesNotExist,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeStateMachineForExecutionError::InvalidArn,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeStateMachineForExecutionError::KmsAccessDeniedException,
                 )
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeStateMachineForExecutionError::KmsInvalidStateException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     DescribeStateMachineForExecutionError::KmsThrottlingException,

@@ -381,42 +381,42 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
     ) -> Self {
         match code {
             "ActivityDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::ActivityDoesNotExist,
                 )
             }
             "ActivityWorkerLimitExceeded" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::ActivityWorkerLimitExceeded,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::InvalidArn,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::KmsAccessDeniedException,
                 )
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::KmsInvalidStateException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetActivityTaskError::KmsThrottlingException,

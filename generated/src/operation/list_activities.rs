@@ -314,7 +314,7 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListActivitiesError::InvalidToken,

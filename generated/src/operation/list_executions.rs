@@ -555,42 +555,42 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::InvalidArn,
                 )
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::InvalidToken,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::ResourceNotFound,
                 )
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::StateMachineDoesNotExist,
                 )
             }
             "StateMachineTypeNotSupported" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::StateMachineTypeNotSupported,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListExecutionsError::ValidationException,

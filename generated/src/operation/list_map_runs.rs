@@ -363,21 +363,21 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListMapRunsError::ExecutionDoesNotExist,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListMapRunsError::InvalidArn,
                 )
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListMapRunsError::InvalidToken,

@@ -388,21 +388,21 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListStateMachineVersionsError::InvalidArn,
                 )
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListStateMachineVersionsError::InvalidToken,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListStateMachineVersionsError::ValidationException,

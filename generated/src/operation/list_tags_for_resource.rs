@@ -249,14 +249,14 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListTagsForResourceError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListTagsForResourceError::ResourceNotFound,

@@ -452,42 +452,42 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::InvalidArn,
                 )
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::ServiceQuotaExceededException,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::StateMachineDeleting,
                 )
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::StateMachineDoesNotExist,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PublishStateMachineVersionError::ValidationException,

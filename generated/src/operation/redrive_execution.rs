@@ -356,35 +356,35 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     RedriveExecutionError::ExecutionDoesNotExist,
                 )
             }
             "ExecutionLimitExceeded" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     RedriveExecutionError::ExecutionLimitExceeded,
                 )
             }
             "ExecutionNotRedrivable" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     RedriveExecutionError::ExecutionNotRedrivable,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     RedriveExecutionError::InvalidArn,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     RedriveExecutionError::ValidationException,

@@ -228,21 +228,21 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskHeartbeatError::InvalidToken,
                 )
             }
             "TaskDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskHeartbeatError::TaskDoesNotExist,
                 )
             }
             "TaskTimedOut" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskHeartbeatError::TaskTimedOut,

@@ -326,49 +326,49 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
     ) -> Self {
         match code {
             "InvalidOutput" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::InvalidOutput,
                 )
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::InvalidToken,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::KmsAccessDeniedException,
                 )
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::KmsInvalidStateException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::KmsThrottlingException,
                 )
             }
             "TaskDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::TaskDoesNotExist,
                 )
             }
             "TaskTimedOut" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     SendTaskSuccessError::TaskTimedOut,

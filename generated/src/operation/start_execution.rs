@@ -628,77 +628,77 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
     ) -> Self {
         match code {
             "ExecutionAlreadyExists" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::ExecutionAlreadyExists,
                 )
             }
             "ExecutionLimitExceeded" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::ExecutionLimitExceeded,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::InvalidArn,
                 )
             }
             "InvalidExecutionInput" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::InvalidExecutionInput,
                 )
             }
             "InvalidName" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::InvalidName,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::KmsAccessDeniedException,
                 )
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::KmsInvalidStateException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::KmsThrottlingException,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::StateMachineDeleting,
                 )
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::StateMachineDoesNotExist,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     StartExecutionError::ValidationException,

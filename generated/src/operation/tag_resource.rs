@@ -266,21 +266,21 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TagResourceError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TagResourceError::ResourceNotFound,
                 )
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TagResourceError::TooManyTags,

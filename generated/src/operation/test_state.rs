@@ -789,28 +789,28 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TestStateError::InvalidArn,
                 )
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TestStateError::InvalidDefinition,
                 )
             }
             "InvalidExecutionInput" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TestStateError::InvalidExecutionInput,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     TestStateError::ValidationException,

@@ -313,21 +313,21 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateMapRunError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateMapRunError::ResourceNotFound,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateMapRunError::ValidationException,

@@ -747,91 +747,91 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::InvalidArn,
                 )
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::InvalidDefinition,
                 )
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::InvalidEncryptionConfiguration,
                 )
             }
             "InvalidLoggingConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::InvalidLoggingConfiguration,
                 )
             }
             "InvalidTracingConfiguration" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::InvalidTracingConfiguration,
                 )
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::KmsAccessDeniedException,
                 )
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::KmsThrottlingException,
                 )
             }
             "MissingRequiredParameter" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::MissingRequiredParameter,
                 )
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::ServiceQuotaExceededException,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::StateMachineDeleting,
                 )
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::StateMachineDoesNotExist,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineError::ValidationException,

@@ -408,35 +408,35 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineAliasError::ConflictException,
                 )
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineAliasError::InvalidArn,
                 )
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineAliasError::ResourceNotFound,
                 )
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineAliasError::StateMachineDeleting,
                 )
             }
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     UpdateStateMachineAliasError::ValidationException,

@@ -475,7 +475,7 @@ for ValidateStateMachineDefinitionError {
     ) -> Self {
         match code {
             "ValidationException" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ValidateStateMachineDefinitionError::ValidationException,

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ActivityAlreadyExists {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ActivityAlreadyExists {
+impl ::awsjson_runtime::error_shape::ErrorShape for ActivityAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

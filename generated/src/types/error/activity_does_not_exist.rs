@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ActivityDoesNotExist {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ActivityDoesNotExist {
+impl ::awsjson_runtime::error_shape::ErrorShape for ActivityDoesNotExist {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

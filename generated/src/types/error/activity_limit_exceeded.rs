@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ActivityLimitExceeded {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ActivityLimitExceeded {
+impl ::awsjson_runtime::error_shape::ErrorShape for ActivityLimitExceeded {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

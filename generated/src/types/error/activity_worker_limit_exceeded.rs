@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ActivityWorkerLimitExcee
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ActivityWorkerLimitExceeded {
+impl ::awsjson_runtime::error_shape::ErrorShape for ActivityWorkerLimitExceeded {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -40,7 +40,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ConflictException {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ConflictException {
+impl ::awsjson_runtime::error_shape::ErrorShape for ConflictException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

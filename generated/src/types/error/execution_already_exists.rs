@@ -40,7 +40,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionAlreadyExists {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ExecutionAlreadyExists {
+impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

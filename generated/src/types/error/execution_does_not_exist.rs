@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionDoesNotExist {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ExecutionDoesNotExist {
+impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionDoesNotExist {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionLimitExceeded {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ExecutionLimitExceeded {
+impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionLimitExceeded {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

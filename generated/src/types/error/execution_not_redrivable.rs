@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionNotRedrivable {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ExecutionNotRedrivable {
+impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionNotRedrivable {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

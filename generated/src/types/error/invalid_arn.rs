@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidArn {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidArn {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidArn {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidDefinition {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidDefinition {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidDefinition {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidEncryptionConfigu
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidEncryptionConfiguration {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidEncryptionConfiguration {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

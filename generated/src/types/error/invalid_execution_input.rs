@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidExecutionInput {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidExecutionInput {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidExecutionInput {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidLoggingConfigurat
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidLoggingConfiguration {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidLoggingConfiguration {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

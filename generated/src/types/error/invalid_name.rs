@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidName {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidName {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidName {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

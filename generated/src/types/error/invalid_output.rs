@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidOutput {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidOutput {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidOutput {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidToken {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidToken {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidToken {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidTracingConfigurat
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for InvalidTracingConfiguration {
+impl ::awsjson_runtime::error_shape::ErrorShape for InvalidTracingConfiguration {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

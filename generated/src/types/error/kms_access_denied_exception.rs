@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsAccessDeniedException
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for KmsAccessDeniedException {
+impl ::awsjson_runtime::error_shape::ErrorShape for KmsAccessDeniedException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -44,7 +44,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsInvalidStateException
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for KmsInvalidStateException {
+impl ::awsjson_runtime::error_shape::ErrorShape for KmsInvalidStateException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsThrottlingException {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for KmsThrottlingException {
+impl ::awsjson_runtime::error_shape::ErrorShape for KmsThrottlingException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

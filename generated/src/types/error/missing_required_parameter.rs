@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for MissingRequiredParameter
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for MissingRequiredParameter {
+impl ::awsjson_runtime::error_shape::ErrorShape for MissingRequiredParameter {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -42,7 +42,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ResourceNotFound {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ResourceNotFound {
+impl ::awsjson_runtime::error_shape::ErrorShape for ResourceNotFound {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -40,7 +40,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ServiceQuotaExceededExce
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ServiceQuotaExceededException {
+impl ::awsjson_runtime::error_shape::ErrorShape for ServiceQuotaExceededException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineAlreadyExist
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for StateMachineAlreadyExists {
+impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineDeleting {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for StateMachineDeleting {
+impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineDeleting {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

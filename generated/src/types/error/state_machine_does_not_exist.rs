@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineDoesNotExist
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for StateMachineDoesNotExist {
+impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineDoesNotExist {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

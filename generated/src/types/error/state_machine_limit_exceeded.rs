@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineLimitExceede
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for StateMachineLimitExceeded {
+impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineLimitExceeded {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

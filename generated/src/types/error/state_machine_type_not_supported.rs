@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineTypeNotSuppo
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for StateMachineTypeNotSupported {
+impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineTypeNotSupported {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

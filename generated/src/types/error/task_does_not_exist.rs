@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TaskDoesNotExist {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for TaskDoesNotExist {
+impl ::awsjson_runtime::error_shape::ErrorShape for TaskDoesNotExist {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -38,7 +38,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TaskTimedOut {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for TaskTimedOut {
+impl ::awsjson_runtime::error_shape::ErrorShape for TaskTimedOut {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

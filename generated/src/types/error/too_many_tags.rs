@@ -42,7 +42,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TooManyTags {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for TooManyTags {
+impl ::awsjson_runtime::error_shape::ErrorShape for TooManyTags {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -44,7 +44,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ValidationException {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ValidationException {
+impl ::awsjson_runtime::error_shape::ErrorShape for ValidationException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

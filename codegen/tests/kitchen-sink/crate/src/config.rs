@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
-pub use ::awsjson_runtime::config::{Builder, Config, RetryConfig, TimeoutConfig};
+pub use ::awsjson_runtime::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
 pub use ::awsjson_runtime::credentials::{
     Credentials, ProvideCredentials, SharedCredentialsProvider,
 };
 pub use ::awsjson_runtime::endpoint::{
     Endpoint, EndpointError, EndpointParams, ResolveEndpoint,
 };
-pub use ::awsjson_runtime::http::HttpConnector;
+pub use ::awsjson_runtime::http::{HttpConnector, HyperConnector};
+pub use ::awsjson_runtime::region::Region;
+pub use ::awsjson_runtime::retry::RetryConfig;

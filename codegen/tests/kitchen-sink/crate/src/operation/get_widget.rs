@@ -265,14 +265,14 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
     ) -> Self {
         match code {
             "NotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetWidgetError::NotFound,
                 )
             }
             "ServiceFault" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     GetWidgetError::ServiceFault,

@@ -303,7 +303,7 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
     ) -> Self {
         match code {
             "ServiceFault" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     ListThingsError::ServiceFault,

@@ -154,7 +154,7 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
     ) -> Self {
         match code {
             "ServiceFault" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PingError::ServiceFault,

@@ -442,21 +442,21 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
     ) -> Self {
         match code {
             "NotFound" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PutThingError::NotFound,
                 )
             }
             "ServiceFault" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PutThingError::ServiceFault,
                 )
             }
             "Throttled" => {
-                ::awsjson_runtime::error::decode_modeled(
+                ::awsjson_runtime::error_shape::decode_modeled(
                     body,
                     meta,
                     PutThingError::Throttled,

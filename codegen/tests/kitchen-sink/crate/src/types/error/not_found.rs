@@ -42,7 +42,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NotFound {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for NotFound {
+impl ::awsjson_runtime::error_shape::ErrorShape for NotFound {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -37,7 +37,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ServiceFault {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for ServiceFault {
+impl ::awsjson_runtime::error_shape::ErrorShape for ServiceFault {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }

@@ -37,7 +37,7 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for Throttled {
         &self.meta
     }
 }
-impl ::awsjson_runtime::error::ErrorShape for Throttled {
+impl ::awsjson_runtime::error_shape::ErrorShape for Throttled {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
