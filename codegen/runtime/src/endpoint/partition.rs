@@ -188,8 +188,8 @@ mod tests {
         let name = |r: &str| TABLE.resolve(r).unwrap().unwrap().name;
         // Listed regions win over regexes.
         assert_eq!(name("us-gov-west-1"), "aws-us-gov");
-        // Regex, in table order: `us-gov-east-1` matches aws's `^(us|eu)-\w+-\d+$`? No: `\w+` does
-        // not match `gov-east`, so it falls to aws-us-gov's regex.
+        // Regexes, in table order: aws's `^(us|eu)\-\w+\-\d+$` does not match `us-gov-east-1`
+        // (`\w` excludes `-`), aws-us-gov's does.
         assert_eq!(name("us-gov-east-1"), "aws-us-gov");
         assert_eq!(name("eu-new-7"), "aws");
         assert_eq!(name("cn-north-1"), "aws-cn");

@@ -36,7 +36,10 @@
 //!     partitions: &NO_PARTITIONS,
 //! };
 //!
-//! let ep = RULES.resolve_endpoint(&EndpointParams::new().with_region("eu-west-1")).unwrap();
+//! // How a generated crate plugs it into `ServiceMeta::endpoint_resolver`:
+//! static RESOLVER: &dyn ResolveEndpoint = &RULES;
+//!
+//! let ep = RESOLVER.resolve_endpoint(&EndpointParams::new().with_region("eu-west-1")).unwrap();
 //! assert_eq!(ep.url, "https://svc.eu-west-1.example.com");
 //! assert_eq!(RULES.resolve_endpoint(&EndpointParams::new()).unwrap_err().message(), "Missing Region");
 //! ```
