@@ -109,7 +109,8 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     );
 
     if let Some(rules) = &service.endpoint_rule_set {
-        files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref());
+        let crate_ident = options.crate_info.package_name.replace('-', "_");
+        files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
     files.out.insert("Cargo.toml".into(), crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header)));
@@ -155,7 +156,30 @@ impl Files {
         }
     }
 
-    fn endpoint_rules(&mut self, _rules: &Value, _partitions: Option<&Value>, _tests: Option<&Value>) {
-        // Wired to `crate::endpoints` once the rule-set emitter lands.
+    /// `src/endpoint_rules.rs` (the rule set and partition table as static data) and
+    /// `tests/endpoint_tests.rs` (one test per case of the model's `smithy.rules#endpointTests`).
+    fn endpoint_rules(&mut self, rules: &Value, partitions: Option<&Value>, tests: Option<&Value>, crate_ident: &str) {
+        let Some(partitions) = partitions else {
+            self.errors.push(Error::model("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
+            return;
+        };
+        match crate::endpoints::rules_module_tokens(rules, partitions) {
+            Ok(tokens) => self.rust("src/endpoint_rules.rs", quote! {
+                //! The service's endpoint rule set and the AWS partition table, as static data the
+                //! runtime evaluates.
+                #tokens
+            }),
+            Err(e) => self.errors.push(e),
+        }
+        if let Some(tests) = tests {
+            let krate = crate::emit::ident(crate_ident);
+            match crate::endpoints::endpoint_tests_tokens(tests, rules, &quote!(&#krate::endpoint_rules::RULES)) {
+                Ok(tokens) => self.rust("tests/endpoint_tests.rs", quote! {
+                    //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
+                    #tokens
+                }),
+                Err(e) => self.errors.push(e),
+            }
+        }
     }
 }

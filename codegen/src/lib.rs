@@ -5,6 +5,7 @@
 //! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
 
 pub mod docs;
+pub mod endpoints;
 pub mod error;
 pub mod index;
 pub mod ir;

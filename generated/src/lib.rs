@@ -17,7 +17,8 @@
 #![forbid(unsafe_code)]
 pub mod client;
 pub mod config;
-mod endpoint_rules;
+#[doc(hidden)]
+pub mod endpoint_rules;
 pub mod error;
 pub mod operation;
 pub mod primitives;

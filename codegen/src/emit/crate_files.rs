@@ -35,7 +35,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let api_version = &service.version;
     let user_agent = format!("{}/{}", info.package_name, info.version);
     let (endpoint_mod, resolver) = if service.endpoint_rule_set.is_some() {
-        (quote!(mod endpoint_rules;), quote!(&endpoint_rules::RULES))
+        (quote!(#[doc(hidden)] pub mod endpoint_rules;), quote!(&endpoint_rules::RULES))
     } else {
         (quote!(), quote!(&#rt::endpoint::NO_RULES))
     };

@@ -5,7 +5,7 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
-use super::{deprecated, doc, doc_lines, ident, rt};
+use super::{doc, doc_lines, ident, rt};
 use crate::ir::{Operation, Service};
 use crate::naming::{field_name, unraw};
 
@@ -20,7 +20,6 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let fluent = format_ident!("{}FluentBuilder", op.name);
     let name = op.name.as_str();
     let docs = doc_lines(&op.docs);
-    let dep = deprecated(&op.deprecated);
     let host_prefix = match &op.host_prefix {
         Some(p) => quote!(Some(#p)),
         None => quote!(None),
@@ -49,7 +48,6 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let fluent_builder = fluent_builder(op);
     quote! {
         #marker_doc
-        #dep
         #[derive(Debug, Clone, Copy, Default)]
         #[non_exhaustive]
         pub struct #marker;

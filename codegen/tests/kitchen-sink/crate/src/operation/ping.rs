@@ -2,7 +2,6 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 /// The `Ping` operation: its wire name, input, output and errors. Call it with [`crate::Client::ping`].
-#[deprecated(note = "Use GetWidget. (since 2024-02-01)")]
 #[derive(Debug, Clone, Copy, Default)]
 #[non_exhaustive]
 pub struct Ping;
