@@ -9,6 +9,8 @@ pub use ::awsjson_runtime::credentials::{
 pub use ::awsjson_runtime::endpoint::{
     Endpoint, EndpointError, EndpointParams, ResolveEndpoint,
 };
-pub use ::awsjson_runtime::http::{HttpConnector, HyperConnector};
+pub use ::awsjson_runtime::http::{
+    ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector,
+};
 pub use ::awsjson_runtime::region::Region;
 pub use ::awsjson_runtime::retry::RetryConfig;

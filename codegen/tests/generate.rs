@@ -1,0 +1,170 @@
+//! The generator end to end: the checked-in crates match their models, output is deterministic,
+//! and broken models are refused with errors naming the shape.
+
+use std::path::{Path, PathBuf};
+
+use codegen::emit::crate_files::CrateInfo;
+use codegen::generate::{generate, Options};
+use codegen::model::Model;
+use codegen::test_models::TEST_CRATES;
+use serde_json::{json, Value};
+
+fn root() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
+}
+
+/// The pinned SFN model: `SFN_MODEL`, else `model/sfn-2016-11-23.json`.
+fn sfn_model_path() -> PathBuf {
+    let path = std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| root().join("model/sfn-2016-11-23.json"));
+    assert!(
+        path.is_file(),
+        "the SFN model is not at {} — run `cargo xtask fetch-model`, or copy it there (see model/README.md), or set SFN_MODEL",
+        path.display()
+    );
+    path
+}
+
+fn partitions() -> Value {
+    let path = std::env::var_os("AWS_PARTITIONS").map(PathBuf::from).unwrap_or_else(|| root().join("model/partitions.json"));
+    codegen::endpoints::load_partitions(&path)
+        .unwrap_or_else(|e| panic!("{e} — run `cargo xtask fetch-model` or see model/README.md"))
+}
+
+fn kitchen_sink() -> Value {
+    let text = std::fs::read_to_string(root().join("codegen/tests/kitchen-sink/model.json")).unwrap();
+    serde_json::from_str(&text).unwrap()
+}
+
+fn options(name: &str) -> Options {
+    Options {
+        service: None,
+        crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into() },
+        model_source: Default::default(),
+        partitions: None,
+    }
+}
+
+fn generate_value(model: Value) -> Result<std::collections::BTreeMap<String, String>, String> {
+    let model = Model::from_json(&model.to_string(), "test model").map_err(|e| e.to_string())?;
+    generate(&model, &options("test-client")).map_err(|e| e.to_string())
+}
+
+#[test]
+fn checked_in_test_crates_match_their_models() {
+    for t in TEST_CRATES {
+        let files = t.generate(&root(), None).unwrap();
+        for (rel, contents) in &files {
+            let path = root().join(t.out_dir).join(rel);
+            let existing = std::fs::read_to_string(&path).unwrap_or_default();
+            assert!(&existing == contents, "{} is out of date: run `cargo xtask codegen`", path.display());
+        }
+    }
+}
+
+#[test]
+fn checked_in_sfn_crate_matches_the_pinned_model() {
+    let model = Model::from_path(&sfn_model_path()).unwrap();
+    let mut opts = options("sfn-client");
+    opts.crate_info.runtime_path = "../codegen/runtime".into();
+    opts.partitions = Some(partitions());
+    let pins: Value = serde_json::from_str(&std::fs::read_to_string(root().join("model/pin.json")).unwrap()).unwrap();
+    for key in ["repository", "path", "commit", "sha256"] {
+        opts.model_source.insert(key.into(), pins["sfn"][key].as_str().unwrap().into());
+    }
+    let files = generate(&model, &opts).unwrap();
+    let mut structures = 0;
+    for (rel, contents) in &files {
+        let path = root().join("generated").join(rel);
+        let existing = std::fs::read_to_string(&path).unwrap_or_default();
+        assert!(&existing == contents, "{} is out of date: run `cargo xtask codegen`", path.display());
+        structures += contents.matches("\npub struct ").count();
+    }
+    // 170 model structures, less the 37 inputs and 37 outputs which are emitted once per operation
+    // under their operation's name, plus one builder per structure and one marker per operation.
+    let enums = files.iter().filter(|(p, c)| p.starts_with("src/types/") && c.contains("Unknown(String)")).count();
+    assert_eq!(enums, 18, "every enum of the model is emitted");
+    assert_eq!(files.keys().filter(|p| p.starts_with("src/operation/")).count(), 37);
+    assert_eq!(files.keys().filter(|p| p.starts_with("src/types/error/")).count(), 33);
+    assert!(structures > 170);
+}
+
+#[test]
+fn generating_twice_gives_identical_bytes() {
+    let a = generate_value(kitchen_sink()).unwrap();
+    let b = generate_value(kitchen_sink()).unwrap();
+    assert_eq!(a, b);
+    assert!(a.values().all(|c| !c.contains(env!("CARGO_MANIFEST_DIR"))), "no absolute paths in output");
+}
+
+#[test]
+fn dangling_target_is_refused_naming_the_member() {
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Thing"]["members"]["name"]["target"] = json!("example.kitchen#Missing");
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#Thing$name"), "{err}");
+    assert!(err.contains("`example.kitchen#Missing`, which is not defined"), "{err}");
+}
+
+#[test]
+fn malformed_shapes_are_refused_with_their_id() {
+    // Not a valid shape at all.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Thing"] = json!({ "type": "structure", "members": { "a": {} } });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("not a valid Smithy JSON AST"), "{err}");
+
+    // A malformed trait.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#ThingName"]["traits"]["smithy.api#length"] = json!("long");
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#ThingName: trait `smithy.api#length` is malformed"), "{err}");
+
+    // A default of the wrong type.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Thing"]["members"]["count"]["traits"]["smithy.api#default"] = json!("zero");
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#Thing$count: `@default` \"zero\""), "{err}");
+
+    // An operation error that is not an @error structure.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#PutThing"]["errors"] = json!([{ "target": "example.kitchen#Circle" }]);
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#PutThing: lists `example.kitchen#Circle` as an error"), "{err}");
+}
+
+#[test]
+fn names_that_collide_in_rust_are_refused() {
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Thing"]["members"]["Type"] = json!({ "target": "smithy.api#String" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#Thing: members Type, type all map to the Rust field `r#type`"), "{err}");
+
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#CIRCLE"] = json!({ "type": "structure", "members": {} });
+    m["shapes"]["example.kitchen#Circle"]["members"]["other"] = json!({ "target": "example.kitchen#CIRCLE" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#CIRCLE, example.kitchen#Circle all map to the Rust type name `Circle`"), "{err}");
+}
+
+#[test]
+fn unsupported_constructs_are_refused() {
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#KitchenSink"]["traits"].as_object_mut().unwrap().remove("aws.protocols#awsJson1_0");
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#KitchenSink: the service has no supported protocol trait"), "{err}");
+
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Secret"]["traits"]["smithy.api#streaming"] = json!({});
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#Secret: `@streaming` shapes"), "{err}");
+}
+
+#[test]
+fn garbage_input_never_panics() {
+    for text in ["", "null", "[]", "{\"smithy\": \"9.0\"}", "{\"smithy\": \"2.0\", \"shapes\": {\"bad id\": {\"type\": \"string\"}}}"] {
+        let result = Model::from_json(text, "garbage").map_err(|e| e.to_string()).and_then(|m| {
+            generate(&m, &options("x")).map(|_| ()).map_err(|e| e.to_string())
+        });
+        assert!(result.is_err(), "{text:?} was accepted");
+    }
+}

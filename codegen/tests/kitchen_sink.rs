@@ -1,0 +1,181 @@
+//! Behaviour of generated code, on the crate generated from our own test model
+//! (`tests/kitchen-sink/model.json`): builders and nullability, JSON on the wire, enums and unions,
+//! redaction of sensitive data, and a call through a recording connector.
+
+use std::sync::{Arc, Mutex};
+
+use kitchen_sink_client::config::{ConnectorError, Credentials, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
+use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
+use kitchen_sink_client::operation::put_thing::{PutThingError, PutThingInput, PutThingOutput};
+use kitchen_sink_client::primitives::DateTime;
+use kitchen_sink_client::types::{Level, Shape, Status, Thing};
+use kitchen_sink_client::{Client, Config};
+
+use awsjson_runtime::json::{self, FromJson};
+
+fn thing() -> Thing {
+    Thing::builder()
+        .name("gizmo")
+        .r#type(Status::InProgress)
+        .secrets("hunter2")
+        .labels("colour", "blue")
+        .kms_key_ids(None::<String>)
+        .kms_key_ids("k1".to_string())
+        .seen_at(DateTime::from_secs(1_700_000_000).unwrap())
+        .level(Level::High)
+        .build()
+        .unwrap()
+}
+
+#[test]
+fn builders_check_required_members_and_apply_defaults() {
+    let err = Thing::builder().build().unwrap_err();
+    assert_eq!(err.to_string(), "Thing: missing required member `name`");
+    let t = thing();
+    assert_eq!(t.greeting(), "hello", "model @default applied");
+    assert_eq!(t.count(), 0);
+    assert_eq!(t.kms_key_ids(), &[None, Some("k1".to_string())]);
+    // Inputs keep every member optional and check @required in build().
+    let err = PutThingInput::builder().build().unwrap_err();
+    assert_eq!(err.to_string(), "PutThingInput: missing required member `thing`");
+}
+
+#[test]
+fn json_encoding_omits_unset_members_and_uses_wire_names() {
+    let input = PutThingInput::builder().thing(thing()).build().unwrap();
+    let text = json::to_string(&input);
+    let v: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        v,
+        serde_json::json!({
+            "thing": {
+                "name": "gizmo", "type": "in-progress", "KMSKeyIDs": [null, "k1"],
+                "labels": {"colour": "blue"}, "secrets": ["hunter2"],
+                "seenAt": "2023-11-14T22:13:20Z", "level": 10, "count": 0, "greeting": "hello"
+            }
+        })
+    );
+}
+
+#[test]
+fn decoding_tolerates_unknown_members_nulls_and_unknown_enum_values() {
+    let out = PutThingOutput::from_json(serde_json::json!({
+        "id": "t-1", "createdAt": 1.7e9, "note": null, "surprise": {"new": true}
+    }))
+    .unwrap();
+    assert_eq!(out.id(), "t-1");
+    assert_eq!(out.created_at().secs(), 1_700_000_000);
+    assert_eq!(out.version(), 1, "missing defaulted member takes its @default");
+    assert_eq!(out.note(), None, "@clientOptional member stays optional");
+
+    let t = Thing::from_json(serde_json::json!({"name": "x", "type": "brand-new", "level": 7})).unwrap();
+    assert_eq!(t.r#type(), Some(&Status::Unknown("brand-new".into())));
+    assert_eq!(t.r#type().unwrap().as_str(), "brand-new");
+    assert_eq!(t.level(), Some(Level::Unknown(7)));
+    assert_eq!(Status::values(), &["active", "in-progress", "2.0"]);
+    assert_eq!(Status::from("2.0"), Status::V2);
+
+    let err = Thing::from_json(serde_json::json!({"name": 5})).unwrap_err();
+    assert_eq!(err.to_string(), "at `Thing.name`: expected a string, found a number");
+}
+
+#[test]
+fn unions_decode_known_unknown_and_unit_members() {
+    assert_eq!(Shape::from_json(serde_json::json!({"label": "x"})).unwrap(), Shape::Label("x".into()));
+    assert_eq!(Shape::from_json(serde_json::json!({"empty": {}})).unwrap(), Shape::Empty);
+    assert!(Shape::from_json(serde_json::json!({"hexagon": 6})).unwrap().is_unknown());
+    assert!(Shape::from_json(serde_json::json!({"label": "x", "empty": {}})).is_err());
+    assert_eq!(json::to_string(&Shape::Empty), r#"{"empty":{}}"#);
+}
+
+#[test]
+fn debug_redacts_sensitive_members() {
+    let input = PutThingInput::builder().thing(thing()).secret("s3cr3t").build().unwrap();
+    let debug = format!("{input:?}");
+    assert!(!debug.contains("hunter2") && !debug.contains("s3cr3t"), "{debug}");
+    assert!(debug.contains("*** Sensitive Data Redacted ***"), "{debug}");
+    assert!(debug.contains("gizmo"), "non-sensitive data is still shown: {debug}");
+    let builder_debug = format!("{:?}", PutThingInput::builder().secret("s3cr3t"));
+    assert!(!builder_debug.contains("s3cr3t"), "{builder_debug}");
+}
+
+/// Records requests and answers each with the next canned response.
+#[derive(Debug, Clone, Default)]
+struct Recorder {
+    requests: Arc<Mutex<Vec<HttpRequest>>>,
+    responses: Arc<Mutex<Vec<(u16, &'static str)>>>,
+}
+
+impl HttpConnector for Recorder {
+    fn call(&self, request: HttpRequest, _max: usize) -> HttpFuture {
+        self.requests.lock().unwrap().push(request);
+        let (status, body) = self.responses.lock().unwrap().remove(0);
+        let response: Result<HttpResponse, ConnectorError> = Ok(http::Response::builder()
+            .status(status)
+            .header("x-amzn-RequestId", "req-1")
+            .body(bytes::Bytes::from_static(body.as_bytes()))
+            .unwrap());
+        Box::pin(async move { response })
+    }
+}
+
+fn client(recorder: &Recorder) -> Client {
+    Client::from_conf(
+        Config::builder()
+            .region("us-west-2")
+            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
+            .endpoint_url("http://127.0.0.1:1")
+            .http_connector(recorder.clone())
+            .build(),
+    )
+}
+
+#[tokio::test]
+async fn a_call_sends_aws_json_and_decodes_the_output() {
+    let recorder = Recorder::default();
+    recorder.responses.lock().unwrap().push((200, r#"{"id":"t-9","createdAt":1700000000.5}"#));
+    let out = client(&recorder).put_thing().thing(thing()).send().await.unwrap();
+    assert_eq!(out.id(), "t-9");
+    assert_eq!(out.created_at().subsec_nanos(), 500_000_000);
+
+    let requests = recorder.requests.lock().unwrap();
+    let req = &requests[0];
+    assert_eq!(req.method(), "POST");
+    assert_eq!(req.uri().path(), "/");
+    assert_eq!(req.headers()["x-amz-target"], "KitchenSink.PutThing");
+    assert_eq!(req.headers()["content-type"], "application/x-amz-json-1.0");
+    let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
+    let token = body["clientToken"].as_str().expect("idempotency token filled in");
+    assert_eq!(token.len(), 36, "a UUID: {token}");
+    assert!(req.headers()["authorization"].to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKID/"));
+}
+
+#[tokio::test]
+async fn missing_required_member_fails_before_sending() {
+    let recorder = Recorder::default();
+    let err = client(&recorder).put_thing().send().await.unwrap_err();
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+    assert!(recorder.requests.lock().unwrap().is_empty());
+}
+
+#[tokio::test]
+async fn modeled_errors_decode_into_their_variant() {
+    let recorder = Recorder::default();
+    recorder
+        .responses
+        .lock()
+        .unwrap()
+        .push((400, r#"{"__type":"example.kitchen#NotFound","Message":"no such thing","resourceName":"gizmo"}"#));
+    let err = client(&recorder).put_thing().thing(thing()).send().await.unwrap_err();
+    let service_err = err.into_service_error();
+    match &service_err {
+        PutThingError::NotFound(e) => {
+            assert_eq!(e.resource_name(), Some("gizmo"));
+            assert_eq!(e.message(), Some("no such thing"));
+        }
+        other => panic!("expected NotFound, got {other:?}"),
+    }
+    assert_eq!(service_err.code(), Some("NotFound"));
+    assert_eq!(service_err.request_id(), Some("req-1"));
+    assert_eq!(service_err.to_string(), "NotFound: no such thing");
+}
