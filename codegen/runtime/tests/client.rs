@@ -181,3 +181,12 @@ fn handle_is_cheap_to_clone_and_send() {
     fn assert_send<T: Send>(_: &T) {}
     assert_send(&fut);
 }
+
+#[tokio::test]
+async fn body_limit_holds_for_connectors_that_ignore_it() {
+    let connector = MockConnector::new().respond(200, &[], &format!(r#"{{"arn":"{}"}}"#, "a".repeat(100)));
+    let config = builder(&connector).max_response_body_size(64).build();
+    let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("x")).await.unwrap_err();
+    assert!(matches!(err, SdkError::ResponseError(_)));
+    assert!(err.to_string().contains("larger than the limit of 64 bytes"), "{err}");
+}

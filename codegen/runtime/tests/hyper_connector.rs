@@ -55,3 +55,15 @@ async fn connector_alone_reads_status_headers_and_body() {
     assert!(server.seen()[0].head.starts_with("POST /path HTTP/1.1"));
     assert_eq!(server.seen()[0].body, "hello");
 }
+
+#[tokio::test]
+async fn https_is_set_up_and_a_refused_connection_is_an_io_error() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("https://{}/", listener.local_addr().unwrap());
+    drop(listener);
+    let connector = HyperConnector::new(Some(std::time::Duration::from_secs(2)));
+    let request = http::Request::builder().method("POST").uri(url).body(bytes::Bytes::new()).unwrap();
+    let err = connector.call(request, 1024).await.unwrap_err();
+    // Not "cannot set up TLS": the TLS configuration was built, and connecting failed.
+    assert!(err.is_io(), "{err}");
+}
