@@ -480,12 +480,15 @@ impl ConfigBuilder {
     /// sets: region, credentials provider, endpoint URL, FIPS and dual-stack switches, the
     /// number of attempts and backoff of its retry configuration, and its timeouts.
     pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
-        let mut c = Config::default();
-        c.region = sdk.region().cloned().map(Region::from);
-        c.credentials_provider = sdk.credentials_provider();
-        c.endpoint_url = sdk.endpoint_url().map(str::to_string);
-        c.use_fips = sdk.use_fips().unwrap_or(false);
-        c.use_dual_stack = sdk.use_dual_stack().unwrap_or(false);
+        let mut c = Config {
+            region: sdk.region().cloned().map(Region::from),
+            credentials_provider: sdk.credentials_provider(),
+            endpoint_url: sdk.endpoint_url().map(str::to_string),
+            use_fips: sdk.use_fips().unwrap_or(false),
+            use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
+            app_name: sdk.app_name().map(|a| a.to_string()),
+            ..Config::default()
+        };
         if let Some(r) = sdk.retry_config() {
             c.retry_config = RetryConfig::standard()
                 .with_max_attempts(r.max_attempts())
@@ -505,7 +508,6 @@ impl ConfigBuilder {
             }
             c.timeout_config = timeouts;
         }
-        c.app_name = sdk.app_name().map(|a| a.to_string());
         ConfigBuilder { config: c }
     }
 }
@@ -635,5 +637,23 @@ mod tests {
         assert_eq!(t.operation(), None);
         assert_eq!(TimeoutConfig::disabled().connect(), None);
         assert_eq!(TimeoutConfig::new().attempt_timeout(None).attempt(), None);
+    }
+
+    #[cfg(feature = "aws-config")]
+    #[test]
+    fn from_sdk_config() {
+        let creds = crate::credentials::Credentials::new("AKID", "SECRET", None, None, "test");
+        let sdk = aws_types::SdkConfig::builder()
+            .region(aws_types::region::Region::new("eu-north-1"))
+            .credentials_provider(SharedCredentialsProvider::new(creds))
+            .endpoint_url("http://localhost:4566")
+            .use_fips(true)
+            .build();
+        let c = Config::from(&sdk);
+        assert_eq!(c.region().unwrap().as_str(), "eu-north-1");
+        assert_eq!(c.endpoint_url(), Some("http://localhost:4566"));
+        assert!(c.use_fips() && !c.use_dual_stack());
+        assert!(c.credentials_provider().is_some());
+        assert_eq!(c.retry_config(), &RetryConfig::standard());
     }
 }

@@ -251,12 +251,13 @@ impl StdError for BuildError {}
 #[derive(Debug, Clone, PartialEq)]
 pub struct RawResponse {
     status: u16,
-    headers: HeaderMap,
+    // Boxed: errors stay small (they travel in `Result`s).
+    headers: Box<HeaderMap>,
 }
 
 impl RawResponse {
     pub fn new(status: u16, headers: HeaderMap) -> Self {
-        RawResponse { status, headers }
+        RawResponse { status, headers: Box::new(headers) }
     }
 
     pub fn status(&self) -> u16 {
@@ -483,19 +484,19 @@ impl<E: StdError + 'static> StdError for SdkError<E> {
     }
 }
 
-impl<E: ProvideErrorMetadata> ProvideErrorMetadata for SdkError<E> {
+impl<E: crate::operation::OperationError> ProvideErrorMetadata for SdkError<E> {
     /// The service error's metadata; empty for errors that are not service errors.
     fn meta(&self) -> &ErrorMetadata {
         match self {
-            SdkError::ServiceError(e) => e.source.meta(),
+            SdkError::ServiceError(e) => crate::operation::OperationError::meta(&e.source),
             _ => &EMPTY_METADATA,
         }
     }
 }
 
-impl<E: ProvideErrorMetadata> ProvideErrorMetadata for ServiceError<E> {
+impl<E: crate::operation::OperationError> ProvideErrorMetadata for ServiceError<E> {
     fn meta(&self) -> &ErrorMetadata {
-        self.source.meta()
+        crate::operation::OperationError::meta(&self.source)
     }
 }
 

@@ -125,11 +125,11 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Er
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
     let body_str = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
-    let code = header(X_AMZN_ERRORTYPE)
-        .or_else(|| body_str("code"))
-        .or_else(|| body_str("__type"))
+    let code = [header(X_AMZN_ERRORTYPE), body_str("code"), body_str("__type")]
+        .into_iter()
+        .flatten()
         .map(|raw| sanitize_error_code(&raw).to_string())
-        .filter(|c| !c.is_empty());
+        .find(|c| !c.is_empty());
     let message = body_str("message").or_else(|| body_str("Message")).or_else(|| body_str("errorMessage"));
     let meta = ErrorMetadata::new(code.clone(), message, header(X_AMZN_REQUEST_ID), Some(status));
     ErrorResponse { code, body, meta, body_error }

@@ -61,7 +61,8 @@ pub fn sign_request(
     let (new_headers, _query) = instructions.into_parts();
     for h in new_headers {
         let mut value = HeaderValue::from_str(h.value()).map_err(|e| format!("signing produced an invalid header: {e}"))?;
-        value.set_sensitive(h.sensitive());
+        // Secrets and what is derived from them are not to be printed (`Debug` hides them).
+        value.set_sensitive(h.sensitive() || matches!(h.name(), "authorization" | "x-amz-security-token"));
         let name = HeaderName::from_bytes(h.name().as_bytes()).map_err(|e| format!("signing produced an invalid header: {e}"))?;
         request.headers_mut().insert(name, value);
     }
