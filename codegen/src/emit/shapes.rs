@@ -317,8 +317,35 @@ fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error
         };
         quote!(#pattern => out.#f = #read,)
     });
+    let arms: Vec<TokenStream> = arms.collect();
     let body = if members.is_empty() {
         quote!(#rt::json::read_object(value, #shape_name, Self::default(), |_, _, _| Ok(())))
+    } else if let [only] = members {
+        // One member: an `if` reads better than a one-armed `match` (and clippy agrees).
+        let f = ident(&only.field);
+        let wire = &only.wire_name;
+        let pattern = if error_message_aliases && wire.eq_ignore_ascii_case("message") {
+            quote!("message" | "Message" | "errorMessage")
+        } else {
+            quote!(#wire)
+        };
+        let read = match only.timestamp_format {
+            Some(fmt) => {
+                let fmt = format_tokens(fmt);
+                let t = quote!(#rt::json::timestamp_member(value, #wire, #fmt)?);
+                if only.optional { quote!(Some(#t)) } else { t }
+            }
+            None => quote!(#rt::json::member(value, #wire)?),
+        };
+        let _ = arms;
+        quote! {
+            #rt::json::read_object(value, #shape_name, Self::default(), |out, key, value| {
+                if matches!(key, #pattern) {
+                    out.#f = #read;
+                }
+                Ok(())
+            })
+        }
     } else {
         quote! {
             #rt::json::read_object(value, #shape_name, Self::default(), |out, key, value| {
@@ -411,7 +438,11 @@ pub fn structure(s: &Structure) -> TokenStream {
         if m.optional {
             quote!(#f: self.#f,)
         } else if let Some(e) = default_expr(m) {
-            quote!(#f: self.#f.unwrap_or_else(|| #e),)
+            if matches!(m.default, Some(Value::Number(_) | Value::Bool(_))) && !matches!(m.ty, RustType::DateTime | RustType::Named { .. }) {
+                quote!(#f: self.#f.unwrap_or(#e),)
+            } else {
+                quote!(#f: self.#f.unwrap_or_else(|| #e),)
+            }
         } else if m.required && m.default.is_none() {
             quote!(#f: self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?,)
         } else {
@@ -849,10 +880,12 @@ pub fn union(u: &Union) -> TokenStream {
     quote! {
         #docs
         #[non_exhaustive]
-        #[derive(Clone, PartialEq, #derive_debug)]
+        #[derive(Clone, PartialEq, Default, #derive_debug)]
         pub enum #name {
             #(#variants)*
-            /// A member this version of the crate does not know. It cannot be sent.
+            /// A member this version of the crate does not know (also the value a response that
+            /// omits a required union decodes to). It cannot be sent.
+            #[default]
             Unknown,
         }
 
@@ -861,12 +894,6 @@ pub fn union(u: &Union) -> TokenStream {
             /// Whether this is a member this version of the crate does not know.
             pub fn is_unknown(&self) -> bool {
                 matches!(self, #name::Unknown)
-            }
-        }
-
-        impl Default for #name {
-            fn default() -> Self {
-                #name::Unknown
             }
         }
 

@@ -98,14 +98,11 @@ impl ::awsjson_runtime::json::FromJson for DeleteActivityInput {
             "DeleteActivityInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "activityArn" => {
-                        out.activity_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "activityArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "activityArn") {
+                    out.activity_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "activityArn",
+                    )?;
                 }
                 Ok(())
             },

@@ -113,14 +113,11 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineInput {
             "DeleteStateMachineInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "stateMachineArn") {
+                    out.state_machine_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "stateMachineArn",
+                    )?;
                 }
                 Ok(())
             },

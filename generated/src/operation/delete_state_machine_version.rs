@@ -107,14 +107,11 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionInput {
             "DeleteStateMachineVersionInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "stateMachineVersionArn") {
+                    out.state_machine_version_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "stateMachineVersionArn",
+                    )?;
                 }
                 Ok(())
             },

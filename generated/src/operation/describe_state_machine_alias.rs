@@ -105,14 +105,11 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
             "DescribeStateMachineAliasInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "stateMachineAliasArn") {
+                    out.state_machine_alias_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "stateMachineAliasArn",
+                    )?;
                 }
                 Ok(())
             },

@@ -100,14 +100,11 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
             "ListTagsForResourceInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "resourceArn" => {
-                        out.resource_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "resourceArn") {
+                    out.resource_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "resourceArn",
+                    )?;
                 }
                 Ok(())
             },
@@ -173,9 +170,8 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceOutput {
             "ListTagsForResourceOutput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "tags" => out.tags = ::awsjson_runtime::json::member(value, "tags")?,
-                    _ => {}
+                if matches!(key, "tags") {
+                    out.tags = ::awsjson_runtime::json::member(value, "tags")?;
                 }
                 Ok(())
             },

@@ -236,14 +236,11 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
             "RedriveExecutionOutput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "redriveDate" => {
-                        out.redrive_date = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveDate",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "redriveDate") {
+                    out.redrive_date = ::awsjson_runtime::json::member(
+                        value,
+                        "redriveDate",
+                    )?;
                 }
                 Ok(())
             },

@@ -100,14 +100,11 @@ impl ::awsjson_runtime::json::FromJson for SendTaskHeartbeatInput {
             "SendTaskHeartbeatInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "taskToken" => {
-                        out.task_token = ::awsjson_runtime::json::member(
-                            value,
-                            "taskToken",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "taskToken") {
+                    out.task_token = ::awsjson_runtime::json::member(
+                        value,
+                        "taskToken",
+                    )?;
                 }
                 Ok(())
             },

@@ -254,14 +254,8 @@ impl ::awsjson_runtime::json::FromJson for StopExecutionOutput {
             "StopExecutionOutput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "stopDate") {
+                    out.stop_date = ::awsjson_runtime::json::member(value, "stopDate")?;
                 }
                 Ok(())
             },

@@ -286,14 +286,11 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
             "UpdateStateMachineAliasOutput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "updateDate" => {
-                        out.update_date = ::awsjson_runtime::json::member(
-                            value,
-                            "updateDate",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "updateDate") {
+                    out.update_date = ::awsjson_runtime::json::member(
+                        value,
+                        "updateDate",
+                    )?;
                 }
                 Ok(())
             },

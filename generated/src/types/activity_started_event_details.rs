@@ -61,14 +61,11 @@ impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
             "ActivityStartedEventDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "workerName" => {
-                        out.worker_name = ::awsjson_runtime::json::member(
-                            value,
-                            "workerName",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "workerName") {
+                    out.worker_name = ::awsjson_runtime::json::member(
+                        value,
+                        "workerName",
+                    )?;
                 }
                 Ok(())
             },

@@ -61,14 +61,8 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails 
             "CloudWatchEventsExecutionDataDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "included" => {
-                        out.included = ::awsjson_runtime::json::member(
-                            value,
-                            "included",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "included") {
+                    out.included = ::awsjson_runtime::json::member(value, "included")?;
                 }
                 Ok(())
             },

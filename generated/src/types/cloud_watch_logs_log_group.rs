@@ -60,14 +60,11 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
             "CloudWatchLogsLogGroup",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "logGroupArn" => {
-                        out.log_group_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "logGroupArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "logGroupArn") {
+                    out.log_group_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "logGroupArn",
+                    )?;
                 }
                 Ok(())
             },

@@ -61,14 +61,11 @@ impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
             "ExecutionRedrivenEventDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "redriveCount" => {
-                        out.redrive_count = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveCount",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "redriveCount") {
+                    out.redrive_count = ::awsjson_runtime::json::member(
+                        value,
+                        "redriveCount",
+                    )?;
                 }
                 Ok(())
             },

@@ -61,14 +61,8 @@ impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
             "HistoryEventExecutionDataDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "truncated" => {
-                        out.truncated = ::awsjson_runtime::json::member(
-                            value,
-                            "truncated",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "truncated") {
+                    out.truncated = ::awsjson_runtime::json::member(value, "truncated")?;
                 }
                 Ok(())
             },

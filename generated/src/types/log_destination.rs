@@ -70,14 +70,11 @@ impl ::awsjson_runtime::json::FromJson for LogDestination {
             "LogDestination",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "cloudWatchLogsLogGroup" => {
-                        out.cloud_watch_logs_log_group = ::awsjson_runtime::json::member(
-                            value,
-                            "cloudWatchLogsLogGroup",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "cloudWatchLogsLogGroup") {
+                    out.cloud_watch_logs_log_group = ::awsjson_runtime::json::member(
+                        value,
+                        "cloudWatchLogsLogGroup",
+                    )?;
                 }
                 Ok(())
             },

@@ -61,14 +61,11 @@ impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
             "MapRunStartedEventDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "mapRunArn") {
+                    out.map_run_arn = ::awsjson_runtime::json::member(
+                        value,
+                        "mapRunArn",
+                    )?;
                 }
                 Ok(())
             },

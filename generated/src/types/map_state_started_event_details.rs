@@ -61,11 +61,8 @@ impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
             "MapStateStartedEventDetails",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "length" => {
-                        out.length = ::awsjson_runtime::json::member(value, "length")?;
-                    }
-                    _ => {}
+                if matches!(key, "length") {
+                    out.length = ::awsjson_runtime::json::member(value, "length")?;
                 }
                 Ok(())
             },

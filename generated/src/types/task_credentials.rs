@@ -61,11 +61,8 @@ impl ::awsjson_runtime::json::FromJson for TaskCredentials {
             "TaskCredentials",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    _ => {}
+                if matches!(key, "roleArn") {
+                    out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
                 }
                 Ok(())
             },

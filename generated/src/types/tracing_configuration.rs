@@ -61,11 +61,8 @@ impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
             "TracingConfiguration",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "enabled" => {
-                        out.enabled = ::awsjson_runtime::json::member(value, "enabled")?;
-                    }
-                    _ => {}
+                if matches!(key, "enabled") {
+                    out.enabled = ::awsjson_runtime::json::member(value, "enabled")?;
                 }
                 Ok(())
             },

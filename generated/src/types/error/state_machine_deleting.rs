@@ -92,11 +92,8 @@ impl ::awsjson_runtime::json::FromJson for StateMachineDeleting {
             "StateMachineDeleting",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "message" | "Message" | "errorMessage" => {
-                        out.message = ::awsjson_runtime::json::member(value, "message")?;
-                    }
-                    _ => {}
+                if matches!(key, "message" | "Message" | "errorMessage") {
+                    out.message = ::awsjson_runtime::json::member(value, "message")?;
                 }
                 Ok(())
             },

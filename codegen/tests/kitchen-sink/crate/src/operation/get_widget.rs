@@ -91,14 +91,8 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
             "GetWidgetInput",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "widgetId" => {
-                        out.widget_id = ::awsjson_runtime::json::member(
-                            value,
-                            "widgetId",
-                        )?;
-                    }
-                    _ => {}
+                if matches!(key, "widgetId") {
+                    out.widget_id = ::awsjson_runtime::json::member(value, "widgetId")?;
                 }
                 Ok(())
             },

@@ -321,7 +321,7 @@ impl PutThingOutputBuilder {
                     "PutThingOutput",
                     "createdAt",
                 ))?,
-            version: self.version.unwrap_or_else(|| 1),
+            version: self.version.unwrap_or(1),
             note: self.note,
         })
     }

@@ -62,11 +62,8 @@ impl ::awsjson_runtime::json::FromJson for Circle {
             "Circle",
             Self::default(),
             |out, key, value| {
-                match key {
-                    "radius" => {
-                        out.radius = ::awsjson_runtime::json::member(value, "radius")?;
-                    }
-                    _ => {}
+                if matches!(key, "radius") {
+                    out.radius = ::awsjson_runtime::json::member(value, "radius")?;
                 }
                 Ok(())
             },

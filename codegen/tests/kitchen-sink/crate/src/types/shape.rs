@@ -2,12 +2,14 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 #[non_exhaustive]
-#[derive(Clone, PartialEq, Debug)]
+#[derive(Clone, PartialEq, Default, Debug)]
 pub enum Shape {
     Circle(crate::types::Circle),
     Label(String),
     Empty,
-    /// A member this version of the crate does not know. It cannot be sent.
+    /// A member this version of the crate does not know (also the value a response that
+    /// omits a required union decodes to). It cannot be sent.
+    #[default]
     Unknown,
 }
 impl Shape {
@@ -34,11 +36,6 @@ impl Shape {
     /// Whether this is a member this version of the crate does not know.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Shape::Unknown)
-    }
-}
-impl Default for Shape {
-    fn default() -> Self {
-        Shape::Unknown
     }
 }
 impl ::awsjson_runtime::json::ToJson for Shape {
