@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Runs every test of the workspace. It sets up what the tests need itself: the pinned model files
+# (from ../shared when present, else `cargo xtask fetch-model`). No test is skipped.
+set -euo pipefail
+cd "$(dirname "$0")"
+
+shared="${SHARED_DIR:-../shared}"
+if [ ! -f model/sfn-2016-11-23.json ] || [ ! -f model/partitions.json ]; then
+  if [ -d "$shared/models" ]; then
+    cp "$shared/models/sfn/sfn-2016-11-23.2025-11-19.json" model/sfn-2016-11-23.json
+    cp "$shared/models/partitions.json" model/partitions.json
+  else
+    cargo xtask fetch-model
+  fi
+fi
+if [ -z "${SFN_MODELS_DIR:-}" ] && [ -d "$shared/models/sfn" ]; then
+  export SFN_MODELS_DIR="$(cd "$shared/models/sfn" && pwd)"
+fi
+
+cargo test --workspace
