@@ -1,5 +1,12 @@
-"""Prints, as JSON, the StartExecution request botocore (the reference client) sends for a fixed
-input, fixed credentials, region us-east-1 and a fixed clock. Used by tests/tests/botocore_compare.rs.
+"""Reference requests from botocore (the reference client), for tests/tests/botocore_compare.rs.
+
+`botocore_request.py start-execution PARAMS_JSON` prints, as JSON (method, url, headers, body), the
+StartExecution request botocore sends for the given parameters, with fixed credentials (including a
+session token), region us-east-1 and a fixed clock.
+
+`botocore_request.py sign REQUEST_JSON` signs the given request ({"method", "url", "headers",
+"body"}) with botocore's SigV4 signer (same credentials, region and clock, signing name `states`)
+and prints the resulting headers as JSON.
 
 The request is captured by a `before-send` hook that answers with a canned response, so nothing
 leaves the machine. The clock is frozen by replacing the function botocore's SigV4 signer reads
@@ -13,13 +20,33 @@ from unittest import mock
 
 import botocore.auth
 import botocore.awsrequest
+import botocore.credentials
 import botocore.session
 
 FIXED_TIME = datetime.datetime(2023, 11, 14, 22, 13, 20, tzinfo=datetime.timezone.utc)  # 1700000000
+ACCESS_KEY = "AKIDEXAMPLE"
+SECRET_KEY = "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY"
+SESSION_TOKEN = "SESSIONTOKENEXAMPLE"
+REGION = "us-east-1"
 
 
-def main():
-    params = json.loads(sys.argv[1])
+def frozen_clock():
+    return mock.patch.object(botocore.auth, "get_current_datetime", lambda *a, **k: FIXED_TIME)
+
+
+def sign(request_json):
+    given = json.loads(request_json)
+    request = botocore.awsrequest.AWSRequest(
+        method=given["method"], url=given["url"], headers=given["headers"], data=given["body"].encode()
+    )
+    credentials = botocore.credentials.Credentials(ACCESS_KEY, SECRET_KEY, SESSION_TOKEN)
+    with frozen_clock():
+        botocore.auth.SigV4Auth(credentials, "states", REGION).add_auth(request)
+    json.dump(dict(request.headers.items()), sys.stdout, sort_keys=True)
+
+
+def start_execution(params_json):
+    params = json.loads(params_json)
     captured = {}
 
     def capture(request, **_kwargs):
@@ -36,13 +63,13 @@ def main():
     session = botocore.session.get_session()
     client = session.create_client(
         "stepfunctions",
-        region_name="us-east-1",
-        aws_access_key_id="AKIDEXAMPLE",
-        aws_secret_access_key="wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
-        aws_session_token="SESSIONTOKENEXAMPLE",
+        region_name=REGION,
+        aws_access_key_id=ACCESS_KEY,
+        aws_secret_access_key=SECRET_KEY,
+        aws_session_token=SESSION_TOKEN,
     )
     client.meta.events.register("before-send.sfn.StartExecution", capture)
-    with mock.patch.object(botocore.auth, "get_current_datetime", lambda *a, **k: FIXED_TIME):
+    with frozen_clock():
         client.start_execution(**params)
     json.dump(captured, sys.stdout, sort_keys=True)
 
@@ -56,4 +83,9 @@ class _Raw:
 
 
 if __name__ == "__main__":
-    main()
+    if len(sys.argv) != 3 or sys.argv[1] not in ("start-execution", "sign"):
+        sys.exit("usage: botocore_request.py start-execution PARAMS_JSON | sign REQUEST_JSON")
+    if sys.argv[1] == "sign":
+        sign(sys.argv[2])
+    else:
+        start_execution(sys.argv[2])
