@@ -1,0 +1,67 @@
+#!/usr/bin/env bash
+# Runs the end-to-end tests of the generated SFN client (package `sfn-tests`):
+#  - creates tests/.venv and installs moto (server) and botocore, pinned;
+#  - starts `moto_server` on 127.0.0.1 (a free port, or $MOTO_PORT) and waits until it answers;
+#  - runs `cargo test -p sfn-tests` (extra arguments are passed to cargo test) with
+#    MOTO_ENDPOINT and BOTOCORE_PYTHON set;
+#  - stops the server on exit, whatever happens.
+set -euo pipefail
+
+MOTO_VERSION=5.2.5
+BOTOCORE_VERSION=1.44.8
+
+here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
+root="$(dirname "$here")"
+venv="$here/.venv"
+python="${PYTHON:-python3}"
+
+if [ ! -x "$venv/bin/python" ]; then
+    "$python" -m venv "$venv"
+fi
+if ! "$venv/bin/python" - "$MOTO_VERSION" "$BOTOCORE_VERSION" <<'PY'
+import sys
+from importlib.metadata import version, PackageNotFoundError
+try:
+    ok = version("moto") == sys.argv[1] and version("botocore") == sys.argv[2] and version("flask")
+except PackageNotFoundError:
+    ok = False
+sys.exit(0 if ok else 1)
+PY
+then
+    "$venv/bin/pip" install --quiet --disable-pip-version-check \
+        "moto[server]==$MOTO_VERSION" "botocore==$BOTOCORE_VERSION"
+fi
+
+port="${MOTO_PORT:-$("$venv/bin/python" -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')}"
+log="$(mktemp -t moto-server.XXXXXX.log)"
+"$venv/bin/moto_server" -H 127.0.0.1 -p "$port" >"$log" 2>&1 &
+moto_pid=$!
+cleanup() {
+    kill "$moto_pid" 2>/dev/null || true
+    wait "$moto_pid" 2>/dev/null || true
+    rm -f "$log"
+}
+trap cleanup EXIT
+
+endpoint="http://127.0.0.1:$port"
+for _ in $(seq 1 100); do
+    if "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/', timeout=1)" "$endpoint" 2>/dev/null; then
+        break
+    fi
+    if ! kill -0 "$moto_pid" 2>/dev/null; then
+        echo "moto_server exited early:" >&2
+        cat "$log" >&2
+        exit 1
+    fi
+    sleep 0.2
+done
+if ! "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sys.argv[1] + '/moto-api/', timeout=1)" "$endpoint" 2>/dev/null; then
+    echo "moto_server did not answer on $endpoint" >&2
+    cat "$log" >&2
+    exit 1
+fi
+
+export MOTO_ENDPOINT="$endpoint"
+export BOTOCORE_PYTHON="$venv/bin/python"
+cd "$root"
+cargo test -p sfn-tests "$@"
