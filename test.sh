@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Runs every test of the workspace. It sets up what the tests need itself: the pinned model files
-# (from ../shared when present, else `cargo xtask fetch-model`). No test is skipped.
+# (from ../shared when present, else `cargo xtask fetch-model`), and a local moto server in a
+# Python venv for the end-to-end tests (tests/moto.sh). No test is skipped.
 set -euo pipefail
 cd "$(dirname "$0")"
 
@@ -17,4 +18,4 @@ if [ -z "${SFN_MODELS_DIR:-}" ] && [ -d "$shared/models/sfn" ]; then
   export SFN_MODELS_DIR="$(cd "$shared/models/sfn" && pwd)"
 fi
 
-cargo test --workspace
+tests/moto.sh cargo test --workspace

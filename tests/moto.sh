@@ -2,7 +2,7 @@
 # Runs the end-to-end tests of the generated SFN client (package `sfn-tests`):
 #  - creates tests/.venv and installs moto (server) and botocore, pinned;
 #  - starts `moto_server` on 127.0.0.1 (a free port, or $MOTO_PORT) and waits until it answers;
-#  - runs `cargo test -p sfn-tests` (extra arguments are passed to cargo test) with
+#  - runs the command given as arguments (default: `cargo test -p sfn-tests`) with
 #    MOTO_ENDPOINT and BOTOCORE_PYTHON set;
 #  - stops the server on exit, whatever happens.
 set -euo pipefail
@@ -64,4 +64,8 @@ fi
 export MOTO_ENDPOINT="$endpoint"
 export BOTOCORE_PYTHON="$venv/bin/python"
 cd "$root"
-cargo test -p sfn-tests "$@"
+if [ $# -gt 0 ]; then
+    "$@"
+else
+    cargo test -p sfn-tests
+fi
