@@ -243,10 +243,10 @@ impl ShapeIndex {
                     }
                 }
             }
-            Shape::Map(m) => {
-                if !matches!(self.shapes.get(&m.key.target), Some(Shape::String(_)) | Some(Shape::Enum(_)) | None) {
-                    errors.push(Error::member(id, "key", "map keys must target a string or enum shape"));
-                }
+            Shape::Map(m)
+                if !matches!(self.shapes.get(&m.key.target), Some(Shape::String(_)) | Some(Shape::Enum(_)) | None) =>
+            {
+                errors.push(Error::member(id, "key", "map keys must target a string or enum shape"));
             }
             Shape::Union(a) if a.members.is_empty() => {
                 errors.push(Error::shape(id, "a union needs at least one member"));
