@@ -4,6 +4,7 @@
 //! [`model`] (parsed AST) → [`index`] (validated shape index) → [`ir`] (Rust-oriented IR) →
 //! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
 
+pub mod diff;
 pub mod docs;
 pub mod endpoints;
 pub mod error;
