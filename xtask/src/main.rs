@@ -32,6 +32,7 @@ fn main() -> ExitCode {
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("fetch-model") => fetch_cmd(&args[1..]),
+        Some("diff") => diff_cmd(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -118,6 +119,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
+    report_model_change(&root, &pins.sfn, &model);
 
     if opts.contains_key("check") {
         let mut problems = Vec::new();
@@ -240,4 +242,62 @@ fn fetch_cmd(args: &[String]) -> Result<ExitCode, String> {
         println!("fetched {} ({}) into {}", pin.description, pin.sha256, dest.display());
     }
     Ok(ExitCode::SUCCESS)
+}
+
+fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &["format", "fail-on"], &[])?;
+    let [old, new] = rest.as_slice() else {
+        return Err("usage: cargo xtask diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]".into());
+    };
+    let format: codegen::diff::Format = opts.get("format").map_or(Ok(Default::default()), |f| f.parse())?;
+    let fail_on: Option<codegen::diff::Class> = match opts.get("fail-on").map(String::as_str) {
+        None => None,
+        Some("breaking") => Some(codegen::diff::Class::Breaking),
+        Some("additive") => Some(codegen::diff::Class::Additive),
+        Some(other) => return Err(format!("`--fail-on {other}`: expected breaking or additive")),
+    };
+    let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
+    print!("{}", report.render(format));
+    match fail_on {
+        Some(threshold) if report.reaches(threshold) => {
+            eprintln!("error: the changes reach `{}` (--fail-on)", threshold.as_str());
+            Ok(ExitCode::from(2))
+        }
+        _ => Ok(ExitCode::SUCCESS),
+    }
+}
+
+/// When the model differs from the one `generated/` was made from (its `MODEL` file), prints the
+/// semantic diff between the two if the previous model file can be found (in `model/` or
+/// `$SFN_MODELS_DIR`), so the reviewer sees what changed in the API.
+fn report_model_change(root: &Path, pin: &Pin, model: &Model) {
+    let record = std::fs::read_to_string(root.join("generated/MODEL")).unwrap_or_default();
+    let Some(previous) = record.lines().find_map(|l| l.strip_prefix("sha256 = ")).map(str::trim) else { return };
+    if previous == pin.sha256 {
+        return;
+    }
+    let mut dirs = vec![root.join("model")];
+    if let Some(d) = std::env::var_os("SFN_MODELS_DIR") {
+        dirs.push(PathBuf::from(d));
+    }
+    let found = dirs
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .find(|p| std::fs::read(p).is_ok_and(|b| inputs::sha256_hex(&b) == previous));
+    match found {
+        Some(old_path) => match Model::from_path(&old_path).map_err(|e| e.to_string()).and_then(|old| {
+            codegen::diff::diff_models(&old, model).map_err(|e| e.to_string())
+        }) {
+            Ok(report) => println!("The model changed since generated/ was made:\n\n{}", report.render(codegen::diff::Format::Markdown)),
+            Err(e) => eprintln!("warning: cannot diff against the previous model {}: {e}", old_path.display()),
+        },
+        None => println!(
+            "note: the model changed since generated/ was made (sha256 {previous} -> {}); put the previous model file in model/ \
+             or $SFN_MODELS_DIR to see the API changes, or run `cargo xtask diff OLD NEW`",
+            pin.sha256
+        ),
+    }
 }
