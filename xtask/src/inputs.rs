@@ -126,3 +126,65 @@ pub fn fetch(url: &str, sha256: &str, dest: &Path) -> Result<(), String> {
     }
     std::fs::write(dest, &output.stdout).map_err(|e| format!("{}: {e}", dest.display()))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::io::{Read, Write};
+    use std::net::TcpListener;
+
+    /// Serves `body` once over HTTP/1.1 on a loopback port; returns the URL.
+    fn serve_once(body: &'static [u8]) -> String {
+        let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+        let port = listener.local_addr().unwrap().port();
+        std::thread::spawn(move || {
+            let (mut stream, _) = listener.accept().unwrap();
+            let mut buf = [0u8; 4096];
+            let _ = stream.read(&mut buf);
+            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            stream.write_all(head.as_bytes()).unwrap();
+            stream.write_all(body).unwrap();
+        });
+        format!("http://127.0.0.1:{port}/model.json")
+    }
+
+    #[test]
+    fn fetch_accepts_the_pinned_bytes_and_refuses_tampered_ones() {
+        let good: &'static [u8] = br#"{"smithy":"2.0","shapes":{}}"#;
+        let pinned = sha256_hex(good);
+        let dir = std::env::temp_dir().join(format!("xtask-fetch-{}", std::process::id()));
+        let dest = dir.join("model.json");
+
+        fetch(&serve_once(good), &pinned, &dest).unwrap();
+        assert_eq!(std::fs::read(&dest).unwrap(), good);
+
+        std::fs::remove_file(&dest).unwrap();
+        let err = fetch(&serve_once(br#"{"smithy":"2.0","shapes":{"x":1}}"#), &pinned, &dest).unwrap_err();
+        assert!(err.contains("sha256 mismatch"), "{err}");
+        assert!(!dest.exists(), "a tampered download is never written");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+
+    #[test]
+    fn read_verified_refuses_a_file_that_is_not_the_pinned_one() {
+        let dir = std::env::temp_dir().join(format!("xtask-verify-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let path = dir.join("m.json");
+        std::fs::write(&path, b"{}").unwrap();
+        let pin = Pin {
+            description: "test".into(),
+            repository: "r".into(),
+            path: "p".into(),
+            commit: "c".into(),
+            sha256: sha256_hex(b"other"),
+            url: "u".into(),
+            file: "m.json".into(),
+            env: "XTASK_TEST_UNSET_VARIABLE".into(),
+        };
+        let err = pin.read_verified(&path).unwrap_err();
+        assert!(err.contains("sha256 mismatch"), "{err}");
+        let missing = pin.locate(&dir.join("nowhere"), None).unwrap_err();
+        assert!(missing.contains("cargo xtask fetch-model"), "{missing}");
+        let _ = std::fs::remove_dir_all(&dir);
+    }
+}
