@@ -103,11 +103,24 @@ pub struct ErrorRef {
 /// A `@paginated` operation's tokens, resolved to input/output fields.
 #[derive(Debug, Clone)]
 pub struct Pagination {
+    /// The input token field (`Option<String>`).
     pub input_token: String,
+    /// The output token field (`Option<String>`).
     pub output_token: String,
-    /// `(field name, item type)` of the items list, if named.
-    pub items: Option<(String, RustType)>,
-    pub page_size: Option<String>,
+    /// The output's list of items, if named.
+    pub items: Option<PaginatedItems>,
+    /// The input field that sets the page size, and its type.
+    pub page_size: Option<(String, RustType)>,
+}
+
+/// The list of items a page holds.
+#[derive(Debug, Clone)]
+pub struct PaginatedItems {
+    pub field: String,
+    /// The type of one item.
+    pub item: RustType,
+    /// The field is `Option<Vec<item>>` rather than `Vec<item>`.
+    pub optional: bool,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -497,18 +510,29 @@ impl<'a> Builder<'a> {
                 return None;
             }
         };
-        let items = items.map(|m| {
-            let item = match &m.ty {
-                RustType::List { item, .. } => (**item).clone(),
-                other => other.clone(),
-            };
-            (m.field.clone(), item)
-        });
+        let items = match items {
+            None => None,
+            Some(m) => match &m.ty {
+                RustType::List { item, sparse: false } => {
+                    Some(PaginatedItems { field: m.field.clone(), item: (**item).clone(), optional: m.optional })
+                }
+                _ => {
+                    self.errors.push(Error::shape(id, format!("`@paginated` items `{}` must be a dense list", m.wire_name)));
+                    return None;
+                }
+            },
+        };
+        for (m, what) in [(input_token, "inputToken"), (output_token, "outputToken")] {
+            if !matches!(m.ty, RustType::String) || !m.optional {
+                self.errors.push(Error::shape(id, format!("`@paginated` {what} `{}` must be an optional string", m.wire_name)));
+                return None;
+            }
+        }
         Some(Pagination {
             input_token: input_token.field.clone(),
             output_token: output_token.field.clone(),
             items,
-            page_size: page_size.map(|m| m.field.clone()),
+            page_size: page_size.map(|m| (m.field.clone(), m.ty.clone())),
         })
     }
 

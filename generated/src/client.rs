@@ -758,3 +758,250 @@ impl Client {
         )
     }
 }
+#[cfg(feature = "test-util")]
+impl Client {
+    /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON
+    /// wire form, and returns the output in JSON wire form (feature `test-util`). The
+    /// input is decoded and the output encoded by the same code as typed calls: it is how
+    /// fixtures are replayed without naming each operation's types.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        input: ::awsjson_runtime::json::Value,
+    ) -> Result<
+        ::awsjson_runtime::json::Value,
+        ::awsjson_runtime::test_util::CallJsonError,
+    > {
+        match operation {
+            "CreateActivity" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::create_activity::CreateActivity,
+                >(&self.handle, input)
+                    .await
+            }
+            "CreateStateMachine" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::create_state_machine::CreateStateMachine,
+                >(&self.handle, input)
+                    .await
+            }
+            "CreateStateMachineAlias" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::create_state_machine_alias::CreateStateMachineAlias,
+                >(&self.handle, input)
+                    .await
+            }
+            "DeleteActivity" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::delete_activity::DeleteActivity,
+                >(&self.handle, input)
+                    .await
+            }
+            "DeleteStateMachine" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::delete_state_machine::DeleteStateMachine,
+                >(&self.handle, input)
+                    .await
+            }
+            "DeleteStateMachineAlias" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::delete_state_machine_alias::DeleteStateMachineAlias,
+                >(&self.handle, input)
+                    .await
+            }
+            "DeleteStateMachineVersion" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::delete_state_machine_version::DeleteStateMachineVersion,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeActivity" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_activity::DescribeActivity,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_execution::DescribeExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeMapRun" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_map_run::DescribeMapRun,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeStateMachine" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_state_machine::DescribeStateMachine,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeStateMachineAlias" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_state_machine_alias::DescribeStateMachineAlias,
+                >(&self.handle, input)
+                    .await
+            }
+            "DescribeStateMachineForExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "GetActivityTask" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::get_activity_task::GetActivityTask,
+                >(&self.handle, input)
+                    .await
+            }
+            "GetExecutionHistory" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::get_execution_history::GetExecutionHistory,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListActivities" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_activities::ListActivities,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListExecutions" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_executions::ListExecutions,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListMapRuns" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_map_runs::ListMapRuns,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListStateMachineAliases" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_state_machine_aliases::ListStateMachineAliases,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListStateMachineVersions" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_state_machine_versions::ListStateMachineVersions,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListStateMachines" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_state_machines::ListStateMachines,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListTagsForResource" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_tags_for_resource::ListTagsForResource,
+                >(&self.handle, input)
+                    .await
+            }
+            "PublishStateMachineVersion" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::publish_state_machine_version::PublishStateMachineVersion,
+                >(&self.handle, input)
+                    .await
+            }
+            "RedriveExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::redrive_execution::RedriveExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "SendTaskFailure" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::send_task_failure::SendTaskFailure,
+                >(&self.handle, input)
+                    .await
+            }
+            "SendTaskHeartbeat" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::send_task_heartbeat::SendTaskHeartbeat,
+                >(&self.handle, input)
+                    .await
+            }
+            "SendTaskSuccess" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::send_task_success::SendTaskSuccess,
+                >(&self.handle, input)
+                    .await
+            }
+            "StartExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::start_execution::StartExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "StartSyncExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::start_sync_execution::StartSyncExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "StopExecution" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::stop_execution::StopExecution,
+                >(&self.handle, input)
+                    .await
+            }
+            "TagResource" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::tag_resource::TagResource,
+                >(&self.handle, input)
+                    .await
+            }
+            "TestState" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::test_state::TestState,
+                >(&self.handle, input)
+                    .await
+            }
+            "UntagResource" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::untag_resource::UntagResource,
+                >(&self.handle, input)
+                    .await
+            }
+            "UpdateMapRun" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::update_map_run::UpdateMapRun,
+                >(&self.handle, input)
+                    .await
+            }
+            "UpdateStateMachine" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::update_state_machine::UpdateStateMachine,
+                >(&self.handle, input)
+                    .await
+            }
+            "UpdateStateMachineAlias" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::update_state_machine_alias::UpdateStateMachineAlias,
+                >(&self.handle, input)
+                    .await
+            }
+            "ValidateStateMachineDefinition" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::validate_state_machine_definition::ValidateStateMachineDefinition,
+                >(&self.handle, input)
+                    .await
+            }
+            other => {
+                Err(
+                    ::awsjson_runtime::test_util::CallJsonError::UnknownOperation(
+                        other.to_owned(),
+                    ),
+                )
+            }
+        }
+    }
+}

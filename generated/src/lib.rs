@@ -23,6 +23,375 @@ pub mod error;
 pub mod operation;
 pub mod primitives;
 pub mod types;
+/// The streams paginators return (`into_paginator()` on the builders of paginated
+/// operations).
+pub mod pagination {
+    pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
+}
+/// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
+/// connector that replays them and checks the requests, one that records them from a
+/// real server, and [`Client::call_json`].
+///
+/// To test code that calls the service, give a client a [`test_util::ReplayConnector`]
+/// made from a fixture file, run the code, then check that it sent the recorded requests
+/// with [`test_util::ReplayConnector::assert_requests_match`].
+#[cfg(feature = "test-util")]
+pub mod test_util {
+    pub use ::awsjson_runtime::test_util::*;
+    /// Every operation of the service: its name, the errors the model lists for it, and
+    /// whether it is paginated.
+    pub const OPERATIONS: &[OperationInfo] = &[
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "CreateActivity",
+            errors: &[
+                "ActivityAlreadyExists",
+                "ActivityLimitExceeded",
+                "InvalidEncryptionConfiguration",
+                "InvalidName",
+                "KmsAccessDeniedException",
+                "KmsThrottlingException",
+                "TooManyTags",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "CreateStateMachine",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "InvalidDefinition",
+                "InvalidEncryptionConfiguration",
+                "InvalidLoggingConfiguration",
+                "InvalidName",
+                "InvalidTracingConfiguration",
+                "KmsAccessDeniedException",
+                "KmsThrottlingException",
+                "StateMachineAlreadyExists",
+                "StateMachineDeleting",
+                "StateMachineLimitExceeded",
+                "StateMachineTypeNotSupported",
+                "TooManyTags",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "CreateStateMachineAlias",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "InvalidName",
+                "ResourceNotFound",
+                "ServiceQuotaExceededException",
+                "StateMachineDeleting",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DeleteActivity",
+            errors: &["InvalidArn"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DeleteStateMachine",
+            errors: &["InvalidArn", "ValidationException"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DeleteStateMachineAlias",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "ResourceNotFound",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DeleteStateMachineVersion",
+            errors: &["ConflictException", "InvalidArn", "ValidationException"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeActivity",
+            errors: &["ActivityDoesNotExist", "InvalidArn"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeExecution",
+            errors: &[
+                "ExecutionDoesNotExist",
+                "InvalidArn",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeMapRun",
+            errors: &["InvalidArn", "ResourceNotFound"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeStateMachine",
+            errors: &[
+                "InvalidArn",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "StateMachineDoesNotExist",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeStateMachineAlias",
+            errors: &["InvalidArn", "ResourceNotFound", "ValidationException"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "DescribeStateMachineForExecution",
+            errors: &[
+                "ExecutionDoesNotExist",
+                "InvalidArn",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "GetActivityTask",
+            errors: &[
+                "ActivityDoesNotExist",
+                "ActivityWorkerLimitExceeded",
+                "InvalidArn",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "GetExecutionHistory",
+            errors: &[
+                "ExecutionDoesNotExist",
+                "InvalidArn",
+                "InvalidToken",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+            ],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListActivities",
+            errors: &["InvalidToken"],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListExecutions",
+            errors: &[
+                "InvalidArn",
+                "InvalidToken",
+                "ResourceNotFound",
+                "StateMachineDoesNotExist",
+                "StateMachineTypeNotSupported",
+                "ValidationException",
+            ],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListMapRuns",
+            errors: &["ExecutionDoesNotExist", "InvalidArn", "InvalidToken"],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListStateMachineAliases",
+            errors: &[
+                "InvalidArn",
+                "InvalidToken",
+                "ResourceNotFound",
+                "StateMachineDeleting",
+                "StateMachineDoesNotExist",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListStateMachineVersions",
+            errors: &["InvalidArn", "InvalidToken", "ValidationException"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListStateMachines",
+            errors: &["InvalidToken"],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListTagsForResource",
+            errors: &["InvalidArn", "ResourceNotFound"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "PublishStateMachineVersion",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "ServiceQuotaExceededException",
+                "StateMachineDeleting",
+                "StateMachineDoesNotExist",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "RedriveExecution",
+            errors: &[
+                "ExecutionDoesNotExist",
+                "ExecutionLimitExceeded",
+                "ExecutionNotRedrivable",
+                "InvalidArn",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "SendTaskFailure",
+            errors: &[
+                "InvalidToken",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "TaskDoesNotExist",
+                "TaskTimedOut",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "SendTaskHeartbeat",
+            errors: &["InvalidToken", "TaskDoesNotExist", "TaskTimedOut"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "SendTaskSuccess",
+            errors: &[
+                "InvalidOutput",
+                "InvalidToken",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "TaskDoesNotExist",
+                "TaskTimedOut",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "StartExecution",
+            errors: &[
+                "ExecutionAlreadyExists",
+                "ExecutionLimitExceeded",
+                "InvalidArn",
+                "InvalidExecutionInput",
+                "InvalidName",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "StateMachineDeleting",
+                "StateMachineDoesNotExist",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "StartSyncExecution",
+            errors: &[
+                "InvalidArn",
+                "InvalidExecutionInput",
+                "InvalidName",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "StateMachineDeleting",
+                "StateMachineDoesNotExist",
+                "StateMachineTypeNotSupported",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "StopExecution",
+            errors: &[
+                "ExecutionDoesNotExist",
+                "InvalidArn",
+                "KmsAccessDeniedException",
+                "KmsInvalidStateException",
+                "KmsThrottlingException",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "TagResource",
+            errors: &["InvalidArn", "ResourceNotFound", "TooManyTags"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "TestState",
+            errors: &[
+                "InvalidArn",
+                "InvalidDefinition",
+                "InvalidExecutionInput",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "UntagResource",
+            errors: &["InvalidArn", "ResourceNotFound"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "UpdateMapRun",
+            errors: &["InvalidArn", "ResourceNotFound", "ValidationException"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "UpdateStateMachine",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "InvalidDefinition",
+                "InvalidEncryptionConfiguration",
+                "InvalidLoggingConfiguration",
+                "InvalidTracingConfiguration",
+                "KmsAccessDeniedException",
+                "KmsThrottlingException",
+                "MissingRequiredParameter",
+                "ServiceQuotaExceededException",
+                "StateMachineDeleting",
+                "StateMachineDoesNotExist",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "UpdateStateMachineAlias",
+            errors: &[
+                "ConflictException",
+                "InvalidArn",
+                "ResourceNotFound",
+                "StateMachineDeleting",
+                "ValidationException",
+            ],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ValidateStateMachineDefinition",
+            errors: &["ValidationException"],
+            paginated: false,
+        },
+    ];
+}
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;

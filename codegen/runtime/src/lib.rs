@@ -17,12 +17,15 @@ pub mod error;
 pub mod error_shape;
 pub mod http;
 pub mod operation;
+pub mod paginator;
 pub mod profile;
 pub mod protocol;
 pub mod region;
 pub mod retry;
 pub mod service;
 pub mod sign;
+#[cfg(feature = "test-util")]
+pub mod test_util;
 
 /// The `aws-types` crate, for `SdkConfig` interop (feature `aws-config`).
 #[cfg(feature = "aws-config")]

@@ -16,6 +16,10 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     fn retryable(&self) -> Option<bool>;
 
     fn meta(&self) -> &ErrorMetadata;
+
+    /// The name of the modeled error shape this error is (`ActivityDoesNotExist`), or `None` for
+    /// the unhandled variant.
+    fn modeled_shape(&self) -> Option<&'static str>;
 }
 
 /// One operation of a service, implemented by a zero-sized type per operation.

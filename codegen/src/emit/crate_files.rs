@@ -39,6 +39,21 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     } else {
         (quote!(), quote!(&#rt::endpoint::NO_RULES))
     };
+    let pagination = service.operations.iter().any(|op| op.paginated.is_some()).then(|| {
+        quote! {
+            /// The streams paginators return (`into_paginator()` on the builders of paginated
+            /// operations).
+            pub mod pagination {
+                pub use #rt::paginator::{ItemStream, PageStream, RepeatedToken};
+            }
+        }
+    });
+    let op_infos = service.operations.iter().map(|op| {
+        let name = &op.name;
+        let errors = op.errors.iter().map(|e| &e.code);
+        let paginated = op.paginated.is_some();
+        quote!(#rt::test_util::OperationInfo { name: #name, errors: &[#(#errors),*], paginated: #paginated },)
+    });
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
@@ -50,6 +65,23 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         pub mod operation;
         pub mod primitives;
         pub mod types;
+        #pagination
+
+        /// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
+        /// connector that replays them and checks the requests, one that records them from a
+        /// real server, and [`Client::call_json`].
+        ///
+        /// To test code that calls the service, give a client a [`test_util::ReplayConnector`]
+        /// made from a fixture file, run the code, then check that it sent the recorded requests
+        /// with [`test_util::ReplayConnector::assert_requests_match`].
+        #[cfg(feature = "test-util")]
+        pub mod test_util {
+            pub use #rt::test_util::*;
+
+            /// Every operation of the service: its name, the errors the model lists for it, and
+            /// whether it is paginated.
+            pub const OPERATIONS: &[OperationInfo] = &[#(#op_infos)*];
+        }
 
         pub use client::Client;
         pub use config::Config;
@@ -116,6 +148,12 @@ pub fn client_rs(service: &Service) -> TokenStream {
             }
         }
     });
+    let call_arms = service.operations.iter().map(|op| {
+        let name = &op.name;
+        let module = ident(&op.fn_name);
+        let marker = format_ident!("{}", op.name);
+        quote!(#name => #rt::test_util::call_json::<crate::operation::#module::#marker>(&self.handle, input).await,)
+    });
     let title = &service.title;
     let client_doc = doc(&format!(
         "A client for {title}.\n\nCheap to clone: clones share the configuration and the connection pool.\nOne method per operation returns a fluent builder; set its input and call `send()`."
@@ -154,6 +192,24 @@ pub fn client_rs(service: &Service) -> TokenStream {
             }
 
             #(#methods)*
+        }
+
+        #[cfg(feature = "test-util")]
+        impl Client {
+            /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON
+            /// wire form, and returns the output in JSON wire form (feature `test-util`). The
+            /// input is decoded and the output encoded by the same code as typed calls: it is how
+            /// fixtures are replayed without naming each operation's types.
+            pub async fn call_json(
+                &self,
+                operation: &str,
+                input: #rt::json::Value,
+            ) -> Result<#rt::json::Value, #rt::test_util::CallJsonError> {
+                match operation {
+                    #(#call_arms)*
+                    other => Err(#rt::test_util::CallJsonError::UnknownOperation(other.to_owned())),
+                }
+            }
         }
     }
 }

@@ -5,8 +5,8 @@ use proc_macro2::TokenStream;
 use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
-use super::{doc, doc_lines, ident, rt};
-use crate::ir::{Operation, Service};
+use super::{doc, doc_lines, ident, rt, rust_type};
+use crate::ir::{Operation, Pagination, Service};
 use crate::naming::{field_name, unraw};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
@@ -46,6 +46,17 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let output_struct = structure(&op.output);
     let error_enum = error_enum(op, service);
     let fluent_builder = fluent_builder(op);
+    let paginator = op.paginated.as_ref().map(|p| paginator(op, p));
+    let paginator_mod = op.paginated.as_ref().map(|p| {
+        let pages = format_ident!("{}Paginator", op.name);
+        let items = p.items.as_ref().map(|_| format_ident!("{}PaginatorItems", op.name)).into_iter();
+        quote! {
+            /// The paginator of this operation, under the path other AWS SDKs use.
+            pub mod paginator {
+                pub use super::{#pages #(, #items)*};
+            }
+        }
+    });
     quote! {
         #marker_doc
         #[derive(Debug, Clone, Copy, Default)]
@@ -68,11 +79,13 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         #output_struct
         #error_enum
         #fluent_builder
+        #paginator
 
         /// The builders of this operation, under the path other AWS SDKs use.
         pub mod builders {
             pub use super::{#fluent, #input_builder, #output_builder};
         }
+        #paginator_mod
     }
 }
 
@@ -110,6 +123,7 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         Some(quote!(#error::#v(_) => Some(#throttling),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
     let doc_text = doc(&format!("The errors `{name}` may return: the ones the model lists, and [`Self::Unhandled`] for any other."));
     quote! {
         #doc_text
@@ -180,6 +194,13 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
             fn meta(&self) -> &#rt::error::ErrorMetadata {
                 #rt::error::ProvideErrorMetadata::meta(self)
             }
+
+            fn modeled_shape(&self) -> Option<&'static str> {
+                match self {
+                    #(#error::#variant_names(_) => Some(#codes),)*
+                    #error::Unhandled(_) => None,
+                }
+            }
         }
     }
 }
@@ -197,6 +218,17 @@ fn fluent_builder(op: &Operation) -> TokenStream {
         "Builds and sends a `{}` request: set the input with the methods named after its members, then call [`Self::send`].",
         op.name
     ));
+    let into_paginator = op.paginated.as_ref().map(|_| {
+        let pages = format_ident!("{}Paginator", op.name);
+        quote! {
+            /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+            /// pages (and its `items()` one of their items), each request carrying the token of the
+            /// page before.
+            pub fn into_paginator(self) -> #pages {
+                #pages { handle: self.handle, inner: self.inner }
+            }
+        }
+    });
     let send_doc = doc_lines(&[
         "Sends the request and waits for the response.".to_string(),
         String::new(),
@@ -226,7 +258,95 @@ fn fluent_builder(op: &Operation) -> TokenStream {
                 self.handle.call::<#marker>(self.inner.build_unchecked()).await
             }
 
+            #into_paginator
+
             #(#setters)*
         }
+    }
+}
+
+fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
+    let rt = rt();
+    let marker = format_ident!("{}", op.name);
+    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input = format_ident!("{}", op.input.rust_name);
+    let output = format_ident!("{}", op.output.rust_name);
+    let pages = format_ident!("{}Paginator", op.name);
+    let items_ty = format_ident!("{}PaginatorItems", op.name);
+    let in_token = ident(&p.input_token);
+    let out_token = ident(&p.output_token);
+    let page_size = p.page_size.as_ref().map(|(field, ty)| {
+        let f = ident(field);
+        let ty = rust_type(ty);
+        let d = doc(&format!("Sets the page size: the `{}` member of each request.", unraw(field)));
+        quote! {
+            #d
+            pub fn page_size(mut self, size: #ty) -> Self {
+                self.inner.#f = Some(size);
+                self
+            }
+        }
+    });
+    let items = p.items.as_ref().map(|items| {
+        let f = ident(&items.field);
+        let item = rust_type(&items.item);
+        let take = if items.optional { quote!(page.#f.unwrap_or_default()) } else { quote!(page.#f) };
+        let d = doc(&format!("The stream of the `{}` of every page, instead of the pages.", unraw(&items.field)));
+        let items_doc = doc(&format!(
+            "Pages through `{}` item by item: [`Self::send`] gives a stream of the `{}` of every page.",
+            op.name,
+            unraw(&items.field)
+        ));
+        (
+            quote! {
+                #d
+                pub fn items(self) -> #items_ty {
+                    #items_ty(self)
+                }
+            },
+            quote! {
+                #items_doc
+                #[derive(Debug, Clone)]
+                pub struct #items_ty(#pages);
+
+                impl #items_ty {
+                    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+                    pub fn send(self) -> #rt::paginator::ItemStream<#marker, #item> {
+                        self.0.send().items(|page| #take)
+                    }
+                }
+            },
+        )
+    });
+    let (items_fn, items_struct) = items.unzip();
+    let d = doc(&format!(
+        "Pages through `{}`. Created by [`{}FluentBuilder::into_paginator`].",
+        op.name, op.name
+    ));
+    quote! {
+        #d
+        #[derive(Debug, Clone)]
+        pub struct #pages {
+            handle: #rt::client::Handle,
+            inner: #input_builder,
+        }
+
+        impl #pages {
+            #page_size
+            #items_fn
+
+            /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+            /// after the page without a next token, or with an error if the service repeats one.
+            pub fn send(self) -> #rt::paginator::PageStream<#marker> {
+                let input = self.inner.build_unchecked();
+                let first = input.#in_token.clone();
+                #rt::paginator::PageStream::new(self.handle, input, first, #rt::paginator::Pagination {
+                    set_token: |input: &mut #input, token| input.#in_token = token,
+                    next_token: |output: &#output| output.#out_token.as_deref(),
+                })
+            }
+        }
+
+        #items_struct
     }
 }

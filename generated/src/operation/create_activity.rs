@@ -538,6 +538,28 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            CreateActivityError::ActivityAlreadyExists(_) => {
+                Some("ActivityAlreadyExists")
+            }
+            CreateActivityError::ActivityLimitExceeded(_) => {
+                Some("ActivityLimitExceeded")
+            }
+            CreateActivityError::InvalidEncryptionConfiguration(_) => {
+                Some("InvalidEncryptionConfiguration")
+            }
+            CreateActivityError::InvalidName(_) => Some("InvalidName"),
+            CreateActivityError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            CreateActivityError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            CreateActivityError::TooManyTags(_) => Some("TooManyTags"),
+            CreateActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

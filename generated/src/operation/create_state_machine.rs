@@ -993,6 +993,46 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            CreateStateMachineError::ConflictException(_) => Some("ConflictException"),
+            CreateStateMachineError::InvalidArn(_) => Some("InvalidArn"),
+            CreateStateMachineError::InvalidDefinition(_) => Some("InvalidDefinition"),
+            CreateStateMachineError::InvalidEncryptionConfiguration(_) => {
+                Some("InvalidEncryptionConfiguration")
+            }
+            CreateStateMachineError::InvalidLoggingConfiguration(_) => {
+                Some("InvalidLoggingConfiguration")
+            }
+            CreateStateMachineError::InvalidName(_) => Some("InvalidName"),
+            CreateStateMachineError::InvalidTracingConfiguration(_) => {
+                Some("InvalidTracingConfiguration")
+            }
+            CreateStateMachineError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            CreateStateMachineError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            CreateStateMachineError::StateMachineAlreadyExists(_) => {
+                Some("StateMachineAlreadyExists")
+            }
+            CreateStateMachineError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            CreateStateMachineError::StateMachineLimitExceeded(_) => {
+                Some("StateMachineLimitExceeded")
+            }
+            CreateStateMachineError::StateMachineTypeNotSupported(_) => {
+                Some("StateMachineTypeNotSupported")
+            }
+            CreateStateMachineError::TooManyTags(_) => Some("TooManyTags"),
+            CreateStateMachineError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            CreateStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

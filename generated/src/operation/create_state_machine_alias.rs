@@ -548,6 +548,26 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            CreateStateMachineAliasError::ConflictException(_) => {
+                Some("ConflictException")
+            }
+            CreateStateMachineAliasError::InvalidArn(_) => Some("InvalidArn"),
+            CreateStateMachineAliasError::InvalidName(_) => Some("InvalidName"),
+            CreateStateMachineAliasError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            CreateStateMachineAliasError::ServiceQuotaExceededException(_) => {
+                Some("ServiceQuotaExceededException")
+            }
+            CreateStateMachineAliasError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            CreateStateMachineAliasError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            CreateStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

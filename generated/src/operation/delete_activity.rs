@@ -231,6 +231,12 @@ impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DeleteActivityError::InvalidArn(_) => Some("InvalidArn"),
+            DeleteActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -266,6 +266,15 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DeleteStateMachineError::InvalidArn(_) => Some("InvalidArn"),
+            DeleteStateMachineError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            DeleteStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -300,6 +300,19 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasErr
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DeleteStateMachineAliasError::ConflictException(_) => {
+                Some("ConflictException")
+            }
+            DeleteStateMachineAliasError::InvalidArn(_) => Some("InvalidArn"),
+            DeleteStateMachineAliasError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DeleteStateMachineAliasError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            DeleteStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

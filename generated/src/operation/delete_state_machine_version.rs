@@ -280,6 +280,18 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionE
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DeleteStateMachineVersionError::ConflictException(_) => {
+                Some("ConflictException")
+            }
+            DeleteStateMachineVersionError::InvalidArn(_) => Some("InvalidArn"),
+            DeleteStateMachineVersionError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            DeleteStateMachineVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

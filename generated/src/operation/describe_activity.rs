@@ -441,6 +441,15 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeActivityError::ActivityDoesNotExist(_) => {
+                Some("ActivityDoesNotExist")
+            }
+            DescribeActivityError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

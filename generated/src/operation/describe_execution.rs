@@ -1142,6 +1142,24 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeExecutionError::ExecutionDoesNotExist(_) => {
+                Some("ExecutionDoesNotExist")
+            }
+            DescribeExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeExecutionError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            DescribeExecutionError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            DescribeExecutionError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            DescribeExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -654,6 +654,13 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeMapRunError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeMapRunError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            DescribeMapRunError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -959,6 +959,24 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeStateMachineError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeStateMachineError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            DescribeStateMachineError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            DescribeStateMachineError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            DescribeStateMachineError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            DescribeStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

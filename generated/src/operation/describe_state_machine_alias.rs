@@ -506,6 +506,18 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeStateMachineAliasError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeStateMachineAliasError::ResourceNotFound(_) => {
+                Some("ResourceNotFound")
+            }
+            DescribeStateMachineAliasError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            DescribeStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -827,6 +827,24 @@ for DescribeStateMachineForExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(_) => {
+                Some("ExecutionDoesNotExist")
+            }
+            DescribeStateMachineForExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            DescribeStateMachineForExecutionError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            DescribeStateMachineForExecutionError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            DescribeStateMachineForExecutionError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            DescribeStateMachineForExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachineForExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -446,6 +446,25 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            GetActivityTaskError::ActivityDoesNotExist(_) => Some("ActivityDoesNotExist"),
+            GetActivityTaskError::ActivityWorkerLimitExceeded(_) => {
+                Some("ActivityWorkerLimitExceeded")
+            }
+            GetActivityTaskError::InvalidArn(_) => Some("InvalidArn"),
+            GetActivityTaskError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            GetActivityTaskError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            GetActivityTaskError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            GetActivityTaskError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetActivityTask` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -528,6 +528,25 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            GetExecutionHistoryError::ExecutionDoesNotExist(_) => {
+                Some("ExecutionDoesNotExist")
+            }
+            GetExecutionHistoryError::InvalidArn(_) => Some("InvalidArn"),
+            GetExecutionHistoryError::InvalidToken(_) => Some("InvalidToken"),
+            GetExecutionHistoryError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            GetExecutionHistoryError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            GetExecutionHistoryError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            GetExecutionHistoryError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetExecutionHistory` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
@@ -557,6 +576,15 @@ impl GetExecutionHistoryFluentBuilder {
         ::awsjson_runtime::error::SdkError<GetExecutionHistoryError>,
     > {
         self.handle.call::<GetExecutionHistory>(self.inner.build_unchecked()).await
+    }
+    /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+    /// pages (and its `items()` one of their items), each request carrying the token of the
+    /// page before.
+    pub fn into_paginator(self) -> GetExecutionHistoryPaginator {
+        GetExecutionHistoryPaginator {
+            handle: self.handle,
+            inner: self.inner,
+        }
     }
     /// The Amazon Resource Name (ARN) of the execution.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
@@ -631,10 +659,64 @@ impl GetExecutionHistoryFluentBuilder {
         self.inner.get_include_execution_data()
     }
 }
+/// Pages through `GetExecutionHistory`. Created by [`GetExecutionHistoryFluentBuilder::into_paginator`].
+#[derive(Debug, Clone)]
+pub struct GetExecutionHistoryPaginator {
+    handle: ::awsjson_runtime::client::Handle,
+    inner: GetExecutionHistoryInputBuilder,
+}
+impl GetExecutionHistoryPaginator {
+    /// Sets the page size: the `max_results` member of each request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.inner.max_results = Some(size);
+        self
+    }
+    /// The stream of the `events` of every page, instead of the pages.
+    pub fn items(self) -> GetExecutionHistoryPaginatorItems {
+        GetExecutionHistoryPaginatorItems(self)
+    }
+    /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+    /// after the page without a next token, or with an error if the service repeats one.
+    pub fn send(self) -> ::awsjson_runtime::paginator::PageStream<GetExecutionHistory> {
+        let input = self.inner.build_unchecked();
+        let first = input.next_token.clone();
+        ::awsjson_runtime::paginator::PageStream::new(
+            self.handle,
+            input,
+            first,
+            ::awsjson_runtime::paginator::Pagination {
+                set_token: |input: &mut GetExecutionHistoryInput, token| {
+                    input.next_token = token;
+                },
+                next_token: |output: &GetExecutionHistoryOutput| {
+                    output.next_token.as_deref()
+                },
+            },
+        )
+    }
+}
+/// Pages through `GetExecutionHistory` item by item: [`Self::send`] gives a stream of the `events` of every page.
+#[derive(Debug, Clone)]
+pub struct GetExecutionHistoryPaginatorItems(GetExecutionHistoryPaginator);
+impl GetExecutionHistoryPaginatorItems {
+    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+    pub fn send(
+        self,
+    ) -> ::awsjson_runtime::paginator::ItemStream<
+        GetExecutionHistory,
+        crate::types::HistoryEvent,
+    > {
+        self.0.send().items(|page| page.events)
+    }
+}
 /// The builders of this operation, under the path other AWS SDKs use.
 pub mod builders {
     pub use super::{
         GetExecutionHistoryFluentBuilder, GetExecutionHistoryInputBuilder,
         GetExecutionHistoryOutputBuilder,
     };
+}
+/// The paginator of this operation, under the path other AWS SDKs use.
+pub mod paginator {
+    pub use super::{GetExecutionHistoryPaginator, GetExecutionHistoryPaginatorItems};
 }

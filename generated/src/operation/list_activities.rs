@@ -344,6 +344,12 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListActivitiesError::InvalidToken(_) => Some("InvalidToken"),
+            ListActivitiesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListActivities` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
@@ -373,6 +379,15 @@ impl ListActivitiesFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListActivitiesError>,
     > {
         self.handle.call::<ListActivities>(self.inner.build_unchecked()).await
+    }
+    /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+    /// pages (and its `items()` one of their items), each request carrying the token of the
+    /// page before.
+    pub fn into_paginator(self) -> ListActivitiesPaginator {
+        ListActivitiesPaginator {
+            handle: self.handle,
+            inner: self.inner,
+        }
     }
     /// The maximum number of results that are returned per call. You can use `nextToken` to obtain further pages of results. The default is 100 and the maximum allowed page size is 1000. A value of 0 uses the default.
     ///
@@ -405,10 +420,62 @@ impl ListActivitiesFluentBuilder {
         self.inner.get_next_token()
     }
 }
+/// Pages through `ListActivities`. Created by [`ListActivitiesFluentBuilder::into_paginator`].
+#[derive(Debug, Clone)]
+pub struct ListActivitiesPaginator {
+    handle: ::awsjson_runtime::client::Handle,
+    inner: ListActivitiesInputBuilder,
+}
+impl ListActivitiesPaginator {
+    /// Sets the page size: the `max_results` member of each request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.inner.max_results = Some(size);
+        self
+    }
+    /// The stream of the `activities` of every page, instead of the pages.
+    pub fn items(self) -> ListActivitiesPaginatorItems {
+        ListActivitiesPaginatorItems(self)
+    }
+    /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+    /// after the page without a next token, or with an error if the service repeats one.
+    pub fn send(self) -> ::awsjson_runtime::paginator::PageStream<ListActivities> {
+        let input = self.inner.build_unchecked();
+        let first = input.next_token.clone();
+        ::awsjson_runtime::paginator::PageStream::new(
+            self.handle,
+            input,
+            first,
+            ::awsjson_runtime::paginator::Pagination {
+                set_token: |input: &mut ListActivitiesInput, token| {
+                    input.next_token = token;
+                },
+                next_token: |output: &ListActivitiesOutput| output.next_token.as_deref(),
+            },
+        )
+    }
+}
+/// Pages through `ListActivities` item by item: [`Self::send`] gives a stream of the `activities` of every page.
+#[derive(Debug, Clone)]
+pub struct ListActivitiesPaginatorItems(ListActivitiesPaginator);
+impl ListActivitiesPaginatorItems {
+    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+    pub fn send(
+        self,
+    ) -> ::awsjson_runtime::paginator::ItemStream<
+        ListActivities,
+        crate::types::ActivityListItem,
+    > {
+        self.0.send().items(|page| page.activities)
+    }
+}
 /// The builders of this operation, under the path other AWS SDKs use.
 pub mod builders {
     pub use super::{
         ListActivitiesFluentBuilder, ListActivitiesInputBuilder,
         ListActivitiesOutputBuilder,
     };
+}
+/// The paginator of this operation, under the path other AWS SDKs use.
+pub mod paginator {
+    pub use super::{ListActivitiesPaginator, ListActivitiesPaginatorItems};
 }

@@ -620,6 +620,21 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListExecutionsError::InvalidArn(_) => Some("InvalidArn"),
+            ListExecutionsError::InvalidToken(_) => Some("InvalidToken"),
+            ListExecutionsError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ListExecutionsError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            ListExecutionsError::StateMachineTypeNotSupported(_) => {
+                Some("StateMachineTypeNotSupported")
+            }
+            ListExecutionsError::ValidationException(_) => Some("ValidationException"),
+            ListExecutionsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListExecutions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
@@ -649,6 +664,15 @@ impl ListExecutionsFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListExecutionsError>,
     > {
         self.handle.call::<ListExecutions>(self.inner.build_unchecked()).await
+    }
+    /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+    /// pages (and its `items()` one of their items), each request carrying the token of the
+    /// page before.
+    pub fn into_paginator(self) -> ListExecutionsPaginator {
+        ListExecutionsPaginator {
+            handle: self.handle,
+            inner: self.inner,
+        }
     }
     /// The Amazon Resource Name (ARN) of the state machine whose executions is listed.
     ///
@@ -765,10 +789,62 @@ impl ListExecutionsFluentBuilder {
         self.inner.get_redrive_filter()
     }
 }
+/// Pages through `ListExecutions`. Created by [`ListExecutionsFluentBuilder::into_paginator`].
+#[derive(Debug, Clone)]
+pub struct ListExecutionsPaginator {
+    handle: ::awsjson_runtime::client::Handle,
+    inner: ListExecutionsInputBuilder,
+}
+impl ListExecutionsPaginator {
+    /// Sets the page size: the `max_results` member of each request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.inner.max_results = Some(size);
+        self
+    }
+    /// The stream of the `executions` of every page, instead of the pages.
+    pub fn items(self) -> ListExecutionsPaginatorItems {
+        ListExecutionsPaginatorItems(self)
+    }
+    /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+    /// after the page without a next token, or with an error if the service repeats one.
+    pub fn send(self) -> ::awsjson_runtime::paginator::PageStream<ListExecutions> {
+        let input = self.inner.build_unchecked();
+        let first = input.next_token.clone();
+        ::awsjson_runtime::paginator::PageStream::new(
+            self.handle,
+            input,
+            first,
+            ::awsjson_runtime::paginator::Pagination {
+                set_token: |input: &mut ListExecutionsInput, token| {
+                    input.next_token = token;
+                },
+                next_token: |output: &ListExecutionsOutput| output.next_token.as_deref(),
+            },
+        )
+    }
+}
+/// Pages through `ListExecutions` item by item: [`Self::send`] gives a stream of the `executions` of every page.
+#[derive(Debug, Clone)]
+pub struct ListExecutionsPaginatorItems(ListExecutionsPaginator);
+impl ListExecutionsPaginatorItems {
+    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+    pub fn send(
+        self,
+    ) -> ::awsjson_runtime::paginator::ItemStream<
+        ListExecutions,
+        crate::types::ExecutionListItem,
+    > {
+        self.0.send().items(|page| page.executions)
+    }
+}
 /// The builders of this operation, under the path other AWS SDKs use.
 pub mod builders {
     pub use super::{
         ListExecutionsFluentBuilder, ListExecutionsInputBuilder,
         ListExecutionsOutputBuilder,
     };
+}
+/// The paginator of this operation, under the path other AWS SDKs use.
+pub mod paginator {
+    pub use super::{ListExecutionsPaginator, ListExecutionsPaginatorItems};
 }

@@ -407,6 +407,14 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListMapRunsError::ExecutionDoesNotExist(_) => Some("ExecutionDoesNotExist"),
+            ListMapRunsError::InvalidArn(_) => Some("InvalidArn"),
+            ListMapRunsError::InvalidToken(_) => Some("InvalidToken"),
+            ListMapRunsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListMapRuns` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
@@ -436,6 +444,15 @@ impl ListMapRunsFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListMapRunsError>,
     > {
         self.handle.call::<ListMapRuns>(self.inner.build_unchecked()).await
+    }
+    /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+    /// pages (and its `items()` one of their items), each request carrying the token of the
+    /// page before.
+    pub fn into_paginator(self) -> ListMapRunsPaginator {
+        ListMapRunsPaginator {
+            handle: self.handle,
+            inner: self.inner,
+        }
     }
     /// The Amazon Resource Name (ARN) of the execution for which the Map Runs must be listed.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
@@ -482,9 +499,61 @@ impl ListMapRunsFluentBuilder {
         self.inner.get_next_token()
     }
 }
+/// Pages through `ListMapRuns`. Created by [`ListMapRunsFluentBuilder::into_paginator`].
+#[derive(Debug, Clone)]
+pub struct ListMapRunsPaginator {
+    handle: ::awsjson_runtime::client::Handle,
+    inner: ListMapRunsInputBuilder,
+}
+impl ListMapRunsPaginator {
+    /// Sets the page size: the `max_results` member of each request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.inner.max_results = Some(size);
+        self
+    }
+    /// The stream of the `map_runs` of every page, instead of the pages.
+    pub fn items(self) -> ListMapRunsPaginatorItems {
+        ListMapRunsPaginatorItems(self)
+    }
+    /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+    /// after the page without a next token, or with an error if the service repeats one.
+    pub fn send(self) -> ::awsjson_runtime::paginator::PageStream<ListMapRuns> {
+        let input = self.inner.build_unchecked();
+        let first = input.next_token.clone();
+        ::awsjson_runtime::paginator::PageStream::new(
+            self.handle,
+            input,
+            first,
+            ::awsjson_runtime::paginator::Pagination {
+                set_token: |input: &mut ListMapRunsInput, token| {
+                    input.next_token = token;
+                },
+                next_token: |output: &ListMapRunsOutput| output.next_token.as_deref(),
+            },
+        )
+    }
+}
+/// Pages through `ListMapRuns` item by item: [`Self::send`] gives a stream of the `map_runs` of every page.
+#[derive(Debug, Clone)]
+pub struct ListMapRunsPaginatorItems(ListMapRunsPaginator);
+impl ListMapRunsPaginatorItems {
+    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+    pub fn send(
+        self,
+    ) -> ::awsjson_runtime::paginator::ItemStream<
+        ListMapRuns,
+        crate::types::MapRunListItem,
+    > {
+        self.0.send().items(|page| page.map_runs)
+    }
+}
 /// The builders of this operation, under the path other AWS SDKs use.
 pub mod builders {
     pub use super::{
         ListMapRunsFluentBuilder, ListMapRunsInputBuilder, ListMapRunsOutputBuilder,
     };
+}
+/// The paginator of this operation, under the path other AWS SDKs use.
+pub mod paginator {
+    pub use super::{ListMapRunsPaginator, ListMapRunsPaginatorItems};
 }

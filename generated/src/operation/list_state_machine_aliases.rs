@@ -478,6 +478,20 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListStateMachineAliasesError::InvalidArn(_) => Some("InvalidArn"),
+            ListStateMachineAliasesError::InvalidToken(_) => Some("InvalidToken"),
+            ListStateMachineAliasesError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ListStateMachineAliasesError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            ListStateMachineAliasesError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            ListStateMachineAliasesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListStateMachineAliases` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

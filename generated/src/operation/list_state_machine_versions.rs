@@ -432,6 +432,16 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListStateMachineVersionsError::InvalidArn(_) => Some("InvalidArn"),
+            ListStateMachineVersionsError::InvalidToken(_) => Some("InvalidToken"),
+            ListStateMachineVersionsError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            ListStateMachineVersionsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListStateMachineVersions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

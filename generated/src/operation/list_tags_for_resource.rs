@@ -282,6 +282,13 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListTagsForResourceError::InvalidArn(_) => Some("InvalidArn"),
+            ListTagsForResourceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            ListTagsForResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListTagsForResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -517,6 +517,27 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            PublishStateMachineVersionError::ConflictException(_) => {
+                Some("ConflictException")
+            }
+            PublishStateMachineVersionError::InvalidArn(_) => Some("InvalidArn"),
+            PublishStateMachineVersionError::ServiceQuotaExceededException(_) => {
+                Some("ServiceQuotaExceededException")
+            }
+            PublishStateMachineVersionError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            PublishStateMachineVersionError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            PublishStateMachineVersionError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            PublishStateMachineVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PublishStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -411,6 +411,22 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            RedriveExecutionError::ExecutionDoesNotExist(_) => {
+                Some("ExecutionDoesNotExist")
+            }
+            RedriveExecutionError::ExecutionLimitExceeded(_) => {
+                Some("ExecutionLimitExceeded")
+            }
+            RedriveExecutionError::ExecutionNotRedrivable(_) => {
+                Some("ExecutionNotRedrivable")
+            }
+            RedriveExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            RedriveExecutionError::ValidationException(_) => Some("ValidationException"),
+            RedriveExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `RedriveExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

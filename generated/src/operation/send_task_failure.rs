@@ -404,6 +404,23 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            SendTaskFailureError::InvalidToken(_) => Some("InvalidToken"),
+            SendTaskFailureError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            SendTaskFailureError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            SendTaskFailureError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            SendTaskFailureError::TaskDoesNotExist(_) => Some("TaskDoesNotExist"),
+            SendTaskFailureError::TaskTimedOut(_) => Some("TaskTimedOut"),
+            SendTaskFailureError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskFailure` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -269,6 +269,14 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            SendTaskHeartbeatError::InvalidToken(_) => Some("InvalidToken"),
+            SendTaskHeartbeatError::TaskDoesNotExist(_) => Some("TaskDoesNotExist"),
+            SendTaskHeartbeatError::TaskTimedOut(_) => Some("TaskTimedOut"),
+            SendTaskHeartbeatError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskHeartbeat` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -398,6 +398,24 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            SendTaskSuccessError::InvalidOutput(_) => Some("InvalidOutput"),
+            SendTaskSuccessError::InvalidToken(_) => Some("InvalidToken"),
+            SendTaskSuccessError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            SendTaskSuccessError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            SendTaskSuccessError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            SendTaskSuccessError::TaskDoesNotExist(_) => Some("TaskDoesNotExist"),
+            SendTaskSuccessError::TaskTimedOut(_) => Some("TaskTimedOut"),
+            SendTaskSuccessError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskSuccess` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

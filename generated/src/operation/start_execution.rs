@@ -728,6 +728,36 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            StartExecutionError::ExecutionAlreadyExists(_) => {
+                Some("ExecutionAlreadyExists")
+            }
+            StartExecutionError::ExecutionLimitExceeded(_) => {
+                Some("ExecutionLimitExceeded")
+            }
+            StartExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            StartExecutionError::InvalidExecutionInput(_) => {
+                Some("InvalidExecutionInput")
+            }
+            StartExecutionError::InvalidName(_) => Some("InvalidName"),
+            StartExecutionError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            StartExecutionError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            StartExecutionError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            StartExecutionError::StateMachineDeleting(_) => Some("StateMachineDeleting"),
+            StartExecutionError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            StartExecutionError::ValidationException(_) => Some("ValidationException"),
+            StartExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StartExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -1058,6 +1058,34 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            StartSyncExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            StartSyncExecutionError::InvalidExecutionInput(_) => {
+                Some("InvalidExecutionInput")
+            }
+            StartSyncExecutionError::InvalidName(_) => Some("InvalidName"),
+            StartSyncExecutionError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            StartSyncExecutionError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            StartSyncExecutionError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            StartSyncExecutionError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            StartSyncExecutionError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            StartSyncExecutionError::StateMachineTypeNotSupported(_) => {
+                Some("StateMachineTypeNotSupported")
+            }
+            StartSyncExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StartSyncExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

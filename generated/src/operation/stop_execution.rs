@@ -442,6 +442,23 @@ impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            StopExecutionError::ExecutionDoesNotExist(_) => Some("ExecutionDoesNotExist"),
+            StopExecutionError::InvalidArn(_) => Some("InvalidArn"),
+            StopExecutionError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            StopExecutionError::KmsInvalidStateException(_) => {
+                Some("KmsInvalidStateException")
+            }
+            StopExecutionError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            StopExecutionError::ValidationException(_) => Some("ValidationException"),
+            StopExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StopExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -310,6 +310,14 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            TagResourceError::InvalidArn(_) => Some("InvalidArn"),
+            TagResourceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            TagResourceError::TooManyTags(_) => Some("TooManyTags"),
+            TagResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `TagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

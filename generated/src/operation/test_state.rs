@@ -838,6 +838,15 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            TestStateError::InvalidArn(_) => Some("InvalidArn"),
+            TestStateError::InvalidDefinition(_) => Some("InvalidDefinition"),
+            TestStateError::InvalidExecutionInput(_) => Some("InvalidExecutionInput"),
+            TestStateError::ValidationException(_) => Some("ValidationException"),
+            TestStateError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `TestState` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -286,6 +286,13 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            UntagResourceError::InvalidArn(_) => Some("InvalidArn"),
+            UntagResourceError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            UntagResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UntagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

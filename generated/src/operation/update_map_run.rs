@@ -357,6 +357,14 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            UpdateMapRunError::InvalidArn(_) => Some("InvalidArn"),
+            UpdateMapRunError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            UpdateMapRunError::ValidationException(_) => Some("ValidationException"),
+            UpdateMapRunError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -861,6 +861,44 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            UpdateStateMachineError::ConflictException(_) => Some("ConflictException"),
+            UpdateStateMachineError::InvalidArn(_) => Some("InvalidArn"),
+            UpdateStateMachineError::InvalidDefinition(_) => Some("InvalidDefinition"),
+            UpdateStateMachineError::InvalidEncryptionConfiguration(_) => {
+                Some("InvalidEncryptionConfiguration")
+            }
+            UpdateStateMachineError::InvalidLoggingConfiguration(_) => {
+                Some("InvalidLoggingConfiguration")
+            }
+            UpdateStateMachineError::InvalidTracingConfiguration(_) => {
+                Some("InvalidTracingConfiguration")
+            }
+            UpdateStateMachineError::KmsAccessDeniedException(_) => {
+                Some("KmsAccessDeniedException")
+            }
+            UpdateStateMachineError::KmsThrottlingException(_) => {
+                Some("KmsThrottlingException")
+            }
+            UpdateStateMachineError::MissingRequiredParameter(_) => {
+                Some("MissingRequiredParameter")
+            }
+            UpdateStateMachineError::ServiceQuotaExceededException(_) => {
+                Some("ServiceQuotaExceededException")
+            }
+            UpdateStateMachineError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            UpdateStateMachineError::StateMachineDoesNotExist(_) => {
+                Some("StateMachineDoesNotExist")
+            }
+            UpdateStateMachineError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            UpdateStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -463,6 +463,22 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            UpdateStateMachineAliasError::ConflictException(_) => {
+                Some("ConflictException")
+            }
+            UpdateStateMachineAliasError::InvalidArn(_) => Some("InvalidArn"),
+            UpdateStateMachineAliasError::ResourceNotFound(_) => Some("ResourceNotFound"),
+            UpdateStateMachineAliasError::StateMachineDeleting(_) => {
+                Some("StateMachineDeleting")
+            }
+            UpdateStateMachineAliasError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            UpdateStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

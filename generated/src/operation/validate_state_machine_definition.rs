@@ -505,6 +505,14 @@ for ValidateStateMachineDefinitionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ValidateStateMachineDefinitionError::ValidationException(_) => {
+                Some("ValidationException")
+            }
+            ValidateStateMachineDefinitionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ValidateStateMachineDefinition` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -162,6 +162,14 @@ impl OperationError for ThingError {
             ThingError::Unhandled(e) => e.meta(),
         }
     }
+
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ThingError::ThingAlreadyExists(_) => Some("ThingAlreadyExists"),
+            ThingError::SlowDownPlease(_) => Some("SlowDownPlease"),
+            ThingError::Unhandled(_) => None,
+        }
+    }
 }
 
 /// `StartThing`: no host prefix, fills `clientToken`.

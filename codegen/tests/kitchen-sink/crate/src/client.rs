@@ -62,3 +62,52 @@ impl Client {
         crate::operation::put_thing::PutThingFluentBuilder::new(self.handle.clone())
     }
 }
+#[cfg(feature = "test-util")]
+impl Client {
+    /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON
+    /// wire form, and returns the output in JSON wire form (feature `test-util`). The
+    /// input is decoded and the output encoded by the same code as typed calls: it is how
+    /// fixtures are replayed without naming each operation's types.
+    pub async fn call_json(
+        &self,
+        operation: &str,
+        input: ::awsjson_runtime::json::Value,
+    ) -> Result<
+        ::awsjson_runtime::json::Value,
+        ::awsjson_runtime::test_util::CallJsonError,
+    > {
+        match operation {
+            "GetWidget" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::get_widget::GetWidget,
+                >(&self.handle, input)
+                    .await
+            }
+            "ListThings" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::list_things::ListThings,
+                >(&self.handle, input)
+                    .await
+            }
+            "Ping" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::ping::Ping,
+                >(&self.handle, input)
+                    .await
+            }
+            "PutThing" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::put_thing::PutThing,
+                >(&self.handle, input)
+                    .await
+            }
+            other => {
+                Err(
+                    ::awsjson_runtime::test_util::CallJsonError::UnknownOperation(
+                        other.to_owned(),
+                    ),
+                )
+            }
+        }
+    }
+}

@@ -11,6 +11,46 @@ pub mod error;
 pub mod operation;
 pub mod primitives;
 pub mod types;
+/// The streams paginators return (`into_paginator()` on the builders of paginated
+/// operations).
+pub mod pagination {
+    pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
+}
+/// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
+/// connector that replays them and checks the requests, one that records them from a
+/// real server, and [`Client::call_json`].
+///
+/// To test code that calls the service, give a client a [`test_util::ReplayConnector`]
+/// made from a fixture file, run the code, then check that it sent the recorded requests
+/// with [`test_util::ReplayConnector::assert_requests_match`].
+#[cfg(feature = "test-util")]
+pub mod test_util {
+    pub use ::awsjson_runtime::test_util::*;
+    /// Every operation of the service: its name, the errors the model lists for it, and
+    /// whether it is paginated.
+    pub const OPERATIONS: &[OperationInfo] = &[
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "GetWidget",
+            errors: &["NotFound", "ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ListThings",
+            errors: &["ServiceFault"],
+            paginated: true,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "Ping",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "PutThing",
+            errors: &["NotFound", "ServiceFault", "Throttled"],
+            paginated: false,
+        },
+    ];
+}
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;

@@ -295,6 +295,13 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            GetWidgetError::NotFound(_) => Some("NotFound"),
+            GetWidgetError::ServiceFault(_) => Some("ServiceFault"),
+            GetWidgetError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetWidget` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -334,6 +334,12 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            ListThingsError::ServiceFault(_) => Some("ServiceFault"),
+            ListThingsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListThings` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
@@ -360,6 +366,15 @@ impl ListThingsFluentBuilder {
         self,
     ) -> Result<ListThingsOutput, ::awsjson_runtime::error::SdkError<ListThingsError>> {
         self.handle.call::<ListThings>(self.inner.build_unchecked()).await
+    }
+    /// Sends the request page by page: the returned paginator's `send()` gives a stream of
+    /// pages (and its `items()` one of their items), each request carrying the token of the
+    /// page before.
+    pub fn into_paginator(self) -> ListThingsPaginator {
+        ListThingsPaginator {
+            handle: self.handle,
+            inner: self.inner,
+        }
     }
     pub fn next_token(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.next_token(input);
@@ -401,9 +416,56 @@ impl ListThingsFluentBuilder {
         self.inner.get_status()
     }
 }
+/// Pages through `ListThings`. Created by [`ListThingsFluentBuilder::into_paginator`].
+#[derive(Debug, Clone)]
+pub struct ListThingsPaginator {
+    handle: ::awsjson_runtime::client::Handle,
+    inner: ListThingsInputBuilder,
+}
+impl ListThingsPaginator {
+    /// Sets the page size: the `max_results` member of each request.
+    pub fn page_size(mut self, size: i32) -> Self {
+        self.inner.max_results = Some(size);
+        self
+    }
+    /// The stream of the `things` of every page, instead of the pages.
+    pub fn items(self) -> ListThingsPaginatorItems {
+        ListThingsPaginatorItems(self)
+    }
+    /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
+    /// after the page without a next token, or with an error if the service repeats one.
+    pub fn send(self) -> ::awsjson_runtime::paginator::PageStream<ListThings> {
+        let input = self.inner.build_unchecked();
+        let first = input.next_token.clone();
+        ::awsjson_runtime::paginator::PageStream::new(
+            self.handle,
+            input,
+            first,
+            ::awsjson_runtime::paginator::Pagination {
+                set_token: |input: &mut ListThingsInput, token| input.next_token = token,
+                next_token: |output: &ListThingsOutput| output.next_token.as_deref(),
+            },
+        )
+    }
+}
+/// Pages through `ListThings` item by item: [`Self::send`] gives a stream of the `things` of every page.
+#[derive(Debug, Clone)]
+pub struct ListThingsPaginatorItems(ListThingsPaginator);
+impl ListThingsPaginatorItems {
+    /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
+    pub fn send(
+        self,
+    ) -> ::awsjson_runtime::paginator::ItemStream<ListThings, crate::types::Thing> {
+        self.0.send().items(|page| page.things)
+    }
+}
 /// The builders of this operation, under the path other AWS SDKs use.
 pub mod builders {
     pub use super::{
         ListThingsFluentBuilder, ListThingsInputBuilder, ListThingsOutputBuilder,
     };
+}
+/// The paginator of this operation, under the path other AWS SDKs use.
+pub mod paginator {
+    pub use super::{ListThingsPaginator, ListThingsPaginatorItems};
 }

@@ -182,6 +182,12 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            PingError::ServiceFault(_) => Some("ServiceFault"),
+            PingError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `Ping` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -486,6 +486,14 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         ::awsjson_runtime::error::ProvideErrorMetadata::meta(self)
     }
+    fn modeled_shape(&self) -> Option<&'static str> {
+        match self {
+            PutThingError::NotFound(_) => Some("NotFound"),
+            PutThingError::ServiceFault(_) => Some("ServiceFault"),
+            PutThingError::Throttled(_) => Some("Throttled"),
+            PutThingError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PutThing` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
