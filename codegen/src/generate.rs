@@ -50,7 +50,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     let index = ShapeIndex::build(model, &service_id)?;
     let service = ir::build(&index)?;
     let header = render::header(service_id.as_str());
-    let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new() };
+    let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
 
     files.rust("src/lib.rs", crate_files::lib_rs(&service, &options.crate_info));
     files.rust("src/primitives.rs", crate_files::primitives_rs());
@@ -61,19 +61,19 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     // types/: one file per shape, so that a change to a shape stays in its file.
     let mut entries = Vec::new();
     for s in &service.structures {
-        files.rust(&format!("src/types/{}.rs", file_stem(&s.module)), shapes::structure(s));
+        files.job(format!("src/types/{}.rs", file_stem(&s.module)), move || shapes::structure(s));
         entries.push(IndexEntry { module: s.module.clone(), item: s.rust_name.clone(), builder: true });
     }
     for u in &service.unions {
-        files.rust(&format!("src/types/{}.rs", file_stem(&u.module)), shapes::union(u));
+        files.job(format!("src/types/{}.rs", file_stem(&u.module)), move || shapes::union(u));
         entries.push(IndexEntry { module: u.module.clone(), item: u.rust_name.clone(), builder: false });
     }
     for e in &service.enums {
-        files.rust(&format!("src/types/{}.rs", file_stem(&e.module)), shapes::enumeration(e));
+        files.job(format!("src/types/{}.rs", file_stem(&e.module)), move || shapes::enumeration(e));
         entries.push(IndexEntry { module: e.module.clone(), item: e.rust_name.clone(), builder: false });
     }
     for e in &service.int_enums {
-        files.rust(&format!("src/types/{}.rs", file_stem(&e.module)), shapes::int_enum(e));
+        files.job(format!("src/types/{}.rs", file_stem(&e.module)), move || shapes::int_enum(e));
         entries.push(IndexEntry { module: e.module.clone(), item: e.rust_name.clone(), builder: false });
     }
     entries.sort_by(|a, b| a.module.cmp(&b.module));
@@ -83,7 +83,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         .map(|s| IndexEntry { module: s.module.clone(), item: s.rust_name.clone(), builder: true })
         .collect();
     for s in &service.errors {
-        files.rust(&format!("src/types/error/{}.rs", file_stem(&s.module)), shapes::structure(s));
+        files.job(format!("src/types/error/{}.rs", file_stem(&s.module)), move || shapes::structure(s));
     }
     files.rust(
         "src/types.rs",
@@ -97,7 +97,8 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     // operation/: one module per operation.
     let mut op_mods = Vec::new();
     for op in &service.operations {
-        files.rust(&format!("src/operation/{}.rs", file_stem(&op.fn_name)), operation::operation(op, &service));
+        let service = &service;
+        files.job(format!("src/operation/{}.rs", file_stem(&op.fn_name)), move || operation::operation(op, service));
         op_mods.push(crate::emit::ident(&op.fn_name));
     }
     files.rust(
@@ -118,6 +119,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
+    files.run_jobs();
     files.out.insert("Cargo.toml".into(), crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header)));
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
@@ -145,13 +147,60 @@ fn model_record(service: &ShapeId, source: &BTreeMap<String, String>) -> String 
     out
 }
 
-struct Files {
+/// Emits a file's tokens. Run on a worker thread: token streams cannot cross threads, so each
+/// job makes its own and hands back formatted text.
+type Job<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
+
+struct Files<'a> {
     header: String,
     out: BTreeMap<String, String>,
     errors: Vec<Error>,
+    jobs: Vec<(String, Job<'a>)>,
 }
 
-impl Files {
+impl<'a> Files<'a> {
+    /// A file to emit and format later, in parallel with the others ([`Files::run_jobs`]).
+    fn job(&mut self, path: String, emit: impl FnOnce() -> TokenStream + Send + 'a) {
+        self.jobs.push((path, Box::new(emit)));
+    }
+
+    /// Emits and formats the queued files on as many threads as the machine has cores (most of
+    /// the generator's time is formatting). The output does not depend on the thread count: each
+    /// file is made by one job alone, and the results land in sorted maps.
+    fn run_jobs(&mut self) {
+        let jobs = std::mem::take(&mut self.jobs);
+        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(jobs.len().max(1));
+        let mut buckets: Vec<Vec<(String, Job<'a>)>> = (0..threads).map(|_| Vec::new()).collect();
+        for (i, job) in jobs.into_iter().enumerate() {
+            buckets[i % threads].push(job);
+        }
+        let header = &self.header;
+        let results: Vec<Vec<(String, Result<String, Error>)>> = std::thread::scope(|scope| {
+            let handles: Vec<_> = buckets
+                .into_iter()
+                .map(|bucket| {
+                    scope.spawn(move || {
+                        bucket.into_iter().map(|(path, emit)| {
+                            let text = render::rust_file(&path, emit(), header);
+                            (path, text)
+                        }).collect::<Vec<_>>()
+                    })
+                })
+                .collect();
+            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+        });
+        let mut results: Vec<_> = results.into_iter().flatten().collect();
+        results.sort_by(|a, b| a.0.cmp(&b.0));
+        for (path, text) in results {
+            match text {
+                Ok(text) => {
+                    self.out.insert(path, text);
+                }
+                Err(e) => self.errors.push(e),
+            }
+        }
+    }
+
     fn rust(&mut self, path: &str, tokens: TokenStream) {
         match render::rust_file(path, tokens, &self.header) {
             Ok(text) => {
