@@ -25,6 +25,10 @@ Commands:
         Download the pinned model (and partition table) into model/, verifying sha256.
   diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]
         Compare two models semantically and recommend a version bump.
+  bench-codegen [--runs N]
+        Time generating the SFN crate in memory (parse the model, generate, format; no
+        writing), N runs (default 20); prints min, median and max. Build xtask the same way
+        for figures you compare: the usual `cargo xtask` uses the dev profile.
 ";
 
 fn main() -> ExitCode {
@@ -33,6 +37,7 @@ fn main() -> ExitCode {
         Some("codegen") => codegen_cmd(&args[1..]),
         Some("fetch-model") => fetch_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
+        Some("bench-codegen") => bench_codegen_cmd(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -73,6 +78,48 @@ fn parse_options(args: &[String], with_value: &[&str], flags: &[&str]) -> Result
         }
     }
     Ok((options, positional))
+}
+
+fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &["runs"], &[])?;
+    if !rest.is_empty() {
+        return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    let runs: usize = match opts.get("runs") {
+        Some(n) => n.parse().ok().filter(|&n| n > 0).ok_or_else(|| format!("`--runs {n}`: not a positive number"))?,
+        None => 20,
+    };
+    let root = root();
+    let pins = Pins::load(&root)?;
+    let model_path = pins.sfn.locate(&root, None)?;
+    let partitions_path = pins.partitions.locate(&root, None)?;
+    let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?).map_err(|_| "the model is not UTF-8".to_string())?;
+    let partitions: serde_json::Value = serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
+        .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let options = Options {
+        service: None,
+        crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into() },
+        model_source: source_record(&pins.sfn),
+        partitions: Some(partitions),
+    };
+    let mut times = Vec::with_capacity(runs);
+    let mut lines = 0;
+    for _ in 0..runs {
+        let started = Instant::now();
+        let model = Model::from_json(&model_text, "sfn model").map_err(|e| e.to_string())?;
+        let files = generate::generate(&model, &options).map_err(|e| e.to_string())?;
+        times.push(started.elapsed().as_secs_f64() * 1000.0);
+        lines = files.values().map(|f| f.lines().count()).sum::<usize>();
+    }
+    times.sort_by(f64::total_cmp);
+    println!(
+        "SFN codegen, {runs} runs ({lines} lines, {} threads): min {:.1} ms, median {:.1} ms, max {:.1} ms",
+        std::thread::available_parallelism().map_or(1, |n| n.get()),
+        times[0],
+        times[runs / 2],
+        times[runs - 1]
+    );
+    Ok(ExitCode::SUCCESS)
 }
 
 /// One crate the generator writes.
