@@ -214,6 +214,16 @@ async fn an_error_page_ends_the_stream_after_the_pages_before_it() {
     connector.assert_requests_match();
 }
 
+/// The paginator with the page size of the fixture's first request, if it set one.
+macro_rules! with_recorded_page_size {
+    ($paginator:expr, $fixture:expr) => {
+        match page_size_of($fixture) {
+            Some(n) => $paginator.page_size(n),
+            None => $paginator,
+        }
+    };
+}
+
 /// The recorded multi-page fixtures, read through the typed paginators: every page's request
 /// carries the token of the page before, as recorded.
 #[tokio::test]
@@ -223,30 +233,21 @@ async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
 
     let f = load("ListActivities");
     let c = ReplayConnector::new(&f);
-    let pages = page_size_of(&f).map_or_else(
-        || replay_client(&c).list_activities().into_paginator(),
-        |n| replay_client(&c).list_activities().into_paginator().page_size(n),
-    );
+    let pages = with_recorded_page_size!(replay_client(&c).list_activities().into_paginator(), &f);
     assert!(pages.send().try_collect().await.expect("ListActivities").len() >= 3);
     c.assert_requests_match();
 
     let f = load("ListStateMachines");
     let c = ReplayConnector::new(&f);
     let p = replay_client(&c).list_state_machines().into_paginator();
-    let p = match page_size_of(&f) {
-        Some(n) => p.page_size(n),
-        None => p,
-    };
+    let p = with_recorded_page_size!(p, &f);
     assert!(p.send().try_collect().await.expect("ListStateMachines").len() >= 3);
     c.assert_requests_match();
 
     let f = load("ListExecutions");
     let c = ReplayConnector::new(&f);
     let p = replay_client(&c).list_executions().set_state_machine_arn(string_of(&f, "stateMachineArn")).into_paginator();
-    let p = match page_size_of(&f) {
-        Some(n) => p.page_size(n),
-        None => p,
-    };
+    let p = with_recorded_page_size!(p, &f);
     assert!(p.send().try_collect().await.expect("ListExecutions").len() >= 3);
     c.assert_requests_match();
 
@@ -260,10 +261,7 @@ async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
         p = p.include_execution_data(v);
     }
     let p = p.into_paginator();
-    let p = match page_size_of(&f) {
-        Some(n) => p.page_size(n),
-        None => p,
-    };
+    let p = with_recorded_page_size!(p, &f);
     let events = p.items().send().try_collect().await.expect("GetExecutionHistory");
     assert!(events.len() >= 3);
     c.assert_requests_match();
@@ -271,10 +269,7 @@ async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
     let f = load("ListMapRuns");
     let c = ReplayConnector::new(&f);
     let p = replay_client(&c).list_map_runs().set_execution_arn(string_of(&f, "executionArn")).into_paginator();
-    let p = match page_size_of(&f) {
-        Some(n) => p.page_size(n),
-        None => p,
-    };
+    let p = with_recorded_page_size!(p, &f);
     assert!(p.send().try_collect().await.expect("ListMapRuns").len() >= 3);
     c.assert_requests_match();
 }

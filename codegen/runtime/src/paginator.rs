@@ -16,6 +16,9 @@ use crate::client::Handle;
 use crate::error::{ResponseError, SdkError};
 use crate::operation::Operation;
 
+/// What a page stream yields.
+type PageResult<O> = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>;
+
 type CallFuture<O> = Pin<
     Box<dyn Future<Output = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>> + Send>,
 >;
@@ -74,7 +77,7 @@ where
     }
 
     /// The next page, or `None` after the last.
-    pub async fn next(&mut self) -> Option<Result<O::Output, SdkError<O::Error>>> {
+    pub async fn next(&mut self) -> Option<PageResult<O>> {
         poll_fn(|cx| self.poll_page(cx)).await
     }
 
@@ -92,7 +95,7 @@ where
         ItemStream { pages: self, items, buffer: Vec::new().into_iter() }
     }
 
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<O::Output, SdkError<O::Error>>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<PageResult<O>>> {
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Poll::Ready(None),
