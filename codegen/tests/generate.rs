@@ -52,7 +52,9 @@ fn generate_value(model: Value) -> Result<std::collections::BTreeMap<String, Str
 #[test]
 fn checked_in_test_crates_match_their_models() {
     for t in TEST_CRATES {
-        let files = t.generate(&root(), None).unwrap();
+        // Crates of pinned third-party models are checked by `cargo xtask codegen --check`.
+        let Some(model) = t.load_in_repo_model(&root()) else { continue };
+        let files = t.generate(&model.unwrap(), Default::default(), None).unwrap();
         for (rel, contents) in &files {
             let path = root().join(t.out_dir).join(rel);
             let existing = std::fs::read_to_string(&path).unwrap_or_default();

@@ -17,12 +17,14 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  codegen [--check] [--model PATH] [--partitions PATH]
-        Generate the SFN client crate into generated/ from the pinned model.
+  codegen [--check] [--model PATH] [--partitions PATH] [--protocol-tests PATH]
+        Generate the SFN client crate into generated/ from the pinned model, and the
+        test crates (kitchen sink, AWS protocol compliance test services).
         --check writes nothing and fails, naming them, if files are out of date,
         missing or should not exist.
   fetch-model [--url URL] [--partitions-url URL]
-        Download the pinned model (and partition table) into model/, verifying sha256.
+        Download every pinned input (model, partition table, protocol test models) into
+        model/, verifying sha256.
   diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]
         Compare two models semantically and recommend a version bump.
 ";
@@ -82,7 +84,7 @@ struct Target {
 }
 
 fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let (opts, rest) = parse_options(args, &["model", "partitions"], &["check"])?;
+    let (opts, rest) = parse_options(args, &["model", "partitions", "protocol-tests"], &["check"])?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));
     }
@@ -114,8 +116,28 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     )
     .map_err(|e| format!("cannot generate the SFN client:\n{e}"))?;
     let mut targets = vec![Target { dir: root.join("generated"), files: sfn }];
+    // Pinned test models are loaded once, however many crates use them.
+    let mut pinned_models: BTreeMap<&str, (Model, BTreeMap<String, String>)> = BTreeMap::new();
     for t in codegen::test_models::TEST_CRATES {
-        let files = t.generate(&root, Some(&partitions)).map_err(|e| format!("cannot generate {}:\n{e}", t.package_name))?;
+        let cannot = |e: String| format!("cannot generate {}:\n{e}", t.package_name);
+        let files = match t.load_in_repo_model(&root) {
+            Some(model) => t.generate(&model.map_err(cannot)?, BTreeMap::new(), Some(&partitions)),
+            None => {
+                let codegen::test_models::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
+                if !pinned_models.contains_key(key) {
+                    let pin = pins.get(key)?;
+                    let explicit = if key == codegen::test_models::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
+                    let path = pin.locate(&root, explicit.map(PathBuf::from))?;
+                    let bytes = pin.read_verified(&path)?;
+                    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+                    let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+                    pinned_models.insert(key, (model, source_record(pin)));
+                }
+                let (model, source) = &pinned_models[key];
+                t.generate(model, source.clone(), Some(&partitions))
+            }
+        }
+        .map_err(cannot)?;
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
@@ -235,7 +257,12 @@ fn fetch_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
     let root = root();
     let pins = Pins::load(&root)?;
-    for (pin, url) in [(&pins.sfn, opts.get("url")), (&pins.partitions, opts.get("partitions-url"))] {
+    for (key, pin) in &pins.all {
+        let url = match key.as_str() {
+            "sfn" => opts.get("url"),
+            "partitions" => opts.get("partitions-url"),
+            _ => None,
+        };
         let url = url.cloned().unwrap_or_else(|| pin.url.clone());
         let dest = root.join("model").join(&pin.file);
         inputs::fetch(&url, &pin.sha256, &dest)?;

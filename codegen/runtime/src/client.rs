@@ -104,6 +104,11 @@ impl Handle {
         // Once per call: every attempt sends the same tokens.
         let tokens = config.idempotency_token_provider();
         O::fill_idempotency_token(&mut input, &mut || tokens.make_token());
+        let host_prefix = if config.disable_host_prefix() {
+            None
+        } else {
+            O::host_prefix(&input).map_err(SdkError::construction_failure)?
+        };
         let body = Bytes::from(crate::json::to_string(&input));
         drop(input);
 
@@ -122,11 +127,10 @@ impl Handle {
         };
         let endpoint = self.resolve_endpoint(region.as_str())?;
         let (signing_region, signing_name) = signing_scope(&endpoint, region.as_str(), inner.service.signing_name);
-        let host_prefix = if config.disable_host_prefix() { None } else { O::HOST_PREFIX };
         let request = crate::protocol::build_request(
             inner.service,
             O::NAME,
-            host_prefix,
+            host_prefix.as_deref(),
             &endpoint,
             body,
             &inner.user_agent,

@@ -37,6 +37,22 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         }
         None => quote!(),
     };
+    let host_prefix_fn = if op.host_labels.is_empty() {
+        quote!()
+    } else {
+        let input_name = op.input.rust_name.as_str();
+        let labels = op.host_labels.iter().map(|(label, field)| {
+            let f = ident(field);
+            quote!((#label, input.#f.as_deref()))
+        });
+        quote! {
+            fn host_prefix(input: &#input) -> Result<Option<String>, #rt::error::BuildError> {
+                Self::HOST_PREFIX
+                    .map(|template| #rt::operation::expand_host_prefix(#input_name, template, &[#(#labels),*]))
+                    .transpose()
+            }
+        }
+    };
     let call_doc = doc(&format!(
         "The `{name}` operation: its wire name, input, output and errors. Call it with [`crate::Client::{}`].",
         unraw(&op.fn_name)
@@ -61,6 +77,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             fn validate(input: &#input) -> Result<(), #rt::error::BuildError> {
                 input.validate()
             }
+            #host_prefix_fn
             #fill_token
         }
 
@@ -110,6 +127,8 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         Some(quote!(#error::#v(_) => Some(#throttling),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    // Without modeled errors the body is not read.
+    let body_param = if op.errors.is_empty() { quote!(_body) } else { quote!(body) };
     let doc_text = doc(&format!("The errors `{name}` may return: the ones the model lists, and [`Self::Unhandled`] for any other."));
     quote! {
         #doc_text
@@ -158,7 +177,7 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         }
 
         impl #rt::operation::OperationError for #error {
-            fn from_response(code: &str, body: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
+            fn from_response(code: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
                 match code {
                     #(#from_arms)*
                     _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
