@@ -113,7 +113,23 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
-    files.out.insert("Cargo.toml".into(), crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header)));
+    let crate_ident = options.crate_info.package_name.replace('-', "_");
+    let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
+        Ok(tests) => tests,
+        Err(errors) => {
+            files.errors.extend(errors);
+            None
+        }
+    };
+    let has_protocol_tests = protocol_tests.is_some();
+    if let Some(tokens) = protocol_tests {
+        files.rust("tests/protocol_tests.rs", tokens);
+    }
+
+    files.out.insert(
+        "Cargo.toml".into(),
+        crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header), has_protocol_tests),
+    );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
         Ok(files.out)

@@ -141,6 +141,8 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// The structure itself is `@sensitive`: its Debug output is redacted whole.
     pub sensitive: bool,
+    /// Raw `smithy.test#httpResponseTests` of an error structure.
+    pub response_tests: Option<Value>,
 }
 
 impl Structure {
@@ -598,6 +600,7 @@ impl<'a> Builder<'a> {
             members,
             error,
             sensitive: s.traits.contains_key(traits::SENSITIVE),
+            response_tests: if role == StructureRole::Error { s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned() } else { None },
         }
     }
 

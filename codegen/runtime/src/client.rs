@@ -250,35 +250,47 @@ impl Handle {
             }
             Some(Ok(r)) => r,
         };
-        let (parts, body) = response.into_parts();
-        let status = parts.status.as_u16();
-        let raw = RawResponse::new(status, parts.headers);
-        let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
-        tracing::debug!(status, request_id, "response received");
-        if body.len() > max_body {
-            let e = crate::http::ConnectorError::body_too_large(max_body, None);
-            return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
-        }
-        if (200..300).contains(&status) {
-            return match crate::json::from_slice::<O::Output>(&body) {
-                Ok(output) => (Ok(output), None),
-                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
-            };
-        }
-        let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
-        let error = match &parsed.code {
-            Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
-            None => {
-                let source = match parsed.body_error {
-                    Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
-                    None => format!("the error response (HTTP {status}) names no error"),
-                };
-                O::Error::unhandled(source.into(), parsed.meta)
-            }
-        };
-        let kind = classify_service_error(error.retryable(), error.meta().code(), status);
-        (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
+        decode::<O>(response, max_body)
     }
+}
+
+/// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
+/// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
+/// client's transport.
+pub fn decode_response<O: Operation>(response: http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {
+    decode::<O>(response, usize::MAX).0
+}
+
+/// Decodes a response; also says whether (and why) a failure may be retried.
+fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> (Result<O::Output, SdkError<O::Error>>, Option<RetryKind>) {
+    let (parts, body) = response.into_parts();
+    let status = parts.status.as_u16();
+    let raw = RawResponse::new(status, parts.headers);
+    let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
+    tracing::debug!(status, request_id, "response received");
+    if body.len() > max_body {
+        let e = crate::http::ConnectorError::body_too_large(max_body, None);
+        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
+    }
+    if (200..300).contains(&status) {
+        return match crate::json::from_slice::<O::Output>(&body) {
+            Ok(output) => (Ok(output), None),
+            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
+        };
+    }
+    let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
+    let error = match &parsed.code {
+        Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
+        None => {
+            let source = match parsed.body_error {
+                Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
+                None => format!("the error response (HTTP {status}) names no error"),
+            };
+            O::Error::unhandled(source.into(), parsed.meta)
+        }
+    };
+    let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+    (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
 }
 
 /// The region and name to sign with: the endpoint's `sigv4` auth scheme may override them.

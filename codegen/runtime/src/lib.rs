@@ -19,6 +19,9 @@ pub mod http;
 pub mod operation;
 pub mod profile;
 pub mod protocol;
+/// Protocol compliance test support (feature `test-util`).
+#[cfg(feature = "test-util")]
+pub mod protocol_test;
 pub mod region;
 pub mod retry;
 pub mod service;

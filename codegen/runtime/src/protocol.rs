@@ -64,14 +64,16 @@ pub fn build_request(
         Some(port) => format!("{host}:{port}"),
         None => host,
     };
+    // awsJson requests go to `/` below the endpoint's path: `https://h/custom` posts to `/custom/`.
     let path = match url.path_and_query().map(|p| p.as_str()) {
-        None | Some("") => "/",
-        Some(p) => p,
+        None | Some("") => "/".to_string(),
+        Some(p) if p.ends_with('/') || p.contains('?') => p.to_string(),
+        Some(p) => format!("{p}/"),
     };
     let uri = Uri::builder()
         .scheme(scheme)
         .authority(authority.as_str())
-        .path_and_query(path)
+        .path_and_query(path.as_str())
         .build()
         .map_err(|e| format!("cannot build the request URI from `{}`: {e}", endpoint.url))?;
 

@@ -296,7 +296,17 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
     }
 }
 
-pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str) -> String {
+/// `protocol_tests`: the crate has `tests/protocol_tests.rs`, which needs the runtime's test support.
+pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str, protocol_tests: bool) -> String {
+    let test_support = if protocol_tests {
+        format!(
+            "# The protocol compliance tests (tests/protocol_tests.rs) use the runtime's test support.\n\
+             awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\n",
+            info.runtime_path
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"{header}
 [package]
@@ -320,7 +330,7 @@ test-util = ["awsjson-runtime/test-util"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+{test_support}"#,
         name = info.package_name,
         version = info.version,
         title = service.title,

@@ -3,6 +3,7 @@
 
 pub mod crate_files;
 pub mod operation;
+pub mod protocol_tests;
 pub mod shapes;
 
 use proc_macro2::{Ident, Span, TokenStream};
