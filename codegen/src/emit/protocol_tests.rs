@@ -238,11 +238,12 @@ impl Gen<'_> {
         let call = self.response_call(op, case)?;
         let (expected, fixups) = self.expected_structure(&op.output, case.get("params"), quote!())?;
         let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
+        let actual_binding = if fixups.is_empty() { quote!(let actual) } else { quote!(let mut actual) };
         let attrs = self.attributes(case);
         Ok(quote! {
             #attrs
             async fn #f() {
-                let actual = #call.expect("the response decodes");
+                #actual_binding = #call.expect("the response decodes");
                 #binding = #expected;
                 #(#fixups)*
                 assert_eq!(actual, expected);
@@ -267,6 +268,7 @@ impl Gen<'_> {
         // The metadata (code, message, request id) comes from the response, not from `params`.
         let (expected, fixups) = self.expected_structure(error, case.get("params"), quote!(.meta(meta)))?;
         let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
+        let actual_binding = if fixups.is_empty() { quote!(actual) } else { quote!(mut actual) };
         let attrs = self.attributes(case);
         Ok(quote! {
             #attrs
@@ -275,7 +277,7 @@ impl Gen<'_> {
                     Err(#krate::error::SdkError::ServiceError(e)) => e.into_err(),
                     other => panic!("expected a service error, got {other:?}"),
                 };
-                let #krate::operation::#module::#op_error::#variant(actual) = err else {
+                let #krate::operation::#module::#op_error::#variant(#actual_binding) = err else {
                     panic!("expected the modeled error, got {err:?}");
                 };
                 let meta = #krate::error::ProvideErrorMetadata::meta(&actual).clone();
@@ -306,7 +308,8 @@ impl Gen<'_> {
                     } else {
                         quote!(assert!(actual.#f.is_nan(), "expected NaN");)
                     };
-                    fixups.push(quote!(#check expected.#f = actual.#f;));
+                    // NaN != NaN: checked, then cleared on both sides before `==`.
+                    fixups.push(quote!(#check actual.#f = Default::default(); expected.#f = Default::default();));
                 } else {
                     plain.insert(k.clone(), v.clone());
                 }

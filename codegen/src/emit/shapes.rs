@@ -63,7 +63,8 @@ fn default_expr(m: &Member) -> Option<TokenStream> {
         (RustType::DateTime, Value::String(s)) => {
             quote!(crate::primitives::DateTime::parse(#s, #rt::types::TimestampFormat::DateTime).unwrap_or_default())
         }
-        (RustType::Blob, Value::String(s)) => quote!(crate::primitives::Blob::from(#s)),
+        // A blob `@default` is base64 text.
+        (RustType::Blob, Value::String(s)) => quote!(#rt::json::blob_literal(#s)),
         (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
             let ty = rust_type(&m.ty);
             quote!(#ty::from(#s))

@@ -147,7 +147,7 @@ impl Default for OperationWithRequiredMembersWithDefaultsOutput {
             required_list: Default::default(),
             required_timestamp: crate::primitives::DateTime::from_secs_f64(1.0)
                 .unwrap_or_default(),
-            required_blob: crate::primitives::Blob::from("YmxvYg=="),
+            required_blob: ::awsjson_runtime::json::blob_literal("YmxvYg=="),
             required_byte: 1,
             required_short: 1,
             required_integer: 10,
@@ -406,7 +406,7 @@ impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
                 }),
             required_blob: self
                 .required_blob
-                .unwrap_or_else(|| crate::primitives::Blob::from("YmxvYg==")),
+                .unwrap_or_else(|| ::awsjson_runtime::json::blob_literal("YmxvYg==")),
             required_byte: self.required_byte.unwrap_or(1),
             required_short: self.required_short.unwrap_or(1),
             required_integer: self.required_integer.unwrap_or(10),

@@ -135,7 +135,7 @@ impl Default for Defaults {
             default_document_list: ::awsjson_runtime::json::document_literal("[]"),
             default_null_document: Default::default(),
             default_timestamp: Default::default(),
-            default_blob: crate::primitives::Blob::from("YWJj"),
+            default_blob: ::awsjson_runtime::json::blob_literal("YWJj"),
             default_byte: 1,
             default_short: 1,
             default_integer: 10,
@@ -623,7 +623,7 @@ impl DefaultsBuilder {
             default_timestamp: self.default_timestamp.unwrap_or_default(),
             default_blob: self
                 .default_blob
-                .unwrap_or_else(|| crate::primitives::Blob::from("YWJj")),
+                .unwrap_or_else(|| ::awsjson_runtime::json::blob_literal("YWJj")),
             default_byte: self.default_byte.unwrap_or(1),
             default_short: self.default_short.unwrap_or(1),
             default_integer: self.default_integer.unwrap_or(10),
