@@ -83,6 +83,8 @@ pub struct Operation {
     pub errors: Vec<ErrorRef>,
     /// `@endpoint(hostPrefix)`, possibly with `{label}`s.
     pub host_prefix: Option<String>,
+    /// `@requestCompression` lists gzip.
+    pub request_compression: bool,
     /// The labels of the host prefix and the input fields that fill them.
     pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
@@ -480,6 +482,12 @@ impl<'a> Builder<'a> {
             errors,
             host_prefix,
             host_labels,
+            request_compression: op
+                .traits
+                .get(traits::REQUEST_COMPRESSION)
+                .and_then(|v| v.get("encodings"))
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
             idempotency_token,
         })

@@ -25,6 +25,7 @@ pub const RANGE: &str = "smithy.api#range";
 pub const PATTERN: &str = "smithy.api#pattern";
 pub const PAGINATED: &str = "smithy.api#paginated";
 pub const ENDPOINT: &str = "smithy.api#endpoint";
+pub const REQUEST_COMPRESSION: &str = "smithy.api#requestCompression";
 pub const HOST_LABEL: &str = "smithy.api#hostLabel";
 pub const IDEMPOTENCY_TOKEN: &str = "smithy.api#idempotencyToken";
 pub const TIMESTAMP_FORMAT: &str = "smithy.api#timestampFormat";

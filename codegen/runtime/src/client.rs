@@ -111,6 +111,7 @@ impl Handle {
         };
         let body = Bytes::from(crate::json::to_string(&input));
         drop(input);
+        let (body, compressed) = crate::protocol::compress_body(body, O::REQUEST_COMPRESSION);
 
         if let Some(problem) = config.problems().first() {
             return Err(SdkError::construction_failure(format!("invalid configuration: {problem}")));
@@ -136,6 +137,10 @@ impl Handle {
             &inner.user_agent,
         )
         .map_err(SdkError::construction_failure)?;
+        let mut request = request;
+        if compressed {
+            request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
         tracing::debug!(endpoint = %request.uri(), "resolved endpoint");
 
         let retry = config.retry_config();

@@ -24,6 +24,9 @@ pub trait Operation: Send + Sync + 'static {
     const NAME: &'static str;
     /// The `@endpoint(hostPrefix)` of the operation, e.g. `Some("sync-")`.
     const HOST_PREFIX: Option<&'static str>;
+    /// `@requestCompression` lists gzip: request bodies of at least
+    /// [`crate::protocol::MIN_COMPRESSION_SIZE`] bytes are sent gzip-compressed.
+    const REQUEST_COMPRESSION: bool = false;
     type Input: crate::json::ToJson + Send + Sync + 'static;
     type Output: crate::json::FromJson + Send + 'static;
     type Error: OperationError;

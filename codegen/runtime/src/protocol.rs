@@ -26,6 +26,24 @@ pub const X_AMZN_ERRORTYPE: &str = "x-amzn-errortype";
 /// `x-amzn-RequestId`.
 pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
 
+/// The smallest body `@requestCompression` operations compress (the Smithy default, 10 KiB).
+pub const MIN_COMPRESSION_SIZE: usize = 10_240;
+
+/// Compresses a request body with gzip when the operation allows it and the body is large enough;
+/// returns the body to send and whether it is compressed (then `Content-Encoding: gzip` is set).
+pub fn compress_body(body: Bytes, request_compression: bool) -> (Bytes, bool) {
+    use std::io::Write as _;
+    if !request_compression || body.len() < MIN_COMPRESSION_SIZE {
+        return (body, false);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2), flate2::Compression::default());
+    match encoder.write_all(&body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => (Bytes::from(compressed), true),
+        // Writing to memory does not fail; should it, the body goes uncompressed.
+        Err(_) => (body, false),
+    }
+}
+
 /// Builds the (unsigned) request of an operation.
 pub fn build_request(
     service: &ServiceMeta,
@@ -187,6 +205,19 @@ mod tests {
         assert!(e.to_string().contains("not a literal"));
         assert!(build_request(&SERVICE, "X", None, &Endpoint::new("states.amazonaws.com"), Bytes::new(), "ua").is_err());
         assert!(build_request(&SERVICE, "X", None, &Endpoint::new("ftp://h"), Bytes::new(), "ua").is_err());
+    }
+
+    #[test]
+    fn large_bodies_of_compressing_operations_are_gzipped() {
+        use std::io::Read as _;
+        let body = Bytes::from(vec![b'a'; MIN_COMPRESSION_SIZE]);
+        assert_eq!(compress_body(body.clone(), false), (body.clone(), false));
+        assert_eq!(compress_body(Bytes::from_static(b"{}"), true), (Bytes::from_static(b"{}"), false));
+        let (compressed, yes) = compress_body(body.clone(), true);
+        assert!(yes && compressed.len() < body.len());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut out).unwrap();
+        assert_eq!(out, body);
     }
 
     #[test]

@@ -37,6 +37,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         }
         None => quote!(),
     };
+    let compression = if op.request_compression { quote!(const REQUEST_COMPRESSION: bool = true;) } else { quote!() };
     let host_prefix_fn = if op.host_labels.is_empty() {
         quote!()
     } else {
@@ -71,6 +72,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         impl #rt::operation::Operation for #marker {
             const NAME: &'static str = #name;
             const HOST_PREFIX: Option<&'static str> = #host_prefix;
+            #compression
             type Input = #input;
             type Output = #output;
             type Error = #error;

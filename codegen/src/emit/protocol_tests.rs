@@ -409,12 +409,21 @@ impl Gen<'_> {
                     _ => return bad("a number"),
                 }
             }
-            RustType::DateTime => match v.as_f64() {
-                Some(secs) => {
+            RustType::DateTime => match (v.as_i64(), v.as_f64()) {
+                (Some(secs), _) => {
+                    let secs = Literal::i64_suffixed(secs);
+                    quote!(#krate::primitives::DateTime::from_secs(#secs).expect("a valid timestamp"))
+                }
+                // Milliseconds are exact in decimal; a binary float of the seconds is not.
+                (None, Some(secs)) if (secs * 1000.0).fract().abs() < 1e-3 => {
+                    let millis = Literal::i64_suffixed((secs * 1000.0).round() as i64);
+                    quote!(#krate::primitives::DateTime::from_millis(#millis).expect("a valid timestamp"))
+                }
+                (None, Some(secs)) => {
                     let secs = Literal::f64_suffixed(secs);
                     quote!(#krate::primitives::DateTime::from_secs_f64(#secs).expect("a valid timestamp"))
                 }
-                None => return bad("epoch seconds"),
+                _ => return bad("epoch seconds"),
             },
             RustType::Blob => match v.as_str() {
                 Some(s) => quote!(#krate::primitives::Blob::from(#s)),

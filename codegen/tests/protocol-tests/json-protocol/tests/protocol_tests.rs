@@ -57,9 +57,7 @@ async fn aws_json11_date_time_with_fractional_seconds_response() {
     let expected = json_protocol_client::operation::fractional_seconds::FractionalSecondsOutput::builder()
         .set_datetime(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(
-                        946845296.123f64,
-                    )
+                json_protocol_client::primitives::DateTime::from_millis(946845296123i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -84,7 +82,7 @@ async fn aws_json11_date_time_with_negative_offset_response() {
     let expected = json_protocol_client::operation::datetime_offsets::DatetimeOffsetsOutput::builder()
         .set_datetime(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(1576540098f64)
+                json_protocol_client::primitives::DateTime::from_secs(1576540098i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -109,7 +107,7 @@ async fn aws_json11_date_time_with_positive_offset_response() {
     let expected = json_protocol_client::operation::datetime_offsets::DatetimeOffsetsOutput::builder()
         .set_datetime(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(1576540098f64)
+                json_protocol_client::primitives::DateTime::from_secs(1576540098i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -360,9 +358,7 @@ async fn aws_json11_deserialize_timestamp_union_value_response() {
         .set_contents(
             Some(
                 json_protocol_client::types::MyUnion::TimestampValue(
-                    json_protocol_client::primitives::DateTime::from_secs_f64(
-                            1398796238f64,
-                        )
+                    json_protocol_client::primitives::DateTime::from_secs(1398796238i64)
                         .expect("a valid timestamp"),
                 ),
             ),
@@ -1338,9 +1334,7 @@ async fn aws_json11_serialize_timestamp_union_value_request() {
         .set_contents(
             Some(
                 json_protocol_client::types::MyUnion::TimestampValue(
-                    json_protocol_client::primitives::DateTime::from_secs_f64(
-                            1398796238f64,
-                        )
+                    json_protocol_client::primitives::DateTime::from_secs(1398796238i64)
                         .expect("a valid timestamp"),
                 ),
             ),
@@ -1985,7 +1979,7 @@ async fn parses_httpdate_timestamps_response() {
     let expected = json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperationOutput::builder()
         .set_httpdate_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -2030,7 +2024,7 @@ async fn parses_iso8601_timestamps_response() {
     let expected = json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperationOutput::builder()
         .set_iso8601_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -2462,7 +2456,7 @@ async fn parses_timestamp_shapes_response() {
     let expected = json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperationOutput::builder()
         .set_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -3545,7 +3539,7 @@ async fn serializes_timestamp_shapes_request() {
         .kitchen_sink_operation()
         .set_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -3582,7 +3576,7 @@ async fn serializes_timestamp_shapes_with_httpdate_timestampformat_request() {
         .kitchen_sink_operation()
         .set_httpdate_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -3619,7 +3613,7 @@ async fn serializes_timestamp_shapes_with_iso8601_timestampformat_request() {
         .kitchen_sink_operation()
         .set_iso8601_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -3656,7 +3650,7 @@ async fn serializes_timestamp_shapes_with_unixtimestamp_timestampformat_request(
         .kitchen_sink_operation()
         .set_unix_timestamp(
             Some(
-                json_protocol_client::primitives::DateTime::from_secs_f64(946845296f64)
+                json_protocol_client::primitives::DateTime::from_secs(946845296i64)
                     .expect("a valid timestamp"),
             ),
         )

@@ -32,7 +32,7 @@ async fn aws_json10_client_error_corrects_when_server_fails_to_serialize_require
         .set_required_string(Some(String::from("")))
         .set_required_timestamp(
             Some(
-                json_rpc10_client::primitives::DateTime::from_secs_f64(0f64)
+                json_rpc10_client::primitives::DateTime::from_secs(0i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -73,7 +73,7 @@ async fn aws_json10_client_error_corrects_with_default_values_when_server_fails_
         .set_required_string(Some(String::from("hi")))
         .set_required_timestamp(
             Some(
-                json_rpc10_client::primitives::DateTime::from_secs_f64(1f64)
+                json_rpc10_client::primitives::DateTime::from_secs(1i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -133,7 +133,7 @@ async fn aws_json10_client_ignores_default_values_if_member_values_are_present_i
         .set_default_string(Some(String::from("bye")))
         .set_default_timestamp(
             Some(
-                json_rpc10_client::primitives::DateTime::from_secs_f64(2f64)
+                json_rpc10_client::primitives::DateTime::from_secs(2i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -250,7 +250,7 @@ async fn aws_json10_client_populates_defaults_values_when_missing_in_response_re
         .set_default_string(Some(String::from("hi")))
         .set_default_timestamp(
             Some(
-                json_rpc10_client::primitives::DateTime::from_secs_f64(0f64)
+                json_rpc10_client::primitives::DateTime::from_secs(0i64)
                     .expect("a valid timestamp"),
             ),
         )
@@ -526,7 +526,7 @@ async fn aws_json10_client_uses_explicitly_provided_member_values_over_defaults_
                     .set_default_string(Some(String::from("bye")))
                     .set_default_timestamp(
                         Some(
-                            json_rpc10_client::primitives::DateTime::from_secs_f64(1f64)
+                            json_rpc10_client::primitives::DateTime::from_secs(1i64)
                                 .expect("a valid timestamp"),
                         ),
                     )
@@ -929,7 +929,7 @@ async fn aws_json10_deserialize_timestamp_union_value_response() {
         .set_contents(
             Some(
                 json_rpc10_client::types::MyUnion::TimestampValue(
-                    json_rpc10_client::primitives::DateTime::from_secs_f64(1398796238f64)
+                    json_rpc10_client::primitives::DateTime::from_secs(1398796238i64)
                         .expect("a valid timestamp"),
                 ),
             ),
@@ -1857,7 +1857,7 @@ async fn aws_json10_serialize_timestamp_union_value_request() {
         .set_contents(
             Some(
                 json_rpc10_client::types::MyUnion::TimestampValue(
-                    json_rpc10_client::primitives::DateTime::from_secs_f64(1398796238f64)
+                    json_rpc10_client::primitives::DateTime::from_secs(1398796238i64)
                         .expect("a valid timestamp"),
                 ),
             ),
