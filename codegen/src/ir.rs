@@ -151,6 +151,15 @@ impl Structure {
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| m.required && !m.optional)
     }
+
+    /// Whether the structure holds other structures or unions inline: its size is then whatever
+    /// they hold, which the generator does not bound (an enum of such errors may have variants
+    /// of very different sizes).
+    pub fn holds_aggregates(&self) -> bool {
+        self.members.iter().any(|m| {
+            !m.boxed && matches!(m.ty, RustType::Named { kind: NamedKind::Structure | NamedKind::Union, .. })
+        })
+    }
 }
 
 #[derive(Debug, Clone)]

@@ -226,7 +226,7 @@ impl Handle {
     async fn attempt<O: Operation>(
         &self,
         request: http::Request<Bytes>,
-    ) -> (Result<O::Output, SdkError<O::Error>>, Option<RetryKind>) {
+    ) -> AttemptResult<O> {
         let config = &self.inner.config;
         let max_body = config.max_response_body_size();
         let timeout = config.timeout_config().attempt();
@@ -259,6 +259,9 @@ impl Handle {
     }
 }
 
+/// The outcome of one attempt, and whether (and why) a failure may be retried.
+type AttemptResult<O> = (Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>, Option<RetryKind>);
+
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
 /// client's transport.
@@ -267,7 +270,7 @@ pub fn decode_response<O: Operation>(response: http::Response<Bytes>) -> Result<
 }
 
 /// Decodes a response; also says whether (and why) a failure may be retried.
-fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> (Result<O::Output, SdkError<O::Error>>, Option<RetryKind>) {
+fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
     let raw = RawResponse::new(status, parts.headers);

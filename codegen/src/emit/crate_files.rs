@@ -167,6 +167,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         quote!(#d #v(crate::types::error::#v),)
     });
     let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let allow_large = super::large_variant_allow(&service.errors);
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
         let err = format_ident!("{}Error", op.name);
@@ -197,6 +198,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         /// code can use one error type for all calls.
         #[non_exhaustive]
         #[derive(Debug)]
+        #allow_large
         pub enum Error {
             #(#variants)*
             /// An error that is not a modeled error of the service: unknown error codes,

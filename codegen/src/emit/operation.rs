@@ -129,13 +129,28 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         Some(quote!(#error::#v(_) => Some(#throttling),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let allow_large = super::large_variant_allow(service.errors.iter().filter(|s| op.errors.iter().any(|e| e.id == s.id)));
     // Without modeled errors the body is not read.
-    let body_param = if op.errors.is_empty() { quote!(_body) } else { quote!(body) };
+    let (code_param, body_param, from_body) = if op.errors.is_empty() {
+        (quote!(_code), quote!(_body), quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))))
+    } else {
+        (
+            quote!(code),
+            quote!(body),
+            quote! {
+                match code {
+                    #(#from_arms)*
+                    _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
+                }
+            },
+        )
+    };
     let doc_text = doc(&format!("The errors `{name}` may return: the ones the model lists, and [`Self::Unhandled`] for any other."));
     quote! {
         #doc_text
         #[non_exhaustive]
         #[derive(Debug)]
+        #allow_large
         pub enum #error {
             #(#variants)*
             /// An error the model does not list for this operation (or a modeled error whose body
@@ -179,11 +194,8 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         }
 
         impl #rt::operation::OperationError for #error {
-            fn from_response(code: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
-                match code {
-                    #(#from_arms)*
-                    _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
-                }
+            fn from_response(#code_param: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
+                #from_body
             }
 
             fn unhandled(source: Box<dyn std::error::Error + Send + Sync>, meta: #rt::error::ErrorMetadata) -> Self {

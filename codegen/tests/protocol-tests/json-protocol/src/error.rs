@@ -12,6 +12,7 @@ pub use ::awsjson_runtime::error::{
 /// code can use one error type for all calls.
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Error {
     /// This error is thrown when a request is invalid.
     ComplexError(crate::types::error::ComplexError),

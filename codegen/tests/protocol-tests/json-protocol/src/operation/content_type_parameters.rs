@@ -170,17 +170,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ContentTypeParametersErr
 }
 impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                ContentTypeParametersError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        ContentTypeParametersError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -178,17 +178,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DatetimeOffsetsError {
 }
 impl ::awsjson_runtime::operation::OperationError for DatetimeOffsetsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                DatetimeOffsetsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        DatetimeOffsetsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -195,17 +195,13 @@ for EndpointWithHostLabelOperationError {
 impl ::awsjson_runtime::operation::OperationError
 for EndpointWithHostLabelOperationError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                EndpointWithHostLabelOperationError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        EndpointWithHostLabelOperationError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

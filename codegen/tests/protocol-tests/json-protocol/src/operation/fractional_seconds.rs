@@ -178,17 +178,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for FractionalSecondsError {
 }
 impl ::awsjson_runtime::operation::OperationError for FractionalSecondsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                FractionalSecondsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        FractionalSecondsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

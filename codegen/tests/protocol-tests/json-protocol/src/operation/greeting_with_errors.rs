@@ -134,6 +134,7 @@ impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsOutput {
 /// The errors `GreetingWithErrors` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum GreetingWithErrorsError {
     /// This error is thrown when a request is invalid.
     ComplexError(crate::types::error::ComplexError),

@@ -516,17 +516,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonEnumsError {
 }
 impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                JsonEnumsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        JsonEnumsError::Unhandled(::awsjson_runtime::error::Unhandled::from_meta(meta))
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -522,17 +522,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonIntEnumsError {
 }
 impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                JsonIntEnumsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        JsonIntEnumsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -1748,6 +1748,7 @@ impl ::awsjson_runtime::json::FromJson for KitchenSinkOperationOutput {
 /// The errors `KitchenSinkOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
 #[non_exhaustive]
 #[derive(Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum KitchenSinkOperationError {
     /// The `ErrorWithMembers` error.
     ErrorWithMembers(crate::types::error::ErrorWithMembers),

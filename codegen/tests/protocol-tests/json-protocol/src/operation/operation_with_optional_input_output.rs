@@ -203,17 +203,13 @@ for OperationWithOptionalInputOutputError {
 impl ::awsjson_runtime::operation::OperationError
 for OperationWithOptionalInputOutputError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                OperationWithOptionalInputOutputError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        OperationWithOptionalInputOutputError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

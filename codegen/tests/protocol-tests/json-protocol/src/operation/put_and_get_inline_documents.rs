@@ -216,17 +216,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PutAndGetInlineDocuments
 }
 impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                PutAndGetInlineDocumentsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        PutAndGetInlineDocumentsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -260,17 +260,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for SimpleScalarPropertiesEr
 }
 impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                SimpleScalarPropertiesError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        SimpleScalarPropertiesError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -294,17 +294,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for SparseNullsOperationErro
 }
 impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                SparseNullsOperationError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        SparseNullsOperationError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

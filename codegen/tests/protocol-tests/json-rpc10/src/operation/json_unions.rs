@@ -202,17 +202,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonUnionsError {
 }
 impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                JsonUnionsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        JsonUnionsError::Unhandled(::awsjson_runtime::error::Unhandled::from_meta(meta))
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

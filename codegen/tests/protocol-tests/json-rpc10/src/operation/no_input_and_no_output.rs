@@ -142,17 +142,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndNoOutputError 
 }
 impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                NoInputAndNoOutputError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        NoInputAndNoOutputError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

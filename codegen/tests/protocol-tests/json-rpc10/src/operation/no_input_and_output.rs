@@ -142,17 +142,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndOutputError {
 }
 impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                NoInputAndOutputError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        NoInputAndOutputError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -1093,17 +1093,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for OperationWithDefaultsErr
 }
 impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                OperationWithDefaultsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        OperationWithDefaultsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

@@ -547,17 +547,13 @@ for OperationWithRequiredMembersError {
 }
 impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembersError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                OperationWithRequiredMembersError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        OperationWithRequiredMembersError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

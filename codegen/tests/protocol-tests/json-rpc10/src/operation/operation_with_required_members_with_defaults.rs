@@ -588,17 +588,13 @@ for OperationWithRequiredMembersWithDefaultsError {
 impl ::awsjson_runtime::operation::OperationError
 for OperationWithRequiredMembersWithDefaultsError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                OperationWithRequiredMembersWithDefaultsError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        OperationWithRequiredMembersWithDefaultsError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

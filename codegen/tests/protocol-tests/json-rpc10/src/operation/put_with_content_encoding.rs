@@ -196,17 +196,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PutWithContentEncodingEr
 }
 impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                PutWithContentEncodingError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        PutWithContentEncodingError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,

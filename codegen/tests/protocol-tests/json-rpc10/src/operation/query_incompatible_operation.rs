@@ -141,17 +141,13 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for QueryIncompatibleOperati
 }
 impl ::awsjson_runtime::operation::OperationError for QueryIncompatibleOperationError {
     fn from_response(
-        code: &str,
+        _code: &str,
         _body: ::awsjson_runtime::json::Value,
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
-        match code {
-            _ => {
-                QueryIncompatibleOperationError::Unhandled(
-                    ::awsjson_runtime::error::Unhandled::from_meta(meta),
-                )
-            }
-        }
+        QueryIncompatibleOperationError::Unhandled(
+            ::awsjson_runtime::error::Unhandled::from_meta(meta),
+        )
     }
     fn unhandled(
         source: Box<dyn std::error::Error + Send + Sync>,
