@@ -44,6 +44,14 @@ pub fn pick_service(model: &Model, wanted: Option<&ShapeId>) -> Result<ShapeId, 
     }
 }
 
+/// The protocol (trait id) of a service and how many protocol compliance cases apply to its
+/// client (and how many of those are listed exceptions).
+pub fn protocol_case_count(model: &Model, service: &ShapeId) -> Result<(&'static str, crate::emit::protocol_tests::CaseCount), Errors> {
+    let index = ShapeIndex::build(model, service)?;
+    let service = ir::build(&index)?;
+    Ok((crate::emit::protocol_tests::protocol_trait(&service), crate::emit::protocol_tests::count_cases(&service)))
+}
+
 /// Generates every file of the crate.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Errors> {
     let service_id = pick_service(model, options.service.as_ref())?;

@@ -39,7 +39,7 @@ pub struct CaseCount {
 
 /// The protocol trait id of the service (`aws.protocols#awsJson1_0`): cases for other protocols
 /// are not this client's.
-fn protocol_trait(service: &Service) -> &'static str {
+pub fn protocol_trait(service: &Service) -> &'static str {
     match service.protocol {
         crate::ir::Protocol::AwsJson1_0 => crate::traits::AWS_JSON_1_0,
         crate::ir::Protocol::AwsJson1_1 => crate::traits::AWS_JSON_1_1,
