@@ -194,7 +194,8 @@ mod tests {
 
         let ep = Endpoint::new("http://localhost:5000/base");
         let r = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap();
-        assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base");
+        // The request goes to `/` below the endpoint's path (protocol test AwsJson10HostWithPath).
+        assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base/");
         assert_eq!(r.headers()["host"], "sync-localhost:5000");
 
         let ep = Endpoint::new("http://127.0.0.1:5000");
