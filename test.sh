@@ -6,10 +6,11 @@ set -euo pipefail
 cd "$(dirname "$0")"
 
 shared="${SHARED_DIR:-../shared}"
-if [ ! -f model/sfn-2016-11-23.json ] || [ ! -f model/partitions.json ]; then
+if [ ! -f model/sfn-2016-11-23.json ] || [ ! -f model/partitions.json ] || [ ! -f model/smithy-aws-protocol-tests.json ]; then
   if [ -d "$shared/models" ]; then
     cp "$shared/models/sfn/sfn-2016-11-23.2025-11-19.json" model/sfn-2016-11-23.json
     cp "$shared/models/partitions.json" model/partitions.json
+    cp "$shared/models/protocol-tests/smithy-aws-protocol-tests.json" model/smithy-aws-protocol-tests.json
   else
     cargo xtask fetch-model
   fi

@@ -44,6 +44,14 @@ pub fn pick_service(model: &Model, wanted: Option<&ShapeId>) -> Result<ShapeId, 
     }
 }
 
+/// The protocol (trait id) of a service and how many protocol compliance cases apply to its
+/// client (and how many of those are listed exceptions).
+pub fn protocol_case_count(model: &Model, service: &ShapeId) -> Result<(&'static str, crate::emit::protocol_tests::CaseCount), Errors> {
+    let index = ShapeIndex::build(model, service)?;
+    let service = ir::build(&index)?;
+    Ok((crate::emit::protocol_tests::protocol_trait(&service), crate::emit::protocol_tests::count_cases(&service)))
+}
+
 /// Generates every file of the crate.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Errors> {
     let service_id = pick_service(model, options.service.as_ref())?;
@@ -119,8 +127,23 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
+    let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
+        Ok(tests) => tests,
+        Err(errors) => {
+            files.errors.extend(errors);
+            None
+        }
+    };
+    let has_protocol_tests = protocol_tests.is_some();
+    if let Some(tokens) = protocol_tests {
+        files.rust("tests/protocol_tests.rs", tokens);
+    }
+
     files.run_jobs();
-    files.out.insert("Cargo.toml".into(), crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header)));
+    files.out.insert(
+        "Cargo.toml".into(),
+        crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header), has_protocol_tests),
+    );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
         Ok(files.out)

@@ -81,7 +81,12 @@ pub struct Operation {
     pub output: Structure,
     /// The errors it may return, sorted by Rust name.
     pub errors: Vec<ErrorRef>,
+    /// `@endpoint(hostPrefix)`, possibly with `{label}`s.
     pub host_prefix: Option<String>,
+    /// `@requestCompression` lists gzip.
+    pub request_compression: bool,
+    /// The labels of the host prefix and the input fields that fill them.
+    pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
@@ -151,11 +156,22 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// The structure itself is `@sensitive`: its Debug output is redacted whole.
     pub sensitive: bool,
+    /// Raw `smithy.test#httpResponseTests` of an error structure.
+    pub response_tests: Option<Value>,
 }
 
 impl Structure {
     pub fn has_required(&self) -> bool {
         self.members.iter().any(|m| m.required && !m.optional)
+    }
+
+    /// Whether the structure holds other structures or unions inline: its size is then whatever
+    /// they hold, which the generator does not bound (an enum of such errors may have variants
+    /// of very different sizes).
+    pub fn holds_aggregates(&self) -> bool {
+        self.members.iter().any(|m| {
+            !m.boxed && matches!(m.ty, RustType::Named { kind: NamedKind::Structure | NamedKind::Union, .. })
+        })
     }
 }
 
@@ -178,6 +194,12 @@ pub struct Member {
     /// `@sensitive`.
     pub sensitive: bool,
     pub idempotency_token: bool,
+    /// The field is `Box<ty>` (`Option<Box<ty>>`): the member closes a cycle of structures and
+    /// unions that hold each other directly (not through a list or map), which Rust could not
+    /// lay out otherwise.
+    pub boxed: bool,
+    /// `@hostLabel`: the member fills a `{label}` of the operation's host prefix.
+    pub host_label: bool,
     /// A timestamp format other than the protocol's default (epoch seconds).
     pub timestamp_format: Option<TimestampFormat>,
     pub length: Option<Bounds>,
@@ -202,6 +224,8 @@ pub struct UnionVariant {
     pub docs: Vec<String>,
     /// `None` for a `smithy.api#Unit` variant.
     pub ty: Option<RustType>,
+    /// The value is boxed: the variant closes a cycle (see [`Member::boxed`]).
+    pub boxed: bool,
     pub timestamp_format: Option<TimestampFormat>,
 }
 
@@ -454,11 +478,10 @@ impl<'a> Builder<'a> {
                 None
             }
         };
-        if let Some(p) = &host_prefix {
-            if p.contains('{') {
-                self.errors.push(Error::shape(id, "host prefixes with input labels are not supported yet"));
-            }
-        }
+        let host_labels = match &host_prefix {
+            Some(p) => self.host_labels(id, p, &input),
+            None => Vec::new(),
+        };
         let paginated = match reader.paginated() {
             Ok(Some(p)) => self.pagination(id, &Paginated::merge(service_paginated, &p), &input, &output),
             Ok(None) => None,
@@ -480,9 +503,43 @@ impl<'a> Builder<'a> {
             output,
             errors,
             host_prefix,
+            host_labels,
+            request_compression: op
+                .traits
+                .get(traits::REQUEST_COMPRESSION)
+                .and_then(|v| v.get("encodings"))
+                .and_then(Value::as_array)
+                .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
             idempotency_token,
         })
+    }
+
+    /// The `{label}`s of a host prefix, each resolved to the `@hostLabel` input member that
+    /// fills it: `(label, field)`, in prefix order.
+    fn host_labels(&mut self, id: &ShapeId, prefix: &str, input: &Structure) -> Vec<(String, String)> {
+        let mut labels = Vec::new();
+        let mut rest = prefix;
+        while let Some(open) = rest.find('{') {
+            let Some(close) = rest[open..].find('}') else {
+                self.errors.push(Error::shape(id, format!("the host prefix `{prefix}` has an unclosed `{{`")));
+                return Vec::new();
+            };
+            let label = &rest[open + 1..open + close];
+            match input.members.iter().find(|m| m.wire_name == label) {
+                Some(m) if m.host_label && matches!(m.ty, RustType::String) => labels.push((label.to_string(), m.field.clone())),
+                Some(_) => self.errors.push(Error::shape(
+                    id,
+                    format!("the host prefix label `{{{label}}}` needs a `@hostLabel` string member of {}", input.id),
+                )),
+                None => self.errors.push(Error::shape(
+                    id,
+                    format!("the host prefix label `{{{label}}}` is not a member of {}", input.id),
+                )),
+            }
+            rest = &rest[open + close + 1..];
+        }
+        labels
     }
 
     fn pagination(&mut self, id: &ShapeId, p: &Paginated, input: &Structure, output: &Structure) -> Option<Pagination> {
@@ -584,6 +641,7 @@ impl<'a> Builder<'a> {
             members,
             error,
             sensitive: s.traits.contains_key(traits::SENSITIVE),
+            response_tests: if role == StructureRole::Error { s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned() } else { None },
         }
     }
 
@@ -621,6 +679,8 @@ impl<'a> Builder<'a> {
             deprecated: reader.deprecated(),
             sensitive: reader.has(traits::SENSITIVE) || self.is_sensitive_target(&m.target, &mut BTreeSet::new()),
             idempotency_token: reader.has(traits::IDEMPOTENCY_TOKEN),
+            host_label: reader.has(traits::HOST_LABEL),
+            boxed: self.closes_cycle(owner, &m.target),
             length: reader.bounds(traits::LENGTH).ok().flatten().or_else(|| target_reader.bounds(traits::LENGTH).ok().flatten()),
             range: reader.bounds(traits::RANGE).ok().flatten().or_else(|| target_reader.bounds(traits::RANGE).ok().flatten()),
             pattern: reader
@@ -636,6 +696,30 @@ impl<'a> Builder<'a> {
             default,
             timestamp_format,
         })
+    }
+
+    /// Whether a member of `owner` targeting `target` closes a cycle of structures and unions
+    /// holding each other directly: `owner` is reachable from `target` through members that
+    /// target structures or unions (lists and maps are heap-allocated and break the cycle).
+    fn closes_cycle(&self, owner: &ShapeId, target: &ShapeId) -> bool {
+        let mut seen = BTreeSet::new();
+        let mut todo = vec![target.clone()];
+        while let Some(id) = todo.pop() {
+            if &id == owner {
+                return true;
+            }
+            if !seen.insert(id.clone()) {
+                continue;
+            }
+            if let Some(Shape::Structure(a) | Shape::Union(a)) = self.index.try_get(&id) {
+                for m in a.members.values() {
+                    if matches!(self.index.try_get(&m.target), Some(Shape::Structure(_) | Shape::Union(_))) {
+                        todo.push(m.target.clone());
+                    }
+                }
+            }
+        }
+        false
     }
 
     /// A target is sensitive when it is `@sensitive` or is a collection of sensitive values.
@@ -722,6 +806,7 @@ impl<'a> Builder<'a> {
                 }
                 .filter(|f| *f != TimestampFormat::EpochSeconds),
                 ty,
+                boxed: self.closes_cycle(id, &m.target),
             });
         }
         for (rust, model) in naming::find_collisions(variants.iter().map(|v| (v.wire_name.as_str(), v.variant.clone())).collect::<Vec<_>>()) {

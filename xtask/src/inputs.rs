@@ -24,6 +24,8 @@ pub struct Pin {
 pub struct Pins {
     pub sfn: Pin,
     pub partitions: Pin,
+    /// Every pinned input, by its key in `pin.json` (`sfn`, `partitions`, `protocol-tests`, ...).
+    pub all: std::collections::BTreeMap<String, Pin>,
 }
 
 impl Pins {
@@ -50,7 +52,24 @@ impl Pins {
                 env: field("env")?,
             })
         };
-        Ok(Pins { sfn: pin("sfn")?, partitions: pin("partitions")? })
+        let keys: Vec<String> = v
+            .as_object()
+            .ok_or_else(|| format!("{}: expected an object", path.display()))?
+            .keys()
+            .cloned()
+            .collect();
+        let mut all = std::collections::BTreeMap::new();
+        for k in keys {
+            all.insert(k.clone(), pin(&k)?);
+        }
+        Ok(Pins { sfn: pin("sfn")?, partitions: pin("partitions")?, all })
+    }
+
+    /// The pin named `key`, or an error naming the keys there are.
+    pub fn get(&self, key: &str) -> Result<&Pin, String> {
+        self.all.get(key).ok_or_else(|| {
+            format!("model/pin.json has no `{key}` entry (entries: {})", self.all.keys().cloned().collect::<Vec<_>>().join(", "))
+        })
     }
 }
 

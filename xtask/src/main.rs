@@ -17,12 +17,17 @@ const HELP: &str = "\
 cargo xtask <command>
 
 Commands:
-  codegen [--check] [--model PATH] [--partitions PATH]
-        Generate the SFN client crate into generated/ from the pinned model.
+  codegen [--check] [--model PATH] [--partitions PATH] [--protocol-tests PATH]
+        Generate the SFN client crate into generated/ from the pinned model, and the
+        test crates (kitchen sink, AWS protocol compliance test services).
         --check writes nothing and fails, naming them, if files are out of date,
         missing or should not exist.
   fetch-model [--url URL] [--partitions-url URL]
-        Download the pinned model (and partition table) into model/, verifying sha256.
+        Download every pinned input (model, partition table, protocol test models) into
+        model/, verifying sha256.
+  protocol-report [--protocol-tests PATH]
+        Run the generated protocol compliance tests of each protocol test crate and print
+        a markdown table: cases passed / client cases / listed exceptions, per service.
   diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]
         Compare two models semantically and recommend a version bump.
   bench-codegen [--runs N]
@@ -38,6 +43,7 @@ fn main() -> ExitCode {
         Some("fetch-model") => fetch_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen_cmd(&args[1..]),
+        Some("protocol-report") => protocol_report_cmd(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -129,7 +135,7 @@ struct Target {
 }
 
 fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let (opts, rest) = parse_options(args, &["model", "partitions"], &["check"])?;
+    let (opts, rest) = parse_options(args, &["model", "partitions", "protocol-tests"], &["check"])?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));
     }
@@ -162,8 +168,28 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     .map_err(|e| format!("cannot generate the SFN client:\n{e}"))?;
     let sfn_in = started.elapsed();
     let mut targets = vec![Target { dir: root.join("generated"), files: sfn }];
+    // Pinned test models are loaded once, however many crates use them.
+    let mut pinned_models: BTreeMap<&str, (Model, BTreeMap<String, String>)> = BTreeMap::new();
     for t in codegen::test_models::TEST_CRATES {
-        let files = t.generate(&root, Some(&partitions)).map_err(|e| format!("cannot generate {}:\n{e}", t.package_name))?;
+        let cannot = |e: String| format!("cannot generate {}:\n{e}", t.package_name);
+        let files = match t.load_in_repo_model(&root) {
+            Some(model) => t.generate(&model.map_err(cannot)?, BTreeMap::new(), Some(&partitions)),
+            None => {
+                let codegen::test_models::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
+                if !pinned_models.contains_key(key) {
+                    let pin = pins.get(key)?;
+                    let explicit = if key == codegen::test_models::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
+                    let path = pin.locate(&root, explicit.map(PathBuf::from))?;
+                    let bytes = pin.read_verified(&path)?;
+                    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+                    let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+                    pinned_models.insert(key, (model, source_record(pin)));
+                }
+                let (model, source) = &pinned_models[key];
+                t.generate(model, source.clone(), Some(&partitions))
+            }
+        }
+        .map_err(cannot)?;
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
@@ -287,7 +313,12 @@ fn fetch_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
     let root = root();
     let pins = Pins::load(&root)?;
-    for (pin, url) in [(&pins.sfn, opts.get("url")), (&pins.partitions, opts.get("partitions-url"))] {
+    for (key, pin) in &pins.all {
+        let url = match key.as_str() {
+            "sfn" => opts.get("url"),
+            "partitions" => opts.get("partitions-url"),
+            _ => None,
+        };
         let url = url.cloned().unwrap_or_else(|| pin.url.clone());
         let dest = root.join("model").join(&pin.file);
         inputs::fetch(&url, &pin.sha256, &dest)?;
@@ -351,5 +382,78 @@ fn report_model_change(root: &Path, pin: &Pin, model: &Model) {
              or $SFN_MODELS_DIR to see the API changes, or run `cargo xtask diff OLD NEW`",
             pin.sha256
         ),
+    }
+}
+
+/// Runs each protocol test crate's `tests/protocol_tests.rs` and prints the pass table.
+fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
+    use codegen::test_models::{ModelInput, PROTOCOL_TESTS_PIN, TEST_CRATES};
+    let (opts, rest) = parse_options(args, &["protocol-tests"], &[])?;
+    if !rest.is_empty() {
+        return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    let root = root();
+    let pins = Pins::load(&root)?;
+    let pin = pins.get(PROTOCOL_TESTS_PIN)?;
+    let path = pin.locate(&root, opts.get("protocol-tests").map(PathBuf::from))?;
+    let text = String::from_utf8(pin.read_verified(&path)?).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+    let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    let mut rows = Vec::new();
+    let mut all_pass = true;
+    for t in TEST_CRATES.iter().filter(|t| t.model == ModelInput::Pinned(PROTOCOL_TESTS_PIN)) {
+        let service = codegen::model::ShapeId::new(t.service);
+        let (protocol, count) = generate::protocol_case_count(&model, &service).map_err(|e| e.to_string())?;
+        let output = std::process::Command::new(&cargo)
+            .current_dir(&root)
+            .args(["test", "--quiet", "-p", t.package_name, "--test", "protocol_tests"])
+            .output()
+            .map_err(|e| format!("cannot run cargo: {e}"))?;
+        let stdout = String::from_utf8_lossy(&output.stdout);
+        let (passed, failed, ignored) = parse_test_result(&stdout).ok_or_else(|| {
+            format!("no test result from `cargo test -p {}`:\n{}", t.package_name, String::from_utf8_lossy(&output.stderr))
+        })?;
+        if passed + failed + ignored != count.total || ignored != count.exceptions {
+            return Err(format!(
+                "{}: ran {} tests ({ignored} ignored) but the model has {} client cases ({} exceptions): regenerate with `cargo xtask codegen`",
+                t.service,
+                passed + failed + ignored,
+                count.total,
+                count.exceptions
+            ));
+        }
+        all_pass &= failed == 0;
+        let protocol = protocol.rsplit('#').next().unwrap_or(protocol);
+        rows.push(format!("| `{}` | {protocol} | {passed} | {} | {} |", t.service, count.total, count.exceptions));
+    }
+    println!("| service | protocol | passed | client cases | exceptions |");
+    println!("|---|---|---|---|---|");
+    for r in rows {
+        println!("{r}");
+    }
+    Ok(if all_pass { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+/// Sums `test result: ... N passed; M failed; K ignored` lines of `cargo test` output.
+fn parse_test_result(stdout: &str) -> Option<(usize, usize, usize)> {
+    let mut found = None;
+    for line in stdout.lines().filter(|l| l.starts_with("test result:")) {
+        let num = |what: &str| -> Option<usize> {
+            let end = line.find(&format!(" {what}"))?;
+            line[..end].rsplit(|c: char| !c.is_ascii_digit()).next()?.parse().ok()
+        };
+        let (p, f, i) = found.unwrap_or((0, 0, 0));
+        found = Some((p + num("passed")?, f + num("failed")?, i + num("ignored")?));
+    }
+    found
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn test_results_are_parsed() {
+        let out = "running 3 tests\n...\ntest result: ok. 2 passed; 0 failed; 1 ignored; 0 measured; 0 filtered out; finished in 0.01s\n";
+        assert_eq!(super::parse_test_result(out), Some((2, 0, 1)));
+        assert_eq!(super::parse_test_result("nothing"), None);
     }
 }

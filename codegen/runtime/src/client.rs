@@ -104,8 +104,14 @@ impl Handle {
         // Once per call: every attempt sends the same tokens.
         let tokens = config.idempotency_token_provider();
         O::fill_idempotency_token(&mut input, &mut || tokens.make_token());
+        let host_prefix = if config.disable_host_prefix() {
+            None
+        } else {
+            O::host_prefix(&input).map_err(SdkError::construction_failure)?
+        };
         let body = Bytes::from(crate::json::to_string(&input));
         drop(input);
+        let (body, compressed) = crate::protocol::compress_body(body, O::REQUEST_COMPRESSION);
 
         if let Some(problem) = config.problems().first() {
             return Err(SdkError::construction_failure(format!("invalid configuration: {problem}")));
@@ -122,16 +128,19 @@ impl Handle {
         };
         let endpoint = self.resolve_endpoint(region.as_str())?;
         let (signing_region, signing_name) = signing_scope(&endpoint, region.as_str(), inner.service.signing_name);
-        let host_prefix = if config.disable_host_prefix() { None } else { O::HOST_PREFIX };
         let request = crate::protocol::build_request(
             inner.service,
             O::NAME,
-            host_prefix,
+            host_prefix.as_deref(),
             &endpoint,
             body,
             &inner.user_agent,
         )
         .map_err(SdkError::construction_failure)?;
+        let mut request = request;
+        if compressed {
+            request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+        }
         tracing::debug!(endpoint = %request.uri(), "resolved endpoint");
 
         let retry = config.retry_config();
@@ -217,7 +226,7 @@ impl Handle {
     async fn attempt<O: Operation>(
         &self,
         request: http::Request<Bytes>,
-    ) -> (Result<O::Output, SdkError<O::Error>>, Option<RetryKind>) {
+    ) -> AttemptResult<O> {
         let config = &self.inner.config;
         let max_body = config.max_response_body_size();
         let timeout = config.timeout_config().attempt();
@@ -246,35 +255,50 @@ impl Handle {
             }
             Some(Ok(r)) => r,
         };
-        let (parts, body) = response.into_parts();
-        let status = parts.status.as_u16();
-        let raw = RawResponse::new(status, parts.headers);
-        let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
-        tracing::debug!(status, request_id, "response received");
-        if body.len() > max_body {
-            let e = crate::http::ConnectorError::body_too_large(max_body, None);
-            return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
-        }
-        if (200..300).contains(&status) {
-            return match crate::json::from_slice::<O::Output>(&body) {
-                Ok(output) => (Ok(output), None),
-                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
-            };
-        }
-        let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
-        let error = match &parsed.code {
-            Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
-            None => {
-                let source = match parsed.body_error {
-                    Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
-                    None => format!("the error response (HTTP {status}) names no error"),
-                };
-                O::Error::unhandled(source.into(), parsed.meta)
-            }
-        };
-        let kind = classify_service_error(error.retryable(), error.meta().code(), status);
-        (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
+        decode::<O>(response, max_body)
     }
+}
+
+/// The outcome of one attempt, and whether (and why) a failure may be retried.
+type AttemptResult<O> = (Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>, Option<RetryKind>);
+
+/// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
+/// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
+/// client's transport.
+pub fn decode_response<O: Operation>(response: http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {
+    decode::<O>(response, usize::MAX).0
+}
+
+/// Decodes a response; also says whether (and why) a failure may be retried.
+fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+    let (parts, body) = response.into_parts();
+    let status = parts.status.as_u16();
+    let raw = RawResponse::new(status, parts.headers);
+    let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
+    tracing::debug!(status, request_id, "response received");
+    if body.len() > max_body {
+        let e = crate::http::ConnectorError::body_too_large(max_body, None);
+        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
+    }
+    if (200..300).contains(&status) {
+        return match crate::json::from_slice::<O::Output>(&body) {
+            Ok(output) => (Ok(output), None),
+            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
+        };
+    }
+    let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
+    let error = match &parsed.code {
+        Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
+        None => {
+            let source = match parsed.body_error {
+                Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
+                None => format!("the error response (HTTP {status}) names no error"),
+            };
+            O::Error::unhandled(source.into(), parsed.meta)
+        }
+    };
+    let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+    (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
 }
 
 /// The region and name to sign with: the endpoint's `sigv4` auth scheme may override them.

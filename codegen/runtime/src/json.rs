@@ -463,7 +463,14 @@ impl ToJson for Unit {
     }
 }
 
-/// A document from JSON text known to be valid (a model's `@default`); invalid text gives `Null`.
+/// A blob from base64 text written by the generator (a model `@default`, which Smithy writes in
+/// base64); invalid text gives an empty blob.
+pub fn blob_literal(base64_text: &str) -> Blob {
+    base64::engine::general_purpose::STANDARD.decode(base64_text).map(Blob::new).unwrap_or_default()
+}
+
+/// A document from JSON text written by the generator (a model `@default`); invalid text gives
+/// `Null`.
 pub fn document_literal(text: &str) -> Document {
     serde_json::from_str::<Value>(text).map(Document::from).unwrap_or_default()
 }

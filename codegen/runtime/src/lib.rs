@@ -20,6 +20,9 @@ pub mod operation;
 pub mod paginator;
 pub mod profile;
 pub mod protocol;
+/// Protocol compliance test support (feature `test-util`).
+#[cfg(feature = "test-util")]
+pub mod protocol_test;
 pub mod region;
 pub mod retry;
 pub mod service;

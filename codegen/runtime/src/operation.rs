@@ -28,6 +28,9 @@ pub trait Operation: Send + Sync + 'static {
     const NAME: &'static str;
     /// The `@endpoint(hostPrefix)` of the operation, e.g. `Some("sync-")`.
     const HOST_PREFIX: Option<&'static str>;
+    /// `@requestCompression` lists gzip: request bodies of at least
+    /// [`crate::protocol::MIN_COMPRESSION_SIZE`] bytes are sent gzip-compressed.
+    const REQUEST_COMPRESSION: bool = false;
     type Input: crate::json::ToJson + Send + Sync + 'static;
     type Output: crate::json::FromJson + Send + 'static;
     type Error: OperationError;
@@ -35,7 +38,61 @@ pub trait Operation: Send + Sync + 'static {
     /// Checks the input before anything is sent (`@required` members).
     fn validate(input: &Self::Input) -> Result<(), BuildError>;
 
+    /// The host prefix of this call: [`Self::HOST_PREFIX`] with its `{label}`s filled from the
+    /// input (operations with labels override this).
+    fn host_prefix(_input: &Self::Input) -> Result<Option<String>, BuildError> {
+        Ok(Self::HOST_PREFIX.map(str::to_string))
+    }
+
     /// Sets `@idempotencyToken` members that are unset. Called once per call, before the first
     /// attempt, so every retry sends the same token.
     fn fill_idempotency_token(_input: &mut Self::Input, _token: &mut dyn FnMut() -> String) {}
+}
+
+/// Fills the `{label}`s of a host prefix template from `(label, value)` pairs. A label must be
+/// set, non-empty, and made of letters, digits and `-` (it becomes part of a host name).
+pub fn expand_host_prefix(
+    input_shape: &'static str,
+    template: &str,
+    labels: &[(&'static str, Option<&str>)],
+) -> Result<String, BuildError> {
+    let mut out = String::with_capacity(template.len());
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        out.push_str(&rest[..open]);
+        let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len());
+        let wanted = &rest[open + 1..close.min(rest.len())];
+        let Some(&(label, value)) = labels.iter().find(|(l, _)| *l == wanted) else {
+            return Err(BuildError::invalid_field(input_shape, "", format!("the host prefix label `{wanted}` has no member")));
+        };
+        match value {
+            Some(v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => out.push_str(v),
+            Some(v) => {
+                return Err(BuildError::invalid_field(
+                    input_shape,
+                    label,
+                    format!("`{v}` cannot be part of a host name (letters, digits and `-` only)"),
+                ))
+            }
+            None => return Err(BuildError::missing_field(input_shape, label)),
+        }
+        rest = rest.get(close + 1..).unwrap_or("");
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::expand_host_prefix;
+
+    #[test]
+    fn host_prefix_labels_are_filled_and_checked() {
+        assert_eq!(expand_host_prefix("Op", "foo.{label}.", &[("label", Some("bar"))]).unwrap(), "foo.bar.");
+        assert_eq!(expand_host_prefix("Op", "plain-", &[]).unwrap(), "plain-");
+        assert!(expand_host_prefix("Op", "foo.{label}.", &[("label", None)]).is_err());
+        assert!(expand_host_prefix("Op", "foo.{label}.", &[("label", Some(""))]).is_err());
+        let e = expand_host_prefix("Op", "foo.{label}.", &[("label", Some("a.b/c"))]).unwrap_err();
+        assert!(e.to_string().contains("label"), "{e}");
+    }
 }

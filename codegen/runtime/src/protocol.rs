@@ -26,6 +26,24 @@ pub const X_AMZN_ERRORTYPE: &str = "x-amzn-errortype";
 /// `x-amzn-RequestId`.
 pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
 
+/// The smallest body `@requestCompression` operations compress (the Smithy default, 10 KiB).
+pub const MIN_COMPRESSION_SIZE: usize = 10_240;
+
+/// Compresses a request body with gzip when the operation allows it and the body is large enough;
+/// returns the body to send and whether it is compressed (then `Content-Encoding: gzip` is set).
+pub fn compress_body(body: Bytes, request_compression: bool) -> (Bytes, bool) {
+    use std::io::Write as _;
+    if !request_compression || body.len() < MIN_COMPRESSION_SIZE {
+        return (body, false);
+    }
+    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2), flate2::Compression::default());
+    match encoder.write_all(&body).and_then(|()| encoder.finish()) {
+        Ok(compressed) => (Bytes::from(compressed), true),
+        // Writing to memory does not fail; should it, the body goes uncompressed.
+        Err(_) => (body, false),
+    }
+}
+
 /// Builds the (unsigned) request of an operation.
 pub fn build_request(
     service: &ServiceMeta,
@@ -64,14 +82,16 @@ pub fn build_request(
         Some(port) => format!("{host}:{port}"),
         None => host,
     };
+    // awsJson requests go to `/` below the endpoint's path: `https://h/custom` posts to `/custom/`.
     let path = match url.path_and_query().map(|p| p.as_str()) {
-        None | Some("") => "/",
-        Some(p) => p,
+        None | Some("") => "/".to_string(),
+        Some(p) if p.ends_with('/') || p.contains('?') => p.to_string(),
+        Some(p) => format!("{p}/"),
     };
     let uri = Uri::builder()
         .scheme(scheme)
         .authority(authority.as_str())
-        .path_and_query(path)
+        .path_and_query(path.as_str())
         .build()
         .map_err(|e| format!("cannot build the request URI from `{}`: {e}", endpoint.url))?;
 
@@ -174,7 +194,8 @@ mod tests {
 
         let ep = Endpoint::new("http://localhost:5000/base");
         let r = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap();
-        assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base");
+        // The request goes to `/` below the endpoint's path (protocol test AwsJson10HostWithPath).
+        assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base/");
         assert_eq!(r.headers()["host"], "sync-localhost:5000");
 
         let ep = Endpoint::new("http://127.0.0.1:5000");
@@ -185,6 +206,19 @@ mod tests {
         assert!(e.to_string().contains("not a literal"));
         assert!(build_request(&SERVICE, "X", None, &Endpoint::new("states.amazonaws.com"), Bytes::new(), "ua").is_err());
         assert!(build_request(&SERVICE, "X", None, &Endpoint::new("ftp://h"), Bytes::new(), "ua").is_err());
+    }
+
+    #[test]
+    fn large_bodies_of_compressing_operations_are_gzipped() {
+        use std::io::Read as _;
+        let body = Bytes::from(vec![b'a'; MIN_COMPRESSION_SIZE]);
+        assert_eq!(compress_body(body.clone(), false), (body.clone(), false));
+        assert_eq!(compress_body(Bytes::from_static(b"{}"), true), (Bytes::from_static(b"{}"), false));
+        let (compressed, yes) = compress_body(body.clone(), true);
+        assert!(yes && compressed.len() < body.len());
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&compressed[..]).read_to_end(&mut out).unwrap();
+        assert_eq!(out, body);
     }
 
     #[test]

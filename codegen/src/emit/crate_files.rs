@@ -223,6 +223,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         quote!(#d #v(crate::types::error::#v),)
     });
     let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let allow_large = super::large_variant_allow(&service.errors);
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
         let err = format_ident!("{}Error", op.name);
@@ -253,6 +254,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         /// code can use one error type for all calls.
         #[non_exhaustive]
         #[derive(Debug)]
+        #allow_large
         pub enum Error {
             #(#variants)*
             /// An error that is not a modeled error of the service: unknown error codes,
@@ -352,7 +354,17 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
     }
 }
 
-pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str) -> String {
+/// `protocol_tests`: the crate has `tests/protocol_tests.rs`, which needs the runtime's test support.
+pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str, protocol_tests: bool) -> String {
+    let test_support = if protocol_tests {
+        format!(
+            "# The protocol compliance tests (tests/protocol_tests.rs) use the runtime's test support.\n\
+             awsjson-runtime = {{ path = \"{}\", features = [\"test-util\"] }}\n",
+            info.runtime_path
+        )
+    } else {
+        String::new()
+    };
     format!(
         r#"{header}
 [package]
@@ -376,7 +388,7 @@ test-util = ["awsjson-runtime/test-util"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
-"#,
+{test_support}"#,
         name = info.package_name,
         version = info.version,
         title = service.title,

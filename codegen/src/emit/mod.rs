@@ -3,6 +3,7 @@
 
 pub mod crate_files;
 pub mod operation;
+pub mod protocol_tests;
 pub mod shapes;
 pub mod smoke_tests;
 
@@ -86,3 +87,13 @@ pub fn rust_type(ty: &RustType) -> TokenStream {
 
 /// The text Debug prints in place of `@sensitive` data.
 pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
+
+/// `#[allow(clippy::large_enum_variant)]` for an error enum whose modeled errors hold structures
+/// or unions inline: their sizes are the model's, and boxing them would change how callers match.
+pub fn large_variant_allow<'a>(errors: impl IntoIterator<Item = &'a crate::ir::Structure>) -> TokenStream {
+    if errors.into_iter().any(crate::ir::Structure::holds_aggregates) {
+        quote!(#[allow(clippy::large_enum_variant)])
+    } else {
+        quote!()
+    }
+}

@@ -37,6 +37,23 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         }
         None => quote!(),
     };
+    let compression = if op.request_compression { quote!(const REQUEST_COMPRESSION: bool = true;) } else { quote!() };
+    let host_prefix_fn = if op.host_labels.is_empty() {
+        quote!()
+    } else {
+        let input_name = op.input.rust_name.as_str();
+        let labels = op.host_labels.iter().map(|(label, field)| {
+            let f = ident(field);
+            quote!((#label, input.#f.as_deref()))
+        });
+        quote! {
+            fn host_prefix(input: &#input) -> Result<Option<String>, #rt::error::BuildError> {
+                Self::HOST_PREFIX
+                    .map(|template| #rt::operation::expand_host_prefix(#input_name, template, &[#(#labels),*]))
+                    .transpose()
+            }
+        }
+    };
     let call_doc = doc(&format!(
         "The `{name}` operation: its wire name, input, output and errors. Call it with [`crate::Client::{}`].",
         unraw(&op.fn_name)
@@ -66,12 +83,14 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         impl #rt::operation::Operation for #marker {
             const NAME: &'static str = #name;
             const HOST_PREFIX: Option<&'static str> = #host_prefix;
+            #compression
             type Input = #input;
             type Output = #output;
             type Error = #error;
             fn validate(input: &#input) -> Result<(), #rt::error::BuildError> {
                 input.validate()
             }
+            #host_prefix_fn
             #fill_token
         }
 
@@ -124,11 +143,28 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
+    let allow_large = super::large_variant_allow(service.errors.iter().filter(|s| op.errors.iter().any(|e| e.id == s.id)));
+    // Without modeled errors the body is not read.
+    let (code_param, body_param, from_body) = if op.errors.is_empty() {
+        (quote!(_code), quote!(_body), quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))))
+    } else {
+        (
+            quote!(code),
+            quote!(body),
+            quote! {
+                match code {
+                    #(#from_arms)*
+                    _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
+                }
+            },
+        )
+    };
     let doc_text = doc(&format!("The errors `{name}` may return: the ones the model lists, and [`Self::Unhandled`] for any other."));
     quote! {
         #doc_text
         #[non_exhaustive]
         #[derive(Debug)]
+        #allow_large
         pub enum #error {
             #(#variants)*
             /// An error the model does not list for this operation (or a modeled error whose body
@@ -172,11 +208,8 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         }
 
         impl #rt::operation::OperationError for #error {
-            fn from_response(code: &str, body: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
-                match code {
-                    #(#from_arms)*
-                    _ => #error::Unhandled(#rt::error::Unhandled::from_meta(meta)),
-                }
+            fn from_response(#code_param: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
+                #from_body
             }
 
             fn unhandled(source: Box<dyn std::error::Error + Send + Sync>, meta: #rt::error::ErrorMetadata) -> Self {

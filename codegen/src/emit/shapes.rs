@@ -21,6 +21,7 @@ fn format_tokens(f: TimestampFormat) -> TokenStream {
 /// The field type, with its `Option` when optional.
 fn field_type(m: &Member) -> TokenStream {
     let ty = rust_type(&m.ty);
+    let ty = if m.boxed { quote!(Box<#ty>) } else { ty };
     if m.optional {
         quote!(Option<#ty>)
     } else {
@@ -62,7 +63,8 @@ fn default_expr(m: &Member) -> Option<TokenStream> {
         (RustType::DateTime, Value::String(s)) => {
             quote!(crate::primitives::DateTime::parse(#s, #rt::types::TimestampFormat::DateTime).unwrap_or_default())
         }
-        (RustType::Blob, Value::String(s)) => quote!(crate::primitives::Blob::from(#s)),
+        // A blob `@default` is base64 text.
+        (RustType::Blob, Value::String(s)) => quote!(#rt::json::blob_literal(#s)),
         (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
             let ty = rust_type(&m.ty);
             quote!(#ty::from(#s))
@@ -87,6 +89,8 @@ fn getter(m: &Member) -> TokenStream {
     let dep = deprecated(&m.deprecated);
     let ty = rust_type(&m.ty);
     let (ret, body) = match (&m.ty, m.optional) {
+        (_, true) if m.boxed => (quote!(Option<&#ty>), quote!(self.#f.as_deref())),
+        (_, false) if m.boxed => (quote!(&#ty), quote!(&self.#f)),
         (RustType::String, true) => (quote!(Option<&str>), quote!(self.#f.as_deref())),
         (RustType::String, false) => (quote!(&str), quote!(&self.#f)),
         (RustType::List { .. }, true) => {
@@ -435,7 +439,16 @@ pub fn structure(s: &Structure) -> TokenStream {
     let assigns = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
-        if m.optional {
+        if m.boxed {
+            // Cycles only close through structures and unions, which default to their zero value.
+            if m.optional {
+                quote!(#f: self.#f.map(Box::new),)
+            } else if m.required && m.default.is_none() {
+                quote!(#f: Box::new(self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?),)
+            } else {
+                quote!(#f: Box::new(self.#f.unwrap_or_default()),)
+            }
+        } else if m.optional {
             quote!(#f: self.#f,)
         } else if let Some(e) = default_expr(m) {
             if matches!(m.default, Some(Value::Number(_) | Value::Bool(_))) && !matches!(m.ty, RustType::DateTime | RustType::Named { .. }) {
@@ -807,6 +820,7 @@ pub fn union(u: &Union) -> TokenStream {
         match &v.ty {
             Some(t) => {
                 let t = rust_type(t);
+                let t = if v.boxed { quote!(Box<#t>) } else { t };
                 quote!(#d #id(#t),)
             }
             None => quote!(#d #id,),
@@ -822,10 +836,11 @@ pub fn union(u: &Union) -> TokenStream {
             Some(t) => {
                 let t = rust_type(t);
                 let as_doc = doc(&format!("The value of [`{shape_name}::{}`], or `Err(self)` for another variant.", v.variant));
+                let value = if v.boxed { quote!(&**v) } else { quote!(v) };
                 quote! {
                     #as_doc
                     pub fn #as_(&self) -> Result<&#t, &Self> {
-                        if let #name::#id(v) = self { Ok(v) } else { Err(self) }
+                        if let #name::#id(v) = self { Ok(#value) } else { Err(self) }
                     }
                     #is_doc
                     pub fn #is(&self) -> bool {
