@@ -203,6 +203,7 @@ fn smoke_tests_become_tests_and_bad_cases_are_refused() {
         json!([{"id": "Bad", "expect": {"failure": {"errorId": "example.kitchen#NotItsError"}}}]);
     let err = generate_value(model).unwrap_err();
     assert!(err.contains("smoke test `Bad`: `example.kitchen#NotItsError` is not an error of the operation"), "{err}");
+}
 
 #[test]
 fn members_closing_a_cycle_are_boxed_and_collections_are_not() {
