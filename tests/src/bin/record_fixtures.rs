@@ -241,6 +241,14 @@ async fn activities(r: &mut Recorder) -> Res<()> {
     )
     .await?;
     r.case(
+        "ListActivities",
+        "invalid_token",
+        "A nextToken the server did not give is refused.",
+        Want::Error("InvalidToken"),
+        json!({"maxResults": 2, "nextToken": "not-a-token"}),
+    )
+    .await?;
+    r.case(
         "DeleteActivity",
         "basic",
         "Deletes an activity; the answer is an empty object.",
@@ -261,7 +269,6 @@ async fn activities(r: &mut Recorder) -> Res<()> {
 
 struct Machines {
     standard: String,
-    versioned: String,
     extra: String,
 }
 
@@ -482,6 +489,14 @@ async fn state_machines(r: &mut Recorder) -> Res<Machines> {
     )
     .await?;
     r.case(
+        "ListStateMachineAliases",
+        "no_aliases",
+        "Lists the aliases of a state machine that has none: an empty list.",
+        Want::Output,
+        json!({"stateMachineArn": standard}),
+    )
+    .await?;
+    r.case(
         "DeleteStateMachineAlias",
         "basic",
         "Deletes an alias; the answer is an empty object.",
@@ -506,6 +521,14 @@ async fn state_machines(r: &mut Recorder) -> Res<Machines> {
     .await?;
 
     r.case(
+        "ListStateMachines",
+        "invalid_token",
+        "A nextToken the server did not give is refused.",
+        Want::Error("InvalidToken"),
+        json!({"nextToken": "not-a-token"}),
+    )
+    .await?;
+    r.case(
         "TagResource",
         "basic",
         "Adds two tags to a state machine.",
@@ -529,7 +552,7 @@ async fn state_machines(r: &mut Recorder) -> Res<Machines> {
         json!({"resourceArn": standard, "tagKeys": ["owner"]}),
     )
     .await?;
-    Ok(Machines { standard, versioned, extra })
+    Ok(Machines { standard, extra })
 }
 
 async fn executions(r: &mut Recorder, m: &Machines) -> Res<()> {
@@ -667,6 +690,14 @@ async fn executions(r: &mut Recorder, m: &Machines) -> Res<()> {
     .await?;
     r.case(
         "ListExecutions",
+        "invalid_token",
+        "A nextToken the server did not give is refused.",
+        Want::Error("InvalidToken"),
+        json!({"stateMachineArn": sm, "nextToken": "not-a-token"}),
+    )
+    .await?;
+    r.case(
+        "ListExecutions",
         "state_machine_does_not_exist",
         "Lists the executions of a state machine that does not exist.",
         Want::Error("StateMachineDoesNotExist"),
@@ -747,7 +778,6 @@ async fn cleanup(r: &mut Recorder, m: &Machines) -> Res<()> {
         json!({"stateMachineArn": "not-an-arn"}),
     )
     .await?;
-    let _ = &m.versioned;
     Ok(())
 }
 
