@@ -3,7 +3,7 @@
 #  - creates tests/.venv and installs moto (server) and botocore, pinned;
 #  - starts `moto_server` on 127.0.0.1 (a free port, or $MOTO_PORT) and waits until it answers;
 #  - runs the command given as arguments (default: `cargo test -p sfn-tests`) with
-#    MOTO_ENDPOINT and BOTOCORE_PYTHON set;
+#    MOTO_ENDPOINT, AWS_ENDPOINT_URL_SFN (and test credentials unless set) and BOTOCORE_PYTHON set;
 #  - stops the server on exit, whatever happens.
 set -euo pipefail
 
@@ -62,6 +62,11 @@ if ! "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sy
 fi
 
 export MOTO_ENDPOINT="$endpoint"
+# For tests that configure the client from the environment (the generated smoke tests): the
+# endpoint is moto's, and any credentials do (moto does not check them).
+export AWS_ENDPOINT_URL_SFN="$endpoint"
+export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-moto-testing}"
+export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-moto-testing}"
 export BOTOCORE_PYTHON="$venv/bin/python"
 cd "$root"
 if [ $# -gt 0 ]; then

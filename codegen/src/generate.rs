@@ -108,8 +108,13 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         },
     );
 
+    let crate_ident = options.crate_info.package_name.replace('-', "_");
+    match crate::emit::smoke_tests::smoke_tests(&service, &crate_ident) {
+        Ok(Some(tokens)) => files.rust("tests/smoke_tests.rs", tokens),
+        Ok(None) => {}
+        Err(e) => files.errors.push(e),
+    }
     if let Some(rules) = &service.endpoint_rule_set {
-        let crate_ident = options.crate_info.package_name.replace('-', "_");
         files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 

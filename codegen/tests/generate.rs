@@ -168,3 +168,37 @@ fn garbage_input_never_panics() {
         assert!(result.is_err(), "{text:?} was accepted");
     }
 }
+
+/// Smoke tests: parameters become setters decoding each member from its JSON, failures check the
+/// modeled error; a case naming a member or error the operation lacks is refused.
+#[test]
+fn smoke_tests_become_tests_and_bad_cases_are_refused() {
+    let mut model = kitchen_sink();
+    let cases = json!([
+        {"id": "ListThingsWorks", "params": {"maxResults": 3}, "vendorParams": {"region": "eu-west-1"}, "expect": {"success": {}}},
+        {"id": "ListThingsFails", "expect": {"failure": {}}}
+    ]);
+    let list_things = &mut model["shapes"]["example.kitchen#ListThings"];
+    list_things["traits"]["smithy.test#smokeTests"] = cases;
+    let files = generate_value(model.clone()).unwrap();
+    let tests = &files["tests/smoke_tests.rs"];
+    for want in [
+        "async fn list_things_works()",
+        "let client = client(\"eu-west-1\", false, false);",
+        ".set_max_results(Some(param(\"maxResults\", \"3\")))",
+        "async fn list_things_fails()",
+        "expected a failure, the call succeeded",
+    ] {
+        assert!(tests.contains(want), "{want:?} not in:\n{tests}");
+    }
+
+    model["shapes"]["example.kitchen#ListThings"]["traits"]["smithy.test#smokeTests"] =
+        json!([{"id": "Bad", "params": {"noSuchMember": 1}, "expect": {"success": {}}}]);
+    let err = generate_value(model.clone()).unwrap_err();
+    assert!(err.contains("example.kitchen#ListThings: smoke test `Bad`: `noSuchMember` is not a member"), "{err}");
+
+    model["shapes"]["example.kitchen#ListThings"]["traits"]["smithy.test#smokeTests"] =
+        json!([{"id": "Bad", "expect": {"failure": {"errorId": "example.kitchen#NotItsError"}}}]);
+    let err = generate_value(model).unwrap_err();
+    assert!(err.contains("smoke test `Bad`: `example.kitchen#NotItsError` is not an error of the operation"), "{err}");
+}

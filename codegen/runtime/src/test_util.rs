@@ -572,15 +572,8 @@ impl fmt::Display for CallJsonError {
                 Some(shape) => write!(f, "service error {shape}: {error}"),
                 None => write!(f, "unmodeled service error: {error}"),
             },
-            CallJsonError::Other(e) => {
-                write!(f, "{e}")?;
-                let mut source = e.source();
-                while let Some(s) = source {
-                    write!(f, ": {s}")?;
-                    source = s.source();
-                }
-                Ok(())
-            }
+            // `SdkError` says its cause in its own message.
+            CallJsonError::Other(e) => write!(f, "{e}"),
         }
     }
 }

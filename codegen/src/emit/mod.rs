@@ -4,6 +4,7 @@
 pub mod crate_files;
 pub mod operation;
 pub mod shapes;
+pub mod smoke_tests;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
