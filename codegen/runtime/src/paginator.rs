@@ -20,6 +20,9 @@ type CallFuture<O> = Pin<
     Box<dyn Future<Output = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>> + Send>,
 >;
 
+/// What polling for the next page gives: a page, the error that ends the stream, or the end.
+type PagePoll<O> = Poll<Option<Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>>>;
+
 /// How one paginated operation passes its token along. Written by generated code.
 pub struct Pagination<O: Operation> {
     /// Sets the input's token member (`None` for the first page).
@@ -92,7 +95,7 @@ where
         ItemStream { pages: self, items, buffer: Vec::new().into_iter() }
     }
 
-    fn poll_page(&mut self, cx: &mut Context<'_>) -> Poll<Option<Result<O::Output, SdkError<O::Error>>>> {
+    fn poll_page(&mut self, cx: &mut Context<'_>) -> PagePoll<O> {
         loop {
             match std::mem::replace(&mut self.state, State::Done) {
                 State::Done => return Poll::Ready(None),
