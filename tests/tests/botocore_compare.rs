@@ -50,7 +50,15 @@ fn botocore(args: &[&str]) -> Value {
         "BOTOCORE_PYTHON is not set: this test needs a Python with botocore; run it with tests/moto.sh"
     );
     let script = Path::new(env!("CARGO_MANIFEST_DIR")).join("botocore_request.py");
-    let out = Command::new(&python).arg(&script).args(args).output().expect("run botocore_request.py");
+    // botocore reads endpoint overrides from the environment; tests/moto.sh sets them for the
+    // smoke tests, but the reference request is the one for the default endpoint.
+    let out = Command::new(&python)
+        .arg(&script)
+        .args(args)
+        .env_remove("AWS_ENDPOINT_URL")
+        .env_remove("AWS_ENDPOINT_URL_SFN")
+        .output()
+        .expect("run botocore_request.py");
     assert!(out.status.success(), "botocore_request.py failed: {}", String::from_utf8_lossy(&out.stderr));
     serde_json::from_slice(&out.stdout).expect("botocore_request.py prints JSON")
 }
