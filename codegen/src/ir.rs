@@ -54,6 +54,9 @@ pub struct Service {
     pub version: String,
     pub signing_name: String,
     pub protocol: Protocol,
+    /// `@awsQueryCompatible`: requests carry `x-amzn-query-mode`, error codes may come from
+    /// `x-amzn-query-error`.
+    pub query_compatible: bool,
     pub docs: Vec<String>,
     pub operations: Vec<Operation>,
     /// Structures that are neither operation inputs/outputs nor errors (`types::X`).
@@ -317,6 +320,7 @@ impl<'a> Builder<'a> {
             ))
             .into());
         };
+        let query_compatible = reader.has(traits::AWS_QUERY_COMPATIBLE);
         let aws_service = svc.traits.get(traits::AWS_SERVICE);
         let sdk_id = aws_service
             .and_then(|s| s.get("sdkId"))
@@ -411,6 +415,7 @@ impl<'a> Builder<'a> {
             title,
             signing_name,
             protocol,
+            query_compatible,
             operations,
             structures,
             errors,

@@ -50,6 +50,13 @@ pub const TEST_CRATES: &[TestCrate] = &[
         runtime_path: "../../../runtime",
     },
     TestCrate {
+        package_name: "query-compatible-json-rpc10-client",
+        model: ModelInput::Pinned(PROTOCOL_TESTS_PIN),
+        service: "aws.protocoltests.json10#QueryCompatibleJsonRpc10",
+        out_dir: "codegen/tests/protocol-tests/query-compatible-json-rpc10",
+        runtime_path: "../../../runtime",
+    },
+    TestCrate {
         package_name: "json-protocol-client",
         model: ModelInput::Pinned(PROTOCOL_TESTS_PIN),
         service: "aws.protocoltests.json#JsonProtocol",

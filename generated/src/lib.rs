@@ -395,8 +395,9 @@ pub mod test_util {
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
-/// What the runtime needs to know about this service.
-pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
+/// What the runtime needs to know about this service (public for generated tests).
+#[doc(hidden)]
+pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "AWSStepFunctions",
     json_version: "1.0",
     signing_name: "states",
@@ -404,4 +405,5 @@ pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_r
     api_version: "2016-11-23",
     user_agent: "sfn-client/0.1.0",
     endpoint_resolver: &endpoint_rules::RULES,
+    query_compatible: false,
 };

@@ -255,7 +255,7 @@ impl Handle {
             }
             Some(Ok(r)) => r,
         };
-        decode::<O>(response, max_body)
+        decode::<O>(self.inner.service, response, max_body)
     }
 }
 
@@ -265,12 +265,15 @@ type AttemptResult<O> = (Result<<O as Operation>::Output, SdkError<<O as Operati
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
 /// client's transport.
-pub fn decode_response<O: Operation>(response: http::Response<Bytes>) -> Result<O::Output, SdkError<O::Error>> {
-    decode::<O>(response, usize::MAX).0
+pub fn decode_response<O: Operation>(
+    service: &ServiceMeta,
+    response: http::Response<Bytes>,
+) -> Result<O::Output, SdkError<O::Error>> {
+    decode::<O>(service, response, usize::MAX).0
 }
 
 /// Decodes a response; also says whether (and why) a failure may be retried.
-fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
     let raw = RawResponse::new(status, parts.headers);
@@ -286,7 +289,7 @@ fn decode<O: Operation>(response: http::Response<Bytes>, max_body: usize) -> Att
             Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
         };
     }
-    let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body);
+    let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
     let error = match &parsed.code {
         Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
         None => {

@@ -543,6 +543,7 @@ mod tests {
         api_version: "2016-11-23",
         user_agent: "sfn-client/0.1.0",
         endpoint_resolver: &NoEndpoints,
+        query_compatible: false,
     };
 
     fn dir(tag: &str) -> std::path::PathBuf {

@@ -16,18 +16,19 @@ pub struct ErrorMetadata {
     message: Option<String>,
     request_id: Option<String>,
     status: Option<u16>,
+    error_type: Option<String>,
 }
 
 static EMPTY_METADATA: ErrorMetadata = ErrorMetadata::empty();
 
 impl ErrorMetadata {
     pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>, status: Option<u16>) -> Self {
-        ErrorMetadata { code, message, request_id, status }
+        ErrorMetadata { code, message, request_id, status, error_type: None }
     }
 
     /// Metadata with nothing known.
     pub const fn empty() -> Self {
-        ErrorMetadata { code: None, message: None, request_id: None, status: None }
+        ErrorMetadata { code: None, message: None, request_id: None, status: None, error_type: None }
     }
 
     pub fn builder() -> ErrorMetadataBuilder {
@@ -52,6 +53,12 @@ impl ErrorMetadata {
     /// The HTTP status code of the response.
     pub fn status(&self) -> Option<u16> {
         self.status
+    }
+
+    /// Who the service blames, `Sender` or `Receiver`: sent by services compatible with the
+    /// awsQuery protocol (`@awsQueryCompatible`), in `x-amzn-query-error`.
+    pub fn error_type(&self) -> Option<&str> {
+        self.error_type.as_deref()
     }
 }
 
@@ -97,6 +104,11 @@ impl ErrorMetadataBuilder {
 
     pub fn status(mut self, status: u16) -> Self {
         self.inner.status = Some(status);
+        self
+    }
+
+    pub fn error_type(mut self, error_type: impl Into<String>) -> Self {
+        self.inner.error_type = Some(error_type.into());
         self
     }
 

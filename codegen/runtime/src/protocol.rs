@@ -23,6 +23,10 @@ use crate::service::ServiceMeta;
 pub const X_AMZ_TARGET: HeaderName = HeaderName::from_static("x-amz-target");
 /// `X-Amzn-Errortype`.
 pub const X_AMZN_ERRORTYPE: &str = "x-amzn-errortype";
+/// `x-amzn-query-mode`: sent to query-compatible services.
+pub const X_AMZN_QUERY_MODE: &str = "x-amzn-query-mode";
+/// `x-amzn-query-error`: `Code;Type`, the awsQuery error code and fault of a query-compatible service.
+pub const X_AMZN_QUERY_ERROR: &str = "x-amzn-query-error";
 /// `x-amzn-RequestId`.
 pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
 
@@ -103,6 +107,9 @@ pub fn build_request(
         .header(CONTENT_TYPE, service.content_type())
         .header(X_AMZ_TARGET, target.as_str())
         .header(USER_AGENT, user_agent);
+    if service.query_compatible {
+        builder = builder.header(X_AMZN_QUERY_MODE, "true");
+    }
     for (name, values) in &endpoint.headers {
         for v in values {
             let name = HeaderName::try_from(name.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
@@ -136,8 +143,10 @@ pub struct ErrorResponse {
     pub body_error: Option<String>,
 }
 
-/// Reads an error response: its error name, message and request id.
-pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8]) -> ErrorResponse {
+/// Reads an error response: its error name, message and request id. For a query-compatible
+/// service, the code in the metadata is the awsQuery one from `x-amzn-query-error` (`Code;Type`)
+/// when the response has it; the modeled error is still the one the response names.
+pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query_compatible: bool) -> ErrorResponse {
     let (body, body_error) = match crate::json::parse(body) {
         Ok(v @ Value::Object(_)) => (v, None),
         Ok(_) => (Value::Object(Default::default()), Some("the error body is not a JSON object".to_string())),
@@ -151,8 +160,26 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8]) -> Er
         .map(|raw| sanitize_error_code(&raw).to_string())
         .find(|c| !c.is_empty());
     let message = body_str("message").or_else(|| body_str("Message")).or_else(|| body_str("errorMessage"));
-    let meta = ErrorMetadata::new(code.clone(), message, header(X_AMZN_REQUEST_ID), Some(status));
-    ErrorResponse { code, body, meta, body_error }
+    let mut meta = ErrorMetadata::builder();
+    if let Some(c) = &code {
+        meta = meta.code(c);
+    }
+    if let Some(m) = message {
+        meta = meta.message(m);
+    }
+    if let Some(r) = header(X_AMZN_REQUEST_ID) {
+        meta = meta.request_id(r);
+    }
+    meta = meta.status(status);
+    if let Some((query_code, error_type)) = header(X_AMZN_QUERY_ERROR).filter(|_| query_compatible).as_deref().and_then(|v| v.split_once(';')) {
+        if !query_code.trim().is_empty() {
+            meta = meta.code(query_code.trim());
+        }
+        if !error_type.trim().is_empty() {
+            meta = meta.error_type(error_type.trim());
+        }
+    }
+    ErrorResponse { code, body, meta: meta.build(), body_error }
 }
 
 #[cfg(test)]
@@ -179,6 +206,7 @@ mod tests {
         api_version: "2016-11-23",
         user_agent: "sfn-client/0.1.0",
         endpoint_resolver: &NoEndpoints,
+        query_compatible: false,
     };
 
     #[test]

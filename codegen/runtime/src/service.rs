@@ -18,6 +18,10 @@ pub struct ServiceMeta {
     /// The service's endpoint resolver (from the model's rule set), used unless the configuration
     /// supplies another.
     pub endpoint_resolver: &'static dyn crate::endpoint::ResolveEndpoint,
+    /// The service keeps the error codes of the awsQuery protocol it replaced
+    /// (`@awsQueryCompatible`): requests say `x-amzn-query-mode: true`, and an error's code is the
+    /// one in the `x-amzn-query-error` header when present.
+    pub query_compatible: bool,
 }
 
 impl ServiceMeta {

@@ -27,7 +27,7 @@ fn code_of(status: u16, headers: &[(&str, &str)], body: &str) -> Option<String> 
     for (k, v) in headers {
         map.insert(http::HeaderName::try_from(*k).unwrap(), v.parse().unwrap());
     }
-    parse_error_response(status, &map, body.as_bytes()).code
+    parse_error_response(status, &map, body.as_bytes(), false).code
 }
 
 #[test]
@@ -72,13 +72,33 @@ fn message_and_request_id() {
     let mut headers = http::HeaderMap::new();
     headers.insert("x-amzn-RequestId", "rid-1".parse().unwrap());
     for body in [r#"{"message":"m"}"#, r#"{"Message":"m"}"#, r#"{"errorMessage":"m"}"#] {
-        let e = parse_error_response(400, &headers, body.as_bytes());
+        let e = parse_error_response(400, &headers, body.as_bytes(), false);
         assert_eq!(e.meta.message(), Some("m"), "{body}");
         assert_eq!(e.meta.request_id(), Some("rid-1"));
         assert_eq!(e.meta.status(), Some(400));
     }
-    let e = parse_error_response(400, &headers, br#"{"message":"lower","Message":"upper"}"#);
+    let e = parse_error_response(400, &headers, br#"{"message":"lower","Message":"upper"}"#, false);
     assert_eq!(e.meta.message(), Some("lower"));
+}
+
+/// A query-compatible service's `x-amzn-query-error: Code;Type` sets the code and type in the
+/// metadata; the error is still resolved from the body. Other services ignore the header.
+#[test]
+fn query_compatible_error_codes() {
+    let mut headers = http::HeaderMap::new();
+    headers.insert("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender".parse().unwrap());
+    let body = br#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"#;
+    let e = parse_error_response(400, &headers, body, true);
+    assert_eq!(e.code.as_deref(), Some("QueueDoesNotExist"));
+    assert_eq!(e.meta.code(), Some("AWS.SimpleQueueService.NonExistentQueue"));
+    assert_eq!(e.meta.error_type(), Some("Sender"));
+    assert_eq!(e.meta.message(), Some("gone"));
+    let e = parse_error_response(400, &headers, body, false);
+    assert_eq!(e.meta.code(), Some("QueueDoesNotExist"));
+    assert_eq!(e.meta.error_type(), None);
+    // A malformed header (no `;`) is ignored.
+    headers.insert("x-amzn-query-error", "JustACode".parse().unwrap());
+    assert_eq!(parse_error_response(400, &headers, body, true).meta.code(), Some("QueueDoesNotExist"));
 }
 
 #[tokio::test]

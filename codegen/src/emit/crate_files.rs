@@ -34,6 +34,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let sdk_id = &service.sdk_id;
     let api_version = &service.version;
     let user_agent = format!("{}/{}", info.package_name, info.version);
+    let query_compatible = service.query_compatible;
     let (endpoint_mod, resolver) = if service.endpoint_rule_set.is_some() {
         (quote!(#[doc(hidden)] pub mod endpoint_rules;), quote!(&endpoint_rules::RULES))
     } else {
@@ -87,8 +88,9 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         pub use config::Config;
         pub use error::Error;
 
-        /// What the runtime needs to know about this service.
-        pub(crate) static SERVICE: #rt::service::ServiceMeta = #rt::service::ServiceMeta {
+        /// What the runtime needs to know about this service (public for generated tests).
+        #[doc(hidden)]
+        pub static SERVICE: #rt::service::ServiceMeta = #rt::service::ServiceMeta {
             target_prefix: #target_prefix,
             json_version: #json_version,
             signing_name: #signing_name,
@@ -96,6 +98,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             api_version: #api_version,
             user_agent: #user_agent,
             endpoint_resolver: #resolver,
+            query_compatible: #query_compatible,
         };
     }
 }

@@ -228,6 +228,7 @@ impl Gen<'_> {
         let body = str_field(case, "body").unwrap_or("");
         Ok(quote! {
             ::awsjson_runtime::client::decode_response::<#krate::operation::#module::#marker>(
+                &#krate::SERVICE,
                 ::awsjson_runtime::protocol_test::response(#status, &[#headers], #body),
             )
         })
@@ -270,6 +271,17 @@ impl Gen<'_> {
         let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
         let actual_binding = if fixups.is_empty() { quote!(actual) } else { quote!(mut actual) };
         let attrs = self.attributes(case);
+        // `ErrorCodeParams` vendor parameters: the code (and fault type) the metadata must carry.
+        let mut meta_checks = Vec::new();
+        if str_field(case, "vendorParamsShape") == Some("aws.protocoltests.config#ErrorCodeParams") {
+            let vendor = case.get("vendorParams");
+            if let Some(code) = vendor.and_then(|v| v.get("code")).and_then(Value::as_str) {
+                meta_checks.push(quote!(assert_eq!(meta.code(), Some(#code), "error code");));
+            }
+            if let Some(t) = vendor.and_then(|v| v.get("type")).and_then(Value::as_str) {
+                meta_checks.push(quote!(assert_eq!(meta.error_type(), Some(#t), "error type");));
+            }
+        }
         Ok(quote! {
             #attrs
             async fn #f() {
@@ -281,6 +293,7 @@ impl Gen<'_> {
                     panic!("expected the modeled error, got {err:?}");
                 };
                 let meta = #krate::error::ProvideErrorMetadata::meta(&actual).clone();
+                #(#meta_checks)*
                 #binding = #expected;
                 #(#fixups)*
                 assert_eq!(actual, expected);

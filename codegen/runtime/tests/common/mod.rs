@@ -49,6 +49,7 @@ pub static SERVICE: ServiceMeta = ServiceMeta {
     api_version: "2016-11-23",
     user_agent: "sfn-client/0.1.0",
     endpoint_resolver: &TestResolver,
+    query_compatible: false,
 };
 
 /// Input of the test operations: `name` is required, `clientToken` is an idempotency token.

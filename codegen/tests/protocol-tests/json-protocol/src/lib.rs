@@ -118,8 +118,9 @@ pub mod test_util {
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
-/// What the runtime needs to know about this service.
-pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
+/// What the runtime needs to know about this service (public for generated tests).
+#[doc(hidden)]
+pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "JsonProtocol",
     json_version: "1.1",
     signing_name: "jsonprotocol",
@@ -127,4 +128,5 @@ pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_r
     api_version: "2018-01-01",
     user_agent: "json-protocol-client/0.1.0",
     endpoint_resolver: &::awsjson_runtime::endpoint::NO_RULES,
+    query_compatible: false,
 };

@@ -11,6 +11,7 @@ async fn aws_json11_complex_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -47,6 +48,7 @@ async fn aws_json11_date_time_with_fractional_seconds_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::fractional_seconds::FractionalSeconds,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -72,6 +74,7 @@ async fn aws_json11_date_time_with_negative_offset_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::datetime_offsets::DatetimeOffsets,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -97,6 +100,7 @@ async fn aws_json11_date_time_with_positive_offset_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::datetime_offsets::DatetimeOffsets,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -122,6 +126,7 @@ async fn aws_json11_deserialize_blob_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -148,6 +153,7 @@ async fn aws_json11_deserialize_boolean_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -168,6 +174,7 @@ async fn aws_json11_deserialize_enum_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -194,6 +201,7 @@ async fn aws_json11_deserialize_ignore_type_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -222,6 +230,7 @@ async fn aws_json11_deserialize_list_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -248,6 +257,7 @@ async fn aws_json11_deserialize_map_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -277,6 +287,7 @@ async fn aws_json11_deserialize_number_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -297,6 +308,7 @@ async fn aws_json11_deserialize_string_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -319,6 +331,7 @@ async fn aws_json11_deserialize_structure_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -347,6 +360,7 @@ async fn aws_json11_deserialize_timestamp_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_unions::JsonUnions,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -372,6 +386,7 @@ async fn aws_json11_empty_complex_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -526,6 +541,7 @@ async fn aws_json11_enums_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_enums::JsonEnums,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -578,6 +594,7 @@ async fn aws_json11_foo_error_using_code_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -606,6 +623,7 @@ async fn aws_json11_foo_error_using_code_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -634,6 +652,7 @@ async fn aws_json11_foo_error_using_code_uri_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -662,6 +681,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("X-Amzn-Errortype", "FooError")],
@@ -690,6 +710,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_and_namespace_res
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[
@@ -723,6 +744,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[
@@ -756,6 +778,7 @@ async fn aws_json11_foo_error_with_dunder_type_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -784,6 +807,7 @@ async fn aws_json11_foo_error_with_dunder_type_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -812,6 +836,7 @@ async fn aws_json11_foo_error_with_dunder_type_uri_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -937,6 +962,7 @@ async fn aws_json11_int_enums_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::json_int_enums::JsonIntEnums,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[
@@ -992,6 +1018,7 @@ async fn aws_json11_invalid_greeting_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_protocol_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1369,6 +1396,7 @@ async fn aws_json11_sparse_lists_deserialize_null_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::sparse_nulls_operation::SparseNullsOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1421,6 +1449,7 @@ async fn aws_json11_sparse_maps_deserialize_null_values_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::sparse_nulls_operation::SparseNullsOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1477,6 +1506,7 @@ async fn aws_json11_structures_dont_deserialize_null_values_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::null_operation::NullOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1559,6 +1589,7 @@ async fn aws_json11_supports_infinity_float_inputs_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1615,6 +1646,7 @@ async fn aws_json11_supports_na_n_float_inputs_response() {
     let mut actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1675,6 +1707,7 @@ async fn aws_json11_supports_negative_infinity_float_inputs_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1756,6 +1789,7 @@ async fn handles_empty_output_shape_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::empty_operation::EmptyOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1775,6 +1809,7 @@ async fn handles_unexpected_json_output_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::empty_operation::EmptyOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1850,6 +1885,7 @@ async fn json_1_1_service_responds_with_no_payload_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::empty_operation::EmptyOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1869,6 +1905,7 @@ async fn parses_blob_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1889,6 +1926,7 @@ async fn parses_boolean_false_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1909,6 +1947,7 @@ async fn parses_boolean_shapes_true_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1929,6 +1968,7 @@ async fn parses_double_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1949,6 +1989,7 @@ async fn parses_float_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1969,6 +2010,7 @@ async fn parses_httpdate_timestamps_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -1994,6 +2036,7 @@ async fn parses_integer_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2014,6 +2057,7 @@ async fn parses_iso8601_timestamps_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2039,6 +2083,7 @@ async fn parses_list_of_list_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2066,6 +2111,7 @@ async fn parses_list_of_map_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2095,6 +2141,7 @@ async fn parses_list_of_recursive_structure_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2125,6 +2172,7 @@ async fn parses_list_of_structure_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2154,6 +2202,7 @@ async fn parses_list_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2176,6 +2225,7 @@ async fn parses_long_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2196,6 +2246,7 @@ async fn parses_map_of_list_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2229,6 +2280,7 @@ async fn parses_map_of_map_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2268,6 +2320,7 @@ async fn parses_map_of_recursive_structure_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2321,6 +2374,7 @@ async fn parses_map_of_structure_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2358,6 +2412,7 @@ async fn parses_map_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2385,6 +2440,7 @@ async fn parses_operations_with_empty_json_bodies_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2404,6 +2460,7 @@ async fn parses_string_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2424,6 +2481,7 @@ async fn parses_the_request_id_from_the_response_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[
@@ -2446,6 +2504,7 @@ async fn parses_timestamp_shapes_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperation,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],
@@ -2505,6 +2564,7 @@ async fn put_and_get_inline_documents_input_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_protocol_client::operation::put_and_get_inline_documents::PutAndGetInlineDocuments,
     >(
+            &json_protocol_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.1")],

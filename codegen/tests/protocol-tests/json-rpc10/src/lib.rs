@@ -108,8 +108,9 @@ pub mod test_util {
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
-/// What the runtime needs to know about this service.
-pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
+/// What the runtime needs to know about this service (public for generated tests).
+#[doc(hidden)]
+pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "JsonRpc10",
     json_version: "1.0",
     signing_name: "jsonrpc10",
@@ -117,4 +118,5 @@ pub(crate) static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_r
     api_version: "2020-07-14",
     user_agent: "json-rpc10-client/0.1.0",
     endpoint_resolver: &::awsjson_runtime::endpoint::NO_RULES,
+    query_compatible: false,
 };

@@ -11,6 +11,7 @@ async fn aws_json10_client_error_corrects_when_server_fails_to_serialize_require
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::operation_with_required_members::OperationWithRequiredMembers,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -48,6 +49,7 @@ async fn aws_json10_client_error_corrects_with_default_values_when_server_fails_
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaults,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -89,6 +91,7 @@ async fn aws_json10_client_ignores_default_values_if_member_values_are_present_i
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::operation_with_defaults::OperationWithDefaults,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -219,6 +222,7 @@ async fn aws_json10_client_populates_defaults_values_when_missing_in_response_re
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::operation_with_defaults::OperationWithDefaults,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -365,6 +369,7 @@ async fn aws_json10_client_populates_nested_defaults_when_missing_in_response_bo
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::operation_with_nested_structure::OperationWithNestedStructure,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -603,6 +608,7 @@ async fn aws_json10_complex_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -639,6 +645,7 @@ async fn aws_json10_deserialize_allow_nulls_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -667,6 +674,7 @@ async fn aws_json10_deserialize_blob_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -693,6 +701,7 @@ async fn aws_json10_deserialize_boolean_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -713,6 +722,7 @@ async fn aws_json10_deserialize_enum_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -739,6 +749,7 @@ async fn aws_json10_deserialize_ignore_type_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -767,6 +778,7 @@ async fn aws_json10_deserialize_int_enum_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -793,6 +805,7 @@ async fn aws_json10_deserialize_list_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -819,6 +832,7 @@ async fn aws_json10_deserialize_map_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -848,6 +862,7 @@ async fn aws_json10_deserialize_number_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -868,6 +883,7 @@ async fn aws_json10_deserialize_string_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -890,6 +906,7 @@ async fn aws_json10_deserialize_structure_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -918,6 +935,7 @@ async fn aws_json10_deserialize_timestamp_union_value_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::json_unions::JsonUnions,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -945,6 +963,7 @@ async fn aws_json10_empty_complex_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1001,6 +1020,7 @@ async fn aws_json10_empty_input_and_empty_output_send_json_object_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutput,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1074,6 +1094,7 @@ async fn aws_json10_foo_error_using_code_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1102,6 +1123,7 @@ async fn aws_json10_foo_error_using_code_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1130,6 +1152,7 @@ async fn aws_json10_foo_error_using_code_uri_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1158,6 +1181,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("X-Amzn-Errortype", "FooError")],
@@ -1186,6 +1210,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_with_uri_and_namespace_res
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[
@@ -1219,6 +1244,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_with_uri_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[
@@ -1252,6 +1278,7 @@ async fn aws_json10_foo_error_with_dunder_type_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1280,6 +1307,7 @@ async fn aws_json10_foo_error_with_dunder_type_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1308,6 +1336,7 @@ async fn aws_json10_foo_error_with_dunder_type_uri_and_namespace_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             500,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1336,6 +1365,7 @@ async fn aws_json10_handles_empty_output_shape_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::no_input_and_no_output::NoInputAndNoOutput,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1355,6 +1385,7 @@ async fn aws_json10_handles_unexpected_json_output_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::no_input_and_no_output::NoInputAndNoOutput,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1402,6 +1433,7 @@ async fn aws_json10_invalid_greeting_error_response() {
     let err = match ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::greeting_with_errors::GreetingWithErrors,
     >(
+        &json_rpc10_client::SERVICE,
         ::awsjson_runtime::protocol_test::response(
             400,
             &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1487,6 +1519,7 @@ async fn aws_json10_no_input_and_output_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::no_input_and_output::NoInputAndOutput,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1892,6 +1925,7 @@ async fn aws_json10_service_responds_with_no_payload_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::no_input_and_no_output::NoInputAndNoOutput,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -1946,6 +1980,7 @@ async fn aws_json10_supports_infinity_float_inputs_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -2002,6 +2037,7 @@ async fn aws_json10_supports_na_n_float_inputs_response() {
     let mut actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
@@ -2062,6 +2098,7 @@ async fn aws_json10_supports_negative_infinity_float_inputs_response() {
     let actual = ::awsjson_runtime::client::decode_response::<
         json_rpc10_client::operation::simple_scalar_properties::SimpleScalarProperties,
     >(
+            &json_rpc10_client::SERVICE,
             ::awsjson_runtime::protocol_test::response(
                 200,
                 &[("Content-Type", "application/x-amz-json-1.0")],
