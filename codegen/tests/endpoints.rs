@@ -13,26 +13,25 @@ use codegen::endpoints::{endpoint_tests_tokens, load_partitions, rules_module_to
 use quote::quote;
 use serde_json::{json, Value};
 
-const MODEL: &str = "sfn/sfn-2016-11-23.2025-11-19.json";
-
-fn shared_models() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models")
+/// The pinned inputs, where `cargo xtask fetch-model` (or CI) puts them: the repository's `model/`.
+fn model_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model")
 }
 
 fn sfn_model_path() -> PathBuf {
-    std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| shared_models().join(MODEL))
+    std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| model_dir().join("sfn-2016-11-23.json"))
 }
 
 fn partitions_path() -> PathBuf {
-    std::env::var_os("PARTITIONS_JSON").map(PathBuf::from).unwrap_or_else(|| shared_models().join("partitions.json"))
+    std::env::var_os("AWS_PARTITIONS").map(PathBuf::from).unwrap_or_else(|| model_dir().join("partitions.json"))
 }
 
 fn read_json(path: &Path, what: &str) -> Value {
     let bytes = std::fs::read(path).unwrap_or_else(|e| {
         panic!(
             "cannot read the {what} at {}: {e}\n\
-             Provide it: set SFN_MODEL (the model) / PARTITIONS_JSON (the partition table) to its path, \
-             or place the shared models next to the repository (../shared/models, see shared/models/README.md).",
+             Provide it: run `cargo xtask fetch-model` (see model/README.md), or set SFN_MODEL (the model) / \
+             AWS_PARTITIONS (the partition table) to its path.",
             path.display()
         )
     });
@@ -157,7 +156,7 @@ fn generated_sfn_endpoint_tests_pass() {
     let model = read_json(&sfn_model_path(), "SFN model");
     let partitions_file = partitions_path();
     let partitions = load_partitions(&partitions_file).unwrap_or_else(|e| {
-        panic!("{e}\nProvide the pinned partitions.json: set PARTITIONS_JSON or place shared/models next to the repository.")
+        panic!("{e}\nProvide the pinned partitions.json: run `cargo xtask fetch-model` or set AWS_PARTITIONS.")
     });
     let (sfn_rules, sfn_tests) = service_rules(&model);
     let cases = sfn_tests["testCases"].as_array().expect("endpoint test cases").len();

@@ -244,15 +244,16 @@ fn assigned_names_are_visible_in_sub_rules() {
     rule_set_tokens(&rs).unwrap();
 }
 
+/// The pinned partition table where `cargo xtask fetch-model` (or CI) puts it.
 fn partitions_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models/partitions.json")
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/partitions.json")
 }
 
 #[test]
 fn partitions_load_and_emit() {
-    let path = std::env::var_os("PARTITIONS_JSON").map(Into::into).unwrap_or_else(partitions_path);
+    let path = std::env::var_os("AWS_PARTITIONS").map(Into::into).unwrap_or_else(partitions_path);
     let value = load_partitions(&path).unwrap_or_else(|e| {
-        panic!("{e}\nthe pinned partitions.json is needed: set PARTITIONS_JSON or provide /work/shared/models")
+        panic!("{e}\nthe pinned partitions.json is needed: run `cargo xtask fetch-model` or set AWS_PARTITIONS")
     });
     let got = pretty(partitions_tokens(&value).unwrap());
     let squashed = squash(&got);
