@@ -20,7 +20,6 @@ pub mod operation;
 pub mod paginator;
 pub mod profile;
 pub mod protocol;
-/// Protocol compliance test support (feature `test-util`).
 #[cfg(feature = "test-util")]
 pub mod protocol_test;
 pub mod region;
