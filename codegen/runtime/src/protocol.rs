@@ -35,6 +35,16 @@ pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 
 /// Compresses a request body with gzip when the operation allows it and the body is large enough;
 /// returns the body to send and whether it is compressed (then `Content-Encoding: gzip` is set).
+/// Without the `request-compression` feature bodies are sent as they are (which services accept:
+/// compression is the client's choice).
+#[cfg(not(feature = "request-compression"))]
+pub fn compress_body(body: Bytes, _request_compression: bool) -> (Bytes, bool) {
+    (body, false)
+}
+
+/// Compresses a request body with gzip when the operation allows it and the body is large enough;
+/// returns the body to send and whether it is compressed (then `Content-Encoding: gzip` is set).
+#[cfg(feature = "request-compression")]
 pub fn compress_body(body: Bytes, request_compression: bool) -> (Bytes, bool) {
     use std::io::Write as _;
     if !request_compression || body.len() < MIN_COMPRESSION_SIZE {

@@ -368,6 +368,12 @@ pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str, protocol_te
     } else {
         String::new()
     };
+    // gzip (and its crates) only for services that have `@requestCompression` operations.
+    let runtime_features = if service.operations.iter().any(|op| op.request_compression) {
+        r#", features = ["request-compression"]"#
+    } else {
+        ""
+    };
     format!(
         r#"{header}
 [package]
@@ -380,7 +386,7 @@ publish = false
 rust-version = "1.85"
 
 [dependencies]
-awsjson-runtime = {{ path = "{runtime}" }}
+awsjson-runtime = {{ path = "{runtime}"{runtime_features} }}
 
 [features]
 default = []
