@@ -419,13 +419,23 @@ pub fn read_object<T>(
     mut member: impl FnMut(&mut T, &str, Value) -> Result<(), DeserializeError>,
 ) -> Result<T, DeserializeError> {
     let mut out = init;
+    read_members(value, shape, &mut |key, value| member(&mut out, key, value))?;
+    Ok(out)
+}
+
+/// The loop of [`read_object`], compiled once rather than once per structure.
+fn read_members(
+    value: Value,
+    shape: &str,
+    member: &mut dyn FnMut(&str, Value) -> Result<(), DeserializeError>,
+) -> Result<(), DeserializeError> {
     for (key, value) in object(value, shape)? {
         if value.is_null() {
             continue;
         }
-        member(&mut out, &key, value).map_err(|e| e.within(shape))?;
+        member(&key, value).map_err(|e| e.within(shape))?;
     }
-    Ok(out)
+    Ok(())
 }
 
 /// Decodes a union: exactly one member must be set (`null` members and `__type` are ignored).

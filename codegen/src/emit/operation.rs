@@ -133,7 +133,10 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     let from_arms = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
         let code = &e.code;
-        quote!(#code => #rt::error_shape::decode_modeled(body, meta, #error::#v),)
+        quote!(#code => match #rt::error_shape::decode_modeled(body, meta) {
+            Ok(e) => #error::#v(e),
+            Err(e) => #error::Unhandled(e),
+        },)
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);

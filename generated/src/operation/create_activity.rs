@@ -466,53 +466,46 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
     ) -> Self {
         match code {
             "ActivityAlreadyExists" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::ActivityAlreadyExists,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::ActivityAlreadyExists(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "ActivityLimitExceeded" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::ActivityLimitExceeded,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::ActivityLimitExceeded(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::InvalidEncryptionConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::InvalidEncryptionConfiguration(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "InvalidName" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::InvalidName,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::InvalidName(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::KmsAccessDeniedException(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::KmsThrottlingException(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateActivityError::TooManyTags,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateActivityError::TooManyTags(e),
+                    Err(e) => CreateActivityError::Unhandled(e),
+                }
             }
             _ => {
                 CreateActivityError::Unhandled(

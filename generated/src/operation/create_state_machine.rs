@@ -865,109 +865,94 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::ConflictException(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidArn(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidDefinition,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidDefinition(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidEncryptionConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidEncryptionConfiguration(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidLoggingConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidLoggingConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidLoggingConfiguration(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidName" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidName,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidName(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidTracingConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::InvalidTracingConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::InvalidTracingConfiguration(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::KmsAccessDeniedException(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::KmsThrottlingException(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineAlreadyExists" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::StateMachineAlreadyExists,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::StateMachineAlreadyExists(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::StateMachineDeleting(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineLimitExceeded" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::StateMachineLimitExceeded,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::StateMachineLimitExceeded(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineTypeNotSupported" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::StateMachineTypeNotSupported,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::StateMachineTypeNotSupported(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::TooManyTags,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::TooManyTags(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineError::ValidationException(e),
+                    Err(e) => CreateStateMachineError::Unhandled(e),
+                }
             }
             _ => {
                 CreateStateMachineError::Unhandled(

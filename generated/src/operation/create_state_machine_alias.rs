@@ -476,53 +476,48 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::ConflictException(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::InvalidArn(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "InvalidName" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::InvalidName,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::InvalidName(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::ResourceNotFound(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::ServiceQuotaExceededException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        CreateStateMachineAliasError::ServiceQuotaExceededException(e)
+                    }
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::StateMachineDeleting(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    CreateStateMachineAliasError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => CreateStateMachineAliasError::ValidationException(e),
+                    Err(e) => CreateStateMachineAliasError::Unhandled(e),
+                }
             }
             _ => {
                 CreateStateMachineAliasError::Unhandled(

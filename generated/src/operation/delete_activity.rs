@@ -201,11 +201,10 @@ impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteActivityError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteActivityError::InvalidArn(e),
+                    Err(e) => DeleteActivityError::Unhandled(e),
+                }
             }
             _ => {
                 DeleteActivityError::Unhandled(

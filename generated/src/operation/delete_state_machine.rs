@@ -229,18 +229,16 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineError::InvalidArn(e),
+                    Err(e) => DeleteStateMachineError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineError::ValidationException(e),
+                    Err(e) => DeleteStateMachineError::Unhandled(e),
+                }
             }
             _ => {
                 DeleteStateMachineError::Unhandled(

@@ -249,32 +249,28 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineAliasError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineAliasError::ConflictException(e),
+                    Err(e) => DeleteStateMachineAliasError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineAliasError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineAliasError::InvalidArn(e),
+                    Err(e) => DeleteStateMachineAliasError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineAliasError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineAliasError::ResourceNotFound(e),
+                    Err(e) => DeleteStateMachineAliasError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineAliasError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineAliasError::ValidationException(e),
+                    Err(e) => DeleteStateMachineAliasError::Unhandled(e),
+                }
             }
             _ => {
                 DeleteStateMachineAliasError::Unhandled(

@@ -236,25 +236,22 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionE
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineVersionError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineVersionError::ConflictException(e),
+                    Err(e) => DeleteStateMachineVersionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineVersionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineVersionError::InvalidArn(e),
+                    Err(e) => DeleteStateMachineVersionError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DeleteStateMachineVersionError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DeleteStateMachineVersionError::ValidationException(e),
+                    Err(e) => DeleteStateMachineVersionError::Unhandled(e),
+                }
             }
             _ => {
                 DeleteStateMachineVersionError::Unhandled(

@@ -404,18 +404,16 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
     ) -> Self {
         match code {
             "ActivityDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeActivityError::ActivityDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeActivityError::ActivityDoesNotExist(e),
+                    Err(e) => DescribeActivityError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeActivityError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeActivityError::InvalidArn(e),
+                    Err(e) => DescribeActivityError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeActivityError::Unhandled(

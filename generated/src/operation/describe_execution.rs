@@ -1084,39 +1084,34 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeExecutionError::ExecutionDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeExecutionError::ExecutionDoesNotExist(e),
+                    Err(e) => DescribeExecutionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeExecutionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeExecutionError::InvalidArn(e),
+                    Err(e) => DescribeExecutionError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeExecutionError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeExecutionError::KmsAccessDeniedException(e),
+                    Err(e) => DescribeExecutionError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeExecutionError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeExecutionError::KmsInvalidStateException(e),
+                    Err(e) => DescribeExecutionError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeExecutionError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeExecutionError::KmsThrottlingException(e),
+                    Err(e) => DescribeExecutionError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeExecutionError::Unhandled(

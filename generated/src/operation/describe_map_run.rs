@@ -617,18 +617,16 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeMapRunError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeMapRunError::InvalidArn(e),
+                    Err(e) => DescribeMapRunError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeMapRunError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeMapRunError::ResourceNotFound(e),
+                    Err(e) => DescribeMapRunError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeMapRunError::Unhandled(

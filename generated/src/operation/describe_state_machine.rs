@@ -901,39 +901,34 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineError::InvalidArn(e),
+                    Err(e) => DescribeStateMachineError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineError::KmsAccessDeniedException(e),
+                    Err(e) => DescribeStateMachineError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineError::KmsInvalidStateException(e),
+                    Err(e) => DescribeStateMachineError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineError::KmsThrottlingException(e),
+                    Err(e) => DescribeStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineError::StateMachineDoesNotExist(e),
+                    Err(e) => DescribeStateMachineError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeStateMachineError::Unhandled(

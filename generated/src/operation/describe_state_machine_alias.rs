@@ -462,25 +462,22 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineAliasError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineAliasError::InvalidArn(e),
+                    Err(e) => DescribeStateMachineAliasError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineAliasError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineAliasError::ResourceNotFound(e),
+                    Err(e) => DescribeStateMachineAliasError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineAliasError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineAliasError::ValidationException(e),
+                    Err(e) => DescribeStateMachineAliasError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeStateMachineAliasError::Unhandled(

@@ -769,39 +769,46 @@ for DescribeStateMachineForExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineForExecutionError::ExecutionDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e)
+                    }
+                    Err(e) => DescribeStateMachineForExecutionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineForExecutionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => DescribeStateMachineForExecutionError::InvalidArn(e),
+                    Err(e) => DescribeStateMachineForExecutionError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineForExecutionError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        DescribeStateMachineForExecutionError::KmsAccessDeniedException(
+                            e,
+                        )
+                    }
+                    Err(e) => DescribeStateMachineForExecutionError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineForExecutionError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        DescribeStateMachineForExecutionError::KmsInvalidStateException(
+                            e,
+                        )
+                    }
+                    Err(e) => DescribeStateMachineForExecutionError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    DescribeStateMachineForExecutionError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        DescribeStateMachineForExecutionError::KmsThrottlingException(e)
+                    }
+                    Err(e) => DescribeStateMachineForExecutionError::Unhandled(e),
+                }
             }
             _ => {
                 DescribeStateMachineForExecutionError::Unhandled(

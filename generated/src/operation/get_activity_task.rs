@@ -381,46 +381,40 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
     ) -> Self {
         match code {
             "ActivityDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::ActivityDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::ActivityDoesNotExist(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             "ActivityWorkerLimitExceeded" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::ActivityWorkerLimitExceeded,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::ActivityWorkerLimitExceeded(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::InvalidArn(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::KmsAccessDeniedException(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::KmsInvalidStateException(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetActivityTaskError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetActivityTaskError::KmsThrottlingException(e),
+                    Err(e) => GetActivityTaskError::Unhandled(e),
+                }
             }
             _ => {
                 GetActivityTaskError::Unhandled(

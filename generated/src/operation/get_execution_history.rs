@@ -463,46 +463,40 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::ExecutionDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::ExecutionDoesNotExist(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::InvalidArn(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::InvalidToken(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::KmsAccessDeniedException(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::KmsInvalidStateException(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetExecutionHistoryError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetExecutionHistoryError::KmsThrottlingException(e),
+                    Err(e) => GetExecutionHistoryError::Unhandled(e),
+                }
             }
             _ => {
                 GetExecutionHistoryError::Unhandled(

@@ -314,11 +314,10 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListActivitiesError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListActivitiesError::InvalidToken(e),
+                    Err(e) => ListActivitiesError::Unhandled(e),
+                }
             }
             _ => {
                 ListActivitiesError::Unhandled(

@@ -555,46 +555,40 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::InvalidArn(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::InvalidToken(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::ResourceNotFound(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::StateMachineDoesNotExist(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             "StateMachineTypeNotSupported" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::StateMachineTypeNotSupported,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::StateMachineTypeNotSupported(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListExecutionsError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListExecutionsError::ValidationException(e),
+                    Err(e) => ListExecutionsError::Unhandled(e),
+                }
             }
             _ => {
                 ListExecutionsError::Unhandled(

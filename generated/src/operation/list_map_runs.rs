@@ -363,25 +363,22 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListMapRunsError::ExecutionDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListMapRunsError::ExecutionDoesNotExist(e),
+                    Err(e) => ListMapRunsError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListMapRunsError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListMapRunsError::InvalidArn(e),
+                    Err(e) => ListMapRunsError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListMapRunsError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListMapRunsError::InvalidToken(e),
+                    Err(e) => ListMapRunsError::Unhandled(e),
+                }
             }
             _ => {
                 ListMapRunsError::Unhandled(

@@ -420,39 +420,34 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineAliasesError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineAliasesError::InvalidArn(e),
+                    Err(e) => ListStateMachineAliasesError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineAliasesError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineAliasesError::InvalidToken(e),
+                    Err(e) => ListStateMachineAliasesError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineAliasesError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineAliasesError::ResourceNotFound(e),
+                    Err(e) => ListStateMachineAliasesError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineAliasesError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineAliasesError::StateMachineDeleting(e),
+                    Err(e) => ListStateMachineAliasesError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineAliasesError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineAliasesError::StateMachineDoesNotExist(e),
+                    Err(e) => ListStateMachineAliasesError::Unhandled(e),
+                }
             }
             _ => {
                 ListStateMachineAliasesError::Unhandled(

@@ -388,25 +388,22 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineVersionsError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineVersionsError::InvalidArn(e),
+                    Err(e) => ListStateMachineVersionsError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineVersionsError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineVersionsError::InvalidToken(e),
+                    Err(e) => ListStateMachineVersionsError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachineVersionsError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachineVersionsError::ValidationException(e),
+                    Err(e) => ListStateMachineVersionsError::Unhandled(e),
+                }
             }
             _ => {
                 ListStateMachineVersionsError::Unhandled(

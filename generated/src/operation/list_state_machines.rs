@@ -314,11 +314,10 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListStateMachinesError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListStateMachinesError::InvalidToken(e),
+                    Err(e) => ListStateMachinesError::Unhandled(e),
+                }
             }
             _ => {
                 ListStateMachinesError::Unhandled(

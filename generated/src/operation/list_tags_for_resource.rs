@@ -245,18 +245,16 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListTagsForResourceError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListTagsForResourceError::InvalidArn(e),
+                    Err(e) => ListTagsForResourceError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListTagsForResourceError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListTagsForResourceError::ResourceNotFound(e),
+                    Err(e) => ListTagsForResourceError::Unhandled(e),
+                }
             }
             _ => {
                 ListTagsForResourceError::Unhandled(

@@ -452,46 +452,42 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PublishStateMachineVersionError::ConflictException(e),
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PublishStateMachineVersionError::InvalidArn(e),
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::ServiceQuotaExceededException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => {
+                        PublishStateMachineVersionError::ServiceQuotaExceededException(e)
+                    }
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PublishStateMachineVersionError::StateMachineDeleting(e),
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PublishStateMachineVersionError::StateMachineDoesNotExist(e),
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PublishStateMachineVersionError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PublishStateMachineVersionError::ValidationException(e),
+                    Err(e) => PublishStateMachineVersionError::Unhandled(e),
+                }
             }
             _ => {
                 PublishStateMachineVersionError::Unhandled(

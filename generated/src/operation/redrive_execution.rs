@@ -353,39 +353,34 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
     ) -> Self {
         match code {
             "ExecutionDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    RedriveExecutionError::ExecutionDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => RedriveExecutionError::ExecutionDoesNotExist(e),
+                    Err(e) => RedriveExecutionError::Unhandled(e),
+                }
             }
             "ExecutionLimitExceeded" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    RedriveExecutionError::ExecutionLimitExceeded,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => RedriveExecutionError::ExecutionLimitExceeded(e),
+                    Err(e) => RedriveExecutionError::Unhandled(e),
+                }
             }
             "ExecutionNotRedrivable" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    RedriveExecutionError::ExecutionNotRedrivable,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => RedriveExecutionError::ExecutionNotRedrivable(e),
+                    Err(e) => RedriveExecutionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    RedriveExecutionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => RedriveExecutionError::InvalidArn(e),
+                    Err(e) => RedriveExecutionError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    RedriveExecutionError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => RedriveExecutionError::ValidationException(e),
+                    Err(e) => RedriveExecutionError::Unhandled(e),
+                }
             }
             _ => {
                 RedriveExecutionError::Unhandled(

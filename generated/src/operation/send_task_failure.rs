@@ -339,46 +339,40 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::InvalidToken(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::KmsAccessDeniedException(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::KmsInvalidStateException(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::KmsThrottlingException(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             "TaskDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::TaskDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::TaskDoesNotExist(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             "TaskTimedOut" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskFailureError::TaskTimedOut,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskFailureError::TaskTimedOut(e),
+                    Err(e) => SendTaskFailureError::Unhandled(e),
+                }
             }
             _ => {
                 SendTaskFailureError::Unhandled(

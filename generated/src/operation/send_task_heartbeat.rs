@@ -225,25 +225,22 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
     ) -> Self {
         match code {
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskHeartbeatError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskHeartbeatError::InvalidToken(e),
+                    Err(e) => SendTaskHeartbeatError::Unhandled(e),
+                }
             }
             "TaskDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskHeartbeatError::TaskDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskHeartbeatError::TaskDoesNotExist(e),
+                    Err(e) => SendTaskHeartbeatError::Unhandled(e),
+                }
             }
             "TaskTimedOut" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskHeartbeatError::TaskTimedOut,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskHeartbeatError::TaskTimedOut(e),
+                    Err(e) => SendTaskHeartbeatError::Unhandled(e),
+                }
             }
             _ => {
                 SendTaskHeartbeatError::Unhandled(

@@ -326,53 +326,46 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
     ) -> Self {
         match code {
             "InvalidOutput" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::InvalidOutput,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::InvalidOutput(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "InvalidToken" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::InvalidToken,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::InvalidToken(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::KmsAccessDeniedException(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::KmsInvalidStateException(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::KmsThrottlingException(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "TaskDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::TaskDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::TaskDoesNotExist(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             "TaskTimedOut" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    SendTaskSuccessError::TaskTimedOut,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => SendTaskSuccessError::TaskTimedOut(e),
+                    Err(e) => SendTaskSuccessError::Unhandled(e),
+                }
             }
             _ => {
                 SendTaskSuccessError::Unhandled(

@@ -628,81 +628,70 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
     ) -> Self {
         match code {
             "ExecutionAlreadyExists" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::ExecutionAlreadyExists,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::ExecutionAlreadyExists(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "ExecutionLimitExceeded" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::ExecutionLimitExceeded,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::ExecutionLimitExceeded(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::InvalidArn(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "InvalidExecutionInput" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::InvalidExecutionInput,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::InvalidExecutionInput(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "InvalidName" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::InvalidName,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::InvalidName(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::KmsAccessDeniedException(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::KmsInvalidStateException(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::KmsThrottlingException(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::StateMachineDeleting(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::StateMachineDoesNotExist(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartExecutionError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartExecutionError::ValidationException(e),
+                    Err(e) => StartExecutionError::Unhandled(e),
+                }
             }
             _ => {
                 StartExecutionError::Unhandled(

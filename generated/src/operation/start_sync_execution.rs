@@ -972,67 +972,58 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::InvalidArn(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "InvalidExecutionInput" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::InvalidExecutionInput,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::InvalidExecutionInput(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "InvalidName" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::InvalidName,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::InvalidName(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::KmsAccessDeniedException(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "KmsInvalidStateException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::KmsInvalidStateException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::KmsInvalidStateException(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::KmsThrottlingException(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::StateMachineDeleting(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::StateMachineDoesNotExist(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             "StateMachineTypeNotSupported" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    StartSyncExecutionError::StateMachineTypeNotSupported,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => StartSyncExecutionError::StateMachineTypeNotSupported(e),
+                    Err(e) => StartSyncExecutionError::Unhandled(e),
+                }
             }
             _ => {
                 StartSyncExecutionError::Unhandled(

@@ -266,25 +266,22 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TagResourceError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TagResourceError::InvalidArn(e),
+                    Err(e) => TagResourceError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TagResourceError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TagResourceError::ResourceNotFound(e),
+                    Err(e) => TagResourceError::Unhandled(e),
+                }
             }
             "TooManyTags" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TagResourceError::TooManyTags,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TagResourceError::TooManyTags(e),
+                    Err(e) => TagResourceError::Unhandled(e),
+                }
             }
             _ => {
                 TagResourceError::Unhandled(

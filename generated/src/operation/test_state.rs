@@ -789,32 +789,28 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TestStateError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TestStateError::InvalidArn(e),
+                    Err(e) => TestStateError::Unhandled(e),
+                }
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TestStateError::InvalidDefinition,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TestStateError::InvalidDefinition(e),
+                    Err(e) => TestStateError::Unhandled(e),
+                }
             }
             "InvalidExecutionInput" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TestStateError::InvalidExecutionInput,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TestStateError::InvalidExecutionInput(e),
+                    Err(e) => TestStateError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    TestStateError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => TestStateError::ValidationException(e),
+                    Err(e) => TestStateError::Unhandled(e),
+                }
             }
             _ => {
                 TestStateError::Unhandled(

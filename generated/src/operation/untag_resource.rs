@@ -249,18 +249,16 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UntagResourceError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UntagResourceError::InvalidArn(e),
+                    Err(e) => UntagResourceError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UntagResourceError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UntagResourceError::ResourceNotFound(e),
+                    Err(e) => UntagResourceError::Unhandled(e),
+                }
             }
             _ => {
                 UntagResourceError::Unhandled(

@@ -313,25 +313,22 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
     ) -> Self {
         match code {
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateMapRunError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateMapRunError::InvalidArn(e),
+                    Err(e) => UpdateMapRunError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateMapRunError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateMapRunError::ResourceNotFound(e),
+                    Err(e) => UpdateMapRunError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateMapRunError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateMapRunError::ValidationException(e),
+                    Err(e) => UpdateMapRunError::Unhandled(e),
+                }
             }
             _ => {
                 UpdateMapRunError::Unhandled(

@@ -747,95 +747,82 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::ConflictException(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::InvalidArn(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidDefinition" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::InvalidDefinition,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::InvalidDefinition(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidEncryptionConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::InvalidEncryptionConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::InvalidEncryptionConfiguration(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidLoggingConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::InvalidLoggingConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::InvalidLoggingConfiguration(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "InvalidTracingConfiguration" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::InvalidTracingConfiguration,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::InvalidTracingConfiguration(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "KmsAccessDeniedException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::KmsAccessDeniedException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::KmsAccessDeniedException(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "KmsThrottlingException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::KmsThrottlingException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::KmsThrottlingException(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "MissingRequiredParameter" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::MissingRequiredParameter,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::MissingRequiredParameter(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "ServiceQuotaExceededException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::ServiceQuotaExceededException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::ServiceQuotaExceededException(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::StateMachineDeleting(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "StateMachineDoesNotExist" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::StateMachineDoesNotExist,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::StateMachineDoesNotExist(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineError::ValidationException(e),
+                    Err(e) => UpdateStateMachineError::Unhandled(e),
+                }
             }
             _ => {
                 UpdateStateMachineError::Unhandled(

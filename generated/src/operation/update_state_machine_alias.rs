@@ -405,39 +405,34 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
     ) -> Self {
         match code {
             "ConflictException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineAliasError::ConflictException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineAliasError::ConflictException(e),
+                    Err(e) => UpdateStateMachineAliasError::Unhandled(e),
+                }
             }
             "InvalidArn" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineAliasError::InvalidArn,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineAliasError::InvalidArn(e),
+                    Err(e) => UpdateStateMachineAliasError::Unhandled(e),
+                }
             }
             "ResourceNotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineAliasError::ResourceNotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineAliasError::ResourceNotFound(e),
+                    Err(e) => UpdateStateMachineAliasError::Unhandled(e),
+                }
             }
             "StateMachineDeleting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineAliasError::StateMachineDeleting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineAliasError::StateMachineDeleting(e),
+                    Err(e) => UpdateStateMachineAliasError::Unhandled(e),
+                }
             }
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    UpdateStateMachineAliasError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => UpdateStateMachineAliasError::ValidationException(e),
+                    Err(e) => UpdateStateMachineAliasError::Unhandled(e),
+                }
             }
             _ => {
                 UpdateStateMachineAliasError::Unhandled(

@@ -475,11 +475,10 @@ for ValidateStateMachineDefinitionError {
     ) -> Self {
         match code {
             "ValidationException" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ValidateStateMachineDefinitionError::ValidationException,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ValidateStateMachineDefinitionError::ValidationException(e),
+                    Err(e) => ValidateStateMachineDefinitionError::Unhandled(e),
+                }
             }
             _ => {
                 ValidateStateMachineDefinitionError::Unhandled(

@@ -259,18 +259,16 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
     ) -> Self {
         match code {
             "NotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetWidgetError::NotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetWidgetError::NotFound(e),
+                    Err(e) => GetWidgetError::Unhandled(e),
+                }
             }
             "ServiceFault" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GetWidgetError::ServiceFault,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GetWidgetError::ServiceFault(e),
+                    Err(e) => GetWidgetError::Unhandled(e),
+                }
             }
             _ => {
                 GetWidgetError::Unhandled(

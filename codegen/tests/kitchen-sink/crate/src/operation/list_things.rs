@@ -303,11 +303,10 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
     ) -> Self {
         match code {
             "ServiceFault" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    ListThingsError::ServiceFault,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => ListThingsError::ServiceFault(e),
+                    Err(e) => ListThingsError::Unhandled(e),
+                }
             }
             _ => {
                 ListThingsError::Unhandled(

@@ -153,11 +153,10 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
     ) -> Self {
         match code {
             "ServiceFault" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PingError::ServiceFault,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PingError::ServiceFault(e),
+                    Err(e) => PingError::Unhandled(e),
+                }
             }
             _ => {
                 PingError::Unhandled(

@@ -442,25 +442,22 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
     ) -> Self {
         match code {
             "NotFound" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PutThingError::NotFound,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PutThingError::NotFound(e),
+                    Err(e) => PutThingError::Unhandled(e),
+                }
             }
             "ServiceFault" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PutThingError::ServiceFault,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PutThingError::ServiceFault(e),
+                    Err(e) => PutThingError::Unhandled(e),
+                }
             }
             "Throttled" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    PutThingError::Throttled,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => PutThingError::Throttled(e),
+                    Err(e) => PutThingError::Unhandled(e),
+                }
             }
             _ => {
                 PutThingError::Unhandled(

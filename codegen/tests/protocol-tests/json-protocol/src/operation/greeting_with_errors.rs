@@ -210,25 +210,22 @@ impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
     ) -> Self {
         match code {
             "ComplexError" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GreetingWithErrorsError::ComplexError,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GreetingWithErrorsError::ComplexError(e),
+                    Err(e) => GreetingWithErrorsError::Unhandled(e),
+                }
             }
             "FooError" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GreetingWithErrorsError::FooError,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GreetingWithErrorsError::FooError(e),
+                    Err(e) => GreetingWithErrorsError::Unhandled(e),
+                }
             }
             "InvalidGreeting" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    GreetingWithErrorsError::InvalidGreeting,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => GreetingWithErrorsError::InvalidGreeting(e),
+                    Err(e) => GreetingWithErrorsError::Unhandled(e),
+                }
             }
             _ => {
                 GreetingWithErrorsError::Unhandled(

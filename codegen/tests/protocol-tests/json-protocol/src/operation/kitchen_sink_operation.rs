@@ -1817,18 +1817,16 @@ impl ::awsjson_runtime::operation::OperationError for KitchenSinkOperationError 
     ) -> Self {
         match code {
             "ErrorWithMembers" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    KitchenSinkOperationError::ErrorWithMembers,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => KitchenSinkOperationError::ErrorWithMembers(e),
+                    Err(e) => KitchenSinkOperationError::Unhandled(e),
+                }
             }
             "ErrorWithoutMembers" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    KitchenSinkOperationError::ErrorWithoutMembers,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => KitchenSinkOperationError::ErrorWithoutMembers(e),
+                    Err(e) => KitchenSinkOperationError::Unhandled(e),
+                }
             }
             _ => {
                 KitchenSinkOperationError::Unhandled(

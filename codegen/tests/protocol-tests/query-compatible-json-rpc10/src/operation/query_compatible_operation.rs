@@ -172,18 +172,16 @@ impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationEr
     ) -> Self {
         match code {
             "CustomCodeError" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    QueryCompatibleOperationError::CustomCodeError,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => QueryCompatibleOperationError::CustomCodeError(e),
+                    Err(e) => QueryCompatibleOperationError::Unhandled(e),
+                }
             }
             "NoCustomCodeError" => {
-                ::awsjson_runtime::error_shape::decode_modeled(
-                    body,
-                    meta,
-                    QueryCompatibleOperationError::NoCustomCodeError,
-                )
+                match ::awsjson_runtime::error_shape::decode_modeled(body, meta) {
+                    Ok(e) => QueryCompatibleOperationError::NoCustomCodeError(e),
+                    Err(e) => QueryCompatibleOperationError::Unhandled(e),
+                }
             }
             _ => {
                 QueryCompatibleOperationError::Unhandled(
