@@ -168,14 +168,13 @@ impl Gen<'_> {
         }
         let method = str_field(case, "method").ok_or("the case has no `method`")?;
         let uri = str_field(case, "uri").ok_or("the case has no `uri`")?;
-        let host = match str_field(case, "host") {
-            Some(h) => quote!(Some(#h)),
+        // An optional string of the case, as a Rust `Option<&str>` literal.
+        let opt = |key: &str| match str_field(case, key) {
+            Some(v) => quote!(Some(#v)),
             None => quote!(None),
         };
-        let resolved_host = match str_field(case, "resolvedHost") {
-            Some(h) => quote!(Some(#h)),
-            None => quote!(None),
-        };
+        let host = opt("host");
+        let resolved_host = opt("resolvedHost");
         let headers = headers(case);
         let list = |key: &str| -> Vec<String> {
             case.get(key)
@@ -185,14 +184,8 @@ impl Gen<'_> {
         };
         let forbid = list("forbidHeaders");
         let require = list("requireHeaders");
-        let body = match str_field(case, "body") {
-            Some(b) => quote!(Some(#b)),
-            None => quote!(None),
-        };
-        let media_type = match str_field(case, "bodyMediaType") {
-            Some(m) => quote!(Some(#m)),
-            None => quote!(None),
-        };
+        let body = opt("body");
+        let media_type = opt("bodyMediaType");
         let attrs = self.attributes(case);
         Ok(quote! {
             #attrs
