@@ -621,30 +621,44 @@ pub fn structure(s: &Structure) -> TokenStream {
     }
 }
 
-/// A string enum with a catch-all `Unknown` variant that keeps unrecognised values.
-pub fn enumeration(e: &Enum) -> TokenStream {
-    let rt = rt();
-    let name = format_ident!("{}", e.rust_name);
-    let docs = doc_lines(&e.docs);
-    let variants = e.variants.iter().map(|(v, value, d)| {
-        let v = format_ident!("{v}");
-        let mut d = d.clone();
+/// The pieces string enums and intEnums share, one entry per known variant: the variant with its
+/// docs, `Self::V => value` and `value => Self::V` match arms, and the value literal.
+struct Variants {
+    variants: Vec<TokenStream>,
+    to_wire: Vec<TokenStream>,
+    from_wire: Vec<TokenStream>,
+    values: Vec<TokenStream>,
+}
+
+fn variants<V: std::fmt::Display>(
+    name: &proc_macro2::Ident,
+    model: &[(String, V, Vec<String>)],
+    literal: impl Fn(&V) -> TokenStream,
+) -> Variants {
+    let mut out = Variants { variants: Vec::new(), to_wire: Vec::new(), from_wire: Vec::new(), values: Vec::new() };
+    for (variant, value, docs) in model {
+        let v = format_ident!("{variant}");
+        let mut d = docs.clone();
         if !d.is_empty() {
             d.push(String::new());
         }
         d.push(format!("The value `{value}`."));
         let d = doc_lines(&d);
-        quote!(#d #v,)
-    });
-    let as_str = e.variants.iter().map(|(v, value, _)| {
-        let v = format_ident!("{v}");
-        quote!(#name::#v => #value,)
-    });
-    let from = e.variants.iter().map(|(v, value, _)| {
-        let v = format_ident!("{v}");
-        quote!(#value => #name::#v,)
-    });
-    let values = e.variants.iter().map(|(_, value, _)| value);
+        let lit = literal(value);
+        out.variants.push(quote!(#d #v,));
+        out.to_wire.push(quote!(#name::#v => #lit,));
+        out.from_wire.push(quote!(#lit => #name::#v,));
+        out.values.push(lit);
+    }
+    out
+}
+
+/// A string enum with a catch-all `Unknown` variant that keeps unrecognised values.
+pub fn enumeration(e: &Enum) -> TokenStream {
+    let rt = rt();
+    let name = format_ident!("{}", e.rust_name);
+    let docs = doc_lines(&e.docs);
+    let Variants { variants, to_wire: as_str, from_wire: from, values } = variants(&name, &e.variants, |v| quote!(#v));
     quote! {
         #docs
         ///
@@ -733,27 +747,10 @@ pub fn int_enum(e: &IntEnum) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", e.rust_name);
     let docs = doc_lines(&e.docs);
-    let variants = e.variants.iter().map(|(v, value, d)| {
-        let v = format_ident!("{v}");
-        let mut d = d.clone();
-        if !d.is_empty() {
-            d.push(String::new());
-        }
-        d.push(format!("The value `{value}`."));
-        let d = doc_lines(&d);
-        quote!(#d #v,)
+    let Variants { variants, to_wire: to, from_wire: from, values } = variants(&name, &e.variants, |v| {
+        let lit = Literal::i32_unsuffixed(*v as i32);
+        quote!(#lit)
     });
-    let to = e.variants.iter().map(|(v, value, _)| {
-        let v = format_ident!("{v}");
-        let lit = Literal::i32_unsuffixed(*value as i32);
-        quote!(#name::#v => #lit,)
-    });
-    let from = e.variants.iter().map(|(v, value, _)| {
-        let v = format_ident!("{v}");
-        let lit = Literal::i32_unsuffixed(*value as i32);
-        quote!(#lit => #name::#v,)
-    });
-    let values = e.variants.iter().map(|(_, value, _)| Literal::i32_unsuffixed(*value as i32));
     quote! {
         #docs
         #[non_exhaustive]
