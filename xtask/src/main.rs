@@ -28,7 +28,7 @@ Commands:
   protocol-report [--protocol-tests PATH]
         Run the generated protocol compliance tests of each protocol test crate and print
         a markdown table: cases passed / client cases / listed exceptions, per service.
-  diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]
+  diff OLD NEW [--format markdown|json] [--fail-on breaking|additive|patch]
         Compare two models semantically and recommend a version bump.
   bench-codegen [--runs N]
         Time generating the SFN crate in memory (parse the model, generate, format; no
@@ -330,15 +330,11 @@ fn fetch_cmd(args: &[String]) -> Result<ExitCode, String> {
 fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
     let (opts, rest) = parse_options(args, &["format", "fail-on"], &[])?;
     let [old, new] = rest.as_slice() else {
-        return Err("usage: cargo xtask diff OLD NEW [--format markdown|json] [--fail-on breaking|additive]".into());
+        return Err("usage: cargo xtask diff OLD NEW [--format markdown|json] [--fail-on breaking|additive|patch]".into());
     };
     let format: codegen::diff::Format = opts.get("format").map_or(Ok(Default::default()), |f| f.parse())?;
-    let fail_on: Option<codegen::diff::Class> = match opts.get("fail-on").map(String::as_str) {
-        None => None,
-        Some("breaking") => Some(codegen::diff::Class::Breaking),
-        Some("additive") => Some(codegen::diff::Class::Additive),
-        Some(other) => return Err(format!("`--fail-on {other}`: expected breaking or additive")),
-    };
+    let fail_on: Option<codegen::diff::Class> =
+        opts.get("fail-on").map(|c| c.parse()).transpose().map_err(|e| format!("`--fail-on`: {e}"))?;
     let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
     print!("{}", report.render(format));
     match fail_on {
