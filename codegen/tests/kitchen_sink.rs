@@ -179,3 +179,39 @@ async fn modeled_errors_decode_into_their_variant() {
     assert_eq!(service_err.request_id(), Some("req-1"));
     assert_eq!(service_err.to_string(), "NotFound: no such thing");
 }
+
+/// The paginator generated for `ListThings` (optional items list, page size from `@range`d
+/// integer): pages follow the tokens, a page without items counts as empty, and a repeated token
+/// ends the stream with an error instead of a loop.
+#[tokio::test]
+async fn paginator_follows_tokens_and_stops_on_a_repeated_one() {
+    let recorder = Recorder::default();
+    recorder.responses.lock().unwrap().extend([
+        (200, r#"{"things":[{"name":"a"},{"name":"b"}],"nextToken":"t1"}"#),
+        (200, r#"{"nextToken":"t2"}"#),
+        (200, r#"{"things":[{"name":"c"}]}"#),
+    ]);
+    let things = client(&recorder).list_things().into_paginator().page_size(2).items().send().try_collect().await.unwrap();
+    let names: Vec<&str> = things.iter().map(|t| t.name()).collect();
+    assert_eq!(names, ["a", "b", "c"]);
+    let bodies: Vec<serde_json::Value> =
+        recorder.requests.lock().unwrap().iter().map(|r| serde_json::from_slice(r.body()).unwrap()).collect();
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"maxResults": 2}),
+            serde_json::json!({"maxResults": 2, "nextToken": "t1"}),
+            serde_json::json!({"maxResults": 2, "nextToken": "t2"})
+        ]
+    );
+
+    let recorder = Recorder::default();
+    recorder.responses.lock().unwrap().extend([(200, r#"{"nextToken":"same"}"#), (200, r#"{"nextToken":"same"}"#)]);
+    let mut pages = client(&recorder).list_things().into_paginator().send();
+    assert!(pages.next().await.unwrap().is_ok());
+    assert!(pages.next().await.unwrap().is_ok(), "the page itself is delivered");
+    let err = pages.next().await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("`same` a second time"), "{err}");
+    assert!(pages.next().await.is_none());
+    assert_eq!(recorder.requests.lock().unwrap().len(), 2);
+}

@@ -149,7 +149,7 @@ impl ::awsjson_runtime::json::FromJson for ListThingsInput {
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsOutput {
-    pub things: Vec<crate::types::Thing>,
+    pub things: Option<Vec<crate::types::Thing>>,
     pub next_token: Option<String>,
 }
 impl ListThingsOutput {
@@ -157,8 +157,8 @@ impl ListThingsOutput {
     pub fn builder() -> ListThingsOutputBuilder {
         ListThingsOutputBuilder::default()
     }
-    pub fn things(&self) -> &Vec<crate::types::Thing> {
-        &self.things
+    pub fn things(&self) -> &[crate::types::Thing] {
+        self.things.as_deref().unwrap_or_default()
     }
     pub fn next_token(&self) -> Option<&str> {
         self.next_token.as_deref()
@@ -198,19 +198,12 @@ impl ListThingsOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<ListThingsOutput, ::awsjson_runtime::error::BuildError> {
-        Ok(ListThingsOutput {
-            things: self
-                .things
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListThingsOutput",
-                    "things",
-                ))?,
+    /// Builds the value.
+    pub fn build(self) -> ListThingsOutput {
+        ListThingsOutput {
+            things: self.things,
             next_token: self.next_token,
-        })
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for ListThingsOutput {
@@ -455,7 +448,7 @@ impl ListThingsPaginatorItems {
     pub fn send(
         self,
     ) -> ::awsjson_runtime::paginator::ItemStream<ListThings, crate::types::Thing> {
-        self.0.send().items(|page| page.things)
+        self.0.send().items(|page| page.things.unwrap_or_default())
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.
