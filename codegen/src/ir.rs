@@ -667,12 +667,7 @@ impl<'a> Builder<'a> {
             StructureRole::Input => true,
             _ => client_optional || !(required || default.is_some()),
         };
-        let timestamp_format = if matches!(ty, RustType::DateTime) {
-            reader.timestamp_format().ok().flatten().or_else(|| target_reader.timestamp_format().ok().flatten())
-        } else {
-            None
-        }
-        .filter(|f| *f != TimestampFormat::EpochSeconds);
+        let timestamp_format = self.timestamp_format(&reader, &m.target, &ty);
         let mut docs = docs_of(&m.traits);
         if docs.is_empty() {
             docs = docs_of(target.traits());
@@ -792,24 +787,64 @@ impl<'a> Builder<'a> {
         })
     }
 
+    /// The format of the timestamps a member holds — itself, or inside its lists and maps at any
+    /// depth — when it is not the protocol's default (epoch seconds). The member's own
+    /// `@timestampFormat` wins over the one on the timestamp shape; inside collections, the
+    /// collection member's wins over its target's.
+    fn timestamp_format(&self, member: &TraitReader<'_>, target: &ShapeId, ty: &RustType) -> Option<TimestampFormat> {
+        fn holds_timestamps(ty: &RustType) -> bool {
+            match ty {
+                RustType::DateTime => true,
+                RustType::List { item, .. } => holds_timestamps(item),
+                RustType::Map { value, .. } => holds_timestamps(value),
+                _ => false,
+            }
+        }
+        if !holds_timestamps(ty) {
+            return None;
+        }
+        member
+            .timestamp_format()
+            .ok()
+            .flatten()
+            .or_else(|| self.nested_timestamp_format(target, 0))
+            .filter(|f| *f != TimestampFormat::EpochSeconds)
+    }
+
+    /// The `@timestampFormat` of the timestamps values of `target` hold.
+    fn nested_timestamp_format(&self, target: &ShapeId, depth: usize) -> Option<TimestampFormat> {
+        let collection_member = |m: &crate::model::MemberRef, name: &str| {
+            let id = ShapeId::new(format!("{target}${name}"));
+            TraitReader::new(&m.traits, &id)
+                .timestamp_format()
+                .ok()
+                .flatten()
+                .or_else(|| self.nested_timestamp_format(&m.target, depth + 1))
+        };
+        match self.index.try_get(target)? {
+            _ if depth > 16 => None,
+            Shape::Timestamp(t) => TraitReader::new(&t.traits, target).timestamp_format().ok().flatten(),
+            Shape::List(l) | Shape::Set(l) => collection_member(&l.member, "member"),
+            Shape::Map(m) => collection_member(&m.value, "value"),
+            _ => None,
+        }
+    }
+
     fn union(&mut self, id: &ShapeId, u: &AggregateShape) -> Union {
         let rust_name = naming::type_name(self.index.local_name(id));
         let mut variants = Vec::new();
         for (name, m) in &u.members {
             let mid = ShapeId::new(format!("{id}${name}"));
             let ty = if m.target.as_str() == UNIT { None } else { self.rust_type(&m.target, &mid) };
-            let target_reader = TraitReader::new(self.index.get(&m.target).traits(), &m.target);
             let reader = TraitReader::new(&m.traits, &mid);
             variants.push(UnionVariant {
                 wire_name: name.clone(),
                 variant: naming::variant_name(name),
                 docs: docs_of(&m.traits),
-                timestamp_format: if ty == Some(RustType::DateTime) {
-                    reader.timestamp_format().ok().flatten().or(target_reader.timestamp_format().ok().flatten())
-                } else {
-                    None
-                }
-                .filter(|f| *f != TimestampFormat::EpochSeconds),
+                timestamp_format: match &ty {
+                    Some(t) => self.timestamp_format(&reader, &m.target, t),
+                    None => None,
+                },
                 ty,
                 boxed: self.closes_cycle(id, &m.target),
             });

@@ -8,7 +8,7 @@ use kitchen_sink_client::config::{ConnectorError, Credentials, HttpConnector, Ht
 use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
 use kitchen_sink_client::operation::put_thing::{PutThingError, PutThingInput, PutThingOutput};
 use kitchen_sink_client::primitives::DateTime;
-use kitchen_sink_client::types::{Level, Shape, Status, Thing};
+use kitchen_sink_client::types::{Level, Schedule, Shape, Status, Thing};
 use kitchen_sink_client::{Client, Config};
 
 use awsjson_runtime::json::{self, FromJson};
@@ -214,4 +214,38 @@ async fn paginator_follows_tokens_and_stops_on_a_repeated_one() {
     assert!(err.to_string().contains("`same` a second time"), "{err}");
     assert!(pages.next().await.is_none());
     assert_eq!(recorder.requests.lock().unwrap().len(), 2);
+}
+
+/// Timestamps inside lists and maps use the format of the collection member or of the timestamp
+/// shape, at any depth (list of date-time, map of such lists, sparse list of http-date); without
+/// one, epoch seconds.
+#[test]
+fn timestamps_inside_collections_keep_their_format() {
+    let t = |secs| DateTime::from_secs(secs).unwrap();
+    let wire = serde_json::json!({
+        "runs": ["2023-11-14T22:13:20Z", null, "1970-01-01T00:00:01Z"],
+        "deadlines": {"q1": ["2024-01-01T00:00:00Z"]},
+        "maybe": ["Tue, 14 Nov 2023 22:13:20 GMT", null],
+        "epochs": [1700000000, 1.5]
+    });
+    let schedule = Schedule::from_json(wire).unwrap();
+    assert_eq!(schedule.runs(), &[t(1_700_000_000), t(1)], "a null entry of a dense list is dropped");
+    assert_eq!(schedule.deadlines().unwrap()["q1"], [t(1_704_067_200)]);
+    assert_eq!(schedule.maybe(), &[Some(t(1_700_000_000)), None]);
+    assert_eq!(schedule.epochs()[0], t(1_700_000_000));
+    assert_eq!(schedule.epochs()[1].subsec_nanos(), 500_000_000);
+
+    let text = json::to_string(&schedule);
+    let back: serde_json::Value = serde_json::from_str(&text).unwrap();
+    assert_eq!(
+        back,
+        serde_json::json!({
+            "runs": ["2023-11-14T22:13:20Z", "1970-01-01T00:00:01Z"],
+            "deadlines": {"q1": ["2024-01-01T00:00:00Z"]},
+            "maybe": ["Tue, 14 Nov 2023 22:13:20 GMT", null],
+            "epochs": [1700000000, 1.5]
+        })
+    );
+    let err = Schedule::from_json(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
+    assert!(err.to_string().contains("deadlines.q1.0"), "{err}");
 }

@@ -142,10 +142,11 @@ impl ObjectWriter<'_> {
         }
     }
 
-    /// Writes a timestamp member in a format other than the protocol default.
-    pub fn timestamp(&mut self, name: &str, value: Option<&DateTime>, format: TimestampFormat) {
+    /// Writes a member holding timestamps (one, or collections of them) in a format other than
+    /// the protocol default.
+    pub fn timestamp<T: Timestamps>(&mut self, name: &str, value: Option<&T>, format: TimestampFormat) {
         if let Some(t) = value {
-            self.key(name).timestamp(t, format);
+            t.write_timestamps(self.key(name), format);
         }
     }
 
@@ -393,9 +394,116 @@ pub fn member<T: FromJson>(value: Value, name: &str) -> Result<T, DeserializeErr
     T::from_json(value).map_err(|e| e.within(name))
 }
 
-/// Decodes one timestamp member written in a format other than the protocol default.
-pub fn timestamp_member(value: Value, name: &str, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
-    read_timestamp(value, format).map_err(|e| e.within(name))
+/// Decodes one member holding timestamps (one, or collections of them) written in a format other
+/// than the protocol default.
+pub fn timestamp_member<T: Timestamps>(value: Value, name: &str, format: TimestampFormat) -> Result<T, DeserializeError> {
+    T::read_timestamps(value, format).map_err(|e| e.within(name))
+}
+
+/// A timestamp, or a list, map or sparse entry holding timestamps at any depth, encoded in a
+/// format given at run time (`@timestampFormat` on a member or on the timestamp shape).
+/// Collections follow the rules of [`FromJson`]: `null` entries of dense collections are dropped,
+/// sparse ones (`Option`) keep them.
+pub trait Timestamps: Sized {
+    fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat);
+    fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError>;
+    /// What a `null` entry of a collection becomes (`None`: it is dropped).
+    fn timestamps_from_null() -> Option<Self> {
+        None
+    }
+}
+
+impl Timestamps for DateTime {
+    fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat) {
+        w.timestamp(self, format)
+    }
+
+    fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
+        read_timestamp(value, format)
+    }
+}
+
+impl<T: Timestamps> Timestamps for Option<T> {
+    fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat) {
+        match self {
+            Some(v) => v.write_timestamps(w, format),
+            None => w.null(),
+        }
+    }
+
+    fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
+        match value {
+            Value::Null => Ok(None),
+            v => T::read_timestamps(v, format).map(Some),
+        }
+    }
+
+    fn timestamps_from_null() -> Option<Self> {
+        Some(None)
+    }
+}
+
+impl<T: Timestamps> Timestamps for Vec<T> {
+    fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat) {
+        w.buf.push('[');
+        for (i, item) in self.iter().enumerate() {
+            if i > 0 {
+                w.buf.push(',');
+            }
+            item.write_timestamps(w, format);
+        }
+        w.buf.push(']');
+    }
+
+    fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
+        match value {
+            Value::Array(items) => {
+                let mut out = Vec::with_capacity(items.len());
+                for (i, item) in items.into_iter().enumerate() {
+                    if item.is_null() {
+                        out.extend(T::timestamps_from_null());
+                    } else {
+                        out.push(T::read_timestamps(item, format).map_err(|e| e.within(&i.to_string()))?);
+                    }
+                }
+                Ok(out)
+            }
+            other => Err(DeserializeError::expected("an array", &other)),
+        }
+    }
+}
+
+impl<T: Timestamps> Timestamps for HashMap<String, T> {
+    fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat) {
+        // Sorted keys, as for every map.
+        let mut keys: Vec<&String> = self.keys().collect();
+        keys.sort();
+        let mut obj = w.object();
+        for k in keys {
+            self[k].write_timestamps(obj.key(k), format);
+        }
+        obj.end();
+    }
+
+    fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
+        match value {
+            Value::Object(entries) => {
+                let mut out = HashMap::with_capacity(entries.len());
+                for (k, v) in entries {
+                    if v.is_null() {
+                        if let Some(x) = T::timestamps_from_null() {
+                            out.insert(k, x);
+                        }
+                    } else {
+                        let x = T::read_timestamps(v, format).map_err(|e| e.within(&k))?;
+                        out.insert(k, x);
+                    }
+                }
+                Ok(out)
+            }
+            other => Err(DeserializeError::expected("an object", &other)),
+        }
+    }
 }
 
 fn read_timestamp(value: Value, format: TimestampFormat) -> Result<DateTime, DeserializeError> {

@@ -7,6 +7,8 @@ mod circle;
 pub use circle::Circle;
 mod level;
 pub use level::Level;
+mod schedule;
+pub use schedule::Schedule;
 mod shape;
 pub use shape::Shape;
 mod status;
@@ -16,5 +18,6 @@ pub use thing::Thing;
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::circle::CircleBuilder;
+    pub use super::schedule::ScheduleBuilder;
     pub use super::thing::ThingBuilder;
 }

@@ -22,6 +22,8 @@ pub struct Thing {
     pub level: Option<crate::types::Level>,
     pub count: i32,
     pub greeting: String,
+    /// Timestamps inside collections, in the formats their members or shapes say.
+    pub schedule: Option<crate::types::Schedule>,
 }
 impl Thing {
     /// Creates a new builder for [`Thing`].
@@ -77,6 +79,10 @@ impl Thing {
     pub fn greeting(&self) -> &str {
         &self.greeting
     }
+    /// Timestamps inside collections, in the formats their members or shapes say.
+    pub fn schedule(&self) -> Option<&crate::types::Schedule> {
+        self.schedule.as_ref()
+    }
 }
 impl Default for Thing {
     fn default() -> Self {
@@ -97,6 +103,7 @@ impl Default for Thing {
             level: Default::default(),
             count: Default::default(),
             greeting: String::from("hello"),
+            schedule: Default::default(),
         }
     }
 }
@@ -119,6 +126,7 @@ impl std::fmt::Debug for Thing {
             .field("level", &self.level)
             .field("count", &self.count)
             .field("greeting", &self.greeting)
+            .field("schedule", &self.schedule)
             .finish()
     }
 }
@@ -141,6 +149,7 @@ pub struct ThingBuilder {
     pub(crate) level: Option<crate::types::Level>,
     pub(crate) count: Option<i32>,
     pub(crate) greeting: Option<String>,
+    pub(crate) schedule: Option<crate::types::Schedule>,
 }
 impl ThingBuilder {
     pub fn name(mut self, input: impl Into<String>) -> Self {
@@ -358,6 +367,20 @@ impl ThingBuilder {
     pub fn get_greeting(&self) -> &Option<String> {
         &self.greeting
     }
+    /// Timestamps inside collections, in the formats their members or shapes say.
+    pub fn schedule(mut self, input: impl Into<crate::types::Schedule>) -> Self {
+        self.schedule = Some(input.into());
+        self
+    }
+    /// Sets `schedule` (`None` unsets it).
+    pub fn set_schedule(mut self, input: Option<crate::types::Schedule>) -> Self {
+        self.schedule = input;
+        self
+    }
+    /// Returns `schedule` as set so far.
+    pub fn get_schedule(&self) -> &Option<crate::types::Schedule> {
+        &self.schedule
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<Thing, ::awsjson_runtime::error::BuildError> {
         Ok(Thing {
@@ -382,6 +405,7 @@ impl ThingBuilder {
             level: self.level,
             count: self.count.unwrap_or_default(),
             greeting: self.greeting.unwrap_or_else(|| String::from("hello")),
+            schedule: self.schedule,
         })
     }
 }
@@ -404,6 +428,7 @@ impl std::fmt::Debug for ThingBuilder {
             .field("level", &self.level)
             .field("count", &self.count)
             .field("greeting", &self.greeting)
+            .field("schedule", &self.schedule)
             .finish()
     }
 }
@@ -430,6 +455,7 @@ impl ::awsjson_runtime::json::ToJson for Thing {
         o.member("level", &self.level);
         o.member("count", &self.count);
         o.member("greeting", &self.greeting);
+        o.member("schedule", &self.schedule);
         o.end();
     }
 }
@@ -495,6 +521,12 @@ impl ::awsjson_runtime::json::FromJson for Thing {
                         out.greeting = ::awsjson_runtime::json::member(
                             value,
                             "greeting",
+                        )?;
+                    }
+                    "schedule" => {
+                        out.schedule = ::awsjson_runtime::json::member(
+                            value,
+                            "schedule",
                         )?;
                     }
                     _ => {}
