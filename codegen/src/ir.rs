@@ -203,7 +203,8 @@ pub struct Member {
     pub boxed: bool,
     /// `@hostLabel`: the member fills a `{label}` of the operation's host prefix.
     pub host_label: bool,
-    /// A timestamp format other than the protocol's default (epoch seconds).
+    /// The format of the timestamps the member holds (itself, or inside its lists and maps) when it
+    /// is not the protocol's default (epoch seconds).
     pub timestamp_format: Option<TimestampFormat>,
     pub length: Option<Bounds>,
     pub range: Option<Bounds>,
