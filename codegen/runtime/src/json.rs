@@ -456,20 +456,7 @@ impl<T: Timestamps> Timestamps for Vec<T> {
     }
 
     fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
-        match value {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    if item.is_null() {
-                        out.extend(T::timestamps_from_null());
-                    } else {
-                        out.push(T::read_timestamps(item, format).map_err(|e| e.within(&i.to_string()))?);
-                    }
-                }
-                Ok(out)
-            }
-            other => Err(DeserializeError::expected("an array", &other)),
-        }
+        read_array(value, T::timestamps_from_null, |v| T::read_timestamps(v, format))
     }
 }
 
@@ -486,23 +473,7 @@ impl<T: Timestamps> Timestamps for HashMap<String, T> {
     }
 
     fn read_timestamps(value: Value, format: TimestampFormat) -> Result<Self, DeserializeError> {
-        match value {
-            Value::Object(entries) => {
-                let mut out = HashMap::with_capacity(entries.len());
-                for (k, v) in entries {
-                    if v.is_null() {
-                        if let Some(x) = T::timestamps_from_null() {
-                            out.insert(k, x);
-                        }
-                    } else {
-                        let x = T::read_timestamps(v, format).map_err(|e| e.within(&k))?;
-                        out.insert(k, x);
-                    }
-                }
-                Ok(out)
-            }
-            other => Err(DeserializeError::expected("an object", &other)),
-        }
+        read_map(value, T::timestamps_from_null, |v| T::read_timestamps(v, format))
     }
 }
 
@@ -708,42 +679,62 @@ impl<T: FromJson> FromJson for Box<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn from_json(value: Value) -> Result<Self, DeserializeError> {
-        match value {
-            Value::Array(items) => {
-                let mut out = Vec::with_capacity(items.len());
-                for (i, item) in items.into_iter().enumerate() {
-                    if item.is_null() {
-                        out.extend(T::from_null());
-                    } else {
-                        out.push(T::from_json(item).map_err(|e| e.within(&i.to_string()))?);
-                    }
+        read_array(value, T::from_null, T::from_json)
+    }
+}
+
+/// Reads a JSON array item by item; a `null` item becomes `on_null()`, dropped when that is `None`
+/// (dense lists). Errors name the index.
+fn read_array<T>(
+    value: Value,
+    on_null: fn() -> Option<T>,
+    mut item: impl FnMut(Value) -> Result<T, DeserializeError>,
+) -> Result<Vec<T>, DeserializeError> {
+    match value {
+        Value::Array(items) => {
+            let mut out = Vec::with_capacity(items.len());
+            for (i, v) in items.into_iter().enumerate() {
+                if v.is_null() {
+                    out.extend(on_null());
+                } else {
+                    out.push(item(v).map_err(|e| e.within(&i.to_string()))?);
                 }
-                Ok(out)
             }
-            other => Err(DeserializeError::expected("an array", &other)),
+            Ok(out)
         }
+        other => Err(DeserializeError::expected("an array", &other)),
+    }
+}
+
+/// Reads a JSON object as a map entry by entry; `null` values as in [`read_array`]. Errors name
+/// the key.
+fn read_map<T>(
+    value: Value,
+    on_null: fn() -> Option<T>,
+    mut item: impl FnMut(Value) -> Result<T, DeserializeError>,
+) -> Result<HashMap<String, T>, DeserializeError> {
+    match value {
+        Value::Object(entries) => {
+            let mut out = HashMap::with_capacity(entries.len());
+            for (k, v) in entries {
+                if v.is_null() {
+                    if let Some(x) = on_null() {
+                        out.insert(k, x);
+                    }
+                } else {
+                    let x = item(v).map_err(|e| e.within(&k))?;
+                    out.insert(k, x);
+                }
+            }
+            Ok(out)
+        }
+        other => Err(DeserializeError::expected("an object", &other)),
     }
 }
 
 impl<T: FromJson> FromJson for HashMap<String, T> {
     fn from_json(value: Value) -> Result<Self, DeserializeError> {
-        match value {
-            Value::Object(entries) => {
-                let mut out = HashMap::with_capacity(entries.len());
-                for (k, v) in entries {
-                    if v.is_null() {
-                        if let Some(x) = T::from_null() {
-                            out.insert(k, x);
-                        }
-                    } else {
-                        let x = T::from_json(v).map_err(|e| e.within(&k))?;
-                        out.insert(k, x);
-                    }
-                }
-                Ok(out)
-            }
-            other => Err(DeserializeError::expected("an object", &other)),
-        }
+        read_map(value, T::from_null, T::from_json)
     }
 }
 
