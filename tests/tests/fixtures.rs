@@ -11,9 +11,8 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use sfn_client::config::{Credentials, RetryConfig};
 use sfn_client::test_util::{check_expected, Body, Expected, Fixture, OperationInfo, ReplayConnector, OPERATIONS};
-use sfn_client::{Client, Config};
+use sfn_tests::replay_client;
 
 fn fixtures_dir() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures")
@@ -51,18 +50,6 @@ fn load_fixtures() -> BTreeMap<String, Fixture> {
     }
     assert!(problems.is_empty(), "unreadable fixtures:\n{}", problems.join("\n"));
     out
-}
-
-fn replay_client(connector: &ReplayConnector) -> Client {
-    Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "fixtures"))
-            // One attempt: a recorded error answer is the answer, not a reason to ask again.
-            .retry_config(RetryConfig::standard().with_max_attempts(1))
-            .http_connector(connector.clone())
-            .build(),
-    )
 }
 
 #[tokio::test]

@@ -10,11 +10,12 @@ use std::collections::BTreeSet;
 
 use futures_util::StreamExt as _;
 use serde_json::json;
-use sfn_client::config::{Credentials, RetryConfig};
+use sfn_client::config::Credentials;
 use sfn_client::error::SdkError;
 use sfn_client::pagination::RepeatedToken;
 use sfn_client::test_util::{Body, Exchange, Expected, Fixture, RecordedRequest, RecordedResponse, ReplayConnector};
 use sfn_client::{Client, Config};
+use sfn_tests::replay_client;
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/sfn-pages";
 const DEFINITION: &str = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
@@ -146,17 +147,6 @@ fn page_exchange(request_token: Option<&str>, names: &[&str], next_token: Option
         },
         expected: Some(Expected::Output(res)),
     }
-}
-
-fn replay_client(connector: &ReplayConnector) -> Client {
-    Client::from_conf(
-        Config::builder()
-            .region("us-east-1")
-            .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "test"))
-            .retry_config(RetryConfig::standard().with_max_attempts(1))
-            .http_connector(connector.clone())
-            .build(),
-    )
 }
 
 #[tokio::test]

@@ -523,28 +523,7 @@ impl From<&aws_types::SdkConfig> for Config {
 mod tests {
     use super::*;
 
-    #[derive(Debug)]
-    struct NoEndpoints;
-
-    impl ResolveEndpoint for NoEndpoints {
-        fn resolve_endpoint(
-            &self,
-            _: &crate::endpoint::EndpointParams,
-        ) -> Result<crate::endpoint::Endpoint, crate::endpoint::EndpointError> {
-            Err(crate::endpoint::EndpointError::new("none"))
-        }
-    }
-
-    static SERVICE: ServiceMeta = ServiceMeta {
-        target_prefix: "AWSStepFunctions",
-        json_version: "1.0",
-        signing_name: "states",
-        sdk_id: "SFN",
-        api_version: "2016-11-23",
-        user_agent: "sfn-client/0.1.0",
-        endpoint_resolver: &NoEndpoints,
-        query_compatible: false,
-    };
+    use crate::service::TEST_SERVICE as SERVICE;
 
     fn dir(tag: &str) -> std::path::PathBuf {
         let d = std::env::temp_dir().join(format!("awsjson-config-{}-{tag}", std::process::id()));

@@ -196,28 +196,7 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query
 mod tests {
     use super::*;
 
-    #[derive(Debug)]
-    struct NoEndpoints;
-
-    impl crate::endpoint::ResolveEndpoint for NoEndpoints {
-        fn resolve_endpoint(
-            &self,
-            _: &crate::endpoint::EndpointParams,
-        ) -> Result<Endpoint, crate::endpoint::EndpointError> {
-            Err(crate::endpoint::EndpointError::new("none"))
-        }
-    }
-
-    static SERVICE: ServiceMeta = ServiceMeta {
-        target_prefix: "AWSStepFunctions",
-        json_version: "1.0",
-        signing_name: "states",
-        sdk_id: "SFN",
-        api_version: "2016-11-23",
-        user_agent: "sfn-client/0.1.0",
-        endpoint_resolver: &NoEndpoints,
-        query_compatible: false,
-    };
+    use crate::service::TEST_SERVICE as SERVICE;
 
     #[test]
     fn request_layout() {

@@ -135,23 +135,13 @@ pub fn assert_json_eq(actual: &[u8], expected: &str) {
     let actual_text = String::from_utf8_lossy(actual);
     let a: Value = serde_json::from_slice(actual).unwrap_or_else(|e| panic!("the body is not JSON ({e}): {actual_text}"));
     let e: Value = serde_json::from_str(expected).unwrap_or_else(|e| panic!("the case's body is not JSON ({e}): {expected}"));
-    assert!(json_equivalent(&a, &e), "JSON body differs\n  actual:   {a}\n  expected: {e}");
-}
-
-/// JSON equality where numbers compare by value (`1` == `1.0`).
-pub fn json_equivalent(a: &Value, b: &Value) -> bool {
-    match (a, b) {
-        (Value::Number(x), Value::Number(y)) => match (x.as_i64(), y.as_i64(), x.as_u64(), y.as_u64()) {
-            (Some(x), Some(y), _, _) => x == y,
-            (_, _, Some(x), Some(y)) => x == y,
-            _ => x.as_f64() == y.as_f64(),
-        },
-        (Value::Array(x), Value::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| json_equivalent(x, y)),
-        (Value::Object(x), Value::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| json_equivalent(v, w)))
-        }
-        _ => a == b,
-    }
+    let mut differences = Vec::new();
+    crate::test_util::json_differences("body", &e, &a, &mut differences);
+    assert!(
+        differences.is_empty(),
+        "JSON body differs\n  actual:   {a}\n  expected: {e}\n  {}",
+        differences.join("\n  ")
+    );
 }
 
 #[cfg(test)]
@@ -170,8 +160,15 @@ mod tests {
     #[test]
     fn json_bodies_compare_as_values() {
         assert_json_eq(br#"{"b":1,"a":[true,null]}"#, "{\n \"a\": [true, null], \"b\": 1.0 }");
-        assert!(!json_equivalent(&serde_json::json!({"a": 1}), &serde_json::json!({"a": 1, "b": 2})));
-        assert!(!json_equivalent(&serde_json::json!([1.5]), &serde_json::json!([1])));
+        let differ = |a: serde_json::Value, b: serde_json::Value| {
+            let mut out = Vec::new();
+            crate::test_util::json_differences("$", &a, &b, &mut out);
+            out
+        };
+        assert_eq!(differ(serde_json::json!({"a": 1}), serde_json::json!({"a": 1, "b": 2})), ["$.b: not expected, got 2"]);
+        assert_eq!(differ(serde_json::json!([1.5]), serde_json::json!([1])), ["$[0]: expected 1.5, got 1"]);
+        assert!(differ(serde_json::json!(u64::MAX), serde_json::json!(u64::MAX)).is_empty());
+        assert_eq!(differ(serde_json::json!(9007199254740993u64), serde_json::json!(9007199254740992u64)).len(), 1, "integers compare exactly");
     }
 
     #[test]

@@ -46,3 +46,16 @@ impl ServiceMeta {
         name
     }
 }
+
+/// An SFN-like service for the runtime's unit tests (no endpoint rules).
+#[cfg(test)]
+pub(crate) static TEST_SERVICE: ServiceMeta = ServiceMeta {
+    target_prefix: "AWSStepFunctions",
+    json_version: "1.0",
+    signing_name: "states",
+    sdk_id: "SFN",
+    api_version: "2016-11-23",
+    user_agent: "sfn-client/0.1.0",
+    endpoint_resolver: &crate::endpoint::NO_RULES,
+    query_compatible: false,
+};

@@ -473,9 +473,18 @@ pub fn json_differences(path: &str, expected: &Value, actual: &Value, out: &mut 
                 json_differences(&format!("{path}[{i}]"), ev, av, out);
             }
         }
-        (Value::Number(e), Value::Number(a)) if e.as_f64() == a.as_f64() => {}
+        (Value::Number(e), Value::Number(a)) if numbers_equal(e, a) => {}
         (e, a) if e == a => {}
         (e, a) => out.push(format!("{path}: expected {e}, got {a}")),
+    }
+}
+
+/// Numbers by value: integers exactly (beyond `f64` precision too), else as `f64`.
+fn numbers_equal(a: &serde_json::Number, b: &serde_json::Number) -> bool {
+    match (a.as_i64(), b.as_i64(), a.as_u64(), b.as_u64()) {
+        (Some(x), Some(y), _, _) => x == y,
+        (_, _, Some(x), Some(y)) => x == y,
+        _ => a.as_f64() == b.as_f64(),
     }
 }
 
