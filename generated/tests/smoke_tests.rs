@@ -18,14 +18,6 @@ fn client(region: &'static str, use_fips: bool, use_dual_stack: bool) -> Client 
             .build(),
     )
 }
-/// A case parameter, decoded from its JSON form into the member's type.
-#[allow(dead_code)]
-fn param<T: ::awsjson_runtime::json::FromJson>(member: &str, json: &str) -> T {
-    let value = ::awsjson_runtime::json::parse(json.as_bytes())
-        .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"));
-    T::from_json(value)
-        .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"))
-}
 /// Smoke test `ListActivitiesSuccess`: `ListActivities`.
 #[tokio::test]
 async fn list_activities_success() {

@@ -46,6 +46,20 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
         " `tests/moto.sh` in the repository runs them against a local moto server.".to_string(),
     ]
     .map(|line| quote!(#![doc = #line]));
+    // Only when a case has parameters: an unused helper would be dead code.
+    let uses_params = service.smoke_tests.iter().any(|(_, cases)| {
+        cases.as_array().is_some_and(|cs| cs.iter().any(|c| c.get("params").and_then(Value::as_object).is_some_and(|p| !p.is_empty())))
+    });
+    let param_fn = uses_params.then(|| {
+        quote! {
+            /// A case parameter, decoded from its JSON form into the member's type.
+            fn param<T: ::awsjson_runtime::json::FromJson>(member: &str, json: &str) -> T {
+                let value = ::awsjson_runtime::json::parse(json.as_bytes())
+                    .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"));
+                T::from_json(value).unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"))
+            }
+        }
+    });
     Ok(Some(quote! {
         #(#module_doc)*
 
@@ -57,13 +71,7 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
             Client::from_conf(Builder::from_env().region(region).use_fips(use_fips).use_dual_stack(use_dual_stack).build())
         }
 
-        /// A case parameter, decoded from its JSON form into the member's type.
-        #[allow(dead_code)]
-        fn param<T: ::awsjson_runtime::json::FromJson>(member: &str, json: &str) -> T {
-            let value = ::awsjson_runtime::json::parse(json.as_bytes())
-                .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"));
-            T::from_json(value).unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"))
-        }
+        #param_fn
 
         #(#tests)*
     }))
