@@ -17,7 +17,6 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep};
 use crate::config::Config;
-use crate::credentials::{describe_credentials_error, ProvideCredentials as _};
 use crate::endpoint::{Endpoint, EndpointParams};
 use crate::error::{
     DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
@@ -149,16 +148,17 @@ impl Handle {
         let mut attempt = 1u32;
         let mut last_retry_cost = None;
         loop {
-            let credentials = match config.credentials_provider() {
+            let credentials = match config.credentials_cache() {
                 None => {
                     return Err(SdkError::construction_failure(
                         "no credentials provider is configured: set one in the configuration \
                          (ConfigBuilder::credentials_provider) or load the configuration from the environment",
                     ))
                 }
-                Some(p) => p.provide_credentials().await.map_err(|e| {
-                    SdkError::construction_failure(format!("failed to load credentials: {}", describe_credentials_error(&e)))
-                })?,
+                Some(cache) => cache
+                    .get()
+                    .await
+                    .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
             };
             let mut req = request.clone();
             crate::sign::sign_request(&mut req, &credentials, &signing_region, &signing_name, config.time_source().now())

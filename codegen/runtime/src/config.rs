@@ -4,9 +4,9 @@
 //! [`Config::builder`] starts from nothing (explicit configuration only); [`Config::from_env`]
 //! and [`ConfigBuilder::from_env`] read the environment and the shared files as the AWS SDKs do:
 //! - region: `AWS_REGION`, `AWS_DEFAULT_REGION`, then `region` of the selected profile;
-//! - credentials: `AWS_ACCESS_KEY_ID` / `AWS_SECRET_ACCESS_KEY` / `AWS_SESSION_TOKEN`, then the
-//!   profile's `aws_access_key_id` / `aws_secret_access_key` / `aws_session_token`
-//!   (read when a call needs them);
+//! - credentials: the [`DefaultCredentialsChain`] (environment variables, the profile's static
+//!   keys or `credential_process`, container credentials, EC2 instance metadata), asked when a
+//!   call needs credentials and cached (see [`CredentialsCache`]);
 //! - endpoint: `AWS_ENDPOINT_URL_<SDK_ID>` (e.g. `AWS_ENDPOINT_URL_SFN`), `AWS_ENDPOINT_URL`, then
 //!   the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 //!   `ignore_configured_endpoint_urls`) is `true`;
@@ -25,7 +25,7 @@ use std::time::Duration;
 use crate::clock::{
     AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, SystemTimeSource, TimeSource, TokioSleep,
 };
-use crate::credentials::{DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
+use crate::credentials::{CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
 use crate::endpoint::ResolveEndpoint;
 use crate::env::{parse_bool, Env};
 use crate::http::{HttpConnector, SharedHttpConnector};
@@ -112,6 +112,8 @@ struct EnvSettings {
 pub struct Config {
     region: Option<Region>,
     credentials_provider: Option<SharedCredentialsProvider>,
+    /// Made by [`ConfigBuilder::build`] around the provider.
+    credentials_cache: Option<CredentialsCache>,
     endpoint_url: Option<String>,
     endpoint_resolver: Option<Arc<dyn ResolveEndpoint>>,
     use_fips: bool,
@@ -136,6 +138,7 @@ impl Default for Config {
         Config {
             region: None,
             credentials_provider: None,
+            credentials_cache: None,
             endpoint_url: None,
             endpoint_resolver: None,
             use_fips: false,
@@ -198,6 +201,12 @@ impl Config {
 
     pub fn credentials_provider(&self) -> Option<&SharedCredentialsProvider> {
         self.credentials_provider.as_ref()
+    }
+
+    /// The cache around the credentials provider, which calls load credentials through (clones
+    /// of this configuration, and clients made from them, share it).
+    pub fn credentials_cache(&self) -> Option<&CredentialsCache> {
+        self.credentials_cache.as_ref()
     }
 
     /// The endpoint URL set in this configuration (not the one from the environment, which
@@ -369,14 +378,17 @@ impl ConfigBuilder {
     }
 
     /// Where credentials come from: static [`Credentials`](crate::credentials::Credentials), one of
-    /// this crate's providers, an `aws-config` provider, or one's own.
+    /// this crate's providers, one's own, or (feature `aws-config`) an aws-config provider through
+    /// [`SharedCredentialsProvider::from_aws`]. The configuration puts a [`CredentialsCache`]
+    /// around it: it is not asked for every request.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
-        self.config.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
         self
     }
 
     pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
         self.config.credentials_provider = provider;
+        self.config.credentials_cache = None;
         self
     }
 
@@ -442,12 +454,14 @@ impl ConfigBuilder {
     /// The clock requests are signed with.
     pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
         self.config.time_source = Arc::new(time_source);
+        self.config.credentials_cache = None;
         self
     }
 
     /// How to wait between retries and for timeouts (default: tokio's timer).
     pub fn sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
         self.config.sleep = Arc::new(sleep);
+        self.config.credentials_cache = None;
         self
     }
 
@@ -469,7 +483,18 @@ impl ConfigBuilder {
         self
     }
 
-    pub fn build(self) -> Config {
+    /// The configuration; a [`CredentialsCache`] (checking expiry with the configuration's clock)
+    /// goes around the credentials provider, unless this builder came from a configuration that
+    /// has one for the same provider, clock and sleep.
+    pub fn build(mut self) -> Config {
+        if let (Some(provider), None) = (&self.config.credentials_provider, &self.config.credentials_cache) {
+            self.config.credentials_cache = Some(
+                CredentialsCache::builder()
+                    .time_source(self.config.time_source.clone())
+                    .sleep(self.config.sleep.clone())
+                    .build_shared(provider.clone()),
+            );
+        }
         self.config
     }
 }
@@ -482,7 +507,9 @@ impl ConfigBuilder {
     pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
         let mut c = Config {
             region: sdk.region().cloned().map(Region::from),
-            credentials_provider: sdk.credentials_provider(),
+            // The SdkConfig's identity cache is not used: the configuration puts its own cache
+            // around the provider.
+            credentials_provider: sdk.credentials_provider().map(SharedCredentialsProvider::from_aws),
             endpoint_url: sdk.endpoint_url().map(str::to_string),
             use_fips: sdk.use_fips().unwrap_or(false),
             use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
@@ -622,10 +649,10 @@ mod tests {
     #[cfg(feature = "aws-config")]
     #[test]
     fn from_sdk_config() {
-        let creds = crate::credentials::Credentials::new("AKID", "SECRET", None, None, "test");
+        let creds = aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test");
         let sdk = aws_types::SdkConfig::builder()
             .region(aws_types::region::Region::new("eu-north-1"))
-            .credentials_provider(SharedCredentialsProvider::new(creds))
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
             .endpoint_url("http://localhost:4566")
             .use_fips(true)
             .build();
@@ -633,7 +660,7 @@ mod tests {
         assert_eq!(c.region().unwrap().as_str(), "eu-north-1");
         assert_eq!(c.endpoint_url(), Some("http://localhost:4566"));
         assert!(c.use_fips() && !c.use_dual_stack());
-        assert!(c.credentials_provider().is_some());
+        assert!(c.credentials_provider().is_some() && c.credentials_cache().is_some());
         assert_eq!(c.retry_config(), &RetryConfig::standard());
     }
 }

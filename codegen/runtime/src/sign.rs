@@ -34,7 +34,14 @@ pub fn sign_request(
             }
         }
     }
-    let identity = credentials.clone().into();
+    let identity = aws_credential_types::Credentials::new(
+        credentials.access_key_id(),
+        credentials.secret_access_key(),
+        credentials.session_token().map(str::to_string),
+        credentials.expiry(),
+        credentials.provider_name(),
+    )
+    .into();
     let params = v4::SigningParams::builder()
         .identity(&identity)
         .region(region)

@@ -57,7 +57,11 @@ async fn missing_region_or_credentials_is_a_construction_failure() {
 
     // From an empty environment: the chain looks and says where.
     let dir = std::env::temp_dir().join(format!("awsjson-client-{}", std::process::id()));
-    let env = Env::from_vars([("HOME", dir.to_string_lossy().into_owned()), ("AWS_REGION", "eu-west-1".into())]);
+    let env = Env::from_vars([
+        ("HOME", dir.to_string_lossy().into_owned()),
+        ("AWS_REGION", "eu-west-1".into()),
+        ("AWS_EC2_METADATA_DISABLED", "true".into()),
+    ]);
     let config = ConfigBuilder::from_env_with(env).http_connector(connector.clone()).build();
     let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("x")).await.unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)));
