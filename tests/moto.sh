@@ -4,6 +4,8 @@
 #  - starts `moto_server` on 127.0.0.1 (a free port, or $MOTO_PORT) and waits until it answers;
 #  - runs the command given as arguments (default: `cargo test -p sfn-tests`) with
 #    MOTO_ENDPOINT, AWS_ENDPOINT_URL_SFN (and test credentials unless set) and BOTOCORE_PYTHON set;
+#  - unsets or fakes the AWS settings that could reach real metadata or container addresses
+#    (AWS_EC2_METADATA_DISABLED=true, no AWS_CONTAINER_*, AWS_ROLE_ARN, AWS_PROFILE, shared files);
 #  - stops the server on exit, whatever happens.
 set -euo pipefail
 
@@ -61,6 +63,14 @@ if ! "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sy
     exit 1
 fi
 
+# Isolation from the machine's AWS settings: no test may reach a real metadata or container
+# credentials address, or read the user's profiles (tests use fake environments and loopback fakes).
+export AWS_EC2_METADATA_DISABLED=true
+unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
+    AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
+    AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_PROFILE AWS_EC2_METADATA_SERVICE_ENDPOINT
+export AWS_CONFIG_FILE=/nonexistent/aws-tests/config
+export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-tests/credentials
 export MOTO_ENDPOINT="$endpoint"
 # For tests that configure the client from the environment (the generated smoke tests): the
 # endpoint is moto's, and any credentials do (moto does not check them).

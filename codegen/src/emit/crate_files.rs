@@ -116,7 +116,10 @@ pub fn config_rs() -> TokenStream {
     quote! {
         //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
         pub use #rt::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
-        pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
+        pub use #rt::credentials::{
+            Credentials, CredentialsCache, CredentialsError, CredentialsErrorKind, DefaultCredentialsChain,
+            ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
+        };
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
         pub use #rt::http::{ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector};
         pub use #rt::region::Region;
@@ -176,9 +179,9 @@ pub fn client_rs(service: &Service) -> TokenStream {
                 Client { handle: #rt::client::Handle::new(config, &crate::SERVICE) }
             }
 
-            /// Creates a client configured from the environment: `AWS_REGION`, the credentials
-            /// variables, `AWS_PROFILE` and the shared config and credentials files, and
-            /// `AWS_ENDPOINT_URL_*`.
+            /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
+            /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
+            /// credentials chain (environment, profile, container, EC2 instance metadata).
             pub fn from_env() -> Self {
                 Self::from_conf(crate::Config::from_env())
             }

@@ -17,9 +17,9 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
-    /// Creates a client configured from the environment: `AWS_REGION`, the credentials
-    /// variables, `AWS_PROFILE` and the shared config and credentials files, and
-    /// `AWS_ENDPOINT_URL_*`.
+    /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
+    /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
+    /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
