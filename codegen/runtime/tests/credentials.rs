@@ -189,7 +189,7 @@ const CREDS_JSON: &str = r#"{"AccessKeyId":"ASIAFAKE","SecretAccessKey":"FAKESEC
 /// A fake instance metadata service (IMDSv2): token, role list, role credentials.
 async fn fake_imds(role: Option<&'static str>) -> FakeServer {
     FakeServer::start(move |r| match (r.method.as_str(), r.path.as_str()) {
-        ("PUT", "/latest/api/token") if r.headers.get("x-aws-ec2-metadata-token-ttl-seconds").is_some() => {
+        ("PUT", "/latest/api/token") if r.headers.contains_key("x-aws-ec2-metadata-token-ttl-seconds") => {
             (200, "IMDSTOKEN".into())
         }
         (_, _) if r.headers.get("x-aws-ec2-metadata-token").map(String::as_str) != Some("IMDSTOKEN") => {

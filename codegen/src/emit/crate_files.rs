@@ -117,8 +117,8 @@ pub fn config_rs() -> TokenStream {
         //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
         pub use #rt::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
         pub use #rt::credentials::{
-            Credentials, CredentialsCache, CredentialsError, CredentialsErrorKind, DefaultCredentialsChain,
-            ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
+            Credentials, CredentialsCache, CredentialsCacheBuilder, CredentialsError, CredentialsErrorKind,
+            DefaultCredentialsChain, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider,
         };
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
         pub use #rt::http::{ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector};

@@ -24,7 +24,7 @@ mod imds;
 mod process;
 mod profile;
 
-pub use cache::CredentialsCache;
+pub use cache::{CredentialsCache, CredentialsCacheBuilder, DEFAULT_BUFFER_TIME, DEFAULT_EXPIRATION, DEFAULT_LOAD_TIMEOUT};
 pub use chain::DefaultCredentialsChain;
 pub use container::ContainerCredentials;
 pub use imds::ImdsCredentials;

@@ -4,9 +4,9 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
 pub use ::awsjson_runtime::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
 pub use ::awsjson_runtime::credentials::{
-    Credentials, CredentialsCache, CredentialsError, CredentialsErrorKind,
-    DefaultCredentialsChain, ProvideCredentials, ProvideCredentialsFuture,
-    SharedCredentialsProvider,
+    Credentials, CredentialsCache, CredentialsCacheBuilder, CredentialsError,
+    CredentialsErrorKind, DefaultCredentialsChain, ProvideCredentials,
+    ProvideCredentialsFuture, SharedCredentialsProvider,
 };
 pub use ::awsjson_runtime::endpoint::{
     Endpoint, EndpointError, EndpointParams, ResolveEndpoint,
