@@ -2,13 +2,13 @@
 
 use std::fmt;
 use std::future::{poll_fn, Future};
-use std::pin::pin;
+use std::pin::{pin, Pin};
 use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
 use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
-use crate::clock::{AsyncSleep, SystemTimeSource, TimeSource, TokioSleep};
+use crate::clock::{AsyncSleep, Sleep, SystemTimeSource, TimeSource, TokioSleep};
 
 /// Credentials are refreshed this long before they expire (as aws-sdk-rust's lazy cache).
 pub const DEFAULT_BUFFER_TIME: Duration = Duration::from_secs(10);
@@ -213,12 +213,15 @@ impl CredentialsCache {
         let provider = &self.inner.provider;
         let timeout = self.inner.load_timeout;
         let mut load = pin!(provider.provide_credentials());
-        let mut sleep = pin!(self.inner.sleep.sleep(timeout));
+        // The timer starts only if the load does not finish at once (static credentials never
+        // reach the configured sleep).
+        let mut sleep: Option<Sleep> = None;
         poll_fn(|cx| {
             if let Poll::Ready(r) = load.as_mut().poll(cx) {
                 return Poll::Ready(r);
             }
-            match sleep.as_mut().poll(cx) {
+            let sleep = sleep.get_or_insert_with(|| self.inner.sleep.sleep(timeout));
+            match Pin::new(sleep).poll(cx) {
                 Poll::Ready(()) => Poll::Ready(Err(CredentialsError::provider_timed_out(
                     provider.provider_name().to_string(),
                     timeout,

@@ -392,6 +392,31 @@ mod tests {
         assert_eq!(e.provider(), "Profile");
     }
 
+    #[cfg(feature = "aws-config")]
+    #[tokio::test]
+    async fn aws_config_providers_are_adapted() {
+        use aws_credential_types::provider::{error::CredentialsError as AwsError, future, ProvideCredentials as AwsProvide};
+
+        #[derive(Debug)]
+        struct Failing;
+        impl AwsProvide for Failing {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(Err(AwsError::provider_error(std::io::Error::other("STS said no"))))
+            }
+        }
+        let ok = aws_credential_types::Credentials::new("AKID", "S", Some("T".into()), None, "test");
+        let ok = SharedCredentialsProvider::from_aws(aws_credential_types::provider::SharedCredentialsProvider::new(ok));
+        let c = ok.provide_credentials().await.unwrap();
+        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "S", Some("T")));
+        let failing = SharedCredentialsProvider::from(aws_credential_types::provider::SharedCredentialsProvider::new(Failing));
+        let e = failing.provide_credentials().await.unwrap_err();
+        assert_eq!((e.kind(), e.provider()), (CredentialsErrorKind::ProviderError, "aws-config"));
+        assert!(e.to_string().contains("STS said no"), "{e}");
+    }
+
     #[test]
     fn json_documents() {
         let doc = serde_json::json!({"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "2030-01-02T03:04:05Z"});
