@@ -379,7 +379,7 @@ impl ConfigBuilder {
 
     /// Where credentials come from: static [`Credentials`](crate::credentials::Credentials), one of
     /// this crate's providers, one's own, or (feature `aws-config`) an aws-config provider through
-    /// [`SharedCredentialsProvider::from_aws`]. The configuration puts a [`CredentialsCache`]
+    /// `SharedCredentialsProvider::from_aws`. The configuration puts a [`CredentialsCache`]
     /// around it: it is not asked for every request.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
         self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));

@@ -5,7 +5,7 @@
 //! EC2 instance metadata (IMDSv2).
 //!
 //! Sources that need an AWS call of their own (assuming a role, web identity, SSO) are those of
-//! the `aws-config` crate: with the `aws-config` feature, [`SharedCredentialsProvider::from_aws`]
+//! the `aws-config` crate: with the `aws-config` feature, `SharedCredentialsProvider::from_aws`
 //! adapts its providers (`Config::from(&SdkConfig)` does so for the SdkConfig's provider).
 
 use std::borrow::Cow;
