@@ -622,6 +622,33 @@ impl<E: crate::operation::OperationError> ProvideErrorMetadata for ServiceError<
 mod tests {
     use super::*;
 
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|l| l as &(dyn StdError + 'static))
+        }
+    }
+
+    #[test]
+    fn display_error_context_prints_the_chain() {
+        let chain = Layer("a", Some(Box::new(Layer("b", Some(Box::new(Layer("c", None)))))));
+        assert_eq!(DisplayErrorContext(&chain).to_string(), "a: b: c");
+        assert_eq!(DisplayErrorContext(Layer("alone", None)).to_string(), "alone");
+        // SdkError's message already ends with its source's: it is not repeated.
+        let err: SdkError<Layer> = SdkError::construction_failure(Layer("no region", None));
+        assert_eq!(DisplayErrorContext(&err).to_string(), "failed to construct request: no region");
+        let timeout: SdkError<Layer> = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, std::time::Duration::from_secs(1)));
+        assert_eq!(DisplayErrorContext(&timeout).to_string(), "request timed out: attempt timeout of 1s expired");
+    }
+
     #[test]
     fn build_error_names_shape_and_member() {
         let e = BuildError::missing_field("StartExecutionInput", "stateMachineArn");

@@ -117,8 +117,8 @@ pub fn config_rs() -> TokenStream {
         //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP, the
         //! injectable clock, sleep and randomness, and interceptors.
         pub use #rt::clock::{
-            AsyncSleep, IdempotencyTokenProvider, RandomSource, Sleep, StaticTimeSource, SystemTimeSource, TimeSource,
-            TokioSleep,
+            AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, Sleep, StaticTimeSource, SystemTimeSource,
+            TimeSource, TokioSleep,
         };
         pub use #rt::config::{Config, ConfigBuilder as Builder, ConfigOverride, TimeoutConfig};
         pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
