@@ -4,8 +4,8 @@
 //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP, the
 //! injectable clock, sleep and randomness, and interceptors.
 pub use ::awsjson_runtime::clock::{
-    AsyncSleep, IdempotencyTokenProvider, RandomSource, Sleep, StaticTimeSource,
-    SystemTimeSource, TimeSource, TokioSleep,
+    AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, Sleep,
+    StaticTimeSource, SystemTimeSource, TimeSource, TokioSleep,
 };
 pub use ::awsjson_runtime::config::{
     Config, ConfigBuilder as Builder, ConfigOverride, TimeoutConfig,
