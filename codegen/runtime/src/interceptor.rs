@@ -70,7 +70,9 @@ pub trait Intercept: Send + Sync + fmt::Debug {
 }
 
 /// What [`Intercept::modify_before_signing`] gets: the request of one attempt, before signing.
-#[derive(Debug)]
+///
+/// `Debug` prints the operation, attempt, method and URI only (headers and body may hold
+/// secrets or `@sensitive` members).
 pub struct BeforeSigning<'a> {
     pub(crate) operation: &'static str,
     pub(crate) attempt: u32,
@@ -101,8 +103,8 @@ impl BeforeSigning<'_> {
 /// What [`Intercept::read_before_transmit`] gets: the signed request of one attempt.
 ///
 /// Its headers include the signature (`authorization`) and, with temporary credentials, the
-/// session token (`x-amz-security-token`): do not log those.
-#[derive(Debug)]
+/// session token (`x-amz-security-token`): do not log those. `Debug` prints the operation,
+/// attempt, method and URI only.
 pub struct BeforeTransmit<'a> {
     pub(crate) operation: &'static str,
     pub(crate) attempt: u32,
@@ -123,6 +125,28 @@ impl BeforeTransmit<'_> {
     /// The request as it is sent.
     pub fn request(&self) -> &HttpRequest {
         self.request
+    }
+}
+
+/// The `Debug` of a request in a hook context: no headers, no body.
+fn debug_request(f: &mut fmt::Formatter<'_>, name: &str, operation: &str, attempt: u32, request: &HttpRequest) -> fmt::Result {
+    f.debug_struct(name)
+        .field("operation", &operation)
+        .field("attempt", &attempt)
+        .field("method", request.method())
+        .field("uri", request.uri())
+        .finish_non_exhaustive()
+}
+
+impl fmt::Debug for BeforeSigning<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_request(f, "BeforeSigning", self.operation, self.attempt, self.request)
+    }
+}
+
+impl fmt::Debug for BeforeTransmit<'_> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        debug_request(f, "BeforeTransmit", self.operation, self.attempt, self.request)
     }
 }
 

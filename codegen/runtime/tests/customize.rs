@@ -320,3 +320,38 @@ async fn error_responses_keep_a_bounded_body_and_request_id() {
     assert!(err.raw_response().unwrap().body().is_empty());
     assert_eq!(err.request_id(), Some("req-bad"));
 }
+
+/// Checks that the hook contexts' `Debug` shows no signature, token or body.
+#[derive(Debug, Default, Clone)]
+struct DebugCheck(Arc<Mutex<Vec<String>>>);
+
+impl Intercept for DebugCheck {
+    fn modify_before_signing(&self, context: &mut BeforeSigning<'_>) -> Result<(), BoxError> {
+        self.0.lock().unwrap().push(format!("{context:?}"));
+        Ok(())
+    }
+
+    fn read_before_transmit(&self, context: &BeforeTransmit<'_>) -> Result<(), BoxError> {
+        self.0.lock().unwrap().push(format!("{context:?}"));
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn hook_contexts_do_not_debug_print_secrets_or_bodies() {
+    let server = FaultServer::start(vec![ok("r")]).await;
+    let creds = awsjson_runtime::credentials::Credentials::new("AKIDEXAMPLE", "SECRETKEY", Some("SESSIONTOKEN".into()), None, "t");
+    let check = DebugCheck::default();
+    let handle = Handle::new(config(&server).credentials_provider(creds).interceptor(check.clone()).build(), &SERVICE);
+    handle.call::<StartThing>(ThingInput::named("body-secret")).await.unwrap();
+    let printed = check.0.lock().unwrap().clone();
+    assert_eq!(printed.len(), 2);
+    for p in &printed {
+        assert!(p.contains("StartThing") && p.contains(&server.url()), "{p}");
+        for secret in ["SESSIONTOKEN", "Signature", "body-secret", "AKIDEXAMPLE"] {
+            assert!(!p.contains(secret), "{secret} in {p}");
+        }
+    }
+    // The session token was sent (so the check above is meaningful).
+    assert_eq!(server.seen()[0].header("x-amz-security-token").as_deref(), Some("SESSIONTOKEN"));
+}

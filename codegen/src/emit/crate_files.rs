@@ -145,7 +145,7 @@ pub fn config_rs() -> TokenStream {
             };
         }
 
-        /// What the hooks of an [`Intercept`](super::Intercept) get, and the error of a failed hook.
+        /// What the hooks of an `Intercept` get, and the error of a failed hook.
         pub mod interceptors {
             pub use #rt::interceptor::{AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError};
         }
@@ -162,7 +162,7 @@ pub fn config_rs() -> TokenStream {
     }
 }
 
-/// `operation.rs`: one module per operation, and the [`RequestId`] trait where `aws-sdk-*` has it.
+/// `operation.rs`: one module per operation, and the `RequestId` trait where `aws-sdk-*` has it.
 pub fn operation_rs(modules: &[syn::Ident]) -> TokenStream {
     let rt = rt();
     quote! {
@@ -213,7 +213,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         //! The client: one method per operation.
 
         /// Per-call customization: `customize()` on a fluent builder returns a
-        /// [`CustomizableOperation`](customize::CustomizableOperation).
+        /// `CustomizableOperation`.
         pub mod customize {
             pub use #rt::client::CustomizableOperation;
         }

@@ -37,7 +37,7 @@ pub mod http {
         HttpResponse, HyperConnector, SharedHttpConnector,
     };
 }
-/// What the hooks of an [`Intercept`](super::Intercept) get, and the error of a failed hook.
+/// What the hooks of an `Intercept` get, and the error of a failed hook.
 pub mod interceptors {
     pub use ::awsjson_runtime::interceptor::{
         AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError,

@@ -3,7 +3,7 @@
 
 //! The client: one method per operation.
 /// Per-call customization: `customize()` on a fluent builder returns a
-/// [`CustomizableOperation`](customize::CustomizableOperation).
+/// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
