@@ -66,6 +66,9 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         "Sends this input as a `{name}` request with `client` (as `client.{}()` with these members, then `send()`).",
         unraw(&op.fn_name)
     ));
+    // A deprecated operation's `send_with` is deprecated too, and calls the client method quietly.
+    let send_with_dep = super::deprecated(&op.deprecated);
+    let allow_dep = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
     let input_struct = structure(&op.input);
     let output_struct = structure(&op.output);
     let error_enum = error_enum(op, service);
@@ -108,7 +111,9 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
 
         impl #input_builder {
             #send_with_doc
+            #send_with_dep
             pub async fn #send_with(self, client: &crate::Client) -> Result<#output, #rt::error::SdkError<#error>> {
+                #allow_dep
                 let mut fluent = client.#client_fn();
                 fluent.inner = self;
                 fluent.send().await

@@ -66,10 +66,12 @@ impl ::awsjson_runtime::json::FromJson for PingInput {
 }
 impl PingInputBuilder {
     /// Sends this input as a `Ping` request with `client` (as `client.ping()` with these members, then `send()`).
+    #[deprecated(note = "Use GetWidget. (since 2024-02-01)")]
     pub async fn send_with(
         self,
         client: &crate::Client,
     ) -> Result<PingOutput, ::awsjson_runtime::error::SdkError<PingError>> {
+        #[allow(deprecated)]
         let mut fluent = client.ping();
         fluent.inner = self;
         fluent.send().await
