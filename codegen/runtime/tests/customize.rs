@@ -52,11 +52,16 @@ impl Intercept for TraceHeader {
     }
 }
 
+/// One attempt as seen by [`Metrics`]: its number, status and request id.
+type AttemptSeen = (u32, Option<u16>, Option<String>);
+/// One call as seen by [`Metrics`]: success, attempts and request id.
+type CallSeen = (bool, u32, Option<String>);
+
 /// Counts attempts and records the outcome of each call.
 #[derive(Debug, Default, Clone)]
 struct Metrics {
-    attempts: Arc<Mutex<Vec<(u32, Option<u16>, Option<String>)>>>,
-    calls: Arc<Mutex<Vec<(bool, u32, Option<String>)>>>,
+    attempts: Arc<Mutex<Vec<AttemptSeen>>>,
+    calls: Arc<Mutex<Vec<CallSeen>>>,
 }
 
 impl Intercept for Metrics {
