@@ -360,3 +360,35 @@ async fn hook_contexts_do_not_debug_print_secrets_or_bodies() {
     // The session token was sent (so the check above is meaningful).
     assert_eq!(server.seen()[0].header("x-amz-security-token").as_deref(), Some("SESSIONTOKEN"));
 }
+
+/// Fails in `read_after_execution`.
+#[derive(Debug)]
+struct FailsAfterCall;
+
+impl Intercept for FailsAfterCall {
+    fn name(&self) -> &str {
+        "FailsAfterCall"
+    }
+
+    fn read_after_execution(&self, context: &AfterExecution<'_>) -> Result<(), BoxError> {
+        assert!(context.is_success() && context.duration() < Duration::from_secs(60));
+        Err("could not record the call".into())
+    }
+}
+
+#[tokio::test]
+async fn a_hook_failing_after_a_successful_call_fails_it() {
+    let server = FaultServer::start(vec![ok("r")]).await;
+    let handle = Handle::new(config(&server).build(), &SERVICE);
+    let err = CustomizableOperation::<StartThing>::new(handle, ThingInput::named("n"))
+        .interceptor(FailsAfterCall)
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
+    assert_eq!(
+        DisplayErrorContext(&err).to_string(),
+        "invalid response: interceptor `FailsAfterCall` failed in `read_after_execution`: could not record the call"
+    );
+    assert_eq!(server.seen().len(), 1);
+}
