@@ -11,9 +11,9 @@ use std::sync::atomic::{AtomicUsize, Ordering};
 use std::sync::{Arc, Mutex};
 use std::time::{Duration, SystemTime};
 
-use awsjson_runtime::client::Handle;
+use awsjson_runtime::client::{CustomizableOperation, Handle};
 use awsjson_runtime::clock::TimeSource;
-use awsjson_runtime::config::{Config, ConfigBuilder};
+use awsjson_runtime::config::{Config, ConfigBuilder, ConfigOverride};
 use awsjson_runtime::credentials::{
     ContainerCredentials, CredentialProcess, Credentials, CredentialsCache, CredentialsError, CredentialsErrorKind,
     DefaultCredentialsChain, EnvironmentCredentials, ImdsCredentials, ProfileCredentials, ProvideCredentials,
@@ -710,4 +710,31 @@ async fn a_client_from_the_environment_asks_imds_once_for_five_calls() {
     assert!(r.headers()["authorization"].to_str().unwrap().contains("Credential=ASIAIMDS/"));
     assert_eq!(r.headers()["x-amz-security-token"], "IMDSSESSION");
     std::fs::remove_dir_all(&dir).unwrap();
+}
+
+#[tokio::test]
+async fn a_config_override_has_its_own_cached_credentials() {
+    let client_provider = Counting::new(Duration::ZERO, vec![Ok(creds("CLIENT", None))]);
+    let call_provider = Counting::new(Duration::ZERO, vec![Ok(creds("CALL", None))]);
+    let mut connector = MockConnector::new();
+    for _ in 0..4 {
+        connector = connector.respond(200, &[], "{}");
+    }
+    let config = Config::builder().region("us-east-1").credentials_provider(client_provider.clone()).http_connector(connector.clone()).build();
+    let handle = Handle::new(config, &SERVICE);
+    let over = ConfigOverride::new().credentials_provider(call_provider.clone());
+    for _ in 0..2 {
+        CustomizableOperation::<SyncThing>::new(handle.clone(), ThingInput::default())
+            .config_override(over.clone())
+            .send()
+            .await
+            .unwrap();
+    }
+    handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
+    handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
+    let auth: Vec<String> =
+        connector.requests().iter().map(|r| r.headers()["authorization"].to_str().unwrap().to_string()).collect();
+    assert!(auth[0].contains("Credential=CALL/") && auth[1].contains("Credential=CALL/"), "{auth:?}");
+    assert!(auth[2].contains("Credential=CLIENT/") && auth[3].contains("Credential=CLIENT/"), "{auth:?}");
+    assert_eq!((call_provider.loads(), client_provider.loads()), (1, 1));
 }
