@@ -28,7 +28,7 @@ use crate::clock::{
 use crate::credentials::{DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
 use crate::endpoint::ResolveEndpoint;
 use crate::env::{parse_bool, Env};
-use crate::http::{HttpConnector, SharedHttpConnector};
+use crate::http::{CaBundle, HttpConnector, ProxyConfig, SharedHttpConnector};
 use crate::profile::{ProfileError, ProfileSet};
 use crate::region::Region;
 use crate::retry::RetryConfig;
@@ -126,7 +126,12 @@ pub struct Config {
     random_source: Arc<dyn RandomSource>,
     max_response_body_size: usize,
     app_name: Option<String>,
+    proxy: Option<ProxyConfig>,
+    ca_bundle: Option<CaBundle>,
     env: Option<EnvSettings>,
+    /// The `SdkConfig` this configuration came from: it resolves service-specific endpoints.
+    #[cfg(feature = "aws-config")]
+    sdk_config: Option<Arc<aws_types::SdkConfig>>,
     profile_error: Option<ProfileError>,
     problems: Vec<String>,
 }
@@ -150,7 +155,11 @@ impl Default for Config {
             random_source: Arc::new(FastRandom),
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             app_name: None,
+            proxy: None,
+            ca_bundle: None,
             env: None,
+            #[cfg(feature = "aws-config")]
+            sdk_config: None,
             profile_error: None,
             problems: Vec::new(),
         }
@@ -171,6 +180,9 @@ impl fmt::Debug for Config {
             .field("disable_host_prefix", &self.disable_host_prefix)
             .field("http_connector", &self.http_connector)
             .field("max_response_body_size", &self.max_response_body_size)
+            .field("app_name", &self.app_name)
+            .field("proxy", &self.proxy)
+            .field("ca_bundle", &self.ca_bundle)
             .field("from_env", &self.env.is_some())
             .finish_non_exhaustive()
     }
@@ -258,12 +270,30 @@ impl Config {
         self.app_name.as_deref()
     }
 
+    /// The proxies of the default connector.
+    pub fn proxy(&self) -> Option<&ProxyConfig> {
+        self.proxy.as_ref()
+    }
+
+    /// The certificates the default connector trusts instead of its default roots.
+    pub fn ca_bundle(&self) -> Option<&CaBundle> {
+        self.ca_bundle.as_ref()
+    }
+
     /// The endpoint URL requests of `service` go to, if one is configured: this configuration's,
     /// else (for configurations loaded from the environment) `AWS_ENDPOINT_URL_<SDK_ID>`,
-    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`.
+    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`; for configurations made from an
+    /// `SdkConfig`, as the AWS SDK for Rust resolves it: the `SdkConfig`'s endpoint URL if it was
+    /// set in code, else the service-specific one of its environment (`AWS_ENDPOINT_URL_SFN`, the
+    /// `services` section of the profile), else its endpoint URL (`AWS_ENDPOINT_URL`, the
+    /// profile's `endpoint_url`). `aws-config` applies `ignore_configured_endpoint_urls` to both.
     pub fn configured_endpoint_url(&self, service: &ServiceMeta) -> Option<String> {
         if let Some(url) = &self.endpoint_url {
             return Some(url.clone());
+        }
+        #[cfg(feature = "aws-config")]
+        if let Some(sdk) = &self.sdk_config {
+            return sdk_endpoint_url(sdk, service);
         }
         let s = self.env.as_ref()?;
         if s.ignore_configured_endpoints {
@@ -344,6 +374,23 @@ impl ConfigBuilder {
                 Ok(n) if n >= 1 => c.retry_config = c.retry_config.with_max_attempts(n),
                 _ => problems.push(format!("{what} must be a whole number of at least 1, not `{v}`")),
             }
+        }
+        let mode = env.get("AWS_RETRY_MODE").map(|v| ("AWS_RETRY_MODE", v)).or_else(|| {
+            from_profile("retry_mode").map(|v| ("`retry_mode` in the shared config file", v))
+        });
+        if let Some((what, v)) = mode {
+            if let Err(e) = check_retry_mode(what, &v) {
+                problems.push(e);
+            }
+        }
+
+        match ProxyConfig::from_env(&env) {
+            Ok(proxy) => c.proxy = proxy,
+            Err(e) => problems.push(e.to_string()),
+        }
+        match CaBundle::from_env(&env, from_profile("ca_bundle")) {
+            Ok(bundle) => c.ca_bundle = bundle,
+            Err(e) => problems.push(e.to_string()),
         }
 
         c.credentials_provider = Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
@@ -469,27 +516,125 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends the requests of the default connector through these proxies (replacing those of
+    /// the environment). See [`ProxyConfig`].
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.config.proxy = Some(proxy);
+        self
+    }
+
+    /// Sets or clears (`None`: connect directly, whatever the environment says) the proxies.
+    pub fn set_proxy(&mut self, proxy: Option<ProxyConfig>) -> &mut Self {
+        self.config.proxy = proxy;
+        self
+    }
+
+    /// Trusts the certificates of `bundle` instead of the default roots (default connector).
+    pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
+        self.config.ca_bundle = Some(bundle);
+        self
+    }
+
+    /// Trusts the certificates of this PEM text instead of the default roots. An invalid bundle
+    /// makes every call fail with a construction error saying why.
+    pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        match CaBundle::from_pem(pem.as_ref()) {
+            Ok(b) => self.config.ca_bundle = Some(b),
+            Err(e) => self.config.problems.push(e.to_string()),
+        }
+        self
+    }
+
+    /// Trusts the certificates of the PEM file at `path` instead of the default roots. A file
+    /// that cannot be read or is not a valid bundle makes every call fail with a construction
+    /// error naming the file.
+    pub fn ca_bundle_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        match CaBundle::from_file(path) {
+            Ok(b) => self.config.ca_bundle = Some(b),
+            Err(e) => self.config.problems.push(e.to_string()),
+        }
+        self
+    }
+
     pub fn build(self) -> Config {
         self.config
     }
 }
 
+/// Checks a retry mode setting: `standard`, and `legacy` (the older mode of some SDKs, which
+/// this client runs as standard mode), are accepted; `adaptive` (client-side rate limiting) is
+/// refused rather than silently run as standard mode.
+fn check_retry_mode(what: &str, value: &str) -> Result<(), String> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("standard") || v.eq_ignore_ascii_case("legacy") {
+        Ok(())
+    } else if v.eq_ignore_ascii_case("adaptive") {
+        Err(format!(
+            "{what} is `adaptive`, which this client does not support (it has the `standard` retry mode \
+             only): set it to `standard` or leave it unset"
+        ))
+    } else {
+        Err(format!("{what} must be `standard`, `legacy` or `adaptive`, not `{value}`"))
+    }
+}
+
+/// The endpoint URL of `service` for a configuration made from `sdk`, as aws-sdk-rust resolves it.
+#[cfg(feature = "aws-config")]
+fn sdk_endpoint_url(sdk: &aws_types::SdkConfig, service: &ServiceMeta) -> Option<String> {
+    let shared = sdk.endpoint_url().map(str::to_string);
+    if sdk.get_origin("endpoint_url").is_client_config() {
+        return shared;
+    }
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id(service.sdk_id)
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build();
+    let specific = match (sdk.service_config(), key) {
+        (Some(loader), Ok(key)) => loader.load_config(key),
+        _ => None,
+    };
+    specific.or(shared)
+}
+
 #[cfg(feature = "aws-config")]
 impl ConfigBuilder {
     /// A builder holding what an `aws_types::SdkConfig` (as `aws_config::load_defaults` returns)
-    /// sets: region, credentials provider, endpoint URL, FIPS and dual-stack switches, the
-    /// number of attempts and backoff of its retry configuration, and its timeouts.
+    /// sets: region, credentials provider, endpoint URL (with the service-specific endpoint of its
+    /// environment: see [`Config::configured_endpoint_url`]), FIPS and dual-stack switches, the
+    /// attempts and backoff of its retry configuration, its timeouts and its app name.
+    ///
+    /// Its retry mode must be `standard`: an `adaptive` one makes calls fail with a
+    /// construction error (this client has no client-side rate limiting), as does a reconnect
+    /// mode other than the default. Proxies and a CA bundle are not part of an `SdkConfig`:
+    /// set them with [`ConfigBuilder::proxy`] and [`ConfigBuilder::ca_bundle_file`].
     pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
         let mut c = Config {
             region: sdk.region().cloned().map(Region::from),
             credentials_provider: sdk.credentials_provider(),
-            endpoint_url: sdk.endpoint_url().map(str::to_string),
             use_fips: sdk.use_fips().unwrap_or(false),
             use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
             app_name: sdk.app_name().map(|a| a.to_string()),
+            sdk_config: Some(Arc::new(sdk.clone())),
             ..Config::default()
         };
         if let Some(r) = sdk.retry_config() {
+            use aws_smithy_types::retry::{ReconnectMode, RetryMode};
+            match r.mode() {
+                RetryMode::Standard => {}
+                RetryMode::Adaptive => c.problems.push(
+                    "the retry mode of the SdkConfig (AWS_RETRY_MODE or `retry_mode`) is `adaptive`, which this \
+                     client does not support (it has the `standard` retry mode only): use `standard`"
+                        .to_string(),
+                ),
+                other => c.problems.push(format!("the retry mode of the SdkConfig (`{other:?}`) is not supported")),
+            }
+            if r.reconnect_mode() != ReconnectMode::ReconnectOnTransientError {
+                c.problems.push(format!(
+                    "the reconnect mode of the SdkConfig's retry configuration (`{:?}`) is not supported",
+                    r.reconnect_mode()
+                ));
+            }
             c.retry_config = RetryConfig::standard()
                 .with_max_attempts(r.max_attempts())
                 .with_initial_backoff(r.initial_backoff())
