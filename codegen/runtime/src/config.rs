@@ -756,6 +756,28 @@ mod tests {
     }
 
     #[test]
+    fn retry_mode_standard_and_legacy_run_standard_adaptive_is_refused() {
+        let problems = |vars: &[(&str, &str)]| ConfigBuilder::from_env_with(Env::from_vars(vars.iter().copied())).build().problems;
+        assert!(problems(&[("AWS_RETRY_MODE", "standard")]).is_empty());
+        assert!(problems(&[("AWS_RETRY_MODE", "LEGACY")]).is_empty());
+        let p = problems(&[("AWS_RETRY_MODE", "adaptive")]);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("AWS_RETRY_MODE is `adaptive`, which this client does not support"), "{p:?}");
+        let p = problems(&[("AWS_RETRY_MODE", "fast")]);
+        assert!(p[0].contains("AWS_RETRY_MODE must be `standard`, `legacy` or `adaptive`, not `fast`"), "{p:?}");
+        let d = dir("retry-mode");
+        std::fs::write(d.join(".aws/config"), "[default]\nretry_mode = adaptive\nmax_attempts = 4\n").unwrap();
+        let home = d.to_string_lossy().into_owned();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())])).build();
+        assert_eq!(c.retry_config().max_attempts(), 4);
+        assert!(c.problems()[0].starts_with("`retry_mode` in the shared config file is `adaptive`"), "{:?}", c.problems());
+        // The variable wins over the profile.
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str()), ("AWS_RETRY_MODE", "standard")])).build();
+        assert!(c.problems().is_empty());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
     fn timeout_defaults_allow_long_polls() {
         let t = TimeoutConfig::default();
         assert!(t.attempt().unwrap() > Duration::from_secs(65));
@@ -776,9 +798,22 @@ mod tests {
             .build();
         let c = Config::from(&sdk);
         assert_eq!(c.region().unwrap().as_str(), "eu-north-1");
-        assert_eq!(c.endpoint_url(), Some("http://localhost:4566"));
+        assert_eq!(c.configured_endpoint_url(&SERVICE).as_deref(), Some("http://localhost:4566"));
+        // An explicit endpoint of the builder wins.
+        let explicit = ConfigBuilder::from_sdk_config(&sdk).endpoint_url("http://explicit:1").build();
+        assert_eq!(explicit.configured_endpoint_url(&SERVICE).as_deref(), Some("http://explicit:1"));
         assert!(c.use_fips() && !c.use_dual_stack());
         assert!(c.credentials_provider().is_some());
         assert_eq!(c.retry_config(), &RetryConfig::standard());
+        assert!(c.problems().is_empty());
+
+        use aws_smithy_types::retry::{RetryConfig as SdkRetry, RetryMode};
+        let retry = SdkRetry::standard().with_max_attempts(7).with_max_backoff(Duration::from_secs(5));
+        let c = Config::from(&sdk.to_builder().retry_config(retry).build());
+        assert_eq!(c.retry_config().max_attempts(), 7);
+        assert_eq!(c.retry_config().max_backoff(), Duration::from_secs(5));
+        let adaptive = sdk.to_builder().retry_config(SdkRetry::standard().with_retry_mode(RetryMode::Adaptive)).build();
+        let c = Config::from(&adaptive);
+        assert!(c.problems()[0].contains("is `adaptive`, which this client does not support"), "{:?}", c.problems());
     }
 }

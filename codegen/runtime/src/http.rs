@@ -785,3 +785,68 @@ fn classify_hyper_error(e: hyper_util::client::legacy::Error) -> ConnectorError 
         ConnectorError::other(e)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_urls() {
+        let p = ProxyUrl::parse("http://proxy.internal:3128").unwrap();
+        assert_eq!((p.uri.to_string().as_str(), p.auth.is_none()), ("http://proxy.internal:3128/", true));
+        let p = ProxyUrl::parse(" 10.0.0.1:8080/ ").unwrap();
+        assert_eq!(p.uri.to_string(), "http://10.0.0.1:8080/");
+        let p = ProxyUrl::parse("http://us%65r:s%3Acret@proxy:1").unwrap();
+        let auth = p.auth.as_ref().unwrap();
+        assert!(auth.is_sensitive());
+        // base64("user:s:cret")
+        assert_eq!(auth, "Basic dXNlcjpzOmNyZXQ=");
+        assert_eq!(p.shown, "http://us%65r:***@proxy:1");
+        assert_eq!(format!("{p:?}"), "http://us%65r:***@proxy:1");
+        for (url, why) in [
+            ("https://proxy:443", "the scheme `https` is not supported"),
+            ("socks5://u:pw@proxy:1080", "the scheme `socks5` is not supported"),
+            ("http://proxy:1/path", "no path or query"),
+            ("http://:8080", "no host"),
+            ("http://u:pw@", "is not a valid proxy URL"),
+        ] {
+            let e = ProxyUrl::parse(url).unwrap_err().to_string();
+            assert!(e.contains(why), "{url}: {e}");
+            assert!(!e.contains("pw"), "{e}");
+        }
+    }
+
+    #[test]
+    fn redaction_and_decoding() {
+        assert_eq!(redact_userinfo("http://a:b@h:1/x"), "http://a:***@h:1/x");
+        assert_eq!(redact_userinfo("http://token@h"), "http://***@h");
+        assert_eq!(redact_userinfo("h:1"), "h:1");
+        assert_eq!(percent_decode("a%40b%2"), "a@b%2");
+        assert_eq!(percent_decode("%zz%C3%A9"), "%zzé");
+    }
+
+    #[test]
+    fn proxy_config_from_env() {
+        let env = Env::from_vars([("https_proxy", "http://s:1"), ("HTTP_PROXY", "http://h:2"), ("no_proxy", "a.b")]);
+        let p = ProxyConfig::from_env(&env).unwrap().unwrap();
+        assert_eq!(p.https.unwrap().shown, "http://s:1");
+        assert_eq!(p.http.unwrap().shown, "http://h:2");
+        assert_eq!(p.no_proxy, "a.b");
+        let p = ProxyConfig::from_env(&Env::from_vars([("all_proxy", "http://all:3")])).unwrap().unwrap();
+        assert_eq!((p.http.unwrap().shown, p.https.unwrap().shown), ("http://all:3".into(), "http://all:3".into()));
+        assert!(ProxyConfig::from_env(&Env::from_vars([("NO_PROXY", "*")])).unwrap().is_none());
+        let e = ProxyConfig::from_env(&Env::from_vars([("HTTP_PROXY", "ftp://x")])).unwrap_err();
+        assert!(e.to_string().starts_with("HTTP_PROXY: `ftp://x` is not a valid proxy URL"), "{e}");
+    }
+
+    #[test]
+    fn ca_bundle_errors() {
+        let e = CaBundle::from_pem(b"").unwrap_err().to_string();
+        assert!(e.contains("contains no PEM certificate"), "{e}");
+        let bad = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        let e = CaBundle::from_pem(bad).unwrap_err().to_string();
+        assert!(e.starts_with("certificate 1 of the PEM CA bundle"), "{e}");
+        let e = CaBundle::from_file("/nonexistent/bundle.pem").unwrap_err().to_string();
+        assert!(e.starts_with("the CA bundle file `/nonexistent/bundle.pem` cannot be read"), "{e}");
+    }
+}
