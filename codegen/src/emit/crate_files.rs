@@ -394,6 +394,8 @@ default = []
 aws-config = ["awsjson-runtime/aws-config"]
 # The recording and replaying HTTP connectors, for tests.
 test-util = ["awsjson-runtime/test-util"]
+# Trust the operating system's certificate store instead of the bundled Mozilla roots.
+native-roots = ["awsjson-runtime/native-roots"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
