@@ -118,7 +118,10 @@ pub fn config_rs() -> TokenStream {
         pub use #rt::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
         pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
-        pub use #rt::http::{ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector};
+        pub use #rt::http::{
+            CaBundle, ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HttpSettingError,
+            HyperConnector, ProxyConfig,
+        };
         pub use #rt::region::Region;
         pub use #rt::retry::RetryConfig;
     }

@@ -10,7 +10,8 @@ pub use ::awsjson_runtime::endpoint::{
     Endpoint, EndpointError, EndpointParams, ResolveEndpoint,
 };
 pub use ::awsjson_runtime::http::{
-    ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector,
+    CaBundle, ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse,
+    HttpSettingError, HyperConnector, ProxyConfig,
 };
 pub use ::awsjson_runtime::region::Region;
 pub use ::awsjson_runtime::retry::RetryConfig;
