@@ -11,7 +11,12 @@
 //!   the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 //!   `ignore_configured_endpoint_urls`) is `true`;
 //! - `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
-//!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`.
+//!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`;
+//! - `AWS_RETRY_MODE` / `retry_mode`: `standard`, or `legacy` (run as standard mode); `adaptive`
+//!   is refused (a construction error names the setting), never silently run as standard;
+//! - `AWS_CA_BUNDLE` / `ca_bundle`: a PEM file whose certificates replace the default roots;
+//! - `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (or lower case): see
+//!   [`ProxyConfig::from_env`].
 //!
 //! The profile is `AWS_PROFILE`, else `default`; the files are `AWS_CONFIG_FILE` /
 //! `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` / `~/.aws/credentials`. Invalid values are
