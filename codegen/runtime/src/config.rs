@@ -611,7 +611,8 @@ impl ConfigBuilder {
     ///
     /// Its retry mode must be `standard`: an `adaptive` one makes calls fail with a
     /// construction error (this client has no client-side rate limiting), as does a reconnect
-    /// mode other than the default. Proxies and a CA bundle are not part of an `SdkConfig`:
+    /// mode other than the default `ReconnectOnTransientError` (which the default connector
+    /// follows: a 5xx response closes its connection). Proxies and a CA bundle are not part of an `SdkConfig`:
     /// set them with [`ConfigBuilder::proxy`] and [`ConfigBuilder::ca_bundle_file`].
     pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
         let mut c = Config {
@@ -820,5 +821,8 @@ mod tests {
         let adaptive = sdk.to_builder().retry_config(SdkRetry::standard().with_retry_mode(RetryMode::Adaptive)).build();
         let c = Config::from(&adaptive);
         assert!(c.problems()[0].contains("is `adaptive`, which this client does not support"), "{:?}", c.problems());
+        let reuse = SdkRetry::standard().with_reconnect_mode(aws_smithy_types::retry::ReconnectMode::ReuseAllConnections);
+        let c = Config::from(&sdk.to_builder().retry_config(reuse).build());
+        assert!(c.problems()[0].contains("reconnect mode") && c.problems()[0].contains("ReuseAllConnections"));
     }
 }

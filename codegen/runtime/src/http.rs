@@ -14,6 +14,9 @@
 //! Credentials in the proxy URL's userinfo are sent as `Proxy-Authorization: Basic` and never
 //! shown by `Debug` or in errors. Only `http://` proxy URLs are supported.
 //!
+//! Connections are pooled; a response with a transient status (500, 502, 503, 504) closes its
+//! connection so that a retry opens a new one, as the AWS SDKs' default reconnect mode does.
+//!
 //! Failures that cannot succeed when tried again (an untrusted or mismatched certificate, a
 //! failed TLS handshake, a proxy that requires other credentials, an invalid URL) are of a kind
 //! the client does not retry ([`ConnectorErrorKind::Tls`], [`ConnectorErrorKind::Other`]);
@@ -621,6 +624,7 @@ impl HttpConnector for HyperConnector {
         Box::pin(async move {
             let clients = clients?;
             let mut request = request.map(Full::new);
+            let connection = hyper_util::client::legacy::connect::capture_connection(&mut request);
             let proxied = clients.matcher.as_ref().is_some_and(|m| m.intercept(request.uri()).is_some());
             let sent = match (proxied, request.uri().scheme_str()) {
                 (true, Some("https")) => match &clients.tunnel {
@@ -639,6 +643,13 @@ impl HttpConnector for HyperConnector {
                 _ => clients.direct.request(request).await,
             };
             let response = sent.map_err(classify_hyper_error)?;
+            // As the AWS SDKs' default reconnect mode: a transient server error closes its
+            // connection, so that the retry goes to a new one (maybe another host).
+            if crate::retry::TRANSIENT_STATUS_CODES.contains(&response.status().as_u16()) {
+                if let Some(c) = connection.connection_metadata().as_ref() {
+                    c.poison();
+                }
+            }
             let (parts, mut body) = response.into_parts();
             let raw = || RawResponse::new(parts.status.as_u16(), parts.headers.clone());
             let declared = parts
