@@ -560,11 +560,8 @@ impl HyperConnector {
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(self.connect_timeout);
-        let pool = |builder: &mut hyper_util::client::legacy::Builder| {
-            builder.pool_idle_timeout(Duration::from_secs(90));
-        };
         let mut builder = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new());
-        pool(&mut builder);
+        builder.pool_idle_timeout(Duration::from_secs(90));
         let direct = builder.build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(tcp.clone()));
         let Some(proxy) = &self.proxy else {
             return Ok(Clients { direct, matcher: None, forward: None, tunnel: None });
