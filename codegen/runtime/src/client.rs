@@ -141,7 +141,7 @@ impl Handle {
     pub fn new(config: Config, service: &'static ServiceMeta) -> Handle {
         let connector = match config.http_connector() {
             Some(c) => c.clone(),
-            None => SharedHttpConnector::new(HyperConnector::new(config.timeout_config().connect())),
+            None => SharedHttpConnector::new(HyperConnector::for_config(&config)),
         };
         let endpoint_url = config.configured_endpoint_url(service);
         let mut user_agent = format!(

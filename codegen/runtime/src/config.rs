@@ -11,7 +11,12 @@
 //!   the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 //!   `ignore_configured_endpoint_urls`) is `true`;
 //! - `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
-//!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`.
+//!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`;
+//! - `AWS_RETRY_MODE` / `retry_mode`: `standard`, or `legacy` (run as standard mode); `adaptive`
+//!   is refused (a construction error names the setting), never silently run as standard;
+//! - `AWS_CA_BUNDLE` / `ca_bundle`: a PEM file whose certificates replace the default roots;
+//! - `HTTPS_PROXY`, `HTTP_PROXY`, `ALL_PROXY`, `NO_PROXY` (or lower case): see
+//!   [`ProxyConfig::from_env`].
 //!
 //! The profile is `AWS_PROFILE`, else `default`; the files are `AWS_CONFIG_FILE` /
 //! `AWS_SHARED_CREDENTIALS_FILE`, else `~/.aws/config` / `~/.aws/credentials`. Invalid values are
@@ -28,7 +33,7 @@ use crate::clock::{
 use crate::credentials::{CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
 use crate::endpoint::ResolveEndpoint;
 use crate::env::{parse_bool, Env};
-use crate::http::{HttpConnector, SharedHttpConnector};
+use crate::http::{CaBundle, HttpConnector, ProxyConfig, SharedHttpConnector};
 use crate::interceptor::{Intercept, SharedInterceptor};
 use crate::profile::{ProfileError, ProfileSet};
 use crate::region::Region;
@@ -130,8 +135,13 @@ pub struct Config {
     random_source: Arc<dyn RandomSource>,
     max_response_body_size: usize,
     app_name: Option<String>,
+    proxy: Option<ProxyConfig>,
+    ca_bundle: Option<CaBundle>,
     interceptors: Vec<SharedInterceptor>,
     env: Option<EnvSettings>,
+    /// The `SdkConfig` this configuration came from: it resolves service-specific endpoints.
+    #[cfg(feature = "aws-config")]
+    sdk_config: Option<Arc<aws_types::SdkConfig>>,
     profile_error: Option<ProfileError>,
     problems: Vec<String>,
 }
@@ -157,8 +167,12 @@ impl Default for Config {
             random_source: Arc::new(FastRandom),
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             app_name: None,
+            proxy: None,
+            ca_bundle: None,
             interceptors: Vec::new(),
             env: None,
+            #[cfg(feature = "aws-config")]
+            sdk_config: None,
             profile_error: None,
             problems: Vec::new(),
         }
@@ -179,6 +193,9 @@ impl fmt::Debug for Config {
             .field("disable_host_prefix", &self.disable_host_prefix)
             .field("http_connector", &self.http_connector)
             .field("max_response_body_size", &self.max_response_body_size)
+            .field("app_name", &self.app_name)
+            .field("proxy", &self.proxy)
+            .field("ca_bundle", &self.ca_bundle)
             .field("interceptors", &self.interceptors)
             .field("from_env", &self.env.is_some())
             .finish_non_exhaustive()
@@ -286,12 +303,30 @@ impl Config {
         self.app_name.as_deref()
     }
 
+    /// The proxies of the default connector.
+    pub fn proxy(&self) -> Option<&ProxyConfig> {
+        self.proxy.as_ref()
+    }
+
+    /// The certificates the default connector trusts instead of its default roots.
+    pub fn ca_bundle(&self) -> Option<&CaBundle> {
+        self.ca_bundle.as_ref()
+    }
+
     /// The endpoint URL requests of `service` go to, if one is configured: this configuration's,
     /// else (for configurations loaded from the environment) `AWS_ENDPOINT_URL_<SDK_ID>`,
-    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`.
+    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`; for configurations made from an
+    /// `SdkConfig`, as the AWS SDK for Rust resolves it: the `SdkConfig`'s endpoint URL if it was
+    /// set in code, else the service-specific one of its environment (`AWS_ENDPOINT_URL_SFN`, the
+    /// `services` section of the profile), else its endpoint URL (`AWS_ENDPOINT_URL`, the
+    /// profile's `endpoint_url`). `aws-config` applies `ignore_configured_endpoint_urls` to both.
     pub fn configured_endpoint_url(&self, service: &ServiceMeta) -> Option<String> {
         if let Some(url) = &self.endpoint_url {
             return Some(url.clone());
+        }
+        #[cfg(feature = "aws-config")]
+        if let Some(sdk) = &self.sdk_config {
+            return sdk_endpoint_url(sdk, service);
         }
         let s = self.env.as_ref()?;
         if s.ignore_configured_endpoints {
@@ -372,6 +407,23 @@ impl ConfigBuilder {
                 Ok(n) if n >= 1 => c.retry_config = c.retry_config.with_max_attempts(n),
                 _ => problems.push(format!("{what} must be a whole number of at least 1, not `{v}`")),
             }
+        }
+        let mode = env.get("AWS_RETRY_MODE").map(|v| ("AWS_RETRY_MODE", v)).or_else(|| {
+            from_profile("retry_mode").map(|v| ("`retry_mode` in the shared config file", v))
+        });
+        if let Some((what, v)) = mode {
+            if let Err(e) = check_retry_mode(what, &v) {
+                problems.push(e);
+            }
+        }
+
+        match ProxyConfig::from_env(&env) {
+            Ok(proxy) => c.proxy = proxy,
+            Err(e) => problems.push(e.to_string()),
+        }
+        match CaBundle::from_env(&env, from_profile("ca_bundle")) {
+            Ok(bundle) => c.ca_bundle = bundle,
+            Err(e) => problems.push(e.to_string()),
         }
 
         c.credentials_provider = Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
@@ -522,6 +574,46 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sends the requests of the default connector through these proxies (replacing those of
+    /// the environment). See [`ProxyConfig`].
+    pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.config.proxy = Some(proxy);
+        self
+    }
+
+    /// Sets or clears (`None`: connect directly, whatever the environment says) the proxies.
+    pub fn set_proxy(&mut self, proxy: Option<ProxyConfig>) -> &mut Self {
+        self.config.proxy = proxy;
+        self
+    }
+
+    /// Trusts the certificates of `bundle` instead of the default roots (default connector).
+    pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
+        self.config.ca_bundle = Some(bundle);
+        self
+    }
+
+    /// Trusts the certificates of this PEM text instead of the default roots. An invalid bundle
+    /// makes every call fail with a construction error saying why.
+    pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        match CaBundle::from_pem(pem.as_ref()) {
+            Ok(b) => self.config.ca_bundle = Some(b),
+            Err(e) => self.config.problems.push(e.to_string()),
+        }
+        self
+    }
+
+    /// Trusts the certificates of the PEM file at `path` instead of the default roots. A file
+    /// that cannot be read or is not a valid bundle makes every call fail with a construction
+    /// error naming the file.
+    pub fn ca_bundle_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        match CaBundle::from_file(path) {
+            Ok(b) => self.config.ca_bundle = Some(b),
+            Err(e) => self.config.problems.push(e.to_string()),
+        }
+        self
+    }
+
     /// The configuration; a [`CredentialsCache`] (checking expiry with the configuration's clock)
     /// goes around the credentials provider, unless this builder came from a configuration that
     /// has one for the same provider, clock and sleep.
@@ -536,6 +628,42 @@ impl ConfigBuilder {
         }
         self.config
     }
+}
+
+/// Checks a retry mode setting: `standard`, and `legacy` (the older mode of some SDKs, which
+/// this client runs as standard mode), are accepted; `adaptive` (client-side rate limiting) is
+/// refused rather than silently run as standard mode.
+fn check_retry_mode(what: &str, value: &str) -> Result<(), String> {
+    let v = value.trim();
+    if v.eq_ignore_ascii_case("standard") || v.eq_ignore_ascii_case("legacy") {
+        Ok(())
+    } else if v.eq_ignore_ascii_case("adaptive") {
+        Err(format!(
+            "{what} is `adaptive`, which this client does not support (it has the `standard` retry mode \
+             only): set it to `standard` or leave it unset"
+        ))
+    } else {
+        Err(format!("{what} must be `standard`, `legacy` or `adaptive`, not `{value}`"))
+    }
+}
+
+/// The endpoint URL of `service` for a configuration made from `sdk`, as aws-sdk-rust resolves it.
+#[cfg(feature = "aws-config")]
+fn sdk_endpoint_url(sdk: &aws_types::SdkConfig, service: &ServiceMeta) -> Option<String> {
+    let shared = sdk.endpoint_url().map(str::to_string);
+    if sdk.get_origin("endpoint_url").is_client_config() {
+        return shared;
+    }
+    let key = aws_types::service_config::ServiceConfigKey::builder()
+        .service_id(service.sdk_id)
+        .env("AWS_ENDPOINT_URL")
+        .profile("endpoint_url")
+        .build();
+    let specific = match (sdk.service_config(), key) {
+        (Some(loader), Ok(key)) => loader.load_config(key),
+        _ => None,
+    };
+    specific.or(shared)
 }
 
 /// Settings that replace the client's for one call (`customize().config_override(...)`): only
@@ -688,21 +816,44 @@ impl ConfigOverride {
 #[cfg(feature = "aws-config")]
 impl ConfigBuilder {
     /// A builder holding what an `aws_types::SdkConfig` (as `aws_config::load_defaults` returns)
-    /// sets: region, credentials provider, endpoint URL, FIPS and dual-stack switches, the
-    /// number of attempts and backoff of its retry configuration, and its timeouts.
+    /// sets: region, credentials provider, endpoint URL (with the service-specific endpoint of its
+    /// environment: see [`Config::configured_endpoint_url`]), FIPS and dual-stack switches, the
+    /// attempts and backoff of its retry configuration, its timeouts and its app name.
+    ///
+    /// Its retry mode must be `standard`: an `adaptive` one makes calls fail with a
+    /// construction error (this client has no client-side rate limiting), as does a reconnect
+    /// mode other than the default `ReconnectOnTransientError` (which the default connector
+    /// follows: a 5xx response closes its connection). Proxies and a CA bundle are not part of an `SdkConfig`:
+    /// set them with [`ConfigBuilder::proxy`] and [`ConfigBuilder::ca_bundle_file`].
     pub fn from_sdk_config(sdk: &aws_types::SdkConfig) -> Self {
         let mut c = Config {
             region: sdk.region().cloned().map(Region::from),
             // The SdkConfig's identity cache is not used: the configuration puts its own cache
             // around the provider.
             credentials_provider: sdk.credentials_provider().map(SharedCredentialsProvider::from_aws),
-            endpoint_url: sdk.endpoint_url().map(str::to_string),
             use_fips: sdk.use_fips().unwrap_or(false),
             use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
             app_name: sdk.app_name().map(|a| a.to_string()),
+            sdk_config: Some(Arc::new(sdk.clone())),
             ..Config::default()
         };
         if let Some(r) = sdk.retry_config() {
+            use aws_smithy_types::retry::{ReconnectMode, RetryMode};
+            match r.mode() {
+                RetryMode::Standard => {}
+                RetryMode::Adaptive => c.problems.push(
+                    "the retry mode of the SdkConfig (AWS_RETRY_MODE or `retry_mode`) is `adaptive`, which this \
+                     client does not support (it has the `standard` retry mode only): use `standard`"
+                        .to_string(),
+                ),
+                other => c.problems.push(format!("the retry mode of the SdkConfig (`{other:?}`) is not supported")),
+            }
+            if r.reconnect_mode() != ReconnectMode::ReconnectOnTransientError {
+                c.problems.push(format!(
+                    "the reconnect mode of the SdkConfig's retry configuration (`{:?}`) is not supported",
+                    r.reconnect_mode()
+                ));
+            }
             c.retry_config = RetryConfig::standard()
                 .with_max_attempts(r.max_attempts())
                 .with_initial_backoff(r.initial_backoff())
@@ -824,6 +975,28 @@ mod tests {
     }
 
     #[test]
+    fn retry_mode_standard_and_legacy_run_standard_adaptive_is_refused() {
+        let problems = |vars: &[(&str, &str)]| ConfigBuilder::from_env_with(Env::from_vars(vars.iter().copied())).build().problems;
+        assert!(problems(&[("AWS_RETRY_MODE", "standard")]).is_empty());
+        assert!(problems(&[("AWS_RETRY_MODE", "LEGACY")]).is_empty());
+        let p = problems(&[("AWS_RETRY_MODE", "adaptive")]);
+        assert_eq!(p.len(), 1);
+        assert!(p[0].starts_with("AWS_RETRY_MODE is `adaptive`, which this client does not support"), "{p:?}");
+        let p = problems(&[("AWS_RETRY_MODE", "fast")]);
+        assert!(p[0].contains("AWS_RETRY_MODE must be `standard`, `legacy` or `adaptive`, not `fast`"), "{p:?}");
+        let d = dir("retry-mode");
+        std::fs::write(d.join(".aws/config"), "[default]\nretry_mode = adaptive\nmax_attempts = 4\n").unwrap();
+        let home = d.to_string_lossy().into_owned();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())])).build();
+        assert_eq!(c.retry_config().max_attempts(), 4);
+        assert!(c.problems()[0].starts_with("`retry_mode` in the shared config file is `adaptive`"), "{:?}", c.problems());
+        // The variable wins over the profile.
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str()), ("AWS_RETRY_MODE", "standard")])).build();
+        assert!(c.problems().is_empty());
+        std::fs::remove_dir_all(&d).unwrap();
+    }
+
+    #[test]
     fn timeout_defaults_allow_long_polls() {
         let t = TimeoutConfig::default();
         assert!(t.attempt().unwrap() > Duration::from_secs(65));
@@ -844,9 +1017,25 @@ mod tests {
             .build();
         let c = Config::from(&sdk);
         assert_eq!(c.region().unwrap().as_str(), "eu-north-1");
-        assert_eq!(c.endpoint_url(), Some("http://localhost:4566"));
+        assert_eq!(c.configured_endpoint_url(&SERVICE).as_deref(), Some("http://localhost:4566"));
+        // An explicit endpoint of the builder wins.
+        let explicit = ConfigBuilder::from_sdk_config(&sdk).endpoint_url("http://explicit:1").build();
+        assert_eq!(explicit.configured_endpoint_url(&SERVICE).as_deref(), Some("http://explicit:1"));
         assert!(c.use_fips() && !c.use_dual_stack());
         assert!(c.credentials_provider().is_some() && c.credentials_cache().is_some());
         assert_eq!(c.retry_config(), &RetryConfig::standard());
+        assert!(c.problems().is_empty());
+
+        use aws_smithy_types::retry::{RetryConfig as SdkRetry, RetryMode};
+        let retry = SdkRetry::standard().with_max_attempts(7).with_max_backoff(Duration::from_secs(5));
+        let c = Config::from(&sdk.to_builder().retry_config(retry).build());
+        assert_eq!(c.retry_config().max_attempts(), 7);
+        assert_eq!(c.retry_config().max_backoff(), Duration::from_secs(5));
+        let adaptive = sdk.to_builder().retry_config(SdkRetry::standard().with_retry_mode(RetryMode::Adaptive)).build();
+        let c = Config::from(&adaptive);
+        assert!(c.problems()[0].contains("is `adaptive`, which this client does not support"), "{:?}", c.problems());
+        let reuse = SdkRetry::standard().with_reconnect_mode(aws_smithy_types::retry::ReconnectMode::ReuseAllConnections);
+        let c = Config::from(&sdk.to_builder().retry_config(reuse).build());
+        assert!(c.problems()[0].contains("reconnect mode") && c.problems()[0].contains("ReuseAllConnections"));
     }
 }

@@ -1,10 +1,26 @@
 //! HTTP: the connector trait the client sends requests through, and its default implementation
 //! (hyper 1 with rustls).
 //!
-//! The default connector trusts the Mozilla root certificates bundled by `webpki-roots`: TLS then
-//! works the same everywhere, including minimal containers without a system certificate store.
-//! The `native-roots` feature switches to the operating system's store (for private CAs);
-//! any other need (proxies, custom roots) is met by plugging in a connector of one's own.
+//! Trust: the default connector trusts the Mozilla root certificates bundled by `webpki-roots`,
+//! so TLS works the same everywhere, including minimal containers without a system certificate
+//! store. The `native-roots` feature switches to the operating system's store. A [`CaBundle`]
+//! (`ConfigBuilder::ca_bundle_file`, `AWS_CA_BUNDLE`, the profile's `ca_bundle`) *replaces* the
+//! default roots, as the AWS CLI's and botocore's `ca_bundle` does: only its certificates are
+//! trusted (put the public roots in the bundle as well if they are still needed).
+//!
+//! Proxies: a [`ProxyConfig`] (`ConfigBuilder::proxy`, or `HTTPS_PROXY` / `HTTP_PROXY` /
+//! `ALL_PROXY` / `NO_PROXY` and their lower-case forms on the `from_env` path) sends `https`
+//! requests through an HTTP `CONNECT` tunnel and `http` requests in absolute form to the proxy.
+//! Credentials in the proxy URL's userinfo are sent as `Proxy-Authorization: Basic` and never
+//! shown by `Debug` or in errors. Only `http://` proxy URLs are supported.
+//!
+//! Connections are pooled; a response with a transient status (500, 502, 503, 504) closes its
+//! connection so that a retry opens a new one, as the AWS SDKs' default reconnect mode does.
+//!
+//! Failures that cannot succeed when tried again (an untrusted or mismatched certificate, a
+//! failed TLS handshake, a proxy that requires other credentials, an invalid URL) are of a kind
+//! the client does not retry ([`ConnectorErrorKind::Tls`], [`ConnectorErrorKind::Other`]);
+//! refused or reset connections and DNS failures are retried, as in the AWS SDKs.
 
 use std::error::Error as StdError;
 use std::fmt;
@@ -14,8 +30,16 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use bytes::{Bytes, BytesMut};
+use http::{HeaderValue, Uri};
 use http_body_util::{BodyExt, Full};
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector as TcpConnector};
+use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::proxy::matcher::Matcher;
+use hyper_util::rt::TokioIo;
+use rustls::pki_types::pem::PemObject as _;
+use rustls::pki_types::CertificateDer;
 
+use crate::env::Env;
 use crate::error::{BoxError, RawResponse};
 
 /// A request as sent: the body is complete.
@@ -61,6 +85,9 @@ pub enum ConnectorErrorKind {
     ResponseBody,
     /// The response body is longer than the limit.
     BodyTooLarge,
+    /// The TLS handshake failed: the server's certificate is not trusted, has expired or does not
+    /// match the host, or the server's TLS parameters are not acceptable. Not retried.
+    Tls,
     /// Anything else (an invalid request, a TLS configuration problem).
     Other,
 }
@@ -119,6 +146,10 @@ impl ConnectorError {
         self.kind == ConnectorErrorKind::Timeout
     }
 
+    pub fn is_tls(&self) -> bool {
+        self.kind == ConnectorErrorKind::Tls
+    }
+
     /// The status and headers of the response, for body errors.
     pub fn response(&self) -> Option<&RawResponse> {
         self.response.as_ref()
@@ -136,6 +167,7 @@ impl fmt::Display for ConnectorError {
             ConnectorErrorKind::Timeout => "connect timeout",
             ConnectorErrorKind::ResponseBody => "error reading the response body",
             ConnectorErrorKind::BodyTooLarge => "response too large",
+            ConnectorErrorKind::Tls => "TLS error",
             ConnectorErrorKind::Other => "error",
         };
         // The whole chain: hyper's own messages are terse ("client error (Connect)").
@@ -155,63 +187,466 @@ impl StdError for ConnectorError {
     }
 }
 
-type HyperClient = hyper_util::client::legacy::Client<
-    hyper_rustls::HttpsConnector<hyper_util::client::legacy::connect::HttpConnector>,
-    Full<Bytes>,
->;
+/// A setting of the HTTP connector that is not valid: a proxy URL, a CA bundle.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct HttpSettingError {
+    message: String,
+}
+
+impl HttpSettingError {
+    fn new(message: impl Into<String>) -> Self {
+        HttpSettingError { message: message.into() }
+    }
+}
+
+impl fmt::Display for HttpSettingError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl StdError for HttpSettingError {}
+
+/// Certificates to trust instead of the default roots (see the [module docs](self)).
+#[derive(Clone)]
+pub struct CaBundle {
+    roots: Arc<rustls::RootCertStore>,
+    origin: String,
+}
+
+impl CaBundle {
+    /// The certificates of a PEM bundle (`-----BEGIN CERTIFICATE-----` blocks; anything else in
+    /// the text is skipped). A bundle without certificates, or with one that is not a valid
+    /// X.509 certificate, is an error.
+    pub fn from_pem(pem: &[u8]) -> Result<Self, HttpSettingError> {
+        Self::parse(pem, "the PEM CA bundle given to the configuration".to_string())
+    }
+
+    /// The certificates of the PEM bundle in the file at `path`; errors name the file.
+    pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, HttpSettingError> {
+        let path = path.as_ref();
+        let origin = format!("the CA bundle file `{}`", path.display());
+        let pem = std::fs::read(path).map_err(|e| HttpSettingError::new(format!("{origin} cannot be read: {e}")))?;
+        Self::parse(&pem, origin)
+    }
+
+    fn parse(pem: &[u8], origin: String) -> Result<Self, HttpSettingError> {
+        let mut roots = rustls::RootCertStore::empty();
+        for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
+            let cert = cert.map_err(|e| HttpSettingError::new(format!("{origin} is not valid PEM: {e}")))?;
+            roots.add(cert).map_err(|e| {
+                HttpSettingError::new(format!("certificate {} of {origin} is not a valid certificate: {e}", i + 1))
+            })?;
+        }
+        if roots.is_empty() {
+            return Err(HttpSettingError::new(format!("{origin} contains no PEM certificate")));
+        }
+        Ok(CaBundle { roots: Arc::new(roots), origin })
+    }
+
+    /// The number of certificates.
+    pub fn len(&self) -> usize {
+        self.roots.len()
+    }
+
+    /// Always `false`: a bundle without certificates is refused.
+    pub fn is_empty(&self) -> bool {
+        self.roots.is_empty()
+    }
+
+    /// The configuration reads the bundle from the file `AWS_CA_BUNDLE`, else the profile's
+    /// `ca_bundle`; `Ok(None)` when neither is set.
+    pub(crate) fn from_env(env: &Env, profile_value: Option<String>) -> Result<Option<Self>, HttpSettingError> {
+        let (what, path) = match (env.get("AWS_CA_BUNDLE"), profile_value) {
+            (Some(p), _) => ("AWS_CA_BUNDLE", p),
+            (None, Some(p)) => ("`ca_bundle` in the shared config file", p),
+            (None, None) => return Ok(None),
+        };
+        Self::from_file(env.expand_home(&path))
+            .map(Some)
+            .map_err(|e| HttpSettingError::new(format!("{e} (set by {what})")))
+    }
+}
+
+impl fmt::Debug for CaBundle {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CaBundle").field("origin", &self.origin).field("certificates", &self.roots.len()).finish()
+    }
+}
+
+/// One proxy: where to connect, and the `Proxy-Authorization` of its userinfo.
+#[derive(Clone)]
+struct ProxyUrl {
+    /// `http://host:port`, without userinfo.
+    uri: Uri,
+    auth: Option<HeaderValue>,
+    /// The URL with the password replaced by `***`.
+    shown: String,
+}
+
+impl fmt::Debug for ProxyUrl {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.shown)
+    }
+}
+
+/// Replaces the userinfo's password (or the whole userinfo without one) of a URL by `***`.
+fn redact_userinfo(url: &str) -> String {
+    let (scheme, rest) = match url.split_once("://") {
+        Some((s, r)) => (Some(s), r),
+        None => (None, url),
+    };
+    let end = rest.find(['/', '?', '#']).unwrap_or(rest.len());
+    let (authority, path) = rest.split_at(end);
+    let authority = match authority.rsplit_once('@') {
+        Some((userinfo, host)) => match userinfo.split_once(':') {
+            Some((user, _)) => format!("{user}:***@{host}"),
+            None => format!("***@{host}"),
+        },
+        None => authority.to_string(),
+    };
+    match scheme {
+        Some(s) => format!("{s}://{authority}{path}"),
+        None => format!("{authority}{path}"),
+    }
+}
+
+/// Decodes `%XX` escapes of a URL's userinfo.
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::with_capacity(bytes.len());
+    let mut i = 0;
+    while i < bytes.len() {
+        let hex = |j: usize| bytes.get(j).and_then(|b| (*b as char).to_digit(16));
+        if bytes[i] == b'%' {
+            if let (Some(hi), Some(lo)) = (hex(i + 1), hex(i + 2)) {
+                out.push((hi * 16 + lo) as u8);
+                i += 3;
+                continue;
+            }
+        }
+        out.push(bytes[i]);
+        i += 1;
+    }
+    String::from_utf8_lossy(&out).into_owned()
+}
+
+impl ProxyUrl {
+    /// Parses `http://[user[:password]@]host[:port][/]`; a URL without scheme is `http://`.
+    fn parse(url: &str) -> Result<Self, HttpSettingError> {
+        let url = url.trim();
+        let full = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
+        let shown = redact_userinfo(&full);
+        let invalid = |why: &str| HttpSettingError::new(format!("`{shown}` is not a valid proxy URL: {why}"));
+        let uri: Uri = full.parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+        match uri.scheme_str() {
+            Some("http") => {}
+            Some(other) => return Err(invalid(&format!("the scheme `{other}` is not supported (only `http://` proxies are)"))),
+            None => return Err(invalid("it has no scheme")),
+        }
+        let authority = uri.authority().ok_or_else(|| invalid("it has no host"))?.as_str();
+        if !matches!(uri.path(), "" | "/") || uri.query().is_some() {
+            return Err(invalid("a proxy URL has no path or query"));
+        }
+        let (userinfo, host) = match authority.rsplit_once('@') {
+            Some((u, h)) => (Some(u), h),
+            None => (None, authority),
+        };
+        if host.is_empty() || host.starts_with(':') {
+            return Err(invalid("it has no host"));
+        }
+        let auth = match userinfo {
+            None => None,
+            Some(userinfo) => {
+                use base64::Engine as _;
+                let (user, password) = userinfo.split_once(':').unwrap_or((userinfo, ""));
+                let pair = format!("{}:{}", percent_decode(user), percent_decode(password));
+                let encoded = base64::engine::general_purpose::STANDARD.encode(pair);
+                let mut value = HeaderValue::from_str(&format!("Basic {encoded}"))
+                    .map_err(|_| invalid("its credentials cannot be sent in a header"))?;
+                value.set_sensitive(true);
+                Some(value)
+            }
+        };
+        let uri: Uri = format!("http://{host}").parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+        Ok(ProxyUrl { uri, auth, shown })
+    }
+}
+
+/// Which proxies requests go through (see the [module docs](self)).
+///
+/// ```
+/// use awsjson_runtime::http::ProxyConfig;
+/// let proxy = ProxyConfig::all("http://user:secret@proxy.internal:3128")?.no_proxy("localhost,.internal");
+/// assert!(!format!("{proxy:?}").contains("secret"));
+/// # Ok::<(), awsjson_runtime::http::HttpSettingError>(())
+/// ```
+#[derive(Clone, Default)]
+pub struct ProxyConfig {
+    http: Option<ProxyUrl>,
+    https: Option<ProxyUrl>,
+    no_proxy: String,
+}
+
+impl ProxyConfig {
+    /// Sends requests to `http` and `https` endpoints through the proxy at `url`.
+    pub fn all(url: &str) -> Result<Self, HttpSettingError> {
+        let proxy = ProxyUrl::parse(url)?;
+        Ok(ProxyConfig { http: Some(proxy.clone()), https: Some(proxy), no_proxy: String::new() })
+    }
+
+    /// Sends requests to `http` endpoints through the proxy at `url`.
+    pub fn http(mut self, url: &str) -> Result<Self, HttpSettingError> {
+        self.http = Some(ProxyUrl::parse(url)?);
+        Ok(self)
+    }
+
+    /// Sends requests to `https` endpoints through the proxy at `url` (a `CONNECT` tunnel).
+    pub fn https(mut self, url: &str) -> Result<Self, HttpSettingError> {
+        self.https = Some(ProxyUrl::parse(url)?);
+        Ok(self)
+    }
+
+    /// Hosts reached directly, as `NO_PROXY` lists them (curl's rules): comma-separated domain
+    /// names, each matching itself and its subdomains (`example.com`, `.example.com`), IP
+    /// addresses and networks (`10.0.0.0/8`), or `*` for every host. Loopback hosts are *not*
+    /// bypassed unless listed.
+    pub fn no_proxy(mut self, list: impl Into<String>) -> Self {
+        self.no_proxy = list.into();
+        self
+    }
+
+    /// Whether any proxy is set.
+    pub fn is_empty(&self) -> bool {
+        self.http.is_none() && self.https.is_none()
+    }
+
+    /// The proxies of the environment: `HTTPS_PROXY` / `https_proxy` for `https` endpoints,
+    /// `HTTP_PROXY` / `http_proxy` for `http` ones (the upper-case `HTTP_PROXY` is ignored when
+    /// `REQUEST_METHOD` says the process is a CGI script), `ALL_PROXY` / `all_proxy` for both when
+    /// the specific one is unset, and `NO_PROXY` / `no_proxy`. `Ok(None)` when no proxy is set;
+    /// errors name the variable.
+    pub fn from_env(env: &Env) -> Result<Option<Self>, HttpSettingError> {
+        let first = |names: &[&'static str]| names.iter().find_map(|n| env.get(n).map(|v| (*n, v)));
+        let cgi = env.get("REQUEST_METHOD").is_some();
+        let http_names: &[&str] = if cgi { &["http_proxy"] } else { &["HTTP_PROXY", "http_proxy"] };
+        let parse = |found: Option<(&str, String)>| -> Result<Option<ProxyUrl>, HttpSettingError> {
+            found
+                .map(|(name, v)| ProxyUrl::parse(&v).map_err(|e| HttpSettingError::new(format!("{name}: {e}"))))
+                .transpose()
+        };
+        let all = parse(first(&["ALL_PROXY", "all_proxy"]))?;
+        let http = parse(first(http_names))?.or_else(|| all.clone());
+        let https = parse(first(&["HTTPS_PROXY", "https_proxy"]))?.or(all);
+        if http.is_none() && https.is_none() {
+            return Ok(None);
+        }
+        let no_proxy = first(&["NO_PROXY", "no_proxy"]).map(|(_, v)| v).unwrap_or_default();
+        Ok(Some(ProxyConfig { http, https, no_proxy }))
+    }
+
+    fn matcher(&self) -> Matcher {
+        let mut m = Matcher::builder().no(self.no_proxy.clone());
+        if let Some(p) = &self.http {
+            m = m.http(p.uri.to_string());
+        }
+        if let Some(p) = &self.https {
+            m = m.https(p.uri.to_string());
+        }
+        m.build()
+    }
+}
+
+impl fmt::Debug for ProxyConfig {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ProxyConfig")
+            .field("http", &self.http)
+            .field("https", &self.https)
+            .field("no_proxy", &self.no_proxy)
+            .finish()
+    }
+}
+
+type HttpsOver<C> = hyper_rustls::HttpsConnector<C>;
+type DirectClient = hyper_util::client::legacy::Client<HttpsOver<TcpConnector>, Full<Bytes>>;
+type TunnelClient = hyper_util::client::legacy::Client<HttpsOver<Tunnel<TcpConnector>>, Full<Bytes>>;
+type ForwardClient = hyper_util::client::legacy::Client<ForwardProxy, Full<Bytes>>;
+
+/// The pooled clients of a [`HyperConnector`]: direct, and through each configured proxy.
+struct Clients {
+    direct: DirectClient,
+    matcher: Option<Matcher>,
+    /// For `http` endpoints behind a proxy: absolute-form requests to the proxy.
+    forward: Option<(ForwardClient, Option<HeaderValue>)>,
+    /// For `https` endpoints behind a proxy: TLS inside a `CONNECT` tunnel.
+    tunnel: Option<TunnelClient>,
+}
 
 /// The default connector: hyper 1 over HTTP/1.1 with pooled connections, rustls (ring) for
-/// `https`, plain TCP for `http` endpoints (local servers).
+/// `https`, plain TCP for `http` endpoints (local servers); optionally through proxies and with
+/// a CA bundle of one's own (see the [module docs](self)).
 pub struct HyperConnector {
     connect_timeout: Option<Duration>,
-    client: OnceLock<Result<HyperClient, String>>,
+    proxy: Option<ProxyConfig>,
+    ca_bundle: Option<CaBundle>,
+    clients: OnceLock<Result<Arc<Clients>, String>>,
+}
+
+/// Builds a [`HyperConnector`].
+#[derive(Debug, Clone, Default)]
+pub struct HyperConnectorBuilder {
+    connect_timeout: Option<Duration>,
+    proxy: Option<ProxyConfig>,
+    ca_bundle: Option<CaBundle>,
+}
+
+impl HyperConnectorBuilder {
+    /// How long connecting (TCP, to the proxy for proxied requests) may take; `None`: no limit.
+    pub fn connect_timeout(mut self, timeout: Option<Duration>) -> Self {
+        self.connect_timeout = timeout;
+        self
+    }
+
+    /// Sends requests through these proxies; `None`: directly.
+    pub fn proxy(mut self, proxy: Option<ProxyConfig>) -> Self {
+        self.proxy = proxy;
+        self
+    }
+
+    /// Trusts these certificates instead of the default roots; `None`: the default roots.
+    pub fn ca_bundle(mut self, bundle: Option<CaBundle>) -> Self {
+        self.ca_bundle = bundle;
+        self
+    }
+
+    pub fn build(self) -> HyperConnector {
+        HyperConnector {
+            connect_timeout: self.connect_timeout,
+            proxy: self.proxy.filter(|p| !p.is_empty()),
+            ca_bundle: self.ca_bundle,
+            clients: OnceLock::new(),
+        }
+    }
 }
 
 impl HyperConnector {
+    /// A connector with the default roots, no proxy, and this connect timeout.
     pub fn new(connect_timeout: Option<Duration>) -> Self {
-        HyperConnector { connect_timeout, client: OnceLock::new() }
+        Self::builder().connect_timeout(connect_timeout).build()
     }
 
-    fn client(&self) -> Result<HyperClient, ConnectorError> {
-        self.client
-            .get_or_init(|| build_client(self.connect_timeout))
+    pub fn builder() -> HyperConnectorBuilder {
+        HyperConnectorBuilder::default()
+    }
+
+    /// The connector a client of `config` uses when it has none of its own.
+    pub(crate) fn for_config(config: &crate::config::Config) -> Self {
+        Self::builder()
+            .connect_timeout(config.timeout_config().connect())
+            .proxy(config.proxy().cloned())
+            .ca_bundle(config.ca_bundle().cloned())
+            .build()
+    }
+
+    fn clients(&self) -> Result<Arc<Clients>, ConnectorError> {
+        self.clients
+            .get_or_init(|| self.build_clients().map(Arc::new))
             .clone()
             .map_err(|e| ConnectorError::other(format!("cannot set up TLS: {e}")))
+    }
+
+    fn build_clients(&self) -> Result<Clients, String> {
+        let mut tcp = TcpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(self.connect_timeout);
+        let mut builder = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new());
+        builder.pool_idle_timeout(Duration::from_secs(90));
+        let direct = builder.build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(tcp.clone()));
+        let Some(proxy) = &self.proxy else {
+            return Ok(Clients { direct, matcher: None, forward: None, tunnel: None });
+        };
+        let forward = proxy.http.as_ref().map(|p| {
+            let connector = ForwardProxy { tcp: tcp.clone(), proxy: p.uri.clone() };
+            (builder.build(connector), p.auth.clone())
+        });
+        let tunnel = match &proxy.https {
+            None => None,
+            Some(p) => {
+                let mut tunnel = Tunnel::new(p.uri.clone(), tcp.clone());
+                if let Some(auth) = &p.auth {
+                    tunnel = tunnel.with_auth(auth.clone());
+                }
+                Some(builder.build(self.https_builder()?.https_only().enable_http1().wrap_connector(tunnel)))
+            }
+        };
+        Ok(Clients { direct, matcher: Some(proxy.matcher()), forward, tunnel })
+    }
+
+    fn https_builder(&self) -> Result<hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>, String> {
+        let provider = Arc::new(rustls::crypto::ring::default_provider());
+        if let Some(bundle) = &self.ca_bundle {
+            let tls = rustls::ClientConfig::builder_with_provider(provider)
+                .with_safe_default_protocol_versions()
+                .map_err(|e| e.to_string())?
+                .with_root_certificates(bundle.roots.clone())
+                .with_no_client_auth();
+            return Ok(hyper_rustls::HttpsConnectorBuilder::new().with_tls_config(tls));
+        }
+        #[cfg(feature = "native-roots")]
+        let builder = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_native_roots(provider)
+            .map_err(|e| e.to_string())?;
+        #[cfg(not(feature = "native-roots"))]
+        let builder = hyper_rustls::HttpsConnectorBuilder::new()
+            .with_provider_and_webpki_roots(provider)
+            .map_err(|e| e.to_string())?;
+        Ok(builder)
     }
 }
 
 impl fmt::Debug for HyperConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("HyperConnector").field("connect_timeout", &self.connect_timeout).finish()
+        f.debug_struct("HyperConnector")
+            .field("connect_timeout", &self.connect_timeout)
+            .field("proxy", &self.proxy)
+            .field("ca_bundle", &self.ca_bundle)
+            .finish()
     }
-}
-
-fn build_client(connect_timeout: Option<Duration>) -> Result<HyperClient, String> {
-    let mut tcp = hyper_util::client::legacy::connect::HttpConnector::new();
-    tcp.enforce_http(false);
-    tcp.set_nodelay(true);
-    tcp.set_connect_timeout(connect_timeout);
-    let provider = Arc::new(rustls::crypto::ring::default_provider());
-    #[cfg(feature = "native-roots")]
-    let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_native_roots(provider)
-        .map_err(|e| e.to_string())?;
-    #[cfg(not(feature = "native-roots"))]
-    let builder = hyper_rustls::HttpsConnectorBuilder::new()
-        .with_provider_and_webpki_roots(provider)
-        .map_err(|e| e.to_string())?;
-    let https = builder.https_or_http().enable_http1().wrap_connector(tcp);
-    Ok(hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new())
-        .pool_idle_timeout(Duration::from_secs(90))
-        .build(https))
 }
 
 impl HttpConnector for HyperConnector {
     fn call(&self, request: HttpRequest, max_body_size: usize) -> HttpFuture {
-        let client = self.client();
+        let clients = self.clients();
         Box::pin(async move {
-            let client = client?;
-            let response = client.request(request.map(Full::new)).await.map_err(classify_hyper_error)?;
+            let clients = clients?;
+            let mut request = request.map(Full::new);
+            let connection = hyper_util::client::legacy::connect::capture_connection(&mut request);
+            let proxied = clients.matcher.as_ref().is_some_and(|m| m.intercept(request.uri()).is_some());
+            let sent = match (proxied, request.uri().scheme_str()) {
+                (true, Some("https")) => match &clients.tunnel {
+                    Some(tunnel) => tunnel.request(request).await,
+                    None => clients.direct.request(request).await,
+                },
+                (true, Some("http")) => match &clients.forward {
+                    Some((forward, auth)) => {
+                        if let Some(auth) = auth {
+                            request.headers_mut().insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+                        }
+                        forward.request(request).await
+                    }
+                    None => clients.direct.request(request).await,
+                },
+                _ => clients.direct.request(request).await,
+            };
+            let response = sent.map_err(classify_hyper_error)?;
+            // As the AWS SDKs' default reconnect mode: a transient server error closes its
+            // connection, so that the retry goes to a new one (maybe another host).
+            if crate::retry::TRANSIENT_STATUS_CODES.contains(&response.status().as_u16()) {
+                if let Some(c) = connection.connection_metadata().as_ref() {
+                    c.poison();
+                }
+            }
             let (parts, mut body) = response.into_parts();
             let raw = || RawResponse::new(parts.status.as_u16(), parts.headers.clone());
             let declared = parts
@@ -237,8 +672,97 @@ impl HttpConnector for HyperConnector {
     }
 }
 
-/// Sorts hyper's errors into retryable I/O failures, connect timeouts and the rest.
+/// Connects every destination to an HTTP proxy, and marks the connection as proxied so that
+/// hyper sends requests in absolute form (`POST http://host:port/ HTTP/1.1`).
+#[derive(Clone)]
+struct ForwardProxy {
+    tcp: TcpConnector,
+    proxy: Uri,
+}
+
+impl tower_service::Service<Uri> for ForwardProxy {
+    type Response = ProxiedStream;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<ProxiedStream, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), BoxError>> {
+        self.tcp.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, _destination: Uri) -> Self::Future {
+        let connecting = self.tcp.call(self.proxy.clone());
+        Box::pin(async move { Ok(ProxiedStream(connecting.await?)) })
+    }
+}
+
+/// A TCP connection to a forward proxy.
+struct ProxiedStream(TokioIo<tokio::net::TcpStream>);
+
+impl Connection for ProxiedStream {
+    fn connected(&self) -> Connected {
+        self.0.connected().proxy(true)
+    }
+}
+
+impl hyper::rt::Read for ProxiedStream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for ProxiedStream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.0).poll_shutdown(cx)
+    }
+}
+
+/// Whether `e`, or an error inside it (also inside `io::Error`s, whose `source` skips the error
+/// they wrap), satisfies `test`.
+fn any_in_chain(e: &(dyn StdError + 'static), test: &mut dyn FnMut(&(dyn StdError + 'static)) -> bool) -> bool {
+    let mut next = Some(e);
+    while let Some(s) = next {
+        if test(s) {
+            return true;
+        }
+        if let Some(inner) = s.downcast_ref::<std::io::Error>().and_then(|io| io.get_ref()) {
+            if any_in_chain(inner, test) {
+                return true;
+            }
+        }
+        next = s.source();
+    }
+    false
+}
+
+/// Sorts hyper's errors: TLS failures (not retryable), retryable I/O failures, connect
+/// timeouts, and the rest (not retryable).
 fn classify_hyper_error(e: hyper_util::client::legacy::Error) -> ConnectorError {
+    let tls = any_in_chain(&e, &mut |s| s.is::<rustls::Error>());
+    // hyper-util's tunnel error type is private: its message tells the kind. A proxy that wants
+    // other credentials answers the same when asked again.
+    let permanent_tunnel = any_in_chain(&e, &mut |s| {
+        let m = s.to_string();
+        m == "tunnel error: proxy authorization required" || m == "tunnel error: missing destination host"
+    });
+    // hyper-util reports URLs it cannot connect to ("invalid URL, scheme is missing") as connect
+    // errors without a cause.
+    let invalid_url = e.is_connect() && e.source().is_some_and(|s| s.to_string().starts_with("invalid URL"));
     let mut timed_out = false;
     let mut io = e.is_connect();
     let mut user = false;
@@ -256,12 +780,81 @@ fn classify_hyper_error(e: hyper_util::client::legacy::Error) -> ConnectorError 
         }
         source = s.source();
     }
-    // A connect timeout of hyper-util's connector is an io::Error of kind TimedOut.
-    if timed_out && e.is_connect() {
+    if tls {
+        ConnectorError::new(ConnectorErrorKind::Tls, e)
+    } else if permanent_tunnel || invalid_url {
+        ConnectorError::other(e)
+    } else if timed_out && e.is_connect() {
+        // A connect timeout of hyper-util's connector is an io::Error of kind TimedOut.
         ConnectorError::timeout(e)
     } else if io && !user {
         ConnectorError::io(e)
     } else {
         ConnectorError::other(e)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn proxy_urls() {
+        let p = ProxyUrl::parse("http://proxy.internal:3128").unwrap();
+        assert_eq!((p.uri.to_string().as_str(), p.auth.is_none()), ("http://proxy.internal:3128/", true));
+        let p = ProxyUrl::parse(" 10.0.0.1:8080/ ").unwrap();
+        assert_eq!(p.uri.to_string(), "http://10.0.0.1:8080/");
+        let p = ProxyUrl::parse("http://us%65r:s%3Acret@proxy:1").unwrap();
+        let auth = p.auth.as_ref().unwrap();
+        assert!(auth.is_sensitive());
+        // base64("user:s:cret")
+        assert_eq!(auth, "Basic dXNlcjpzOmNyZXQ=");
+        assert_eq!(p.shown, "http://us%65r:***@proxy:1");
+        assert_eq!(format!("{p:?}"), "http://us%65r:***@proxy:1");
+        for (url, why) in [
+            ("https://proxy:443", "the scheme `https` is not supported"),
+            ("socks5://u:pw@proxy:1080", "the scheme `socks5` is not supported"),
+            ("http://proxy:1/path", "no path or query"),
+            ("http://:8080", "no host"),
+            ("http://u:pw@", "is not a valid proxy URL"),
+        ] {
+            let e = ProxyUrl::parse(url).unwrap_err().to_string();
+            assert!(e.contains(why), "{url}: {e}");
+            assert!(!e.contains("pw"), "{e}");
+        }
+    }
+
+    #[test]
+    fn redaction_and_decoding() {
+        assert_eq!(redact_userinfo("http://a:b@h:1/x"), "http://a:***@h:1/x");
+        assert_eq!(redact_userinfo("http://token@h"), "http://***@h");
+        assert_eq!(redact_userinfo("h:1"), "h:1");
+        assert_eq!(percent_decode("a%40b%2"), "a@b%2");
+        assert_eq!(percent_decode("%zz%C3%A9"), "%zzé");
+    }
+
+    #[test]
+    fn proxy_config_from_env() {
+        let env = Env::from_vars([("https_proxy", "http://s:1"), ("HTTP_PROXY", "http://h:2"), ("no_proxy", "a.b")]);
+        let p = ProxyConfig::from_env(&env).unwrap().unwrap();
+        assert_eq!(p.https.unwrap().shown, "http://s:1");
+        assert_eq!(p.http.unwrap().shown, "http://h:2");
+        assert_eq!(p.no_proxy, "a.b");
+        let p = ProxyConfig::from_env(&Env::from_vars([("all_proxy", "http://all:3")])).unwrap().unwrap();
+        assert_eq!((p.http.unwrap().shown, p.https.unwrap().shown), ("http://all:3".into(), "http://all:3".into()));
+        assert!(ProxyConfig::from_env(&Env::from_vars([("NO_PROXY", "*")])).unwrap().is_none());
+        let e = ProxyConfig::from_env(&Env::from_vars([("HTTP_PROXY", "ftp://x")])).unwrap_err();
+        assert!(e.to_string().starts_with("HTTP_PROXY: `ftp://x` is not a valid proxy URL"), "{e}");
+    }
+
+    #[test]
+    fn ca_bundle_errors() {
+        let e = CaBundle::from_pem(b"").unwrap_err().to_string();
+        assert!(e.contains("contains no PEM certificate"), "{e}");
+        let bad = b"-----BEGIN CERTIFICATE-----\nAAAA\n-----END CERTIFICATE-----\n";
+        let e = CaBundle::from_pem(bad).unwrap_err().to_string();
+        assert!(e.starts_with("certificate 1 of the PEM CA bundle"), "{e}");
+        let e = CaBundle::from_file("/nonexistent/bundle.pem").unwrap_err().to_string();
+        assert!(e.starts_with("the CA bundle file `/nonexistent/bundle.pem` cannot be read"), "{e}");
     }
 }

@@ -6,6 +6,11 @@
 //! tokens, of which a retry takes 5 (10 after a timeout) and a successful retried call gives them
 //! back (a call that succeeds on its first attempt gives back 1), stops retry storms against a
 //! service that is down.
+//!
+//! This is the only retry mode. `legacy` (`AWS_RETRY_MODE`, the profile's `retry_mode`) runs as
+//! standard mode; `adaptive` (client-side rate limiting) is refused when the configuration is
+//! used, not run as standard mode. Connector failures that cannot succeed when tried again (TLS
+//! certificate and handshake failures, invalid URLs, proxy authentication) are not retried.
 
 use std::sync::Mutex;
 use std::time::Duration;

@@ -128,8 +128,8 @@ pub fn config_rs() -> TokenStream {
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
         pub use #rt::env::Env;
         pub use #rt::http::{
-            ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector,
-            SharedHttpConnector,
+            CaBundle, ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse,
+            HttpSettingError, HyperConnector, ProxyConfig, SharedHttpConnector,
         };
         pub use #rt::interceptor::{Intercept, SharedInterceptor};
         pub use #rt::region::Region;
@@ -463,6 +463,8 @@ default = []
 aws-config = ["awsjson-runtime/aws-config"]
 # The recording and replaying HTTP connectors, for tests.
 test-util = ["awsjson-runtime/test-util"]
+# Trust the operating system's certificate store instead of the bundled Mozilla roots.
+native-roots = ["awsjson-runtime/native-roots"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}

@@ -20,8 +20,8 @@ pub use ::awsjson_runtime::endpoint::{
 };
 pub use ::awsjson_runtime::env::Env;
 pub use ::awsjson_runtime::http::{
-    ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest,
-    HttpResponse, HyperConnector, SharedHttpConnector,
+    CaBundle, ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest,
+    HttpResponse, HttpSettingError, HyperConnector, ProxyConfig, SharedHttpConnector,
 };
 pub use ::awsjson_runtime::interceptor::{Intercept, SharedInterceptor};
 pub use ::awsjson_runtime::region::Region;
