@@ -38,7 +38,7 @@ fn kitchen_sink() -> Value {
 fn options(name: &str) -> Options {
     Options {
         service: None,
-        crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into() },
+        crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into(), publish: false },
         model_source: Default::default(),
         partitions: None,
     }

@@ -42,6 +42,38 @@ impl fmt::Display for DateTimeParseError {
 
 impl std::error::Error for DateTimeParseError {}
 
+/// A string that is not one of the values an enum knows (`try_parse` of generated enums).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariantError {
+    enum_name: &'static str,
+    value: String,
+}
+
+impl UnknownVariantError {
+    /// `value` is not a known value of `enum_name`.
+    pub fn new(enum_name: &'static str, value: impl Into<String>) -> Self {
+        UnknownVariantError { enum_name, value: value.into() }
+    }
+
+    /// The enum's name.
+    pub fn enum_name(&self) -> &'static str {
+        self.enum_name
+    }
+
+    /// The value given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for UnknownVariantError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a known value of {}", self.value, self.enum_name)
+    }
+}
+
+impl std::error::Error for UnknownVariantError {}
+
 impl DateTime {
     /// The Unix epoch.
     pub const UNIX_EPOCH: DateTime = DateTime(OffsetDateTime::UNIX_EPOCH);

@@ -6,6 +6,7 @@
 pub use ::awsjson_runtime::error::{
     BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled,
 };
+pub use ::awsjson_runtime::types::UnknownVariantError;
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
