@@ -40,7 +40,7 @@ impl Client {
     ///
     /// Set the input on the returned [`CreateActivityFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`name`](crate::operation::create_activity::CreateActivityFluentBuilder::name) (a call without one fails before sending).
+    /// - Required members: [`name`](crate::operation::create_activity::CreateActivityFluentBuilder::name) (checked before anything is sent).
     /// - On success: [`CreateActivityOutput`](crate::operation::create_activity::CreateActivityOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateActivityError`](crate::operation::create_activity::CreateActivityError)`>`; service errors: `ActivityAlreadyExists`, `ActivityLimitExceeded`, `InvalidEncryptionConfiguration`, `InvalidName`, `KmsAccessDeniedException`, `KmsThrottlingException`, `TooManyTags`, or `Unhandled`.
     ///
@@ -64,7 +64,7 @@ impl Client {
     ///
     /// Set the input on the returned [`CreateStateMachineFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`name`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::name), [`definition`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::definition), [`role_arn`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::role_arn) (a call without one fails before sending).
+    /// - Required members: [`name`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::name), [`definition`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::definition), [`role_arn`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::role_arn) (checked before anything is sent).
     /// - On success: [`CreateStateMachineOutput`](crate::operation::create_state_machine::CreateStateMachineOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateStateMachineError`](crate::operation::create_state_machine::CreateStateMachineError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidDefinition`, `InvalidEncryptionConfiguration`, `InvalidLoggingConfiguration`, `InvalidName`, `InvalidTracingConfiguration`, `KmsAccessDeniedException`, `KmsThrottlingException`, `StateMachineAlreadyExists`, `StateMachineDeleting`, `StateMachineLimitExceeded`, `StateMachineTypeNotSupported`, `TooManyTags`, `ValidationException`, or `Unhandled`.
     ///
@@ -95,7 +95,7 @@ impl Client {
     ///
     /// Set the input on the returned [`CreateStateMachineAliasFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`name`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::name), [`routing_configuration`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::routing_configuration) (a call without one fails before sending).
+    /// - Required members: [`name`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::name), [`routing_configuration`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::routing_configuration) (checked before anything is sent).
     /// - On success: [`CreateStateMachineAliasOutput`](crate::operation::create_state_machine_alias::CreateStateMachineAliasOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateStateMachineAliasError`](crate::operation::create_state_machine_alias::CreateStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidName`, `ResourceNotFound`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `ValidationException`, or `Unhandled`.
     ///
@@ -111,7 +111,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DeleteActivityFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`activity_arn`](crate::operation::delete_activity::DeleteActivityFluentBuilder::activity_arn) (a call without one fails before sending).
+    /// - Required members: [`activity_arn`](crate::operation::delete_activity::DeleteActivityFluentBuilder::activity_arn) (checked before anything is sent).
     /// - On success: [`DeleteActivityOutput`](crate::operation::delete_activity::DeleteActivityOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteActivityError`](crate::operation::delete_activity::DeleteActivityError)`>`; service errors: `InvalidArn`, or `Unhandled`.
     ///
@@ -142,7 +142,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DeleteStateMachineFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::delete_state_machine::DeleteStateMachineFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::delete_state_machine::DeleteStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`DeleteStateMachineOutput`](crate::operation::delete_state_machine::DeleteStateMachineOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineError`](crate::operation::delete_state_machine::DeleteStateMachineError)`>`; service errors: `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
@@ -167,7 +167,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DeleteStateMachineAliasFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_alias_arn`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasFluentBuilder::state_machine_alias_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
     /// - On success: [`DeleteStateMachineAliasOutput`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineAliasError`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
@@ -192,7 +192,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DeleteStateMachineVersionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_version_arn`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionFluentBuilder::state_machine_version_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_version_arn`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionFluentBuilder::state_machine_version_arn) (checked before anything is sent).
     /// - On success: [`DeleteStateMachineVersionOutput`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineVersionError`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionError)`>`; service errors: `ConflictException`, `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
@@ -210,7 +210,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeActivityFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`activity_arn`](crate::operation::describe_activity::DescribeActivityFluentBuilder::activity_arn) (a call without one fails before sending).
+    /// - Required members: [`activity_arn`](crate::operation::describe_activity::DescribeActivityFluentBuilder::activity_arn) (checked before anything is sent).
     /// - On success: [`DescribeActivityOutput`](crate::operation::describe_activity::DescribeActivityOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeActivityError`](crate::operation::describe_activity::DescribeActivityError)`>`; service errors: `ActivityDoesNotExist`, `InvalidArn`, or `Unhandled`.
     ///
@@ -232,7 +232,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::describe_execution::DescribeExecutionFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::describe_execution::DescribeExecutionFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`DescribeExecutionOutput`](crate::operation::describe_execution::DescribeExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeExecutionError`](crate::operation::describe_execution::DescribeExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
@@ -248,7 +248,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeMapRunFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`map_run_arn`](crate::operation::describe_map_run::DescribeMapRunFluentBuilder::map_run_arn) (a call without one fails before sending).
+    /// - Required members: [`map_run_arn`](crate::operation::describe_map_run::DescribeMapRunFluentBuilder::map_run_arn) (checked before anything is sent).
     /// - On success: [`DescribeMapRunOutput`](crate::operation::describe_map_run::DescribeMapRunOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeMapRunError`](crate::operation::describe_map_run::DescribeMapRunError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
@@ -283,7 +283,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeStateMachineFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::describe_state_machine::DescribeStateMachineFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::describe_state_machine::DescribeStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`DescribeStateMachineOutput`](crate::operation::describe_state_machine::DescribeStateMachineOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineError`](crate::operation::describe_state_machine::DescribeStateMachineError)`>`; service errors: `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDoesNotExist`, or `Unhandled`.
     ///
@@ -306,7 +306,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeStateMachineAliasFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_alias_arn`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasFluentBuilder::state_machine_alias_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
     /// - On success: [`DescribeStateMachineAliasOutput`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineAliasError`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
@@ -326,7 +326,7 @@ impl Client {
     ///
     /// Set the input on the returned [`DescribeStateMachineForExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`DescribeStateMachineForExecutionOutput`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineForExecutionError`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
@@ -348,7 +348,7 @@ impl Client {
     ///
     /// Set the input on the returned [`GetActivityTaskFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`activity_arn`](crate::operation::get_activity_task::GetActivityTaskFluentBuilder::activity_arn) (a call without one fails before sending).
+    /// - Required members: [`activity_arn`](crate::operation::get_activity_task::GetActivityTaskFluentBuilder::activity_arn) (checked before anything is sent).
     /// - On success: [`GetActivityTaskOutput`](crate::operation::get_activity_task::GetActivityTaskOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetActivityTaskError`](crate::operation::get_activity_task::GetActivityTaskError)`>`; service errors: `ActivityDoesNotExist`, `ActivityWorkerLimitExceeded`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
@@ -368,7 +368,7 @@ impl Client {
     ///
     /// Set the input on the returned [`GetExecutionHistoryFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`GetExecutionHistoryOutput`](crate::operation::get_execution_history::GetExecutionHistoryOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetExecutionHistoryError`](crate::operation::get_execution_history::GetExecutionHistoryError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     /// - Paginated: [`into_paginator()`](crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder::into_paginator) sends the requests page by page.
@@ -433,7 +433,7 @@ impl Client {
     ///
     /// Set the input on the returned [`ListMapRunsFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::list_map_runs::ListMapRunsFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::list_map_runs::ListMapRunsFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`ListMapRunsOutput`](crate::operation::list_map_runs::ListMapRunsOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListMapRunsError`](crate::operation::list_map_runs::ListMapRunsError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `InvalidToken`, or `Unhandled`.
     /// - Paginated: [`into_paginator()`](crate::operation::list_map_runs::ListMapRunsFluentBuilder::into_paginator) sends the requests page by page.
@@ -461,7 +461,7 @@ impl Client {
     ///
     /// Set the input on the returned [`ListStateMachineAliasesFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`ListStateMachineAliasesOutput`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListStateMachineAliasesError`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesError)`>`; service errors: `InvalidArn`, `InvalidToken`, `ResourceNotFound`, `StateMachineDeleting`, `StateMachineDoesNotExist`, or `Unhandled`.
     ///
@@ -486,7 +486,7 @@ impl Client {
     ///
     /// Set the input on the returned [`ListStateMachineVersionsFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_versions::ListStateMachineVersionsFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_versions::ListStateMachineVersionsFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`ListStateMachineVersionsOutput`](crate::operation::list_state_machine_versions::ListStateMachineVersionsOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListStateMachineVersionsError`](crate::operation::list_state_machine_versions::ListStateMachineVersionsError)`>`; service errors: `InvalidArn`, `InvalidToken`, `ValidationException`, or `Unhandled`.
     ///
@@ -525,7 +525,7 @@ impl Client {
     ///
     /// Set the input on the returned [`ListTagsForResourceFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`resource_arn`](crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder::resource_arn) (a call without one fails before sending).
+    /// - Required members: [`resource_arn`](crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder::resource_arn) (checked before anything is sent).
     /// - On success: [`ListTagsForResourceOutput`](crate::operation::list_tags_for_resource::ListTagsForResourceOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListTagsForResourceError`](crate::operation::list_tags_for_resource::ListTagsForResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
@@ -550,7 +550,7 @@ impl Client {
     ///
     /// Set the input on the returned [`PublishStateMachineVersionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::publish_state_machine_version::PublishStateMachineVersionFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::publish_state_machine_version::PublishStateMachineVersionFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`PublishStateMachineVersionOutput`](crate::operation::publish_state_machine_version::PublishStateMachineVersionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PublishStateMachineVersionError`](crate::operation::publish_state_machine_version::PublishStateMachineVersionError)`>`; service errors: `ConflictException`, `InvalidArn`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
@@ -581,7 +581,7 @@ impl Client {
     ///
     /// Set the input on the returned [`RedriveExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::redrive_execution::RedriveExecutionFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::redrive_execution::RedriveExecutionFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`RedriveExecutionOutput`](crate::operation::redrive_execution::RedriveExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`RedriveExecutionError`](crate::operation::redrive_execution::RedriveExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `ExecutionLimitExceeded`, `ExecutionNotRedrivable`, `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
@@ -601,7 +601,7 @@ impl Client {
     ///
     /// Set the input on the returned [`SendTaskFailureFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`task_token`](crate::operation::send_task_failure::SendTaskFailureFluentBuilder::task_token) (a call without one fails before sending).
+    /// - Required members: [`task_token`](crate::operation::send_task_failure::SendTaskFailureFluentBuilder::task_token) (checked before anything is sent).
     /// - On success: [`SendTaskFailureOutput`](crate::operation::send_task_failure::SendTaskFailureOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskFailureError`](crate::operation::send_task_failure::SendTaskFailureError)`>`; service errors: `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
@@ -619,7 +619,7 @@ impl Client {
     ///
     /// Set the input on the returned [`SendTaskHeartbeatFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`task_token`](crate::operation::send_task_heartbeat::SendTaskHeartbeatFluentBuilder::task_token) (a call without one fails before sending).
+    /// - Required members: [`task_token`](crate::operation::send_task_heartbeat::SendTaskHeartbeatFluentBuilder::task_token) (checked before anything is sent).
     /// - On success: [`SendTaskHeartbeatOutput`](crate::operation::send_task_heartbeat::SendTaskHeartbeatOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskHeartbeatError`](crate::operation::send_task_heartbeat::SendTaskHeartbeatError)`>`; service errors: `InvalidToken`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
@@ -635,7 +635,7 @@ impl Client {
     ///
     /// Set the input on the returned [`SendTaskSuccessFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`task_token`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::task_token), [`output`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::output) (a call without one fails before sending).
+    /// - Required members: [`task_token`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::task_token), [`output`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::output) (checked before anything is sent).
     /// - On success: [`SendTaskSuccessOutput`](crate::operation::send_task_success::SendTaskSuccessOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskSuccessError`](crate::operation::send_task_success::SendTaskSuccessError)`>`; service errors: `InvalidOutput`, `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
@@ -674,7 +674,7 @@ impl Client {
     ///
     /// Set the input on the returned [`StartExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::start_execution::StartExecutionFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::start_execution::StartExecutionFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`StartExecutionOutput`](crate::operation::start_execution::StartExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StartExecutionError`](crate::operation::start_execution::StartExecutionError)`>`; service errors: `ExecutionAlreadyExists`, `ExecutionLimitExceeded`, `InvalidArn`, `InvalidExecutionInput`, `InvalidName`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
@@ -694,7 +694,7 @@ impl Client {
     ///
     /// Set the input on the returned [`StartSyncExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::start_sync_execution::StartSyncExecutionFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::start_sync_execution::StartSyncExecutionFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`StartSyncExecutionOutput`](crate::operation::start_sync_execution::StartSyncExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StartSyncExecutionError`](crate::operation::start_sync_execution::StartSyncExecutionError)`>`; service errors: `InvalidArn`, `InvalidExecutionInput`, `InvalidName`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `StateMachineTypeNotSupported`, or `Unhandled`.
     ///
@@ -716,7 +716,7 @@ impl Client {
     ///
     /// Set the input on the returned [`StopExecutionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`execution_arn`](crate::operation::stop_execution::StopExecutionFluentBuilder::execution_arn) (a call without one fails before sending).
+    /// - Required members: [`execution_arn`](crate::operation::stop_execution::StopExecutionFluentBuilder::execution_arn) (checked before anything is sent).
     /// - On success: [`StopExecutionOutput`](crate::operation::stop_execution::StopExecutionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StopExecutionError`](crate::operation::stop_execution::StopExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `ValidationException`, or `Unhandled`.
     ///
@@ -736,7 +736,7 @@ impl Client {
     ///
     /// Set the input on the returned [`TagResourceFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`resource_arn`](crate::operation::tag_resource::TagResourceFluentBuilder::resource_arn), [`tags`](crate::operation::tag_resource::TagResourceFluentBuilder::tags) (a call without one fails before sending).
+    /// - Required members: [`resource_arn`](crate::operation::tag_resource::TagResourceFluentBuilder::resource_arn), [`tags`](crate::operation::tag_resource::TagResourceFluentBuilder::tags) (checked before anything is sent).
     /// - On success: [`TagResourceOutput`](crate::operation::tag_resource::TagResourceOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`TagResourceError`](crate::operation::tag_resource::TagResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `TooManyTags`, or `Unhandled`.
     ///
@@ -771,7 +771,7 @@ impl Client {
     ///
     /// Set the input on the returned [`TestStateFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`definition`](crate::operation::test_state::TestStateFluentBuilder::definition) (a call without one fails before sending).
+    /// - Required members: [`definition`](crate::operation::test_state::TestStateFluentBuilder::definition) (checked before anything is sent).
     /// - On success: [`TestStateOutput`](crate::operation::test_state::TestStateOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`TestStateError`](crate::operation::test_state::TestStateError)`>`; service errors: `InvalidArn`, `InvalidDefinition`, `InvalidExecutionInput`, `ValidationException`, or `Unhandled`.
     ///
@@ -783,7 +783,7 @@ impl Client {
     ///
     /// Set the input on the returned [`UntagResourceFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`resource_arn`](crate::operation::untag_resource::UntagResourceFluentBuilder::resource_arn), [`tag_keys`](crate::operation::untag_resource::UntagResourceFluentBuilder::tag_keys) (a call without one fails before sending).
+    /// - Required members: [`resource_arn`](crate::operation::untag_resource::UntagResourceFluentBuilder::resource_arn), [`tag_keys`](crate::operation::untag_resource::UntagResourceFluentBuilder::tag_keys) (checked before anything is sent).
     /// - On success: [`UntagResourceOutput`](crate::operation::untag_resource::UntagResourceOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UntagResourceError`](crate::operation::untag_resource::UntagResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
@@ -799,7 +799,7 @@ impl Client {
     ///
     /// Set the input on the returned [`UpdateMapRunFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`map_run_arn`](crate::operation::update_map_run::UpdateMapRunFluentBuilder::map_run_arn) (a call without one fails before sending).
+    /// - Required members: [`map_run_arn`](crate::operation::update_map_run::UpdateMapRunFluentBuilder::map_run_arn) (checked before anything is sent).
     /// - On success: [`UpdateMapRunOutput`](crate::operation::update_map_run::UpdateMapRunOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateMapRunError`](crate::operation::update_map_run::UpdateMapRunError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
@@ -838,7 +838,7 @@ impl Client {
     ///
     /// Set the input on the returned [`UpdateStateMachineFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_arn`](crate::operation::update_state_machine::UpdateStateMachineFluentBuilder::state_machine_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_arn`](crate::operation::update_state_machine::UpdateStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
     /// - On success: [`UpdateStateMachineOutput`](crate::operation::update_state_machine::UpdateStateMachineOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateStateMachineError`](crate::operation::update_state_machine::UpdateStateMachineError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidDefinition`, `InvalidEncryptionConfiguration`, `InvalidLoggingConfiguration`, `InvalidTracingConfiguration`, `KmsAccessDeniedException`, `KmsThrottlingException`, `MissingRequiredParameter`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
@@ -867,7 +867,7 @@ impl Client {
     ///
     /// Set the input on the returned [`UpdateStateMachineAliasFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`state_machine_alias_arn`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasFluentBuilder::state_machine_alias_arn) (a call without one fails before sending).
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
     /// - On success: [`UpdateStateMachineAliasOutput`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateStateMachineAliasError`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `ResourceNotFound`, `StateMachineDeleting`, `ValidationException`, or `Unhandled`.
     ///
@@ -898,7 +898,7 @@ impl Client {
     ///
     /// Set the input on the returned [`ValidateStateMachineDefinitionFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`definition`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionFluentBuilder::definition) (a call without one fails before sending).
+    /// - Required members: [`definition`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionFluentBuilder::definition) (checked before anything is sent).
     /// - On success: [`ValidateStateMachineDefinitionOutput`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ValidateStateMachineDefinitionError`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionError)`>`; service errors: `ValidationException`, or `Unhandled`.
     ///

@@ -230,6 +230,12 @@ error mapping, retries) without a network:
         let f = &op.fn_name;
         let module = unraw(&op.fn_name);
         let (name, output) = (&op.name, &op.output.rust_name);
+        // A service without endpoint rules needs an endpoint URL.
+        let config = if service.endpoint_rule_set.is_some() {
+            "mocks.client_config()".to_owned()
+        } else {
+            "mocks.client_config().to_builder().endpoint_url(\"https://example.com\").build()".to_owned()
+        };
         add(&format!(
             "
 ```
@@ -240,7 +246,7 @@ use {krate}::test_util::{{MockConnector, MockRule, RuleMode}};
 # async fn main() {{
 let rule = MockRule::for_operation::<{name}>().then_output({output}::default);
 let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
-let client = {krate}::Client::from_conf(mocks.client_config());
+let client = {krate}::Client::from_conf({config});
 client.{f}().send().await.expect(\"the mocked output\");
 mocks.assert_all_used();
 let request = &mocks.requests()[0];
@@ -383,7 +389,7 @@ fn method_docs(op: &crate::ir::Operation) -> Vec<String> {
     if required.is_empty() {
         lines.push("- Required members: none.".to_owned());
     } else {
-        lines.push(format!("- Required members: {} (a call without one fails before sending).", required.join(", ")));
+        lines.push(format!("- Required members: {} (checked before anything is sent).", required.join(", ")));
     }
     lines.push(format!("- On success: [`{}`]({}).", op.output.rust_name, path(&op.output.rust_name)));
     let errors: Vec<String> = op.errors.iter().map(|e| format!("`{}`", e.rust_name)).collect();

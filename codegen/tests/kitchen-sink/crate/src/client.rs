@@ -34,7 +34,7 @@ impl Client {
     }
     /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (a call without one fails before sending).
+    /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (checked before anything is sent).
     /// - On success: [`GetWidgetOutput`](crate::operation::get_widget::GetWidgetOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetWidgetError`](crate::operation::get_widget::GetWidgetError)`>`; service errors: `NotFound`, `ServiceFault`, or `Unhandled`.
     ///
@@ -70,7 +70,7 @@ impl Client {
     ///
     /// Set the input on the returned [`PutThingFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`thing`](crate::operation::put_thing::PutThingFluentBuilder::thing) (a call without one fails before sending).
+    /// - Required members: [`thing`](crate::operation::put_thing::PutThingFluentBuilder::thing) (checked before anything is sent).
     /// - On success: [`PutThingOutput`](crate::operation::put_thing::PutThingOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PutThingError`](crate::operation::put_thing::PutThingError)`>`; service errors: `NotFound`, `ServiceFault`, `Throttled`, or `Unhandled`.
     ///

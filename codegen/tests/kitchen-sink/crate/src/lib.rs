@@ -94,7 +94,7 @@
 //! # async fn main() {
 //! let rule = MockRule::for_operation::<ListThings>().then_output(ListThingsOutput::default);
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
-//! let client = kitchen_sink_client::Client::from_conf(mocks.client_config());
+//! let client = kitchen_sink_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
 //! client.list_things().send().await.expect("the mocked output");
 //! mocks.assert_all_used();
 //! let request = &mocks.requests()[0];

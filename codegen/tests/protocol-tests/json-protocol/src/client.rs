@@ -92,7 +92,7 @@ impl Client {
     }
     /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (a call without one fails before sending).
+    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
     /// - On success: [`EndpointWithHostLabelOperationOutput`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointWithHostLabelOperationError`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError)`>`; service errors, or `Unhandled`.
     ///

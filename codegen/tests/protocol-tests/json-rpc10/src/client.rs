@@ -80,7 +80,7 @@ impl Client {
     }
     /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (a call without one fails before sending).
+    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
     /// - On success: [`EndpointWithHostLabelOperationOutput`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointWithHostLabelOperationError`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError)`>`; service errors, or `Unhandled`.
     ///
@@ -182,7 +182,7 @@ impl Client {
     }
     /// Set the input on the returned [`OperationWithNestedStructureFluentBuilder`] and call `send()`:
     ///
-    /// - Required members: [`top_level`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureFluentBuilder::top_level) (a call without one fails before sending).
+    /// - Required members: [`top_level`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureFluentBuilder::top_level) (checked before anything is sent).
     /// - On success: [`OperationWithNestedStructureOutput`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureOutput).
     /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithNestedStructureError`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureError)`>`; service errors, or `Unhandled`.
     ///

@@ -76,7 +76,7 @@
 //! # async fn main() {
 //! let rule = MockRule::for_operation::<ContentTypeParameters>().then_output(ContentTypeParametersOutput::default);
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
-//! let client = json_rpc10_client::Client::from_conf(mocks.client_config());
+//! let client = json_rpc10_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
 //! client.content_type_parameters().send().await.expect("the mocked output");
 //! mocks.assert_all_used();
 //! let request = &mocks.requests()[0];
