@@ -113,7 +113,7 @@ async fn a_rule_returns_this_output_then_this_error() {
 
     // A third call finds the rule used up: a clear error naming the operation.
     let err = client.list_activities().send().await.unwrap_err();
-    let text = format!("{}", std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default());
+    let text = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
     assert!(matches!(err, SdkError::DispatchFailure(_)), "{err:?}");
     assert!(text.contains("request 3 (ListActivities)") && text.contains("used up"), "{text}");
 }

@@ -117,15 +117,15 @@ fn guide(service: &Service, info: &CrateInfo) -> Vec<String> {
     let krate = info.package_name.replace('-', "_");
     let mut g: Vec<String> = Vec::new();
     let mut add = |text: &str| g.extend(text.lines().map(str::to_owned));
-    add(&format!(
+    add(
         "
 # Getting started
 
 Add the crate (and tokio) to `Cargo.toml`, make a [`Config`] — region, credentials, and optionally
 an endpoint URL, retries and timeouts ([`config`]) — and a [`Client`] from it. [`Client::from_env`]
 reads the environment and the shared config files as the AWS SDKs do.
-"
-    ));
+",
+    );
     let example = service.example_operation();
     if let Some(op) = example {
         let f = &op.fn_name;
