@@ -68,6 +68,7 @@ fn checked_in_sfn_crate_matches_the_pinned_model() {
     let model = Model::from_path(&sfn_model_path()).unwrap();
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
+    opts.crate_info.publish = true;
     opts.partitions = Some(partitions());
     let pins: Value = serde_json::from_str(&std::fs::read_to_string(root().join("model/pin.json")).unwrap()).unwrap();
     for key in ["repository", "path", "commit", "sha256"] {
