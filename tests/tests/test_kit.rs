@@ -217,3 +217,26 @@ fn enums_try_parse_known_values_only() {
     // `From<&str>` still keeps unknown values, as responses need.
     assert_eq!(ExecutionStatus::from("NOT_A_STATUS"), ExecutionStatus::Unknown("NOT_A_STATUS".into()));
 }
+
+#[tokio::test]
+async fn an_unmodeled_mocked_error_keeps_its_code_and_is_classified_by_it() {
+    use sfn_client::error::{ErrorMetadata, Unhandled};
+    let throttled = || {
+        ListActivitiesError::Unhandled(Unhandled::from_meta(
+            ErrorMetadata::builder().code("ThrottlingException").message("slow down").status(400).build(),
+        ))
+    };
+    let rule = MockRule::for_operation::<ListActivities>().sequence().error(throttled).output(|| page(&[], None)).build();
+    let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+    let retry = RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1));
+    let client = Client::from_conf(mocks.client_config().to_builder().retry_config(retry).build());
+    // Throttling is retried: the second response answers.
+    assert_eq!(client.list_activities().send().await.unwrap(), page(&[], None));
+    assert_eq!(mocks.requests().len(), 2);
+
+    let mocks = MockConnector::new(RuleMode::Sequential, [MockRule::for_operation::<ListActivities>().then_error(throttled)]);
+    let err = Client::from_conf(mocks.client_config()).list_activities().send().await.unwrap_err();
+    let err = err.as_service_error().expect("a service error");
+    assert!(err.is_unhandled());
+    assert_eq!((err.code(), err.message()), (Some("ThrottlingException"), Some("slow down")));
+}
