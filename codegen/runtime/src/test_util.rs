@@ -1356,4 +1356,21 @@ mod tests {
         rec.call(req, 1 << 20).await.unwrap();
         assert_eq!(rec.exchanges()[0].request.headers["host"], "states.us-east-1.amazonaws.com");
     }
+
+    #[test]
+    fn a_recorded_host_is_compared_and_an_absent_one_is_not() {
+        let recorded = |headers: &[(&str, &str)]| RecordedRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: Body::Text(String::new()),
+        };
+        let sent = recorded(&[("host", "states.eu-west-1.amazonaws.com")]);
+        assert_eq!(
+            request_differences(&recorded(&[("host", "states.us-east-1.amazonaws.com")]), &sent),
+            ["header host: recorded `states.us-east-1.amazonaws.com`, sent `states.eu-west-1.amazonaws.com`"]
+        );
+        assert!(request_differences(&recorded(&[]), &sent).is_empty());
+        assert!(REQUEST_HEADERS.contains(&"host"));
+    }
 }

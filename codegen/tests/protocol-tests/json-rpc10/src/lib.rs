@@ -95,8 +95,10 @@ pub mod error;
 pub mod operation;
 pub mod primitives;
 pub mod types;
-/// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
-/// connector that replays them and checks the requests, one that records them from a
+/// Testing without a network (feature `test-util`): typed mocks by rule
+/// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
+/// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
+/// a connector that replays them and checks the requests, one that records them from a
 /// real server, and [`Client::call_json`].
 ///
 /// To test code that calls the service, give a client a [`test_util::ReplayConnector`]
