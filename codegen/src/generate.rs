@@ -109,13 +109,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         files.job(format!("src/operation/{}.rs", file_stem(&op.fn_name)), move || operation::operation(op, service));
         op_mods.push(crate::emit::ident(&op.fn_name));
     }
-    files.rust(
-        "src/operation.rs",
-        quote! {
-            //! One module per operation: its input, output, error and fluent builder.
-            #(pub mod #op_mods;)*
-        },
-    );
+    files.rust("src/operation.rs", crate_files::operation_rs(&op_mods));
 
     let crate_ident = options.crate_info.package_name.replace('-', "_");
     match crate::emit::smoke_tests::smoke_tests(&service, &crate_ident) {

@@ -130,6 +130,15 @@ pub fn field_name(member_name: &str) -> String {
     }
 }
 
+/// The hidden field of an operation output holding the response's request id, and the hidden
+/// builder method setting it. Member fields never start with `_`, so it cannot collide.
+pub const REQUEST_ID_FIELD: &str = "_request_id";
+
+/// The fluent builder method returning the call to customize (`customize()`), and the input
+/// builder method sending the input with a client (`send_with(&client)`), as in `aws-sdk-*`.
+pub const CUSTOMIZE_FN: &str = "customize";
+pub const SEND_WITH_FN: &str = "send_with";
+
 /// The identifier without its raw prefix, for names derived from it (`set_type`, not `set_r#type`).
 pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)

@@ -5,7 +5,7 @@
 use std::sync::{Arc, Mutex};
 
 use kitchen_sink_client::config::{ConnectorError, Credentials, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
-use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
+use kitchen_sink_client::error::{ProvideErrorMetadata, RequestId, SdkError};
 use kitchen_sink_client::operation::put_thing::{PutThingError, PutThingInput, PutThingOutput};
 use kitchen_sink_client::primitives::DateTime;
 use kitchen_sink_client::types::{Level, Schedule, Shape, Status, Thing};

@@ -5,7 +5,7 @@
 
 use std::sync::atomic::{AtomicU32, Ordering};
 
-use sfn_client::error::{ProvideErrorMetadata, SdkError};
+use sfn_client::error::{ProvideErrorMetadata, RequestId, SdkError};
 use sfn_client::operation::create_activity::CreateActivityError;
 use sfn_client::operation::describe_activity::DescribeActivityError;
 use sfn_client::operation::describe_execution::DescribeExecutionError;
@@ -74,7 +74,7 @@ async fn create_state_machine(client: &Client, name: &str) -> String {
 }
 
 /// Checks the metadata every error from moto carries.
-fn assert_meta(err: &impl ProvideErrorMetadata, code: &str, message_part: &str) {
+fn assert_meta(err: &(impl ProvideErrorMetadata + RequestId), code: &str, message_part: &str) {
     assert_eq!(err.code(), Some(code));
     let message = err.message().unwrap_or_else(|| panic!("{code}: no message"));
     assert!(message.contains(message_part), "{code}: message {message:?} lacks {message_part:?}");

@@ -22,7 +22,11 @@ use crate::endpoint::{Endpoint, EndpointParams};
 use crate::error::{
     DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
-use crate::http::{ConnectorErrorKind, HttpConnector, HyperConnector, SharedHttpConnector};
+use crate::config::ConfigOverride;
+use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector, SharedHttpConnector};
+use crate::interceptor::{
+    AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
+};
 use crate::operation::{Operation, OperationError};
 use crate::retry::{classify_service_error, RetryKind, RetryQuota};
 use crate::service::ServiceMeta;
@@ -45,6 +49,91 @@ struct Inner {
     endpoint_url: Option<String>,
     user_agent: String,
     quota: RetryQuota,
+}
+
+/// A function that changes the request of each attempt of one call, before signing.
+type RequestMutator = Arc<dyn Fn(&mut HttpRequest) + Send + Sync>;
+
+/// What one call changes of its client's behaviour: a configuration override, request
+/// mutations and extra interceptors. Made by [`CustomizableOperation`].
+#[derive(Clone, Default)]
+pub struct CallOptions {
+    config_override: Option<ConfigOverride>,
+    request_mutators: Vec<RequestMutator>,
+    interceptors: Vec<SharedInterceptor>,
+}
+
+impl std::fmt::Debug for CallOptions {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CallOptions")
+            .field("config_override", &self.config_override)
+            .field("request_mutators", &self.request_mutators.len())
+            .field("interceptors", &self.interceptors)
+            .finish()
+    }
+}
+
+/// The configuration, endpoint URL and hooks of one call.
+struct CallContext<'a> {
+    config: &'a Config,
+    endpoint_url: Option<String>,
+    interceptors: Vec<SharedInterceptor>,
+    mutators: &'a [RequestMutator],
+}
+
+/// What a call's interceptors learn about it as it runs.
+#[derive(Default)]
+struct CallState {
+    attempts: u32,
+    request_id: Option<String>,
+}
+
+/// An operation call to customize before sending: returned by `customize()` on the fluent
+/// builders. Changes apply to this call only; it shares the client's connection pool and retry
+/// quota.
+pub struct CustomizableOperation<O: Operation> {
+    handle: Handle,
+    input: O::Input,
+    options: CallOptions,
+}
+
+impl<O: Operation> CustomizableOperation<O> {
+    /// A call of `O` with `input` through `handle` (generated `customize()` methods make it).
+    #[doc(hidden)]
+    pub fn new(handle: Handle, input: O::Input) -> Self {
+        CustomizableOperation { handle, input, options: CallOptions::default() }
+    }
+
+    /// Replaces settings of the client's configuration for this call: only those set on
+    /// `config_override` change (a second override replaces the first).
+    pub fn config_override(mut self, config_override: impl Into<ConfigOverride>) -> Self {
+        self.options.config_override = Some(config_override.into());
+        self
+    }
+
+    /// Changes the request of every attempt before it is signed (so the change is signed), e.g.
+    /// to add a header.
+    pub fn mutate_request(mut self, f: impl Fn(&mut HttpRequest) + Send + Sync + 'static) -> Self {
+        self.options.request_mutators.push(Arc::new(f));
+        self
+    }
+
+    /// Adds an interceptor to this call, run after the client's.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.options.interceptors.push(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Sends the request and waits for the response.
+    pub async fn send(self) -> Result<O::Output, SdkError<O::Error>> {
+        self.handle.call_with::<O>(self.input, self.options).await
+    }
+}
+
+impl<O: Operation> std::fmt::Debug for CustomizableOperation<O> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("CustomizableOperation").field("operation", &O::NAME).field("options", &self.options).finish_non_exhaustive()
+    }
 }
 
 impl Handle {
@@ -80,26 +169,66 @@ impl Handle {
 
     /// Calls operation `O` with `input`.
     pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+        self.call_with::<O>(input, CallOptions::default()).await
+    }
+
+    /// Calls operation `O` with `input` and per-call `options` (`customize()`): the call shares
+    /// the connection pool and the retry quota of this client.
+    pub async fn call_with<O: Operation>(
+        &self,
+        input: O::Input,
+        options: CallOptions,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let span = tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = O::NAME);
-        let timeout = self.inner.config.timeout_config().operation();
-        let sleep = self.inner.config.sleep().clone();
+        let overridden = options.config_override.as_ref().map(|o| o.apply(&self.inner.config));
+        let config = overridden.as_ref().unwrap_or(&self.inner.config);
+        let endpoint_url = match options.config_override.as_ref().and_then(|o| o.endpoint_url_override()) {
+            Some(url) => Some(url.to_string()),
+            None => self.inner.endpoint_url.clone(),
+        };
+        let mut interceptors = config.interceptors().to_vec();
+        interceptors.extend(options.interceptors.iter().cloned());
+        let call = CallContext { config, endpoint_url, interceptors, mutators: &options.request_mutators };
+        let timeout = config.timeout_config().operation();
+        let sleep = config.sleep().clone();
         async move {
-            match with_timeout(&*sleep, timeout, self.call_inner::<O>(input)).await {
+            let start = std::time::Instant::now();
+            let mut state = CallState::default();
+            let result = match with_timeout(&*sleep, timeout, self.call_inner::<O>(&call, &mut state, input)).await {
                 Some(result) => result,
                 None => {
                     let after = timeout.unwrap_or_default();
                     tracing::debug!(?after, "operation timeout expired");
                     Err(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Operation, after)))
                 }
+            };
+            let context = AfterExecution {
+                operation: O::NAME,
+                attempts: state.attempts,
+                duration: start.elapsed(),
+                request_id: state.request_id.as_deref(),
+                error: result.as_ref().err().map(|e| e as &(dyn std::error::Error + 'static)),
+            };
+            for i in &call.interceptors {
+                if let Err(e) = i.read_after_execution(&context) {
+                    let e = InterceptorError::new(i, "read_after_execution", e);
+                    return Err(SdkError::ResponseError(ResponseError::new(e, None)));
+                }
             }
+            result
         }
         .instrument(span)
         .await
     }
 
-    async fn call_inner<O: Operation>(&self, mut input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    async fn call_inner<O: Operation>(
+        &self,
+        call: &CallContext<'_>,
+        state: &mut CallState,
+        mut input: O::Input,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         let inner = &*self.inner;
-        let config = &inner.config;
+        let config = call.config;
         O::validate(&input).map_err(SdkError::construction_failure)?;
         // Once per call: every attempt sends the same tokens.
         let tokens = config.idempotency_token_provider();
@@ -126,7 +255,7 @@ impl Handle {
             }
             return Err(SdkError::construction_failure(msg));
         };
-        let endpoint = self.resolve_endpoint(region.as_str())?;
+        let endpoint = self.resolve_endpoint(config, call.endpoint_url.clone(), region.as_str())?;
         let (signing_region, signing_name) = signing_scope(&endpoint, region.as_str(), inner.service.signing_name);
         let request = crate::protocol::build_request(
             inner.service,
@@ -161,6 +290,15 @@ impl Handle {
                 })?,
             };
             let mut req = request.clone();
+            for mutate in call.mutators {
+                mutate(&mut req);
+            }
+            for i in &call.interceptors {
+                let mut context = BeforeSigning { operation: O::NAME, attempt, request: &mut req };
+                if let Err(e) = i.modify_before_signing(&mut context) {
+                    return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
+                }
+            }
             crate::sign::sign_request(&mut req, &credentials, &signing_region, &signing_name, config.time_source().now())
                 .map_err(SdkError::construction_failure)?;
             let length = HeaderValue::from(req.body().len());
@@ -170,9 +308,35 @@ impl Handle {
             if let Ok(v) = HeaderValue::from_str(&format!("attempt={attempt}; max={max_attempts}")) {
                 headers.insert(AMZ_SDK_REQUEST, v);
             }
+            for i in &call.interceptors {
+                let context = BeforeTransmit { operation: O::NAME, attempt, request: &req };
+                if let Err(e) = i.read_before_transmit(&context) {
+                    return Err(SdkError::construction_failure(InterceptorError::new(i, "read_before_transmit", e)));
+                }
+            }
 
+            state.attempts = attempt;
             let span = tracing::debug_span!("attempt", attempt);
-            let (result, retry_kind) = self.attempt::<O>(req).instrument(span).await;
+            let (result, retry_kind, success) = self.attempt::<O>(config, req).instrument(span).await;
+            let response = match &result {
+                Ok(_) => success.as_ref(),
+                Err(e) => e.raw_response(),
+            };
+            state.request_id = response.and_then(RawResponse::request_id).map(str::to_string);
+            {
+                let context = AfterAttempt {
+                    operation: O::NAME,
+                    attempt,
+                    response,
+                    error: result.as_ref().err().map(|e| e as &(dyn std::error::Error + 'static)),
+                };
+                for i in &call.interceptors {
+                    if let Err(e) = i.read_after_attempt(&context) {
+                        let e = InterceptorError::new(i, "read_after_attempt", e);
+                        return Err(SdkError::ResponseError(ResponseError::new(e, response.cloned())));
+                    }
+                }
+            }
             let err = match result {
                 Ok(output) => {
                     if retry.retry_quota() {
@@ -201,18 +365,17 @@ impl Handle {
             }
             let delay = retry.backoff(attempt, config.random_source().next_f64());
             tracing::debug!(attempt, ?kind, ?delay, error = %err, "attempt failed; retrying");
-            config.sleep().sleep(delay).await;
+            config.retry_sleep().sleep(delay).await;
             attempt += 1;
         }
     }
 
-    fn resolve_endpoint<E>(&self, region: &str) -> Result<Endpoint, SdkError<E>> {
-        let config = &self.inner.config;
+    fn resolve_endpoint<E>(&self, config: &Config, endpoint_url: Option<String>, region: &str) -> Result<Endpoint, SdkError<E>> {
         let params = EndpointParams {
             region: Some(region.to_string()),
             use_fips: config.use_fips(),
             use_dual_stack: config.use_dual_stack(),
-            endpoint: self.inner.endpoint_url.clone(),
+            endpoint: endpoint_url,
             other: Default::default(),
         };
         let resolved = match config.endpoint_resolver() {
@@ -223,11 +386,7 @@ impl Handle {
     }
 
     /// One attempt: send, read, decode. Also says whether (and why) a failure may be retried.
-    async fn attempt<O: Operation>(
-        &self,
-        request: http::Request<Bytes>,
-    ) -> AttemptResult<O> {
-        let config = &self.inner.config;
+    async fn attempt<O: Operation>(&self, config: &Config, request: http::Request<Bytes>) -> AttemptResult<O> {
         let max_body = config.max_response_body_size();
         let timeout = config.timeout_config().attempt();
         let sent = with_timeout(&**config.sleep(), timeout, self.inner.connector.call(request, max_body)).await;
@@ -235,7 +394,7 @@ impl Handle {
             None => {
                 let after = timeout.unwrap_or_default();
                 let e = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, after));
-                return (Err(e), Some(RetryKind::Timeout));
+                return (Err(e), Some(RetryKind::Timeout), None);
             }
             Some(Err(e)) => {
                 let kind = e.kind();
@@ -251,7 +410,7 @@ impl Handle {
                     }
                     _ => SdkError::DispatchFailure(DispatchFailure::new(e)),
                 };
-                return (Err(err), retry);
+                return (Err(err), retry, None);
             }
             Some(Ok(r)) => r,
         };
@@ -259,8 +418,10 @@ impl Handle {
     }
 }
 
-/// The outcome of one attempt, and whether (and why) a failure may be retried.
-type AttemptResult<O> = (Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>, Option<RetryKind>);
+/// The outcome of one attempt, whether (and why) a failure may be retried, and the status and
+/// headers of a successful response (an error holds its own).
+type AttemptResult<O> =
+    (Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>, Option<RetryKind>, Option<RawResponse>);
 
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
@@ -277,18 +438,22 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
     let raw = RawResponse::new(status, parts.headers);
-    let request_id = raw.headers().get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok());
-    tracing::debug!(status, request_id, "response received");
+    tracing::debug!(status, request_id = raw.request_id(), "response received");
     if body.len() > max_body {
         let e = crate::http::ConnectorError::body_too_large(max_body, None);
-        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None);
+        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None);
     }
     if (200..300).contains(&status) {
+        // The body of a success is not kept in errors: it may hold sensitive members.
         return match crate::json::from_slice::<O::Output>(&body) {
-            Ok(output) => (Ok(output), None),
-            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None),
+            Ok(mut output) => {
+                O::set_request_id(&mut output, raw.request_id().map(str::to_string));
+                (Ok(output), None, Some(raw))
+            }
+            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
         };
     }
+    let raw = raw.with_body(body.clone());
     let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
     let error = match &parsed.code {
         Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
@@ -301,7 +466,7 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
         }
     };
     let kind = classify_service_error(error.retryable(), error.meta().code(), status);
-    (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind)
+    (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 
 /// The region and name to sign with: the endpoint's `sigv4` auth scheme may override them.

@@ -29,6 +29,7 @@ use crate::credentials::{DefaultCredentialsChain, ProvideCredentials, SharedCred
 use crate::endpoint::ResolveEndpoint;
 use crate::env::{parse_bool, Env};
 use crate::http::{HttpConnector, SharedHttpConnector};
+use crate::interceptor::{Intercept, SharedInterceptor};
 use crate::profile::{ProfileError, ProfileSet};
 use crate::region::Region;
 use crate::retry::RetryConfig;
@@ -192,9 +193,11 @@ pub struct Config {
     idempotency_token_provider: IdempotencyTokenProvider,
     time_source: Arc<dyn TimeSource>,
     sleep: Arc<dyn AsyncSleep>,
+    retry_sleep: Option<Arc<dyn AsyncSleep>>,
     random_source: Arc<dyn RandomSource>,
     max_response_body_size: usize,
     app_name: Option<String>,
+    interceptors: Vec<SharedInterceptor>,
     env: Option<EnvSettings>,
     profile_error: Option<ProfileError>,
     problems: Vec<String>,
@@ -216,9 +219,11 @@ impl Default for Config {
             idempotency_token_provider: IdempotencyTokenProvider::random(),
             time_source: Arc::new(SystemTimeSource),
             sleep: Arc::new(TokioSleep),
+            retry_sleep: None,
             random_source: Arc::new(FastRandom),
             max_response_body_size: DEFAULT_MAX_RESPONSE_BODY_SIZE,
             app_name: None,
+            interceptors: Vec::new(),
             env: None,
             profile_error: None,
             problems: Vec::new(),
@@ -240,6 +245,7 @@ impl fmt::Debug for Config {
             .field("disable_host_prefix", &self.disable_host_prefix)
             .field("http_connector", &self.http_connector)
             .field("max_response_body_size", &self.max_response_body_size)
+            .field("interceptors", &self.interceptors)
             .field("from_env", &self.env.is_some())
             .finish_non_exhaustive()
     }
@@ -311,8 +317,21 @@ impl Config {
         &self.time_source
     }
 
+    /// What waits for timeouts (and, unless [`Config::retry_sleep`] is set apart, between
+    /// retries).
     pub fn sleep(&self) -> &Arc<dyn AsyncSleep> {
         &self.sleep
+    }
+
+    /// What waits between retries: the one set with [`ConfigBuilder::retry_sleep`], else
+    /// [`Config::sleep`].
+    pub fn retry_sleep(&self) -> &Arc<dyn AsyncSleep> {
+        self.retry_sleep.as_ref().unwrap_or(&self.sleep)
+    }
+
+    /// The interceptors every call runs, in order.
+    pub fn interceptors(&self) -> &[SharedInterceptor] {
+        &self.interceptors
     }
 
     pub fn random_source(&self) -> &Arc<dyn RandomSource> {
@@ -583,6 +602,38 @@ impl ConfigBuilder {
         self
     }
 
+    /// How to wait between retries only; timeouts keep [`Self::sleep`]. A sleep that returns at
+    /// once makes retries instant (in tests) while attempt and operation timeouts still apply.
+    pub fn retry_sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.config.retry_sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Sets how to wait between retries (`None`: as for timeouts, [`Self::sleep`]).
+    pub fn set_retry_sleep(&mut self, sleep: Option<Arc<dyn AsyncSleep>>) -> &mut Self {
+        self.config.retry_sleep = sleep;
+        self
+    }
+
+    /// Adds an interceptor every call runs (after the ones added before). See
+    /// [`crate::interceptor`].
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.config.interceptors.push(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// Adds a shared interceptor every call runs (after the ones added before).
+    pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
+        self.config.interceptors.push(interceptor);
+        self
+    }
+
+    /// Replaces the interceptors every call runs with `interceptors`, in order.
+    pub fn set_interceptors(&mut self, interceptors: impl IntoIterator<Item = SharedInterceptor>) -> &mut Self {
+        self.config.interceptors = interceptors.into_iter().collect();
+        self
+    }
+
     /// The random numbers of the retry jitter.
     pub fn random_source(mut self, random: impl RandomSource + 'static) -> Self {
         self.config.random_source = Arc::new(random);
@@ -621,6 +672,145 @@ impl ConfigBuilder {
 
     pub fn build(self) -> Config {
         self.config
+    }
+}
+
+/// Settings that replace the client's for one call (`customize().config_override(...)`): only
+/// what is set here changes; everything else, the connection pool and the retry quota are the
+/// client's. A changed region or endpoint URL resolves the endpoint again for the call.
+///
+/// The connect timeout of the default connector is fixed when the client is made: an
+/// override's [`TimeoutConfig::connect`] does not apply.
+#[derive(Clone, Default)]
+pub struct ConfigOverride {
+    region: Option<Region>,
+    credentials_provider: Option<SharedCredentialsProvider>,
+    endpoint_url: Option<String>,
+    retry_config: Option<RetryConfig>,
+    timeout_config: Option<TimeoutConfig>,
+    idempotency_token_provider: Option<IdempotencyTokenProvider>,
+    time_source: Option<Arc<dyn TimeSource>>,
+    sleep: Option<Arc<dyn AsyncSleep>>,
+    retry_sleep: Option<Arc<dyn AsyncSleep>>,
+    interceptors: Vec<SharedInterceptor>,
+}
+
+impl fmt::Debug for ConfigOverride {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ConfigOverride")
+            .field("region", &self.region)
+            .field("credentials_provider", &self.credentials_provider.as_ref().map(|_| "<set>"))
+            .field("endpoint_url", &self.endpoint_url)
+            .field("retry_config", &self.retry_config)
+            .field("timeout_config", &self.timeout_config)
+            .field("interceptors", &self.interceptors)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ConfigOverride {
+    /// An override that changes nothing yet.
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    /// The region of this call (its endpoint is resolved again).
+    pub fn region(mut self, region: impl Into<Region>) -> Self {
+        self.region = Some(region.into());
+        self
+    }
+
+    /// The credentials of this call.
+    pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.credentials_provider = Some(SharedCredentialsProvider::new(provider));
+        self
+    }
+
+    /// The endpoint URL of this call (its endpoint is resolved again).
+    pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.endpoint_url = Some(url.into());
+        self
+    }
+
+    /// The retry configuration of this call (it still draws on the client's retry quota).
+    pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.retry_config = Some(retry_config);
+        self
+    }
+
+    /// The attempt and operation timeouts of this call.
+    pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
+        self.timeout_config = Some(timeout_config);
+        self
+    }
+
+    /// Makes the values of this call's unset `@idempotencyToken` members.
+    pub fn idempotency_token_provider(mut self, provider: IdempotencyTokenProvider) -> Self {
+        self.idempotency_token_provider = Some(provider);
+        self
+    }
+
+    /// The clock this call is signed with.
+    pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
+        self.time_source = Some(Arc::new(time_source));
+        self
+    }
+
+    /// How this call waits between retries and for timeouts.
+    pub fn sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// How this call waits between retries only.
+    pub fn retry_sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.retry_sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Adds an interceptor, run after the client's.
+    pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.interceptors.push(SharedInterceptor::new(interceptor));
+        self
+    }
+
+    /// The endpoint URL set here.
+    pub(crate) fn endpoint_url_override(&self) -> Option<&str> {
+        self.endpoint_url.as_deref()
+    }
+
+    /// `base` with what this override sets.
+    pub(crate) fn apply(&self, base: &Config) -> Config {
+        let mut c = base.clone();
+        if let Some(r) = &self.region {
+            c.region = Some(r.clone());
+        }
+        if let Some(p) = &self.credentials_provider {
+            c.credentials_provider = Some(p.clone());
+        }
+        if let Some(u) = &self.endpoint_url {
+            c.endpoint_url = Some(u.clone());
+        }
+        if let Some(r) = &self.retry_config {
+            c.retry_config = r.clone();
+        }
+        if let Some(t) = self.timeout_config {
+            c.timeout_config = t;
+        }
+        if let Some(p) = &self.idempotency_token_provider {
+            c.idempotency_token_provider = p.clone();
+        }
+        if let Some(t) = &self.time_source {
+            c.time_source = t.clone();
+        }
+        if let Some(s) = &self.sleep {
+            c.sleep = s.clone();
+        }
+        if let Some(s) = &self.retry_sleep {
+            c.retry_sleep = Some(s.clone());
+        }
+        c.interceptors.extend(self.interceptors.iter().cloned());
+        c
     }
 }
 
@@ -823,8 +1013,12 @@ mod tests {
             .set_idempotency_token_provider(Some(IdempotencyTokenProvider::fixed("t")))
             .set_time_source(None)
             .set_sleep(None)
-            .set_random_source(None);
+            .set_random_source(None)
+            .set_retry_sleep(None)
+            .set_interceptors([]);
         let c = b.build();
+        assert!(c.interceptors().is_empty());
+        assert!(Arc::ptr_eq(c.retry_sleep(), c.sleep()), "no retry sleep of its own");
         assert!(!c.use_fips() && !c.use_dual_stack() && !c.disable_host_prefix());
         assert_eq!(c.max_response_body_size(), DEFAULT_MAX_RESPONSE_BODY_SIZE);
         assert_eq!(c.app_name(), None);

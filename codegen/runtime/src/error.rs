@@ -128,9 +128,26 @@ pub trait ProvideErrorMetadata {
     fn message(&self) -> Option<&str> {
         self.meta().message()
     }
+}
 
+/// The request id AWS gave a response (`x-amzn-RequestId`), for AWS support: implemented by
+/// every operation output, every operation error, [`SdkError`] and [`ErrorMetadata`].
+///
+/// Generated crates re-export it as `operation::RequestId` (where `aws-sdk-*` crates have it).
+pub trait RequestId {
+    /// The request id, if the response had one.
+    fn request_id(&self) -> Option<&str>;
+}
+
+impl RequestId for ErrorMetadata {
     fn request_id(&self) -> Option<&str> {
-        self.meta().request_id()
+        self.request_id.as_deref()
+    }
+}
+
+impl RequestId for Unhandled {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id.as_deref()
     }
 }
 
@@ -259,17 +276,36 @@ impl fmt::Display for BuildError {
 
 impl StdError for BuildError {}
 
-/// The status and headers of an HTTP response (the body is not kept: it may hold sensitive data).
-#[derive(Debug, Clone, PartialEq)]
+/// The most of an error response's body [`RawResponse::body`] keeps: 64 KiB.
+pub const MAX_RAW_BODY_SIZE: usize = 64 * 1024;
+
+/// The status, headers and, for error responses, the first [`MAX_RAW_BODY_SIZE`] bytes of the
+/// body of an HTTP response.
+///
+/// The body is kept only for error (non-2xx) responses: a successful response's body may hold
+/// `@sensitive` data, so errors about it (an unreadable 2xx body) keep its status and headers
+/// only. `Debug` prints the body's length, never its bytes.
+#[derive(Clone, PartialEq)]
 pub struct RawResponse {
     status: u16,
     // Boxed: errors stay small (they travel in `Result`s).
     headers: Box<HeaderMap>,
+    body: bytes::Bytes,
+    truncated: bool,
 }
 
 impl RawResponse {
     pub fn new(status: u16, headers: HeaderMap) -> Self {
-        RawResponse { status, headers: Box::new(headers) }
+        RawResponse { status, headers: Box::new(headers), body: bytes::Bytes::new(), truncated: false }
+    }
+
+    /// Keeps `body` (at most [`MAX_RAW_BODY_SIZE`] bytes of it; [`Self::body_truncated`] says
+    /// whether some was cut).
+    pub fn with_body(mut self, body: bytes::Bytes) -> Self {
+        self.truncated = body.len() > MAX_RAW_BODY_SIZE;
+        // A copy when cut, so the rest of a large body is not kept alive.
+        self.body = if self.truncated { bytes::Bytes::copy_from_slice(&body[..MAX_RAW_BODY_SIZE]) } else { body };
+        self
     }
 
     pub fn status(&self) -> u16 {
@@ -278,6 +314,59 @@ impl RawResponse {
 
     pub fn headers(&self) -> &HeaderMap {
         &self.headers
+    }
+
+    /// The body of an error response, at most [`MAX_RAW_BODY_SIZE`] bytes; empty for other
+    /// responses.
+    pub fn body(&self) -> &[u8] {
+        &self.body
+    }
+
+    /// Whether the body was longer than [`MAX_RAW_BODY_SIZE`] and [`Self::body`] is its start.
+    pub fn body_truncated(&self) -> bool {
+        self.truncated
+    }
+
+    /// The `x-amzn-RequestId` header.
+    pub fn request_id(&self) -> Option<&str> {
+        self.headers.get(crate::protocol::X_AMZN_REQUEST_ID).and_then(|v| v.to_str().ok())
+    }
+}
+
+impl fmt::Debug for RawResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("RawResponse")
+            .field("status", &self.status)
+            .field("headers", &self.headers)
+            .field("body", &format_args!("<{} bytes{}>", self.body.len(), if self.truncated { ", truncated" } else { "" }))
+            .finish()
+    }
+}
+
+/// Prints an error and its whole chain of sources on one line: `a: b: c`.
+///
+/// A source whose text the error before it already ends with is not repeated (many errors,
+/// [`SdkError`] among them, print their source as part of their own message).
+///
+/// `eprintln!("{}", DisplayErrorContext(&err))` shows what failed and why.
+///
+#[derive(Debug, Clone, Copy)]
+pub struct DisplayErrorContext<E>(pub E);
+
+impl<E: StdError> fmt::Display for DisplayErrorContext<E> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let mut previous = self.0.to_string();
+        f.write_str(&previous)?;
+        let mut next = self.0.source();
+        while let Some(e) = next {
+            let text = e.to_string();
+            if !previous.ends_with(&text) {
+                write!(f, ": {text}")?;
+            }
+            previous = text;
+            next = e.source();
+        }
+        Ok(())
     }
 }
 
@@ -506,6 +595,23 @@ impl<E: crate::operation::OperationError> ProvideErrorMetadata for SdkError<E> {
     }
 }
 
+impl<E: crate::operation::OperationError> RequestId for SdkError<E> {
+    /// The service error's request id, else the request id header of the response (if one came
+    /// back).
+    fn request_id(&self) -> Option<&str> {
+        match self {
+            SdkError::ServiceError(e) => e.request_id(),
+            _ => self.raw_response().and_then(RawResponse::request_id),
+        }
+    }
+}
+
+impl<E: crate::operation::OperationError> RequestId for ServiceError<E> {
+    fn request_id(&self) -> Option<&str> {
+        crate::operation::OperationError::meta(&self.source).request_id().or_else(|| self.raw.request_id())
+    }
+}
+
 impl<E: crate::operation::OperationError> ProvideErrorMetadata for ServiceError<E> {
     fn meta(&self) -> &ErrorMetadata {
         crate::operation::OperationError::meta(&self.source)
@@ -515,6 +621,33 @@ impl<E: crate::operation::OperationError> ProvideErrorMetadata for ServiceError<
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[derive(Debug)]
+    struct Layer(&'static str, Option<Box<Layer>>);
+
+    impl fmt::Display for Layer {
+        fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+            f.write_str(self.0)
+        }
+    }
+
+    impl StdError for Layer {
+        fn source(&self) -> Option<&(dyn StdError + 'static)> {
+            self.1.as_deref().map(|l| l as &(dyn StdError + 'static))
+        }
+    }
+
+    #[test]
+    fn display_error_context_prints_the_chain() {
+        let chain = Layer("a", Some(Box::new(Layer("b", Some(Box::new(Layer("c", None)))))));
+        assert_eq!(DisplayErrorContext(&chain).to_string(), "a: b: c");
+        assert_eq!(DisplayErrorContext(Layer("alone", None)).to_string(), "alone");
+        // SdkError's message already ends with its source's: it is not repeated.
+        let err: SdkError<Layer> = SdkError::construction_failure(Layer("no region", None));
+        assert_eq!(DisplayErrorContext(&err).to_string(), "failed to construct request: no region");
+        let timeout: SdkError<Layer> = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, std::time::Duration::from_secs(1)));
+        assert_eq!(DisplayErrorContext(&timeout).to_string(), "request timed out: attempt timeout of 1s expired");
+    }
 
     #[test]
     fn build_error_names_shape_and_member() {

@@ -16,6 +16,7 @@ pub mod env;
 pub mod error;
 pub mod error_shape;
 pub mod http;
+pub mod interceptor;
 pub mod operation;
 pub mod paginator;
 pub mod profile;

@@ -2,6 +2,8 @@
 
 use crate::error::{BuildError, ErrorMetadata};
 
+pub use crate::error::RequestId;
+
 /// The error type of one operation: an enum of its modeled errors plus an unhandled variant.
 pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     /// Builds the modeled error whose shape name equals `code`, else the unhandled variant.
@@ -54,6 +56,11 @@ pub trait Operation: Send + Sync + 'static {
     /// Sets `@idempotencyToken` members that are unset. Called once per call, before the first
     /// attempt, so every retry sends the same token.
     fn fill_idempotency_token(_input: &mut Self::Input, _token: &mut dyn FnMut() -> String) {}
+
+    /// Stores the request id of the response (`x-amzn-RequestId`) in a decoded output, for its
+    /// [`RequestId`] impl. Generated operations implement it; the default drops the id.
+    #[doc(hidden)]
+    fn set_request_id(_output: &mut Self::Output, _request_id: Option<String>) {}
 }
 
 /// Fills the `{label}`s of a host prefix template from `(label, value)` pairs. A label must be

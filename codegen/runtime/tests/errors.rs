@@ -4,7 +4,7 @@ mod common;
 
 use awsjson_runtime::client::Handle;
 use awsjson_runtime::config::Config;
-use awsjson_runtime::error::{ProvideErrorMetadata, SdkError};
+use awsjson_runtime::error::{ProvideErrorMetadata, RequestId, SdkError};
 use awsjson_runtime::protocol::parse_error_response;
 use awsjson_runtime::retry::RetryConfig;
 use common::*;

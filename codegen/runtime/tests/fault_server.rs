@@ -8,7 +8,7 @@ use std::time::Duration;
 use awsjson_runtime::client::Handle;
 use awsjson_runtime::clock::{IdempotencyTokenProvider, TokioSleep};
 use awsjson_runtime::config::{Config, ConfigBuilder, TimeoutConfig};
-use awsjson_runtime::error::{ProvideErrorMetadata, SdkError, TimeoutKind};
+use awsjson_runtime::error::{ProvideErrorMetadata, RequestId, SdkError, TimeoutKind};
 use awsjson_runtime::retry::RetryConfig;
 use common::*;
 

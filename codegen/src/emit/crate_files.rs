@@ -280,13 +280,61 @@ pub fn primitives_rs() -> TokenStream {
 pub fn config_rs() -> TokenStream {
     let rt = rt();
     quote! {
-        //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP.
-        pub use #rt::config::{Config, ConfigBuilder as Builder, TimeoutConfig};
+        //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP, the
+        //! injectable clock, sleep and randomness, and interceptors.
+        pub use #rt::clock::{
+            AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, Sleep, StaticTimeSource, SystemTimeSource,
+            TimeSource, TokioSleep,
+        };
+        pub use #rt::config::{Config, ConfigBuilder as Builder, ConfigOverride, TimeoutConfig};
         pub use #rt::credentials::{Credentials, ProvideCredentials, SharedCredentialsProvider};
         pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams, ResolveEndpoint};
-        pub use #rt::http::{ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector};
+        pub use #rt::env::Env;
+        pub use #rt::http::{
+            ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector,
+            SharedHttpConnector,
+        };
+        pub use #rt::interceptor::{Intercept, SharedInterceptor};
         pub use #rt::region::Region;
         pub use #rt::retry::RetryConfig;
+
+        /// Types needed to configure endpoint resolution.
+        pub mod endpoint {
+            pub use #rt::endpoint::{Endpoint, EndpointError, EndpointParams as Params, ResolveEndpoint};
+        }
+
+        /// HTTP request and response types, and the connector requests are sent through.
+        pub mod http {
+            pub use #rt::http::{
+                ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse, HyperConnector,
+                SharedHttpConnector,
+            };
+        }
+
+        /// What the hooks of an `Intercept` get, and the error of a failed hook.
+        pub mod interceptors {
+            pub use #rt::interceptor::{AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError};
+        }
+
+        /// Retry configuration.
+        pub mod retry {
+            pub use #rt::retry::RetryConfig;
+        }
+
+        /// Timeout configuration.
+        pub mod timeout {
+            pub use #rt::config::TimeoutConfig;
+        }
+    }
+}
+
+/// `operation.rs`: one module per operation, and the `RequestId` trait where `aws-sdk-*` has it.
+pub fn operation_rs(modules: &[syn::Ident]) -> TokenStream {
+    let rt = rt();
+    quote! {
+        //! One module per operation: its input, output, error and fluent builder.
+        pub use #rt::error::RequestId;
+        #(pub mod #modules;)*
     }
 }
 
@@ -318,6 +366,12 @@ pub fn client_rs(service: &Service) -> TokenStream {
     ));
     quote! {
         //! The client: one method per operation.
+
+        /// Per-call customization: `customize()` on a fluent builder returns a
+        /// `CustomizableOperation`.
+        pub mod customize {
+            pub use #rt::client::CustomizableOperation;
+        }
 
         #client_doc
         #[derive(Debug, Clone)]
@@ -441,7 +495,13 @@ pub fn error_rs(service: &Service) -> TokenStream {
         //! Errors: the service-wide [`Error`] every operation error converts into, and the
         //! runtime's error types.
 
-        pub use #rt::error::{BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled};
+        pub use #rt::error::{
+            BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext, ErrorMetadata,
+            ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId, ResponseError, SdkError, ServiceError,
+            TimeoutError, TimeoutKind, Unhandled, MAX_RAW_BODY_SIZE,
+        };
+        pub use #rt::http::{ConnectorError, ConnectorErrorKind};
+        pub use #rt::interceptor::InterceptorError;
         pub use #rt::types::UnknownVariantError;
 
         /// Any error of any operation of this service.
@@ -473,6 +533,12 @@ pub fn error_rs(service: &Service) -> TokenStream {
                     #(Error::#names(e) => Some(e),)*
                     Error::Unhandled(e) => Some(e),
                 }
+            }
+        }
+
+        impl RequestId for Error {
+            fn request_id(&self) -> Option<&str> {
+                self.meta().request_id()
             }
         }
 

@@ -7,7 +7,7 @@ use quote::{format_ident, quote};
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
 use crate::ir::{Operation, Pagination, Service};
-use crate::naming::{field_name, unraw};
+use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let rt = rt();
@@ -59,6 +59,16 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         unraw(&op.fn_name)
     ));
     let marker_doc = if op.docs.is_empty() { call_doc } else { quote!(#docs #[doc = ""] #call_doc) };
+    let request_id_field = format_ident!("{}", REQUEST_ID_FIELD);
+    let send_with = format_ident!("{}", SEND_WITH_FN);
+    let client_fn = ident(&op.fn_name);
+    let send_with_doc = doc(&format!(
+        "Sends this input as a `{name}` request with `client` (as `client.{}()` with these members, then `send()`).",
+        unraw(&op.fn_name)
+    ));
+    // A deprecated operation's `send_with` is deprecated too, and calls the client method quietly.
+    let send_with_dep = super::deprecated(&op.deprecated);
+    let allow_dep = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
     let input_struct = structure(&op.input);
     let output_struct = structure(&op.output);
     let error_enum = error_enum(op, service);
@@ -92,9 +102,24 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             }
             #host_prefix_fn
             #fill_token
+            fn set_request_id(output: &mut #output, request_id: Option<String>) {
+                output.#request_id_field = request_id;
+            }
         }
 
         #input_struct
+
+        impl #input_builder {
+            #send_with_doc
+            #send_with_dep
+            pub async fn #send_with(self, client: &crate::Client) -> Result<#output, #rt::error::SdkError<#error>> {
+                #allow_dep
+                let mut fluent = client.#client_fn();
+                fluent.inner = self;
+                fluent.send().await
+            }
+        }
+
         #output_struct
         #error_enum
         #fluent_builder
@@ -210,6 +235,12 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
             }
         }
 
+        impl #rt::error::RequestId for #error {
+            fn request_id(&self) -> Option<&str> {
+                #rt::error::ProvideErrorMetadata::meta(self).request_id()
+            }
+        }
+
         impl #rt::operation::OperationError for #error {
             fn from_response(#code_param: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
                 #from_body
@@ -255,6 +286,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
     let output = format_ident!("{}", op.output.rust_name);
     let error = format_ident!("{}Error", op.name);
     let fluent = format_ident!("{}FluentBuilder", op.name);
+    let customize = format_ident!("{}", CUSTOMIZE_FN);
     let inner = quote!(self.inner);
     let setters = op.input.members.iter().map(|m| builder_methods(m, Some(&inner)));
     let d = doc(&format!(
@@ -299,6 +331,13 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             #send_doc
             pub async fn send(self) -> Result<#output, #rt::error::SdkError<#error>> {
                 self.handle.call::<#marker>(self.inner.build_unchecked()).await
+            }
+
+            /// Customizes this call before sending it: a configuration override (retries,
+            /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+            /// `@required` members are checked when it is sent.
+            pub fn #customize(self) -> #rt::client::CustomizableOperation<#marker> {
+                #rt::client::CustomizableOperation::new(self.handle, self.inner.build_unchecked())
             }
 
             #into_paginator

@@ -230,7 +230,24 @@ impl Gen<'_> {
     fn response_test(&self, op: &Operation, case: &Value, name: &str) -> Result<TokenStream, String> {
         let f = format_ident!("{name}");
         let call = self.response_call(op, case)?;
-        let (expected, fixups) = self.expected_structure(&op.output, case.get("params"), quote!())?;
+        let krate = &self.krate;
+        // The request id header is decoded into the output: expected, and checked on its own.
+        let request_id = case
+            .get("headers")
+            .and_then(Value::as_object)
+            .and_then(|h| h.iter().find(|(k, _)| k.eq_ignore_ascii_case("x-amzn-requestid")))
+            .and_then(|(_, v)| v.as_str());
+        let (set_request_id, check_request_id) = match request_id {
+            Some(id) => {
+                let set = format_ident!("{}", naming::REQUEST_ID_FIELD);
+                (
+                    quote!(.#set(#id)),
+                    quote!(assert_eq!(#krate::operation::RequestId::request_id(&actual), Some(#id), "request id");),
+                )
+            }
+            None => (quote!(), quote!()),
+        };
+        let (expected, fixups) = self.expected_structure(&op.output, case.get("params"), set_request_id)?;
         let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
         let actual_binding = if fixups.is_empty() { quote!(let actual) } else { quote!(let mut actual) };
         let attrs = self.attributes(case);
@@ -238,6 +255,7 @@ impl Gen<'_> {
             #attrs
             async fn #f() {
                 #actual_binding = #call.expect("the response decodes");
+                #check_request_id
                 #binding = #expected;
                 #(#fixups)*
                 assert_eq!(actual, expected);

@@ -6,7 +6,7 @@ use serde_json::Value;
 
 use super::{deprecated, doc, doc_lines, ident, rt, rust_type, REDACTED};
 use crate::ir::{Enum, IntEnum, Member, NamedKind, RustType, Structure, StructureRole, Union};
-use crate::naming::unraw;
+use crate::naming::{unraw, REQUEST_ID_FIELD};
 use crate::traits::TimestampFormat;
 
 fn format_tokens(f: TimestampFormat) -> TokenStream {
@@ -245,7 +245,17 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
 
 /// A manual `Debug` that prints [`REDACTED`] for sensitive members (or for everything, for a
 /// sensitive structure).
-fn debug_impl(name: &syn::Ident, display_name: &str, members: &[Member], whole_sensitive: bool) -> TokenStream {
+fn debug_impl(
+    name: &syn::Ident,
+    display_name: &str,
+    members: &[Member],
+    whole_sensitive: bool,
+    request_id: bool,
+) -> TokenStream {
+    let request_id = request_id.then(|| {
+        let f = format_ident!("{}", REQUEST_ID_FIELD);
+        quote!(.field(#REQUEST_ID_FIELD, &self.#f))
+    });
     let fields = members.iter().map(|m| {
         let f = ident(&m.field);
         let label = unraw(&m.field);
@@ -260,6 +270,7 @@ fn debug_impl(name: &syn::Ident, display_name: &str, members: &[Member], whole_s
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.debug_struct(#display_name)
                     #(#fields)*
+                    #request_id
                     .finish()
             }
         }
@@ -380,6 +391,8 @@ pub fn structure(s: &Structure) -> TokenStream {
     let docs = doc_lines(&s.docs);
     let dep = deprecated(&s.deprecated);
     let is_error = s.role == StructureRole::Error;
+    let is_output = s.role == StructureRole::Output;
+    let request_id_field = format_ident!("{}", REQUEST_ID_FIELD);
     let redacting = s.sensitive || s.members.iter().any(|m| m.sensitive);
     let manual_default = s.members.iter().any(|m| !m.optional && default_expr(m).is_some());
 
@@ -393,6 +406,10 @@ pub fn structure(s: &Structure) -> TokenStream {
     let meta_field = if is_error {
         quote! {
             pub(crate) meta: #rt::error::ErrorMetadata,
+        }
+    } else if is_output {
+        quote! {
+            pub(crate) #request_id_field: Option<String>,
         }
     } else {
         quote!()
@@ -414,7 +431,13 @@ pub fn structure(s: &Structure) -> TokenStream {
                 _ => quote!(#f: Default::default(),),
             }
         });
-        let meta_init = if is_error { quote!(meta: Default::default(),) } else { quote!() };
+        let meta_init = if is_error {
+            quote!(meta: Default::default(),)
+        } else if is_output {
+            quote!(#request_id_field: None,)
+        } else {
+            quote!()
+        };
         quote! {
             impl Default for #name {
                 fn default() -> Self {
@@ -425,7 +448,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     } else {
         quote!()
     };
-    let debug = if redacting { debug_impl(&name, shape_name, &s.members, s.sensitive) } else { quote!() };
+    let debug = if redacting { debug_impl(&name, shape_name, &s.members, s.sensitive, is_output) } else { quote!() };
 
     // The builder.
     let builder_fields = s.members.iter().map(|m| {
@@ -433,7 +456,13 @@ pub fn structure(s: &Structure) -> TokenStream {
         let ty = rust_type(&m.ty);
         quote!(pub(crate) #f: Option<#ty>,)
     });
-    let builder_meta = if is_error { quote!(meta: #rt::error::ErrorMetadata,) } else { quote!() };
+    let builder_meta = if is_error {
+        quote!(meta: #rt::error::ErrorMetadata,)
+    } else if is_output {
+        quote!(#request_id_field: Option<String>,)
+    } else {
+        quote!()
+    };
     let builder_methods = s.members.iter().map(|m| builder_methods(m, None));
     let fallible = s.role == StructureRole::Input || s.has_required();
     let assigns = s.members.iter().map(|m| {
@@ -462,7 +491,13 @@ pub fn structure(s: &Structure) -> TokenStream {
             quote!(#f: self.#f.unwrap_or_default(),)
         }
     });
-    let meta_assign = if is_error { quote!(meta: self.meta,) } else { quote!() };
+    let meta_assign = if is_error {
+        quote!(meta: self.meta,)
+    } else if is_output {
+        quote!(#request_id_field: self.#request_id_field,)
+    } else {
+        quote!()
+    };
     let build = if s.role == StructureRole::Input {
         quote! {
             /// Builds the input, checking that every `@required` member is set.
@@ -500,6 +535,24 @@ pub fn structure(s: &Structure) -> TokenStream {
                 self
             }
         }
+    } else if is_output {
+        let set = format_ident!("_set{}", REQUEST_ID_FIELD);
+        quote! {
+            /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+            /// response; for tests and mocks).
+            #[doc(hidden)]
+            pub fn #request_id_field(mut self, request_id: impl Into<String>) -> Self {
+                self.#request_id_field = Some(request_id.into());
+                self
+            }
+
+            /// Sets or clears the request id.
+            #[doc(hidden)]
+            pub fn #set(mut self, request_id: Option<String>) -> Self {
+                self.#request_id_field = request_id;
+                self
+            }
+        }
     } else {
         quote!()
     };
@@ -509,7 +562,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     }
     let builder_debug = if redacting {
         let all_optional: Vec<Member> = s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
-        debug_impl(&builder, &format!("{shape_name}Builder"), &all_optional, s.sensitive)
+        debug_impl(&builder, &format!("{shape_name}Builder"), &all_optional, s.sensitive, is_output)
     } else {
         quote!()
     };
@@ -565,6 +618,11 @@ pub fn structure(s: &Structure) -> TokenStream {
                     &self.meta
                 }
             }
+            impl #rt::error::RequestId for #name {
+                fn request_id(&self) -> Option<&str> {
+                    self.meta.request_id()
+                }
+            }
             impl #rt::error_shape::ErrorShape for #name {
                 fn set_meta(&mut self, meta: #rt::error::ErrorMetadata) {
                     self.meta = meta;
@@ -575,6 +633,15 @@ pub fn structure(s: &Structure) -> TokenStream {
         quote!()
     };
 
+    let request_id_impl = is_output.then(|| {
+        quote! {
+            impl #rt::error::RequestId for #name {
+                fn request_id(&self) -> Option<&str> {
+                    self.#request_id_field.as_deref()
+                }
+            }
+        }
+    });
     let to_json = to_json_impl(&name, &s.members);
     let from_json = from_json_impl(&name, shape_name, &s.members, is_error);
     let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
@@ -601,6 +668,7 @@ pub fn structure(s: &Structure) -> TokenStream {
         #default_impl
         #debug
         #error_impls
+        #request_id_impl
 
         #builder_doc
         #[derive(#(#builder_derives),*)]

@@ -22,6 +22,9 @@ impl ::awsjson_runtime::operation::Operation for CreateActivity {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut CreateActivityOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -218,6 +221,20 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
         )
     }
 }
+impl CreateActivityInputBuilder {
+    /// Sends this input as a `CreateActivity` request with `client` (as `client.create_activity()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        CreateActivityOutput,
+        ::awsjson_runtime::error::SdkError<CreateActivityError>,
+    > {
+        let mut fluent = client.create_activity();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateActivityOutput {
@@ -225,6 +242,7 @@ pub struct CreateActivityOutput {
     pub activity_arn: String,
     /// The date the activity is created.
     pub creation_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl CreateActivityOutput {
     /// Creates a new builder for [`CreateActivityOutput`].
@@ -240,11 +258,17 @@ impl CreateActivityOutput {
         self.creation_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateActivityOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`CreateActivityOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateActivityOutputBuilder {
     pub(crate) activity_arn: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl CreateActivityOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created activity.
@@ -281,6 +305,19 @@ impl CreateActivityOutputBuilder {
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -298,6 +335,7 @@ impl CreateActivityOutputBuilder {
                     "CreateActivityOutput",
                     "creationDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -458,6 +496,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateActivityError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateActivityError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
     fn from_response(
         code: &str,
@@ -608,6 +651,17 @@ impl CreateActivityFluentBuilder {
         ::awsjson_runtime::error::SdkError<CreateActivityError>,
     > {
         self.handle.call::<CreateActivity>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<CreateActivity> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The name of the activity to create. This name must be unique for your Amazon Web Services account and region for 90 days. For more information, see [Limits Related to State Machine Executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html#service-limits-state-machine-executions) in the *Step Functions Developer Guide*.
     ///

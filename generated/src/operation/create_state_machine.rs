@@ -26,6 +26,12 @@ impl ::awsjson_runtime::operation::Operation for CreateStateMachine {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut CreateStateMachineOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -486,6 +492,20 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
         )
     }
 }
+impl CreateStateMachineInputBuilder {
+    /// Sends this input as a `CreateStateMachine` request with `client` (as `client.create_state_machine()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        CreateStateMachineOutput,
+        ::awsjson_runtime::error::SdkError<CreateStateMachineError>,
+    > {
+        let mut fluent = client.create_state_machine();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineOutput {
@@ -495,6 +515,7 @@ pub struct CreateStateMachineOutput {
     pub creation_date: crate::primitives::DateTime,
     /// The Amazon Resource Name (ARN) that identifies the created state machine version. If you do not set the `publish` parameter to `true`, this field returns null value.
     pub state_machine_version_arn: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl CreateStateMachineOutput {
     /// Creates a new builder for [`CreateStateMachineOutput`].
@@ -514,12 +535,18 @@ impl CreateStateMachineOutput {
         self.state_machine_version_arn.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateStateMachineOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`CreateStateMachineOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineOutputBuilder {
     pub(crate) state_machine_arn: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
     pub(crate) state_machine_version_arn: Option<String>,
+    _request_id: Option<String>,
 }
 impl CreateStateMachineOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created state machine.
@@ -570,6 +597,19 @@ impl CreateStateMachineOutputBuilder {
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -588,6 +628,7 @@ impl CreateStateMachineOutputBuilder {
                     "creationDate",
                 ))?,
             state_machine_version_arn: self.state_machine_version_arn,
+            _request_id: self._request_id,
         })
     }
 }
@@ -857,6 +898,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateStateMachineError 
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateStateMachineError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
     fn from_response(
         code: &str,
@@ -1097,6 +1143,17 @@ impl CreateStateMachineFluentBuilder {
         ::awsjson_runtime::error::SdkError<CreateStateMachineError>,
     > {
         self.handle.call::<CreateStateMachine>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<CreateStateMachine> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The name of the state machine.
     ///

@@ -33,6 +33,12 @@ impl ::awsjson_runtime::operation::Operation for CreateStateMachineAlias {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut CreateStateMachineAliasOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -224,6 +230,20 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
         )
     }
 }
+impl CreateStateMachineAliasInputBuilder {
+    /// Sends this input as a `CreateStateMachineAlias` request with `client` (as `client.create_state_machine_alias()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        CreateStateMachineAliasOutput,
+        ::awsjson_runtime::error::SdkError<CreateStateMachineAliasError>,
+    > {
+        let mut fluent = client.create_state_machine_alias();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineAliasOutput {
@@ -231,6 +251,7 @@ pub struct CreateStateMachineAliasOutput {
     pub state_machine_alias_arn: String,
     /// The date the state machine alias was created.
     pub creation_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl CreateStateMachineAliasOutput {
     /// Creates a new builder for [`CreateStateMachineAliasOutput`].
@@ -246,11 +267,17 @@ impl CreateStateMachineAliasOutput {
         self.creation_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateStateMachineAliasOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`CreateStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CreateStateMachineAliasOutputBuilder {
     pub(crate) state_machine_alias_arn: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl CreateStateMachineAliasOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the created state machine alias.
@@ -287,6 +314,19 @@ impl CreateStateMachineAliasOutputBuilder {
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -304,6 +344,7 @@ impl CreateStateMachineAliasOutputBuilder {
                     "CreateStateMachineAliasOutput",
                     "creationDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -468,6 +509,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateStateMachineAliasE
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for CreateStateMachineAliasError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasError {
     fn from_response(
         code: &str,
@@ -618,6 +664,17 @@ impl CreateStateMachineAliasFluentBuilder {
         ::awsjson_runtime::error::SdkError<CreateStateMachineAliasError>,
     > {
         self.handle.call::<CreateStateMachineAlias>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<CreateStateMachineAlias> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// A description for the state machine alias.
     pub fn description(mut self, input: impl Into<String>) -> Self {

@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for DeleteActivity {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut DeleteActivityOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -109,22 +112,60 @@ impl ::awsjson_runtime::json::FromJson for DeleteActivityInput {
         )
     }
 }
+impl DeleteActivityInputBuilder {
+    /// Sends this input as a `DeleteActivity` request with `client` (as `client.delete_activity()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DeleteActivityOutput,
+        ::awsjson_runtime::error::SdkError<DeleteActivityError>,
+    > {
+        let mut fluent = client.delete_activity();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteActivityOutput {}
+pub struct DeleteActivityOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl DeleteActivityOutput {
     /// Creates a new builder for [`DeleteActivityOutput`].
     pub fn builder() -> DeleteActivityOutputBuilder {
         DeleteActivityOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for DeleteActivityOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DeleteActivityOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteActivityOutputBuilder {}
+pub struct DeleteActivityOutputBuilder {
+    _request_id: Option<String>,
+}
 impl DeleteActivityOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DeleteActivityOutput {
-        DeleteActivityOutput {}
+        DeleteActivityOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for DeleteActivityOutput {
@@ -191,6 +232,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteActivityError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DeleteActivityError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
@@ -273,6 +319,17 @@ impl DeleteActivityFluentBuilder {
         ::awsjson_runtime::error::SdkError<DeleteActivityError>,
     > {
         self.handle.call::<DeleteActivity>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DeleteActivity> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the activity to delete.
     pub fn activity_arn(mut self, input: impl Into<String>) -> Self {

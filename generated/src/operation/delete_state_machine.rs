@@ -33,6 +33,12 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachine {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DeleteStateMachineOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -124,22 +130,60 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineInput {
         )
     }
 }
+impl DeleteStateMachineInputBuilder {
+    /// Sends this input as a `DeleteStateMachine` request with `client` (as `client.delete_state_machine()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DeleteStateMachineOutput,
+        ::awsjson_runtime::error::SdkError<DeleteStateMachineError>,
+    > {
+        let mut fluent = client.delete_state_machine();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineOutput {}
+pub struct DeleteStateMachineOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl DeleteStateMachineOutput {
     /// Creates a new builder for [`DeleteStateMachineOutput`].
     pub fn builder() -> DeleteStateMachineOutputBuilder {
         DeleteStateMachineOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DeleteStateMachineOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineOutputBuilder {}
+pub struct DeleteStateMachineOutputBuilder {
+    _request_id: Option<String>,
+}
 impl DeleteStateMachineOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DeleteStateMachineOutput {
-        DeleteStateMachineOutput {}
+        DeleteStateMachineOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for DeleteStateMachineOutput {
@@ -219,6 +263,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineError 
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
@@ -313,6 +362,17 @@ impl DeleteStateMachineFluentBuilder {
         ::awsjson_runtime::error::SdkError<DeleteStateMachineError>,
     > {
         self.handle.call::<DeleteStateMachine>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DeleteStateMachine> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine to delete.
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {

@@ -27,6 +27,12 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachineAlias {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DeleteStateMachineAliasOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -118,22 +124,60 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasInput {
         )
     }
 }
+impl DeleteStateMachineAliasInputBuilder {
+    /// Sends this input as a `DeleteStateMachineAlias` request with `client` (as `client.delete_state_machine_alias()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DeleteStateMachineAliasOutput,
+        ::awsjson_runtime::error::SdkError<DeleteStateMachineAliasError>,
+    > {
+        let mut fluent = client.delete_state_machine_alias();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineAliasOutput {}
+pub struct DeleteStateMachineAliasOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl DeleteStateMachineAliasOutput {
     /// Creates a new builder for [`DeleteStateMachineAliasOutput`].
     pub fn builder() -> DeleteStateMachineAliasOutputBuilder {
         DeleteStateMachineAliasOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineAliasOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DeleteStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineAliasOutputBuilder {}
+pub struct DeleteStateMachineAliasOutputBuilder {
+    _request_id: Option<String>,
+}
 impl DeleteStateMachineAliasOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DeleteStateMachineAliasOutput {
-        DeleteStateMachineAliasOutput {}
+        DeleteStateMachineAliasOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for DeleteStateMachineAliasOutput {
@@ -239,6 +283,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineAliasE
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineAliasError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasError {
@@ -355,6 +404,17 @@ impl DeleteStateMachineAliasFluentBuilder {
         ::awsjson_runtime::error::SdkError<DeleteStateMachineAliasError>,
     > {
         self.handle.call::<DeleteStateMachineAlias>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DeleteStateMachineAlias> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine alias to delete.
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {

@@ -27,6 +27,12 @@ impl ::awsjson_runtime::operation::Operation for DeleteStateMachineVersion {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DeleteStateMachineVersionOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -118,22 +124,60 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionInput {
         )
     }
 }
+impl DeleteStateMachineVersionInputBuilder {
+    /// Sends this input as a `DeleteStateMachineVersion` request with `client` (as `client.delete_state_machine_version()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DeleteStateMachineVersionOutput,
+        ::awsjson_runtime::error::SdkError<DeleteStateMachineVersionError>,
+    > {
+        let mut fluent = client.delete_state_machine_version();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineVersionOutput {}
+pub struct DeleteStateMachineVersionOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl DeleteStateMachineVersionOutput {
     /// Creates a new builder for [`DeleteStateMachineVersionOutput`].
     pub fn builder() -> DeleteStateMachineVersionOutputBuilder {
         DeleteStateMachineVersionOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineVersionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DeleteStateMachineVersionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct DeleteStateMachineVersionOutputBuilder {}
+pub struct DeleteStateMachineVersionOutputBuilder {
+    _request_id: Option<String>,
+}
 impl DeleteStateMachineVersionOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DeleteStateMachineVersionOutput {
-        DeleteStateMachineVersionOutput {}
+        DeleteStateMachineVersionOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for DeleteStateMachineVersionOutput {
@@ -226,6 +270,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineVersio
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DeleteStateMachineVersionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionError {
@@ -332,6 +381,17 @@ impl DeleteStateMachineVersionFluentBuilder {
         ::awsjson_runtime::error::SdkError<DeleteStateMachineVersionError>,
     > {
         self.handle.call::<DeleteStateMachineVersion>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DeleteStateMachineVersion> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine version to delete.
     pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {

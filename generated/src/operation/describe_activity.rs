@@ -20,6 +20,9 @@ impl ::awsjson_runtime::operation::Operation for DescribeActivity {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut DescribeActivityOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -111,6 +114,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
         )
     }
 }
+impl DescribeActivityInputBuilder {
+    /// Sends this input as a `DescribeActivity` request with `client` (as `client.describe_activity()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeActivityOutput,
+        ::awsjson_runtime::error::SdkError<DescribeActivityError>,
+    > {
+        let mut fluent = client.describe_activity();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityOutput {
@@ -134,6 +151,7 @@ pub struct DescribeActivityOutput {
     pub creation_date: crate::primitives::DateTime,
     /// Settings for configured server-side encryption.
     pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeActivityOutput {
     /// Creates a new builder for [`DescribeActivityOutput`].
@@ -171,6 +189,11 @@ impl DescribeActivityOutput {
         self.encryption_configuration.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeActivityOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DescribeActivityOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeActivityOutputBuilder {
@@ -178,6 +201,7 @@ pub struct DescribeActivityOutputBuilder {
     pub(crate) name: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
     pub(crate) encryption_configuration: Option<crate::types::EncryptionConfiguration>,
+    _request_id: Option<String>,
 }
 impl DescribeActivityOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the activity.
@@ -262,6 +286,19 @@ impl DescribeActivityOutputBuilder {
     ) -> &Option<crate::types::EncryptionConfiguration> {
         &self.encryption_configuration
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -286,6 +323,7 @@ impl DescribeActivityOutputBuilder {
                     "creationDate",
                 ))?,
             encryption_configuration: self.encryption_configuration,
+            _request_id: self._request_id,
         })
     }
 }
@@ -396,6 +434,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeActivityError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeActivityError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
     fn from_response(
         code: &str,
@@ -488,6 +531,17 @@ impl DescribeActivityFluentBuilder {
         ::awsjson_runtime::error::SdkError<DescribeActivityError>,
     > {
         self.handle.call::<DescribeActivity>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DescribeActivity> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the activity to describe.
     pub fn activity_arn(mut self, input: impl Into<String>) -> Self {

@@ -24,6 +24,9 @@ impl ::awsjson_runtime::operation::Operation for DescribeExecution {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut DescribeExecutionOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -153,6 +156,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
         )
     }
 }
+impl DescribeExecutionInputBuilder {
+    /// Sends this input as a `DescribeExecution` request with `client` (as `client.describe_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeExecutionOutput,
+        ::awsjson_runtime::error::SdkError<DescribeExecutionError>,
+    > {
+        let mut fluent = client.describe_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeExecutionOutput {
@@ -233,6 +250,7 @@ pub struct DescribeExecutionOutput {
     ///   - `Execution redrivable period exceeded`.
     /// - For a Distributed Map that includes child workflows of type `EXPRESS`, `redriveStatusReason` is only returned if the child workflows are not redrivable. This happens when the child workflow executions have completed successfully.
     pub redrive_status_reason: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeExecutionOutput {
     /// Creates a new builder for [`DescribeExecutionOutput`].
@@ -384,7 +402,13 @@ impl std::fmt::Debug for DescribeExecutionOutput {
             .field("redrive_date", &self.redrive_date)
             .field("redrive_status", &self.redrive_status)
             .field("redrive_status_reason", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DescribeExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`DescribeExecutionOutput`].
@@ -412,6 +436,7 @@ pub struct DescribeExecutionOutputBuilder {
     pub(crate) redrive_date: Option<crate::primitives::DateTime>,
     pub(crate) redrive_status: Option<crate::types::ExecutionRedriveStatus>,
     pub(crate) redrive_status_reason: Option<String>,
+    _request_id: Option<String>,
 }
 impl DescribeExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
@@ -759,6 +784,19 @@ impl DescribeExecutionOutputBuilder {
     pub fn get_redrive_status_reason(&self) -> &Option<String> {
         &self.redrive_status_reason
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -804,6 +842,7 @@ impl DescribeExecutionOutputBuilder {
             redrive_date: self.redrive_date,
             redrive_status: self.redrive_status,
             redrive_status_reason: self.redrive_status_reason,
+            _request_id: self._request_id,
         })
     }
 }
@@ -830,6 +869,7 @@ impl std::fmt::Debug for DescribeExecutionOutputBuilder {
             .field("redrive_date", &self.redrive_date)
             .field("redrive_status", &self.redrive_status)
             .field("redrive_status_reason", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -1076,6 +1116,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeExecutionError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
     fn from_response(
         code: &str,
@@ -1204,6 +1249,17 @@ impl DescribeExecutionFluentBuilder {
         ::awsjson_runtime::error::SdkError<DescribeExecutionError>,
     > {
         self.handle.call::<DescribeExecution>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DescribeExecution> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the execution to describe.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {

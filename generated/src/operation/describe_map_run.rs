@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for DescribeMapRun {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut DescribeMapRunOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -109,6 +112,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
         )
     }
 }
+impl DescribeMapRunInputBuilder {
+    /// Sends this input as a `DescribeMapRun` request with `client` (as `client.describe_map_run()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeMapRunOutput,
+        ::awsjson_runtime::error::SdkError<DescribeMapRunError>,
+    > {
+        let mut fluent = client.describe_map_run();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunOutput {
@@ -136,6 +153,7 @@ pub struct DescribeMapRunOutput {
     pub redrive_count: Option<i32>,
     /// The date a Map Run was last redriven. If you have not yet redriven a Map Run, the `redriveDate` is null.
     pub redrive_date: Option<crate::primitives::DateTime>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeMapRunOutput {
     /// Creates a new builder for [`DescribeMapRunOutput`].
@@ -191,6 +209,11 @@ impl DescribeMapRunOutput {
         self.redrive_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeMapRunOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DescribeMapRunOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DescribeMapRunOutputBuilder {
@@ -206,6 +229,7 @@ pub struct DescribeMapRunOutputBuilder {
     pub(crate) execution_counts: Option<crate::types::MapRunExecutionCounts>,
     pub(crate) redrive_count: Option<i32>,
     pub(crate) redrive_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl DescribeMapRunOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
@@ -394,6 +418,19 @@ impl DescribeMapRunOutputBuilder {
     pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -443,6 +480,7 @@ impl DescribeMapRunOutputBuilder {
                 ))?,
             redrive_count: self.redrive_count,
             redrive_date: self.redrive_date,
+            _request_id: self._request_id,
         })
     }
 }
@@ -609,6 +647,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeMapRunError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeMapRunError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
     fn from_response(
         code: &str,
@@ -699,6 +742,17 @@ impl DescribeMapRunFluentBuilder {
         ::awsjson_runtime::error::SdkError<DescribeMapRunError>,
     > {
         self.handle.call::<DescribeMapRun>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DescribeMapRun> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) that identifies a Map Run.
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {

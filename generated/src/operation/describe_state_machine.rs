@@ -37,6 +37,12 @@ impl ::awsjson_runtime::operation::Operation for DescribeStateMachine {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DescribeStateMachineOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -178,6 +184,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineInput {
         )
     }
 }
+impl DescribeStateMachineInputBuilder {
+    /// Sends this input as a `DescribeStateMachine` request with `client` (as `client.describe_state_machine()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeStateMachineOutput,
+        ::awsjson_runtime::error::SdkError<DescribeStateMachineError>,
+    > {
+        let mut fluent = client.describe_state_machine();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineOutput {
@@ -229,6 +249,7 @@ pub struct DescribeStateMachineOutput {
     pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
     pub variable_references: Option<std::collections::HashMap<String, Vec<String>>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeStateMachineOutput {
     /// Creates a new builder for [`DescribeStateMachineOutput`].
@@ -333,7 +354,13 @@ impl std::fmt::Debug for DescribeStateMachineOutput {
             .field("description", &"*** Sensitive Data Redacted ***")
             .field("encryption_configuration", &self.encryption_configuration)
             .field("variable_references", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`DescribeStateMachineOutput`].
@@ -355,6 +382,7 @@ pub struct DescribeStateMachineOutputBuilder {
     pub(crate) variable_references: Option<
         std::collections::HashMap<String, Vec<String>>,
     >,
+    _request_id: Option<String>,
 }
 impl DescribeStateMachineOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
@@ -617,6 +645,19 @@ impl DescribeStateMachineOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, Vec<String>>> {
         &self.variable_references
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -666,6 +707,7 @@ impl DescribeStateMachineOutputBuilder {
             description: self.description,
             encryption_configuration: self.encryption_configuration,
             variable_references: self.variable_references,
+            _request_id: self._request_id,
         })
     }
 }
@@ -686,6 +728,7 @@ impl std::fmt::Debug for DescribeStateMachineOutputBuilder {
             .field("description", &"*** Sensitive Data Redacted ***")
             .field("encryption_configuration", &self.encryption_configuration)
             .field("variable_references", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -893,6 +936,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeStateMachineErro
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError {
     fn from_response(
         code: &str,
@@ -1021,6 +1069,17 @@ impl DescribeStateMachineFluentBuilder {
         ::awsjson_runtime::error::SdkError<DescribeStateMachineError>,
     > {
         self.handle.call::<DescribeStateMachine>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DescribeStateMachine> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine for which you want the information.
     ///

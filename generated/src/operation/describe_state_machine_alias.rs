@@ -25,6 +25,12 @@ impl ::awsjson_runtime::operation::Operation for DescribeStateMachineAlias {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DescribeStateMachineAliasOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -116,6 +122,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
         )
     }
 }
+impl DescribeStateMachineAliasInputBuilder {
+    /// Sends this input as a `DescribeStateMachineAlias` request with `client` (as `client.describe_state_machine_alias()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeStateMachineAliasOutput,
+        ::awsjson_runtime::error::SdkError<DescribeStateMachineAliasError>,
+    > {
+        let mut fluent = client.describe_state_machine_alias();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineAliasOutput {
@@ -133,6 +153,7 @@ pub struct DescribeStateMachineAliasOutput {
     ///
     /// For a newly created state machine, this is the same as the creation date.
     pub update_date: Option<crate::primitives::DateTime>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeStateMachineAliasOutput {
     /// Creates a new builder for [`DescribeStateMachineAliasOutput`].
@@ -177,7 +198,13 @@ impl std::fmt::Debug for DescribeStateMachineAliasOutput {
             .field("routing_configuration", &self.routing_configuration)
             .field("creation_date", &self.creation_date)
             .field("update_date", &self.update_date)
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineAliasOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`DescribeStateMachineAliasOutput`].
@@ -191,6 +218,7 @@ pub struct DescribeStateMachineAliasOutputBuilder {
     >,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
     pub(crate) update_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl DescribeStateMachineAliasOutputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine alias.
@@ -296,6 +324,19 @@ impl DescribeStateMachineAliasOutputBuilder {
     pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DescribeStateMachineAliasOutput {
         DescribeStateMachineAliasOutput {
@@ -305,6 +346,7 @@ impl DescribeStateMachineAliasOutputBuilder {
             routing_configuration: self.routing_configuration,
             creation_date: self.creation_date,
             update_date: self.update_date,
+            _request_id: self._request_id,
         }
     }
 }
@@ -317,6 +359,7 @@ impl std::fmt::Debug for DescribeStateMachineAliasOutputBuilder {
             .field("routing_configuration", &self.routing_configuration)
             .field("creation_date", &self.creation_date)
             .field("update_date", &self.update_date)
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -454,6 +497,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeStateMachineAlia
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineAliasError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasError {
     fn from_response(
         code: &str,
@@ -558,6 +606,17 @@ impl DescribeStateMachineAliasFluentBuilder {
         ::awsjson_runtime::error::SdkError<DescribeStateMachineAliasError>,
     > {
         self.handle.call::<DescribeStateMachineAlias>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DescribeStateMachineAlias> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {

@@ -22,6 +22,12 @@ impl ::awsjson_runtime::operation::Operation for DescribeStateMachineForExecutio
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut DescribeStateMachineForExecutionOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -154,6 +160,20 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput
         )
     }
 }
+impl DescribeStateMachineForExecutionInputBuilder {
+    /// Sends this input as a `DescribeStateMachineForExecution` request with `client` (as `client.describe_state_machine_for_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DescribeStateMachineForExecutionOutput,
+        ::awsjson_runtime::error::SdkError<DescribeStateMachineForExecutionError>,
+    > {
+        let mut fluent = client.describe_state_machine_for_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct DescribeStateMachineForExecutionOutput {
@@ -183,6 +203,7 @@ pub struct DescribeStateMachineForExecutionOutput {
     pub encryption_configuration: Option<crate::types::EncryptionConfiguration>,
     /// A map of **state name** to a list of variables referenced by that state. States that do not use variable references will not be shown in the response.
     pub variable_references: Option<std::collections::HashMap<String, Vec<String>>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DescribeStateMachineForExecutionOutput {
     /// Creates a new builder for [`DescribeStateMachineForExecutionOutput`].
@@ -259,7 +280,13 @@ impl std::fmt::Debug for DescribeStateMachineForExecutionOutput {
             .field("revision_id", &self.revision_id)
             .field("encryption_configuration", &self.encryption_configuration)
             .field("variable_references", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineForExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`DescribeStateMachineForExecutionOutput`].
@@ -279,6 +306,7 @@ pub struct DescribeStateMachineForExecutionOutputBuilder {
     pub(crate) variable_references: Option<
         std::collections::HashMap<String, Vec<String>>,
     >,
+    _request_id: Option<String>,
 }
 impl DescribeStateMachineForExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) of the state machine associated with the execution.
@@ -489,6 +517,19 @@ impl DescribeStateMachineForExecutionOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, Vec<String>>> {
         &self.variable_references
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -534,6 +575,7 @@ impl DescribeStateMachineForExecutionOutputBuilder {
             revision_id: self.revision_id,
             encryption_configuration: self.encryption_configuration,
             variable_references: self.variable_references,
+            _request_id: self._request_id,
         })
     }
 }
@@ -552,6 +594,7 @@ impl std::fmt::Debug for DescribeStateMachineForExecutionOutputBuilder {
             .field("revision_id", &self.revision_id)
             .field("encryption_configuration", &self.encryption_configuration)
             .field("variable_references", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -760,6 +803,11 @@ for DescribeStateMachineForExecutionError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DescribeStateMachineForExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError
 for DescribeStateMachineForExecutionError {
     fn from_response(
@@ -903,6 +951,19 @@ impl DescribeStateMachineForExecutionFluentBuilder {
         self.handle
             .call::<DescribeStateMachineForExecution>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<
+        DescribeStateMachineForExecution,
+    > {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the execution you want state machine information for.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {

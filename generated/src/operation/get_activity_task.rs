@@ -24,6 +24,9 @@ impl ::awsjson_runtime::operation::Operation for GetActivityTask {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut GetActivityTaskOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -147,6 +150,20 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
         )
     }
 }
+impl GetActivityTaskInputBuilder {
+    /// Sends this input as a `GetActivityTask` request with `client` (as `client.get_activity_task()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        GetActivityTaskOutput,
+        ::awsjson_runtime::error::SdkError<GetActivityTaskError>,
+    > {
+        let mut fluent = client.get_activity_task();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct GetActivityTaskOutput {
@@ -154,6 +171,7 @@ pub struct GetActivityTaskOutput {
     pub task_token: Option<String>,
     /// The string that contains the JSON input data for the task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub input: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GetActivityTaskOutput {
     /// Creates a new builder for [`GetActivityTaskOutput`].
@@ -174,7 +192,13 @@ impl std::fmt::Debug for GetActivityTaskOutput {
         f.debug_struct("GetActivityTaskOutput")
             .field("task_token", &self.task_token)
             .field("input", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for GetActivityTaskOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`GetActivityTaskOutput`].
@@ -182,6 +206,7 @@ impl std::fmt::Debug for GetActivityTaskOutput {
 pub struct GetActivityTaskOutputBuilder {
     pub(crate) task_token: Option<String>,
     pub(crate) input: Option<String>,
+    _request_id: Option<String>,
 }
 impl GetActivityTaskOutputBuilder {
     /// A token that identifies the scheduled task. This token must be copied and included in subsequent calls to SendTaskHeartbeat, SendTaskSuccess or SendTaskFailure in order to report the progress or completion of the task.
@@ -212,11 +237,25 @@ impl GetActivityTaskOutputBuilder {
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> GetActivityTaskOutput {
         GetActivityTaskOutput {
             task_token: self.task_token,
             input: self.input,
+            _request_id: self._request_id,
         }
     }
 }
@@ -225,6 +264,7 @@ impl std::fmt::Debug for GetActivityTaskOutputBuilder {
         f.debug_struct("GetActivityTaskOutputBuilder")
             .field("task_token", &self.task_token)
             .field("input", &"*** Sensitive Data Redacted ***")
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -373,6 +413,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for GetActivityTaskError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for GetActivityTaskError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
     fn from_response(
         code: &str,
@@ -511,6 +556,17 @@ impl GetActivityTaskFluentBuilder {
         ::awsjson_runtime::error::SdkError<GetActivityTaskError>,
     > {
         self.handle.call::<GetActivityTask>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<GetActivityTask> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the activity to retrieve tasks from (assigned when you create the task using CreateActivity.)
     pub fn activity_arn(mut self, input: impl Into<String>) -> Self {

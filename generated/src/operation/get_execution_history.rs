@@ -22,6 +22,12 @@ impl ::awsjson_runtime::operation::Operation for GetExecutionHistory {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut GetExecutionHistoryOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -238,6 +244,20 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
         )
     }
 }
+impl GetExecutionHistoryInputBuilder {
+    /// Sends this input as a `GetExecutionHistory` request with `client` (as `client.get_execution_history()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        GetExecutionHistoryOutput,
+        ::awsjson_runtime::error::SdkError<GetExecutionHistoryError>,
+    > {
+        let mut fluent = client.get_execution_history();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryOutput {
@@ -245,6 +265,7 @@ pub struct GetExecutionHistoryOutput {
     pub events: Vec<crate::types::HistoryEvent>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GetExecutionHistoryOutput {
     /// Creates a new builder for [`GetExecutionHistoryOutput`].
@@ -260,11 +281,17 @@ impl GetExecutionHistoryOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for GetExecutionHistoryOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`GetExecutionHistoryOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetExecutionHistoryOutputBuilder {
     pub(crate) events: Option<Vec<crate::types::HistoryEvent>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl GetExecutionHistoryOutputBuilder {
     /// Appends an item to `events`. To set the whole list, use [`Self::set_events`].
@@ -295,6 +322,19 @@ impl GetExecutionHistoryOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -307,6 +347,7 @@ impl GetExecutionHistoryOutputBuilder {
                     "events",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -455,6 +496,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for GetExecutionHistoryError
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for GetExecutionHistoryError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
     fn from_response(
         code: &str,
@@ -593,6 +639,17 @@ impl GetExecutionHistoryFluentBuilder {
         ::awsjson_runtime::error::SdkError<GetExecutionHistoryError>,
     > {
         self.handle.call::<GetExecutionHistory>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<GetExecutionHistory> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

@@ -22,6 +22,9 @@ impl ::awsjson_runtime::operation::Operation for ListActivities {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut ListActivitiesOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -143,6 +146,20 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
         )
     }
 }
+impl ListActivitiesInputBuilder {
+    /// Sends this input as a `ListActivities` request with `client` (as `client.list_activities()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListActivitiesOutput,
+        ::awsjson_runtime::error::SdkError<ListActivitiesError>,
+    > {
+        let mut fluent = client.list_activities();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListActivitiesOutput {
@@ -150,6 +167,7 @@ pub struct ListActivitiesOutput {
     pub activities: Vec<crate::types::ActivityListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListActivitiesOutput {
     /// Creates a new builder for [`ListActivitiesOutput`].
@@ -165,11 +183,17 @@ impl ListActivitiesOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListActivitiesOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListActivitiesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListActivitiesOutputBuilder {
     pub(crate) activities: Option<Vec<crate::types::ActivityListItem>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListActivitiesOutputBuilder {
     /// Appends an item to `activities`. To set the whole list, use [`Self::set_activities`].
@@ -206,6 +230,19 @@ impl ListActivitiesOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -218,6 +255,7 @@ impl ListActivitiesOutputBuilder {
                     "activities",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -306,6 +344,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListActivitiesError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListActivitiesError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
     fn from_response(
         code: &str,
@@ -386,6 +429,17 @@ impl ListActivitiesFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListActivitiesError>,
     > {
         self.handle.call::<ListActivities>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListActivities> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

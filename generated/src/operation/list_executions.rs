@@ -28,6 +28,9 @@ impl ::awsjson_runtime::operation::Operation for ListExecutions {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut ListExecutionsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -325,6 +328,20 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
         )
     }
 }
+impl ListExecutionsInputBuilder {
+    /// Sends this input as a `ListExecutions` request with `client` (as `client.list_executions()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListExecutionsOutput,
+        ::awsjson_runtime::error::SdkError<ListExecutionsError>,
+    > {
+        let mut fluent = client.list_executions();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListExecutionsOutput {
@@ -332,6 +349,7 @@ pub struct ListExecutionsOutput {
     pub executions: Vec<crate::types::ExecutionListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListExecutionsOutput {
     /// Creates a new builder for [`ListExecutionsOutput`].
@@ -347,11 +365,17 @@ impl ListExecutionsOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListExecutionsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListExecutionsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListExecutionsOutputBuilder {
     pub(crate) executions: Option<Vec<crate::types::ExecutionListItem>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListExecutionsOutputBuilder {
     /// Appends an item to `executions`. To set the whole list, use [`Self::set_executions`].
@@ -388,6 +412,19 @@ impl ListExecutionsOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -400,6 +437,7 @@ impl ListExecutionsOutputBuilder {
                     "executions",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -547,6 +585,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListExecutionsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListExecutionsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
     fn from_response(
         code: &str,
@@ -681,6 +724,17 @@ impl ListExecutionsFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListExecutionsError>,
     > {
         self.handle.call::<ListExecutions>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListExecutions> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for ListMapRuns {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut ListMapRunsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -176,6 +179,20 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
         )
     }
 }
+impl ListMapRunsInputBuilder {
+    /// Sends this input as a `ListMapRuns` request with `client` (as `client.list_map_runs()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListMapRunsOutput,
+        ::awsjson_runtime::error::SdkError<ListMapRunsError>,
+    > {
+        let mut fluent = client.list_map_runs();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsOutput {
@@ -183,6 +200,7 @@ pub struct ListMapRunsOutput {
     pub map_runs: Vec<crate::types::MapRunListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListMapRunsOutput {
     /// Creates a new builder for [`ListMapRunsOutput`].
@@ -198,11 +216,17 @@ impl ListMapRunsOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListMapRunsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListMapRunsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListMapRunsOutputBuilder {
     pub(crate) map_runs: Option<Vec<crate::types::MapRunListItem>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListMapRunsOutputBuilder {
     /// Appends an item to `map_runs`. To set the whole list, use [`Self::set_map_runs`].
@@ -236,6 +260,19 @@ impl ListMapRunsOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -248,6 +285,7 @@ impl ListMapRunsOutputBuilder {
                     "mapRuns",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -355,6 +393,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListMapRunsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListMapRunsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
     fn from_response(
         code: &str,
@@ -455,6 +498,17 @@ impl ListMapRunsFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListMapRunsError>,
     > {
         self.handle.call::<ListMapRuns>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListMapRuns> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

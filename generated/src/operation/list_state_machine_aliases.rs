@@ -29,6 +29,12 @@ impl ::awsjson_runtime::operation::Operation for ListStateMachineAliases {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut ListStateMachineAliasesOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -193,6 +199,20 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
         )
     }
 }
+impl ListStateMachineAliasesInputBuilder {
+    /// Sends this input as a `ListStateMachineAliases` request with `client` (as `client.list_state_machine_aliases()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListStateMachineAliasesOutput,
+        ::awsjson_runtime::error::SdkError<ListStateMachineAliasesError>,
+    > {
+        let mut fluent = client.list_state_machine_aliases();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineAliasesOutput {
@@ -200,6 +220,7 @@ pub struct ListStateMachineAliasesOutput {
     pub state_machine_aliases: Vec<crate::types::StateMachineAliasListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListStateMachineAliasesOutput {
     /// Creates a new builder for [`ListStateMachineAliasesOutput`].
@@ -217,6 +238,11 @@ impl ListStateMachineAliasesOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachineAliasesOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListStateMachineAliasesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineAliasesOutputBuilder {
@@ -224,6 +250,7 @@ pub struct ListStateMachineAliasesOutputBuilder {
         Vec<crate::types::StateMachineAliasListItem>,
     >,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListStateMachineAliasesOutputBuilder {
     /// Appends an item to `state_machine_aliases`. To set the whole list, use [`Self::set_state_machine_aliases`].
@@ -262,6 +289,19 @@ impl ListStateMachineAliasesOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -274,6 +314,7 @@ impl ListStateMachineAliasesOutputBuilder {
                     "stateMachineAliases",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -412,6 +453,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachineAliasesE
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachineAliasesError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesError {
     fn from_response(
         code: &str,
@@ -536,6 +582,17 @@ impl ListStateMachineAliasesFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListStateMachineAliasesError>,
     > {
         self.handle.call::<ListStateMachineAliases>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListStateMachineAliases> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine for which you want to list aliases.
     ///

@@ -27,6 +27,12 @@ impl ::awsjson_runtime::operation::Operation for ListStateMachineVersions {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut ListStateMachineVersionsOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -185,6 +191,20 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
         )
     }
 }
+impl ListStateMachineVersionsInputBuilder {
+    /// Sends this input as a `ListStateMachineVersions` request with `client` (as `client.list_state_machine_versions()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListStateMachineVersionsOutput,
+        ::awsjson_runtime::error::SdkError<ListStateMachineVersionsError>,
+    > {
+        let mut fluent = client.list_state_machine_versions();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsOutput {
@@ -192,6 +212,7 @@ pub struct ListStateMachineVersionsOutput {
     pub state_machine_versions: Vec<crate::types::StateMachineVersionListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListStateMachineVersionsOutput {
     /// Creates a new builder for [`ListStateMachineVersionsOutput`].
@@ -209,6 +230,11 @@ impl ListStateMachineVersionsOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachineVersionsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListStateMachineVersionsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachineVersionsOutputBuilder {
@@ -216,6 +242,7 @@ pub struct ListStateMachineVersionsOutputBuilder {
         Vec<crate::types::StateMachineVersionListItem>,
     >,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListStateMachineVersionsOutputBuilder {
     /// Appends an item to `state_machine_versions`. To set the whole list, use [`Self::set_state_machine_versions`].
@@ -254,6 +281,19 @@ impl ListStateMachineVersionsOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -266,6 +306,7 @@ impl ListStateMachineVersionsOutputBuilder {
                     "stateMachineVersions",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -380,6 +421,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachineVersions
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachineVersionsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsError {
     fn from_response(
         code: &str,
@@ -482,6 +528,17 @@ impl ListStateMachineVersionsFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListStateMachineVersionsError>,
     > {
         self.handle.call::<ListStateMachineVersions>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListStateMachineVersions> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine.
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {

@@ -22,6 +22,9 @@ impl ::awsjson_runtime::operation::Operation for ListStateMachines {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut ListStateMachinesOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -143,12 +146,27 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
         )
     }
 }
+impl ListStateMachinesInputBuilder {
+    /// Sends this input as a `ListStateMachines` request with `client` (as `client.list_state_machines()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListStateMachinesOutput,
+        ::awsjson_runtime::error::SdkError<ListStateMachinesError>,
+    > {
+        let mut fluent = client.list_state_machines();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachinesOutput {
     pub state_machines: Vec<crate::types::StateMachineListItem>,
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListStateMachinesOutput {
     /// Creates a new builder for [`ListStateMachinesOutput`].
@@ -163,11 +181,17 @@ impl ListStateMachinesOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachinesOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListStateMachinesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListStateMachinesOutputBuilder {
     pub(crate) state_machines: Option<Vec<crate::types::StateMachineListItem>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListStateMachinesOutputBuilder {
     /// Appends an item to `state_machines`. To set the whole list, use [`Self::set_state_machines`].
@@ -206,6 +230,19 @@ impl ListStateMachinesOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -218,6 +255,7 @@ impl ListStateMachinesOutputBuilder {
                     "stateMachines",
                 ))?,
             next_token: self.next_token,
+            _request_id: self._request_id,
         })
     }
 }
@@ -306,6 +344,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachinesError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListStateMachinesError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
     fn from_response(
         code: &str,
@@ -386,6 +429,17 @@ impl ListStateMachinesFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListStateMachinesError>,
     > {
         self.handle.call::<ListStateMachines>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListStateMachines> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

@@ -20,6 +20,12 @@ impl ::awsjson_runtime::operation::Operation for ListTagsForResource {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut ListTagsForResourceOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -111,11 +117,26 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
         )
     }
 }
+impl ListTagsForResourceInputBuilder {
+    /// Sends this input as a `ListTagsForResource` request with `client` (as `client.list_tags_for_resource()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ListTagsForResourceOutput,
+        ::awsjson_runtime::error::SdkError<ListTagsForResourceError>,
+    > {
+        let mut fluent = client.list_tags_for_resource();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceOutput {
     /// An array of tags associated with the resource.
     pub tags: Option<Vec<crate::types::Tag>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListTagsForResourceOutput {
     /// Creates a new builder for [`ListTagsForResourceOutput`].
@@ -127,10 +148,16 @@ impl ListTagsForResourceOutput {
         self.tags.as_deref().unwrap_or_default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListTagsForResourceOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListTagsForResourceOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListTagsForResourceOutputBuilder {
     pub(crate) tags: Option<Vec<crate::types::Tag>>,
+    _request_id: Option<String>,
 }
 impl ListTagsForResourceOutputBuilder {
     /// Appends an item to `tags`. To set the whole list, use [`Self::set_tags`].
@@ -147,10 +174,24 @@ impl ListTagsForResourceOutputBuilder {
     pub fn get_tags(&self) -> &Option<Vec<crate::types::Tag>> {
         &self.tags
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> ListTagsForResourceOutput {
         ListTagsForResourceOutput {
             tags: self.tags,
+            _request_id: self._request_id,
         }
     }
 }
@@ -235,6 +276,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListTagsForResourceError
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for ListTagsForResourceError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
@@ -327,6 +373,17 @@ impl ListTagsForResourceFluentBuilder {
         ::awsjson_runtime::error::SdkError<ListTagsForResourceError>,
     > {
         self.handle.call::<ListTagsForResource>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListTagsForResource> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {

@@ -27,6 +27,12 @@ impl ::awsjson_runtime::operation::Operation for PublishStateMachineVersion {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut PublishStateMachineVersionOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -209,6 +215,20 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionInput {
         )
     }
 }
+impl PublishStateMachineVersionInputBuilder {
+    /// Sends this input as a `PublishStateMachineVersion` request with `client` (as `client.publish_state_machine_version()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        PublishStateMachineVersionOutput,
+        ::awsjson_runtime::error::SdkError<PublishStateMachineVersionError>,
+    > {
+        let mut fluent = client.publish_state_machine_version();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PublishStateMachineVersionOutput {
@@ -216,6 +236,7 @@ pub struct PublishStateMachineVersionOutput {
     pub creation_date: crate::primitives::DateTime,
     /// The Amazon Resource Name (ARN) (ARN) that identifies the state machine version.
     pub state_machine_version_arn: String,
+    pub(crate) _request_id: Option<String>,
 }
 impl PublishStateMachineVersionOutput {
     /// Creates a new builder for [`PublishStateMachineVersionOutput`].
@@ -231,11 +252,17 @@ impl PublishStateMachineVersionOutput {
         &self.state_machine_version_arn
     }
 }
+impl ::awsjson_runtime::error::RequestId for PublishStateMachineVersionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`PublishStateMachineVersionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PublishStateMachineVersionOutputBuilder {
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
     pub(crate) state_machine_version_arn: Option<String>,
+    _request_id: Option<String>,
 }
 impl PublishStateMachineVersionOutputBuilder {
     /// The date the version was created.
@@ -272,6 +299,19 @@ impl PublishStateMachineVersionOutputBuilder {
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -289,6 +329,7 @@ impl PublishStateMachineVersionOutputBuilder {
                     "PublishStateMachineVersionOutput",
                     "stateMachineVersionArn",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -444,6 +485,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PublishStateMachineVersi
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for PublishStateMachineVersionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersionError {
     fn from_response(
         code: &str,
@@ -588,6 +634,17 @@ impl PublishStateMachineVersionFluentBuilder {
         self.handle
             .call::<PublishStateMachineVersion>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<PublishStateMachineVersion> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine.
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {

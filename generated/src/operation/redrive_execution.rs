@@ -41,6 +41,9 @@ impl ::awsjson_runtime::operation::Operation for RedriveExecution {
             input.client_token = Some(token());
         }
     }
+    fn set_request_id(output: &mut RedriveExecutionOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -164,11 +167,26 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionInput {
         )
     }
 }
+impl RedriveExecutionInputBuilder {
+    /// Sends this input as a `RedriveExecution` request with `client` (as `client.redrive_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        RedriveExecutionOutput,
+        ::awsjson_runtime::error::SdkError<RedriveExecutionError>,
+    > {
+        let mut fluent = client.redrive_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RedriveExecutionOutput {
     /// The date the execution was last redriven.
     pub redrive_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl RedriveExecutionOutput {
     /// Creates a new builder for [`RedriveExecutionOutput`].
@@ -180,10 +198,16 @@ impl RedriveExecutionOutput {
         self.redrive_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for RedriveExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`RedriveExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RedriveExecutionOutputBuilder {
     pub(crate) redrive_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl RedriveExecutionOutputBuilder {
     /// The date the execution was last redriven.
@@ -206,6 +230,19 @@ impl RedriveExecutionOutputBuilder {
     pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -217,6 +254,7 @@ impl RedriveExecutionOutputBuilder {
                     "RedriveExecutionOutput",
                     "redriveDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -345,6 +383,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for RedriveExecutionError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for RedriveExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
     fn from_response(
         code: &str,
@@ -471,6 +514,17 @@ impl RedriveExecutionFluentBuilder {
         ::awsjson_runtime::error::SdkError<RedriveExecutionError>,
     > {
         self.handle.call::<RedriveExecution>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<RedriveExecution> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the execution to be redriven.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {

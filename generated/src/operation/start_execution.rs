@@ -41,6 +41,9 @@ impl ::awsjson_runtime::operation::Operation for StartExecution {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut StartExecutionOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -336,6 +339,20 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
         )
     }
 }
+impl StartExecutionInputBuilder {
+    /// Sends this input as a `StartExecution` request with `client` (as `client.start_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        StartExecutionOutput,
+        ::awsjson_runtime::error::SdkError<StartExecutionError>,
+    > {
+        let mut fluent = client.start_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StartExecutionOutput {
@@ -343,6 +360,7 @@ pub struct StartExecutionOutput {
     pub execution_arn: String,
     /// The date the execution is started.
     pub start_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl StartExecutionOutput {
     /// Creates a new builder for [`StartExecutionOutput`].
@@ -358,11 +376,17 @@ impl StartExecutionOutput {
         self.start_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for StartExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`StartExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StartExecutionOutputBuilder {
     pub(crate) execution_arn: Option<String>,
     pub(crate) start_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl StartExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
@@ -393,6 +417,19 @@ impl StartExecutionOutputBuilder {
     pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -410,6 +447,7 @@ impl StartExecutionOutputBuilder {
                     "StartExecutionOutput",
                     "startDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -620,6 +658,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StartExecutionError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for StartExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
     fn from_response(
         code: &str,
@@ -814,6 +857,17 @@ impl StartExecutionFluentBuilder {
         ::awsjson_runtime::error::SdkError<StartExecutionError>,
     > {
         self.handle.call::<StartExecution>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<StartExecution> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine to execute.
     ///

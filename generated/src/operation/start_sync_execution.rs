@@ -22,6 +22,12 @@ impl ::awsjson_runtime::operation::Operation for StartSyncExecution {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut StartSyncExecutionOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -276,6 +282,20 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
         )
     }
 }
+impl StartSyncExecutionInputBuilder {
+    /// Sends this input as a `StartSyncExecution` request with `client` (as `client.start_sync_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        StartSyncExecutionOutput,
+        ::awsjson_runtime::error::SdkError<StartSyncExecutionError>,
+    > {
+        let mut fluent = client.start_sync_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct StartSyncExecutionOutput {
@@ -311,6 +331,7 @@ pub struct StartSyncExecutionOutput {
     pub trace_header: Option<String>,
     /// An object that describes workflow billing details, including billed duration and memory use.
     pub billing_details: Option<crate::types::BillingDetails>,
+    pub(crate) _request_id: Option<String>,
 }
 impl StartSyncExecutionOutput {
     /// Creates a new builder for [`StartSyncExecutionOutput`].
@@ -399,7 +420,13 @@ impl std::fmt::Debug for StartSyncExecutionOutput {
             .field("output_details", &self.output_details)
             .field("trace_header", &self.trace_header)
             .field("billing_details", &self.billing_details)
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for StartSyncExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`StartSyncExecutionOutput`].
@@ -421,6 +448,7 @@ pub struct StartSyncExecutionOutputBuilder {
     >,
     pub(crate) trace_header: Option<String>,
     pub(crate) billing_details: Option<crate::types::BillingDetails>,
+    _request_id: Option<String>,
 }
 impl StartSyncExecutionOutputBuilder {
     /// The Amazon Resource Name (ARN) that identifies the execution.
@@ -651,6 +679,19 @@ impl StartSyncExecutionOutputBuilder {
     pub fn get_billing_details(&self) -> &Option<crate::types::BillingDetails> {
         &self.billing_details
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -690,6 +731,7 @@ impl StartSyncExecutionOutputBuilder {
             output_details: self.output_details,
             trace_header: self.trace_header,
             billing_details: self.billing_details,
+            _request_id: self._request_id,
         })
     }
 }
@@ -710,6 +752,7 @@ impl std::fmt::Debug for StartSyncExecutionOutputBuilder {
             .field("output_details", &self.output_details)
             .field("trace_header", &self.trace_header)
             .field("billing_details", &self.billing_details)
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -964,6 +1007,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StartSyncExecutionError 
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for StartSyncExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
     fn from_response(
         code: &str,
@@ -1138,6 +1186,17 @@ impl StartSyncExecutionFluentBuilder {
         ::awsjson_runtime::error::SdkError<StartSyncExecutionError>,
     > {
         self.handle.call::<StartSyncExecution>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<StartSyncExecution> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine to execute.
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {

@@ -24,6 +24,9 @@ impl ::awsjson_runtime::operation::Operation for StopExecution {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut StopExecutionOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -188,11 +191,26 @@ impl ::awsjson_runtime::json::FromJson for StopExecutionInput {
         )
     }
 }
+impl StopExecutionInputBuilder {
+    /// Sends this input as a `StopExecution` request with `client` (as `client.stop_execution()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        StopExecutionOutput,
+        ::awsjson_runtime::error::SdkError<StopExecutionError>,
+    > {
+        let mut fluent = client.stop_execution();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StopExecutionOutput {
     /// The date the execution is stopped.
     pub stop_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl StopExecutionOutput {
     /// Creates a new builder for [`StopExecutionOutput`].
@@ -204,10 +222,16 @@ impl StopExecutionOutput {
         self.stop_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for StopExecutionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`StopExecutionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StopExecutionOutputBuilder {
     pub(crate) stop_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl StopExecutionOutputBuilder {
     /// The date the execution is stopped.
@@ -224,6 +248,19 @@ impl StopExecutionOutputBuilder {
     pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -235,6 +272,7 @@ impl StopExecutionOutputBuilder {
                     "StopExecutionOutput",
                     "stopDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -367,6 +405,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for StopExecutionError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for StopExecutionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
@@ -505,6 +548,17 @@ impl StopExecutionFluentBuilder {
         ::awsjson_runtime::error::SdkError<StopExecutionError>,
     > {
         self.handle.call::<StopExecution>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<StopExecution> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the execution to stop.
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {

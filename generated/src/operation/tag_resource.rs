@@ -22,6 +22,9 @@ impl ::awsjson_runtime::operation::Operation for TagResource {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut TagResourceOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -152,22 +155,60 @@ impl ::awsjson_runtime::json::FromJson for TagResourceInput {
         )
     }
 }
+impl TagResourceInputBuilder {
+    /// Sends this input as a `TagResource` request with `client` (as `client.tag_resource()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        TagResourceOutput,
+        ::awsjson_runtime::error::SdkError<TagResourceError>,
+    > {
+        let mut fluent = client.tag_resource();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct TagResourceOutput {}
+pub struct TagResourceOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl TagResourceOutput {
     /// Creates a new builder for [`TagResourceOutput`].
     pub fn builder() -> TagResourceOutputBuilder {
         TagResourceOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for TagResourceOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`TagResourceOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct TagResourceOutputBuilder {}
+pub struct TagResourceOutputBuilder {
+    _request_id: Option<String>,
+}
 impl TagResourceOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> TagResourceOutput {
-        TagResourceOutput {}
+        TagResourceOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for TagResourceOutput {
@@ -256,6 +297,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TagResourceError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for TagResourceError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for TagResourceError {
@@ -358,6 +404,17 @@ impl TagResourceFluentBuilder {
         ::awsjson_runtime::error::SdkError<TagResourceError>,
     > {
         self.handle.call::<TagResource>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<TagResource> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {

@@ -37,6 +37,9 @@ impl ::awsjson_runtime::operation::Operation for TestState {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut TestStateOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -458,6 +461,17 @@ impl ::awsjson_runtime::json::FromJson for TestStateInput {
         )
     }
 }
+impl TestStateInputBuilder {
+    /// Sends this input as a `TestState` request with `client` (as `client.test_state()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<TestStateOutput, ::awsjson_runtime::error::SdkError<TestStateError>> {
+        let mut fluent = client.test_state();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateOutput {
@@ -473,6 +487,7 @@ pub struct TestStateOutput {
     pub next_state: Option<String>,
     /// The execution status of the state.
     pub status: Option<crate::types::TestExecutionStatus>,
+    pub(crate) _request_id: Option<String>,
 }
 impl TestStateOutput {
     /// Creates a new builder for [`TestStateOutput`].
@@ -513,7 +528,13 @@ impl std::fmt::Debug for TestStateOutput {
             .field("inspection_data", &"*** Sensitive Data Redacted ***")
             .field("next_state", &self.next_state)
             .field("status", &self.status)
+            .field("_request_id", &self._request_id)
             .finish()
+    }
+}
+impl ::awsjson_runtime::error::RequestId for TestStateOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`TestStateOutput`].
@@ -525,6 +546,7 @@ pub struct TestStateOutputBuilder {
     pub(crate) inspection_data: Option<crate::types::InspectionData>,
     pub(crate) next_state: Option<String>,
     pub(crate) status: Option<crate::types::TestExecutionStatus>,
+    _request_id: Option<String>,
 }
 impl TestStateOutputBuilder {
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
@@ -623,6 +645,19 @@ impl TestStateOutputBuilder {
     pub fn get_status(&self) -> &Option<crate::types::TestExecutionStatus> {
         &self.status
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> TestStateOutput {
         TestStateOutput {
@@ -632,6 +667,7 @@ impl TestStateOutputBuilder {
             inspection_data: self.inspection_data,
             next_state: self.next_state,
             status: self.status,
+            _request_id: self._request_id,
         }
     }
 }
@@ -644,6 +680,7 @@ impl std::fmt::Debug for TestStateOutputBuilder {
             .field("inspection_data", &"*** Sensitive Data Redacted ***")
             .field("next_state", &self.next_state)
             .field("status", &self.status)
+            .field("_request_id", &self._request_id)
             .finish()
     }
 }
@@ -781,6 +818,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TestStateError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for TestStateError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for TestStateError {
     fn from_response(
         code: &str,
@@ -884,6 +926,17 @@ impl TestStateFluentBuilder {
         self,
     ) -> Result<TestStateOutput, ::awsjson_runtime::error::SdkError<TestStateError>> {
         self.handle.call::<TestState>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<TestState> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL) definition of the state or state machine.
     pub fn definition(mut self, input: impl Into<String>) -> Self {

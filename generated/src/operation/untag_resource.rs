@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for UntagResource {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut UntagResourceOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -146,22 +149,60 @@ impl ::awsjson_runtime::json::FromJson for UntagResourceInput {
         )
     }
 }
+impl UntagResourceInputBuilder {
+    /// Sends this input as a `UntagResource` request with `client` (as `client.untag_resource()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        UntagResourceOutput,
+        ::awsjson_runtime::error::SdkError<UntagResourceError>,
+    > {
+        let mut fluent = client.untag_resource();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct UntagResourceOutput {}
+pub struct UntagResourceOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl UntagResourceOutput {
     /// Creates a new builder for [`UntagResourceOutput`].
     pub fn builder() -> UntagResourceOutputBuilder {
         UntagResourceOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for UntagResourceOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`UntagResourceOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct UntagResourceOutputBuilder {}
+pub struct UntagResourceOutputBuilder {
+    _request_id: Option<String>,
+}
 impl UntagResourceOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> UntagResourceOutput {
-        UntagResourceOutput {}
+        UntagResourceOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for UntagResourceOutput {
@@ -239,6 +280,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for UntagResourceError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for UntagResourceError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
@@ -331,6 +377,17 @@ impl UntagResourceFluentBuilder {
         ::awsjson_runtime::error::SdkError<UntagResourceError>,
     > {
         self.handle.call::<UntagResource>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<UntagResource> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) for the Step Functions state machine or activity.
     pub fn resource_arn(mut self, input: impl Into<String>) -> Self {

@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for UpdateMapRun {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut UpdateMapRunOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -199,22 +202,60 @@ impl ::awsjson_runtime::json::FromJson for UpdateMapRunInput {
         )
     }
 }
+impl UpdateMapRunInputBuilder {
+    /// Sends this input as a `UpdateMapRun` request with `client` (as `client.update_map_run()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        UpdateMapRunOutput,
+        ::awsjson_runtime::error::SdkError<UpdateMapRunError>,
+    > {
+        let mut fluent = client.update_map_run();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct UpdateMapRunOutput {}
+pub struct UpdateMapRunOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl UpdateMapRunOutput {
     /// Creates a new builder for [`UpdateMapRunOutput`].
     pub fn builder() -> UpdateMapRunOutputBuilder {
         UpdateMapRunOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for UpdateMapRunOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`UpdateMapRunOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct UpdateMapRunOutputBuilder {}
+pub struct UpdateMapRunOutputBuilder {
+    _request_id: Option<String>,
+}
 impl UpdateMapRunOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> UpdateMapRunOutput {
-        UpdateMapRunOutput {}
+        UpdateMapRunOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for UpdateMapRunOutput {
@@ -303,6 +344,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateMapRunError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for UpdateMapRunError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
@@ -405,6 +451,17 @@ impl UpdateMapRunFluentBuilder {
         ::awsjson_runtime::error::SdkError<UpdateMapRunError>,
     > {
         self.handle.call::<UpdateMapRun>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<UpdateMapRun> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of a Map Run.
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {

@@ -41,6 +41,12 @@ impl ::awsjson_runtime::operation::Operation for UpdateStateMachine {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut UpdateStateMachineOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -392,6 +398,20 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineInput {
         )
     }
 }
+impl UpdateStateMachineInputBuilder {
+    /// Sends this input as a `UpdateStateMachine` request with `client` (as `client.update_state_machine()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        UpdateStateMachineOutput,
+        ::awsjson_runtime::error::SdkError<UpdateStateMachineError>,
+    > {
+        let mut fluent = client.update_state_machine();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineOutput {
@@ -403,6 +423,7 @@ pub struct UpdateStateMachineOutput {
     ///
     /// If the `publish` parameter isn't set to `true`, this field returns null.
     pub state_machine_version_arn: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl UpdateStateMachineOutput {
     /// Creates a new builder for [`UpdateStateMachineOutput`].
@@ -424,12 +445,18 @@ impl UpdateStateMachineOutput {
         self.state_machine_version_arn.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for UpdateStateMachineOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`UpdateStateMachineOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineOutputBuilder {
     pub(crate) update_date: Option<crate::primitives::DateTime>,
     pub(crate) revision_id: Option<String>,
     pub(crate) state_machine_version_arn: Option<String>,
+    _request_id: Option<String>,
 }
 impl UpdateStateMachineOutputBuilder {
     /// The date and time the state machine was updated.
@@ -479,6 +506,19 @@ impl UpdateStateMachineOutputBuilder {
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -492,6 +532,7 @@ impl UpdateStateMachineOutputBuilder {
                 ))?,
             revision_id: self.revision_id,
             state_machine_version_arn: self.state_machine_version_arn,
+            _request_id: self._request_id,
         })
     }
 }
@@ -739,6 +780,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateStateMachineError 
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for UpdateStateMachineError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
     fn from_response(
         code: &str,
@@ -959,6 +1005,17 @@ impl UpdateStateMachineFluentBuilder {
         ::awsjson_runtime::error::SdkError<UpdateStateMachineError>,
     > {
         self.handle.call::<UpdateStateMachine>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<UpdateStateMachine> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine.
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {

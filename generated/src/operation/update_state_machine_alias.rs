@@ -31,6 +31,12 @@ impl ::awsjson_runtime::operation::Operation for UpdateStateMachineAlias {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut UpdateStateMachineAliasOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -217,11 +223,26 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasInput {
         )
     }
 }
+impl UpdateStateMachineAliasInputBuilder {
+    /// Sends this input as a `UpdateStateMachineAlias` request with `client` (as `client.update_state_machine_alias()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        UpdateStateMachineAliasOutput,
+        ::awsjson_runtime::error::SdkError<UpdateStateMachineAliasError>,
+    > {
+        let mut fluent = client.update_state_machine_alias();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineAliasOutput {
     /// The date and time the state machine alias was updated.
     pub update_date: crate::primitives::DateTime,
+    pub(crate) _request_id: Option<String>,
 }
 impl UpdateStateMachineAliasOutput {
     /// Creates a new builder for [`UpdateStateMachineAliasOutput`].
@@ -233,10 +254,16 @@ impl UpdateStateMachineAliasOutput {
         self.update_date
     }
 }
+impl ::awsjson_runtime::error::RequestId for UpdateStateMachineAliasOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`UpdateStateMachineAliasOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct UpdateStateMachineAliasOutputBuilder {
     pub(crate) update_date: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl UpdateStateMachineAliasOutputBuilder {
     /// The date and time the state machine alias was updated.
@@ -256,6 +283,19 @@ impl UpdateStateMachineAliasOutputBuilder {
     pub fn get_update_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.update_date
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -267,6 +307,7 @@ impl UpdateStateMachineAliasOutputBuilder {
                     "UpdateStateMachineAliasOutput",
                     "updateDate",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -397,6 +438,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateStateMachineAliasE
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for UpdateStateMachineAliasError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasError {
     fn from_response(
         code: &str,
@@ -523,6 +569,17 @@ impl UpdateStateMachineAliasFluentBuilder {
         ::awsjson_runtime::error::SdkError<UpdateStateMachineAliasError>,
     > {
         self.handle.call::<UpdateStateMachineAlias>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<UpdateStateMachineAlias> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon Resource Name (ARN) of the state machine alias.
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {

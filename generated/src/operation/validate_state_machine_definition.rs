@@ -33,6 +33,12 @@ impl ::awsjson_runtime::operation::Operation for ValidateStateMachineDefinition 
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut ValidateStateMachineDefinitionOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -250,6 +256,20 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionInput {
         )
     }
 }
+impl ValidateStateMachineDefinitionInputBuilder {
+    /// Sends this input as a `ValidateStateMachineDefinition` request with `client` (as `client.validate_state_machine_definition()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ValidateStateMachineDefinitionOutput,
+        ::awsjson_runtime::error::SdkError<ValidateStateMachineDefinitionError>,
+    > {
+        let mut fluent = client.validate_state_machine_definition();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidateStateMachineDefinitionOutput {
@@ -259,6 +279,7 @@ pub struct ValidateStateMachineDefinitionOutput {
     pub diagnostics: Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
     /// The result value will be `true` if the number of diagnostics found in the workflow definition exceeds `maxResults`. When all diagnostics results are returned, the value will be `false`.
     pub truncated: Option<bool>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ValidateStateMachineDefinitionOutput {
     /// Creates a new builder for [`ValidateStateMachineDefinitionOutput`].
@@ -280,6 +301,11 @@ impl ValidateStateMachineDefinitionOutput {
         self.truncated
     }
 }
+impl ::awsjson_runtime::error::RequestId for ValidateStateMachineDefinitionOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ValidateStateMachineDefinitionOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidateStateMachineDefinitionOutputBuilder {
@@ -288,6 +314,7 @@ pub struct ValidateStateMachineDefinitionOutputBuilder {
         Vec<crate::types::ValidateStateMachineDefinitionDiagnostic>,
     >,
     pub(crate) truncated: Option<bool>,
+    _request_id: Option<String>,
 }
 impl ValidateStateMachineDefinitionOutputBuilder {
     /// The result value will be `OK` when no syntax errors are found, or `FAIL` if the workflow definition does not pass verification.
@@ -348,6 +375,19 @@ impl ValidateStateMachineDefinitionOutputBuilder {
     pub fn get_truncated(&self) -> &Option<bool> {
         &self.truncated
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -369,6 +409,7 @@ impl ValidateStateMachineDefinitionOutputBuilder {
                     "diagnostics",
                 ))?,
             truncated: self.truncated,
+            _request_id: self._request_id,
         })
     }
 }
@@ -466,6 +507,11 @@ for ValidateStateMachineDefinitionError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ValidateStateMachineDefinitionError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError
 for ValidateStateMachineDefinitionError {
     fn from_response(
@@ -551,6 +597,19 @@ impl ValidateStateMachineDefinitionFluentBuilder {
         self.handle
             .call::<ValidateStateMachineDefinition>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<
+        ValidateStateMachineDefinition,
+    > {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// The Amazon States Language definition of the state machine. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL).
     pub fn definition(mut self, input: impl Into<String>) -> Self {

@@ -40,6 +40,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionAlreadyExists {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for ExecutionAlreadyExists {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -38,6 +38,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionDoesNotExist {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for ExecutionDoesNotExist {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionDoesNotExist {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

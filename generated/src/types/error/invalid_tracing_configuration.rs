@@ -38,6 +38,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidTracingConfigurat
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for InvalidTracingConfiguration {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for InvalidTracingConfiguration {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -44,6 +44,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsInvalidStateException
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for KmsInvalidStateException {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for KmsInvalidStateException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -40,6 +40,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ServiceQuotaExceededExce
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for ServiceQuotaExceededException {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for ServiceQuotaExceededException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -42,6 +42,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for TooManyTags {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for TooManyTags {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for TooManyTags {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

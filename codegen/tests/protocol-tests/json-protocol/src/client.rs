@@ -2,6 +2,11 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+/// Per-call customization: `customize()` on a fluent builder returns a
+/// `CustomizableOperation`.
+pub mod customize {
+    pub use ::awsjson_runtime::client::CustomizableOperation;
+}
 /// A client for Sample Json 1.1 Protocol Service.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.

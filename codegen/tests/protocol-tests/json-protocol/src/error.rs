@@ -4,8 +4,13 @@
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
 pub use ::awsjson_runtime::error::{
-    BuildError, ErrorMetadata, ProvideErrorMetadata, SdkError, Unhandled,
+    BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
+    ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
+    ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
+    MAX_RAW_BODY_SIZE,
 };
+pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
+pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
 /// Any error of any operation of this service.
 ///
@@ -51,6 +56,11 @@ impl std::error::Error for Error {
             Error::InvalidGreeting(e) => Some(e),
             Error::Unhandled(e) => Some(e),
         }
+    }
+}
+impl RequestId for Error {
+    fn request_id(&self) -> Option<&str> {
+        self.meta().request_id()
     }
 }
 impl ProvideErrorMetadata for Error {

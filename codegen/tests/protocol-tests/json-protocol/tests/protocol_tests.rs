@@ -2492,7 +2492,12 @@ async fn parses_the_request_id_from_the_response_response() {
             ),
         )
         .expect("the response decodes");
+    assert_eq!(
+        json_protocol_client::operation::RequestId::request_id(& actual),
+        Some("amazon-uniq-request-id"), "request id"
+    );
     let expected = json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperationOutput::builder()
+        ._request_id("amazon-uniq-request-id")
         .build();
     assert_eq!(actual, expected);
 }

@@ -2,6 +2,7 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+pub use ::awsjson_runtime::error::RequestId;
 pub mod content_type_parameters;
 pub mod empty_input_and_empty_output;
 pub mod endpoint_operation;

@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for GetWidget {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut GetWidgetOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -99,12 +102,24 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
         )
     }
 }
+impl GetWidgetInputBuilder {
+    /// Sends this input as a `GetWidget` request with `client` (as `client.get_widget()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<GetWidgetOutput, ::awsjson_runtime::error::SdkError<GetWidgetError>> {
+        let mut fluent = client.get_widget();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetOutput {
     /// A thing, with members of every simple type.
     pub widget: Option<crate::types::Thing>,
     pub shape: Option<crate::types::Shape>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GetWidgetOutput {
     /// Creates a new builder for [`GetWidgetOutput`].
@@ -119,11 +134,17 @@ impl GetWidgetOutput {
         self.shape.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for GetWidgetOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`GetWidgetOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GetWidgetOutputBuilder {
     pub(crate) widget: Option<crate::types::Thing>,
     pub(crate) shape: Option<crate::types::Shape>,
+    _request_id: Option<String>,
 }
 impl GetWidgetOutputBuilder {
     /// A thing, with members of every simple type.
@@ -153,11 +174,25 @@ impl GetWidgetOutputBuilder {
     pub fn get_shape(&self) -> &Option<crate::types::Shape> {
         &self.shape
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> GetWidgetOutput {
         GetWidgetOutput {
             widget: self.widget,
             shape: self.shape,
+            _request_id: self._request_id,
         }
     }
 }
@@ -251,6 +286,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for GetWidgetError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for GetWidgetError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
     fn from_response(
         code: &str,
@@ -335,6 +375,17 @@ impl GetWidgetFluentBuilder {
         self,
     ) -> Result<GetWidgetOutput, ::awsjson_runtime::error::SdkError<GetWidgetError>> {
         self.handle.call::<GetWidget>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<GetWidget> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn widget_id(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.widget_id(input);

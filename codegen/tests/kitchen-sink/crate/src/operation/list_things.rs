@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for ListThings {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut ListThingsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -146,11 +149,23 @@ impl ::awsjson_runtime::json::FromJson for ListThingsInput {
         )
     }
 }
+impl ListThingsInputBuilder {
+    /// Sends this input as a `ListThings` request with `client` (as `client.list_things()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<ListThingsOutput, ::awsjson_runtime::error::SdkError<ListThingsError>> {
+        let mut fluent = client.list_things();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsOutput {
     pub things: Option<Vec<crate::types::Thing>>,
     pub next_token: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl ListThingsOutput {
     /// Creates a new builder for [`ListThingsOutput`].
@@ -164,11 +179,17 @@ impl ListThingsOutput {
         self.next_token.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListThingsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ListThingsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ListThingsOutputBuilder {
     pub(crate) things: Option<Vec<crate::types::Thing>>,
     pub(crate) next_token: Option<String>,
+    _request_id: Option<String>,
 }
 impl ListThingsOutputBuilder {
     /// Appends an item to `things`. To set the whole list, use [`Self::set_things`].
@@ -198,11 +219,25 @@ impl ListThingsOutputBuilder {
     pub fn get_next_token(&self) -> &Option<String> {
         &self.next_token
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> ListThingsOutput {
         ListThingsOutput {
             things: self.things,
             next_token: self.next_token,
+            _request_id: self._request_id,
         }
     }
 }
@@ -288,6 +323,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ListThingsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for ListThingsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for ListThingsError {
     fn from_response(
         code: &str,
@@ -366,6 +406,17 @@ impl ListThingsFluentBuilder {
         self,
     ) -> Result<ListThingsOutput, ::awsjson_runtime::error::SdkError<ListThingsError>> {
         self.handle.call::<ListThings>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ListThings> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Sends the request page by page: the returned paginator's `send()` gives a stream of
     /// pages (and its `items()` one of their items), each request carrying the token of the

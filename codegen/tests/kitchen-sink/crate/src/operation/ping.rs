@@ -14,6 +14,9 @@ impl ::awsjson_runtime::operation::Operation for Ping {
     fn validate(input: &PingInput) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut PingOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -61,22 +64,59 @@ impl ::awsjson_runtime::json::FromJson for PingInput {
         )
     }
 }
+impl PingInputBuilder {
+    /// Sends this input as a `Ping` request with `client` (as `client.ping()` with these members, then `send()`).
+    #[deprecated(note = "Use GetWidget. (since 2024-02-01)")]
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<PingOutput, ::awsjson_runtime::error::SdkError<PingError>> {
+        #[allow(deprecated)]
+        let mut fluent = client.ping();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct PingOutput {}
+pub struct PingOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl PingOutput {
     /// Creates a new builder for [`PingOutput`].
     pub fn builder() -> PingOutputBuilder {
         PingOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for PingOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`PingOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct PingOutputBuilder {}
+pub struct PingOutputBuilder {
+    _request_id: Option<String>,
+}
 impl PingOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> PingOutput {
-        PingOutput {}
+        PingOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for PingOutput {
@@ -143,6 +183,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PingError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for PingError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for PingError {
@@ -219,6 +264,15 @@ impl PingFluentBuilder {
         self,
     ) -> Result<PingOutput, ::awsjson_runtime::error::SdkError<PingError>> {
         self.handle.call::<Ping>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(self) -> ::awsjson_runtime::client::CustomizableOperation<Ping> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

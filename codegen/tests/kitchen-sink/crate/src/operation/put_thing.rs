@@ -28,6 +28,9 @@ impl ::awsjson_runtime::operation::Operation for PutThing {
             input.client_token = Some(token());
         }
     }
+    fn set_request_id(output: &mut PutThingOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default)]
@@ -209,6 +212,17 @@ impl ::awsjson_runtime::json::FromJson for PutThingInput {
         )
     }
 }
+impl PutThingInputBuilder {
+    /// Sends this input as a `PutThing` request with `client` (as `client.put_thing()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<PutThingOutput, ::awsjson_runtime::error::SdkError<PutThingError>> {
+        let mut fluent = client.put_thing();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
 pub struct PutThingOutput {
@@ -216,6 +230,7 @@ pub struct PutThingOutput {
     pub created_at: crate::primitives::DateTime,
     pub version: i64,
     pub note: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl PutThingOutput {
     /// Creates a new builder for [`PutThingOutput`].
@@ -242,7 +257,13 @@ impl Default for PutThingOutput {
             created_at: Default::default(),
             version: 1,
             note: Default::default(),
+            _request_id: None,
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for PutThingOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`PutThingOutput`].
@@ -252,6 +273,7 @@ pub struct PutThingOutputBuilder {
     pub(crate) created_at: Option<crate::primitives::DateTime>,
     pub(crate) version: Option<i64>,
     pub(crate) note: Option<String>,
+    _request_id: Option<String>,
 }
 impl PutThingOutputBuilder {
     pub fn id(mut self, input: impl Into<String>) -> Self {
@@ -306,6 +328,19 @@ impl PutThingOutputBuilder {
     pub fn get_note(&self) -> &Option<String> {
         &self.note
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<PutThingOutput, ::awsjson_runtime::error::BuildError> {
         Ok(PutThingOutput {
@@ -323,6 +358,7 @@ impl PutThingOutputBuilder {
                 ))?,
             version: self.version.unwrap_or(1),
             note: self.note,
+            _request_id: self._request_id,
         })
     }
 }
@@ -434,6 +470,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PutThingError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for PutThingError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for PutThingError {
     fn from_response(
         code: &str,
@@ -525,6 +566,17 @@ impl PutThingFluentBuilder {
         self,
     ) -> Result<PutThingOutput, ::awsjson_runtime::error::SdkError<PutThingError>> {
         self.handle.call::<PutThing>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<PutThing> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// A thing, with members of every simple type.
     pub fn thing(mut self, input: impl Into<crate::types::Thing>) -> Self {

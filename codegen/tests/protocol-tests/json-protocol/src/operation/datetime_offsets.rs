@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for DatetimeOffsets {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut DatetimeOffsetsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,10 +68,25 @@ impl ::awsjson_runtime::json::FromJson for DatetimeOffsetsInput {
         )
     }
 }
+impl DatetimeOffsetsInputBuilder {
+    /// Sends this input as a `DatetimeOffsets` request with `client` (as `client.datetime_offsets()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        DatetimeOffsetsOutput,
+        ::awsjson_runtime::error::SdkError<DatetimeOffsetsError>,
+    > {
+        let mut fluent = client.datetime_offsets();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DatetimeOffsetsOutput {
     pub datetime: Option<crate::primitives::DateTime>,
+    pub(crate) _request_id: Option<String>,
 }
 impl DatetimeOffsetsOutput {
     /// Creates a new builder for [`DatetimeOffsetsOutput`].
@@ -79,10 +97,16 @@ impl DatetimeOffsetsOutput {
         self.datetime
     }
 }
+impl ::awsjson_runtime::error::RequestId for DatetimeOffsetsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`DatetimeOffsetsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DatetimeOffsetsOutputBuilder {
     pub(crate) datetime: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl DatetimeOffsetsOutputBuilder {
     pub fn datetime(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
@@ -98,10 +122,24 @@ impl DatetimeOffsetsOutputBuilder {
     pub fn get_datetime(&self) -> &Option<crate::primitives::DateTime> {
         &self.datetime
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> DatetimeOffsetsOutput {
         DatetimeOffsetsOutput {
             datetime: self.datetime,
+            _request_id: self._request_id,
         }
     }
 }
@@ -176,6 +214,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for DatetimeOffsetsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for DatetimeOffsetsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for DatetimeOffsetsError {
     fn from_response(
         _code: &str,
@@ -242,6 +285,17 @@ impl DatetimeOffsetsFluentBuilder {
         ::awsjson_runtime::error::SdkError<DatetimeOffsetsError>,
     > {
         self.handle.call::<DatetimeOffsets>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<DatetimeOffsets> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

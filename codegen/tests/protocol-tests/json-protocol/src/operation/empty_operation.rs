@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for EmptyOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut EmptyOperationOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,22 +68,60 @@ impl ::awsjson_runtime::json::FromJson for EmptyOperationInput {
         )
     }
 }
+impl EmptyOperationInputBuilder {
+    /// Sends this input as a `EmptyOperation` request with `client` (as `client.empty_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        EmptyOperationOutput,
+        ::awsjson_runtime::error::SdkError<EmptyOperationError>,
+    > {
+        let mut fluent = client.empty_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EmptyOperationOutput {}
+pub struct EmptyOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl EmptyOperationOutput {
     /// Creates a new builder for [`EmptyOperationOutput`].
     pub fn builder() -> EmptyOperationOutputBuilder {
         EmptyOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for EmptyOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`EmptyOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EmptyOperationOutputBuilder {}
+pub struct EmptyOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl EmptyOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> EmptyOperationOutput {
-        EmptyOperationOutput {}
+        EmptyOperationOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for EmptyOperationOutput {
@@ -136,6 +177,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for EmptyOperationError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for EmptyOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for EmptyOperationError {
@@ -204,6 +250,17 @@ impl EmptyOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<EmptyOperationError>,
     > {
         self.handle.call::<EmptyOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<EmptyOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for EndpointOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut EndpointOperationOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,22 +68,60 @@ impl ::awsjson_runtime::json::FromJson for EndpointOperationInput {
         )
     }
 }
+impl EndpointOperationInputBuilder {
+    /// Sends this input as a `EndpointOperation` request with `client` (as `client.endpoint_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        EndpointOperationOutput,
+        ::awsjson_runtime::error::SdkError<EndpointOperationError>,
+    > {
+        let mut fluent = client.endpoint_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EndpointOperationOutput {}
+pub struct EndpointOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl EndpointOperationOutput {
     /// Creates a new builder for [`EndpointOperationOutput`].
     pub fn builder() -> EndpointOperationOutputBuilder {
         EndpointOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for EndpointOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`EndpointOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EndpointOperationOutputBuilder {}
+pub struct EndpointOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl EndpointOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> EndpointOperationOutput {
-        EndpointOperationOutput {}
+        EndpointOperationOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for EndpointOperationOutput {
@@ -136,6 +177,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for EndpointOperationError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for EndpointOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for EndpointOperationError {
@@ -204,6 +250,17 @@ impl EndpointOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<EndpointOperationError>,
     > {
         self.handle.call::<EndpointOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<EndpointOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for FractionalSeconds {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut FractionalSecondsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,10 +68,25 @@ impl ::awsjson_runtime::json::FromJson for FractionalSecondsInput {
         )
     }
 }
+impl FractionalSecondsInputBuilder {
+    /// Sends this input as a `FractionalSeconds` request with `client` (as `client.fractional_seconds()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        FractionalSecondsOutput,
+        ::awsjson_runtime::error::SdkError<FractionalSecondsError>,
+    > {
+        let mut fluent = client.fractional_seconds();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct FractionalSecondsOutput {
     pub datetime: Option<crate::primitives::DateTime>,
+    pub(crate) _request_id: Option<String>,
 }
 impl FractionalSecondsOutput {
     /// Creates a new builder for [`FractionalSecondsOutput`].
@@ -79,10 +97,16 @@ impl FractionalSecondsOutput {
         self.datetime
     }
 }
+impl ::awsjson_runtime::error::RequestId for FractionalSecondsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`FractionalSecondsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct FractionalSecondsOutputBuilder {
     pub(crate) datetime: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl FractionalSecondsOutputBuilder {
     pub fn datetime(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
@@ -98,10 +122,24 @@ impl FractionalSecondsOutputBuilder {
     pub fn get_datetime(&self) -> &Option<crate::primitives::DateTime> {
         &self.datetime
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> FractionalSecondsOutput {
         FractionalSecondsOutput {
             datetime: self.datetime,
+            _request_id: self._request_id,
         }
     }
 }
@@ -176,6 +214,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for FractionalSecondsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for FractionalSecondsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for FractionalSecondsError {
     fn from_response(
         _code: &str,
@@ -242,6 +285,17 @@ impl FractionalSecondsFluentBuilder {
         ::awsjson_runtime::error::SdkError<FractionalSecondsError>,
     > {
         self.handle.call::<FractionalSeconds>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<FractionalSeconds> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for JsonEnums {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut JsonEnumsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -253,6 +256,17 @@ impl ::awsjson_runtime::json::FromJson for JsonEnumsInput {
         )
     }
 }
+impl JsonEnumsInputBuilder {
+    /// Sends this input as a `JsonEnums` request with `client` (as `client.json_enums()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<JsonEnumsOutput, ::awsjson_runtime::error::SdkError<JsonEnumsError>> {
+        let mut fluent = client.json_enums();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonEnumsOutput {
@@ -262,6 +276,7 @@ pub struct JsonEnumsOutput {
     pub foo_enum_list: Option<Vec<crate::types::FooEnum>>,
     pub foo_enum_set: Option<Vec<crate::types::FooEnum>>,
     pub foo_enum_map: Option<std::collections::HashMap<String, crate::types::FooEnum>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl JsonEnumsOutput {
     /// Creates a new builder for [`JsonEnumsOutput`].
@@ -289,6 +304,11 @@ impl JsonEnumsOutput {
         self.foo_enum_map.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonEnumsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`JsonEnumsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonEnumsOutputBuilder {
@@ -300,6 +320,7 @@ pub struct JsonEnumsOutputBuilder {
     pub(crate) foo_enum_map: Option<
         std::collections::HashMap<String, crate::types::FooEnum>,
     >,
+    _request_id: Option<String>,
 }
 impl JsonEnumsOutputBuilder {
     pub fn foo_enum1(mut self, input: impl Into<crate::types::FooEnum>) -> Self {
@@ -400,6 +421,19 @@ impl JsonEnumsOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, crate::types::FooEnum>> {
         &self.foo_enum_map
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> JsonEnumsOutput {
         JsonEnumsOutput {
@@ -409,6 +443,7 @@ impl JsonEnumsOutputBuilder {
             foo_enum_list: self.foo_enum_list,
             foo_enum_set: self.foo_enum_set,
             foo_enum_map: self.foo_enum_map,
+            _request_id: self._request_id,
         }
     }
 }
@@ -514,6 +549,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonEnumsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonEnumsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
     fn from_response(
         _code: &str,
@@ -573,6 +613,17 @@ impl JsonEnumsFluentBuilder {
         self,
     ) -> Result<JsonEnumsOutput, ::awsjson_runtime::error::SdkError<JsonEnumsError>> {
         self.handle.call::<JsonEnums>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<JsonEnums> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn foo_enum1(mut self, input: impl Into<crate::types::FooEnum>) -> Self {
         self.inner = self.inner.foo_enum1(input);

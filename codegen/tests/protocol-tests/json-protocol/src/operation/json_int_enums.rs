@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for JsonIntEnums {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut JsonIntEnumsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -257,6 +260,20 @@ impl ::awsjson_runtime::json::FromJson for JsonIntEnumsInput {
         )
     }
 }
+impl JsonIntEnumsInputBuilder {
+    /// Sends this input as a `JsonIntEnums` request with `client` (as `client.json_int_enums()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        JsonIntEnumsOutput,
+        ::awsjson_runtime::error::SdkError<JsonIntEnumsError>,
+    > {
+        let mut fluent = client.json_int_enums();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonIntEnumsOutput {
@@ -268,6 +285,7 @@ pub struct JsonIntEnumsOutput {
     pub int_enum_map: Option<
         std::collections::HashMap<String, crate::types::IntegerEnum>,
     >,
+    pub(crate) _request_id: Option<String>,
 }
 impl JsonIntEnumsOutput {
     /// Creates a new builder for [`JsonIntEnumsOutput`].
@@ -295,6 +313,11 @@ impl JsonIntEnumsOutput {
         self.int_enum_map.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonIntEnumsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`JsonIntEnumsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonIntEnumsOutputBuilder {
@@ -306,6 +329,7 @@ pub struct JsonIntEnumsOutputBuilder {
     pub(crate) int_enum_map: Option<
         std::collections::HashMap<String, crate::types::IntegerEnum>,
     >,
+    _request_id: Option<String>,
 }
 impl JsonIntEnumsOutputBuilder {
     pub fn int_enum1(mut self, input: impl Into<crate::types::IntegerEnum>) -> Self {
@@ -406,6 +430,19 @@ impl JsonIntEnumsOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, crate::types::IntegerEnum>> {
         &self.int_enum_map
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> JsonIntEnumsOutput {
         JsonIntEnumsOutput {
@@ -415,6 +452,7 @@ impl JsonIntEnumsOutputBuilder {
             int_enum_list: self.int_enum_list,
             int_enum_set: self.int_enum_set,
             int_enum_map: self.int_enum_map,
+            _request_id: self._request_id,
         }
     }
 }
@@ -520,6 +558,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonIntEnumsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonIntEnumsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
     fn from_response(
         _code: &str,
@@ -586,6 +629,17 @@ impl JsonIntEnumsFluentBuilder {
         ::awsjson_runtime::error::SdkError<JsonIntEnumsError>,
     > {
         self.handle.call::<JsonIntEnums>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<JsonIntEnums> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn int_enum1(mut self, input: impl Into<crate::types::IntegerEnum>) -> Self {
         self.inner = self.inner.int_enum1(input);

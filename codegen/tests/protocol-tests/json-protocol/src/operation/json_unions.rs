@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for JsonUnions {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut JsonUnionsOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 /// A shared structure that contains a single union member.
 #[non_exhaustive]
@@ -97,12 +100,24 @@ impl ::awsjson_runtime::json::FromJson for JsonUnionsInput {
         )
     }
 }
+impl JsonUnionsInputBuilder {
+    /// Sends this input as a `JsonUnions` request with `client` (as `client.json_unions()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<JsonUnionsOutput, ::awsjson_runtime::error::SdkError<JsonUnionsError>> {
+        let mut fluent = client.json_unions();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 /// A shared structure that contains a single union member.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonUnionsOutput {
     /// A union with a representative set of types for members.
     pub contents: Option<crate::types::MyUnion>,
+    pub(crate) _request_id: Option<String>,
 }
 impl JsonUnionsOutput {
     /// Creates a new builder for [`JsonUnionsOutput`].
@@ -114,10 +129,16 @@ impl JsonUnionsOutput {
         self.contents.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonUnionsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`JsonUnionsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct JsonUnionsOutputBuilder {
     pub(crate) contents: Option<crate::types::MyUnion>,
+    _request_id: Option<String>,
 }
 impl JsonUnionsOutputBuilder {
     /// A union with a representative set of types for members.
@@ -134,10 +155,24 @@ impl JsonUnionsOutputBuilder {
     pub fn get_contents(&self) -> &Option<crate::types::MyUnion> {
         &self.contents
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> JsonUnionsOutput {
         JsonUnionsOutput {
             contents: self.contents,
+            _request_id: self._request_id,
         }
     }
 }
@@ -202,6 +237,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonUnionsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for JsonUnionsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
     fn from_response(
         _code: &str,
@@ -263,6 +303,17 @@ impl JsonUnionsFluentBuilder {
         self,
     ) -> Result<JsonUnionsOutput, ::awsjson_runtime::error::SdkError<JsonUnionsError>> {
         self.handle.call::<JsonUnions>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<JsonUnions> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// A union with a representative set of types for members.
     pub fn contents(mut self, input: impl Into<crate::types::MyUnion>) -> Self {

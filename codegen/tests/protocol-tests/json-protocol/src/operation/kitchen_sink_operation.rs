@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for KitchenSinkOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut KitchenSinkOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -887,6 +893,20 @@ impl ::awsjson_runtime::json::FromJson for KitchenSinkOperationInput {
         )
     }
 }
+impl KitchenSinkOperationInputBuilder {
+    /// Sends this input as a `KitchenSinkOperation` request with `client` (as `client.kitchen_sink_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        KitchenSinkOperationOutput,
+        ::awsjson_runtime::error::SdkError<KitchenSinkOperationError>,
+    > {
+        let mut fluent = client.kitchen_sink_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KitchenSinkOperationOutput {
@@ -922,6 +942,7 @@ pub struct KitchenSinkOperationOutput {
     pub struct_with_json_name: Option<crate::types::StructWithJsonName>,
     pub timestamp: Option<crate::primitives::DateTime>,
     pub unix_timestamp: Option<crate::primitives::DateTime>,
+    pub(crate) _request_id: Option<String>,
 }
 impl KitchenSinkOperationOutput {
     /// Creates a new builder for [`KitchenSinkOperationOutput`].
@@ -1019,6 +1040,11 @@ impl KitchenSinkOperationOutput {
         self.unix_timestamp
     }
 }
+impl ::awsjson_runtime::error::RequestId for KitchenSinkOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`KitchenSinkOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KitchenSinkOperationOutputBuilder {
@@ -1058,6 +1084,7 @@ pub struct KitchenSinkOperationOutputBuilder {
     pub(crate) struct_with_json_name: Option<crate::types::StructWithJsonName>,
     pub(crate) timestamp: Option<crate::primitives::DateTime>,
     pub(crate) unix_timestamp: Option<crate::primitives::DateTime>,
+    _request_id: Option<String>,
 }
 impl KitchenSinkOperationOutputBuilder {
     pub fn blob(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
@@ -1519,6 +1546,19 @@ impl KitchenSinkOperationOutputBuilder {
     pub fn get_unix_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.unix_timestamp
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> KitchenSinkOperationOutput {
         KitchenSinkOperationOutput {
@@ -1548,6 +1588,7 @@ impl KitchenSinkOperationOutputBuilder {
             struct_with_json_name: self.struct_with_json_name,
             timestamp: self.timestamp,
             unix_timestamp: self.unix_timestamp,
+            _request_id: self._request_id,
         }
     }
 }
@@ -1809,6 +1850,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for KitchenSinkOperationErro
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for KitchenSinkOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for KitchenSinkOperationError {
     fn from_response(
         code: &str,
@@ -1901,6 +1947,17 @@ impl KitchenSinkOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<KitchenSinkOperationError>,
     > {
         self.handle.call::<KitchenSinkOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<KitchenSinkOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn blob(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.inner = self.inner.blob(input);

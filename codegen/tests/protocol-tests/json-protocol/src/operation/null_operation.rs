@@ -16,6 +16,9 @@ impl ::awsjson_runtime::operation::Operation for NullOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut NullOperationOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -93,10 +96,25 @@ impl ::awsjson_runtime::json::FromJson for NullOperationInput {
         )
     }
 }
+impl NullOperationInputBuilder {
+    /// Sends this input as a `NullOperation` request with `client` (as `client.null_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        NullOperationOutput,
+        ::awsjson_runtime::error::SdkError<NullOperationError>,
+    > {
+        let mut fluent = client.null_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NullOperationOutput {
     pub string: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl NullOperationOutput {
     /// Creates a new builder for [`NullOperationOutput`].
@@ -107,10 +125,16 @@ impl NullOperationOutput {
         self.string.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for NullOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`NullOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NullOperationOutputBuilder {
     pub(crate) string: Option<String>,
+    _request_id: Option<String>,
 }
 impl NullOperationOutputBuilder {
     pub fn string(mut self, input: impl Into<String>) -> Self {
@@ -126,10 +150,24 @@ impl NullOperationOutputBuilder {
     pub fn get_string(&self) -> &Option<String> {
         &self.string
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> NullOperationOutput {
         NullOperationOutput {
             string: self.string,
+            _request_id: self._request_id,
         }
     }
 }
@@ -192,6 +230,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NullOperationError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for NullOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for NullOperationError {
@@ -260,6 +303,17 @@ impl NullOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<NullOperationError>,
     > {
         self.handle.call::<NullOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<NullOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn string(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.string(input);

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for OperationWithOptionalInputOutpu
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut OperationWithOptionalInputOutputOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -96,10 +102,25 @@ impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputInput
         )
     }
 }
+impl OperationWithOptionalInputOutputInputBuilder {
+    /// Sends this input as a `OperationWithOptionalInputOutput` request with `client` (as `client.operation_with_optional_input_output()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        OperationWithOptionalInputOutputOutput,
+        ::awsjson_runtime::error::SdkError<OperationWithOptionalInputOutputError>,
+    > {
+        let mut fluent = client.operation_with_optional_input_output();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithOptionalInputOutputOutput {
     pub value: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl OperationWithOptionalInputOutputOutput {
     /// Creates a new builder for [`OperationWithOptionalInputOutputOutput`].
@@ -110,10 +131,16 @@ impl OperationWithOptionalInputOutputOutput {
         self.value.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithOptionalInputOutputOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`OperationWithOptionalInputOutputOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithOptionalInputOutputOutputBuilder {
     pub(crate) value: Option<String>,
+    _request_id: Option<String>,
 }
 impl OperationWithOptionalInputOutputOutputBuilder {
     pub fn value(mut self, input: impl Into<String>) -> Self {
@@ -129,10 +156,24 @@ impl OperationWithOptionalInputOutputOutputBuilder {
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> OperationWithOptionalInputOutputOutput {
         OperationWithOptionalInputOutputOutput {
             value: self.value,
+            _request_id: self._request_id,
         }
     }
 }
@@ -198,6 +239,11 @@ for OperationWithOptionalInputOutputError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for OperationWithOptionalInputOutputError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError
@@ -269,6 +315,19 @@ impl OperationWithOptionalInputOutputFluentBuilder {
         self.handle
             .call::<OperationWithOptionalInputOutput>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<
+        OperationWithOptionalInputOutput,
+    > {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.value(input);

@@ -18,6 +18,12 @@ impl ::awsjson_runtime::operation::Operation for PutAndGetInlineDocuments {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut PutAndGetInlineDocumentsOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -104,10 +110,25 @@ impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsInput {
         )
     }
 }
+impl PutAndGetInlineDocumentsInputBuilder {
+    /// Sends this input as a `PutAndGetInlineDocuments` request with `client` (as `client.put_and_get_inline_documents()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        PutAndGetInlineDocumentsOutput,
+        ::awsjson_runtime::error::SdkError<PutAndGetInlineDocumentsError>,
+    > {
+        let mut fluent = client.put_and_get_inline_documents();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PutAndGetInlineDocumentsOutput {
     pub inline_document: Option<crate::primitives::Document>,
+    pub(crate) _request_id: Option<String>,
 }
 impl PutAndGetInlineDocumentsOutput {
     /// Creates a new builder for [`PutAndGetInlineDocumentsOutput`].
@@ -118,10 +139,16 @@ impl PutAndGetInlineDocumentsOutput {
         self.inline_document.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for PutAndGetInlineDocumentsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`PutAndGetInlineDocumentsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct PutAndGetInlineDocumentsOutputBuilder {
     pub(crate) inline_document: Option<crate::primitives::Document>,
+    _request_id: Option<String>,
 }
 impl PutAndGetInlineDocumentsOutputBuilder {
     pub fn inline_document(
@@ -143,10 +170,24 @@ impl PutAndGetInlineDocumentsOutputBuilder {
     pub fn get_inline_document(&self) -> &Option<crate::primitives::Document> {
         &self.inline_document
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> PutAndGetInlineDocumentsOutput {
         PutAndGetInlineDocumentsOutput {
             inline_document: self.inline_document,
+            _request_id: self._request_id,
         }
     }
 }
@@ -212,6 +253,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PutAndGetInlineDocuments
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for PutAndGetInlineDocumentsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsError {
@@ -280,6 +326,17 @@ impl PutAndGetInlineDocumentsFluentBuilder {
         ::awsjson_runtime::error::SdkError<PutAndGetInlineDocumentsError>,
     > {
         self.handle.call::<PutAndGetInlineDocuments>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<PutAndGetInlineDocuments> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn inline_document(
         mut self,

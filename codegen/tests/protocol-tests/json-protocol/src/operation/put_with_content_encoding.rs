@@ -17,6 +17,12 @@ impl ::awsjson_runtime::operation::Operation for PutWithContentEncoding {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut PutWithContentEncodingOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -121,22 +127,60 @@ impl ::awsjson_runtime::json::FromJson for PutWithContentEncodingInput {
         )
     }
 }
+impl PutWithContentEncodingInputBuilder {
+    /// Sends this input as a `PutWithContentEncoding` request with `client` (as `client.put_with_content_encoding()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        PutWithContentEncodingOutput,
+        ::awsjson_runtime::error::SdkError<PutWithContentEncodingError>,
+    > {
+        let mut fluent = client.put_with_content_encoding();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct PutWithContentEncodingOutput {}
+pub struct PutWithContentEncodingOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl PutWithContentEncodingOutput {
     /// Creates a new builder for [`PutWithContentEncodingOutput`].
     pub fn builder() -> PutWithContentEncodingOutputBuilder {
         PutWithContentEncodingOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for PutWithContentEncodingOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`PutWithContentEncodingOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct PutWithContentEncodingOutputBuilder {}
+pub struct PutWithContentEncodingOutputBuilder {
+    _request_id: Option<String>,
+}
 impl PutWithContentEncodingOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> PutWithContentEncodingOutput {
-        PutWithContentEncodingOutput {}
+        PutWithContentEncodingOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for PutWithContentEncodingOutput {
@@ -192,6 +236,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for PutWithContentEncodingEr
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for PutWithContentEncodingError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingError {
@@ -260,6 +309,17 @@ impl PutWithContentEncodingFluentBuilder {
         ::awsjson_runtime::error::SdkError<PutWithContentEncodingError>,
     > {
         self.handle.call::<PutWithContentEncoding>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<PutWithContentEncoding> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn encoding(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.encoding(input);

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for SimpleScalarProperties {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut SimpleScalarPropertiesOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -125,11 +131,26 @@ impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesInput {
         )
     }
 }
+impl SimpleScalarPropertiesInputBuilder {
+    /// Sends this input as a `SimpleScalarProperties` request with `client` (as `client.simple_scalar_properties()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        SimpleScalarPropertiesOutput,
+        ::awsjson_runtime::error::SdkError<SimpleScalarPropertiesError>,
+    > {
+        let mut fluent = client.simple_scalar_properties();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SimpleScalarPropertiesOutput {
     pub float_value: Option<f32>,
     pub double_value: Option<f64>,
+    pub(crate) _request_id: Option<String>,
 }
 impl SimpleScalarPropertiesOutput {
     /// Creates a new builder for [`SimpleScalarPropertiesOutput`].
@@ -143,11 +164,17 @@ impl SimpleScalarPropertiesOutput {
         self.double_value
     }
 }
+impl ::awsjson_runtime::error::RequestId for SimpleScalarPropertiesOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`SimpleScalarPropertiesOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SimpleScalarPropertiesOutputBuilder {
     pub(crate) float_value: Option<f32>,
     pub(crate) double_value: Option<f64>,
+    _request_id: Option<String>,
 }
 impl SimpleScalarPropertiesOutputBuilder {
     pub fn float_value(mut self, input: impl Into<f32>) -> Self {
@@ -176,11 +203,25 @@ impl SimpleScalarPropertiesOutputBuilder {
     pub fn get_double_value(&self) -> &Option<f64> {
         &self.double_value
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> SimpleScalarPropertiesOutput {
         SimpleScalarPropertiesOutput {
             float_value: self.float_value,
             double_value: self.double_value,
+            _request_id: self._request_id,
         }
     }
 }
@@ -258,6 +299,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for SimpleScalarPropertiesEr
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for SimpleScalarPropertiesError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesError {
     fn from_response(
         _code: &str,
@@ -324,6 +370,17 @@ impl SimpleScalarPropertiesFluentBuilder {
         ::awsjson_runtime::error::SdkError<SimpleScalarPropertiesError>,
     > {
         self.handle.call::<SimpleScalarProperties>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<SimpleScalarProperties> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn float_value(mut self, input: impl Into<f32>) -> Self {
         self.inner = self.inner.float_value(input);

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for SparseNullsOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut SparseNullsOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -142,11 +148,26 @@ impl ::awsjson_runtime::json::FromJson for SparseNullsOperationInput {
         )
     }
 }
+impl SparseNullsOperationInputBuilder {
+    /// Sends this input as a `SparseNullsOperation` request with `client` (as `client.sparse_nulls_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        SparseNullsOperationOutput,
+        ::awsjson_runtime::error::SdkError<SparseNullsOperationError>,
+    > {
+        let mut fluent = client.sparse_nulls_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SparseNullsOperationOutput {
     pub sparse_string_list: Option<Vec<Option<String>>>,
     pub sparse_string_map: Option<std::collections::HashMap<String, Option<String>>>,
+    pub(crate) _request_id: Option<String>,
 }
 impl SparseNullsOperationOutput {
     /// Creates a new builder for [`SparseNullsOperationOutput`].
@@ -162,6 +183,11 @@ impl SparseNullsOperationOutput {
         self.sparse_string_map.as_ref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for SparseNullsOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`SparseNullsOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SparseNullsOperationOutputBuilder {
@@ -169,6 +195,7 @@ pub struct SparseNullsOperationOutputBuilder {
     pub(crate) sparse_string_map: Option<
         std::collections::HashMap<String, Option<String>>,
     >,
+    _request_id: Option<String>,
 }
 impl SparseNullsOperationOutputBuilder {
     /// Appends an item to `sparse_string_list`. To set the whole list, use [`Self::set_sparse_string_list`].
@@ -210,11 +237,25 @@ impl SparseNullsOperationOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, Option<String>>> {
         &self.sparse_string_map
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> SparseNullsOperationOutput {
         SparseNullsOperationOutput {
             sparse_string_list: self.sparse_string_list,
             sparse_string_map: self.sparse_string_map,
+            _request_id: self._request_id,
         }
     }
 }
@@ -292,6 +333,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for SparseNullsOperationErro
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for SparseNullsOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError {
     fn from_response(
         _code: &str,
@@ -358,6 +404,17 @@ impl SparseNullsOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<SparseNullsOperationError>,
     > {
         self.handle.call::<SparseNullsOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<SparseNullsOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     /// Appends an item to `sparse_string_list`. To set the whole list, use [`Self::set_sparse_string_list`].
     pub fn sparse_string_list(mut self, input: impl Into<Option<String>>) -> Self {

@@ -18,6 +18,12 @@ impl ::awsjson_runtime::operation::Operation for ContentTypeParameters {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut ContentTypeParametersOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -95,22 +101,60 @@ impl ::awsjson_runtime::json::FromJson for ContentTypeParametersInput {
         )
     }
 }
+impl ContentTypeParametersInputBuilder {
+    /// Sends this input as a `ContentTypeParameters` request with `client` (as `client.content_type_parameters()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        ContentTypeParametersOutput,
+        ::awsjson_runtime::error::SdkError<ContentTypeParametersError>,
+    > {
+        let mut fluent = client.content_type_parameters();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct ContentTypeParametersOutput {}
+pub struct ContentTypeParametersOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl ContentTypeParametersOutput {
     /// Creates a new builder for [`ContentTypeParametersOutput`].
     pub fn builder() -> ContentTypeParametersOutputBuilder {
         ContentTypeParametersOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for ContentTypeParametersOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`ContentTypeParametersOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct ContentTypeParametersOutputBuilder {}
+pub struct ContentTypeParametersOutputBuilder {
+    _request_id: Option<String>,
+}
 impl ContentTypeParametersOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> ContentTypeParametersOutput {
-        ContentTypeParametersOutput {}
+        ContentTypeParametersOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for ContentTypeParametersOutput {
@@ -166,6 +210,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ContentTypeParametersErr
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for ContentTypeParametersError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError {
@@ -234,6 +283,17 @@ impl ContentTypeParametersFluentBuilder {
         ::awsjson_runtime::error::SdkError<ContentTypeParametersError>,
     > {
         self.handle.call::<ContentTypeParameters>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<ContentTypeParameters> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn value(mut self, input: impl Into<i32>) -> Self {
         self.inner = self.inner.value(input);

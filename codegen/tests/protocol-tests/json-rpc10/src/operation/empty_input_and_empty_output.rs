@@ -18,6 +18,12 @@ impl ::awsjson_runtime::operation::Operation for EmptyInputAndEmptyOutput {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut EmptyInputAndEmptyOutputOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -67,22 +73,60 @@ impl ::awsjson_runtime::json::FromJson for EmptyInputAndEmptyOutputInput {
         )
     }
 }
+impl EmptyInputAndEmptyOutputInputBuilder {
+    /// Sends this input as a `EmptyInputAndEmptyOutput` request with `client` (as `client.empty_input_and_empty_output()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        EmptyInputAndEmptyOutputOutput,
+        ::awsjson_runtime::error::SdkError<EmptyInputAndEmptyOutputError>,
+    > {
+        let mut fluent = client.empty_input_and_empty_output();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EmptyInputAndEmptyOutputOutput {}
+pub struct EmptyInputAndEmptyOutputOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl EmptyInputAndEmptyOutputOutput {
     /// Creates a new builder for [`EmptyInputAndEmptyOutputOutput`].
     pub fn builder() -> EmptyInputAndEmptyOutputOutputBuilder {
         EmptyInputAndEmptyOutputOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for EmptyInputAndEmptyOutputOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`EmptyInputAndEmptyOutputOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EmptyInputAndEmptyOutputOutputBuilder {}
+pub struct EmptyInputAndEmptyOutputOutputBuilder {
+    _request_id: Option<String>,
+}
 impl EmptyInputAndEmptyOutputOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> EmptyInputAndEmptyOutputOutput {
-        EmptyInputAndEmptyOutputOutput {}
+        EmptyInputAndEmptyOutputOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for EmptyInputAndEmptyOutputOutput {
@@ -138,6 +182,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for EmptyInputAndEmptyOutput
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for EmptyInputAndEmptyOutputError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for EmptyInputAndEmptyOutputError {
@@ -206,6 +255,17 @@ impl EmptyInputAndEmptyOutputFluentBuilder {
         ::awsjson_runtime::error::SdkError<EmptyInputAndEmptyOutputError>,
     > {
         self.handle.call::<EmptyInputAndEmptyOutput>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<EmptyInputAndEmptyOutput> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -27,6 +27,12 @@ impl ::awsjson_runtime::operation::Operation for EndpointWithHostLabelOperation 
             ))
             .transpose()
     }
+    fn set_request_id(
+        output: &mut EndpointWithHostLabelOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -115,22 +121,59 @@ impl ::awsjson_runtime::json::FromJson for EndpointWithHostLabelOperationInput {
         )
     }
 }
+impl EndpointWithHostLabelOperationInputBuilder {
+    /// Sends this input as a `EndpointWithHostLabelOperation` request with `client` (as `client.endpoint_with_host_label_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        EndpointWithHostLabelOperationOutput,
+        ::awsjson_runtime::error::SdkError<EndpointWithHostLabelOperationError>,
+    > {
+        let mut fluent = client.endpoint_with_host_label_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EndpointWithHostLabelOperationOutput {}
+pub struct EndpointWithHostLabelOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl EndpointWithHostLabelOperationOutput {
     /// Creates a new builder for [`EndpointWithHostLabelOperationOutput`].
     pub fn builder() -> EndpointWithHostLabelOperationOutputBuilder {
         EndpointWithHostLabelOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for EndpointWithHostLabelOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`EndpointWithHostLabelOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct EndpointWithHostLabelOperationOutputBuilder {}
+pub struct EndpointWithHostLabelOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl EndpointWithHostLabelOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> EndpointWithHostLabelOperationOutput {
         EndpointWithHostLabelOperationOutput {
+            _request_id: self._request_id,
         }
     }
 }
@@ -190,6 +233,11 @@ for EndpointWithHostLabelOperationError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for EndpointWithHostLabelOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError
@@ -261,6 +309,19 @@ impl EndpointWithHostLabelOperationFluentBuilder {
         self.handle
             .call::<EndpointWithHostLabelOperation>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<
+        EndpointWithHostLabelOperation,
+    > {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn label(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.label(input);

@@ -18,6 +18,12 @@ impl ::awsjson_runtime::operation::Operation for GreetingWithErrors {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut GreetingWithErrorsOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -95,10 +101,25 @@ impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsInput {
         )
     }
 }
+impl GreetingWithErrorsInputBuilder {
+    /// Sends this input as a `GreetingWithErrors` request with `client` (as `client.greeting_with_errors()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        GreetingWithErrorsOutput,
+        ::awsjson_runtime::error::SdkError<GreetingWithErrorsError>,
+    > {
+        let mut fluent = client.greeting_with_errors();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GreetingWithErrorsOutput {
     pub greeting: Option<String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl GreetingWithErrorsOutput {
     /// Creates a new builder for [`GreetingWithErrorsOutput`].
@@ -109,10 +130,16 @@ impl GreetingWithErrorsOutput {
         self.greeting.as_deref()
     }
 }
+impl ::awsjson_runtime::error::RequestId for GreetingWithErrorsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`GreetingWithErrorsOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GreetingWithErrorsOutputBuilder {
     pub(crate) greeting: Option<String>,
+    _request_id: Option<String>,
 }
 impl GreetingWithErrorsOutputBuilder {
     pub fn greeting(mut self, input: impl Into<String>) -> Self {
@@ -128,10 +155,24 @@ impl GreetingWithErrorsOutputBuilder {
     pub fn get_greeting(&self) -> &Option<String> {
         &self.greeting
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> GreetingWithErrorsOutput {
         GreetingWithErrorsOutput {
             greeting: self.greeting,
+            _request_id: self._request_id,
         }
     }
 }
@@ -228,6 +269,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for GreetingWithErrorsError 
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for GreetingWithErrorsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
@@ -330,6 +376,17 @@ impl GreetingWithErrorsFluentBuilder {
         ::awsjson_runtime::error::SdkError<GreetingWithErrorsError>,
     > {
         self.handle.call::<GreetingWithErrors>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<GreetingWithErrors> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn greeting(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.greeting(input);

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for HostWithPathOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut HostWithPathOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,22 +71,60 @@ impl ::awsjson_runtime::json::FromJson for HostWithPathOperationInput {
         )
     }
 }
+impl HostWithPathOperationInputBuilder {
+    /// Sends this input as a `HostWithPathOperation` request with `client` (as `client.host_with_path_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        HostWithPathOperationOutput,
+        ::awsjson_runtime::error::SdkError<HostWithPathOperationError>,
+    > {
+        let mut fluent = client.host_with_path_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct HostWithPathOperationOutput {}
+pub struct HostWithPathOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl HostWithPathOperationOutput {
     /// Creates a new builder for [`HostWithPathOperationOutput`].
     pub fn builder() -> HostWithPathOperationOutputBuilder {
         HostWithPathOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for HostWithPathOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`HostWithPathOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct HostWithPathOperationOutputBuilder {}
+pub struct HostWithPathOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl HostWithPathOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> HostWithPathOperationOutput {
-        HostWithPathOperationOutput {}
+        HostWithPathOperationOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for HostWithPathOperationOutput {
@@ -136,6 +180,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for HostWithPathOperationErr
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for HostWithPathOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for HostWithPathOperationError {
@@ -204,6 +253,17 @@ impl HostWithPathOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<HostWithPathOperationError>,
     > {
         self.handle.call::<HostWithPathOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<HostWithPathOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

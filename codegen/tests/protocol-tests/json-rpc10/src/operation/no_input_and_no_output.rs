@@ -18,6 +18,12 @@ impl ::awsjson_runtime::operation::Operation for NoInputAndNoOutput {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut NoInputAndNoOutputOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -67,22 +73,60 @@ impl ::awsjson_runtime::json::FromJson for NoInputAndNoOutputInput {
         )
     }
 }
+impl NoInputAndNoOutputInputBuilder {
+    /// Sends this input as a `NoInputAndNoOutput` request with `client` (as `client.no_input_and_no_output()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        NoInputAndNoOutputOutput,
+        ::awsjson_runtime::error::SdkError<NoInputAndNoOutputError>,
+    > {
+        let mut fluent = client.no_input_and_no_output();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct NoInputAndNoOutputOutput {}
+pub struct NoInputAndNoOutputOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl NoInputAndNoOutputOutput {
     /// Creates a new builder for [`NoInputAndNoOutputOutput`].
     pub fn builder() -> NoInputAndNoOutputOutputBuilder {
         NoInputAndNoOutputOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for NoInputAndNoOutputOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`NoInputAndNoOutputOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct NoInputAndNoOutputOutputBuilder {}
+pub struct NoInputAndNoOutputOutputBuilder {
+    _request_id: Option<String>,
+}
 impl NoInputAndNoOutputOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> NoInputAndNoOutputOutput {
-        NoInputAndNoOutputOutput {}
+        NoInputAndNoOutputOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for NoInputAndNoOutputOutput {
@@ -138,6 +182,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndNoOutputError 
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for NoInputAndNoOutputError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
@@ -206,6 +255,17 @@ impl NoInputAndNoOutputFluentBuilder {
         ::awsjson_runtime::error::SdkError<NoInputAndNoOutputError>,
     > {
         self.handle.call::<NoInputAndNoOutput>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<NoInputAndNoOutput> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

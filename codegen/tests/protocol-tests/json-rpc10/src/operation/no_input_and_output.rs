@@ -18,6 +18,9 @@ impl ::awsjson_runtime::operation::Operation for NoInputAndOutput {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(output: &mut NoInputAndOutputOutput, request_id: Option<String>) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -67,22 +70,60 @@ impl ::awsjson_runtime::json::FromJson for NoInputAndOutputInput {
         )
     }
 }
+impl NoInputAndOutputInputBuilder {
+    /// Sends this input as a `NoInputAndOutput` request with `client` (as `client.no_input_and_output()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        NoInputAndOutputOutput,
+        ::awsjson_runtime::error::SdkError<NoInputAndOutputError>,
+    > {
+        let mut fluent = client.no_input_and_output();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct NoInputAndOutputOutput {}
+pub struct NoInputAndOutputOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl NoInputAndOutputOutput {
     /// Creates a new builder for [`NoInputAndOutputOutput`].
     pub fn builder() -> NoInputAndOutputOutputBuilder {
         NoInputAndOutputOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for NoInputAndOutputOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`NoInputAndOutputOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct NoInputAndOutputOutputBuilder {}
+pub struct NoInputAndOutputOutputBuilder {
+    _request_id: Option<String>,
+}
 impl NoInputAndOutputOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> NoInputAndOutputOutput {
-        NoInputAndOutputOutput {}
+        NoInputAndOutputOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for NoInputAndOutputOutput {
@@ -138,6 +179,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndOutputError {
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for NoInputAndOutputError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
@@ -206,6 +252,17 @@ impl NoInputAndOutputFluentBuilder {
         ::awsjson_runtime::error::SdkError<NoInputAndOutputError>,
     > {
         self.handle.call::<NoInputAndOutput>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<NoInputAndOutput> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for OperationWithDefaults {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut OperationWithDefaultsOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -187,6 +193,20 @@ impl ::awsjson_runtime::json::FromJson for OperationWithDefaultsInput {
         )
     }
 }
+impl OperationWithDefaultsInputBuilder {
+    /// Sends this input as a `OperationWithDefaults` request with `client` (as `client.operation_with_defaults()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        OperationWithDefaultsOutput,
+        ::awsjson_runtime::error::SdkError<OperationWithDefaultsError>,
+    > {
+        let mut fluent = client.operation_with_defaults();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
 pub struct OperationWithDefaultsOutput {
@@ -218,6 +238,7 @@ pub struct OperationWithDefaultsOutput {
     pub zero_long: i64,
     pub zero_float: f32,
     pub zero_double: f64,
+    pub(crate) _request_id: Option<String>,
 }
 impl OperationWithDefaultsOutput {
     /// Creates a new builder for [`OperationWithDefaultsOutput`].
@@ -340,7 +361,13 @@ impl Default for OperationWithDefaultsOutput {
             zero_long: Default::default(),
             zero_float: Default::default(),
             zero_double: Default::default(),
+            _request_id: None,
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for OperationWithDefaultsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`OperationWithDefaultsOutput`].
@@ -374,6 +401,7 @@ pub struct OperationWithDefaultsOutputBuilder {
     pub(crate) zero_long: Option<i64>,
     pub(crate) zero_float: Option<f32>,
     pub(crate) zero_double: Option<f64>,
+    _request_id: Option<String>,
 }
 impl OperationWithDefaultsOutputBuilder {
     pub fn default_string(mut self, input: impl Into<String>) -> Self {
@@ -787,6 +815,19 @@ impl OperationWithDefaultsOutputBuilder {
     pub fn get_zero_double(&self) -> &Option<f64> {
         &self.zero_double
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> OperationWithDefaultsOutput {
         OperationWithDefaultsOutput {
@@ -832,6 +873,7 @@ impl OperationWithDefaultsOutputBuilder {
             zero_long: self.zero_long.unwrap_or_default(),
             zero_float: self.zero_float.unwrap_or_default(),
             zero_double: self.zero_double.unwrap_or_default(),
+            _request_id: self._request_id,
         }
     }
 }
@@ -1091,6 +1133,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for OperationWithDefaultsErr
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithDefaultsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError {
     fn from_response(
         _code: &str,
@@ -1157,6 +1204,17 @@ impl OperationWithDefaultsFluentBuilder {
         ::awsjson_runtime::error::SdkError<OperationWithDefaultsError>,
     > {
         self.handle.call::<OperationWithDefaults>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<OperationWithDefaults> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn defaults(mut self, input: impl Into<crate::types::Defaults>) -> Self {
         self.inner = self.inner.defaults(input);

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for OperationWithNestedStructure {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut OperationWithNestedStructureOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -104,12 +110,27 @@ impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureInput {
         )
     }
 }
+impl OperationWithNestedStructureInputBuilder {
+    /// Sends this input as a `OperationWithNestedStructure` request with `client` (as `client.operation_with_nested_structure()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        OperationWithNestedStructureOutput,
+        ::awsjson_runtime::error::SdkError<OperationWithNestedStructureError>,
+    > {
+        let mut fluent = client.operation_with_nested_structure();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithNestedStructureOutput {
     pub dialog: crate::types::Dialog,
     pub dialog_list: Vec<crate::types::Dialog>,
     pub dialog_map: std::collections::HashMap<String, crate::types::Dialog>,
+    pub(crate) _request_id: Option<String>,
 }
 impl OperationWithNestedStructureOutput {
     /// Creates a new builder for [`OperationWithNestedStructureOutput`].
@@ -128,6 +149,11 @@ impl OperationWithNestedStructureOutput {
         &self.dialog_map
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithNestedStructureOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`OperationWithNestedStructureOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithNestedStructureOutputBuilder {
@@ -136,6 +162,7 @@ pub struct OperationWithNestedStructureOutputBuilder {
     pub(crate) dialog_map: Option<
         std::collections::HashMap<String, crate::types::Dialog>,
     >,
+    _request_id: Option<String>,
 }
 impl OperationWithNestedStructureOutputBuilder {
     pub fn dialog(mut self, input: impl Into<crate::types::Dialog>) -> Self {
@@ -188,6 +215,19 @@ impl OperationWithNestedStructureOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, crate::types::Dialog>> {
         &self.dialog_map
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -204,6 +244,7 @@ impl OperationWithNestedStructureOutputBuilder {
                 ))?,
             dialog_list: self.dialog_list.unwrap_or_default(),
             dialog_map: self.dialog_map.unwrap_or_default(),
+            _request_id: self._request_id,
         })
     }
 }
@@ -288,6 +329,11 @@ for OperationWithNestedStructureError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithNestedStructureError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for OperationWithNestedStructureError {
     fn from_response(
         _code: &str,
@@ -356,6 +402,17 @@ impl OperationWithNestedStructureFluentBuilder {
         self.handle
             .call::<OperationWithNestedStructure>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<OperationWithNestedStructure> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
     pub fn top_level(mut self, input: impl Into<crate::types::TopLevel>) -> Self {
         self.inner = self.inner.top_level(input);

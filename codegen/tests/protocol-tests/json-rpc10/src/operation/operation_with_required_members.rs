@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for OperationWithRequiredMembers {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut OperationWithRequiredMembersOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -69,6 +75,20 @@ impl ::awsjson_runtime::json::FromJson for OperationWithRequiredMembersInput {
         )
     }
 }
+impl OperationWithRequiredMembersInputBuilder {
+    /// Sends this input as a `OperationWithRequiredMembers` request with `client` (as `client.operation_with_required_members()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        OperationWithRequiredMembersOutput,
+        ::awsjson_runtime::error::SdkError<OperationWithRequiredMembersError>,
+    > {
+        let mut fluent = client.operation_with_required_members();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithRequiredMembersOutput {
@@ -84,6 +104,7 @@ pub struct OperationWithRequiredMembersOutput {
     pub required_float: f32,
     pub required_double: f64,
     pub required_map: std::collections::HashMap<String, String>,
+    pub(crate) _request_id: Option<String>,
 }
 impl OperationWithRequiredMembersOutput {
     /// Creates a new builder for [`OperationWithRequiredMembersOutput`].
@@ -127,6 +148,11 @@ impl OperationWithRequiredMembersOutput {
         &self.required_map
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithRequiredMembersOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`OperationWithRequiredMembersOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct OperationWithRequiredMembersOutputBuilder {
@@ -142,6 +168,7 @@ pub struct OperationWithRequiredMembersOutputBuilder {
     pub(crate) required_float: Option<f32>,
     pub(crate) required_double: Option<f64>,
     pub(crate) required_map: Option<std::collections::HashMap<String, String>>,
+    _request_id: Option<String>,
 }
 impl OperationWithRequiredMembersOutputBuilder {
     pub fn required_string(mut self, input: impl Into<String>) -> Self {
@@ -315,6 +342,19 @@ impl OperationWithRequiredMembersOutputBuilder {
     ) -> &Option<std::collections::HashMap<String, String>> {
         &self.required_map
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -395,6 +435,7 @@ impl OperationWithRequiredMembersOutputBuilder {
                     "OperationWithRequiredMembersOutput",
                     "requiredMap",
                 ))?,
+            _request_id: self._request_id,
         })
     }
 }
@@ -545,6 +586,11 @@ for OperationWithRequiredMembersError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId for OperationWithRequiredMembersError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembersError {
     fn from_response(
         _code: &str,
@@ -613,6 +659,17 @@ impl OperationWithRequiredMembersFluentBuilder {
         self.handle
             .call::<OperationWithRequiredMembers>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<OperationWithRequiredMembers> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

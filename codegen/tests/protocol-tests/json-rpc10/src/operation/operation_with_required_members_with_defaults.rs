@@ -17,6 +17,12 @@ for OperationWithRequiredMembersWithDefaults {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut OperationWithRequiredMembersWithDefaultsOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -73,6 +79,20 @@ for OperationWithRequiredMembersWithDefaultsInput {
         )
     }
 }
+impl OperationWithRequiredMembersWithDefaultsInputBuilder {
+    /// Sends this input as a `OperationWithRequiredMembersWithDefaults` request with `client` (as `client.operation_with_required_members_with_defaults()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        OperationWithRequiredMembersWithDefaultsOutput,
+        ::awsjson_runtime::error::SdkError<OperationWithRequiredMembersWithDefaultsError>,
+    > {
+        let mut fluent = client.operation_with_required_members_with_defaults();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Debug)]
 pub struct OperationWithRequiredMembersWithDefaultsOutput {
@@ -90,6 +110,7 @@ pub struct OperationWithRequiredMembersWithDefaultsOutput {
     pub required_map: std::collections::HashMap<String, String>,
     pub required_enum: crate::types::RequiredEnum,
     pub required_int_enum: crate::types::RequiredIntEnum,
+    pub(crate) _request_id: Option<String>,
 }
 impl OperationWithRequiredMembersWithDefaultsOutput {
     /// Creates a new builder for [`OperationWithRequiredMembersWithDefaultsOutput`].
@@ -157,7 +178,14 @@ impl Default for OperationWithRequiredMembersWithDefaultsOutput {
             required_map: Default::default(),
             required_enum: crate::types::RequiredEnum::from("FOO"),
             required_int_enum: crate::types::RequiredIntEnum::from(1),
+            _request_id: None,
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId
+for OperationWithRequiredMembersWithDefaultsOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
     }
 }
 /// A builder for [`OperationWithRequiredMembersWithDefaultsOutput`].
@@ -177,6 +205,7 @@ pub struct OperationWithRequiredMembersWithDefaultsOutputBuilder {
     pub(crate) required_map: Option<std::collections::HashMap<String, String>>,
     pub(crate) required_enum: Option<crate::types::RequiredEnum>,
     pub(crate) required_int_enum: Option<crate::types::RequiredIntEnum>,
+    _request_id: Option<String>,
 }
 impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
     pub fn required_string(mut self, input: impl Into<String>) -> Self {
@@ -388,6 +417,19 @@ impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
     pub fn get_required_int_enum(&self) -> &Option<crate::types::RequiredIntEnum> {
         &self.required_int_enum
     }
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -420,6 +462,7 @@ impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
             required_int_enum: self
                 .required_int_enum
                 .unwrap_or_else(|| crate::types::RequiredIntEnum::from(1)),
+            _request_id: self._request_id,
         })
     }
 }
@@ -585,6 +628,12 @@ for OperationWithRequiredMembersWithDefaultsError {
         }
     }
 }
+impl ::awsjson_runtime::error::RequestId
+for OperationWithRequiredMembersWithDefaultsError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
+    }
+}
 impl ::awsjson_runtime::operation::OperationError
 for OperationWithRequiredMembersWithDefaultsError {
     fn from_response(
@@ -656,6 +705,19 @@ impl OperationWithRequiredMembersWithDefaultsFluentBuilder {
                 OperationWithRequiredMembersWithDefaults,
             >(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<
+        OperationWithRequiredMembersWithDefaults,
+    > {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for QueryIncompatibleOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut QueryIncompatibleOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,22 +71,59 @@ impl ::awsjson_runtime::json::FromJson for QueryIncompatibleOperationInput {
         )
     }
 }
+impl QueryIncompatibleOperationInputBuilder {
+    /// Sends this input as a `QueryIncompatibleOperation` request with `client` (as `client.query_incompatible_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        QueryIncompatibleOperationOutput,
+        ::awsjson_runtime::error::SdkError<QueryIncompatibleOperationError>,
+    > {
+        let mut fluent = client.query_incompatible_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct QueryIncompatibleOperationOutput {}
+pub struct QueryIncompatibleOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl QueryIncompatibleOperationOutput {
     /// Creates a new builder for [`QueryIncompatibleOperationOutput`].
     pub fn builder() -> QueryIncompatibleOperationOutputBuilder {
         QueryIncompatibleOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for QueryIncompatibleOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`QueryIncompatibleOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct QueryIncompatibleOperationOutputBuilder {}
+pub struct QueryIncompatibleOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl QueryIncompatibleOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> QueryIncompatibleOperationOutput {
         QueryIncompatibleOperationOutput {
+            _request_id: self._request_id,
         }
     }
 }
@@ -137,6 +180,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for QueryIncompatibleOperati
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for QueryIncompatibleOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for QueryIncompatibleOperationError {
@@ -207,6 +255,17 @@ impl QueryIncompatibleOperationFluentBuilder {
         self.handle
             .call::<QueryIncompatibleOperation>(self.inner.build_unchecked())
             .await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<QueryIncompatibleOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

@@ -16,6 +16,12 @@ impl ::awsjson_runtime::operation::Operation for QueryCompatibleOperation {
     ) -> Result<(), ::awsjson_runtime::error::BuildError> {
         input.validate()
     }
+    fn set_request_id(
+        output: &mut QueryCompatibleOperationOutput,
+        request_id: Option<String>,
+    ) {
+        output._request_id = request_id;
+    }
 }
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
@@ -65,22 +71,60 @@ impl ::awsjson_runtime::json::FromJson for QueryCompatibleOperationInput {
         )
     }
 }
+impl QueryCompatibleOperationInputBuilder {
+    /// Sends this input as a `QueryCompatibleOperation` request with `client` (as `client.query_compatible_operation()` with these members, then `send()`).
+    pub async fn send_with(
+        self,
+        client: &crate::Client,
+    ) -> Result<
+        QueryCompatibleOperationOutput,
+        ::awsjson_runtime::error::SdkError<QueryCompatibleOperationError>,
+    > {
+        let mut fluent = client.query_compatible_operation();
+        fluent.inner = self;
+        fluent.send().await
+    }
+}
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct QueryCompatibleOperationOutput {}
+pub struct QueryCompatibleOperationOutput {
+    pub(crate) _request_id: Option<String>,
+}
 impl QueryCompatibleOperationOutput {
     /// Creates a new builder for [`QueryCompatibleOperationOutput`].
     pub fn builder() -> QueryCompatibleOperationOutputBuilder {
         QueryCompatibleOperationOutputBuilder::default()
     }
 }
+impl ::awsjson_runtime::error::RequestId for QueryCompatibleOperationOutput {
+    fn request_id(&self) -> Option<&str> {
+        self._request_id.as_deref()
+    }
+}
 /// A builder for [`QueryCompatibleOperationOutput`].
 #[derive(Clone, PartialEq, Default, Debug)]
-pub struct QueryCompatibleOperationOutputBuilder {}
+pub struct QueryCompatibleOperationOutputBuilder {
+    _request_id: Option<String>,
+}
 impl QueryCompatibleOperationOutputBuilder {
+    /// Sets the request id `RequestId::request_id` returns (the client sets it from the
+    /// response; for tests and mocks).
+    #[doc(hidden)]
+    pub fn _request_id(mut self, request_id: impl Into<String>) -> Self {
+        self._request_id = Some(request_id.into());
+        self
+    }
+    /// Sets or clears the request id.
+    #[doc(hidden)]
+    pub fn _set_request_id(mut self, request_id: Option<String>) -> Self {
+        self._request_id = request_id;
+        self
+    }
     /// Builds the value.
     pub fn build(self) -> QueryCompatibleOperationOutput {
-        QueryCompatibleOperationOutput {}
+        QueryCompatibleOperationOutput {
+            _request_id: self._request_id,
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for QueryCompatibleOperationOutput {
@@ -162,6 +206,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for QueryCompatibleOperation
                 ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
             }
         }
+    }
+}
+impl ::awsjson_runtime::error::RequestId for QueryCompatibleOperationError {
+    fn request_id(&self) -> Option<&str> {
+        ::awsjson_runtime::error::ProvideErrorMetadata::meta(self).request_id()
     }
 }
 impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationError {
@@ -256,6 +305,17 @@ impl QueryCompatibleOperationFluentBuilder {
         ::awsjson_runtime::error::SdkError<QueryCompatibleOperationError>,
     > {
         self.handle.call::<QueryCompatibleOperation>(self.inner.build_unchecked()).await
+    }
+    /// Customizes this call before sending it: a configuration override (retries,
+    /// timeouts, endpoint), request mutations (an extra header), extra interceptors.
+    /// `@required` members are checked when it is sent.
+    pub fn customize(
+        self,
+    ) -> ::awsjson_runtime::client::CustomizableOperation<QueryCompatibleOperation> {
+        ::awsjson_runtime::client::CustomizableOperation::new(
+            self.handle,
+            self.inner.build_unchecked(),
+        )
     }
 }
 /// The builders of this operation, under the path other AWS SDKs use.

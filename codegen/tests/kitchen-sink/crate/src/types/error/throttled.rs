@@ -37,6 +37,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for Throttled {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for Throttled {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for Throttled {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -63,6 +63,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ErrorWithMembers {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for ErrorWithMembers {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for ErrorWithMembers {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -33,6 +33,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for ErrorWithoutMembers {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for ErrorWithoutMembers {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for ErrorWithoutMembers {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;

@@ -34,6 +34,11 @@ impl ::awsjson_runtime::error::ProvideErrorMetadata for FooError {
         &self.meta
     }
 }
+impl ::awsjson_runtime::error::RequestId for FooError {
+    fn request_id(&self) -> Option<&str> {
+        self.meta.request_id()
+    }
+}
 impl ::awsjson_runtime::error_shape::ErrorShape for FooError {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
