@@ -37,11 +37,17 @@ def source(reason):
     return f"written from the awsJson1_0 protocol and the model (moto 5.2.5 cannot produce it: {reason})"
 
 
+# The host the replaying client sends to (tests/fixtures/README.md): the us-east-1 endpoint,
+# after the operation's host prefix.
+HOST_PREFIXES = {"StartSyncExecution": "sync-", "TestState": "sync-"}
+
+
 def request(op, body):
+    host = HOST_PREFIXES.get(op, "") + "states.us-east-1.amazonaws.com"
     return {
         "method": "POST",
         "path": "/",
-        "headers": {"content-type": JSON_TYPE, "x-amz-target": f"AWSStepFunctions.{op}"},
+        "headers": {"content-type": JSON_TYPE, "host": host, "x-amz-target": f"AWSStepFunctions.{op}"},
         "body": body,
     }
 

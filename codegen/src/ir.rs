@@ -98,6 +98,41 @@ pub struct Operation {
     pub response_tests: Option<Value>,
 }
 
+impl Operation {
+    /// The Rust name of the operation's error enum (`ListActivitiesError`).
+    pub fn error_type(&self) -> String {
+        format!("{}Error", self.name)
+    }
+
+    /// The Rust name of the fluent builder the client method returns.
+    pub fn fluent_builder(&self) -> String {
+        format!("{}FluentBuilder", self.name)
+    }
+
+    /// The input members a caller must set: `@required` ones, except the idempotency token the
+    /// client fills in.
+    pub fn required_inputs(&self) -> impl Iterator<Item = &Member> {
+        self.input.members.iter().filter(|m| m.required && !m.idempotency_token)
+    }
+}
+
+impl Service {
+    /// The operation the crate documentation's examples call: the first (by name) that needs
+    /// no input and is not deprecated; `None` when every operation needs some input.
+    pub fn example_operation(&self) -> Option<&Operation> {
+        self.operations.iter().filter(|op| op.deprecated.is_none() && op.required_inputs().next().is_none()).min_by(|a, b| a.name.cmp(&b.name))
+    }
+
+    /// The paginated operation the crate documentation's pagination example calls, chosen as
+    /// [`Self::example_operation`] is.
+    pub fn example_paginated_operation(&self) -> Option<&Operation> {
+        self.operations
+            .iter()
+            .filter(|op| op.paginated.is_some() && op.deprecated.is_none() && op.required_inputs().next().is_none())
+            .min_by(|a, b| a.name.cmp(&b.name))
+    }
+}
+
 /// An error an operation may return.
 #[derive(Debug, Clone)]
 pub struct ErrorRef {

@@ -83,6 +83,7 @@ impl TestCrate {
                 package_name: self.package_name.into(),
                 version: "0.1.0".into(),
                 runtime_path: self.runtime_path.into(),
+                publish: false,
             },
             model_source,
             partitions: partitions.cloned(),

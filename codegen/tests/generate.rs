@@ -38,7 +38,7 @@ fn kitchen_sink() -> Value {
 fn options(name: &str) -> Options {
     Options {
         service: None,
-        crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into() },
+        crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into(), publish: false },
         model_source: Default::default(),
         partitions: None,
     }
@@ -68,6 +68,7 @@ fn checked_in_sfn_crate_matches_the_pinned_model() {
     let model = Model::from_path(&sfn_model_path()).unwrap();
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
+    opts.crate_info.publish = true;
     opts.partitions = Some(partitions());
     let pins: Value = serde_json::from_str(&std::fs::read_to_string(root().join("model/pin.json")).unwrap()).unwrap();
     for key in ["repository", "path", "commit", "sha256"] {
@@ -265,4 +266,27 @@ fn protocol_test_cases_become_tests_and_bad_cases_are_refused() {
     let err = generate_value(m).unwrap_err();
     assert!(err.contains("example.kitchen#Ping (request case KitchenPingSendsEmptyObject)"), "{err}");
     assert!(err.contains("`missing` is not a member"), "{err}");
+}
+
+#[test]
+fn crate_docs_guide_newcomers_and_methods_list_what_a_call_needs() {
+    let files = generate_value(kitchen_sink()).unwrap();
+    let client = &files["src/client.rs"];
+    assert!(
+        client.contains("/// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id)"),
+        "{client}"
+    );
+    assert!(client.contains("/// - On success: [`GetWidgetOutput`](crate::operation::get_widget::GetWidgetOutput)."));
+    assert!(client.contains("[`GetWidgetError`](crate::operation::get_widget::GetWidgetError)`>`; service errors: `NotFound`, `ServiceFault`, or `Unhandled`."));
+    assert!(client.contains("/// - Paginated: [`into_paginator()`]"));
+    let lib = &files["src/lib.rs"];
+    for section in ["# Getting started", "# Calling an operation", "# Handling errors", "# Pagination", "# Testing: fixtures and mocks", "# Features"] {
+        assert!(lib.contains(&format!("//! {section}")), "no `{section}` in lib.rs");
+    }
+    // The examples call the first operation that needs no input; the testing one runs.
+    assert!(lib.contains("//! let output = client.list_things().send().await?;"), "{lib}");
+    assert!(lib.contains("//! let rule = MockRule::for_operation::<ListThings>().then_output(ListThingsOutput::default);"), "{lib}");
+    let manifest = &files["Cargo.toml"];
+    assert!(manifest.contains("awsjson-runtime = { version = \"0.1.0\", path = \"../runtime\" }"), "{manifest}");
+    assert!(manifest.contains("publish = false"), "test crates stay unpublishable");
 }

@@ -43,7 +43,11 @@ impl Client {
     /// >
     /// > **Note:** `CreateActivity` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateActivity`'s idempotency check is based on the activity `name`. If a following request has different `tags` values, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `tags` will not be updated, even if they are different.
     ///
-    /// Set the input on the returned [`CreateActivityFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`CreateActivityFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`name`](crate::operation::create_activity::CreateActivityFluentBuilder::name) (checked before anything is sent).
+    /// - On success: [`CreateActivityOutput`](crate::operation::create_activity::CreateActivityOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateActivityError`](crate::operation::create_activity::CreateActivityError)`>`; service errors: `ActivityAlreadyExists`, `ActivityLimitExceeded`, `InvalidEncryptionConfiguration`, `InvalidName`, `KmsAccessDeniedException`, `KmsThrottlingException`, `TooManyTags`, or `Unhandled`.
     ///
     /// [`CreateActivityFluentBuilder`]: crate::operation::create_activity::CreateActivityFluentBuilder
     pub fn create_activity(
@@ -63,7 +67,11 @@ impl Client {
     /// >
     /// > **Note:** `CreateStateMachine` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateStateMachine`'s idempotency check is based on the state machine `name`, `definition`, `type`, `LoggingConfiguration`, `TracingConfiguration`, and `EncryptionConfiguration` The check is also based on the `publish` and `versionDescription` parameters. If a following request has a different `roleArn` or `tags`, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `roleArn` and `tags` will not be updated, even if they are different.
     ///
-    /// Set the input on the returned [`CreateStateMachineFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`CreateStateMachineFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`name`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::name), [`definition`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::definition), [`role_arn`](crate::operation::create_state_machine::CreateStateMachineFluentBuilder::role_arn) (checked before anything is sent).
+    /// - On success: [`CreateStateMachineOutput`](crate::operation::create_state_machine::CreateStateMachineOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateStateMachineError`](crate::operation::create_state_machine::CreateStateMachineError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidDefinition`, `InvalidEncryptionConfiguration`, `InvalidLoggingConfiguration`, `InvalidName`, `InvalidTracingConfiguration`, `KmsAccessDeniedException`, `KmsThrottlingException`, `StateMachineAlreadyExists`, `StateMachineDeleting`, `StateMachineLimitExceeded`, `StateMachineTypeNotSupported`, `TooManyTags`, `ValidationException`, or `Unhandled`.
     ///
     /// [`CreateStateMachineFluentBuilder`]: crate::operation::create_state_machine::CreateStateMachineFluentBuilder
     pub fn create_state_machine(
@@ -90,7 +98,11 @@ impl Client {
     /// - UpdateStateMachineAlias
     /// - DeleteStateMachineAlias
     ///
-    /// Set the input on the returned [`CreateStateMachineAliasFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`CreateStateMachineAliasFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`name`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::name), [`routing_configuration`](crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder::routing_configuration) (checked before anything is sent).
+    /// - On success: [`CreateStateMachineAliasOutput`](crate::operation::create_state_machine_alias::CreateStateMachineAliasOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`CreateStateMachineAliasError`](crate::operation::create_state_machine_alias::CreateStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidName`, `ResourceNotFound`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `ValidationException`, or `Unhandled`.
     ///
     /// [`CreateStateMachineAliasFluentBuilder`]: crate::operation::create_state_machine_alias::CreateStateMachineAliasFluentBuilder
     pub fn create_state_machine_alias(
@@ -102,7 +114,11 @@ impl Client {
     }
     /// Deletes an activity.
     ///
-    /// Set the input on the returned [`DeleteActivityFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DeleteActivityFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`activity_arn`](crate::operation::delete_activity::DeleteActivityFluentBuilder::activity_arn) (checked before anything is sent).
+    /// - On success: [`DeleteActivityOutput`](crate::operation::delete_activity::DeleteActivityOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteActivityError`](crate::operation::delete_activity::DeleteActivityError)`>`; service errors: `InvalidArn`, or `Unhandled`.
     ///
     /// [`DeleteActivityFluentBuilder`]: crate::operation::delete_activity::DeleteActivityFluentBuilder
     pub fn delete_activity(
@@ -129,7 +145,11 @@ impl Client {
     ///
     /// > **Note:** For `EXPRESS` state machines, the deletion happens eventually (usually in less than a minute). Running executions may emit logs after `DeleteStateMachine` API is called.
     ///
-    /// Set the input on the returned [`DeleteStateMachineFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DeleteStateMachineFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::delete_state_machine::DeleteStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`DeleteStateMachineOutput`](crate::operation::delete_state_machine::DeleteStateMachineOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineError`](crate::operation::delete_state_machine::DeleteStateMachineError)`>`; service errors: `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
     /// [`DeleteStateMachineFluentBuilder`]: crate::operation::delete_state_machine::DeleteStateMachineFluentBuilder
     pub fn delete_state_machine(
@@ -150,7 +170,11 @@ impl Client {
     /// - ListStateMachineAliases
     /// - UpdateStateMachineAlias
     ///
-    /// Set the input on the returned [`DeleteStateMachineAliasFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DeleteStateMachineAliasFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
+    /// - On success: [`DeleteStateMachineAliasOutput`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineAliasError`](crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
     /// [`DeleteStateMachineAliasFluentBuilder`]: crate::operation::delete_state_machine_alias::DeleteStateMachineAliasFluentBuilder
     pub fn delete_state_machine_alias(
@@ -171,7 +195,11 @@ impl Client {
     /// - PublishStateMachineVersion
     /// - ListStateMachineVersions
     ///
-    /// Set the input on the returned [`DeleteStateMachineVersionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DeleteStateMachineVersionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_version_arn`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionFluentBuilder::state_machine_version_arn) (checked before anything is sent).
+    /// - On success: [`DeleteStateMachineVersionOutput`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DeleteStateMachineVersionError`](crate::operation::delete_state_machine_version::DeleteStateMachineVersionError)`>`; service errors: `ConflictException`, `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
     /// [`DeleteStateMachineVersionFluentBuilder`]: crate::operation::delete_state_machine_version::DeleteStateMachineVersionFluentBuilder
     pub fn delete_state_machine_version(
@@ -185,7 +213,11 @@ impl Client {
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
     ///
-    /// Set the input on the returned [`DescribeActivityFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeActivityFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`activity_arn`](crate::operation::describe_activity::DescribeActivityFluentBuilder::activity_arn) (checked before anything is sent).
+    /// - On success: [`DescribeActivityOutput`](crate::operation::describe_activity::DescribeActivityOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeActivityError`](crate::operation::describe_activity::DescribeActivityError)`>`; service errors: `ActivityDoesNotExist`, `InvalidArn`, or `Unhandled`.
     ///
     /// [`DescribeActivityFluentBuilder`]: crate::operation::describe_activity::DescribeActivityFluentBuilder
     pub fn describe_activity(
@@ -203,7 +235,11 @@ impl Client {
     /// >
     /// Executions of an `EXPRESS` state machine aren't supported by `DescribeExecution` unless a Map Run dispatched them.
     ///
-    /// Set the input on the returned [`DescribeExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::describe_execution::DescribeExecutionFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`DescribeExecutionOutput`](crate::operation::describe_execution::DescribeExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeExecutionError`](crate::operation::describe_execution::DescribeExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
     /// [`DescribeExecutionFluentBuilder`]: crate::operation::describe_execution::DescribeExecutionFluentBuilder
     pub fn describe_execution(
@@ -215,7 +251,11 @@ impl Client {
     }
     /// Provides information about a Map Run's configuration, progress, and results. If you've [redriven](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html) a Map Run, this API action also returns information about the redrives of that Map Run. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
-    /// Set the input on the returned [`DescribeMapRunFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeMapRunFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`map_run_arn`](crate::operation::describe_map_run::DescribeMapRunFluentBuilder::map_run_arn) (checked before anything is sent).
+    /// - On success: [`DescribeMapRunOutput`](crate::operation::describe_map_run::DescribeMapRunOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeMapRunError`](crate::operation::describe_map_run::DescribeMapRunError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
     /// [`DescribeMapRunFluentBuilder`]: crate::operation::describe_map_run::DescribeMapRunFluentBuilder
     pub fn describe_map_run(
@@ -246,7 +286,11 @@ impl Client {
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
     ///
-    /// Set the input on the returned [`DescribeStateMachineFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeStateMachineFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::describe_state_machine::DescribeStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`DescribeStateMachineOutput`](crate::operation::describe_state_machine::DescribeStateMachineOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineError`](crate::operation::describe_state_machine::DescribeStateMachineError)`>`; service errors: `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDoesNotExist`, or `Unhandled`.
     ///
     /// [`DescribeStateMachineFluentBuilder`]: crate::operation::describe_state_machine::DescribeStateMachineFluentBuilder
     pub fn describe_state_machine(
@@ -265,7 +309,11 @@ impl Client {
     /// - UpdateStateMachineAlias
     /// - DeleteStateMachineAlias
     ///
-    /// Set the input on the returned [`DescribeStateMachineAliasFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeStateMachineAliasFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
+    /// - On success: [`DescribeStateMachineAliasOutput`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineAliasError`](crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
     /// [`DescribeStateMachineAliasFluentBuilder`]: crate::operation::describe_state_machine_alias::DescribeStateMachineAliasFluentBuilder
     pub fn describe_state_machine_alias(
@@ -281,7 +329,11 @@ impl Client {
     /// >
     /// This API action is not supported by `EXPRESS` state machines.
     ///
-    /// Set the input on the returned [`DescribeStateMachineForExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DescribeStateMachineForExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`DescribeStateMachineForExecutionOutput`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DescribeStateMachineForExecutionError`](crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
     /// [`DescribeStateMachineForExecutionFluentBuilder`]: crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionFluentBuilder
     pub fn describe_state_machine_for_execution(
@@ -299,7 +351,11 @@ impl Client {
     /// >
     /// > Polling with `GetActivityTask` can cause latency in some implementations. See [Avoid Latency When Polling for Activity Tasks](https://docs.aws.amazon.com/step-functions/latest/dg/bp-activity-pollers.html) in the Step Functions Developer Guide.
     ///
-    /// Set the input on the returned [`GetActivityTaskFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`GetActivityTaskFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`activity_arn`](crate::operation::get_activity_task::GetActivityTaskFluentBuilder::activity_arn) (checked before anything is sent).
+    /// - On success: [`GetActivityTaskOutput`](crate::operation::get_activity_task::GetActivityTaskOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetActivityTaskError`](crate::operation::get_activity_task::GetActivityTaskError)`>`; service errors: `ActivityDoesNotExist`, `ActivityWorkerLimitExceeded`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
     ///
     /// [`GetActivityTaskFluentBuilder`]: crate::operation::get_activity_task::GetActivityTaskFluentBuilder
     pub fn get_activity_task(
@@ -315,7 +371,12 @@ impl Client {
     ///
     /// This API action is not supported by `EXPRESS` state machines.
     ///
-    /// Set the input on the returned [`GetExecutionHistoryFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`GetExecutionHistoryFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`GetExecutionHistoryOutput`](crate::operation::get_execution_history::GetExecutionHistoryOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetExecutionHistoryError`](crate::operation::get_execution_history::GetExecutionHistoryError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`GetExecutionHistoryFluentBuilder`]: crate::operation::get_execution_history::GetExecutionHistoryFluentBuilder
     pub fn get_execution_history(
@@ -331,7 +392,12 @@ impl Client {
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
     ///
-    /// Set the input on the returned [`ListActivitiesFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListActivitiesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ListActivitiesOutput`](crate::operation::list_activities::ListActivitiesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListActivitiesError`](crate::operation::list_activities::ListActivitiesError)`>`; service errors: `InvalidToken`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::list_activities::ListActivitiesFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`ListActivitiesFluentBuilder`]: crate::operation::list_activities::ListActivitiesFluentBuilder
     pub fn list_activities(
@@ -353,7 +419,12 @@ impl Client {
     /// >
     /// This API action is not supported by `EXPRESS` state machines.
     ///
-    /// Set the input on the returned [`ListExecutionsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListExecutionsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ListExecutionsOutput`](crate::operation::list_executions::ListExecutionsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListExecutionsError`](crate::operation::list_executions::ListExecutionsError)`>`; service errors: `InvalidArn`, `InvalidToken`, `ResourceNotFound`, `StateMachineDoesNotExist`, `StateMachineTypeNotSupported`, `ValidationException`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::list_executions::ListExecutionsFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`ListExecutionsFluentBuilder`]: crate::operation::list_executions::ListExecutionsFluentBuilder
     pub fn list_executions(
@@ -365,7 +436,12 @@ impl Client {
     }
     /// Lists all Map Runs that were started by a given state machine execution. Use this API action to obtain Map Run ARNs, and then call `DescribeMapRun` to obtain more information, if needed.
     ///
-    /// Set the input on the returned [`ListMapRunsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListMapRunsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::list_map_runs::ListMapRunsFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`ListMapRunsOutput`](crate::operation::list_map_runs::ListMapRunsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListMapRunsError`](crate::operation::list_map_runs::ListMapRunsError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `InvalidToken`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::list_map_runs::ListMapRunsFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`ListMapRunsFluentBuilder`]: crate::operation::list_map_runs::ListMapRunsFluentBuilder
     pub fn list_map_runs(
@@ -388,7 +464,11 @@ impl Client {
     /// - UpdateStateMachineAlias
     /// - DeleteStateMachineAlias
     ///
-    /// Set the input on the returned [`ListStateMachineAliasesFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListStateMachineAliasesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`ListStateMachineAliasesOutput`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListStateMachineAliasesError`](crate::operation::list_state_machine_aliases::ListStateMachineAliasesError)`>`; service errors: `InvalidArn`, `InvalidToken`, `ResourceNotFound`, `StateMachineDeleting`, `StateMachineDoesNotExist`, or `Unhandled`.
     ///
     /// [`ListStateMachineAliasesFluentBuilder`]: crate::operation::list_state_machine_aliases::ListStateMachineAliasesFluentBuilder
     pub fn list_state_machine_aliases(
@@ -409,7 +489,11 @@ impl Client {
     /// - PublishStateMachineVersion
     /// - DeleteStateMachineVersion
     ///
-    /// Set the input on the returned [`ListStateMachineVersionsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListStateMachineVersionsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::list_state_machine_versions::ListStateMachineVersionsFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`ListStateMachineVersionsOutput`](crate::operation::list_state_machine_versions::ListStateMachineVersionsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListStateMachineVersionsError`](crate::operation::list_state_machine_versions::ListStateMachineVersionsError)`>`; service errors: `InvalidArn`, `InvalidToken`, `ValidationException`, or `Unhandled`.
     ///
     /// [`ListStateMachineVersionsFluentBuilder`]: crate::operation::list_state_machine_versions::ListStateMachineVersionsFluentBuilder
     pub fn list_state_machine_versions(
@@ -425,7 +509,12 @@ impl Client {
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
     ///
-    /// Set the input on the returned [`ListStateMachinesFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListStateMachinesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ListStateMachinesOutput`](crate::operation::list_state_machines::ListStateMachinesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListStateMachinesError`](crate::operation::list_state_machines::ListStateMachinesError)`>`; service errors: `InvalidToken`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::list_state_machines::ListStateMachinesFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`ListStateMachinesFluentBuilder`]: crate::operation::list_state_machines::ListStateMachinesFluentBuilder
     pub fn list_state_machines(
@@ -439,7 +528,11 @@ impl Client {
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
     ///
-    /// Set the input on the returned [`ListTagsForResourceFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListTagsForResourceFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`resource_arn`](crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder::resource_arn) (checked before anything is sent).
+    /// - On success: [`ListTagsForResourceOutput`](crate::operation::list_tags_for_resource::ListTagsForResourceOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListTagsForResourceError`](crate::operation::list_tags_for_resource::ListTagsForResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
     /// [`ListTagsForResourceFluentBuilder`]: crate::operation::list_tags_for_resource::ListTagsForResourceFluentBuilder
     pub fn list_tags_for_resource(
@@ -460,7 +553,11 @@ impl Client {
     /// - DeleteStateMachineVersion
     /// - ListStateMachineVersions
     ///
-    /// Set the input on the returned [`PublishStateMachineVersionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PublishStateMachineVersionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::publish_state_machine_version::PublishStateMachineVersionFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`PublishStateMachineVersionOutput`](crate::operation::publish_state_machine_version::PublishStateMachineVersionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PublishStateMachineVersionError`](crate::operation::publish_state_machine_version::PublishStateMachineVersionError)`>`; service errors: `ConflictException`, `InvalidArn`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
     /// [`PublishStateMachineVersionFluentBuilder`]: crate::operation::publish_state_machine_version::PublishStateMachineVersionFluentBuilder
     pub fn publish_state_machine_version(
@@ -487,7 +584,11 @@ impl Client {
     /// - The workflow execution has not exceeded the maximum open time of one year. For more information about state machine quotas, see [Quotas related to state machine executions](https://docs.aws.amazon.com/step-functions/latest/dg/limits-overview.html#service-limits-state-machine-executions).
     /// - The execution event history count is less than 24,999. Redriven executions append their event history to the existing event history. Make sure your workflow execution contains less than 24,999 events to accommodate the `ExecutionRedriven` history event and at least one other history event.
     ///
-    /// Set the input on the returned [`RedriveExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`RedriveExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::redrive_execution::RedriveExecutionFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`RedriveExecutionOutput`](crate::operation::redrive_execution::RedriveExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`RedriveExecutionError`](crate::operation::redrive_execution::RedriveExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `ExecutionLimitExceeded`, `ExecutionNotRedrivable`, `InvalidArn`, `ValidationException`, or `Unhandled`.
     ///
     /// [`RedriveExecutionFluentBuilder`]: crate::operation::redrive_execution::RedriveExecutionFluentBuilder
     pub fn redrive_execution(
@@ -503,7 +604,11 @@ impl Client {
     ///
     /// A caller can mark a task as fail without using any KMS permissions in the execution role if the caller provides a null value for both `error` and `cause` fields because no data needs to be encrypted.
     ///
-    /// Set the input on the returned [`SendTaskFailureFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SendTaskFailureFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`task_token`](crate::operation::send_task_failure::SendTaskFailureFluentBuilder::task_token) (checked before anything is sent).
+    /// - On success: [`SendTaskFailureOutput`](crate::operation::send_task_failure::SendTaskFailureOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskFailureError`](crate::operation::send_task_failure::SendTaskFailureError)`>`; service errors: `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
     /// [`SendTaskFailureFluentBuilder`]: crate::operation::send_task_failure::SendTaskFailureFluentBuilder
     pub fn send_task_failure(
@@ -517,7 +622,11 @@ impl Client {
     ///
     /// > **Note:** The `Timeout` of a task, defined in the state machine's Amazon States Language definition, is its maximum allowed duration, regardless of the number of SendTaskHeartbeat requests received. Use `HeartbeatSeconds` to configure the timeout interval for heartbeats.
     ///
-    /// Set the input on the returned [`SendTaskHeartbeatFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SendTaskHeartbeatFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`task_token`](crate::operation::send_task_heartbeat::SendTaskHeartbeatFluentBuilder::task_token) (checked before anything is sent).
+    /// - On success: [`SendTaskHeartbeatOutput`](crate::operation::send_task_heartbeat::SendTaskHeartbeatOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskHeartbeatError`](crate::operation::send_task_heartbeat::SendTaskHeartbeatError)`>`; service errors: `InvalidToken`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
     /// [`SendTaskHeartbeatFluentBuilder`]: crate::operation::send_task_heartbeat::SendTaskHeartbeatFluentBuilder
     pub fn send_task_heartbeat(
@@ -529,7 +638,11 @@ impl Client {
     }
     /// Used by activity workers, Task states using the [callback](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token) pattern, and optionally Task states using the [job run](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync) pattern to report that the task identified by the `taskToken` completed successfully.
     ///
-    /// Set the input on the returned [`SendTaskSuccessFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SendTaskSuccessFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`task_token`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::task_token), [`output`](crate::operation::send_task_success::SendTaskSuccessFluentBuilder::output) (checked before anything is sent).
+    /// - On success: [`SendTaskSuccessOutput`](crate::operation::send_task_success::SendTaskSuccessOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SendTaskSuccessError`](crate::operation::send_task_success::SendTaskSuccessError)`>`; service errors: `InvalidOutput`, `InvalidToken`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `TaskDoesNotExist`, `TaskTimedOut`, or `Unhandled`.
     ///
     /// [`SendTaskSuccessFluentBuilder`]: crate::operation::send_task_success::SendTaskSuccessFluentBuilder
     pub fn send_task_success(
@@ -564,7 +677,11 @@ impl Client {
     /// >
     /// > `StartExecution` isn't idempotent for `EXPRESS` workflows.
     ///
-    /// Set the input on the returned [`StartExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`StartExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::start_execution::StartExecutionFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`StartExecutionOutput`](crate::operation::start_execution::StartExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StartExecutionError`](crate::operation::start_execution::StartExecutionError)`>`; service errors: `ExecutionAlreadyExists`, `ExecutionLimitExceeded`, `InvalidArn`, `InvalidExecutionInput`, `InvalidName`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
     /// [`StartExecutionFluentBuilder`]: crate::operation::start_execution::StartExecutionFluentBuilder
     pub fn start_execution(
@@ -580,7 +697,11 @@ impl Client {
     /// >
     /// > **Note:** This API action isn't logged in CloudTrail.
     ///
-    /// Set the input on the returned [`StartSyncExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`StartSyncExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::start_sync_execution::StartSyncExecutionFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`StartSyncExecutionOutput`](crate::operation::start_sync_execution::StartSyncExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StartSyncExecutionError`](crate::operation::start_sync_execution::StartSyncExecutionError)`>`; service errors: `InvalidArn`, `InvalidExecutionInput`, `InvalidName`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `StateMachineTypeNotSupported`, or `Unhandled`.
     ///
     /// [`StartSyncExecutionFluentBuilder`]: crate::operation::start_sync_execution::StartSyncExecutionFluentBuilder
     pub fn start_sync_execution(
@@ -598,7 +719,11 @@ impl Client {
     ///
     /// A caller can stop an execution without using any KMS permissions in the execution role if the caller provides a null value for both `error` and `cause` fields because no data needs to be encrypted.
     ///
-    /// Set the input on the returned [`StopExecutionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`StopExecutionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`execution_arn`](crate::operation::stop_execution::StopExecutionFluentBuilder::execution_arn) (checked before anything is sent).
+    /// - On success: [`StopExecutionOutput`](crate::operation::stop_execution::StopExecutionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`StopExecutionError`](crate::operation::stop_execution::StopExecutionError)`>`; service errors: `ExecutionDoesNotExist`, `InvalidArn`, `KmsAccessDeniedException`, `KmsInvalidStateException`, `KmsThrottlingException`, `ValidationException`, or `Unhandled`.
     ///
     /// [`StopExecutionFluentBuilder`]: crate::operation::stop_execution::StopExecutionFluentBuilder
     pub fn stop_execution(
@@ -614,7 +739,11 @@ impl Client {
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
     ///
-    /// Set the input on the returned [`TagResourceFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`TagResourceFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`resource_arn`](crate::operation::tag_resource::TagResourceFluentBuilder::resource_arn), [`tags`](crate::operation::tag_resource::TagResourceFluentBuilder::tags) (checked before anything is sent).
+    /// - On success: [`TagResourceOutput`](crate::operation::tag_resource::TagResourceOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`TagResourceError`](crate::operation::tag_resource::TagResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `TooManyTags`, or `Unhandled`.
     ///
     /// [`TagResourceFluentBuilder`]: crate::operation::tag_resource::TagResourceFluentBuilder
     pub fn tag_resource(
@@ -645,7 +774,11 @@ impl Client {
     ///
     /// `TestState` only supports the following when a mock is specified: [Activity tasks](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-activities.html), `.sync` or `.waitForTaskToken` [service integration patterns](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html), [Parallel](https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-parallel-state.html), or [Map](https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-map-state.html) states.
     ///
-    /// Set the input on the returned [`TestStateFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`TestStateFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`definition`](crate::operation::test_state::TestStateFluentBuilder::definition) (checked before anything is sent).
+    /// - On success: [`TestStateOutput`](crate::operation::test_state::TestStateOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`TestStateError`](crate::operation::test_state::TestStateError)`>`; service errors: `InvalidArn`, `InvalidDefinition`, `InvalidExecutionInput`, `ValidationException`, or `Unhandled`.
     ///
     /// [`TestStateFluentBuilder`]: crate::operation::test_state::TestStateFluentBuilder
     pub fn test_state(&self) -> crate::operation::test_state::TestStateFluentBuilder {
@@ -653,7 +786,11 @@ impl Client {
     }
     /// Remove a tag from a Step Functions resource
     ///
-    /// Set the input on the returned [`UntagResourceFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`UntagResourceFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`resource_arn`](crate::operation::untag_resource::UntagResourceFluentBuilder::resource_arn), [`tag_keys`](crate::operation::untag_resource::UntagResourceFluentBuilder::tag_keys) (checked before anything is sent).
+    /// - On success: [`UntagResourceOutput`](crate::operation::untag_resource::UntagResourceOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UntagResourceError`](crate::operation::untag_resource::UntagResourceError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, or `Unhandled`.
     ///
     /// [`UntagResourceFluentBuilder`]: crate::operation::untag_resource::UntagResourceFluentBuilder
     pub fn untag_resource(
@@ -665,7 +802,11 @@ impl Client {
     }
     /// Updates an in-progress Map Run's configuration to include changes to the settings that control maximum concurrency and Map Run failure.
     ///
-    /// Set the input on the returned [`UpdateMapRunFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`UpdateMapRunFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`map_run_arn`](crate::operation::update_map_run::UpdateMapRunFluentBuilder::map_run_arn) (checked before anything is sent).
+    /// - On success: [`UpdateMapRunOutput`](crate::operation::update_map_run::UpdateMapRunOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateMapRunError`](crate::operation::update_map_run::UpdateMapRunError)`>`; service errors: `InvalidArn`, `ResourceNotFound`, `ValidationException`, or `Unhandled`.
     ///
     /// [`UpdateMapRunFluentBuilder`]: crate::operation::update_map_run::UpdateMapRunFluentBuilder
     pub fn update_map_run(
@@ -700,7 +841,11 @@ impl Client {
     /// >
     /// > **Note:** All `StartExecution` calls within a few seconds use the updated `definition` and `roleArn`. Executions started immediately after you call `UpdateStateMachine` may use the previous state machine `definition` and `roleArn`.
     ///
-    /// Set the input on the returned [`UpdateStateMachineFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`UpdateStateMachineFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_arn`](crate::operation::update_state_machine::UpdateStateMachineFluentBuilder::state_machine_arn) (checked before anything is sent).
+    /// - On success: [`UpdateStateMachineOutput`](crate::operation::update_state_machine::UpdateStateMachineOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateStateMachineError`](crate::operation::update_state_machine::UpdateStateMachineError)`>`; service errors: `ConflictException`, `InvalidArn`, `InvalidDefinition`, `InvalidEncryptionConfiguration`, `InvalidLoggingConfiguration`, `InvalidTracingConfiguration`, `KmsAccessDeniedException`, `KmsThrottlingException`, `MissingRequiredParameter`, `ServiceQuotaExceededException`, `StateMachineDeleting`, `StateMachineDoesNotExist`, `ValidationException`, or `Unhandled`.
     ///
     /// [`UpdateStateMachineFluentBuilder`]: crate::operation::update_state_machine::UpdateStateMachineFluentBuilder
     pub fn update_state_machine(
@@ -725,7 +870,11 @@ impl Client {
     /// - ListStateMachineAliases
     /// - DeleteStateMachineAlias
     ///
-    /// Set the input on the returned [`UpdateStateMachineAliasFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`UpdateStateMachineAliasFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`state_machine_alias_arn`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasFluentBuilder::state_machine_alias_arn) (checked before anything is sent).
+    /// - On success: [`UpdateStateMachineAliasOutput`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`UpdateStateMachineAliasError`](crate::operation::update_state_machine_alias::UpdateStateMachineAliasError)`>`; service errors: `ConflictException`, `InvalidArn`, `ResourceNotFound`, `StateMachineDeleting`, `ValidationException`, or `Unhandled`.
     ///
     /// [`UpdateStateMachineAliasFluentBuilder`]: crate::operation::update_state_machine_alias::UpdateStateMachineAliasFluentBuilder
     pub fn update_state_machine_alias(
@@ -752,7 +901,11 @@ impl Client {
     ///
     /// > **Note:** The **ValidateStateMachineDefinition API** might add new diagnostics in the future, adjust diagnostic codes, or change the message wording. Your automated processes should only rely on the value of the **result** field value (OK, FAIL). Do **not** rely on the exact order, count, or wording of diagnostic messages.
     ///
-    /// Set the input on the returned [`ValidateStateMachineDefinitionFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ValidateStateMachineDefinitionFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`definition`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionFluentBuilder::definition) (checked before anything is sent).
+    /// - On success: [`ValidateStateMachineDefinitionOutput`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ValidateStateMachineDefinitionError`](crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionError)`>`; service errors: `ValidationException`, or `Unhandled`.
     ///
     /// [`ValidateStateMachineDefinitionFluentBuilder`]: crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionFluentBuilder
     pub fn validate_state_machine_definition(

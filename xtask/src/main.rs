@@ -104,7 +104,7 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
     let options = Options {
         service: None,
-        crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into() },
+        crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into(), publish: true },
         model_source: source_record(&pins.sfn),
         partitions: Some(partitions),
     };
@@ -160,6 +160,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
                 package_name: "sfn-client".into(),
                 version: "0.1.0".into(),
                 runtime_path: "../codegen/runtime".into(),
+                publish: true,
             },
             model_source: source_record(&pins.sfn),
             partitions: Some(partitions.clone()),

@@ -104,6 +104,75 @@ impl Default for TimeoutConfig {
     }
 }
 
+impl TimeoutConfig {
+    /// A builder that starts from the defaults ([`TimeoutConfig::new`]), with the setter names
+    /// of the AWS SDK for Rust.
+    pub fn builder() -> TimeoutConfigBuilder {
+        TimeoutConfigBuilder { config: TimeoutConfig::new() }
+    }
+
+    /// A builder starting from this configuration.
+    pub fn to_builder(&self) -> TimeoutConfigBuilder {
+        TimeoutConfigBuilder { config: *self }
+    }
+}
+
+/// Builds a [`TimeoutConfig`]; unset timeouts keep their defaults (connect 3.1 s, attempt 70 s,
+/// no operation timeout), `set_*(None)` removes one.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct TimeoutConfigBuilder {
+    config: TimeoutConfig,
+}
+
+impl Default for TimeoutConfigBuilder {
+    fn default() -> Self {
+        TimeoutConfig::builder()
+    }
+}
+
+impl TimeoutConfigBuilder {
+    /// How long establishing a connection (TCP and TLS) may take (default connector only).
+    pub fn connect_timeout(mut self, timeout: Duration) -> Self {
+        self.config.connect = Some(timeout);
+        self
+    }
+
+    /// Sets the connect timeout (`None`: no limit).
+    pub fn set_connect_timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.config.connect = timeout;
+        self
+    }
+
+    /// How long one attempt (sending the request and reading the whole response) may take.
+    pub fn operation_attempt_timeout(mut self, timeout: Duration) -> Self {
+        self.config.attempt = Some(timeout);
+        self
+    }
+
+    /// Sets the attempt timeout (`None`: no limit).
+    pub fn set_operation_attempt_timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.config.attempt = timeout;
+        self
+    }
+
+    /// How long a whole call, retries and backoff included, may take.
+    pub fn operation_timeout(mut self, timeout: Duration) -> Self {
+        self.config.operation = Some(timeout);
+        self
+    }
+
+    /// Sets the operation timeout (`None`: no limit).
+    pub fn set_operation_timeout(&mut self, timeout: Option<Duration>) -> &mut Self {
+        self.config.operation = timeout;
+        self
+    }
+
+    /// The timeouts.
+    pub fn build(self) -> TimeoutConfig {
+        self.config
+    }
+}
+
 /// What loading from the environment found, kept for what depends on the service
 /// (`AWS_ENDPOINT_URL_<SDK_ID>`) and for errors reported at call time.
 #[derive(Debug, Clone)]
@@ -443,6 +512,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the region (`None`: none).
     pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
         self.config.region = region;
         self
@@ -457,6 +527,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the credentials provider (`None`: none).
     pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
         self.config.credentials_provider = provider;
         self.config.credentials_cache = None;
@@ -470,6 +541,7 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the endpoint URL (`None`: the service's endpoint for the region).
     pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
         self.config.endpoint_url = url;
         self
@@ -481,9 +553,21 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the endpoint resolver (`None`: the service's own rules).
+    pub fn set_endpoint_resolver(&mut self, resolver: Option<Arc<dyn ResolveEndpoint>>) -> &mut Self {
+        self.config.endpoint_resolver = resolver;
+        self
+    }
+
     /// Uses FIPS endpoints.
     pub fn use_fips(mut self, use_fips: bool) -> Self {
         self.config.use_fips = use_fips;
+        self
+    }
+
+    /// Sets whether FIPS endpoints are used (`None`: no).
+    pub fn set_use_fips(&mut self, use_fips: Option<bool>) -> &mut Self {
+        self.config.use_fips = use_fips.unwrap_or(false);
         self
     }
 
@@ -493,13 +577,31 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets whether dual-stack endpoints are used (`None`: no).
+    pub fn set_use_dual_stack(&mut self, use_dual_stack: Option<bool>) -> &mut Self {
+        self.config.use_dual_stack = use_dual_stack.unwrap_or(false);
+        self
+    }
+
     pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
         self.config.retry_config = retry_config;
         self
     }
 
+    /// Sets the retry configuration (`None`: the default, [`RetryConfig::standard`]).
+    pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
+        self.config.retry_config = retry_config.unwrap_or_else(RetryConfig::standard);
+        self
+    }
+
     pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
         self.config.timeout_config = timeout_config;
+        self
+    }
+
+    /// Sets the timeouts (`None`: the defaults, [`TimeoutConfig::new`]).
+    pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
+        self.config.timeout_config = timeout_config.unwrap_or_default();
         self
     }
 
@@ -510,9 +612,21 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets whether host prefixes are left out (`None`: they are not).
+    pub fn set_disable_host_prefix(&mut self, disable: Option<bool>) -> &mut Self {
+        self.config.disable_host_prefix = disable.unwrap_or(false);
+        self
+    }
+
     /// Sends requests through this connector instead of the default hyper one.
     pub fn http_connector(mut self, connector: impl HttpConnector + 'static) -> Self {
         self.config.http_connector = Some(SharedHttpConnector::new(connector));
+        self
+    }
+
+    /// Sets the connector (`None`: the default hyper one).
+    pub fn set_http_connector(&mut self, connector: Option<SharedHttpConnector>) -> &mut Self {
+        self.config.http_connector = connector;
         self
     }
 
@@ -522,9 +636,22 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets the idempotency token provider (`None`: random UUIDs).
+    pub fn set_idempotency_token_provider(&mut self, provider: Option<IdempotencyTokenProvider>) -> &mut Self {
+        self.config.idempotency_token_provider = provider.unwrap_or_else(IdempotencyTokenProvider::random);
+        self
+    }
+
     /// The clock requests are signed with.
     pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
         self.config.time_source = Arc::new(time_source);
+        self.config.credentials_cache = None;
+        self
+    }
+
+    /// Sets the clock (`None`: the system clock).
+    pub fn set_time_source(&mut self, time_source: Option<Arc<dyn TimeSource>>) -> &mut Self {
+        self.config.time_source = time_source.unwrap_or_else(|| Arc::new(SystemTimeSource));
         self.config.credentials_cache = None;
         self
     }
@@ -536,10 +663,23 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets how to wait (`None`: tokio's timer).
+    pub fn set_sleep(&mut self, sleep: Option<Arc<dyn AsyncSleep>>) -> &mut Self {
+        self.config.sleep = sleep.unwrap_or_else(|| Arc::new(TokioSleep));
+        self.config.credentials_cache = None;
+        self
+    }
+
     /// How to wait between retries only; timeouts keep [`Self::sleep`]. A sleep that returns at
     /// once makes retries instant (in tests) while attempt and operation timeouts still apply.
     pub fn retry_sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
         self.config.retry_sleep = Some(Arc::new(sleep));
+        self
+    }
+
+    /// Sets how to wait between retries (`None`: as for timeouts, [`Self::sleep`]).
+    pub fn set_retry_sleep(&mut self, sleep: Option<Arc<dyn AsyncSleep>>) -> &mut Self {
+        self.config.retry_sleep = sleep;
         self
     }
 
@@ -556,15 +696,33 @@ impl ConfigBuilder {
         self
     }
 
+    /// Replaces the interceptors every call runs with `interceptors`, in order.
+    pub fn set_interceptors(&mut self, interceptors: impl IntoIterator<Item = SharedInterceptor>) -> &mut Self {
+        self.config.interceptors = interceptors.into_iter().collect();
+        self
+    }
+
     /// The random numbers of the retry jitter.
     pub fn random_source(mut self, random: impl RandomSource + 'static) -> Self {
         self.config.random_source = Arc::new(random);
         self
     }
 
+    /// Sets the random numbers of the retry jitter (`None`: `fastrand`).
+    pub fn set_random_source(&mut self, random: Option<Arc<dyn RandomSource>>) -> &mut Self {
+        self.config.random_source = random.unwrap_or_else(|| Arc::new(FastRandom));
+        self
+    }
+
     /// The largest response body read (default 64 MiB); a larger one fails the call.
     pub fn max_response_body_size(mut self, bytes: usize) -> Self {
         self.config.max_response_body_size = bytes;
+        self
+    }
+
+    /// Sets the largest response body read (`None`: 64 MiB).
+    pub fn set_max_response_body_size(&mut self, bytes: Option<usize>) -> &mut Self {
+        self.config.max_response_body_size = bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BODY_SIZE);
         self
     }
 
@@ -593,6 +751,12 @@ impl ConfigBuilder {
         self
     }
 
+    /// Sets or clears (`None`: the default roots) the CA bundle.
+    pub fn set_ca_bundle(&mut self, bundle: Option<CaBundle>) -> &mut Self {
+        self.config.ca_bundle = bundle;
+        self
+    }
+
     /// Trusts the certificates of this PEM text instead of the default roots. An invalid bundle
     /// makes every call fail with a construction error saying why.
     pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
@@ -611,6 +775,12 @@ impl ConfigBuilder {
             Ok(b) => self.config.ca_bundle = Some(b),
             Err(e) => self.config.problems.push(e.to_string()),
         }
+        self
+    }
+
+    /// Sets the application name (`None`: none).
+    pub fn set_app_name(&mut self, name: Option<String>) -> &mut Self {
+        self.config.app_name = name;
         self
     }
 
@@ -1037,5 +1207,60 @@ mod tests {
         let reuse = SdkRetry::standard().with_reconnect_mode(aws_smithy_types::retry::ReconnectMode::ReuseAllConnections);
         let c = Config::from(&sdk.to_builder().retry_config(reuse).build());
         assert!(c.problems()[0].contains("reconnect mode") && c.problems()[0].contains("ReuseAllConnections"));
+    }
+
+    #[test]
+    fn timeout_config_builder_starts_from_the_defaults() {
+        let t = TimeoutConfig::builder().operation_timeout(Duration::from_secs(5)).build();
+        assert_eq!(t.connect(), Some(Duration::from_millis(3100)));
+        assert_eq!(t.attempt(), Some(Duration::from_secs(70)));
+        assert_eq!(t.operation(), Some(Duration::from_secs(5)));
+        let mut b = t.to_builder().connect_timeout(Duration::from_secs(1)).operation_attempt_timeout(Duration::from_secs(2));
+        b.set_operation_timeout(None);
+        assert_eq!(b.build(), TimeoutConfig::disabled().connect_timeout(Duration::from_secs(1)).attempt_timeout(Duration::from_secs(2)));
+        let mut b = TimeoutConfig::builder();
+        b.set_connect_timeout(None).set_operation_attempt_timeout(None);
+        assert_eq!(b.build(), TimeoutConfig::disabled());
+    }
+
+    #[test]
+    fn every_builder_option_has_a_setter_taking_an_option() {
+        let mut b = Config::builder()
+            .use_fips(true)
+            .use_dual_stack(true)
+            .disable_host_prefix(true)
+            .max_response_body_size(10)
+            .app_name("app")
+            .retry_config(RetryConfig::disabled())
+            .timeout_config(TimeoutConfig::disabled());
+        b.set_use_fips(Some(false))
+            .set_use_dual_stack(None)
+            .set_disable_host_prefix(None)
+            .set_max_response_body_size(None)
+            .set_app_name(None)
+            .set_retry_config(None)
+            .set_timeout_config(None)
+            .set_http_connector(None)
+            .set_endpoint_resolver(None)
+            .set_idempotency_token_provider(Some(IdempotencyTokenProvider::fixed("t")))
+            .set_time_source(None)
+            .set_sleep(None)
+            .set_random_source(None)
+            .set_retry_sleep(None)
+            .set_interceptors([]);
+        let c = b.build();
+        assert!(c.interceptors().is_empty());
+        assert!(Arc::ptr_eq(c.retry_sleep(), c.sleep()), "no retry sleep of its own");
+        assert!(!c.use_fips() && !c.use_dual_stack() && !c.disable_host_prefix());
+        assert_eq!(c.max_response_body_size(), DEFAULT_MAX_RESPONSE_BODY_SIZE);
+        assert_eq!(c.app_name(), None);
+        assert_eq!(c.retry_config(), &RetryConfig::standard());
+        assert_eq!(c.timeout_config(), &TimeoutConfig::new());
+        assert!(c.http_connector().is_none() && c.endpoint_resolver().is_none());
+        assert_eq!(c.idempotency_token_provider().make_token(), "t");
+        let mut b = c.to_builder();
+        b.set_max_response_body_size(Some(7)).set_app_name(Some("x".into())).set_use_fips(Some(true));
+        let c = b.build();
+        assert_eq!((c.max_response_body_size(), c.app_name(), c.use_fips()), (7, Some("x"), true));
     }
 }

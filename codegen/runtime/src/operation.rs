@@ -22,6 +22,13 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     /// The name of the modeled error shape this error is (`ActivityDoesNotExist`), or `None` for
     /// the unhandled variant.
     fn modeled_shape(&self) -> Option<&'static str>;
+
+    /// The members of the modeled error shape in JSON wire form (without `__type`), or `None`
+    /// for the unhandled variant: how the service would send this error. The test kit's mocks
+    /// answer with it (`test_util::MockRule::then_error`).
+    fn modeled_body(&self) -> Option<String> {
+        None
+    }
 }
 
 /// One operation of a service, implemented by a zero-sized type per operation.

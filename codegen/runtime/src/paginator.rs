@@ -4,7 +4,9 @@
 //! Generated code supplies, per `@paginated` operation, how to set the input token, read the
 //! output token and take the items of a page; everything else is here. A stream ends after the
 //! page whose token is absent or empty. A service that hands out a token a second time would make
-//! the stream loop forever: the stream yields that page, then a [`RepeatedToken`] error, then ends.
+//! the stream loop forever: the stream yields that page, then a [`RepeatedToken`] error, then ends
+//! — or, after [`PageStream::stop_on_duplicate_token`]`(true)` (what the AWS SDK for Rust does
+//! by default), ends quietly after that page.
 
 use std::collections::HashSet;
 use std::fmt;
@@ -49,6 +51,7 @@ pub struct PageStream<O: Operation> {
     input: O::Input,
     pagination: Pagination<O>,
     seen: HashSet<String>,
+    stop_quietly: bool,
     state: State<O>,
 }
 
@@ -73,7 +76,15 @@ where
         if let Some(t) = &first_token {
             seen.insert(t.clone());
         }
-        PageStream { handle, input, pagination, seen, state: State::Next(first_token) }
+        PageStream { handle, input, pagination, seen, stop_quietly: false, state: State::Next(first_token) }
+    }
+
+    /// What to do when the service returns a token it returned before: `false` (the default)
+    /// ends the stream with a [`RepeatedToken`] error after that page; `true` ends it quietly
+    /// after that page, as the AWS SDK for Rust does.
+    pub fn stop_on_duplicate_token(mut self, stop: bool) -> Self {
+        self.stop_quietly = stop;
+        self
     }
 
     /// The next page, or `None` after the last.
@@ -115,6 +126,7 @@ where
                     Poll::Ready(Ok(page)) => {
                         self.state = match (self.pagination.next_token)(&page) {
                             None | Some("") => State::Done,
+                            Some(token) if self.seen.contains(token) && self.stop_quietly => State::Done,
                             Some(token) if !self.seen.insert(token.to_owned()) => State::Failed(
                                 SdkError::ResponseError(ResponseError::new(
                                     RepeatedToken { operation: O::NAME, token: token.to_owned() },
@@ -169,6 +181,12 @@ impl<O: Operation, T> ItemStream<O, T>
 where
     O::Input: Clone,
 {
+    /// See [`PageStream::stop_on_duplicate_token`].
+    pub fn stop_on_duplicate_token(mut self, stop: bool) -> Self {
+        self.pages.stop_quietly = stop;
+        self
+    }
+
     /// The next item, or `None` after the last item of the last page.
     pub async fn next(&mut self) -> Option<Result<T, SdkError<O::Error>>> {
         poll_fn(|cx| self.poll_item(cx)).await

@@ -6,46 +6,19 @@
 //! [`crate::client::decode_response`] (the client's own decoder) from [`response`]. The checks
 //! live here, written once; generated tests only state each case's data.
 
-use std::sync::{Arc, Mutex};
-
 use bytes::Bytes;
 use serde_json::Value;
 
 use crate::clock::IdempotencyTokenProvider;
 use crate::config::Config;
 use crate::credentials::Credentials;
-use crate::http::{ConnectorError, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
+use crate::http::{HttpRequest, HttpResponse};
 use crate::retry::RetryConfig;
 
 /// The idempotency token the protocol test cases expect a client to fill in.
 pub const TEST_IDEMPOTENCY_TOKEN: &str = "00000000-0000-4000-8000-000000000000";
 
-/// A connector that keeps the request it is sent and answers `200 {}`.
-#[derive(Clone, Debug, Default)]
-pub struct CapturingConnector {
-    captured: Arc<Mutex<Option<HttpRequest>>>,
-}
-
-impl CapturingConnector {
-    pub fn new() -> Self {
-        Self::default()
-    }
-
-    /// The request sent through this connector. Panics when none was sent, showing `outcome`
-    /// (the result of the call, which says why).
-    pub fn request(&self, outcome: &dyn std::fmt::Debug) -> HttpRequest {
-        let captured = self.captured.lock().unwrap_or_else(|e| e.into_inner()).take();
-        captured.unwrap_or_else(|| panic!("the client sent no request: {outcome:?}"))
-    }
-}
-
-impl HttpConnector for CapturingConnector {
-    fn call(&self, request: HttpRequest, _max_body_size: usize) -> HttpFuture {
-        *self.captured.lock().unwrap_or_else(|e| e.into_inner()) = Some(request);
-        let response: Result<HttpResponse, ConnectorError> = Ok(response(200, &[], "{}"));
-        Box::pin(async move { response })
-    }
-}
+pub use crate::test_util::CapturingConnector;
 
 /// The client configuration of a request case: fixed credentials and region, no retries, the
 /// fixed idempotency token, and the endpoint `https://<host>` (`host` defaults to `example.com`;

@@ -39,13 +39,17 @@ use bytes::Bytes;
 use serde_json::{Map, Value};
 
 use crate::client::Handle;
+use crate::config::Config;
+use crate::credentials::Credentials;
+use crate::retry::RetryConfig;
 use crate::error::{ErrorMetadata, SdkError};
 use crate::http::{ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
 use crate::json::{DeserializeError, FromJson, ToJson};
 use crate::operation::{Operation, OperationError};
 
-/// The request headers a fixture keeps: the ones that select the operation and its encoding.
-pub const REQUEST_HEADERS: &[&str] = &["content-type", "x-amz-target"];
+/// The request headers a fixture keeps: the ones that select the host, the operation and its
+/// encoding.
+pub const REQUEST_HEADERS: &[&str] = &["content-type", "host", "x-amz-target"];
 /// The response headers a fixture keeps: the ones a client reads.
 pub const RESPONSE_HEADERS: &[&str] = &["content-type", "x-amzn-errortype", "x-amzn-query-error"];
 
@@ -498,11 +502,20 @@ fn numbers_equal(a: &serde_json::Number, b: &serde_json::Number) -> bool {
 pub struct RecordingConnector {
     inner: Arc<dyn HttpConnector>,
     recorded: Arc<Mutex<Vec<Exchange>>>,
+    host: Option<String>,
 }
 
 impl RecordingConnector {
     pub fn new(inner: impl HttpConnector + 'static) -> Self {
-        RecordingConnector { inner: Arc::new(inner), recorded: Arc::default() }
+        RecordingConnector { inner: Arc::new(inner), recorded: Arc::default(), host: None }
+    }
+
+    /// Records `host` as the `host` header of every request instead of the one it was sent to:
+    /// recordings from a local server (`127.0.0.1:<port>`, a new port each run) then hold the
+    /// host the replaying client sends (e.g. the service's endpoint in its region).
+    pub fn record_host_as(mut self, host: impl Into<String>) -> Self {
+        self.host = Some(host.into());
+        self
     }
 
     /// The exchanges recorded so far.
@@ -524,7 +537,10 @@ impl RecordingConnector {
 
 impl HttpConnector for RecordingConnector {
     fn call(&self, request: HttpRequest, max_body_size: usize) -> HttpFuture {
-        let sent = record_request(&request);
+        let mut sent = record_request(&request);
+        if let Some(host) = &self.host {
+            sent.headers.insert("host".to_owned(), host.clone());
+        }
         let recorded = self.recorded.clone();
         let response = self.inner.call(request, max_body_size);
         Box::pin(async move {
@@ -551,6 +567,589 @@ pub struct OperationInfo {
     /// The names of the error shapes the model lists for the operation.
     pub errors: &'static [&'static str],
     pub paginated: bool,
+}
+
+// ---------------------------------------------------------------------------------------------
+// Capture
+
+/// A request as the connector received it: method, URI, every header (`host`, `content-length`,
+/// `authorization`, ...) and the body. Its `Debug` hides the signature, the credential scope and
+/// the session token, and shows only the length of the body (which may hold `@sensitive` members).
+#[derive(Clone)]
+pub struct CapturedRequest {
+    request: HttpRequest,
+}
+
+impl CapturedRequest {
+    /// Wraps a request.
+    pub fn new(request: HttpRequest) -> Self {
+        CapturedRequest { request }
+    }
+
+    /// The request itself.
+    pub fn http_request(&self) -> &HttpRequest {
+        &self.request
+    }
+
+    /// `POST` for every awsJson request.
+    pub fn method(&self) -> &str {
+        self.request.method().as_str()
+    }
+
+    /// The full URI (`https://states.us-east-1.amazonaws.com/`).
+    pub fn uri(&self) -> String {
+        self.request.uri().to_string()
+    }
+
+    /// The value of header `name` (case-insensitive); `None` when absent or not visible ASCII.
+    /// Several values of one header are joined with `, `.
+    pub fn header(&self, name: &str) -> Option<String> {
+        let values: Vec<&str> = self.request.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        (!values.is_empty()).then(|| values.join(", "))
+    }
+
+    /// The lower-case names of every header the request carries, sorted.
+    pub fn header_names(&self) -> Vec<String> {
+        let mut names: Vec<String> = self.request.headers().keys().map(|k| k.as_str().to_owned()).collect();
+        names.sort();
+        names.dedup();
+        names
+    }
+
+    /// The `Host` header.
+    pub fn host(&self) -> Option<String> {
+        self.header("host")
+    }
+
+    /// The `Content-Length` header, parsed.
+    pub fn content_length(&self) -> Option<u64> {
+        self.header("content-length").and_then(|v| v.trim().parse().ok())
+    }
+
+    /// The operation named by `X-Amz-Target` (`AWSStepFunctions.ListActivities` →
+    /// `ListActivities`).
+    pub fn operation(&self) -> Option<String> {
+        target_operation(self.request.headers())
+    }
+
+    /// The headers the SigV4 signature covers: the `SignedHeaders` list of `Authorization`
+    /// (empty when the request is not signed).
+    pub fn signed_headers(&self) -> Vec<String> {
+        let Some(auth) = self.header("authorization") else { return Vec::new() };
+        auth.split(',')
+            .filter_map(|part| part.trim().strip_prefix("SignedHeaders="))
+            .flat_map(|list| list.split(';'))
+            .filter(|name| !name.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The body as sent.
+    pub fn body(&self) -> &[u8] {
+        self.request.body()
+    }
+
+    /// The body parsed as JSON.
+    pub fn body_json(&self) -> Result<Value, serde_json::Error> {
+        serde_json::from_slice(self.request.body())
+    }
+}
+
+impl fmt::Debug for CapturedRequest {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let headers: BTreeMap<String, String> = self
+            .header_names()
+            .into_iter()
+            .map(|name| {
+                let value = match name.as_str() {
+                    "authorization" => format!("<redacted; SignedHeaders={}>", self.signed_headers().join(";")),
+                    "x-amz-security-token" => "<redacted>".to_owned(),
+                    _ => self.header(&name).unwrap_or_else(|| "<not visible ASCII>".to_owned()),
+                };
+                (name, value)
+            })
+            .collect();
+        f.debug_struct("CapturedRequest")
+            .field("method", &self.method())
+            .field("uri", &self.uri())
+            .field("headers", &headers)
+            .field("body", &format_args!("<{} bytes>", self.body().len()))
+            .finish()
+    }
+}
+
+fn target_operation(headers: &http::HeaderMap) -> Option<String> {
+    let target = headers.get(crate::protocol::X_AMZ_TARGET)?.to_str().ok()?;
+    Some(target.rsplit_once('.').map_or(target, |(_, op)| op).to_owned())
+}
+
+/// A connector that keeps every request it is sent, in full, and answers each with one canned
+/// response (default: `200` with the body `{}`).
+///
+/// Clones share their state: give one clone to the client configuration
+/// ([`CapturingConnector::client_config`] or `ConfigBuilder::http_connector`) and keep one to
+/// look at the requests.
+#[derive(Clone)]
+pub struct CapturingConnector {
+    captured: Arc<Mutex<Vec<CapturedRequest>>>,
+    response: Arc<dyn Fn() -> HttpResponse + Send + Sync>,
+}
+
+impl fmt::Debug for CapturingConnector {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("CapturingConnector").field("captured", &lock(&self.captured).len()).finish_non_exhaustive()
+    }
+}
+
+impl Default for CapturingConnector {
+    fn default() -> Self {
+        Self::new()
+    }
+}
+
+impl CapturingConnector {
+    /// Answers every request with `200 {}`.
+    pub fn new() -> Self {
+        Self::with_response(200, &[], "{}")
+    }
+
+    /// Answers every request with `status`, `headers` and `body`.
+    pub fn with_response(status: u16, headers: &[(&str, &str)], body: &str) -> Self {
+        let response = http_response(status, headers, body);
+        Self::respond_with(move || response.clone())
+    }
+
+    /// Answers every request with what `make` returns.
+    pub fn respond_with(make: impl Fn() -> HttpResponse + Send + Sync + 'static) -> Self {
+        CapturingConnector { captured: Arc::default(), response: Arc::new(make) }
+    }
+
+    /// A client configuration that sends through this connector, with test defaults:
+    /// region `us-east-1`, fixed test credentials, one attempt per call.
+    pub fn client_config(&self) -> Config {
+        test_client_config(self.clone())
+    }
+
+    /// Every request sent so far, in order.
+    pub fn requests(&self) -> Vec<CapturedRequest> {
+        lock(&self.captured).clone()
+    }
+
+    /// The last request sent, if any.
+    pub fn last_request(&self) -> Option<CapturedRequest> {
+        lock(&self.captured).last().cloned()
+    }
+
+    /// The last request sent. Panics when none was sent, showing `outcome` (the result of the
+    /// call, which says why).
+    #[track_caller]
+    pub fn request(&self, outcome: &dyn fmt::Debug) -> HttpRequest {
+        match self.last_request() {
+            Some(r) => r.request,
+            None => panic!("the client sent no request: {outcome:?}"),
+        }
+    }
+}
+
+impl HttpConnector for CapturingConnector {
+    fn call(&self, request: HttpRequest, _max_body_size: usize) -> HttpFuture {
+        lock(&self.captured).push(CapturedRequest::new(request));
+        let response = Ok((self.response)());
+        Box::pin(async move { response })
+    }
+}
+
+/// An HTTP response from a status, headers and body.
+pub fn http_response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
+    let mut response = http::Response::new(Bytes::copy_from_slice(body.as_bytes()));
+    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    for (name, value) in headers {
+        if let (Ok(n), Ok(v)) = (http::HeaderName::try_from(*name), http::HeaderValue::try_from(*value)) {
+            response.headers_mut().append(n, v);
+        }
+    }
+    response
+}
+
+/// The configuration the test kit's connectors give: region `us-east-1`, fixed test
+/// credentials, one attempt per call, requests sent through `connector`.
+pub fn test_client_config(connector: impl HttpConnector + 'static) -> Config {
+    Config::builder()
+        .region("us-east-1")
+        .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "test-util"))
+        .retry_config(RetryConfig::disabled())
+        .http_connector(connector)
+        .build()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Mocks
+
+/// How a [`MockConnector`] picks the rule that answers a request.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RuleMode {
+    /// Rules answer in the order given: the first rule that is not used up must match the
+    /// request, else the request fails naming both.
+    Sequential,
+    /// The first rule (in the order given) that matches the request and is not used up answers.
+    MatchAny,
+}
+
+type MatchFn = Arc<dyn Fn(&Value) -> bool + Send + Sync>;
+type ResponseFn = Arc<dyn Fn() -> HttpResponse + Send + Sync>;
+
+/// One response of a rule and how many times it is given (`None`: for ever).
+#[derive(Clone)]
+struct Step {
+    response: ResponseFn,
+    times: Option<usize>,
+}
+
+#[derive(Default)]
+struct RuleState {
+    calls: usize,
+}
+
+/// A typed mock: the operation it answers, which of its requests (by their typed input), and the
+/// responses it gives in turn — typed outputs, typed errors or raw HTTP responses. Responses are
+/// encoded as the service sends them, so the whole client path runs on them (signing, decoding,
+/// error mapping, retries).
+///
+/// ```text
+/// let rule = MockRule::for_operation::<ListActivities>()
+///     .match_requests(|input| input.max_results() == Some(10))
+///     .sequence()
+///     .output(|| ListActivitiesOutput::builder().build().unwrap())
+///     .error(|| ListActivitiesError::InvalidToken(InvalidToken::builder().message("expired").build()))
+///     .build();
+/// ```
+///
+/// Clones share the count of calls served ([`MockRule::num_calls`]).
+#[derive(Clone)]
+pub struct MockRule {
+    operation: &'static str,
+    matcher: Option<MatchFn>,
+    steps: Arc<Vec<Step>>,
+    state: Arc<Mutex<RuleState>>,
+}
+
+impl fmt::Debug for MockRule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockRule")
+            .field("operation", &self.operation)
+            .field("matches_requests", &self.matcher.is_some())
+            .field("responses", &self.capacity_text())
+            .field("calls", &self.num_calls())
+            .finish()
+    }
+}
+
+impl MockRule {
+    /// Starts a rule for operation `O` (the operation's marker type, e.g. `ListActivities`).
+    pub fn for_operation<O>() -> MockRuleBuilder<O>
+    where
+        O: Operation,
+        O::Input: FromJson,
+        O::Output: ToJson,
+    {
+        MockRuleBuilder { matcher: None, _operation: std::marker::PhantomData }
+    }
+
+    /// The operation this rule answers.
+    pub fn operation(&self) -> &'static str {
+        self.operation
+    }
+
+    /// How many requests this rule has answered.
+    pub fn num_calls(&self) -> usize {
+        lock(&self.state).calls
+    }
+
+    /// Whether every response of the rule has been given (never, for a rule that repeats one).
+    pub fn is_exhausted(&self) -> bool {
+        self.capacity().is_some_and(|n| self.num_calls() >= n)
+    }
+
+    /// How many requests the rule answers (`None`: any number).
+    fn capacity(&self) -> Option<usize> {
+        self.steps.iter().try_fold(0usize, |sum, s| s.times.map(|t| sum + t))
+    }
+
+    fn capacity_text(&self) -> String {
+        match self.capacity() {
+            Some(n) => format!("{n}"),
+            None => "unlimited".to_owned(),
+        }
+    }
+
+    fn matches(&self, operation: &str, input: &Value) -> bool {
+        self.operation == operation && self.matcher.as_ref().is_none_or(|m| m(input))
+    }
+
+    /// The response to the next call, counting it.
+    fn next_response(&self) -> Option<HttpResponse> {
+        let mut state = lock(&self.state);
+        let mut index = state.calls;
+        for step in self.steps.iter() {
+            match step.times {
+                None => {
+                    state.calls += 1;
+                    return Some((step.response)());
+                }
+                Some(t) if index < t => {
+                    state.calls += 1;
+                    return Some((step.response)());
+                }
+                Some(t) => index -= t,
+            }
+        }
+        None
+    }
+}
+
+/// Builds a [`MockRule`] for operation `O`: optionally which requests it matches, then its
+/// response ([`Self::then_output`], [`Self::then_error`], [`Self::then_http_response`]: one
+/// response, given once) or several ([`Self::sequence`]).
+pub struct MockRuleBuilder<O> {
+    matcher: Option<MatchFn>,
+    _operation: std::marker::PhantomData<fn() -> O>,
+}
+
+impl<O> fmt::Debug for MockRuleBuilder<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockRuleBuilder").field("matches_requests", &self.matcher.is_some()).finish()
+    }
+}
+
+impl<O> MockRuleBuilder<O>
+where
+    O: Operation,
+    O::Input: FromJson,
+    O::Output: ToJson,
+{
+    /// Answers only requests whose input (decoded from the body the client sent) `matches`.
+    pub fn match_requests(mut self, matches: impl Fn(&O::Input) -> bool + Send + Sync + 'static) -> Self {
+        self.matcher = Some(Arc::new(move |body: &Value| O::Input::from_json(body.clone()).is_ok_and(|input| matches(&input))));
+        self
+    }
+
+    /// Answers once with the output `make` returns.
+    pub fn then_output(self, make: impl Fn() -> O::Output + Send + Sync + 'static) -> MockRule {
+        self.sequence().output(make).build()
+    }
+
+    /// Answers once with the modeled error `make` returns, as the service sends it.
+    pub fn then_error(self, make: impl Fn() -> O::Error + Send + Sync + 'static) -> MockRule {
+        self.sequence().error(make).build()
+    }
+
+    /// Answers once with the HTTP response `make` returns.
+    pub fn then_http_response(self, make: impl Fn() -> HttpResponse + Send + Sync + 'static) -> MockRule {
+        self.sequence().http_response(make).build()
+    }
+
+    /// Starts a sequence of responses, given in turn ("this output, then this error").
+    pub fn sequence(self) -> MockSequenceBuilder<O> {
+        MockSequenceBuilder { matcher: self.matcher, steps: Vec::new(), _operation: std::marker::PhantomData }
+    }
+}
+
+/// The responses of a [`MockRule`], in order. Each response is given once unless followed by
+/// [`Self::times`] or [`Self::repeatedly`].
+pub struct MockSequenceBuilder<O> {
+    matcher: Option<MatchFn>,
+    steps: Vec<Step>,
+    _operation: std::marker::PhantomData<fn() -> O>,
+}
+
+impl<O> fmt::Debug for MockSequenceBuilder<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MockSequenceBuilder").field("responses", &self.steps.len()).finish()
+    }
+}
+
+impl<O> MockSequenceBuilder<O>
+where
+    O: Operation,
+    O::Input: FromJson,
+    O::Output: ToJson,
+{
+    fn push(mut self, response: ResponseFn) -> Self {
+        self.steps.push(Step { response, times: Some(1) });
+        self
+    }
+
+    /// Then the output `make` returns (status 200, the output's JSON wire form).
+    pub fn output(self, make: impl Fn() -> O::Output + Send + Sync + 'static) -> Self {
+        self.push(Arc::new(move || http_response(200, &[], &crate::json::to_string(&make()))))
+    }
+
+    /// Then the modeled error `make` returns, as the service sends it: status 400 (or the
+    /// status in its metadata), a body of the shape's members with the shape's name in
+    /// `__type` (and the metadata's message when the shape has none). The unhandled variant is
+    /// sent with the code and message of its metadata.
+    pub fn error(self, make: impl Fn() -> O::Error + Send + Sync + 'static) -> Self {
+        self.push(Arc::new(move || error_response(&make())))
+    }
+
+    /// Then the HTTP response `make` returns.
+    pub fn http_response(self, make: impl Fn() -> HttpResponse + Send + Sync + 'static) -> Self {
+        self.push(Arc::new(make))
+    }
+
+    /// Then a response of `status` with `body` (default: empty).
+    pub fn http_status(self, status: u16, body: Option<&str>) -> Self {
+        let response = http_response(status, &[], body.unwrap_or(""));
+        self.push(Arc::new(move || response.clone()))
+    }
+
+    /// Gives the response before `n` times in all (`n` of 0 drops it).
+    pub fn times(mut self, n: usize) -> Self {
+        if let Some(last) = self.steps.last_mut() {
+            last.times = Some(n);
+        }
+        self
+    }
+
+    /// Gives the response before for ever (responses after it are never reached).
+    pub fn repeatedly(mut self) -> Self {
+        if let Some(last) = self.steps.last_mut() {
+            last.times = None;
+        }
+        self
+    }
+
+    /// The rule.
+    pub fn build(self) -> MockRule {
+        MockRule {
+            operation: O::NAME,
+            matcher: self.matcher,
+            steps: Arc::new(self.steps),
+            state: Arc::default(),
+        }
+    }
+}
+
+fn error_response<E: OperationError>(error: &E) -> HttpResponse {
+    let meta = OperationError::meta(error);
+    let mut body = match error.modeled_body().map(|b| serde_json::from_str::<Value>(&b)) {
+        Some(Ok(Value::Object(members))) => members,
+        _ => Map::new(),
+    };
+    if let Some(code) = error.modeled_shape().or(meta.code()) {
+        body.insert("__type".into(), code.into());
+    }
+    if let (false, Some(message)) = (body.contains_key("message"), meta.message()) {
+        body.insert("message".into(), message.into());
+    }
+    http_response(meta.status().unwrap_or(400), &[], &Value::Object(body).to_string())
+}
+
+/// A connector that answers requests from [`MockRule`]s instead of a network. A request no rule
+/// answers fails (as a connector error the call returns) naming its operation; so does one
+/// that finds its rule used up. [`MockConnector::assert_all_used`] checks afterwards that every
+/// rule gave all its responses.
+///
+/// Clones share their state.
+#[derive(Clone, Debug)]
+pub struct MockConnector {
+    mode: RuleMode,
+    rules: Arc<Vec<MockRule>>,
+    captured: Arc<Mutex<Vec<CapturedRequest>>>,
+}
+
+impl MockConnector {
+    /// Serves `rules` in `mode`.
+    pub fn new(mode: RuleMode, rules: impl IntoIterator<Item = MockRule>) -> Self {
+        MockConnector { mode, rules: Arc::new(rules.into_iter().collect()), captured: Arc::default() }
+    }
+
+    /// A client configuration that sends through this connector, with test defaults:
+    /// region `us-east-1`, fixed test credentials, one attempt per call (set a retry
+    /// configuration on [`Config::to_builder`] to test retries).
+    pub fn client_config(&self) -> Config {
+        test_client_config(self.clone())
+    }
+
+    /// Every request received so far, answered or not.
+    pub fn requests(&self) -> Vec<CapturedRequest> {
+        lock(&self.captured).clone()
+    }
+
+    /// Checks that every rule gave all its responses; the error names each rule that did not.
+    pub fn check_all_used(&self) -> Result<(), String> {
+        let unused: Vec<String> = self
+            .rules
+            .iter()
+            .enumerate()
+            .filter(|(_, r)| r.capacity().map_or(r.num_calls() == 0, |n| r.num_calls() < n))
+            .map(|(i, r)| format!("rule {} ({}) answered {} of {} request(s)", i + 1, r.operation, r.num_calls(), r.capacity_text()))
+            .collect();
+        if unused.is_empty() {
+            Ok(())
+        } else {
+            Err(unused.join("\n"))
+        }
+    }
+
+    /// Panics naming every rule that did not give all its responses (a rule that repeats a
+    /// response for ever must have answered once).
+    #[track_caller]
+    pub fn assert_all_used(&self) {
+        if let Err(problems) = self.check_all_used() {
+            panic!("not every mock rule was used:\n{problems}");
+        }
+    }
+
+    fn answer(&self, request: &CapturedRequest) -> Result<HttpResponse, String> {
+        let number = lock(&self.captured).len();
+        let operation = request.operation().ok_or_else(|| format!("request {number} has no X-Amz-Target header"))?;
+        let input = request.body_json().unwrap_or(Value::Null);
+        let rule = match self.mode {
+            RuleMode::Sequential => {
+                let (index, rule) = self
+                    .rules
+                    .iter()
+                    .enumerate()
+                    .find(|(_, r)| !r.is_exhausted())
+                    .ok_or_else(|| format!("request {number} ({operation}): every mock rule is used up ({} rule(s))", self.rules.len()))?;
+                if !rule.matches(&operation, &input) {
+                    return Err(format!(
+                        "request {number} ({operation}) does not match the next mock rule, rule {} ({}{})",
+                        index + 1,
+                        rule.operation,
+                        if rule.operation == operation { ", whose match_requests refused the input" } else { "" }
+                    ));
+                }
+                rule
+            }
+            RuleMode::MatchAny => {
+                let matching: Vec<&MockRule> = self.rules.iter().filter(|r| r.matches(&operation, &input)).collect();
+                let Some(first) = matching.first() else {
+                    return Err(format!("request {number} ({operation}): no mock rule matches it"));
+                };
+                match matching.iter().copied().find(|r| !r.is_exhausted()) {
+                    Some(r) => r,
+                    None => {
+                        return Err(format!(
+                            "request {number} ({operation}): the mock rule that matches it is used up ({} response(s) given)",
+                            first.num_calls()
+                        ))
+                    }
+                }
+            }
+        };
+        rule.next_response().ok_or_else(|| format!("request {number} ({operation}): the mock rule is used up"))
+    }
+}
+
+impl HttpConnector for MockConnector {
+    fn call(&self, request: HttpRequest, _max_body_size: usize) -> HttpFuture {
+        let request = CapturedRequest::new(request);
+        lock(&self.captured).push(request.clone());
+        let result = self.answer(&request).map_err(|problem| ConnectorError::new(ConnectorErrorKind::Other, problem));
+        Box::pin(async move { result })
+    }
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -703,5 +1302,75 @@ mod tests {
         assert_eq!(res.status(), 400);
         let err = c.call(http::Request::post("https://x.test/").body(Bytes::new()).unwrap(), 1 << 20).await.unwrap_err();
         assert!(err.to_string().contains("no recorded exchange left for request 3"), "{err}");
+    }
+
+    #[test]
+    fn captured_requests_show_signed_headers_and_hide_secrets() {
+        let req = http::Request::builder()
+            .method("POST")
+            .uri("https://states.us-east-1.amazonaws.com/")
+            .header("host", "states.us-east-1.amazonaws.com")
+            .header("content-length", "11")
+            .header("x-amz-target", "AWSStepFunctions.ListActivities")
+            .header("x-amz-security-token", "TOKEN-SECRET")
+            .header(
+                "authorization",
+                "AWS4-HMAC-SHA256 Credential=AKID/20260101/us-east-1/states/aws4_request, \
+                 SignedHeaders=content-type;host;x-amz-date, Signature=deadbeefcafe",
+            )
+            .body(Bytes::from_static(br#"{"secret":1}"#))
+            .unwrap();
+        let c = CapturedRequest::new(req);
+        assert_eq!(c.signed_headers(), ["content-type", "host", "x-amz-date"]);
+        assert_eq!(c.operation().as_deref(), Some("ListActivities"));
+        assert_eq!(c.host().as_deref(), Some("states.us-east-1.amazonaws.com"));
+        assert_eq!(c.content_length(), Some(11));
+        assert_eq!(c.body_json().unwrap(), serde_json::json!({"secret": 1}));
+        let debug = format!("{c:?}");
+        for secret in ["deadbeefcafe", "TOKEN-SECRET", "AKID", "\"secret\""] {
+            assert!(!debug.contains(secret), "{secret} in {debug}");
+        }
+        assert!(debug.contains("SignedHeaders=content-type;host;x-amz-date") && debug.contains("<12 bytes>"), "{debug}");
+        assert!(CapturedRequest::new(http::Request::new(Bytes::new())).signed_headers().is_empty());
+    }
+
+    #[tokio::test]
+    async fn the_capturing_connector_keeps_every_request_and_answers_its_canned_response() {
+        let c = CapturingConnector::new();
+        let res = c.call(http::Request::post("https://a.test/").body(Bytes::from_static(b"1")).unwrap(), 1 << 20).await.unwrap();
+        assert_eq!((res.status().as_u16(), &res.body()[..]), (200, &b"{}"[..]));
+        let c2 = CapturingConnector::with_response(503, &[("x-amzn-errortype", "ServiceUnavailable")], "");
+        let res = c2.call(http::Request::new(Bytes::new()), 1 << 20).await.unwrap();
+        assert_eq!((res.status().as_u16(), res.headers()["x-amzn-errortype"].to_str().unwrap()), (503, "ServiceUnavailable"));
+        c.call(http::Request::post("https://b.test/").body(Bytes::new()).unwrap(), 1 << 20).await.unwrap();
+        let uris: Vec<String> = c.requests().iter().map(CapturedRequest::uri).collect();
+        assert_eq!(uris, ["https://a.test/", "https://b.test/"]);
+        assert_eq!(c.request(&"").uri(), "https://b.test/");
+    }
+
+    #[tokio::test]
+    async fn recordings_can_keep_the_host_the_replay_sends() {
+        let inner = CapturingConnector::new();
+        let rec = RecordingConnector::new(inner).record_host_as("states.us-east-1.amazonaws.com");
+        let req = http::Request::post("http://127.0.0.1:4567/").header("host", "127.0.0.1:4567").body(Bytes::new()).unwrap();
+        rec.call(req, 1 << 20).await.unwrap();
+        assert_eq!(rec.exchanges()[0].request.headers["host"], "states.us-east-1.amazonaws.com");
+    }
+
+    #[test]
+    fn a_recorded_host_is_compared_and_an_absent_one_is_not() {
+        let recorded = |headers: &[(&str, &str)]| RecordedRequest {
+            method: "POST".into(),
+            path: "/".into(),
+            headers: headers.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect(),
+            body: Body::Text(String::new()),
+        };
+        let sent = recorded(&[("host", "states.eu-west-1.amazonaws.com")]);
+        assert_eq!(
+            request_differences(&recorded(&[("host", "states.us-east-1.amazonaws.com")]), &sent),
+            ["header host: recorded `states.us-east-1.amazonaws.com`, sent `states.eu-west-1.amazonaws.com`"]
+        );
+        assert!(request_differences(&recorded(&[]), &sent).is_empty());
+        assert!(REQUEST_HEADERS.contains(&"host"));
     }
 }

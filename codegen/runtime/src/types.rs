@@ -42,6 +42,38 @@ impl fmt::Display for DateTimeParseError {
 
 impl std::error::Error for DateTimeParseError {}
 
+/// A string that is not one of the values an enum knows (`try_parse` of generated enums).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct UnknownVariantError {
+    enum_name: &'static str,
+    value: String,
+}
+
+impl UnknownVariantError {
+    /// `value` is not a known value of `enum_name`.
+    pub fn new(enum_name: &'static str, value: impl Into<String>) -> Self {
+        UnknownVariantError { enum_name, value: value.into() }
+    }
+
+    /// The enum's name.
+    pub fn enum_name(&self) -> &'static str {
+        self.enum_name
+    }
+
+    /// The value given.
+    pub fn value(&self) -> &str {
+        &self.value
+    }
+}
+
+impl fmt::Display for UnknownVariantError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "`{}` is not a known value of {}", self.value, self.enum_name)
+    }
+}
+
+impl std::error::Error for UnknownVariantError {}
+
 impl DateTime {
     /// The Unix epoch.
     pub const UNIX_EPOCH: DateTime = DateTime(OffsetDateTime::UNIX_EPOCH);
@@ -66,6 +98,36 @@ impl DateTime {
     /// Milliseconds since the epoch.
     pub fn from_millis(millis: i64) -> Option<Self> {
         OffsetDateTime::from_unix_timestamp_nanos(millis as i128 * 1_000_000).ok().map(DateTime)
+    }
+
+    /// Nanoseconds since the epoch. Returns `None` when out of the representable range.
+    pub fn from_nanos(nanos: i128) -> Option<Self> {
+        OffsetDateTime::from_unix_timestamp_nanos(nanos).ok().map(DateTime)
+    }
+
+    /// Whole seconds plus nanoseconds (below one second) since the epoch. Returns `None` when
+    /// out of range or when `subsec_nanos` is one second or more.
+    pub fn from_secs_and_nanos(secs: i64, subsec_nanos: u32) -> Option<Self> {
+        if subsec_nanos >= 1_000_000_000 {
+            return None;
+        }
+        Self::from_nanos(secs as i128 * 1_000_000_000 + subsec_nanos as i128)
+    }
+
+    /// Nanoseconds since the epoch.
+    pub fn as_nanos(&self) -> i128 {
+        self.0.unix_timestamp_nanos()
+    }
+
+    /// Milliseconds since the epoch (rounded toward negative infinity). Every representable
+    /// date fits.
+    pub fn to_millis(&self) -> i64 {
+        self.as_nanos().div_euclid(1_000_000) as i64
+    }
+
+    /// Whether the time has a fraction of a second.
+    pub fn has_subsec_nanos(&self) -> bool {
+        self.subsec_nanos() != 0
     }
 
     /// The current time.
@@ -378,5 +440,22 @@ mod tests {
         let st: SystemTime = t.into();
         assert_eq!(DateTime::from(st), t);
         assert_eq!(DateTime::default(), DateTime::UNIX_EPOCH);
+    }
+
+    #[test]
+    fn nanos_and_millis_as_aws_smithy_types_names_them() {
+        let t = DateTime::from_nanos(1_515_531_081_123_456_789).unwrap();
+        assert_eq!((t.secs(), t.subsec_nanos()), (1_515_531_081, 123_456_789));
+        assert_eq!(t.as_nanos(), 1_515_531_081_123_456_789);
+        assert_eq!(t.to_millis(), 1_515_531_081_123);
+        assert!(t.has_subsec_nanos());
+        assert_eq!(DateTime::from_millis(t.to_millis()).unwrap().as_nanos(), 1_515_531_081_123_000_000);
+        assert_eq!(DateTime::from_secs_and_nanos(1_515_531_081, 123_456_789), Some(t));
+        assert_eq!(DateTime::from_secs_and_nanos(0, 1_000_000_000), None);
+        // Before the epoch, milliseconds round toward negative infinity, as `secs` does.
+        let before = DateTime::from_nanos(-1).unwrap();
+        assert_eq!((before.secs(), before.to_millis()), (-1, -1));
+        assert!(!DateTime::from_secs(5).unwrap().has_subsec_nanos());
+        assert_eq!(DateTime::from_nanos(i128::MAX), None);
     }
 }

@@ -15,12 +15,19 @@ pub struct CrateInfo {
     pub version: String,
     /// Path of the runtime crate relative to the generated crate's directory.
     pub runtime_path: String,
+    /// The crate may be published to crates.io (the service crate); test crates may not.
+    pub publish: bool,
 }
+
+/// The version of the runtime crate generated crates depend on (with its path, so that the
+/// generated crate can be packaged and published).
+pub const RUNTIME_VERSION: &str = "0.1.0";
 
 pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let rt = rt();
     let mut lines = vec![format!("A client for {} (API version {}).", service.title, service.version), String::new()];
     lines.extend(service.docs.iter().cloned());
+    lines.extend(guide(service, info));
     let docs: Vec<TokenStream> = lines
         .iter()
         .map(|l| {
@@ -68,8 +75,10 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         pub mod types;
         #pagination
 
-        /// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
-        /// connector that replays them and checks the requests, one that records them from a
+        /// Testing without a network (feature `test-util`): typed mocks by rule
+        /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
+        /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
+        /// a connector that replays them and checks the requests, one that records them from a
         /// real server, and [`Client::call_json`].
         ///
         /// To test code that calls the service, give a client a [`test_util::ReplayConnector`]
@@ -101,6 +110,163 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             query_compatible: #query_compatible,
         };
     }
+}
+
+/// The crate-level guide: getting started, calling an operation, handling errors, pagination,
+/// testing, features. Its examples are doctests; they call the operation the IR picks for
+/// examples (one that needs no input), and are left out when the service has none.
+fn guide(service: &Service, info: &CrateInfo) -> Vec<String> {
+    let krate = info.package_name.replace('-', "_");
+    let mut g: Vec<String> = Vec::new();
+    let mut add = |text: &str| g.extend(text.lines().map(str::to_owned));
+    add(
+        "
+# Getting started
+
+Add the crate (and tokio) to `Cargo.toml`, make a [`Config`] — region, credentials, and optionally
+an endpoint URL, retries and timeouts ([`config`]) — and a [`Client`] from it. [`Client::from_env`]
+reads the environment and the shared config files as the AWS SDKs do.
+",
+    );
+    let example = service.example_operation();
+    if let Some(op) = example {
+        let f = &op.fn_name;
+        add(&format!(
+            "
+```no_run
+use {krate}::config::Credentials;
+use {krate}::{{Client, Config}};
+
+# async fn example() -> Result<(), {krate}::Error> {{
+let config = Config::builder()
+    .region(\"us-east-1\")
+    .credentials_provider(Credentials::new(\"AKID\", \"SECRET\", None, None, \"example\"))
+    .build();
+let client = Client::from_conf(config);
+let output = client.{f}().send().await?;
+println!(\"{{output:?}}\");
+# Ok(())
+# }}
+```
+"
+        ));
+    }
+    add(
+        "
+# Calling an operation
+
+Each operation is a method of [`Client`] returning a fluent builder: set the input members with
+the methods named after them, then `send().await`. A method's documentation lists the members a
+call must set, the output and the error type. A missing required member fails the call before
+anything is sent.
+
+# Handling errors
+
+A call fails with [`error::SdkError`]`<`*Operation*`Error>`. `SdkError::ServiceError` holds the
+error the service answered with: an enum of the errors the model lists for the operation, plus
+`Unhandled` for any other; every error gives its code, message and request id through
+[`error::ProvideErrorMetadata`]. Other variants say the request could not be built, sent, read,
+or timed out. Every error converts into the service-wide [`Error`] with `?`.
+",
+    );
+    if let Some(op) = example {
+        let f = &op.fn_name;
+        add(&format!(
+            "
+```no_run
+use {krate}::error::{{ProvideErrorMetadata, SdkError}};
+
+# async fn example(client: {krate}::Client) {{
+match client.{f}().send().await {{
+    Ok(output) => println!(\"{{output:?}}\"),
+    Err(SdkError::ServiceError(e)) => {{
+        let err = e.err();
+        eprintln!(\"the service answered {{:?}}: {{:?}}\", err.code(), err.message());
+    }}
+    Err(other) => eprintln!(\"the call failed: {{other}}\"),
+}}
+# }}
+```
+"
+        ));
+    }
+    if let Some(op) = service.example_paginated_operation() {
+        let f = &op.fn_name;
+        add(&format!(
+            "
+# Pagination
+
+Paginated operations' builders have `into_paginator()`: its `send()` gives a stream of pages
+(`futures::Stream`, or call `next()`), its `items().send()` one of the items of every page. A
+token the service repeats ends the stream with an error, or quietly after
+`stop_on_duplicate_token(true)`.
+
+```no_run
+# async fn example(client: {krate}::Client) -> Result<(), {krate}::Error> {{
+let mut pages = client.{f}().into_paginator().send();
+while let Some(page) = pages.next().await {{
+    println!(\"{{:?}}\", page?);
+}}
+# Ok(())
+# }}
+```
+"
+        ));
+    }
+    add(
+        "
+# Testing: fixtures and mocks
+
+With the `test-util` feature, `test_util` runs the real client (signing, encoding, decoding,
+error mapping, retries) without a network:
+
+- `MockRule` / `MockConnector`: typed mocks by rule — \"this operation returns this output, then
+  this error\" — encoded as the service would send them; unmatched requests and rules used more
+  than their count fail naming the operation, `assert_all_used` checks every rule was used.
+- `CapturingConnector`: keeps every request in full (`Host`, `Content-Length`, the signed
+  headers, the body) and answers a canned response.
+- `ReplayConnector`: replays recorded fixture files and checks the requests against them.
+",
+    );
+    if let Some(op) = example {
+        let f = &op.fn_name;
+        let module = unraw(&op.fn_name);
+        let (name, output) = (&op.name, &op.output.rust_name);
+        // A service without endpoint rules needs an endpoint URL.
+        let config = if service.endpoint_rule_set.is_some() {
+            "mocks.client_config()".to_owned()
+        } else {
+            "mocks.client_config().to_builder().endpoint_url(\"https://example.com\").build()".to_owned()
+        };
+        add(&format!(
+            "
+```
+use {krate}::operation::{module}::{{{name}, {output}}};
+use {krate}::test_util::{{MockConnector, MockRule, RuleMode}};
+
+# #[tokio::main(flavor = \"current_thread\")]
+# async fn main() {{
+let rule = MockRule::for_operation::<{name}>().then_output({output}::default);
+let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+let client = {krate}::Client::from_conf({config});
+client.{f}().send().await.expect(\"the mocked output\");
+mocks.assert_all_used();
+let request = &mocks.requests()[0];
+assert!(request.signed_headers().iter().any(|h| h == \"host\"));
+# }}
+```
+"
+        ));
+    }
+    add(
+        "
+# Features
+
+- `test-util`: the test kit above (module `test_util`).
+- `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
+",
+    );
+    g
 }
 
 pub fn primitives_rs() -> TokenStream {
@@ -180,22 +346,11 @@ pub fn client_rs(service: &Service) -> TokenStream {
     let methods = service.operations.iter().map(|op| {
         let f = ident(&op.fn_name);
         let module = ident(&op.fn_name);
-        let fluent = format_ident!("{}FluentBuilder", op.name);
-        let mut lines = op.docs.clone();
-        if !lines.is_empty() {
-            lines.push(String::new());
-        }
-        lines.push(format!(
-            "Set the input on the returned [`{}`] and call `send()`.",
-            op.name.clone() + "FluentBuilder"
-        ));
-        let docs = doc_lines(&lines);
-        let link = doc(&format!("[`{}FluentBuilder`]: crate::operation::{}::{}FluentBuilder", op.name, unraw(&op.fn_name), op.name));
+        let fluent = format_ident!("{}", op.fluent_builder());
+        let docs = doc_lines(&method_docs(op));
         let dep = deprecated(&op.deprecated);
         quote! {
             #docs
-            #[doc = ""]
-            #link
             #dep
             pub fn #f(&self) -> crate::operation::#module::#fluent {
                 crate::operation::#module::#fluent::new(self.handle.clone())
@@ -274,6 +429,43 @@ pub fn client_rs(service: &Service) -> TokenStream {
     }
 }
 
+/// The docs of a client method: the operation's docs, then what to set (the required members, as
+/// links to their setters), what comes back and which error.
+fn method_docs(op: &crate::ir::Operation) -> Vec<String> {
+    let module = unraw(&op.fn_name);
+    let fluent = op.fluent_builder();
+    let path = |item: &str| format!("crate::operation::{module}::{item}");
+    let mut lines = op.docs.clone();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push(format!("Set the input on the returned [`{fluent}`] and call `send()`:"));
+    lines.push(String::new());
+    let required: Vec<String> = op
+        .required_inputs()
+        .map(|m| format!("[`{}`]({}::{})", unraw(&m.field), path(&fluent), m.field))
+        .collect();
+    if required.is_empty() {
+        lines.push("- Required members: none.".to_owned());
+    } else {
+        lines.push(format!("- Required members: {} (checked before anything is sent).", required.join(", ")));
+    }
+    lines.push(format!("- On success: [`{}`]({}).", op.output.rust_name, path(&op.output.rust_name)));
+    let errors: Vec<String> = op.errors.iter().map(|e| format!("`{}`", e.rust_name)).collect();
+    let listed = if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) };
+    lines.push(format!(
+        "- On failure: [`SdkError`](crate::error::SdkError)`<`[`{}`]({})`>`; service errors{listed}, or `Unhandled`.",
+        op.error_type(),
+        path(&op.error_type())
+    ));
+    if op.paginated.is_some() {
+        lines.push(format!("- Paginated: [`into_paginator()`]({}::into_paginator) sends the requests page by page.", path(&fluent)));
+    }
+    lines.push(String::new());
+    lines.push(format!("[`{fluent}`]: {}", path(&fluent)));
+    lines
+}
+
 /// The service-wide error: every modeled error of every operation, and `Unhandled`.
 pub fn error_rs(service: &Service) -> TokenStream {
     let rt = rt();
@@ -313,6 +505,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         };
         pub use #rt::http::{ConnectorError, ConnectorErrorKind};
         pub use #rt::interceptor::InterceptorError;
+        pub use #rt::types::UnknownVariantError;
 
         /// Any error of any operation of this service.
         ///
@@ -451,11 +644,12 @@ version = "{version}"
 description = "A client for {title}, generated from its Smithy model."
 edition = "2021"
 license = "Apache-2.0"
-publish = false
-rust-version = "1.85"
+{publish}rust-version = "1.85"
+keywords = ["aws", "sdk", "client", "smithy"]
+categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
-awsjson-runtime = {{ path = "{runtime}"{runtime_features} }}
+awsjson-runtime = {{ version = "{runtime_version}", path = "{runtime}"{runtime_features} }}
 
 [features]
 default = []
@@ -468,10 +662,23 @@ native-roots = ["awsjson-runtime/native-roots"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}
+# The crate's own test kit, for the doctests of its documentation (not kept when packaged).
+{name} = {{ path = ".", features = ["test-util"] }}
 {test_support}"#,
+        publish = if info.publish { "" } else { "publish = false\n" },
+        runtime_version = RUNTIME_VERSION,
         name = info.package_name,
         version = info.version,
         title = service.title,
         runtime = info.runtime_path,
     )
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn the_runtime_version_is_the_runtime_crates() {
+        let manifest = include_str!("../../runtime/Cargo.toml");
+        assert!(manifest.contains(&format!("\nversion = \"{}\"\n", super::RUNTIME_VERSION)), "update RUNTIME_VERSION");
+    }
 }

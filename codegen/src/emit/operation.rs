@@ -268,6 +268,13 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
                     #error::Unhandled(_) => None,
                 }
             }
+
+            fn modeled_body(&self) -> Option<String> {
+                match self {
+                    #(#error::#variant_names(e) => Some(#rt::json::to_string(e)),)*
+                    #error::Unhandled(_) => None,
+                }
+            }
         }
     }
 }

@@ -727,6 +727,7 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     let name = format_ident!("{}", e.rust_name);
     let docs = doc_lines(&e.docs);
     let Variants { variants, to_wire: as_str, from_wire: from, values } = variants(&name, &e.variants, |v| quote!(#v));
+    let name_str = &e.rust_name;
     quote! {
         #docs
         ///
@@ -752,6 +753,15 @@ pub fn enumeration(e: &Enum) -> TokenStream {
             /// Every value this version of the crate knows, in model order.
             pub const fn values() -> &'static [&'static str] {
                 &[#(#values),*]
+            }
+
+            /// Parses a value this version of the crate knows; any other fails (where
+            /// `From<&str>` keeps it in [`Self::Unknown`]).
+            pub fn try_parse(value: &str) -> Result<Self, #rt::types::UnknownVariantError> {
+                match #name::from(value) {
+                    #name::Unknown(_) => Err(#rt::types::UnknownVariantError::new(#name_str, value)),
+                    known => Ok(known),
+                }
             }
         }
 

@@ -596,6 +596,32 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
             CreateActivityError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            CreateActivityError::ActivityAlreadyExists(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::ActivityLimitExceeded(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::InvalidEncryptionConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::InvalidName(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::TooManyTags(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -1064,6 +1064,56 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
             CreateStateMachineError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            CreateStateMachineError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidDefinition(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidEncryptionConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidLoggingConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidName(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::InvalidTracingConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::StateMachineAlreadyExists(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::StateMachineLimitExceeded(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::StateMachineTypeNotSupported(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::TooManyTags(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -609,6 +609,32 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
             CreateStateMachineAliasError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            CreateStateMachineAliasError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::InvalidName(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            CreateStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `CreateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

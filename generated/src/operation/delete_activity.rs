@@ -282,6 +282,14 @@ impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
             DeleteActivityError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DeleteActivityError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

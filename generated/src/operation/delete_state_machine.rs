@@ -322,6 +322,17 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
             DeleteStateMachineError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DeleteStateMachineError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -358,6 +358,23 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasErr
             DeleteStateMachineAliasError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DeleteStateMachineAliasError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineAliasError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineAliasError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineAliasError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

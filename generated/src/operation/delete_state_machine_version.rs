@@ -338,6 +338,20 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionE
             DeleteStateMachineVersionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DeleteStateMachineVersionError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineVersionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineVersionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DeleteStateMachineVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DeleteStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -491,6 +491,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
             DescribeActivityError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeActivityError::ActivityDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeActivityError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeActivityError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -1200,6 +1200,26 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
             DescribeExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeExecutionError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeExecutionError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeExecutionError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeExecutionError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

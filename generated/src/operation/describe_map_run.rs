@@ -702,6 +702,17 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
             DescribeMapRunError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeMapRunError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeMapRunError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeMapRunError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

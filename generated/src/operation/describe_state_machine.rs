@@ -1020,6 +1020,26 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
             DescribeStateMachineError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeStateMachineError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -563,6 +563,20 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
             DescribeStateMachineAliasError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeStateMachineAliasError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineAliasError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineAliasError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -900,6 +900,26 @@ for DescribeStateMachineForExecutionError {
             DescribeStateMachineForExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineForExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            DescribeStateMachineForExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DescribeStateMachineForExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

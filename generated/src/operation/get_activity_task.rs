@@ -504,6 +504,29 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
             GetActivityTaskError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            GetActivityTaskError::ActivityDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetActivityTaskError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetActivityTask` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

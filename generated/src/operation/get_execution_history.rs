@@ -587,6 +587,29 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
             GetExecutionHistoryError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            GetExecutionHistoryError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetExecutionHistoryError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetExecutionHistory` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -392,6 +392,14 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
             ListActivitiesError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListActivitiesError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListActivitiesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListActivities` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

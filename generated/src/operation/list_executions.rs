@@ -672,6 +672,29 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
             ListExecutionsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListExecutionsError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::StateMachineTypeNotSupported(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListExecutionsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListExecutions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -455,6 +455,20 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
             ListMapRunsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListMapRunsError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListMapRunsError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListMapRunsError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListMapRunsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListMapRuns` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -533,6 +533,26 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
             ListStateMachineAliasesError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListStateMachineAliasesError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineAliasesError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineAliasesError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineAliasesError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineAliasesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListStateMachineAliases` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -485,6 +485,20 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
             ListStateMachineVersionsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListStateMachineVersionsError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineVersionsError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineVersionsError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachineVersionsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListStateMachineVersions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -392,6 +392,14 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
             ListStateMachinesError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListStateMachinesError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListStateMachinesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListStateMachines` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

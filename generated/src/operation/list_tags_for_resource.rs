@@ -333,6 +333,17 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
             ListTagsForResourceError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListTagsForResourceError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListTagsForResourceError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListTagsForResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListTagsForResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -580,6 +580,29 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
             PublishStateMachineVersionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            PublishStateMachineVersionError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            PublishStateMachineVersionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PublishStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -465,6 +465,26 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
             RedriveExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            RedriveExecutionError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            RedriveExecutionError::ExecutionLimitExceeded(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            RedriveExecutionError::ExecutionNotRedrivable(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            RedriveExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            RedriveExecutionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            RedriveExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `RedriveExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -461,6 +461,29 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
             SendTaskFailureError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            SendTaskFailureError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::TaskDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::TaskTimedOut(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskFailureError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskFailure` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -320,6 +320,20 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
             SendTaskHeartbeatError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            SendTaskHeartbeatError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskHeartbeatError::TaskDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskHeartbeatError::TaskTimedOut(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskHeartbeatError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskHeartbeat` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

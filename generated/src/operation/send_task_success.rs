@@ -455,6 +455,32 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
             SendTaskSuccessError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            SendTaskSuccessError::InvalidOutput(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::InvalidToken(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::TaskDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::TaskTimedOut(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            SendTaskSuccessError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SendTaskSuccess` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

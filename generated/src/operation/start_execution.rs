@@ -790,6 +790,44 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
             StartExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            StartExecutionError::ExecutionAlreadyExists(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::ExecutionLimitExceeded(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::InvalidExecutionInput(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::InvalidName(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StartExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

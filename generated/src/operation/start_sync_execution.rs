@@ -1125,6 +1125,38 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
             StartSyncExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            StartSyncExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::InvalidExecutionInput(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::InvalidName(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::StateMachineTypeNotSupported(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StartSyncExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StartSyncExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

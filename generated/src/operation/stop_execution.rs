@@ -496,6 +496,29 @@ impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
             StopExecutionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            StopExecutionError::ExecutionDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::KmsInvalidStateException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            StopExecutionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `StopExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -361,6 +361,20 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
             TagResourceError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            TagResourceError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TagResourceError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TagResourceError::TooManyTags(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TagResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `TagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -885,6 +885,21 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
             TestStateError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            TestStateError::InvalidArn(e) => Some(::awsjson_runtime::json::to_string(e)),
+            TestStateError::InvalidDefinition(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TestStateError::InvalidExecutionInput(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TestStateError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            TestStateError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `TestState` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

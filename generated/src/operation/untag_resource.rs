@@ -337,6 +337,17 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
             UntagResourceError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            UntagResourceError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UntagResourceError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UntagResourceError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UntagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -408,6 +408,20 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
             UpdateMapRunError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            UpdateMapRunError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateMapRunError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateMapRunError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateMapRunError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -932,6 +932,50 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
             UpdateStateMachineError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            UpdateStateMachineError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::InvalidDefinition(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::InvalidLoggingConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::InvalidTracingConfiguration(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::KmsAccessDeniedException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::KmsThrottlingException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::MissingRequiredParameter(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::ServiceQuotaExceededException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::StateMachineDoesNotExist(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

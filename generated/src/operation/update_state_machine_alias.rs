@@ -520,6 +520,26 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
             UpdateStateMachineAliasError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            UpdateStateMachineAliasError::ConflictException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineAliasError::InvalidArn(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineAliasError::ResourceNotFound(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineAliasError::StateMachineDeleting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineAliasError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            UpdateStateMachineAliasError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `UpdateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -558,6 +558,14 @@ for ValidateStateMachineDefinitionError {
             ValidateStateMachineDefinitionError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ValidateStateMachineDefinitionError::ValidationException(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ValidateStateMachineDefinitionError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ValidateStateMachineDefinition` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

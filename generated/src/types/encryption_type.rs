@@ -27,6 +27,23 @@ impl EncryptionType {
     pub const fn values() -> &'static [&'static str] {
         &["AWS_OWNED_KEY", "CUSTOMER_MANAGED_KMS_KEY"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match EncryptionType::from(value) {
+            EncryptionType::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "EncryptionType",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for EncryptionType {
     fn from(value: &str) -> Self {

@@ -27,6 +27,23 @@ impl ExecutionRedriveFilter {
     pub const fn values() -> &'static [&'static str] {
         &["REDRIVEN", "NOT_REDRIVEN"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match ExecutionRedriveFilter::from(value) {
+            ExecutionRedriveFilter::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "ExecutionRedriveFilter",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for ExecutionRedriveFilter {
     fn from(value: &str) -> Self {

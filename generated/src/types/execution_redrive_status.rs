@@ -30,6 +30,23 @@ impl ExecutionRedriveStatus {
     pub const fn values() -> &'static [&'static str] {
         &["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match ExecutionRedriveStatus::from(value) {
+            ExecutionRedriveStatus::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "ExecutionRedriveStatus",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for ExecutionRedriveStatus {
     fn from(value: &str) -> Self {

@@ -272,6 +272,23 @@ impl HistoryEventType {
             "EvaluationFailed",
         ]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match HistoryEventType::from(value) {
+            HistoryEventType::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "HistoryEventType",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for HistoryEventType {
     fn from(value: &str) -> Self {

@@ -27,6 +27,23 @@ impl IncludedData {
     pub const fn values() -> &'static [&'static str] {
         &["ALL_DATA", "METADATA_ONLY"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match IncludedData::from(value) {
+            IncludedData::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "IncludedData",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for IncludedData {
     fn from(value: &str) -> Self {

@@ -30,6 +30,23 @@ impl InspectionLevel {
     pub const fn values() -> &'static [&'static str] {
         &["INFO", "DEBUG", "TRACE"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match InspectionLevel::from(value) {
+            InspectionLevel::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "InspectionLevel",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for InspectionLevel {
     fn from(value: &str) -> Self {

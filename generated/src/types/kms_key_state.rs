@@ -36,6 +36,23 @@ impl KmsKeyState {
     pub const fn values() -> &'static [&'static str] {
         &["DISABLED", "PENDING_DELETION", "PENDING_IMPORT", "UNAVAILABLE", "CREATING"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match KmsKeyState::from(value) {
+            KmsKeyState::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "KmsKeyState",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for KmsKeyState {
     fn from(value: &str) -> Self {

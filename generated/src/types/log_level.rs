@@ -33,6 +33,20 @@ impl LogLevel {
     pub const fn values() -> &'static [&'static str] {
         &["ALL", "ERROR", "FATAL", "OFF"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match LogLevel::from(value) {
+            LogLevel::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new("LogLevel", value),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for LogLevel {
     fn from(value: &str) -> Self {

@@ -33,6 +33,23 @@ impl MapRunStatus {
     pub const fn values() -> &'static [&'static str] {
         &["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match MapRunStatus::from(value) {
+            MapRunStatus::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "MapRunStatus",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for MapRunStatus {
     fn from(value: &str) -> Self {

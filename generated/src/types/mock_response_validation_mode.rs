@@ -30,6 +30,23 @@ impl MockResponseValidationMode {
     pub const fn values() -> &'static [&'static str] {
         &["STRICT", "PRESENT", "NONE"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match MockResponseValidationMode::from(value) {
+            MockResponseValidationMode::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "MockResponseValidationMode",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for MockResponseValidationMode {
     fn from(value: &str) -> Self {

@@ -27,6 +27,23 @@ impl StateMachineStatus {
     pub const fn values() -> &'static [&'static str] {
         &["ACTIVE", "DELETING"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match StateMachineStatus::from(value) {
+            StateMachineStatus::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "StateMachineStatus",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for StateMachineStatus {
     fn from(value: &str) -> Self {

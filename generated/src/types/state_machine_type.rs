@@ -27,6 +27,23 @@ impl StateMachineType {
     pub const fn values() -> &'static [&'static str] {
         &["STANDARD", "EXPRESS"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match StateMachineType::from(value) {
+            StateMachineType::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "StateMachineType",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for StateMachineType {
     fn from(value: &str) -> Self {

@@ -30,6 +30,23 @@ impl SyncExecutionStatus {
     pub const fn values() -> &'static [&'static str] {
         &["SUCCEEDED", "FAILED", "TIMED_OUT"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match SyncExecutionStatus::from(value) {
+            SyncExecutionStatus::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "SyncExecutionStatus",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for SyncExecutionStatus {
     fn from(value: &str) -> Self {

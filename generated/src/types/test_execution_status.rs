@@ -33,6 +33,23 @@ impl TestExecutionStatus {
     pub const fn values() -> &'static [&'static str] {
         &["SUCCEEDED", "FAILED", "RETRIABLE", "CAUGHT_ERROR"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match TestExecutionStatus::from(value) {
+            TestExecutionStatus::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "TestExecutionStatus",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for TestExecutionStatus {
     fn from(value: &str) -> Self {

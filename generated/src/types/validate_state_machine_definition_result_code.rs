@@ -27,6 +27,23 @@ impl ValidateStateMachineDefinitionResultCode {
     pub const fn values() -> &'static [&'static str] {
         &["OK", "FAIL"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match ValidateStateMachineDefinitionResultCode::from(value) {
+            ValidateStateMachineDefinitionResultCode::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "ValidateStateMachineDefinitionResultCode",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for ValidateStateMachineDefinitionResultCode {
     fn from(value: &str) -> Self {

@@ -27,6 +27,23 @@ impl ValidateStateMachineDefinitionSeverity {
     pub const fn values() -> &'static [&'static str] {
         &["ERROR", "WARNING"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match ValidateStateMachineDefinitionSeverity::from(value) {
+            ValidateStateMachineDefinitionSeverity::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "ValidateStateMachineDefinitionSeverity",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for ValidateStateMachineDefinitionSeverity {
     fn from(value: &str) -> Self {

@@ -46,6 +46,23 @@ impl ValidationExceptionReason {
             "INVALID_ROUTING_CONFIGURATION",
         ]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match ValidationExceptionReason::from(value) {
+            ValidationExceptionReason::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "ValidationExceptionReason",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for ValidationExceptionReason {
     fn from(value: &str) -> Self {

@@ -788,7 +788,9 @@ async fn main() -> ExitCode {
         eprintln!("MOTO_ENDPOINT is not set: run this through tests/record-fixtures.sh");
         return ExitCode::FAILURE;
     }
-    let recording = RecordingConnector::new(HyperConnector::new(None));
+    // The fixtures keep the host the replaying client sends (the us-east-1 endpoint), not moto's
+    // loopback address and port, which change with every run (tests/fixtures/README.md).
+    let recording = RecordingConnector::new(HyperConnector::new(None)).record_host_as("states.us-east-1.amazonaws.com");
     let client = Client::from_conf(
         Config::builder()
             .region("us-east-1")

@@ -37,19 +37,32 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
-    /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (checked before anything is sent).
+    /// - On success: [`GetWidgetOutput`](crate::operation::get_widget::GetWidgetOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetWidgetError`](crate::operation::get_widget::GetWidgetError)`>`; service errors: `NotFound`, `ServiceFault`, or `Unhandled`.
     ///
     /// [`GetWidgetFluentBuilder`]: crate::operation::get_widget::GetWidgetFluentBuilder
     pub fn get_widget(&self) -> crate::operation::get_widget::GetWidgetFluentBuilder {
         crate::operation::get_widget::GetWidgetFluentBuilder::new(self.handle.clone())
     }
-    /// Set the input on the returned [`ListThingsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ListThingsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ListThingsOutput`](crate::operation::list_things::ListThingsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ListThingsError`](crate::operation::list_things::ListThingsError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::list_things::ListThingsFluentBuilder::into_paginator) sends the requests page by page.
     ///
     /// [`ListThingsFluentBuilder`]: crate::operation::list_things::ListThingsFluentBuilder
     pub fn list_things(&self) -> crate::operation::list_things::ListThingsFluentBuilder {
         crate::operation::list_things::ListThingsFluentBuilder::new(self.handle.clone())
     }
-    /// Set the input on the returned [`PingFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PingFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`PingOutput`](crate::operation::ping::PingOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PingError`](crate::operation::ping::PingError)`>`; service errors: `ServiceFault`, or `Unhandled`.
     ///
     /// [`PingFluentBuilder`]: crate::operation::ping::PingFluentBuilder
     #[deprecated(note = "Use GetWidget. (since 2024-02-01)")]
@@ -60,7 +73,11 @@ impl Client {
     ///
     /// > **Note:** Things are *kept*.
     ///
-    /// Set the input on the returned [`PutThingFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PutThingFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`thing`](crate::operation::put_thing::PutThingFluentBuilder::thing) (checked before anything is sent).
+    /// - On success: [`PutThingOutput`](crate::operation::put_thing::PutThingOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PutThingError`](crate::operation::put_thing::PutThingError)`>`; service errors: `NotFound`, `ServiceFault`, `Throttled`, or `Unhandled`.
     ///
     /// [`PutThingFluentBuilder`]: crate::operation::put_thing::PutThingFluentBuilder
     pub fn put_thing(&self) -> crate::operation::put_thing::PutThingFluentBuilder {

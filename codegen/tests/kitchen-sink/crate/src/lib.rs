@@ -4,6 +4,108 @@
 //! A client for Kitchen Sink Test Service (API version 2024-01-01).
 //!
 //! A service of our own that uses every shape kind and trait the generator handles.
+//!
+//! # Getting started
+//!
+//! Add the crate (and tokio) to `Cargo.toml`, make a [`Config`] — region, credentials, and optionally
+//! an endpoint URL, retries and timeouts ([`config`]) — and a [`Client`] from it. [`Client::from_env`]
+//! reads the environment and the shared config files as the AWS SDKs do.
+//!
+//! ```no_run
+//! use kitchen_sink_client::config::Credentials;
+//! use kitchen_sink_client::{Client, Config};
+//!
+//! # async fn example() -> Result<(), kitchen_sink_client::Error> {
+//! let config = Config::builder()
+//!     .region("us-east-1")
+//!     .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "example"))
+//!     .build();
+//! let client = Client::from_conf(config);
+//! let output = client.list_things().send().await?;
+//! println!("{output:?}");
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Calling an operation
+//!
+//! Each operation is a method of [`Client`] returning a fluent builder: set the input members with
+//! the methods named after them, then `send().await`. A method's documentation lists the members a
+//! call must set, the output and the error type. A missing required member fails the call before
+//! anything is sent.
+//!
+//! # Handling errors
+//!
+//! A call fails with [`error::SdkError`]`<`*Operation*`Error>`. `SdkError::ServiceError` holds the
+//! error the service answered with: an enum of the errors the model lists for the operation, plus
+//! `Unhandled` for any other; every error gives its code, message and request id through
+//! [`error::ProvideErrorMetadata`]. Other variants say the request could not be built, sent, read,
+//! or timed out. Every error converts into the service-wide [`Error`] with `?`.
+//!
+//! ```no_run
+//! use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
+//!
+//! # async fn example(client: kitchen_sink_client::Client) {
+//! match client.list_things().send().await {
+//!     Ok(output) => println!("{output:?}"),
+//!     Err(SdkError::ServiceError(e)) => {
+//!         let err = e.err();
+//!         eprintln!("the service answered {:?}: {:?}", err.code(), err.message());
+//!     }
+//!     Err(other) => eprintln!("the call failed: {other}"),
+//! }
+//! # }
+//! ```
+//!
+//! # Pagination
+//!
+//! Paginated operations' builders have `into_paginator()`: its `send()` gives a stream of pages
+//! (`futures::Stream`, or call `next()`), its `items().send()` one of the items of every page. A
+//! token the service repeats ends the stream with an error, or quietly after
+//! `stop_on_duplicate_token(true)`.
+//!
+//! ```no_run
+//! # async fn example(client: kitchen_sink_client::Client) -> Result<(), kitchen_sink_client::Error> {
+//! let mut pages = client.list_things().into_paginator().send();
+//! while let Some(page) = pages.next().await {
+//!     println!("{:?}", page?);
+//! }
+//! # Ok(())
+//! # }
+//! ```
+//!
+//! # Testing: fixtures and mocks
+//!
+//! With the `test-util` feature, `test_util` runs the real client (signing, encoding, decoding,
+//! error mapping, retries) without a network:
+//!
+//! - `MockRule` / `MockConnector`: typed mocks by rule — "this operation returns this output, then
+//!   this error" — encoded as the service would send them; unmatched requests and rules used more
+//!   than their count fail naming the operation, `assert_all_used` checks every rule was used.
+//! - `CapturingConnector`: keeps every request in full (`Host`, `Content-Length`, the signed
+//!   headers, the body) and answers a canned response.
+//! - `ReplayConnector`: replays recorded fixture files and checks the requests against them.
+//!
+//! ```
+//! use kitchen_sink_client::operation::list_things::{ListThings, ListThingsOutput};
+//! use kitchen_sink_client::test_util::{MockConnector, MockRule, RuleMode};
+//!
+//! # #[tokio::main(flavor = "current_thread")]
+//! # async fn main() {
+//! let rule = MockRule::for_operation::<ListThings>().then_output(ListThingsOutput::default);
+//! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+//! let client = kitchen_sink_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
+//! client.list_things().send().await.expect("the mocked output");
+//! mocks.assert_all_used();
+//! let request = &mocks.requests()[0];
+//! assert!(request.signed_headers().iter().any(|h| h == "host"));
+//! # }
+//! ```
+//!
+//! # Features
+//!
+//! - `test-util`: the test kit above (module `test_util`).
+//! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 #![forbid(unsafe_code)]
 pub mod client;
 pub mod config;
@@ -16,8 +118,10 @@ pub mod types;
 pub mod pagination {
     pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
 }
-/// Testing without a network (feature `test-util`): fixtures of recorded exchanges, a
-/// connector that replays them and checks the requests, one that records them from a
+/// Testing without a network (feature `test-util`): typed mocks by rule
+/// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
+/// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
+/// a connector that replays them and checks the requests, one that records them from a
 /// real server, and [`Client::call_json`].
 ///
 /// To test code that calls the service, give a client a [`test_util::ReplayConnector`]

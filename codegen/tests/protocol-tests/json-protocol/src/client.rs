@@ -39,7 +39,11 @@ impl Client {
     }
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     ///
-    /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ContentTypeParametersOutput`](crate::operation::content_type_parameters::ContentTypeParametersOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ContentTypeParametersError`](crate::operation::content_type_parameters::ContentTypeParametersError)`>`; service errors, or `Unhandled`.
     ///
     /// [`ContentTypeParametersFluentBuilder`]: crate::operation::content_type_parameters::ContentTypeParametersFluentBuilder
     pub fn content_type_parameters(
@@ -49,7 +53,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`DatetimeOffsetsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`DatetimeOffsetsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`DatetimeOffsetsOutput`](crate::operation::datetime_offsets::DatetimeOffsetsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`DatetimeOffsetsError`](crate::operation::datetime_offsets::DatetimeOffsetsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`DatetimeOffsetsFluentBuilder`]: crate::operation::datetime_offsets::DatetimeOffsetsFluentBuilder
     pub fn datetime_offsets(
@@ -59,7 +67,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`EmptyOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EmptyOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`EmptyOperationOutput`](crate::operation::empty_operation::EmptyOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EmptyOperationError`](crate::operation::empty_operation::EmptyOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EmptyOperationFluentBuilder`]: crate::operation::empty_operation::EmptyOperationFluentBuilder
     pub fn empty_operation(
@@ -69,7 +81,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`EndpointOperationOutput`](crate::operation::endpoint_operation::EndpointOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointOperationError`](crate::operation::endpoint_operation::EndpointOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EndpointOperationFluentBuilder`]: crate::operation::endpoint_operation::EndpointOperationFluentBuilder
     pub fn endpoint_operation(
@@ -79,7 +95,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
+    /// - On success: [`EndpointWithHostLabelOperationOutput`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointWithHostLabelOperationError`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EndpointWithHostLabelOperationFluentBuilder`]: crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder
     pub fn endpoint_with_host_label_operation(
@@ -89,7 +109,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`FractionalSecondsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`FractionalSecondsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`FractionalSecondsOutput`](crate::operation::fractional_seconds::FractionalSecondsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`FractionalSecondsError`](crate::operation::fractional_seconds::FractionalSecondsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`FractionalSecondsFluentBuilder`]: crate::operation::fractional_seconds::FractionalSecondsFluentBuilder
     pub fn fractional_seconds(
@@ -101,7 +125,11 @@ impl Client {
     }
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     ///
-    /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`GreetingWithErrorsOutput`](crate::operation::greeting_with_errors::GreetingWithErrorsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GreetingWithErrorsError`](crate::operation::greeting_with_errors::GreetingWithErrorsError)`>`; service errors: `ComplexError`, `FooError`, `InvalidGreeting`, or `Unhandled`.
     ///
     /// [`GreetingWithErrorsFluentBuilder`]: crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder
     pub fn greeting_with_errors(
@@ -111,7 +139,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`HostWithPathOperationOutput`](crate::operation::host_with_path_operation::HostWithPathOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`HostWithPathOperationError`](crate::operation::host_with_path_operation::HostWithPathOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`HostWithPathOperationFluentBuilder`]: crate::operation::host_with_path_operation::HostWithPathOperationFluentBuilder
     pub fn host_with_path_operation(
@@ -123,7 +155,11 @@ impl Client {
     }
     /// This example serializes enums as top level properties, in lists, sets, and maps.
     ///
-    /// Set the input on the returned [`JsonEnumsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`JsonEnumsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`JsonEnumsOutput`](crate::operation::json_enums::JsonEnumsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`JsonEnumsError`](crate::operation::json_enums::JsonEnumsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`JsonEnumsFluentBuilder`]: crate::operation::json_enums::JsonEnumsFluentBuilder
     pub fn json_enums(&self) -> crate::operation::json_enums::JsonEnumsFluentBuilder {
@@ -131,7 +167,11 @@ impl Client {
     }
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
     ///
-    /// Set the input on the returned [`JsonIntEnumsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`JsonIntEnumsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`JsonIntEnumsOutput`](crate::operation::json_int_enums::JsonIntEnumsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`JsonIntEnumsError`](crate::operation::json_int_enums::JsonIntEnumsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`JsonIntEnumsFluentBuilder`]: crate::operation::json_int_enums::JsonIntEnumsFluentBuilder
     pub fn json_int_enums(
@@ -143,13 +183,21 @@ impl Client {
     }
     /// This operation uses unions for inputs and outputs.
     ///
-    /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`JsonUnionsOutput`](crate::operation::json_unions::JsonUnionsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`JsonUnionsError`](crate::operation::json_unions::JsonUnionsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`JsonUnionsFluentBuilder`]: crate::operation::json_unions::JsonUnionsFluentBuilder
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.handle.clone())
     }
-    /// Set the input on the returned [`KitchenSinkOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`KitchenSinkOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`KitchenSinkOperationOutput`](crate::operation::kitchen_sink_operation::KitchenSinkOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`KitchenSinkOperationError`](crate::operation::kitchen_sink_operation::KitchenSinkOperationError)`>`; service errors: `ErrorWithMembers`, `ErrorWithoutMembers`, or `Unhandled`.
     ///
     /// [`KitchenSinkOperationFluentBuilder`]: crate::operation::kitchen_sink_operation::KitchenSinkOperationFluentBuilder
     pub fn kitchen_sink_operation(
@@ -159,7 +207,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`NullOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`NullOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`NullOperationOutput`](crate::operation::null_operation::NullOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`NullOperationError`](crate::operation::null_operation::NullOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`NullOperationFluentBuilder`]: crate::operation::null_operation::NullOperationFluentBuilder
     pub fn null_operation(
@@ -169,7 +221,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`OperationWithOptionalInputOutputFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`OperationWithOptionalInputOutputFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`OperationWithOptionalInputOutputOutput`](crate::operation::operation_with_optional_input_output::OperationWithOptionalInputOutputOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithOptionalInputOutputError`](crate::operation::operation_with_optional_input_output::OperationWithOptionalInputOutputError)`>`; service errors, or `Unhandled`.
     ///
     /// [`OperationWithOptionalInputOutputFluentBuilder`]: crate::operation::operation_with_optional_input_output::OperationWithOptionalInputOutputFluentBuilder
     pub fn operation_with_optional_input_output(
@@ -181,7 +237,11 @@ impl Client {
     }
     /// This example serializes an inline document as part of the payload.
     ///
-    /// Set the input on the returned [`PutAndGetInlineDocumentsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PutAndGetInlineDocumentsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`PutAndGetInlineDocumentsOutput`](crate::operation::put_and_get_inline_documents::PutAndGetInlineDocumentsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PutAndGetInlineDocumentsError`](crate::operation::put_and_get_inline_documents::PutAndGetInlineDocumentsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`PutAndGetInlineDocumentsFluentBuilder`]: crate::operation::put_and_get_inline_documents::PutAndGetInlineDocumentsFluentBuilder
     pub fn put_and_get_inline_documents(
@@ -191,7 +251,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`PutWithContentEncodingOutput`](crate::operation::put_with_content_encoding::PutWithContentEncodingOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PutWithContentEncodingError`](crate::operation::put_with_content_encoding::PutWithContentEncodingError)`>`; service errors, or `Unhandled`.
     ///
     /// [`PutWithContentEncodingFluentBuilder`]: crate::operation::put_with_content_encoding::PutWithContentEncodingFluentBuilder
     pub fn put_with_content_encoding(
@@ -201,7 +265,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`SimpleScalarPropertiesOutput`](crate::operation::simple_scalar_properties::SimpleScalarPropertiesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SimpleScalarPropertiesError`](crate::operation::simple_scalar_properties::SimpleScalarPropertiesError)`>`; service errors, or `Unhandled`.
     ///
     /// [`SimpleScalarPropertiesFluentBuilder`]: crate::operation::simple_scalar_properties::SimpleScalarPropertiesFluentBuilder
     pub fn simple_scalar_properties(
@@ -211,7 +279,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`SparseNullsOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SparseNullsOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`SparseNullsOperationOutput`](crate::operation::sparse_nulls_operation::SparseNullsOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SparseNullsOperationError`](crate::operation::sparse_nulls_operation::SparseNullsOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`SparseNullsOperationFluentBuilder`]: crate::operation::sparse_nulls_operation::SparseNullsOperationFluentBuilder
     pub fn sparse_nulls_operation(

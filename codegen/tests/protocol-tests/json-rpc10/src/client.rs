@@ -39,7 +39,11 @@ impl Client {
     }
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     ///
-    /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ContentTypeParametersOutput`](crate::operation::content_type_parameters::ContentTypeParametersOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ContentTypeParametersError`](crate::operation::content_type_parameters::ContentTypeParametersError)`>`; service errors, or `Unhandled`.
     ///
     /// [`ContentTypeParametersFluentBuilder`]: crate::operation::content_type_parameters::ContentTypeParametersFluentBuilder
     pub fn content_type_parameters(
@@ -51,7 +55,11 @@ impl Client {
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
     ///
-    /// Set the input on the returned [`EmptyInputAndEmptyOutputFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EmptyInputAndEmptyOutputFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`EmptyInputAndEmptyOutputOutput`](crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EmptyInputAndEmptyOutputError`](crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EmptyInputAndEmptyOutputFluentBuilder`]: crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputFluentBuilder
     pub fn empty_input_and_empty_output(
@@ -61,7 +69,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`EndpointOperationOutput`](crate::operation::endpoint_operation::EndpointOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointOperationError`](crate::operation::endpoint_operation::EndpointOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EndpointOperationFluentBuilder`]: crate::operation::endpoint_operation::EndpointOperationFluentBuilder
     pub fn endpoint_operation(
@@ -71,7 +83,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
+    /// - On success: [`EndpointWithHostLabelOperationOutput`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`EndpointWithHostLabelOperationError`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`EndpointWithHostLabelOperationFluentBuilder`]: crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder
     pub fn endpoint_with_host_label_operation(
@@ -83,7 +99,11 @@ impl Client {
     }
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     ///
-    /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`GreetingWithErrorsOutput`](crate::operation::greeting_with_errors::GreetingWithErrorsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GreetingWithErrorsError`](crate::operation::greeting_with_errors::GreetingWithErrorsError)`>`; service errors: `ComplexError`, `FooError`, `InvalidGreeting`, or `Unhandled`.
     ///
     /// [`GreetingWithErrorsFluentBuilder`]: crate::operation::greeting_with_errors::GreetingWithErrorsFluentBuilder
     pub fn greeting_with_errors(
@@ -93,7 +113,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`HostWithPathOperationOutput`](crate::operation::host_with_path_operation::HostWithPathOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`HostWithPathOperationError`](crate::operation::host_with_path_operation::HostWithPathOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`HostWithPathOperationFluentBuilder`]: crate::operation::host_with_path_operation::HostWithPathOperationFluentBuilder
     pub fn host_with_path_operation(
@@ -105,7 +129,11 @@ impl Client {
     }
     /// This operation uses unions for inputs and outputs.
     ///
-    /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`JsonUnionsOutput`](crate::operation::json_unions::JsonUnionsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`JsonUnionsError`](crate::operation::json_unions::JsonUnionsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`JsonUnionsFluentBuilder`]: crate::operation::json_unions::JsonUnionsFluentBuilder
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
@@ -113,7 +141,11 @@ impl Client {
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
     ///
-    /// Set the input on the returned [`NoInputAndNoOutputFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`NoInputAndNoOutputFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`NoInputAndNoOutputOutput`](crate::operation::no_input_and_no_output::NoInputAndNoOutputOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`NoInputAndNoOutputError`](crate::operation::no_input_and_no_output::NoInputAndNoOutputError)`>`; service errors, or `Unhandled`.
     ///
     /// [`NoInputAndNoOutputFluentBuilder`]: crate::operation::no_input_and_no_output::NoInputAndNoOutputFluentBuilder
     pub fn no_input_and_no_output(
@@ -125,7 +157,11 @@ impl Client {
     }
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
     ///
-    /// Set the input on the returned [`NoInputAndOutputFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`NoInputAndOutputFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`NoInputAndOutputOutput`](crate::operation::no_input_and_output::NoInputAndOutputOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`NoInputAndOutputError`](crate::operation::no_input_and_output::NoInputAndOutputError)`>`; service errors, or `Unhandled`.
     ///
     /// [`NoInputAndOutputFluentBuilder`]: crate::operation::no_input_and_output::NoInputAndOutputFluentBuilder
     pub fn no_input_and_output(
@@ -135,7 +171,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`OperationWithDefaultsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`OperationWithDefaultsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`OperationWithDefaultsOutput`](crate::operation::operation_with_defaults::OperationWithDefaultsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithDefaultsError`](crate::operation::operation_with_defaults::OperationWithDefaultsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`OperationWithDefaultsFluentBuilder`]: crate::operation::operation_with_defaults::OperationWithDefaultsFluentBuilder
     pub fn operation_with_defaults(
@@ -145,7 +185,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`OperationWithNestedStructureFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`OperationWithNestedStructureFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`top_level`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureFluentBuilder::top_level) (checked before anything is sent).
+    /// - On success: [`OperationWithNestedStructureOutput`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithNestedStructureError`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureError)`>`; service errors, or `Unhandled`.
     ///
     /// [`OperationWithNestedStructureFluentBuilder`]: crate::operation::operation_with_nested_structure::OperationWithNestedStructureFluentBuilder
     pub fn operation_with_nested_structure(
@@ -155,7 +199,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`OperationWithRequiredMembersFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`OperationWithRequiredMembersFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`OperationWithRequiredMembersOutput`](crate::operation::operation_with_required_members::OperationWithRequiredMembersOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithRequiredMembersError`](crate::operation::operation_with_required_members::OperationWithRequiredMembersError)`>`; service errors, or `Unhandled`.
     ///
     /// [`OperationWithRequiredMembersFluentBuilder`]: crate::operation::operation_with_required_members::OperationWithRequiredMembersFluentBuilder
     pub fn operation_with_required_members(
@@ -165,7 +213,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`OperationWithRequiredMembersWithDefaultsFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`OperationWithRequiredMembersWithDefaultsFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`OperationWithRequiredMembersWithDefaultsOutput`](crate::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`OperationWithRequiredMembersWithDefaultsError`](crate::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsError)`>`; service errors, or `Unhandled`.
     ///
     /// [`OperationWithRequiredMembersWithDefaultsFluentBuilder`]: crate::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsFluentBuilder
     pub fn operation_with_required_members_with_defaults(
@@ -175,7 +227,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`PutWithContentEncodingOutput`](crate::operation::put_with_content_encoding::PutWithContentEncodingOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`PutWithContentEncodingError`](crate::operation::put_with_content_encoding::PutWithContentEncodingError)`>`; service errors, or `Unhandled`.
     ///
     /// [`PutWithContentEncodingFluentBuilder`]: crate::operation::put_with_content_encoding::PutWithContentEncodingFluentBuilder
     pub fn put_with_content_encoding(
@@ -185,7 +241,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`QueryIncompatibleOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`QueryIncompatibleOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`QueryIncompatibleOperationOutput`](crate::operation::query_incompatible_operation::QueryIncompatibleOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`QueryIncompatibleOperationError`](crate::operation::query_incompatible_operation::QueryIncompatibleOperationError)`>`; service errors, or `Unhandled`.
     ///
     /// [`QueryIncompatibleOperationFluentBuilder`]: crate::operation::query_incompatible_operation::QueryIncompatibleOperationFluentBuilder
     pub fn query_incompatible_operation(
@@ -195,7 +255,11 @@ impl Client {
             self.handle.clone(),
         )
     }
-    /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`SimpleScalarPropertiesOutput`](crate::operation::simple_scalar_properties::SimpleScalarPropertiesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SimpleScalarPropertiesError`](crate::operation::simple_scalar_properties::SimpleScalarPropertiesError)`>`; service errors, or `Unhandled`.
     ///
     /// [`SimpleScalarPropertiesFluentBuilder`]: crate::operation::simple_scalar_properties::SimpleScalarPropertiesFluentBuilder
     pub fn simple_scalar_properties(

@@ -37,7 +37,11 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
-    /// Set the input on the returned [`QueryCompatibleOperationFluentBuilder`] and call `send()`.
+    /// Set the input on the returned [`QueryCompatibleOperationFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`QueryCompatibleOperationOutput`](crate::operation::query_compatible_operation::QueryCompatibleOperationOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`QueryCompatibleOperationError`](crate::operation::query_compatible_operation::QueryCompatibleOperationError)`>`; service errors: `CustomCodeError`, `NoCustomCodeError`, or `Unhandled`.
     ///
     /// [`QueryCompatibleOperationFluentBuilder`]: crate::operation::query_compatible_operation::QueryCompatibleOperationFluentBuilder
     pub fn query_compatible_operation(

@@ -340,6 +340,15 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
             GetWidgetError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            GetWidgetError::NotFound(e) => Some(::awsjson_runtime::json::to_string(e)),
+            GetWidgetError::ServiceFault(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GetWidgetError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GetWidget` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -372,6 +372,14 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
             ListThingsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ListThingsError::ServiceFault(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            ListThingsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ListThings` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

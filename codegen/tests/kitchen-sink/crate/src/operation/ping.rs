@@ -232,6 +232,12 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
             PingError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            PingError::ServiceFault(e) => Some(::awsjson_runtime::json::to_string(e)),
+            PingError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `Ping` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

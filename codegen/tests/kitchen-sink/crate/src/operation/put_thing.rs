@@ -532,6 +532,14 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
             PutThingError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            PutThingError::NotFound(e) => Some(::awsjson_runtime::json::to_string(e)),
+            PutThingError::ServiceFault(e) => Some(::awsjson_runtime::json::to_string(e)),
+            PutThingError::Throttled(e) => Some(::awsjson_runtime::json::to_string(e)),
+            PutThingError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PutThing` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -32,6 +32,18 @@ impl Status {
     pub const fn values() -> &'static [&'static str] {
         &["active", "in-progress", "2.0"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match Status::from(value) {
+            Status::Unknown(_) => {
+                Err(::awsjson_runtime::types::UnknownVariantError::new("Status", value))
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for Status {
     fn from(value: &str) -> Self {

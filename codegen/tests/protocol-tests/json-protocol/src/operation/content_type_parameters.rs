@@ -249,6 +249,11 @@ impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError
             ContentTypeParametersError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            ContentTypeParametersError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `ContentTypeParameters` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

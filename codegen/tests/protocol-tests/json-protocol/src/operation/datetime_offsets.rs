@@ -251,6 +251,11 @@ impl ::awsjson_runtime::operation::OperationError for DatetimeOffsetsError {
             DatetimeOffsetsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            DatetimeOffsetsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `DatetimeOffsets` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -216,6 +216,11 @@ impl ::awsjson_runtime::operation::OperationError for EmptyOperationError {
             EmptyOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            EmptyOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `EmptyOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

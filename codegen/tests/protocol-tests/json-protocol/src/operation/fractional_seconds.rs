@@ -251,6 +251,11 @@ impl ::awsjson_runtime::operation::OperationError for FractionalSecondsError {
             FractionalSecondsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            FractionalSecondsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `FractionalSeconds` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

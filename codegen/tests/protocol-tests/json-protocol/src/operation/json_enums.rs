@@ -582,6 +582,11 @@ impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
             JsonEnumsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            JsonEnumsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `JsonEnums` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

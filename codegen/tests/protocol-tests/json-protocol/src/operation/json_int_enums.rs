@@ -595,6 +595,11 @@ impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
             JsonIntEnumsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            JsonIntEnumsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `JsonIntEnums` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

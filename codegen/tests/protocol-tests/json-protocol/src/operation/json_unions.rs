@@ -272,6 +272,11 @@ impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
             JsonUnionsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            JsonUnionsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `JsonUnions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -1907,6 +1907,17 @@ impl ::awsjson_runtime::operation::OperationError for KitchenSinkOperationError 
             KitchenSinkOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            KitchenSinkOperationError::ErrorWithMembers(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            KitchenSinkOperationError::ErrorWithoutMembers(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            KitchenSinkOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `KitchenSinkOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

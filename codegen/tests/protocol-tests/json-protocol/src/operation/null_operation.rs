@@ -269,6 +269,11 @@ impl ::awsjson_runtime::operation::OperationError for NullOperationError {
             NullOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            NullOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `NullOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -279,6 +279,11 @@ for OperationWithOptionalInputOutputError {
             OperationWithOptionalInputOutputError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            OperationWithOptionalInputOutputError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `OperationWithOptionalInputOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -292,6 +292,11 @@ impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsEr
             PutAndGetInlineDocumentsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            PutAndGetInlineDocumentsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PutAndGetInlineDocuments` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -336,6 +336,11 @@ impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesErro
             SimpleScalarPropertiesError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            SimpleScalarPropertiesError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SimpleScalarProperties` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -370,6 +370,11 @@ impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError 
             SparseNullsOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            SparseNullsOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `SparseNullsOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

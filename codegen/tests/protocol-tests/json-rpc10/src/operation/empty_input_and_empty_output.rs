@@ -221,6 +221,11 @@ impl ::awsjson_runtime::operation::OperationError for EmptyInputAndEmptyOutputEr
             EmptyInputAndEmptyOutputError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            EmptyInputAndEmptyOutputError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `EmptyInputAndEmptyOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -216,6 +216,11 @@ impl ::awsjson_runtime::operation::OperationError for EndpointOperationError {
             EndpointOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            EndpointOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `EndpointOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

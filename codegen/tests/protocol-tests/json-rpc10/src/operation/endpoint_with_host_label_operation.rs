@@ -273,6 +273,11 @@ for EndpointWithHostLabelOperationError {
             EndpointWithHostLabelOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            EndpointWithHostLabelOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `EndpointWithHostLabelOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -333,6 +333,20 @@ impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
             GreetingWithErrorsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            GreetingWithErrorsError::ComplexError(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GreetingWithErrorsError::FooError(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GreetingWithErrorsError::InvalidGreeting(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            GreetingWithErrorsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `GreetingWithErrors` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

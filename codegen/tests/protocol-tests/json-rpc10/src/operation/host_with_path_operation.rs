@@ -219,6 +219,11 @@ impl ::awsjson_runtime::operation::OperationError for HostWithPathOperationError
             HostWithPathOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            HostWithPathOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `HostWithPathOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -221,6 +221,11 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
             NoInputAndNoOutputError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            NoInputAndNoOutputError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `NoInputAndNoOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

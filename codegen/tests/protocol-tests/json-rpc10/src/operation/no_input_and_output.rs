@@ -218,6 +218,11 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
             NoInputAndOutputError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            NoInputAndOutputError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `NoInputAndOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

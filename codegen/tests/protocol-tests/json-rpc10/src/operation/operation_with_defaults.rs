@@ -1170,6 +1170,11 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError
             OperationWithDefaultsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            OperationWithDefaultsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `OperationWithDefaults` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

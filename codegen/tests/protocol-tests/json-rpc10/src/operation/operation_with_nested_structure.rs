@@ -366,6 +366,11 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithNestedStructu
             OperationWithNestedStructureError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            OperationWithNestedStructureError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `OperationWithNestedStructure` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -623,6 +623,11 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembe
             OperationWithRequiredMembersError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            OperationWithRequiredMembersError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `OperationWithRequiredMembers` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -667,6 +667,11 @@ for OperationWithRequiredMembersWithDefaultsError {
             OperationWithRequiredMembersWithDefaultsError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            OperationWithRequiredMembersWithDefaultsError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `OperationWithRequiredMembersWithDefaults` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

@@ -275,6 +275,11 @@ impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingErro
             PutWithContentEncodingError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            PutWithContentEncodingError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `PutWithContentEncoding` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]

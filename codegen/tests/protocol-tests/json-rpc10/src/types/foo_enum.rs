@@ -36,6 +36,18 @@ impl FooEnum {
     pub const fn values() -> &'static [&'static str] {
         &["Foo", "Baz", "Bar", "1", "0"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match FooEnum::from(value) {
+            FooEnum::Unknown(_) => {
+                Err(::awsjson_runtime::types::UnknownVariantError::new("FooEnum", value))
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for FooEnum {
     fn from(value: &str) -> Self {

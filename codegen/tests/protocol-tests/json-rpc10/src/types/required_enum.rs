@@ -30,6 +30,23 @@ impl RequiredEnum {
     pub const fn values() -> &'static [&'static str] {
         &["FOO", "BAR", "BAZ"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match RequiredEnum::from(value) {
+            RequiredEnum::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new(
+                        "RequiredEnum",
+                        value,
+                    ),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for RequiredEnum {
     fn from(value: &str) -> Self {

@@ -30,6 +30,20 @@ impl TestEnum {
     pub const fn values() -> &'static [&'static str] {
         &["FOO", "BAR", "BAZ"]
     }
+    /// Parses a value this version of the crate knows; any other fails (where
+    /// `From<&str>` keeps it in [`Self::Unknown`]).
+    pub fn try_parse(
+        value: &str,
+    ) -> Result<Self, ::awsjson_runtime::types::UnknownVariantError> {
+        match TestEnum::from(value) {
+            TestEnum::Unknown(_) => {
+                Err(
+                    ::awsjson_runtime::types::UnknownVariantError::new("TestEnum", value),
+                )
+            }
+            known => Ok(known),
+        }
+    }
 }
 impl From<&str> for TestEnum {
     fn from(value: &str) -> Self {

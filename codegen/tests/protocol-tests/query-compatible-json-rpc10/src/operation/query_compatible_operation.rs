@@ -265,6 +265,17 @@ impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationEr
             QueryCompatibleOperationError::Unhandled(_) => None,
         }
     }
+    fn modeled_body(&self) -> Option<String> {
+        match self {
+            QueryCompatibleOperationError::CustomCodeError(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            QueryCompatibleOperationError::NoCustomCodeError(e) => {
+                Some(::awsjson_runtime::json::to_string(e))
+            }
+            QueryCompatibleOperationError::Unhandled(_) => None,
+        }
+    }
 }
 /// Builds and sends a `QueryCompatibleOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
