@@ -19,13 +19,6 @@ if [ -z "${SFN_MODELS_DIR:-}" ] && [ -d "$shared/models/sfn" ]; then
   export SFN_MODELS_DIR="$(cd "$shared/models/sfn" && pwd)"
 fi
 
-# Isolation from the machine's AWS settings: no test may reach a real metadata or container
-# credentials address, or read the user's profiles (tests use fake environments and loopback fakes).
-export AWS_EC2_METADATA_DISABLED=true
-unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
-    AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
-    AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_PROFILE AWS_EC2_METADATA_SERVICE_ENDPOINT
-export AWS_CONFIG_FILE=/nonexistent/aws-tests/config
-export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-tests/credentials
-
+# tests/moto.sh drops the machine's AWS_* and proxy settings before running the tests: no test
+# reaches a real metadata or container address, profile, proxy or CA bundle.
 tests/moto.sh cargo test --workspace

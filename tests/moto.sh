@@ -3,9 +3,9 @@
 #  - creates tests/.venv and installs moto (server) and botocore, pinned;
 #  - starts `moto_server` on 127.0.0.1 (a free port, or $MOTO_PORT) and waits until it answers;
 #  - runs the command given as arguments (default: `cargo test -p sfn-tests`) with
-#    MOTO_ENDPOINT, AWS_ENDPOINT_URL_SFN (and test credentials unless set) and BOTOCORE_PYTHON set;
-#  - unsets or fakes the AWS settings that could reach real metadata or container addresses
-#    (AWS_EC2_METADATA_DISABLED=true, no AWS_CONTAINER_*, AWS_ROLE_ARN, AWS_PROFILE, shared files);
+#    every AWS_* and proxy variable of the machine dropped, then MOTO_ENDPOINT,
+#    AWS_ENDPOINT_URL_SFN, test credentials, AWS_EC2_METADATA_DISABLED=true, nonexistent shared
+#    files and BOTOCORE_PYTHON set (so no test reaches a real metadata or container address);
 #  - stops the server on exit, whatever happens.
 set -euo pipefail
 
@@ -64,19 +64,21 @@ if ! "$venv/bin/python" -c "import urllib.request,sys; urllib.request.urlopen(sy
 fi
 
 # Isolation from the machine's AWS settings: no test may reach a real metadata or container
-# credentials address, or read the user's profiles (tests use fake environments and loopback fakes).
+# credentials address, read the user's profiles or keys, or go through the machine's proxy or CA
+# bundle (tests use fake environments and loopback fakes). Every AWS_* and proxy variable is
+# dropped, then only what the tests need is set.
+for var in $(compgen -e | grep -E '^AWS_|^(HTTPS?|ALL|NO)_PROXY$|^(https?|all|no)_proxy$' || true); do
+    unset "$var"
+done
 export AWS_EC2_METADATA_DISABLED=true
-unset AWS_CONTAINER_CREDENTIALS_RELATIVE_URI AWS_CONTAINER_CREDENTIALS_FULL_URI \
-    AWS_CONTAINER_AUTHORIZATION_TOKEN AWS_CONTAINER_AUTHORIZATION_TOKEN_FILE \
-    AWS_ROLE_ARN AWS_WEB_IDENTITY_TOKEN_FILE AWS_PROFILE AWS_EC2_METADATA_SERVICE_ENDPOINT
 export AWS_CONFIG_FILE=/nonexistent/aws-tests/config
 export AWS_SHARED_CREDENTIALS_FILE=/nonexistent/aws-tests/credentials
 export MOTO_ENDPOINT="$endpoint"
 # For tests that configure the client from the environment (the generated smoke tests): the
 # endpoint is moto's, and any credentials do (moto does not check them).
 export AWS_ENDPOINT_URL_SFN="$endpoint"
-export AWS_ACCESS_KEY_ID="${AWS_ACCESS_KEY_ID:-moto-testing}"
-export AWS_SECRET_ACCESS_KEY="${AWS_SECRET_ACCESS_KEY:-moto-testing}"
+export AWS_ACCESS_KEY_ID=moto-testing
+export AWS_SECRET_ACCESS_KEY=moto-testing
 export BOTOCORE_PYTHON="$venv/bin/python"
 cd "$root"
 if [ $# -gt 0 ]; then
