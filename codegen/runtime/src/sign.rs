@@ -164,12 +164,11 @@ fn sign(
     let amz_date = AmzDate::new(time);
     let payload_hash = hex(digest::digest(&digest::SHA256, request.body()).as_ref());
     let headers = request.headers_mut();
-    headers.insert(X_AMZ_DATE, HeaderValue::from_str(amz_date.date_time()).expect("digits and letters"));
+    headers.insert(X_AMZ_DATE, HeaderValue::from_str(amz_date.date_time()).map_err(|e| format!("signing produced an invalid x-amz-date: {e}"))?);
     if settings.content_sha256_header {
-        headers.insert(X_AMZ_CONTENT_SHA256, HeaderValue::from_str(&payload_hash).expect("hex digits"));
-    } else {
-        headers.remove(X_AMZ_CONTENT_SHA256);
+        headers.insert(X_AMZ_CONTENT_SHA256, HeaderValue::from_str(&payload_hash).map_err(|e| format!("signing produced an invalid payload hash: {e}"))?);
     }
+    // A token header left from an earlier signing with other credentials goes.
     match (&token, settings.sign_session_token) {
         (Some(token), true) => {
             headers.insert(X_AMZ_SECURITY_TOKEN, token.clone());
