@@ -23,6 +23,7 @@
 //! reported when a call is made, as a construction failure; so is a missing region or missing
 //! credentials.
 
+use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -284,7 +285,7 @@ impl Config {
 
     /// A builder holding this configuration.
     pub fn to_builder(&self) -> ConfigBuilder {
-        ConfigBuilder { config: self.clone() }
+        ConfigBuilder { config: self.clone(), touched: BTreeSet::new() }
     }
 
     pub fn region(&self) -> Option<&Region> {
@@ -422,6 +423,9 @@ impl Config {
 #[derive(Clone, Debug, Default)]
 pub struct ConfigBuilder {
     config: Config,
+    /// The settings given through this builder's setters (not those loaded from the
+    /// environment): what a builder used as a per-call override changes.
+    touched: BTreeSet<&'static str>,
 }
 
 impl ConfigBuilder {
@@ -503,17 +507,19 @@ impl ConfigBuilder {
         });
         c.profile_error = profile_error;
         c.problems = problems;
-        ConfigBuilder { config: c }
+        ConfigBuilder { config: c, touched: BTreeSet::new() }
     }
 
     /// The region requests are sent to and signed for.
     pub fn region(mut self, region: impl Into<Region>) -> Self {
+        self.touched.insert("region");
         self.config.region = Some(region.into());
         self
     }
 
     /// Sets the region (`None`: none).
     pub fn set_region(&mut self, region: Option<Region>) -> &mut Self {
+        self.touched.insert("region");
         self.config.region = region;
         self
     }
@@ -523,12 +529,14 @@ impl ConfigBuilder {
     /// `SharedCredentialsProvider::from_aws`. The configuration puts a [`CredentialsCache`]
     /// around it: it is not asked for every request.
     pub fn credentials_provider(mut self, provider: impl ProvideCredentials + 'static) -> Self {
+        self.touched.insert("credentials_provider");
         self.set_credentials_provider(Some(SharedCredentialsProvider::new(provider)));
         self
     }
 
     /// Sets the credentials provider (`None`: none).
     pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
+        self.touched.insert("credentials_provider");
         self.config.credentials_provider = provider;
         self.config.credentials_cache = None;
         self
@@ -537,70 +545,82 @@ impl ConfigBuilder {
     /// Sends requests to this URL (e.g. `http://localhost:8083` for a local server), given to the
     /// endpoint resolver as the `Endpoint` parameter.
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
+        self.touched.insert("endpoint_url");
         self.config.endpoint_url = Some(url.into());
         self
     }
 
     /// Sets the endpoint URL (`None`: the service's endpoint for the region).
     pub fn set_endpoint_url(&mut self, url: Option<String>) -> &mut Self {
+        self.touched.insert("endpoint_url");
         self.config.endpoint_url = url;
         self
     }
 
     /// Replaces the service's endpoint resolver.
     pub fn endpoint_resolver(mut self, resolver: impl ResolveEndpoint + 'static) -> Self {
+        self.touched.insert("endpoint_resolver");
         self.config.endpoint_resolver = Some(Arc::new(resolver));
         self
     }
 
     /// Sets the endpoint resolver (`None`: the service's own rules).
     pub fn set_endpoint_resolver(&mut self, resolver: Option<Arc<dyn ResolveEndpoint>>) -> &mut Self {
+        self.touched.insert("endpoint_resolver");
         self.config.endpoint_resolver = resolver;
         self
     }
 
     /// Uses FIPS endpoints.
     pub fn use_fips(mut self, use_fips: bool) -> Self {
+        self.touched.insert("use_fips");
         self.config.use_fips = use_fips;
         self
     }
 
     /// Sets whether FIPS endpoints are used (`None`: no).
     pub fn set_use_fips(&mut self, use_fips: Option<bool>) -> &mut Self {
+        self.touched.insert("use_fips");
         self.config.use_fips = use_fips.unwrap_or(false);
         self
     }
 
     /// Uses dual-stack (IPv4 and IPv6) endpoints.
     pub fn use_dual_stack(mut self, use_dual_stack: bool) -> Self {
+        self.touched.insert("use_dual_stack");
         self.config.use_dual_stack = use_dual_stack;
         self
     }
 
     /// Sets whether dual-stack endpoints are used (`None`: no).
     pub fn set_use_dual_stack(&mut self, use_dual_stack: Option<bool>) -> &mut Self {
+        self.touched.insert("use_dual_stack");
         self.config.use_dual_stack = use_dual_stack.unwrap_or(false);
         self
     }
 
     pub fn retry_config(mut self, retry_config: RetryConfig) -> Self {
+        self.touched.insert("retry_config");
         self.config.retry_config = retry_config;
         self
     }
 
     /// Sets the retry configuration (`None`: the default, [`RetryConfig::standard`]).
     pub fn set_retry_config(&mut self, retry_config: Option<RetryConfig>) -> &mut Self {
+        self.touched.insert("retry_config");
         self.config.retry_config = retry_config.unwrap_or_else(RetryConfig::standard);
         self
     }
 
     pub fn timeout_config(mut self, timeout_config: TimeoutConfig) -> Self {
+        self.touched.insert("timeout_config");
         self.config.timeout_config = timeout_config;
         self
     }
 
     /// Sets the timeouts (`None`: the defaults, [`TimeoutConfig::new`]).
     pub fn set_timeout_config(&mut self, timeout_config: Option<TimeoutConfig>) -> &mut Self {
+        self.touched.insert("timeout_config");
         self.config.timeout_config = timeout_config.unwrap_or_default();
         self
     }
@@ -608,42 +628,49 @@ impl ConfigBuilder {
     /// Does not put operations' host prefixes (such as `sync-`) before the endpoint's host:
     /// needed with endpoints such as local servers whose prefixed names do not resolve.
     pub fn disable_host_prefix(mut self, disable: bool) -> Self {
+        self.touched.insert("disable_host_prefix");
         self.config.disable_host_prefix = disable;
         self
     }
 
     /// Sets whether host prefixes are left out (`None`: they are not).
     pub fn set_disable_host_prefix(&mut self, disable: Option<bool>) -> &mut Self {
+        self.touched.insert("disable_host_prefix");
         self.config.disable_host_prefix = disable.unwrap_or(false);
         self
     }
 
     /// Sends requests through this connector instead of the default hyper one.
     pub fn http_connector(mut self, connector: impl HttpConnector + 'static) -> Self {
+        self.touched.insert("http_connector");
         self.config.http_connector = Some(SharedHttpConnector::new(connector));
         self
     }
 
     /// Sets the connector (`None`: the default hyper one).
     pub fn set_http_connector(&mut self, connector: Option<SharedHttpConnector>) -> &mut Self {
+        self.touched.insert("http_connector");
         self.config.http_connector = connector;
         self
     }
 
     /// Makes the values of unset `@idempotencyToken` members (default: random UUIDs).
     pub fn idempotency_token_provider(mut self, provider: IdempotencyTokenProvider) -> Self {
+        self.touched.insert("idempotency_token_provider");
         self.config.idempotency_token_provider = provider;
         self
     }
 
     /// Sets the idempotency token provider (`None`: random UUIDs).
     pub fn set_idempotency_token_provider(&mut self, provider: Option<IdempotencyTokenProvider>) -> &mut Self {
+        self.touched.insert("idempotency_token_provider");
         self.config.idempotency_token_provider = provider.unwrap_or_else(IdempotencyTokenProvider::random);
         self
     }
 
     /// The clock requests are signed with.
     pub fn time_source(mut self, time_source: impl TimeSource + 'static) -> Self {
+        self.touched.insert("time_source");
         self.config.time_source = Arc::new(time_source);
         self.config.credentials_cache = None;
         self
@@ -651,6 +678,7 @@ impl ConfigBuilder {
 
     /// Sets the clock (`None`: the system clock).
     pub fn set_time_source(&mut self, time_source: Option<Arc<dyn TimeSource>>) -> &mut Self {
+        self.touched.insert("time_source");
         self.config.time_source = time_source.unwrap_or_else(|| Arc::new(SystemTimeSource));
         self.config.credentials_cache = None;
         self
@@ -658,6 +686,7 @@ impl ConfigBuilder {
 
     /// How to wait between retries and for timeouts (default: tokio's timer).
     pub fn sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.touched.insert("sleep");
         self.config.sleep = Arc::new(sleep);
         self.config.credentials_cache = None;
         self
@@ -665,6 +694,7 @@ impl ConfigBuilder {
 
     /// Sets how to wait (`None`: tokio's timer).
     pub fn set_sleep(&mut self, sleep: Option<Arc<dyn AsyncSleep>>) -> &mut Self {
+        self.touched.insert("sleep");
         self.config.sleep = sleep.unwrap_or_else(|| Arc::new(TokioSleep));
         self.config.credentials_cache = None;
         self
@@ -673,12 +703,14 @@ impl ConfigBuilder {
     /// How to wait between retries only; timeouts keep [`Self::sleep`]. A sleep that returns at
     /// once makes retries instant (in tests) while attempt and operation timeouts still apply.
     pub fn retry_sleep(mut self, sleep: impl AsyncSleep + 'static) -> Self {
+        self.touched.insert("retry_sleep");
         self.config.retry_sleep = Some(Arc::new(sleep));
         self
     }
 
     /// Sets how to wait between retries (`None`: as for timeouts, [`Self::sleep`]).
     pub fn set_retry_sleep(&mut self, sleep: Option<Arc<dyn AsyncSleep>>) -> &mut Self {
+        self.touched.insert("retry_sleep");
         self.config.retry_sleep = sleep;
         self
     }
@@ -686,48 +718,56 @@ impl ConfigBuilder {
     /// Adds an interceptor every call runs (after the ones added before). See
     /// [`crate::interceptor`].
     pub fn interceptor(mut self, interceptor: impl Intercept + 'static) -> Self {
+        self.touched.insert("interceptors");
         self.config.interceptors.push(SharedInterceptor::new(interceptor));
         self
     }
 
     /// Adds a shared interceptor every call runs (after the ones added before).
     pub fn push_interceptor(&mut self, interceptor: SharedInterceptor) -> &mut Self {
+        self.touched.insert("interceptors");
         self.config.interceptors.push(interceptor);
         self
     }
 
     /// Replaces the interceptors every call runs with `interceptors`, in order.
     pub fn set_interceptors(&mut self, interceptors: impl IntoIterator<Item = SharedInterceptor>) -> &mut Self {
+        self.touched.insert("interceptors");
         self.config.interceptors = interceptors.into_iter().collect();
         self
     }
 
     /// The random numbers of the retry jitter.
     pub fn random_source(mut self, random: impl RandomSource + 'static) -> Self {
+        self.touched.insert("random_source");
         self.config.random_source = Arc::new(random);
         self
     }
 
     /// Sets the random numbers of the retry jitter (`None`: `fastrand`).
     pub fn set_random_source(&mut self, random: Option<Arc<dyn RandomSource>>) -> &mut Self {
+        self.touched.insert("random_source");
         self.config.random_source = random.unwrap_or_else(|| Arc::new(FastRandom));
         self
     }
 
     /// The largest response body read (default 64 MiB); a larger one fails the call.
     pub fn max_response_body_size(mut self, bytes: usize) -> Self {
+        self.touched.insert("max_response_body_size");
         self.config.max_response_body_size = bytes;
         self
     }
 
     /// Sets the largest response body read (`None`: 64 MiB).
     pub fn set_max_response_body_size(&mut self, bytes: Option<usize>) -> &mut Self {
+        self.touched.insert("max_response_body_size");
         self.config.max_response_body_size = bytes.unwrap_or(DEFAULT_MAX_RESPONSE_BODY_SIZE);
         self
     }
 
     /// A name of the application, added to the `User-Agent` as `app/<name>`.
     pub fn app_name(mut self, name: impl Into<String>) -> Self {
+        self.touched.insert("app_name");
         self.config.app_name = Some(name.into());
         self
     }
@@ -735,24 +775,28 @@ impl ConfigBuilder {
     /// Sends the requests of the default connector through these proxies (replacing those of
     /// the environment). See [`ProxyConfig`].
     pub fn proxy(mut self, proxy: ProxyConfig) -> Self {
+        self.touched.insert("proxy");
         self.config.proxy = Some(proxy);
         self
     }
 
     /// Sets or clears (`None`: connect directly, whatever the environment says) the proxies.
     pub fn set_proxy(&mut self, proxy: Option<ProxyConfig>) -> &mut Self {
+        self.touched.insert("proxy");
         self.config.proxy = proxy;
         self
     }
 
     /// Trusts the certificates of `bundle` instead of the default roots (default connector).
     pub fn ca_bundle(mut self, bundle: CaBundle) -> Self {
+        self.touched.insert("ca_bundle");
         self.config.ca_bundle = Some(bundle);
         self
     }
 
     /// Sets or clears (`None`: the default roots) the CA bundle.
     pub fn set_ca_bundle(&mut self, bundle: Option<CaBundle>) -> &mut Self {
+        self.touched.insert("ca_bundle");
         self.config.ca_bundle = bundle;
         self
     }
@@ -760,6 +804,7 @@ impl ConfigBuilder {
     /// Trusts the certificates of this PEM text instead of the default roots. An invalid bundle
     /// makes every call fail with a construction error saying why.
     pub fn ca_bundle_pem(mut self, pem: impl AsRef<[u8]>) -> Self {
+        self.touched.insert("ca_bundle");
         match CaBundle::from_pem(pem.as_ref()) {
             Ok(b) => self.config.ca_bundle = Some(b),
             Err(e) => self.config.problems.push(e.to_string()),
@@ -771,6 +816,7 @@ impl ConfigBuilder {
     /// that cannot be read or is not a valid bundle makes every call fail with a construction
     /// error naming the file.
     pub fn ca_bundle_file(mut self, path: impl AsRef<std::path::Path>) -> Self {
+        self.touched.insert("ca_bundle");
         match CaBundle::from_file(path) {
             Ok(b) => self.config.ca_bundle = Some(b),
             Err(e) => self.config.problems.push(e.to_string()),
@@ -780,6 +826,7 @@ impl ConfigBuilder {
 
     /// Sets the application name (`None`: none).
     pub fn set_app_name(&mut self, name: Option<String>) -> &mut Self {
+        self.touched.insert("app_name");
         self.config.app_name = name;
         self
     }
@@ -856,6 +903,8 @@ pub struct ConfigOverride {
     sleep: Option<Arc<dyn AsyncSleep>>,
     retry_sleep: Option<Arc<dyn AsyncSleep>>,
     interceptors: Vec<SharedInterceptor>,
+    /// Settings of a [`ConfigBuilder`] turned into this override that cannot change per call.
+    not_per_call: Vec<&'static str>,
 }
 
 impl fmt::Debug for ConfigOverride {
@@ -979,7 +1028,48 @@ impl ConfigOverride {
             c.retry_sleep = Some(s.clone());
         }
         c.interceptors.extend(self.interceptors.iter().cloned());
+        for name in &self.not_per_call {
+            c.problems.push(format!(
+                "`{name}` cannot be changed for one call (config_override): set it in the client's configuration"
+            ));
+        }
         c
+    }
+}
+
+/// The settings given to a builder's setters, as an override: `config_override(Config::builder()
+/// .retry_config(..))` changes the retry configuration of one call, as with aws-sdk-sfn. Settings
+/// that cannot change per call (the connector, proxies, FIPS, ...) make that call fail with a
+/// construction error naming them, rather than being ignored.
+impl From<ConfigBuilder> for ConfigOverride {
+    fn from(builder: ConfigBuilder) -> Self {
+        let ConfigBuilder { config: c, touched } = builder;
+        let mut o = ConfigOverride::new();
+        for name in touched {
+            match name {
+                "region" => o.region = c.region.clone(),
+                "credentials_provider" => match &c.credentials_provider {
+                    Some(p) => {
+                        o.credentials_provider = Some(p.clone());
+                        o.credentials_cache = Arc::new(OnceLock::new());
+                    }
+                    None => o.not_per_call.push("credentials_provider (unset)"),
+                },
+                "endpoint_url" => match &c.endpoint_url {
+                    Some(u) => o.endpoint_url = Some(u.clone()),
+                    None => o.not_per_call.push("endpoint_url (unset)"),
+                },
+                "retry_config" => o.retry_config = Some(c.retry_config.clone()),
+                "timeout_config" => o.timeout_config = Some(c.timeout_config),
+                "idempotency_token_provider" => o.idempotency_token_provider = Some(c.idempotency_token_provider.clone()),
+                "time_source" => o.time_source = Some(c.time_source.clone()),
+                "sleep" => o.sleep = Some(c.sleep.clone()),
+                "retry_sleep" => o.retry_sleep = c.retry_sleep.clone(),
+                "interceptors" => o.interceptors = c.interceptors.clone(),
+                other => o.not_per_call.push(other),
+            }
+        }
+        o
     }
 }
 
@@ -1042,7 +1132,16 @@ impl ConfigBuilder {
             }
             c.timeout_config = timeouts;
         }
-        ConfigBuilder { config: c }
+        ConfigBuilder { config: c, touched: BTreeSet::new() }
+    }
+}
+
+/// `sfn_client::config::Builder::from(&sdk_config)`, as with aws-sdk-sfn: see
+/// [`ConfigBuilder::from_sdk_config`].
+#[cfg(feature = "aws-config")]
+impl From<&aws_types::SdkConfig> for ConfigBuilder {
+    fn from(sdk: &aws_types::SdkConfig) -> Self {
+        ConfigBuilder::from_sdk_config(sdk)
     }
 }
 

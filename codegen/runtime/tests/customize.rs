@@ -249,6 +249,39 @@ async fn a_config_override_applies_to_one_call_only() {
     assert_eq!(requests[1].uri().to_string(), "https://states.us-east-1.amazonaws.com/");
 }
 
+#[tokio::test]
+async fn a_config_builder_works_as_an_override_of_what_it_set() {
+    let server = FaultServer::start(vec![unavailable()]).await;
+    let other = FaultServer::start(vec![ok("from-other")]).await;
+    let handle = Handle::new(config(&server).build(), &SERVICE);
+
+    // As with aws-sdk-sfn: a plain builder, only its setters' settings change.
+    let err = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
+        .config_override(Config::builder().retry_config(RetryConfig::standard().with_max_attempts(1)))
+        .send()
+        .await
+        .unwrap_err();
+    assert!(matches!(err, SdkError::ServiceError(_)));
+    assert_eq!(server.seen().len(), 1, "one attempt, not the client's three");
+    CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
+        .config_override(Config::builder().endpoint_url(other.url()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!((server.seen().len(), other.seen().len()), (1, 1));
+
+    // A setting that cannot change per call is an error naming it, not silently ignored.
+    let err = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
+        .config_override(Config::builder().use_fips(true).max_response_body_size(10))
+        .send()
+        .await
+        .unwrap_err();
+    let text = DisplayErrorContext(&err).to_string();
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{text}");
+    assert!(text.contains("`max_response_body_size` cannot be changed for one call"), "{text}");
+    assert_eq!(server.seen().len(), 1, "nothing was sent");
+}
+
 /// Returns at once, whatever the duration.
 #[derive(Debug)]
 struct Instant;
