@@ -31,15 +31,19 @@
 //! Each operation is a method of [`Client`] returning a fluent builder: set the input members with
 //! the methods named after them, then `send().await`. A method's documentation lists the members a
 //! call must set, the output and the error type. A missing required member fails the call before
-//! anything is sent.
+//! anything is sent. `customize()` instead of `send()` changes one call only: a configuration
+//! override (retries, timeouts, endpoint, region, credentials), a change to the request, or an
+//! interceptor ([`config::Intercept`], also set for every call on the configuration).
 //!
 //! # Handling errors
 //!
 //! A call fails with [`error::SdkError`]`<`*Operation*`Error>`. `SdkError::ServiceError` holds the
 //! error the service answered with: an enum of the errors the model lists for the operation, plus
-//! `Unhandled` for any other; every error gives its code, message and request id through
-//! [`error::ProvideErrorMetadata`]. Other variants say the request could not be built, sent, read,
-//! or timed out. Every error converts into the service-wide [`Error`] with `?`.
+//! `Unhandled` for any other; every error gives its code and message through
+//! [`error::ProvideErrorMetadata`], and its request id (as every output does) through
+//! [`error::RequestId`]. Other variants say the request could not be built, sent, read, or timed
+//! out; [`error::DisplayErrorContext`] prints an error with all its causes. Every error converts
+//! into the service-wide [`Error`] with `?`.
 //!
 //! ```no_run
 //! use json_protocol_client::error::{ProvideErrorMetadata, SdkError};
@@ -88,6 +92,7 @@
 //!
 //! - `test-util`: the test kit above (module `test_util`).
 //! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
+//! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
 #![forbid(unsafe_code)]
 pub mod client;
 pub mod config;
