@@ -2,7 +2,8 @@
 //!
 //! The expected values were computed once with botocore 1.43.11 (`SigV4Auth`, signing name
 //! `states`, region `us-east-1`, time 2024-01-02T03:04:05Z, the body below byte for byte) by
-//! `tests/botocore/sign_fixed.py`, and are stored here.
+//! `tests/botocore/sign_fixed.py`, and are stored here. The AWS SigV4 suite is `sigv4_suite.rs`,
+//! the comparison with `aws-sigv4` `sigv4_differential.rs`.
 
 mod common;
 
@@ -64,6 +65,47 @@ fn invalid_credentials_are_an_error_not_a_panic() {
     let e = sign_request(&mut r, &creds(Some("bad\ntoken")), "us-east-1", "states", std::time::SystemTime::now())
         .unwrap_err();
     assert!(e.to_string().contains("session token"), "{e}");
+}
+
+#[test]
+fn signing_again_replaces_what_signing_added() {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIME);
+    let mut r = request();
+    sign_request(&mut r, &creds(Some("SESSIONTOKEN")), "us-east-1", "states", time - std::time::Duration::from_secs(86_400)).unwrap();
+    // Signed again (other credentials, a day later): as if signed once.
+    sign_request(&mut r, &creds(None), "us-east-1", "states", time).unwrap();
+    assert_eq!(r.headers()["authorization"], BOTOCORE_AUTH);
+    assert_eq!(r.headers().get_all("authorization").iter().count(), 1);
+    assert_eq!(r.headers()["x-amz-date"], "20240102T030405Z");
+    assert!(r.headers().get("x-amz-security-token").is_none());
+}
+
+#[test]
+fn debug_output_of_a_signed_request_hides_the_signature_and_token() {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIME);
+    let mut r = request();
+    sign_request(&mut r, &creds(Some("SESSIONTOKEN")), "us-east-1", "states", time).unwrap();
+    let shown = format!("{r:?}");
+    assert!(!shown.contains("SESSIONTOKEN") && !shown.contains("3b2f302278810f108ecfa7f5c588d2943126fd180988313b554ffd6b1b195b2e"), "{shown}");
+    assert!(shown.contains("x-amz-target"), "{shown}");
+}
+
+#[test]
+fn a_request_without_host_header_signs_the_uri_host() {
+    let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIME);
+    let mut with_host = request();
+    sign_request(&mut with_host, &creds(None), "us-east-1", "states", time).unwrap();
+    let mut without = request();
+    without.headers_mut().remove("host");
+    sign_request(&mut without, &creds(None), "us-east-1", "states", time).unwrap();
+    assert_eq!(without.headers()["authorization"], with_host.headers()["authorization"]);
+    assert!(without.headers().get("host").is_none());
+    // A non-default port is part of the signed host.
+    let mut other_port = request();
+    other_port.headers_mut().remove("host");
+    *other_port.uri_mut() = "https://states.us-east-1.amazonaws.com:8443/".parse().unwrap();
+    sign_request(&mut other_port, &creds(None), "us-east-1", "states", time).unwrap();
+    assert_ne!(other_port.headers()["authorization"], with_host.headers()["authorization"]);
 }
 
 /// A StartExecution look-alike whose input encodes exactly as `BODY`.
