@@ -6,54 +6,18 @@
 //! `+`, encoded UTF-8), headers with runs of spaces, tabs, repeated names, excluded names and
 //! missing `host`, bodies, regions, services, times and optional session tokens.
 //!
-//! `sign_cpu_per_call` (ignored; run it in release with `--ignored --nocapture`) prints the CPU
-//! time per signing of a StartExecution-like call for both signers, interleaved.
+//! `examples/sign_cpu.rs` measures the CPU time per signing of both signers, interleaved.
 
-use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, UNIX_EPOCH};
 
-use aws_sigv4::http_request::{sign, SignableBody, SignableRequest, SigningSettings};
-use aws_sigv4::sign::v4;
 use awsjson_runtime::credentials::Credentials;
 use awsjson_runtime::sign::sign_request;
 use bytes::Bytes;
-use http::header::{HeaderName, HeaderValue};
 
-/// Signs with `aws-sigv4` and its default settings, as the runtime did before it had its own signer.
-fn sign_with_aws_sigv4(
-    request: &mut http::Request<Bytes>,
-    credentials: &Credentials,
-    region: &str,
-    service: &str,
-    time: SystemTime,
-) {
-    let identity = aws_credential_types::Credentials::new(
-        credentials.access_key_id(),
-        credentials.secret_access_key(),
-        credentials.session_token().map(str::to_string),
-        None,
-        "test",
-    )
-    .into();
-    let params = v4::SigningParams::builder()
-        .identity(&identity)
-        .region(region)
-        .name(service)
-        .time(time)
-        .settings(SigningSettings::default())
-        .build()
-        .unwrap()
-        .into();
-    let headers: Vec<(&str, &str)> = request.headers().iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
-    let signable =
-        SignableRequest::new(request.method().as_str(), request.uri().to_string(), headers.into_iter(), SignableBody::Bytes(request.body()))
-            .unwrap();
-    let (instructions, _) = sign(signable, &params).unwrap().into_parts();
-    let (new_headers, _) = instructions.into_parts();
-    for h in new_headers {
-        let name = HeaderName::from_bytes(h.name().as_bytes()).unwrap();
-        request.headers_mut().insert(name, HeaderValue::from_str(h.value()).unwrap());
-    }
-}
+#[path = "support/aws_sigv4.rs"]
+mod aws_sigv4_reference;
+use aws_sigv4_reference::sign_with_aws_sigv4;
+
 
 fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
     items[rng.usize(..items.len())]
@@ -162,42 +126,4 @@ fn the_same_authorization_as_aws_sigv4_on_generated_requests() {
         assert_eq!(ours.uri(), request.uri());
         assert_eq!(ours.body(), request.body());
     }
-}
-
-#[test]
-#[ignore = "a measurement, not a test: run in release with --ignored --nocapture"]
-fn sign_cpu_per_call() {
-    let body = Bytes::from_static(br#"{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:sm","name":"run1","input":"{\"a\":1}"}"#);
-    let request = http::Request::builder()
-        .method("POST")
-        .uri("https://states.us-east-1.amazonaws.com/")
-        .header("host", "states.us-east-1.amazonaws.com")
-        .header("x-amz-target", "AWSStepFunctions.StartExecution")
-        .header("content-type", "application/x-amz-json-1.0")
-        .header("user-agent", "sfn-client/0.1.0")
-        .body(body)
-        .unwrap();
-    let credentials =
-        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("SESSIONTOKEN".repeat(30)), None, "test");
-    let time = UNIX_EPOCH + Duration::from_secs(1_704_164_645);
-    const N: u32 = 10_000;
-    let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
-    for _round in 0..10 {
-        let start = Instant::now();
-        for _ in 0..N {
-            let mut r = request.clone();
-            sign_request(&mut r, &credentials, "us-east-1", "states", time).unwrap();
-            std::hint::black_box(&r);
-        }
-        ours += start.elapsed();
-        let start = Instant::now();
-        for _ in 0..N {
-            let mut r = request.clone();
-            sign_with_aws_sigv4(&mut r, &credentials, "us-east-1", "states", time);
-            std::hint::black_box(&r);
-        }
-        theirs += start.elapsed();
-    }
-    let per = |d: Duration| d.as_nanos() / u128::from(10 * N);
-    println!("signing one StartExecution-like request: runtime signer {} ns/op, aws-sigv4 {} ns/op", per(ours), per(theirs));
 }
