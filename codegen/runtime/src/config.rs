@@ -7,8 +7,9 @@
 //! - credentials: the [`DefaultCredentialsChain`] (environment variables, the profile's static
 //!   keys or `credential_process`, container credentials, EC2 instance metadata), asked when a
 //!   call needs credentials and cached (see [`CredentialsCache`]);
-//! - endpoint: `AWS_ENDPOINT_URL_<SDK_ID>` (e.g. `AWS_ENDPOINT_URL_SFN`), `AWS_ENDPOINT_URL`, then
-//!   the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
+//! - endpoint: `AWS_ENDPOINT_URL_<SDK_ID>` (e.g. `AWS_ENDPOINT_URL_SFN`), `AWS_ENDPOINT_URL`, the
+//!   service's `endpoint_url` in the `[services NAME]` section the profile names (`services =
+//!   NAME`), then the profile's `endpoint_url`, unless `AWS_IGNORE_CONFIGURED_ENDPOINT_URLS` (or the profile's
 //!   `ignore_configured_endpoint_urls`) is `true`;
 //! - `AWS_USE_FIPS_ENDPOINT` / `use_fips_endpoint`, `AWS_USE_DUALSTACK_ENDPOINT` /
 //!   `use_dualstack_endpoint`, `AWS_MAX_ATTEMPTS` / `max_attempts`;
@@ -180,6 +181,8 @@ impl TimeoutConfigBuilder {
 struct EnvSettings {
     env: Env,
     profile_endpoint_url: Option<String>,
+    /// `endpoint_url`s of the selected profile's `services` section, by service key.
+    profile_service_endpoints: std::collections::BTreeMap<String, String>,
     ignore_configured_endpoints: bool,
 }
 
@@ -385,7 +388,7 @@ impl Config {
 
     /// The endpoint URL requests of `service` go to, if one is configured: this configuration's,
     /// else (for configurations loaded from the environment) `AWS_ENDPOINT_URL_<SDK_ID>`,
-    /// `AWS_ENDPOINT_URL` or the profile's `endpoint_url`; for configurations made from an
+    /// `AWS_ENDPOINT_URL`, the profile's `services` section or its `endpoint_url`; for configurations made from an
     /// `SdkConfig`, as the AWS SDK for Rust resolves it: the `SdkConfig`'s endpoint URL if it was
     /// set in code, else the service-specific one of its environment (`AWS_ENDPOINT_URL_SFN`, the
     /// `services` section of the profile), else its endpoint URL (`AWS_ENDPOINT_URL`, the
@@ -405,6 +408,7 @@ impl Config {
         s.env
             .get(&service.endpoint_env_var())
             .or_else(|| s.env.get("AWS_ENDPOINT_URL"))
+            .or_else(|| s.profile_service_endpoints.get(&service.config_key()).cloned())
             .or_else(|| s.profile_endpoint_url.clone())
     }
 
@@ -502,6 +506,7 @@ impl ConfigBuilder {
         c.credentials_provider = Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
         c.env = Some(EnvSettings {
             profile_endpoint_url: from_profile("endpoint_url"),
+            profile_service_endpoints: profiles.as_ref().map(ProfileSet::service_endpoint_urls).unwrap_or_default(),
             env,
             ignore_configured_endpoints,
         });
@@ -1191,7 +1196,12 @@ mod tests {
     #[test]
     fn endpoint_url_precedence() {
         let d = dir("endpoint");
-        std::fs::write(d.join(".aws/config"), "[default]\nendpoint_url = http://profile:1\n").unwrap();
+        std::fs::write(
+            d.join(".aws/config"),
+            "[default]\nendpoint_url = http://profile:1\n[profile svc]\nservices = local\nendpoint_url = http://profile:5\n\
+             [services local]\nsfn =\n  endpoint_url = http://services-section:6\n",
+        )
+        .unwrap();
         let home = d.to_string_lossy().into_owned();
         let load = |vars: &[(&str, &str)]| {
             let mut v = vec![("HOME".to_string(), home.clone())];
@@ -1212,10 +1222,28 @@ mod tests {
                 .configured_endpoint_url(&SERVICE),
             None
         );
+        // The services section the profile names: after both variables, before the profile's own.
+        assert_eq!(
+            load(&[("AWS_PROFILE", "svc")]).build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://services-section:6")
+        );
+        assert_eq!(
+            load(&[("AWS_PROFILE", "svc"), all[0]]).build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://global:2")
+        );
+        let other = ServiceMeta { sdk_id: "Other Service", ..SERVICE };
+        assert_eq!(load(&[("AWS_PROFILE", "svc")]).build().configured_endpoint_url(&other).as_deref(), Some("http://profile:5"));
+        assert_eq!(
+            load(&[("AWS_PROFILE", "svc"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")])
+                .build()
+                .configured_endpoint_url(&SERVICE),
+            None
+        );
         // The plain builder does not read the environment.
         assert_eq!(Config::builder().build().configured_endpoint_url(&SERVICE), None);
         let spaced = ServiceMeta { sdk_id: "Cognito Identity-Provider", ..SERVICE };
         assert_eq!(spaced.endpoint_env_var(), "AWS_ENDPOINT_URL_COGNITO_IDENTITY_PROVIDER");
+        assert_eq!(spaced.config_key(), "cognito_identity_provider");
         std::fs::remove_dir_all(&d).unwrap();
     }
 

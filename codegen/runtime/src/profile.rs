@@ -4,7 +4,8 @@
 //! - `#` and `;` start a comment line; in a property value, a comment starts at `#` or `;`
 //!   preceded by whitespace.
 //! - In the config file, profiles are `[default]` and `[profile NAME]`; other sections
-//!   (`[sso-session x]`, `[services x]`, a bare `[NAME]`) are skipped with their properties.
+//!   (`[sso-session x]`, a bare `[NAME]`) are skipped with their properties; `[services NAME]`
+//!   sections are kept apart, for the profiles that name them (`services = NAME`).
 //!   When both `[default]` and `[profile default]` exist, `[profile default]` wins.
 //! - In the credentials file, profiles are `[NAME]`; a `[profile NAME]` section is skipped.
 //! - A property is `name = value`; names are case-insensitive. An indented line continues the
@@ -100,15 +101,18 @@ impl std::error::Error for ProfileError {}
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct ProfileSet {
     profiles: BTreeMap<String, Profile>,
+    /// The `[services NAME]` sections of the config file: per-service settings a profile names
+    /// with `services = NAME`.
+    services: BTreeMap<String, Profile>,
     selected: String,
 }
 
 impl ProfileSet {
     /// Parses the texts of a config file and a credentials file (`origin`s name them in errors).
     pub fn parse(config: &str, credentials: &str, selected: &str) -> Result<Self, ProfileError> {
-        let mut set = ProfileSet { profiles: BTreeMap::new(), selected: selected.to_string() };
-        set.merge(parse_file(config, FileKind::Config, "config file")?);
-        set.merge(parse_file(credentials, FileKind::Credentials, "credentials file")?);
+        let mut set = ProfileSet { selected: selected.to_string(), ..Default::default() };
+        set.merge(parse_sections(config, FileKind::Config, "config file")?);
+        set.merge(parse_sections(credentials, FileKind::Credentials, "credentials file")?);
         Ok(set)
     }
 
@@ -117,7 +121,7 @@ impl ProfileSet {
     /// `default`.
     pub fn load(env: &Env, profile: Option<&str>) -> Result<Self, ProfileError> {
         let selected = profile.map(str::to_string).or_else(|| env.get("AWS_PROFILE")).unwrap_or_else(|| "default".into());
-        let mut set = ProfileSet { profiles: BTreeMap::new(), selected };
+        let mut set = ProfileSet { selected, ..Default::default() };
         for (kind, var, default) in [
             (FileKind::Config, "AWS_CONFIG_FILE", ".aws/config"),
             (FileKind::Credentials, "AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"),
@@ -130,17 +134,40 @@ impl ProfileSet {
                 },
             };
             if let Some(text) = read_optional(&path)? {
-                set.merge(parse_file(&text, kind, &path.display().to_string())?);
+                set.merge(parse_sections(&text, kind, &path.display().to_string())?);
             }
         }
         Ok(set)
     }
 
-    fn merge(&mut self, profiles: BTreeMap<String, Profile>) {
-        for (name, profile) in profiles {
-            let target = self.profiles.entry(name.clone()).or_insert_with(|| Profile { name, ..Default::default() });
-            target.properties.extend(profile.properties);
+    fn merge(&mut self, (profiles, services): Sections) {
+        for (into, from) in [(&mut self.profiles, profiles), (&mut self.services, services)] {
+            for (name, profile) in from {
+                let target = into.entry(name.clone()).or_insert_with(|| Profile { name, ..Default::default() });
+                target.properties.extend(profile.properties);
+            }
         }
+    }
+
+    /// The `endpoint_url` of every service in the selected profile's `services` section, by
+    /// service key.
+    pub fn service_endpoint_urls(&self) -> BTreeMap<String, String> {
+        let section = self.selected().and_then(|p| p.get("services")).and_then(|name| self.services.get(name));
+        let Some(section) = section else { return BTreeMap::new() };
+        section
+            .properties
+            .iter()
+            .filter_map(|(key, p)| Some((key.clone(), p.sub_property("endpoint_url").filter(|v| !v.is_empty())?.to_string())))
+            .collect()
+    }
+
+    /// The `endpoint_url` that the selected profile's `services` section sets for the service
+    /// whose key is `service_key` (the SDK id lower-cased, spaces as `_`: `sfn`), as in
+    /// `[profile dev]` `services = local` / `[services local]` `sfn =` `  endpoint_url = ...`.
+    pub fn service_endpoint_url(&self, service_key: &str) -> Option<&str> {
+        let services = self.selected()?.get("services")?;
+        let section = self.services.get(services)?;
+        section.property(service_key)?.sub_property("endpoint_url").filter(|v| !v.is_empty())
     }
 
     /// The name of the selected profile.
@@ -180,13 +207,23 @@ enum Section {
     None,
     Skipped,
     Profile { name: String, prefixed_default: bool },
+    Services { name: String },
 }
+
+/// The profiles of a file and its `[services NAME]` sections, by name.
+type Sections = (BTreeMap<String, Profile>, BTreeMap<String, Profile>);
 
 /// Parses one shared file into profiles by name.
 pub fn parse_file(source: &str, kind: FileKind, origin: &str) -> Result<BTreeMap<String, Profile>, ProfileError> {
+    parse_sections(source, kind, origin).map(|(profiles, _)| profiles)
+}
+
+/// Parses one shared file into profiles and `[services NAME]` sections by name.
+fn parse_sections(source: &str, kind: FileKind, origin: &str) -> Result<Sections, ProfileError> {
     let err = |line: usize, message: String| ProfileError { file: origin.to_string(), line: Some(line), message };
     // `[default]` and `[profile default]` are collected apart: the latter wins when both exist.
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
+    let mut services: BTreeMap<String, Profile> = BTreeMap::new();
     let mut prefixed_default: Option<Profile> = None;
     let mut section = Section::None;
     let mut current_property: Option<String> = None;
@@ -203,6 +240,9 @@ pub fn parse_file(source: &str, kind: FileKind, origin: &str) -> Result<BTreeMap
             }
             Section::Profile { name, prefixed_default: false } => Some(
                 profiles.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
+            ),
+            Section::Services { name } => Some(
+                services.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
             ),
             _ => None,
         };
@@ -256,7 +296,7 @@ pub fn parse_file(source: &str, kind: FileKind, origin: &str) -> Result<BTreeMap
                 return Err(err(lineno, format!("a property must be inside a profile: `{trimmed}`")));
             }
             Section::Skipped => continue,
-            Section::Profile { .. } => {}
+            Section::Profile { .. } | Section::Services { .. } => {}
         }
         let (k, v) =
             split_property(trimmed).ok_or_else(|| err(lineno, format!("expected `name = value`, found `{trimmed}`")))?;
@@ -268,7 +308,7 @@ pub fn parse_file(source: &str, kind: FileKind, origin: &str) -> Result<BTreeMap
     if let Some(p) = prefixed_default {
         profiles.insert("default".into(), p);
     }
-    Ok(profiles)
+    Ok((profiles, services))
 }
 
 fn section_of(header: &str, kind: FileKind) -> Section {
@@ -286,7 +326,12 @@ fn section_of(header: &str, kind: FileKind) -> Section {
             profile(name, name == "default")
         }
         (FileKind::Config, None) if header == "default" => profile("default", false),
-        (FileKind::Config, None) => Section::Skipped,
+        (FileKind::Config, None) => match header.strip_prefix("services").filter(|r| r.starts_with(char::is_whitespace)) {
+            Some(name) if !name.trim().is_empty() && !name.trim().contains(char::is_whitespace) => {
+                Section::Services { name: name.trim().to_string() }
+            }
+            _ => Section::Skipped,
+        },
         (FileKind::Credentials, Some(_)) => Section::Skipped,
         (FileKind::Credentials, None) => profile(header, false),
     }
@@ -396,6 +441,24 @@ region = ap-south-1
         assert!(e.to_string().contains("line 3: expected a sub-property"));
         let e = parse_file("[default] junk\n", FileKind::Config, "cfg").unwrap_err();
         assert!(e.to_string().contains("unexpected text after the profile header"));
+    }
+
+    #[test]
+    fn services_sections_give_service_endpoints_to_the_profiles_naming_them() {
+        let config = "[profile dev]\nservices = local\n[profile other]\nregion = x\n\
+                      [services local]\nsfn =\n  endpoint_url = http://localhost:4566\n\
+                      dynamodb =\n  endpoint_url = http://localhost:8000\n[services local]\n\
+                      sqs =\n  endpoint_url = http://localhost:9324\n";
+        let set = ProfileSet::parse(config, "", "dev").unwrap();
+        assert_eq!(set.service_endpoint_url("sfn"), Some("http://localhost:4566"));
+        assert_eq!(set.service_endpoint_url("sqs"), Some("http://localhost:9324"), "sections merge");
+        assert_eq!(set.service_endpoint_url("kms"), None);
+        // A services section is not a profile, and a profile without `services` has none.
+        assert!(set.get("local").is_none());
+        assert_eq!(ProfileSet::parse(config, "", "other").unwrap().service_endpoint_url("sfn"), None);
+        // In the credentials file, `[services x]` is a profile name with a space: skipped.
+        let set = ProfileSet::parse("[profile dev]\nservices = local\n", "[services local]\nsfn =\n  endpoint_url = http://x\n", "dev").unwrap();
+        assert_eq!(set.service_endpoint_url("sfn"), None);
     }
 
     #[test]

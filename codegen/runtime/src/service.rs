@@ -36,14 +36,13 @@ impl ServiceMeta {
     /// The name of the environment variable that overrides this service's endpoint:
     /// `AWS_ENDPOINT_URL_` and the SDK id upper-cased with spaces and dashes as underscores.
     pub fn endpoint_env_var(&self) -> String {
-        let mut name = String::from("AWS_ENDPOINT_URL_");
-        for c in self.sdk_id.chars() {
-            name.push(match c {
-                ' ' | '-' => '_',
-                c => c.to_ascii_uppercase(),
-            });
-        }
-        name
+        format!("AWS_ENDPOINT_URL_{}", self.config_key().to_ascii_uppercase())
+    }
+
+    /// The key of this service in a `[services NAME]` section of the shared config file: the
+    /// SDK id lower-cased with spaces and dashes as underscores (`sfn`, `cognito_identity_provider`).
+    pub fn config_key(&self) -> String {
+        self.sdk_id.chars().map(|c| if matches!(c, ' ' | '-') { '_' } else { c.to_ascii_lowercase() }).collect()
     }
 }
 
