@@ -13,8 +13,7 @@ use awsjson_runtime::aws_types::os_shim_internal::{Env, Fs};
 use sfn_client::config::{Builder, ConnectorError, HttpConnector, HttpFuture, HttpRequest};
 use sfn_client::error::SdkError;
 use sfn_client::Client;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use sfn_tests::loopback::Server;
 
 const HOME: &str = "/home/sfn-tests";
 const CONFIG_FILE: &str = "/home/sfn-tests/.aws/config";
@@ -30,85 +29,20 @@ enum Reply {
     Hang,
 }
 
-/// A loopback HTTP server answering every request with `reply`; records the request heads.
-struct Server {
-    url: String,
-    heads: Arc<Mutex<Vec<String>>>,
-    task: tokio::task::JoinHandle<()>,
-}
-
-impl Server {
-    async fn start(reply: Reply) -> Server {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let url = format!("http://{}", listener.local_addr().unwrap());
-        let heads = Arc::new(Mutex::new(Vec::new()));
-        let h = heads.clone();
-        let task = tokio::spawn(async move {
-            loop {
-                let Ok((mut stream, _)) = listener.accept().await else { return };
-                let h = h.clone();
-                tokio::spawn(async move {
-                    let mut buf = Vec::new();
-                    loop {
-                        let head_end = loop {
-                            if let Some(p) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                                break p + 4;
-                            }
-                            let mut chunk = [0u8; 4096];
-                            match stream.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        };
-                        let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-                        let len = header(&head, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0usize);
-                        while buf.len() < head_end + len {
-                            let mut chunk = [0u8; 4096];
-                            match stream.read(&mut chunk).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                            }
-                        }
-                        buf.drain(..head_end + len);
-                        h.lock().unwrap().push(head);
-                        let (status, body) = match reply {
-                            Reply::Activities => ("200 OK", r#"{"activities":[]}"#),
-                            Reply::InternalError => ("500 Internal Server Error", r#"{"__type":"InternalError","message":"try again"}"#),
-                            Reply::Hang => {
-                                tokio::time::sleep(Duration::from_secs(30)).await;
-                                return;
-                            }
-                        };
-                        let response = format!(
-                            "HTTP/1.1 {status}\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n\r\n{body}",
-                            body.len()
-                        );
-                        if stream.write_all(response.as_bytes()).await.is_err() {
-                            return;
-                        }
-                    }
-                });
+/// A loopback server answering every request with `reply`.
+async fn server(reply: Reply) -> Server {
+    Server::start(move |_| async move {
+        let json = || vec![("content-type".to_string(), "application/x-amz-json-1.0".to_string())];
+        match reply {
+            Reply::Activities => (200, json(), br#"{"activities":[]}"#.to_vec()),
+            Reply::InternalError => (500, json(), br#"{"__type":"InternalError","message":"try again"}"#.to_vec()),
+            Reply::Hang => {
+                tokio::time::sleep(Duration::from_secs(30)).await;
+                (500, Vec::new(), Vec::new())
             }
-        });
-        Server { url, heads, task }
-    }
-
-    fn heads(&self) -> Vec<String> {
-        self.heads.lock().unwrap().clone()
-    }
-}
-
-impl Drop for Server {
-    fn drop(&mut self) {
-        self.task.abort();
-    }
-}
-
-fn header(head: &str, name: &str) -> Option<String> {
-    head.lines().skip(1).find_map(|l| {
-        let (k, v) = l.split_once(':')?;
-        k.trim().eq_ignore_ascii_case(name).then(|| v.trim().to_string())
+        }
     })
+    .await
 }
 
 /// An `aws-config` loader that sees only `vars` (and `HOME`) and the config file `config_file`,
@@ -152,52 +86,52 @@ async fn destination(sdk: &SdkConfig) -> String {
 
 #[tokio::test]
 async fn aws_endpoint_url_sfn_wins_over_aws_endpoint_url() {
-    let sfn = Server::start(Reply::Activities).await;
-    let global = Server::start(Reply::Activities).await;
+    let sfn = server(Reply::Activities).await;
+    let global = server(Reply::Activities).await;
     let sdk = load(&[("AWS_ENDPOINT_URL_SFN", &sfn.url), ("AWS_ENDPOINT_URL", &global.url)], "").await;
     let out = Client::new(&sdk).list_activities().send().await.unwrap();
     assert!(out.activities.is_empty());
-    assert_eq!((sfn.heads().len(), global.heads().len()), (1, 0));
-    let head = &sfn.heads()[0];
-    assert_eq!(header(head, "x-amz-target").as_deref(), Some("AWSStepFunctions.ListActivities"));
-    assert_eq!(header(head, "host"), Some(sfn.url.trim_start_matches("http://").to_string()));
+    assert_eq!((sfn.seen().len(), global.seen().len()), (1, 0));
+    let head = &sfn.seen()[0];
+    assert_eq!(head.header("x-amz-target"), Some("AWSStepFunctions.ListActivities"));
+    assert_eq!(head.header("host"), Some(sfn.url.trim_start_matches("http://")));
 
     // Without the service-specific variable, the global one.
     let sdk = load(&[("AWS_ENDPOINT_URL", &global.url)], "").await;
     Client::new(&sdk).list_activities().send().await.unwrap();
-    assert_eq!((sfn.heads().len(), global.heads().len()), (1, 1));
+    assert_eq!((sfn.seen().len(), global.seen().len()), (1, 1));
 }
 
 #[tokio::test]
 async fn the_services_section_of_the_profile_wins_over_its_endpoint_url() {
-    let sfn = Server::start(Reply::Activities).await;
-    let global = Server::start(Reply::Activities).await;
+    let sfn = server(Reply::Activities).await;
+    let global = server(Reply::Activities).await;
     let file = format!(
         "[default]\nendpoint_url = {}\nservices = local\n\n[services local]\nsfn =\n  endpoint_url = {}\n",
         global.url, sfn.url
     );
     let sdk = load(&[], &file).await;
     Client::new(&sdk).list_activities().send().await.unwrap();
-    assert_eq!((sfn.heads().len(), global.heads().len()), (1, 0));
+    assert_eq!((sfn.seen().len(), global.seen().len()), (1, 0));
     // The environment comes before the files: AWS_ENDPOINT_URL wins over the profile's service
     // endpoint (as aws-sdk-sfn resolves it: service env, global env, service profile, profile).
     let sdk = load(&[("AWS_ENDPOINT_URL", &global.url)], &file).await;
     Client::new(&sdk).list_activities().send().await.unwrap();
-    assert_eq!((sfn.heads().len(), global.heads().len()), (1, 1));
+    assert_eq!((sfn.seen().len(), global.seen().len()), (1, 1));
 }
 
 #[tokio::test]
 async fn an_endpoint_url_set_in_code_wins_over_the_environment() {
-    let in_code = Server::start(Reply::Activities).await;
-    let sfn = Server::start(Reply::Activities).await;
+    let in_code = server(Reply::Activities).await;
+    let sfn = server(Reply::Activities).await;
     let sdk = loader(&[("AWS_ENDPOINT_URL_SFN", &sfn.url)], "").endpoint_url(&in_code.url).load().await;
     Client::new(&sdk).list_activities().send().await.unwrap();
-    assert_eq!((in_code.heads().len(), sfn.heads().len()), (1, 0));
+    assert_eq!((in_code.seen().len(), sfn.seen().len()), (1, 0));
 }
 
 #[tokio::test]
 async fn ignore_configured_endpoint_urls_falls_back_to_the_service_endpoint() {
-    let sfn = Server::start(Reply::Activities).await;
+    let sfn = server(Reply::Activities).await;
     let regional = "https://states.us-east-1.amazonaws.com/";
     let vars = [("AWS_ENDPOINT_URL_SFN", sfn.url.as_str()), ("AWS_ENDPOINT_URL", sfn.url.as_str())];
     // The control: without the switch, the configured endpoint.
@@ -210,12 +144,12 @@ async fn ignore_configured_endpoint_urls_falls_back_to_the_service_endpoint() {
         sfn.url
     );
     assert_eq!(destination(&load(&vars, &file).await).await, regional);
-    assert!(sfn.heads().is_empty());
+    assert!(sfn.seen().is_empty());
 }
 
 #[tokio::test]
 async fn retry_attempts_backoff_timeouts_and_app_name_come_from_the_sdk_config() {
-    let failing = Server::start(Reply::InternalError).await;
+    let failing = server(Reply::InternalError).await;
     let retry = RetryConfig::standard()
         .with_max_attempts(2)
         .with_initial_backoff(Duration::from_millis(5))
@@ -230,17 +164,17 @@ async fn retry_attempts_backoff_timeouts_and_app_name_come_from_the_sdk_config()
     assert_eq!(config.retry_config().max_backoff(), Duration::from_millis(10));
     let err = Client::new(&sdk).list_activities().send().await.unwrap_err();
     assert!(matches!(err, SdkError::ServiceError(_)), "{err:?}");
-    let heads = failing.heads();
+    let heads = failing.seen();
     assert_eq!(heads.len(), 2);
-    assert_eq!(header(&heads[1], "amz-sdk-request").as_deref(), Some("attempt=2; max=2"));
-    let ua = header(&heads[0], "user-agent").unwrap();
+    assert_eq!(heads[1].header("amz-sdk-request"), Some("attempt=2; max=2"));
+    let ua = heads[0].header("user-agent").unwrap();
     assert!(ua.contains(" app/sfn-tests-app"), "{ua}");
 
     // AWS_MAX_ATTEMPTS as aws-config reads it.
     let sdk = load(&[("AWS_MAX_ATTEMPTS", "5")], "").await;
     assert_eq!(sfn_client::Config::from(&sdk).retry_config().max_attempts(), 5);
 
-    let hanging = Server::start(Reply::Hang).await;
+    let hanging = server(Reply::Hang).await;
     let timeouts = TimeoutConfig::builder().operation_attempt_timeout(Duration::from_millis(200)).build();
     let sdk = loader(&[("AWS_ENDPOINT_URL_SFN", &hanging.url)], "")
         .retry_config(RetryConfig::disabled())
@@ -251,12 +185,12 @@ async fn retry_attempts_backoff_timeouts_and_app_name_come_from_the_sdk_config()
     let err = Client::new(&sdk).list_activities().send().await.unwrap_err();
     assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
     assert!(started.elapsed() < Duration::from_secs(5));
-    assert_eq!(hanging.heads().len(), 1);
+    assert_eq!(hanging.seen().len(), 1);
 }
 
 #[tokio::test]
 async fn adaptive_retry_mode_is_refused_with_a_clear_error() {
-    let server = Server::start(Reply::Activities).await;
+    let server = server(Reply::Activities).await;
     for (vars, file) in [
         (vec![("AWS_RETRY_MODE", "adaptive")], ""),
         (vec![], "[default]\nretry_mode = adaptive\n"),
@@ -272,5 +206,5 @@ async fn adaptive_retry_mode_is_refused_with_a_clear_error() {
     // Standard mode works.
     let sdk = load(&[("AWS_RETRY_MODE", "standard"), ("AWS_ENDPOINT_URL_SFN", &server.url)], "").await;
     Client::new(&sdk).list_activities().send().await.unwrap();
-    assert_eq!(server.heads().len(), 1);
+    assert_eq!(server.seen().len(), 1);
 }

@@ -8,7 +8,7 @@
 //! 127.0.0.1. Run through `tests/moto.sh` (it sets `MOTO_ENDPOINT`); without it the tests fail.
 
 use std::path::PathBuf;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 use aws_config::BehaviorVersion;
 use aws_smithy_runtime_api::client::http::{
@@ -21,8 +21,7 @@ use aws_smithy_types::body::SdkBody;
 use aws_types::os_shim_internal::Env as AwsEnv;
 use awsjson_runtime::http::{HttpConnector as _, HyperConnector};
 use bytes::Bytes;
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::TcpListener;
+use sfn_tests::loopback::Server;
 
 fn moto() -> String {
     let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_default();
@@ -76,75 +75,6 @@ async fn five_calls(client: &sfn_client::Client) {
     }
 }
 
-/// One request a loopback server received.
-#[derive(Debug, Clone)]
-struct Seen {
-    method: String,
-    path: String,
-    body: String,
-}
-
-/// A loopback HTTP/1.1 server: `answer` gives each request's status, headers and body.
-async fn serve<F, Fut>(answer: F) -> (String, Arc<Mutex<Vec<Seen>>>)
-where
-    F: Fn(Seen, Vec<(String, String)>) -> Fut + Send + Sync + 'static,
-    Fut: std::future::Future<Output = (u16, Vec<(String, String)>, Vec<u8>)> + Send,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let answer = Arc::new(answer);
-    let recorded = seen.clone();
-    tokio::spawn(async move {
-        loop {
-            let Ok((mut stream, _)) = listener.accept().await else { return };
-            let answer = answer.clone();
-            let recorded = recorded.clone();
-            tokio::spawn(async move {
-                let mut buf = Vec::new();
-                let mut chunk = [0u8; 8192];
-                let head_end = loop {
-                    if let Some(i) = buf.windows(4).position(|w| w == b"\r\n\r\n") {
-                        break i + 4;
-                    }
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                };
-                let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-                let mut lines = head.split("\r\n");
-                let mut first = lines.next().unwrap_or("").split(' ');
-                let (method, path) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
-                let headers: Vec<(String, String)> = lines
-                    .filter_map(|l| l.split_once(':'))
-                    .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
-                    .collect();
-                let length = headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
-                while buf.len() < head_end + length {
-                    match stream.read(&mut chunk).await {
-                        Ok(0) | Err(_) => return,
-                        Ok(n) => buf.extend_from_slice(&chunk[..n]),
-                    }
-                }
-                let body = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
-                let request = Seen { method, path, body };
-                recorded.lock().unwrap().push(request.clone());
-                let (status, headers, body) = answer(request, headers).await;
-                let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\nconnection: close\r\n", body.len());
-                for (k, v) in headers {
-                    head.push_str(&format!("{k}: {v}\r\n"));
-                }
-                head.push_str("\r\n");
-                let _ = stream.write_all(head.as_bytes()).await;
-                let _ = stream.write_all(&body).await;
-                let _ = stream.shutdown().await;
-            });
-        }
-    });
-    (url, seen)
-}
-
 #[tokio::test]
 async fn credential_process_runs_once_for_five_calls() {
     let moto = moto();
@@ -182,12 +112,12 @@ async fn assume_role_is_called_once_for_five_calls() {
     // STS goes to moto through this proxy, which counts the AssumeRole calls.
     let upstream = moto.clone();
     let connector = Arc::new(HyperConnector::new(None));
-    let (proxy, seen) = serve(move |request, headers| {
+    let proxy = Server::start(move |request| {
         let connector = connector.clone();
         let uri = format!("{upstream}{}", request.path);
         async move {
             let mut b = http::Request::builder().method(request.method.as_str()).uri(uri);
-            for (k, v) in headers.iter().filter(|(k, _)| k != "host" && k != "content-length") {
+            for (k, v) in request.headers.iter().filter(|(k, _)| k != "host" && k != "content-length") {
                 b = b.header(k.as_str(), v.as_str());
             }
             let response = connector.call(b.body(Bytes::from(request.body)).unwrap(), 1 << 20).await.unwrap();
@@ -211,22 +141,22 @@ async fn assume_role_is_called_once_for_five_calls() {
         ("AWS_PROFILE", "assumer"),
         ("AWS_REGION", "us-east-1"),
         ("AWS_ENDPOINT_URL", &moto),
-        ("AWS_ENDPOINT_URL_STS", &proxy),
+        ("AWS_ENDPOINT_URL_STS", &proxy.url),
         ("AWS_EC2_METADATA_DISABLED", "true"),
     ])
     .await;
     let client = sfn_client::Client::new(&sdk);
     five_calls(&client).await;
-    let assume_role = seen.lock().unwrap().iter().filter(|r| r.body.contains("Action=AssumeRole")).count();
-    assert_eq!(assume_role, 1, "AssumeRole calls: {:?}", seen.lock().unwrap());
+    let assume_role = proxy.seen().iter().filter(|r| r.body.contains("Action=AssumeRole")).count();
+    assert_eq!(assume_role, 1, "AssumeRole calls: {:?}", proxy.seen());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
 #[tokio::test]
 async fn instance_metadata_is_asked_once_for_five_calls() {
     let moto = moto();
-    let (imds, seen) = serve(|request, headers| async move {
-        let token = headers.iter().any(|(k, v)| k == "x-aws-ec2-metadata-token" && v == "IMDSTOKEN");
+    let imds = Server::start(|request| async move {
+        let token = request.header("x-aws-ec2-metadata-token") == Some("IMDSTOKEN");
         let ok = |body: &str| (200, Vec::new(), body.as_bytes().to_vec());
         match (request.method.as_str(), request.path.as_str()) {
             ("PUT", "/latest/api/token") => {
@@ -248,12 +178,12 @@ async fn instance_metadata_is_asked_once_for_five_calls() {
         ("AWS_SHARED_CREDENTIALS_FILE", "/nonexistent/credentials"),
         ("AWS_REGION", "us-east-1"),
         ("AWS_ENDPOINT_URL", &moto),
-        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url),
     ])
     .await;
     let client = sfn_client::Client::new(&sdk);
     five_calls(&client).await;
-    let seen = seen.lock().unwrap().clone();
+    let seen = imds.seen();
     let documents = seen.iter().filter(|r| r.path.ends_with("/imds-role")).count();
     assert_eq!(documents, 1, "credential documents fetched: {seen:?}");
 }

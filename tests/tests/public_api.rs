@@ -29,7 +29,6 @@ use sfn_client::pagination::{ItemStream, PageStream, RepeatedToken};
 use sfn_client::primitives::DateTime;
 use sfn_client::types::ExecutionListItem;
 use sfn_client::{Client, Config};
-use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 const DESCRIBED: &str = r#"{"executionArn":"arn:e","stateMachineArn":"arn:sm","status":"RUNNING","startDate":1700000000}"#;
 
@@ -351,41 +350,13 @@ async fn paginators_and_the_environment_through_sfn_client() {
     assert_eq!(repeated.token(), "t1");
 }
 
-/// Serves one HTTP/1.1 request on 127.0.0.1 with `body` and a request id; returns the URL.
-async fn one_shot_server(body: &'static str) -> String {
-    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
-    let url = format!("http://{}", listener.local_addr().unwrap());
-    tokio::spawn(async move {
-        let (mut stream, _) = listener.accept().await.unwrap();
-        let mut buf = Vec::new();
-        loop {
-            let mut chunk = [0u8; 4096];
-            let n = stream.read(&mut chunk).await.unwrap();
-            buf.extend_from_slice(&chunk[..n]);
-            let text = String::from_utf8_lossy(&buf);
-            if let Some(end) = text.find("\r\n\r\n") {
-                let length: usize = text[..end]
-                    .lines()
-                    .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|v| v.trim().parse().unwrap()))
-                    .unwrap_or(0);
-                if buf.len() >= end + 4 + length || n == 0 {
-                    break;
-                }
-            }
-        }
-        let response = format!(
-            "HTTP/1.1 200 OK\r\nx-amzn-RequestId: req-loopback\r\nContent-Length: {}\r\n\r\n{body}",
-            body.len()
-        );
-        stream.write_all(response.as_bytes()).await.unwrap();
-    });
-    url
-}
-
 #[tokio::test]
 async fn send_with_over_the_default_connector() {
-    let url = one_shot_server(DESCRIBED).await;
-    let mut config = Config::builder().region("us-east-1").endpoint_url(url);
+    let server = sfn_tests::loopback::Server::start(|_| async {
+        (200, vec![("x-amzn-RequestId".to_string(), "req-loopback".to_string())], DESCRIBED.as_bytes().to_vec())
+    })
+    .await;
+    let mut config = Config::builder().region("us-east-1").endpoint_url(&server.url);
     config.set_credentials_provider(Some(credentials()));
     let client = Client::from_conf(config.build());
     let out = DescribeExecutionInput::builder().execution_arn("arn:e").send_with(&client).await.unwrap();
