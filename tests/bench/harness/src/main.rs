@@ -110,8 +110,8 @@ fn run() -> Result<(), String> {
     if settings.quick {
         eprintln!("bench: --quick: no timed clean builds");
     } else {
-        let mut clean = [0.0; 2];
-        let mut rebuild = [0.0; 2];
+        let mut clean = [(0.0, 0.0); 2];
+        let mut rebuild = [(0.0, 0.0); 2];
         for (i, (p, krate)) in [("ours", "sfn-client"), ("official", "aws-sdk-sfn")].into_iter().enumerate() {
             let target = work.join(format!("debug-{p}"));
             let _ = std::fs::remove_dir_all(&target);
@@ -119,8 +119,10 @@ fn run() -> Result<(), String> {
             step(&format!("cargo clean -p {krate}"), cargo_in(&here.join(p), &target).args(["clean", "-q", "-p", krate]))?;
             rebuild[i] = timed(&format!("debug rebuild of {krate} ({p})"), cargo_in(&here.join(p), &target).arg("build"))?;
         }
-        rows.push(Row::compared("clean debug build of the minimal program (s)", clean[0], clean[1], 1, Some(0.35)));
-        rows.push(Row::compared("debug rebuild of the SFN crate and the program (s)", rebuild[0], rebuild[1], 1, None));
+        rows.push(Row::compared("clean debug build of the minimal program, wall (s)", clean[0].0, clean[1].0, 1, Some(0.35)));
+        rows.push(Row::compared("clean debug build of the minimal program, CPU of cargo and rustc (s)", clean[0].1, clean[1].1, 1, Some(0.35)));
+        rows.push(Row::compared("debug rebuild of the SFN crate and the program, wall (s)", rebuild[0].0, rebuild[1].0, 1, None));
+        rows.push(Row::compared("debug rebuild of the SFN crate and the program, CPU (s)", rebuild[0].1, rebuild[1].1, 1, None));
     }
     let mut binaries = Vec::new();
     for p in ["ours", "official"] {
@@ -412,13 +414,43 @@ fn step(what: &str, cmd: &mut Command) -> Result<(), String> {
     Ok(())
 }
 
-/// Runs `cmd` and returns its wall time in seconds.
-fn timed(what: &str, cmd: &mut Command) -> Result<f64, String> {
+/// Runs `cmd` and returns its wall time and the CPU time (user + system) of it and every
+/// process it waited for (cargo: rustc, build scripts), in seconds.
+fn timed(what: &str, cmd: &mut Command) -> Result<(f64, f64), String> {
+    let cpu = children_cpu_secs()?;
     let started = Instant::now();
     step(what, cmd)?;
     let secs = started.elapsed().as_secs_f64();
-    eprintln!("bench: {what}: {secs:.1} s");
-    Ok(secs)
+    let cpu = children_cpu_secs()? - cpu;
+    eprintln!("bench: {what}: {secs:.1} s, CPU {cpu:.1} s");
+    Ok((secs, cpu))
+}
+
+/// getrusage(RUSAGE_CHILDREN): user + system time of the waited-for descendants, in seconds.
+fn children_cpu_secs() -> Result<f64, String> {
+    #[repr(C)]
+    struct Timeval {
+        sec: i64,
+        usec: i64,
+    }
+    /// `struct rusage` of 64-bit Linux: two timevals, then 14 longs.
+    #[repr(C)]
+    struct Rusage {
+        utime: Timeval,
+        stime: Timeval,
+        rest: [i64; 14],
+    }
+    extern "C" {
+        fn getrusage(who: i32, usage: *mut Rusage) -> i32;
+    }
+    const RUSAGE_CHILDREN: i32 = -1;
+    let mut u = Rusage { utime: Timeval { sec: 0, usec: 0 }, stime: Timeval { sec: 0, usec: 0 }, rest: [0; 14] };
+    // SAFETY: `u` is a valid, writable `struct rusage`; getrusage only writes into it.
+    if unsafe { getrusage(RUSAGE_CHILDREN, &mut u) } != 0 {
+        return Err(format!("getrusage: {}", std::io::Error::last_os_error()));
+    }
+    let secs = |t: &Timeval| t.sec as f64 + t.usec as f64 / 1e6;
+    Ok(secs(&u.utime) + secs(&u.stime))
 }
 
 /// Runs `cmd` and returns its standard output, trimmed.
