@@ -65,7 +65,7 @@ fn region_regexes_match_as_regex_lite_does() {
         }
     }
     // Both answers occur, often.
-    assert!(matched > 3_000 && matched < inputs.len() * PARTITIONS.partitions.len() / 2, "{matched}");
+    assert!(matched > 2_000 && matched < inputs.len() * PARTITIONS.partitions.len() / 2, "{matched}");
 }
 
 #[test]
