@@ -457,11 +457,8 @@ impl Cursor<'_> {
                         return true;
                     }
                 }
-                b'\\' => {
-                    if self.bump().is_none() {
-                        return false;
-                    }
-                }
+                // A quoted pair: the next byte is taken as it is.
+                b'\\' if self.bump().is_none() => return false,
                 _ => {}
             }
         }
