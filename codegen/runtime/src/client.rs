@@ -307,11 +307,18 @@ impl Handle {
             // Checked when the program is compiled: no work per call.
             const { HeaderValue::from_static(O::TARGET) }
         };
-        let mut request =
-            template.build(O::NAME, target, host_prefix.as_deref(), body).map_err(SdkError::construction_failure)?;
-        if compressed {
-            request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
+        // Each attempt sends a request of its own, built from these parts (the body is `Bytes`:
+        // every request shares it); none is copied.
+        let build = || {
+            let mut request = template
+                .build(O::NAME, target.clone(), host_prefix.as_deref(), body.clone())
+                .map_err(SdkError::construction_failure)?;
+            if compressed {
+                request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Ok::<_, SdkError<O::Error>>(request)
+        };
+        let request = build()?;
         let signing_region = template.signing_region(region.as_str());
         let signing_name = template.signing_name(inner.service.signing_name);
         tracing::debug!(endpoint = %request.uri(), "resolved endpoint");
@@ -321,9 +328,7 @@ impl Handle {
         let invocation_id = HeaderValue::from_str(&uuid_v4()).map_err(SdkError::construction_failure)?;
         let mut attempt = 1u32;
         let mut last_retry_cost = None;
-        // Every attempt but the last sends a copy (the body is `Bytes`: a copy shares it); the
-        // last one, which is the only one when there are no retries, sends the request itself.
-        let mut request = Some(request);
+        let mut first = Some(request);
         loop {
             let credentials = match config.credentials_cache() {
                 None => {
@@ -337,14 +342,9 @@ impl Handle {
                     .await
                     .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
             };
-            let mut req = match request.take() {
-                Some(last) if attempt >= max_attempts => last,
-                Some(next) => {
-                    let copy = next.clone();
-                    request = Some(next);
-                    copy
-                }
-                None => return Err(SdkError::construction_failure("internal error: the request of a retry was already sent")),
+            let mut req = match first.take() {
+                Some(request) => request,
+                None => build()?,
             };
             for mutate in call.mutators {
                 mutate(&mut req);

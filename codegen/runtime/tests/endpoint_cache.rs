@@ -1,6 +1,7 @@
-//! The client resolves its endpoint once: calls that keep the client's endpoint parameters reuse
-//! it, calls whose override changes one resolve their own, a configured resolver is asked every
-//! call, and failures are not kept.
+//! The lean call path. The client resolves its endpoint once: calls that keep the client's
+//! endpoint parameters reuse it, calls whose override changes one resolve their own, a configured
+//! resolver is asked every call, and failures are not kept. Every attempt sends the same request,
+//! sharing one body.
 
 mod common;
 
@@ -203,4 +204,39 @@ async fn a_written_out_target_is_the_one_made_from_the_prefix() {
     // Everything else is the same too (but the signature, the token and the invocation id).
     let names = |i: usize| requests[i].headers().keys().map(|k| k.to_string()).collect::<Vec<_>>();
     assert_eq!(names(0), names(1));
+}
+
+#[tokio::test]
+async fn every_attempt_sends_the_same_request_sharing_one_body() {
+    let connector = MockConnector::new().respond(503, &[], "{}").respond(500, &[], "{}").respond(200, &[], OK);
+    let sleep = RecordingSleep::default();
+    let handle = Handle::new(builder(&connector).retry_sleep(sleep.clone()).build(), &SERVICE);
+    call(&handle)
+        .mutate_request(|r| {
+            r.headers_mut().append("x-added", http::HeaderValue::from_static("once"));
+        })
+        .send()
+        .await
+        .unwrap();
+    let requests = connector.requests();
+    assert_eq!(requests.len(), 3);
+    let first = &requests[0];
+    for (i, r) in requests.iter().enumerate() {
+        assert_eq!(r.uri(), first.uri());
+        assert_eq!(r.body(), first.body());
+        // One body for all the attempts: never copied.
+        assert_eq!(r.body().as_ptr(), first.body().as_ptr(), "attempt {}", i + 1);
+        assert_eq!(r.headers().get_all("x-added").iter().count(), 1, "attempt {}", i + 1);
+        assert_eq!(r.headers()["amz-sdk-request"], format!("attempt={}; max=3", i + 1).as_str());
+        let names = |r: &http::Request<bytes::Bytes>| {
+            let mut n: Vec<String> = r.headers().keys().map(|k| k.to_string()).collect();
+            n.sort();
+            n
+        };
+        assert_eq!(names(r), names(first));
+        for name in ["host", "content-type", "x-amz-target", "user-agent", "content-length", "amz-sdk-invocation-id"] {
+            assert_eq!(r.headers()[name], first.headers()[name], "{name} of attempt {}", i + 1);
+        }
+    }
+    assert_eq!(sleep.delays().len(), 2);
 }
