@@ -14,9 +14,10 @@ use std::borrow::Cow;
 use super::{DeserializeError, ErrorKind, FromJson, Timestamps};
 use crate::types::{DateTime, Document, Number, TimestampFormat};
 
-/// How deeply arrays and objects may nest before reading fails with
-/// [`ErrorKind::TooDeep`] (as serde_json's default limit).
-pub const MAX_DEPTH: usize = 128;
+/// How deeply arrays and objects may nest; one level more fails with [`ErrorKind::TooDeep`].
+/// The limit the decoder had when it went through serde_json (whose default recursion limit
+/// of 128 lets 127 levels through).
+pub const MAX_DEPTH: usize = 127;
 
 /// Reads one JSON value (and what it holds) from the bytes of a body, front to back.
 #[derive(Debug)]
