@@ -297,6 +297,29 @@ mod tests {
     }
 
     #[test]
+    fn error_bodies_are_read_in_one_pass() {
+        let none = HeaderMap::new();
+        let body = br#"{"extra": {"deep": [1, {"x": "y"}]}, "__type": "ns#Thrown:http://x", "Message": "upper", "message": null, "errorMessage": "third", "code": 5}"#;
+        let e = parse_error_response(400, &none, body, false);
+        assert_eq!(e.code.as_deref(), Some("Thrown"));
+        assert_eq!(e.meta.message(), Some("upper"));
+        assert_eq!(e.body_error, None);
+        assert_eq!(e.modeled_body(body), &body[..]);
+        let e = parse_error_response(400, &none, br#"{"code": "First", "__type": "Second", "message": "m"}"#, false);
+        assert_eq!((e.code.as_deref(), e.meta.message()), (Some("First"), Some("m")));
+        let e = parse_error_response(400, &none, b"", false);
+        assert_eq!((e.code, e.body_error), (None, None));
+        let mut headers = HeaderMap::new();
+        headers.insert(X_AMZN_ERRORTYPE, HeaderValue::from_static("FromHeader"));
+        for bad in [&b"[1]"[..], b"{\"__type\": \"X\"", b"{\"message\": \"a\"} trailing", b"\"text\""] {
+            let e = parse_error_response(500, &headers, bad, false);
+            assert_eq!(e.code.as_deref(), Some("FromHeader"));
+            assert!(e.body_error.is_some(), "{}", String::from_utf8_lossy(bad));
+            assert_eq!(e.modeled_body(bad), b"{}");
+        }
+    }
+
+    #[test]
     fn sanitizes_every_form() {
         assert_eq!(sanitize_error_code("FooError"), "FooError");
         assert_eq!(sanitize_error_code("aws.protocoltests.json10#FooError"), "FooError");
