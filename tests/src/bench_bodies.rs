@@ -68,8 +68,9 @@ pub fn execution_history(events: usize) -> String {
     ];
     let tail = ["MapStateSucceeded", "MapStateExited", "ExecutionSucceeded"];
     let body = events.saturating_sub(head.len() + tail.len());
+    let mut pushed = 0;
     for (kind, details) in head.into_iter().take(events) {
-        push(&mut out, kind, details);
+        pushed = push(&mut out, kind, details);
     }
     let mut iteration = 0;
     let mut made = 0;
@@ -104,10 +105,10 @@ pub fn execution_history(events: usize) -> String {
                 ("MapIterationSucceeded", Some(format!(r#""mapIterationSucceededEventDetails":{{"name":"ProcessItems","index":{}}}"#, iteration - 1)))
             }
         };
-        push(&mut out, kind, details);
+        pushed = push(&mut out, kind, details);
         made += 1;
     }
-    let left = events.saturating_sub(id);
+    let left = events.saturating_sub(pushed);
     for kind in tail.iter().take(left) {
         let details = match *kind {
             "MapStateExited" => Some(r#""stateExitedEventDetails":{"name":"ProcessItems","output":"[2,4,6]","outputDetails":{"truncated":false}}"#.to_string()),

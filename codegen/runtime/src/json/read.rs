@@ -20,11 +20,21 @@ use crate::types::{DateTime, Document, Number, TimestampFormat};
 pub const MAX_DEPTH: usize = 127;
 
 /// Reads one JSON value (and what it holds) from the bytes of a body, front to back.
-#[derive(Debug)]
 pub struct JsonReader<'a> {
     input: &'a [u8],
     pos: usize,
     depth: usize,
+}
+
+/// Shows where the reader is, never the body (it may hold sensitive members).
+impl std::fmt::Debug for JsonReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonReader")
+            .field("len", &self.input.len())
+            .field("pos", &self.pos)
+            .field("depth", &self.depth)
+            .finish()
+    }
 }
 
 /// The kind of the next JSON value, as [`JsonReader::peek_kind`] sees it.
@@ -917,6 +927,7 @@ mod tests {
     #[test]
     fn strings_borrow_unless_escaped() {
         let mut r = JsonReader::new(br#""plain" "a\"b\u00e9\ud83d\ude00""#);
+        assert!(!format!("{r:?}").contains("plain"), "Debug shows no body");
         assert!(matches!(r.str_value().unwrap(), Cow::Borrowed("plain")));
         assert_eq!(r.str_value().unwrap(), "a\"b\u{e9}\u{1F600}");
         r.finish().unwrap();
