@@ -22,6 +22,9 @@ pub const MAX_DEPTH: usize = 127;
 /// Reads one JSON value (and what it holds) from the bytes of a body, front to back.
 pub struct JsonReader<'a> {
     input: &'a [u8],
+    /// The longest prefix of `input` that is valid UTF-8 (checked once, up front): the text of
+    /// every string that ends within it is borrowed from it without another check.
+    text: &'a str,
     pos: usize,
     depth: usize,
 }
@@ -64,7 +67,25 @@ impl ValueKind {
 impl<'a> JsonReader<'a> {
     /// A reader at the start of `input`.
     pub fn new(input: &'a [u8]) -> Self {
-        JsonReader { input, pos: 0, depth: 0 }
+        let text = match std::str::from_utf8(input) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        JsonReader { input, text, pos: 0, depth: 0 }
+    }
+
+    /// The text of `input[start..end]`, a run of a string between ASCII delimiters; an error
+    /// when it is not valid UTF-8.
+    #[inline]
+    fn text(&mut self, start: usize, end: usize) -> Result<&'a str, DeserializeError> {
+        let text = self.text;
+        match text.get(start..end) {
+            Some(s) => Ok(s),
+            None => {
+                self.pos = text.len().max(start);
+                Err(self.syntax("invalid UTF-8 in a string"))
+            }
+        }
     }
 
     /// Checks that nothing but whitespace follows the value read.
@@ -281,13 +302,11 @@ impl<'a> JsonReader<'a> {
         let start = self.pos + 1;
         let mut i = start;
         loop {
+            i = skip_plain(input, i);
             match input.get(i) {
                 None => return Err(self.eof()),
                 Some(b'"') => {
-                    let s = std::str::from_utf8(&input[start..i]).map_err(|e| {
-                        self.pos = start + e.valid_up_to();
-                        self.syntax("invalid UTF-8 in a string")
-                    })?;
+                    let s = self.text(start, i)?;
                     self.pos = i + 1;
                     return Ok(Cow::Borrowed(s));
                 }
@@ -299,54 +318,52 @@ impl<'a> JsonReader<'a> {
                 Some(_) => i += 1,
             }
         }
-        // With escapes: decode into a new buffer (raw runs are copied as they are and the whole
-        // is checked as UTF-8 at the end; escapes only ever add complete characters).
-        let mut buf = Vec::with_capacity(i - start + 16);
-        buf.extend_from_slice(&input[start..i]);
+        // With escapes: runs of text between them are copied as they are.
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(self.text(start, i)?);
         loop {
             match input.get(i) {
                 None => return Err(self.eof()),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    break;
+                    return Ok(Cow::Owned(out));
                 }
                 Some(b'\\') => {
                     self.pos = i;
                     let esc = *input.get(i + 1).ok_or_else(|| self.eof())?;
                     i += 2;
                     let c = match esc {
-                        b'"' => b'"',
-                        b'\\' => b'\\',
-                        b'/' => b'/',
-                        b'b' => 0x08,
-                        b'f' => 0x0c,
-                        b'n' => b'\n',
-                        b'r' => b'\r',
-                        b't' => b'\t',
-                        b'u' => {
-                            let c = self.unicode_escape(&mut i)?;
-                            let mut utf8 = [0u8; 4];
-                            buf.extend_from_slice(c.encode_utf8(&mut utf8).as_bytes());
-                            continue;
-                        }
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape(&mut i)?,
                         _ => return Err(self.syntax("an invalid escape in a string")),
                     };
-                    buf.push(c);
+                    out.push(c);
                 }
                 Some(&b) if b < 0x20 => {
                     self.pos = i;
                     return Err(self.syntax("a control character in a string (it must be escaped)"));
                 }
-                Some(&b) => {
-                    buf.push(b);
+                Some(_) => {
+                    let run = i;
                     i += 1;
+                    loop {
+                        i = skip_plain(input, i);
+                        match input.get(i) {
+                            None | Some(b'"' | b'\\' | 0..=0x1f) => break,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    out.push_str(self.text(run, i)?);
                 }
             }
         }
-        String::from_utf8(buf).map(Cow::Owned).map_err(|_| {
-            self.pos = start;
-            self.syntax("invalid UTF-8 in a string")
-        })
     }
 
     /// The character of a `\uXXXX` escape (a surrogate pair is two escapes); `i` is just after
@@ -512,6 +529,7 @@ impl<'a> JsonReader<'a> {
         let start = self.pos + 1;
         let mut i = start;
         loop {
+            i = skip_plain(input, i);
             match input.get(i) {
                 None => return Err(self.eof()),
                 Some(b'"') => break,
@@ -534,12 +552,8 @@ impl<'a> JsonReader<'a> {
                 Some(_) => i += 1,
             }
         }
-        // Escapes are ASCII, and they end or start no multi-byte character: the raw bytes are
-        // valid UTF-8 exactly when the whole run is.
-        if let Err(e) = std::str::from_utf8(&input[start..i]) {
-            self.pos = start + e.valid_up_to();
-            return Err(self.syntax("invalid UTF-8 in a string"));
-        }
+        // The string is valid UTF-8 when it ends within the valid prefix of the input.
+        self.text(start, i)?;
         self.pos = i + 1;
         Ok(())
     }
@@ -621,6 +635,27 @@ impl<'a> JsonReader<'a> {
         }
         Ok(out)
     }
+}
+
+/// The position of the first byte from `i` on that may end a run of plain string text: a
+/// quote, a backslash or a control character; eight bytes at a time (the bit tricks may stop
+/// early, never late).
+#[inline]
+fn skip_plain(input: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let special = has_zero(w ^ (ONES * u64::from(b'"')))
+            | has_zero(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i
 }
 
 fn out_of_range(what: &str) -> DeserializeError {
