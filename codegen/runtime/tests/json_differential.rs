@@ -65,7 +65,7 @@ fn check(input: &[u8]) {
 fn ws(rng: &mut fastrand::Rng, out: &mut Vec<u8>) {
     if rng.u8(..4) == 0 {
         for _ in 0..rng.usize(1..4) {
-            out.push(*[b' ', b'\n', b'\t', b'\r'].get(rng.usize(..4)).unwrap());
+            out.push([b' ', b'\n', b'\t', b'\r'][rng.usize(..4)]);
         }
     }
 }
@@ -77,7 +77,7 @@ fn string(rng: &mut fastrand::Rng, out: &mut Vec<u8>) {
             0 => out.extend_from_slice(br#"\""#),
             1 => out.extend_from_slice(br"\\"),
             2 => out.extend_from_slice(br"\/"),
-            3 => out.extend_from_slice(*[&br"\n"[..], br"\t", br"\r", br"\b", br"\f"].get(rng.usize(..5)).unwrap()),
+            3 => out.extend_from_slice([&br"\n"[..], br"\t", br"\r", br"\b", br"\f"][rng.usize(..5)]),
             4 => out.extend_from_slice(format!("\\u{:04x}", rng.u32(..0xD800)).as_bytes()),
             5 => {
                 // A surrogate pair, written in either case.
@@ -123,7 +123,7 @@ fn value(rng: &mut fastrand::Rng, depth: usize, out: &mut Vec<u8>) {
     ws(rng, out);
     let kind = if depth > 6 { rng.u8(..4) } else { rng.u8(..7) };
     match kind {
-        0 => out.extend_from_slice(*[&b"null"[..], b"true", b"false"].get(rng.usize(..3)).unwrap()),
+        0 => out.extend_from_slice([&b"null"[..], b"true", b"false"][rng.usize(..3)]),
         1 | 2 => number(rng, out),
         3 => string(rng, out),
         4 => {
