@@ -782,6 +782,20 @@ pub fn epoch_seconds(text: &[u8]) -> Option<DateTime> {
     // The digits that make whole nanoseconds: those before the decimal point moved by the
     // exponent, plus nine.
     let nano_digits = int.len() as i64 + exponent + 9;
+    if nano_digits <= 19 {
+        // At most 19 decimal digits (every time up to the year 2286): a u64 holds them.
+        let mut nanos: u64 = 0;
+        let mut k = 0usize;
+        while (k as i64) < nano_digits && k < total_digits {
+            nanos = nanos * 10 + u64::from(digit(k));
+            k += 1;
+        }
+        if (k as i64) < nano_digits {
+            nanos *= 10u64.pow((nano_digits - k as i64) as u32);
+        }
+        let nanos = i128::from(nanos);
+        return DateTime::from_nanos(if negative { -nanos } else { nanos });
+    }
     const LIMIT: u128 = 1_000_000_000_000_000_000_000_000_000_000;
     let mut nanos: u128 = 0;
     let mut k = 0usize;
@@ -951,6 +965,10 @@ mod tests {
         assert_eq!(ts("-1.7E9"), Some((-1_700_000_000, 0)));
         assert_eq!(ts("-0.000000001"), Some((-1, 999_999_999)));
         assert_eq!(ts("000123.5"), Some((123, 500_000_000)));
+        // Beyond 19 digits of nanoseconds (after 2286): the wide path.
+        assert_eq!(ts("1E10"), Some((10_000_000_000, 0)));
+        assert_eq!(ts("12345678901.000000001"), Some((12_345_678_901, 1)));
+        assert_eq!(ts("-1.2345678901000000001E10"), Some((-12_345_678_902, 999_999_999)));
         // 2^53 + 1 seconds would not survive an f64; it is out of the date range anyway.
         assert_eq!(ts("1E400"), None);
         assert_eq!(ts("123456789012345678901234567890"), None);
