@@ -54,9 +54,8 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
         quote! {
             /// A case parameter, decoded from its JSON form into the member's type.
             fn param<T: ::awsjson_runtime::json::FromJson>(member: &str, json: &str) -> T {
-                let value = ::awsjson_runtime::json::parse(json.as_bytes())
-                    .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"));
-                T::from_json(value).unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"))
+                ::awsjson_runtime::json::from_slice(json.as_bytes())
+                    .unwrap_or_else(|e| panic!("smoke test parameter `{member}`: {e}"))
             }
         }
     });
