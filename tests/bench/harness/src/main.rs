@@ -202,7 +202,7 @@ fn run() -> Result<(), String> {
         "Measured {started_at} on {cores} cores (load average {load_start} at the start, {load_end} at the end), \
          {rustc}, commit `{commit}`, with `{command_line}`: {} rounds, ours then aws-sdk-sfn in each, medians; \
          {} calls per small-call measurement, {} per list measurement (each size). \
-         What the figures mean: [tests/bench/README.md](tests/bench/README.md).",
+         What the figures mean: [tests/bench/README.md](/tests/bench/README.md).",
         settings.rounds, settings.small_calls, settings.big_calls
     )
     .unwrap();
