@@ -137,3 +137,7 @@ pub mod loopback {
         }
     }
 }
+
+/// Realistic response bodies for decoding measurements (the `decode_cpu` example, benchmarks).
+#[doc(hidden)]
+pub mod bench_bodies;
