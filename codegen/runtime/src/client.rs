@@ -3,7 +3,7 @@
 //! A call checks the input, fills idempotency tokens once, encodes the body once, resolves the
 //! region and endpoint, then makes attempts: load credentials, sign, send, read. Failures that may
 //! not happen again (throttling, 5xx, I/O failures, timeouts, clock skew errors: see
-//! [`ClockSkew`](crate::clock::ClockSkew)) are retried with backoff, within the
+//! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
 use std::future::{poll_fn, Future};
