@@ -50,6 +50,7 @@ case "$target" in
 esac
 
 log="$work/run.log"
+touch "$work/.started"
 echo "fuzz/run.sh $target $seconds: $(date -u +%FT%TZ), $(rustc -V)" | tee "$log"
 set +e
 "$bin" "$work/corpus" "${seeds[@]}" "${dict[@]}" -max_total_time="$seconds" -timeout="${FUZZ_TIMEOUT:-10}" \
@@ -63,11 +64,12 @@ stat() { sed -n "s/^stat::$1: *//p" "$log" | tail -n 1; }
 field() { sed -n "s/.* $1: \([^ ]*\).*/\1/p" <<<"$last"; }
 corpus_files=$(find "$work/corpus" -type f | wc -l)
 corpus_bytes=$(find "$work/corpus" -type f -printf '%s\n' | awk '{s += $1} END {print s + 0}')
-artifacts=$(find "$work/artifacts" -type f | wc -l)
+artifacts=$(find "$work/artifacts" -type f -newer "$work/.started" | wc -l)
+artifacts_all=$(find "$work/artifacts" -type f | wc -l)
 echo "== $target: $seconds s, exit status $status"
 echo "executions:   $(stat number_of_executed_units) ($(stat average_exec_per_sec) exec/s)"
 echo "coverage:     $(field cov) edges (cov), $(field ft) features (ft)"
 echo "corpus:       $corpus_files files, $corpus_bytes bytes in $work/corpus ($(field corp) in memory)"
 echo "peak RSS:     $(stat peak_rss_mb) MB"
-echo "artifacts:    $artifacts in $work/artifacts (crashes, timeouts, out-of-memory inputs)"
+echo "artifacts:    $artifacts new, $artifacts_all in all, in $work/artifacts (crashes, timeouts, out-of-memory inputs)"
 exit "$status"
