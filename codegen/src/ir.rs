@@ -117,6 +117,11 @@ impl Operation {
 }
 
 impl Service {
+    /// The `X-Amz-Target` header of `op`'s requests: `<target prefix>.<operation name>`.
+    pub fn x_amz_target(&self, op: &Operation) -> String {
+        format!("{}.{}", self.target_prefix, op.name)
+    }
+
     /// The operation the crate documentation's examples call: the first (by name) that needs
     /// no input and is not deprecated; `None` when every operation needs some input.
     pub fn example_operation(&self) -> Option<&Operation> {

@@ -7,7 +7,7 @@
 
 use std::future::{poll_fn, Future};
 use std::pin::pin;
-use std::sync::Arc;
+use std::sync::{Arc, OnceLock};
 use std::task::Poll;
 use std::time::Duration;
 
@@ -17,7 +17,7 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep};
 use crate::config::Config;
-use crate::endpoint::{Endpoint, EndpointParams};
+use crate::endpoint::EndpointParams;
 use crate::error::{
     DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
@@ -27,6 +27,7 @@ use crate::interceptor::{
     AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
 };
 use crate::operation::{Operation, OperationError};
+use crate::protocol::RequestTemplate;
 use crate::retry::{classify_service_error, RetryKind, RetryQuota};
 use crate::service::ServiceMeta;
 
@@ -46,8 +47,36 @@ struct Inner {
     service: &'static ServiceMeta,
     connector: SharedHttpConnector,
     endpoint_url: Option<String>,
-    user_agent: String,
+    /// The `User-Agent` of every request (or why the configured app name cannot be in one).
+    user_agent: Result<HeaderValue, String>,
     quota: RetryQuota,
+    /// The request template of the endpoint the service's rules give for this client's own
+    /// endpoint parameters, resolved by the first call that uses them: the rules are a pure
+    /// function of the parameters, which the client's configuration fixes. Calls whose override
+    /// changes a parameter, and configurations with their own resolver (which may answer
+    /// differently from call to call), resolve per call.
+    endpoint: OnceLock<Arc<RequestTemplate>>,
+}
+
+/// The endpoint parameters of one call, borrowed from its configuration.
+#[derive(Clone, Copy, PartialEq)]
+struct EndpointKey<'a> {
+    region: &'a str,
+    use_fips: bool,
+    use_dual_stack: bool,
+    endpoint_url: Option<&'a str>,
+}
+
+impl EndpointKey<'_> {
+    fn to_params(self) -> EndpointParams {
+        EndpointParams {
+            region: Some(self.region.to_string()),
+            use_fips: self.use_fips,
+            use_dual_stack: self.use_dual_stack,
+            endpoint: self.endpoint_url.map(str::to_string),
+            other: Default::default(),
+        }
+    }
 }
 
 /// A function that changes the request of each attempt of one call, before signing.
@@ -75,7 +104,7 @@ impl std::fmt::Debug for CallOptions {
 /// The configuration, endpoint URL and hooks of one call.
 struct CallContext<'a> {
     config: &'a Config,
-    endpoint_url: Option<String>,
+    endpoint_url: Option<&'a str>,
     interceptors: Vec<SharedInterceptor>,
     mutators: &'a [RequestMutator],
 }
@@ -155,7 +184,18 @@ impl Handle {
             user_agent.push_str(" app/");
             user_agent.push_str(app);
         }
-        Handle { inner: Arc::new(Inner { config, service, connector, endpoint_url, user_agent, quota: RetryQuota::default() }) }
+        let user_agent =
+            HeaderValue::try_from(&user_agent).map_err(|e| format!("the user agent `{user_agent}` is not a valid header value: {e}"));
+        let inner = Inner {
+            config,
+            service,
+            connector,
+            endpoint_url,
+            user_agent,
+            quota: RetryQuota::default(),
+            endpoint: OnceLock::new(),
+        };
+        Handle { inner: Arc::new(inner) }
     }
 
     pub fn config(&self) -> &Config {
@@ -182,8 +222,8 @@ impl Handle {
         let overridden = options.config_override.as_ref().map(|o| o.apply(&self.inner.config));
         let config = overridden.as_ref().unwrap_or(&self.inner.config);
         let endpoint_url = match options.config_override.as_ref().and_then(|o| o.endpoint_url_override()) {
-            Some(url) => Some(url.to_string()),
-            None => self.inner.endpoint_url.clone(),
+            Some(url) => Some(url),
+            None => self.inner.endpoint_url.as_deref(),
         };
         let mut interceptors = config.interceptors().to_vec();
         interceptors.extend(options.interceptors.iter().cloned());
@@ -254,21 +294,33 @@ impl Handle {
             }
             return Err(SdkError::construction_failure(msg));
         };
-        let endpoint = self.resolve_endpoint(config, call.endpoint_url.clone(), region.as_str())?;
-        let (signing_region, signing_name) = signing_scope(&endpoint, region.as_str(), inner.service.signing_name);
-        let request = crate::protocol::build_request(
-            inner.service,
-            O::NAME,
-            host_prefix.as_deref(),
-            &endpoint,
-            body,
-            &inner.user_agent,
-        )
-        .map_err(SdkError::construction_failure)?;
-        let mut request = request;
-        if compressed {
-            request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
-        }
+        let key = EndpointKey {
+            region: region.as_str(),
+            use_fips: config.use_fips(),
+            use_dual_stack: config.use_dual_stack(),
+            endpoint_url: call.endpoint_url,
+        };
+        let template = self.request_template(config, key)?;
+        let target = if O::TARGET.is_empty() {
+            HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, O::NAME)).map_err(SdkError::construction_failure)?
+        } else {
+            // Checked when the program is compiled: no work per call.
+            const { HeaderValue::from_static(O::TARGET) }
+        };
+        // Each attempt sends a request of its own, built from these parts (the body is `Bytes`:
+        // every request shares it); none is copied.
+        let build = || {
+            let mut request = template
+                .build(O::NAME, target.clone(), host_prefix.as_deref(), body.clone())
+                .map_err(SdkError::construction_failure)?;
+            if compressed {
+                request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+            }
+            Ok::<_, SdkError<O::Error>>(request)
+        };
+        let request = build()?;
+        let signing_region = template.signing_region(region.as_str());
+        let signing_name = template.signing_name(inner.service.signing_name);
         tracing::debug!(endpoint = %request.uri(), "resolved endpoint");
 
         let retry = config.retry_config();
@@ -276,6 +328,7 @@ impl Handle {
         let invocation_id = HeaderValue::from_str(&uuid_v4()).map_err(SdkError::construction_failure)?;
         let mut attempt = 1u32;
         let mut last_retry_cost = None;
+        let mut first = Some(request);
         loop {
             let credentials = match config.credentials_cache() {
                 None => {
@@ -289,7 +342,10 @@ impl Handle {
                     .await
                     .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
             };
-            let mut req = request.clone();
+            let mut req = match first.take() {
+                Some(request) => request,
+                None => build()?,
+            };
             for mutate in call.mutators {
                 mutate(&mut req);
             }
@@ -299,13 +355,13 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            crate::sign::sign_request(&mut req, &credentials, &signing_region, &signing_name, config.time_source().now())
+            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, config.time_source().now())
                 .map_err(SdkError::construction_failure)?;
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
             headers.insert(CONTENT_LENGTH, length);
             headers.insert(AMZ_SDK_INVOCATION_ID, invocation_id.clone());
-            if let Ok(v) = HeaderValue::from_str(&format!("attempt={attempt}; max={max_attempts}")) {
+            if let Some(v) = amz_sdk_request(attempt, max_attempts) {
                 headers.insert(AMZ_SDK_REQUEST, v);
             }
             for i in &call.interceptors {
@@ -370,19 +426,43 @@ impl Handle {
         }
     }
 
-    fn resolve_endpoint<E>(&self, config: &Config, endpoint_url: Option<String>, region: &str) -> Result<Endpoint, SdkError<E>> {
-        let params = EndpointParams {
-            region: Some(region.to_string()),
+    /// The request template of the endpoint for `key`: the client's own, resolved once, when
+    /// `key` is the client's and the service's rules resolve it; else resolved for this call.
+    fn request_template<E>(&self, config: &Config, key: EndpointKey<'_>) -> Result<Arc<RequestTemplate>, SdkError<E>> {
+        let inner = &*self.inner;
+        let custom = config.endpoint_resolver();
+        let cacheable = custom.is_none() && inner.config.endpoint_resolver().is_none() && key == self.client_endpoint_key();
+        if cacheable {
+            if let Some(template) = inner.endpoint.get() {
+                return Ok(template.clone());
+            }
+        }
+        let params = key.to_params();
+        let resolved = match custom {
+            Some(r) => r.resolve_endpoint(&params),
+            None => inner.service.endpoint_resolver.resolve_endpoint(&params),
+        };
+        let endpoint = resolved.map_err(SdkError::construction_failure)?;
+        let user_agent = inner.user_agent.clone().map_err(SdkError::construction_failure)?;
+        let template =
+            Arc::new(RequestTemplate::new(inner.service, endpoint, user_agent).map_err(SdkError::construction_failure)?);
+        if cacheable {
+            // Two first calls at once may both resolve: either result is the same.
+            return Ok(inner.endpoint.get_or_init(|| template).clone());
+        }
+        Ok(template)
+    }
+
+    /// The endpoint parameters of the client's own configuration (`""` as the region when it
+    /// has none: no call gets as far as the endpoint then).
+    fn client_endpoint_key(&self) -> EndpointKey<'_> {
+        let config = &self.inner.config;
+        EndpointKey {
+            region: config.region().map_or("", |r| r.as_str()),
             use_fips: config.use_fips(),
             use_dual_stack: config.use_dual_stack(),
-            endpoint: endpoint_url,
-            other: Default::default(),
-        };
-        let resolved = match config.endpoint_resolver() {
-            Some(r) => r.resolve_endpoint(&params),
-            None => self.inner.service.endpoint_resolver.resolve_endpoint(&params),
-        };
-        resolved.map_err(SdkError::construction_failure)
+            endpoint_url: self.inner.endpoint_url.as_deref(),
+        }
     }
 
     /// One attempt: send, read, decode. Also says whether (and why) a failure may be retried.
@@ -469,18 +549,19 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
     (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 
-/// The region and name to sign with: the endpoint's `sigv4` auth scheme may override them.
-fn signing_scope(endpoint: &Endpoint, region: &str, signing_name: &str) -> (String, String) {
-    let scheme = endpoint
-        .properties
-        .get("authSchemes")
-        .and_then(|v| v.as_array())
-        .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
-    let get = |key: &str| scheme.and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string);
-    (
-        get("signingRegion").unwrap_or_else(|| region.to_string()),
-        get("signingName").unwrap_or_else(|| signing_name.to_string()),
-    )
+/// `amz-sdk-request: attempt=N; max=M`, from static text for the usual retry settings.
+fn amz_sdk_request(attempt: u32, max_attempts: u32) -> Option<HeaderValue> {
+    const STATIC: [[&str; 5]; 5] = [
+        ["attempt=1; max=1", "", "", "", ""],
+        ["attempt=1; max=2", "attempt=2; max=2", "", "", ""],
+        ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3", "", ""],
+        ["attempt=1; max=4", "attempt=2; max=4", "attempt=3; max=4", "attempt=4; max=4", ""],
+        ["attempt=1; max=5", "attempt=2; max=5", "attempt=3; max=5", "attempt=4; max=5", "attempt=5; max=5"],
+    ];
+    if (1..=max_attempts).contains(&attempt) && max_attempts <= 5 {
+        return Some(HeaderValue::from_static(STATIC[max_attempts as usize - 1][attempt as usize - 1]));
+    }
+    HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}")).ok()
 }
 
 /// Runs `future`, or gives up (`None`) after `timeout`.

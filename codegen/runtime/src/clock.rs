@@ -83,14 +83,40 @@ pub trait RandomSource: Send + Sync + fmt::Debug {
     fn next_f64(&self) -> f64;
 }
 
-/// A fast non-cryptographic generator (jitter does not need more).
+/// A fast non-cryptographic generator (jitter does not need more): [`random_u64`].
 #[derive(Debug, Clone, Copy, Default)]
 pub struct FastRandom;
 
 impl RandomSource for FastRandom {
     fn next_f64(&self) -> f64 {
-        fastrand::f64()
+        // The top 53 bits, as a fraction of 2^53.
+        (random_u64() >> 11) as f64 * (1.0 / (1u64 << 53) as f64)
     }
+}
+
+/// A random `u64` from a per-thread wyrand generator (not for secrets: for retry jitter,
+/// invocation ids and idempotency tokens). Each thread's generator is seeded from the standard
+/// library's random hash keys (drawn from the operating system once per thread, and different
+/// for every `RandomState`), the thread's id and the time.
+pub fn random_u64() -> u64 {
+    thread_local! {
+        static STATE: std::cell::Cell<u64> = std::cell::Cell::new(seed());
+    }
+    STATE.with(|state| {
+        let s = state.get().wrapping_add(0xa076_1d64_78bd_642f);
+        state.set(s);
+        let t = u128::from(s) * u128::from(s ^ 0xe703_7ed1_a0b4_28db);
+        (t as u64) ^ ((t >> 64) as u64)
+    })
+}
+
+fn seed() -> u64 {
+    use std::hash::{BuildHasher as _, Hash as _, Hasher as _};
+    let mut h = std::collections::hash_map::RandomState::new().build_hasher();
+    std::thread::current().id().hash(&mut h);
+    let now = SystemTime::now().duration_since(SystemTime::UNIX_EPOCH).unwrap_or_default();
+    h.write_u128(now.as_nanos());
+    h.finish()
 }
 
 /// Makes the values of `@idempotencyToken` members left unset.
@@ -133,7 +159,7 @@ impl fmt::Debug for IdempotencyTokenProvider {
 
 /// A random RFC 4122 version 4 UUID in its lower-case hyphenated form.
 pub fn uuid_v4() -> String {
-    let mut b = fastrand::u128(..).to_be_bytes();
+    let mut b = ((u128::from(random_u64()) << 64) | u128::from(random_u64())).to_be_bytes();
     b[6] = (b[6] & 0x0f) | 0x40; // version 4
     b[8] = (b[8] & 0x3f) | 0x80; // RFC 4122 variant
     let mut s = String::with_capacity(36);
@@ -162,6 +188,25 @@ mod tests {
         assert!(parts[2].starts_with('4'));
         assert!(matches!(parts[3].as_bytes()[0], b'8' | b'9' | b'a' | b'b'));
         assert!(a.chars().all(|c| c == '-' || c.is_ascii_hexdigit() && !c.is_ascii_uppercase()));
+    }
+
+    #[test]
+    fn random_numbers_are_spread_and_differ_across_threads() {
+        let n = 20_000;
+        let values: Vec<f64> = (0..n).map(|_| FastRandom.next_f64()).collect();
+        assert!(values.iter().all(|v| (0.0..1.0).contains(v)));
+        let mean = values.iter().sum::<f64>() / n as f64;
+        assert!((0.48..0.52).contains(&mean), "{mean}");
+        // Every tenth of [0, 1) gets about a tenth of the values.
+        for decile in 0..10 {
+            let count = values.iter().filter(|v| (**v * 10.0) as usize == decile).count();
+            assert!((1700..2300).contains(&count), "decile {decile}: {count}");
+        }
+        let here: Vec<u64> = (0..4).map(|_| random_u64()).collect();
+        let there: Vec<u64> = std::thread::spawn(|| (0..4).map(|_| random_u64()).collect()).join().unwrap();
+        assert_ne!(here, there);
+        let uuids: std::collections::HashSet<String> = (0..1000).map(|_| uuid_v4()).collect();
+        assert_eq!(uuids.len(), 1000);
     }
 
     #[test]

@@ -749,7 +749,7 @@ impl ConfigBuilder {
         self
     }
 
-    /// Sets the random numbers of the retry jitter (`None`: `fastrand`).
+    /// Sets the random numbers of the retry jitter (`None`: [`crate::clock::FastRandom`]).
     pub fn set_random_source(&mut self, random: Option<Arc<dyn RandomSource>>) -> &mut Self {
         self.touched.insert("random_source");
         self.config.random_source = random.unwrap_or_else(|| Arc::new(FastRandom));

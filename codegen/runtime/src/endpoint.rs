@@ -8,6 +8,7 @@ use std::fmt;
 
 pub mod functions;
 pub mod partition;
+pub mod region_regex;
 pub mod rules;
 
 pub use partition::{KnownRegion, Partition, PartitionOutputs, Partitions};

@@ -647,29 +647,59 @@ impl HttpConnector for HyperConnector {
                     c.poison();
                 }
             }
-            let (parts, mut body) = response.into_parts();
-            let raw = || RawResponse::new(parts.status.as_u16(), parts.headers.clone());
-            let declared = parts
-                .headers
-                .get(http::header::CONTENT_LENGTH)
-                .and_then(|v| v.to_str().ok())
-                .and_then(|v| v.parse::<u64>().ok());
-            if declared.is_some_and(|n| n > max_body_size as u64) {
-                return Err(ConnectorError::body_too_large(max_body_size, Some(raw())));
-            }
-            let mut buf = BytesMut::with_capacity(declared.unwrap_or(0).min(1 << 20) as usize);
-            while let Some(frame) = body.frame().await {
-                let frame = frame.map_err(|e| ConnectorError::response_body(e, raw()))?;
-                if let Ok(data) = frame.into_data() {
-                    if buf.len() + data.len() > max_body_size {
-                        return Err(ConnectorError::body_too_large(max_body_size, Some(raw())));
-                    }
-                    buf.extend_from_slice(&data);
-                }
-            }
-            Ok(http::Response::from_parts(parts, buf.freeze()))
+            let (parts, body) = response.into_parts();
+            let body = collect_body(&parts, body, max_body_size).await?;
+            Ok(http::Response::from_parts(parts, body))
         })
     }
+}
+
+/// Reads a whole response body of at most `max_body_size` bytes. A body that arrives in one data
+/// frame (the usual case for small responses) is kept as it is, without copying; a longer one is
+/// put together once, in a buffer sized from `Content-Length`. Trailers are ignored.
+pub(crate) async fn collect_body<B>(parts: &http::response::Parts, mut body: B, max_body_size: usize) -> Result<Bytes, ConnectorError>
+where
+    B: hyper::body::Body<Data = Bytes> + Unpin,
+    B::Error: Into<BoxError>,
+{
+    let raw = || RawResponse::new(parts.status.as_u16(), parts.headers.clone());
+    let declared = parts
+        .headers
+        .get(http::header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.parse::<u64>().ok());
+    if declared.is_some_and(|n| n > max_body_size as u64) {
+        return Err(ConnectorError::body_too_large(max_body_size, Some(raw())));
+    }
+    let mut first: Option<Bytes> = None;
+    let mut joined: Option<BytesMut> = None;
+    let mut len = 0usize;
+    while let Some(frame) = body.frame().await {
+        let frame = frame.map_err(|e| ConnectorError::response_body(e, raw()))?;
+        let Ok(data) = frame.into_data() else { continue };
+        if data.is_empty() {
+            continue;
+        }
+        len = len.saturating_add(data.len());
+        if len > max_body_size {
+            return Err(ConnectorError::body_too_large(max_body_size, Some(raw())));
+        }
+        match (&mut joined, first.take()) {
+            (Some(buf), _) => buf.extend_from_slice(&data),
+            (None, None) => first = Some(data),
+            (None, Some(head)) => {
+                let capacity = declared.map_or(len, |n| (n as usize).max(len)).min(max_body_size);
+                let mut buf = BytesMut::with_capacity(capacity.min(64 << 20));
+                buf.extend_from_slice(&head);
+                buf.extend_from_slice(&data);
+                joined = Some(buf);
+            }
+        }
+    }
+    Ok(match joined {
+        Some(buf) => buf.freeze(),
+        None => first.unwrap_or_default(),
+    })
 }
 
 /// Connects every destination to an HTTP proxy, and marks the connection as proxied so that
@@ -797,6 +827,77 @@ fn classify_hyper_error(e: hyper_util::client::legacy::Error) -> ConnectorError 
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A response body made of given frames.
+    struct Frames(std::collections::VecDeque<Result<hyper::body::Frame<Bytes>, std::io::Error>>);
+
+    impl hyper::body::Body for Frames {
+        type Data = Bytes;
+        type Error = std::io::Error;
+
+        fn poll_frame(
+            self: Pin<&mut Self>,
+            _: &mut std::task::Context<'_>,
+        ) -> std::task::Poll<Option<Result<hyper::body::Frame<Bytes>, std::io::Error>>> {
+            std::task::Poll::Ready(self.get_mut().0.pop_front())
+        }
+    }
+
+    fn data(chunks: &[&'static str]) -> Frames {
+        Frames(chunks.iter().map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c.as_bytes())))).collect())
+    }
+
+    fn parts(content_length: Option<usize>) -> http::response::Parts {
+        let mut response = http::Response::builder().status(200);
+        if let Some(n) = content_length {
+            response = response.header(http::header::CONTENT_LENGTH, n);
+        }
+        response.body(()).unwrap().into_parts().0
+    }
+
+    #[tokio::test]
+    async fn a_body_in_one_frame_is_kept_without_copying() {
+        let chunk = Bytes::from(String::from(r#"{"executionArn":"arn:aws:states:..."}"#));
+        let frames = Frames([Ok(hyper::body::Frame::data(chunk.clone()))].into_iter().collect());
+        let body = collect_body(&parts(Some(chunk.len())), frames, 1 << 20).await.unwrap();
+        assert_eq!(body, chunk);
+        assert_eq!(body.as_ptr(), chunk.as_ptr(), "the frame's bytes themselves");
+        // Empty frames and trailers around it change nothing.
+        let mut trailers = http::HeaderMap::new();
+        trailers.insert("x-checksum", HeaderValue::from_static("1"));
+        let frames = Frames(
+            [
+                Ok(hyper::body::Frame::data(Bytes::new())),
+                Ok(hyper::body::Frame::data(chunk.clone())),
+                Ok(hyper::body::Frame::trailers(trailers)),
+            ]
+            .into_iter()
+            .collect(),
+        );
+        let body = collect_body(&parts(None), frames, 1 << 20).await.unwrap();
+        assert_eq!(body.as_ptr(), chunk.as_ptr());
+        assert_eq!(collect_body(&parts(Some(0)), data(&[]), 10).await.unwrap(), Bytes::new());
+    }
+
+    #[tokio::test]
+    async fn a_body_in_several_frames_is_joined_once_within_the_limit() {
+        let body = collect_body(&parts(Some(9)), data(&["abc", "def", "ghi"]), 9).await.unwrap();
+        assert_eq!(body, "abcdefghi");
+        // Without a Content-Length too.
+        assert_eq!(collect_body(&parts(None), data(&["ab", "c"]), 3).await.unwrap(), "abc");
+        // One byte too many, in the first frame or in a later one, or announced.
+        for (declared, chunks) in [(None, &["abcd"][..]), (None, &["ab", "cd"][..]), (Some(4), &["a"][..])] {
+            let e = collect_body(&parts(declared), data(chunks), 3).await.unwrap_err();
+            assert_eq!(e.kind(), ConnectorErrorKind::BodyTooLarge, "{declared:?} {chunks:?}");
+            assert_eq!(e.response().map(|r| r.status()), Some(200));
+        }
+        // A failing body names the failure and keeps the response's status.
+        let frames = Frames(
+            [Ok(hyper::body::Frame::data(Bytes::from_static(b"ab"))), Err(std::io::Error::other("reset"))].into_iter().collect(),
+        );
+        let e = collect_body(&parts(None), frames, 10).await.unwrap_err();
+        assert_eq!(e.kind(), ConnectorErrorKind::ResponseBody);
+    }
 
     #[test]
     fn proxy_urls() {

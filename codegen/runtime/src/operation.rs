@@ -35,6 +35,10 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
 pub trait Operation: Send + Sync + 'static {
     /// The operation name, e.g. `StartExecution` (`X-Amz-Target: <target_prefix>.<NAME>`).
     const NAME: &'static str;
+    /// The `X-Amz-Target` of the operation, `<target_prefix>.<NAME>`
+    /// (`AWSStepFunctions.StartExecution`), written out by the generator so that calls need not
+    /// make it. Empty (the default): the client makes it from the service's target prefix.
+    const TARGET: &'static str = "";
     /// The `@endpoint(hostPrefix)` of the operation, e.g. `Some("sync-")`.
     const HOST_PREFIX: Option<&'static str>;
     /// `@requestCompression` lists gzip: request bodies of at least

@@ -12,6 +12,7 @@
 
 use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
+use http::uri::{PathAndQuery, Scheme};
 use http::{HeaderMap, Method, Uri};
 use serde_json::Value;
 
@@ -67,67 +68,174 @@ pub fn build_request(
     body: Bytes,
     user_agent: &str,
 ) -> Result<http::Request<Bytes>, BoxError> {
-    let url: Uri = endpoint
-        .url
-        .parse()
-        .map_err(|e| format!("the endpoint URL `{}` is invalid: {e}", endpoint.url))?;
-    let (Some(scheme), Some(authority)) = (url.scheme_str(), url.authority()) else {
-        return Err(format!("the endpoint URL `{}` must be absolute (scheme and host)", endpoint.url).into());
-    };
-    if scheme != "https" && scheme != "http" {
-        return Err(format!("the endpoint URL `{}` must use http or https", endpoint.url).into());
+    let user_agent = HeaderValue::try_from(user_agent).map_err(|e| format!("the user agent `{user_agent}`: {e}"))?;
+    let target = HeaderValue::try_from(format!("{}.{operation}", service.target_prefix))
+        .map_err(|e| format!("the target of operation {operation}: {e}"))?;
+    let request = RequestTemplate::new(service, endpoint.clone(), user_agent)?;
+    request.build(operation, target, host_prefix, body)
+}
+
+/// What every request of a client to one endpoint shares, checked and parsed once: the URI, the
+/// `Host`, `Content-Type` and `User-Agent` values, the endpoint's own headers, and the scope
+/// requests are signed for. The client makes one per resolved endpoint and keeps it while the
+/// endpoint's parameters stay the same.
+#[derive(Debug, Clone)]
+pub struct RequestTemplate {
+    endpoint: Endpoint,
+    /// The request URI without a host prefix: the endpoint's, with the path ending in `/`.
+    uri: Uri,
+    scheme: Scheme,
+    /// The endpoint's host, for host prefixes.
+    host: String,
+    port: Option<u16>,
+    path: PathAndQuery,
+    host_header: HeaderValue,
+    content_type: HeaderValue,
+    user_agent: HeaderValue,
+    query_compatible: bool,
+    headers: Vec<(HeaderName, HeaderValue)>,
+    signing_region: Option<String>,
+    signing_name: Option<String>,
+}
+
+impl RequestTemplate {
+    /// Checks and parses `endpoint` for requests of `service` sent with `user_agent`.
+    pub fn new(service: &ServiceMeta, endpoint: Endpoint, user_agent: HeaderValue) -> Result<Self, BoxError> {
+        let url: Uri = endpoint
+            .url
+            .parse()
+            .map_err(|e| format!("the endpoint URL `{}` is invalid: {e}", endpoint.url))?;
+        let (Some(scheme), Some(authority)) = (url.scheme(), url.authority()) else {
+            return Err(format!("the endpoint URL `{}` must be absolute (scheme and host)", endpoint.url).into());
+        };
+        if scheme != &Scheme::HTTPS && scheme != &Scheme::HTTP {
+            return Err(format!("the endpoint URL `{}` must use http or https", endpoint.url).into());
+        }
+        // awsJson requests go to `/` below the endpoint's path: `https://h/custom` posts to `/custom/`.
+        let path = match url.path_and_query().map(|p| p.as_str()) {
+            None | Some("") | Some("/") => PathAndQuery::from_static("/"),
+            Some(p) if p.ends_with('/') || p.contains('?') => PathAndQuery::try_from(p)?,
+            Some(p) => PathAndQuery::try_from(format!("{p}/"))?,
+        };
+        let authority = authority.clone();
+        let uri = Uri::builder()
+            .scheme(scheme.clone())
+            .authority(authority.clone())
+            .path_and_query(path.clone())
+            .build()
+            .map_err(|e| format!("cannot build the request URI from `{}`: {e}", endpoint.url))?;
+        let host_header = HeaderValue::try_from(authority.as_str())?;
+        let mut headers = Vec::new();
+        for (name, values) in &endpoint.headers {
+            for v in values {
+                let name = HeaderName::try_from(name.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+                let value = HeaderValue::try_from(v.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+                headers.push((name, value));
+            }
+        }
+        let (signing_region, signing_name) = signing_scope(&endpoint);
+        Ok(RequestTemplate {
+            uri,
+            scheme: scheme.clone(),
+            host: authority.host().to_string(),
+            port: authority.port_u16(),
+            path,
+            host_header,
+            content_type: HeaderValue::from_static(service.content_type()),
+            user_agent,
+            query_compatible: service.query_compatible,
+            headers,
+            signing_region,
+            signing_name,
+            endpoint,
+        })
     }
-    let mut host = authority.host().to_string();
-    if let Some(prefix) = host_prefix {
+
+    /// The endpoint requests go to.
+    pub fn endpoint(&self) -> &Endpoint {
+        &self.endpoint
+    }
+
+    /// The region to sign with: the endpoint's `sigv4` auth scheme's `signingRegion`, else
+    /// `region`.
+    pub fn signing_region<'a>(&'a self, region: &'a str) -> &'a str {
+        self.signing_region.as_deref().unwrap_or(region)
+    }
+
+    /// The name to sign with: the endpoint's `sigv4` auth scheme's `signingName`, else
+    /// `signing_name` (the service's).
+    pub fn signing_name<'a>(&'a self, signing_name: &'a str) -> &'a str {
+        self.signing_name.as_deref().unwrap_or(signing_name)
+    }
+
+    /// The (unsigned) request of `operation` (its name, for errors) with `X-Amz-Target: target`.
+    pub fn build(
+        &self,
+        operation: &str,
+        target: HeaderValue,
+        host_prefix: Option<&str>,
+        body: Bytes,
+    ) -> Result<http::Request<Bytes>, BoxError> {
+        let (uri, host) = match host_prefix {
+            None => (self.uri.clone(), self.host_header.clone()),
+            Some(prefix) => self.prefixed(operation, prefix)?,
+        };
+        let mut request = http::Request::new(body);
+        *request.method_mut() = Method::POST;
+        *request.uri_mut() = uri;
+        // Room for these, the signature's and the client's headers without growing.
+        let headers = request.headers_mut();
+        headers.reserve(16);
+        headers.insert(HOST, host);
+        headers.insert(CONTENT_TYPE, self.content_type.clone());
+        headers.insert(X_AMZ_TARGET, target);
+        headers.insert(USER_AGENT, self.user_agent.clone());
+        if self.query_compatible {
+            headers.insert(X_AMZN_QUERY_MODE, HeaderValue::from_static("true"));
+        }
+        for (name, value) in &self.headers {
+            headers.append(name.clone(), value.clone());
+        }
+        Ok(request)
+    }
+
+    /// The URI and `Host` with `prefix` before the endpoint's host.
+    fn prefixed(&self, operation: &str, prefix: &str) -> Result<(Uri, HeaderValue), BoxError> {
+        let url = &self.endpoint.url;
         if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
             return Err(format!("the host prefix `{prefix}` is not a literal host name prefix").into());
         }
-        if host.starts_with('[') || host.parse::<std::net::Ipv4Addr>().is_ok() {
+        if self.host.starts_with('[') || self.host.parse::<std::net::Ipv4Addr>().is_ok() {
             return Err(format!(
                 "operation {operation} needs the host prefix `{prefix}`, which cannot be put before the IP address \
-                 of the endpoint `{}`; disable host prefixes in the configuration (disable_host_prefix)",
-                endpoint.url
+                 of the endpoint `{url}`; disable host prefixes in the configuration (disable_host_prefix)"
             )
             .into());
         }
-        host.insert_str(0, prefix);
+        let authority = match self.port {
+            Some(port) => format!("{prefix}{}:{port}", self.host),
+            None => format!("{prefix}{}", self.host),
+        };
+        let uri = Uri::builder()
+            .scheme(self.scheme.clone())
+            .authority(authority.as_str())
+            .path_and_query(self.path.clone())
+            .build()
+            .map_err(|e| format!("cannot build the request URI from `{url}`: {e}"))?;
+        let host = HeaderValue::try_from(authority).map_err(|e| format!("the host of `{url}`: {e}"))?;
+        Ok((uri, host))
     }
-    let authority = match authority.port() {
-        Some(port) => format!("{host}:{port}"),
-        None => host,
-    };
-    // awsJson requests go to `/` below the endpoint's path: `https://h/custom` posts to `/custom/`.
-    let path = match url.path_and_query().map(|p| p.as_str()) {
-        None | Some("") => "/".to_string(),
-        Some(p) if p.ends_with('/') || p.contains('?') => p.to_string(),
-        Some(p) => format!("{p}/"),
-    };
-    let uri = Uri::builder()
-        .scheme(scheme)
-        .authority(authority.as_str())
-        .path_and_query(path.as_str())
-        .build()
-        .map_err(|e| format!("cannot build the request URI from `{}`: {e}", endpoint.url))?;
+}
 
-    let target = format!("{}.{operation}", service.target_prefix);
-    let mut builder = http::Request::builder()
-        .method(Method::POST)
-        .uri(uri)
-        .header(HOST, authority.as_str())
-        .header(CONTENT_TYPE, service.content_type())
-        .header(X_AMZ_TARGET, target.as_str())
-        .header(USER_AGENT, user_agent);
-    if service.query_compatible {
-        builder = builder.header(X_AMZN_QUERY_MODE, "true");
-    }
-    for (name, values) in &endpoint.headers {
-        for v in values {
-            let name = HeaderName::try_from(name.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
-            let value = HeaderValue::try_from(v.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
-            builder = builder.header(name, value);
-        }
-    }
-    builder.body(body).map_err(|e| format!("cannot build the request: {e}").into())
+/// The `signingRegion` and `signingName` of the endpoint's `sigv4` auth scheme, if any.
+fn signing_scope(endpoint: &Endpoint) -> (Option<String>, Option<String>) {
+    let scheme = endpoint
+        .properties
+        .get("authSchemes")
+        .and_then(|v| v.as_array())
+        .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
+    let get = |key: &str| scheme.and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+    (get("signingRegion"), get("signingName"))
 }
 
 /// The error name of a raw error type value: `ns#Name:suffix` → `Name`.

@@ -464,7 +464,7 @@ struct AmzDate([u8; 16]);
 
 impl AmzDate {
     fn new(time: SystemTime) -> Self {
-        let t = time::OffsetDateTime::from(time);
+        let (year, month, day, hour, minute, second) = crate::types::DateTime::from(time).civil_utc();
         let mut out = *b"00000000T000000Z";
         let mut put = |at: usize, width: usize, mut v: u32| {
             for i in (at..at + width).rev() {
@@ -472,12 +472,12 @@ impl AmzDate {
                 v /= 10;
             }
         };
-        put(0, 4, t.year().clamp(0, 9999) as u32);
-        put(4, 2, u32::from(u8::from(t.month())));
-        put(6, 2, u32::from(t.day()));
-        put(9, 2, u32::from(t.hour()));
-        put(11, 2, u32::from(t.minute()));
-        put(13, 2, u32::from(t.second()));
+        put(0, 4, year.clamp(0, 9999) as u32);
+        put(4, 2, month);
+        put(6, 2, day);
+        put(9, 2, hour);
+        put(11, 2, minute);
+        put(13, 2, second);
         Self(out)
     }
 

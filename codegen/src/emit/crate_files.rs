@@ -664,6 +664,8 @@ aws-config = ["awsjson-runtime/aws-config"]
 test-util = ["awsjson-runtime/test-util"]
 # Trust the operating system's certificate store instead of the bundled Mozilla roots.
 native-roots = ["awsjson-runtime/native-roots"]
+# `From`/`Into` conversions between `primitives::DateTime` and `time::OffsetDateTime`.
+time = ["awsjson-runtime/time"]
 
 [dev-dependencies]
 tokio = {{ version = "1", features = ["macros", "rt-multi-thread"] }}

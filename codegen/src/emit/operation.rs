@@ -19,6 +19,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let error = format_ident!("{}Error", op.name);
     let fluent = format_ident!("{}FluentBuilder", op.name);
     let name = op.name.as_str();
+    let target = service.x_amz_target(op);
     let docs = doc_lines(&op.docs);
     let host_prefix = match &op.host_prefix {
         Some(p) => quote!(Some(#p)),
@@ -92,6 +93,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
 
         impl #rt::operation::Operation for #marker {
             const NAME: &'static str = #name;
+            const TARGET: &'static str = #target;
             const HOST_PREFIX: Option<&'static str> = #host_prefix;
             #compression
             type Input = #input;

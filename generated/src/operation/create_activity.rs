@@ -13,6 +13,7 @@
 pub struct CreateActivity;
 impl ::awsjson_runtime::operation::Operation for CreateActivity {
     const NAME: &'static str = "CreateActivity";
+    const TARGET: &'static str = "AWSStepFunctions.CreateActivity";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateActivityInput;
     type Output = CreateActivityOutput;

@@ -17,6 +17,7 @@
 pub struct CreateStateMachine;
 impl ::awsjson_runtime::operation::Operation for CreateStateMachine {
     const NAME: &'static str = "CreateStateMachine";
+    const TARGET: &'static str = "AWSStepFunctions.CreateStateMachine";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateStateMachineInput;
     type Output = CreateStateMachineOutput;

@@ -24,6 +24,7 @@
 pub struct CreateStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for CreateStateMachineAlias {
     const NAME: &'static str = "CreateStateMachineAlias";
+    const TARGET: &'static str = "AWSStepFunctions.CreateStateMachineAlias";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = CreateStateMachineAliasInput;
     type Output = CreateStateMachineAliasOutput;

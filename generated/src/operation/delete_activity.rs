@@ -9,6 +9,7 @@
 pub struct DeleteActivity;
 impl ::awsjson_runtime::operation::Operation for DeleteActivity {
     const NAME: &'static str = "DeleteActivity";
+    const TARGET: &'static str = "AWSStepFunctions.DeleteActivity";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteActivityInput;
     type Output = DeleteActivityOutput;

@@ -24,6 +24,7 @@
 pub struct DeleteStateMachine;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachine {
     const NAME: &'static str = "DeleteStateMachine";
+    const TARGET: &'static str = "AWSStepFunctions.DeleteStateMachine";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineInput;
     type Output = DeleteStateMachineOutput;

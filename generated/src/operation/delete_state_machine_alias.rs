@@ -18,6 +18,7 @@
 pub struct DeleteStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachineAlias {
     const NAME: &'static str = "DeleteStateMachineAlias";
+    const TARGET: &'static str = "AWSStepFunctions.DeleteStateMachineAlias";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineAliasInput;
     type Output = DeleteStateMachineAliasOutput;

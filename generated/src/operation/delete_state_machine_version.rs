@@ -18,6 +18,7 @@
 pub struct DeleteStateMachineVersion;
 impl ::awsjson_runtime::operation::Operation for DeleteStateMachineVersion {
     const NAME: &'static str = "DeleteStateMachineVersion";
+    const TARGET: &'static str = "AWSStepFunctions.DeleteStateMachineVersion";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DeleteStateMachineVersionInput;
     type Output = DeleteStateMachineVersionOutput;

@@ -11,6 +11,7 @@
 pub struct DescribeActivity;
 impl ::awsjson_runtime::operation::Operation for DescribeActivity {
     const NAME: &'static str = "DescribeActivity";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeActivity";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeActivityInput;
     type Output = DescribeActivityOutput;

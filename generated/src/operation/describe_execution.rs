@@ -15,6 +15,7 @@
 pub struct DescribeExecution;
 impl ::awsjson_runtime::operation::Operation for DescribeExecution {
     const NAME: &'static str = "DescribeExecution";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeExecution";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeExecutionInput;
     type Output = DescribeExecutionOutput;

@@ -9,6 +9,7 @@
 pub struct DescribeMapRun;
 impl ::awsjson_runtime::operation::Operation for DescribeMapRun {
     const NAME: &'static str = "DescribeMapRun";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeMapRun";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeMapRunInput;
     type Output = DescribeMapRunOutput;

@@ -28,6 +28,7 @@
 pub struct DescribeStateMachine;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachine {
     const NAME: &'static str = "DescribeStateMachine";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeStateMachine";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineInput;
     type Output = DescribeStateMachineOutput;

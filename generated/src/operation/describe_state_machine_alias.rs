@@ -16,6 +16,7 @@
 pub struct DescribeStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachineAlias {
     const NAME: &'static str = "DescribeStateMachineAlias";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeStateMachineAlias";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineAliasInput;
     type Output = DescribeStateMachineAliasOutput;

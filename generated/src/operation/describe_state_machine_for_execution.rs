@@ -13,6 +13,7 @@
 pub struct DescribeStateMachineForExecution;
 impl ::awsjson_runtime::operation::Operation for DescribeStateMachineForExecution {
     const NAME: &'static str = "DescribeStateMachineForExecution";
+    const TARGET: &'static str = "AWSStepFunctions.DescribeStateMachineForExecution";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DescribeStateMachineForExecutionInput;
     type Output = DescribeStateMachineForExecutionOutput;

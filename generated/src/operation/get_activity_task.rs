@@ -15,6 +15,7 @@
 pub struct GetActivityTask;
 impl ::awsjson_runtime::operation::Operation for GetActivityTask {
     const NAME: &'static str = "GetActivityTask";
+    const TARGET: &'static str = "AWSStepFunctions.GetActivityTask";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = GetActivityTaskInput;
     type Output = GetActivityTaskOutput;

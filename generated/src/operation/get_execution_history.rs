@@ -13,6 +13,7 @@
 pub struct GetExecutionHistory;
 impl ::awsjson_runtime::operation::Operation for GetExecutionHistory {
     const NAME: &'static str = "GetExecutionHistory";
+    const TARGET: &'static str = "AWSStepFunctions.GetExecutionHistory";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = GetExecutionHistoryInput;
     type Output = GetExecutionHistoryOutput;

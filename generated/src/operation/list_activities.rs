@@ -13,6 +13,7 @@
 pub struct ListActivities;
 impl ::awsjson_runtime::operation::Operation for ListActivities {
     const NAME: &'static str = "ListActivities";
+    const TARGET: &'static str = "AWSStepFunctions.ListActivities";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListActivitiesInput;
     type Output = ListActivitiesOutput;

@@ -19,6 +19,7 @@
 pub struct ListExecutions;
 impl ::awsjson_runtime::operation::Operation for ListExecutions {
     const NAME: &'static str = "ListExecutions";
+    const TARGET: &'static str = "AWSStepFunctions.ListExecutions";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListExecutionsInput;
     type Output = ListExecutionsOutput;

@@ -9,6 +9,7 @@
 pub struct ListMapRuns;
 impl ::awsjson_runtime::operation::Operation for ListMapRuns {
     const NAME: &'static str = "ListMapRuns";
+    const TARGET: &'static str = "AWSStepFunctions.ListMapRuns";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListMapRunsInput;
     type Output = ListMapRunsOutput;

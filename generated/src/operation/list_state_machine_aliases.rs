@@ -20,6 +20,7 @@
 pub struct ListStateMachineAliases;
 impl ::awsjson_runtime::operation::Operation for ListStateMachineAliases {
     const NAME: &'static str = "ListStateMachineAliases";
+    const TARGET: &'static str = "AWSStepFunctions.ListStateMachineAliases";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachineAliasesInput;
     type Output = ListStateMachineAliasesOutput;

@@ -18,6 +18,7 @@
 pub struct ListStateMachineVersions;
 impl ::awsjson_runtime::operation::Operation for ListStateMachineVersions {
     const NAME: &'static str = "ListStateMachineVersions";
+    const TARGET: &'static str = "AWSStepFunctions.ListStateMachineVersions";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachineVersionsInput;
     type Output = ListStateMachineVersionsOutput;

@@ -13,6 +13,7 @@
 pub struct ListStateMachines;
 impl ::awsjson_runtime::operation::Operation for ListStateMachines {
     const NAME: &'static str = "ListStateMachines";
+    const TARGET: &'static str = "AWSStepFunctions.ListStateMachines";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListStateMachinesInput;
     type Output = ListStateMachinesOutput;

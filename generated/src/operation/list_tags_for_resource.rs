@@ -11,6 +11,7 @@
 pub struct ListTagsForResource;
 impl ::awsjson_runtime::operation::Operation for ListTagsForResource {
     const NAME: &'static str = "ListTagsForResource";
+    const TARGET: &'static str = "AWSStepFunctions.ListTagsForResource";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListTagsForResourceInput;
     type Output = ListTagsForResourceOutput;

@@ -18,6 +18,7 @@
 pub struct PublishStateMachineVersion;
 impl ::awsjson_runtime::operation::Operation for PublishStateMachineVersion {
     const NAME: &'static str = "PublishStateMachineVersion";
+    const TARGET: &'static str = "AWSStepFunctions.PublishStateMachineVersion";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = PublishStateMachineVersionInput;
     type Output = PublishStateMachineVersionOutput;

@@ -24,6 +24,7 @@
 pub struct RedriveExecution;
 impl ::awsjson_runtime::operation::Operation for RedriveExecution {
     const NAME: &'static str = "RedriveExecution";
+    const TARGET: &'static str = "AWSStepFunctions.RedriveExecution";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = RedriveExecutionInput;
     type Output = RedriveExecutionOutput;

@@ -13,6 +13,7 @@
 pub struct SendTaskFailure;
 impl ::awsjson_runtime::operation::Operation for SendTaskFailure {
     const NAME: &'static str = "SendTaskFailure";
+    const TARGET: &'static str = "AWSStepFunctions.SendTaskFailure";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = SendTaskFailureInput;
     type Output = SendTaskFailureOutput;

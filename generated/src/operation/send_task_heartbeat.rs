@@ -11,6 +11,7 @@
 pub struct SendTaskHeartbeat;
 impl ::awsjson_runtime::operation::Operation for SendTaskHeartbeat {
     const NAME: &'static str = "SendTaskHeartbeat";
+    const TARGET: &'static str = "AWSStepFunctions.SendTaskHeartbeat";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = SendTaskHeartbeatInput;
     type Output = SendTaskHeartbeatOutput;

@@ -9,6 +9,7 @@
 pub struct SendTaskSuccess;
 impl ::awsjson_runtime::operation::Operation for SendTaskSuccess {
     const NAME: &'static str = "SendTaskSuccess";
+    const TARGET: &'static str = "AWSStepFunctions.SendTaskSuccess";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = SendTaskSuccessInput;
     type Output = SendTaskSuccessOutput;

@@ -32,6 +32,7 @@
 pub struct StartExecution;
 impl ::awsjson_runtime::operation::Operation for StartExecution {
     const NAME: &'static str = "StartExecution";
+    const TARGET: &'static str = "AWSStepFunctions.StartExecution";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = StartExecutionInput;
     type Output = StartExecutionOutput;

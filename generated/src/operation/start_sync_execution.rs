@@ -13,6 +13,7 @@
 pub struct StartSyncExecution;
 impl ::awsjson_runtime::operation::Operation for StartSyncExecution {
     const NAME: &'static str = "StartSyncExecution";
+    const TARGET: &'static str = "AWSStepFunctions.StartSyncExecution";
     const HOST_PREFIX: Option<&'static str> = Some("sync-");
     type Input = StartSyncExecutionInput;
     type Output = StartSyncExecutionOutput;

@@ -15,6 +15,7 @@
 pub struct StopExecution;
 impl ::awsjson_runtime::operation::Operation for StopExecution {
     const NAME: &'static str = "StopExecution";
+    const TARGET: &'static str = "AWSStepFunctions.StopExecution";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = StopExecutionInput;
     type Output = StopExecutionOutput;

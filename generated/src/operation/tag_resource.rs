@@ -13,6 +13,7 @@
 pub struct TagResource;
 impl ::awsjson_runtime::operation::Operation for TagResource {
     const NAME: &'static str = "TagResource";
+    const TARGET: &'static str = "AWSStepFunctions.TagResource";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = TagResourceInput;
     type Output = TagResourceOutput;

@@ -28,6 +28,7 @@
 pub struct TestState;
 impl ::awsjson_runtime::operation::Operation for TestState {
     const NAME: &'static str = "TestState";
+    const TARGET: &'static str = "AWSStepFunctions.TestState";
     const HOST_PREFIX: Option<&'static str> = Some("sync-");
     type Input = TestStateInput;
     type Output = TestStateOutput;

@@ -9,6 +9,7 @@
 pub struct UntagResource;
 impl ::awsjson_runtime::operation::Operation for UntagResource {
     const NAME: &'static str = "UntagResource";
+    const TARGET: &'static str = "AWSStepFunctions.UntagResource";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = UntagResourceInput;
     type Output = UntagResourceOutput;

@@ -9,6 +9,7 @@
 pub struct UpdateMapRun;
 impl ::awsjson_runtime::operation::Operation for UpdateMapRun {
     const NAME: &'static str = "UpdateMapRun";
+    const TARGET: &'static str = "AWSStepFunctions.UpdateMapRun";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateMapRunInput;
     type Output = UpdateMapRunOutput;

@@ -32,6 +32,7 @@
 pub struct UpdateStateMachine;
 impl ::awsjson_runtime::operation::Operation for UpdateStateMachine {
     const NAME: &'static str = "UpdateStateMachine";
+    const TARGET: &'static str = "AWSStepFunctions.UpdateStateMachine";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateStateMachineInput;
     type Output = UpdateStateMachineOutput;

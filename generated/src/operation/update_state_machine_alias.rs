@@ -22,6 +22,7 @@
 pub struct UpdateStateMachineAlias;
 impl ::awsjson_runtime::operation::Operation for UpdateStateMachineAlias {
     const NAME: &'static str = "UpdateStateMachineAlias";
+    const TARGET: &'static str = "AWSStepFunctions.UpdateStateMachineAlias";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = UpdateStateMachineAliasInput;
     type Output = UpdateStateMachineAliasOutput;

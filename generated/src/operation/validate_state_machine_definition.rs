@@ -24,6 +24,7 @@
 pub struct ValidateStateMachineDefinition;
 impl ::awsjson_runtime::operation::Operation for ValidateStateMachineDefinition {
     const NAME: &'static str = "ValidateStateMachineDefinition";
+    const TARGET: &'static str = "AWSStepFunctions.ValidateStateMachineDefinition";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ValidateStateMachineDefinitionInput;
     type Output = ValidateStateMachineDefinitionOutput;

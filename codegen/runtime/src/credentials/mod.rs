@@ -348,7 +348,7 @@ impl From<aws_credential_types::provider::SharedCredentialsProvider> for SharedC
 
 /// Parses the `Expiration` of a credentials document (RFC 3339).
 pub(crate) fn parse_expiration(value: &str) -> Option<SystemTime> {
-    time::OffsetDateTime::parse(value, &time::format_description::well_known::Rfc3339).ok().map(SystemTime::from)
+    crate::types::DateTime::parse(value, crate::types::TimestampFormat::DateTime).ok().map(SystemTime::from)
 }
 
 /// The parts of a JSON credentials document (`credential_process`, container, IMDS) under the

@@ -25,6 +25,7 @@
 
 use std::sync::{Mutex, OnceLock};
 
+use super::region_regex::RegionRegex;
 use super::EndpointError;
 
 /// The whole partition table.
@@ -122,16 +123,15 @@ impl Partitions {
     }
 }
 
-/// Compiled region regexes, by pattern (the patterns are `'static`, so there are few of them).
+/// Parsed region regexes, by pattern (the patterns are `'static`, so there are few of them).
 fn regex_matches(pattern: &'static str, input: &str) -> Result<bool, EndpointError> {
-    static CACHE: OnceLock<Mutex<Vec<(&'static str, regex_lite::Regex)>>> = OnceLock::new();
+    static CACHE: OnceLock<Mutex<Vec<(&'static str, RegionRegex)>>> = OnceLock::new();
     let mut cache = CACHE.get_or_init(Default::default).lock().unwrap_or_else(|e| e.into_inner());
     if let Some((_, re)) = cache.iter().find(|(p, _)| std::ptr::eq(*p, pattern) || *p == pattern) {
         return Ok(re.is_match(input));
     }
-    let re = regex_lite::Regex::new(pattern).map_err(|e| {
-        EndpointError::new(format!("invalid region regex `{pattern}` in the partition table: {e}"))
-    })?;
+    let re = RegionRegex::new(pattern)
+        .map_err(|e| EndpointError::new(format!("invalid region regex in the partition table: {e}")))?;
     let matched = re.is_match(input);
     cache.push((pattern, re));
     Ok(matched)

@@ -7,6 +7,7 @@
 pub struct GetWidget;
 impl ::awsjson_runtime::operation::Operation for GetWidget {
     const NAME: &'static str = "GetWidget";
+    const TARGET: &'static str = "KitchenSink.GetWidget";
     const HOST_PREFIX: Option<&'static str> = Some("data-");
     type Input = GetWidgetInput;
     type Output = GetWidgetOutput;

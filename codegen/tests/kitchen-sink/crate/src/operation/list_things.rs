@@ -7,6 +7,7 @@
 pub struct ListThings;
 impl ::awsjson_runtime::operation::Operation for ListThings {
     const NAME: &'static str = "ListThings";
+    const TARGET: &'static str = "KitchenSink.ListThings";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ListThingsInput;
     type Output = ListThingsOutput;

@@ -7,6 +7,7 @@
 pub struct Ping;
 impl ::awsjson_runtime::operation::Operation for Ping {
     const NAME: &'static str = "Ping";
+    const TARGET: &'static str = "KitchenSink.Ping";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = PingInput;
     type Output = PingOutput;

@@ -11,6 +11,7 @@
 pub struct PutThing;
 impl ::awsjson_runtime::operation::Operation for PutThing {
     const NAME: &'static str = "PutThing";
+    const TARGET: &'static str = "KitchenSink.PutThing";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = PutThingInput;
     type Output = PutThingOutput;

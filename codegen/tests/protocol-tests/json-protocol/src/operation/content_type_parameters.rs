@@ -9,6 +9,7 @@
 pub struct ContentTypeParameters;
 impl ::awsjson_runtime::operation::Operation for ContentTypeParameters {
     const NAME: &'static str = "ContentTypeParameters";
+    const TARGET: &'static str = "JsonProtocol.ContentTypeParameters";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = ContentTypeParametersInput;
     type Output = ContentTypeParametersOutput;

@@ -7,6 +7,7 @@
 pub struct DatetimeOffsets;
 impl ::awsjson_runtime::operation::Operation for DatetimeOffsets {
     const NAME: &'static str = "DatetimeOffsets";
+    const TARGET: &'static str = "JsonProtocol.DatetimeOffsets";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = DatetimeOffsetsInput;
     type Output = DatetimeOffsetsOutput;

@@ -7,6 +7,7 @@
 pub struct EmptyOperation;
 impl ::awsjson_runtime::operation::Operation for EmptyOperation {
     const NAME: &'static str = "EmptyOperation";
+    const TARGET: &'static str = "JsonProtocol.EmptyOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = EmptyOperationInput;
     type Output = EmptyOperationOutput;

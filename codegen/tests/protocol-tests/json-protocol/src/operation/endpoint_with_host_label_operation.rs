@@ -7,6 +7,7 @@
 pub struct EndpointWithHostLabelOperation;
 impl ::awsjson_runtime::operation::Operation for EndpointWithHostLabelOperation {
     const NAME: &'static str = "EndpointWithHostLabelOperation";
+    const TARGET: &'static str = "JsonProtocol.EndpointWithHostLabelOperation";
     const HOST_PREFIX: Option<&'static str> = Some("foo.{label}.");
     type Input = EndpointWithHostLabelOperationInput;
     type Output = EndpointWithHostLabelOperationOutput;

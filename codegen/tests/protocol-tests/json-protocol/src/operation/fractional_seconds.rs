@@ -7,6 +7,7 @@
 pub struct FractionalSeconds;
 impl ::awsjson_runtime::operation::Operation for FractionalSeconds {
     const NAME: &'static str = "FractionalSeconds";
+    const TARGET: &'static str = "JsonProtocol.FractionalSeconds";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = FractionalSecondsInput;
     type Output = FractionalSecondsOutput;

@@ -9,6 +9,7 @@
 pub struct JsonEnums;
 impl ::awsjson_runtime::operation::Operation for JsonEnums {
     const NAME: &'static str = "JsonEnums";
+    const TARGET: &'static str = "JsonProtocol.JsonEnums";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = JsonEnumsInput;
     type Output = JsonEnumsOutput;

@@ -9,6 +9,7 @@
 pub struct JsonIntEnums;
 impl ::awsjson_runtime::operation::Operation for JsonIntEnums {
     const NAME: &'static str = "JsonIntEnums";
+    const TARGET: &'static str = "JsonProtocol.JsonIntEnums";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = JsonIntEnumsInput;
     type Output = JsonIntEnumsOutput;

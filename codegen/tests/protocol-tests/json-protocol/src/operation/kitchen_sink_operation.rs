@@ -7,6 +7,7 @@
 pub struct KitchenSinkOperation;
 impl ::awsjson_runtime::operation::Operation for KitchenSinkOperation {
     const NAME: &'static str = "KitchenSinkOperation";
+    const TARGET: &'static str = "JsonProtocol.KitchenSinkOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = KitchenSinkOperationInput;
     type Output = KitchenSinkOperationOutput;

@@ -7,6 +7,7 @@
 pub struct NullOperation;
 impl ::awsjson_runtime::operation::Operation for NullOperation {
     const NAME: &'static str = "NullOperation";
+    const TARGET: &'static str = "JsonProtocol.NullOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = NullOperationInput;
     type Output = NullOperationOutput;

@@ -7,6 +7,7 @@
 pub struct OperationWithOptionalInputOutput;
 impl ::awsjson_runtime::operation::Operation for OperationWithOptionalInputOutput {
     const NAME: &'static str = "OperationWithOptionalInputOutput";
+    const TARGET: &'static str = "JsonProtocol.OperationWithOptionalInputOutput";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = OperationWithOptionalInputOutputInput;
     type Output = OperationWithOptionalInputOutputOutput;

@@ -9,6 +9,7 @@
 pub struct PutAndGetInlineDocuments;
 impl ::awsjson_runtime::operation::Operation for PutAndGetInlineDocuments {
     const NAME: &'static str = "PutAndGetInlineDocuments";
+    const TARGET: &'static str = "JsonProtocol.PutAndGetInlineDocuments";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = PutAndGetInlineDocumentsInput;
     type Output = PutAndGetInlineDocumentsOutput;

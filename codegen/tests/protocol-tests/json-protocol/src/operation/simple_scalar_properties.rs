@@ -7,6 +7,7 @@
 pub struct SimpleScalarProperties;
 impl ::awsjson_runtime::operation::Operation for SimpleScalarProperties {
     const NAME: &'static str = "SimpleScalarProperties";
+    const TARGET: &'static str = "JsonProtocol.SimpleScalarProperties";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = SimpleScalarPropertiesInput;
     type Output = SimpleScalarPropertiesOutput;

@@ -7,6 +7,7 @@
 pub struct SparseNullsOperation;
 impl ::awsjson_runtime::operation::Operation for SparseNullsOperation {
     const NAME: &'static str = "SparseNullsOperation";
+    const TARGET: &'static str = "JsonProtocol.SparseNullsOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = SparseNullsOperationInput;
     type Output = SparseNullsOperationOutput;

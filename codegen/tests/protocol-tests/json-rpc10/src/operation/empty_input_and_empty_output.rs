@@ -9,6 +9,7 @@
 pub struct EmptyInputAndEmptyOutput;
 impl ::awsjson_runtime::operation::Operation for EmptyInputAndEmptyOutput {
     const NAME: &'static str = "EmptyInputAndEmptyOutput";
+    const TARGET: &'static str = "JsonRpc10.EmptyInputAndEmptyOutput";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = EmptyInputAndEmptyOutputInput;
     type Output = EmptyInputAndEmptyOutputOutput;

@@ -7,6 +7,7 @@
 pub struct EndpointOperation;
 impl ::awsjson_runtime::operation::Operation for EndpointOperation {
     const NAME: &'static str = "EndpointOperation";
+    const TARGET: &'static str = "JsonRpc10.EndpointOperation";
     const HOST_PREFIX: Option<&'static str> = Some("foo.");
     type Input = EndpointOperationInput;
     type Output = EndpointOperationOutput;

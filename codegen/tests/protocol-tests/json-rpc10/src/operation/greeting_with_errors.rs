@@ -9,6 +9,7 @@
 pub struct GreetingWithErrors;
 impl ::awsjson_runtime::operation::Operation for GreetingWithErrors {
     const NAME: &'static str = "GreetingWithErrors";
+    const TARGET: &'static str = "JsonRpc10.GreetingWithErrors";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = GreetingWithErrorsInput;
     type Output = GreetingWithErrorsOutput;

@@ -7,6 +7,7 @@
 pub struct HostWithPathOperation;
 impl ::awsjson_runtime::operation::Operation for HostWithPathOperation {
     const NAME: &'static str = "HostWithPathOperation";
+    const TARGET: &'static str = "JsonRpc10.HostWithPathOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = HostWithPathOperationInput;
     type Output = HostWithPathOperationOutput;

@@ -9,6 +9,7 @@
 pub struct JsonUnions;
 impl ::awsjson_runtime::operation::Operation for JsonUnions {
     const NAME: &'static str = "JsonUnions";
+    const TARGET: &'static str = "JsonRpc10.JsonUnions";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = JsonUnionsInput;
     type Output = JsonUnionsOutput;

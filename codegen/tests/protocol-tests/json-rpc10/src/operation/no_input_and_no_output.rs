@@ -9,6 +9,7 @@
 pub struct NoInputAndNoOutput;
 impl ::awsjson_runtime::operation::Operation for NoInputAndNoOutput {
     const NAME: &'static str = "NoInputAndNoOutput";
+    const TARGET: &'static str = "JsonRpc10.NoInputAndNoOutput";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = NoInputAndNoOutputInput;
     type Output = NoInputAndNoOutputOutput;

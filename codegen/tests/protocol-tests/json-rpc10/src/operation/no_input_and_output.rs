@@ -9,6 +9,7 @@
 pub struct NoInputAndOutput;
 impl ::awsjson_runtime::operation::Operation for NoInputAndOutput {
     const NAME: &'static str = "NoInputAndOutput";
+    const TARGET: &'static str = "JsonRpc10.NoInputAndOutput";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = NoInputAndOutputInput;
     type Output = NoInputAndOutputOutput;

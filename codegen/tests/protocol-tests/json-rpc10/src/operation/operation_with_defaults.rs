@@ -7,6 +7,7 @@
 pub struct OperationWithDefaults;
 impl ::awsjson_runtime::operation::Operation for OperationWithDefaults {
     const NAME: &'static str = "OperationWithDefaults";
+    const TARGET: &'static str = "JsonRpc10.OperationWithDefaults";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = OperationWithDefaultsInput;
     type Output = OperationWithDefaultsOutput;

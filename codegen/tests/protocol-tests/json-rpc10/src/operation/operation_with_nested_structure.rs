@@ -7,6 +7,7 @@
 pub struct OperationWithNestedStructure;
 impl ::awsjson_runtime::operation::Operation for OperationWithNestedStructure {
     const NAME: &'static str = "OperationWithNestedStructure";
+    const TARGET: &'static str = "JsonRpc10.OperationWithNestedStructure";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = OperationWithNestedStructureInput;
     type Output = OperationWithNestedStructureOutput;

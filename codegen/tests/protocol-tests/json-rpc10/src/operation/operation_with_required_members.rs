@@ -7,6 +7,7 @@
 pub struct OperationWithRequiredMembers;
 impl ::awsjson_runtime::operation::Operation for OperationWithRequiredMembers {
     const NAME: &'static str = "OperationWithRequiredMembers";
+    const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembers";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = OperationWithRequiredMembersInput;
     type Output = OperationWithRequiredMembersOutput;

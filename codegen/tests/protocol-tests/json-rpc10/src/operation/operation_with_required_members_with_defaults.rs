@@ -8,6 +8,7 @@ pub struct OperationWithRequiredMembersWithDefaults;
 impl ::awsjson_runtime::operation::Operation
 for OperationWithRequiredMembersWithDefaults {
     const NAME: &'static str = "OperationWithRequiredMembersWithDefaults";
+    const TARGET: &'static str = "JsonRpc10.OperationWithRequiredMembersWithDefaults";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = OperationWithRequiredMembersWithDefaultsInput;
     type Output = OperationWithRequiredMembersWithDefaultsOutput;

@@ -7,6 +7,7 @@
 pub struct PutWithContentEncoding;
 impl ::awsjson_runtime::operation::Operation for PutWithContentEncoding {
     const NAME: &'static str = "PutWithContentEncoding";
+    const TARGET: &'static str = "JsonRpc10.PutWithContentEncoding";
     const HOST_PREFIX: Option<&'static str> = None;
     const REQUEST_COMPRESSION: bool = true;
     type Input = PutWithContentEncodingInput;

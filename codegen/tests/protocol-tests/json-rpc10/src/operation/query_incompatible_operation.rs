@@ -7,6 +7,7 @@
 pub struct QueryIncompatibleOperation;
 impl ::awsjson_runtime::operation::Operation for QueryIncompatibleOperation {
     const NAME: &'static str = "QueryIncompatibleOperation";
+    const TARGET: &'static str = "JsonRpc10.QueryIncompatibleOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = QueryIncompatibleOperationInput;
     type Output = QueryIncompatibleOperationOutput;

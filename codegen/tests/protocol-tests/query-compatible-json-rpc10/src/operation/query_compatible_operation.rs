@@ -7,6 +7,7 @@
 pub struct QueryCompatibleOperation;
 impl ::awsjson_runtime::operation::Operation for QueryCompatibleOperation {
     const NAME: &'static str = "QueryCompatibleOperation";
+    const TARGET: &'static str = "QueryCompatibleJsonRpc10.QueryCompatibleOperation";
     const HOST_PREFIX: Option<&'static str> = None;
     type Input = QueryCompatibleOperationInput;
     type Output = QueryCompatibleOperationOutput;
