@@ -606,7 +606,7 @@ fn str_lit(s: &str) -> TokenStream {
 /// method, e.g. `&sfn_client::endpoint_rules::RULES` or `sfn_client::SERVICE.endpoint_resolver`)
 /// and asserting the exact URL (and headers and properties, where the case gives them) or the exact
 /// error message. `rule_set` (the `smithy.rules#endpointRuleSet` value) says which parameters are
-/// built-ins. Cases with `properties` need `serde_json` in the test crate.
+/// built-ins.
 pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenStream) -> Result<TokenStream, Error> {
     let err = |path: &str, msg: &str| Error::model(TESTS, format!("{path}: {msg}"));
     let params = parse_parameters(rule_set.get("parameters"))?;
@@ -689,10 +689,11 @@ pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenSt
                 if !properties.is_object() {
                     return Err(err(&eat, "`properties` must be an object"));
                 }
-                let expected = json_tokens(properties);
+                let text = properties.to_string();
                 checks.push(quote! {
-                    let properties = #expected;
-                    assert_eq!(serde_json::to_value(&endpoint.properties).unwrap(), properties);
+                    let properties = ::awsjson_runtime::json::document_literal(#text);
+                    let actual = ::awsjson_runtime::types::Document::Object(endpoint.properties.clone().into_iter().collect());
+                    assert_eq!(actual, properties);
                 });
             }
             quote! {
@@ -726,18 +727,6 @@ pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenSt
 
         #(#fns)*
     })
-}
-
-/// A `serde_json::json!` expression equal to `v` (or a parse of its text, when the JSON text is not
-/// also valid Rust tokens).
-fn json_tokens(v: &Value) -> TokenStream {
-    let text = v.to_string();
-    if !text.contains("\\u") {
-        if let Ok(tokens) = text.parse::<TokenStream>() {
-            return quote!(serde_json::json!(#tokens));
-        }
-    }
-    quote!(serde_json::from_str::<serde_json::Value>(#text).unwrap())
 }
 
 /// A unique snake-case test name from the case's documentation.

@@ -11,7 +11,12 @@ use kitchen_sink_client::primitives::DateTime;
 use kitchen_sink_client::types::{Level, Schedule, Shape, Status, Thing};
 use kitchen_sink_client::{Client, Config};
 
-use awsjson_runtime::json::{self, FromJson};
+use awsjson_runtime::json::{self, DeserializeError, FromJson};
+
+/// Decodes a JSON value as a response body is decoded: in one pass over its text.
+fn from_json<T: FromJson>(value: serde_json::Value) -> Result<T, DeserializeError> {
+    json::from_slice(&serde_json::to_vec(&value).unwrap())
+}
 
 fn thing() -> Thing {
     Thing::builder()
@@ -59,7 +64,7 @@ fn json_encoding_omits_unset_members_and_uses_wire_names() {
 
 #[test]
 fn decoding_tolerates_unknown_members_nulls_and_unknown_enum_values() {
-    let out = PutThingOutput::from_json(serde_json::json!({
+    let out = from_json::<PutThingOutput>(serde_json::json!({
         "id": "t-1", "createdAt": 1.7e9, "note": null, "surprise": {"new": true}
     }))
     .unwrap();
@@ -68,23 +73,23 @@ fn decoding_tolerates_unknown_members_nulls_and_unknown_enum_values() {
     assert_eq!(out.version(), 1, "missing defaulted member takes its @default");
     assert_eq!(out.note(), None, "@clientOptional member stays optional");
 
-    let t = Thing::from_json(serde_json::json!({"name": "x", "type": "brand-new", "level": 7})).unwrap();
+    let t = from_json::<Thing>(serde_json::json!({"name": "x", "type": "brand-new", "level": 7})).unwrap();
     assert_eq!(t.r#type(), Some(&Status::Unknown("brand-new".into())));
     assert_eq!(t.r#type().unwrap().as_str(), "brand-new");
     assert_eq!(t.level(), Some(Level::Unknown(7)));
     assert_eq!(Status::values(), &["active", "in-progress", "2.0"]);
     assert_eq!(Status::from("2.0"), Status::V2);
 
-    let err = Thing::from_json(serde_json::json!({"name": 5})).unwrap_err();
+    let err = from_json::<Thing>(serde_json::json!({"name": 5})).unwrap_err();
     assert_eq!(err.to_string(), "at `Thing.name`: expected a string, found a number");
 }
 
 #[test]
 fn unions_decode_known_unknown_and_unit_members() {
-    assert_eq!(Shape::from_json(serde_json::json!({"label": "x"})).unwrap(), Shape::Label("x".into()));
-    assert_eq!(Shape::from_json(serde_json::json!({"empty": {}})).unwrap(), Shape::Empty);
-    assert!(Shape::from_json(serde_json::json!({"hexagon": 6})).unwrap().is_unknown());
-    assert!(Shape::from_json(serde_json::json!({"label": "x", "empty": {}})).is_err());
+    assert_eq!(from_json::<Shape>(serde_json::json!({"label": "x"})).unwrap(), Shape::Label("x".into()));
+    assert_eq!(from_json::<Shape>(serde_json::json!({"empty": {}})).unwrap(), Shape::Empty);
+    assert!(from_json::<Shape>(serde_json::json!({"hexagon": 6})).unwrap().is_unknown());
+    assert!(from_json::<Shape>(serde_json::json!({"label": "x", "empty": {}})).is_err());
     assert_eq!(json::to_string(&Shape::Empty), r#"{"empty":{}}"#);
 }
 
@@ -228,7 +233,7 @@ fn timestamps_inside_collections_keep_their_format() {
         "maybe": ["Tue, 14 Nov 2023 22:13:20 GMT", null],
         "epochs": [1700000000, 1.5]
     });
-    let schedule = Schedule::from_json(wire).unwrap();
+    let schedule = from_json::<Schedule>(wire).unwrap();
     assert_eq!(schedule.runs(), &[t(1_700_000_000), t(1)], "a null entry of a dense list is dropped");
     assert_eq!(schedule.deadlines().unwrap()["q1"], [t(1_704_067_200)]);
     assert_eq!(schedule.maybe(), &[Some(t(1_700_000_000)), None]);
@@ -246,6 +251,6 @@ fn timestamps_inside_collections_keep_their_format() {
             "epochs": [1700000000, 1.5]
         })
     );
-    let err = Schedule::from_json(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
-    assert!(err.to_string().contains("deadlines.q1.0"), "{err}");
+    let err = from_json::<Schedule>(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
+    assert!(err.to_string().contains("deadlines.q1[0]"), "{err}");
 }

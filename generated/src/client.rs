@@ -925,9 +925,9 @@ impl Client {
     pub async fn call_json(
         &self,
         operation: &str,
-        input: ::awsjson_runtime::json::Value,
+        input: ::awsjson_runtime::test_util::Value,
     ) -> Result<
-        ::awsjson_runtime::json::Value,
+        ::awsjson_runtime::test_util::Value,
         ::awsjson_runtime::test_util::CallJsonError,
     > {
         match operation {

@@ -536,7 +536,7 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
     let raw = raw.with_body(body.clone());
     let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
     let error = match &parsed.code {
-        Some(code) => O::Error::from_response(code, parsed.body, parsed.meta),
+        Some(code) => O::Error::from_response(code, parsed.modeled_body(&body), parsed.meta),
         None => {
             let source = match parsed.body_error {
                 Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),

@@ -84,8 +84,8 @@ pub struct Endpoint {
     pub url: String,
     /// Headers the endpoint requires, by name.
     pub headers: BTreeMap<String, Vec<String>>,
-    /// Endpoint properties (such as `authSchemes`), as JSON.
-    pub properties: BTreeMap<String, serde_json::Value>,
+    /// Endpoint properties (such as `authSchemes`), as documents.
+    pub properties: BTreeMap<String, crate::types::Document>,
 }
 
 impl Endpoint {

@@ -7,8 +7,9 @@ pub use crate::error::RequestId;
 /// The error type of one operation: an enum of its modeled errors plus an unhandled variant.
 pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     /// Builds the modeled error whose shape name equals `code`, else the unhandled variant.
-    /// `body` is the parsed error response body (an empty object when the body was empty).
-    fn from_response(code: &str, body: serde_json::Value, meta: ErrorMetadata) -> Self;
+    /// `body` is the error response body, JSON text (`{}` when the body was empty or unreadable);
+    /// the modeled error is decoded from it in one pass.
+    fn from_response(code: &str, body: &[u8], meta: ErrorMetadata) -> Self;
 
     /// Wraps any other failure in the unhandled variant.
     fn unhandled(source: Box<dyn std::error::Error + Send + Sync>, meta: ErrorMetadata) -> Self;

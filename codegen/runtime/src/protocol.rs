@@ -14,7 +14,6 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_TYPE, HOST, USER_AGENT};
 use http::uri::{PathAndQuery, Scheme};
 use http::{HeaderMap, Method, Uri};
-use serde_json::Value;
 
 use crate::endpoint::Endpoint;
 use crate::error::{BoxError, ErrorMetadata};
@@ -253,31 +252,83 @@ pub fn sanitize_error_code(raw: &str) -> &str {
 pub struct ErrorResponse {
     /// The error's shape name, if the response names one.
     pub code: Option<String>,
-    /// The parsed body (an empty object when the body is empty or not a JSON object).
-    pub body: Value,
     /// Code, message, request id and status.
     pub meta: ErrorMetadata,
     /// Why the body could not be parsed, when it could not.
     pub body_error: Option<String>,
 }
 
+impl ErrorResponse {
+    /// The body a modeled error is decoded from: `body` itself, or `{}` when it could not be
+    /// read as a JSON object (the modeled error then has only its metadata).
+    pub fn modeled_body<'b>(&self, body: &'b [u8]) -> &'b [u8] {
+        if self.body_error.is_none() {
+            body
+        } else {
+            b"{}"
+        }
+    }
+}
+
+/// The members of an error body that name the error and say what went wrong, read in one pass
+/// (every other member is skipped, checked but not built).
+#[derive(Default)]
+struct ErrorBody {
+    code: Option<String>,
+    type_: Option<String>,
+    message: Option<String>,
+    message_upper: Option<String>,
+    error_message: Option<String>,
+}
+
+fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
+    use crate::json::{JsonReader, ValueKind};
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    let mut r = JsonReader::new(body);
+    if r.peek_kind().map_err(|e| e.to_string())? != ValueKind::Object {
+        r.skip().and_then(|()| r.finish()).map_err(|e| e.to_string())?;
+        return Err("the error body is not a JSON object".to_string());
+    }
+    let mut out = ErrorBody::default();
+    let mut o = r.object("error body").map_err(|e| e.to_string())?;
+    let mut read = || -> Result<(), crate::json::DeserializeError> {
+        while let Some(key) = o.next_member()? {
+            let slot = match &*key {
+                "code" => &mut out.code,
+                "__type" => &mut out.type_,
+                "message" => &mut out.message,
+                "Message" => &mut out.message_upper,
+                "errorMessage" => &mut out.error_message,
+                _ => {
+                    o.skip()?;
+                    continue;
+                }
+            };
+            // Only strings count; a member of another type is ignored.
+            *slot = o.member::<crate::types::Document>(&key)?.as_str().map(str::to_string);
+        }
+        Ok(())
+    };
+    read().map_err(|e| e.to_string())?;
+    r.finish().map_err(|e| e.to_string())?;
+    Ok(out)
+}
+
 /// Reads an error response: its error name, message and request id. For a query-compatible
 /// service, the code in the metadata is the awsQuery one from `x-amzn-query-error` (`Code;Type`)
 /// when the response has it; the modeled error is still the one the response names.
 pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query_compatible: bool) -> ErrorResponse {
-    let (body, body_error) = match crate::json::parse(body) {
-        Ok(v @ Value::Object(_)) => (v, None),
-        Ok(_) => (Value::Object(Default::default()), Some("the error body is not a JSON object".to_string())),
-        Err(e) => (Value::Object(Default::default()), Some(e.to_string())),
+    let (fields, body_error) = match read_error_body(body) {
+        Ok(fields) => (fields, None),
+        Err(e) => (ErrorBody::default(), Some(e)),
     };
     let header = |name: &str| headers.get(name).and_then(|v| v.to_str().ok()).map(str::to_string);
-    let body_str = |name: &str| body.get(name).and_then(Value::as_str).map(str::to_string);
-    let code = [header(X_AMZN_ERRORTYPE), body_str("code"), body_str("__type")]
+    let code = [header(X_AMZN_ERRORTYPE), fields.code, fields.type_]
         .into_iter()
         .flatten()
         .map(|raw| sanitize_error_code(&raw).to_string())
         .find(|c| !c.is_empty());
-    let message = body_str("message").or_else(|| body_str("Message")).or_else(|| body_str("errorMessage"));
+    let message = fields.message.or(fields.message_upper).or(fields.error_message);
     let mut meta = ErrorMetadata::builder();
     if let Some(c) = &code {
         meta = meta.code(c);
@@ -297,7 +348,7 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query
             meta = meta.error_type(error_type.trim());
         }
     }
-    ErrorResponse { code, body, meta: meta.build(), body_error }
+    ErrorResponse { code, meta: meta.build(), body_error }
 }
 
 #[cfg(test)]
@@ -351,6 +402,29 @@ mod tests {
         let s = ServiceMeta { json_version: "1.1", ..SERVICE };
         let r = build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
         assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
+    }
+
+    #[test]
+    fn error_bodies_are_read_in_one_pass() {
+        let none = HeaderMap::new();
+        let body = br#"{"extra": {"deep": [1, {"x": "y"}]}, "__type": "ns#Thrown:http://x", "Message": "upper", "message": null, "errorMessage": "third", "code": 5}"#;
+        let e = parse_error_response(400, &none, body, false);
+        assert_eq!(e.code.as_deref(), Some("Thrown"));
+        assert_eq!(e.meta.message(), Some("upper"));
+        assert_eq!(e.body_error, None);
+        assert_eq!(e.modeled_body(body), &body[..]);
+        let e = parse_error_response(400, &none, br#"{"code": "First", "__type": "Second", "message": "m"}"#, false);
+        assert_eq!((e.code.as_deref(), e.meta.message()), (Some("First"), Some("m")));
+        let e = parse_error_response(400, &none, b"", false);
+        assert_eq!((e.code, e.body_error), (None, None));
+        let mut headers = HeaderMap::new();
+        headers.insert(X_AMZN_ERRORTYPE, HeaderValue::from_static("FromHeader"));
+        for bad in [&b"[1]"[..], b"{\"__type\": \"X\"", b"{\"message\": \"a\"} trailing", b"\"text\""] {
+            let e = parse_error_response(500, &headers, bad, false);
+            assert_eq!(e.code.as_deref(), Some("FromHeader"));
+            assert!(e.body_error.is_some(), "{}", String::from_utf8_lossy(bad));
+            assert_eq!(e.modeled_body(bad), b"{}");
+        }
     }
 
     #[test]

@@ -725,23 +725,42 @@ pub enum Document {
     Object(HashMap<String, Document>),
 }
 
-impl From<serde_json::Value> for Document {
-    fn from(v: serde_json::Value) -> Self {
-        use serde_json::Value;
-        match v {
-            Value::Null => Document::Null,
-            Value::Bool(b) => Document::Bool(b),
-            Value::Number(n) => Document::Number(if let Some(u) = n.as_u64() {
-                Number::PosInt(u)
-            } else if let Some(i) = n.as_i64() {
-                Number::NegInt(i)
-            } else {
-                Number::Float(n.as_f64().unwrap_or(f64::NAN))
-            }),
-            Value::String(s) => Document::String(s),
-            Value::Array(a) => Document::Array(a.into_iter().map(Document::from).collect()),
-            Value::Object(o) => Document::Object(o.into_iter().map(|(k, v)| (k, Document::from(v))).collect()),
+impl Document {
+    /// The member `key` of an object (`None` for a missing member or another kind of document).
+    pub fn get(&self, key: &str) -> Option<&Document> {
+        match self {
+            Document::Object(o) => o.get(key),
+            _ => None,
         }
+    }
+
+    /// The items of an array document.
+    pub fn as_array(&self) -> Option<&[Document]> {
+        match self {
+            Document::Array(a) => Some(a),
+            _ => None,
+        }
+    }
+
+    /// The text of a string document.
+    pub fn as_str(&self) -> Option<&str> {
+        match self {
+            Document::String(s) => Some(s),
+            _ => None,
+        }
+    }
+
+    /// The value of a non-negative integer document.
+    pub fn as_u64(&self) -> Option<u64> {
+        match self {
+            Document::Number(Number::PosInt(n)) => Some(*n),
+            _ => None,
+        }
+    }
+
+    /// Whether this is `Null`.
+    pub fn is_null(&self) -> bool {
+        matches!(self, Document::Null)
     }
 }
 

@@ -132,7 +132,7 @@ impl ResolveEndpoint for AuthSchemeResolver {
         let mut e = Endpoint::new("https://example.com");
         e.properties.insert(
             "authSchemes".into(),
-            serde_json::json!([{"name": "sigv4", "signingRegion": "us-gov-west-1", "signingName": "states-x"}]),
+            awsjson_runtime::json::document_literal(r#"[{"name": "sigv4", "signingRegion": "us-gov-west-1", "signingName": "states-x"}]"#),
         );
         e.headers.insert("x-extra".into(), vec!["1".into()]);
         Ok(e)

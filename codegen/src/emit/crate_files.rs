@@ -423,8 +423,8 @@ pub fn client_rs(service: &Service) -> TokenStream {
             pub async fn call_json(
                 &self,
                 operation: &str,
-                input: #rt::json::Value,
-            ) -> Result<#rt::json::Value, #rt::test_util::CallJsonError> {
+                input: #rt::test_util::Value,
+            ) -> Result<#rt::test_util::Value, #rt::test_util::CallJsonError> {
                 match operation {
                     #(#call_arms)*
                     other => Err(#rt::test_util::CallJsonError::UnknownOperation(other.to_owned())),

@@ -244,7 +244,7 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
         }
 
         impl #rt::operation::OperationError for #error {
-            fn from_response(#code_param: &str, #body_param: #rt::json::Value, meta: #rt::error::ErrorMetadata) -> Self {
+            fn from_response(#code_param: &str, #body_param: &[u8], meta: #rt::error::ErrorMetadata) -> Self {
                 #from_body
             }
 

@@ -307,7 +307,8 @@ fn to_json_impl(name: &syn::Ident, members: &[Member]) -> TokenStream {
     }
 }
 
-/// The `FromJson` impl reading a structure's members; unknown members are ignored.
+/// The `FromJson` impl reading a structure's members in place, in one pass over the body;
+/// unknown members are skipped.
 fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error_message_aliases: bool) -> TokenStream {
     let rt = rt();
     let arms = members.iter().map(|m| {
@@ -321,60 +322,33 @@ fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error
         let read = match m.timestamp_format {
             Some(fmt) => {
                 let fmt = format_tokens(fmt);
-                let t = quote!(#rt::json::timestamp_member(value, #wire, #fmt)?);
-                if m.optional {
-                    quote!(Some(#t))
-                } else {
-                    t
-                }
+                quote!(o.timestamp(#wire, #fmt)?)
             }
-            None => quote!(#rt::json::member(value, #wire)?),
+            None => quote!(o.member(#wire)?),
         };
         quote!(#pattern => out.#f = #read,)
     });
-    let arms: Vec<TokenStream> = arms.collect();
     let body = if members.is_empty() {
-        quote!(#rt::json::read_object(value, #shape_name, Self::default(), |_, _, _| Ok(())))
-    } else if let [only] = members {
-        // One member: an `if` reads better than a one-armed `match` (and clippy agrees).
-        let f = ident(&only.field);
-        let wire = &only.wire_name;
-        let pattern = if error_message_aliases && wire.eq_ignore_ascii_case("message") {
-            quote!("message" | "Message" | "errorMessage")
-        } else {
-            quote!(#wire)
-        };
-        let read = match only.timestamp_format {
-            Some(fmt) => {
-                let fmt = format_tokens(fmt);
-                let t = quote!(#rt::json::timestamp_member(value, #wire, #fmt)?);
-                if only.optional { quote!(Some(#t)) } else { t }
-            }
-            None => quote!(#rt::json::member(value, #wire)?),
-        };
-        let _ = arms;
         quote! {
-            #rt::json::read_object(value, #shape_name, Self::default(), |out, key, value| {
-                if matches!(key, #pattern) {
-                    out.#f = #read;
-                }
-                Ok(())
-            })
+            r.object(#shape_name)?.skip_all()?;
+            Ok(Self::default())
         }
     } else {
         quote! {
-            #rt::json::read_object(value, #shape_name, Self::default(), |out, key, value| {
-                match key {
+            let mut out = Self::default();
+            let mut o = r.object(#shape_name)?;
+            while let Some(key) = o.next_member()? {
+                match &*key {
                     #(#arms)*
-                    _ => {}
+                    _ => o.skip()?,
                 }
-                Ok(())
-            })
+            }
+            Ok(out)
         }
     };
     quote! {
         impl #rt::json::FromJson for #name {
-            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
+            fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
                 #body
             }
         }
@@ -813,8 +787,8 @@ pub fn enumeration(e: &Enum) -> TokenStream {
         }
 
         impl #rt::json::FromJson for #name {
-            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
-                <String as #rt::json::FromJson>::from_json(value).map(#name::from)
+            fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
+                r.str_value().map(|s| #name::from(&*s))
             }
         }
     }
@@ -876,8 +850,8 @@ pub fn int_enum(e: &IntEnum) -> TokenStream {
         }
 
         impl #rt::json::FromJson for #name {
-            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
-                <i32 as #rt::json::FromJson>::from_json(value).map(#name::from)
+            fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
+                <i32 as #rt::json::FromJson>::read_json(r).map(#name::from)
             }
         }
     }
@@ -949,10 +923,10 @@ pub fn union(u: &Union) -> TokenStream {
         match (&v.ty, v.timestamp_format) {
             (Some(_), Some(fmt)) => {
                 let fmt = format_tokens(fmt);
-                quote!(#wire => #name::#id(#rt::json::timestamp_member(value, #wire, #fmt)?),)
+                quote!(#wire => #name::#id(u.timestamp(#wire, #fmt)?),)
             }
-            (Some(_), None) => quote!(#wire => #name::#id(#rt::json::member(value, #wire)?),),
-            (None, _) => quote!(#wire => #name::#id,),
+            (Some(_), None) => quote!(#wire => #name::#id(u.member(#wire)?),),
+            (None, _) => quote!(#wire => u.skip_as(#name::#id)?,),
         }
     });
     let debug = if u.sensitive {
@@ -1001,13 +975,16 @@ pub fn union(u: &Union) -> TokenStream {
         }
 
         impl #rt::json::FromJson for #name {
-            fn from_json(value: #rt::json::Value) -> Result<Self, #rt::json::DeserializeError> {
-                #rt::json::read_union(value, #shape_name, |key, value| {
-                    Ok(match key {
+            fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
+                let mut u = r.union(#shape_name)?;
+                while let Some(key) = u.next_member()? {
+                    let value = match &*key {
                         #(#read_arms)*
-                        _ => #name::Unknown,
-                    })
-                })
+                        _ => u.skip_as(#name::Unknown)?,
+                    };
+                    u.set(value)?;
+                }
+                u.finish()
             }
         }
     }

@@ -333,8 +333,11 @@ fn for_region_us_east_1_with_fips_enabled() {
         ("x".to_string(), vec!["1".to_string()]),
     ]);
     assert_eq!(endpoint.headers, headers);
-    let properties = serde_json::json!({ "k" : [true, "v"] });
-    assert_eq!(serde_json::to_value(& endpoint.properties).unwrap(), properties);
+    let properties = ::awsjson_runtime::json::document_literal("{\"k\":[true,\"v\"]}");
+    let actual = ::awsjson_runtime::types::Document::Object(
+        endpoint.properties.clone().into_iter().collect(),
+    );
+    assert_eq!(actual, properties);
 }
 /// For region us-east-1 with FIPS enabled
 #[test]

@@ -198,28 +198,22 @@ impl ::awsjson_runtime::json::ToJson for CreateActivityInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateActivityInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "tags" => out.tags = ::awsjson_runtime::json::member(value, "tags")?,
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("CreateActivityInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "tags" => out.tags = o.member("tags")?,
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl CreateActivityInputBuilder {
@@ -349,32 +343,19 @@ impl ::awsjson_runtime::json::ToJson for CreateActivityOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateActivityOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateActivityOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "activityArn" => {
-                        out.activity_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "activityArn",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("CreateActivityOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `CreateActivity` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -505,7 +486,7 @@ impl ::awsjson_runtime::error::RequestId for CreateActivityError {
 impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

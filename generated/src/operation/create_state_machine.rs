@@ -436,61 +436,35 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateStateMachineInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    "loggingConfiguration" => {
-                        out.logging_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "loggingConfiguration",
-                        )?;
-                    }
-                    "tags" => out.tags = ::awsjson_runtime::json::member(value, "tags")?,
-                    "tracingConfiguration" => {
-                        out.tracing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "tracingConfiguration",
-                        )?;
-                    }
-                    "publish" => {
-                        out.publish = ::awsjson_runtime::json::member(value, "publish")?;
-                    }
-                    "versionDescription" => {
-                        out.version_description = ::awsjson_runtime::json::member(
-                            value,
-                            "versionDescription",
-                        )?;
-                    }
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("CreateStateMachineInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "definition" => out.definition = o.member("definition")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "type" => out.r#type = o.member("type")?,
+                "loggingConfiguration" => {
+                    out.logging_configuration = o.member("loggingConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                "tags" => out.tags = o.member("tags")?,
+                "tracingConfiguration" => {
+                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                }
+                "publish" => out.publish = o.member("publish")?,
+                "versionDescription" => {
+                    out.version_description = o.member("versionDescription")?;
+                }
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl CreateStateMachineInputBuilder {
@@ -643,38 +617,22 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateStateMachineOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("CreateStateMachineOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `CreateStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -907,7 +865,7 @@ impl ::awsjson_runtime::error::RequestId for CreateStateMachineError {
 impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -202,33 +202,22 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineAliasInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateStateMachineAliasInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "description" => {
-                        out.description = ::awsjson_runtime::json::member(
-                            value,
-                            "description",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "routingConfiguration" => {
-                        out.routing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "routingConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("CreateStateMachineAliasInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "description" => out.description = o.member("description")?,
+                "name" => out.name = o.member("name")?,
+                "routingConfiguration" => {
+                    out.routing_configuration = o.member("routingConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl CreateStateMachineAliasInputBuilder {
@@ -358,32 +347,21 @@ impl ::awsjson_runtime::json::ToJson for CreateStateMachineAliasOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CreateStateMachineAliasOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("CreateStateMachineAliasOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `CreateStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -518,7 +496,7 @@ impl ::awsjson_runtime::error::RequestId for CreateStateMachineAliasError {
 impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -94,23 +94,18 @@ impl ::awsjson_runtime::json::ToJson for DeleteActivityInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteActivityInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteActivityInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "activityArn") {
-                    out.activity_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "activityArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DeleteActivityInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DeleteActivityInputBuilder {
@@ -176,15 +171,11 @@ impl ::awsjson_runtime::json::ToJson for DeleteActivityOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteActivityOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteActivityOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("DeleteActivityOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `DeleteActivity` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -243,7 +234,7 @@ impl ::awsjson_runtime::error::RequestId for DeleteActivityError {
 impl ::awsjson_runtime::operation::OperationError for DeleteActivityError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

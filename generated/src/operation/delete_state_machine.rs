@@ -112,23 +112,18 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "stateMachineArn") {
-                    out.state_machine_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "stateMachineArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DeleteStateMachineInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DeleteStateMachineInputBuilder {
@@ -194,15 +189,11 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("DeleteStateMachineOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `DeleteStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -274,7 +265,7 @@ impl ::awsjson_runtime::error::RequestId for DeleteStateMachineError {
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -106,23 +106,20 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineAliasInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineAliasInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "stateMachineAliasArn") {
-                    out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "stateMachineAliasArn",
-                    )?;
+        let mut out = Self::default();
+        let mut o = r.object("DeleteStateMachineAliasInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DeleteStateMachineAliasInputBuilder {
@@ -188,15 +185,11 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineAliasOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineAliasOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("DeleteStateMachineAliasOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `DeleteStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -294,7 +287,7 @@ impl ::awsjson_runtime::error::RequestId for DeleteStateMachineAliasError {
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineAliasError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -106,23 +106,20 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineVersionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineVersionInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "stateMachineVersionArn") {
-                    out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "stateMachineVersionArn",
-                    )?;
+        let mut out = Self::default();
+        let mut o = r.object("DeleteStateMachineVersionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DeleteStateMachineVersionInputBuilder {
@@ -188,15 +185,11 @@ impl ::awsjson_runtime::json::ToJson for DeleteStateMachineVersionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DeleteStateMachineVersionOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("DeleteStateMachineVersionOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `DeleteStateMachineVersion` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -281,7 +274,7 @@ impl ::awsjson_runtime::error::RequestId for DeleteStateMachineVersionError {
 impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineVersionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

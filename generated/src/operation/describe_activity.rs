@@ -96,23 +96,18 @@ impl ::awsjson_runtime::json::ToJson for DescribeActivityInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeActivityInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "activityArn") {
-                    out.activity_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "activityArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DescribeActivityInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeActivityInputBuilder {
@@ -339,39 +334,23 @@ impl ::awsjson_runtime::json::ToJson for DescribeActivityOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeActivityOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeActivityOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "activityArn" => {
-                        out.activity_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "activityArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeActivityOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                "name" => out.name = o.member("name")?,
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeActivity` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -443,7 +422,7 @@ impl ::awsjson_runtime::error::RequestId for DescribeActivityError {
 impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -129,32 +129,19 @@ impl ::awsjson_runtime::json::ToJson for DescribeExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "includedData" => {
-                        out.included_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includedData",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DescribeExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "includedData" => out.included_data = o.member("includedData")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeExecutionInputBuilder {
@@ -901,120 +888,43 @@ impl ::awsjson_runtime::json::ToJson for DescribeExecutionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "outputDetails" => {
-                        out.output_details = ::awsjson_runtime::json::member(
-                            value,
-                            "outputDetails",
-                        )?;
-                    }
-                    "traceHeader" => {
-                        out.trace_header = ::awsjson_runtime::json::member(
-                            value,
-                            "traceHeader",
-                        )?;
-                    }
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "redriveCount" => {
-                        out.redrive_count = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveCount",
-                        )?;
-                    }
-                    "redriveDate" => {
-                        out.redrive_date = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveDate",
-                        )?;
-                    }
-                    "redriveStatus" => {
-                        out.redrive_status = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveStatus",
-                        )?;
-                    }
-                    "redriveStatusReason" => {
-                        out.redrive_status_reason = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveStatusReason",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "status" => out.status = o.member("status")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "output" => out.output = o.member("output")?,
+                "outputDetails" => out.output_details = o.member("outputDetails")?,
+                "traceHeader" => out.trace_header = o.member("traceHeader")?,
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                }
+                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                "redriveStatus" => out.redrive_status = o.member("redriveStatus")?,
+                "redriveStatusReason" => {
+                    out.redrive_status_reason = o.member("redriveStatusReason")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -1125,7 +1035,7 @@ impl ::awsjson_runtime::error::RequestId for DescribeExecutionError {
 impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

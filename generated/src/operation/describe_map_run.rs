@@ -94,23 +94,18 @@ impl ::awsjson_runtime::json::ToJson for DescribeMapRunInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeMapRunInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "mapRunArn") {
-                    out.map_run_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "mapRunArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DescribeMapRunInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeMapRunInputBuilder {
@@ -504,89 +499,34 @@ impl ::awsjson_runtime::json::ToJson for DescribeMapRunOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeMapRunOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeMapRunOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    "maxConcurrency" => {
-                        out.max_concurrency = ::awsjson_runtime::json::member(
-                            value,
-                            "maxConcurrency",
-                        )?;
-                    }
-                    "toleratedFailurePercentage" => {
-                        out.tolerated_failure_percentage = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailurePercentage",
-                        )?;
-                    }
-                    "toleratedFailureCount" => {
-                        out.tolerated_failure_count = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailureCount",
-                        )?;
-                    }
-                    "itemCounts" => {
-                        out.item_counts = ::awsjson_runtime::json::member(
-                            value,
-                            "itemCounts",
-                        )?;
-                    }
-                    "executionCounts" => {
-                        out.execution_counts = ::awsjson_runtime::json::member(
-                            value,
-                            "executionCounts",
-                        )?;
-                    }
-                    "redriveCount" => {
-                        out.redrive_count = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveCount",
-                        )?;
-                    }
-                    "redriveDate" => {
-                        out.redrive_date = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeMapRunOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "status" => out.status = o.member("status")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                "toleratedFailurePercentage" => {
+                    out.tolerated_failure_percentage = o
+                        .member("toleratedFailurePercentage")?;
                 }
-                Ok(())
-            },
-        )
+                "toleratedFailureCount" => {
+                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                }
+                "itemCounts" => out.item_counts = o.member("itemCounts")?,
+                "executionCounts" => out.execution_counts = o.member("executionCounts")?,
+                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeMapRun` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -656,7 +596,7 @@ impl ::awsjson_runtime::error::RequestId for DescribeMapRunError {
 impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -157,32 +157,19 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "includedData" => {
-                        out.included_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includedData",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "includedData" => out.included_data = o.member("includedData")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeStateMachineInputBuilder {
@@ -754,87 +741,39 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    "loggingConfiguration" => {
-                        out.logging_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "loggingConfiguration",
-                        )?;
-                    }
-                    "tracingConfiguration" => {
-                        out.tracing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "tracingConfiguration",
-                        )?;
-                    }
-                    "label" => {
-                        out.label = ::awsjson_runtime::json::member(value, "label")?;
-                    }
-                    "revisionId" => {
-                        out.revision_id = ::awsjson_runtime::json::member(
-                            value,
-                            "revisionId",
-                        )?;
-                    }
-                    "description" => {
-                        out.description = ::awsjson_runtime::json::member(
-                            value,
-                            "description",
-                        )?;
-                    }
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    "variableReferences" => {
-                        out.variable_references = ::awsjson_runtime::json::member(
-                            value,
-                            "variableReferences",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "status" => out.status = o.member("status")?,
+                "definition" => out.definition = o.member("definition")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "type" => out.r#type = o.member("type")?,
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "loggingConfiguration" => {
+                    out.logging_configuration = o.member("loggingConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                "tracingConfiguration" => {
+                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                }
+                "label" => out.label = o.member("label")?,
+                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "description" => out.description = o.member("description")?,
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                }
+                "variableReferences" => {
+                    out.variable_references = o.member("variableReferences")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -945,7 +884,7 @@ impl ::awsjson_runtime::error::RequestId for DescribeStateMachineError {
 impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

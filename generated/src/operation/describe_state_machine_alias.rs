@@ -104,23 +104,20 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineAliasInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineAliasInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "stateMachineAliasArn") {
-                    out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "stateMachineAliasArn",
-                    )?;
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineAliasInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeStateMachineAliasInputBuilder {
@@ -377,51 +374,27 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineAliasOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineAliasOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "description" => {
-                        out.description = ::awsjson_runtime::json::member(
-                            value,
-                            "description",
-                        )?;
-                    }
-                    "routingConfiguration" => {
-                        out.routing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "routingConfiguration",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    "updateDate" => {
-                        out.update_date = ::awsjson_runtime::json::member(
-                            value,
-                            "updateDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineAliasOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                "name" => out.name = o.member("name")?,
+                "description" => out.description = o.member("description")?,
+                "routingConfiguration" => {
+                    out.routing_configuration = o.member("routingConfiguration")?;
+                }
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "updateDate" => out.update_date = o.member("updateDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -506,7 +479,7 @@ impl ::awsjson_runtime::error::RequestId for DescribeStateMachineAliasError {
 impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -133,32 +133,19 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineForExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineForExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "includedData" => {
-                        out.included_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includedData",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineForExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "includedData" => out.included_data = o.member("includedData")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl DescribeStateMachineForExecutionInputBuilder {
@@ -618,81 +605,37 @@ impl ::awsjson_runtime::json::ToJson for DescribeStateMachineForExecutionOutput 
     }
 }
 impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "DescribeStateMachineForExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "updateDate" => {
-                        out.update_date = ::awsjson_runtime::json::member(
-                            value,
-                            "updateDate",
-                        )?;
-                    }
-                    "loggingConfiguration" => {
-                        out.logging_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "loggingConfiguration",
-                        )?;
-                    }
-                    "tracingConfiguration" => {
-                        out.tracing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "tracingConfiguration",
-                        )?;
-                    }
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "label" => {
-                        out.label = ::awsjson_runtime::json::member(value, "label")?;
-                    }
-                    "revisionId" => {
-                        out.revision_id = ::awsjson_runtime::json::member(
-                            value,
-                            "revisionId",
-                        )?;
-                    }
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    "variableReferences" => {
-                        out.variable_references = ::awsjson_runtime::json::member(
-                            value,
-                            "variableReferences",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("DescribeStateMachineForExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "definition" => out.definition = o.member("definition")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "updateDate" => out.update_date = o.member("updateDate")?,
+                "loggingConfiguration" => {
+                    out.logging_configuration = o.member("loggingConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                "tracingConfiguration" => {
+                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                }
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "label" => out.label = o.member("label")?,
+                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                }
+                "variableReferences" => {
+                    out.variable_references = o.member("variableReferences")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `DescribeStateMachineForExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -813,7 +756,7 @@ impl ::awsjson_runtime::operation::OperationError
 for DescribeStateMachineForExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -123,32 +123,19 @@ impl ::awsjson_runtime::json::ToJson for GetActivityTaskInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetActivityTaskInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "activityArn" => {
-                        out.activity_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "activityArn",
-                        )?;
-                    }
-                    "workerName" => {
-                        out.worker_name = ::awsjson_runtime::json::member(
-                            value,
-                            "workerName",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GetActivityTaskInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                "workerName" => out.worker_name = o.member("workerName")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl GetActivityTaskInputBuilder {
@@ -278,29 +265,19 @@ impl ::awsjson_runtime::json::ToJson for GetActivityTaskOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetActivityTaskOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetActivityTaskOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "taskToken" => {
-                        out.task_token = ::awsjson_runtime::json::member(
-                            value,
-                            "taskToken",
-                        )?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GetActivityTaskOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "taskToken" => out.task_token = o.member("taskToken")?,
+                "input" => out.input = o.member("input")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `GetActivityTask` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -422,7 +399,7 @@ impl ::awsjson_runtime::error::RequestId for GetActivityTaskError {
 impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -199,50 +199,24 @@ impl ::awsjson_runtime::json::ToJson for GetExecutionHistoryInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetExecutionHistoryInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "reverseOrder" => {
-                        out.reverse_order = ::awsjson_runtime::json::member(
-                            value,
-                            "reverseOrder",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    "includeExecutionData" => {
-                        out.include_execution_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includeExecutionData",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("GetExecutionHistoryInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "reverseOrder" => out.reverse_order = o.member("reverseOrder")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                "includeExecutionData" => {
+                    out.include_execution_data = o.member("includeExecutionData")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl GetExecutionHistoryInputBuilder {
@@ -361,29 +335,19 @@ impl ::awsjson_runtime::json::ToJson for GetExecutionHistoryOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetExecutionHistoryOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "events" => {
-                        out.events = ::awsjson_runtime::json::member(value, "events")?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GetExecutionHistoryOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "events" => out.events = o.member("events")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `GetExecutionHistory` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -505,7 +469,7 @@ impl ::awsjson_runtime::error::RequestId for GetExecutionHistoryError {
 impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -119,32 +119,19 @@ impl ::awsjson_runtime::json::ToJson for ListActivitiesInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListActivitiesInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListActivitiesInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListActivitiesInputBuilder {
@@ -269,32 +256,19 @@ impl ::awsjson_runtime::json::ToJson for ListActivitiesOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListActivitiesOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListActivitiesOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "activities" => {
-                        out.activities = ::awsjson_runtime::json::member(
-                            value,
-                            "activities",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListActivitiesOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activities" => out.activities = o.member("activities")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListActivities` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -353,7 +327,7 @@ impl ::awsjson_runtime::error::RequestId for ListActivitiesError {
 impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -277,56 +277,23 @@ impl ::awsjson_runtime::json::ToJson for ListExecutionsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListExecutionsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "statusFilter" => {
-                        out.status_filter = ::awsjson_runtime::json::member(
-                            value,
-                            "statusFilter",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "redriveFilter" => {
-                        out.redrive_filter = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveFilter",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListExecutionsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "statusFilter" => out.status_filter = o.member("statusFilter")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "redriveFilter" => out.redrive_filter = o.member("redriveFilter")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListExecutionsInputBuilder {
@@ -451,32 +418,19 @@ impl ::awsjson_runtime::json::ToJson for ListExecutionsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListExecutionsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListExecutionsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executions" => {
-                        out.executions = ::awsjson_runtime::json::member(
-                            value,
-                            "executions",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListExecutionsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executions" => out.executions = o.member("executions")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListExecutions` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -594,7 +548,7 @@ impl ::awsjson_runtime::error::RequestId for ListExecutionsError {
 impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -146,38 +146,20 @@ impl ::awsjson_runtime::json::ToJson for ListMapRunsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListMapRunsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListMapRunsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListMapRunsInputBuilder {
@@ -299,29 +281,19 @@ impl ::awsjson_runtime::json::ToJson for ListMapRunsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListMapRunsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListMapRunsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "mapRuns" => {
-                        out.map_runs = ::awsjson_runtime::json::member(value, "mapRuns")?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListMapRunsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRuns" => out.map_runs = o.member("mapRuns")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListMapRuns` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -402,7 +374,7 @@ impl ::awsjson_runtime::error::RequestId for ListMapRunsError {
 impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

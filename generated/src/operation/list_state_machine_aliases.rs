@@ -166,38 +166,20 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineAliasesInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachineAliasesInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachineAliasesInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListStateMachineAliasesInputBuilder {
@@ -328,32 +310,21 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineAliasesOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachineAliasesOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineAliases" => {
-                        out.state_machine_aliases = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliases",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachineAliasesOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliases" => {
+                    out.state_machine_aliases = o.member("stateMachineAliases")?;
                 }
-                Ok(())
-            },
-        )
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListStateMachineAliases` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -462,7 +433,7 @@ impl ::awsjson_runtime::error::RequestId for ListStateMachineAliasesError {
 impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

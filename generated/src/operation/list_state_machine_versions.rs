@@ -158,38 +158,20 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineVersionsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachineVersionsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachineVersionsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListStateMachineVersionsInputBuilder {
@@ -320,32 +302,21 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachineVersionsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachineVersionsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineVersions" => {
-                        out.state_machine_versions = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersions",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachineVersionsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineVersions" => {
+                    out.state_machine_versions = o.member("stateMachineVersions")?;
                 }
-                Ok(())
-            },
-        )
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListStateMachineVersions` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -430,7 +401,7 @@ impl ::awsjson_runtime::error::RequestId for ListStateMachineVersionsError {
 impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -119,32 +119,19 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachinesInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachinesInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachinesInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListStateMachinesInputBuilder {
@@ -269,32 +256,19 @@ impl ::awsjson_runtime::json::ToJson for ListStateMachinesOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListStateMachinesOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListStateMachinesOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachines" => {
-                        out.state_machines = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachines",
-                        )?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListStateMachinesOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachines" => out.state_machines = o.member("stateMachines")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListStateMachines` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -353,7 +327,7 @@ impl ::awsjson_runtime::error::RequestId for ListStateMachinesError {
 impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

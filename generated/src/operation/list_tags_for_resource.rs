@@ -99,23 +99,18 @@ impl ::awsjson_runtime::json::ToJson for ListTagsForResourceInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListTagsForResourceInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "resourceArn") {
-                    out.resource_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "resourceArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListTagsForResourceInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceArn" => out.resource_arn = o.member("resourceArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListTagsForResourceInputBuilder {
@@ -204,20 +199,18 @@ impl ::awsjson_runtime::json::ToJson for ListTagsForResourceOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListTagsForResourceOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListTagsForResourceOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "tags") {
-                    out.tags = ::awsjson_runtime::json::member(value, "tags")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListTagsForResourceOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "tags" => out.tags = o.member("tags")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListTagsForResource` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -287,7 +280,7 @@ impl ::awsjson_runtime::error::RequestId for ListTagsForResourceError {
 impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -182,38 +182,20 @@ impl ::awsjson_runtime::json::ToJson for PublishStateMachineVersionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PublishStateMachineVersionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "revisionId" => {
-                        out.revision_id = ::awsjson_runtime::json::member(
-                            value,
-                            "revisionId",
-                        )?;
-                    }
-                    "description" => {
-                        out.description = ::awsjson_runtime::json::member(
-                            value,
-                            "description",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PublishStateMachineVersionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "description" => out.description = o.member("description")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl PublishStateMachineVersionInputBuilder {
@@ -343,32 +325,21 @@ impl ::awsjson_runtime::json::ToJson for PublishStateMachineVersionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PublishStateMachineVersionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("PublishStateMachineVersionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `PublishStateMachineVersion` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -494,7 +465,7 @@ impl ::awsjson_runtime::error::RequestId for PublishStateMachineVersionError {
 impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -140,32 +140,19 @@ impl ::awsjson_runtime::json::ToJson for RedriveExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for RedriveExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "RedriveExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "clientToken" => {
-                        out.client_token = ::awsjson_runtime::json::member(
-                            value,
-                            "clientToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("RedriveExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "clientToken" => out.client_token = o.member("clientToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl RedriveExecutionInputBuilder {
@@ -267,23 +254,18 @@ impl ::awsjson_runtime::json::ToJson for RedriveExecutionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "RedriveExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "redriveDate") {
-                    out.redrive_date = ::awsjson_runtime::json::member(
-                        value,
-                        "redriveDate",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("RedriveExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `RedriveExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -392,7 +374,7 @@ impl ::awsjson_runtime::error::RequestId for RedriveExecutionError {
 impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

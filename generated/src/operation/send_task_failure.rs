@@ -162,32 +162,20 @@ impl ::awsjson_runtime::json::ToJson for SendTaskFailureInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskFailureInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskFailureInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "taskToken" => {
-                        out.task_token = ::awsjson_runtime::json::member(
-                            value,
-                            "taskToken",
-                        )?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SendTaskFailureInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "taskToken" => out.task_token = o.member("taskToken")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl SendTaskFailureInputBuilder {
@@ -253,15 +241,11 @@ impl ::awsjson_runtime::json::ToJson for SendTaskFailureOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskFailureOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskFailureOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("SendTaskFailureOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `SendTaskFailure` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -381,7 +365,7 @@ impl ::awsjson_runtime::error::RequestId for SendTaskFailureError {
 impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -96,23 +96,18 @@ impl ::awsjson_runtime::json::ToJson for SendTaskHeartbeatInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskHeartbeatInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskHeartbeatInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "taskToken") {
-                    out.task_token = ::awsjson_runtime::json::member(
-                        value,
-                        "taskToken",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SendTaskHeartbeatInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "taskToken" => out.task_token = o.member("taskToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl SendTaskHeartbeatInputBuilder {
@@ -178,15 +173,11 @@ impl ::awsjson_runtime::json::ToJson for SendTaskHeartbeatOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskHeartbeatOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskHeartbeatOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("SendTaskHeartbeatOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `SendTaskHeartbeat` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -267,7 +258,7 @@ impl ::awsjson_runtime::error::RequestId for SendTaskHeartbeatError {
 impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -141,29 +141,19 @@ impl ::awsjson_runtime::json::ToJson for SendTaskSuccessInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskSuccessInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskSuccessInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "taskToken" => {
-                        out.task_token = ::awsjson_runtime::json::member(
-                            value,
-                            "taskToken",
-                        )?;
-                    }
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SendTaskSuccessInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "taskToken" => out.task_token = o.member("taskToken")?,
+                "output" => out.output = o.member("output")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl SendTaskSuccessInputBuilder {
@@ -229,15 +219,11 @@ impl ::awsjson_runtime::json::ToJson for SendTaskSuccessOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SendTaskSuccessOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SendTaskSuccessOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("SendTaskSuccessOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `SendTaskSuccess` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -368,7 +354,7 @@ impl ::awsjson_runtime::error::RequestId for SendTaskSuccessError {
 impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

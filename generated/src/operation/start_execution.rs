@@ -308,36 +308,21 @@ impl ::awsjson_runtime::json::ToJson for StartExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StartExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "traceHeader" => {
-                        out.trace_header = ::awsjson_runtime::json::member(
-                            value,
-                            "traceHeader",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StartExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "input" => out.input = o.member("input")?,
+                "traceHeader" => out.trace_header = o.member("traceHeader")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl StartExecutionInputBuilder {
@@ -461,32 +446,19 @@ impl ::awsjson_runtime::json::ToJson for StartExecutionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StartExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StartExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StartExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `StartExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -667,7 +639,7 @@ impl ::awsjson_runtime::error::RequestId for StartExecutionError {
 impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -245,42 +245,22 @@ impl ::awsjson_runtime::json::ToJson for StartSyncExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StartSyncExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "traceHeader" => {
-                        out.trace_header = ::awsjson_runtime::json::member(
-                            value,
-                            "traceHeader",
-                        )?;
-                    }
-                    "includedData" => {
-                        out.included_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includedData",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StartSyncExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "input" => out.input = o.member("input")?,
+                "traceHeader" => out.trace_header = o.member("traceHeader")?,
+                "includedData" => out.included_data = o.member("includedData")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl StartSyncExecutionInputBuilder {
@@ -778,84 +758,31 @@ impl ::awsjson_runtime::json::ToJson for StartSyncExecutionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StartSyncExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StartSyncExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "outputDetails" => {
-                        out.output_details = ::awsjson_runtime::json::member(
-                            value,
-                            "outputDetails",
-                        )?;
-                    }
-                    "traceHeader" => {
-                        out.trace_header = ::awsjson_runtime::json::member(
-                            value,
-                            "traceHeader",
-                        )?;
-                    }
-                    "billingDetails" => {
-                        out.billing_details = ::awsjson_runtime::json::member(
-                            value,
-                            "billingDetails",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StartSyncExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                "status" => out.status = o.member("status")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "output" => out.output = o.member("output")?,
+                "outputDetails" => out.output_details = o.member("outputDetails")?,
+                "traceHeader" => out.trace_header = o.member("traceHeader")?,
+                "billingDetails" => out.billing_details = o.member("billingDetails")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `StartSyncExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -1016,7 +943,7 @@ impl ::awsjson_runtime::error::RequestId for StartSyncExecutionError {
 impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -164,32 +164,20 @@ impl ::awsjson_runtime::json::ToJson for StopExecutionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StopExecutionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StopExecutionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StopExecutionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl StopExecutionInputBuilder {
@@ -285,20 +273,18 @@ impl ::awsjson_runtime::json::ToJson for StopExecutionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StopExecutionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StopExecutionOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "stopDate") {
-                    out.stop_date = ::awsjson_runtime::json::member(value, "stopDate")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StopExecutionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `StopExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -416,7 +402,7 @@ impl ::awsjson_runtime::error::RequestId for StopExecutionError {
 impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

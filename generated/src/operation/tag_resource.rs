@@ -133,27 +133,19 @@ impl ::awsjson_runtime::json::ToJson for TagResourceInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TagResourceInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TagResourceInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceArn" => {
-                        out.resource_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceArn",
-                        )?;
-                    }
-                    "tags" => out.tags = ::awsjson_runtime::json::member(value, "tags")?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TagResourceInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceArn" => out.resource_arn = o.member("resourceArn")?,
+                "tags" => out.tags = o.member("tags")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl TagResourceInputBuilder {
@@ -219,15 +211,11 @@ impl ::awsjson_runtime::json::ToJson for TagResourceOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TagResourceOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TagResourceOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("TagResourceOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `TagResource` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -308,7 +296,7 @@ impl ::awsjson_runtime::error::RequestId for TagResourceError {
 impl ::awsjson_runtime::operation::OperationError for TagResourceError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

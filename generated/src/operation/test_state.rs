@@ -400,66 +400,29 @@ impl ::awsjson_runtime::json::ToJson for TestStateInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TestStateInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TestStateInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inspectionLevel" => {
-                        out.inspection_level = ::awsjson_runtime::json::member(
-                            value,
-                            "inspectionLevel",
-                        )?;
-                    }
-                    "revealSecrets" => {
-                        out.reveal_secrets = ::awsjson_runtime::json::member(
-                            value,
-                            "revealSecrets",
-                        )?;
-                    }
-                    "variables" => {
-                        out.variables = ::awsjson_runtime::json::member(
-                            value,
-                            "variables",
-                        )?;
-                    }
-                    "stateName" => {
-                        out.state_name = ::awsjson_runtime::json::member(
-                            value,
-                            "stateName",
-                        )?;
-                    }
-                    "mock" => out.mock = ::awsjson_runtime::json::member(value, "mock")?,
-                    "context" => {
-                        out.context = ::awsjson_runtime::json::member(value, "context")?;
-                    }
-                    "stateConfiguration" => {
-                        out.state_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "stateConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("TestStateInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "definition" => out.definition = o.member("definition")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "input" => out.input = o.member("input")?,
+                "inspectionLevel" => out.inspection_level = o.member("inspectionLevel")?,
+                "revealSecrets" => out.reveal_secrets = o.member("revealSecrets")?,
+                "variables" => out.variables = o.member("variables")?,
+                "stateName" => out.state_name = o.member("stateName")?,
+                "mock" => out.mock = o.member("mock")?,
+                "context" => out.context = o.member("context")?,
+                "stateConfiguration" => {
+                    out.state_configuration = o.member("stateConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl TestStateInputBuilder {
@@ -698,44 +661,23 @@ impl ::awsjson_runtime::json::ToJson for TestStateOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TestStateOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TestStateOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    "inspectionData" => {
-                        out.inspection_data = ::awsjson_runtime::json::member(
-                            value,
-                            "inspectionData",
-                        )?;
-                    }
-                    "nextState" => {
-                        out.next_state = ::awsjson_runtime::json::member(
-                            value,
-                            "nextState",
-                        )?;
-                    }
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TestStateOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "output" => out.output = o.member("output")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                "inspectionData" => out.inspection_data = o.member("inspectionData")?,
+                "nextState" => out.next_state = o.member("nextState")?,
+                "status" => out.status = o.member("status")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `TestState` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -827,7 +769,7 @@ impl ::awsjson_runtime::error::RequestId for TestStateError {
 impl ::awsjson_runtime::operation::OperationError for TestStateError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -125,29 +125,19 @@ impl ::awsjson_runtime::json::ToJson for UntagResourceInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UntagResourceInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UntagResourceInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceArn" => {
-                        out.resource_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceArn",
-                        )?;
-                    }
-                    "tagKeys" => {
-                        out.tag_keys = ::awsjson_runtime::json::member(value, "tagKeys")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("UntagResourceInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceArn" => out.resource_arn = o.member("resourceArn")?,
+                "tagKeys" => out.tag_keys = o.member("tagKeys")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl UntagResourceInputBuilder {
@@ -213,15 +203,11 @@ impl ::awsjson_runtime::json::ToJson for UntagResourceOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UntagResourceOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UntagResourceOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("UntagResourceOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `UntagResource` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -291,7 +277,7 @@ impl ::awsjson_runtime::error::RequestId for UntagResourceError {
 impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -163,44 +163,26 @@ impl ::awsjson_runtime::json::ToJson for UpdateMapRunInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateMapRunInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateMapRunInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "maxConcurrency" => {
-                        out.max_concurrency = ::awsjson_runtime::json::member(
-                            value,
-                            "maxConcurrency",
-                        )?;
-                    }
-                    "toleratedFailurePercentage" => {
-                        out.tolerated_failure_percentage = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailurePercentage",
-                        )?;
-                    }
-                    "toleratedFailureCount" => {
-                        out.tolerated_failure_count = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailureCount",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("UpdateMapRunInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                "toleratedFailurePercentage" => {
+                    out.tolerated_failure_percentage = o
+                        .member("toleratedFailurePercentage")?;
                 }
-                Ok(())
-            },
-        )
+                "toleratedFailureCount" => {
+                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl UpdateMapRunInputBuilder {
@@ -266,15 +248,11 @@ impl ::awsjson_runtime::json::ToJson for UpdateMapRunOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateMapRunOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateMapRunOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("UpdateMapRunOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `UpdateMapRun` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -355,7 +333,7 @@ impl ::awsjson_runtime::error::RequestId for UpdateMapRunError {
 impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -341,62 +341,33 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateStateMachineInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "loggingConfiguration" => {
-                        out.logging_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "loggingConfiguration",
-                        )?;
-                    }
-                    "tracingConfiguration" => {
-                        out.tracing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "tracingConfiguration",
-                        )?;
-                    }
-                    "publish" => {
-                        out.publish = ::awsjson_runtime::json::member(value, "publish")?;
-                    }
-                    "versionDescription" => {
-                        out.version_description = ::awsjson_runtime::json::member(
-                            value,
-                            "versionDescription",
-                        )?;
-                    }
-                    "encryptionConfiguration" => {
-                        out.encryption_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "encryptionConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("UpdateStateMachineInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "definition" => out.definition = o.member("definition")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "loggingConfiguration" => {
+                    out.logging_configuration = o.member("loggingConfiguration")?;
                 }
-                Ok(())
-            },
-        )
+                "tracingConfiguration" => {
+                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                }
+                "publish" => out.publish = o.member("publish")?,
+                "versionDescription" => {
+                    out.version_description = o.member("versionDescription")?;
+                }
+                "encryptionConfiguration" => {
+                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl UpdateStateMachineInputBuilder {
@@ -547,38 +518,22 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateStateMachineOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "updateDate" => {
-                        out.update_date = ::awsjson_runtime::json::member(
-                            value,
-                            "updateDate",
-                        )?;
-                    }
-                    "revisionId" => {
-                        out.revision_id = ::awsjson_runtime::json::member(
-                            value,
-                            "revisionId",
-                        )?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("UpdateStateMachineOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "updateDate" => out.update_date = o.member("updateDate")?,
+                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `UpdateStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -789,7 +744,7 @@ impl ::awsjson_runtime::error::RequestId for UpdateStateMachineError {
 impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

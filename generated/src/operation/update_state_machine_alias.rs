@@ -190,38 +190,24 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineAliasInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateStateMachineAliasInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "description" => {
-                        out.description = ::awsjson_runtime::json::member(
-                            value,
-                            "description",
-                        )?;
-                    }
-                    "routingConfiguration" => {
-                        out.routing_configuration = ::awsjson_runtime::json::member(
-                            value,
-                            "routingConfiguration",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("UpdateStateMachineAliasInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                "description" => out.description = o.member("description")?,
+                "routingConfiguration" => {
+                    out.routing_configuration = o.member("routingConfiguration")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl UpdateStateMachineAliasInputBuilder {
@@ -320,23 +306,18 @@ impl ::awsjson_runtime::json::ToJson for UpdateStateMachineAliasOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "UpdateStateMachineAliasOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "updateDate") {
-                    out.update_date = ::awsjson_runtime::json::member(
-                        value,
-                        "updateDate",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("UpdateStateMachineAliasOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "updateDate" => out.update_date = o.member("updateDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `UpdateStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -447,7 +428,7 @@ impl ::awsjson_runtime::error::RequestId for UpdateStateMachineAliasError {
 impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -220,41 +220,21 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ValidateStateMachineDefinitionInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "definition" => {
-                        out.definition = ::awsjson_runtime::json::member(
-                            value,
-                            "definition",
-                        )?;
-                    }
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    "severity" => {
-                        out.severity = ::awsjson_runtime::json::member(
-                            value,
-                            "severity",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ValidateStateMachineDefinitionInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "definition" => out.definition = o.member("definition")?,
+                "type" => out.r#type = o.member("type")?,
+                "severity" => out.severity = o.member("severity")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ValidateStateMachineDefinitionInputBuilder {
@@ -424,35 +404,20 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ValidateStateMachineDefinitionOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "result" => {
-                        out.result = ::awsjson_runtime::json::member(value, "result")?;
-                    }
-                    "diagnostics" => {
-                        out.diagnostics = ::awsjson_runtime::json::member(
-                            value,
-                            "diagnostics",
-                        )?;
-                    }
-                    "truncated" => {
-                        out.truncated = ::awsjson_runtime::json::member(
-                            value,
-                            "truncated",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ValidateStateMachineDefinitionOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "result" => out.result = o.member("result")?,
+                "diagnostics" => out.diagnostics = o.member("diagnostics")?,
+                "truncated" => out.truncated = o.member("truncated")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ValidateStateMachineDefinition` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -517,7 +482,7 @@ impl ::awsjson_runtime::operation::OperationError
 for ValidateStateMachineDefinitionError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -92,25 +92,18 @@ impl ::awsjson_runtime::json::ToJson for ActivityFailedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ActivityFailedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ActivityFailedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ActivityFailedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

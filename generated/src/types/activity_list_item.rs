@@ -158,32 +158,19 @@ impl ::awsjson_runtime::json::ToJson for ActivityListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ActivityListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ActivityListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "activityArn" => {
-                        out.activity_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "activityArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ActivityListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                "name" => out.name = o.member("name")?,
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -184,46 +184,25 @@ impl ::awsjson_runtime::json::ToJson for ActivityScheduledEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ActivityScheduledEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    "timeoutInSeconds" => {
-                        out.timeout_in_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "timeoutInSeconds",
-                        )?;
-                    }
-                    "heartbeatInSeconds" => {
-                        out.heartbeat_in_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "heartbeatInSeconds",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ActivityScheduledEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resource" => out.resource = o.member("resource")?,
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "timeoutInSeconds" => {
+                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
-                Ok(())
-            },
-        )
+                "heartbeatInSeconds" => {
+                    out.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -53,22 +53,17 @@ impl ::awsjson_runtime::json::ToJson for ActivityStartedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ActivityStartedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "workerName") {
-                    out.worker_name = ::awsjson_runtime::json::member(
-                        value,
-                        "workerName",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ActivityStartedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "workerName" => out.worker_name = o.member("workerName")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -78,31 +78,23 @@ impl ::awsjson_runtime::json::ToJson for BillingDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for BillingDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "BillingDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "billedMemoryUsedInMB" => {
-                        out.billed_memory_used_in_mb = ::awsjson_runtime::json::member(
-                            value,
-                            "billedMemoryUsedInMB",
-                        )?;
-                    }
-                    "billedDurationInMilliseconds" => {
-                        out.billed_duration_in_milliseconds = ::awsjson_runtime::json::member(
-                            value,
-                            "billedDurationInMilliseconds",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("BillingDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "billedMemoryUsedInMB" => {
+                    out.billed_memory_used_in_mb = o.member("billedMemoryUsedInMB")?;
                 }
-                Ok(())
-            },
-        )
+                "billedDurationInMilliseconds" => {
+                    out.billed_duration_in_milliseconds = o
+                        .member("billedDurationInMilliseconds")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

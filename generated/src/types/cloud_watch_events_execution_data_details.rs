@@ -53,19 +53,17 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchEventsExecutionDataDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CloudWatchEventsExecutionDataDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "included") {
-                    out.included = ::awsjson_runtime::json::member(value, "included")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("CloudWatchEventsExecutionDataDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "included" => out.included = o.member("included")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -52,22 +52,17 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchLogsLogGroup {
     }
 }
 impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "CloudWatchLogsLogGroup",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "logGroupArn") {
-                    out.log_group_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "logGroupArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("CloudWatchLogsLogGroup")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "logGroupArn" => out.log_group_arn = o.member("logGroupArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -115,34 +115,22 @@ impl ::awsjson_runtime::json::ToJson for EncryptionConfiguration {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EncryptionConfiguration",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "kmsKeyId" => {
-                        out.kms_key_id = ::awsjson_runtime::json::member(
-                            value,
-                            "kmsKeyId",
-                        )?;
-                    }
-                    "kmsDataKeyReusePeriodSeconds" => {
-                        out.kms_data_key_reuse_period_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "kmsDataKeyReusePeriodSeconds",
-                        )?;
-                    }
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("EncryptionConfiguration")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "kmsKeyId" => out.kms_key_id = o.member("kmsKeyId")?,
+                "kmsDataKeyReusePeriodSeconds" => {
+                    out.kms_data_key_reuse_period_seconds = o
+                        .member("kmsDataKeyReusePeriodSeconds")?;
                 }
-                Ok(())
-            },
-        )
+                "type" => out.r#type = o.member("type")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -87,10 +87,9 @@ impl ::awsjson_runtime::json::ToJson for EncryptionType {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EncryptionType {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(EncryptionType::from)
+        r.str_value().map(|s| EncryptionType::from(&*s))
     }
 }

@@ -149,34 +149,20 @@ impl ::awsjson_runtime::json::ToJson for EvaluationFailedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EvaluationFailedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    "location" => {
-                        out.location = ::awsjson_runtime::json::member(
-                            value,
-                            "location",
-                        )?;
-                    }
-                    "state" => {
-                        out.state = ::awsjson_runtime::json::member(value, "state")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("EvaluationFailedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                "location" => out.location = o.member("location")?,
+                "state" => out.state = o.member("state")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

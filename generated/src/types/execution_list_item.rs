@@ -393,83 +393,32 @@ impl ::awsjson_runtime::json::ToJson for ExecutionListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ExecutionListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "itemCount" => {
-                        out.item_count = ::awsjson_runtime::json::member(
-                            value,
-                            "itemCount",
-                        )?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "redriveCount" => {
-                        out.redrive_count = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveCount",
-                        )?;
-                    }
-                    "redriveDate" => {
-                        out.redrive_date = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ExecutionListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "name" => out.name = o.member("name")?,
+                "status" => out.status = o.member("status")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "itemCount" => out.item_count = o.member("itemCount")?,
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                }
+                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

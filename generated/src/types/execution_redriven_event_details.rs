@@ -53,22 +53,17 @@ impl ::awsjson_runtime::json::ToJson for ExecutionRedrivenEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ExecutionRedrivenEventDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "redriveCount") {
-                    out.redrive_count = ::awsjson_runtime::json::member(
-                        value,
-                        "redriveCount",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ExecutionRedrivenEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

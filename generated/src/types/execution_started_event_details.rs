@@ -177,43 +177,25 @@ impl ::awsjson_runtime::json::ToJson for ExecutionStartedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ExecutionStartedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    "roleArn" => {
-                        out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                    }
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ExecutionStartedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -102,28 +102,18 @@ impl ::awsjson_runtime::json::ToJson for ExecutionSucceededEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ExecutionSucceededEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ExecutionSucceededEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "outputDetails" => {
-                        out.output_details = ::awsjson_runtime::json::member(
-                            value,
-                            "outputDetails",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ExecutionSucceededEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "output" => out.output = o.member("output")?,
+                "outputDetails" => out.output_details = o.member("outputDetails")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

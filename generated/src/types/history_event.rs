@@ -1529,257 +1529,165 @@ impl ::awsjson_runtime::json::ToJson for HistoryEvent {
     }
 }
 impl ::awsjson_runtime::json::FromJson for HistoryEvent {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "HistoryEvent",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "timestamp" => {
-                        out.timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "timestamp",
-                        )?;
-                    }
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    "id" => out.id = ::awsjson_runtime::json::member(value, "id")?,
-                    "previousEventId" => {
-                        out.previous_event_id = ::awsjson_runtime::json::member(
-                            value,
-                            "previousEventId",
-                        )?;
-                    }
-                    "activityFailedEventDetails" => {
-                        out.activity_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activityFailedEventDetails",
-                        )?;
-                    }
-                    "activityScheduleFailedEventDetails" => {
-                        out.activity_schedule_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activityScheduleFailedEventDetails",
-                        )?;
-                    }
-                    "activityScheduledEventDetails" => {
-                        out.activity_scheduled_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activityScheduledEventDetails",
-                        )?;
-                    }
-                    "activityStartedEventDetails" => {
-                        out.activity_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activityStartedEventDetails",
-                        )?;
-                    }
-                    "activitySucceededEventDetails" => {
-                        out.activity_succeeded_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activitySucceededEventDetails",
-                        )?;
-                    }
-                    "activityTimedOutEventDetails" => {
-                        out.activity_timed_out_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "activityTimedOutEventDetails",
-                        )?;
-                    }
-                    "taskFailedEventDetails" => {
-                        out.task_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskFailedEventDetails",
-                        )?;
-                    }
-                    "taskScheduledEventDetails" => {
-                        out.task_scheduled_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskScheduledEventDetails",
-                        )?;
-                    }
-                    "taskStartFailedEventDetails" => {
-                        out.task_start_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskStartFailedEventDetails",
-                        )?;
-                    }
-                    "taskStartedEventDetails" => {
-                        out.task_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskStartedEventDetails",
-                        )?;
-                    }
-                    "taskSubmitFailedEventDetails" => {
-                        out.task_submit_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskSubmitFailedEventDetails",
-                        )?;
-                    }
-                    "taskSubmittedEventDetails" => {
-                        out.task_submitted_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskSubmittedEventDetails",
-                        )?;
-                    }
-                    "taskSucceededEventDetails" => {
-                        out.task_succeeded_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskSucceededEventDetails",
-                        )?;
-                    }
-                    "taskTimedOutEventDetails" => {
-                        out.task_timed_out_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "taskTimedOutEventDetails",
-                        )?;
-                    }
-                    "executionFailedEventDetails" => {
-                        out.execution_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionFailedEventDetails",
-                        )?;
-                    }
-                    "executionStartedEventDetails" => {
-                        out.execution_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionStartedEventDetails",
-                        )?;
-                    }
-                    "executionSucceededEventDetails" => {
-                        out.execution_succeeded_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionSucceededEventDetails",
-                        )?;
-                    }
-                    "executionAbortedEventDetails" => {
-                        out.execution_aborted_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionAbortedEventDetails",
-                        )?;
-                    }
-                    "executionTimedOutEventDetails" => {
-                        out.execution_timed_out_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionTimedOutEventDetails",
-                        )?;
-                    }
-                    "executionRedrivenEventDetails" => {
-                        out.execution_redriven_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "executionRedrivenEventDetails",
-                        )?;
-                    }
-                    "mapStateStartedEventDetails" => {
-                        out.map_state_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapStateStartedEventDetails",
-                        )?;
-                    }
-                    "mapIterationStartedEventDetails" => {
-                        out.map_iteration_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapIterationStartedEventDetails",
-                        )?;
-                    }
-                    "mapIterationSucceededEventDetails" => {
-                        out.map_iteration_succeeded_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapIterationSucceededEventDetails",
-                        )?;
-                    }
-                    "mapIterationFailedEventDetails" => {
-                        out.map_iteration_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapIterationFailedEventDetails",
-                        )?;
-                    }
-                    "mapIterationAbortedEventDetails" => {
-                        out.map_iteration_aborted_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapIterationAbortedEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionFailedEventDetails" => {
-                        out.lambda_function_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionFailedEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionScheduleFailedEventDetails" => {
-                        out.lambda_function_schedule_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionScheduleFailedEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionScheduledEventDetails" => {
-                        out.lambda_function_scheduled_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionScheduledEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionStartFailedEventDetails" => {
-                        out.lambda_function_start_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionStartFailedEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionSucceededEventDetails" => {
-                        out.lambda_function_succeeded_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionSucceededEventDetails",
-                        )?;
-                    }
-                    "lambdaFunctionTimedOutEventDetails" => {
-                        out.lambda_function_timed_out_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "lambdaFunctionTimedOutEventDetails",
-                        )?;
-                    }
-                    "stateEnteredEventDetails" => {
-                        out.state_entered_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "stateEnteredEventDetails",
-                        )?;
-                    }
-                    "stateExitedEventDetails" => {
-                        out.state_exited_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "stateExitedEventDetails",
-                        )?;
-                    }
-                    "mapRunStartedEventDetails" => {
-                        out.map_run_started_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunStartedEventDetails",
-                        )?;
-                    }
-                    "mapRunFailedEventDetails" => {
-                        out.map_run_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunFailedEventDetails",
-                        )?;
-                    }
-                    "mapRunRedrivenEventDetails" => {
-                        out.map_run_redriven_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunRedrivenEventDetails",
-                        )?;
-                    }
-                    "evaluationFailedEventDetails" => {
-                        out.evaluation_failed_event_details = ::awsjson_runtime::json::member(
-                            value,
-                            "evaluationFailedEventDetails",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("HistoryEvent")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "timestamp" => out.timestamp = o.member("timestamp")?,
+                "type" => out.r#type = o.member("type")?,
+                "id" => out.id = o.member("id")?,
+                "previousEventId" => out.previous_event_id = o.member("previousEventId")?,
+                "activityFailedEventDetails" => {
+                    out.activity_failed_event_details = o
+                        .member("activityFailedEventDetails")?;
                 }
-                Ok(())
-            },
-        )
+                "activityScheduleFailedEventDetails" => {
+                    out.activity_schedule_failed_event_details = o
+                        .member("activityScheduleFailedEventDetails")?;
+                }
+                "activityScheduledEventDetails" => {
+                    out.activity_scheduled_event_details = o
+                        .member("activityScheduledEventDetails")?;
+                }
+                "activityStartedEventDetails" => {
+                    out.activity_started_event_details = o
+                        .member("activityStartedEventDetails")?;
+                }
+                "activitySucceededEventDetails" => {
+                    out.activity_succeeded_event_details = o
+                        .member("activitySucceededEventDetails")?;
+                }
+                "activityTimedOutEventDetails" => {
+                    out.activity_timed_out_event_details = o
+                        .member("activityTimedOutEventDetails")?;
+                }
+                "taskFailedEventDetails" => {
+                    out.task_failed_event_details = o.member("taskFailedEventDetails")?;
+                }
+                "taskScheduledEventDetails" => {
+                    out.task_scheduled_event_details = o
+                        .member("taskScheduledEventDetails")?;
+                }
+                "taskStartFailedEventDetails" => {
+                    out.task_start_failed_event_details = o
+                        .member("taskStartFailedEventDetails")?;
+                }
+                "taskStartedEventDetails" => {
+                    out.task_started_event_details = o.member("taskStartedEventDetails")?;
+                }
+                "taskSubmitFailedEventDetails" => {
+                    out.task_submit_failed_event_details = o
+                        .member("taskSubmitFailedEventDetails")?;
+                }
+                "taskSubmittedEventDetails" => {
+                    out.task_submitted_event_details = o
+                        .member("taskSubmittedEventDetails")?;
+                }
+                "taskSucceededEventDetails" => {
+                    out.task_succeeded_event_details = o
+                        .member("taskSucceededEventDetails")?;
+                }
+                "taskTimedOutEventDetails" => {
+                    out.task_timed_out_event_details = o
+                        .member("taskTimedOutEventDetails")?;
+                }
+                "executionFailedEventDetails" => {
+                    out.execution_failed_event_details = o
+                        .member("executionFailedEventDetails")?;
+                }
+                "executionStartedEventDetails" => {
+                    out.execution_started_event_details = o
+                        .member("executionStartedEventDetails")?;
+                }
+                "executionSucceededEventDetails" => {
+                    out.execution_succeeded_event_details = o
+                        .member("executionSucceededEventDetails")?;
+                }
+                "executionAbortedEventDetails" => {
+                    out.execution_aborted_event_details = o
+                        .member("executionAbortedEventDetails")?;
+                }
+                "executionTimedOutEventDetails" => {
+                    out.execution_timed_out_event_details = o
+                        .member("executionTimedOutEventDetails")?;
+                }
+                "executionRedrivenEventDetails" => {
+                    out.execution_redriven_event_details = o
+                        .member("executionRedrivenEventDetails")?;
+                }
+                "mapStateStartedEventDetails" => {
+                    out.map_state_started_event_details = o
+                        .member("mapStateStartedEventDetails")?;
+                }
+                "mapIterationStartedEventDetails" => {
+                    out.map_iteration_started_event_details = o
+                        .member("mapIterationStartedEventDetails")?;
+                }
+                "mapIterationSucceededEventDetails" => {
+                    out.map_iteration_succeeded_event_details = o
+                        .member("mapIterationSucceededEventDetails")?;
+                }
+                "mapIterationFailedEventDetails" => {
+                    out.map_iteration_failed_event_details = o
+                        .member("mapIterationFailedEventDetails")?;
+                }
+                "mapIterationAbortedEventDetails" => {
+                    out.map_iteration_aborted_event_details = o
+                        .member("mapIterationAbortedEventDetails")?;
+                }
+                "lambdaFunctionFailedEventDetails" => {
+                    out.lambda_function_failed_event_details = o
+                        .member("lambdaFunctionFailedEventDetails")?;
+                }
+                "lambdaFunctionScheduleFailedEventDetails" => {
+                    out.lambda_function_schedule_failed_event_details = o
+                        .member("lambdaFunctionScheduleFailedEventDetails")?;
+                }
+                "lambdaFunctionScheduledEventDetails" => {
+                    out.lambda_function_scheduled_event_details = o
+                        .member("lambdaFunctionScheduledEventDetails")?;
+                }
+                "lambdaFunctionStartFailedEventDetails" => {
+                    out.lambda_function_start_failed_event_details = o
+                        .member("lambdaFunctionStartFailedEventDetails")?;
+                }
+                "lambdaFunctionSucceededEventDetails" => {
+                    out.lambda_function_succeeded_event_details = o
+                        .member("lambdaFunctionSucceededEventDetails")?;
+                }
+                "lambdaFunctionTimedOutEventDetails" => {
+                    out.lambda_function_timed_out_event_details = o
+                        .member("lambdaFunctionTimedOutEventDetails")?;
+                }
+                "stateEnteredEventDetails" => {
+                    out.state_entered_event_details = o
+                        .member("stateEnteredEventDetails")?;
+                }
+                "stateExitedEventDetails" => {
+                    out.state_exited_event_details = o.member("stateExitedEventDetails")?;
+                }
+                "mapRunStartedEventDetails" => {
+                    out.map_run_started_event_details = o
+                        .member("mapRunStartedEventDetails")?;
+                }
+                "mapRunFailedEventDetails" => {
+                    out.map_run_failed_event_details = o
+                        .member("mapRunFailedEventDetails")?;
+                }
+                "mapRunRedrivenEventDetails" => {
+                    out.map_run_redriven_event_details = o
+                        .member("mapRunRedrivenEventDetails")?;
+                }
+                "evaluationFailedEventDetails" => {
+                    out.evaluation_failed_event_details = o
+                        .member("evaluationFailedEventDetails")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -53,19 +53,17 @@ impl ::awsjson_runtime::json::ToJson for HistoryEventExecutionDataDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "HistoryEventExecutionDataDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "truncated") {
-                    out.truncated = ::awsjson_runtime::json::member(value, "truncated")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("HistoryEventExecutionDataDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "truncated" => out.truncated = o.member("truncated")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

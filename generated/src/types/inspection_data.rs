@@ -510,118 +510,47 @@ impl ::awsjson_runtime::json::ToJson for InspectionData {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InspectionData {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "InspectionData",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "afterArguments" => {
-                        out.after_arguments = ::awsjson_runtime::json::member(
-                            value,
-                            "afterArguments",
-                        )?;
-                    }
-                    "afterInputPath" => {
-                        out.after_input_path = ::awsjson_runtime::json::member(
-                            value,
-                            "afterInputPath",
-                        )?;
-                    }
-                    "afterParameters" => {
-                        out.after_parameters = ::awsjson_runtime::json::member(
-                            value,
-                            "afterParameters",
-                        )?;
-                    }
-                    "result" => {
-                        out.result = ::awsjson_runtime::json::member(value, "result")?;
-                    }
-                    "afterResultSelector" => {
-                        out.after_result_selector = ::awsjson_runtime::json::member(
-                            value,
-                            "afterResultSelector",
-                        )?;
-                    }
-                    "afterResultPath" => {
-                        out.after_result_path = ::awsjson_runtime::json::member(
-                            value,
-                            "afterResultPath",
-                        )?;
-                    }
-                    "request" => {
-                        out.request = ::awsjson_runtime::json::member(value, "request")?;
-                    }
-                    "response" => {
-                        out.response = ::awsjson_runtime::json::member(
-                            value,
-                            "response",
-                        )?;
-                    }
-                    "variables" => {
-                        out.variables = ::awsjson_runtime::json::member(
-                            value,
-                            "variables",
-                        )?;
-                    }
-                    "errorDetails" => {
-                        out.error_details = ::awsjson_runtime::json::member(
-                            value,
-                            "errorDetails",
-                        )?;
-                    }
-                    "afterItemsPath" => {
-                        out.after_items_path = ::awsjson_runtime::json::member(
-                            value,
-                            "afterItemsPath",
-                        )?;
-                    }
-                    "afterItemSelector" => {
-                        out.after_item_selector = ::awsjson_runtime::json::member(
-                            value,
-                            "afterItemSelector",
-                        )?;
-                    }
-                    "afterItemBatcher" => {
-                        out.after_item_batcher = ::awsjson_runtime::json::member(
-                            value,
-                            "afterItemBatcher",
-                        )?;
-                    }
-                    "afterItemsPointer" => {
-                        out.after_items_pointer = ::awsjson_runtime::json::member(
-                            value,
-                            "afterItemsPointer",
-                        )?;
-                    }
-                    "toleratedFailureCount" => {
-                        out.tolerated_failure_count = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailureCount",
-                        )?;
-                    }
-                    "toleratedFailurePercentage" => {
-                        out.tolerated_failure_percentage = ::awsjson_runtime::json::member(
-                            value,
-                            "toleratedFailurePercentage",
-                        )?;
-                    }
-                    "maxConcurrency" => {
-                        out.max_concurrency = ::awsjson_runtime::json::member(
-                            value,
-                            "maxConcurrency",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("InspectionData")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "input" => out.input = o.member("input")?,
+                "afterArguments" => out.after_arguments = o.member("afterArguments")?,
+                "afterInputPath" => out.after_input_path = o.member("afterInputPath")?,
+                "afterParameters" => out.after_parameters = o.member("afterParameters")?,
+                "result" => out.result = o.member("result")?,
+                "afterResultSelector" => {
+                    out.after_result_selector = o.member("afterResultSelector")?;
                 }
-                Ok(())
-            },
-        )
+                "afterResultPath" => out.after_result_path = o.member("afterResultPath")?,
+                "request" => out.request = o.member("request")?,
+                "response" => out.response = o.member("response")?,
+                "variables" => out.variables = o.member("variables")?,
+                "errorDetails" => out.error_details = o.member("errorDetails")?,
+                "afterItemsPath" => out.after_items_path = o.member("afterItemsPath")?,
+                "afterItemSelector" => {
+                    out.after_item_selector = o.member("afterItemSelector")?;
+                }
+                "afterItemBatcher" => {
+                    out.after_item_batcher = o.member("afterItemBatcher")?;
+                }
+                "afterItemsPointer" => {
+                    out.after_items_pointer = o.member("afterItemsPointer")?;
+                }
+                "toleratedFailureCount" => {
+                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                }
+                "toleratedFailurePercentage" => {
+                    out.tolerated_failure_percentage = o
+                        .member("toleratedFailurePercentage")?;
+                }
+                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -145,33 +145,21 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataRequest {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "InspectionDataRequest",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "protocol" => {
-                        out.protocol = ::awsjson_runtime::json::member(
-                            value,
-                            "protocol",
-                        )?;
-                    }
-                    "method" => {
-                        out.method = ::awsjson_runtime::json::member(value, "method")?;
-                    }
-                    "url" => out.url = ::awsjson_runtime::json::member(value, "url")?,
-                    "headers" => {
-                        out.headers = ::awsjson_runtime::json::member(value, "headers")?;
-                    }
-                    "body" => out.body = ::awsjson_runtime::json::member(value, "body")?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("InspectionDataRequest")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "protocol" => out.protocol = o.member("protocol")?,
+                "method" => out.method = o.member("method")?,
+                "url" => out.url = o.member("url")?,
+                "headers" => out.headers = o.member("headers")?,
+                "body" => out.body = o.member("body")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -145,41 +145,21 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataResponse {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "InspectionDataResponse",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "protocol" => {
-                        out.protocol = ::awsjson_runtime::json::member(
-                            value,
-                            "protocol",
-                        )?;
-                    }
-                    "statusCode" => {
-                        out.status_code = ::awsjson_runtime::json::member(
-                            value,
-                            "statusCode",
-                        )?;
-                    }
-                    "statusMessage" => {
-                        out.status_message = ::awsjson_runtime::json::member(
-                            value,
-                            "statusMessage",
-                        )?;
-                    }
-                    "headers" => {
-                        out.headers = ::awsjson_runtime::json::member(value, "headers")?;
-                    }
-                    "body" => out.body = ::awsjson_runtime::json::member(value, "body")?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("InspectionDataResponse")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "protocol" => out.protocol = o.member("protocol")?,
+                "statusCode" => out.status_code = o.member("statusCode")?,
+                "statusMessage" => out.status_message = o.member("statusMessage")?,
+                "headers" => out.headers = o.member("headers")?,
+                "body" => out.body = o.member("body")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -117,37 +117,22 @@ impl ::awsjson_runtime::json::ToJson for InspectionErrorDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "InspectionErrorDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "catchIndex" => {
-                        out.catch_index = ::awsjson_runtime::json::member(
-                            value,
-                            "catchIndex",
-                        )?;
-                    }
-                    "retryIndex" => {
-                        out.retry_index = ::awsjson_runtime::json::member(
-                            value,
-                            "retryIndex",
-                        )?;
-                    }
-                    "retryBackoffIntervalSeconds" => {
-                        out.retry_backoff_interval_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "retryBackoffIntervalSeconds",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("InspectionErrorDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "catchIndex" => out.catch_index = o.member("catchIndex")?,
+                "retryIndex" => out.retry_index = o.member("retryIndex")?,
+                "retryBackoffIntervalSeconds" => {
+                    out.retry_backoff_interval_seconds = o
+                        .member("retryBackoffIntervalSeconds")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -91,10 +91,9 @@ impl ::awsjson_runtime::json::ToJson for InspectionLevel {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InspectionLevel {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(InspectionLevel::from)
+        r.str_value().map(|s| InspectionLevel::from(&*s))
     }
 }

@@ -193,46 +193,23 @@ impl ::awsjson_runtime::json::ToJson for LambdaFunctionScheduledEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "LambdaFunctionScheduledEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    "timeoutInSeconds" => {
-                        out.timeout_in_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "timeoutInSeconds",
-                        )?;
-                    }
-                    "taskCredentials" => {
-                        out.task_credentials = ::awsjson_runtime::json::member(
-                            value,
-                            "taskCredentials",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("LambdaFunctionScheduledEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resource" => out.resource = o.member("resource")?,
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "timeoutInSeconds" => {
+                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
-                Ok(())
-            },
-        )
+                "taskCredentials" => out.task_credentials = o.member("taskCredentials")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -62,22 +62,19 @@ impl ::awsjson_runtime::json::ToJson for LogDestination {
     }
 }
 impl ::awsjson_runtime::json::FromJson for LogDestination {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "LogDestination",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "cloudWatchLogsLogGroup") {
-                    out.cloud_watch_logs_log_group = ::awsjson_runtime::json::member(
-                        value,
-                        "cloudWatchLogsLogGroup",
-                    )?;
+        let mut out = Self::default();
+        let mut o = r.object("LogDestination")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "cloudWatchLogsLogGroup" => {
+                    out.cloud_watch_logs_log_group = o.member("cloudWatchLogsLogGroup")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

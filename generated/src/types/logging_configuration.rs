@@ -105,34 +105,21 @@ impl ::awsjson_runtime::json::ToJson for LoggingConfiguration {
     }
 }
 impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "LoggingConfiguration",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "level" => {
-                        out.level = ::awsjson_runtime::json::member(value, "level")?;
-                    }
-                    "includeExecutionData" => {
-                        out.include_execution_data = ::awsjson_runtime::json::member(
-                            value,
-                            "includeExecutionData",
-                        )?;
-                    }
-                    "destinations" => {
-                        out.destinations = ::awsjson_runtime::json::member(
-                            value,
-                            "destinations",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("LoggingConfiguration")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "level" => out.level = o.member("level")?,
+                "includeExecutionData" => {
+                    out.include_execution_data = o.member("includeExecutionData")?;
                 }
-                Ok(())
-            },
-        )
+                "destinations" => out.destinations = o.member("destinations")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -76,23 +76,18 @@ impl ::awsjson_runtime::json::ToJson for MapIterationEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapIterationEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "index" => {
-                        out.index = ::awsjson_runtime::json::member(value, "index")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("MapIterationEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "index" => out.index = o.member("index")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -262,64 +262,28 @@ impl ::awsjson_runtime::json::ToJson for MapRunExecutionCounts {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapRunExecutionCounts",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "pending" => {
-                        out.pending = ::awsjson_runtime::json::member(value, "pending")?;
-                    }
-                    "running" => {
-                        out.running = ::awsjson_runtime::json::member(value, "running")?;
-                    }
-                    "succeeded" => {
-                        out.succeeded = ::awsjson_runtime::json::member(
-                            value,
-                            "succeeded",
-                        )?;
-                    }
-                    "failed" => {
-                        out.failed = ::awsjson_runtime::json::member(value, "failed")?;
-                    }
-                    "timedOut" => {
-                        out.timed_out = ::awsjson_runtime::json::member(
-                            value,
-                            "timedOut",
-                        )?;
-                    }
-                    "aborted" => {
-                        out.aborted = ::awsjson_runtime::json::member(value, "aborted")?;
-                    }
-                    "total" => {
-                        out.total = ::awsjson_runtime::json::member(value, "total")?;
-                    }
-                    "resultsWritten" => {
-                        out.results_written = ::awsjson_runtime::json::member(
-                            value,
-                            "resultsWritten",
-                        )?;
-                    }
-                    "failuresNotRedrivable" => {
-                        out.failures_not_redrivable = ::awsjson_runtime::json::member(
-                            value,
-                            "failuresNotRedrivable",
-                        )?;
-                    }
-                    "pendingRedrive" => {
-                        out.pending_redrive = ::awsjson_runtime::json::member(
-                            value,
-                            "pendingRedrive",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("MapRunExecutionCounts")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "pending" => out.pending = o.member("pending")?,
+                "running" => out.running = o.member("running")?,
+                "succeeded" => out.succeeded = o.member("succeeded")?,
+                "failed" => out.failed = o.member("failed")?,
+                "timedOut" => out.timed_out = o.member("timedOut")?,
+                "aborted" => out.aborted = o.member("aborted")?,
+                "total" => out.total = o.member("total")?,
+                "resultsWritten" => out.results_written = o.member("resultsWritten")?,
+                "failuresNotRedrivable" => {
+                    out.failures_not_redrivable = o.member("failuresNotRedrivable")?;
                 }
-                Ok(())
-            },
-        )
+                "pendingRedrive" => out.pending_redrive = o.member("pendingRedrive")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -165,49 +165,21 @@ impl ::awsjson_runtime::json::ToJson for MapRunListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapRunListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapRunListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "executionArn" => {
-                        out.execution_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "executionArn",
-                        )?;
-                    }
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "stateMachineArn" => {
-                        out.state_machine_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineArn",
-                        )?;
-                    }
-                    "startDate" => {
-                        out.start_date = ::awsjson_runtime::json::member(
-                            value,
-                            "startDate",
-                        )?;
-                    }
-                    "stopDate" => {
-                        out.stop_date = ::awsjson_runtime::json::member(
-                            value,
-                            "stopDate",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("MapRunListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "executionArn" => out.execution_arn = o.member("executionArn")?,
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
+                "startDate" => out.start_date = o.member("startDate")?,
+                "stopDate" => out.stop_date = o.member("stopDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

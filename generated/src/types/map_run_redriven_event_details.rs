@@ -76,31 +76,18 @@ impl ::awsjson_runtime::json::ToJson for MapRunRedrivenEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapRunRedrivenEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "mapRunArn" => {
-                        out.map_run_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "mapRunArn",
-                        )?;
-                    }
-                    "redriveCount" => {
-                        out.redrive_count = ::awsjson_runtime::json::member(
-                            value,
-                            "redriveCount",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("MapRunRedrivenEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -53,22 +53,17 @@ impl ::awsjson_runtime::json::ToJson for MapRunStartedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapRunStartedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "mapRunArn") {
-                    out.map_run_arn = ::awsjson_runtime::json::member(
-                        value,
-                        "mapRunArn",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("MapRunStartedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

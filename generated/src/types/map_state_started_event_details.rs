@@ -53,19 +53,17 @@ impl ::awsjson_runtime::json::ToJson for MapStateStartedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MapStateStartedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "length") {
-                    out.length = ::awsjson_runtime::json::member(value, "length")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("MapStateStartedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "length" => out.length = o.member("length")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

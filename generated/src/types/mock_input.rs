@@ -151,34 +151,21 @@ impl ::awsjson_runtime::json::ToJson for MockInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MockInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "MockInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "result" => {
-                        out.result = ::awsjson_runtime::json::member(value, "result")?;
-                    }
-                    "errorOutput" => {
-                        out.error_output = ::awsjson_runtime::json::member(
-                            value,
-                            "errorOutput",
-                        )?;
-                    }
-                    "fieldValidationMode" => {
-                        out.field_validation_mode = ::awsjson_runtime::json::member(
-                            value,
-                            "fieldValidationMode",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("MockInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "result" => out.result = o.member("result")?,
+                "errorOutput" => out.error_output = o.member("errorOutput")?,
+                "fieldValidationMode" => {
+                    out.field_validation_mode = o.member("fieldValidationMode")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -91,10 +91,9 @@ impl ::awsjson_runtime::json::ToJson for MockResponseValidationMode {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MockResponseValidationMode {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(MockResponseValidationMode::from)
+        r.str_value().map(|s| MockResponseValidationMode::from(&*s))
     }
 }

@@ -89,28 +89,20 @@ impl ::awsjson_runtime::json::ToJson for RoutingConfigurationListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "RoutingConfigurationListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    "weight" => {
-                        out.weight = ::awsjson_runtime::json::member(value, "weight")?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("RoutingConfigurationListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                "weight" => out.weight = o.member("weight")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

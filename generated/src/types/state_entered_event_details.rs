@@ -134,29 +134,19 @@ impl ::awsjson_runtime::json::ToJson for StateEnteredEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StateEnteredEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "input" => {
-                        out.input = ::awsjson_runtime::json::member(value, "input")?;
-                    }
-                    "inputDetails" => {
-                        out.input_details = ::awsjson_runtime::json::member(
-                            value,
-                            "inputDetails",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("StateEnteredEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "input" => out.input = o.member("input")?,
+                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

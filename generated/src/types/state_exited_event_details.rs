@@ -245,41 +245,26 @@ impl ::awsjson_runtime::json::ToJson for StateExitedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StateExitedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "outputDetails" => {
-                        out.output_details = ::awsjson_runtime::json::member(
-                            value,
-                            "outputDetails",
-                        )?;
-                    }
-                    "assignedVariables" => {
-                        out.assigned_variables = ::awsjson_runtime::json::member(
-                            value,
-                            "assignedVariables",
-                        )?;
-                    }
-                    "assignedVariablesDetails" => {
-                        out.assigned_variables_details = ::awsjson_runtime::json::member(
-                            value,
-                            "assignedVariablesDetails",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("StateExitedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "output" => out.output = o.member("output")?,
+                "outputDetails" => out.output_details = o.member("outputDetails")?,
+                "assignedVariables" => {
+                    out.assigned_variables = o.member("assignedVariables")?;
                 }
-                Ok(())
-            },
-        )
+                "assignedVariablesDetails" => {
+                    out.assigned_variables_details = o
+                        .member("assignedVariablesDetails")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -94,31 +94,20 @@ impl ::awsjson_runtime::json::ToJson for StateMachineAliasListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StateMachineAliasListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineAliasArn" => {
-                        out.state_machine_alias_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineAliasArn",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("StateMachineAliasListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineAliasArn" => {
+                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                Ok(())
-            },
-        )
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

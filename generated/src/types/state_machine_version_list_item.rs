@@ -94,31 +94,20 @@ impl ::awsjson_runtime::json::ToJson for StateMachineVersionListItem {
     }
 }
 impl ::awsjson_runtime::json::FromJson for StateMachineVersionListItem {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "StateMachineVersionListItem",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "stateMachineVersionArn" => {
-                        out.state_machine_version_arn = ::awsjson_runtime::json::member(
-                            value,
-                            "stateMachineVersionArn",
-                        )?;
-                    }
-                    "creationDate" => {
-                        out.creation_date = ::awsjson_runtime::json::member(
-                            value,
-                            "creationDate",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("StateMachineVersionListItem")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "stateMachineVersionArn" => {
+                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                Ok(())
-            },
-        )
+                "creationDate" => out.creation_date = o.member("creationDate")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -80,23 +80,18 @@ impl ::awsjson_runtime::json::ToJson for Tag {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Tag {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Tag",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "key" => out.key = ::awsjson_runtime::json::member(value, "key")?,
-                    "value" => {
-                        out.value = ::awsjson_runtime::json::member(value, "value")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("Tag")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "key" => out.key = o.member("key")?,
+                "value" => out.value = o.member("value")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -53,19 +53,17 @@ impl ::awsjson_runtime::json::ToJson for TaskCredentials {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TaskCredentials {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TaskCredentials",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "roleArn") {
-                    out.role_arn = ::awsjson_runtime::json::member(value, "roleArn")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TaskCredentials")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "roleArn" => out.role_arn = o.member("roleArn")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -245,58 +245,27 @@ impl ::awsjson_runtime::json::ToJson for TaskScheduledEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TaskScheduledEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceType" => {
-                        out.resource_type = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceType",
-                        )?;
-                    }
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    "region" => {
-                        out.region = ::awsjson_runtime::json::member(value, "region")?;
-                    }
-                    "parameters" => {
-                        out.parameters = ::awsjson_runtime::json::member(
-                            value,
-                            "parameters",
-                        )?;
-                    }
-                    "timeoutInSeconds" => {
-                        out.timeout_in_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "timeoutInSeconds",
-                        )?;
-                    }
-                    "heartbeatInSeconds" => {
-                        out.heartbeat_in_seconds = ::awsjson_runtime::json::member(
-                            value,
-                            "heartbeatInSeconds",
-                        )?;
-                    }
-                    "taskCredentials" => {
-                        out.task_credentials = ::awsjson_runtime::json::member(
-                            value,
-                            "taskCredentials",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("TaskScheduledEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceType" => out.resource_type = o.member("resourceType")?,
+                "resource" => out.resource = o.member("resource")?,
+                "region" => out.region = o.member("region")?,
+                "parameters" => out.parameters = o.member("parameters")?,
+                "timeoutInSeconds" => {
+                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
-                Ok(())
-            },
-        )
+                "heartbeatInSeconds" => {
+                    out.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                }
+                "taskCredentials" => out.task_credentials = o.member("taskCredentials")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

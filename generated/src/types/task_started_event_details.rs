@@ -88,31 +88,18 @@ impl ::awsjson_runtime::json::ToJson for TaskStartedEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TaskStartedEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceType" => {
-                        out.resource_type = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceType",
-                        )?;
-                    }
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TaskStartedEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceType" => out.resource_type = o.member("resourceType")?,
+                "resource" => out.resource = o.member("resource")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -164,40 +164,20 @@ impl ::awsjson_runtime::json::ToJson for TaskSucceededEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TaskSucceededEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TaskSucceededEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceType" => {
-                        out.resource_type = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceType",
-                        )?;
-                    }
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    "output" => {
-                        out.output = ::awsjson_runtime::json::member(value, "output")?;
-                    }
-                    "outputDetails" => {
-                        out.output_details = ::awsjson_runtime::json::member(
-                            value,
-                            "outputDetails",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TaskSucceededEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceType" => out.resource_type = o.member("resourceType")?,
+                "resource" => out.resource = o.member("resource")?,
+                "output" => out.output = o.member("output")?,
+                "outputDetails" => out.output_details = o.member("outputDetails")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -154,37 +154,20 @@ impl ::awsjson_runtime::json::ToJson for TaskTimedOutEventDetails {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TaskTimedOutEventDetails {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TaskTimedOutEventDetails",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "resourceType" => {
-                        out.resource_type = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceType",
-                        )?;
-                    }
-                    "resource" => {
-                        out.resource = ::awsjson_runtime::json::member(
-                            value,
-                            "resource",
-                        )?;
-                    }
-                    "error" => {
-                        out.error = ::awsjson_runtime::json::member(value, "error")?;
-                    }
-                    "cause" => {
-                        out.cause = ::awsjson_runtime::json::member(value, "cause")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TaskTimedOutEventDetails")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "resourceType" => out.resource_type = o.member("resourceType")?,
+                "resource" => out.resource = o.member("resource")?,
+                "error" => out.error = o.member("error")?,
+                "cause" => out.cause = o.member("cause")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

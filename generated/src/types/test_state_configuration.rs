@@ -142,43 +142,29 @@ impl ::awsjson_runtime::json::ToJson for TestStateConfiguration {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TestStateConfiguration",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "retrierRetryCount" => {
-                        out.retrier_retry_count = ::awsjson_runtime::json::member(
-                            value,
-                            "retrierRetryCount",
-                        )?;
-                    }
-                    "errorCausedByState" => {
-                        out.error_caused_by_state = ::awsjson_runtime::json::member(
-                            value,
-                            "errorCausedByState",
-                        )?;
-                    }
-                    "mapIterationFailureCount" => {
-                        out.map_iteration_failure_count = ::awsjson_runtime::json::member(
-                            value,
-                            "mapIterationFailureCount",
-                        )?;
-                    }
-                    "mapItemReaderData" => {
-                        out.map_item_reader_data = ::awsjson_runtime::json::member(
-                            value,
-                            "mapItemReaderData",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("TestStateConfiguration")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "retrierRetryCount" => {
+                    out.retrier_retry_count = o.member("retrierRetryCount")?;
                 }
-                Ok(())
-            },
-        )
+                "errorCausedByState" => {
+                    out.error_caused_by_state = o.member("errorCausedByState")?;
+                }
+                "mapIterationFailureCount" => {
+                    out.map_iteration_failure_count = o
+                        .member("mapIterationFailureCount")?;
+                }
+                "mapItemReaderData" => {
+                    out.map_item_reader_data = o.member("mapItemReaderData")?;
+                }
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -53,19 +53,17 @@ impl ::awsjson_runtime::json::ToJson for TracingConfiguration {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TracingConfiguration",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "enabled") {
-                    out.enabled = ::awsjson_runtime::json::member(value, "enabled")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TracingConfiguration")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "enabled" => out.enabled = o.member("enabled")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -260,35 +260,20 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionDiagnosti
     }
 }
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnostic {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ValidateStateMachineDefinitionDiagnostic",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "severity" => {
-                        out.severity = ::awsjson_runtime::json::member(
-                            value,
-                            "severity",
-                        )?;
-                    }
-                    "code" => out.code = ::awsjson_runtime::json::member(value, "code")?,
-                    "message" => {
-                        out.message = ::awsjson_runtime::json::member(value, "message")?;
-                    }
-                    "location" => {
-                        out.location = ::awsjson_runtime::json::member(
-                            value,
-                            "location",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ValidateStateMachineDefinitionDiagnostic")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "severity" => out.severity = o.member("severity")?,
+                "code" => out.code = o.member("code")?,
+                "message" => out.message = o.member("message")?,
+                "location" => out.location = o.member("location")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -83,7 +83,7 @@ impl ContainerCredentials {
                 format!("{uri} answered {}: {}", response.status(), snippet(response.body())),
             ));
         }
-        let doc: serde_json::Value = serde_json::from_slice(response.body())
+        let doc: crate::types::Document = crate::json::from_slice(response.body())
             .map_err(|_| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not JSON")))?;
         credentials_from_json(&doc, "Token", PROVIDER)
             .map_err(|e| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not usable: {e}")))

@@ -142,12 +142,12 @@ impl ImdsCredentials {
                 format!("{uri} answered {}: {}", response.status(), snippet(response.body())),
             ));
         }
-        let doc: serde_json::Value = serde_json::from_slice(response.body())
+        let doc: crate::types::Document = crate::json::from_slice(response.body())
             .map_err(|_| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not JSON")))?;
-        match doc.get("Code").and_then(serde_json::Value::as_str) {
+        match doc.get("Code").and_then(crate::types::Document::as_str) {
             Some("Success") | None => {}
             Some(code) => {
-                let message = doc.get("Message").and_then(serde_json::Value::as_str).unwrap_or("");
+                let message = doc.get("Message").and_then(crate::types::Document::as_str).unwrap_or("");
                 return Err(CredentialsError::provider_error(PROVIDER, format!("{uri} answered Code `{code}`: {message}")));
             }
         }

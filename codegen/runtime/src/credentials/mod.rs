@@ -354,17 +354,18 @@ pub(crate) fn parse_expiration(value: &str) -> Option<SystemTime> {
 /// The parts of a JSON credentials document (`credential_process`, container, IMDS) under the
 /// given key names; errors name the missing key, never a value.
 pub(crate) fn credentials_from_json(
-    doc: &serde_json::Value,
+    doc: &crate::types::Document,
     token_key: &str,
     provider_name: &'static str,
 ) -> Result<Credentials, String> {
-    let text = |key: &str| doc.get(key).and_then(serde_json::Value::as_str).filter(|s| !s.is_empty());
+    use crate::types::Document;
+    let text = |key: &str| doc.get(key).and_then(Document::as_str).filter(|s| !s.is_empty());
     let akid = text("AccessKeyId").ok_or("the document has no `AccessKeyId` string")?;
     let secret = text("SecretAccessKey").ok_or("the document has no `SecretAccessKey` string")?;
     let token = text(token_key).map(str::to_string);
     let expiry = match doc.get("Expiration") {
-        None | Some(serde_json::Value::Null) => None,
-        Some(serde_json::Value::String(s)) => {
+        None | Some(Document::Null) => None,
+        Some(Document::String(s)) => {
             Some(parse_expiration(s).ok_or_else(|| format!("`Expiration` is not an RFC 3339 date-time: `{s}`"))?)
         }
         Some(_) => return Err("`Expiration` is not a string".into()),
@@ -417,15 +418,19 @@ mod tests {
         assert!(e.to_string().contains("STS said no"), "{e}");
     }
 
+    fn parse(text: &str) -> crate::types::Document {
+        crate::json::from_slice(text.as_bytes()).unwrap()
+    }
+
     #[test]
     fn json_documents() {
-        let doc = serde_json::json!({"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "2030-01-02T03:04:05Z"});
+        let doc = parse(r#"{"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "2030-01-02T03:04:05Z"}"#);
         let c = credentials_from_json(&doc, "Token", "t").unwrap();
         assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("A", "S", Some("T")));
         assert_eq!(c.expiry().unwrap().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(), 1_893_553_445);
-        let e = credentials_from_json(&serde_json::json!({"AccessKeyId": "A", "SecretAccessKey": "SECRETX", "Expiration": "soon"}), "Token", "t").unwrap_err();
+        let e = credentials_from_json(&parse(r#"{"AccessKeyId": "A", "SecretAccessKey": "SECRETX", "Expiration": "soon"}"#), "Token", "t").unwrap_err();
         assert!(e.contains("`Expiration` is not an RFC 3339") && !e.contains("SECRETX"), "{e}");
-        let e = credentials_from_json(&serde_json::json!({"AccessKeyId": "A"}), "Token", "t").unwrap_err();
+        let e = credentials_from_json(&parse(r#"{"AccessKeyId": "A"}"#), "Token", "t").unwrap_err();
         assert!(e.contains("SecretAccessKey"), "{e}");
     }
 }

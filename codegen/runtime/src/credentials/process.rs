@@ -45,8 +45,8 @@ impl CredentialProcess {
             }
             return Err(self.error(format!("the command exited with {}; its stderr: {stderr}", output.status)));
         }
-        let doc: serde_json::Value = serde_json::from_slice(&output.stdout)
-            .map_err(|e| self.error(format!("the command's output is not JSON (line {}, column {})", e.line(), e.column())))?;
+        let doc: crate::types::Document = crate::json::from_slice(&output.stdout)
+            .map_err(|e| self.error(format!("the command's output is not JSON ({e})")))?;
         match doc.get("Version") {
             Some(v) if v.as_u64() == Some(1) => {}
             Some(_) => return Err(self.error("the command's output has a `Version` other than 1")),

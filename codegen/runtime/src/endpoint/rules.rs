@@ -48,6 +48,7 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::partition::{PartitionOutputs, Partitions};
+use crate::types::Document;
 use super::{functions, Endpoint, EndpointError, EndpointParams, ParamValue, ResolveEndpoint};
 
 /// A whole rule set with the partition table `aws.partition` consults.
@@ -295,15 +296,13 @@ impl Value {
         }
     }
 
-    fn to_json(&self) -> serde_json::Value {
+    fn to_document(&self) -> Document {
         match self {
-            Value::String(s) => serde_json::Value::String(s.clone()),
-            Value::Bool(b) => serde_json::Value::Bool(*b),
-            Value::Int(i) => serde_json::Value::from(*i),
-            Value::Array(a) => serde_json::Value::Array(a.iter().map(Value::to_json).collect()),
-            Value::Object(o) => {
-                serde_json::Value::Object(o.iter().map(|(k, v)| (k.clone(), v.to_json())).collect())
-            }
+            Value::String(s) => Document::String(s.clone()),
+            Value::Bool(b) => Document::Bool(*b),
+            Value::Int(i) => Document::from(*i),
+            Value::Array(a) => Document::Array(a.iter().map(Value::to_document).collect()),
+            Value::Object(o) => Document::Object(o.iter().map(|(k, v)| (k.clone(), v.to_document())).collect()),
         }
     }
 
@@ -425,7 +424,7 @@ impl RuleSet {
             let value = self
                 .eval(value, scope)?
                 .ok_or_else(|| invalid(format!("endpoint property `{name}` has no value")))?;
-            endpoint.properties.insert((*name).to_string(), value.to_json());
+            endpoint.properties.insert((*name).to_string(), value.to_document());
         }
         Ok(endpoint)
     }

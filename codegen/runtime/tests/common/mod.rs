@@ -81,14 +81,15 @@ pub struct ThingOutput {
 }
 
 impl FromJson for ThingOutput {
-    fn from_json(value: serde_json::Value) -> Result<Self, DeserializeError> {
-        let mut m = json::object(value, "ThingOutput")?;
+    fn read_json(r: &mut json::JsonReader<'_>) -> Result<Self, DeserializeError> {
         let mut out = ThingOutput::default();
-        if let Some(v) = m.remove("arn") {
-            out.arn = json::member(v, "arn").map_err(|e| e.within("ThingOutput"))?;
-        }
-        if let Some(v) = m.remove("count") {
-            out.count = json::member(v, "count").map_err(|e| e.within("ThingOutput"))?;
+        let mut o = r.object("ThingOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "arn" => out.arn = o.member("arn")?,
+                "count" => out.count = o.member("count")?,
+                _ => o.skip()?,
+            }
         }
         Ok(out)
     }
@@ -137,7 +138,8 @@ impl std::error::Error for ThingError {
 }
 
 impl OperationError for ThingError {
-    fn from_response(code: &str, body: serde_json::Value, meta: ErrorMetadata) -> Self {
+    fn from_response(code: &str, body: &[u8], meta: ErrorMetadata) -> Self {
+        let body: awsjson_runtime::types::Document = json::from_slice(body).unwrap_or_default();
         let message = body.get("message").and_then(|v| v.as_str()).map(str::to_string);
         match code {
             "ThingAlreadyExists" => ThingError::ThingAlreadyExists(ModeledError { message, meta }),

@@ -89,19 +89,19 @@ impl ::awsjson_runtime::json::ToJson for InvalidLoggingConfiguration {
     }
 }
 impl ::awsjson_runtime::json::FromJson for InvalidLoggingConfiguration {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "InvalidLoggingConfiguration",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "message" | "Message" | "errorMessage") {
-                    out.message = ::awsjson_runtime::json::member(value, "message")?;
+        let mut out = Self::default();
+        let mut o = r.object("InvalidLoggingConfiguration")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "message" | "Message" | "errorMessage" => {
+                    out.message = o.member("message")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -115,28 +115,20 @@ impl ::awsjson_runtime::json::ToJson for KmsInvalidStateException {
     }
 }
 impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "KmsInvalidStateException",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "kmsKeyState" => {
-                        out.kms_key_state = ::awsjson_runtime::json::member(
-                            value,
-                            "kmsKeyState",
-                        )?;
-                    }
-                    "message" | "Message" | "errorMessage" => {
-                        out.message = ::awsjson_runtime::json::member(value, "message")?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("KmsInvalidStateException")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "kmsKeyState" => out.kms_key_state = o.member("kmsKeyState")?,
+                "message" | "Message" | "errorMessage" => {
+                    out.message = o.member("message")?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -118,25 +118,20 @@ impl ::awsjson_runtime::json::ToJson for ValidationException {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ValidationException {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ValidationException",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "message" | "Message" | "errorMessage" => {
-                        out.message = ::awsjson_runtime::json::member(value, "message")?;
-                    }
-                    "reason" => {
-                        out.reason = ::awsjson_runtime::json::member(value, "reason")?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ValidationException")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "message" | "Message" | "errorMessage" => {
+                    out.message = o.member("message")?;
                 }
-                Ok(())
-            },
-        )
+                "reason" => out.reason = o.member("reason")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -333,9 +333,9 @@ fn headers_properties_and_functions() {
         BTreeMap::from([
             (
                 "authSchemes".to_string(),
-                serde_json::json!([{"name": "sigv4", "signingName": "s3", "disableDoubleEncoding": true}])
+                crate::json::document_literal(r#"[{"name": "sigv4", "signingName": "s3", "disableDoubleEncoding": true}]"#)
             ),
-            ("isIp".to_string(), serde_json::json!(true)),
+            ("isIp".to_string(), crate::types::Document::Bool(true)),
         ])
     );
     let with_bucket = EndpointParams::new()
@@ -343,7 +343,7 @@ fn headers_properties_and_functions() {
         .with_other("Bucket", ParamValue::String("mybkt".into()));
     let ep = FEATURES.resolve_endpoint(&with_bucket).unwrap();
     assert_eq!(ep.url, "https://mybkt.host/a%20b%2Fc");
-    assert_eq!(ep.properties["isIp"], serde_json::json!(false));
+    assert_eq!(ep.properties["isIp"], crate::types::Document::Bool(false));
     // Not a hostable bucket: the first rule fails, the others apply.
     let bad_bucket = EndpointParams::new()
         .with_endpoint("https://host")

@@ -1977,7 +1977,7 @@ async fn parses_double_shapes_response() {
         )
         .expect("the response decodes");
     let expected = json_protocol_client::operation::kitchen_sink_operation::KitchenSinkOperationOutput::builder()
-        .set_double(Some(123456789.1234568f64))
+        .set_double(Some(123456789.12345679f64))
         .build();
     assert_eq!(actual, expected);
 }

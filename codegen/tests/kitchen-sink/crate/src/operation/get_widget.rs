@@ -87,20 +87,18 @@ impl ::awsjson_runtime::json::ToJson for GetWidgetInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetWidgetInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "widgetId") {
-                    out.widget_id = ::awsjson_runtime::json::member(value, "widgetId")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GetWidgetInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "widgetId" => out.widget_id = o.member("widgetId")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl GetWidgetInputBuilder {
@@ -206,26 +204,19 @@ impl ::awsjson_runtime::json::ToJson for GetWidgetOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GetWidgetOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GetWidgetOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "widget" => {
-                        out.widget = ::awsjson_runtime::json::member(value, "widget")?;
-                    }
-                    "shape" => {
-                        out.shape = ::awsjson_runtime::json::member(value, "shape")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GetWidgetOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "widget" => out.widget = o.member("widget")?,
+                "shape" => out.shape = o.member("shape")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `GetWidget` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -295,7 +286,7 @@ impl ::awsjson_runtime::error::RequestId for GetWidgetError {
 impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

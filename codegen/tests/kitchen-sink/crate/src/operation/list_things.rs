@@ -119,35 +119,20 @@ impl ::awsjson_runtime::json::ToJson for ListThingsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListThingsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListThingsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    "maxResults" => {
-                        out.max_results = ::awsjson_runtime::json::member(
-                            value,
-                            "maxResults",
-                        )?;
-                    }
-                    "status" => {
-                        out.status = ::awsjson_runtime::json::member(value, "status")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListThingsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                "maxResults" => out.max_results = o.member("maxResults")?,
+                "status" => out.status = o.member("status")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ListThingsInputBuilder {
@@ -251,29 +236,19 @@ impl ::awsjson_runtime::json::ToJson for ListThingsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ListThingsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ListThingsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "things" => {
-                        out.things = ::awsjson_runtime::json::member(value, "things")?;
-                    }
-                    "nextToken" => {
-                        out.next_token = ::awsjson_runtime::json::member(
-                            value,
-                            "nextToken",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ListThingsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "things" => out.things = o.member("things")?,
+                "nextToken" => out.next_token = o.member("nextToken")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `ListThings` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -332,7 +307,7 @@ impl ::awsjson_runtime::error::RequestId for ListThingsError {
 impl ::awsjson_runtime::operation::OperationError for ListThingsError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

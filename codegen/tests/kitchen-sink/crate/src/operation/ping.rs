@@ -54,15 +54,11 @@ impl ::awsjson_runtime::json::ToJson for PingInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PingInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PingInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("PingInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl PingInputBuilder {
@@ -127,15 +123,11 @@ impl ::awsjson_runtime::json::ToJson for PingOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PingOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PingOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("PingOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `Ping` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -194,7 +186,7 @@ impl ::awsjson_runtime::error::RequestId for PingError {
 impl ::awsjson_runtime::operation::OperationError for PingError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

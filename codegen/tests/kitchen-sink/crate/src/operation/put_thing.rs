@@ -182,35 +182,21 @@ impl ::awsjson_runtime::json::ToJson for PutThingInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutThingInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutThingInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "thing" => {
-                        out.thing = ::awsjson_runtime::json::member(value, "thing")?;
-                    }
-                    "clientToken" => {
-                        out.client_token = ::awsjson_runtime::json::member(
-                            value,
-                            "clientToken",
-                        )?;
-                    }
-                    "dryRun" => {
-                        out.dry_run = ::awsjson_runtime::json::member(value, "dryRun")?;
-                    }
-                    "secret" => {
-                        out.secret = ::awsjson_runtime::json::member(value, "secret")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PutThingInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "thing" => out.thing = o.member("thing")?,
+                "clientToken" => out.client_token = o.member("clientToken")?,
+                "dryRun" => out.dry_run = o.member("dryRun")?,
+                "secret" => out.secret = o.member("secret")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl PutThingInputBuilder {
@@ -374,31 +360,21 @@ impl ::awsjson_runtime::json::ToJson for PutThingOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutThingOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutThingOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "id" => out.id = ::awsjson_runtime::json::member(value, "id")?,
-                    "createdAt" => {
-                        out.created_at = ::awsjson_runtime::json::member(
-                            value,
-                            "createdAt",
-                        )?;
-                    }
-                    "version" => {
-                        out.version = ::awsjson_runtime::json::member(value, "version")?;
-                    }
-                    "note" => out.note = ::awsjson_runtime::json::member(value, "note")?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PutThingOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "id" => out.id = o.member("id")?,
+                "createdAt" => out.created_at = o.member("createdAt")?,
+                "version" => out.version = o.member("version")?,
+                "note" => out.note = o.member("note")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `PutThing` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -479,7 +455,7 @@ impl ::awsjson_runtime::error::RequestId for PutThingError {
 impl ::awsjson_runtime::operation::OperationError for PutThingError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

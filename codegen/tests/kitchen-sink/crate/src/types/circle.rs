@@ -54,19 +54,17 @@ impl ::awsjson_runtime::json::ToJson for Circle {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Circle {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Circle",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "radius") {
-                    out.radius = ::awsjson_runtime::json::member(value, "radius")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("Circle")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "radius" => out.radius = o.member("radius")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -45,9 +45,9 @@ impl ::awsjson_runtime::json::ToJson for Level {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Level {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <i32 as ::awsjson_runtime::json::FromJson>::from_json(value).map(Level::from)
+        <i32 as ::awsjson_runtime::json::FromJson>::read_json(r).map(Level::from)
     }
 }

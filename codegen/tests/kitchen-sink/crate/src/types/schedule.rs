@@ -152,49 +152,38 @@ impl ::awsjson_runtime::json::ToJson for Schedule {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Schedule {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Schedule",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "runs" => {
-                        out.runs = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "runs",
-                                ::awsjson_runtime::types::TimestampFormat::DateTime,
-                            )?,
-                        );
-                    }
-                    "deadlines" => {
-                        out.deadlines = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "deadlines",
-                                ::awsjson_runtime::types::TimestampFormat::DateTime,
-                            )?,
-                        );
-                    }
-                    "maybe" => {
-                        out.maybe = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "maybe",
-                                ::awsjson_runtime::types::TimestampFormat::HttpDate,
-                            )?,
-                        );
-                    }
-                    "epochs" => {
-                        out.epochs = ::awsjson_runtime::json::member(value, "epochs")?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("Schedule")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "runs" => {
+                    out.runs = o
+                        .timestamp(
+                            "runs",
+                            ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        )?;
                 }
-                Ok(())
-            },
-        )
+                "deadlines" => {
+                    out.deadlines = o
+                        .timestamp(
+                            "deadlines",
+                            ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        )?;
+                }
+                "maybe" => {
+                    out.maybe = o
+                        .timestamp(
+                            "maybe",
+                            ::awsjson_runtime::types::TimestampFormat::HttpDate,
+                        )?;
+                }
+                "epochs" => out.epochs = o.member("epochs")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -51,30 +51,19 @@ impl ::awsjson_runtime::json::ToJson for Shape {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Shape {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_union(
-            value,
-            "Shape",
-            |key, value| {
-                Ok(
-                    match key {
-                        "circle" => {
-                            Shape::Circle(
-                                ::awsjson_runtime::json::member(value, "circle")?,
-                            )
-                        }
-                        "label" => {
-                            Shape::Label(
-                                ::awsjson_runtime::json::member(value, "label")?,
-                            )
-                        }
-                        "empty" => Shape::Empty,
-                        _ => Shape::Unknown,
-                    },
-                )
-            },
-        )
+        let mut u = r.union("Shape")?;
+        while let Some(key) = u.next_member()? {
+            let value = match &*key {
+                "circle" => Shape::Circle(u.member("circle")?),
+                "label" => Shape::Label(u.member("label")?),
+                "empty" => u.skip_as(Shape::Empty)?,
+                _ => u.skip_as(Shape::Unknown)?,
+            };
+            u.set(value)?;
+        }
+        u.finish()
     }
 }

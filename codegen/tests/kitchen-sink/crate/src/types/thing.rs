@@ -460,79 +460,39 @@ impl ::awsjson_runtime::json::ToJson for Thing {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Thing {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Thing",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "name" => out.name = ::awsjson_runtime::json::member(value, "name")?,
-                    "type" => {
-                        out.r#type = ::awsjson_runtime::json::member(value, "type")?;
-                    }
-                    "self" => out.self_ = ::awsjson_runtime::json::member(value, "self")?,
-                    "KMSKeyIDs" => {
-                        out.kms_key_ids = ::awsjson_runtime::json::member(
-                            value,
-                            "KMSKeyIDs",
+        let mut out = Self::default();
+        let mut o = r.object("Thing")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "name" => out.name = o.member("name")?,
+                "type" => out.r#type = o.member("type")?,
+                "self" => out.self_ = o.member("self")?,
+                "KMSKeyIDs" => out.kms_key_ids = o.member("KMSKeyIDs")?,
+                "labels" => out.labels = o.member("labels")?,
+                "secrets" => out.secrets = o.member("secrets")?,
+                "payload" => out.payload = o.member("payload")?,
+                "extra" => out.extra = o.member("extra")?,
+                "ratio" => out.ratio = o.member("ratio")?,
+                "weight" => out.weight = o.member("weight")?,
+                "tiny" => out.tiny = o.member("tiny")?,
+                "small" => out.small = o.member("small")?,
+                "seenAt" => {
+                    out.seen_at = o
+                        .timestamp(
+                            "seenAt",
+                            ::awsjson_runtime::types::TimestampFormat::DateTime,
                         )?;
-                    }
-                    "labels" => {
-                        out.labels = ::awsjson_runtime::json::member(value, "labels")?;
-                    }
-                    "secrets" => {
-                        out.secrets = ::awsjson_runtime::json::member(value, "secrets")?;
-                    }
-                    "payload" => {
-                        out.payload = ::awsjson_runtime::json::member(value, "payload")?;
-                    }
-                    "extra" => {
-                        out.extra = ::awsjson_runtime::json::member(value, "extra")?;
-                    }
-                    "ratio" => {
-                        out.ratio = ::awsjson_runtime::json::member(value, "ratio")?;
-                    }
-                    "weight" => {
-                        out.weight = ::awsjson_runtime::json::member(value, "weight")?;
-                    }
-                    "tiny" => out.tiny = ::awsjson_runtime::json::member(value, "tiny")?,
-                    "small" => {
-                        out.small = ::awsjson_runtime::json::member(value, "small")?;
-                    }
-                    "seenAt" => {
-                        out.seen_at = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "seenAt",
-                                ::awsjson_runtime::types::TimestampFormat::DateTime,
-                            )?,
-                        );
-                    }
-                    "level" => {
-                        out.level = ::awsjson_runtime::json::member(value, "level")?;
-                    }
-                    "count" => {
-                        out.count = ::awsjson_runtime::json::member(value, "count")?;
-                    }
-                    "greeting" => {
-                        out.greeting = ::awsjson_runtime::json::member(
-                            value,
-                            "greeting",
-                        )?;
-                    }
-                    "schedule" => {
-                        out.schedule = ::awsjson_runtime::json::member(
-                            value,
-                            "schedule",
-                        )?;
-                    }
-                    _ => {}
                 }
-                Ok(())
-            },
-        )
+                "level" => out.level = o.member("level")?,
+                "count" => out.count = o.member("count")?,
+                "greeting" => out.greeting = o.member("greeting")?,
+                "schedule" => out.schedule = o.member("schedule")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

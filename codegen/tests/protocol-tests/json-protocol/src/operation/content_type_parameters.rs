@@ -86,20 +86,18 @@ impl ::awsjson_runtime::json::ToJson for ContentTypeParametersInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ContentTypeParametersInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ContentTypeParametersInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "value") {
-                    out.value = ::awsjson_runtime::json::member(value, "value")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ContentTypeParametersInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "value" => out.value = o.member("value")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl ContentTypeParametersInputBuilder {
@@ -165,15 +163,11 @@ impl ::awsjson_runtime::json::ToJson for ContentTypeParametersOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ContentTypeParametersOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ContentTypeParametersOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("ContentTypeParametersOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `ContentTypeParameters` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -221,7 +215,7 @@ impl ::awsjson_runtime::error::RequestId for ContentTypeParametersError {
 impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         ContentTypeParametersError::Unhandled(

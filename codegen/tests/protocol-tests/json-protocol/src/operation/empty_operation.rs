@@ -58,15 +58,11 @@ impl ::awsjson_runtime::json::ToJson for EmptyOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EmptyOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EmptyOperationInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EmptyOperationInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl EmptyOperationInputBuilder {
@@ -132,15 +128,11 @@ impl ::awsjson_runtime::json::ToJson for EmptyOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EmptyOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EmptyOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EmptyOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `EmptyOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -188,7 +180,7 @@ impl ::awsjson_runtime::error::RequestId for EmptyOperationError {
 impl ::awsjson_runtime::operation::OperationError for EmptyOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         EmptyOperationError::Unhandled(

@@ -58,15 +58,11 @@ impl ::awsjson_runtime::json::ToJson for FractionalSecondsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for FractionalSecondsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "FractionalSecondsInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("FractionalSecondsInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl FractionalSecondsInputBuilder {
@@ -156,26 +152,24 @@ impl ::awsjson_runtime::json::ToJson for FractionalSecondsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for FractionalSecondsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "FractionalSecondsOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "datetime") {
-                    out.datetime = Some(
-                        ::awsjson_runtime::json::timestamp_member(
-                            value,
+        let mut out = Self::default();
+        let mut o = r.object("FractionalSecondsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "datetime" => {
+                    out.datetime = o
+                        .timestamp(
                             "datetime",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?,
-                    );
+                        )?;
                 }
-                Ok(())
-            },
-        )
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `FractionalSeconds` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -223,7 +217,7 @@ impl ::awsjson_runtime::error::RequestId for FractionalSecondsError {
 impl ::awsjson_runtime::operation::OperationError for FractionalSecondsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         FractionalSecondsError::Unhandled(

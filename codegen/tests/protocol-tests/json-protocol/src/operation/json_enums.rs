@@ -205,56 +205,23 @@ impl ::awsjson_runtime::json::ToJson for JsonEnumsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonEnumsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonEnumsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "fooEnum1" => {
-                        out.foo_enum1 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum1",
-                        )?;
-                    }
-                    "fooEnum2" => {
-                        out.foo_enum2 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum2",
-                        )?;
-                    }
-                    "fooEnum3" => {
-                        out.foo_enum3 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum3",
-                        )?;
-                    }
-                    "fooEnumList" => {
-                        out.foo_enum_list = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumList",
-                        )?;
-                    }
-                    "fooEnumSet" => {
-                        out.foo_enum_set = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumSet",
-                        )?;
-                    }
-                    "fooEnumMap" => {
-                        out.foo_enum_map = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonEnumsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "fooEnum1" => out.foo_enum1 = o.member("fooEnum1")?,
+                "fooEnum2" => out.foo_enum2 = o.member("fooEnum2")?,
+                "fooEnum3" => out.foo_enum3 = o.member("fooEnum3")?,
+                "fooEnumList" => out.foo_enum_list = o.member("fooEnumList")?,
+                "fooEnumSet" => out.foo_enum_set = o.member("fooEnumSet")?,
+                "fooEnumMap" => out.foo_enum_map = o.member("fooEnumMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl JsonEnumsInputBuilder {
@@ -461,56 +428,23 @@ impl ::awsjson_runtime::json::ToJson for JsonEnumsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonEnumsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonEnumsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "fooEnum1" => {
-                        out.foo_enum1 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum1",
-                        )?;
-                    }
-                    "fooEnum2" => {
-                        out.foo_enum2 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum2",
-                        )?;
-                    }
-                    "fooEnum3" => {
-                        out.foo_enum3 = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnum3",
-                        )?;
-                    }
-                    "fooEnumList" => {
-                        out.foo_enum_list = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumList",
-                        )?;
-                    }
-                    "fooEnumSet" => {
-                        out.foo_enum_set = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumSet",
-                        )?;
-                    }
-                    "fooEnumMap" => {
-                        out.foo_enum_map = ::awsjson_runtime::json::member(
-                            value,
-                            "fooEnumMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonEnumsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "fooEnum1" => out.foo_enum1 = o.member("fooEnum1")?,
+                "fooEnum2" => out.foo_enum2 = o.member("fooEnum2")?,
+                "fooEnum3" => out.foo_enum3 = o.member("fooEnum3")?,
+                "fooEnumList" => out.foo_enum_list = o.member("fooEnumList")?,
+                "fooEnumSet" => out.foo_enum_set = o.member("fooEnumSet")?,
+                "fooEnumMap" => out.foo_enum_map = o.member("fooEnumMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `JsonEnums` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -558,7 +492,7 @@ impl ::awsjson_runtime::error::RequestId for JsonEnumsError {
 impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         JsonEnumsError::Unhandled(::awsjson_runtime::error::Unhandled::from_meta(meta))

@@ -209,56 +209,23 @@ impl ::awsjson_runtime::json::ToJson for JsonIntEnumsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonIntEnumsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonIntEnumsInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "intEnum1" => {
-                        out.int_enum1 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum1",
-                        )?;
-                    }
-                    "intEnum2" => {
-                        out.int_enum2 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum2",
-                        )?;
-                    }
-                    "intEnum3" => {
-                        out.int_enum3 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum3",
-                        )?;
-                    }
-                    "intEnumList" => {
-                        out.int_enum_list = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumList",
-                        )?;
-                    }
-                    "intEnumSet" => {
-                        out.int_enum_set = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumSet",
-                        )?;
-                    }
-                    "intEnumMap" => {
-                        out.int_enum_map = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonIntEnumsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "intEnum1" => out.int_enum1 = o.member("intEnum1")?,
+                "intEnum2" => out.int_enum2 = o.member("intEnum2")?,
+                "intEnum3" => out.int_enum3 = o.member("intEnum3")?,
+                "intEnumList" => out.int_enum_list = o.member("intEnumList")?,
+                "intEnumSet" => out.int_enum_set = o.member("intEnumSet")?,
+                "intEnumMap" => out.int_enum_map = o.member("intEnumMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl JsonIntEnumsInputBuilder {
@@ -470,56 +437,23 @@ impl ::awsjson_runtime::json::ToJson for JsonIntEnumsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonIntEnumsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonIntEnumsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "intEnum1" => {
-                        out.int_enum1 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum1",
-                        )?;
-                    }
-                    "intEnum2" => {
-                        out.int_enum2 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum2",
-                        )?;
-                    }
-                    "intEnum3" => {
-                        out.int_enum3 = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnum3",
-                        )?;
-                    }
-                    "intEnumList" => {
-                        out.int_enum_list = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumList",
-                        )?;
-                    }
-                    "intEnumSet" => {
-                        out.int_enum_set = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumSet",
-                        )?;
-                    }
-                    "intEnumMap" => {
-                        out.int_enum_map = ::awsjson_runtime::json::member(
-                            value,
-                            "intEnumMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonIntEnumsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "intEnum1" => out.int_enum1 = o.member("intEnum1")?,
+                "intEnum2" => out.int_enum2 = o.member("intEnum2")?,
+                "intEnum3" => out.int_enum3 = o.member("intEnum3")?,
+                "intEnumList" => out.int_enum_list = o.member("intEnumList")?,
+                "intEnumSet" => out.int_enum_set = o.member("intEnumSet")?,
+                "intEnumMap" => out.int_enum_map = o.member("intEnumMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `JsonIntEnums` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -567,7 +501,7 @@ impl ::awsjson_runtime::error::RequestId for JsonIntEnumsError {
 impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         JsonIntEnumsError::Unhandled(

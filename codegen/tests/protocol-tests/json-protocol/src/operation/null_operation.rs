@@ -81,20 +81,18 @@ impl ::awsjson_runtime::json::ToJson for NullOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NullOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NullOperationInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "string") {
-                    out.string = ::awsjson_runtime::json::member(value, "string")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("NullOperationInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "string" => out.string = o.member("string")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl NullOperationInputBuilder {
@@ -180,20 +178,18 @@ impl ::awsjson_runtime::json::ToJson for NullOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NullOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NullOperationOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "string") {
-                    out.string = ::awsjson_runtime::json::member(value, "string")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("NullOperationOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "string" => out.string = o.member("string")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `NullOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -241,7 +237,7 @@ impl ::awsjson_runtime::error::RequestId for NullOperationError {
 impl ::awsjson_runtime::operation::OperationError for NullOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         NullOperationError::Unhandled(

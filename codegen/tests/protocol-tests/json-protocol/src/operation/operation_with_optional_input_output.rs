@@ -87,20 +87,18 @@ impl ::awsjson_runtime::json::ToJson for OperationWithOptionalInputOutputInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithOptionalInputOutputInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "Value") {
-                    out.value = ::awsjson_runtime::json::member(value, "Value")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithOptionalInputOutputInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Value" => out.value = o.member("Value")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl OperationWithOptionalInputOutputInputBuilder {
@@ -186,20 +184,18 @@ impl ::awsjson_runtime::json::ToJson for OperationWithOptionalInputOutputOutput 
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithOptionalInputOutputOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "Value") {
-                    out.value = ::awsjson_runtime::json::member(value, "Value")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithOptionalInputOutputOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Value" => out.value = o.member("Value")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `OperationWithOptionalInputOutput` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -251,7 +247,7 @@ impl ::awsjson_runtime::operation::OperationError
 for OperationWithOptionalInputOutputError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         OperationWithOptionalInputOutputError::Unhandled(

@@ -92,23 +92,18 @@ impl ::awsjson_runtime::json::ToJson for PutAndGetInlineDocumentsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutAndGetInlineDocumentsInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "inlineDocument") {
-                    out.inline_document = ::awsjson_runtime::json::member(
-                        value,
-                        "inlineDocument",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PutAndGetInlineDocumentsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "inlineDocument" => out.inline_document = o.member("inlineDocument")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl PutAndGetInlineDocumentsInputBuilder {
@@ -200,23 +195,18 @@ impl ::awsjson_runtime::json::ToJson for PutAndGetInlineDocumentsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutAndGetInlineDocumentsOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "inlineDocument") {
-                    out.inline_document = ::awsjson_runtime::json::member(
-                        value,
-                        "inlineDocument",
-                    )?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PutAndGetInlineDocumentsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "inlineDocument" => out.inline_document = o.member("inlineDocument")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `PutAndGetInlineDocuments` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -264,7 +254,7 @@ impl ::awsjson_runtime::error::RequestId for PutAndGetInlineDocumentsError {
 impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         PutAndGetInlineDocumentsError::Unhandled(

@@ -104,32 +104,19 @@ impl ::awsjson_runtime::json::ToJson for SimpleScalarPropertiesInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SimpleScalarPropertiesInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "floatValue" => {
-                        out.float_value = ::awsjson_runtime::json::member(
-                            value,
-                            "floatValue",
-                        )?;
-                    }
-                    "doubleValue" => {
-                        out.double_value = ::awsjson_runtime::json::member(
-                            value,
-                            "doubleValue",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SimpleScalarPropertiesInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "floatValue" => out.float_value = o.member("floatValue")?,
+                "doubleValue" => out.double_value = o.member("doubleValue")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl SimpleScalarPropertiesInputBuilder {
@@ -235,32 +222,19 @@ impl ::awsjson_runtime::json::ToJson for SimpleScalarPropertiesOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SimpleScalarPropertiesOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "floatValue" => {
-                        out.float_value = ::awsjson_runtime::json::member(
-                            value,
-                            "floatValue",
-                        )?;
-                    }
-                    "doubleValue" => {
-                        out.double_value = ::awsjson_runtime::json::member(
-                            value,
-                            "doubleValue",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SimpleScalarPropertiesOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "floatValue" => out.float_value = o.member("floatValue")?,
+                "doubleValue" => out.double_value = o.member("doubleValue")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `SimpleScalarProperties` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -308,7 +282,7 @@ impl ::awsjson_runtime::error::RequestId for SimpleScalarPropertiesError {
 impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         SimpleScalarPropertiesError::Unhandled(

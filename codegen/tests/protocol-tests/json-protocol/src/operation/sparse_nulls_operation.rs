@@ -121,32 +121,21 @@ impl ::awsjson_runtime::json::ToJson for SparseNullsOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SparseNullsOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SparseNullsOperationInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "sparseStringList" => {
-                        out.sparse_string_list = ::awsjson_runtime::json::member(
-                            value,
-                            "sparseStringList",
-                        )?;
-                    }
-                    "sparseStringMap" => {
-                        out.sparse_string_map = ::awsjson_runtime::json::member(
-                            value,
-                            "sparseStringMap",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("SparseNullsOperationInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "sparseStringList" => {
+                    out.sparse_string_list = o.member("sparseStringList")?;
                 }
-                Ok(())
-            },
-        )
+                "sparseStringMap" => out.sparse_string_map = o.member("sparseStringMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl SparseNullsOperationInputBuilder {
@@ -269,32 +258,21 @@ impl ::awsjson_runtime::json::ToJson for SparseNullsOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SparseNullsOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SparseNullsOperationOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "sparseStringList" => {
-                        out.sparse_string_list = ::awsjson_runtime::json::member(
-                            value,
-                            "sparseStringList",
-                        )?;
-                    }
-                    "sparseStringMap" => {
-                        out.sparse_string_map = ::awsjson_runtime::json::member(
-                            value,
-                            "sparseStringMap",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("SparseNullsOperationOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "sparseStringList" => {
+                    out.sparse_string_list = o.member("sparseStringList")?;
                 }
-                Ok(())
-            },
-        )
+                "sparseStringMap" => out.sparse_string_map = o.member("sparseStringMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `SparseNullsOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -342,7 +320,7 @@ impl ::awsjson_runtime::error::RequestId for SparseNullsOperationError {
 impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         SparseNullsOperationError::Unhandled(

@@ -26,14 +26,10 @@ impl ::awsjson_runtime::json::ToJson for EmptyStruct {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EmptyStruct {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EmptyStruct",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EmptyStruct")?.skip_all()?;
+        Ok(Self::default())
     }
 }

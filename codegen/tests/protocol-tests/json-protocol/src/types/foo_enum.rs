@@ -94,10 +94,9 @@ impl ::awsjson_runtime::json::ToJson for FooEnum {
     }
 }
 impl ::awsjson_runtime::json::FromJson for FooEnum {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <String as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(FooEnum::from)
+        r.str_value().map(|s| FooEnum::from(&*s))
     }
 }

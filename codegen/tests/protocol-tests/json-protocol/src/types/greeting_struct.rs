@@ -47,19 +47,17 @@ impl ::awsjson_runtime::json::ToJson for GreetingStruct {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GreetingStruct {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GreetingStruct",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "hi") {
-                    out.hi = ::awsjson_runtime::json::member(value, "hi")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GreetingStruct")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "hi" => out.hi = o.member("hi")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

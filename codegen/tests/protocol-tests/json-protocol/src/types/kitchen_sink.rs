@@ -706,156 +706,60 @@ impl ::awsjson_runtime::json::ToJson for KitchenSink {
     }
 }
 impl ::awsjson_runtime::json::FromJson for KitchenSink {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "KitchenSink",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "Blob" => out.blob = ::awsjson_runtime::json::member(value, "Blob")?,
-                    "Boolean" => {
-                        out.boolean = ::awsjson_runtime::json::member(value, "Boolean")?;
-                    }
-                    "Double" => {
-                        out.double = ::awsjson_runtime::json::member(value, "Double")?;
-                    }
-                    "EmptyStruct" => {
-                        out.empty_struct = ::awsjson_runtime::json::member(
-                            value,
-                            "EmptyStruct",
+        let mut out = Self::default();
+        let mut o = r.object("KitchenSink")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Blob" => out.blob = o.member("Blob")?,
+                "Boolean" => out.boolean = o.member("Boolean")?,
+                "Double" => out.double = o.member("Double")?,
+                "EmptyStruct" => out.empty_struct = o.member("EmptyStruct")?,
+                "Float" => out.float = o.member("Float")?,
+                "HttpdateTimestamp" => {
+                    out.httpdate_timestamp = o
+                        .timestamp(
+                            "HttpdateTimestamp",
+                            ::awsjson_runtime::types::TimestampFormat::HttpDate,
                         )?;
-                    }
-                    "Float" => {
-                        out.float = ::awsjson_runtime::json::member(value, "Float")?;
-                    }
-                    "HttpdateTimestamp" => {
-                        out.httpdate_timestamp = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "HttpdateTimestamp",
-                                ::awsjson_runtime::types::TimestampFormat::HttpDate,
-                            )?,
-                        );
-                    }
-                    "Integer" => {
-                        out.integer = ::awsjson_runtime::json::member(value, "Integer")?;
-                    }
-                    "Iso8601Timestamp" => {
-                        out.iso8601_timestamp = Some(
-                            ::awsjson_runtime::json::timestamp_member(
-                                value,
-                                "Iso8601Timestamp",
-                                ::awsjson_runtime::types::TimestampFormat::DateTime,
-                            )?,
-                        );
-                    }
-                    "JsonValue" => {
-                        out.json_value = ::awsjson_runtime::json::member(
-                            value,
-                            "JsonValue",
-                        )?;
-                    }
-                    "ListOfLists" => {
-                        out.list_of_lists = ::awsjson_runtime::json::member(
-                            value,
-                            "ListOfLists",
-                        )?;
-                    }
-                    "ListOfMapsOfStrings" => {
-                        out.list_of_maps_of_strings = ::awsjson_runtime::json::member(
-                            value,
-                            "ListOfMapsOfStrings",
-                        )?;
-                    }
-                    "ListOfStrings" => {
-                        out.list_of_strings = ::awsjson_runtime::json::member(
-                            value,
-                            "ListOfStrings",
-                        )?;
-                    }
-                    "ListOfStructs" => {
-                        out.list_of_structs = ::awsjson_runtime::json::member(
-                            value,
-                            "ListOfStructs",
-                        )?;
-                    }
-                    "Long" => out.long = ::awsjson_runtime::json::member(value, "Long")?,
-                    "MapOfListsOfStrings" => {
-                        out.map_of_lists_of_strings = ::awsjson_runtime::json::member(
-                            value,
-                            "MapOfListsOfStrings",
-                        )?;
-                    }
-                    "MapOfMaps" => {
-                        out.map_of_maps = ::awsjson_runtime::json::member(
-                            value,
-                            "MapOfMaps",
-                        )?;
-                    }
-                    "MapOfStrings" => {
-                        out.map_of_strings = ::awsjson_runtime::json::member(
-                            value,
-                            "MapOfStrings",
-                        )?;
-                    }
-                    "MapOfStructs" => {
-                        out.map_of_structs = ::awsjson_runtime::json::member(
-                            value,
-                            "MapOfStructs",
-                        )?;
-                    }
-                    "RecursiveList" => {
-                        out.recursive_list = ::awsjson_runtime::json::member(
-                            value,
-                            "RecursiveList",
-                        )?;
-                    }
-                    "RecursiveMap" => {
-                        out.recursive_map = ::awsjson_runtime::json::member(
-                            value,
-                            "RecursiveMap",
-                        )?;
-                    }
-                    "RecursiveStruct" => {
-                        out.recursive_struct = ::awsjson_runtime::json::member(
-                            value,
-                            "RecursiveStruct",
-                        )?;
-                    }
-                    "SimpleStruct" => {
-                        out.simple_struct = ::awsjson_runtime::json::member(
-                            value,
-                            "SimpleStruct",
-                        )?;
-                    }
-                    "String" => {
-                        out.string = ::awsjson_runtime::json::member(value, "String")?;
-                    }
-                    "StructWithJsonName" => {
-                        out.struct_with_json_name = ::awsjson_runtime::json::member(
-                            value,
-                            "StructWithJsonName",
-                        )?;
-                    }
-                    "Timestamp" => {
-                        out.timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "Timestamp",
-                        )?;
-                    }
-                    "UnixTimestamp" => {
-                        out.unix_timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "UnixTimestamp",
-                        )?;
-                    }
-                    _ => {}
                 }
-                Ok(())
-            },
-        )
+                "Integer" => out.integer = o.member("Integer")?,
+                "Iso8601Timestamp" => {
+                    out.iso8601_timestamp = o
+                        .timestamp(
+                            "Iso8601Timestamp",
+                            ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        )?;
+                }
+                "JsonValue" => out.json_value = o.member("JsonValue")?,
+                "ListOfLists" => out.list_of_lists = o.member("ListOfLists")?,
+                "ListOfMapsOfStrings" => {
+                    out.list_of_maps_of_strings = o.member("ListOfMapsOfStrings")?;
+                }
+                "ListOfStrings" => out.list_of_strings = o.member("ListOfStrings")?,
+                "ListOfStructs" => out.list_of_structs = o.member("ListOfStructs")?,
+                "Long" => out.long = o.member("Long")?,
+                "MapOfListsOfStrings" => {
+                    out.map_of_lists_of_strings = o.member("MapOfListsOfStrings")?;
+                }
+                "MapOfMaps" => out.map_of_maps = o.member("MapOfMaps")?,
+                "MapOfStrings" => out.map_of_strings = o.member("MapOfStrings")?,
+                "MapOfStructs" => out.map_of_structs = o.member("MapOfStructs")?,
+                "RecursiveList" => out.recursive_list = o.member("RecursiveList")?,
+                "RecursiveMap" => out.recursive_map = o.member("RecursiveMap")?,
+                "RecursiveStruct" => out.recursive_struct = o.member("RecursiveStruct")?,
+                "SimpleStruct" => out.simple_struct = o.member("SimpleStruct")?,
+                "String" => out.string = o.member("String")?,
+                "StructWithJsonName" => {
+                    out.struct_with_json_name = o.member("StructWithJsonName")?;
+                }
+                "Timestamp" => out.timestamp = o.member("Timestamp")?,
+                "UnixTimestamp" => out.unix_timestamp = o.member("UnixTimestamp")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -118,64 +118,25 @@ impl ::awsjson_runtime::json::ToJson for MyUnion {
     }
 }
 impl ::awsjson_runtime::json::FromJson for MyUnion {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_union(
-            value,
-            "MyUnion",
-            |key, value| {
-                Ok(
-                    match key {
-                        "stringValue" => {
-                            MyUnion::StringValue(
-                                ::awsjson_runtime::json::member(value, "stringValue")?,
-                            )
-                        }
-                        "booleanValue" => {
-                            MyUnion::BooleanValue(
-                                ::awsjson_runtime::json::member(value, "booleanValue")?,
-                            )
-                        }
-                        "numberValue" => {
-                            MyUnion::NumberValue(
-                                ::awsjson_runtime::json::member(value, "numberValue")?,
-                            )
-                        }
-                        "blobValue" => {
-                            MyUnion::BlobValue(
-                                ::awsjson_runtime::json::member(value, "blobValue")?,
-                            )
-                        }
-                        "timestampValue" => {
-                            MyUnion::TimestampValue(
-                                ::awsjson_runtime::json::member(value, "timestampValue")?,
-                            )
-                        }
-                        "enumValue" => {
-                            MyUnion::EnumValue(
-                                ::awsjson_runtime::json::member(value, "enumValue")?,
-                            )
-                        }
-                        "listValue" => {
-                            MyUnion::ListValue(
-                                ::awsjson_runtime::json::member(value, "listValue")?,
-                            )
-                        }
-                        "mapValue" => {
-                            MyUnion::MapValue(
-                                ::awsjson_runtime::json::member(value, "mapValue")?,
-                            )
-                        }
-                        "structureValue" => {
-                            MyUnion::StructureValue(
-                                ::awsjson_runtime::json::member(value, "structureValue")?,
-                            )
-                        }
-                        _ => MyUnion::Unknown,
-                    },
-                )
-            },
-        )
+        let mut u = r.union("MyUnion")?;
+        while let Some(key) = u.next_member()? {
+            let value = match &*key {
+                "stringValue" => MyUnion::StringValue(u.member("stringValue")?),
+                "booleanValue" => MyUnion::BooleanValue(u.member("booleanValue")?),
+                "numberValue" => MyUnion::NumberValue(u.member("numberValue")?),
+                "blobValue" => MyUnion::BlobValue(u.member("blobValue")?),
+                "timestampValue" => MyUnion::TimestampValue(u.member("timestampValue")?),
+                "enumValue" => MyUnion::EnumValue(u.member("enumValue")?),
+                "listValue" => MyUnion::ListValue(u.member("listValue")?),
+                "mapValue" => MyUnion::MapValue(u.member("mapValue")?),
+                "structureValue" => MyUnion::StructureValue(u.member("structureValue")?),
+                _ => u.skip_as(MyUnion::Unknown)?,
+            };
+            u.set(value)?;
+        }
+        u.finish()
     }
 }

@@ -47,19 +47,17 @@ impl ::awsjson_runtime::json::ToJson for SimpleStruct {
     }
 }
 impl ::awsjson_runtime::json::FromJson for SimpleStruct {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "SimpleStruct",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "Value") {
-                    out.value = ::awsjson_runtime::json::member(value, "Value")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("SimpleStruct")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Value" => out.value = o.member("Value")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

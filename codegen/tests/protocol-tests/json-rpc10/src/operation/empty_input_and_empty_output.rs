@@ -63,15 +63,11 @@ impl ::awsjson_runtime::json::ToJson for EmptyInputAndEmptyOutputInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EmptyInputAndEmptyOutputInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EmptyInputAndEmptyOutputInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EmptyInputAndEmptyOutputInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl EmptyInputAndEmptyOutputInputBuilder {
@@ -137,15 +133,11 @@ impl ::awsjson_runtime::json::ToJson for EmptyInputAndEmptyOutputOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EmptyInputAndEmptyOutputOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EmptyInputAndEmptyOutputOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EmptyInputAndEmptyOutputOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `EmptyInputAndEmptyOutput` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -193,7 +185,7 @@ impl ::awsjson_runtime::error::RequestId for EmptyInputAndEmptyOutputError {
 impl ::awsjson_runtime::operation::OperationError for EmptyInputAndEmptyOutputError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         EmptyInputAndEmptyOutputError::Unhandled(

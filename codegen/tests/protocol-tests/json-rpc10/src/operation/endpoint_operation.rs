@@ -58,15 +58,11 @@ impl ::awsjson_runtime::json::ToJson for EndpointOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EndpointOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EndpointOperationInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EndpointOperationInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl EndpointOperationInputBuilder {
@@ -132,15 +128,11 @@ impl ::awsjson_runtime::json::ToJson for EndpointOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EndpointOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EndpointOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EndpointOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `EndpointOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -188,7 +180,7 @@ impl ::awsjson_runtime::error::RequestId for EndpointOperationError {
 impl ::awsjson_runtime::operation::OperationError for EndpointOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         EndpointOperationError::Unhandled(

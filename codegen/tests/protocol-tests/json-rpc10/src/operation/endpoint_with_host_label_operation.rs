@@ -106,20 +106,18 @@ impl ::awsjson_runtime::json::ToJson for EndpointWithHostLabelOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EndpointWithHostLabelOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EndpointWithHostLabelOperationInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "label") {
-                    out.label = ::awsjson_runtime::json::member(value, "label")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("EndpointWithHostLabelOperationInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "label" => out.label = o.member("label")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl EndpointWithHostLabelOperationInputBuilder {
@@ -185,15 +183,11 @@ impl ::awsjson_runtime::json::ToJson for EndpointWithHostLabelOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for EndpointWithHostLabelOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "EndpointWithHostLabelOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("EndpointWithHostLabelOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `EndpointWithHostLabelOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -245,7 +239,7 @@ impl ::awsjson_runtime::operation::OperationError
 for EndpointWithHostLabelOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         EndpointWithHostLabelOperationError::Unhandled(

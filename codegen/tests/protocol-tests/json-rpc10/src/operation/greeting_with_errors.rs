@@ -86,20 +86,18 @@ impl ::awsjson_runtime::json::ToJson for GreetingWithErrorsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GreetingWithErrorsInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "greeting") {
-                    out.greeting = ::awsjson_runtime::json::member(value, "greeting")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GreetingWithErrorsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "greeting" => out.greeting = o.member("greeting")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl GreetingWithErrorsInputBuilder {
@@ -185,20 +183,18 @@ impl ::awsjson_runtime::json::ToJson for GreetingWithErrorsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "GreetingWithErrorsOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "greeting") {
-                    out.greeting = ::awsjson_runtime::json::member(value, "greeting")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("GreetingWithErrorsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "greeting" => out.greeting = o.member("greeting")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `GreetingWithErrors` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -280,7 +276,7 @@ impl ::awsjson_runtime::error::RequestId for GreetingWithErrorsError {
 impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

@@ -61,15 +61,11 @@ impl ::awsjson_runtime::json::ToJson for HostWithPathOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for HostWithPathOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "HostWithPathOperationInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("HostWithPathOperationInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl HostWithPathOperationInputBuilder {
@@ -135,15 +131,11 @@ impl ::awsjson_runtime::json::ToJson for HostWithPathOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for HostWithPathOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "HostWithPathOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("HostWithPathOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `HostWithPathOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -191,7 +183,7 @@ impl ::awsjson_runtime::error::RequestId for HostWithPathOperationError {
 impl ::awsjson_runtime::operation::OperationError for HostWithPathOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         HostWithPathOperationError::Unhandled(

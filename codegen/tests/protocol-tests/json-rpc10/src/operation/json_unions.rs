@@ -84,20 +84,18 @@ impl ::awsjson_runtime::json::ToJson for JsonUnionsInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonUnionsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonUnionsInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "contents") {
-                    out.contents = ::awsjson_runtime::json::member(value, "contents")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonUnionsInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "contents" => out.contents = o.member("contents")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl JsonUnionsInputBuilder {
@@ -183,20 +181,18 @@ impl ::awsjson_runtime::json::ToJson for JsonUnionsOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for JsonUnionsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "JsonUnionsOutput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "contents") {
-                    out.contents = ::awsjson_runtime::json::member(value, "contents")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("JsonUnionsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "contents" => out.contents = o.member("contents")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `JsonUnions` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -244,7 +240,7 @@ impl ::awsjson_runtime::error::RequestId for JsonUnionsError {
 impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         JsonUnionsError::Unhandled(::awsjson_runtime::error::Unhandled::from_meta(meta))

@@ -63,15 +63,11 @@ impl ::awsjson_runtime::json::ToJson for NoInputAndNoOutputInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NoInputAndNoOutputInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NoInputAndNoOutputInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("NoInputAndNoOutputInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl NoInputAndNoOutputInputBuilder {
@@ -137,15 +133,11 @@ impl ::awsjson_runtime::json::ToJson for NoInputAndNoOutputOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NoInputAndNoOutputOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NoInputAndNoOutputOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("NoInputAndNoOutputOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `NoInputAndNoOutput` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -193,7 +185,7 @@ impl ::awsjson_runtime::error::RequestId for NoInputAndNoOutputError {
 impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         NoInputAndNoOutputError::Unhandled(

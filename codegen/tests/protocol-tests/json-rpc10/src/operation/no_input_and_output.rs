@@ -60,15 +60,11 @@ impl ::awsjson_runtime::json::ToJson for NoInputAndOutputInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NoInputAndOutputInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NoInputAndOutputInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("NoInputAndOutputInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl NoInputAndOutputInputBuilder {
@@ -134,15 +130,11 @@ impl ::awsjson_runtime::json::ToJson for NoInputAndOutputOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NoInputAndOutputOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NoInputAndOutputOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("NoInputAndOutputOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `NoInputAndOutput` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -190,7 +182,7 @@ impl ::awsjson_runtime::error::RequestId for NoInputAndOutputError {
 impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         NoInputAndOutputError::Unhandled(

@@ -95,20 +95,18 @@ impl ::awsjson_runtime::json::ToJson for OperationWithNestedStructureInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithNestedStructureInput",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "topLevel") {
-                    out.top_level = ::awsjson_runtime::json::member(value, "topLevel")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithNestedStructureInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "topLevel" => out.top_level = o.member("topLevel")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl OperationWithNestedStructureInputBuilder {
@@ -259,35 +257,20 @@ impl ::awsjson_runtime::json::ToJson for OperationWithNestedStructureOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithNestedStructureOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "dialog" => {
-                        out.dialog = ::awsjson_runtime::json::member(value, "dialog")?;
-                    }
-                    "dialogList" => {
-                        out.dialog_list = ::awsjson_runtime::json::member(
-                            value,
-                            "dialogList",
-                        )?;
-                    }
-                    "dialogMap" => {
-                        out.dialog_map = ::awsjson_runtime::json::member(
-                            value,
-                            "dialogMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithNestedStructureOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "dialog" => out.dialog = o.member("dialog")?,
+                "dialogList" => out.dialog_list = o.member("dialogList")?,
+                "dialogMap" => out.dialog_map = o.member("dialogMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `OperationWithNestedStructure` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -338,7 +321,7 @@ impl ::awsjson_runtime::error::RequestId for OperationWithNestedStructureError {
 impl ::awsjson_runtime::operation::OperationError for OperationWithNestedStructureError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         OperationWithNestedStructureError::Unhandled(

@@ -65,15 +65,11 @@ impl ::awsjson_runtime::json::ToJson for OperationWithRequiredMembersInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithRequiredMembersInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithRequiredMembersInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("OperationWithRequiredMembersInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl OperationWithRequiredMembersInputBuilder {
@@ -459,92 +455,31 @@ impl ::awsjson_runtime::json::ToJson for OperationWithRequiredMembersOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for OperationWithRequiredMembersOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithRequiredMembersOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "requiredString" => {
-                        out.required_string = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredString",
-                        )?;
-                    }
-                    "requiredBoolean" => {
-                        out.required_boolean = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredBoolean",
-                        )?;
-                    }
-                    "requiredList" => {
-                        out.required_list = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredList",
-                        )?;
-                    }
-                    "requiredTimestamp" => {
-                        out.required_timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredTimestamp",
-                        )?;
-                    }
-                    "requiredBlob" => {
-                        out.required_blob = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredBlob",
-                        )?;
-                    }
-                    "requiredByte" => {
-                        out.required_byte = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredByte",
-                        )?;
-                    }
-                    "requiredShort" => {
-                        out.required_short = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredShort",
-                        )?;
-                    }
-                    "requiredInteger" => {
-                        out.required_integer = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredInteger",
-                        )?;
-                    }
-                    "requiredLong" => {
-                        out.required_long = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredLong",
-                        )?;
-                    }
-                    "requiredFloat" => {
-                        out.required_float = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredFloat",
-                        )?;
-                    }
-                    "requiredDouble" => {
-                        out.required_double = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredDouble",
-                        )?;
-                    }
-                    "requiredMap" => {
-                        out.required_map = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredMap",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithRequiredMembersOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "requiredString" => out.required_string = o.member("requiredString")?,
+                "requiredBoolean" => out.required_boolean = o.member("requiredBoolean")?,
+                "requiredList" => out.required_list = o.member("requiredList")?,
+                "requiredTimestamp" => {
+                    out.required_timestamp = o.member("requiredTimestamp")?;
                 }
-                Ok(())
-            },
-        )
+                "requiredBlob" => out.required_blob = o.member("requiredBlob")?,
+                "requiredByte" => out.required_byte = o.member("requiredByte")?,
+                "requiredShort" => out.required_short = o.member("requiredShort")?,
+                "requiredInteger" => out.required_integer = o.member("requiredInteger")?,
+                "requiredLong" => out.required_long = o.member("requiredLong")?,
+                "requiredFloat" => out.required_float = o.member("requiredFloat")?,
+                "requiredDouble" => out.required_double = o.member("requiredDouble")?,
+                "requiredMap" => out.required_map = o.member("requiredMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `OperationWithRequiredMembers` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -595,7 +530,7 @@ impl ::awsjson_runtime::error::RequestId for OperationWithRequiredMembersError {
 impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembersError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         OperationWithRequiredMembersError::Unhandled(

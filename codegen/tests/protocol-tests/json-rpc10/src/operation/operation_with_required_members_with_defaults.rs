@@ -69,15 +69,11 @@ impl ::awsjson_runtime::json::ToJson for OperationWithRequiredMembersWithDefault
 }
 impl ::awsjson_runtime::json::FromJson
 for OperationWithRequiredMembersWithDefaultsInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithRequiredMembersWithDefaultsInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("OperationWithRequiredMembersWithDefaultsInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl OperationWithRequiredMembersWithDefaultsInputBuilder {
@@ -489,104 +485,33 @@ impl ::awsjson_runtime::json::ToJson for OperationWithRequiredMembersWithDefault
 }
 impl ::awsjson_runtime::json::FromJson
 for OperationWithRequiredMembersWithDefaultsOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "OperationWithRequiredMembersWithDefaultsOutput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "requiredString" => {
-                        out.required_string = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredString",
-                        )?;
-                    }
-                    "requiredBoolean" => {
-                        out.required_boolean = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredBoolean",
-                        )?;
-                    }
-                    "requiredList" => {
-                        out.required_list = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredList",
-                        )?;
-                    }
-                    "requiredTimestamp" => {
-                        out.required_timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredTimestamp",
-                        )?;
-                    }
-                    "requiredBlob" => {
-                        out.required_blob = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredBlob",
-                        )?;
-                    }
-                    "requiredByte" => {
-                        out.required_byte = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredByte",
-                        )?;
-                    }
-                    "requiredShort" => {
-                        out.required_short = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredShort",
-                        )?;
-                    }
-                    "requiredInteger" => {
-                        out.required_integer = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredInteger",
-                        )?;
-                    }
-                    "requiredLong" => {
-                        out.required_long = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredLong",
-                        )?;
-                    }
-                    "requiredFloat" => {
-                        out.required_float = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredFloat",
-                        )?;
-                    }
-                    "requiredDouble" => {
-                        out.required_double = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredDouble",
-                        )?;
-                    }
-                    "requiredMap" => {
-                        out.required_map = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredMap",
-                        )?;
-                    }
-                    "requiredEnum" => {
-                        out.required_enum = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredEnum",
-                        )?;
-                    }
-                    "requiredIntEnum" => {
-                        out.required_int_enum = ::awsjson_runtime::json::member(
-                            value,
-                            "requiredIntEnum",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("OperationWithRequiredMembersWithDefaultsOutput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "requiredString" => out.required_string = o.member("requiredString")?,
+                "requiredBoolean" => out.required_boolean = o.member("requiredBoolean")?,
+                "requiredList" => out.required_list = o.member("requiredList")?,
+                "requiredTimestamp" => {
+                    out.required_timestamp = o.member("requiredTimestamp")?;
                 }
-                Ok(())
-            },
-        )
+                "requiredBlob" => out.required_blob = o.member("requiredBlob")?,
+                "requiredByte" => out.required_byte = o.member("requiredByte")?,
+                "requiredShort" => out.required_short = o.member("requiredShort")?,
+                "requiredInteger" => out.required_integer = o.member("requiredInteger")?,
+                "requiredLong" => out.required_long = o.member("requiredLong")?,
+                "requiredFloat" => out.required_float = o.member("requiredFloat")?,
+                "requiredDouble" => out.required_double = o.member("requiredDouble")?,
+                "requiredMap" => out.required_map = o.member("requiredMap")?,
+                "requiredEnum" => out.required_enum = o.member("requiredEnum")?,
+                "requiredIntEnum" => out.required_int_enum = o.member("requiredIntEnum")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 /// The errors `OperationWithRequiredMembersWithDefaults` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -639,7 +564,7 @@ impl ::awsjson_runtime::operation::OperationError
 for OperationWithRequiredMembersWithDefaultsError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         OperationWithRequiredMembersWithDefaultsError::Unhandled(

@@ -105,27 +105,19 @@ impl ::awsjson_runtime::json::ToJson for PutWithContentEncodingInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutWithContentEncodingInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutWithContentEncodingInput",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "encoding" => {
-                        out.encoding = ::awsjson_runtime::json::member(
-                            value,
-                            "encoding",
-                        )?;
-                    }
-                    "data" => out.data = ::awsjson_runtime::json::member(value, "data")?,
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("PutWithContentEncodingInput")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "encoding" => out.encoding = o.member("encoding")?,
+                "data" => out.data = o.member("data")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }
 impl PutWithContentEncodingInputBuilder {
@@ -191,15 +183,11 @@ impl ::awsjson_runtime::json::ToJson for PutWithContentEncodingOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for PutWithContentEncodingOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "PutWithContentEncodingOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("PutWithContentEncodingOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `PutWithContentEncoding` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -247,7 +235,7 @@ impl ::awsjson_runtime::error::RequestId for PutWithContentEncodingError {
 impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         PutWithContentEncodingError::Unhandled(

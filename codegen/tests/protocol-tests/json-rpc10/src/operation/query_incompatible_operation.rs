@@ -61,15 +61,11 @@ impl ::awsjson_runtime::json::ToJson for QueryIncompatibleOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for QueryIncompatibleOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "QueryIncompatibleOperationInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("QueryIncompatibleOperationInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl QueryIncompatibleOperationInputBuilder {
@@ -135,15 +131,11 @@ impl ::awsjson_runtime::json::ToJson for QueryIncompatibleOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for QueryIncompatibleOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "QueryIncompatibleOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("QueryIncompatibleOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `QueryIncompatibleOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -191,7 +183,7 @@ impl ::awsjson_runtime::error::RequestId for QueryIncompatibleOperationError {
 impl ::awsjson_runtime::operation::OperationError for QueryIncompatibleOperationError {
     fn from_response(
         _code: &str,
-        _body: ::awsjson_runtime::json::Value,
+        _body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         QueryIncompatibleOperationError::Unhandled(

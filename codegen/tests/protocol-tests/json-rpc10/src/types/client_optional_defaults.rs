@@ -49,19 +49,17 @@ impl ::awsjson_runtime::json::ToJson for ClientOptionalDefaults {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ClientOptionalDefaults {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ClientOptionalDefaults",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "member") {
-                    out.member = ::awsjson_runtime::json::member(value, "member")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ClientOptionalDefaults")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "member" => out.member = o.member("member")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -49,19 +49,17 @@ impl ::awsjson_runtime::json::ToJson for ComplexNestedErrorData {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ComplexNestedErrorData {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ComplexNestedErrorData",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "Foo") {
-                    out.foo = ::awsjson_runtime::json::member(value, "Foo")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ComplexNestedErrorData")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Foo" => out.foo = o.member("Foo")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

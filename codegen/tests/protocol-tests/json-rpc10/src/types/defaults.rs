@@ -684,187 +684,56 @@ impl ::awsjson_runtime::json::ToJson for Defaults {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Defaults {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Defaults",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "defaultString" => {
-                        out.default_string = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultString",
-                        )?;
-                    }
-                    "defaultBoolean" => {
-                        out.default_boolean = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultBoolean",
-                        )?;
-                    }
-                    "defaultList" => {
-                        out.default_list = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultList",
-                        )?;
-                    }
-                    "defaultDocumentMap" => {
-                        out.default_document_map = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultDocumentMap",
-                        )?;
-                    }
-                    "defaultDocumentString" => {
-                        out.default_document_string = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultDocumentString",
-                        )?;
-                    }
-                    "defaultDocumentBoolean" => {
-                        out.default_document_boolean = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultDocumentBoolean",
-                        )?;
-                    }
-                    "defaultDocumentList" => {
-                        out.default_document_list = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultDocumentList",
-                        )?;
-                    }
-                    "defaultNullDocument" => {
-                        out.default_null_document = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultNullDocument",
-                        )?;
-                    }
-                    "defaultTimestamp" => {
-                        out.default_timestamp = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultTimestamp",
-                        )?;
-                    }
-                    "defaultBlob" => {
-                        out.default_blob = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultBlob",
-                        )?;
-                    }
-                    "defaultByte" => {
-                        out.default_byte = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultByte",
-                        )?;
-                    }
-                    "defaultShort" => {
-                        out.default_short = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultShort",
-                        )?;
-                    }
-                    "defaultInteger" => {
-                        out.default_integer = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultInteger",
-                        )?;
-                    }
-                    "defaultLong" => {
-                        out.default_long = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultLong",
-                        )?;
-                    }
-                    "defaultFloat" => {
-                        out.default_float = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultFloat",
-                        )?;
-                    }
-                    "defaultDouble" => {
-                        out.default_double = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultDouble",
-                        )?;
-                    }
-                    "defaultMap" => {
-                        out.default_map = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultMap",
-                        )?;
-                    }
-                    "defaultEnum" => {
-                        out.default_enum = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultEnum",
-                        )?;
-                    }
-                    "defaultIntEnum" => {
-                        out.default_int_enum = ::awsjson_runtime::json::member(
-                            value,
-                            "defaultIntEnum",
-                        )?;
-                    }
-                    "emptyString" => {
-                        out.empty_string = ::awsjson_runtime::json::member(
-                            value,
-                            "emptyString",
-                        )?;
-                    }
-                    "falseBoolean" => {
-                        out.false_boolean = ::awsjson_runtime::json::member(
-                            value,
-                            "falseBoolean",
-                        )?;
-                    }
-                    "emptyBlob" => {
-                        out.empty_blob = ::awsjson_runtime::json::member(
-                            value,
-                            "emptyBlob",
-                        )?;
-                    }
-                    "zeroByte" => {
-                        out.zero_byte = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroByte",
-                        )?;
-                    }
-                    "zeroShort" => {
-                        out.zero_short = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroShort",
-                        )?;
-                    }
-                    "zeroInteger" => {
-                        out.zero_integer = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroInteger",
-                        )?;
-                    }
-                    "zeroLong" => {
-                        out.zero_long = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroLong",
-                        )?;
-                    }
-                    "zeroFloat" => {
-                        out.zero_float = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroFloat",
-                        )?;
-                    }
-                    "zeroDouble" => {
-                        out.zero_double = ::awsjson_runtime::json::member(
-                            value,
-                            "zeroDouble",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("Defaults")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "defaultString" => out.default_string = o.member("defaultString")?,
+                "defaultBoolean" => out.default_boolean = o.member("defaultBoolean")?,
+                "defaultList" => out.default_list = o.member("defaultList")?,
+                "defaultDocumentMap" => {
+                    out.default_document_map = o.member("defaultDocumentMap")?;
                 }
-                Ok(())
-            },
-        )
+                "defaultDocumentString" => {
+                    out.default_document_string = o.member("defaultDocumentString")?;
+                }
+                "defaultDocumentBoolean" => {
+                    out.default_document_boolean = o.member("defaultDocumentBoolean")?;
+                }
+                "defaultDocumentList" => {
+                    out.default_document_list = o.member("defaultDocumentList")?;
+                }
+                "defaultNullDocument" => {
+                    out.default_null_document = o.member("defaultNullDocument")?;
+                }
+                "defaultTimestamp" => {
+                    out.default_timestamp = o.member("defaultTimestamp")?;
+                }
+                "defaultBlob" => out.default_blob = o.member("defaultBlob")?,
+                "defaultByte" => out.default_byte = o.member("defaultByte")?,
+                "defaultShort" => out.default_short = o.member("defaultShort")?,
+                "defaultInteger" => out.default_integer = o.member("defaultInteger")?,
+                "defaultLong" => out.default_long = o.member("defaultLong")?,
+                "defaultFloat" => out.default_float = o.member("defaultFloat")?,
+                "defaultDouble" => out.default_double = o.member("defaultDouble")?,
+                "defaultMap" => out.default_map = o.member("defaultMap")?,
+                "defaultEnum" => out.default_enum = o.member("defaultEnum")?,
+                "defaultIntEnum" => out.default_int_enum = o.member("defaultIntEnum")?,
+                "emptyString" => out.empty_string = o.member("emptyString")?,
+                "falseBoolean" => out.false_boolean = o.member("falseBoolean")?,
+                "emptyBlob" => out.empty_blob = o.member("emptyBlob")?,
+                "zeroByte" => out.zero_byte = o.member("zeroByte")?,
+                "zeroShort" => out.zero_short = o.member("zeroShort")?,
+                "zeroInteger" => out.zero_integer = o.member("zeroInteger")?,
+                "zeroLong" => out.zero_long = o.member("zeroLong")?,
+                "zeroFloat" => out.zero_float = o.member("zeroFloat")?,
+                "zeroDouble" => out.zero_double = o.member("zeroDouble")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

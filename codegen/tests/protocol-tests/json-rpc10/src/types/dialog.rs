@@ -98,37 +98,19 @@ impl ::awsjson_runtime::json::ToJson for Dialog {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Dialog {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Dialog",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "language" => {
-                        out.language = ::awsjson_runtime::json::member(
-                            value,
-                            "language",
-                        )?;
-                    }
-                    "greeting" => {
-                        out.greeting = ::awsjson_runtime::json::member(
-                            value,
-                            "greeting",
-                        )?;
-                    }
-                    "farewell" => {
-                        out.farewell = ::awsjson_runtime::json::member(
-                            value,
-                            "farewell",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("Dialog")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "language" => out.language = o.member("language")?,
+                "greeting" => out.greeting = o.member("greeting")?,
+                "farewell" => out.farewell = o.member("farewell")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -56,19 +56,17 @@ impl ::awsjson_runtime::json::ToJson for Farewell {
     }
 }
 impl ::awsjson_runtime::json::FromJson for Farewell {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "Farewell",
-            Self::default(),
-            |out, key, value| {
-                if matches!(key, "phrase") {
-                    out.phrase = ::awsjson_runtime::json::member(value, "phrase")?;
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("Farewell")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "phrase" => out.phrase = o.member("phrase")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

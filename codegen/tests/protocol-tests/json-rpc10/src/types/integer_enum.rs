@@ -49,10 +49,9 @@ impl ::awsjson_runtime::json::ToJson for IntegerEnum {
     }
 }
 impl ::awsjson_runtime::json::FromJson for IntegerEnum {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <i32 as ::awsjson_runtime::json::FromJson>::from_json(value)
-            .map(IntegerEnum::from)
+        <i32 as ::awsjson_runtime::json::FromJson>::read_json(r).map(IntegerEnum::from)
     }
 }

@@ -45,10 +45,10 @@ impl ::awsjson_runtime::json::ToJson for RequiredIntEnum {
     }
 }
 impl ::awsjson_runtime::json::FromJson for RequiredIntEnum {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        <i32 as ::awsjson_runtime::json::FromJson>::from_json(value)
+        <i32 as ::awsjson_runtime::json::FromJson>::read_json(r)
             .map(RequiredIntEnum::from)
     }
 }

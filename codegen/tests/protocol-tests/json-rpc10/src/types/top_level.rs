@@ -109,34 +109,19 @@ impl ::awsjson_runtime::json::ToJson for TopLevel {
     }
 }
 impl ::awsjson_runtime::json::FromJson for TopLevel {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "TopLevel",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "dialog" => {
-                        out.dialog = ::awsjson_runtime::json::member(value, "dialog")?;
-                    }
-                    "dialogList" => {
-                        out.dialog_list = ::awsjson_runtime::json::member(
-                            value,
-                            "dialogList",
-                        )?;
-                    }
-                    "dialogMap" => {
-                        out.dialog_map = ::awsjson_runtime::json::member(
-                            value,
-                            "dialogMap",
-                        )?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("TopLevel")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "dialog" => out.dialog = o.member("dialog")?,
+                "dialogList" => out.dialog_list = o.member("dialogList")?,
+                "dialogMap" => out.dialog_map = o.member("dialogMap")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -61,15 +61,11 @@ impl ::awsjson_runtime::json::ToJson for QueryCompatibleOperationInput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for QueryCompatibleOperationInput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "QueryCompatibleOperationInput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("QueryCompatibleOperationInput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 impl QueryCompatibleOperationInputBuilder {
@@ -135,15 +131,11 @@ impl ::awsjson_runtime::json::ToJson for QueryCompatibleOperationOutput {
     }
 }
 impl ::awsjson_runtime::json::FromJson for QueryCompatibleOperationOutput {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "QueryCompatibleOperationOutput",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("QueryCompatibleOperationOutput")?.skip_all()?;
+        Ok(Self::default())
     }
 }
 /// The errors `QueryCompatibleOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.
@@ -217,7 +209,7 @@ impl ::awsjson_runtime::error::RequestId for QueryCompatibleOperationError {
 impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationError {
     fn from_response(
         code: &str,
-        body: ::awsjson_runtime::json::Value,
+        body: &[u8],
         meta: ::awsjson_runtime::error::ErrorMetadata,
     ) -> Self {
         match code {

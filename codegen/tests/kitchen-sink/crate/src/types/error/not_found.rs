@@ -109,28 +109,20 @@ impl ::awsjson_runtime::json::ToJson for NotFound {
     }
 }
 impl ::awsjson_runtime::json::FromJson for NotFound {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "NotFound",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "message" | "Message" | "errorMessage" => {
-                        out.message = ::awsjson_runtime::json::member(value, "message")?;
-                    }
-                    "resourceName" => {
-                        out.resource_name = ::awsjson_runtime::json::member(
-                            value,
-                            "resourceName",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("NotFound")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "message" | "Message" | "errorMessage" => {
+                    out.message = o.member("message")?;
                 }
-                Ok(())
-            },
-        )
+                "resourceName" => out.resource_name = o.member("resourceName")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -115,28 +115,18 @@ impl ::awsjson_runtime::json::ToJson for ComplexError {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ComplexError {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ComplexError",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "TopLevel" => {
-                        out.top_level = ::awsjson_runtime::json::member(
-                            value,
-                            "TopLevel",
-                        )?;
-                    }
-                    "Nested" => {
-                        out.nested = ::awsjson_runtime::json::member(value, "Nested")?;
-                    }
-                    _ => {}
-                }
-                Ok(())
-            },
-        )
+        let mut out = Self::default();
+        let mut o = r.object("ComplexError")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "TopLevel" => out.top_level = o.member("TopLevel")?,
+                "Nested" => out.nested = o.member("Nested")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

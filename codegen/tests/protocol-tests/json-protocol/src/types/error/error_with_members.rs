@@ -216,53 +216,25 @@ impl ::awsjson_runtime::json::ToJson for ErrorWithMembers {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ErrorWithMembers",
-            Self::default(),
-            |out, key, value| {
-                match key {
-                    "Code" => out.code = ::awsjson_runtime::json::member(value, "Code")?,
-                    "ComplexData" => {
-                        out.complex_data = ::awsjson_runtime::json::member(
-                            value,
-                            "ComplexData",
-                        )?;
-                    }
-                    "IntegerField" => {
-                        out.integer_field = ::awsjson_runtime::json::member(
-                            value,
-                            "IntegerField",
-                        )?;
-                    }
-                    "ListField" => {
-                        out.list_field = ::awsjson_runtime::json::member(
-                            value,
-                            "ListField",
-                        )?;
-                    }
-                    "MapField" => {
-                        out.map_field = ::awsjson_runtime::json::member(
-                            value,
-                            "MapField",
-                        )?;
-                    }
-                    "message" | "Message" | "errorMessage" => {
-                        out.message = ::awsjson_runtime::json::member(value, "Message")?;
-                    }
-                    "StringField" => {
-                        out.string_field = ::awsjson_runtime::json::member(
-                            value,
-                            "StringField",
-                        )?;
-                    }
-                    _ => {}
+        let mut out = Self::default();
+        let mut o = r.object("ErrorWithMembers")?;
+        while let Some(key) = o.next_member()? {
+            match &*key {
+                "Code" => out.code = o.member("Code")?,
+                "ComplexData" => out.complex_data = o.member("ComplexData")?,
+                "IntegerField" => out.integer_field = o.member("IntegerField")?,
+                "ListField" => out.list_field = o.member("ListField")?,
+                "MapField" => out.map_field = o.member("MapField")?,
+                "message" | "Message" | "errorMessage" => {
+                    out.message = o.member("Message")?;
                 }
-                Ok(())
-            },
-        )
+                "StringField" => out.string_field = o.member("StringField")?,
+                _ => o.skip()?,
+            }
+        }
+        Ok(out)
     }
 }

@@ -68,14 +68,10 @@ impl ::awsjson_runtime::json::ToJson for ErrorWithoutMembers {
     }
 }
 impl ::awsjson_runtime::json::FromJson for ErrorWithoutMembers {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "ErrorWithoutMembers",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("ErrorWithoutMembers")?.skip_all()?;
+        Ok(Self::default())
     }
 }

@@ -67,14 +67,10 @@ impl ::awsjson_runtime::json::ToJson for FooError {
     }
 }
 impl ::awsjson_runtime::json::FromJson for FooError {
-    fn from_json(
-        value: ::awsjson_runtime::json::Value,
+    fn read_json(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::read_object(
-            value,
-            "FooError",
-            Self::default(),
-            |_, _, _| Ok(()),
-        )
+        r.object("FooError")?.skip_all()?;
+        Ok(Self::default())
     }
 }

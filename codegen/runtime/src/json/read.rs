@@ -1,0 +1,1046 @@
+//! The one-pass JSON reader: a pull parser over the whole body (`&[u8]`) that builds no tree.
+//!
+//! Generated `FromJson` impls drive it directly: a structure opens an [`ObjectReader`], matches
+//! each member name (borrowed from the input: no allocation unless the name has escapes) and
+//! reads the member's value straight into its field; unknown members are skipped by a routine
+//! that validates them without building anything. Strings without escapes are copied once, from
+//! the input into their `String`; numbers and timestamps are read from their text.
+//!
+//! Every error is a [`DeserializeError`] that names where the problem is and what was expected,
+//! never the offending value: response bodies may hold `@sensitive` members.
+
+use std::borrow::Cow;
+
+use super::{DeserializeError, ErrorKind, FromJson, Timestamps};
+use crate::types::{DateTime, Document, Number, TimestampFormat};
+
+/// How deeply arrays and objects may nest; one level more fails with [`ErrorKind::TooDeep`].
+/// The limit the decoder had when it went through serde_json (whose default recursion limit
+/// of 128 lets 127 levels through).
+pub const MAX_DEPTH: usize = 127;
+
+/// Reads one JSON value (and what it holds) from the bytes of a body, front to back.
+pub struct JsonReader<'a> {
+    input: &'a [u8],
+    /// The longest prefix of `input` that is valid UTF-8 (checked once, up front): the text of
+    /// every string that ends within it is borrowed from it without another check.
+    text: &'a str,
+    pos: usize,
+    depth: usize,
+}
+
+/// Shows where the reader is, never the body (it may hold sensitive members).
+impl std::fmt::Debug for JsonReader<'_> {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("JsonReader")
+            .field("len", &self.input.len())
+            .field("pos", &self.pos)
+            .field("depth", &self.depth)
+            .finish()
+    }
+}
+
+/// The kind of the next JSON value, as [`JsonReader::peek_kind`] sees it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ValueKind {
+    Null,
+    Bool,
+    Number,
+    String,
+    Array,
+    Object,
+}
+
+impl ValueKind {
+    fn described(self) -> &'static str {
+        match self {
+            ValueKind::Null => "null",
+            ValueKind::Bool => "a boolean",
+            ValueKind::Number => "a number",
+            ValueKind::String => "a string",
+            ValueKind::Array => "an array",
+            ValueKind::Object => "an object",
+        }
+    }
+}
+
+impl<'a> JsonReader<'a> {
+    /// A reader at the start of `input`.
+    pub fn new(input: &'a [u8]) -> Self {
+        let text = match std::str::from_utf8(input) {
+            Ok(text) => text,
+            Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
+        };
+        JsonReader { input, text, pos: 0, depth: 0 }
+    }
+
+    /// The text of `input[start..end]`, a run of a string between ASCII delimiters; an error
+    /// when it is not valid UTF-8.
+    #[inline]
+    fn text(&mut self, start: usize, end: usize) -> Result<&'a str, DeserializeError> {
+        let text = self.text;
+        match text.get(start..end) {
+            Some(s) => Ok(s),
+            None => {
+                self.pos = text.len().max(start);
+                Err(self.syntax("invalid UTF-8 in a string"))
+            }
+        }
+    }
+
+    /// Checks that nothing but whitespace follows the value read.
+    pub fn finish(&mut self) -> Result<(), DeserializeError> {
+        match self.peek() {
+            None => Ok(()),
+            Some(_) => Err(self.syntax("trailing characters after the JSON value")),
+        }
+    }
+
+    fn syntax(&self, what: &str) -> DeserializeError {
+        DeserializeError::with_kind(ErrorKind::Syntax, format!("invalid JSON at byte {}: {what}", self.pos))
+    }
+
+    fn eof(&self) -> DeserializeError {
+        DeserializeError::with_kind(ErrorKind::Syntax, "invalid JSON: unexpected end of input")
+    }
+
+    #[inline]
+    fn skip_ws(&mut self) {
+        while let Some(&b) = self.input.get(self.pos) {
+            if matches!(b, b' ' | b'\n' | b'\r' | b'\t') {
+                self.pos += 1;
+            } else {
+                break;
+            }
+        }
+    }
+
+    #[inline]
+    fn peek(&mut self) -> Option<u8> {
+        self.skip_ws();
+        self.input.get(self.pos).copied()
+    }
+
+    #[inline]
+    fn peek_value(&mut self) -> Result<u8, DeserializeError> {
+        self.peek().ok_or_else(|| self.eof())
+    }
+
+    /// The kind of the next value (a syntax error when no value starts here).
+    pub fn peek_kind(&mut self) -> Result<ValueKind, DeserializeError> {
+        Ok(match self.peek_value()? {
+            b'n' => ValueKind::Null,
+            b't' | b'f' => ValueKind::Bool,
+            b'-' | b'0'..=b'9' => ValueKind::Number,
+            b'"' => ValueKind::String,
+            b'[' => ValueKind::Array,
+            b'{' => ValueKind::Object,
+            _ => return Err(self.syntax("expected a value")),
+        })
+    }
+
+    /// "expected `what`, found `<kind of the next value>`" (or the syntax error at this place).
+    pub fn expected(&mut self, what: &str) -> DeserializeError {
+        match self.peek_kind() {
+            Ok(kind) => DeserializeError::with_kind(ErrorKind::UnexpectedType, format!("expected {what}, found {}", kind.described())),
+            Err(e) => e,
+        }
+    }
+
+    fn literal(&mut self, word: &[u8]) -> Result<(), DeserializeError> {
+        if self.input[self.pos..].starts_with(word) {
+            self.pos += word.len();
+            Ok(())
+        } else if word.starts_with(&self.input[self.pos..]) {
+            Err(self.eof())
+        } else {
+            Err(self.syntax("expected a value"))
+        }
+    }
+
+    /// Reads a `null` if one is next (and says so); anything else is left unread.
+    #[inline]
+    pub fn null(&mut self) -> Result<bool, DeserializeError> {
+        if self.peek() == Some(b'n') {
+            self.literal(b"null")?;
+            Ok(true)
+        } else {
+            Ok(false)
+        }
+    }
+
+    /// Reads `true` or `false`.
+    pub fn bool_value(&mut self) -> Result<bool, DeserializeError> {
+        match self.peek() {
+            Some(b't') => self.literal(b"true").map(|()| true),
+            Some(b'f') => self.literal(b"false").map(|()| false),
+            _ => Err(self.expected("a boolean")),
+        }
+    }
+
+    fn enter(&mut self) -> Result<(), DeserializeError> {
+        self.depth += 1;
+        if self.depth > MAX_DEPTH {
+            return Err(DeserializeError::with_kind(
+                ErrorKind::TooDeep,
+                format!("invalid JSON at byte {}: arrays and objects nest deeper than {MAX_DEPTH} levels", self.pos),
+            ));
+        }
+        self.pos += 1;
+        Ok(())
+    }
+
+    /// Opens an object (`{`); then [`Self::object_step`] for each member.
+    fn begin_object(&mut self, what: &str) -> Result<(), DeserializeError> {
+        if self.peek() != Some(b'{') {
+            return Err(self.expected(what));
+        }
+        self.enter()
+    }
+
+    /// Moves to the next member of the open object: `true` with the reader at the member's name,
+    /// `false` at the closing `}` (which is consumed).
+    fn object_step(&mut self, first: &mut bool) -> Result<bool, DeserializeError> {
+        match self.peek() {
+            Some(b'}') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(false);
+            }
+            Some(b',') if !*first => {
+                self.pos += 1;
+                self.skip_ws();
+            }
+            None => return Err(self.eof()),
+            Some(_) if !*first => return Err(self.syntax("expected `,` or `}`")),
+            Some(_) => {}
+        }
+        *first = false;
+        match self.input.get(self.pos) {
+            Some(b'"') => Ok(true),
+            None => Err(self.eof()),
+            Some(_) => Err(self.syntax("expected a member name")),
+        }
+    }
+
+    fn colon(&mut self) -> Result<(), DeserializeError> {
+        match self.peek() {
+            Some(b':') => {
+                self.pos += 1;
+                Ok(())
+            }
+            None => Err(self.eof()),
+            Some(_) => Err(self.syntax("expected `:`")),
+        }
+    }
+
+    /// The next member name of the open object (its `:` consumed), or `None` at its end.
+    fn next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+        if !self.object_step(first)? {
+            return Ok(None);
+        }
+        let key = self.string_at_quote()?;
+        self.colon()?;
+        Ok(Some(key))
+    }
+
+    /// Opens an array (`[`); then [`Self::array_step`] before each item.
+    fn begin_array(&mut self, what: &str) -> Result<(), DeserializeError> {
+        if self.peek() != Some(b'[') {
+            return Err(self.expected(what));
+        }
+        self.enter()
+    }
+
+    /// `true` when another item of the open array follows, `false` at its `]` (consumed).
+    fn array_step(&mut self, first: &mut bool) -> Result<bool, DeserializeError> {
+        match self.peek() {
+            Some(b']') => {
+                self.pos += 1;
+                self.depth -= 1;
+                return Ok(false);
+            }
+            Some(b',') if !*first => {
+                self.pos += 1;
+                if self.peek() == Some(b']') {
+                    return Err(self.syntax("expected a value after `,`"));
+                }
+            }
+            None => return Err(self.eof()),
+            Some(_) if !*first => return Err(self.syntax("expected `,` or `]`")),
+            Some(_) => {}
+        }
+        *first = false;
+        Ok(true)
+    }
+
+    /// Opens an object for a generated structure decoder (`shape` names it in errors).
+    pub fn object(&mut self, shape: &'static str) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
+        let root = self.depth == 0;
+        match self.begin_object("an object") {
+            Ok(()) => Ok(ObjectReader { r: self, shape, root, first: true }),
+            Err(e) => Err(if root { e.within(shape) } else { e }),
+        }
+    }
+
+    /// Opens an object for a generated union decoder: exactly one member may be set.
+    pub fn union<T>(&mut self, shape: &'static str) -> Result<UnionReader<'_, 'a, T>, DeserializeError> {
+        Ok(UnionReader { o: self.object(shape)?, value: None })
+    }
+
+    /// Reads a string; borrowed from the input when it has no escapes.
+    pub fn str_value(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
+        if self.peek() != Some(b'"') {
+            return Err(self.expected("a string"));
+        }
+        self.string_at_quote()
+    }
+
+    /// Reads the string whose opening quote is at the current position.
+    fn string_at_quote(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
+        let input = self.input;
+        let start = self.pos + 1;
+        let mut i = start;
+        loop {
+            i = skip_plain(input, i);
+            match input.get(i) {
+                None => return Err(self.eof()),
+                Some(b'"') => {
+                    let s = self.text(start, i)?;
+                    self.pos = i + 1;
+                    return Ok(Cow::Borrowed(s));
+                }
+                Some(b'\\') => break,
+                Some(&b) if b < 0x20 => {
+                    self.pos = i;
+                    return Err(self.syntax("a control character in a string (it must be escaped)"));
+                }
+                Some(_) => i += 1,
+            }
+        }
+        // With escapes: runs of text between them are copied as they are.
+        let mut out = String::with_capacity(i - start + 16);
+        out.push_str(self.text(start, i)?);
+        loop {
+            match input.get(i) {
+                None => return Err(self.eof()),
+                Some(b'"') => {
+                    self.pos = i + 1;
+                    return Ok(Cow::Owned(out));
+                }
+                Some(b'\\') => {
+                    self.pos = i;
+                    let esc = *input.get(i + 1).ok_or_else(|| self.eof())?;
+                    i += 2;
+                    let c = match esc {
+                        b'"' => '"',
+                        b'\\' => '\\',
+                        b'/' => '/',
+                        b'b' => '\u{8}',
+                        b'f' => '\u{c}',
+                        b'n' => '\n',
+                        b'r' => '\r',
+                        b't' => '\t',
+                        b'u' => self.unicode_escape(&mut i)?,
+                        _ => return Err(self.syntax("an invalid escape in a string")),
+                    };
+                    out.push(c);
+                }
+                Some(&b) if b < 0x20 => {
+                    self.pos = i;
+                    return Err(self.syntax("a control character in a string (it must be escaped)"));
+                }
+                Some(_) => {
+                    let run = i;
+                    i += 1;
+                    loop {
+                        i = skip_plain(input, i);
+                        match input.get(i) {
+                            None | Some(b'"' | b'\\' | 0..=0x1f) => break,
+                            Some(_) => i += 1,
+                        }
+                    }
+                    out.push_str(self.text(run, i)?);
+                }
+            }
+        }
+    }
+
+    /// The character of a `\uXXXX` escape (a surrogate pair is two escapes); `i` is just after
+    /// the `u`.
+    fn unicode_escape(&mut self, i: &mut usize) -> Result<char, DeserializeError> {
+        let hi = self.hex4(i)?;
+        let code = match hi {
+            0xD800..=0xDBFF => {
+                if self.input.get(*i) != Some(&b'\\') || self.input.get(*i + 1) != Some(&b'u') {
+                    return Err(self.syntax("a lone surrogate in a \\u escape"));
+                }
+                *i += 2;
+                let lo = self.hex4(i)?;
+                if !(0xDC00..=0xDFFF).contains(&lo) {
+                    return Err(self.syntax("a lone surrogate in a \\u escape"));
+                }
+                0x10000 + ((hi - 0xD800) << 10) + (lo - 0xDC00)
+            }
+            0xDC00..=0xDFFF => return Err(self.syntax("a lone surrogate in a \\u escape")),
+            c => c,
+        };
+        char::from_u32(code).ok_or_else(|| self.syntax("an invalid \\u escape"))
+    }
+
+    fn hex4(&mut self, i: &mut usize) -> Result<u32, DeserializeError> {
+        let digits = self.input.get(*i..*i + 4).ok_or_else(|| self.eof())?;
+        let mut v = 0u32;
+        for &d in digits {
+            let n = (d as char).to_digit(16).ok_or_else(|| self.syntax("an invalid \\u escape"))?;
+            v = v * 16 + n;
+        }
+        *i += 4;
+        Ok(v)
+    }
+
+    /// Reads a number and returns its text, checked against the JSON grammar
+    /// (`-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`).
+    pub fn number_text(&mut self) -> Result<&'a str, DeserializeError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.expected("a number"));
+        }
+        let input = self.input;
+        let start = self.pos;
+        let end = number_end(input, start).map_err(|at| {
+            self.pos = at;
+            if at >= input.len() {
+                self.eof()
+            } else {
+                self.syntax("an invalid number")
+            }
+        })?;
+        self.pos = end;
+        // The grammar is ASCII only.
+        std::str::from_utf8(&input[start..end]).map_err(|_| self.syntax("an invalid number"))
+    }
+
+    /// Reads an integer exactly (to `i64`). Integral numbers written with a fraction or an
+    /// exponent (`3.0`, `1e3`) are accepted when exact.
+    pub fn i64_value(&mut self) -> Result<i64, DeserializeError> {
+        if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
+            return Err(self.expected("an integer"));
+        }
+        let text = self.number_text()?;
+        if !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
+            return text.parse::<i64>().map_err(|_| out_of_range("i64"));
+        }
+        let f: f64 = text.parse().map_err(|_| self.syntax("an invalid number"))?;
+        if f.fract() == 0.0 && f.abs() < 9.007e15 {
+            Ok(f as i64)
+        } else if f.fract() == 0.0 {
+            Err(out_of_range("i64"))
+        } else {
+            Err(DeserializeError::with_kind(ErrorKind::UnexpectedType, "expected an integer, found a number with a fraction"))
+        }
+    }
+
+    /// Reads a float: a number (correctly rounded), or the strings `NaN`, `Infinity` and
+    /// `-Infinity`.
+    pub fn f64_value(&mut self) -> Result<f64, DeserializeError> {
+        match self.peek() {
+            Some(b'"') => match &*self.string_at_quote()? {
+                "NaN" => Ok(f64::NAN),
+                "Infinity" => Ok(f64::INFINITY),
+                "-Infinity" => Ok(f64::NEG_INFINITY),
+                _ => Err(DeserializeError::with_kind(
+                    ErrorKind::UnexpectedType,
+                    "expected a number, found a string other than NaN, Infinity and -Infinity",
+                )),
+            },
+            Some(b'-' | b'0'..=b'9') => {
+                let text = self.number_text()?;
+                let f: f64 = text.parse().map_err(|_| self.syntax("an invalid number"))?;
+                if f.is_finite() {
+                    Ok(f)
+                } else {
+                    Err(out_of_range("f64"))
+                }
+            }
+            _ => Err(self.expected("a number")),
+        }
+    }
+
+    /// Reads a timestamp: epoch seconds as a number (any format; `1.700000000123E9` is read
+    /// exactly to the nanosecond, without allocating) or a string in `format`.
+    pub fn timestamp_value(&mut self, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
+        match self.peek() {
+            Some(b'-' | b'0'..=b'9') => {
+                let text = self.number_text()?;
+                epoch_seconds(text.as_bytes()).ok_or_else(|| out_of_range("a timestamp"))
+            }
+            Some(b'"') => {
+                let text = self.string_at_quote()?;
+                let parsed = match format {
+                    TimestampFormat::EpochSeconds => epoch_seconds(text.as_bytes()),
+                    f => DateTime::parse(&text, f).ok(),
+                };
+                parsed.ok_or_else(|| {
+                    let name = match format {
+                        TimestampFormat::EpochSeconds => "epoch-seconds",
+                        TimestampFormat::DateTime => "date-time (RFC 3339)",
+                        TimestampFormat::HttpDate => "http-date (IMF-fixdate)",
+                    };
+                    DeserializeError::with_kind(ErrorKind::InvalidValue, format!("expected a {name} timestamp"))
+                })
+            }
+            _ => Err(self.expected("a timestamp")),
+        }
+    }
+
+    /// Skips one value, checking that it is valid JSON, without building anything.
+    pub fn skip(&mut self) -> Result<(), DeserializeError> {
+        match self.peek_value()? {
+            b'{' => {
+                self.enter()?;
+                let mut first = true;
+                while self.object_step(&mut first)? {
+                    self.skip_string()?;
+                    self.colon()?;
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            b'[' => {
+                self.enter()?;
+                let mut first = true;
+                while self.array_step(&mut first)? {
+                    self.skip()?;
+                }
+                Ok(())
+            }
+            b'"' => self.skip_string(),
+            b't' => self.literal(b"true"),
+            b'f' => self.literal(b"false"),
+            b'n' => self.literal(b"null"),
+            b'-' | b'0'..=b'9' => self.number_text().map(drop),
+            _ => Err(self.syntax("expected a value")),
+        }
+    }
+
+    /// Skips a string, checking its escapes and UTF-8, without copying it.
+    fn skip_string(&mut self) -> Result<(), DeserializeError> {
+        let input = self.input;
+        let start = self.pos + 1;
+        let mut i = start;
+        loop {
+            i = skip_plain(input, i);
+            match input.get(i) {
+                None => return Err(self.eof()),
+                Some(b'"') => break,
+                Some(b'\\') => {
+                    self.pos = i;
+                    let esc = *input.get(i + 1).ok_or_else(|| self.eof())?;
+                    i += 2;
+                    match esc {
+                        b'"' | b'\\' | b'/' | b'b' | b'f' | b'n' | b'r' | b't' => {}
+                        b'u' => {
+                            self.unicode_escape(&mut i)?;
+                        }
+                        _ => return Err(self.syntax("an invalid escape in a string")),
+                    }
+                }
+                Some(&b) if b < 0x20 => {
+                    self.pos = i;
+                    return Err(self.syntax("a control character in a string (it must be escaped)"));
+                }
+                Some(_) => i += 1,
+            }
+        }
+        // The string is valid UTF-8 when it ends within the valid prefix of the input.
+        self.text(start, i)?;
+        self.pos = i + 1;
+        Ok(())
+    }
+
+    /// Reads any value into a [`Document`].
+    pub fn document(&mut self) -> Result<Document, DeserializeError> {
+        match self.peek_value()? {
+            b'n' => self.literal(b"null").map(|()| Document::Null),
+            b't' | b'f' => self.bool_value().map(Document::Bool),
+            b'"' => Ok(Document::String(self.string_at_quote()?.into_owned())),
+            b'-' | b'0'..=b'9' => {
+                let text = self.number_text()?;
+                document_number(text).map(Document::Number)
+            }
+            b'[' => {
+                self.enter()?;
+                let mut items = Vec::new();
+                let mut first = true;
+                while self.array_step(&mut first)? {
+                    items.push(self.document().map_err(|e| e.within_index(items.len()))?);
+                }
+                Ok(Document::Array(items))
+            }
+            b'{' => {
+                self.enter()?;
+                let mut members = std::collections::HashMap::new();
+                let mut first = true;
+                while let Some(key) = self.next_key(&mut first)? {
+                    let value = self.document().map_err(|e| e.within(&key))?;
+                    members.insert(key.into_owned(), value);
+                }
+                Ok(Document::Object(members))
+            }
+            _ => Err(self.syntax("expected a value")),
+        }
+    }
+
+    /// Reads an array item by item; a `null` item becomes `on_null()`, dropped when that is
+    /// `None` (dense lists). Errors name the index.
+    pub(crate) fn array_of<T>(
+        &mut self,
+        on_null: fn() -> Option<T>,
+        mut item: impl FnMut(&mut Self) -> Result<T, DeserializeError>,
+    ) -> Result<Vec<T>, DeserializeError> {
+        self.begin_array("an array")?;
+        let mut out = Vec::new();
+        let mut first = true;
+        let mut index = 0;
+        while self.array_step(&mut first)? {
+            if self.null()? {
+                out.extend(on_null());
+            } else {
+                out.push(item(self).map_err(|e| e.within_index(index))?);
+            }
+            index += 1;
+        }
+        Ok(out)
+    }
+
+    /// Reads an object as a map entry by entry; `null` values as in [`Self::array_of`]. Errors
+    /// name the key.
+    pub(crate) fn map_of<T>(
+        &mut self,
+        on_null: fn() -> Option<T>,
+        mut item: impl FnMut(&mut Self) -> Result<T, DeserializeError>,
+    ) -> Result<std::collections::HashMap<String, T>, DeserializeError> {
+        self.begin_object("an object")?;
+        let mut out = std::collections::HashMap::new();
+        let mut first = true;
+        while let Some(key) = self.next_key(&mut first)? {
+            if self.null()? {
+                if let Some(v) = on_null() {
+                    out.insert(key.into_owned(), v);
+                }
+            } else {
+                let v = item(self).map_err(|e| e.within(&key))?;
+                out.insert(key.into_owned(), v);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// The position of the first byte from `i` on that may end a run of plain string text: a
+/// quote, a backslash or a control character; eight bytes at a time (the bit tricks may stop
+/// early, never late).
+#[inline]
+fn skip_plain(input: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        let special = has_zero(w ^ (ONES * u64::from(b'"')))
+            | has_zero(w ^ (ONES * u64::from(b'\\')))
+            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        if special != 0 {
+            break;
+        }
+        i += 8;
+    }
+    i
+}
+
+fn out_of_range(what: &str) -> DeserializeError {
+    DeserializeError::with_kind(ErrorKind::OutOfRange, format!("the number is out of the range of {what}"))
+}
+
+/// Where the number starting at `start` ends, or the position of the first byte that breaks
+/// the grammar.
+fn number_end(input: &[u8], start: usize) -> Result<usize, usize> {
+    let digit = |i: usize| input.get(i).is_some_and(u8::is_ascii_digit);
+    let mut i = start;
+    if input.get(i) == Some(&b'-') {
+        i += 1;
+    }
+    match input.get(i) {
+        Some(b'0') => i += 1,
+        Some(b'1'..=b'9') => {
+            while digit(i) {
+                i += 1;
+            }
+        }
+        _ => return Err(i),
+    }
+    if input.get(i) == Some(&b'.') {
+        i += 1;
+        if !digit(i) {
+            return Err(i);
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    if matches!(input.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        if matches!(input.get(i), Some(b'+' | b'-')) {
+            i += 1;
+        }
+        if !digit(i) {
+            return Err(i);
+        }
+        while digit(i) {
+            i += 1;
+        }
+    }
+    Ok(i)
+}
+
+/// A document number as serde_json reads one: a non-negative integer that fits `u64`, a
+/// negative one that fits `i64`, else a float (`-0` is the float `-0.0`).
+fn document_number(text: &str) -> Result<Number, DeserializeError> {
+    let integral = !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E'));
+    if integral {
+        if let Some(digits) = text.strip_prefix('-') {
+            if digits.bytes().any(|b| b != b'0') {
+                if let Ok(n) = text.parse::<i64>() {
+                    return Ok(Number::NegInt(n));
+                }
+            }
+        } else if let Ok(n) = text.parse::<u64>() {
+            return Ok(Number::PosInt(n));
+        }
+    }
+    match text.parse::<f64>() {
+        Ok(f) if f.is_finite() => Ok(Number::Float(f)),
+        _ => Err(out_of_range("f64")),
+    }
+}
+
+/// Reads epoch seconds written as a decimal number (`1700000000.123`, `1.700000000123E9`,
+/// `-1.5`, `17E8`) exactly, truncated to the nanosecond, without allocating. `None` when the
+/// text is not such a number or the time is out of range.
+pub fn epoch_seconds(text: &[u8]) -> Option<DateTime> {
+    let (negative, rest) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let int_len = rest.iter().take_while(|b| b.is_ascii_digit()).count();
+    if int_len == 0 {
+        return None;
+    }
+    let mut i = int_len;
+    let mut frac = &rest[0..0];
+    if rest.get(i) == Some(&b'.') {
+        let n = rest[i + 1..].iter().take_while(|b| b.is_ascii_digit()).count();
+        if n == 0 {
+            return None;
+        }
+        frac = &rest[i + 1..i + 1 + n];
+        i += 1 + n;
+    }
+    let mut exponent: i64 = 0;
+    if matches!(rest.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let exp_negative = match rest.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let digits = &rest[i..];
+        if digits.is_empty() || !digits.iter().all(u8::is_ascii_digit) {
+            return None;
+        }
+        for &d in digits {
+            // Saturates far beyond any exponent that leaves a representable time.
+            exponent = (exponent * 10 + i64::from(d - b'0')).min(1_000_000);
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+        i = rest.len();
+    }
+    if i != rest.len() {
+        return None;
+    }
+    let int = &rest[..int_len];
+    let digit = |k: usize| if k < int.len() { int[k] - b'0' } else { frac[k - int.len()] - b'0' };
+    let total_digits = int.len() + frac.len();
+    // The digits that make whole nanoseconds: those before the decimal point moved by the
+    // exponent, plus nine.
+    let nano_digits = int.len() as i64 + exponent + 9;
+    if nano_digits <= 19 {
+        // At most 19 decimal digits (every time up to the year 2286): a u64 holds them.
+        let mut nanos: u64 = 0;
+        let mut k = 0usize;
+        while (k as i64) < nano_digits && k < total_digits {
+            nanos = nanos * 10 + u64::from(digit(k));
+            k += 1;
+        }
+        if (k as i64) < nano_digits {
+            nanos *= 10u64.pow((nano_digits - k as i64) as u32);
+        }
+        let nanos = i128::from(nanos);
+        return DateTime::from_nanos(if negative { -nanos } else { nanos });
+    }
+    const LIMIT: u128 = 1_000_000_000_000_000_000_000_000_000_000;
+    let mut nanos: u128 = 0;
+    let mut k = 0usize;
+    while (k as i64) < nano_digits && k < total_digits {
+        nanos = nanos * 10 + u128::from(digit(k));
+        if nanos > LIMIT {
+            return None;
+        }
+        k += 1;
+    }
+    if nanos != 0 && (k as i64) < nano_digits {
+        let pad = nano_digits - k as i64;
+        if pad > 32 {
+            return None;
+        }
+        nanos = nanos.checked_mul(10u128.pow(pad as u32)).filter(|n| *n <= LIMIT)?;
+    }
+    let nanos = nanos as i128;
+    DateTime::from_nanos(if negative { -nanos } else { nanos })
+}
+
+/// The members of one JSON object, for a generated structure decoder: `null` members are
+/// skipped, errors are given the member's name (and, at the outermost object, the shape's).
+#[derive(Debug)]
+pub struct ObjectReader<'r, 'a> {
+    r: &'r mut JsonReader<'a>,
+    shape: &'static str,
+    root: bool,
+    first: bool,
+}
+
+impl<'a> ObjectReader<'_, 'a> {
+    fn wrap(&self, e: DeserializeError) -> DeserializeError {
+        if self.root {
+            e.within(self.shape)
+        } else {
+            e
+        }
+    }
+
+    /// The name of the next member whose value is not `null`, or `None` at the end of the
+    /// object. The value must then be read ([`Self::member`]) or skipped ([`Self::skip`]).
+    #[inline]
+    pub fn next_member(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+        loop {
+            match self.r.next_key(&mut self.first) {
+                Ok(Some(key)) => match self.r.null() {
+                    Ok(true) => continue,
+                    Ok(false) => return Ok(Some(key)),
+                    Err(e) => return Err(self.wrap(e.within(&key))),
+                },
+                Ok(None) => return Ok(None),
+                Err(e) => return Err(self.wrap(e)),
+            }
+        }
+    }
+
+    /// Reads the value of member `name`.
+    #[inline]
+    pub fn member<T: FromJson>(&mut self, name: &str) -> Result<T, DeserializeError> {
+        T::read_json(self.r).map_err(|e| self.wrap(e.within(name)))
+    }
+
+    /// Reads the value of member `name`, which holds timestamps (one, or collections of them)
+    /// in `format`.
+    pub fn timestamp<T: Timestamps>(&mut self, name: &str, format: TimestampFormat) -> Result<T, DeserializeError> {
+        T::read_timestamps(self.r, format).map_err(|e| self.wrap(e.within(name)))
+    }
+
+    /// Skips the value of a member the decoder does not know.
+    #[inline]
+    pub fn skip(&mut self) -> Result<(), DeserializeError> {
+        self.r.skip().map_err(|e| self.wrap(e))
+    }
+
+    /// Skips every member (a structure without members).
+    pub fn skip_all(mut self) -> Result<(), DeserializeError> {
+        while self.next_member()?.is_some() {
+            self.skip()?;
+        }
+        Ok(())
+    }
+}
+
+/// The members of one JSON object holding a union: exactly one member may be set (`null`
+/// members and `__type` are ignored).
+#[derive(Debug)]
+pub struct UnionReader<'r, 'a, T> {
+    o: ObjectReader<'r, 'a>,
+    value: Option<T>,
+}
+
+impl<'a, T> UnionReader<'_, 'a, T> {
+    /// The name of the next member that is set (not `null`, not `__type`), or `None` at the end.
+    pub fn next_member(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+        loop {
+            match self.o.next_member()? {
+                Some(key) if key == "__type" => self.o.skip()?,
+                other => return Ok(other),
+            }
+        }
+    }
+
+    /// Reads the value of member `name`.
+    pub fn member<V: FromJson>(&mut self, name: &str) -> Result<V, DeserializeError> {
+        self.o.member(name)
+    }
+
+    /// Reads the value of member `name`, which holds timestamps in `format`.
+    pub fn timestamp<V: Timestamps>(&mut self, name: &str, format: TimestampFormat) -> Result<V, DeserializeError> {
+        self.o.timestamp(name, format)
+    }
+
+    /// Skips the value of the member (a `Unit` member, or one this decoder does not know) and
+    /// gives `variant`.
+    pub fn skip_as(&mut self, variant: T) -> Result<T, DeserializeError> {
+        self.o.skip()?;
+        Ok(variant)
+    }
+
+    /// Records the member read; a second member set is an error.
+    pub fn set(&mut self, variant: T) -> Result<(), DeserializeError> {
+        if self.value.is_some() {
+            return Err(self.o.wrap(DeserializeError::with_kind(
+                ErrorKind::InvalidValue,
+                "a union needs exactly one member set, found more than one",
+            )));
+        }
+        self.value = Some(variant);
+        Ok(())
+    }
+
+    /// The union value, once every member is read; none set is an error.
+    pub fn finish(self) -> Result<T, DeserializeError> {
+        match self.value {
+            Some(v) => Ok(v),
+            None => Err(self.o.wrap(DeserializeError::with_kind(ErrorKind::InvalidValue, "a union needs one member set, found none"))),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(text: &str) -> Option<(i64, u32)> {
+        epoch_seconds(text.as_bytes()).map(|t| (t.secs(), t.subsec_nanos()))
+    }
+
+    #[test]
+    fn epoch_seconds_are_exact() {
+        assert_eq!(ts("1.700000000123E9"), Some((1_700_000_000, 123_000_000)));
+        assert_eq!(ts("1700000000.123"), Some((1_700_000_000, 123_000_000)));
+        assert_eq!(ts("1.7E9"), Some((1_700_000_000, 0)));
+        assert_eq!(ts("1.7e+9"), Some((1_700_000_000, 0)));
+        assert_eq!(ts("17000000001230e-4"), Some((1_700_000_000, 123_000_000)));
+        assert_eq!(ts("1.700000000123456789E9"), Some((1_700_000_000, 123_456_789)));
+        // Digits below the nanosecond are truncated toward zero.
+        assert_eq!(ts("1.7000000001234567899E9"), Some((1_700_000_000, 123_456_789)));
+        assert_eq!(ts("0.1e1"), Some((1, 0)));
+        assert_eq!(ts("1e-9"), Some((0, 1)));
+        assert_eq!(ts("1e-10"), Some((0, 0)));
+        assert_eq!(ts("1E-400"), Some((0, 0)));
+        assert_eq!(ts("0E400"), Some((0, 0)));
+        assert_eq!(ts("0"), Some((0, 0)));
+        assert_eq!(ts("-1.5"), Some((-2, 500_000_000)));
+        assert_eq!(ts("-1.7E9"), Some((-1_700_000_000, 0)));
+        assert_eq!(ts("-0.000000001"), Some((-1, 999_999_999)));
+        assert_eq!(ts("000123.5"), Some((123, 500_000_000)));
+        // Beyond 19 digits of nanoseconds (after 2286): the wide path.
+        assert_eq!(ts("1E10"), Some((10_000_000_000, 0)));
+        assert_eq!(ts("12345678901.000000001"), Some((12_345_678_901, 1)));
+        assert_eq!(ts("-1.2345678901000000001E10"), Some((-12_345_678_902, 999_999_999)));
+        // 2^53 + 1 seconds would not survive an f64; it is out of the date range anyway.
+        assert_eq!(ts("1E400"), None);
+        assert_eq!(ts("123456789012345678901234567890"), None);
+        for bad in ["", "-", "1.", ".5", "1e", "1e+", "1.5x", "+1", "1..2", "1e5.5", "NaN"] {
+            assert_eq!(ts(bad), None, "{bad}");
+        }
+    }
+
+    #[test]
+    fn strings_borrow_unless_escaped() {
+        let mut r = JsonReader::new(br#""plain" "a\"b\u00e9\ud83d\ude00""#);
+        assert!(!format!("{r:?}").contains("plain"), "Debug shows no body");
+        assert!(matches!(r.str_value().unwrap(), Cow::Borrowed("plain")));
+        assert_eq!(r.str_value().unwrap(), "a\"b\u{e9}\u{1F600}");
+        r.finish().unwrap();
+    }
+
+    #[test]
+    fn malformed_strings_are_syntax_errors() {
+        for (input, what) in [
+            (&b"\"\\ud83d\""[..], "lone surrogate"),
+            (b"\"\\ude00x\"", "lone surrogate"),
+            (b"\"\\ud83d\\u0041\"", "lone surrogate"),
+            (b"\"a\x01\"", "control character"),
+            (b"\"\xff\"", "invalid UTF-8"),
+            (b"\"\\x\"", "invalid escape"),
+            (b"\"\\u12g4\"", "invalid \\u escape"),
+            (b"\"abc", "end of input"),
+        ] {
+            let e = JsonReader::new(input).str_value().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Syntax);
+            assert!(e.to_string().contains(what), "{e}");
+            let e = JsonReader::new(input).skip().unwrap_err();
+            assert!(e.to_string().contains(what), "skip: {e}");
+        }
+    }
+
+    #[test]
+    fn skip_validates_without_building() {
+        let mut r = JsonReader::new(br#"{"a": [1, -2.5e3, true, false, null, {"b": "c"}], "d": {}} "#);
+        r.skip().unwrap();
+        r.finish().unwrap();
+        for bad in [&b"[1,]"[..], b"{\"a\":1,}", b"[1 2]", b"{\"a\" 1}", b"{1:2}", b"[01]", b"[1.]", b"[-]", b"[tru]", b"{\"a\":1"] {
+            let mut r = JsonReader::new(bad);
+            let res = r.skip().and_then(|()| r.finish());
+            assert_eq!(res.unwrap_err().kind(), ErrorKind::Syntax, "{}", String::from_utf8_lossy(bad));
+        }
+    }
+
+    #[test]
+    fn deep_nesting_is_a_typed_error() {
+        let deep = vec![b'['; 100_000];
+        assert_eq!(JsonReader::new(&deep).skip().unwrap_err().kind(), ErrorKind::TooDeep);
+        assert_eq!(JsonReader::new(&deep).document().unwrap_err().kind(), ErrorKind::TooDeep);
+        let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
+        JsonReader::new(ok.as_bytes()).document().unwrap();
+        let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
+        assert_eq!(JsonReader::new(too_deep.as_bytes()).document().unwrap_err().kind(), ErrorKind::TooDeep);
+    }
+
+    #[test]
+    fn integers_are_exact_and_checked() {
+        let mut r = JsonReader::new(b"9007199254740993 -9223372036854775808 9223372036854775808 3.0 1e3 1.5");
+        assert_eq!(r.i64_value().unwrap(), 9_007_199_254_740_993);
+        assert_eq!(r.i64_value().unwrap(), i64::MIN);
+        assert_eq!(r.i64_value().unwrap_err().kind(), ErrorKind::OutOfRange);
+        assert_eq!(r.i64_value().unwrap(), 3);
+        assert_eq!(r.i64_value().unwrap(), 1000);
+        assert_eq!(r.i64_value().unwrap_err().kind(), ErrorKind::UnexpectedType);
+        assert_eq!(document_number("18446744073709551615").unwrap(), Number::PosInt(u64::MAX));
+        assert_eq!(document_number("18446744073709551616").unwrap(), Number::Float(18446744073709551616.0));
+        assert!(matches!(document_number("-0").unwrap(), Number::Float(f) if f == 0.0 && f.is_sign_negative()));
+        assert_eq!(document_number("1e400").unwrap_err().kind(), ErrorKind::OutOfRange);
+    }
+}
