@@ -6,8 +6,8 @@
 //! Normalisation, the only places where the two may legitimately differ:
 //! - a body that is empty or all ASCII whitespace is `{}` for the runtime (an empty response
 //!   body means "no members"), an error for serde_json: the expected value is `{}`;
-//! - arrays and objects nested deeper than 127 levels are an error for the runtime (its depth
-//!   limit); serde_json's own limit (128) is not compared;
+//! - arrays and objects nested deeper than [`MAX_DEPTH`] (127) levels are an error for the
+//!   runtime (its depth limit); serde_json's own limit (128) is not compared;
 //! - numbers map as serde_json maps them: an integer literal that fits `u64` is `PosInt`, a
 //!   negative one that fits `i64` is `NegInt` (`-0` is the float `-0.0`), anything else is a float,
 //!   compared bit for bit (`0.0` and `-0.0` differ); a float literal out of `f64` range is an error
@@ -21,12 +21,9 @@
 
 use std::collections::HashMap;
 
-use awsjson_runtime::json;
+use awsjson_runtime::json::{self, MAX_DEPTH};
 use awsjson_runtime::types::{Document, Number};
 use serde_json::Value;
-
-/// The runtime's nesting limit for arrays and objects.
-pub const MAX_DEPTH: usize = 127;
 
 /// The target body.
 pub fn run(data: &[u8]) {
