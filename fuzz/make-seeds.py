@@ -1,19 +1,17 @@
 #!/usr/bin/env python3
 """Writes the committed seed corpora of the fuzz targets (run from anywhere; idempotent).
 
-- generator: the kitchen-sink model, three small AWS models and the SFN model from shared/models
-  (see README.md for where they come from);
+- generator: the kitchen-sink model (fuzz/run.sh adds real models from shared/models at run time);
 - output_decoders: every response of tests/fixtures, as target input (operation byte, status
   byte, header flags, header values, body), plus a few hand-made error responses;
 - json_differential: the fixtures' response bodies and a few edge cases;
 - endpoint_rules: parameter combinations (see the target's module docs for the byte layout).
 The dictionaries under dicts/ are written here too (member and error names from the fixtures).
 """
-import hashlib, json, os, re, shutil, sys
+import hashlib, json, os, re, sys
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
-SHARED = os.environ.get("SHARED_MODELS", os.path.join(os.path.dirname(os.path.dirname(ROOT)), "shared", "models"))
 
 def write(target, data, name=None):
     d = os.path.join(HERE, "corpus", target)
@@ -26,13 +24,7 @@ def write(target, data, name=None):
 
 # generator
 write("generator", open(os.path.join(ROOT, "codegen/tests/kitchen-sink/model.json"), "rb").read(), "kitchen-sink.json")
-for rel in ["aws/freetier-2023-09-07.json", "aws/marketplace-entitlement-service-2017-01-11.json",
-            "aws/forecastquery-2018-06-26.json", "sfn/sfn-2016-11-23.2025-11-19.json"]:
-    src = os.path.join(SHARED, rel)
-    if os.path.exists(src):
-        shutil.copyfile(src, os.path.join(HERE, "corpus", "generator", os.path.basename(rel)))
-    elif not os.path.exists(os.path.join(HERE, "corpus", "generator", os.path.basename(rel))):
-        sys.exit(f"missing {src} (set SHARED_MODELS)")
+# The real models are third-party data: never committed; fuzz/run.sh adds them as seeds at run time.
 
 # output_decoders + json_differential, from the fixtures
 operations = sorted(os.listdir(os.path.join(ROOT, "generated/src/operation")))

@@ -41,6 +41,17 @@ work="${FUZZ_WORK_DIR:-$here/work}/$target"
 mkdir -p "$work/corpus" "$work/artifacts"
 seeds=("$here/corpus/$target")
 [ -d "$here/regressions/$target" ] && seeds+=("$here/regressions/$target")
+# The generator also starts from real models: third-party data, never committed, so they are
+# copied in here from ../shared/models (SHARED_MODELS) or the pinned model in model/.
+if [ "$target" = generator ]; then
+    shared_models=${SHARED_MODELS:-$here/../../shared/models}
+    mkdir -p "$work/models"
+    for m in "$here/../model/sfn-2016-11-23.json" "$shared_models/aws/freetier-2023-09-07.json" \
+        "$shared_models/aws/marketplace-entitlement-service-2017-01-11.json" "$shared_models/aws/forecastquery-2018-06-26.json"; do
+        if [ -f "$m" ]; then cp "$m" "$work/models/"; else echo "note: seed model $m not found" >&2; fi
+    done
+    seeds+=("$work/models")
+fi
 for extra in ${FUZZ_EXTRA_SEEDS:-}; do seeds+=("$extra"); done
 dict=()
 case "$target" in
