@@ -420,6 +420,34 @@ pub trait FromJson: Sized {
     fn from_null() -> Option<Self> {
         None
     }
+
+    /// Reads one value over `self` (generated structures: member by member, in place; a member
+    /// the body does not hold keeps its value). The default reads a new value and moves it in.
+    #[inline]
+    fn read_json_in_place(&mut self, r: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
+        *self = Self::read_json(r)?;
+        Ok(())
+    }
+
+    /// Reads one value as the next item of a list. The default reads it and pushes it;
+    /// generated structures build it in place, in the list's buffer, with [`push_in_place`]
+    /// (a large structure is then never moved).
+    #[inline]
+    fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+        items.push(Self::read_json(r)?);
+        Ok(())
+    }
+}
+
+/// [`FromJson::read_json_into`] for a structure: its default value is pushed, then read in
+/// place ([`FromJson::read_json_in_place`]).
+#[inline]
+pub fn push_in_place<T: FromJson + Default>(r: &mut JsonReader<'_>, items: &mut Vec<T>) -> Result<(), DeserializeError> {
+    items.push(T::default());
+    match items.last_mut() {
+        Some(item) => item.read_json_in_place(r),
+        None => Ok(()),
+    }
 }
 
 /// Decodes a response body into `T` in one pass. An empty or all-whitespace body reads as `{}`;
@@ -628,7 +656,7 @@ impl<T: FromJson> FromJson for Box<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn read_json(r: &mut JsonReader<'_>) -> Result<Self, DeserializeError> {
-        r.array_of(T::from_null, T::read_json)
+        r.list_of::<T>()
     }
 }
 
@@ -656,19 +684,28 @@ mod tests {
     impl FromJson for Thing {
         fn read_json(r: &mut JsonReader<'_>) -> Result<Self, DeserializeError> {
             let mut out = Self::default();
+            FromJson::read_json_in_place(&mut out, r)?;
+            Ok(out)
+        }
+
+        fn read_json_in_place(&mut self, r: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
             let mut o = r.object("Thing")?;
             while let Some(key) = o.next_member()? {
                 match &*key {
-                    "name" => out.name = o.member("name")?,
-                    "count" => out.count = o.member("count")?,
-                    "secret" => out.secret = o.member("secret")?,
-                    "inner" => out.inner = o.member("inner")?,
-                    "items" => out.items = o.member("items")?,
-                    "at" => out.at = o.timestamp("at", TimestampFormat::DateTime)?,
+                    "name" => self.name = o.member("name")?,
+                    "count" => self.count = o.member("count")?,
+                    "secret" => self.secret = o.member("secret")?,
+                    "inner" => self.inner = o.member("inner")?,
+                    "items" => self.items = o.member("items")?,
+                    "at" => self.at = o.timestamp("at", TimestampFormat::DateTime)?,
                     _ => o.skip()?,
                 }
             }
-            Ok(out)
+            Ok(())
+        }
+
+        fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+            push_in_place(r, items)
         }
     }
 

@@ -620,6 +620,24 @@ impl<'a> JsonReader<'a> {
         Ok(out)
     }
 
+    /// Reads a list item by item, each with [`FromJson::read_json_into`] (structures are built
+    /// in place); `null` items as in [`Self::array_of`]. Errors name the index.
+    pub(crate) fn list_of<T: FromJson>(&mut self) -> Result<Vec<T>, DeserializeError> {
+        self.begin_array("an array")?;
+        let mut out = Vec::new();
+        let mut first = true;
+        let mut index = 0;
+        while self.array_step(&mut first)? {
+            if self.null()? {
+                out.extend(T::from_null());
+            } else {
+                T::read_json_into(self, &mut out).map_err(|e| e.within_index(index))?;
+            }
+            index += 1;
+        }
+        Ok(out)
+    }
+
     /// Reads an object as a map entry by entry; `null` values as in [`Self::array_of`]. Errors
     /// name the key.
     pub(crate) fn map_of<T>(
