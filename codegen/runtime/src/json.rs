@@ -759,6 +759,24 @@ mod tests {
     }
 
     #[test]
+    fn structures_are_read_in_place() {
+        // Over an existing value: members the body holds are replaced, the others kept.
+        let mut t = Thing { name: "kept".into(), count: Some(1), ..Thing::default() };
+        t.read_json_in_place(&mut JsonReader::new(br#"{"count": 2, "secret": null, "other": [1]}"#)).unwrap();
+        assert_eq!((t.name.as_str(), t.count, t.secret), ("kept", Some(2), None));
+        // List items go through `read_json_into` (pushed default, read in place), nulls dropped,
+        // errors still name the index.
+        let items: Vec<Thing> = from_slice(br#"[{"name": "a"}, null, {"name": "b", "count": 3}]"#).unwrap();
+        assert_eq!(items, vec![Thing { name: "a".into(), ..Thing::default() }, Thing { name: "b".into(), count: Some(3), ..Thing::default() }]);
+        let mut pushed = vec![Thing::default()];
+        Thing::read_json_into(&mut JsonReader::new(br#"{"name": "c"}"#), &mut pushed).unwrap();
+        assert_eq!(pushed.len(), 2);
+        assert_eq!(pushed[1].name, "c");
+        let e = from_slice::<Vec<Thing>>(br#"[{"name": "a"}, {"count": "x"}]"#).unwrap_err();
+        assert_eq!(e.to_string(), "at `[1].count`: expected an integer, found a string");
+    }
+
+    #[test]
     fn errors_name_the_path_and_never_the_value() {
         let e = from_slice::<Thing>(br#"{"items": [{"name": "a"}, {"name": "b"}, null, {"inner": {"count": "x"}}]}"#).unwrap_err();
         assert_eq!(e.to_string(), "at `Thing.items[3].inner.count`: expected an integer, found a string");
