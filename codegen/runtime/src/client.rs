@@ -2,7 +2,8 @@
 //!
 //! A call checks the input, fills idempotency tokens once, encodes the body once, resolves the
 //! region and endpoint, then makes attempts: load credentials, sign, send, read. Failures that may
-//! not happen again (throttling, 5xx, I/O failures, timeouts) are retried with backoff, within the
+//! not happen again (throttling, 5xx, I/O failures, timeouts, clock skew errors: see
+//! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
 use std::future::{poll_fn, Future};
@@ -15,7 +16,7 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use tracing::Instrument as _;
 
-use crate::clock::{uuid_v4, AsyncSleep};
+use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
 use crate::endpoint::EndpointParams;
 use crate::error::{
@@ -50,6 +51,9 @@ struct Inner {
     /// The `User-Agent` of every request (or why the configured app name cannot be in one).
     user_agent: Result<HeaderValue, String>,
     quota: RetryQuota,
+    /// The offset of the service's clock from ours, learned from skew errors: every call signs
+    /// at the corrected time.
+    skew: ClockSkew,
     /// The request template of the endpoint the service's rules give for this client's own
     /// endpoint parameters, resolved by the first call that uses them: the rules are a pure
     /// function of the parameters, which the client's configuration fixes. Calls whose override
@@ -193,6 +197,7 @@ impl Handle {
             endpoint_url,
             user_agent,
             quota: RetryQuota::default(),
+            skew: ClockSkew::default(),
             endpoint: OnceLock::new(),
         };
         Handle { inner: Arc::new(inner) }
@@ -355,7 +360,8 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, config.time_source().now())
+            let signing_time = inner.skew.corrected(config.time_source().now());
+            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, signing_time)
                 .map_err(SdkError::construction_failure)?;
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
@@ -373,7 +379,16 @@ impl Handle {
 
             state.attempts = attempt;
             let span = tracing::debug_span!("attempt", attempt);
-            let (result, retry_kind, success) = self.attempt::<O>(config, req).instrument(span).await;
+            let (result, mut retry_kind, success) = self.attempt::<O>(config, req).instrument(span).await;
+            if let Err(SdkError::ServiceError(e)) = &result {
+                // A skew error: later attempts and calls sign at the service's time; this one is
+                // tried again.
+                let meta = e.err().meta();
+                let date = e.raw().headers().get(http::header::DATE).and_then(|v| v.to_str().ok());
+                if inner.skew.learn(meta.code(), meta.message(), date, config.time_source().now()) {
+                    retry_kind = Some(RetryKind::Transient);
+                }
+            }
             let response = match &result {
                 Ok(_) => success.as_ref(),
                 Err(e) => e.raw_response(),
