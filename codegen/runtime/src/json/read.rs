@@ -478,6 +478,16 @@ impl<'a> JsonReader<'a> {
     pub fn timestamp_value(&mut self, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
+                // One pass over the digits in the common case; a leading zero (not JSON) and
+                // every other form go the general way, which checks the grammar.
+                let rest = &self.input[self.pos..];
+                let leading_zero = rest.strip_prefix(b"-").unwrap_or(rest).starts_with(b"0");
+                if !leading_zero {
+                    if let Some((t, len)) = epoch_seconds_prefix(rest) {
+                        self.pos += len;
+                        return Ok(t);
+                    }
+                }
                 let text = self.number_text()?;
                 epoch_seconds(text.as_bytes()).ok_or_else(|| out_of_range("a timestamp"))
             }
@@ -794,6 +804,19 @@ pub fn epoch_seconds(text: &[u8]) -> Option<DateTime> {
 /// other text, valid or not: [`epoch_seconds_any`] then decides.
 #[inline]
 fn epoch_seconds_short(text: &[u8]) -> Option<DateTime> {
+    match epoch_seconds_prefix(text) {
+        Some((t, len)) if len == text.len() => Some(t),
+        _ => None,
+    }
+}
+
+/// [`epoch_seconds_short`] of the number at the start of `text` (which may go on after it),
+/// with the number's length: what a JSON number there would be (it stops where
+/// [`number_end`] stops). `None` when it has more digits than the short path takes or is not
+/// a number; `Some` also for an integer part with a leading zero, which JSON does not allow
+/// (callers reading JSON check that).
+#[inline]
+fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
     let (negative, rest) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -843,22 +866,25 @@ fn epoch_seconds_short(text: &[u8]) -> Option<DateTime> {
             }
             _ => false,
         };
-        let exp_digits = &rest[i..];
-        if exp_digits.is_empty() || exp_digits.len() > 4 {
-            return None;
-        }
-        for &d in exp_digits {
+        let exp_start = i;
+        while let Some(&d) = rest.get(i) {
             if !d.is_ascii_digit() {
-                return None;
+                break;
             }
             exponent = exponent * 10 + i64::from(d - b'0');
+            i += 1;
+            if i - exp_start > 4 {
+                return None;
+            }
+        }
+        if i == exp_start {
+            return None;
         }
         if exp_negative {
             exponent = -exponent;
         }
-    } else if i != rest.len() {
-        return None;
     }
+    let len = i + usize::from(negative);
     // nanoseconds = mantissa × 10^(exponent + 9 − fraction digits), truncated.
     let scale = exponent + 9 - frac_len as i64;
     let nanos = if scale >= 0 {
@@ -870,11 +896,12 @@ fn epoch_seconds_short(text: &[u8]) -> Option<DateTime> {
     };
     // Split in u64 (an i128 division is a library call).
     let (secs, subsec) = ((nanos / 1_000_000_000) as i64, (nanos % 1_000_000_000) as u32);
-    match (negative, subsec) {
+    let t = match (negative, subsec) {
         (false, _) => DateTime::from_secs_and_nanos(secs, subsec),
         (true, 0) => DateTime::from_secs_and_nanos(-secs, 0),
         (true, _) => DateTime::from_secs_and_nanos(-secs - 1, 1_000_000_000 - subsec),
-    }
+    };
+    t.map(|t| (t, len))
 }
 
 /// [`epoch_seconds`] for any number of digits and any exponent.
@@ -1149,6 +1176,30 @@ mod tests {
         }
         assert!(checked > 500, "{checked}");
         assert_eq!(epoch_seconds_short(b"1.700000000123E9").map(|t| t.to_millis()), Some(1_700_000_000_123));
+    }
+
+    #[test]
+    fn timestamps_read_in_one_pass_as_in_two() {
+        for text in [
+            "1.700000000123E9", "1700000000", "1700000000.5", "-1.5", "1e-9", "17E8", "1.7e+9", "0", "0.5E1", "-0",
+            "01", "-01.5", "1.", "1e", "1e+", "1.5E99999", "12345678901234567890", "1E10", "18446744073.8E9",
+        ] {
+            for after in ["", ",", "}", " ", "]", "x"] {
+                let body = format!("{text}{after}");
+                let one = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.timestamp_value(TimestampFormat::EpochSeconds).map(|t| (t, r.pos)).map_err(|e| e.kind())
+                };
+                let two = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.number_text()
+                        .map_err(|e| e.kind())
+                        .and_then(|n| epoch_seconds(n.as_bytes()).ok_or(ErrorKind::OutOfRange))
+                        .map(|t| (t, r.pos))
+                };
+                assert_eq!(one, two, "{body}");
+            }
+        }
     }
 
     #[test]
