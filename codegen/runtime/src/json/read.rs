@@ -888,11 +888,9 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
     // nanoseconds = mantissa × 10^(exponent + 9 − fraction digits), truncated.
     let scale = exponent + 9 - frac_len as i64;
     let nanos = if scale >= 0 {
-        mantissa.checked_mul(10u64.checked_pow(u32::try_from(scale).ok()?)?)?
-    } else if scale > -20 {
-        mantissa / 10u64.pow((-scale) as u32)
+        mantissa.checked_mul(*POW10.get(usize::try_from(scale).ok()?)?)?
     } else {
-        0
+        POW10.get(usize::try_from(-scale).ok()?).map_or(0, |p| mantissa / p)
     };
     // Split in u64 (an i128 division is a library call).
     let (secs, subsec) = ((nanos / 1_000_000_000) as i64, (nanos % 1_000_000_000) as u32);
@@ -903,6 +901,17 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
     };
     t.map(|t| (t, len))
 }
+
+/// 10^0 ..= 10^19, every power of ten a `u64` holds.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut k = 1;
+    while k < 20 {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
 
 /// [`epoch_seconds`] for any number of digits and any exponent.
 fn epoch_seconds_any(text: &[u8]) -> Option<DateTime> {
