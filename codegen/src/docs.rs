@@ -243,6 +243,7 @@ impl Renderer {
                 }
             }
             "pre" => {
+                self.forget_link_start();
                 let body = std::mem::take(&mut self.current);
                 self.pre_depth = self.pre_depth.saturating_sub(1);
                 self.blank_line();
@@ -266,6 +267,12 @@ impl Renderer {
             }
             "a" => {
                 if let Some((href, start)) = self.link.take() {
+                    if !self.current.is_char_boundary(start) {
+                        // A block ended inside the link (`<a>…</p>…</a>`) and took its `[` and
+                        // text with it: the URL is all that is left to write.
+                        self.current.push_str(&format!("<{href}>"));
+                        return;
+                    }
                     let text = self.current[start..].trim().to_string();
                     self.current.truncate(start);
                     if text.is_empty() {
@@ -329,7 +336,16 @@ impl Renderer {
     }
 
     /// Ends the current paragraph or list item.
+    /// The text of `current` is about to move to `lines`: an open link's start no longer points
+    /// into it (`</a>` then writes the URL alone).
+    fn forget_link_start(&mut self) {
+        if let Some((_, start)) = &mut self.link {
+            *start = usize::MAX;
+        }
+    }
+
     fn flush(&mut self) {
+        self.forget_link_start();
         let text = self.current.trim().to_string();
         self.current.clear();
         if text.is_empty() || text == "**Note:**" || text == "**Important:**" {
@@ -447,6 +463,15 @@ mod tests {
             md("<p><code>arn:<partition>:states:<region></code> and [x] a&lt;b https://example.com.</p>"),
             "`arn:<partition>:states:<region>` and \\[x\\] a\\<b <https://example.com>."
         );
+    }
+
+    /// Found by the `generator` fuzz target: a block ending inside a link panicked (the link's
+    /// start was past the text left, or inside a character).
+    #[test]
+    fn links_across_blocks_never_panic() {
+        assert_eq!(md("<p>Hello <a href=\"https://x\">link text</p></a> after"), "Hello [link text\n\n<https://x> after");
+        assert_eq!(md("<p>xx<a href=\"u\">yyyyyyyy</p><p>\u{e9}</a></p>"), "xx[yyyyyyyy\n\n\u{e9}<u>");
+        assert_eq!(md("<a href=\"https://x\">abc<li>\u{e9}\u{e9}</li></a>"), "[abc\n\n\u{e9}\u{e9}\n\n<https://x>");
     }
 
     #[test]

@@ -15,6 +15,10 @@ use crate::traits::{self, TraitReader};
 
 pub const UNIT: &str = "smithy.api#Unit";
 
+/// How deep lists and maps may hold lists and maps (real models use two or three levels). Later
+/// stages walk collection types recursively; the limit keeps them far from the end of the stack.
+pub const MAX_COLLECTION_NESTING: usize = 32;
+
 /// The shapes of one service, validated.
 #[derive(Debug)]
 pub struct ShapeIndex {
@@ -67,6 +71,7 @@ impl ShapeIndex {
         index.operations.sort_by(|a, b| a.name().cmp(b.name()).then(a.cmp(b)));
         index.operations.dedup();
         index.closure = index.walk_closure(&mut errors);
+        index.check_collection_nesting(&mut errors);
         for id in index.closure.clone() {
             index.check_shape(&id, &mut errors);
         }
@@ -174,6 +179,61 @@ impl ShapeIndex {
             }
         }
         closure
+    }
+
+    /// Lists and maps of the closure that hold themselves through lists and maps alone (a value of
+    /// them could never end, and the IR's type of them would be infinite), or that nest more than
+    /// [`MAX_COLLECTION_NESTING`] levels deep. Each chain of collections is walked once.
+    fn check_collection_nesting(&self, errors: &mut Vec<Error>) {
+        // The shape a list (its member) or a map (its value) holds, for collections only.
+        let inner = |id: &ShapeId| match self.shapes.get(id) {
+            Some(Shape::List(l) | Shape::Set(l)) => Some(&l.member.target),
+            Some(Shape::Map(m)) => Some(&m.value.target),
+            _ => None,
+        };
+        // Levels of collections from a shape down (the shape included), once known.
+        let mut levels: BTreeMap<&ShapeId, usize> = BTreeMap::new();
+        for start in &self.closure {
+            let mut path: Vec<&ShapeId> = Vec::new();
+            let mut on_path: BTreeSet<&ShapeId> = BTreeSet::new();
+            let mut at = start;
+            let below = loop {
+                if let Some(known) = levels.get(at) {
+                    break *known;
+                }
+                let Some(next) = inner(at) else { break 0 };
+                if on_path.contains(at) {
+                    let i = path.iter().position(|p| *p == at).unwrap_or(0);
+                    let cycle: Vec<String> = path[i..].iter().chain([&at]).map(|p| format!("`{p}`")).collect();
+                    errors.push(Error::shape(
+                        at,
+                        format!(
+                            "holds itself through lists and maps alone ({}): a structure or union must be part of the cycle",
+                            cycle.join(" → ")
+                        ),
+                    ));
+                    // Reported once: the shapes of the path count as leaves from here on.
+                    for p in path.drain(..) {
+                        levels.insert(p, 0);
+                    }
+                    break 0;
+                }
+                path.push(at);
+                on_path.insert(at);
+                at = next;
+            };
+            let mut level = below;
+            for p in path.into_iter().rev() {
+                level += 1;
+                if level == MAX_COLLECTION_NESTING + 1 {
+                    errors.push(Error::shape(
+                        p,
+                        format!("lists and maps nest {level} levels deep here; at most {MAX_COLLECTION_NESTING} are supported"),
+                    ));
+                }
+                levels.insert(p, level);
+            }
+        }
     }
 
     /// Checks one shape of the closure: its kind is supported, its traits are well-formed, its
@@ -365,4 +425,73 @@ fn prelude() -> BTreeMap<ShapeId, Shape> {
             .expect("prelude shapes are well-formed"),
     );
     shapes
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A service with one operation whose input holds `t#L0` (member `a`), plus `shapes`.
+    fn index_of(shapes: serde_json::Value) -> Result<ShapeIndex, Errors> {
+        let mut all = json!({
+            "t#Svc": { "type": "service", "version": "1", "operations": [{ "target": "t#Op" }] },
+            "t#Op": { "type": "operation", "input": { "target": "t#In" } },
+            "t#In": { "type": "structure", "members": { "a": { "target": "t#L0" } } },
+        });
+        for (k, v) in shapes.as_object().expect("an object") {
+            all[k] = v.clone();
+        }
+        let model = Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test").map_err(Errors::from)?;
+        ShapeIndex::build(&model, &ShapeId::new("t#Svc"))
+    }
+
+    /// `t#L0` … `t#L{n-1}`: lists (maps at odd positions) each holding the next, then a string.
+    fn nested_collections(n: usize) -> serde_json::Value {
+        let mut shapes = serde_json::Map::new();
+        for i in 0..n {
+            let next = json!({ "target": format!("t#L{}", i + 1) });
+            let shape = if i % 2 == 0 {
+                json!({ "type": "list", "member": next })
+            } else {
+                json!({ "type": "map", "key": { "target": "smithy.api#String" }, "value": next })
+            };
+            shapes.insert(format!("t#L{i}"), shape);
+        }
+        shapes.insert(format!("t#L{n}"), json!({ "type": "string" }));
+        Value::Object(shapes)
+    }
+
+    #[test]
+    fn collections_nest_up_to_the_limit() {
+        assert!(index_of(nested_collections(MAX_COLLECTION_NESTING)).is_ok());
+    }
+
+    #[test]
+    fn collections_nested_deeper_than_the_limit_are_refused_once() {
+        let err = index_of(nested_collections(20_000)).unwrap_err();
+        assert_eq!(err.0.len(), 1, "{err}");
+        let expected = format!("t#L{}: lists and maps nest 33 levels deep here; at most 32 are supported", 20_000 - 33);
+        assert!(err.to_string().contains(&expected), "{err}");
+    }
+
+    /// Found by the `generator` fuzz target: a list holding itself, or a list and a map holding
+    /// each other, overflowed the stack when the IR computed their Rust type.
+    #[test]
+    fn collections_holding_themselves_are_refused() {
+        let err = index_of(json!({ "t#L0": { "type": "list", "member": { "target": "t#L0" } } })).unwrap_err().to_string();
+        assert!(err.contains("t#L0: holds itself through lists and maps alone (`t#L0` → `t#L0`)"), "{err}");
+        let err = index_of(json!({
+            "t#L0": { "type": "list", "member": { "target": "t#M" } },
+            "t#M": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "t#L0" } },
+        }))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("holds itself through lists and maps alone (`t#L0` → `t#M` → `t#L0`)"), "{err}");
+        // Through a structure, a cycle is fine.
+        assert!(index_of(json!({
+            "t#L0": { "type": "list", "member": { "target": "t#S" } },
+            "t#S": { "type": "structure", "members": { "l": { "target": "t#L0" } } },
+        }))
+        .is_ok());
+    }
 }

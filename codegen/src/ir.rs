@@ -16,7 +16,7 @@
 //! - Union variants hold their value directly; list and map entries are `Option<T>` only when the
 //!   collection is `@sparse`.
 
-use std::collections::BTreeSet;
+use std::collections::{BTreeMap, BTreeSet};
 
 use serde_json::Value;
 
@@ -331,12 +331,94 @@ impl RustType {
 
 /// Builds the IR of `index`'s service. All problems are reported together.
 pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
-    Builder { index, errors: Vec::new() }.service()
+    Builder { index, errors: Vec::new(), components: aggregate_components(index) }.service()
 }
 
 struct Builder<'a> {
     index: &'a ShapeIndex,
     errors: Vec<Error>,
+    /// See [`aggregate_components`].
+    components: BTreeMap<&'a ShapeId, usize>,
+}
+
+/// The strongly connected components of the structures and unions of the closure, as a component
+/// number per shape: shapes are nodes, and each member targeting a structure or union is an edge.
+/// Two shapes hold each other (directly or through other structures and unions) exactly when
+/// they are in the same component. Tarjan's algorithm, with an explicit stack (no recursion, so a
+/// long chain of structures cannot exhaust the thread's stack), in time linear in the closure.
+fn aggregate_components(index: &ShapeIndex) -> BTreeMap<&ShapeId, usize> {
+    let edges = |id: &ShapeId| -> Vec<&ShapeId> {
+        match index.try_get(id) {
+            Some(Shape::Structure(a) | Shape::Union(a)) => a
+                .members
+                .values()
+                .map(|m| &m.target)
+                .filter(|t| matches!(index.try_get(t), Some(Shape::Structure(_) | Shape::Union(_))))
+                .collect(),
+            _ => Vec::new(),
+        }
+    };
+    #[derive(Default)]
+    struct State<'a> {
+        order: BTreeMap<&'a ShapeId, usize>,
+        low: BTreeMap<&'a ShapeId, usize>,
+        on_stack: BTreeSet<&'a ShapeId>,
+        stack: Vec<&'a ShapeId>,
+        component: BTreeMap<&'a ShapeId, usize>,
+        /// The visits in progress: a shape, its successors, how many of them are done.
+        calls: Vec<(&'a ShapeId, Vec<&'a ShapeId>, usize)>,
+    }
+    impl<'a> State<'a> {
+        fn enter(&mut self, v: &'a ShapeId, successors: Vec<&'a ShapeId>) {
+            let n = self.order.len();
+            self.order.insert(v, n);
+            self.low.insert(v, n);
+            self.stack.push(v);
+            self.on_stack.insert(v);
+            self.calls.push((v, successors, 0));
+        }
+        fn lower(&mut self, v: &'a ShapeId, to: usize) {
+            if let Some(l) = self.low.get_mut(v) {
+                *l = (*l).min(to);
+            }
+        }
+    }
+    let mut st = State::default();
+    for (root, shape) in index.closure() {
+        if !matches!(shape, Shape::Structure(_) | Shape::Union(_)) || st.order.contains_key(root) {
+            continue;
+        }
+        st.enter(root, edges(root));
+        while let Some((v, successors, done)) = st.calls.last_mut() {
+            let v: &ShapeId = v;
+            if let Some(&w) = successors.get(*done) {
+                *done += 1;
+                if !st.order.contains_key(w) {
+                    st.enter(w, edges(w));
+                } else if st.on_stack.contains(w) {
+                    let to = st.order[w];
+                    st.lower(v, to);
+                }
+                continue;
+            }
+            st.calls.pop();
+            let lv = st.low[v];
+            if let Some(&(parent, ..)) = st.calls.last() {
+                st.lower(parent, lv);
+            }
+            if lv == st.order[v] {
+                let number = st.component.len();
+                while let Some(w) = st.stack.pop() {
+                    st.on_stack.remove(w);
+                    st.component.insert(w, number);
+                    if w == v {
+                        break;
+                    }
+                }
+            }
+        }
+    }
+    st.component
 }
 
 fn docs_of(traits: &crate::model::Traits) -> Vec<String> {
@@ -743,6 +825,14 @@ impl<'a> Builder<'a> {
     /// holding each other directly: `owner` is reachable from `target` through members that
     /// target structures or unions (lists and maps are heap-allocated and break the cycle).
     fn closes_cycle(&self, owner: &ShapeId, target: &ShapeId) -> bool {
+        if let (Some(a), Some(b)) = (self.components.get(owner), self.components.get(target)) {
+            return a == b;
+        }
+        if self.components.contains_key(owner) {
+            // The target is not a structure or union of the closure: nothing to close.
+            return false;
+        }
+        // An owner outside the closure (not expected): search from the target.
         let mut seen = BTreeSet::new();
         let mut todo = vec![target.clone()];
         while let Some(id) = todo.pop() {
@@ -962,5 +1052,72 @@ impl<'a> Builder<'a> {
         for (rust, model) in naming::find_collisions(names) {
             self.errors.push(Error::shape(id, format!("enum values {} all map to the variant `{rust}`", model.join(", "))));
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::json;
+
+    use super::*;
+    use crate::model::Model;
+
+    /// A service with one operation whose input `t#In` holds `t#S0` (member `a`), plus `shapes`.
+    fn service_of(shapes: Value) -> Service {
+        let mut all = json!({
+            "t#Svc": { "type": "service", "version": "1", "operations": [{ "target": "t#Op" }], "traits": { "aws.protocols#awsJson1_0": {} } },
+            "t#Op": { "type": "operation", "input": { "target": "t#In" } },
+            "t#In": { "type": "structure", "members": { "a": { "target": "t#S0" } } },
+        });
+        for (k, v) in shapes.as_object().expect("an object") {
+            all[k] = v.clone();
+        }
+        let model = Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test").unwrap();
+        build(&ShapeIndex::build(&model, &ShapeId::new("t#Svc")).unwrap()).unwrap()
+    }
+
+    /// The `boxed` flag of each member of each structure, as `Shape.member`.
+    fn boxed(service: &Service) -> Vec<String> {
+        let mut out: Vec<String> = service
+            .structures
+            .iter()
+            .flat_map(|s| s.members.iter().filter(|m| m.boxed).map(move |m| format!("{}.{}", s.id.name(), m.wire_name)))
+            .collect();
+        out.sort();
+        out
+    }
+
+    #[test]
+    fn members_closing_cycles_are_boxed() {
+        let s = |members: Value| json!({ "type": "structure", "members": members });
+        let service = service_of(json!({
+            // S0 -> S1 -> S2 -> S0, S2 -> S2, S2 -> Leaf, S1 -> [S0] (a list breaks the cycle).
+            "t#S0": s(json!({ "next": { "target": "t#S1" } })),
+            "t#S1": s(json!({ "next": { "target": "t#S2" }, "list": { "target": "t#List" } })),
+            "t#S2": s(json!({ "first": { "target": "t#S0" }, "me": { "target": "t#S2" }, "leaf": { "target": "t#Leaf" } })),
+            "t#List": { "type": "list", "member": { "target": "t#S0" } },
+            "t#Leaf": s(json!({ "x": { "target": "smithy.api#String" } })),
+        }));
+        assert_eq!(boxed(&service), ["S0.next", "S1.next", "S2.first", "S2.me"]);
+    }
+
+    /// Found by the `generator` fuzz target's seeds: a chain of 20,000 structures, each holding
+    /// the next, took time quadratic in its length (a search per member); now linear.
+    #[test]
+    fn long_chains_of_structures_build_in_linear_time() {
+        let n = 20_000;
+        let mut shapes = serde_json::Map::new();
+        for i in 0..n {
+            shapes.insert(
+                format!("t#S{i}"),
+                json!({ "type": "structure", "members": { "m": { "target": format!("t#S{}", i + 1) } } }),
+            );
+        }
+        shapes.insert(format!("t#S{n}"), json!({ "type": "string" }));
+        let start = std::time::Instant::now();
+        let service = service_of(Value::Object(shapes));
+        assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
+        assert_eq!(service.structures.len(), n);
+        assert!(boxed(&service).is_empty());
     }
 }

@@ -3,6 +3,7 @@
 //! Data flows one way, one module per stage:
 //! [`model`] (parsed AST) → [`index`] (validated shape index) → [`ir`] (Rust-oriented IR) →
 //! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
+#![forbid(unsafe_code)]
 
 pub mod diff;
 pub mod docs;

@@ -436,8 +436,11 @@ impl Model {
             .filter(|(_, s)| !s.mixins().is_empty())
             .map(|(id, _)| id.clone())
             .collect();
+        // Each shape is flattened once, however many shapes mix it in: a long chain of mixins
+        // costs its length, not its square.
+        let mut flattened = BTreeMap::new();
         for id in &ids {
-            let flat = self.flattened(id, &mut Vec::new())?;
+            let flat = self.flattened(id, &mut Vec::new(), &mut flattened)?;
             self.shapes.insert(id.clone(), flat);
         }
         self.shapes
@@ -445,7 +448,12 @@ impl Model {
         Ok(())
     }
 
-    fn flattened(&self, id: &ShapeId, stack: &mut Vec<ShapeId>) -> Result<Shape, Error> {
+    /// `id` with its mixins applied; `stack` holds the shapes being flattened (the path from the
+    /// shape that mixes them in), `done` the shapes flattened so far.
+    fn flattened(&self, id: &ShapeId, stack: &mut Vec<ShapeId>, done: &mut BTreeMap<ShapeId, Shape>) -> Result<Shape, Error> {
+        if let Some(flat) = done.get(id) {
+            return Ok(flat.clone());
+        }
         if stack.contains(id) {
             return Err(Error::shape(id, "mixin cycle"));
         }
@@ -456,11 +464,17 @@ impl Model {
         if shape.mixins().is_empty() {
             return Ok(shape.clone());
         }
+        if stack.len() >= MAX_MIXIN_DEPTH {
+            return Err(Error::shape(
+                &stack[0],
+                format!("mixins of mixins nest deeper than {MAX_MIXIN_DEPTH} levels (through `{id}`)"),
+            ));
+        }
         stack.push(id.clone());
         let mut inherited_traits = Traits::new();
         let mut inherited_members: IndexMap<String, MemberRef> = IndexMap::new();
         for mixin in shape.mixins() {
-            let m = self.flattened(&mixin.target, stack)?;
+            let m = self.flattened(&mixin.target, stack, done)?;
             if m.type_name() != shape.type_name() {
                 return Err(Error::shape(
                     id,
@@ -518,6 +532,70 @@ impl Model {
             Shape::Operation(s) => s.mixins.clear(),
             Shape::Apply(_) => {}
         }
+        done.insert(id.clone(), flat.clone());
         Ok(flat)
+    }
+}
+
+/// How deep mixins of mixins may nest. Real models use one or two levels; the limit keeps the
+/// recursive flattening far from the end of the stack on any input.
+pub const MAX_MIXIN_DEPTH: usize = 32;
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn model_with(shapes: serde_json::Value) -> Result<Model, Error> {
+        Model::from_json(&serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(), "test")
+    }
+
+    /// A chain of mixins, each mixing in the next: `t#M0` → … → `t#M{n}`.
+    fn mixin_chain(n: usize) -> serde_json::Value {
+        let mut shapes = serde_json::Map::new();
+        for i in 0..n {
+            shapes.insert(
+                format!("t#M{i}"),
+                serde_json::json!({
+                    "type": "structure",
+                    "mixins": [{ "target": format!("t#M{}", i + 1) }],
+                    "members": { format!("m{i}"): { "target": "smithy.api#String" } },
+                    "traits": { "smithy.api#mixin": {} },
+                }),
+            );
+        }
+        shapes.insert(format!("t#M{n}"), serde_json::json!({ "type": "structure", "members": {}, "traits": { "smithy.api#mixin": {} } }));
+        shapes.insert("t#S".into(), serde_json::json!({ "type": "structure", "mixins": [{ "target": "t#M0" }], "members": {} }));
+        serde_json::Value::Object(shapes)
+    }
+
+    #[test]
+    fn mixin_chains_flatten_up_to_the_limit() {
+        let model = model_with(mixin_chain(MAX_MIXIN_DEPTH - 1)).unwrap();
+        let Shape::Structure(s) = &model.shapes[&ShapeId::new("t#S")] else { panic!("not a structure") };
+        // Inherited members first, the innermost mixin's first.
+        let names: Vec<&str> = s.members.keys().map(String::as_str).collect();
+        let expected: Vec<String> = (0..MAX_MIXIN_DEPTH - 1).rev().map(|i| format!("m{i}")).collect();
+        assert_eq!(names, expected);
+    }
+
+    /// Found by the `generator` fuzz target's seeds: a chain of 20,000 mixins overflowed the stack
+    /// (and took time quadratic in its length). Now a clear error, at once.
+    #[test]
+    fn mixin_chains_deeper_than_the_limit_are_refused() {
+        let start = std::time::Instant::now();
+        let err = model_with(mixin_chain(20_000)).unwrap_err().to_string();
+        assert!(err.contains("mixins of mixins nest deeper than 32 levels"), "{err}");
+        assert!(start.elapsed() < std::time::Duration::from_secs(10), "{:?}", start.elapsed());
+    }
+
+    #[test]
+    fn mixin_cycles_are_refused() {
+        let err = model_with(serde_json::json!({
+            "t#A": { "type": "structure", "mixins": [{ "target": "t#B" }], "members": {}, "traits": { "smithy.api#mixin": {} } },
+            "t#B": { "type": "structure", "mixins": [{ "target": "t#A" }], "members": {}, "traits": { "smithy.api#mixin": {} } },
+        }))
+        .unwrap_err()
+        .to_string();
+        assert!(err.contains("mixin cycle"), "{err}");
     }
 }

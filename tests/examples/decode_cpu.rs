@@ -4,6 +4,9 @@
 //! `cargo run --release -p sfn-tests --example decode_cpu` prints, per body, the time to decode
 //! the 1-element and the 1,000-element body and the time per element,
 //! (t(1,000) − t(1)) / 999: the best of several rounds, each the mean of many decodes.
+//!
+//! `decode_cpu once` decodes each 1,000-element body once and does nothing else: a short run
+//! for instruction counts (`valgrind --tool=callgrind`) or a profiler.
 
 use std::hint::black_box;
 use std::time::Instant;
@@ -45,6 +48,14 @@ where
 }
 
 fn main() {
+    if std::env::args().nth(1).as_deref() == Some("once") {
+        let history = sfn_tests::bench_bodies::execution_history(1000);
+        let list = sfn_tests::bench_bodies::execution_list(1000);
+        let h = awsjson_runtime::json::from_slice::<GetExecutionHistoryOutput>(history.as_bytes()).expect("the body decodes");
+        let l = awsjson_runtime::json::from_slice::<ListExecutionsOutput>(list.as_bytes()).expect("the body decodes");
+        assert_eq!((h.events.len(), l.executions.len()), (1000, 1000));
+        return;
+    }
     measure::<GetExecutionHistoryOutput>("GetExecutionHistory", sfn_tests::bench_bodies::execution_history, |o| o.events.len());
     measure::<ListExecutionsOutput>("ListExecutions", sfn_tests::bench_bodies::execution_list, |o| o.executions.len());
 }

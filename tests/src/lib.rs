@@ -2,6 +2,7 @@
 //!
 //! The repository README is included below so that its usage example is compiled as a doctest.
 #![doc = include_str!("../../README.md")]
+#![forbid(unsafe_code)]
 
 use sfn_client::config::{Credentials, RetryConfig};
 use sfn_client::test_util::ReplayConnector;

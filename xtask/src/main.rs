@@ -1,4 +1,5 @@
 //! Developer commands. Run `cargo xtask help`.
+#![forbid(unsafe_code)]
 
 mod inputs;
 

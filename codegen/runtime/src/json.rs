@@ -420,6 +420,34 @@ pub trait FromJson: Sized {
     fn from_null() -> Option<Self> {
         None
     }
+
+    /// Reads one value over `self` (generated structures: member by member, in place; a member
+    /// the body does not hold keeps its value). The default reads a new value and moves it in.
+    #[inline]
+    fn read_json_in_place(&mut self, r: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
+        *self = Self::read_json(r)?;
+        Ok(())
+    }
+
+    /// Reads one value as the next item of a list. The default reads it and pushes it;
+    /// generated structures build it in place, in the list's buffer, with [`push_in_place`]
+    /// (a large structure is then never moved).
+    #[inline]
+    fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+        items.push(Self::read_json(r)?);
+        Ok(())
+    }
+}
+
+/// [`FromJson::read_json_into`] for a structure: its default value is pushed, then read in
+/// place ([`FromJson::read_json_in_place`]).
+#[inline]
+pub fn push_in_place<T: FromJson + Default>(r: &mut JsonReader<'_>, items: &mut Vec<T>) -> Result<(), DeserializeError> {
+    items.push(T::default());
+    match items.last_mut() {
+        Some(item) => item.read_json_in_place(r),
+        None => Ok(()),
+    }
 }
 
 /// Decodes a response body into `T` in one pass. An empty or all-whitespace body reads as `{}`;
@@ -628,7 +656,7 @@ impl<T: FromJson> FromJson for Box<T> {
 
 impl<T: FromJson> FromJson for Vec<T> {
     fn read_json(r: &mut JsonReader<'_>) -> Result<Self, DeserializeError> {
-        r.array_of(T::from_null, T::read_json)
+        r.list_of::<T>()
     }
 }
 
@@ -656,19 +684,28 @@ mod tests {
     impl FromJson for Thing {
         fn read_json(r: &mut JsonReader<'_>) -> Result<Self, DeserializeError> {
             let mut out = Self::default();
+            FromJson::read_json_in_place(&mut out, r)?;
+            Ok(out)
+        }
+
+        fn read_json_in_place(&mut self, r: &mut JsonReader<'_>) -> Result<(), DeserializeError> {
             let mut o = r.object("Thing")?;
             while let Some(key) = o.next_member()? {
                 match &*key {
-                    "name" => out.name = o.member("name")?,
-                    "count" => out.count = o.member("count")?,
-                    "secret" => out.secret = o.member("secret")?,
-                    "inner" => out.inner = o.member("inner")?,
-                    "items" => out.items = o.member("items")?,
-                    "at" => out.at = o.timestamp("at", TimestampFormat::DateTime)?,
+                    "name" => self.name = o.member("name")?,
+                    "count" => self.count = o.member("count")?,
+                    "secret" => self.secret = o.member("secret")?,
+                    "inner" => self.inner = o.member("inner")?,
+                    "items" => self.items = o.member("items")?,
+                    "at" => self.at = o.timestamp("at", TimestampFormat::DateTime)?,
                     _ => o.skip()?,
                 }
             }
-            Ok(out)
+            Ok(())
+        }
+
+        fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+            push_in_place(r, items)
         }
     }
 
@@ -719,6 +756,24 @@ mod tests {
         assert_eq!(names, ["a", "b"]);
         assert_eq!(from_slice::<Thing>(b"").unwrap(), Thing::default());
         assert_eq!(from_slice::<Thing>(b" \n\t ").unwrap(), Thing::default());
+    }
+
+    #[test]
+    fn structures_are_read_in_place() {
+        // Over an existing value: members the body holds are replaced, the others kept.
+        let mut t = Thing { name: "kept".into(), count: Some(1), ..Thing::default() };
+        t.read_json_in_place(&mut JsonReader::new(br#"{"count": 2, "secret": null, "other": [1]}"#)).unwrap();
+        assert_eq!((t.name.as_str(), t.count, t.secret), ("kept", Some(2), None));
+        // List items go through `read_json_into` (pushed default, read in place), nulls dropped,
+        // errors still name the index.
+        let items: Vec<Thing> = from_slice(br#"[{"name": "a"}, null, {"name": "b", "count": 3}]"#).unwrap();
+        assert_eq!(items, vec![Thing { name: "a".into(), ..Thing::default() }, Thing { name: "b".into(), count: Some(3), ..Thing::default() }]);
+        let mut pushed = vec![Thing::default()];
+        Thing::read_json_into(&mut JsonReader::new(br#"{"name": "c"}"#), &mut pushed).unwrap();
+        assert_eq!(pushed.len(), 2);
+        assert_eq!(pushed[1].name, "c");
+        let e = from_slice::<Vec<Thing>>(br#"[{"name": "a"}, {"count": "x"}]"#).unwrap_err();
+        assert_eq!(e.to_string(), "at `[1].count`: expected an integer, found a string");
     }
 
     #[test]

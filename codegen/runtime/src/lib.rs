@@ -4,6 +4,7 @@
 //! Everything that behaves — JSON encoding and decoding, the awsJson protocol, request signing,
 //! credentials, region and endpoint resolution, retries, timeouts and HTTP — lives here, written
 //! once and tested once.
+#![forbid(unsafe_code)]
 
 pub mod endpoint;
 pub mod json;

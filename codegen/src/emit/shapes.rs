@@ -326,30 +326,41 @@ fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error
             }
             None => quote!(o.member(#wire)?),
         };
-        quote!(#pattern => out.#f = #read,)
+        quote!(#pattern => self.#f = #read,)
     });
-    let body = if members.is_empty() {
-        quote! {
-            r.object(#shape_name)?.skip_all()?;
-            Ok(Self::default())
-        }
-    } else {
-        quote! {
-            let mut out = Self::default();
-            let mut o = r.object(#shape_name)?;
-            while let Some(key) = o.next_member()? {
-                match &*key {
-                    #(#arms)*
-                    _ => o.skip()?,
+    if members.is_empty() {
+        return quote! {
+            impl #rt::json::FromJson for #name {
+                fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
+                    r.object(#shape_name)?.skip_all()?;
+                    Ok(Self::default())
                 }
             }
-            Ok(out)
-        }
-    };
+        };
+    }
+    // Members are read in place: a structure in a list is built in the list's buffer, never
+    // moved (some are kilobytes: `HistoryEvent`).
     quote! {
         impl #rt::json::FromJson for #name {
             fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
-                #body
+                let mut out = Self::default();
+                #rt::json::FromJson::read_json_in_place(&mut out, r)?;
+                Ok(out)
+            }
+
+            fn read_json_in_place(&mut self, r: &mut #rt::json::JsonReader<'_>) -> Result<(), #rt::json::DeserializeError> {
+                let mut o = r.object(#shape_name)?;
+                while let Some(key) = o.next_member()? {
+                    match &*key {
+                        #(#arms)*
+                        _ => o.skip()?,
+                    }
+                }
+                Ok(())
+            }
+
+            fn read_json_into(r: &mut #rt::json::JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), #rt::json::DeserializeError> {
+                #rt::json::push_in_place(r, items)
             }
         }
     }

@@ -202,18 +202,31 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateActivityInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => out.name = o.member("name")?,
-                "tags" => out.tags = o.member("tags")?,
+                "name" => self.name = o.member("name")?,
+                "tags" => self.tags = o.member("tags")?,
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl CreateActivityInputBuilder {
@@ -347,15 +360,28 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateActivityOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => out.activity_arn = o.member("activityArn")?,
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "activityArn" => self.activity_arn = o.member("activityArn")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `CreateActivity` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

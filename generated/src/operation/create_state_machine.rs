@@ -440,31 +440,44 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateStateMachineInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => out.name = o.member("name")?,
-                "definition" => out.definition = o.member("definition")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
-                "type" => out.r#type = o.member("type")?,
+                "name" => self.name = o.member("name")?,
+                "definition" => self.definition = o.member("definition")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "type" => self.r#type = o.member("type")?,
                 "loggingConfiguration" => {
-                    out.logging_configuration = o.member("loggingConfiguration")?;
+                    self.logging_configuration = o.member("loggingConfiguration")?;
                 }
-                "tags" => out.tags = o.member("tags")?,
+                "tags" => self.tags = o.member("tags")?,
                 "tracingConfiguration" => {
-                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                    self.tracing_configuration = o.member("tracingConfiguration")?;
                 }
-                "publish" => out.publish = o.member("publish")?,
+                "publish" => self.publish = o.member("publish")?,
                 "versionDescription" => {
-                    out.version_description = o.member("versionDescription")?;
+                    self.version_description = o.member("versionDescription")?;
                 }
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl CreateStateMachineInputBuilder {
@@ -621,18 +634,33 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateStateMachineOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `CreateStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -206,18 +206,31 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateStateMachineAliasInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "description" => out.description = o.member("description")?,
-                "name" => out.name = o.member("name")?,
+                "description" => self.description = o.member("description")?,
+                "name" => self.name = o.member("name")?,
                 "routingConfiguration" => {
-                    out.routing_configuration = o.member("routingConfiguration")?;
+                    self.routing_configuration = o.member("routingConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl CreateStateMachineAliasInputBuilder {
@@ -351,17 +364,30 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("CreateStateMachineAliasOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `CreateStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -100,14 +100,27 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeActivityInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => out.activity_arn = o.member("activityArn")?,
+                "activityArn" => self.activity_arn = o.member("activityArn")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeActivityInputBuilder {
@@ -338,19 +351,32 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeActivityOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => out.activity_arn = o.member("activityArn")?,
-                "name" => out.name = o.member("name")?,
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "activityArn" => self.activity_arn = o.member("activityArn")?,
+                "name" => self.name = o.member("name")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeActivity` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

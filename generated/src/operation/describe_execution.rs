@@ -133,15 +133,28 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "includedData" => out.included_data = o.member("includedData")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "includedData" => self.included_data = o.member("includedData")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeExecutionInputBuilder {
@@ -892,39 +905,54 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "status" => out.status = o.member("status")?,
-                "startDate" => out.start_date = o.member("startDate")?,
-                "stopDate" => out.stop_date = o.member("stopDate")?,
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
-                "output" => out.output = o.member("output")?,
-                "outputDetails" => out.output_details = o.member("outputDetails")?,
-                "traceHeader" => out.trace_header = o.member("traceHeader")?,
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "error" => out.error = o.member("error")?,
-                "cause" => out.cause = o.member("cause")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "status" => self.status = o.member("status")?,
+                "startDate" => self.start_date = o.member("startDate")?,
+                "stopDate" => self.stop_date = o.member("stopDate")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
+                "output" => self.output = o.member("output")?,
+                "outputDetails" => self.output_details = o.member("outputDetails")?,
+                "traceHeader" => self.trace_header = o.member("traceHeader")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "error" => self.error = o.member("error")?,
+                "cause" => self.cause = o.member("cause")?,
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
-                "redriveStatus" => out.redrive_status = o.member("redriveStatus")?,
+                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
+                "redriveStatus" => self.redrive_status = o.member("redriveStatus")?,
                 "redriveStatusReason" => {
-                    out.redrive_status_reason = o.member("redriveStatusReason")?;
+                    self.redrive_status_reason = o.member("redriveStatusReason")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

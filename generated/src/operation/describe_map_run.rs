@@ -98,14 +98,27 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeMapRunInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeMapRunInputBuilder {
@@ -503,30 +516,43 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeMapRunOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "status" => out.status = o.member("status")?,
-                "startDate" => out.start_date = o.member("startDate")?,
-                "stopDate" => out.stop_date = o.member("stopDate")?,
-                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "status" => self.status = o.member("status")?,
+                "startDate" => self.start_date = o.member("startDate")?,
+                "stopDate" => self.stop_date = o.member("stopDate")?,
+                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
                 "toleratedFailurePercentage" => {
-                    out.tolerated_failure_percentage = o
+                    self.tolerated_failure_percentage = o
                         .member("toleratedFailurePercentage")?;
                 }
                 "toleratedFailureCount" => {
-                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
                 }
-                "itemCounts" => out.item_counts = o.member("itemCounts")?,
-                "executionCounts" => out.execution_counts = o.member("executionCounts")?,
-                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                "itemCounts" => self.item_counts = o.member("itemCounts")?,
+                "executionCounts" => self.execution_counts = o.member("executionCounts")?,
+                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeMapRun` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

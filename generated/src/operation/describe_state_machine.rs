@@ -161,15 +161,30 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "includedData" => out.included_data = o.member("includedData")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "includedData" => self.included_data = o.member("includedData")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeStateMachineInputBuilder {
@@ -745,35 +760,50 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "status" => out.status = o.member("status")?,
-                "definition" => out.definition = o.member("definition")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
-                "type" => out.r#type = o.member("type")?,
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "status" => self.status = o.member("status")?,
+                "definition" => self.definition = o.member("definition")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "type" => self.r#type = o.member("type")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 "loggingConfiguration" => {
-                    out.logging_configuration = o.member("loggingConfiguration")?;
+                    self.logging_configuration = o.member("loggingConfiguration")?;
                 }
                 "tracingConfiguration" => {
-                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                    self.tracing_configuration = o.member("tracingConfiguration")?;
                 }
-                "label" => out.label = o.member("label")?,
-                "revisionId" => out.revision_id = o.member("revisionId")?,
-                "description" => out.description = o.member("description")?,
+                "label" => self.label = o.member("label")?,
+                "revisionId" => self.revision_id = o.member("revisionId")?,
+                "description" => self.description = o.member("description")?,
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 "variableReferences" => {
-                    out.variable_references = o.member("variableReferences")?;
+                    self.variable_references = o.member("variableReferences")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

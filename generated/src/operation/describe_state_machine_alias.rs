@@ -108,16 +108,29 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineAliasInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeStateMachineAliasInputBuilder {
@@ -378,23 +391,36 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineAliasOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                "name" => out.name = o.member("name")?,
-                "description" => out.description = o.member("description")?,
+                "name" => self.name = o.member("name")?,
+                "description" => self.description = o.member("description")?,
                 "routingConfiguration" => {
-                    out.routing_configuration = o.member("routingConfiguration")?;
+                    self.routing_configuration = o.member("routingConfiguration")?;
                 }
-                "creationDate" => out.creation_date = o.member("creationDate")?,
-                "updateDate" => out.update_date = o.member("updateDate")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
+                "updateDate" => self.update_date = o.member("updateDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -137,15 +137,28 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineForExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "includedData" => out.included_data = o.member("includedData")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "includedData" => self.included_data = o.member("includedData")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl DescribeStateMachineForExecutionInputBuilder {
@@ -609,33 +622,48 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionOutpu
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DescribeStateMachineForExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "definition" => out.definition = o.member("definition")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
-                "updateDate" => out.update_date = o.member("updateDate")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "definition" => self.definition = o.member("definition")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "updateDate" => self.update_date = o.member("updateDate")?,
                 "loggingConfiguration" => {
-                    out.logging_configuration = o.member("loggingConfiguration")?;
+                    self.logging_configuration = o.member("loggingConfiguration")?;
                 }
                 "tracingConfiguration" => {
-                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                    self.tracing_configuration = o.member("tracingConfiguration")?;
                 }
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "label" => out.label = o.member("label")?,
-                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "label" => self.label = o.member("label")?,
+                "revisionId" => self.revision_id = o.member("revisionId")?,
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 "variableReferences" => {
-                    out.variable_references = o.member("variableReferences")?;
+                    self.variable_references = o.member("variableReferences")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DescribeStateMachineForExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -127,15 +127,28 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetActivityTaskInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => out.activity_arn = o.member("activityArn")?,
-                "workerName" => out.worker_name = o.member("workerName")?,
+                "activityArn" => self.activity_arn = o.member("activityArn")?,
+                "workerName" => self.worker_name = o.member("workerName")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl GetActivityTaskInputBuilder {
@@ -269,15 +282,28 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetActivityTaskOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "taskToken" => out.task_token = o.member("taskToken")?,
-                "input" => out.input = o.member("input")?,
+                "taskToken" => self.task_token = o.member("taskToken")?,
+                "input" => self.input = o.member("input")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `GetActivityTask` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -203,20 +203,33 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetExecutionHistoryInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "reverseOrder" => out.reverse_order = o.member("reverseOrder")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "reverseOrder" => self.reverse_order = o.member("reverseOrder")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 "includeExecutionData" => {
-                    out.include_execution_data = o.member("includeExecutionData")?;
+                    self.include_execution_data = o.member("includeExecutionData")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl GetExecutionHistoryInputBuilder {
@@ -339,15 +352,28 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetExecutionHistoryOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "events" => out.events = o.member("events")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "events" => self.events = o.member("events")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `GetExecutionHistory` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -123,15 +123,28 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListActivitiesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListActivitiesInputBuilder {
@@ -260,15 +273,28 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListActivitiesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activities" => out.activities = o.member("activities")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "activities" => self.activities = o.member("activities")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListActivities` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -281,19 +281,34 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListExecutionsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "statusFilter" => out.status_filter = o.member("statusFilter")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "redriveFilter" => out.redrive_filter = o.member("redriveFilter")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "statusFilter" => self.status_filter = o.member("statusFilter")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "redriveFilter" => self.redrive_filter = o.member("redriveFilter")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListExecutionsInputBuilder {
@@ -422,15 +437,28 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListExecutionsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executions" => out.executions = o.member("executions")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "executions" => self.executions = o.member("executions")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListExecutions` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -150,16 +150,29 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListMapRunsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListMapRunsInputBuilder {
@@ -285,15 +298,28 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListMapRunsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRuns" => out.map_runs = o.member("mapRuns")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "mapRuns" => self.map_runs = o.member("mapRuns")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListMapRuns` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -170,16 +170,31 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachineAliasesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "nextToken" => self.next_token = o.member("nextToken")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListStateMachineAliasesInputBuilder {
@@ -314,17 +329,30 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachineAliasesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliases" => {
-                    out.state_machine_aliases = o.member("stateMachineAliases")?;
+                    self.state_machine_aliases = o.member("stateMachineAliases")?;
                 }
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListStateMachineAliases` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -162,16 +162,31 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachineVersionsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "nextToken" => self.next_token = o.member("nextToken")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListStateMachineVersionsInputBuilder {
@@ -306,17 +321,30 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachineVersionsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineVersions" => {
-                    out.state_machine_versions = o.member("stateMachineVersions")?;
+                    self.state_machine_versions = o.member("stateMachineVersions")?;
                 }
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListStateMachineVersions` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -123,15 +123,28 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachinesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListStateMachinesInputBuilder {
@@ -260,15 +273,28 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListStateMachinesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachines" => out.state_machines = o.member("stateMachines")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "stateMachines" => self.state_machines = o.member("stateMachines")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListStateMachines` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

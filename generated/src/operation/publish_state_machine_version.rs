@@ -186,16 +186,31 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PublishStateMachineVersionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "revisionId" => out.revision_id = o.member("revisionId")?,
-                "description" => out.description = o.member("description")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "revisionId" => self.revision_id = o.member("revisionId")?,
+                "description" => self.description = o.member("description")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl PublishStateMachineVersionInputBuilder {
@@ -329,17 +344,30 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PublishStateMachineVersionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `PublishStateMachineVersion` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

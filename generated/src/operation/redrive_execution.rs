@@ -144,15 +144,28 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("RedriveExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "clientToken" => out.client_token = o.member("clientToken")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "clientToken" => self.client_token = o.member("clientToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl RedriveExecutionInputBuilder {
@@ -258,14 +271,27 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("RedriveExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `RedriveExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

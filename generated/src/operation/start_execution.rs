@@ -312,17 +312,32 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("StartExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "input" => out.input = o.member("input")?,
-                "traceHeader" => out.trace_header = o.member("traceHeader")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "input" => self.input = o.member("input")?,
+                "traceHeader" => self.trace_header = o.member("traceHeader")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl StartExecutionInputBuilder {
@@ -450,15 +465,28 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("StartExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "startDate" => out.start_date = o.member("startDate")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "startDate" => self.start_date = o.member("startDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `StartExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

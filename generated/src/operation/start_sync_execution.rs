@@ -249,18 +249,33 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("StartSyncExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "input" => out.input = o.member("input")?,
-                "traceHeader" => out.trace_header = o.member("traceHeader")?,
-                "includedData" => out.included_data = o.member("includedData")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "input" => self.input = o.member("input")?,
+                "traceHeader" => self.trace_header = o.member("traceHeader")?,
+                "includedData" => self.included_data = o.member("includedData")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl StartSyncExecutionInputBuilder {
@@ -762,27 +777,42 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("StartSyncExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "startDate" => out.start_date = o.member("startDate")?,
-                "stopDate" => out.stop_date = o.member("stopDate")?,
-                "status" => out.status = o.member("status")?,
-                "error" => out.error = o.member("error")?,
-                "cause" => out.cause = o.member("cause")?,
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
-                "output" => out.output = o.member("output")?,
-                "outputDetails" => out.output_details = o.member("outputDetails")?,
-                "traceHeader" => out.trace_header = o.member("traceHeader")?,
-                "billingDetails" => out.billing_details = o.member("billingDetails")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "startDate" => self.start_date = o.member("startDate")?,
+                "stopDate" => self.stop_date = o.member("stopDate")?,
+                "status" => self.status = o.member("status")?,
+                "error" => self.error = o.member("error")?,
+                "cause" => self.cause = o.member("cause")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
+                "output" => self.output = o.member("output")?,
+                "outputDetails" => self.output_details = o.member("outputDetails")?,
+                "traceHeader" => self.trace_header = o.member("traceHeader")?,
+                "billingDetails" => self.billing_details = o.member("billingDetails")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `StartSyncExecution` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -404,25 +404,38 @@ impl ::awsjson_runtime::json::FromJson for TestStateInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TestStateInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "definition" => out.definition = o.member("definition")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
-                "input" => out.input = o.member("input")?,
-                "inspectionLevel" => out.inspection_level = o.member("inspectionLevel")?,
-                "revealSecrets" => out.reveal_secrets = o.member("revealSecrets")?,
-                "variables" => out.variables = o.member("variables")?,
-                "stateName" => out.state_name = o.member("stateName")?,
-                "mock" => out.mock = o.member("mock")?,
-                "context" => out.context = o.member("context")?,
+                "definition" => self.definition = o.member("definition")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "input" => self.input = o.member("input")?,
+                "inspectionLevel" => self.inspection_level = o.member("inspectionLevel")?,
+                "revealSecrets" => self.reveal_secrets = o.member("revealSecrets")?,
+                "variables" => self.variables = o.member("variables")?,
+                "stateName" => self.state_name = o.member("stateName")?,
+                "mock" => self.mock = o.member("mock")?,
+                "context" => self.context = o.member("context")?,
                 "stateConfiguration" => {
-                    out.state_configuration = o.member("stateConfiguration")?;
+                    self.state_configuration = o.member("stateConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl TestStateInputBuilder {
@@ -665,19 +678,32 @@ impl ::awsjson_runtime::json::FromJson for TestStateOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TestStateOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "output" => out.output = o.member("output")?,
-                "error" => out.error = o.member("error")?,
-                "cause" => out.cause = o.member("cause")?,
-                "inspectionData" => out.inspection_data = o.member("inspectionData")?,
-                "nextState" => out.next_state = o.member("nextState")?,
-                "status" => out.status = o.member("status")?,
+                "output" => self.output = o.member("output")?,
+                "error" => self.error = o.member("error")?,
+                "cause" => self.cause = o.member("cause")?,
+                "inspectionData" => self.inspection_data = o.member("inspectionData")?,
+                "nextState" => self.next_state = o.member("nextState")?,
+                "status" => self.status = o.member("status")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `TestState` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -129,15 +129,28 @@ impl ::awsjson_runtime::json::FromJson for UntagResourceInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UntagResourceInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceArn" => out.resource_arn = o.member("resourceArn")?,
-                "tagKeys" => out.tag_keys = o.member("tagKeys")?,
+                "resourceArn" => self.resource_arn = o.member("resourceArn")?,
+                "tagKeys" => self.tag_keys = o.member("tagKeys")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl UntagResourceInputBuilder {

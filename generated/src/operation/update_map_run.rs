@@ -167,22 +167,35 @@ impl ::awsjson_runtime::json::FromJson for UpdateMapRunInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UpdateMapRunInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
                 "toleratedFailurePercentage" => {
-                    out.tolerated_failure_percentage = o
+                    self.tolerated_failure_percentage = o
                         .member("toleratedFailurePercentage")?;
                 }
                 "toleratedFailureCount" => {
-                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl UpdateMapRunInputBuilder {

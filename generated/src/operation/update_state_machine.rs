@@ -345,29 +345,44 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UpdateStateMachineInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "definition" => out.definition = o.member("definition")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "definition" => self.definition = o.member("definition")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
                 "loggingConfiguration" => {
-                    out.logging_configuration = o.member("loggingConfiguration")?;
+                    self.logging_configuration = o.member("loggingConfiguration")?;
                 }
                 "tracingConfiguration" => {
-                    out.tracing_configuration = o.member("tracingConfiguration")?;
+                    self.tracing_configuration = o.member("tracingConfiguration")?;
                 }
-                "publish" => out.publish = o.member("publish")?,
+                "publish" => self.publish = o.member("publish")?,
                 "versionDescription" => {
-                    out.version_description = o.member("versionDescription")?;
+                    self.version_description = o.member("versionDescription")?;
                 }
                 "encryptionConfiguration" => {
-                    out.encryption_configuration = o.member("encryptionConfiguration")?;
+                    self.encryption_configuration = o.member("encryptionConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl UpdateStateMachineInputBuilder {
@@ -522,18 +537,31 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UpdateStateMachineOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "updateDate" => out.update_date = o.member("updateDate")?,
-                "revisionId" => out.revision_id = o.member("revisionId")?,
+                "updateDate" => self.update_date = o.member("updateDate")?,
+                "revisionId" => self.revision_id = o.member("revisionId")?,
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `UpdateStateMachine` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

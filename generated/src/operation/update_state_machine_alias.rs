@@ -194,20 +194,33 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UpdateStateMachineAliasInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                "description" => out.description = o.member("description")?,
+                "description" => self.description = o.member("description")?,
                 "routingConfiguration" => {
-                    out.routing_configuration = o.member("routingConfiguration")?;
+                    self.routing_configuration = o.member("routingConfiguration")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl UpdateStateMachineAliasInputBuilder {
@@ -310,14 +323,27 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("UpdateStateMachineAliasOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "updateDate" => out.update_date = o.member("updateDate")?,
+                "updateDate" => self.update_date = o.member("updateDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `UpdateStateMachineAlias` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

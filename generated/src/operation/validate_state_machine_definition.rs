@@ -224,17 +224,30 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ValidateStateMachineDefinitionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "definition" => out.definition = o.member("definition")?,
-                "type" => out.r#type = o.member("type")?,
-                "severity" => out.severity = o.member("severity")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
+                "definition" => self.definition = o.member("definition")?,
+                "type" => self.r#type = o.member("type")?,
+                "severity" => self.severity = o.member("severity")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ValidateStateMachineDefinitionInputBuilder {
@@ -408,16 +421,29 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionOutput 
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ValidateStateMachineDefinitionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "result" => out.result = o.member("result")?,
-                "diagnostics" => out.diagnostics = o.member("diagnostics")?,
-                "truncated" => out.truncated = o.member("truncated")?,
+                "result" => self.result = o.member("result")?,
+                "diagnostics" => self.diagnostics = o.member("diagnostics")?,
+                "truncated" => self.truncated = o.member("truncated")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ValidateStateMachineDefinition` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -162,15 +162,28 @@ impl ::awsjson_runtime::json::FromJson for ActivityListItem {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ActivityListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => out.activity_arn = o.member("activityArn")?,
-                "name" => out.name = o.member("name")?,
-                "creationDate" => out.creation_date = o.member("creationDate")?,
+                "activityArn" => self.activity_arn = o.member("activityArn")?,
+                "name" => self.name = o.member("name")?,
+                "creationDate" => self.creation_date = o.member("creationDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

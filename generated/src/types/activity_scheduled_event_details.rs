@@ -188,21 +188,34 @@ impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ActivityScheduledEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resource" => out.resource = o.member("resource")?,
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "resource" => self.resource = o.member("resource")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
                 "timeoutInSeconds" => {
-                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
+                    self.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
                 "heartbeatInSeconds" => {
-                    out.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                    self.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -82,19 +82,32 @@ impl ::awsjson_runtime::json::FromJson for BillingDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("BillingDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "billedMemoryUsedInMB" => {
-                    out.billed_memory_used_in_mb = o.member("billedMemoryUsedInMB")?;
+                    self.billed_memory_used_in_mb = o.member("billedMemoryUsedInMB")?;
                 }
                 "billedDurationInMilliseconds" => {
-                    out.billed_duration_in_milliseconds = o
+                    self.billed_duration_in_milliseconds = o
                         .member("billedDurationInMilliseconds")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -119,18 +119,31 @@ impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("EncryptionConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "kmsKeyId" => out.kms_key_id = o.member("kmsKeyId")?,
+                "kmsKeyId" => self.kms_key_id = o.member("kmsKeyId")?,
                 "kmsDataKeyReusePeriodSeconds" => {
-                    out.kms_data_key_reuse_period_seconds = o
+                    self.kms_data_key_reuse_period_seconds = o
                         .member("kmsDataKeyReusePeriodSeconds")?;
                 }
-                "type" => out.r#type = o.member("type")?,
+                "type" => self.r#type = o.member("type")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -153,16 +153,29 @@ impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("EvaluationFailedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "error" => out.error = o.member("error")?,
-                "cause" => out.cause = o.member("cause")?,
-                "location" => out.location = o.member("location")?,
-                "state" => out.state = o.member("state")?,
+                "error" => self.error = o.member("error")?,
+                "cause" => self.cause = o.member("cause")?,
+                "location" => self.location = o.member("location")?,
+                "state" => self.state = o.member("state")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -397,28 +397,43 @@ impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ExecutionListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "name" => out.name = o.member("name")?,
-                "status" => out.status = o.member("status")?,
-                "startDate" => out.start_date = o.member("startDate")?,
-                "stopDate" => out.stop_date = o.member("stopDate")?,
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "itemCount" => out.item_count = o.member("itemCount")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "name" => self.name = o.member("name")?,
+                "status" => self.status = o.member("status")?,
+                "startDate" => self.start_date = o.member("startDate")?,
+                "stopDate" => self.stop_date = o.member("stopDate")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "itemCount" => self.item_count = o.member("itemCount")?,
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
-                "redriveCount" => out.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => out.redrive_date = o.member("redriveDate")?,
+                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
+                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

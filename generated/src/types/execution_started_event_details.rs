@@ -181,21 +181,34 @@ impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ExecutionStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
-                "roleArn" => out.role_arn = o.member("roleArn")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
+                "roleArn" => self.role_arn = o.member("roleArn")?,
                 "stateMachineAliasArn" => {
-                    out.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
                 }
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -1533,161 +1533,178 @@ impl ::awsjson_runtime::json::FromJson for HistoryEvent {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("HistoryEvent")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "timestamp" => out.timestamp = o.member("timestamp")?,
-                "type" => out.r#type = o.member("type")?,
-                "id" => out.id = o.member("id")?,
-                "previousEventId" => out.previous_event_id = o.member("previousEventId")?,
+                "timestamp" => self.timestamp = o.member("timestamp")?,
+                "type" => self.r#type = o.member("type")?,
+                "id" => self.id = o.member("id")?,
+                "previousEventId" => {
+                    self.previous_event_id = o.member("previousEventId")?;
+                }
                 "activityFailedEventDetails" => {
-                    out.activity_failed_event_details = o
+                    self.activity_failed_event_details = o
                         .member("activityFailedEventDetails")?;
                 }
                 "activityScheduleFailedEventDetails" => {
-                    out.activity_schedule_failed_event_details = o
+                    self.activity_schedule_failed_event_details = o
                         .member("activityScheduleFailedEventDetails")?;
                 }
                 "activityScheduledEventDetails" => {
-                    out.activity_scheduled_event_details = o
+                    self.activity_scheduled_event_details = o
                         .member("activityScheduledEventDetails")?;
                 }
                 "activityStartedEventDetails" => {
-                    out.activity_started_event_details = o
+                    self.activity_started_event_details = o
                         .member("activityStartedEventDetails")?;
                 }
                 "activitySucceededEventDetails" => {
-                    out.activity_succeeded_event_details = o
+                    self.activity_succeeded_event_details = o
                         .member("activitySucceededEventDetails")?;
                 }
                 "activityTimedOutEventDetails" => {
-                    out.activity_timed_out_event_details = o
+                    self.activity_timed_out_event_details = o
                         .member("activityTimedOutEventDetails")?;
                 }
                 "taskFailedEventDetails" => {
-                    out.task_failed_event_details = o.member("taskFailedEventDetails")?;
+                    self.task_failed_event_details = o.member("taskFailedEventDetails")?;
                 }
                 "taskScheduledEventDetails" => {
-                    out.task_scheduled_event_details = o
+                    self.task_scheduled_event_details = o
                         .member("taskScheduledEventDetails")?;
                 }
                 "taskStartFailedEventDetails" => {
-                    out.task_start_failed_event_details = o
+                    self.task_start_failed_event_details = o
                         .member("taskStartFailedEventDetails")?;
                 }
                 "taskStartedEventDetails" => {
-                    out.task_started_event_details = o.member("taskStartedEventDetails")?;
+                    self.task_started_event_details = o
+                        .member("taskStartedEventDetails")?;
                 }
                 "taskSubmitFailedEventDetails" => {
-                    out.task_submit_failed_event_details = o
+                    self.task_submit_failed_event_details = o
                         .member("taskSubmitFailedEventDetails")?;
                 }
                 "taskSubmittedEventDetails" => {
-                    out.task_submitted_event_details = o
+                    self.task_submitted_event_details = o
                         .member("taskSubmittedEventDetails")?;
                 }
                 "taskSucceededEventDetails" => {
-                    out.task_succeeded_event_details = o
+                    self.task_succeeded_event_details = o
                         .member("taskSucceededEventDetails")?;
                 }
                 "taskTimedOutEventDetails" => {
-                    out.task_timed_out_event_details = o
+                    self.task_timed_out_event_details = o
                         .member("taskTimedOutEventDetails")?;
                 }
                 "executionFailedEventDetails" => {
-                    out.execution_failed_event_details = o
+                    self.execution_failed_event_details = o
                         .member("executionFailedEventDetails")?;
                 }
                 "executionStartedEventDetails" => {
-                    out.execution_started_event_details = o
+                    self.execution_started_event_details = o
                         .member("executionStartedEventDetails")?;
                 }
                 "executionSucceededEventDetails" => {
-                    out.execution_succeeded_event_details = o
+                    self.execution_succeeded_event_details = o
                         .member("executionSucceededEventDetails")?;
                 }
                 "executionAbortedEventDetails" => {
-                    out.execution_aborted_event_details = o
+                    self.execution_aborted_event_details = o
                         .member("executionAbortedEventDetails")?;
                 }
                 "executionTimedOutEventDetails" => {
-                    out.execution_timed_out_event_details = o
+                    self.execution_timed_out_event_details = o
                         .member("executionTimedOutEventDetails")?;
                 }
                 "executionRedrivenEventDetails" => {
-                    out.execution_redriven_event_details = o
+                    self.execution_redriven_event_details = o
                         .member("executionRedrivenEventDetails")?;
                 }
                 "mapStateStartedEventDetails" => {
-                    out.map_state_started_event_details = o
+                    self.map_state_started_event_details = o
                         .member("mapStateStartedEventDetails")?;
                 }
                 "mapIterationStartedEventDetails" => {
-                    out.map_iteration_started_event_details = o
+                    self.map_iteration_started_event_details = o
                         .member("mapIterationStartedEventDetails")?;
                 }
                 "mapIterationSucceededEventDetails" => {
-                    out.map_iteration_succeeded_event_details = o
+                    self.map_iteration_succeeded_event_details = o
                         .member("mapIterationSucceededEventDetails")?;
                 }
                 "mapIterationFailedEventDetails" => {
-                    out.map_iteration_failed_event_details = o
+                    self.map_iteration_failed_event_details = o
                         .member("mapIterationFailedEventDetails")?;
                 }
                 "mapIterationAbortedEventDetails" => {
-                    out.map_iteration_aborted_event_details = o
+                    self.map_iteration_aborted_event_details = o
                         .member("mapIterationAbortedEventDetails")?;
                 }
                 "lambdaFunctionFailedEventDetails" => {
-                    out.lambda_function_failed_event_details = o
+                    self.lambda_function_failed_event_details = o
                         .member("lambdaFunctionFailedEventDetails")?;
                 }
                 "lambdaFunctionScheduleFailedEventDetails" => {
-                    out.lambda_function_schedule_failed_event_details = o
+                    self.lambda_function_schedule_failed_event_details = o
                         .member("lambdaFunctionScheduleFailedEventDetails")?;
                 }
                 "lambdaFunctionScheduledEventDetails" => {
-                    out.lambda_function_scheduled_event_details = o
+                    self.lambda_function_scheduled_event_details = o
                         .member("lambdaFunctionScheduledEventDetails")?;
                 }
                 "lambdaFunctionStartFailedEventDetails" => {
-                    out.lambda_function_start_failed_event_details = o
+                    self.lambda_function_start_failed_event_details = o
                         .member("lambdaFunctionStartFailedEventDetails")?;
                 }
                 "lambdaFunctionSucceededEventDetails" => {
-                    out.lambda_function_succeeded_event_details = o
+                    self.lambda_function_succeeded_event_details = o
                         .member("lambdaFunctionSucceededEventDetails")?;
                 }
                 "lambdaFunctionTimedOutEventDetails" => {
-                    out.lambda_function_timed_out_event_details = o
+                    self.lambda_function_timed_out_event_details = o
                         .member("lambdaFunctionTimedOutEventDetails")?;
                 }
                 "stateEnteredEventDetails" => {
-                    out.state_entered_event_details = o
+                    self.state_entered_event_details = o
                         .member("stateEnteredEventDetails")?;
                 }
                 "stateExitedEventDetails" => {
-                    out.state_exited_event_details = o.member("stateExitedEventDetails")?;
+                    self.state_exited_event_details = o
+                        .member("stateExitedEventDetails")?;
                 }
                 "mapRunStartedEventDetails" => {
-                    out.map_run_started_event_details = o
+                    self.map_run_started_event_details = o
                         .member("mapRunStartedEventDetails")?;
                 }
                 "mapRunFailedEventDetails" => {
-                    out.map_run_failed_event_details = o
+                    self.map_run_failed_event_details = o
                         .member("mapRunFailedEventDetails")?;
                 }
                 "mapRunRedrivenEventDetails" => {
-                    out.map_run_redriven_event_details = o
+                    self.map_run_redriven_event_details = o
                         .member("mapRunRedrivenEventDetails")?;
                 }
                 "evaluationFailedEventDetails" => {
-                    out.evaluation_failed_event_details = o
+                    self.evaluation_failed_event_details = o
                         .member("evaluationFailedEventDetails")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -514,43 +514,58 @@ impl ::awsjson_runtime::json::FromJson for InspectionData {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("InspectionData")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "input" => out.input = o.member("input")?,
-                "afterArguments" => out.after_arguments = o.member("afterArguments")?,
-                "afterInputPath" => out.after_input_path = o.member("afterInputPath")?,
-                "afterParameters" => out.after_parameters = o.member("afterParameters")?,
-                "result" => out.result = o.member("result")?,
+                "input" => self.input = o.member("input")?,
+                "afterArguments" => self.after_arguments = o.member("afterArguments")?,
+                "afterInputPath" => self.after_input_path = o.member("afterInputPath")?,
+                "afterParameters" => self.after_parameters = o.member("afterParameters")?,
+                "result" => self.result = o.member("result")?,
                 "afterResultSelector" => {
-                    out.after_result_selector = o.member("afterResultSelector")?;
+                    self.after_result_selector = o.member("afterResultSelector")?;
                 }
-                "afterResultPath" => out.after_result_path = o.member("afterResultPath")?,
-                "request" => out.request = o.member("request")?,
-                "response" => out.response = o.member("response")?,
-                "variables" => out.variables = o.member("variables")?,
-                "errorDetails" => out.error_details = o.member("errorDetails")?,
-                "afterItemsPath" => out.after_items_path = o.member("afterItemsPath")?,
+                "afterResultPath" => {
+                    self.after_result_path = o.member("afterResultPath")?;
+                }
+                "request" => self.request = o.member("request")?,
+                "response" => self.response = o.member("response")?,
+                "variables" => self.variables = o.member("variables")?,
+                "errorDetails" => self.error_details = o.member("errorDetails")?,
+                "afterItemsPath" => self.after_items_path = o.member("afterItemsPath")?,
                 "afterItemSelector" => {
-                    out.after_item_selector = o.member("afterItemSelector")?;
+                    self.after_item_selector = o.member("afterItemSelector")?;
                 }
                 "afterItemBatcher" => {
-                    out.after_item_batcher = o.member("afterItemBatcher")?;
+                    self.after_item_batcher = o.member("afterItemBatcher")?;
                 }
                 "afterItemsPointer" => {
-                    out.after_items_pointer = o.member("afterItemsPointer")?;
+                    self.after_items_pointer = o.member("afterItemsPointer")?;
                 }
                 "toleratedFailureCount" => {
-                    out.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
                 }
                 "toleratedFailurePercentage" => {
-                    out.tolerated_failure_percentage = o
+                    self.tolerated_failure_percentage = o
                         .member("toleratedFailurePercentage")?;
                 }
-                "maxConcurrency" => out.max_concurrency = o.member("maxConcurrency")?,
+                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

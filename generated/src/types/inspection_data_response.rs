@@ -149,17 +149,30 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("InspectionDataResponse")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "protocol" => out.protocol = o.member("protocol")?,
-                "statusCode" => out.status_code = o.member("statusCode")?,
-                "statusMessage" => out.status_message = o.member("statusMessage")?,
-                "headers" => out.headers = o.member("headers")?,
-                "body" => out.body = o.member("body")?,
+                "protocol" => self.protocol = o.member("protocol")?,
+                "statusCode" => self.status_code = o.member("statusCode")?,
+                "statusMessage" => self.status_message = o.member("statusMessage")?,
+                "headers" => self.headers = o.member("headers")?,
+                "body" => self.body = o.member("body")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -121,18 +121,31 @@ impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("InspectionErrorDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "catchIndex" => out.catch_index = o.member("catchIndex")?,
-                "retryIndex" => out.retry_index = o.member("retryIndex")?,
+                "catchIndex" => self.catch_index = o.member("catchIndex")?,
+                "retryIndex" => self.retry_index = o.member("retryIndex")?,
                 "retryBackoffIntervalSeconds" => {
-                    out.retry_backoff_interval_seconds = o
+                    self.retry_backoff_interval_seconds = o
                         .member("retryBackoffIntervalSeconds")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

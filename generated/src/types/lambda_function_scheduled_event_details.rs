@@ -197,19 +197,32 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("LambdaFunctionScheduledEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resource" => out.resource = o.member("resource")?,
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "resource" => self.resource = o.member("resource")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
                 "timeoutInSeconds" => {
-                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
+                    self.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
-                "taskCredentials" => out.task_credentials = o.member("taskCredentials")?,
+                "taskCredentials" => self.task_credentials = o.member("taskCredentials")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

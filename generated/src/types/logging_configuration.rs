@@ -109,17 +109,30 @@ impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("LoggingConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "level" => out.level = o.member("level")?,
+                "level" => self.level = o.member("level")?,
                 "includeExecutionData" => {
-                    out.include_execution_data = o.member("includeExecutionData")?;
+                    self.include_execution_data = o.member("includeExecutionData")?;
                 }
-                "destinations" => out.destinations = o.member("destinations")?,
+                "destinations" => self.destinations = o.member("destinations")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

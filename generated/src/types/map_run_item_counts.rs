@@ -266,24 +266,37 @@ impl ::awsjson_runtime::json::FromJson for MapRunItemCounts {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("MapRunItemCounts")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "pending" => out.pending = o.member("pending")?,
-                "running" => out.running = o.member("running")?,
-                "succeeded" => out.succeeded = o.member("succeeded")?,
-                "failed" => out.failed = o.member("failed")?,
-                "timedOut" => out.timed_out = o.member("timedOut")?,
-                "aborted" => out.aborted = o.member("aborted")?,
-                "total" => out.total = o.member("total")?,
-                "resultsWritten" => out.results_written = o.member("resultsWritten")?,
+                "pending" => self.pending = o.member("pending")?,
+                "running" => self.running = o.member("running")?,
+                "succeeded" => self.succeeded = o.member("succeeded")?,
+                "failed" => self.failed = o.member("failed")?,
+                "timedOut" => self.timed_out = o.member("timedOut")?,
+                "aborted" => self.aborted = o.member("aborted")?,
+                "total" => self.total = o.member("total")?,
+                "resultsWritten" => self.results_written = o.member("resultsWritten")?,
                 "failuresNotRedrivable" => {
-                    out.failures_not_redrivable = o.member("failuresNotRedrivable")?;
+                    self.failures_not_redrivable = o.member("failuresNotRedrivable")?;
                 }
-                "pendingRedrive" => out.pending_redrive = o.member("pendingRedrive")?,
+                "pendingRedrive" => self.pending_redrive = o.member("pendingRedrive")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -169,17 +169,32 @@ impl ::awsjson_runtime::json::FromJson for MapRunListItem {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("MapRunListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => out.execution_arn = o.member("executionArn")?,
-                "mapRunArn" => out.map_run_arn = o.member("mapRunArn")?,
-                "stateMachineArn" => out.state_machine_arn = o.member("stateMachineArn")?,
-                "startDate" => out.start_date = o.member("startDate")?,
-                "stopDate" => out.stop_date = o.member("stopDate")?,
+                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "stateMachineArn" => {
+                    self.state_machine_arn = o.member("stateMachineArn")?;
+                }
+                "startDate" => self.start_date = o.member("startDate")?,
+                "stopDate" => self.stop_date = o.member("stopDate")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -155,17 +155,30 @@ impl ::awsjson_runtime::json::FromJson for MockInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("MockInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "result" => out.result = o.member("result")?,
-                "errorOutput" => out.error_output = o.member("errorOutput")?,
+                "result" => self.result = o.member("result")?,
+                "errorOutput" => self.error_output = o.member("errorOutput")?,
                 "fieldValidationMode" => {
-                    out.field_validation_mode = o.member("fieldValidationMode")?;
+                    self.field_validation_mode = o.member("fieldValidationMode")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -93,16 +93,29 @@ impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("RoutingConfigurationListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineVersionArn" => {
-                    out.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
                 }
-                "weight" => out.weight = o.member("weight")?,
+                "weight" => self.weight = o.member("weight")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -138,15 +138,28 @@ impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("StateEnteredEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => out.name = o.member("name")?,
-                "input" => out.input = o.member("input")?,
-                "inputDetails" => out.input_details = o.member("inputDetails")?,
+                "name" => self.name = o.member("name")?,
+                "input" => self.input = o.member("input")?,
+                "inputDetails" => self.input_details = o.member("inputDetails")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

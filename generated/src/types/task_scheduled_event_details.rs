@@ -249,23 +249,36 @@ impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TaskScheduledEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => out.resource_type = o.member("resourceType")?,
-                "resource" => out.resource = o.member("resource")?,
-                "region" => out.region = o.member("region")?,
-                "parameters" => out.parameters = o.member("parameters")?,
+                "resourceType" => self.resource_type = o.member("resourceType")?,
+                "resource" => self.resource = o.member("resource")?,
+                "region" => self.region = o.member("region")?,
+                "parameters" => self.parameters = o.member("parameters")?,
                 "timeoutInSeconds" => {
-                    out.timeout_in_seconds = o.member("timeoutInSeconds")?;
+                    self.timeout_in_seconds = o.member("timeoutInSeconds")?;
                 }
                 "heartbeatInSeconds" => {
-                    out.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                    self.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
                 }
-                "taskCredentials" => out.task_credentials = o.member("taskCredentials")?,
+                "taskCredentials" => self.task_credentials = o.member("taskCredentials")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

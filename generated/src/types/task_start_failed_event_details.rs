@@ -158,16 +158,29 @@ impl ::awsjson_runtime::json::FromJson for TaskStartFailedEventDetails {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TaskStartFailedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => out.resource_type = o.member("resourceType")?,
-                "resource" => out.resource = o.member("resource")?,
-                "error" => out.error = o.member("error")?,
-                "cause" => out.cause = o.member("cause")?,
+                "resourceType" => self.resource_type = o.member("resourceType")?,
+                "resource" => self.resource = o.member("resource")?,
+                "error" => self.error = o.member("error")?,
+                "cause" => self.cause = o.member("cause")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -146,25 +146,38 @@ impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TestStateConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "retrierRetryCount" => {
-                    out.retrier_retry_count = o.member("retrierRetryCount")?;
+                    self.retrier_retry_count = o.member("retrierRetryCount")?;
                 }
                 "errorCausedByState" => {
-                    out.error_caused_by_state = o.member("errorCausedByState")?;
+                    self.error_caused_by_state = o.member("errorCausedByState")?;
                 }
                 "mapIterationFailureCount" => {
-                    out.map_iteration_failure_count = o
+                    self.map_iteration_failure_count = o
                         .member("mapIterationFailureCount")?;
                 }
                 "mapItemReaderData" => {
-                    out.map_item_reader_data = o.member("mapItemReaderData")?;
+                    self.map_item_reader_data = o.member("mapItemReaderData")?;
                 }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

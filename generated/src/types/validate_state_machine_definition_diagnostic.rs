@@ -264,16 +264,29 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnos
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ValidateStateMachineDefinitionDiagnostic")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "severity" => out.severity = o.member("severity")?,
-                "code" => out.code = o.member("code")?,
-                "message" => out.message = o.member("message")?,
-                "location" => out.location = o.member("location")?,
+                "severity" => self.severity = o.member("severity")?,
+                "code" => self.code = o.member("code")?,
+                "message" => self.message = o.member("message")?,
+                "location" => self.location = o.member("location")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

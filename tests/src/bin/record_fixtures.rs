@@ -9,6 +9,7 @@
 //!
 //! It only writes, and removes when the scenario no longer has them, files whose `source` starts
 //! with `recorded from moto`: hand-written fixtures are never touched.
+#![forbid(unsafe_code)]
 
 use std::collections::BTreeSet;
 use std::path::{Path, PathBuf};

@@ -178,6 +178,7 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    #[inline]
     fn enter(&mut self) -> Result<(), DeserializeError> {
         self.depth += 1;
         if self.depth > MAX_DEPTH {
@@ -200,6 +201,7 @@ impl<'a> JsonReader<'a> {
 
     /// Moves to the next member of the open object: `true` with the reader at the member's name,
     /// `false` at the closing `}` (which is consumed).
+    #[inline]
     fn object_step(&mut self, first: &mut bool) -> Result<bool, DeserializeError> {
         match self.peek() {
             Some(b'}') => {
@@ -223,6 +225,7 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    #[inline]
     fn colon(&mut self) -> Result<(), DeserializeError> {
         match self.peek() {
             Some(b':') => {
@@ -235,6 +238,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// The next member name of the open object (its `:` consumed), or `None` at its end.
+    #[inline]
     fn next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, DeserializeError> {
         if !self.object_step(first)? {
             return Ok(None);
@@ -253,6 +257,7 @@ impl<'a> JsonReader<'a> {
     }
 
     /// `true` when another item of the open array follows, `false` at its `]` (consumed).
+    #[inline]
     fn array_step(&mut self, first: &mut bool) -> Result<bool, DeserializeError> {
         match self.peek() {
             Some(b']') => {
@@ -297,28 +302,30 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Reads the string whose opening quote is at the current position.
+    #[inline]
     fn string_at_quote(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
-        let input = self.input;
         let start = self.pos + 1;
-        let mut i = start;
-        loop {
-            i = skip_plain(input, i);
-            match input.get(i) {
-                None => return Err(self.eof()),
-                Some(b'"') => {
-                    let s = self.text(start, i)?;
-                    self.pos = i + 1;
-                    return Ok(Cow::Borrowed(s));
-                }
-                Some(b'\\') => break,
-                Some(&b) if b < 0x20 => {
-                    self.pos = i;
-                    return Err(self.syntax("a control character in a string (it must be escaped)"));
-                }
-                Some(_) => i += 1,
+        let i = skip_plain(self.input, start);
+        match self.input.get(i) {
+            Some(b'"') => {
+                let s = self.text(start, i)?;
+                self.pos = i + 1;
+                Ok(Cow::Borrowed(s))
+            }
+            Some(b'\\') => self.string_with_escapes(start, i).map(Cow::Owned),
+            None => Err(self.eof()),
+            Some(_) => {
+                self.pos = i;
+                Err(self.syntax("a control character in a string (it must be escaped)"))
             }
         }
-        // With escapes: runs of text between them are copied as they are.
+    }
+
+    /// The rest of a string that starts at `start` and has an escape at `i` (its first): runs
+    /// of text between escapes are copied as they are.
+    #[inline(never)]
+    fn string_with_escapes(&mut self, start: usize, mut i: usize) -> Result<String, DeserializeError> {
+        let input = self.input;
         let mut out = String::with_capacity(i - start + 16);
         out.push_str(self.text(start, i)?);
         loop {
@@ -326,7 +333,7 @@ impl<'a> JsonReader<'a> {
                 None => return Err(self.eof()),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(Cow::Owned(out));
+                    return Ok(out);
                 }
                 Some(b'\\') => {
                     self.pos = i;
@@ -352,14 +359,7 @@ impl<'a> JsonReader<'a> {
                 }
                 Some(_) => {
                     let run = i;
-                    i += 1;
-                    loop {
-                        i = skip_plain(input, i);
-                        match input.get(i) {
-                            None | Some(b'"' | b'\\' | 0..=0x1f) => break,
-                            Some(_) => i += 1,
-                        }
-                    }
+                    i = skip_plain(input, i + 1);
                     out.push_str(self.text(run, i)?);
                 }
             }
@@ -416,8 +416,12 @@ impl<'a> JsonReader<'a> {
             }
         })?;
         self.pos = end;
-        // The grammar is ASCII only.
-        std::str::from_utf8(&input[start..end]).map_err(|_| self.syntax("an invalid number"))
+        // The grammar is ASCII only: the text is in the checked prefix unless invalid UTF-8
+        // came before it.
+        match self.text.get(start..end) {
+            Some(text) => Ok(text),
+            None => std::str::from_utf8(&input[start..end]).map_err(|_| self.syntax("an invalid number")),
+        }
     }
 
     /// Reads an integer exactly (to `i64`). Integral numbers written with a fraction or an
@@ -427,6 +431,9 @@ impl<'a> JsonReader<'a> {
             return Err(self.expected("an integer"));
         }
         let text = self.number_text()?;
+        if let Some(n) = small_integer(text.as_bytes()) {
+            return Ok(n);
+        }
         if !text.bytes().any(|b| matches!(b, b'.' | b'e' | b'E')) {
             return text.parse::<i64>().map_err(|_| out_of_range("i64"));
         }
@@ -471,6 +478,16 @@ impl<'a> JsonReader<'a> {
     pub fn timestamp_value(&mut self, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
+                // One pass over the digits in the common case; a leading zero (not JSON) and
+                // every other form go the general way, which checks the grammar.
+                let rest = &self.input[self.pos..];
+                let leading_zero = rest.strip_prefix(b"-").unwrap_or(rest).starts_with(b"0");
+                if !leading_zero {
+                    if let Some((t, len)) = epoch_seconds_prefix(rest) {
+                        self.pos += len;
+                        return Ok(t);
+                    }
+                }
                 let text = self.number_text()?;
                 epoch_seconds(text.as_bytes()).ok_or_else(|| out_of_range("a timestamp"))
             }
@@ -613,6 +630,24 @@ impl<'a> JsonReader<'a> {
         Ok(out)
     }
 
+    /// Reads a list item by item, each with [`FromJson::read_json_into`] (structures are built
+    /// in place); `null` items as in [`Self::array_of`]. Errors name the index.
+    pub(crate) fn list_of<T: FromJson>(&mut self) -> Result<Vec<T>, DeserializeError> {
+        self.begin_array("an array")?;
+        let mut out = Vec::new();
+        let mut first = true;
+        let mut index = 0;
+        while self.array_step(&mut first)? {
+            if self.null()? {
+                out.extend(T::from_null());
+            } else {
+                T::read_json_into(self, &mut out).map_err(|e| e.within_index(index))?;
+            }
+            index += 1;
+        }
+        Ok(out)
+    }
+
     /// Reads an object as a map entry by entry; `null` values as in [`Self::array_of`]. Errors
     /// name the key.
     pub(crate) fn map_of<T>(
@@ -637,9 +672,12 @@ impl<'a> JsonReader<'a> {
     }
 }
 
-/// The position of the first byte from `i` on that may end a run of plain string text: a
-/// quote, a backslash or a control character; eight bytes at a time (the bit tricks may stop
-/// early, never late).
+/// The position of the first byte from `i` on that ends a run of plain string text (a quote,
+/// a backslash or a control character), or the end of the input; eight bytes at a time.
+///
+/// In each eight-byte word (read little-endian: the first byte is the lowest) the bit tricks
+/// may flag bytes after the first special one (a borrow runs upward from it), never a plain
+/// byte before it: the lowest flag is exactly the first special byte.
 #[inline]
 fn skip_plain(input: &[u8], mut i: usize) -> usize {
     const ONES: u64 = 0x0101_0101_0101_0101;
@@ -651,11 +689,38 @@ fn skip_plain(input: &[u8], mut i: usize) -> usize {
             | has_zero(w ^ (ONES * u64::from(b'\\')))
             | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
         if special != 0 {
-            break;
+            return i + (special.trailing_zeros() / 8) as usize;
         }
         i += 8;
     }
+    while let Some(&b) = input.get(i) {
+        if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
     i
+}
+
+/// An integer of at most 18 digits (an optional `-`, then digits only), or `None` for any other
+/// text (then read the general way).
+#[inline]
+fn small_integer(text: &[u8]) -> Option<i64> {
+    let (negative, digits) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    if digits.is_empty() || digits.len() > 18 {
+        return None;
+    }
+    let mut n: i64 = 0;
+    for &d in digits {
+        if !d.is_ascii_digit() {
+            return None;
+        }
+        n = n * 10 + i64::from(d - b'0');
+    }
+    Some(if negative { -n } else { n })
 }
 
 fn out_of_range(what: &str) -> DeserializeError {
@@ -728,6 +793,128 @@ fn document_number(text: &str) -> Result<Number, DeserializeError> {
 /// `-1.5`, `17E8`) exactly, truncated to the nanosecond, without allocating. `None` when the
 /// text is not such a number or the time is out of range.
 pub fn epoch_seconds(text: &[u8]) -> Option<DateTime> {
+    match epoch_seconds_short(text) {
+        Some(t) => Some(t),
+        None => epoch_seconds_any(text),
+    }
+}
+
+/// The common case of [`epoch_seconds`], in one pass: at most 19 significant digits (the
+/// service writes `1.700000000123E9`) and whole nanoseconds that fit a `u64`. `None` for any
+/// other text, valid or not: [`epoch_seconds_any`] then decides.
+#[inline]
+fn epoch_seconds_short(text: &[u8]) -> Option<DateTime> {
+    match epoch_seconds_prefix(text) {
+        Some((t, len)) if len == text.len() => Some(t),
+        _ => None,
+    }
+}
+
+/// [`epoch_seconds_short`] of the number at the start of `text` (which may go on after it),
+/// with the number's length: what a JSON number there would be (it stops where
+/// [`number_end`] stops). `None` when it has more digits than the short path takes or is not
+/// a number; `Some` also for an integer part with a leading zero, which JSON does not allow
+/// (callers reading JSON check that).
+#[inline]
+fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
+    let (negative, rest) = match text.split_first() {
+        Some((b'-', rest)) => (true, rest),
+        _ => (false, text),
+    };
+    let mut mantissa: u64 = 0;
+    let mut i = 0;
+    while let Some(&d) = rest.get(i) {
+        if !d.is_ascii_digit() {
+            break;
+        }
+        mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+        i += 1;
+    }
+    let int_len = i;
+    if int_len == 0 {
+        return None;
+    }
+    let mut frac_len = 0usize;
+    if rest.get(i) == Some(&b'.') {
+        i += 1;
+        while let Some(&d) = rest.get(i) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            mantissa = mantissa.wrapping_mul(10).wrapping_add(u64::from(d - b'0'));
+            i += 1;
+            frac_len += 1;
+        }
+        if frac_len == 0 {
+            return None;
+        }
+    }
+    if int_len + frac_len > 19 {
+        return None;
+    }
+    let mut exponent: i64 = 0;
+    if matches!(rest.get(i), Some(b'e' | b'E')) {
+        i += 1;
+        let exp_negative = match rest.get(i) {
+            Some(b'-') => {
+                i += 1;
+                true
+            }
+            Some(b'+') => {
+                i += 1;
+                false
+            }
+            _ => false,
+        };
+        let exp_start = i;
+        while let Some(&d) = rest.get(i) {
+            if !d.is_ascii_digit() {
+                break;
+            }
+            exponent = exponent * 10 + i64::from(d - b'0');
+            i += 1;
+            if i - exp_start > 4 {
+                return None;
+            }
+        }
+        if i == exp_start {
+            return None;
+        }
+        if exp_negative {
+            exponent = -exponent;
+        }
+    }
+    let len = i + usize::from(negative);
+    // nanoseconds = mantissa × 10^(exponent + 9 − fraction digits), truncated.
+    let scale = exponent + 9 - frac_len as i64;
+    let nanos = if scale >= 0 {
+        mantissa.checked_mul(*POW10.get(usize::try_from(scale).ok()?)?)?
+    } else {
+        POW10.get(usize::try_from(-scale).ok()?).map_or(0, |p| mantissa / p)
+    };
+    // Split in u64 (an i128 division is a library call).
+    let (secs, subsec) = ((nanos / 1_000_000_000) as i64, (nanos % 1_000_000_000) as u32);
+    let t = match (negative, subsec) {
+        (false, _) => DateTime::from_secs_and_nanos(secs, subsec),
+        (true, 0) => DateTime::from_secs_and_nanos(-secs, 0),
+        (true, _) => DateTime::from_secs_and_nanos(-secs - 1, 1_000_000_000 - subsec),
+    };
+    t.map(|t| (t, len))
+}
+
+/// 10^0 ..= 10^19, every power of ten a `u64` holds.
+const POW10: [u64; 20] = {
+    let mut p = [1u64; 20];
+    let mut k = 1;
+    while k < 20 {
+        p[k] = p[k - 1] * 10;
+        k += 1;
+    }
+    p
+};
+
+/// [`epoch_seconds`] for any number of digits and any exponent.
+fn epoch_seconds_any(text: &[u8]) -> Option<DateTime> {
     let (negative, rest) = match text.split_first() {
         Some((b'-', rest)) => (true, rest),
         _ => (false, text),
@@ -975,6 +1162,78 @@ mod tests {
         for bad in ["", "-", "1.", ".5", "1e", "1e+", "1.5x", "+1", "1..2", "1e5.5", "NaN"] {
             assert_eq!(ts(bad), None, "{bad}");
         }
+    }
+
+    #[test]
+    fn the_short_epoch_path_agrees_with_the_general_one() {
+        let mut checked = 0;
+        for int in ["0", "1", "17", "1700000000", "000123", "9999999999", "18446744073"] {
+            for frac in ["", ".0", ".5", ".123", ".000000001", ".123456789", ".1234567891", ".99999999999"] {
+                for exp in ["", "E9", "e+9", "E-3", "e0", "E-9", "E-10", "E-25", "E10", "e2", "E+0012"] {
+                    for sign in ["", "-"] {
+                        let text = format!("{sign}{int}{frac}{exp}");
+                        let short = epoch_seconds_short(text.as_bytes());
+                        let any = epoch_seconds_any(text.as_bytes());
+                        if short.is_some() {
+                            checked += 1;
+                        }
+                        assert!(short.is_none() || short == any, "{text}: {short:?} vs {any:?}");
+                        assert_eq!(epoch_seconds(text.as_bytes()), any, "{text}");
+                    }
+                }
+            }
+        }
+        assert!(checked > 500, "{checked}");
+        assert_eq!(epoch_seconds_short(b"1.700000000123E9").map(|t| t.to_millis()), Some(1_700_000_000_123));
+    }
+
+    #[test]
+    fn timestamps_read_in_one_pass_as_in_two() {
+        for text in [
+            "1.700000000123E9", "1700000000", "1700000000.5", "-1.5", "1e-9", "17E8", "1.7e+9", "0", "0.5E1", "-0",
+            "01", "-01.5", "1.", "1e", "1e+", "1.5E99999", "12345678901234567890", "1E10", "18446744073.8E9",
+        ] {
+            for after in ["", ",", "}", " ", "]", "x"] {
+                let body = format!("{text}{after}");
+                let one = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.timestamp_value(TimestampFormat::EpochSeconds).map(|t| (t, r.pos)).map_err(|e| e.kind())
+                };
+                let two = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.number_text()
+                        .map_err(|e| e.kind())
+                        .and_then(|n| epoch_seconds(n.as_bytes()).ok_or(ErrorKind::OutOfRange))
+                        .map(|t| (t, r.pos))
+                };
+                assert_eq!(one, two, "{body}");
+            }
+        }
+    }
+
+    #[test]
+    fn plain_runs_end_exactly_at_the_first_special_byte() {
+        let text = b"abcdefgh\"ijklmnopqrstu\\vwxyz\x01ABCDEFGHIJ\"";
+        for start in 0..text.len() {
+            let expected = (start..text.len()).find(|&i| matches!(text[i], b'"' | b'\\' | 0..=0x1f)).unwrap_or(text.len());
+            assert_eq!(skip_plain(text, start), expected, "from {start}");
+        }
+        assert_eq!(skip_plain(b"0123456789", 0), 10);
+        // A byte above 0x7f next to a special one (where borrows run) is not mistaken for one.
+        assert_eq!(skip_plain("\u{e9}\u{e9}\u{e9}\u{e9}x\"".as_bytes(), 0), 9);
+        assert_eq!(skip_plain(b"\x1f\xff\xff\xff\xff\xff\xff\xff\xff", 1), 9);
+    }
+
+    #[test]
+    fn small_integers_take_the_short_path() {
+        assert_eq!(small_integer(b"123456789012345678"), Some(123_456_789_012_345_678));
+        assert_eq!(small_integer(b"-42"), Some(-42));
+        assert_eq!(small_integer(b"1234567890123456789"), None);
+        assert_eq!(small_integer(b"1.5"), None);
+        assert_eq!(small_integer(b"-"), None);
+        let mut r = JsonReader::new(b"[-999999999999999999, 999999999999999999, 9223372036854775807]");
+        let v: Vec<i64> = FromJson::read_json(&mut r).unwrap();
+        assert_eq!(v, [-999_999_999_999_999_999, 999_999_999_999_999_999, i64::MAX]);
     }
 
     #[test]

@@ -91,14 +91,27 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetWidgetInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "widgetId" => out.widget_id = o.member("widgetId")?,
+                "widgetId" => self.widget_id = o.member("widgetId")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl GetWidgetInputBuilder {
@@ -208,15 +221,28 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("GetWidgetOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "widget" => out.widget = o.member("widget")?,
-                "shape" => out.shape = o.member("shape")?,
+                "widget" => self.widget = o.member("widget")?,
+                "shape" => self.shape = o.member("shape")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `GetWidget` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -123,16 +123,29 @@ impl ::awsjson_runtime::json::FromJson for ListThingsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListThingsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "nextToken" => out.next_token = o.member("nextToken")?,
-                "maxResults" => out.max_results = o.member("maxResults")?,
-                "status" => out.status = o.member("status")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
+                "maxResults" => self.max_results = o.member("maxResults")?,
+                "status" => self.status = o.member("status")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl ListThingsInputBuilder {
@@ -240,15 +253,28 @@ impl ::awsjson_runtime::json::FromJson for ListThingsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ListThingsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "things" => out.things = o.member("things")?,
-                "nextToken" => out.next_token = o.member("nextToken")?,
+                "things" => self.things = o.member("things")?,
+                "nextToken" => self.next_token = o.member("nextToken")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `ListThings` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -186,17 +186,30 @@ impl ::awsjson_runtime::json::FromJson for PutThingInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PutThingInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "thing" => out.thing = o.member("thing")?,
-                "clientToken" => out.client_token = o.member("clientToken")?,
-                "dryRun" => out.dry_run = o.member("dryRun")?,
-                "secret" => out.secret = o.member("secret")?,
+                "thing" => self.thing = o.member("thing")?,
+                "clientToken" => self.client_token = o.member("clientToken")?,
+                "dryRun" => self.dry_run = o.member("dryRun")?,
+                "secret" => self.secret = o.member("secret")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl PutThingInputBuilder {
@@ -364,17 +377,30 @@ impl ::awsjson_runtime::json::FromJson for PutThingOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PutThingOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "id" => out.id = o.member("id")?,
-                "createdAt" => out.created_at = o.member("createdAt")?,
-                "version" => out.version = o.member("version")?,
-                "note" => out.note = o.member("note")?,
+                "id" => self.id = o.member("id")?,
+                "createdAt" => self.created_at = o.member("createdAt")?,
+                "version" => self.version = o.member("version")?,
+                "note" => self.note = o.member("note")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `PutThing` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -156,34 +156,47 @@ impl ::awsjson_runtime::json::FromJson for Schedule {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("Schedule")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "runs" => {
-                    out.runs = o
+                    self.runs = o
                         .timestamp(
                             "runs",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
                         )?;
                 }
                 "deadlines" => {
-                    out.deadlines = o
+                    self.deadlines = o
                         .timestamp(
                             "deadlines",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
                         )?;
                 }
                 "maybe" => {
-                    out.maybe = o
+                    self.maybe = o
                         .timestamp(
                             "maybe",
                             ::awsjson_runtime::types::TimestampFormat::HttpDate,
                         )?;
                 }
-                "epochs" => out.epochs = o.member("epochs")?,
+                "epochs" => self.epochs = o.member("epochs")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -464,35 +464,48 @@ impl ::awsjson_runtime::json::FromJson for Thing {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("Thing")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => out.name = o.member("name")?,
-                "type" => out.r#type = o.member("type")?,
-                "self" => out.self_ = o.member("self")?,
-                "KMSKeyIDs" => out.kms_key_ids = o.member("KMSKeyIDs")?,
-                "labels" => out.labels = o.member("labels")?,
-                "secrets" => out.secrets = o.member("secrets")?,
-                "payload" => out.payload = o.member("payload")?,
-                "extra" => out.extra = o.member("extra")?,
-                "ratio" => out.ratio = o.member("ratio")?,
-                "weight" => out.weight = o.member("weight")?,
-                "tiny" => out.tiny = o.member("tiny")?,
-                "small" => out.small = o.member("small")?,
+                "name" => self.name = o.member("name")?,
+                "type" => self.r#type = o.member("type")?,
+                "self" => self.self_ = o.member("self")?,
+                "KMSKeyIDs" => self.kms_key_ids = o.member("KMSKeyIDs")?,
+                "labels" => self.labels = o.member("labels")?,
+                "secrets" => self.secrets = o.member("secrets")?,
+                "payload" => self.payload = o.member("payload")?,
+                "extra" => self.extra = o.member("extra")?,
+                "ratio" => self.ratio = o.member("ratio")?,
+                "weight" => self.weight = o.member("weight")?,
+                "tiny" => self.tiny = o.member("tiny")?,
+                "small" => self.small = o.member("small")?,
                 "seenAt" => {
-                    out.seen_at = o
+                    self.seen_at = o
                         .timestamp(
                             "seenAt",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
                         )?;
                 }
-                "level" => out.level = o.member("level")?,
-                "count" => out.count = o.member("count")?,
-                "greeting" => out.greeting = o.member("greeting")?,
-                "schedule" => out.schedule = o.member("schedule")?,
+                "level" => self.level = o.member("level")?,
+                "count" => self.count = o.member("count")?,
+                "greeting" => self.greeting = o.member("greeting")?,
+                "schedule" => self.schedule = o.member("schedule")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -156,11 +156,18 @@ impl ::awsjson_runtime::json::FromJson for DatetimeOffsetsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("DatetimeOffsetsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "datetime" => {
-                    out.datetime = o
+                    self.datetime = o
                         .timestamp(
                             "datetime",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
@@ -169,7 +176,13 @@ impl ::awsjson_runtime::json::FromJson for DatetimeOffsetsOutput {
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `DatetimeOffsets` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -209,19 +209,32 @@ impl ::awsjson_runtime::json::FromJson for JsonEnumsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("JsonEnumsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "fooEnum1" => out.foo_enum1 = o.member("fooEnum1")?,
-                "fooEnum2" => out.foo_enum2 = o.member("fooEnum2")?,
-                "fooEnum3" => out.foo_enum3 = o.member("fooEnum3")?,
-                "fooEnumList" => out.foo_enum_list = o.member("fooEnumList")?,
-                "fooEnumSet" => out.foo_enum_set = o.member("fooEnumSet")?,
-                "fooEnumMap" => out.foo_enum_map = o.member("fooEnumMap")?,
+                "fooEnum1" => self.foo_enum1 = o.member("fooEnum1")?,
+                "fooEnum2" => self.foo_enum2 = o.member("fooEnum2")?,
+                "fooEnum3" => self.foo_enum3 = o.member("fooEnum3")?,
+                "fooEnumList" => self.foo_enum_list = o.member("fooEnumList")?,
+                "fooEnumSet" => self.foo_enum_set = o.member("fooEnumSet")?,
+                "fooEnumMap" => self.foo_enum_map = o.member("fooEnumMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl JsonEnumsInputBuilder {
@@ -432,19 +445,32 @@ impl ::awsjson_runtime::json::FromJson for JsonEnumsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("JsonEnumsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "fooEnum1" => out.foo_enum1 = o.member("fooEnum1")?,
-                "fooEnum2" => out.foo_enum2 = o.member("fooEnum2")?,
-                "fooEnum3" => out.foo_enum3 = o.member("fooEnum3")?,
-                "fooEnumList" => out.foo_enum_list = o.member("fooEnumList")?,
-                "fooEnumSet" => out.foo_enum_set = o.member("fooEnumSet")?,
-                "fooEnumMap" => out.foo_enum_map = o.member("fooEnumMap")?,
+                "fooEnum1" => self.foo_enum1 = o.member("fooEnum1")?,
+                "fooEnum2" => self.foo_enum2 = o.member("fooEnum2")?,
+                "fooEnum3" => self.foo_enum3 = o.member("fooEnum3")?,
+                "fooEnumList" => self.foo_enum_list = o.member("fooEnumList")?,
+                "fooEnumSet" => self.foo_enum_set = o.member("fooEnumSet")?,
+                "fooEnumMap" => self.foo_enum_map = o.member("fooEnumMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `JsonEnums` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -213,19 +213,32 @@ impl ::awsjson_runtime::json::FromJson for JsonIntEnumsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("JsonIntEnumsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "intEnum1" => out.int_enum1 = o.member("intEnum1")?,
-                "intEnum2" => out.int_enum2 = o.member("intEnum2")?,
-                "intEnum3" => out.int_enum3 = o.member("intEnum3")?,
-                "intEnumList" => out.int_enum_list = o.member("intEnumList")?,
-                "intEnumSet" => out.int_enum_set = o.member("intEnumSet")?,
-                "intEnumMap" => out.int_enum_map = o.member("intEnumMap")?,
+                "intEnum1" => self.int_enum1 = o.member("intEnum1")?,
+                "intEnum2" => self.int_enum2 = o.member("intEnum2")?,
+                "intEnum3" => self.int_enum3 = o.member("intEnum3")?,
+                "intEnumList" => self.int_enum_list = o.member("intEnumList")?,
+                "intEnumSet" => self.int_enum_set = o.member("intEnumSet")?,
+                "intEnumMap" => self.int_enum_map = o.member("intEnumMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl JsonIntEnumsInputBuilder {
@@ -441,19 +454,32 @@ impl ::awsjson_runtime::json::FromJson for JsonIntEnumsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("JsonIntEnumsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "intEnum1" => out.int_enum1 = o.member("intEnum1")?,
-                "intEnum2" => out.int_enum2 = o.member("intEnum2")?,
-                "intEnum3" => out.int_enum3 = o.member("intEnum3")?,
-                "intEnumList" => out.int_enum_list = o.member("intEnumList")?,
-                "intEnumSet" => out.int_enum_set = o.member("intEnumSet")?,
-                "intEnumMap" => out.int_enum_map = o.member("intEnumMap")?,
+                "intEnum1" => self.int_enum1 = o.member("intEnum1")?,
+                "intEnum2" => self.int_enum2 = o.member("intEnum2")?,
+                "intEnum3" => self.int_enum3 = o.member("intEnum3")?,
+                "intEnumList" => self.int_enum_list = o.member("intEnumList")?,
+                "intEnumSet" => self.int_enum_set = o.member("intEnumSet")?,
+                "intEnumMap" => self.int_enum_map = o.member("intEnumMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `JsonIntEnums` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

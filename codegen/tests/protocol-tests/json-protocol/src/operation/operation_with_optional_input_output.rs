@@ -91,14 +91,27 @@ impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputInput
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("OperationWithOptionalInputOutputInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => out.value = o.member("Value")?,
+                "Value" => self.value = o.member("Value")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl OperationWithOptionalInputOutputInputBuilder {
@@ -188,14 +201,27 @@ impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputOutpu
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("OperationWithOptionalInputOutputOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => out.value = o.member("Value")?,
+                "Value" => self.value = o.member("Value")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `OperationWithOptionalInputOutput` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

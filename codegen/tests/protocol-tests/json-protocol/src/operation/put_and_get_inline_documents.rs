@@ -96,14 +96,27 @@ impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PutAndGetInlineDocumentsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "inlineDocument" => out.inline_document = o.member("inlineDocument")?,
+                "inlineDocument" => self.inline_document = o.member("inlineDocument")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl PutAndGetInlineDocumentsInputBuilder {
@@ -199,14 +212,27 @@ impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PutAndGetInlineDocumentsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "inlineDocument" => out.inline_document = o.member("inlineDocument")?,
+                "inlineDocument" => self.inline_document = o.member("inlineDocument")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `PutAndGetInlineDocuments` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -125,17 +125,32 @@ impl ::awsjson_runtime::json::FromJson for SparseNullsOperationInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("SparseNullsOperationInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "sparseStringList" => {
-                    out.sparse_string_list = o.member("sparseStringList")?;
+                    self.sparse_string_list = o.member("sparseStringList")?;
                 }
-                "sparseStringMap" => out.sparse_string_map = o.member("sparseStringMap")?,
+                "sparseStringMap" => {
+                    self.sparse_string_map = o.member("sparseStringMap")?;
+                }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl SparseNullsOperationInputBuilder {
@@ -262,17 +277,32 @@ impl ::awsjson_runtime::json::FromJson for SparseNullsOperationOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("SparseNullsOperationOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
                 "sparseStringList" => {
-                    out.sparse_string_list = o.member("sparseStringList")?;
+                    self.sparse_string_list = o.member("sparseStringList")?;
                 }
-                "sparseStringMap" => out.sparse_string_map = o.member("sparseStringMap")?,
+                "sparseStringMap" => {
+                    self.sparse_string_map = o.member("sparseStringMap")?;
+                }
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `SparseNullsOperation` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -710,56 +710,69 @@ impl ::awsjson_runtime::json::FromJson for KitchenSink {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("KitchenSink")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Blob" => out.blob = o.member("Blob")?,
-                "Boolean" => out.boolean = o.member("Boolean")?,
-                "Double" => out.double = o.member("Double")?,
-                "EmptyStruct" => out.empty_struct = o.member("EmptyStruct")?,
-                "Float" => out.float = o.member("Float")?,
+                "Blob" => self.blob = o.member("Blob")?,
+                "Boolean" => self.boolean = o.member("Boolean")?,
+                "Double" => self.double = o.member("Double")?,
+                "EmptyStruct" => self.empty_struct = o.member("EmptyStruct")?,
+                "Float" => self.float = o.member("Float")?,
                 "HttpdateTimestamp" => {
-                    out.httpdate_timestamp = o
+                    self.httpdate_timestamp = o
                         .timestamp(
                             "HttpdateTimestamp",
                             ::awsjson_runtime::types::TimestampFormat::HttpDate,
                         )?;
                 }
-                "Integer" => out.integer = o.member("Integer")?,
+                "Integer" => self.integer = o.member("Integer")?,
                 "Iso8601Timestamp" => {
-                    out.iso8601_timestamp = o
+                    self.iso8601_timestamp = o
                         .timestamp(
                             "Iso8601Timestamp",
                             ::awsjson_runtime::types::TimestampFormat::DateTime,
                         )?;
                 }
-                "JsonValue" => out.json_value = o.member("JsonValue")?,
-                "ListOfLists" => out.list_of_lists = o.member("ListOfLists")?,
+                "JsonValue" => self.json_value = o.member("JsonValue")?,
+                "ListOfLists" => self.list_of_lists = o.member("ListOfLists")?,
                 "ListOfMapsOfStrings" => {
-                    out.list_of_maps_of_strings = o.member("ListOfMapsOfStrings")?;
+                    self.list_of_maps_of_strings = o.member("ListOfMapsOfStrings")?;
                 }
-                "ListOfStrings" => out.list_of_strings = o.member("ListOfStrings")?,
-                "ListOfStructs" => out.list_of_structs = o.member("ListOfStructs")?,
-                "Long" => out.long = o.member("Long")?,
+                "ListOfStrings" => self.list_of_strings = o.member("ListOfStrings")?,
+                "ListOfStructs" => self.list_of_structs = o.member("ListOfStructs")?,
+                "Long" => self.long = o.member("Long")?,
                 "MapOfListsOfStrings" => {
-                    out.map_of_lists_of_strings = o.member("MapOfListsOfStrings")?;
+                    self.map_of_lists_of_strings = o.member("MapOfListsOfStrings")?;
                 }
-                "MapOfMaps" => out.map_of_maps = o.member("MapOfMaps")?,
-                "MapOfStrings" => out.map_of_strings = o.member("MapOfStrings")?,
-                "MapOfStructs" => out.map_of_structs = o.member("MapOfStructs")?,
-                "RecursiveList" => out.recursive_list = o.member("RecursiveList")?,
-                "RecursiveMap" => out.recursive_map = o.member("RecursiveMap")?,
-                "RecursiveStruct" => out.recursive_struct = o.member("RecursiveStruct")?,
-                "SimpleStruct" => out.simple_struct = o.member("SimpleStruct")?,
-                "String" => out.string = o.member("String")?,
+                "MapOfMaps" => self.map_of_maps = o.member("MapOfMaps")?,
+                "MapOfStrings" => self.map_of_strings = o.member("MapOfStrings")?,
+                "MapOfStructs" => self.map_of_structs = o.member("MapOfStructs")?,
+                "RecursiveList" => self.recursive_list = o.member("RecursiveList")?,
+                "RecursiveMap" => self.recursive_map = o.member("RecursiveMap")?,
+                "RecursiveStruct" => self.recursive_struct = o.member("RecursiveStruct")?,
+                "SimpleStruct" => self.simple_struct = o.member("SimpleStruct")?,
+                "String" => self.string = o.member("String")?,
                 "StructWithJsonName" => {
-                    out.struct_with_json_name = o.member("StructWithJsonName")?;
+                    self.struct_with_json_name = o.member("StructWithJsonName")?;
                 }
-                "Timestamp" => out.timestamp = o.member("Timestamp")?,
-                "UnixTimestamp" => out.unix_timestamp = o.member("UnixTimestamp")?,
+                "Timestamp" => self.timestamp = o.member("Timestamp")?,
+                "UnixTimestamp" => self.unix_timestamp = o.member("UnixTimestamp")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

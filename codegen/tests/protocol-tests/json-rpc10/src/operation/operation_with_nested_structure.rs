@@ -99,14 +99,27 @@ impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("OperationWithNestedStructureInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "topLevel" => out.top_level = o.member("topLevel")?,
+                "topLevel" => self.top_level = o.member("topLevel")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl OperationWithNestedStructureInputBuilder {
@@ -261,16 +274,29 @@ impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("OperationWithNestedStructureOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "dialog" => out.dialog = o.member("dialog")?,
-                "dialogList" => out.dialog_list = o.member("dialogList")?,
-                "dialogMap" => out.dialog_map = o.member("dialogMap")?,
+                "dialog" => self.dialog = o.member("dialog")?,
+                "dialogList" => self.dialog_list = o.member("dialogList")?,
+                "dialogMap" => self.dialog_map = o.member("dialogMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `OperationWithNestedStructure` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -459,27 +459,40 @@ impl ::awsjson_runtime::json::FromJson for OperationWithRequiredMembersOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("OperationWithRequiredMembersOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "requiredString" => out.required_string = o.member("requiredString")?,
-                "requiredBoolean" => out.required_boolean = o.member("requiredBoolean")?,
-                "requiredList" => out.required_list = o.member("requiredList")?,
+                "requiredString" => self.required_string = o.member("requiredString")?,
+                "requiredBoolean" => self.required_boolean = o.member("requiredBoolean")?,
+                "requiredList" => self.required_list = o.member("requiredList")?,
                 "requiredTimestamp" => {
-                    out.required_timestamp = o.member("requiredTimestamp")?;
+                    self.required_timestamp = o.member("requiredTimestamp")?;
                 }
-                "requiredBlob" => out.required_blob = o.member("requiredBlob")?,
-                "requiredByte" => out.required_byte = o.member("requiredByte")?,
-                "requiredShort" => out.required_short = o.member("requiredShort")?,
-                "requiredInteger" => out.required_integer = o.member("requiredInteger")?,
-                "requiredLong" => out.required_long = o.member("requiredLong")?,
-                "requiredFloat" => out.required_float = o.member("requiredFloat")?,
-                "requiredDouble" => out.required_double = o.member("requiredDouble")?,
-                "requiredMap" => out.required_map = o.member("requiredMap")?,
+                "requiredBlob" => self.required_blob = o.member("requiredBlob")?,
+                "requiredByte" => self.required_byte = o.member("requiredByte")?,
+                "requiredShort" => self.required_short = o.member("requiredShort")?,
+                "requiredInteger" => self.required_integer = o.member("requiredInteger")?,
+                "requiredLong" => self.required_long = o.member("requiredLong")?,
+                "requiredFloat" => self.required_float = o.member("requiredFloat")?,
+                "requiredDouble" => self.required_double = o.member("requiredDouble")?,
+                "requiredMap" => self.required_map = o.member("requiredMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `OperationWithRequiredMembers` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

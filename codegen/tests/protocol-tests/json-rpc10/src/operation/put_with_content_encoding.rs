@@ -109,15 +109,28 @@ impl ::awsjson_runtime::json::FromJson for PutWithContentEncodingInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("PutWithContentEncodingInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "encoding" => out.encoding = o.member("encoding")?,
-                "data" => out.data = o.member("data")?,
+                "encoding" => self.encoding = o.member("encoding")?,
+                "data" => self.data = o.member("data")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl PutWithContentEncodingInputBuilder {

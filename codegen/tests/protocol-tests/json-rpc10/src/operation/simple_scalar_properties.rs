@@ -108,15 +108,28 @@ impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesInput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("SimpleScalarPropertiesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "floatValue" => out.float_value = o.member("floatValue")?,
-                "doubleValue" => out.double_value = o.member("doubleValue")?,
+                "floatValue" => self.float_value = o.member("floatValue")?,
+                "doubleValue" => self.double_value = o.member("doubleValue")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 impl SimpleScalarPropertiesInputBuilder {
@@ -226,15 +239,28 @@ impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesOutput {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("SimpleScalarPropertiesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "floatValue" => out.float_value = o.member("floatValue")?,
-                "doubleValue" => out.double_value = o.member("doubleValue")?,
+                "floatValue" => self.float_value = o.member("floatValue")?,
+                "doubleValue" => self.double_value = o.member("doubleValue")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 /// The errors `SimpleScalarProperties` may return: the ones the model lists, and [`Self::Unhandled`] for any other.

@@ -688,52 +688,65 @@ impl ::awsjson_runtime::json::FromJson for Defaults {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("Defaults")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "defaultString" => out.default_string = o.member("defaultString")?,
-                "defaultBoolean" => out.default_boolean = o.member("defaultBoolean")?,
-                "defaultList" => out.default_list = o.member("defaultList")?,
+                "defaultString" => self.default_string = o.member("defaultString")?,
+                "defaultBoolean" => self.default_boolean = o.member("defaultBoolean")?,
+                "defaultList" => self.default_list = o.member("defaultList")?,
                 "defaultDocumentMap" => {
-                    out.default_document_map = o.member("defaultDocumentMap")?;
+                    self.default_document_map = o.member("defaultDocumentMap")?;
                 }
                 "defaultDocumentString" => {
-                    out.default_document_string = o.member("defaultDocumentString")?;
+                    self.default_document_string = o.member("defaultDocumentString")?;
                 }
                 "defaultDocumentBoolean" => {
-                    out.default_document_boolean = o.member("defaultDocumentBoolean")?;
+                    self.default_document_boolean = o.member("defaultDocumentBoolean")?;
                 }
                 "defaultDocumentList" => {
-                    out.default_document_list = o.member("defaultDocumentList")?;
+                    self.default_document_list = o.member("defaultDocumentList")?;
                 }
                 "defaultNullDocument" => {
-                    out.default_null_document = o.member("defaultNullDocument")?;
+                    self.default_null_document = o.member("defaultNullDocument")?;
                 }
                 "defaultTimestamp" => {
-                    out.default_timestamp = o.member("defaultTimestamp")?;
+                    self.default_timestamp = o.member("defaultTimestamp")?;
                 }
-                "defaultBlob" => out.default_blob = o.member("defaultBlob")?,
-                "defaultByte" => out.default_byte = o.member("defaultByte")?,
-                "defaultShort" => out.default_short = o.member("defaultShort")?,
-                "defaultInteger" => out.default_integer = o.member("defaultInteger")?,
-                "defaultLong" => out.default_long = o.member("defaultLong")?,
-                "defaultFloat" => out.default_float = o.member("defaultFloat")?,
-                "defaultDouble" => out.default_double = o.member("defaultDouble")?,
-                "defaultMap" => out.default_map = o.member("defaultMap")?,
-                "defaultEnum" => out.default_enum = o.member("defaultEnum")?,
-                "defaultIntEnum" => out.default_int_enum = o.member("defaultIntEnum")?,
-                "emptyString" => out.empty_string = o.member("emptyString")?,
-                "falseBoolean" => out.false_boolean = o.member("falseBoolean")?,
-                "emptyBlob" => out.empty_blob = o.member("emptyBlob")?,
-                "zeroByte" => out.zero_byte = o.member("zeroByte")?,
-                "zeroShort" => out.zero_short = o.member("zeroShort")?,
-                "zeroInteger" => out.zero_integer = o.member("zeroInteger")?,
-                "zeroLong" => out.zero_long = o.member("zeroLong")?,
-                "zeroFloat" => out.zero_float = o.member("zeroFloat")?,
-                "zeroDouble" => out.zero_double = o.member("zeroDouble")?,
+                "defaultBlob" => self.default_blob = o.member("defaultBlob")?,
+                "defaultByte" => self.default_byte = o.member("defaultByte")?,
+                "defaultShort" => self.default_short = o.member("defaultShort")?,
+                "defaultInteger" => self.default_integer = o.member("defaultInteger")?,
+                "defaultLong" => self.default_long = o.member("defaultLong")?,
+                "defaultFloat" => self.default_float = o.member("defaultFloat")?,
+                "defaultDouble" => self.default_double = o.member("defaultDouble")?,
+                "defaultMap" => self.default_map = o.member("defaultMap")?,
+                "defaultEnum" => self.default_enum = o.member("defaultEnum")?,
+                "defaultIntEnum" => self.default_int_enum = o.member("defaultIntEnum")?,
+                "emptyString" => self.empty_string = o.member("emptyString")?,
+                "falseBoolean" => self.false_boolean = o.member("falseBoolean")?,
+                "emptyBlob" => self.empty_blob = o.member("emptyBlob")?,
+                "zeroByte" => self.zero_byte = o.member("zeroByte")?,
+                "zeroShort" => self.zero_short = o.member("zeroShort")?,
+                "zeroInteger" => self.zero_integer = o.member("zeroInteger")?,
+                "zeroLong" => self.zero_long = o.member("zeroLong")?,
+                "zeroFloat" => self.zero_float = o.member("zeroFloat")?,
+                "zeroDouble" => self.zero_double = o.member("zeroDouble")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -102,15 +102,28 @@ impl ::awsjson_runtime::json::FromJson for Dialog {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("Dialog")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "language" => out.language = o.member("language")?,
-                "greeting" => out.greeting = o.member("greeting")?,
-                "farewell" => out.farewell = o.member("farewell")?,
+                "language" => self.language = o.member("language")?,
+                "greeting" => self.greeting = o.member("greeting")?,
+                "farewell" => self.farewell = o.member("farewell")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

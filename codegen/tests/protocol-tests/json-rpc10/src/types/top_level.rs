@@ -113,15 +113,28 @@ impl ::awsjson_runtime::json::FromJson for TopLevel {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("TopLevel")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "dialog" => out.dialog = o.member("dialog")?,
-                "dialogList" => out.dialog_list = o.member("dialogList")?,
-                "dialogMap" => out.dialog_map = o.member("dialogMap")?,
+                "dialog" => self.dialog = o.member("dialog")?,
+                "dialogList" => self.dialog_list = o.member("dialogList")?,
+                "dialogMap" => self.dialog_map = o.member("dialogMap")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -220,21 +220,34 @@ impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
     ) -> Result<Self, ::awsjson_runtime::json::DeserializeError> {
         let mut out = Self::default();
+        ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
+        Ok(out)
+    }
+    fn read_json_in_place(
+        &mut self,
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
         let mut o = r.object("ErrorWithMembers")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Code" => out.code = o.member("Code")?,
-                "ComplexData" => out.complex_data = o.member("ComplexData")?,
-                "IntegerField" => out.integer_field = o.member("IntegerField")?,
-                "ListField" => out.list_field = o.member("ListField")?,
-                "MapField" => out.map_field = o.member("MapField")?,
+                "Code" => self.code = o.member("Code")?,
+                "ComplexData" => self.complex_data = o.member("ComplexData")?,
+                "IntegerField" => self.integer_field = o.member("IntegerField")?,
+                "ListField" => self.list_field = o.member("ListField")?,
+                "MapField" => self.map_field = o.member("MapField")?,
                 "message" | "Message" | "errorMessage" => {
-                    out.message = o.member("Message")?;
+                    self.message = o.member("Message")?;
                 }
-                "StringField" => out.string_field = o.member("StringField")?,
+                "StringField" => self.string_field = o.member("StringField")?,
                 _ => o.skip()?,
             }
         }
-        Ok(out)
+        Ok(())
+    }
+    fn read_json_into(
+        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
+        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -1,0 +1,34 @@
+//! `generator`: the generator's front end — model loader (`Model::from_json`: parse, `apply`,
+//! mixins), service choice, validation (`ShapeIndex::build`), the IR (`ir::build`) and the
+//! endpoint rule set's check (`endpoints::rule_set_tokens`) — over arbitrary (mostly mutated
+//! Smithy JSON) input. Nothing is formatted or written.
+//!
+//! Invariants: every stage returns `Ok` or an `Err` whose message is not empty; no panic, stack
+//! overflow or hang (libFuzzer's `-timeout`) on any input, deeply nested JSON included.
+
+use codegen::index::ShapeIndex;
+use codegen::model::Model;
+use codegen::{endpoints, generate, ir};
+
+/// The target body.
+pub fn run(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else {
+        // The loader takes text; reading the file as UTF-8 is `std`'s job, not ours.
+        return;
+    };
+    if let Err(message) = front_end(text) {
+        assert!(!message.trim().is_empty(), "an error without a message");
+    }
+}
+
+/// Model text → validated index → IR → endpoint rule set tokens; the first error as text.
+pub fn front_end(text: &str) -> Result<ir::Service, String> {
+    let model = Model::from_json(text, "fuzz input").map_err(|e| e.to_string())?;
+    let service = generate::pick_service(&model, None).map_err(|e| e.to_string())?;
+    let index = ShapeIndex::build(&model, &service).map_err(|e| e.to_string())?;
+    let service = ir::build(&index).map_err(|e| e.to_string())?;
+    if let Some(rules) = &service.endpoint_rule_set {
+        endpoints::rule_set_tokens(rules).map_err(|e| e.to_string())?;
+    }
+    Ok(service)
+}
