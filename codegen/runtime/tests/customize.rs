@@ -196,7 +196,10 @@ async fn a_failing_hook_fails_the_call_naming_the_interceptor_without_retrying()
 /// Records, for each attempt and for the call, which kind of `SdkError<ThingError>` the hook
 /// was shown (`None`: success, or an error of another type).
 #[derive(Debug, Default, Clone)]
-struct ErrorKinds(Arc<Mutex<Vec<(&'static str, Option<&'static str>)>>>);
+struct ErrorKinds(Arc<Mutex<Vec<ErrorSeen>>>);
+
+/// A hook (`attempt` or `execution`) and the kind of error it saw.
+type ErrorSeen = (&'static str, Option<&'static str>);
 
 impl ErrorKinds {
     fn push(&self, hook: &'static str, error: Option<&(dyn std::error::Error + 'static)>) {
