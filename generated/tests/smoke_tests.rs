@@ -6,10 +6,22 @@
 //! They call a live endpoint, configured from the environment like an application: credentials,
 //! `AWS_ENDPOINT_URL_SFN` (or `AWS_ENDPOINT_URL`) and the shared config files; the region is the case's.
 //! `tests/moto.sh` in the repository runs them against a local moto server.
+//!
+//! The endpoint must be named explicitly: without one of those variables a case fails before it
+//! sends anything, so a test run never reaches the service's public endpoint by accident. To run
+//! them against the real service, set the variable to its endpoint.
 use sfn_client::config::Builder;
 use sfn_client::Client;
-/// A client configured from the environment, in the case's region.
+/// A client configured from the environment, in the case's region; the endpoint must be set
+/// explicitly (see the module docs).
 fn client(region: &'static str, use_fips: bool, use_dual_stack: bool) -> Client {
+    let named = ["AWS_ENDPOINT_URL_SFN", "AWS_ENDPOINT_URL"]
+        .iter()
+        .any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+    assert!(
+        named,
+        "smoke tests call a live endpoint: set AWS_ENDPOINT_URL_SFN or AWS_ENDPOINT_URL (tests/moto.sh points it at a local moto server)"
+    );
     Client::from_conf(
         Builder::from_env()
             .region(region)

@@ -2,7 +2,8 @@
 //!
 //! A call checks the input, fills idempotency tokens once, encodes the body once, resolves the
 //! region and endpoint, then makes attempts: load credentials, sign, send, read. Failures that may
-//! not happen again (throttling, 5xx, I/O failures, timeouts) are retried with backoff, within the
+//! not happen again (throttling, 5xx, I/O failures, timeouts, clock skew errors: see
+//! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
 use std::convert::Infallible;
@@ -16,11 +17,11 @@ use bytes::Bytes;
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH};
 use tracing::Instrument as _;
 
-use crate::clock::{uuid_v4, AsyncSleep};
+use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
 use crate::endpoint::EndpointParams;
 use crate::error::{
-    DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
+    DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
 use crate::config::ConfigOverride;
 use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector, SharedHttpConnector};
@@ -51,6 +52,9 @@ struct Inner {
     /// The `User-Agent` of every request (or why the configured app name cannot be in one).
     user_agent: Result<HeaderValue, String>,
     quota: RetryQuota,
+    /// The offset of the service's clock from ours, learned from skew errors: every call signs
+    /// at the corrected time.
+    skew: ClockSkew,
     /// The request template of the endpoint the service's rules give for this client's own
     /// endpoint parameters, resolved by the first call that uses them: the rules are a pure
     /// function of the parameters, which the client's configuration fixes. Calls whose override
@@ -194,6 +198,7 @@ impl Handle {
             endpoint_url,
             user_agent,
             quota: RetryQuota::default(),
+            skew: ClockSkew::default(),
             endpoint: OnceLock::new(),
         };
         Handle { inner: Arc::new(inner) }
@@ -373,7 +378,8 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, config.time_source().now())
+            let signing_time = inner.skew.corrected(config.time_source().now());
+            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, signing_time)
                 .map_err(SdkError::construction_failure)?;
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
@@ -391,7 +397,15 @@ impl Handle {
 
             state.attempts = attempt;
             let span = tracing::debug_span!("attempt", attempt);
-            let retry_kind = self.attempt(config, req, &mut *typed).instrument(span).await;
+            let mut retry_kind = self.attempt(config, req, &mut *typed).instrument(span).await;
+            if let Some((meta, raw)) = typed.service_error() {
+                // A skew error: later attempts and calls sign at the service's time; this one is
+                // tried again.
+                let date = raw.headers().get(http::header::DATE).and_then(|v| v.to_str().ok());
+                if inner.skew.learn(meta.code(), meta.message(), date, config.time_source().now()) {
+                    retry_kind = Some(RetryKind::Transient);
+                }
+            }
             // The outcome is borrowed in this block only: none of it is held across the sleep.
             let delay = {
                 let response = typed.response();
@@ -539,6 +553,8 @@ trait ErasedCall: Send {
     fn error(&self) -> Option<&(dyn std::error::Error + 'static)>;
     /// The response of the outcome, if one came back.
     fn response(&self) -> Option<&RawResponse>;
+    /// The metadata and the response of the outcome, if it is an error of the service.
+    fn service_error(&self) -> Option<(&ErrorMetadata, &RawResponse)>;
 }
 
 /// [`ErasedCall`] of operation `O`.
@@ -591,6 +607,13 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
             Some(Ok(_)) => self.success.as_ref(),
             Some(Err(e)) => e.raw_response(),
             None => None,
+        }
+    }
+
+    fn service_error(&self) -> Option<(&ErrorMetadata, &RawResponse)> {
+        match &self.result {
+            Some(Err(SdkError::ServiceError(e))) => Some((e.err().meta(), e.raw())),
+            _ => None,
         }
     }
 }

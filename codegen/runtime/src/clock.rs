@@ -39,6 +39,84 @@ impl TimeSource for StaticTimeSource {
     }
 }
 
+/// Error codes that always mean the request's signing time was too far from the service's clock.
+pub const CLOCK_SKEW_ERROR_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"];
+
+/// Error codes that mean a bad signature, which a skewed clock is one cause of: they count as
+/// skew errors when the response's `Date` is more than [`CLOCK_SKEW_THRESHOLD`] from the
+/// client's (corrected) clock, or (`InvalidSignatureException`) when the message says the
+/// signature expired or is not yet current.
+pub const POSSIBLE_CLOCK_SKEW_ERROR_CODES: &[&str] =
+    &["InvalidSignatureException", "SignatureDoesNotMatch", "AuthFailure", "InvalidSignature"];
+
+/// How far the service's clock must be from the client's for a signature error to be taken as
+/// a skew error (AWS SDKs use 4 minutes; services reject signatures 5 minutes or more off).
+pub const CLOCK_SKEW_THRESHOLD: Duration = Duration::from_secs(4 * 60);
+
+/// The offset between the service's clock and the client's, learned from skew errors; shared by
+/// every call of one client. Requests are signed at [`TimeSource::now`] plus the offset.
+#[derive(Debug, Default)]
+pub struct ClockSkew {
+    /// Service time minus client time, in milliseconds.
+    offset_millis: std::sync::atomic::AtomicI64,
+}
+
+impl ClockSkew {
+    /// The offset in milliseconds (service time minus client time; 0 until a skew error is seen).
+    pub fn offset_millis(&self) -> i64 {
+        self.offset_millis.load(std::sync::atomic::Ordering::Relaxed)
+    }
+
+    /// `now` corrected by the offset: the time to sign with.
+    pub fn corrected(&self, now: SystemTime) -> SystemTime {
+        shift(now, self.offset_millis())
+    }
+
+    /// Learns from an error response: when it is a skew error (its code, its message and its
+    /// `Date` header, `server_date`, say so; see [`CLOCK_SKEW_ERROR_CODES`] and
+    /// [`POSSIBLE_CLOCK_SKEW_ERROR_CODES`]), records the offset between `server_date` and `now`
+    /// (the client's uncorrected time at receipt) and returns `true`: the call should be retried,
+    /// signed at the corrected time. Without a readable `Date` nothing can be corrected.
+    pub fn learn(&self, code: Option<&str>, message: Option<&str>, server_date: Option<&str>, now: SystemTime) -> bool {
+        let Some(code) = code else { return false };
+        let expired = |m: &str| {
+            let m = m.to_ascii_lowercase();
+            m.contains("signature expired") || m.contains("signature not yet current")
+        };
+        let definite = CLOCK_SKEW_ERROR_CODES.contains(&code)
+            || (code == "InvalidSignatureException" && message.is_some_and(expired));
+        if !definite && !POSSIBLE_CLOCK_SKEW_ERROR_CODES.contains(&code) {
+            return false;
+        }
+        let Some(server) = server_date.and_then(|d| crate::types::DateTime::parse(d.trim(), crate::types::TimestampFormat::HttpDate).ok())
+        else {
+            return false;
+        };
+        let offset = server.to_millis().saturating_sub(millis_since_epoch(now));
+        let off_by = offset.saturating_sub(self.offset_millis()).unsigned_abs();
+        if !definite && off_by <= CLOCK_SKEW_THRESHOLD.as_millis() as u64 {
+            // The clocks agree: a genuine signature error.
+            return false;
+        }
+        self.offset_millis.store(offset, std::sync::atomic::Ordering::Relaxed);
+        tracing::debug!(code, offset_ms = offset, "clock skew: signing at the service's time from now on");
+        true
+    }
+}
+
+fn millis_since_epoch(t: SystemTime) -> i64 {
+    match t.duration_since(SystemTime::UNIX_EPOCH) {
+        Ok(d) => i64::try_from(d.as_millis()).unwrap_or(i64::MAX),
+        Err(e) => i64::try_from(e.duration().as_millis()).map_or(i64::MIN, |m| -m),
+    }
+}
+
+fn shift(t: SystemTime, millis: i64) -> SystemTime {
+    let d = Duration::from_millis(millis.unsigned_abs());
+    let shifted = if millis >= 0 { t.checked_add(d) } else { t.checked_sub(d) };
+    shifted.unwrap_or(t)
+}
+
 /// A future that completes after a delay.
 pub struct Sleep(Pin<Box<dyn Future<Output = ()> + Send + 'static>>);
 
@@ -207,6 +285,40 @@ mod tests {
         assert_ne!(here, there);
         let uuids: std::collections::HashSet<String> = (0..1000).map(|_| uuid_v4()).collect();
         assert_eq!(uuids.len(), 1000);
+    }
+
+    #[test]
+    fn clock_skew_is_learned_from_skew_errors_only() {
+        let now = SystemTime::UNIX_EPOCH + Duration::from_secs(1_767_225_600); // 2026-01-01T00:00:00Z
+        let an_hour_later = Some("Thu, 01 Jan 2026 01:00:00 GMT");
+        let a_minute_later = Some("Thu, 01 Jan 2026 00:01:00 GMT");
+        let skew = ClockSkew::default();
+        assert_eq!(skew.corrected(now), now);
+        // Not skew errors, or nothing to correct from.
+        assert!(!skew.learn(Some("ThrottlingException"), None, an_hour_later, now));
+        assert!(!skew.learn(None, None, an_hour_later, now));
+        assert!(!skew.learn(Some("RequestTimeTooSkewed"), None, None, now));
+        assert!(!skew.learn(Some("RequestTimeTooSkewed"), None, Some("yesterday"), now));
+        // A signature error with clocks that agree is a genuine one.
+        assert!(!skew.learn(Some("SignatureDoesNotMatch"), None, a_minute_later, now));
+        assert!(!skew.learn(Some("InvalidSignatureException"), Some("bad"), a_minute_later, now));
+        assert_eq!(skew.offset_millis(), 0);
+        // ... and a skew error with a clock far off.
+        assert!(skew.learn(Some("SignatureDoesNotMatch"), None, an_hour_later, now));
+        assert_eq!(skew.offset_millis(), 3_600_000);
+        assert_eq!(skew.corrected(now), now + Duration::from_secs(3600));
+        // Measured against the corrected clock: no new skew, no retry.
+        assert!(!skew.learn(Some("SignatureDoesNotMatch"), None, an_hour_later, now));
+        // Definite codes and the expiry message correct whatever the distance.
+        assert!(skew.learn(Some("InvalidSignatureException"), Some("Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z"), a_minute_later, now));
+        assert_eq!(skew.offset_millis(), 60_000);
+        assert!(skew.learn(Some("RequestInTheFuture"), None, Some("Wed, 31 Dec 2025 23:00:00 GMT"), now));
+        assert_eq!(skew.offset_millis(), -3_600_000);
+        assert_eq!(skew.corrected(now), now - Duration::from_secs(3600));
+        for code in ["RequestTimeTooSkewed", "RequestExpired"] {
+            assert!(skew.learn(Some(code), None, an_hour_later, now), "{code}");
+        }
+        assert_eq!(millis_since_epoch(SystemTime::UNIX_EPOCH - Duration::from_millis(5)), -5);
     }
 
     #[test]

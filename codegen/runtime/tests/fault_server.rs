@@ -5,9 +5,9 @@ mod common;
 
 use std::time::Duration;
 
-use awsjson_runtime::client::Handle;
+use awsjson_runtime::client::{CustomizableOperation, Handle};
 use awsjson_runtime::clock::{IdempotencyTokenProvider, TokioSleep};
-use awsjson_runtime::config::{Config, ConfigBuilder, TimeoutConfig};
+use awsjson_runtime::config::{Config, ConfigBuilder, ConfigOverride, TimeoutConfig};
 use awsjson_runtime::error::{ProvideErrorMetadata, RequestId, SdkError, TimeoutKind};
 use awsjson_runtime::retry::RetryConfig;
 use common::*;
@@ -280,4 +280,85 @@ async fn operation_timeout_bounds_the_whole_call() {
     let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
     assert!(matches!(&err, SdkError::TimeoutError(t) if t.kind() == TimeoutKind::Operation), "{err:?}");
     assert_eq!(err.to_string(), "request timed out: operation timeout of 100ms expired");
+}
+
+/// Counts the attempts of the calls it is added to.
+#[derive(Debug, Clone, Default)]
+struct AttemptCounter(std::sync::Arc<std::sync::atomic::AtomicU32>);
+
+impl awsjson_runtime::interceptor::Intercept for AttemptCounter {
+    fn read_before_transmit(
+        &self,
+        _: &awsjson_runtime::interceptor::BeforeTransmit<'_>,
+    ) -> Result<(), awsjson_runtime::error::BoxError> {
+        self.0.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+        Ok(())
+    }
+}
+
+/// One call of `StartThing` through `handle` (with `config_override`, if any): its attempts and
+/// whether it succeeded.
+async fn attempts(handle: &Handle, config_override: Option<ConfigOverride>) -> (u32, bool) {
+    let counter = AttemptCounter::default();
+    let mut call = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("run")).interceptor(counter.clone());
+    if let Some(o) = config_override {
+        call = call.config_override(o);
+    }
+    let ok = call.send().await.is_ok();
+    (counter.0.load(std::sync::atomic::Ordering::SeqCst), ok)
+}
+
+/// AWS standard mode: a client's quota holds 500 tokens; a retry takes 5 (10 after a timeout);
+/// a call that succeeds gives back what its last retry took, or 1 when it was not retried; no
+/// tokens, no retry (the call ends with the failure of its last attempt).
+#[tokio::test]
+async fn retry_quota_drains_under_sustained_failures_and_refills_on_success() {
+    let fail = || Action::json(500, r#"{"__type":"InternalFailure"}"#);
+    let ok = || Action::json(200, OK);
+    let mut script = Vec::new();
+    script.extend((0..150).map(|_| fail())); // 50 calls, 3 attempts each: 500 -> 0 tokens
+    script.push(fail()); // no retry
+    script.extend((0..5).map(|_| ok())); // 0 -> 5
+    script.extend([fail(), ok()]); // one retry: 5 -> 0 -> 5
+    script.extend([fail(), fail()]); // one retry, then none left: 5 -> 0
+    script.push(fail()); // no retry
+    script.extend((0..10).map(|_| ok())); // 0 -> 10; then a timeout retry takes the 10
+    script.extend((0..5).map(|_| ok())); // 0 -> 5: too few for a timeout retry ...
+    script.extend([fail(), ok()]); // ... enough for another retry: 5 -> 0 -> 5
+    // The server repeats its last action: one no call reaches (the request count says so).
+    script.push(Action::json(599, ""));
+    let server = FaultServer::start(script).await;
+    let hang = FaultServer::start(vec![Action::Hang]).await;
+    let sleep = RecordingSleep::default();
+    let handle = Handle::new(config(&server, &sleep, &[0.5]).build(), &SERVICE);
+    // Calls to the server that never answers, with an attempt timeout.
+    let timing_out = || {
+        ConfigOverride::new()
+            .endpoint_url(hang.url())
+            .sleep(TokioSleep)
+            .retry_sleep(sleep.clone())
+            .timeout_config(TimeoutConfig::disabled().attempt_timeout(Duration::from_millis(100)))
+    };
+
+    for call in 0..50 {
+        assert_eq!(attempts(&handle, None).await, (3, false), "call {call}");
+    }
+    assert_eq!(attempts(&handle, None).await, (1, false), "the quota is empty: no retry");
+    for _ in 0..5 {
+        assert_eq!(attempts(&handle, None).await, (1, true));
+    }
+    assert_eq!(attempts(&handle, None).await, (2, true), "5 tokens: one retry, given back on success");
+    assert_eq!(attempts(&handle, None).await, (2, false), "5 tokens: one retry, not given back");
+    assert_eq!(attempts(&handle, None).await, (1, false));
+    for _ in 0..10 {
+        assert_eq!(attempts(&handle, None).await, (1, true));
+    }
+    assert_eq!(attempts(&handle, Some(timing_out())).await, (2, false), "10 tokens: one timeout retry");
+    for _ in 0..5 {
+        assert_eq!(attempts(&handle, None).await, (1, true));
+    }
+    assert_eq!(attempts(&handle, Some(timing_out())).await, (1, false), "5 tokens: no timeout retry");
+    assert_eq!(attempts(&handle, None).await, (2, true), "5 tokens: one retry");
+    assert_eq!(server.seen().len(), 150 + 1 + 5 + 2 + 2 + 1 + 10 + 5 + 2);
+    assert_eq!(hang.seen().len(), 3);
 }

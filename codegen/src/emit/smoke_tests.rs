@@ -44,8 +44,14 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
         " They call a live endpoint, configured from the environment like an application: credentials,".to_string(),
         format!(" `{endpoint_var}` (or `AWS_ENDPOINT_URL`) and the shared config files; the region is the case's."),
         " `tests/moto.sh` in the repository runs them against a local moto server.".to_string(),
+        String::new(),
+        " The endpoint must be named explicitly: without one of those variables a case fails before it".to_string(),
+        " sends anything, so a test run never reaches the service's public endpoint by accident. To run".to_string(),
+        " them against the real service, set the variable to its endpoint.".to_string(),
     ]
     .map(|line| quote!(#![doc = #line]));
+    let unset_message =
+        format!("smoke tests call a live endpoint: set {endpoint_var} or AWS_ENDPOINT_URL (tests/moto.sh points it at a local moto server)");
     // Only when a case has parameters: an unused helper would be dead code.
     let uses_params = service.smoke_tests.iter().any(|(_, cases)| {
         cases.as_array().is_some_and(|cs| cs.iter().any(|c| c.get("params").and_then(Value::as_object).is_some_and(|p| !p.is_empty())))
@@ -65,8 +71,11 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
         use #krate::config::Builder;
         use #krate::Client;
 
-        /// A client configured from the environment, in the case's region.
+        /// A client configured from the environment, in the case's region; the endpoint must be set
+        /// explicitly (see the module docs).
         fn client(region: &'static str, use_fips: bool, use_dual_stack: bool) -> Client {
+            let named = [#endpoint_var, "AWS_ENDPOINT_URL"].iter().any(|v| std::env::var_os(v).is_some_and(|x| !x.is_empty()));
+            assert!(named, #unset_message);
             Client::from_conf(Builder::from_env().region(region).use_fips(use_fips).use_dual_stack(use_dual_stack).build())
         }
 
