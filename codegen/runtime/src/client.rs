@@ -222,7 +222,7 @@ impl Handle {
     ///
     /// Only the input and the output are typed here: the call itself (endpoint, signing,
     /// attempts, retries, interceptors) is one function for every operation, which sees the
-    /// operation through [`ErasedCall`].
+    /// operation through a type-erased view of the call.
     pub async fn call_with<O: Operation>(
         &self,
         input: O::Input,
