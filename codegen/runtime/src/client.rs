@@ -6,6 +6,7 @@
 //! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
+use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
 use std::sync::{Arc, OnceLock};
@@ -20,7 +21,7 @@ use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
 use crate::endpoint::EndpointParams;
 use crate::error::{
-    DispatchFailure, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
+    DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
 use crate::config::ConfigOverride;
 use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector, SharedHttpConnector};
@@ -218,12 +219,34 @@ impl Handle {
 
     /// Calls operation `O` with `input` and per-call `options` (`customize()`): the call shares
     /// the connection pool and the retry quota of this client.
+    ///
+    /// Only the input and the output are typed here: the call itself (endpoint, signing,
+    /// attempts, retries, interceptors) is one function for every operation, which sees the
+    /// operation through a type-erased view of the call.
     pub async fn call_with<O: Operation>(
         &self,
         input: O::Input,
         options: CallOptions,
     ) -> Result<O::Output, SdkError<O::Error>> {
-        let span = tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = O::NAME);
+        let op = OperationInfo {
+            name: O::NAME,
+            target: if O::TARGET.is_empty() {
+                None
+            } else {
+                // Checked when the program is compiled: no work per call.
+                Some(const { HeaderValue::from_static(O::TARGET) })
+            },
+            request_compression: O::REQUEST_COMPRESSION,
+        };
+        let mut call = TypedCall::<O> { input: Some(input), result: None, success: None };
+        self.call_erased(&op, options, &mut call).await;
+        call.result.unwrap_or_else(|| Err(SdkError::construction_failure("the call ended without an outcome")))
+    }
+
+    /// The call of any operation: runs it, then its interceptors' `read_after_execution`; the
+    /// outcome is left in `call`.
+    async fn call_erased(&self, op: &OperationInfo, options: CallOptions, call: &mut (dyn ErasedCall + '_)) {
+        let span = tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = op.name);
         let overridden = options.config_override.as_ref().map(|o| o.apply(&self.inner.config));
         let config = overridden.as_ref().unwrap_or(&self.inner.config);
         let endpoint_url = match options.config_override.as_ref().and_then(|o| o.endpoint_url_override()) {
@@ -232,59 +255,55 @@ impl Handle {
         };
         let mut interceptors = config.interceptors().to_vec();
         interceptors.extend(options.interceptors.iter().cloned());
-        let call = CallContext { config, endpoint_url, interceptors, mutators: &options.request_mutators };
+        let context = CallContext { config, endpoint_url, interceptors, mutators: &options.request_mutators };
         let timeout = config.timeout_config().operation();
         let sleep = config.sleep().clone();
         async move {
             let start = std::time::Instant::now();
             let mut state = CallState::default();
-            let result = match with_timeout(&*sleep, timeout, self.call_inner::<O>(&call, &mut state, input)).await {
-                Some(result) => result,
+            match with_timeout(&*sleep, timeout, self.call_inner(op, &context, &mut state, &mut *call)).await {
+                Some(Ok(())) => {}
+                Some(Err(e)) => call.fail(e),
                 None => {
                     let after = timeout.unwrap_or_default();
                     tracing::debug!(?after, "operation timeout expired");
-                    Err(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Operation, after)))
-                }
-            };
-            let context = AfterExecution {
-                operation: O::NAME,
-                attempts: state.attempts,
-                duration: start.elapsed(),
-                request_id: state.request_id.as_deref(),
-                error: result.as_ref().err().map(|e| e as &(dyn std::error::Error + 'static)),
-            };
-            for i in &call.interceptors {
-                if let Err(e) = i.read_after_execution(&context) {
-                    let e = InterceptorError::new(i, "read_after_execution", e);
-                    return Err(SdkError::ResponseError(ResponseError::new(e, None)));
+                    call.fail(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Operation, after)));
                 }
             }
-            result
+            let failed = {
+                let after = AfterExecution {
+                    operation: op.name,
+                    attempts: state.attempts,
+                    duration: start.elapsed(),
+                    request_id: state.request_id.as_deref(),
+                    error: call.error(),
+                };
+                context.interceptors.iter().find_map(|i| {
+                    i.read_after_execution(&after).err().map(|e| InterceptorError::new(i, "read_after_execution", e))
+                })
+            };
+            if let Some(e) = failed {
+                call.fail(SdkError::ResponseError(ResponseError::new(e, None)));
+            }
         }
         .instrument(span)
         .await
     }
 
-    async fn call_inner<O: Operation>(
+    /// Checks and encodes the input, resolves the endpoint, then makes attempts. `Ok` when the
+    /// outcome (output or error) of the last attempt is in `call`; `Err` for a failure of the
+    /// call itself.
+    async fn call_inner(
         &self,
+        op: &OperationInfo,
         call: &CallContext<'_>,
         state: &mut CallState,
-        mut input: O::Input,
-    ) -> Result<O::Output, SdkError<O::Error>> {
+        typed: &mut (dyn ErasedCall + '_),
+    ) -> Result<(), SdkError<Infallible>> {
         let inner = &*self.inner;
         let config = call.config;
-        O::validate(&input).map_err(SdkError::construction_failure)?;
-        // Once per call: every attempt sends the same tokens.
-        let tokens = config.idempotency_token_provider();
-        O::fill_idempotency_token(&mut input, &mut || tokens.make_token());
-        let host_prefix = if config.disable_host_prefix() {
-            None
-        } else {
-            O::host_prefix(&input).map_err(SdkError::construction_failure)?
-        };
-        let body = Bytes::from(crate::json::to_string(&input));
-        drop(input);
-        let (body, compressed) = crate::protocol::compress_body(body, O::REQUEST_COMPRESSION);
+        let Prepared { host_prefix, body } = typed.prepare(config)?;
+        let (body, compressed) = crate::protocol::compress_body(body, op.request_compression);
 
         if let Some(problem) = config.problems().first() {
             return Err(SdkError::construction_failure(format!("invalid configuration: {problem}")));
@@ -306,22 +325,21 @@ impl Handle {
             endpoint_url: call.endpoint_url,
         };
         let template = self.request_template(config, key)?;
-        let target = if O::TARGET.is_empty() {
-            HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, O::NAME)).map_err(SdkError::construction_failure)?
-        } else {
-            // Checked when the program is compiled: no work per call.
-            const { HeaderValue::from_static(O::TARGET) }
+        let target = match &op.target {
+            Some(target) => target.clone(),
+            None => HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, op.name))
+                .map_err(SdkError::construction_failure)?,
         };
         // Each attempt sends a request of its own, built from these parts (the body is `Bytes`:
         // every request shares it); none is copied.
         let build = || {
             let mut request = template
-                .build(O::NAME, target.clone(), host_prefix.as_deref(), body.clone())
+                .build(op.name, target.clone(), host_prefix.as_deref(), body.clone())
                 .map_err(SdkError::construction_failure)?;
             if compressed {
                 request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
-            Ok::<_, SdkError<O::Error>>(request)
+            Ok::<_, SdkError<Infallible>>(request)
         };
         let request = build()?;
         let signing_region = template.signing_region(region.as_str());
@@ -355,7 +373,7 @@ impl Handle {
                 mutate(&mut req);
             }
             for i in &call.interceptors {
-                let mut context = BeforeSigning { operation: O::NAME, attempt, request: &mut req };
+                let mut context = BeforeSigning { operation: op.name, attempt, request: &mut req };
                 if let Err(e) = i.modify_before_signing(&mut context) {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
@@ -371,7 +389,7 @@ impl Handle {
                 headers.insert(AMZ_SDK_REQUEST, v);
             }
             for i in &call.interceptors {
-                let context = BeforeTransmit { operation: O::NAME, attempt, request: &req };
+                let context = BeforeTransmit { operation: op.name, attempt, request: &req };
                 if let Err(e) = i.read_before_transmit(&context) {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "read_before_transmit", e)));
                 }
@@ -379,63 +397,55 @@ impl Handle {
 
             state.attempts = attempt;
             let span = tracing::debug_span!("attempt", attempt);
-            let (result, mut retry_kind, success) = self.attempt::<O>(config, req).instrument(span).await;
-            if let Err(SdkError::ServiceError(e)) = &result {
+            let mut retry_kind = self.attempt(config, req, &mut *typed).instrument(span).await;
+            if let Some((meta, raw)) = typed.service_error() {
                 // A skew error: later attempts and calls sign at the service's time; this one is
                 // tried again.
-                let meta = e.err().meta();
-                let date = e.raw().headers().get(http::header::DATE).and_then(|v| v.to_str().ok());
+                let date = raw.headers().get(http::header::DATE).and_then(|v| v.to_str().ok());
                 if inner.skew.learn(meta.code(), meta.message(), date, config.time_source().now()) {
                     retry_kind = Some(RetryKind::Transient);
                 }
             }
-            let response = match &result {
-                Ok(_) => success.as_ref(),
-                Err(e) => e.raw_response(),
-            };
-            state.request_id = response.and_then(RawResponse::request_id).map(str::to_string);
-            {
-                let context = AfterAttempt {
-                    operation: O::NAME,
-                    attempt,
-                    response,
-                    error: result.as_ref().err().map(|e| e as &(dyn std::error::Error + 'static)),
-                };
-                for i in &call.interceptors {
-                    if let Err(e) = i.read_after_attempt(&context) {
-                        let e = InterceptorError::new(i, "read_after_attempt", e);
-                        return Err(SdkError::ResponseError(ResponseError::new(e, response.cloned())));
+            // The outcome is borrowed in this block only: none of it is held across the sleep.
+            let delay = {
+                let response = typed.response();
+                state.request_id = response.and_then(RawResponse::request_id).map(str::to_string);
+                {
+                    let context = AfterAttempt { operation: op.name, attempt, response, error: typed.error() };
+                    for i in &call.interceptors {
+                        if let Err(e) = i.read_after_attempt(&context) {
+                            let e = InterceptorError::new(i, "read_after_attempt", e);
+                            return Err(SdkError::ResponseError(ResponseError::new(e, response.cloned())));
+                        }
                     }
                 }
-            }
-            let err = match result {
-                Ok(output) => {
+                let Some(err) = typed.error() else {
                     if retry.retry_quota() {
                         inner.quota.release(last_retry_cost);
                     }
-                    return Ok(output);
+                    return Ok(());
+                };
+                let Some(kind) = retry_kind else {
+                    tracing::debug!(attempt, error = %err, "attempt failed; not retryable");
+                    return Ok(());
+                };
+                if attempt >= max_attempts {
+                    tracing::debug!(attempt, error = %err, "attempt failed; no attempts left");
+                    return Ok(());
                 }
-                Err(e) => e,
-            };
-            let Some(kind) = retry_kind else {
-                tracing::debug!(attempt, error = %err, "attempt failed; not retryable");
-                return Err(err);
-            };
-            if attempt >= max_attempts {
-                tracing::debug!(attempt, error = %err, "attempt failed; no attempts left");
-                return Err(err);
-            }
-            if retry.retry_quota() {
-                match inner.quota.acquire(kind) {
-                    Some(cost) => last_retry_cost = Some(cost),
-                    None => {
-                        tracing::debug!(attempt, error = %err, "attempt failed; retry quota exhausted");
-                        return Err(err);
+                if retry.retry_quota() {
+                    match inner.quota.acquire(kind) {
+                        Some(cost) => last_retry_cost = Some(cost),
+                        None => {
+                            tracing::debug!(attempt, error = %err, "attempt failed; retry quota exhausted");
+                            return Ok(());
+                        }
                     }
                 }
-            }
-            let delay = retry.backoff(attempt, config.random_source().next_f64());
-            tracing::debug!(attempt, ?kind, ?delay, error = %err, "attempt failed; retrying");
+                let delay = retry.backoff(attempt, config.random_source().next_f64());
+                tracing::debug!(attempt, ?kind, ?delay, error = %err, "attempt failed; retrying");
+                delay
+            };
             config.retry_sleep().sleep(delay).await;
             attempt += 1;
         }
@@ -480,16 +490,17 @@ impl Handle {
         }
     }
 
-    /// One attempt: send, read, decode. Also says whether (and why) a failure may be retried.
-    async fn attempt<O: Operation>(&self, config: &Config, request: http::Request<Bytes>) -> AttemptResult<O> {
+    /// One attempt: send, read, decode; the outcome is left in `typed`. Also says whether (and
+    /// why) a failure may be retried.
+    async fn attempt(&self, config: &Config, request: http::Request<Bytes>, typed: &mut (dyn ErasedCall + '_)) -> Option<RetryKind> {
         let max_body = config.max_response_body_size();
         let timeout = config.timeout_config().attempt();
         let sent = with_timeout(&**config.sleep(), timeout, self.inner.connector.call(request, max_body)).await;
         let response = match sent {
             None => {
                 let after = timeout.unwrap_or_default();
-                let e = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, after));
-                return (Err(e), Some(RetryKind::Timeout), None);
+                typed.fail(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, after)));
+                return Some(RetryKind::Timeout);
             }
             Some(Err(e)) => {
                 let kind = e.kind();
@@ -505,11 +516,105 @@ impl Handle {
                     }
                     _ => SdkError::DispatchFailure(DispatchFailure::new(e)),
                 };
-                return (Err(err), retry, None);
+                typed.fail(err);
+                return retry;
             }
             Some(Ok(r)) => r,
         };
-        decode::<O>(self.inner.service, response, max_body)
+        typed.decode(self.inner.service, response, max_body)
+    }
+}
+
+/// What the call of any operation needs to know of it besides its input and output.
+struct OperationInfo {
+    name: &'static str,
+    /// `X-Amz-Target`, when the operation gives it (else made from the service's prefix).
+    target: Option<HeaderValue>,
+    request_compression: bool,
+}
+
+/// The encoded input of a call.
+struct Prepared {
+    host_prefix: Option<String>,
+    body: Bytes,
+}
+
+/// The typed side of one call, as the call of any operation sees it: encodes the input, decodes
+/// responses, and keeps the outcome of the latest attempt (an output or an `SdkError` of the
+/// operation's error type, so interceptors see the same error the caller gets).
+trait ErasedCall: Send {
+    /// Checks the input, fills its idempotency tokens, makes its host prefix and encodes it.
+    fn prepare(&mut self, config: &Config) -> Result<Prepared, SdkError<Infallible>>;
+    /// Decodes a response into the outcome; says whether (and why) an error may be retried.
+    fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind>;
+    /// Makes a failure that is not the service's the outcome.
+    fn fail(&mut self, error: SdkError<Infallible>);
+    /// The error of the outcome, if it is one.
+    fn error(&self) -> Option<&(dyn std::error::Error + 'static)>;
+    /// The response of the outcome, if one came back.
+    fn response(&self) -> Option<&RawResponse>;
+    /// The metadata and the response of the outcome, if it is an error of the service.
+    fn service_error(&self) -> Option<(&ErrorMetadata, &RawResponse)>;
+}
+
+/// [`ErasedCall`] of operation `O`.
+struct TypedCall<O: Operation> {
+    input: Option<O::Input>,
+    result: Option<Result<O::Output, SdkError<O::Error>>>,
+    /// The status and headers of a successful response (an error holds its own).
+    success: Option<RawResponse>,
+}
+
+impl<O: Operation> ErasedCall for TypedCall<O> {
+    fn prepare(&mut self, config: &Config) -> Result<Prepared, SdkError<Infallible>> {
+        let Some(mut input) = self.input.take() else {
+            return Err(SdkError::construction_failure("the input of the call was already sent"));
+        };
+        O::validate(&input).map_err(SdkError::construction_failure)?;
+        // Once per call: every attempt sends the same tokens.
+        let tokens = config.idempotency_token_provider();
+        O::fill_idempotency_token(&mut input, &mut || tokens.make_token());
+        let host_prefix = if config.disable_host_prefix() {
+            None
+        } else {
+            O::host_prefix(&input).map_err(SdkError::construction_failure)?
+        };
+        let body = Bytes::from(crate::json::to_string(&input));
+        Ok(Prepared { host_prefix, body })
+    }
+
+    fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind> {
+        let (result, retry, success) = decode::<O>(service, response, max_body);
+        self.result = Some(result);
+        self.success = success;
+        retry
+    }
+
+    fn fail(&mut self, error: SdkError<Infallible>) {
+        self.result = Some(Err(error.map_service_error(|never| match never {})));
+        self.success = None;
+    }
+
+    fn error(&self) -> Option<&(dyn std::error::Error + 'static)> {
+        match &self.result {
+            Some(Err(e)) => Some(e),
+            _ => None,
+        }
+    }
+
+    fn response(&self) -> Option<&RawResponse> {
+        match &self.result {
+            Some(Ok(_)) => self.success.as_ref(),
+            Some(Err(e)) => e.raw_response(),
+            None => None,
+        }
+    }
+
+    fn service_error(&self) -> Option<(&ErrorMetadata, &RawResponse)> {
+        match &self.result {
+            Some(Err(SdkError::ServiceError(e))) => Some((e.err().meta(), e.raw())),
+            _ => None,
+        }
     }
 }
 

@@ -193,6 +193,74 @@ async fn a_failing_hook_fails_the_call_naming_the_interceptor_without_retrying()
     assert!(text.contains("interceptor `customize::Failing` failed in `read_after_attempt`: quota exceeded"), "{text}");
 }
 
+/// Records, for each attempt and for the call, which kind of `SdkError<ThingError>` the hook
+/// was shown (`None`: success, or an error of another type).
+#[derive(Debug, Default, Clone)]
+struct ErrorKinds(Arc<Mutex<Vec<ErrorSeen>>>);
+
+/// A hook (`attempt` or `execution`) and the kind of error it saw.
+type ErrorSeen = (&'static str, Option<&'static str>);
+
+impl ErrorKinds {
+    fn push(&self, hook: &'static str, error: Option<&(dyn std::error::Error + 'static)>) {
+        let kind = error.and_then(|e| e.downcast_ref::<SdkError<ThingError>>()).map(|e| match e {
+            SdkError::ConstructionFailure(_) => "construction",
+            SdkError::TimeoutError(_) => "timeout",
+            SdkError::DispatchFailure(_) => "dispatch",
+            SdkError::ResponseError(_) => "response",
+            SdkError::ServiceError(_) => "service",
+            _ => "other",
+        });
+        self.0.lock().unwrap().push((hook, kind));
+    }
+}
+
+impl Intercept for ErrorKinds {
+    fn read_after_attempt(&self, context: &AfterAttempt<'_>) -> Result<(), BoxError> {
+        self.push("attempt", context.error());
+        Ok(())
+    }
+
+    fn read_after_execution(&self, context: &AfterExecution<'_>) -> Result<(), BoxError> {
+        self.push("execution", context.error());
+        Ok(())
+    }
+}
+
+#[tokio::test]
+async fn hooks_see_the_error_the_caller_gets_for_every_kind_of_failure() {
+    // A service error, then a connection closed without an answer (dispatch failure), then a
+    // success: every failure is shown as the operation's own `SdkError<ThingError>`.
+    let server = FaultServer::start(vec![unavailable(), Action::Drop, ok("r")]).await;
+    let kinds = ErrorKinds::default();
+    let handle = Handle::new(config(&server).interceptor(kinds.clone()).build(), &SERVICE);
+    handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
+    assert_eq!(
+        *kinds.0.lock().unwrap(),
+        vec![("attempt", Some("service")), ("attempt", Some("dispatch")), ("attempt", None), ("execution", None)]
+    );
+
+    // A call that cannot be built (no region): only the call's hook runs, and sees why.
+    let kinds = ErrorKinds::default();
+    let no_region = Config::builder().credentials_provider(test_credentials()).interceptor(kinds.clone()).build();
+    let err = Handle::new(no_region, &SERVICE).call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
+    assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
+    assert_eq!(*kinds.0.lock().unwrap(), vec![("execution", Some("construction"))]);
+
+    // An attempt timeout: the attempt's hook and the call's see the timeout.
+    let server = FaultServer::start(vec![Action::Hang]).await;
+    let kinds = ErrorKinds::default();
+    let timing_out = config(&server)
+        .interceptor(kinds.clone())
+        .sleep(TokioSleep)
+        .retry_config(RetryConfig::standard().with_max_attempts(1))
+        .timeout_config(TimeoutConfig::disabled().attempt_timeout(Duration::from_millis(50)))
+        .build();
+    let err = Handle::new(timing_out, &SERVICE).call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
+    assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
+    assert_eq!(*kinds.0.lock().unwrap(), vec![("attempt", Some("timeout")), ("execution", Some("timeout"))]);
+}
+
 #[tokio::test]
 async fn a_config_override_applies_to_one_call_only() {
     let server = FaultServer::start(vec![unavailable()]).await;
