@@ -139,6 +139,4 @@ pub mod loopback {
     }
 }
 
-/// Realistic response bodies for decoding measurements (the `decode_cpu` example, benchmarks).
-#[doc(hidden)]
 pub mod bench_bodies;
