@@ -62,6 +62,11 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         let paginated = op.paginated.is_some();
         quote!(#rt::test_util::OperationInfo { name: #name, errors: &[#(#errors),*], paginated: #paginated },)
     });
+    let op_paths = service.operations.iter().map(|op| {
+        let module = ident(&op.fn_name);
+        let ty = ident(&op.name);
+        quote!(#module::#ty,)
+    });
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
@@ -91,6 +96,18 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             /// Every operation of the service: its name, the errors the model lists for it, and
             /// whether it is paginated.
             pub const OPERATIONS: &[OperationInfo] = &[#(#op_infos)*];
+
+            /// Calls the macro `$m` with every operation as `module::Type,` (the module under
+            /// `operation` and the operation type), in model order: for tests that must do the
+            /// same for each operation, without writing the list by hand.
+            #[macro_export]
+            macro_rules! for_each_operation {
+                ($m:ident) => {
+                    $m! { #(#op_paths)* }
+                };
+            }
+            #[doc(inline)]
+            pub use crate::for_each_operation;
         }
 
         pub use client::Client;

@@ -206,6 +206,30 @@ pub mod test_util {
             paginated: false,
         },
     ];
+    /// Calls the macro `$m` with every operation as `module::Type,` (the module under
+    /// `operation` and the operation type), in model order: for tests that must do the
+    /// same for each operation, without writing the list by hand.
+    #[macro_export]
+    macro_rules! for_each_operation {
+        ($m:ident) => {
+            $m ! { content_type_parameters::ContentTypeParameters,
+            datetime_offsets::DatetimeOffsets, empty_operation::EmptyOperation,
+            endpoint_operation::EndpointOperation,
+            endpoint_with_host_label_operation::EndpointWithHostLabelOperation,
+            fractional_seconds::FractionalSeconds,
+            greeting_with_errors::GreetingWithErrors,
+            host_with_path_operation::HostWithPathOperation, json_enums::JsonEnums,
+            json_int_enums::JsonIntEnums, json_unions::JsonUnions,
+            kitchen_sink_operation::KitchenSinkOperation, null_operation::NullOperation,
+            operation_with_optional_input_output::OperationWithOptionalInputOutput,
+            put_and_get_inline_documents::PutAndGetInlineDocuments,
+            put_with_content_encoding::PutWithContentEncoding,
+            simple_scalar_properties::SimpleScalarProperties,
+            sparse_nulls_operation::SparseNullsOperation, }
+        };
+    }
+    #[doc(inline)]
+    pub use crate::for_each_operation;
 }
 pub use client::Client;
 pub use config::Config;

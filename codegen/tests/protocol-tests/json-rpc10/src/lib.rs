@@ -196,6 +196,31 @@ pub mod test_util {
             paginated: false,
         },
     ];
+    /// Calls the macro `$m` with every operation as `module::Type,` (the module under
+    /// `operation` and the operation type), in model order: for tests that must do the
+    /// same for each operation, without writing the list by hand.
+    #[macro_export]
+    macro_rules! for_each_operation {
+        ($m:ident) => {
+            $m ! { content_type_parameters::ContentTypeParameters,
+            empty_input_and_empty_output::EmptyInputAndEmptyOutput,
+            endpoint_operation::EndpointOperation,
+            endpoint_with_host_label_operation::EndpointWithHostLabelOperation,
+            greeting_with_errors::GreetingWithErrors,
+            host_with_path_operation::HostWithPathOperation, json_unions::JsonUnions,
+            no_input_and_no_output::NoInputAndNoOutput,
+            no_input_and_output::NoInputAndOutput,
+            operation_with_defaults::OperationWithDefaults,
+            operation_with_nested_structure::OperationWithNestedStructure,
+            operation_with_required_members::OperationWithRequiredMembers,
+            operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaults,
+            put_with_content_encoding::PutWithContentEncoding,
+            query_incompatible_operation::QueryIncompatibleOperation,
+            simple_scalar_properties::SimpleScalarProperties, }
+        };
+    }
+    #[doc(inline)]
+    pub use crate::for_each_operation;
 }
 pub use client::Client;
 pub use config::Config;

@@ -121,6 +121,17 @@ pub mod test_util {
             paginated: false,
         },
     ];
+    /// Calls the macro `$m` with every operation as `module::Type,` (the module under
+    /// `operation` and the operation type), in model order: for tests that must do the
+    /// same for each operation, without writing the list by hand.
+    #[macro_export]
+    macro_rules! for_each_operation {
+        ($m:ident) => {
+            $m ! { query_compatible_operation::QueryCompatibleOperation, }
+        };
+    }
+    #[doc(inline)]
+    pub use crate::for_each_operation;
 }
 pub use client::Client;
 pub use config::Config;
