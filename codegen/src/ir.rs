@@ -91,6 +91,8 @@ pub struct Operation {
     /// The labels of the host prefix and the input fields that fill them.
     pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
+    /// How its requests are authenticated (`@auth`, `@optionalAuth`).
+    pub auth: Auth,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
     /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
@@ -138,6 +140,17 @@ impl Service {
     }
 }
 
+/// How an operation's requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Signed with SigV4 (the service's `aws.auth#sigv4`).
+    SigV4,
+    /// `@auth([])` on the operation (or the service): sent unsigned.
+    None,
+    /// `@optionalAuth`: signed when credentials resolve, unsigned otherwise.
+    Optional,
+}
+
 /// An error an operation may return.
 #[derive(Debug, Clone)]
 pub struct ErrorRef {
@@ -151,10 +164,12 @@ pub struct ErrorRef {
 /// A `@paginated` operation's tokens, resolved to input/output fields.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// The input token field (`Option<String>`).
+    /// The input token field (`Option<token>`).
     pub input_token: String,
-    /// The output token field (`Option<String>`).
+    /// The output token field (`Option<token>`).
     pub output_token: String,
+    /// The type of both tokens: [`RustType::String`] or a [`RustType::Map`].
+    pub token: RustType,
     /// The output's list of items, if named.
     pub items: Option<PaginatedItems>,
     /// The input field that sets the page size, and its type.
@@ -165,8 +180,13 @@ pub struct Pagination {
 #[derive(Debug, Clone)]
 pub struct PaginatedItems {
     pub field: String,
-    /// The type of one item.
+    /// The type of one item: of the list's items, or of the map's values (an item is then a
+    /// `(key, value)` pair).
     pub item: RustType,
+    /// The items are a map rather than a list.
+    pub map: bool,
+    /// `@sparse`: an item (or map value) is `Option<item>`.
+    pub sparse: bool,
     /// The field is `Option<Vec<item>>` rather than `Vec<item>`.
     pub optional: bool,
 }
@@ -619,6 +639,7 @@ impl<'a> Builder<'a> {
             }
         };
         let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        let auth = self.auth(id, &op.traits);
         Some(Operation {
             fn_name: naming::function_name(&name),
             docs: docs_of(&op.traits),
@@ -639,8 +660,43 @@ impl<'a> Builder<'a> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
+            auth,
             idempotency_token,
         })
+    }
+
+    /// The operation's `@auth` (else the service's) and `@optionalAuth`. The client signs with
+    /// SigV4 only: a list of schemes without `aws.auth#sigv4` is an error.
+    fn auth(&mut self, id: &ShapeId, op_traits: &crate::model::Traits) -> Auth {
+        let index = self.index;
+        let service_traits = &index.service().traits;
+        let (owner, schemes) = match op_traits.get(traits::AUTH) {
+            Some(v) => (id, v),
+            None => match service_traits.get(traits::AUTH) {
+                Some(v) => (&index.service_id, v),
+                None => return if op_traits.contains_key(traits::OPTIONAL_AUTH) { Auth::Optional } else { Auth::SigV4 },
+            },
+        };
+        let Some(schemes) = schemes.as_array().filter(|a| a.iter().all(Value::is_string)) else {
+            self.errors.push(Error::shape(owner, "`@auth` must be a list of auth scheme shape ids"));
+            return Auth::SigV4;
+        };
+        if schemes.is_empty() {
+            Auth::None
+        } else if schemes.iter().any(|s| s.as_str() == Some(traits::SIGV4)) {
+            if op_traits.contains_key(traits::OPTIONAL_AUTH) {
+                Auth::Optional
+            } else {
+                Auth::SigV4
+            }
+        } else {
+            let listed: Vec<&str> = schemes.iter().filter_map(Value::as_str).collect();
+            self.errors.push(Error::shape(
+                owner,
+                format!("`@auth` lists {listed:?}: the client only signs with `{}`", traits::SIGV4),
+            ));
+            Auth::SigV4
+        }
     }
 
     /// The `{label}`s of a host prefix, each resolved to the `@hostLabel` input member that
@@ -695,27 +751,65 @@ impl<'a> Builder<'a> {
                 return None;
             }
         };
+        // What a member targets, for errors: the shape id and its kind.
+        let index = self.index;
+        let target = |m: &Member| match index.try_get(&m.target) {
+            Some(shape) => format!("`{}` (a {})", m.target, shape.type_name()),
+            None => format!("`{}`", m.target),
+        };
         let items = match items {
             None => None,
             Some(m) => match &m.ty {
-                RustType::List { item, sparse: false } => {
-                    Some(PaginatedItems { field: m.field.clone(), item: (**item).clone(), optional: m.optional })
+                RustType::List { item, sparse } | RustType::Map { value: item, sparse } => {
+                    let map = matches!(m.ty, RustType::Map { .. });
+                    let (item, sparse) = ((**item).clone(), *sparse);
+                    Some(PaginatedItems { field: m.field.clone(), item, sparse, map, optional: m.optional })
                 }
                 _ => {
-                    self.errors.push(Error::shape(id, format!("`@paginated` items `{}` must be a dense list", m.wire_name)));
+                    let t = target(m);
+                    self.errors.push(Error::shape(
+                        id,
+                        format!("`@paginated` items `{}` targets {t}: items must be a list or a map", m.wire_name),
+                    ));
                     return None;
                 }
             },
         };
         for (m, what) in [(input_token, "inputToken"), (output_token, "outputToken")] {
-            if !matches!(m.ty, RustType::String) || !m.optional {
-                self.errors.push(Error::shape(id, format!("`@paginated` {what} `{}` must be an optional string", m.wire_name)));
+            if !matches!(m.ty, RustType::String | RustType::Map { .. }) {
+                let t = target(m);
+                self.errors.push(Error::shape(
+                    id,
+                    format!("`@paginated` {what} `{}` targets {t}: a token must be a string or a map", m.wire_name),
+                ));
                 return None;
             }
+            if !m.optional {
+                self.errors.push(Error::shape(
+                    id,
+                    format!("`@paginated` {what} `{}` is required: a token must be optional", m.wire_name),
+                ));
+                return None;
+            }
+        }
+        if input_token.ty != output_token.ty {
+            self.errors.push(Error::shape(
+                id,
+                format!(
+                    "`@paginated` inputToken `{}` targets {} but outputToken `{}` targets {}: \
+                     the output token is sent back as the input token, so their types must match",
+                    input_token.wire_name,
+                    target(input_token),
+                    output_token.wire_name,
+                    target(output_token)
+                ),
+            ));
+            return None;
         }
         Some(Pagination {
             input_token: input_token.field.clone(),
             output_token: output_token.field.clone(),
+            token: input_token.ty.clone(),
             items,
             page_size: page_size.map(|m| (m.field.clone(), m.ty.clone())),
         })

@@ -36,6 +36,8 @@ pub const MIXIN: &str = "smithy.api#mixin";
 pub const TITLE: &str = "smithy.api#title";
 pub const AWS_SERVICE: &str = "aws.api#service";
 pub const SIGV4: &str = "aws.auth#sigv4";
+pub const AUTH: &str = "smithy.api#auth";
+pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
 pub const AWS_JSON_1_0: &str = "aws.protocols#awsJson1_0";
 pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
 /// The service keeps awsQuery error codes (`x-amzn-query-error`) over awsJson.

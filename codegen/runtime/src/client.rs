@@ -28,7 +28,7 @@ use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector
 use crate::interceptor::{
     AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
 };
-use crate::operation::{Operation, OperationError};
+use crate::operation::{Auth, Operation, OperationError};
 use crate::protocol::RequestTemplate;
 use crate::retry::{classify_service_error, RetryKind, RetryQuota};
 use crate::service::ServiceMeta;
@@ -237,6 +237,7 @@ impl Handle {
                 Some(const { HeaderValue::from_static(O::TARGET) })
             },
             request_compression: O::REQUEST_COMPRESSION,
+            auth: O::AUTH,
         };
         let mut call = TypedCall::<O> { input: Some(input), result: None, success: None };
         self.call_erased(&op, options, &mut call).await;
@@ -353,17 +354,31 @@ impl Handle {
         let mut last_retry_cost = None;
         let mut first = Some(request);
         loop {
-            let credentials = match config.credentials_cache() {
-                None => {
+            let credentials = match (op.auth, config.credentials_cache()) {
+                (Auth::None, _) => None,
+                (Auth::Optional, None) => {
+                    tracing::debug!("no credentials provider: sending unsigned (optional auth)");
+                    None
+                }
+                (Auth::Optional, Some(cache)) => match cache.get().await {
+                    Ok(credentials) => Some(credentials),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "no credentials: sending unsigned (optional auth)");
+                        None
+                    }
+                },
+                (_, None) => {
                     return Err(SdkError::construction_failure(
                         "no credentials provider is configured: set one in the configuration \
                          (ConfigBuilder::credentials_provider) or load the configuration from the environment",
                     ))
                 }
-                Some(cache) => cache
-                    .get()
-                    .await
-                    .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                (_, Some(cache)) => Some(
+                    cache
+                        .get()
+                        .await
+                        .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                ),
             };
             let mut req = match first.take() {
                 Some(request) => request,
@@ -378,9 +393,11 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            let signing_time = inner.skew.corrected(config.time_source().now());
-            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, signing_time)
-                .map_err(SdkError::construction_failure)?;
+            if let Some(credentials) = &credentials {
+                let signing_time = inner.skew.corrected(config.time_source().now());
+                crate::sign::sign_request(&mut req, credentials, signing_region, signing_name, signing_time)
+                    .map_err(SdkError::construction_failure)?;
+            }
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
             headers.insert(CONTENT_LENGTH, length);
@@ -531,6 +548,7 @@ struct OperationInfo {
     /// `X-Amz-Target`, when the operation gives it (else made from the service's prefix).
     target: Option<HeaderValue>,
     request_compression: bool,
+    auth: Auth,
 }
 
 /// The encoded input of a call.

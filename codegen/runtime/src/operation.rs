@@ -33,6 +33,19 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
 }
 
 /// One operation of a service, implemented by a zero-sized type per operation.
+/// How an operation's requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Signed with SigV4; the call fails when no credentials resolve.
+    SigV4,
+    /// Sent unsigned, without loading credentials (`@auth([])`: the operation takes none).
+    None,
+    /// Signed when credentials resolve, sent unsigned otherwise (`@optionalAuth`): a missing
+    /// provider or a failure to load credentials does not fail the call.
+    Optional,
+}
+
 pub trait Operation: Send + Sync + 'static {
     /// The operation name, e.g. `StartExecution` (`X-Amz-Target: <target_prefix>.<NAME>`).
     const NAME: &'static str;
@@ -45,6 +58,9 @@ pub trait Operation: Send + Sync + 'static {
     /// `@requestCompression` lists gzip: request bodies of at least
     /// [`crate::protocol::MIN_COMPRESSION_SIZE`] bytes are sent gzip-compressed.
     const REQUEST_COMPRESSION: bool = false;
+    /// How requests are authenticated: signed (the default), unsigned (`@auth([])`), or signed
+    /// when credentials resolve (`@optionalAuth`).
+    const AUTH: Auth = Auth::SigV4;
     type Input: crate::json::ToJson + Send + Sync + 'static;
     type Output: crate::json::FromJson + Send + 'static;
     type Error: OperationError;

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
-use crate::ir::{Operation, Pagination, Service};
+use crate::ir::{Auth, Operation, Pagination, RustType, Service};
 use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
@@ -39,6 +39,11 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         None => quote!(),
     };
     let compression = if op.request_compression { quote!(const REQUEST_COMPRESSION: bool = true;) } else { quote!() };
+    let auth = match op.auth {
+        Auth::SigV4 => quote!(),
+        Auth::None => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::None;),
+        Auth::Optional => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::Optional;),
+    };
     let host_prefix_fn = if op.host_labels.is_empty() {
         quote!()
     } else {
@@ -96,6 +101,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             const TARGET: &'static str = #target;
             const HOST_PREFIX: Option<&'static str> = #host_prefix;
             #compression
+            #auth
             type Input = #input;
             type Output = #output;
             type Error = #error;
@@ -371,10 +377,26 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
             }
         }
     });
+    // The stream types name the token type only when it is not the default, `String`.
+    let token_ty = match &p.token {
+        RustType::String => None,
+        other => Some(rust_type(other)),
+    };
+    let page_stream = match &token_ty {
+        None => quote!(#rt::paginator::PageStream<#marker>),
+        Some(t) => quote!(#rt::paginator::PageStream<#marker, #t>),
+    };
     let items = p.items.as_ref().map(|items| {
         let f = ident(&items.field);
         let item = rust_type(&items.item);
+        let item = if items.sparse { quote!(Option<#item>) } else { item };
+        let item = if items.map { quote!((String, #item)) } else { item };
         let take = if items.optional { quote!(page.#f.unwrap_or_default()) } else { quote!(page.#f) };
+        let take = if items.map { quote!(#take.into_iter().collect()) } else { take };
+        let item_stream = match &token_ty {
+            None => quote!(#rt::paginator::ItemStream<#marker, #item>),
+            Some(t) => quote!(#rt::paginator::ItemStream<#marker, #item, #t>),
+        };
         let d = doc(&format!("The stream of the `{}` of every page, instead of the pages.", unraw(&items.field)));
         let items_doc = doc(&format!(
             "Pages through `{}` item by item: [`Self::send`] gives a stream of the `{}` of every page.",
@@ -395,7 +417,7 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
 
                 impl #items_ty {
                     /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
-                    pub fn send(self) -> #rt::paginator::ItemStream<#marker, #item> {
+                    pub fn send(self) -> #item_stream {
                         self.0.send().items(|page| #take)
                     }
                 }
@@ -421,12 +443,12 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
 
             /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
             /// after the page without a next token, or with an error if the service repeats one.
-            pub fn send(self) -> #rt::paginator::PageStream<#marker> {
+            pub fn send(self) -> #page_stream {
                 let input = self.inner.build_unchecked();
                 let first = input.#in_token.clone();
                 #rt::paginator::PageStream::new(self.handle, input, first, #rt::paginator::Pagination {
                     set_token: |input: &mut #input, token| input.#in_token = token,
-                    next_token: |output: &#output| output.#out_token.as_deref(),
+                    next_token: |output: &#output| output.#out_token.as_ref(),
                 })
             }
         }

@@ -37,6 +37,38 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+    /// Signed when credentials are at hand, unsigned otherwise.
+    ///
+    /// Set the input on the returned [`GetGreetingFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`GetGreetingOutput`](crate::operation::get_greeting::GetGreetingOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetGreetingError`](crate::operation::get_greeting::GetGreetingError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`GetGreetingFluentBuilder`]: crate::operation::get_greeting::GetGreetingFluentBuilder
+    pub fn get_greeting(
+        &self,
+    ) -> crate::operation::get_greeting::GetGreetingFluentBuilder {
+        crate::operation::get_greeting::GetGreetingFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Needs no authentication: sent unsigned.
+    ///
+    /// Set the input on the returned [`GetPublicInfoFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`GetPublicInfoOutput`](crate::operation::get_public_info::GetPublicInfoOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetPublicInfoError`](crate::operation::get_public_info::GetPublicInfoError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`GetPublicInfoFluentBuilder`]: crate::operation::get_public_info::GetPublicInfoFluentBuilder
+    pub fn get_public_info(
+        &self,
+    ) -> crate::operation::get_public_info::GetPublicInfoFluentBuilder {
+        crate::operation::get_public_info::GetPublicInfoFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
     /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (checked before anything is sent).
@@ -83,6 +115,19 @@ impl Client {
     pub fn put_thing(&self) -> crate::operation::put_thing::PutThingFluentBuilder {
         crate::operation::put_thing::PutThingFluentBuilder::new(self.handle.clone())
     }
+    /// Pages with a map token (as DynamoDB's `Query` does) and map items.
+    ///
+    /// Set the input on the returned [`ScanShapesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ScanShapesOutput`](crate::operation::scan_shapes::ScanShapesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ScanShapesError`](crate::operation::scan_shapes::ScanShapesError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::scan_shapes::ScanShapesFluentBuilder::into_paginator) sends the requests page by page.
+    ///
+    /// [`ScanShapesFluentBuilder`]: crate::operation::scan_shapes::ScanShapesFluentBuilder
+    pub fn scan_shapes(&self) -> crate::operation::scan_shapes::ScanShapesFluentBuilder {
+        crate::operation::scan_shapes::ScanShapesFluentBuilder::new(self.handle.clone())
+    }
 }
 #[cfg(feature = "test-util")]
 impl Client {
@@ -99,6 +144,18 @@ impl Client {
         ::awsjson_runtime::test_util::CallJsonError,
     > {
         match operation {
+            "GetGreeting" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::get_greeting::GetGreeting,
+                >(&self.handle, input)
+                    .await
+            }
+            "GetPublicInfo" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::get_public_info::GetPublicInfo,
+                >(&self.handle, input)
+                    .await
+            }
             "GetWidget" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::get_widget::GetWidget,
@@ -120,6 +177,12 @@ impl Client {
             "PutThing" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::put_thing::PutThing,
+                >(&self.handle, input)
+                    .await
+            }
+            "ScanShapes" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::scan_shapes::ScanShapes,
                 >(&self.handle, input)
                     .await
             }

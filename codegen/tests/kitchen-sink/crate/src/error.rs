@@ -77,6 +77,30 @@ where
         }
     }
 }
+impl From<crate::operation::get_greeting::GetGreetingError> for Error {
+    fn from(err: crate::operation::get_greeting::GetGreetingError) -> Self {
+        match err {
+            crate::operation::get_greeting::GetGreetingError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::get_greeting::GetGreetingError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::get_public_info::GetPublicInfoError> for Error {
+    fn from(err: crate::operation::get_public_info::GetPublicInfoError) -> Self {
+        match err {
+            crate::operation::get_public_info::GetPublicInfoError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::get_public_info::GetPublicInfoError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
 impl From<crate::operation::get_widget::GetWidgetError> for Error {
     fn from(err: crate::operation::get_widget::GetWidgetError) -> Self {
         match err {
@@ -123,6 +147,18 @@ impl From<crate::operation::put_thing::PutThingError> for Error {
                 Error::Throttled(e)
             }
             crate::operation::put_thing::PutThingError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::scan_shapes::ScanShapesError> for Error {
+    fn from(err: crate::operation::scan_shapes::ScanShapesError) -> Self {
+        match err {
+            crate::operation::scan_shapes::ScanShapesError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::scan_shapes::ScanShapesError::Unhandled(e) => {
                 Error::Unhandled(e)
             }
         }
