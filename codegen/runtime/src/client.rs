@@ -6,6 +6,7 @@
 //! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -19,7 +20,7 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
-use crate::endpoint::EndpointParams;
+use crate::endpoint::{EndpointParams, ParamValue};
 use crate::error::{
     DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
@@ -303,7 +304,7 @@ impl Handle {
     ) -> Result<(), SdkError<Infallible>> {
         let inner = &*self.inner;
         let config = call.config;
-        let Prepared { host_prefix, body } = typed.prepare(config)?;
+        let Prepared { host_prefix, body, endpoint_params } = typed.prepare(config)?;
         let (body, compressed) = crate::protocol::compress_body(body, op.request_compression);
 
         if let Some(problem) = config.problems().first() {
@@ -325,7 +326,7 @@ impl Handle {
             use_dual_stack: config.use_dual_stack(),
             endpoint_url: call.endpoint_url,
         };
-        let template = self.request_template(config, key)?;
+        let template = self.request_template(config, key, endpoint_params)?;
         let target = match &op.target {
             Some(target) => target.clone(),
             None => HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, op.name))
@@ -470,16 +471,28 @@ impl Handle {
 
     /// The request template of the endpoint for `key`: the client's own, resolved once, when
     /// `key` is the client's and the service's rules resolve it; else resolved for this call.
-    fn request_template<E>(&self, config: &Config, key: EndpointKey<'_>) -> Result<Arc<RequestTemplate>, SdkError<E>> {
+    /// The request template of a call: its endpoint resolved from `key` and the call's own
+    /// parameters `extra`. Calls without parameters of their own share the one of the client's
+    /// configuration, resolved once.
+    fn request_template<E>(
+        &self,
+        config: &Config,
+        key: EndpointKey<'_>,
+        extra: BTreeMap<String, ParamValue>,
+    ) -> Result<Arc<RequestTemplate>, SdkError<E>> {
         let inner = &*self.inner;
         let custom = config.endpoint_resolver();
-        let cacheable = custom.is_none() && inner.config.endpoint_resolver().is_none() && key == self.client_endpoint_key();
+        let cacheable = extra.is_empty()
+            && custom.is_none()
+            && inner.config.endpoint_resolver().is_none()
+            && key == self.client_endpoint_key();
         if cacheable {
             if let Some(template) = inner.endpoint.get() {
                 return Ok(template.clone());
             }
         }
-        let params = key.to_params();
+        let mut params = key.to_params();
+        params.other.extend(extra);
         let resolved = match custom {
             Some(r) => r.resolve_endpoint(&params),
             None => inner.service.endpoint_resolver.resolve_endpoint(&params),
@@ -554,6 +567,8 @@ struct OperationInfo {
 /// The encoded input of a call.
 struct Prepared {
     host_prefix: Option<String>,
+    /// The call's own endpoint parameters (context parameters of the operation and its input).
+    endpoint_params: BTreeMap<String, ParamValue>,
     body: Bytes,
 }
 
@@ -597,8 +612,10 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
         } else {
             O::host_prefix(&input).map_err(SdkError::construction_failure)?
         };
+        let mut endpoint_params = BTreeMap::new();
+        O::endpoint_params(&input, &mut endpoint_params);
         let body = Bytes::from(crate::json::to_string(&input));
-        Ok(Prepared { host_prefix, body })
+        Ok(Prepared { host_prefix, body, endpoint_params })
     }
 
     fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind> {

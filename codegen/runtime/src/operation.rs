@@ -46,6 +46,10 @@ pub enum Auth {
     Optional,
 }
 
+use std::collections::BTreeMap;
+
+use crate::endpoint::ParamValue;
+
 pub trait Operation: Send + Sync + 'static {
     /// The operation name, e.g. `StartExecution` (`X-Amz-Target: <target_prefix>.<NAME>`).
     const NAME: &'static str;
@@ -77,6 +81,12 @@ pub trait Operation: Send + Sync + 'static {
     /// Sets `@idempotencyToken` members that are unset. Called once per call, before the first
     /// attempt, so every retry sends the same token.
     fn fill_idempotency_token(_input: &mut Self::Input, _token: &mut dyn FnMut() -> String) {}
+
+    /// Adds this call's endpoint parameters to `params`: the operation's
+    /// `smithy.rules#staticContextParams`, and the input's `smithy.rules#contextParam` members and
+    /// `smithy.rules#operationContextParams` paths that are set. Operations without any add
+    /// nothing, and the client resolves their endpoint once for all their calls.
+    fn endpoint_params(_input: &Self::Input, _params: &mut BTreeMap<String, ParamValue>) {}
 
     /// Stores the request id of the response (`x-amzn-RequestId`) in a decoded output, for its
     /// [`RequestId`] impl. Generated operations implement it; the default drops the id.
