@@ -952,7 +952,7 @@ impl<'a> Builder<'a> {
         // What a member targets, for errors: the shape id and its kind.
         let index = self.index;
         let target = |m: &Member| match index.try_get(&m.target) {
-            Some(shape) => format!("`{}` (a {})", m.target, shape.type_name()),
+            Some(shape) => format!("`{}` ({})", m.target, shape.type_name()),
             None => format!("`{}`", m.target),
         };
         let items = match items {

@@ -54,19 +54,19 @@ fn auth_of(server: &Server) -> (Option<String>, bool) {
 async fn auth_none_is_sent_unsigned_even_with_credentials() {
     for creds in [Creds::Static, Creds::Failing, Creds::NoProvider] {
         let server = server().await;
-        let out = client(&server, creds).get_public_info().topic("t").send().await.expect("GetPublicInfo");
+        let out = client(&server, creds).read_public_info().topic("t").send().await.expect("ReadPublicInfo");
         assert_eq!(out.info(), Some("open"));
         let (authorization, token) = auth_of(&server);
         assert_eq!(authorization, None);
         assert!(!token, "no session token on an unsigned request");
-        assert_eq!(server.seen()[0].header("x-amz-target"), Some("KitchenSink.GetPublicInfo"));
+        assert_eq!(server.seen()[0].header("x-amz-target"), Some("KitchenSink.ReadPublicInfo"));
     }
 }
 
 #[tokio::test]
 async fn optional_auth_signs_when_credentials_resolve() {
     let server = server().await;
-    let out = client(&server, Creds::Static).get_greeting().name("n").send().await.expect("GetGreeting");
+    let out = client(&server, Creds::Static).say_hello().name("n").send().await.expect("SayHello");
     assert_eq!(out.greeting(), Some("hello"));
     let (authorization, token) = auth_of(&server);
     let authorization = authorization.expect("signed");
@@ -79,7 +79,7 @@ async fn optional_auth_signs_when_credentials_resolve() {
 async fn optional_auth_is_sent_unsigned_when_credentials_do_not_resolve() {
     for creds in [Creds::Failing, Creds::NoProvider] {
         let server = server().await;
-        let out = client(&server, creds).get_greeting().name("n").send().await.expect("GetGreeting, unsigned");
+        let out = client(&server, creds).say_hello().name("n").send().await.expect("SayHello, unsigned");
         assert_eq!(out.greeting(), Some("hello"));
         assert_eq!(auth_of(&server), (None, false));
     }

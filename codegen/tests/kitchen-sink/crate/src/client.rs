@@ -37,38 +37,6 @@ impl Client {
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
-    /// Signed when credentials are at hand, unsigned otherwise.
-    ///
-    /// Set the input on the returned [`GetGreetingFluentBuilder`] and call `send()`:
-    ///
-    /// - Required members: none.
-    /// - On success: [`GetGreetingOutput`](crate::operation::get_greeting::GetGreetingOutput).
-    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetGreetingError`](crate::operation::get_greeting::GetGreetingError)`>`; service errors: `ServiceFault`, or `Unhandled`.
-    ///
-    /// [`GetGreetingFluentBuilder`]: crate::operation::get_greeting::GetGreetingFluentBuilder
-    pub fn get_greeting(
-        &self,
-    ) -> crate::operation::get_greeting::GetGreetingFluentBuilder {
-        crate::operation::get_greeting::GetGreetingFluentBuilder::new(
-            self.handle.clone(),
-        )
-    }
-    /// Needs no authentication: sent unsigned.
-    ///
-    /// Set the input on the returned [`GetPublicInfoFluentBuilder`] and call `send()`:
-    ///
-    /// - Required members: none.
-    /// - On success: [`GetPublicInfoOutput`](crate::operation::get_public_info::GetPublicInfoOutput).
-    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`GetPublicInfoError`](crate::operation::get_public_info::GetPublicInfoError)`>`; service errors: `ServiceFault`, or `Unhandled`.
-    ///
-    /// [`GetPublicInfoFluentBuilder`]: crate::operation::get_public_info::GetPublicInfoFluentBuilder
-    pub fn get_public_info(
-        &self,
-    ) -> crate::operation::get_public_info::GetPublicInfoFluentBuilder {
-        crate::operation::get_public_info::GetPublicInfoFluentBuilder::new(
-            self.handle.clone(),
-        )
-    }
     /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (checked before anything is sent).
@@ -115,6 +83,34 @@ impl Client {
     pub fn put_thing(&self) -> crate::operation::put_thing::PutThingFluentBuilder {
         crate::operation::put_thing::PutThingFluentBuilder::new(self.handle.clone())
     }
+    /// Needs no authentication: sent unsigned.
+    ///
+    /// Set the input on the returned [`ReadPublicInfoFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ReadPublicInfoOutput`](crate::operation::read_public_info::ReadPublicInfoOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ReadPublicInfoError`](crate::operation::read_public_info::ReadPublicInfoError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`ReadPublicInfoFluentBuilder`]: crate::operation::read_public_info::ReadPublicInfoFluentBuilder
+    pub fn read_public_info(
+        &self,
+    ) -> crate::operation::read_public_info::ReadPublicInfoFluentBuilder {
+        crate::operation::read_public_info::ReadPublicInfoFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Signed when credentials are at hand, unsigned otherwise.
+    ///
+    /// Set the input on the returned [`SayHelloFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`SayHelloOutput`](crate::operation::say_hello::SayHelloOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SayHelloError`](crate::operation::say_hello::SayHelloError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`SayHelloFluentBuilder`]: crate::operation::say_hello::SayHelloFluentBuilder
+    pub fn say_hello(&self) -> crate::operation::say_hello::SayHelloFluentBuilder {
+        crate::operation::say_hello::SayHelloFluentBuilder::new(self.handle.clone())
+    }
     /// Pages with a map token (as DynamoDB's `Query` does) and map items.
     ///
     /// Set the input on the returned [`ScanShapesFluentBuilder`] and call `send()`:
@@ -144,18 +140,6 @@ impl Client {
         ::awsjson_runtime::test_util::CallJsonError,
     > {
         match operation {
-            "GetGreeting" => {
-                ::awsjson_runtime::test_util::call_json::<
-                    crate::operation::get_greeting::GetGreeting,
-                >(&self.handle, input)
-                    .await
-            }
-            "GetPublicInfo" => {
-                ::awsjson_runtime::test_util::call_json::<
-                    crate::operation::get_public_info::GetPublicInfo,
-                >(&self.handle, input)
-                    .await
-            }
             "GetWidget" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::get_widget::GetWidget,
@@ -177,6 +161,18 @@ impl Client {
             "PutThing" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::put_thing::PutThing,
+                >(&self.handle, input)
+                    .await
+            }
+            "ReadPublicInfo" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::read_public_info::ReadPublicInfo,
+                >(&self.handle, input)
+                    .await
+            }
+            "SayHello" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::say_hello::SayHello,
                 >(&self.handle, input)
                     .await
             }

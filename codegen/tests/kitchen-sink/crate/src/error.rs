@@ -77,30 +77,6 @@ where
         }
     }
 }
-impl From<crate::operation::get_greeting::GetGreetingError> for Error {
-    fn from(err: crate::operation::get_greeting::GetGreetingError) -> Self {
-        match err {
-            crate::operation::get_greeting::GetGreetingError::ServiceFault(e) => {
-                Error::ServiceFault(e)
-            }
-            crate::operation::get_greeting::GetGreetingError::Unhandled(e) => {
-                Error::Unhandled(e)
-            }
-        }
-    }
-}
-impl From<crate::operation::get_public_info::GetPublicInfoError> for Error {
-    fn from(err: crate::operation::get_public_info::GetPublicInfoError) -> Self {
-        match err {
-            crate::operation::get_public_info::GetPublicInfoError::ServiceFault(e) => {
-                Error::ServiceFault(e)
-            }
-            crate::operation::get_public_info::GetPublicInfoError::Unhandled(e) => {
-                Error::Unhandled(e)
-            }
-        }
-    }
-}
 impl From<crate::operation::get_widget::GetWidgetError> for Error {
     fn from(err: crate::operation::get_widget::GetWidgetError) -> Self {
         match err {
@@ -147,6 +123,30 @@ impl From<crate::operation::put_thing::PutThingError> for Error {
                 Error::Throttled(e)
             }
             crate::operation::put_thing::PutThingError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::read_public_info::ReadPublicInfoError> for Error {
+    fn from(err: crate::operation::read_public_info::ReadPublicInfoError) -> Self {
+        match err {
+            crate::operation::read_public_info::ReadPublicInfoError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::read_public_info::ReadPublicInfoError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::say_hello::SayHelloError> for Error {
+    fn from(err: crate::operation::say_hello::SayHelloError) -> Self {
+        match err {
+            crate::operation::say_hello::SayHelloError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::say_hello::SayHelloError::Unhandled(e) => {
                 Error::Unhandled(e)
             }
         }

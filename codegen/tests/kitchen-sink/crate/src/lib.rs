@@ -21,7 +21,7 @@
 //!     .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "example"))
 //!     .build();
 //! let client = Client::from_conf(config);
-//! let output = client.get_greeting().send().await?;
+//! let output = client.list_things().send().await?;
 //! println!("{output:?}");
 //! # Ok(())
 //! # }
@@ -50,7 +50,7 @@
 //! use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
 //!
 //! # async fn example(client: kitchen_sink_client::Client) {
-//! match client.get_greeting().send().await {
+//! match client.list_things().send().await {
 //!     Ok(output) => println!("{output:?}"),
 //!     Err(SdkError::ServiceError(e)) => {
 //!         let err = e.err();
@@ -91,15 +91,15 @@
 //! - `ReplayConnector`: replays recorded fixture files and checks the requests against them.
 //!
 //! ```
-//! use kitchen_sink_client::operation::get_greeting::{GetGreeting, GetGreetingOutput};
+//! use kitchen_sink_client::operation::list_things::{ListThings, ListThingsOutput};
 //! use kitchen_sink_client::test_util::{MockConnector, MockRule, RuleMode};
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
-//! let rule = MockRule::for_operation::<GetGreeting>().then_output(GetGreetingOutput::default);
+//! let rule = MockRule::for_operation::<ListThings>().then_output(ListThingsOutput::default);
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
 //! let client = kitchen_sink_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
-//! client.get_greeting().send().await.expect("the mocked output");
+//! client.list_things().send().await.expect("the mocked output");
 //! mocks.assert_all_used();
 //! let request = &mocks.requests()[0];
 //! assert!(request.signed_headers().iter().any(|h| h == "host"));
@@ -139,16 +139,6 @@ pub mod test_util {
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
         ::awsjson_runtime::test_util::OperationInfo {
-            name: "GetGreeting",
-            errors: &["ServiceFault"],
-            paginated: false,
-        },
-        ::awsjson_runtime::test_util::OperationInfo {
-            name: "GetPublicInfo",
-            errors: &["ServiceFault"],
-            paginated: false,
-        },
-        ::awsjson_runtime::test_util::OperationInfo {
             name: "GetWidget",
             errors: &["NotFound", "ServiceFault"],
             paginated: false,
@@ -169,6 +159,16 @@ pub mod test_util {
             paginated: false,
         },
         ::awsjson_runtime::test_util::OperationInfo {
+            name: "ReadPublicInfo",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "SayHello",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
             name: "ScanShapes",
             errors: &["ServiceFault"],
             paginated: true,
@@ -180,9 +180,9 @@ pub mod test_util {
     #[macro_export]
     macro_rules! for_each_operation {
         ($m:ident) => {
-            $m ! { get_greeting::GetGreeting, get_public_info::GetPublicInfo,
-            get_widget::GetWidget, list_things::ListThings, ping::Ping,
-            put_thing::PutThing, scan_shapes::ScanShapes, }
+            $m ! { get_widget::GetWidget, list_things::ListThings, ping::Ping,
+            put_thing::PutThing, read_public_info::ReadPublicInfo, say_hello::SayHello,
+            scan_shapes::ScanShapes, }
         };
     }
     #[doc(inline)]

@@ -3,10 +3,10 @@
 
 //! One module per operation: its input, output, error and fluent builder.
 pub use ::awsjson_runtime::error::RequestId;
-pub mod get_greeting;
-pub mod get_public_info;
 pub mod get_widget;
 pub mod list_things;
 pub mod ping;
 pub mod put_thing;
+pub mod read_public_info;
+pub mod say_hello;
 pub mod scan_shapes;
