@@ -41,6 +41,7 @@ fn options(name: &str) -> Options {
         crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into(), publish: false },
         model_source: Default::default(),
         partitions: None,
+        additions: None,
     }
 }
 
