@@ -24,8 +24,8 @@
 //!
 //! `file` is relative to the directory; the module's own `//!` documentation describes it in the
 //! crate's documentation. `feature`, when set, compiles the module only with that cargo feature
-//! (which `features` must then define). Dependency values are cargo's: a version string, or a table of
-//! strings, booleans and lists of strings. Every `.rs` file under the directory must be listed, so
+//! (which `features` must then define). Dependency values are cargo's: a version string, or a
+//! table of strings, booleans and lists of strings. Every `.rs` file under the directory must be listed, so
 //! that a file cannot be left out by mistake.
 
 use std::collections::BTreeMap;
@@ -86,8 +86,17 @@ struct ManifestModule {
 }
 
 /// Modules every generated crate has (or may have): an addition may not take their names.
-const GENERATED_MODULES: &[&str] =
-    &["client", "config", "endpoint_rules", "error", "operation", "pagination", "primitives", "test_util", "types"];
+const GENERATED_MODULES: &[&str] = &[
+    "client",
+    "config",
+    "endpoint_rules",
+    "error",
+    "operation",
+    "pagination",
+    "primitives",
+    "test_util",
+    "types",
+];
 
 impl Additions {
     /// Reads `dir/additions.json` and the files it lists. `shown_as` names `dir` in the headers
@@ -100,7 +109,10 @@ impl Additions {
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| Error::model(&at(MANIFEST), format!("invalid manifest: {e}")))?;
         let mut errors = Vec::new();
-        let mut additions = Additions { shown_as: shown_as.to_string(), ..Default::default() };
+        let mut additions = Additions {
+            shown_as: shown_as.to_string(),
+            ..Default::default()
+        };
         for m in manifest.modules {
             let path = dir.join(&m.file);
             match std::fs::read_to_string(&path) {
@@ -120,7 +132,10 @@ impl Additions {
                 }
                 None => errors.push(Error::model(
                     &at(MANIFEST),
-                    format!("dependency `{name}`: expected a version string or a table of strings, booleans and lists of strings"),
+                    format!(
+                        "dependency `{name}`: expected a version string or a table of \
+                         strings, booleans and lists of strings"
+                    ),
                 )),
             }
         }
@@ -129,7 +144,10 @@ impl Additions {
         listed.sort();
         for file in rust_files(dir, "") {
             if listed.binary_search(&file).is_err() {
-                errors.push(Error::model(&at(&file), format!("not listed in {MANIFEST}: list it as a module or remove it")));
+                errors.push(Error::model(
+                    &at(&file),
+                    format!("not listed in {MANIFEST}: list it as a module or remove it"),
+                ));
             }
         }
         errors.extend(additions.validate());
@@ -147,24 +165,45 @@ impl Additions {
         let mut seen = std::collections::BTreeSet::new();
         for m in &self.modules {
             let valid = !m.module.is_empty()
-                && m.module.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
-                && m.module.chars().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
+                && m.module
+                    .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && m.module
+                    .chars()
+                    .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
                 && syn::parse_str::<syn::Ident>(&m.module).is_ok();
             if !valid {
-                errors.push(Error::model(&manifest, format!("module `{}`: not a snake_case Rust identifier", m.module)));
+                errors.push(Error::model(
+                    &manifest,
+                    format!("module `{}`: not a snake_case Rust identifier", m.module),
+                ));
             } else if GENERATED_MODULES.contains(&m.module.as_str()) {
-                errors.push(Error::model(&manifest, format!("module `{}`: the generated crate has a module of that name", m.module)));
+                errors.push(Error::model(
+                    &manifest,
+                    format!(
+                        "module `{}`: the generated crate has a module of that name",
+                        m.module
+                    ),
+                ));
             } else if !seen.insert(m.module.as_str()) {
-                errors.push(Error::model(&manifest, format!("module `{}` is listed twice", m.module)));
+                errors.push(Error::model(
+                    &manifest,
+                    format!("module `{}` is listed twice", m.module),
+                ));
             }
             if let Some(f) = &m.feature {
                 if !self.features.contains_key(f) {
-                    errors.push(Error::model(&manifest, format!("module `{}`: feature `{f}` is not in `features`", m.module)));
+                    errors.push(Error::model(
+                        &manifest,
+                        format!("module `{}`: feature `{f}` is not in `features`", m.module),
+                    ));
                 }
             }
         }
         if self.dependencies.contains_key("awsjson-runtime") {
-            errors.push(Error::model(&manifest, "dependency `awsjson-runtime`: every generated crate has it already"));
+            errors.push(Error::model(
+                &manifest,
+                "dependency `awsjson-runtime`: every generated crate has it already",
+            ));
         }
         errors
     }
@@ -183,7 +222,12 @@ impl Additions {
 
     /// The files of the crate: `src/<module>.rs`, each its source under [`Additions::header`].
     pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.modules.iter().map(|m| (format!("src/{}.rs", m.module), format!("{}\n{}", self.header(m), m.source)))
+        self.modules.iter().map(|m| {
+            (
+                format!("src/{}.rs", m.module),
+                format!("{}\n{}", self.header(m), m.source),
+            )
+        })
     }
 
     /// The header of the copy of `module` in the generated crate.
@@ -199,10 +243,16 @@ impl Additions {
 /// The `.rs` files under `dir`, relative to it with `/` separators, sorted.
 fn rust_files(dir: &Path, prefix: &str) -> Vec<String> {
     let mut out = Vec::new();
-    let Ok(entries) = std::fs::read_dir(dir) else { return out };
+    let Ok(entries) = std::fs::read_dir(dir) else {
+        return out;
+    };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
+        let rel = if prefix.is_empty() {
+            name.clone()
+        } else {
+            format!("{prefix}/{name}")
+        };
         let path = entry.path();
         if path.is_dir() {
             out.extend(rust_files(&path, &rel));
@@ -221,7 +271,8 @@ fn toml_value(v: &Value) -> Option<String> {
             Value::String(s) => Some(toml_string(s)),
             Value::Bool(b) => Some(b.to_string()),
             Value::Array(items) => {
-                let items: Option<Vec<String>> = items.iter().map(|i| i.as_str().map(toml_string)).collect();
+                let items: Option<Vec<String>> =
+                    items.iter().map(|i| i.as_str().map(toml_string)).collect();
                 Some(format!("[{}]", items?.join(", ")))
             }
             _ => None,
@@ -229,7 +280,10 @@ fn toml_value(v: &Value) -> Option<String> {
     }
     match v {
         Value::Object(table) => {
-            let entries: Option<Vec<String>> = table.iter().map(|(k, v)| Some(format!("{k} = {}", scalar(v)?))).collect();
+            let entries: Option<Vec<String>> = table
+                .iter()
+                .map(|(k, v)| Some(format!("{k} = {}", scalar(v)?)))
+                .collect();
             Some(format!("{{ {} }}", entries?.join(", ")))
         }
         Value::String(_) => scalar(v),
@@ -247,8 +301,12 @@ mod tests {
 
     #[test]
     fn dependency_values_become_toml() {
-        let v: Value = serde_json::json!({ "version": "1", "default-features": false, "features": ["rt", "time"] });
-        assert_eq!(toml_value(&v).unwrap(), r#"{ default-features = false, features = ["rt", "time"], version = "1" }"#);
+        let v: Value =
+            serde_json::json!({ "version": "1", "default-features": false, "features": ["rt"] });
+        assert_eq!(
+            toml_value(&v).unwrap(),
+            r#"{ default-features = false, features = ["rt"], version = "1" }"#
+        );
         assert_eq!(toml_value(&serde_json::json!("0.3")).unwrap(), r#""0.3""#);
         assert_eq!(toml_value(&serde_json::json!(3)), None);
         assert_eq!(toml_value(&serde_json::json!({ "features": [1] })), None);
@@ -267,7 +325,12 @@ mod tests {
     fn bad_names_are_errors_naming_the_manifest_and_module() {
         let a = Additions {
             shown_as: "codegen/services/x".into(),
-            modules: vec![module("client", None), module("Worker", None), module("w", Some("nope")), module("w", None)],
+            modules: vec![
+                module("client", None),
+                module("Worker", None),
+                module("w", Some("nope")),
+                module("w", None),
+            ],
             ..Default::default()
         };
         let errors: Vec<String> = a.validate().iter().map(|e| e.to_string()).collect();

@@ -44,7 +44,8 @@
 //!
 //! # async fn example(client: sfn_client::Client) -> Result<(), Box<dyn std::error::Error>> {
 //! let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
-//! let worker = ActivityWorker::builder(&client, "arn:aws:states:us-east-1:123456789012:activity:double")
+//! let arn = "arn:aws:states:us-east-1:123456789012:activity:double";
+//! let worker = ActivityWorker::builder(&client, arn)
 //!     .worker_name("doubler-1")
 //!     .concurrency(4)
 //!     .heartbeat_interval(Duration::from_secs(20))
@@ -138,7 +139,10 @@ pub struct TaskError {
 impl TaskError {
     /// A failure with this error name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        TaskError { error: error.into(), cause: cause.into() }
+        TaskError {
+            error: error.into(),
+            cause: cause.into(),
+        }
     }
 
     /// The error name.
@@ -157,7 +161,10 @@ impl<E: std::error::Error> From<E> for TaskError {
         let full = std::any::type_name::<E>();
         let path = full.split('<').next().unwrap_or(full);
         let name = path.rsplit("::").next().unwrap_or(path);
-        TaskError { error: name.to_string(), cause: DisplayErrorContext(&e).to_string() }
+        TaskError {
+            error: name.to_string(),
+            cause: DisplayErrorContext(&e).to_string(),
+        }
     }
 }
 
@@ -201,8 +208,12 @@ pub enum ReportError {
 impl std::fmt::Display for ReportError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
-            ReportError::Success(e) => write!(f, "SendTaskSuccess failed: {}", DisplayErrorContext(e)),
-            ReportError::Failure(e) => write!(f, "SendTaskFailure failed: {}", DisplayErrorContext(e)),
+            ReportError::Success(e) => {
+                write!(f, "SendTaskSuccess failed: {}", DisplayErrorContext(e))
+            }
+            ReportError::Failure(e) => {
+                write!(f, "SendTaskFailure failed: {}", DisplayErrorContext(e))
+            }
         }
     }
 }
@@ -297,7 +308,11 @@ impl WorkerError {
 
 impl std::fmt::Display for WorkerError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        write!(f, "the activity worker stopped: GetActivityTask failed: {}", DisplayErrorContext(&self.error))
+        write!(
+            f,
+            "the activity worker stopped: GetActivityTask failed: {}",
+            DisplayErrorContext(&self.error)
+        )
     }
 }
 
@@ -364,8 +379,12 @@ impl Clone for Shared {
 
 impl std::fmt::Debug for ActivityWorkerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let worker = ActivityWorker { shared: Arc::new(self.shared.clone()) };
-        f.debug_tuple("ActivityWorkerBuilder").field(&worker).finish()
+        let worker = ActivityWorker {
+            shared: Arc::new(self.shared.clone()),
+        };
+        f.debug_tuple("ActivityWorkerBuilder")
+            .field(&worker)
+            .finish()
     }
 }
 
@@ -425,8 +444,13 @@ impl ActivityWorker {
             match polled {
                 Ok(out) => {
                     backoff = shared.backoff_initial;
-                    let Some(task_token) = out.task_token.filter(|t| !t.is_empty()) else { continue };
-                    let task = ActivityTask { task_token, input: out.input.unwrap_or_default() };
+                    let Some(task_token) = out.task_token.filter(|t| !t.is_empty()) else {
+                        continue;
+                    };
+                    let task = ActivityTask {
+                        task_token,
+                        input: out.input.unwrap_or_default(),
+                    };
                     let (shared, handler) = (self.shared.clone(), handler.clone());
                     let stopped = stopped.clone();
                     tasks.spawn(async move {
@@ -440,9 +464,14 @@ impl ActivityWorker {
                 Err(error) => {
                     // Equal jitter: between half the backoff and all of it.
                     let retry_in = backoff.mul_f64(0.5 + 0.5 * FastRandom.next_f64());
-                    shared.event(&WorkerEvent::PollFailed { error: &error, retry_in });
+                    shared.event(&WorkerEvent::PollFailed {
+                        error: &error,
+                        retry_in,
+                    });
                     backoff = (backoff * 2).min(shared.backoff_max);
-                    if let Either::Left(()) = first(shutdown.as_mut(), tokio::time::sleep(retry_in)).await {
+                    if let Either::Left(()) =
+                        first(shutdown.as_mut(), tokio::time::sleep(retry_in)).await
+                    {
                         break None;
                     }
                 }
@@ -488,14 +517,18 @@ fn finished(done: Result<TaskReport, tokio::task::JoinError>) -> TaskReport {
 fn is_fatal(error: &SdkError<GetActivityTaskError>) -> bool {
     match error {
         SdkError::ConstructionFailure(_) => true,
-        SdkError::ServiceError(e) => e.err().is_activity_does_not_exist() || e.err().is_invalid_arn(),
+        SdkError::ServiceError(e) => {
+            e.err().is_activity_does_not_exist() || e.err().is_invalid_arn()
+        }
         _ => false,
     }
 }
 
 /// Heartbeat errors that say the task is over for this worker.
 fn task_is_gone(error: &SdkError<SendTaskHeartbeatError>) -> bool {
-    error.as_service_error().is_some_and(|e| e.is_task_timed_out() || e.is_task_does_not_exist() || e.is_invalid_token())
+    error.as_service_error().is_some_and(|e| {
+        e.is_task_timed_out() || e.is_task_does_not_exist() || e.is_invalid_token()
+    })
 }
 
 /// The first `max` characters of `s`.
@@ -561,17 +594,33 @@ impl Shared {
     }
 
     async fn poll(&self) -> Result<GetActivityTaskOutput, SdkError<GetActivityTaskError>> {
-        let mut call = self.client.get_activity_task().activity_arn(&self.activity_arn);
+        let mut call = self
+            .client
+            .get_activity_task()
+            .activity_arn(&self.activity_arn);
         if let Some(name) = &self.worker_name {
             call = call.worker_name(name);
         }
         // The long poll needs an attempt timeout above the service's 60 s, whatever the
         // client's; and no operation timeout shorter than that.
-        let timeouts = self.client.config().timeout_config().attempt_timeout(self.poll_timeout).operation_timeout(None);
-        call.customize().config_override(ConfigOverride::new().timeout_config(timeouts)).send().await
+        let timeouts = self
+            .client
+            .config()
+            .timeout_config()
+            .attempt_timeout(self.poll_timeout)
+            .operation_timeout(None);
+        call.customize()
+            .config_override(ConfigOverride::new().timeout_config(timeouts))
+            .send()
+            .await
     }
 
-    async fn run_task<H, Fut>(&self, handler: &H, task: ActivityTask, stopped: watch::Receiver<bool>) -> TaskReport
+    async fn run_task<H, Fut>(
+        &self,
+        handler: &H,
+        task: ActivityTask,
+        stopped: watch::Receiver<bool>,
+    ) -> TaskReport
     where
         H: Fn(ActivityTask) -> Fut,
         Fut: Future<Output = Result<String, TaskError>> + Send + 'static,
@@ -584,30 +633,50 @@ impl Shared {
             i
         });
         let mut deadline = std::pin::pin!(deadline_passed(stopped));
-        let report = |outcome, report_error| TaskReport { task_token: task_token.clone(), outcome, report_error };
+        let report = |outcome, report_error| TaskReport {
+            task_token: task_token.clone(),
+            outcome,
+            report_error,
+        };
         let result = loop {
             match first(&mut work.0, first(tick(&mut heartbeats), deadline.as_mut())).await {
                 Either::Left(result) => break result,
                 Either::Right(Either::Left(())) => {
-                    let beat = self.client.send_task_heartbeat().task_token(&task_token).send().await;
+                    let beat = self
+                        .client
+                        .send_task_heartbeat()
+                        .task_token(&task_token)
+                        .send()
+                        .await;
                     if let Err(error) = beat {
                         if task_is_gone(&error) {
                             return report(TaskOutcome::Abandoned(error), None);
                         }
-                        self.event(&WorkerEvent::HeartbeatFailed { task_token: &task_token, error: &error });
+                        self.event(&WorkerEvent::HeartbeatFailed {
+                            task_token: &task_token,
+                            error: &error,
+                        });
                     }
                 }
                 Either::Right(Either::Right(())) => {
                     work.0.abort();
                     let cause = "the worker shut down before the task finished";
-                    let sent = self.fail(&task_token, SHUTDOWN_ERROR.into(), cause.into()).await;
+                    let sent = self
+                        .fail(&task_token, SHUTDOWN_ERROR.into(), cause.into())
+                        .await;
                     return report(TaskOutcome::ShutDown, sent.err());
                 }
             }
         };
         match result {
             Ok(Ok(output)) => {
-                let sent = self.client.send_task_success().task_token(&task_token).output(output).send().await;
+                let sent = self
+                    .client
+                    .send_task_success()
+                    .task_token(&task_token)
+                    .output(output)
+                    .send()
+                    .await;
                 report(TaskOutcome::Succeeded, sent.err().map(ReportError::Success))
             }
             Ok(Err(failure)) => {
@@ -633,7 +702,12 @@ impl Shared {
         }
     }
 
-    async fn fail(&self, task_token: &str, error: String, cause: String) -> Result<(), ReportError> {
+    async fn fail(
+        &self,
+        task_token: &str,
+        error: String,
+        cause: String,
+    ) -> Result<(), ReportError> {
         self.client
             .send_task_failure()
             .task_token(task_token)
@@ -698,6 +772,8 @@ impl ActivityWorkerBuilder {
 
     /// The worker.
     pub fn build(self) -> ActivityWorker {
-        ActivityWorker { shared: Arc::new(self.shared) }
+        ActivityWorker {
+            shared: Arc::new(self.shared),
+        }
     }
 }
