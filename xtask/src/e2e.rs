@@ -100,6 +100,7 @@ fn generate_one(c: &E2eClient, path: &Path, partitions: &serde_json::Value) -> R
             },
             model_source: source,
             partitions: Some(partitions.clone()),
+            additions: None,
         },
     )
     .map_err(|e| format!("cannot generate {} from {}:\n{e}", c.package, path.display()))
