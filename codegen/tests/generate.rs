@@ -388,6 +388,7 @@ fn endpoint_context_params_are_bound_and_bad_ones_refused() {
     })
     .unwrap_err();
     assert!(err.contains("`staticContextParams` sets `Nope`, which the endpoint rule set does not declare"), "{err}");
+}
 
 /// A scratch directory of this test process, removed when dropped.
 struct ScratchDir(PathBuf);
