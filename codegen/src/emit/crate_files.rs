@@ -497,7 +497,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         quote!(#d #v(crate::types::error::#v),)
     });
     let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
-    let allow_large = super::large_variant_allow(&service.errors);
+    let allow_large = super::large_variant_allow(service.errors.iter().any(crate::ir::Structure::holds_aggregates));
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
         let err = format_ident!("{}Error", op.name);

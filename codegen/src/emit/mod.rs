@@ -90,8 +90,8 @@ pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// `#[allow(clippy::large_enum_variant)]` for an error enum whose modeled errors hold structures
 /// or unions inline: their sizes are the model's, and boxing them would change how callers match.
-pub fn large_variant_allow<'a>(errors: impl IntoIterator<Item = &'a crate::ir::Structure>) -> TokenStream {
-    if errors.into_iter().any(crate::ir::Structure::holds_aggregates) {
+pub fn large_variant_allow(some_error_holds_aggregates: bool) -> TokenStream {
+    if some_error_holds_aggregates {
         quote!(#[allow(clippy::large_enum_variant)])
     } else {
         quote!()

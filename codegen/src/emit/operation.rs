@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
-use crate::ir::{Operation, Pagination, Service};
+use crate::ir::{Operation, Pagination, RetryKind, Service};
 use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
@@ -167,13 +167,12 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let info = service.errors.iter().find(|s| s.id == e.id)?.error.as_ref()?;
-        let throttling = info.retryable?;
+        let throttling = e.retry? == RetryKind::Throttling;
         Some(quote!(#error::#v(_) => Some(#throttling),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
-    let allow_large = super::large_variant_allow(service.errors.iter().filter(|s| op.errors.iter().any(|e| e.id == s.id)));
+    let allow_large = super::large_variant_allow(op.errors.iter().any(|e| e.holds_aggregates));
     // Without modeled errors the body is not read.
     let (code_param, body_param, from_body) = if op.errors.is_empty() {
         (quote!(_code), quote!(_body), quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))))

@@ -365,9 +365,7 @@ impl Gen<'_> {
     fn structure_value(&self, s: &Structure, v: &Value, extra: TokenStream) -> Result<TokenStream, String> {
         let setters = self.setters(s, Some(v))?;
         let path = self.structure_path(s);
-        // Mirrors the builders: inputs and structures with required members build fallibly.
-        let fallible = s.role == StructureRole::Input || s.has_required();
-        let unwrap = if fallible { quote!(.expect("the case's params build")) } else { quote!() };
+        let unwrap = if s.build_is_fallible { quote!(.expect("the case's params build")) } else { quote!() };
         Ok(quote!(#path::builder() #(#setters)* #extra .build() #unwrap))
     }
 

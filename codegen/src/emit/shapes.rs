@@ -2,10 +2,9 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
 use super::{deprecated, doc, doc_lines, ident, rt, rust_type, REDACTED};
-use crate::ir::{Enum, IntEnum, Member, NamedKind, RustType, Structure, StructureRole, Union};
+use crate::ir::{DefaultValue, Enum, IntEnum, Member, RustType, Structure, StructureRole, Union};
 use crate::naming::{unraw, REQUEST_ID_FIELD};
 use crate::traits::TimestampFormat;
 
@@ -32,53 +31,37 @@ fn field_type(m: &Member) -> TokenStream {
 /// The Rust expression for a member's `@default`, or `None` when the type's `Default` already
 /// gives that value (so the structure can derive `Default`).
 fn default_expr(m: &Member) -> Option<TokenStream> {
-    let v = m.default.as_ref()?;
-    let zero = match v {
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty() && matches!(m.ty, RustType::String | RustType::Blob),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        Value::Null => true,
-    };
-    if zero && !matches!(m.ty, RustType::Document) {
-        return None;
-    }
     let rt = rt();
-    Some(match (&m.ty, v) {
-        (RustType::String, Value::String(s)) => quote!(String::from(#s)),
-        (RustType::Bool, Value::Bool(b)) => quote!(#b),
-        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
-            let lit: TokenStream = n.to_string().parse().unwrap_or_else(|_| quote!(0));
+    Some(match m.default.as_ref()? {
+        DefaultValue::Zero => return None,
+        DefaultValue::String(s) => quote!(String::from(#s)),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(n) => {
+            let lit = Literal::i64_unsuffixed(*n);
             quote!(#lit)
         }
-        (RustType::F32 | RustType::F64, Value::Number(n)) => {
-            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+        DefaultValue::Float(n) => {
+            let lit = Literal::f64_unsuffixed(*n);
             quote!(#lit)
         }
-        (RustType::DateTime, Value::Number(n)) => {
-            let secs = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+        DefaultValue::EpochSeconds(n) => {
+            let secs = Literal::f64_unsuffixed(*n);
             quote!(crate::primitives::DateTime::from_secs_f64(#secs).unwrap_or_default())
         }
-        (RustType::DateTime, Value::String(s)) => {
+        DefaultValue::DateTimeText(s) => {
             quote!(crate::primitives::DateTime::parse(#s, #rt::types::TimestampFormat::DateTime).unwrap_or_default())
         }
-        // A blob `@default` is base64 text.
-        (RustType::Blob, Value::String(s)) => quote!(#rt::json::blob_literal(#s)),
-        (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
+        DefaultValue::Blob(s) => quote!(#rt::json::blob_literal(#s)),
+        DefaultValue::Enum(s) => {
             let ty = rust_type(&m.ty);
             quote!(#ty::from(#s))
         }
-        (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
+        DefaultValue::IntEnum(n) => {
             let ty = rust_type(&m.ty);
-            let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            let lit = Literal::i64_unsuffixed(*n);
             quote!(#ty::from(#lit))
         }
-        (RustType::Document, v) => {
-            let text = v.to_string();
-            quote!(#rt::json::document_literal(#text))
-        }
-        _ => return None,
+        DefaultValue::Document(text) => quote!(#rt::json::document_literal(#text)),
     })
 }
 
@@ -93,15 +76,9 @@ fn getter(m: &Member) -> TokenStream {
         (_, false) if m.boxed => (quote!(&#ty), quote!(&self.#f)),
         (RustType::String, true) => (quote!(Option<&str>), quote!(self.#f.as_deref())),
         (RustType::String, false) => (quote!(&str), quote!(&self.#f)),
-        (RustType::List { .. }, true) => {
-            let item = match &m.ty {
-                RustType::List { item, sparse: true } => {
-                    let i = rust_type(item);
-                    quote!(Option<#i>)
-                }
-                RustType::List { item, .. } => rust_type(item),
-                _ => unreachable!(),
-            };
+        (RustType::List { item, sparse }, true) => {
+            let item = rust_type(item);
+            let item = if *sparse { quote!(Option<#item>) } else { item };
             (quote!(&[#item]), quote!(self.#f.as_deref().unwrap_or_default()))
         }
         (t, true) if t.is_copy() => (quote!(Option<#ty>), quote!(self.#f)),
@@ -449,7 +426,6 @@ pub fn structure(s: &Structure) -> TokenStream {
         quote!()
     };
     let builder_methods = s.members.iter().map(|m| builder_methods(m, None));
-    let fallible = s.role == StructureRole::Input || s.has_required();
     let assigns = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
@@ -457,7 +433,7 @@ pub fn structure(s: &Structure) -> TokenStream {
             // Cycles only close through structures and unions, which default to their zero value.
             if m.optional {
                 quote!(#f: self.#f.map(Box::new),)
-            } else if m.required && m.default.is_none() {
+            } else if m.must_be_set() {
                 quote!(#f: Box::new(self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?),)
             } else {
                 quote!(#f: Box::new(self.#f.unwrap_or_default()),)
@@ -465,12 +441,12 @@ pub fn structure(s: &Structure) -> TokenStream {
         } else if m.optional {
             quote!(#f: self.#f,)
         } else if let Some(e) = default_expr(m) {
-            if matches!(m.default, Some(Value::Number(_) | Value::Bool(_))) && !matches!(m.ty, RustType::DateTime | RustType::Named { .. }) {
+            if m.default.as_ref().is_some_and(DefaultValue::is_const) {
                 quote!(#f: self.#f.unwrap_or(#e),)
             } else {
                 quote!(#f: self.#f.unwrap_or_else(|| #e),)
             }
-        } else if m.required && m.default.is_none() {
+        } else if m.must_be_set() {
             quote!(#f: self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?,)
         } else {
             quote!(#f: self.#f.unwrap_or_default(),)
@@ -497,7 +473,7 @@ pub fn structure(s: &Structure) -> TokenStream {
                 #name { #(#assigns)* }
             }
         }
-    } else if fallible {
+    } else if s.build_is_fallible {
         quote! {
             /// Builds the value; fails naming the first `@required` member that is not set.
             pub fn build(self) -> Result<#name, #rt::error::BuildError> {
@@ -554,7 +530,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     let builder_doc = doc(&format!("A builder for [`{shape_name}`]."));
 
     let validate = if s.role == StructureRole::Input {
-        let checks = s.members.iter().filter(|m| m.required && m.default.is_none()).map(|m| {
+        let checks = s.members.iter().filter(|m| m.must_be_set()).map(|m| {
             let f = ident(&m.field);
             let wire = &m.wire_name;
             quote! {
@@ -576,7 +552,7 @@ pub fn structure(s: &Structure) -> TokenStream {
 
     let error_impls = if is_error {
         let code = s.id.name();
-        let message_field = s.members.iter().find(|m| m.wire_name.eq_ignore_ascii_case("message")).map(|m| ident(&m.field));
+        let message_field = s.error.as_ref().and_then(|e| e.message_field.as_deref()).map(ident);
         let message_expr = match &message_field {
             Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
             None => quote!(self.meta.message()),

@@ -227,11 +227,9 @@ impl MapRunExecutionCountsBuilder {
     pub fn get_pending_redrive(&self) -> &Option<i64> {
         &self.pending_redrive
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<MapRunExecutionCounts, ::awsjson_runtime::error::BuildError> {
-        Ok(MapRunExecutionCounts {
+    /// Builds the value.
+    pub fn build(self) -> MapRunExecutionCounts {
+        MapRunExecutionCounts {
             pending: self.pending.unwrap_or_default(),
             running: self.running.unwrap_or_default(),
             succeeded: self.succeeded.unwrap_or_default(),
@@ -242,7 +240,7 @@ impl MapRunExecutionCountsBuilder {
             results_written: self.results_written.unwrap_or_default(),
             failures_not_redrivable: self.failures_not_redrivable,
             pending_redrive: self.pending_redrive,
-        })
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for MapRunExecutionCounts {

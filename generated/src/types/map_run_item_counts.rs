@@ -227,11 +227,9 @@ impl MapRunItemCountsBuilder {
     pub fn get_pending_redrive(&self) -> &Option<i64> {
         &self.pending_redrive
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<MapRunItemCounts, ::awsjson_runtime::error::BuildError> {
-        Ok(MapRunItemCounts {
+    /// Builds the value.
+    pub fn build(self) -> MapRunItemCounts {
+        MapRunItemCounts {
             pending: self.pending.unwrap_or_default(),
             running: self.running.unwrap_or_default(),
             succeeded: self.succeeded.unwrap_or_default(),
@@ -242,7 +240,7 @@ impl MapRunItemCountsBuilder {
             results_written: self.results_written.unwrap_or_default(),
             failures_not_redrivable: self.failures_not_redrivable,
             pending_redrive: self.pending_redrive,
-        })
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for MapRunItemCounts {

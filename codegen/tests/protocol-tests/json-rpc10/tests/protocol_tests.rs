@@ -79,8 +79,7 @@ async fn aws_json10_client_error_corrects_with_default_values_when_server_fails_
                     .expect("a valid timestamp"),
             ),
         )
-        .build()
-        .expect("the case's params build");
+        .build();
     assert_eq!(actual, expected);
 }
 /// Case `AwsJson10ClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse`.

@@ -427,14 +427,9 @@ impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
         self._request_id = request_id;
         self
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<
-        OperationWithRequiredMembersWithDefaultsOutput,
-        ::awsjson_runtime::error::BuildError,
-    > {
-        Ok(OperationWithRequiredMembersWithDefaultsOutput {
+    /// Builds the value.
+    pub fn build(self) -> OperationWithRequiredMembersWithDefaultsOutput {
+        OperationWithRequiredMembersWithDefaultsOutput {
             required_string: self.required_string.unwrap_or_else(|| String::from("hi")),
             required_boolean: self.required_boolean.unwrap_or(true),
             required_list: self.required_list.unwrap_or_default(),
@@ -460,7 +455,7 @@ impl OperationWithRequiredMembersWithDefaultsOutputBuilder {
                 .required_int_enum
                 .unwrap_or_else(|| crate::types::RequiredIntEnum::from(1)),
             _request_id: self._request_id,
-        })
+        }
     }
 }
 impl ::awsjson_runtime::json::ToJson for OperationWithRequiredMembersWithDefaultsOutput {

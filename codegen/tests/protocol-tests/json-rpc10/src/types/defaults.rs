@@ -615,7 +615,7 @@ impl DefaultsBuilder {
                 .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("\"hi\"")),
             default_document_boolean: self
                 .default_document_boolean
-                .unwrap_or(::awsjson_runtime::json::document_literal("true")),
+                .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("true")),
             default_document_list: self
                 .default_document_list
                 .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("[]")),
