@@ -40,7 +40,7 @@ impl Client {
     /// Creates an activity. An activity is a task that you write in any programming language and host on any machine that has access to Step Functions. Activities must poll Step Functions using the `GetActivityTask` API action and respond using `SendTask*` API actions. This function lets Step Functions know the existence of your activity and returns an identifier for use in a state machine and when polling from the activity.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// > **Note:** `CreateActivity` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateActivity`'s idempotency check is based on the activity `name`. If a following request has different `tags` values, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `tags` will not be updated, even if they are different.
     ///
     /// Set the input on the returned [`CreateActivityFluentBuilder`] and call `send()`:
@@ -64,7 +64,7 @@ impl Client {
     /// For additional control over security, you can encrypt your data using a **customer-managed key** for Step Functions state machines. You can configure a symmetric KMS key and data key reuse period when creating or updating a **State Machine**. The execution history and state machine definition will be encrypted with the key applied to the State Machine.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// > **Note:** `CreateStateMachine` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateStateMachine`'s idempotency check is based on the state machine `name`, `definition`, `type`, `LoggingConfiguration`, `TracingConfiguration`, and `EncryptionConfiguration` The check is also based on the `publish` and `versionDescription` parameters. If a following request has a different `roleArn` or `tags`, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `roleArn` and `tags` will not be updated, even if they are different.
     ///
     /// Set the input on the returned [`CreateStateMachineFluentBuilder`] and call `send()`:
@@ -136,7 +136,8 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine`
@@ -187,9 +188,9 @@ impl Client {
     /// Deletes a state machine [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). After you delete a version, you can't call StartExecution using that version's ARN or use the version with a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html).
     ///
     /// > **Note:** Deleting a state machine version won't terminate its in-progress executions.
-    /// >
+    ///
     /// > **Note:** You can't delete a state machine version currently referenced by one or more aliases. Before you delete a version, you must either delete the aliases or update them to point to another state machine version.
-    /// >
+    ///
     /// **Related operations:**
     ///
     /// - PublishStateMachineVersion
@@ -232,7 +233,7 @@ impl Client {
     /// If you specify a version or alias ARN when you call the StartExecution API action, `DescribeExecution` returns that ARN.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// Executions of an `EXPRESS` state machine aren't supported by `DescribeExecution` unless a Map Run dispatched them.
     ///
     /// Set the input on the returned [`DescribeExecutionFluentBuilder`] and call `send()`:
@@ -273,11 +274,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -326,7 +329,7 @@ impl Client {
     /// Provides information about a state machine's definition, its execution role ARN, and configuration. If a Map Run dispatched the execution, this action returns the Map Run Amazon Resource Name (ARN) in the response. The state machine returned is the state machine associated with the Map Run.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// This API action is not supported by `EXPRESS` state machines.
     ///
     /// Set the input on the returned [`DescribeStateMachineForExecutionFluentBuilder`] and call `send()`:
@@ -346,7 +349,7 @@ impl Client {
     /// Used by workers to retrieve a task (with the specified activity ARN) which has been scheduled for execution by a running state machine. This initiates a long poll, where the service holds the HTTP connection open and responds as soon as a task becomes available (i.e. an execution of a task of this type is needed.) The maximum time the service holds on to the request before responding is 60 seconds. If no task is available within 60 seconds, the poll returns a `taskToken` with a null string.
     ///
     /// > **Note:** This API action isn't logged in CloudTrail.
-    /// >
+    ///
     /// > **Important:** Workers should set their client side socket timeout to at least 65 seconds (5 seconds higher than the maximum time the service may hold the poll request).
     /// >
     /// > Polling with `GetActivityTask` can cause latency in some implementations. See [Avoid Latency When Polling for Activity Tasks](https://docs.aws.amazon.com/step-functions/latest/dg/bp-activity-pollers.html) in the Step Functions Developer Guide.
@@ -416,7 +419,7 @@ impl Client {
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// This API action is not supported by `EXPRESS` state machines.
     ///
     /// Set the input on the returned [`ListExecutionsFluentBuilder`] and call `send()`:
@@ -576,7 +579,7 @@ impl Client {
     /// > **Note:** This API action is not supported by `EXPRESS` state machines.
     /// >
     /// > However, you can restart the unsuccessful executions of Express child workflows in a Distributed Map by redriving its Map Run. When you redrive a Map Run, the Express child workflows are rerun using the StartExecution API action. For more information, see [Redriving Map Runs](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
-    /// >
+    ///
     /// You can redrive executions if your original execution meets the following conditions:
     ///
     /// - The execution status isn't `SUCCEEDED`.
@@ -660,11 +663,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -694,7 +699,7 @@ impl Client {
     /// Starts a Synchronous Express state machine execution. `StartSyncExecution` is not available for `STANDARD` workflows.
     ///
     /// > **Note:** `StartSyncExecution` will return a `200 OK` response, even if your execution fails, because the status code in the API response doesn't reflect function errors. Error codes are reserved for errors that prevent your execution from running, such as permissions errors, limit errors, or issues with your state machine code and configuration.
-    /// >
+    ///
     /// > **Note:** This API action isn't logged in CloudTrail.
     ///
     /// Set the input on the returned [`StartSyncExecutionFluentBuilder`] and call `send()`:
@@ -826,11 +831,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -838,7 +845,7 @@ impl Client {
     /// After you update your state machine, you can set the `publish` parameter to `true` in the same action to publish a new [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). This way, you can opt-in to strict versioning of your state machine.
     ///
     /// > **Note:** Step Functions assigns monotonically increasing integers for state machine versions, starting at version number 1.
-    /// >
+    ///
     /// > **Note:** All `StartExecution` calls within a few seconds use the updated `definition` and `roleArn`. Executions started immediately after you call `UpdateStateMachine` may use the previous state machine `definition` and `roleArn`.
     ///
     /// Set the input on the returned [`UpdateStateMachineFluentBuilder`] and call `send()`:
@@ -860,9 +867,9 @@ impl Client {
     /// You must specify at least one of the `description` or `routingConfiguration` parameters to update a state machine alias.
     ///
     /// > **Note:** `UpdateStateMachineAlias` is an idempotent API. Step Functions bases the idempotency check on the `stateMachineAliasArn`, `description`, and `routingConfiguration` parameters. Requests with the same parameters return an idempotent response.
-    /// >
+    ///
     /// > **Note:** This operation is eventually consistent. All StartExecution requests made within a few seconds use the latest alias configuration. Executions started immediately after calling `UpdateStateMachineAlias` may use the previous routing configuration.
-    /// >
+    ///
     /// **Related operations:**
     ///
     /// - CreateStateMachineAlias

@@ -11,7 +11,7 @@
 //!
 //! With API calls, you can also manage other aspects of your workflow, such as tags, versions, and aliases.
 //!
-//! For more information about developing solutions with Step Functions, see the * [Step Functions Developer Guide](https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html)* .
+//! For more information about developing solutions with Step Functions, see the *[Step Functions Developer Guide](https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html)*.
 //!
 //! > **Important:** If you use the Step Functions API actions using Amazon Web Services SDK integrations, make sure the API actions are in camel case and parameter names are in Pascal case. For example, you might use Step Functions API action `startSyncExecution` and specify its parameter as `StateMachineArn`.
 //!

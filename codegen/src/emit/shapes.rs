@@ -686,14 +686,18 @@ fn variants<V: std::fmt::Display>(
 pub fn enumeration(e: &Enum) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", e.rust_name);
-    let docs = doc_lines(&e.docs);
+    // The model's docs (if any), then what `Unknown` is for: no empty first line.
+    let mut lines = e.docs.clone();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push("Values this version of the crate does not know are kept in [`Self::Unknown`], so a".into());
+    lines.push("response with a value added to the service later still decodes.".into());
+    let docs = doc_lines(&lines);
     let Variants { variants, to_wire: as_str, from_wire: from, values } = variants(&name, &e.variants, |v| quote!(#v));
     let name_str = &e.rust_name;
     quote! {
         #docs
-        ///
-        /// Values this version of the crate does not know are kept in [`Self::Unknown`], so a
-        /// response with a value added to the service later still decodes.
         #[non_exhaustive]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {

@@ -8,7 +8,7 @@
 /// For additional control over security, you can encrypt your data using a **customer-managed key** for Step Functions state machines. You can configure a symmetric KMS key and data key reuse period when creating or updating a **State Machine**. The execution history and state machine definition will be encrypted with the key applied to the State Machine.
 ///
 /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-/// >
+///
 /// > **Note:** `CreateStateMachine` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateStateMachine`'s idempotency check is based on the state machine `name`, `definition`, `type`, `LoggingConfiguration`, `TracingConfiguration`, and `EncryptionConfiguration` The check is also based on the `publish` and `versionDescription` parameters. If a following request has a different `roleArn` or `tags`, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `roleArn` and `tags` will not be updated, even if they are different.
 ///
 /// The `CreateStateMachine` operation: its wire name, input, output and errors. Call it with [`crate::Client::create_state_machine`].

@@ -9,7 +9,8 @@
 ///
 /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
 ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
 ///
 /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
 ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine`

@@ -4,9 +4,9 @@
 /// Deletes a state machine [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). After you delete a version, you can't call StartExecution using that version's ARN or use the version with a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html).
 ///
 /// > **Note:** Deleting a state machine version won't terminate its in-progress executions.
-/// >
+///
 /// > **Note:** You can't delete a state machine version currently referenced by one or more aliases. Before you delete a version, you must either delete the aliases or update them to point to another state machine version.
-/// >
+///
 /// **Related operations:**
 ///
 /// - PublishStateMachineVersion

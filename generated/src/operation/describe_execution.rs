@@ -6,7 +6,7 @@
 /// If you specify a version or alias ARN when you call the StartExecution API action, `DescribeExecution` returns that ARN.
 ///
 /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-/// >
+///
 /// Executions of an `EXPRESS` state machine aren't supported by `DescribeExecution` unless a Map Run dispatched them.
 ///
 /// The `DescribeExecution` operation: its wire name, input, output and errors. Call it with [`crate::Client::describe_execution`].

@@ -9,11 +9,13 @@
 ///
 /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
 ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
 ///
 /// - The following qualified state machine ARN refers to an alias named `PROD`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
 ///
 /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`

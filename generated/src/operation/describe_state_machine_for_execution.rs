@@ -4,7 +4,7 @@
 /// Provides information about a state machine's definition, its execution role ARN, and configuration. If a Map Run dispatched the execution, this action returns the Map Run Amazon Resource Name (ARN) in the response. The state machine returned is the state machine associated with the Map Run.
 ///
 /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-/// >
+///
 /// This API action is not supported by `EXPRESS` state machines.
 ///
 /// The `DescribeStateMachineForExecution` operation: its wire name, input, output and errors. Call it with [`crate::Client::describe_state_machine_for_execution`].

@@ -10,7 +10,7 @@
 /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
 ///
 /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-/// >
+///
 /// This API action is not supported by `EXPRESS` state machines.
 ///
 /// The `ListExecutions` operation: its wire name, input, output and errors. Call it with [`crate::Client::list_executions`].

@@ -10,7 +10,7 @@
 /// > **Note:** This API action is not supported by `EXPRESS` state machines.
 /// >
 /// > However, you can restart the unsuccessful executions of Express child workflows in a Distributed Map by redriving its Map Run. When you redrive a Map Run, the Express child workflows are rerun using the StartExecution API action. For more information, see [Redriving Map Runs](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
-/// >
+///
 /// You can redrive executions if your original execution meets the following conditions:
 ///
 /// - The execution status isn't `SUCCEEDED`.

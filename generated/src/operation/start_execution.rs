@@ -9,11 +9,13 @@
 ///
 /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
 ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
 ///
 /// - The following qualified state machine ARN refers to an alias named `PROD`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
 ///
 /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -84,7 +86,7 @@ pub struct StartExecutionInput {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub input: Option<String>,
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
@@ -136,7 +138,7 @@ impl StartExecutionInput {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
@@ -238,7 +240,7 @@ impl StartExecutionInputBuilder {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
@@ -929,7 +931,7 @@ impl StartExecutionFluentBuilder {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.input(input);

@@ -4,7 +4,7 @@
 /// Starts a Synchronous Express state machine execution. `StartSyncExecution` is not available for `STANDARD` workflows.
 ///
 /// > **Note:** `StartSyncExecution` will return a `200 OK` response, even if your execution fails, because the status code in the API response doesn't reflect function errors. Error codes are reserved for errors that prevent your execution from running, such as permissions errors, limit errors, or issues with your state machine code and configuration.
-/// >
+///
 /// > **Note:** This API action isn't logged in CloudTrail.
 ///
 /// The `StartSyncExecution` operation: its wire name, input, output and errors. Call it with [`crate::Client::start_sync_execution`].
@@ -42,7 +42,7 @@ pub struct StartSyncExecutionInput {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub input: Option<String>,
     /// Passes the X-Ray trace header. The trace header can also be passed in the request payload.
@@ -70,7 +70,7 @@ impl StartSyncExecutionInput {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
@@ -152,7 +152,7 @@ impl StartSyncExecutionInputBuilder {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
@@ -1189,7 +1189,7 @@ impl StartSyncExecutionFluentBuilder {
     /// `"{\"first_name\" : \"Alejandro\"}"`
     ///
     /// > **Note:** If you don't include any JSON input data, you still must include the two braces, for example: `"{}"`
-    /// >
+    ///
     /// Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.inner = self.inner.input(input);

@@ -11,11 +11,13 @@
 ///
 /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
 ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
 ///
 /// - The following qualified state machine ARN refers to an alias named `PROD`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-/// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+///
+///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
 ///
 /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
 ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -23,7 +25,7 @@
 /// After you update your state machine, you can set the `publish` parameter to `true` in the same action to publish a new [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). This way, you can opt-in to strict versioning of your state machine.
 ///
 /// > **Note:** Step Functions assigns monotonically increasing integers for state machine versions, starting at version number 1.
-/// >
+///
 /// > **Note:** All `StartExecution` calls within a few seconds use the updated `definition` and `roleArn`. Executions started immediately after you call `UpdateStateMachine` may use the previous state machine `definition` and `roleArn`.
 ///
 /// The `UpdateStateMachine` operation: its wire name, input, output and errors. Call it with [`crate::Client::update_state_machine`].

@@ -6,9 +6,9 @@
 /// You must specify at least one of the `description` or `routingConfiguration` parameters to update a state machine alias.
 ///
 /// > **Note:** `UpdateStateMachineAlias` is an idempotent API. Step Functions bases the idempotency check on the `stateMachineAliasArn`, `description`, and `routingConfiguration` parameters. Requests with the same parameters return an idempotent response.
-/// >
+///
 /// > **Note:** This operation is eventually consistent. All StartExecution requests made within a few seconds use the latest alias configuration. Executions started immediately after calling `UpdateStateMachineAlias` may use the previous routing configuration.
-/// >
+///
 /// **Related operations:**
 ///
 /// - CreateStateMachineAlias
