@@ -101,12 +101,12 @@ pub struct Operation {
 impl Operation {
     /// The Rust name of the operation's error enum (`ListActivitiesError`).
     pub fn error_type(&self) -> String {
-        format!("{}Error", self.name)
+        naming::error_enum(&self.name)
     }
 
     /// The Rust name of the fluent builder the client method returns.
     pub fn fluent_builder(&self) -> String {
-        format!("{}FluentBuilder", self.name)
+        naming::fluent_builder(&self.name)
     }
 
     /// The input members a caller must set: `@required` ones, except the idempotency token the

@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -89,6 +92,7 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -129,6 +133,7 @@ impl std::fmt::Display for Error {
         }
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -169,11 +174,13 @@ impl std::error::Error for Error {
         }
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
         match self {
@@ -214,6 +221,7 @@ impl ProvideErrorMetadata for Error {
         }
     }
 }
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -227,6 +235,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::create_activity::CreateActivityError> for Error {
     fn from(err: crate::operation::create_activity::CreateActivityError) -> Self {
         match err {
@@ -257,6 +266,7 @@ impl From<crate::operation::create_activity::CreateActivityError> for Error {
         }
     }
 }
+
 impl From<crate::operation::create_state_machine::CreateStateMachineError> for Error {
     fn from(
         err: crate::operation::create_state_machine::CreateStateMachineError,
@@ -313,6 +323,7 @@ impl From<crate::operation::create_state_machine::CreateStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::create_state_machine_alias::CreateStateMachineAliasError>
 for Error {
     fn from(
@@ -346,6 +357,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_activity::DeleteActivityError> for Error {
     fn from(err: crate::operation::delete_activity::DeleteActivityError) -> Self {
         match err {
@@ -358,6 +370,7 @@ impl From<crate::operation::delete_activity::DeleteActivityError> for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine::DeleteStateMachineError> for Error {
     fn from(
         err: crate::operation::delete_state_machine::DeleteStateMachineError,
@@ -375,6 +388,7 @@ impl From<crate::operation::delete_state_machine::DeleteStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError>
 for Error {
     fn from(
@@ -399,6 +413,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine_version::DeleteStateMachineVersionError>
 for Error {
     fn from(
@@ -420,6 +435,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_activity::DescribeActivityError> for Error {
     fn from(err: crate::operation::describe_activity::DescribeActivityError) -> Self {
         match err {
@@ -435,6 +451,7 @@ impl From<crate::operation::describe_activity::DescribeActivityError> for Error 
         }
     }
 }
+
 impl From<crate::operation::describe_execution::DescribeExecutionError> for Error {
     fn from(err: crate::operation::describe_execution::DescribeExecutionError) -> Self {
         match err {
@@ -459,6 +476,7 @@ impl From<crate::operation::describe_execution::DescribeExecutionError> for Erro
         }
     }
 }
+
 impl From<crate::operation::describe_map_run::DescribeMapRunError> for Error {
     fn from(err: crate::operation::describe_map_run::DescribeMapRunError) -> Self {
         match err {
@@ -474,6 +492,7 @@ impl From<crate::operation::describe_map_run::DescribeMapRunError> for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_state_machine::DescribeStateMachineError>
 for Error {
     fn from(
@@ -501,6 +520,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError>
 for Error {
     fn from(
@@ -522,6 +542,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionError,
 > for Error {
@@ -550,6 +571,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::get_activity_task::GetActivityTaskError> for Error {
     fn from(err: crate::operation::get_activity_task::GetActivityTaskError) -> Self {
         match err {
@@ -577,6 +599,7 @@ impl From<crate::operation::get_activity_task::GetActivityTaskError> for Error {
         }
     }
 }
+
 impl From<crate::operation::get_execution_history::GetExecutionHistoryError> for Error {
     fn from(
         err: crate::operation::get_execution_history::GetExecutionHistoryError,
@@ -606,6 +629,7 @@ impl From<crate::operation::get_execution_history::GetExecutionHistoryError> for
         }
     }
 }
+
 impl From<crate::operation::list_activities::ListActivitiesError> for Error {
     fn from(err: crate::operation::list_activities::ListActivitiesError) -> Self {
         match err {
@@ -618,6 +642,7 @@ impl From<crate::operation::list_activities::ListActivitiesError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_executions::ListExecutionsError> for Error {
     fn from(err: crate::operation::list_executions::ListExecutionsError) -> Self {
         match err {
@@ -645,6 +670,7 @@ impl From<crate::operation::list_executions::ListExecutionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_map_runs::ListMapRunsError> for Error {
     fn from(err: crate::operation::list_map_runs::ListMapRunsError) -> Self {
         match err {
@@ -663,6 +689,7 @@ impl From<crate::operation::list_map_runs::ListMapRunsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machine_aliases::ListStateMachineAliasesError>
 for Error {
     fn from(
@@ -690,6 +717,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machine_versions::ListStateMachineVersionsError>
 for Error {
     fn from(
@@ -711,6 +739,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machines::ListStateMachinesError> for Error {
     fn from(err: crate::operation::list_state_machines::ListStateMachinesError) -> Self {
         match err {
@@ -723,6 +752,7 @@ impl From<crate::operation::list_state_machines::ListStateMachinesError> for Err
         }
     }
 }
+
 impl From<crate::operation::list_tags_for_resource::ListTagsForResourceError> for Error {
     fn from(
         err: crate::operation::list_tags_for_resource::ListTagsForResourceError,
@@ -740,6 +770,7 @@ impl From<crate::operation::list_tags_for_resource::ListTagsForResourceError> fo
         }
     }
 }
+
 impl From<
     crate::operation::publish_state_machine_version::PublishStateMachineVersionError,
 > for Error {
@@ -771,6 +802,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::redrive_execution::RedriveExecutionError> for Error {
     fn from(err: crate::operation::redrive_execution::RedriveExecutionError) -> Self {
         match err {
@@ -795,6 +827,7 @@ impl From<crate::operation::redrive_execution::RedriveExecutionError> for Error 
         }
     }
 }
+
 impl From<crate::operation::send_task_failure::SendTaskFailureError> for Error {
     fn from(err: crate::operation::send_task_failure::SendTaskFailureError) -> Self {
         match err {
@@ -822,6 +855,7 @@ impl From<crate::operation::send_task_failure::SendTaskFailureError> for Error {
         }
     }
 }
+
 impl From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError> for Error {
     fn from(err: crate::operation::send_task_heartbeat::SendTaskHeartbeatError) -> Self {
         match err {
@@ -840,6 +874,7 @@ impl From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError> for Err
         }
     }
 }
+
 impl From<crate::operation::send_task_success::SendTaskSuccessError> for Error {
     fn from(err: crate::operation::send_task_success::SendTaskSuccessError) -> Self {
         match err {
@@ -870,6 +905,7 @@ impl From<crate::operation::send_task_success::SendTaskSuccessError> for Error {
         }
     }
 }
+
 impl From<crate::operation::start_execution::StartExecutionError> for Error {
     fn from(err: crate::operation::start_execution::StartExecutionError) -> Self {
         match err {
@@ -912,6 +948,7 @@ impl From<crate::operation::start_execution::StartExecutionError> for Error {
         }
     }
 }
+
 impl From<crate::operation::start_sync_execution::StartSyncExecutionError> for Error {
     fn from(
         err: crate::operation::start_sync_execution::StartSyncExecutionError,
@@ -950,6 +987,7 @@ impl From<crate::operation::start_sync_execution::StartSyncExecutionError> for E
         }
     }
 }
+
 impl From<crate::operation::stop_execution::StopExecutionError> for Error {
     fn from(err: crate::operation::stop_execution::StopExecutionError) -> Self {
         match err {
@@ -977,6 +1015,7 @@ impl From<crate::operation::stop_execution::StopExecutionError> for Error {
         }
     }
 }
+
 impl From<crate::operation::tag_resource::TagResourceError> for Error {
     fn from(err: crate::operation::tag_resource::TagResourceError) -> Self {
         match err {
@@ -995,6 +1034,7 @@ impl From<crate::operation::tag_resource::TagResourceError> for Error {
         }
     }
 }
+
 impl From<crate::operation::test_state::TestStateError> for Error {
     fn from(err: crate::operation::test_state::TestStateError) -> Self {
         match err {
@@ -1016,6 +1056,7 @@ impl From<crate::operation::test_state::TestStateError> for Error {
         }
     }
 }
+
 impl From<crate::operation::untag_resource::UntagResourceError> for Error {
     fn from(err: crate::operation::untag_resource::UntagResourceError) -> Self {
         match err {
@@ -1031,6 +1072,7 @@ impl From<crate::operation::untag_resource::UntagResourceError> for Error {
         }
     }
 }
+
 impl From<crate::operation::update_map_run::UpdateMapRunError> for Error {
     fn from(err: crate::operation::update_map_run::UpdateMapRunError) -> Self {
         match err {
@@ -1049,6 +1091,7 @@ impl From<crate::operation::update_map_run::UpdateMapRunError> for Error {
         }
     }
 }
+
 impl From<crate::operation::update_state_machine::UpdateStateMachineError> for Error {
     fn from(
         err: crate::operation::update_state_machine::UpdateStateMachineError,
@@ -1099,6 +1142,7 @@ impl From<crate::operation::update_state_machine::UpdateStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::update_state_machine_alias::UpdateStateMachineAliasError>
 for Error {
     fn from(
@@ -1126,6 +1170,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionError,
 > for Error {

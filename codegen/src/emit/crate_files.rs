@@ -500,7 +500,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
     let allow_large = super::large_variant_allow(service.errors.iter().any(crate::ir::Structure::holds_aggregates));
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
-        let err = format_ident!("{}Error", op.name);
+        let err = super::ident(&op.error_type());
         let arms = op.errors.iter().map(|e| {
             let v = format_ident!("{}", e.rust_name);
             quote!(crate::operation::#module::#err::#v(e) => Error::#v(e),)
@@ -619,7 +619,7 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
         .filter(|e| e.builder)
         .map(|e| {
             let m = ident(&e.module);
-            let b = format_ident!("{}Builder", e.item);
+            let b = super::ident(&crate::naming::builder_type(&e.item));
             quote!(pub use super::#m::#b;)
         })
         .collect();

@@ -7,17 +7,17 @@ use quote::{format_ident, quote};
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
 use crate::ir::{Operation, Pagination, RetryKind, Service};
-use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
+use crate::naming::{self, field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
     let input = format_ident!("{}", op.input.rust_name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let output = format_ident!("{}", op.output.rust_name);
-    let output_builder = format_ident!("{}Builder", op.output.rust_name);
-    let error = format_ident!("{}Error", op.name);
-    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let output_builder = ident(&naming::builder_type(&op.output.rust_name));
+    let error = ident(&op.error_type());
+    let fluent = ident(&op.fluent_builder());
     let name = op.name.as_str();
     let target = service.x_amz_target(op);
     let docs = doc_lines(&op.docs);
@@ -76,8 +76,8 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let fluent_builder = fluent_builder(op);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p));
     let paginator_mod = op.paginated.as_ref().map(|p| {
-        let pages = format_ident!("{}Paginator", op.name);
-        let items = p.items.as_ref().map(|_| format_ident!("{}PaginatorItems", op.name)).into_iter();
+        let pages = ident(&naming::paginator(&op.name));
+        let items = p.items.as_ref().map(|_| ident(&naming::paginator_items(&op.name))).into_iter();
         quote! {
             /// The paginator of this operation, under the path other AWS SDKs use.
             pub mod paginator {
@@ -85,7 +85,23 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             }
         }
     });
+    // The module's summary: what it holds, each item linked.
+    let pages_note = match &op.paginated {
+        Some(_) => format!(", pages with [`{}`]", naming::paginator(&op.name)),
+        None => String::new(),
+    };
+    let module_doc = format!(
+        " The `{name}` operation ([`{name}`]): [`{}`] in, [`{}`] out, [`{}`] on failure; \
+         [`crate::Client::{}`] returns [`{}`]{pages_note}.",
+        op.input.rust_name,
+        op.output.rust_name,
+        op.error_type(),
+        unraw(&op.fn_name),
+        op.fluent_builder(),
+    );
     quote! {
+        #![doc = #module_doc]
+
         #marker_doc
         #[derive(Debug, Clone, Copy, Default)]
         #[non_exhaustive]
@@ -137,7 +153,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
 
 fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     let rt = rt();
-    let error = format_ident!("{}Error", op.name);
+    let error = ident(&op.error_type());
     let name = op.name.as_str();
     let variants = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
@@ -153,7 +169,7 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     });
     let is_fns = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let f = format_ident!("is_{}", unraw(&field_name(&e.rust_name)));
+        let f = ident(&naming::is_variant(&field_name(&e.rust_name)));
         let d = doc(&format!("Whether this is the `{}` error.", e.code));
         quote!(#d pub fn #f(&self) -> bool { matches!(self, #error::#v(_)) })
     });
@@ -283,19 +299,19 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
 fn fluent_builder(op: &Operation) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let output = format_ident!("{}", op.output.rust_name);
-    let error = format_ident!("{}Error", op.name);
-    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let error = ident(&op.error_type());
+    let fluent = ident(&op.fluent_builder());
     let customize = format_ident!("{}", CUSTOMIZE_FN);
     let inner = quote!(self.inner);
-    let setters = op.input.members.iter().map(|m| builder_methods(m, Some(&inner)));
+    let setters = op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
     let d = doc(&format!(
         "Builds and sends a `{}` request: set the input with the methods named after its members, then call [`Self::send`].",
         op.name
     ));
     let into_paginator = op.paginated.as_ref().map(|_| {
-        let pages = format_ident!("{}Paginator", op.name);
+        let pages = ident(&naming::paginator(&op.name));
         quote! {
             /// Sends the request page by page: the returned paginator's `send()` gives a stream of
             /// pages (and its `items()` one of their items), each request carrying the token of the
@@ -351,11 +367,11 @@ fn fluent_builder(op: &Operation) -> TokenStream {
 fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let input = format_ident!("{}", op.input.rust_name);
     let output = format_ident!("{}", op.output.rust_name);
-    let pages = format_ident!("{}Paginator", op.name);
-    let items_ty = format_ident!("{}PaginatorItems", op.name);
+    let pages = ident(&naming::paginator(&op.name));
+    let items_ty = ident(&naming::paginator_items(&op.name));
     let in_token = ident(&p.input_token);
     let out_token = ident(&p.output_token);
     let page_size = p.page_size.as_ref().map(|(field, ty)| {

@@ -3,9 +3,9 @@
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
 
-use super::{deprecated, doc, doc_lines, ident, rt, rust_type, REDACTED};
+use super::{deprecated, doc, doc_lines, field_link, ident, member_docs, rt, rust_type, REDACTED};
 use crate::ir::{DefaultValue, Enum, IntEnum, Member, RustType, Structure, StructureRole, Union};
-use crate::naming::{unraw, REQUEST_ID_FIELD};
+use crate::naming::{self, unraw, REQUEST_ID_FIELD};
 use crate::traits::TimestampFormat;
 
 fn format_tokens(f: TimestampFormat) -> TokenStream {
@@ -68,7 +68,7 @@ fn default_expr(m: &Member) -> Option<TokenStream> {
 /// A getter returning a borrowed view of the field.
 fn getter(m: &Member) -> TokenStream {
     let f = ident(&m.field);
-    let docs = doc_lines(&m.docs);
+    let docs = doc(&format!("Returns {}.", field_link("Self", &m.field)));
     let dep = deprecated(&m.deprecated);
     let ty = rust_type(&m.ty);
     let (ret, body) = match (&m.ty, m.optional) {
@@ -96,12 +96,26 @@ fn getter(m: &Member) -> TokenStream {
 }
 
 /// The builder's three methods for one member: the setter taking the value (or appending one
-/// item / inserting one entry for collections), `set_` taking an `Option`, and `get_`.
-pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStream {
+/// item / inserting one entry for collections), `set_` taking an `Option`, and `get_`. `owner` is
+/// the built structure: a builder's methods refer to its field's docs; a fluent builder's setter
+/// (`delegate` is `Some`) carries them in full.
+pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) -> TokenStream {
     let f = ident(&m.field);
-    let set = format_ident!("set_{}", unraw(&m.field));
-    let get = format_ident!("get_{}", unraw(&m.field));
-    let docs = doc_lines(&m.docs);
+    let set = ident(&naming::option_setter(&m.field));
+    let get = ident(&naming::builder_getter(&m.field));
+    let link = field_link(owner, &m.field);
+    let docs = match delegate {
+        Some(_) => doc_lines(&member_docs(m)),
+        None => doc(&format!("Sets {link}.")),
+    };
+    // The full docs under the one-line summary of a fluent collection setter.
+    let more_docs = match (delegate, member_docs(m)) {
+        (Some(_), full) if !full.is_empty() => {
+            let lines: Vec<String> = std::iter::once(String::new()).chain(full).collect();
+            doc_lines(&lines)
+        }
+        _ => quote!(),
+    };
     let dep = deprecated(&m.deprecated);
     let full = {
         let ty = rust_type(&m.ty);
@@ -112,7 +126,7 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::List { item, sparse }, None) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_append
@@ -129,7 +143,7 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::Map { value, sparse }, None) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_insert
@@ -146,10 +160,11 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::List { item, sparse }, Some(inner)) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_append
+                    #more_docs
                     #dep
                     pub fn #f(mut self, input: impl Into<#item>) -> Self {
                         #inner = #inner.#f(input);
@@ -163,10 +178,11 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::Map { value, sparse }, Some(inner)) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_insert
+                    #more_docs
                     #dep
                     pub fn #f(mut self, k: impl Into<String>, v: impl Into<#value>) -> Self {
                         #inner = #inner.#f(k, v);
@@ -203,8 +219,8 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
             )
         }
     };
-    let set_doc = doc(&format!("Sets `{}` (`None` unsets it).", unraw(&m.field)));
-    let get_doc = doc(&format!("Returns `{}` as set so far.", unraw(&m.field)));
+    let set_doc = doc(&format!("Sets {link} (`None` unsets it)."));
+    let get_doc = doc(&format!("Returns {link} as set so far."));
     quote! {
         #setter
         #set_doc
@@ -348,7 +364,7 @@ fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error
 pub fn structure(s: &Structure) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", s.rust_name);
-    let builder = format_ident!("{}Builder", s.rust_name);
+    let builder = ident(&naming::builder_type(&s.rust_name));
     let shape_name = s.rust_name.as_str();
     let docs = doc_lines(&s.docs);
     let dep = deprecated(&s.deprecated);
@@ -361,7 +377,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let ty = field_type(m);
-        let docs = doc_lines(&m.docs);
+        let docs = doc_lines(&member_docs(m));
         let dep = deprecated(&m.deprecated);
         quote!(#docs #dep pub #f: #ty,)
     });
@@ -425,7 +441,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     } else {
         quote!()
     };
-    let builder_methods = s.members.iter().map(|m| builder_methods(m, None));
+    let builder_methods = s.members.iter().map(|m| builder_methods(m, &s.rust_name, None));
     let assigns = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
@@ -523,7 +539,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     }
     let builder_debug = if redacting {
         let all_optional: Vec<Member> = s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
-        debug_impl(&builder, &format!("{shape_name}Builder"), &all_optional, s.sensitive, is_output)
+        debug_impl(&builder, &naming::builder_type(shape_name), &all_optional, s.sensitive, is_output)
     } else {
         quote!()
     };
@@ -869,8 +885,8 @@ pub fn union(u: &Union) -> TokenStream {
     let accessors = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.variant);
         let snake = crate::naming::field_name(&v.variant);
-        let is = format_ident!("is_{}", unraw(&snake));
-        let as_ = format_ident!("as_{}", unraw(&snake));
+        let is = ident(&naming::is_variant(&snake));
+        let as_ = ident(&naming::as_variant(&snake));
         let is_doc = doc(&format!("Whether this is [`{shape_name}::{}`].", v.variant));
         match &v.ty {
             Some(t) => {

@@ -6,36 +6,50 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct EvaluationFailedEventDetails {
     /// The error code of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
     /// The location of the field in the state in which the evaluation error occurred.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub location: Option<String>,
     /// The name of the state in which the evaluation error occurred.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub state: String,
 }
+
 impl EvaluationFailedEventDetails {
     /// Creates a new builder for [`EvaluationFailedEventDetails`].
     pub fn builder() -> EvaluationFailedEventDetailsBuilder {
         EvaluationFailedEventDetailsBuilder::default()
     }
-    /// The error code of the failure.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
-    /// The location of the field in the state in which the evaluation error occurred.
+
+    /// Returns [`location`](field@Self::location).
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
-    /// The name of the state in which the evaluation error occurred.
+
+    /// Returns [`state`](field@Self::state).
     pub fn state(&self) -> &str {
         &self.state
     }
 }
+
 impl std::fmt::Debug for EvaluationFailedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvaluationFailedEventDetails")
@@ -46,6 +60,7 @@ impl std::fmt::Debug for EvaluationFailedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`EvaluationFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct EvaluationFailedEventDetailsBuilder {
@@ -54,63 +69,76 @@ pub struct EvaluationFailedEventDetailsBuilder {
     pub(crate) location: Option<String>,
     pub(crate) state: Option<String>,
 }
+
 impl EvaluationFailedEventDetailsBuilder {
-    /// The error code of the failure.
+    /// Sets [`error`](field@EvaluationFailedEventDetails::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@EvaluationFailedEventDetails::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@EvaluationFailedEventDetails::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Sets [`cause`](field@EvaluationFailedEventDetails::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@EvaluationFailedEventDetails::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@EvaluationFailedEventDetails::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
-    /// The location of the field in the state in which the evaluation error occurred.
+
+    /// Sets [`location`](field@EvaluationFailedEventDetails::location).
     pub fn location(mut self, input: impl Into<String>) -> Self {
         self.location = Some(input.into());
         self
     }
-    /// Sets `location` (`None` unsets it).
+
+    /// Sets [`location`](field@EvaluationFailedEventDetails::location) (`None` unsets it).
     pub fn set_location(mut self, input: Option<String>) -> Self {
         self.location = input;
         self
     }
-    /// Returns `location` as set so far.
+
+    /// Returns [`location`](field@EvaluationFailedEventDetails::location) as set so far.
     pub fn get_location(&self) -> &Option<String> {
         &self.location
     }
-    /// The name of the state in which the evaluation error occurred.
+
+    /// Sets [`state`](field@EvaluationFailedEventDetails::state).
     pub fn state(mut self, input: impl Into<String>) -> Self {
         self.state = Some(input.into());
         self
     }
-    /// Sets `state` (`None` unsets it).
+
+    /// Sets [`state`](field@EvaluationFailedEventDetails::state) (`None` unsets it).
     pub fn set_state(mut self, input: Option<String>) -> Self {
         self.state = input;
         self
     }
-    /// Returns `state` as set so far.
+
+    /// Returns [`state`](field@EvaluationFailedEventDetails::state) as set so far.
     pub fn get_state(&self) -> &Option<String> {
         &self.state
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -128,6 +156,7 @@ impl EvaluationFailedEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for EvaluationFailedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("EvaluationFailedEventDetailsBuilder")
@@ -138,6 +167,7 @@ impl std::fmt::Debug for EvaluationFailedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for EvaluationFailedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -148,6 +178,7 @@ impl ::awsjson_runtime::json::ToJson for EvaluationFailedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -156,6 +187,7 @@ impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -172,6 +204,7 @@ impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -15,6 +15,7 @@ pub enum ExecutionRedriveStatus {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl ExecutionRedriveStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,10 +26,12 @@ impl ExecutionRedriveStatus {
             ExecutionRedriveStatus::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["REDRIVABLE", "NOT_REDRIVABLE", "REDRIVABLE_BY_MAP_RUN"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -47,6 +50,7 @@ impl ExecutionRedriveStatus {
         }
     }
 }
+
 impl From<&str> for ExecutionRedriveStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -57,38 +61,46 @@ impl From<&str> for ExecutionRedriveStatus {
         }
     }
 }
+
 impl From<String> for ExecutionRedriveStatus {
     fn from(value: String) -> Self {
         ExecutionRedriveStatus::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for ExecutionRedriveStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(ExecutionRedriveStatus::from(s))
     }
 }
+
 impl Default for ExecutionRedriveStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         ExecutionRedriveStatus::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for ExecutionRedriveStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for ExecutionRedriveStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionRedriveStatus {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionRedriveStatus {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -21,6 +21,7 @@ pub enum ExecutionStatus {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl ExecutionStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -34,10 +35,12 @@ impl ExecutionStatus {
             ExecutionStatus::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["RUNNING", "SUCCEEDED", "FAILED", "TIMED_OUT", "ABORTED", "PENDING_REDRIVE"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -56,6 +59,7 @@ impl ExecutionStatus {
         }
     }
 }
+
 impl From<&str> for ExecutionStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -69,38 +73,46 @@ impl From<&str> for ExecutionStatus {
         }
     }
 }
+
 impl From<String> for ExecutionStatus {
     fn from(value: String) -> Self {
         ExecutionStatus::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for ExecutionStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(ExecutionStatus::from(s))
     }
 }
+
 impl Default for ExecutionStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         ExecutionStatus::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for ExecutionStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for ExecutionStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionStatus {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionStatus {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -133,6 +133,7 @@ pub enum HistoryEventType {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl HistoryEventType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -204,6 +205,7 @@ impl HistoryEventType {
             HistoryEventType::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &[
@@ -271,6 +273,7 @@ impl HistoryEventType {
             "EvaluationFailed",
         ]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -289,6 +292,7 @@ impl HistoryEventType {
         }
     }
 }
+
 impl From<&str> for HistoryEventType {
     fn from(value: &str) -> Self {
         match value {
@@ -360,38 +364,46 @@ impl From<&str> for HistoryEventType {
         }
     }
 }
+
 impl From<String> for HistoryEventType {
     fn from(value: String) -> Self {
         HistoryEventType::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for HistoryEventType {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(HistoryEventType::from(s))
     }
 }
+
 impl Default for HistoryEventType {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         HistoryEventType::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for HistoryEventType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for HistoryEventType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for HistoryEventType {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for HistoryEventType {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

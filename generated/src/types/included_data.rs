@@ -13,6 +13,7 @@ pub enum IncludedData {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl IncludedData {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -22,10 +23,12 @@ impl IncludedData {
             IncludedData::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["ALL_DATA", "METADATA_ONLY"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -44,6 +47,7 @@ impl IncludedData {
         }
     }
 }
+
 impl From<&str> for IncludedData {
     fn from(value: &str) -> Self {
         match value {
@@ -53,38 +57,46 @@ impl From<&str> for IncludedData {
         }
     }
 }
+
 impl From<String> for IncludedData {
     fn from(value: String) -> Self {
         IncludedData::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for IncludedData {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(IncludedData::from(s))
     }
 }
+
 impl Default for IncludedData {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         IncludedData::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for IncludedData {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for IncludedData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for IncludedData {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for IncludedData {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -15,6 +15,7 @@ pub enum InspectionLevel {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl InspectionLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,10 +26,12 @@ impl InspectionLevel {
             InspectionLevel::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["INFO", "DEBUG", "TRACE"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -47,6 +50,7 @@ impl InspectionLevel {
         }
     }
 }
+
 impl From<&str> for InspectionLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -57,38 +61,46 @@ impl From<&str> for InspectionLevel {
         }
     }
 }
+
 impl From<String> for InspectionLevel {
     fn from(value: String) -> Self {
         InspectionLevel::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for InspectionLevel {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(InspectionLevel::from(s))
     }
 }
+
 impl Default for InspectionLevel {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         InspectionLevel::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for InspectionLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for InspectionLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InspectionLevel {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InspectionLevel {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

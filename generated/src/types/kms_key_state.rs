@@ -19,6 +19,7 @@ pub enum KmsKeyState {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl KmsKeyState {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -31,10 +32,12 @@ impl KmsKeyState {
             KmsKeyState::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["DISABLED", "PENDING_DELETION", "PENDING_IMPORT", "UNAVAILABLE", "CREATING"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -53,6 +56,7 @@ impl KmsKeyState {
         }
     }
 }
+
 impl From<&str> for KmsKeyState {
     fn from(value: &str) -> Self {
         match value {
@@ -65,38 +69,46 @@ impl From<&str> for KmsKeyState {
         }
     }
 }
+
 impl From<String> for KmsKeyState {
     fn from(value: String) -> Self {
         KmsKeyState::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for KmsKeyState {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(KmsKeyState::from(s))
     }
 }
+
 impl Default for KmsKeyState {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         KmsKeyState::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for KmsKeyState {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for KmsKeyState {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for KmsKeyState {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for KmsKeyState {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

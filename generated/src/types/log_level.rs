@@ -17,6 +17,7 @@ pub enum LogLevel {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl LogLevel {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -28,10 +29,12 @@ impl LogLevel {
             LogLevel::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["ALL", "ERROR", "FATAL", "OFF"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -47,6 +50,7 @@ impl LogLevel {
         }
     }
 }
+
 impl From<&str> for LogLevel {
     fn from(value: &str) -> Self {
         match value {
@@ -58,38 +62,46 @@ impl From<&str> for LogLevel {
         }
     }
 }
+
 impl From<String> for LogLevel {
     fn from(value: String) -> Self {
         LogLevel::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for LogLevel {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(LogLevel::from(s))
     }
 }
+
 impl Default for LogLevel {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         LogLevel::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for LogLevel {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for LogLevel {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for LogLevel {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for LogLevel {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

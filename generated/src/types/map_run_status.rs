@@ -17,6 +17,7 @@ pub enum MapRunStatus {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl MapRunStatus {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -28,10 +29,12 @@ impl MapRunStatus {
             MapRunStatus::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["RUNNING", "SUCCEEDED", "FAILED", "ABORTED"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -50,6 +53,7 @@ impl MapRunStatus {
         }
     }
 }
+
 impl From<&str> for MapRunStatus {
     fn from(value: &str) -> Self {
         match value {
@@ -61,38 +65,46 @@ impl From<&str> for MapRunStatus {
         }
     }
 }
+
 impl From<String> for MapRunStatus {
     fn from(value: String) -> Self {
         MapRunStatus::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for MapRunStatus {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(MapRunStatus::from(s))
     }
 }
+
 impl Default for MapRunStatus {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         MapRunStatus::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for MapRunStatus {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for MapRunStatus {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunStatus {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunStatus {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

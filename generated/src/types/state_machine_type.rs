@@ -13,6 +13,7 @@ pub enum StateMachineType {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl StateMachineType {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -22,10 +23,12 @@ impl StateMachineType {
             StateMachineType::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["STANDARD", "EXPRESS"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -44,6 +47,7 @@ impl StateMachineType {
         }
     }
 }
+
 impl From<&str> for StateMachineType {
     fn from(value: &str) -> Self {
         match value {
@@ -53,38 +57,46 @@ impl From<&str> for StateMachineType {
         }
     }
 }
+
 impl From<String> for StateMachineType {
     fn from(value: String) -> Self {
         StateMachineType::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for StateMachineType {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(StateMachineType::from(s))
     }
 }
+
 impl Default for StateMachineType {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         StateMachineType::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for StateMachineType {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for StateMachineType {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineType {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineType {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -13,6 +13,7 @@ pub enum ValidateStateMachineDefinitionSeverity {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl ValidateStateMachineDefinitionSeverity {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -22,10 +23,12 @@ impl ValidateStateMachineDefinitionSeverity {
             ValidateStateMachineDefinitionSeverity::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["ERROR", "WARNING"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -44,6 +47,7 @@ impl ValidateStateMachineDefinitionSeverity {
         }
     }
 }
+
 impl From<&str> for ValidateStateMachineDefinitionSeverity {
     fn from(value: &str) -> Self {
         match value {
@@ -53,38 +57,46 @@ impl From<&str> for ValidateStateMachineDefinitionSeverity {
         }
     }
 }
+
 impl From<String> for ValidateStateMachineDefinitionSeverity {
     fn from(value: String) -> Self {
         ValidateStateMachineDefinitionSeverity::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for ValidateStateMachineDefinitionSeverity {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(ValidateStateMachineDefinitionSeverity::from(s))
     }
 }
+
 impl Default for ValidateStateMachineDefinitionSeverity {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         ValidateStateMachineDefinitionSeverity::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for ValidateStateMachineDefinitionSeverity {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for ValidateStateMachineDefinitionSeverity {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionSeverity {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionSeverity {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -17,6 +17,7 @@ pub enum ValidationExceptionReason {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl ValidationExceptionReason {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -36,6 +37,7 @@ impl ValidationExceptionReason {
             ValidationExceptionReason::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &[
@@ -45,6 +47,7 @@ impl ValidationExceptionReason {
             "INVALID_ROUTING_CONFIGURATION",
         ]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -63,6 +66,7 @@ impl ValidationExceptionReason {
         }
     }
 }
+
 impl From<&str> for ValidationExceptionReason {
     fn from(value: &str) -> Self {
         match value {
@@ -82,38 +86,46 @@ impl From<&str> for ValidationExceptionReason {
         }
     }
 }
+
 impl From<String> for ValidationExceptionReason {
     fn from(value: String) -> Self {
         ValidationExceptionReason::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for ValidationExceptionReason {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(ValidationExceptionReason::from(s))
     }
 }
+
 impl Default for ValidationExceptionReason {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         ValidationExceptionReason::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for ValidationExceptionReason {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for ValidationExceptionReason {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ValidationExceptionReason {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ValidationExceptionReason {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

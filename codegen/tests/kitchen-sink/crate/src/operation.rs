@@ -2,8 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+
 pub use ::awsjson_runtime::error::RequestId;
+
 pub mod get_widget;
+
 pub mod list_things;
+
 pub mod ping;
+
 pub mod put_thing;

@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -34,6 +37,7 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -46,6 +50,7 @@ impl std::fmt::Display for Error {
         }
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -58,11 +63,13 @@ impl std::error::Error for Error {
         }
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
         match self {
@@ -75,6 +82,7 @@ impl ProvideErrorMetadata for Error {
         }
     }
 }
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -88,6 +96,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::content_type_parameters::ContentTypeParametersError>
 for Error {
     fn from(
@@ -100,6 +109,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::datetime_offsets::DatetimeOffsetsError> for Error {
     fn from(err: crate::operation::datetime_offsets::DatetimeOffsetsError) -> Self {
         match err {
@@ -109,6 +119,7 @@ impl From<crate::operation::datetime_offsets::DatetimeOffsetsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::empty_operation::EmptyOperationError> for Error {
     fn from(err: crate::operation::empty_operation::EmptyOperationError) -> Self {
         match err {
@@ -118,6 +129,7 @@ impl From<crate::operation::empty_operation::EmptyOperationError> for Error {
         }
     }
 }
+
 impl From<crate::operation::endpoint_operation::EndpointOperationError> for Error {
     fn from(err: crate::operation::endpoint_operation::EndpointOperationError) -> Self {
         match err {
@@ -127,6 +139,7 @@ impl From<crate::operation::endpoint_operation::EndpointOperationError> for Erro
         }
     }
 }
+
 impl From<
     crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError,
 > for Error {
@@ -140,6 +153,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::fractional_seconds::FractionalSecondsError> for Error {
     fn from(err: crate::operation::fractional_seconds::FractionalSecondsError) -> Self {
         match err {
@@ -149,6 +163,7 @@ impl From<crate::operation::fractional_seconds::FractionalSecondsError> for Erro
         }
     }
 }
+
 impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for Error {
     fn from(
         err: crate::operation::greeting_with_errors::GreetingWithErrorsError,
@@ -169,6 +184,7 @@ impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for E
         }
     }
 }
+
 impl From<crate::operation::host_with_path_operation::HostWithPathOperationError>
 for Error {
     fn from(
@@ -181,6 +197,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::json_enums::JsonEnumsError> for Error {
     fn from(err: crate::operation::json_enums::JsonEnumsError) -> Self {
         match err {
@@ -190,6 +207,7 @@ impl From<crate::operation::json_enums::JsonEnumsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::json_int_enums::JsonIntEnumsError> for Error {
     fn from(err: crate::operation::json_int_enums::JsonIntEnumsError) -> Self {
         match err {
@@ -199,6 +217,7 @@ impl From<crate::operation::json_int_enums::JsonIntEnumsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::json_unions::JsonUnionsError> for Error {
     fn from(err: crate::operation::json_unions::JsonUnionsError) -> Self {
         match err {
@@ -208,6 +227,7 @@ impl From<crate::operation::json_unions::JsonUnionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::kitchen_sink_operation::KitchenSinkOperationError>
 for Error {
     fn from(
@@ -226,6 +246,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::null_operation::NullOperationError> for Error {
     fn from(err: crate::operation::null_operation::NullOperationError) -> Self {
         match err {
@@ -235,6 +256,7 @@ impl From<crate::operation::null_operation::NullOperationError> for Error {
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_optional_input_output::OperationWithOptionalInputOutputError,
 > for Error {
@@ -248,6 +270,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::put_and_get_inline_documents::PutAndGetInlineDocumentsError>
 for Error {
     fn from(
@@ -260,6 +283,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::put_with_content_encoding::PutWithContentEncodingError>
 for Error {
     fn from(
@@ -272,6 +296,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::simple_scalar_properties::SimpleScalarPropertiesError>
 for Error {
     fn from(
@@ -284,6 +309,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::sparse_nulls_operation::SparseNullsOperationError>
 for Error {
     fn from(

@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -30,6 +33,7 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         match self {
@@ -40,6 +44,7 @@ impl std::fmt::Display for Error {
         }
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
         match self {
@@ -50,11 +55,13 @@ impl std::error::Error for Error {
         }
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
         match self {
@@ -65,6 +72,7 @@ impl ProvideErrorMetadata for Error {
         }
     }
 }
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -78,6 +86,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::content_type_parameters::ContentTypeParametersError>
 for Error {
     fn from(
@@ -90,6 +99,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError>
 for Error {
     fn from(
@@ -102,6 +112,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::endpoint_operation::EndpointOperationError> for Error {
     fn from(err: crate::operation::endpoint_operation::EndpointOperationError) -> Self {
         match err {
@@ -111,6 +122,7 @@ impl From<crate::operation::endpoint_operation::EndpointOperationError> for Erro
         }
     }
 }
+
 impl From<
     crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError,
 > for Error {
@@ -124,6 +136,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for Error {
     fn from(
         err: crate::operation::greeting_with_errors::GreetingWithErrorsError,
@@ -144,6 +157,7 @@ impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for E
         }
     }
 }
+
 impl From<crate::operation::host_with_path_operation::HostWithPathOperationError>
 for Error {
     fn from(
@@ -156,6 +170,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::json_unions::JsonUnionsError> for Error {
     fn from(err: crate::operation::json_unions::JsonUnionsError) -> Self {
         match err {
@@ -165,6 +180,7 @@ impl From<crate::operation::json_unions::JsonUnionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::no_input_and_no_output::NoInputAndNoOutputError> for Error {
     fn from(
         err: crate::operation::no_input_and_no_output::NoInputAndNoOutputError,
@@ -176,6 +192,7 @@ impl From<crate::operation::no_input_and_no_output::NoInputAndNoOutputError> for
         }
     }
 }
+
 impl From<crate::operation::no_input_and_output::NoInputAndOutputError> for Error {
     fn from(err: crate::operation::no_input_and_output::NoInputAndOutputError) -> Self {
         match err {
@@ -185,6 +202,7 @@ impl From<crate::operation::no_input_and_output::NoInputAndOutputError> for Erro
         }
     }
 }
+
 impl From<crate::operation::operation_with_defaults::OperationWithDefaultsError>
 for Error {
     fn from(
@@ -197,6 +215,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_nested_structure::OperationWithNestedStructureError,
 > for Error {
@@ -210,6 +229,7 @@ impl From<
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_required_members::OperationWithRequiredMembersError,
 > for Error {
@@ -223,6 +243,7 @@ impl From<
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsError,
 > for Error {
@@ -236,6 +257,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::put_with_content_encoding::PutWithContentEncodingError>
 for Error {
     fn from(
@@ -248,6 +270,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::query_incompatible_operation::QueryIncompatibleOperationError,
 > for Error {
@@ -261,6 +284,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::simple_scalar_properties::SimpleScalarPropertiesError>
 for Error {
     fn from(

@@ -17,6 +17,7 @@ pub enum Status {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl Status {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -27,10 +28,12 @@ impl Status {
             Status::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["active", "in-progress", "2.0"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -44,6 +47,7 @@ impl Status {
         }
     }
 }
+
 impl From<&str> for Status {
     fn from(value: &str) -> Self {
         match value {
@@ -54,38 +58,46 @@ impl From<&str> for Status {
         }
     }
 }
+
 impl From<String> for Status {
     fn from(value: String) -> Self {
         Status::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for Status {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(Status::from(s))
     }
 }
+
 impl Default for Status {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         Status::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for Status {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for Status {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Status {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Status {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

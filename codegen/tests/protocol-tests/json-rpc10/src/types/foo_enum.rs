@@ -19,6 +19,7 @@ pub enum FooEnum {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl FooEnum {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -31,10 +32,12 @@ impl FooEnum {
             FooEnum::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["Foo", "Baz", "Bar", "1", "0"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -48,6 +51,7 @@ impl FooEnum {
         }
     }
 }
+
 impl From<&str> for FooEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -60,38 +64,46 @@ impl From<&str> for FooEnum {
         }
     }
 }
+
 impl From<String> for FooEnum {
     fn from(value: String) -> Self {
         FooEnum::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for FooEnum {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(FooEnum::from(s))
     }
 }
+
 impl Default for FooEnum {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         FooEnum::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for FooEnum {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for FooEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for FooEnum {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for FooEnum {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

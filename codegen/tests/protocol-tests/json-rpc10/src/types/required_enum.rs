@@ -15,6 +15,7 @@ pub enum RequiredEnum {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl RequiredEnum {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,10 +26,12 @@ impl RequiredEnum {
             RequiredEnum::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["FOO", "BAR", "BAZ"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -47,6 +50,7 @@ impl RequiredEnum {
         }
     }
 }
+
 impl From<&str> for RequiredEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -57,38 +61,46 @@ impl From<&str> for RequiredEnum {
         }
     }
 }
+
 impl From<String> for RequiredEnum {
     fn from(value: String) -> Self {
         RequiredEnum::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for RequiredEnum {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(RequiredEnum::from(s))
     }
 }
+
 impl Default for RequiredEnum {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         RequiredEnum::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for RequiredEnum {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for RequiredEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for RequiredEnum {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for RequiredEnum {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -15,6 +15,7 @@ pub enum TestEnum {
     /// A value this version of the crate does not know (kept as received).
     Unknown(String),
 }
+
 impl TestEnum {
     /// The value as it is written on the wire.
     pub fn as_str(&self) -> &str {
@@ -25,10 +26,12 @@ impl TestEnum {
             TestEnum::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [&'static str] {
         &["FOO", "BAR", "BAZ"]
     }
+
     /// Parses a value this version of the crate knows; any other fails (where
     /// `From<&str>` keeps it in [`Self::Unknown`]).
     pub fn try_parse(
@@ -44,6 +47,7 @@ impl TestEnum {
         }
     }
 }
+
 impl From<&str> for TestEnum {
     fn from(value: &str) -> Self {
         match value {
@@ -54,38 +58,46 @@ impl From<&str> for TestEnum {
         }
     }
 }
+
 impl From<String> for TestEnum {
     fn from(value: String) -> Self {
         TestEnum::from(value.as_str())
     }
 }
+
 impl std::str::FromStr for TestEnum {
     type Err = std::convert::Infallible;
+
     fn from_str(s: &str) -> Result<Self, Self::Err> {
         Ok(TestEnum::from(s))
     }
 }
+
 impl Default for TestEnum {
     /// An empty unknown value: what a response that omits a required member decodes to.
     fn default() -> Self {
         TestEnum::Unknown(String::new())
     }
 }
+
 impl AsRef<str> for TestEnum {
     fn as_ref(&self) -> &str {
         self.as_str()
     }
 }
+
 impl std::fmt::Display for TestEnum {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TestEnum {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.string(self.as_str())
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TestEnum {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
