@@ -93,85 +93,57 @@ pub enum Error {
     Unhandled(Unhandled),
 }
 
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::ActivityAlreadyExists(e) => e,
+            Error::ActivityDoesNotExist(e) => e,
+            Error::ActivityLimitExceeded(e) => e,
+            Error::ActivityWorkerLimitExceeded(e) => e,
+            Error::ConflictException(e) => e,
+            Error::ExecutionAlreadyExists(e) => e,
+            Error::ExecutionDoesNotExist(e) => e,
+            Error::ExecutionLimitExceeded(e) => e,
+            Error::ExecutionNotRedrivable(e) => e,
+            Error::InvalidArn(e) => e,
+            Error::InvalidDefinition(e) => e,
+            Error::InvalidEncryptionConfiguration(e) => e,
+            Error::InvalidExecutionInput(e) => e,
+            Error::InvalidLoggingConfiguration(e) => e,
+            Error::InvalidName(e) => e,
+            Error::InvalidOutput(e) => e,
+            Error::InvalidToken(e) => e,
+            Error::InvalidTracingConfiguration(e) => e,
+            Error::KmsAccessDeniedException(e) => e,
+            Error::KmsInvalidStateException(e) => e,
+            Error::KmsThrottlingException(e) => e,
+            Error::MissingRequiredParameter(e) => e,
+            Error::ResourceNotFound(e) => e,
+            Error::ServiceQuotaExceededException(e) => e,
+            Error::StateMachineAlreadyExists(e) => e,
+            Error::StateMachineDeleting(e) => e,
+            Error::StateMachineDoesNotExist(e) => e,
+            Error::StateMachineLimitExceeded(e) => e,
+            Error::StateMachineTypeNotSupported(e) => e,
+            Error::TaskDoesNotExist(e) => e,
+            Error::TaskTimedOut(e) => e,
+            Error::TooManyTags(e) => e,
+            Error::ValidationException(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::ActivityAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityWorkerLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ConflictException(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionNotRedrivable(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidEncryptionConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidLoggingConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidOutput(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidTracingConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsAccessDeniedException(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsInvalidStateException(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsThrottlingException(e) => std::fmt::Display::fmt(e, f),
-            Error::MissingRequiredParameter(e) => std::fmt::Display::fmt(e, f),
-            Error::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            Error::ServiceQuotaExceededException(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineDeleting(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineTypeNotSupported(e) => std::fmt::Display::fmt(e, f),
-            Error::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
-            Error::TooManyTags(e) => std::fmt::Display::fmt(e, f),
-            Error::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::ActivityAlreadyExists(e) => Some(e),
-            Error::ActivityDoesNotExist(e) => Some(e),
-            Error::ActivityLimitExceeded(e) => Some(e),
-            Error::ActivityWorkerLimitExceeded(e) => Some(e),
-            Error::ConflictException(e) => Some(e),
-            Error::ExecutionAlreadyExists(e) => Some(e),
-            Error::ExecutionDoesNotExist(e) => Some(e),
-            Error::ExecutionLimitExceeded(e) => Some(e),
-            Error::ExecutionNotRedrivable(e) => Some(e),
-            Error::InvalidArn(e) => Some(e),
-            Error::InvalidDefinition(e) => Some(e),
-            Error::InvalidEncryptionConfiguration(e) => Some(e),
-            Error::InvalidExecutionInput(e) => Some(e),
-            Error::InvalidLoggingConfiguration(e) => Some(e),
-            Error::InvalidName(e) => Some(e),
-            Error::InvalidOutput(e) => Some(e),
-            Error::InvalidToken(e) => Some(e),
-            Error::InvalidTracingConfiguration(e) => Some(e),
-            Error::KmsAccessDeniedException(e) => Some(e),
-            Error::KmsInvalidStateException(e) => Some(e),
-            Error::KmsThrottlingException(e) => Some(e),
-            Error::MissingRequiredParameter(e) => Some(e),
-            Error::ResourceNotFound(e) => Some(e),
-            Error::ServiceQuotaExceededException(e) => Some(e),
-            Error::StateMachineAlreadyExists(e) => Some(e),
-            Error::StateMachineDeleting(e) => Some(e),
-            Error::StateMachineDoesNotExist(e) => Some(e),
-            Error::StateMachineLimitExceeded(e) => Some(e),
-            Error::StateMachineTypeNotSupported(e) => Some(e),
-            Error::TaskDoesNotExist(e) => Some(e),
-            Error::TaskTimedOut(e) => Some(e),
-            Error::TooManyTags(e) => Some(e),
-            Error::ValidationException(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
@@ -183,42 +155,19 @@ impl RequestId for Error {
 
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::ActivityAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityWorkerLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ConflictException(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionNotRedrivable(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidArn(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidDefinition(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidEncryptionConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidExecutionInput(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidLoggingConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidName(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidOutput(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidToken(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidTracingConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsAccessDeniedException(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsInvalidStateException(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsThrottlingException(e) => ProvideErrorMetadata::meta(e),
-            Error::MissingRequiredParameter(e) => ProvideErrorMetadata::meta(e),
-            Error::ResourceNotFound(e) => ProvideErrorMetadata::meta(e),
-            Error::ServiceQuotaExceededException(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineDeleting(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineTypeNotSupported(e) => ProvideErrorMetadata::meta(e),
-            Error::TaskDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::TaskTimedOut(e) => ProvideErrorMetadata::meta(e),
-            Error::TooManyTags(e) => ProvideErrorMetadata::meta(e),
-            Error::ValidationException(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
+    }
+}
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
     }
 }
 

@@ -72,7 +72,7 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let allow_dep = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
     let input_struct = structure(&op.input);
     let output_struct = structure(&op.output);
-    let error_enum = error_enum(op, service);
+    let error_enum = error_enum(op);
     let fluent_builder = fluent_builder(op);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p));
     let paginator_mod = op.paginated.as_ref().map(|p| {
@@ -151,20 +151,15 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     }
 }
 
-fn error_enum(op: &Operation, service: &Service) -> TokenStream {
+fn error_enum(op: &Operation) -> TokenStream {
     let rt = rt();
     let error = ident(&op.error_type());
     let name = op.name.as_str();
     let variants = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
         let ty = format_ident!("{}", e.rust_name);
-        let first = service
-            .errors
-            .iter()
-            .find(|s| s.id == e.id)
-            .and_then(|s| s.docs.first().cloned())
-            .unwrap_or_else(|| format!("The `{}` error.", e.code));
-        let d = doc(&first);
+        // A reference, not the error's docs: a change to them touches one file.
+        let d = doc(&format!("The [`{0}`](crate::types::error::{0}) error.", e.rust_name));
         quote!(#d #v(crate::types::error::#ty),)
     });
     let is_fns = op.errors.iter().map(|e| {
@@ -223,32 +218,31 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
             pub fn is_unhandled(&self) -> bool {
                 matches!(self, #error::Unhandled(_))
             }
+
+            /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+            fn inner(&self) -> &dyn crate::error::Inner {
+                match self {
+                    #(#error::#variant_names(e) => e,)*
+                    #error::Unhandled(e) => e,
+                }
+            }
         }
 
         impl std::fmt::Display for #error {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(#error::#variant_names(e) => std::fmt::Display::fmt(e, f),)*
-                    #error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-                }
+                std::fmt::Display::fmt(self.inner(), f)
             }
         }
 
         impl std::error::Error for #error {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(#error::#variant_names(e) => Some(e),)*
-                    #error::Unhandled(e) => Some(e),
-                }
+                Some(self.inner().as_error())
             }
         }
 
         impl #rt::error::ProvideErrorMetadata for #error {
             fn meta(&self) -> &#rt::error::ErrorMetadata {
-                match self {
-                    #(#error::#variant_names(e) => #rt::error::ProvideErrorMetadata::meta(e),)*
-                    #error::Unhandled(e) => #rt::error::ProvideErrorMetadata::meta(e),
-                }
+                self.inner().meta()
             }
         }
 

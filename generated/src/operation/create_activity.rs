@@ -412,19 +412,19 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum CreateActivityError {
-    /// Activity already exists. `EncryptionConfiguration` may not be updated.
+    /// The [`ActivityAlreadyExists`](crate::types::error::ActivityAlreadyExists) error.
     ActivityAlreadyExists(crate::types::error::ActivityAlreadyExists),
-    /// The maximum number of activities has been reached. Existing activities must be deleted before a new activity can be created.
+    /// The [`ActivityLimitExceeded`](crate::types::error::ActivityLimitExceeded) error.
     ActivityLimitExceeded(crate::types::error::ActivityLimitExceeded),
-    /// Received when `encryptionConfiguration` is specified but various conditions exist which make the configuration invalid. For example, if `type` is set to `CUSTOMER_MANAGED_KMS_KEY`, but `kmsKeyId` is null, or `kmsDataKeyReusePeriodSeconds` is not between 60 and 900, or the KMS key is not symmetric or inactive.
+    /// The [`InvalidEncryptionConfiguration`](crate::types::error::InvalidEncryptionConfiguration) error.
     InvalidEncryptionConfiguration(crate::types::error::InvalidEncryptionConfiguration),
-    /// The provided name is not valid.
+    /// The [`InvalidName`](crate::types::error::InvalidName) error.
     InvalidName(crate::types::error::InvalidName),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// You've exceeded the number of tags allowed for a resource. See the [Limits Topic](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html) in the Step Functions Developer Guide.
+    /// The [`TooManyTags`](crate::types::error::TooManyTags) error.
     TooManyTags(crate::types::error::TooManyTags),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -471,72 +471,37 @@ impl CreateActivityError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, CreateActivityError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            CreateActivityError::ActivityAlreadyExists(e) => e,
+            CreateActivityError::ActivityLimitExceeded(e) => e,
+            CreateActivityError::InvalidEncryptionConfiguration(e) => e,
+            CreateActivityError::InvalidName(e) => e,
+            CreateActivityError::KmsAccessDeniedException(e) => e,
+            CreateActivityError::KmsThrottlingException(e) => e,
+            CreateActivityError::TooManyTags(e) => e,
+            CreateActivityError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for CreateActivityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateActivityError::ActivityAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            CreateActivityError::ActivityLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            CreateActivityError::InvalidEncryptionConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateActivityError::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            CreateActivityError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateActivityError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateActivityError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
-            CreateActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for CreateActivityError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CreateActivityError::ActivityAlreadyExists(e) => Some(e),
-            CreateActivityError::ActivityLimitExceeded(e) => Some(e),
-            CreateActivityError::InvalidEncryptionConfiguration(e) => Some(e),
-            CreateActivityError::InvalidName(e) => Some(e),
-            CreateActivityError::KmsAccessDeniedException(e) => Some(e),
-            CreateActivityError::KmsThrottlingException(e) => Some(e),
-            CreateActivityError::TooManyTags(e) => Some(e),
-            CreateActivityError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            CreateActivityError::ActivityAlreadyExists(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::ActivityLimitExceeded(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::InvalidEncryptionConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::InvalidName(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::TooManyTags(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateActivityError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

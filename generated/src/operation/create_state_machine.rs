@@ -729,35 +729,35 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum CreateStateMachineError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided Amazon States Language definition is not valid.
+    /// The [`InvalidDefinition`](crate::types::error::InvalidDefinition) error.
     InvalidDefinition(crate::types::error::InvalidDefinition),
-    /// Received when `encryptionConfiguration` is specified but various conditions exist which make the configuration invalid. For example, if `type` is set to `CUSTOMER_MANAGED_KMS_KEY`, but `kmsKeyId` is null, or `kmsDataKeyReusePeriodSeconds` is not between 60 and 900, or the KMS key is not symmetric or inactive.
+    /// The [`InvalidEncryptionConfiguration`](crate::types::error::InvalidEncryptionConfiguration) error.
     InvalidEncryptionConfiguration(crate::types::error::InvalidEncryptionConfiguration),
-    /// Configuration is not valid.
+    /// The [`InvalidLoggingConfiguration`](crate::types::error::InvalidLoggingConfiguration) error.
     InvalidLoggingConfiguration(crate::types::error::InvalidLoggingConfiguration),
-    /// The provided name is not valid.
+    /// The [`InvalidName`](crate::types::error::InvalidName) error.
     InvalidName(crate::types::error::InvalidName),
-    /// Your `tracingConfiguration` key does not match, or `enabled` has not been set to `true` or `false`.
+    /// The [`InvalidTracingConfiguration`](crate::types::error::InvalidTracingConfiguration) error.
     InvalidTracingConfiguration(crate::types::error::InvalidTracingConfiguration),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// A state machine with the same name but a different definition or role ARN already exists.
+    /// The [`StateMachineAlreadyExists`](crate::types::error::StateMachineAlreadyExists) error.
     StateMachineAlreadyExists(crate::types::error::StateMachineAlreadyExists),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The maximum number of state machines has been reached. Existing state machines must be deleted before a new state machine can be created.
+    /// The [`StateMachineLimitExceeded`](crate::types::error::StateMachineLimitExceeded) error.
     StateMachineLimitExceeded(crate::types::error::StateMachineLimitExceeded),
-    /// State machine type is not supported.
+    /// The [`StateMachineTypeNotSupported`](crate::types::error::StateMachineTypeNotSupported) error.
     StateMachineTypeNotSupported(crate::types::error::StateMachineTypeNotSupported),
-    /// You've exceeded the number of tags allowed for a resource. See the [Limits Topic](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html) in the Step Functions Developer Guide.
+    /// The [`TooManyTags`](crate::types::error::TooManyTags) error.
     TooManyTags(crate::types::error::TooManyTags),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -844,126 +844,45 @@ impl CreateStateMachineError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, CreateStateMachineError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            CreateStateMachineError::ConflictException(e) => e,
+            CreateStateMachineError::InvalidArn(e) => e,
+            CreateStateMachineError::InvalidDefinition(e) => e,
+            CreateStateMachineError::InvalidEncryptionConfiguration(e) => e,
+            CreateStateMachineError::InvalidLoggingConfiguration(e) => e,
+            CreateStateMachineError::InvalidName(e) => e,
+            CreateStateMachineError::InvalidTracingConfiguration(e) => e,
+            CreateStateMachineError::KmsAccessDeniedException(e) => e,
+            CreateStateMachineError::KmsThrottlingException(e) => e,
+            CreateStateMachineError::StateMachineAlreadyExists(e) => e,
+            CreateStateMachineError::StateMachineDeleting(e) => e,
+            CreateStateMachineError::StateMachineLimitExceeded(e) => e,
+            CreateStateMachineError::StateMachineTypeNotSupported(e) => e,
+            CreateStateMachineError::TooManyTags(e) => e,
+            CreateStateMachineError::ValidationException(e) => e,
+            CreateStateMachineError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for CreateStateMachineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateStateMachineError::ConflictException(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::InvalidLoggingConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::InvalidTracingConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::StateMachineAlreadyExists(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::StateMachineLimitExceeded(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::StateMachineTypeNotSupported(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for CreateStateMachineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CreateStateMachineError::ConflictException(e) => Some(e),
-            CreateStateMachineError::InvalidArn(e) => Some(e),
-            CreateStateMachineError::InvalidDefinition(e) => Some(e),
-            CreateStateMachineError::InvalidEncryptionConfiguration(e) => Some(e),
-            CreateStateMachineError::InvalidLoggingConfiguration(e) => Some(e),
-            CreateStateMachineError::InvalidName(e) => Some(e),
-            CreateStateMachineError::InvalidTracingConfiguration(e) => Some(e),
-            CreateStateMachineError::KmsAccessDeniedException(e) => Some(e),
-            CreateStateMachineError::KmsThrottlingException(e) => Some(e),
-            CreateStateMachineError::StateMachineAlreadyExists(e) => Some(e),
-            CreateStateMachineError::StateMachineDeleting(e) => Some(e),
-            CreateStateMachineError::StateMachineLimitExceeded(e) => Some(e),
-            CreateStateMachineError::StateMachineTypeNotSupported(e) => Some(e),
-            CreateStateMachineError::TooManyTags(e) => Some(e),
-            CreateStateMachineError::ValidationException(e) => Some(e),
-            CreateStateMachineError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            CreateStateMachineError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidDefinition(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidName(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::StateMachineAlreadyExists(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::StateMachineLimitExceeded(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::StateMachineTypeNotSupported(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::TooManyTags(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -448,19 +448,19 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum CreateStateMachineAliasError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided name is not valid.
+    /// The [`InvalidName`](crate::types::error::InvalidName) error.
     InvalidName(crate::types::error::InvalidName),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The request would cause a service quota to be exceeded.
+    /// The [`ServiceQuotaExceededException`](crate::types::error::ServiceQuotaExceededException) error.
     ServiceQuotaExceededException(crate::types::error::ServiceQuotaExceededException),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -507,76 +507,37 @@ impl CreateStateMachineAliasError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, CreateStateMachineAliasError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            CreateStateMachineAliasError::ConflictException(e) => e,
+            CreateStateMachineAliasError::InvalidArn(e) => e,
+            CreateStateMachineAliasError::InvalidName(e) => e,
+            CreateStateMachineAliasError::ResourceNotFound(e) => e,
+            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => e,
+            CreateStateMachineAliasError::StateMachineDeleting(e) => e,
+            CreateStateMachineAliasError::ValidationException(e) => e,
+            CreateStateMachineAliasError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for CreateStateMachineAliasError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            CreateStateMachineAliasError::ConflictException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineAliasError::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            CreateStateMachineAliasError::ResourceNotFound(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineAliasError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineAliasError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            CreateStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for CreateStateMachineAliasError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            CreateStateMachineAliasError::ConflictException(e) => Some(e),
-            CreateStateMachineAliasError::InvalidArn(e) => Some(e),
-            CreateStateMachineAliasError::InvalidName(e) => Some(e),
-            CreateStateMachineAliasError::ResourceNotFound(e) => Some(e),
-            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => Some(e),
-            CreateStateMachineAliasError::StateMachineDeleting(e) => Some(e),
-            CreateStateMachineAliasError::ValidationException(e) => Some(e),
-            CreateStateMachineAliasError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for CreateStateMachineAliasError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            CreateStateMachineAliasError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::InvalidName(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::ServiceQuotaExceededException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            CreateStateMachineAliasError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -227,7 +227,7 @@ impl ::awsjson_runtime::json::FromJson for DeleteActivityOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DeleteActivityError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -244,36 +244,31 @@ impl DeleteActivityError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DeleteActivityError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DeleteActivityError::InvalidArn(e) => e,
+            DeleteActivityError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DeleteActivityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteActivityError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DeleteActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DeleteActivityError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeleteActivityError::InvalidArn(e) => Some(e),
-            DeleteActivityError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DeleteActivityError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteActivityError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

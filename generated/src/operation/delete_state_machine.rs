@@ -248,9 +248,9 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DeleteStateMachineError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -272,43 +272,32 @@ impl DeleteStateMachineError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DeleteStateMachineError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DeleteStateMachineError::InvalidArn(e) => e,
+            DeleteStateMachineError::ValidationException(e) => e,
+            DeleteStateMachineError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DeleteStateMachineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DeleteStateMachineError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DeleteStateMachineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeleteStateMachineError::InvalidArn(e) => Some(e),
-            DeleteStateMachineError::ValidationException(e) => Some(e),
-            DeleteStateMachineError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DeleteStateMachineError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -241,13 +241,13 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DeleteStateMachineAliasError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -279,57 +279,34 @@ impl DeleteStateMachineAliasError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DeleteStateMachineAliasError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DeleteStateMachineAliasError::ConflictException(e) => e,
+            DeleteStateMachineAliasError::InvalidArn(e) => e,
+            DeleteStateMachineAliasError::ResourceNotFound(e) => e,
+            DeleteStateMachineAliasError::ValidationException(e) => e,
+            DeleteStateMachineAliasError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DeleteStateMachineAliasError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteStateMachineAliasError::ConflictException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DeleteStateMachineAliasError::ResourceNotFound(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineAliasError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DeleteStateMachineAliasError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeleteStateMachineAliasError::ConflictException(e) => Some(e),
-            DeleteStateMachineAliasError::InvalidArn(e) => Some(e),
-            DeleteStateMachineAliasError::ResourceNotFound(e) => Some(e),
-            DeleteStateMachineAliasError::ValidationException(e) => Some(e),
-            DeleteStateMachineAliasError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineAliasError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DeleteStateMachineAliasError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineAliasError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineAliasError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineAliasError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineAliasError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

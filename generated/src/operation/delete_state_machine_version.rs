@@ -241,11 +241,11 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DeleteStateMachineVersionError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -272,50 +272,33 @@ impl DeleteStateMachineVersionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DeleteStateMachineVersionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DeleteStateMachineVersionError::ConflictException(e) => e,
+            DeleteStateMachineVersionError::InvalidArn(e) => e,
+            DeleteStateMachineVersionError::ValidationException(e) => e,
+            DeleteStateMachineVersionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DeleteStateMachineVersionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DeleteStateMachineVersionError::ConflictException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineVersionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DeleteStateMachineVersionError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DeleteStateMachineVersionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DeleteStateMachineVersionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DeleteStateMachineVersionError::ConflictException(e) => Some(e),
-            DeleteStateMachineVersionError::InvalidArn(e) => Some(e),
-            DeleteStateMachineVersionError::ValidationException(e) => Some(e),
-            DeleteStateMachineVersionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DeleteStateMachineVersionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DeleteStateMachineVersionError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineVersionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineVersionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DeleteStateMachineVersionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -413,9 +413,9 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeActivityError {
-    /// The specified activity does not exist.
+    /// The [`ActivityDoesNotExist`](crate::types::error::ActivityDoesNotExist) error.
     ActivityDoesNotExist(crate::types::error::ActivityDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -437,43 +437,32 @@ impl DescribeActivityError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeActivityError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeActivityError::ActivityDoesNotExist(e) => e,
+            DescribeActivityError::InvalidArn(e) => e,
+            DescribeActivityError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeActivityError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeActivityError::ActivityDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeActivityError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DescribeActivityError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeActivityError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeActivityError::ActivityDoesNotExist(e) => Some(e),
-            DescribeActivityError::InvalidArn(e) => Some(e),
-            DescribeActivityError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeActivityError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeActivityError::ActivityDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeActivityError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeActivityError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

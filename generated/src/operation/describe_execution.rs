@@ -1029,15 +1029,15 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeExecutionError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -1074,64 +1074,35 @@ impl DescribeExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeExecutionError::ExecutionDoesNotExist(e) => e,
+            DescribeExecutionError::InvalidArn(e) => e,
+            DescribeExecutionError::KmsAccessDeniedException(e) => e,
+            DescribeExecutionError::KmsInvalidStateException(e) => e,
+            DescribeExecutionError::KmsThrottlingException(e) => e,
+            DescribeExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeExecutionError::ExecutionDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DescribeExecutionError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeExecutionError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeExecutionError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeExecutionError::ExecutionDoesNotExist(e) => Some(e),
-            DescribeExecutionError::InvalidArn(e) => Some(e),
-            DescribeExecutionError::KmsAccessDeniedException(e) => Some(e),
-            DescribeExecutionError::KmsInvalidStateException(e) => Some(e),
-            DescribeExecutionError::KmsThrottlingException(e) => Some(e),
-            DescribeExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeExecutionError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeExecutionError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeExecutionError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeExecutionError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

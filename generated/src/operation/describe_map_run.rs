@@ -651,9 +651,9 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeMapRunError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -675,41 +675,32 @@ impl DescribeMapRunError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeMapRunError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeMapRunError::InvalidArn(e) => e,
+            DescribeMapRunError::ResourceNotFound(e) => e,
+            DescribeMapRunError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeMapRunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeMapRunError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DescribeMapRunError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            DescribeMapRunError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeMapRunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeMapRunError::InvalidArn(e) => Some(e),
-            DescribeMapRunError::ResourceNotFound(e) => Some(e),
-            DescribeMapRunError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeMapRunError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeMapRunError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeMapRunError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeMapRunError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

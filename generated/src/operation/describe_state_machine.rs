@@ -870,15 +870,15 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeStateMachineError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -915,64 +915,35 @@ impl DescribeStateMachineError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeStateMachineError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeStateMachineError::InvalidArn(e) => e,
+            DescribeStateMachineError::KmsAccessDeniedException(e) => e,
+            DescribeStateMachineError::KmsInvalidStateException(e) => e,
+            DescribeStateMachineError::KmsThrottlingException(e) => e,
+            DescribeStateMachineError::StateMachineDoesNotExist(e) => e,
+            DescribeStateMachineError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeStateMachineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DescribeStateMachineError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeStateMachineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeStateMachineError::InvalidArn(e) => Some(e),
-            DescribeStateMachineError::KmsAccessDeniedException(e) => Some(e),
-            DescribeStateMachineError::KmsInvalidStateException(e) => Some(e),
-            DescribeStateMachineError::KmsThrottlingException(e) => Some(e),
-            DescribeStateMachineError::StateMachineDoesNotExist(e) => Some(e),
-            DescribeStateMachineError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeStateMachineError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -491,11 +491,11 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeStateMachineAliasError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -522,50 +522,33 @@ impl DescribeStateMachineAliasError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeStateMachineAliasError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeStateMachineAliasError::InvalidArn(e) => e,
+            DescribeStateMachineAliasError::ResourceNotFound(e) => e,
+            DescribeStateMachineAliasError::ValidationException(e) => e,
+            DescribeStateMachineAliasError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeStateMachineAliasError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            DescribeStateMachineAliasError::ResourceNotFound(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineAliasError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeStateMachineAliasError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeStateMachineAliasError::InvalidArn(e) => Some(e),
-            DescribeStateMachineAliasError::ResourceNotFound(e) => Some(e),
-            DescribeStateMachineAliasError::ValidationException(e) => Some(e),
-            DescribeStateMachineAliasError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for DescribeStateMachineAliasError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeStateMachineAliasError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineAliasError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineAliasError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineAliasError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -764,15 +764,15 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionOutpu
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum DescribeStateMachineForExecutionError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -813,69 +813,36 @@ impl DescribeStateMachineForExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, DescribeStateMachineForExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => e,
+            DescribeStateMachineForExecutionError::InvalidArn(e) => e,
+            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => e,
+            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => e,
+            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => e,
+            DescribeStateMachineForExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for DescribeStateMachineForExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineForExecutionError::InvalidArn(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            DescribeStateMachineForExecutionError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for DescribeStateMachineForExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => Some(e),
-            DescribeStateMachineForExecutionError::InvalidArn(e) => Some(e),
-            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => Some(e),
-            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => Some(e),
-            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => Some(e),
-            DescribeStateMachineForExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for DescribeStateMachineForExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            DescribeStateMachineForExecutionError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineForExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineForExecutionError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineForExecutionError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineForExecutionError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            DescribeStateMachineForExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

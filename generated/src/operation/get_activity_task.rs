@@ -364,17 +364,17 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum GetActivityTaskError {
-    /// The specified activity does not exist.
+    /// The [`ActivityDoesNotExist`](crate::types::error::ActivityDoesNotExist) error.
     ActivityDoesNotExist(crate::types::error::ActivityDoesNotExist),
-    /// The maximum number of workers concurrently polling for activity tasks has been reached.
+    /// The [`ActivityWorkerLimitExceeded`](crate::types::error::ActivityWorkerLimitExceeded) error.
     ActivityWorkerLimitExceeded(crate::types::error::ActivityWorkerLimitExceeded),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -416,69 +416,36 @@ impl GetActivityTaskError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, GetActivityTaskError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            GetActivityTaskError::ActivityDoesNotExist(e) => e,
+            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => e,
+            GetActivityTaskError::InvalidArn(e) => e,
+            GetActivityTaskError::KmsAccessDeniedException(e) => e,
+            GetActivityTaskError::KmsInvalidStateException(e) => e,
+            GetActivityTaskError::KmsThrottlingException(e) => e,
+            GetActivityTaskError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for GetActivityTaskError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetActivityTaskError::ActivityDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetActivityTaskError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            GetActivityTaskError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetActivityTaskError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetActivityTaskError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetActivityTaskError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for GetActivityTaskError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GetActivityTaskError::ActivityDoesNotExist(e) => Some(e),
-            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => Some(e),
-            GetActivityTaskError::InvalidArn(e) => Some(e),
-            GetActivityTaskError::KmsAccessDeniedException(e) => Some(e),
-            GetActivityTaskError::KmsInvalidStateException(e) => Some(e),
-            GetActivityTaskError::KmsThrottlingException(e) => Some(e),
-            GetActivityTaskError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for GetActivityTaskError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            GetActivityTaskError::ActivityDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::ActivityWorkerLimitExceeded(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetActivityTaskError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -440,17 +440,17 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum GetExecutionHistoryError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -492,69 +492,36 @@ impl GetExecutionHistoryError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, GetExecutionHistoryError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            GetExecutionHistoryError::ExecutionDoesNotExist(e) => e,
+            GetExecutionHistoryError::InvalidArn(e) => e,
+            GetExecutionHistoryError::InvalidToken(e) => e,
+            GetExecutionHistoryError::KmsAccessDeniedException(e) => e,
+            GetExecutionHistoryError::KmsInvalidStateException(e) => e,
+            GetExecutionHistoryError::KmsThrottlingException(e) => e,
+            GetExecutionHistoryError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for GetExecutionHistoryError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetExecutionHistoryError::ExecutionDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetExecutionHistoryError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            GetExecutionHistoryError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            GetExecutionHistoryError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetExecutionHistoryError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetExecutionHistoryError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            GetExecutionHistoryError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for GetExecutionHistoryError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GetExecutionHistoryError::ExecutionDoesNotExist(e) => Some(e),
-            GetExecutionHistoryError::InvalidArn(e) => Some(e),
-            GetExecutionHistoryError::InvalidToken(e) => Some(e),
-            GetExecutionHistoryError::KmsAccessDeniedException(e) => Some(e),
-            GetExecutionHistoryError::KmsInvalidStateException(e) => Some(e),
-            GetExecutionHistoryError::KmsThrottlingException(e) => Some(e),
-            GetExecutionHistoryError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for GetExecutionHistoryError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            GetExecutionHistoryError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetExecutionHistoryError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -347,7 +347,7 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListActivitiesError {
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -364,36 +364,31 @@ impl ListActivitiesError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListActivitiesError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListActivitiesError::InvalidToken(e) => e,
+            ListActivitiesError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListActivitiesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListActivitiesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            ListActivitiesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListActivitiesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListActivitiesError::InvalidToken(e) => Some(e),
-            ListActivitiesError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListActivitiesError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListActivitiesError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListActivitiesError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -499,17 +499,17 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListExecutionsError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
-    /// State machine type is not supported.
+    /// The [`StateMachineTypeNotSupported`](crate::types::error::StateMachineTypeNotSupported) error.
     StateMachineTypeNotSupported(crate::types::error::StateMachineTypeNotSupported),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -551,65 +551,36 @@ impl ListExecutionsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListExecutionsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListExecutionsError::InvalidArn(e) => e,
+            ListExecutionsError::InvalidToken(e) => e,
+            ListExecutionsError::ResourceNotFound(e) => e,
+            ListExecutionsError::StateMachineDoesNotExist(e) => e,
+            ListExecutionsError::StateMachineTypeNotSupported(e) => e,
+            ListExecutionsError::ValidationException(e) => e,
+            ListExecutionsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListExecutionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListExecutionsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            ListExecutionsError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            ListExecutionsError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            ListExecutionsError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListExecutionsError::StateMachineTypeNotSupported(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListExecutionsError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            ListExecutionsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListExecutionsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListExecutionsError::InvalidArn(e) => Some(e),
-            ListExecutionsError::InvalidToken(e) => Some(e),
-            ListExecutionsError::ResourceNotFound(e) => Some(e),
-            ListExecutionsError::StateMachineDoesNotExist(e) => Some(e),
-            ListExecutionsError::StateMachineTypeNotSupported(e) => Some(e),
-            ListExecutionsError::ValidationException(e) => Some(e),
-            ListExecutionsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListExecutionsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListExecutionsError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::StateMachineTypeNotSupported(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListExecutionsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -378,11 +378,11 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListMapRunsError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -409,46 +409,33 @@ impl ListMapRunsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListMapRunsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListMapRunsError::ExecutionDoesNotExist(e) => e,
+            ListMapRunsError::InvalidArn(e) => e,
+            ListMapRunsError::InvalidToken(e) => e,
+            ListMapRunsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListMapRunsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListMapRunsError::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            ListMapRunsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            ListMapRunsError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            ListMapRunsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListMapRunsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListMapRunsError::ExecutionDoesNotExist(e) => Some(e),
-            ListMapRunsError::InvalidArn(e) => Some(e),
-            ListMapRunsError::InvalidToken(e) => Some(e),
-            ListMapRunsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListMapRunsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListMapRunsError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListMapRunsError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListMapRunsError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListMapRunsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

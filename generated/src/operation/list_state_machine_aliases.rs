@@ -407,15 +407,15 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListStateMachineAliasesError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -452,62 +452,35 @@ impl ListStateMachineAliasesError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListStateMachineAliasesError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListStateMachineAliasesError::InvalidArn(e) => e,
+            ListStateMachineAliasesError::InvalidToken(e) => e,
+            ListStateMachineAliasesError::ResourceNotFound(e) => e,
+            ListStateMachineAliasesError::StateMachineDeleting(e) => e,
+            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => e,
+            ListStateMachineAliasesError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListStateMachineAliasesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListStateMachineAliasesError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            ListStateMachineAliasesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            ListStateMachineAliasesError::ResourceNotFound(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListStateMachineAliasesError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListStateMachineAliasesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListStateMachineAliasesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListStateMachineAliasesError::InvalidArn(e) => Some(e),
-            ListStateMachineAliasesError::InvalidToken(e) => Some(e),
-            ListStateMachineAliasesError::ResourceNotFound(e) => Some(e),
-            ListStateMachineAliasesError::StateMachineDeleting(e) => Some(e),
-            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => Some(e),
-            ListStateMachineAliasesError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachineAliasesError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListStateMachineAliasesError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineAliasesError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineAliasesError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineAliasesError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineAliasesError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineAliasesError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -403,11 +403,11 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListStateMachineVersionsError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -434,50 +434,33 @@ impl ListStateMachineVersionsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListStateMachineVersionsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListStateMachineVersionsError::InvalidArn(e) => e,
+            ListStateMachineVersionsError::InvalidToken(e) => e,
+            ListStateMachineVersionsError::ValidationException(e) => e,
+            ListStateMachineVersionsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListStateMachineVersionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListStateMachineVersionsError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            ListStateMachineVersionsError::InvalidToken(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListStateMachineVersionsError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ListStateMachineVersionsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListStateMachineVersionsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListStateMachineVersionsError::InvalidArn(e) => Some(e),
-            ListStateMachineVersionsError::InvalidToken(e) => Some(e),
-            ListStateMachineVersionsError::ValidationException(e) => Some(e),
-            ListStateMachineVersionsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachineVersionsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListStateMachineVersionsError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineVersionsError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineVersionsError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachineVersionsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

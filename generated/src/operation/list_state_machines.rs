@@ -348,7 +348,7 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListStateMachinesError {
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -365,36 +365,31 @@ impl ListStateMachinesError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListStateMachinesError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListStateMachinesError::InvalidToken(e) => e,
+            ListStateMachinesError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListStateMachinesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListStateMachinesError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            ListStateMachinesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListStateMachinesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListStateMachinesError::InvalidToken(e) => Some(e),
-            ListStateMachinesError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListStateMachinesError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListStateMachinesError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListStateMachinesError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -281,9 +281,9 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListTagsForResourceError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -305,41 +305,32 @@ impl ListTagsForResourceError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListTagsForResourceError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListTagsForResourceError::InvalidArn(e) => e,
+            ListTagsForResourceError::ResourceNotFound(e) => e,
+            ListTagsForResourceError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListTagsForResourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListTagsForResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            ListTagsForResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            ListTagsForResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListTagsForResourceError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListTagsForResourceError::InvalidArn(e) => Some(e),
-            ListTagsForResourceError::ResourceNotFound(e) => Some(e),
-            ListTagsForResourceError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListTagsForResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListTagsForResourceError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListTagsForResourceError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListTagsForResourceError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -422,17 +422,17 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum PublishStateMachineVersionError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The request would cause a service quota to be exceeded.
+    /// The [`ServiceQuotaExceededException`](crate::types::error::ServiceQuotaExceededException) error.
     ServiceQuotaExceededException(crate::types::error::ServiceQuotaExceededException),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -474,73 +474,36 @@ impl PublishStateMachineVersionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, PublishStateMachineVersionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            PublishStateMachineVersionError::ConflictException(e) => e,
+            PublishStateMachineVersionError::InvalidArn(e) => e,
+            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => e,
+            PublishStateMachineVersionError::StateMachineDeleting(e) => e,
+            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => e,
+            PublishStateMachineVersionError::ValidationException(e) => e,
+            PublishStateMachineVersionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for PublishStateMachineVersionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PublishStateMachineVersionError::ConflictException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::InvalidArn(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            PublishStateMachineVersionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for PublishStateMachineVersionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PublishStateMachineVersionError::ConflictException(e) => Some(e),
-            PublishStateMachineVersionError::InvalidArn(e) => Some(e),
-            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => Some(e),
-            PublishStateMachineVersionError::StateMachineDeleting(e) => Some(e),
-            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => Some(e),
-            PublishStateMachineVersionError::ValidationException(e) => Some(e),
-            PublishStateMachineVersionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for PublishStateMachineVersionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            PublishStateMachineVersionError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::ServiceQuotaExceededException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PublishStateMachineVersionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -343,15 +343,15 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum RedriveExecutionError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The maximum number of running executions has been reached. Running executions must end or be stopped before a new execution can be started.
+    /// The [`ExecutionLimitExceeded`](crate::types::error::ExecutionLimitExceeded) error.
     ExecutionLimitExceeded(crate::types::error::ExecutionLimitExceeded),
-    /// The execution Amazon Resource Name (ARN) that you specified for `executionArn` cannot be redriven.
+    /// The [`ExecutionNotRedrivable`](crate::types::error::ExecutionNotRedrivable) error.
     ExecutionNotRedrivable(crate::types::error::ExecutionNotRedrivable),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -388,62 +388,35 @@ impl RedriveExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, RedriveExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            RedriveExecutionError::ExecutionDoesNotExist(e) => e,
+            RedriveExecutionError::ExecutionLimitExceeded(e) => e,
+            RedriveExecutionError::ExecutionNotRedrivable(e) => e,
+            RedriveExecutionError::InvalidArn(e) => e,
+            RedriveExecutionError::ValidationException(e) => e,
+            RedriveExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for RedriveExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            RedriveExecutionError::ExecutionDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            RedriveExecutionError::ExecutionLimitExceeded(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            RedriveExecutionError::ExecutionNotRedrivable(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            RedriveExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            RedriveExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            RedriveExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for RedriveExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            RedriveExecutionError::ExecutionDoesNotExist(e) => Some(e),
-            RedriveExecutionError::ExecutionLimitExceeded(e) => Some(e),
-            RedriveExecutionError::ExecutionNotRedrivable(e) => Some(e),
-            RedriveExecutionError::InvalidArn(e) => Some(e),
-            RedriveExecutionError::ValidationException(e) => Some(e),
-            RedriveExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for RedriveExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            RedriveExecutionError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            RedriveExecutionError::ExecutionLimitExceeded(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            RedriveExecutionError::ExecutionNotRedrivable(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            RedriveExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            RedriveExecutionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            RedriveExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -311,17 +311,17 @@ impl ::awsjson_runtime::json::FromJson for SendTaskFailureOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum SendTaskFailureError {
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The activity does not exist.
+    /// The [`TaskDoesNotExist`](crate::types::error::TaskDoesNotExist) error.
     TaskDoesNotExist(crate::types::error::TaskDoesNotExist),
-    /// The task token has either expired or the task associated with the token has already been closed.
+    /// The [`TaskTimedOut`](crate::types::error::TaskTimedOut) error.
     TaskTimedOut(crate::types::error::TaskTimedOut),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -363,67 +363,36 @@ impl SendTaskFailureError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SendTaskFailureError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            SendTaskFailureError::InvalidToken(e) => e,
+            SendTaskFailureError::KmsAccessDeniedException(e) => e,
+            SendTaskFailureError::KmsInvalidStateException(e) => e,
+            SendTaskFailureError::KmsThrottlingException(e) => e,
+            SendTaskFailureError::TaskDoesNotExist(e) => e,
+            SendTaskFailureError::TaskTimedOut(e) => e,
+            SendTaskFailureError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for SendTaskFailureError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendTaskFailureError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            SendTaskFailureError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskFailureError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskFailureError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskFailureError::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            SendTaskFailureError::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
-            SendTaskFailureError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for SendTaskFailureError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SendTaskFailureError::InvalidToken(e) => Some(e),
-            SendTaskFailureError::KmsAccessDeniedException(e) => Some(e),
-            SendTaskFailureError::KmsInvalidStateException(e) => Some(e),
-            SendTaskFailureError::KmsThrottlingException(e) => Some(e),
-            SendTaskFailureError::TaskDoesNotExist(e) => Some(e),
-            SendTaskFailureError::TaskTimedOut(e) => Some(e),
-            SendTaskFailureError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for SendTaskFailureError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            SendTaskFailureError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::TaskDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::TaskTimedOut(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskFailureError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -229,11 +229,11 @@ impl ::awsjson_runtime::json::FromJson for SendTaskHeartbeatOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum SendTaskHeartbeatError {
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// The activity does not exist.
+    /// The [`TaskDoesNotExist`](crate::types::error::TaskDoesNotExist) error.
     TaskDoesNotExist(crate::types::error::TaskDoesNotExist),
-    /// The task token has either expired or the task associated with the token has already been closed.
+    /// The [`TaskTimedOut`](crate::types::error::TaskTimedOut) error.
     TaskTimedOut(crate::types::error::TaskTimedOut),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -260,46 +260,33 @@ impl SendTaskHeartbeatError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SendTaskHeartbeatError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            SendTaskHeartbeatError::InvalidToken(e) => e,
+            SendTaskHeartbeatError::TaskDoesNotExist(e) => e,
+            SendTaskHeartbeatError::TaskTimedOut(e) => e,
+            SendTaskHeartbeatError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for SendTaskHeartbeatError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendTaskHeartbeatError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            SendTaskHeartbeatError::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            SendTaskHeartbeatError::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
-            SendTaskHeartbeatError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for SendTaskHeartbeatError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SendTaskHeartbeatError::InvalidToken(e) => Some(e),
-            SendTaskHeartbeatError::TaskDoesNotExist(e) => Some(e),
-            SendTaskHeartbeatError::TaskTimedOut(e) => Some(e),
-            SendTaskHeartbeatError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for SendTaskHeartbeatError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            SendTaskHeartbeatError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskHeartbeatError::TaskDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskHeartbeatError::TaskTimedOut(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskHeartbeatError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -283,19 +283,19 @@ impl ::awsjson_runtime::json::FromJson for SendTaskSuccessOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum SendTaskSuccessError {
-    /// The provided JSON output data is not valid.
+    /// The [`InvalidOutput`](crate::types::error::InvalidOutput) error.
     InvalidOutput(crate::types::error::InvalidOutput),
-    /// The provided token is not valid.
+    /// The [`InvalidToken`](crate::types::error::InvalidToken) error.
     InvalidToken(crate::types::error::InvalidToken),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The activity does not exist.
+    /// The [`TaskDoesNotExist`](crate::types::error::TaskDoesNotExist) error.
     TaskDoesNotExist(crate::types::error::TaskDoesNotExist),
-    /// The task token has either expired or the task associated with the token has already been closed.
+    /// The [`TaskTimedOut`](crate::types::error::TaskTimedOut) error.
     TaskTimedOut(crate::types::error::TaskTimedOut),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -342,72 +342,37 @@ impl SendTaskSuccessError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SendTaskSuccessError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            SendTaskSuccessError::InvalidOutput(e) => e,
+            SendTaskSuccessError::InvalidToken(e) => e,
+            SendTaskSuccessError::KmsAccessDeniedException(e) => e,
+            SendTaskSuccessError::KmsInvalidStateException(e) => e,
+            SendTaskSuccessError::KmsThrottlingException(e) => e,
+            SendTaskSuccessError::TaskDoesNotExist(e) => e,
+            SendTaskSuccessError::TaskTimedOut(e) => e,
+            SendTaskSuccessError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for SendTaskSuccessError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SendTaskSuccessError::InvalidOutput(e) => std::fmt::Display::fmt(e, f),
-            SendTaskSuccessError::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            SendTaskSuccessError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskSuccessError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskSuccessError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            SendTaskSuccessError::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            SendTaskSuccessError::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
-            SendTaskSuccessError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for SendTaskSuccessError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SendTaskSuccessError::InvalidOutput(e) => Some(e),
-            SendTaskSuccessError::InvalidToken(e) => Some(e),
-            SendTaskSuccessError::KmsAccessDeniedException(e) => Some(e),
-            SendTaskSuccessError::KmsInvalidStateException(e) => Some(e),
-            SendTaskSuccessError::KmsThrottlingException(e) => Some(e),
-            SendTaskSuccessError::TaskDoesNotExist(e) => Some(e),
-            SendTaskSuccessError::TaskTimedOut(e) => Some(e),
-            SendTaskSuccessError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for SendTaskSuccessError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            SendTaskSuccessError::InvalidOutput(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::InvalidToken(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::TaskDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::TaskTimedOut(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            SendTaskSuccessError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

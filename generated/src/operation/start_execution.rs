@@ -491,27 +491,27 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum StartExecutionError {
-    /// The execution has the same `name` as another execution (but a different `input`).
+    /// The [`ExecutionAlreadyExists`](crate::types::error::ExecutionAlreadyExists) error.
     ExecutionAlreadyExists(crate::types::error::ExecutionAlreadyExists),
-    /// The maximum number of running executions has been reached. Running executions must end or be stopped before a new execution can be started.
+    /// The [`ExecutionLimitExceeded`](crate::types::error::ExecutionLimitExceeded) error.
     ExecutionLimitExceeded(crate::types::error::ExecutionLimitExceeded),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided JSON input data is not valid.
+    /// The [`InvalidExecutionInput`](crate::types::error::InvalidExecutionInput) error.
     InvalidExecutionInput(crate::types::error::InvalidExecutionInput),
-    /// The provided name is not valid.
+    /// The [`InvalidName`](crate::types::error::InvalidName) error.
     InvalidName(crate::types::error::InvalidName),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -578,98 +578,41 @@ impl StartExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, StartExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            StartExecutionError::ExecutionAlreadyExists(e) => e,
+            StartExecutionError::ExecutionLimitExceeded(e) => e,
+            StartExecutionError::InvalidArn(e) => e,
+            StartExecutionError::InvalidExecutionInput(e) => e,
+            StartExecutionError::InvalidName(e) => e,
+            StartExecutionError::KmsAccessDeniedException(e) => e,
+            StartExecutionError::KmsInvalidStateException(e) => e,
+            StartExecutionError::KmsThrottlingException(e) => e,
+            StartExecutionError::StateMachineDeleting(e) => e,
+            StartExecutionError::StateMachineDoesNotExist(e) => e,
+            StartExecutionError::ValidationException(e) => e,
+            StartExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for StartExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StartExecutionError::ExecutionAlreadyExists(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::ExecutionLimitExceeded(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            StartExecutionError::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
-            StartExecutionError::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            StartExecutionError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::StateMachineDeleting(e) => std::fmt::Display::fmt(e, f),
-            StartExecutionError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            StartExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for StartExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StartExecutionError::ExecutionAlreadyExists(e) => Some(e),
-            StartExecutionError::ExecutionLimitExceeded(e) => Some(e),
-            StartExecutionError::InvalidArn(e) => Some(e),
-            StartExecutionError::InvalidExecutionInput(e) => Some(e),
-            StartExecutionError::InvalidName(e) => Some(e),
-            StartExecutionError::KmsAccessDeniedException(e) => Some(e),
-            StartExecutionError::KmsInvalidStateException(e) => Some(e),
-            StartExecutionError::KmsThrottlingException(e) => Some(e),
-            StartExecutionError::StateMachineDeleting(e) => Some(e),
-            StartExecutionError::StateMachineDoesNotExist(e) => Some(e),
-            StartExecutionError::ValidationException(e) => Some(e),
-            StartExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StartExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            StartExecutionError::ExecutionAlreadyExists(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::ExecutionLimitExceeded(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::InvalidExecutionInput(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::InvalidName(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

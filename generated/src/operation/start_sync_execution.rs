@@ -927,23 +927,23 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum StartSyncExecutionError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided JSON input data is not valid.
+    /// The [`InvalidExecutionInput`](crate::types::error::InvalidExecutionInput) error.
     InvalidExecutionInput(crate::types::error::InvalidExecutionInput),
-    /// The provided name is not valid.
+    /// The [`InvalidName`](crate::types::error::InvalidName) error.
     InvalidName(crate::types::error::InvalidName),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
-    /// State machine type is not supported.
+    /// The [`StateMachineTypeNotSupported`](crate::types::error::StateMachineTypeNotSupported) error.
     StateMachineTypeNotSupported(crate::types::error::StateMachineTypeNotSupported),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -1000,90 +1000,39 @@ impl StartSyncExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, StartSyncExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            StartSyncExecutionError::InvalidArn(e) => e,
+            StartSyncExecutionError::InvalidExecutionInput(e) => e,
+            StartSyncExecutionError::InvalidName(e) => e,
+            StartSyncExecutionError::KmsAccessDeniedException(e) => e,
+            StartSyncExecutionError::KmsInvalidStateException(e) => e,
+            StartSyncExecutionError::KmsThrottlingException(e) => e,
+            StartSyncExecutionError::StateMachineDeleting(e) => e,
+            StartSyncExecutionError::StateMachineDoesNotExist(e) => e,
+            StartSyncExecutionError::StateMachineTypeNotSupported(e) => e,
+            StartSyncExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for StartSyncExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StartSyncExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            StartSyncExecutionError::InvalidExecutionInput(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            StartSyncExecutionError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::StateMachineTypeNotSupported(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StartSyncExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for StartSyncExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StartSyncExecutionError::InvalidArn(e) => Some(e),
-            StartSyncExecutionError::InvalidExecutionInput(e) => Some(e),
-            StartSyncExecutionError::InvalidName(e) => Some(e),
-            StartSyncExecutionError::KmsAccessDeniedException(e) => Some(e),
-            StartSyncExecutionError::KmsInvalidStateException(e) => Some(e),
-            StartSyncExecutionError::KmsThrottlingException(e) => Some(e),
-            StartSyncExecutionError::StateMachineDeleting(e) => Some(e),
-            StartSyncExecutionError::StateMachineDoesNotExist(e) => Some(e),
-            StartSyncExecutionError::StateMachineTypeNotSupported(e) => Some(e),
-            StartSyncExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StartSyncExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            StartSyncExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::InvalidExecutionInput(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::InvalidName(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::StateMachineTypeNotSupported(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StartSyncExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

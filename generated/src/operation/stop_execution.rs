@@ -369,17 +369,17 @@ impl ::awsjson_runtime::json::FromJson for StopExecutionOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum StopExecutionError {
-    /// The specified execution does not exist.
+    /// The [`ExecutionDoesNotExist`](crate::types::error::ExecutionDoesNotExist) error.
     ExecutionDoesNotExist(crate::types::error::ExecutionDoesNotExist),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// The KMS key is not in valid state, for example: Disabled or Deleted.
+    /// The [`KmsInvalidStateException`](crate::types::error::KmsInvalidStateException) error.
     KmsInvalidStateException(crate::types::error::KmsInvalidStateException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -421,65 +421,36 @@ impl StopExecutionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, StopExecutionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            StopExecutionError::ExecutionDoesNotExist(e) => e,
+            StopExecutionError::InvalidArn(e) => e,
+            StopExecutionError::KmsAccessDeniedException(e) => e,
+            StopExecutionError::KmsInvalidStateException(e) => e,
+            StopExecutionError::KmsThrottlingException(e) => e,
+            StopExecutionError::ValidationException(e) => e,
+            StopExecutionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for StopExecutionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            StopExecutionError::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            StopExecutionError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            StopExecutionError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StopExecutionError::KmsInvalidStateException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            StopExecutionError::KmsThrottlingException(e) => std::fmt::Display::fmt(e, f),
-            StopExecutionError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            StopExecutionError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for StopExecutionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            StopExecutionError::ExecutionDoesNotExist(e) => Some(e),
-            StopExecutionError::InvalidArn(e) => Some(e),
-            StopExecutionError::KmsAccessDeniedException(e) => Some(e),
-            StopExecutionError::KmsInvalidStateException(e) => Some(e),
-            StopExecutionError::KmsThrottlingException(e) => Some(e),
-            StopExecutionError::ValidationException(e) => Some(e),
-            StopExecutionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StopExecutionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            StopExecutionError::ExecutionDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::KmsInvalidStateException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            StopExecutionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

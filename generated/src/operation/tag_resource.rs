@@ -269,11 +269,11 @@ impl ::awsjson_runtime::json::FromJson for TagResourceOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum TagResourceError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// You've exceeded the number of tags allowed for a resource. See the [Limits Topic](https://docs.aws.amazon.com/step-functions/latest/dg/limits.html) in the Step Functions Developer Guide.
+    /// The [`TooManyTags`](crate::types::error::TooManyTags) error.
     TooManyTags(crate::types::error::TooManyTags),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -300,46 +300,33 @@ impl TagResourceError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, TagResourceError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            TagResourceError::InvalidArn(e) => e,
+            TagResourceError::ResourceNotFound(e) => e,
+            TagResourceError::TooManyTags(e) => e,
+            TagResourceError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for TagResourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TagResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            TagResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            TagResourceError::TooManyTags(e) => std::fmt::Display::fmt(e, f),
-            TagResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for TagResourceError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            TagResourceError::InvalidArn(e) => Some(e),
-            TagResourceError::ResourceNotFound(e) => Some(e),
-            TagResourceError::TooManyTags(e) => Some(e),
-            TagResourceError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for TagResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            TagResourceError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TagResourceError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TagResourceError::TooManyTags(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TagResourceError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -802,13 +802,13 @@ impl ::awsjson_runtime::json::FromJson for TestStateOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum TestStateError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided Amazon States Language definition is not valid.
+    /// The [`InvalidDefinition`](crate::types::error::InvalidDefinition) error.
     InvalidDefinition(crate::types::error::InvalidDefinition),
-    /// The provided JSON input data is not valid.
+    /// The [`InvalidExecutionInput`](crate::types::error::InvalidExecutionInput) error.
     InvalidExecutionInput(crate::types::error::InvalidExecutionInput),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -840,51 +840,34 @@ impl TestStateError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, TestStateError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            TestStateError::InvalidArn(e) => e,
+            TestStateError::InvalidDefinition(e) => e,
+            TestStateError::InvalidExecutionInput(e) => e,
+            TestStateError::ValidationException(e) => e,
+            TestStateError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for TestStateError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            TestStateError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            TestStateError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
-            TestStateError::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
-            TestStateError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            TestStateError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for TestStateError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            TestStateError::InvalidArn(e) => Some(e),
-            TestStateError::InvalidDefinition(e) => Some(e),
-            TestStateError::InvalidExecutionInput(e) => Some(e),
-            TestStateError::ValidationException(e) => Some(e),
-            TestStateError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for TestStateError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            TestStateError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TestStateError::InvalidDefinition(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TestStateError::InvalidExecutionInput(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TestStateError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            TestStateError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

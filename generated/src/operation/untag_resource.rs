@@ -263,9 +263,9 @@ impl ::awsjson_runtime::json::FromJson for UntagResourceOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum UntagResourceError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -287,41 +287,32 @@ impl UntagResourceError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UntagResourceError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            UntagResourceError::InvalidArn(e) => e,
+            UntagResourceError::ResourceNotFound(e) => e,
+            UntagResourceError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for UntagResourceError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UntagResourceError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            UntagResourceError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            UntagResourceError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for UntagResourceError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UntagResourceError::InvalidArn(e) => Some(e),
-            UntagResourceError::ResourceNotFound(e) => Some(e),
-            UntagResourceError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for UntagResourceError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            UntagResourceError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UntagResourceError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UntagResourceError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -322,11 +322,11 @@ impl ::awsjson_runtime::json::FromJson for UpdateMapRunOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum UpdateMapRunError {
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -353,46 +353,33 @@ impl UpdateMapRunError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdateMapRunError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            UpdateMapRunError::InvalidArn(e) => e,
+            UpdateMapRunError::ResourceNotFound(e) => e,
+            UpdateMapRunError::ValidationException(e) => e,
+            UpdateMapRunError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for UpdateMapRunError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateMapRunError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            UpdateMapRunError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for UpdateMapRunError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UpdateMapRunError::InvalidArn(e) => Some(e),
-            UpdateMapRunError::ResourceNotFound(e) => Some(e),
-            UpdateMapRunError::ValidationException(e) => Some(e),
-            UpdateMapRunError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateMapRunError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            UpdateMapRunError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateMapRunError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateMapRunError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateMapRunError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

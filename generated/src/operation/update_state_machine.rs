@@ -646,31 +646,31 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum UpdateStateMachineError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// The provided Amazon States Language definition is not valid.
+    /// The [`InvalidDefinition`](crate::types::error::InvalidDefinition) error.
     InvalidDefinition(crate::types::error::InvalidDefinition),
-    /// Received when `encryptionConfiguration` is specified but various conditions exist which make the configuration invalid. For example, if `type` is set to `CUSTOMER_MANAGED_KMS_KEY`, but `kmsKeyId` is null, or `kmsDataKeyReusePeriodSeconds` is not between 60 and 900, or the KMS key is not symmetric or inactive.
+    /// The [`InvalidEncryptionConfiguration`](crate::types::error::InvalidEncryptionConfiguration) error.
     InvalidEncryptionConfiguration(crate::types::error::InvalidEncryptionConfiguration),
-    /// Configuration is not valid.
+    /// The [`InvalidLoggingConfiguration`](crate::types::error::InvalidLoggingConfiguration) error.
     InvalidLoggingConfiguration(crate::types::error::InvalidLoggingConfiguration),
-    /// Your `tracingConfiguration` key does not match, or `enabled` has not been set to `true` or `false`.
+    /// The [`InvalidTracingConfiguration`](crate::types::error::InvalidTracingConfiguration) error.
     InvalidTracingConfiguration(crate::types::error::InvalidTracingConfiguration),
-    /// Either your KMS key policy or API caller does not have the required permissions.
+    /// The [`KmsAccessDeniedException`](crate::types::error::KmsAccessDeniedException) error.
     KmsAccessDeniedException(crate::types::error::KmsAccessDeniedException),
-    /// Received when KMS returns `ThrottlingException` for a KMS call that Step Functions makes on behalf of the caller.
+    /// The [`KmsThrottlingException`](crate::types::error::KmsThrottlingException) error.
     KmsThrottlingException(crate::types::error::KmsThrottlingException),
-    /// Request is missing a required parameter. This error occurs if both `definition` and `roleArn` are not specified.
+    /// The [`MissingRequiredParameter`](crate::types::error::MissingRequiredParameter) error.
     MissingRequiredParameter(crate::types::error::MissingRequiredParameter),
-    /// The request would cause a service quota to be exceeded.
+    /// The [`ServiceQuotaExceededException`](crate::types::error::ServiceQuotaExceededException) error.
     ServiceQuotaExceededException(crate::types::error::ServiceQuotaExceededException),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The specified state machine does not exist.
+    /// The [`StateMachineDoesNotExist`](crate::types::error::StateMachineDoesNotExist) error.
     StateMachineDoesNotExist(crate::types::error::StateMachineDoesNotExist),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -747,116 +747,43 @@ impl UpdateStateMachineError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdateStateMachineError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            UpdateStateMachineError::ConflictException(e) => e,
+            UpdateStateMachineError::InvalidArn(e) => e,
+            UpdateStateMachineError::InvalidDefinition(e) => e,
+            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => e,
+            UpdateStateMachineError::InvalidLoggingConfiguration(e) => e,
+            UpdateStateMachineError::InvalidTracingConfiguration(e) => e,
+            UpdateStateMachineError::KmsAccessDeniedException(e) => e,
+            UpdateStateMachineError::KmsThrottlingException(e) => e,
+            UpdateStateMachineError::MissingRequiredParameter(e) => e,
+            UpdateStateMachineError::ServiceQuotaExceededException(e) => e,
+            UpdateStateMachineError::StateMachineDeleting(e) => e,
+            UpdateStateMachineError::StateMachineDoesNotExist(e) => e,
+            UpdateStateMachineError::ValidationException(e) => e,
+            UpdateStateMachineError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for UpdateStateMachineError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateStateMachineError::ConflictException(e) => std::fmt::Display::fmt(e, f),
-            UpdateStateMachineError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            UpdateStateMachineError::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
-            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::InvalidLoggingConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::InvalidTracingConfiguration(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::KmsAccessDeniedException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::KmsThrottlingException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::MissingRequiredParameter(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::ServiceQuotaExceededException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::StateMachineDoesNotExist(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for UpdateStateMachineError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UpdateStateMachineError::ConflictException(e) => Some(e),
-            UpdateStateMachineError::InvalidArn(e) => Some(e),
-            UpdateStateMachineError::InvalidDefinition(e) => Some(e),
-            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => Some(e),
-            UpdateStateMachineError::InvalidLoggingConfiguration(e) => Some(e),
-            UpdateStateMachineError::InvalidTracingConfiguration(e) => Some(e),
-            UpdateStateMachineError::KmsAccessDeniedException(e) => Some(e),
-            UpdateStateMachineError::KmsThrottlingException(e) => Some(e),
-            UpdateStateMachineError::MissingRequiredParameter(e) => Some(e),
-            UpdateStateMachineError::ServiceQuotaExceededException(e) => Some(e),
-            UpdateStateMachineError::StateMachineDeleting(e) => Some(e),
-            UpdateStateMachineError::StateMachineDoesNotExist(e) => Some(e),
-            UpdateStateMachineError::ValidationException(e) => Some(e),
-            UpdateStateMachineError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateStateMachineError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            UpdateStateMachineError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::InvalidDefinition(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::InvalidEncryptionConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::InvalidLoggingConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::InvalidTracingConfiguration(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::KmsAccessDeniedException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::KmsThrottlingException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::MissingRequiredParameter(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::ServiceQuotaExceededException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::StateMachineDoesNotExist(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -400,15 +400,15 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum UpdateStateMachineAliasError {
-    /// Updating or deleting a resource can cause an inconsistent state. This error occurs when there're concurrent requests for DeleteStateMachineVersion, PublishStateMachineVersion, or UpdateStateMachine with the `publish` parameter set to `true`.
+    /// The [`ConflictException`](crate::types::error::ConflictException) error.
     ConflictException(crate::types::error::ConflictException),
-    /// The provided Amazon Resource Name (ARN) is not valid.
+    /// The [`InvalidArn`](crate::types::error::InvalidArn) error.
     InvalidArn(crate::types::error::InvalidArn),
-    /// Could not find the referenced resource.
+    /// The [`ResourceNotFound`](crate::types::error::ResourceNotFound) error.
     ResourceNotFound(crate::types::error::ResourceNotFound),
-    /// The specified state machine is being deleted.
+    /// The [`StateMachineDeleting`](crate::types::error::StateMachineDeleting) error.
     StateMachineDeleting(crate::types::error::StateMachineDeleting),
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -445,64 +445,35 @@ impl UpdateStateMachineAliasError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, UpdateStateMachineAliasError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            UpdateStateMachineAliasError::ConflictException(e) => e,
+            UpdateStateMachineAliasError::InvalidArn(e) => e,
+            UpdateStateMachineAliasError::ResourceNotFound(e) => e,
+            UpdateStateMachineAliasError::StateMachineDeleting(e) => e,
+            UpdateStateMachineAliasError::ValidationException(e) => e,
+            UpdateStateMachineAliasError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for UpdateStateMachineAliasError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            UpdateStateMachineAliasError::ConflictException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineAliasError::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            UpdateStateMachineAliasError::ResourceNotFound(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineAliasError::StateMachineDeleting(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineAliasError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            UpdateStateMachineAliasError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for UpdateStateMachineAliasError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            UpdateStateMachineAliasError::ConflictException(e) => Some(e),
-            UpdateStateMachineAliasError::InvalidArn(e) => Some(e),
-            UpdateStateMachineAliasError::ResourceNotFound(e) => Some(e),
-            UpdateStateMachineAliasError::StateMachineDeleting(e) => Some(e),
-            UpdateStateMachineAliasError::ValidationException(e) => Some(e),
-            UpdateStateMachineAliasError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for UpdateStateMachineAliasError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            UpdateStateMachineAliasError::ConflictException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineAliasError::InvalidArn(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineAliasError::ResourceNotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineAliasError::StateMachineDeleting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineAliasError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            UpdateStateMachineAliasError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

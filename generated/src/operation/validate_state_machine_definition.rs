@@ -508,7 +508,7 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionOutput 
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ValidateStateMachineDefinitionError {
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+    /// The [`ValidationException`](crate::types::error::ValidationException) error.
     ValidationException(crate::types::error::ValidationException),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -525,41 +525,32 @@ impl ValidateStateMachineDefinitionError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ValidateStateMachineDefinitionError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ValidateStateMachineDefinitionError::ValidationException(e) => e,
+            ValidateStateMachineDefinitionError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ValidateStateMachineDefinitionError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ValidateStateMachineDefinitionError::ValidationException(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            ValidateStateMachineDefinitionError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ValidateStateMachineDefinitionError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ValidateStateMachineDefinitionError::ValidationException(e) => Some(e),
-            ValidateStateMachineDefinitionError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for ValidateStateMachineDefinitionError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ValidateStateMachineDefinitionError::ValidationException(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ValidateStateMachineDefinitionError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

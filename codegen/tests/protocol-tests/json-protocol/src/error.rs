@@ -38,29 +38,29 @@ pub enum Error {
     Unhandled(Unhandled),
 }
 
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::ComplexError(e) => e,
+            Error::ErrorWithMembers(e) => e,
+            Error::ErrorWithoutMembers(e) => e,
+            Error::FooError(e) => e,
+            Error::InvalidGreeting(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::ComplexError(e) => std::fmt::Display::fmt(e, f),
-            Error::ErrorWithMembers(e) => std::fmt::Display::fmt(e, f),
-            Error::ErrorWithoutMembers(e) => std::fmt::Display::fmt(e, f),
-            Error::FooError(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidGreeting(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::ComplexError(e) => Some(e),
-            Error::ErrorWithMembers(e) => Some(e),
-            Error::ErrorWithoutMembers(e) => Some(e),
-            Error::FooError(e) => Some(e),
-            Error::InvalidGreeting(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
@@ -72,14 +72,19 @@ impl RequestId for Error {
 
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::ComplexError(e) => ProvideErrorMetadata::meta(e),
-            Error::ErrorWithMembers(e) => ProvideErrorMetadata::meta(e),
-            Error::ErrorWithoutMembers(e) => ProvideErrorMetadata::meta(e),
-            Error::FooError(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidGreeting(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
+    }
+}
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
     }
 }
 

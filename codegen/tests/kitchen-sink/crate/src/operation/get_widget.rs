@@ -293,9 +293,9 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum GetWidgetError {
-    /// The thing does not exist.
+    /// The [`NotFound`](crate::types::error::NotFound) error.
     NotFound(crate::types::error::NotFound),
-    /// The `ServiceFault` error.
+    /// The [`ServiceFault`](crate::types::error::ServiceFault) error.
     ServiceFault(crate::types::error::ServiceFault),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -317,41 +317,32 @@ impl GetWidgetError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, GetWidgetError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            GetWidgetError::NotFound(e) => e,
+            GetWidgetError::ServiceFault(e) => e,
+            GetWidgetError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for GetWidgetError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GetWidgetError::NotFound(e) => std::fmt::Display::fmt(e, f),
-            GetWidgetError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
-            GetWidgetError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for GetWidgetError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GetWidgetError::NotFound(e) => Some(e),
-            GetWidgetError::ServiceFault(e) => Some(e),
-            GetWidgetError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for GetWidgetError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            GetWidgetError::NotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetWidgetError::ServiceFault(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GetWidgetError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

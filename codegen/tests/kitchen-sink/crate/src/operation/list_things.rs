@@ -339,7 +339,7 @@ impl ::awsjson_runtime::json::FromJson for ListThingsOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum ListThingsError {
-    /// The `ServiceFault` error.
+    /// The [`ServiceFault`](crate::types::error::ServiceFault) error.
     ServiceFault(crate::types::error::ServiceFault),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -356,36 +356,31 @@ impl ListThingsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ListThingsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ListThingsError::ServiceFault(e) => e,
+            ListThingsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ListThingsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ListThingsError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
-            ListThingsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ListThingsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ListThingsError::ServiceFault(e) => Some(e),
-            ListThingsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ListThingsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ListThingsError::ServiceFault(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            ListThingsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -156,7 +156,7 @@ impl ::awsjson_runtime::json::FromJson for PingOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum PingError {
-    /// The `ServiceFault` error.
+    /// The [`ServiceFault`](crate::types::error::ServiceFault) error.
     ServiceFault(crate::types::error::ServiceFault),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -173,36 +173,31 @@ impl PingError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, PingError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            PingError::ServiceFault(e) => e,
+            PingError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for PingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PingError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
-            PingError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for PingError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PingError::ServiceFault(e) => Some(e),
-            PingError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for PingError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            PingError::ServiceFault(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PingError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -485,11 +485,11 @@ impl ::awsjson_runtime::json::FromJson for PutThingOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum PutThingError {
-    /// The thing does not exist.
+    /// The [`NotFound`](crate::types::error::NotFound) error.
     NotFound(crate::types::error::NotFound),
-    /// The `ServiceFault` error.
+    /// The [`ServiceFault`](crate::types::error::ServiceFault) error.
     ServiceFault(crate::types::error::ServiceFault),
-    /// The `Throttled` error.
+    /// The [`Throttled`](crate::types::error::Throttled) error.
     Throttled(crate::types::error::Throttled),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -516,46 +516,33 @@ impl PutThingError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, PutThingError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            PutThingError::NotFound(e) => e,
+            PutThingError::ServiceFault(e) => e,
+            PutThingError::Throttled(e) => e,
+            PutThingError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for PutThingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PutThingError::NotFound(e) => std::fmt::Display::fmt(e, f),
-            PutThingError::ServiceFault(e) => std::fmt::Display::fmt(e, f),
-            PutThingError::Throttled(e) => std::fmt::Display::fmt(e, f),
-            PutThingError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for PutThingError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PutThingError::NotFound(e) => Some(e),
-            PutThingError::ServiceFault(e) => Some(e),
-            PutThingError::Throttled(e) => Some(e),
-            PutThingError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for PutThingError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            PutThingError::NotFound(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PutThingError::ServiceFault(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PutThingError::Throttled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            PutThingError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -229,31 +229,30 @@ impl ContentTypeParametersError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, ContentTypeParametersError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            ContentTypeParametersError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for ContentTypeParametersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            ContentTypeParametersError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for ContentTypeParametersError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            ContentTypeParametersError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ContentTypeParametersError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            ContentTypeParametersError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -171,31 +171,30 @@ impl EmptyOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, EmptyOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            EmptyOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for EmptyOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EmptyOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for EmptyOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            EmptyOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for EmptyOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            EmptyOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

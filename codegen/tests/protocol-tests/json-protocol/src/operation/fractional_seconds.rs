@@ -229,31 +229,30 @@ impl FractionalSecondsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, FractionalSecondsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            FractionalSecondsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for FractionalSecondsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            FractionalSecondsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for FractionalSecondsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            FractionalSecondsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for FractionalSecondsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            FractionalSecondsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

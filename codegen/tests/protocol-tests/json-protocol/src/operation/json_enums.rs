@@ -581,31 +581,30 @@ impl JsonEnumsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, JsonEnumsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            JsonEnumsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for JsonEnumsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JsonEnumsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for JsonEnumsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            JsonEnumsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonEnumsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            JsonEnumsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

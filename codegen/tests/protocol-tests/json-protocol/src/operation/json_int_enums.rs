@@ -590,31 +590,30 @@ impl JsonIntEnumsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, JsonIntEnumsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            JsonIntEnumsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for JsonIntEnumsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JsonIntEnumsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for JsonIntEnumsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            JsonIntEnumsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonIntEnumsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            JsonIntEnumsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

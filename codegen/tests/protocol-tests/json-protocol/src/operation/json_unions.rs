@@ -273,31 +273,30 @@ impl JsonUnionsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, JsonUnionsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            JsonUnionsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for JsonUnionsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            JsonUnionsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for JsonUnionsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            JsonUnionsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for JsonUnionsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            JsonUnionsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -1946,9 +1946,9 @@ impl ::awsjson_runtime::json::FromJson for KitchenSinkOperationOutput {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum KitchenSinkOperationError {
-    /// The `ErrorWithMembers` error.
+    /// The [`ErrorWithMembers`](crate::types::error::ErrorWithMembers) error.
     ErrorWithMembers(crate::types::error::ErrorWithMembers),
-    /// The `ErrorWithoutMembers` error.
+    /// The [`ErrorWithoutMembers`](crate::types::error::ErrorWithoutMembers) error.
     ErrorWithoutMembers(crate::types::error::ErrorWithoutMembers),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -1970,45 +1970,32 @@ impl KitchenSinkOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, KitchenSinkOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            KitchenSinkOperationError::ErrorWithMembers(e) => e,
+            KitchenSinkOperationError::ErrorWithoutMembers(e) => e,
+            KitchenSinkOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for KitchenSinkOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            KitchenSinkOperationError::ErrorWithMembers(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            KitchenSinkOperationError::ErrorWithoutMembers(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            KitchenSinkOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for KitchenSinkOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            KitchenSinkOperationError::ErrorWithMembers(e) => Some(e),
-            KitchenSinkOperationError::ErrorWithoutMembers(e) => Some(e),
-            KitchenSinkOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for KitchenSinkOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            KitchenSinkOperationError::ErrorWithMembers(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            KitchenSinkOperationError::ErrorWithoutMembers(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            KitchenSinkOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -272,31 +272,30 @@ impl NullOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, NullOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            NullOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for NullOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NullOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for NullOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            NullOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NullOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            NullOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

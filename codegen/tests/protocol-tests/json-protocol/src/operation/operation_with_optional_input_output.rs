@@ -278,34 +278,31 @@ impl OperationWithOptionalInputOutputError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, OperationWithOptionalInputOutputError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            OperationWithOptionalInputOutputError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for OperationWithOptionalInputOutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OperationWithOptionalInputOutputError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for OperationWithOptionalInputOutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OperationWithOptionalInputOutputError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for OperationWithOptionalInputOutputError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            OperationWithOptionalInputOutputError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -289,31 +289,30 @@ impl PutAndGetInlineDocumentsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, PutAndGetInlineDocumentsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            PutAndGetInlineDocumentsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for PutAndGetInlineDocumentsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PutAndGetInlineDocumentsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for PutAndGetInlineDocumentsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PutAndGetInlineDocumentsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for PutAndGetInlineDocumentsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            PutAndGetInlineDocumentsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

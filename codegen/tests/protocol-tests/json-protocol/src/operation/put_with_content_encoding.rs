@@ -255,31 +255,30 @@ impl PutWithContentEncodingError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, PutWithContentEncodingError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            PutWithContentEncodingError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for PutWithContentEncodingError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            PutWithContentEncodingError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for PutWithContentEncodingError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            PutWithContentEncodingError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for PutWithContentEncodingError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            PutWithContentEncodingError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -176,31 +176,30 @@ impl EmptyInputAndEmptyOutputError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, EmptyInputAndEmptyOutputError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            EmptyInputAndEmptyOutputError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for EmptyInputAndEmptyOutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EmptyInputAndEmptyOutputError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for EmptyInputAndEmptyOutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            EmptyInputAndEmptyOutputError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for EmptyInputAndEmptyOutputError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            EmptyInputAndEmptyOutputError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

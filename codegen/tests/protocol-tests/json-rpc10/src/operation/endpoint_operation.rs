@@ -171,31 +171,30 @@ impl EndpointOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, EndpointOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            EndpointOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for EndpointOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EndpointOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for EndpointOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            EndpointOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for EndpointOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            EndpointOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -250,34 +250,31 @@ impl EndpointWithHostLabelOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, EndpointWithHostLabelOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            EndpointWithHostLabelOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for EndpointWithHostLabelOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            EndpointWithHostLabelOperationError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for EndpointWithHostLabelOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            EndpointWithHostLabelOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for EndpointWithHostLabelOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            EndpointWithHostLabelOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

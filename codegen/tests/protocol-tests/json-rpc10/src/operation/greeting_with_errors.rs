@@ -268,11 +268,11 @@ impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsOutput {
 #[derive(Debug)]
 #[allow(clippy::large_enum_variant)]
 pub enum GreetingWithErrorsError {
-    /// This error is thrown when a request is invalid.
+    /// The [`ComplexError`](crate::types::error::ComplexError) error.
     ComplexError(crate::types::error::ComplexError),
-    /// This error has test cases that test some of the dark corners of Amazon service framework history. It should only be implemented by clients.
+    /// The [`FooError`](crate::types::error::FooError) error.
     FooError(crate::types::error::FooError),
-    /// This error is thrown when an invalid greeting value is provided.
+    /// The [`InvalidGreeting`](crate::types::error::InvalidGreeting) error.
     InvalidGreeting(crate::types::error::InvalidGreeting),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -299,46 +299,33 @@ impl GreetingWithErrorsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, GreetingWithErrorsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            GreetingWithErrorsError::ComplexError(e) => e,
+            GreetingWithErrorsError::FooError(e) => e,
+            GreetingWithErrorsError::InvalidGreeting(e) => e,
+            GreetingWithErrorsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for GreetingWithErrorsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            GreetingWithErrorsError::ComplexError(e) => std::fmt::Display::fmt(e, f),
-            GreetingWithErrorsError::FooError(e) => std::fmt::Display::fmt(e, f),
-            GreetingWithErrorsError::InvalidGreeting(e) => std::fmt::Display::fmt(e, f),
-            GreetingWithErrorsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for GreetingWithErrorsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            GreetingWithErrorsError::ComplexError(e) => Some(e),
-            GreetingWithErrorsError::FooError(e) => Some(e),
-            GreetingWithErrorsError::InvalidGreeting(e) => Some(e),
-            GreetingWithErrorsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for GreetingWithErrorsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            GreetingWithErrorsError::ComplexError(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GreetingWithErrorsError::FooError(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GreetingWithErrorsError::InvalidGreeting(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            GreetingWithErrorsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

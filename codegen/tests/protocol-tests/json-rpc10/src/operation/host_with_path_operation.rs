@@ -174,31 +174,30 @@ impl HostWithPathOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, HostWithPathOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            HostWithPathOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for HostWithPathOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            HostWithPathOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for HostWithPathOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            HostWithPathOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for HostWithPathOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            HostWithPathOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

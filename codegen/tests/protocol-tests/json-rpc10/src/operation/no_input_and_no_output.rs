@@ -176,31 +176,30 @@ impl NoInputAndNoOutputError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, NoInputAndNoOutputError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            NoInputAndNoOutputError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for NoInputAndNoOutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NoInputAndNoOutputError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for NoInputAndNoOutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            NoInputAndNoOutputError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndNoOutputError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            NoInputAndNoOutputError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

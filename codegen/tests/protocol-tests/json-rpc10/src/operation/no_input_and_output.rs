@@ -173,31 +173,30 @@ impl NoInputAndOutputError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, NoInputAndOutputError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            NoInputAndOutputError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for NoInputAndOutputError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            NoInputAndOutputError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for NoInputAndOutputError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            NoInputAndOutputError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NoInputAndOutputError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            NoInputAndOutputError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

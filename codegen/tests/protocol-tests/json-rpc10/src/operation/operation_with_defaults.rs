@@ -1208,31 +1208,30 @@ impl OperationWithDefaultsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, OperationWithDefaultsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            OperationWithDefaultsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for OperationWithDefaultsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OperationWithDefaultsError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for OperationWithDefaultsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OperationWithDefaultsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for OperationWithDefaultsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            OperationWithDefaultsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -363,34 +363,31 @@ impl OperationWithNestedStructureError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, OperationWithNestedStructureError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            OperationWithNestedStructureError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for OperationWithNestedStructureError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OperationWithNestedStructureError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for OperationWithNestedStructureError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OperationWithNestedStructureError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for OperationWithNestedStructureError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            OperationWithNestedStructureError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

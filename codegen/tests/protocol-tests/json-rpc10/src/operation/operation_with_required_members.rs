@@ -603,34 +603,31 @@ impl OperationWithRequiredMembersError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, OperationWithRequiredMembersError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            OperationWithRequiredMembersError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for OperationWithRequiredMembersError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OperationWithRequiredMembersError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for OperationWithRequiredMembersError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OperationWithRequiredMembersError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for OperationWithRequiredMembersError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            OperationWithRequiredMembersError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

@@ -645,34 +645,31 @@ impl OperationWithRequiredMembersWithDefaultsError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, OperationWithRequiredMembersWithDefaultsError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            OperationWithRequiredMembersWithDefaultsError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for OperationWithRequiredMembersWithDefaultsError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            OperationWithRequiredMembersWithDefaultsError::Unhandled(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for OperationWithRequiredMembersWithDefaultsError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            OperationWithRequiredMembersWithDefaultsError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata
 for OperationWithRequiredMembersWithDefaultsError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            OperationWithRequiredMembersWithDefaultsError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

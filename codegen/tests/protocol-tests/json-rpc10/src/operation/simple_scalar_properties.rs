@@ -329,31 +329,30 @@ impl SimpleScalarPropertiesError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, SimpleScalarPropertiesError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            SimpleScalarPropertiesError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for SimpleScalarPropertiesError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            SimpleScalarPropertiesError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for SimpleScalarPropertiesError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            SimpleScalarPropertiesError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for SimpleScalarPropertiesError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            SimpleScalarPropertiesError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 

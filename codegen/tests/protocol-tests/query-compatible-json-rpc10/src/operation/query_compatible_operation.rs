@@ -164,9 +164,9 @@ impl ::awsjson_runtime::json::FromJson for QueryCompatibleOperationOutput {
 #[non_exhaustive]
 #[derive(Debug)]
 pub enum QueryCompatibleOperationError {
-    /// The `CustomCodeError` error.
+    /// The [`CustomCodeError`](crate::types::error::CustomCodeError) error.
     CustomCodeError(crate::types::error::CustomCodeError),
-    /// The `NoCustomCodeError` error.
+    /// The [`NoCustomCodeError`](crate::types::error::NoCustomCodeError) error.
     NoCustomCodeError(crate::types::error::NoCustomCodeError),
     /// An error the model does not list for this operation (or a modeled error whose body
     /// could not be read). Its code, message and request id are in its metadata.
@@ -188,45 +188,32 @@ impl QueryCompatibleOperationError {
     pub fn is_unhandled(&self) -> bool {
         matches!(self, QueryCompatibleOperationError::Unhandled(_))
     }
+
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn crate::error::Inner {
+        match self {
+            QueryCompatibleOperationError::CustomCodeError(e) => e,
+            QueryCompatibleOperationError::NoCustomCodeError(e) => e,
+            QueryCompatibleOperationError::Unhandled(e) => e,
+        }
+    }
 }
 
 impl std::fmt::Display for QueryCompatibleOperationError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            QueryCompatibleOperationError::CustomCodeError(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            QueryCompatibleOperationError::NoCustomCodeError(e) => {
-                std::fmt::Display::fmt(e, f)
-            }
-            QueryCompatibleOperationError::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
 
 impl std::error::Error for QueryCompatibleOperationError {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            QueryCompatibleOperationError::CustomCodeError(e) => Some(e),
-            QueryCompatibleOperationError::NoCustomCodeError(e) => Some(e),
-            QueryCompatibleOperationError::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
 
 impl ::awsjson_runtime::error::ProvideErrorMetadata for QueryCompatibleOperationError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
-        match self {
-            QueryCompatibleOperationError::CustomCodeError(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            QueryCompatibleOperationError::NoCustomCodeError(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-            QueryCompatibleOperationError::Unhandled(e) => {
-                ::awsjson_runtime::error::ProvideErrorMetadata::meta(e)
-            }
-        }
+        self.inner().meta()
     }
 }
 
