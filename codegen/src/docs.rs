@@ -143,21 +143,62 @@ struct Renderer {
     link: Option<(String, usize)>,
     /// The prefix of block quotes (`note`, `important`).
     quote_depth: usize,
+    /// How many lists were open when the outermost block quote opened: the quote is indented
+    /// under their item (`  > **Note:** ...`).
+    quote_lists: usize,
+    /// The last token opened an emphasis (`*`/`**` ends `current`): leading whitespace of the
+    /// next text goes before the marker, or Markdown would not read it as emphasis.
+    after_open_emphasis: bool,
+    /// An emphasis just closed over trailing whitespace: a space is owed before the next text,
+    /// unless that text starts with punctuation (`*x*.`, not `*x* .`).
+    space_after_emphasis: bool,
+}
+
+/// A line with nothing but block-quote markers and whitespace.
+fn is_blank(line: &str) -> bool {
+    line.chars().all(|c| c == '>' || c.is_whitespace())
 }
 
 impl Renderer {
     fn token(&mut self, token: Token<'_>) {
+        let after_open = std::mem::take(&mut self.after_open_emphasis);
+        let space_owed = std::mem::take(&mut self.space_after_emphasis);
         match token {
-            Token::Text(t) => self.text(&t),
-            Token::Open(tag, href) => self.open(tag, href),
-            Token::Close(tag) => self.close(tag),
+            Token::Text(t) => self.text(&t, after_open, space_owed),
+            Token::Open(tag, href) => {
+                if space_owed && matches!(tag, "code" | "a" | "b" | "strong" | "i" | "em") {
+                    self.current.push(' ');
+                }
+                self.open(tag, href)
+            }
+            Token::Close(tag) => {
+                if space_owed && matches!(tag, "b" | "strong" | "i" | "em") {
+                    // Nested emphasis closing over the same whitespace: still owed after it.
+                    self.current.push(' ');
+                }
+                self.close(tag)
+            }
         }
     }
 
-    fn text(&mut self, t: &str) {
+    fn text(&mut self, t: &str, after_open_emphasis: bool, space_owed: bool) {
         if self.pre_depth > 0 {
             self.current.push_str(t);
             return;
+        }
+        let mut t = t;
+        if after_open_emphasis && t.starts_with(char::is_whitespace) {
+            // `<i> text</i>`: the space goes before the marker (`* text*` is no emphasis).
+            let marker_len = self.current.len() - self.current.trim_end_matches('*').len();
+            let marker = self.current.split_off(self.current.len() - marker_len);
+            if !self.current.is_empty() && !self.current.ends_with(' ') {
+                self.current.push(' ');
+            }
+            self.current.push_str(&marker);
+            t = t.trim_start();
+        }
+        if space_owed && !t.starts_with(['.', ',', ';', ':', '!', '?', ')']) && !self.current.ends_with(' ') {
+            self.current.push(' ');
         }
         let mut collapsed = String::with_capacity(t.len());
         for (i, word) in t.split_whitespace().enumerate() {
@@ -201,8 +242,14 @@ impl Renderer {
                     self.link = Some((href, self.current.len()));
                 }
             }
-            "b" | "strong" => self.current.push_str("**"),
-            "i" | "em" => self.current.push('*'),
+            "b" | "strong" => {
+                self.current.push_str("**");
+                self.after_open_emphasis = true;
+            }
+            "i" | "em" => {
+                self.current.push('*');
+                self.after_open_emphasis = true;
+            }
             "ul" | "ol" => {
                 self.flush();
                 self.lists.push(if tag == "ol" { Some(1) } else { None });
@@ -213,6 +260,10 @@ impl Renderer {
             }
             "note" | "important" => {
                 self.flush();
+                self.blank_line();
+                if self.quote_depth == 0 {
+                    self.quote_lists = self.lists.len();
+                }
                 self.quote_depth += 1;
                 self.current.push_str(if tag == "note" { "**Note:** " } else { "**Important:** " });
             }
@@ -294,8 +345,15 @@ impl Renderer {
             }
             "note" | "important" => {
                 self.flush();
+                // The quote ends with a blank line outside it, not an empty `>` line.
+                while self.lines.last().is_some_and(|l| is_blank(l)) {
+                    self.lines.pop();
+                }
                 self.quote_depth = self.quote_depth.saturating_sub(1);
-                self.blank_line();
+                if self.quote_depth == 0 {
+                    self.quote_lists = 0;
+                }
+                self.lines.push(self.prefix().trim_end().to_string());
             }
             "dt" => {
                 let trimmed = self.current.trim_end().len();
@@ -318,19 +376,30 @@ impl Renderer {
         } else {
             self.current.push_str(marker);
         }
-        if had_space {
-            self.current.push(' ');
-        }
+        self.space_after_emphasis = had_space;
     }
 
+    /// The start of every line: the list indentation of an open block quote, and its markers.
     fn prefix(&self) -> String {
-        "> ".repeat(self.quote_depth)
+        if self.quote_depth == 0 {
+            return String::new();
+        }
+        format!("{}{}", "  ".repeat(self.quote_lists), "> ".repeat(self.quote_depth))
+    }
+
+    /// The lists open inside the innermost block quote (all open lists when there is none).
+    fn inner_lists(&self) -> usize {
+        if self.quote_depth == 0 {
+            self.lists.len()
+        } else {
+            self.lists.len().saturating_sub(self.quote_lists)
+        }
     }
 
     fn blank_line(&mut self) {
         let prefix = self.prefix();
         let blank = prefix.trim_end().to_string();
-        if self.lines.last().is_some_and(|l| !l.trim_start_matches('>').trim().is_empty()) {
+        if self.lines.last().is_some_and(|l| !is_blank(l)) {
             self.lines.push(blank);
         }
     }
@@ -355,8 +424,9 @@ impl Renderer {
             return;
         }
         let quote = self.prefix();
-        if self.pending_item && !self.lists.is_empty() {
-            let depth = self.lists.len() - 1;
+        let lists = self.inner_lists();
+        if self.pending_item && lists > 0 {
+            let depth = lists - 1;
             let marker = match self.lists.last_mut() {
                 Some(Some(n)) => {
                     let m = format!("{n}.");
@@ -367,10 +437,9 @@ impl Renderer {
             };
             self.pending_item = false;
             self.lines.push(format!("{quote}{}{marker} {text}", "  ".repeat(depth)));
-        } else if !self.lists.is_empty() {
+        } else if lists > 0 {
             // A second paragraph of a list item: a continuation line.
-            let depth = self.lists.len();
-            self.lines.push(format!("{quote}{}{text}", "  ".repeat(depth.min(1))));
+            self.lines.push(format!("{quote}{}{text}", "  ".repeat(lists.min(1))));
         } else {
             self.blank_line();
             self.lines.push(format!("{quote}{text}"));
@@ -382,13 +451,13 @@ impl Renderer {
         self.flush();
         let mut out: Vec<String> = Vec::with_capacity(self.lines.len());
         for line in self.lines {
-            let blank = line.trim_start_matches('>').trim().is_empty();
-            if blank && out.last().is_none_or(|l: &String| l.trim_start_matches('>').trim().is_empty()) {
+            let blank = is_blank(&line);
+            if blank && out.last().is_none_or(|l: &String| is_blank(l)) {
                 continue;
             }
             out.push(if blank { line.trim_end().to_string() } else { line });
         }
-        while out.last().is_some_and(|l| l.trim_start_matches('>').trim().is_empty()) {
+        while out.last().is_some_and(|l| is_blank(l)) {
             out.pop();
         }
         out
@@ -479,5 +548,30 @@ mod tests {
         assert_eq!(md("<pre>\n  {\n    \"a\": 1\n  }\n</pre>"), "```text\n{\n  \"a\": 1\n}\n```");
         // Deep indentation in the source never becomes an indented code block.
         assert_eq!(md("<p>\n            indented text\n        </p>"), "indented text");
+    }
+
+    /// Issue 13: a `<note>` inside a list item stays inside the item (indented under it), instead
+    /// of a `>   **Note:**` line at column 0 that ends the list (`StartExecution`'s docs).
+    #[test]
+    fn a_note_inside_a_list_item_stays_in_the_item() {
+        assert_eq!(
+            md("<ul><li><p>First.</p><p><code>arn:x</code></p><note><p>Careful.</p></note></li><li><p>Second.</p></li></ul>"),
+            "- First.\n  `arn:x`\n\n  > **Note:** Careful.\n\n- Second."
+        );
+        // A note ends with a blank line, never an empty `>` line.
+        assert_eq!(md("<note><p>One.</p><p>Two.</p></note><p>After.</p>"), "> **Note:** One.\n>\n> Two.\n\nAfter.");
+    }
+
+    /// Issue 13: whitespace just inside `<i>`/`<b>` moves outside the markers: the crate docs read
+    /// `see the *[Step Functions Developer Guide](…)*.`, not `see the * [..](…)* .` (which is
+    /// no emphasis, and a bullet when it starts a line).
+    #[test]
+    fn whitespace_inside_emphasis_moves_outside_the_markers() {
+        assert_eq!(
+            md("<p>see the <i>\n  <a href=\"https://x\">Developer Guide</a>\n  </i>.</p>"),
+            "see the *[Developer Guide](https://x)*."
+        );
+        assert_eq!(md("<p>a<b> bold </b>word and <i>it </i><code>c</code></p>"), "a **bold** word and *it* `c`");
+        assert_eq!(md("<p><i> x</i></p>"), "*x*");
     }
 }

@@ -25,7 +25,7 @@ use crate::error::{Error, Errors};
 use crate::index::{ShapeIndex, UNIT};
 use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
-use crate::traits::{self, Bounds, ErrorFault, Paginated, TimestampFormat, TraitReader};
+use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
 /// The protocol a service speaks (from its protocol trait).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -106,12 +106,12 @@ pub struct Operation {
 impl Operation {
     /// The Rust name of the operation's error enum (`ListActivitiesError`).
     pub fn error_type(&self) -> String {
-        format!("{}Error", self.name)
+        naming::error_enum(&self.name)
     }
 
     /// The Rust name of the fluent builder the client method returns.
     pub fn fluent_builder(&self) -> String {
-        format!("{}FluentBuilder", self.name)
+        naming::fluent_builder(&self.name)
     }
 
     /// The input members a caller must set: `@required` ones, except the idempotency token the
@@ -194,6 +194,11 @@ pub struct ErrorRef {
     pub rust_name: String,
     /// The shape name the wire uses as error code.
     pub code: String,
+    /// The error structure's `@retryable` (joined from [`Service::errors`] in lowering).
+    pub retry: Option<RetryKind>,
+    /// The error structure holds structures or unions inline
+    /// ([`Structure::holds_aggregates`], joined in lowering).
+    pub holds_aggregates: bool,
 }
 
 /// A `@paginated` operation's tokens, resolved to input/output fields.
@@ -234,12 +239,23 @@ pub enum StructureRole {
     Plain,
 }
 
+/// How an error marked `@retryable` is retried.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RetryKind {
+    /// `@retryable`: a transient error.
+    Transient,
+    /// `@retryable(throttling: true)`.
+    Throttling,
+}
+
 #[derive(Debug, Clone)]
 pub struct ErrorInfo {
-    pub fault: ErrorFault,
-    pub http_status: Option<u16>,
-    /// `@retryable`: `Some(throttling)`.
-    pub retryable: Option<bool>,
+    /// `@retryable`, if present.
+    pub retry: Option<RetryKind>,
+    /// The member holding the error message (`message` under any case), as its Rust field. It
+    /// is optional, and its decoder also accepts the other spellings services send
+    /// (`Message`, `errorMessage`).
+    pub message_field: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -256,12 +272,13 @@ pub struct Structure {
     pub sensitive: bool,
     /// Raw `smithy.test#httpResponseTests` of an error structure.
     pub response_tests: Option<Value>,
+    /// `build()` returns a `Result`: the structure is an operation input (its builder checks
+    /// `@required` members), or it has a member that is neither optional nor defaulted, which the
+    /// builder cannot fill in (decided once, in lowering; the rule of `diff::rules`).
+    pub build_is_fallible: bool,
 }
 
 impl Structure {
-    pub fn has_required(&self) -> bool {
-        self.members.iter().any(|m| m.required && !m.optional)
-    }
 
     /// Whether the structure holds other structures or unions inline: its size is then whatever
     /// they hold, which the generator does not bound (an enum of such errors may have variants
@@ -286,8 +303,8 @@ pub struct Member {
     /// The field is `Option<ty>`.
     pub optional: bool,
     pub required: bool,
-    /// A non-null `@default`.
-    pub default: Option<Value>,
+    /// A non-null `@default`, typed for `ty`.
+    pub default: Option<DefaultValue>,
     /// Debug output redacts it: the member or what it targets (through collections) is
     /// `@sensitive`.
     pub sensitive: bool,
@@ -304,6 +321,74 @@ pub struct Member {
     pub length: Option<Bounds>,
     pub range: Option<Bounds>,
     pub pattern: Option<String>,
+}
+
+impl Member {
+    /// The builder fails when this member is not set: `@required` without a `@default`.
+    pub fn must_be_set(&self) -> bool {
+        self.required && self.default.is_none()
+    }
+}
+
+/// A member's `@default`, lowered for the member's Rust type.
+#[derive(Debug, Clone, PartialEq)]
+pub enum DefaultValue {
+    /// The type's `Default::default()` is the value (`0`, `false`, `""`, empty collection).
+    Zero,
+    Bool(bool),
+    Int(i64),
+    Float(f64),
+    String(String),
+    /// A timestamp given as epoch seconds.
+    EpochSeconds(f64),
+    /// A timestamp given as RFC 3339 text.
+    DateTimeText(String),
+    /// A blob as base64 text.
+    Blob(String),
+    /// An enum's wire value.
+    Enum(String),
+    IntEnum(i64),
+    /// A document, as JSON text.
+    Document(String),
+}
+
+impl DefaultValue {
+    /// The value is a constant expression (`unwrap_or(v)` rather than `unwrap_or_else(|| v)`).
+    pub fn is_const(&self) -> bool {
+        matches!(self, Self::Bool(_) | Self::Int(_) | Self::Float(_))
+    }
+
+    /// Lowers the `@default` value `v` of a member of type `ty`; `None` when the two disagree.
+    fn lower(ty: &RustType, v: &Value) -> Option<DefaultValue> {
+        let zero = match v {
+            Value::Bool(b) => !b,
+            Value::Number(n) => n.as_f64() == Some(0.0),
+            Value::String(s) => s.is_empty() && matches!(ty, RustType::String | RustType::Blob),
+            Value::Array(a) => a.is_empty(),
+            Value::Object(o) => o.is_empty(),
+            Value::Null => true,
+        };
+        if zero && !matches!(ty, RustType::Document) {
+            return Some(DefaultValue::Zero);
+        }
+        Some(match (ty, v) {
+            (RustType::String, Value::String(s)) => DefaultValue::String(s.clone()),
+            (RustType::Bool, Value::Bool(b)) => DefaultValue::Bool(*b),
+            (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
+                DefaultValue::Int(n.as_i64()?)
+            }
+            (RustType::F32 | RustType::F64, Value::Number(n)) => DefaultValue::Float(n.as_f64()?),
+            (RustType::DateTime, Value::Number(n)) => DefaultValue::EpochSeconds(n.as_f64()?),
+            (RustType::DateTime, Value::String(s)) => DefaultValue::DateTimeText(s.clone()),
+            (RustType::Blob, Value::String(s)) => DefaultValue::Blob(s.clone()),
+            (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => DefaultValue::Enum(s.clone()),
+            (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
+                DefaultValue::IntEnum(n.as_i64()?)
+            }
+            (RustType::Document, v) => DefaultValue::Document(v.to_string()),
+            _ => return None,
+        })
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -533,9 +618,7 @@ impl<'a> Builder<'a> {
         let mut int_enums = Vec::new();
         for (sid, shape) in index.closure() {
             match shape {
-                Shape::Structure(s) if sid.as_str() == UNIT => {
-                    let _ = s;
-                }
+                Shape::Structure(_) if sid.as_str() == UNIT => {}
                 Shape::Structure(s) => {
                     let is_error = s.traits.contains_key(traits::ERROR);
                     if is_error {
@@ -575,6 +658,15 @@ impl<'a> Builder<'a> {
             errs.sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
             errs.dedup();
             return Err(Errors(errs));
+        }
+        // Join each operation's error references with the error structures.
+        for op in &mut operations {
+            for e in &mut op.errors {
+                if let Some(s) = errors.iter().find(|s| s.id == e.id) {
+                    e.retry = s.error.as_ref().and_then(|i| i.retry);
+                    e.holds_aggregates = s.holds_aggregates();
+                }
+            }
         }
         let by_name = |a: &String, b: &String| a.cmp(b);
         structures.sort_by(|a, b| by_name(&a.rust_name, &b.rust_name));
@@ -650,6 +742,8 @@ impl<'a> Builder<'a> {
                 id: r.target.clone(),
                 rust_name: naming::type_name(self.index.local_name(&r.target)),
                 code: r.target.name().to_string(),
+                retry: None,
+                holds_aggregates: false,
             })
             .collect();
         errors.sort_by(|a, b| a.rust_name.cmp(&b.rust_name));
@@ -1029,13 +1123,11 @@ impl<'a> Builder<'a> {
     fn structure(&mut self, id: &ShapeId, s: &AggregateShape, role: StructureRole, rust_name: Option<String>) -> Structure {
         let rust_name = rust_name.unwrap_or_else(|| naming::type_name(self.index.local_name(id)));
         let reader = TraitReader::new(&s.traits, id);
-        let error = match reader.error() {
-            Ok(Some(fault)) => Some(ErrorInfo {
-                fault,
-                http_status: reader.http_error().ok().flatten(),
-                retryable: reader.retryable().ok().flatten(),
-            }),
-            _ => None,
+        let is_error = matches!(reader.error(), Ok(Some(_)));
+        let retry = match reader.retryable().ok().flatten() {
+            Some(true) => Some(RetryKind::Throttling),
+            Some(false) => Some(RetryKind::Transient),
+            None => None,
         };
         let mut members: Vec<Member> = s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
         let field_names = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone()));
@@ -1044,14 +1136,19 @@ impl<'a> Builder<'a> {
             self.errors.push(Error::shape(id, format!("members {} all map to the Rust field `{rust}`", model.join(", "))));
         }
         // Error structures keep their `message` member (under any case) as the error message.
+        let mut message_field = None;
         if role == StructureRole::Error {
             for m in &mut members {
                 if m.wire_name.eq_ignore_ascii_case("message") {
                     m.optional = true;
+                    message_field.get_or_insert_with(|| m.field.clone());
                 }
             }
         }
+        let error = is_error.then_some(ErrorInfo { retry, message_field });
+        let build_is_fallible = role == StructureRole::Input || members.iter().any(|m| !m.optional && m.must_be_set());
         Structure {
+            build_is_fallible,
             id: id.clone(),
             module: naming::module_name(&rust_name),
             rust_name,
@@ -1075,7 +1172,13 @@ impl<'a> Builder<'a> {
         // A member's own `@default` wins over its target's; `null` removes the default.
         let default = match reader.default_value().or_else(|| target_reader.default_value()) {
             Some(Value::Null) | None => None,
-            Some(v) => Some(v.clone()),
+            Some(v) => match DefaultValue::lower(&ty, v) {
+                Some(d) => Some(d),
+                None => {
+                    self.errors.push(Error::shape(&mid, format!("`@default` {v} does not fit the member's type")));
+                    return None;
+                }
+            },
         };
         let client_optional = reader.has(traits::CLIENT_OPTIONAL);
         let optional = match role {
@@ -1411,5 +1514,48 @@ mod tests {
         assert!(start.elapsed() < std::time::Duration::from_secs(20), "{:?}", start.elapsed());
         assert_eq!(service.structures.len(), n);
         assert!(boxed(&service).is_empty());
+    }
+
+    /// Issue 13, point 2: a structure whose `@required` members all have a `@default` (SFN's
+    /// `MapRunExecutionCounts`: every member `@required @default(0)`) builds infallibly; one
+    /// `@required` member without a default makes `build()` fallible; inputs always are.
+    #[test]
+    fn build_is_fallible_only_when_a_member_must_be_set() {
+        let long = |default: Value| json!({ "target": "smithy.api#Long", "traits": { "smithy.api#required": {}, "smithy.api#default": default } });
+        let service = service_of(json!({
+            "t#S0": { "type": "structure", "members": { "n": long(json!(0)), "m": long(json!(7)), "s1": { "target": "t#S1" } } },
+            "t#S1": { "type": "structure", "members": {
+                "n": long(json!(0)),
+                "s": { "target": "smithy.api#String", "traits": { "smithy.api#required": {} } },
+            } },
+        }));
+        let get = |name: &str| service.structures.iter().find(|s| s.id.name() == name).unwrap();
+        assert!(!get("S0").build_is_fallible);
+        let default = |m: &str| get("S0").members.iter().find(|x| x.wire_name == m).unwrap().default.clone();
+        assert_eq!(default("n"), Some(DefaultValue::Zero));
+        assert_eq!(default("m"), Some(DefaultValue::Int(7)));
+        assert!(get("S1").build_is_fallible);
+        assert!(service.operations[0].input.build_is_fallible, "inputs check `@required` in build()");
+    }
+
+    /// Error tables are joined in lowering: each operation's error reference carries the
+    /// error's retry kind; the error's message member is named once.
+    #[test]
+    fn error_references_carry_retry_kind_and_errors_their_message_field() {
+        let model = json!({ "smithy": "2.0", "shapes": {
+            "t#Svc": { "type": "service", "version": "1", "operations": [{ "target": "t#Op" }], "traits": { "aws.protocols#awsJson1_0": {} } },
+            "t#Op": { "type": "operation", "errors": [{ "target": "t#Slow" }, { "target": "t#Flaky" }, { "target": "t#Bad" }] },
+            "t#Slow": { "type": "structure", "members": { "Message": { "target": "smithy.api#String" } },
+                "traits": { "smithy.api#error": "server", "smithy.api#retryable": { "throttling": true } } },
+            "t#Flaky": { "type": "structure", "members": {}, "traits": { "smithy.api#error": "server", "smithy.api#retryable": {} } },
+            "t#Bad": { "type": "structure", "members": { "reason": { "target": "smithy.api#String" } }, "traits": { "smithy.api#error": "client" } },
+        } });
+        let model = Model::from_json(&model.to_string(), "test").unwrap();
+        let service = build(&ShapeIndex::build(&model, &ShapeId::new("t#Svc")).unwrap()).unwrap();
+        let retry: Vec<(&str, Option<RetryKind>)> = service.operations[0].errors.iter().map(|e| (e.code.as_str(), e.retry)).collect();
+        assert_eq!(retry, [("Bad", None), ("Flaky", Some(RetryKind::Transient)), ("Slow", Some(RetryKind::Throttling))]);
+        let message = |name: &str| service.errors.iter().find(|s| s.id.name() == name).unwrap().error.clone().unwrap().message_field;
+        assert_eq!(message("Slow").as_deref(), Some("message"));
+        assert_eq!(message("Bad"), None);
     }
 }

@@ -144,6 +144,52 @@ pub fn unraw(ident: &str) -> &str {
     ident.strip_prefix("r#").unwrap_or(ident)
 }
 
+/// The builder of type `type_name`: `StartExecutionInput` → `StartExecutionInputBuilder`.
+pub fn builder_type(type_name: &str) -> String {
+    format!("{type_name}Builder")
+}
+
+/// The error enum of operation `operation`: `StartExecution` → `StartExecutionError`.
+pub fn error_enum(operation: &str) -> String {
+    format!("{operation}Error")
+}
+
+/// The fluent builder the client method of `operation` returns.
+pub fn fluent_builder(operation: &str) -> String {
+    format!("{operation}FluentBuilder")
+}
+
+/// The page stream of a `@paginated` operation.
+pub fn paginator(operation: &str) -> String {
+    format!("{operation}Paginator")
+}
+
+/// The item stream of a `@paginated` operation with `items`.
+pub fn paginator_items(operation: &str) -> String {
+    format!("{operation}PaginatorItems")
+}
+
+/// A builder's `Option` setter of field `field`: `r#type` → `set_type`.
+pub fn option_setter(field: &str) -> String {
+    format!("set_{}", unraw(field))
+}
+
+/// A builder's getter of field `field`: `r#type` → `get_type`.
+pub fn builder_getter(field: &str) -> String {
+    format!("get_{}", unraw(field))
+}
+
+/// The `is_` test of a variant whose snake-case name is `snake` (an error enum's variant
+/// `ExecutionDoesNotExist` → `is_execution_does_not_exist`, a union's `r#type` → `is_type`).
+pub fn is_variant(snake: &str) -> String {
+    format!("is_{}", unraw(snake))
+}
+
+/// The `as_` accessor of a union variant whose snake-case name is `snake`.
+pub fn as_variant(snake: &str) -> String {
+    format!("as_{}", unraw(snake))
+}
+
 /// The client method and module name of an operation: `StartExecution` → `start_execution`.
 pub fn function_name(operation_name: &str) -> String {
     escape_snake(snake(operation_name))

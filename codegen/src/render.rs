@@ -18,6 +18,95 @@ pub fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<String
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
         Error::model(path, format!("the generator produced invalid Rust (a generator bug): {e}"))
     })?;
-    let body = prettyplease::unparse(&file);
+    let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("{header}\n{body}"))
+}
+
+/// What an item (or an item's docs or attributes) starts with.
+const ITEM_STARTS: &[&str] = &[
+    "///", "//", "#[", "pub ", "pub(", "fn ", "async fn ", "const ", "static ", "impl ", "impl<", "mod ",
+    "struct ", "enum ", "type ", "trait ", "unsafe ", "use ", "macro_rules!",
+];
+
+/// Puts a blank line between the items prettyplease writes back to back, as a person would: after
+/// a line closing an item (`}`, `};`, or `;` of a top-level item) before the next item at the
+/// same indentation, after associated types and consts before the methods, after the file's `//!`
+/// docs, and after the `use` lines before other items.
+fn space_items(text: &str) -> String {
+    let lines: Vec<&str> = text.lines().collect();
+    let mut out = String::with_capacity(text.len() + text.len() / 16);
+    for (i, line) in lines.iter().enumerate() {
+        out.push_str(line);
+        out.push('\n');
+        let Some(next) = lines.get(i + 1) else { break };
+        let indent = |l: &str| l.len() - l.trim_start().len();
+        let (this, following) = (line.trim_start(), next.trim_start());
+        let item_follows = indent(line) == indent(next) && ITEM_STARTS.iter().any(|s| following.starts_with(s));
+        let is_use = |l: &str| (l.starts_with("use ") || l.starts_with("pub use ")) && l.ends_with(';');
+        let assoc = |l: &str| (l.starts_with("type ") || l.starts_with("const ")) && l.ends_with(';');
+        let blank = (matches!(this, "}" | "};") && item_follows)
+            || (indent(line) == 0 && this.ends_with(';') && !is_use(this) && item_follows)
+            || (assoc(this) && item_follows && !assoc(following))
+            || (this.starts_with("//!") && !following.starts_with("//!") && !following.is_empty())
+            || (is_use(this) && item_follows && !is_use(following) && !following.starts_with("pub use "));
+        if blank {
+            out.push('\n');
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn items_are_separated_by_blank_lines_and_bodies_are_not() {
+        let tokens: TokenStream = quote::quote! {
+            #![doc = " Module docs."]
+            use std::fmt;
+            pub struct U;
+            impl U {
+                const N: u8 = 1;
+                fn n() -> u8 {
+                    Self::N
+                }
+            }
+            /// A.
+            pub struct A {
+                pub x: u8,
+                pub y: u8,
+            }
+            impl A {
+                /// One.
+                pub fn one(&self) -> u8 {
+                    if self.x > 0 {
+                        1
+                    } else {
+                        0
+                    }
+                }
+                /// Two.
+                pub fn two(&self) -> u8 {
+                    match self.y {
+                        0 => {
+                            0
+                        }
+                        _ => 2,
+                    }
+                }
+            }
+            impl fmt::Debug for A {
+                fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                    f.write_str("A")
+                }
+            }
+        };
+        let text = rust_file("x.rs", tokens, "// header\n").unwrap();
+        let expected = "// header\n\n//! Module docs.\n\nuse std::fmt;\n\npub struct U;\n\nimpl U {\n    const N: u8 = 1;\n\n    fn n() -> u8 {\n        Self::N\n    }\n}\n\n/// A.\npub struct A {\n    pub x: u8,\n    pub y: u8,\n}\n\n\
+            impl A {\n    /// One.\n    pub fn one(&self) -> u8 {\n        if self.x > 0 { 1 } else { 0 }\n    }\n\n\
+            \x20   /// Two.\n    pub fn two(&self) -> u8 {\n        match self.y {\n            0 => 0,\n            _ => 2,\n        }\n    }\n}\n\n\
+            impl fmt::Debug for A {\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n        f.write_str(\"A\")\n    }\n}\n";
+        assert_eq!(text, expected);
+    }
 }

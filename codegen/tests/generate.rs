@@ -390,6 +390,26 @@ fn endpoint_context_params_are_bound_and_bad_ones_refused() {
     assert!(err.contains("`staticContextParams` sets `Nope`, which the endpoint rule set does not declare"), "{err}");
 }
 
+/// Issue 13: an enum the model leaves undocumented starts with its summary (what `Unknown` is
+/// for), not an empty `///` line; a documented one keeps its docs first.
+#[test]
+fn undocumented_enums_start_with_a_summary_line() {
+    let files = generate_value(json!({ "smithy": "2.0", "shapes": {
+        "t#Svc": { "type": "service", "version": "1", "operations": [{ "target": "t#Op" }],
+            "traits": { "aws.protocols#awsJson1_0": {} } },
+        "t#Op": { "type": "operation", "input": { "target": "t#In" } },
+        "t#In": { "type": "structure", "members": {
+            "plain": { "target": "t#Plain" }, "told": { "target": "t#Told" } } },
+        "t#Plain": { "type": "enum", "members": { "A": { "target": "smithy.api#Unit" } } },
+        "t#Told": { "type": "enum", "members": { "B": { "target": "smithy.api#Unit" } },
+            "traits": { "smithy.api#documentation": "<p>Told.</p>" } },
+    } }))
+    .unwrap();
+    let first_doc = |path: &str| files[path].lines().find(|l| l.starts_with("///")).unwrap().to_string();
+    assert_eq!(first_doc("src/types/plain.rs"), "/// Values this version of the crate does not know are kept in [`Self::Unknown`], so a");
+    assert_eq!(first_doc("src/types/told.rs"), "/// Told.");
+}
+
 /// A scratch directory of this test process, removed when dropped.
 struct ScratchDir(PathBuf);
 

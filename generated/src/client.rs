@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+
 /// Per-call customization: `customize()` on a fluent builder returns a
 /// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
+
 /// A client for AWS Step Functions.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
@@ -15,6 +17,7 @@ pub mod customize {
 pub struct Client {
     handle: ::awsjson_runtime::client::Handle,
 }
+
 impl Client {
     /// Creates a client from a configuration.
     pub fn from_conf(config: crate::Config) -> Self {
@@ -22,25 +25,29 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
+
     /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
     /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
     /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
+
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
         Self::from_conf(crate::Config::from(sdk_config))
     }
+
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+
     /// Creates an activity. An activity is a task that you write in any programming language and host on any machine that has access to Step Functions. Activities must poll Step Functions using the `GetActivityTask` API action and respond using `SendTask*` API actions. This function lets Step Functions know the existence of your activity and returns an identifier for use in a state machine and when polling from the activity.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// > **Note:** `CreateActivity` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateActivity`'s idempotency check is based on the activity `name`. If a following request has different `tags` values, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `tags` will not be updated, even if they are different.
     ///
     /// Set the input on the returned [`CreateActivityFluentBuilder`] and call `send()`:
@@ -57,6 +64,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Creates a state machine. A state machine consists of a collection of states that can do work (`Task` states), determine to which states to transition next (`Choice` states), stop an execution with an error (`Fail` states), and so on. State machines are specified using a JSON-based, structured language. For more information, see [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) in the Step Functions User Guide.
     ///
     /// If you set the `publish` parameter of this API action to `true`, it publishes version `1` as the first revision of the state machine.
@@ -64,7 +72,7 @@ impl Client {
     /// For additional control over security, you can encrypt your data using a **customer-managed key** for Step Functions state machines. You can configure a symmetric KMS key and data key reuse period when creating or updating a **State Machine**. The execution history and state machine definition will be encrypted with the key applied to the State Machine.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// > **Note:** `CreateStateMachine` is an idempotent API. Subsequent requests won’t create a duplicate resource if it was already created. `CreateStateMachine`'s idempotency check is based on the state machine `name`, `definition`, `type`, `LoggingConfiguration`, `TracingConfiguration`, and `EncryptionConfiguration` The check is also based on the `publish` and `versionDescription` parameters. If a following request has a different `roleArn` or `tags`, Step Functions will ignore these differences and treat it as an idempotent request of the previous. In this case, `roleArn` and `tags` will not be updated, even if they are different.
     ///
     /// Set the input on the returned [`CreateStateMachineFluentBuilder`] and call `send()`:
@@ -81,6 +89,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Creates an [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) for a state machine that points to one or two [versions](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) of the same state machine. You can set your application to call StartExecution with an alias and update the version the alias uses without changing the client's code.
     ///
     /// You can also map an alias to split StartExecution requests between two versions of a state machine. To do this, add a second `RoutingConfig` object in the `routingConfiguration` parameter. You must also specify the percentage of execution run requests each version should receive in both `RoutingConfig` objects. Step Functions randomly chooses which version runs a given execution based on the percentage you specify.
@@ -112,6 +121,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Deletes an activity.
     ///
     /// Set the input on the returned [`DeleteActivityFluentBuilder`] and call `send()`:
@@ -128,6 +138,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Deletes a state machine. This is an asynchronous operation. It sets the state machine's status to `DELETING` and begins the deletion process. A state machine is deleted only when all its executions are completed. On the next state transition, the state machine's executions are terminated.
     ///
     /// A qualified state machine ARN can either refer to a *Distributed Map state* defined within a state machine, a version ARN, or an alias ARN.
@@ -136,7 +147,8 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine`
@@ -159,6 +171,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Deletes a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html).
     ///
     /// After you delete a state machine alias, you can't use it to start executions. When you delete a state machine alias, Step Functions doesn't delete the state machine versions that alias references.
@@ -184,12 +197,13 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Deletes a state machine [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). After you delete a version, you can't call StartExecution using that version's ARN or use the version with a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html).
     ///
     /// > **Note:** Deleting a state machine version won't terminate its in-progress executions.
-    /// >
+    ///
     /// > **Note:** You can't delete a state machine version currently referenced by one or more aliases. Before you delete a version, you must either delete the aliases or update them to point to another state machine version.
-    /// >
+    ///
     /// **Related operations:**
     ///
     /// - PublishStateMachineVersion
@@ -209,6 +223,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Describes an activity.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
@@ -227,12 +242,13 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Provides information about a state machine execution, such as the state machine associated with the execution, the execution input and output, and relevant execution metadata. If you've [redriven](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html) an execution, you can use this API action to return information about the redrives of that execution. In addition, you can use this API action to return the Map Run Amazon Resource Name (ARN) if the execution was dispatched by a Map Run.
     ///
     /// If you specify a version or alias ARN when you call the StartExecution API action, `DescribeExecution` returns that ARN.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// Executions of an `EXPRESS` state machine aren't supported by `DescribeExecution` unless a Map Run dispatched them.
     ///
     /// Set the input on the returned [`DescribeExecutionFluentBuilder`] and call `send()`:
@@ -249,6 +265,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Provides information about a Map Run's configuration, progress, and results. If you've [redriven](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html) a Map Run, this API action also returns information about the redrives of that Map Run. For more information, see [Examining Map Run](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-examine-map-run.html) in the *Step Functions Developer Guide*.
     ///
     /// Set the input on the returned [`DescribeMapRunFluentBuilder`] and call `send()`:
@@ -265,6 +282,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Provides information about a state machine's definition, its IAM role Amazon Resource Name (ARN), and configuration.
     ///
     /// A qualified state machine ARN can either refer to a *Distributed Map state* defined within a state machine, a version ARN, or an alias ARN.
@@ -273,11 +291,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -300,6 +320,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Returns details about a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html).
     ///
     /// **Related operations:**
@@ -323,10 +344,11 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Provides information about a state machine's definition, its execution role ARN, and configuration. If a Map Run dispatched the execution, this action returns the Map Run Amazon Resource Name (ARN) in the response. The state machine returned is the state machine associated with the Map Run.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// This API action is not supported by `EXPRESS` state machines.
     ///
     /// Set the input on the returned [`DescribeStateMachineForExecutionFluentBuilder`] and call `send()`:
@@ -343,10 +365,11 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Used by workers to retrieve a task (with the specified activity ARN) which has been scheduled for execution by a running state machine. This initiates a long poll, where the service holds the HTTP connection open and responds as soon as a task becomes available (i.e. an execution of a task of this type is needed.) The maximum time the service holds on to the request before responding is 60 seconds. If no task is available within 60 seconds, the poll returns a `taskToken` with a null string.
     ///
     /// > **Note:** This API action isn't logged in CloudTrail.
-    /// >
+    ///
     /// > **Important:** Workers should set their client side socket timeout to at least 65 seconds (5 seconds higher than the maximum time the service may hold the poll request).
     /// >
     /// > Polling with `GetActivityTask` can cause latency in some implementations. See [Avoid Latency When Polling for Activity Tasks](https://docs.aws.amazon.com/step-functions/latest/dg/bp-activity-pollers.html) in the Step Functions Developer Guide.
@@ -365,6 +388,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Returns the history of the specified execution as a list of events. By default, the results are returned in ascending order of the `timeStamp` of the events. Use the `reverseOrder` parameter to get the latest events first.
     ///
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
@@ -386,6 +410,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists the existing activities.
     ///
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
@@ -407,6 +432,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists all executions of a state machine or a Map Run. You can list all executions related to a state machine by specifying a state machine Amazon Resource Name (ARN), or those related to a Map Run by specifying a Map Run ARN. Using this API action, you can also list all [redriven](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html) executions.
     ///
     /// You can also provide a state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) ARN or [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) ARN to list the executions associated with a specific alias or version.
@@ -416,7 +442,7 @@ impl Client {
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
     ///
     /// > **Note:** This operation is eventually consistent. The results are best effort and may not reflect very recent updates and changes.
-    /// >
+    ///
     /// This API action is not supported by `EXPRESS` state machines.
     ///
     /// Set the input on the returned [`ListExecutionsFluentBuilder`] and call `send()`:
@@ -434,6 +460,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists all Map Runs that were started by a given state machine execution. Use this API action to obtain Map Run ARNs, and then call `DescribeMapRun` to obtain more information, if needed.
     ///
     /// Set the input on the returned [`ListMapRunsFluentBuilder`] and call `send()`:
@@ -451,6 +478,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists [aliases](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) for a specified state machine ARN. Results are sorted by time, with the most recently created aliases listed first.
     ///
     /// To list aliases that reference a state machine [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html), you can specify the version ARN in the `stateMachineArn` parameter.
@@ -478,6 +506,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists [versions](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) for the specified state machine Amazon Resource Name (ARN).
     ///
     /// The results are sorted in descending order of the version creation time.
@@ -503,6 +532,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Lists the existing state machines.
     ///
     /// If `nextToken` is returned, there are more results available. The value of `nextToken` is a unique pagination token for each page. Make the call again using the returned token to retrieve the next page. Keep all other arguments unchanged. Each pagination token expires after 24 hours. Using an expired pagination token will return an *HTTP 400 InvalidToken* error.
@@ -524,6 +554,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// List tags for a given resource.
     ///
     /// Tags may only contain Unicode letters, digits, white space, or these symbols: `_ . : / = + - @`.
@@ -542,6 +573,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Creates a [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html) from the current revision of a state machine. Use versions to create immutable snapshots of your state machine. You can start executions from versions either directly or with an alias. To create an alias, use CreateStateMachineAlias.
     ///
     /// You can publish up to 1000 versions for each state machine. You must manually delete unused versions using the DeleteStateMachineVersion API action.
@@ -567,6 +599,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Restarts unsuccessful executions of Standard workflows that didn't complete successfully in the last 14 days. These include failed, aborted, or timed out executions. When you [redrive](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-executions.html) an execution, it continues the failed execution from the unsuccessful step and uses the same input. Step Functions preserves the results and execution history of the successful steps, and doesn't rerun these steps when you redrive an execution. Redriven executions use the same state machine definition and execution ARN as the original execution attempt.
     ///
     /// For workflows that include an [Inline Map](https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-map-state.html) or [Parallel](https://docs.aws.amazon.com/step-functions/latest/dg/amazon-states-language-parallel-state.html) state, `RedriveExecution` API action reschedules and redrives only the iterations and branches that failed or aborted.
@@ -576,7 +609,7 @@ impl Client {
     /// > **Note:** This API action is not supported by `EXPRESS` state machines.
     /// >
     /// > However, you can restart the unsuccessful executions of Express child workflows in a Distributed Map by redriving its Map Run. When you redrive a Map Run, the Express child workflows are rerun using the StartExecution API action. For more information, see [Redriving Map Runs](https://docs.aws.amazon.com/step-functions/latest/dg/redrive-map-run.html).
-    /// >
+    ///
     /// You can redrive executions if your original execution meets the following conditions:
     ///
     /// - The execution status isn't `SUCCEEDED`.
@@ -598,6 +631,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Used by activity workers, Task states using the [callback](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token) pattern, and optionally Task states using the [job run](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync) pattern to report that the task identified by the `taskToken` failed.
     ///
     /// For an execution with encryption enabled, Step Functions will encrypt the error and cause fields using the KMS key for the execution role.
@@ -618,6 +652,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Used by activity workers and Task states using the [callback](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token) pattern, and optionally Task states using the [job run](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync) pattern to report to Step Functions that the task represented by the specified `taskToken` is still making progress. This action resets the `Heartbeat` clock. The `Heartbeat` threshold is specified in the state machine's Amazon States Language definition (`HeartbeatSeconds`). This action does not in itself create an event in the execution history. However, if the task times out, the execution history contains an `ActivityTimedOut` entry for activities, or a `TaskTimedOut` entry for tasks using the [job run](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync) or [callback](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token) pattern.
     ///
     /// > **Note:** The `Timeout` of a task, defined in the state machine's Amazon States Language definition, is its maximum allowed duration, regardless of the number of SendTaskHeartbeat requests received. Use `HeartbeatSeconds` to configure the timeout interval for heartbeats.
@@ -636,6 +671,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Used by activity workers, Task states using the [callback](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-wait-token) pattern, and optionally Task states using the [job run](https://docs.aws.amazon.com/step-functions/latest/dg/connect-to-resource.html#connect-sync) pattern to report that the task identified by the `taskToken` completed successfully.
     ///
     /// Set the input on the returned [`SendTaskSuccessFluentBuilder`] and call `send()`:
@@ -652,6 +688,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Starts a state machine execution.
     ///
     /// A qualified state machine ARN can either refer to a *Distributed Map state* defined within a state machine, a version ARN, or an alias ARN.
@@ -660,11 +697,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -691,10 +730,11 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Starts a Synchronous Express state machine execution. `StartSyncExecution` is not available for `STANDARD` workflows.
     ///
     /// > **Note:** `StartSyncExecution` will return a `200 OK` response, even if your execution fails, because the status code in the API response doesn't reflect function errors. Error codes are reserved for errors that prevent your execution from running, such as permissions errors, limit errors, or issues with your state machine code and configuration.
-    /// >
+    ///
     /// > **Note:** This API action isn't logged in CloudTrail.
     ///
     /// Set the input on the returned [`StartSyncExecutionFluentBuilder`] and call `send()`:
@@ -711,6 +751,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Stops an execution.
     ///
     /// This API action is not supported by `EXPRESS` state machines.
@@ -733,6 +774,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Add a tag to a Step Functions resource.
     ///
     /// An array of key-value pairs. For more information, see [Using Cost Allocation Tags](https://docs.aws.amazon.com/awsaccountbilling/latest/aboutv2/cost-alloc-tags.html) in the *Amazon Web Services Billing and Cost Management User Guide*, and [Controlling Access Using IAM Tags](https://docs.aws.amazon.com/IAM/latest/UserGuide/access_iam-tags.html).
@@ -753,6 +795,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Accepts the definition of a single state and executes it. You can test a state without creating a state machine or updating an existing state machine. Using this API, you can test the following:
     ///
     /// - A state's [input and output processing](https://docs.aws.amazon.com/step-functions/latest/dg/test-state-isolation.html#test-state-input-output-dataflow) data flow
@@ -784,6 +827,7 @@ impl Client {
     pub fn test_state(&self) -> crate::operation::test_state::TestStateFluentBuilder {
         crate::operation::test_state::TestStateFluentBuilder::new(self.handle.clone())
     }
+
     /// Remove a tag from a Step Functions resource
     ///
     /// Set the input on the returned [`UntagResourceFluentBuilder`] and call `send()`:
@@ -800,6 +844,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Updates an in-progress Map Run's configuration to include changes to the settings that control maximum concurrency and Map Run failure.
     ///
     /// Set the input on the returned [`UpdateMapRunFluentBuilder`] and call `send()`:
@@ -816,6 +861,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Updates an existing state machine by modifying its `definition`, `roleArn`, `loggingConfiguration`, or `EncryptionConfiguration`. Running executions will continue to use the previous `definition` and `roleArn`. You must include at least one of `definition` or `roleArn` or you will receive a `MissingRequiredParameter` error.
     ///
     /// A qualified state machine ARN refers to a *Distributed Map state* defined within a state machine. For example, the qualified state machine ARN `arn:partition:states:region:account-id:stateMachine:stateMachineName/mapStateLabel` refers to a *Distributed Map state* with a label `mapStateLabel` in the state machine named `stateMachineName`.
@@ -826,11 +872,13 @@ impl Client {
     ///
     /// - The following qualified state machine ARN refers to a *Distributed Map state* with a label `mapStateLabel` in a state machine named `myStateMachine`.
     ///   `arn:partition:states:region:account-id:stateMachine:myStateMachine/mapStateLabel`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a *Distributed Map state*, the request fails with `ValidationException`.
     ///
     /// - The following qualified state machine ARN refers to an alias named `PROD`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine:PROD>`
-    /// >   **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
+    ///
+    ///   > **Note:** If you provide a qualified state machine ARN that refers to a version ARN or an alias ARN, the request starts execution for that version or alias.
     ///
     /// - The following unqualified state machine ARN refers to a state machine named `myStateMachine`.
     ///   `arn:<partition>:states:<region>:<account-id>:stateMachine:<myStateMachine>`
@@ -838,7 +886,7 @@ impl Client {
     /// After you update your state machine, you can set the `publish` parameter to `true` in the same action to publish a new [version](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-version.html). This way, you can opt-in to strict versioning of your state machine.
     ///
     /// > **Note:** Step Functions assigns monotonically increasing integers for state machine versions, starting at version number 1.
-    /// >
+    ///
     /// > **Note:** All `StartExecution` calls within a few seconds use the updated `definition` and `roleArn`. Executions started immediately after you call `UpdateStateMachine` may use the previous state machine `definition` and `roleArn`.
     ///
     /// Set the input on the returned [`UpdateStateMachineFluentBuilder`] and call `send()`:
@@ -855,14 +903,15 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Updates the configuration of an existing state machine [alias](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-state-machine-alias.html) by modifying its `description` or `routingConfiguration`.
     ///
     /// You must specify at least one of the `description` or `routingConfiguration` parameters to update a state machine alias.
     ///
     /// > **Note:** `UpdateStateMachineAlias` is an idempotent API. Step Functions bases the idempotency check on the `stateMachineAliasArn`, `description`, and `routingConfiguration` parameters. Requests with the same parameters return an idempotent response.
-    /// >
+    ///
     /// > **Note:** This operation is eventually consistent. All StartExecution requests made within a few seconds use the latest alias configuration. Executions started immediately after calling `UpdateStateMachineAlias` may use the previous routing configuration.
-    /// >
+    ///
     /// **Related operations:**
     ///
     /// - CreateStateMachineAlias
@@ -884,6 +933,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Validates the syntax of a state machine definition specified in [Amazon States Language](https://docs.aws.amazon.com/step-functions/latest/dg/concepts-amazon-states-language.html) (ASL), a JSON-based, structured language.
     ///
     /// You can validate that a state machine definition is correct without creating a state machine resource.
@@ -916,6 +966,7 @@ impl Client {
         )
     }
 }
+
 #[cfg(feature = "test-util")]
 impl Client {
     /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON

@@ -3,8 +3,10 @@
 
 //! The service's endpoint rule set and the AWS partition table, as static data the
 //! runtime evaluates.
+
 use awsjson_runtime::endpoint::rules::*;
 use awsjson_runtime::endpoint::{KnownRegion, Partition, PartitionOutputs, Partitions};
+
 /// The AWS partition table (`partitions.json` 1.1) that `aws.partition` consults.
 pub static PARTITIONS: Partitions = Partitions {
     partitions: &[
@@ -175,6 +177,7 @@ pub static PARTITIONS: Partitions = Partitions {
         },
     ],
 };
+
 /// The service's endpoint rule set (`smithy.rules#endpointRuleSet`).
 pub static RULES: RuleSet = RuleSet {
     parameters: &[

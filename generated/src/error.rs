@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -89,131 +92,85 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::ActivityAlreadyExists(e) => e,
+            Error::ActivityDoesNotExist(e) => e,
+            Error::ActivityLimitExceeded(e) => e,
+            Error::ActivityWorkerLimitExceeded(e) => e,
+            Error::ConflictException(e) => e,
+            Error::ExecutionAlreadyExists(e) => e,
+            Error::ExecutionDoesNotExist(e) => e,
+            Error::ExecutionLimitExceeded(e) => e,
+            Error::ExecutionNotRedrivable(e) => e,
+            Error::InvalidArn(e) => e,
+            Error::InvalidDefinition(e) => e,
+            Error::InvalidEncryptionConfiguration(e) => e,
+            Error::InvalidExecutionInput(e) => e,
+            Error::InvalidLoggingConfiguration(e) => e,
+            Error::InvalidName(e) => e,
+            Error::InvalidOutput(e) => e,
+            Error::InvalidToken(e) => e,
+            Error::InvalidTracingConfiguration(e) => e,
+            Error::KmsAccessDeniedException(e) => e,
+            Error::KmsInvalidStateException(e) => e,
+            Error::KmsThrottlingException(e) => e,
+            Error::MissingRequiredParameter(e) => e,
+            Error::ResourceNotFound(e) => e,
+            Error::ServiceQuotaExceededException(e) => e,
+            Error::StateMachineAlreadyExists(e) => e,
+            Error::StateMachineDeleting(e) => e,
+            Error::StateMachineDoesNotExist(e) => e,
+            Error::StateMachineLimitExceeded(e) => e,
+            Error::StateMachineTypeNotSupported(e) => e,
+            Error::TaskDoesNotExist(e) => e,
+            Error::TaskTimedOut(e) => e,
+            Error::TooManyTags(e) => e,
+            Error::ValidationException(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::ActivityAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ActivityWorkerLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ConflictException(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::ExecutionNotRedrivable(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidArn(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidDefinition(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidEncryptionConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidExecutionInput(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidLoggingConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidName(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidOutput(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidToken(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidTracingConfiguration(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsAccessDeniedException(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsInvalidStateException(e) => std::fmt::Display::fmt(e, f),
-            Error::KmsThrottlingException(e) => std::fmt::Display::fmt(e, f),
-            Error::MissingRequiredParameter(e) => std::fmt::Display::fmt(e, f),
-            Error::ResourceNotFound(e) => std::fmt::Display::fmt(e, f),
-            Error::ServiceQuotaExceededException(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineAlreadyExists(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineDeleting(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineLimitExceeded(e) => std::fmt::Display::fmt(e, f),
-            Error::StateMachineTypeNotSupported(e) => std::fmt::Display::fmt(e, f),
-            Error::TaskDoesNotExist(e) => std::fmt::Display::fmt(e, f),
-            Error::TaskTimedOut(e) => std::fmt::Display::fmt(e, f),
-            Error::TooManyTags(e) => std::fmt::Display::fmt(e, f),
-            Error::ValidationException(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::ActivityAlreadyExists(e) => Some(e),
-            Error::ActivityDoesNotExist(e) => Some(e),
-            Error::ActivityLimitExceeded(e) => Some(e),
-            Error::ActivityWorkerLimitExceeded(e) => Some(e),
-            Error::ConflictException(e) => Some(e),
-            Error::ExecutionAlreadyExists(e) => Some(e),
-            Error::ExecutionDoesNotExist(e) => Some(e),
-            Error::ExecutionLimitExceeded(e) => Some(e),
-            Error::ExecutionNotRedrivable(e) => Some(e),
-            Error::InvalidArn(e) => Some(e),
-            Error::InvalidDefinition(e) => Some(e),
-            Error::InvalidEncryptionConfiguration(e) => Some(e),
-            Error::InvalidExecutionInput(e) => Some(e),
-            Error::InvalidLoggingConfiguration(e) => Some(e),
-            Error::InvalidName(e) => Some(e),
-            Error::InvalidOutput(e) => Some(e),
-            Error::InvalidToken(e) => Some(e),
-            Error::InvalidTracingConfiguration(e) => Some(e),
-            Error::KmsAccessDeniedException(e) => Some(e),
-            Error::KmsInvalidStateException(e) => Some(e),
-            Error::KmsThrottlingException(e) => Some(e),
-            Error::MissingRequiredParameter(e) => Some(e),
-            Error::ResourceNotFound(e) => Some(e),
-            Error::ServiceQuotaExceededException(e) => Some(e),
-            Error::StateMachineAlreadyExists(e) => Some(e),
-            Error::StateMachineDeleting(e) => Some(e),
-            Error::StateMachineDoesNotExist(e) => Some(e),
-            Error::StateMachineLimitExceeded(e) => Some(e),
-            Error::StateMachineTypeNotSupported(e) => Some(e),
-            Error::TaskDoesNotExist(e) => Some(e),
-            Error::TaskTimedOut(e) => Some(e),
-            Error::TooManyTags(e) => Some(e),
-            Error::ValidationException(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::ActivityAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ActivityWorkerLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ConflictException(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::ExecutionNotRedrivable(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidArn(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidDefinition(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidEncryptionConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidExecutionInput(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidLoggingConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidName(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidOutput(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidToken(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidTracingConfiguration(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsAccessDeniedException(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsInvalidStateException(e) => ProvideErrorMetadata::meta(e),
-            Error::KmsThrottlingException(e) => ProvideErrorMetadata::meta(e),
-            Error::MissingRequiredParameter(e) => ProvideErrorMetadata::meta(e),
-            Error::ResourceNotFound(e) => ProvideErrorMetadata::meta(e),
-            Error::ServiceQuotaExceededException(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineAlreadyExists(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineDeleting(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineLimitExceeded(e) => ProvideErrorMetadata::meta(e),
-            Error::StateMachineTypeNotSupported(e) => ProvideErrorMetadata::meta(e),
-            Error::TaskDoesNotExist(e) => ProvideErrorMetadata::meta(e),
-            Error::TaskTimedOut(e) => ProvideErrorMetadata::meta(e),
-            Error::TooManyTags(e) => ProvideErrorMetadata::meta(e),
-            Error::ValidationException(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
     }
 }
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -227,6 +184,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::create_activity::CreateActivityError> for Error {
     fn from(err: crate::operation::create_activity::CreateActivityError) -> Self {
         match err {
@@ -257,6 +215,7 @@ impl From<crate::operation::create_activity::CreateActivityError> for Error {
         }
     }
 }
+
 impl From<crate::operation::create_state_machine::CreateStateMachineError> for Error {
     fn from(
         err: crate::operation::create_state_machine::CreateStateMachineError,
@@ -313,6 +272,7 @@ impl From<crate::operation::create_state_machine::CreateStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::create_state_machine_alias::CreateStateMachineAliasError>
 for Error {
     fn from(
@@ -346,6 +306,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_activity::DeleteActivityError> for Error {
     fn from(err: crate::operation::delete_activity::DeleteActivityError) -> Self {
         match err {
@@ -358,6 +319,7 @@ impl From<crate::operation::delete_activity::DeleteActivityError> for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine::DeleteStateMachineError> for Error {
     fn from(
         err: crate::operation::delete_state_machine::DeleteStateMachineError,
@@ -375,6 +337,7 @@ impl From<crate::operation::delete_state_machine::DeleteStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine_alias::DeleteStateMachineAliasError>
 for Error {
     fn from(
@@ -399,6 +362,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::delete_state_machine_version::DeleteStateMachineVersionError>
 for Error {
     fn from(
@@ -420,6 +384,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_activity::DescribeActivityError> for Error {
     fn from(err: crate::operation::describe_activity::DescribeActivityError) -> Self {
         match err {
@@ -435,6 +400,7 @@ impl From<crate::operation::describe_activity::DescribeActivityError> for Error 
         }
     }
 }
+
 impl From<crate::operation::describe_execution::DescribeExecutionError> for Error {
     fn from(err: crate::operation::describe_execution::DescribeExecutionError) -> Self {
         match err {
@@ -459,6 +425,7 @@ impl From<crate::operation::describe_execution::DescribeExecutionError> for Erro
         }
     }
 }
+
 impl From<crate::operation::describe_map_run::DescribeMapRunError> for Error {
     fn from(err: crate::operation::describe_map_run::DescribeMapRunError) -> Self {
         match err {
@@ -474,6 +441,7 @@ impl From<crate::operation::describe_map_run::DescribeMapRunError> for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_state_machine::DescribeStateMachineError>
 for Error {
     fn from(
@@ -501,6 +469,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::describe_state_machine_alias::DescribeStateMachineAliasError>
 for Error {
     fn from(
@@ -522,6 +491,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::describe_state_machine_for_execution::DescribeStateMachineForExecutionError,
 > for Error {
@@ -550,6 +520,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::get_activity_task::GetActivityTaskError> for Error {
     fn from(err: crate::operation::get_activity_task::GetActivityTaskError) -> Self {
         match err {
@@ -577,6 +548,7 @@ impl From<crate::operation::get_activity_task::GetActivityTaskError> for Error {
         }
     }
 }
+
 impl From<crate::operation::get_execution_history::GetExecutionHistoryError> for Error {
     fn from(
         err: crate::operation::get_execution_history::GetExecutionHistoryError,
@@ -606,6 +578,7 @@ impl From<crate::operation::get_execution_history::GetExecutionHistoryError> for
         }
     }
 }
+
 impl From<crate::operation::list_activities::ListActivitiesError> for Error {
     fn from(err: crate::operation::list_activities::ListActivitiesError) -> Self {
         match err {
@@ -618,6 +591,7 @@ impl From<crate::operation::list_activities::ListActivitiesError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_executions::ListExecutionsError> for Error {
     fn from(err: crate::operation::list_executions::ListExecutionsError) -> Self {
         match err {
@@ -645,6 +619,7 @@ impl From<crate::operation::list_executions::ListExecutionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_map_runs::ListMapRunsError> for Error {
     fn from(err: crate::operation::list_map_runs::ListMapRunsError) -> Self {
         match err {
@@ -663,6 +638,7 @@ impl From<crate::operation::list_map_runs::ListMapRunsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machine_aliases::ListStateMachineAliasesError>
 for Error {
     fn from(
@@ -690,6 +666,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machine_versions::ListStateMachineVersionsError>
 for Error {
     fn from(
@@ -711,6 +688,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::list_state_machines::ListStateMachinesError> for Error {
     fn from(err: crate::operation::list_state_machines::ListStateMachinesError) -> Self {
         match err {
@@ -723,6 +701,7 @@ impl From<crate::operation::list_state_machines::ListStateMachinesError> for Err
         }
     }
 }
+
 impl From<crate::operation::list_tags_for_resource::ListTagsForResourceError> for Error {
     fn from(
         err: crate::operation::list_tags_for_resource::ListTagsForResourceError,
@@ -740,6 +719,7 @@ impl From<crate::operation::list_tags_for_resource::ListTagsForResourceError> fo
         }
     }
 }
+
 impl From<
     crate::operation::publish_state_machine_version::PublishStateMachineVersionError,
 > for Error {
@@ -771,6 +751,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::redrive_execution::RedriveExecutionError> for Error {
     fn from(err: crate::operation::redrive_execution::RedriveExecutionError) -> Self {
         match err {
@@ -795,6 +776,7 @@ impl From<crate::operation::redrive_execution::RedriveExecutionError> for Error 
         }
     }
 }
+
 impl From<crate::operation::send_task_failure::SendTaskFailureError> for Error {
     fn from(err: crate::operation::send_task_failure::SendTaskFailureError) -> Self {
         match err {
@@ -822,6 +804,7 @@ impl From<crate::operation::send_task_failure::SendTaskFailureError> for Error {
         }
     }
 }
+
 impl From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError> for Error {
     fn from(err: crate::operation::send_task_heartbeat::SendTaskHeartbeatError) -> Self {
         match err {
@@ -840,6 +823,7 @@ impl From<crate::operation::send_task_heartbeat::SendTaskHeartbeatError> for Err
         }
     }
 }
+
 impl From<crate::operation::send_task_success::SendTaskSuccessError> for Error {
     fn from(err: crate::operation::send_task_success::SendTaskSuccessError) -> Self {
         match err {
@@ -870,6 +854,7 @@ impl From<crate::operation::send_task_success::SendTaskSuccessError> for Error {
         }
     }
 }
+
 impl From<crate::operation::start_execution::StartExecutionError> for Error {
     fn from(err: crate::operation::start_execution::StartExecutionError) -> Self {
         match err {
@@ -912,6 +897,7 @@ impl From<crate::operation::start_execution::StartExecutionError> for Error {
         }
     }
 }
+
 impl From<crate::operation::start_sync_execution::StartSyncExecutionError> for Error {
     fn from(
         err: crate::operation::start_sync_execution::StartSyncExecutionError,
@@ -950,6 +936,7 @@ impl From<crate::operation::start_sync_execution::StartSyncExecutionError> for E
         }
     }
 }
+
 impl From<crate::operation::stop_execution::StopExecutionError> for Error {
     fn from(err: crate::operation::stop_execution::StopExecutionError) -> Self {
         match err {
@@ -977,6 +964,7 @@ impl From<crate::operation::stop_execution::StopExecutionError> for Error {
         }
     }
 }
+
 impl From<crate::operation::tag_resource::TagResourceError> for Error {
     fn from(err: crate::operation::tag_resource::TagResourceError) -> Self {
         match err {
@@ -995,6 +983,7 @@ impl From<crate::operation::tag_resource::TagResourceError> for Error {
         }
     }
 }
+
 impl From<crate::operation::test_state::TestStateError> for Error {
     fn from(err: crate::operation::test_state::TestStateError) -> Self {
         match err {
@@ -1016,6 +1005,7 @@ impl From<crate::operation::test_state::TestStateError> for Error {
         }
     }
 }
+
 impl From<crate::operation::untag_resource::UntagResourceError> for Error {
     fn from(err: crate::operation::untag_resource::UntagResourceError) -> Self {
         match err {
@@ -1031,6 +1021,7 @@ impl From<crate::operation::untag_resource::UntagResourceError> for Error {
         }
     }
 }
+
 impl From<crate::operation::update_map_run::UpdateMapRunError> for Error {
     fn from(err: crate::operation::update_map_run::UpdateMapRunError) -> Self {
         match err {
@@ -1049,6 +1040,7 @@ impl From<crate::operation::update_map_run::UpdateMapRunError> for Error {
         }
     }
 }
+
 impl From<crate::operation::update_state_machine::UpdateStateMachineError> for Error {
     fn from(
         err: crate::operation::update_state_machine::UpdateStateMachineError,
@@ -1099,6 +1091,7 @@ impl From<crate::operation::update_state_machine::UpdateStateMachineError> for E
         }
     }
 }
+
 impl From<crate::operation::update_state_machine_alias::UpdateStateMachineAliasError>
 for Error {
     fn from(
@@ -1126,6 +1119,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::validate_state_machine_definition::ValidateStateMachineDefinitionError,
 > for Error {

@@ -11,7 +11,7 @@
 //!
 //! With API calls, you can also manage other aspects of your workflow, such as tags, versions, and aliases.
 //!
-//! For more information about developing solutions with Step Functions, see the * [Step Functions Developer Guide](https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html)* .
+//! For more information about developing solutions with Step Functions, see the *[Step Functions Developer Guide](https://docs.aws.amazon.com/step-functions/latest/dg/welcome.html)*.
 //!
 //! > **Important:** If you use the Step Functions API actions using Amazon Web Services SDK integrations, make sure the API actions are in camel case and parameter names are in Pascal case. For example, you might use Step Functions API action `startSyncExecution` and specify its parameter as `StateMachineArn`.
 //!
@@ -23,16 +23,22 @@
 //!
 //! ```no_run
 //! use sfn_client::config::Credentials;
+
 //! use sfn_client::{Client, Config};
+
 //!
 //! # async fn example() -> Result<(), sfn_client::Error> {
 //! let config = Config::builder()
 //!     .region("us-east-1")
 //!     .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "example"))
 //!     .build();
+
 //! let client = Client::from_conf(config);
+
 //! let output = client.list_activities().send().await?;
+
 //! println!("{output:?}");
+
 //! # Ok(())
 //! # }
 //! ```
@@ -58,13 +64,16 @@
 //!
 //! ```no_run
 //! use sfn_client::error::{ProvideErrorMetadata, SdkError};
+
 //!
 //! # async fn example(client: sfn_client::Client) {
 //! match client.list_activities().send().await {
 //!     Ok(output) => println!("{output:?}"),
 //!     Err(SdkError::ServiceError(e)) => {
 //!         let err = e.err();
+
 //!         eprintln!("the service answered {:?}: {:?}", err.code(), err.message());
+
 //!     }
 //!     Err(other) => eprintln!("the call failed: {other}"),
 //! }
@@ -81,8 +90,10 @@
 //! ```no_run
 //! # async fn example(client: sfn_client::Client) -> Result<(), sfn_client::Error> {
 //! let mut pages = client.list_activities().into_paginator().send();
+
 //! while let Some(page) = pages.next().await {
 //!     println!("{:?}", page?);
+
 //! }
 //! # Ok(())
 //! # }
@@ -102,17 +113,26 @@
 //!
 //! ```
 //! use sfn_client::operation::list_activities::{ListActivities, ListActivitiesOutput};
+
 //! use sfn_client::test_util::{MockConnector, MockRule, RuleMode};
+
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let rule = MockRule::for_operation::<ListActivities>().then_output(ListActivitiesOutput::default);
+
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+
 //! let client = sfn_client::Client::from_conf(mocks.client_config());
+
 //! client.list_activities().send().await.expect("the mocked output");
+
 //! mocks.assert_all_used();
+
 //! let request = &mocks.requests()[0];
+
 //! assert!(request.signed_headers().iter().any(|h| h == "host"));
+
 //! # }
 //! ```
 //!
@@ -121,15 +141,23 @@
 //! - `test-util`: the test kit above (module `test_util`).
 //! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
+
 #![forbid(unsafe_code)]
 pub mod client;
+
 pub mod config;
+
 #[doc(hidden)]
 pub mod endpoint_rules;
+
 pub mod error;
+
 pub mod operation;
+
 pub mod primitives;
+
 pub mod types;
+
 /// The streams paginators return (`into_paginator()` on the builders of paginated
 /// operations).
 pub mod pagination {
@@ -137,6 +165,7 @@ pub mod pagination {
         ItemStream, PageStream, PageToken, RepeatedToken,
     };
 }
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -149,6 +178,7 @@ pub mod pagination {
 #[cfg(feature = "test-util")]
 pub mod test_util {
     pub use ::awsjson_runtime::test_util::*;
+
     /// Every operation of the service: its name, the errors the model lists for it, and
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
@@ -537,12 +567,15 @@ pub mod test_util {
             validate_state_machine_definition::ValidateStateMachineDefinition, }
         };
     }
+
     #[doc(inline)]
     pub use crate::for_each_operation;
 }
+
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+
 /// What the runtime needs to know about this service (public for generated tests).
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
@@ -555,4 +588,5 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
     endpoint_resolver: &endpoint_rules::RULES,
     query_compatible: false,
 };
+
 pub mod activity_worker;

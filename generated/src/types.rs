@@ -2,169 +2,333 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The shapes of the service: structures, unions and enums.
+
 pub mod error;
+
 mod activity_failed_event_details;
+
 pub use activity_failed_event_details::ActivityFailedEventDetails;
+
 mod activity_list_item;
+
 pub use activity_list_item::ActivityListItem;
+
 mod activity_schedule_failed_event_details;
+
 pub use activity_schedule_failed_event_details::ActivityScheduleFailedEventDetails;
+
 mod activity_scheduled_event_details;
+
 pub use activity_scheduled_event_details::ActivityScheduledEventDetails;
+
 mod activity_started_event_details;
+
 pub use activity_started_event_details::ActivityStartedEventDetails;
+
 mod activity_succeeded_event_details;
+
 pub use activity_succeeded_event_details::ActivitySucceededEventDetails;
+
 mod activity_timed_out_event_details;
+
 pub use activity_timed_out_event_details::ActivityTimedOutEventDetails;
+
 mod assigned_variables_details;
+
 pub use assigned_variables_details::AssignedVariablesDetails;
+
 mod billing_details;
+
 pub use billing_details::BillingDetails;
+
 mod cloud_watch_events_execution_data_details;
+
 pub use cloud_watch_events_execution_data_details::CloudWatchEventsExecutionDataDetails;
+
 mod cloud_watch_logs_log_group;
+
 pub use cloud_watch_logs_log_group::CloudWatchLogsLogGroup;
+
 mod encryption_configuration;
+
 pub use encryption_configuration::EncryptionConfiguration;
+
 mod encryption_type;
+
 pub use encryption_type::EncryptionType;
+
 mod evaluation_failed_event_details;
+
 pub use evaluation_failed_event_details::EvaluationFailedEventDetails;
+
 mod execution_aborted_event_details;
+
 pub use execution_aborted_event_details::ExecutionAbortedEventDetails;
+
 mod execution_failed_event_details;
+
 pub use execution_failed_event_details::ExecutionFailedEventDetails;
+
 mod execution_list_item;
+
 pub use execution_list_item::ExecutionListItem;
+
 mod execution_redrive_filter;
+
 pub use execution_redrive_filter::ExecutionRedriveFilter;
+
 mod execution_redrive_status;
+
 pub use execution_redrive_status::ExecutionRedriveStatus;
+
 mod execution_redriven_event_details;
+
 pub use execution_redriven_event_details::ExecutionRedrivenEventDetails;
+
 mod execution_started_event_details;
+
 pub use execution_started_event_details::ExecutionStartedEventDetails;
+
 mod execution_status;
+
 pub use execution_status::ExecutionStatus;
+
 mod execution_succeeded_event_details;
+
 pub use execution_succeeded_event_details::ExecutionSucceededEventDetails;
+
 mod execution_timed_out_event_details;
+
 pub use execution_timed_out_event_details::ExecutionTimedOutEventDetails;
+
 mod history_event;
+
 pub use history_event::HistoryEvent;
+
 mod history_event_execution_data_details;
+
 pub use history_event_execution_data_details::HistoryEventExecutionDataDetails;
+
 mod history_event_type;
+
 pub use history_event_type::HistoryEventType;
+
 mod included_data;
+
 pub use included_data::IncludedData;
+
 mod inspection_data;
+
 pub use inspection_data::InspectionData;
+
 mod inspection_data_request;
+
 pub use inspection_data_request::InspectionDataRequest;
+
 mod inspection_data_response;
+
 pub use inspection_data_response::InspectionDataResponse;
+
 mod inspection_error_details;
+
 pub use inspection_error_details::InspectionErrorDetails;
+
 mod inspection_level;
+
 pub use inspection_level::InspectionLevel;
+
 mod kms_key_state;
+
 pub use kms_key_state::KmsKeyState;
+
 mod lambda_function_failed_event_details;
+
 pub use lambda_function_failed_event_details::LambdaFunctionFailedEventDetails;
+
 mod lambda_function_schedule_failed_event_details;
+
 pub use lambda_function_schedule_failed_event_details::LambdaFunctionScheduleFailedEventDetails;
+
 mod lambda_function_scheduled_event_details;
+
 pub use lambda_function_scheduled_event_details::LambdaFunctionScheduledEventDetails;
+
 mod lambda_function_start_failed_event_details;
+
 pub use lambda_function_start_failed_event_details::LambdaFunctionStartFailedEventDetails;
+
 mod lambda_function_succeeded_event_details;
+
 pub use lambda_function_succeeded_event_details::LambdaFunctionSucceededEventDetails;
+
 mod lambda_function_timed_out_event_details;
+
 pub use lambda_function_timed_out_event_details::LambdaFunctionTimedOutEventDetails;
+
 mod log_destination;
+
 pub use log_destination::LogDestination;
+
 mod log_level;
+
 pub use log_level::LogLevel;
+
 mod logging_configuration;
+
 pub use logging_configuration::LoggingConfiguration;
+
 mod map_iteration_event_details;
+
 pub use map_iteration_event_details::MapIterationEventDetails;
+
 mod map_run_execution_counts;
+
 pub use map_run_execution_counts::MapRunExecutionCounts;
+
 mod map_run_failed_event_details;
+
 pub use map_run_failed_event_details::MapRunFailedEventDetails;
+
 mod map_run_item_counts;
+
 pub use map_run_item_counts::MapRunItemCounts;
+
 mod map_run_list_item;
+
 pub use map_run_list_item::MapRunListItem;
+
 mod map_run_redriven_event_details;
+
 pub use map_run_redriven_event_details::MapRunRedrivenEventDetails;
+
 mod map_run_started_event_details;
+
 pub use map_run_started_event_details::MapRunStartedEventDetails;
+
 mod map_run_status;
+
 pub use map_run_status::MapRunStatus;
+
 mod map_state_started_event_details;
+
 pub use map_state_started_event_details::MapStateStartedEventDetails;
+
 mod mock_error_output;
+
 pub use mock_error_output::MockErrorOutput;
+
 mod mock_input;
+
 pub use mock_input::MockInput;
+
 mod mock_response_validation_mode;
+
 pub use mock_response_validation_mode::MockResponseValidationMode;
+
 mod routing_configuration_list_item;
+
 pub use routing_configuration_list_item::RoutingConfigurationListItem;
+
 mod state_entered_event_details;
+
 pub use state_entered_event_details::StateEnteredEventDetails;
+
 mod state_exited_event_details;
+
 pub use state_exited_event_details::StateExitedEventDetails;
+
 mod state_machine_alias_list_item;
+
 pub use state_machine_alias_list_item::StateMachineAliasListItem;
+
 mod state_machine_list_item;
+
 pub use state_machine_list_item::StateMachineListItem;
+
 mod state_machine_status;
+
 pub use state_machine_status::StateMachineStatus;
+
 mod state_machine_type;
+
 pub use state_machine_type::StateMachineType;
+
 mod state_machine_version_list_item;
+
 pub use state_machine_version_list_item::StateMachineVersionListItem;
+
 mod sync_execution_status;
+
 pub use sync_execution_status::SyncExecutionStatus;
+
 mod tag;
+
 pub use tag::Tag;
+
 mod task_credentials;
+
 pub use task_credentials::TaskCredentials;
+
 mod task_failed_event_details;
+
 pub use task_failed_event_details::TaskFailedEventDetails;
+
 mod task_scheduled_event_details;
+
 pub use task_scheduled_event_details::TaskScheduledEventDetails;
+
 mod task_start_failed_event_details;
+
 pub use task_start_failed_event_details::TaskStartFailedEventDetails;
+
 mod task_started_event_details;
+
 pub use task_started_event_details::TaskStartedEventDetails;
+
 mod task_submit_failed_event_details;
+
 pub use task_submit_failed_event_details::TaskSubmitFailedEventDetails;
+
 mod task_submitted_event_details;
+
 pub use task_submitted_event_details::TaskSubmittedEventDetails;
+
 mod task_succeeded_event_details;
+
 pub use task_succeeded_event_details::TaskSucceededEventDetails;
+
 mod task_timed_out_event_details;
+
 pub use task_timed_out_event_details::TaskTimedOutEventDetails;
+
 mod test_execution_status;
+
 pub use test_execution_status::TestExecutionStatus;
+
 mod test_state_configuration;
+
 pub use test_state_configuration::TestStateConfiguration;
+
 mod tracing_configuration;
+
 pub use tracing_configuration::TracingConfiguration;
+
 mod validate_state_machine_definition_diagnostic;
+
 pub use validate_state_machine_definition_diagnostic::ValidateStateMachineDefinitionDiagnostic;
+
 mod validate_state_machine_definition_result_code;
+
 pub use validate_state_machine_definition_result_code::ValidateStateMachineDefinitionResultCode;
+
 mod validate_state_machine_definition_severity;
+
 pub use validate_state_machine_definition_severity::ValidateStateMachineDefinitionSeverity;
+
 mod validation_exception_reason;
+
 pub use validation_exception_reason::ValidationExceptionReason;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::activity_failed_event_details::ActivityFailedEventDetailsBuilder;

@@ -3,7 +3,9 @@
 
 //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
 //! The `smithy.rules#endpointTests` cases of the model, one test each.
+
 use awsjson_runtime::endpoint::{EndpointParams, ResolveEndpoint};
+
 /// For region af-south-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_af_south_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -15,6 +17,7 @@ fn for_region_af_south_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.af-south-1.amazonaws.com");
 }
+
 /// For region ap-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -26,6 +29,7 @@ fn for_region_ap_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-east-1.amazonaws.com");
 }
+
 /// For region ap-northeast-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_northeast_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -37,6 +41,7 @@ fn for_region_ap_northeast_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-northeast-1.amazonaws.com");
 }
+
 /// For region ap-northeast-2 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_northeast_2_with_fips_disabled_and_dual_stack_disabled() {
@@ -48,6 +53,7 @@ fn for_region_ap_northeast_2_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-northeast-2.amazonaws.com");
 }
+
 /// For region ap-northeast-3 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_northeast_3_with_fips_disabled_and_dual_stack_disabled() {
@@ -59,6 +65,7 @@ fn for_region_ap_northeast_3_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-northeast-3.amazonaws.com");
 }
+
 /// For region ap-south-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_south_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -70,6 +77,7 @@ fn for_region_ap_south_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-south-1.amazonaws.com");
 }
+
 /// For region ap-southeast-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_southeast_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -81,6 +89,7 @@ fn for_region_ap_southeast_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-southeast-1.amazonaws.com");
 }
+
 /// For region ap-southeast-2 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_southeast_2_with_fips_disabled_and_dual_stack_disabled() {
@@ -92,6 +101,7 @@ fn for_region_ap_southeast_2_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-southeast-2.amazonaws.com");
 }
+
 /// For region ap-southeast-3 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ap_southeast_3_with_fips_disabled_and_dual_stack_disabled() {
@@ -103,6 +113,7 @@ fn for_region_ap_southeast_3_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ap-southeast-3.amazonaws.com");
 }
+
 /// For region ca-central-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_ca_central_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -114,6 +125,7 @@ fn for_region_ca_central_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.ca-central-1.amazonaws.com");
 }
+
 /// For region eu-central-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_central_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -125,6 +137,7 @@ fn for_region_eu_central_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-central-1.amazonaws.com");
 }
+
 /// For region eu-north-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_north_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -136,6 +149,7 @@ fn for_region_eu_north_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-north-1.amazonaws.com");
 }
+
 /// For region eu-south-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_south_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -147,6 +161,7 @@ fn for_region_eu_south_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-south-1.amazonaws.com");
 }
+
 /// For region eu-west-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_west_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -158,6 +173,7 @@ fn for_region_eu_west_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-west-1.amazonaws.com");
 }
+
 /// For region eu-west-2 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_west_2_with_fips_disabled_and_dual_stack_disabled() {
@@ -169,6 +185,7 @@ fn for_region_eu_west_2_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-west-2.amazonaws.com");
 }
+
 /// For region eu-west-3 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_eu_west_3_with_fips_disabled_and_dual_stack_disabled() {
@@ -180,6 +197,7 @@ fn for_region_eu_west_3_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.eu-west-3.amazonaws.com");
 }
+
 /// For region me-south-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_me_south_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -191,6 +209,7 @@ fn for_region_me_south_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.me-south-1.amazonaws.com");
 }
+
 /// For region sa-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_sa_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -202,6 +221,7 @@ fn for_region_sa_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.sa-east-1.amazonaws.com");
 }
+
 /// For region us-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -213,6 +233,7 @@ fn for_region_us_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-east-1.amazonaws.com");
 }
+
 /// For region us-east-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_east_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -224,6 +245,7 @@ fn for_region_us_east_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-east-1.amazonaws.com");
 }
+
 /// For region us-east-2 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_east_2_with_fips_disabled_and_dual_stack_disabled() {
@@ -235,6 +257,7 @@ fn for_region_us_east_2_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-east-2.amazonaws.com");
 }
+
 /// For region us-east-2 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_east_2_with_fips_enabled_and_dual_stack_disabled() {
@@ -246,6 +269,7 @@ fn for_region_us_east_2_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-east-2.amazonaws.com");
 }
+
 /// For region us-west-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_west_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -257,6 +281,7 @@ fn for_region_us_west_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-west-1.amazonaws.com");
 }
+
 /// For region us-west-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_west_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -268,6 +293,7 @@ fn for_region_us_west_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-west-1.amazonaws.com");
 }
+
 /// For region us-west-2 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_west_2_with_fips_disabled_and_dual_stack_disabled() {
@@ -279,6 +305,7 @@ fn for_region_us_west_2_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-west-2.amazonaws.com");
 }
+
 /// For region us-west-2 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_west_2_with_fips_enabled_and_dual_stack_disabled() {
@@ -290,6 +317,7 @@ fn for_region_us_west_2_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-west-2.amazonaws.com");
 }
+
 /// For region us-east-1 with FIPS enabled and DualStack enabled
 #[test]
 fn for_region_us_east_1_with_fips_enabled_and_dual_stack_enabled() {
@@ -301,6 +329,7 @@ fn for_region_us_east_1_with_fips_enabled_and_dual_stack_enabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-east-1.api.aws");
 }
+
 /// For region us-east-1 with FIPS disabled and DualStack enabled
 #[test]
 fn for_region_us_east_1_with_fips_disabled_and_dual_stack_enabled() {
@@ -312,6 +341,7 @@ fn for_region_us_east_1_with_fips_disabled_and_dual_stack_enabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-east-1.api.aws");
 }
+
 /// For region cn-north-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_cn_north_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -323,6 +353,7 @@ fn for_region_cn_north_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.cn-north-1.amazonaws.com.cn");
 }
+
 /// For region cn-northwest-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_cn_northwest_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -334,6 +365,7 @@ fn for_region_cn_northwest_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.cn-northwest-1.amazonaws.com.cn");
 }
+
 /// For region cn-north-1 with FIPS enabled and DualStack enabled
 #[test]
 fn for_region_cn_north_1_with_fips_enabled_and_dual_stack_enabled() {
@@ -347,6 +379,7 @@ fn for_region_cn_north_1_with_fips_enabled_and_dual_stack_enabled() {
         endpoint.url, "https://states-fips.cn-north-1.api.amazonwebservices.com.cn"
     );
 }
+
 /// For region cn-north-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_cn_north_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -358,6 +391,7 @@ fn for_region_cn_north_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.cn-north-1.amazonaws.com.cn");
 }
+
 /// For region cn-north-1 with FIPS disabled and DualStack enabled
 #[test]
 fn for_region_cn_north_1_with_fips_disabled_and_dual_stack_enabled() {
@@ -369,6 +403,7 @@ fn for_region_cn_north_1_with_fips_disabled_and_dual_stack_enabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.cn-north-1.api.amazonwebservices.com.cn");
 }
+
 /// For region us-gov-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -380,6 +415,7 @@ fn for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-gov-east-1.amazonaws.com");
 }
+
 /// For region us-gov-east-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -391,6 +427,7 @@ fn for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-gov-east-1.amazonaws.com");
 }
+
 /// For region us-gov-west-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_gov_west_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -402,6 +439,7 @@ fn for_region_us_gov_west_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-gov-west-1.amazonaws.com");
 }
+
 /// For region us-gov-west-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_gov_west_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -413,6 +451,7 @@ fn for_region_us_gov_west_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-gov-west-1.amazonaws.com");
 }
+
 /// For region us-gov-east-1 with FIPS enabled and DualStack enabled
 #[test]
 fn for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_enabled() {
@@ -424,6 +463,7 @@ fn for_region_us_gov_east_1_with_fips_enabled_and_dual_stack_enabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-gov-east-1.api.aws");
 }
+
 /// For region us-gov-east-1 with FIPS disabled and DualStack enabled
 #[test]
 fn for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_enabled() {
@@ -435,6 +475,7 @@ fn for_region_us_gov_east_1_with_fips_disabled_and_dual_stack_enabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-gov-east-1.api.aws");
 }
+
 /// For region us-iso-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_iso_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -446,6 +487,7 @@ fn for_region_us_iso_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-iso-east-1.c2s.ic.gov");
 }
+
 /// For region us-iso-west-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_iso_west_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -457,6 +499,7 @@ fn for_region_us_iso_west_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-iso-west-1.c2s.ic.gov");
 }
+
 /// For region us-iso-east-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_iso_east_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -468,6 +511,7 @@ fn for_region_us_iso_east_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-iso-east-1.c2s.ic.gov");
 }
+
 /// For region us-isob-east-1 with FIPS disabled and DualStack disabled
 #[test]
 fn for_region_us_isob_east_1_with_fips_disabled_and_dual_stack_disabled() {
@@ -479,6 +523,7 @@ fn for_region_us_isob_east_1_with_fips_disabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states.us-isob-east-1.sc2s.sgov.gov");
 }
+
 /// For region us-isob-east-1 with FIPS enabled and DualStack disabled
 #[test]
 fn for_region_us_isob_east_1_with_fips_enabled_and_dual_stack_disabled() {
@@ -490,6 +535,7 @@ fn for_region_us_isob_east_1_with_fips_enabled_and_dual_stack_disabled() {
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://states-fips.us-isob-east-1.sc2s.sgov.gov");
 }
+
 /// For custom endpoint with region set and fips disabled and dualstack disabled
 #[test]
 fn for_custom_endpoint_with_region_set_and_fips_disabled_and_dualstack_disabled() {
@@ -502,6 +548,7 @@ fn for_custom_endpoint_with_region_set_and_fips_disabled_and_dualstack_disabled(
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://example.com");
 }
+
 /// For custom endpoint with region not set and fips disabled and dualstack disabled
 #[test]
 fn for_custom_endpoint_with_region_not_set_and_fips_disabled_and_dualstack_disabled() {
@@ -513,6 +560,7 @@ fn for_custom_endpoint_with_region_not_set_and_fips_disabled_and_dualstack_disab
     let endpoint = resolver.resolve_endpoint(&params).expect("expected an endpoint");
     assert_eq!(endpoint.url, "https://example.com");
 }
+
 /// For custom endpoint with fips enabled and dualstack disabled
 #[test]
 fn for_custom_endpoint_with_fips_enabled_and_dualstack_disabled() {
@@ -530,6 +578,7 @@ fn for_custom_endpoint_with_fips_enabled_and_dualstack_disabled() {
         "Invalid Configuration: FIPS and custom endpoint are not supported"
     );
 }
+
 /// For custom endpoint with fips disabled and dualstack enabled
 #[test]
 fn for_custom_endpoint_with_fips_disabled_and_dualstack_enabled() {
@@ -547,6 +596,7 @@ fn for_custom_endpoint_with_fips_disabled_and_dualstack_enabled() {
         "Invalid Configuration: Dualstack and custom endpoint are not supported"
     );
 }
+
 /// Missing region
 #[test]
 fn missing_region() {

@@ -10,8 +10,10 @@
 //! The endpoint must be named explicitly: without one of those variables a case fails before it
 //! sends anything, so a test run never reaches the service's public endpoint by accident. To run
 //! them against the real service, set the variable to its endpoint.
+
 use sfn_client::config::Builder;
 use sfn_client::Client;
+
 /// A client configured from the environment, in the case's region; the endpoint must be set
 /// explicitly (see the module docs).
 fn client(region: &'static str, use_fips: bool, use_dual_stack: bool) -> Client {
@@ -30,6 +32,7 @@ fn client(region: &'static str, use_fips: bool, use_dual_stack: bool) -> Client 
             .build(),
     )
 }
+
 /// Smoke test `ListActivitiesSuccess`: `ListActivities`.
 #[tokio::test]
 async fn list_activities_success() {

@@ -363,3 +363,14 @@ async fn send_with_over_the_default_connector() {
     assert_eq!(out.execution_arn(), "arn:e");
     assert_eq!(out.request_id(), Some("req-loopback"));
 }
+
+/// Issue 13, point 2: a structure whose `@required` members all have a `@default` builds
+/// infallibly (the missing counts are the defaults), so `build()` returns the value itself.
+#[test]
+fn builders_of_fully_defaulted_structures_cannot_fail() {
+    let counts: sfn_client::types::MapRunExecutionCounts =
+        sfn_client::types::MapRunExecutionCounts::builder().running(3).build();
+    assert_eq!((counts.running(), counts.pending(), counts.total()), (3, 0, 0));
+    let items: sfn_client::types::MapRunItemCounts = sfn_client::types::MapRunItemCounts::builder().build();
+    assert_eq!(items.succeeded(), 0);
+}

@@ -497,10 +497,10 @@ pub fn error_rs(service: &Service) -> TokenStream {
         quote!(#d #v(crate::types::error::#v),)
     });
     let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
-    let allow_large = super::large_variant_allow(&service.errors);
+    let allow_large = super::large_variant_allow(service.errors.iter().any(crate::ir::Structure::holds_aggregates));
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
-        let err = format_ident!("{}Error", op.name);
+        let err = super::ident(&op.error_type());
         let arms = op.errors.iter().map(|e| {
             let v = format_ident!("{}", e.rust_name);
             quote!(crate::operation::#module::#err::#v(e) => Error::#v(e),)
@@ -543,21 +543,25 @@ pub fn error_rs(service: &Service) -> TokenStream {
             Unhandled(Unhandled),
         }
 
+        impl Error {
+            /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+            fn inner(&self) -> &dyn Inner {
+                match self {
+                    #(Error::#names(e) => e,)*
+                    Error::Unhandled(e) => e,
+                }
+            }
+        }
+
         impl std::fmt::Display for Error {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(Error::#names(e) => std::fmt::Display::fmt(e, f),)*
-                    Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-                }
+                std::fmt::Display::fmt(self.inner(), f)
             }
         }
 
         impl std::error::Error for Error {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(Error::#names(e) => Some(e),)*
-                    Error::Unhandled(e) => Some(e),
-                }
+                Some(self.inner().as_error())
             }
         }
 
@@ -569,10 +573,19 @@ pub fn error_rs(service: &Service) -> TokenStream {
 
         impl ProvideErrorMetadata for Error {
             fn meta(&self) -> &ErrorMetadata {
-                match self {
-                    #(Error::#names(e) => ProvideErrorMetadata::meta(e),)*
-                    Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-                }
+                self.inner().meta()
+            }
+        }
+
+        /// What every error enum of this crate delegates to: one of its variants' errors.
+        pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+            /// The error as a `source()` (no trait upcasting before Rust 1.86).
+            fn as_error(&self) -> &(dyn std::error::Error + 'static);
+        }
+
+        impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+            fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+                self
             }
         }
 
@@ -619,7 +632,7 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
         .filter(|e| e.builder)
         .map(|e| {
             let m = ident(&e.module);
-            let b = format_ident!("{}Builder", e.item);
+            let b = super::ident(&crate::naming::builder_type(&e.item));
             quote!(pub use super::#m::#b;)
         })
         .collect();

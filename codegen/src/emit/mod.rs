@@ -10,7 +10,9 @@ pub mod smoke_tests;
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;
 
-use crate::ir::RustType;
+use crate::ir::{Member, RustType};
+use crate::naming::unraw;
+use crate::traits::Bounds;
 
 /// The generated crate's name for the runtime crate (a dependency renamed in Cargo.toml).
 pub fn rt() -> TokenStream {
@@ -32,6 +34,44 @@ pub fn doc_lines(lines: &[String]) -> TokenStream {
         quote!(#[doc = #l])
     });
     quote!(#(#attrs)*)
+}
+
+/// A member's full documentation (on its field and its fluent setter): the model's docs, then
+/// its `@length`/`@range`/`@pattern`, which the client states but does not check.
+pub fn member_docs(m: &Member) -> Vec<String> {
+    let mut lines = m.docs.clone();
+    let bounds = |b: &Bounds| match (b.min, b.max) {
+        (Some(a), Some(z)) if a == z => Some(format!("exactly {a}")),
+        (Some(a), Some(z)) => Some(format!("{a} to {z}")),
+        (Some(a), None) => Some(format!("at least {a}")),
+        (None, Some(z)) => Some(format!("at most {z}")),
+        (None, None) => None,
+    };
+    let mut parts = Vec::new();
+    if let Some(b) = m.length.as_ref().and_then(bounds) {
+        parts.push(format!("length {b}"));
+    }
+    if let Some(b) = m.range.as_ref().and_then(bounds) {
+        parts.push(format!("value {b}"));
+    }
+    if let Some(p) = &m.pattern {
+        let fence = if p.contains('`') { "``" } else { "`" };
+        parts.push(format!("matches {fence}{p}{fence}"));
+    }
+    if !parts.is_empty() {
+        if !lines.is_empty() {
+            lines.push(String::new());
+        }
+        lines.push(format!("Constraints (the service checks them): {}.", parts.join("; ")));
+    }
+    lines
+}
+
+/// An intra-doc link to field `field` of `owner` (a type path, or `Self`), shown as its name.
+/// `field@` tells it from the getter of the same name; links spell raw names plainly (`type`).
+pub fn field_link(owner: &str, field: &str) -> String {
+    let name = unraw(field);
+    format!("[`{name}`](field@{owner}::{name})")
 }
 
 /// Doc attributes from one string (may hold several lines).
@@ -90,8 +130,8 @@ pub const REDACTED: &str = "*** Sensitive Data Redacted ***";
 
 /// `#[allow(clippy::large_enum_variant)]` for an error enum whose modeled errors hold structures
 /// or unions inline: their sizes are the model's, and boxing them would change how callers match.
-pub fn large_variant_allow<'a>(errors: impl IntoIterator<Item = &'a crate::ir::Structure>) -> TokenStream {
-    if errors.into_iter().any(crate::ir::Structure::holds_aggregates) {
+pub fn large_variant_allow(some_error_holds_aggregates: bool) -> TokenStream {
+    if some_error_holds_aggregates {
         quote!(#[allow(clippy::large_enum_variant)])
     } else {
         quote!()

@@ -6,18 +6,18 @@ use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
-use crate::ir::{Auth, ContextValue, Operation, Pagination, PathStep, RustType, Service};
-use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
+use crate::ir::{Auth, ContextValue, Operation, Pagination, PathStep, RetryKind, RustType, Service};
+use crate::naming::{self, field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
     let input = format_ident!("{}", op.input.rust_name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let output = format_ident!("{}", op.output.rust_name);
-    let output_builder = format_ident!("{}Builder", op.output.rust_name);
-    let error = format_ident!("{}Error", op.name);
-    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let output_builder = ident(&naming::builder_type(&op.output.rust_name));
+    let error = ident(&op.error_type());
+    let fluent = ident(&op.fluent_builder());
     let name = op.name.as_str();
     let target = service.x_amz_target(op);
     let docs = doc_lines(&op.docs);
@@ -78,12 +78,12 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     let allow_dep = op.deprecated.as_ref().map(|_| quote!(#[allow(deprecated)]));
     let input_struct = structure(&op.input);
     let output_struct = structure(&op.output);
-    let error_enum = error_enum(op, service);
+    let error_enum = error_enum(op);
     let fluent_builder = fluent_builder(op);
     let paginator = op.paginated.as_ref().map(|p| paginator(op, p));
     let paginator_mod = op.paginated.as_ref().map(|p| {
-        let pages = format_ident!("{}Paginator", op.name);
-        let items = p.items.as_ref().map(|_| format_ident!("{}PaginatorItems", op.name)).into_iter();
+        let pages = ident(&naming::paginator(&op.name));
+        let items = p.items.as_ref().map(|_| ident(&naming::paginator_items(&op.name))).into_iter();
         quote! {
             /// The paginator of this operation, under the path other AWS SDKs use.
             pub mod paginator {
@@ -91,7 +91,23 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             }
         }
     });
+    // The module's summary: what it holds, each item linked.
+    let pages_note = match &op.paginated {
+        Some(_) => format!(", pages with [`{}`]", naming::paginator(&op.name)),
+        None => String::new(),
+    };
+    let module_doc = format!(
+        " The `{name}` operation ([`{name}`]): [`{}`] in, [`{}`] out, [`{}`] on failure; \
+         [`crate::Client::{}`] returns [`{}`]{pages_note}.",
+        op.input.rust_name,
+        op.output.rust_name,
+        op.error_type(),
+        unraw(&op.fn_name),
+        op.fluent_builder(),
+    );
     quote! {
+        #![doc = #module_doc]
+
         #marker_doc
         #[derive(Debug, Clone, Copy, Default)]
         #[non_exhaustive]
@@ -143,25 +159,20 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
     }
 }
 
-fn error_enum(op: &Operation, service: &Service) -> TokenStream {
+fn error_enum(op: &Operation) -> TokenStream {
     let rt = rt();
-    let error = format_ident!("{}Error", op.name);
+    let error = ident(&op.error_type());
     let name = op.name.as_str();
     let variants = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
         let ty = format_ident!("{}", e.rust_name);
-        let first = service
-            .errors
-            .iter()
-            .find(|s| s.id == e.id)
-            .and_then(|s| s.docs.first().cloned())
-            .unwrap_or_else(|| format!("The `{}` error.", e.code));
-        let d = doc(&first);
+        // A reference, not the error's docs: a change to them touches one file.
+        let d = doc(&format!("The [`{0}`](crate::types::error::{0}) error.", e.rust_name));
         quote!(#d #v(crate::types::error::#ty),)
     });
     let is_fns = op.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let f = format_ident!("is_{}", unraw(&field_name(&e.rust_name)));
+        let f = ident(&naming::is_variant(&field_name(&e.rust_name)));
         let d = doc(&format!("Whether this is the `{}` error.", e.code));
         quote!(#d pub fn #f(&self) -> bool { matches!(self, #error::#v(_)) })
     });
@@ -175,13 +186,12 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let info = service.errors.iter().find(|s| s.id == e.id)?.error.as_ref()?;
-        let throttling = info.retryable?;
+        let throttling = e.retry? == RetryKind::Throttling;
         Some(quote!(#error::#v(_) => Some(#throttling),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
-    let allow_large = super::large_variant_allow(service.errors.iter().filter(|s| op.errors.iter().any(|e| e.id == s.id)));
+    let allow_large = super::large_variant_allow(op.errors.iter().any(|e| e.holds_aggregates));
     // Without modeled errors the body is not read.
     let (code_param, body_param, from_body) = if op.errors.is_empty() {
         (quote!(_code), quote!(_body), quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))))
@@ -216,32 +226,31 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
             pub fn is_unhandled(&self) -> bool {
                 matches!(self, #error::Unhandled(_))
             }
+
+            /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+            fn inner(&self) -> &dyn crate::error::Inner {
+                match self {
+                    #(#error::#variant_names(e) => e,)*
+                    #error::Unhandled(e) => e,
+                }
+            }
         }
 
         impl std::fmt::Display for #error {
             fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-                match self {
-                    #(#error::#variant_names(e) => std::fmt::Display::fmt(e, f),)*
-                    #error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-                }
+                std::fmt::Display::fmt(self.inner(), f)
             }
         }
 
         impl std::error::Error for #error {
             fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-                match self {
-                    #(#error::#variant_names(e) => Some(e),)*
-                    #error::Unhandled(e) => Some(e),
-                }
+                Some(self.inner().as_error())
             }
         }
 
         impl #rt::error::ProvideErrorMetadata for #error {
             fn meta(&self) -> &#rt::error::ErrorMetadata {
-                match self {
-                    #(#error::#variant_names(e) => #rt::error::ProvideErrorMetadata::meta(e),)*
-                    #error::Unhandled(e) => #rt::error::ProvideErrorMetadata::meta(e),
-                }
+                self.inner().meta()
             }
         }
 
@@ -292,19 +301,19 @@ fn error_enum(op: &Operation, service: &Service) -> TokenStream {
 fn fluent_builder(op: &Operation) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let output = format_ident!("{}", op.output.rust_name);
-    let error = format_ident!("{}Error", op.name);
-    let fluent = format_ident!("{}FluentBuilder", op.name);
+    let error = ident(&op.error_type());
+    let fluent = ident(&op.fluent_builder());
     let customize = format_ident!("{}", CUSTOMIZE_FN);
     let inner = quote!(self.inner);
-    let setters = op.input.members.iter().map(|m| builder_methods(m, Some(&inner)));
+    let setters = op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
     let d = doc(&format!(
         "Builds and sends a `{}` request: set the input with the methods named after its members, then call [`Self::send`].",
         op.name
     ));
     let into_paginator = op.paginated.as_ref().map(|_| {
-        let pages = format_ident!("{}Paginator", op.name);
+        let pages = ident(&naming::paginator(&op.name));
         quote! {
             /// Sends the request page by page: the returned paginator's `send()` gives a stream of
             /// pages (and its `items()` one of their items), each request carrying the token of the
@@ -360,11 +369,11 @@ fn fluent_builder(op: &Operation) -> TokenStream {
 fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
     let rt = rt();
     let marker = format_ident!("{}", op.name);
-    let input_builder = format_ident!("{}Builder", op.input.rust_name);
+    let input_builder = ident(&naming::builder_type(&op.input.rust_name));
     let input = format_ident!("{}", op.input.rust_name);
     let output = format_ident!("{}", op.output.rust_name);
-    let pages = format_ident!("{}Paginator", op.name);
-    let items_ty = format_ident!("{}PaginatorItems", op.name);
+    let pages = ident(&naming::paginator(&op.name));
+    let items_ty = ident(&naming::paginator_items(&op.name));
     let in_token = ident(&p.input_token);
     let out_token = ident(&p.output_token);
     let page_size = p.page_size.as_ref().map(|(field, ty)| {

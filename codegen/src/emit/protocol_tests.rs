@@ -274,7 +274,7 @@ impl Gen<'_> {
             .ok_or("no operation of the service returns this error")?;
         let f = format_ident!("{name}");
         let module = ident(&op.fn_name);
-        let op_error = format_ident!("{}Error", op.name);
+        let op_error = ident(&op.error_type());
         let variant = format_ident!("{}", op.errors.iter().find(|e| e.id == error.id).map_or("", |e| e.rust_name.as_str()));
         let call = self.response_call(op, case)?;
         // The metadata (code, message, request id) comes from the response, not from `params`.
@@ -354,7 +354,7 @@ impl Gen<'_> {
                 continue;
             }
             let m = member(s, k)?;
-            let set = format_ident!("set_{}", naming::unraw(&m.field));
+            let set = ident(&naming::option_setter(&m.field));
             let value = self.value(&m.ty, v).map_err(|e| format!("{}${k}: {e}", s.id))?;
             out.push(quote!(.#set(Some(#value))));
         }
@@ -365,9 +365,7 @@ impl Gen<'_> {
     fn structure_value(&self, s: &Structure, v: &Value, extra: TokenStream) -> Result<TokenStream, String> {
         let setters = self.setters(s, Some(v))?;
         let path = self.structure_path(s);
-        // Mirrors the builders: inputs and structures with required members build fallibly.
-        let fallible = s.role == StructureRole::Input || s.has_required();
-        let unwrap = if fallible { quote!(.expect("the case's params build")) } else { quote!() };
+        let unwrap = if s.build_is_fallible { quote!(.expect("the case's params build")) } else { quote!() };
         Ok(quote!(#path::builder() #(#setters)* #extra .build() #unwrap))
     }
 

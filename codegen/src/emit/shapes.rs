@@ -2,11 +2,10 @@
 
 use proc_macro2::{Literal, TokenStream};
 use quote::{format_ident, quote};
-use serde_json::Value;
 
-use super::{deprecated, doc, doc_lines, ident, rt, rust_type, REDACTED};
-use crate::ir::{Enum, IntEnum, Member, NamedKind, RustType, Structure, StructureRole, Union};
-use crate::naming::{unraw, REQUEST_ID_FIELD};
+use super::{deprecated, doc, doc_lines, field_link, ident, member_docs, rt, rust_type, REDACTED};
+use crate::ir::{DefaultValue, Enum, IntEnum, Member, RustType, Structure, StructureRole, Union};
+use crate::naming::{self, unraw, REQUEST_ID_FIELD};
 use crate::traits::TimestampFormat;
 
 fn format_tokens(f: TimestampFormat) -> TokenStream {
@@ -32,60 +31,44 @@ fn field_type(m: &Member) -> TokenStream {
 /// The Rust expression for a member's `@default`, or `None` when the type's `Default` already
 /// gives that value (so the structure can derive `Default`).
 fn default_expr(m: &Member) -> Option<TokenStream> {
-    let v = m.default.as_ref()?;
-    let zero = match v {
-        Value::Bool(b) => !b,
-        Value::Number(n) => n.as_f64() == Some(0.0),
-        Value::String(s) => s.is_empty() && matches!(m.ty, RustType::String | RustType::Blob),
-        Value::Array(a) => a.is_empty(),
-        Value::Object(o) => o.is_empty(),
-        Value::Null => true,
-    };
-    if zero && !matches!(m.ty, RustType::Document) {
-        return None;
-    }
     let rt = rt();
-    Some(match (&m.ty, v) {
-        (RustType::String, Value::String(s)) => quote!(String::from(#s)),
-        (RustType::Bool, Value::Bool(b)) => quote!(#b),
-        (RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64, Value::Number(n)) => {
-            let lit: TokenStream = n.to_string().parse().unwrap_or_else(|_| quote!(0));
+    Some(match m.default.as_ref()? {
+        DefaultValue::Zero => return None,
+        DefaultValue::String(s) => quote!(String::from(#s)),
+        DefaultValue::Bool(b) => quote!(#b),
+        DefaultValue::Int(n) => {
+            let lit = Literal::i64_unsuffixed(*n);
             quote!(#lit)
         }
-        (RustType::F32 | RustType::F64, Value::Number(n)) => {
-            let lit = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+        DefaultValue::Float(n) => {
+            let lit = Literal::f64_unsuffixed(*n);
             quote!(#lit)
         }
-        (RustType::DateTime, Value::Number(n)) => {
-            let secs = Literal::f64_unsuffixed(n.as_f64().unwrap_or_default());
+        DefaultValue::EpochSeconds(n) => {
+            let secs = Literal::f64_unsuffixed(*n);
             quote!(crate::primitives::DateTime::from_secs_f64(#secs).unwrap_or_default())
         }
-        (RustType::DateTime, Value::String(s)) => {
+        DefaultValue::DateTimeText(s) => {
             quote!(crate::primitives::DateTime::parse(#s, #rt::types::TimestampFormat::DateTime).unwrap_or_default())
         }
-        // A blob `@default` is base64 text.
-        (RustType::Blob, Value::String(s)) => quote!(#rt::json::blob_literal(#s)),
-        (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
+        DefaultValue::Blob(s) => quote!(#rt::json::blob_literal(#s)),
+        DefaultValue::Enum(s) => {
             let ty = rust_type(&m.ty);
             quote!(#ty::from(#s))
         }
-        (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
+        DefaultValue::IntEnum(n) => {
             let ty = rust_type(&m.ty);
-            let lit = Literal::i64_unsuffixed(n.as_i64().unwrap_or_default());
+            let lit = Literal::i64_unsuffixed(*n);
             quote!(#ty::from(#lit))
         }
-        (RustType::Document, v) => {
-            let text = v.to_string();
-            quote!(#rt::json::document_literal(#text))
-        }
-        _ => return None,
+        DefaultValue::Document(text) => quote!(#rt::json::document_literal(#text)),
     })
 }
 
 /// A getter returning a borrowed view of the field.
 fn getter(m: &Member) -> TokenStream {
     let f = ident(&m.field);
-    let docs = doc_lines(&m.docs);
+    let docs = doc(&format!("Returns {}.", field_link("Self", &m.field)));
     let dep = deprecated(&m.deprecated);
     let ty = rust_type(&m.ty);
     let (ret, body) = match (&m.ty, m.optional) {
@@ -93,15 +76,9 @@ fn getter(m: &Member) -> TokenStream {
         (_, false) if m.boxed => (quote!(&#ty), quote!(&self.#f)),
         (RustType::String, true) => (quote!(Option<&str>), quote!(self.#f.as_deref())),
         (RustType::String, false) => (quote!(&str), quote!(&self.#f)),
-        (RustType::List { .. }, true) => {
-            let item = match &m.ty {
-                RustType::List { item, sparse: true } => {
-                    let i = rust_type(item);
-                    quote!(Option<#i>)
-                }
-                RustType::List { item, .. } => rust_type(item),
-                _ => unreachable!(),
-            };
+        (RustType::List { item, sparse }, true) => {
+            let item = rust_type(item);
+            let item = if *sparse { quote!(Option<#item>) } else { item };
             (quote!(&[#item]), quote!(self.#f.as_deref().unwrap_or_default()))
         }
         (t, true) if t.is_copy() => (quote!(Option<#ty>), quote!(self.#f)),
@@ -119,12 +96,26 @@ fn getter(m: &Member) -> TokenStream {
 }
 
 /// The builder's three methods for one member: the setter taking the value (or appending one
-/// item / inserting one entry for collections), `set_` taking an `Option`, and `get_`.
-pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStream {
+/// item / inserting one entry for collections), `set_` taking an `Option`, and `get_`. `owner` is
+/// the built structure: a builder's methods refer to its field's docs; a fluent builder's setter
+/// (`delegate` is `Some`) carries them in full.
+pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) -> TokenStream {
     let f = ident(&m.field);
-    let set = format_ident!("set_{}", unraw(&m.field));
-    let get = format_ident!("get_{}", unraw(&m.field));
-    let docs = doc_lines(&m.docs);
+    let set = ident(&naming::option_setter(&m.field));
+    let get = ident(&naming::builder_getter(&m.field));
+    let link = field_link(owner, &m.field);
+    let docs = match delegate {
+        Some(_) => doc_lines(&member_docs(m)),
+        None => doc(&format!("Sets {link}.")),
+    };
+    // The full docs under the one-line summary of a fluent collection setter.
+    let more_docs = match (delegate, member_docs(m)) {
+        (Some(_), full) if !full.is_empty() => {
+            let lines: Vec<String> = std::iter::once(String::new()).chain(full).collect();
+            doc_lines(&lines)
+        }
+        _ => quote!(),
+    };
     let dep = deprecated(&m.deprecated);
     let full = {
         let ty = rust_type(&m.ty);
@@ -135,7 +126,7 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::List { item, sparse }, None) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_append
@@ -152,7 +143,7 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::Map { value, sparse }, None) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_insert
@@ -169,10 +160,11 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::List { item, sparse }, Some(inner)) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to `{}`. To set the whole list, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_append
+                    #more_docs
                     #dep
                     pub fn #f(mut self, input: impl Into<#item>) -> Self {
                         #inner = #inner.#f(input);
@@ -186,10 +178,11 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
         (RustType::Map { value, sparse }, Some(inner)) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into `{}`. To set the whole map, use [`Self::{set}`].", unraw(&m.field)));
+            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
             (
                 quote! {
                     #doc_insert
+                    #more_docs
                     #dep
                     pub fn #f(mut self, k: impl Into<String>, v: impl Into<#value>) -> Self {
                         #inner = #inner.#f(k, v);
@@ -226,8 +219,8 @@ pub fn builder_methods(m: &Member, delegate: Option<&TokenStream>) -> TokenStrea
             )
         }
     };
-    let set_doc = doc(&format!("Sets `{}` (`None` unsets it).", unraw(&m.field)));
-    let get_doc = doc(&format!("Returns `{}` as set so far.", unraw(&m.field)));
+    let set_doc = doc(&format!("Sets {link} (`None` unsets it)."));
+    let get_doc = doc(&format!("Returns {link} as set so far."));
     quote! {
         #setter
         #set_doc
@@ -371,7 +364,7 @@ fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error
 pub fn structure(s: &Structure) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", s.rust_name);
-    let builder = format_ident!("{}Builder", s.rust_name);
+    let builder = ident(&naming::builder_type(&s.rust_name));
     let shape_name = s.rust_name.as_str();
     let docs = doc_lines(&s.docs);
     let dep = deprecated(&s.deprecated);
@@ -384,7 +377,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     let fields = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let ty = field_type(m);
-        let docs = doc_lines(&m.docs);
+        let docs = doc_lines(&member_docs(m));
         let dep = deprecated(&m.deprecated);
         quote!(#docs #dep pub #f: #ty,)
     });
@@ -448,8 +441,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     } else {
         quote!()
     };
-    let builder_methods = s.members.iter().map(|m| builder_methods(m, None));
-    let fallible = s.role == StructureRole::Input || s.has_required();
+    let builder_methods = s.members.iter().map(|m| builder_methods(m, &s.rust_name, None));
     let assigns = s.members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
@@ -457,7 +449,7 @@ pub fn structure(s: &Structure) -> TokenStream {
             // Cycles only close through structures and unions, which default to their zero value.
             if m.optional {
                 quote!(#f: self.#f.map(Box::new),)
-            } else if m.required && m.default.is_none() {
+            } else if m.must_be_set() {
                 quote!(#f: Box::new(self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?),)
             } else {
                 quote!(#f: Box::new(self.#f.unwrap_or_default()),)
@@ -465,12 +457,12 @@ pub fn structure(s: &Structure) -> TokenStream {
         } else if m.optional {
             quote!(#f: self.#f,)
         } else if let Some(e) = default_expr(m) {
-            if matches!(m.default, Some(Value::Number(_) | Value::Bool(_))) && !matches!(m.ty, RustType::DateTime | RustType::Named { .. }) {
+            if m.default.as_ref().is_some_and(DefaultValue::is_const) {
                 quote!(#f: self.#f.unwrap_or(#e),)
             } else {
                 quote!(#f: self.#f.unwrap_or_else(|| #e),)
             }
-        } else if m.required && m.default.is_none() {
+        } else if m.must_be_set() {
             quote!(#f: self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?,)
         } else {
             quote!(#f: self.#f.unwrap_or_default(),)
@@ -497,7 +489,7 @@ pub fn structure(s: &Structure) -> TokenStream {
                 #name { #(#assigns)* }
             }
         }
-    } else if fallible {
+    } else if s.build_is_fallible {
         quote! {
             /// Builds the value; fails naming the first `@required` member that is not set.
             pub fn build(self) -> Result<#name, #rt::error::BuildError> {
@@ -547,14 +539,14 @@ pub fn structure(s: &Structure) -> TokenStream {
     }
     let builder_debug = if redacting {
         let all_optional: Vec<Member> = s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
-        debug_impl(&builder, &format!("{shape_name}Builder"), &all_optional, s.sensitive, is_output)
+        debug_impl(&builder, &naming::builder_type(shape_name), &all_optional, s.sensitive, is_output)
     } else {
         quote!()
     };
     let builder_doc = doc(&format!("A builder for [`{shape_name}`]."));
 
     let validate = if s.role == StructureRole::Input {
-        let checks = s.members.iter().filter(|m| m.required && m.default.is_none()).map(|m| {
+        let checks = s.members.iter().filter(|m| m.must_be_set()).map(|m| {
             let f = ident(&m.field);
             let wire = &m.wire_name;
             quote! {
@@ -576,7 +568,7 @@ pub fn structure(s: &Structure) -> TokenStream {
 
     let error_impls = if is_error {
         let code = s.id.name();
-        let message_field = s.members.iter().find(|m| m.wire_name.eq_ignore_ascii_case("message")).map(|m| ident(&m.field));
+        let message_field = s.error.as_ref().and_then(|e| e.message_field.as_deref()).map(ident);
         let message_expr = match &message_field {
             Some(f) => quote!(self.#f.as_deref().or(self.meta.message())),
             None => quote!(self.meta.message()),
@@ -710,14 +702,18 @@ fn variants<V: std::fmt::Display>(
 pub fn enumeration(e: &Enum) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", e.rust_name);
-    let docs = doc_lines(&e.docs);
+    // The model's docs (if any), then what `Unknown` is for: no empty first line.
+    let mut lines = e.docs.clone();
+    if !lines.is_empty() {
+        lines.push(String::new());
+    }
+    lines.push("Values this version of the crate does not know are kept in [`Self::Unknown`], so a".into());
+    lines.push("response with a value added to the service later still decodes.".into());
+    let docs = doc_lines(&lines);
     let Variants { variants, to_wire: as_str, from_wire: from, values } = variants(&name, &e.variants, |v| quote!(#v));
     let name_str = &e.rust_name;
     quote! {
         #docs
-        ///
-        /// Values this version of the crate does not know are kept in [`Self::Unknown`], so a
-        /// response with a value added to the service later still decodes.
         #[non_exhaustive]
         #[derive(Clone, Debug, PartialEq, Eq, Hash, PartialOrd, Ord)]
         pub enum #name {
@@ -889,8 +885,8 @@ pub fn union(u: &Union) -> TokenStream {
     let accessors = u.variants.iter().map(|v| {
         let id = format_ident!("{}", v.variant);
         let snake = crate::naming::field_name(&v.variant);
-        let is = format_ident!("is_{}", unraw(&snake));
-        let as_ = format_ident!("as_{}", unraw(&snake));
+        let is = ident(&naming::is_variant(&snake));
+        let as_ = ident(&naming::as_variant(&snake));
         let is_doc = doc(&format!("Whether this is [`{shape_name}::{}`].", v.variant));
         match &v.ty {
             Some(t) => {

@@ -6,13 +6,13 @@
 //! in its JSON form; each is decoded by the generated code into the member's Rust type.
 
 use proc_macro2::TokenStream;
-use quote::{format_ident, quote};
+use quote::quote;
 use serde_json::Value;
 
 use super::{doc, ident};
 use crate::error::Error;
 use crate::ir::{Operation, Service};
-use crate::naming::{field_name, unraw};
+use crate::naming::field_name;
 
 /// The test file, or `None` when the service has no smoke tests.
 pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenStream>, Error> {
@@ -108,7 +108,7 @@ fn smoke_test(op: &Operation, case: &Value, krate: &proc_macro2::Ident) -> Resul
                 .iter()
                 .find(|m| &m.wire_name == name)
                 .ok_or_else(|| bad(format!("`{name}` is not a member of {}", op.input.id)))?;
-            let setter = format_ident!("set_{}", unraw(&member.field));
+            let setter = super::ident(&crate::naming::option_setter(&member.field));
             let json = value.to_string();
             setters.push(quote!(.#setter(Some(param(#name, #json)))));
         }
@@ -116,7 +116,7 @@ fn smoke_test(op: &Operation, case: &Value, krate: &proc_macro2::Ident) -> Resul
 
     let method = ident(&op.fn_name);
     let module = ident(&op.fn_name);
-    let error = format_ident!("{}Error", op.name);
+    let error = super::ident(&op.error_type());
     let expect = case.get("expect").and_then(Value::as_object).ok_or_else(|| bad("no `expect`".into()))?;
     let check = if expect.contains_key("success") {
         quote! {

@@ -6,24 +6,32 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityFailedEventDetails {
     /// The error code of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
 }
+
 impl ActivityFailedEventDetails {
     /// Creates a new builder for [`ActivityFailedEventDetails`].
     pub fn builder() -> ActivityFailedEventDetailsBuilder {
         ActivityFailedEventDetailsBuilder::default()
     }
-    /// The error code of the failure.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
+
 impl std::fmt::Debug for ActivityFailedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityFailedEventDetails")
@@ -32,41 +40,49 @@ impl std::fmt::Debug for ActivityFailedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`ActivityFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityFailedEventDetailsBuilder {
     pub(crate) error: Option<String>,
     pub(crate) cause: Option<String>,
 }
+
 impl ActivityFailedEventDetailsBuilder {
-    /// The error code of the failure.
+    /// Sets [`error`](field@ActivityFailedEventDetails::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@ActivityFailedEventDetails::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@ActivityFailedEventDetails::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Sets [`cause`](field@ActivityFailedEventDetails::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@ActivityFailedEventDetails::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@ActivityFailedEventDetails::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
+
     /// Builds the value.
     pub fn build(self) -> ActivityFailedEventDetails {
         ActivityFailedEventDetails {
@@ -75,6 +91,7 @@ impl ActivityFailedEventDetailsBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for ActivityFailedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityFailedEventDetailsBuilder")
@@ -83,6 +100,7 @@ impl std::fmt::Debug for ActivityFailedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ActivityFailedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -91,6 +109,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityFailedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ActivityFailedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -99,6 +118,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityFailedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -113,6 +133,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityFailedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

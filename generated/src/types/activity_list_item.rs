@@ -6,6 +6,8 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityListItem {
     /// The Amazon Resource Name (ARN) that identifies the activity.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub activity_arn: String,
     /// The name of the activity.
     ///
@@ -20,40 +22,35 @@ pub struct ActivityListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: String,
     /// The date the activity is created.
     pub creation_date: crate::primitives::DateTime,
 }
+
 impl ActivityListItem {
     /// Creates a new builder for [`ActivityListItem`].
     pub fn builder() -> ActivityListItemBuilder {
         ActivityListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies the activity.
+
+    /// Returns [`activity_arn`](field@Self::activity_arn).
     pub fn activity_arn(&self) -> &str {
         &self.activity_arn
     }
-    /// The name of the activity.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// The date the activity is created.
+
+    /// Returns [`creation_date`](field@Self::creation_date).
     pub fn creation_date(&self) -> crate::primitives::DateTime {
         self.creation_date
     }
 }
+
 /// A builder for [`ActivityListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityListItemBuilder {
@@ -61,48 +58,43 @@ pub struct ActivityListItemBuilder {
     pub(crate) name: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
+
 impl ActivityListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies the activity.
+    /// Sets [`activity_arn`](field@ActivityListItem::activity_arn).
     pub fn activity_arn(mut self, input: impl Into<String>) -> Self {
         self.activity_arn = Some(input.into());
         self
     }
-    /// Sets `activity_arn` (`None` unsets it).
+
+    /// Sets [`activity_arn`](field@ActivityListItem::activity_arn) (`None` unsets it).
     pub fn set_activity_arn(mut self, input: Option<String>) -> Self {
         self.activity_arn = input;
         self
     }
-    /// Returns `activity_arn` as set so far.
+
+    /// Returns [`activity_arn`](field@ActivityListItem::activity_arn) as set so far.
     pub fn get_activity_arn(&self) -> &Option<String> {
         &self.activity_arn
     }
-    /// The name of the activity.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Sets [`name`](field@ActivityListItem::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@ActivityListItem::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@ActivityListItem::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The date the activity is created.
+
+    /// Sets [`creation_date`](field@ActivityListItem::creation_date).
     pub fn creation_date(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -110,7 +102,8 @@ impl ActivityListItemBuilder {
         self.creation_date = Some(input.into());
         self
     }
-    /// Sets `creation_date` (`None` unsets it).
+
+    /// Sets [`creation_date`](field@ActivityListItem::creation_date) (`None` unsets it).
     pub fn set_creation_date(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -118,10 +111,12 @@ impl ActivityListItemBuilder {
         self.creation_date = input;
         self
     }
-    /// Returns `creation_date` as set so far.
+
+    /// Returns [`creation_date`](field@ActivityListItem::creation_date) as set so far.
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -148,6 +143,7 @@ impl ActivityListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ActivityListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -157,6 +153,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ActivityListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -165,6 +162,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -180,6 +178,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

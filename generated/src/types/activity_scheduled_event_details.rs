@@ -6,8 +6,12 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityScheduledEventDetails {
     /// The Amazon Resource Name (ARN) of the scheduled activity.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub resource: String,
     /// The JSON data input to the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub input: Option<String>,
     /// Contains details about the input for an execution history event.
     pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -16,34 +20,41 @@ pub struct ActivityScheduledEventDetails {
     /// The maximum allowed duration between two heartbeats for the activity task.
     pub heartbeat_in_seconds: Option<i64>,
 }
+
 impl ActivityScheduledEventDetails {
     /// Creates a new builder for [`ActivityScheduledEventDetails`].
     pub fn builder() -> ActivityScheduledEventDetailsBuilder {
         ActivityScheduledEventDetailsBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) of the scheduled activity.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The JSON data input to the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`input`](field@Self::input).
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Returns [`input_details`](field@Self::input_details).
     pub fn input_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
-    /// The maximum allowed duration of the activity task.
+
+    /// Returns [`timeout_in_seconds`](field@Self::timeout_in_seconds).
     pub fn timeout_in_seconds(&self) -> Option<i64> {
         self.timeout_in_seconds
     }
-    /// The maximum allowed duration between two heartbeats for the activity task.
+
+    /// Returns [`heartbeat_in_seconds`](field@Self::heartbeat_in_seconds).
     pub fn heartbeat_in_seconds(&self) -> Option<i64> {
         self.heartbeat_in_seconds
     }
 }
+
 impl std::fmt::Debug for ActivityScheduledEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityScheduledEventDetails")
@@ -55,6 +66,7 @@ impl std::fmt::Debug for ActivityScheduledEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`ActivityScheduledEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ActivityScheduledEventDetailsBuilder {
@@ -64,36 +76,43 @@ pub struct ActivityScheduledEventDetailsBuilder {
     pub(crate) timeout_in_seconds: Option<i64>,
     pub(crate) heartbeat_in_seconds: Option<i64>,
 }
+
 impl ActivityScheduledEventDetailsBuilder {
-    /// The Amazon Resource Name (ARN) of the scheduled activity.
+    /// Sets [`resource`](field@ActivityScheduledEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@ActivityScheduledEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@ActivityScheduledEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The JSON data input to the activity task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`input`](field@ActivityScheduledEventDetails::input).
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
-    /// Sets `input` (`None` unsets it).
+
+    /// Sets [`input`](field@ActivityScheduledEventDetails::input) (`None` unsets it).
     pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
-    /// Returns `input` as set so far.
+
+    /// Returns [`input`](field@ActivityScheduledEventDetails::input) as set so far.
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Sets [`input_details`](field@ActivityScheduledEventDetails::input_details).
     pub fn input_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -101,7 +120,8 @@ impl ActivityScheduledEventDetailsBuilder {
         self.input_details = Some(input.into());
         self
     }
-    /// Sets `input_details` (`None` unsets it).
+
+    /// Sets [`input_details`](field@ActivityScheduledEventDetails::input_details) (`None` unsets it).
     pub fn set_input_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -109,40 +129,48 @@ impl ActivityScheduledEventDetailsBuilder {
         self.input_details = input;
         self
     }
-    /// Returns `input_details` as set so far.
+
+    /// Returns [`input_details`](field@ActivityScheduledEventDetails::input_details) as set so far.
     pub fn get_input_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
-    /// The maximum allowed duration of the activity task.
+
+    /// Sets [`timeout_in_seconds`](field@ActivityScheduledEventDetails::timeout_in_seconds).
     pub fn timeout_in_seconds(mut self, input: impl Into<i64>) -> Self {
         self.timeout_in_seconds = Some(input.into());
         self
     }
-    /// Sets `timeout_in_seconds` (`None` unsets it).
+
+    /// Sets [`timeout_in_seconds`](field@ActivityScheduledEventDetails::timeout_in_seconds) (`None` unsets it).
     pub fn set_timeout_in_seconds(mut self, input: Option<i64>) -> Self {
         self.timeout_in_seconds = input;
         self
     }
-    /// Returns `timeout_in_seconds` as set so far.
+
+    /// Returns [`timeout_in_seconds`](field@ActivityScheduledEventDetails::timeout_in_seconds) as set so far.
     pub fn get_timeout_in_seconds(&self) -> &Option<i64> {
         &self.timeout_in_seconds
     }
-    /// The maximum allowed duration between two heartbeats for the activity task.
+
+    /// Sets [`heartbeat_in_seconds`](field@ActivityScheduledEventDetails::heartbeat_in_seconds).
     pub fn heartbeat_in_seconds(mut self, input: impl Into<i64>) -> Self {
         self.heartbeat_in_seconds = Some(input.into());
         self
     }
-    /// Sets `heartbeat_in_seconds` (`None` unsets it).
+
+    /// Sets [`heartbeat_in_seconds`](field@ActivityScheduledEventDetails::heartbeat_in_seconds) (`None` unsets it).
     pub fn set_heartbeat_in_seconds(mut self, input: Option<i64>) -> Self {
         self.heartbeat_in_seconds = input;
         self
     }
-    /// Returns `heartbeat_in_seconds` as set so far.
+
+    /// Returns [`heartbeat_in_seconds`](field@ActivityScheduledEventDetails::heartbeat_in_seconds) as set so far.
     pub fn get_heartbeat_in_seconds(&self) -> &Option<i64> {
         &self.heartbeat_in_seconds
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -161,6 +189,7 @@ impl ActivityScheduledEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for ActivityScheduledEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ActivityScheduledEventDetailsBuilder")
@@ -172,6 +201,7 @@ impl std::fmt::Debug for ActivityScheduledEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ActivityScheduledEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -183,6 +213,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityScheduledEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -191,6 +222,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -212,6 +244,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

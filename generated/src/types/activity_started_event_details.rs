@@ -6,38 +6,47 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityStartedEventDetails {
     /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub worker_name: Option<String>,
 }
+
 impl ActivityStartedEventDetails {
     /// Creates a new builder for [`ActivityStartedEventDetails`].
     pub fn builder() -> ActivityStartedEventDetailsBuilder {
         ActivityStartedEventDetailsBuilder::default()
     }
-    /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
+
+    /// Returns [`worker_name`](field@Self::worker_name).
     pub fn worker_name(&self) -> Option<&str> {
         self.worker_name.as_deref()
     }
 }
+
 /// A builder for [`ActivityStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ActivityStartedEventDetailsBuilder {
     pub(crate) worker_name: Option<String>,
 }
+
 impl ActivityStartedEventDetailsBuilder {
-    /// The name of the worker that the task is assigned to. These names are provided by the workers when calling GetActivityTask.
+    /// Sets [`worker_name`](field@ActivityStartedEventDetails::worker_name).
     pub fn worker_name(mut self, input: impl Into<String>) -> Self {
         self.worker_name = Some(input.into());
         self
     }
-    /// Sets `worker_name` (`None` unsets it).
+
+    /// Sets [`worker_name`](field@ActivityStartedEventDetails::worker_name) (`None` unsets it).
     pub fn set_worker_name(mut self, input: Option<String>) -> Self {
         self.worker_name = input;
         self
     }
-    /// Returns `worker_name` as set so far.
+
+    /// Returns [`worker_name`](field@ActivityStartedEventDetails::worker_name) as set so far.
     pub fn get_worker_name(&self) -> &Option<String> {
         &self.worker_name
     }
+
     /// Builds the value.
     pub fn build(self) -> ActivityStartedEventDetails {
         ActivityStartedEventDetails {
@@ -45,6 +54,7 @@ impl ActivityStartedEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ActivityStartedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +62,7 @@ impl ::awsjson_runtime::json::ToJson for ActivityStartedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +71,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +85,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,59 +6,74 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct BillingDetails {
     /// Billed memory consumption of your workflow, in MB.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub billed_memory_used_in_mb: i64,
     /// Billed duration of your workflow, in milliseconds.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub billed_duration_in_milliseconds: i64,
 }
+
 impl BillingDetails {
     /// Creates a new builder for [`BillingDetails`].
     pub fn builder() -> BillingDetailsBuilder {
         BillingDetailsBuilder::default()
     }
-    /// Billed memory consumption of your workflow, in MB.
+
+    /// Returns [`billed_memory_used_in_mb`](field@Self::billed_memory_used_in_mb).
     pub fn billed_memory_used_in_mb(&self) -> i64 {
         self.billed_memory_used_in_mb
     }
-    /// Billed duration of your workflow, in milliseconds.
+
+    /// Returns [`billed_duration_in_milliseconds`](field@Self::billed_duration_in_milliseconds).
     pub fn billed_duration_in_milliseconds(&self) -> i64 {
         self.billed_duration_in_milliseconds
     }
 }
+
 /// A builder for [`BillingDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct BillingDetailsBuilder {
     pub(crate) billed_memory_used_in_mb: Option<i64>,
     pub(crate) billed_duration_in_milliseconds: Option<i64>,
 }
+
 impl BillingDetailsBuilder {
-    /// Billed memory consumption of your workflow, in MB.
+    /// Sets [`billed_memory_used_in_mb`](field@BillingDetails::billed_memory_used_in_mb).
     pub fn billed_memory_used_in_mb(mut self, input: impl Into<i64>) -> Self {
         self.billed_memory_used_in_mb = Some(input.into());
         self
     }
-    /// Sets `billed_memory_used_in_mb` (`None` unsets it).
+
+    /// Sets [`billed_memory_used_in_mb`](field@BillingDetails::billed_memory_used_in_mb) (`None` unsets it).
     pub fn set_billed_memory_used_in_mb(mut self, input: Option<i64>) -> Self {
         self.billed_memory_used_in_mb = input;
         self
     }
-    /// Returns `billed_memory_used_in_mb` as set so far.
+
+    /// Returns [`billed_memory_used_in_mb`](field@BillingDetails::billed_memory_used_in_mb) as set so far.
     pub fn get_billed_memory_used_in_mb(&self) -> &Option<i64> {
         &self.billed_memory_used_in_mb
     }
-    /// Billed duration of your workflow, in milliseconds.
+
+    /// Sets [`billed_duration_in_milliseconds`](field@BillingDetails::billed_duration_in_milliseconds).
     pub fn billed_duration_in_milliseconds(mut self, input: impl Into<i64>) -> Self {
         self.billed_duration_in_milliseconds = Some(input.into());
         self
     }
-    /// Sets `billed_duration_in_milliseconds` (`None` unsets it).
+
+    /// Sets [`billed_duration_in_milliseconds`](field@BillingDetails::billed_duration_in_milliseconds) (`None` unsets it).
     pub fn set_billed_duration_in_milliseconds(mut self, input: Option<i64>) -> Self {
         self.billed_duration_in_milliseconds = input;
         self
     }
-    /// Returns `billed_duration_in_milliseconds` as set so far.
+
+    /// Returns [`billed_duration_in_milliseconds`](field@BillingDetails::billed_duration_in_milliseconds) as set so far.
     pub fn get_billed_duration_in_milliseconds(&self) -> &Option<i64> {
         &self.billed_duration_in_milliseconds
     }
+
     /// Builds the value.
     pub fn build(self) -> BillingDetails {
         BillingDetails {
@@ -69,6 +84,7 @@ impl BillingDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for BillingDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -77,6 +93,7 @@ impl ::awsjson_runtime::json::ToJson for BillingDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for BillingDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -85,6 +102,7 @@ impl ::awsjson_runtime::json::FromJson for BillingDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -104,6 +122,7 @@ impl ::awsjson_runtime::json::FromJson for BillingDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -8,36 +8,43 @@ pub struct CloudWatchEventsExecutionDataDetails {
     /// Indicates whether input or output was included in the response. Always `true` for API calls.
     pub included: bool,
 }
+
 impl CloudWatchEventsExecutionDataDetails {
     /// Creates a new builder for [`CloudWatchEventsExecutionDataDetails`].
     pub fn builder() -> CloudWatchEventsExecutionDataDetailsBuilder {
         CloudWatchEventsExecutionDataDetailsBuilder::default()
     }
-    /// Indicates whether input or output was included in the response. Always `true` for API calls.
+
+    /// Returns [`included`](field@Self::included).
     pub fn included(&self) -> bool {
         self.included
     }
 }
+
 /// A builder for [`CloudWatchEventsExecutionDataDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchEventsExecutionDataDetailsBuilder {
     pub(crate) included: Option<bool>,
 }
+
 impl CloudWatchEventsExecutionDataDetailsBuilder {
-    /// Indicates whether input or output was included in the response. Always `true` for API calls.
+    /// Sets [`included`](field@CloudWatchEventsExecutionDataDetails::included).
     pub fn included(mut self, input: impl Into<bool>) -> Self {
         self.included = Some(input.into());
         self
     }
-    /// Sets `included` (`None` unsets it).
+
+    /// Sets [`included`](field@CloudWatchEventsExecutionDataDetails::included) (`None` unsets it).
     pub fn set_included(mut self, input: Option<bool>) -> Self {
         self.included = input;
         self
     }
-    /// Returns `included` as set so far.
+
+    /// Returns [`included`](field@CloudWatchEventsExecutionDataDetails::included) as set so far.
     pub fn get_included(&self) -> &Option<bool> {
         &self.included
     }
+
     /// Builds the value.
     pub fn build(self) -> CloudWatchEventsExecutionDataDetails {
         CloudWatchEventsExecutionDataDetails {
@@ -45,6 +52,7 @@ impl CloudWatchEventsExecutionDataDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for CloudWatchEventsExecutionDataDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +60,7 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchEventsExecutionDataDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +69,7 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails 
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +83,7 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails 
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

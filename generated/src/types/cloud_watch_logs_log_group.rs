@@ -5,38 +5,47 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchLogsLogGroup {
     /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub log_group_arn: Option<String>,
 }
+
 impl CloudWatchLogsLogGroup {
     /// Creates a new builder for [`CloudWatchLogsLogGroup`].
     pub fn builder() -> CloudWatchLogsLogGroupBuilder {
         CloudWatchLogsLogGroupBuilder::default()
     }
-    /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
+
+    /// Returns [`log_group_arn`](field@Self::log_group_arn).
     pub fn log_group_arn(&self) -> Option<&str> {
         self.log_group_arn.as_deref()
     }
 }
+
 /// A builder for [`CloudWatchLogsLogGroup`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CloudWatchLogsLogGroupBuilder {
     pub(crate) log_group_arn: Option<String>,
 }
+
 impl CloudWatchLogsLogGroupBuilder {
-    /// The ARN of the the CloudWatch log group to which you want your logs emitted to. The ARN must end with `:*`
+    /// Sets [`log_group_arn`](field@CloudWatchLogsLogGroup::log_group_arn).
     pub fn log_group_arn(mut self, input: impl Into<String>) -> Self {
         self.log_group_arn = Some(input.into());
         self
     }
-    /// Sets `log_group_arn` (`None` unsets it).
+
+    /// Sets [`log_group_arn`](field@CloudWatchLogsLogGroup::log_group_arn) (`None` unsets it).
     pub fn set_log_group_arn(mut self, input: Option<String>) -> Self {
         self.log_group_arn = input;
         self
     }
-    /// Returns `log_group_arn` as set so far.
+
+    /// Returns [`log_group_arn`](field@CloudWatchLogsLogGroup::log_group_arn) as set so far.
     pub fn get_log_group_arn(&self) -> &Option<String> {
         &self.log_group_arn
     }
+
     /// Builds the value.
     pub fn build(self) -> CloudWatchLogsLogGroup {
         CloudWatchLogsLogGroup {
@@ -44,6 +53,7 @@ impl CloudWatchLogsLogGroupBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for CloudWatchLogsLogGroup {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -51,6 +61,7 @@ impl ::awsjson_runtime::json::ToJson for CloudWatchLogsLogGroup {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -59,6 +70,7 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -72,6 +84,7 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,36 +6,45 @@
 /// For additional control over security, you can encrypt your data using a **customer-managed key** for Step Functions state machines and activities. You can configure a symmetric KMS key and data key reuse period when creating or updating a **State Machine**, and when creating an **Activity**. The execution history and state machine definition will be encrypted with the key applied to the State Machine. Activity inputs will be encrypted with the key applied to the Activity.
 ///
 /// > **Note:** Step Functions automatically enables encryption at rest using Amazon Web Services owned keys at no charge. However, KMS charges apply when using a customer managed key. For more information about pricing, see [Key Management Service pricing](https://aws.amazon.com/kms/pricing/).
-/// >
+///
 /// For more information on KMS, see [What is Key Management Service?](https://docs.aws.amazon.com/kms/latest/developerguide/overview.html)
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct EncryptionConfiguration {
     /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
+    ///
+    /// Constraints (the service checks them): length 1 to 2048.
     pub kms_key_id: Option<String>,
     /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
+    ///
+    /// Constraints (the service checks them): value 60 to 900.
     pub kms_data_key_reuse_period_seconds: Option<i32>,
     /// Encryption type
     pub r#type: crate::types::EncryptionType,
 }
+
 impl EncryptionConfiguration {
     /// Creates a new builder for [`EncryptionConfiguration`].
     pub fn builder() -> EncryptionConfigurationBuilder {
         EncryptionConfigurationBuilder::default()
     }
-    /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
+
+    /// Returns [`kms_key_id`](field@Self::kms_key_id).
     pub fn kms_key_id(&self) -> Option<&str> {
         self.kms_key_id.as_deref()
     }
-    /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
+
+    /// Returns [`kms_data_key_reuse_period_seconds`](field@Self::kms_data_key_reuse_period_seconds).
     pub fn kms_data_key_reuse_period_seconds(&self) -> Option<i32> {
         self.kms_data_key_reuse_period_seconds
     }
-    /// Encryption type
+
+    /// Returns [`type`](field@Self::type).
     pub fn r#type(&self) -> &crate::types::EncryptionType {
         &self.r#type
     }
 }
+
 /// A builder for [`EncryptionConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct EncryptionConfigurationBuilder {
@@ -43,49 +52,59 @@ pub struct EncryptionConfigurationBuilder {
     pub(crate) kms_data_key_reuse_period_seconds: Option<i32>,
     pub(crate) r#type: Option<crate::types::EncryptionType>,
 }
+
 impl EncryptionConfigurationBuilder {
-    /// An alias, alias ARN, key ID, or key ARN of a symmetric encryption KMS key to encrypt data. To specify a KMS key in a different Amazon Web Services account, you must use the key ARN or alias ARN.
+    /// Sets [`kms_key_id`](field@EncryptionConfiguration::kms_key_id).
     pub fn kms_key_id(mut self, input: impl Into<String>) -> Self {
         self.kms_key_id = Some(input.into());
         self
     }
-    /// Sets `kms_key_id` (`None` unsets it).
+
+    /// Sets [`kms_key_id`](field@EncryptionConfiguration::kms_key_id) (`None` unsets it).
     pub fn set_kms_key_id(mut self, input: Option<String>) -> Self {
         self.kms_key_id = input;
         self
     }
-    /// Returns `kms_key_id` as set so far.
+
+    /// Returns [`kms_key_id`](field@EncryptionConfiguration::kms_key_id) as set so far.
     pub fn get_kms_key_id(&self) -> &Option<String> {
         &self.kms_key_id
     }
-    /// Maximum duration that Step Functions will reuse data keys. When the period expires, Step Functions will call `GenerateDataKey`. Only applies to customer managed keys.
+
+    /// Sets [`kms_data_key_reuse_period_seconds`](field@EncryptionConfiguration::kms_data_key_reuse_period_seconds).
     pub fn kms_data_key_reuse_period_seconds(mut self, input: impl Into<i32>) -> Self {
         self.kms_data_key_reuse_period_seconds = Some(input.into());
         self
     }
-    /// Sets `kms_data_key_reuse_period_seconds` (`None` unsets it).
+
+    /// Sets [`kms_data_key_reuse_period_seconds`](field@EncryptionConfiguration::kms_data_key_reuse_period_seconds) (`None` unsets it).
     pub fn set_kms_data_key_reuse_period_seconds(mut self, input: Option<i32>) -> Self {
         self.kms_data_key_reuse_period_seconds = input;
         self
     }
-    /// Returns `kms_data_key_reuse_period_seconds` as set so far.
+
+    /// Returns [`kms_data_key_reuse_period_seconds`](field@EncryptionConfiguration::kms_data_key_reuse_period_seconds) as set so far.
     pub fn get_kms_data_key_reuse_period_seconds(&self) -> &Option<i32> {
         &self.kms_data_key_reuse_period_seconds
     }
-    /// Encryption type
+
+    /// Sets [`type`](field@EncryptionConfiguration::type).
     pub fn r#type(mut self, input: impl Into<crate::types::EncryptionType>) -> Self {
         self.r#type = Some(input.into());
         self
     }
-    /// Sets `type` (`None` unsets it).
+
+    /// Sets [`type`](field@EncryptionConfiguration::type) (`None` unsets it).
     pub fn set_type(mut self, input: Option<crate::types::EncryptionType>) -> Self {
         self.r#type = input;
         self
     }
-    /// Returns `type` as set so far.
+
+    /// Returns [`type`](field@EncryptionConfiguration::type) as set so far.
     pub fn get_type(&self) -> &Option<crate::types::EncryptionType> {
         &self.r#type
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -102,6 +121,7 @@ impl EncryptionConfigurationBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for EncryptionConfiguration {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -114,6 +134,7 @@ impl ::awsjson_runtime::json::ToJson for EncryptionConfiguration {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -122,6 +143,7 @@ impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -140,6 +162,7 @@ impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

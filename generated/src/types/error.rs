@@ -2,72 +2,139 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The modeled errors of the service.
+
 mod activity_already_exists;
+
 pub use activity_already_exists::ActivityAlreadyExists;
+
 mod activity_does_not_exist;
+
 pub use activity_does_not_exist::ActivityDoesNotExist;
+
 mod activity_limit_exceeded;
+
 pub use activity_limit_exceeded::ActivityLimitExceeded;
+
 mod activity_worker_limit_exceeded;
+
 pub use activity_worker_limit_exceeded::ActivityWorkerLimitExceeded;
+
 mod conflict_exception;
+
 pub use conflict_exception::ConflictException;
+
 mod execution_already_exists;
+
 pub use execution_already_exists::ExecutionAlreadyExists;
+
 mod execution_does_not_exist;
+
 pub use execution_does_not_exist::ExecutionDoesNotExist;
+
 mod execution_limit_exceeded;
+
 pub use execution_limit_exceeded::ExecutionLimitExceeded;
+
 mod execution_not_redrivable;
+
 pub use execution_not_redrivable::ExecutionNotRedrivable;
+
 mod invalid_arn;
+
 pub use invalid_arn::InvalidArn;
+
 mod invalid_definition;
+
 pub use invalid_definition::InvalidDefinition;
+
 mod invalid_encryption_configuration;
+
 pub use invalid_encryption_configuration::InvalidEncryptionConfiguration;
+
 mod invalid_execution_input;
+
 pub use invalid_execution_input::InvalidExecutionInput;
+
 mod invalid_logging_configuration;
+
 pub use invalid_logging_configuration::InvalidLoggingConfiguration;
+
 mod invalid_name;
+
 pub use invalid_name::InvalidName;
+
 mod invalid_output;
+
 pub use invalid_output::InvalidOutput;
+
 mod invalid_token;
+
 pub use invalid_token::InvalidToken;
+
 mod invalid_tracing_configuration;
+
 pub use invalid_tracing_configuration::InvalidTracingConfiguration;
+
 mod kms_access_denied_exception;
+
 pub use kms_access_denied_exception::KmsAccessDeniedException;
+
 mod kms_invalid_state_exception;
+
 pub use kms_invalid_state_exception::KmsInvalidStateException;
+
 mod kms_throttling_exception;
+
 pub use kms_throttling_exception::KmsThrottlingException;
+
 mod missing_required_parameter;
+
 pub use missing_required_parameter::MissingRequiredParameter;
+
 mod resource_not_found;
+
 pub use resource_not_found::ResourceNotFound;
+
 mod service_quota_exceeded_exception;
+
 pub use service_quota_exceeded_exception::ServiceQuotaExceededException;
+
 mod state_machine_already_exists;
+
 pub use state_machine_already_exists::StateMachineAlreadyExists;
+
 mod state_machine_deleting;
+
 pub use state_machine_deleting::StateMachineDeleting;
+
 mod state_machine_does_not_exist;
+
 pub use state_machine_does_not_exist::StateMachineDoesNotExist;
+
 mod state_machine_limit_exceeded;
+
 pub use state_machine_limit_exceeded::StateMachineLimitExceeded;
+
 mod state_machine_type_not_supported;
+
 pub use state_machine_type_not_supported::StateMachineTypeNotSupported;
+
 mod task_does_not_exist;
+
 pub use task_does_not_exist::TaskDoesNotExist;
+
 mod task_timed_out;
+
 pub use task_timed_out::TaskTimedOut;
+
 mod too_many_tags;
+
 pub use too_many_tags::TooManyTags;
+
 mod validation_exception;
+
 pub use validation_exception::ValidationException;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::activity_already_exists::ActivityAlreadyExistsBuilder;

@@ -6,24 +6,32 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionAbortedEventDetails {
     /// The error code of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
 }
+
 impl ExecutionAbortedEventDetails {
     /// Creates a new builder for [`ExecutionAbortedEventDetails`].
     pub fn builder() -> ExecutionAbortedEventDetailsBuilder {
         ExecutionAbortedEventDetailsBuilder::default()
     }
-    /// The error code of the failure.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
+
 impl std::fmt::Debug for ExecutionAbortedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionAbortedEventDetails")
@@ -32,41 +40,49 @@ impl std::fmt::Debug for ExecutionAbortedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`ExecutionAbortedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionAbortedEventDetailsBuilder {
     pub(crate) error: Option<String>,
     pub(crate) cause: Option<String>,
 }
+
 impl ExecutionAbortedEventDetailsBuilder {
-    /// The error code of the failure.
+    /// Sets [`error`](field@ExecutionAbortedEventDetails::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@ExecutionAbortedEventDetails::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@ExecutionAbortedEventDetails::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Sets [`cause`](field@ExecutionAbortedEventDetails::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@ExecutionAbortedEventDetails::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@ExecutionAbortedEventDetails::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
+
     /// Builds the value.
     pub fn build(self) -> ExecutionAbortedEventDetails {
         ExecutionAbortedEventDetails {
@@ -75,6 +91,7 @@ impl ExecutionAbortedEventDetailsBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for ExecutionAbortedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionAbortedEventDetailsBuilder")
@@ -83,6 +100,7 @@ impl std::fmt::Debug for ExecutionAbortedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionAbortedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -91,6 +109,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionAbortedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionAbortedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -99,6 +118,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionAbortedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -113,6 +133,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionAbortedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,8 +6,12 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionListItem {
     /// The Amazon Resource Name (ARN) that identifies the execution.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub execution_arn: String,
     /// The Amazon Resource Name (ARN) of the state machine that ran the execution.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_arn: String,
     /// The name of the execution.
     ///
@@ -22,6 +26,8 @@ pub struct ExecutionListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: String,
     /// The current status of the execution.
     pub status: crate::types::ExecutionStatus,
@@ -30,96 +36,100 @@ pub struct ExecutionListItem {
     /// If the execution already ended, the date the execution stopped.
     pub stop_date: Option<crate::primitives::DateTime>,
     /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub map_run_arn: Option<String>,
     /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub item_count: Option<i32>,
     /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
     ///
     /// If the state machine execution was started with an unqualified ARN, it returns null.
     ///
     /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_version_arn: Option<String>,
     /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
     ///
     /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_alias_arn: Option<String>,
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
     pub redrive_count: Option<i32>,
     /// The date the execution was last redriven.
     pub redrive_date: Option<crate::primitives::DateTime>,
 }
+
 impl ExecutionListItem {
     /// Creates a new builder for [`ExecutionListItem`].
     pub fn builder() -> ExecutionListItemBuilder {
         ExecutionListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies the execution.
+
+    /// Returns [`execution_arn`](field@Self::execution_arn).
     pub fn execution_arn(&self) -> &str {
         &self.execution_arn
     }
-    /// The Amazon Resource Name (ARN) of the state machine that ran the execution.
+
+    /// Returns [`state_machine_arn`](field@Self::state_machine_arn).
     pub fn state_machine_arn(&self) -> &str {
         &self.state_machine_arn
     }
-    /// The name of the execution.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// The current status of the execution.
+
+    /// Returns [`status`](field@Self::status).
     pub fn status(&self) -> &crate::types::ExecutionStatus {
         &self.status
     }
-    /// The date the execution started.
+
+    /// Returns [`start_date`](field@Self::start_date).
     pub fn start_date(&self) -> crate::primitives::DateTime {
         self.start_date
     }
-    /// If the execution already ended, the date the execution stopped.
+
+    /// Returns [`stop_date`](field@Self::stop_date).
     pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
-    /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
+
+    /// Returns [`map_run_arn`](field@Self::map_run_arn).
     pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
-    /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
+
+    /// Returns [`item_count`](field@Self::item_count).
     pub fn item_count(&self) -> Option<i32> {
         self.item_count
     }
-    /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
-    ///
-    /// If the state machine execution was started with an unqualified ARN, it returns null.
-    ///
-    /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
+
+    /// Returns [`state_machine_version_arn`](field@Self::state_machine_version_arn).
     pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
-    /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
-    ///
-    /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
+
+    /// Returns [`state_machine_alias_arn`](field@Self::state_machine_alias_arn).
     pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
-    /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
+
+    /// Returns [`redrive_count`](field@Self::redrive_count).
     pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
-    /// The date the execution was last redriven.
+
+    /// Returns [`redrive_date`](field@Self::redrive_date).
     pub fn redrive_date(&self) -> Option<crate::primitives::DateTime> {
         self.redrive_date
     }
 }
+
 /// A builder for [`ExecutionListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionListItemBuilder {
@@ -136,180 +146,196 @@ pub struct ExecutionListItemBuilder {
     pub(crate) redrive_count: Option<i32>,
     pub(crate) redrive_date: Option<crate::primitives::DateTime>,
 }
+
 impl ExecutionListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies the execution.
+    /// Sets [`execution_arn`](field@ExecutionListItem::execution_arn).
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.execution_arn = Some(input.into());
         self
     }
-    /// Sets `execution_arn` (`None` unsets it).
+
+    /// Sets [`execution_arn`](field@ExecutionListItem::execution_arn) (`None` unsets it).
     pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
-    /// Returns `execution_arn` as set so far.
+
+    /// Returns [`execution_arn`](field@ExecutionListItem::execution_arn) as set so far.
     pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
-    /// The Amazon Resource Name (ARN) of the state machine that ran the execution.
+
+    /// Sets [`state_machine_arn`](field@ExecutionListItem::state_machine_arn).
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_arn`](field@ExecutionListItem::state_machine_arn) (`None` unsets it).
     pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
-    /// Returns `state_machine_arn` as set so far.
+
+    /// Returns [`state_machine_arn`](field@ExecutionListItem::state_machine_arn) as set so far.
     pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
-    /// The name of the execution.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Sets [`name`](field@ExecutionListItem::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@ExecutionListItem::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@ExecutionListItem::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The current status of the execution.
+
+    /// Sets [`status`](field@ExecutionListItem::status).
     pub fn status(mut self, input: impl Into<crate::types::ExecutionStatus>) -> Self {
         self.status = Some(input.into());
         self
     }
-    /// Sets `status` (`None` unsets it).
+
+    /// Sets [`status`](field@ExecutionListItem::status) (`None` unsets it).
     pub fn set_status(mut self, input: Option<crate::types::ExecutionStatus>) -> Self {
         self.status = input;
         self
     }
-    /// Returns `status` as set so far.
+
+    /// Returns [`status`](field@ExecutionListItem::status) as set so far.
     pub fn get_status(&self) -> &Option<crate::types::ExecutionStatus> {
         &self.status
     }
-    /// The date the execution started.
+
+    /// Sets [`start_date`](field@ExecutionListItem::start_date).
     pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.start_date = Some(input.into());
         self
     }
-    /// Sets `start_date` (`None` unsets it).
+
+    /// Sets [`start_date`](field@ExecutionListItem::start_date) (`None` unsets it).
     pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
-    /// Returns `start_date` as set so far.
+
+    /// Returns [`start_date`](field@ExecutionListItem::start_date) as set so far.
     pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
-    /// If the execution already ended, the date the execution stopped.
+
+    /// Sets [`stop_date`](field@ExecutionListItem::stop_date).
     pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.stop_date = Some(input.into());
         self
     }
-    /// Sets `stop_date` (`None` unsets it).
+
+    /// Sets [`stop_date`](field@ExecutionListItem::stop_date) (`None` unsets it).
     pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
-    /// Returns `stop_date` as set so far.
+
+    /// Returns [`stop_date`](field@ExecutionListItem::stop_date) as set so far.
     pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
-    /// The Amazon Resource Name (ARN) of a Map Run. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `mapRunArn` isn't returned.
+
+    /// Sets [`map_run_arn`](field@ExecutionListItem::map_run_arn).
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.map_run_arn = Some(input.into());
         self
     }
-    /// Sets `map_run_arn` (`None` unsets it).
+
+    /// Sets [`map_run_arn`](field@ExecutionListItem::map_run_arn) (`None` unsets it).
     pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
-    /// Returns `map_run_arn` as set so far.
+
+    /// Returns [`map_run_arn`](field@ExecutionListItem::map_run_arn) as set so far.
     pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
-    /// The total number of items processed in a child workflow execution. This field is returned only if `mapRunArn` was specified in the `ListExecutions` API action. If `stateMachineArn` was specified in `ListExecutions`, the `itemCount` field isn't returned.
+
+    /// Sets [`item_count`](field@ExecutionListItem::item_count).
     pub fn item_count(mut self, input: impl Into<i32>) -> Self {
         self.item_count = Some(input.into());
         self
     }
-    /// Sets `item_count` (`None` unsets it).
+
+    /// Sets [`item_count`](field@ExecutionListItem::item_count) (`None` unsets it).
     pub fn set_item_count(mut self, input: Option<i32>) -> Self {
         self.item_count = input;
         self
     }
-    /// Returns `item_count` as set so far.
+
+    /// Returns [`item_count`](field@ExecutionListItem::item_count) as set so far.
     pub fn get_item_count(&self) -> &Option<i32> {
         &self.item_count
     }
-    /// The Amazon Resource Name (ARN) of the state machine version associated with the execution.
-    ///
-    /// If the state machine execution was started with an unqualified ARN, it returns null.
-    ///
-    /// If the execution was started using a `stateMachineAliasArn`, both the `stateMachineAliasArn` and `stateMachineVersionArn` parameters contain the respective values.
+
+    /// Sets [`state_machine_version_arn`](field@ExecutionListItem::state_machine_version_arn).
     pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_version_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_version_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_version_arn`](field@ExecutionListItem::state_machine_version_arn) (`None` unsets it).
     pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
-    /// Returns `state_machine_version_arn` as set so far.
+
+    /// Returns [`state_machine_version_arn`](field@ExecutionListItem::state_machine_version_arn) as set so far.
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
-    /// The Amazon Resource Name (ARN) of the state machine alias used to start an execution.
-    ///
-    /// If the state machine execution was started with an unqualified ARN or a version ARN, it returns null.
+
+    /// Sets [`state_machine_alias_arn`](field@ExecutionListItem::state_machine_alias_arn).
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_alias_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_alias_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_alias_arn`](field@ExecutionListItem::state_machine_alias_arn) (`None` unsets it).
     pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
-    /// Returns `state_machine_alias_arn` as set so far.
+
+    /// Returns [`state_machine_alias_arn`](field@ExecutionListItem::state_machine_alias_arn) as set so far.
     pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
-    /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is only updated when you successfully redrive an execution.
+
+    /// Sets [`redrive_count`](field@ExecutionListItem::redrive_count).
     pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
         self.redrive_count = Some(input.into());
         self
     }
-    /// Sets `redrive_count` (`None` unsets it).
+
+    /// Sets [`redrive_count`](field@ExecutionListItem::redrive_count) (`None` unsets it).
     pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
-    /// Returns `redrive_count` as set so far.
+
+    /// Returns [`redrive_count`](field@ExecutionListItem::redrive_count) as set so far.
     pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
-    /// The date the execution was last redriven.
+
+    /// Sets [`redrive_date`](field@ExecutionListItem::redrive_date).
     pub fn redrive_date(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -317,7 +343,8 @@ impl ExecutionListItemBuilder {
         self.redrive_date = Some(input.into());
         self
     }
-    /// Sets `redrive_date` (`None` unsets it).
+
+    /// Sets [`redrive_date`](field@ExecutionListItem::redrive_date) (`None` unsets it).
     pub fn set_redrive_date(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -325,10 +352,12 @@ impl ExecutionListItemBuilder {
         self.redrive_date = input;
         self
     }
-    /// Returns `redrive_date` as set so far.
+
+    /// Returns [`redrive_date`](field@ExecutionListItem::redrive_date) as set so far.
     pub fn get_redrive_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.redrive_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -374,6 +403,7 @@ impl ExecutionListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -392,6 +422,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -400,6 +431,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -430,6 +462,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

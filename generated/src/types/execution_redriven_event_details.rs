@@ -8,36 +8,43 @@ pub struct ExecutionRedrivenEventDetails {
     /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
     pub redrive_count: Option<i32>,
 }
+
 impl ExecutionRedrivenEventDetails {
     /// Creates a new builder for [`ExecutionRedrivenEventDetails`].
     pub fn builder() -> ExecutionRedrivenEventDetailsBuilder {
         ExecutionRedrivenEventDetailsBuilder::default()
     }
-    /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
+
+    /// Returns [`redrive_count`](field@Self::redrive_count).
     pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
 }
+
 /// A builder for [`ExecutionRedrivenEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionRedrivenEventDetailsBuilder {
     pub(crate) redrive_count: Option<i32>,
 }
+
 impl ExecutionRedrivenEventDetailsBuilder {
-    /// The number of times you've redriven an execution. If you have not yet redriven an execution, the `redriveCount` is 0. This count is not updated for redrives that failed to start or are pending to be redriven.
+    /// Sets [`redrive_count`](field@ExecutionRedrivenEventDetails::redrive_count).
     pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
         self.redrive_count = Some(input.into());
         self
     }
-    /// Sets `redrive_count` (`None` unsets it).
+
+    /// Sets [`redrive_count`](field@ExecutionRedrivenEventDetails::redrive_count) (`None` unsets it).
     pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
-    /// Returns `redrive_count` as set so far.
+
+    /// Returns [`redrive_count`](field@ExecutionRedrivenEventDetails::redrive_count) as set so far.
     pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
+
     /// Builds the value.
     pub fn build(self) -> ExecutionRedrivenEventDetails {
         ExecutionRedrivenEventDetails {
@@ -45,6 +52,7 @@ impl ExecutionRedrivenEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionRedrivenEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +60,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionRedrivenEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +69,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +83,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

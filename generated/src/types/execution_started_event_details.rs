@@ -6,44 +6,59 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionStartedEventDetails {
     /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub input: Option<String>,
     /// Contains details about the input for an execution history event.
     pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
     /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub role_arn: Option<String>,
     /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_alias_arn: Option<String>,
     /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_version_arn: Option<String>,
 }
+
 impl ExecutionStartedEventDetails {
     /// Creates a new builder for [`ExecutionStartedEventDetails`].
     pub fn builder() -> ExecutionStartedEventDetailsBuilder {
         ExecutionStartedEventDetailsBuilder::default()
     }
-    /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`input`](field@Self::input).
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Returns [`input_details`](field@Self::input_details).
     pub fn input_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
-    /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
+
+    /// Returns [`role_arn`](field@Self::role_arn).
     pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
+
+    /// Returns [`state_machine_alias_arn`](field@Self::state_machine_alias_arn).
     pub fn state_machine_alias_arn(&self) -> Option<&str> {
         self.state_machine_alias_arn.as_deref()
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
+
+    /// Returns [`state_machine_version_arn`](field@Self::state_machine_version_arn).
     pub fn state_machine_version_arn(&self) -> Option<&str> {
         self.state_machine_version_arn.as_deref()
     }
 }
+
 impl std::fmt::Debug for ExecutionStartedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionStartedEventDetails")
@@ -55,6 +70,7 @@ impl std::fmt::Debug for ExecutionStartedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`ExecutionStartedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ExecutionStartedEventDetailsBuilder {
@@ -64,22 +80,26 @@ pub struct ExecutionStartedEventDetailsBuilder {
     pub(crate) state_machine_alias_arn: Option<String>,
     pub(crate) state_machine_version_arn: Option<String>,
 }
+
 impl ExecutionStartedEventDetailsBuilder {
-    /// The JSON data input to the execution. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    /// Sets [`input`](field@ExecutionStartedEventDetails::input).
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
-    /// Sets `input` (`None` unsets it).
+
+    /// Sets [`input`](field@ExecutionStartedEventDetails::input) (`None` unsets it).
     pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
-    /// Returns `input` as set so far.
+
+    /// Returns [`input`](field@ExecutionStartedEventDetails::input) as set so far.
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Sets [`input_details`](field@ExecutionStartedEventDetails::input_details).
     pub fn input_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -87,7 +107,8 @@ impl ExecutionStartedEventDetailsBuilder {
         self.input_details = Some(input.into());
         self
     }
-    /// Sets `input_details` (`None` unsets it).
+
+    /// Sets [`input_details`](field@ExecutionStartedEventDetails::input_details) (`None` unsets it).
     pub fn set_input_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -95,54 +116,65 @@ impl ExecutionStartedEventDetailsBuilder {
         self.input_details = input;
         self
     }
-    /// Returns `input_details` as set so far.
+
+    /// Returns [`input_details`](field@ExecutionStartedEventDetails::input_details) as set so far.
     pub fn get_input_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
-    /// The Amazon Resource Name (ARN) of the IAM role used for executing Lambda tasks.
+
+    /// Sets [`role_arn`](field@ExecutionStartedEventDetails::role_arn).
     pub fn role_arn(mut self, input: impl Into<String>) -> Self {
         self.role_arn = Some(input.into());
         self
     }
-    /// Sets `role_arn` (`None` unsets it).
+
+    /// Sets [`role_arn`](field@ExecutionStartedEventDetails::role_arn) (`None` unsets it).
     pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
-    /// Returns `role_arn` as set so far.
+
+    /// Returns [`role_arn`](field@ExecutionStartedEventDetails::role_arn) as set so far.
     pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine alias used for starting the state machine execution.
+
+    /// Sets [`state_machine_alias_arn`](field@ExecutionStartedEventDetails::state_machine_alias_arn).
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_alias_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_alias_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_alias_arn`](field@ExecutionStartedEventDetails::state_machine_alias_arn) (`None` unsets it).
     pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
-    /// Returns `state_machine_alias_arn` as set so far.
+
+    /// Returns [`state_machine_alias_arn`](field@ExecutionStartedEventDetails::state_machine_alias_arn) as set so far.
     pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine version used for starting the state machine execution.
+
+    /// Sets [`state_machine_version_arn`](field@ExecutionStartedEventDetails::state_machine_version_arn).
     pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_version_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_version_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_version_arn`](field@ExecutionStartedEventDetails::state_machine_version_arn) (`None` unsets it).
     pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
-    /// Returns `state_machine_version_arn` as set so far.
+
+    /// Returns [`state_machine_version_arn`](field@ExecutionStartedEventDetails::state_machine_version_arn) as set so far.
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
+
     /// Builds the value.
     pub fn build(self) -> ExecutionStartedEventDetails {
         ExecutionStartedEventDetails {
@@ -154,6 +186,7 @@ impl ExecutionStartedEventDetailsBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for ExecutionStartedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ExecutionStartedEventDetailsBuilder")
@@ -165,6 +198,7 @@ impl std::fmt::Debug for ExecutionStartedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionStartedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -176,6 +210,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionStartedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -184,6 +219,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -205,6 +241,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -138,250 +138,293 @@ pub struct HistoryEvent {
         crate::types::EvaluationFailedEventDetails,
     >,
 }
+
 impl HistoryEvent {
     /// Creates a new builder for [`HistoryEvent`].
     pub fn builder() -> HistoryEventBuilder {
         HistoryEventBuilder::default()
     }
-    /// The date and time the event occurred, expressed in seconds and fractional milliseconds since the Unix epoch, which is defined as January 1, 1970, at 00:00:00 Coordinated Universal Time (UTC).
+
+    /// Returns [`timestamp`](field@Self::timestamp).
     pub fn timestamp(&self) -> crate::primitives::DateTime {
         self.timestamp
     }
-    /// The type of the event.
+
+    /// Returns [`type`](field@Self::type).
     pub fn r#type(&self) -> &crate::types::HistoryEventType {
         &self.r#type
     }
-    /// The id of the event. Events are numbered sequentially, starting at one.
+
+    /// Returns [`id`](field@Self::id).
     pub fn id(&self) -> i64 {
         self.id
     }
-    /// The id of the previous event.
+
+    /// Returns [`previous_event_id`](field@Self::previous_event_id).
     pub fn previous_event_id(&self) -> i64 {
         self.previous_event_id
     }
-    /// Contains details about an activity that failed during an execution.
+
+    /// Returns [`activity_failed_event_details`](field@Self::activity_failed_event_details).
     pub fn activity_failed_event_details(
         &self,
     ) -> Option<&crate::types::ActivityFailedEventDetails> {
         self.activity_failed_event_details.as_ref()
     }
-    /// Contains details about an activity schedule event that failed during an execution.
+
+    /// Returns [`activity_schedule_failed_event_details`](field@Self::activity_schedule_failed_event_details).
     pub fn activity_schedule_failed_event_details(
         &self,
     ) -> Option<&crate::types::ActivityScheduleFailedEventDetails> {
         self.activity_schedule_failed_event_details.as_ref()
     }
-    /// Contains details about an activity scheduled during an execution.
+
+    /// Returns [`activity_scheduled_event_details`](field@Self::activity_scheduled_event_details).
     pub fn activity_scheduled_event_details(
         &self,
     ) -> Option<&crate::types::ActivityScheduledEventDetails> {
         self.activity_scheduled_event_details.as_ref()
     }
-    /// Contains details about the start of an activity during an execution.
+
+    /// Returns [`activity_started_event_details`](field@Self::activity_started_event_details).
     pub fn activity_started_event_details(
         &self,
     ) -> Option<&crate::types::ActivityStartedEventDetails> {
         self.activity_started_event_details.as_ref()
     }
-    /// Contains details about an activity that successfully terminated during an execution.
+
+    /// Returns [`activity_succeeded_event_details`](field@Self::activity_succeeded_event_details).
     pub fn activity_succeeded_event_details(
         &self,
     ) -> Option<&crate::types::ActivitySucceededEventDetails> {
         self.activity_succeeded_event_details.as_ref()
     }
-    /// Contains details about an activity timeout that occurred during an execution.
+
+    /// Returns [`activity_timed_out_event_details`](field@Self::activity_timed_out_event_details).
     pub fn activity_timed_out_event_details(
         &self,
     ) -> Option<&crate::types::ActivityTimedOutEventDetails> {
         self.activity_timed_out_event_details.as_ref()
     }
-    /// Contains details about the failure of a task.
+
+    /// Returns [`task_failed_event_details`](field@Self::task_failed_event_details).
     pub fn task_failed_event_details(
         &self,
     ) -> Option<&crate::types::TaskFailedEventDetails> {
         self.task_failed_event_details.as_ref()
     }
-    /// Contains details about a task that was scheduled.
+
+    /// Returns [`task_scheduled_event_details`](field@Self::task_scheduled_event_details).
     pub fn task_scheduled_event_details(
         &self,
     ) -> Option<&crate::types::TaskScheduledEventDetails> {
         self.task_scheduled_event_details.as_ref()
     }
-    /// Contains details about a task that failed to start.
+
+    /// Returns [`task_start_failed_event_details`](field@Self::task_start_failed_event_details).
     pub fn task_start_failed_event_details(
         &self,
     ) -> Option<&crate::types::TaskStartFailedEventDetails> {
         self.task_start_failed_event_details.as_ref()
     }
-    /// Contains details about a task that was started.
+
+    /// Returns [`task_started_event_details`](field@Self::task_started_event_details).
     pub fn task_started_event_details(
         &self,
     ) -> Option<&crate::types::TaskStartedEventDetails> {
         self.task_started_event_details.as_ref()
     }
-    /// Contains details about a task that where the submit failed.
+
+    /// Returns [`task_submit_failed_event_details`](field@Self::task_submit_failed_event_details).
     pub fn task_submit_failed_event_details(
         &self,
     ) -> Option<&crate::types::TaskSubmitFailedEventDetails> {
         self.task_submit_failed_event_details.as_ref()
     }
-    /// Contains details about a submitted task.
+
+    /// Returns [`task_submitted_event_details`](field@Self::task_submitted_event_details).
     pub fn task_submitted_event_details(
         &self,
     ) -> Option<&crate::types::TaskSubmittedEventDetails> {
         self.task_submitted_event_details.as_ref()
     }
-    /// Contains details about a task that succeeded.
+
+    /// Returns [`task_succeeded_event_details`](field@Self::task_succeeded_event_details).
     pub fn task_succeeded_event_details(
         &self,
     ) -> Option<&crate::types::TaskSucceededEventDetails> {
         self.task_succeeded_event_details.as_ref()
     }
-    /// Contains details about a task that timed out.
+
+    /// Returns [`task_timed_out_event_details`](field@Self::task_timed_out_event_details).
     pub fn task_timed_out_event_details(
         &self,
     ) -> Option<&crate::types::TaskTimedOutEventDetails> {
         self.task_timed_out_event_details.as_ref()
     }
-    /// Contains details about an execution failure event.
+
+    /// Returns [`execution_failed_event_details`](field@Self::execution_failed_event_details).
     pub fn execution_failed_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionFailedEventDetails> {
         self.execution_failed_event_details.as_ref()
     }
-    /// Contains details about the start of the execution.
+
+    /// Returns [`execution_started_event_details`](field@Self::execution_started_event_details).
     pub fn execution_started_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionStartedEventDetails> {
         self.execution_started_event_details.as_ref()
     }
-    /// Contains details about the successful termination of the execution.
+
+    /// Returns [`execution_succeeded_event_details`](field@Self::execution_succeeded_event_details).
     pub fn execution_succeeded_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionSucceededEventDetails> {
         self.execution_succeeded_event_details.as_ref()
     }
-    /// Contains details about an abort of an execution.
+
+    /// Returns [`execution_aborted_event_details`](field@Self::execution_aborted_event_details).
     pub fn execution_aborted_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionAbortedEventDetails> {
         self.execution_aborted_event_details.as_ref()
     }
-    /// Contains details about the execution timeout that occurred during the execution.
+
+    /// Returns [`execution_timed_out_event_details`](field@Self::execution_timed_out_event_details).
     pub fn execution_timed_out_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionTimedOutEventDetails> {
         self.execution_timed_out_event_details.as_ref()
     }
-    /// Contains details about the redrive attempt of an execution.
+
+    /// Returns [`execution_redriven_event_details`](field@Self::execution_redriven_event_details).
     pub fn execution_redriven_event_details(
         &self,
     ) -> Option<&crate::types::ExecutionRedrivenEventDetails> {
         self.execution_redriven_event_details.as_ref()
     }
-    /// Contains details about Map state that was started.
+
+    /// Returns [`map_state_started_event_details`](field@Self::map_state_started_event_details).
     pub fn map_state_started_event_details(
         &self,
     ) -> Option<&crate::types::MapStateStartedEventDetails> {
         self.map_state_started_event_details.as_ref()
     }
-    /// Contains details about an iteration of a Map state that was started.
+
+    /// Returns [`map_iteration_started_event_details`](field@Self::map_iteration_started_event_details).
     pub fn map_iteration_started_event_details(
         &self,
     ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_started_event_details.as_ref()
     }
-    /// Contains details about an iteration of a Map state that succeeded.
+
+    /// Returns [`map_iteration_succeeded_event_details`](field@Self::map_iteration_succeeded_event_details).
     pub fn map_iteration_succeeded_event_details(
         &self,
     ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_succeeded_event_details.as_ref()
     }
-    /// Contains details about an iteration of a Map state that failed.
+
+    /// Returns [`map_iteration_failed_event_details`](field@Self::map_iteration_failed_event_details).
     pub fn map_iteration_failed_event_details(
         &self,
     ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_failed_event_details.as_ref()
     }
-    /// Contains details about an iteration of a Map state that was aborted.
+
+    /// Returns [`map_iteration_aborted_event_details`](field@Self::map_iteration_aborted_event_details).
     pub fn map_iteration_aborted_event_details(
         &self,
     ) -> Option<&crate::types::MapIterationEventDetails> {
         self.map_iteration_aborted_event_details.as_ref()
     }
-    /// Contains details about a Lambda function that failed during an execution.
+
+    /// Returns [`lambda_function_failed_event_details`](field@Self::lambda_function_failed_event_details).
     pub fn lambda_function_failed_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionFailedEventDetails> {
         self.lambda_function_failed_event_details.as_ref()
     }
-    /// Contains details about a failed Lambda function schedule event that occurred during an execution.
+
+    /// Returns [`lambda_function_schedule_failed_event_details`](field@Self::lambda_function_schedule_failed_event_details).
     pub fn lambda_function_schedule_failed_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionScheduleFailedEventDetails> {
         self.lambda_function_schedule_failed_event_details.as_ref()
     }
-    /// Contains details about a Lambda function scheduled during an execution.
+
+    /// Returns [`lambda_function_scheduled_event_details`](field@Self::lambda_function_scheduled_event_details).
     pub fn lambda_function_scheduled_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionScheduledEventDetails> {
         self.lambda_function_scheduled_event_details.as_ref()
     }
-    /// Contains details about a lambda function that failed to start during an execution.
+
+    /// Returns [`lambda_function_start_failed_event_details`](field@Self::lambda_function_start_failed_event_details).
     pub fn lambda_function_start_failed_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionStartFailedEventDetails> {
         self.lambda_function_start_failed_event_details.as_ref()
     }
-    /// Contains details about a Lambda function that terminated successfully during an execution.
+
+    /// Returns [`lambda_function_succeeded_event_details`](field@Self::lambda_function_succeeded_event_details).
     pub fn lambda_function_succeeded_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionSucceededEventDetails> {
         self.lambda_function_succeeded_event_details.as_ref()
     }
-    /// Contains details about a Lambda function timeout that occurred during an execution.
+
+    /// Returns [`lambda_function_timed_out_event_details`](field@Self::lambda_function_timed_out_event_details).
     pub fn lambda_function_timed_out_event_details(
         &self,
     ) -> Option<&crate::types::LambdaFunctionTimedOutEventDetails> {
         self.lambda_function_timed_out_event_details.as_ref()
     }
-    /// Contains details about a state entered during an execution.
+
+    /// Returns [`state_entered_event_details`](field@Self::state_entered_event_details).
     pub fn state_entered_event_details(
         &self,
     ) -> Option<&crate::types::StateEnteredEventDetails> {
         self.state_entered_event_details.as_ref()
     }
-    /// Contains details about an exit from a state during an execution.
+
+    /// Returns [`state_exited_event_details`](field@Self::state_exited_event_details).
     pub fn state_exited_event_details(
         &self,
     ) -> Option<&crate::types::StateExitedEventDetails> {
         self.state_exited_event_details.as_ref()
     }
-    /// Contains details, such as `mapRunArn`, and the start date and time of a Map Run. `mapRunArn` is the Amazon Resource Name (ARN) of the Map Run that was started.
+
+    /// Returns [`map_run_started_event_details`](field@Self::map_run_started_event_details).
     pub fn map_run_started_event_details(
         &self,
     ) -> Option<&crate::types::MapRunStartedEventDetails> {
         self.map_run_started_event_details.as_ref()
     }
-    /// Contains error and cause details about a Map Run that failed.
+
+    /// Returns [`map_run_failed_event_details`](field@Self::map_run_failed_event_details).
     pub fn map_run_failed_event_details(
         &self,
     ) -> Option<&crate::types::MapRunFailedEventDetails> {
         self.map_run_failed_event_details.as_ref()
     }
-    /// Contains details about the redrive attempt of a Map Run.
+
+    /// Returns [`map_run_redriven_event_details`](field@Self::map_run_redriven_event_details).
     pub fn map_run_redriven_event_details(
         &self,
     ) -> Option<&crate::types::MapRunRedrivenEventDetails> {
         self.map_run_redriven_event_details.as_ref()
     }
-    /// Contains details about an evaluation failure that occurred while processing a state.
+
+    /// Returns [`evaluation_failed_event_details`](field@Self::evaluation_failed_event_details).
     pub fn evaluation_failed_event_details(
         &self,
     ) -> Option<&crate::types::EvaluationFailedEventDetails> {
         self.evaluation_failed_event_details.as_ref()
     }
 }
+
 /// A builder for [`HistoryEvent`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct HistoryEventBuilder {
@@ -495,64 +538,77 @@ pub struct HistoryEventBuilder {
         crate::types::EvaluationFailedEventDetails,
     >,
 }
+
 impl HistoryEventBuilder {
-    /// The date and time the event occurred, expressed in seconds and fractional milliseconds since the Unix epoch, which is defined as January 1, 1970, at 00:00:00 Coordinated Universal Time (UTC).
+    /// Sets [`timestamp`](field@HistoryEvent::timestamp).
     pub fn timestamp(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.timestamp = Some(input.into());
         self
     }
-    /// Sets `timestamp` (`None` unsets it).
+
+    /// Sets [`timestamp`](field@HistoryEvent::timestamp) (`None` unsets it).
     pub fn set_timestamp(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.timestamp = input;
         self
     }
-    /// Returns `timestamp` as set so far.
+
+    /// Returns [`timestamp`](field@HistoryEvent::timestamp) as set so far.
     pub fn get_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.timestamp
     }
-    /// The type of the event.
+
+    /// Sets [`type`](field@HistoryEvent::type).
     pub fn r#type(mut self, input: impl Into<crate::types::HistoryEventType>) -> Self {
         self.r#type = Some(input.into());
         self
     }
-    /// Sets `type` (`None` unsets it).
+
+    /// Sets [`type`](field@HistoryEvent::type) (`None` unsets it).
     pub fn set_type(mut self, input: Option<crate::types::HistoryEventType>) -> Self {
         self.r#type = input;
         self
     }
-    /// Returns `type` as set so far.
+
+    /// Returns [`type`](field@HistoryEvent::type) as set so far.
     pub fn get_type(&self) -> &Option<crate::types::HistoryEventType> {
         &self.r#type
     }
-    /// The id of the event. Events are numbered sequentially, starting at one.
+
+    /// Sets [`id`](field@HistoryEvent::id).
     pub fn id(mut self, input: impl Into<i64>) -> Self {
         self.id = Some(input.into());
         self
     }
-    /// Sets `id` (`None` unsets it).
+
+    /// Sets [`id`](field@HistoryEvent::id) (`None` unsets it).
     pub fn set_id(mut self, input: Option<i64>) -> Self {
         self.id = input;
         self
     }
-    /// Returns `id` as set so far.
+
+    /// Returns [`id`](field@HistoryEvent::id) as set so far.
     pub fn get_id(&self) -> &Option<i64> {
         &self.id
     }
-    /// The id of the previous event.
+
+    /// Sets [`previous_event_id`](field@HistoryEvent::previous_event_id).
     pub fn previous_event_id(mut self, input: impl Into<i64>) -> Self {
         self.previous_event_id = Some(input.into());
         self
     }
-    /// Sets `previous_event_id` (`None` unsets it).
+
+    /// Sets [`previous_event_id`](field@HistoryEvent::previous_event_id) (`None` unsets it).
     pub fn set_previous_event_id(mut self, input: Option<i64>) -> Self {
         self.previous_event_id = input;
         self
     }
-    /// Returns `previous_event_id` as set so far.
+
+    /// Returns [`previous_event_id`](field@HistoryEvent::previous_event_id) as set so far.
     pub fn get_previous_event_id(&self) -> &Option<i64> {
         &self.previous_event_id
     }
-    /// Contains details about an activity that failed during an execution.
+
+    /// Sets [`activity_failed_event_details`](field@HistoryEvent::activity_failed_event_details).
     pub fn activity_failed_event_details(
         mut self,
         input: impl Into<crate::types::ActivityFailedEventDetails>,
@@ -560,7 +616,8 @@ impl HistoryEventBuilder {
         self.activity_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_failed_event_details` (`None` unsets it).
+
+    /// Sets [`activity_failed_event_details`](field@HistoryEvent::activity_failed_event_details) (`None` unsets it).
     pub fn set_activity_failed_event_details(
         mut self,
         input: Option<crate::types::ActivityFailedEventDetails>,
@@ -568,13 +625,15 @@ impl HistoryEventBuilder {
         self.activity_failed_event_details = input;
         self
     }
-    /// Returns `activity_failed_event_details` as set so far.
+
+    /// Returns [`activity_failed_event_details`](field@HistoryEvent::activity_failed_event_details) as set so far.
     pub fn get_activity_failed_event_details(
         &self,
     ) -> &Option<crate::types::ActivityFailedEventDetails> {
         &self.activity_failed_event_details
     }
-    /// Contains details about an activity schedule event that failed during an execution.
+
+    /// Sets [`activity_schedule_failed_event_details`](field@HistoryEvent::activity_schedule_failed_event_details).
     pub fn activity_schedule_failed_event_details(
         mut self,
         input: impl Into<crate::types::ActivityScheduleFailedEventDetails>,
@@ -582,7 +641,8 @@ impl HistoryEventBuilder {
         self.activity_schedule_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_schedule_failed_event_details` (`None` unsets it).
+
+    /// Sets [`activity_schedule_failed_event_details`](field@HistoryEvent::activity_schedule_failed_event_details) (`None` unsets it).
     pub fn set_activity_schedule_failed_event_details(
         mut self,
         input: Option<crate::types::ActivityScheduleFailedEventDetails>,
@@ -590,13 +650,15 @@ impl HistoryEventBuilder {
         self.activity_schedule_failed_event_details = input;
         self
     }
-    /// Returns `activity_schedule_failed_event_details` as set so far.
+
+    /// Returns [`activity_schedule_failed_event_details`](field@HistoryEvent::activity_schedule_failed_event_details) as set so far.
     pub fn get_activity_schedule_failed_event_details(
         &self,
     ) -> &Option<crate::types::ActivityScheduleFailedEventDetails> {
         &self.activity_schedule_failed_event_details
     }
-    /// Contains details about an activity scheduled during an execution.
+
+    /// Sets [`activity_scheduled_event_details`](field@HistoryEvent::activity_scheduled_event_details).
     pub fn activity_scheduled_event_details(
         mut self,
         input: impl Into<crate::types::ActivityScheduledEventDetails>,
@@ -604,7 +666,8 @@ impl HistoryEventBuilder {
         self.activity_scheduled_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_scheduled_event_details` (`None` unsets it).
+
+    /// Sets [`activity_scheduled_event_details`](field@HistoryEvent::activity_scheduled_event_details) (`None` unsets it).
     pub fn set_activity_scheduled_event_details(
         mut self,
         input: Option<crate::types::ActivityScheduledEventDetails>,
@@ -612,13 +675,15 @@ impl HistoryEventBuilder {
         self.activity_scheduled_event_details = input;
         self
     }
-    /// Returns `activity_scheduled_event_details` as set so far.
+
+    /// Returns [`activity_scheduled_event_details`](field@HistoryEvent::activity_scheduled_event_details) as set so far.
     pub fn get_activity_scheduled_event_details(
         &self,
     ) -> &Option<crate::types::ActivityScheduledEventDetails> {
         &self.activity_scheduled_event_details
     }
-    /// Contains details about the start of an activity during an execution.
+
+    /// Sets [`activity_started_event_details`](field@HistoryEvent::activity_started_event_details).
     pub fn activity_started_event_details(
         mut self,
         input: impl Into<crate::types::ActivityStartedEventDetails>,
@@ -626,7 +691,8 @@ impl HistoryEventBuilder {
         self.activity_started_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_started_event_details` (`None` unsets it).
+
+    /// Sets [`activity_started_event_details`](field@HistoryEvent::activity_started_event_details) (`None` unsets it).
     pub fn set_activity_started_event_details(
         mut self,
         input: Option<crate::types::ActivityStartedEventDetails>,
@@ -634,13 +700,15 @@ impl HistoryEventBuilder {
         self.activity_started_event_details = input;
         self
     }
-    /// Returns `activity_started_event_details` as set so far.
+
+    /// Returns [`activity_started_event_details`](field@HistoryEvent::activity_started_event_details) as set so far.
     pub fn get_activity_started_event_details(
         &self,
     ) -> &Option<crate::types::ActivityStartedEventDetails> {
         &self.activity_started_event_details
     }
-    /// Contains details about an activity that successfully terminated during an execution.
+
+    /// Sets [`activity_succeeded_event_details`](field@HistoryEvent::activity_succeeded_event_details).
     pub fn activity_succeeded_event_details(
         mut self,
         input: impl Into<crate::types::ActivitySucceededEventDetails>,
@@ -648,7 +716,8 @@ impl HistoryEventBuilder {
         self.activity_succeeded_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_succeeded_event_details` (`None` unsets it).
+
+    /// Sets [`activity_succeeded_event_details`](field@HistoryEvent::activity_succeeded_event_details) (`None` unsets it).
     pub fn set_activity_succeeded_event_details(
         mut self,
         input: Option<crate::types::ActivitySucceededEventDetails>,
@@ -656,13 +725,15 @@ impl HistoryEventBuilder {
         self.activity_succeeded_event_details = input;
         self
     }
-    /// Returns `activity_succeeded_event_details` as set so far.
+
+    /// Returns [`activity_succeeded_event_details`](field@HistoryEvent::activity_succeeded_event_details) as set so far.
     pub fn get_activity_succeeded_event_details(
         &self,
     ) -> &Option<crate::types::ActivitySucceededEventDetails> {
         &self.activity_succeeded_event_details
     }
-    /// Contains details about an activity timeout that occurred during an execution.
+
+    /// Sets [`activity_timed_out_event_details`](field@HistoryEvent::activity_timed_out_event_details).
     pub fn activity_timed_out_event_details(
         mut self,
         input: impl Into<crate::types::ActivityTimedOutEventDetails>,
@@ -670,7 +741,8 @@ impl HistoryEventBuilder {
         self.activity_timed_out_event_details = Some(input.into());
         self
     }
-    /// Sets `activity_timed_out_event_details` (`None` unsets it).
+
+    /// Sets [`activity_timed_out_event_details`](field@HistoryEvent::activity_timed_out_event_details) (`None` unsets it).
     pub fn set_activity_timed_out_event_details(
         mut self,
         input: Option<crate::types::ActivityTimedOutEventDetails>,
@@ -678,13 +750,15 @@ impl HistoryEventBuilder {
         self.activity_timed_out_event_details = input;
         self
     }
-    /// Returns `activity_timed_out_event_details` as set so far.
+
+    /// Returns [`activity_timed_out_event_details`](field@HistoryEvent::activity_timed_out_event_details) as set so far.
     pub fn get_activity_timed_out_event_details(
         &self,
     ) -> &Option<crate::types::ActivityTimedOutEventDetails> {
         &self.activity_timed_out_event_details
     }
-    /// Contains details about the failure of a task.
+
+    /// Sets [`task_failed_event_details`](field@HistoryEvent::task_failed_event_details).
     pub fn task_failed_event_details(
         mut self,
         input: impl Into<crate::types::TaskFailedEventDetails>,
@@ -692,7 +766,8 @@ impl HistoryEventBuilder {
         self.task_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `task_failed_event_details` (`None` unsets it).
+
+    /// Sets [`task_failed_event_details`](field@HistoryEvent::task_failed_event_details) (`None` unsets it).
     pub fn set_task_failed_event_details(
         mut self,
         input: Option<crate::types::TaskFailedEventDetails>,
@@ -700,13 +775,15 @@ impl HistoryEventBuilder {
         self.task_failed_event_details = input;
         self
     }
-    /// Returns `task_failed_event_details` as set so far.
+
+    /// Returns [`task_failed_event_details`](field@HistoryEvent::task_failed_event_details) as set so far.
     pub fn get_task_failed_event_details(
         &self,
     ) -> &Option<crate::types::TaskFailedEventDetails> {
         &self.task_failed_event_details
     }
-    /// Contains details about a task that was scheduled.
+
+    /// Sets [`task_scheduled_event_details`](field@HistoryEvent::task_scheduled_event_details).
     pub fn task_scheduled_event_details(
         mut self,
         input: impl Into<crate::types::TaskScheduledEventDetails>,
@@ -714,7 +791,8 @@ impl HistoryEventBuilder {
         self.task_scheduled_event_details = Some(input.into());
         self
     }
-    /// Sets `task_scheduled_event_details` (`None` unsets it).
+
+    /// Sets [`task_scheduled_event_details`](field@HistoryEvent::task_scheduled_event_details) (`None` unsets it).
     pub fn set_task_scheduled_event_details(
         mut self,
         input: Option<crate::types::TaskScheduledEventDetails>,
@@ -722,13 +800,15 @@ impl HistoryEventBuilder {
         self.task_scheduled_event_details = input;
         self
     }
-    /// Returns `task_scheduled_event_details` as set so far.
+
+    /// Returns [`task_scheduled_event_details`](field@HistoryEvent::task_scheduled_event_details) as set so far.
     pub fn get_task_scheduled_event_details(
         &self,
     ) -> &Option<crate::types::TaskScheduledEventDetails> {
         &self.task_scheduled_event_details
     }
-    /// Contains details about a task that failed to start.
+
+    /// Sets [`task_start_failed_event_details`](field@HistoryEvent::task_start_failed_event_details).
     pub fn task_start_failed_event_details(
         mut self,
         input: impl Into<crate::types::TaskStartFailedEventDetails>,
@@ -736,7 +816,8 @@ impl HistoryEventBuilder {
         self.task_start_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `task_start_failed_event_details` (`None` unsets it).
+
+    /// Sets [`task_start_failed_event_details`](field@HistoryEvent::task_start_failed_event_details) (`None` unsets it).
     pub fn set_task_start_failed_event_details(
         mut self,
         input: Option<crate::types::TaskStartFailedEventDetails>,
@@ -744,13 +825,15 @@ impl HistoryEventBuilder {
         self.task_start_failed_event_details = input;
         self
     }
-    /// Returns `task_start_failed_event_details` as set so far.
+
+    /// Returns [`task_start_failed_event_details`](field@HistoryEvent::task_start_failed_event_details) as set so far.
     pub fn get_task_start_failed_event_details(
         &self,
     ) -> &Option<crate::types::TaskStartFailedEventDetails> {
         &self.task_start_failed_event_details
     }
-    /// Contains details about a task that was started.
+
+    /// Sets [`task_started_event_details`](field@HistoryEvent::task_started_event_details).
     pub fn task_started_event_details(
         mut self,
         input: impl Into<crate::types::TaskStartedEventDetails>,
@@ -758,7 +841,8 @@ impl HistoryEventBuilder {
         self.task_started_event_details = Some(input.into());
         self
     }
-    /// Sets `task_started_event_details` (`None` unsets it).
+
+    /// Sets [`task_started_event_details`](field@HistoryEvent::task_started_event_details) (`None` unsets it).
     pub fn set_task_started_event_details(
         mut self,
         input: Option<crate::types::TaskStartedEventDetails>,
@@ -766,13 +850,15 @@ impl HistoryEventBuilder {
         self.task_started_event_details = input;
         self
     }
-    /// Returns `task_started_event_details` as set so far.
+
+    /// Returns [`task_started_event_details`](field@HistoryEvent::task_started_event_details) as set so far.
     pub fn get_task_started_event_details(
         &self,
     ) -> &Option<crate::types::TaskStartedEventDetails> {
         &self.task_started_event_details
     }
-    /// Contains details about a task that where the submit failed.
+
+    /// Sets [`task_submit_failed_event_details`](field@HistoryEvent::task_submit_failed_event_details).
     pub fn task_submit_failed_event_details(
         mut self,
         input: impl Into<crate::types::TaskSubmitFailedEventDetails>,
@@ -780,7 +866,8 @@ impl HistoryEventBuilder {
         self.task_submit_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `task_submit_failed_event_details` (`None` unsets it).
+
+    /// Sets [`task_submit_failed_event_details`](field@HistoryEvent::task_submit_failed_event_details) (`None` unsets it).
     pub fn set_task_submit_failed_event_details(
         mut self,
         input: Option<crate::types::TaskSubmitFailedEventDetails>,
@@ -788,13 +875,15 @@ impl HistoryEventBuilder {
         self.task_submit_failed_event_details = input;
         self
     }
-    /// Returns `task_submit_failed_event_details` as set so far.
+
+    /// Returns [`task_submit_failed_event_details`](field@HistoryEvent::task_submit_failed_event_details) as set so far.
     pub fn get_task_submit_failed_event_details(
         &self,
     ) -> &Option<crate::types::TaskSubmitFailedEventDetails> {
         &self.task_submit_failed_event_details
     }
-    /// Contains details about a submitted task.
+
+    /// Sets [`task_submitted_event_details`](field@HistoryEvent::task_submitted_event_details).
     pub fn task_submitted_event_details(
         mut self,
         input: impl Into<crate::types::TaskSubmittedEventDetails>,
@@ -802,7 +891,8 @@ impl HistoryEventBuilder {
         self.task_submitted_event_details = Some(input.into());
         self
     }
-    /// Sets `task_submitted_event_details` (`None` unsets it).
+
+    /// Sets [`task_submitted_event_details`](field@HistoryEvent::task_submitted_event_details) (`None` unsets it).
     pub fn set_task_submitted_event_details(
         mut self,
         input: Option<crate::types::TaskSubmittedEventDetails>,
@@ -810,13 +900,15 @@ impl HistoryEventBuilder {
         self.task_submitted_event_details = input;
         self
     }
-    /// Returns `task_submitted_event_details` as set so far.
+
+    /// Returns [`task_submitted_event_details`](field@HistoryEvent::task_submitted_event_details) as set so far.
     pub fn get_task_submitted_event_details(
         &self,
     ) -> &Option<crate::types::TaskSubmittedEventDetails> {
         &self.task_submitted_event_details
     }
-    /// Contains details about a task that succeeded.
+
+    /// Sets [`task_succeeded_event_details`](field@HistoryEvent::task_succeeded_event_details).
     pub fn task_succeeded_event_details(
         mut self,
         input: impl Into<crate::types::TaskSucceededEventDetails>,
@@ -824,7 +916,8 @@ impl HistoryEventBuilder {
         self.task_succeeded_event_details = Some(input.into());
         self
     }
-    /// Sets `task_succeeded_event_details` (`None` unsets it).
+
+    /// Sets [`task_succeeded_event_details`](field@HistoryEvent::task_succeeded_event_details) (`None` unsets it).
     pub fn set_task_succeeded_event_details(
         mut self,
         input: Option<crate::types::TaskSucceededEventDetails>,
@@ -832,13 +925,15 @@ impl HistoryEventBuilder {
         self.task_succeeded_event_details = input;
         self
     }
-    /// Returns `task_succeeded_event_details` as set so far.
+
+    /// Returns [`task_succeeded_event_details`](field@HistoryEvent::task_succeeded_event_details) as set so far.
     pub fn get_task_succeeded_event_details(
         &self,
     ) -> &Option<crate::types::TaskSucceededEventDetails> {
         &self.task_succeeded_event_details
     }
-    /// Contains details about a task that timed out.
+
+    /// Sets [`task_timed_out_event_details`](field@HistoryEvent::task_timed_out_event_details).
     pub fn task_timed_out_event_details(
         mut self,
         input: impl Into<crate::types::TaskTimedOutEventDetails>,
@@ -846,7 +941,8 @@ impl HistoryEventBuilder {
         self.task_timed_out_event_details = Some(input.into());
         self
     }
-    /// Sets `task_timed_out_event_details` (`None` unsets it).
+
+    /// Sets [`task_timed_out_event_details`](field@HistoryEvent::task_timed_out_event_details) (`None` unsets it).
     pub fn set_task_timed_out_event_details(
         mut self,
         input: Option<crate::types::TaskTimedOutEventDetails>,
@@ -854,13 +950,15 @@ impl HistoryEventBuilder {
         self.task_timed_out_event_details = input;
         self
     }
-    /// Returns `task_timed_out_event_details` as set so far.
+
+    /// Returns [`task_timed_out_event_details`](field@HistoryEvent::task_timed_out_event_details) as set so far.
     pub fn get_task_timed_out_event_details(
         &self,
     ) -> &Option<crate::types::TaskTimedOutEventDetails> {
         &self.task_timed_out_event_details
     }
-    /// Contains details about an execution failure event.
+
+    /// Sets [`execution_failed_event_details`](field@HistoryEvent::execution_failed_event_details).
     pub fn execution_failed_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionFailedEventDetails>,
@@ -868,7 +966,8 @@ impl HistoryEventBuilder {
         self.execution_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_failed_event_details` (`None` unsets it).
+
+    /// Sets [`execution_failed_event_details`](field@HistoryEvent::execution_failed_event_details) (`None` unsets it).
     pub fn set_execution_failed_event_details(
         mut self,
         input: Option<crate::types::ExecutionFailedEventDetails>,
@@ -876,13 +975,15 @@ impl HistoryEventBuilder {
         self.execution_failed_event_details = input;
         self
     }
-    /// Returns `execution_failed_event_details` as set so far.
+
+    /// Returns [`execution_failed_event_details`](field@HistoryEvent::execution_failed_event_details) as set so far.
     pub fn get_execution_failed_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionFailedEventDetails> {
         &self.execution_failed_event_details
     }
-    /// Contains details about the start of the execution.
+
+    /// Sets [`execution_started_event_details`](field@HistoryEvent::execution_started_event_details).
     pub fn execution_started_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionStartedEventDetails>,
@@ -890,7 +991,8 @@ impl HistoryEventBuilder {
         self.execution_started_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_started_event_details` (`None` unsets it).
+
+    /// Sets [`execution_started_event_details`](field@HistoryEvent::execution_started_event_details) (`None` unsets it).
     pub fn set_execution_started_event_details(
         mut self,
         input: Option<crate::types::ExecutionStartedEventDetails>,
@@ -898,13 +1000,15 @@ impl HistoryEventBuilder {
         self.execution_started_event_details = input;
         self
     }
-    /// Returns `execution_started_event_details` as set so far.
+
+    /// Returns [`execution_started_event_details`](field@HistoryEvent::execution_started_event_details) as set so far.
     pub fn get_execution_started_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionStartedEventDetails> {
         &self.execution_started_event_details
     }
-    /// Contains details about the successful termination of the execution.
+
+    /// Sets [`execution_succeeded_event_details`](field@HistoryEvent::execution_succeeded_event_details).
     pub fn execution_succeeded_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionSucceededEventDetails>,
@@ -912,7 +1016,8 @@ impl HistoryEventBuilder {
         self.execution_succeeded_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_succeeded_event_details` (`None` unsets it).
+
+    /// Sets [`execution_succeeded_event_details`](field@HistoryEvent::execution_succeeded_event_details) (`None` unsets it).
     pub fn set_execution_succeeded_event_details(
         mut self,
         input: Option<crate::types::ExecutionSucceededEventDetails>,
@@ -920,13 +1025,15 @@ impl HistoryEventBuilder {
         self.execution_succeeded_event_details = input;
         self
     }
-    /// Returns `execution_succeeded_event_details` as set so far.
+
+    /// Returns [`execution_succeeded_event_details`](field@HistoryEvent::execution_succeeded_event_details) as set so far.
     pub fn get_execution_succeeded_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionSucceededEventDetails> {
         &self.execution_succeeded_event_details
     }
-    /// Contains details about an abort of an execution.
+
+    /// Sets [`execution_aborted_event_details`](field@HistoryEvent::execution_aborted_event_details).
     pub fn execution_aborted_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionAbortedEventDetails>,
@@ -934,7 +1041,8 @@ impl HistoryEventBuilder {
         self.execution_aborted_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_aborted_event_details` (`None` unsets it).
+
+    /// Sets [`execution_aborted_event_details`](field@HistoryEvent::execution_aborted_event_details) (`None` unsets it).
     pub fn set_execution_aborted_event_details(
         mut self,
         input: Option<crate::types::ExecutionAbortedEventDetails>,
@@ -942,13 +1050,15 @@ impl HistoryEventBuilder {
         self.execution_aborted_event_details = input;
         self
     }
-    /// Returns `execution_aborted_event_details` as set so far.
+
+    /// Returns [`execution_aborted_event_details`](field@HistoryEvent::execution_aborted_event_details) as set so far.
     pub fn get_execution_aborted_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionAbortedEventDetails> {
         &self.execution_aborted_event_details
     }
-    /// Contains details about the execution timeout that occurred during the execution.
+
+    /// Sets [`execution_timed_out_event_details`](field@HistoryEvent::execution_timed_out_event_details).
     pub fn execution_timed_out_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionTimedOutEventDetails>,
@@ -956,7 +1066,8 @@ impl HistoryEventBuilder {
         self.execution_timed_out_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_timed_out_event_details` (`None` unsets it).
+
+    /// Sets [`execution_timed_out_event_details`](field@HistoryEvent::execution_timed_out_event_details) (`None` unsets it).
     pub fn set_execution_timed_out_event_details(
         mut self,
         input: Option<crate::types::ExecutionTimedOutEventDetails>,
@@ -964,13 +1075,15 @@ impl HistoryEventBuilder {
         self.execution_timed_out_event_details = input;
         self
     }
-    /// Returns `execution_timed_out_event_details` as set so far.
+
+    /// Returns [`execution_timed_out_event_details`](field@HistoryEvent::execution_timed_out_event_details) as set so far.
     pub fn get_execution_timed_out_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionTimedOutEventDetails> {
         &self.execution_timed_out_event_details
     }
-    /// Contains details about the redrive attempt of an execution.
+
+    /// Sets [`execution_redriven_event_details`](field@HistoryEvent::execution_redriven_event_details).
     pub fn execution_redriven_event_details(
         mut self,
         input: impl Into<crate::types::ExecutionRedrivenEventDetails>,
@@ -978,7 +1091,8 @@ impl HistoryEventBuilder {
         self.execution_redriven_event_details = Some(input.into());
         self
     }
-    /// Sets `execution_redriven_event_details` (`None` unsets it).
+
+    /// Sets [`execution_redriven_event_details`](field@HistoryEvent::execution_redriven_event_details) (`None` unsets it).
     pub fn set_execution_redriven_event_details(
         mut self,
         input: Option<crate::types::ExecutionRedrivenEventDetails>,
@@ -986,13 +1100,15 @@ impl HistoryEventBuilder {
         self.execution_redriven_event_details = input;
         self
     }
-    /// Returns `execution_redriven_event_details` as set so far.
+
+    /// Returns [`execution_redriven_event_details`](field@HistoryEvent::execution_redriven_event_details) as set so far.
     pub fn get_execution_redriven_event_details(
         &self,
     ) -> &Option<crate::types::ExecutionRedrivenEventDetails> {
         &self.execution_redriven_event_details
     }
-    /// Contains details about Map state that was started.
+
+    /// Sets [`map_state_started_event_details`](field@HistoryEvent::map_state_started_event_details).
     pub fn map_state_started_event_details(
         mut self,
         input: impl Into<crate::types::MapStateStartedEventDetails>,
@@ -1000,7 +1116,8 @@ impl HistoryEventBuilder {
         self.map_state_started_event_details = Some(input.into());
         self
     }
-    /// Sets `map_state_started_event_details` (`None` unsets it).
+
+    /// Sets [`map_state_started_event_details`](field@HistoryEvent::map_state_started_event_details) (`None` unsets it).
     pub fn set_map_state_started_event_details(
         mut self,
         input: Option<crate::types::MapStateStartedEventDetails>,
@@ -1008,13 +1125,15 @@ impl HistoryEventBuilder {
         self.map_state_started_event_details = input;
         self
     }
-    /// Returns `map_state_started_event_details` as set so far.
+
+    /// Returns [`map_state_started_event_details`](field@HistoryEvent::map_state_started_event_details) as set so far.
     pub fn get_map_state_started_event_details(
         &self,
     ) -> &Option<crate::types::MapStateStartedEventDetails> {
         &self.map_state_started_event_details
     }
-    /// Contains details about an iteration of a Map state that was started.
+
+    /// Sets [`map_iteration_started_event_details`](field@HistoryEvent::map_iteration_started_event_details).
     pub fn map_iteration_started_event_details(
         mut self,
         input: impl Into<crate::types::MapIterationEventDetails>,
@@ -1022,7 +1141,8 @@ impl HistoryEventBuilder {
         self.map_iteration_started_event_details = Some(input.into());
         self
     }
-    /// Sets `map_iteration_started_event_details` (`None` unsets it).
+
+    /// Sets [`map_iteration_started_event_details`](field@HistoryEvent::map_iteration_started_event_details) (`None` unsets it).
     pub fn set_map_iteration_started_event_details(
         mut self,
         input: Option<crate::types::MapIterationEventDetails>,
@@ -1030,13 +1150,15 @@ impl HistoryEventBuilder {
         self.map_iteration_started_event_details = input;
         self
     }
-    /// Returns `map_iteration_started_event_details` as set so far.
+
+    /// Returns [`map_iteration_started_event_details`](field@HistoryEvent::map_iteration_started_event_details) as set so far.
     pub fn get_map_iteration_started_event_details(
         &self,
     ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_started_event_details
     }
-    /// Contains details about an iteration of a Map state that succeeded.
+
+    /// Sets [`map_iteration_succeeded_event_details`](field@HistoryEvent::map_iteration_succeeded_event_details).
     pub fn map_iteration_succeeded_event_details(
         mut self,
         input: impl Into<crate::types::MapIterationEventDetails>,
@@ -1044,7 +1166,8 @@ impl HistoryEventBuilder {
         self.map_iteration_succeeded_event_details = Some(input.into());
         self
     }
-    /// Sets `map_iteration_succeeded_event_details` (`None` unsets it).
+
+    /// Sets [`map_iteration_succeeded_event_details`](field@HistoryEvent::map_iteration_succeeded_event_details) (`None` unsets it).
     pub fn set_map_iteration_succeeded_event_details(
         mut self,
         input: Option<crate::types::MapIterationEventDetails>,
@@ -1052,13 +1175,15 @@ impl HistoryEventBuilder {
         self.map_iteration_succeeded_event_details = input;
         self
     }
-    /// Returns `map_iteration_succeeded_event_details` as set so far.
+
+    /// Returns [`map_iteration_succeeded_event_details`](field@HistoryEvent::map_iteration_succeeded_event_details) as set so far.
     pub fn get_map_iteration_succeeded_event_details(
         &self,
     ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_succeeded_event_details
     }
-    /// Contains details about an iteration of a Map state that failed.
+
+    /// Sets [`map_iteration_failed_event_details`](field@HistoryEvent::map_iteration_failed_event_details).
     pub fn map_iteration_failed_event_details(
         mut self,
         input: impl Into<crate::types::MapIterationEventDetails>,
@@ -1066,7 +1191,8 @@ impl HistoryEventBuilder {
         self.map_iteration_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `map_iteration_failed_event_details` (`None` unsets it).
+
+    /// Sets [`map_iteration_failed_event_details`](field@HistoryEvent::map_iteration_failed_event_details) (`None` unsets it).
     pub fn set_map_iteration_failed_event_details(
         mut self,
         input: Option<crate::types::MapIterationEventDetails>,
@@ -1074,13 +1200,15 @@ impl HistoryEventBuilder {
         self.map_iteration_failed_event_details = input;
         self
     }
-    /// Returns `map_iteration_failed_event_details` as set so far.
+
+    /// Returns [`map_iteration_failed_event_details`](field@HistoryEvent::map_iteration_failed_event_details) as set so far.
     pub fn get_map_iteration_failed_event_details(
         &self,
     ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_failed_event_details
     }
-    /// Contains details about an iteration of a Map state that was aborted.
+
+    /// Sets [`map_iteration_aborted_event_details`](field@HistoryEvent::map_iteration_aborted_event_details).
     pub fn map_iteration_aborted_event_details(
         mut self,
         input: impl Into<crate::types::MapIterationEventDetails>,
@@ -1088,7 +1216,8 @@ impl HistoryEventBuilder {
         self.map_iteration_aborted_event_details = Some(input.into());
         self
     }
-    /// Sets `map_iteration_aborted_event_details` (`None` unsets it).
+
+    /// Sets [`map_iteration_aborted_event_details`](field@HistoryEvent::map_iteration_aborted_event_details) (`None` unsets it).
     pub fn set_map_iteration_aborted_event_details(
         mut self,
         input: Option<crate::types::MapIterationEventDetails>,
@@ -1096,13 +1225,15 @@ impl HistoryEventBuilder {
         self.map_iteration_aborted_event_details = input;
         self
     }
-    /// Returns `map_iteration_aborted_event_details` as set so far.
+
+    /// Returns [`map_iteration_aborted_event_details`](field@HistoryEvent::map_iteration_aborted_event_details) as set so far.
     pub fn get_map_iteration_aborted_event_details(
         &self,
     ) -> &Option<crate::types::MapIterationEventDetails> {
         &self.map_iteration_aborted_event_details
     }
-    /// Contains details about a Lambda function that failed during an execution.
+
+    /// Sets [`lambda_function_failed_event_details`](field@HistoryEvent::lambda_function_failed_event_details).
     pub fn lambda_function_failed_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionFailedEventDetails>,
@@ -1110,7 +1241,8 @@ impl HistoryEventBuilder {
         self.lambda_function_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_failed_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_failed_event_details`](field@HistoryEvent::lambda_function_failed_event_details) (`None` unsets it).
     pub fn set_lambda_function_failed_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionFailedEventDetails>,
@@ -1118,13 +1250,15 @@ impl HistoryEventBuilder {
         self.lambda_function_failed_event_details = input;
         self
     }
-    /// Returns `lambda_function_failed_event_details` as set so far.
+
+    /// Returns [`lambda_function_failed_event_details`](field@HistoryEvent::lambda_function_failed_event_details) as set so far.
     pub fn get_lambda_function_failed_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionFailedEventDetails> {
         &self.lambda_function_failed_event_details
     }
-    /// Contains details about a failed Lambda function schedule event that occurred during an execution.
+
+    /// Sets [`lambda_function_schedule_failed_event_details`](field@HistoryEvent::lambda_function_schedule_failed_event_details).
     pub fn lambda_function_schedule_failed_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionScheduleFailedEventDetails>,
@@ -1132,7 +1266,8 @@ impl HistoryEventBuilder {
         self.lambda_function_schedule_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_schedule_failed_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_schedule_failed_event_details`](field@HistoryEvent::lambda_function_schedule_failed_event_details) (`None` unsets it).
     pub fn set_lambda_function_schedule_failed_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionScheduleFailedEventDetails>,
@@ -1140,13 +1275,15 @@ impl HistoryEventBuilder {
         self.lambda_function_schedule_failed_event_details = input;
         self
     }
-    /// Returns `lambda_function_schedule_failed_event_details` as set so far.
+
+    /// Returns [`lambda_function_schedule_failed_event_details`](field@HistoryEvent::lambda_function_schedule_failed_event_details) as set so far.
     pub fn get_lambda_function_schedule_failed_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionScheduleFailedEventDetails> {
         &self.lambda_function_schedule_failed_event_details
     }
-    /// Contains details about a Lambda function scheduled during an execution.
+
+    /// Sets [`lambda_function_scheduled_event_details`](field@HistoryEvent::lambda_function_scheduled_event_details).
     pub fn lambda_function_scheduled_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionScheduledEventDetails>,
@@ -1154,7 +1291,8 @@ impl HistoryEventBuilder {
         self.lambda_function_scheduled_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_scheduled_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_scheduled_event_details`](field@HistoryEvent::lambda_function_scheduled_event_details) (`None` unsets it).
     pub fn set_lambda_function_scheduled_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionScheduledEventDetails>,
@@ -1162,13 +1300,15 @@ impl HistoryEventBuilder {
         self.lambda_function_scheduled_event_details = input;
         self
     }
-    /// Returns `lambda_function_scheduled_event_details` as set so far.
+
+    /// Returns [`lambda_function_scheduled_event_details`](field@HistoryEvent::lambda_function_scheduled_event_details) as set so far.
     pub fn get_lambda_function_scheduled_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionScheduledEventDetails> {
         &self.lambda_function_scheduled_event_details
     }
-    /// Contains details about a lambda function that failed to start during an execution.
+
+    /// Sets [`lambda_function_start_failed_event_details`](field@HistoryEvent::lambda_function_start_failed_event_details).
     pub fn lambda_function_start_failed_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionStartFailedEventDetails>,
@@ -1176,7 +1316,8 @@ impl HistoryEventBuilder {
         self.lambda_function_start_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_start_failed_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_start_failed_event_details`](field@HistoryEvent::lambda_function_start_failed_event_details) (`None` unsets it).
     pub fn set_lambda_function_start_failed_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionStartFailedEventDetails>,
@@ -1184,13 +1325,15 @@ impl HistoryEventBuilder {
         self.lambda_function_start_failed_event_details = input;
         self
     }
-    /// Returns `lambda_function_start_failed_event_details` as set so far.
+
+    /// Returns [`lambda_function_start_failed_event_details`](field@HistoryEvent::lambda_function_start_failed_event_details) as set so far.
     pub fn get_lambda_function_start_failed_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionStartFailedEventDetails> {
         &self.lambda_function_start_failed_event_details
     }
-    /// Contains details about a Lambda function that terminated successfully during an execution.
+
+    /// Sets [`lambda_function_succeeded_event_details`](field@HistoryEvent::lambda_function_succeeded_event_details).
     pub fn lambda_function_succeeded_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionSucceededEventDetails>,
@@ -1198,7 +1341,8 @@ impl HistoryEventBuilder {
         self.lambda_function_succeeded_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_succeeded_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_succeeded_event_details`](field@HistoryEvent::lambda_function_succeeded_event_details) (`None` unsets it).
     pub fn set_lambda_function_succeeded_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionSucceededEventDetails>,
@@ -1206,13 +1350,15 @@ impl HistoryEventBuilder {
         self.lambda_function_succeeded_event_details = input;
         self
     }
-    /// Returns `lambda_function_succeeded_event_details` as set so far.
+
+    /// Returns [`lambda_function_succeeded_event_details`](field@HistoryEvent::lambda_function_succeeded_event_details) as set so far.
     pub fn get_lambda_function_succeeded_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionSucceededEventDetails> {
         &self.lambda_function_succeeded_event_details
     }
-    /// Contains details about a Lambda function timeout that occurred during an execution.
+
+    /// Sets [`lambda_function_timed_out_event_details`](field@HistoryEvent::lambda_function_timed_out_event_details).
     pub fn lambda_function_timed_out_event_details(
         mut self,
         input: impl Into<crate::types::LambdaFunctionTimedOutEventDetails>,
@@ -1220,7 +1366,8 @@ impl HistoryEventBuilder {
         self.lambda_function_timed_out_event_details = Some(input.into());
         self
     }
-    /// Sets `lambda_function_timed_out_event_details` (`None` unsets it).
+
+    /// Sets [`lambda_function_timed_out_event_details`](field@HistoryEvent::lambda_function_timed_out_event_details) (`None` unsets it).
     pub fn set_lambda_function_timed_out_event_details(
         mut self,
         input: Option<crate::types::LambdaFunctionTimedOutEventDetails>,
@@ -1228,13 +1375,15 @@ impl HistoryEventBuilder {
         self.lambda_function_timed_out_event_details = input;
         self
     }
-    /// Returns `lambda_function_timed_out_event_details` as set so far.
+
+    /// Returns [`lambda_function_timed_out_event_details`](field@HistoryEvent::lambda_function_timed_out_event_details) as set so far.
     pub fn get_lambda_function_timed_out_event_details(
         &self,
     ) -> &Option<crate::types::LambdaFunctionTimedOutEventDetails> {
         &self.lambda_function_timed_out_event_details
     }
-    /// Contains details about a state entered during an execution.
+
+    /// Sets [`state_entered_event_details`](field@HistoryEvent::state_entered_event_details).
     pub fn state_entered_event_details(
         mut self,
         input: impl Into<crate::types::StateEnteredEventDetails>,
@@ -1242,7 +1391,8 @@ impl HistoryEventBuilder {
         self.state_entered_event_details = Some(input.into());
         self
     }
-    /// Sets `state_entered_event_details` (`None` unsets it).
+
+    /// Sets [`state_entered_event_details`](field@HistoryEvent::state_entered_event_details) (`None` unsets it).
     pub fn set_state_entered_event_details(
         mut self,
         input: Option<crate::types::StateEnteredEventDetails>,
@@ -1250,13 +1400,15 @@ impl HistoryEventBuilder {
         self.state_entered_event_details = input;
         self
     }
-    /// Returns `state_entered_event_details` as set so far.
+
+    /// Returns [`state_entered_event_details`](field@HistoryEvent::state_entered_event_details) as set so far.
     pub fn get_state_entered_event_details(
         &self,
     ) -> &Option<crate::types::StateEnteredEventDetails> {
         &self.state_entered_event_details
     }
-    /// Contains details about an exit from a state during an execution.
+
+    /// Sets [`state_exited_event_details`](field@HistoryEvent::state_exited_event_details).
     pub fn state_exited_event_details(
         mut self,
         input: impl Into<crate::types::StateExitedEventDetails>,
@@ -1264,7 +1416,8 @@ impl HistoryEventBuilder {
         self.state_exited_event_details = Some(input.into());
         self
     }
-    /// Sets `state_exited_event_details` (`None` unsets it).
+
+    /// Sets [`state_exited_event_details`](field@HistoryEvent::state_exited_event_details) (`None` unsets it).
     pub fn set_state_exited_event_details(
         mut self,
         input: Option<crate::types::StateExitedEventDetails>,
@@ -1272,13 +1425,15 @@ impl HistoryEventBuilder {
         self.state_exited_event_details = input;
         self
     }
-    /// Returns `state_exited_event_details` as set so far.
+
+    /// Returns [`state_exited_event_details`](field@HistoryEvent::state_exited_event_details) as set so far.
     pub fn get_state_exited_event_details(
         &self,
     ) -> &Option<crate::types::StateExitedEventDetails> {
         &self.state_exited_event_details
     }
-    /// Contains details, such as `mapRunArn`, and the start date and time of a Map Run. `mapRunArn` is the Amazon Resource Name (ARN) of the Map Run that was started.
+
+    /// Sets [`map_run_started_event_details`](field@HistoryEvent::map_run_started_event_details).
     pub fn map_run_started_event_details(
         mut self,
         input: impl Into<crate::types::MapRunStartedEventDetails>,
@@ -1286,7 +1441,8 @@ impl HistoryEventBuilder {
         self.map_run_started_event_details = Some(input.into());
         self
     }
-    /// Sets `map_run_started_event_details` (`None` unsets it).
+
+    /// Sets [`map_run_started_event_details`](field@HistoryEvent::map_run_started_event_details) (`None` unsets it).
     pub fn set_map_run_started_event_details(
         mut self,
         input: Option<crate::types::MapRunStartedEventDetails>,
@@ -1294,13 +1450,15 @@ impl HistoryEventBuilder {
         self.map_run_started_event_details = input;
         self
     }
-    /// Returns `map_run_started_event_details` as set so far.
+
+    /// Returns [`map_run_started_event_details`](field@HistoryEvent::map_run_started_event_details) as set so far.
     pub fn get_map_run_started_event_details(
         &self,
     ) -> &Option<crate::types::MapRunStartedEventDetails> {
         &self.map_run_started_event_details
     }
-    /// Contains error and cause details about a Map Run that failed.
+
+    /// Sets [`map_run_failed_event_details`](field@HistoryEvent::map_run_failed_event_details).
     pub fn map_run_failed_event_details(
         mut self,
         input: impl Into<crate::types::MapRunFailedEventDetails>,
@@ -1308,7 +1466,8 @@ impl HistoryEventBuilder {
         self.map_run_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `map_run_failed_event_details` (`None` unsets it).
+
+    /// Sets [`map_run_failed_event_details`](field@HistoryEvent::map_run_failed_event_details) (`None` unsets it).
     pub fn set_map_run_failed_event_details(
         mut self,
         input: Option<crate::types::MapRunFailedEventDetails>,
@@ -1316,13 +1475,15 @@ impl HistoryEventBuilder {
         self.map_run_failed_event_details = input;
         self
     }
-    /// Returns `map_run_failed_event_details` as set so far.
+
+    /// Returns [`map_run_failed_event_details`](field@HistoryEvent::map_run_failed_event_details) as set so far.
     pub fn get_map_run_failed_event_details(
         &self,
     ) -> &Option<crate::types::MapRunFailedEventDetails> {
         &self.map_run_failed_event_details
     }
-    /// Contains details about the redrive attempt of a Map Run.
+
+    /// Sets [`map_run_redriven_event_details`](field@HistoryEvent::map_run_redriven_event_details).
     pub fn map_run_redriven_event_details(
         mut self,
         input: impl Into<crate::types::MapRunRedrivenEventDetails>,
@@ -1330,7 +1491,8 @@ impl HistoryEventBuilder {
         self.map_run_redriven_event_details = Some(input.into());
         self
     }
-    /// Sets `map_run_redriven_event_details` (`None` unsets it).
+
+    /// Sets [`map_run_redriven_event_details`](field@HistoryEvent::map_run_redriven_event_details) (`None` unsets it).
     pub fn set_map_run_redriven_event_details(
         mut self,
         input: Option<crate::types::MapRunRedrivenEventDetails>,
@@ -1338,13 +1500,15 @@ impl HistoryEventBuilder {
         self.map_run_redriven_event_details = input;
         self
     }
-    /// Returns `map_run_redriven_event_details` as set so far.
+
+    /// Returns [`map_run_redriven_event_details`](field@HistoryEvent::map_run_redriven_event_details) as set so far.
     pub fn get_map_run_redriven_event_details(
         &self,
     ) -> &Option<crate::types::MapRunRedrivenEventDetails> {
         &self.map_run_redriven_event_details
     }
-    /// Contains details about an evaluation failure that occurred while processing a state.
+
+    /// Sets [`evaluation_failed_event_details`](field@HistoryEvent::evaluation_failed_event_details).
     pub fn evaluation_failed_event_details(
         mut self,
         input: impl Into<crate::types::EvaluationFailedEventDetails>,
@@ -1352,7 +1516,8 @@ impl HistoryEventBuilder {
         self.evaluation_failed_event_details = Some(input.into());
         self
     }
-    /// Sets `evaluation_failed_event_details` (`None` unsets it).
+
+    /// Sets [`evaluation_failed_event_details`](field@HistoryEvent::evaluation_failed_event_details) (`None` unsets it).
     pub fn set_evaluation_failed_event_details(
         mut self,
         input: Option<crate::types::EvaluationFailedEventDetails>,
@@ -1360,12 +1525,14 @@ impl HistoryEventBuilder {
         self.evaluation_failed_event_details = input;
         self
     }
-    /// Returns `evaluation_failed_event_details` as set so far.
+
+    /// Returns [`evaluation_failed_event_details`](field@HistoryEvent::evaluation_failed_event_details) as set so far.
     pub fn get_evaluation_failed_event_details(
         &self,
     ) -> &Option<crate::types::EvaluationFailedEventDetails> {
         &self.evaluation_failed_event_details
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<HistoryEvent, ::awsjson_runtime::error::BuildError> {
         Ok(HistoryEvent {
@@ -1433,6 +1600,7 @@ impl HistoryEventBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for HistoryEvent {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -1528,6 +1696,7 @@ impl ::awsjson_runtime::json::ToJson for HistoryEvent {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for HistoryEvent {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -1536,6 +1705,7 @@ impl ::awsjson_runtime::json::FromJson for HistoryEvent {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -1701,6 +1871,7 @@ impl ::awsjson_runtime::json::FromJson for HistoryEvent {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

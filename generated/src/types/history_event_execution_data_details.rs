@@ -8,36 +8,43 @@ pub struct HistoryEventExecutionDataDetails {
     /// Indicates whether input or output was truncated in the response. Always `false` for API calls. In CloudWatch logs, the value will be true if the data is truncated due to size limits.
     pub truncated: bool,
 }
+
 impl HistoryEventExecutionDataDetails {
     /// Creates a new builder for [`HistoryEventExecutionDataDetails`].
     pub fn builder() -> HistoryEventExecutionDataDetailsBuilder {
         HistoryEventExecutionDataDetailsBuilder::default()
     }
-    /// Indicates whether input or output was truncated in the response. Always `false` for API calls. In CloudWatch logs, the value will be true if the data is truncated due to size limits.
+
+    /// Returns [`truncated`](field@Self::truncated).
     pub fn truncated(&self) -> bool {
         self.truncated
     }
 }
+
 /// A builder for [`HistoryEventExecutionDataDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct HistoryEventExecutionDataDetailsBuilder {
     pub(crate) truncated: Option<bool>,
 }
+
 impl HistoryEventExecutionDataDetailsBuilder {
-    /// Indicates whether input or output was truncated in the response. Always `false` for API calls. In CloudWatch logs, the value will be true if the data is truncated due to size limits.
+    /// Sets [`truncated`](field@HistoryEventExecutionDataDetails::truncated).
     pub fn truncated(mut self, input: impl Into<bool>) -> Self {
         self.truncated = Some(input.into());
         self
     }
-    /// Sets `truncated` (`None` unsets it).
+
+    /// Sets [`truncated`](field@HistoryEventExecutionDataDetails::truncated) (`None` unsets it).
     pub fn set_truncated(mut self, input: Option<bool>) -> Self {
         self.truncated = input;
         self
     }
-    /// Returns `truncated` as set so far.
+
+    /// Returns [`truncated`](field@HistoryEventExecutionDataDetails::truncated) as set so far.
     pub fn get_truncated(&self) -> &Option<bool> {
         &self.truncated
     }
+
     /// Builds the value.
     pub fn build(self) -> HistoryEventExecutionDataDetails {
         HistoryEventExecutionDataDetails {
@@ -45,6 +52,7 @@ impl HistoryEventExecutionDataDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for HistoryEventExecutionDataDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +60,7 @@ impl ::awsjson_runtime::json::ToJson for HistoryEventExecutionDataDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +69,7 @@ impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +83,7 @@ impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,120 +6,170 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionData {
     /// The raw state input.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub input: Option<String>,
     /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_arguments: Option<String>,
     /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_input_path: Option<String>,
     /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_parameters: Option<String>,
     /// The state's raw result.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub result: Option<String>,
     /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_result_selector: Option<String>,
     /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_result_path: Option<String>,
     /// The raw HTTP request that is sent when you test an HTTP Task.
     pub request: Option<crate::types::InspectionDataRequest>,
     /// The raw HTTP response that is returned when you test an HTTP Task.
     pub response: Option<crate::types::InspectionDataResponse>,
     /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub variables: Option<String>,
     /// An object containing data about a handled exception in the tested state.
     pub error_details: Option<crate::types::InspectionErrorDetails>,
     /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_items_path: Option<String>,
     /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_item_selector: Option<String>,
     /// The effective input after the ItemBatcher filter is applied in a Map state.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_item_batcher: Option<String>,
     /// The effective input after the ItemsPointer filter is applied in a Map state.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub after_items_pointer: Option<String>,
     /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub tolerated_failure_count: Option<i32>,
     /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
+    ///
+    /// Constraints (the service checks them): value 0 to 100.
     pub tolerated_failure_percentage: Option<f32>,
     /// The max concurrency of the Map state.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub max_concurrency: Option<i32>,
 }
+
 impl InspectionData {
     /// Creates a new builder for [`InspectionData`].
     pub fn builder() -> InspectionDataBuilder {
         InspectionDataBuilder::default()
     }
-    /// The raw state input.
+
+    /// Returns [`input`](field@Self::input).
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
-    /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
+
+    /// Returns [`after_arguments`](field@Self::after_arguments).
     pub fn after_arguments(&self) -> Option<&str> {
         self.after_arguments.as_deref()
     }
-    /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Returns [`after_input_path`](field@Self::after_input_path).
     pub fn after_input_path(&self) -> Option<&str> {
         self.after_input_path.as_deref()
     }
-    /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Returns [`after_parameters`](field@Self::after_parameters).
     pub fn after_parameters(&self) -> Option<&str> {
         self.after_parameters.as_deref()
     }
-    /// The state's raw result.
+
+    /// Returns [`result`](field@Self::result).
     pub fn result(&self) -> Option<&str> {
         self.result.as_deref()
     }
-    /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Returns [`after_result_selector`](field@Self::after_result_selector).
     pub fn after_result_selector(&self) -> Option<&str> {
         self.after_result_selector.as_deref()
     }
-    /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Returns [`after_result_path`](field@Self::after_result_path).
     pub fn after_result_path(&self) -> Option<&str> {
         self.after_result_path.as_deref()
     }
-    /// The raw HTTP request that is sent when you test an HTTP Task.
+
+    /// Returns [`request`](field@Self::request).
     pub fn request(&self) -> Option<&crate::types::InspectionDataRequest> {
         self.request.as_ref()
     }
-    /// The raw HTTP response that is returned when you test an HTTP Task.
+
+    /// Returns [`response`](field@Self::response).
     pub fn response(&self) -> Option<&crate::types::InspectionDataResponse> {
         self.response.as_ref()
     }
-    /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
+
+    /// Returns [`variables`](field@Self::variables).
     pub fn variables(&self) -> Option<&str> {
         self.variables.as_deref()
     }
-    /// An object containing data about a handled exception in the tested state.
+
+    /// Returns [`error_details`](field@Self::error_details).
     pub fn error_details(&self) -> Option<&crate::types::InspectionErrorDetails> {
         self.error_details.as_ref()
     }
-    /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
+
+    /// Returns [`after_items_path`](field@Self::after_items_path).
     pub fn after_items_path(&self) -> Option<&str> {
         self.after_items_path.as_deref()
     }
-    /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
+
+    /// Returns [`after_item_selector`](field@Self::after_item_selector).
     pub fn after_item_selector(&self) -> Option<&str> {
         self.after_item_selector.as_deref()
     }
-    /// The effective input after the ItemBatcher filter is applied in a Map state.
+
+    /// Returns [`after_item_batcher`](field@Self::after_item_batcher).
     pub fn after_item_batcher(&self) -> Option<&str> {
         self.after_item_batcher.as_deref()
     }
-    /// The effective input after the ItemsPointer filter is applied in a Map state.
+
+    /// Returns [`after_items_pointer`](field@Self::after_items_pointer).
     pub fn after_items_pointer(&self) -> Option<&str> {
         self.after_items_pointer.as_deref()
     }
-    /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
+
+    /// Returns [`tolerated_failure_count`](field@Self::tolerated_failure_count).
     pub fn tolerated_failure_count(&self) -> Option<i32> {
         self.tolerated_failure_count
     }
-    /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
+
+    /// Returns [`tolerated_failure_percentage`](field@Self::tolerated_failure_percentage).
     pub fn tolerated_failure_percentage(&self) -> Option<f32> {
         self.tolerated_failure_percentage
     }
-    /// The max concurrency of the Map state.
+
+    /// Returns [`max_concurrency`](field@Self::max_concurrency).
     pub fn max_concurrency(&self) -> Option<i32> {
         self.max_concurrency
     }
 }
+
 impl std::fmt::Debug for InspectionData {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionData")
@@ -144,6 +194,7 @@ impl std::fmt::Debug for InspectionData {
             .finish()
     }
 }
+
 /// A builder for [`InspectionData`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionDataBuilder {
@@ -166,106 +217,128 @@ pub struct InspectionDataBuilder {
     pub(crate) tolerated_failure_percentage: Option<f32>,
     pub(crate) max_concurrency: Option<i32>,
 }
+
 impl InspectionDataBuilder {
-    /// The raw state input.
+    /// Sets [`input`](field@InspectionData::input).
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
-    /// Sets `input` (`None` unsets it).
+
+    /// Sets [`input`](field@InspectionData::input) (`None` unsets it).
     pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
-    /// Returns `input` as set so far.
+
+    /// Returns [`input`](field@InspectionData::input) as set so far.
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
-    /// The input after Step Functions applies an Arguments filter. This event will only be present when QueryLanguage for the state machine or individual states is set to JSONata. For more info, see [Transforming data with Step Functions](https://docs.aws.amazon.com/step-functions/latest/dg/data-transform.html).
+
+    /// Sets [`after_arguments`](field@InspectionData::after_arguments).
     pub fn after_arguments(mut self, input: impl Into<String>) -> Self {
         self.after_arguments = Some(input.into());
         self
     }
-    /// Sets `after_arguments` (`None` unsets it).
+
+    /// Sets [`after_arguments`](field@InspectionData::after_arguments) (`None` unsets it).
     pub fn set_after_arguments(mut self, input: Option<String>) -> Self {
         self.after_arguments = input;
         self
     }
-    /// Returns `after_arguments` as set so far.
+
+    /// Returns [`after_arguments`](field@InspectionData::after_arguments) as set so far.
     pub fn get_after_arguments(&self) -> &Option<String> {
         &self.after_arguments
     }
-    /// The input after Step Functions applies the [InputPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-inputpath) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Sets [`after_input_path`](field@InspectionData::after_input_path).
     pub fn after_input_path(mut self, input: impl Into<String>) -> Self {
         self.after_input_path = Some(input.into());
         self
     }
-    /// Sets `after_input_path` (`None` unsets it).
+
+    /// Sets [`after_input_path`](field@InspectionData::after_input_path) (`None` unsets it).
     pub fn set_after_input_path(mut self, input: Option<String>) -> Self {
         self.after_input_path = input;
         self
     }
-    /// Returns `after_input_path` as set so far.
+
+    /// Returns [`after_input_path`](field@InspectionData::after_input_path) as set so far.
     pub fn get_after_input_path(&self) -> &Option<String> {
         &self.after_input_path
     }
-    /// The effective input after Step Functions applies the [Parameters](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-parameters) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Sets [`after_parameters`](field@InspectionData::after_parameters).
     pub fn after_parameters(mut self, input: impl Into<String>) -> Self {
         self.after_parameters = Some(input.into());
         self
     }
-    /// Sets `after_parameters` (`None` unsets it).
+
+    /// Sets [`after_parameters`](field@InspectionData::after_parameters) (`None` unsets it).
     pub fn set_after_parameters(mut self, input: Option<String>) -> Self {
         self.after_parameters = input;
         self
     }
-    /// Returns `after_parameters` as set so far.
+
+    /// Returns [`after_parameters`](field@InspectionData::after_parameters) as set so far.
     pub fn get_after_parameters(&self) -> &Option<String> {
         &self.after_parameters
     }
-    /// The state's raw result.
+
+    /// Sets [`result`](field@InspectionData::result).
     pub fn result(mut self, input: impl Into<String>) -> Self {
         self.result = Some(input.into());
         self
     }
-    /// Sets `result` (`None` unsets it).
+
+    /// Sets [`result`](field@InspectionData::result) (`None` unsets it).
     pub fn set_result(mut self, input: Option<String>) -> Self {
         self.result = input;
         self
     }
-    /// Returns `result` as set so far.
+
+    /// Returns [`result`](field@InspectionData::result) as set so far.
     pub fn get_result(&self) -> &Option<String> {
         &self.result
     }
-    /// The effective result after Step Functions applies the [ResultSelector](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-inputpath-params.html#input-output-resultselector) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Sets [`after_result_selector`](field@InspectionData::after_result_selector).
     pub fn after_result_selector(mut self, input: impl Into<String>) -> Self {
         self.after_result_selector = Some(input.into());
         self
     }
-    /// Sets `after_result_selector` (`None` unsets it).
+
+    /// Sets [`after_result_selector`](field@InspectionData::after_result_selector) (`None` unsets it).
     pub fn set_after_result_selector(mut self, input: Option<String>) -> Self {
         self.after_result_selector = input;
         self
     }
-    /// Returns `after_result_selector` as set so far.
+
+    /// Returns [`after_result_selector`](field@InspectionData::after_result_selector) as set so far.
     pub fn get_after_result_selector(&self) -> &Option<String> {
         &self.after_result_selector
     }
-    /// The effective result combined with the raw state input after Step Functions applies the [ResultPath](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultpath.html) filter. Not populated when QueryLanguage is JSONata.
+
+    /// Sets [`after_result_path`](field@InspectionData::after_result_path).
     pub fn after_result_path(mut self, input: impl Into<String>) -> Self {
         self.after_result_path = Some(input.into());
         self
     }
-    /// Sets `after_result_path` (`None` unsets it).
+
+    /// Sets [`after_result_path`](field@InspectionData::after_result_path) (`None` unsets it).
     pub fn set_after_result_path(mut self, input: Option<String>) -> Self {
         self.after_result_path = input;
         self
     }
-    /// Returns `after_result_path` as set so far.
+
+    /// Returns [`after_result_path`](field@InspectionData::after_result_path) as set so far.
     pub fn get_after_result_path(&self) -> &Option<String> {
         &self.after_result_path
     }
-    /// The raw HTTP request that is sent when you test an HTTP Task.
+
+    /// Sets [`request`](field@InspectionData::request).
     pub fn request(
         mut self,
         input: impl Into<crate::types::InspectionDataRequest>,
@@ -273,7 +346,8 @@ impl InspectionDataBuilder {
         self.request = Some(input.into());
         self
     }
-    /// Sets `request` (`None` unsets it).
+
+    /// Sets [`request`](field@InspectionData::request) (`None` unsets it).
     pub fn set_request(
         mut self,
         input: Option<crate::types::InspectionDataRequest>,
@@ -281,11 +355,13 @@ impl InspectionDataBuilder {
         self.request = input;
         self
     }
-    /// Returns `request` as set so far.
+
+    /// Returns [`request`](field@InspectionData::request) as set so far.
     pub fn get_request(&self) -> &Option<crate::types::InspectionDataRequest> {
         &self.request
     }
-    /// The raw HTTP response that is returned when you test an HTTP Task.
+
+    /// Sets [`response`](field@InspectionData::response).
     pub fn response(
         mut self,
         input: impl Into<crate::types::InspectionDataResponse>,
@@ -293,7 +369,8 @@ impl InspectionDataBuilder {
         self.response = Some(input.into());
         self
     }
-    /// Sets `response` (`None` unsets it).
+
+    /// Sets [`response`](field@InspectionData::response) (`None` unsets it).
     pub fn set_response(
         mut self,
         input: Option<crate::types::InspectionDataResponse>,
@@ -301,25 +378,30 @@ impl InspectionDataBuilder {
         self.response = input;
         self
     }
-    /// Returns `response` as set so far.
+
+    /// Returns [`response`](field@InspectionData::response) as set so far.
     pub fn get_response(&self) -> &Option<crate::types::InspectionDataResponse> {
         &self.response
     }
-    /// JSON string that contains the set of workflow variables after execution of the state. The set will include variables assigned in the state and variables set up as test state input.
+
+    /// Sets [`variables`](field@InspectionData::variables).
     pub fn variables(mut self, input: impl Into<String>) -> Self {
         self.variables = Some(input.into());
         self
     }
-    /// Sets `variables` (`None` unsets it).
+
+    /// Sets [`variables`](field@InspectionData::variables) (`None` unsets it).
     pub fn set_variables(mut self, input: Option<String>) -> Self {
         self.variables = input;
         self
     }
-    /// Returns `variables` as set so far.
+
+    /// Returns [`variables`](field@InspectionData::variables) as set so far.
     pub fn get_variables(&self) -> &Option<String> {
         &self.variables
     }
-    /// An object containing data about a handled exception in the tested state.
+
+    /// Sets [`error_details`](field@InspectionData::error_details).
     pub fn error_details(
         mut self,
         input: impl Into<crate::types::InspectionErrorDetails>,
@@ -327,7 +409,8 @@ impl InspectionDataBuilder {
         self.error_details = Some(input.into());
         self
     }
-    /// Sets `error_details` (`None` unsets it).
+
+    /// Sets [`error_details`](field@InspectionData::error_details) (`None` unsets it).
     pub fn set_error_details(
         mut self,
         input: Option<crate::types::InspectionErrorDetails>,
@@ -335,108 +418,131 @@ impl InspectionDataBuilder {
         self.error_details = input;
         self
     }
-    /// Returns `error_details` as set so far.
+
+    /// Returns [`error_details`](field@InspectionData::error_details) as set so far.
     pub fn get_error_details(&self) -> &Option<crate::types::InspectionErrorDetails> {
         &self.error_details
     }
-    /// The effective input after the ItemsPath filter is applied. Not populated when the QueryLanguage is JSONata.
+
+    /// Sets [`after_items_path`](field@InspectionData::after_items_path).
     pub fn after_items_path(mut self, input: impl Into<String>) -> Self {
         self.after_items_path = Some(input.into());
         self
     }
-    /// Sets `after_items_path` (`None` unsets it).
+
+    /// Sets [`after_items_path`](field@InspectionData::after_items_path) (`None` unsets it).
     pub fn set_after_items_path(mut self, input: Option<String>) -> Self {
         self.after_items_path = input;
         self
     }
-    /// Returns `after_items_path` as set so far.
+
+    /// Returns [`after_items_path`](field@InspectionData::after_items_path) as set so far.
     pub fn get_after_items_path(&self) -> &Option<String> {
         &self.after_items_path
     }
-    /// An array containing the inputs for each Map iteration, transformed by the ItemSelector specified in a Map state.
+
+    /// Sets [`after_item_selector`](field@InspectionData::after_item_selector).
     pub fn after_item_selector(mut self, input: impl Into<String>) -> Self {
         self.after_item_selector = Some(input.into());
         self
     }
-    /// Sets `after_item_selector` (`None` unsets it).
+
+    /// Sets [`after_item_selector`](field@InspectionData::after_item_selector) (`None` unsets it).
     pub fn set_after_item_selector(mut self, input: Option<String>) -> Self {
         self.after_item_selector = input;
         self
     }
-    /// Returns `after_item_selector` as set so far.
+
+    /// Returns [`after_item_selector`](field@InspectionData::after_item_selector) as set so far.
     pub fn get_after_item_selector(&self) -> &Option<String> {
         &self.after_item_selector
     }
-    /// The effective input after the ItemBatcher filter is applied in a Map state.
+
+    /// Sets [`after_item_batcher`](field@InspectionData::after_item_batcher).
     pub fn after_item_batcher(mut self, input: impl Into<String>) -> Self {
         self.after_item_batcher = Some(input.into());
         self
     }
-    /// Sets `after_item_batcher` (`None` unsets it).
+
+    /// Sets [`after_item_batcher`](field@InspectionData::after_item_batcher) (`None` unsets it).
     pub fn set_after_item_batcher(mut self, input: Option<String>) -> Self {
         self.after_item_batcher = input;
         self
     }
-    /// Returns `after_item_batcher` as set so far.
+
+    /// Returns [`after_item_batcher`](field@InspectionData::after_item_batcher) as set so far.
     pub fn get_after_item_batcher(&self) -> &Option<String> {
         &self.after_item_batcher
     }
-    /// The effective input after the ItemsPointer filter is applied in a Map state.
+
+    /// Sets [`after_items_pointer`](field@InspectionData::after_items_pointer).
     pub fn after_items_pointer(mut self, input: impl Into<String>) -> Self {
         self.after_items_pointer = Some(input.into());
         self
     }
-    /// Sets `after_items_pointer` (`None` unsets it).
+
+    /// Sets [`after_items_pointer`](field@InspectionData::after_items_pointer) (`None` unsets it).
     pub fn set_after_items_pointer(mut self, input: Option<String>) -> Self {
         self.after_items_pointer = input;
         self
     }
-    /// Returns `after_items_pointer` as set so far.
+
+    /// Returns [`after_items_pointer`](field@InspectionData::after_items_pointer) as set so far.
     pub fn get_after_items_pointer(&self) -> &Option<String> {
         &self.after_items_pointer
     }
-    /// The tolerated failure threshold for a Map state as defined in number of Map state iterations.
+
+    /// Sets [`tolerated_failure_count`](field@InspectionData::tolerated_failure_count).
     pub fn tolerated_failure_count(mut self, input: impl Into<i32>) -> Self {
         self.tolerated_failure_count = Some(input.into());
         self
     }
-    /// Sets `tolerated_failure_count` (`None` unsets it).
+
+    /// Sets [`tolerated_failure_count`](field@InspectionData::tolerated_failure_count) (`None` unsets it).
     pub fn set_tolerated_failure_count(mut self, input: Option<i32>) -> Self {
         self.tolerated_failure_count = input;
         self
     }
-    /// Returns `tolerated_failure_count` as set so far.
+
+    /// Returns [`tolerated_failure_count`](field@InspectionData::tolerated_failure_count) as set so far.
     pub fn get_tolerated_failure_count(&self) -> &Option<i32> {
         &self.tolerated_failure_count
     }
-    /// The tolerated failure threshold for a Map state as defined in percentage of Map state iterations.
+
+    /// Sets [`tolerated_failure_percentage`](field@InspectionData::tolerated_failure_percentage).
     pub fn tolerated_failure_percentage(mut self, input: impl Into<f32>) -> Self {
         self.tolerated_failure_percentage = Some(input.into());
         self
     }
-    /// Sets `tolerated_failure_percentage` (`None` unsets it).
+
+    /// Sets [`tolerated_failure_percentage`](field@InspectionData::tolerated_failure_percentage) (`None` unsets it).
     pub fn set_tolerated_failure_percentage(mut self, input: Option<f32>) -> Self {
         self.tolerated_failure_percentage = input;
         self
     }
-    /// Returns `tolerated_failure_percentage` as set so far.
+
+    /// Returns [`tolerated_failure_percentage`](field@InspectionData::tolerated_failure_percentage) as set so far.
     pub fn get_tolerated_failure_percentage(&self) -> &Option<f32> {
         &self.tolerated_failure_percentage
     }
-    /// The max concurrency of the Map state.
+
+    /// Sets [`max_concurrency`](field@InspectionData::max_concurrency).
     pub fn max_concurrency(mut self, input: impl Into<i32>) -> Self {
         self.max_concurrency = Some(input.into());
         self
     }
-    /// Sets `max_concurrency` (`None` unsets it).
+
+    /// Sets [`max_concurrency`](field@InspectionData::max_concurrency) (`None` unsets it).
     pub fn set_max_concurrency(mut self, input: Option<i32>) -> Self {
         self.max_concurrency = input;
         self
     }
-    /// Returns `max_concurrency` as set so far.
+
+    /// Returns [`max_concurrency`](field@InspectionData::max_concurrency) as set so far.
     pub fn get_max_concurrency(&self) -> &Option<i32> {
         &self.max_concurrency
     }
+
     /// Builds the value.
     pub fn build(self) -> InspectionData {
         InspectionData {
@@ -461,6 +567,7 @@ impl InspectionDataBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for InspectionDataBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionDataBuilder")
@@ -485,6 +592,7 @@ impl std::fmt::Debug for InspectionDataBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InspectionData {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -509,6 +617,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionData {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InspectionData {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -517,6 +626,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionData {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -562,6 +672,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionData {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

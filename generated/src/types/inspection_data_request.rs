@@ -16,32 +16,39 @@ pub struct InspectionDataRequest {
     /// The request body for the HTTP request.
     pub body: Option<String>,
 }
+
 impl InspectionDataRequest {
     /// Creates a new builder for [`InspectionDataRequest`].
     pub fn builder() -> InspectionDataRequestBuilder {
         InspectionDataRequestBuilder::default()
     }
-    /// The protocol used to make the HTTP request.
+
+    /// Returns [`protocol`](field@Self::protocol).
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
-    /// The HTTP method used for the HTTP request.
+
+    /// Returns [`method`](field@Self::method).
     pub fn method(&self) -> Option<&str> {
         self.method.as_deref()
     }
-    /// The API endpoint used for the HTTP request.
+
+    /// Returns [`url`](field@Self::url).
     pub fn url(&self) -> Option<&str> {
         self.url.as_deref()
     }
-    /// The request headers associated with the HTTP request.
+
+    /// Returns [`headers`](field@Self::headers).
     pub fn headers(&self) -> Option<&str> {
         self.headers.as_deref()
     }
-    /// The request body for the HTTP request.
+
+    /// Returns [`body`](field@Self::body).
     pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
     }
 }
+
 /// A builder for [`InspectionDataRequest`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataRequestBuilder {
@@ -51,77 +58,93 @@ pub struct InspectionDataRequestBuilder {
     pub(crate) headers: Option<String>,
     pub(crate) body: Option<String>,
 }
+
 impl InspectionDataRequestBuilder {
-    /// The protocol used to make the HTTP request.
+    /// Sets [`protocol`](field@InspectionDataRequest::protocol).
     pub fn protocol(mut self, input: impl Into<String>) -> Self {
         self.protocol = Some(input.into());
         self
     }
-    /// Sets `protocol` (`None` unsets it).
+
+    /// Sets [`protocol`](field@InspectionDataRequest::protocol) (`None` unsets it).
     pub fn set_protocol(mut self, input: Option<String>) -> Self {
         self.protocol = input;
         self
     }
-    /// Returns `protocol` as set so far.
+
+    /// Returns [`protocol`](field@InspectionDataRequest::protocol) as set so far.
     pub fn get_protocol(&self) -> &Option<String> {
         &self.protocol
     }
-    /// The HTTP method used for the HTTP request.
+
+    /// Sets [`method`](field@InspectionDataRequest::method).
     pub fn method(mut self, input: impl Into<String>) -> Self {
         self.method = Some(input.into());
         self
     }
-    /// Sets `method` (`None` unsets it).
+
+    /// Sets [`method`](field@InspectionDataRequest::method) (`None` unsets it).
     pub fn set_method(mut self, input: Option<String>) -> Self {
         self.method = input;
         self
     }
-    /// Returns `method` as set so far.
+
+    /// Returns [`method`](field@InspectionDataRequest::method) as set so far.
     pub fn get_method(&self) -> &Option<String> {
         &self.method
     }
-    /// The API endpoint used for the HTTP request.
+
+    /// Sets [`url`](field@InspectionDataRequest::url).
     pub fn url(mut self, input: impl Into<String>) -> Self {
         self.url = Some(input.into());
         self
     }
-    /// Sets `url` (`None` unsets it).
+
+    /// Sets [`url`](field@InspectionDataRequest::url) (`None` unsets it).
     pub fn set_url(mut self, input: Option<String>) -> Self {
         self.url = input;
         self
     }
-    /// Returns `url` as set so far.
+
+    /// Returns [`url`](field@InspectionDataRequest::url) as set so far.
     pub fn get_url(&self) -> &Option<String> {
         &self.url
     }
-    /// The request headers associated with the HTTP request.
+
+    /// Sets [`headers`](field@InspectionDataRequest::headers).
     pub fn headers(mut self, input: impl Into<String>) -> Self {
         self.headers = Some(input.into());
         self
     }
-    /// Sets `headers` (`None` unsets it).
+
+    /// Sets [`headers`](field@InspectionDataRequest::headers) (`None` unsets it).
     pub fn set_headers(mut self, input: Option<String>) -> Self {
         self.headers = input;
         self
     }
-    /// Returns `headers` as set so far.
+
+    /// Returns [`headers`](field@InspectionDataRequest::headers) as set so far.
     pub fn get_headers(&self) -> &Option<String> {
         &self.headers
     }
-    /// The request body for the HTTP request.
+
+    /// Sets [`body`](field@InspectionDataRequest::body).
     pub fn body(mut self, input: impl Into<String>) -> Self {
         self.body = Some(input.into());
         self
     }
-    /// Sets `body` (`None` unsets it).
+
+    /// Sets [`body`](field@InspectionDataRequest::body) (`None` unsets it).
     pub fn set_body(mut self, input: Option<String>) -> Self {
         self.body = input;
         self
     }
-    /// Returns `body` as set so far.
+
+    /// Returns [`body`](field@InspectionDataRequest::body) as set so far.
     pub fn get_body(&self) -> &Option<String> {
         &self.body
     }
+
     /// Builds the value.
     pub fn build(self) -> InspectionDataRequest {
         InspectionDataRequest {
@@ -133,6 +156,7 @@ impl InspectionDataRequestBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InspectionDataRequest {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -144,6 +168,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataRequest {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -152,6 +177,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -169,6 +195,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -16,32 +16,39 @@ pub struct InspectionDataResponse {
     /// The HTTP response returned.
     pub body: Option<String>,
 }
+
 impl InspectionDataResponse {
     /// Creates a new builder for [`InspectionDataResponse`].
     pub fn builder() -> InspectionDataResponseBuilder {
         InspectionDataResponseBuilder::default()
     }
-    /// The protocol used to return the HTTP response.
+
+    /// Returns [`protocol`](field@Self::protocol).
     pub fn protocol(&self) -> Option<&str> {
         self.protocol.as_deref()
     }
-    /// The HTTP response status code for the HTTP response.
+
+    /// Returns [`status_code`](field@Self::status_code).
     pub fn status_code(&self) -> Option<&str> {
         self.status_code.as_deref()
     }
-    /// The message associated with the HTTP status code.
+
+    /// Returns [`status_message`](field@Self::status_message).
     pub fn status_message(&self) -> Option<&str> {
         self.status_message.as_deref()
     }
-    /// The response headers associated with the HTTP response.
+
+    /// Returns [`headers`](field@Self::headers).
     pub fn headers(&self) -> Option<&str> {
         self.headers.as_deref()
     }
-    /// The HTTP response returned.
+
+    /// Returns [`body`](field@Self::body).
     pub fn body(&self) -> Option<&str> {
         self.body.as_deref()
     }
 }
+
 /// A builder for [`InspectionDataResponse`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InspectionDataResponseBuilder {
@@ -51,77 +58,93 @@ pub struct InspectionDataResponseBuilder {
     pub(crate) headers: Option<String>,
     pub(crate) body: Option<String>,
 }
+
 impl InspectionDataResponseBuilder {
-    /// The protocol used to return the HTTP response.
+    /// Sets [`protocol`](field@InspectionDataResponse::protocol).
     pub fn protocol(mut self, input: impl Into<String>) -> Self {
         self.protocol = Some(input.into());
         self
     }
-    /// Sets `protocol` (`None` unsets it).
+
+    /// Sets [`protocol`](field@InspectionDataResponse::protocol) (`None` unsets it).
     pub fn set_protocol(mut self, input: Option<String>) -> Self {
         self.protocol = input;
         self
     }
-    /// Returns `protocol` as set so far.
+
+    /// Returns [`protocol`](field@InspectionDataResponse::protocol) as set so far.
     pub fn get_protocol(&self) -> &Option<String> {
         &self.protocol
     }
-    /// The HTTP response status code for the HTTP response.
+
+    /// Sets [`status_code`](field@InspectionDataResponse::status_code).
     pub fn status_code(mut self, input: impl Into<String>) -> Self {
         self.status_code = Some(input.into());
         self
     }
-    /// Sets `status_code` (`None` unsets it).
+
+    /// Sets [`status_code`](field@InspectionDataResponse::status_code) (`None` unsets it).
     pub fn set_status_code(mut self, input: Option<String>) -> Self {
         self.status_code = input;
         self
     }
-    /// Returns `status_code` as set so far.
+
+    /// Returns [`status_code`](field@InspectionDataResponse::status_code) as set so far.
     pub fn get_status_code(&self) -> &Option<String> {
         &self.status_code
     }
-    /// The message associated with the HTTP status code.
+
+    /// Sets [`status_message`](field@InspectionDataResponse::status_message).
     pub fn status_message(mut self, input: impl Into<String>) -> Self {
         self.status_message = Some(input.into());
         self
     }
-    /// Sets `status_message` (`None` unsets it).
+
+    /// Sets [`status_message`](field@InspectionDataResponse::status_message) (`None` unsets it).
     pub fn set_status_message(mut self, input: Option<String>) -> Self {
         self.status_message = input;
         self
     }
-    /// Returns `status_message` as set so far.
+
+    /// Returns [`status_message`](field@InspectionDataResponse::status_message) as set so far.
     pub fn get_status_message(&self) -> &Option<String> {
         &self.status_message
     }
-    /// The response headers associated with the HTTP response.
+
+    /// Sets [`headers`](field@InspectionDataResponse::headers).
     pub fn headers(mut self, input: impl Into<String>) -> Self {
         self.headers = Some(input.into());
         self
     }
-    /// Sets `headers` (`None` unsets it).
+
+    /// Sets [`headers`](field@InspectionDataResponse::headers) (`None` unsets it).
     pub fn set_headers(mut self, input: Option<String>) -> Self {
         self.headers = input;
         self
     }
-    /// Returns `headers` as set so far.
+
+    /// Returns [`headers`](field@InspectionDataResponse::headers) as set so far.
     pub fn get_headers(&self) -> &Option<String> {
         &self.headers
     }
-    /// The HTTP response returned.
+
+    /// Sets [`body`](field@InspectionDataResponse::body).
     pub fn body(mut self, input: impl Into<String>) -> Self {
         self.body = Some(input.into());
         self
     }
-    /// Sets `body` (`None` unsets it).
+
+    /// Sets [`body`](field@InspectionDataResponse::body) (`None` unsets it).
     pub fn set_body(mut self, input: Option<String>) -> Self {
         self.body = input;
         self
     }
-    /// Returns `body` as set so far.
+
+    /// Returns [`body`](field@InspectionDataResponse::body) as set so far.
     pub fn get_body(&self) -> &Option<String> {
         &self.body
     }
+
     /// Builds the value.
     pub fn build(self) -> InspectionDataResponse {
         InspectionDataResponse {
@@ -133,6 +156,7 @@ impl InspectionDataResponseBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InspectionDataResponse {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -144,6 +168,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionDataResponse {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -152,6 +177,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -169,6 +195,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,30 +6,41 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionErrorDetails {
     /// The array index of the Catch which handled the exception.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub catch_index: Option<i32>,
     /// The array index of the Retry which handled the exception.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub retry_index: Option<i32>,
     /// The duration in seconds of the backoff for a retry on a failed state invocation.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub retry_backoff_interval_seconds: Option<i32>,
 }
+
 impl InspectionErrorDetails {
     /// Creates a new builder for [`InspectionErrorDetails`].
     pub fn builder() -> InspectionErrorDetailsBuilder {
         InspectionErrorDetailsBuilder::default()
     }
-    /// The array index of the Catch which handled the exception.
+
+    /// Returns [`catch_index`](field@Self::catch_index).
     pub fn catch_index(&self) -> Option<i32> {
         self.catch_index
     }
-    /// The array index of the Retry which handled the exception.
+
+    /// Returns [`retry_index`](field@Self::retry_index).
     pub fn retry_index(&self) -> Option<i32> {
         self.retry_index
     }
-    /// The duration in seconds of the backoff for a retry on a failed state invocation.
+
+    /// Returns [`retry_backoff_interval_seconds`](field@Self::retry_backoff_interval_seconds).
     pub fn retry_backoff_interval_seconds(&self) -> Option<i32> {
         self.retry_backoff_interval_seconds
     }
 }
+
 impl std::fmt::Debug for InspectionErrorDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionErrorDetails")
@@ -39,6 +50,7 @@ impl std::fmt::Debug for InspectionErrorDetails {
             .finish()
     }
 }
+
 /// A builder for [`InspectionErrorDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct InspectionErrorDetailsBuilder {
@@ -46,49 +58,59 @@ pub struct InspectionErrorDetailsBuilder {
     pub(crate) retry_index: Option<i32>,
     pub(crate) retry_backoff_interval_seconds: Option<i32>,
 }
+
 impl InspectionErrorDetailsBuilder {
-    /// The array index of the Catch which handled the exception.
+    /// Sets [`catch_index`](field@InspectionErrorDetails::catch_index).
     pub fn catch_index(mut self, input: impl Into<i32>) -> Self {
         self.catch_index = Some(input.into());
         self
     }
-    /// Sets `catch_index` (`None` unsets it).
+
+    /// Sets [`catch_index`](field@InspectionErrorDetails::catch_index) (`None` unsets it).
     pub fn set_catch_index(mut self, input: Option<i32>) -> Self {
         self.catch_index = input;
         self
     }
-    /// Returns `catch_index` as set so far.
+
+    /// Returns [`catch_index`](field@InspectionErrorDetails::catch_index) as set so far.
     pub fn get_catch_index(&self) -> &Option<i32> {
         &self.catch_index
     }
-    /// The array index of the Retry which handled the exception.
+
+    /// Sets [`retry_index`](field@InspectionErrorDetails::retry_index).
     pub fn retry_index(mut self, input: impl Into<i32>) -> Self {
         self.retry_index = Some(input.into());
         self
     }
-    /// Sets `retry_index` (`None` unsets it).
+
+    /// Sets [`retry_index`](field@InspectionErrorDetails::retry_index) (`None` unsets it).
     pub fn set_retry_index(mut self, input: Option<i32>) -> Self {
         self.retry_index = input;
         self
     }
-    /// Returns `retry_index` as set so far.
+
+    /// Returns [`retry_index`](field@InspectionErrorDetails::retry_index) as set so far.
     pub fn get_retry_index(&self) -> &Option<i32> {
         &self.retry_index
     }
-    /// The duration in seconds of the backoff for a retry on a failed state invocation.
+
+    /// Sets [`retry_backoff_interval_seconds`](field@InspectionErrorDetails::retry_backoff_interval_seconds).
     pub fn retry_backoff_interval_seconds(mut self, input: impl Into<i32>) -> Self {
         self.retry_backoff_interval_seconds = Some(input.into());
         self
     }
-    /// Sets `retry_backoff_interval_seconds` (`None` unsets it).
+
+    /// Sets [`retry_backoff_interval_seconds`](field@InspectionErrorDetails::retry_backoff_interval_seconds) (`None` unsets it).
     pub fn set_retry_backoff_interval_seconds(mut self, input: Option<i32>) -> Self {
         self.retry_backoff_interval_seconds = input;
         self
     }
-    /// Returns `retry_backoff_interval_seconds` as set so far.
+
+    /// Returns [`retry_backoff_interval_seconds`](field@InspectionErrorDetails::retry_backoff_interval_seconds) as set so far.
     pub fn get_retry_backoff_interval_seconds(&self) -> &Option<i32> {
         &self.retry_backoff_interval_seconds
     }
+
     /// Builds the value.
     pub fn build(self) -> InspectionErrorDetails {
         InspectionErrorDetails {
@@ -98,6 +120,7 @@ impl InspectionErrorDetailsBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for InspectionErrorDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("InspectionErrorDetailsBuilder")
@@ -107,6 +130,7 @@ impl std::fmt::Debug for InspectionErrorDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InspectionErrorDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -116,6 +140,7 @@ impl ::awsjson_runtime::json::ToJson for InspectionErrorDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -124,6 +149,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -142,6 +168,7 @@ impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,8 +6,12 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionScheduledEventDetails {
     /// The Amazon Resource Name (ARN) of the scheduled Lambda function.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub resource: String,
     /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub input: Option<String>,
     /// Contains details about input for an execution history event.
     pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -16,34 +20,41 @@ pub struct LambdaFunctionScheduledEventDetails {
     /// The credentials that Step Functions uses for the task.
     pub task_credentials: Option<crate::types::TaskCredentials>,
 }
+
 impl LambdaFunctionScheduledEventDetails {
     /// Creates a new builder for [`LambdaFunctionScheduledEventDetails`].
     pub fn builder() -> LambdaFunctionScheduledEventDetailsBuilder {
         LambdaFunctionScheduledEventDetailsBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) of the scheduled Lambda function.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`input`](field@Self::input).
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
-    /// Contains details about input for an execution history event.
+
+    /// Returns [`input_details`](field@Self::input_details).
     pub fn input_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
-    /// The maximum allowed duration of the Lambda function.
+
+    /// Returns [`timeout_in_seconds`](field@Self::timeout_in_seconds).
     pub fn timeout_in_seconds(&self) -> Option<i64> {
         self.timeout_in_seconds
     }
-    /// The credentials that Step Functions uses for the task.
+
+    /// Returns [`task_credentials`](field@Self::task_credentials).
     pub fn task_credentials(&self) -> Option<&crate::types::TaskCredentials> {
         self.task_credentials.as_ref()
     }
 }
+
 impl std::fmt::Debug for LambdaFunctionScheduledEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionScheduledEventDetails")
@@ -55,6 +66,7 @@ impl std::fmt::Debug for LambdaFunctionScheduledEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`LambdaFunctionScheduledEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionScheduledEventDetailsBuilder {
@@ -64,36 +76,43 @@ pub struct LambdaFunctionScheduledEventDetailsBuilder {
     pub(crate) timeout_in_seconds: Option<i64>,
     pub(crate) task_credentials: Option<crate::types::TaskCredentials>,
 }
+
 impl LambdaFunctionScheduledEventDetailsBuilder {
-    /// The Amazon Resource Name (ARN) of the scheduled Lambda function.
+    /// Sets [`resource`](field@LambdaFunctionScheduledEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@LambdaFunctionScheduledEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@LambdaFunctionScheduledEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The JSON data input to the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`input`](field@LambdaFunctionScheduledEventDetails::input).
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
-    /// Sets `input` (`None` unsets it).
+
+    /// Sets [`input`](field@LambdaFunctionScheduledEventDetails::input) (`None` unsets it).
     pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
-    /// Returns `input` as set so far.
+
+    /// Returns [`input`](field@LambdaFunctionScheduledEventDetails::input) as set so far.
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
-    /// Contains details about input for an execution history event.
+
+    /// Sets [`input_details`](field@LambdaFunctionScheduledEventDetails::input_details).
     pub fn input_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -101,7 +120,8 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         self.input_details = Some(input.into());
         self
     }
-    /// Sets `input_details` (`None` unsets it).
+
+    /// Sets [`input_details`](field@LambdaFunctionScheduledEventDetails::input_details) (`None` unsets it).
     pub fn set_input_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -109,27 +129,32 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         self.input_details = input;
         self
     }
-    /// Returns `input_details` as set so far.
+
+    /// Returns [`input_details`](field@LambdaFunctionScheduledEventDetails::input_details) as set so far.
     pub fn get_input_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
-    /// The maximum allowed duration of the Lambda function.
+
+    /// Sets [`timeout_in_seconds`](field@LambdaFunctionScheduledEventDetails::timeout_in_seconds).
     pub fn timeout_in_seconds(mut self, input: impl Into<i64>) -> Self {
         self.timeout_in_seconds = Some(input.into());
         self
     }
-    /// Sets `timeout_in_seconds` (`None` unsets it).
+
+    /// Sets [`timeout_in_seconds`](field@LambdaFunctionScheduledEventDetails::timeout_in_seconds) (`None` unsets it).
     pub fn set_timeout_in_seconds(mut self, input: Option<i64>) -> Self {
         self.timeout_in_seconds = input;
         self
     }
-    /// Returns `timeout_in_seconds` as set so far.
+
+    /// Returns [`timeout_in_seconds`](field@LambdaFunctionScheduledEventDetails::timeout_in_seconds) as set so far.
     pub fn get_timeout_in_seconds(&self) -> &Option<i64> {
         &self.timeout_in_seconds
     }
-    /// The credentials that Step Functions uses for the task.
+
+    /// Sets [`task_credentials`](field@LambdaFunctionScheduledEventDetails::task_credentials).
     pub fn task_credentials(
         mut self,
         input: impl Into<crate::types::TaskCredentials>,
@@ -137,7 +162,8 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         self.task_credentials = Some(input.into());
         self
     }
-    /// Sets `task_credentials` (`None` unsets it).
+
+    /// Sets [`task_credentials`](field@LambdaFunctionScheduledEventDetails::task_credentials) (`None` unsets it).
     pub fn set_task_credentials(
         mut self,
         input: Option<crate::types::TaskCredentials>,
@@ -145,10 +171,12 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         self.task_credentials = input;
         self
     }
-    /// Returns `task_credentials` as set so far.
+
+    /// Returns [`task_credentials`](field@LambdaFunctionScheduledEventDetails::task_credentials) as set so far.
     pub fn get_task_credentials(&self) -> &Option<crate::types::TaskCredentials> {
         &self.task_credentials
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -170,6 +198,7 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for LambdaFunctionScheduledEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionScheduledEventDetailsBuilder")
@@ -181,6 +210,7 @@ impl std::fmt::Debug for LambdaFunctionScheduledEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for LambdaFunctionScheduledEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -192,6 +222,7 @@ impl ::awsjson_runtime::json::ToJson for LambdaFunctionScheduledEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -200,6 +231,7 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -219,6 +251,7 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionScheduledEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

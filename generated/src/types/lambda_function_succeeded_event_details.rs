@@ -6,26 +6,32 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionSucceededEventDetails {
     /// The JSON data output by the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub output: Option<String>,
     /// Contains details about the output of an execution history event.
     pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl LambdaFunctionSucceededEventDetails {
     /// Creates a new builder for [`LambdaFunctionSucceededEventDetails`].
     pub fn builder() -> LambdaFunctionSucceededEventDetailsBuilder {
         LambdaFunctionSucceededEventDetailsBuilder::default()
     }
-    /// The JSON data output by the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`output`](field@Self::output).
     pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Returns [`output_details`](field@Self::output_details).
     pub fn output_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
 }
+
 impl std::fmt::Debug for LambdaFunctionSucceededEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionSucceededEventDetails")
@@ -34,28 +40,33 @@ impl std::fmt::Debug for LambdaFunctionSucceededEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`LambdaFunctionSucceededEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct LambdaFunctionSucceededEventDetailsBuilder {
     pub(crate) output: Option<String>,
     pub(crate) output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl LambdaFunctionSucceededEventDetailsBuilder {
-    /// The JSON data output by the Lambda function. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    /// Sets [`output`](field@LambdaFunctionSucceededEventDetails::output).
     pub fn output(mut self, input: impl Into<String>) -> Self {
         self.output = Some(input.into());
         self
     }
-    /// Sets `output` (`None` unsets it).
+
+    /// Sets [`output`](field@LambdaFunctionSucceededEventDetails::output) (`None` unsets it).
     pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
-    /// Returns `output` as set so far.
+
+    /// Returns [`output`](field@LambdaFunctionSucceededEventDetails::output) as set so far.
     pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Sets [`output_details`](field@LambdaFunctionSucceededEventDetails::output_details).
     pub fn output_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -63,7 +74,8 @@ impl LambdaFunctionSucceededEventDetailsBuilder {
         self.output_details = Some(input.into());
         self
     }
-    /// Sets `output_details` (`None` unsets it).
+
+    /// Sets [`output_details`](field@LambdaFunctionSucceededEventDetails::output_details) (`None` unsets it).
     pub fn set_output_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -71,12 +83,14 @@ impl LambdaFunctionSucceededEventDetailsBuilder {
         self.output_details = input;
         self
     }
-    /// Returns `output_details` as set so far.
+
+    /// Returns [`output_details`](field@LambdaFunctionSucceededEventDetails::output_details) as set so far.
     pub fn get_output_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
+
     /// Builds the value.
     pub fn build(self) -> LambdaFunctionSucceededEventDetails {
         LambdaFunctionSucceededEventDetails {
@@ -85,6 +99,7 @@ impl LambdaFunctionSucceededEventDetailsBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for LambdaFunctionSucceededEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("LambdaFunctionSucceededEventDetailsBuilder")
@@ -93,6 +108,7 @@ impl std::fmt::Debug for LambdaFunctionSucceededEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for LambdaFunctionSucceededEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -101,6 +117,7 @@ impl ::awsjson_runtime::json::ToJson for LambdaFunctionSucceededEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for LambdaFunctionSucceededEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -109,6 +126,7 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionSucceededEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -123,6 +141,7 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionSucceededEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -7,25 +7,29 @@ pub struct LogDestination {
     /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
     pub cloud_watch_logs_log_group: Option<crate::types::CloudWatchLogsLogGroup>,
 }
+
 impl LogDestination {
     /// Creates a new builder for [`LogDestination`].
     pub fn builder() -> LogDestinationBuilder {
         LogDestinationBuilder::default()
     }
-    /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
+
+    /// Returns [`cloud_watch_logs_log_group`](field@Self::cloud_watch_logs_log_group).
     pub fn cloud_watch_logs_log_group(
         &self,
     ) -> Option<&crate::types::CloudWatchLogsLogGroup> {
         self.cloud_watch_logs_log_group.as_ref()
     }
 }
+
 /// A builder for [`LogDestination`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LogDestinationBuilder {
     pub(crate) cloud_watch_logs_log_group: Option<crate::types::CloudWatchLogsLogGroup>,
 }
+
 impl LogDestinationBuilder {
-    /// An object describing a CloudWatch log group. For more information, see [AWS::Logs::LogGroup](https://docs.aws.amazon.com/AWSCloudFormation/latest/UserGuide/aws-resource-logs-loggroup.html) in the CloudFormation User Guide.
+    /// Sets [`cloud_watch_logs_log_group`](field@LogDestination::cloud_watch_logs_log_group).
     pub fn cloud_watch_logs_log_group(
         mut self,
         input: impl Into<crate::types::CloudWatchLogsLogGroup>,
@@ -33,7 +37,8 @@ impl LogDestinationBuilder {
         self.cloud_watch_logs_log_group = Some(input.into());
         self
     }
-    /// Sets `cloud_watch_logs_log_group` (`None` unsets it).
+
+    /// Sets [`cloud_watch_logs_log_group`](field@LogDestination::cloud_watch_logs_log_group) (`None` unsets it).
     pub fn set_cloud_watch_logs_log_group(
         mut self,
         input: Option<crate::types::CloudWatchLogsLogGroup>,
@@ -41,12 +46,14 @@ impl LogDestinationBuilder {
         self.cloud_watch_logs_log_group = input;
         self
     }
-    /// Returns `cloud_watch_logs_log_group` as set so far.
+
+    /// Returns [`cloud_watch_logs_log_group`](field@LogDestination::cloud_watch_logs_log_group) as set so far.
     pub fn get_cloud_watch_logs_log_group(
         &self,
     ) -> &Option<crate::types::CloudWatchLogsLogGroup> {
         &self.cloud_watch_logs_log_group
     }
+
     /// Builds the value.
     pub fn build(self) -> LogDestination {
         LogDestination {
@@ -54,6 +61,7 @@ impl LogDestinationBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for LogDestination {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -61,6 +69,7 @@ impl ::awsjson_runtime::json::ToJson for LogDestination {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for LogDestination {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -69,6 +78,7 @@ impl ::awsjson_runtime::json::FromJson for LogDestination {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -84,6 +94,7 @@ impl ::awsjson_runtime::json::FromJson for LogDestination {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

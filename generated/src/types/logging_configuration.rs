@@ -12,24 +12,29 @@ pub struct LoggingConfiguration {
     /// An array of objects that describes where your execution history events will be logged. Limited to size 1. Required, if your log level is not set to `OFF`.
     pub destinations: Option<Vec<crate::types::LogDestination>>,
 }
+
 impl LoggingConfiguration {
     /// Creates a new builder for [`LoggingConfiguration`].
     pub fn builder() -> LoggingConfigurationBuilder {
         LoggingConfigurationBuilder::default()
     }
-    /// Defines which category of execution history events are logged.
+
+    /// Returns [`level`](field@Self::level).
     pub fn level(&self) -> Option<&crate::types::LogLevel> {
         self.level.as_ref()
     }
-    /// Determines whether execution data is included in your log. When set to `false`, data is excluded.
+
+    /// Returns [`include_execution_data`](field@Self::include_execution_data).
     pub fn include_execution_data(&self) -> bool {
         self.include_execution_data
     }
-    /// An array of objects that describes where your execution history events will be logged. Limited to size 1. Required, if your log level is not set to `OFF`.
+
+    /// Returns [`destinations`](field@Self::destinations).
     pub fn destinations(&self) -> &[crate::types::LogDestination] {
         self.destinations.as_deref().unwrap_or_default()
     }
 }
+
 /// A builder for [`LoggingConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct LoggingConfigurationBuilder {
@@ -37,36 +42,43 @@ pub struct LoggingConfigurationBuilder {
     pub(crate) include_execution_data: Option<bool>,
     pub(crate) destinations: Option<Vec<crate::types::LogDestination>>,
 }
+
 impl LoggingConfigurationBuilder {
-    /// Defines which category of execution history events are logged.
+    /// Sets [`level`](field@LoggingConfiguration::level).
     pub fn level(mut self, input: impl Into<crate::types::LogLevel>) -> Self {
         self.level = Some(input.into());
         self
     }
-    /// Sets `level` (`None` unsets it).
+
+    /// Sets [`level`](field@LoggingConfiguration::level) (`None` unsets it).
     pub fn set_level(mut self, input: Option<crate::types::LogLevel>) -> Self {
         self.level = input;
         self
     }
-    /// Returns `level` as set so far.
+
+    /// Returns [`level`](field@LoggingConfiguration::level) as set so far.
     pub fn get_level(&self) -> &Option<crate::types::LogLevel> {
         &self.level
     }
-    /// Determines whether execution data is included in your log. When set to `false`, data is excluded.
+
+    /// Sets [`include_execution_data`](field@LoggingConfiguration::include_execution_data).
     pub fn include_execution_data(mut self, input: impl Into<bool>) -> Self {
         self.include_execution_data = Some(input.into());
         self
     }
-    /// Sets `include_execution_data` (`None` unsets it).
+
+    /// Sets [`include_execution_data`](field@LoggingConfiguration::include_execution_data) (`None` unsets it).
     pub fn set_include_execution_data(mut self, input: Option<bool>) -> Self {
         self.include_execution_data = input;
         self
     }
-    /// Returns `include_execution_data` as set so far.
+
+    /// Returns [`include_execution_data`](field@LoggingConfiguration::include_execution_data) as set so far.
     pub fn get_include_execution_data(&self) -> &Option<bool> {
         &self.include_execution_data
     }
-    /// Appends an item to `destinations`. To set the whole list, use [`Self::set_destinations`].
+
+    /// Appends an item to [`destinations`](field@LoggingConfiguration::destinations). To set the whole list, use [`Self::set_destinations`].
     pub fn destinations(
         mut self,
         input: impl Into<crate::types::LogDestination>,
@@ -74,7 +86,8 @@ impl LoggingConfigurationBuilder {
         self.destinations.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `destinations` (`None` unsets it).
+
+    /// Sets [`destinations`](field@LoggingConfiguration::destinations) (`None` unsets it).
     pub fn set_destinations(
         mut self,
         input: Option<Vec<crate::types::LogDestination>>,
@@ -82,10 +95,12 @@ impl LoggingConfigurationBuilder {
         self.destinations = input;
         self
     }
-    /// Returns `destinations` as set so far.
+
+    /// Returns [`destinations`](field@LoggingConfiguration::destinations) as set so far.
     pub fn get_destinations(&self) -> &Option<Vec<crate::types::LogDestination>> {
         &self.destinations
     }
+
     /// Builds the value.
     pub fn build(self) -> LoggingConfiguration {
         LoggingConfiguration {
@@ -95,6 +110,7 @@ impl LoggingConfigurationBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for LoggingConfiguration {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -104,6 +120,7 @@ impl ::awsjson_runtime::json::ToJson for LoggingConfiguration {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -112,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -129,6 +147,7 @@ impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

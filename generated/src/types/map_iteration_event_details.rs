@@ -6,59 +6,74 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapIterationEventDetails {
     /// The name of the iteration’s parent Map state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: Option<String>,
     /// The index of the array belonging to the Map state iteration.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub index: i32,
 }
+
 impl MapIterationEventDetails {
     /// Creates a new builder for [`MapIterationEventDetails`].
     pub fn builder() -> MapIterationEventDetailsBuilder {
         MapIterationEventDetailsBuilder::default()
     }
-    /// The name of the iteration’s parent Map state.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> Option<&str> {
         self.name.as_deref()
     }
-    /// The index of the array belonging to the Map state iteration.
+
+    /// Returns [`index`](field@Self::index).
     pub fn index(&self) -> i32 {
         self.index
     }
 }
+
 /// A builder for [`MapIterationEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapIterationEventDetailsBuilder {
     pub(crate) name: Option<String>,
     pub(crate) index: Option<i32>,
 }
+
 impl MapIterationEventDetailsBuilder {
-    /// The name of the iteration’s parent Map state.
+    /// Sets [`name`](field@MapIterationEventDetails::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@MapIterationEventDetails::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@MapIterationEventDetails::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The index of the array belonging to the Map state iteration.
+
+    /// Sets [`index`](field@MapIterationEventDetails::index).
     pub fn index(mut self, input: impl Into<i32>) -> Self {
         self.index = Some(input.into());
         self
     }
-    /// Sets `index` (`None` unsets it).
+
+    /// Sets [`index`](field@MapIterationEventDetails::index) (`None` unsets it).
     pub fn set_index(mut self, input: Option<i32>) -> Self {
         self.index = input;
         self
     }
-    /// Returns `index` as set so far.
+
+    /// Returns [`index`](field@MapIterationEventDetails::index) as set so far.
     pub fn get_index(&self) -> &Option<i32> {
         &self.index
     }
+
     /// Builds the value.
     pub fn build(self) -> MapIterationEventDetails {
         MapIterationEventDetails {
@@ -67,6 +82,7 @@ impl MapIterationEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapIterationEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -75,6 +91,7 @@ impl ::awsjson_runtime::json::ToJson for MapIterationEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -83,6 +100,7 @@ impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -97,6 +115,7 @@ impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

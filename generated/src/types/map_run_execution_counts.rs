@@ -6,72 +6,100 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunExecutionCounts {
     /// The total number of child workflow executions that were started by a Map Run, but haven't started executing yet.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub pending: i64,
     /// The total number of child workflow executions that were started by a Map Run and are currently in-progress.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub running: i64,
     /// The total number of child workflow executions that were started by a Map Run and have completed successfully.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub succeeded: i64,
     /// The total number of child workflow executions that were started by a Map Run, but have failed.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub failed: i64,
     /// The total number of child workflow executions that were started by a Map Run and have timed out.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub timed_out: i64,
     /// The total number of child workflow executions that were started by a Map Run and were running, but were either stopped by the user or by Step Functions because the Map Run failed.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub aborted: i64,
     /// The total number of child workflow executions that were started by a Map Run.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub total: i64,
     /// Returns the count of child workflow executions whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub results_written: i64,
     /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
     pub failures_not_redrivable: Option<i64>,
     /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
     pub pending_redrive: Option<i64>,
 }
+
 impl MapRunExecutionCounts {
     /// Creates a new builder for [`MapRunExecutionCounts`].
     pub fn builder() -> MapRunExecutionCountsBuilder {
         MapRunExecutionCountsBuilder::default()
     }
-    /// The total number of child workflow executions that were started by a Map Run, but haven't started executing yet.
+
+    /// Returns [`pending`](field@Self::pending).
     pub fn pending(&self) -> i64 {
         self.pending
     }
-    /// The total number of child workflow executions that were started by a Map Run and are currently in-progress.
+
+    /// Returns [`running`](field@Self::running).
     pub fn running(&self) -> i64 {
         self.running
     }
-    /// The total number of child workflow executions that were started by a Map Run and have completed successfully.
+
+    /// Returns [`succeeded`](field@Self::succeeded).
     pub fn succeeded(&self) -> i64 {
         self.succeeded
     }
-    /// The total number of child workflow executions that were started by a Map Run, but have failed.
+
+    /// Returns [`failed`](field@Self::failed).
     pub fn failed(&self) -> i64 {
         self.failed
     }
-    /// The total number of child workflow executions that were started by a Map Run and have timed out.
+
+    /// Returns [`timed_out`](field@Self::timed_out).
     pub fn timed_out(&self) -> i64 {
         self.timed_out
     }
-    /// The total number of child workflow executions that were started by a Map Run and were running, but were either stopped by the user or by Step Functions because the Map Run failed.
+
+    /// Returns [`aborted`](field@Self::aborted).
     pub fn aborted(&self) -> i64 {
         self.aborted
     }
-    /// The total number of child workflow executions that were started by a Map Run.
+
+    /// Returns [`total`](field@Self::total).
     pub fn total(&self) -> i64 {
         self.total
     }
-    /// Returns the count of child workflow executions whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+
+    /// Returns [`results_written`](field@Self::results_written).
     pub fn results_written(&self) -> i64 {
         self.results_written
     }
-    /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
+
+    /// Returns [`failures_not_redrivable`](field@Self::failures_not_redrivable).
     pub fn failures_not_redrivable(&self) -> Option<i64> {
         self.failures_not_redrivable
     }
-    /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
+
+    /// Returns [`pending_redrive`](field@Self::pending_redrive).
     pub fn pending_redrive(&self) -> Option<i64> {
         self.pending_redrive
     }
 }
+
 /// A builder for [`MapRunExecutionCounts`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunExecutionCountsBuilder {
@@ -86,152 +114,181 @@ pub struct MapRunExecutionCountsBuilder {
     pub(crate) failures_not_redrivable: Option<i64>,
     pub(crate) pending_redrive: Option<i64>,
 }
+
 impl MapRunExecutionCountsBuilder {
-    /// The total number of child workflow executions that were started by a Map Run, but haven't started executing yet.
+    /// Sets [`pending`](field@MapRunExecutionCounts::pending).
     pub fn pending(mut self, input: impl Into<i64>) -> Self {
         self.pending = Some(input.into());
         self
     }
-    /// Sets `pending` (`None` unsets it).
+
+    /// Sets [`pending`](field@MapRunExecutionCounts::pending) (`None` unsets it).
     pub fn set_pending(mut self, input: Option<i64>) -> Self {
         self.pending = input;
         self
     }
-    /// Returns `pending` as set so far.
+
+    /// Returns [`pending`](field@MapRunExecutionCounts::pending) as set so far.
     pub fn get_pending(&self) -> &Option<i64> {
         &self.pending
     }
-    /// The total number of child workflow executions that were started by a Map Run and are currently in-progress.
+
+    /// Sets [`running`](field@MapRunExecutionCounts::running).
     pub fn running(mut self, input: impl Into<i64>) -> Self {
         self.running = Some(input.into());
         self
     }
-    /// Sets `running` (`None` unsets it).
+
+    /// Sets [`running`](field@MapRunExecutionCounts::running) (`None` unsets it).
     pub fn set_running(mut self, input: Option<i64>) -> Self {
         self.running = input;
         self
     }
-    /// Returns `running` as set so far.
+
+    /// Returns [`running`](field@MapRunExecutionCounts::running) as set so far.
     pub fn get_running(&self) -> &Option<i64> {
         &self.running
     }
-    /// The total number of child workflow executions that were started by a Map Run and have completed successfully.
+
+    /// Sets [`succeeded`](field@MapRunExecutionCounts::succeeded).
     pub fn succeeded(mut self, input: impl Into<i64>) -> Self {
         self.succeeded = Some(input.into());
         self
     }
-    /// Sets `succeeded` (`None` unsets it).
+
+    /// Sets [`succeeded`](field@MapRunExecutionCounts::succeeded) (`None` unsets it).
     pub fn set_succeeded(mut self, input: Option<i64>) -> Self {
         self.succeeded = input;
         self
     }
-    /// Returns `succeeded` as set so far.
+
+    /// Returns [`succeeded`](field@MapRunExecutionCounts::succeeded) as set so far.
     pub fn get_succeeded(&self) -> &Option<i64> {
         &self.succeeded
     }
-    /// The total number of child workflow executions that were started by a Map Run, but have failed.
+
+    /// Sets [`failed`](field@MapRunExecutionCounts::failed).
     pub fn failed(mut self, input: impl Into<i64>) -> Self {
         self.failed = Some(input.into());
         self
     }
-    /// Sets `failed` (`None` unsets it).
+
+    /// Sets [`failed`](field@MapRunExecutionCounts::failed) (`None` unsets it).
     pub fn set_failed(mut self, input: Option<i64>) -> Self {
         self.failed = input;
         self
     }
-    /// Returns `failed` as set so far.
+
+    /// Returns [`failed`](field@MapRunExecutionCounts::failed) as set so far.
     pub fn get_failed(&self) -> &Option<i64> {
         &self.failed
     }
-    /// The total number of child workflow executions that were started by a Map Run and have timed out.
+
+    /// Sets [`timed_out`](field@MapRunExecutionCounts::timed_out).
     pub fn timed_out(mut self, input: impl Into<i64>) -> Self {
         self.timed_out = Some(input.into());
         self
     }
-    /// Sets `timed_out` (`None` unsets it).
+
+    /// Sets [`timed_out`](field@MapRunExecutionCounts::timed_out) (`None` unsets it).
     pub fn set_timed_out(mut self, input: Option<i64>) -> Self {
         self.timed_out = input;
         self
     }
-    /// Returns `timed_out` as set so far.
+
+    /// Returns [`timed_out`](field@MapRunExecutionCounts::timed_out) as set so far.
     pub fn get_timed_out(&self) -> &Option<i64> {
         &self.timed_out
     }
-    /// The total number of child workflow executions that were started by a Map Run and were running, but were either stopped by the user or by Step Functions because the Map Run failed.
+
+    /// Sets [`aborted`](field@MapRunExecutionCounts::aborted).
     pub fn aborted(mut self, input: impl Into<i64>) -> Self {
         self.aborted = Some(input.into());
         self
     }
-    /// Sets `aborted` (`None` unsets it).
+
+    /// Sets [`aborted`](field@MapRunExecutionCounts::aborted) (`None` unsets it).
     pub fn set_aborted(mut self, input: Option<i64>) -> Self {
         self.aborted = input;
         self
     }
-    /// Returns `aborted` as set so far.
+
+    /// Returns [`aborted`](field@MapRunExecutionCounts::aborted) as set so far.
     pub fn get_aborted(&self) -> &Option<i64> {
         &self.aborted
     }
-    /// The total number of child workflow executions that were started by a Map Run.
+
+    /// Sets [`total`](field@MapRunExecutionCounts::total).
     pub fn total(mut self, input: impl Into<i64>) -> Self {
         self.total = Some(input.into());
         self
     }
-    /// Sets `total` (`None` unsets it).
+
+    /// Sets [`total`](field@MapRunExecutionCounts::total) (`None` unsets it).
     pub fn set_total(mut self, input: Option<i64>) -> Self {
         self.total = input;
         self
     }
-    /// Returns `total` as set so far.
+
+    /// Returns [`total`](field@MapRunExecutionCounts::total) as set so far.
     pub fn get_total(&self) -> &Option<i64> {
         &self.total
     }
-    /// Returns the count of child workflow executions whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+
+    /// Sets [`results_written`](field@MapRunExecutionCounts::results_written).
     pub fn results_written(mut self, input: impl Into<i64>) -> Self {
         self.results_written = Some(input.into());
         self
     }
-    /// Sets `results_written` (`None` unsets it).
+
+    /// Sets [`results_written`](field@MapRunExecutionCounts::results_written) (`None` unsets it).
     pub fn set_results_written(mut self, input: Option<i64>) -> Self {
         self.results_written = input;
         self
     }
-    /// Returns `results_written` as set so far.
+
+    /// Returns [`results_written`](field@MapRunExecutionCounts::results_written) as set so far.
     pub fn get_results_written(&self) -> &Option<i64> {
         &self.results_written
     }
-    /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` child workflow executions that cannot be redriven because their execution status is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
+
+    /// Sets [`failures_not_redrivable`](field@MapRunExecutionCounts::failures_not_redrivable).
     pub fn failures_not_redrivable(mut self, input: impl Into<i64>) -> Self {
         self.failures_not_redrivable = Some(input.into());
         self
     }
-    /// Sets `failures_not_redrivable` (`None` unsets it).
+
+    /// Sets [`failures_not_redrivable`](field@MapRunExecutionCounts::failures_not_redrivable) (`None` unsets it).
     pub fn set_failures_not_redrivable(mut self, input: Option<i64>) -> Self {
         self.failures_not_redrivable = input;
         self
     }
-    /// Returns `failures_not_redrivable` as set so far.
+
+    /// Returns [`failures_not_redrivable`](field@MapRunExecutionCounts::failures_not_redrivable) as set so far.
     pub fn get_failures_not_redrivable(&self) -> &Option<i64> {
         &self.failures_not_redrivable
     }
-    /// The number of unsuccessful child workflow executions currently waiting to be redriven. The status of these child workflow executions could be `FAILED`, `ABORTED`, or `TIMED_OUT` in the original execution attempt or a previous redrive attempt.
+
+    /// Sets [`pending_redrive`](field@MapRunExecutionCounts::pending_redrive).
     pub fn pending_redrive(mut self, input: impl Into<i64>) -> Self {
         self.pending_redrive = Some(input.into());
         self
     }
-    /// Sets `pending_redrive` (`None` unsets it).
+
+    /// Sets [`pending_redrive`](field@MapRunExecutionCounts::pending_redrive) (`None` unsets it).
     pub fn set_pending_redrive(mut self, input: Option<i64>) -> Self {
         self.pending_redrive = input;
         self
     }
-    /// Returns `pending_redrive` as set so far.
+
+    /// Returns [`pending_redrive`](field@MapRunExecutionCounts::pending_redrive) as set so far.
     pub fn get_pending_redrive(&self) -> &Option<i64> {
         &self.pending_redrive
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<MapRunExecutionCounts, ::awsjson_runtime::error::BuildError> {
-        Ok(MapRunExecutionCounts {
+
+    /// Builds the value.
+    pub fn build(self) -> MapRunExecutionCounts {
+        MapRunExecutionCounts {
             pending: self.pending.unwrap_or_default(),
             running: self.running.unwrap_or_default(),
             succeeded: self.succeeded.unwrap_or_default(),
@@ -242,9 +299,10 @@ impl MapRunExecutionCountsBuilder {
             results_written: self.results_written.unwrap_or_default(),
             failures_not_redrivable: self.failures_not_redrivable,
             pending_redrive: self.pending_redrive,
-        })
+        }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunExecutionCounts {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -261,6 +319,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunExecutionCounts {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -269,6 +328,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -293,6 +353,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

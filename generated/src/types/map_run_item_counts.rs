@@ -6,72 +6,100 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunItemCounts {
     /// The total number of items to process in child workflow executions that haven't started running yet.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub pending: i64,
     /// The total number of items being processed in child workflow executions that are currently in-progress.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub running: i64,
     /// The total number of items processed in child workflow executions that have completed successfully.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub succeeded: i64,
     /// The total number of items processed in child workflow executions that have failed.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub failed: i64,
     /// The total number of items processed in child workflow executions that have timed out.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub timed_out: i64,
     /// The total number of items processed in child workflow executions that were either stopped by the user or by Step Functions, because the Map Run failed.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub aborted: i64,
     /// The total number of items processed in all the child workflow executions started by a Map Run.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub total: i64,
     /// Returns the count of items whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub results_written: i64,
     /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` items in child workflow executions that cannot be redriven because the execution status of those child workflows is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
     pub failures_not_redrivable: Option<i64>,
     /// The number of unsuccessful items in child workflow executions currently waiting to be redriven.
     pub pending_redrive: Option<i64>,
 }
+
 impl MapRunItemCounts {
     /// Creates a new builder for [`MapRunItemCounts`].
     pub fn builder() -> MapRunItemCountsBuilder {
         MapRunItemCountsBuilder::default()
     }
-    /// The total number of items to process in child workflow executions that haven't started running yet.
+
+    /// Returns [`pending`](field@Self::pending).
     pub fn pending(&self) -> i64 {
         self.pending
     }
-    /// The total number of items being processed in child workflow executions that are currently in-progress.
+
+    /// Returns [`running`](field@Self::running).
     pub fn running(&self) -> i64 {
         self.running
     }
-    /// The total number of items processed in child workflow executions that have completed successfully.
+
+    /// Returns [`succeeded`](field@Self::succeeded).
     pub fn succeeded(&self) -> i64 {
         self.succeeded
     }
-    /// The total number of items processed in child workflow executions that have failed.
+
+    /// Returns [`failed`](field@Self::failed).
     pub fn failed(&self) -> i64 {
         self.failed
     }
-    /// The total number of items processed in child workflow executions that have timed out.
+
+    /// Returns [`timed_out`](field@Self::timed_out).
     pub fn timed_out(&self) -> i64 {
         self.timed_out
     }
-    /// The total number of items processed in child workflow executions that were either stopped by the user or by Step Functions, because the Map Run failed.
+
+    /// Returns [`aborted`](field@Self::aborted).
     pub fn aborted(&self) -> i64 {
         self.aborted
     }
-    /// The total number of items processed in all the child workflow executions started by a Map Run.
+
+    /// Returns [`total`](field@Self::total).
     pub fn total(&self) -> i64 {
         self.total
     }
-    /// Returns the count of items whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+
+    /// Returns [`results_written`](field@Self::results_written).
     pub fn results_written(&self) -> i64 {
         self.results_written
     }
-    /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` items in child workflow executions that cannot be redriven because the execution status of those child workflows is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
+
+    /// Returns [`failures_not_redrivable`](field@Self::failures_not_redrivable).
     pub fn failures_not_redrivable(&self) -> Option<i64> {
         self.failures_not_redrivable
     }
-    /// The number of unsuccessful items in child workflow executions currently waiting to be redriven.
+
+    /// Returns [`pending_redrive`](field@Self::pending_redrive).
     pub fn pending_redrive(&self) -> Option<i64> {
         self.pending_redrive
     }
 }
+
 /// A builder for [`MapRunItemCounts`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunItemCountsBuilder {
@@ -86,152 +114,181 @@ pub struct MapRunItemCountsBuilder {
     pub(crate) failures_not_redrivable: Option<i64>,
     pub(crate) pending_redrive: Option<i64>,
 }
+
 impl MapRunItemCountsBuilder {
-    /// The total number of items to process in child workflow executions that haven't started running yet.
+    /// Sets [`pending`](field@MapRunItemCounts::pending).
     pub fn pending(mut self, input: impl Into<i64>) -> Self {
         self.pending = Some(input.into());
         self
     }
-    /// Sets `pending` (`None` unsets it).
+
+    /// Sets [`pending`](field@MapRunItemCounts::pending) (`None` unsets it).
     pub fn set_pending(mut self, input: Option<i64>) -> Self {
         self.pending = input;
         self
     }
-    /// Returns `pending` as set so far.
+
+    /// Returns [`pending`](field@MapRunItemCounts::pending) as set so far.
     pub fn get_pending(&self) -> &Option<i64> {
         &self.pending
     }
-    /// The total number of items being processed in child workflow executions that are currently in-progress.
+
+    /// Sets [`running`](field@MapRunItemCounts::running).
     pub fn running(mut self, input: impl Into<i64>) -> Self {
         self.running = Some(input.into());
         self
     }
-    /// Sets `running` (`None` unsets it).
+
+    /// Sets [`running`](field@MapRunItemCounts::running) (`None` unsets it).
     pub fn set_running(mut self, input: Option<i64>) -> Self {
         self.running = input;
         self
     }
-    /// Returns `running` as set so far.
+
+    /// Returns [`running`](field@MapRunItemCounts::running) as set so far.
     pub fn get_running(&self) -> &Option<i64> {
         &self.running
     }
-    /// The total number of items processed in child workflow executions that have completed successfully.
+
+    /// Sets [`succeeded`](field@MapRunItemCounts::succeeded).
     pub fn succeeded(mut self, input: impl Into<i64>) -> Self {
         self.succeeded = Some(input.into());
         self
     }
-    /// Sets `succeeded` (`None` unsets it).
+
+    /// Sets [`succeeded`](field@MapRunItemCounts::succeeded) (`None` unsets it).
     pub fn set_succeeded(mut self, input: Option<i64>) -> Self {
         self.succeeded = input;
         self
     }
-    /// Returns `succeeded` as set so far.
+
+    /// Returns [`succeeded`](field@MapRunItemCounts::succeeded) as set so far.
     pub fn get_succeeded(&self) -> &Option<i64> {
         &self.succeeded
     }
-    /// The total number of items processed in child workflow executions that have failed.
+
+    /// Sets [`failed`](field@MapRunItemCounts::failed).
     pub fn failed(mut self, input: impl Into<i64>) -> Self {
         self.failed = Some(input.into());
         self
     }
-    /// Sets `failed` (`None` unsets it).
+
+    /// Sets [`failed`](field@MapRunItemCounts::failed) (`None` unsets it).
     pub fn set_failed(mut self, input: Option<i64>) -> Self {
         self.failed = input;
         self
     }
-    /// Returns `failed` as set so far.
+
+    /// Returns [`failed`](field@MapRunItemCounts::failed) as set so far.
     pub fn get_failed(&self) -> &Option<i64> {
         &self.failed
     }
-    /// The total number of items processed in child workflow executions that have timed out.
+
+    /// Sets [`timed_out`](field@MapRunItemCounts::timed_out).
     pub fn timed_out(mut self, input: impl Into<i64>) -> Self {
         self.timed_out = Some(input.into());
         self
     }
-    /// Sets `timed_out` (`None` unsets it).
+
+    /// Sets [`timed_out`](field@MapRunItemCounts::timed_out) (`None` unsets it).
     pub fn set_timed_out(mut self, input: Option<i64>) -> Self {
         self.timed_out = input;
         self
     }
-    /// Returns `timed_out` as set so far.
+
+    /// Returns [`timed_out`](field@MapRunItemCounts::timed_out) as set so far.
     pub fn get_timed_out(&self) -> &Option<i64> {
         &self.timed_out
     }
-    /// The total number of items processed in child workflow executions that were either stopped by the user or by Step Functions, because the Map Run failed.
+
+    /// Sets [`aborted`](field@MapRunItemCounts::aborted).
     pub fn aborted(mut self, input: impl Into<i64>) -> Self {
         self.aborted = Some(input.into());
         self
     }
-    /// Sets `aborted` (`None` unsets it).
+
+    /// Sets [`aborted`](field@MapRunItemCounts::aborted) (`None` unsets it).
     pub fn set_aborted(mut self, input: Option<i64>) -> Self {
         self.aborted = input;
         self
     }
-    /// Returns `aborted` as set so far.
+
+    /// Returns [`aborted`](field@MapRunItemCounts::aborted) as set so far.
     pub fn get_aborted(&self) -> &Option<i64> {
         &self.aborted
     }
-    /// The total number of items processed in all the child workflow executions started by a Map Run.
+
+    /// Sets [`total`](field@MapRunItemCounts::total).
     pub fn total(mut self, input: impl Into<i64>) -> Self {
         self.total = Some(input.into());
         self
     }
-    /// Sets `total` (`None` unsets it).
+
+    /// Sets [`total`](field@MapRunItemCounts::total) (`None` unsets it).
     pub fn set_total(mut self, input: Option<i64>) -> Self {
         self.total = input;
         self
     }
-    /// Returns `total` as set so far.
+
+    /// Returns [`total`](field@MapRunItemCounts::total) as set so far.
     pub fn get_total(&self) -> &Option<i64> {
         &self.total
     }
-    /// Returns the count of items whose results were written by `ResultWriter`. For more information, see [ResultWriter](https://docs.aws.amazon.com/step-functions/latest/dg/input-output-resultwriter.html) in the *Step Functions Developer Guide*.
+
+    /// Sets [`results_written`](field@MapRunItemCounts::results_written).
     pub fn results_written(mut self, input: impl Into<i64>) -> Self {
         self.results_written = Some(input.into());
         self
     }
-    /// Sets `results_written` (`None` unsets it).
+
+    /// Sets [`results_written`](field@MapRunItemCounts::results_written) (`None` unsets it).
     pub fn set_results_written(mut self, input: Option<i64>) -> Self {
         self.results_written = input;
         self
     }
-    /// Returns `results_written` as set so far.
+
+    /// Returns [`results_written`](field@MapRunItemCounts::results_written) as set so far.
     pub fn get_results_written(&self) -> &Option<i64> {
         &self.results_written
     }
-    /// The number of `FAILED`, `ABORTED`, or `TIMED_OUT` items in child workflow executions that cannot be redriven because the execution status of those child workflows is terminal. For example, child workflows with an execution status of `FAILED`, `ABORTED`, or `TIMED_OUT` and a `redriveStatus` of `NOT_REDRIVABLE`.
+
+    /// Sets [`failures_not_redrivable`](field@MapRunItemCounts::failures_not_redrivable).
     pub fn failures_not_redrivable(mut self, input: impl Into<i64>) -> Self {
         self.failures_not_redrivable = Some(input.into());
         self
     }
-    /// Sets `failures_not_redrivable` (`None` unsets it).
+
+    /// Sets [`failures_not_redrivable`](field@MapRunItemCounts::failures_not_redrivable) (`None` unsets it).
     pub fn set_failures_not_redrivable(mut self, input: Option<i64>) -> Self {
         self.failures_not_redrivable = input;
         self
     }
-    /// Returns `failures_not_redrivable` as set so far.
+
+    /// Returns [`failures_not_redrivable`](field@MapRunItemCounts::failures_not_redrivable) as set so far.
     pub fn get_failures_not_redrivable(&self) -> &Option<i64> {
         &self.failures_not_redrivable
     }
-    /// The number of unsuccessful items in child workflow executions currently waiting to be redriven.
+
+    /// Sets [`pending_redrive`](field@MapRunItemCounts::pending_redrive).
     pub fn pending_redrive(mut self, input: impl Into<i64>) -> Self {
         self.pending_redrive = Some(input.into());
         self
     }
-    /// Sets `pending_redrive` (`None` unsets it).
+
+    /// Sets [`pending_redrive`](field@MapRunItemCounts::pending_redrive) (`None` unsets it).
     pub fn set_pending_redrive(mut self, input: Option<i64>) -> Self {
         self.pending_redrive = input;
         self
     }
-    /// Returns `pending_redrive` as set so far.
+
+    /// Returns [`pending_redrive`](field@MapRunItemCounts::pending_redrive) as set so far.
     pub fn get_pending_redrive(&self) -> &Option<i64> {
         &self.pending_redrive
     }
-    /// Builds the value; fails naming the first `@required` member that is not set.
-    pub fn build(
-        self,
-    ) -> Result<MapRunItemCounts, ::awsjson_runtime::error::BuildError> {
-        Ok(MapRunItemCounts {
+
+    /// Builds the value.
+    pub fn build(self) -> MapRunItemCounts {
+        MapRunItemCounts {
             pending: self.pending.unwrap_or_default(),
             running: self.running.unwrap_or_default(),
             succeeded: self.succeeded.unwrap_or_default(),
@@ -242,9 +299,10 @@ impl MapRunItemCountsBuilder {
             results_written: self.results_written.unwrap_or_default(),
             failures_not_redrivable: self.failures_not_redrivable,
             pending_redrive: self.pending_redrive,
-        })
+        }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunItemCounts {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -261,6 +319,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunItemCounts {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunItemCounts {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -269,6 +328,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunItemCounts {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -293,6 +353,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunItemCounts {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,42 +6,55 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunListItem {
     /// The `executionArn` of the execution from which the Map Run was started.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub execution_arn: String,
     /// The Amazon Resource Name (ARN) of the Map Run.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub map_run_arn: String,
     /// The Amazon Resource Name (ARN) of the executed state machine.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_arn: String,
     /// The date on which the Map Run started.
     pub start_date: crate::primitives::DateTime,
     /// The date on which the Map Run stopped.
     pub stop_date: Option<crate::primitives::DateTime>,
 }
+
 impl MapRunListItem {
     /// Creates a new builder for [`MapRunListItem`].
     pub fn builder() -> MapRunListItemBuilder {
         MapRunListItemBuilder::default()
     }
-    /// The `executionArn` of the execution from which the Map Run was started.
+
+    /// Returns [`execution_arn`](field@Self::execution_arn).
     pub fn execution_arn(&self) -> &str {
         &self.execution_arn
     }
-    /// The Amazon Resource Name (ARN) of the Map Run.
+
+    /// Returns [`map_run_arn`](field@Self::map_run_arn).
     pub fn map_run_arn(&self) -> &str {
         &self.map_run_arn
     }
-    /// The Amazon Resource Name (ARN) of the executed state machine.
+
+    /// Returns [`state_machine_arn`](field@Self::state_machine_arn).
     pub fn state_machine_arn(&self) -> &str {
         &self.state_machine_arn
     }
-    /// The date on which the Map Run started.
+
+    /// Returns [`start_date`](field@Self::start_date).
     pub fn start_date(&self) -> crate::primitives::DateTime {
         self.start_date
     }
-    /// The date on which the Map Run stopped.
+
+    /// Returns [`stop_date`](field@Self::stop_date).
     pub fn stop_date(&self) -> Option<crate::primitives::DateTime> {
         self.stop_date
     }
 }
+
 /// A builder for [`MapRunListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunListItemBuilder {
@@ -51,77 +64,93 @@ pub struct MapRunListItemBuilder {
     pub(crate) start_date: Option<crate::primitives::DateTime>,
     pub(crate) stop_date: Option<crate::primitives::DateTime>,
 }
+
 impl MapRunListItemBuilder {
-    /// The `executionArn` of the execution from which the Map Run was started.
+    /// Sets [`execution_arn`](field@MapRunListItem::execution_arn).
     pub fn execution_arn(mut self, input: impl Into<String>) -> Self {
         self.execution_arn = Some(input.into());
         self
     }
-    /// Sets `execution_arn` (`None` unsets it).
+
+    /// Sets [`execution_arn`](field@MapRunListItem::execution_arn) (`None` unsets it).
     pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.execution_arn = input;
         self
     }
-    /// Returns `execution_arn` as set so far.
+
+    /// Returns [`execution_arn`](field@MapRunListItem::execution_arn) as set so far.
     pub fn get_execution_arn(&self) -> &Option<String> {
         &self.execution_arn
     }
-    /// The Amazon Resource Name (ARN) of the Map Run.
+
+    /// Sets [`map_run_arn`](field@MapRunListItem::map_run_arn).
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.map_run_arn = Some(input.into());
         self
     }
-    /// Sets `map_run_arn` (`None` unsets it).
+
+    /// Sets [`map_run_arn`](field@MapRunListItem::map_run_arn) (`None` unsets it).
     pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
-    /// Returns `map_run_arn` as set so far.
+
+    /// Returns [`map_run_arn`](field@MapRunListItem::map_run_arn) as set so far.
     pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
-    /// The Amazon Resource Name (ARN) of the executed state machine.
+
+    /// Sets [`state_machine_arn`](field@MapRunListItem::state_machine_arn).
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_arn`](field@MapRunListItem::state_machine_arn) (`None` unsets it).
     pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
-    /// Returns `state_machine_arn` as set so far.
+
+    /// Returns [`state_machine_arn`](field@MapRunListItem::state_machine_arn) as set so far.
     pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
-    /// The date on which the Map Run started.
+
+    /// Sets [`start_date`](field@MapRunListItem::start_date).
     pub fn start_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.start_date = Some(input.into());
         self
     }
-    /// Sets `start_date` (`None` unsets it).
+
+    /// Sets [`start_date`](field@MapRunListItem::start_date) (`None` unsets it).
     pub fn set_start_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.start_date = input;
         self
     }
-    /// Returns `start_date` as set so far.
+
+    /// Returns [`start_date`](field@MapRunListItem::start_date) as set so far.
     pub fn get_start_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.start_date
     }
-    /// The date on which the Map Run stopped.
+
+    /// Sets [`stop_date`](field@MapRunListItem::stop_date).
     pub fn stop_date(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.stop_date = Some(input.into());
         self
     }
-    /// Sets `stop_date` (`None` unsets it).
+
+    /// Sets [`stop_date`](field@MapRunListItem::stop_date) (`None` unsets it).
     pub fn set_stop_date(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.stop_date = input;
         self
     }
-    /// Returns `stop_date` as set so far.
+
+    /// Returns [`stop_date`](field@MapRunListItem::stop_date) as set so far.
     pub fn get_stop_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.stop_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<MapRunListItem, ::awsjson_runtime::error::BuildError> {
         Ok(MapRunListItem {
@@ -153,6 +182,7 @@ impl MapRunListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -164,6 +194,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -172,6 +203,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -191,6 +223,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

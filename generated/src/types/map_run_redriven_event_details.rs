@@ -6,59 +6,72 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunRedrivenEventDetails {
     /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub map_run_arn: Option<String>,
     /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
     pub redrive_count: Option<i32>,
 }
+
 impl MapRunRedrivenEventDetails {
     /// Creates a new builder for [`MapRunRedrivenEventDetails`].
     pub fn builder() -> MapRunRedrivenEventDetailsBuilder {
         MapRunRedrivenEventDetailsBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
+
+    /// Returns [`map_run_arn`](field@Self::map_run_arn).
     pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
-    /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
+
+    /// Returns [`redrive_count`](field@Self::redrive_count).
     pub fn redrive_count(&self) -> Option<i32> {
         self.redrive_count
     }
 }
+
 /// A builder for [`MapRunRedrivenEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunRedrivenEventDetailsBuilder {
     pub(crate) map_run_arn: Option<String>,
     pub(crate) redrive_count: Option<i32>,
 }
+
 impl MapRunRedrivenEventDetailsBuilder {
-    /// The Amazon Resource Name (ARN) of a Map Run that was redriven.
+    /// Sets [`map_run_arn`](field@MapRunRedrivenEventDetails::map_run_arn).
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.map_run_arn = Some(input.into());
         self
     }
-    /// Sets `map_run_arn` (`None` unsets it).
+
+    /// Sets [`map_run_arn`](field@MapRunRedrivenEventDetails::map_run_arn) (`None` unsets it).
     pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
-    /// Returns `map_run_arn` as set so far.
+
+    /// Returns [`map_run_arn`](field@MapRunRedrivenEventDetails::map_run_arn) as set so far.
     pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
-    /// The number of times the Map Run has been redriven at this point in the execution's history including this event. The redrive count for a redriven Map Run is always greater than 0.
+
+    /// Sets [`redrive_count`](field@MapRunRedrivenEventDetails::redrive_count).
     pub fn redrive_count(mut self, input: impl Into<i32>) -> Self {
         self.redrive_count = Some(input.into());
         self
     }
-    /// Sets `redrive_count` (`None` unsets it).
+
+    /// Sets [`redrive_count`](field@MapRunRedrivenEventDetails::redrive_count) (`None` unsets it).
     pub fn set_redrive_count(mut self, input: Option<i32>) -> Self {
         self.redrive_count = input;
         self
     }
-    /// Returns `redrive_count` as set so far.
+
+    /// Returns [`redrive_count`](field@MapRunRedrivenEventDetails::redrive_count) as set so far.
     pub fn get_redrive_count(&self) -> &Option<i32> {
         &self.redrive_count
     }
+
     /// Builds the value.
     pub fn build(self) -> MapRunRedrivenEventDetails {
         MapRunRedrivenEventDetails {
@@ -67,6 +80,7 @@ impl MapRunRedrivenEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunRedrivenEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -75,6 +89,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunRedrivenEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -83,6 +98,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -97,6 +113,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,38 +6,47 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunStartedEventDetails {
     /// The Amazon Resource Name (ARN) of a Map Run that was started.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub map_run_arn: Option<String>,
 }
+
 impl MapRunStartedEventDetails {
     /// Creates a new builder for [`MapRunStartedEventDetails`].
     pub fn builder() -> MapRunStartedEventDetailsBuilder {
         MapRunStartedEventDetailsBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) of a Map Run that was started.
+
+    /// Returns [`map_run_arn`](field@Self::map_run_arn).
     pub fn map_run_arn(&self) -> Option<&str> {
         self.map_run_arn.as_deref()
     }
 }
+
 /// A builder for [`MapRunStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapRunStartedEventDetailsBuilder {
     pub(crate) map_run_arn: Option<String>,
 }
+
 impl MapRunStartedEventDetailsBuilder {
-    /// The Amazon Resource Name (ARN) of a Map Run that was started.
+    /// Sets [`map_run_arn`](field@MapRunStartedEventDetails::map_run_arn).
     pub fn map_run_arn(mut self, input: impl Into<String>) -> Self {
         self.map_run_arn = Some(input.into());
         self
     }
-    /// Sets `map_run_arn` (`None` unsets it).
+
+    /// Sets [`map_run_arn`](field@MapRunStartedEventDetails::map_run_arn) (`None` unsets it).
     pub fn set_map_run_arn(mut self, input: Option<String>) -> Self {
         self.map_run_arn = input;
         self
     }
-    /// Returns `map_run_arn` as set so far.
+
+    /// Returns [`map_run_arn`](field@MapRunStartedEventDetails::map_run_arn) as set so far.
     pub fn get_map_run_arn(&self) -> &Option<String> {
         &self.map_run_arn
     }
+
     /// Builds the value.
     pub fn build(self) -> MapRunStartedEventDetails {
         MapRunStartedEventDetails {
@@ -45,6 +54,7 @@ impl MapRunStartedEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapRunStartedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +62,7 @@ impl ::awsjson_runtime::json::ToJson for MapRunStartedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +71,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +85,7 @@ impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

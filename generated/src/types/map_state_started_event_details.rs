@@ -6,38 +6,47 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapStateStartedEventDetails {
     /// The size of the array for Map state iterations.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub length: i32,
 }
+
 impl MapStateStartedEventDetails {
     /// Creates a new builder for [`MapStateStartedEventDetails`].
     pub fn builder() -> MapStateStartedEventDetailsBuilder {
         MapStateStartedEventDetailsBuilder::default()
     }
-    /// The size of the array for Map state iterations.
+
+    /// Returns [`length`](field@Self::length).
     pub fn length(&self) -> i32 {
         self.length
     }
 }
+
 /// A builder for [`MapStateStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct MapStateStartedEventDetailsBuilder {
     pub(crate) length: Option<i32>,
 }
+
 impl MapStateStartedEventDetailsBuilder {
-    /// The size of the array for Map state iterations.
+    /// Sets [`length`](field@MapStateStartedEventDetails::length).
     pub fn length(mut self, input: impl Into<i32>) -> Self {
         self.length = Some(input.into());
         self
     }
-    /// Sets `length` (`None` unsets it).
+
+    /// Sets [`length`](field@MapStateStartedEventDetails::length) (`None` unsets it).
     pub fn set_length(mut self, input: Option<i32>) -> Self {
         self.length = input;
         self
     }
-    /// Returns `length` as set so far.
+
+    /// Returns [`length`](field@MapStateStartedEventDetails::length) as set so far.
     pub fn get_length(&self) -> &Option<i32> {
         &self.length
     }
+
     /// Builds the value.
     pub fn build(self) -> MapStateStartedEventDetails {
         MapStateStartedEventDetails {
@@ -45,6 +54,7 @@ impl MapStateStartedEventDetailsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MapStateStartedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +62,7 @@ impl ::awsjson_runtime::json::ToJson for MapStateStartedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +71,7 @@ impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +85,7 @@ impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,24 +6,32 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct MockErrorOutput {
     /// A string denoting the error code of the exception thrown when invoking the tested state. This field is required if `mock.errorOutput` is specified.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A string containing the cause of the exception thrown when executing the state's logic.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
 }
+
 impl MockErrorOutput {
     /// Creates a new builder for [`MockErrorOutput`].
     pub fn builder() -> MockErrorOutputBuilder {
         MockErrorOutputBuilder::default()
     }
-    /// A string denoting the error code of the exception thrown when invoking the tested state. This field is required if `mock.errorOutput` is specified.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A string containing the cause of the exception thrown when executing the state's logic.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
+
 impl std::fmt::Debug for MockErrorOutput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockErrorOutput")
@@ -32,41 +40,49 @@ impl std::fmt::Debug for MockErrorOutput {
             .finish()
     }
 }
+
 /// A builder for [`MockErrorOutput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct MockErrorOutputBuilder {
     pub(crate) error: Option<String>,
     pub(crate) cause: Option<String>,
 }
+
 impl MockErrorOutputBuilder {
-    /// A string denoting the error code of the exception thrown when invoking the tested state. This field is required if `mock.errorOutput` is specified.
+    /// Sets [`error`](field@MockErrorOutput::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@MockErrorOutput::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@MockErrorOutput::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A string containing the cause of the exception thrown when executing the state's logic.
+
+    /// Sets [`cause`](field@MockErrorOutput::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@MockErrorOutput::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@MockErrorOutput::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
+
     /// Builds the value.
     pub fn build(self) -> MockErrorOutput {
         MockErrorOutput {
@@ -75,6 +91,7 @@ impl MockErrorOutputBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for MockErrorOutputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockErrorOutputBuilder")
@@ -83,6 +100,7 @@ impl std::fmt::Debug for MockErrorOutputBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MockErrorOutput {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -91,6 +109,7 @@ impl ::awsjson_runtime::json::ToJson for MockErrorOutput {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MockErrorOutput {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -99,6 +118,7 @@ impl ::awsjson_runtime::json::FromJson for MockErrorOutput {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -113,6 +133,7 @@ impl ::awsjson_runtime::json::FromJson for MockErrorOutput {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

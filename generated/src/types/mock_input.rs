@@ -6,6 +6,8 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct MockInput {
     /// A JSON string containing the mocked result of the state invocation.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub result: Option<String>,
     /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
     pub error_output: Option<crate::types::MockErrorOutput>,
@@ -18,32 +20,31 @@ pub struct MockInput {
     /// If no value is specified, the default value is `STRICT`.
     pub field_validation_mode: Option<crate::types::MockResponseValidationMode>,
 }
+
 impl MockInput {
     /// Creates a new builder for [`MockInput`].
     pub fn builder() -> MockInputBuilder {
         MockInputBuilder::default()
     }
-    /// A JSON string containing the mocked result of the state invocation.
+
+    /// Returns [`result`](field@Self::result).
     pub fn result(&self) -> Option<&str> {
         self.result.as_deref()
     }
-    /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
+
+    /// Returns [`error_output`](field@Self::error_output).
     pub fn error_output(&self) -> Option<&crate::types::MockErrorOutput> {
         self.error_output.as_ref()
     }
-    /// Determines the level of strictness when validating mocked results against their respective API models. Values include:
-    ///
-    /// - `STRICT`: All required fields must be present, and all present fields must conform to the API's schema.
-    /// - `PRESENT`: All present fields must conform to the API's schema.
-    /// - `NONE`: No validation is performed.
-    ///
-    /// If no value is specified, the default value is `STRICT`.
+
+    /// Returns [`field_validation_mode`](field@Self::field_validation_mode).
     pub fn field_validation_mode(
         &self,
     ) -> Option<&crate::types::MockResponseValidationMode> {
         self.field_validation_mode.as_ref()
     }
 }
+
 impl std::fmt::Debug for MockInput {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockInput")
@@ -53,6 +54,7 @@ impl std::fmt::Debug for MockInput {
             .finish()
     }
 }
+
 /// A builder for [`MockInput`].
 #[derive(Clone, PartialEq, Default)]
 pub struct MockInputBuilder {
@@ -60,22 +62,26 @@ pub struct MockInputBuilder {
     pub(crate) error_output: Option<crate::types::MockErrorOutput>,
     pub(crate) field_validation_mode: Option<crate::types::MockResponseValidationMode>,
 }
+
 impl MockInputBuilder {
-    /// A JSON string containing the mocked result of the state invocation.
+    /// Sets [`result`](field@MockInput::result).
     pub fn result(mut self, input: impl Into<String>) -> Self {
         self.result = Some(input.into());
         self
     }
-    /// Sets `result` (`None` unsets it).
+
+    /// Sets [`result`](field@MockInput::result) (`None` unsets it).
     pub fn set_result(mut self, input: Option<String>) -> Self {
         self.result = input;
         self
     }
-    /// Returns `result` as set so far.
+
+    /// Returns [`result`](field@MockInput::result) as set so far.
     pub fn get_result(&self) -> &Option<String> {
         &self.result
     }
-    /// The mocked error output when calling TestState. When specified, the mocked response is returned as a JSON object that contains an `error` and `cause` field.
+
+    /// Sets [`error_output`](field@MockInput::error_output).
     pub fn error_output(
         mut self,
         input: impl Into<crate::types::MockErrorOutput>,
@@ -83,7 +89,8 @@ impl MockInputBuilder {
         self.error_output = Some(input.into());
         self
     }
-    /// Sets `error_output` (`None` unsets it).
+
+    /// Sets [`error_output`](field@MockInput::error_output) (`None` unsets it).
     pub fn set_error_output(
         mut self,
         input: Option<crate::types::MockErrorOutput>,
@@ -91,17 +98,13 @@ impl MockInputBuilder {
         self.error_output = input;
         self
     }
-    /// Returns `error_output` as set so far.
+
+    /// Returns [`error_output`](field@MockInput::error_output) as set so far.
     pub fn get_error_output(&self) -> &Option<crate::types::MockErrorOutput> {
         &self.error_output
     }
-    /// Determines the level of strictness when validating mocked results against their respective API models. Values include:
-    ///
-    /// - `STRICT`: All required fields must be present, and all present fields must conform to the API's schema.
-    /// - `PRESENT`: All present fields must conform to the API's schema.
-    /// - `NONE`: No validation is performed.
-    ///
-    /// If no value is specified, the default value is `STRICT`.
+
+    /// Sets [`field_validation_mode`](field@MockInput::field_validation_mode).
     pub fn field_validation_mode(
         mut self,
         input: impl Into<crate::types::MockResponseValidationMode>,
@@ -109,7 +112,8 @@ impl MockInputBuilder {
         self.field_validation_mode = Some(input.into());
         self
     }
-    /// Sets `field_validation_mode` (`None` unsets it).
+
+    /// Sets [`field_validation_mode`](field@MockInput::field_validation_mode) (`None` unsets it).
     pub fn set_field_validation_mode(
         mut self,
         input: Option<crate::types::MockResponseValidationMode>,
@@ -117,12 +121,14 @@ impl MockInputBuilder {
         self.field_validation_mode = input;
         self
     }
-    /// Returns `field_validation_mode` as set so far.
+
+    /// Returns [`field_validation_mode`](field@MockInput::field_validation_mode) as set so far.
     pub fn get_field_validation_mode(
         &self,
     ) -> &Option<crate::types::MockResponseValidationMode> {
         &self.field_validation_mode
     }
+
     /// Builds the value.
     pub fn build(self) -> MockInput {
         MockInput {
@@ -132,6 +138,7 @@ impl MockInputBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for MockInputBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("MockInputBuilder")
@@ -141,6 +148,7 @@ impl std::fmt::Debug for MockInputBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MockInput {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -150,6 +158,7 @@ impl ::awsjson_runtime::json::ToJson for MockInput {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MockInput {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -158,6 +167,7 @@ impl ::awsjson_runtime::json::FromJson for MockInput {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -175,6 +185,7 @@ impl ::awsjson_runtime::json::FromJson for MockInput {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -8,63 +8,74 @@ pub struct RoutingConfigurationListItem {
     /// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
     ///
     /// If you specify the ARN of a second version, it must belong to the same state machine as the first version.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_version_arn: String,
     /// The percentage of traffic you want to route to a state machine version. The sum of the weights in the routing configuration must be equal to 100.
+    ///
+    /// Constraints (the service checks them): value 0 to 100.
     pub weight: i32,
 }
+
 impl RoutingConfigurationListItem {
     /// Creates a new builder for [`RoutingConfigurationListItem`].
     pub fn builder() -> RoutingConfigurationListItemBuilder {
         RoutingConfigurationListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
-    ///
-    /// If you specify the ARN of a second version, it must belong to the same state machine as the first version.
+
+    /// Returns [`state_machine_version_arn`](field@Self::state_machine_version_arn).
     pub fn state_machine_version_arn(&self) -> &str {
         &self.state_machine_version_arn
     }
-    /// The percentage of traffic you want to route to a state machine version. The sum of the weights in the routing configuration must be equal to 100.
+
+    /// Returns [`weight`](field@Self::weight).
     pub fn weight(&self) -> i32 {
         self.weight
     }
 }
+
 /// A builder for [`RoutingConfigurationListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct RoutingConfigurationListItemBuilder {
     pub(crate) state_machine_version_arn: Option<String>,
     pub(crate) weight: Option<i32>,
 }
+
 impl RoutingConfigurationListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies one or two state machine versions defined in the routing configuration.
-    ///
-    /// If you specify the ARN of a second version, it must belong to the same state machine as the first version.
+    /// Sets [`state_machine_version_arn`](field@RoutingConfigurationListItem::state_machine_version_arn).
     pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_version_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_version_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_version_arn`](field@RoutingConfigurationListItem::state_machine_version_arn) (`None` unsets it).
     pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
-    /// Returns `state_machine_version_arn` as set so far.
+
+    /// Returns [`state_machine_version_arn`](field@RoutingConfigurationListItem::state_machine_version_arn) as set so far.
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
-    /// The percentage of traffic you want to route to a state machine version. The sum of the weights in the routing configuration must be equal to 100.
+
+    /// Sets [`weight`](field@RoutingConfigurationListItem::weight).
     pub fn weight(mut self, input: impl Into<i32>) -> Self {
         self.weight = Some(input.into());
         self
     }
-    /// Sets `weight` (`None` unsets it).
+
+    /// Sets [`weight`](field@RoutingConfigurationListItem::weight) (`None` unsets it).
     pub fn set_weight(mut self, input: Option<i32>) -> Self {
         self.weight = input;
         self
     }
-    /// Returns `weight` as set so far.
+
+    /// Returns [`weight`](field@RoutingConfigurationListItem::weight) as set so far.
     pub fn get_weight(&self) -> &Option<i32> {
         &self.weight
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -80,6 +91,7 @@ impl RoutingConfigurationListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for RoutingConfigurationListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -88,6 +100,7 @@ impl ::awsjson_runtime::json::ToJson for RoutingConfigurationListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -96,6 +109,7 @@ impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -112,6 +126,7 @@ impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

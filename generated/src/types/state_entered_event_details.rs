@@ -6,32 +6,41 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct StateEnteredEventDetails {
     /// The name of the state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: String,
     /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub input: Option<String>,
     /// Contains details about the input for an execution history event.
     pub input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl StateEnteredEventDetails {
     /// Creates a new builder for [`StateEnteredEventDetails`].
     pub fn builder() -> StateEnteredEventDetailsBuilder {
         StateEnteredEventDetailsBuilder::default()
     }
-    /// The name of the state.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`input`](field@Self::input).
     pub fn input(&self) -> Option<&str> {
         self.input.as_deref()
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Returns [`input_details`](field@Self::input_details).
     pub fn input_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.input_details.as_ref()
     }
 }
+
 impl std::fmt::Debug for StateEnteredEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateEnteredEventDetails")
@@ -41,6 +50,7 @@ impl std::fmt::Debug for StateEnteredEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`StateEnteredEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StateEnteredEventDetailsBuilder {
@@ -48,36 +58,43 @@ pub struct StateEnteredEventDetailsBuilder {
     pub(crate) input: Option<String>,
     pub(crate) input_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl StateEnteredEventDetailsBuilder {
-    /// The name of the state.
+    /// Sets [`name`](field@StateEnteredEventDetails::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@StateEnteredEventDetails::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@StateEnteredEventDetails::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The string that contains the JSON input data for the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`input`](field@StateEnteredEventDetails::input).
     pub fn input(mut self, input: impl Into<String>) -> Self {
         self.input = Some(input.into());
         self
     }
-    /// Sets `input` (`None` unsets it).
+
+    /// Sets [`input`](field@StateEnteredEventDetails::input) (`None` unsets it).
     pub fn set_input(mut self, input: Option<String>) -> Self {
         self.input = input;
         self
     }
-    /// Returns `input` as set so far.
+
+    /// Returns [`input`](field@StateEnteredEventDetails::input) as set so far.
     pub fn get_input(&self) -> &Option<String> {
         &self.input
     }
-    /// Contains details about the input for an execution history event.
+
+    /// Sets [`input_details`](field@StateEnteredEventDetails::input_details).
     pub fn input_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -85,7 +102,8 @@ impl StateEnteredEventDetailsBuilder {
         self.input_details = Some(input.into());
         self
     }
-    /// Sets `input_details` (`None` unsets it).
+
+    /// Sets [`input_details`](field@StateEnteredEventDetails::input_details) (`None` unsets it).
     pub fn set_input_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -93,12 +111,14 @@ impl StateEnteredEventDetailsBuilder {
         self.input_details = input;
         self
     }
-    /// Returns `input_details` as set so far.
+
+    /// Returns [`input_details`](field@StateEnteredEventDetails::input_details) as set so far.
     pub fn get_input_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.input_details
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -115,6 +135,7 @@ impl StateEnteredEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for StateEnteredEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateEnteredEventDetailsBuilder")
@@ -124,6 +145,7 @@ impl std::fmt::Debug for StateEnteredEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateEnteredEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -133,6 +155,7 @@ impl ::awsjson_runtime::json::ToJson for StateEnteredEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -141,6 +164,7 @@ impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -156,6 +180,7 @@ impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

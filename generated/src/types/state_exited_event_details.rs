@@ -18,8 +18,12 @@ pub struct StateExitedEventDetails {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: String,
     /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub output: Option<String>,
     /// Contains details about the output of an execution history event.
     pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -28,50 +32,45 @@ pub struct StateExitedEventDetails {
     /// Provides details about input or output in an execution history event.
     pub assigned_variables_details: Option<crate::types::AssignedVariablesDetails>,
 }
+
 impl StateExitedEventDetails {
     /// Creates a new builder for [`StateExitedEventDetails`].
     pub fn builder() -> StateExitedEventDetailsBuilder {
         StateExitedEventDetailsBuilder::default()
     }
-    /// The name of the state.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`output`](field@Self::output).
     pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Returns [`output_details`](field@Self::output_details).
     pub fn output_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
-    /// Map of variable name and value as a serialized JSON representation.
+
+    /// Returns [`assigned_variables`](field@Self::assigned_variables).
     pub fn assigned_variables(
         &self,
     ) -> Option<&std::collections::HashMap<String, String>> {
         self.assigned_variables.as_ref()
     }
-    /// Provides details about input or output in an execution history event.
+
+    /// Returns [`assigned_variables_details`](field@Self::assigned_variables_details).
     pub fn assigned_variables_details(
         &self,
     ) -> Option<&crate::types::AssignedVariablesDetails> {
         self.assigned_variables_details.as_ref()
     }
 }
+
 impl std::fmt::Debug for StateExitedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateExitedEventDetails")
@@ -83,6 +82,7 @@ impl std::fmt::Debug for StateExitedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`StateExitedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct StateExitedEventDetailsBuilder {
@@ -94,48 +94,43 @@ pub struct StateExitedEventDetailsBuilder {
         crate::types::AssignedVariablesDetails,
     >,
 }
+
 impl StateExitedEventDetailsBuilder {
-    /// The name of the state.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+    /// Sets [`name`](field@StateExitedEventDetails::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@StateExitedEventDetails::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@StateExitedEventDetails::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// The JSON output data of the state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`output`](field@StateExitedEventDetails::output).
     pub fn output(mut self, input: impl Into<String>) -> Self {
         self.output = Some(input.into());
         self
     }
-    /// Sets `output` (`None` unsets it).
+
+    /// Sets [`output`](field@StateExitedEventDetails::output) (`None` unsets it).
     pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
-    /// Returns `output` as set so far.
+
+    /// Returns [`output`](field@StateExitedEventDetails::output) as set so far.
     pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Sets [`output_details`](field@StateExitedEventDetails::output_details).
     pub fn output_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -143,7 +138,8 @@ impl StateExitedEventDetailsBuilder {
         self.output_details = Some(input.into());
         self
     }
-    /// Sets `output_details` (`None` unsets it).
+
+    /// Sets [`output_details`](field@StateExitedEventDetails::output_details) (`None` unsets it).
     pub fn set_output_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -151,13 +147,15 @@ impl StateExitedEventDetailsBuilder {
         self.output_details = input;
         self
     }
-    /// Returns `output_details` as set so far.
+
+    /// Returns [`output_details`](field@StateExitedEventDetails::output_details) as set so far.
     pub fn get_output_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
-    /// Inserts an entry into `assigned_variables`. To set the whole map, use [`Self::set_assigned_variables`].
+
+    /// Inserts an entry into [`assigned_variables`](field@StateExitedEventDetails::assigned_variables). To set the whole map, use [`Self::set_assigned_variables`].
     pub fn assigned_variables(
         mut self,
         k: impl Into<String>,
@@ -168,7 +166,8 @@ impl StateExitedEventDetailsBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Sets `assigned_variables` (`None` unsets it).
+
+    /// Sets [`assigned_variables`](field@StateExitedEventDetails::assigned_variables) (`None` unsets it).
     pub fn set_assigned_variables(
         mut self,
         input: Option<std::collections::HashMap<String, String>>,
@@ -176,13 +175,15 @@ impl StateExitedEventDetailsBuilder {
         self.assigned_variables = input;
         self
     }
-    /// Returns `assigned_variables` as set so far.
+
+    /// Returns [`assigned_variables`](field@StateExitedEventDetails::assigned_variables) as set so far.
     pub fn get_assigned_variables(
         &self,
     ) -> &Option<std::collections::HashMap<String, String>> {
         &self.assigned_variables
     }
-    /// Provides details about input or output in an execution history event.
+
+    /// Sets [`assigned_variables_details`](field@StateExitedEventDetails::assigned_variables_details).
     pub fn assigned_variables_details(
         mut self,
         input: impl Into<crate::types::AssignedVariablesDetails>,
@@ -190,7 +191,8 @@ impl StateExitedEventDetailsBuilder {
         self.assigned_variables_details = Some(input.into());
         self
     }
-    /// Sets `assigned_variables_details` (`None` unsets it).
+
+    /// Sets [`assigned_variables_details`](field@StateExitedEventDetails::assigned_variables_details) (`None` unsets it).
     pub fn set_assigned_variables_details(
         mut self,
         input: Option<crate::types::AssignedVariablesDetails>,
@@ -198,12 +200,14 @@ impl StateExitedEventDetailsBuilder {
         self.assigned_variables_details = input;
         self
     }
-    /// Returns `assigned_variables_details` as set so far.
+
+    /// Returns [`assigned_variables_details`](field@StateExitedEventDetails::assigned_variables_details) as set so far.
     pub fn get_assigned_variables_details(
         &self,
     ) -> &Option<crate::types::AssignedVariablesDetails> {
         &self.assigned_variables_details
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -222,6 +226,7 @@ impl StateExitedEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for StateExitedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("StateExitedEventDetailsBuilder")
@@ -233,6 +238,7 @@ impl std::fmt::Debug for StateExitedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateExitedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -244,6 +250,7 @@ impl ::awsjson_runtime::json::ToJson for StateExitedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -252,6 +259,7 @@ impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -274,6 +282,7 @@ impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,46 +6,56 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineAliasListItem {
     /// The Amazon Resource Name (ARN) that identifies a state machine alias. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub state_machine_alias_arn: String,
     /// The creation date of a state machine alias.
     pub creation_date: crate::primitives::DateTime,
 }
+
 impl StateMachineAliasListItem {
     /// Creates a new builder for [`StateMachineAliasListItem`].
     pub fn builder() -> StateMachineAliasListItemBuilder {
         StateMachineAliasListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine alias. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
+
+    /// Returns [`state_machine_alias_arn`](field@Self::state_machine_alias_arn).
     pub fn state_machine_alias_arn(&self) -> &str {
         &self.state_machine_alias_arn
     }
-    /// The creation date of a state machine alias.
+
+    /// Returns [`creation_date`](field@Self::creation_date).
     pub fn creation_date(&self) -> crate::primitives::DateTime {
         self.creation_date
     }
 }
+
 /// A builder for [`StateMachineAliasListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineAliasListItemBuilder {
     pub(crate) state_machine_alias_arn: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
+
 impl StateMachineAliasListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies a state machine alias. The alias ARN is a combination of state machine ARN and the alias name separated by a colon (:). For example, `stateMachineARN:PROD`.
+    /// Sets [`state_machine_alias_arn`](field@StateMachineAliasListItem::state_machine_alias_arn).
     pub fn state_machine_alias_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_alias_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_alias_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_alias_arn`](field@StateMachineAliasListItem::state_machine_alias_arn) (`None` unsets it).
     pub fn set_state_machine_alias_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_alias_arn = input;
         self
     }
-    /// Returns `state_machine_alias_arn` as set so far.
+
+    /// Returns [`state_machine_alias_arn`](field@StateMachineAliasListItem::state_machine_alias_arn) as set so far.
     pub fn get_state_machine_alias_arn(&self) -> &Option<String> {
         &self.state_machine_alias_arn
     }
-    /// The creation date of a state machine alias.
+
+    /// Sets [`creation_date`](field@StateMachineAliasListItem::creation_date).
     pub fn creation_date(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -53,7 +63,8 @@ impl StateMachineAliasListItemBuilder {
         self.creation_date = Some(input.into());
         self
     }
-    /// Sets `creation_date` (`None` unsets it).
+
+    /// Sets [`creation_date`](field@StateMachineAliasListItem::creation_date) (`None` unsets it).
     pub fn set_creation_date(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -61,10 +72,12 @@ impl StateMachineAliasListItemBuilder {
         self.creation_date = input;
         self
     }
-    /// Returns `creation_date` as set so far.
+
+    /// Returns [`creation_date`](field@StateMachineAliasListItem::creation_date) as set so far.
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -85,6 +98,7 @@ impl StateMachineAliasListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineAliasListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -93,6 +107,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineAliasListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -101,6 +116,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -117,6 +133,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,6 +6,8 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineListItem {
     /// The Amazon Resource Name (ARN) that identifies the state machine.
+    ///
+    /// Constraints (the service checks them): length 1 to 256.
     pub state_machine_arn: String,
     /// The name of the state machine.
     ///
@@ -20,44 +22,41 @@ pub struct StateMachineListItem {
     /// - invalid characters (` U+10FFFF`)
     ///
     /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub name: String,
     pub r#type: crate::types::StateMachineType,
     /// The date the state machine is created.
     pub creation_date: crate::primitives::DateTime,
 }
+
 impl StateMachineListItem {
     /// Creates a new builder for [`StateMachineListItem`].
     pub fn builder() -> StateMachineListItemBuilder {
         StateMachineListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies the state machine.
+
+    /// Returns [`state_machine_arn`](field@Self::state_machine_arn).
     pub fn state_machine_arn(&self) -> &str {
         &self.state_machine_arn
     }
-    /// The name of the state machine.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
+
+    /// Returns [`type`](field@Self::type).
     pub fn r#type(&self) -> &crate::types::StateMachineType {
         &self.r#type
     }
-    /// The date the state machine is created.
+
+    /// Returns [`creation_date`](field@Self::creation_date).
     pub fn creation_date(&self) -> crate::primitives::DateTime {
         self.creation_date
     }
 }
+
 /// A builder for [`StateMachineListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineListItemBuilder {
@@ -66,61 +65,60 @@ pub struct StateMachineListItemBuilder {
     pub(crate) r#type: Option<crate::types::StateMachineType>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
+
 impl StateMachineListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies the state machine.
+    /// Sets [`state_machine_arn`](field@StateMachineListItem::state_machine_arn).
     pub fn state_machine_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_arn`](field@StateMachineListItem::state_machine_arn) (`None` unsets it).
     pub fn set_state_machine_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_arn = input;
         self
     }
-    /// Returns `state_machine_arn` as set so far.
+
+    /// Returns [`state_machine_arn`](field@StateMachineListItem::state_machine_arn) as set so far.
     pub fn get_state_machine_arn(&self) -> &Option<String> {
         &self.state_machine_arn
     }
-    /// The name of the state machine.
-    ///
-    /// A name must *not* contain:
-    ///
-    /// - white space
-    /// - brackets `< > { } [ ]`
-    /// - wildcard characters `? *`
-    /// - special characters `" # % \ ^ | ~ ' $ & , ; : /`
-    /// - control characters (`U+0000-001F`, `U+007F-009F`, `U+FFFE-FFFF`)
-    /// - surrogates (`U+D800-DFFF`)
-    /// - invalid characters (` U+10FFFF`)
-    ///
-    /// To enable logging with CloudWatch Logs, the name should only contain 0-9, A-Z, a-z, - and _.
+
+    /// Sets [`name`](field@StateMachineListItem::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@StateMachineListItem::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@StateMachineListItem::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
+
+    /// Sets [`type`](field@StateMachineListItem::type).
     pub fn r#type(mut self, input: impl Into<crate::types::StateMachineType>) -> Self {
         self.r#type = Some(input.into());
         self
     }
-    /// Sets `type` (`None` unsets it).
+
+    /// Sets [`type`](field@StateMachineListItem::type) (`None` unsets it).
     pub fn set_type(mut self, input: Option<crate::types::StateMachineType>) -> Self {
         self.r#type = input;
         self
     }
-    /// Returns `type` as set so far.
+
+    /// Returns [`type`](field@StateMachineListItem::type) as set so far.
     pub fn get_type(&self) -> &Option<crate::types::StateMachineType> {
         &self.r#type
     }
-    /// The date the state machine is created.
+
+    /// Sets [`creation_date`](field@StateMachineListItem::creation_date).
     pub fn creation_date(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -128,7 +126,8 @@ impl StateMachineListItemBuilder {
         self.creation_date = Some(input.into());
         self
     }
-    /// Sets `creation_date` (`None` unsets it).
+
+    /// Sets [`creation_date`](field@StateMachineListItem::creation_date) (`None` unsets it).
     pub fn set_creation_date(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -136,10 +135,12 @@ impl StateMachineListItemBuilder {
         self.creation_date = input;
         self
     }
-    /// Returns `creation_date` as set so far.
+
+    /// Returns [`creation_date`](field@StateMachineListItem::creation_date) as set so far.
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -172,6 +173,7 @@ impl StateMachineListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -182,6 +184,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -190,6 +193,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -208,6 +212,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

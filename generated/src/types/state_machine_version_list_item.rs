@@ -6,46 +6,56 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineVersionListItem {
     /// The Amazon Resource Name (ARN) that identifies a state machine version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub state_machine_version_arn: String,
     /// The creation date of a state machine version.
     pub creation_date: crate::primitives::DateTime,
 }
+
 impl StateMachineVersionListItem {
     /// Creates a new builder for [`StateMachineVersionListItem`].
     pub fn builder() -> StateMachineVersionListItemBuilder {
         StateMachineVersionListItemBuilder::default()
     }
-    /// The Amazon Resource Name (ARN) that identifies a state machine version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
+
+    /// Returns [`state_machine_version_arn`](field@Self::state_machine_version_arn).
     pub fn state_machine_version_arn(&self) -> &str {
         &self.state_machine_version_arn
     }
-    /// The creation date of a state machine version.
+
+    /// Returns [`creation_date`](field@Self::creation_date).
     pub fn creation_date(&self) -> crate::primitives::DateTime {
         self.creation_date
     }
 }
+
 /// A builder for [`StateMachineVersionListItem`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineVersionListItemBuilder {
     pub(crate) state_machine_version_arn: Option<String>,
     pub(crate) creation_date: Option<crate::primitives::DateTime>,
 }
+
 impl StateMachineVersionListItemBuilder {
-    /// The Amazon Resource Name (ARN) that identifies a state machine version. The version ARN is a combination of state machine ARN and the version number separated by a colon (:). For example, `stateMachineARN:1`.
+    /// Sets [`state_machine_version_arn`](field@StateMachineVersionListItem::state_machine_version_arn).
     pub fn state_machine_version_arn(mut self, input: impl Into<String>) -> Self {
         self.state_machine_version_arn = Some(input.into());
         self
     }
-    /// Sets `state_machine_version_arn` (`None` unsets it).
+
+    /// Sets [`state_machine_version_arn`](field@StateMachineVersionListItem::state_machine_version_arn) (`None` unsets it).
     pub fn set_state_machine_version_arn(mut self, input: Option<String>) -> Self {
         self.state_machine_version_arn = input;
         self
     }
-    /// Returns `state_machine_version_arn` as set so far.
+
+    /// Returns [`state_machine_version_arn`](field@StateMachineVersionListItem::state_machine_version_arn) as set so far.
     pub fn get_state_machine_version_arn(&self) -> &Option<String> {
         &self.state_machine_version_arn
     }
-    /// The creation date of a state machine version.
+
+    /// Sets [`creation_date`](field@StateMachineVersionListItem::creation_date).
     pub fn creation_date(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -53,7 +63,8 @@ impl StateMachineVersionListItemBuilder {
         self.creation_date = Some(input.into());
         self
     }
-    /// Sets `creation_date` (`None` unsets it).
+
+    /// Sets [`creation_date`](field@StateMachineVersionListItem::creation_date) (`None` unsets it).
     pub fn set_creation_date(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -61,10 +72,12 @@ impl StateMachineVersionListItemBuilder {
         self.creation_date = input;
         self
     }
-    /// Returns `creation_date` as set so far.
+
+    /// Returns [`creation_date`](field@StateMachineVersionListItem::creation_date) as set so far.
     pub fn get_creation_date(&self) -> &Option<crate::primitives::DateTime> {
         &self.creation_date
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -85,6 +98,7 @@ impl StateMachineVersionListItemBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineVersionListItem {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -93,6 +107,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineVersionListItem {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineVersionListItem {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -101,6 +116,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineVersionListItem {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -117,6 +133,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineVersionListItem {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

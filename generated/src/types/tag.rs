@@ -10,59 +10,74 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct Tag {
     /// The key of a tag.
+    ///
+    /// Constraints (the service checks them): length 1 to 128.
     pub key: Option<String>,
     /// The value of a tag.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub value: Option<String>,
 }
+
 impl Tag {
     /// Creates a new builder for [`Tag`].
     pub fn builder() -> TagBuilder {
         TagBuilder::default()
     }
-    /// The key of a tag.
+
+    /// Returns [`key`](field@Self::key).
     pub fn key(&self) -> Option<&str> {
         self.key.as_deref()
     }
-    /// The value of a tag.
+
+    /// Returns [`value`](field@Self::value).
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 }
+
 /// A builder for [`Tag`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TagBuilder {
     pub(crate) key: Option<String>,
     pub(crate) value: Option<String>,
 }
+
 impl TagBuilder {
-    /// The key of a tag.
+    /// Sets [`key`](field@Tag::key).
     pub fn key(mut self, input: impl Into<String>) -> Self {
         self.key = Some(input.into());
         self
     }
-    /// Sets `key` (`None` unsets it).
+
+    /// Sets [`key`](field@Tag::key) (`None` unsets it).
     pub fn set_key(mut self, input: Option<String>) -> Self {
         self.key = input;
         self
     }
-    /// Returns `key` as set so far.
+
+    /// Returns [`key`](field@Tag::key) as set so far.
     pub fn get_key(&self) -> &Option<String> {
         &self.key
     }
-    /// The value of a tag.
+
+    /// Sets [`value`](field@Tag::value).
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
     }
-    /// Sets `value` (`None` unsets it).
+
+    /// Sets [`value`](field@Tag::value) (`None` unsets it).
     pub fn set_value(mut self, input: Option<String>) -> Self {
         self.value = input;
         self
     }
-    /// Returns `value` as set so far.
+
+    /// Returns [`value`](field@Tag::value) as set so far.
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
+
     /// Builds the value.
     pub fn build(self) -> Tag {
         Tag {
@@ -71,6 +86,7 @@ impl TagBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Tag {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -79,6 +95,7 @@ impl ::awsjson_runtime::json::ToJson for Tag {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Tag {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -87,6 +104,7 @@ impl ::awsjson_runtime::json::FromJson for Tag {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -101,6 +119,7 @@ impl ::awsjson_runtime::json::FromJson for Tag {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,38 +6,47 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskCredentials {
     /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
+    ///
+    /// Constraints (the service checks them): length 1 to 2000.
     pub role_arn: Option<String>,
 }
+
 impl TaskCredentials {
     /// Creates a new builder for [`TaskCredentials`].
     pub fn builder() -> TaskCredentialsBuilder {
         TaskCredentialsBuilder::default()
     }
-    /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
+
+    /// Returns [`role_arn`](field@Self::role_arn).
     pub fn role_arn(&self) -> Option<&str> {
         self.role_arn.as_deref()
     }
 }
+
 /// A builder for [`TaskCredentials`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskCredentialsBuilder {
     pub(crate) role_arn: Option<String>,
 }
+
 impl TaskCredentialsBuilder {
-    /// The ARN of an IAM role that Step Functions assumes for the task. The role can allow cross-account access to resources.
+    /// Sets [`role_arn`](field@TaskCredentials::role_arn).
     pub fn role_arn(mut self, input: impl Into<String>) -> Self {
         self.role_arn = Some(input.into());
         self
     }
-    /// Sets `role_arn` (`None` unsets it).
+
+    /// Sets [`role_arn`](field@TaskCredentials::role_arn) (`None` unsets it).
     pub fn set_role_arn(mut self, input: Option<String>) -> Self {
         self.role_arn = input;
         self
     }
-    /// Returns `role_arn` as set so far.
+
+    /// Returns [`role_arn`](field@TaskCredentials::role_arn) as set so far.
     pub fn get_role_arn(&self) -> &Option<String> {
         &self.role_arn
     }
+
     /// Builds the value.
     pub fn build(self) -> TaskCredentials {
         TaskCredentials {
@@ -45,6 +54,7 @@ impl TaskCredentialsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskCredentials {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +62,7 @@ impl ::awsjson_runtime::json::ToJson for TaskCredentials {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskCredentials {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +71,7 @@ impl ::awsjson_runtime::json::FromJson for TaskCredentials {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +85,7 @@ impl ::awsjson_runtime::json::FromJson for TaskCredentials {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,36 +6,50 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskFailedEventDetails {
     /// The service name of the resource in a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource_type: String,
     /// The action of the resource called by a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource: String,
     /// The error code of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
 }
+
 impl TaskFailedEventDetails {
     /// Creates a new builder for [`TaskFailedEventDetails`].
     pub fn builder() -> TaskFailedEventDetailsBuilder {
         TaskFailedEventDetailsBuilder::default()
     }
-    /// The service name of the resource in a task state.
+
+    /// Returns [`resource_type`](field@Self::resource_type).
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The error code of the failure.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
+
 impl std::fmt::Debug for TaskFailedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskFailedEventDetails")
@@ -46,6 +60,7 @@ impl std::fmt::Debug for TaskFailedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`TaskFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskFailedEventDetailsBuilder {
@@ -54,63 +69,76 @@ pub struct TaskFailedEventDetailsBuilder {
     pub(crate) error: Option<String>,
     pub(crate) cause: Option<String>,
 }
+
 impl TaskFailedEventDetailsBuilder {
-    /// The service name of the resource in a task state.
+    /// Sets [`resource_type`](field@TaskFailedEventDetails::resource_type).
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
-    /// Sets `resource_type` (`None` unsets it).
+
+    /// Sets [`resource_type`](field@TaskFailedEventDetails::resource_type) (`None` unsets it).
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
-    /// Returns `resource_type` as set so far.
+
+    /// Returns [`resource_type`](field@TaskFailedEventDetails::resource_type) as set so far.
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Sets [`resource`](field@TaskFailedEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@TaskFailedEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@TaskFailedEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The error code of the failure.
+
+    /// Sets [`error`](field@TaskFailedEventDetails::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@TaskFailedEventDetails::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@TaskFailedEventDetails::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Sets [`cause`](field@TaskFailedEventDetails::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@TaskFailedEventDetails::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@TaskFailedEventDetails::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -133,6 +161,7 @@ impl TaskFailedEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for TaskFailedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskFailedEventDetailsBuilder")
@@ -143,6 +172,7 @@ impl std::fmt::Debug for TaskFailedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskFailedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -153,6 +183,7 @@ impl ::awsjson_runtime::json::ToJson for TaskFailedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskFailedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -161,6 +192,7 @@ impl ::awsjson_runtime::json::FromJson for TaskFailedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -177,6 +209,7 @@ impl ::awsjson_runtime::json::FromJson for TaskFailedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

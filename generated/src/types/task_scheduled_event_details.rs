@@ -6,12 +6,20 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskScheduledEventDetails {
     /// The service name of the resource in a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource_type: String,
     /// The action of the resource called by a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource: String,
     /// The region of the scheduled task
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub region: String,
     /// The JSON data passed to the resource referenced in a task state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub parameters: String,
     /// The maximum allowed duration of the task.
     pub timeout_in_seconds: Option<i64>,
@@ -20,40 +28,49 @@ pub struct TaskScheduledEventDetails {
     /// The credentials that Step Functions uses for the task.
     pub task_credentials: Option<crate::types::TaskCredentials>,
 }
+
 impl TaskScheduledEventDetails {
     /// Creates a new builder for [`TaskScheduledEventDetails`].
     pub fn builder() -> TaskScheduledEventDetailsBuilder {
         TaskScheduledEventDetailsBuilder::default()
     }
-    /// The service name of the resource in a task state.
+
+    /// Returns [`resource_type`](field@Self::resource_type).
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The region of the scheduled task
+
+    /// Returns [`region`](field@Self::region).
     pub fn region(&self) -> &str {
         &self.region
     }
-    /// The JSON data passed to the resource referenced in a task state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`parameters`](field@Self::parameters).
     pub fn parameters(&self) -> &str {
         &self.parameters
     }
-    /// The maximum allowed duration of the task.
+
+    /// Returns [`timeout_in_seconds`](field@Self::timeout_in_seconds).
     pub fn timeout_in_seconds(&self) -> Option<i64> {
         self.timeout_in_seconds
     }
-    /// The maximum allowed duration between two heartbeats for the task.
+
+    /// Returns [`heartbeat_in_seconds`](field@Self::heartbeat_in_seconds).
     pub fn heartbeat_in_seconds(&self) -> Option<i64> {
         self.heartbeat_in_seconds
     }
-    /// The credentials that Step Functions uses for the task.
+
+    /// Returns [`task_credentials`](field@Self::task_credentials).
     pub fn task_credentials(&self) -> Option<&crate::types::TaskCredentials> {
         self.task_credentials.as_ref()
     }
 }
+
 impl std::fmt::Debug for TaskScheduledEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskScheduledEventDetails")
@@ -67,6 +84,7 @@ impl std::fmt::Debug for TaskScheduledEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`TaskScheduledEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskScheduledEventDetailsBuilder {
@@ -78,92 +96,111 @@ pub struct TaskScheduledEventDetailsBuilder {
     pub(crate) heartbeat_in_seconds: Option<i64>,
     pub(crate) task_credentials: Option<crate::types::TaskCredentials>,
 }
+
 impl TaskScheduledEventDetailsBuilder {
-    /// The service name of the resource in a task state.
+    /// Sets [`resource_type`](field@TaskScheduledEventDetails::resource_type).
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
-    /// Sets `resource_type` (`None` unsets it).
+
+    /// Sets [`resource_type`](field@TaskScheduledEventDetails::resource_type) (`None` unsets it).
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
-    /// Returns `resource_type` as set so far.
+
+    /// Returns [`resource_type`](field@TaskScheduledEventDetails::resource_type) as set so far.
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Sets [`resource`](field@TaskScheduledEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@TaskScheduledEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@TaskScheduledEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The region of the scheduled task
+
+    /// Sets [`region`](field@TaskScheduledEventDetails::region).
     pub fn region(mut self, input: impl Into<String>) -> Self {
         self.region = Some(input.into());
         self
     }
-    /// Sets `region` (`None` unsets it).
+
+    /// Sets [`region`](field@TaskScheduledEventDetails::region) (`None` unsets it).
     pub fn set_region(mut self, input: Option<String>) -> Self {
         self.region = input;
         self
     }
-    /// Returns `region` as set so far.
+
+    /// Returns [`region`](field@TaskScheduledEventDetails::region) as set so far.
     pub fn get_region(&self) -> &Option<String> {
         &self.region
     }
-    /// The JSON data passed to the resource referenced in a task state. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`parameters`](field@TaskScheduledEventDetails::parameters).
     pub fn parameters(mut self, input: impl Into<String>) -> Self {
         self.parameters = Some(input.into());
         self
     }
-    /// Sets `parameters` (`None` unsets it).
+
+    /// Sets [`parameters`](field@TaskScheduledEventDetails::parameters) (`None` unsets it).
     pub fn set_parameters(mut self, input: Option<String>) -> Self {
         self.parameters = input;
         self
     }
-    /// Returns `parameters` as set so far.
+
+    /// Returns [`parameters`](field@TaskScheduledEventDetails::parameters) as set so far.
     pub fn get_parameters(&self) -> &Option<String> {
         &self.parameters
     }
-    /// The maximum allowed duration of the task.
+
+    /// Sets [`timeout_in_seconds`](field@TaskScheduledEventDetails::timeout_in_seconds).
     pub fn timeout_in_seconds(mut self, input: impl Into<i64>) -> Self {
         self.timeout_in_seconds = Some(input.into());
         self
     }
-    /// Sets `timeout_in_seconds` (`None` unsets it).
+
+    /// Sets [`timeout_in_seconds`](field@TaskScheduledEventDetails::timeout_in_seconds) (`None` unsets it).
     pub fn set_timeout_in_seconds(mut self, input: Option<i64>) -> Self {
         self.timeout_in_seconds = input;
         self
     }
-    /// Returns `timeout_in_seconds` as set so far.
+
+    /// Returns [`timeout_in_seconds`](field@TaskScheduledEventDetails::timeout_in_seconds) as set so far.
     pub fn get_timeout_in_seconds(&self) -> &Option<i64> {
         &self.timeout_in_seconds
     }
-    /// The maximum allowed duration between two heartbeats for the task.
+
+    /// Sets [`heartbeat_in_seconds`](field@TaskScheduledEventDetails::heartbeat_in_seconds).
     pub fn heartbeat_in_seconds(mut self, input: impl Into<i64>) -> Self {
         self.heartbeat_in_seconds = Some(input.into());
         self
     }
-    /// Sets `heartbeat_in_seconds` (`None` unsets it).
+
+    /// Sets [`heartbeat_in_seconds`](field@TaskScheduledEventDetails::heartbeat_in_seconds) (`None` unsets it).
     pub fn set_heartbeat_in_seconds(mut self, input: Option<i64>) -> Self {
         self.heartbeat_in_seconds = input;
         self
     }
-    /// Returns `heartbeat_in_seconds` as set so far.
+
+    /// Returns [`heartbeat_in_seconds`](field@TaskScheduledEventDetails::heartbeat_in_seconds) as set so far.
     pub fn get_heartbeat_in_seconds(&self) -> &Option<i64> {
         &self.heartbeat_in_seconds
     }
-    /// The credentials that Step Functions uses for the task.
+
+    /// Sets [`task_credentials`](field@TaskScheduledEventDetails::task_credentials).
     pub fn task_credentials(
         mut self,
         input: impl Into<crate::types::TaskCredentials>,
@@ -171,7 +208,8 @@ impl TaskScheduledEventDetailsBuilder {
         self.task_credentials = Some(input.into());
         self
     }
-    /// Sets `task_credentials` (`None` unsets it).
+
+    /// Sets [`task_credentials`](field@TaskScheduledEventDetails::task_credentials) (`None` unsets it).
     pub fn set_task_credentials(
         mut self,
         input: Option<crate::types::TaskCredentials>,
@@ -179,10 +217,12 @@ impl TaskScheduledEventDetailsBuilder {
         self.task_credentials = input;
         self
     }
-    /// Returns `task_credentials` as set so far.
+
+    /// Returns [`task_credentials`](field@TaskScheduledEventDetails::task_credentials) as set so far.
     pub fn get_task_credentials(&self) -> &Option<crate::types::TaskCredentials> {
         &self.task_credentials
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -218,6 +258,7 @@ impl TaskScheduledEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for TaskScheduledEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskScheduledEventDetailsBuilder")
@@ -231,6 +272,7 @@ impl std::fmt::Debug for TaskScheduledEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskScheduledEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -244,6 +286,7 @@ impl ::awsjson_runtime::json::ToJson for TaskScheduledEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -252,6 +295,7 @@ impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -275,6 +319,7 @@ impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,36 +6,50 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskStartFailedEventDetails {
     /// The service name of the resource in a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource_type: String,
     /// The action of the resource called by a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource: String,
     /// The error code of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 256.
     pub error: Option<String>,
     /// A more detailed explanation of the cause of the failure.
+    ///
+    /// Constraints (the service checks them): length 0 to 32768.
     pub cause: Option<String>,
 }
+
 impl TaskStartFailedEventDetails {
     /// Creates a new builder for [`TaskStartFailedEventDetails`].
     pub fn builder() -> TaskStartFailedEventDetailsBuilder {
         TaskStartFailedEventDetailsBuilder::default()
     }
-    /// The service name of the resource in a task state.
+
+    /// Returns [`resource_type`](field@Self::resource_type).
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The error code of the failure.
+
+    /// Returns [`error`](field@Self::error).
     pub fn error(&self) -> Option<&str> {
         self.error.as_deref()
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Returns [`cause`](field@Self::cause).
     pub fn cause(&self) -> Option<&str> {
         self.cause.as_deref()
     }
 }
+
 impl std::fmt::Debug for TaskStartFailedEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskStartFailedEventDetails")
@@ -46,6 +60,7 @@ impl std::fmt::Debug for TaskStartFailedEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`TaskStartFailedEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskStartFailedEventDetailsBuilder {
@@ -54,63 +69,76 @@ pub struct TaskStartFailedEventDetailsBuilder {
     pub(crate) error: Option<String>,
     pub(crate) cause: Option<String>,
 }
+
 impl TaskStartFailedEventDetailsBuilder {
-    /// The service name of the resource in a task state.
+    /// Sets [`resource_type`](field@TaskStartFailedEventDetails::resource_type).
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
-    /// Sets `resource_type` (`None` unsets it).
+
+    /// Sets [`resource_type`](field@TaskStartFailedEventDetails::resource_type) (`None` unsets it).
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
-    /// Returns `resource_type` as set so far.
+
+    /// Returns [`resource_type`](field@TaskStartFailedEventDetails::resource_type) as set so far.
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Sets [`resource`](field@TaskStartFailedEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@TaskStartFailedEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@TaskStartFailedEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The error code of the failure.
+
+    /// Sets [`error`](field@TaskStartFailedEventDetails::error).
     pub fn error(mut self, input: impl Into<String>) -> Self {
         self.error = Some(input.into());
         self
     }
-    /// Sets `error` (`None` unsets it).
+
+    /// Sets [`error`](field@TaskStartFailedEventDetails::error) (`None` unsets it).
     pub fn set_error(mut self, input: Option<String>) -> Self {
         self.error = input;
         self
     }
-    /// Returns `error` as set so far.
+
+    /// Returns [`error`](field@TaskStartFailedEventDetails::error) as set so far.
     pub fn get_error(&self) -> &Option<String> {
         &self.error
     }
-    /// A more detailed explanation of the cause of the failure.
+
+    /// Sets [`cause`](field@TaskStartFailedEventDetails::cause).
     pub fn cause(mut self, input: impl Into<String>) -> Self {
         self.cause = Some(input.into());
         self
     }
-    /// Sets `cause` (`None` unsets it).
+
+    /// Sets [`cause`](field@TaskStartFailedEventDetails::cause) (`None` unsets it).
     pub fn set_cause(mut self, input: Option<String>) -> Self {
         self.cause = input;
         self
     }
-    /// Returns `cause` as set so far.
+
+    /// Returns [`cause`](field@TaskStartFailedEventDetails::cause) as set so far.
     pub fn get_cause(&self) -> &Option<String> {
         &self.cause
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -133,6 +161,7 @@ impl TaskStartFailedEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for TaskStartFailedEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskStartFailedEventDetailsBuilder")
@@ -143,6 +172,7 @@ impl std::fmt::Debug for TaskStartFailedEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskStartFailedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -153,6 +183,7 @@ impl ::awsjson_runtime::json::ToJson for TaskStartFailedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskStartFailedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -161,6 +192,7 @@ impl ::awsjson_runtime::json::FromJson for TaskStartFailedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -177,6 +209,7 @@ impl ::awsjson_runtime::json::FromJson for TaskStartFailedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

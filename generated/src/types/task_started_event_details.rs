@@ -6,59 +6,74 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskStartedEventDetails {
     /// The service name of the resource in a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource_type: String,
     /// The action of the resource called by a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource: String,
 }
+
 impl TaskStartedEventDetails {
     /// Creates a new builder for [`TaskStartedEventDetails`].
     pub fn builder() -> TaskStartedEventDetailsBuilder {
         TaskStartedEventDetailsBuilder::default()
     }
-    /// The service name of the resource in a task state.
+
+    /// Returns [`resource_type`](field@Self::resource_type).
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
 }
+
 /// A builder for [`TaskStartedEventDetails`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TaskStartedEventDetailsBuilder {
     pub(crate) resource_type: Option<String>,
     pub(crate) resource: Option<String>,
 }
+
 impl TaskStartedEventDetailsBuilder {
-    /// The service name of the resource in a task state.
+    /// Sets [`resource_type`](field@TaskStartedEventDetails::resource_type).
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
-    /// Sets `resource_type` (`None` unsets it).
+
+    /// Sets [`resource_type`](field@TaskStartedEventDetails::resource_type) (`None` unsets it).
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
-    /// Returns `resource_type` as set so far.
+
+    /// Returns [`resource_type`](field@TaskStartedEventDetails::resource_type) as set so far.
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Sets [`resource`](field@TaskStartedEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@TaskStartedEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@TaskStartedEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -79,6 +94,7 @@ impl TaskStartedEventDetailsBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskStartedEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -87,6 +103,7 @@ impl ::awsjson_runtime::json::ToJson for TaskStartedEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -95,6 +112,7 @@ impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -109,6 +127,7 @@ impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,38 +6,50 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskSucceededEventDetails {
     /// The service name of the resource in a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource_type: String,
     /// The action of the resource called by a task state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub resource: String,
     /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub output: Option<String>,
     /// Contains details about the output of an execution history event.
     pub output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl TaskSucceededEventDetails {
     /// Creates a new builder for [`TaskSucceededEventDetails`].
     pub fn builder() -> TaskSucceededEventDetailsBuilder {
         TaskSucceededEventDetailsBuilder::default()
     }
-    /// The service name of the resource in a task state.
+
+    /// Returns [`resource_type`](field@Self::resource_type).
     pub fn resource_type(&self) -> &str {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Returns [`resource`](field@Self::resource).
     pub fn resource(&self) -> &str {
         &self.resource
     }
-    /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Returns [`output`](field@Self::output).
     pub fn output(&self) -> Option<&str> {
         self.output.as_deref()
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Returns [`output_details`](field@Self::output_details).
     pub fn output_details(
         &self,
     ) -> Option<&crate::types::HistoryEventExecutionDataDetails> {
         self.output_details.as_ref()
     }
 }
+
 impl std::fmt::Debug for TaskSucceededEventDetails {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskSucceededEventDetails")
@@ -48,6 +60,7 @@ impl std::fmt::Debug for TaskSucceededEventDetails {
             .finish()
     }
 }
+
 /// A builder for [`TaskSucceededEventDetails`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TaskSucceededEventDetailsBuilder {
@@ -56,50 +69,60 @@ pub struct TaskSucceededEventDetailsBuilder {
     pub(crate) output: Option<String>,
     pub(crate) output_details: Option<crate::types::HistoryEventExecutionDataDetails>,
 }
+
 impl TaskSucceededEventDetailsBuilder {
-    /// The service name of the resource in a task state.
+    /// Sets [`resource_type`](field@TaskSucceededEventDetails::resource_type).
     pub fn resource_type(mut self, input: impl Into<String>) -> Self {
         self.resource_type = Some(input.into());
         self
     }
-    /// Sets `resource_type` (`None` unsets it).
+
+    /// Sets [`resource_type`](field@TaskSucceededEventDetails::resource_type) (`None` unsets it).
     pub fn set_resource_type(mut self, input: Option<String>) -> Self {
         self.resource_type = input;
         self
     }
-    /// Returns `resource_type` as set so far.
+
+    /// Returns [`resource_type`](field@TaskSucceededEventDetails::resource_type) as set so far.
     pub fn get_resource_type(&self) -> &Option<String> {
         &self.resource_type
     }
-    /// The action of the resource called by a task state.
+
+    /// Sets [`resource`](field@TaskSucceededEventDetails::resource).
     pub fn resource(mut self, input: impl Into<String>) -> Self {
         self.resource = Some(input.into());
         self
     }
-    /// Sets `resource` (`None` unsets it).
+
+    /// Sets [`resource`](field@TaskSucceededEventDetails::resource) (`None` unsets it).
     pub fn set_resource(mut self, input: Option<String>) -> Self {
         self.resource = input;
         self
     }
-    /// Returns `resource` as set so far.
+
+    /// Returns [`resource`](field@TaskSucceededEventDetails::resource) as set so far.
     pub fn get_resource(&self) -> &Option<String> {
         &self.resource
     }
-    /// The full JSON response from a resource when a task has succeeded. This response becomes the output of the related task. Length constraints apply to the payload size, and are expressed as bytes in UTF-8 encoding.
+
+    /// Sets [`output`](field@TaskSucceededEventDetails::output).
     pub fn output(mut self, input: impl Into<String>) -> Self {
         self.output = Some(input.into());
         self
     }
-    /// Sets `output` (`None` unsets it).
+
+    /// Sets [`output`](field@TaskSucceededEventDetails::output) (`None` unsets it).
     pub fn set_output(mut self, input: Option<String>) -> Self {
         self.output = input;
         self
     }
-    /// Returns `output` as set so far.
+
+    /// Returns [`output`](field@TaskSucceededEventDetails::output) as set so far.
     pub fn get_output(&self) -> &Option<String> {
         &self.output
     }
-    /// Contains details about the output of an execution history event.
+
+    /// Sets [`output_details`](field@TaskSucceededEventDetails::output_details).
     pub fn output_details(
         mut self,
         input: impl Into<crate::types::HistoryEventExecutionDataDetails>,
@@ -107,7 +130,8 @@ impl TaskSucceededEventDetailsBuilder {
         self.output_details = Some(input.into());
         self
     }
-    /// Sets `output_details` (`None` unsets it).
+
+    /// Sets [`output_details`](field@TaskSucceededEventDetails::output_details) (`None` unsets it).
     pub fn set_output_details(
         mut self,
         input: Option<crate::types::HistoryEventExecutionDataDetails>,
@@ -115,12 +139,14 @@ impl TaskSucceededEventDetailsBuilder {
         self.output_details = input;
         self
     }
-    /// Returns `output_details` as set so far.
+
+    /// Returns [`output_details`](field@TaskSucceededEventDetails::output_details) as set so far.
     pub fn get_output_details(
         &self,
     ) -> &Option<crate::types::HistoryEventExecutionDataDetails> {
         &self.output_details
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -143,6 +169,7 @@ impl TaskSucceededEventDetailsBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for TaskSucceededEventDetailsBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TaskSucceededEventDetailsBuilder")
@@ -153,6 +180,7 @@ impl std::fmt::Debug for TaskSucceededEventDetailsBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TaskSucceededEventDetails {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -163,6 +191,7 @@ impl ::awsjson_runtime::json::ToJson for TaskSucceededEventDetails {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TaskSucceededEventDetails {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -171,6 +200,7 @@ impl ::awsjson_runtime::json::FromJson for TaskSucceededEventDetails {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -187,6 +217,7 @@ impl ::awsjson_runtime::json::FromJson for TaskSucceededEventDetails {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,36 +6,50 @@
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateConfiguration {
     /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub retrier_retry_count: Option<i32>,
     /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
+    ///
+    /// Constraints (the service checks them): length 1 to 80.
     pub error_caused_by_state: Option<String>,
     /// The number of Map state iterations that failed during the Map state invocation.
+    ///
+    /// Constraints (the service checks them): value at least 0.
     pub map_iteration_failure_count: Option<i32>,
     /// The data read by ItemReader in Distributed Map states as found in its original source.
+    ///
+    /// Constraints (the service checks them): length 0 to 262144.
     pub map_item_reader_data: Option<String>,
 }
+
 impl TestStateConfiguration {
     /// Creates a new builder for [`TestStateConfiguration`].
     pub fn builder() -> TestStateConfigurationBuilder {
         TestStateConfigurationBuilder::default()
     }
-    /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
+
+    /// Returns [`retrier_retry_count`](field@Self::retrier_retry_count).
     pub fn retrier_retry_count(&self) -> Option<i32> {
         self.retrier_retry_count
     }
-    /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
+
+    /// Returns [`error_caused_by_state`](field@Self::error_caused_by_state).
     pub fn error_caused_by_state(&self) -> Option<&str> {
         self.error_caused_by_state.as_deref()
     }
-    /// The number of Map state iterations that failed during the Map state invocation.
+
+    /// Returns [`map_iteration_failure_count`](field@Self::map_iteration_failure_count).
     pub fn map_iteration_failure_count(&self) -> Option<i32> {
         self.map_iteration_failure_count
     }
-    /// The data read by ItemReader in Distributed Map states as found in its original source.
+
+    /// Returns [`map_item_reader_data`](field@Self::map_item_reader_data).
     pub fn map_item_reader_data(&self) -> Option<&str> {
         self.map_item_reader_data.as_deref()
     }
 }
+
 impl std::fmt::Debug for TestStateConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateConfiguration")
@@ -46,6 +60,7 @@ impl std::fmt::Debug for TestStateConfiguration {
             .finish()
     }
 }
+
 /// A builder for [`TestStateConfiguration`].
 #[derive(Clone, PartialEq, Default)]
 pub struct TestStateConfigurationBuilder {
@@ -54,63 +69,76 @@ pub struct TestStateConfigurationBuilder {
     pub(crate) map_iteration_failure_count: Option<i32>,
     pub(crate) map_item_reader_data: Option<String>,
 }
+
 impl TestStateConfigurationBuilder {
-    /// The number of retry attempts that have occurred for the state's Retry that applies to the mocked error.
+    /// Sets [`retrier_retry_count`](field@TestStateConfiguration::retrier_retry_count).
     pub fn retrier_retry_count(mut self, input: impl Into<i32>) -> Self {
         self.retrier_retry_count = Some(input.into());
         self
     }
-    /// Sets `retrier_retry_count` (`None` unsets it).
+
+    /// Sets [`retrier_retry_count`](field@TestStateConfiguration::retrier_retry_count) (`None` unsets it).
     pub fn set_retrier_retry_count(mut self, input: Option<i32>) -> Self {
         self.retrier_retry_count = input;
         self
     }
-    /// Returns `retrier_retry_count` as set so far.
+
+    /// Returns [`retrier_retry_count`](field@TestStateConfiguration::retrier_retry_count) as set so far.
     pub fn get_retrier_retry_count(&self) -> &Option<i32> {
         &self.retrier_retry_count
     }
-    /// The name of the state from which an error originates when an error is mocked for a Map or Parallel state.
+
+    /// Sets [`error_caused_by_state`](field@TestStateConfiguration::error_caused_by_state).
     pub fn error_caused_by_state(mut self, input: impl Into<String>) -> Self {
         self.error_caused_by_state = Some(input.into());
         self
     }
-    /// Sets `error_caused_by_state` (`None` unsets it).
+
+    /// Sets [`error_caused_by_state`](field@TestStateConfiguration::error_caused_by_state) (`None` unsets it).
     pub fn set_error_caused_by_state(mut self, input: Option<String>) -> Self {
         self.error_caused_by_state = input;
         self
     }
-    /// Returns `error_caused_by_state` as set so far.
+
+    /// Returns [`error_caused_by_state`](field@TestStateConfiguration::error_caused_by_state) as set so far.
     pub fn get_error_caused_by_state(&self) -> &Option<String> {
         &self.error_caused_by_state
     }
-    /// The number of Map state iterations that failed during the Map state invocation.
+
+    /// Sets [`map_iteration_failure_count`](field@TestStateConfiguration::map_iteration_failure_count).
     pub fn map_iteration_failure_count(mut self, input: impl Into<i32>) -> Self {
         self.map_iteration_failure_count = Some(input.into());
         self
     }
-    /// Sets `map_iteration_failure_count` (`None` unsets it).
+
+    /// Sets [`map_iteration_failure_count`](field@TestStateConfiguration::map_iteration_failure_count) (`None` unsets it).
     pub fn set_map_iteration_failure_count(mut self, input: Option<i32>) -> Self {
         self.map_iteration_failure_count = input;
         self
     }
-    /// Returns `map_iteration_failure_count` as set so far.
+
+    /// Returns [`map_iteration_failure_count`](field@TestStateConfiguration::map_iteration_failure_count) as set so far.
     pub fn get_map_iteration_failure_count(&self) -> &Option<i32> {
         &self.map_iteration_failure_count
     }
-    /// The data read by ItemReader in Distributed Map states as found in its original source.
+
+    /// Sets [`map_item_reader_data`](field@TestStateConfiguration::map_item_reader_data).
     pub fn map_item_reader_data(mut self, input: impl Into<String>) -> Self {
         self.map_item_reader_data = Some(input.into());
         self
     }
-    /// Sets `map_item_reader_data` (`None` unsets it).
+
+    /// Sets [`map_item_reader_data`](field@TestStateConfiguration::map_item_reader_data) (`None` unsets it).
     pub fn set_map_item_reader_data(mut self, input: Option<String>) -> Self {
         self.map_item_reader_data = input;
         self
     }
-    /// Returns `map_item_reader_data` as set so far.
+
+    /// Returns [`map_item_reader_data`](field@TestStateConfiguration::map_item_reader_data) as set so far.
     pub fn get_map_item_reader_data(&self) -> &Option<String> {
         &self.map_item_reader_data
     }
+
     /// Builds the value.
     pub fn build(self) -> TestStateConfiguration {
         TestStateConfiguration {
@@ -121,6 +149,7 @@ impl TestStateConfigurationBuilder {
         }
     }
 }
+
 impl std::fmt::Debug for TestStateConfigurationBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("TestStateConfigurationBuilder")
@@ -131,6 +160,7 @@ impl std::fmt::Debug for TestStateConfigurationBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TestStateConfiguration {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -141,6 +171,7 @@ impl ::awsjson_runtime::json::ToJson for TestStateConfiguration {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -149,6 +180,7 @@ impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -174,6 +206,7 @@ impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

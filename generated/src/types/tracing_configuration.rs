@@ -8,36 +8,43 @@ pub struct TracingConfiguration {
     /// When set to `true`, X-Ray tracing is enabled.
     pub enabled: bool,
 }
+
 impl TracingConfiguration {
     /// Creates a new builder for [`TracingConfiguration`].
     pub fn builder() -> TracingConfigurationBuilder {
         TracingConfigurationBuilder::default()
     }
-    /// When set to `true`, X-Ray tracing is enabled.
+
+    /// Returns [`enabled`](field@Self::enabled).
     pub fn enabled(&self) -> bool {
         self.enabled
     }
 }
+
 /// A builder for [`TracingConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TracingConfigurationBuilder {
     pub(crate) enabled: Option<bool>,
 }
+
 impl TracingConfigurationBuilder {
-    /// When set to `true`, X-Ray tracing is enabled.
+    /// Sets [`enabled`](field@TracingConfiguration::enabled).
     pub fn enabled(mut self, input: impl Into<bool>) -> Self {
         self.enabled = Some(input.into());
         self
     }
-    /// Sets `enabled` (`None` unsets it).
+
+    /// Sets [`enabled`](field@TracingConfiguration::enabled) (`None` unsets it).
     pub fn set_enabled(mut self, input: Option<bool>) -> Self {
         self.enabled = input;
         self
     }
-    /// Returns `enabled` as set so far.
+
+    /// Returns [`enabled`](field@TracingConfiguration::enabled) as set so far.
     pub fn get_enabled(&self) -> &Option<bool> {
         &self.enabled
     }
+
     /// Builds the value.
     pub fn build(self) -> TracingConfiguration {
         TracingConfiguration {
@@ -45,6 +52,7 @@ impl TracingConfigurationBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TracingConfiguration {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -52,6 +60,7 @@ impl ::awsjson_runtime::json::ToJson for TracingConfiguration {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -60,6 +69,7 @@ impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -73,6 +83,7 @@ impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

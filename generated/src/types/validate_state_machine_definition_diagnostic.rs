@@ -4,7 +4,7 @@
 /// Describes potential issues found during state machine validation. Rather than raise an exception, validation will return a list of **diagnostic elements** containing diagnostic information.
 ///
 /// > **Note:** The [ValidateStateMachineDefinitionlAPI](https://docs.aws.amazon.com/step-functions/latest/apireference/API_ValidateStateMachineDefinition.html) might add new diagnostics in the future, adjust diagnostic codes, or change the message wording. Your automated processes should only rely on the value of the **result** field value (OK, FAIL). Do **not** rely on the exact order, count, or wording of diagnostic messages.
-/// >
+///
 /// **List of warning codes**
 ///
 /// **NO_DOLLAR**
@@ -96,32 +96,34 @@ pub struct ValidateStateMachineDefinitionDiagnostic {
     /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
     pub location: Option<String>,
 }
+
 impl ValidateStateMachineDefinitionDiagnostic {
     /// Creates a new builder for [`ValidateStateMachineDefinitionDiagnostic`].
     pub fn builder() -> ValidateStateMachineDefinitionDiagnosticBuilder {
         ValidateStateMachineDefinitionDiagnosticBuilder::default()
     }
-    /// A value of `ERROR` means that you cannot create or update a state machine with this definition.
-    ///
-    /// `WARNING` level diagnostics alert you to potential issues, but they will not prevent you from creating or updating your state machine.
+
+    /// Returns [`severity`](field@Self::severity).
     pub fn severity(&self) -> &crate::types::ValidateStateMachineDefinitionSeverity {
         &self.severity
     }
-    /// Identifying code for the diagnostic.
+
+    /// Returns [`code`](field@Self::code).
     pub fn code(&self) -> &str {
         &self.code
     }
-    /// Message describing the diagnostic condition.
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> &str {
         &self.message
     }
-    /// Location of the issue in the state machine, if available.
-    ///
-    /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
+
+    /// Returns [`location`](field@Self::location).
     pub fn location(&self) -> Option<&str> {
         self.location.as_deref()
     }
 }
+
 impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnostic {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionDiagnostic")
@@ -132,6 +134,7 @@ impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnostic {
             .finish()
     }
 }
+
 /// A builder for [`ValidateStateMachineDefinitionDiagnostic`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ValidateStateMachineDefinitionDiagnosticBuilder {
@@ -140,10 +143,9 @@ pub struct ValidateStateMachineDefinitionDiagnosticBuilder {
     pub(crate) message: Option<String>,
     pub(crate) location: Option<String>,
 }
+
 impl ValidateStateMachineDefinitionDiagnosticBuilder {
-    /// A value of `ERROR` means that you cannot create or update a state machine with this definition.
-    ///
-    /// `WARNING` level diagnostics alert you to potential issues, but they will not prevent you from creating or updating your state machine.
+    /// Sets [`severity`](field@ValidateStateMachineDefinitionDiagnostic::severity).
     pub fn severity(
         mut self,
         input: impl Into<crate::types::ValidateStateMachineDefinitionSeverity>,
@@ -151,7 +153,8 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
         self.severity = Some(input.into());
         self
     }
-    /// Sets `severity` (`None` unsets it).
+
+    /// Sets [`severity`](field@ValidateStateMachineDefinitionDiagnostic::severity) (`None` unsets it).
     pub fn set_severity(
         mut self,
         input: Option<crate::types::ValidateStateMachineDefinitionSeverity>,
@@ -159,56 +162,65 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
         self.severity = input;
         self
     }
-    /// Returns `severity` as set so far.
+
+    /// Returns [`severity`](field@ValidateStateMachineDefinitionDiagnostic::severity) as set so far.
     pub fn get_severity(
         &self,
     ) -> &Option<crate::types::ValidateStateMachineDefinitionSeverity> {
         &self.severity
     }
-    /// Identifying code for the diagnostic.
+
+    /// Sets [`code`](field@ValidateStateMachineDefinitionDiagnostic::code).
     pub fn code(mut self, input: impl Into<String>) -> Self {
         self.code = Some(input.into());
         self
     }
-    /// Sets `code` (`None` unsets it).
+
+    /// Sets [`code`](field@ValidateStateMachineDefinitionDiagnostic::code) (`None` unsets it).
     pub fn set_code(mut self, input: Option<String>) -> Self {
         self.code = input;
         self
     }
-    /// Returns `code` as set so far.
+
+    /// Returns [`code`](field@ValidateStateMachineDefinitionDiagnostic::code) as set so far.
     pub fn get_code(&self) -> &Option<String> {
         &self.code
     }
-    /// Message describing the diagnostic condition.
+
+    /// Sets [`message`](field@ValidateStateMachineDefinitionDiagnostic::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ValidateStateMachineDefinitionDiagnostic::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ValidateStateMachineDefinitionDiagnostic::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
-    /// Location of the issue in the state machine, if available.
-    ///
-    /// For errors specific to a field, the location could be in the format: `/States/<StateName>/<FieldName>`, for example: `/States/FailState/ErrorPath`.
+
+    /// Sets [`location`](field@ValidateStateMachineDefinitionDiagnostic::location).
     pub fn location(mut self, input: impl Into<String>) -> Self {
         self.location = Some(input.into());
         self
     }
-    /// Sets `location` (`None` unsets it).
+
+    /// Sets [`location`](field@ValidateStateMachineDefinitionDiagnostic::location) (`None` unsets it).
     pub fn set_location(mut self, input: Option<String>) -> Self {
         self.location = input;
         self
     }
-    /// Returns `location` as set so far.
+
+    /// Returns [`location`](field@ValidateStateMachineDefinitionDiagnostic::location) as set so far.
     pub fn get_location(&self) -> &Option<String> {
         &self.location
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(
         self,
@@ -239,6 +251,7 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnosticBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ValidateStateMachineDefinitionDiagnosticBuilder")
@@ -249,6 +262,7 @@ impl std::fmt::Debug for ValidateStateMachineDefinitionDiagnosticBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionDiagnostic {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -259,6 +273,7 @@ impl ::awsjson_runtime::json::ToJson for ValidateStateMachineDefinitionDiagnosti
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnostic {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -267,6 +282,7 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnos
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -283,6 +299,7 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnos
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -10,21 +10,26 @@ pub struct ConflictException {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ConflictException {
     /// Creates a new builder for [`ConflictException`].
     pub fn builder() -> ConflictExceptionBuilder {
         ConflictExceptionBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl ConflictException {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for ConflictException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ConflictException")?;
@@ -34,47 +39,57 @@ impl std::fmt::Display for ConflictException {
         Ok(())
     }
 }
+
 impl std::error::Error for ConflictException {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ConflictException {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ConflictException {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ConflictException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ConflictException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ConflictExceptionBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ConflictExceptionBuilder {
+    /// Sets [`message`](field@ConflictException::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ConflictException::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ConflictException::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ConflictException {
         ConflictException {
@@ -83,6 +98,7 @@ impl ConflictExceptionBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ConflictException {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -90,6 +106,7 @@ impl ::awsjson_runtime::json::ToJson for ConflictException {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ConflictException {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -98,6 +115,7 @@ impl ::awsjson_runtime::json::FromJson for ConflictException {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -113,6 +131,7 @@ impl ::awsjson_runtime::json::FromJson for ConflictException {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -10,21 +10,26 @@ pub struct ExecutionAlreadyExists {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ExecutionAlreadyExists {
     /// Creates a new builder for [`ExecutionAlreadyExists`].
     pub fn builder() -> ExecutionAlreadyExistsBuilder {
         ExecutionAlreadyExistsBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl ExecutionAlreadyExists {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for ExecutionAlreadyExists {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ExecutionAlreadyExists")?;
@@ -34,47 +39,57 @@ impl std::fmt::Display for ExecutionAlreadyExists {
         Ok(())
     }
 }
+
 impl std::error::Error for ExecutionAlreadyExists {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ExecutionAlreadyExists {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ExecutionAlreadyExists {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ExecutionAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ExecutionAlreadyExists`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ExecutionAlreadyExistsBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ExecutionAlreadyExistsBuilder {
+    /// Sets [`message`](field@ExecutionAlreadyExists::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ExecutionAlreadyExists::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ExecutionAlreadyExists::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ExecutionAlreadyExists {
         ExecutionAlreadyExists {
@@ -83,6 +98,7 @@ impl ExecutionAlreadyExistsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ExecutionAlreadyExists {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -90,6 +106,7 @@ impl ::awsjson_runtime::json::ToJson for ExecutionAlreadyExists {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ExecutionAlreadyExists {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -98,6 +115,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionAlreadyExists {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -113,6 +131,7 @@ impl ::awsjson_runtime::json::FromJson for ExecutionAlreadyExists {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

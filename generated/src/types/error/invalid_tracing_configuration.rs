@@ -8,21 +8,26 @@ pub struct InvalidTracingConfiguration {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl InvalidTracingConfiguration {
     /// Creates a new builder for [`InvalidTracingConfiguration`].
     pub fn builder() -> InvalidTracingConfigurationBuilder {
         InvalidTracingConfigurationBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl InvalidTracingConfiguration {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for InvalidTracingConfiguration {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("InvalidTracingConfiguration")?;
@@ -32,47 +37,57 @@ impl std::fmt::Display for InvalidTracingConfiguration {
         Ok(())
     }
 }
+
 impl std::error::Error for InvalidTracingConfiguration {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for InvalidTracingConfiguration {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for InvalidTracingConfiguration {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for InvalidTracingConfiguration {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`InvalidTracingConfiguration`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct InvalidTracingConfigurationBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl InvalidTracingConfigurationBuilder {
+    /// Sets [`message`](field@InvalidTracingConfiguration::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@InvalidTracingConfiguration::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@InvalidTracingConfiguration::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> InvalidTracingConfiguration {
         InvalidTracingConfiguration {
@@ -81,6 +96,7 @@ impl InvalidTracingConfigurationBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for InvalidTracingConfiguration {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -88,6 +104,7 @@ impl ::awsjson_runtime::json::ToJson for InvalidTracingConfiguration {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for InvalidTracingConfiguration {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -96,6 +113,7 @@ impl ::awsjson_runtime::json::FromJson for InvalidTracingConfiguration {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -111,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for InvalidTracingConfiguration {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -10,25 +10,31 @@ pub struct KmsInvalidStateException {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl KmsInvalidStateException {
     /// Creates a new builder for [`KmsInvalidStateException`].
     pub fn builder() -> KmsInvalidStateExceptionBuilder {
         KmsInvalidStateExceptionBuilder::default()
     }
-    /// Current status of the KMS; key. For example: `DISABLED`, `PENDING_DELETION`, `PENDING_IMPORT`, `UNAVAILABLE`, `CREATING`.
+
+    /// Returns [`kms_key_state`](field@Self::kms_key_state).
     pub fn kms_key_state(&self) -> Option<&crate::types::KmsKeyState> {
         self.kms_key_state.as_ref()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl KmsInvalidStateException {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for KmsInvalidStateException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("KmsInvalidStateException")?;
@@ -38,22 +44,26 @@ impl std::fmt::Display for KmsInvalidStateException {
         Ok(())
     }
 }
+
 impl std::error::Error for KmsInvalidStateException {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for KmsInvalidStateException {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for KmsInvalidStateException {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for KmsInvalidStateException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`KmsInvalidStateException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KmsInvalidStateExceptionBuilder {
@@ -61,13 +71,15 @@ pub struct KmsInvalidStateExceptionBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl KmsInvalidStateExceptionBuilder {
-    /// Current status of the KMS; key. For example: `DISABLED`, `PENDING_DELETION`, `PENDING_IMPORT`, `UNAVAILABLE`, `CREATING`.
+    /// Sets [`kms_key_state`](field@KmsInvalidStateException::kms_key_state).
     pub fn kms_key_state(mut self, input: impl Into<crate::types::KmsKeyState>) -> Self {
         self.kms_key_state = Some(input.into());
         self
     }
-    /// Sets `kms_key_state` (`None` unsets it).
+
+    /// Sets [`kms_key_state`](field@KmsInvalidStateException::kms_key_state) (`None` unsets it).
     pub fn set_kms_key_state(
         mut self,
         input: Option<crate::types::KmsKeyState>,
@@ -75,28 +87,35 @@ impl KmsInvalidStateExceptionBuilder {
         self.kms_key_state = input;
         self
     }
-    /// Returns `kms_key_state` as set so far.
+
+    /// Returns [`kms_key_state`](field@KmsInvalidStateException::kms_key_state) as set so far.
     pub fn get_kms_key_state(&self) -> &Option<crate::types::KmsKeyState> {
         &self.kms_key_state
     }
+
+    /// Sets [`message`](field@KmsInvalidStateException::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@KmsInvalidStateException::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@KmsInvalidStateException::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> KmsInvalidStateException {
         KmsInvalidStateException {
@@ -106,6 +125,7 @@ impl KmsInvalidStateExceptionBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for KmsInvalidStateException {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -114,6 +134,7 @@ impl ::awsjson_runtime::json::ToJson for KmsInvalidStateException {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -122,6 +143,7 @@ impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -138,6 +160,7 @@ impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,27 +6,35 @@
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ResourceNotFound {
     pub message: Option<String>,
+    /// Constraints (the service checks them): length 1 to 256.
     pub resource_name: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ResourceNotFound {
     /// Creates a new builder for [`ResourceNotFound`].
     pub fn builder() -> ResourceNotFoundBuilder {
         ResourceNotFoundBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
+
+    /// Returns [`resource_name`](field@Self::resource_name).
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
 }
+
 impl ResourceNotFound {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for ResourceNotFound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ResourceNotFound")?;
@@ -36,22 +44,26 @@ impl std::fmt::Display for ResourceNotFound {
         Ok(())
     }
 }
+
 impl std::error::Error for ResourceNotFound {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ResourceNotFound {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ResourceNotFound {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ResourceNotFound {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ResourceNotFound`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ResourceNotFoundBuilder {
@@ -59,38 +71,48 @@ pub struct ResourceNotFoundBuilder {
     pub(crate) resource_name: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ResourceNotFoundBuilder {
+    /// Sets [`message`](field@ResourceNotFound::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ResourceNotFound::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ResourceNotFound::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
+    /// Sets [`resource_name`](field@ResourceNotFound::resource_name).
     pub fn resource_name(mut self, input: impl Into<String>) -> Self {
         self.resource_name = Some(input.into());
         self
     }
-    /// Sets `resource_name` (`None` unsets it).
+
+    /// Sets [`resource_name`](field@ResourceNotFound::resource_name) (`None` unsets it).
     pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.resource_name = input;
         self
     }
-    /// Returns `resource_name` as set so far.
+
+    /// Returns [`resource_name`](field@ResourceNotFound::resource_name) as set so far.
     pub fn get_resource_name(&self) -> &Option<String> {
         &self.resource_name
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ResourceNotFound {
         ResourceNotFound {
@@ -100,6 +122,7 @@ impl ResourceNotFoundBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ResourceNotFound {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -108,6 +131,7 @@ impl ::awsjson_runtime::json::ToJson for ResourceNotFound {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ResourceNotFound {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -116,6 +140,7 @@ impl ::awsjson_runtime::json::FromJson for ResourceNotFound {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -132,6 +157,7 @@ impl ::awsjson_runtime::json::FromJson for ResourceNotFound {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

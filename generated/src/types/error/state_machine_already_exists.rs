@@ -8,21 +8,26 @@ pub struct StateMachineAlreadyExists {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineAlreadyExists {
     /// Creates a new builder for [`StateMachineAlreadyExists`].
     pub fn builder() -> StateMachineAlreadyExistsBuilder {
         StateMachineAlreadyExistsBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl StateMachineAlreadyExists {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for StateMachineAlreadyExists {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("StateMachineAlreadyExists")?;
@@ -32,47 +37,57 @@ impl std::fmt::Display for StateMachineAlreadyExists {
         Ok(())
     }
 }
+
 impl std::error::Error for StateMachineAlreadyExists {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineAlreadyExists {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for StateMachineAlreadyExists {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineAlreadyExists {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`StateMachineAlreadyExists`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineAlreadyExistsBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineAlreadyExistsBuilder {
+    /// Sets [`message`](field@StateMachineAlreadyExists::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@StateMachineAlreadyExists::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@StateMachineAlreadyExists::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> StateMachineAlreadyExists {
         StateMachineAlreadyExists {
@@ -81,6 +96,7 @@ impl StateMachineAlreadyExistsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineAlreadyExists {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -88,6 +104,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineAlreadyExists {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineAlreadyExists {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -96,6 +113,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineAlreadyExists {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -111,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineAlreadyExists {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

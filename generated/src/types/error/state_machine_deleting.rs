@@ -8,21 +8,26 @@ pub struct StateMachineDeleting {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineDeleting {
     /// Creates a new builder for [`StateMachineDeleting`].
     pub fn builder() -> StateMachineDeletingBuilder {
         StateMachineDeletingBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl StateMachineDeleting {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for StateMachineDeleting {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("StateMachineDeleting")?;
@@ -32,47 +37,57 @@ impl std::fmt::Display for StateMachineDeleting {
         Ok(())
     }
 }
+
 impl std::error::Error for StateMachineDeleting {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineDeleting {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for StateMachineDeleting {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineDeleting {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`StateMachineDeleting`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineDeletingBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineDeletingBuilder {
+    /// Sets [`message`](field@StateMachineDeleting::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@StateMachineDeleting::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@StateMachineDeleting::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> StateMachineDeleting {
         StateMachineDeleting {
@@ -81,6 +96,7 @@ impl StateMachineDeletingBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineDeleting {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -88,6 +104,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineDeleting {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineDeleting {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -96,6 +113,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineDeleting {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -111,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineDeleting {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -8,21 +8,26 @@ pub struct StateMachineLimitExceeded {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineLimitExceeded {
     /// Creates a new builder for [`StateMachineLimitExceeded`].
     pub fn builder() -> StateMachineLimitExceededBuilder {
         StateMachineLimitExceededBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl StateMachineLimitExceeded {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for StateMachineLimitExceeded {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("StateMachineLimitExceeded")?;
@@ -32,47 +37,57 @@ impl std::fmt::Display for StateMachineLimitExceeded {
         Ok(())
     }
 }
+
 impl std::error::Error for StateMachineLimitExceeded {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for StateMachineLimitExceeded {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for StateMachineLimitExceeded {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for StateMachineLimitExceeded {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`StateMachineLimitExceeded`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StateMachineLimitExceededBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl StateMachineLimitExceededBuilder {
+    /// Sets [`message`](field@StateMachineLimitExceeded::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@StateMachineLimitExceeded::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@StateMachineLimitExceeded::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> StateMachineLimitExceeded {
         StateMachineLimitExceeded {
@@ -81,6 +96,7 @@ impl StateMachineLimitExceededBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StateMachineLimitExceeded {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -88,6 +104,7 @@ impl ::awsjson_runtime::json::ToJson for StateMachineLimitExceeded {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StateMachineLimitExceeded {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -96,6 +113,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineLimitExceeded {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -111,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for StateMachineLimitExceeded {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

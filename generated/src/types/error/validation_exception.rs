@@ -10,25 +10,31 @@ pub struct ValidationException {
     pub reason: Option<crate::types::ValidationExceptionReason>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ValidationException {
     /// Creates a new builder for [`ValidationException`].
     pub fn builder() -> ValidationExceptionBuilder {
         ValidationExceptionBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+
+    /// Returns [`reason`](field@Self::reason).
     pub fn reason(&self) -> Option<&crate::types::ValidationExceptionReason> {
         self.reason.as_ref()
     }
 }
+
 impl ValidationException {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for ValidationException {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ValidationException")?;
@@ -38,22 +44,26 @@ impl std::fmt::Display for ValidationException {
         Ok(())
     }
 }
+
 impl std::error::Error for ValidationException {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ValidationException {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ValidationException {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ValidationException {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ValidationException`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ValidationExceptionBuilder {
@@ -61,21 +71,26 @@ pub struct ValidationExceptionBuilder {
     pub(crate) reason: Option<crate::types::ValidationExceptionReason>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ValidationExceptionBuilder {
+    /// Sets [`message`](field@ValidationException::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ValidationException::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ValidationException::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
-    /// The input does not satisfy the constraints specified by an Amazon Web Services service.
+
+    /// Sets [`reason`](field@ValidationException::reason).
     pub fn reason(
         mut self,
         input: impl Into<crate::types::ValidationExceptionReason>,
@@ -83,7 +98,8 @@ impl ValidationExceptionBuilder {
         self.reason = Some(input.into());
         self
     }
-    /// Sets `reason` (`None` unsets it).
+
+    /// Sets [`reason`](field@ValidationException::reason) (`None` unsets it).
     pub fn set_reason(
         mut self,
         input: Option<crate::types::ValidationExceptionReason>,
@@ -91,15 +107,18 @@ impl ValidationExceptionBuilder {
         self.reason = input;
         self
     }
-    /// Returns `reason` as set so far.
+
+    /// Returns [`reason`](field@ValidationException::reason) as set so far.
     pub fn get_reason(&self) -> &Option<crate::types::ValidationExceptionReason> {
         &self.reason
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ValidationException {
         ValidationException {
@@ -109,6 +128,7 @@ impl ValidationExceptionBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ValidationException {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -117,6 +137,7 @@ impl ::awsjson_runtime::json::ToJson for ValidationException {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ValidationException {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -125,6 +146,7 @@ impl ::awsjson_runtime::json::FromJson for ValidationException {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -141,6 +163,7 @@ impl ::awsjson_runtime::json::FromJson for ValidationException {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+
 /// Per-call customization: `customize()` on a fluent builder returns a
 /// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
+
 /// A client for Kitchen Sink Test Service.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
@@ -15,6 +17,7 @@ pub mod customize {
 pub struct Client {
     handle: ::awsjson_runtime::client::Handle,
 }
+
 impl Client {
     /// Creates a client from a configuration.
     pub fn from_conf(config: crate::Config) -> Self {
@@ -22,21 +25,25 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
+
     /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
     /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
     /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
+
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
         Self::from_conf(crate::Config::from(sdk_config))
     }
+
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+
     /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`widget_id`](crate::operation::get_widget::GetWidgetFluentBuilder::widget_id) (checked before anything is sent).
@@ -47,6 +54,7 @@ impl Client {
     pub fn get_widget(&self) -> crate::operation::get_widget::GetWidgetFluentBuilder {
         crate::operation::get_widget::GetWidgetFluentBuilder::new(self.handle.clone())
     }
+
     /// Set the input on the returned [`ListThingsFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -58,6 +66,7 @@ impl Client {
     pub fn list_things(&self) -> crate::operation::list_things::ListThingsFluentBuilder {
         crate::operation::list_things::ListThingsFluentBuilder::new(self.handle.clone())
     }
+
     /// Set the input on the returned [`PingFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -69,6 +78,7 @@ impl Client {
     pub fn ping(&self) -> crate::operation::ping::PingFluentBuilder {
         crate::operation::ping::PingFluentBuilder::new(self.handle.clone())
     }
+
     /// Stores a **thing**. See [things](https://example.com/things).
     ///
     /// > **Note:** Things are *kept*.
@@ -83,6 +93,7 @@ impl Client {
     pub fn put_thing(&self) -> crate::operation::put_thing::PutThingFluentBuilder {
         crate::operation::put_thing::PutThingFluentBuilder::new(self.handle.clone())
     }
+
     /// Needs no authentication: sent unsigned.
     ///
     /// Set the input on the returned [`ReadPublicInfoFluentBuilder`] and call `send()`:
@@ -99,6 +110,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Signed when credentials are at hand, unsigned otherwise.
     ///
     /// Set the input on the returned [`SayHelloFluentBuilder`] and call `send()`:
@@ -111,6 +123,7 @@ impl Client {
     pub fn say_hello(&self) -> crate::operation::say_hello::SayHelloFluentBuilder {
         crate::operation::say_hello::SayHelloFluentBuilder::new(self.handle.clone())
     }
+
     /// Pages with a map token (as DynamoDB's `Query` does) and map items.
     ///
     /// Set the input on the returned [`ScanShapesFluentBuilder`] and call `send()`:
@@ -125,6 +138,7 @@ impl Client {
         crate::operation::scan_shapes::ScanShapesFluentBuilder::new(self.handle.clone())
     }
 }
+
 #[cfg(feature = "test-util")]
 impl Client {
     /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON

@@ -3,35 +3,43 @@
 
 //! Client configuration: region, credentials, endpoint, retries, timeouts, HTTP, the
 //! injectable clock, sleep and randomness, and interceptors.
+
 pub use ::awsjson_runtime::clock::{
     AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, Sleep,
     StaticTimeSource, SystemTimeSource, TimeSource, TokioSleep,
 };
+
 pub use ::awsjson_runtime::config::{
     Config, ConfigBuilder as Builder, ConfigOverride, TimeoutConfig,
 };
+
 pub use ::awsjson_runtime::credentials::{
     Credentials, CredentialsCache, CredentialsCacheBuilder, CredentialsError,
     CredentialsErrorKind, DefaultCredentialsChain, ProvideCredentials,
     ProvideCredentialsFuture, SharedCredentialsProvider,
 };
+
 pub use ::awsjson_runtime::endpoint::{
     Endpoint, EndpointError, EndpointParams, ResolveEndpoint,
 };
+
 pub use ::awsjson_runtime::env::Env;
 pub use ::awsjson_runtime::http::{
     CaBundle, ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest,
     HttpResponse, HttpSettingError, HyperConnector, ProxyConfig, SharedHttpConnector,
 };
+
 pub use ::awsjson_runtime::interceptor::{Intercept, SharedInterceptor};
 pub use ::awsjson_runtime::region::Region;
 pub use ::awsjson_runtime::retry::RetryConfig;
+
 /// Types needed to configure endpoint resolution.
 pub mod endpoint {
     pub use ::awsjson_runtime::endpoint::{
         Endpoint, EndpointError, EndpointParams as Params, ResolveEndpoint,
     };
 }
+
 /// HTTP request and response types, and the connector requests are sent through.
 pub mod http {
     pub use ::awsjson_runtime::http::{
@@ -39,16 +47,19 @@ pub mod http {
         HttpResponse, HyperConnector, SharedHttpConnector,
     };
 }
+
 /// What the hooks of an `Intercept` get, and the error of a failed hook.
 pub mod interceptors {
     pub use ::awsjson_runtime::interceptor::{
         AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError,
     };
 }
+
 /// Retry configuration.
 pub mod retry {
     pub use ::awsjson_runtime::retry::RetryConfig;
 }
+
 /// Timeout configuration.
 pub mod timeout {
     pub use ::awsjson_runtime::config::TimeoutConfig;

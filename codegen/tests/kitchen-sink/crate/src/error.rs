@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -29,41 +32,55 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::NotFound(e) => e,
+            Error::ServiceFault(e) => e,
+            Error::Throttled(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::NotFound(e) => std::fmt::Display::fmt(e, f),
-            Error::ServiceFault(e) => std::fmt::Display::fmt(e, f),
-            Error::Throttled(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::NotFound(e) => Some(e),
-            Error::ServiceFault(e) => Some(e),
-            Error::Throttled(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::NotFound(e) => ProvideErrorMetadata::meta(e),
-            Error::ServiceFault(e) => ProvideErrorMetadata::meta(e),
-            Error::Throttled(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
     }
 }
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -77,6 +94,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::get_widget::GetWidgetError> for Error {
     fn from(err: crate::operation::get_widget::GetWidgetError) -> Self {
         match err {
@@ -92,6 +110,7 @@ impl From<crate::operation::get_widget::GetWidgetError> for Error {
         }
     }
 }
+
 impl From<crate::operation::list_things::ListThingsError> for Error {
     fn from(err: crate::operation::list_things::ListThingsError) -> Self {
         match err {
@@ -104,6 +123,7 @@ impl From<crate::operation::list_things::ListThingsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::ping::PingError> for Error {
     fn from(err: crate::operation::ping::PingError) -> Self {
         match err {
@@ -112,6 +132,7 @@ impl From<crate::operation::ping::PingError> for Error {
         }
     }
 }
+
 impl From<crate::operation::put_thing::PutThingError> for Error {
     fn from(err: crate::operation::put_thing::PutThingError) -> Self {
         match err {
@@ -128,6 +149,7 @@ impl From<crate::operation::put_thing::PutThingError> for Error {
         }
     }
 }
+
 impl From<crate::operation::read_public_info::ReadPublicInfoError> for Error {
     fn from(err: crate::operation::read_public_info::ReadPublicInfoError) -> Self {
         match err {
@@ -140,6 +162,7 @@ impl From<crate::operation::read_public_info::ReadPublicInfoError> for Error {
         }
     }
 }
+
 impl From<crate::operation::say_hello::SayHelloError> for Error {
     fn from(err: crate::operation::say_hello::SayHelloError) -> Self {
         match err {
@@ -152,6 +175,7 @@ impl From<crate::operation::say_hello::SayHelloError> for Error {
         }
     }
 }
+
 impl From<crate::operation::scan_shapes::ScanShapesError> for Error {
     fn from(err: crate::operation::scan_shapes::ScanShapesError) -> Self {
         match err {

@@ -13,16 +13,22 @@
 //!
 //! ```no_run
 //! use kitchen_sink_client::config::Credentials;
+
 //! use kitchen_sink_client::{Client, Config};
+
 //!
 //! # async fn example() -> Result<(), kitchen_sink_client::Error> {
 //! let config = Config::builder()
 //!     .region("us-east-1")
 //!     .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "example"))
 //!     .build();
+
 //! let client = Client::from_conf(config);
+
 //! let output = client.list_things().send().await?;
+
 //! println!("{output:?}");
+
 //! # Ok(())
 //! # }
 //! ```
@@ -48,13 +54,16 @@
 //!
 //! ```no_run
 //! use kitchen_sink_client::error::{ProvideErrorMetadata, SdkError};
+
 //!
 //! # async fn example(client: kitchen_sink_client::Client) {
 //! match client.list_things().send().await {
 //!     Ok(output) => println!("{output:?}"),
 //!     Err(SdkError::ServiceError(e)) => {
 //!         let err = e.err();
+
 //!         eprintln!("the service answered {:?}: {:?}", err.code(), err.message());
+
 //!     }
 //!     Err(other) => eprintln!("the call failed: {other}"),
 //! }
@@ -71,8 +80,10 @@
 //! ```no_run
 //! # async fn example(client: kitchen_sink_client::Client) -> Result<(), kitchen_sink_client::Error> {
 //! let mut pages = client.list_things().into_paginator().send();
+
 //! while let Some(page) = pages.next().await {
 //!     println!("{:?}", page?);
+
 //! }
 //! # Ok(())
 //! # }
@@ -92,17 +103,26 @@
 //!
 //! ```
 //! use kitchen_sink_client::operation::list_things::{ListThings, ListThingsOutput};
+
 //! use kitchen_sink_client::test_util::{MockConnector, MockRule, RuleMode};
+
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let rule = MockRule::for_operation::<ListThings>().then_output(ListThingsOutput::default);
+
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+
 //! let client = kitchen_sink_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
+
 //! client.list_things().send().await.expect("the mocked output");
+
 //! mocks.assert_all_used();
+
 //! let request = &mocks.requests()[0];
+
 //! assert!(request.signed_headers().iter().any(|h| h == "host"));
+
 //! # }
 //! ```
 //!
@@ -111,13 +131,20 @@
 //! - `test-util`: the test kit above (module `test_util`).
 //! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
+
 #![forbid(unsafe_code)]
 pub mod client;
+
 pub mod config;
+
 pub mod error;
+
 pub mod operation;
+
 pub mod primitives;
+
 pub mod types;
+
 /// The streams paginators return (`into_paginator()` on the builders of paginated
 /// operations).
 pub mod pagination {
@@ -125,6 +152,7 @@ pub mod pagination {
         ItemStream, PageStream, PageToken, RepeatedToken,
     };
 }
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -137,6 +165,7 @@ pub mod pagination {
 #[cfg(feature = "test-util")]
 pub mod test_util {
     pub use ::awsjson_runtime::test_util::*;
+
     /// Every operation of the service: its name, the errors the model lists for it, and
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
@@ -187,12 +216,15 @@ pub mod test_util {
             scan_shapes::ScanShapes, }
         };
     }
+
     #[doc(inline)]
     pub use crate::for_each_operation;
 }
+
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+
 /// What the runtime needs to know about this service (public for generated tests).
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {

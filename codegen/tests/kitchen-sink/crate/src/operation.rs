@@ -2,11 +2,19 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+
 pub use ::awsjson_runtime::error::RequestId;
+
 pub mod get_widget;
+
 pub mod list_things;
+
 pub mod ping;
+
 pub mod put_thing;
+
 pub mod read_public_info;
+
 pub mod say_hello;
+
 pub mod scan_shapes;

@@ -2,19 +2,33 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The shapes of the service: structures, unions and enums.
+
 pub mod error;
+
 mod circle;
+
 pub use circle::Circle;
+
 mod level;
+
 pub use level::Level;
+
 mod schedule;
+
 pub use schedule::Schedule;
+
 mod shape;
+
 pub use shape::Shape;
+
 mod status;
+
 pub use status::Status;
+
 mod thing;
+
 pub use thing::Thing;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::circle::CircleBuilder;

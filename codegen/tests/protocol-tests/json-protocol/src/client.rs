@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+
 /// Per-call customization: `customize()` on a fluent builder returns a
 /// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
+
 /// A client for Sample Json 1.1 Protocol Service.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
@@ -15,6 +17,7 @@ pub mod customize {
 pub struct Client {
     handle: ::awsjson_runtime::client::Handle,
 }
+
 impl Client {
     /// Creates a client from a configuration.
     pub fn from_conf(config: crate::Config) -> Self {
@@ -22,21 +25,25 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
+
     /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
     /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
     /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
+
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
         Self::from_conf(crate::Config::from(sdk_config))
     }
+
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     ///
     /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`:
@@ -53,6 +60,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`DatetimeOffsetsFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -67,6 +75,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`EmptyOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -81,6 +90,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -95,6 +105,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
@@ -109,6 +120,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`FractionalSecondsFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -123,6 +135,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     ///
     /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`:
@@ -139,6 +152,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -153,6 +167,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This example serializes enums as top level properties, in lists, sets, and maps.
     ///
     /// Set the input on the returned [`JsonEnumsFluentBuilder`] and call `send()`:
@@ -165,6 +180,7 @@ impl Client {
     pub fn json_enums(&self) -> crate::operation::json_enums::JsonEnumsFluentBuilder {
         crate::operation::json_enums::JsonEnumsFluentBuilder::new(self.handle.clone())
     }
+
     /// This example serializes intEnums as top level properties, in lists, sets, and maps.
     ///
     /// Set the input on the returned [`JsonIntEnumsFluentBuilder`] and call `send()`:
@@ -181,6 +197,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This operation uses unions for inputs and outputs.
     ///
     /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`:
@@ -193,6 +210,7 @@ impl Client {
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.handle.clone())
     }
+
     /// Set the input on the returned [`KitchenSinkOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -207,6 +225,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`NullOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -221,6 +240,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`OperationWithOptionalInputOutputFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -235,6 +255,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This example serializes an inline document as part of the payload.
     ///
     /// Set the input on the returned [`PutAndGetInlineDocumentsFluentBuilder`] and call `send()`:
@@ -251,6 +272,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -265,6 +287,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -279,6 +302,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`SparseNullsOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -294,6 +318,7 @@ impl Client {
         )
     }
 }
+
 #[cfg(feature = "test-util")]
 impl Client {
     /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON

@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -34,47 +37,57 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::ComplexError(e) => e,
+            Error::ErrorWithMembers(e) => e,
+            Error::ErrorWithoutMembers(e) => e,
+            Error::FooError(e) => e,
+            Error::InvalidGreeting(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::ComplexError(e) => std::fmt::Display::fmt(e, f),
-            Error::ErrorWithMembers(e) => std::fmt::Display::fmt(e, f),
-            Error::ErrorWithoutMembers(e) => std::fmt::Display::fmt(e, f),
-            Error::FooError(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidGreeting(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::ComplexError(e) => Some(e),
-            Error::ErrorWithMembers(e) => Some(e),
-            Error::ErrorWithoutMembers(e) => Some(e),
-            Error::FooError(e) => Some(e),
-            Error::InvalidGreeting(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::ComplexError(e) => ProvideErrorMetadata::meta(e),
-            Error::ErrorWithMembers(e) => ProvideErrorMetadata::meta(e),
-            Error::ErrorWithoutMembers(e) => ProvideErrorMetadata::meta(e),
-            Error::FooError(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidGreeting(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
     }
 }
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -88,6 +101,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::content_type_parameters::ContentTypeParametersError>
 for Error {
     fn from(
@@ -100,6 +114,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::datetime_offsets::DatetimeOffsetsError> for Error {
     fn from(err: crate::operation::datetime_offsets::DatetimeOffsetsError) -> Self {
         match err {
@@ -109,6 +124,7 @@ impl From<crate::operation::datetime_offsets::DatetimeOffsetsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::empty_operation::EmptyOperationError> for Error {
     fn from(err: crate::operation::empty_operation::EmptyOperationError) -> Self {
         match err {
@@ -118,6 +134,7 @@ impl From<crate::operation::empty_operation::EmptyOperationError> for Error {
         }
     }
 }
+
 impl From<crate::operation::endpoint_operation::EndpointOperationError> for Error {
     fn from(err: crate::operation::endpoint_operation::EndpointOperationError) -> Self {
         match err {
@@ -127,6 +144,7 @@ impl From<crate::operation::endpoint_operation::EndpointOperationError> for Erro
         }
     }
 }
+
 impl From<
     crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError,
 > for Error {
@@ -140,6 +158,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::fractional_seconds::FractionalSecondsError> for Error {
     fn from(err: crate::operation::fractional_seconds::FractionalSecondsError) -> Self {
         match err {
@@ -149,6 +168,7 @@ impl From<crate::operation::fractional_seconds::FractionalSecondsError> for Erro
         }
     }
 }
+
 impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for Error {
     fn from(
         err: crate::operation::greeting_with_errors::GreetingWithErrorsError,
@@ -169,6 +189,7 @@ impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for E
         }
     }
 }
+
 impl From<crate::operation::host_with_path_operation::HostWithPathOperationError>
 for Error {
     fn from(
@@ -181,6 +202,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::json_enums::JsonEnumsError> for Error {
     fn from(err: crate::operation::json_enums::JsonEnumsError) -> Self {
         match err {
@@ -190,6 +212,7 @@ impl From<crate::operation::json_enums::JsonEnumsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::json_int_enums::JsonIntEnumsError> for Error {
     fn from(err: crate::operation::json_int_enums::JsonIntEnumsError) -> Self {
         match err {
@@ -199,6 +222,7 @@ impl From<crate::operation::json_int_enums::JsonIntEnumsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::json_unions::JsonUnionsError> for Error {
     fn from(err: crate::operation::json_unions::JsonUnionsError) -> Self {
         match err {
@@ -208,6 +232,7 @@ impl From<crate::operation::json_unions::JsonUnionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::kitchen_sink_operation::KitchenSinkOperationError>
 for Error {
     fn from(
@@ -226,6 +251,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::null_operation::NullOperationError> for Error {
     fn from(err: crate::operation::null_operation::NullOperationError) -> Self {
         match err {
@@ -235,6 +261,7 @@ impl From<crate::operation::null_operation::NullOperationError> for Error {
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_optional_input_output::OperationWithOptionalInputOutputError,
 > for Error {
@@ -248,6 +275,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::put_and_get_inline_documents::PutAndGetInlineDocumentsError>
 for Error {
     fn from(
@@ -260,6 +288,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::put_with_content_encoding::PutWithContentEncodingError>
 for Error {
     fn from(
@@ -272,6 +301,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::simple_scalar_properties::SimpleScalarPropertiesError>
 for Error {
     fn from(
@@ -284,6 +314,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::sparse_nulls_operation::SparseNullsOperationError>
 for Error {
     fn from(

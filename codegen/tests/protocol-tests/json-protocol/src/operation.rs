@@ -2,22 +2,41 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+
 pub use ::awsjson_runtime::error::RequestId;
+
 pub mod content_type_parameters;
+
 pub mod datetime_offsets;
+
 pub mod empty_operation;
+
 pub mod endpoint_operation;
+
 pub mod endpoint_with_host_label_operation;
+
 pub mod fractional_seconds;
+
 pub mod greeting_with_errors;
+
 pub mod host_with_path_operation;
+
 pub mod json_enums;
+
 pub mod json_int_enums;
+
 pub mod json_unions;
+
 pub mod kitchen_sink_operation;
+
 pub mod null_operation;
+
 pub mod operation_with_optional_input_output;
+
 pub mod put_and_get_inline_documents;
+
 pub mod put_with_content_encoding;
+
 pub mod simple_scalar_properties;
+
 pub mod sparse_nulls_operation;

@@ -2,4 +2,5 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! Value types used by the shapes: timestamps, blobs and documents.
+
 pub use ::awsjson_runtime::types::{Blob, DateTime, Document, Number, TimestampFormat};

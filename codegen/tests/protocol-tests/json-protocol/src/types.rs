@@ -2,25 +2,45 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The shapes of the service: structures, unions and enums.
+
 pub mod error;
+
 mod complex_nested_error_data;
+
 pub use complex_nested_error_data::ComplexNestedErrorData;
+
 mod empty_struct;
+
 pub use empty_struct::EmptyStruct;
+
 mod foo_enum;
+
 pub use foo_enum::FooEnum;
+
 mod greeting_struct;
+
 pub use greeting_struct::GreetingStruct;
+
 mod integer_enum;
+
 pub use integer_enum::IntegerEnum;
+
 mod kitchen_sink;
+
 pub use kitchen_sink::KitchenSink;
+
 mod my_union;
+
 pub use my_union::MyUnion;
+
 mod simple_struct;
+
 pub use simple_struct::SimpleStruct;
+
 mod struct_with_json_name;
+
 pub use struct_with_json_name::StructWithJsonName;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::complex_nested_error_data::ComplexNestedErrorDataBuilder;

@@ -3,6 +3,7 @@
 
 //! The model's protocol compliance test cases (`smithy.test#httpRequestTests` and
 //! `smithy.test#httpResponseTests`) that apply to clients, one test each.
+
 /// Case `AwsJson11ComplexError`.
 ///
 /// Parses a complex error with no message member
@@ -40,6 +41,7 @@ async fn aws_json11_complex_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DateTimeWithFractionalSeconds`.
 ///
 /// Ensures that clients can correctly parse datetime timestamps with fractional seconds
@@ -66,6 +68,7 @@ async fn aws_json11_date_time_with_fractional_seconds_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DateTimeWithNegativeOffset`.
 ///
 /// Ensures that clients can correctly parse datetime (timestamps) with offsets
@@ -92,6 +95,7 @@ async fn aws_json11_date_time_with_negative_offset_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DateTimeWithPositiveOffset`.
 ///
 /// Ensures that clients can correctly parse datetime (timestamps) with offsets
@@ -118,6 +122,7 @@ async fn aws_json11_date_time_with_positive_offset_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeBlobUnionValue`.
 ///
 /// Deserializes a blob union value
@@ -145,6 +150,7 @@ async fn aws_json11_deserialize_blob_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeBooleanUnionValue`.
 ///
 /// Deserializes a boolean union value
@@ -166,6 +172,7 @@ async fn aws_json11_deserialize_boolean_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeEnumUnionValue`.
 ///
 /// Deserializes an enum union value
@@ -193,6 +200,7 @@ async fn aws_json11_deserialize_enum_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeIgnoreType`.
 ///
 /// Ignores an unrecognized __type property
@@ -222,6 +230,7 @@ async fn aws_json11_deserialize_ignore_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeListUnionValue`.
 ///
 /// Deserializes a list union value
@@ -249,6 +258,7 @@ async fn aws_json11_deserialize_list_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeMapUnionValue`.
 ///
 /// Deserializes a map union value
@@ -279,6 +289,7 @@ async fn aws_json11_deserialize_map_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeNumberUnionValue`.
 ///
 /// Deserializes a number union value
@@ -300,6 +311,7 @@ async fn aws_json11_deserialize_number_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeStringUnionValue`.
 ///
 /// Deserializes a string union value
@@ -323,6 +335,7 @@ async fn aws_json11_deserialize_string_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeStructureUnionValue`.
 ///
 /// Deserializes a structure union value
@@ -352,6 +365,7 @@ async fn aws_json11_deserialize_structure_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11DeserializeTimestampUnionValue`.
 ///
 /// Deserializes a timestamp union value
@@ -380,6 +394,7 @@ async fn aws_json11_deserialize_timestamp_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11EmptyComplexError`.
 #[tokio::test]
 async fn aws_json11_empty_complex_error_response() {
@@ -407,6 +422,7 @@ async fn aws_json11_empty_complex_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11EndpointTrait`.
 ///
 /// Operations can prepend to the given host if they define the endpoint trait.
@@ -435,6 +451,7 @@ async fn aws_json11_endpoint_trait_request() {
         },
     );
 }
+
 /// Case `AwsJson11EndpointTraitWithHostLabel`.
 ///
 /// Operations can prepend to the given host if they define the endpoint trait, and can use the host label trait to define further customization based on user input.
@@ -467,6 +484,7 @@ async fn aws_json11_endpoint_trait_with_host_label_request() {
         },
     );
 }
+
 /// Case `AwsJson11Enums`.
 ///
 /// Serializes simple scalar properties
@@ -533,6 +551,7 @@ async fn aws_json11_enums_request() {
         },
     );
 }
+
 /// Case `AwsJson11Enums`.
 ///
 /// Serializes simple scalar properties
@@ -586,6 +605,7 @@ async fn aws_json11_enums_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingCodeAndNamespace`.
 ///
 /// Some services serialize errors using code, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -615,6 +635,7 @@ async fn aws_json11_foo_error_using_code_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingCode`.
 ///
 /// This example uses the 'code' property in the output rather than X-Amzn-Errortype. Some services do this though it's preferable to send the X-Amzn-Errortype. Client implementations must first check for the X-Amzn-Errortype and then check for a top-level 'code' property. For example service see Amazon S3 Glacier.
@@ -644,6 +665,7 @@ async fn aws_json11_foo_error_using_code_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingCodeUriAndNamespace`.
 ///
 /// Some services serialize errors using code, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -673,6 +695,7 @@ async fn aws_json11_foo_error_using_code_uri_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingXAmznErrorType`.
 ///
 /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
@@ -702,6 +725,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingXAmznErrorTypeWithUriAndNamespace`.
 ///
 /// X-Amzn-Errortype might contain a URL and a namespace. Client should extract only the shape name. This is a pathalogical case that might not actually happen in any deployed AWS service.
@@ -736,6 +760,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_and_namespace_res
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorUsingXAmznErrorTypeWithUri`.
 ///
 /// Some X-Amzn-Errortype headers contain URLs. Clients need to split the URL on ':' and take only the first half of the string. For example, 'ValidationException:<http://internal.amazon.com/coral/com.amazon.coral.validate/>' is to be interpreted as 'ValidationException'. For an example service see Amazon Polly.
@@ -770,6 +795,7 @@ async fn aws_json11_foo_error_using_x_amzn_error_type_with_uri_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorWithDunderTypeAndNamespace`.
 ///
 /// Some services serialize errors using __type, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -799,6 +825,7 @@ async fn aws_json11_foo_error_with_dunder_type_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorWithDunderType`.
 ///
 /// Some services serialize errors using __type.
@@ -828,6 +855,7 @@ async fn aws_json11_foo_error_with_dunder_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11FooErrorWithDunderTypeUriAndNamespace`.
 ///
 /// Some services serialize errors using __type, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -857,6 +885,7 @@ async fn aws_json11_foo_error_with_dunder_type_uri_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11HostWithPath`.
 ///
 /// Custom endpoints supplied by users can have paths
@@ -888,6 +917,7 @@ async fn aws_json11_host_with_path_request() {
         },
     );
 }
+
 /// Case `AwsJson11IntEnums`.
 ///
 /// Serializes simple scalar properties
@@ -954,6 +984,7 @@ async fn aws_json11_int_enums_request() {
         },
     );
 }
+
 /// Case `AwsJson11IntEnums`.
 ///
 /// Serializes simple scalar properties
@@ -1010,6 +1041,7 @@ async fn aws_json11_int_enums_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11InvalidGreetingError`.
 ///
 /// Parses simple JSON errors
@@ -1040,6 +1072,7 @@ async fn aws_json11_invalid_greeting_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11SerializeBlobUnionValue`.
 ///
 /// Serializes a blob union value
@@ -1080,6 +1113,7 @@ async fn aws_json11_serialize_blob_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeBooleanUnionValue`.
 ///
 /// Serializes a boolean union value
@@ -1114,6 +1148,7 @@ async fn aws_json11_serialize_boolean_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeEnumUnionValue`.
 ///
 /// Serializes an enum union value
@@ -1154,6 +1189,7 @@ async fn aws_json11_serialize_enum_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeListUnionValue`.
 ///
 /// Serializes a list union value
@@ -1194,6 +1230,7 @@ async fn aws_json11_serialize_list_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeMapUnionValue`.
 ///
 /// Serializes a map union value
@@ -1237,6 +1274,7 @@ async fn aws_json11_serialize_map_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeNumberUnionValue`.
 ///
 /// Serializes a number union value
@@ -1269,6 +1307,7 @@ async fn aws_json11_serialize_number_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeStringUnionValue`.
 ///
 /// Serializes a string union value
@@ -1305,6 +1344,7 @@ async fn aws_json11_serialize_string_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeStructureUnionValue`.
 ///
 /// Serializes a structure union value
@@ -1347,6 +1387,7 @@ async fn aws_json11_serialize_structure_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SerializeTimestampUnionValue`.
 ///
 /// Serializes a timestamp union value
@@ -1388,6 +1429,7 @@ async fn aws_json11_serialize_timestamp_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson11SparseListsDeserializeNull`.
 ///
 /// Deserializes null values in lists
@@ -1409,6 +1451,7 @@ async fn aws_json11_sparse_lists_deserialize_null_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11SparseListsSerializeNull`.
 ///
 /// Serializes null values in lists
@@ -1441,6 +1484,7 @@ async fn aws_json11_sparse_lists_serialize_null_request() {
         },
     );
 }
+
 /// Case `AwsJson11SparseMapsDeserializeNullValues`.
 ///
 /// Deserializes null values in maps
@@ -1464,6 +1508,7 @@ async fn aws_json11_sparse_maps_deserialize_null_values_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11SparseMapsSerializeNullValues`.
 ///
 /// Serializes null values in maps
@@ -1498,6 +1543,7 @@ async fn aws_json11_sparse_maps_serialize_null_values_request() {
         },
     );
 }
+
 /// Case `AwsJson11StructuresDontDeserializeNullValues`.
 ///
 /// Null structure values are dropped
@@ -1518,6 +1564,7 @@ async fn aws_json11_structures_dont_deserialize_null_values_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11StructuresDontSerializeNullValues`.
 ///
 /// Null structure values are dropped
@@ -1546,6 +1593,7 @@ async fn aws_json11_structures_dont_serialize_null_values_request() {
         },
     );
 }
+
 /// Case `AwsJson11SupportsInfinityFloatInputs`.
 ///
 /// Supports handling Infinity float values.
@@ -1581,6 +1629,7 @@ async fn aws_json11_supports_infinity_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson11SupportsInfinityFloatInputs`.
 ///
 /// Supports handling Infinity float values.
@@ -1603,6 +1652,7 @@ async fn aws_json11_supports_infinity_float_inputs_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11SupportsNaNFloatInputs`.
 ///
 /// Supports handling NaN float values.
@@ -1638,6 +1688,7 @@ async fn aws_json11_supports_na_n_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson11SupportsNaNFloatInputs`.
 ///
 /// Supports handling NaN float values.
@@ -1664,6 +1715,7 @@ async fn aws_json11_supports_na_n_float_inputs_response() {
     expected.float_value = Default::default();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson11SupportsNegativeInfinityFloatInputs`.
 ///
 /// Supports handling -Infinity float values.
@@ -1699,6 +1751,7 @@ async fn aws_json11_supports_negative_infinity_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson11SupportsNegativeInfinityFloatInputs`.
 ///
 /// Supports handling -Infinity float values.
@@ -1721,6 +1774,7 @@ async fn aws_json11_supports_negative_infinity_float_inputs_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `can_call_operation_with_no_input_or_output`.
 ///
 /// Can call operations with no input or output
@@ -1749,6 +1803,7 @@ async fn can_call_operation_with_no_input_or_output_request() {
         },
     );
 }
+
 /// Case `can_call_operation_with_optional_input`.
 ///
 /// Can invoke operations with optional input
@@ -1781,6 +1836,7 @@ async fn can_call_operation_with_optional_input_request() {
         },
     );
 }
+
 /// Case `handles_empty_output_shape`.
 ///
 /// When no output is defined, the service is expected to return an empty payload, however, client must ignore a JSON payload if one is returned. This ensures that if output is added later, then it will not break the client.
@@ -1801,6 +1857,7 @@ async fn handles_empty_output_shape_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `handles_unexpected_json_output`.
 ///
 /// This client-only test builds on handles_empty_output_shape, by including unexpected fields in the JSON. A client needs to ignore JSON output that is empty or that contains JSON object data.
@@ -1821,6 +1878,7 @@ async fn handles_unexpected_json_output_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `includes_x_amz_target_and_content_type`.
 ///
 /// Includes X-Amz-Target header and Content-Type
@@ -1849,6 +1907,7 @@ async fn includes_x_amz_target_and_content_type_request() {
         },
     );
 }
+
 /// Case `json_1_1_client_sends_empty_payload_for_no_input_shape`.
 ///
 /// Clients must always send an empty JSON object payload for operations with no input (that is, \`{}\`). While AWS service implementations support requests with no payload or requests that send \`{}\`, always sending \`{}\` from the client is preferred for forward compatibility in case input is ever added to an operation.
@@ -1877,6 +1936,7 @@ async fn json_1_1_client_sends_empty_payload_for_no_input_shape_request() {
         },
     );
 }
+
 /// Case `json_1_1_service_responds_with_no_payload`.
 ///
 /// When no output is defined, the service is expected to return an empty payload. Despite the lack of a payload, the service is expected to always send a Content-Type header. Clients must handle cases where a service returns a JSON object and where a service returns no JSON at all.
@@ -1897,6 +1957,7 @@ async fn json_1_1_service_responds_with_no_payload_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_blob_shapes`.
 ///
 /// Parses blob shapes
@@ -1918,6 +1979,7 @@ async fn parses_blob_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_boolean_false`.
 ///
 /// Parses boolean (false)
@@ -1939,6 +2001,7 @@ async fn parses_boolean_false_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_boolean_shapes_true`.
 ///
 /// Parses boolean shapes (true)
@@ -1960,6 +2023,7 @@ async fn parses_boolean_shapes_true_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_double_shapes`.
 ///
 /// Parses double shapes
@@ -1981,6 +2045,7 @@ async fn parses_double_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_float_shapes`.
 ///
 /// Parses float shapes
@@ -2002,6 +2067,7 @@ async fn parses_float_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_httpdate_timestamps`.
 ///
 /// Parses httpdate timestamps
@@ -2028,6 +2094,7 @@ async fn parses_httpdate_timestamps_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_integer_shapes`.
 ///
 /// Parses integer shapes
@@ -2049,6 +2116,7 @@ async fn parses_integer_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_iso8601_timestamps`.
 ///
 /// Parses iso8601 timestamps
@@ -2075,6 +2143,7 @@ async fn parses_iso8601_timestamps_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_list_of_list_shapes`.
 ///
 /// Parses list of list shapes
@@ -2103,6 +2172,7 @@ async fn parses_list_of_list_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_list_of_map_shapes`.
 ///
 /// Parses list of map shapes
@@ -2133,6 +2203,7 @@ async fn parses_list_of_map_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_list_of_recursive_structure_shapes`.
 ///
 /// Parses list of recursive structure shapes
@@ -2164,6 +2235,7 @@ async fn parses_list_of_recursive_structure_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_list_of_structure_shapes`.
 ///
 /// Parses list of structure shapes
@@ -2194,6 +2266,7 @@ async fn parses_list_of_structure_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_list_shapes`.
 ///
 /// Parses list shapes
@@ -2217,6 +2290,7 @@ async fn parses_list_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_long_shapes`.
 ///
 /// Parses long shapes
@@ -2238,6 +2312,7 @@ async fn parses_long_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_map_of_list_shapes`.
 ///
 /// Parses map of list shapes
@@ -2272,6 +2347,7 @@ async fn parses_map_of_list_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_map_of_map_shapes`.
 ///
 /// Parses map of map shapes
@@ -2312,6 +2388,7 @@ async fn parses_map_of_map_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_map_of_recursive_structure_shapes`.
 ///
 /// Parses map of recursive structure shapes
@@ -2366,6 +2443,7 @@ async fn parses_map_of_recursive_structure_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_map_of_structure_shapes`.
 ///
 /// Parses map of structure shapes
@@ -2404,6 +2482,7 @@ async fn parses_map_of_structure_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_map_shapes`.
 ///
 /// Parses map shapes
@@ -2432,6 +2511,7 @@ async fn parses_map_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_operations_with_empty_json_bodies`.
 ///
 /// Parses operations with empty JSON bodies
@@ -2452,6 +2532,7 @@ async fn parses_operations_with_empty_json_bodies_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_string_shapes`.
 ///
 /// Parses string shapes
@@ -2473,6 +2554,7 @@ async fn parses_string_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_the_request_id_from_the_response`.
 ///
 /// Parses the request id from the response
@@ -2501,6 +2583,7 @@ async fn parses_the_request_id_from_the_response_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `parses_timestamp_shapes`.
 ///
 /// Parses timestamp shapes
@@ -2527,6 +2610,7 @@ async fn parses_timestamp_shapes_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `PutAndGetInlineDocumentsInput`.
 ///
 /// Serializes inline documents in a JSON request.
@@ -2561,6 +2645,7 @@ async fn put_and_get_inline_documents_input_request() {
         },
     );
 }
+
 /// Case `PutAndGetInlineDocumentsInput`.
 ///
 /// Serializes inline documents in a JSON response.
@@ -2584,6 +2669,7 @@ async fn put_and_get_inline_documents_input_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_1`.
 ///
 /// Compression algorithm encoding is appended to the Content-Encoding header, and the user-provided content-encoding is NOT in the Content-Encoding header since HTTP binding traits are ignored in the awsJson1_1 protocol.
@@ -2620,6 +2706,7 @@ async fn sdk_appends_gzip_and_ignores_http_provided_encoding_aws_json1_1_request
         },
     );
 }
+
 /// Case `SDKAppliedContentEncoding_awsJson1_1`.
 ///
 /// Compression algorithm encoding is appended to the Content-Encoding header.
@@ -2655,6 +2742,7 @@ async fn sdk_applied_content_encoding_aws_json1_1_request() {
         },
     );
 }
+
 /// Case `sends_requests_to_slash`.
 ///
 /// Sends requests to /
@@ -2683,6 +2771,7 @@ async fn sends_requests_to_slash_request() {
         },
     );
 }
+
 /// Case `serializes_blob_shapes`.
 ///
 /// Serializes blob shapes
@@ -2715,6 +2804,7 @@ async fn serializes_blob_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_boolean_shapes_false`.
 ///
 /// Serializes boolean shapes (false)
@@ -2743,6 +2833,7 @@ async fn serializes_boolean_shapes_false_request() {
         },
     );
 }
+
 /// Case `serializes_boolean_shapes_true`.
 ///
 /// Serializes boolean shapes (true)
@@ -2771,6 +2862,7 @@ async fn serializes_boolean_shapes_true_request() {
         },
     );
 }
+
 /// Case `serializes_double_shapes`.
 ///
 /// Serializes double shapes
@@ -2799,6 +2891,7 @@ async fn serializes_double_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_empty_list_shapes`.
 ///
 /// Serializes empty list shapes
@@ -2831,6 +2924,7 @@ async fn serializes_empty_list_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_empty_map_shapes`.
 ///
 /// Serializes empty map shapes
@@ -2863,6 +2957,7 @@ async fn serializes_empty_map_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_empty_structure_shapes`.
 ///
 /// Serializes empty structure shapes
@@ -2897,6 +2992,7 @@ async fn serializes_empty_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_float_shapes`.
 ///
 /// Serializes float shapes
@@ -2925,6 +3021,7 @@ async fn serializes_float_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_integer_shapes`.
 ///
 /// Serializes integer shapes
@@ -2953,6 +3050,7 @@ async fn serializes_integer_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_list_of_map_shapes`.
 ///
 /// Serializes list of map shapes
@@ -2998,6 +3096,7 @@ async fn serializes_list_of_map_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_list_of_recursive_structure_shapes`.
 ///
 /// Serializes list of recursive structure shapes
@@ -3041,6 +3140,7 @@ async fn serializes_list_of_recursive_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_list_of_structure_shapes`.
 ///
 /// Serializes list of structure shapes
@@ -3086,6 +3186,7 @@ async fn serializes_list_of_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_list_shapes`.
 ///
 /// Serializes list shapes
@@ -3120,6 +3221,7 @@ async fn serializes_list_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_long_shapes`.
 ///
 /// Serializes long shapes
@@ -3152,6 +3254,7 @@ async fn serializes_long_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_map_of_list_shapes`.
 ///
 /// Serializes map of list shapes
@@ -3196,6 +3299,7 @@ async fn serializes_map_of_list_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_map_of_recursive_structure_shapes`.
 ///
 /// Serializes map of recursive structure shapes
@@ -3263,6 +3367,7 @@ async fn serializes_map_of_recursive_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_map_of_structure_shapes`.
 ///
 /// Serializes map of structure shapes
@@ -3314,6 +3419,7 @@ async fn serializes_map_of_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_map_shapes`.
 ///
 /// Serializes map shapes
@@ -3353,6 +3459,7 @@ async fn serializes_map_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_recursive_structure_shapes`.
 ///
 /// Serializes recursive structure shapes
@@ -3409,6 +3516,7 @@ async fn serializes_recursive_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_string_shapes`.
 ///
 /// Serializes string shapes
@@ -3441,6 +3549,7 @@ async fn serializes_string_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_string_shapes_with_jsonvalue_trait`.
 ///
 /// Serializes string shapes with jsonvalue trait
@@ -3481,6 +3590,7 @@ async fn serializes_string_shapes_with_jsonvalue_trait_request() {
         },
     );
 }
+
 /// Case `serializes_structure_members_with_locationname_traits`.
 ///
 /// Serializes structure members with locationName traits
@@ -3519,6 +3629,7 @@ async fn serializes_structure_members_with_locationname_traits_request() {
         },
     );
 }
+
 /// Case `serializes_structure_shapes`.
 ///
 /// Serializes structure shapes
@@ -3557,6 +3668,7 @@ async fn serializes_structure_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_structure_which_have_no_members`.
 ///
 /// Serializes structure which have no members
@@ -3591,6 +3703,7 @@ async fn serializes_structure_which_have_no_members_request() {
         },
     );
 }
+
 /// Case `serializes_timestamp_shapes`.
 ///
 /// Serializes timestamp shapes
@@ -3628,6 +3741,7 @@ async fn serializes_timestamp_shapes_request() {
         },
     );
 }
+
 /// Case `serializes_timestamp_shapes_with_httpdate_timestampformat`.
 ///
 /// Serializes timestamp shapes with httpdate timestampFormat
@@ -3665,6 +3779,7 @@ async fn serializes_timestamp_shapes_with_httpdate_timestampformat_request() {
         },
     );
 }
+
 /// Case `serializes_timestamp_shapes_with_iso8601_timestampformat`.
 ///
 /// Serializes timestamp shapes with iso8601 timestampFormat
@@ -3702,6 +3817,7 @@ async fn serializes_timestamp_shapes_with_iso8601_timestampformat_request() {
         },
     );
 }
+
 /// Case `serializes_timestamp_shapes_with_unixtimestamp_timestampformat`.
 ///
 /// Serializes timestamp shapes with unixTimestamp timestampFormat

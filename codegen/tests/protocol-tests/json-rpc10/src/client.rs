@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+
 /// Per-call customization: `customize()` on a fluent builder returns a
 /// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
+
 /// A client for Sample Json 1.0 Protocol Service.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
@@ -15,6 +17,7 @@ pub mod customize {
 pub struct Client {
     handle: ::awsjson_runtime::client::Handle,
 }
+
 impl Client {
     /// Creates a client from a configuration.
     pub fn from_conf(config: crate::Config) -> Self {
@@ -22,21 +25,25 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
+
     /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
     /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
     /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
+
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
         Self::from_conf(crate::Config::from(sdk_config))
     }
+
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+
     /// The example tests how servers must support requests containing a \`Content-Type\` header with parameters.
     ///
     /// Set the input on the returned [`ContentTypeParametersFluentBuilder`] and call `send()`:
@@ -53,6 +60,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has an empty input and empty output structure that reuses the same shape. While this should be rare, code generators must support this.
     ///
     /// Set the input on the returned [`EmptyInputAndEmptyOutputFluentBuilder`] and call `send()`:
@@ -69,6 +77,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`EndpointOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -83,6 +92,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`EndpointWithHostLabelOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`label`](crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationFluentBuilder::label) (checked before anything is sent).
@@ -97,6 +107,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This operation has three possible return values: 1. A successful response in the form of GreetingWithErrorsOutput 2. An InvalidGreeting error. 3. A ComplexError error. Implementations must be able to successfully take a response and properly deserialize successful and error responses.
     ///
     /// Set the input on the returned [`GreetingWithErrorsFluentBuilder`] and call `send()`:
@@ -113,6 +124,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`HostWithPathOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -127,6 +139,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// This operation uses unions for inputs and outputs.
     ///
     /// Set the input on the returned [`JsonUnionsFluentBuilder`] and call `send()`:
@@ -139,6 +152,7 @@ impl Client {
     pub fn json_unions(&self) -> crate::operation::json_unions::JsonUnionsFluentBuilder {
         crate::operation::json_unions::JsonUnionsFluentBuilder::new(self.handle.clone())
     }
+
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input or output. While this should be rare, code generators must support this.
     ///
     /// Set the input on the returned [`NoInputAndNoOutputFluentBuilder`] and call `send()`:
@@ -155,6 +169,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// The example tests how requests and responses are serialized when there's no request or response payload because the operation has no input and the output is empty. While this should be rare, code generators must support this.
     ///
     /// Set the input on the returned [`NoInputAndOutputFluentBuilder`] and call `send()`:
@@ -171,6 +186,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`OperationWithDefaultsFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -185,6 +201,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`OperationWithNestedStructureFluentBuilder`] and call `send()`:
     ///
     /// - Required members: [`top_level`](crate::operation::operation_with_nested_structure::OperationWithNestedStructureFluentBuilder::top_level) (checked before anything is sent).
@@ -199,6 +216,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`OperationWithRequiredMembersFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -213,6 +231,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`OperationWithRequiredMembersWithDefaultsFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -227,6 +246,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`PutWithContentEncodingFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -241,6 +261,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`QueryIncompatibleOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -255,6 +276,7 @@ impl Client {
             self.handle.clone(),
         )
     }
+
     /// Set the input on the returned [`SimpleScalarPropertiesFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -270,6 +292,7 @@ impl Client {
         )
     }
 }
+
 #[cfg(feature = "test-util")]
 impl Client {
     /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON

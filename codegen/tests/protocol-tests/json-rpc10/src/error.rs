@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -30,41 +33,55 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::ComplexError(e) => e,
+            Error::FooError(e) => e,
+            Error::InvalidGreeting(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::ComplexError(e) => std::fmt::Display::fmt(e, f),
-            Error::FooError(e) => std::fmt::Display::fmt(e, f),
-            Error::InvalidGreeting(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::ComplexError(e) => Some(e),
-            Error::FooError(e) => Some(e),
-            Error::InvalidGreeting(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::ComplexError(e) => ProvideErrorMetadata::meta(e),
-            Error::FooError(e) => ProvideErrorMetadata::meta(e),
-            Error::InvalidGreeting(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
     }
 }
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -78,6 +95,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::content_type_parameters::ContentTypeParametersError>
 for Error {
     fn from(
@@ -90,6 +108,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::empty_input_and_empty_output::EmptyInputAndEmptyOutputError>
 for Error {
     fn from(
@@ -102,6 +121,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::endpoint_operation::EndpointOperationError> for Error {
     fn from(err: crate::operation::endpoint_operation::EndpointOperationError) -> Self {
         match err {
@@ -111,6 +131,7 @@ impl From<crate::operation::endpoint_operation::EndpointOperationError> for Erro
         }
     }
 }
+
 impl From<
     crate::operation::endpoint_with_host_label_operation::EndpointWithHostLabelOperationError,
 > for Error {
@@ -124,6 +145,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for Error {
     fn from(
         err: crate::operation::greeting_with_errors::GreetingWithErrorsError,
@@ -144,6 +166,7 @@ impl From<crate::operation::greeting_with_errors::GreetingWithErrorsError> for E
         }
     }
 }
+
 impl From<crate::operation::host_with_path_operation::HostWithPathOperationError>
 for Error {
     fn from(
@@ -156,6 +179,7 @@ for Error {
         }
     }
 }
+
 impl From<crate::operation::json_unions::JsonUnionsError> for Error {
     fn from(err: crate::operation::json_unions::JsonUnionsError) -> Self {
         match err {
@@ -165,6 +189,7 @@ impl From<crate::operation::json_unions::JsonUnionsError> for Error {
         }
     }
 }
+
 impl From<crate::operation::no_input_and_no_output::NoInputAndNoOutputError> for Error {
     fn from(
         err: crate::operation::no_input_and_no_output::NoInputAndNoOutputError,
@@ -176,6 +201,7 @@ impl From<crate::operation::no_input_and_no_output::NoInputAndNoOutputError> for
         }
     }
 }
+
 impl From<crate::operation::no_input_and_output::NoInputAndOutputError> for Error {
     fn from(err: crate::operation::no_input_and_output::NoInputAndOutputError) -> Self {
         match err {
@@ -185,6 +211,7 @@ impl From<crate::operation::no_input_and_output::NoInputAndOutputError> for Erro
         }
     }
 }
+
 impl From<crate::operation::operation_with_defaults::OperationWithDefaultsError>
 for Error {
     fn from(
@@ -197,6 +224,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_nested_structure::OperationWithNestedStructureError,
 > for Error {
@@ -210,6 +238,7 @@ impl From<
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_required_members::OperationWithRequiredMembersError,
 > for Error {
@@ -223,6 +252,7 @@ impl From<
         }
     }
 }
+
 impl From<
     crate::operation::operation_with_required_members_with_defaults::OperationWithRequiredMembersWithDefaultsError,
 > for Error {
@@ -236,6 +266,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::put_with_content_encoding::PutWithContentEncodingError>
 for Error {
     fn from(
@@ -248,6 +279,7 @@ for Error {
         }
     }
 }
+
 impl From<
     crate::operation::query_incompatible_operation::QueryIncompatibleOperationError,
 > for Error {
@@ -261,6 +293,7 @@ impl From<
         }
     }
 }
+
 impl From<crate::operation::simple_scalar_properties::SimpleScalarPropertiesError>
 for Error {
     fn from(

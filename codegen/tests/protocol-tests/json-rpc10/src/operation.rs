@@ -2,20 +2,37 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+
 pub use ::awsjson_runtime::error::RequestId;
+
 pub mod content_type_parameters;
+
 pub mod empty_input_and_empty_output;
+
 pub mod endpoint_operation;
+
 pub mod endpoint_with_host_label_operation;
+
 pub mod greeting_with_errors;
+
 pub mod host_with_path_operation;
+
 pub mod json_unions;
+
 pub mod no_input_and_no_output;
+
 pub mod no_input_and_output;
+
 pub mod operation_with_defaults;
+
 pub mod operation_with_nested_structure;
+
 pub mod operation_with_required_members;
+
 pub mod operation_with_required_members_with_defaults;
+
 pub mod put_with_content_encoding;
+
 pub mod query_incompatible_operation;
+
 pub mod simple_scalar_properties;

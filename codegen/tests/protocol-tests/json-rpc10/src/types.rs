@@ -2,35 +2,65 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The shapes of the service: structures, unions and enums.
+
 pub mod error;
+
 mod client_optional_defaults;
+
 pub use client_optional_defaults::ClientOptionalDefaults;
+
 mod complex_nested_error_data;
+
 pub use complex_nested_error_data::ComplexNestedErrorData;
+
 mod defaults;
+
 pub use defaults::Defaults;
+
 mod dialog;
+
 pub use dialog::Dialog;
+
 mod farewell;
+
 pub use farewell::Farewell;
+
 mod foo_enum;
+
 pub use foo_enum::FooEnum;
+
 mod greeting_struct;
+
 pub use greeting_struct::GreetingStruct;
+
 mod integer_enum;
+
 pub use integer_enum::IntegerEnum;
+
 mod my_union;
+
 pub use my_union::MyUnion;
+
 mod required_enum;
+
 pub use required_enum::RequiredEnum;
+
 mod required_int_enum;
+
 pub use required_int_enum::RequiredIntEnum;
+
 mod test_enum;
+
 pub use test_enum::TestEnum;
+
 mod test_int_enum;
+
 pub use test_int_enum::TestIntEnum;
+
 mod top_level;
+
 pub use top_level::TopLevel;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::client_optional_defaults::ClientOptionalDefaultsBuilder;

@@ -3,6 +3,7 @@
 
 //! The model's protocol compliance test cases (`smithy.test#httpRequestTests` and
 //! `smithy.test#httpResponseTests`) that apply to clients, one test each.
+
 /// Case `AwsJson10ClientErrorCorrectsWhenServerFailsToSerializeRequiredValues`.
 ///
 /// Client error corrects when server fails to serialize required values.
@@ -41,6 +42,7 @@ async fn aws_json10_client_error_corrects_when_server_fails_to_serialize_require
         .expect("the case's params build");
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10ClientErrorCorrectsWithDefaultValuesWhenServerFailsToSerializeRequiredValues`.
 ///
 /// Client error corrects with default values when server fails to serialize required values.
@@ -79,10 +81,10 @@ async fn aws_json10_client_error_corrects_with_default_values_when_server_fails_
                     .expect("a valid timestamp"),
             ),
         )
-        .build()
-        .expect("the case's params build");
+        .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10ClientIgnoresDefaultValuesIfMemberValuesArePresentInResponse`.
 ///
 /// Client ignores default values if member values are present in the response.
@@ -152,6 +154,7 @@ async fn aws_json10_client_ignores_default_values_if_member_values_are_present_i
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10ClientIgnoresNonTopLevelDefaultsOnMembersWithClientOptional`.
 ///
 /// Typically, non top-level members would have defaults filled in, but if they have the clientOptional trait, the defaults should be ignored.
@@ -183,6 +186,7 @@ async fn aws_json10_client_ignores_non_top_level_defaults_on_members_with_client
         },
     );
 }
+
 /// Case `AwsJson10ClientPopulatesDefaultValuesInInput`.
 ///
 /// Client populates default values in input.
@@ -214,6 +218,7 @@ async fn aws_json10_client_populates_default_values_in_input_request() {
         },
     );
 }
+
 /// Case `AwsJson10ClientPopulatesDefaultsValuesWhenMissingInResponse`.
 ///
 /// Client populates default values when missing in response.
@@ -270,6 +275,7 @@ async fn aws_json10_client_populates_defaults_values_when_missing_in_response_re
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10ClientPopulatesNestedDefaultValuesWhenMissing`.
 ///
 /// Client populates nested default values when missing.
@@ -361,6 +367,7 @@ async fn aws_json10_client_populates_nested_default_values_when_missing_request(
         },
     );
 }
+
 /// Case `AwsJson10ClientPopulatesNestedDefaultsWhenMissingInResponseBody`.
 ///
 /// Client populates nested default values when missing in response body.
@@ -446,6 +453,7 @@ async fn aws_json10_client_populates_nested_defaults_when_missing_in_response_bo
         .expect("the case's params build");
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10ClientSkipsTopLevelDefaultValuesInInput`.
 ///
 /// Client skips top level default values in input.
@@ -471,6 +479,7 @@ async fn aws_json10_client_skips_top_level_default_values_in_input_request() {
         },
     );
 }
+
 /// Case `AwsJson10ClientUsesExplicitlyProvidedMemberValuesOverDefaults`.
 ///
 /// Client uses explicitly provided member values over defaults
@@ -568,6 +577,7 @@ async fn aws_json10_client_uses_explicitly_provided_member_values_over_defaults_
         },
     );
 }
+
 /// Case `AwsJson10ClientUsesExplicitlyProvidedValuesInTopLevel`.
 ///
 /// Any time a value is provided for a member in the top level of input, it is used, regardless of if its the default.
@@ -600,6 +610,7 @@ async fn aws_json10_client_uses_explicitly_provided_values_in_top_level_request(
         },
     );
 }
+
 /// Case `AwsJson10ComplexError`.
 ///
 /// Parses a complex error with no message member
@@ -637,6 +648,7 @@ async fn aws_json10_complex_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeAllowNulls`.
 ///
 /// Allows for \`: null\` to be set for all unset fields
@@ -666,6 +678,7 @@ async fn aws_json10_deserialize_allow_nulls_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeBlobUnionValue`.
 ///
 /// Deserializes a blob union value
@@ -693,6 +706,7 @@ async fn aws_json10_deserialize_blob_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeBooleanUnionValue`.
 ///
 /// Deserializes a boolean union value
@@ -714,6 +728,7 @@ async fn aws_json10_deserialize_boolean_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeEnumUnionValue`.
 ///
 /// Deserializes an enum union value
@@ -741,6 +756,7 @@ async fn aws_json10_deserialize_enum_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeIgnoreType`.
 ///
 /// Ignores an unrecognized __type property
@@ -770,6 +786,7 @@ async fn aws_json10_deserialize_ignore_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeIntEnumUnionValue`.
 ///
 /// Deserializes an intEnum union value
@@ -797,6 +814,7 @@ async fn aws_json10_deserialize_int_enum_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeListUnionValue`.
 ///
 /// Deserializes a list union value
@@ -824,6 +842,7 @@ async fn aws_json10_deserialize_list_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeMapUnionValue`.
 ///
 /// Deserializes a map union value
@@ -854,6 +873,7 @@ async fn aws_json10_deserialize_map_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeNumberUnionValue`.
 ///
 /// Deserializes a number union value
@@ -875,6 +895,7 @@ async fn aws_json10_deserialize_number_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeStringUnionValue`.
 ///
 /// Deserializes a string union value
@@ -898,6 +919,7 @@ async fn aws_json10_deserialize_string_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeStructureUnionValue`.
 ///
 /// Deserializes a structure union value
@@ -927,6 +949,7 @@ async fn aws_json10_deserialize_structure_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10DeserializeTimestampUnionValue`.
 ///
 /// Deserializes a timestamp union value
@@ -955,6 +978,7 @@ async fn aws_json10_deserialize_timestamp_union_value_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10EmptyComplexError`.
 ///
 /// Parses a complex error with an empty body
@@ -984,6 +1008,7 @@ async fn aws_json10_empty_complex_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10EmptyInputAndEmptyOutput`.
 ///
 /// Clients must always send an empty object if input is modeled.
@@ -1012,6 +1037,7 @@ async fn aws_json10_empty_input_and_empty_output_request() {
         },
     );
 }
+
 /// Case `AwsJson10EmptyInputAndEmptyOutputSendJsonObject`.
 ///
 /// A service will always return a JSON object for operations with modeled output.
@@ -1032,6 +1058,7 @@ async fn aws_json10_empty_input_and_empty_output_send_json_object_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10EndpointTrait`.
 ///
 /// Operations can prepend to the given host if they define the endpoint trait.
@@ -1057,6 +1084,7 @@ async fn aws_json10_endpoint_trait_request() {
         },
     );
 }
+
 /// Case `AwsJson10EndpointTraitWithHostLabel`.
 ///
 /// Operations can prepend to the given host if they define the endpoint trait, and can use the host label trait to define further customization based on user input.
@@ -1086,6 +1114,7 @@ async fn aws_json10_endpoint_trait_with_host_label_request() {
         },
     );
 }
+
 /// Case `AwsJson10FooErrorUsingCodeAndNamespace`.
 ///
 /// Some services serialize errors using code, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -1115,6 +1144,7 @@ async fn aws_json10_foo_error_using_code_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorUsingCode`.
 ///
 /// This example uses the 'code' property in the output rather than X-Amzn-Errortype. Some services do this though it's preferable to send the X-Amzn-Errortype. Client implementations must first check for the X-Amzn-Errortype and then check for a top-level 'code' property. For example service see Amazon S3 Glacier.
@@ -1144,6 +1174,7 @@ async fn aws_json10_foo_error_using_code_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorUsingCodeUriAndNamespace`.
 ///
 /// Some services serialize errors using code, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -1173,6 +1204,7 @@ async fn aws_json10_foo_error_using_code_uri_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorUsingXAmznErrorType`.
 ///
 /// Serializes the X-Amzn-ErrorType header. For an example service, see Amazon EKS.
@@ -1202,6 +1234,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorUsingXAmznErrorTypeWithUriAndNamespace`.
 ///
 /// X-Amzn-Errortype might contain a URL and a namespace. Client should extract only the shape name. This is a pathalogical case that might not actually happen in any deployed AWS service.
@@ -1236,6 +1269,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_with_uri_and_namespace_res
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorUsingXAmznErrorTypeWithUri`.
 ///
 /// Some X-Amzn-Errortype headers contain URLs. Clients need to split the URL on ':' and take only the first half of the string. For example, 'ValidationException:<http://internal.amazon.com/coral/com.amazon.coral.validate/>' is to be interpreted as 'ValidationException'. For an example service see Amazon Polly.
@@ -1270,6 +1304,7 @@ async fn aws_json10_foo_error_using_x_amzn_error_type_with_uri_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorWithDunderTypeAndNamespace`.
 ///
 /// Some services serialize errors using __type, and it might contain a namespace. Clients should just take the last part of the string after '#'.
@@ -1299,6 +1334,7 @@ async fn aws_json10_foo_error_with_dunder_type_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorWithDunderType`.
 ///
 /// Some services serialize errors using __type.
@@ -1328,6 +1364,7 @@ async fn aws_json10_foo_error_with_dunder_type_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10FooErrorWithDunderTypeUriAndNamespace`.
 ///
 /// Some services serialize errors using __type, and it might contain a namespace. It also might contain a URI. Clients should just take the last part of the string after '#' and before ":". This is a pathalogical case that might not occur in any deployed AWS service.
@@ -1357,6 +1394,7 @@ async fn aws_json10_foo_error_with_dunder_type_uri_and_namespace_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10HandlesEmptyOutputShape`.
 ///
 /// When no output is defined, the service is expected to return an empty payload, however, client must ignore a JSON payload if one is returned. This ensures that if output is added later, then it will not break the client.
@@ -1377,6 +1415,7 @@ async fn aws_json10_handles_empty_output_shape_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10HandlesUnexpectedJsonOutput`.
 ///
 /// This client-only test builds on handles_empty_output_shape, by including unexpected fields in the JSON. A client needs to ignore JSON output that is empty or that contains JSON object data.
@@ -1397,6 +1436,7 @@ async fn aws_json10_handles_unexpected_json_output_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10HostWithPath`.
 ///
 /// Custom endpoints supplied by users can have paths
@@ -1425,6 +1465,7 @@ async fn aws_json10_host_with_path_request() {
         },
     );
 }
+
 /// Case `AwsJson10InvalidGreetingError`.
 ///
 /// Parses simple JSON errors
@@ -1455,6 +1496,7 @@ async fn aws_json10_invalid_greeting_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10MustAlwaysSendEmptyJsonPayload`.
 ///
 /// Clients must always send an empty JSON object payload for operations with no input (that is, \`{}\`). While AWS service implementations support requests with no payload or requests that send \`{}\`, always sending \`{}\` from the client is preferred for forward compatibility in case input is ever added to an operation.
@@ -1483,6 +1525,7 @@ async fn aws_json10_must_always_send_empty_json_payload_request() {
         },
     );
 }
+
 /// Case `AwsJson10NoInputAndOutput`.
 ///
 /// A client should always send and empty JSON object payload.
@@ -1511,6 +1554,7 @@ async fn aws_json10_no_input_and_output_request() {
         },
     );
 }
+
 /// Case `AwsJson10NoInputAndOutput`.
 ///
 /// Empty output always serializes an empty object payload.
@@ -1531,6 +1575,7 @@ async fn aws_json10_no_input_and_output_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10SerializeBlobUnionValue`.
 ///
 /// Serializes a blob union value
@@ -1571,6 +1616,7 @@ async fn aws_json10_serialize_blob_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeBooleanUnionValue`.
 ///
 /// Serializes a boolean union value
@@ -1605,6 +1651,7 @@ async fn aws_json10_serialize_boolean_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeEnumUnionValue`.
 ///
 /// Serializes an enum union value
@@ -1645,6 +1692,7 @@ async fn aws_json10_serialize_enum_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeIntEnumUnionValue`.
 ///
 /// Serializes an intEnum union value
@@ -1683,6 +1731,7 @@ async fn aws_json10_serialize_int_enum_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeListUnionValue`.
 ///
 /// Serializes a list union value
@@ -1723,6 +1772,7 @@ async fn aws_json10_serialize_list_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeMapUnionValue`.
 ///
 /// Serializes a map union value
@@ -1766,6 +1816,7 @@ async fn aws_json10_serialize_map_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeNumberUnionValue`.
 ///
 /// Serializes a number union value
@@ -1798,6 +1849,7 @@ async fn aws_json10_serialize_number_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeStringUnionValue`.
 ///
 /// Serializes a string union value
@@ -1834,6 +1886,7 @@ async fn aws_json10_serialize_string_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeStructureUnionValue`.
 ///
 /// Serializes a structure union value
@@ -1876,6 +1929,7 @@ async fn aws_json10_serialize_structure_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10SerializeTimestampUnionValue`.
 ///
 /// Serializes a timestamp union value
@@ -1917,6 +1971,7 @@ async fn aws_json10_serialize_timestamp_union_value_request() {
         },
     );
 }
+
 /// Case `AwsJson10ServiceRespondsWithNoPayload`.
 ///
 /// When no output is defined, the service is expected to return an empty payload. Despite the lack of a payload, the service is expected to always send a Content-Type header. Clients must handle cases where a service returns a JSON object and where a service returns no JSON at all.
@@ -1937,6 +1992,7 @@ async fn aws_json10_service_responds_with_no_payload_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10SupportsInfinityFloatInputs`.
 ///
 /// Supports handling Infinity float values.
@@ -1972,6 +2028,7 @@ async fn aws_json10_supports_infinity_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson10SupportsInfinityFloatInputs`.
 ///
 /// Supports handling Infinity float values.
@@ -1994,6 +2051,7 @@ async fn aws_json10_supports_infinity_float_inputs_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10SupportsNaNFloatInputs`.
 ///
 /// Supports handling NaN float values.
@@ -2029,6 +2087,7 @@ async fn aws_json10_supports_na_n_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson10SupportsNaNFloatInputs`.
 ///
 /// Supports handling NaN float values.
@@ -2055,6 +2114,7 @@ async fn aws_json10_supports_na_n_float_inputs_response() {
     expected.float_value = Default::default();
     assert_eq!(actual, expected);
 }
+
 /// Case `AwsJson10SupportsNegativeInfinityFloatInputs`.
 ///
 /// Supports handling -Infinity float values.
@@ -2090,6 +2150,7 @@ async fn aws_json10_supports_negative_infinity_float_inputs_request() {
         },
     );
 }
+
 /// Case `AwsJson10SupportsNegativeInfinityFloatInputs`.
 ///
 /// Supports handling -Infinity float values.
@@ -2112,6 +2173,7 @@ async fn aws_json10_supports_negative_infinity_float_inputs_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `NonQueryCompatibleAwsJson10ForbidsQueryModeHeader`.
 ///
 /// The query mode header MUST NOT be set on non-query-compatible services.
@@ -2140,6 +2202,7 @@ async fn non_query_compatible_aws_json10_forbids_query_mode_header_request() {
         },
     );
 }
+
 /// Case `SDKAppendsGzipAndIgnoresHttpProvidedEncoding_awsJson1_0`.
 ///
 /// Compression algorithm encoding is appended to the Content-Encoding header, and the user-provided content-encoding is NOT in the Content-Encoding header since HTTP binding traits are ignored in the awsJson1_0 protocol.
@@ -2176,6 +2239,7 @@ async fn sdk_appends_gzip_and_ignores_http_provided_encoding_aws_json1_0_request
         },
     );
 }
+
 /// Case `SDKAppliedContentEncoding_awsJson1_0`.
 ///
 /// Compression algorithm encoding is appended to the Content-Encoding header.

@@ -2,11 +2,13 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The client: one method per operation.
+
 /// Per-call customization: `customize()` on a fluent builder returns a
 /// `CustomizableOperation`.
 pub mod customize {
     pub use ::awsjson_runtime::client::CustomizableOperation;
 }
+
 /// A client for Query Compatible Json 1.0 Protocol Service.
 ///
 /// Cheap to clone: clones share the configuration and the connection pool.
@@ -15,6 +17,7 @@ pub mod customize {
 pub struct Client {
     handle: ::awsjson_runtime::client::Handle,
 }
+
 impl Client {
     /// Creates a client from a configuration.
     pub fn from_conf(config: crate::Config) -> Self {
@@ -22,21 +25,25 @@ impl Client {
             handle: ::awsjson_runtime::client::Handle::new(config, &crate::SERVICE),
         }
     }
+
     /// Creates a client configured from the environment: `AWS_REGION`, `AWS_PROFILE` and
     /// the shared config and credentials files, `AWS_ENDPOINT_URL_*`, and the default
     /// credentials chain (environment, profile, container, EC2 instance metadata).
     pub fn from_env() -> Self {
         Self::from_conf(crate::Config::from_env())
     }
+
     /// Creates a client from an `aws-config` `SdkConfig` (feature `aws-config`).
     #[cfg(feature = "aws-config")]
     pub fn new(sdk_config: &::awsjson_runtime::aws_types::SdkConfig) -> Self {
         Self::from_conf(crate::Config::from(sdk_config))
     }
+
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
     }
+
     /// Set the input on the returned [`QueryCompatibleOperationFluentBuilder`] and call `send()`:
     ///
     /// - Required members: none.
@@ -52,6 +59,7 @@ impl Client {
         )
     }
 }
+
 #[cfg(feature = "test-util")]
 impl Client {
     /// Calls the operation named `operation` (`"StartExecution"`) with its input in JSON

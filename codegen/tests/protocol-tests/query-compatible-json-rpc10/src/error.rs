@@ -3,15 +3,18 @@
 
 //! Errors: the service-wide [`Error`] every operation error converts into, and the
 //! runtime's error types.
+
 pub use ::awsjson_runtime::error::{
     BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext,
     ErrorMetadata, ErrorMetadataBuilder, ProvideErrorMetadata, RawResponse, RequestId,
     ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
     MAX_RAW_BODY_SIZE,
 };
+
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
+
 /// Any error of any operation of this service.
 ///
 /// Every operation error and every `SdkError` converts into it with `?`, so application
@@ -27,38 +30,54 @@ pub enum Error {
     /// construction, dispatch, timeout and response errors.
     Unhandled(Unhandled),
 }
+
+impl Error {
+    /// The error this one holds: `Display`, `source` and the metadata delegate to it.
+    fn inner(&self) -> &dyn Inner {
+        match self {
+            Error::CustomCodeError(e) => e,
+            Error::NoCustomCodeError(e) => e,
+            Error::Unhandled(e) => e,
+        }
+    }
+}
+
 impl std::fmt::Display for Error {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        match self {
-            Error::CustomCodeError(e) => std::fmt::Display::fmt(e, f),
-            Error::NoCustomCodeError(e) => std::fmt::Display::fmt(e, f),
-            Error::Unhandled(e) => std::fmt::Display::fmt(e, f),
-        }
+        std::fmt::Display::fmt(self.inner(), f)
     }
 }
+
 impl std::error::Error for Error {
     fn source(&self) -> Option<&(dyn std::error::Error + 'static)> {
-        match self {
-            Error::CustomCodeError(e) => Some(e),
-            Error::NoCustomCodeError(e) => Some(e),
-            Error::Unhandled(e) => Some(e),
-        }
+        Some(self.inner().as_error())
     }
 }
+
 impl RequestId for Error {
     fn request_id(&self) -> Option<&str> {
         self.meta().request_id()
     }
 }
+
 impl ProvideErrorMetadata for Error {
     fn meta(&self) -> &ErrorMetadata {
-        match self {
-            Error::CustomCodeError(e) => ProvideErrorMetadata::meta(e),
-            Error::NoCustomCodeError(e) => ProvideErrorMetadata::meta(e),
-            Error::Unhandled(e) => ProvideErrorMetadata::meta(e),
-        }
+        self.inner().meta()
     }
 }
+
+/// What every error enum of this crate delegates to: one of its variants' errors.
+pub(crate) trait Inner: std::error::Error + ProvideErrorMetadata + 'static {
+    /// The error as a `source()` (no trait upcasting before Rust 1.86).
+    fn as_error(&self) -> &(dyn std::error::Error + 'static);
+}
+
+impl<T: std::error::Error + ProvideErrorMetadata + 'static> Inner for T {
+    fn as_error(&self) -> &(dyn std::error::Error + 'static) {
+        self
+    }
+}
+
 impl<E> From<SdkError<E>> for Error
 where
     E: Into<Error> + std::error::Error + Send + Sync + 'static,
@@ -72,6 +91,7 @@ where
         }
     }
 }
+
 impl From<crate::operation::query_compatible_operation::QueryCompatibleOperationError>
 for Error {
     fn from(

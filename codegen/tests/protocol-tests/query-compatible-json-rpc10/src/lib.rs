@@ -12,16 +12,22 @@
 //!
 //! ```no_run
 //! use query_compatible_json_rpc10_client::config::Credentials;
+
 //! use query_compatible_json_rpc10_client::{Client, Config};
+
 //!
 //! # async fn example() -> Result<(), query_compatible_json_rpc10_client::Error> {
 //! let config = Config::builder()
 //!     .region("us-east-1")
 //!     .credentials_provider(Credentials::new("AKID", "SECRET", None, None, "example"))
 //!     .build();
+
 //! let client = Client::from_conf(config);
+
 //! let output = client.query_compatible_operation().send().await?;
+
 //! println!("{output:?}");
+
 //! # Ok(())
 //! # }
 //! ```
@@ -47,13 +53,16 @@
 //!
 //! ```no_run
 //! use query_compatible_json_rpc10_client::error::{ProvideErrorMetadata, SdkError};
+
 //!
 //! # async fn example(client: query_compatible_json_rpc10_client::Client) {
 //! match client.query_compatible_operation().send().await {
 //!     Ok(output) => println!("{output:?}"),
 //!     Err(SdkError::ServiceError(e)) => {
 //!         let err = e.err();
+
 //!         eprintln!("the service answered {:?}: {:?}", err.code(), err.message());
+
 //!     }
 //!     Err(other) => eprintln!("the call failed: {other}"),
 //! }
@@ -74,17 +83,26 @@
 //!
 //! ```
 //! use query_compatible_json_rpc10_client::operation::query_compatible_operation::{QueryCompatibleOperation, QueryCompatibleOperationOutput};
+
 //! use query_compatible_json_rpc10_client::test_util::{MockConnector, MockRule, RuleMode};
+
 //!
 //! # #[tokio::main(flavor = "current_thread")]
 //! # async fn main() {
 //! let rule = MockRule::for_operation::<QueryCompatibleOperation>().then_output(QueryCompatibleOperationOutput::default);
+
 //! let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
+
 //! let client = query_compatible_json_rpc10_client::Client::from_conf(mocks.client_config().to_builder().endpoint_url("https://example.com").build());
+
 //! client.query_compatible_operation().send().await.expect("the mocked output");
+
 //! mocks.assert_all_used();
+
 //! let request = &mocks.requests()[0];
+
 //! assert!(request.signed_headers().iter().any(|h| h == "host"));
+
 //! # }
 //! ```
 //!
@@ -93,13 +111,20 @@
 //! - `test-util`: the test kit above (module `test_util`).
 //! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
+
 #![forbid(unsafe_code)]
 pub mod client;
+
 pub mod config;
+
 pub mod error;
+
 pub mod operation;
+
 pub mod primitives;
+
 pub mod types;
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -112,6 +137,7 @@ pub mod types;
 #[cfg(feature = "test-util")]
 pub mod test_util {
     pub use ::awsjson_runtime::test_util::*;
+
     /// Every operation of the service: its name, the errors the model lists for it, and
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
@@ -130,12 +156,15 @@ pub mod test_util {
             $m ! { query_compatible_operation::QueryCompatibleOperation, }
         };
     }
+
     #[doc(inline)]
     pub use crate::for_each_operation;
 }
+
 pub use client::Client;
 pub use config::Config;
 pub use error::Error;
+
 /// What the runtime needs to know about this service (public for generated tests).
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {

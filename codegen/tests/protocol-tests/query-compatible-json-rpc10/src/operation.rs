@@ -2,5 +2,7 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! One module per operation: its input, output, error and fluent builder.
+
 pub use ::awsjson_runtime::error::RequestId;
+
 pub mod query_compatible_operation;

@@ -2,4 +2,5 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The shapes of the service: structures, unions and enums.
+
 pub mod error;

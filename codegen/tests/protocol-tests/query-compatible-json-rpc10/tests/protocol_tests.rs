@@ -3,6 +3,7 @@
 
 //! The model's protocol compliance test cases (`smithy.test#httpRequestTests` and
 //! `smithy.test#httpResponseTests`) that apply to clients, one test each.
+
 /// Case `QueryCompatibleAwsJson10CborSendsQueryModeHeader`.
 ///
 /// Clients for query-compatible services MUST send the x-amzn-query-mode header.
@@ -32,6 +33,7 @@ async fn query_compatible_aws_json10_cbor_sends_query_mode_header_request() {
         },
     );
 }
+
 /// Case `QueryCompatibleAwsJson10CustomCodeError`.
 ///
 /// Parses simple errors with query error code
@@ -72,6 +74,7 @@ async fn query_compatible_aws_json10_custom_code_error_response() {
         .build();
     assert_eq!(actual, expected);
 }
+
 /// Case `QueryCompatibleAwsJson10NoCustomCodeError`.
 ///
 /// Parses simple errors with no query error code

@@ -6,34 +6,43 @@
 pub struct Circle {
     pub radius: f64,
 }
+
 impl Circle {
     /// Creates a new builder for [`Circle`].
     pub fn builder() -> CircleBuilder {
         CircleBuilder::default()
     }
+
+    /// Returns [`radius`](field@Self::radius).
     pub fn radius(&self) -> f64 {
         self.radius
     }
 }
+
 /// A builder for [`Circle`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CircleBuilder {
     pub(crate) radius: Option<f64>,
 }
+
 impl CircleBuilder {
+    /// Sets [`radius`](field@Circle::radius).
     pub fn radius(mut self, input: impl Into<f64>) -> Self {
         self.radius = Some(input.into());
         self
     }
-    /// Sets `radius` (`None` unsets it).
+
+    /// Sets [`radius`](field@Circle::radius) (`None` unsets it).
     pub fn set_radius(mut self, input: Option<f64>) -> Self {
         self.radius = input;
         self
     }
-    /// Returns `radius` as set so far.
+
+    /// Returns [`radius`](field@Circle::radius) as set so far.
     pub fn get_radius(&self) -> &Option<f64> {
         &self.radius
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<Circle, ::awsjson_runtime::error::BuildError> {
         Ok(Circle {
@@ -46,6 +55,7 @@ impl CircleBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Circle {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -53,6 +63,7 @@ impl ::awsjson_runtime::json::ToJson for Circle {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Circle {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -61,6 +72,7 @@ impl ::awsjson_runtime::json::FromJson for Circle {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -74,6 +86,7 @@ impl ::awsjson_runtime::json::FromJson for Circle {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -2,12 +2,19 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The modeled errors of the service.
+
 mod not_found;
+
 pub use not_found::NotFound;
+
 mod service_fault;
+
 pub use service_fault::ServiceFault;
+
 mod throttled;
+
 pub use throttled::Throttled;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::not_found::NotFoundBuilder;

@@ -12,26 +12,36 @@ pub struct Schedule {
     pub maybe: Option<Vec<Option<crate::primitives::DateTime>>>,
     pub epochs: Option<Vec<crate::primitives::DateTime>>,
 }
+
 impl Schedule {
     /// Creates a new builder for [`Schedule`].
     pub fn builder() -> ScheduleBuilder {
         ScheduleBuilder::default()
     }
+
+    /// Returns [`runs`](field@Self::runs).
     pub fn runs(&self) -> &[crate::primitives::DateTime] {
         self.runs.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`deadlines`](field@Self::deadlines).
     pub fn deadlines(
         &self,
     ) -> Option<&std::collections::HashMap<String, Vec<crate::primitives::DateTime>>> {
         self.deadlines.as_ref()
     }
+
+    /// Returns [`maybe`](field@Self::maybe).
     pub fn maybe(&self) -> &[Option<crate::primitives::DateTime>] {
         self.maybe.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`epochs`](field@Self::epochs).
     pub fn epochs(&self) -> &[crate::primitives::DateTime] {
         self.epochs.as_deref().unwrap_or_default()
     }
 }
+
 /// A builder for [`Schedule`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ScheduleBuilder {
@@ -42,22 +52,26 @@ pub struct ScheduleBuilder {
     pub(crate) maybe: Option<Vec<Option<crate::primitives::DateTime>>>,
     pub(crate) epochs: Option<Vec<crate::primitives::DateTime>>,
 }
+
 impl ScheduleBuilder {
-    /// Appends an item to `runs`. To set the whole list, use [`Self::set_runs`].
+    /// Appends an item to [`runs`](field@Schedule::runs). To set the whole list, use [`Self::set_runs`].
     pub fn runs(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.runs.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `runs` (`None` unsets it).
+
+    /// Sets [`runs`](field@Schedule::runs) (`None` unsets it).
     pub fn set_runs(mut self, input: Option<Vec<crate::primitives::DateTime>>) -> Self {
         self.runs = input;
         self
     }
-    /// Returns `runs` as set so far.
+
+    /// Returns [`runs`](field@Schedule::runs) as set so far.
     pub fn get_runs(&self) -> &Option<Vec<crate::primitives::DateTime>> {
         &self.runs
     }
-    /// Inserts an entry into `deadlines`. To set the whole map, use [`Self::set_deadlines`].
+
+    /// Inserts an entry into [`deadlines`](field@Schedule::deadlines). To set the whole map, use [`Self::set_deadlines`].
     pub fn deadlines(
         mut self,
         k: impl Into<String>,
@@ -66,7 +80,8 @@ impl ScheduleBuilder {
         self.deadlines.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `deadlines` (`None` unsets it).
+
+    /// Sets [`deadlines`](field@Schedule::deadlines) (`None` unsets it).
     pub fn set_deadlines(
         mut self,
         input: Option<
@@ -76,13 +91,15 @@ impl ScheduleBuilder {
         self.deadlines = input;
         self
     }
-    /// Returns `deadlines` as set so far.
+
+    /// Returns [`deadlines`](field@Schedule::deadlines) as set so far.
     pub fn get_deadlines(
         &self,
     ) -> &Option<std::collections::HashMap<String, Vec<crate::primitives::DateTime>>> {
         &self.deadlines
     }
-    /// Appends an item to `maybe`. To set the whole list, use [`Self::set_maybe`].
+
+    /// Appends an item to [`maybe`](field@Schedule::maybe). To set the whole list, use [`Self::set_maybe`].
     pub fn maybe(
         mut self,
         input: impl Into<Option<crate::primitives::DateTime>>,
@@ -90,7 +107,8 @@ impl ScheduleBuilder {
         self.maybe.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `maybe` (`None` unsets it).
+
+    /// Sets [`maybe`](field@Schedule::maybe) (`None` unsets it).
     pub fn set_maybe(
         mut self,
         input: Option<Vec<Option<crate::primitives::DateTime>>>,
@@ -98,16 +116,19 @@ impl ScheduleBuilder {
         self.maybe = input;
         self
     }
-    /// Returns `maybe` as set so far.
+
+    /// Returns [`maybe`](field@Schedule::maybe) as set so far.
     pub fn get_maybe(&self) -> &Option<Vec<Option<crate::primitives::DateTime>>> {
         &self.maybe
     }
-    /// Appends an item to `epochs`. To set the whole list, use [`Self::set_epochs`].
+
+    /// Appends an item to [`epochs`](field@Schedule::epochs). To set the whole list, use [`Self::set_epochs`].
     pub fn epochs(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.epochs.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `epochs` (`None` unsets it).
+
+    /// Sets [`epochs`](field@Schedule::epochs) (`None` unsets it).
     pub fn set_epochs(
         mut self,
         input: Option<Vec<crate::primitives::DateTime>>,
@@ -115,10 +136,12 @@ impl ScheduleBuilder {
         self.epochs = input;
         self
     }
-    /// Returns `epochs` as set so far.
+
+    /// Returns [`epochs`](field@Schedule::epochs) as set so far.
     pub fn get_epochs(&self) -> &Option<Vec<crate::primitives::DateTime>> {
         &self.epochs
     }
+
     /// Builds the value.
     pub fn build(self) -> Schedule {
         Schedule {
@@ -129,6 +152,7 @@ impl ScheduleBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Schedule {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -151,6 +175,7 @@ impl ::awsjson_runtime::json::ToJson for Schedule {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Schedule {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -159,6 +184,7 @@ impl ::awsjson_runtime::json::FromJson for Schedule {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -193,6 +219,7 @@ impl ::awsjson_runtime::json::FromJson for Schedule {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -12,32 +12,39 @@ pub enum Shape {
     #[default]
     Unknown,
 }
+
 impl Shape {
     /// The value of [`Shape::Circle`], or `Err(self)` for another variant.
     pub fn as_circle(&self) -> Result<&crate::types::Circle, &Self> {
         if let Shape::Circle(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`Shape::Circle`].
     pub fn is_circle(&self) -> bool {
         self.as_circle().is_ok()
     }
+
     /// The value of [`Shape::Label`], or `Err(self)` for another variant.
     pub fn as_label(&self) -> Result<&String, &Self> {
         if let Shape::Label(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`Shape::Label`].
     pub fn is_label(&self) -> bool {
         self.as_label().is_ok()
     }
+
     /// Whether this is [`Shape::Empty`].
     pub fn is_empty(&self) -> bool {
         matches!(self, Shape::Empty)
     }
+
     /// Whether this is a member this version of the crate does not know.
     pub fn is_unknown(&self) -> bool {
         matches!(self, Shape::Unknown)
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Shape {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -50,6 +57,7 @@ impl ::awsjson_runtime::json::ToJson for Shape {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Shape {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -5,6 +5,7 @@
 #[non_exhaustive]
 #[derive(Clone, PartialEq)]
 pub struct Thing {
+    /// Constraints (the service checks them): length 1 to 80; matches `^[a-z]+$`.
     pub name: String,
     /// A member named like a keyword.
     pub r#type: Option<crate::types::Status>,
@@ -25,65 +26,99 @@ pub struct Thing {
     /// Timestamps inside collections, in the formats their members or shapes say.
     pub schedule: Option<crate::types::Schedule>,
 }
+
 impl Thing {
     /// Creates a new builder for [`Thing`].
     pub fn builder() -> ThingBuilder {
         ThingBuilder::default()
     }
+
+    /// Returns [`name`](field@Self::name).
     pub fn name(&self) -> &str {
         &self.name
     }
-    /// A member named like a keyword.
+
+    /// Returns [`type`](field@Self::type).
     pub fn r#type(&self) -> Option<&crate::types::Status> {
         self.r#type.as_ref()
     }
+
+    /// Returns [`self_`](field@Self::self_).
     pub fn self_(&self) -> Option<i32> {
         self.self_
     }
+
+    /// Returns [`kms_key_ids`](field@Self::kms_key_ids).
     pub fn kms_key_ids(&self) -> &[Option<String>] {
         self.kms_key_ids.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`labels`](field@Self::labels).
     pub fn labels(&self) -> Option<&std::collections::HashMap<String, String>> {
         self.labels.as_ref()
     }
+
+    /// Returns [`secrets`](field@Self::secrets).
     pub fn secrets(&self) -> &[String] {
         self.secrets.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`payload`](field@Self::payload).
     pub fn payload(&self) -> Option<&crate::primitives::Blob> {
         self.payload.as_ref()
     }
+
+    /// Returns [`extra`](field@Self::extra).
     pub fn extra(&self) -> Option<&crate::primitives::Document> {
         self.extra.as_ref()
     }
+
+    /// Returns [`ratio`](field@Self::ratio).
     pub fn ratio(&self) -> Option<f64> {
         self.ratio
     }
+
+    /// Returns [`weight`](field@Self::weight).
     pub fn weight(&self) -> Option<f32> {
         self.weight
     }
+
+    /// Returns [`tiny`](field@Self::tiny).
     pub fn tiny(&self) -> Option<i8> {
         self.tiny
     }
+
+    /// Returns [`small`](field@Self::small).
     pub fn small(&self) -> Option<i16> {
         self.small
     }
+
+    /// Returns [`seen_at`](field@Self::seen_at).
     pub fn seen_at(&self) -> Option<crate::primitives::DateTime> {
         self.seen_at
     }
+
+    /// Returns [`level`](field@Self::level).
     pub fn level(&self) -> Option<crate::types::Level> {
         self.level
     }
+
+    /// Returns [`count`](field@Self::count).
     pub fn count(&self) -> i32 {
         self.count
     }
+
+    /// Returns [`greeting`](field@Self::greeting).
     pub fn greeting(&self) -> &str {
         &self.greeting
     }
-    /// Timestamps inside collections, in the formats their members or shapes say.
+
+    /// Returns [`schedule`](field@Self::schedule).
     pub fn schedule(&self) -> Option<&crate::types::Schedule> {
         self.schedule.as_ref()
     }
 }
+
 impl Default for Thing {
     fn default() -> Self {
         Self {
@@ -107,6 +142,7 @@ impl Default for Thing {
         }
     }
 }
+
 impl std::fmt::Debug for Thing {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Thing")
@@ -130,6 +166,7 @@ impl std::fmt::Debug for Thing {
             .finish()
     }
 }
+
 /// A builder for [`Thing`].
 #[derive(Clone, PartialEq, Default)]
 pub struct ThingBuilder {
@@ -151,67 +188,83 @@ pub struct ThingBuilder {
     pub(crate) greeting: Option<String>,
     pub(crate) schedule: Option<crate::types::Schedule>,
 }
+
 impl ThingBuilder {
+    /// Sets [`name`](field@Thing::name).
     pub fn name(mut self, input: impl Into<String>) -> Self {
         self.name = Some(input.into());
         self
     }
-    /// Sets `name` (`None` unsets it).
+
+    /// Sets [`name`](field@Thing::name) (`None` unsets it).
     pub fn set_name(mut self, input: Option<String>) -> Self {
         self.name = input;
         self
     }
-    /// Returns `name` as set so far.
+
+    /// Returns [`name`](field@Thing::name) as set so far.
     pub fn get_name(&self) -> &Option<String> {
         &self.name
     }
-    /// A member named like a keyword.
+
+    /// Sets [`type`](field@Thing::type).
     pub fn r#type(mut self, input: impl Into<crate::types::Status>) -> Self {
         self.r#type = Some(input.into());
         self
     }
-    /// Sets `type` (`None` unsets it).
+
+    /// Sets [`type`](field@Thing::type) (`None` unsets it).
     pub fn set_type(mut self, input: Option<crate::types::Status>) -> Self {
         self.r#type = input;
         self
     }
-    /// Returns `type` as set so far.
+
+    /// Returns [`type`](field@Thing::type) as set so far.
     pub fn get_type(&self) -> &Option<crate::types::Status> {
         &self.r#type
     }
+
+    /// Sets [`self_`](field@Thing::self_).
     pub fn self_(mut self, input: impl Into<i32>) -> Self {
         self.self_ = Some(input.into());
         self
     }
-    /// Sets `self_` (`None` unsets it).
+
+    /// Sets [`self_`](field@Thing::self_) (`None` unsets it).
     pub fn set_self_(mut self, input: Option<i32>) -> Self {
         self.self_ = input;
         self
     }
-    /// Returns `self_` as set so far.
+
+    /// Returns [`self_`](field@Thing::self_) as set so far.
     pub fn get_self_(&self) -> &Option<i32> {
         &self.self_
     }
-    /// Appends an item to `kms_key_ids`. To set the whole list, use [`Self::set_kms_key_ids`].
+
+    /// Appends an item to [`kms_key_ids`](field@Thing::kms_key_ids). To set the whole list, use [`Self::set_kms_key_ids`].
     pub fn kms_key_ids(mut self, input: impl Into<Option<String>>) -> Self {
         self.kms_key_ids.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `kms_key_ids` (`None` unsets it).
+
+    /// Sets [`kms_key_ids`](field@Thing::kms_key_ids) (`None` unsets it).
     pub fn set_kms_key_ids(mut self, input: Option<Vec<Option<String>>>) -> Self {
         self.kms_key_ids = input;
         self
     }
-    /// Returns `kms_key_ids` as set so far.
+
+    /// Returns [`kms_key_ids`](field@Thing::kms_key_ids) as set so far.
     pub fn get_kms_key_ids(&self) -> &Option<Vec<Option<String>>> {
         &self.kms_key_ids
     }
-    /// Inserts an entry into `labels`. To set the whole map, use [`Self::set_labels`].
+
+    /// Inserts an entry into [`labels`](field@Thing::labels). To set the whole map, use [`Self::set_labels`].
     pub fn labels(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
         self.labels.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `labels` (`None` unsets it).
+
+    /// Sets [`labels`](field@Thing::labels) (`None` unsets it).
     pub fn set_labels(
         mut self,
         input: Option<std::collections::HashMap<String, String>>,
@@ -219,168 +272,216 @@ impl ThingBuilder {
         self.labels = input;
         self
     }
-    /// Returns `labels` as set so far.
+
+    /// Returns [`labels`](field@Thing::labels) as set so far.
     pub fn get_labels(&self) -> &Option<std::collections::HashMap<String, String>> {
         &self.labels
     }
-    /// Appends an item to `secrets`. To set the whole list, use [`Self::set_secrets`].
+
+    /// Appends an item to [`secrets`](field@Thing::secrets). To set the whole list, use [`Self::set_secrets`].
     pub fn secrets(mut self, input: impl Into<String>) -> Self {
         self.secrets.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `secrets` (`None` unsets it).
+
+    /// Sets [`secrets`](field@Thing::secrets) (`None` unsets it).
     pub fn set_secrets(mut self, input: Option<Vec<String>>) -> Self {
         self.secrets = input;
         self
     }
-    /// Returns `secrets` as set so far.
+
+    /// Returns [`secrets`](field@Thing::secrets) as set so far.
     pub fn get_secrets(&self) -> &Option<Vec<String>> {
         &self.secrets
     }
+
+    /// Sets [`payload`](field@Thing::payload).
     pub fn payload(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.payload = Some(input.into());
         self
     }
-    /// Sets `payload` (`None` unsets it).
+
+    /// Sets [`payload`](field@Thing::payload) (`None` unsets it).
     pub fn set_payload(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.payload = input;
         self
     }
-    /// Returns `payload` as set so far.
+
+    /// Returns [`payload`](field@Thing::payload) as set so far.
     pub fn get_payload(&self) -> &Option<crate::primitives::Blob> {
         &self.payload
     }
+
+    /// Sets [`extra`](field@Thing::extra).
     pub fn extra(mut self, input: impl Into<crate::primitives::Document>) -> Self {
         self.extra = Some(input.into());
         self
     }
-    /// Sets `extra` (`None` unsets it).
+
+    /// Sets [`extra`](field@Thing::extra) (`None` unsets it).
     pub fn set_extra(mut self, input: Option<crate::primitives::Document>) -> Self {
         self.extra = input;
         self
     }
-    /// Returns `extra` as set so far.
+
+    /// Returns [`extra`](field@Thing::extra) as set so far.
     pub fn get_extra(&self) -> &Option<crate::primitives::Document> {
         &self.extra
     }
+
+    /// Sets [`ratio`](field@Thing::ratio).
     pub fn ratio(mut self, input: impl Into<f64>) -> Self {
         self.ratio = Some(input.into());
         self
     }
-    /// Sets `ratio` (`None` unsets it).
+
+    /// Sets [`ratio`](field@Thing::ratio) (`None` unsets it).
     pub fn set_ratio(mut self, input: Option<f64>) -> Self {
         self.ratio = input;
         self
     }
-    /// Returns `ratio` as set so far.
+
+    /// Returns [`ratio`](field@Thing::ratio) as set so far.
     pub fn get_ratio(&self) -> &Option<f64> {
         &self.ratio
     }
+
+    /// Sets [`weight`](field@Thing::weight).
     pub fn weight(mut self, input: impl Into<f32>) -> Self {
         self.weight = Some(input.into());
         self
     }
-    /// Sets `weight` (`None` unsets it).
+
+    /// Sets [`weight`](field@Thing::weight) (`None` unsets it).
     pub fn set_weight(mut self, input: Option<f32>) -> Self {
         self.weight = input;
         self
     }
-    /// Returns `weight` as set so far.
+
+    /// Returns [`weight`](field@Thing::weight) as set so far.
     pub fn get_weight(&self) -> &Option<f32> {
         &self.weight
     }
+
+    /// Sets [`tiny`](field@Thing::tiny).
     pub fn tiny(mut self, input: impl Into<i8>) -> Self {
         self.tiny = Some(input.into());
         self
     }
-    /// Sets `tiny` (`None` unsets it).
+
+    /// Sets [`tiny`](field@Thing::tiny) (`None` unsets it).
     pub fn set_tiny(mut self, input: Option<i8>) -> Self {
         self.tiny = input;
         self
     }
-    /// Returns `tiny` as set so far.
+
+    /// Returns [`tiny`](field@Thing::tiny) as set so far.
     pub fn get_tiny(&self) -> &Option<i8> {
         &self.tiny
     }
+
+    /// Sets [`small`](field@Thing::small).
     pub fn small(mut self, input: impl Into<i16>) -> Self {
         self.small = Some(input.into());
         self
     }
-    /// Sets `small` (`None` unsets it).
+
+    /// Sets [`small`](field@Thing::small) (`None` unsets it).
     pub fn set_small(mut self, input: Option<i16>) -> Self {
         self.small = input;
         self
     }
-    /// Returns `small` as set so far.
+
+    /// Returns [`small`](field@Thing::small) as set so far.
     pub fn get_small(&self) -> &Option<i16> {
         &self.small
     }
+
+    /// Sets [`seen_at`](field@Thing::seen_at).
     pub fn seen_at(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.seen_at = Some(input.into());
         self
     }
-    /// Sets `seen_at` (`None` unsets it).
+
+    /// Sets [`seen_at`](field@Thing::seen_at) (`None` unsets it).
     pub fn set_seen_at(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.seen_at = input;
         self
     }
-    /// Returns `seen_at` as set so far.
+
+    /// Returns [`seen_at`](field@Thing::seen_at) as set so far.
     pub fn get_seen_at(&self) -> &Option<crate::primitives::DateTime> {
         &self.seen_at
     }
+
+    /// Sets [`level`](field@Thing::level).
     pub fn level(mut self, input: impl Into<crate::types::Level>) -> Self {
         self.level = Some(input.into());
         self
     }
-    /// Sets `level` (`None` unsets it).
+
+    /// Sets [`level`](field@Thing::level) (`None` unsets it).
     pub fn set_level(mut self, input: Option<crate::types::Level>) -> Self {
         self.level = input;
         self
     }
-    /// Returns `level` as set so far.
+
+    /// Returns [`level`](field@Thing::level) as set so far.
     pub fn get_level(&self) -> &Option<crate::types::Level> {
         &self.level
     }
+
+    /// Sets [`count`](field@Thing::count).
     pub fn count(mut self, input: impl Into<i32>) -> Self {
         self.count = Some(input.into());
         self
     }
-    /// Sets `count` (`None` unsets it).
+
+    /// Sets [`count`](field@Thing::count) (`None` unsets it).
     pub fn set_count(mut self, input: Option<i32>) -> Self {
         self.count = input;
         self
     }
-    /// Returns `count` as set so far.
+
+    /// Returns [`count`](field@Thing::count) as set so far.
     pub fn get_count(&self) -> &Option<i32> {
         &self.count
     }
+
+    /// Sets [`greeting`](field@Thing::greeting).
     pub fn greeting(mut self, input: impl Into<String>) -> Self {
         self.greeting = Some(input.into());
         self
     }
-    /// Sets `greeting` (`None` unsets it).
+
+    /// Sets [`greeting`](field@Thing::greeting) (`None` unsets it).
     pub fn set_greeting(mut self, input: Option<String>) -> Self {
         self.greeting = input;
         self
     }
-    /// Returns `greeting` as set so far.
+
+    /// Returns [`greeting`](field@Thing::greeting) as set so far.
     pub fn get_greeting(&self) -> &Option<String> {
         &self.greeting
     }
-    /// Timestamps inside collections, in the formats their members or shapes say.
+
+    /// Sets [`schedule`](field@Thing::schedule).
     pub fn schedule(mut self, input: impl Into<crate::types::Schedule>) -> Self {
         self.schedule = Some(input.into());
         self
     }
-    /// Sets `schedule` (`None` unsets it).
+
+    /// Sets [`schedule`](field@Thing::schedule) (`None` unsets it).
     pub fn set_schedule(mut self, input: Option<crate::types::Schedule>) -> Self {
         self.schedule = input;
         self
     }
-    /// Returns `schedule` as set so far.
+
+    /// Returns [`schedule`](field@Thing::schedule) as set so far.
     pub fn get_schedule(&self) -> &Option<crate::types::Schedule> {
         &self.schedule
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<Thing, ::awsjson_runtime::error::BuildError> {
         Ok(Thing {
@@ -409,6 +510,7 @@ impl ThingBuilder {
         })
     }
 }
+
 impl std::fmt::Debug for ThingBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("ThingBuilder")
@@ -432,6 +534,7 @@ impl std::fmt::Debug for ThingBuilder {
             .finish()
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Thing {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -459,6 +562,7 @@ impl ::awsjson_runtime::json::ToJson for Thing {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Thing {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -467,6 +571,7 @@ impl ::awsjson_runtime::json::FromJson for Thing {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -502,6 +607,7 @@ impl ::awsjson_runtime::json::FromJson for Thing {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

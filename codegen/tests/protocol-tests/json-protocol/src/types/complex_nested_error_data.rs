@@ -6,34 +6,43 @@
 pub struct ComplexNestedErrorData {
     pub foo: Option<String>,
 }
+
 impl ComplexNestedErrorData {
     /// Creates a new builder for [`ComplexNestedErrorData`].
     pub fn builder() -> ComplexNestedErrorDataBuilder {
         ComplexNestedErrorDataBuilder::default()
     }
+
+    /// Returns [`foo`](field@Self::foo).
     pub fn foo(&self) -> Option<&str> {
         self.foo.as_deref()
     }
 }
+
 /// A builder for [`ComplexNestedErrorData`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ComplexNestedErrorDataBuilder {
     pub(crate) foo: Option<String>,
 }
+
 impl ComplexNestedErrorDataBuilder {
+    /// Sets [`foo`](field@ComplexNestedErrorData::foo).
     pub fn foo(mut self, input: impl Into<String>) -> Self {
         self.foo = Some(input.into());
         self
     }
-    /// Sets `foo` (`None` unsets it).
+
+    /// Sets [`foo`](field@ComplexNestedErrorData::foo) (`None` unsets it).
     pub fn set_foo(mut self, input: Option<String>) -> Self {
         self.foo = input;
         self
     }
-    /// Returns `foo` as set so far.
+
+    /// Returns [`foo`](field@ComplexNestedErrorData::foo) as set so far.
     pub fn get_foo(&self) -> &Option<String> {
         &self.foo
     }
+
     /// Builds the value.
     pub fn build(self) -> ComplexNestedErrorData {
         ComplexNestedErrorData {
@@ -41,6 +50,7 @@ impl ComplexNestedErrorDataBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ComplexNestedErrorData {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -48,6 +58,7 @@ impl ::awsjson_runtime::json::ToJson for ComplexNestedErrorData {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ComplexNestedErrorData {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -56,6 +67,7 @@ impl ::awsjson_runtime::json::FromJson for ComplexNestedErrorData {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -69,6 +81,7 @@ impl ::awsjson_runtime::json::FromJson for ComplexNestedErrorData {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

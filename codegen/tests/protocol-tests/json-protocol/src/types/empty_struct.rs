@@ -10,6 +10,7 @@ impl EmptyStruct {
         EmptyStructBuilder::default()
     }
 }
+
 /// A builder for [`EmptyStruct`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct EmptyStructBuilder {}
@@ -19,12 +20,14 @@ impl EmptyStructBuilder {
         EmptyStruct {}
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for EmptyStruct {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let o = w.object();
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for EmptyStruct {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

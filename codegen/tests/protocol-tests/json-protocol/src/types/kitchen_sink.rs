@@ -37,60 +37,93 @@ pub struct KitchenSink {
     pub timestamp: Option<crate::primitives::DateTime>,
     pub unix_timestamp: Option<crate::primitives::DateTime>,
 }
+
 impl KitchenSink {
     /// Creates a new builder for [`KitchenSink`].
     pub fn builder() -> KitchenSinkBuilder {
         KitchenSinkBuilder::default()
     }
+
+    /// Returns [`blob`](field@Self::blob).
     pub fn blob(&self) -> Option<&crate::primitives::Blob> {
         self.blob.as_ref()
     }
+
+    /// Returns [`boolean`](field@Self::boolean).
     pub fn boolean(&self) -> Option<bool> {
         self.boolean
     }
+
+    /// Returns [`double`](field@Self::double).
     pub fn double(&self) -> Option<f64> {
         self.double
     }
+
+    /// Returns [`empty_struct`](field@Self::empty_struct).
     pub fn empty_struct(&self) -> Option<&crate::types::EmptyStruct> {
         self.empty_struct.as_ref()
     }
+
+    /// Returns [`float`](field@Self::float).
     pub fn float(&self) -> Option<f32> {
         self.float
     }
+
+    /// Returns [`httpdate_timestamp`](field@Self::httpdate_timestamp).
     pub fn httpdate_timestamp(&self) -> Option<crate::primitives::DateTime> {
         self.httpdate_timestamp
     }
+
+    /// Returns [`integer`](field@Self::integer).
     pub fn integer(&self) -> Option<i32> {
         self.integer
     }
+
+    /// Returns [`iso8601_timestamp`](field@Self::iso8601_timestamp).
     pub fn iso8601_timestamp(&self) -> Option<crate::primitives::DateTime> {
         self.iso8601_timestamp
     }
+
+    /// Returns [`json_value`](field@Self::json_value).
     pub fn json_value(&self) -> Option<&str> {
         self.json_value.as_deref()
     }
+
+    /// Returns [`list_of_lists`](field@Self::list_of_lists).
     pub fn list_of_lists(&self) -> &[Vec<String>] {
         self.list_of_lists.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`list_of_maps_of_strings`](field@Self::list_of_maps_of_strings).
     pub fn list_of_maps_of_strings(
         &self,
     ) -> &[std::collections::HashMap<String, String>] {
         self.list_of_maps_of_strings.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`list_of_strings`](field@Self::list_of_strings).
     pub fn list_of_strings(&self) -> &[String] {
         self.list_of_strings.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`list_of_structs`](field@Self::list_of_structs).
     pub fn list_of_structs(&self) -> &[crate::types::SimpleStruct] {
         self.list_of_structs.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`long`](field@Self::long).
     pub fn long(&self) -> Option<i64> {
         self.long
     }
+
+    /// Returns [`map_of_lists_of_strings`](field@Self::map_of_lists_of_strings).
     pub fn map_of_lists_of_strings(
         &self,
     ) -> Option<&std::collections::HashMap<String, Vec<String>>> {
         self.map_of_lists_of_strings.as_ref()
     }
+
+    /// Returns [`map_of_maps`](field@Self::map_of_maps).
     pub fn map_of_maps(
         &self,
     ) -> Option<
@@ -98,41 +131,62 @@ impl KitchenSink {
     > {
         self.map_of_maps.as_ref()
     }
+
+    /// Returns [`map_of_strings`](field@Self::map_of_strings).
     pub fn map_of_strings(&self) -> Option<&std::collections::HashMap<String, String>> {
         self.map_of_strings.as_ref()
     }
+
+    /// Returns [`map_of_structs`](field@Self::map_of_structs).
     pub fn map_of_structs(
         &self,
     ) -> Option<&std::collections::HashMap<String, crate::types::SimpleStruct>> {
         self.map_of_structs.as_ref()
     }
+
+    /// Returns [`recursive_list`](field@Self::recursive_list).
     pub fn recursive_list(&self) -> &[crate::types::KitchenSink] {
         self.recursive_list.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`recursive_map`](field@Self::recursive_map).
     pub fn recursive_map(
         &self,
     ) -> Option<&std::collections::HashMap<String, crate::types::KitchenSink>> {
         self.recursive_map.as_ref()
     }
+
+    /// Returns [`recursive_struct`](field@Self::recursive_struct).
     pub fn recursive_struct(&self) -> Option<&crate::types::KitchenSink> {
         self.recursive_struct.as_deref()
     }
+
+    /// Returns [`simple_struct`](field@Self::simple_struct).
     pub fn simple_struct(&self) -> Option<&crate::types::SimpleStruct> {
         self.simple_struct.as_ref()
     }
+
+    /// Returns [`string`](field@Self::string).
     pub fn string(&self) -> Option<&str> {
         self.string.as_deref()
     }
+
+    /// Returns [`struct_with_json_name`](field@Self::struct_with_json_name).
     pub fn struct_with_json_name(&self) -> Option<&crate::types::StructWithJsonName> {
         self.struct_with_json_name.as_ref()
     }
+
+    /// Returns [`timestamp`](field@Self::timestamp).
     pub fn timestamp(&self) -> Option<crate::primitives::DateTime> {
         self.timestamp
     }
+
+    /// Returns [`unix_timestamp`](field@Self::unix_timestamp).
     pub fn unix_timestamp(&self) -> Option<crate::primitives::DateTime> {
         self.unix_timestamp
     }
 }
+
 /// A builder for [`KitchenSink`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct KitchenSinkBuilder {
@@ -173,72 +227,94 @@ pub struct KitchenSinkBuilder {
     pub(crate) timestamp: Option<crate::primitives::DateTime>,
     pub(crate) unix_timestamp: Option<crate::primitives::DateTime>,
 }
+
 impl KitchenSinkBuilder {
+    /// Sets [`blob`](field@KitchenSink::blob).
     pub fn blob(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.blob = Some(input.into());
         self
     }
-    /// Sets `blob` (`None` unsets it).
+
+    /// Sets [`blob`](field@KitchenSink::blob) (`None` unsets it).
     pub fn set_blob(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.blob = input;
         self
     }
-    /// Returns `blob` as set so far.
+
+    /// Returns [`blob`](field@KitchenSink::blob) as set so far.
     pub fn get_blob(&self) -> &Option<crate::primitives::Blob> {
         &self.blob
     }
+
+    /// Sets [`boolean`](field@KitchenSink::boolean).
     pub fn boolean(mut self, input: impl Into<bool>) -> Self {
         self.boolean = Some(input.into());
         self
     }
-    /// Sets `boolean` (`None` unsets it).
+
+    /// Sets [`boolean`](field@KitchenSink::boolean) (`None` unsets it).
     pub fn set_boolean(mut self, input: Option<bool>) -> Self {
         self.boolean = input;
         self
     }
-    /// Returns `boolean` as set so far.
+
+    /// Returns [`boolean`](field@KitchenSink::boolean) as set so far.
     pub fn get_boolean(&self) -> &Option<bool> {
         &self.boolean
     }
+
+    /// Sets [`double`](field@KitchenSink::double).
     pub fn double(mut self, input: impl Into<f64>) -> Self {
         self.double = Some(input.into());
         self
     }
-    /// Sets `double` (`None` unsets it).
+
+    /// Sets [`double`](field@KitchenSink::double) (`None` unsets it).
     pub fn set_double(mut self, input: Option<f64>) -> Self {
         self.double = input;
         self
     }
-    /// Returns `double` as set so far.
+
+    /// Returns [`double`](field@KitchenSink::double) as set so far.
     pub fn get_double(&self) -> &Option<f64> {
         &self.double
     }
+
+    /// Sets [`empty_struct`](field@KitchenSink::empty_struct).
     pub fn empty_struct(mut self, input: impl Into<crate::types::EmptyStruct>) -> Self {
         self.empty_struct = Some(input.into());
         self
     }
-    /// Sets `empty_struct` (`None` unsets it).
+
+    /// Sets [`empty_struct`](field@KitchenSink::empty_struct) (`None` unsets it).
     pub fn set_empty_struct(mut self, input: Option<crate::types::EmptyStruct>) -> Self {
         self.empty_struct = input;
         self
     }
-    /// Returns `empty_struct` as set so far.
+
+    /// Returns [`empty_struct`](field@KitchenSink::empty_struct) as set so far.
     pub fn get_empty_struct(&self) -> &Option<crate::types::EmptyStruct> {
         &self.empty_struct
     }
+
+    /// Sets [`float`](field@KitchenSink::float).
     pub fn float(mut self, input: impl Into<f32>) -> Self {
         self.float = Some(input.into());
         self
     }
-    /// Sets `float` (`None` unsets it).
+
+    /// Sets [`float`](field@KitchenSink::float) (`None` unsets it).
     pub fn set_float(mut self, input: Option<f32>) -> Self {
         self.float = input;
         self
     }
-    /// Returns `float` as set so far.
+
+    /// Returns [`float`](field@KitchenSink::float) as set so far.
     pub fn get_float(&self) -> &Option<f32> {
         &self.float
     }
+
+    /// Sets [`httpdate_timestamp`](field@KitchenSink::httpdate_timestamp).
     pub fn httpdate_timestamp(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -246,7 +322,8 @@ impl KitchenSinkBuilder {
         self.httpdate_timestamp = Some(input.into());
         self
     }
-    /// Sets `httpdate_timestamp` (`None` unsets it).
+
+    /// Sets [`httpdate_timestamp`](field@KitchenSink::httpdate_timestamp) (`None` unsets it).
     pub fn set_httpdate_timestamp(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -254,23 +331,30 @@ impl KitchenSinkBuilder {
         self.httpdate_timestamp = input;
         self
     }
-    /// Returns `httpdate_timestamp` as set so far.
+
+    /// Returns [`httpdate_timestamp`](field@KitchenSink::httpdate_timestamp) as set so far.
     pub fn get_httpdate_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.httpdate_timestamp
     }
+
+    /// Sets [`integer`](field@KitchenSink::integer).
     pub fn integer(mut self, input: impl Into<i32>) -> Self {
         self.integer = Some(input.into());
         self
     }
-    /// Sets `integer` (`None` unsets it).
+
+    /// Sets [`integer`](field@KitchenSink::integer) (`None` unsets it).
     pub fn set_integer(mut self, input: Option<i32>) -> Self {
         self.integer = input;
         self
     }
-    /// Returns `integer` as set so far.
+
+    /// Returns [`integer`](field@KitchenSink::integer) as set so far.
     pub fn get_integer(&self) -> &Option<i32> {
         &self.integer
     }
+
+    /// Sets [`iso8601_timestamp`](field@KitchenSink::iso8601_timestamp).
     pub fn iso8601_timestamp(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -278,7 +362,8 @@ impl KitchenSinkBuilder {
         self.iso8601_timestamp = Some(input.into());
         self
     }
-    /// Sets `iso8601_timestamp` (`None` unsets it).
+
+    /// Sets [`iso8601_timestamp`](field@KitchenSink::iso8601_timestamp) (`None` unsets it).
     pub fn set_iso8601_timestamp(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -286,38 +371,47 @@ impl KitchenSinkBuilder {
         self.iso8601_timestamp = input;
         self
     }
-    /// Returns `iso8601_timestamp` as set so far.
+
+    /// Returns [`iso8601_timestamp`](field@KitchenSink::iso8601_timestamp) as set so far.
     pub fn get_iso8601_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.iso8601_timestamp
     }
+
+    /// Sets [`json_value`](field@KitchenSink::json_value).
     pub fn json_value(mut self, input: impl Into<String>) -> Self {
         self.json_value = Some(input.into());
         self
     }
-    /// Sets `json_value` (`None` unsets it).
+
+    /// Sets [`json_value`](field@KitchenSink::json_value) (`None` unsets it).
     pub fn set_json_value(mut self, input: Option<String>) -> Self {
         self.json_value = input;
         self
     }
-    /// Returns `json_value` as set so far.
+
+    /// Returns [`json_value`](field@KitchenSink::json_value) as set so far.
     pub fn get_json_value(&self) -> &Option<String> {
         &self.json_value
     }
-    /// Appends an item to `list_of_lists`. To set the whole list, use [`Self::set_list_of_lists`].
+
+    /// Appends an item to [`list_of_lists`](field@KitchenSink::list_of_lists). To set the whole list, use [`Self::set_list_of_lists`].
     pub fn list_of_lists(mut self, input: impl Into<Vec<String>>) -> Self {
         self.list_of_lists.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `list_of_lists` (`None` unsets it).
+
+    /// Sets [`list_of_lists`](field@KitchenSink::list_of_lists) (`None` unsets it).
     pub fn set_list_of_lists(mut self, input: Option<Vec<Vec<String>>>) -> Self {
         self.list_of_lists = input;
         self
     }
-    /// Returns `list_of_lists` as set so far.
+
+    /// Returns [`list_of_lists`](field@KitchenSink::list_of_lists) as set so far.
     pub fn get_list_of_lists(&self) -> &Option<Vec<Vec<String>>> {
         &self.list_of_lists
     }
-    /// Appends an item to `list_of_maps_of_strings`. To set the whole list, use [`Self::set_list_of_maps_of_strings`].
+
+    /// Appends an item to [`list_of_maps_of_strings`](field@KitchenSink::list_of_maps_of_strings). To set the whole list, use [`Self::set_list_of_maps_of_strings`].
     pub fn list_of_maps_of_strings(
         mut self,
         input: impl Into<std::collections::HashMap<String, String>>,
@@ -325,7 +419,8 @@ impl KitchenSinkBuilder {
         self.list_of_maps_of_strings.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `list_of_maps_of_strings` (`None` unsets it).
+
+    /// Sets [`list_of_maps_of_strings`](field@KitchenSink::list_of_maps_of_strings) (`None` unsets it).
     pub fn set_list_of_maps_of_strings(
         mut self,
         input: Option<Vec<std::collections::HashMap<String, String>>>,
@@ -333,27 +428,32 @@ impl KitchenSinkBuilder {
         self.list_of_maps_of_strings = input;
         self
     }
-    /// Returns `list_of_maps_of_strings` as set so far.
+
+    /// Returns [`list_of_maps_of_strings`](field@KitchenSink::list_of_maps_of_strings) as set so far.
     pub fn get_list_of_maps_of_strings(
         &self,
     ) -> &Option<Vec<std::collections::HashMap<String, String>>> {
         &self.list_of_maps_of_strings
     }
-    /// Appends an item to `list_of_strings`. To set the whole list, use [`Self::set_list_of_strings`].
+
+    /// Appends an item to [`list_of_strings`](field@KitchenSink::list_of_strings). To set the whole list, use [`Self::set_list_of_strings`].
     pub fn list_of_strings(mut self, input: impl Into<String>) -> Self {
         self.list_of_strings.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `list_of_strings` (`None` unsets it).
+
+    /// Sets [`list_of_strings`](field@KitchenSink::list_of_strings) (`None` unsets it).
     pub fn set_list_of_strings(mut self, input: Option<Vec<String>>) -> Self {
         self.list_of_strings = input;
         self
     }
-    /// Returns `list_of_strings` as set so far.
+
+    /// Returns [`list_of_strings`](field@KitchenSink::list_of_strings) as set so far.
     pub fn get_list_of_strings(&self) -> &Option<Vec<String>> {
         &self.list_of_strings
     }
-    /// Appends an item to `list_of_structs`. To set the whole list, use [`Self::set_list_of_structs`].
+
+    /// Appends an item to [`list_of_structs`](field@KitchenSink::list_of_structs). To set the whole list, use [`Self::set_list_of_structs`].
     pub fn list_of_structs(
         mut self,
         input: impl Into<crate::types::SimpleStruct>,
@@ -361,7 +461,8 @@ impl KitchenSinkBuilder {
         self.list_of_structs.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `list_of_structs` (`None` unsets it).
+
+    /// Sets [`list_of_structs`](field@KitchenSink::list_of_structs) (`None` unsets it).
     pub fn set_list_of_structs(
         mut self,
         input: Option<Vec<crate::types::SimpleStruct>>,
@@ -369,24 +470,30 @@ impl KitchenSinkBuilder {
         self.list_of_structs = input;
         self
     }
-    /// Returns `list_of_structs` as set so far.
+
+    /// Returns [`list_of_structs`](field@KitchenSink::list_of_structs) as set so far.
     pub fn get_list_of_structs(&self) -> &Option<Vec<crate::types::SimpleStruct>> {
         &self.list_of_structs
     }
+
+    /// Sets [`long`](field@KitchenSink::long).
     pub fn long(mut self, input: impl Into<i64>) -> Self {
         self.long = Some(input.into());
         self
     }
-    /// Sets `long` (`None` unsets it).
+
+    /// Sets [`long`](field@KitchenSink::long) (`None` unsets it).
     pub fn set_long(mut self, input: Option<i64>) -> Self {
         self.long = input;
         self
     }
-    /// Returns `long` as set so far.
+
+    /// Returns [`long`](field@KitchenSink::long) as set so far.
     pub fn get_long(&self) -> &Option<i64> {
         &self.long
     }
-    /// Inserts an entry into `map_of_lists_of_strings`. To set the whole map, use [`Self::set_map_of_lists_of_strings`].
+
+    /// Inserts an entry into [`map_of_lists_of_strings`](field@KitchenSink::map_of_lists_of_strings). To set the whole map, use [`Self::set_map_of_lists_of_strings`].
     pub fn map_of_lists_of_strings(
         mut self,
         k: impl Into<String>,
@@ -397,7 +504,8 @@ impl KitchenSinkBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Sets `map_of_lists_of_strings` (`None` unsets it).
+
+    /// Sets [`map_of_lists_of_strings`](field@KitchenSink::map_of_lists_of_strings) (`None` unsets it).
     pub fn set_map_of_lists_of_strings(
         mut self,
         input: Option<std::collections::HashMap<String, Vec<String>>>,
@@ -405,13 +513,15 @@ impl KitchenSinkBuilder {
         self.map_of_lists_of_strings = input;
         self
     }
-    /// Returns `map_of_lists_of_strings` as set so far.
+
+    /// Returns [`map_of_lists_of_strings`](field@KitchenSink::map_of_lists_of_strings) as set so far.
     pub fn get_map_of_lists_of_strings(
         &self,
     ) -> &Option<std::collections::HashMap<String, Vec<String>>> {
         &self.map_of_lists_of_strings
     }
-    /// Inserts an entry into `map_of_maps`. To set the whole map, use [`Self::set_map_of_maps`].
+
+    /// Inserts an entry into [`map_of_maps`](field@KitchenSink::map_of_maps). To set the whole map, use [`Self::set_map_of_maps`].
     pub fn map_of_maps(
         mut self,
         k: impl Into<String>,
@@ -420,7 +530,8 @@ impl KitchenSinkBuilder {
         self.map_of_maps.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `map_of_maps` (`None` unsets it).
+
+    /// Sets [`map_of_maps`](field@KitchenSink::map_of_maps) (`None` unsets it).
     pub fn set_map_of_maps(
         mut self,
         input: Option<
@@ -430,7 +541,8 @@ impl KitchenSinkBuilder {
         self.map_of_maps = input;
         self
     }
-    /// Returns `map_of_maps` as set so far.
+
+    /// Returns [`map_of_maps`](field@KitchenSink::map_of_maps) as set so far.
     pub fn get_map_of_maps(
         &self,
     ) -> &Option<
@@ -438,14 +550,16 @@ impl KitchenSinkBuilder {
     > {
         &self.map_of_maps
     }
-    /// Inserts an entry into `map_of_strings`. To set the whole map, use [`Self::set_map_of_strings`].
+
+    /// Inserts an entry into [`map_of_strings`](field@KitchenSink::map_of_strings). To set the whole map, use [`Self::set_map_of_strings`].
     pub fn map_of_strings(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
         self.map_of_strings
             .get_or_insert_with(Default::default)
             .insert(k.into(), v.into());
         self
     }
-    /// Sets `map_of_strings` (`None` unsets it).
+
+    /// Sets [`map_of_strings`](field@KitchenSink::map_of_strings) (`None` unsets it).
     pub fn set_map_of_strings(
         mut self,
         input: Option<std::collections::HashMap<String, String>>,
@@ -453,13 +567,15 @@ impl KitchenSinkBuilder {
         self.map_of_strings = input;
         self
     }
-    /// Returns `map_of_strings` as set so far.
+
+    /// Returns [`map_of_strings`](field@KitchenSink::map_of_strings) as set so far.
     pub fn get_map_of_strings(
         &self,
     ) -> &Option<std::collections::HashMap<String, String>> {
         &self.map_of_strings
     }
-    /// Inserts an entry into `map_of_structs`. To set the whole map, use [`Self::set_map_of_structs`].
+
+    /// Inserts an entry into [`map_of_structs`](field@KitchenSink::map_of_structs). To set the whole map, use [`Self::set_map_of_structs`].
     pub fn map_of_structs(
         mut self,
         k: impl Into<String>,
@@ -470,7 +586,8 @@ impl KitchenSinkBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Sets `map_of_structs` (`None` unsets it).
+
+    /// Sets [`map_of_structs`](field@KitchenSink::map_of_structs) (`None` unsets it).
     pub fn set_map_of_structs(
         mut self,
         input: Option<std::collections::HashMap<String, crate::types::SimpleStruct>>,
@@ -478,13 +595,15 @@ impl KitchenSinkBuilder {
         self.map_of_structs = input;
         self
     }
-    /// Returns `map_of_structs` as set so far.
+
+    /// Returns [`map_of_structs`](field@KitchenSink::map_of_structs) as set so far.
     pub fn get_map_of_structs(
         &self,
     ) -> &Option<std::collections::HashMap<String, crate::types::SimpleStruct>> {
         &self.map_of_structs
     }
-    /// Appends an item to `recursive_list`. To set the whole list, use [`Self::set_recursive_list`].
+
+    /// Appends an item to [`recursive_list`](field@KitchenSink::recursive_list). To set the whole list, use [`Self::set_recursive_list`].
     pub fn recursive_list(
         mut self,
         input: impl Into<crate::types::KitchenSink>,
@@ -492,7 +611,8 @@ impl KitchenSinkBuilder {
         self.recursive_list.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `recursive_list` (`None` unsets it).
+
+    /// Sets [`recursive_list`](field@KitchenSink::recursive_list) (`None` unsets it).
     pub fn set_recursive_list(
         mut self,
         input: Option<Vec<crate::types::KitchenSink>>,
@@ -500,11 +620,13 @@ impl KitchenSinkBuilder {
         self.recursive_list = input;
         self
     }
-    /// Returns `recursive_list` as set so far.
+
+    /// Returns [`recursive_list`](field@KitchenSink::recursive_list) as set so far.
     pub fn get_recursive_list(&self) -> &Option<Vec<crate::types::KitchenSink>> {
         &self.recursive_list
     }
-    /// Inserts an entry into `recursive_map`. To set the whole map, use [`Self::set_recursive_map`].
+
+    /// Inserts an entry into [`recursive_map`](field@KitchenSink::recursive_map). To set the whole map, use [`Self::set_recursive_map`].
     pub fn recursive_map(
         mut self,
         k: impl Into<String>,
@@ -515,7 +637,8 @@ impl KitchenSinkBuilder {
             .insert(k.into(), v.into());
         self
     }
-    /// Sets `recursive_map` (`None` unsets it).
+
+    /// Sets [`recursive_map`](field@KitchenSink::recursive_map) (`None` unsets it).
     pub fn set_recursive_map(
         mut self,
         input: Option<std::collections::HashMap<String, crate::types::KitchenSink>>,
@@ -523,12 +646,15 @@ impl KitchenSinkBuilder {
         self.recursive_map = input;
         self
     }
-    /// Returns `recursive_map` as set so far.
+
+    /// Returns [`recursive_map`](field@KitchenSink::recursive_map) as set so far.
     pub fn get_recursive_map(
         &self,
     ) -> &Option<std::collections::HashMap<String, crate::types::KitchenSink>> {
         &self.recursive_map
     }
+
+    /// Sets [`recursive_struct`](field@KitchenSink::recursive_struct).
     pub fn recursive_struct(
         mut self,
         input: impl Into<crate::types::KitchenSink>,
@@ -536,7 +662,8 @@ impl KitchenSinkBuilder {
         self.recursive_struct = Some(input.into());
         self
     }
-    /// Sets `recursive_struct` (`None` unsets it).
+
+    /// Sets [`recursive_struct`](field@KitchenSink::recursive_struct) (`None` unsets it).
     pub fn set_recursive_struct(
         mut self,
         input: Option<crate::types::KitchenSink>,
@@ -544,10 +671,13 @@ impl KitchenSinkBuilder {
         self.recursive_struct = input;
         self
     }
-    /// Returns `recursive_struct` as set so far.
+
+    /// Returns [`recursive_struct`](field@KitchenSink::recursive_struct) as set so far.
     pub fn get_recursive_struct(&self) -> &Option<crate::types::KitchenSink> {
         &self.recursive_struct
     }
+
+    /// Sets [`simple_struct`](field@KitchenSink::simple_struct).
     pub fn simple_struct(
         mut self,
         input: impl Into<crate::types::SimpleStruct>,
@@ -555,7 +685,8 @@ impl KitchenSinkBuilder {
         self.simple_struct = Some(input.into());
         self
     }
-    /// Sets `simple_struct` (`None` unsets it).
+
+    /// Sets [`simple_struct`](field@KitchenSink::simple_struct) (`None` unsets it).
     pub fn set_simple_struct(
         mut self,
         input: Option<crate::types::SimpleStruct>,
@@ -563,23 +694,30 @@ impl KitchenSinkBuilder {
         self.simple_struct = input;
         self
     }
-    /// Returns `simple_struct` as set so far.
+
+    /// Returns [`simple_struct`](field@KitchenSink::simple_struct) as set so far.
     pub fn get_simple_struct(&self) -> &Option<crate::types::SimpleStruct> {
         &self.simple_struct
     }
+
+    /// Sets [`string`](field@KitchenSink::string).
     pub fn string(mut self, input: impl Into<String>) -> Self {
         self.string = Some(input.into());
         self
     }
-    /// Sets `string` (`None` unsets it).
+
+    /// Sets [`string`](field@KitchenSink::string) (`None` unsets it).
     pub fn set_string(mut self, input: Option<String>) -> Self {
         self.string = input;
         self
     }
-    /// Returns `string` as set so far.
+
+    /// Returns [`string`](field@KitchenSink::string) as set so far.
     pub fn get_string(&self) -> &Option<String> {
         &self.string
     }
+
+    /// Sets [`struct_with_json_name`](field@KitchenSink::struct_with_json_name).
     pub fn struct_with_json_name(
         mut self,
         input: impl Into<crate::types::StructWithJsonName>,
@@ -587,7 +725,8 @@ impl KitchenSinkBuilder {
         self.struct_with_json_name = Some(input.into());
         self
     }
-    /// Sets `struct_with_json_name` (`None` unsets it).
+
+    /// Sets [`struct_with_json_name`](field@KitchenSink::struct_with_json_name) (`None` unsets it).
     pub fn set_struct_with_json_name(
         mut self,
         input: Option<crate::types::StructWithJsonName>,
@@ -595,25 +734,32 @@ impl KitchenSinkBuilder {
         self.struct_with_json_name = input;
         self
     }
-    /// Returns `struct_with_json_name` as set so far.
+
+    /// Returns [`struct_with_json_name`](field@KitchenSink::struct_with_json_name) as set so far.
     pub fn get_struct_with_json_name(
         &self,
     ) -> &Option<crate::types::StructWithJsonName> {
         &self.struct_with_json_name
     }
+
+    /// Sets [`timestamp`](field@KitchenSink::timestamp).
     pub fn timestamp(mut self, input: impl Into<crate::primitives::DateTime>) -> Self {
         self.timestamp = Some(input.into());
         self
     }
-    /// Sets `timestamp` (`None` unsets it).
+
+    /// Sets [`timestamp`](field@KitchenSink::timestamp) (`None` unsets it).
     pub fn set_timestamp(mut self, input: Option<crate::primitives::DateTime>) -> Self {
         self.timestamp = input;
         self
     }
-    /// Returns `timestamp` as set so far.
+
+    /// Returns [`timestamp`](field@KitchenSink::timestamp) as set so far.
     pub fn get_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.timestamp
     }
+
+    /// Sets [`unix_timestamp`](field@KitchenSink::unix_timestamp).
     pub fn unix_timestamp(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -621,7 +767,8 @@ impl KitchenSinkBuilder {
         self.unix_timestamp = Some(input.into());
         self
     }
-    /// Sets `unix_timestamp` (`None` unsets it).
+
+    /// Sets [`unix_timestamp`](field@KitchenSink::unix_timestamp) (`None` unsets it).
     pub fn set_unix_timestamp(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -629,10 +776,12 @@ impl KitchenSinkBuilder {
         self.unix_timestamp = input;
         self
     }
-    /// Returns `unix_timestamp` as set so far.
+
+    /// Returns [`unix_timestamp`](field@KitchenSink::unix_timestamp) as set so far.
     pub fn get_unix_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.unix_timestamp
     }
+
     /// Builds the value.
     pub fn build(self) -> KitchenSink {
         KitchenSink {
@@ -665,6 +814,7 @@ impl KitchenSinkBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for KitchenSink {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -705,6 +855,7 @@ impl ::awsjson_runtime::json::ToJson for KitchenSink {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for KitchenSink {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -713,6 +864,7 @@ impl ::awsjson_runtime::json::FromJson for KitchenSink {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -769,6 +921,7 @@ impl ::awsjson_runtime::json::FromJson for KitchenSink {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

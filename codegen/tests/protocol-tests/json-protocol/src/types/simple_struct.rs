@@ -6,39 +6,49 @@
 pub struct SimpleStruct {
     pub value: Option<String>,
 }
+
 impl SimpleStruct {
     /// Creates a new builder for [`SimpleStruct`].
     pub fn builder() -> SimpleStructBuilder {
         SimpleStructBuilder::default()
     }
+
+    /// Returns [`value`](field@Self::value).
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 }
+
 /// A builder for [`SimpleStruct`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct SimpleStructBuilder {
     pub(crate) value: Option<String>,
 }
+
 impl SimpleStructBuilder {
+    /// Sets [`value`](field@SimpleStruct::value).
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
     }
-    /// Sets `value` (`None` unsets it).
+
+    /// Sets [`value`](field@SimpleStruct::value) (`None` unsets it).
     pub fn set_value(mut self, input: Option<String>) -> Self {
         self.value = input;
         self
     }
-    /// Returns `value` as set so far.
+
+    /// Returns [`value`](field@SimpleStruct::value) as set so far.
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
+
     /// Builds the value.
     pub fn build(self) -> SimpleStruct {
         SimpleStruct { value: self.value }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for SimpleStruct {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -46,6 +56,7 @@ impl ::awsjson_runtime::json::ToJson for SimpleStruct {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for SimpleStruct {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -54,6 +65,7 @@ impl ::awsjson_runtime::json::FromJson for SimpleStruct {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -67,6 +79,7 @@ impl ::awsjson_runtime::json::FromJson for SimpleStruct {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,34 +6,43 @@
 pub struct StructWithJsonName {
     pub value: Option<String>,
 }
+
 impl StructWithJsonName {
     /// Creates a new builder for [`StructWithJsonName`].
     pub fn builder() -> StructWithJsonNameBuilder {
         StructWithJsonNameBuilder::default()
     }
+
+    /// Returns [`value`](field@Self::value).
     pub fn value(&self) -> Option<&str> {
         self.value.as_deref()
     }
 }
+
 /// A builder for [`StructWithJsonName`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct StructWithJsonNameBuilder {
     pub(crate) value: Option<String>,
 }
+
 impl StructWithJsonNameBuilder {
+    /// Sets [`value`](field@StructWithJsonName::value).
     pub fn value(mut self, input: impl Into<String>) -> Self {
         self.value = Some(input.into());
         self
     }
-    /// Sets `value` (`None` unsets it).
+
+    /// Sets [`value`](field@StructWithJsonName::value) (`None` unsets it).
     pub fn set_value(mut self, input: Option<String>) -> Self {
         self.value = input;
         self
     }
-    /// Returns `value` as set so far.
+
+    /// Returns [`value`](field@StructWithJsonName::value) as set so far.
     pub fn get_value(&self) -> &Option<String> {
         &self.value
     }
+
     /// Builds the value.
     pub fn build(self) -> StructWithJsonName {
         StructWithJsonName {
@@ -41,6 +50,7 @@ impl StructWithJsonNameBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for StructWithJsonName {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -48,6 +58,7 @@ impl ::awsjson_runtime::json::ToJson for StructWithJsonName {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for StructWithJsonName {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -56,6 +67,7 @@ impl ::awsjson_runtime::json::FromJson for StructWithJsonName {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -69,6 +81,7 @@ impl ::awsjson_runtime::json::FromJson for StructWithJsonName {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,34 +6,43 @@
 pub struct ClientOptionalDefaults {
     pub member: Option<i32>,
 }
+
 impl ClientOptionalDefaults {
     /// Creates a new builder for [`ClientOptionalDefaults`].
     pub fn builder() -> ClientOptionalDefaultsBuilder {
         ClientOptionalDefaultsBuilder::default()
     }
+
+    /// Returns [`member`](field@Self::member).
     pub fn member(&self) -> Option<i32> {
         self.member
     }
 }
+
 /// A builder for [`ClientOptionalDefaults`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ClientOptionalDefaultsBuilder {
     pub(crate) member: Option<i32>,
 }
+
 impl ClientOptionalDefaultsBuilder {
+    /// Sets [`member`](field@ClientOptionalDefaults::member).
     pub fn member(mut self, input: impl Into<i32>) -> Self {
         self.member = Some(input.into());
         self
     }
-    /// Sets `member` (`None` unsets it).
+
+    /// Sets [`member`](field@ClientOptionalDefaults::member) (`None` unsets it).
     pub fn set_member(mut self, input: Option<i32>) -> Self {
         self.member = input;
         self
     }
-    /// Returns `member` as set so far.
+
+    /// Returns [`member`](field@ClientOptionalDefaults::member) as set so far.
     pub fn get_member(&self) -> &Option<i32> {
         &self.member
     }
+
     /// Builds the value.
     pub fn build(self) -> ClientOptionalDefaults {
         ClientOptionalDefaults {
@@ -41,6 +50,7 @@ impl ClientOptionalDefaultsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ClientOptionalDefaults {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -48,6 +58,7 @@ impl ::awsjson_runtime::json::ToJson for ClientOptionalDefaults {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ClientOptionalDefaults {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -56,6 +67,7 @@ impl ::awsjson_runtime::json::FromJson for ClientOptionalDefaults {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -69,6 +81,7 @@ impl ::awsjson_runtime::json::FromJson for ClientOptionalDefaults {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

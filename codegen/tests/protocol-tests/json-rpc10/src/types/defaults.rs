@@ -33,96 +33,154 @@ pub struct Defaults {
     pub zero_float: f32,
     pub zero_double: f64,
 }
+
 impl Defaults {
     /// Creates a new builder for [`Defaults`].
     pub fn builder() -> DefaultsBuilder {
         DefaultsBuilder::default()
     }
+
+    /// Returns [`default_string`](field@Self::default_string).
     pub fn default_string(&self) -> &str {
         &self.default_string
     }
+
+    /// Returns [`default_boolean`](field@Self::default_boolean).
     pub fn default_boolean(&self) -> bool {
         self.default_boolean
     }
+
+    /// Returns [`default_list`](field@Self::default_list).
     pub fn default_list(&self) -> &Vec<String> {
         &self.default_list
     }
+
+    /// Returns [`default_document_map`](field@Self::default_document_map).
     pub fn default_document_map(&self) -> &crate::primitives::Document {
         &self.default_document_map
     }
+
+    /// Returns [`default_document_string`](field@Self::default_document_string).
     pub fn default_document_string(&self) -> &crate::primitives::Document {
         &self.default_document_string
     }
+
+    /// Returns [`default_document_boolean`](field@Self::default_document_boolean).
     pub fn default_document_boolean(&self) -> &crate::primitives::Document {
         &self.default_document_boolean
     }
+
+    /// Returns [`default_document_list`](field@Self::default_document_list).
     pub fn default_document_list(&self) -> &crate::primitives::Document {
         &self.default_document_list
     }
+
+    /// Returns [`default_null_document`](field@Self::default_null_document).
     pub fn default_null_document(&self) -> Option<&crate::primitives::Document> {
         self.default_null_document.as_ref()
     }
+
+    /// Returns [`default_timestamp`](field@Self::default_timestamp).
     pub fn default_timestamp(&self) -> crate::primitives::DateTime {
         self.default_timestamp
     }
+
+    /// Returns [`default_blob`](field@Self::default_blob).
     pub fn default_blob(&self) -> &crate::primitives::Blob {
         &self.default_blob
     }
+
+    /// Returns [`default_byte`](field@Self::default_byte).
     pub fn default_byte(&self) -> i8 {
         self.default_byte
     }
+
+    /// Returns [`default_short`](field@Self::default_short).
     pub fn default_short(&self) -> i16 {
         self.default_short
     }
+
+    /// Returns [`default_integer`](field@Self::default_integer).
     pub fn default_integer(&self) -> i32 {
         self.default_integer
     }
+
+    /// Returns [`default_long`](field@Self::default_long).
     pub fn default_long(&self) -> i64 {
         self.default_long
     }
+
+    /// Returns [`default_float`](field@Self::default_float).
     pub fn default_float(&self) -> f32 {
         self.default_float
     }
+
+    /// Returns [`default_double`](field@Self::default_double).
     pub fn default_double(&self) -> f64 {
         self.default_double
     }
+
+    /// Returns [`default_map`](field@Self::default_map).
     pub fn default_map(&self) -> &std::collections::HashMap<String, String> {
         &self.default_map
     }
+
+    /// Returns [`default_enum`](field@Self::default_enum).
     pub fn default_enum(&self) -> &crate::types::TestEnum {
         &self.default_enum
     }
+
+    /// Returns [`default_int_enum`](field@Self::default_int_enum).
     pub fn default_int_enum(&self) -> crate::types::TestIntEnum {
         self.default_int_enum
     }
+
+    /// Returns [`empty_string`](field@Self::empty_string).
     pub fn empty_string(&self) -> &str {
         &self.empty_string
     }
+
+    /// Returns [`false_boolean`](field@Self::false_boolean).
     pub fn false_boolean(&self) -> bool {
         self.false_boolean
     }
+
+    /// Returns [`empty_blob`](field@Self::empty_blob).
     pub fn empty_blob(&self) -> &crate::primitives::Blob {
         &self.empty_blob
     }
+
+    /// Returns [`zero_byte`](field@Self::zero_byte).
     pub fn zero_byte(&self) -> i8 {
         self.zero_byte
     }
+
+    /// Returns [`zero_short`](field@Self::zero_short).
     pub fn zero_short(&self) -> i16 {
         self.zero_short
     }
+
+    /// Returns [`zero_integer`](field@Self::zero_integer).
     pub fn zero_integer(&self) -> i32 {
         self.zero_integer
     }
+
+    /// Returns [`zero_long`](field@Self::zero_long).
     pub fn zero_long(&self) -> i64 {
         self.zero_long
     }
+
+    /// Returns [`zero_float`](field@Self::zero_float).
     pub fn zero_float(&self) -> f32 {
         self.zero_float
     }
+
+    /// Returns [`zero_double`](field@Self::zero_double).
     pub fn zero_double(&self) -> f64 {
         self.zero_double
     }
 }
+
 impl Default for Defaults {
     fn default() -> Self {
         Self {
@@ -157,6 +215,7 @@ impl Default for Defaults {
         }
     }
 }
+
 /// A builder for [`Defaults`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DefaultsBuilder {
@@ -189,47 +248,60 @@ pub struct DefaultsBuilder {
     pub(crate) zero_float: Option<f32>,
     pub(crate) zero_double: Option<f64>,
 }
+
 impl DefaultsBuilder {
+    /// Sets [`default_string`](field@Defaults::default_string).
     pub fn default_string(mut self, input: impl Into<String>) -> Self {
         self.default_string = Some(input.into());
         self
     }
-    /// Sets `default_string` (`None` unsets it).
+
+    /// Sets [`default_string`](field@Defaults::default_string) (`None` unsets it).
     pub fn set_default_string(mut self, input: Option<String>) -> Self {
         self.default_string = input;
         self
     }
-    /// Returns `default_string` as set so far.
+
+    /// Returns [`default_string`](field@Defaults::default_string) as set so far.
     pub fn get_default_string(&self) -> &Option<String> {
         &self.default_string
     }
+
+    /// Sets [`default_boolean`](field@Defaults::default_boolean).
     pub fn default_boolean(mut self, input: impl Into<bool>) -> Self {
         self.default_boolean = Some(input.into());
         self
     }
-    /// Sets `default_boolean` (`None` unsets it).
+
+    /// Sets [`default_boolean`](field@Defaults::default_boolean) (`None` unsets it).
     pub fn set_default_boolean(mut self, input: Option<bool>) -> Self {
         self.default_boolean = input;
         self
     }
-    /// Returns `default_boolean` as set so far.
+
+    /// Returns [`default_boolean`](field@Defaults::default_boolean) as set so far.
     pub fn get_default_boolean(&self) -> &Option<bool> {
         &self.default_boolean
     }
-    /// Appends an item to `default_list`. To set the whole list, use [`Self::set_default_list`].
+
+    /// Appends an item to [`default_list`](field@Defaults::default_list). To set the whole list, use [`Self::set_default_list`].
     pub fn default_list(mut self, input: impl Into<String>) -> Self {
         self.default_list.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `default_list` (`None` unsets it).
+
+    /// Sets [`default_list`](field@Defaults::default_list) (`None` unsets it).
     pub fn set_default_list(mut self, input: Option<Vec<String>>) -> Self {
         self.default_list = input;
         self
     }
-    /// Returns `default_list` as set so far.
+
+    /// Returns [`default_list`](field@Defaults::default_list) as set so far.
     pub fn get_default_list(&self) -> &Option<Vec<String>> {
         &self.default_list
     }
+
+    /// Sets [`default_document_map`](field@Defaults::default_document_map).
     pub fn default_document_map(
         mut self,
         input: impl Into<crate::primitives::Document>,
@@ -237,7 +309,8 @@ impl DefaultsBuilder {
         self.default_document_map = Some(input.into());
         self
     }
-    /// Sets `default_document_map` (`None` unsets it).
+
+    /// Sets [`default_document_map`](field@Defaults::default_document_map) (`None` unsets it).
     pub fn set_default_document_map(
         mut self,
         input: Option<crate::primitives::Document>,
@@ -245,10 +318,13 @@ impl DefaultsBuilder {
         self.default_document_map = input;
         self
     }
-    /// Returns `default_document_map` as set so far.
+
+    /// Returns [`default_document_map`](field@Defaults::default_document_map) as set so far.
     pub fn get_default_document_map(&self) -> &Option<crate::primitives::Document> {
         &self.default_document_map
     }
+
+    /// Sets [`default_document_string`](field@Defaults::default_document_string).
     pub fn default_document_string(
         mut self,
         input: impl Into<crate::primitives::Document>,
@@ -256,7 +332,8 @@ impl DefaultsBuilder {
         self.default_document_string = Some(input.into());
         self
     }
-    /// Sets `default_document_string` (`None` unsets it).
+
+    /// Sets [`default_document_string`](field@Defaults::default_document_string) (`None` unsets it).
     pub fn set_default_document_string(
         mut self,
         input: Option<crate::primitives::Document>,
@@ -264,10 +341,13 @@ impl DefaultsBuilder {
         self.default_document_string = input;
         self
     }
-    /// Returns `default_document_string` as set so far.
+
+    /// Returns [`default_document_string`](field@Defaults::default_document_string) as set so far.
     pub fn get_default_document_string(&self) -> &Option<crate::primitives::Document> {
         &self.default_document_string
     }
+
+    /// Sets [`default_document_boolean`](field@Defaults::default_document_boolean).
     pub fn default_document_boolean(
         mut self,
         input: impl Into<crate::primitives::Document>,
@@ -275,7 +355,8 @@ impl DefaultsBuilder {
         self.default_document_boolean = Some(input.into());
         self
     }
-    /// Sets `default_document_boolean` (`None` unsets it).
+
+    /// Sets [`default_document_boolean`](field@Defaults::default_document_boolean) (`None` unsets it).
     pub fn set_default_document_boolean(
         mut self,
         input: Option<crate::primitives::Document>,
@@ -283,10 +364,13 @@ impl DefaultsBuilder {
         self.default_document_boolean = input;
         self
     }
-    /// Returns `default_document_boolean` as set so far.
+
+    /// Returns [`default_document_boolean`](field@Defaults::default_document_boolean) as set so far.
     pub fn get_default_document_boolean(&self) -> &Option<crate::primitives::Document> {
         &self.default_document_boolean
     }
+
+    /// Sets [`default_document_list`](field@Defaults::default_document_list).
     pub fn default_document_list(
         mut self,
         input: impl Into<crate::primitives::Document>,
@@ -294,7 +378,8 @@ impl DefaultsBuilder {
         self.default_document_list = Some(input.into());
         self
     }
-    /// Sets `default_document_list` (`None` unsets it).
+
+    /// Sets [`default_document_list`](field@Defaults::default_document_list) (`None` unsets it).
     pub fn set_default_document_list(
         mut self,
         input: Option<crate::primitives::Document>,
@@ -302,10 +387,13 @@ impl DefaultsBuilder {
         self.default_document_list = input;
         self
     }
-    /// Returns `default_document_list` as set so far.
+
+    /// Returns [`default_document_list`](field@Defaults::default_document_list) as set so far.
     pub fn get_default_document_list(&self) -> &Option<crate::primitives::Document> {
         &self.default_document_list
     }
+
+    /// Sets [`default_null_document`](field@Defaults::default_null_document).
     pub fn default_null_document(
         mut self,
         input: impl Into<crate::primitives::Document>,
@@ -313,7 +401,8 @@ impl DefaultsBuilder {
         self.default_null_document = Some(input.into());
         self
     }
-    /// Sets `default_null_document` (`None` unsets it).
+
+    /// Sets [`default_null_document`](field@Defaults::default_null_document) (`None` unsets it).
     pub fn set_default_null_document(
         mut self,
         input: Option<crate::primitives::Document>,
@@ -321,10 +410,13 @@ impl DefaultsBuilder {
         self.default_null_document = input;
         self
     }
-    /// Returns `default_null_document` as set so far.
+
+    /// Returns [`default_null_document`](field@Defaults::default_null_document) as set so far.
     pub fn get_default_null_document(&self) -> &Option<crate::primitives::Document> {
         &self.default_null_document
     }
+
+    /// Sets [`default_timestamp`](field@Defaults::default_timestamp).
     pub fn default_timestamp(
         mut self,
         input: impl Into<crate::primitives::DateTime>,
@@ -332,7 +424,8 @@ impl DefaultsBuilder {
         self.default_timestamp = Some(input.into());
         self
     }
-    /// Sets `default_timestamp` (`None` unsets it).
+
+    /// Sets [`default_timestamp`](field@Defaults::default_timestamp) (`None` unsets it).
     pub fn set_default_timestamp(
         mut self,
         input: Option<crate::primitives::DateTime>,
@@ -340,107 +433,138 @@ impl DefaultsBuilder {
         self.default_timestamp = input;
         self
     }
-    /// Returns `default_timestamp` as set so far.
+
+    /// Returns [`default_timestamp`](field@Defaults::default_timestamp) as set so far.
     pub fn get_default_timestamp(&self) -> &Option<crate::primitives::DateTime> {
         &self.default_timestamp
     }
+
+    /// Sets [`default_blob`](field@Defaults::default_blob).
     pub fn default_blob(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.default_blob = Some(input.into());
         self
     }
-    /// Sets `default_blob` (`None` unsets it).
+
+    /// Sets [`default_blob`](field@Defaults::default_blob) (`None` unsets it).
     pub fn set_default_blob(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.default_blob = input;
         self
     }
-    /// Returns `default_blob` as set so far.
+
+    /// Returns [`default_blob`](field@Defaults::default_blob) as set so far.
     pub fn get_default_blob(&self) -> &Option<crate::primitives::Blob> {
         &self.default_blob
     }
+
+    /// Sets [`default_byte`](field@Defaults::default_byte).
     pub fn default_byte(mut self, input: impl Into<i8>) -> Self {
         self.default_byte = Some(input.into());
         self
     }
-    /// Sets `default_byte` (`None` unsets it).
+
+    /// Sets [`default_byte`](field@Defaults::default_byte) (`None` unsets it).
     pub fn set_default_byte(mut self, input: Option<i8>) -> Self {
         self.default_byte = input;
         self
     }
-    /// Returns `default_byte` as set so far.
+
+    /// Returns [`default_byte`](field@Defaults::default_byte) as set so far.
     pub fn get_default_byte(&self) -> &Option<i8> {
         &self.default_byte
     }
+
+    /// Sets [`default_short`](field@Defaults::default_short).
     pub fn default_short(mut self, input: impl Into<i16>) -> Self {
         self.default_short = Some(input.into());
         self
     }
-    /// Sets `default_short` (`None` unsets it).
+
+    /// Sets [`default_short`](field@Defaults::default_short) (`None` unsets it).
     pub fn set_default_short(mut self, input: Option<i16>) -> Self {
         self.default_short = input;
         self
     }
-    /// Returns `default_short` as set so far.
+
+    /// Returns [`default_short`](field@Defaults::default_short) as set so far.
     pub fn get_default_short(&self) -> &Option<i16> {
         &self.default_short
     }
+
+    /// Sets [`default_integer`](field@Defaults::default_integer).
     pub fn default_integer(mut self, input: impl Into<i32>) -> Self {
         self.default_integer = Some(input.into());
         self
     }
-    /// Sets `default_integer` (`None` unsets it).
+
+    /// Sets [`default_integer`](field@Defaults::default_integer) (`None` unsets it).
     pub fn set_default_integer(mut self, input: Option<i32>) -> Self {
         self.default_integer = input;
         self
     }
-    /// Returns `default_integer` as set so far.
+
+    /// Returns [`default_integer`](field@Defaults::default_integer) as set so far.
     pub fn get_default_integer(&self) -> &Option<i32> {
         &self.default_integer
     }
+
+    /// Sets [`default_long`](field@Defaults::default_long).
     pub fn default_long(mut self, input: impl Into<i64>) -> Self {
         self.default_long = Some(input.into());
         self
     }
-    /// Sets `default_long` (`None` unsets it).
+
+    /// Sets [`default_long`](field@Defaults::default_long) (`None` unsets it).
     pub fn set_default_long(mut self, input: Option<i64>) -> Self {
         self.default_long = input;
         self
     }
-    /// Returns `default_long` as set so far.
+
+    /// Returns [`default_long`](field@Defaults::default_long) as set so far.
     pub fn get_default_long(&self) -> &Option<i64> {
         &self.default_long
     }
+
+    /// Sets [`default_float`](field@Defaults::default_float).
     pub fn default_float(mut self, input: impl Into<f32>) -> Self {
         self.default_float = Some(input.into());
         self
     }
-    /// Sets `default_float` (`None` unsets it).
+
+    /// Sets [`default_float`](field@Defaults::default_float) (`None` unsets it).
     pub fn set_default_float(mut self, input: Option<f32>) -> Self {
         self.default_float = input;
         self
     }
-    /// Returns `default_float` as set so far.
+
+    /// Returns [`default_float`](field@Defaults::default_float) as set so far.
     pub fn get_default_float(&self) -> &Option<f32> {
         &self.default_float
     }
+
+    /// Sets [`default_double`](field@Defaults::default_double).
     pub fn default_double(mut self, input: impl Into<f64>) -> Self {
         self.default_double = Some(input.into());
         self
     }
-    /// Sets `default_double` (`None` unsets it).
+
+    /// Sets [`default_double`](field@Defaults::default_double) (`None` unsets it).
     pub fn set_default_double(mut self, input: Option<f64>) -> Self {
         self.default_double = input;
         self
     }
-    /// Returns `default_double` as set so far.
+
+    /// Returns [`default_double`](field@Defaults::default_double) as set so far.
     pub fn get_default_double(&self) -> &Option<f64> {
         &self.default_double
     }
-    /// Inserts an entry into `default_map`. To set the whole map, use [`Self::set_default_map`].
+
+    /// Inserts an entry into [`default_map`](field@Defaults::default_map). To set the whole map, use [`Self::set_default_map`].
     pub fn default_map(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
         self.default_map.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `default_map` (`None` unsets it).
+
+    /// Sets [`default_map`](field@Defaults::default_map) (`None` unsets it).
     pub fn set_default_map(
         mut self,
         input: Option<std::collections::HashMap<String, String>>,
@@ -448,23 +572,30 @@ impl DefaultsBuilder {
         self.default_map = input;
         self
     }
-    /// Returns `default_map` as set so far.
+
+    /// Returns [`default_map`](field@Defaults::default_map) as set so far.
     pub fn get_default_map(&self) -> &Option<std::collections::HashMap<String, String>> {
         &self.default_map
     }
+
+    /// Sets [`default_enum`](field@Defaults::default_enum).
     pub fn default_enum(mut self, input: impl Into<crate::types::TestEnum>) -> Self {
         self.default_enum = Some(input.into());
         self
     }
-    /// Sets `default_enum` (`None` unsets it).
+
+    /// Sets [`default_enum`](field@Defaults::default_enum) (`None` unsets it).
     pub fn set_default_enum(mut self, input: Option<crate::types::TestEnum>) -> Self {
         self.default_enum = input;
         self
     }
-    /// Returns `default_enum` as set so far.
+
+    /// Returns [`default_enum`](field@Defaults::default_enum) as set so far.
     pub fn get_default_enum(&self) -> &Option<crate::types::TestEnum> {
         &self.default_enum
     }
+
+    /// Sets [`default_int_enum`](field@Defaults::default_int_enum).
     pub fn default_int_enum(
         mut self,
         input: impl Into<crate::types::TestIntEnum>,
@@ -472,7 +603,8 @@ impl DefaultsBuilder {
         self.default_int_enum = Some(input.into());
         self
     }
-    /// Sets `default_int_enum` (`None` unsets it).
+
+    /// Sets [`default_int_enum`](field@Defaults::default_int_enum) (`None` unsets it).
     pub fn set_default_int_enum(
         mut self,
         input: Option<crate::types::TestIntEnum>,
@@ -480,127 +612,165 @@ impl DefaultsBuilder {
         self.default_int_enum = input;
         self
     }
-    /// Returns `default_int_enum` as set so far.
+
+    /// Returns [`default_int_enum`](field@Defaults::default_int_enum) as set so far.
     pub fn get_default_int_enum(&self) -> &Option<crate::types::TestIntEnum> {
         &self.default_int_enum
     }
+
+    /// Sets [`empty_string`](field@Defaults::empty_string).
     pub fn empty_string(mut self, input: impl Into<String>) -> Self {
         self.empty_string = Some(input.into());
         self
     }
-    /// Sets `empty_string` (`None` unsets it).
+
+    /// Sets [`empty_string`](field@Defaults::empty_string) (`None` unsets it).
     pub fn set_empty_string(mut self, input: Option<String>) -> Self {
         self.empty_string = input;
         self
     }
-    /// Returns `empty_string` as set so far.
+
+    /// Returns [`empty_string`](field@Defaults::empty_string) as set so far.
     pub fn get_empty_string(&self) -> &Option<String> {
         &self.empty_string
     }
+
+    /// Sets [`false_boolean`](field@Defaults::false_boolean).
     pub fn false_boolean(mut self, input: impl Into<bool>) -> Self {
         self.false_boolean = Some(input.into());
         self
     }
-    /// Sets `false_boolean` (`None` unsets it).
+
+    /// Sets [`false_boolean`](field@Defaults::false_boolean) (`None` unsets it).
     pub fn set_false_boolean(mut self, input: Option<bool>) -> Self {
         self.false_boolean = input;
         self
     }
-    /// Returns `false_boolean` as set so far.
+
+    /// Returns [`false_boolean`](field@Defaults::false_boolean) as set so far.
     pub fn get_false_boolean(&self) -> &Option<bool> {
         &self.false_boolean
     }
+
+    /// Sets [`empty_blob`](field@Defaults::empty_blob).
     pub fn empty_blob(mut self, input: impl Into<crate::primitives::Blob>) -> Self {
         self.empty_blob = Some(input.into());
         self
     }
-    /// Sets `empty_blob` (`None` unsets it).
+
+    /// Sets [`empty_blob`](field@Defaults::empty_blob) (`None` unsets it).
     pub fn set_empty_blob(mut self, input: Option<crate::primitives::Blob>) -> Self {
         self.empty_blob = input;
         self
     }
-    /// Returns `empty_blob` as set so far.
+
+    /// Returns [`empty_blob`](field@Defaults::empty_blob) as set so far.
     pub fn get_empty_blob(&self) -> &Option<crate::primitives::Blob> {
         &self.empty_blob
     }
+
+    /// Sets [`zero_byte`](field@Defaults::zero_byte).
     pub fn zero_byte(mut self, input: impl Into<i8>) -> Self {
         self.zero_byte = Some(input.into());
         self
     }
-    /// Sets `zero_byte` (`None` unsets it).
+
+    /// Sets [`zero_byte`](field@Defaults::zero_byte) (`None` unsets it).
     pub fn set_zero_byte(mut self, input: Option<i8>) -> Self {
         self.zero_byte = input;
         self
     }
-    /// Returns `zero_byte` as set so far.
+
+    /// Returns [`zero_byte`](field@Defaults::zero_byte) as set so far.
     pub fn get_zero_byte(&self) -> &Option<i8> {
         &self.zero_byte
     }
+
+    /// Sets [`zero_short`](field@Defaults::zero_short).
     pub fn zero_short(mut self, input: impl Into<i16>) -> Self {
         self.zero_short = Some(input.into());
         self
     }
-    /// Sets `zero_short` (`None` unsets it).
+
+    /// Sets [`zero_short`](field@Defaults::zero_short) (`None` unsets it).
     pub fn set_zero_short(mut self, input: Option<i16>) -> Self {
         self.zero_short = input;
         self
     }
-    /// Returns `zero_short` as set so far.
+
+    /// Returns [`zero_short`](field@Defaults::zero_short) as set so far.
     pub fn get_zero_short(&self) -> &Option<i16> {
         &self.zero_short
     }
+
+    /// Sets [`zero_integer`](field@Defaults::zero_integer).
     pub fn zero_integer(mut self, input: impl Into<i32>) -> Self {
         self.zero_integer = Some(input.into());
         self
     }
-    /// Sets `zero_integer` (`None` unsets it).
+
+    /// Sets [`zero_integer`](field@Defaults::zero_integer) (`None` unsets it).
     pub fn set_zero_integer(mut self, input: Option<i32>) -> Self {
         self.zero_integer = input;
         self
     }
-    /// Returns `zero_integer` as set so far.
+
+    /// Returns [`zero_integer`](field@Defaults::zero_integer) as set so far.
     pub fn get_zero_integer(&self) -> &Option<i32> {
         &self.zero_integer
     }
+
+    /// Sets [`zero_long`](field@Defaults::zero_long).
     pub fn zero_long(mut self, input: impl Into<i64>) -> Self {
         self.zero_long = Some(input.into());
         self
     }
-    /// Sets `zero_long` (`None` unsets it).
+
+    /// Sets [`zero_long`](field@Defaults::zero_long) (`None` unsets it).
     pub fn set_zero_long(mut self, input: Option<i64>) -> Self {
         self.zero_long = input;
         self
     }
-    /// Returns `zero_long` as set so far.
+
+    /// Returns [`zero_long`](field@Defaults::zero_long) as set so far.
     pub fn get_zero_long(&self) -> &Option<i64> {
         &self.zero_long
     }
+
+    /// Sets [`zero_float`](field@Defaults::zero_float).
     pub fn zero_float(mut self, input: impl Into<f32>) -> Self {
         self.zero_float = Some(input.into());
         self
     }
-    /// Sets `zero_float` (`None` unsets it).
+
+    /// Sets [`zero_float`](field@Defaults::zero_float) (`None` unsets it).
     pub fn set_zero_float(mut self, input: Option<f32>) -> Self {
         self.zero_float = input;
         self
     }
-    /// Returns `zero_float` as set so far.
+
+    /// Returns [`zero_float`](field@Defaults::zero_float) as set so far.
     pub fn get_zero_float(&self) -> &Option<f32> {
         &self.zero_float
     }
+
+    /// Sets [`zero_double`](field@Defaults::zero_double).
     pub fn zero_double(mut self, input: impl Into<f64>) -> Self {
         self.zero_double = Some(input.into());
         self
     }
-    /// Sets `zero_double` (`None` unsets it).
+
+    /// Sets [`zero_double`](field@Defaults::zero_double) (`None` unsets it).
     pub fn set_zero_double(mut self, input: Option<f64>) -> Self {
         self.zero_double = input;
         self
     }
-    /// Returns `zero_double` as set so far.
+
+    /// Returns [`zero_double`](field@Defaults::zero_double) as set so far.
     pub fn get_zero_double(&self) -> &Option<f64> {
         &self.zero_double
     }
+
     /// Builds the value.
     pub fn build(self) -> Defaults {
         Defaults {
@@ -615,7 +785,7 @@ impl DefaultsBuilder {
                 .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("\"hi\"")),
             default_document_boolean: self
                 .default_document_boolean
-                .unwrap_or(::awsjson_runtime::json::document_literal("true")),
+                .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("true")),
             default_document_list: self
                 .default_document_list
                 .unwrap_or_else(|| ::awsjson_runtime::json::document_literal("[]")),
@@ -649,6 +819,7 @@ impl DefaultsBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Defaults {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -683,6 +854,7 @@ impl ::awsjson_runtime::json::ToJson for Defaults {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Defaults {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -691,6 +863,7 @@ impl ::awsjson_runtime::json::FromJson for Defaults {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -743,6 +916,7 @@ impl ::awsjson_runtime::json::FromJson for Defaults {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -8,21 +8,29 @@ pub struct Dialog {
     pub greeting: String,
     pub farewell: Option<crate::types::Farewell>,
 }
+
 impl Dialog {
     /// Creates a new builder for [`Dialog`].
     pub fn builder() -> DialogBuilder {
         DialogBuilder::default()
     }
+
+    /// Returns [`language`](field@Self::language).
     pub fn language(&self) -> Option<&str> {
         self.language.as_deref()
     }
+
+    /// Returns [`greeting`](field@Self::greeting).
     pub fn greeting(&self) -> &str {
         &self.greeting
     }
+
+    /// Returns [`farewell`](field@Self::farewell).
     pub fn farewell(&self) -> Option<&crate::types::Farewell> {
         self.farewell.as_ref()
     }
 }
+
 impl Default for Dialog {
     fn default() -> Self {
         Self {
@@ -32,6 +40,7 @@ impl Default for Dialog {
         }
     }
 }
+
 /// A builder for [`Dialog`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct DialogBuilder {
@@ -39,46 +48,59 @@ pub struct DialogBuilder {
     pub(crate) greeting: Option<String>,
     pub(crate) farewell: Option<crate::types::Farewell>,
 }
+
 impl DialogBuilder {
+    /// Sets [`language`](field@Dialog::language).
     pub fn language(mut self, input: impl Into<String>) -> Self {
         self.language = Some(input.into());
         self
     }
-    /// Sets `language` (`None` unsets it).
+
+    /// Sets [`language`](field@Dialog::language) (`None` unsets it).
     pub fn set_language(mut self, input: Option<String>) -> Self {
         self.language = input;
         self
     }
-    /// Returns `language` as set so far.
+
+    /// Returns [`language`](field@Dialog::language) as set so far.
     pub fn get_language(&self) -> &Option<String> {
         &self.language
     }
+
+    /// Sets [`greeting`](field@Dialog::greeting).
     pub fn greeting(mut self, input: impl Into<String>) -> Self {
         self.greeting = Some(input.into());
         self
     }
-    /// Sets `greeting` (`None` unsets it).
+
+    /// Sets [`greeting`](field@Dialog::greeting) (`None` unsets it).
     pub fn set_greeting(mut self, input: Option<String>) -> Self {
         self.greeting = input;
         self
     }
-    /// Returns `greeting` as set so far.
+
+    /// Returns [`greeting`](field@Dialog::greeting) as set so far.
     pub fn get_greeting(&self) -> &Option<String> {
         &self.greeting
     }
+
+    /// Sets [`farewell`](field@Dialog::farewell).
     pub fn farewell(mut self, input: impl Into<crate::types::Farewell>) -> Self {
         self.farewell = Some(input.into());
         self
     }
-    /// Sets `farewell` (`None` unsets it).
+
+    /// Sets [`farewell`](field@Dialog::farewell) (`None` unsets it).
     pub fn set_farewell(mut self, input: Option<crate::types::Farewell>) -> Self {
         self.farewell = input;
         self
     }
-    /// Returns `farewell` as set so far.
+
+    /// Returns [`farewell`](field@Dialog::farewell) as set so far.
     pub fn get_farewell(&self) -> &Option<crate::types::Farewell> {
         &self.farewell
     }
+
     /// Builds the value.
     pub fn build(self) -> Dialog {
         Dialog {
@@ -88,6 +110,7 @@ impl DialogBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Dialog {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -97,6 +120,7 @@ impl ::awsjson_runtime::json::ToJson for Dialog {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Dialog {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -105,6 +129,7 @@ impl ::awsjson_runtime::json::FromJson for Dialog {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -120,6 +145,7 @@ impl ::awsjson_runtime::json::FromJson for Dialog {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

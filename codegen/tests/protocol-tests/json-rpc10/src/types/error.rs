@@ -2,12 +2,19 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The modeled errors of the service.
+
 mod complex_error;
+
 pub use complex_error::ComplexError;
+
 mod foo_error;
+
 pub use foo_error::FooError;
+
 mod invalid_greeting;
+
 pub use invalid_greeting::InvalidGreeting;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::complex_error::ComplexErrorBuilder;

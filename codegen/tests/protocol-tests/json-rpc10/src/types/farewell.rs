@@ -6,15 +6,19 @@
 pub struct Farewell {
     pub phrase: String,
 }
+
 impl Farewell {
     /// Creates a new builder for [`Farewell`].
     pub fn builder() -> FarewellBuilder {
         FarewellBuilder::default()
     }
+
+    /// Returns [`phrase`](field@Self::phrase).
     pub fn phrase(&self) -> &str {
         &self.phrase
     }
 }
+
 impl Default for Farewell {
     fn default() -> Self {
         Self {
@@ -22,25 +26,31 @@ impl Default for Farewell {
         }
     }
 }
+
 /// A builder for [`Farewell`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct FarewellBuilder {
     pub(crate) phrase: Option<String>,
 }
+
 impl FarewellBuilder {
+    /// Sets [`phrase`](field@Farewell::phrase).
     pub fn phrase(mut self, input: impl Into<String>) -> Self {
         self.phrase = Some(input.into());
         self
     }
-    /// Sets `phrase` (`None` unsets it).
+
+    /// Sets [`phrase`](field@Farewell::phrase) (`None` unsets it).
     pub fn set_phrase(mut self, input: Option<String>) -> Self {
         self.phrase = input;
         self
     }
-    /// Returns `phrase` as set so far.
+
+    /// Returns [`phrase`](field@Farewell::phrase) as set so far.
     pub fn get_phrase(&self) -> &Option<String> {
         &self.phrase
     }
+
     /// Builds the value.
     pub fn build(self) -> Farewell {
         Farewell {
@@ -48,6 +58,7 @@ impl FarewellBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for Farewell {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -55,6 +66,7 @@ impl ::awsjson_runtime::json::ToJson for Farewell {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for Farewell {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -63,6 +75,7 @@ impl ::awsjson_runtime::json::FromJson for Farewell {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -76,6 +89,7 @@ impl ::awsjson_runtime::json::FromJson for Farewell {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

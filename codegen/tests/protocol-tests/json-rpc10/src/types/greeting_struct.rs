@@ -6,39 +6,49 @@
 pub struct GreetingStruct {
     pub hi: Option<String>,
 }
+
 impl GreetingStruct {
     /// Creates a new builder for [`GreetingStruct`].
     pub fn builder() -> GreetingStructBuilder {
         GreetingStructBuilder::default()
     }
+
+    /// Returns [`hi`](field@Self::hi).
     pub fn hi(&self) -> Option<&str> {
         self.hi.as_deref()
     }
 }
+
 /// A builder for [`GreetingStruct`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct GreetingStructBuilder {
     pub(crate) hi: Option<String>,
 }
+
 impl GreetingStructBuilder {
+    /// Sets [`hi`](field@GreetingStruct::hi).
     pub fn hi(mut self, input: impl Into<String>) -> Self {
         self.hi = Some(input.into());
         self
     }
-    /// Sets `hi` (`None` unsets it).
+
+    /// Sets [`hi`](field@GreetingStruct::hi) (`None` unsets it).
     pub fn set_hi(mut self, input: Option<String>) -> Self {
         self.hi = input;
         self
     }
-    /// Returns `hi` as set so far.
+
+    /// Returns [`hi`](field@GreetingStruct::hi) as set so far.
     pub fn get_hi(&self) -> &Option<String> {
         &self.hi
     }
+
     /// Builds the value.
     pub fn build(self) -> GreetingStruct {
         GreetingStruct { hi: self.hi }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for GreetingStruct {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -46,6 +56,7 @@ impl ::awsjson_runtime::json::ToJson for GreetingStruct {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for GreetingStruct {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -54,6 +65,7 @@ impl ::awsjson_runtime::json::FromJson for GreetingStruct {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -67,6 +79,7 @@ impl ::awsjson_runtime::json::FromJson for GreetingStruct {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

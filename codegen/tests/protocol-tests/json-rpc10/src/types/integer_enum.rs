@@ -13,6 +13,7 @@ pub enum IntegerEnum {
     /// A value this version of the crate does not know (kept as received).
     Unknown(i32),
 }
+
 impl IntegerEnum {
     /// The value as it is written on the wire.
     pub fn value(self) -> i32 {
@@ -23,11 +24,13 @@ impl IntegerEnum {
             IntegerEnum::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [i32] {
         &[1, 2, 3]
     }
 }
+
 impl From<i32> for IntegerEnum {
     fn from(value: i32) -> Self {
         match value {
@@ -38,16 +41,19 @@ impl From<i32> for IntegerEnum {
         }
     }
 }
+
 impl Default for IntegerEnum {
     fn default() -> Self {
         IntegerEnum::Unknown(0)
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for IntegerEnum {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.integer(i64::from(self.value()))
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for IntegerEnum {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -20,94 +20,116 @@ pub enum MyUnion {
     #[default]
     Unknown,
 }
+
 impl MyUnion {
     /// The value of [`MyUnion::StringValue`], or `Err(self)` for another variant.
     pub fn as_string_value(&self) -> Result<&String, &Self> {
         if let MyUnion::StringValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::StringValue`].
     pub fn is_string_value(&self) -> bool {
         self.as_string_value().is_ok()
     }
+
     /// The value of [`MyUnion::BooleanValue`], or `Err(self)` for another variant.
     pub fn as_boolean_value(&self) -> Result<&bool, &Self> {
         if let MyUnion::BooleanValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::BooleanValue`].
     pub fn is_boolean_value(&self) -> bool {
         self.as_boolean_value().is_ok()
     }
+
     /// The value of [`MyUnion::NumberValue`], or `Err(self)` for another variant.
     pub fn as_number_value(&self) -> Result<&i32, &Self> {
         if let MyUnion::NumberValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::NumberValue`].
     pub fn is_number_value(&self) -> bool {
         self.as_number_value().is_ok()
     }
+
     /// The value of [`MyUnion::BlobValue`], or `Err(self)` for another variant.
     pub fn as_blob_value(&self) -> Result<&crate::primitives::Blob, &Self> {
         if let MyUnion::BlobValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::BlobValue`].
     pub fn is_blob_value(&self) -> bool {
         self.as_blob_value().is_ok()
     }
+
     /// The value of [`MyUnion::TimestampValue`], or `Err(self)` for another variant.
     pub fn as_timestamp_value(&self) -> Result<&crate::primitives::DateTime, &Self> {
         if let MyUnion::TimestampValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::TimestampValue`].
     pub fn is_timestamp_value(&self) -> bool {
         self.as_timestamp_value().is_ok()
     }
+
     /// The value of [`MyUnion::EnumValue`], or `Err(self)` for another variant.
     pub fn as_enum_value(&self) -> Result<&crate::types::FooEnum, &Self> {
         if let MyUnion::EnumValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::EnumValue`].
     pub fn is_enum_value(&self) -> bool {
         self.as_enum_value().is_ok()
     }
+
     /// The value of [`MyUnion::IntEnumValue`], or `Err(self)` for another variant.
     pub fn as_int_enum_value(&self) -> Result<&crate::types::IntegerEnum, &Self> {
         if let MyUnion::IntEnumValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::IntEnumValue`].
     pub fn is_int_enum_value(&self) -> bool {
         self.as_int_enum_value().is_ok()
     }
+
     /// The value of [`MyUnion::ListValue`], or `Err(self)` for another variant.
     pub fn as_list_value(&self) -> Result<&Vec<String>, &Self> {
         if let MyUnion::ListValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::ListValue`].
     pub fn is_list_value(&self) -> bool {
         self.as_list_value().is_ok()
     }
+
     /// The value of [`MyUnion::MapValue`], or `Err(self)` for another variant.
     pub fn as_map_value(
         &self,
     ) -> Result<&std::collections::HashMap<String, String>, &Self> {
         if let MyUnion::MapValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::MapValue`].
     pub fn is_map_value(&self) -> bool {
         self.as_map_value().is_ok()
     }
+
     /// The value of [`MyUnion::StructureValue`], or `Err(self)` for another variant.
     pub fn as_structure_value(&self) -> Result<&crate::types::GreetingStruct, &Self> {
         if let MyUnion::StructureValue(v) = self { Ok(v) } else { Err(self) }
     }
+
     /// Whether this is [`MyUnion::StructureValue`].
     pub fn is_structure_value(&self) -> bool {
         self.as_structure_value().is_ok()
     }
+
     /// Whether this is a member this version of the crate does not know.
     pub fn is_unknown(&self) -> bool {
         matches!(self, MyUnion::Unknown)
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for MyUnion {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -127,6 +149,7 @@ impl ::awsjson_runtime::json::ToJson for MyUnion {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for MyUnion {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

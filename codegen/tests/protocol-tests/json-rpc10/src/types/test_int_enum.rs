@@ -11,6 +11,7 @@ pub enum TestIntEnum {
     /// A value this version of the crate does not know (kept as received).
     Unknown(i32),
 }
+
 impl TestIntEnum {
     /// The value as it is written on the wire.
     pub fn value(self) -> i32 {
@@ -20,11 +21,13 @@ impl TestIntEnum {
             TestIntEnum::Unknown(value) => value,
         }
     }
+
     /// Every value this version of the crate knows, in model order.
     pub const fn values() -> &'static [i32] {
         &[1, 2]
     }
 }
+
 impl From<i32> for TestIntEnum {
     fn from(value: i32) -> Self {
         match value {
@@ -34,16 +37,19 @@ impl From<i32> for TestIntEnum {
         }
     }
 }
+
 impl Default for TestIntEnum {
     fn default() -> Self {
         TestIntEnum::Unknown(0)
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TestIntEnum {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         w.integer(i64::from(self.value()))
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TestIntEnum {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

@@ -8,23 +8,31 @@ pub struct TopLevel {
     pub dialog_list: Vec<crate::types::Dialog>,
     pub dialog_map: std::collections::HashMap<String, crate::types::Dialog>,
 }
+
 impl TopLevel {
     /// Creates a new builder for [`TopLevel`].
     pub fn builder() -> TopLevelBuilder {
         TopLevelBuilder::default()
     }
+
+    /// Returns [`dialog`](field@Self::dialog).
     pub fn dialog(&self) -> &crate::types::Dialog {
         &self.dialog
     }
+
+    /// Returns [`dialog_list`](field@Self::dialog_list).
     pub fn dialog_list(&self) -> &Vec<crate::types::Dialog> {
         &self.dialog_list
     }
+
+    /// Returns [`dialog_map`](field@Self::dialog_map).
     pub fn dialog_map(
         &self,
     ) -> &std::collections::HashMap<String, crate::types::Dialog> {
         &self.dialog_map
     }
 }
+
 /// A builder for [`TopLevel`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct TopLevelBuilder {
@@ -34,35 +42,43 @@ pub struct TopLevelBuilder {
         std::collections::HashMap<String, crate::types::Dialog>,
     >,
 }
+
 impl TopLevelBuilder {
+    /// Sets [`dialog`](field@TopLevel::dialog).
     pub fn dialog(mut self, input: impl Into<crate::types::Dialog>) -> Self {
         self.dialog = Some(input.into());
         self
     }
-    /// Sets `dialog` (`None` unsets it).
+
+    /// Sets [`dialog`](field@TopLevel::dialog) (`None` unsets it).
     pub fn set_dialog(mut self, input: Option<crate::types::Dialog>) -> Self {
         self.dialog = input;
         self
     }
-    /// Returns `dialog` as set so far.
+
+    /// Returns [`dialog`](field@TopLevel::dialog) as set so far.
     pub fn get_dialog(&self) -> &Option<crate::types::Dialog> {
         &self.dialog
     }
-    /// Appends an item to `dialog_list`. To set the whole list, use [`Self::set_dialog_list`].
+
+    /// Appends an item to [`dialog_list`](field@TopLevel::dialog_list). To set the whole list, use [`Self::set_dialog_list`].
     pub fn dialog_list(mut self, input: impl Into<crate::types::Dialog>) -> Self {
         self.dialog_list.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `dialog_list` (`None` unsets it).
+
+    /// Sets [`dialog_list`](field@TopLevel::dialog_list) (`None` unsets it).
     pub fn set_dialog_list(mut self, input: Option<Vec<crate::types::Dialog>>) -> Self {
         self.dialog_list = input;
         self
     }
-    /// Returns `dialog_list` as set so far.
+
+    /// Returns [`dialog_list`](field@TopLevel::dialog_list) as set so far.
     pub fn get_dialog_list(&self) -> &Option<Vec<crate::types::Dialog>> {
         &self.dialog_list
     }
-    /// Inserts an entry into `dialog_map`. To set the whole map, use [`Self::set_dialog_map`].
+
+    /// Inserts an entry into [`dialog_map`](field@TopLevel::dialog_map). To set the whole map, use [`Self::set_dialog_map`].
     pub fn dialog_map(
         mut self,
         k: impl Into<String>,
@@ -71,7 +87,8 @@ impl TopLevelBuilder {
         self.dialog_map.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `dialog_map` (`None` unsets it).
+
+    /// Sets [`dialog_map`](field@TopLevel::dialog_map) (`None` unsets it).
     pub fn set_dialog_map(
         mut self,
         input: Option<std::collections::HashMap<String, crate::types::Dialog>>,
@@ -79,12 +96,14 @@ impl TopLevelBuilder {
         self.dialog_map = input;
         self
     }
-    /// Returns `dialog_map` as set so far.
+
+    /// Returns [`dialog_map`](field@TopLevel::dialog_map) as set so far.
     pub fn get_dialog_map(
         &self,
     ) -> &Option<std::collections::HashMap<String, crate::types::Dialog>> {
         &self.dialog_map
     }
+
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<TopLevel, ::awsjson_runtime::error::BuildError> {
         Ok(TopLevel {
@@ -99,6 +118,7 @@ impl TopLevelBuilder {
         })
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for TopLevel {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -108,6 +128,7 @@ impl ::awsjson_runtime::json::ToJson for TopLevel {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for TopLevel {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -116,6 +137,7 @@ impl ::awsjson_runtime::json::FromJson for TopLevel {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -131,6 +153,7 @@ impl ::awsjson_runtime::json::FromJson for TopLevel {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -2,10 +2,15 @@
 // (which model: see MODEL in the crate root). Do not edit by hand.
 
 //! The modeled errors of the service.
+
 mod custom_code_error;
+
 pub use custom_code_error::CustomCodeError;
+
 mod no_custom_code_error;
+
 pub use no_custom_code_error::NoCustomCodeError;
+
 /// Builders of the structures of this module.
 pub mod builders {
     pub use super::custom_code_error::CustomCodeErrorBuilder;

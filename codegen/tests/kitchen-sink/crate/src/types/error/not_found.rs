@@ -9,24 +9,31 @@ pub struct NotFound {
     pub resource_name: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl NotFound {
     /// Creates a new builder for [`NotFound`].
     pub fn builder() -> NotFoundBuilder {
         NotFoundBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
+
+    /// Returns [`resource_name`](field@Self::resource_name).
     pub fn resource_name(&self) -> Option<&str> {
         self.resource_name.as_deref()
     }
 }
+
 impl NotFound {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for NotFound {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("NotFound")?;
@@ -36,22 +43,26 @@ impl std::fmt::Display for NotFound {
         Ok(())
     }
 }
+
 impl std::error::Error for NotFound {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NotFound {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for NotFound {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for NotFound {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`NotFound`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NotFoundBuilder {
@@ -59,38 +70,48 @@ pub struct NotFoundBuilder {
     pub(crate) resource_name: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl NotFoundBuilder {
+    /// Sets [`message`](field@NotFound::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@NotFound::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@NotFound::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
+    /// Sets [`resource_name`](field@NotFound::resource_name).
     pub fn resource_name(mut self, input: impl Into<String>) -> Self {
         self.resource_name = Some(input.into());
         self
     }
-    /// Sets `resource_name` (`None` unsets it).
+
+    /// Sets [`resource_name`](field@NotFound::resource_name) (`None` unsets it).
     pub fn set_resource_name(mut self, input: Option<String>) -> Self {
         self.resource_name = input;
         self
     }
-    /// Returns `resource_name` as set so far.
+
+    /// Returns [`resource_name`](field@NotFound::resource_name) as set so far.
     pub fn get_resource_name(&self) -> &Option<String> {
         &self.resource_name
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> NotFound {
         NotFound {
@@ -100,6 +121,7 @@ impl NotFoundBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for NotFound {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -108,6 +130,7 @@ impl ::awsjson_runtime::json::ToJson for NotFound {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for NotFound {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -116,6 +139,7 @@ impl ::awsjson_runtime::json::FromJson for NotFound {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -132,6 +156,7 @@ impl ::awsjson_runtime::json::FromJson for NotFound {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -14,40 +14,56 @@ pub struct ErrorWithMembers {
     pub string_field: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ErrorWithMembers {
     /// Creates a new builder for [`ErrorWithMembers`].
     pub fn builder() -> ErrorWithMembersBuilder {
         ErrorWithMembersBuilder::default()
     }
+
+    /// Returns [`code`](field@Self::code).
     pub fn code(&self) -> Option<&str> {
         self.code.as_deref()
     }
+
+    /// Returns [`complex_data`](field@Self::complex_data).
     pub fn complex_data(&self) -> Option<&crate::types::KitchenSink> {
         self.complex_data.as_ref()
     }
+
+    /// Returns [`integer_field`](field@Self::integer_field).
     pub fn integer_field(&self) -> Option<i32> {
         self.integer_field
     }
+
+    /// Returns [`list_field`](field@Self::list_field).
     pub fn list_field(&self) -> &[String] {
         self.list_field.as_deref().unwrap_or_default()
     }
+
+    /// Returns [`map_field`](field@Self::map_field).
     pub fn map_field(&self) -> Option<&std::collections::HashMap<String, String>> {
         self.map_field.as_ref()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
-    /// abc
+
+    /// Returns [`string_field`](field@Self::string_field).
     pub fn string_field(&self) -> Option<&str> {
         self.string_field.as_deref()
     }
 }
+
 impl ErrorWithMembers {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for ErrorWithMembers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ErrorWithMembers")?;
@@ -57,22 +73,26 @@ impl std::fmt::Display for ErrorWithMembers {
         Ok(())
     }
 }
+
 impl std::error::Error for ErrorWithMembers {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ErrorWithMembers {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ErrorWithMembers {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ErrorWithMembers {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ErrorWithMembers`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ErrorWithMembersBuilder {
@@ -85,66 +105,83 @@ pub struct ErrorWithMembersBuilder {
     pub(crate) string_field: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ErrorWithMembersBuilder {
+    /// Sets [`code`](field@ErrorWithMembers::code).
     pub fn code(mut self, input: impl Into<String>) -> Self {
         self.code = Some(input.into());
         self
     }
-    /// Sets `code` (`None` unsets it).
+
+    /// Sets [`code`](field@ErrorWithMembers::code) (`None` unsets it).
     pub fn set_code(mut self, input: Option<String>) -> Self {
         self.code = input;
         self
     }
-    /// Returns `code` as set so far.
+
+    /// Returns [`code`](field@ErrorWithMembers::code) as set so far.
     pub fn get_code(&self) -> &Option<String> {
         &self.code
     }
+
+    /// Sets [`complex_data`](field@ErrorWithMembers::complex_data).
     pub fn complex_data(mut self, input: impl Into<crate::types::KitchenSink>) -> Self {
         self.complex_data = Some(input.into());
         self
     }
-    /// Sets `complex_data` (`None` unsets it).
+
+    /// Sets [`complex_data`](field@ErrorWithMembers::complex_data) (`None` unsets it).
     pub fn set_complex_data(mut self, input: Option<crate::types::KitchenSink>) -> Self {
         self.complex_data = input;
         self
     }
-    /// Returns `complex_data` as set so far.
+
+    /// Returns [`complex_data`](field@ErrorWithMembers::complex_data) as set so far.
     pub fn get_complex_data(&self) -> &Option<crate::types::KitchenSink> {
         &self.complex_data
     }
+
+    /// Sets [`integer_field`](field@ErrorWithMembers::integer_field).
     pub fn integer_field(mut self, input: impl Into<i32>) -> Self {
         self.integer_field = Some(input.into());
         self
     }
-    /// Sets `integer_field` (`None` unsets it).
+
+    /// Sets [`integer_field`](field@ErrorWithMembers::integer_field) (`None` unsets it).
     pub fn set_integer_field(mut self, input: Option<i32>) -> Self {
         self.integer_field = input;
         self
     }
-    /// Returns `integer_field` as set so far.
+
+    /// Returns [`integer_field`](field@ErrorWithMembers::integer_field) as set so far.
     pub fn get_integer_field(&self) -> &Option<i32> {
         &self.integer_field
     }
-    /// Appends an item to `list_field`. To set the whole list, use [`Self::set_list_field`].
+
+    /// Appends an item to [`list_field`](field@ErrorWithMembers::list_field). To set the whole list, use [`Self::set_list_field`].
     pub fn list_field(mut self, input: impl Into<String>) -> Self {
         self.list_field.get_or_insert_with(Vec::new).push(input.into());
         self
     }
-    /// Sets `list_field` (`None` unsets it).
+
+    /// Sets [`list_field`](field@ErrorWithMembers::list_field) (`None` unsets it).
     pub fn set_list_field(mut self, input: Option<Vec<String>>) -> Self {
         self.list_field = input;
         self
     }
-    /// Returns `list_field` as set so far.
+
+    /// Returns [`list_field`](field@ErrorWithMembers::list_field) as set so far.
     pub fn get_list_field(&self) -> &Option<Vec<String>> {
         &self.list_field
     }
-    /// Inserts an entry into `map_field`. To set the whole map, use [`Self::set_map_field`].
+
+    /// Inserts an entry into [`map_field`](field@ErrorWithMembers::map_field). To set the whole map, use [`Self::set_map_field`].
     pub fn map_field(mut self, k: impl Into<String>, v: impl Into<String>) -> Self {
         self.map_field.get_or_insert_with(Default::default).insert(k.into(), v.into());
         self
     }
-    /// Sets `map_field` (`None` unsets it).
+
+    /// Sets [`map_field`](field@ErrorWithMembers::map_field) (`None` unsets it).
     pub fn set_map_field(
         mut self,
         input: Option<std::collections::HashMap<String, String>>,
@@ -152,42 +189,52 @@ impl ErrorWithMembersBuilder {
         self.map_field = input;
         self
     }
-    /// Returns `map_field` as set so far.
+
+    /// Returns [`map_field`](field@ErrorWithMembers::map_field) as set so far.
     pub fn get_map_field(&self) -> &Option<std::collections::HashMap<String, String>> {
         &self.map_field
     }
+
+    /// Sets [`message`](field@ErrorWithMembers::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@ErrorWithMembers::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@ErrorWithMembers::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
-    /// abc
+
+    /// Sets [`string_field`](field@ErrorWithMembers::string_field).
     pub fn string_field(mut self, input: impl Into<String>) -> Self {
         self.string_field = Some(input.into());
         self
     }
-    /// Sets `string_field` (`None` unsets it).
+
+    /// Sets [`string_field`](field@ErrorWithMembers::string_field) (`None` unsets it).
     pub fn set_string_field(mut self, input: Option<String>) -> Self {
         self.string_field = input;
         self
     }
-    /// Returns `string_field` as set so far.
+
+    /// Returns [`string_field`](field@ErrorWithMembers::string_field) as set so far.
     pub fn get_string_field(&self) -> &Option<String> {
         &self.string_field
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ErrorWithMembers {
         ErrorWithMembers {
@@ -202,6 +249,7 @@ impl ErrorWithMembersBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ErrorWithMembers {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -215,6 +263,7 @@ impl ::awsjson_runtime::json::ToJson for ErrorWithMembers {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -223,6 +272,7 @@ impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -244,6 +294,7 @@ impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -6,18 +6,21 @@
 pub struct ErrorWithoutMembers {
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ErrorWithoutMembers {
     /// Creates a new builder for [`ErrorWithoutMembers`].
     pub fn builder() -> ErrorWithoutMembersBuilder {
         ErrorWithoutMembersBuilder::default()
     }
 }
+
 impl ErrorWithoutMembers {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+
 impl std::fmt::Display for ErrorWithoutMembers {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ErrorWithoutMembers")?;
@@ -27,33 +30,39 @@ impl std::fmt::Display for ErrorWithoutMembers {
         Ok(())
     }
 }
+
 impl std::error::Error for ErrorWithoutMembers {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ErrorWithoutMembers {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ErrorWithoutMembers {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ErrorWithoutMembers {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ErrorWithoutMembers`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ErrorWithoutMembersBuilder {
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ErrorWithoutMembersBuilder {
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ErrorWithoutMembers {
         ErrorWithoutMembers {
@@ -61,12 +70,14 @@ impl ErrorWithoutMembersBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ErrorWithoutMembers {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let o = w.object();
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ErrorWithoutMembers {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

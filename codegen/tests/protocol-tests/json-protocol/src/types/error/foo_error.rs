@@ -7,18 +7,21 @@
 pub struct FooError {
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl FooError {
     /// Creates a new builder for [`FooError`].
     pub fn builder() -> FooErrorBuilder {
         FooErrorBuilder::default()
     }
 }
+
 impl FooError {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+
 impl std::fmt::Display for FooError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("FooError")?;
@@ -28,44 +31,52 @@ impl std::fmt::Display for FooError {
         Ok(())
     }
 }
+
 impl std::error::Error for FooError {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for FooError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for FooError {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for FooError {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`FooError`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct FooErrorBuilder {
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl FooErrorBuilder {
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> FooError {
         FooError { meta: self.meta }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for FooError {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let o = w.object();
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for FooError {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,

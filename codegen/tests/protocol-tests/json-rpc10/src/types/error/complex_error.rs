@@ -9,24 +9,31 @@ pub struct ComplexError {
     pub nested: Option<crate::types::ComplexNestedErrorData>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ComplexError {
     /// Creates a new builder for [`ComplexError`].
     pub fn builder() -> ComplexErrorBuilder {
         ComplexErrorBuilder::default()
     }
+
+    /// Returns [`top_level`](field@Self::top_level).
     pub fn top_level(&self) -> Option<&str> {
         self.top_level.as_deref()
     }
+
+    /// Returns [`nested`](field@Self::nested).
     pub fn nested(&self) -> Option<&crate::types::ComplexNestedErrorData> {
         self.nested.as_ref()
     }
 }
+
 impl ComplexError {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.meta.message()
     }
 }
+
 impl std::fmt::Display for ComplexError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("ComplexError")?;
@@ -36,22 +43,26 @@ impl std::fmt::Display for ComplexError {
         Ok(())
     }
 }
+
 impl std::error::Error for ComplexError {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for ComplexError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for ComplexError {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for ComplexError {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`ComplexError`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct ComplexErrorBuilder {
@@ -59,20 +70,26 @@ pub struct ComplexErrorBuilder {
     pub(crate) nested: Option<crate::types::ComplexNestedErrorData>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl ComplexErrorBuilder {
+    /// Sets [`top_level`](field@ComplexError::top_level).
     pub fn top_level(mut self, input: impl Into<String>) -> Self {
         self.top_level = Some(input.into());
         self
     }
-    /// Sets `top_level` (`None` unsets it).
+
+    /// Sets [`top_level`](field@ComplexError::top_level) (`None` unsets it).
     pub fn set_top_level(mut self, input: Option<String>) -> Self {
         self.top_level = input;
         self
     }
-    /// Returns `top_level` as set so far.
+
+    /// Returns [`top_level`](field@ComplexError::top_level) as set so far.
     pub fn get_top_level(&self) -> &Option<String> {
         &self.top_level
     }
+
+    /// Sets [`nested`](field@ComplexError::nested).
     pub fn nested(
         mut self,
         input: impl Into<crate::types::ComplexNestedErrorData>,
@@ -80,7 +97,8 @@ impl ComplexErrorBuilder {
         self.nested = Some(input.into());
         self
     }
-    /// Sets `nested` (`None` unsets it).
+
+    /// Sets [`nested`](field@ComplexError::nested) (`None` unsets it).
     pub fn set_nested(
         mut self,
         input: Option<crate::types::ComplexNestedErrorData>,
@@ -88,15 +106,18 @@ impl ComplexErrorBuilder {
         self.nested = input;
         self
     }
-    /// Returns `nested` as set so far.
+
+    /// Returns [`nested`](field@ComplexError::nested) as set so far.
     pub fn get_nested(&self) -> &Option<crate::types::ComplexNestedErrorData> {
         &self.nested
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> ComplexError {
         ComplexError {
@@ -106,6 +127,7 @@ impl ComplexErrorBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for ComplexError {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -114,6 +136,7 @@ impl ::awsjson_runtime::json::ToJson for ComplexError {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for ComplexError {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -122,6 +145,7 @@ impl ::awsjson_runtime::json::FromJson for ComplexError {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -136,6 +160,7 @@ impl ::awsjson_runtime::json::FromJson for ComplexError {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -7,21 +7,26 @@ pub struct CustomCodeError {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl CustomCodeError {
     /// Creates a new builder for [`CustomCodeError`].
     pub fn builder() -> CustomCodeErrorBuilder {
         CustomCodeErrorBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl CustomCodeError {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for CustomCodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("CustomCodeError")?;
@@ -31,47 +36,57 @@ impl std::fmt::Display for CustomCodeError {
         Ok(())
     }
 }
+
 impl std::error::Error for CustomCodeError {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for CustomCodeError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for CustomCodeError {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for CustomCodeError {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`CustomCodeError`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct CustomCodeErrorBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl CustomCodeErrorBuilder {
+    /// Sets [`message`](field@CustomCodeError::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@CustomCodeError::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@CustomCodeError::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> CustomCodeError {
         CustomCodeError {
@@ -80,6 +95,7 @@ impl CustomCodeErrorBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for CustomCodeError {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -87,6 +103,7 @@ impl ::awsjson_runtime::json::ToJson for CustomCodeError {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for CustomCodeError {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -95,6 +112,7 @@ impl ::awsjson_runtime::json::FromJson for CustomCodeError {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -110,6 +128,7 @@ impl ::awsjson_runtime::json::FromJson for CustomCodeError {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,

@@ -7,21 +7,26 @@ pub struct NoCustomCodeError {
     pub message: Option<String>,
     pub(crate) meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl NoCustomCodeError {
     /// Creates a new builder for [`NoCustomCodeError`].
     pub fn builder() -> NoCustomCodeErrorBuilder {
         NoCustomCodeErrorBuilder::default()
     }
+
+    /// Returns [`message`](field@Self::message).
     pub fn message(&self) -> Option<&str> {
         self.message.as_deref()
     }
 }
+
 impl NoCustomCodeError {
     /// The error message, if the service sent one.
     pub fn message_text(&self) -> Option<&str> {
         self.message.as_deref().or(self.meta.message())
     }
 }
+
 impl std::fmt::Display for NoCustomCodeError {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("NoCustomCodeError")?;
@@ -31,47 +36,57 @@ impl std::fmt::Display for NoCustomCodeError {
         Ok(())
     }
 }
+
 impl std::error::Error for NoCustomCodeError {}
 impl ::awsjson_runtime::error::ProvideErrorMetadata for NoCustomCodeError {
     fn meta(&self) -> &::awsjson_runtime::error::ErrorMetadata {
         &self.meta
     }
 }
+
 impl ::awsjson_runtime::error::RequestId for NoCustomCodeError {
     fn request_id(&self) -> Option<&str> {
         self.meta.request_id()
     }
 }
+
 impl ::awsjson_runtime::error_shape::ErrorShape for NoCustomCodeError {
     fn set_meta(&mut self, meta: ::awsjson_runtime::error::ErrorMetadata) {
         self.meta = meta;
     }
 }
+
 /// A builder for [`NoCustomCodeError`].
 #[derive(Clone, PartialEq, Default, Debug)]
 pub struct NoCustomCodeErrorBuilder {
     pub(crate) message: Option<String>,
     meta: ::awsjson_runtime::error::ErrorMetadata,
 }
+
 impl NoCustomCodeErrorBuilder {
+    /// Sets [`message`](field@NoCustomCodeError::message).
     pub fn message(mut self, input: impl Into<String>) -> Self {
         self.message = Some(input.into());
         self
     }
-    /// Sets `message` (`None` unsets it).
+
+    /// Sets [`message`](field@NoCustomCodeError::message) (`None` unsets it).
     pub fn set_message(mut self, input: Option<String>) -> Self {
         self.message = input;
         self
     }
-    /// Returns `message` as set so far.
+
+    /// Returns [`message`](field@NoCustomCodeError::message) as set so far.
     pub fn get_message(&self) -> &Option<String> {
         &self.message
     }
+
     /// Sets the error metadata (code, message, request id).
     pub fn meta(mut self, meta: ::awsjson_runtime::error::ErrorMetadata) -> Self {
         self.meta = meta;
         self
     }
+
     /// Builds the value.
     pub fn build(self) -> NoCustomCodeError {
         NoCustomCodeError {
@@ -80,6 +95,7 @@ impl NoCustomCodeErrorBuilder {
         }
     }
 }
+
 impl ::awsjson_runtime::json::ToJson for NoCustomCodeError {
     fn write_json(&self, w: &mut ::awsjson_runtime::json::JsonWriter) {
         let mut o = w.object();
@@ -87,6 +103,7 @@ impl ::awsjson_runtime::json::ToJson for NoCustomCodeError {
         o.end();
     }
 }
+
 impl ::awsjson_runtime::json::FromJson for NoCustomCodeError {
     fn read_json(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -95,6 +112,7 @@ impl ::awsjson_runtime::json::FromJson for NoCustomCodeError {
         ::awsjson_runtime::json::FromJson::read_json_in_place(&mut out, r)?;
         Ok(out)
     }
+
     fn read_json_in_place(
         &mut self,
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
@@ -110,6 +128,7 @@ impl ::awsjson_runtime::json::FromJson for NoCustomCodeError {
         }
         Ok(())
     }
+
     fn read_json_into(
         r: &mut ::awsjson_runtime::json::JsonReader<'_>,
         items: &mut Vec<Self>,
