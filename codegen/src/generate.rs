@@ -52,8 +52,23 @@ pub fn protocol_case_count(model: &Model, service: &ShapeId) -> Result<(&'static
     Ok((crate::emit::protocol_tests::protocol_trait(&service), crate::emit::protocol_tests::count_cases(&service)))
 }
 
+/// The files of a crate and what the generator could not honour in the model.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Path (relative to the crate directory) → contents.
+    pub files: BTreeMap<String, String>,
+    /// One line per construct left out or not honoured, naming the operation (and member); the
+    /// crate's documentation says the same.
+    pub warnings: Vec<String>,
+}
+
 /// Generates every file of the crate.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Errors> {
+    generate_with_report(model, options).map(|g| g.files)
+}
+
+/// Generates every file of the crate, with the generator's warnings.
+pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generated, Errors> {
     let service_id = pick_service(model, options.service.as_ref())?;
     let index = ShapeIndex::build(model, &service_id)?;
     let service = ir::build(&index)?;
@@ -140,7 +155,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
-        Ok(files.out)
+        Ok(Generated { files: files.out, warnings: Vec::new() })
     } else {
         Err(Errors(files.errors))
     }
