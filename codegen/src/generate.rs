@@ -73,7 +73,8 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     let index = ShapeIndex::build(model, &service_id)?;
     let service = ir::build(&index)?;
     let header = render::header(service_id.as_str());
-    let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
+    let allow_deprecated = crate_files::uses_deprecated(&service);
+    let mut files = Files { header: header.clone(), allow_deprecated, out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
 
     files.rust("src/lib.rs", crate_files::lib_rs(&service, &options.crate_info));
     files.rust("src/primitives.rs", crate_files::primitives_rs());
@@ -155,7 +156,8 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
-        Ok(Generated { files: files.out, warnings: Vec::new() })
+        let warnings = service.unsupported.iter().map(|u| u.describe().replace('`', "")).collect();
+        Ok(Generated { files: files.out, warnings })
     } else {
         Err(Errors(files.errors))
     }
@@ -185,6 +187,8 @@ type Job<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
 
 struct Files<'a> {
     header: String,
+    /// The model has `@deprecated` items: its test files allow their use.
+    allow_deprecated: bool,
     out: BTreeMap<String, String>,
     errors: Vec<Error>,
     jobs: Vec<(String, Job<'a>)>,
@@ -234,6 +238,12 @@ impl<'a> Files<'a> {
     }
 
     fn rust(&mut self, path: &str, tokens: TokenStream) {
+        // Tests of a model with `@deprecated` items use them (the crate's own code allows it too).
+        let tokens = if path.starts_with("tests/") && self.allow_deprecated {
+            quote!(#![allow(deprecated)] #tokens)
+        } else {
+            tokens
+        };
         match render::rust_file(path, tokens, &self.header) {
             Ok(text) => {
                 self.out.insert(path.to_string(), text);

@@ -416,8 +416,15 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
             w.iter().any(|w| w == &row.package || *w == row.model || w == row.model.trim_end_matches(".json"))
         });
         if chosen {
-            eprintln!("compiling {} ...", row.package);
-            row.compile = Some(any_model::clippy(&cargo, &out, &target_dir, &row.package)?);
+            let c = any_model::clippy(&cargo, &out, &target_dir, &row.package)?;
+            eprintln!(
+                "{}: {} {} warnings {:.1} s",
+                row.package,
+                if c.ok { "compiled," } else { "FAILED," },
+                c.warnings,
+                c.seconds
+            );
+            row.compile = Some(c);
         }
     }
     let total = started.elapsed();

@@ -112,6 +112,7 @@
 //! - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
 #![forbid(unsafe_code)]
+#![allow(deprecated)]
 pub mod client;
 pub mod config;
 pub mod error;
@@ -139,6 +140,11 @@ pub mod test_util {
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
         ::awsjson_runtime::test_util::OperationInfo {
+            name: "Awkward",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
             name: "GetWidget",
             errors: &["NotFound", "ServiceFault"],
             paginated: false,
@@ -165,8 +171,8 @@ pub mod test_util {
     #[macro_export]
     macro_rules! for_each_operation {
         ($m:ident) => {
-            $m ! { get_widget::GetWidget, list_things::ListThings, ping::Ping,
-            put_thing::PutThing, }
+            $m ! { awkward::Awkward, get_widget::GetWidget, list_things::ListThings,
+            ping::Ping, put_thing::PutThing, }
         };
     }
     #[doc(inline)]

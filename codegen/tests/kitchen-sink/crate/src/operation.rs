@@ -3,6 +3,7 @@
 
 //! One module per operation: its input, output, error and fluent builder.
 pub use ::awsjson_runtime::error::RequestId;
+pub mod awkward;
 pub mod get_widget;
 pub mod list_things;
 pub mod ping;

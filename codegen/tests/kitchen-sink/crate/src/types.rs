@@ -3,6 +3,8 @@
 
 //! The shapes of the service: structures, unions and enums.
 pub mod error;
+mod awkward_names;
+pub use awkward_names::AwkwardNames;
 mod circle;
 pub use circle::Circle;
 mod level;
@@ -17,6 +19,7 @@ mod thing;
 pub use thing::Thing;
 /// Builders of the structures of this module.
 pub mod builders {
+    pub use super::awkward_names::AwkwardNamesBuilder;
     pub use super::circle::CircleBuilder;
     pub use super::schedule::ScheduleBuilder;
     pub use super::thing::ThingBuilder;
