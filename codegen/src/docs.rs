@@ -368,9 +368,15 @@ impl Renderer {
             self.pending_item = false;
             self.lines.push(format!("{quote}{}{marker} {text}", "  ".repeat(depth)));
         } else if !self.lists.is_empty() {
-            // A second paragraph of a list item: a continuation line.
+            // A second paragraph of a list item: a continuation line, at the column of the
+            // innermost item's text (nested items are indented two columns a level).
             let depth = self.lists.len();
-            self.lines.push(format!("{quote}{}{text}", "  ".repeat(depth.min(1))));
+            let marker_width = match self.lists.last() {
+                // The item's number was taken: it is one less than the next.
+                Some(Some(n)) => n.saturating_sub(1).max(1).to_string().len() + 2,
+                _ => 2,
+            };
+            self.lines.push(format!("{quote}{}{text}", " ".repeat(2 * (depth - 1) + marker_width)));
         } else {
             self.blank_line();
             self.lines.push(format!("{quote}{text}"));
@@ -446,6 +452,16 @@ mod tests {
             md("<p>Starts a <i>state machine</i> execution.</p>\n  <p>See <a href=\"https://docs.aws.amazon.com/x\">the guide</a> and <code>name</code>.</p>"),
             "Starts a *state machine* execution.\n\nSee [the guide](https://docs.aws.amazon.com/x) and `name`."
         );
+    }
+
+    #[test]
+    fn continuation_lines_are_indented_to_their_items_text() {
+        // Athena's DataCatalog parameters: a second paragraph in a nested item.
+        assert_eq!(
+            md("<ul><li><p>outer</p><p>more</p><ul><li><p>inner</p><p>still inner</p></li></ul></li></ul>"),
+            "- outer\n  more\n  - inner\n    still inner"
+        );
+        assert_eq!(md("<ol><li><p>first</p><p>more</p></li></ol>"), "1. first\n   more");
     }
 
     #[test]

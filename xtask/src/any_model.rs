@@ -114,30 +114,6 @@ pub fn absolute(dir: &Path) -> Result<PathBuf, String> {
     Ok(out)
 }
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn relative_paths_climb_to_the_common_ancestor() {
-        assert_eq!(relative_path(Path::new("/a/b/c"), Path::new("/a/x/runtime")), "../../x/runtime");
-        assert_eq!(relative_path(Path::new("/a"), Path::new("/a/runtime")), "runtime");
-        assert_eq!(relative_path(Path::new("/tmp/out"), Path::new("/work/r")), "../../work/r");
-    }
-
-    #[test]
-    fn package_names_come_from_the_sdk_id() {
-        let model = Model::from_json(
-            r#"{"smithy":"2.0","shapes":{"a.b#Svc":{"type":"service","traits":{"aws.api#service":{"sdkId":"CloudWatch Logs"}}},
-                "a.b#Other":{"type":"service"}}}"#,
-            "test",
-        )
-        .unwrap();
-        assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Svc")), "cloudwatch-logs-client");
-        assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Other")), "other-client");
-    }
-}
-
 /// One model's row of the `codegen-all` table.
 pub struct Row {
     pub model: String,
@@ -224,4 +200,28 @@ pub fn clippy(cargo: &str, workspace: &Path, target_dir: &Path, package: &str) -
         messages.push(stderr.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
     }
     Ok(Compile { ok, warnings, seconds, messages })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn relative_paths_climb_to_the_common_ancestor() {
+        assert_eq!(relative_path(Path::new("/a/b/c"), Path::new("/a/x/runtime")), "../../x/runtime");
+        assert_eq!(relative_path(Path::new("/a"), Path::new("/a/runtime")), "runtime");
+        assert_eq!(relative_path(Path::new("/tmp/out"), Path::new("/work/r")), "../../work/r");
+    }
+
+    #[test]
+    fn package_names_come_from_the_sdk_id() {
+        let model = Model::from_json(
+            r#"{"smithy":"2.0","shapes":{"a.b#Svc":{"type":"service","traits":{"aws.api#service":{"sdkId":"CloudWatch Logs"}}},
+                "a.b#Other":{"type":"service"}}}"#,
+            "test",
+        )
+        .unwrap();
+        assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Svc")), "cloudwatch-logs-client");
+        assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Other")), "other-client");
+    }
 }
