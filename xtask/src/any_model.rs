@@ -47,6 +47,8 @@ pub fn generate_model(
             ("sha256".to_string(), crate::inputs::sha256_hex(&bytes)),
         ]),
         partitions: Some(partitions.clone()),
+        // Hand-written additions belong to the crates of this repository, not to any model.
+        additions: None,
     };
     let generated = generate::generate_with_report(&model, &options).map_err(|e| format!("cannot generate {service}:\n{e}"))?;
     Ok(Generated { package, service, files: generated.files, warnings: generated.warnings })

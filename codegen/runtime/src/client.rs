@@ -633,39 +633,71 @@ pub fn decode_response<O: Operation>(
     decode::<O>(service, response, usize::MAX).0
 }
 
-/// Decodes a response; also says whether (and why) a failure may be retried.
-fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+/// A response as the call of any operation sorts it, before the operation's types are made of
+/// it (the typed part of [`decode`] is small: it is compiled once per operation).
+enum Received {
+    /// A 2xx response: the output is decoded from `body`.
+    Success { raw: RawResponse, body: Bytes },
+    /// An error response naming the error `code`: the modeled error is decoded from `body`
+    /// (the whole body: `raw` may keep only its start), or from `{}` when the body is not a
+    /// JSON object.
+    Modeled { raw: RawResponse, code: String, body: Option<Bytes>, meta: ErrorMetadata },
+    /// An error response that names no error: `why`.
+    Unnamed { raw: RawResponse, why: String, meta: ErrorMetadata },
+    /// The body is over the limit.
+    TooLarge(ResponseError),
+}
+
+/// Sorts a response (see [`Received`]).
+fn receive(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Received {
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
     let raw = RawResponse::new(status, parts.headers);
     tracing::debug!(status, request_id = raw.request_id(), "response received");
     if body.len() > max_body {
         let e = crate::http::ConnectorError::body_too_large(max_body, None);
-        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None);
+        return Received::TooLarge(ResponseError::new(e, Some(raw)));
     }
     if (200..300).contains(&status) {
-        // The body of a success is not kept in errors: it may hold sensitive members.
-        return match crate::json::from_slice::<O::Output>(&body) {
-            Ok(mut output) => {
-                O::set_request_id(&mut output, raw.request_id().map(str::to_string));
-                (Ok(output), None, Some(raw))
-            }
-            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
-        };
+        return Received::Success { raw, body };
     }
     let raw = raw.with_body(body.clone());
     let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
-    let error = match &parsed.code {
-        Some(code) => O::Error::from_response(code, parsed.modeled_body(&body), parsed.meta),
+    match parsed.code {
+        Some(code) => {
+            let body = parsed.body_error.is_none().then_some(body);
+            Received::Modeled { raw, code, body, meta: parsed.meta }
+        }
         None => {
-            let source = match parsed.body_error {
+            let why = match parsed.body_error {
                 Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
                 None => format!("the error response (HTTP {status}) names no error"),
             };
-            O::Error::unhandled(source.into(), parsed.meta)
+            Received::Unnamed { raw, why, meta: parsed.meta }
         }
+    }
+}
+
+/// Decodes a response; also says whether (and why) a failure may be retried.
+fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+    let (error, raw) = match receive(service, response, max_body) {
+        Received::TooLarge(e) => return (Err(SdkError::ResponseError(e)), None, None),
+        // The body of a success is not kept in errors: it may hold sensitive members.
+        Received::Success { raw, body } => {
+            return match crate::json::from_slice::<O::Output>(&body) {
+                Ok(mut output) => {
+                    O::set_request_id(&mut output, raw.request_id().map(str::to_string));
+                    (Ok(output), None, Some(raw))
+                }
+                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
+            };
+        }
+        Received::Modeled { raw, code, body, meta } => {
+            (O::Error::from_response(&code, body.as_deref().unwrap_or(b"{}"), meta), raw)
+        }
+        Received::Unnamed { raw, why, meta } => (O::Error::unhandled(why.into(), meta), raw),
     };
-    let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+    let kind = classify_service_error(error.retryable(), error.meta().code(), raw.status());
     (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 
@@ -684,20 +716,18 @@ fn amz_sdk_request(attempt: u32, max_attempts: u32) -> Option<HeaderValue> {
     HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}")).ok()
 }
 
-/// Runs `future`, or gives up (`None`) after `timeout`.
+/// Runs `future`, or gives up (`None`) after `timeout`. One poll loop for both cases, so that
+/// the (large) state machine of `future` is polled from one place in the program.
 async fn with_timeout<F: Future>(sleep: &dyn AsyncSleep, timeout: Option<Duration>, future: F) -> Option<F::Output> {
-    let Some(timeout) = timeout else {
-        return Some(future.await);
-    };
     let mut future = pin!(future);
-    let mut timer = sleep.sleep(timeout);
+    let mut timer = timeout.map(|t| sleep.sleep(t));
     poll_fn(|cx| {
         if let Poll::Ready(v) = future.as_mut().poll(cx) {
             return Poll::Ready(Some(v));
         }
-        match std::pin::Pin::new(&mut timer).poll(cx) {
-            Poll::Ready(()) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+        match timer.as_mut().map(|t| std::pin::Pin::new(t).poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(None),
+            _ => Poll::Pending,
         }
     })
     .await
