@@ -6,6 +6,7 @@
 //! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -19,7 +20,7 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
-use crate::endpoint::EndpointParams;
+use crate::endpoint::{EndpointParams, ParamValue};
 use crate::error::{
     DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
@@ -28,7 +29,7 @@ use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector
 use crate::interceptor::{
     AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
 };
-use crate::operation::{Operation, OperationError};
+use crate::operation::{Auth, Operation, OperationError};
 use crate::protocol::RequestTemplate;
 use crate::retry::{classify_service_error, RetryKind, RetryQuota};
 use crate::service::ServiceMeta;
@@ -237,6 +238,7 @@ impl Handle {
                 Some(const { HeaderValue::from_static(O::TARGET) })
             },
             request_compression: O::REQUEST_COMPRESSION,
+            auth: O::AUTH,
         };
         let mut call = TypedCall::<O> { input: Some(input), result: None, success: None };
         self.call_erased(&op, options, &mut call).await;
@@ -302,7 +304,7 @@ impl Handle {
     ) -> Result<(), SdkError<Infallible>> {
         let inner = &*self.inner;
         let config = call.config;
-        let Prepared { host_prefix, body } = typed.prepare(config)?;
+        let Prepared { host_prefix, body, endpoint_params } = typed.prepare(config)?;
         let (body, compressed) = crate::protocol::compress_body(body, op.request_compression);
 
         if let Some(problem) = config.problems().first() {
@@ -324,7 +326,7 @@ impl Handle {
             use_dual_stack: config.use_dual_stack(),
             endpoint_url: call.endpoint_url,
         };
-        let template = self.request_template(config, key)?;
+        let template = self.request_template(config, key, endpoint_params)?;
         let target = match &op.target {
             Some(target) => target.clone(),
             None => HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, op.name))
@@ -353,17 +355,31 @@ impl Handle {
         let mut last_retry_cost = None;
         let mut first = Some(request);
         loop {
-            let credentials = match config.credentials_cache() {
-                None => {
+            let credentials = match (op.auth, config.credentials_cache()) {
+                (Auth::None, _) => None,
+                (Auth::Optional, None) => {
+                    tracing::debug!("no credentials provider: sending unsigned (optional auth)");
+                    None
+                }
+                (Auth::Optional, Some(cache)) => match cache.get().await {
+                    Ok(credentials) => Some(credentials),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "no credentials: sending unsigned (optional auth)");
+                        None
+                    }
+                },
+                (_, None) => {
                     return Err(SdkError::construction_failure(
                         "no credentials provider is configured: set one in the configuration \
                          (ConfigBuilder::credentials_provider) or load the configuration from the environment",
                     ))
                 }
-                Some(cache) => cache
-                    .get()
-                    .await
-                    .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                (_, Some(cache)) => Some(
+                    cache
+                        .get()
+                        .await
+                        .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                ),
             };
             let mut req = match first.take() {
                 Some(request) => request,
@@ -378,9 +394,11 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            let signing_time = inner.skew.corrected(config.time_source().now());
-            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, signing_time)
-                .map_err(SdkError::construction_failure)?;
+            if let Some(credentials) = &credentials {
+                let signing_time = inner.skew.corrected(config.time_source().now());
+                crate::sign::sign_request(&mut req, credentials, signing_region, signing_name, signing_time)
+                    .map_err(SdkError::construction_failure)?;
+            }
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
             headers.insert(CONTENT_LENGTH, length);
@@ -453,16 +471,28 @@ impl Handle {
 
     /// The request template of the endpoint for `key`: the client's own, resolved once, when
     /// `key` is the client's and the service's rules resolve it; else resolved for this call.
-    fn request_template<E>(&self, config: &Config, key: EndpointKey<'_>) -> Result<Arc<RequestTemplate>, SdkError<E>> {
+    /// The request template of a call: its endpoint resolved from `key` and the call's own
+    /// parameters `extra`. Calls without parameters of their own share the one of the client's
+    /// configuration, resolved once.
+    fn request_template<E>(
+        &self,
+        config: &Config,
+        key: EndpointKey<'_>,
+        extra: BTreeMap<String, ParamValue>,
+    ) -> Result<Arc<RequestTemplate>, SdkError<E>> {
         let inner = &*self.inner;
         let custom = config.endpoint_resolver();
-        let cacheable = custom.is_none() && inner.config.endpoint_resolver().is_none() && key == self.client_endpoint_key();
+        let cacheable = extra.is_empty()
+            && custom.is_none()
+            && inner.config.endpoint_resolver().is_none()
+            && key == self.client_endpoint_key();
         if cacheable {
             if let Some(template) = inner.endpoint.get() {
                 return Ok(template.clone());
             }
         }
-        let params = key.to_params();
+        let mut params = key.to_params();
+        params.other.extend(extra);
         let resolved = match custom {
             Some(r) => r.resolve_endpoint(&params),
             None => inner.service.endpoint_resolver.resolve_endpoint(&params),
@@ -531,11 +561,14 @@ struct OperationInfo {
     /// `X-Amz-Target`, when the operation gives it (else made from the service's prefix).
     target: Option<HeaderValue>,
     request_compression: bool,
+    auth: Auth,
 }
 
 /// The encoded input of a call.
 struct Prepared {
     host_prefix: Option<String>,
+    /// The call's own endpoint parameters (context parameters of the operation and its input).
+    endpoint_params: BTreeMap<String, ParamValue>,
     body: Bytes,
 }
 
@@ -579,8 +612,10 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
         } else {
             O::host_prefix(&input).map_err(SdkError::construction_failure)?
         };
+        let mut endpoint_params = BTreeMap::new();
+        O::endpoint_params(&input, &mut endpoint_params);
         let body = Bytes::from(crate::json::to_string(&input));
-        Ok(Prepared { host_prefix, body })
+        Ok(Prepared { host_prefix, body, endpoint_params })
     }
 
     fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind> {
