@@ -376,7 +376,18 @@ impl Renderer {
                 Some(Some(n)) => n.saturating_sub(1).max(1).to_string().len() + 2,
                 _ => 2,
             };
-            self.lines.push(format!("{quote}{}{text}", " ".repeat(2 * (depth - 1) + marker_width)));
+            let indent = 2 * (depth - 1) + marker_width;
+            // After a nested item (deeper than this text), a blank line first: without it the
+            // text would continue the nested item.
+            let after_nested = self.lines.last().is_some_and(|l| {
+                let l = l.strip_prefix(quote.as_str()).unwrap_or(l);
+                l.len() - l.trim_start().len() > indent
+                    || (l.len() - l.trim_start().len() >= indent && l.trim_start().starts_with("- "))
+            });
+            if after_nested {
+                self.lines.push(quote.trim_end().to_string());
+            }
+            self.lines.push(format!("{quote}{}{text}", " ".repeat(indent)));
         } else {
             self.blank_line();
             self.lines.push(format!("{quote}{text}"));
@@ -462,6 +473,8 @@ mod tests {
             "- outer\n  more\n  - inner\n    still inner"
         );
         assert_eq!(md("<ol><li><p>first</p><p>more</p></li></ol>"), "1. first\n   more");
+        // Timestream's RejectedRecordsException: the outer item goes on after its nested list.
+        assert_eq!(md("<ul><li><p>outer</p><ul><li>inner</li></ul><p>after</p></li></ul>"), "- outer\n  - inner\n\n  after");
     }
 
     #[test]
