@@ -68,6 +68,9 @@ pub struct Service {
     pub int_enums: Vec<IntEnum>,
     pub endpoint_rule_set: Option<Value>,
     pub endpoint_tests: Option<Value>,
+    /// What the client leaves out or does not honour (documented in the crate, reported by the
+    /// generator).
+    pub unsupported: Vec<crate::index::Unsupported>,
     pub smoke_tests: Vec<(String, Value)>,
 }
 
@@ -680,6 +683,7 @@ impl<'a> Builder<'a> {
             version: svc.version.clone(),
             endpoint_rule_set: svc.traits.get(traits::ENDPOINT_RULE_SET).cloned(),
             endpoint_tests: svc.traits.get(traits::ENDPOINT_TESTS).cloned(),
+            unsupported: index.unsupported().to_vec(),
             id,
             sdk_id,
             title,
@@ -768,11 +772,15 @@ impl<'a> Builder<'a> {
             }
         };
         let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        let mut docs = docs_of(&op.traits);
+        for u in self.index.unsupported().iter().filter(|u| &u.operation == id) {
+            docs.extend([String::new(), format!("**Not supported:** {}.", u.describe())]);
+        }
         let auth = self.auth(id, &op.traits);
         let endpoint_params = self.endpoint_params(id, &op.traits, &input_id, &input);
         Some(Operation {
             fn_name: naming::function_name(&name),
-            docs: docs_of(&op.traits),
+            docs,
             deprecated: reader.deprecated(),
             request_tests: op.traits.get(traits::HTTP_REQUEST_TESTS).cloned(),
             response_tests: op.traits.get(traits::HTTP_RESPONSE_TESTS).cloned(),
@@ -1130,10 +1138,21 @@ impl<'a> Builder<'a> {
             None => None,
         };
         let mut members: Vec<Member> = s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
+        let fields = naming::disambiguate_fields(&members.iter().map(|m| m.field.clone()).collect::<Vec<_>>());
+        for (m, f) in members.iter_mut().zip(fields) {
+            m.field = f;
+        }
         let field_names = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone()));
         let collisions = naming::find_collisions(field_names.collect::<Vec<_>>());
+        let any_field_collision = !collisions.is_empty();
         for (rust, model) in collisions {
             self.errors.push(Error::shape(id, format!("members {} all map to the Rust field `{rust}`", model.join(", "))));
+        }
+        if !any_field_collision {
+            let pairs: Vec<(&str, String)> = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone())).collect();
+            for (method, model) in naming::member_method_collisions(&pairs) {
+                self.errors.push(Error::shape(id, format!("members {} all make the Rust method `{method}`", model.join(", "))));
+            }
         }
         // Error structures keep their `message` member (under any case) as the error message.
         let mut message_field = None;

@@ -151,6 +151,53 @@ fn names_that_collide_in_rust_are_refused() {
     m["shapes"]["example.kitchen#Circle"]["members"]["other"] = json!({ "target": "example.kitchen#CIRCLE" });
     let err = generate_value(m).unwrap_err();
     assert!(err.contains("example.kitchen#CIRCLE, example.kitchen#Circle all map to the Rust type name `Circle`"), "{err}");
+
+    // `set_name_value` is taken by `setName` (renamed beside `name`): `setNameValue` cannot have it.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#AwkwardNames"]["members"]["setNameValue"] = json!({ "target": "smithy.api#String" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#AwkwardNames: members setName, setNameValue all map to the Rust field `set_name_value`"), "{err}");
+    // The setter of `nameValue` would be `set_name_value`, the accessor of `setName` (renamed).
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#AwkwardNames"]["members"]["nameValue"] = json!({ "target": "smithy.api#String" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#AwkwardNames: members nameValue, setName all make the Rust method `set_name_value`"), "{err}");
+}
+
+/// Event-stream operations are left out (the rest of the service is generated) and required
+/// endpoint discovery is generated with a note; both are in the crate docs and the warnings.
+#[test]
+fn unsupported_operations_are_reported_by_operation_and_member() {
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Events"] = json!({
+        "type": "union",
+        "members": { "tick": { "target": "example.kitchen#Circle" } },
+        "traits": { "smithy.api#streaming": {} }
+    });
+    m["shapes"]["example.kitchen#AwkwardOutput"]["members"]["stream"] = json!({ "target": "example.kitchen#Events" });
+    m["shapes"]["example.kitchen#Ping"]["traits"]["aws.api#clientDiscoveredEndpoint"] = json!({ "required": true });
+    m["shapes"]["example.kitchen#KitchenSink"]["traits"]["aws.api#clientEndpointDiscovery"] =
+        json!({ "operation": "example.kitchen#DescribeEndpoints", "error": "example.kitchen#NotFound" });
+    let model = Model::from_json(&m.to_string(), "test model").unwrap();
+    let generated = codegen::generate::generate_with_report(&model, &options("test-client")).unwrap();
+    assert_eq!(
+        generated.warnings,
+        [
+            "Awkward is left out: its member AwkwardOutput$stream is an event stream (a @streaming union), which this \
+             client does not support yet",
+            "Ping requires endpoint discovery (@aws.api#clientDiscoveredEndpoint), which this client does not do: its \
+             calls go to the resolved or configured endpoint; set the client's endpoint URL to an address \
+             DescribeEndpoints returns",
+        ]
+    );
+    let files = &generated.files;
+    assert!(!files.contains_key("src/operation/awkward.rs"), "the event-stream operation is left out");
+    assert!(files.contains_key("src/operation/put_thing.rs") && files.contains_key("src/operation/ping.rs"));
+    let lib = &files["src/lib.rs"];
+    assert!(lib.contains("//! # Not supported") && lib.contains("`Awkward` is left out: its member `AwkwardOutput$stream`"), "{lib}");
+    assert!(files["src/client.rs"].contains("**Not supported:** `Ping` requires endpoint discovery"));
+    // Its shapes, used by no other operation, are not generated either.
+    assert!(!files.keys().any(|f| f.contains("events")), "{:?}", files.keys().collect::<Vec<_>>());
 }
 
 #[test]

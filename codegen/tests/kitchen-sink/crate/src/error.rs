@@ -95,6 +95,17 @@ where
     }
 }
 
+impl From<crate::operation::awkward::AwkwardError> for Error {
+    fn from(err: crate::operation::awkward::AwkwardError) -> Self {
+        match err {
+            crate::operation::awkward::AwkwardError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::awkward::AwkwardError::Unhandled(e) => Error::Unhandled(e),
+        }
+    }
+}
+
 impl From<crate::operation::get_widget::GetWidgetError> for Error {
     fn from(err: crate::operation::get_widget::GetWidgetError) -> Self {
         match err {

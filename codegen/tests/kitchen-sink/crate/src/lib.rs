@@ -133,6 +133,7 @@
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
 
 #![forbid(unsafe_code)]
+#![allow(deprecated)]
 pub mod client;
 
 pub mod config;
@@ -169,6 +170,11 @@ pub mod test_util {
     /// Every operation of the service: its name, the errors the model lists for it, and
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "Awkward",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
         ::awsjson_runtime::test_util::OperationInfo {
             name: "GetWidget",
             errors: &["NotFound", "ServiceFault"],
@@ -211,9 +217,9 @@ pub mod test_util {
     #[macro_export]
     macro_rules! for_each_operation {
         ($m:ident) => {
-            $m ! { get_widget::GetWidget, list_things::ListThings, ping::Ping,
-            put_thing::PutThing, read_public_info::ReadPublicInfo, say_hello::SayHello,
-            scan_shapes::ScanShapes, }
+            $m ! { awkward::Awkward, get_widget::GetWidget, list_things::ListThings,
+            ping::Ping, put_thing::PutThing, read_public_info::ReadPublicInfo,
+            say_hello::SayHello, scan_shapes::ScanShapes, }
         };
     }
 
