@@ -231,7 +231,7 @@ impl<'a> Files<'a> {
     /// `tests/endpoint_tests.rs` (one test per case of the model's `smithy.rules#endpointTests`).
     fn endpoint_rules(&mut self, rules: &Value, partitions: Option<&Value>, tests: Option<&Value>, crate_ident: &str) {
         let Some(partitions) = partitions else {
-            self.errors.push(Error::model("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
+            self.errors.push(Error::input("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
             return;
         };
         match crate::endpoints::rules_module_tokens(rules, partitions) {

@@ -370,10 +370,10 @@ impl Model {
     /// Parses a model from JSON text. `origin` names the input in error messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Model, Error> {
         let mut model: Model = serde_json::from_str(text).map_err(|e| {
-            Error::model(origin, format!("not a valid Smithy JSON AST: {e}"))
+            Error::input(origin, format!("not a valid Smithy JSON AST: {e}"))
         })?;
         if !model.smithy.starts_with("2.") && !model.smithy.starts_with("1.") {
-            return Err(Error::model(
+            return Err(Error::input(
                 origin,
                 format!("unsupported Smithy AST version {:?} (expected 1.x or 2.x)", model.smithy),
             ));
@@ -386,7 +386,7 @@ impl Model {
     /// Reads and parses a model file.
     pub fn from_path(path: &std::path::Path) -> Result<Model, Error> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::model(&path.display().to_string(), format!("cannot read: {e}")))?;
+            .map_err(|e| Error::input(&path.display().to_string(), format!("cannot read: {e}")))?;
         Model::from_json(&text, &path.display().to_string())
     }
 

@@ -16,7 +16,7 @@ pub fn header(service_id: &str) -> String {
 /// Formats a Rust file with prettyplease and puts the header on top.
 pub fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::model(path, format!("the generator produced invalid Rust (a generator bug): {e}"))
+        Error::internal(path, format!("the generator produced invalid Rust: {e}"))
     })?;
     let body = prettyplease::unparse(&file);
     Ok(format!("{header}\n{body}"))

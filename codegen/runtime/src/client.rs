@@ -665,7 +665,7 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
             O::Error::unhandled(source.into(), parsed.meta)
         }
     };
-    let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+    let kind = classify_service_error(error.retry_kind(), error.meta().code(), status);
     (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 

@@ -36,7 +36,10 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         })
         .collect();
     let target_prefix = &service.target_prefix;
-    let json_version = service.protocol.json_version();
+    let json_version = match service.protocol {
+        crate::ir::Protocol::AwsJson1_0 => quote!(#rt::service::JsonVersion::V1_0),
+        crate::ir::Protocol::AwsJson1_1 => quote!(#rt::service::JsonVersion::V1_1),
+    };
     let signing_name = &service.signing_name;
     let sdk_id = &service.sdk_id;
     let api_version = &service.version;

@@ -358,10 +358,12 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
             ::awsjson_runtime::error::Unhandled::new(source, meta),
         )
     }
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ListThingsError::ServiceFault(_) => Some(false),
+            ListThingsError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

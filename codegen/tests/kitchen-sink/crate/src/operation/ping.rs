@@ -209,10 +209,12 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
     ) -> Self {
         PingError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            PingError::ServiceFault(_) => Some(false),
+            PingError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
