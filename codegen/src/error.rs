@@ -1,4 +1,5 @@
-//! The one error type of the generator: what went wrong, and where (a shape id or an input file).
+//! The one error type of the generator: what kind of problem ([`ErrorKind`]: the model, an input,
+//! or a bug of the generator), and where (a shape id, a member, or an input file).
 
 use std::fmt;
 

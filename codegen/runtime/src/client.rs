@@ -38,6 +38,7 @@ const AMZ_SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
 
 /// A configured client of one service. Cheap to clone: clones share the configuration, the
 /// connection pool and the retry quota.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -626,6 +627,7 @@ type AttemptResult<O> =
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
 /// client's transport.
+#[doc(hidden)]
 pub fn decode_response<O: Operation>(
     service: &ServiceMeta,
     response: http::Response<Bytes>,

@@ -530,6 +530,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         };
         pub use #rt::http::{ConnectorError, ConnectorErrorKind};
         pub use #rt::interceptor::InterceptorError;
+        pub use #rt::json::DeserializeError;
         pub use #rt::types::UnknownVariantError;
 
         /// Any error of any operation of this service.
