@@ -545,6 +545,21 @@ pub const MAX_MIXIN_DEPTH: usize = 32;
 mod tests {
     use super::*;
 
+    #[test]
+    fn unreadable_or_unparsable_model_files_are_input_errors() {
+        for text in ["{", r#"{"smithy": "3.0", "shapes": {}}"#] {
+            let err = Model::from_json(text, "m.json").unwrap_err();
+            assert_eq!((err.kind, err.location.as_str()), (crate::error::ErrorKind::Input, "m.json"), "{err}");
+        }
+        let err = Model::from_path(std::path::Path::new("/nonexistent/m.json")).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Input);
+        assert!(err.message.starts_with("cannot read: "), "{err}");
+        // A shape the model gets wrong is the model's problem.
+        let err = model_with(serde_json::json!({"t#A": {"type": "structure", "mixins": [{"target": "t#Missing"}]}}))
+            .unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Model, "{err}");
+    }
+
     fn model_with(shapes: serde_json::Value) -> Result<Model, Error> {
         Model::from_json(&serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(), "test")
     }

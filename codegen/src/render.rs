@@ -21,3 +21,20 @@ pub fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<String
     let body = prettyplease::unparse(&file);
     Ok(format!("{header}\n{body}"))
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    #[test]
+    fn invalid_rust_from_an_emitter_is_a_generator_bug() {
+        let err = rust_file("src/lib.rs", quote::quote!(pub struct ;), HEADER_TEST).unwrap_err();
+        assert_eq!((err.kind, err.location.as_str()), (ErrorKind::Internal, "src/lib.rs"));
+        assert!(err.to_string().starts_with("src/lib.rs: a bug of the generator: "), "{err}");
+        let ok = rust_file("src/lib.rs", quote::quote!(pub struct A;), HEADER_TEST).unwrap();
+        assert_eq!(ok, format!("{HEADER_TEST}\npub struct A;\n"));
+    }
+
+    const HEADER_TEST: &str = "// header";
+}

@@ -204,13 +204,13 @@ fn members_closing_a_cycle_are_boxed_and_collections_are_not() {
 #[test]
 fn the_json_version_follows_the_protocol_trait() {
     let files = generate_value(kitchen_sink()).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.0\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_0,"));
     let mut m = kitchen_sink();
     let traits = m["shapes"]["example.kitchen#KitchenSink"]["traits"].as_object_mut().unwrap();
     traits.remove("aws.protocols#awsJson1_0");
     traits.insert("aws.protocols#awsJson1_1".into(), json!({}));
     let files = generate_value(m).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.1\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_1,"));
 }
 
 #[test]
