@@ -37,7 +37,8 @@ impl Error {
 
     /// A problem in a member of a shape.
     pub fn member(id: &ShapeId, member: &str, message: impl Into<String>) -> Self {
-        Error { kind: ErrorKind::Model, location: format!("{id}${member}"), message: message.into() }
+        let location = format!("{id}${member}");
+        Error { kind: ErrorKind::Model, location, message: message.into() }
     }
 
     /// A problem of the model as a whole, or of a part of it that is not one shape (`origin`
@@ -46,7 +47,8 @@ impl Error {
         Error { kind: ErrorKind::Model, location: origin.to_string(), message: message.into() }
     }
 
-    /// An input that cannot be read or is not what it must be (a model file, the partition table).
+    /// An input that cannot be read or is not what it must be (a model file, the partition
+    /// table).
     pub fn input(origin: &str, message: impl Into<String>) -> Self {
         Error { kind: ErrorKind::Input, location: origin.to_string(), message: message.into() }
     }
@@ -60,7 +62,9 @@ impl Error {
 impl fmt::Display for Error {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self.kind {
-            ErrorKind::Internal => write!(f, "{}: a bug of the generator: {}", self.location, self.message),
+            ErrorKind::Internal => {
+                write!(f, "{}: a bug of the generator: {}", self.location, self.message)
+            }
             ErrorKind::Model | ErrorKind::Input => write!(f, "{}: {}", self.location, self.message),
         }
     }

@@ -10,7 +10,7 @@ use std::fmt;
 // rule sets of generated crates (no API).
 #[cfg(not(feature = "fuzzing"))]
 mod functions;
-/// The rules engine's library functions, public only for the fuzz targets (feature `fuzzing`).
+// The rules engine's library functions, public only for the fuzz targets (feature `fuzzing`).
 #[cfg(feature = "fuzzing")]
 #[doc(hidden)]
 pub mod functions;

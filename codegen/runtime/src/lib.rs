@@ -13,10 +13,10 @@
 //! public here:
 //!
 //! - modules whose items a generated crate re-exports, documented as API: [`client`] (the
-//!   per-call options), [`clock`], [`config`], [`credentials`], [`endpoint`], [`env`], [`error`],
-//!   [`http`], [`interceptor`], [`paginator`], [`profile`], [`region`], [`retry`], [`types`],
-//!   `test_util` (feature `test-util`), and [`operation`], the traits every generated operation
-//!   implements (they appear in bounds, e.g. of `test_util::MockRule::for_operation`);
+//!   per-call options), [`clock`], [`config`], [`credentials`], [`endpoint`], [`env`](mod@env),
+//!   [`error`], [`http`], [`interceptor`], [`paginator`], [`profile`], [`region`], [`retry`],
+//!   [`types`], `test_util` (feature `test-util`), and [`operation`], the traits every generated
+//!   operation implements (they appear in bounds, e.g. of `test_util::MockRule::for_operation`);
 //! - modules only generated code (or this repository's tests) calls, `#[doc(hidden)]`: `json`,
 //!   `error_shape`, `protocol`, `protocol_test`, `service`, `sign`, and in `endpoint` the rules
 //!   engine and partition data. They are public because generated code lives in another crate;
