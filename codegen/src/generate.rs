@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use crate::additions::Additions;
 use crate::emit::crate_files::{self, CrateInfo, IndexEntry};
 use crate::emit::{operation, shapes};
 use crate::error::{Error, Errors};
@@ -26,6 +27,9 @@ pub struct Options {
     pub model_source: BTreeMap<String, String>,
     /// The AWS partition table (`partitions.json`) for endpoint rules that call `aws.partition`.
     pub partitions: Option<Value>,
+    /// Hand-written modules the crate takes in, with their dependencies and features
+    /// ([`crate::additions`]; for SFN, `codegen/services/sfn/`).
+    pub additions: Option<Additions>,
 }
 
 /// The single service of a model, or the one named.
@@ -60,7 +64,14 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     let header = render::header(service_id.as_str());
     let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
 
-    files.rust("src/lib.rs", crate_files::lib_rs(&service, &options.crate_info));
+    let mut lib = crate_files::lib_rs(&service, &options.crate_info);
+    if let Some(additions) = &options.additions {
+        // Hand-written modules: declared in lib.rs, copied as written.
+        files.errors.extend(additions.validate());
+        lib.extend(additions.lib_items());
+        files.out.extend(additions.files());
+    }
+    files.rust("src/lib.rs", lib);
     files.rust("src/primitives.rs", crate_files::primitives_rs());
     files.rust("src/config.rs", crate_files::config_rs());
     files.rust("src/client.rs", crate_files::client_rs(&service));
@@ -118,7 +129,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         Err(e) => files.errors.push(e),
     }
     if let Some(rules) = &service.endpoint_rule_set {
-        files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
+        files.endpoint_rules(&service, rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
     let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
@@ -136,7 +147,13 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     files.run_jobs();
     files.out.insert(
         "Cargo.toml".into(),
-        crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header), has_protocol_tests),
+        crate_files::cargo_toml(
+            &options.crate_info,
+            &service,
+            &toml_header(&header),
+            has_protocol_tests,
+            options.additions.as_ref(),
+        ),
     );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
@@ -229,7 +246,14 @@ impl<'a> Files<'a> {
 
     /// `src/endpoint_rules.rs` (the rule set and partition table as static data) and
     /// `tests/endpoint_tests.rs` (one test per case of the model's `smithy.rules#endpointTests`).
-    fn endpoint_rules(&mut self, rules: &Value, partitions: Option<&Value>, tests: Option<&Value>, crate_ident: &str) {
+    fn endpoint_rules(
+        &mut self,
+        service: &ir::Service,
+        rules: &Value,
+        partitions: Option<&Value>,
+        tests: Option<&Value>,
+        crate_ident: &str,
+    ) {
         let Some(partitions) = partitions else {
             self.errors.push(Error::input("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
             return;
@@ -244,7 +268,14 @@ impl<'a> Files<'a> {
         }
         if let Some(tests) = tests {
             let krate = crate::emit::ident(crate_ident);
-            match crate::endpoints::endpoint_tests_tokens(tests, rules, &quote!(&#krate::endpoint_rules::RULES)) {
+            // An operation's marker type, for the cases' `operationInputs`.
+            let operation = |name: &str| {
+                let op = service.operations.iter().find(|op| op.name == name)?;
+                let (module, marker) = (crate::emit::ident(&op.fn_name), quote::format_ident!("{}", op.name));
+                Some(quote!(#krate::operation::#module::#marker))
+            };
+            let resolver = quote!(&#krate::endpoint_rules::RULES);
+            match crate::endpoints::endpoint_tests_with_operations(tests, rules, &resolver, &operation) {
                 Ok(tokens) => self.rust("tests/endpoint_tests.rs", quote! {
                     //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
                     #tokens

@@ -12,6 +12,7 @@
 //! (`xtask/inputs`, crate `xtask-inputs`).
 #![forbid(unsafe_code)]
 
+pub mod additions;
 pub mod diff;
 pub mod docs;
 pub mod endpoints;

@@ -24,6 +24,7 @@ fn options(name: &str) -> Options {
         crate_info: CrateInfo { package_name: name.into(), version: "0.1.0".into(), runtime_path: "../runtime".into(), publish: false },
         model_source: Default::default(),
         partitions: None,
+        additions: None,
     }
 }
 
@@ -53,6 +54,9 @@ fn checked_in_sfn_crate_matches_the_pinned_model() {
     opts.crate_info.runtime_path = "../codegen/runtime".into();
     opts.crate_info.publish = true;
     opts.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
+    // The hand-written modules, as `cargo xtask codegen` passes them.
+    let additions = codegen::additions::Additions::load(&root().join("codegen/services/sfn"), "codegen/services/sfn");
+    opts.additions = Some(additions.unwrap());
     let pins = xtask_inputs::Pins::load(&root()).unwrap();
     opts.model_source = pins.sfn.source_record();
     let files = generate(&model, &opts).unwrap();
@@ -270,4 +274,175 @@ fn crate_docs_guide_newcomers_and_methods_list_what_a_call_needs() {
     let manifest = &files["Cargo.toml"];
     assert!(manifest.contains("awsjson-runtime = { version = \"0.1.0\", path = \"../runtime\" }"), "{manifest}");
     assert!(manifest.contains("publish = false"), "test crates stay unpublishable");
+}
+
+/// Map tokens and map items are generated (`ScanShapes` of the kitchen sink); what stays invalid
+/// is refused naming the member and what it targets.
+#[test]
+fn paginated_map_tokens_and_items_are_generated_and_bad_ones_refused() {
+    let files = generate_value(kitchen_sink()).unwrap();
+    let scan = &files["src/operation/scan_shapes.rs"];
+    let flat = scan.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("PageStream< ScanShapes, std::collections::HashMap<String, crate::types::Shape>, >"), "{scan}");
+    assert!(flat.contains("(String, crate::types::Shape)"), "map items are (key, value) pairs: {scan}");
+    assert!(flat.contains("output.last_key.as_ref()"), "{scan}");
+
+    let op = "example.kitchen#ListThings";
+    let paginate = |p: Value| {
+        let mut m = kitchen_sink();
+        m["shapes"][op]["traits"]["smithy.api#paginated"] = p;
+        generate_value(m).unwrap_err()
+    };
+    let err = paginate(json!({ "inputToken": "maxResults", "outputToken": "nextToken" }));
+    assert!(
+        err.contains("`@paginated` inputToken `maxResults` targets `example.kitchen#PageSize` (integer): a token must be a string or a map"),
+        "{err}"
+    );
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#ListThingsOutput"]["members"]["nextToken"] = json!({ "target": "example.kitchen#Labels" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("inputToken `nextToken` targets `smithy.api#String` (string) but outputToken `nextToken` targets `example.kitchen#Labels` (map)"), "{err}");
+    let err = paginate(json!({ "inputToken": "nextToken", "outputToken": "nextToken", "items": "nextToken" }));
+    assert!(err.contains("`@paginated` items `nextToken` targets `smithy.api#String` (string): items must be a list or a map"), "{err}");
+}
+
+/// A rule set with context parameters: input members, static values and input paths are bound
+/// in the generated `endpoint_params`; paths and types the client cannot bind are refused.
+#[test]
+fn endpoint_context_params_are_bound_and_bad_ones_refused() {
+    fn with_rules(ops: impl FnOnce(&mut Value)) -> Result<std::collections::BTreeMap<String, String>, String> {
+        let mut m = kitchen_sink();
+        m["shapes"]["example.kitchen#KitchenSink"]["traits"]["smithy.rules#endpointRuleSet"] = json!({
+            "version": "1.0",
+            "parameters": {
+                "Region": { "builtIn": "AWS::Region", "required": false, "type": "String" },
+                "ThingName": { "required": false, "type": "String" },
+                "DryRun": { "required": false, "type": "Boolean" },
+                "Kind": { "required": false, "type": "String" },
+                "LabelKeys": { "required": false, "type": "stringArray" }
+            },
+            "rules": [ { "conditions": [], "endpoint": { "url": "https://example.com" }, "type": "endpoint" } ]
+        });
+        ops(&mut m);
+        let model = Model::from_json(&m.to_string(), "test model").map_err(|e| e.to_string())?;
+        let mut o = options("test-client");
+        o.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
+        generate(&model, &o).map_err(|e| e.to_string())
+    }
+    let files = with_rules(|m| {
+        m["shapes"]["example.kitchen#PutThingInput"]["members"]["dryRun"]["traits"]["smithy.rules#contextParam"] =
+            json!({ "name": "DryRun" });
+        let t = &mut m["shapes"]["example.kitchen#PutThing"]["traits"];
+        t["smithy.rules#staticContextParams"] = json!({ "Kind": { "value": "write" } });
+        t["smithy.rules#operationContextParams"] =
+            json!({ "ThingName": { "path": "thing.name" }, "LabelKeys": { "path": "keys(thing.labels)" } });
+    })
+    .unwrap();
+    let put = files["src/operation/put_thing.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "fn endpoint_params( input: &PutThingInput,",
+        "if let Some(v0) = &input.dry_run { found = Some(*v0); }",
+        "\"Kind\".to_string(), ::awsjson_runtime::endpoint::ParamValue::String(\"write\".to_string()),",
+        "for v2 in v1.keys() { values.push(v2.clone()); }",
+        "values.sort();",
+        "let v1 = &v0.name; found = Some(v1.clone());",
+    ] {
+        assert!(put.contains(expected), "{expected}\n{put}");
+    }
+    assert!(!files["src/operation/list_things.rs"].contains("fn endpoint_params"), "no parameters: the default");
+
+    let refused = |path: &str| {
+        with_rules(|m| {
+            m["shapes"]["example.kitchen#PutThing"]["traits"]["smithy.rules#operationContextParams"] =
+                json!({ "ThingName": { "path": path } });
+        })
+        .unwrap_err()
+    };
+    let err = refused("thing.labels[0]");
+    assert!(err.contains("example.kitchen#PutThing: the endpoint context parameter `ThingName` (path `thing.labels[0]`): only `A.B`, `A[*].B` and `keys(A)` paths"), "{err}");
+    let err = refused("thing.nope");
+    assert!(err.contains("`nope` is not a member of `example.kitchen#Thing`"), "{err}");
+    let err = refused("keys(thing.labels)");
+    assert!(err.contains("the parameter is of type `string`, which the path's values do not match"), "{err}");
+    let err = with_rules(|m| {
+        m["shapes"]["example.kitchen#PutThing"]["traits"]["smithy.rules#staticContextParams"] = json!({ "Nope": { "value": true } });
+    })
+    .unwrap_err();
+    assert!(err.contains("`staticContextParams` sets `Nope`, which the endpoint rule set does not declare"), "{err}");
+}
+
+/// A scratch directory of this test process, removed when dropped.
+struct ScratchDir(PathBuf);
+
+impl ScratchDir {
+    fn new(name: &str) -> ScratchDir {
+        let dir = std::env::temp_dir().join(format!("codegen-{name}-{}", std::process::id()));
+        let _ = std::fs::remove_dir_all(&dir);
+        std::fs::create_dir_all(dir.join("src")).unwrap();
+        ScratchDir(dir)
+    }
+}
+
+impl Drop for ScratchDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+#[test]
+fn hand_written_additions_are_copied_declared_and_given_their_dependencies() {
+    let dir = ScratchDir::new("additions");
+    let manifest = json!({
+        "modules": [
+            { "module": "helper", "file": "src/helper.rs" },
+            { "module": "extra", "file": "src/extra.rs", "feature": "extra" }
+        ],
+        "dependencies": { "tokio": { "version": "1", "default-features": false, "features": ["time"] } },
+        "features": { "extra": ["dep:tokio"] }
+    });
+    std::fs::write(dir.0.join("additions.json"), manifest.to_string()).unwrap();
+    let helper = "//! A helper.\n\n/// Doubles.\npub fn double(x: u32) -> u32 {\n    2 * x\n}\n";
+    std::fs::write(dir.0.join("src/helper.rs"), helper).unwrap();
+    std::fs::write(dir.0.join("src/extra.rs"), "//! Extra.\n").unwrap();
+    let additions = codegen::additions::Additions::load(&dir.0, "codegen/services/test").unwrap();
+    let model = Model::from_json(&kitchen_sink().to_string(), "kitchen sink").unwrap();
+    let files = generate(&model, &Options { additions: Some(additions), ..options("test-client") }).unwrap();
+
+    // Copied as written, under a header naming the source (a repository path, not the machine's).
+    assert_eq!(
+        files["src/helper.rs"],
+        format!(
+            "// @generated by `cargo xtask codegen`: a copy of the hand-written\n\
+             // `codegen/services/test/src/helper.rs`. Edit that file, not this one.\n\n{helper}"
+        )
+    );
+    let lib = &files["src/lib.rs"];
+    assert!(lib.contains("\npub mod helper;\n"), "{lib}");
+    assert!(lib.contains("#[cfg(feature = \"extra\")]\npub mod extra;\n"), "{lib}");
+    let cargo = &files["Cargo.toml"];
+    assert!(cargo.contains("\ntokio = { default-features = false, features = [\"time\"], version = \"1\" }\n"), "{cargo}");
+    assert!(cargo.contains("\nextra = [\"dep:tokio\"]\n"), "{cargo}");
+    // Without additions, none of it.
+    let plain = generate(&model, &options("test-client")).unwrap();
+    assert!(!plain.contains_key("src/helper.rs") && !plain["src/lib.rs"].contains("helper"));
+}
+
+#[test]
+fn additions_problems_are_errors_naming_the_file() {
+    let dir = ScratchDir::new("additions-bad");
+    let manifest = json!({ "modules": [{ "module": "missing", "file": "src/missing.rs" }] });
+    std::fs::write(dir.0.join("additions.json"), manifest.to_string()).unwrap();
+    std::fs::write(dir.0.join("src/unlisted.rs"), "").unwrap();
+    let err = codegen::additions::Additions::load(&dir.0, "codegen/services/test").unwrap_err().to_string();
+    assert!(err.contains("codegen/services/test/src/missing.rs: cannot read it"), "{err}");
+    assert!(err.contains("codegen/services/test/src/unlisted.rs: not listed in additions.json"), "{err}");
+
+    std::fs::write(dir.0.join("additions.json"), r#"{ "modules": [], "dependencies": { "x": 1 } }"#).unwrap();
+    std::fs::remove_file(dir.0.join("src/unlisted.rs")).unwrap();
+    let err = codegen::additions::Additions::load(&dir.0, "codegen/services/test").unwrap_err().to_string();
+    assert!(err.starts_with("codegen/services/test/additions.json: dependency `x`: expected"), "{err}");
+
+    std::fs::write(dir.0.join("additions.json"), r#"{ "module": [] }"#).unwrap();
+    let err = codegen::additions::Additions::load(&dir.0, "codegen/services/test").unwrap_err().to_string();
+    assert!(err.starts_with("codegen/services/test/additions.json: invalid manifest: unknown field `module`"), "{err}");
 }

@@ -133,7 +133,9 @@ pub mod types;
 /// The streams paginators return (`into_paginator()` on the builders of paginated
 /// operations).
 pub mod pagination {
-    pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
+    pub use ::awsjson_runtime::paginator::{
+        ItemStream, PageStream, PageToken, RepeatedToken,
+    };
 }
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
@@ -553,3 +555,4 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
     endpoint_resolver: &endpoint_rules::RULES,
     query_compatible: false,
 };
+pub mod activity_worker;
