@@ -280,7 +280,7 @@ impl<'a> Files<'a> {
         crate_ident: &str,
     ) {
         let Some(partitions) = partitions else {
-            self.errors.push(Error::model("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
+            self.errors.push(Error::input("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
             return;
         };
         match crate::endpoints::rules_module_tokens(rules, partitions) {

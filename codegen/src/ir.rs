@@ -34,15 +34,6 @@ pub enum Protocol {
     AwsJson1_1,
 }
 
-impl Protocol {
-    pub fn json_version(self) -> &'static str {
-        match self {
-            Protocol::AwsJson1_0 => "1.0",
-            Protocol::AwsJson1_1 => "1.1",
-        }
-    }
-}
-
 /// A whole service, ready to emit.
 #[derive(Debug)]
 pub struct Service {

@@ -370,10 +370,10 @@ impl Model {
     /// Parses a model from JSON text. `origin` names the input in error messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Model, Error> {
         let mut model: Model = serde_json::from_str(text).map_err(|e| {
-            Error::model(origin, format!("not a valid Smithy JSON AST: {e}"))
+            Error::input(origin, format!("not a valid Smithy JSON AST: {e}"))
         })?;
         if !model.smithy.starts_with("2.") && !model.smithy.starts_with("1.") {
-            return Err(Error::model(
+            return Err(Error::input(
                 origin,
                 format!("unsupported Smithy AST version {:?} (expected 1.x or 2.x)", model.smithy),
             ));
@@ -386,7 +386,7 @@ impl Model {
     /// Reads and parses a model file.
     pub fn from_path(path: &std::path::Path) -> Result<Model, Error> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::model(&path.display().to_string(), format!("cannot read: {e}")))?;
+            .map_err(|e| Error::input(&path.display().to_string(), format!("cannot read: {e}")))?;
         Model::from_json(&text, &path.display().to_string())
     }
 
@@ -544,6 +544,21 @@ pub const MAX_MIXIN_DEPTH: usize = 32;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_or_unparsable_model_files_are_input_errors() {
+        for text in ["{", r#"{"smithy": "3.0", "shapes": {}}"#] {
+            let err = Model::from_json(text, "m.json").unwrap_err();
+            assert_eq!((err.kind, err.location.as_str()), (crate::error::ErrorKind::Input, "m.json"), "{err}");
+        }
+        let err = Model::from_path(std::path::Path::new("/nonexistent/m.json")).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Input);
+        assert!(err.message.starts_with("cannot read: "), "{err}");
+        // A shape the model gets wrong is the model's problem.
+        let err = model_with(serde_json::json!({"t#A": {"type": "structure", "mixins": [{"target": "t#Missing"}]}}))
+            .unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Model, "{err}");
+    }
 
     fn model_with(shapes: serde_json::Value) -> Result<Model, Error> {
         Model::from_json(&serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(), "test")

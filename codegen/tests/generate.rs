@@ -1,33 +1,16 @@
 //! The generator end to end: the checked-in crates match their models, output is deterministic,
 //! and broken models are refused with errors naming the shape.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{generate, Options};
 use codegen::model::Model;
-use codegen::test_models::TEST_CRATES;
+use xtask_inputs::test_crates::TEST_CRATES;
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// The pinned SFN model: `SFN_MODEL`, else `model/sfn-2016-11-23.json`.
-fn sfn_model_path() -> PathBuf {
-    let path = std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| root().join("model/sfn-2016-11-23.json"));
-    assert!(
-        path.is_file(),
-        "the SFN model is not at {} — run `cargo xtask fetch-model`, or copy it there (see model/README.md), or set SFN_MODEL",
-        path.display()
-    );
-    path
-}
-
-fn partitions() -> Value {
-    let path = std::env::var_os("AWS_PARTITIONS").map(PathBuf::from).unwrap_or_else(|| root().join("model/partitions.json"));
-    codegen::endpoints::load_partitions(&path)
-        .unwrap_or_else(|e| panic!("{e} — run `cargo xtask fetch-model` or see model/README.md"))
+    xtask_inputs::repo_root()
 }
 
 fn kitchen_sink() -> Value {
@@ -66,18 +49,16 @@ fn checked_in_test_crates_match_their_models() {
 
 #[test]
 fn checked_in_sfn_crate_matches_the_pinned_model() {
-    let model = Model::from_path(&sfn_model_path()).unwrap();
+    let model = xtask_inputs::pinned_model(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
     opts.crate_info.publish = true;
-    opts.partitions = Some(partitions());
+    opts.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
     // The hand-written modules, as `cargo xtask codegen` passes them.
     let additions = codegen::additions::Additions::load(&root().join("codegen/services/sfn"), "codegen/services/sfn");
     opts.additions = Some(additions.unwrap());
-    let pins: Value = serde_json::from_str(&std::fs::read_to_string(root().join("model/pin.json")).unwrap()).unwrap();
-    for key in ["repository", "path", "commit", "sha256"] {
-        opts.model_source.insert(key.into(), pins["sfn"][key].as_str().unwrap().into());
-    }
+    let pins = xtask_inputs::Pins::load(&root()).unwrap();
+    opts.model_source = pins.sfn.source_record();
     let files = generate(&model, &opts).unwrap();
     let mut structures = 0;
     for (rel, contents) in &files {
@@ -274,13 +255,13 @@ fn members_closing_a_cycle_are_boxed_and_collections_are_not() {
 #[test]
 fn the_json_version_follows_the_protocol_trait() {
     let files = generate_value(kitchen_sink()).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.0\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_0,"));
     let mut m = kitchen_sink();
     let traits = m["shapes"]["example.kitchen#KitchenSink"]["traits"].as_object_mut().unwrap();
     traits.remove("aws.protocols#awsJson1_0");
     traits.insert("aws.protocols#awsJson1_1".into(), json!({}));
     let files = generate_value(m).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.1\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_1,"));
 }
 
 #[test]
@@ -392,7 +373,7 @@ fn endpoint_context_params_are_bound_and_bad_ones_refused() {
         ops(&mut m);
         let model = Model::from_json(&m.to_string(), "test model").map_err(|e| e.to_string())?;
         let mut o = options("test-client");
-        o.partitions = Some(partitions());
+        o.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
         generate(&model, &o).map_err(|e| e.to_string())
     }
     let files = with_rules(|m| {

@@ -580,7 +580,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "AWSStepFunctions",
-    json_version: "1.0",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "states",
     sdk_id: "SFN",
     api_version: "2016-11-23",

@@ -3,7 +3,6 @@
 
 mod any_model;
 mod e2e;
-mod inputs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -14,7 +13,8 @@ use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{self, Options};
 use codegen::model::Model;
 
-use inputs::{Pin, Pins};
+use xtask_inputs::pins::{self as inputs, Pin, Pins};
+use xtask_inputs::test_crates;
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -86,7 +86,7 @@ fn main() -> ExitCode {
 
 /// The repository root (the parent of this crate).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    xtask_inputs::repo_root()
 }
 
 /// Parses `--name value` options and bare flags; unknown options are refused.
@@ -125,12 +125,15 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let model_path = pins.sfn.locate(&root, None)?;
     let partitions_path = pins.partitions.locate(&root, None)?;
     let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?).map_err(|_| "the model is not UTF-8".to_string())?;
-    let partitions: serde_json::Value = serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
-        .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let partitions = codegen::endpoints::parse_partitions(
+        &pins.partitions.read_verified(&partitions_path)?,
+        &partitions_path.display().to_string(),
+    )
+    .map_err(|e| e.to_string())?;
     let options = Options {
         service: None,
         crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into(), publish: true },
-        model_source: source_record(&pins.sfn),
+        model_source: pins.sfn.source_record(),
         partitions: Some(partitions),
         additions: Some(sfn_additions(&root)?),
     };
@@ -216,8 +219,8 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
     let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
     let model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
-    let partitions: serde_json::Value =
-        serde_json::from_slice(&partitions_bytes).map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let partitions = codegen::endpoints::parse_partitions(&partitions_bytes, &partitions_path.display().to_string())
+        .map_err(|e| e.to_string())?;
 
     let sfn = generate::generate(
         &model,
@@ -229,7 +232,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
                 runtime_path: "../codegen/runtime".into(),
                 publish: true,
             },
-            model_source: source_record(&pins.sfn),
+            model_source: pins.sfn.source_record(),
             partitions: Some(partitions.clone()),
             additions: Some(sfn_additions(&root)?),
         },
@@ -239,20 +242,20 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut targets = vec![Target { dir: root.join("generated"), files: sfn }];
     // Pinned test models are loaded once, however many crates use them.
     let mut pinned_models: BTreeMap<&str, (Model, BTreeMap<String, String>)> = BTreeMap::new();
-    for t in codegen::test_models::TEST_CRATES {
+    for t in test_crates::TEST_CRATES {
         let cannot = |e: String| format!("cannot generate {}:\n{e}", t.package_name);
         let files = match t.load_in_repo_model(&root) {
             Some(model) => t.generate(&model.map_err(cannot)?, BTreeMap::new(), Some(&partitions)),
             None => {
-                let codegen::test_models::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
+                let test_crates::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
                 if !pinned_models.contains_key(key) {
                     let pin = pins.get(key)?;
-                    let explicit = if key == codegen::test_models::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
+                    let explicit = if key == test_crates::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
                     let path = pin.locate(&root, explicit.map(PathBuf::from))?;
                     let bytes = pin.read_verified(&path)?;
                     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
                     let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-                    pinned_models.insert(key, (model, source_record(pin)));
+                    pinned_models.insert(key, (model, pin.source_record()));
                 }
                 let (model, source) = &pinned_models[key];
                 t.generate(model, source.clone(), Some(&partitions))
@@ -494,16 +497,7 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
 fn load_partitions(root: &Path, pins: &Pins, explicit: Option<&String>) -> Result<serde_json::Value, String> {
     let path = pins.partitions.locate(root, explicit.map(PathBuf::from))?;
     let bytes = pins.partitions.read_verified(&path)?;
-    serde_json::from_slice(&bytes).map_err(|e| format!("{}: invalid JSON: {e}", path.display()))
-}
-
-fn source_record(pin: &Pin) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("repository".to_string(), pin.repository.clone()),
-        ("path".to_string(), pin.path.clone()),
-        ("commit".to_string(), pin.commit.clone()),
-        ("sha256".to_string(), pin.sha256.clone()),
-    ])
+    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 /// Every file under `dir` (relative paths, `/`-separated), skipping `target/`.
@@ -654,7 +648,7 @@ fn report_model_change(root: &Path, pin: &Pin, model: &Model) {
 
 /// Runs each protocol test crate's `tests/protocol_tests.rs` and prints the pass table.
 fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
-    use codegen::test_models::{ModelInput, PROTOCOL_TESTS_PIN, TEST_CRATES};
+    use xtask_inputs::test_crates::{ModelInput, PROTOCOL_TESTS_PIN, TEST_CRATES};
     let (opts, rest) = parse_options(args, &["protocol-tests"], &[])?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));

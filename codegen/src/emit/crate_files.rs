@@ -45,7 +45,10 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     // The crate's own code (serializers, builders, client methods) uses its `#[deprecated]` items;
     // users of the crate still get the warning where they use them.
     let allow_deprecated = uses_deprecated(service).then(|| quote!(#![allow(deprecated)]));
-    let json_version = service.protocol.json_version();
+    let json_version = match service.protocol {
+        crate::ir::Protocol::AwsJson1_0 => quote!(#rt::service::JsonVersion::V1_0),
+        crate::ir::Protocol::AwsJson1_1 => quote!(#rt::service::JsonVersion::V1_1),
+    };
     let signing_name = &service.signing_name;
     let sdk_id = &service.sdk_id;
     let api_version = &service.version;
@@ -537,6 +540,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         };
         pub use #rt::http::{ConnectorError, ConnectorErrorKind};
         pub use #rt::interceptor::InterceptorError;
+        pub use #rt::json::DeserializeError;
         pub use #rt::types::UnknownVariantError;
 
         /// Any error of any operation of this service.

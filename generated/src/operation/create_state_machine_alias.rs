@@ -615,7 +615,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,

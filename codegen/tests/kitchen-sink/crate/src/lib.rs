@@ -235,7 +235,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "KitchenSink",
-    json_version: "1.0",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "kitchen",
     sdk_id: "Kitchen Sink",
     api_version: "2024-01-01",

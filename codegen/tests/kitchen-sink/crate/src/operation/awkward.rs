@@ -697,10 +697,12 @@ impl ::awsjson_runtime::operation::OperationError for AwkwardError {
         AwkwardError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            AwkwardError::ServiceFault(_) => Some(false),
+            AwkwardError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

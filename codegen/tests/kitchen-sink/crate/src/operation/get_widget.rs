@@ -386,10 +386,12 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
         GetWidgetError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            GetWidgetError::ServiceFault(_) => Some(false),
+            GetWidgetError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

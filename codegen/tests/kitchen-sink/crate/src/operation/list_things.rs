@@ -420,10 +420,12 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ListThingsError::ServiceFault(_) => Some(false),
+            ListThingsError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

@@ -346,10 +346,12 @@ impl ::awsjson_runtime::operation::OperationError for ReadPublicInfoError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ReadPublicInfoError::ServiceFault(_) => Some(false),
+            ReadPublicInfoError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

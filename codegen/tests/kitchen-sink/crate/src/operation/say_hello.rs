@@ -337,10 +337,12 @@ impl ::awsjson_runtime::operation::OperationError for SayHelloError {
         SayHelloError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            SayHelloError::ServiceFault(_) => Some(false),
+            SayHelloError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

@@ -427,10 +427,12 @@ impl ::awsjson_runtime::operation::OperationError for ScanShapesError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ScanShapesError::ServiceFault(_) => Some(false),
+            ScanShapesError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }

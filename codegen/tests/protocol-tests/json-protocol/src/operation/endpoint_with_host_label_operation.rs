@@ -305,7 +305,7 @@ for EndpointWithHostLabelOperationError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,

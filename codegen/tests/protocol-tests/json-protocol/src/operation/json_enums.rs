@@ -630,7 +630,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
         JsonEnumsError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
