@@ -20,6 +20,7 @@ pub mod http;
 pub mod interceptor;
 pub mod operation;
 pub mod paginator;
+pub mod waiter;
 pub mod profile;
 pub mod protocol;
 #[cfg(feature = "test-util")]
