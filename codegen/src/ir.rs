@@ -27,6 +27,8 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, ErrorFault, Paginated, TimestampFormat, TraitReader};
 
+pub mod waiters;
+
 /// The protocol a service speaks (from its protocol trait).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
@@ -91,6 +93,8 @@ pub struct Operation {
     /// The labels of the host prefix and the input fields that fill them.
     pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
+    /// `smithy.waiters#waitable`, sorted by name.
+    pub waiters: Vec<waiters::Waiter>,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
     /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
@@ -619,6 +623,10 @@ impl<'a> Builder<'a> {
             }
         };
         let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        let waiters = waiters::read(id, op.traits.get(waiters::WAITABLE), &output).unwrap_or_else(|e| {
+            self.errors.extend(e);
+            Vec::new()
+        });
         Some(Operation {
             fn_name: naming::function_name(&name),
             docs: docs_of(&op.traits),
@@ -639,6 +647,7 @@ impl<'a> Builder<'a> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
+            waiters,
             idempotency_token,
         })
     }

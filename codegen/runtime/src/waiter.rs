@@ -13,9 +13,11 @@
 //! is drawn uniformly from `[minDelay, min(maxDelay, minDelay * 2^(n-1))]` ([`delay`]), and is
 //! cut to the time left before `max_wait`, so the waiter never sleeps past its deadline and
 //! its last attempt is made at the deadline; when no time is left it gives up
-//! ([`WaiterError::TimedOut`]). Time, sleep and randomness are the client's
-//! ([`crate::config::Config::time_source`], [`crate::config::Config::sleep`],
-//! [`crate::config::Config::random_source`]), so tests can run waiters on a fake clock.
+//! ([`WaiterError::TimedOut`]). Time, sleep and randomness are the client's: its time source
+//! ([`crate::config::Config::time_source`]), the sleep it waits between retries with
+//! ([`crate::config::Config::retry_sleep`]: the waiter's delays are retries too; timeouts keep
+//! their own sleep) and its random source ([`crate::config::Config::random_source`]), so tests
+//! run waiters on a fake clock.
 
 pub mod jmespath;
 
@@ -360,7 +362,7 @@ where
     let compiled = Compiled::new(spec).map_err(|e| WaiterError::OperationFailed(SdkError::construction_failure(e)))?;
     let input_value = compiled.needs_input.then(|| to_value(&input));
     let config = handle.config();
-    let (clock, sleep, random) = (config.time_source().clone(), config.sleep().clone(), config.random_source().clone());
+    let (clock, sleep, random) = (config.time_source().clone(), config.retry_sleep().clone(), config.random_source().clone());
     let start = clock.now();
     let elapsed = |now: SystemTime| now.duration_since(start).unwrap_or_default();
     let mut attempts = 0u32;
