@@ -171,7 +171,13 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let model_bytes = pins.sfn.read_verified(&model_path)?;
     let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
     let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
-    let model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let raw_model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let mut model = raw_model.clone();
+    let mut model_source = source_record(&pins.sfn);
+    for (path, text) in overlays(&root)? {
+        model.apply_overlay(&text, &path).map_err(|e| e.to_string())?;
+        model_source.insert(format!("overlay {path}"), format!("sha256 {}", inputs::sha256_hex(text.as_bytes())));
+    }
     let partitions: serde_json::Value =
         serde_json::from_slice(&partitions_bytes).map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
 
@@ -185,7 +191,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
                 runtime_path: "../codegen/runtime".into(),
                 publish: true,
             },
-            model_source: source_record(&pins.sfn),
+            model_source,
             partitions: Some(partitions.clone()),
         },
     )
@@ -217,7 +223,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
-    report_model_change(&root, &pins.sfn, &model);
+    report_model_change(&root, &pins.sfn, &raw_model);
 
     if opts.contains_key("check") {
         let mut problems = Vec::new();
@@ -249,6 +255,30 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         Ok(ExitCode::SUCCESS)
     }
 }
+
+/// The overlays of the SFN model (`model/overlays/*.json`, our own files, reviewed like code):
+/// `(path relative to the repository, text)`, sorted by path.
+fn overlays(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join(OVERLAYS_DIR);
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(format!("{}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.push((format!("{OVERLAYS_DIR}/{name}"), text));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+const OVERLAYS_DIR: &str = "model/overlays";
 
 fn source_record(pin: &Pin) -> BTreeMap<String, String> {
     BTreeMap::from([
@@ -361,6 +391,9 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         opts.get("fail-on").map(|c| c.parse()).transpose().map_err(|e| format!("`--fail-on`: {e}"))?;
     let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
     print!("{}", report.render(format));
+    if format == codegen::diff::Format::Markdown {
+        print!("{}", overlay_section(Path::new(new))?);
+    }
     match fail_on {
         Some(threshold) if report.reaches(threshold) => {
             eprintln!("error: the changes reach `{}` (--fail-on)", threshold.as_str());
@@ -368,6 +401,35 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         }
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The section of `cargo xtask diff` on the repository's overlays: what they add to the NEW
+/// model (the overlays whose shapes are all in it), as a diff of NEW without and with them.
+fn overlay_section(new: &Path) -> Result<String, String> {
+    let base = Model::from_path(new).map_err(|e| e.to_string())?;
+    let mut with = base.clone();
+    let mut applied = Vec::new();
+    for (path, text) in overlays(&root())? {
+        let mut trial = with.clone();
+        match trial.apply_overlay(&text, &path) {
+            Ok(()) => {
+                with = trial;
+                applied.push(path);
+            }
+            Err(e) => applied.push(format!("{path} (not applied: {})", e.message)),
+        }
+    }
+    if applied.is_empty() {
+        return Ok(String::new());
+    }
+    let report = codegen::diff::diff_models(&base, &with).map_err(|e| e.to_string())?;
+    let mut out = String::from("\n## Overlays\n\nWhat the repository's overlays add to the new model when it is generated:\n\n");
+    for p in &applied {
+        out.push_str(&format!("- `{p}`\n"));
+    }
+    out.push('\n');
+    out.push_str(&report.with_labels("without overlays", "with overlays").render(codegen::diff::Format::Markdown));
+    Ok(out)
 }
 
 /// When the model differs from the one `generated/` was made from (its `MODEL` file), prints the
