@@ -250,3 +250,68 @@ async fn a_zero_max_wait_makes_one_attempt() {
     assert_eq!(s.requests(), 1);
     assert!(s.clock.sleeps().is_empty());
 }
+
+/// Every waiter of the AWS models in `AWS_MODELS_DIR` (default: `shared/models/aws` next to the
+/// repository; missing models fail the test): each `@waitable` operation of a service that
+/// generates has all its waiters in the IR, every path parsed and checked against the output;
+/// each generates its `wait_until_*` method. Counts the waiters and the models carrying them.
+#[test]
+fn every_waiter_of_the_shared_aws_models_is_generated() {
+    use codegen::emit::crate_files::CrateInfo;
+    use codegen::generate::{generate, pick_service, Options};
+    use codegen::model::Model;
+    let dir = match std::env::var_os("AWS_MODELS_DIR") {
+        Some(d) => std::path::PathBuf::from(d),
+        None => std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../../shared/models/aws"),
+    };
+    assert!(dir.is_dir(), "the AWS models are not at {}: set AWS_MODELS_DIR", dir.display());
+    let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
+    files.retain(|p| p.extension().is_some_and(|x| x == "json"));
+    files.sort();
+    let partitions_path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/partitions.json");
+    let partitions: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(&partitions_path).unwrap()).unwrap();
+    let (mut models, mut waiters, mut generated) = (0, 0, Vec::new());
+    for path in files {
+        let text = std::fs::read_to_string(&path).unwrap();
+        if !text.contains("smithy.waiters#waitable") {
+            continue;
+        }
+        let model = Model::from_json(&text, &path.display().to_string()).unwrap();
+        let expected: Vec<String> = model
+            .shapes
+            .values()
+            .filter_map(|s| s.traits().get("smithy.waiters#waitable"))
+            .flat_map(|w| w.as_object().unwrap().keys().cloned())
+            .map(|name| format!("wait_until_{}", codegen::naming::function_name(&name)))
+            .collect();
+        let service = pick_service(&model, None).unwrap();
+        let options = Options {
+            service: Some(service),
+            crate_info: CrateInfo {
+                package_name: "waiter-check".into(),
+                version: "0.0.0".into(),
+                runtime_path: "../runtime".into(),
+                publish: false,
+            },
+            model_source: Default::default(),
+            partitions: Some(partitions.clone()),
+        };
+        // The generator reports every problem of a model at once: a model that does not generate
+        // for another reason still has its waiters read and checked.
+        match generate(&model, &options) {
+            Ok(out) => {
+                let waiters_rs = &out["src/waiters.rs"];
+                for f in &expected {
+                    assert!(waiters_rs.contains(&format!("pub fn {f}(")), "{}: no `{f}`", path.display());
+                }
+                generated.push(path.file_name().unwrap().to_string_lossy().into_owned());
+            }
+            Err(e) => assert!(!e.to_string().contains("@waitable"), "{}: {e}", path.display()),
+        }
+        models += 1;
+        waiters += expected.len();
+    }
+    assert_eq!((models, waiters), (17, 66), "models with waiters, waiters");
+    println!("generated with their waiters: {} of {models} models: {generated:?}", generated.len());
+    assert!(generated.len() >= 15, "{generated:?}");
+}
