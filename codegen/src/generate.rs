@@ -7,6 +7,7 @@ use proc_macro2::TokenStream;
 use quote::quote;
 use serde_json::Value;
 
+use crate::additions::Additions;
 use crate::emit::crate_files::{self, CrateInfo, IndexEntry};
 use crate::emit::{operation, shapes};
 use crate::error::{Error, Errors};
@@ -26,6 +27,9 @@ pub struct Options {
     pub model_source: BTreeMap<String, String>,
     /// The AWS partition table (`partitions.json`) for endpoint rules that call `aws.partition`.
     pub partitions: Option<Value>,
+    /// Hand-written modules the crate takes in, with their dependencies and features
+    /// ([`crate::additions`]; for SFN, `codegen/services/sfn/`).
+    pub additions: Option<Additions>,
 }
 
 /// The single service of a model, or the one named.
@@ -60,7 +64,14 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     let header = render::header(service_id.as_str());
     let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
 
-    files.rust("src/lib.rs", crate_files::lib_rs(&service, &options.crate_info));
+    let mut lib = crate_files::lib_rs(&service, &options.crate_info);
+    if let Some(additions) = &options.additions {
+        // Hand-written modules: declared in lib.rs, copied as written.
+        files.errors.extend(additions.validate());
+        lib.extend(additions.lib_items());
+        files.out.extend(additions.files());
+    }
+    files.rust("src/lib.rs", lib);
     files.rust("src/primitives.rs", crate_files::primitives_rs());
     files.rust("src/config.rs", crate_files::config_rs());
     files.rust("src/client.rs", crate_files::client_rs(&service));
@@ -139,7 +150,13 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     files.run_jobs();
     files.out.insert(
         "Cargo.toml".into(),
-        crate_files::cargo_toml(&options.crate_info, &service, &toml_header(&header), has_protocol_tests),
+        crate_files::cargo_toml(
+            &options.crate_info,
+            &service,
+            &toml_header(&header),
+            has_protocol_tests,
+            options.additions.as_ref(),
+        ),
     );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {

@@ -5,6 +5,7 @@
 //! [`emit`] (tokens) → [`render`] (formatted files). See ARCHITECTURE.md at the repository root.
 #![forbid(unsafe_code)]
 
+pub mod additions;
 pub mod diff;
 pub mod docs;
 pub mod endpoints;

@@ -87,6 +87,7 @@ impl TestCrate {
             },
             model_source,
             partitions: partitions.cloned(),
+            additions: None,
         };
         generate(model, &options).map_err(|e| e.to_string())
     }

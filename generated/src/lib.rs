@@ -556,3 +556,4 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
     endpoint_resolver: &endpoint_rules::RULES,
     query_compatible: false,
 };
+pub mod activity_worker;

@@ -109,6 +109,7 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into(), publish: true },
         model_source: source_record(&pins.sfn),
         partitions: Some(partitions),
+        additions: Some(sfn_additions(&root)?),
     };
     let mut times = Vec::with_capacity(runs);
     let mut cpu_times = Vec::with_capacity(runs);
@@ -157,6 +158,14 @@ struct Target {
     files: BTreeMap<String, String>,
 }
 
+/// Where the SFN crate's hand-written modules are (`codegen/services/sfn/`, see its README).
+const SFN_ADDITIONS: &str = "codegen/services/sfn";
+
+fn sfn_additions(root: &Path) -> Result<codegen::additions::Additions, String> {
+    codegen::additions::Additions::load(&root.join(SFN_ADDITIONS), SFN_ADDITIONS)
+        .map_err(|e| format!("cannot read the SFN crate's hand-written modules:\n{e}"))
+}
+
 fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let (opts, rest) = parse_options(args, &["model", "partitions", "protocol-tests"], &["check"])?;
     if !rest.is_empty() {
@@ -193,6 +202,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
             },
             model_source,
             partitions: Some(partitions.clone()),
+            additions: Some(sfn_additions(&root)?),
         },
     )
     .map_err(|e| format!("cannot generate the SFN client:\n{e}"))?;

@@ -644,7 +644,13 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
 }
 
 /// `protocol_tests`: the crate has `tests/protocol_tests.rs`, which needs the runtime's test support.
-pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str, protocol_tests: bool) -> String {
+pub fn cargo_toml(
+    info: &CrateInfo,
+    service: &Service,
+    header: &str,
+    protocol_tests: bool,
+    additions: Option<&crate::additions::Additions>,
+) -> String {
     let test_support = if protocol_tests {
         format!(
             "# The protocol compliance tests (tests/protocol_tests.rs) use the runtime's test support.\n\
@@ -660,6 +666,20 @@ pub fn cargo_toml(info: &CrateInfo, service: &Service, header: &str, protocol_te
     } else {
         ""
     };
+    // The hand-written additions' dependencies and features (`crate::additions`).
+    let (mut extra_deps, mut extra_features) = (String::new(), String::new());
+    if let Some(a) = additions {
+        if !a.dependencies.is_empty() {
+            extra_deps = format!("# Used by the hand-written modules ({}/additions.json).\n", a.shown_as);
+        }
+        for (name, value) in &a.dependencies {
+            extra_deps.push_str(&format!("{name} = {value}\n"));
+        }
+        for (name, enables) in &a.features {
+            let enables: Vec<String> = enables.iter().map(|e| format!("{e:?}")).collect();
+            extra_features.push_str(&format!("{name} = [{}]\n", enables.join(", ")));
+        }
+    }
     format!(
         r#"{header}
 [package]
@@ -674,10 +694,10 @@ categories = ["api-bindings", "web-programming::http-client"]
 
 [dependencies]
 awsjson-runtime = {{ version = "{runtime_version}", path = "{runtime}"{runtime_features} }}
-
+{extra_deps}
 [features]
 default = []
-# Accept an `aws_types::SdkConfig` from the `aws-config` crate (`Client::new`).
+{extra_features}# Accept an `aws_types::SdkConfig` from the `aws-config` crate (`Client::new`).
 aws-config = ["awsjson-runtime/aws-config"]
 # The recording and replaying HTTP connectors, for tests.
 test-util = ["awsjson-runtime/test-util"]
