@@ -557,3 +557,4 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
     query_compatible: false,
 };
 pub mod activity_worker;
+pub mod run_execution;

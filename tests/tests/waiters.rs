@@ -194,3 +194,98 @@ async fn a_running_execution_times_out_at_the_deadline() {
     assert_eq!(t.attempts() as usize, sleeps.len() + 1);
     assert!(sleeps.iter().all(|d| *d <= Duration::from_secs(30)), "{sleeps:?}");
 }
+
+/// A server answering StartExecution with the execution's ARN, then DescribeExecution with
+/// `describe` in turn (the last repeated).
+async fn start_and_describe(describe: Vec<Answer>) -> Server {
+    let n = Arc::new(AtomicUsize::new(0));
+    Server::start(move |seen| {
+        let answer = match seen.header("x-amz-target") {
+            Some("AWSStepFunctions.StartExecution") => {
+                let body: serde_json::Value = serde_json::from_str(&seen.body).unwrap();
+                assert_eq!(body["input"], r#"{"order":42}"#);
+                ok(format!(r#"{{"executionArn":"{ARN}","startDate":1700000000}}"#))
+            }
+            Some("AWSStepFunctions.DescribeExecution") => {
+                describe[n.fetch_add(1, Ordering::SeqCst).min(describe.len() - 1)].clone()
+            }
+            other => panic!("unexpected operation {other:?}"),
+        };
+        async move { answer }
+    })
+    .await
+}
+
+const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
+
+#[tokio::test]
+async fn send_and_wait_returns_the_output_of_a_succeeded_execution() {
+    use sfn_client::run_execution::RunExecutionError;
+    let s = start_and_describe(vec![running(), ok(execution("SUCCEEDED", r#","output":"{\"total\":7}""#))]).await;
+    let clock = FakeClock::new();
+    let client = client(&s, &clock, 1);
+    let done = client
+        .start_execution()
+        .state_machine_arn(SM)
+        .input(r#"{"order":42}"#)
+        .send_and_wait(Duration::from_secs(600))
+        .await
+        .unwrap();
+    assert_eq!(done.output(), Some(r#"{"total":7}"#));
+    assert_eq!(done.execution_arn(), ARN);
+    assert_eq!(s.seen().len(), 3);
+
+    // A failed execution: its error and cause.
+    let failed = ok(execution("FAILED", r#","error":"OrderRejected","cause":"out of stock""#));
+    let s = start_and_describe(vec![running(), failed]).await;
+    let err = client_for(&s)
+        .start_execution()
+        .state_machine_arn(SM)
+        .input(r#"{"order":42}"#)
+        .send_and_wait(Duration::from_secs(600))
+        .await
+        .unwrap_err();
+    let RunExecutionError::Failed(f) = &err else { panic!("expected Failed, got {err:?}") };
+    assert_eq!((f.status(), f.error(), f.cause()), (&ExecutionStatus::Failed, Some("OrderRejected"), Some("out of stock")));
+    assert_eq!(err.to_string(), format!("execution {ARN} ended FAILED: OrderRejected: out of stock"));
+
+    // Still running at the deadline.
+    let s = start_and_describe(vec![running()]).await;
+    let err = client_for(&s)
+        .start_execution()
+        .state_machine_arn(SM)
+        .input(r#"{"order":42}"#)
+        .send_and_wait(Duration::from_secs(20))
+        .await
+        .unwrap_err();
+    assert!(matches!(&err, RunExecutionError::StillRunning { execution_arn, .. } if execution_arn == ARN), "{err:?}");
+}
+
+#[tokio::test]
+async fn send_and_wait_reports_a_start_failure_and_a_describe_failure() {
+    use sfn_client::run_execution::RunExecutionError;
+    let s = Server::start(|_| async {
+        (400, vec![], br#"{"__type":"StateMachineDoesNotExist","message":"no such machine"}"#.to_vec())
+    })
+    .await;
+    let err = client_for(&s).start_execution().state_machine_arn(SM).send_and_wait(Duration::from_secs(60)).await.unwrap_err();
+    let RunExecutionError::Start(e) = &err else { panic!("expected Start, got {err:?}") };
+    assert!(e.as_service_error().unwrap().is_state_machine_does_not_exist());
+    assert_eq!(s.seen().len(), 1, "nothing is described when nothing started");
+
+    let throttled: Answer = (400, vec![], THROTTLED.as_bytes().to_vec());
+    let s = start_and_describe(vec![running(), throttled]).await;
+    let err = client_for(&s)
+        .start_execution()
+        .state_machine_arn(SM)
+        .input(r#"{"order":42}"#)
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    let RunExecutionError::Describe(e) = &err else { panic!("expected Describe, got {err:?}") };
+    assert_eq!(e.as_service_error().unwrap().code(), Some("ThrottlingException"));
+}
+
+fn client_for(s: &Server) -> Client {
+    client(s, &FakeClock::new(), 1)
+}
