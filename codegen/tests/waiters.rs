@@ -229,7 +229,7 @@ async fn the_schedule_never_sleeps_past_the_deadline_and_the_last_attempt_is_at_
     assert_eq!(s.clock.sleeps(), [secs(1.0), secs(1.75), secs(3.25), secs(4.0)]);
     assert_eq!(t.attempts(), 5);
     assert_eq!(t.max_wait(), Duration::from_secs(10));
-    let sent = s.script.sent.lock().unwrap();
+    let sent = s.script.sent.lock().unwrap().clone();
     assert_eq!(sent.len(), 5);
     assert_eq!(sent[4].0, start + Duration::from_secs(10));
     assert!(err.to_string().contains("WidgetReady") && err.is_timed_out(), "{err}");
@@ -295,6 +295,7 @@ fn every_waiter_of_the_shared_aws_models_is_generated() {
             },
             model_source: Default::default(),
             partitions: Some(partitions.clone()),
+            additions: None,
         };
         // The generator reports every problem of a model at once: a model that does not generate
         // for another reason still has its waiters read and checked.

@@ -52,7 +52,7 @@ impl StartExecutionFluentBuilder {
                 Err(e) => Err(RunExecutionError::Describe(e)),
             },
             Err(WaiterError::FailureState(poll)) => match poll.into_result() {
-                Ok(description) => Err(RunExecutionError::Failed(ExecutionFailed { description })),
+                Ok(description) => Err(RunExecutionError::Failed(ExecutionFailed { description: Box::new(description) })),
                 Err(e) => Err(RunExecutionError::Describe(e)),
             },
             Err(WaiterError::TimedOut(t)) => {
@@ -93,7 +93,7 @@ impl CompletedExecution {
 /// An execution that stopped without succeeding: `FAILED`, `TIMED_OUT` or `ABORTED`.
 #[derive(Debug, Clone)]
 pub struct ExecutionFailed {
-    description: DescribeExecutionOutput,
+    description: Box<DescribeExecutionOutput>,
 }
 
 impl ExecutionFailed {
