@@ -135,8 +135,6 @@ pub mod types;
 pub mod pagination {
     pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
 }
-/// Waiters: `client.wait_until_<name>()` polls an operation until the service reaches a
-/// state (the model's `smithy.waiters#waitable` waiters).
 pub mod waiters;
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures

@@ -19,11 +19,9 @@ pub fn has_waiters(service: &Service) -> bool {
 /// The `pub mod waiters;` line of `lib.rs`, when the service has waiters.
 pub fn module_decl(service: &Service) -> TokenStream {
     if has_waiters(service) {
-        quote! {
-            /// Waiters: `client.wait_until_<name>()` polls an operation until the service reaches a
-            /// state (the model's `smithy.waiters#waitable` waiters).
-            pub mod waiters;
-        }
+        // Documented by its own module docs (an outer doc here would make rustdoc resolve the
+        // module's links in the crate root).
+        quote!(pub mod waiters;)
     } else {
         quote!()
     }
@@ -34,8 +32,9 @@ pub fn waiters_rs(service: &Service) -> TokenStream {
     let rt = rt();
     let items = service.operations.iter().flat_map(|op| op.waiters.iter().map(move |w| waiter(op, w)));
     quote! {
-        //! Waiters: each `wait_until_<name>()` method of the client returns a fluent builder; set
-        //! the operation's input on it and call `wait(max_wait)`.
+        //! Waiters (the model's `smithy.waiters#waitable`): each `wait_until_<name>()` method of
+        //! the client returns a fluent builder; set the operation's input on it and call
+        //! `wait(max_wait)`, which polls the operation until the service reaches a state.
         //!
         //! A wait ends with the response that reached the success state ([`FinalPoll`]), or a
         //! [`WaiterError`]: a failure state reached (with its response), `max_wait` passed

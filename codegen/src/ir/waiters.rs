@@ -17,10 +17,10 @@ use crate::naming;
 
 use super::Structure;
 
-/// The runtime's JMESPath parser, compiled into the generator too (it uses nothing but `std`).
+// The runtime's JMESPath parser, compiled into the generator too (it uses nothing but `std`).
 #[path = "../../runtime/src/waiter/jmespath.rs"]
 #[allow(dead_code)]
-pub mod jmespath;
+mod jmespath;
 
 pub const WAITABLE: &str = "smithy.waiters#waitable";
 
