@@ -366,6 +366,38 @@ impl Shape {
     }
 }
 
+/// Where the repository keeps its overlays of the SFN model (relative to the repository root).
+pub const OVERLAYS_DIR: &str = "model/overlays";
+
+/// The overlays of the SFN model (`model/overlays/*.json`, our own files, reviewed like code):
+/// `(path relative to the repository, text)`, sorted by path; none when the directory is absent.
+pub fn read_overlays(root: &std::path::Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join(OVERLAYS_DIR);
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(format!("{}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.push((format!("{OVERLAYS_DIR}/{name}"), text));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The line of the generated crate's `MODEL` file that names an overlay: its path and sha256.
+pub fn overlay_record(path: &str, text: &str) -> (String, String) {
+    use sha2::{Digest, Sha256};
+    let hex: String = Sha256::digest(text.as_bytes()).iter().map(|b| format!("{b:02x}")).collect();
+    (format!("overlay {path}"), format!("sha256 {hex}"))
+}
+
 impl Model {
     /// Parses a model from JSON text. `origin` names the input in error messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Model, Error> {

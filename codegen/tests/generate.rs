@@ -66,7 +66,14 @@ fn checked_in_test_crates_match_their_models() {
 
 #[test]
 fn checked_in_sfn_crate_matches_the_pinned_model() {
-    let model = Model::from_path(&sfn_model_path()).unwrap();
+    let mut model = Model::from_path(&sfn_model_path()).unwrap();
+    // The repository's overlays, as `cargo xtask codegen` applies them.
+    let mut overlay_records = Vec::new();
+    for (path, text) in codegen::model::read_overlays(&root()).unwrap() {
+        model.apply_overlay(&text, &path).unwrap();
+        overlay_records.push(codegen::model::overlay_record(&path, &text));
+    }
+    assert!(!overlay_records.is_empty(), "model/overlays/sfn-waiters.json is applied");
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
     opts.crate_info.publish = true;
@@ -78,6 +85,7 @@ fn checked_in_sfn_crate_matches_the_pinned_model() {
     for key in ["repository", "path", "commit", "sha256"] {
         opts.model_source.insert(key.into(), pins["sfn"][key].as_str().unwrap().into());
     }
+    opts.model_source.extend(overlay_records);
     let files = generate(&model, &opts).unwrap();
     let mut structures = 0;
     for (rel, contents) in &files {

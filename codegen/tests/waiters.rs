@@ -316,3 +316,62 @@ fn every_waiter_of_the_shared_aws_models_is_generated() {
     println!("generated with their waiters: {} of {models} models: {generated:?}", generated.len());
     assert!(generated.len() >= 15, "{generated:?}");
 }
+
+/// An overlay only adds traits, and names what is wrong with it.
+#[test]
+fn overlays_add_traits_and_refuse_anything_else() {
+    use codegen::model::Model;
+    let base = r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"operation"},
+        "a.b#S":{"type":"structure","members":{"m":{"target":"smithy.api#String"}}}}}"#;
+    let apply = |overlay: &str| Model::from_json(base, "base").unwrap().apply_overlay(overlay, "ov.json").map(|_| ());
+    let mut m = Model::from_json(base, "base").unwrap();
+    m.apply_overlay(
+        r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"apply","traits":{"x.y#t":{}}},
+            "a.b#S$m":{"type":"apply","traits":{"x.y#u":1}}}}"#,
+        "ov.json",
+    )
+    .unwrap();
+    assert!(m.shapes[&codegen::model::ShapeId::new("a.b#Op")].traits().contains_key("x.y#t"));
+    let err = apply(r#"{"smithy":"2.0","shapes":{"a.b#New":{"type":"structure","members":{}}}}"#).unwrap_err();
+    assert!(err.to_string().contains("ov.json: `a.b#New`: an overlay may only hold `apply` statements"), "{err}");
+    let err = apply(r#"{"smithy":"2.0","shapes":{"a.b#Gone":{"type":"apply","traits":{"x.y#t":{}}}}}"#).unwrap_err();
+    assert!(err.to_string().contains("a.b#Gone: `apply` names a shape that is not in the model"), "{err}");
+    let twice = r#"{"smithy":"2.0","shapes":{"a.b#Op":{"type":"apply","traits":{"x.y#t":{}}}}}"#;
+    let mut m = Model::from_json(base, "base").unwrap();
+    m.apply_overlay(twice, "ov.json").unwrap();
+    let err = m.apply_overlay(twice, "ov.json").unwrap_err();
+    assert!(err.to_string().contains("already has the trait `x.y#t` in the model"), "{err}");
+}
+
+/// A waiter the generator cannot use is an error naming the operation and the waiter.
+#[test]
+fn bad_waiters_are_errors_naming_the_operation() {
+    use codegen::emit::crate_files::CrateInfo;
+    use codegen::generate::{generate, Options};
+    use codegen::model::Model;
+    let text = std::fs::read_to_string(std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/kitchen-sink/model.json")).unwrap();
+    let options = Options {
+        service: None,
+        crate_info: CrateInfo { package_name: "x".into(), version: "0.0.0".into(), runtime_path: "r".into(), publish: false },
+        model_source: Default::default(),
+        partitions: None,
+        additions: None,
+    };
+    for (waiter, want) in [
+        (r#"{"W":{"acceptors":[]}}"#, "waiter `W`: a waiter needs at least one acceptor"),
+        (r#"{"w":{"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "PascalCase"),
+        (r#"{"W":{"minDelay":5,"maxDelay":2,"acceptors":[{"state":"success","matcher":{"success":true}}]}}"#, "minDelay (5) is greater than maxDelay (2)"),
+        (r#"{"W":{"acceptors":[{"state":"done","matcher":{"success":true}}]}}"#, "unknown state `done`"),
+        (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"widget.","expected":"x","comparator":"stringEquals"}}}]}}"#, "path `widget.`: expected an identifier"),
+        (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"nope.name","expected":"x","comparator":"stringEquals"}}}]}}"#, "`nope` is not a member of example.kitchen#GetWidgetOutput"),
+        (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"widget","expected":"yes","comparator":"booleanEquals"}}}]}}"#, "`booleanEquals` expects `true` or `false`"),
+        (r#"{"W":{"acceptors":[{"state":"success","matcher":{"output":{"path":"widget","expected":"x","comparator":"startsWith"}}}]}}"#, "unknown comparator `startsWith`"),
+        (r#"{"W":{"acceptors":[{"state":"success","matcher":{"inputOutput":{"path":"widget","expected":"x","comparator":"stringEquals"}}}]}}"#, "`widget` is not `input` or `output`"),
+    ] {
+        let mut v: serde_json::Value = serde_json::from_str(&text).unwrap();
+        v["shapes"]["example.kitchen#GetWidget"]["traits"]["smithy.waiters#waitable"] = serde_json::from_str(waiter).unwrap();
+        let model = Model::from_json(&v.to_string(), "test").unwrap();
+        let err = generate(&model, &options).unwrap_err().to_string();
+        assert!(err.contains("example.kitchen#GetWidget: `@waitable`") && err.contains(want), "{waiter}: {err}");
+    }
+}

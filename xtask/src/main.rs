@@ -183,9 +183,10 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let raw_model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
     let mut model = raw_model.clone();
     let mut model_source = source_record(&pins.sfn);
-    for (path, text) in overlays(&root)? {
+    for (path, text) in codegen::model::read_overlays(&root)? {
         model.apply_overlay(&text, &path).map_err(|e| e.to_string())?;
-        model_source.insert(format!("overlay {path}"), format!("sha256 {}", inputs::sha256_hex(text.as_bytes())));
+        let (key, value) = codegen::model::overlay_record(&path, &text);
+        model_source.insert(key, value);
     }
     let partitions: serde_json::Value =
         serde_json::from_slice(&partitions_bytes).map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
@@ -266,29 +267,6 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-/// The overlays of the SFN model (`model/overlays/*.json`, our own files, reviewed like code):
-/// `(path relative to the repository, text)`, sorted by path.
-fn overlays(root: &Path) -> Result<Vec<(String, String)>, String> {
-    let dir = root.join(OVERLAYS_DIR);
-    let mut out = Vec::new();
-    let entries = match std::fs::read_dir(&dir) {
-        Ok(e) => e,
-        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
-        Err(e) => return Err(format!("{}: {e}", dir.display())),
-    };
-    for entry in entries {
-        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
-        if path.extension().is_some_and(|x| x == "json") {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-            out.push((format!("{OVERLAYS_DIR}/{name}"), text));
-        }
-    }
-    out.sort();
-    Ok(out)
-}
-
-const OVERLAYS_DIR: &str = "model/overlays";
 
 fn source_record(pin: &Pin) -> BTreeMap<String, String> {
     BTreeMap::from([
@@ -419,7 +397,7 @@ fn overlay_section(new: &Path) -> Result<String, String> {
     let base = Model::from_path(new).map_err(|e| e.to_string())?;
     let mut with = base.clone();
     let mut applied = Vec::new();
-    for (path, text) in overlays(&root())? {
+    for (path, text) in codegen::model::read_overlays(&root())? {
         let mut trial = with.clone();
         match trial.apply_overlay(&text, &path) {
             Ok(()) => {
