@@ -608,6 +608,20 @@ fn str_lit(s: &str) -> TokenStream {
 /// error message. `rule_set` (the `smithy.rules#endpointRuleSet` value) says which parameters are
 /// built-ins.
 pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenStream) -> Result<TokenStream, Error> {
+    endpoint_tests_with_operations(tests, rule_set, resolver, &|_| None)
+}
+
+/// [`endpoint_tests_tokens`], where a case's `operationInputs` are checked too: each builds the
+/// operation's input from its `operationParams` (decoded as a response body is), sets its
+/// `builtInParams` and `clientParams`, binds the operation's context parameters from the input
+/// (`Operation::endpoint_params`) and expects the case's outcome. `operation` gives the path of
+/// an operation's marker type by its name (`None`: not an operation of the crate, an error).
+pub fn endpoint_tests_with_operations(
+    tests: &Value,
+    rule_set: &Value,
+    resolver: &TokenStream,
+    operation: &dyn Fn(&str) -> Option<TokenStream>,
+) -> Result<TokenStream, Error> {
     let err = |path: &str, msg: &str| Error::model(TESTS, format!("{path}: {msg}"));
     let params = parse_parameters(rule_set.get("parameters"))?;
     let cases = tests
@@ -624,38 +638,69 @@ pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenSt
         let name = test_name(doc, i, &mut names);
         let name = format_ident!("{name}");
 
-        let mut setters = Vec::new();
-        if let Some(given) = case.get("params") {
-            let given = given.as_object().ok_or_else(|| err(&format!("{at}.params"), "not an object"))?;
-            for (pname, value) in given {
-                let pat = format!("{at}.params.{pname}");
-                let def = params.get(pname).ok_or_else(|| err(&pat, "not a parameter of the rule set"))?;
+        let mut uses_other_here = false;
+        let mut setter = |pname: &str, value: &Value, pat: &str| -> Result<TokenStream, Error> {
+                let def = params.get(pname).ok_or_else(|| err(pat, "not a parameter of the rule set"))?;
                 if !value_has_type(value, def.ty) {
-                    return Err(err(&pat, &format!("{value} does not have the parameter's type {:?}", def.ty)));
+                    return Err(err(pat, &format!("{value} does not have the parameter's type {:?}", def.ty)));
                 }
-                let setter = match (def.built_in.as_deref().and_then(builtin_variant), value) {
+                Ok(match (def.built_in.as_deref().and_then(builtin_variant), value) {
                     (Some("Region"), Value::String(s)) => quote!(.with_region(#s)),
                     (Some("Endpoint"), Value::String(s)) => quote!(.with_endpoint(#s)),
                     (Some("UseFips"), Value::Bool(b)) => quote!(.with_use_fips(#b)),
                     (Some("UseDualStack"), Value::Bool(b)) => quote!(.with_use_dual_stack(#b)),
                     (_, Value::String(s)) => {
-                        uses_other = true;
+                        uses_other_here = true;
                         quote!(.with_other(#pname, ParamValue::String(#s.to_string())))
                     }
                     (_, Value::Bool(b)) => {
-                        uses_other = true;
+                        uses_other_here = true;
                         quote!(.with_other(#pname, ParamValue::Bool(#b)))
                     }
                     (_, Value::Array(items)) => {
-                        uses_other = true;
+                        uses_other_here = true;
                         let items = items.iter().filter_map(Value::as_str);
                         quote!(.with_other(#pname, ParamValue::StringArray(vec![#(#items.to_string()),*])))
                     }
-                    (_, other) => return Err(err(&pat, &format!("unsupported parameter value {other}"))),
-                };
-                setters.push(setter);
+                    (_, other) => return Err(err(pat, &format!("unsupported parameter value {other}"))),
+                })
+        };
+        let mut setters = Vec::new();
+        if let Some(given) = case.get("params") {
+            let given = given.as_object().ok_or_else(|| err(&format!("{at}.params"), "not an object"))?;
+            for (pname, value) in given {
+                setters.push(setter(pname, value, &format!("{at}.params.{pname}"))?);
             }
         }
+        // `operationInputs`: the parameters a call of the operation would resolve with.
+        let mut operation_checks = Vec::new();
+        for (j, input) in case.get("operationInputs").and_then(Value::as_array).into_iter().flatten().enumerate() {
+            let oat = format!("{at}.operationInputs[{j}]");
+            let op_name = input.get("operationName").and_then(Value::as_str).ok_or_else(|| err(&oat, "no `operationName`"))?;
+            let marker = operation(op_name).ok_or_else(|| err(&oat, &format!("`{op_name}` is not an operation of the service")))?;
+            let mut op_setters = Vec::new();
+            for (key, by_builtin) in [("builtInParams", true), ("clientParams", false)] {
+                for (k, value) in input.get(key).and_then(Value::as_object).into_iter().flatten() {
+                    let pat = format!("{oat}.{key}.{k}");
+                    let pname = if by_builtin {
+                        let found = params.iter().find(|(_, d)| d.built_in.as_deref() == Some(k.as_str()));
+                        found.map(|(n, _)| n.clone()).ok_or_else(|| err(&pat, "no parameter of the rule set has this built-in"))?
+                    } else {
+                        k.clone()
+                    };
+                    op_setters.push(setter(&pname, value, &pat)?);
+                }
+            }
+            let body = input.get("operationParams").cloned().unwrap_or_else(|| Value::Object(Default::default())).to_string();
+            operation_checks.push(quote! {
+                let input: <#marker as ::awsjson_runtime::operation::Operation>::Input =
+                    ::awsjson_runtime::json::from_slice(#body.as_bytes()).expect("the case's operationParams");
+                let mut params = EndpointParams::new() #(#op_setters)*;
+                <#marker as ::awsjson_runtime::operation::Operation>::endpoint_params(&input, &mut params.other);
+                check(&params);
+            });
+        }
+        uses_other |= uses_other_here;
 
         let expect = case.get("expect").and_then(Value::as_object).ok_or_else(|| err(&at, "`expect` missing"))?;
         let body = if let Some(message) = expect.get("error") {
@@ -709,15 +754,29 @@ pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenSt
             let doc = format!(" {doc}");
             quote!(#[doc = #doc])
         };
-        fns.push(quote! {
-            #doc_attr
-            #[test]
-            fn #name() {
-                let params = EndpointParams::new() #(#setters)*;
-                let resolver = #resolver;
-                #body
-            }
-        });
+        if operation_checks.is_empty() {
+            fns.push(quote! {
+                #doc_attr
+                #[test]
+                fn #name() {
+                    let params = EndpointParams::new() #(#setters)*;
+                    let resolver = #resolver;
+                    #body
+                }
+            });
+        } else {
+            // The case's parameters, then those of each of its operation inputs.
+            fns.push(quote! {
+                #doc_attr
+                #[test]
+                fn #name() {
+                    let resolver = #resolver;
+                    let check = |params: &EndpointParams| { #body };
+                    check(&EndpointParams::new() #(#setters)*);
+                    #({ #operation_checks })*
+                }
+            });
+        }
     }
     let param_value = if uses_other { quote!(ParamValue,) } else { quote!() };
     Ok(quote! {

@@ -132,7 +132,7 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         Err(e) => files.errors.push(e),
     }
     if let Some(rules) = &service.endpoint_rule_set {
-        files.endpoint_rules(rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
+        files.endpoint_rules(&service, rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
     }
 
     let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
@@ -249,7 +249,14 @@ impl<'a> Files<'a> {
 
     /// `src/endpoint_rules.rs` (the rule set and partition table as static data) and
     /// `tests/endpoint_tests.rs` (one test per case of the model's `smithy.rules#endpointTests`).
-    fn endpoint_rules(&mut self, rules: &Value, partitions: Option<&Value>, tests: Option<&Value>, crate_ident: &str) {
+    fn endpoint_rules(
+        &mut self,
+        service: &ir::Service,
+        rules: &Value,
+        partitions: Option<&Value>,
+        tests: Option<&Value>,
+        crate_ident: &str,
+    ) {
         let Some(partitions) = partitions else {
             self.errors.push(Error::model("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
             return;
@@ -264,7 +271,14 @@ impl<'a> Files<'a> {
         }
         if let Some(tests) = tests {
             let krate = crate::emit::ident(crate_ident);
-            match crate::endpoints::endpoint_tests_tokens(tests, rules, &quote!(&#krate::endpoint_rules::RULES)) {
+            // An operation's marker type, for the cases' `operationInputs`.
+            let operation = |name: &str| {
+                let op = service.operations.iter().find(|op| op.name == name)?;
+                let (module, marker) = (crate::emit::ident(&op.fn_name), quote::format_ident!("{}", op.name));
+                Some(quote!(#krate::operation::#module::#marker))
+            };
+            let resolver = quote!(&#krate::endpoint_rules::RULES);
+            match crate::endpoints::endpoint_tests_with_operations(tests, rules, &resolver, &operation) {
                 Ok(tokens) => self.rust("tests/endpoint_tests.rs", quote! {
                     //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
                     #tokens

@@ -95,6 +95,11 @@ pub struct Operation {
     pub paginated: Option<Pagination>,
     /// `smithy.waiters#waitable`, sorted by name.
     pub waiters: Vec<waiters::Waiter>,
+    /// How its requests are authenticated (`@auth`, `@optionalAuth`).
+    pub auth: Auth,
+    /// The endpoint parameters each call binds: static ones of the operation, then those of
+    /// input members and input paths, sorted by parameter name.
+    pub endpoint_params: Vec<ContextParam>,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
     /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
@@ -142,6 +147,49 @@ impl Service {
     }
 }
 
+/// How an operation's requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Auth {
+    /// Signed with SigV4 (the service's `aws.auth#sigv4`).
+    SigV4,
+    /// `@auth([])` on the operation (or the service): sent unsigned.
+    None,
+    /// `@optionalAuth`: signed when credentials resolve, unsigned otherwise.
+    Optional,
+}
+
+/// An endpoint parameter an operation binds at call time.
+#[derive(Debug, Clone)]
+pub struct ContextParam {
+    /// The rule set's parameter name.
+    pub name: String,
+    pub value: ContextValue,
+}
+
+#[derive(Debug, Clone)]
+pub enum ContextValue {
+    /// `smithy.rules#staticContextParams`.
+    String(String),
+    Bool(bool),
+    StringArray(Vec<String>),
+    /// `smithy.rules#contextParam` (a path of one member) or an `operationContextParams` path:
+    /// the steps from the input to the values. `array`: the parameter is a `stringArray` of every
+    /// value reached; else the first value reached (there is at most one). `bool`: the values are
+    /// `bool`s, else `String`s.
+    Path { steps: Vec<PathStep>, array: bool, bool: bool },
+}
+
+/// One step of a context parameter's path.
+#[derive(Debug, Clone)]
+pub enum PathStep {
+    /// A structure member (`Option<_>` when `optional`).
+    Field { field: String, optional: bool },
+    /// Every item of a list (`[*]`).
+    Each,
+    /// The keys of a map (`keys(...)`), sorted so that the order never depends on hashing.
+    Keys,
+}
+
 /// An error an operation may return.
 #[derive(Debug, Clone)]
 pub struct ErrorRef {
@@ -155,10 +203,12 @@ pub struct ErrorRef {
 /// A `@paginated` operation's tokens, resolved to input/output fields.
 #[derive(Debug, Clone)]
 pub struct Pagination {
-    /// The input token field (`Option<String>`).
+    /// The input token field (`Option<token>`).
     pub input_token: String,
-    /// The output token field (`Option<String>`).
+    /// The output token field (`Option<token>`).
     pub output_token: String,
+    /// The type of both tokens: [`RustType::String`] or a [`RustType::Map`].
+    pub token: RustType,
     /// The output's list of items, if named.
     pub items: Option<PaginatedItems>,
     /// The input field that sets the page size, and its type.
@@ -169,8 +219,13 @@ pub struct Pagination {
 #[derive(Debug, Clone)]
 pub struct PaginatedItems {
     pub field: String,
-    /// The type of one item.
+    /// The type of one item: of the list's items, or of the map's values (an item is then a
+    /// `(key, value)` pair).
     pub item: RustType,
+    /// The items are a map rather than a list.
+    pub map: bool,
+    /// `@sparse`: an item (or map value) is `Option<item>`.
+    pub sparse: bool,
     /// The field is `Option<Vec<item>>` rather than `Vec<item>`.
     pub optional: bool,
 }
@@ -627,6 +682,8 @@ impl<'a> Builder<'a> {
             self.errors.extend(e);
             Vec::new()
         });
+        let auth = self.auth(id, &op.traits);
+        let endpoint_params = self.endpoint_params(id, &op.traits, &input_id, &input);
         Some(Operation {
             fn_name: naming::function_name(&name),
             docs: docs_of(&op.traits),
@@ -648,8 +705,205 @@ impl<'a> Builder<'a> {
                 .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
             waiters,
+            auth,
+            endpoint_params,
             idempotency_token,
         })
+    }
+
+    /// The type (`String`, `Boolean`, `stringArray`) of the endpoint rule set's parameter `name`.
+    fn rule_param_type(&self, name: &str) -> Option<String> {
+        let rules = self.index.service().traits.get(traits::ENDPOINT_RULE_SET)?;
+        rules.get("parameters")?.get(name)?.get("type")?.as_str().map(str::to_ascii_lowercase)
+    }
+
+    /// The endpoint parameters an operation binds: `staticContextParams`, `contextParam` members
+    /// of its input and `operationContextParams` paths.
+    fn endpoint_params(&mut self, id: &ShapeId, op_traits: &crate::model::Traits, input_id: &ShapeId, input: &Structure) -> Vec<ContextParam> {
+        let mut out = Vec::new();
+        if let Some(v) = op_traits.get(traits::STATIC_CONTEXT_PARAMS) {
+            for (name, p) in v.as_object().into_iter().flatten() {
+                let ty = self.rule_param_type(name);
+                let value = match (p.get("value"), ty.as_deref()) {
+                    (Some(Value::String(s)), Some("string")) => ContextValue::String(s.clone()),
+                    (Some(Value::Bool(b)), Some("boolean")) => ContextValue::Bool(*b),
+                    (Some(Value::Array(a)), Some("stringarray")) if a.iter().all(Value::is_string) => {
+                        ContextValue::StringArray(a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    }
+                    (_, None) => {
+                        self.errors.push(Error::shape(id, format!("`staticContextParams` sets `{name}`, which the endpoint rule set does not declare")));
+                        continue;
+                    }
+                    (v, Some(t)) => {
+                        self.errors.push(Error::shape(id, format!("`staticContextParams` `{name}`: the value {v:?} is not of the parameter's type `{t}`")));
+                        continue;
+                    }
+                };
+                out.push(ContextParam { name: name.clone(), value });
+            }
+        }
+        if let Shape::Structure(s) = self.index.get(input_id) {
+            for (member_name, m) in &s.members {
+                let Some(name) = m.traits.get(traits::CONTEXT_PARAM).and_then(|v| v.get("name")).and_then(Value::as_str) else {
+                    continue;
+                };
+                if let Some(p) = self.context_path(id, name, member_name, input_id, input) {
+                    out.push(p);
+                }
+            }
+        }
+        if let Some(v) = op_traits.get(traits::OPERATION_CONTEXT_PARAMS) {
+            for (name, p) in v.as_object().into_iter().flatten() {
+                let Some(path) = p.get("path").and_then(Value::as_str) else {
+                    self.errors.push(Error::shape(id, format!("`operationContextParams` `{name}` has no string `path`")));
+                    continue;
+                };
+                if let Some(p) = self.context_path(id, name, path, input_id, input) {
+                    out.push(p);
+                }
+            }
+        }
+        out.sort_by(|a, b| a.name.cmp(&b.name));
+        out
+    }
+
+    /// Resolves a context parameter's path in the input: `Member`, `A.B`, `A[*].B` (every item of
+    /// a list) and `keys(A)` (a map's keys). Anything else is refused, naming the path.
+    fn context_path(&mut self, id: &ShapeId, name: &str, path: &str, input_id: &ShapeId, input: &Structure) -> Option<ContextParam> {
+        let Some(ty) = self.rule_param_type(name) else {
+            self.errors.push(Error::shape(id, format!("the endpoint context parameter `{name}` (path `{path}`) is not declared by the endpoint rule set")));
+            return None;
+        };
+        let fail = |why: &str| Error::shape(id, format!("the endpoint context parameter `{name}` (path `{path}`): {why}"));
+        let (inner, keys) = match path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
+            Some(p) => (p, true),
+            None => (path, false),
+        };
+        let mut steps = Vec::new();
+        let mut owner = input_id.clone();
+        // The shape reached so far; `None` while it is a structure to look members up in.
+        let mut at: Option<ShapeId> = None;
+        let mut projected = false;
+        for segment in inner.split('.') {
+            let (member, each) = match segment.strip_suffix("[*]") {
+                Some(m) => (m, true),
+                None => (segment, false),
+            };
+            if member.is_empty() || !member.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                self.errors.push(fail("only `A.B`, `A[*].B` and `keys(A)` paths of member names are supported"));
+                return None;
+            }
+            if let Some(t) = at.take() {
+                owner = t;
+            }
+            let found = match self.index.get(&owner) {
+                Shape::Structure(s) => s.members.iter().find(|(n, _)| n.as_str() == member).map(|(n, m)| (n.clone(), m.clone())),
+                other => {
+                    let why = format!("`{member}` is looked up in `{owner}`, a {}, not a structure", other.type_name());
+                    self.errors.push(fail(&why));
+                    return None;
+                }
+            };
+            let Some((member_name, m)) = found else {
+                self.errors.push(fail(&format!("`{member}` is not a member of `{owner}`")));
+                return None;
+            };
+            let field = if owner == *input_id {
+                input.members.iter().find(|x| x.wire_name == member_name).map(|x| (x.field.clone(), x.optional))
+            } else {
+                self.member(&owner, &member_name, &m, StructureRole::Plain).map(|x| (x.field, x.optional))
+            };
+            let (field, optional) = field?;
+            steps.push(PathStep::Field { field, optional });
+            let mut target = m.target.clone();
+            if each {
+                match self.index.get(&target) {
+                    Shape::List(l) | Shape::Set(l) if !l.traits.contains_key(traits::SPARSE) => {
+                        target = l.member.target.clone();
+                        steps.push(PathStep::Each);
+                        projected = true;
+                    }
+                    _ => {
+                        self.errors.push(fail(&format!("`{member}[*]`: `{target}` is not a dense list")));
+                        return None;
+                    }
+                }
+            }
+            at = Some(target);
+        }
+        let leaf = at.expect("split yields at least one segment");
+        let leaf_kind = self.index.get(&leaf);
+        let bool_leaf = if keys {
+            if !matches!(leaf_kind, Shape::Map(_)) {
+                self.errors.push(fail(&format!("`keys(...)` of `{leaf}`, a {}, not a map", leaf_kind.type_name())));
+                return None;
+            }
+            steps.push(PathStep::Keys);
+            projected = true;
+            false
+        } else {
+            match leaf_kind {
+                Shape::String(_) if self.rust_type(&leaf, id) == Some(RustType::String) => false,
+                Shape::Boolean(_) => true,
+                Shape::List(l) | Shape::Set(l)
+                    if !projected && matches!(self.index.get(&l.member.target), Shape::String(_)) && !l.traits.contains_key(traits::SPARSE) =>
+                {
+                    steps.push(PathStep::Each);
+                    projected = true;
+                    false
+                }
+                other => {
+                    let why = format!("the value `{leaf}` is a {}: only strings, booleans and lists of strings are supported", other.type_name());
+                    self.errors.push(fail(&why));
+                    return None;
+                }
+            }
+        };
+        let ok = match ty.as_str() {
+            "string" => !projected && !bool_leaf,
+            "boolean" => !projected && bool_leaf,
+            "stringarray" => projected && !bool_leaf,
+            _ => false,
+        };
+        if !ok {
+            self.errors.push(fail(&format!("the parameter is of type `{ty}`, which the path's values do not match")));
+            return None;
+        }
+        Some(ContextParam { name: name.to_string(), value: ContextValue::Path { steps, array: projected, bool: bool_leaf } })
+    }
+
+    /// The operation's `@auth` (else the service's) and `@optionalAuth`. The client signs with
+    /// SigV4 only: a list of schemes without `aws.auth#sigv4` is an error.
+    fn auth(&mut self, id: &ShapeId, op_traits: &crate::model::Traits) -> Auth {
+        let index = self.index;
+        let service_traits = &index.service().traits;
+        let (owner, schemes) = match op_traits.get(traits::AUTH) {
+            Some(v) => (id, v),
+            None => match service_traits.get(traits::AUTH) {
+                Some(v) => (&index.service_id, v),
+                None => return if op_traits.contains_key(traits::OPTIONAL_AUTH) { Auth::Optional } else { Auth::SigV4 },
+            },
+        };
+        let Some(schemes) = schemes.as_array().filter(|a| a.iter().all(Value::is_string)) else {
+            self.errors.push(Error::shape(owner, "`@auth` must be a list of auth scheme shape ids"));
+            return Auth::SigV4;
+        };
+        if schemes.is_empty() {
+            Auth::None
+        } else if schemes.iter().any(|s| s.as_str() == Some(traits::SIGV4)) {
+            if op_traits.contains_key(traits::OPTIONAL_AUTH) {
+                Auth::Optional
+            } else {
+                Auth::SigV4
+            }
+        } else {
+            let listed: Vec<&str> = schemes.iter().filter_map(Value::as_str).collect();
+            self.errors.push(Error::shape(
+                owner,
+                format!("`@auth` lists {listed:?}: the client only signs with `{}`", traits::SIGV4),
+            ));
+            Auth::SigV4
+        }
     }
 
     /// The `{label}`s of a host prefix, each resolved to the `@hostLabel` input member that
@@ -704,27 +958,65 @@ impl<'a> Builder<'a> {
                 return None;
             }
         };
+        // What a member targets, for errors: the shape id and its kind.
+        let index = self.index;
+        let target = |m: &Member| match index.try_get(&m.target) {
+            Some(shape) => format!("`{}` ({})", m.target, shape.type_name()),
+            None => format!("`{}`", m.target),
+        };
         let items = match items {
             None => None,
             Some(m) => match &m.ty {
-                RustType::List { item, sparse: false } => {
-                    Some(PaginatedItems { field: m.field.clone(), item: (**item).clone(), optional: m.optional })
+                RustType::List { item, sparse } | RustType::Map { value: item, sparse } => {
+                    let map = matches!(m.ty, RustType::Map { .. });
+                    let (item, sparse) = ((**item).clone(), *sparse);
+                    Some(PaginatedItems { field: m.field.clone(), item, sparse, map, optional: m.optional })
                 }
                 _ => {
-                    self.errors.push(Error::shape(id, format!("`@paginated` items `{}` must be a dense list", m.wire_name)));
+                    let t = target(m);
+                    self.errors.push(Error::shape(
+                        id,
+                        format!("`@paginated` items `{}` targets {t}: items must be a list or a map", m.wire_name),
+                    ));
                     return None;
                 }
             },
         };
         for (m, what) in [(input_token, "inputToken"), (output_token, "outputToken")] {
-            if !matches!(m.ty, RustType::String) || !m.optional {
-                self.errors.push(Error::shape(id, format!("`@paginated` {what} `{}` must be an optional string", m.wire_name)));
+            if !matches!(m.ty, RustType::String | RustType::Map { .. }) {
+                let t = target(m);
+                self.errors.push(Error::shape(
+                    id,
+                    format!("`@paginated` {what} `{}` targets {t}: a token must be a string or a map", m.wire_name),
+                ));
                 return None;
             }
+            if !m.optional {
+                self.errors.push(Error::shape(
+                    id,
+                    format!("`@paginated` {what} `{}` is required: a token must be optional", m.wire_name),
+                ));
+                return None;
+            }
+        }
+        if input_token.ty != output_token.ty {
+            self.errors.push(Error::shape(
+                id,
+                format!(
+                    "`@paginated` inputToken `{}` targets {} but outputToken `{}` targets {}: \
+                     the output token is sent back as the input token, so their types must match",
+                    input_token.wire_name,
+                    target(input_token),
+                    output_token.wire_name,
+                    target(output_token)
+                ),
+            ));
+            return None;
         }
         Some(Pagination {
             input_token: input_token.field.clone(),
             output_token: output_token.field.clone(),
+            token: input_token.ty.clone(),
             items,
             page_size: page_size.map(|m| (m.field.clone(), m.ty.clone())),
         })

@@ -36,12 +36,17 @@ pub const MIXIN: &str = "smithy.api#mixin";
 pub const TITLE: &str = "smithy.api#title";
 pub const AWS_SERVICE: &str = "aws.api#service";
 pub const SIGV4: &str = "aws.auth#sigv4";
+pub const AUTH: &str = "smithy.api#auth";
+pub const OPTIONAL_AUTH: &str = "smithy.api#optionalAuth";
 pub const AWS_JSON_1_0: &str = "aws.protocols#awsJson1_0";
 pub const AWS_JSON_1_1: &str = "aws.protocols#awsJson1_1";
 /// The service keeps awsQuery error codes (`x-amzn-query-error`) over awsJson.
 pub const AWS_QUERY_COMPATIBLE: &str = "aws.protocols#awsQueryCompatible";
 pub const ENDPOINT_RULE_SET: &str = "smithy.rules#endpointRuleSet";
 pub const ENDPOINT_TESTS: &str = "smithy.rules#endpointTests";
+pub const CONTEXT_PARAM: &str = "smithy.rules#contextParam";
+pub const STATIC_CONTEXT_PARAMS: &str = "smithy.rules#staticContextParams";
+pub const OPERATION_CONTEXT_PARAMS: &str = "smithy.rules#operationContextParams";
 pub const SMOKE_TESTS: &str = "smithy.test#smokeTests";
 pub const HTTP_REQUEST_TESTS: &str = "smithy.test#httpRequestTests";
 pub const HTTP_RESPONSE_TESTS: &str = "smithy.test#httpResponseTests";

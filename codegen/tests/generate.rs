@@ -303,6 +303,101 @@ fn crate_docs_guide_newcomers_and_methods_list_what_a_call_needs() {
     assert!(manifest.contains("publish = false"), "test crates stay unpublishable");
 }
 
+/// Map tokens and map items are generated (`ScanShapes` of the kitchen sink); what stays invalid
+/// is refused naming the member and what it targets.
+#[test]
+fn paginated_map_tokens_and_items_are_generated_and_bad_ones_refused() {
+    let files = generate_value(kitchen_sink()).unwrap();
+    let scan = &files["src/operation/scan_shapes.rs"];
+    let flat = scan.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(flat.contains("PageStream< ScanShapes, std::collections::HashMap<String, crate::types::Shape>, >"), "{scan}");
+    assert!(flat.contains("(String, crate::types::Shape)"), "map items are (key, value) pairs: {scan}");
+    assert!(flat.contains("output.last_key.as_ref()"), "{scan}");
+
+    let op = "example.kitchen#ListThings";
+    let paginate = |p: Value| {
+        let mut m = kitchen_sink();
+        m["shapes"][op]["traits"]["smithy.api#paginated"] = p;
+        generate_value(m).unwrap_err()
+    };
+    let err = paginate(json!({ "inputToken": "maxResults", "outputToken": "nextToken" }));
+    assert!(
+        err.contains("`@paginated` inputToken `maxResults` targets `example.kitchen#PageSize` (integer): a token must be a string or a map"),
+        "{err}"
+    );
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#ListThingsOutput"]["members"]["nextToken"] = json!({ "target": "example.kitchen#Labels" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("inputToken `nextToken` targets `smithy.api#String` (string) but outputToken `nextToken` targets `example.kitchen#Labels` (map)"), "{err}");
+    let err = paginate(json!({ "inputToken": "nextToken", "outputToken": "nextToken", "items": "nextToken" }));
+    assert!(err.contains("`@paginated` items `nextToken` targets `smithy.api#String` (string): items must be a list or a map"), "{err}");
+}
+
+/// A rule set with context parameters: input members, static values and input paths are bound
+/// in the generated `endpoint_params`; paths and types the client cannot bind are refused.
+#[test]
+fn endpoint_context_params_are_bound_and_bad_ones_refused() {
+    fn with_rules(ops: impl FnOnce(&mut Value)) -> Result<std::collections::BTreeMap<String, String>, String> {
+        let mut m = kitchen_sink();
+        m["shapes"]["example.kitchen#KitchenSink"]["traits"]["smithy.rules#endpointRuleSet"] = json!({
+            "version": "1.0",
+            "parameters": {
+                "Region": { "builtIn": "AWS::Region", "required": false, "type": "String" },
+                "ThingName": { "required": false, "type": "String" },
+                "DryRun": { "required": false, "type": "Boolean" },
+                "Kind": { "required": false, "type": "String" },
+                "LabelKeys": { "required": false, "type": "stringArray" }
+            },
+            "rules": [ { "conditions": [], "endpoint": { "url": "https://example.com" }, "type": "endpoint" } ]
+        });
+        ops(&mut m);
+        let model = Model::from_json(&m.to_string(), "test model").map_err(|e| e.to_string())?;
+        let mut o = options("test-client");
+        o.partitions = Some(partitions());
+        generate(&model, &o).map_err(|e| e.to_string())
+    }
+    let files = with_rules(|m| {
+        m["shapes"]["example.kitchen#PutThingInput"]["members"]["dryRun"]["traits"]["smithy.rules#contextParam"] =
+            json!({ "name": "DryRun" });
+        let t = &mut m["shapes"]["example.kitchen#PutThing"]["traits"];
+        t["smithy.rules#staticContextParams"] = json!({ "Kind": { "value": "write" } });
+        t["smithy.rules#operationContextParams"] =
+            json!({ "ThingName": { "path": "thing.name" }, "LabelKeys": { "path": "keys(thing.labels)" } });
+    })
+    .unwrap();
+    let put = files["src/operation/put_thing.rs"].split_whitespace().collect::<Vec<_>>().join(" ");
+    for expected in [
+        "fn endpoint_params( input: &PutThingInput,",
+        "if let Some(v0) = &input.dry_run { found = Some(*v0); }",
+        "\"Kind\".to_string(), ::awsjson_runtime::endpoint::ParamValue::String(\"write\".to_string()),",
+        "for v2 in v1.keys() { values.push(v2.clone()); }",
+        "values.sort();",
+        "let v1 = &v0.name; found = Some(v1.clone());",
+    ] {
+        assert!(put.contains(expected), "{expected}\n{put}");
+    }
+    assert!(!files["src/operation/list_things.rs"].contains("fn endpoint_params"), "no parameters: the default");
+
+    let refused = |path: &str| {
+        with_rules(|m| {
+            m["shapes"]["example.kitchen#PutThing"]["traits"]["smithy.rules#operationContextParams"] =
+                json!({ "ThingName": { "path": path } });
+        })
+        .unwrap_err()
+    };
+    let err = refused("thing.labels[0]");
+    assert!(err.contains("example.kitchen#PutThing: the endpoint context parameter `ThingName` (path `thing.labels[0]`): only `A.B`, `A[*].B` and `keys(A)` paths"), "{err}");
+    let err = refused("thing.nope");
+    assert!(err.contains("`nope` is not a member of `example.kitchen#Thing`"), "{err}");
+    let err = refused("keys(thing.labels)");
+    assert!(err.contains("the parameter is of type `string`, which the path's values do not match"), "{err}");
+    let err = with_rules(|m| {
+        m["shapes"]["example.kitchen#PutThing"]["traits"]["smithy.rules#staticContextParams"] = json!({ "Nope": { "value": true } });
+    })
+    .unwrap_err();
+    assert!(err.contains("`staticContextParams` sets `Nope`, which the endpoint rule set does not declare"), "{err}");
+}
+
 /// A scratch directory of this test process, removed when dropped.
 struct ScratchDir(PathBuf);
 

@@ -221,6 +221,44 @@ async fn paginator_follows_tokens_and_stops_on_a_repeated_one() {
     assert_eq!(recorder.requests.lock().unwrap().len(), 2);
 }
 
+/// The paginator generated for `ScanShapes`: a map token (as DynamoDB's `ExclusiveStartKey`) is
+/// sent back as the next input token, map items stream as `(key, value)` pairs, and a map token
+/// equal to one seen before (same entries, in any order) ends the stream with an error.
+#[tokio::test]
+async fn map_token_paginator_follows_keys_and_stops_on_an_equal_one() {
+    let recorder = Recorder::default();
+    recorder.responses.lock().unwrap().extend([
+        (200, r#"{"byName":{"a":{"label":"A"}},"lastKey":{"k":{"label":"a"},"n":{"circle":{"radius":1}}}}"#),
+        (200, r#"{"byName":{"b":{"label":"B"}},"lastKey":{}}"#),
+    ]);
+    let mut items = client(&recorder).scan_shapes().into_paginator().page_size(1).items().send().try_collect().await.unwrap();
+    items.sort_by(|x, y| x.0.cmp(&y.0));
+    assert_eq!(items, [("a".to_string(), Shape::Label("A".into())), ("b".to_string(), Shape::Label("B".into()))]);
+    let bodies: Vec<serde_json::Value> =
+        recorder.requests.lock().unwrap().iter().map(|r| serde_json::from_slice(r.body()).unwrap()).collect();
+    assert_eq!(
+        bodies,
+        [
+            serde_json::json!({"limit": 1}),
+            serde_json::json!({"limit": 1, "startKey": {"k": {"label": "a"}, "n": {"circle": {"radius": 1}}}}),
+        ],
+        "an empty map token ends the stream as an absent one does"
+    );
+
+    let recorder = Recorder::default();
+    recorder.responses.lock().unwrap().extend([
+        (200, r#"{"lastKey":{"k":{"label":"a"},"n":{"empty":{}}}}"#),
+        (200, r#"{"lastKey":{"n":{"empty":{}},"k":{"label":"a"}}}"#),
+    ]);
+    let mut pages = client(&recorder).scan_shapes().into_paginator().send();
+    assert!(pages.next().await.unwrap().is_ok());
+    assert!(pages.next().await.unwrap().is_ok(), "the page itself is delivered");
+    let err = pages.next().await.unwrap().unwrap_err();
+    assert!(err.to_string().contains("`{map with the keys k, n}` a second time"), "{err}");
+    assert!(pages.next().await.is_none());
+    assert_eq!(recorder.requests.lock().unwrap().len(), 2);
+}
+
 /// Timestamps inside lists and maps use the format of the collection member or of the timestamp
 /// shape, at any depth (list of date-time, map of such lists, sparse list of http-date); without
 /// one, epoch seconds.

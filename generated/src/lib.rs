@@ -133,7 +133,9 @@ pub mod types;
 /// The streams paginators return (`into_paginator()` on the builders of paginated
 /// operations).
 pub mod pagination {
-    pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
+    pub use ::awsjson_runtime::paginator::{
+        ItemStream, PageStream, PageToken, RepeatedToken,
+    };
 }
 pub mod waiters;
 /// Testing without a network (feature `test-util`): typed mocks by rule

@@ -541,7 +541,7 @@ async fn shutdown_stops_polling_finishes_tasks_in_flight_and_fails_those_past_th
     let log = Log::default();
     let worker = worker(&client(&server, TimeoutConfig::new()), &log)
         .concurrency(2)
-        .shutdown_timeout(Duration::from_millis(300))
+        .shutdown_timeout(Duration::from_millis(500))
         .build();
     let started = Arc::new(AtomicUsize::new(0));
     let gate = Arc::new(Semaphore::new(0));

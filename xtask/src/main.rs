@@ -1,6 +1,7 @@
 //! Developer commands. Run `cargo xtask help`.
 #![forbid(unsafe_code)]
 
+mod e2e;
 mod inputs;
 
 use std::collections::BTreeMap;
@@ -31,6 +32,10 @@ Commands:
         a markdown table: cases passed / client cases / listed exceptions, per service.
   diff OLD NEW [--format markdown|json] [--fail-on breaking|additive|patch]
         Compare two models semantically and recommend a version bump.
+  aws-e2e-clients [--models DIR] [--partitions PATH]
+        Generate the SQS, DynamoDB and KMS clients of the end-to-end tests in
+        tests/aws-e2e/ into tests/aws-e2e/gen/ (git-ignored) from the models of
+        DIR (default $AWS_MODELS_DIR, else ../shared/models/aws), verifying sha256.
   bench-codegen [--runs N]
         Time generating the SFN crate in memory (parse the model, generate, format; no
         writing), N runs (default 20); prints the wall time's min, median and max and the
@@ -46,6 +51,7 @@ fn main() -> ExitCode {
         Some("diff") => diff_cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen_cmd(&args[1..]),
         Some("protocol-report") => protocol_report_cmd(&args[1..]),
+        Some("aws-e2e-clients") => e2e::aws_e2e_clients_cmd(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -154,8 +160,8 @@ fn cpu_millis() -> f64 {
 
 /// One crate the generator writes.
 struct Target {
-    dir: PathBuf,
-    files: BTreeMap<String, String>,
+    pub dir: PathBuf,
+    pub files: BTreeMap<String, String>,
 }
 
 /// Where the SFN crate's hand-written modules are (`codegen/services/sfn/`, see its README).

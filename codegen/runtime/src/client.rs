@@ -6,6 +6,7 @@
 //! [`crate::clock::ClockSkew`]) are retried with backoff, within the
 //! retry quota; the whole call can be bounded by an operation timeout.
 
+use std::collections::BTreeMap;
 use std::convert::Infallible;
 use std::future::{poll_fn, Future};
 use std::pin::pin;
@@ -19,7 +20,7 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
-use crate::endpoint::EndpointParams;
+use crate::endpoint::{EndpointParams, ParamValue};
 use crate::error::{
     DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
 };
@@ -28,7 +29,7 @@ use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector
 use crate::interceptor::{
     AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
 };
-use crate::operation::{Operation, OperationError};
+use crate::operation::{Auth, Operation, OperationError};
 use crate::protocol::RequestTemplate;
 use crate::retry::{classify_service_error, RetryKind, RetryQuota};
 use crate::service::ServiceMeta;
@@ -237,6 +238,7 @@ impl Handle {
                 Some(const { HeaderValue::from_static(O::TARGET) })
             },
             request_compression: O::REQUEST_COMPRESSION,
+            auth: O::AUTH,
         };
         let mut call = TypedCall::<O> { input: Some(input), result: None, success: None };
         self.call_erased(&op, options, &mut call).await;
@@ -302,7 +304,7 @@ impl Handle {
     ) -> Result<(), SdkError<Infallible>> {
         let inner = &*self.inner;
         let config = call.config;
-        let Prepared { host_prefix, body } = typed.prepare(config)?;
+        let Prepared { host_prefix, body, endpoint_params } = typed.prepare(config)?;
         let (body, compressed) = crate::protocol::compress_body(body, op.request_compression);
 
         if let Some(problem) = config.problems().first() {
@@ -324,7 +326,7 @@ impl Handle {
             use_dual_stack: config.use_dual_stack(),
             endpoint_url: call.endpoint_url,
         };
-        let template = self.request_template(config, key)?;
+        let template = self.request_template(config, key, endpoint_params)?;
         let target = match &op.target {
             Some(target) => target.clone(),
             None => HeaderValue::try_from(format!("{}.{}", inner.service.target_prefix, op.name))
@@ -353,17 +355,31 @@ impl Handle {
         let mut last_retry_cost = None;
         let mut first = Some(request);
         loop {
-            let credentials = match config.credentials_cache() {
-                None => {
+            let credentials = match (op.auth, config.credentials_cache()) {
+                (Auth::None, _) => None,
+                (Auth::Optional, None) => {
+                    tracing::debug!("no credentials provider: sending unsigned (optional auth)");
+                    None
+                }
+                (Auth::Optional, Some(cache)) => match cache.get().await {
+                    Ok(credentials) => Some(credentials),
+                    Err(e) => {
+                        tracing::debug!(error = %e, "no credentials: sending unsigned (optional auth)");
+                        None
+                    }
+                },
+                (_, None) => {
                     return Err(SdkError::construction_failure(
                         "no credentials provider is configured: set one in the configuration \
                          (ConfigBuilder::credentials_provider) or load the configuration from the environment",
                     ))
                 }
-                Some(cache) => cache
-                    .get()
-                    .await
-                    .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                (_, Some(cache)) => Some(
+                    cache
+                        .get()
+                        .await
+                        .map_err(|e| SdkError::construction_failure(format!("failed to load credentials: {e}")))?,
+                ),
             };
             let mut req = match first.take() {
                 Some(request) => request,
@@ -378,9 +394,11 @@ impl Handle {
                     return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
                 }
             }
-            let signing_time = inner.skew.corrected(config.time_source().now());
-            crate::sign::sign_request(&mut req, &credentials, signing_region, signing_name, signing_time)
-                .map_err(SdkError::construction_failure)?;
+            if let Some(credentials) = &credentials {
+                let signing_time = inner.skew.corrected(config.time_source().now());
+                crate::sign::sign_request(&mut req, credentials, signing_region, signing_name, signing_time)
+                    .map_err(SdkError::construction_failure)?;
+            }
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
             headers.insert(CONTENT_LENGTH, length);
@@ -453,16 +471,28 @@ impl Handle {
 
     /// The request template of the endpoint for `key`: the client's own, resolved once, when
     /// `key` is the client's and the service's rules resolve it; else resolved for this call.
-    fn request_template<E>(&self, config: &Config, key: EndpointKey<'_>) -> Result<Arc<RequestTemplate>, SdkError<E>> {
+    /// The request template of a call: its endpoint resolved from `key` and the call's own
+    /// parameters `extra`. Calls without parameters of their own share the one of the client's
+    /// configuration, resolved once.
+    fn request_template<E>(
+        &self,
+        config: &Config,
+        key: EndpointKey<'_>,
+        extra: BTreeMap<String, ParamValue>,
+    ) -> Result<Arc<RequestTemplate>, SdkError<E>> {
         let inner = &*self.inner;
         let custom = config.endpoint_resolver();
-        let cacheable = custom.is_none() && inner.config.endpoint_resolver().is_none() && key == self.client_endpoint_key();
+        let cacheable = extra.is_empty()
+            && custom.is_none()
+            && inner.config.endpoint_resolver().is_none()
+            && key == self.client_endpoint_key();
         if cacheable {
             if let Some(template) = inner.endpoint.get() {
                 return Ok(template.clone());
             }
         }
-        let params = key.to_params();
+        let mut params = key.to_params();
+        params.other.extend(extra);
         let resolved = match custom {
             Some(r) => r.resolve_endpoint(&params),
             None => inner.service.endpoint_resolver.resolve_endpoint(&params),
@@ -531,11 +561,14 @@ struct OperationInfo {
     /// `X-Amz-Target`, when the operation gives it (else made from the service's prefix).
     target: Option<HeaderValue>,
     request_compression: bool,
+    auth: Auth,
 }
 
 /// The encoded input of a call.
 struct Prepared {
     host_prefix: Option<String>,
+    /// The call's own endpoint parameters (context parameters of the operation and its input).
+    endpoint_params: BTreeMap<String, ParamValue>,
     body: Bytes,
 }
 
@@ -579,8 +612,10 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
         } else {
             O::host_prefix(&input).map_err(SdkError::construction_failure)?
         };
+        let mut endpoint_params = BTreeMap::new();
+        O::endpoint_params(&input, &mut endpoint_params);
         let body = Bytes::from(crate::json::to_string(&input));
-        Ok(Prepared { host_prefix, body })
+        Ok(Prepared { host_prefix, body, endpoint_params })
     }
 
     fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind> {
@@ -633,39 +668,71 @@ pub fn decode_response<O: Operation>(
     decode::<O>(service, response, usize::MAX).0
 }
 
-/// Decodes a response; also says whether (and why) a failure may be retried.
-fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+/// A response as the call of any operation sorts it, before the operation's types are made of
+/// it (the typed part of [`decode`] is small: it is compiled once per operation).
+enum Received {
+    /// A 2xx response: the output is decoded from `body`.
+    Success { raw: RawResponse, body: Bytes },
+    /// An error response naming the error `code`: the modeled error is decoded from `body`
+    /// (the whole body: `raw` may keep only its start), or from `{}` when the body is not a
+    /// JSON object.
+    Modeled { raw: RawResponse, code: String, body: Option<Bytes>, meta: ErrorMetadata },
+    /// An error response that names no error: `why`.
+    Unnamed { raw: RawResponse, why: String, meta: ErrorMetadata },
+    /// The body is over the limit.
+    TooLarge(ResponseError),
+}
+
+/// Sorts a response (see [`Received`]).
+fn receive(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Received {
     let (parts, body) = response.into_parts();
     let status = parts.status.as_u16();
     let raw = RawResponse::new(status, parts.headers);
     tracing::debug!(status, request_id = raw.request_id(), "response received");
     if body.len() > max_body {
         let e = crate::http::ConnectorError::body_too_large(max_body, None);
-        return (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None);
+        return Received::TooLarge(ResponseError::new(e, Some(raw)));
     }
     if (200..300).contains(&status) {
-        // The body of a success is not kept in errors: it may hold sensitive members.
-        return match crate::json::from_slice::<O::Output>(&body) {
-            Ok(mut output) => {
-                O::set_request_id(&mut output, raw.request_id().map(str::to_string));
-                (Ok(output), None, Some(raw))
-            }
-            Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
-        };
+        return Received::Success { raw, body };
     }
     let raw = raw.with_body(body.clone());
     let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
-    let error = match &parsed.code {
-        Some(code) => O::Error::from_response(code, parsed.modeled_body(&body), parsed.meta),
+    match parsed.code {
+        Some(code) => {
+            let body = parsed.body_error.is_none().then_some(body);
+            Received::Modeled { raw, code, body, meta: parsed.meta }
+        }
         None => {
-            let source = match parsed.body_error {
+            let why = match parsed.body_error {
                 Some(e) => format!("the error response (HTTP {status}) names no error, and its body is unreadable: {e}"),
                 None => format!("the error response (HTTP {status}) names no error"),
             };
-            O::Error::unhandled(source.into(), parsed.meta)
+            Received::Unnamed { raw, why, meta: parsed.meta }
         }
+    }
+}
+
+/// Decodes a response; also says whether (and why) a failure may be retried.
+fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+    let (error, raw) = match receive(service, response, max_body) {
+        Received::TooLarge(e) => return (Err(SdkError::ResponseError(e)), None, None),
+        // The body of a success is not kept in errors: it may hold sensitive members.
+        Received::Success { raw, body } => {
+            return match crate::json::from_slice::<O::Output>(&body) {
+                Ok(mut output) => {
+                    O::set_request_id(&mut output, raw.request_id().map(str::to_string));
+                    (Ok(output), None, Some(raw))
+                }
+                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
+            };
+        }
+        Received::Modeled { raw, code, body, meta } => {
+            (O::Error::from_response(&code, body.as_deref().unwrap_or(b"{}"), meta), raw)
+        }
+        Received::Unnamed { raw, why, meta } => (O::Error::unhandled(why.into(), meta), raw),
     };
-    let kind = classify_service_error(error.retryable(), error.meta().code(), status);
+    let kind = classify_service_error(error.retryable(), error.meta().code(), raw.status());
     (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 
@@ -684,20 +751,18 @@ fn amz_sdk_request(attempt: u32, max_attempts: u32) -> Option<HeaderValue> {
     HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}")).ok()
 }
 
-/// Runs `future`, or gives up (`None`) after `timeout`.
+/// Runs `future`, or gives up (`None`) after `timeout`. One poll loop for both cases, so that
+/// the (large) state machine of `future` is polled from one place in the program.
 async fn with_timeout<F: Future>(sleep: &dyn AsyncSleep, timeout: Option<Duration>, future: F) -> Option<F::Output> {
-    let Some(timeout) = timeout else {
-        return Some(future.await);
-    };
     let mut future = pin!(future);
-    let mut timer = sleep.sleep(timeout);
+    let mut timer = timeout.map(|t| sleep.sleep(t));
     poll_fn(|cx| {
         if let Poll::Ready(v) = future.as_mut().poll(cx) {
             return Poll::Ready(Some(v));
         }
-        match std::pin::Pin::new(&mut timer).poll(cx) {
-            Poll::Ready(()) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+        match timer.as_mut().map(|t| std::pin::Pin::new(t).poll(cx)) {
+            Some(Poll::Ready(())) => Poll::Ready(None),
+            _ => Poll::Pending,
         }
     })
     .await

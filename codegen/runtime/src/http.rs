@@ -467,19 +467,140 @@ impl fmt::Debug for ProxyConfig {
     }
 }
 
-type HttpsOver<C> = hyper_rustls::HttpsConnector<C>;
-type DirectClient = hyper_util::client::legacy::Client<HttpsOver<TcpConnector>, Full<Bytes>>;
-type TunnelClient = hyper_util::client::legacy::Client<HttpsOver<Tunnel<TcpConnector>>, Full<Bytes>>;
-type ForwardClient = hyper_util::client::legacy::Client<ForwardProxy, Full<Bytes>>;
+/// The one pooled client of a [`HyperConnector`]: every route (direct, tunnel, forward proxy)
+/// goes through the same client, so hyper's client and connection code is compiled once.
+type PooledClient = hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Transport>, Full<Bytes>>;
 
-/// The pooled clients of a [`HyperConnector`]: direct, and through each configured proxy.
+/// The pooled client of a [`HyperConnector`] and its proxy routes.
 struct Clients {
-    direct: DirectClient,
-    matcher: Option<Matcher>,
-    /// For `http` endpoints behind a proxy: absolute-form requests to the proxy.
-    forward: Option<(ForwardClient, Option<HeaderValue>)>,
+    client: PooledClient,
+    routes: Option<Arc<ProxyRoutes>>,
+}
+
+/// Where connections to destinations behind a proxy go.
+struct ProxyRoutes {
+    matcher: Matcher,
+    /// For `http` endpoints behind a proxy: the proxy that gets absolute-form requests, and the
+    /// `Proxy-Authorization` of each request.
+    forward: Option<(Uri, Option<HeaderValue>)>,
     /// For `https` endpoints behind a proxy: TLS inside a `CONNECT` tunnel.
-    tunnel: Option<TunnelClient>,
+    tunnel: Option<Tunnel<TcpConnector>>,
+}
+
+/// How a destination is reached.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Route {
+    Direct,
+    /// A `CONNECT` tunnel through the `https` proxy.
+    Tunnel,
+    /// Absolute-form requests to the `http` proxy.
+    Forward,
+}
+
+impl ProxyRoutes {
+    /// The route of `uri`: a proxy when the proxy settings intercept it and a proxy of its scheme
+    /// is set, else directly.
+    fn route(routes: Option<&ProxyRoutes>, uri: &Uri) -> Route {
+        let Some(routes) = routes else { return Route::Direct };
+        if routes.matcher.intercept(uri).is_none() {
+            return Route::Direct;
+        }
+        match uri.scheme_str() {
+            Some("https") if routes.tunnel.is_some() => Route::Tunnel,
+            Some("http") if routes.forward.is_some() => Route::Forward,
+            _ => Route::Direct,
+        }
+    }
+}
+
+/// The TCP connections of a [`HyperConnector`]: to the destination, through a `CONNECT` tunnel,
+/// or to a forward proxy (marked as proxied, so that hyper sends requests in absolute form:
+/// `POST http://host:port/ HTTP/1.1`). TLS is added on top by the `https` connector.
+#[derive(Clone)]
+struct Transport {
+    tcp: TcpConnector,
+    routes: Option<Arc<ProxyRoutes>>,
+}
+
+impl tower_service::Service<Uri> for Transport {
+    type Response = Stream;
+    type Error = BoxError;
+    type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
+
+    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), BoxError>> {
+        // The tunnel connects with a clone of the same TCP connector.
+        self.tcp.poll_ready(cx).map_err(Into::into)
+    }
+
+    fn call(&mut self, destination: Uri) -> Self::Future {
+        let routes = self.routes.as_deref();
+        match (ProxyRoutes::route(routes, &destination), routes) {
+            (Route::Tunnel, Some(ProxyRoutes { tunnel: Some(tunnel), .. })) => {
+                let tunneling = tunnel.clone().call(destination);
+                Box::pin(async move { Ok(Stream { io: tunneling.await?, proxied: false }) })
+            }
+            (Route::Forward, Some(ProxyRoutes { forward: Some((proxy, _)), .. })) => {
+                let connecting = self.tcp.call(proxy.clone());
+                Box::pin(async move { Ok(Stream { io: connecting.await?, proxied: true }) })
+            }
+            _ => {
+                let connecting = self.tcp.call(destination);
+                Box::pin(async move { Ok(Stream { io: connecting.await?, proxied: false }) })
+            }
+        }
+    }
+}
+
+/// A TCP connection of [`Transport`]; `proxied` when it goes to a forward proxy.
+struct Stream {
+    io: TokioIo<tokio::net::TcpStream>,
+    proxied: bool,
+}
+
+impl Connection for Stream {
+    fn connected(&self) -> Connected {
+        self.io.connected().proxy(self.proxied)
+    }
+}
+
+impl hyper::rt::Read for Stream {
+    fn poll_read(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: hyper::rt::ReadBufCursor<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for Stream {
+    fn poll_write(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        buf: &[u8],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write(cx, buf)
+    }
+
+    fn poll_write_vectored(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+        bufs: &[std::io::IoSlice<'_>],
+    ) -> std::task::Poll<std::io::Result<usize>> {
+        Pin::new(&mut self.io).poll_write_vectored(cx, bufs)
+    }
+
+    fn is_write_vectored(&self) -> bool {
+        self.io.is_write_vectored()
+    }
+
+    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_flush(cx)
+    }
+
+    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+        Pin::new(&mut self.io).poll_shutdown(cx)
+    }
 }
 
 /// The default connector: hyper 1 over HTTP/1.1 with pooled connections, rustls (ring) for
@@ -560,27 +681,22 @@ impl HyperConnector {
         tcp.enforce_http(false);
         tcp.set_nodelay(true);
         tcp.set_connect_timeout(self.connect_timeout);
+        let routes = self.proxy.as_ref().map(|proxy| {
+            let forward = proxy.http.as_ref().map(|p| (p.uri.clone(), p.auth.clone()));
+            let tunnel = proxy.https.as_ref().map(|p| {
+                let tunnel = Tunnel::new(p.uri.clone(), tcp.clone());
+                match &p.auth {
+                    Some(auth) => tunnel.with_auth(auth.clone()),
+                    None => tunnel,
+                }
+            });
+            Arc::new(ProxyRoutes { matcher: proxy.matcher(), forward, tunnel })
+        });
+        let transport = Transport { tcp, routes: routes.clone() };
         let mut builder = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new());
         builder.pool_idle_timeout(Duration::from_secs(90));
-        let direct = builder.build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(tcp.clone()));
-        let Some(proxy) = &self.proxy else {
-            return Ok(Clients { direct, matcher: None, forward: None, tunnel: None });
-        };
-        let forward = proxy.http.as_ref().map(|p| {
-            let connector = ForwardProxy { tcp: tcp.clone(), proxy: p.uri.clone() };
-            (builder.build(connector), p.auth.clone())
-        });
-        let tunnel = match &proxy.https {
-            None => None,
-            Some(p) => {
-                let mut tunnel = Tunnel::new(p.uri.clone(), tcp.clone());
-                if let Some(auth) = &p.auth {
-                    tunnel = tunnel.with_auth(auth.clone());
-                }
-                Some(builder.build(self.https_builder()?.https_only().enable_http1().wrap_connector(tunnel)))
-            }
-        };
-        Ok(Clients { direct, matcher: Some(proxy.matcher()), forward, tunnel })
+        let client = builder.build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(transport));
+        Ok(Clients { client, routes })
     }
 
     fn https_builder(&self) -> Result<hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>, String> {
@@ -622,23 +738,13 @@ impl HttpConnector for HyperConnector {
             let clients = clients?;
             let mut request = request.map(Full::new);
             let connection = hyper_util::client::legacy::connect::capture_connection(&mut request);
-            let proxied = clients.matcher.as_ref().is_some_and(|m| m.intercept(request.uri()).is_some());
-            let sent = match (proxied, request.uri().scheme_str()) {
-                (true, Some("https")) => match &clients.tunnel {
-                    Some(tunnel) => tunnel.request(request).await,
-                    None => clients.direct.request(request).await,
-                },
-                (true, Some("http")) => match &clients.forward {
-                    Some((forward, auth)) => {
-                        if let Some(auth) = auth {
-                            request.headers_mut().insert(http::header::PROXY_AUTHORIZATION, auth.clone());
-                        }
-                        forward.request(request).await
-                    }
-                    None => clients.direct.request(request).await,
-                },
-                _ => clients.direct.request(request).await,
-            };
+            let routes = clients.routes.as_deref();
+            if ProxyRoutes::route(routes, request.uri()) == Route::Forward {
+                if let Some(ProxyRoutes { forward: Some((_, Some(auth))), .. }) = routes {
+                    request.headers_mut().insert(http::header::PROXY_AUTHORIZATION, auth.clone());
+                }
+            }
+            let sent = clients.client.request(request).await;
             let response = sent.map_err(classify_hyper_error)?;
             // As the AWS SDKs' default reconnect mode: a transient server error closes its
             // connection, so that the retry goes to a new one (maybe another host).
@@ -700,66 +806,6 @@ where
         Some(buf) => buf.freeze(),
         None => first.unwrap_or_default(),
     })
-}
-
-/// Connects every destination to an HTTP proxy, and marks the connection as proxied so that
-/// hyper sends requests in absolute form (`POST http://host:port/ HTTP/1.1`).
-#[derive(Clone)]
-struct ForwardProxy {
-    tcp: TcpConnector,
-    proxy: Uri,
-}
-
-impl tower_service::Service<Uri> for ForwardProxy {
-    type Response = ProxiedStream;
-    type Error = BoxError;
-    type Future = Pin<Box<dyn Future<Output = Result<ProxiedStream, BoxError>> + Send>>;
-
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), BoxError>> {
-        self.tcp.poll_ready(cx).map_err(Into::into)
-    }
-
-    fn call(&mut self, _destination: Uri) -> Self::Future {
-        let connecting = self.tcp.call(self.proxy.clone());
-        Box::pin(async move { Ok(ProxiedStream(connecting.await?)) })
-    }
-}
-
-/// A TCP connection to a forward proxy.
-struct ProxiedStream(TokioIo<tokio::net::TcpStream>);
-
-impl Connection for ProxiedStream {
-    fn connected(&self) -> Connected {
-        self.0.connected().proxy(true)
-    }
-}
-
-impl hyper::rt::Read for ProxiedStream {
-    fn poll_read(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: hyper::rt::ReadBufCursor<'_>,
-    ) -> std::task::Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_read(cx, buf)
-    }
-}
-
-impl hyper::rt::Write for ProxiedStream {
-    fn poll_write(
-        mut self: Pin<&mut Self>,
-        cx: &mut std::task::Context<'_>,
-        buf: &[u8],
-    ) -> std::task::Poll<std::io::Result<usize>> {
-        Pin::new(&mut self.0).poll_write(cx, buf)
-    }
-
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_flush(cx)
-    }
-
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
-        Pin::new(&mut self.0).poll_shutdown(cx)
-    }
 }
 
 /// Whether `e`, or an error inside it (also inside `io::Error`s, whose `source` skips the error

@@ -33,6 +33,23 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
 }
 
 /// One operation of a service, implemented by a zero-sized type per operation.
+/// How an operation's requests are authenticated.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[non_exhaustive]
+pub enum Auth {
+    /// Signed with SigV4; the call fails when no credentials resolve.
+    SigV4,
+    /// Sent unsigned, without loading credentials (`@auth([])`: the operation takes none).
+    None,
+    /// Signed when credentials resolve, sent unsigned otherwise (`@optionalAuth`): a missing
+    /// provider or a failure to load credentials does not fail the call.
+    Optional,
+}
+
+use std::collections::BTreeMap;
+
+use crate::endpoint::ParamValue;
+
 pub trait Operation: Send + Sync + 'static {
     /// The operation name, e.g. `StartExecution` (`X-Amz-Target: <target_prefix>.<NAME>`).
     const NAME: &'static str;
@@ -45,6 +62,9 @@ pub trait Operation: Send + Sync + 'static {
     /// `@requestCompression` lists gzip: request bodies of at least
     /// [`crate::protocol::MIN_COMPRESSION_SIZE`] bytes are sent gzip-compressed.
     const REQUEST_COMPRESSION: bool = false;
+    /// How requests are authenticated: signed (the default), unsigned (`@auth([])`), or signed
+    /// when credentials resolve (`@optionalAuth`).
+    const AUTH: Auth = Auth::SigV4;
     type Input: crate::json::ToJson + Send + Sync + 'static;
     type Output: crate::json::FromJson + Send + 'static;
     type Error: OperationError;
@@ -61,6 +81,12 @@ pub trait Operation: Send + Sync + 'static {
     /// Sets `@idempotencyToken` members that are unset. Called once per call, before the first
     /// attempt, so every retry sends the same token.
     fn fill_idempotency_token(_input: &mut Self::Input, _token: &mut dyn FnMut() -> String) {}
+
+    /// Adds this call's endpoint parameters to `params`: the operation's
+    /// `smithy.rules#staticContextParams`, and the input's `smithy.rules#contextParam` members and
+    /// `smithy.rules#operationContextParams` paths that are set. Operations without any add
+    /// nothing, and the client resolves their endpoint once for all their calls.
+    fn endpoint_params(_input: &Self::Input, _params: &mut BTreeMap<String, ParamValue>) {}
 
     /// Stores the request id of the response (`x-amzn-RequestId`) in a decoded output, for its
     /// [`RequestId`] impl. Generated operations implement it; the default drops the id.

@@ -2,13 +2,14 @@
 //! page returned.
 //!
 //! Generated code supplies, per `@paginated` operation, how to set the input token, read the
-//! output token and take the items of a page; everything else is here. A stream ends after the
-//! page whose token is absent or empty. A service that hands out a token a second time would make
+//! output token and take the items of a page; everything else is here. A token is a string, or a
+//! map (DynamoDB's `ExclusiveStartKey`/`LastEvaluatedKey`): see [`PageToken`]. A stream ends
+//! after the page whose token is absent or empty. A service that hands out a token a second time would make
 //! the stream loop forever: the stream yields that page, then a [`RepeatedToken`] error, then ends
 //! — or, after [`PageStream::stop_on_duplicate_token`]`(true)` (what the AWS SDK for Rust does
 //! by default), ends quietly after that page.
 
-use std::collections::HashSet;
+use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::future::{poll_fn, Future};
 use std::pin::Pin;
@@ -25,20 +26,86 @@ type CallFuture<O> = Pin<
     Box<dyn Future<Output = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>> + Send>,
 >;
 
-/// How one paginated operation passes its token along. Written by generated code.
-pub struct Pagination<O: Operation> {
-    /// Sets the input's token member (`None` for the first page).
-    pub set_token: fn(&mut O::Input, Option<String>),
-    /// The output's token member.
-    pub next_token: fn(&O::Output) -> Option<&str>,
+/// The type of a pagination token: `String`, or a map of strings to values.
+///
+/// Tokens are compared for the repeated-token check: strings by their bytes, maps by their
+/// content (the same keys, each with an equal value; the order of entries does not matter).
+pub trait PageToken: Clone + Send + Sync + 'static {
+    /// The tokens a stream has seen.
+    type Seen: Default + Send + Sync;
+
+    /// An empty token ends the stream as an absent one does.
+    fn is_empty(&self) -> bool;
+
+    /// Whether `seen` holds a token equal to this one.
+    fn seen_in(&self, seen: &Self::Seen) -> bool;
+
+    /// Adds this token to `seen`.
+    fn add_to(&self, seen: &mut Self::Seen);
+
+    /// What a [`RepeatedToken`] error shows of the token: a string token as it is; a map token
+    /// only by its keys (its values are data, such as the key of a table's item).
+    fn describe(&self) -> String;
 }
 
-impl<O: Operation> Clone for Pagination<O> {
+impl PageToken for String {
+    type Seen = HashSet<String>;
+
+    fn is_empty(&self) -> bool {
+        str::is_empty(self)
+    }
+
+    fn seen_in(&self, seen: &HashSet<String>) -> bool {
+        seen.contains(self)
+    }
+
+    fn add_to(&self, seen: &mut HashSet<String>) {
+        seen.insert(self.clone());
+    }
+
+    fn describe(&self) -> String {
+        self.clone()
+    }
+}
+
+/// Map tokens have no hash (their values may hold floats or documents): the few a stream sees
+/// are kept in a list and compared by value.
+impl<V: Clone + PartialEq + Send + Sync + 'static> PageToken for HashMap<String, V> {
+    type Seen = Vec<HashMap<String, V>>;
+
+    fn is_empty(&self) -> bool {
+        HashMap::is_empty(self)
+    }
+
+    fn seen_in(&self, seen: &Vec<HashMap<String, V>>) -> bool {
+        seen.iter().any(|t| t == self)
+    }
+
+    fn add_to(&self, seen: &mut Vec<HashMap<String, V>>) {
+        seen.push(self.clone());
+    }
+
+    fn describe(&self) -> String {
+        let mut keys: Vec<&str> = self.keys().map(String::as_str).collect();
+        keys.sort_unstable();
+        format!("{{map with the keys {}}}", keys.join(", "))
+    }
+}
+
+/// How one paginated operation passes its token (of type `T`) along. Written by generated code.
+pub struct Pagination<O: Operation, T = String> {
+    /// Sets the input's token member (`None` for the first page).
+    pub set_token: fn(&mut O::Input, Option<T>),
+    /// The output's token member.
+    pub next_token: fn(&O::Output) -> Option<&T>,
+}
+
+impl<O: Operation, T> Clone for Pagination<O, T> {
     fn clone(&self) -> Self {
         *self
     }
 }
-impl<O: Operation> Copy for Pagination<O> {}
+impl<O: Operation, T> Copy for Pagination<O, T> {}
 
 /// The stream of the pages of a paginated operation: each item is one page (the output of one
 /// call) or the error that ended the stream.
@@ -46,37 +113,41 @@ impl<O: Operation> Copy for Pagination<O> {}
 /// It implements `futures_core::Stream`; without a stream library, call [`PageStream::next`] in
 /// a loop, or [`PageStream::try_collect`].
 #[must_use = "streams do nothing unless polled"]
-pub struct PageStream<O: Operation> {
+pub struct PageStream<O: Operation, T: PageToken = String> {
     handle: Handle,
     input: O::Input,
-    pagination: Pagination<O>,
-    seen: HashSet<String>,
+    pagination: Pagination<O, T>,
+    seen: T::Seen,
+    /// How many tokens `seen` holds.
+    tokens_seen: usize,
     stop_quietly: bool,
-    state: State<O>,
+    state: State<O, T>,
 }
 
-enum State<O: Operation> {
+enum State<O: Operation, T> {
     /// The next request is to be sent with this token.
-    Next(Option<String>),
+    Next(Option<T>),
     Sending(CallFuture<O>),
     /// The last page was yielded; this error comes next.
     Failed(SdkError<O::Error>),
     Done,
 }
 
-impl<O: Operation> PageStream<O>
+impl<O: Operation, T: PageToken> PageStream<O, T>
 where
     O::Input: Clone,
 {
     /// The pages of `O` called with `input`, starting from the token already set in `input`
     /// (the first page when it has none).
-    pub fn new(handle: Handle, input: O::Input, first_token: Option<String>, pagination: Pagination<O>) -> Self {
-        let mut seen = HashSet::new();
+    pub fn new(handle: Handle, input: O::Input, first_token: Option<T>, pagination: Pagination<O, T>) -> Self {
+        let mut seen = T::Seen::default();
         let first_token = first_token.filter(|t| !t.is_empty());
         if let Some(t) = &first_token {
-            seen.insert(t.clone());
+            t.add_to(&mut seen);
         }
-        PageStream { handle, input, pagination, seen, stop_quietly: false, state: State::Next(first_token) }
+        let tokens_seen = usize::from(first_token.is_some());
+        let state = State::Next(first_token);
+        PageStream { handle, input, pagination, seen, tokens_seen, stop_quietly: false, state }
     }
 
     /// What to do when the service returns a token it returned before: `false` (the default)
@@ -102,7 +173,7 @@ where
     }
 
     /// The stream of the items of every page, taken from each page by `items`.
-    pub fn items<T>(self, items: fn(O::Output) -> Vec<T>) -> ItemStream<O, T> {
+    pub fn items<I>(self, items: fn(O::Output) -> Vec<I>) -> ItemStream<O, I, T> {
         ItemStream { pages: self, items, buffer: Vec::new().into_iter() }
     }
 
@@ -125,15 +196,20 @@ where
                     Poll::Ready(Err(e)) => return Poll::Ready(Some(Err(e))),
                     Poll::Ready(Ok(page)) => {
                         self.state = match (self.pagination.next_token)(&page) {
-                            None | Some("") => State::Done,
-                            Some(token) if self.seen.contains(token) && self.stop_quietly => State::Done,
-                            Some(token) if !self.seen.insert(token.to_owned()) => State::Failed(
+                            None => State::Done,
+                            Some(token) if token.is_empty() => State::Done,
+                            Some(token) if token.seen_in(&self.seen) && self.stop_quietly => State::Done,
+                            Some(token) if token.seen_in(&self.seen) => State::Failed(
                                 SdkError::ResponseError(ResponseError::new(
-                                    RepeatedToken { operation: O::NAME, token: token.to_owned() },
+                                    RepeatedToken { operation: O::NAME, token: token.describe() },
                                     None,
                                 )),
                             ),
-                            Some(token) => State::Next(Some(token.to_owned())),
+                            Some(token) => {
+                                token.add_to(&mut self.seen);
+                                self.tokens_seen += 1;
+                                State::Next(Some(token.clone()))
+                            }
                         };
                         return Poll::Ready(Some(Ok(page)));
                     }
@@ -143,7 +219,7 @@ where
     }
 }
 
-impl<O: Operation> futures_core::Stream for PageStream<O>
+impl<O: Operation, T: PageToken> futures_core::Stream for PageStream<O, T>
 where
     O::Input: Clone,
 {
@@ -155,9 +231,9 @@ where
 }
 
 // Every field is either `Unpin` or a boxed future.
-impl<O: Operation> Unpin for PageStream<O> {}
+impl<O: Operation, T: PageToken> Unpin for PageStream<O, T> {}
 
-impl<O: Operation> fmt::Debug for PageStream<O> {
+impl<O: Operation, T: PageToken> fmt::Debug for PageStream<O, T> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         let state = match &self.state {
             State::Next(_) => "ready",
@@ -165,19 +241,21 @@ impl<O: Operation> fmt::Debug for PageStream<O> {
             State::Failed(_) => "failed",
             State::Done => "done",
         };
-        f.debug_struct("PageStream").field("operation", &O::NAME).field("pages_seen", &self.seen.len()).field("state", &state).finish()
+        f.debug_struct("PageStream").field("operation", &O::NAME).field("pages_seen", &self.tokens_seen).field("state", &state).finish()
     }
 }
 
 /// The stream of the items of every page of a paginated operation.
+///
+/// `T` is the item type (a `(key, value)` pair when a page's items are a map), `K` the token type.
 #[must_use = "streams do nothing unless polled"]
-pub struct ItemStream<O: Operation, T> {
-    pages: PageStream<O>,
+pub struct ItemStream<O: Operation, T, K: PageToken = String> {
+    pages: PageStream<O, K>,
     items: fn(O::Output) -> Vec<T>,
     buffer: std::vec::IntoIter<T>,
 }
 
-impl<O: Operation, T> ItemStream<O, T>
+impl<O: Operation, T, K: PageToken> ItemStream<O, T, K>
 where
     O::Input: Clone,
 {
@@ -216,7 +294,7 @@ where
     }
 }
 
-impl<O: Operation, T> futures_core::Stream for ItemStream<O, T>
+impl<O: Operation, T, K: PageToken> futures_core::Stream for ItemStream<O, T, K>
 where
     O::Input: Clone,
 {
@@ -227,9 +305,9 @@ where
     }
 }
 
-impl<O: Operation, T> Unpin for ItemStream<O, T> {}
+impl<O: Operation, T, K: PageToken> Unpin for ItemStream<O, T, K> {}
 
-impl<O: Operation, T> fmt::Debug for ItemStream<O, T> {
+impl<O: Operation, T, K: PageToken> fmt::Debug for ItemStream<O, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.debug_struct("ItemStream").field("pages", &self.pages).field("buffered", &self.buffer.len()).finish()
     }
@@ -247,6 +325,7 @@ impl RepeatedToken {
         self.operation
     }
 
+    /// The token: a string token as it is, a map token by its keys (see [`PageToken::describe`]).
     pub fn token(&self) -> &str {
         &self.token
     }

@@ -189,7 +189,7 @@ fn sign(
         .filter(|n| !UNSIGNED_HEADERS.contains(n))
         .chain(derived_host.as_ref().map(|_| "host"))
         .collect();
-    names.sort_unstable();
+    sort_few(&mut names);
     let mut signed_headers = String::with_capacity(names.iter().map(|n| n.len() + 1).sum());
     for name in &names {
         if !signed_headers.is_empty() {
@@ -364,6 +364,16 @@ fn normalize_path(path: &str) -> String {
     out
 }
 
+/// Sorts the few header names or query pairs of a request: binary insertion, a few hundred
+/// bytes of code per type where the standard library's sorts are kilobytes (O(n log n)
+/// comparisons, and moves of a slice of pointers).
+fn sort_few<T: Ord>(v: &mut [T]) {
+    for i in 1..v.len() {
+        let at = v[..i].partition_point(|x| *x <= v[i]);
+        v[at..=i].rotate_right(1);
+    }
+}
+
 /// Decodes the query's `&`-separated pairs (`+` is a space, as in forms), encodes each key and
 /// value with the SigV4 rules and writes them sorted.
 fn write_canonical_query(sink: &mut Sink, query: &str) {
@@ -378,7 +388,7 @@ fn write_canonical_query(sink: &mut Sink, query: &str) {
             (encoded(&percent_decode(k)), encoded(&percent_decode(v)))
         })
         .collect();
-    pairs.sort_unstable();
+    sort_few(&mut pairs);
     for (i, (k, v)) in pairs.iter().enumerate() {
         if i > 0 {
             sink.put(b"&");
@@ -584,6 +594,21 @@ mod tests {
         }
         let single = SigningSettings { uri_encoding: UriEncoding::Single, normalize_path: false, ..settings };
         assert_eq!(canonical(|s| write_canonical_path(s, "//a%3A/./", &single)), "//a%3A/./");
+    }
+
+    #[test]
+    fn sort_few_sorts_as_the_standard_sort() {
+        let mut rng = fastrand::Rng::with_seed(11);
+        for len in 0..40 {
+            let mut v: Vec<(u8, u8)> = (0..len).map(|_| (rng.u8(0..6), rng.u8(0..3))).collect();
+            let mut want = v.clone();
+            want.sort();
+            sort_few(&mut v);
+            assert_eq!(v, want, "{len}");
+        }
+        let mut names = vec!["x-amz-target", "host", "content-type", "x-amz-date", "content-length"];
+        sort_few(&mut names);
+        assert_eq!(names, ["content-length", "content-type", "host", "x-amz-date", "x-amz-target"]);
     }
 
     #[test]

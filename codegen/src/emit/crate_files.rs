@@ -52,7 +52,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             /// The streams paginators return (`into_paginator()` on the builders of paginated
             /// operations).
             pub mod pagination {
-                pub use #rt::paginator::{ItemStream, PageStream, RepeatedToken};
+                pub use #rt::paginator::{ItemStream, PageStream, PageToken, RepeatedToken};
             }
         }
     });

@@ -6,7 +6,7 @@ use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
-use crate::ir::{Operation, Pagination, Service};
+use crate::ir::{Auth, ContextValue, Operation, Pagination, PathStep, RustType, Service};
 use crate::naming::{field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
@@ -39,6 +39,12 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         None => quote!(),
     };
     let compression = if op.request_compression { quote!(const REQUEST_COMPRESSION: bool = true;) } else { quote!() };
+    let endpoint_params_fn = endpoint_params_fn(op);
+    let auth = match op.auth {
+        Auth::SigV4 => quote!(),
+        Auth::None => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::None;),
+        Auth::Optional => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::Optional;),
+    };
     let host_prefix_fn = if op.host_labels.is_empty() {
         quote!()
     } else {
@@ -96,12 +102,14 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
             const TARGET: &'static str = #target;
             const HOST_PREFIX: Option<&'static str> = #host_prefix;
             #compression
+            #auth
             type Input = #input;
             type Output = #output;
             type Error = #error;
             fn validate(input: &#input) -> Result<(), #rt::error::BuildError> {
                 input.validate()
             }
+            #endpoint_params_fn
             #host_prefix_fn
             #fill_token
             fn set_request_id(output: &mut #output, request_id: Option<String>) {
@@ -371,10 +379,26 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
             }
         }
     });
+    // The stream types name the token type only when it is not the default, `String`.
+    let token_ty = match &p.token {
+        RustType::String => None,
+        other => Some(rust_type(other)),
+    };
+    let page_stream = match &token_ty {
+        None => quote!(#rt::paginator::PageStream<#marker>),
+        Some(t) => quote!(#rt::paginator::PageStream<#marker, #t>),
+    };
     let items = p.items.as_ref().map(|items| {
         let f = ident(&items.field);
         let item = rust_type(&items.item);
+        let item = if items.sparse { quote!(Option<#item>) } else { item };
+        let item = if items.map { quote!((String, #item)) } else { item };
         let take = if items.optional { quote!(page.#f.unwrap_or_default()) } else { quote!(page.#f) };
+        let take = if items.map { quote!(#take.into_iter().collect()) } else { take };
+        let item_stream = match &token_ty {
+            None => quote!(#rt::paginator::ItemStream<#marker, #item>),
+            Some(t) => quote!(#rt::paginator::ItemStream<#marker, #item, #t>),
+        };
         let d = doc(&format!("The stream of the `{}` of every page, instead of the pages.", unraw(&items.field)));
         let items_doc = doc(&format!(
             "Pages through `{}` item by item: [`Self::send`] gives a stream of the `{}` of every page.",
@@ -395,7 +419,7 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
 
                 impl #items_ty {
                     /// Starts paging: a stream of items (`futures::Stream`, or call its `next()`).
-                    pub fn send(self) -> #rt::paginator::ItemStream<#marker, #item> {
+                    pub fn send(self) -> #item_stream {
                         self.0.send().items(|page| #take)
                     }
                 }
@@ -421,16 +445,98 @@ fn paginator(op: &Operation, p: &Pagination) -> TokenStream {
 
             /// Starts paging: a stream of pages (`futures::Stream`, or call its `next()`). It ends
             /// after the page without a next token, or with an error if the service repeats one.
-            pub fn send(self) -> #rt::paginator::PageStream<#marker> {
+            pub fn send(self) -> #page_stream {
                 let input = self.inner.build_unchecked();
                 let first = input.#in_token.clone();
                 #rt::paginator::PageStream::new(self.handle, input, first, #rt::paginator::Pagination {
                     set_token: |input: &mut #input, token| input.#in_token = token,
-                    next_token: |output: &#output| output.#out_token.as_deref(),
+                    next_token: |output: &#output| output.#out_token.as_ref(),
                 })
             }
         }
 
         #items_struct
+    }
+}
+
+/// `Operation::endpoint_params`: the operation's context parameters, bound from the input (none:
+/// the runtime's default, which adds nothing).
+fn endpoint_params_fn(op: &Operation) -> TokenStream {
+    if op.endpoint_params.is_empty() {
+        return quote!();
+    }
+    let rt = rt();
+    let input = format_ident!("{}", op.input.rust_name);
+    let binds = op.endpoint_params.iter().map(|p| {
+        let name = &p.name;
+        match &p.value {
+            ContextValue::String(s) => quote! {
+                params.insert(#name.to_string(), #rt::endpoint::ParamValue::String(#s.to_string()));
+            },
+            ContextValue::Bool(b) => quote! {
+                params.insert(#name.to_string(), #rt::endpoint::ParamValue::Bool(#b));
+            },
+            ContextValue::StringArray(a) => quote! {
+                params.insert(
+                    #name.to_string(),
+                    #rt::endpoint::ParamValue::StringArray(vec![#(#a.to_string()),*]),
+                );
+            },
+            ContextValue::Path { steps, array: true, .. } => {
+                let walk = path_walk(steps, quote!(input), 0, &|v| quote!(values.push(#v.clone());));
+                let sort = steps.iter().any(|s| matches!(s, PathStep::Keys)).then(|| quote!(values.sort();));
+                quote! {
+                    let mut values: Vec<String> = Vec::new();
+                    #walk
+                    #sort
+                    if !values.is_empty() {
+                        params.insert(#name.to_string(), #rt::endpoint::ParamValue::StringArray(values));
+                    }
+                }
+            }
+            ContextValue::Path { steps, array: false, bool } => {
+                let (leaf, wrap) = if *bool {
+                    (quote!(bool), quote!(#rt::endpoint::ParamValue::Bool(value)))
+                } else {
+                    (quote!(String), quote!(#rt::endpoint::ParamValue::String(value)))
+                };
+                let take = move |v: TokenStream| if *bool { quote!(found = Some(*#v);) } else { quote!(found = Some(#v.clone());) };
+                let walk = path_walk(steps, quote!(input), 0, &take);
+                quote! {
+                    let mut found: Option<#leaf> = None;
+                    #walk
+                    if let Some(value) = found {
+                        params.insert(#name.to_string(), #wrap);
+                    }
+                }
+            }
+        }
+    });
+    quote! {
+        fn endpoint_params(
+            input: &#input,
+            params: &mut std::collections::BTreeMap<String, #rt::endpoint::ParamValue>,
+        ) {
+            #({ #binds })*
+        }
+    }
+}
+
+/// The statements that walk `steps` from `cur` (a reference) and run `leaf` on each value reached.
+fn path_walk(steps: &[PathStep], cur: TokenStream, depth: usize, leaf: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+    let Some((step, rest)) = steps.split_first() else { return leaf(cur) };
+    let v = format_ident!("v{}", depth);
+    let inner = path_walk(rest, quote!(#v), depth + 1, leaf);
+    match step {
+        PathStep::Field { field, optional: true } => {
+            let f = ident(field);
+            quote!(if let Some(#v) = &#cur.#f { #inner })
+        }
+        PathStep::Field { field, optional: false } => {
+            let f = ident(field);
+            quote!({ let #v = &#cur.#f; #inner })
+        }
+        PathStep::Each => quote!(for #v in #cur.iter() { #inner }),
+        PathStep::Keys => quote!(for #v in #cur.keys() { #inner }),
     }
 }

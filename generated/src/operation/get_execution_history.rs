@@ -754,7 +754,7 @@ impl GetExecutionHistoryPaginator {
                     input.next_token = token;
                 },
                 next_token: |output: &GetExecutionHistoryOutput| {
-                    output.next_token.as_deref()
+                    output.next_token.as_ref()
                 },
             },
         )

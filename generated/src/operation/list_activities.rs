@@ -511,7 +511,7 @@ impl ListActivitiesPaginator {
                 set_token: |input: &mut ListActivitiesInput, token| {
                     input.next_token = token;
                 },
-                next_token: |output: &ListActivitiesOutput| output.next_token.as_deref(),
+                next_token: |output: &ListActivitiesOutput| output.next_token.as_ref(),
             },
         )
     }

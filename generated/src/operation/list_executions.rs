@@ -872,7 +872,7 @@ impl ListExecutionsPaginator {
                 set_token: |input: &mut ListExecutionsInput, token| {
                     input.next_token = token;
                 },
-                next_token: |output: &ListExecutionsOutput| output.next_token.as_deref(),
+                next_token: |output: &ListExecutionsOutput| output.next_token.as_ref(),
             },
         )
     }

@@ -592,7 +592,7 @@ impl ListMapRunsPaginator {
                 set_token: |input: &mut ListMapRunsInput, token| {
                     input.next_token = token;
                 },
-                next_token: |output: &ListMapRunsOutput| output.next_token.as_deref(),
+                next_token: |output: &ListMapRunsOutput| output.next_token.as_ref(),
             },
         )
     }

@@ -511,9 +511,7 @@ impl ListStateMachinesPaginator {
                 set_token: |input: &mut ListStateMachinesInput, token| {
                     input.next_token = token;
                 },
-                next_token: |output: &ListStateMachinesOutput| {
-                    output.next_token.as_deref()
-                },
+                next_token: |output: &ListStateMachinesOutput| output.next_token.as_ref(),
             },
         )
     }

@@ -27,6 +27,9 @@ pub struct JsonReader<'a> {
     text: &'a str,
     pos: usize,
     depth: usize,
+    /// Where strings with escapes are unescaped (its capacity is kept from one string to the
+    /// next), before they are copied into a `String` of their exact length.
+    scratch: String,
 }
 
 /// Shows where the reader is, never the body (it may hold sensitive members).
@@ -71,7 +74,7 @@ impl<'a> JsonReader<'a> {
             Ok(text) => text,
             Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
         };
-        JsonReader { input, text, pos: 0, depth: 0 }
+        JsonReader { input, text, pos: 0, depth: 0, scratch: String::new() }
     }
 
     /// The text of `input[start..end]`, a run of a string between ASCII delimiters; an error
@@ -237,6 +240,33 @@ impl<'a> JsonReader<'a> {
         }
     }
 
+    /// The next member name when the body is compact there (as the service writes it):
+    /// `"name":` (first member) or `,"name":` right at the current position, the name without
+    /// escapes. `None` (nothing consumed) in every other case, which [`Self::next_key`] reads.
+    #[inline]
+    fn compact_key(&mut self, first: &mut bool) -> Option<&'a str> {
+        let input = self.input;
+        let mut i = self.pos;
+        if !*first {
+            if input.get(i) != Some(&b',') {
+                return None;
+            }
+            i += 1;
+        }
+        if input.get(i) != Some(&b'"') {
+            return None;
+        }
+        let start = i + 1;
+        let end = skip_plain(input, start);
+        if input.get(end) != Some(&b'"') || input.get(end + 1) != Some(&b':') {
+            return None;
+        }
+        let key = self.text.get(start..end)?;
+        self.pos = end + 2;
+        *first = false;
+        Some(key)
+    }
+
     /// The next member name of the open object (its `:` consumed), or `None` at its end.
     #[inline]
     fn next_key(&mut self, first: &mut bool) -> Result<Option<Cow<'a, str>>, DeserializeError> {
@@ -321,36 +351,56 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// The rest of a string that starts at `start` and has an escape at `i` (its first): runs
-    /// of text between escapes are copied as they are.
+    /// The rest of a string that starts at `start` and has an escape at `i` (its first),
+    /// unescaped in the scratch buffer, then copied into a `String` of exactly its length (one
+    /// allocation, never regrown).
     #[inline(never)]
-    fn string_with_escapes(&mut self, start: usize, mut i: usize) -> Result<String, DeserializeError> {
+    fn string_with_escapes(&mut self, start: usize, i: usize) -> Result<String, DeserializeError> {
+        let mut out = std::mem::take(&mut self.scratch);
+        out.clear();
+        let read = self.unescape(&mut out, start, i);
+        let string = read.map(|()| String::from(out.as_str()));
+        self.scratch = out;
+        string
+    }
+
+    /// Appends the text of a string that starts at `start` and has an escape at `i` to `out`,
+    /// up to its closing quote (consumed): runs of text between escapes are copied as they are.
+    #[inline]
+    fn unescape(&mut self, out: &mut String, start: usize, mut i: usize) -> Result<(), DeserializeError> {
         let input = self.input;
-        let mut out = String::with_capacity(i - start + 16);
         out.push_str(self.text(start, i)?);
         loop {
             match input.get(i) {
                 None => return Err(self.eof()),
                 Some(b'"') => {
                     self.pos = i + 1;
-                    return Ok(out);
+                    return Ok(());
                 }
                 Some(b'\\') => {
-                    self.pos = i;
-                    let esc = *input.get(i + 1).ok_or_else(|| self.eof())?;
-                    i += 2;
-                    let c = match esc {
-                        b'"' => '"',
-                        b'\\' => '\\',
-                        b'/' => '/',
-                        b'b' => '\u{8}',
-                        b'f' => '\u{c}',
-                        b'n' => '\n',
-                        b'r' => '\r',
-                        b't' => '\t',
-                        b'u' => self.unicode_escape(&mut i)?,
-                        _ => return Err(self.syntax("an invalid escape in a string")),
+                    let c = match input.get(i + 1) {
+                        Some(b'"') => '"',
+                        Some(b'\\') => '\\',
+                        Some(b'/') => '/',
+                        Some(b'b') => '\u{8}',
+                        Some(b'f') => '\u{c}',
+                        Some(b'n') => '\n',
+                        Some(b'r') => '\r',
+                        Some(b't') => '\t',
+                        Some(b'u') => {
+                            self.pos = i;
+                            i += 2;
+                            let c = self.unicode_escape(&mut i)?;
+                            out.push(c);
+                            continue;
+                        }
+                        Some(_) => {
+                            self.pos = i;
+                            return Err(self.syntax("an invalid escape in a string"));
+                        }
+                        None => return Err(self.eof()),
                     };
+                    i += 2;
                     out.push(c);
                 }
                 Some(&b) if b < 0x20 => {
@@ -632,18 +682,33 @@ impl<'a> JsonReader<'a> {
 
     /// Reads a list item by item, each with [`FromJson::read_json_into`] (structures are built
     /// in place); `null` items as in [`Self::array_of`]. Errors name the index.
+    ///
+    /// After the first item, the list is given room for as many items as the rest of the body
+    /// would hold if they were as long as the first (a page of a thousand kilobyte-sized
+    /// `HistoryEvent`s is then never moved by the list's growth); at most one item per 64
+    /// bytes of the body and 16 bytes of room per byte of it, and a list left less than half
+    /// full is shrunk.
     pub(crate) fn list_of<T: FromJson>(&mut self) -> Result<Vec<T>, DeserializeError> {
         self.begin_array("an array")?;
         let mut out = Vec::new();
         let mut first = true;
         let mut index = 0;
         while self.array_step(&mut first)? {
+            let start = self.pos;
             if self.null()? {
                 out.extend(T::from_null());
             } else {
                 T::read_json_into(self, &mut out).map_err(|e| e.within_index(index))?;
             }
+            if index == 0 && std::mem::size_of::<T>() > 0 {
+                let rest = self.input.len() - self.pos;
+                let estimate = rest / (self.pos - start).max(64);
+                out.reserve(estimate.min(rest * 16 / std::mem::size_of::<T>()));
+            }
             index += 1;
+        }
+        if out.capacity() / 2 > out.len() {
+            out.shrink_to_fit();
         }
         Ok(out)
     }
@@ -1028,6 +1093,21 @@ impl<'a> ObjectReader<'_, 'a> {
     #[inline]
     pub fn next_member(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
         loop {
+            if let Some(key) = self.r.compact_key(&mut self.first) {
+                match self.r.input.get(self.r.pos) {
+                    Some(b'n') => {}
+                    Some(b) if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') => return Ok(Some(Cow::Borrowed(key))),
+                    _ => match self.r.null() {
+                        Ok(false) => return Ok(Some(Cow::Borrowed(key))),
+                        Ok(true) => continue,
+                        Err(e) => return Err(self.wrap(e.within(key))),
+                    },
+                }
+                match self.r.literal(b"null") {
+                    Ok(()) => continue,
+                    Err(e) => return Err(self.wrap(e.within(key))),
+                }
+            }
             match self.r.next_key(&mut self.first) {
                 Ok(Some(key)) => match self.r.null() {
                     Ok(true) => continue,
@@ -1222,6 +1302,159 @@ mod tests {
         // A byte above 0x7f next to a special one (where borrows run) is not mistaken for one.
         assert_eq!(skip_plain("\u{e9}\u{e9}\u{e9}\u{e9}x\"".as_bytes(), 0), 9);
         assert_eq!(skip_plain(b"\x1f\xff\xff\xff\xff\xff\xff\xff\xff", 1), 9);
+    }
+
+    /// Every special byte (and an escape of every kind) at every offset of the first words of a
+    /// string, in plain and in escaped strings: read as the one-byte-at-a-time definition says.
+    #[test]
+    fn strings_read_exactly_whatever_the_offset_of_their_special_bytes() {
+        let escapes: [(&str, &str); 9] = [
+            ("\\\"", "\""),
+            ("\\\\", "\\"),
+            ("\\/", "/"),
+            ("\\b", "\u{8}"),
+            ("\\f", "\u{c}"),
+            ("\\n", "\n"),
+            ("\\r", "\r"),
+            ("\\t", "\t"),
+            ("\\u00e9", "\u{e9}"),
+        ];
+        for before in 0..20 {
+            for after in 0..20 {
+                let (a, b) = ("a".repeat(before), "b".repeat(after));
+                // No escape: borrowed, whatever the length.
+                let body = format!("\"{a}{b}\"");
+                let mut r = JsonReader::new(body.as_bytes());
+                assert!(matches!(r.str_value().unwrap(), Cow::Borrowed(s) if s == format!("{a}{b}")));
+                r.finish().unwrap();
+                for (escaped, text) in escapes {
+                    // One escape at offset `before`, then a second one (the runs between
+                    // escapes of every length).
+                    let body = format!("\"{a}{escaped}{b}{escaped}\"");
+                    let mut r = JsonReader::new(body.as_bytes());
+                    assert_eq!(r.str_value().unwrap(), format!("{a}{text}{b}{text}"), "{body}");
+                    r.finish().unwrap();
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.skip().unwrap();
+                    r.finish().unwrap();
+                }
+                // A raw control byte (each of them) is an error at its offset, escaped or not.
+                for control in [0u8, 1, 0x0a, 0x1f] {
+                    for prefix in ["", "\\n"] {
+                        let mut body = format!("\"{prefix}{a}").into_bytes();
+                        body.push(control);
+                        body.extend_from_slice(format!("{b}\"").as_bytes());
+                        let e = JsonReader::new(&body).str_value().unwrap_err();
+                        assert!(e.to_string().contains("control character"), "{e}");
+                        assert!(e.to_string().contains(&format!("byte {}", 1 + prefix.len() + before)), "{e}");
+                        assert!(JsonReader::new(&body).skip().is_err());
+                    }
+                }
+                // 0x20 and 0x7f are plain text.
+                let body = format!("\"{a} \u{7f}{b}\\n\"");
+                assert_eq!(JsonReader::new(body.as_bytes()).str_value().unwrap(), format!("{a} \u{7f}{b}\n"));
+            }
+        }
+    }
+
+    #[test]
+    fn non_ascii_and_invalid_utf8_in_strings() {
+        for before in 0..12 {
+            let a = "a".repeat(before);
+            // Two-, three- and four-byte characters next to escapes and quotes.
+            let text = format!("{a}\u{e9}\u{20ac}\u{1F600}");
+            for body in [format!("\"{text}\""), format!("\"{text}\\\"{text}\"")] {
+                let expected = body[1..body.len() - 1].replace("\\\"", "\"");
+                assert_eq!(JsonReader::new(body.as_bytes()).str_value().unwrap(), expected);
+            }
+            // Invalid UTF-8 (a lone continuation byte, a truncated sequence, 0xff) at every
+            // offset, in plain and escaped strings, and in a member name.
+            for bad in [&b"\x80"[..], b"\xe2\x82", b"\xff"] {
+                for escaped in [false, true] {
+                    let mut body = b"\"".to_vec();
+                    if escaped {
+                        body.extend_from_slice(b"\\n");
+                    }
+                    body.extend_from_slice(a.as_bytes());
+                    body.extend_from_slice(bad);
+                    body.extend_from_slice(b"z\"");
+                    let e = JsonReader::new(&body).str_value().unwrap_err();
+                    assert!(e.to_string().contains("invalid UTF-8"), "{e}");
+                    assert!(JsonReader::new(&body).skip().unwrap_err().to_string().contains("invalid UTF-8"));
+                    let mut member = b"{".to_vec();
+                    member.extend_from_slice(&body);
+                    member.extend_from_slice(b":1}");
+                    let mut r = JsonReader::new(&member);
+                    let mut o = r.object("T").unwrap();
+                    assert_eq!(o.next_member().unwrap_err().kind(), ErrorKind::Syntax);
+                }
+            }
+        }
+    }
+
+    #[test]
+    fn strings_ending_at_the_end_of_the_buffer() {
+        for len in 0..20 {
+            let a = "a".repeat(len);
+            for body in [format!("\"{a}"), format!("\"{a}\\"), format!("\"\\n{a}"), format!("\"{a}\\u00")] {
+                let e = JsonReader::new(body.as_bytes()).str_value().unwrap_err();
+                assert!(e.to_string().contains("end of input"), "{body}: {e}");
+                assert!(JsonReader::new(body.as_bytes()).skip().unwrap_err().to_string().contains("end of input"));
+            }
+            // The closing quote as the very last byte.
+            let body = format!("\"{a}\\t\"");
+            assert_eq!(JsonReader::new(body.as_bytes()).str_value().unwrap(), format!("{a}\t"));
+        }
+    }
+
+    #[test]
+    fn compact_and_spaced_members_read_alike() {
+        let compact = br#"{"a":1,"b":null,"c":"x","d\u0041":2,"e":[null],"f":nul}"#;
+        let spaced = br#"{ "a" : 1 , "b" :null, "c": "x" ,"d\u0041" :2, "e":[ null ] , "f" : nul }"#;
+        for body in [&compact[..], &spaced[..]] {
+            let mut r = JsonReader::new(body);
+            let mut o = r.object("T").unwrap();
+            let mut seen = Vec::new();
+            let e = loop {
+                match o.next_member() {
+                    Ok(Some(key)) => {
+                        seen.push(key.into_owned());
+                        o.skip().unwrap();
+                    }
+                    Ok(None) => panic!("the last member is malformed"),
+                    Err(e) => break e,
+                }
+            };
+            assert_eq!(seen, ["a", "c", "dA", "e"], "{}", String::from_utf8_lossy(body));
+            assert_eq!(e.kind(), ErrorKind::Syntax);
+            assert_eq!(e.path(), "T.f");
+        }
+        // A member name that ends the buffer, or lacks its colon.
+        for body in [&b"{\"a\""[..], b"{\"a", b"{\"a\" 1}", b"{\"a\":1,\"b\"}"] {
+            let mut r = JsonReader::new(body);
+            let mut o = r.object("T").unwrap();
+            let res = o.next_member().and_then(|_| o.skip()).and_then(|()| o.next_member());
+            assert_eq!(res.unwrap_err().kind(), ErrorKind::Syntax, "{}", String::from_utf8_lossy(body));
+        }
+    }
+
+    #[test]
+    fn lists_are_presized_from_their_first_item_and_never_left_oversized() {
+        let items: Vec<String> = (0..1000).map(|i| format!("{i:0>70}")).collect();
+        let body = format!("[{}]", items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(","));
+        let mut r = JsonReader::new(body.as_bytes());
+        let v: Vec<String> = r.list_of().unwrap();
+        assert_eq!(v, items);
+        // Within a few percent (the commas), not the 1,024 of doubling.
+        assert!((1000..=1030).contains(&v.capacity()), "{}", v.capacity());
+        // A short first item and a long rest, or a list followed by other data: the room
+        // given is shrunk when mostly unused.
+        let body = format!("[[1], null, [2]] {}", " ".repeat(100_000));
+        let mut r = JsonReader::new(body.as_bytes());
+        let v: Vec<Vec<i32>> = r.list_of().unwrap();
+        assert_eq!(v, [vec![1], vec![2]]);
+        assert!(v.capacity() < 4, "{}", v.capacity());
+        r.finish().unwrap();
     }
 
     #[test]

@@ -12,7 +12,8 @@
 //!   [`WorkerEvent::PollFailed`], and polling resumes after a backoff that doubles up to a
 //!   maximum, with jitter ([`ActivityWorkerBuilder::poll_backoff`]). Errors that retrying cannot
 //!   fix (the activity does not exist, its ARN is invalid, the request cannot be built) stop the
-//!   worker: [`ActivityWorker::run`] returns [`WorkerError`] after the tasks in flight finish.
+//!   worker: it stops polling, the tasks in flight end as at shutdown (below), and
+//!   [`ActivityWorker::run`] returns [`WorkerError`].
 //! - **Heartbeats.** With [`ActivityWorkerBuilder::heartbeat_interval`], `SendTaskHeartbeat` is
 //!   sent at that interval while the handler runs. When the service answers that the task timed
 //!   out or no longer exists (`TaskTimedOut`, `TaskDoesNotExist`, `InvalidToken`), the handler is

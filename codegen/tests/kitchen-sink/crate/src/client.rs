@@ -83,6 +83,47 @@ impl Client {
     pub fn put_thing(&self) -> crate::operation::put_thing::PutThingFluentBuilder {
         crate::operation::put_thing::PutThingFluentBuilder::new(self.handle.clone())
     }
+    /// Needs no authentication: sent unsigned.
+    ///
+    /// Set the input on the returned [`ReadPublicInfoFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ReadPublicInfoOutput`](crate::operation::read_public_info::ReadPublicInfoOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ReadPublicInfoError`](crate::operation::read_public_info::ReadPublicInfoError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`ReadPublicInfoFluentBuilder`]: crate::operation::read_public_info::ReadPublicInfoFluentBuilder
+    pub fn read_public_info(
+        &self,
+    ) -> crate::operation::read_public_info::ReadPublicInfoFluentBuilder {
+        crate::operation::read_public_info::ReadPublicInfoFluentBuilder::new(
+            self.handle.clone(),
+        )
+    }
+    /// Signed when credentials are at hand, unsigned otherwise.
+    ///
+    /// Set the input on the returned [`SayHelloFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`SayHelloOutput`](crate::operation::say_hello::SayHelloOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`SayHelloError`](crate::operation::say_hello::SayHelloError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`SayHelloFluentBuilder`]: crate::operation::say_hello::SayHelloFluentBuilder
+    pub fn say_hello(&self) -> crate::operation::say_hello::SayHelloFluentBuilder {
+        crate::operation::say_hello::SayHelloFluentBuilder::new(self.handle.clone())
+    }
+    /// Pages with a map token (as DynamoDB's `Query` does) and map items.
+    ///
+    /// Set the input on the returned [`ScanShapesFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: none.
+    /// - On success: [`ScanShapesOutput`](crate::operation::scan_shapes::ScanShapesOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`ScanShapesError`](crate::operation::scan_shapes::ScanShapesError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    /// - Paginated: [`into_paginator()`](crate::operation::scan_shapes::ScanShapesFluentBuilder::into_paginator) sends the requests page by page.
+    ///
+    /// [`ScanShapesFluentBuilder`]: crate::operation::scan_shapes::ScanShapesFluentBuilder
+    pub fn scan_shapes(&self) -> crate::operation::scan_shapes::ScanShapesFluentBuilder {
+        crate::operation::scan_shapes::ScanShapesFluentBuilder::new(self.handle.clone())
+    }
 }
 #[cfg(feature = "test-util")]
 impl Client {
@@ -120,6 +161,24 @@ impl Client {
             "PutThing" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::put_thing::PutThing,
+                >(&self.handle, input)
+                    .await
+            }
+            "ReadPublicInfo" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::read_public_info::ReadPublicInfo,
+                >(&self.handle, input)
+                    .await
+            }
+            "SayHello" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::say_hello::SayHello,
+                >(&self.handle, input)
+                    .await
+            }
+            "ScanShapes" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::scan_shapes::ScanShapes,
                 >(&self.handle, input)
                     .await
             }

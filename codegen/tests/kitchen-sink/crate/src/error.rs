@@ -128,3 +128,39 @@ impl From<crate::operation::put_thing::PutThingError> for Error {
         }
     }
 }
+impl From<crate::operation::read_public_info::ReadPublicInfoError> for Error {
+    fn from(err: crate::operation::read_public_info::ReadPublicInfoError) -> Self {
+        match err {
+            crate::operation::read_public_info::ReadPublicInfoError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::read_public_info::ReadPublicInfoError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::say_hello::SayHelloError> for Error {
+    fn from(err: crate::operation::say_hello::SayHelloError) -> Self {
+        match err {
+            crate::operation::say_hello::SayHelloError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::say_hello::SayHelloError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}
+impl From<crate::operation::scan_shapes::ScanShapesError> for Error {
+    fn from(err: crate::operation::scan_shapes::ScanShapesError) -> Self {
+        match err {
+            crate::operation::scan_shapes::ScanShapesError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::scan_shapes::ScanShapesError::Unhandled(e) => {
+                Error::Unhandled(e)
+            }
+        }
+    }
+}

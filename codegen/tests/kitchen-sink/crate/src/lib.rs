@@ -121,7 +121,9 @@ pub mod types;
 /// The streams paginators return (`into_paginator()` on the builders of paginated
 /// operations).
 pub mod pagination {
-    pub use ::awsjson_runtime::paginator::{ItemStream, PageStream, RepeatedToken};
+    pub use ::awsjson_runtime::paginator::{
+        ItemStream, PageStream, PageToken, RepeatedToken,
+    };
 }
 pub mod waiters;
 /// Testing without a network (feature `test-util`): typed mocks by rule
@@ -159,6 +161,21 @@ pub mod test_util {
             errors: &["NotFound", "ServiceFault", "Throttled"],
             paginated: false,
         },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ReadPublicInfo",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "SayHello",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "ScanShapes",
+            errors: &["ServiceFault"],
+            paginated: true,
+        },
     ];
     /// Calls the macro `$m` with every operation as `module::Type,` (the module under
     /// `operation` and the operation type), in model order: for tests that must do the
@@ -167,7 +184,8 @@ pub mod test_util {
     macro_rules! for_each_operation {
         ($m:ident) => {
             $m ! { get_widget::GetWidget, list_things::ListThings, ping::Ping,
-            put_thing::PutThing, }
+            put_thing::PutThing, read_public_info::ReadPublicInfo, say_hello::SayHello,
+            scan_shapes::ScanShapes, }
         };
     }
     #[doc(inline)]

@@ -7,3 +7,6 @@ pub mod get_widget;
 pub mod list_things;
 pub mod ping;
 pub mod put_thing;
+pub mod read_public_info;
+pub mod say_hello;
+pub mod scan_shapes;

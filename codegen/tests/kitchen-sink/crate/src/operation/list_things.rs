@@ -496,7 +496,7 @@ impl ListThingsPaginator {
             first,
             ::awsjson_runtime::paginator::Pagination {
                 set_token: |input: &mut ListThingsInput, token| input.next_token = token,
-                next_token: |output: &ListThingsOutput| output.next_token.as_deref(),
+                next_token: |output: &ListThingsOutput| output.next_token.as_ref(),
             },
         )
     }
