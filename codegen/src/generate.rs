@@ -137,6 +137,9 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
         op_mods.push(crate::emit::ident(&op.fn_name));
     }
     files.rust("src/operation.rs", crate_files::operation_rs(&op_mods));
+    if crate::emit::waiters::has_waiters(&service) {
+        files.rust("src/waiters.rs", crate::emit::waiters::waiters_rs(&service));
+    }
 
     let crate_ident = options.crate_info.package_name.replace('-', "_");
     match crate::emit::smoke_tests::smoke_tests(&service, &crate_ident) {

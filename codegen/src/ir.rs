@@ -27,6 +27,8 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
+pub mod waiters;
+
 /// The protocol a service speaks (from its protocol trait).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
@@ -85,6 +87,8 @@ pub struct Operation {
     /// The labels of the host prefix and the input fields that fill them.
     pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
+    /// `smithy.waiters#waitable`, sorted by name.
+    pub waiters: Vec<waiters::Waiter>,
     /// How its requests are authenticated (`@auth`, `@optionalAuth`).
     pub auth: Auth,
     /// The endpoint parameters each call binds: static ones of the operation, then those of
@@ -767,6 +771,10 @@ impl<'a> Builder<'a> {
         for u in self.index.unsupported().iter().filter(|u| &u.operation == id) {
             docs.extend([String::new(), format!("**Not supported:** {}.", u.describe())]);
         }
+        let waiters = waiters::read(id, op.traits.get(waiters::WAITABLE), &output).unwrap_or_else(|e| {
+            self.errors.extend(e);
+            Vec::new()
+        });
         let auth = self.auth(id, &op.traits);
         let endpoint_params = self.endpoint_params(id, &op.traits, &input_id, &input);
         Some(Operation {
@@ -789,6 +797,7 @@ impl<'a> Builder<'a> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
+            waiters,
             auth,
             endpoint_params,
             idempotency_token,

@@ -390,6 +390,55 @@ impl Model {
         Model::from_json(&text, &path.display().to_string())
     }
 
+    /// Applies an overlay: a Smithy JSON AST file of our own holding only `apply` statements
+    /// (`model/overlays/`), which adds traits to the shapes (or members) they name. An overlay
+    /// only adds: a trait the model already has is an error (the model now says it itself;
+    /// remove it from the overlay), as is a shape the model does not have. `origin` names the
+    /// overlay in errors.
+    pub fn apply_overlay(&mut self, text: &str, origin: &str) -> Result<(), Error> {
+        let overlay: Model = serde_json::from_str(text)
+            .map_err(|e| Error::model(origin, format!("not a valid Smithy JSON AST: {e}")))?;
+        for (id, shape) in overlay.shapes {
+            let Shape::Apply(a) = shape else {
+                return Err(Error::model(origin, format!("`{id}`: an overlay may only hold `apply` statements")));
+            };
+            let target = self.member_traits(&id).map_err(|e| Error::model(origin, e.to_string()))?;
+            for (key, value) in a.traits {
+                if target.contains_key(&key) {
+                    return Err(Error::model(
+                        origin,
+                        format!("`{id}` already has the trait `{key}` in the model: remove it from the overlay"),
+                    ));
+                }
+                target.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The traits of the shape or member (`ns#Shape$member`) `id` names.
+    fn member_traits(&mut self, id: &ShapeId) -> Result<&mut Traits, Error> {
+        let (shape_id, member) = match id.as_str().split_once('$') {
+            Some((s, m)) => (ShapeId::new(s), Some(m.to_string())),
+            None => (id.clone(), None),
+        };
+        let shape = self
+            .shapes
+            .get_mut(&shape_id)
+            .ok_or_else(|| Error::shape(id, "`apply` names a shape that is not in the model"))?;
+        match member {
+            None => Ok(shape.traits_mut()),
+            Some(m) => match shape {
+                Shape::Enum(s) | Shape::IntEnum(s) | Shape::Structure(s) | Shape::Union(s) => Ok(&mut s
+                    .members
+                    .get_mut(&m)
+                    .ok_or_else(|| Error::shape(id, "`apply` names an unknown member"))?
+                    .traits),
+                _ => Err(Error::shape(id, "`apply` to a member of a shape without named members")),
+            },
+        }
+    }
+
     /// Moves the traits of `apply` entries onto the shapes (or members) they name.
     fn merge_applies(&mut self) -> Result<(), Error> {
         let applies: Vec<(ShapeId, Traits)> = self

@@ -49,7 +49,14 @@ fn checked_in_test_crates_match_their_models() {
 
 #[test]
 fn checked_in_sfn_crate_matches_the_pinned_model() {
-    let model = xtask_inputs::pinned_model(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
+    let mut model = xtask_inputs::pinned_model(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
+    // The repository's overlays, as `cargo xtask codegen` applies them.
+    let mut overlay_records = Vec::new();
+    for (path, text) in xtask_inputs::read_overlays(&root()).unwrap() {
+        model.apply_overlay(&text, &path).unwrap();
+        overlay_records.push(xtask_inputs::overlay_record(&path, &text));
+    }
+    assert!(!overlay_records.is_empty(), "model/overlays/sfn-waiters.json is applied");
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
     opts.crate_info.publish = true;
@@ -59,6 +66,7 @@ fn checked_in_sfn_crate_matches_the_pinned_model() {
     opts.additions = Some(additions.unwrap());
     let pins = xtask_inputs::Pins::load(&root()).unwrap();
     opts.model_source = pins.sfn.source_record();
+    opts.model_source.extend(overlay_records);
     let files = generate(&model, &opts).unwrap();
     let mut structures = 0;
     for (rel, contents) in &files {

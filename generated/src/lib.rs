@@ -166,6 +166,8 @@ pub mod pagination {
     };
 }
 
+pub mod waiters;
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -590,3 +592,5 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
 };
 
 pub mod activity_worker;
+
+pub mod run_execution;

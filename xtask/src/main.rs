@@ -218,7 +218,14 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let model_bytes = pins.sfn.read_verified(&model_path)?;
     let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
     let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
-    let model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let raw_model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let mut model = raw_model.clone();
+    let mut model_source = pins.sfn.source_record();
+    for (path, text) in xtask_inputs::read_overlays(&root)? {
+        model.apply_overlay(&text, &path).map_err(|e| e.to_string())?;
+        let (key, value) = xtask_inputs::overlay_record(&path, &text);
+        model_source.insert(key, value);
+    }
     let partitions = codegen::endpoints::parse_partitions(&partitions_bytes, &partitions_path.display().to_string())
         .map_err(|e| e.to_string())?;
 
@@ -232,7 +239,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
                 runtime_path: "../codegen/runtime".into(),
                 publish: true,
             },
-            model_source: pins.sfn.source_record(),
+            model_source,
             partitions: Some(partitions.clone()),
             additions: Some(sfn_additions(&root)?),
         },
@@ -265,7 +272,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
-    report_model_change(&root, &pins.sfn, &model);
+    report_model_change(&root, &pins.sfn, &raw_model);
 
     if opts.contains_key("check") {
         let mut problems = Vec::new();
@@ -602,6 +609,9 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         opts.get("fail-on").map(|c| c.parse()).transpose().map_err(|e| format!("`--fail-on`: {e}"))?;
     let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
     print!("{}", report.render(format));
+    if format == codegen::diff::Format::Markdown {
+        print!("{}", overlay_section(Path::new(new))?);
+    }
     match fail_on {
         Some(threshold) if report.reaches(threshold) => {
             eprintln!("error: the changes reach `{}` (--fail-on)", threshold.as_str());
@@ -609,6 +619,35 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         }
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The section of `cargo xtask diff` on the repository's overlays: what they add to the NEW
+/// model (the overlays whose shapes are all in it), as a diff of NEW without and with them.
+fn overlay_section(new: &Path) -> Result<String, String> {
+    let base = Model::from_path(new).map_err(|e| e.to_string())?;
+    let mut with = base.clone();
+    let mut applied = Vec::new();
+    for (path, text) in xtask_inputs::read_overlays(&root())? {
+        let mut trial = with.clone();
+        match trial.apply_overlay(&text, &path) {
+            Ok(()) => {
+                with = trial;
+                applied.push(path);
+            }
+            Err(e) => applied.push(format!("{path} (not applied: {})", e.message)),
+        }
+    }
+    if applied.is_empty() {
+        return Ok(String::new());
+    }
+    let report = codegen::diff::diff_models(&base, &with).map_err(|e| e.to_string())?;
+    let mut out = String::from("\n## Overlays\n\nWhat the repository's overlays add to the new model when it is generated:\n\n");
+    for p in &applied {
+        out.push_str(&format!("- `{p}`\n"));
+    }
+    out.push('\n');
+    out.push_str(&report.with_labels("without overlays", "with overlays").render(codegen::diff::Format::Markdown));
+    Ok(out)
 }
 
 /// When the model differs from the one `generated/` was made from (its `MODEL` file), prints the

@@ -34,6 +34,7 @@ pub mod http;
 pub mod interceptor;
 pub mod operation;
 pub mod paginator;
+pub mod waiter;
 pub mod profile;
 pub mod region;
 pub mod retry;

@@ -68,6 +68,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             }
         }
     });
+    let waiters_mod = super::waiters::module_decl(service);
     let op_infos = service.operations.iter().map(|op| {
         let name = &op.name;
         let errors = op.errors.iter().map(|e| &e.code);
@@ -92,6 +93,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         pub mod primitives;
         pub mod types;
         #pagination
+        #waiters_mod
 
         /// Testing without a network (feature `test-util`): typed mocks by rule
         /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
@@ -414,7 +416,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: #rt::client::Handle,
+            pub(crate) handle: #rt::client::Handle,
         }
 
         impl Client {

@@ -333,7 +333,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
         #d
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: #rt::client::Handle,
+            pub(crate) handle: #rt::client::Handle,
             inner: #input_builder,
         }
 

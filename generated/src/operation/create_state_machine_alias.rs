@@ -678,7 +678,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
 /// Builds and sends a `CreateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct CreateStateMachineAliasFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: CreateStateMachineAliasInputBuilder,
 }
 

@@ -380,7 +380,7 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
 /// Builds and sends a `DeleteStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DeleteStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DeleteStateMachineInputBuilder,
 }
 

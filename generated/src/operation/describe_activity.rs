@@ -545,7 +545,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
 /// Builds and sends a `DescribeActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeActivityFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeActivityInputBuilder,
 }
 

@@ -1062,7 +1062,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
 /// Builds and sends a `DescribeStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeStateMachineInputBuilder,
 }
 

@@ -526,7 +526,7 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
 /// Builds and sends a `ListMapRuns` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListMapRunsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListMapRunsInputBuilder,
 }
 

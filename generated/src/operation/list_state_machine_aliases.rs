@@ -595,7 +595,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
 /// Builds and sends a `ListStateMachineAliases` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListStateMachineAliasesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListStateMachineAliasesInputBuilder,
 }
 

@@ -460,7 +460,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
 /// Builds and sends a `ListStateMachines` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListStateMachinesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListStateMachinesInputBuilder,
 }
 

@@ -411,7 +411,7 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
 /// Builds and sends a `ListTagsForResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListTagsForResourceInputBuilder,
 }
 

@@ -636,7 +636,7 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
 /// Builds and sends a `PublishStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PublishStateMachineVersionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PublishStateMachineVersionInputBuilder,
 }
 

@@ -417,7 +417,7 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
 /// Builds and sends a `TagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct TagResourceFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: TagResourceInputBuilder,
 }
 

@@ -964,7 +964,7 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
 /// Builds and sends a `TestState` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct TestStateFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: TestStateInputBuilder,
 }
 

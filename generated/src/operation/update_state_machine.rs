@@ -994,7 +994,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
 /// Builds and sends a `UpdateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct UpdateStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: UpdateStateMachineInputBuilder,
 }
 

@@ -624,7 +624,7 @@ for ValidateStateMachineDefinitionError {
 /// Builds and sends a `ValidateStateMachineDefinition` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ValidateStateMachineDefinitionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ValidateStateMachineDefinitionInputBuilder,
 }
 

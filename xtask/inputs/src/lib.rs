@@ -6,6 +6,8 @@
 //!   verifies their sha256 and fetches them;
 //! - [`test_crates`]: the crates generated beside the SFN crate (the kitchen sink and the AWS
 //!   protocol test services) and where they live;
+//! - [`read_overlays`] / [`overlay_record`]: our own overlays of the SFN model (`model/overlays/`),
+//!   applied by `cargo xtask codegen` and the tests that compare the checked-in crate;
 //! - [`repo_root`], and [`read_pinned`] / [`pinned_model`] / [`pinned_partitions`] for tests and
 //!   tools that take no options.
 //!
@@ -52,4 +54,35 @@ pub fn pinned_model(key: &str) -> Result<Model, String> {
 pub fn pinned_partitions() -> Result<Value, String> {
     let (path, bytes) = read_pinned(pins::PARTITIONS)?;
     codegen::endpoints::parse_partitions(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+}
+
+/// Where the repository keeps its overlays of the SFN model (relative to the repository root).
+pub const OVERLAYS_DIR: &str = "model/overlays";
+
+/// The overlays of the SFN model (`model/overlays/*.json`, our own files, reviewed like code):
+/// `(path relative to the repository, text)`, sorted by path; none when the directory is absent.
+pub fn read_overlays(root: &Path) -> Result<Vec<(String, String)>, String> {
+    let dir = root.join(OVERLAYS_DIR);
+    let mut out = Vec::new();
+    let entries = match std::fs::read_dir(&dir) {
+        Ok(e) => e,
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(out),
+        Err(e) => return Err(format!("{}: {e}", dir.display())),
+    };
+    for entry in entries {
+        let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
+        if path.extension().is_some_and(|x| x == "json") {
+            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            out.push((format!("{OVERLAYS_DIR}/{name}"), text));
+        }
+    }
+    out.sort();
+    Ok(out)
+}
+
+/// The line of the generated crate's `MODEL` file that names an overlay: its path and sha256.
+pub fn overlay_record(path: &str, text: &str) -> (String, String) {
+    let hex = pins::sha256_hex(text.as_bytes());
+    (format!("overlay {path}"), format!("sha256 {hex}"))
 }

@@ -154,6 +154,8 @@ pub mod pagination {
     };
 }
 
+pub mod waiters;
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,

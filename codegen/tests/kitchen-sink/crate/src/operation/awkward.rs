@@ -729,7 +729,7 @@ impl ::awsjson_runtime::operation::OperationError for AwkwardError {
 /// Builds and sends a `Awkward` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct AwkwardFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: AwkwardInputBuilder,
 }
 

@@ -422,7 +422,7 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
 /// Builds and sends a `GetWidget` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct GetWidgetFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: GetWidgetInputBuilder,
 }
 

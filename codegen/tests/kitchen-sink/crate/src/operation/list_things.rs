@@ -454,7 +454,7 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
 /// Builds and sends a `ListThings` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListThingsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListThingsInputBuilder,
 }
 

@@ -267,7 +267,7 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
 /// Builds and sends a `Ping` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PingFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PingInputBuilder,
 }
 

@@ -631,7 +631,7 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
 /// Builds and sends a `PutThing` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PutThingFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PutThingInputBuilder,
 }
 

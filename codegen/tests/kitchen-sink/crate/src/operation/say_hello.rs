@@ -369,7 +369,7 @@ impl ::awsjson_runtime::operation::OperationError for SayHelloError {
 /// Builds and sends a `SayHello` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SayHelloFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SayHelloInputBuilder,
 }
 

@@ -461,7 +461,7 @@ impl ::awsjson_runtime::operation::OperationError for ScanShapesError {
 /// Builds and sends a `ScanShapes` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ScanShapesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ScanShapesInputBuilder,
 }
 

@@ -657,7 +657,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
 /// Builds and sends a `JsonEnums` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct JsonEnumsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: JsonEnumsInputBuilder,
 }
 

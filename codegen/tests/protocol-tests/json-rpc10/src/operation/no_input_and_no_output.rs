@@ -256,7 +256,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
 /// Builds and sends a `NoInputAndNoOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct NoInputAndNoOutputFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: NoInputAndNoOutputInputBuilder,
 }
 

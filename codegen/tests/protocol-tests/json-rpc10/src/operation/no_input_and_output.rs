@@ -253,7 +253,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
 /// Builds and sends a `NoInputAndOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct NoInputAndOutputFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: NoInputAndOutputInputBuilder,
 }
 

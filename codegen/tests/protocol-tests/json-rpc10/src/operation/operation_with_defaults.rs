@@ -1288,7 +1288,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError
 /// Builds and sends a `OperationWithDefaults` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithDefaultsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithDefaultsInputBuilder,
 }
 

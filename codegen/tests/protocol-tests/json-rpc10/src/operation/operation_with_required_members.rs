@@ -684,7 +684,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembe
 /// Builds and sends a `OperationWithRequiredMembers` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithRequiredMembersFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithRequiredMembersInputBuilder,
 }
 

@@ -409,7 +409,7 @@ impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesErro
 /// Builds and sends a `SimpleScalarProperties` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SimpleScalarPropertiesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SimpleScalarPropertiesInputBuilder,
 }
 

@@ -296,7 +296,7 @@ impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationEr
 /// Builds and sends a `QueryCompatibleOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct QueryCompatibleOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: QueryCompatibleOperationInputBuilder,
 }
 
