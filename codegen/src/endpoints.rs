@@ -684,7 +684,7 @@ pub fn endpoint_tests_with_operations(
                     ::awsjson_runtime::json::from_slice(#body.as_bytes()).expect("the case's operationParams");
                 let mut params = EndpointParams::new() #(#op_setters)*;
                 <#marker as ::awsjson_runtime::operation::Operation>::endpoint_params(&input, &mut params.other);
-                check(&params);
+                check(params);
             });
         }
         uses_other |= uses_other_here;
@@ -752,14 +752,15 @@ pub fn endpoint_tests_with_operations(
                 }
             });
         } else {
-            // The case's parameters, then those of each of its operation inputs.
+            // The case's parameters, then those of each of its operation inputs. The closure owns
+            // its `params`, so `#body` borrows it once, as in the function above.
             fns.push(quote! {
                 #doc_attr
                 #[test]
                 fn #name() {
                     let resolver = #resolver;
-                    let check = |params: &EndpointParams| { #body };
-                    check(&EndpointParams::new() #(#setters)*);
+                    let check = |params: EndpointParams| { #body };
+                    check(EndpointParams::new() #(#setters)*);
                     #({ #operation_checks })*
                 }
             });

@@ -368,3 +368,23 @@ fn case_2() {
         "testCases[0].expect.endpoint.headers.h: must be an array of strings"
     );
 }
+
+#[test]
+fn endpoint_tests_with_operation_inputs_borrow_their_params_once() {
+    // The case's own parameters and each operation input's go through one closure; it owns its
+    // `params`, so the body's `resolve_endpoint(&params)` is no `&&EndpointParams`
+    // (clippy::needless_borrow, 145 times in DynamoDB's endpoint tests before).
+    let rs = rule_set(json!([]));
+    let tests = json!({"testCases": [
+        {"documentation": "op", "params": {"Region": "us-east-1"},
+         "operationInputs": [{"operationName": "GetThing", "operationParams": {"Name": "n"}}],
+         "expect": {"error": "boom"}},
+    ]});
+    let marker = |name: &str| (name == "GetThing").then(|| quote!(my_crate::operation::GetThing));
+    let got = pretty(endpoint_tests_with_operations(&tests, &rs, &quote!(&my_crate::RULES), &marker).unwrap());
+    assert!(squash(&got).contains(&squash("let check = |params: EndpointParams| {")), "{got}");
+    assert!(squash(&got).contains(&squash(r#"check(EndpointParams::new().with_region("us-east-1"));"#)), "{got}");
+    assert!(squash(&got).contains(&squash("check(params);")), "{got}");
+    assert!(squash(&got).contains(&squash(".resolve_endpoint(&params)")), "{got}");
+    assert!(!got.contains("&EndpointParams") && !got.contains("check(&"), "{got}");
+}
