@@ -18,6 +18,10 @@ fi
 if [ -z "${SFN_MODELS_DIR:-}" ] && [ -d "$shared/models/sfn" ]; then
   export SFN_MODELS_DIR="$(cd "$shared/models/sfn" && pwd)"
 fi
+# The AWS models whose waiters codegen/tests/waiters.rs generates.
+if [ -z "${AWS_MODELS_DIR:-}" ] && [ -d "$shared/models/aws" ]; then
+  export AWS_MODELS_DIR="$(cd "$shared/models/aws" && pwd)"
+fi
 # The AWS SigV4 test suite (codegen/runtime/tests/sigv4_suite.rs), when ../shared is elsewhere.
 if [ -z "${SIGV4_TEST_SUITE:-}" ] && [ -d "$shared/sigv4-test-suite/v4" ]; then
   export SIGV4_TEST_SUITE="$(cd "$shared/sigv4-test-suite/v4" && pwd)"

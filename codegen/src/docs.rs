@@ -438,8 +438,26 @@ impl Renderer {
             self.pending_item = false;
             self.lines.push(format!("{quote}{}{marker} {text}", "  ".repeat(depth)));
         } else if lists > 0 {
-            // A second paragraph of a list item: a continuation line.
-            self.lines.push(format!("{quote}{}{text}", "  ".repeat(lists.min(1))));
+            // A second paragraph of a list item: a continuation line, at the column of the
+            // innermost item's text (nested items are indented two columns a level).
+            let depth = lists;
+            let marker_width = match self.lists.last() {
+                // The item's number was taken: it is one less than the next.
+                Some(Some(n)) => n.saturating_sub(1).max(1).to_string().len() + 2,
+                _ => 2,
+            };
+            let indent = 2 * (depth - 1) + marker_width;
+            // After a nested item (deeper than this text), a blank line first: without it the
+            // text would continue the nested item.
+            let after_nested = self.lines.last().is_some_and(|l| {
+                let l = l.strip_prefix(quote.as_str()).unwrap_or(l);
+                l.len() - l.trim_start().len() > indent
+                    || (l.len() - l.trim_start().len() >= indent && l.trim_start().starts_with("- "))
+            });
+            if after_nested {
+                self.lines.push(quote.trim_end().to_string());
+            }
+            self.lines.push(format!("{quote}{}{text}", " ".repeat(indent)));
         } else {
             self.blank_line();
             self.lines.push(format!("{quote}{text}"));
@@ -515,6 +533,18 @@ mod tests {
             md("<p>Starts a <i>state machine</i> execution.</p>\n  <p>See <a href=\"https://docs.aws.amazon.com/x\">the guide</a> and <code>name</code>.</p>"),
             "Starts a *state machine* execution.\n\nSee [the guide](https://docs.aws.amazon.com/x) and `name`."
         );
+    }
+
+    #[test]
+    fn continuation_lines_are_indented_to_their_items_text() {
+        // Athena's DataCatalog parameters: a second paragraph in a nested item.
+        assert_eq!(
+            md("<ul><li><p>outer</p><p>more</p><ul><li><p>inner</p><p>still inner</p></li></ul></li></ul>"),
+            "- outer\n  more\n  - inner\n    still inner"
+        );
+        assert_eq!(md("<ol><li><p>first</p><p>more</p></li></ol>"), "1. first\n   more");
+        // Timestream's RejectedRecordsException: the outer item goes on after its nested list.
+        assert_eq!(md("<ul><li><p>outer</p><ul><li>inner</li></ul><p>after</p></li></ul>"), "- outer\n  - inner\n\n  after");
     }
 
     #[test]

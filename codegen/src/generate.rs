@@ -56,13 +56,29 @@ pub fn protocol_case_count(model: &Model, service: &ShapeId) -> Result<(&'static
     Ok((crate::emit::protocol_tests::protocol_trait(&service), crate::emit::protocol_tests::count_cases(&service)))
 }
 
+/// The files of a crate and what the generator could not honour in the model.
+#[derive(Debug, Clone)]
+pub struct Generated {
+    /// Path (relative to the crate directory) → contents.
+    pub files: BTreeMap<String, String>,
+    /// One line per construct left out or not honoured, naming the operation (and member); the
+    /// crate's documentation says the same.
+    pub warnings: Vec<String>,
+}
+
 /// Generates every file of the crate.
 pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, String>, Errors> {
+    generate_with_report(model, options).map(|g| g.files)
+}
+
+/// Generates every file of the crate, with the generator's warnings.
+pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generated, Errors> {
     let service_id = pick_service(model, options.service.as_ref())?;
     let index = ShapeIndex::build(model, &service_id)?;
     let service = ir::build(&index)?;
     let header = render::header(service_id.as_str());
-    let mut files = Files { header: header.clone(), out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
+    let allow_deprecated = crate_files::uses_deprecated(&service);
+    let mut files = Files { header: header.clone(), allow_deprecated, out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
 
     let mut lib = crate_files::lib_rs(&service, &options.crate_info);
     if let Some(additions) = &options.additions {
@@ -121,6 +137,9 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
         op_mods.push(crate::emit::ident(&op.fn_name));
     }
     files.rust("src/operation.rs", crate_files::operation_rs(&op_mods));
+    if crate::emit::waiters::has_waiters(&service) {
+        files.rust("src/waiters.rs", crate::emit::waiters::waiters_rs(&service));
+    }
 
     let crate_ident = options.crate_info.package_name.replace('-', "_");
     match crate::emit::smoke_tests::smoke_tests(&service, &crate_ident) {
@@ -157,7 +176,8 @@ pub fn generate(model: &Model, options: &Options) -> Result<BTreeMap<String, Str
     );
     files.out.insert("MODEL".into(), model_record(&service_id, &options.model_source));
     if files.errors.is_empty() {
-        Ok(files.out)
+        let warnings = service.unsupported.iter().map(|u| u.describe().replace('`', "")).collect();
+        Ok(Generated { files: files.out, warnings })
     } else {
         Err(Errors(files.errors))
     }
@@ -187,6 +207,8 @@ type Job<'a> = Box<dyn FnOnce() -> TokenStream + Send + 'a>;
 
 struct Files<'a> {
     header: String,
+    /// The model has `@deprecated` items: its test files allow their use.
+    allow_deprecated: bool,
     out: BTreeMap<String, String>,
     errors: Vec<Error>,
     jobs: Vec<(String, Job<'a>)>,
@@ -236,6 +258,12 @@ impl<'a> Files<'a> {
     }
 
     fn rust(&mut self, path: &str, tokens: TokenStream) {
+        // Tests of a model with `@deprecated` items use them (the crate's own code allows it too).
+        let tokens = if path.starts_with("tests/") && self.allow_deprecated {
+            quote!(#![allow(deprecated)] #tokens)
+        } else {
+            tokens
+        };
         match render::rust_file(path, tokens, &self.header) {
             Ok(text) => {
                 self.out.insert(path.to_string(), text);
@@ -255,7 +283,7 @@ impl<'a> Files<'a> {
         crate_ident: &str,
     ) {
         let Some(partitions) = partitions else {
-            self.errors.push(Error::model("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
+            self.errors.push(Error::input("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
             return;
         };
         match crate::endpoints::rules_module_tokens(rules, partitions) {

@@ -27,8 +27,64 @@ pub struct ShapeIndex {
     /// Every shape reachable from the service (operations, their inputs, outputs and errors, and
     /// everything their members target), the service itself excluded.
     closure: BTreeSet<ShapeId>,
-    /// Operations of the service, sorted by shape name.
+    /// Operations of the service, sorted by shape name (those left out excluded).
     operations: Vec<ShapeId>,
+    /// What the client leaves out or does not honour, by operation.
+    unsupported: Vec<Unsupported>,
+}
+
+/// A construct of the model the generated client cannot honour, found on one operation. The
+/// generator reports each (its summary and the crate's documentation); none is silent.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Unsupported {
+    pub operation: ShapeId,
+    /// The input or output member concerned (`Input$Member`), when there is one.
+    pub member: Option<String>,
+    pub kind: UnsupportedKind,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum UnsupportedKind {
+    /// A member targets a `@streaming` union (an event stream): the operation is left out, the
+    /// rest of the service is generated.
+    EventStream,
+    /// A member targets a `@streaming` blob: the operation is left out.
+    StreamingBlob,
+    /// `@aws.api#clientDiscoveredEndpoint(required: true)`: the operation is generated, but its
+    /// calls go to the configured or resolved endpoint, never a discovered one.
+    RequiredEndpointDiscovery {
+        /// The service's endpoint operation (`@aws.api#clientEndpointDiscovery`), when named.
+        endpoint_operation: Option<String>,
+    },
+}
+
+impl Unsupported {
+    /// Whether the operation is left out of the crate.
+    pub fn omits_operation(&self) -> bool {
+        !matches!(self.kind, UnsupportedKind::RequiredEndpointDiscovery { .. })
+    }
+
+    /// One line saying what and what the generator did about it (Markdown).
+    pub fn describe(&self) -> String {
+        let op = self.operation.name();
+        let member = self.member.as_deref().unwrap_or("?");
+        match &self.kind {
+            UnsupportedKind::EventStream => format!(
+                "`{op}` is left out: its member `{member}` is an event stream (a `@streaming` union), \
+                 which this client does not support yet"
+            ),
+            UnsupportedKind::StreamingBlob => format!(
+                "`{op}` is left out: its member `{member}` is a `@streaming` blob, which this client does \
+                 not support"
+            ),
+            UnsupportedKind::RequiredEndpointDiscovery { endpoint_operation } => format!(
+                "`{op}` requires endpoint discovery (`@aws.api#clientDiscoveredEndpoint`), which this \
+                 client does not do: its calls go to the resolved or configured endpoint; set the \
+                 client's endpoint URL to an address {} returns",
+                endpoint_operation.as_ref().map_or("the service's endpoint operation".to_string(), |o| format!("`{o}`"))
+            ),
+        }
+    }
 }
 
 impl ShapeIndex {
@@ -46,6 +102,7 @@ impl ShapeIndex {
             shapes,
             closure: BTreeSet::new(),
             operations: Vec::new(),
+            unsupported: Vec::new(),
         };
         let mut errors = Vec::new();
         match index.shapes.get(service_id) {
@@ -70,6 +127,10 @@ impl ShapeIndex {
         index.operations = index.collect_operations(&mut errors);
         index.operations.sort_by(|a, b| a.name().cmp(b.name()).then(a.cmp(b)));
         index.operations.dedup();
+        index.unsupported = index.operations.iter().flat_map(|op| index.find_unsupported(op)).collect();
+        let omitted: BTreeSet<ShapeId> =
+            index.unsupported.iter().filter(|u| u.omits_operation()).map(|u| u.operation.clone()).collect();
+        index.operations.retain(|op| !omitted.contains(op));
         index.closure = index.walk_closure(&mut errors);
         index.check_collection_nesting(&mut errors);
         for id in index.closure.clone() {
@@ -102,6 +163,11 @@ impl ShapeIndex {
 
     pub fn operations(&self) -> &[ShapeId] {
         &self.operations
+    }
+
+    /// What the client leaves out or does not honour, by operation name.
+    pub fn unsupported(&self) -> &[Unsupported] {
+        &self.unsupported
     }
 
     pub fn closure(&self) -> impl Iterator<Item = (&ShapeId, &Shape)> {
@@ -143,6 +209,41 @@ impl ShapeIndex {
             }
         });
         ops
+    }
+
+    /// The constructs of one operation the client cannot honour: `@streaming` members of its input
+    /// or output, required endpoint discovery.
+    fn find_unsupported(&self, op_id: &ShapeId) -> Vec<Unsupported> {
+        let Some(Shape::Operation(op)) = self.shapes.get(op_id) else { return Vec::new() };
+        let mut found = Vec::new();
+        for r in op.input.iter().chain(&op.output) {
+            let Some(Shape::Structure(s)) = self.shapes.get(&r.target) else { continue };
+            for (name, m) in &s.members {
+                let Some(target) = self.shapes.get(&m.target) else { continue };
+                if !target.traits().contains_key(traits::STREAMING) {
+                    continue;
+                }
+                let kind = match target {
+                    Shape::Union(_) => UnsupportedKind::EventStream,
+                    _ => UnsupportedKind::StreamingBlob,
+                };
+                let member = Some(format!("{}${name}", self.local_name(&r.target)));
+                found.push(Unsupported { operation: op_id.clone(), member, kind });
+            }
+        }
+        let discovery = op.traits.get(traits::CLIENT_DISCOVERED_ENDPOINT);
+        if discovery.and_then(|d| d.get("required")).and_then(Value::as_bool) == Some(true) {
+            let endpoint_operation = self
+                .service()
+                .traits
+                .get("aws.api#clientEndpointDiscovery")
+                .and_then(|d| d.get("operation"))
+                .and_then(Value::as_str)
+                .map(|o| ShapeId::new(o).name().to_string());
+            let kind = UnsupportedKind::RequiredEndpointDiscovery { endpoint_operation };
+            found.push(Unsupported { operation: op_id.clone(), member: None, kind });
+        }
+        found
     }
 
     fn walk_closure(&self, errors: &mut Vec<Error>) -> BTreeSet<ShapeId> {

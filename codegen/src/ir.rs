@@ -27,20 +27,13 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
+pub mod waiters;
+
 /// The protocol a service speaks (from its protocol trait).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Protocol {
     AwsJson1_0,
     AwsJson1_1,
-}
-
-impl Protocol {
-    pub fn json_version(self) -> &'static str {
-        match self {
-            Protocol::AwsJson1_0 => "1.0",
-            Protocol::AwsJson1_1 => "1.1",
-        }
-    }
 }
 
 /// A whole service, ready to emit.
@@ -68,6 +61,9 @@ pub struct Service {
     pub int_enums: Vec<IntEnum>,
     pub endpoint_rule_set: Option<Value>,
     pub endpoint_tests: Option<Value>,
+    /// What the client leaves out or does not honour (documented in the crate, reported by the
+    /// generator).
+    pub unsupported: Vec<crate::index::Unsupported>,
     pub smoke_tests: Vec<(String, Value)>,
 }
 
@@ -91,6 +87,8 @@ pub struct Operation {
     /// The labels of the host prefix and the input fields that fill them.
     pub host_labels: Vec<(String, String)>,
     pub paginated: Option<Pagination>,
+    /// `smithy.waiters#waitable`, sorted by name.
+    pub waiters: Vec<waiters::Waiter>,
     /// How its requests are authenticated (`@auth`, `@optionalAuth`).
     pub auth: Auth,
     /// The endpoint parameters each call binds: static ones of the operation, then those of
@@ -680,6 +678,7 @@ impl<'a> Builder<'a> {
             version: svc.version.clone(),
             endpoint_rule_set: svc.traits.get(traits::ENDPOINT_RULE_SET).cloned(),
             endpoint_tests: svc.traits.get(traits::ENDPOINT_TESTS).cloned(),
+            unsupported: index.unsupported().to_vec(),
             id,
             sdk_id,
             title,
@@ -768,11 +767,19 @@ impl<'a> Builder<'a> {
             }
         };
         let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        let mut docs = docs_of(&op.traits);
+        for u in self.index.unsupported().iter().filter(|u| &u.operation == id) {
+            docs.extend([String::new(), format!("**Not supported:** {}.", u.describe())]);
+        }
+        let waiters = waiters::read(id, op.traits.get(waiters::WAITABLE), &output).unwrap_or_else(|e| {
+            self.errors.extend(e);
+            Vec::new()
+        });
         let auth = self.auth(id, &op.traits);
         let endpoint_params = self.endpoint_params(id, &op.traits, &input_id, &input);
         Some(Operation {
             fn_name: naming::function_name(&name),
-            docs: docs_of(&op.traits),
+            docs,
             deprecated: reader.deprecated(),
             request_tests: op.traits.get(traits::HTTP_REQUEST_TESTS).cloned(),
             response_tests: op.traits.get(traits::HTTP_RESPONSE_TESTS).cloned(),
@@ -790,6 +797,7 @@ impl<'a> Builder<'a> {
                 .and_then(Value::as_array)
                 .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
             paginated,
+            waiters,
             auth,
             endpoint_params,
             idempotency_token,
@@ -1130,10 +1138,21 @@ impl<'a> Builder<'a> {
             None => None,
         };
         let mut members: Vec<Member> = s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
+        let fields = naming::disambiguate_fields(&members.iter().map(|m| m.field.clone()).collect::<Vec<_>>());
+        for (m, f) in members.iter_mut().zip(fields) {
+            m.field = f;
+        }
         let field_names = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone()));
         let collisions = naming::find_collisions(field_names.collect::<Vec<_>>());
+        let any_field_collision = !collisions.is_empty();
         for (rust, model) in collisions {
             self.errors.push(Error::shape(id, format!("members {} all map to the Rust field `{rust}`", model.join(", "))));
+        }
+        if !any_field_collision {
+            let pairs: Vec<(&str, String)> = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone())).collect();
+            for (method, model) in naming::member_method_collisions(&pairs) {
+                self.errors.push(Error::shape(id, format!("members {} all make the Rust method `{method}`", model.join(", "))));
+            }
         }
         // Error structures keep their `message` member (under any case) as the error message.
         let mut message_field = None;

@@ -370,10 +370,10 @@ impl Model {
     /// Parses a model from JSON text. `origin` names the input in error messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Model, Error> {
         let mut model: Model = serde_json::from_str(text).map_err(|e| {
-            Error::model(origin, format!("not a valid Smithy JSON AST: {e}"))
+            Error::input(origin, format!("not a valid Smithy JSON AST: {e}"))
         })?;
         if !model.smithy.starts_with("2.") && !model.smithy.starts_with("1.") {
-            return Err(Error::model(
+            return Err(Error::input(
                 origin,
                 format!("unsupported Smithy AST version {:?} (expected 1.x or 2.x)", model.smithy),
             ));
@@ -386,8 +386,57 @@ impl Model {
     /// Reads and parses a model file.
     pub fn from_path(path: &std::path::Path) -> Result<Model, Error> {
         let text = std::fs::read_to_string(path)
-            .map_err(|e| Error::model(&path.display().to_string(), format!("cannot read: {e}")))?;
+            .map_err(|e| Error::input(&path.display().to_string(), format!("cannot read: {e}")))?;
         Model::from_json(&text, &path.display().to_string())
+    }
+
+    /// Applies an overlay: a Smithy JSON AST file of our own holding only `apply` statements
+    /// (`model/overlays/`), which adds traits to the shapes (or members) they name. An overlay
+    /// only adds: a trait the model already has is an error (the model now says it itself;
+    /// remove it from the overlay), as is a shape the model does not have. `origin` names the
+    /// overlay in errors.
+    pub fn apply_overlay(&mut self, text: &str, origin: &str) -> Result<(), Error> {
+        let overlay: Model = serde_json::from_str(text)
+            .map_err(|e| Error::model(origin, format!("not a valid Smithy JSON AST: {e}")))?;
+        for (id, shape) in overlay.shapes {
+            let Shape::Apply(a) = shape else {
+                return Err(Error::model(origin, format!("`{id}`: an overlay may only hold `apply` statements")));
+            };
+            let target = self.member_traits(&id).map_err(|e| Error::model(origin, e.to_string()))?;
+            for (key, value) in a.traits {
+                if target.contains_key(&key) {
+                    return Err(Error::model(
+                        origin,
+                        format!("`{id}` already has the trait `{key}` in the model: remove it from the overlay"),
+                    ));
+                }
+                target.insert(key, value);
+            }
+        }
+        Ok(())
+    }
+
+    /// The traits of the shape or member (`ns#Shape$member`) `id` names.
+    fn member_traits(&mut self, id: &ShapeId) -> Result<&mut Traits, Error> {
+        let (shape_id, member) = match id.as_str().split_once('$') {
+            Some((s, m)) => (ShapeId::new(s), Some(m.to_string())),
+            None => (id.clone(), None),
+        };
+        let shape = self
+            .shapes
+            .get_mut(&shape_id)
+            .ok_or_else(|| Error::shape(id, "`apply` names a shape that is not in the model"))?;
+        match member {
+            None => Ok(shape.traits_mut()),
+            Some(m) => match shape {
+                Shape::Enum(s) | Shape::IntEnum(s) | Shape::Structure(s) | Shape::Union(s) => Ok(&mut s
+                    .members
+                    .get_mut(&m)
+                    .ok_or_else(|| Error::shape(id, "`apply` names an unknown member"))?
+                    .traits),
+                _ => Err(Error::shape(id, "`apply` to a member of a shape without named members")),
+            },
+        }
     }
 
     /// Moves the traits of `apply` entries onto the shapes (or members) they name.
@@ -544,6 +593,21 @@ pub const MAX_MIXIN_DEPTH: usize = 32;
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn unreadable_or_unparsable_model_files_are_input_errors() {
+        for text in ["{", r#"{"smithy": "3.0", "shapes": {}}"#] {
+            let err = Model::from_json(text, "m.json").unwrap_err();
+            assert_eq!((err.kind, err.location.as_str()), (crate::error::ErrorKind::Input, "m.json"), "{err}");
+        }
+        let err = Model::from_path(std::path::Path::new("/nonexistent/m.json")).unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Input);
+        assert!(err.message.starts_with("cannot read: "), "{err}");
+        // A shape the model gets wrong is the model's problem.
+        let err = model_with(serde_json::json!({"t#A": {"type": "structure", "mixins": [{"target": "t#Missing"}]}}))
+            .unwrap_err();
+        assert_eq!(err.kind, crate::error::ErrorKind::Model, "{err}");
+    }
 
     fn model_with(shapes: serde_json::Value) -> Result<Model, Error> {
         Model::from_json(&serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(), "test")

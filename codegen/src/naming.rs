@@ -11,8 +11,15 @@
 //! 4. Keywords become raw identifiers (`r#type`); the few that cannot be raw (`self`, `Self`,
 //!    `super`, `crate`) and names that would shadow the standard prelude get a suffix.
 //!
+//! 5. A member whose field name is a method the generated code defines beside the member
+//!    accessors ([`RESERVED_FIELD_NAMES`]: `builder`, `build`, `send`, `meta`, `validate`,
+//!    `as_input`, ...) gets the suffix `_value` (`send` → `send_value`, with `set_send_value`),
+//!    and so does a member named `set_x` or `get_x` when a member `x` of the same structure has
+//!    the setter `set_x` and the getter `get_x` ([`disambiguate_fields`]).
+//!
 //! Collisions (two model names giving one Rust name) are not resolved silently: the IR stage reports
-//! them as errors naming both shapes, using [`find_collisions`].
+//! them as errors naming both shapes, using [`find_collisions`] (and, for the methods a structure's
+//! members make, [`member_method_collisions`]).
 
 use std::collections::BTreeMap;
 
@@ -119,15 +126,57 @@ pub fn type_name(shape_name: &str) -> String {
     s
 }
 
+/// Methods the generated code defines on structures, their builders or the fluent builders of
+/// operations, which a member's accessor or setter of the same name would clash with: such
+/// members get the suffix `_value`.
+pub const RESERVED_FIELD_NAMES: &[&str] = &[
+    "as_input", "build", "build_unchecked", "builder", "customize", "into_paginator", "message_text", "meta",
+    "new", "request_id", "send", "send_with", "validate",
+];
+
 /// The field (and builder method) name of a structure member: `stateMachineArn` →
-/// `state_machine_arn`, `type` → `r#type`. `build` is renamed so it does not collide with the
-/// builder's `build()`.
+/// `state_machine_arn`, `type` → `r#type`. A name of [`RESERVED_FIELD_NAMES`] gets the suffix
+/// `_value` (`build` → `build_value`, `send` → `send_value`).
 pub fn field_name(member_name: &str) -> String {
     let s = escape_snake(snake(member_name));
-    match s.as_str() {
-        "build" => "build_value".to_string(),
-        _ => s,
+    if RESERVED_FIELD_NAMES.contains(&s.as_str()) {
+        format!("{s}_value")
+    } else {
+        s
     }
+}
+
+/// The field names of one structure's members, in order: those of [`field_name`], with `_value`
+/// added to a `set_x` or `get_x` when a member `x` is there too (its setter is `set_x`, its
+/// getter `get_x`): `name` and `setName` give `name` and `set_name_value`.
+pub fn disambiguate_fields(fields: &[String]) -> Vec<String> {
+    let plain: std::collections::BTreeSet<&str> = fields.iter().map(|f| unraw(f)).collect();
+    fields
+        .iter()
+        .map(|f| {
+            let clashes = ["set_", "get_"].iter().any(|p| f.strip_prefix(p).is_some_and(|rest| plain.contains(rest)));
+            if clashes {
+                format!("{f}_value")
+            } else {
+                f.clone()
+            }
+        })
+        .collect()
+}
+
+/// The methods a structure's members make (the accessor `x`, `set_x`, `get_x`) that more than one
+/// member claims, with the model names of those members: `(method, [member, ...])`.
+pub fn member_method_collisions<'a>(members: &[(&'a str, String)]) -> Vec<(String, Vec<&'a str>)> {
+    let methods = members.iter().flat_map(|(model, field)| {
+        let f = unraw(field);
+        [(*model, f.to_string()), (*model, format!("set_{f}")), (*model, format!("get_{f}"))]
+    });
+    let mut found = find_collisions(methods);
+    for (_, models) in &mut found {
+        models.dedup();
+    }
+    found.retain(|(_, models)| models.len() > 1);
+    found
 }
 
 /// The hidden field of an operation output holding the response's request id, and the hidden
@@ -285,6 +334,12 @@ mod tests {
             ("versionARN", "version_arn"),
             ("maxResults", "max_results"),
             ("build", "build_value"),
+            ("builder", "builder_value"),
+            ("send", "send_value"),
+            ("Meta", "meta_value"),
+            ("validate", "validate_value"),
+            ("asInput", "as_input_value"),
+            ("name", "name"),
             ("__type", "r#type"),
             ("", "value"),
         ];
@@ -319,6 +374,19 @@ mod tests {
         assert_eq!(function_name("ListStateMachineVersions"), "list_state_machine_versions");
         assert_eq!(module_name("TestState"), "test_state");
         assert_eq!(function_name("Match"), "r#match");
+    }
+
+    #[test]
+    fn setters_and_getters_of_members_do_not_clash_with_members() {
+        let fields = ["name", "set_name", "get_name", "set_other", "r#type", "get_type"].map(String::from);
+        assert_eq!(
+            disambiguate_fields(&fields),
+            ["name", "set_name_value", "get_name_value", "set_other", "r#type", "get_type_value"]
+        );
+        let members = [("name", "name".to_string()), ("setName", "set_name".to_string())];
+        assert_eq!(member_method_collisions(&members), vec![("set_name".to_string(), vec!["name", "setName"])]);
+        let fixed = [("name", "name".to_string()), ("setName", "set_name_value".to_string())];
+        assert!(member_method_collisions(&fixed).is_empty());
     }
 
     #[test]

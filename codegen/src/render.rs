@@ -16,7 +16,7 @@ pub fn header(service_id: &str) -> String {
 /// Formats a Rust file with prettyplease and puts the header on top.
 pub fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<String, Error> {
     let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::model(path, format!("the generator produced invalid Rust (a generator bug): {e}"))
+        Error::internal(path, format!("the generator produced invalid Rust: {e}"))
     })?;
     let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("{header}\n{body}"))
@@ -59,6 +59,7 @@ fn space_items(text: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
 
     #[test]
     fn items_are_separated_by_blank_lines_and_bodies_are_not() {
@@ -109,4 +110,15 @@ mod tests {
             impl fmt::Debug for A {\n    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {\n        f.write_str(\"A\")\n    }\n}\n";
         assert_eq!(text, expected);
     }
+
+    #[test]
+    fn invalid_rust_from_an_emitter_is_a_generator_bug() {
+        let err = rust_file("src/lib.rs", quote::quote!(pub struct ;), HEADER_TEST).unwrap_err();
+        assert_eq!((err.kind, err.location.as_str()), (ErrorKind::Internal, "src/lib.rs"));
+        assert!(err.to_string().starts_with("src/lib.rs: a bug of the generator: "), "{err}");
+        let ok = rust_file("src/lib.rs", quote::quote!(pub struct A;), HEADER_TEST).unwrap();
+        assert_eq!(ok, format!("{HEADER_TEST}\npub struct A;\n"));
+    }
+
+    const HEADER_TEST: &str = "// header";
 }

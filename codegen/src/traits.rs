@@ -34,6 +34,7 @@ pub const DEPRECATED: &str = "smithy.api#deprecated";
 pub const STREAMING: &str = "smithy.api#streaming";
 pub const MIXIN: &str = "smithy.api#mixin";
 pub const TITLE: &str = "smithy.api#title";
+pub const CLIENT_DISCOVERED_ENDPOINT: &str = "aws.api#clientDiscoveredEndpoint";
 pub const AWS_SERVICE: &str = "aws.api#service";
 pub const SIGV4: &str = "aws.auth#sigv4";
 pub const AUTH: &str = "smithy.api#auth";

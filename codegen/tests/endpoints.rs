@@ -6,35 +6,16 @@
 //! directory there (so the runtime is compiled once and reused by later runs; it cannot be this
 //! build's target directory, which the outer `cargo test` keeps locked while it runs).
 
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::process::Command;
 
-use codegen::endpoints::{endpoint_tests_tokens, load_partitions, rules_module_tokens};
+use codegen::endpoints::{endpoint_tests_tokens, rules_module_tokens};
 use quote::quote;
 use serde_json::{json, Value};
 
-/// The pinned inputs, where `cargo xtask fetch-model` (or CI) puts them: the repository's `model/`.
-fn model_dir() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model")
-}
-
-fn sfn_model_path() -> PathBuf {
-    std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| model_dir().join("sfn-2016-11-23.json"))
-}
-
-fn partitions_path() -> PathBuf {
-    std::env::var_os("AWS_PARTITIONS").map(PathBuf::from).unwrap_or_else(|| model_dir().join("partitions.json"))
-}
-
-fn read_json(path: &Path, what: &str) -> Value {
-    let bytes = std::fs::read(path).unwrap_or_else(|e| {
-        panic!(
-            "cannot read the {what} at {}: {e}\n\
-             Provide it: run `cargo xtask fetch-model` (see model/README.md), or set SFN_MODEL (the model) / \
-             AWS_PARTITIONS (the partition table) to its path.",
-            path.display()
-        )
-    });
+/// The pinned SFN model as JSON (located and verified by `xtask-inputs`).
+fn sfn_model_json() -> Value {
+    let (path, bytes) = xtask_inputs::read_pinned(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
     serde_json::from_slice(&bytes).unwrap_or_else(|e| panic!("{} is not JSON: {e}", path.display()))
 }
 
@@ -153,11 +134,8 @@ fn cargo_test(dir: &Path, target: &Path, test: &str) -> (bool, String) {
 
 #[test]
 fn generated_sfn_endpoint_tests_pass() {
-    let model = read_json(&sfn_model_path(), "SFN model");
-    let partitions_file = partitions_path();
-    let partitions = load_partitions(&partitions_file).unwrap_or_else(|e| {
-        panic!("{e}\nProvide the pinned partitions.json: run `cargo xtask fetch-model` or set AWS_PARTITIONS.")
-    });
+    let model = sfn_model_json();
+    let partitions = xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}"));
     let (sfn_rules, sfn_tests) = service_rules(&model);
     let cases = sfn_tests["testCases"].as_array().expect("endpoint test cases").len();
     assert_eq!(cases, 49, "the pinned SFN model has 49 endpoint test cases");

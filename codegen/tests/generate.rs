@@ -1,33 +1,16 @@
 //! The generator end to end: the checked-in crates match their models, output is deterministic,
 //! and broken models are refused with errors naming the shape.
 
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{generate, Options};
 use codegen::model::Model;
-use codegen::test_models::TEST_CRATES;
+use xtask_inputs::test_crates::TEST_CRATES;
 use serde_json::{json, Value};
 
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().unwrap().to_path_buf()
-}
-
-/// The pinned SFN model: `SFN_MODEL`, else `model/sfn-2016-11-23.json`.
-fn sfn_model_path() -> PathBuf {
-    let path = std::env::var_os("SFN_MODEL").map(PathBuf::from).unwrap_or_else(|| root().join("model/sfn-2016-11-23.json"));
-    assert!(
-        path.is_file(),
-        "the SFN model is not at {} — run `cargo xtask fetch-model`, or copy it there (see model/README.md), or set SFN_MODEL",
-        path.display()
-    );
-    path
-}
-
-fn partitions() -> Value {
-    let path = std::env::var_os("AWS_PARTITIONS").map(PathBuf::from).unwrap_or_else(|| root().join("model/partitions.json"));
-    codegen::endpoints::load_partitions(&path)
-        .unwrap_or_else(|e| panic!("{e} — run `cargo xtask fetch-model` or see model/README.md"))
+    xtask_inputs::repo_root()
 }
 
 fn kitchen_sink() -> Value {
@@ -66,18 +49,24 @@ fn checked_in_test_crates_match_their_models() {
 
 #[test]
 fn checked_in_sfn_crate_matches_the_pinned_model() {
-    let model = Model::from_path(&sfn_model_path()).unwrap();
+    let mut model = xtask_inputs::pinned_model(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
+    // The repository's overlays, as `cargo xtask codegen` applies them.
+    let mut overlay_records = Vec::new();
+    for (path, text) in xtask_inputs::read_overlays(&root()).unwrap() {
+        model.apply_overlay(&text, &path).unwrap();
+        overlay_records.push(xtask_inputs::overlay_record(&path, &text));
+    }
+    assert!(!overlay_records.is_empty(), "model/overlays/sfn-waiters.json is applied");
     let mut opts = options("sfn-client");
     opts.crate_info.runtime_path = "../codegen/runtime".into();
     opts.crate_info.publish = true;
-    opts.partitions = Some(partitions());
+    opts.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
     // The hand-written modules, as `cargo xtask codegen` passes them.
     let additions = codegen::additions::Additions::load(&root().join("codegen/services/sfn"), "codegen/services/sfn");
     opts.additions = Some(additions.unwrap());
-    let pins: Value = serde_json::from_str(&std::fs::read_to_string(root().join("model/pin.json")).unwrap()).unwrap();
-    for key in ["repository", "path", "commit", "sha256"] {
-        opts.model_source.insert(key.into(), pins["sfn"][key].as_str().unwrap().into());
-    }
+    let pins = xtask_inputs::Pins::load(&root()).unwrap();
+    opts.model_source = pins.sfn.source_record();
+    opts.model_source.extend(overlay_records);
     let files = generate(&model, &opts).unwrap();
     let mut structures = 0;
     for (rel, contents) in &files {
@@ -151,6 +140,53 @@ fn names_that_collide_in_rust_are_refused() {
     m["shapes"]["example.kitchen#Circle"]["members"]["other"] = json!({ "target": "example.kitchen#CIRCLE" });
     let err = generate_value(m).unwrap_err();
     assert!(err.contains("example.kitchen#CIRCLE, example.kitchen#Circle all map to the Rust type name `Circle`"), "{err}");
+
+    // `set_name_value` is taken by `setName` (renamed beside `name`): `setNameValue` cannot have it.
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#AwkwardNames"]["members"]["setNameValue"] = json!({ "target": "smithy.api#String" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#AwkwardNames: members setName, setNameValue all map to the Rust field `set_name_value`"), "{err}");
+    // The setter of `nameValue` would be `set_name_value`, the accessor of `setName` (renamed).
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#AwkwardNames"]["members"]["nameValue"] = json!({ "target": "smithy.api#String" });
+    let err = generate_value(m).unwrap_err();
+    assert!(err.contains("example.kitchen#AwkwardNames: members nameValue, setName all make the Rust method `set_name_value`"), "{err}");
+}
+
+/// Event-stream operations are left out (the rest of the service is generated) and required
+/// endpoint discovery is generated with a note; both are in the crate docs and the warnings.
+#[test]
+fn unsupported_operations_are_reported_by_operation_and_member() {
+    let mut m = kitchen_sink();
+    m["shapes"]["example.kitchen#Events"] = json!({
+        "type": "union",
+        "members": { "tick": { "target": "example.kitchen#Circle" } },
+        "traits": { "smithy.api#streaming": {} }
+    });
+    m["shapes"]["example.kitchen#AwkwardOutput"]["members"]["stream"] = json!({ "target": "example.kitchen#Events" });
+    m["shapes"]["example.kitchen#Ping"]["traits"]["aws.api#clientDiscoveredEndpoint"] = json!({ "required": true });
+    m["shapes"]["example.kitchen#KitchenSink"]["traits"]["aws.api#clientEndpointDiscovery"] =
+        json!({ "operation": "example.kitchen#DescribeEndpoints", "error": "example.kitchen#NotFound" });
+    let model = Model::from_json(&m.to_string(), "test model").unwrap();
+    let generated = codegen::generate::generate_with_report(&model, &options("test-client")).unwrap();
+    assert_eq!(
+        generated.warnings,
+        [
+            "Awkward is left out: its member AwkwardOutput$stream is an event stream (a @streaming union), which this \
+             client does not support yet",
+            "Ping requires endpoint discovery (@aws.api#clientDiscoveredEndpoint), which this client does not do: its \
+             calls go to the resolved or configured endpoint; set the client's endpoint URL to an address \
+             DescribeEndpoints returns",
+        ]
+    );
+    let files = &generated.files;
+    assert!(!files.contains_key("src/operation/awkward.rs"), "the event-stream operation is left out");
+    assert!(files.contains_key("src/operation/put_thing.rs") && files.contains_key("src/operation/ping.rs"));
+    let lib = &files["src/lib.rs"];
+    assert!(lib.contains("//! # Not supported") && lib.contains("`Awkward` is left out: its member `AwkwardOutput$stream`"), "{lib}");
+    assert!(files["src/client.rs"].contains("**Not supported:** `Ping` requires endpoint discovery"));
+    // Its shapes, used by no other operation, are not generated either.
+    assert!(!files.keys().any(|f| f.contains("events")), "{:?}", files.keys().collect::<Vec<_>>());
 }
 
 #[test]
@@ -227,13 +263,13 @@ fn members_closing_a_cycle_are_boxed_and_collections_are_not() {
 #[test]
 fn the_json_version_follows_the_protocol_trait() {
     let files = generate_value(kitchen_sink()).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.0\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_0,"));
     let mut m = kitchen_sink();
     let traits = m["shapes"]["example.kitchen#KitchenSink"]["traits"].as_object_mut().unwrap();
     traits.remove("aws.protocols#awsJson1_0");
     traits.insert("aws.protocols#awsJson1_1".into(), json!({}));
     let files = generate_value(m).unwrap();
-    assert!(files["src/lib.rs"].contains("json_version: \"1.1\""));
+    assert!(files["src/lib.rs"].contains("json_version: ::awsjson_runtime::service::JsonVersion::V1_1,"));
 }
 
 #[test]
@@ -345,7 +381,7 @@ fn endpoint_context_params_are_bound_and_bad_ones_refused() {
         ops(&mut m);
         let model = Model::from_json(&m.to_string(), "test model").map_err(|e| e.to_string())?;
         let mut o = options("test-client");
-        o.partitions = Some(partitions());
+        o.partitions = Some(xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}")));
         generate(&model, &o).map_err(|e| e.to_string())
     }
     let files = with_rules(|m| {

@@ -307,3 +307,55 @@ fn timestamps_inside_collections_keep_their_format() {
     let err = from_json::<Schedule>(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
     assert!(err.to_string().contains("deadlines.q1[0]"), "{err}");
 }
+
+/// Members named like the methods the generator makes (`builder`, `send`, `meta`, `validate`,
+/// `as_input`, `name` beside `setName`, ...) get the `_value` suffix of naming.rs; on the wire
+/// they keep their model names.
+#[tokio::test]
+async fn members_named_like_generated_methods_are_renamed_and_keep_their_wire_names() {
+    use kitchen_sink_client::types::AwkwardNames;
+    let recorder = Recorder::default();
+    let missing = client(&recorder).awkward().name("n").send().await.unwrap_err();
+    assert!(format!("{missing:?}").contains("send"), "the required member `send` is named: {missing:?}");
+    assert!(recorder.requests.lock().unwrap().is_empty());
+
+    recorder
+        .responses
+        .lock()
+        .unwrap()
+        .push((200, r#"{"requestId":"modeled","meta":"m","nested":{"builder":"b","new":3,"setName":"s"}}"#));
+    let nested = AwkwardNames::builder().builder_value("nb").new_value(7).name("nn").set_name_value("nsn").build();
+    let call = client(&recorder)
+        .awkward()
+        .send_value("s")
+        .builder_value("b")
+        .build_value("x")
+        .send_with_value("w")
+        .customize_value("c")
+        .as_input_value("a")
+        .validate_value(true)
+        .meta_value("m")
+        .name("n")
+        .set_name_value("sn")
+        .get_name_value("gn")
+        .nested(nested);
+    assert_eq!(call.as_input().get_set_name_value().as_deref(), Some("sn"));
+    assert_eq!(call.as_input().get_name().as_deref(), Some("n"));
+    let out = call.send().await.unwrap();
+    assert_eq!(out.request_id_value(), Some("modeled"), "the modeled member");
+    assert_eq!(out.request_id(), Some("req-1"), "the response's request id (RequestId)");
+    assert_eq!(out.meta_value(), Some("m"));
+    let nested = out.nested().unwrap();
+    assert_eq!((nested.builder_value(), nested.new_value(), nested.set_name_value()), (Some("b"), Some(3), Some("s")));
+
+    let requests = recorder.requests.lock().unwrap();
+    let body: serde_json::Value = serde_json::from_slice(requests[0].body()).unwrap();
+    assert_eq!(
+        body,
+        serde_json::json!({
+            "send": "s", "builder": "b", "build": "x", "sendWith": "w", "customize": "c", "asInput": "a",
+            "validate": true, "meta": "m", "name": "n", "setName": "sn", "getName": "gn",
+            "nested": {"builder": "nb", "new": 7, "name": "nn", "setName": "nsn"}
+        })
+    );
+}

@@ -105,16 +105,13 @@ fn output_decoders_cover_every_operation() {
 
 /// The real models the generator target starts from go all the way through (so their mutations
 /// reach validation and the IR, not only the JSON parser), and the target takes them without a
-/// panic. They are third-party data and not committed: the pinned SFN model in `model/` (which
-/// `./test.sh` copies in) and, when `SFN_MODELS_DIR` names them, the other SFN versions.
+/// panic. They are third-party data and not committed: the pinned SFN model (located and verified
+/// by `xtask-inputs`; `./test.sh` copies it into `model/`) and, when `SFN_MODELS_DIR` names them,
+/// the other SFN versions.
 #[test]
 fn generator_takes_the_real_models() {
-    let mut paths = vec![root().join("../model/sfn-2016-11-23.json")];
-    assert!(
-        paths[0].is_file(),
-        "{} is missing: run ./test.sh (it copies the pinned model in) or see model/README.md",
-        paths[0].display()
-    );
+    let (pinned, _) = xtask_inputs::read_pinned(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
+    let mut paths = vec![pinned];
     if let Some(dir) = std::env::var_os("SFN_MODELS_DIR") {
         paths.extend(files(Path::new(&dir)).into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")));
     }

@@ -166,6 +166,8 @@ pub mod pagination {
     };
 }
 
+pub mod waiters;
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -580,7 +582,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "AWSStepFunctions",
-    json_version: "1.0",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "states",
     sdk_id: "SFN",
     api_version: "2016-11-23",
@@ -590,3 +592,5 @@ pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime:
 };
 
 pub mod activity_worker;
+
+pub mod run_execution;

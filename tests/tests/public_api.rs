@@ -2,6 +2,10 @@
 //! interceptors is reachable through `sfn_client` alone, under the module an `aws-sdk-sfn` user
 //! looks in; each is used here (this file names no runtime crate). Calls go to a scripted
 //! connector or to a loopback server.
+//!
+//! The runtime's own surface is deliberate too: every public module of it is either API (what the
+//! generated crate re-exports) or `#[doc(hidden)]` (for generated code only), and the lists below
+//! say which (`the_runtime_surface_is_deliberate`).
 
 use std::collections::VecDeque;
 use std::sync::{Arc, Mutex};
@@ -19,8 +23,9 @@ use sfn_client::config::{
     TimeSource, TokioSleep,
 };
 use sfn_client::error::{
-    BoxError, BuildError, ConstructionFailure, DispatchFailure, DisplayErrorContext, ErrorMetadata, ProvideErrorMetadata,
-    RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled, MAX_RAW_BODY_SIZE,
+    BoxError, BuildError, ConstructionFailure, DeserializeError, DispatchFailure, DisplayErrorContext, ErrorMetadata,
+    ProvideErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
+    MAX_RAW_BODY_SIZE,
 };
 use sfn_client::operation::describe_execution::{DescribeExecution, DescribeExecutionError, DescribeExecutionInput};
 use sfn_client::operation::list_executions::ListExecutions;
@@ -285,6 +290,8 @@ async fn every_error_type_is_matched_through_sfn_client() {
     let r: &ResponseError = r;
     let raw: &RawResponse = r.raw().unwrap();
     assert_eq!((raw.status(), raw.body()), (200, &b""[..]), "a success body is not kept");
+    let malformed: &DeserializeError = std::error::Error::source(&err).unwrap().downcast_ref().unwrap();
+    assert!(!malformed.message().is_empty(), "{malformed}");
     assert_eq!(err.request_id(), Some("req-bad"));
 
     let err = describe(&client).send().await.unwrap_err();
@@ -373,4 +380,65 @@ fn builders_of_fully_defaulted_structures_cannot_fail() {
     assert_eq!((counts.running(), counts.pending(), counts.total()), (3, 0, 0));
     let items: sfn_client::types::MapRunItemCounts = sfn_client::types::MapRunItemCounts::builder().build();
     assert_eq!(items.succeeded(), 0);
+}
+
+/// The runtime's modules users reach through the generated crate (documented API).
+const RUNTIME_API_MODULES: &[&str] = &[
+    "client", "clock", "config", "credentials", "endpoint", "env", "error", "http", "interceptor", "operation",
+    "paginator", "profile", "region", "retry", "types", "test_util",
+];
+/// The runtime's modules only generated code and this repository's tests call (`#[doc(hidden)]`).
+const RUNTIME_HIDDEN_MODULES: &[&str] = &["error_shape", "json", "protocol", "protocol_test", "service", "sign"];
+
+/// The `pub mod`s of a Rust source file, each with whether `#[doc(hidden)]` is among the
+/// attributes right above it.
+fn pub_mods(source: &str) -> Vec<(String, bool)> {
+    let mut out = Vec::new();
+    let mut hidden = false;
+    for line in source.lines().map(str::trim) {
+        if let Some(name) = line.strip_prefix("pub mod ").and_then(|r| r.strip_suffix(';')) {
+            out.push((name.to_string(), hidden));
+        }
+        if line.starts_with("#[") {
+            hidden |= line == "#[doc(hidden)]";
+        } else if !line.starts_with("///") && !line.starts_with("//") {
+            hidden = false;
+        }
+    }
+    out
+}
+
+#[test]
+fn the_runtime_surface_is_deliberate() {
+    let root = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let lib = std::fs::read_to_string(root.join("codegen/runtime/src/lib.rs")).unwrap();
+    let mods = pub_mods(&lib);
+    let names = |hidden: bool| -> Vec<&str> {
+        let mut v: Vec<&str> = mods.iter().filter(|(_, h)| *h == hidden).map(|(n, _)| n.as_str()).collect();
+        v.sort_unstable();
+        v
+    };
+    let sorted = |list: &[&'static str]| -> Vec<&'static str> {
+        let mut v = list.to_vec();
+        v.sort_unstable();
+        v
+    };
+    assert_eq!(names(false), sorted(RUNTIME_API_MODULES), "a public runtime module is API or #[doc(hidden)]");
+    assert_eq!(names(true), sorted(RUNTIME_HIDDEN_MODULES));
+
+    // In `endpoint`, the rules engine is for generated rule sets only, and its library functions
+    // are public only with the `fuzzing` feature.
+    let endpoint = std::fs::read_to_string(root.join("codegen/runtime/src/endpoint.rs")).unwrap();
+    let endpoint_mods = pub_mods(&endpoint);
+    assert!(endpoint_mods.iter().all(|(_, hidden)| *hidden), "{endpoint_mods:?}");
+    assert!(endpoint.contains("#[cfg(not(feature = \"fuzzing\"))]\nmod functions;"), "endpoint::functions is private");
+
+    // The generated crate's docs and this file reach the runtime only through `sfn_client`.
+    let runtime_crate = ["awsjson", "_runtime"].concat();
+    let this = std::fs::read_to_string(root.join("tests/tests/public_api.rs")).unwrap();
+    let docs = std::fs::read_to_string(root.join("generated/src/lib.rs")).unwrap();
+    let doc_lines = docs.lines().filter(|l| l.trim_start().starts_with("//!") || l.trim_start().starts_with("///"));
+    for line in this.lines().chain(doc_lines) {
+        assert!(!line.contains(&runtime_crate), "names the runtime crate: {line}");
+    }
 }

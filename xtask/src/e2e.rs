@@ -12,7 +12,7 @@ use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{self, Options};
 use codegen::model::Model;
 
-use crate::inputs::{self, Pins};
+use xtask_inputs::pins::{self as inputs, Pins};
 use crate::{parse_options, root, write_target, Target};
 
 /// One generated client: its model file in the models folder, the model's sha256 (as the

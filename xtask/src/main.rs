@@ -1,8 +1,8 @@
 //! Developer commands. Run `cargo xtask help`.
 #![forbid(unsafe_code)]
 
+mod any_model;
 mod e2e;
-mod inputs;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -13,7 +13,8 @@ use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{self, Options};
 use codegen::model::Model;
 
-use inputs::{Pin, Pins};
+use xtask_inputs::pins::{self as inputs, Pin, Pins};
+use xtask_inputs::test_crates;
 
 const HELP: &str = "\
 cargo xtask <command>
@@ -24,6 +25,21 @@ Commands:
         test crates (kitchen sink, AWS protocol compliance test services).
         --check writes nothing and fails, naming them, if files are out of date,
         missing or should not exist.
+  codegen --model FILE --out DIR [--package NAME] [--service ID] [--runtime PATH]
+        [--partitions PATH]
+        Generate a client crate for any awsJson Smithy model (JSON AST) into DIR: package
+        NAME (default: the service's sdkId, `DynamoDB` -> `dynamodb-client`), depending
+        on this repository's runtime by a path computed relative to DIR (or PATH, written
+        as given). Prints what the generator left out or cannot honour. DIR is a crate of
+        its own (outside this workspace, or add it to a workspace's members).
+  codegen-all [--models DIR] [--out DIR] [--target-dir DIR] [--compile all|none|P1,P2..]
+        Generate a crate for every *.json model of DIR (default $AWS_MODELS_DIR, else
+        ../shared/models/aws) into one scratch workspace OUT (default
+        $CARGO_TARGET_DIR/codegen-all, else target/codegen-all), then run
+        `cargo clippy --all-targets` on the crates named (default all; by package or model
+        file name) with one shared target dir (default OUT/target). Prints a markdown table
+        (model, generated, compiled, warnings, time) and fails if any model does not
+        generate or any compiled crate has an error or a warning.
   fetch-model [--url URL] [--partitions-url URL]
         Download every pinned input (model, partition table, protocol test models) into
         model/, verifying sha256.
@@ -47,6 +63,7 @@ fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let result = match args.first().map(String::as_str) {
         Some("codegen") => codegen_cmd(&args[1..]),
+        Some("codegen-all") => codegen_all_cmd(&args[1..]),
         Some("fetch-model") => fetch_cmd(&args[1..]),
         Some("diff") => diff_cmd(&args[1..]),
         Some("bench-codegen") => bench_codegen_cmd(&args[1..]),
@@ -69,7 +86,7 @@ fn main() -> ExitCode {
 
 /// The repository root (the parent of this crate).
 fn root() -> PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).parent().expect("xtask lives in the workspace").to_path_buf()
+    xtask_inputs::repo_root()
 }
 
 /// Parses `--name value` options and bare flags; unknown options are refused.
@@ -108,12 +125,15 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let model_path = pins.sfn.locate(&root, None)?;
     let partitions_path = pins.partitions.locate(&root, None)?;
     let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?).map_err(|_| "the model is not UTF-8".to_string())?;
-    let partitions: serde_json::Value = serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
-        .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let partitions = codegen::endpoints::parse_partitions(
+        &pins.partitions.read_verified(&partitions_path)?,
+        &partitions_path.display().to_string(),
+    )
+    .map_err(|e| e.to_string())?;
     let options = Options {
         service: None,
         crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into(), publish: true },
-        model_source: source_record(&pins.sfn),
+        model_source: pins.sfn.source_record(),
         partitions: Some(partitions),
         additions: Some(sfn_additions(&root)?),
     };
@@ -173,9 +193,21 @@ fn sfn_additions(root: &Path) -> Result<codegen::additions::Additions, String> {
 }
 
 fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let (opts, rest) = parse_options(args, &["model", "partitions", "protocol-tests"], &["check"])?;
+    let (opts, rest) = parse_options(
+        args,
+        &["model", "partitions", "protocol-tests", "out", "package", "service", "runtime"],
+        &["check"],
+    )?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    if opts.contains_key("out") {
+        return codegen_any_cmd(&opts);
+    }
+    for only_with_out in ["package", "service", "runtime"] {
+        if opts.contains_key(only_with_out) {
+            return Err(format!("`--{only_with_out}` goes with `--out DIR` (generating a crate for any model)"));
+        }
     }
     let root = root();
     let pins = Pins::load(&root)?;
@@ -186,9 +218,16 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let model_bytes = pins.sfn.read_verified(&model_path)?;
     let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
     let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
-    let model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
-    let partitions: serde_json::Value =
-        serde_json::from_slice(&partitions_bytes).map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let raw_model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let mut model = raw_model.clone();
+    let mut model_source = pins.sfn.source_record();
+    for (path, text) in xtask_inputs::read_overlays(&root)? {
+        model.apply_overlay(&text, &path).map_err(|e| e.to_string())?;
+        let (key, value) = xtask_inputs::overlay_record(&path, &text);
+        model_source.insert(key, value);
+    }
+    let partitions = codegen::endpoints::parse_partitions(&partitions_bytes, &partitions_path.display().to_string())
+        .map_err(|e| e.to_string())?;
 
     let sfn = generate::generate(
         &model,
@@ -200,7 +239,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
                 runtime_path: "../codegen/runtime".into(),
                 publish: true,
             },
-            model_source: source_record(&pins.sfn),
+            model_source,
             partitions: Some(partitions.clone()),
             additions: Some(sfn_additions(&root)?),
         },
@@ -210,20 +249,20 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut targets = vec![Target { dir: root.join("generated"), files: sfn }];
     // Pinned test models are loaded once, however many crates use them.
     let mut pinned_models: BTreeMap<&str, (Model, BTreeMap<String, String>)> = BTreeMap::new();
-    for t in codegen::test_models::TEST_CRATES {
+    for t in test_crates::TEST_CRATES {
         let cannot = |e: String| format!("cannot generate {}:\n{e}", t.package_name);
         let files = match t.load_in_repo_model(&root) {
             Some(model) => t.generate(&model.map_err(cannot)?, BTreeMap::new(), Some(&partitions)),
             None => {
-                let codegen::test_models::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
+                let test_crates::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
                 if !pinned_models.contains_key(key) {
                     let pin = pins.get(key)?;
-                    let explicit = if key == codegen::test_models::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
+                    let explicit = if key == test_crates::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
                     let path = pin.locate(&root, explicit.map(PathBuf::from))?;
                     let bytes = pin.read_verified(&path)?;
                     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
                     let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-                    pinned_models.insert(key, (model, source_record(pin)));
+                    pinned_models.insert(key, (model, pin.source_record()));
                 }
                 let (model, source) = &pinned_models[key];
                 t.generate(model, source.clone(), Some(&partitions))
@@ -233,7 +272,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         targets.push(Target { dir: root.join(t.out_dir), files });
     }
     let generated_in = started.elapsed();
-    report_model_change(&root, &pins.sfn, &model);
+    report_model_change(&root, &pins.sfn, &raw_model);
 
     if opts.contains_key("check") {
         let mut problems = Vec::new();
@@ -266,13 +305,206 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
 }
 
-fn source_record(pin: &Pin) -> BTreeMap<String, String> {
-    BTreeMap::from([
-        ("repository".to_string(), pin.repository.clone()),
-        ("path".to_string(), pin.path.clone()),
-        ("commit".to_string(), pin.commit.clone()),
-        ("sha256".to_string(), pin.sha256.clone()),
-    ])
+/// `codegen --model FILE --out DIR`: one crate for any model, outside the pinned set.
+fn codegen_any_cmd(opts: &BTreeMap<String, String>) -> Result<ExitCode, String> {
+    if opts.contains_key("check") || opts.contains_key("protocol-tests") {
+        return Err("`--check` and `--protocol-tests` are for the pinned crates, not with `--out`".into());
+    }
+    let model_path = PathBuf::from(opts.get("model").ok_or("`--out DIR` needs `--model FILE`")?);
+    let root = root();
+    let pins = Pins::load(&root)?;
+    let partitions = load_partitions(&root, &pins, opts.get("partitions"))?;
+    let out = any_model::absolute(Path::new(&opts["out"]))?;
+    let runtime = match opts.get("runtime") {
+        Some(r) => r.clone(),
+        None => any_model::relative_path(&out, &root.join("codegen/runtime")),
+    };
+    let started = Instant::now();
+    let generated = any_model::generate_model(
+        &model_path,
+        opts.get("package").map(String::as_str),
+        opts.get("service").map(String::as_str),
+        &runtime,
+        &partitions,
+    )?;
+    // Files no longer generated are removed from DIR: only from a crate this command made.
+    if !existing_files(&out)?.is_empty() && !out.join("MODEL").is_file() {
+        return Err(format!("{} is not empty and holds no generated crate (no MODEL file): choose a new directory", out.display()));
+    }
+    let target = Target { dir: out.clone(), files: generated.files };
+    let written = write_target(&target)?;
+    for w in &generated.warnings {
+        eprintln!("warning: {w}");
+    }
+    println!(
+        "generated {} ({}) into {}: {} files ({written} changed) in {:.1} ms, {} warnings; runtime at {runtime}",
+        generated.package,
+        generated.service,
+        out.display(),
+        target.files.len(),
+        started.elapsed().as_secs_f64() * 1000.0,
+        generated.warnings.len(),
+    );
+    Ok(ExitCode::SUCCESS)
+}
+
+/// `codegen-all`: every model of a folder into one scratch workspace, generated and compiled.
+fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &["models", "out", "target-dir", "compile", "partitions"], &[])?;
+    if !rest.is_empty() {
+        return Err(format!("unexpected argument `{}`", rest[0]));
+    }
+    let root = root();
+    let pins = Pins::load(&root)?;
+    let partitions = load_partitions(&root, &pins, opts.get("partitions"))?;
+    let models_dir = match (opts.get("models"), std::env::var_os("AWS_MODELS_DIR")) {
+        (Some(d), _) => PathBuf::from(d),
+        (None, Some(d)) => PathBuf::from(d),
+        (None, None) => root.join("../shared/models/aws"),
+    };
+    let out = match (opts.get("out"), std::env::var_os("CARGO_TARGET_DIR")) {
+        (Some(d), _) => any_model::absolute(Path::new(d))?,
+        (None, Some(t)) => any_model::absolute(&Path::new(&t).join("codegen-all"))?,
+        (None, None) => root.join("target/codegen-all"),
+    };
+    let target_dir = match opts.get("target-dir") {
+        Some(d) => any_model::absolute(Path::new(d))?,
+        None => out.join("target"),
+    };
+    let mut model_files: Vec<PathBuf> = std::fs::read_dir(&models_dir)
+        .map_err(|e| format!("{}: {e} (set --models DIR or $AWS_MODELS_DIR)", models_dir.display()))?
+        .filter_map(Result::ok)
+        .map(|e| e.path())
+        .filter(|p| p.extension().is_some_and(|x| x == "json"))
+        .collect();
+    model_files.sort();
+    if model_files.is_empty() {
+        return Err(format!("{}: no *.json model", models_dir.display()));
+    }
+
+    let started = Instant::now();
+    let runtime = root.join("codegen/runtime");
+    let mut rows = Vec::new();
+    let mut packages = BTreeMap::new();
+    for path in &model_files {
+        let model = path.file_name().expect("a file").to_string_lossy().into_owned();
+        let stem = model.trim_end_matches(".json").to_string();
+        // The package name comes from the model; the directory is named after it.
+        let generated = Model::from_path(path).map_err(|e| e.to_string()).and_then(|m| {
+            let service = generate::pick_service(&m, None).map_err(|e| e.to_string())?;
+            let package = any_model::default_package_name(&m, &service);
+            let dir = out.join(&package);
+            let g = any_model::generate_model(path, Some(&package), None, &any_model::relative_path(&dir, &runtime), &partitions)?;
+            if let Some(other) = packages.insert(package.clone(), model.clone()) {
+                return Err(format!("package `{package}` is also the one of {other}"));
+            }
+            let target = Target { dir, files: g.files };
+            write_target(&target)?;
+            Ok((package, target.files.len(), g.warnings))
+        });
+        rows.push(match generated {
+            Ok((package, n, warnings)) => any_model::Row { model, package, generated: Ok(n), warnings, compile: None },
+            Err(e) => any_model::Row { model, package: stem, generated: Err(e), warnings: Vec::new(), compile: None },
+        });
+    }
+    let generation = started.elapsed();
+    let members: Vec<String> = rows.iter().filter(|r| r.generated.is_ok()).map(|r| r.package.clone()).collect();
+    let root_manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
+    std::fs::write(out.join("Cargo.toml"), any_model::workspace_manifest(&members, &root_manifest))
+        .map_err(|e| format!("{}: {e}", out.display()))?;
+    // The repository's lock file: the same dependency versions, no registry look-up needed.
+    if !out.join("Cargo.lock").exists() {
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+    }
+    eprintln!(
+        "generated {} of {} models into {} in {:.1} s",
+        members.len(),
+        rows.len(),
+        out.display(),
+        generation.as_secs_f64()
+    );
+
+    let wanted: Option<Vec<String>> = match opts.get("compile").map(String::as_str) {
+        None | Some("all") => None,
+        Some("none") => Some(Vec::new()),
+        Some(list) => Some(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()),
+    };
+    if let Some(wanted) = &wanted {
+        for w in wanted {
+            if !rows.iter().any(|r| &r.package == w || r.model == *w || r.model.trim_end_matches(".json") == w) {
+                return Err(format!("`--compile`: no model or package `{w}` in {}", models_dir.display()));
+            }
+        }
+    }
+    let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
+    for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
+        let chosen = wanted.as_ref().is_none_or(|w| {
+            w.iter().any(|w| w == &row.package || *w == row.model || w == row.model.trim_end_matches(".json"))
+        });
+        if chosen {
+            let c = any_model::clippy(&cargo, &out, &target_dir, &row.package)?;
+            eprintln!(
+                "{}: {} {} warnings {:.1} s",
+                row.package,
+                if c.ok { "compiled," } else { "FAILED," },
+                c.warnings,
+                c.seconds
+            );
+            row.compile = Some(c);
+        }
+    }
+    let total = started.elapsed();
+
+    println!("| model | package | generated | generator warnings | compiled | clippy warnings | time (s) |");
+    println!("|---|---|---|---:|---|---:|---:|");
+    let mut failed = false;
+    for r in &rows {
+        let generated = match &r.generated {
+            Ok(n) => format!("yes ({n} files)"),
+            Err(_) => {
+                failed = true;
+                "**no**".to_string()
+            }
+        };
+        let (compiled, warnings, time) = match &r.compile {
+            Some(c) => {
+                failed |= !c.ok || c.warnings > 0;
+                (if c.ok { "yes" } else { "**no**" }.to_string(), c.warnings.to_string(), format!("{:.1}", c.seconds))
+            }
+            None => ("—".to_string(), "—".to_string(), "—".to_string()),
+        };
+        println!("| {} | {} | {generated} | {} | {compiled} | {warnings} | {time} |", r.model, r.package, r.warnings.len());
+    }
+    let compiled: Vec<&any_model::Compile> = rows.iter().filter_map(|r| r.compile.as_ref()).collect();
+    println!(
+        "\n{} of {} models generated in {:.1} s; {} of {} crates compiled with their tests, {} clippy-clean; {:.0} s in all.",
+        members.len(),
+        rows.len(),
+        generation.as_secs_f64(),
+        compiled.iter().filter(|c| c.ok).count(),
+        compiled.len(),
+        compiled.iter().filter(|c| c.ok && c.warnings == 0).count(),
+        total.as_secs_f64()
+    );
+    for r in &rows {
+        if let Err(e) = &r.generated {
+            println!("\n{} did not generate:\n{e}", r.model);
+        }
+        for w in &r.warnings {
+            println!("\n{}: warning: {w}", r.model);
+        }
+        if let Some(c) = r.compile.as_ref().filter(|c| !c.ok || c.warnings > 0) {
+            println!("\n{} ({} warnings):\n{}", r.package, c.warnings, c.messages.join("\n"));
+        }
+    }
+    Ok(if failed { ExitCode::FAILURE } else { ExitCode::SUCCESS })
+}
+
+/// The pinned partition table, verified, parsed.
+fn load_partitions(root: &Path, pins: &Pins, explicit: Option<&String>) -> Result<serde_json::Value, String> {
+    let path = pins.partitions.locate(root, explicit.map(PathBuf::from))?;
+    let bytes = pins.partitions.read_verified(&path)?;
+    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
 }
 
 /// Every file under `dir` (relative paths, `/`-separated), skipping `target/`.
@@ -377,6 +609,9 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         opts.get("fail-on").map(|c| c.parse()).transpose().map_err(|e| format!("`--fail-on`: {e}"))?;
     let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
     print!("{}", report.render(format));
+    if format == codegen::diff::Format::Markdown {
+        print!("{}", overlay_section(Path::new(new))?);
+    }
     match fail_on {
         Some(threshold) if report.reaches(threshold) => {
             eprintln!("error: the changes reach `{}` (--fail-on)", threshold.as_str());
@@ -384,6 +619,35 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         }
         _ => Ok(ExitCode::SUCCESS),
     }
+}
+
+/// The section of `cargo xtask diff` on the repository's overlays: what they add to the NEW
+/// model (the overlays whose shapes are all in it), as a diff of NEW without and with them.
+fn overlay_section(new: &Path) -> Result<String, String> {
+    let base = Model::from_path(new).map_err(|e| e.to_string())?;
+    let mut with = base.clone();
+    let mut applied = Vec::new();
+    for (path, text) in xtask_inputs::read_overlays(&root())? {
+        let mut trial = with.clone();
+        match trial.apply_overlay(&text, &path) {
+            Ok(()) => {
+                with = trial;
+                applied.push(path);
+            }
+            Err(e) => applied.push(format!("{path} (not applied: {})", e.message)),
+        }
+    }
+    if applied.is_empty() {
+        return Ok(String::new());
+    }
+    let report = codegen::diff::diff_models(&base, &with).map_err(|e| e.to_string())?;
+    let mut out = String::from("\n## Overlays\n\nWhat the repository's overlays add to the new model when it is generated:\n\n");
+    for p in &applied {
+        out.push_str(&format!("- `{p}`\n"));
+    }
+    out.push('\n');
+    out.push_str(&report.with_labels("without overlays", "with overlays").render(codegen::diff::Format::Markdown));
+    Ok(out)
 }
 
 /// When the model differs from the one `generated/` was made from (its `MODEL` file), prints the
@@ -423,7 +687,7 @@ fn report_model_change(root: &Path, pin: &Pin, model: &Model) {
 
 /// Runs each protocol test crate's `tests/protocol_tests.rs` and prints the pass table.
 fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
-    use codegen::test_models::{ModelInput, PROTOCOL_TESTS_PIN, TEST_CRATES};
+    use xtask_inputs::test_crates::{ModelInput, PROTOCOL_TESTS_PIN, TEST_CRATES};
     let (opts, rest) = parse_options(args, &["protocol-tests"], &[])?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));

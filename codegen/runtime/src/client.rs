@@ -39,6 +39,7 @@ const AMZ_SDK_REQUEST: HeaderName = HeaderName::from_static("amz-sdk-request");
 
 /// A configured client of one service. Cheap to clone: clones share the configuration, the
 /// connection pool and the retry quota.
+#[doc(hidden)]
 #[derive(Clone, Debug)]
 pub struct Handle {
     inner: Arc<Inner>,
@@ -661,6 +662,7 @@ type AttemptResult<O> =
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
 /// client's transport.
+#[doc(hidden)]
 pub fn decode_response<O: Operation>(
     service: &ServiceMeta,
     response: http::Response<Bytes>,
@@ -732,7 +734,7 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
         }
         Received::Unnamed { raw, why, meta } => (O::Error::unhandled(why.into(), meta), raw),
     };
-    let kind = classify_service_error(error.retryable(), error.meta().code(), raw.status());
+    let kind = classify_service_error(error.retry_kind(), error.meta().code(), raw.status());
     (Err(SdkError::ServiceError(ServiceError::new(error, raw))), kind, None)
 }
 

@@ -6,12 +6,24 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+// The rules engine: the evaluator, its library functions and the partition data, for the static
+// rule sets of generated crates (no API).
+#[cfg(not(feature = "fuzzing"))]
+mod functions;
+// The rules engine's library functions, public only for the fuzz targets (feature `fuzzing`).
+#[cfg(feature = "fuzzing")]
+#[doc(hidden)]
 pub mod functions;
+#[doc(hidden)]
 pub mod partition;
+#[doc(hidden)]
 pub mod region_regex;
+#[doc(hidden)]
 pub mod rules;
 
+#[doc(hidden)]
 pub use partition::{KnownRegion, Partition, PartitionOutputs, Partitions};
+#[doc(hidden)]
 pub use rules::RuleSet;
 
 /// The inputs of endpoint resolution: the AWS built-ins every rule set may use, plus any other

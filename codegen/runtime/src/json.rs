@@ -98,8 +98,8 @@ impl JsonWriter {
 
     pub fn timestamp(&mut self, t: &DateTime, format: TimestampFormat) {
         match format {
-            TimestampFormat::EpochSeconds => self.buf.push_str(&t.fmt(format)),
-            _ => self.string(&t.fmt(format)),
+            TimestampFormat::EpochSeconds => self.buf.push_str(&t.format(format)),
+            _ => self.string(&t.format(format)),
         }
     }
 

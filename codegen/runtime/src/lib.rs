@@ -4,32 +4,59 @@
 //! Everything that behaves — JSON encoding and decoding, the awsJson protocol, request signing,
 //! credentials, region and endpoint resolution, retries, timeouts and HTTP — lives here, written
 //! once and tested once.
+//!
+//! # The public surface
+//!
+//! Users of a generated crate never name this crate: the generated crate re-exports what they
+//! need under stable names (`config`, `error`, `primitives`, `pagination`, `client::customize`,
+//! `test_util`), and a user's code, examples and docs go through those. Two kinds of module are
+//! public here:
+//!
+//! - modules whose items a generated crate re-exports, documented as API: [`client`] (the
+//!   per-call options), [`clock`], [`config`], [`credentials`], [`endpoint`], [`env`](mod@env),
+//!   [`error`], [`http`], [`interceptor`], [`paginator`], [`profile`], [`region`], [`retry`],
+//!   [`types`], `test_util` (feature `test-util`), and [`operation`], the traits every generated
+//!   operation implements (they appear in bounds, e.g. of `test_util::MockRule::for_operation`);
+//! - modules only generated code (or this repository's tests) calls, `#[doc(hidden)]`: `json`,
+//!   `error_shape`, `protocol`, `protocol_test`, `service`, `sign`, and in `endpoint` the rules
+//!   engine and partition data. They are public because generated code lives in another crate;
+//!   they are no API and change with the generator.
 #![forbid(unsafe_code)]
 
-pub mod endpoint;
-pub mod json;
-pub mod types;
 pub mod client;
 pub mod clock;
 pub mod config;
 pub mod credentials;
+pub mod endpoint;
 pub mod env;
 pub mod error;
-pub mod error_shape;
 pub mod http;
 pub mod interceptor;
 pub mod operation;
 pub mod paginator;
+pub mod waiter;
 pub mod profile;
-pub mod protocol;
-#[cfg(feature = "test-util")]
-pub mod protocol_test;
 pub mod region;
 pub mod retry;
-pub mod service;
-pub mod sign;
+pub mod types;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+
+// For generated code only.
+#[doc(hidden)]
+pub mod error_shape;
+#[doc(hidden)]
+pub mod json;
+#[doc(hidden)]
+pub mod protocol;
+#[doc(hidden)]
+#[cfg(feature = "test-util")]
+pub mod protocol_test;
+#[doc(hidden)]
+pub mod service;
+// For the client, and the AWS SigV4 test suite (`tests/sigv4_suite.rs`).
+#[doc(hidden)]
+pub mod sign;
 
 /// The `aws-types` crate, for `SdkConfig` interop (feature `aws-config`).
 #[cfg(feature = "aws-config")]

@@ -14,9 +14,10 @@ pub trait OperationError: std::error::Error + Send + Sync + Sized + 'static {
     /// Wraps any other failure in the unhandled variant.
     fn unhandled(source: Box<dyn std::error::Error + Send + Sync>, meta: ErrorMetadata) -> Self;
 
-    /// `@retryable` on the modeled error: `None` = not retryable, `Some(true)` = throttling,
-    /// `Some(false)` = transient.
-    fn retryable(&self) -> Option<bool>;
+    /// `@retryable` on the modeled error: `Some(Throttling)` with `throttling: true`, else
+    /// `Some(Transient)`; `None` when the error is not modeled as retryable (the client then
+    /// classifies it by code and status).
+    fn retry_kind(&self) -> Option<crate::retry::RetryKind>;
 
     fn meta(&self) -> &ErrorMetadata;
 

@@ -409,7 +409,7 @@ mod tests {
 
     #[test]
     fn json_1_1_content_type() {
-        let s = ServiceMeta { json_version: "1.1", ..SERVICE };
+        let s = ServiceMeta { json_version: crate::service::JsonVersion::V1_1, ..SERVICE };
         let r = build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
         assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
     }

@@ -132,12 +132,11 @@ pub const TRANSIENT_ERROR_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutEx
 /// HTTP statuses of failures that may not happen again.
 pub const TRANSIENT_STATUS_CODES: &[u16] = &[500, 502, 503, 504];
 
-/// Classifies a service error response by its `@retryable` trait, code and status.
-pub fn classify_service_error(retryable: Option<bool>, code: Option<&str>, status: u16) -> Option<RetryKind> {
-    match retryable {
-        Some(true) => return Some(RetryKind::Throttling),
-        Some(false) => return Some(RetryKind::Transient),
-        None => {}
+/// Classifies a service error response: the kind its `@retryable` trait gives
+/// ([`crate::operation::OperationError::retry_kind`]), else by its code and status.
+pub fn classify_service_error(modeled: Option<RetryKind>, code: Option<&str>, status: u16) -> Option<RetryKind> {
+    if modeled.is_some() {
+        return modeled;
     }
     if let Some(code) = code {
         if THROTTLING_ERROR_CODES.contains(&code) {
@@ -218,8 +217,8 @@ mod tests {
         assert_eq!(classify_service_error(None, Some("InvalidArn"), 400), None);
         assert_eq!(classify_service_error(None, None, 503), Some(RetryKind::Transient));
         assert_eq!(classify_service_error(None, Some("InvalidArn"), 501), None);
-        assert_eq!(classify_service_error(Some(true), Some("X"), 400), Some(RetryKind::Throttling));
-        assert_eq!(classify_service_error(Some(false), Some("X"), 400), Some(RetryKind::Transient));
+        assert_eq!(classify_service_error(Some(RetryKind::Throttling), Some("X"), 400), Some(RetryKind::Throttling));
+        assert_eq!(classify_service_error(Some(RetryKind::Transient), Some("X"), 400), Some(RetryKind::Transient));
     }
 
     #[test]

@@ -1,12 +1,31 @@
 //! Static facts about a service, emitted once per generated crate.
 
+/// The version of the awsJson protocol a service speaks (`@awsJson1_0` or `@awsJson1_1`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum JsonVersion {
+    /// awsJson 1.0: `Content-Type: application/x-amz-json-1.0`.
+    V1_0,
+    /// awsJson 1.1: `Content-Type: application/x-amz-json-1.1`.
+    V1_1,
+}
+
+impl JsonVersion {
+    /// The `Content-Type` of requests in this version.
+    pub fn content_type(self) -> &'static str {
+        match self {
+            JsonVersion::V1_0 => "application/x-amz-json-1.0",
+            JsonVersion::V1_1 => "application/x-amz-json-1.1",
+        }
+    }
+}
+
 /// What the runtime needs to know about a service.
 #[derive(Debug)]
 pub struct ServiceMeta {
     /// The `X-Amz-Target` prefix, e.g. `AWSStepFunctions`.
     pub target_prefix: &'static str,
-    /// The awsJson version: `"1.0"` or `"1.1"` (the `Content-Type` is `application/x-amz-json-<version>`).
-    pub json_version: &'static str,
+    /// The awsJson version of the protocol (the `Content-Type` of requests).
+    pub json_version: JsonVersion,
     /// The SigV4 signing name, e.g. `states`.
     pub signing_name: &'static str,
     /// The SDK id, e.g. `SFN`: `AWS_ENDPOINT_URL_SFN` overrides the endpoint.
@@ -27,10 +46,7 @@ pub struct ServiceMeta {
 impl ServiceMeta {
     /// The `Content-Type` of requests.
     pub fn content_type(&self) -> &'static str {
-        match self.json_version {
-            "1.1" => "application/x-amz-json-1.1",
-            _ => "application/x-amz-json-1.0",
-        }
+        self.json_version.content_type()
     }
 
     /// The name of the environment variable that overrides this service's endpoint:
@@ -50,7 +66,7 @@ impl ServiceMeta {
 #[cfg(test)]
 pub(crate) static TEST_SERVICE: ServiceMeta = ServiceMeta {
     target_prefix: "AWSStepFunctions",
-    json_version: "1.0",
+    json_version: JsonVersion::V1_0,
     signing_name: "states",
     sdk_id: "SFN",
     api_version: "2016-11-23",

@@ -250,13 +250,13 @@ impl DateTime {
     /// Formats the timestamp as the protocol writes it. Epoch seconds and date-times keep up to
     /// millisecond precision (the instant floored to the millisecond) and drop a zero fraction
     /// (`1515531081`, `1515531081.5`, `-1.5`, `2018-01-09T20:51:21.5Z`).
-    pub fn fmt(&self, format: TimestampFormat) -> String {
+    pub fn format(&self, format: TimestampFormat) -> String {
         let mut out = String::with_capacity(32);
         self.write(format, &mut out);
         out
     }
 
-    /// Appends the timestamp as [`DateTime::fmt`] writes it.
+    /// Appends the timestamp as [`DateTime::format`] writes it.
     fn write(&self, format: TimestampFormat, out: &mut String) {
         use fmt::Write as _;
         let millis = self.nanos / 1_000_000;
@@ -607,13 +607,13 @@ impl Default for DateTime {
 
 impl fmt::Debug for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.fmt(TimestampFormat::DateTime))
+        f.write_str(&self.format(TimestampFormat::DateTime))
     }
 }
 
 impl fmt::Display for DateTime {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.write_str(&self.fmt(TimestampFormat::DateTime))
+        f.write_str(&self.format(TimestampFormat::DateTime))
     }
 }
 
@@ -803,8 +803,8 @@ mod tests {
         let t = DateTime::parse("1515531081.123", TimestampFormat::EpochSeconds).unwrap();
         assert_eq!(t.secs(), 1515531081);
         assert_eq!(t.subsec_nanos(), 123_000_000);
-        assert_eq!(t.fmt(TimestampFormat::EpochSeconds), "1515531081.123");
-        assert_eq!(DateTime::from_secs(1515531081).unwrap().fmt(TimestampFormat::EpochSeconds), "1515531081");
+        assert_eq!(t.format(TimestampFormat::EpochSeconds), "1515531081.123");
+        assert_eq!(DateTime::from_secs(1515531081).unwrap().format(TimestampFormat::EpochSeconds), "1515531081");
         assert_eq!(DateTime::parse("1.515531081E9", TimestampFormat::EpochSeconds).unwrap().secs(), 1515531081);
         assert!(DateTime::parse("soon", TimestampFormat::EpochSeconds).is_err());
     }
@@ -812,13 +812,13 @@ mod tests {
     #[test]
     fn date_time_and_http_date() {
         let t = DateTime::from_secs(1515531081).unwrap();
-        assert_eq!(t.fmt(TimestampFormat::DateTime), "2018-01-09T20:51:21Z");
-        assert_eq!(t.fmt(TimestampFormat::HttpDate), "Tue, 09 Jan 2018 20:51:21 GMT");
+        assert_eq!(t.format(TimestampFormat::DateTime), "2018-01-09T20:51:21Z");
+        assert_eq!(t.format(TimestampFormat::HttpDate), "Tue, 09 Jan 2018 20:51:21 GMT");
         assert_eq!(DateTime::parse("2018-01-09T20:51:21Z", TimestampFormat::DateTime).unwrap(), t);
         assert_eq!(DateTime::parse("2018-01-09T21:51:21+01:00", TimestampFormat::DateTime).unwrap(), t);
         assert_eq!(DateTime::parse("Tue, 09 Jan 2018 20:51:21 GMT", TimestampFormat::HttpDate).unwrap(), t);
         let frac = DateTime::from_secs_f64(1515531081.5).unwrap();
-        assert_eq!(frac.fmt(TimestampFormat::DateTime), "2018-01-09T20:51:21.5Z");
+        assert_eq!(frac.format(TimestampFormat::DateTime), "2018-01-09T20:51:21.5Z");
     }
 
     #[test]

@@ -147,7 +147,7 @@ fn answer(behaviour: &Skewed, head: &str, seen: &Mutex<Vec<Seen>>) -> String {
     };
     let mut out = format!("HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n", body.len());
     if behaviour.date_header {
-        let date = DateTime::from_secs(server_now).unwrap().fmt(TimestampFormat::HttpDate);
+        let date = DateTime::from_secs(server_now).unwrap().format(TimestampFormat::HttpDate);
         out.push_str(&format!("Date: {date}\r\n"));
     }
     out.push_str("\r\n");

@@ -113,7 +113,7 @@ fn formatting_matches_time_over_random_instants() {
         assert_eq!(OffsetDateTime::from(ours), theirs, "{secs}.{nanos:09}");
         assert_eq!(ours.as_nanos(), theirs.unix_timestamp_nanos());
         for format in [TimestampFormat::EpochSeconds, TimestampFormat::DateTime, TimestampFormat::HttpDate] {
-            let text = ours.fmt(format);
+            let text = ours.format(format);
             assert_eq!(text, time_fmt(theirs, format), "{secs}.{nanos:09} as {format:?}");
             // What is written reads back (to the millisecond for epoch seconds and date-times,
             // to the second for HTTP dates), by both; RFC 3339 has no years before 0, RFC 2822

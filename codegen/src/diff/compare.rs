@@ -48,7 +48,7 @@ const MEMBER_TRAITS: &[&str] = &[
 ];
 
 /// Operation traits compared by dedicated rules.
-const OPERATION_TRAITS: &[&str] = &[t::PAGINATED, t::ENDPOINT, t::SMOKE_TESTS];
+const OPERATION_TRAITS: &[&str] = &[t::PAGINATED, t::ENDPOINT, t::SMOKE_TESTS, crate::ir::waiters::WAITABLE];
 
 /// Service traits compared by dedicated rules (`@paginated` is compared per operation, merged).
 const SERVICE_TRAITS: &[&str] = &[t::ENDPOINT_RULE_SET, t::ENDPOINT_TESTS, t::PAGINATED];
@@ -848,6 +848,24 @@ impl<'a> Cx<'a> {
                 }
             }
             (None, None) => {}
+        }
+
+        let waiters = |traits: &Traits| -> BTreeMap<String, Value> {
+            match traits.get(crate::ir::waiters::WAITABLE) {
+                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
+                _ => BTreeMap::new(),
+            }
+        };
+        let (wa, wb) = (waiters(&a.traits), waiters(&b.traits));
+        for (name, w) in &wa {
+            match wb.get(name) {
+                None => self.push(loc.clone(), ChangeKind::WaiterRemoved { name: name.clone() }),
+                Some(v) if v != w => self.push(loc.clone(), ChangeKind::WaiterChanged { name: name.clone() }),
+                Some(_) => {}
+            }
+        }
+        for name in wb.keys().filter(|n| !wa.contains_key(*n)) {
+            self.push(loc.clone(), ChangeKind::WaiterAdded { name: name.clone() });
         }
 
         let host = |traits: &Traits| {

@@ -291,6 +291,17 @@ pub enum ChangeKind {
         items: Option<String>,
     },
     PaginatedRemoved,
+    /// A waiter (`smithy.waiters#waitable`) of the operation, by name.
+    WaiterAdded {
+        name: String,
+    },
+    WaiterRemoved {
+        name: String,
+    },
+    /// Its acceptors or delays changed.
+    WaiterChanged {
+        name: String,
+    },
     PaginatedChanged {
         field: PaginatedField,
         from: Option<String>,
@@ -452,6 +463,9 @@ pub fn classify(kind: &ChangeKind) -> (Class, &'static str) {
         K::OperationErrorRemoved { .. } => (Breaking, "a variant of the operation error enum disappears; matches on it stop compiling"),
         K::PaginatedAdded { .. } => (Additive, "a paginator is generated for the operation"),
         K::PaginatedRemoved => (Breaking, "the operation's paginator disappears"),
+        K::WaiterAdded { .. } => (Additive, "a new `wait_until_*` client method and its builder"),
+        K::WaiterRemoved { .. } => (Breaking, "the `wait_until_*` client method disappears"),
+        K::WaiterChanged { .. } => (Patch, "the waiter's acceptors or delays change: when it stops, not its API"),
         K::PaginatedChanged { field: PaginatedField::InputToken | PaginatedField::OutputToken, .. } => {
             (Patch, "token plumbing is internal to the paginator")
         }
@@ -579,6 +593,9 @@ impl ChangeKind {
                 None => "@paginated added".to_string(),
             },
             K::PaginatedRemoved => "@paginated removed".to_string(),
+            K::WaiterAdded { name } => format!("waiter `{name}` added"),
+            K::WaiterRemoved { name } => format!("waiter `{name}` removed"),
+            K::WaiterChanged { name } => format!("waiter `{name}` changed"),
             K::PaginatedChanged { field, from, to } => {
                 format!("@paginated {}: {} → {}", field.as_str(), opt(from), opt(to))
             }

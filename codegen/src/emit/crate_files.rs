@@ -28,6 +28,12 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let mut lines = vec![format!("A client for {} (API version {}).", service.title, service.version), String::new()];
     lines.extend(service.docs.iter().cloned());
     lines.extend(guide(service, info));
+    if !service.unsupported.is_empty() {
+        lines.extend(["".to_string(), "# Not supported".to_string(), String::new()]);
+        lines.push("What this client leaves out of the model or does not honour:".to_string());
+        lines.push(String::new());
+        lines.extend(service.unsupported.iter().map(|u| format!("- {}.", u.describe())));
+    }
     let docs: Vec<TokenStream> = lines
         .iter()
         .map(|l| {
@@ -36,7 +42,13 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         })
         .collect();
     let target_prefix = &service.target_prefix;
-    let json_version = service.protocol.json_version();
+    // The crate's own code (serializers, builders, client methods) uses its `#[deprecated]` items;
+    // users of the crate still get the warning where they use them.
+    let allow_deprecated = uses_deprecated(service).then(|| quote!(#![allow(deprecated)]));
+    let json_version = match service.protocol {
+        crate::ir::Protocol::AwsJson1_0 => quote!(#rt::service::JsonVersion::V1_0),
+        crate::ir::Protocol::AwsJson1_1 => quote!(#rt::service::JsonVersion::V1_1),
+    };
     let signing_name = &service.signing_name;
     let sdk_id = &service.sdk_id;
     let api_version = &service.version;
@@ -56,6 +68,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
             }
         }
     });
+    let waiters_mod = super::waiters::module_decl(service);
     let op_infos = service.operations.iter().map(|op| {
         let name = &op.name;
         let errors = op.errors.iter().map(|e| &e.code);
@@ -70,6 +83,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     quote! {
         #(#docs)*
         #![forbid(unsafe_code)]
+        #allow_deprecated
 
         pub mod client;
         pub mod config;
@@ -79,6 +93,7 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
         pub mod primitives;
         pub mod types;
         #pagination
+        #waiters_mod
 
         /// Testing without a network (feature `test-util`): typed mocks by rule
         /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
@@ -401,7 +416,7 @@ pub fn client_rs(service: &Service) -> TokenStream {
         #client_doc
         #[derive(Debug, Clone)]
         pub struct Client {
-            handle: #rt::client::Handle,
+            pub(crate) handle: #rt::client::Handle,
         }
 
         impl Client {
@@ -527,6 +542,7 @@ pub fn error_rs(service: &Service) -> TokenStream {
         };
         pub use #rt::http::{ConnectorError, ConnectorErrorKind};
         pub use #rt::interceptor::InterceptorError;
+        pub use #rt::json::DeserializeError;
         pub use #rt::types::UnknownVariantError;
 
         /// Any error of any operation of this service.
@@ -655,6 +671,15 @@ pub fn module_index(doc_text: &str, items: &[IndexEntry], extra: TokenStream) ->
 }
 
 /// `protocol_tests`: the crate has `tests/protocol_tests.rs`, which needs the runtime's test support.
+/// Whether the model marks any operation, structure or member `@deprecated` (the crate's own code
+/// and tests use them, and allow the lint).
+pub fn uses_deprecated(service: &Service) -> bool {
+    let ios = service.operations.iter().flat_map(|o| [&o.input, &o.output]);
+    let mut structures = service.structures.iter().chain(&service.errors).chain(ios);
+    service.operations.iter().any(|o| o.deprecated.is_some())
+        || structures.any(|s| s.deprecated.is_some() || s.members.iter().any(|m| m.deprecated.is_some()))
+}
+
 pub fn cargo_toml(
     info: &CrateInfo,
     service: &Service,

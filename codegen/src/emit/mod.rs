@@ -6,6 +6,7 @@ pub mod operation;
 pub mod protocol_tests;
 pub mod shapes;
 pub mod smoke_tests;
+pub mod waiters;
 
 use proc_macro2::{Ident, Span, TokenStream};
 use quote::quote;

@@ -186,8 +186,8 @@ fn error_enum(op: &Operation) -> TokenStream {
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let throttling = e.retry? == RetryKind::Throttling;
-        Some(quote!(#error::#v(_) => Some(#throttling),))
+        let kind = if e.retry? == RetryKind::Throttling { quote!(Throttling) } else { quote!(Transient) };
+        Some(quote!(#error::#v(_) => Some(#rt::retry::RetryKind::#kind),))
     });
     let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
@@ -269,7 +269,7 @@ fn error_enum(op: &Operation) -> TokenStream {
                 #error::Unhandled(#rt::error::Unhandled::new(source, meta))
             }
 
-            fn retryable(&self) -> Option<bool> {
+            fn retry_kind(&self) -> Option<#rt::retry::RetryKind> {
                 #[allow(clippy::match_single_binding)]
                 match self {
                     #(#retry_arms)*
@@ -333,7 +333,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
         #d
         #[derive(Debug, Clone)]
         pub struct #fluent {
-            handle: #rt::client::Handle,
+            pub(crate) handle: #rt::client::Handle,
             inner: #input_builder,
         }
 

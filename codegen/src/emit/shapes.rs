@@ -950,10 +950,16 @@ pub fn union(u: &Union) -> TokenStream {
         quote!()
     };
     let derive_debug = if u.sensitive { quote!() } else { quote!(Debug,) };
+    // Variants hold the model's structures inline (boxing them would change how callers match).
+    let holds_aggregates = u.variants.iter().any(|v| {
+        !v.boxed && matches!(v.ty, Some(crate::ir::RustType::Named { kind: crate::ir::NamedKind::Structure | crate::ir::NamedKind::Union, .. }))
+    });
+    let allow_large = holds_aggregates.then(|| quote!(#[allow(clippy::large_enum_variant)]));
     quote! {
         #docs
         #[non_exhaustive]
         #[derive(Clone, PartialEq, Default, #derive_debug)]
+        #allow_large
         pub enum #name {
             #(#variants)*
             /// A member this version of the crate does not know (also the value a response that

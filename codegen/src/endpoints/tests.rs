@@ -1,4 +1,5 @@
 use super::*;
+use crate::error::ErrorKind;
 use serde_json::json;
 
 /// `text` without whitespace and without commas before closing brackets, for layout-independent
@@ -244,17 +245,10 @@ fn assigned_names_are_visible_in_sub_rules() {
     rule_set_tokens(&rs).unwrap();
 }
 
-/// The pinned partition table where `cargo xtask fetch-model` (or CI) puts it.
-fn partitions_path() -> std::path::PathBuf {
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/partitions.json")
-}
-
 #[test]
 fn partitions_load_and_emit() {
-    let path = std::env::var_os("AWS_PARTITIONS").map(Into::into).unwrap_or_else(partitions_path);
-    let value = load_partitions(&path).unwrap_or_else(|e| {
-        panic!("{e}\nthe pinned partitions.json is needed: run `cargo xtask fetch-model` or set AWS_PARTITIONS")
-    });
+    let (path, bytes) = xtask_inputs::read_pinned(xtask_inputs::pins::PARTITIONS).unwrap_or_else(|e| panic!("{e}"));
+    let value = parse_partitions(&bytes, &path.display().to_string()).unwrap();
     let got = pretty(partitions_tokens(&value).unwrap());
     let squashed = squash(&got);
     for needle in [
@@ -272,17 +266,14 @@ fn partitions_load_and_emit() {
 }
 
 #[test]
-fn partitions_pin_is_enforced() {
-    let dir = std::env::temp_dir().join(format!("endpoints-pin-{}", std::process::id()));
-    std::fs::create_dir_all(&dir).unwrap();
-    let file = dir.join("partitions.json");
-    std::fs::write(&file, br#"{"version": "1.1", "partitions": []}"#).unwrap();
-    let err = load_partitions(&file).unwrap_err();
-    assert!(err.message.starts_with("sha256 is "), "{err}");
-    assert!(err.message.contains(PARTITIONS_SHA256), "{err}");
-    let err = load_partitions(&dir.join("missing.json")).unwrap_err();
-    assert!(err.message.starts_with("cannot read the partition table"), "{err}");
-    std::fs::remove_dir_all(&dir).unwrap();
+fn partition_tables_that_are_not_json_or_not_version_1_1_are_input_errors() {
+    let err = parse_partitions(b"{oops", "p.json").unwrap_err();
+    assert_eq!((err.kind, err.location.as_str()), (ErrorKind::Input, "p.json"));
+    assert!(err.message.starts_with("not valid JSON"), "{err}");
+    let err = parse_partitions(br#"{"version": "1.0", "partitions": []}"#, "p.json").unwrap_err();
+    assert_eq!(err.kind, ErrorKind::Input);
+    assert_eq!(err.message, r#"partition table version Some("1.0"), expected "1.1""#);
+    assert!(parse_partitions(br#"{"version": "1.1", "partitions": []}"#, "p.json").is_ok());
 }
 
 #[test]
@@ -301,7 +292,7 @@ fn malformed_partitions_are_errors() {
     ];
     for (input, expected) in cases {
         let err = partitions_tokens(&input).unwrap_err();
-        assert_eq!(err.message, expected);
+        assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Input, expected));
     }
     let ok = pretty(partitions_tokens(&p(json!({"r-1": {"description": "R", "supportsFIPS": false}}), out)).unwrap());
     assert!(squash(&ok).contains(&squash(r#"KnownRegion { supports_fips: Some(false), ..KnownRegion::new("r-1") }"#)), "{ok}");

@@ -577,7 +577,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -642,7 +642,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateActivityError {
 /// Builds and sends a `CreateActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct CreateActivityFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: CreateActivityInputBuilder,
 }
 

@@ -1006,7 +1006,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -1113,7 +1113,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineError {
 /// Builds and sends a `CreateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct CreateStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: CreateStateMachineInputBuilder,
 }
 

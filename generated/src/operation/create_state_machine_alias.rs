@@ -615,7 +615,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -678,7 +678,7 @@ impl ::awsjson_runtime::operation::OperationError for CreateStateMachineAliasErr
 /// Builds and sends a `CreateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct CreateStateMachineAliasFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: CreateStateMachineAliasInputBuilder,
 }
 

@@ -343,7 +343,7 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -380,7 +380,7 @@ impl ::awsjson_runtime::operation::OperationError for DeleteStateMachineError {
 /// Builds and sends a `DeleteStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DeleteStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DeleteStateMachineInputBuilder,
 }
 

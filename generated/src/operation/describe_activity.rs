@@ -508,7 +508,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -545,7 +545,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeActivityError {
 /// Builds and sends a `DescribeActivity` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeActivityFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeActivityInputBuilder,
 }
 

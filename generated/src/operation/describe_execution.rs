@@ -1166,7 +1166,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -1221,7 +1221,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeExecutionError {
 /// Builds and sends a `DescribeExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeExecutionInputBuilder,
 }
 

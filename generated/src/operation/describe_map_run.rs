@@ -746,7 +746,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -781,7 +781,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeMapRunError {
 /// Builds and sends a `DescribeMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeMapRunFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeMapRunInputBuilder,
 }
 

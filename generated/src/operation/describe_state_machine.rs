@@ -1007,7 +1007,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -1062,7 +1062,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineError 
 /// Builds and sends a `DescribeStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeStateMachineInputBuilder,
 }
 

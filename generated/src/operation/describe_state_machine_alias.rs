@@ -600,7 +600,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -643,7 +643,7 @@ impl ::awsjson_runtime::operation::OperationError for DescribeStateMachineAliasE
 /// Builds and sends a `DescribeStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeStateMachineAliasFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeStateMachineAliasInputBuilder,
 }
 

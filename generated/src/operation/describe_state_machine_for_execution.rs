@@ -919,7 +919,7 @@ for DescribeStateMachineForExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -974,7 +974,7 @@ for DescribeStateMachineForExecutionError {
 /// Builds and sends a `DescribeStateMachineForExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct DescribeStateMachineForExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: DescribeStateMachineForExecutionInputBuilder,
 }
 

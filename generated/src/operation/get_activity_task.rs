@@ -515,7 +515,7 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -574,7 +574,7 @@ impl ::awsjson_runtime::operation::OperationError for GetActivityTaskError {
 /// Builds and sends a `GetActivityTask` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct GetActivityTaskFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: GetActivityTaskInputBuilder,
 }
 

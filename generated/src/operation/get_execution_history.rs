@@ -591,7 +591,7 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -650,7 +650,7 @@ impl ::awsjson_runtime::operation::OperationError for GetExecutionHistoryError {
 /// Builds and sends a `GetExecutionHistory` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct GetExecutionHistoryFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: GetExecutionHistoryInputBuilder,
 }
 

@@ -428,7 +428,7 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -459,7 +459,7 @@ impl ::awsjson_runtime::operation::OperationError for ListActivitiesError {
 /// Builds and sends a `ListActivities` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListActivitiesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListActivitiesInputBuilder,
 }
 

@@ -650,7 +650,7 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -705,7 +705,7 @@ impl ::awsjson_runtime::operation::OperationError for ListExecutionsError {
 /// Builds and sends a `ListExecutions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListExecutionsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListExecutionsInputBuilder,
 }
 

@@ -487,7 +487,7 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -526,7 +526,7 @@ impl ::awsjson_runtime::operation::OperationError for ListMapRunsError {
 /// Builds and sends a `ListMapRuns` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListMapRunsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListMapRunsInputBuilder,
 }
 

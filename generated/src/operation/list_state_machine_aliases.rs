@@ -544,7 +544,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -595,7 +595,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineAliasesErr
 /// Builds and sends a `ListStateMachineAliases` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListStateMachineAliasesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListStateMachineAliasesInputBuilder,
 }
 

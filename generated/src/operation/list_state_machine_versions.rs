@@ -512,7 +512,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -553,7 +553,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachineVersionsEr
 /// Builds and sends a `ListStateMachineVersions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListStateMachineVersionsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListStateMachineVersionsInputBuilder,
 }
 

@@ -429,7 +429,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -460,7 +460,7 @@ impl ::awsjson_runtime::operation::OperationError for ListStateMachinesError {
 /// Builds and sends a `ListStateMachines` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListStateMachinesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListStateMachinesInputBuilder,
 }
 

@@ -376,7 +376,7 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -411,7 +411,7 @@ impl ::awsjson_runtime::operation::OperationError for ListTagsForResourceError {
 /// Builds and sends a `ListTagsForResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListTagsForResourceFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListTagsForResourceInputBuilder,
 }
 

@@ -575,7 +575,7 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -636,7 +636,7 @@ impl ::awsjson_runtime::operation::OperationError for PublishStateMachineVersion
 /// Builds and sends a `PublishStateMachineVersion` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PublishStateMachineVersionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PublishStateMachineVersionInputBuilder,
 }
 

@@ -480,7 +480,7 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -533,7 +533,7 @@ impl ::awsjson_runtime::operation::OperationError for RedriveExecutionError {
 /// Builds and sends a `RedriveExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct RedriveExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: RedriveExecutionInputBuilder,
 }
 

@@ -462,7 +462,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -519,7 +519,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskFailureError {
 /// Builds and sends a `SendTaskFailure` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SendTaskFailureFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SendTaskFailureInputBuilder,
 }
 

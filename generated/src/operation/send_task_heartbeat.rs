@@ -338,7 +338,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -377,7 +377,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskHeartbeatError {
 /// Builds and sends a `SendTaskHeartbeat` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SendTaskHeartbeatFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SendTaskHeartbeatInputBuilder,
 }
 

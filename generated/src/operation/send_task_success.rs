@@ -448,7 +448,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -509,7 +509,7 @@ impl ::awsjson_runtime::operation::OperationError for SendTaskSuccessError {
 /// Builds and sends a `SendTaskSuccess` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SendTaskSuccessFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SendTaskSuccessInputBuilder,
 }
 

@@ -712,7 +712,7 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -797,7 +797,7 @@ impl ::awsjson_runtime::operation::OperationError for StartExecutionError {
 /// Builds and sends a `StartExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct StartExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: StartExecutionInputBuilder,
 }
 

@@ -1120,7 +1120,7 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -1197,7 +1197,7 @@ impl ::awsjson_runtime::operation::OperationError for StartSyncExecutionError {
 /// Builds and sends a `StartSyncExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct StartSyncExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: StartSyncExecutionInputBuilder,
 }
 

@@ -520,7 +520,7 @@ impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -577,7 +577,7 @@ impl ::awsjson_runtime::operation::OperationError for StopExecutionError {
 /// Builds and sends a `StopExecution` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct StopExecutionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: StopExecutionInputBuilder,
 }
 

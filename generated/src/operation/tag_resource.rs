@@ -378,7 +378,7 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -417,7 +417,7 @@ impl ::awsjson_runtime::operation::OperationError for TagResourceError {
 /// Builds and sends a `TagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct TagResourceFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: TagResourceInputBuilder,
 }
 

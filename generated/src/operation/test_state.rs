@@ -923,7 +923,7 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
         TestStateError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -964,7 +964,7 @@ impl ::awsjson_runtime::operation::OperationError for TestStateError {
 /// Builds and sends a `TestState` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct TestStateFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: TestStateInputBuilder,
 }
 

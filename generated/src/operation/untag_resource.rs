@@ -358,7 +358,7 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -393,7 +393,7 @@ impl ::awsjson_runtime::operation::OperationError for UntagResourceError {
 /// Builds and sends a `UntagResource` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct UntagResourceFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: UntagResourceInputBuilder,
 }
 

@@ -431,7 +431,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -470,7 +470,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateMapRunError {
 /// Builds and sends a `UpdateMapRun` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct UpdateMapRunFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: UpdateMapRunInputBuilder,
 }
 

@@ -895,7 +895,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -994,7 +994,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineError {
 /// Builds and sends a `UpdateStateMachine` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct UpdateStateMachineFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: UpdateStateMachineInputBuilder,
 }
 

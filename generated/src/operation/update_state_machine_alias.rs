@@ -537,7 +537,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -590,7 +590,7 @@ impl ::awsjson_runtime::operation::OperationError for UpdateStateMachineAliasErr
 /// Builds and sends a `UpdateStateMachineAlias` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct UpdateStateMachineAliasFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: UpdateStateMachineAliasInputBuilder,
 }
 

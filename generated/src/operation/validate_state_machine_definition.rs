@@ -591,7 +591,7 @@ for ValidateStateMachineDefinitionError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -624,7 +624,7 @@ for ValidateStateMachineDefinitionError {
 /// Builds and sends a `ValidateStateMachineDefinition` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ValidateStateMachineDefinitionFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ValidateStateMachineDefinitionInputBuilder,
 }
 

@@ -1,8 +1,8 @@
 //! The library functions of the Smithy rules engine, as plain Rust functions.
 //!
-//! The evaluator in [`super::rules`] calls these; they are public so that they can be tested (and
-//! reused) on their own. Each returns `None` (or `false`) where the specification says the function
-//! yields an empty optional.
+//! The evaluator in [`crate::endpoint::rules`] calls these; the fuzz targets check them on their
+//! own (feature `fuzzing` makes the module public; it is no API). Each returns `None` (or
+//! `false`) where the specification says the function yields an empty optional.
 
 use std::net::{Ipv4Addr, Ipv6Addr};
 

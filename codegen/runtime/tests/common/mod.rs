@@ -43,7 +43,7 @@ impl ResolveEndpoint for TestResolver {
 
 pub static SERVICE: ServiceMeta = ServiceMeta {
     target_prefix: "AWSStepFunctions",
-    json_version: "1.0",
+    json_version: awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "states",
     sdk_id: "SFN",
     api_version: "2016-11-23",
@@ -152,9 +152,9 @@ impl OperationError for ThingError {
         ThingError::Unhandled(Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<awsjson_runtime::retry::RetryKind> {
         match self {
-            ThingError::SlowDownPlease(_) => Some(true),
+            ThingError::SlowDownPlease(_) => Some(awsjson_runtime::retry::RetryKind::Throttling),
             _ => None,
         }
     }

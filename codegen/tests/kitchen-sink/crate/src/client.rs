@@ -15,7 +15,7 @@ pub mod customize {
 /// One method per operation returns a fluent builder; set its input and call `send()`.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
 }
 
 impl Client {
@@ -42,6 +42,19 @@ impl Client {
     /// The configuration of this client.
     pub fn config(&self) -> &crate::Config {
         self.handle.config()
+    }
+
+    /// Members named like the methods the generator makes (renamed, see naming.rs).
+    ///
+    /// Set the input on the returned [`AwkwardFluentBuilder`] and call `send()`:
+    ///
+    /// - Required members: [`send_value`](crate::operation::awkward::AwkwardFluentBuilder::send_value) (checked before anything is sent).
+    /// - On success: [`AwkwardOutput`](crate::operation::awkward::AwkwardOutput).
+    /// - On failure: [`SdkError`](crate::error::SdkError)`<`[`AwkwardError`](crate::operation::awkward::AwkwardError)`>`; service errors: `ServiceFault`, or `Unhandled`.
+    ///
+    /// [`AwkwardFluentBuilder`]: crate::operation::awkward::AwkwardFluentBuilder
+    pub fn awkward(&self) -> crate::operation::awkward::AwkwardFluentBuilder {
+        crate::operation::awkward::AwkwardFluentBuilder::new(self.handle.clone())
     }
 
     /// Set the input on the returned [`GetWidgetFluentBuilder`] and call `send()`:
@@ -154,6 +167,12 @@ impl Client {
         ::awsjson_runtime::test_util::CallJsonError,
     > {
         match operation {
+            "Awkward" => {
+                ::awsjson_runtime::test_util::call_json::<
+                    crate::operation::awkward::Awkward,
+                >(&self.handle, input)
+                    .await
+            }
             "GetWidget" => {
                 ::awsjson_runtime::test_util::call_json::<
                     crate::operation::get_widget::GetWidget,

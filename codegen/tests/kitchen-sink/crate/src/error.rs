@@ -13,6 +13,7 @@ pub use ::awsjson_runtime::error::{
 
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
+pub use ::awsjson_runtime::json::DeserializeError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
 
 /// Any error of any operation of this service.
@@ -91,6 +92,17 @@ where
             other => {
                 Error::Unhandled(Unhandled::new(Box::new(other), Default::default()))
             }
+        }
+    }
+}
+
+impl From<crate::operation::awkward::AwkwardError> for Error {
+    fn from(err: crate::operation::awkward::AwkwardError) -> Self {
+        match err {
+            crate::operation::awkward::AwkwardError::ServiceFault(e) => {
+                Error::ServiceFault(e)
+            }
+            crate::operation::awkward::AwkwardError::Unhandled(e) => Error::Unhandled(e),
         }
     }
 }

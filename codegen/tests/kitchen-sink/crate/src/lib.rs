@@ -133,6 +133,7 @@
 //! - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
 
 #![forbid(unsafe_code)]
+#![allow(deprecated)]
 pub mod client;
 
 pub mod config;
@@ -153,6 +154,8 @@ pub mod pagination {
     };
 }
 
+pub mod waiters;
+
 /// Testing without a network (feature `test-util`): typed mocks by rule
 /// ([`test_util::MockRule`], [`test_util::MockConnector`]), a connector that captures
 /// requests in full ([`test_util::CapturingConnector`]), fixtures of recorded exchanges,
@@ -169,6 +172,11 @@ pub mod test_util {
     /// Every operation of the service: its name, the errors the model lists for it, and
     /// whether it is paginated.
     pub const OPERATIONS: &[OperationInfo] = &[
+        ::awsjson_runtime::test_util::OperationInfo {
+            name: "Awkward",
+            errors: &["ServiceFault"],
+            paginated: false,
+        },
         ::awsjson_runtime::test_util::OperationInfo {
             name: "GetWidget",
             errors: &["NotFound", "ServiceFault"],
@@ -211,9 +219,9 @@ pub mod test_util {
     #[macro_export]
     macro_rules! for_each_operation {
         ($m:ident) => {
-            $m ! { get_widget::GetWidget, list_things::ListThings, ping::Ping,
-            put_thing::PutThing, read_public_info::ReadPublicInfo, say_hello::SayHello,
-            scan_shapes::ScanShapes, }
+            $m ! { awkward::Awkward, get_widget::GetWidget, list_things::ListThings,
+            ping::Ping, put_thing::PutThing, read_public_info::ReadPublicInfo,
+            say_hello::SayHello, scan_shapes::ScanShapes, }
         };
     }
 
@@ -229,7 +237,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "KitchenSink",
-    json_version: "1.0",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "kitchen",
     sdk_id: "Kitchen Sink",
     api_version: "2024-01-01",

@@ -5,6 +5,8 @@
 
 pub use ::awsjson_runtime::error::RequestId;
 
+pub mod awkward;
+
 pub mod get_widget;
 
 pub mod list_things;

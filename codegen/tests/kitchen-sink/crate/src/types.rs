@@ -5,6 +5,10 @@
 
 pub mod error;
 
+mod awkward_names;
+
+pub use awkward_names::AwkwardNames;
+
 mod circle;
 
 pub use circle::Circle;
@@ -31,6 +35,7 @@ pub use thing::Thing;
 
 /// Builders of the structures of this module.
 pub mod builders {
+    pub use super::awkward_names::AwkwardNamesBuilder;
     pub use super::circle::CircleBuilder;
     pub use super::schedule::ScheduleBuilder;
     pub use super::thing::ThingBuilder;

@@ -15,7 +15,7 @@ pub mod customize {
 /// One method per operation returns a fluent builder; set its input and call `send()`.
 #[derive(Debug, Clone)]
 pub struct Client {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
 }
 
 impl Client {

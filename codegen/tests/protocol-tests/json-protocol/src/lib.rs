@@ -267,7 +267,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "JsonProtocol",
-    json_version: "1.1",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_1,
     signing_name: "jsonprotocol",
     sdk_id: "Json Protocol",
     api_version: "2018-01-01",

@@ -13,6 +13,7 @@ pub use ::awsjson_runtime::error::{
 
 pub use ::awsjson_runtime::http::{ConnectorError, ConnectorErrorKind};
 pub use ::awsjson_runtime::interceptor::InterceptorError;
+pub use ::awsjson_runtime::json::DeserializeError;
 pub use ::awsjson_runtime::types::UnknownVariantError;
 
 /// Any error of any operation of this service.

@@ -169,7 +169,7 @@ pub use error::Error;
 #[doc(hidden)]
 pub static SERVICE: ::awsjson_runtime::service::ServiceMeta = ::awsjson_runtime::service::ServiceMeta {
     target_prefix: "QueryCompatibleJsonRpc10",
-    json_version: "1.0",
+    json_version: ::awsjson_runtime::service::JsonVersion::V1_0,
     signing_name: "querycompatiblejsonrpc10",
     sdk_id: "Query Compatible JSON RPC 10",
     api_version: "2020-07-14",

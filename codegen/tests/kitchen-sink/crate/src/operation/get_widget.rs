@@ -386,10 +386,12 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
         GetWidgetError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            GetWidgetError::ServiceFault(_) => Some(false),
+            GetWidgetError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -420,7 +422,7 @@ impl ::awsjson_runtime::operation::OperationError for GetWidgetError {
 /// Builds and sends a `GetWidget` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct GetWidgetFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: GetWidgetInputBuilder,
 }
 

@@ -420,10 +420,12 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ListThingsError::ServiceFault(_) => Some(false),
+            ListThingsError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -452,7 +454,7 @@ impl ::awsjson_runtime::operation::OperationError for ListThingsError {
 /// Builds and sends a `ListThings` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ListThingsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ListThingsInputBuilder,
 }
 

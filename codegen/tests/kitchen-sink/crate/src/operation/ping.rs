@@ -235,10 +235,12 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
         PingError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            PingError::ServiceFault(_) => Some(false),
+            PingError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -265,7 +267,7 @@ impl ::awsjson_runtime::operation::OperationError for PingError {
 /// Builds and sends a `Ping` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PingFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PingInputBuilder,
 }
 

@@ -592,11 +592,15 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
         PutThingError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            PutThingError::ServiceFault(_) => Some(false),
-            PutThingError::Throttled(_) => Some(true),
+            PutThingError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
+            PutThingError::Throttled(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Throttling)
+            }
             _ => None,
         }
     }
@@ -627,7 +631,7 @@ impl ::awsjson_runtime::operation::OperationError for PutThingError {
 /// Builds and sends a `PutThing` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PutThingFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PutThingInputBuilder,
 }
 

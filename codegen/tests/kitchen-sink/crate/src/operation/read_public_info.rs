@@ -346,10 +346,12 @@ impl ::awsjson_runtime::operation::OperationError for ReadPublicInfoError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ReadPublicInfoError::ServiceFault(_) => Some(false),
+            ReadPublicInfoError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -378,7 +380,7 @@ impl ::awsjson_runtime::operation::OperationError for ReadPublicInfoError {
 /// Builds and sends a `ReadPublicInfo` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ReadPublicInfoFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ReadPublicInfoInputBuilder,
 }
 

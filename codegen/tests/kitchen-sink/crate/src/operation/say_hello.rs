@@ -337,10 +337,12 @@ impl ::awsjson_runtime::operation::OperationError for SayHelloError {
         SayHelloError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            SayHelloError::ServiceFault(_) => Some(false),
+            SayHelloError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -367,7 +369,7 @@ impl ::awsjson_runtime::operation::OperationError for SayHelloError {
 /// Builds and sends a `SayHello` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SayHelloFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SayHelloInputBuilder,
 }
 

@@ -427,10 +427,12 @@ impl ::awsjson_runtime::operation::OperationError for ScanShapesError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
-            ScanShapesError::ServiceFault(_) => Some(false),
+            ScanShapesError::ServiceFault(_) => {
+                Some(::awsjson_runtime::retry::RetryKind::Transient)
+            }
             _ => None,
         }
     }
@@ -459,7 +461,7 @@ impl ::awsjson_runtime::operation::OperationError for ScanShapesError {
 /// Builds and sends a `ScanShapes` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ScanShapesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ScanShapesInputBuilder,
 }
 

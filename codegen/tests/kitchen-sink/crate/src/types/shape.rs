@@ -3,6 +3,7 @@
 
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum Shape {
     Circle(crate::types::Circle),
     Label(String),

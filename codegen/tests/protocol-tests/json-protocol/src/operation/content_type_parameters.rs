@@ -282,7 +282,7 @@ impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -309,7 +309,7 @@ impl ::awsjson_runtime::operation::OperationError for ContentTypeParametersError
 /// Builds and sends a `ContentTypeParameters` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct ContentTypeParametersFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: ContentTypeParametersInputBuilder,
 }
 

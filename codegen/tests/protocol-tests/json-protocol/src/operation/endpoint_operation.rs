@@ -224,7 +224,7 @@ impl ::awsjson_runtime::operation::OperationError for EndpointOperationError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -251,7 +251,7 @@ impl ::awsjson_runtime::operation::OperationError for EndpointOperationError {
 /// Builds and sends a `EndpointOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct EndpointOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: EndpointOperationInputBuilder,
 }
 

@@ -305,7 +305,7 @@ for EndpointWithHostLabelOperationError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -332,7 +332,7 @@ for EndpointWithHostLabelOperationError {
 /// Builds and sends a `EndpointWithHostLabelOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct EndpointWithHostLabelOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: EndpointWithHostLabelOperationInputBuilder,
 }
 

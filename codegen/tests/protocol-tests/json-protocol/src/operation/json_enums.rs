@@ -630,7 +630,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
         JsonEnumsError::Unhandled(::awsjson_runtime::error::Unhandled::new(source, meta))
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -657,7 +657,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonEnumsError {
 /// Builds and sends a `JsonEnums` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct JsonEnumsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: JsonEnumsInputBuilder,
 }
 

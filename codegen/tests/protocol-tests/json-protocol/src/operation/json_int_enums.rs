@@ -643,7 +643,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -670,7 +670,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonIntEnumsError {
 /// Builds and sends a `JsonIntEnums` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct JsonIntEnumsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: JsonIntEnumsInputBuilder,
 }
 

@@ -324,7 +324,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -351,7 +351,7 @@ impl ::awsjson_runtime::operation::OperationError for JsonUnionsError {
 /// Builds and sends a `JsonUnions` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct JsonUnionsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: JsonUnionsInputBuilder,
 }
 

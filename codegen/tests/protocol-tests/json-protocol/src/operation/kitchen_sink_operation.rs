@@ -2041,7 +2041,7 @@ impl ::awsjson_runtime::operation::OperationError for KitchenSinkOperationError 
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -2078,7 +2078,7 @@ impl ::awsjson_runtime::operation::OperationError for KitchenSinkOperationError 
 /// Builds and sends a `KitchenSinkOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct KitchenSinkOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: KitchenSinkOperationInputBuilder,
 }
 

@@ -325,7 +325,7 @@ impl ::awsjson_runtime::operation::OperationError for NullOperationError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -352,7 +352,7 @@ impl ::awsjson_runtime::operation::OperationError for NullOperationError {
 /// Builds and sends a `NullOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct NullOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: NullOperationInputBuilder,
 }
 

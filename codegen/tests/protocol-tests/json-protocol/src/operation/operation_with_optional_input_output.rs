@@ -333,7 +333,7 @@ for OperationWithOptionalInputOutputError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -360,7 +360,7 @@ for OperationWithOptionalInputOutputError {
 /// Builds and sends a `OperationWithOptionalInputOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithOptionalInputOutputFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithOptionalInputOutputInputBuilder,
 }
 

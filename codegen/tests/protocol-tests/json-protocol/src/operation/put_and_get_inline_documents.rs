@@ -342,7 +342,7 @@ impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsEr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -369,7 +369,7 @@ impl ::awsjson_runtime::operation::OperationError for PutAndGetInlineDocumentsEr
 /// Builds and sends a `PutAndGetInlineDocuments` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PutAndGetInlineDocumentsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PutAndGetInlineDocumentsInputBuilder,
 }
 

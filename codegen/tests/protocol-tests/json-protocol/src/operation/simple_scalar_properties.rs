@@ -382,7 +382,7 @@ impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesErro
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -409,7 +409,7 @@ impl ::awsjson_runtime::operation::OperationError for SimpleScalarPropertiesErro
 /// Builds and sends a `SimpleScalarProperties` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SimpleScalarPropertiesFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SimpleScalarPropertiesInputBuilder,
 }
 

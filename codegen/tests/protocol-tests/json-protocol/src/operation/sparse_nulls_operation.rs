@@ -420,7 +420,7 @@ impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError 
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -447,7 +447,7 @@ impl ::awsjson_runtime::operation::OperationError for SparseNullsOperationError 
 /// Builds and sends a `SparseNullsOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct SparseNullsOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: SparseNullsOperationInputBuilder,
 }
 

@@ -4,6 +4,7 @@
 /// A union with a representative set of types for members.
 #[non_exhaustive]
 #[derive(Clone, PartialEq, Default, Debug)]
+#[allow(clippy::large_enum_variant)]
 pub enum MyUnion {
     StringValue(String),
     BooleanValue(bool),

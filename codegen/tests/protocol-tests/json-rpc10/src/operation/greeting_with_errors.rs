@@ -377,7 +377,7 @@ impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -416,7 +416,7 @@ impl ::awsjson_runtime::operation::OperationError for GreetingWithErrorsError {
 /// Builds and sends a `GreetingWithErrors` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct GreetingWithErrorsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: GreetingWithErrorsInputBuilder,
 }
 

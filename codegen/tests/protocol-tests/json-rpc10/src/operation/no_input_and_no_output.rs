@@ -229,7 +229,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -256,7 +256,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndNoOutputError {
 /// Builds and sends a `NoInputAndNoOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct NoInputAndNoOutputFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: NoInputAndNoOutputInputBuilder,
 }
 

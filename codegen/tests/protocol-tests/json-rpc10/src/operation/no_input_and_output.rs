@@ -226,7 +226,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -253,7 +253,7 @@ impl ::awsjson_runtime::operation::OperationError for NoInputAndOutputError {
 /// Builds and sends a `NoInputAndOutput` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct NoInputAndOutputFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: NoInputAndOutputInputBuilder,
 }
 

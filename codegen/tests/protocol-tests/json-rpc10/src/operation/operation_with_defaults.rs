@@ -1261,7 +1261,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -1288,7 +1288,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithDefaultsError
 /// Builds and sends a `OperationWithDefaults` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithDefaultsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithDefaultsInputBuilder,
 }
 

@@ -417,7 +417,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithNestedStructu
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -444,7 +444,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithNestedStructu
 /// Builds and sends a `OperationWithNestedStructure` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithNestedStructureFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithNestedStructureInputBuilder,
 }
 

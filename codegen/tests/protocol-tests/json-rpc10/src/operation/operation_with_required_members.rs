@@ -657,7 +657,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembe
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -684,7 +684,7 @@ impl ::awsjson_runtime::operation::OperationError for OperationWithRequiredMembe
 /// Builds and sends a `OperationWithRequiredMembers` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithRequiredMembersFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithRequiredMembersInputBuilder,
 }
 

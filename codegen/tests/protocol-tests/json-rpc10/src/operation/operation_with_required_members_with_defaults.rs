@@ -701,7 +701,7 @@ for OperationWithRequiredMembersWithDefaultsError {
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -728,7 +728,7 @@ for OperationWithRequiredMembersWithDefaultsError {
 /// Builds and sends a `OperationWithRequiredMembersWithDefaults` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct OperationWithRequiredMembersWithDefaultsFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: OperationWithRequiredMembersWithDefaultsInputBuilder,
 }
 

@@ -308,7 +308,7 @@ impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingErro
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -335,7 +335,7 @@ impl ::awsjson_runtime::operation::OperationError for PutWithContentEncodingErro
 /// Builds and sends a `PutWithContentEncoding` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct PutWithContentEncodingFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: PutWithContentEncodingInputBuilder,
 }
 

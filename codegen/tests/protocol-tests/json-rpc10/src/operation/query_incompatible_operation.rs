@@ -227,7 +227,7 @@ impl ::awsjson_runtime::operation::OperationError for QueryIncompatibleOperation
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -254,7 +254,7 @@ impl ::awsjson_runtime::operation::OperationError for QueryIncompatibleOperation
 /// Builds and sends a `QueryIncompatibleOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct QueryIncompatibleOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: QueryIncompatibleOperationInputBuilder,
 }
 

@@ -259,7 +259,7 @@ impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationEr
         )
     }
 
-    fn retryable(&self) -> Option<bool> {
+    fn retry_kind(&self) -> Option<::awsjson_runtime::retry::RetryKind> {
         #[allow(clippy::match_single_binding)]
         match self {
             _ => None,
@@ -296,7 +296,7 @@ impl ::awsjson_runtime::operation::OperationError for QueryCompatibleOperationEr
 /// Builds and sends a `QueryCompatibleOperation` request: set the input with the methods named after its members, then call [`Self::send`].
 #[derive(Debug, Clone)]
 pub struct QueryCompatibleOperationFluentBuilder {
-    handle: ::awsjson_runtime::client::Handle,
+    pub(crate) handle: ::awsjson_runtime::client::Handle,
     inner: QueryCompatibleOperationInputBuilder,
 }
 

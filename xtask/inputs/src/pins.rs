@@ -1,10 +1,18 @@
-//! The generator's pinned inputs (model/pin.json): where to find them, how to verify and fetch them.
+//! The generator's pinned inputs (`model/pin.json`, the one place their sha256 is written): where
+//! to find them, how to verify and fetch them.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
 
 use serde_json::Value;
 use sha2::{Digest, Sha256};
+
+/// The key of the SFN model in `pin.json`.
+pub const SFN: &str = "sfn";
+/// The key of the AWS partition table in `pin.json`.
+pub const PARTITIONS: &str = "partitions";
+/// The key of the AWS protocol compliance test models in `pin.json`.
+pub const PROTOCOL_TESTS: &str = "protocol-tests";
 
 /// One pinned input file.
 #[derive(Debug, Clone)]
@@ -62,7 +70,7 @@ impl Pins {
         for k in keys {
             all.insert(k.clone(), pin(&k)?);
         }
-        Ok(Pins { sfn: pin("sfn")?, partitions: pin("partitions")?, all })
+        Ok(Pins { sfn: pin(SFN)?, partitions: pin(PARTITIONS)?, all })
     }
 
     /// The pin named `key`, or an error naming the keys there are.
@@ -107,6 +115,17 @@ impl Pin {
             self.path,
             self.commit
         ))
+    }
+
+    /// What identifies the input in a generated crate's `MODEL` file: repository, path, commit
+    /// and sha256.
+    pub fn source_record(&self) -> std::collections::BTreeMap<String, String> {
+        std::collections::BTreeMap::from([
+            ("repository".to_string(), self.repository.clone()),
+            ("path".to_string(), self.path.clone()),
+            ("commit".to_string(), self.commit.clone()),
+            ("sha256".to_string(), self.sha256.clone()),
+        ])
     }
 
     /// Reads the file and refuses it unless its sha256 is the pinned one.

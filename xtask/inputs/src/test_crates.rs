@@ -1,14 +1,15 @@
-//! The crates generated from models of our own (and test models), beside the SFN crate. They go
-//! through exactly the same pipeline; `cargo xtask codegen` writes and checks them like `generated/`.
+//! The crates generated from models of our own (and test models), beside the SFN crate, and
+//! where they live in the repository. They go through exactly the same pipeline; `cargo xtask
+//! codegen` writes and checks them like `generated/`.
 
 use std::collections::BTreeMap;
 use std::path::Path;
 
 use serde_json::Value;
 
-use crate::emit::crate_files::CrateInfo;
-use crate::generate::{generate, Options};
-use crate::model::{Model, ShapeId};
+use codegen::emit::crate_files::CrateInfo;
+use codegen::generate::{generate, Options};
+use codegen::model::{Model, ShapeId};
 
 /// Where a test crate's model comes from.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,7 +33,7 @@ pub struct TestCrate {
 }
 
 /// The pin key of the AWS protocol compliance test models.
-pub const PROTOCOL_TESTS_PIN: &str = "protocol-tests";
+pub const PROTOCOL_TESTS_PIN: &str = crate::pins::PROTOCOL_TESTS;
 
 pub const TEST_CRATES: &[TestCrate] = &[
     TestCrate {
