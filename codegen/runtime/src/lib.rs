@@ -38,10 +38,10 @@ pub mod paginator;
 pub mod profile;
 pub mod region;
 pub mod retry;
-pub mod types;
-pub mod waiter;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod types;
+pub mod waiter;
 
 // For generated code only.
 #[doc(hidden)]
