@@ -251,8 +251,8 @@ pub struct ErrorInfo {
     /// `@retryable`, if present.
     pub retry: Option<RetryKind>,
     /// The member holding the error message (`message` under any case), as its Rust field. It
-    /// is optional, and its decoder also accepts the other spellings services send
-    /// (`Message`, `errorMessage`).
+    /// is optional, and its decoder reads it from any of the spellings services send (the
+    /// runtime's `protocol::ERROR_MESSAGE_KEYS`).
     pub message_field: Option<String>,
 }
 

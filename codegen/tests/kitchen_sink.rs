@@ -185,6 +185,21 @@ async fn modeled_errors_decode_into_their_variant() {
     assert_eq!(service_err.to_string(), "NotFound: no such thing");
 }
 
+/// A generated error reads its message member from every spelling the runtime's error metadata
+/// reads (one list, `ERROR_MESSAGE_KEYS`), and only from those.
+#[test]
+fn error_message_member_reads_every_spelling_of_the_runtime() {
+    use kitchen_sink_client::types::error::NotFound;
+    assert_eq!(awsjson_runtime::protocol::ERROR_MESSAGE_KEYS, ["message", "Message", "errorMessage"]);
+    for key in awsjson_runtime::protocol::ERROR_MESSAGE_KEYS {
+        let e: NotFound = from_json(serde_json::json!({ key: "gone", "resourceName": "gizmo" })).unwrap();
+        assert_eq!(e.message(), Some("gone"), "{key}");
+        assert_eq!(e.resource_name(), Some("gizmo"));
+    }
+    let e: NotFound = from_json(serde_json::json!({ "MESSAGE": "gone", "msg": "gone" })).unwrap();
+    assert_eq!(e.message(), None);
+}
+
 /// The paginator generated for `ListThings` (optional items list, page size from `@range`d
 /// integer): pages follow the tokens, a page without items counts as empty, and a repeated token
 /// ends the stream with an error instead of a loop.

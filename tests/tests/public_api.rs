@@ -385,7 +385,7 @@ fn builders_of_fully_defaulted_structures_cannot_fail() {
 /// The runtime's modules users reach through the generated crate (documented API).
 const RUNTIME_API_MODULES: &[&str] = &[
     "client", "clock", "config", "credentials", "endpoint", "env", "error", "http", "interceptor", "operation",
-    "paginator", "profile", "region", "retry", "types", "test_util",
+    "paginator", "profile", "region", "retry", "types", "test_util", "waiter",
 ];
 /// The runtime's modules only generated code and this repository's tests call (`#[doc(hidden)]`).
 const RUNTIME_HIDDEN_MODULES: &[&str] = &["error_shape", "json", "protocol", "protocol_test", "service", "sign"];

@@ -30,6 +30,18 @@ pub const X_AMZN_QUERY_ERROR: &str = "x-amzn-query-error";
 /// `x-amzn-RequestId`.
 pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
 
+/// The body members an error's message is read from, first the one preferred when several are
+/// present: services spell it differently. The one list both the error metadata
+/// ([`parse_error_response`]) and a generated error's `message` member decode from.
+pub const ERROR_MESSAGE_KEYS: [&str; 3] = ["message", "Message", "errorMessage"];
+
+/// Whether a body member is one of [`ERROR_MESSAGE_KEYS`]: the decoder of a generated error reads
+/// its `message` member from any of them.
+#[doc(hidden)]
+pub fn is_error_message_key(key: &str) -> bool {
+    ERROR_MESSAGE_KEYS.contains(&key)
+}
+
 /// The smallest body `@requestCompression` operations compress (the Smithy default, 10 KiB).
 pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 
@@ -276,9 +288,8 @@ impl ErrorResponse {
 struct ErrorBody {
     code: Option<String>,
     type_: Option<String>,
-    message: Option<String>,
-    message_upper: Option<String>,
-    error_message: Option<String>,
+    /// By the index of their key in [`ERROR_MESSAGE_KEYS`].
+    messages: [Option<String>; ERROR_MESSAGE_KEYS.len()],
 }
 
 fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
@@ -293,12 +304,11 @@ fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
     let mut o = r.object("error body").map_err(|e| e.to_string())?;
     let mut read = || -> Result<(), crate::json::DeserializeError> {
         while let Some(key) = o.next_member()? {
-            let slot = match &*key {
-                "code" => &mut out.code,
-                "__type" => &mut out.type_,
-                "message" => &mut out.message,
-                "Message" => &mut out.message_upper,
-                "errorMessage" => &mut out.error_message,
+            let message = ERROR_MESSAGE_KEYS.iter().position(|k| *k == &*key);
+            let slot = match (&*key, message) {
+                ("code", _) => &mut out.code,
+                ("__type", _) => &mut out.type_,
+                (_, Some(i)) => &mut out.messages[i],
                 _ => {
                     o.skip()?;
                     continue;
@@ -328,7 +338,7 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query
         .flatten()
         .map(|raw| sanitize_error_code(&raw).to_string())
         .find(|c| !c.is_empty());
-    let message = fields.message.or(fields.message_upper).or(fields.error_message);
+    let message = fields.messages.into_iter().flatten().next();
     let mut meta = ErrorMetadata::builder();
     if let Some(c) = &code {
         meta = meta.code(c);
@@ -402,6 +412,21 @@ mod tests {
         let s = ServiceMeta { json_version: crate::service::JsonVersion::V1_1, ..SERVICE };
         let r = build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
         assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
+    }
+
+    #[test]
+    fn error_message_is_read_from_every_listed_key_the_first_preferred() {
+        let none = HeaderMap::new();
+        for key in ERROR_MESSAGE_KEYS {
+            assert!(is_error_message_key(key));
+            let body = format!(r#"{{"{key}": "said"}}"#);
+            assert_eq!(parse_error_response(400, &none, body.as_bytes(), false).meta.message(), Some("said"));
+        }
+        assert!(!is_error_message_key("MESSAGE") && !is_error_message_key("msg"));
+        let body = br#"{"errorMessage": "third", "Message": "second", "message": "first"}"#;
+        assert_eq!(parse_error_response(400, &none, body, false).meta.message(), Some("first"));
+        let body = br#"{"MESSAGE": "no"}"#;
+        assert_eq!(parse_error_response(400, &none, body, false).meta.message(), None);
     }
 
     #[test]

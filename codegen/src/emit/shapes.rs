@@ -301,14 +301,15 @@ fn to_json_impl(name: &syn::Ident, members: &[Member]) -> TokenStream {
 }
 
 /// The `FromJson` impl reading a structure's members in place, in one pass over the body;
-/// unknown members are skipped.
-fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error_message_aliases: bool) -> TokenStream {
+/// unknown members are skipped. An error's message member (`message_field`) is read from any of
+/// the spellings the runtime lists.
+fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], message_field: Option<&str>) -> TokenStream {
     let rt = rt();
     let arms = members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
-        let pattern = if error_message_aliases && wire.eq_ignore_ascii_case("message") {
-            quote!("message" | "Message" | "errorMessage")
+        let pattern = if message_field == Some(m.field.as_str()) {
+            quote!(k if #rt::protocol::is_error_message_key(k))
         } else {
             quote!(#wire)
         };
@@ -620,7 +621,8 @@ pub fn structure(s: &Structure) -> TokenStream {
         }
     });
     let to_json = to_json_impl(&name, &s.members);
-    let from_json = from_json_impl(&name, shape_name, &s.members, is_error);
+    let message_member = s.error.as_ref().and_then(|e| e.message_field.as_deref());
+    let from_json = from_json_impl(&name, shape_name, &s.members, message_member);
     let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
 
     quote! {
