@@ -1,9 +1,11 @@
 //! End-to-end tests of the generated client against a local moto server.
 //!
-//! Run through `tests/moto.sh`, which starts `moto_server` and sets `MOTO_ENDPOINT`. Without it
-//! every test here fails (rather than being skipped) with a message saying so.
+//! Run through `tests/moto.sh`, which starts `moto_server` and sets `MOTO_ENDPOINT` (and
+//! `MOTO_SFN_EXECUTING_ENDPOINT`: a second server, whose executions run, for the waiter tests).
+//! Without them every test here fails (rather than being skipped) with a message saying so.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use sfn_client::error::{ProvideErrorMetadata, RequestId, SdkError};
 use sfn_client::operation::create_activity::CreateActivityError;
@@ -13,6 +15,7 @@ use sfn_client::operation::describe_state_machine::DescribeStateMachineError;
 use sfn_client::operation::describe_state_machine_alias::DescribeStateMachineAliasError;
 use sfn_client::operation::get_execution_history::GetExecutionHistoryError;
 use sfn_client::operation::start_execution::StartExecutionError;
+use sfn_client::run_execution::RunExecutionError;
 use sfn_client::types::{
     ExecutionStatus, HistoryEventType, RoutingConfigurationListItem, StateMachineStatus,
     StateMachineType, Tag,
@@ -28,10 +31,15 @@ const DEFINITION_2: &str =
 const ACCOUNT: &str = "123456789012";
 
 fn client() -> Client {
-    let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_default();
+    client_at("MOTO_ENDPOINT")
+}
+
+/// A client of the moto server whose address is in the environment variable `var`.
+fn client_at(var: &str) -> Client {
+    let endpoint = std::env::var(var).unwrap_or_default();
     assert!(
         !endpoint.is_empty(),
-        "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh"
+        "{var} is not set: these tests need a moto server; run them with tests/moto.sh"
     );
     Client::from_conf(
         Config::builder()
@@ -547,4 +555,92 @@ async fn error_paths() {
         .send()
         .await
         .expect("DeleteStateMachine");
+}
+
+/// The `ExecutionComplete` waiter (the repository's overlay) and `send_and_wait`, on the moto
+/// server that runs state machines (`MOTO_SFN_EXECUTING_ENDPOINT`; the shared server keeps its
+/// executions RUNNING, which the tests above rely on): a Pass state machine's execution
+/// succeeds with the state's output; a Fail state's execution is the failure with its error
+/// and cause.
+#[tokio::test]
+async fn waiting_for_executions_that_moto_runs() {
+    let client = client_at("MOTO_SFN_EXECUTING_ENDPOINT");
+    let pass = r#"{"StartAt":"P","States":{"P":
+        {"Type":"Pass","Result":{"done":true},"ResultPath":"$.r","End":true}}}"#;
+    let sm_arn = client
+        .create_state_machine()
+        .name(unique("wait-pass"))
+        .definition(pass)
+        .role_arn(ROLE_ARN)
+        .send()
+        .await
+        .expect("CreateStateMachine")
+        .state_machine_arn()
+        .to_string();
+    let json = |s: &str| -> serde_json::Value {
+        serde_json::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    };
+    let expected = json(r#"{"n":1,"r":{"done":true}}"#);
+
+    let done = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-1")
+        .input(r#"{"n":1}"#)
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("send_and_wait: {e:?}"));
+    assert_eq!(done.execution_arn(), sm_arn.replace(":stateMachine:", ":execution:") + ":run-1");
+    assert_eq!(done.description().status(), &ExecutionStatus::Succeeded);
+    assert_eq!(json(done.output().expect("an output")), expected);
+
+    // The waiter itself, on a second execution.
+    let started = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-2")
+        .input(r#"{"n":1}"#)
+        .send()
+        .await
+        .expect("StartExecution");
+    let poll = client
+        .wait_until_execution_complete()
+        .execution_arn(started.execution_arn())
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("ExecutionComplete: {e:?}"));
+    let out = poll.output().expect("a DescribeExecution output");
+    assert_eq!(out.status(), &ExecutionStatus::Succeeded);
+    assert_eq!(json(out.output().expect("an output")), expected);
+    assert!(out.stop_date().is_some());
+
+    let fail = r#"{"StartAt":"F","States":{"F":
+        {"Type":"Fail","Error":"Custom.Boom","Cause":"it broke"}}}"#;
+    let sm_arn = client
+        .create_state_machine()
+        .name(unique("wait-fail"))
+        .definition(fail)
+        .role_arn(ROLE_ARN)
+        .send()
+        .await
+        .expect("CreateStateMachine")
+        .state_machine_arn()
+        .to_string();
+    let err = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-1")
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .expect_err("a Fail state");
+    let RunExecutionError::Failed(f) = &err else { panic!("expected Failed, got {err:?}") };
+    assert_eq!(f.status(), &ExecutionStatus::Failed);
+    assert_eq!((f.error(), f.cause()), (Some("Custom.Boom"), Some("it broke")));
+
+    let arn = f.execution_arn().to_string();
+    let waited = client.wait_until_execution_complete().execution_arn(&arn);
+    let err = waited.wait(Duration::from_secs(60)).await.expect_err("the failure state");
+    let poll = err.failure_state().unwrap_or_else(|| panic!("expected the failure state: {err:?}"));
+    let out = poll.output().expect("a DescribeExecution output");
+    assert_eq!(out.status(), &ExecutionStatus::Failed);
 }

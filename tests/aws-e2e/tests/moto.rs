@@ -106,11 +106,15 @@ mod sqs {
 
 mod dynamodb {
     use super::HashMap;
+    use dynamodb_client::error::SdkError;
+    use dynamodb_client::operation::describe_table::DescribeTableError;
     use dynamodb_client::types::{
         AttributeDefinition, AttributeValue, BillingMode, KeySchemaElement, KeyType,
-        ScalarAttributeType,
+        ScalarAttributeType, TableStatus,
     };
+    use dynamodb_client::waiters::WaiterError;
     use dynamodb_client::{Client, Config};
+    use std::time::Duration;
 
     fn client() -> Client {
         Client::from_conf(
@@ -276,6 +280,55 @@ mod dynamodb {
             .expect("GetItem");
         assert_eq!(got.item(), Some(&item));
         client.delete_table().table_name(&table).send().await.expect("DeleteTable");
+    }
+
+    /// The model's waiters on DescribeTable: `TableExists` ends with the ACTIVE table,
+    /// `TableNotExists` with the ResourceNotFoundException after DeleteTable. moto creates and
+    /// deletes tables at once, so both end on their first attempt (no delay slept).
+    #[tokio::test]
+    async fn table_exists_and_table_not_exists_waiters() {
+        let client = client();
+        let table = create_table(&client).await;
+        let poll = client
+            .wait_until_table_exists()
+            .table_name(&table)
+            .wait(Duration::from_secs(60))
+            .await
+            .unwrap_or_else(|e| panic!("TableExists: {e:?}"));
+        let described = poll.output().and_then(|o| o.table()).expect("a described table");
+        assert_eq!(described.table_name(), Some(table.as_str()));
+        assert_eq!(described.table_status(), Some(&TableStatus::Active));
+        assert_eq!(poll.attempts(), 1);
+
+        client.delete_table().table_name(&table).send().await.expect("DeleteTable");
+        let poll = client
+            .wait_until_table_not_exists()
+            .table_name(&table)
+            .wait(Duration::from_secs(60))
+            .await
+            .unwrap_or_else(|e| panic!("TableNotExists: {e:?}"));
+        let Err(SdkError::ServiceError(e)) = poll.as_result() else {
+            panic!("expected the accepted ResourceNotFoundException, got {poll:?}")
+        };
+        assert!(matches!(e.err(), DescribeTableError::ResourceNotFoundException(_)), "{poll:?}");
+        assert_eq!(poll.attempts(), 1);
+    }
+
+    /// `TableExists` on a table that never appears: each ResourceNotFoundException is a retry,
+    /// and the wait ends at `max_wait` (1 s, under the waiter's 20 s minDelay, so the one delay
+    /// is cut to the time left), after a last attempt at the deadline.
+    #[tokio::test]
+    async fn table_exists_waiter_times_out_on_a_missing_table() {
+        let max_wait = Duration::from_secs(1);
+        let err = client()
+            .wait_until_table_exists()
+            .table_name(super::unique("never"))
+            .wait(max_wait)
+            .await
+            .expect_err("the table never appears");
+        let WaiterError::TimedOut(t) = &err else { panic!("expected TimedOut, got {err:?}") };
+        assert_eq!(t.max_wait(), max_wait);
+        assert!(t.attempts() >= 2, "{t:?}");
     }
 }
 
