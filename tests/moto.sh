@@ -92,7 +92,8 @@ urllib.request.urlopen(urllib.request.Request(sys.argv[1] + '/moto-api/config', 
 # credentials address, read the user's profiles or keys, or go through the machine's proxy or CA
 # bundle (tests use fake environments and loopback fakes). Every AWS_* and proxy variable is
 # dropped, then only what the tests need is set.
-for var in $(compgen -e | grep -E '^AWS_|^(HTTPS?|ALL|NO)_PROXY$|^(https?|all|no)_proxy$' || true); do
+# AWS_MODELS_DIR is this repository's own setting (where the shared AWS models are), not an SDK's.
+for var in $(compgen -e | grep -E '^AWS_|^(HTTPS?|ALL|NO)_PROXY$|^(https?|all|no)_proxy$' | grep -vx AWS_MODELS_DIR || true); do
     unset "$var"
 done
 export AWS_EC2_METADATA_DISABLED=true
