@@ -109,10 +109,7 @@ impl Additions {
         let manifest: Manifest = serde_json::from_str(&text)
             .map_err(|e| Error::model(&at(MANIFEST), format!("invalid manifest: {e}")))?;
         let mut errors = Vec::new();
-        let mut additions = Additions {
-            shown_as: shown_as.to_string(),
-            ..Default::default()
-        };
+        let mut additions = Additions { shown_as: shown_as.to_string(), ..Default::default() };
         for m in manifest.modules {
             let path = dir.join(&m.file);
             match std::fs::read_to_string(&path) {
@@ -165,8 +162,7 @@ impl Additions {
         let mut seen = std::collections::BTreeSet::new();
         for m in &self.modules {
             let valid = !m.module.is_empty()
-                && m.module
-                    .starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
+                && m.module.starts_with(|c: char| c.is_ascii_lowercase() || c == '_')
                 && m.module
                     .chars()
                     .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
@@ -179,10 +175,7 @@ impl Additions {
             } else if GENERATED_MODULES.contains(&m.module.as_str()) {
                 errors.push(Error::model(
                     &manifest,
-                    format!(
-                        "module `{}`: the generated crate has a module of that name",
-                        m.module
-                    ),
+                    format!("module `{}`: the generated crate has a module of that name", m.module),
                 ));
             } else if !seen.insert(m.module.as_str()) {
                 errors.push(Error::model(
@@ -222,12 +215,9 @@ impl Additions {
 
     /// The files of the crate: `src/<module>.rs`, each its source under [`Additions::header`].
     pub fn files(&self) -> impl Iterator<Item = (String, String)> + '_ {
-        self.modules.iter().map(|m| {
-            (
-                format!("src/{}.rs", m.module),
-                format!("{}\n{}", self.header(m), m.source),
-            )
-        })
+        self.modules
+            .iter()
+            .map(|m| (format!("src/{}.rs", m.module), format!("{}\n{}", self.header(m), m.source)))
     }
 
     /// The header of the copy of `module` in the generated crate.
@@ -248,11 +238,7 @@ fn rust_files(dir: &Path, prefix: &str) -> Vec<String> {
     };
     for entry in entries.flatten() {
         let name = entry.file_name().to_string_lossy().into_owned();
-        let rel = if prefix.is_empty() {
-            name.clone()
-        } else {
-            format!("{prefix}/{name}")
-        };
+        let rel = if prefix.is_empty() { name.clone() } else { format!("{prefix}/{name}") };
         let path = entry.path();
         if path.is_dir() {
             out.extend(rust_files(&path, &rel));
@@ -280,10 +266,8 @@ fn toml_value(v: &Value) -> Option<String> {
     }
     match v {
         Value::Object(table) => {
-            let entries: Option<Vec<String>> = table
-                .iter()
-                .map(|(k, v)| Some(format!("{k} = {}", scalar(v)?)))
-                .collect();
+            let entries: Option<Vec<String>> =
+                table.iter().map(|(k, v)| Some(format!("{k} = {}", scalar(v)?))).collect();
             Some(format!("{{ {} }}", entries?.join(", ")))
         }
         Value::String(_) => scalar(v),

@@ -23,8 +23,35 @@ enum Token<'a> {
 }
 
 const KNOWN_TAGS: &[&str] = &[
-    "p", "br", "code", "pre", "a", "ul", "ol", "li", "b", "strong", "i", "em", "note", "important", "dl", "dt", "dd",
-    "div", "span", "fullname", "u", "sup", "sub", "h1", "h2", "h3", "h4", "h5", "h6",
+    "p",
+    "br",
+    "code",
+    "pre",
+    "a",
+    "ul",
+    "ol",
+    "li",
+    "b",
+    "strong",
+    "i",
+    "em",
+    "note",
+    "important",
+    "dl",
+    "dt",
+    "dd",
+    "div",
+    "span",
+    "fullname",
+    "u",
+    "sup",
+    "sub",
+    "h1",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
 ];
 
 fn tokenize(html: &str) -> Vec<Token<'_>> {
@@ -36,11 +63,17 @@ fn tokenize(html: &str) -> Vec<Token<'_>> {
         let after = &rest[lt + 1..];
         let tag = after.find('>').map(|gt| &after[..gt]);
         match tag.and_then(parse_tag) {
-            Some((closing, name, href)) if KNOWN_TAGS.contains(&name.to_ascii_lowercase().as_str()) => {
+            Some((closing, name, href))
+                if KNOWN_TAGS.contains(&name.to_ascii_lowercase().as_str()) =>
+            {
                 if !text.is_empty() {
                     tokens.push(Token::Text(std::mem::take(&mut text)));
                 }
-                let name = KNOWN_TAGS.iter().find(|t| t.eq_ignore_ascii_case(name)).copied().unwrap_or("span");
+                let name = KNOWN_TAGS
+                    .iter()
+                    .find(|t| t.eq_ignore_ascii_case(name))
+                    .copied()
+                    .unwrap_or("span");
                 tokens.push(if closing { Token::Close(name) } else { Token::Open(name, href) });
                 rest = &after[tag.map_or(0, str::len) + 1..];
             }
@@ -197,7 +230,10 @@ impl Renderer {
             self.current.push_str(&marker);
             t = t.trim_start();
         }
-        if space_owed && !t.starts_with(['.', ',', ';', ':', '!', '?', ')']) && !self.current.ends_with(' ') {
+        if space_owed
+            && !t.starts_with(['.', ',', ';', ':', '!', '?', ')'])
+            && !self.current.ends_with(' ')
+        {
             self.current.push(' ');
         }
         let mut collapsed = String::with_capacity(t.len());
@@ -452,7 +488,8 @@ impl Renderer {
             let after_nested = self.lines.last().is_some_and(|l| {
                 let l = l.strip_prefix(quote.as_str()).unwrap_or(l);
                 l.len() - l.trim_start().len() > indent
-                    || (l.len() - l.trim_start().len() >= indent && l.trim_start().starts_with("- "))
+                    || (l.len() - l.trim_start().len() >= indent
+                        && l.trim_start().starts_with("- "))
             });
             if after_nested {
                 self.lines.push(quote.trim_end().to_string());
@@ -544,7 +581,10 @@ mod tests {
         );
         assert_eq!(md("<ol><li><p>first</p><p>more</p></li></ol>"), "1. first\n   more");
         // Timestream's RejectedRecordsException: the outer item goes on after its nested list.
-        assert_eq!(md("<ul><li><p>outer</p><ul><li>inner</li></ul><p>after</p></li></ul>"), "- outer\n  - inner\n\n  after");
+        assert_eq!(
+            md("<ul><li><p>outer</p><ul><li>inner</li></ul><p>after</p></li></ul>"),
+            "- outer\n  - inner\n\n  after"
+        );
     }
 
     #[test]
@@ -568,9 +608,18 @@ mod tests {
     /// start was past the text left, or inside a character).
     #[test]
     fn links_across_blocks_never_panic() {
-        assert_eq!(md("<p>Hello <a href=\"https://x\">link text</p></a> after"), "Hello [link text\n\n<https://x> after");
-        assert_eq!(md("<p>xx<a href=\"u\">yyyyyyyy</p><p>\u{e9}</a></p>"), "xx[yyyyyyyy\n\n\u{e9}<u>");
-        assert_eq!(md("<a href=\"https://x\">abc<li>\u{e9}\u{e9}</li></a>"), "[abc\n\n\u{e9}\u{e9}\n\n<https://x>");
+        assert_eq!(
+            md("<p>Hello <a href=\"https://x\">link text</p></a> after"),
+            "Hello [link text\n\n<https://x> after"
+        );
+        assert_eq!(
+            md("<p>xx<a href=\"u\">yyyyyyyy</p><p>\u{e9}</a></p>"),
+            "xx[yyyyyyyy\n\n\u{e9}<u>"
+        );
+        assert_eq!(
+            md("<a href=\"https://x\">abc<li>\u{e9}\u{e9}</li></a>"),
+            "[abc\n\n\u{e9}\u{e9}\n\n<https://x>"
+        );
     }
 
     #[test]
@@ -589,7 +638,10 @@ mod tests {
             "- First.\n  `arn:x`\n\n  > **Note:** Careful.\n\n- Second."
         );
         // A note ends with a blank line, never an empty `>` line.
-        assert_eq!(md("<note><p>One.</p><p>Two.</p></note><p>After.</p>"), "> **Note:** One.\n>\n> Two.\n\nAfter.");
+        assert_eq!(
+            md("<note><p>One.</p><p>Two.</p></note><p>After.</p>"),
+            "> **Note:** One.\n>\n> Two.\n\nAfter."
+        );
     }
 
     /// Issue 13: whitespace just inside `<i>`/`<b>` moves outside the markers: the crate docs read
@@ -601,7 +653,10 @@ mod tests {
             md("<p>see the <i>\n  <a href=\"https://x\">Developer Guide</a>\n  </i>.</p>"),
             "see the *[Developer Guide](https://x)*."
         );
-        assert_eq!(md("<p>a<b> bold </b>word and <i>it </i><code>c</code></p>"), "a **bold** word and *it* `c`");
+        assert_eq!(
+            md("<p>a<b> bold </b>word and <i>it </i><code>c</code></p>"),
+            "a **bold** word and *it* `c`"
+        );
         assert_eq!(md("<p><i> x</i></p>"), "*x*");
     }
 }

@@ -29,11 +29,14 @@ const PARTITIONS: &str = "partitions.json";
 /// Parses a partition table (`partitions.json`, format 1.1). `origin` names the input in errors.
 /// Which file is the right one is the caller's to check (xtask verifies the pinned sha256).
 pub fn parse_partitions(bytes: &[u8], origin: &str) -> Result<Value, Error> {
-    let value: Value =
-        serde_json::from_slice(bytes).map_err(|e| Error::input(origin, format!("not valid JSON: {e}")))?;
+    let value: Value = serde_json::from_slice(bytes)
+        .map_err(|e| Error::input(origin, format!("not valid JSON: {e}")))?;
     match value.get("version").and_then(Value::as_str) {
         Some("1.1") => Ok(value),
-        other => Err(Error::input(origin, format!("partition table version {other:?}, expected \"1.1\""))),
+        other => Err(Error::input(
+            origin,
+            format!("partition table version {other:?}, expected \"1.1\""),
+        )),
     }
 }
 
@@ -70,12 +73,22 @@ pub fn partitions_tokens(partitions: &Value) -> Result<TokenStream, Error> {
             return Err(err(&at, &format!("duplicate partition id `{id}`")));
         }
         let at = format!("partitions[{i}] ({id})");
-        let regex = str_field(obj, "regionRegex").ok_or_else(|| err(&at, "`regionRegex` missing or not a string"))?;
+        let regex = str_field(obj, "regionRegex")
+            .ok_or_else(|| err(&at, "`regionRegex` missing or not a string"))?;
         let regex = str_lit(regex);
-        let outputs = obj.get("outputs").and_then(Value::as_object).ok_or_else(|| err(&at, "`outputs` missing"))?;
-        let s = |k: &str| str_field(outputs, k).ok_or_else(|| err(&at, &format!("outputs.{k} missing or not a string")));
+        let outputs = obj
+            .get("outputs")
+            .and_then(Value::as_object)
+            .ok_or_else(|| err(&at, "`outputs` missing"))?;
+        let s = |k: &str| {
+            str_field(outputs, k)
+                .ok_or_else(|| err(&at, &format!("outputs.{k} missing or not a string")))
+        };
         let b = |k: &str| {
-            outputs.get(k).and_then(Value::as_bool).ok_or_else(|| err(&at, &format!("outputs.{k} missing or not a boolean")))
+            outputs
+                .get(k)
+                .and_then(Value::as_bool)
+                .ok_or_else(|| err(&at, &format!("outputs.{k} missing or not a boolean")))
         };
         let (name, dns, dual, fips, ds, global) = (
             s("name")?,
@@ -85,10 +98,15 @@ pub fn partitions_tokens(partitions: &Value) -> Result<TokenStream, Error> {
             b("supportsDualStack")?,
             s("implicitGlobalRegion")?,
         );
-        let regions = obj.get("regions").and_then(Value::as_object).ok_or_else(|| err(&at, "`regions` missing"))?;
+        let regions = obj
+            .get("regions")
+            .and_then(Value::as_object)
+            .ok_or_else(|| err(&at, "`regions` missing"))?;
         let mut region_items = Vec::new();
         for (region, v) in regions {
-            region_items.push(known_region(region, v).map_err(|m| err(&format!("{at}.regions.{region}"), &m))?);
+            region_items.push(
+                known_region(region, v).map_err(|m| err(&format!("{at}.regions.{region}"), &m))?,
+            );
         }
         items.push(quote! {
             Partition {
@@ -120,7 +138,9 @@ fn known_region(id: &str, v: &Value) -> Result<TokenStream, String> {
             ("description", Value::String(_)) => continue,
             ("dnsSuffix", Value::String(s)) => ("dns_suffix", quote!(Some(#s))),
             ("dualStackDnsSuffix", Value::String(s)) => ("dual_stack_dns_suffix", quote!(Some(#s))),
-            ("implicitGlobalRegion", Value::String(s)) => ("implicit_global_region", quote!(Some(#s))),
+            ("implicitGlobalRegion", Value::String(s)) => {
+                ("implicit_global_region", quote!(Some(#s)))
+            }
             ("supportsFIPS", Value::Bool(b)) => ("supports_fips", quote!(Some(#b))),
             ("supportsDualStack", Value::Bool(b)) => ("supports_dual_stack", quote!(Some(#b))),
             _ => return Err(format!("unsupported region override `{k}`: {v}")),
@@ -181,7 +201,12 @@ pub fn rule_set_expr(rule_set: &Value, partitions: &TokenStream) -> Result<Token
                 let items = items.iter().filter_map(Value::as_str);
                 quote!(Some(Literal::StringArray(&[#(#items),*])))
             }
-            Some(other) => return Err(rs_err(&format!("parameters.{name}"), &format!("unsupported default {other}"))),
+            Some(other) => {
+                return Err(rs_err(
+                    &format!("parameters.{name}"),
+                    &format!("unsupported default {other}"),
+                ))
+            }
         };
         param_tokens.push(quote! {
             Parameter { name: #name, ty: #ty, built_in: #built_in, required: #required, default: #default }
@@ -234,7 +259,9 @@ fn builtin_variant(name: &str) -> Option<&'static str> {
 }
 
 fn parse_parameters(v: Option<&Value>) -> Result<BTreeMap<String, ParamDef>, Error> {
-    let obj = v.and_then(Value::as_object).ok_or_else(|| rs_err("parameters", "missing or not an object"))?;
+    let obj = v
+        .and_then(Value::as_object)
+        .ok_or_else(|| rs_err("parameters", "missing or not an object"))?;
     let mut out = BTreeMap::new();
     for (name, p) in obj {
         let at = format!("parameters.{name}");
@@ -242,7 +269,8 @@ fn parse_parameters(v: Option<&Value>) -> Result<BTreeMap<String, ParamDef>, Err
             return Err(rs_err(&at, "a parameter name must be an identifier"));
         }
         let p = p.as_object().ok_or_else(|| rs_err(&at, "not an object"))?;
-        let ty = match p.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref() {
+        let ty = match p.get("type").and_then(Value::as_str).map(str::to_ascii_lowercase).as_deref()
+        {
             Some("string") => ParamTy::String,
             Some("boolean") => ParamTy::Boolean,
             Some("stringarray") => ParamTy::StringArray,
@@ -251,13 +279,18 @@ fn parse_parameters(v: Option<&Value>) -> Result<BTreeMap<String, ParamDef>, Err
         let required = match p.get("required") {
             None => false,
             Some(Value::Bool(b)) => *b,
-            Some(other) => return Err(rs_err(&at, &format!("`required` must be a boolean, got {other}"))),
+            Some(other) => {
+                return Err(rs_err(&at, &format!("`required` must be a boolean, got {other}")))
+            }
         };
         let default = match p.get("default") {
             None | Some(Value::Null) => None,
             Some(d) => {
                 if !value_has_type(d, ty) {
-                    return Err(rs_err(&at, &format!("default {d} does not have the parameter's type")));
+                    return Err(rs_err(
+                        &at,
+                        &format!("default {d} does not have the parameter's type"),
+                    ));
                 }
                 Some(d.clone())
             }
@@ -275,7 +308,9 @@ fn parse_parameters(v: Option<&Value>) -> Result<BTreeMap<String, ParamDef>, Err
                 }
                 Some(b.clone())
             }
-            Some(other) => return Err(rs_err(&at, &format!("`builtIn` must be a string, got {other}"))),
+            Some(other) => {
+                return Err(rs_err(&at, &format!("`builtIn` must be a string, got {other}")))
+            }
         };
         out.insert(name.clone(), ParamDef { name: name.clone(), ty, built_in, required, default });
     }
@@ -309,7 +344,10 @@ fn parse_rules(v: &Value, at: &str, scope: &mut Vec<String>) -> Result<TokenStre
 fn parse_rule(v: &Value, at: &str, scope: &mut Vec<String>) -> Result<TokenStream, Error> {
     let obj = v.as_object().ok_or_else(|| rs_err(at, "a rule must be an object"))?;
     let mark = scope.len();
-    let conditions = obj.get("conditions").and_then(Value::as_array).ok_or_else(|| rs_err(at, "`conditions` missing"))?;
+    let conditions = obj
+        .get("conditions")
+        .and_then(Value::as_array)
+        .ok_or_else(|| rs_err(at, "`conditions` missing"))?;
     let mut conds = Vec::new();
     for (i, c) in conditions.iter().enumerate() {
         let cat = format!("{at}.conditions[{i}]");
@@ -322,21 +360,32 @@ fn parse_rule(v: &Value, at: &str, scope: &mut Vec<String>) -> Result<TokenStrea
             None => quote!(None),
             Some(Value::String(name)) => {
                 if !is_identifier(name) {
-                    return Err(rs_err(&cat, &format!("`assign` name `{name}` is not an identifier")));
+                    return Err(rs_err(
+                        &cat,
+                        &format!("`assign` name `{name}` is not an identifier"),
+                    ));
                 }
                 if scope.contains(name) {
-                    return Err(rs_err(&cat, &format!("`assign` would shadow `{name}`, already in scope")));
+                    return Err(rs_err(
+                        &cat,
+                        &format!("`assign` would shadow `{name}`, already in scope"),
+                    ));
                 }
                 scope.push(name.clone());
                 quote!(Some(#name))
             }
-            Some(other) => return Err(rs_err(&cat, &format!("`assign` must be a string, got {other}"))),
+            Some(other) => {
+                return Err(rs_err(&cat, &format!("`assign` must be a string, got {other}")))
+            }
         };
         conds.push(quote!(Condition { expr: #expr, assign: #assign }));
     }
     let result = match obj.get("type").and_then(Value::as_str) {
         Some("endpoint") => {
-            let ep = obj.get("endpoint").and_then(Value::as_object).ok_or_else(|| rs_err(at, "`endpoint` missing"))?;
+            let ep = obj
+                .get("endpoint")
+                .and_then(Value::as_object)
+                .ok_or_else(|| rs_err(at, "`endpoint` missing"))?;
             let eat = format!("{at}.endpoint");
             let url = ep.get("url").ok_or_else(|| rs_err(&eat, "`url` missing"))?;
             let url = parse_expr(url, &format!("{eat}.url"), scope, false)?;
@@ -346,7 +395,9 @@ fn parse_rule(v: &Value, at: &str, scope: &mut Vec<String>) -> Result<TokenStrea
                 Some(Value::Object(h)) => {
                     for (name, values) in h {
                         let hat = format!("{eat}.headers.{name}");
-                        let values = values.as_array().ok_or_else(|| rs_err(&hat, "header values must be an array"))?;
+                        let values = values
+                            .as_array()
+                            .ok_or_else(|| rs_err(&hat, "header values must be an array"))?;
                         let values = values
                             .iter()
                             .enumerate()
@@ -362,7 +413,8 @@ fn parse_rule(v: &Value, at: &str, scope: &mut Vec<String>) -> Result<TokenStrea
                 None | Some(Value::Null) => {}
                 Some(Value::Object(p)) => {
                     for (name, value) in p {
-                        let value = parse_expr(value, &format!("{eat}.properties.{name}"), scope, true)?;
+                        let value =
+                            parse_expr(value, &format!("{eat}.properties.{name}"), scope, true)?;
                         properties.push(quote!((#name, #value)));
                     }
                 }
@@ -424,7 +476,10 @@ fn parse_expr(v: &Value, at: &str, scope: &[String], literals: bool) -> Result<T
         },
         Value::String(s) => parse_template(s, at, scope),
         Value::Object(obj) if obj.contains_key("ref") => {
-            let name = obj.get("ref").and_then(Value::as_str).ok_or_else(|| rs_err(at, "`ref` must be a string"))?;
+            let name = obj
+                .get("ref")
+                .and_then(Value::as_str)
+                .ok_or_else(|| rs_err(at, "`ref` must be a string"))?;
             check_in_scope(name, at, scope)?;
             Ok(quote!(Expr::Ref(#name)))
         }
@@ -455,20 +510,29 @@ fn check_in_scope(name: &str, at: &str, scope: &[String]) -> Result<(), Error> {
     if scope.iter().any(|s| s == name) {
         Ok(())
     } else {
-        Err(rs_err(at, &format!("`{name}` is neither a parameter nor assigned by an enclosing condition")))
+        Err(rs_err(
+            at,
+            &format!("`{name}` is neither a parameter nor assigned by an enclosing condition"),
+        ))
     }
 }
 
 fn parse_call(obj: &Map<String, Value>, at: &str, scope: &[String]) -> Result<TokenStream, Error> {
-    let name = obj.get("fn").and_then(Value::as_str).ok_or_else(|| rs_err(at, "`fn` must be a string"))?;
-    let argv = obj.get("argv").and_then(Value::as_array).ok_or_else(|| rs_err(at, &format!("`{name}`: `argv` missing")))?;
+    let name =
+        obj.get("fn").and_then(Value::as_str).ok_or_else(|| rs_err(at, "`fn` must be a string"))?;
+    let argv = obj
+        .get("argv")
+        .and_then(Value::as_array)
+        .ok_or_else(|| rs_err(at, &format!("`{name}`: `argv` missing")))?;
     let arg = |i: usize| parse_expr(&argv[i], &format!("{at}.argv[{i}]"), scope, false);
     if name == "getAttr" {
         if argv.len() != 2 {
             return Err(rs_err(at, &format!("`getAttr` takes 2 arguments, got {}", argv.len())));
         }
         let target = arg(0)?;
-        let path = argv[1].as_str().ok_or_else(|| rs_err(at, "the path of `getAttr` must be a string literal"))?;
+        let path = argv[1]
+            .as_str()
+            .ok_or_else(|| rs_err(at, "the path of `getAttr` must be a string literal"))?;
         let path = parse_path(path).map_err(|m| rs_err(&format!("{at}.argv[1]"), &m))?;
         return Ok(quote!(Expr::GetAttr(&#target, &[#(#path),*])));
     }
@@ -480,7 +544,9 @@ fn parse_call(obj: &Map<String, Value>, at: &str, scope: &[String]) -> Result<To
         Some(n) if argv.len() != *n => {
             return Err(rs_err(at, &format!("`{name}` takes {n} arguments, got {}", argv.len())))
         }
-        None if argv.is_empty() => return Err(rs_err(at, &format!("`{name}` takes at least one argument"))),
+        None if argv.is_empty() => {
+            return Err(rs_err(at, &format!("`{name}` takes at least one argument")))
+        }
         _ => {}
     }
     let args = (0..argv.len()).map(arg).collect::<Result<Vec<_>, _>>()?;
@@ -531,7 +597,9 @@ fn parse_template(s: &str, at: &str, scope: &[String]) -> Result<TokenStream, Er
                 literal.push('}');
             }
             '{' => {
-                let end = s[i..].find('}').ok_or_else(|| rs_err(at, &format!("unclosed `{{` in template {s:?}")))?;
+                let end = s[i..]
+                    .find('}')
+                    .ok_or_else(|| rs_err(at, &format!("unclosed `{{` in template {s:?}")))?;
                 let inner = &s[i + 1..i + end];
                 while chars.peek().is_some_and(|(j, _)| *j <= i + end) {
                     chars.next();
@@ -545,7 +613,10 @@ fn parse_template(s: &str, at: &str, scope: &[String]) -> Result<TokenStream, Er
                     None => (inner, None),
                 };
                 if !is_identifier(name) {
-                    return Err(rs_err(at, &format!("bad placeholder `{{{inner}}}` in template {s:?}")));
+                    return Err(rs_err(
+                        at,
+                        &format!("bad placeholder `{{{inner}}}` in template {s:?}"),
+                    ));
                 }
                 check_in_scope(name, at, scope)?;
                 let value = match path {
@@ -594,7 +665,11 @@ fn str_lit(s: &str) -> TokenStream {
 /// and asserting the exact URL (and headers and properties, where the case gives them) or the exact
 /// error message. `rule_set` (the `smithy.rules#endpointRuleSet` value) says which parameters are
 /// built-ins.
-pub fn endpoint_tests_tokens(tests: &Value, rule_set: &Value, resolver: &TokenStream) -> Result<TokenStream, Error> {
+pub fn endpoint_tests_tokens(
+    tests: &Value,
+    rule_set: &Value,
+    resolver: &TokenStream,
+) -> Result<TokenStream, Error> {
     endpoint_tests_with_operations(tests, rule_set, resolver, &|_| None)
 }
 
@@ -627,58 +702,79 @@ pub fn endpoint_tests_with_operations(
 
         let mut uses_other_here = false;
         let mut setter = |pname: &str, value: &Value, pat: &str| -> Result<TokenStream, Error> {
-                let def = params.get(pname).ok_or_else(|| err(pat, "not a parameter of the rule set"))?;
-                if !value_has_type(value, def.ty) {
-                    return Err(err(pat, &format!("{value} does not have the parameter's type {:?}", def.ty)));
+            let def =
+                params.get(pname).ok_or_else(|| err(pat, "not a parameter of the rule set"))?;
+            if !value_has_type(value, def.ty) {
+                return Err(err(
+                    pat,
+                    &format!("{value} does not have the parameter's type {:?}", def.ty),
+                ));
+            }
+            Ok(match (def.built_in.as_deref().and_then(builtin_variant), value) {
+                (Some("Region"), Value::String(s)) => quote!(.with_region(#s)),
+                (Some("Endpoint"), Value::String(s)) => quote!(.with_endpoint(#s)),
+                (Some("UseFips"), Value::Bool(b)) => quote!(.with_use_fips(#b)),
+                (Some("UseDualStack"), Value::Bool(b)) => quote!(.with_use_dual_stack(#b)),
+                (_, Value::String(s)) => {
+                    uses_other_here = true;
+                    quote!(.with_other(#pname, ParamValue::String(#s.to_string())))
                 }
-                Ok(match (def.built_in.as_deref().and_then(builtin_variant), value) {
-                    (Some("Region"), Value::String(s)) => quote!(.with_region(#s)),
-                    (Some("Endpoint"), Value::String(s)) => quote!(.with_endpoint(#s)),
-                    (Some("UseFips"), Value::Bool(b)) => quote!(.with_use_fips(#b)),
-                    (Some("UseDualStack"), Value::Bool(b)) => quote!(.with_use_dual_stack(#b)),
-                    (_, Value::String(s)) => {
-                        uses_other_here = true;
-                        quote!(.with_other(#pname, ParamValue::String(#s.to_string())))
-                    }
-                    (_, Value::Bool(b)) => {
-                        uses_other_here = true;
-                        quote!(.with_other(#pname, ParamValue::Bool(#b)))
-                    }
-                    (_, Value::Array(items)) => {
-                        uses_other_here = true;
-                        let items = items.iter().filter_map(Value::as_str);
-                        quote!(.with_other(#pname, ParamValue::StringArray(vec![#(#items.to_string()),*])))
-                    }
-                    (_, other) => return Err(err(pat, &format!("unsupported parameter value {other}"))),
-                })
+                (_, Value::Bool(b)) => {
+                    uses_other_here = true;
+                    quote!(.with_other(#pname, ParamValue::Bool(#b)))
+                }
+                (_, Value::Array(items)) => {
+                    uses_other_here = true;
+                    let items = items.iter().filter_map(Value::as_str);
+                    quote!(.with_other(#pname, ParamValue::StringArray(vec![#(#items.to_string()),*])))
+                }
+                (_, other) => {
+                    return Err(err(pat, &format!("unsupported parameter value {other}")))
+                }
+            })
         };
         let mut setters = Vec::new();
         if let Some(given) = case.get("params") {
-            let given = given.as_object().ok_or_else(|| err(&format!("{at}.params"), "not an object"))?;
+            let given =
+                given.as_object().ok_or_else(|| err(&format!("{at}.params"), "not an object"))?;
             for (pname, value) in given {
                 setters.push(setter(pname, value, &format!("{at}.params.{pname}"))?);
             }
         }
         // `operationInputs`: the parameters a call of the operation would resolve with.
         let mut operation_checks = Vec::new();
-        for (j, input) in case.get("operationInputs").and_then(Value::as_array).into_iter().flatten().enumerate() {
+        for (j, input) in
+            case.get("operationInputs").and_then(Value::as_array).into_iter().flatten().enumerate()
+        {
             let oat = format!("{at}.operationInputs[{j}]");
-            let op_name = input.get("operationName").and_then(Value::as_str).ok_or_else(|| err(&oat, "no `operationName`"))?;
-            let marker = operation(op_name).ok_or_else(|| err(&oat, &format!("`{op_name}` is not an operation of the service")))?;
+            let op_name = input
+                .get("operationName")
+                .and_then(Value::as_str)
+                .ok_or_else(|| err(&oat, "no `operationName`"))?;
+            let marker = operation(op_name).ok_or_else(|| {
+                err(&oat, &format!("`{op_name}` is not an operation of the service"))
+            })?;
             let mut op_setters = Vec::new();
             for (key, by_builtin) in [("builtInParams", true), ("clientParams", false)] {
                 for (k, value) in input.get(key).and_then(Value::as_object).into_iter().flatten() {
                     let pat = format!("{oat}.{key}.{k}");
                     let pname = if by_builtin {
-                        let found = params.iter().find(|(_, d)| d.built_in.as_deref() == Some(k.as_str()));
-                        found.map(|(n, _)| n.clone()).ok_or_else(|| err(&pat, "no parameter of the rule set has this built-in"))?
+                        let found =
+                            params.iter().find(|(_, d)| d.built_in.as_deref() == Some(k.as_str()));
+                        found.map(|(n, _)| n.clone()).ok_or_else(|| {
+                            err(&pat, "no parameter of the rule set has this built-in")
+                        })?
                     } else {
                         k.clone()
                     };
                     op_setters.push(setter(&pname, value, &pat)?);
                 }
             }
-            let body = input.get("operationParams").cloned().unwrap_or_else(|| Value::Object(Default::default())).to_string();
+            let body = input
+                .get("operationParams")
+                .cloned()
+                .unwrap_or_else(|| Value::Object(Default::default()))
+                .to_string();
             operation_checks.push(quote! {
                 let input: <#marker as ::awsjson_runtime::operation::Operation>::Input =
                     ::awsjson_runtime::json::from_slice(#body.as_bytes()).expect("the case's operationParams");
@@ -689,9 +785,13 @@ pub fn endpoint_tests_with_operations(
         }
         uses_other |= uses_other_here;
 
-        let expect = case.get("expect").and_then(Value::as_object).ok_or_else(|| err(&at, "`expect` missing"))?;
+        let expect = case
+            .get("expect")
+            .and_then(Value::as_object)
+            .ok_or_else(|| err(&at, "`expect` missing"))?;
         let body = if let Some(message) = expect.get("error") {
-            let message = message.as_str().ok_or_else(|| err(&at, "`expect.error` must be a string"))?;
+            let message =
+                message.as_str().ok_or_else(|| err(&at, "`expect.error` must be a string"))?;
             quote! {
                 let error = resolver.resolve_endpoint(&params).expect_err("expected an endpoint error");
                 assert_eq!(error.message(), #message);
@@ -699,16 +799,18 @@ pub fn endpoint_tests_with_operations(
         } else if let Some(ep) = expect.get("endpoint") {
             let eat = format!("{at}.expect.endpoint");
             let ep = ep.as_object().ok_or_else(|| err(&eat, "not an object"))?;
-            let url = str_field(ep, "url").ok_or_else(|| err(&eat, "`url` missing or not a string"))?;
+            let url =
+                str_field(ep, "url").ok_or_else(|| err(&eat, "`url` missing or not a string"))?;
             let mut checks = vec![quote!(assert_eq!(endpoint.url, #url);)];
             if let Some(headers) = ep.get("headers") {
-                let headers = headers.as_object().ok_or_else(|| err(&eat, "`headers` must be an object"))?;
+                let headers =
+                    headers.as_object().ok_or_else(|| err(&eat, "`headers` must be an object"))?;
                 let mut entries = Vec::new();
                 for (name, values) in headers {
-                    let values = values
-                        .as_array()
-                        .filter(|v| v.iter().all(Value::is_string))
-                        .ok_or_else(|| err(&format!("{eat}.headers.{name}"), "must be an array of strings"))?;
+                    let values =
+                        values.as_array().filter(|v| v.iter().all(Value::is_string)).ok_or_else(
+                            || err(&format!("{eat}.headers.{name}"), "must be an array of strings"),
+                        )?;
                     let values = values.iter().filter_map(Value::as_str);
                     entries.push(quote!((#name.to_string(), vec![#(#values.to_string()),*])));
                 }
@@ -778,11 +880,14 @@ pub fn endpoint_tests_with_operations(
 
 /// A unique snake-case test name from the case's documentation.
 fn test_name(doc: &str, index: usize, taken: &mut BTreeSet<String>) -> String {
-    let cleaned: String = doc.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let cleaned: String =
+        doc.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
     let mut name = cleaned.to_snake_case();
     if name.is_empty() {
         name = format!("case_{index}");
-    } else if !name.starts_with(|c: char| c.is_ascii_lowercase()) || syn::parse_str::<syn::Ident>(&name).is_err() {
+    } else if !name.starts_with(|c: char| c.is_ascii_lowercase())
+        || syn::parse_str::<syn::Ident>(&name).is_err()
+    {
         name = format!("case_{name}");
     }
     let mut unique = name.clone();

@@ -37,23 +37,37 @@ pub fn pick_service(model: &Model, wanted: Option<&ShapeId>) -> Result<ShapeId, 
     if let Some(id) = wanted {
         return Ok(id.clone());
     }
-    let services: Vec<&ShapeId> = model.shapes.iter().filter(|(_, s)| matches!(s, Shape::Service(_))).map(|(id, _)| id).collect();
+    let services: Vec<&ShapeId> = model
+        .shapes
+        .iter()
+        .filter(|(_, s)| matches!(s, Shape::Service(_)))
+        .map(|(id, _)| id)
+        .collect();
     match services.as_slice() {
         [one] => Ok((*one).clone()),
         [] => Err(Error::model("model", "the model defines no service")),
         many => Err(Error::model(
             "model",
-            format!("the model defines several services; name one of: {}", many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")),
+            format!(
+                "the model defines several services; name one of: {}",
+                many.iter().map(|s| s.as_str()).collect::<Vec<_>>().join(", ")
+            ),
         )),
     }
 }
 
 /// The protocol (trait id) of a service and how many protocol compliance cases apply to its
 /// client (and how many of those are listed exceptions).
-pub fn protocol_case_count(model: &Model, service: &ShapeId) -> Result<(&'static str, crate::emit::protocol_tests::CaseCount), Errors> {
+pub fn protocol_case_count(
+    model: &Model,
+    service: &ShapeId,
+) -> Result<(&'static str, crate::emit::protocol_tests::CaseCount), Errors> {
     let index = ShapeIndex::build(model, service)?;
     let service = ir::build(&index)?;
-    Ok((crate::emit::protocol_tests::protocol_trait(&service), crate::emit::protocol_tests::count_cases(&service)))
+    Ok((
+        crate::emit::protocol_tests::protocol_trait(&service),
+        crate::emit::protocol_tests::count_cases(&service),
+    ))
 }
 
 /// The files of a crate and what the generator could not honour in the model.
@@ -78,7 +92,13 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     let service = ir::build(&index)?;
     let header = render::header(service_id.as_str());
     let allow_deprecated = crate_files::uses_deprecated(&service);
-    let mut files = Files { header: header.clone(), allow_deprecated, out: BTreeMap::new(), errors: Vec::new(), jobs: Vec::new() };
+    let mut files = Files {
+        header: header.clone(),
+        allow_deprecated,
+        out: BTreeMap::new(),
+        errors: Vec::new(),
+        jobs: Vec::new(),
+    };
 
     let mut lib = crate_files::lib_rs(&service, &options.crate_info);
     if let Some(additions) = &options.additions {
@@ -97,19 +117,35 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     let mut entries = Vec::new();
     for s in &service.structures {
         files.job(format!("src/types/{}.rs", file_stem(&s.module)), move || shapes::structure(s));
-        entries.push(IndexEntry { module: s.module.clone(), item: s.rust_name.clone(), builder: true });
+        entries.push(IndexEntry {
+            module: s.module.clone(),
+            item: s.rust_name.clone(),
+            builder: true,
+        });
     }
     for u in &service.unions {
         files.job(format!("src/types/{}.rs", file_stem(&u.module)), move || shapes::union(u));
-        entries.push(IndexEntry { module: u.module.clone(), item: u.rust_name.clone(), builder: false });
+        entries.push(IndexEntry {
+            module: u.module.clone(),
+            item: u.rust_name.clone(),
+            builder: false,
+        });
     }
     for e in &service.enums {
         files.job(format!("src/types/{}.rs", file_stem(&e.module)), move || shapes::enumeration(e));
-        entries.push(IndexEntry { module: e.module.clone(), item: e.rust_name.clone(), builder: false });
+        entries.push(IndexEntry {
+            module: e.module.clone(),
+            item: e.rust_name.clone(),
+            builder: false,
+        });
     }
     for e in &service.int_enums {
         files.job(format!("src/types/{}.rs", file_stem(&e.module)), move || shapes::int_enum(e));
-        entries.push(IndexEntry { module: e.module.clone(), item: e.rust_name.clone(), builder: false });
+        entries.push(IndexEntry {
+            module: e.module.clone(),
+            item: e.rust_name.clone(),
+            builder: false,
+        });
     }
     entries.sort_by(|a, b| a.module.cmp(&b.module));
     let error_entries: Vec<IndexEntry> = service
@@ -118,11 +154,19 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
         .map(|s| IndexEntry { module: s.module.clone(), item: s.rust_name.clone(), builder: true })
         .collect();
     for s in &service.errors {
-        files.job(format!("src/types/error/{}.rs", file_stem(&s.module)), move || shapes::structure(s));
+        files.job(format!("src/types/error/{}.rs", file_stem(&s.module)), move || {
+            shapes::structure(s)
+        });
     }
     files.rust(
         "src/types.rs",
-        crate_files::module_index("The shapes of the service: structures, unions and enums.", &entries, quote!(pub mod error;)),
+        crate_files::module_index(
+            "The shapes of the service: structures, unions and enums.",
+            &entries,
+            quote!(
+                pub mod error;
+            ),
+        ),
     );
     files.rust(
         "src/types/error.rs",
@@ -133,7 +177,9 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     let mut op_mods = Vec::new();
     for op in &service.operations {
         let service = &service;
-        files.job(format!("src/operation/{}.rs", file_stem(&op.fn_name)), move || operation::operation(op, service));
+        files.job(format!("src/operation/{}.rs", file_stem(&op.fn_name)), move || {
+            operation::operation(op, service)
+        });
         op_mods.push(crate::emit::ident(&op.fn_name));
     }
     files.rust("src/operation.rs", crate_files::operation_rs(&op_mods));
@@ -148,7 +194,13 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
         Err(e) => files.errors.push(e),
     }
     if let Some(rules) = &service.endpoint_rule_set {
-        files.endpoint_rules(&service, rules, options.partitions.as_ref(), service.endpoint_tests.as_ref(), &crate_ident);
+        files.endpoint_rules(
+            &service,
+            rules,
+            options.partitions.as_ref(),
+            service.endpoint_tests.as_ref(),
+            &crate_ident,
+        );
     }
 
     let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
@@ -189,7 +241,11 @@ fn file_stem(module: &str) -> &str {
 }
 
 fn toml_header(rust_header: &str) -> String {
-    rust_header.lines().map(|l| format!("#{}", l.trim_start_matches('/'))).collect::<Vec<_>>().join("\n")
+    rust_header
+        .lines()
+        .map(|l| format!("#{}", l.trim_start_matches('/')))
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 /// The `MODEL` file: which model the crate was generated from.
@@ -225,7 +281,10 @@ impl<'a> Files<'a> {
     /// file is made by one job alone, and the results land in sorted maps.
     fn run_jobs(&mut self) {
         let jobs = std::mem::take(&mut self.jobs);
-        let threads = std::thread::available_parallelism().map_or(1, |n| n.get()).clamp(1, 8).min(jobs.len().max(1));
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .clamp(1, 8)
+            .min(jobs.len().max(1));
         let mut buckets: Vec<Vec<(String, Job<'a>)>> = (0..threads).map(|_| Vec::new()).collect();
         for (i, job) in jobs.into_iter().enumerate() {
             buckets[i % threads].push(job);
@@ -236,14 +295,20 @@ impl<'a> Files<'a> {
                 .into_iter()
                 .map(|bucket| {
                     scope.spawn(move || {
-                        bucket.into_iter().map(|(path, emit)| {
-                            let text = render::rust_file(&path, emit(), header);
-                            (path, text)
-                        }).collect::<Vec<_>>()
+                        bucket
+                            .into_iter()
+                            .map(|(path, emit)| {
+                                let text = render::rust_file(&path, emit(), header);
+                                (path, text)
+                            })
+                            .collect::<Vec<_>>()
                     })
                 })
                 .collect();
-            handles.into_iter().map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic))).collect()
+            handles
+                .into_iter()
+                .map(|h| h.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)))
+                .collect()
         });
         let mut results: Vec<_> = results.into_iter().flatten().collect();
         results.sort_by(|a, b| a.0.cmp(&b.0));
@@ -283,15 +348,21 @@ impl<'a> Files<'a> {
         crate_ident: &str,
     ) {
         let Some(partitions) = partitions else {
-            self.errors.push(Error::input("partitions.json", "the service has endpoint rules, which need the AWS partition table"));
+            self.errors.push(Error::input(
+                "partitions.json",
+                "the service has endpoint rules, which need the AWS partition table",
+            ));
             return;
         };
         match crate::endpoints::rules_module_tokens(rules, partitions) {
-            Ok(tokens) => self.rust("src/endpoint_rules.rs", quote! {
-                //! The service's endpoint rule set and the AWS partition table, as static data the
-                //! runtime evaluates.
-                #tokens
-            }),
+            Ok(tokens) => self.rust(
+                "src/endpoint_rules.rs",
+                quote! {
+                    //! The service's endpoint rule set and the AWS partition table, as static data the
+                    //! runtime evaluates.
+                    #tokens
+                },
+            ),
             Err(e) => self.errors.push(e),
         }
         if let Some(tests) = tests {
@@ -299,15 +370,21 @@ impl<'a> Files<'a> {
             // An operation's marker type, for the cases' `operationInputs`.
             let operation = |name: &str| {
                 let op = service.operations.iter().find(|op| op.name == name)?;
-                let (module, marker) = (crate::emit::ident(&op.fn_name), quote::format_ident!("{}", op.name));
+                let (module, marker) =
+                    (crate::emit::ident(&op.fn_name), quote::format_ident!("{}", op.name));
                 Some(quote!(#krate::operation::#module::#marker))
             };
             let resolver = quote!(&#krate::endpoint_rules::RULES);
-            match crate::endpoints::endpoint_tests_with_operations(tests, rules, &resolver, &operation) {
-                Ok(tokens) => self.rust("tests/endpoint_tests.rs", quote! {
-                    //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
-                    #tokens
-                }),
+            match crate::endpoints::endpoint_tests_with_operations(
+                tests, rules, &resolver, &operation,
+            ) {
+                Ok(tokens) => self.rust(
+                    "tests/endpoint_tests.rs",
+                    quote! {
+                        //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
+                        #tokens
+                    },
+                ),
                 Err(e) => self.errors.push(e),
             }
         }

@@ -93,7 +93,9 @@ impl ShapeIndex {
         let mut shapes = prelude();
         for (id, shape) in &model.shapes {
             if !id.is_well_formed() {
-                return Err(Error::shape(id, "not a valid absolute shape id (namespace#Name)").into());
+                return Err(
+                    Error::shape(id, "not a valid absolute shape id (namespace#Name)").into()
+                );
             }
             shapes.insert(id.clone(), shape.clone());
         }
@@ -108,7 +110,11 @@ impl ShapeIndex {
         match index.shapes.get(service_id) {
             Some(Shape::Service(_)) => {}
             Some(other) => {
-                return Err(Error::shape(service_id, format!("expected a service shape, found a {}", other.type_name())).into())
+                return Err(Error::shape(
+                    service_id,
+                    format!("expected a service shape, found a {}", other.type_name()),
+                )
+                .into())
             }
             None => {
                 let services: Vec<String> = model
@@ -119,7 +125,10 @@ impl ShapeIndex {
                     .collect();
                 return Err(Error::shape(
                     service_id,
-                    format!("no such service in the model (services found: {})", services.join(", ")),
+                    format!(
+                        "no such service in the model (services found: {})",
+                        services.join(", ")
+                    ),
                 )
                 .into());
             }
@@ -127,9 +136,14 @@ impl ShapeIndex {
         index.operations = index.collect_operations(&mut errors);
         index.operations.sort_by(|a, b| a.name().cmp(b.name()).then(a.cmp(b)));
         index.operations.dedup();
-        index.unsupported = index.operations.iter().flat_map(|op| index.find_unsupported(op)).collect();
-        let omitted: BTreeSet<ShapeId> =
-            index.unsupported.iter().filter(|u| u.omits_operation()).map(|u| u.operation.clone()).collect();
+        index.unsupported =
+            index.operations.iter().flat_map(|op| index.find_unsupported(op)).collect();
+        let omitted: BTreeSet<ShapeId> = index
+            .unsupported
+            .iter()
+            .filter(|u| u.omits_operation())
+            .map(|u| u.operation.clone())
+            .collect();
         index.operations.retain(|op| !omitted.contains(op));
         index.closure = index.walk_closure(&mut errors);
         index.check_collection_nesting(&mut errors);
@@ -182,7 +196,8 @@ impl ShapeIndex {
     fn collect_operations(&self, errors: &mut Vec<Error>) -> Vec<ShapeId> {
         let service = self.service();
         let mut ops: Vec<ShapeId> = service.operations.iter().map(|r| r.target.clone()).collect();
-        let mut resources: Vec<ShapeId> = service.resources.iter().map(|r| r.target.clone()).collect();
+        let mut resources: Vec<ShapeId> =
+            service.resources.iter().map(|r| r.target.clone()).collect();
         let mut seen = BTreeSet::new();
         while let Some(rid) = resources.pop() {
             if !seen.insert(rid.clone()) {
@@ -193,14 +208,21 @@ impl ShapeIndex {
                     ops.extend(r.bound_operations().map(|r| r.target.clone()));
                     resources.extend(r.resources.iter().map(|r| r.target.clone()));
                 }
-                Some(other) => errors.push(Error::shape(&rid, format!("bound as a resource but is a {}", other.type_name()))),
-                None => errors.push(Error::shape(&rid, "bound as a resource but not defined in the model")),
+                Some(other) => errors.push(Error::shape(
+                    &rid,
+                    format!("bound as a resource but is a {}", other.type_name()),
+                )),
+                None => errors
+                    .push(Error::shape(&rid, "bound as a resource but not defined in the model")),
             }
         }
         ops.retain(|op| match self.shapes.get(op) {
             Some(Shape::Operation(_)) => true,
             Some(other) => {
-                errors.push(Error::shape(op, format!("bound as an operation but is a {}", other.type_name())));
+                errors.push(Error::shape(
+                    op,
+                    format!("bound as an operation but is a {}", other.type_name()),
+                ));
                 false
             }
             None => {
@@ -258,13 +280,17 @@ impl ShapeIndex {
         }
         while let Some((id, from)) = todo.pop() {
             let Some(shape) = self.shapes.get(&id) else {
-                errors.push(Error::model(&from, format!("targets `{id}`, which is not defined in the model")));
+                errors.push(Error::model(
+                    &from,
+                    format!("targets `{id}`, which is not defined in the model"),
+                ));
                 continue;
             };
             if !closure.insert(id.clone()) {
                 continue;
             }
-            let mut push = |r: &ShapeRef, what: &str| todo.push((r.target.clone(), format!("{id} ({what})")));
+            let mut push =
+                |r: &ShapeRef, what: &str| todo.push((r.target.clone(), format!("{id} ({what})")));
             match shape {
                 Shape::Operation(op) => {
                     op.input.iter().for_each(|r| push(r, "input"));
@@ -305,7 +331,8 @@ impl ShapeIndex {
                 let Some(next) = inner(at) else { break 0 };
                 if on_path.contains(at) {
                     let i = path.iter().position(|p| *p == at).unwrap_or(0);
-                    let cycle: Vec<String> = path[i..].iter().chain([&at]).map(|p| format!("`{p}`")).collect();
+                    let cycle: Vec<String> =
+                        path[i..].iter().chain([&at]).map(|p| format!("`{p}`")).collect();
                     errors.push(Error::shape(
                         at,
                         format!(
@@ -359,14 +386,20 @@ impl ShapeIndex {
         check(reader.timestamp_format().map(drop));
         check(reader.enum_definitions().map(drop));
         if reader.has(traits::STREAMING) {
-            errors.push(Error::shape(id, "`@streaming` shapes (event streams, streaming blobs) are not supported"));
+            errors.push(Error::shape(
+                id,
+                "`@streaming` shapes (event streams, streaming blobs) are not supported",
+            ));
         }
         match shape {
             Shape::Operation(op) => {
                 for (what, r) in [("input", &op.input), ("output", &op.output)] {
                     if let Some(r) = r {
                         if !matches!(self.shapes.get(&r.target), Some(Shape::Structure(_)) | None) {
-                            errors.push(Error::shape(id, format!("its {what} `{}` is not a structure", r.target)));
+                            errors.push(Error::shape(
+                                id,
+                                format!("its {what} `{}` is not a structure", r.target),
+                            ));
                         }
                     }
                 }
@@ -399,15 +432,26 @@ impl ShapeIndex {
                     let mid = ShapeId::new(format!("{id}${name}"));
                     match TraitReader::new(&m.traits, &mid).enum_value_int() {
                         Ok(Some(_)) => {}
-                        Ok(None) => errors.push(Error::member(id, name, "intEnum members need an integer `@enumValue`")),
+                        Ok(None) => errors.push(Error::member(
+                            id,
+                            name,
+                            "intEnum members need an integer `@enumValue`",
+                        )),
                         Err(e) => errors.push(e),
                     }
                 }
             }
             Shape::Map(m)
-                if !matches!(self.shapes.get(&m.key.target), Some(Shape::String(_)) | Some(Shape::Enum(_)) | None) =>
+                if !matches!(
+                    self.shapes.get(&m.key.target),
+                    Some(Shape::String(_)) | Some(Shape::Enum(_)) | None
+                ) =>
             {
-                errors.push(Error::member(id, "key", "map keys must target a string or enum shape"));
+                errors.push(Error::member(
+                    id,
+                    "key",
+                    "map keys must target a string or enum shape",
+                ));
             }
             Shape::Union(a) if a.members.is_empty() => {
                 errors.push(Error::shape(id, "a union needs at least one member"));
@@ -422,7 +466,10 @@ impl ShapeIndex {
     fn check_error_binding(&self, op: &ShapeId, e: &ShapeRef, errors: &mut Vec<Error>) {
         match self.shapes.get(&e.target) {
             Some(Shape::Structure(s)) if s.traits.contains_key(traits::ERROR) => {}
-            Some(_) => errors.push(Error::shape(op, format!("lists `{}` as an error but it is not an `@error` structure", e.target))),
+            Some(_) => errors.push(Error::shape(
+                op,
+                format!("lists `{}` as an error but it is not an `@error` structure", e.target),
+            )),
             None => {}
         }
     }
@@ -443,13 +490,28 @@ impl ShapeIndex {
         let Some(target) = self.shapes.get(&member.target) else { return };
         match target {
             Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_) => {
-                errors.push(Error::member(id, name, format!("targets `{}`, a {} shape, which a member cannot target", member.target, target.type_name())));
+                errors.push(Error::member(
+                    id,
+                    name,
+                    format!(
+                        "targets `{}`, a {} shape, which a member cannot target",
+                        member.target,
+                        target.type_name()
+                    ),
+                ));
             }
             _ => {}
         }
         if let Some(default) = reader.default_value() {
             if let Err(msg) = check_default(target, default) {
-                errors.push(Error::member(id, name, format!("`@default` {default} does not fit its target `{}`: {msg}", member.target)));
+                errors.push(Error::member(
+                    id,
+                    name,
+                    format!(
+                        "`@default` {default} does not fit its target `{}`: {msg}",
+                        member.target
+                    ),
+                ));
             }
         }
     }
@@ -462,7 +524,12 @@ fn check_default(target: &Shape, value: &Value) -> Result<(), &'static str> {
         (Shape::String(_) | Shape::Enum(_) | Shape::Blob(_), Value::String(_)) => true,
         (Shape::Boolean(_), Value::Bool(_)) => true,
         (
-            Shape::Byte(_) | Shape::Short(_) | Shape::Integer(_) | Shape::Long(_) | Shape::IntEnum(_) | Shape::BigInteger(_),
+            Shape::Byte(_)
+            | Shape::Short(_)
+            | Shape::Integer(_)
+            | Shape::Long(_)
+            | Shape::IntEnum(_)
+            | Shape::BigInteger(_),
             Value::Number(n),
         ) => n.is_i64() || n.is_u64(),
         (Shape::Float(_) | Shape::Double(_) | Shape::BigDecimal(_), Value::Number(_)) => true,
@@ -522,8 +589,10 @@ fn prelude() -> BTreeMap<ShapeId, Shape> {
     }
     add(
         "Unit",
-        serde_json::from_value(json!({"type": "structure", "members": {}, "traits": {"smithy.api#unitType": {}}}))
-            .expect("prelude shapes are well-formed"),
+        serde_json::from_value(
+            json!({"type": "structure", "members": {}, "traits": {"smithy.api#unitType": {}}}),
+        )
+        .expect("prelude shapes are well-formed"),
     );
     shapes
 }
@@ -542,7 +611,9 @@ mod tests {
         for (k, v) in shapes.as_object().expect("an object") {
             all[k] = v.clone();
         }
-        let model = Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test").map_err(Errors::from)?;
+        let model =
+            Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test")
+                .map_err(Errors::from)?;
         ShapeIndex::build(&model, &ShapeId::new("t#Svc"))
     }
 
@@ -571,7 +642,10 @@ mod tests {
     fn collections_nested_deeper_than_the_limit_are_refused_once() {
         let err = index_of(nested_collections(20_000)).unwrap_err();
         assert_eq!(err.0.len(), 1, "{err}");
-        let expected = format!("t#L{}: lists and maps nest 33 levels deep here; at most 32 are supported", 20_000 - 33);
+        let expected = format!(
+            "t#L{}: lists and maps nest 33 levels deep here; at most 32 are supported",
+            20_000 - 33
+        );
         assert!(err.to_string().contains(&expected), "{err}");
     }
 
@@ -579,15 +653,23 @@ mod tests {
     /// each other, overflowed the stack when the IR computed their Rust type.
     #[test]
     fn collections_holding_themselves_are_refused() {
-        let err = index_of(json!({ "t#L0": { "type": "list", "member": { "target": "t#L0" } } })).unwrap_err().to_string();
-        assert!(err.contains("t#L0: holds itself through lists and maps alone (`t#L0` → `t#L0`)"), "{err}");
+        let err = index_of(json!({ "t#L0": { "type": "list", "member": { "target": "t#L0" } } }))
+            .unwrap_err()
+            .to_string();
+        assert!(
+            err.contains("t#L0: holds itself through lists and maps alone (`t#L0` → `t#L0`)"),
+            "{err}"
+        );
         let err = index_of(json!({
             "t#L0": { "type": "list", "member": { "target": "t#M" } },
             "t#M": { "type": "map", "key": { "target": "smithy.api#String" }, "value": { "target": "t#L0" } },
         }))
         .unwrap_err()
         .to_string();
-        assert!(err.contains("holds itself through lists and maps alone (`t#L0` → `t#M` → `t#L0`)"), "{err}");
+        assert!(
+            err.contains("holds itself through lists and maps alone (`t#L0` → `t#M` → `t#L0`)"),
+            "{err}"
+        );
         // Through a structure, a cycle is fine.
         assert!(index_of(json!({
             "t#L0": { "type": "list", "member": { "target": "t#S" } },

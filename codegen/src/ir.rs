@@ -128,7 +128,10 @@ impl Service {
     /// The operation the crate documentation's examples call: the first (by name) that needs
     /// no input and is not deprecated; `None` when every operation needs some input.
     pub fn example_operation(&self) -> Option<&Operation> {
-        self.operations.iter().filter(|op| op.deprecated.is_none() && op.required_inputs().next().is_none()).min_by(|a, b| a.name.cmp(&b.name))
+        self.operations
+            .iter()
+            .filter(|op| op.deprecated.is_none() && op.required_inputs().next().is_none())
+            .min_by(|a, b| a.name.cmp(&b.name))
     }
 
     /// The paginated operation the crate documentation's pagination example calls, chosen as
@@ -136,7 +139,11 @@ impl Service {
     pub fn example_paginated_operation(&self) -> Option<&Operation> {
         self.operations
             .iter()
-            .filter(|op| op.paginated.is_some() && op.deprecated.is_none() && op.required_inputs().next().is_none())
+            .filter(|op| {
+                op.paginated.is_some()
+                    && op.deprecated.is_none()
+                    && op.required_inputs().next().is_none()
+            })
             .min_by(|a, b| a.name.cmp(&b.name))
     }
 }
@@ -170,7 +177,11 @@ pub enum ContextValue {
     /// the steps from the input to the values. `array`: the parameter is a `stringArray` of every
     /// value reached; else the first value reached (there is at most one). `bool`: the values are
     /// `bool`s, else `String`s.
-    Path { steps: Vec<PathStep>, array: bool, bool: bool },
+    Path {
+        steps: Vec<PathStep>,
+        array: bool,
+        bool: bool,
+    },
 }
 
 /// One step of a context parameter's path.
@@ -251,8 +262,8 @@ pub struct ErrorInfo {
     /// `@retryable`, if present.
     pub retry: Option<RetryKind>,
     /// The member holding the error message (`message` under any case), as its Rust field. It
-    /// is optional, and its decoder also accepts the other spellings services send
-    /// (`Message`, `errorMessage`).
+    /// is optional, and its decoder reads it from any of the spellings services send (the
+    /// runtime's `protocol::ERROR_MESSAGE_KEYS`).
     pub message_field: Option<String>,
 }
 
@@ -277,13 +288,16 @@ pub struct Structure {
 }
 
 impl Structure {
-
     /// Whether the structure holds other structures or unions inline: its size is then whatever
     /// they hold, which the generator does not bound (an enum of such errors may have variants
     /// of very different sizes).
     pub fn holds_aggregates(&self) -> bool {
         self.members.iter().any(|m| {
-            !m.boxed && matches!(m.ty, RustType::Named { kind: NamedKind::Structure | NamedKind::Union, .. })
+            !m.boxed
+                && matches!(
+                    m.ty,
+                    RustType::Named { kind: NamedKind::Structure | NamedKind::Union, .. }
+                )
         })
     }
 }
@@ -379,7 +393,9 @@ impl DefaultValue {
             (RustType::DateTime, Value::Number(n)) => DefaultValue::EpochSeconds(n.as_f64()?),
             (RustType::DateTime, Value::String(s)) => DefaultValue::DateTimeText(s.clone()),
             (RustType::Blob, Value::String(s)) => DefaultValue::Blob(s.clone()),
-            (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => DefaultValue::Enum(s.clone()),
+            (RustType::Named { kind: NamedKind::Enum, .. }, Value::String(s)) => {
+                DefaultValue::Enum(s.clone())
+            }
             (RustType::Named { kind: NamedKind::IntEnum, .. }, Value::Number(n)) => {
                 DefaultValue::IntEnum(n.as_i64()?)
             }
@@ -446,9 +462,18 @@ pub enum RustType {
     Blob,
     Document,
     /// A generated type, by path from the crate root (`types::Tag`, `types::error::InvalidArn`).
-    Named { path: Vec<String>, kind: NamedKind },
-    List { item: Box<RustType>, sparse: bool },
-    Map { value: Box<RustType>, sparse: bool },
+    Named {
+        path: Vec<String>,
+        kind: NamedKind,
+    },
+    List {
+        item: Box<RustType>,
+        sparse: bool,
+    },
+    Map {
+        value: Box<RustType>,
+        sparse: bool,
+    },
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -462,8 +487,17 @@ pub enum NamedKind {
 impl RustType {
     /// Whether values are `Copy` (getters return them by value).
     pub fn is_copy(&self) -> bool {
-        matches!(self, RustType::Bool | RustType::I8 | RustType::I16 | RustType::I32 | RustType::I64 | RustType::F32 | RustType::F64 | RustType::DateTime)
-            || matches!(self, RustType::Named { kind: NamedKind::IntEnum, .. })
+        matches!(
+            self,
+            RustType::Bool
+                | RustType::I8
+                | RustType::I16
+                | RustType::I32
+                | RustType::I64
+                | RustType::F32
+                | RustType::F64
+                | RustType::DateTime
+        ) || matches!(self, RustType::Named { kind: NamedKind::IntEnum, .. })
     }
 }
 
@@ -560,7 +594,11 @@ fn aggregate_components(index: &ShapeIndex) -> BTreeMap<&ShapeId, usize> {
 }
 
 fn docs_of(traits: &crate::model::Traits) -> Vec<String> {
-    traits.get(traits::DOCUMENTATION).and_then(Value::as_str).map(html_to_markdown).unwrap_or_default()
+    traits
+        .get(traits::DOCUMENTATION)
+        .and_then(Value::as_str)
+        .map(html_to_markdown)
+        .unwrap_or_default()
 }
 
 impl<'a> Builder<'a> {
@@ -574,7 +612,12 @@ impl<'a> Builder<'a> {
         } else if reader.has(traits::AWS_JSON_1_1) {
             Protocol::AwsJson1_1
         } else {
-            let found: Vec<&str> = svc.traits.keys().filter(|k| k.starts_with("aws.protocols#")).map(String::as_str).collect();
+            let found: Vec<&str> = svc
+                .traits
+                .keys()
+                .filter(|k| k.starts_with("aws.protocols#"))
+                .map(String::as_str)
+                .collect();
             return Err(Error::shape(&id, format!(
                 "the service has no supported protocol trait (supported: awsJson1_0, awsJson1_1; found: {})",
                 if found.is_empty() { "none".to_string() } else { found.join(", ") }
@@ -596,7 +639,8 @@ impl<'a> Builder<'a> {
             .or_else(|| aws_service.and_then(|s| s.get("arnNamespace")).and_then(Value::as_str))
             .unwrap_or(id.name())
             .to_string();
-        let title = svc.traits.get(traits::TITLE).and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
+        let title =
+            svc.traits.get(traits::TITLE).and_then(Value::as_str).unwrap_or(&sdk_id).to_string();
         let service_paginated = reader.paginated().ok().flatten();
 
         // Which structures are operation inputs / outputs: they are emitted with their operation.
@@ -634,7 +678,10 @@ impl<'a> Builder<'a> {
                 }
                 Shape::IntEnum(e) => int_enums.push(self.int_enum(sid, e)),
                 Shape::BigInteger(_) | Shape::BigDecimal(_) => {
-                    self.errors.push(Error::shape(sid, format!("{} shapes are not supported yet", shape.type_name())));
+                    self.errors.push(Error::shape(
+                        sid,
+                        format!("{} shapes are not supported yet", shape.type_name()),
+                    ));
                 }
                 _ => {}
             }
@@ -642,7 +689,10 @@ impl<'a> Builder<'a> {
         self.check_type_names(&structures, &errors, &unions, &enums, &int_enums);
         let op_names = operations.iter().map(|o| (o.id.as_str(), o.fn_name.clone()));
         for (rust, model) in naming::find_collisions(op_names) {
-            self.errors.push(Error::model(&id.to_string(), format!("operations {} all map to the Rust name `{rust}`", model.join(", "))));
+            self.errors.push(Error::model(
+                &id.to_string(),
+                format!("operations {} all map to the Rust name `{rust}`", model.join(", ")),
+            ));
         }
         let smoke_tests = operations
             .iter()
@@ -703,7 +753,14 @@ impl<'a> Builder<'a> {
         })
     }
 
-    fn check_type_names(&mut self, structures: &[Structure], errors: &[Structure], unions: &[Union], enums: &[Enum], int_enums: &[IntEnum]) {
+    fn check_type_names(
+        &mut self,
+        structures: &[Structure],
+        errors: &[Structure],
+        unions: &[Union],
+        enums: &[Enum],
+        int_enums: &[IntEnum],
+    ) {
         let names = structures
             .iter()
             .chain(errors)
@@ -719,12 +776,21 @@ impl<'a> Builder<'a> {
             ));
         }
         // Module names must be distinct too (`Foo` and `FOO` would share `foo.rs`).
-        for (rust, model) in naming::find_collisions(names.iter().map(|(m, r)| (*m, naming::module_name(r)))) {
-            self.errors.push(Error::model(model[0], format!("shapes {} all map to the module `{rust}`", model.join(", "))));
+        for (rust, model) in
+            naming::find_collisions(names.iter().map(|(m, r)| (*m, naming::module_name(r))))
+        {
+            self.errors.push(Error::model(
+                model[0],
+                format!("shapes {} all map to the module `{rust}`", model.join(", ")),
+            ));
         }
     }
 
-    fn operation(&mut self, id: &ShapeId, service_paginated: Option<&Paginated>) -> Option<Operation> {
+    fn operation(
+        &mut self,
+        id: &ShapeId,
+        service_paginated: Option<&Paginated>,
+    ) -> Option<Operation> {
         let Shape::Operation(op) = self.index.get(id) else { return None };
         let name = naming::type_name(self.index.local_name(id));
         let reader = TraitReader::new(&op.traits, id);
@@ -759,22 +825,26 @@ impl<'a> Builder<'a> {
             None => Vec::new(),
         };
         let paginated = match reader.paginated() {
-            Ok(Some(p)) => self.pagination(id, &Paginated::merge(service_paginated, &p), &input, &output),
+            Ok(Some(p)) => {
+                self.pagination(id, &Paginated::merge(service_paginated, &p), &input, &output)
+            }
             Ok(None) => None,
             Err(e) => {
                 self.errors.push(e);
                 None
             }
         };
-        let idempotency_token = input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
+        let idempotency_token =
+            input.members.iter().find(|m| m.idempotency_token).map(|m| m.field.clone());
         let mut docs = docs_of(&op.traits);
         for u in self.index.unsupported().iter().filter(|u| &u.operation == id) {
             docs.extend([String::new(), format!("**Not supported:** {}.", u.describe())]);
         }
-        let waiters = waiters::read(id, op.traits.get(waiters::WAITABLE), &output).unwrap_or_else(|e| {
-            self.errors.extend(e);
-            Vec::new()
-        });
+        let waiters =
+            waiters::read(id, op.traits.get(waiters::WAITABLE), &output).unwrap_or_else(|e| {
+                self.errors.extend(e);
+                Vec::new()
+            });
         let auth = self.auth(id, &op.traits);
         let endpoint_params = self.endpoint_params(id, &op.traits, &input_id, &input);
         Some(Operation {
@@ -795,7 +865,9 @@ impl<'a> Builder<'a> {
                 .get(traits::REQUEST_COMPRESSION)
                 .and_then(|v| v.get("encodings"))
                 .and_then(Value::as_array)
-                .is_some_and(|e| e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))),
+                .is_some_and(|e| {
+                    e.iter().any(|x| x.as_str().is_some_and(|x| x.eq_ignore_ascii_case("gzip")))
+                }),
             paginated,
             waiters,
             auth,
@@ -812,7 +884,13 @@ impl<'a> Builder<'a> {
 
     /// The endpoint parameters an operation binds: `staticContextParams`, `contextParam` members
     /// of its input and `operationContextParams` paths.
-    fn endpoint_params(&mut self, id: &ShapeId, op_traits: &crate::model::Traits, input_id: &ShapeId, input: &Structure) -> Vec<ContextParam> {
+    fn endpoint_params(
+        &mut self,
+        id: &ShapeId,
+        op_traits: &crate::model::Traits,
+        input_id: &ShapeId,
+        input: &Structure,
+    ) -> Vec<ContextParam> {
         let mut out = Vec::new();
         if let Some(v) = op_traits.get(traits::STATIC_CONTEXT_PARAMS) {
             for (name, p) in v.as_object().into_iter().flatten() {
@@ -820,8 +898,12 @@ impl<'a> Builder<'a> {
                 let value = match (p.get("value"), ty.as_deref()) {
                     (Some(Value::String(s)), Some("string")) => ContextValue::String(s.clone()),
                     (Some(Value::Bool(b)), Some("boolean")) => ContextValue::Bool(*b),
-                    (Some(Value::Array(a)), Some("stringarray")) if a.iter().all(Value::is_string) => {
-                        ContextValue::StringArray(a.iter().filter_map(Value::as_str).map(str::to_string).collect())
+                    (Some(Value::Array(a)), Some("stringarray"))
+                        if a.iter().all(Value::is_string) =>
+                    {
+                        ContextValue::StringArray(
+                            a.iter().filter_map(Value::as_str).map(str::to_string).collect(),
+                        )
                     }
                     (_, None) => {
                         self.errors.push(Error::shape(id, format!("`staticContextParams` sets `{name}`, which the endpoint rule set does not declare")));
@@ -837,7 +919,12 @@ impl<'a> Builder<'a> {
         }
         if let Shape::Structure(s) = self.index.get(input_id) {
             for (member_name, m) in &s.members {
-                let Some(name) = m.traits.get(traits::CONTEXT_PARAM).and_then(|v| v.get("name")).and_then(Value::as_str) else {
+                let Some(name) = m
+                    .traits
+                    .get(traits::CONTEXT_PARAM)
+                    .and_then(|v| v.get("name"))
+                    .and_then(Value::as_str)
+                else {
                     continue;
                 };
                 if let Some(p) = self.context_path(id, name, member_name, input_id, input) {
@@ -848,7 +935,10 @@ impl<'a> Builder<'a> {
         if let Some(v) = op_traits.get(traits::OPERATION_CONTEXT_PARAMS) {
             for (name, p) in v.as_object().into_iter().flatten() {
                 let Some(path) = p.get("path").and_then(Value::as_str) else {
-                    self.errors.push(Error::shape(id, format!("`operationContextParams` `{name}` has no string `path`")));
+                    self.errors.push(Error::shape(
+                        id,
+                        format!("`operationContextParams` `{name}` has no string `path`"),
+                    ));
                     continue;
                 };
                 if let Some(p) = self.context_path(id, name, path, input_id, input) {
@@ -862,12 +952,24 @@ impl<'a> Builder<'a> {
 
     /// Resolves a context parameter's path in the input: `Member`, `A.B`, `A[*].B` (every item of
     /// a list) and `keys(A)` (a map's keys). Anything else is refused, naming the path.
-    fn context_path(&mut self, id: &ShapeId, name: &str, path: &str, input_id: &ShapeId, input: &Structure) -> Option<ContextParam> {
+    fn context_path(
+        &mut self,
+        id: &ShapeId,
+        name: &str,
+        path: &str,
+        input_id: &ShapeId,
+        input: &Structure,
+    ) -> Option<ContextParam> {
         let Some(ty) = self.rule_param_type(name) else {
             self.errors.push(Error::shape(id, format!("the endpoint context parameter `{name}` (path `{path}`) is not declared by the endpoint rule set")));
             return None;
         };
-        let fail = |why: &str| Error::shape(id, format!("the endpoint context parameter `{name}` (path `{path}`): {why}"));
+        let fail = |why: &str| {
+            Error::shape(
+                id,
+                format!("the endpoint context parameter `{name}` (path `{path}`): {why}"),
+            )
+        };
         let (inner, keys) = match path.strip_prefix("keys(").and_then(|p| p.strip_suffix(')')) {
             Some(p) => (p, true),
             None => (path, false),
@@ -883,16 +985,25 @@ impl<'a> Builder<'a> {
                 None => (segment, false),
             };
             if member.is_empty() || !member.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
-                self.errors.push(fail("only `A.B`, `A[*].B` and `keys(A)` paths of member names are supported"));
+                self.errors.push(fail(
+                    "only `A.B`, `A[*].B` and `keys(A)` paths of member names are supported",
+                ));
                 return None;
             }
             if let Some(t) = at.take() {
                 owner = t;
             }
             let found = match self.index.get(&owner) {
-                Shape::Structure(s) => s.members.iter().find(|(n, _)| n.as_str() == member).map(|(n, m)| (n.clone(), m.clone())),
+                Shape::Structure(s) => s
+                    .members
+                    .iter()
+                    .find(|(n, _)| n.as_str() == member)
+                    .map(|(n, m)| (n.clone(), m.clone())),
                 other => {
-                    let why = format!("`{member}` is looked up in `{owner}`, a {}, not a structure", other.type_name());
+                    let why = format!(
+                        "`{member}` is looked up in `{owner}`, a {}, not a structure",
+                        other.type_name()
+                    );
                     self.errors.push(fail(&why));
                     return None;
                 }
@@ -902,9 +1013,14 @@ impl<'a> Builder<'a> {
                 return None;
             };
             let field = if owner == *input_id {
-                input.members.iter().find(|x| x.wire_name == member_name).map(|x| (x.field.clone(), x.optional))
+                input
+                    .members
+                    .iter()
+                    .find(|x| x.wire_name == member_name)
+                    .map(|x| (x.field.clone(), x.optional))
             } else {
-                self.member(&owner, &member_name, &m, StructureRole::Plain).map(|x| (x.field, x.optional))
+                self.member(&owner, &member_name, &m, StructureRole::Plain)
+                    .map(|x| (x.field, x.optional))
             };
             let (field, optional) = field?;
             steps.push(PathStep::Field { field, optional });
@@ -917,7 +1033,8 @@ impl<'a> Builder<'a> {
                         projected = true;
                     }
                     _ => {
-                        self.errors.push(fail(&format!("`{member}[*]`: `{target}` is not a dense list")));
+                        self.errors
+                            .push(fail(&format!("`{member}[*]`: `{target}` is not a dense list")));
                         return None;
                     }
                 }
@@ -928,7 +1045,10 @@ impl<'a> Builder<'a> {
         let leaf_kind = self.index.get(&leaf);
         let bool_leaf = if keys {
             if !matches!(leaf_kind, Shape::Map(_)) {
-                self.errors.push(fail(&format!("`keys(...)` of `{leaf}`, a {}, not a map", leaf_kind.type_name())));
+                self.errors.push(fail(&format!(
+                    "`keys(...)` of `{leaf}`, a {}, not a map",
+                    leaf_kind.type_name()
+                )));
                 return None;
             }
             steps.push(PathStep::Keys);
@@ -939,7 +1059,9 @@ impl<'a> Builder<'a> {
                 Shape::String(_) if self.rust_type(&leaf, id) == Some(RustType::String) => false,
                 Shape::Boolean(_) => true,
                 Shape::List(l) | Shape::Set(l)
-                    if !projected && matches!(self.index.get(&l.member.target), Shape::String(_)) && !l.traits.contains_key(traits::SPARSE) =>
+                    if !projected
+                        && matches!(self.index.get(&l.member.target), Shape::String(_))
+                        && !l.traits.contains_key(traits::SPARSE) =>
                 {
                     steps.push(PathStep::Each);
                     projected = true;
@@ -959,10 +1081,15 @@ impl<'a> Builder<'a> {
             _ => false,
         };
         if !ok {
-            self.errors.push(fail(&format!("the parameter is of type `{ty}`, which the path's values do not match")));
+            self.errors.push(fail(&format!(
+                "the parameter is of type `{ty}`, which the path's values do not match"
+            )));
             return None;
         }
-        Some(ContextParam { name: name.to_string(), value: ContextValue::Path { steps, array: projected, bool: bool_leaf } })
+        Some(ContextParam {
+            name: name.to_string(),
+            value: ContextValue::Path { steps, array: projected, bool: bool_leaf },
+        })
     }
 
     /// The operation's `@auth` (else the service's) and `@optionalAuth`. The client signs with
@@ -974,11 +1101,18 @@ impl<'a> Builder<'a> {
             Some(v) => (id, v),
             None => match service_traits.get(traits::AUTH) {
                 Some(v) => (&index.service_id, v),
-                None => return if op_traits.contains_key(traits::OPTIONAL_AUTH) { Auth::Optional } else { Auth::SigV4 },
+                None => {
+                    return if op_traits.contains_key(traits::OPTIONAL_AUTH) {
+                        Auth::Optional
+                    } else {
+                        Auth::SigV4
+                    }
+                }
             },
         };
         let Some(schemes) = schemes.as_array().filter(|a| a.iter().all(Value::is_string)) else {
-            self.errors.push(Error::shape(owner, "`@auth` must be a list of auth scheme shape ids"));
+            self.errors
+                .push(Error::shape(owner, "`@auth` must be a list of auth scheme shape ids"));
             return Auth::SigV4;
         };
         if schemes.is_empty() {
@@ -1001,12 +1135,20 @@ impl<'a> Builder<'a> {
 
     /// The `{label}`s of a host prefix, each resolved to the `@hostLabel` input member that
     /// fills it: `(label, field)`, in prefix order.
-    fn host_labels(&mut self, id: &ShapeId, prefix: &str, input: &Structure) -> Vec<(String, String)> {
+    fn host_labels(
+        &mut self,
+        id: &ShapeId,
+        prefix: &str,
+        input: &Structure,
+    ) -> Vec<(String, String)> {
         let mut labels = Vec::new();
         let mut rest = prefix;
         while let Some(open) = rest.find('{') {
             let Some(close) = rest[open..].find('}') else {
-                self.errors.push(Error::shape(id, format!("the host prefix `{prefix}` has an unclosed `{{`")));
+                self.errors.push(Error::shape(
+                    id,
+                    format!("the host prefix `{prefix}` has an unclosed `{{`"),
+                ));
                 return Vec::new();
             };
             let label = &rest[open + 1..open + close];
@@ -1026,15 +1168,32 @@ impl<'a> Builder<'a> {
         labels
     }
 
-    fn pagination(&mut self, id: &ShapeId, p: &Paginated, input: &Structure, output: &Structure) -> Option<Pagination> {
-        fn find<'s>(id: &ShapeId, s: &'s Structure, path: &Option<String>, what: &str) -> Result<Option<&'s Member>, Error> {
+    fn pagination(
+        &mut self,
+        id: &ShapeId,
+        p: &Paginated,
+        input: &Structure,
+        output: &Structure,
+    ) -> Option<Pagination> {
+        fn find<'s>(
+            id: &ShapeId,
+            s: &'s Structure,
+            path: &Option<String>,
+            what: &str,
+        ) -> Result<Option<&'s Member>, Error> {
             let Some(path) = path else { return Ok(None) };
             if path.contains('.') {
-                return Err(Error::shape(id, format!("nested pagination paths (`{path}`) are not supported yet")));
+                return Err(Error::shape(
+                    id,
+                    format!("nested pagination paths (`{path}`) are not supported yet"),
+                ));
             }
             match s.members.iter().find(|m| &m.wire_name == path) {
                 Some(m) => Ok(Some(m)),
-                None => Err(Error::shape(id, format!("`@paginated` {what} `{path}` is not a member of {}", s.id))),
+                None => Err(Error::shape(
+                    id,
+                    format!("`@paginated` {what} `{path}` is not a member of {}", s.id),
+                )),
             }
         }
         let found = (|| {
@@ -1042,7 +1201,12 @@ impl<'a> Builder<'a> {
                 .ok_or_else(|| Error::shape(id, "`@paginated` without an inputToken"))?;
             let output_token = find(id, output, &p.output_token, "outputToken")?
                 .ok_or_else(|| Error::shape(id, "`@paginated` without an outputToken"))?;
-            Ok((input_token, output_token, find(id, output, &p.items, "items")?, find(id, input, &p.page_size, "pageSize")?))
+            Ok((
+                input_token,
+                output_token,
+                find(id, output, &p.items, "items")?,
+                find(id, input, &p.page_size, "pageSize")?,
+            ))
         })();
         let (input_token, output_token, items, page_size) = match found {
             Ok(f) => f,
@@ -1059,35 +1223,49 @@ impl<'a> Builder<'a> {
         };
         let items = match items {
             None => None,
-            Some(m) => match &m.ty {
-                RustType::List { item, sparse } | RustType::Map { value: item, sparse } => {
-                    let map = matches!(m.ty, RustType::Map { .. });
-                    let (item, sparse) = ((**item).clone(), *sparse);
-                    Some(PaginatedItems { field: m.field.clone(), item, sparse, map, optional: m.optional })
-                }
-                _ => {
-                    let t = target(m);
-                    self.errors.push(Error::shape(
+            Some(m) => {
+                match &m.ty {
+                    RustType::List { item, sparse } | RustType::Map { value: item, sparse } => {
+                        let map = matches!(m.ty, RustType::Map { .. });
+                        let (item, sparse) = ((**item).clone(), *sparse);
+                        Some(PaginatedItems {
+                            field: m.field.clone(),
+                            item,
+                            sparse,
+                            map,
+                            optional: m.optional,
+                        })
+                    }
+                    _ => {
+                        let t = target(m);
+                        self.errors.push(Error::shape(
                         id,
                         format!("`@paginated` items `{}` targets {t}: items must be a list or a map", m.wire_name),
                     ));
-                    return None;
+                        return None;
+                    }
                 }
-            },
+            }
         };
         for (m, what) in [(input_token, "inputToken"), (output_token, "outputToken")] {
             if !matches!(m.ty, RustType::String | RustType::Map { .. }) {
                 let t = target(m);
                 self.errors.push(Error::shape(
                     id,
-                    format!("`@paginated` {what} `{}` targets {t}: a token must be a string or a map", m.wire_name),
+                    format!(
+                        "`@paginated` {what} `{}` targets {t}: a token must be a string or a map",
+                        m.wire_name
+                    ),
                 ));
                 return None;
             }
             if !m.optional {
                 self.errors.push(Error::shape(
                     id,
-                    format!("`@paginated` {what} `{}` is required: a token must be optional", m.wire_name),
+                    format!(
+                        "`@paginated` {what} `{}` is required: a token must be optional",
+                        m.wire_name
+                    ),
                 ));
                 return None;
             }
@@ -1128,7 +1306,13 @@ impl<'a> Builder<'a> {
         }
     }
 
-    fn structure(&mut self, id: &ShapeId, s: &AggregateShape, role: StructureRole, rust_name: Option<String>) -> Structure {
+    fn structure(
+        &mut self,
+        id: &ShapeId,
+        s: &AggregateShape,
+        role: StructureRole,
+        rust_name: Option<String>,
+    ) -> Structure {
         let rust_name = rust_name.unwrap_or_else(|| naming::type_name(self.index.local_name(id)));
         let reader = TraitReader::new(&s.traits, id);
         let is_error = matches!(reader.error(), Ok(Some(_)));
@@ -1137,8 +1321,11 @@ impl<'a> Builder<'a> {
             Some(false) => Some(RetryKind::Transient),
             None => None,
         };
-        let mut members: Vec<Member> = s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
-        let fields = naming::disambiguate_fields(&members.iter().map(|m| m.field.clone()).collect::<Vec<_>>());
+        let mut members: Vec<Member> =
+            s.members.iter().filter_map(|(name, m)| self.member(id, name, m, role)).collect();
+        let fields = naming::disambiguate_fields(
+            &members.iter().map(|m| m.field.clone()).collect::<Vec<_>>(),
+        );
         for (m, f) in members.iter_mut().zip(fields) {
             m.field = f;
         }
@@ -1146,12 +1333,19 @@ impl<'a> Builder<'a> {
         let collisions = naming::find_collisions(field_names.collect::<Vec<_>>());
         let any_field_collision = !collisions.is_empty();
         for (rust, model) in collisions {
-            self.errors.push(Error::shape(id, format!("members {} all map to the Rust field `{rust}`", model.join(", "))));
+            self.errors.push(Error::shape(
+                id,
+                format!("members {} all map to the Rust field `{rust}`", model.join(", ")),
+            ));
         }
         if !any_field_collision {
-            let pairs: Vec<(&str, String)> = members.iter().map(|m| (m.wire_name.as_str(), m.field.clone())).collect();
+            let pairs: Vec<(&str, String)> =
+                members.iter().map(|m| (m.wire_name.as_str(), m.field.clone())).collect();
             for (method, model) in naming::member_method_collisions(&pairs) {
-                self.errors.push(Error::shape(id, format!("members {} all make the Rust method `{method}`", model.join(", "))));
+                self.errors.push(Error::shape(
+                    id,
+                    format!("members {} all make the Rust method `{method}`", model.join(", ")),
+                ));
             }
         }
         // Error structures keep their `message` member (under any case) as the error message.
@@ -1165,7 +1359,8 @@ impl<'a> Builder<'a> {
             }
         }
         let error = is_error.then_some(ErrorInfo { retry, message_field });
-        let build_is_fallible = role == StructureRole::Input || members.iter().any(|m| !m.optional && m.must_be_set());
+        let build_is_fallible =
+            role == StructureRole::Input || members.iter().any(|m| !m.optional && m.must_be_set());
         Structure {
             build_is_fallible,
             id: id.clone(),
@@ -1177,11 +1372,21 @@ impl<'a> Builder<'a> {
             members,
             error,
             sensitive: s.traits.contains_key(traits::SENSITIVE),
-            response_tests: if role == StructureRole::Error { s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned() } else { None },
+            response_tests: if role == StructureRole::Error {
+                s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned()
+            } else {
+                None
+            },
         }
     }
 
-    fn member(&mut self, owner: &ShapeId, name: &str, m: &MemberRef, role: StructureRole) -> Option<Member> {
+    fn member(
+        &mut self,
+        owner: &ShapeId,
+        name: &str,
+        m: &MemberRef,
+        role: StructureRole,
+    ) -> Option<Member> {
         let mid = ShapeId::new(format!("{owner}${name}"));
         let reader = TraitReader::new(&m.traits, &mid);
         let ty = self.rust_type(&m.target, &mid)?;
@@ -1194,7 +1399,10 @@ impl<'a> Builder<'a> {
             Some(v) => match DefaultValue::lower(&ty, v) {
                 Some(d) => Some(d),
                 None => {
-                    self.errors.push(Error::shape(&mid, format!("`@default` {v} does not fit the member's type")));
+                    self.errors.push(Error::shape(
+                        &mid,
+                        format!("`@default` {v} does not fit the member's type"),
+                    ));
                     return None;
                 }
             },
@@ -1214,12 +1422,21 @@ impl<'a> Builder<'a> {
             field: naming::field_name(name),
             docs,
             deprecated: reader.deprecated(),
-            sensitive: reader.has(traits::SENSITIVE) || self.is_sensitive_target(&m.target, &mut BTreeSet::new()),
+            sensitive: reader.has(traits::SENSITIVE)
+                || self.is_sensitive_target(&m.target, &mut BTreeSet::new()),
             idempotency_token: reader.has(traits::IDEMPOTENCY_TOKEN),
             host_label: reader.has(traits::HOST_LABEL),
             boxed: self.closes_cycle(owner, &m.target),
-            length: reader.bounds(traits::LENGTH).ok().flatten().or_else(|| target_reader.bounds(traits::LENGTH).ok().flatten()),
-            range: reader.bounds(traits::RANGE).ok().flatten().or_else(|| target_reader.bounds(traits::RANGE).ok().flatten()),
+            length: reader
+                .bounds(traits::LENGTH)
+                .ok()
+                .flatten()
+                .or_else(|| target_reader.bounds(traits::LENGTH).ok().flatten()),
+            range: reader
+                .bounds(traits::RANGE)
+                .ok()
+                .flatten()
+                .or_else(|| target_reader.bounds(traits::RANGE).ok().flatten()),
             pattern: reader
                 .string(traits::PATTERN)
                 .ok()
@@ -1258,7 +1475,10 @@ impl<'a> Builder<'a> {
             }
             if let Some(Shape::Structure(a) | Shape::Union(a)) = self.index.try_get(&id) {
                 for m in a.members.values() {
-                    if matches!(self.index.try_get(&m.target), Some(Shape::Structure(_) | Shape::Union(_))) {
+                    if matches!(
+                        self.index.try_get(&m.target),
+                        Some(Shape::Structure(_) | Shape::Union(_))
+                    ) {
                         todo.push(m.target.clone());
                     }
                 }
@@ -1280,7 +1500,8 @@ impl<'a> Builder<'a> {
         match shape {
             Shape::List(l) | Shape::Set(l) => self.is_sensitive_target(&l.member.target, seen),
             Shape::Map(m) => {
-                self.is_sensitive_target(&m.key.target, seen) || self.is_sensitive_target(&m.value.target, seen)
+                self.is_sensitive_target(&m.key.target, seen)
+                    || self.is_sensitive_target(&m.value.target, seen)
             }
             _ => false,
         }
@@ -1293,7 +1514,9 @@ impl<'a> Builder<'a> {
             kind,
         };
         Some(match shape {
-            Shape::String(s) if s.traits.contains_key(traits::ENUM) => named(NamedKind::Enum, "types", self.index),
+            Shape::String(s) if s.traits.contains_key(traits::ENUM) => {
+                named(NamedKind::Enum, "types", self.index)
+            }
             Shape::String(_) => RustType::String,
             Shape::Boolean(_) => RustType::Bool,
             Shape::Byte(_) => RustType::I8,
@@ -1309,7 +1532,11 @@ impl<'a> Builder<'a> {
             Shape::IntEnum(_) => named(NamedKind::IntEnum, "types", self.index),
             Shape::Union(_) => named(NamedKind::Union, "types", self.index),
             Shape::Structure(s) if s.traits.contains_key(traits::ERROR) => RustType::Named {
-                path: vec!["types".into(), "error".into(), naming::type_name(self.index.local_name(target))],
+                path: vec![
+                    "types".into(),
+                    "error".into(),
+                    naming::type_name(self.index.local_name(target)),
+                ],
                 kind: NamedKind::Structure,
             },
             Shape::Structure(_) => named(NamedKind::Structure, "types", self.index),
@@ -1322,11 +1549,17 @@ impl<'a> Builder<'a> {
                 sparse: m.traits.contains_key(traits::SPARSE),
             },
             Shape::BigInteger(_) | Shape::BigDecimal(_) => {
-                self.errors.push(Error::shape(at, format!("targets `{target}`: {} is not supported yet", shape.type_name())));
+                self.errors.push(Error::shape(
+                    at,
+                    format!("targets `{target}`: {} is not supported yet", shape.type_name()),
+                ));
                 return None;
             }
             Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_) | Shape::Apply(_) => {
-                self.errors.push(Error::shape(at, format!("targets `{target}`, a {} shape", shape.type_name())));
+                self.errors.push(Error::shape(
+                    at,
+                    format!("targets `{target}`, a {} shape", shape.type_name()),
+                ));
                 return None;
             }
         })
@@ -1336,7 +1569,12 @@ impl<'a> Builder<'a> {
     /// depth — when it is not the protocol's default (epoch seconds). The member's own
     /// `@timestampFormat` wins over the one on the timestamp shape; inside collections, the
     /// collection member's wins over its target's.
-    fn timestamp_format(&self, member: &TraitReader<'_>, target: &ShapeId, ty: &RustType) -> Option<TimestampFormat> {
+    fn timestamp_format(
+        &self,
+        member: &TraitReader<'_>,
+        target: &ShapeId,
+        ty: &RustType,
+    ) -> Option<TimestampFormat> {
         fn holds_timestamps(ty: &RustType) -> bool {
             match ty {
                 RustType::DateTime => true,
@@ -1368,7 +1606,9 @@ impl<'a> Builder<'a> {
         };
         match self.index.try_get(target)? {
             _ if depth > 16 => None,
-            Shape::Timestamp(t) => TraitReader::new(&t.traits, target).timestamp_format().ok().flatten(),
+            Shape::Timestamp(t) => {
+                TraitReader::new(&t.traits, target).timestamp_format().ok().flatten()
+            }
             Shape::List(l) | Shape::Set(l) => collection_member(&l.member, "member"),
             Shape::Map(m) => collection_member(&m.value, "value"),
             _ => None,
@@ -1394,8 +1634,13 @@ impl<'a> Builder<'a> {
                 boxed: self.closes_cycle(id, &m.target),
             });
         }
-        for (rust, model) in naming::find_collisions(variants.iter().map(|v| (v.wire_name.as_str(), v.variant.clone())).collect::<Vec<_>>()) {
-            self.errors.push(Error::shape(id, format!("union members {} all map to the variant `{rust}`", model.join(", "))));
+        for (rust, model) in naming::find_collisions(
+            variants.iter().map(|v| (v.wire_name.as_str(), v.variant.clone())).collect::<Vec<_>>(),
+        ) {
+            self.errors.push(Error::shape(
+                id,
+                format!("union members {} all map to the variant `{rust}`", model.join(", ")),
+            ));
         }
         Union {
             id: id.clone(),
@@ -1413,7 +1658,12 @@ impl<'a> Builder<'a> {
             .members
             .iter()
             .map(|(name, m)| {
-                let value = m.traits.get(traits::ENUM_VALUE).and_then(Value::as_str).unwrap_or(name).to_string();
+                let value = m
+                    .traits
+                    .get(traits::ENUM_VALUE)
+                    .and_then(Value::as_str)
+                    .unwrap_or(name)
+                    .to_string();
                 (naming::variant_name(name), value, docs_of(&m.traits))
             })
             .collect();
@@ -1435,7 +1685,11 @@ impl<'a> Builder<'a> {
             .iter()
             .map(|d| {
                 let name = d.name.clone().unwrap_or_else(|| d.value.clone());
-                (naming::variant_name(&name), d.value.clone(), d.documentation.as_deref().map(html_to_markdown).unwrap_or_default())
+                (
+                    naming::variant_name(&name),
+                    d.value.clone(),
+                    d.documentation.as_deref().map(html_to_markdown).unwrap_or_default(),
+                )
             })
             .collect();
         self.check_variants(id, variants.iter().map(|(v, w, _)| (w.as_str(), v.clone())).collect());
@@ -1455,16 +1709,29 @@ impl<'a> Builder<'a> {
             .members
             .iter()
             .map(|(name, m)| {
-                (naming::variant_name(name), m.traits.get(traits::ENUM_VALUE).and_then(Value::as_i64).unwrap_or_default(), docs_of(&m.traits))
+                (
+                    naming::variant_name(name),
+                    m.traits.get(traits::ENUM_VALUE).and_then(Value::as_i64).unwrap_or_default(),
+                    docs_of(&m.traits),
+                )
             })
             .collect();
         self.check_variants(id, variants.iter().map(|(v, _, _)| (v.as_str(), v.clone())).collect());
-        IntEnum { id: id.clone(), module: naming::module_name(&rust_name), rust_name, docs: docs_of(&e.traits), variants }
+        IntEnum {
+            id: id.clone(),
+            module: naming::module_name(&rust_name),
+            rust_name,
+            docs: docs_of(&e.traits),
+            variants,
+        }
     }
 
     fn check_variants(&mut self, id: &ShapeId, names: Vec<(&str, String)>) {
         for (rust, model) in naming::find_collisions(names) {
-            self.errors.push(Error::shape(id, format!("enum values {} all map to the variant `{rust}`", model.join(", "))));
+            self.errors.push(Error::shape(
+                id,
+                format!("enum values {} all map to the variant `{rust}`", model.join(", ")),
+            ));
         }
     }
 }
@@ -1486,7 +1753,9 @@ mod tests {
         for (k, v) in shapes.as_object().expect("an object") {
             all[k] = v.clone();
         }
-        let model = Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test").unwrap();
+        let model =
+            Model::from_json(&json!({ "smithy": "2.0", "shapes": all }).to_string(), "test")
+                .unwrap();
         build(&ShapeIndex::build(&model, &ShapeId::new("t#Svc")).unwrap()).unwrap()
     }
 
@@ -1495,7 +1764,12 @@ mod tests {
         let mut out: Vec<String> = service
             .structures
             .iter()
-            .flat_map(|s| s.members.iter().filter(|m| m.boxed).map(move |m| format!("{}.{}", s.id.name(), m.wire_name)))
+            .flat_map(|s| {
+                s.members
+                    .iter()
+                    .filter(|m| m.boxed)
+                    .map(move |m| format!("{}.{}", s.id.name(), m.wire_name))
+            })
             .collect();
         out.sort();
         out
@@ -1550,11 +1824,15 @@ mod tests {
         }));
         let get = |name: &str| service.structures.iter().find(|s| s.id.name() == name).unwrap();
         assert!(!get("S0").build_is_fallible);
-        let default = |m: &str| get("S0").members.iter().find(|x| x.wire_name == m).unwrap().default.clone();
+        let default =
+            |m: &str| get("S0").members.iter().find(|x| x.wire_name == m).unwrap().default.clone();
         assert_eq!(default("n"), Some(DefaultValue::Zero));
         assert_eq!(default("m"), Some(DefaultValue::Int(7)));
         assert!(get("S1").build_is_fallible);
-        assert!(service.operations[0].input.build_is_fallible, "inputs check `@required` in build()");
+        assert!(
+            service.operations[0].input.build_is_fallible,
+            "inputs check `@required` in build()"
+        );
     }
 
     /// Error tables are joined in lowering: each operation's error reference carries the
@@ -1571,9 +1849,27 @@ mod tests {
         } });
         let model = Model::from_json(&model.to_string(), "test").unwrap();
         let service = build(&ShapeIndex::build(&model, &ShapeId::new("t#Svc")).unwrap()).unwrap();
-        let retry: Vec<(&str, Option<RetryKind>)> = service.operations[0].errors.iter().map(|e| (e.code.as_str(), e.retry)).collect();
-        assert_eq!(retry, [("Bad", None), ("Flaky", Some(RetryKind::Transient)), ("Slow", Some(RetryKind::Throttling))]);
-        let message = |name: &str| service.errors.iter().find(|s| s.id.name() == name).unwrap().error.clone().unwrap().message_field;
+        let retry: Vec<(&str, Option<RetryKind>)> =
+            service.operations[0].errors.iter().map(|e| (e.code.as_str(), e.retry)).collect();
+        assert_eq!(
+            retry,
+            [
+                ("Bad", None),
+                ("Flaky", Some(RetryKind::Transient)),
+                ("Slow", Some(RetryKind::Throttling))
+            ]
+        );
+        let message = |name: &str| {
+            service
+                .errors
+                .iter()
+                .find(|s| s.id.name() == name)
+                .unwrap()
+                .error
+                .clone()
+                .unwrap()
+                .message_field
+        };
         assert_eq!(message("Slow").as_deref(), Some("message"));
         assert_eq!(message("Bad"), None);
     }

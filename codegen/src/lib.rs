@@ -15,13 +15,13 @@
 pub mod additions;
 pub mod diff;
 pub mod docs;
+pub mod emit;
 pub mod endpoints;
 pub mod error;
+pub mod generate;
 pub mod index;
 pub mod ir;
 pub mod model;
 pub mod naming;
-pub mod traits;
-pub mod emit;
-pub mod generate;
 pub mod render;
+pub mod traits;

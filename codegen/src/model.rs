@@ -43,9 +43,7 @@ impl ShapeId {
     pub fn is_well_formed(&self) -> bool {
         match self.0.split_once('#') {
             Some((ns, name)) => {
-                !ns.is_empty()
-                    && ns.split('.').all(is_identifier)
-                    && is_identifier(name)
+                !ns.is_empty() && ns.split('.').all(is_identifier) && is_identifier(name)
             }
             None => false,
         }
@@ -369,9 +367,8 @@ impl Shape {
 impl Model {
     /// Parses a model from JSON text. `origin` names the input in error messages.
     pub fn from_json(text: &str, origin: &str) -> Result<Model, Error> {
-        let mut model: Model = serde_json::from_str(text).map_err(|e| {
-            Error::input(origin, format!("not a valid Smithy JSON AST: {e}"))
-        })?;
+        let mut model: Model = serde_json::from_str(text)
+            .map_err(|e| Error::input(origin, format!("not a valid Smithy JSON AST: {e}")))?;
         if !model.smithy.starts_with("2.") && !model.smithy.starts_with("1.") {
             return Err(Error::input(
                 origin,
@@ -400,9 +397,13 @@ impl Model {
             .map_err(|e| Error::model(origin, format!("not a valid Smithy JSON AST: {e}")))?;
         for (id, shape) in overlay.shapes {
             let Shape::Apply(a) = shape else {
-                return Err(Error::model(origin, format!("`{id}`: an overlay may only hold `apply` statements")));
+                return Err(Error::model(
+                    origin,
+                    format!("`{id}`: an overlay may only hold `apply` statements"),
+                ));
             };
-            let target = self.member_traits(&id).map_err(|e| Error::model(origin, e.to_string()))?;
+            let target =
+                self.member_traits(&id).map_err(|e| Error::model(origin, e.to_string()))?;
             for (key, value) in a.traits {
                 if target.contains_key(&key) {
                     return Err(Error::model(
@@ -429,11 +430,13 @@ impl Model {
         match member {
             None => Ok(shape.traits_mut()),
             Some(m) => match shape {
-                Shape::Enum(s) | Shape::IntEnum(s) | Shape::Structure(s) | Shape::Union(s) => Ok(&mut s
-                    .members
-                    .get_mut(&m)
-                    .ok_or_else(|| Error::shape(id, "`apply` names an unknown member"))?
-                    .traits),
+                Shape::Enum(s) | Shape::IntEnum(s) | Shape::Structure(s) | Shape::Union(s) => {
+                    Ok(&mut s
+                        .members
+                        .get_mut(&m)
+                        .ok_or_else(|| Error::shape(id, "`apply` names an unknown member"))?
+                        .traits)
+                }
                 _ => Err(Error::shape(id, "`apply` to a member of a shape without named members")),
             },
         }
@@ -468,7 +471,12 @@ impl Model {
                             .ok_or_else(|| Error::shape(&id, "`apply` names an unknown member"))?
                             .traits
                     }
-                    _ => return Err(Error::shape(&id, "`apply` to a member of a shape without named members")),
+                    _ => {
+                        return Err(Error::shape(
+                            &id,
+                            "`apply` to a member of a shape without named members",
+                        ))
+                    }
                 },
             };
             target.extend(traits);
@@ -492,14 +500,18 @@ impl Model {
             let flat = self.flattened(id, &mut Vec::new(), &mut flattened)?;
             self.shapes.insert(id.clone(), flat);
         }
-        self.shapes
-            .retain(|_, s| !s.traits().contains_key(crate::traits::MIXIN));
+        self.shapes.retain(|_, s| !s.traits().contains_key(crate::traits::MIXIN));
         Ok(())
     }
 
     /// `id` with its mixins applied; `stack` holds the shapes being flattened (the path from the
     /// shape that mixes them in), `done` the shapes flattened so far.
-    fn flattened(&self, id: &ShapeId, stack: &mut Vec<ShapeId>, done: &mut BTreeMap<ShapeId, Shape>) -> Result<Shape, Error> {
+    fn flattened(
+        &self,
+        id: &ShapeId,
+        stack: &mut Vec<ShapeId>,
+        done: &mut BTreeMap<ShapeId, Shape>,
+    ) -> Result<Shape, Error> {
         if let Some(flat) = done.get(id) {
             return Ok(flat.clone());
         }
@@ -516,7 +528,9 @@ impl Model {
         if stack.len() >= MAX_MIXIN_DEPTH {
             return Err(Error::shape(
                 &stack[0],
-                format!("mixins of mixins nest deeper than {MAX_MIXIN_DEPTH} levels (through `{id}`)"),
+                format!(
+                    "mixins of mixins nest deeper than {MAX_MIXIN_DEPTH} levels (through `{id}`)"
+                ),
             ));
         }
         stack.push(id.clone());
@@ -527,7 +541,12 @@ impl Model {
             if m.type_name() != shape.type_name() {
                 return Err(Error::shape(
                     id,
-                    format!("mixin {} is a {} but the shape is a {}", mixin.target, m.type_name(), shape.type_name()),
+                    format!(
+                        "mixin {} is a {} but the shape is a {}",
+                        mixin.target,
+                        m.type_name(),
+                        shape.type_name()
+                    ),
                 ));
             }
             for (k, v) in m.traits() {
@@ -598,19 +617,28 @@ mod tests {
     fn unreadable_or_unparsable_model_files_are_input_errors() {
         for text in ["{", r#"{"smithy": "3.0", "shapes": {}}"#] {
             let err = Model::from_json(text, "m.json").unwrap_err();
-            assert_eq!((err.kind, err.location.as_str()), (crate::error::ErrorKind::Input, "m.json"), "{err}");
+            assert_eq!(
+                (err.kind, err.location.as_str()),
+                (crate::error::ErrorKind::Input, "m.json"),
+                "{err}"
+            );
         }
         let err = Model::from_path(std::path::Path::new("/nonexistent/m.json")).unwrap_err();
         assert_eq!(err.kind, crate::error::ErrorKind::Input);
         assert!(err.message.starts_with("cannot read: "), "{err}");
         // A shape the model gets wrong is the model's problem.
-        let err = model_with(serde_json::json!({"t#A": {"type": "structure", "mixins": [{"target": "t#Missing"}]}}))
-            .unwrap_err();
+        let err = model_with(
+            serde_json::json!({"t#A": {"type": "structure", "mixins": [{"target": "t#Missing"}]}}),
+        )
+        .unwrap_err();
         assert_eq!(err.kind, crate::error::ErrorKind::Model, "{err}");
     }
 
     fn model_with(shapes: serde_json::Value) -> Result<Model, Error> {
-        Model::from_json(&serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(), "test")
+        Model::from_json(
+            &serde_json::json!({ "smithy": "2.0", "shapes": shapes }).to_string(),
+            "test",
+        )
     }
 
     /// A chain of mixins, each mixing in the next: `t#M0` → … → `t#M{n}`.
@@ -635,10 +663,13 @@ mod tests {
     #[test]
     fn mixin_chains_flatten_up_to_the_limit() {
         let model = model_with(mixin_chain(MAX_MIXIN_DEPTH - 1)).unwrap();
-        let Shape::Structure(s) = &model.shapes[&ShapeId::new("t#S")] else { panic!("not a structure") };
+        let Shape::Structure(s) = &model.shapes[&ShapeId::new("t#S")] else {
+            panic!("not a structure")
+        };
         // Inherited members first, the innermost mixin's first.
         let names: Vec<&str> = s.members.keys().map(String::as_str).collect();
-        let expected: Vec<String> = (0..MAX_MIXIN_DEPTH - 1).rev().map(|i| format!("m{i}")).collect();
+        let expected: Vec<String> =
+            (0..MAX_MIXIN_DEPTH - 1).rev().map(|i| format!("m{i}")).collect();
         assert_eq!(names, expected);
     }
 

@@ -27,11 +27,11 @@ use heck::{ToSnakeCase, ToUpperCamelCase};
 
 /// Rust keywords (2021 edition, strict and reserved).
 const KEYWORDS: &[&str] = &[
-    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate", "do", "dyn",
-    "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl", "in", "let", "loop", "macro",
-    "match", "mod", "move", "mut", "override", "priv", "pub", "ref", "return", "self", "Self", "static",
-    "struct", "super", "trait", "true", "try", "type", "typeof", "union", "unsafe", "unsized", "use",
-    "virtual", "where", "while", "yield",
+    "abstract", "as", "async", "await", "become", "box", "break", "const", "continue", "crate",
+    "do", "dyn", "else", "enum", "extern", "false", "final", "fn", "for", "gen", "if", "impl",
+    "in", "let", "loop", "macro", "match", "mod", "move", "mut", "override", "priv", "pub", "ref",
+    "return", "self", "Self", "static", "struct", "super", "trait", "true", "try", "type",
+    "typeof", "union", "unsafe", "unsized", "use", "virtual", "where", "while", "yield",
 ];
 
 /// Keywords that are not allowed as raw identifiers.
@@ -40,9 +40,9 @@ const NOT_RAW: &[&str] = &["self", "Self", "super", "crate", "_"];
 /// Type names that would shadow an item of the standard prelude (or of the generated crate's root)
 /// inside the generated modules.
 const RESERVED_TYPE_NAMES: &[&str] = &[
-    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone", "Copy",
-    "Send", "Sync", "Sized", "Debug", "Display", "Iterator", "ToString", "Into", "From", "Self", "Client",
-    "Config", "Error",
+    "Option", "Result", "String", "Vec", "Box", "Some", "None", "Ok", "Err", "Default", "Clone",
+    "Copy", "Send", "Sync", "Sized", "Debug", "Display", "Iterator", "ToString", "Into", "From",
+    "Self", "Client", "Config", "Error",
 ];
 
 /// Folds acronyms followed by a plural `s` (`IDs` → `Ids`).
@@ -130,8 +130,19 @@ pub fn type_name(shape_name: &str) -> String {
 /// operations, which a member's accessor or setter of the same name would clash with: such
 /// members get the suffix `_value`.
 pub const RESERVED_FIELD_NAMES: &[&str] = &[
-    "as_input", "build", "build_unchecked", "builder", "customize", "into_paginator", "message_text", "meta",
-    "new", "request_id", "send", "send_with", "validate",
+    "as_input",
+    "build",
+    "build_unchecked",
+    "builder",
+    "customize",
+    "into_paginator",
+    "message_text",
+    "meta",
+    "new",
+    "request_id",
+    "send",
+    "send_with",
+    "validate",
 ];
 
 /// The field (and builder method) name of a structure member: `stateMachineArn` →
@@ -154,7 +165,9 @@ pub fn disambiguate_fields(fields: &[String]) -> Vec<String> {
     fields
         .iter()
         .map(|f| {
-            let clashes = ["set_", "get_"].iter().any(|p| f.strip_prefix(p).is_some_and(|rest| plain.contains(rest)));
+            let clashes = ["set_", "get_"]
+                .iter()
+                .any(|p| f.strip_prefix(p).is_some_and(|rest| plain.contains(rest)));
             if clashes {
                 format!("{f}_value")
             } else {
@@ -252,7 +265,10 @@ pub fn module_name(name: &str) -> String {
 /// An enum or union variant: `ACTIVITY_FAILED` → `ActivityFailed`, `us-east-1` → `UsEast1`,
 /// `1.0` → `V10`. `Unknown` is taken by the generated catch-all variant and becomes `UnknownValue`.
 pub fn variant_name(name: &str) -> String {
-    let mut s = if name.chars().any(|c| c.is_ascii_lowercase()) && name.chars().any(|c| c.is_ascii_uppercase()) && !name.contains('_') {
+    let mut s = if name.chars().any(|c| c.is_ascii_lowercase())
+        && name.chars().any(|c| c.is_ascii_uppercase())
+        && !name.contains('_')
+    {
         upper_camel(name)
     } else {
         // SCREAMING_CASE and lowercase values: every word starts a new capital.
@@ -273,7 +289,9 @@ pub fn variant_name(name: &str) -> String {
 
 /// Groups `(model name, rust name)` pairs by Rust name and returns every Rust name claimed by more
 /// than one model name, with those model names (sorted).
-pub fn find_collisions<'a>(names: impl IntoIterator<Item = (&'a str, String)>) -> Vec<(String, Vec<&'a str>)> {
+pub fn find_collisions<'a>(
+    names: impl IntoIterator<Item = (&'a str, String)>,
+) -> Vec<(String, Vec<&'a str>)> {
     let mut by_rust: BTreeMap<String, Vec<&'a str>> = BTreeMap::new();
     for (model, rust) in names {
         by_rust.entry(rust).or_default().push(model);
@@ -378,13 +396,17 @@ mod tests {
 
     #[test]
     fn setters_and_getters_of_members_do_not_clash_with_members() {
-        let fields = ["name", "set_name", "get_name", "set_other", "r#type", "get_type"].map(String::from);
+        let fields =
+            ["name", "set_name", "get_name", "set_other", "r#type", "get_type"].map(String::from);
         assert_eq!(
             disambiguate_fields(&fields),
             ["name", "set_name_value", "get_name_value", "set_other", "r#type", "get_type_value"]
         );
         let members = [("name", "name".to_string()), ("setName", "set_name".to_string())];
-        assert_eq!(member_method_collisions(&members), vec![("set_name".to_string(), vec!["name", "setName"])]);
+        assert_eq!(
+            member_method_collisions(&members),
+            vec![("set_name".to_string(), vec!["name", "setName"])]
+        );
         let fixed = [("name", "name".to_string()), ("setName", "set_name_value".to_string())];
         assert!(member_method_collisions(&fixed).is_empty());
     }

@@ -15,17 +15,33 @@ pub fn header(service_id: &str) -> String {
 
 /// Formats a Rust file with prettyplease and puts the header on top.
 pub fn rust_file(path: &str, tokens: TokenStream, header: &str) -> Result<String, Error> {
-    let file: syn::File = syn::parse2(tokens).map_err(|e| {
-        Error::internal(path, format!("the generator produced invalid Rust: {e}"))
-    })?;
+    let file: syn::File = syn::parse2(tokens)
+        .map_err(|e| Error::internal(path, format!("the generator produced invalid Rust: {e}")))?;
     let body = space_items(&prettyplease::unparse(&file));
     Ok(format!("{header}\n{body}"))
 }
 
 /// What an item (or an item's docs or attributes) starts with.
 const ITEM_STARTS: &[&str] = &[
-    "///", "//", "#[", "pub ", "pub(", "fn ", "async fn ", "const ", "static ", "impl ", "impl<", "mod ",
-    "struct ", "enum ", "type ", "trait ", "unsafe ", "use ", "macro_rules!",
+    "///",
+    "//",
+    "#[",
+    "pub ",
+    "pub(",
+    "fn ",
+    "async fn ",
+    "const ",
+    "static ",
+    "impl ",
+    "impl<",
+    "mod ",
+    "struct ",
+    "enum ",
+    "type ",
+    "trait ",
+    "unsafe ",
+    "use ",
+    "macro_rules!",
 ];
 
 /// Puts a blank line between the items prettyplease writes back to back, as a person would: after
@@ -41,14 +57,20 @@ fn space_items(text: &str) -> String {
         let Some(next) = lines.get(i + 1) else { break };
         let indent = |l: &str| l.len() - l.trim_start().len();
         let (this, following) = (line.trim_start(), next.trim_start());
-        let item_follows = indent(line) == indent(next) && ITEM_STARTS.iter().any(|s| following.starts_with(s));
-        let is_use = |l: &str| (l.starts_with("use ") || l.starts_with("pub use ")) && l.ends_with(';');
-        let assoc = |l: &str| (l.starts_with("type ") || l.starts_with("const ")) && l.ends_with(';');
+        let item_follows =
+            indent(line) == indent(next) && ITEM_STARTS.iter().any(|s| following.starts_with(s));
+        let is_use =
+            |l: &str| (l.starts_with("use ") || l.starts_with("pub use ")) && l.ends_with(';');
+        let assoc =
+            |l: &str| (l.starts_with("type ") || l.starts_with("const ")) && l.ends_with(';');
         let blank = (matches!(this, "}" | "};") && item_follows)
             || (indent(line) == 0 && this.ends_with(';') && !is_use(this) && item_follows)
             || (assoc(this) && item_follows && !assoc(following))
             || (this.starts_with("//!") && !following.starts_with("//!") && !following.is_empty())
-            || (is_use(this) && item_follows && !is_use(following) && !following.starts_with("pub use "));
+            || (is_use(this)
+                && item_follows
+                && !is_use(following)
+                && !following.starts_with("pub use "));
         if blank {
             out.push('\n');
         }
@@ -116,7 +138,14 @@ mod tests {
         let err = rust_file("src/lib.rs", quote::quote!(pub struct ;), HEADER_TEST).unwrap_err();
         assert_eq!((err.kind, err.location.as_str()), (ErrorKind::Internal, "src/lib.rs"));
         assert!(err.to_string().starts_with("src/lib.rs: a bug of the generator: "), "{err}");
-        let ok = rust_file("src/lib.rs", quote::quote!(pub struct A;), HEADER_TEST).unwrap();
+        let ok = rust_file(
+            "src/lib.rs",
+            quote::quote!(
+                pub struct A;
+            ),
+            HEADER_TEST,
+        )
+        .unwrap();
         assert_eq!(ok, format!("{HEADER_TEST}\npub struct A;\n"));
     }
 

@@ -179,7 +179,10 @@ impl<'a> TraitReader<'a> {
                 let num = |k: &str| -> Result<Option<f64>, Error> {
                     match o.get(k) {
                         None => Ok(None),
-                        Some(v) => v.as_f64().map(Some).ok_or_else(|| self.bad(trait_id, "numeric `min`/`max`")),
+                        Some(v) => v
+                            .as_f64()
+                            .map(Some)
+                            .ok_or_else(|| self.bad(trait_id, "numeric `min`/`max`")),
                     }
                 };
                 Ok(Some(Bounds { min: num("min")?, max: num("max")? }))
@@ -269,7 +272,10 @@ impl<'a> TraitReader<'a> {
                 Ok(EnumDefinition {
                     value: value.to_string(),
                     name: d.get("name").and_then(Value::as_str).map(str::to_string),
-                    documentation: d.get("documentation").and_then(Value::as_str).map(str::to_string),
+                    documentation: d
+                        .get("documentation")
+                        .and_then(Value::as_str)
+                        .map(str::to_string),
                 })
             })
             .collect::<Result<Vec<_>, _>>()

@@ -10,14 +10,8 @@ use codegen::diff::{diff_models, Bump, Change, ChangeKind, Class, Direction, For
 use codegen::model::Model;
 use serde_json::{json, Value};
 
-const VERSIONS: [&str; 6] = [
-    "2025-04-02",
-    "2025-07-16",
-    "2025-07-17",
-    "2025-08-25",
-    "2025-10-27",
-    "2025-11-19",
-];
+const VERSIONS: [&str; 6] =
+    ["2025-04-02", "2025-07-16", "2025-07-17", "2025-08-25", "2025-10-27", "2025-11-19"];
 const NEWEST: &str = "2025-11-19";
 const NS: &str = "com.amazonaws.sfn#";
 
@@ -60,17 +54,11 @@ fn from_value(v: &Value) -> Model {
 
 /// `(location, kind, class)` of the listed (non-documentation) changes, in report order.
 fn listed(report: &codegen::diff::Report) -> Vec<(String, String, Class)> {
-    report
-        .api_changes()
-        .map(|c| (c.location.short(), c.kind.id(), c.class))
-        .collect()
+    report.api_changes().map(|c| (c.location.short(), c.kind.id(), c.class)).collect()
 }
 
 fn doc_locations(report: &codegen::diff::Report) -> BTreeSet<String> {
-    report
-        .documentation_changes()
-        .map(|c| c.location.short())
-        .collect()
+    report.documentation_changes().map(|c| c.location.short()).collect()
 }
 
 /// The one listed change at `location` of kind `kind`.
@@ -90,9 +78,7 @@ fn the<'r>(report: &'r codegen::diff::Report, location: &str, kind: &str) -> &'r
 
 fn shape<'v>(v: &'v mut Value, name: &str) -> &'v mut Value {
     let id = format!("{NS}{name}");
-    v["shapes"]
-        .get_mut(&id)
-        .unwrap_or_else(|| panic!("no shape {id} in the model"))
+    v["shapes"].get_mut(&id).unwrap_or_else(|| panic!("no shape {id} in the model"))
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -131,20 +117,12 @@ fn april_to_july_16_is_documentation_only() {
     .collect();
     assert_eq!(doc_locations(&report), expected);
     assert_eq!(report.recommended_bump(), Bump::Patch);
-    assert!(report
-        .documentation_changes()
-        .all(|c| c.class == Class::Patch));
+    assert!(report.documentation_changes().all(|c| c.class == Class::Patch));
     assert!(!report.reaches(Class::Additive));
     assert!(report.reaches(Class::Patch));
     let md = report.to_markdown();
-    assert!(
-        md.contains("21 documentation-only changes (patch), not listed line by line"),
-        "{md}"
-    );
-    assert!(
-        md.contains("members: 19, operations: 1, service: 1"),
-        "{md}"
-    );
+    assert!(md.contains("21 documentation-only changes (patch), not listed line by line"), "{md}");
+    assert!(md.contains("members: 19, operations: 1, service: 1"), "{md}");
 }
 
 #[test]
@@ -164,11 +142,7 @@ fn july_17_to_august_is_endpoint_tests_only() {
     let report = diff_models(&model("2025-07-17"), &model("2025-08-25")).unwrap();
     assert_eq!(
         listed(&report),
-        vec![(
-            "endpoint tests".to_string(),
-            "endpoint_tests_changed".to_string(),
-            Class::Patch
-        )]
+        vec![("endpoint tests".to_string(), "endpoint_tests_changed".to_string(), Class::Patch)]
     );
     let c = &report.api_changes().next().unwrap();
     assert_eq!(c.group, Group::Service);
@@ -184,9 +158,7 @@ fn july_17_to_august_is_endpoint_tests_only() {
     );
     assert_eq!(report.documentation_changes().count(), 0);
     assert_eq!(report.recommended_bump(), Bump::Patch);
-    assert!(report
-        .to_markdown()
-        .contains("0 added, 4 removed, 0 changed (53 → 49 cases)"));
+    assert!(report.to_markdown().contains("0 added, 4 removed, 0 changed (53 → 49 cases)"));
 }
 
 #[test]
@@ -206,12 +178,8 @@ fn august_to_october_is_endpoint_rules_only() {
     );
     for c in report.api_changes() {
         assert_eq!(c.group, Group::Service);
-        let ChangeKind::EndpointParameterChanged {
-            changes,
-            type_changed,
-            now_must_set,
-            ..
-        } = &c.kind
+        let ChangeKind::EndpointParameterChanged { changes, type_changed, now_must_set, .. } =
+            &c.kind
         else {
             panic!("unexpected {c:?}")
         };
@@ -284,50 +252,26 @@ fn october_to_november_is_additive() {
     for (name, ty, named) in added_shapes {
         assert_eq!(
             the(&report, name, "shape_added").kind,
-            ChangeKind::ShapeAdded {
-                shape_type: ty.to_string(),
-                named_type: named
-            }
+            ChangeKind::ShapeAdded { shape_type: ty.to_string(), named_type: named }
         );
-        assert_eq!(
-            report.used_by(&format!("{NS}{name}")),
-            ["TestState".to_string()]
-        );
+        assert_eq!(report.used_by(&format!("{NS}{name}")), ["TestState".to_string()]);
     }
     for m in test_state_input {
         let c = the(&report, &format!("TestStateInput${m}"), "member_added");
         // The operation's own input is listed under the operation.
-        assert_eq!(
-            c.group,
-            Group::Operation {
-                id: format!("{NS}TestState")
-            }
-        );
-        let ChangeKind::MemberAdded { role, presence, .. } = &c.kind else {
-            unreachable!()
-        };
+        assert_eq!(c.group, Group::Operation { id: format!("{NS}TestState") });
+        let ChangeKind::MemberAdded { role, presence, .. } = &c.kind else { unreachable!() };
         assert_eq!(*role, Role::OperationInput);
         assert!(!presence.enforced(Role::OperationInput));
     }
     for m in inspection {
         let c = the(&report, &format!("InspectionData${m}"), "member_added");
-        assert_eq!(
-            c.group,
-            Group::Shape {
-                id: format!("{NS}InspectionData")
-            }
-        );
-        let ChangeKind::MemberAdded { role, .. } = &c.kind else {
-            unreachable!()
-        };
+        assert_eq!(c.group, Group::Shape { id: format!("{NS}InspectionData") });
+        let ChangeKind::MemberAdded { role, .. } = &c.kind else { unreachable!() };
         assert_eq!(*role, Role::Output);
     }
-    let ChangeKind::MemberAdded { rust_type, .. } = &the(
-        &report,
-        "InspectionData$toleratedFailurePercentage",
-        "member_added",
-    )
-    .kind
+    let ChangeKind::MemberAdded { rust_type, .. } =
+        &the(&report, "InspectionData$toleratedFailurePercentage", "member_added").kind
     else {
         unreachable!()
     };
@@ -343,14 +287,11 @@ fn october_to_november_is_additive() {
             to: Some("min: 0, max: 1048576".to_string()),
         }
     );
-    let docs: BTreeSet<String> = [
-        "HistoryEvent$timestamp",
-        "TestState",
-        "TestStateInput$definition",
-    ]
-    .into_iter()
-    .map(String::from)
-    .collect();
+    let docs: BTreeSet<String> =
+        ["HistoryEvent$timestamp", "TestState", "TestStateInput$definition"]
+            .into_iter()
+            .map(String::from)
+            .collect();
     assert_eq!(doc_locations(&report), docs);
 
     assert_eq!(report.count(Class::Breaking), 0);
@@ -367,10 +308,7 @@ fn october_to_november_is_additive() {
         "{md}"
     );
     assert!(md.contains("### Operation `TestState`"), "{md}");
-    assert!(
-        md.contains("### Shape `InspectionData` (structure, used by `TestState`)"),
-        "{md}"
-    );
+    assert!(md.contains("### Shape `InspectionData` (structure, used by `TestState`)"), "{md}");
     assert!(md.contains("### Shapes added (13)"), "{md}");
 
     let j = report.to_json();
@@ -394,13 +332,7 @@ fn october_to_november_is_additive() {
 
 #[test]
 fn every_real_pair_is_deterministic_and_ends_with_the_bump() {
-    let expected = [
-        Bump::Patch,
-        Bump::Patch,
-        Bump::Patch,
-        Bump::Patch,
-        Bump::Minor,
-    ];
+    let expected = [Bump::Patch, Bump::Patch, Bump::Patch, Bump::Patch, Bump::Minor];
     for (pair, bump) in VERSIONS.windows(2).zip(expected) {
         let (a, b) = (model(pair[0]), model(pair[1]));
         let first = diff_models(&a, &b).unwrap();
@@ -410,24 +342,15 @@ fn every_real_pair_is_deterministic_and_ends_with_the_bump() {
         assert_eq!(first.render(Format::Json), second.render(Format::Json));
         let md = first.to_markdown();
         let last = md.trim_end().lines().last().unwrap();
-        assert!(
-            last.starts_with(&format!("**Recommended version bump: {bump}**")),
-            "{last}"
-        );
+        assert!(last.starts_with(&format!("**Recommended version bump: {bump}**")), "{last}");
         // No API change in any direction is breaking except when something is removed: the
         // reverse of an additive update must be breaking.
         if bump == Bump::Minor {
             let back = diff_models(&b, &a).unwrap();
-            assert_eq!(
-                back.recommended_bump(),
-                Bump::Major,
-                "{}",
-                back.to_markdown()
-            );
-            assert!(back.api_changes().any(|c| c.kind
-                == ChangeKind::MemberRemoved {
-                    role: Role::OperationInput
-                }));
+            assert_eq!(back.recommended_bump(), Bump::Major, "{}", back.to_markdown());
+            assert!(back
+                .api_changes()
+                .any(|c| c.kind == ChangeKind::MemberRemoved { role: Role::OperationInput }));
             assert!(back.reaches(Class::Breaking));
         }
     }
@@ -440,9 +363,7 @@ fn a_model_compared_with_itself_has_no_changes() {
     assert!(report.is_empty());
     assert_eq!(report.recommended_bump(), Bump::None);
     assert!(!report.reaches(Class::Patch));
-    assert!(report
-        .to_markdown()
-        .contains("**Recommended version bump: none**"));
+    assert!(report.to_markdown().contains("**Recommended version bump: none**"));
 }
 
 // ------------------------------------------------------------------------------------------------
@@ -487,9 +408,7 @@ fn legacy_enum_strings_compare_as_enums() {
     assert!(report.is_empty(), "{}", report.to_markdown());
 
     let report = diff_prepared(to_legacy, |v| {
-        let defs = shape(v, "ExecutionStatus")["traits"]["smithy.api#enum"]
-            .as_array_mut()
-            .unwrap();
+        let defs = shape(v, "ExecutionStatus")["traits"]["smithy.api#enum"].as_array_mut().unwrap();
         defs.retain(|d| d["value"] != "ABORTED");
     });
     assert_eq!(
@@ -524,16 +443,8 @@ fn union_and_collection_edits() {
     assert_eq!(
         listed(&report),
         vec![
-            (
-                "Source$bucket".to_string(),
-                "variant_added".to_string(),
-                Class::Additive
-            ),
-            (
-                "Source$inline".to_string(),
-                "variant_removed".to_string(),
-                Class::Breaking
-            ),
+            ("Source$bucket".to_string(), "variant_added".to_string(), Class::Additive),
+            ("Source$inline".to_string(), "variant_removed".to_string(), Class::Breaking),
         ]
     );
 
@@ -542,11 +453,7 @@ fn union_and_collection_edits() {
     });
     assert_eq!(
         listed(&report),
-        vec![(
-            "ActivityList".to_string(),
-            "sparse_changed".to_string(),
-            Class::Breaking
-        )]
+        vec![("ActivityList".to_string(), "sparse_changed".to_string(), Class::Breaking)]
     );
 
     let report = diff_edit(|v| {
@@ -554,35 +461,23 @@ fn union_and_collection_edits() {
     });
     let c = the(&report, "ActivityList$member", "member_target_changed");
     assert_eq!(c.class, Class::Breaking);
-    let ChangeKind::MemberTargetChanged { to_rust_type, .. } = &c.kind else {
-        unreachable!()
-    };
+    let ChangeKind::MemberTargetChanged { to_rust_type, .. } = &c.kind else { unreachable!() };
     assert_eq!(to_rust_type, "String");
 }
 
 #[test]
 fn operation_removed_is_breaking() {
     let report = diff_edit(|v| {
-        let ops = shape(v, "AWSStepFunctions")["operations"]
-            .as_array_mut()
-            .unwrap();
+        let ops = shape(v, "AWSStepFunctions")["operations"].as_array_mut().unwrap();
         ops.retain(|o| o["target"] != format!("{NS}DescribeActivity"));
-        v["shapes"]
-            .as_object_mut()
-            .unwrap()
-            .remove(&format!("{NS}DescribeActivity"));
+        v["shapes"].as_object_mut().unwrap().remove(&format!("{NS}DescribeActivity"));
     });
     let op = the(&report, "DescribeActivity", "operation_removed");
     assert_eq!(op.class, Class::Breaking);
     for io in ["DescribeActivityInput", "DescribeActivityOutput"] {
         let c = the(&report, io, "shape_removed");
         assert_eq!(c.class, Class::Breaking);
-        assert_eq!(
-            c.group,
-            Group::Operation {
-                id: format!("{NS}DescribeActivity")
-            }
-        );
+        assert_eq!(c.group, Group::Operation { id: format!("{NS}DescribeActivity") });
     }
     // Its errors are still used by other operations.
     assert_eq!(report.api_changes().count(), 3, "{}", report.to_markdown());
@@ -611,16 +506,8 @@ fn operation_added_is_additive() {
     assert_eq!(
         listed(&report),
         vec![
-            (
-                "Ping".to_string(),
-                "operation_added".to_string(),
-                Class::Additive
-            ),
-            (
-                "PingInput".to_string(),
-                "shape_added".to_string(),
-                Class::Additive
-            ),
+            ("Ping".to_string(), "operation_added".to_string(), Class::Additive),
+            ("PingInput".to_string(), "shape_added".to_string(), Class::Additive),
         ]
     );
     assert_eq!(report.recommended_bump(), Bump::Minor);
@@ -635,16 +522,10 @@ fn output_member_made_required_is_breaking() {
     let c = the(&report, "DescribeExecutionOutput$name", "presence_changed");
     assert_eq!(c.class, Class::Breaking);
     assert_eq!(c.reason, "the field changes between Option<T> and T");
-    let ChangeKind::PresenceChanged { role, from, to } = &c.kind else {
-        unreachable!()
-    };
+    let ChangeKind::PresenceChanged { role, from, to } = &c.kind else { unreachable!() };
     assert_eq!(*role, Role::Output);
     assert!(!from.required && to.required);
-    assert!(
-        c.description().contains("`Option<T>` → `T`"),
-        "{}",
-        c.description()
-    );
+    assert!(c.description().contains("`Option<T>` → `T`"), "{}", c.description());
     assert_eq!(report.api_changes().count(), 1);
 }
 
@@ -662,12 +543,7 @@ fn input_member_made_required_is_breaking_and_the_reverse_additive() {
             "building a value without the member now fails (validation or a fallible build())"
         )
     );
-    assert_eq!(
-        c.group,
-        Group::Operation {
-            id: format!("{NS}StartExecution")
-        }
-    );
+    assert_eq!(c.group, Group::Operation { id: format!("{NS}StartExecution") });
 
     let report = diff_edit(|v| {
         let traits = shape(v, "StartExecutionInput")["members"]["stateMachineArn"]["traits"]
@@ -675,11 +551,7 @@ fn input_member_made_required_is_breaking_and_the_reverse_additive() {
             .unwrap();
         traits.remove("smithy.api#required");
     });
-    let c = the(
-        &report,
-        "StartExecutionInput$stateMachineArn",
-        "presence_changed",
-    );
+    let c = the(&report, "StartExecutionInput$stateMachineArn", "presence_changed");
     assert_eq!(c.class, Class::Additive);
     assert_eq!(report.recommended_bump(), Bump::Minor);
 }
@@ -687,9 +559,7 @@ fn input_member_made_required_is_breaking_and_the_reverse_additive() {
 #[test]
 fn members_added_to_an_input() {
     let report = diff_edit(|v| {
-        let members = shape(v, "StartExecutionInput")["members"]
-            .as_object_mut()
-            .unwrap();
+        let members = shape(v, "StartExecutionInput")["members"].as_object_mut().unwrap();
         members.insert("priority".into(), json!({"target": "smithy.api#Integer"}));
         members.insert(
             "owner".into(),
@@ -700,28 +570,17 @@ fn members_added_to_an_input() {
             json!({"target": "smithy.api#String", "traits": {"smithy.api#required": {}, "smithy.api#default": "x"}}),
         );
     });
-    assert_eq!(
-        the(&report, "StartExecutionInput$priority", "member_added").class,
-        Class::Additive
-    );
-    assert_eq!(
-        the(&report, "StartExecutionInput$owner", "member_added").class,
-        Class::Breaking
-    );
+    assert_eq!(the(&report, "StartExecutionInput$priority", "member_added").class, Class::Additive);
+    assert_eq!(the(&report, "StartExecutionInput$owner", "member_added").class, Class::Breaking);
     // Required with a default: callers need not set it.
-    assert_eq!(
-        the(&report, "StartExecutionInput$mode", "member_added").class,
-        Class::Additive
-    );
+    assert_eq!(the(&report, "StartExecutionInput$mode", "member_added").class, Class::Additive);
     assert_eq!(report.recommended_bump(), Bump::Major);
 }
 
 #[test]
 fn members_added_to_an_output() {
     let report = diff_edit(|v| {
-        let members = shape(v, "DescribeActivityOutput")["members"]
-            .as_object_mut()
-            .unwrap();
+        let members = shape(v, "DescribeActivityOutput")["members"].as_object_mut().unwrap();
         members.insert("region".into(), json!({"target": "smithy.api#String"}));
         members.insert(
             "owner".into(),
@@ -737,24 +596,15 @@ fn members_added_to_an_output() {
         Class::Additive
     );
     // The output's builder fails without it: code building outputs (test doubles) breaks.
-    assert_eq!(
-        the(&report, "DescribeActivityOutput$owner", "member_added").class,
-        Class::Breaking
-    );
+    assert_eq!(the(&report, "DescribeActivityOutput$owner", "member_added").class, Class::Breaking);
     // `@clientOptional`: an `Option<T>` field the builder does not require.
-    assert_eq!(
-        the(&report, "DescribeActivityOutput$hint", "member_added").class,
-        Class::Additive
-    );
+    assert_eq!(the(&report, "DescribeActivityOutput$hint", "member_added").class, Class::Additive);
 }
 
 #[test]
 fn member_removed_is_breaking() {
     let report = diff_edit(|v| {
-        shape(v, "StartExecutionInput")["members"]
-            .as_object_mut()
-            .unwrap()
-            .remove("traceHeader");
+        shape(v, "StartExecutionInput")["members"].as_object_mut().unwrap().remove("traceHeader");
     });
     assert_eq!(
         listed(&report),
@@ -769,19 +619,11 @@ fn member_removed_is_breaking() {
 #[test]
 fn enum_value_removed_is_breaking_and_added_is_additive() {
     let report = diff_edit(|v| {
-        shape(v, "ExecutionStatus")["members"]
-            .as_object_mut()
-            .unwrap()
-            .remove("ABORTED");
+        shape(v, "ExecutionStatus")["members"].as_object_mut().unwrap().remove("ABORTED");
     });
     let c = the(&report, "ExecutionStatus$ABORTED", "enum_value_removed");
     assert_eq!(c.class, Class::Breaking);
-    assert_eq!(
-        c.kind,
-        ChangeKind::EnumValueRemoved {
-            value: "ABORTED".into()
-        }
-    );
+    assert_eq!(c.kind, ChangeKind::EnumValueRemoved { value: "ABORTED".into() });
     assert_eq!(report.api_changes().count(), 1);
 
     let report = diff_edit(|v| {
@@ -812,11 +654,7 @@ fn member_type_changed_is_breaking_unless_the_rust_type_stays() {
     let report = diff_edit(|v| {
         shape(v, "StartExecutionInput")["members"]["input"]["target"] = json!("smithy.api#Integer");
     });
-    let c = the(
-        &report,
-        "StartExecutionInput$input",
-        "member_target_changed",
-    );
+    let c = the(&report, "StartExecutionInput$input", "member_target_changed");
     assert_eq!(c.class, Class::Breaking);
     assert_eq!(
         c.kind,
@@ -858,10 +696,7 @@ fn member_type_changed_is_breaking_unless_the_rust_type_stays() {
 
     let report = diff_edit(|v| {
         shape(v, "ExecutionStatus")["type"] = json!("string");
-        shape(v, "ExecutionStatus")
-            .as_object_mut()
-            .unwrap()
-            .remove("members");
+        shape(v, "ExecutionStatus").as_object_mut().unwrap().remove("members");
     });
     let c = the(&report, "ExecutionStatus", "shape_type_changed");
     assert_eq!(c.class, Class::Breaking);
@@ -882,11 +717,7 @@ fn sensitive_added_is_patch() {
     });
     assert_eq!(
         listed(&report),
-        vec![(
-            "Name".to_string(),
-            "sensitive_added".to_string(),
-            Class::Patch
-        )]
+        vec![("Name".to_string(), "sensitive_added".to_string(), Class::Patch)]
     );
     assert_eq!(report.recommended_bump(), Bump::Patch);
     assert!(!report.reaches(Class::Additive));
@@ -902,11 +733,7 @@ fn paginator_removed_is_breaking() {
     });
     assert_eq!(
         listed(&report),
-        vec![(
-            "ListExecutions".to_string(),
-            "paginated_removed".to_string(),
-            Class::Breaking
-        )]
+        vec![("ListExecutions".to_string(), "paginated_removed".to_string(), Class::Breaking)]
     );
 
     let report = diff_edit(|v| {
@@ -924,12 +751,7 @@ fn error_removed_from_an_operation_is_breaking() {
     });
     let c = the(&report, "StartExecution", "operation_error_removed");
     assert_eq!(c.class, Class::Breaking);
-    assert_eq!(
-        c.kind,
-        ChangeKind::OperationErrorRemoved {
-            error: format!("{NS}InvalidName")
-        }
-    );
+    assert_eq!(c.kind, ChangeKind::OperationErrorRemoved { error: format!("{NS}InvalidName") });
     // InvalidName is still used by other operations.
     assert_eq!(report.api_changes().count(), 1, "{}", report.to_markdown());
 
@@ -939,10 +761,7 @@ fn error_removed_from_an_operation_is_breaking() {
         errors.retain(|e| e["target"] != format!("{NS}ExecutionAlreadyExists"));
     });
     the(&report, "StartExecution", "operation_error_removed");
-    assert_eq!(
-        the(&report, "ExecutionAlreadyExists", "shape_removed").class,
-        Class::Breaking
-    );
+    assert_eq!(the(&report, "ExecutionAlreadyExists", "shape_removed").class, Class::Breaking);
 }
 
 #[test]
@@ -955,16 +774,8 @@ fn error_traits_are_behaviour_only() {
     assert_eq!(
         listed(&report),
         vec![
-            (
-                "ExecutionLimitExceeded".to_string(),
-                "http_error_changed".to_string(),
-                Class::Patch
-            ),
-            (
-                "ExecutionLimitExceeded".to_string(),
-                "retryable_changed".to_string(),
-                Class::Patch
-            ),
+            ("ExecutionLimitExceeded".to_string(), "http_error_changed".to_string(), Class::Patch),
+            ("ExecutionLimitExceeded".to_string(), "retryable_changed".to_string(), Class::Patch),
         ]
     );
 }
@@ -976,24 +787,13 @@ fn constraints_tightened_on_input_are_breaking() {
     });
     let c = the(&report, "Name", "constraint_changed");
     assert_eq!(c.class, Class::Breaking);
-    let ChangeKind::ConstraintChanged {
-        direction, role, ..
-    } = &c.kind
-    else {
-        unreachable!()
-    };
-    assert_eq!(
-        (*direction, *role),
-        (Direction::Tightened, Role::InputOutput)
-    );
+    let ChangeKind::ConstraintChanged { direction, role, .. } = &c.kind else { unreachable!() };
+    assert_eq!((*direction, *role), (Direction::Tightened, Role::InputOutput));
 
     let report = diff_edit(|v| {
         shape(v, "Name")["traits"]["smithy.api#pattern"] = json!("^[a-z]+$");
     });
-    assert_eq!(
-        the(&report, "Name", "constraint_changed").class,
-        Class::Breaking
-    );
+    assert_eq!(the(&report, "Name", "constraint_changed").class, Class::Breaking);
 }
 
 #[test]
@@ -1005,12 +805,7 @@ fn idempotency_token_and_host_prefix() {
         traits.remove("smithy.api#idempotencyToken");
     });
     assert_eq!(
-        the(
-            &report,
-            "RedriveExecutionInput$clientToken",
-            "idempotency_token_removed"
-        )
-        .class,
+        the(&report, "RedriveExecutionInput$clientToken", "idempotency_token_removed").class,
         Class::Breaking
     );
 
@@ -1022,10 +817,7 @@ fn idempotency_token_and_host_prefix() {
     assert_eq!(c.class, Class::Patch);
     assert_eq!(
         c.kind,
-        ChangeKind::HostPrefixChanged {
-            from: Some("sync-".into()),
-            to: Some("fast-".into())
-        }
+        ChangeKind::HostPrefixChanged { from: Some("sync-".into()), to: Some("fast-".into()) }
     );
 }
 
@@ -1041,18 +833,13 @@ fn endpoint_rule_and_smoke_test_edits_are_patch() {
             .unwrap();
         tests[0]["expect"]["endpoint"]["url"] = json!("https://example.org");
         tests.push(json!({"documentation": "extra", "params": {"Region": "xx-test-1"}, "expect": {"error": "nope"}}));
-        let smoke = shape(v, "ListActivities")["traits"]["smithy.test#smokeTests"]
-            .as_array_mut()
-            .unwrap();
+        let smoke =
+            shape(v, "ListActivities")["traits"]["smithy.test#smokeTests"].as_array_mut().unwrap();
         smoke[0]["vendorParams"]["region"] = json!("eu-west-1");
     });
     let rules = the(&report, "endpoint rule set", "endpoint_rules_changed");
     assert_eq!(rules.class, Class::Patch);
-    let ChangeKind::EndpointRulesChanged {
-        from_rules,
-        to_rules,
-    } = rules.kind
-    else {
+    let ChangeKind::EndpointRulesChanged { from_rules, to_rules } = rules.kind else {
         unreachable!()
     };
     assert!(from_rules > to_rules);
@@ -1068,11 +855,7 @@ fn endpoint_rule_and_smoke_test_edits_are_patch() {
     );
     assert_eq!(
         the(&report, "ListActivities", "smoke_tests_changed").kind,
-        ChangeKind::SmokeTestsChanged {
-            added: 0,
-            removed: 0,
-            changed: 1
-        }
+        ChangeKind::SmokeTestsChanged { added: 0, removed: 0, changed: 1 }
     );
     assert_eq!(report.recommended_bump(), Bump::Patch);
 }
@@ -1080,10 +863,7 @@ fn endpoint_rule_and_smoke_test_edits_are_patch() {
 #[test]
 fn breaking_reports_render_and_gate() {
     let report = diff_edit(|v| {
-        shape(v, "ExecutionStatus")["members"]
-            .as_object_mut()
-            .unwrap()
-            .remove("ABORTED");
+        shape(v, "ExecutionStatus")["members"].as_object_mut().unwrap().remove("ABORTED");
         shape(v, "Name")["traits"]["smithy.api#sensitive"] = json!({});
     });
     assert!(report.reaches(Class::Breaking));
@@ -1093,12 +873,8 @@ fn breaking_reports_render_and_gate() {
     assert!(md.trim_end().ends_with("**Recommended version bump: major** (1 breaking change; for a 0.x crate, bump the minor number)."), "{md}");
     let j: Value = serde_json::from_str(&report.render(Format::Json)).unwrap();
     assert_eq!(j["recommended_bump"], "major");
-    let kinds: Vec<&str> = j["changes"]
-        .as_array()
-        .unwrap()
-        .iter()
-        .map(|c| c["kind"].as_str().unwrap())
-        .collect();
+    let kinds: Vec<&str> =
+        j["changes"].as_array().unwrap().iter().map(|c| c["kind"].as_str().unwrap()).collect();
     assert_eq!(kinds, ["enum_value_removed", "sensitive_added"]);
 }
 
@@ -1107,10 +883,7 @@ fn cli_values_parse() {
     assert_eq!("breaking".parse::<Class>(), Ok(Class::Breaking));
     assert_eq!("additive".parse::<Class>(), Ok(Class::Additive));
     assert_eq!("patch".parse::<Class>(), Ok(Class::Patch));
-    assert!("severe"
-        .parse::<Class>()
-        .unwrap_err()
-        .contains("breaking, additive or patch"));
+    assert!("severe".parse::<Class>().unwrap_err().contains("breaking, additive or patch"));
     assert_eq!("json".parse::<Format>(), Ok(Format::Json));
     assert_eq!("markdown".parse::<Format>(), Ok(Format::Markdown));
     assert!("yaml".parse::<Format>().is_err());
@@ -1120,10 +893,7 @@ fn cli_values_parse() {
 fn models_without_exactly_one_service_are_rejected() {
     let mut v = model_json(NEWEST);
     let service = v["shapes"][format!("{NS}AWSStepFunctions")].clone();
-    v["shapes"]
-        .as_object_mut()
-        .unwrap()
-        .insert(format!("{NS}Other"), service);
+    v["shapes"].as_object_mut().unwrap().insert(format!("{NS}Other"), service);
     let two = from_value(&v);
     let err = diff_models(&model(NEWEST), &two).unwrap_err();
     assert_eq!(err.location, "new model");
@@ -1138,8 +908,5 @@ fn models_without_exactly_one_service_are_rejected() {
     shape(&mut v, "StartExecutionInput")["members"]["name"]["target"] =
         json!(format!("{NS}Missing"));
     let err = diff_models(&model(NEWEST), &from_value(&v)).unwrap_err();
-    assert!(
-        err.to_string().contains("com.amazonaws.sfn#Missing"),
-        "{err}"
-    );
+    assert!(err.to_string().contains("com.amazonaws.sfn#Missing"), "{err}");
 }

@@ -4,7 +4,9 @@
 
 use std::sync::{Arc, Mutex};
 
-use kitchen_sink_client::config::{ConnectorError, Credentials, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
+use kitchen_sink_client::config::{
+    ConnectorError, Credentials, HttpConnector, HttpFuture, HttpRequest, HttpResponse,
+};
 use kitchen_sink_client::error::{ProvideErrorMetadata, RequestId, SdkError};
 use kitchen_sink_client::operation::put_thing::{PutThingError, PutThingInput, PutThingOutput};
 use kitchen_sink_client::primitives::DateTime;
@@ -73,7 +75,8 @@ fn decoding_tolerates_unknown_members_nulls_and_unknown_enum_values() {
     assert_eq!(out.version(), 1, "missing defaulted member takes its @default");
     assert_eq!(out.note(), None, "@clientOptional member stays optional");
 
-    let t = from_json::<Thing>(serde_json::json!({"name": "x", "type": "brand-new", "level": 7})).unwrap();
+    let t = from_json::<Thing>(serde_json::json!({"name": "x", "type": "brand-new", "level": 7}))
+        .unwrap();
     assert_eq!(t.r#type(), Some(&Status::Unknown("brand-new".into())));
     assert_eq!(t.r#type().unwrap().as_str(), "brand-new");
     assert_eq!(t.level(), Some(Level::Unknown(7)));
@@ -86,7 +89,10 @@ fn decoding_tolerates_unknown_members_nulls_and_unknown_enum_values() {
 
 #[test]
 fn unions_decode_known_unknown_and_unit_members() {
-    assert_eq!(from_json::<Shape>(serde_json::json!({"label": "x"})).unwrap(), Shape::Label("x".into()));
+    assert_eq!(
+        from_json::<Shape>(serde_json::json!({"label": "x"})).unwrap(),
+        Shape::Label("x".into())
+    );
     assert_eq!(from_json::<Shape>(serde_json::json!({"empty": {}})).unwrap(), Shape::Empty);
     assert!(from_json::<Shape>(serde_json::json!({"hexagon": 6})).unwrap().is_unknown());
     assert!(from_json::<Shape>(serde_json::json!({"label": "x", "empty": {}})).is_err());
@@ -152,7 +158,10 @@ async fn a_call_sends_aws_json_and_decodes_the_output() {
     let body: serde_json::Value = serde_json::from_slice(req.body()).unwrap();
     let token = body["clientToken"].as_str().expect("idempotency token filled in");
     assert_eq!(token.len(), 36, "a UUID: {token}");
-    assert!(req.headers()["authorization"].to_str().unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKID/"));
+    assert!(req.headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .starts_with("AWS4-HMAC-SHA256 Credential=AKID/"));
 }
 
 #[tokio::test]
@@ -166,11 +175,10 @@ async fn missing_required_member_fails_before_sending() {
 #[tokio::test]
 async fn modeled_errors_decode_into_their_variant() {
     let recorder = Recorder::default();
-    recorder
-        .responses
-        .lock()
-        .unwrap()
-        .push((400, r#"{"__type":"example.kitchen#NotFound","Message":"no such thing","resourceName":"gizmo"}"#));
+    recorder.responses.lock().unwrap().push((
+        400,
+        r#"{"__type":"example.kitchen#NotFound","Message":"no such thing","resourceName":"gizmo"}"#,
+    ));
     let err = client(&recorder).put_thing().thing(thing()).send().await.unwrap_err();
     let service_err = err.into_service_error();
     match &service_err {
@@ -185,6 +193,25 @@ async fn modeled_errors_decode_into_their_variant() {
     assert_eq!(service_err.to_string(), "NotFound: no such thing");
 }
 
+/// A generated error reads its message member from every spelling the runtime's error metadata
+/// reads (one list, `ERROR_MESSAGE_KEYS`), and only from those.
+#[test]
+fn error_message_member_reads_every_spelling_of_the_runtime() {
+    use kitchen_sink_client::types::error::NotFound;
+    assert_eq!(
+        awsjson_runtime::protocol::ERROR_MESSAGE_KEYS,
+        ["message", "Message", "errorMessage"]
+    );
+    for key in awsjson_runtime::protocol::ERROR_MESSAGE_KEYS {
+        let e: NotFound =
+            from_json(serde_json::json!({ key: "gone", "resourceName": "gizmo" })).unwrap();
+        assert_eq!(e.message(), Some("gone"), "{key}");
+        assert_eq!(e.resource_name(), Some("gizmo"));
+    }
+    let e: NotFound = from_json(serde_json::json!({ "MESSAGE": "gone", "msg": "gone" })).unwrap();
+    assert_eq!(e.message(), None);
+}
+
 /// The paginator generated for `ListThings` (optional items list, page size from `@range`d
 /// integer): pages follow the tokens, a page without items counts as empty, and a repeated token
 /// ends the stream with an error instead of a loop.
@@ -196,11 +223,24 @@ async fn paginator_follows_tokens_and_stops_on_a_repeated_one() {
         (200, r#"{"nextToken":"t2"}"#),
         (200, r#"{"things":[{"name":"c"}]}"#),
     ]);
-    let things = client(&recorder).list_things().into_paginator().page_size(2).items().send().try_collect().await.unwrap();
+    let things = client(&recorder)
+        .list_things()
+        .into_paginator()
+        .page_size(2)
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap();
     let names: Vec<&str> = things.iter().map(|t| t.name()).collect();
     assert_eq!(names, ["a", "b", "c"]);
-    let bodies: Vec<serde_json::Value> =
-        recorder.requests.lock().unwrap().iter().map(|r| serde_json::from_slice(r.body()).unwrap()).collect();
+    let bodies: Vec<serde_json::Value> = recorder
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(r.body()).unwrap())
+        .collect();
     assert_eq!(
         bodies,
         [
@@ -211,7 +251,11 @@ async fn paginator_follows_tokens_and_stops_on_a_repeated_one() {
     );
 
     let recorder = Recorder::default();
-    recorder.responses.lock().unwrap().extend([(200, r#"{"nextToken":"same"}"#), (200, r#"{"nextToken":"same"}"#)]);
+    recorder
+        .responses
+        .lock()
+        .unwrap()
+        .extend([(200, r#"{"nextToken":"same"}"#), (200, r#"{"nextToken":"same"}"#)]);
     let mut pages = client(&recorder).list_things().into_paginator().send();
     assert!(pages.next().await.unwrap().is_ok());
     assert!(pages.next().await.unwrap().is_ok(), "the page itself is delivered");
@@ -231,11 +275,27 @@ async fn map_token_paginator_follows_keys_and_stops_on_an_equal_one() {
         (200, r#"{"byName":{"a":{"label":"A"}},"lastKey":{"k":{"label":"a"},"n":{"circle":{"radius":1}}}}"#),
         (200, r#"{"byName":{"b":{"label":"B"}},"lastKey":{}}"#),
     ]);
-    let mut items = client(&recorder).scan_shapes().into_paginator().page_size(1).items().send().try_collect().await.unwrap();
+    let mut items = client(&recorder)
+        .scan_shapes()
+        .into_paginator()
+        .page_size(1)
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .unwrap();
     items.sort_by(|x, y| x.0.cmp(&y.0));
-    assert_eq!(items, [("a".to_string(), Shape::Label("A".into())), ("b".to_string(), Shape::Label("B".into()))]);
-    let bodies: Vec<serde_json::Value> =
-        recorder.requests.lock().unwrap().iter().map(|r| serde_json::from_slice(r.body()).unwrap()).collect();
+    assert_eq!(
+        items,
+        [("a".to_string(), Shape::Label("A".into())), ("b".to_string(), Shape::Label("B".into()))]
+    );
+    let bodies: Vec<serde_json::Value> = recorder
+        .requests
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|r| serde_json::from_slice(r.body()).unwrap())
+        .collect();
     assert_eq!(
         bodies,
         [
@@ -272,7 +332,11 @@ fn timestamps_inside_collections_keep_their_format() {
         "epochs": [1700000000, 1.5]
     });
     let schedule = from_json::<Schedule>(wire).unwrap();
-    assert_eq!(schedule.runs(), &[t(1_700_000_000), t(1)], "a null entry of a dense list is dropped");
+    assert_eq!(
+        schedule.runs(),
+        &[t(1_700_000_000), t(1)],
+        "a null entry of a dense list is dropped"
+    );
     assert_eq!(schedule.deadlines().unwrap()["q1"], [t(1_704_067_200)]);
     assert_eq!(schedule.maybe(), &[Some(t(1_700_000_000)), None]);
     assert_eq!(schedule.epochs()[0], t(1_700_000_000));
@@ -289,7 +353,8 @@ fn timestamps_inside_collections_keep_their_format() {
             "epochs": [1700000000, 1.5]
         })
     );
-    let err = from_json::<Schedule>(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
+    let err =
+        from_json::<Schedule>(serde_json::json!({"deadlines": {"q1": ["yesterday"]}})).unwrap_err();
     assert!(err.to_string().contains("deadlines.q1[0]"), "{err}");
 }
 
@@ -301,15 +366,22 @@ async fn members_named_like_generated_methods_are_renamed_and_keep_their_wire_na
     use kitchen_sink_client::types::AwkwardNames;
     let recorder = Recorder::default();
     let missing = client(&recorder).awkward().name("n").send().await.unwrap_err();
-    assert!(format!("{missing:?}").contains("send"), "the required member `send` is named: {missing:?}");
+    assert!(
+        format!("{missing:?}").contains("send"),
+        "the required member `send` is named: {missing:?}"
+    );
     assert!(recorder.requests.lock().unwrap().is_empty());
 
-    recorder
-        .responses
-        .lock()
-        .unwrap()
-        .push((200, r#"{"requestId":"modeled","meta":"m","nested":{"builder":"b","new":3,"setName":"s"}}"#));
-    let nested = AwkwardNames::builder().builder_value("nb").new_value(7).name("nn").set_name_value("nsn").build();
+    recorder.responses.lock().unwrap().push((
+        200,
+        r#"{"requestId":"modeled","meta":"m","nested":{"builder":"b","new":3,"setName":"s"}}"#,
+    ));
+    let nested = AwkwardNames::builder()
+        .builder_value("nb")
+        .new_value(7)
+        .name("nn")
+        .set_name_value("nsn")
+        .build();
     let call = client(&recorder)
         .awkward()
         .send_value("s")
@@ -331,7 +403,10 @@ async fn members_named_like_generated_methods_are_renamed_and_keep_their_wire_na
     assert_eq!(out.request_id(), Some("req-1"), "the response's request id (RequestId)");
     assert_eq!(out.meta_value(), Some("m"));
     let nested = out.nested().unwrap();
-    assert_eq!((nested.builder_value(), nested.new_value(), nested.set_name_value()), (Some("b"), Some(3), Some("s")));
+    assert_eq!(
+        (nested.builder_value(), nested.new_value(), nested.set_name_value()),
+        (Some("b"), Some(3), Some("s"))
+    );
 
     let requests = recorder.requests.lock().unwrap();
     let body: serde_json::Value = serde_json::from_slice(requests[0].body()).unwrap();

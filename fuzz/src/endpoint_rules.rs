@@ -34,11 +34,13 @@ pub fn run(data: &[u8]) {
 }
 
 fn rules(flags: u8, input: &mut Input<'_>) {
-    let mut params = EndpointParams::new().with_use_fips(flags & 1 != 0).with_use_dual_stack(flags & 2 != 0);
+    let mut params =
+        EndpointParams::new().with_use_fips(flags & 1 != 0).with_use_dual_stack(flags & 2 != 0);
     if flags & 4 != 0 {
         let region = if flags & 16 != 0 {
             // A region of the table (so the listed-region paths are reached), perhaps with a suffix.
-            let known: Vec<&str> = PARTITIONS.partitions.iter().flat_map(|p| p.regions.iter().map(|r| r.id)).collect();
+            let known: Vec<&str> =
+                PARTITIONS.partitions.iter().flat_map(|p| p.regions.iter().map(|r| r.id)).collect();
             let pick = known[usize::from(input.byte()) % known.len()];
             format!("{pick}{}", input.string())
         } else {
@@ -59,9 +61,14 @@ fn rules(flags: u8, input: &mut Input<'_>) {
     let Ok(endpoint) = resolved else { return };
     let region = params.region.as_deref().unwrap_or("");
     if params.endpoint.is_none() && functions::is_valid_host_label(region, false) {
-        let url = functions::parse_url(&endpoint.url).unwrap_or_else(|| panic!("`{}` is not a URL", endpoint.url));
+        let url = functions::parse_url(&endpoint.url)
+            .unwrap_or_else(|| panic!("`{}` is not a URL", endpoint.url));
         assert_eq!(url.scheme, "https");
-        assert!(endpoint.url.parse::<http::Uri>().is_ok(), "`{}` is not an http::Uri", endpoint.url);
+        assert!(
+            endpoint.url.parse::<http::Uri>().is_ok(),
+            "`{}` is not an http::Uri",
+            endpoint.url
+        );
     }
     // The request of a call to this endpoint, with and without a host prefix.
     for (operation, prefix) in [("StartExecution", None), ("StartSyncExecution", Some("sync-"))] {
@@ -101,11 +108,19 @@ pub fn expected(params: &EndpointParams) -> Result<String, &'static str> {
         (true, true) if p.supports_fips && p.supports_dual_stack => {
             Ok(format!("https://states-fips.{region}.{}", p.dual_stack_dns_suffix))
         }
-        (true, true) => Err("FIPS and DualStack are enabled, but this partition does not support one or both"),
-        (true, false) if !p.supports_fips => Err("FIPS is enabled but this partition does not support FIPS"),
-        (true, false) if region == "us-gov-west-1" => Ok("https://states.us-gov-west-1.amazonaws.com".to_string()),
+        (true, true) => {
+            Err("FIPS and DualStack are enabled, but this partition does not support one or both")
+        }
+        (true, false) if !p.supports_fips => {
+            Err("FIPS is enabled but this partition does not support FIPS")
+        }
+        (true, false) if region == "us-gov-west-1" => {
+            Ok("https://states.us-gov-west-1.amazonaws.com".to_string())
+        }
         (true, false) => Ok(format!("https://states-fips.{region}.{}", p.dns_suffix)),
-        (false, true) if p.supports_dual_stack => Ok(format!("https://states.{region}.{}", p.dual_stack_dns_suffix)),
+        (false, true) if p.supports_dual_stack => {
+            Ok(format!("https://states.{region}.{}", p.dual_stack_dns_suffix))
+        }
         (false, true) => Err("DualStack is enabled but this partition does not support DualStack"),
         (false, false) => Ok(format!("https://states.{region}.{}", p.dns_suffix)),
     }
@@ -146,8 +161,11 @@ fn library_functions(input: &mut Input<'_>) {
     assert_eq!(percent_decode(&encoded), value.as_bytes(), "uri_encode(`{value}`) = `{encoded}`");
 
     if let Some(arn) = functions::parse_arn(&value) {
-        let head = format!("arn:{}:{}:{}:{}:", arn.partition, arn.service, arn.region, arn.account_id);
-        let resource = value.strip_prefix(&head).unwrap_or_else(|| panic!("`{value}` does not start with `{head}`"));
+        let head =
+            format!("arn:{}:{}:{}:{}:", arn.partition, arn.service, arn.region, arn.account_id);
+        let resource = value
+            .strip_prefix(&head)
+            .unwrap_or_else(|| panic!("`{value}` does not start with `{head}`"));
         assert!(!resource.is_empty() && !arn.partition.is_empty() && !arn.service.is_empty());
         assert_eq!(arn.resource_id.join(""), resource.replace([':', '/'], ""));
     }

@@ -30,17 +30,29 @@ pub fn run(data: &[u8]) {
     let ours = json::from_slice::<Document>(data);
     let reference = reference(data);
     match (&ours, &reference) {
-        (Ok(a), Some(Ok(b))) => assert!(same(a, b), "the readers disagree on {:?}:\n ours: {a:?}\n serde_json: {b:?}", lossy(data)),
+        (Ok(a), Some(Ok(b))) => assert!(
+            same(a, b),
+            "the readers disagree on {:?}:\n ours: {a:?}\n serde_json: {b:?}",
+            lossy(data)
+        ),
         (Err(e), Some(Err(_))) => assert!(!e.to_string().is_empty()),
         (Err(e), None) => assert!(!e.to_string().is_empty()),
-        (Ok(a), None) => panic!("nested deeper than {MAX_DEPTH} levels, yet read: {:?} as {a:?}", lossy(data)),
-        (a, Some(b)) => panic!("the readers disagree on {:?}:\n ours: {a:?}\n serde_json: {b:?}", lossy(data)),
+        (Ok(a), None) => {
+            panic!("nested deeper than {MAX_DEPTH} levels, yet read: {:?} as {a:?}", lossy(data))
+        }
+        (a, Some(b)) => {
+            panic!("the readers disagree on {:?}:\n ours: {a:?}\n serde_json: {b:?}", lossy(data))
+        }
     }
     if let Ok(document) = &ours {
         let encoded = json::to_string(document);
-        let again = json::from_slice::<Document>(encoded.as_bytes())
-            .unwrap_or_else(|e| panic!("the encoding `{encoded}` of {document:?} does not read back: {e}"));
-        assert!(equal_values(document, &again), "`{encoded}` reads back as {again:?}, not {document:?}");
+        let again = json::from_slice::<Document>(encoded.as_bytes()).unwrap_or_else(|e| {
+            panic!("the encoding `{encoded}` of {document:?} does not read back: {e}")
+        });
+        assert!(
+            equal_values(document, &again),
+            "`{encoded}` reads back as {again:?}, not {document:?}"
+        );
     }
 }
 
@@ -78,15 +90,21 @@ fn to_document(v: Value) -> Document {
         }),
         Value::String(s) => Document::String(s),
         Value::Array(a) => Document::Array(a.into_iter().map(to_document).collect()),
-        Value::Object(o) => Document::Object(o.into_iter().map(|(k, v)| (k, to_document(v))).collect()),
+        Value::Object(o) => {
+            Document::Object(o.into_iter().map(|(k, v)| (k, to_document(v))).collect())
+        }
     }
 }
 
 /// The same document, floats compared bit for bit.
 pub fn same(a: &Document, b: &Document) -> bool {
     match (a, b) {
-        (Document::Number(Number::Float(x)), Document::Number(Number::Float(y))) => x.to_bits() == y.to_bits(),
-        (Document::Array(x), Document::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Document::Number(Number::Float(x)), Document::Number(Number::Float(y))) => {
+            x.to_bits() == y.to_bits()
+        }
+        (Document::Array(x), Document::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
         (Document::Object(x), Document::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -98,11 +116,17 @@ pub fn same(a: &Document, b: &Document) -> bool {
 /// `f64` values (so `0` and `-0.0` are equal).
 pub fn equal_values(a: &Document, b: &Document) -> bool {
     match (a, b) {
-        (Document::Number(x @ (Number::PosInt(_) | Number::NegInt(_))), Document::Number(y @ (Number::PosInt(_) | Number::NegInt(_)))) => x == y,
+        (
+            Document::Number(x @ (Number::PosInt(_) | Number::NegInt(_))),
+            Document::Number(y @ (Number::PosInt(_) | Number::NegInt(_))),
+        ) => x == y,
         (Document::Number(x), Document::Number(y)) => x.to_f64() == y.to_f64(),
-        (Document::Array(x), Document::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal_values(x, y)),
+        (Document::Array(x), Document::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| equal_values(x, y))
+        }
         (Document::Object(x), Document::Object(y)) => {
-            x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal_values(v, w)))
+            x.len() == y.len()
+                && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| equal_values(v, w)))
         }
         _ => a == b,
     }

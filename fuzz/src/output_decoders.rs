@@ -44,7 +44,10 @@ type Response = http::Response<Bytes>;
 
 /// Statuses byte 1 picks from; a byte past the table picks `100 + byte` (any code `http` accepts
 /// up to 355, including unusual ones).
-const STATUSES: &[u16] = &[200, 200, 400, 400, 400, 500, 503, 429, 404, 403, 413, 409, 402, 204, 299, 300, 302, 502, 504, 509];
+const STATUSES: &[u16] = &[
+    200, 200, 400, 400, 400, 500, 503, 429, 404, 403, 413, 409, 402, 204, 299, 300, 302, 502, 504,
+    509,
+];
 
 /// The target body.
 pub fn run(data: &[u8]) {
@@ -54,7 +57,12 @@ pub fn run(data: &[u8]) {
     let status = STATUSES.get(usize::from(status)).copied().unwrap_or(100 + u16::from(status));
     let header_flags = input.byte();
     let mut builder = http::Response::builder().status(status);
-    for (bit, name) in [(1, "x-amzn-errortype"), (2, "x-amzn-requestid"), (4, "x-amzn-query-error"), (8, "content-type")] {
+    for (bit, name) in [
+        (1, "x-amzn-errortype"),
+        (2, "x-amzn-requestid"),
+        (4, "x-amzn-query-error"),
+        (8, "content-type"),
+    ] {
         if header_flags & bit != 0 {
             let value = input.bytes();
             // A value `http` rejects cannot come off the wire either: the header is left out.
@@ -63,7 +71,9 @@ pub fn run(data: &[u8]) {
             }
         }
     }
-    let response = builder.body(Bytes::copy_from_slice(input.rest())).expect("status 100..=355 and checked headers");
+    let response = builder
+        .body(Bytes::copy_from_slice(input.rest()))
+        .expect("status 100..=355 and checked headers");
     decode_as(operation, response);
 }
 
@@ -78,14 +88,22 @@ where
             assert!(success, "an error status decoded as a success");
             let _ = format!("{output:?}");
             let encoded = json::to_string(output);
-            let again = json::from_slice::<O::Output>(encoded.as_bytes())
-                .unwrap_or_else(|e| panic!("{}: its own encoding `{encoded}` does not decode: {e}", O::NAME));
-            assert_eq!(json::to_string(&again), encoded, "{}: re-encoding is not a fixed point", O::NAME);
+            let again = json::from_slice::<O::Output>(encoded.as_bytes()).unwrap_or_else(|e| {
+                panic!("{}: its own encoding `{encoded}` does not decode: {e}", O::NAME)
+            });
+            assert_eq!(
+                json::to_string(&again),
+                encoded,
+                "{}: re-encoding is not a fixed point",
+                O::NAME
+            );
         }
         Err(error) => {
             let _ = format!("{error} {error:?} {}", DisplayErrorContext(error));
             match error {
-                SdkError::ResponseError(_) => assert!(success, "{}: a ResponseError for an error status", O::NAME),
+                SdkError::ResponseError(_) => {
+                    assert!(success, "{}: a ResponseError for an error status", O::NAME)
+                }
                 SdkError::ServiceError(service_error) => {
                     assert!(!success, "{}: a ServiceError for a 2xx status", O::NAME);
                     modeled_round_trip::<O>(service_error.err());
@@ -109,10 +127,19 @@ where
         .expect("a valid response");
     match decode_response::<O>(&sfn_client::SERVICE, response) {
         Err(SdkError::ServiceError(again)) => {
-            assert_eq!(again.err().modeled_shape(), Some(shape), "{}: `{body}` as {shape}", O::NAME);
-            assert_eq!(again.err().modeled_body().as_deref(), Some(body.as_str()), "{}: {shape}", O::NAME);
+            assert_eq!(
+                again.err().modeled_shape(),
+                Some(shape),
+                "{}: `{body}` as {shape}",
+                O::NAME
+            );
+            assert_eq!(
+                again.err().modeled_body().as_deref(),
+                Some(body.as_str()),
+                "{}: {shape}",
+                O::NAME
+            );
         }
         other => panic!("{}: the body `{body}` of {shape} decoded as {other:?}", O::NAME),
     }
 }
-

@@ -13,7 +13,10 @@ fn root() -> PathBuf {
 /// The files of a directory, sorted (an absent directory has none).
 fn files(dir: &Path) -> Vec<PathBuf> {
     let mut out: Vec<PathBuf> = match std::fs::read_dir(dir) {
-        Ok(entries) => entries.map(|e| e.expect("a readable directory entry").path()).filter(|p| p.is_file()).collect(),
+        Ok(entries) => entries
+            .map(|e| e.expect("a readable directory entry").path())
+            .filter(|p| p.is_file())
+            .collect(),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Vec::new(),
         Err(e) => panic!("cannot read {}: {e}", dir.display()),
     };
@@ -26,7 +29,8 @@ fn run_dir(target: &Target, dir: &Path) -> (usize, Vec<String>) {
     let inputs = files(dir);
     let mut failures = Vec::new();
     for path in &inputs {
-        let data = std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let data =
+            std::fs::read(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         if let Err(panic) = catch_unwind(AssertUnwindSafe(|| (target.run)(&data))) {
             let message = panic
                 .downcast_ref::<String>()
@@ -40,7 +44,8 @@ fn run_dir(target: &Target, dir: &Path) -> (usize, Vec<String>) {
 }
 
 fn check(name: &str) {
-    let target = TARGETS.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no target {name}"));
+    let target =
+        TARGETS.iter().find(|t| t.name == name).unwrap_or_else(|| panic!("no target {name}"));
     let (seeds, mut failures) = run_dir(target, &root().join("corpus").join(name));
     assert!(seeds > 0, "the seed corpus of {name} is empty");
     let (_, regressions) = run_dir(target, &root().join("regressions").join(name));
@@ -74,7 +79,11 @@ fn json_differential() {
 fn targets_are_wired_up() {
     let source = std::fs::read_to_string(root().join("tests/corpus.rs")).expect("this file");
     for target in TARGETS {
-        assert!(source.contains(&format!("fn {}() {{", target.name)), "no test for {}", target.name);
+        assert!(
+            source.contains(&format!("fn {}() {{", target.name)),
+            "no test for {}",
+            target.name
+        );
         let bin = root().join("harness/src/bin").join(format!("{}.rs", target.name));
         assert!(bin.is_file(), "no harness binary {}", bin.display());
     }
@@ -88,7 +97,10 @@ fn targets_are_wired_up() {
 
 fn subdirs(dir: &Path) -> Vec<PathBuf> {
     match std::fs::read_dir(dir) {
-        Ok(entries) => entries.map(|e| e.expect("a readable directory entry").path()).filter(|p| p.is_dir()).collect(),
+        Ok(entries) => entries
+            .map(|e| e.expect("a readable directory entry").path())
+            .filter(|p| p.is_dir())
+            .collect(),
         Err(_) => Vec::new(),
     }
 }
@@ -110,15 +122,21 @@ fn output_decoders_cover_every_operation() {
 /// the other SFN versions.
 #[test]
 fn generator_takes_the_real_models() {
-    let (pinned, _) = xtask_inputs::read_pinned(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
+    let (pinned, _) =
+        xtask_inputs::read_pinned(xtask_inputs::pins::SFN).unwrap_or_else(|e| panic!("{e}"));
     let mut paths = vec![pinned];
     if let Some(dir) = std::env::var_os("SFN_MODELS_DIR") {
-        paths.extend(files(Path::new(&dir)).into_iter().filter(|p| p.extension().is_some_and(|e| e == "json")));
+        paths.extend(
+            files(Path::new(&dir))
+                .into_iter()
+                .filter(|p| p.extension().is_some_and(|e| e == "json")),
+        );
     }
     paths.push(root().join("corpus/generator/kitchen-sink.json"));
     let target = TARGETS.iter().find(|t| t.name == "generator").expect("the generator target");
     for path in &paths {
-        let text = std::fs::read_to_string(path).unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
+        let text = std::fs::read_to_string(path)
+            .unwrap_or_else(|e| panic!("cannot read {}: {e}", path.display()));
         let outcome = fuzz_targets::generator::front_end(&text).map(|s| s.operations.len());
         assert!(matches!(outcome, Ok(n) if n > 0), "{}: {outcome:?}", path.display());
         (target.run)(text.as_bytes());

@@ -143,10 +143,7 @@ pub struct TaskError {
 impl TaskError {
     /// A failure with this error name and cause.
     pub fn new(error: impl Into<String>, cause: impl Into<String>) -> Self {
-        TaskError {
-            error: error.into(),
-            cause: cause.into(),
-        }
+        TaskError { error: error.into(), cause: cause.into() }
     }
 
     /// The error name.
@@ -165,10 +162,7 @@ impl<E: std::error::Error> From<E> for TaskError {
         let full = std::any::type_name::<E>();
         let path = full.split('<').next().unwrap_or(full);
         let name = path.rsplit("::").next().unwrap_or(path);
-        TaskError {
-            error: name.to_string(),
-            cause: DisplayErrorContext(&e).to_string(),
-        }
+        TaskError { error: name.to_string(), cause: DisplayErrorContext(&e).to_string() }
     }
 }
 
@@ -383,12 +377,8 @@ impl Clone for Shared {
 
 impl std::fmt::Debug for ActivityWorkerBuilder {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        let worker = ActivityWorker {
-            shared: Arc::new(self.shared.clone()),
-        };
-        f.debug_tuple("ActivityWorkerBuilder")
-            .field(&worker)
-            .finish()
+        let worker = ActivityWorker { shared: Arc::new(self.shared.clone()) };
+        f.debug_tuple("ActivityWorkerBuilder").field(&worker).finish()
     }
 }
 
@@ -451,10 +441,7 @@ impl ActivityWorker {
                     let Some(task_token) = out.task_token.filter(|t| !t.is_empty()) else {
                         continue;
                     };
-                    let task = ActivityTask {
-                        task_token,
-                        input: out.input.unwrap_or_default(),
-                    };
+                    let task = ActivityTask { task_token, input: out.input.unwrap_or_default() };
                     let (shared, handler) = (self.shared.clone(), handler.clone());
                     let stopped = stopped.clone();
                     tasks.spawn(async move {
@@ -468,10 +455,7 @@ impl ActivityWorker {
                 Err(error) => {
                     // Equal jitter: between half the backoff and all of it.
                     let retry_in = backoff.mul_f64(0.5 + 0.5 * FastRandom.next_f64());
-                    shared.event(&WorkerEvent::PollFailed {
-                        error: &error,
-                        retry_in,
-                    });
+                    shared.event(&WorkerEvent::PollFailed { error: &error, retry_in });
                     backoff = (backoff * 2).min(shared.backoff_max);
                     if let Either::Left(()) =
                         first(shutdown.as_mut(), tokio::time::sleep(retry_in)).await
@@ -598,10 +582,7 @@ impl Shared {
     }
 
     async fn poll(&self) -> Result<GetActivityTaskOutput, SdkError<GetActivityTaskError>> {
-        let mut call = self
-            .client
-            .get_activity_task()
-            .activity_arn(&self.activity_arn);
+        let mut call = self.client.get_activity_task().activity_arn(&self.activity_arn);
         if let Some(name) = &self.worker_name {
             call = call.worker_name(name);
         }
@@ -646,12 +627,8 @@ impl Shared {
             match first(&mut work.0, first(tick(&mut heartbeats), deadline.as_mut())).await {
                 Either::Left(result) => break result,
                 Either::Right(Either::Left(())) => {
-                    let beat = self
-                        .client
-                        .send_task_heartbeat()
-                        .task_token(&task_token)
-                        .send()
-                        .await;
+                    let beat =
+                        self.client.send_task_heartbeat().task_token(&task_token).send().await;
                     if let Err(error) = beat {
                         if task_is_gone(&error) {
                             return report(TaskOutcome::Abandoned(error), None);
@@ -665,9 +642,7 @@ impl Shared {
                 Either::Right(Either::Right(())) => {
                     work.0.abort();
                     let cause = "the worker shut down before the task finished";
-                    let sent = self
-                        .fail(&task_token, SHUTDOWN_ERROR.into(), cause.into())
-                        .await;
+                    let sent = self.fail(&task_token, SHUTDOWN_ERROR.into(), cause.into()).await;
                     return report(TaskOutcome::ShutDown, sent.err());
                 }
             }
@@ -776,8 +751,6 @@ impl ActivityWorkerBuilder {
 
     /// The worker.
     pub fn build(self) -> ActivityWorker {
-        ActivityWorker {
-            shared: Arc::new(self.shared),
-        }
+        ActivityWorker { shared: Arc::new(self.shared) }
     }
 }

@@ -33,7 +33,8 @@ where
 {
     let small = body(1);
     let large = body(1000);
-    let decode = |b: &str| awsjson_runtime::json::from_slice::<T>(b.as_bytes()).expect("the body decodes");
+    let decode =
+        |b: &str| awsjson_runtime::json::from_slice::<T>(b.as_bytes()).expect("the body decodes");
     assert_eq!(count(&decode(&small)), 1);
     assert_eq!(count(&decode(&large)), 1000);
     let t1 = best_ns(15, 2000, || drop(black_box(decode(black_box(&small)))));
@@ -51,11 +52,21 @@ fn main() {
     if std::env::args().nth(1).as_deref() == Some("once") {
         let history = sfn_tests::bench_bodies::execution_history(1000);
         let list = sfn_tests::bench_bodies::execution_list(1000);
-        let h = awsjson_runtime::json::from_slice::<GetExecutionHistoryOutput>(history.as_bytes()).expect("the body decodes");
-        let l = awsjson_runtime::json::from_slice::<ListExecutionsOutput>(list.as_bytes()).expect("the body decodes");
+        let h = awsjson_runtime::json::from_slice::<GetExecutionHistoryOutput>(history.as_bytes())
+            .expect("the body decodes");
+        let l = awsjson_runtime::json::from_slice::<ListExecutionsOutput>(list.as_bytes())
+            .expect("the body decodes");
         assert_eq!((h.events.len(), l.executions.len()), (1000, 1000));
         return;
     }
-    measure::<GetExecutionHistoryOutput>("GetExecutionHistory", sfn_tests::bench_bodies::execution_history, |o| o.events.len());
-    measure::<ListExecutionsOutput>("ListExecutions", sfn_tests::bench_bodies::execution_list, |o| o.executions.len());
+    measure::<GetExecutionHistoryOutput>(
+        "GetExecutionHistory",
+        sfn_tests::bench_bodies::execution_history,
+        |o| o.events.len(),
+    );
+    measure::<ListExecutionsOutput>(
+        "ListExecutions",
+        sfn_tests::bench_bodies::execution_list,
+        |o| o.executions.len(),
+    );
 }

@@ -34,9 +34,7 @@ async fn main() {
     let config = sfn_client::config::Builder::from(&sdk_config)
         .retry_config(RetryConfig::standard().with_max_attempts(5))
         .timeout_config(
-            TimeoutConfig::builder()
-                .operation_attempt_timeout(Duration::from_secs(70))
-                .build(),
+            TimeoutConfig::builder().operation_attempt_timeout(Duration::from_secs(70)).build(),
         )
         .build();
     let client = Client::from_conf(config);
@@ -52,7 +50,12 @@ async fn main() {
     }
 }
 
-async fn start_and_wait(client: &Client, arn: &str, name: &str, input: &str) -> Result<(), BoxError> {
+async fn start_and_wait(
+    client: &Client,
+    arn: &str,
+    name: &str,
+    input: &str,
+) -> Result<(), BoxError> {
     let execution_arn = match client
         .start_execution()
         .state_machine_arn(arn)
@@ -62,10 +65,16 @@ async fn start_and_wait(client: &Client, arn: &str, name: &str, input: &str) -> 
         .await
     {
         Ok(started) => {
-            println!("started {} (request {})", started.execution_arn(), started.request_id().unwrap_or("-"));
+            println!(
+                "started {} (request {})",
+                started.execution_arn(),
+                started.request_id().unwrap_or("-")
+            );
             started.execution_arn().to_string()
         }
-        Err(SdkError::ServiceError(e)) if matches!(e.err(), StartExecutionError::ExecutionAlreadyExists(_)) => {
+        Err(SdkError::ServiceError(e))
+            if matches!(e.err(), StartExecutionError::ExecutionAlreadyExists(_)) =>
+        {
             // Same name, different input: reuse the running one, as our runbooks say.
             let existing = format!("{}:{}", arn.replacen(":stateMachine:", ":execution:", 1), name);
             println!("already started: {existing}");
@@ -77,8 +86,13 @@ async fn start_and_wait(client: &Client, arn: &str, name: &str, input: &str) -> 
     let finished = wait_for(client, &execution_arn).await?;
     match finished.status() {
         ExecutionStatus::Succeeded => {
-            let took = finished.stop_date().map(|s| s.to_millis() - finished.start_date().to_millis());
-            println!("succeeded in {} ms: {}", took.unwrap_or(0), finished.output().unwrap_or("null"));
+            let took =
+                finished.stop_date().map(|s| s.to_millis() - finished.start_date().to_millis());
+            println!(
+                "succeeded in {} ms: {}",
+                took.unwrap_or(0),
+                finished.output().unwrap_or("null")
+            );
             Ok(())
         }
         status => {
@@ -90,7 +104,10 @@ async fn start_and_wait(client: &Client, arn: &str, name: &str, input: &str) -> 
 
 /// Polls DescribeExecution until the execution leaves RUNNING; each poll has a short deadline of
 /// its own and a single retry, so a slow answer does not hold the loop.
-async fn wait_for(client: &Client, execution_arn: &str) -> Result<DescribeExecutionOutput, BoxError> {
+async fn wait_for(
+    client: &Client,
+    execution_arn: &str,
+) -> Result<DescribeExecutionOutput, BoxError> {
     let mut delay = Duration::from_millis(500);
     loop {
         let out = client
@@ -100,10 +117,13 @@ async fn wait_for(client: &Client, execution_arn: &str) -> Result<DescribeExecut
             .config_override(
                 sfn_client::config::Builder::default()
                     .retry_config(RetryConfig::standard().with_max_attempts(2))
-                    .timeout_config(TimeoutConfig::builder().operation_timeout(Duration::from_secs(10)).build()),
+                    .timeout_config(
+                        TimeoutConfig::builder().operation_timeout(Duration::from_secs(10)).build(),
+                    ),
             )
             .mutate_request(|req| {
-                req.headers_mut().insert("x-sfn-run-poll", "1".parse().expect("a valid header value"));
+                req.headers_mut()
+                    .insert("x-sfn-run-poll", "1".parse().expect("a valid header value"));
             })
             .send()
             .await;
@@ -133,11 +153,17 @@ async fn failure_of(client: &Client, execution_arn: &str) -> Result<(String, Str
     for event in events {
         if event.r#type() == &HistoryEventType::ExecutionFailed {
             if let Some(d) = event.execution_failed_event_details() {
-                return Ok((d.error().unwrap_or("-").to_string(), d.cause().unwrap_or("-").to_string()));
+                return Ok((
+                    d.error().unwrap_or("-").to_string(),
+                    d.cause().unwrap_or("-").to_string(),
+                ));
             }
         }
         if let Some(d) = event.task_failed_event_details() {
-            return Ok((d.error().unwrap_or("-").to_string(), d.cause().unwrap_or("-").to_string()));
+            return Ok((
+                d.error().unwrap_or("-").to_string(),
+                d.cause().unwrap_or("-").to_string(),
+            ));
         }
     }
     Ok(("unknown".into(), "the history has no failure event".into()))

@@ -28,11 +28,22 @@ fn timestamp(millis: u64) -> String {
 }
 
 /// One history event: `details` is the `"name": {...}` member of its `*EventDetails`, if any.
-fn event(out: &mut String, id: usize, previous: usize, millis: u64, kind: &str, details: Option<String>) {
+fn event(
+    out: &mut String,
+    id: usize,
+    previous: usize,
+    millis: u64,
+    kind: &str,
+    details: Option<String>,
+) {
     if id > 1 {
         out.push(',');
     }
-    let _ = write!(out, r#"{{"timestamp":{},"type":"{kind}","id":{id},"previousEventId":{previous}"#, timestamp(millis));
+    let _ = write!(
+        out,
+        r#"{{"timestamp":{},"type":"{kind}","id":{id},"previousEventId":{previous}"#,
+        timestamp(millis)
+    );
     if let Some(d) = details {
         out.push(',');
         out.push_str(&d);
@@ -77,10 +88,17 @@ pub fn execution_history(events: usize) -> String {
     while made < body {
         let step = made % 7;
         let (kind, details) = match step {
-            0 => ("MapIterationStarted", Some(format!(r#""mapIterationStartedEventDetails":{{"name":"ProcessItems","index":{iteration}}}"#))),
+            0 => (
+                "MapIterationStarted",
+                Some(format!(
+                    r#""mapIterationStartedEventDetails":{{"name":"ProcessItems","index":{iteration}}}"#
+                )),
+            ),
             1 => (
                 "TaskStateEntered",
-                Some(format!(r#""stateEnteredEventDetails":{{"name":"Transform","input":"{{\"item\":{iteration}}}","inputDetails":{{"truncated":false}}}}"#)),
+                Some(format!(
+                    r#""stateEnteredEventDetails":{{"name":"Transform","input":"{{\"item\":{iteration}}}","inputDetails":{{"truncated":false}}}}"#
+                )),
             ),
             2 => (
                 "TaskScheduled",
@@ -88,7 +106,13 @@ pub fn execution_history(events: usize) -> String {
                     r#""taskScheduledEventDetails":{{"resourceType":"lambda","resource":"invoke","region":"us-east-1","parameters":"{{\"FunctionName\":\"arn:aws:lambda:us-east-1:{ACCOUNT}:function:transform\",\"Payload\":{{\"item\":{iteration}}}}}","timeoutInSeconds":60}}"#
                 )),
             ),
-            3 => ("TaskStarted", Some(r#""taskStartedEventDetails":{"resourceType":"lambda","resource":"invoke"}"#.to_string())),
+            3 => (
+                "TaskStarted",
+                Some(
+                    r#""taskStartedEventDetails":{"resourceType":"lambda","resource":"invoke"}"#
+                        .to_string(),
+                ),
+            ),
             4 => (
                 "TaskSucceeded",
                 Some(format!(
@@ -98,11 +122,20 @@ pub fn execution_history(events: usize) -> String {
             ),
             5 => (
                 "TaskStateExited",
-                Some(format!(r#""stateExitedEventDetails":{{"name":"Transform","output":"{{\"result\":{}}}","outputDetails":{{"truncated":false}}}}"#, iteration * 2)),
+                Some(format!(
+                    r#""stateExitedEventDetails":{{"name":"Transform","output":"{{\"result\":{}}}","outputDetails":{{"truncated":false}}}}"#,
+                    iteration * 2
+                )),
             ),
             _ => {
                 iteration += 1;
-                ("MapIterationSucceeded", Some(format!(r#""mapIterationSucceededEventDetails":{{"name":"ProcessItems","index":{}}}"#, iteration - 1)))
+                (
+                    "MapIterationSucceeded",
+                    Some(format!(
+                        r#""mapIterationSucceededEventDetails":{{"name":"ProcessItems","index":{}}}"#,
+                        iteration - 1
+                    )),
+                )
             }
         };
         pushed = push(&mut out, kind, details);
@@ -140,9 +173,16 @@ pub fn execution_list(items: usize) -> String {
         if status != "RUNNING" {
             let _ = write!(out, r#","stopDate":{}"#, timestamp(start + 4_321));
         }
-        let _ = write!(out, r#","stateMachineVersionArn":"{machine}:{}","redriveCount":{}}}"#, 1 + i % 3, i % 2);
+        let _ = write!(
+            out,
+            r#","stateMachineVersionArn":"{machine}:{}","redriveCount":{}}}"#,
+            1 + i % 3,
+            i % 2
+        );
     }
-    out.push_str(r#"],"nextToken":"AAAAKgAAAAIAAAAAAAAAAeyJzdGF0ZU1hY2hpbmVBcm4iOiJhcm46YXdzOnN0YXRlcyJ9"}"#);
+    out.push_str(
+        r#"],"nextToken":"AAAAKgAAAAIAAAAAAAAAAeyJzdGF0ZU1hY2hpbmVBcm4iOiJhcm46YXdzOnN0YXRlcyJ9"}"#,
+    );
     out
 }
 
@@ -164,7 +204,9 @@ mod tests {
             awsjson_runtime::json::from_slice(execution_history(1000).as_bytes()).unwrap();
         let e = &out.events[1];
         assert_eq!(e.timestamp.to_millis(), 1_700_000_000_157);
-        assert!(out.events.iter().filter(|e| e.task_succeeded_event_details.is_some()).count() > 100);
+        assert!(
+            out.events.iter().filter(|e| e.task_succeeded_event_details.is_some()).count() > 100
+        );
         let out: sfn_client::operation::list_executions::ListExecutionsOutput =
             awsjson_runtime::json::from_slice(execution_list(1000).as_bytes()).unwrap();
         assert_eq!(out.executions.len(), 1000);

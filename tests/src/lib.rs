@@ -93,30 +93,42 @@ pub mod loopback {
                             let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
                             let mut lines = head.split("\r\n");
                             let mut first = lines.next().unwrap_or("").split(' ');
-                            let (method, path) = (first.next().unwrap_or("").to_string(), first.next().unwrap_or("").to_string());
+                            let (method, path) = (
+                                first.next().unwrap_or("").to_string(),
+                                first.next().unwrap_or("").to_string(),
+                            );
                             let headers: Vec<(String, String)> = lines
                                 .filter_map(|l| l.split_once(':'))
                                 .map(|(k, v)| (k.trim().to_ascii_lowercase(), v.trim().to_string()))
                                 .collect();
-                            let length =
-                                headers.iter().find(|(k, _)| k == "content-length").and_then(|(_, v)| v.parse().ok()).unwrap_or(0);
+                            let length = headers
+                                .iter()
+                                .find(|(k, _)| k == "content-length")
+                                .and_then(|(_, v)| v.parse().ok())
+                                .unwrap_or(0);
                             while buf.len() < head_end + length {
                                 match stream.read(&mut chunk).await {
                                     Ok(0) | Err(_) => return,
                                     Ok(n) => buf.extend_from_slice(&chunk[..n]),
                                 }
                             }
-                            let body = String::from_utf8_lossy(&buf[head_end..head_end + length]).into_owned();
+                            let body = String::from_utf8_lossy(&buf[head_end..head_end + length])
+                                .into_owned();
                             buf.drain(..head_end + length);
                             let request = Seen { method, path, headers, body };
                             recorded.lock().expect("not poisoned").push(request.clone());
                             let (status, headers, body) = answer(request).await;
-                            let mut head = format!("HTTP/1.1 {status} X\r\ncontent-length: {}\r\n", body.len());
+                            let mut head = format!(
+                                "HTTP/1.1 {status} X\r\ncontent-length: {}\r\n",
+                                body.len()
+                            );
                             for (k, v) in headers {
                                 head.push_str(&format!("{k}: {v}\r\n"));
                             }
                             head.push_str("\r\n");
-                            if stream.write_all(head.as_bytes()).await.is_err() || stream.write_all(&body).await.is_err() {
+                            if stream.write_all(head.as_bytes()).await.is_err()
+                                || stream.write_all(&body).await.is_err()
+                            {
                                 return;
                             }
                         }

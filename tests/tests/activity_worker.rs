@@ -31,10 +31,7 @@ fn json(status: u16, body: &str) -> Answer {
 }
 
 fn task(token: &str, input: &str) -> Answer {
-    json(
-        200,
-        &serde_json::json!({ "taskToken": token, "input": input }).to_string(),
-    )
+    json(200, &serde_json::json!({ "taskToken": token, "input": input }).to_string())
 }
 
 fn error(status: u16, code: &str) -> Answer {
@@ -101,13 +98,7 @@ fn client(server: &Server, timeouts: TimeoutConfig) -> Client {
     Client::from_conf(
         Config::builder()
             .region("us-east-1")
-            .credentials_provider(Credentials::new(
-                "AKIDEXAMPLE",
-                "SECRET",
-                None,
-                None,
-                "test",
-            ))
+            .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "test"))
             .endpoint_url(&server.url)
             .retry_config(RetryConfig::standard().with_max_attempts(1))
             .timeout_config(timeouts)
@@ -118,16 +109,9 @@ fn client(server: &Server, timeouts: TimeoutConfig) -> Client {
 /// What the events said, owned.
 #[derive(Debug, Clone, PartialEq)]
 enum Seen {
-    PollFailed {
-        code: Option<String>,
-        retry_in: Duration,
-    },
+    PollFailed { code: Option<String>, retry_in: Duration },
     HeartbeatFailed(String),
-    Finished {
-        token: String,
-        outcome: &'static str,
-        reported: bool,
-    },
+    Finished { token: String, outcome: &'static str, reported: bool },
 }
 
 /// The events of a run, and a notification on each.
@@ -141,10 +125,9 @@ impl Log {
     fn record(&self, event: &WorkerEvent<'_>) {
         use sfn_client::error::ProvideErrorMetadata;
         let seen = match event {
-            WorkerEvent::PollFailed { error, retry_in } => Seen::PollFailed {
-                code: error.code().map(str::to_string),
-                retry_in: *retry_in,
-            },
+            WorkerEvent::PollFailed { error, retry_in } => {
+                Seen::PollFailed { code: error.code().map(str::to_string), retry_in: *retry_in }
+            }
             WorkerEvent::HeartbeatFailed { task_token, .. } => {
                 Seen::HeartbeatFailed(task_token.to_string())
             }
@@ -171,10 +154,7 @@ impl Log {
     }
 
     fn finished(&self) -> Vec<Seen> {
-        self.events()
-            .into_iter()
-            .filter(|e| matches!(e, Seen::Finished { .. }))
-            .collect()
+        self.events().into_iter().filter(|e| matches!(e, Seen::Finished { .. })).collect()
     }
 
     /// Completes once `n` tasks have finished.
@@ -194,16 +174,12 @@ impl Log {
 
 fn worker(client: &Client, log: &Log) -> ActivityWorkerBuilder {
     let log = log.clone();
-    ActivityWorker::builder(client, ARN)
-        .worker_name("worker-1")
-        .on_event(move |e| log.record(e))
+    ActivityWorker::builder(client, ARN).worker_name("worker-1").on_event(move |e| log.record(e))
 }
 
 /// Fails the test instead of hanging.
 async fn guarded<T>(f: impl Future<Output = T>) -> T {
-    tokio::time::timeout(Duration::from_secs(20), f)
-        .await
-        .expect("the test did not finish")
+    tokio::time::timeout(Duration::from_secs(20), f).await.expect("the test did not finish")
 }
 
 /// Waits until `f` holds (checked every few milliseconds).
@@ -224,16 +200,8 @@ impl Drop for DropFlag {
 
 #[tokio::test]
 async fn outputs_and_errors_are_reported_with_the_service_limits() {
-    let polls = [
-        task("a", "21"),
-        task("b", "not a number"),
-        task("c", "long"),
-    ];
-    let server = server(Script {
-        polls: polls.into(),
-        ..Default::default()
-    })
-    .await;
+    let polls = [task("a", "21"), task("b", "not a number"), task("c", "long")];
+    let server = server(Script { polls: polls.into(), ..Default::default() }).await;
     let log = Log::default();
     let worker = worker(&client(&server, TimeoutConfig::new()), &log).build();
     let summary = guarded(worker.run(
@@ -248,18 +216,12 @@ async fn outputs_and_errors_are_reported_with_the_service_limits() {
     ))
     .await
     .unwrap();
-    assert_eq!(
-        (summary.succeeded, summary.failed, summary.unreported),
-        (1, 2, 0),
-        "{summary:?}"
-    );
+    assert_eq!((summary.succeeded, summary.failed, summary.unreported), (1, 2, 0), "{summary:?}");
 
     let polls = bodies(&server, "GetActivityTask");
     assert!(polls.len() >= 3);
     assert!(
-        polls
-            .iter()
-            .all(|p| p["activityArn"] == ARN && p["workerName"] == "worker-1"),
+        polls.iter().all(|p| p["activityArn"] == ARN && p["workerName"] == "worker-1"),
         "{polls:?}"
     );
     assert_eq!(
@@ -272,27 +234,15 @@ async fn outputs_and_errors_are_reported_with_the_service_limits() {
     assert_eq!(failures[0]["error"], "ParseIntError");
     assert_eq!(failures[0]["cause"], "invalid digit found in string");
     assert_eq!(failures[1]["taskToken"], "c");
-    let (error, cause) = (
-        failures[1]["error"].as_str().unwrap(),
-        failures[1]["cause"].as_str().unwrap(),
-    );
-    assert_eq!(
-        (error.chars().count(), cause.chars().count()),
-        (MAX_ERROR_CHARS, MAX_CAUSE_CHARS)
-    );
+    let (error, cause) =
+        (failures[1]["error"].as_str().unwrap(), failures[1]["cause"].as_str().unwrap());
+    assert_eq!((error.chars().count(), cause.chars().count()), (MAX_ERROR_CHARS, MAX_CAUSE_CHARS));
     assert!(error.chars().all(|c| c == 'é') && cause.chars().all(|c| c == 'ü'));
-    assert!(
-        bodies(&server, "SendTaskHeartbeat").is_empty(),
-        "no heartbeats unless asked for"
-    );
+    assert!(bodies(&server, "SendTaskHeartbeat").is_empty(), "no heartbeats unless asked for");
     let finished = log.finished();
     for (token, outcome) in [("a", "succeeded"), ("b", "failed"), ("c", "failed")] {
         assert!(
-            finished.contains(&Seen::Finished {
-                token: token.into(),
-                outcome,
-                reported: true
-            }),
+            finished.contains(&Seen::Finished { token: token.into(), outcome, reported: true }),
             "{finished:?}"
         );
     }
@@ -304,11 +254,9 @@ async fn outputs_and_errors_are_reported_with_the_service_limits() {
 
 #[tokio::test]
 async fn a_handler_that_panics_is_reported_and_the_worker_goes_on() {
-    let server = server(Script {
-        polls: [task("p", "boom"), task("q", "1")].into(),
-        ..Default::default()
-    })
-    .await;
+    let server =
+        server(Script { polls: [task("p", "boom"), task("q", "1")].into(), ..Default::default() })
+            .await;
     let log = Log::default();
     let worker = worker(&client(&server, TimeoutConfig::new()), &log).build();
     let summary = guarded(worker.run(
@@ -326,11 +274,9 @@ async fn a_handler_that_panics_is_reported_and_the_worker_goes_on() {
     let failures = bodies(&server, "SendTaskFailure");
     assert_eq!(
         failures,
-        [
-            serde_json::json!({
-                "taskToken": "p", "error": PANIC_ERROR, "cause": "the handler broke on p"
-            })
-        ]
+        [serde_json::json!({
+            "taskToken": "p", "error": PANIC_ERROR, "cause": "the handler broke on p"
+        })]
     );
     assert_eq!(
         bodies(&server, "SendTaskSuccess"),
@@ -343,12 +289,8 @@ async fn a_heartbeat_answered_task_timed_out_cancels_the_handler_and_reports_not
     let script = Script {
         polls: [task("hb", "{}")].into(),
         // A server error (the task goes on), a success, then the task has timed out.
-        heartbeats: [
-            error(500, "ServiceUnavailable"),
-            json(200, "{}"),
-            error(400, "TaskTimedOut"),
-        ]
-        .into(),
+        heartbeats: [error(500, "ServiceUnavailable"), json(200, "{}"), error(400, "TaskTimedOut")]
+            .into(),
         ..Default::default()
     };
     let server = server(script).await;
@@ -370,11 +312,7 @@ async fn a_heartbeat_answered_task_timed_out_cancels_the_handler_and_reports_not
     ))
     .await
     .unwrap();
-    assert_eq!(
-        (summary.abandoned, summary.unreported),
-        (1, 0),
-        "{summary:?}"
-    );
+    assert_eq!((summary.abandoned, summary.unreported), (1, 0), "{summary:?}");
     let beats = bodies(&server, "SendTaskHeartbeat");
     assert_eq!(beats, vec![serde_json::json!({ "taskToken": "hb" }); 3]);
     assert!(
@@ -386,11 +324,7 @@ async fn a_heartbeat_answered_task_timed_out_cancels_the_handler_and_reports_not
         events,
         [
             Seen::HeartbeatFailed("hb".into()),
-            Seen::Finished {
-                token: "hb".into(),
-                outcome: "abandoned",
-                reported: true
-            }
+            Seen::Finished { token: "hb".into(), outcome: "abandoned", reported: true }
         ],
         "{events:?}"
     );
@@ -405,11 +339,7 @@ async fn throttled_and_failed_polls_back_off_then_polling_resumes() {
         error(500, "InternalFailure"),
         task("t", "{}"),
     ];
-    let server = server(Script {
-        polls: polls.into(),
-        ..Default::default()
-    })
-    .await;
+    let server = server(Script { polls: polls.into(), ..Default::default() }).await;
     let log = Log::default();
     let worker = worker(&client(&server, TimeoutConfig::new()), &log)
         .poll_backoff(Duration::from_millis(2), Duration::from_millis(6))
@@ -429,11 +359,7 @@ async fn throttled_and_failed_polls_back_off_then_polling_resumes() {
     let codes: Vec<_> = failed.iter().map(|(c, _)| c.as_deref()).collect();
     assert_eq!(
         codes,
-        [
-            Some("ThrottlingException"),
-            Some("ActivityWorkerLimitExceeded"),
-            Some("InternalFailure")
-        ]
+        [Some("ThrottlingException"), Some("ActivityWorkerLimitExceeded"), Some("InternalFailure")]
     );
     // The backoff doubles (2, 4, then the 6 ms maximum), each wait between half and all of it.
     for ((_, waited), backoff) in failed.iter().zip([2u64, 4, 6]) {
@@ -456,10 +382,7 @@ async fn polls_have_their_own_timeout_above_the_clients() {
         ..Default::default()
     };
     let server = server(script).await;
-    let client = client(
-        &server,
-        TimeoutConfig::new().attempt_timeout(Duration::from_millis(50)),
-    );
+    let client = client(&server, TimeoutConfig::new().attempt_timeout(Duration::from_millis(50)));
     let log = Log::default();
     let worker = worker(&client, &log).build();
     let summary = guarded(worker.run(|_| async { Ok("{}".to_string()) }, log.until_finished(1)))
@@ -467,9 +390,7 @@ async fn polls_have_their_own_timeout_above_the_clients() {
         .unwrap();
     assert_eq!(summary.succeeded, 1);
     assert!(
-        !log.events()
-            .iter()
-            .any(|e| matches!(e, Seen::PollFailed { .. })),
+        !log.events().iter().any(|e| matches!(e, Seen::PollFailed { .. })),
         "{:?}",
         log.events()
     );
@@ -477,15 +398,9 @@ async fn polls_have_their_own_timeout_above_the_clients() {
 
 #[tokio::test]
 async fn at_most_concurrency_tasks_run_and_a_poll_waits_for_a_free_slot() {
-    let server = server(Script {
-        endless: true,
-        ..Default::default()
-    })
-    .await;
+    let server = server(Script { endless: true, ..Default::default() }).await;
     let log = Log::default();
-    let worker = worker(&client(&server, TimeoutConfig::new()), &log)
-        .concurrency(2)
-        .build();
+    let worker = worker(&client(&server, TimeoutConfig::new()), &log).concurrency(2).build();
     let (running, most) = (Arc::new(AtomicUsize::new(0)), Arc::new(AtomicUsize::new(0)));
     let gate = Arc::new(Semaphore::new(0));
     let (stop, stopped) = tokio::sync::oneshot::channel::<()>();
@@ -516,10 +431,7 @@ async fn at_most_concurrency_tasks_run_and_a_poll_waits_for_a_free_slot() {
     assert_eq!(polls(), 2);
     // A task ends: its slot is used for the next poll, and a third task runs.
     gate.add_permits(1);
-    guarded(eventually(|| {
-        polls() == 3 && running.load(Ordering::SeqCst) == 2
-    }))
-    .await;
+    guarded(eventually(|| polls() == 3 && running.load(Ordering::SeqCst) == 2)).await;
     tokio::time::sleep(Duration::from_millis(20)).await;
     assert_eq!(polls(), 3);
     stop.send(()).unwrap();
@@ -579,11 +491,7 @@ async fn shutdown_stops_polling_finishes_tasks_in_flight_and_fails_those_past_th
         (1, 1, 0),
         "{summary:?}"
     );
-    assert_eq!(
-        bodies(&server, "GetActivityTask").len(),
-        2,
-        "no poll after shutdown"
-    );
+    assert_eq!(bodies(&server, "GetActivityTask").len(), 2, "no poll after shutdown");
     assert_eq!(
         bodies(&server, "SendTaskSuccess"),
         [serde_json::json!({ "taskToken": "quick", "output": "\"done\"" })]
@@ -599,25 +507,20 @@ async fn shutdown_stops_polling_finishes_tasks_in_flight_and_fails_those_past_th
 
 #[tokio::test]
 async fn a_poll_error_that_retrying_cannot_fix_stops_the_worker() {
-    let server = server(Script {
-        polls: [error(400, "ActivityDoesNotExist")].into(),
-        ..Default::default()
-    })
-    .await;
+    let server =
+        server(Script { polls: [error(400, "ActivityDoesNotExist")].into(), ..Default::default() })
+            .await;
     let log = Log::default();
     let worker = worker(&client(&server, TimeoutConfig::new()), &log).build();
     let err = guarded(worker.run(|_| async { Ok("{}".to_string()) }, std::future::pending()))
         .await
         .unwrap_err();
     assert!(
-        err.error()
-            .as_service_error()
-            .is_some_and(|e| e.is_activity_does_not_exist()),
+        err.error().as_service_error().is_some_and(|e| e.is_activity_does_not_exist()),
         "{err:?}"
     );
     assert!(
-        err.to_string()
-            .starts_with("the activity worker stopped: GetActivityTask failed"),
+        err.to_string().starts_with("the activity worker stopped: GetActivityTask failed"),
         "{err}"
     );
     assert_eq!(err.summary().succeeded, 0);

@@ -2,7 +2,9 @@
 //! `codegen/tests/kitchen-sink/model.json`) sent to a loopback server, which records whether the
 //! request carried an `Authorization` header.
 
-use kitchen_sink_client::config::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use kitchen_sink_client::config::{
+    Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+};
 use kitchen_sink_client::error::SdkError;
 use kitchen_sink_client::{Client, Config};
 use sfn_tests::loopback::{Seen, Server};
@@ -21,7 +23,9 @@ struct Failing;
 
 impl ProvideCredentials for Failing {
     fn provide_credentials(&self) -> ProvideCredentialsFuture<'_> {
-        ProvideCredentialsFuture::new(async { Err(CredentialsError::not_loaded("failing", "no credentials here")) })
+        ProvideCredentialsFuture::new(async {
+            Err(CredentialsError::not_loaded("failing", "no credentials here"))
+        })
     }
 }
 
@@ -34,7 +38,13 @@ enum Creds {
 fn client(server: &Server, creds: Creds) -> Client {
     let builder = Config::builder().region("us-west-2").endpoint_url(&server.url);
     let builder = match creds {
-        Creds::Static => builder.credentials_provider(Credentials::new("AKID", "SECRET", Some("TOKEN".into()), None, "test")),
+        Creds::Static => builder.credentials_provider(Credentials::new(
+            "AKID",
+            "SECRET",
+            Some("TOKEN".into()),
+            None,
+            "test",
+        )),
         Creds::Failing => builder.credentials_provider(Failing),
         Creds::NoProvider => builder,
     };
@@ -54,7 +64,12 @@ fn auth_of(server: &Server) -> (Option<String>, bool) {
 async fn auth_none_is_sent_unsigned_even_with_credentials() {
     for creds in [Creds::Static, Creds::Failing, Creds::NoProvider] {
         let server = server().await;
-        let out = client(&server, creds).read_public_info().topic("t").send().await.expect("ReadPublicInfo");
+        let out = client(&server, creds)
+            .read_public_info()
+            .topic("t")
+            .send()
+            .await
+            .expect("ReadPublicInfo");
         assert_eq!(out.info(), Some("open"));
         let (authorization, token) = auth_of(&server);
         assert_eq!(authorization, None);
@@ -79,7 +94,8 @@ async fn optional_auth_signs_when_credentials_resolve() {
 async fn optional_auth_is_sent_unsigned_when_credentials_do_not_resolve() {
     for creds in [Creds::Failing, Creds::NoProvider] {
         let server = server().await;
-        let out = client(&server, creds).say_hello().name("n").send().await.expect("SayHello, unsigned");
+        let out =
+            client(&server, creds).say_hello().name("n").send().await.expect("SayHello, unsigned");
         assert_eq!(out.greeting(), Some("hello"));
         assert_eq!(auth_of(&server), (None, false));
     }
@@ -88,7 +104,10 @@ async fn optional_auth_is_sent_unsigned_when_credentials_do_not_resolve() {
 /// The other operations still need credentials: the call fails before sending anything.
 #[tokio::test]
 async fn signed_operations_still_fail_without_credentials() {
-    for (creds, expected) in [(Creds::Failing, "failed to load credentials"), (Creds::NoProvider, "no credentials provider")] {
+    for (creds, expected) in [
+        (Creds::Failing, "failed to load credentials"),
+        (Creds::NoProvider, "no credentials provider"),
+    ] {
         let server = server().await;
         let err = client(&server, creds).list_things().send().await.unwrap_err();
         assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");

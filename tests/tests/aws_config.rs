@@ -35,7 +35,9 @@ async fn server(reply: Reply) -> Server {
         let json = || vec![("content-type".to_string(), "application/x-amz-json-1.0".to_string())];
         match reply {
             Reply::Activities => (200, json(), br#"{"activities":[]}"#.to_vec()),
-            Reply::InternalError => (500, json(), br#"{"__type":"InternalError","message":"try again"}"#.to_vec()),
+            Reply::InternalError => {
+                (500, json(), br#"{"__type":"InternalError","message":"try again"}"#.to_vec())
+            }
             Reply::Hang => {
                 tokio::time::sleep(Duration::from_secs(30)).await;
                 (500, Vec::new(), Vec::new())
@@ -77,7 +79,8 @@ impl HttpConnector for Recorder {
 /// The URL a ListActivities call of a client made from `sdk` is sent to.
 async fn destination(sdk: &SdkConfig) -> String {
     let recorder = Recorder::default();
-    let client = Client::from_conf(Builder::from_sdk_config(sdk).http_connector(recorder.clone()).build());
+    let client =
+        Client::from_conf(Builder::from_sdk_config(sdk).http_connector(recorder.clone()).build());
     let _ = client.list_activities().send().await;
     let urls = recorder.0.lock().unwrap().clone();
     assert_eq!(urls.len(), 1, "{urls:?}");
@@ -88,7 +91,8 @@ async fn destination(sdk: &SdkConfig) -> String {
 async fn aws_endpoint_url_sfn_wins_over_aws_endpoint_url() {
     let sfn = server(Reply::Activities).await;
     let global = server(Reply::Activities).await;
-    let sdk = load(&[("AWS_ENDPOINT_URL_SFN", &sfn.url), ("AWS_ENDPOINT_URL", &global.url)], "").await;
+    let sdk =
+        load(&[("AWS_ENDPOINT_URL_SFN", &sfn.url), ("AWS_ENDPOINT_URL", &global.url)], "").await;
     let out = Client::new(&sdk).list_activities().send().await.unwrap();
     assert!(out.activities.is_empty());
     assert_eq!((sfn.seen().len(), global.seen().len()), (1, 0));
@@ -124,7 +128,8 @@ async fn the_services_section_of_the_profile_wins_over_its_endpoint_url() {
 async fn an_endpoint_url_set_in_code_wins_over_the_environment() {
     let in_code = server(Reply::Activities).await;
     let sfn = server(Reply::Activities).await;
-    let sdk = loader(&[("AWS_ENDPOINT_URL_SFN", &sfn.url)], "").endpoint_url(&in_code.url).load().await;
+    let sdk =
+        loader(&[("AWS_ENDPOINT_URL_SFN", &sfn.url)], "").endpoint_url(&in_code.url).load().await;
     Client::new(&sdk).list_activities().send().await.unwrap();
     assert_eq!((in_code.seen().len(), sfn.seen().len()), (1, 0));
 }
@@ -175,7 +180,8 @@ async fn retry_attempts_backoff_timeouts_and_app_name_come_from_the_sdk_config()
     assert_eq!(sfn_client::Config::from(&sdk).retry_config().max_attempts(), 5);
 
     let hanging = server(Reply::Hang).await;
-    let timeouts = TimeoutConfig::builder().operation_attempt_timeout(Duration::from_millis(200)).build();
+    let timeouts =
+        TimeoutConfig::builder().operation_attempt_timeout(Duration::from_millis(200)).build();
     let sdk = loader(&[("AWS_ENDPOINT_URL_SFN", &hanging.url)], "")
         .retry_config(RetryConfig::disabled())
         .timeout_config(timeouts)
@@ -191,10 +197,9 @@ async fn retry_attempts_backoff_timeouts_and_app_name_come_from_the_sdk_config()
 #[tokio::test]
 async fn adaptive_retry_mode_is_refused_with_a_clear_error() {
     let server = server(Reply::Activities).await;
-    for (vars, file) in [
-        (vec![("AWS_RETRY_MODE", "adaptive")], ""),
-        (vec![], "[default]\nretry_mode = adaptive\n"),
-    ] {
+    for (vars, file) in
+        [(vec![("AWS_RETRY_MODE", "adaptive")], ""), (vec![], "[default]\nretry_mode = adaptive\n")]
+    {
         let mut vars = vars;
         vars.push(("AWS_ENDPOINT_URL_SFN", &server.url));
         let sdk = load(&vars, file).await;
@@ -204,7 +209,8 @@ async fn adaptive_retry_mode_is_refused_with_a_clear_error() {
         assert!(message.contains("retry mode") && message.contains("`adaptive`"), "{message}");
     }
     // Standard mode works.
-    let sdk = load(&[("AWS_RETRY_MODE", "standard"), ("AWS_ENDPOINT_URL_SFN", &server.url)], "").await;
+    let sdk =
+        load(&[("AWS_RETRY_MODE", "standard"), ("AWS_ENDPOINT_URL_SFN", &server.url)], "").await;
     Client::new(&sdk).list_activities().send().await.unwrap();
     assert_eq!(server.seen().len(), 1);
 }

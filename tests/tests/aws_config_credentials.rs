@@ -12,7 +12,8 @@ use std::sync::Arc;
 
 use aws_config::BehaviorVersion;
 use aws_smithy_runtime_api::client::http::{
-    HttpClient, HttpConnector as AwsHttpConnector, HttpConnectorFuture, HttpConnectorSettings, SharedHttpConnector,
+    HttpClient, HttpConnector as AwsHttpConnector, HttpConnectorFuture, HttpConnectorSettings,
+    SharedHttpConnector,
 };
 use aws_smithy_runtime_api::client::orchestrator::HttpRequest as AwsRequest;
 use aws_smithy_runtime_api::client::result::ConnectorError as AwsConnectorError;
@@ -25,7 +26,10 @@ use sfn_tests::loopback::Server;
 
 fn moto() -> String {
     let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_default();
-    assert!(!endpoint.is_empty(), "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh");
+    assert!(
+        !endpoint.is_empty(),
+        "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh"
+    );
     endpoint
 }
 
@@ -34,7 +38,11 @@ fn moto() -> String {
 struct RuntimeHttpClient(Arc<HyperConnector>);
 
 impl HttpClient for RuntimeHttpClient {
-    fn http_connector(&self, _: &HttpConnectorSettings, _: &RuntimeComponents) -> SharedHttpConnector {
+    fn http_connector(
+        &self,
+        _: &HttpConnectorSettings,
+        _: &RuntimeComponents,
+    ) -> SharedHttpConnector {
         SharedHttpConnector::new(self.clone())
     }
 }
@@ -43,9 +51,14 @@ impl AwsHttpConnector for RuntimeHttpClient {
     fn call(&self, request: AwsRequest) -> HttpConnectorFuture {
         let connector = self.0.clone();
         HttpConnectorFuture::new(async move {
-            let request = request.try_into_http1x().map_err(|e| AwsConnectorError::other(Box::new(e), None))?;
+            let request = request
+                .try_into_http1x()
+                .map_err(|e| AwsConnectorError::other(Box::new(e), None))?;
             let request = request.map(|b| Bytes::copy_from_slice(b.bytes().unwrap_or_default()));
-            let response = connector.call(request, 1 << 20).await.map_err(|e| AwsConnectorError::io(Box::new(e)))?;
+            let response = connector
+                .call(request, 1 << 20)
+                .await
+                .map_err(|e| AwsConnectorError::io(Box::new(e)))?;
             aws_smithy_runtime_api::http::Response::try_from(response.map(SdkBody::from))
                 .map_err(|e| AwsConnectorError::other(Box::new(e), None))
         })
@@ -89,7 +102,11 @@ async fn credential_process_runs_once_for_five_calls() {
         ),
     )
     .unwrap();
-    std::fs::write(dir.join("config"), format!("[profile proc]\ncredential_process = sh '{}'\n", script.display())).unwrap();
+    std::fs::write(
+        dir.join("config"),
+        format!("[profile proc]\ncredential_process = sh '{}'\n", script.display()),
+    )
+    .unwrap();
     let config = dir.join("config").to_string_lossy().into_owned();
     let sdk = sdk_config(&[
         ("AWS_CONFIG_FILE", &config),
@@ -102,7 +119,11 @@ async fn credential_process_runs_once_for_five_calls() {
     .await;
     let client = sfn_client::Client::new(&sdk);
     five_calls(&client).await;
-    assert_eq!(std::fs::read_to_string(&counter).unwrap().lines().count(), 1, "credential_process runs");
+    assert_eq!(
+        std::fs::read_to_string(&counter).unwrap().lines().count(),
+        1,
+        "credential_process runs"
+    );
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -117,13 +138,24 @@ async fn assume_role_is_called_once_for_five_calls() {
         let uri = format!("{upstream}{}", request.path);
         async move {
             let mut b = http::Request::builder().method(request.method.as_str()).uri(uri);
-            for (k, v) in request.headers.iter().filter(|(k, _)| k != "host" && k != "content-length") {
+            for (k, v) in
+                request.headers.iter().filter(|(k, _)| k != "host" && k != "content-length")
+            {
                 b = b.header(k.as_str(), v.as_str());
             }
-            let response = connector.call(b.body(Bytes::from(request.body)).unwrap(), 1 << 20).await.unwrap();
-            let content_type =
-                response.headers().get("content-type").and_then(|v| v.to_str().ok()).unwrap_or("text/xml").to_string();
-            (response.status().as_u16(), vec![("content-type".to_string(), content_type)], response.body().to_vec())
+            let response =
+                connector.call(b.body(Bytes::from(request.body)).unwrap(), 1 << 20).await.unwrap();
+            let content_type = response
+                .headers()
+                .get("content-type")
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("text/xml")
+                .to_string();
+            (
+                response.status().as_u16(),
+                vec![("content-type".to_string(), content_type)],
+                response.body().to_vec(),
+            )
         }
     })
     .await;

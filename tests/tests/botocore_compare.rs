@@ -59,7 +59,11 @@ fn botocore(args: &[&str]) -> Value {
         .env_remove("AWS_ENDPOINT_URL_SFN")
         .output()
         .expect("run botocore_request.py");
-    assert!(out.status.success(), "botocore_request.py failed: {}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "botocore_request.py failed: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     serde_json::from_slice(&out.stdout).expect("botocore_request.py prints JSON")
 }
 
@@ -68,16 +72,22 @@ fn headers_of(v: &Value) -> BTreeMap<String, String> {
     v.as_object()
         .expect("headers object")
         .iter()
-        .map(|(k, v)| (k.to_ascii_lowercase(), v.as_str().expect("header value string").to_string()))
+        .map(|(k, v)| {
+            (k.to_ascii_lowercase(), v.as_str().expect("header value string").to_string())
+        })
         .collect()
 }
 
 /// The parts of a SigV4 `Authorization` header: credential scope, signed headers, signature.
 fn authorization_parts(auth: &str) -> (String, String, String) {
-    let rest = auth.strip_prefix("AWS4-HMAC-SHA256 ").unwrap_or_else(|| panic!("not SigV4: {auth}"));
+    let rest =
+        auth.strip_prefix("AWS4-HMAC-SHA256 ").unwrap_or_else(|| panic!("not SigV4: {auth}"));
     let mut parts = BTreeMap::new();
     for part in rest.split(',') {
-        let (k, v) = part.trim().split_once('=').unwrap_or_else(|| panic!("bad Authorization part in {auth}"));
+        let (k, v) = part
+            .trim()
+            .split_once('=')
+            .unwrap_or_else(|| panic!("bad Authorization part in {auth}"));
         parts.insert(k.to_string(), v.to_string());
     }
     let get = |k: &str| parts.get(k).unwrap_or_else(|| panic!("{k} missing in {auth}")).clone();
@@ -136,7 +146,8 @@ async fn start_execution_request_matches_botocore() {
     assert_eq!(our_headers["content-length"], ours.body().len().to_string());
 
     let our_body: Value = serde_json::from_slice(ours.body()).expect("our body is JSON");
-    let ref_body: Value = serde_json::from_str(reference["body"].as_str().unwrap()).expect("botocore body is JSON");
+    let ref_body: Value =
+        serde_json::from_str(reference["body"].as_str().unwrap()).expect("botocore body is JSON");
     assert_eq!(our_body, ref_body);
     assert_eq!(our_body, params);
 
@@ -153,7 +164,10 @@ async fn start_execution_request_matches_botocore() {
     let signed_names: Vec<&str> = our_signed.split(';').collect();
     let to_sign: BTreeMap<&str, &str> = our_headers
         .iter()
-        .filter(|(k, _)| signed_names.contains(&k.as_str()) && !matches!(k.as_str(), "x-amz-date" | "x-amz-security-token"))
+        .filter(|(k, _)| {
+            signed_names.contains(&k.as_str())
+                && !matches!(k.as_str(), "x-amz-date" | "x-amz-security-token")
+        })
         .map(|(k, v)| (k.as_str(), v.as_str()))
         .collect();
     let request = json!({

@@ -11,7 +11,9 @@
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::{Path, PathBuf};
 
-use sfn_client::test_util::{check_expected, Body, Expected, Fixture, OperationInfo, ReplayConnector, OPERATIONS};
+use sfn_client::test_util::{
+    check_expected, Body, Expected, Fixture, OperationInfo, ReplayConnector, OPERATIONS,
+};
 use sfn_tests::replay_client;
 
 fn fixtures_dir() -> PathBuf {
@@ -38,9 +40,8 @@ fn load_fixtures() -> BTreeMap<String, Fixture> {
             }
             let rel = format!("{op}/{}", path.file_name().unwrap().to_string_lossy());
             match Fixture::from_path(&path) {
-                Ok(f) if f.operation != op => {
-                    problems.push(format!("{rel}: operation `{}` is not its directory's", f.operation))
-                }
+                Ok(f) if f.operation != op => problems
+                    .push(format!("{rel}: operation `{}` is not its directory's", f.operation)),
                 Ok(f) => {
                     out.insert(rel, f);
                 }
@@ -64,7 +65,10 @@ async fn every_fixture_replays_with_the_recorded_requests_and_expected_results()
             let input = match &exchange.request.body {
                 Body::Json(v) => v.clone(),
                 Body::Text(t) => {
-                    failures.push(format!("{name} exchange {}: the request body is not JSON: {t:?}", i + 1));
+                    failures.push(format!(
+                        "{name} exchange {}: the request body is not JSON: {t:?}",
+                        i + 1
+                    ));
                     continue;
                 }
             };
@@ -74,7 +78,11 @@ async fn every_fixture_replays_with_the_recorded_requests_and_expected_results()
             };
             let result = client.call_json(&fixture.operation, input).await;
             if let Err(problems) = check_expected(expected, &result) {
-                failures.push(format!("{name} exchange {}:\n  {}", i + 1, problems.replace('\n', "\n  ")));
+                failures.push(format!(
+                    "{name} exchange {}:\n  {}",
+                    i + 1,
+                    problems.replace('\n', "\n  ")
+                ));
             }
         }
         if let Err(problems) = connector.check_requests() {
@@ -87,7 +95,10 @@ async fn every_fixture_replays_with_the_recorded_requests_and_expected_results()
 /// What the fixtures lack: an operation without a success fixture, an error shape no fixture
 /// expects, a paginated operation without a fixture of three or more pages, and fixtures of
 /// operations or errors the model does not have.
-fn coverage_problems(fixtures: &BTreeMap<String, Fixture>, operations: &[OperationInfo]) -> Vec<String> {
+fn coverage_problems(
+    fixtures: &BTreeMap<String, Fixture>,
+    operations: &[OperationInfo],
+) -> Vec<String> {
     let mut problems = Vec::new();
     let mut succeeded = BTreeSet::new();
     let mut errors_seen = BTreeSet::new();
@@ -120,17 +131,28 @@ fn coverage_problems(fixtures: &BTreeMap<String, Fixture>, operations: &[Operati
     }
     for op in operations {
         if !succeeded.contains(op.name) {
-            problems.push(format!("operation {}: no success fixture (add tests/fixtures/{}/<case>.json)", op.name, op.name));
+            problems.push(format!(
+                "operation {}: no success fixture (add tests/fixtures/{}/<case>.json)",
+                op.name, op.name
+            ));
         }
         if op.paginated && !paged.contains(op.name) {
-            problems.push(format!("paginated operation {}: no fixture with three or more pages", op.name));
+            problems.push(format!(
+                "paginated operation {}: no fixture with three or more pages",
+                op.name
+            ));
         }
     }
-    let all_errors: BTreeSet<&str> = operations.iter().flat_map(|o| o.errors.iter().copied()).collect();
+    let all_errors: BTreeSet<&str> =
+        operations.iter().flat_map(|o| o.errors.iter().copied()).collect();
     for e in all_errors {
         if !errors_seen.contains(e) {
-            let ops: Vec<&str> = operations.iter().filter(|o| o.errors.contains(&e)).map(|o| o.name).collect();
-            problems.push(format!("error {e}: no fixture expects it (operations that list it: {})", ops.join(", ")));
+            let ops: Vec<&str> =
+                operations.iter().filter(|o| o.errors.contains(&e)).map(|o| o.name).collect();
+            problems.push(format!(
+                "error {e}: no fixture expects it (operations that list it: {})",
+                ops.join(", ")
+            ));
         }
     }
     problems
@@ -149,11 +171,18 @@ fn fixtures_cover_every_operation_error_and_paginator() {
 fn coverage_check_names_what_a_removed_fixture_covered() {
     let fixtures = load_fixtures();
     for op in OPERATIONS {
-        let fewer: BTreeMap<String, Fixture> =
-            fixtures.iter().filter(|(_, f)| f.operation != op.name).map(|(k, v)| (k.clone(), v.clone())).collect();
+        let fewer: BTreeMap<String, Fixture> = fixtures
+            .iter()
+            .filter(|(_, f)| f.operation != op.name)
+            .map(|(k, v)| (k.clone(), v.clone()))
+            .collect();
         let problems = coverage_problems(&fewer, OPERATIONS);
         let want = format!("operation {}: no success fixture", op.name);
-        assert!(problems.iter().any(|p| p.starts_with(&want)), "without {} fixtures: {problems:?}", op.name);
+        assert!(
+            problems.iter().any(|p| p.starts_with(&want)),
+            "without {} fixtures: {problems:?}",
+            op.name
+        );
     }
     let error = "ActivityDoesNotExist";
     let fewer: BTreeMap<String, Fixture> = fixtures
@@ -164,10 +193,17 @@ fn coverage_check_names_what_a_removed_fixture_covered() {
         .map(|(k, v)| (k.clone(), v.clone()))
         .collect();
     let problems = coverage_problems(&fewer, OPERATIONS);
-    assert!(problems.iter().any(|p| p.starts_with("error ActivityDoesNotExist: no fixture")), "{problems:?}");
+    assert!(
+        problems.iter().any(|p| p.starts_with("error ActivityDoesNotExist: no fixture")),
+        "{problems:?}"
+    );
     // And a model operation the fixtures don't know is reported too.
     let mut more = OPERATIONS.to_vec();
-    more.push(OperationInfo { name: "FrobnicateWidget", errors: &["WidgetJammed"], paginated: true });
+    more.push(OperationInfo {
+        name: "FrobnicateWidget",
+        errors: &["WidgetJammed"],
+        paginated: true,
+    });
     let problems = coverage_problems(&fixtures, &more);
     for want in [
         "operation FrobnicateWidget: no success fixture",

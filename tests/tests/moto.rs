@@ -1,9 +1,11 @@
 //! End-to-end tests of the generated client against a local moto server.
 //!
-//! Run through `tests/moto.sh`, which starts `moto_server` and sets `MOTO_ENDPOINT`. Without it
-//! every test here fails (rather than being skipped) with a message saying so.
+//! Run through `tests/moto.sh`, which starts `moto_server` and sets `MOTO_ENDPOINT` (and
+//! `MOTO_SFN_EXECUTING_ENDPOINT`: a second server, whose executions run, for the waiter tests).
+//! Without them every test here fails (rather than being skipped) with a message saying so.
 
 use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::Duration;
 
 use sfn_client::error::{ProvideErrorMetadata, RequestId, SdkError};
 use sfn_client::operation::create_activity::CreateActivityError;
@@ -13,28 +15,38 @@ use sfn_client::operation::describe_state_machine::DescribeStateMachineError;
 use sfn_client::operation::describe_state_machine_alias::DescribeStateMachineAliasError;
 use sfn_client::operation::get_execution_history::GetExecutionHistoryError;
 use sfn_client::operation::start_execution::StartExecutionError;
+use sfn_client::run_execution::RunExecutionError;
 use sfn_client::types::{
-    ExecutionStatus, HistoryEventType, RoutingConfigurationListItem, StateMachineStatus, StateMachineType, Tag,
+    ExecutionStatus, HistoryEventType, RoutingConfigurationListItem, StateMachineStatus,
+    StateMachineType, Tag,
 };
 use sfn_client::{Client, Config};
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/sfn-e2e";
 const ROLE_ARN_2: &str = "arn:aws:iam::123456789012:role/sfn-e2e-2";
 const DEFINITION: &str = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
-const DEFINITION_2: &str = r#"{"StartAt":"B","States":{"B":{"Type":"Pass","Result":1,"End":true}}}"#;
+const DEFINITION_2: &str =
+    r#"{"StartAt":"B","States":{"B":{"Type":"Pass","Result":1,"End":true}}}"#;
 /// moto's default account.
 const ACCOUNT: &str = "123456789012";
 
 fn client() -> Client {
-    let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_default();
+    client_at("MOTO_ENDPOINT")
+}
+
+/// A client of the moto server whose address is in the environment variable `var`.
+fn client_at(var: &str) -> Client {
+    let endpoint = std::env::var(var).unwrap_or_default();
     assert!(
         !endpoint.is_empty(),
-        "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh"
+        "{var} is not set: these tests need a moto server; run them with tests/moto.sh"
     );
     Client::from_conf(
         Config::builder()
             .region("us-east-1")
-            .credentials_provider(sfn_client::config::Credentials::new("AKID", "SECRET", None, None, "test"))
+            .credentials_provider(sfn_client::config::Credentials::new(
+                "AKID", "SECRET", None, None, "test",
+            ))
             .endpoint_url(endpoint)
             .disable_host_prefix(true)
             .build(),
@@ -44,8 +56,14 @@ fn client() -> Client {
 /// A name no other test (or earlier run against the same server) uses.
 fn unique(prefix: &str) -> String {
     static N: AtomicU32 = AtomicU32::new(0);
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
-    format!("{prefix}-{}-{}-{}", std::process::id(), nanos % 1_000_000_000, N.fetch_add(1, Ordering::Relaxed))
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    format!(
+        "{prefix}-{}-{}-{}",
+        std::process::id(),
+        nanos % 1_000_000_000,
+        N.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 fn tag(key: &str, value: &str) -> Tag {
@@ -55,7 +73,9 @@ fn tag(key: &str, value: &str) -> Tag {
 fn sorted_tags(tags: &[Tag]) -> Vec<(String, String)> {
     let mut v: Vec<_> = tags
         .iter()
-        .map(|t| (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string()))
+        .map(|t| {
+            (t.key().unwrap_or_default().to_string(), t.value().unwrap_or_default().to_string())
+        })
         .collect();
     v.sort();
     v
@@ -103,7 +123,12 @@ async fn state_machine_lifecycle_and_tags() {
     assert!(created.creation_date().secs() > 1_600_000_000, "{:?}", created.creation_date());
     assert_eq!(created.state_machine_version_arn(), None);
 
-    let described = client.describe_state_machine().state_machine_arn(&arn).send().await.expect("DescribeStateMachine");
+    let described = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .expect("DescribeStateMachine");
     assert_eq!(described.state_machine_arn(), arn);
     assert_eq!(described.name(), name);
     assert_eq!(described.definition(), DEFINITION);
@@ -121,7 +146,12 @@ async fn state_machine_lifecycle_and_tags() {
         .await
         .expect("UpdateStateMachine");
     assert!(updated.update_date().secs() >= created.creation_date().secs());
-    let described = client.describe_state_machine().state_machine_arn(&arn).send().await.expect("DescribeStateMachine");
+    let described = client
+        .describe_state_machine()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .expect("DescribeStateMachine");
     assert_eq!(described.definition(), DEFINITION_2);
     assert_eq!(described.role_arn(), ROLE_ARN_2);
 
@@ -134,15 +164,38 @@ async fn state_machine_lifecycle_and_tags() {
     assert_eq!(item.name(), name);
     assert_eq!(item.r#type(), &StateMachineType::Standard);
 
-    let tags = client.list_tags_for_resource().resource_arn(&arn).send().await.expect("ListTagsForResource");
-    assert_eq!(sorted_tags(tags.tags()), [("env".into(), "test".into()), ("team".into(), "e2e".into())]);
-    client.tag_resource().resource_arn(&arn).tags(tag("owner", "me")).send().await.expect("TagResource");
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("ListTagsForResource");
+    assert_eq!(
+        sorted_tags(tags.tags()),
+        [("env".into(), "test".into()), ("team".into(), "e2e".into())]
+    );
+    client
+        .tag_resource()
+        .resource_arn(&arn)
+        .tags(tag("owner", "me"))
+        .send()
+        .await
+        .expect("TagResource");
     client.untag_resource().resource_arn(&arn).tag_keys("env").send().await.expect("UntagResource");
-    let tags = client.list_tags_for_resource().resource_arn(&arn).send().await.expect("ListTagsForResource");
-    assert_eq!(sorted_tags(tags.tags()), [("owner".into(), "me".into()), ("team".into(), "e2e".into())]);
+    let tags = client
+        .list_tags_for_resource()
+        .resource_arn(&arn)
+        .send()
+        .await
+        .expect("ListTagsForResource");
+    assert_eq!(
+        sorted_tags(tags.tags()),
+        [("owner".into(), "me".into()), ("team".into(), "e2e".into())]
+    );
 
     client.delete_state_machine().state_machine_arn(&arn).send().await.expect("DeleteStateMachine");
-    let err = client.describe_state_machine().state_machine_arn(&arn).send().await.expect_err("deleted");
+    let err =
+        client.describe_state_machine().state_machine_arn(&arn).send().await.expect_err("deleted");
     let err = err.into_service_error();
     assert!(matches!(err, DescribeStateMachineError::StateMachineDoesNotExist(_)), "{err:?}");
 }
@@ -177,7 +230,12 @@ async fn versions_and_aliases() {
     let v2 = updated.state_machine_version_arn().expect("a second version").to_string();
     assert_eq!(v2, format!("{arn}:2"));
 
-    let version = client.describe_state_machine().state_machine_arn(&v1).send().await.expect("DescribeStateMachine v1");
+    let version = client
+        .describe_state_machine()
+        .state_machine_arn(&v1)
+        .send()
+        .await
+        .expect("DescribeStateMachine v1");
     assert_eq!(version.definition(), DEFINITION);
     assert_eq!(version.description(), Some("first"));
 
@@ -186,7 +244,13 @@ async fn versions_and_aliases() {
         .create_state_machine_alias()
         .name(alias_name)
         .description("production traffic")
-        .routing_configuration(RoutingConfigurationListItem::builder().state_machine_version_arn(&v1).weight(100).build().unwrap())
+        .routing_configuration(
+            RoutingConfigurationListItem::builder()
+                .state_machine_version_arn(&v1)
+                .weight(100)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .expect("CreateStateMachineAlias");
@@ -201,15 +265,31 @@ async fn versions_and_aliases() {
         .expect("DescribeStateMachineAlias");
     assert_eq!(described.name(), Some(alias_name));
     assert_eq!(described.description(), Some("production traffic"));
-    let routes: Vec<_> = described.routing_configuration().iter().map(|r| (r.state_machine_version_arn(), r.weight())).collect();
+    let routes: Vec<_> = described
+        .routing_configuration()
+        .iter()
+        .map(|r| (r.state_machine_version_arn(), r.weight()))
+        .collect();
     assert_eq!(routes, [(v1.as_str(), 100)]);
 
     client
         .update_state_machine_alias()
         .state_machine_alias_arn(&alias_arn)
         .description("canary")
-        .routing_configuration(RoutingConfigurationListItem::builder().state_machine_version_arn(&v1).weight(80).build().unwrap())
-        .routing_configuration(RoutingConfigurationListItem::builder().state_machine_version_arn(&v2).weight(20).build().unwrap())
+        .routing_configuration(
+            RoutingConfigurationListItem::builder()
+                .state_machine_version_arn(&v1)
+                .weight(80)
+                .build()
+                .unwrap(),
+        )
+        .routing_configuration(
+            RoutingConfigurationListItem::builder()
+                .state_machine_version_arn(&v2)
+                .weight(20)
+                .build()
+                .unwrap(),
+        )
         .send()
         .await
         .expect("UpdateStateMachineAlias");
@@ -220,16 +300,30 @@ async fn versions_and_aliases() {
         .await
         .expect("DescribeStateMachineAlias");
     assert_eq!(described.description(), Some("canary"));
-    let mut routes: Vec<_> =
-        described.routing_configuration().iter().map(|r| (r.state_machine_version_arn().to_string(), r.weight())).collect();
+    let mut routes: Vec<_> = described
+        .routing_configuration()
+        .iter()
+        .map(|r| (r.state_machine_version_arn().to_string(), r.weight()))
+        .collect();
     routes.sort();
     assert_eq!(routes, [(v1.clone(), 80), (v2.clone(), 20)]);
 
-    let aliases = client.list_state_machine_aliases().state_machine_arn(&arn).send().await.expect("ListStateMachineAliases");
-    let listed: Vec<_> = aliases.state_machine_aliases().iter().map(|a| a.state_machine_alias_arn()).collect();
+    let aliases = client
+        .list_state_machine_aliases()
+        .state_machine_arn(&arn)
+        .send()
+        .await
+        .expect("ListStateMachineAliases");
+    let listed: Vec<_> =
+        aliases.state_machine_aliases().iter().map(|a| a.state_machine_alias_arn()).collect();
     assert_eq!(listed, [alias_arn.as_str()]);
 
-    client.delete_state_machine_alias().state_machine_alias_arn(&alias_arn).send().await.expect("DeleteStateMachineAlias");
+    client
+        .delete_state_machine_alias()
+        .state_machine_alias_arn(&alias_arn)
+        .send()
+        .await
+        .expect("DeleteStateMachineAlias");
     let err = client
         .describe_state_machine_alias()
         .state_machine_alias_arn(&alias_arn)
@@ -258,7 +352,12 @@ async fn executions_and_history() {
     let expected_exec_arn = sm_arn.replace(":stateMachine:", ":execution:") + ":run-1";
     assert_eq!(exec_arn, expected_exec_arn);
 
-    let described = client.describe_execution().execution_arn(&exec_arn).send().await.expect("DescribeExecution");
+    let described = client
+        .describe_execution()
+        .execution_arn(&exec_arn)
+        .send()
+        .await
+        .expect("DescribeExecution");
     assert_eq!(described.execution_arn(), exec_arn);
     assert_eq!(described.state_machine_arn(), sm_arn);
     assert_eq!(described.name(), Some("run-1"));
@@ -280,16 +379,23 @@ async fn executions_and_history() {
     assert!(matches!(err, StartExecutionError::ExecutionAlreadyExists(_)), "{err:?}");
     assert_meta(&err, "ExecutionAlreadyExists", "run-1");
 
-    let listed = client.list_executions().state_machine_arn(&sm_arn).send().await.expect("ListExecutions");
+    let listed =
+        client.list_executions().state_machine_arn(&sm_arn).send().await.expect("ListExecutions");
     let arns: Vec<_> = listed.executions().iter().map(|e| e.execution_arn()).collect();
     assert_eq!(arns, [exec_arn.as_str()]);
 
-    let history = client.get_execution_history().execution_arn(&exec_arn).send().await.expect("GetExecutionHistory");
+    let history = client
+        .get_execution_history()
+        .execution_arn(&exec_arn)
+        .send()
+        .await
+        .expect("GetExecutionHistory");
     let events = history.events();
     assert!(!events.is_empty());
     assert_eq!(events[0].r#type(), &HistoryEventType::ExecutionStarted);
     assert_eq!(events[0].id(), 1);
-    let details = events[0].execution_started_event_details().expect("executionStartedEventDetails");
+    let details =
+        events[0].execution_started_event_details().expect("executionStartedEventDetails");
     assert_eq!(details.role_arn(), Some(ROLE_ARN));
     let ids: Vec<i64> = events.iter().map(|e| e.id()).collect();
     let expected: Vec<i64> = (1..=events.len() as i64).collect();
@@ -304,7 +410,12 @@ async fn executions_and_history() {
         .await
         .expect("StopExecution");
     assert!(stopped.stop_date().secs() >= started.start_date().secs());
-    let described = client.describe_execution().execution_arn(&exec_arn).send().await.expect("DescribeExecution");
+    let described = client
+        .describe_execution()
+        .execution_arn(&exec_arn)
+        .send()
+        .await
+        .expect("DescribeExecution");
     assert_eq!(described.status(), &ExecutionStatus::Aborted);
     assert!(described.stop_date().is_some());
 
@@ -322,28 +433,51 @@ async fn executions_and_history() {
 async fn activities() {
     let client = client();
     let name = unique("activity");
-    let created = client.create_activity().name(&name).tags(tag("k", "v")).send().await.expect("CreateActivity");
+    let created = client
+        .create_activity()
+        .name(&name)
+        .tags(tag("k", "v"))
+        .send()
+        .await
+        .expect("CreateActivity");
     let arn = created.activity_arn().to_string();
     assert_eq!(arn, format!("arn:aws:states:us-east-1:{ACCOUNT}:activity:{name}"));
 
-    let described = client.describe_activity().activity_arn(&arn).send().await.expect("DescribeActivity");
+    let described =
+        client.describe_activity().activity_arn(&arn).send().await.expect("DescribeActivity");
     assert_eq!(described.activity_arn(), arn);
     assert_eq!(described.name(), name);
     assert_eq!(described.creation_date(), created.creation_date());
 
     let listed = client.list_activities().send().await.expect("ListActivities");
-    let item = listed.activities().iter().find(|a| a.activity_arn() == arn).unwrap_or_else(|| panic!("{arn} not listed"));
+    let item = listed
+        .activities()
+        .iter()
+        .find(|a| a.activity_arn() == arn)
+        .unwrap_or_else(|| panic!("{arn} not listed"));
     assert_eq!(item.name(), name);
 
     client.delete_activity().activity_arn(&arn).send().await.expect("DeleteActivity");
-    let err = client.describe_activity().activity_arn(&arn).send().await.expect_err("deleted").into_service_error();
+    let err = client
+        .describe_activity()
+        .activity_arn(&arn)
+        .send()
+        .await
+        .expect_err("deleted")
+        .into_service_error();
     assert!(matches!(err, DescribeActivityError::ActivityDoesNotExist(_)), "{err:?}");
     assert_meta(&err, "ActivityDoesNotExist", &arn);
     let listed = client.list_activities().send().await.expect("ListActivities");
     assert!(listed.activities().iter().all(|a| a.activity_arn() != arn));
 
     // An invalid name is rejected by moto with the modeled error.
-    let err = client.create_activity().name("bad name?").send().await.expect_err("invalid name").into_service_error();
+    let err = client
+        .create_activity()
+        .name("bad name?")
+        .send()
+        .await
+        .expect_err("invalid name")
+        .into_service_error();
     assert!(matches!(err, CreateActivityError::InvalidName(_)), "{err:?}");
 }
 
@@ -351,26 +485,44 @@ async fn activities() {
 async fn error_paths() {
     let client = client();
     let missing = format!("arn:aws:states:us-east-1:{ACCOUNT}:stateMachine:{}", unique("missing"));
-    let err = client.describe_state_machine().state_machine_arn(&missing).send().await.expect_err("missing");
+    let err = client
+        .describe_state_machine()
+        .state_machine_arn(&missing)
+        .send()
+        .await
+        .expect_err("missing");
     match &err {
         SdkError::ServiceError(e) => assert_eq!(e.raw().status(), 400),
         other => panic!("expected a service error, got {other:?}"),
     }
     let sdk_shown = err.to_string();
-    assert!(sdk_shown.contains("StateMachineDoesNotExist"), "SdkError Display lacks the code: {sdk_shown}");
+    assert!(
+        sdk_shown.contains("StateMachineDoesNotExist"),
+        "SdkError Display lacks the code: {sdk_shown}"
+    );
     let err = err.into_service_error();
     assert!(matches!(err, DescribeStateMachineError::StateMachineDoesNotExist(_)), "{err:?}");
     assert_meta(&err, "StateMachineDoesNotExist", &missing);
     assert_eq!(err.to_string(), format!("StateMachineDoesNotExist: {}", err.message().unwrap()));
 
-    let err = client.describe_state_machine().state_machine_arn("not-an-arn").send().await.expect_err("invalid arn");
+    let err = client
+        .describe_state_machine()
+        .state_machine_arn("not-an-arn")
+        .send()
+        .await
+        .expect_err("invalid arn");
     let err = err.into_service_error();
     assert!(matches!(err, DescribeStateMachineError::InvalidArn(_)), "{err:?}");
     assert_meta(&err, "InvalidArn", "not-an-arn");
 
     let sm_arn = create_state_machine(&client, &unique("errors")).await;
     let missing_exec = sm_arn.replace(":stateMachine:", ":execution:") + ":never-started";
-    let err = client.describe_execution().execution_arn(&missing_exec).send().await.expect_err("missing execution");
+    let err = client
+        .describe_execution()
+        .execution_arn(&missing_exec)
+        .send()
+        .await
+        .expect_err("missing execution");
     let err = err.into_service_error();
     assert!(matches!(err, DescribeExecutionError::ExecutionDoesNotExist(_)), "{err:?}");
     assert_meta(&err, "ExecutionDoesNotExist", &missing_exec);
@@ -384,12 +536,111 @@ async fn error_paths() {
         .into_service_error();
     assert!(matches!(err, GetExecutionHistoryError::ExecutionDoesNotExist(_)), "{err:?}");
 
-    let err = client.start_execution().state_machine_arn(&missing).send().await.expect_err("missing").into_service_error();
+    let err = client
+        .start_execution()
+        .state_machine_arn(&missing)
+        .send()
+        .await
+        .expect_err("missing")
+        .into_service_error();
     assert!(matches!(err, StartExecutionError::StateMachineDoesNotExist(_)), "{err:?}");
 
     // A missing required member is caught before anything is sent.
     let err = client.describe_execution().send().await.expect_err("missing member");
     assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert!(err.to_string().contains("executionArn"), "{err}");
-    client.delete_state_machine().state_machine_arn(&sm_arn).send().await.expect("DeleteStateMachine");
+    client
+        .delete_state_machine()
+        .state_machine_arn(&sm_arn)
+        .send()
+        .await
+        .expect("DeleteStateMachine");
+}
+
+/// The `ExecutionComplete` waiter (the repository's overlay) and `send_and_wait`, on the moto
+/// server that runs state machines (`MOTO_SFN_EXECUTING_ENDPOINT`; the shared server keeps its
+/// executions RUNNING, which the tests above rely on): a Pass state machine's execution
+/// succeeds with the state's output; a Fail state's execution is the failure with its error
+/// and cause.
+#[tokio::test]
+async fn waiting_for_executions_that_moto_runs() {
+    let client = client_at("MOTO_SFN_EXECUTING_ENDPOINT");
+    let pass = r#"{"StartAt":"P","States":{"P":
+        {"Type":"Pass","Result":{"done":true},"ResultPath":"$.r","End":true}}}"#;
+    let sm_arn = client
+        .create_state_machine()
+        .name(unique("wait-pass"))
+        .definition(pass)
+        .role_arn(ROLE_ARN)
+        .send()
+        .await
+        .expect("CreateStateMachine")
+        .state_machine_arn()
+        .to_string();
+    let json = |s: &str| -> serde_json::Value {
+        serde_json::from_str(s).unwrap_or_else(|e| panic!("{s}: {e}"))
+    };
+    let expected = json(r#"{"n":1,"r":{"done":true}}"#);
+
+    let done = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-1")
+        .input(r#"{"n":1}"#)
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("send_and_wait: {e:?}"));
+    assert_eq!(done.execution_arn(), sm_arn.replace(":stateMachine:", ":execution:") + ":run-1");
+    assert_eq!(done.description().status(), &ExecutionStatus::Succeeded);
+    assert_eq!(json(done.output().expect("an output")), expected);
+
+    // The waiter itself, on a second execution.
+    let started = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-2")
+        .input(r#"{"n":1}"#)
+        .send()
+        .await
+        .expect("StartExecution");
+    let poll = client
+        .wait_until_execution_complete()
+        .execution_arn(started.execution_arn())
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap_or_else(|e| panic!("ExecutionComplete: {e:?}"));
+    let out = poll.output().expect("a DescribeExecution output");
+    assert_eq!(out.status(), &ExecutionStatus::Succeeded);
+    assert_eq!(json(out.output().expect("an output")), expected);
+    assert!(out.stop_date().is_some());
+
+    let fail = r#"{"StartAt":"F","States":{"F":
+        {"Type":"Fail","Error":"Custom.Boom","Cause":"it broke"}}}"#;
+    let sm_arn = client
+        .create_state_machine()
+        .name(unique("wait-fail"))
+        .definition(fail)
+        .role_arn(ROLE_ARN)
+        .send()
+        .await
+        .expect("CreateStateMachine")
+        .state_machine_arn()
+        .to_string();
+    let err = client
+        .start_execution()
+        .state_machine_arn(&sm_arn)
+        .name("run-1")
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .expect_err("a Fail state");
+    let RunExecutionError::Failed(f) = &err else { panic!("expected Failed, got {err:?}") };
+    assert_eq!(f.status(), &ExecutionStatus::Failed);
+    assert_eq!((f.error(), f.cause()), (Some("Custom.Boom"), Some("it broke")));
+
+    let arn = f.execution_arn().to_string();
+    let waited = client.wait_until_execution_complete().execution_arn(&arn);
+    let err = waited.wait(Duration::from_secs(60)).await.expect_err("the failure state");
+    let poll = err.failure_state().unwrap_or_else(|| panic!("expected the failure state: {err:?}"));
+    let out = poll.output().expect("a DescribeExecution output");
+    assert_eq!(out.status(), &ExecutionStatus::Failed);
 }

@@ -116,8 +116,9 @@ fn has_sensitive(traits: Option<&Value>) -> bool {
 impl Model {
     fn load() -> Model {
         let path = concat!(env!("CARGO_MANIFEST_DIR"), "/../model/sfn-2016-11-23.json");
-        let text = std::fs::read_to_string(path)
-            .unwrap_or_else(|e| panic!("{path}: {e} (the model is not committed: see model/README.md to obtain it)"));
+        let text = std::fs::read_to_string(path).unwrap_or_else(|e| {
+            panic!("{path}: {e} (the model is not committed: see model/README.md to obtain it)")
+        });
         let v: Value = serde_json::from_str(&text).expect("the model is JSON");
         Model { shapes: v["shapes"].as_object().expect("shapes").clone() }
     }
@@ -137,13 +138,17 @@ impl Model {
 
     /// The operations of the service, by name.
     fn operations(&self) -> BTreeMap<String, &Value> {
-        let (_, service) = self.shapes.iter().find(|(_, s)| s["type"] == "service").expect("a service shape");
+        let (_, service) =
+            self.shapes.iter().find(|(_, s)| s["type"] == "service").expect("a service shape");
         let mut ops = BTreeMap::new();
         for op in service["operations"].as_array().expect("operations") {
             let id = op["target"].as_str().unwrap();
             ops.insert(id.split('#').nth(1).unwrap().to_string(), &self.shapes[id]);
         }
-        assert!(service.get("resources").is_none(), "the service has resources: collect their operations too");
+        assert!(
+            service.get("resources").is_none(),
+            "the service has resources: collect their operations too"
+        );
         ops
     }
 }
@@ -158,7 +163,14 @@ impl Filler<'_> {
 
     /// A value of shape `id` with every member set; members under a sensitive one (or of a
     /// sensitive shape) get secrets, recorded in `spots` with their JSON pointer.
-    fn fill(&mut self, id: &str, sensitive: bool, pointer: &str, spots: &mut Vec<SensitiveSpot>, depth: usize) -> Value {
+    fn fill(
+        &mut self,
+        id: &str,
+        sensitive: bool,
+        pointer: &str,
+        spots: &mut Vec<SensitiveSpot>,
+        depth: usize,
+    ) -> Value {
         let shape = self.model.shape(id);
         let sensitive = sensitive || has_sensitive(shape.and_then(|s| s.get("traits")));
         let kind = self.model.kind(id);
@@ -211,7 +223,9 @@ impl Filler<'_> {
                 if depth > 6 {
                     return Value::Object(out);
                 }
-                for (name, member) in shape.map(|s| s["members"].as_object().unwrap().clone()).unwrap_or_default() {
+                for (name, member) in
+                    shape.map(|s| s["members"].as_object().unwrap().clone()).unwrap_or_default()
+                {
                     let s = sensitive || has_sensitive(member.get("traits"));
                     let target = member["target"].as_str().unwrap();
                     let v = self.fill(target, s, &format!("{pointer}/{name}"), spots, depth + 1);
@@ -260,7 +274,11 @@ struct Sweep {
 }
 
 fn json_response(status: u16, body: &Value) -> awsjson_runtime::http::HttpResponse {
-    http_response(status, &[("content-type", "application/x-amz-json-1.0"), ("x-amzn-requestid", "rid-1")], &body.to_string())
+    http_response(
+        status,
+        &[("content-type", "application/x-amz-json-1.0"), ("x-amzn-requestid", "rid-1")],
+        &body.to_string(),
+    )
 }
 
 /// Prints an error the ways a program may: Display, Debug, the chain of sources, the context.
@@ -275,8 +293,12 @@ fn print_error(e: &(dyn std::error::Error + 'static), out: &mut String) {
 
 impl Sweep {
     /// Calls `O` with `input` against the scripted `responses`, printing what comes back.
-    async fn call<O>(&mut self, scenario: String, input: &Value, responses: Vec<awsjson_runtime::http::HttpResponse>)
-    where
+    async fn call<O>(
+        &mut self,
+        scenario: String,
+        input: &Value,
+        responses: Vec<awsjson_runtime::http::HttpResponse>,
+    ) where
         O: Operation,
         O::Input: FromJson + Debug,
         O::Output: Debug,
@@ -289,14 +311,21 @@ impl Sweep {
         });
         let config = Config::builder()
             .region("us-east-1")
-            .credentials_provider(Credentials::new("AKIDEXAMPLE", SECRET_KEY, Some(SESSION_TOKEN.into()), None, "test"))
+            .credentials_provider(Credentials::new(
+                "AKIDEXAMPLE",
+                SECRET_KEY,
+                Some(SESSION_TOKEN.into()),
+                None,
+                "test",
+            ))
             .http_connector(connector.clone())
             .retry_config(RetryConfig::standard().with_max_attempts(attempts))
             .retry_sleep(NoBackoff)
             .timeout_config(TimeoutConfig::disabled())
             .build();
         let handle = Handle::new(config, &sfn_client::SERVICE);
-        let typed = awsjson_runtime::json::from_slice::<O::Input>(input.to_string().as_bytes()).unwrap_or_else(|e| panic!("{scenario}: the input does not decode: {e}"));
+        let typed = awsjson_runtime::json::from_slice::<O::Input>(input.to_string().as_bytes())
+            .unwrap_or_else(|e| panic!("{scenario}: the input does not decode: {e}"));
         let mut out = format!("{typed:?}\n");
         match handle.call::<O>(typed).await {
             Ok(output) => {
@@ -344,26 +373,41 @@ where
     sweep.call::<O>(format!("{name}: success"), &input, vec![ok()]).await;
     let throttled = json!({"__type": "ThrottlingException", "message": "Rate exceeded"});
     sweep
-        .call::<O>(format!("{name}: retried"), &input, vec![json_response(500, &json!({})), json_response(400, &throttled), ok()])
+        .call::<O>(
+            format!("{name}: retried"),
+            &input,
+            vec![json_response(500, &json!({})), json_response(400, &throttled), ok()],
+        )
         .await;
     for error in op.get("errors").and_then(Value::as_array).into_iter().flatten() {
         let id = error["target"].as_str().unwrap();
         let mut body = filler.fill(id, false, "", &mut Vec::new(), 0);
         body["__type"] = Value::from(id);
-        sweep.call::<O>(format!("{name}: error {id}"), &input, vec![json_response(400, &body)]).await;
+        sweep
+            .call::<O>(format!("{name}: error {id}"), &input, vec![json_response(400, &body)])
+            .await;
     }
     // An unmodeled error's message may be shown (it is planted as a secret only to be replaced
     // by a marker below); the rest of its body may not.
     let message = filler.secret_string();
     let planted = filler.secrets.pop().unwrap();
-    let unmodeled = json!({"__type": "SomethingElse", "message": message, "detail": filler.secret_string()});
-    sweep.call::<O>(format!("{name}: unmodeled error"), &input, vec![json_response(400, &unmodeled)]).await;
+    let unmodeled =
+        json!({"__type": "SomethingElse", "message": message, "detail": filler.secret_string()});
+    sweep
+        .call::<O>(format!("{name}: unmodeled error"), &input, vec![json_response(400, &unmodeled)])
+        .await;
     let (_, printed) = sweep.printed.last_mut().unwrap();
     *printed = printed.replace(&planted, "<message>");
     for spot in &output_spots {
         let mut bad = output.clone();
         *bad.pointer_mut(&spot.pointer).unwrap() = filler.wrong(&spot.kind);
-        sweep.call::<O>(format!("{name}: malformed {}", spot.pointer), &input, vec![json_response(200, &bad)]).await;
+        sweep
+            .call::<O>(
+                format!("{name}: malformed {}", spot.pointer),
+                &input,
+                vec![json_response(200, &bad)],
+            )
+            .await;
     }
 }
 
@@ -384,7 +428,8 @@ sfn_client::for_each_operation!(operations);
 
 #[tokio::test]
 async fn no_sensitive_value_credential_or_signature_is_echoed() {
-    tracing::subscriber::set_global_default(CaptureAll { next_id: AtomicU64::new(0) }).expect("the only subscriber");
+    tracing::subscriber::set_global_default(CaptureAll { next_id: AtomicU64::new(0) })
+        .expect("the only subscriber");
     let model = Model::load();
     let mut filler = Filler { model: &model, next: 0, secrets: Vec::new() };
     let mut s = Sweep { printed: Vec::new(), signatures: Vec::new(), scenarios: 0 };
@@ -395,7 +440,10 @@ async fn no_sensitive_value_credential_or_signature_is_echoed() {
             missing.push(name.clone());
         }
     }
-    assert!(missing.is_empty(), "operations of the model not swept (add them to `operations!`): {missing:?}");
+    assert!(
+        missing.is_empty(),
+        "operations of the model not swept (add them to `operations!`): {missing:?}"
+    );
     let generated: Vec<&str> = sfn_client::test_util::OPERATIONS.iter().map(|o| o.name).collect();
     assert_eq!(generated, operations.keys().map(String::as_str).collect::<Vec<_>>());
 

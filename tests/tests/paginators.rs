@@ -13,7 +13,9 @@ use serde_json::json;
 use sfn_client::config::Credentials;
 use sfn_client::error::SdkError;
 use sfn_client::pagination::RepeatedToken;
-use sfn_client::test_util::{Body, Exchange, Expected, Fixture, RecordedRequest, RecordedResponse, ReplayConnector};
+use sfn_client::test_util::{
+    Body, Exchange, Expected, Fixture, RecordedRequest, RecordedResponse, ReplayConnector,
+};
 use sfn_client::{Client, Config};
 use sfn_tests::replay_client;
 
@@ -24,7 +26,10 @@ const DEFINITION: &str = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":tr
 /// the counts below are not disturbed by other tests.
 fn moto_client(region: &'static str) -> Client {
     let endpoint = std::env::var("MOTO_ENDPOINT").unwrap_or_default();
-    assert!(!endpoint.is_empty(), "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh");
+    assert!(
+        !endpoint.is_empty(),
+        "MOTO_ENDPOINT is not set: these tests need a moto server; run them with tests/moto.sh"
+    );
     Client::from_conf(
         Config::builder()
             .region(region)
@@ -36,7 +41,8 @@ fn moto_client(region: &'static str) -> Client {
 
 /// Names unique to this process, so reruns against a long-lived server don't collide.
 fn run_id() -> String {
-    let nanos = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
+    let nanos =
+        std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).unwrap().as_nanos();
     format!("{}-{}", std::process::id(), nanos % 1_000_000_000)
 }
 
@@ -44,15 +50,35 @@ fn run_id() -> String {
 async fn list_activities_reads_250_activities_in_pages_of_100() {
     let client = moto_client("eu-west-3");
     let run = run_id();
-    let before = client.list_activities().into_paginator().items().send().try_collect().await.expect("initial listing").len();
+    let before = client
+        .list_activities()
+        .into_paginator()
+        .items()
+        .send()
+        .try_collect()
+        .await
+        .expect("initial listing")
+        .len();
     let mut created = BTreeSet::new();
     for i in 0..250 {
-        let out = client.create_activity().name(format!("page-{run}-{i:03}")).send().await.expect("CreateActivity");
+        let out = client
+            .create_activity()
+            .name(format!("page-{run}-{i:03}"))
+            .send()
+            .await
+            .expect("CreateActivity");
         created.insert(out.activity_arn().to_string());
     }
     let total = before + 250;
 
-    let pages = client.list_activities().into_paginator().page_size(100).send().try_collect().await.expect("pages");
+    let pages = client
+        .list_activities()
+        .into_paginator()
+        .page_size(100)
+        .send()
+        .try_collect()
+        .await
+        .expect("pages");
     let sizes: Vec<usize> = pages.iter().map(|p| p.activities().len()).collect();
     let mut want = vec![100; total / 100];
     if total % 100 != 0 {
@@ -63,8 +89,10 @@ async fn list_activities_reads_250_activities_in_pages_of_100() {
     assert_eq!(pages.last().unwrap().next_token(), None);
 
     // The item stream, through the `futures::Stream` implementation.
-    let items: Vec<_> = client.list_activities().into_paginator().page_size(100).items().send().collect().await;
-    let arns: BTreeSet<String> = items.into_iter().map(|i| i.expect("item").activity_arn().to_string()).collect();
+    let items: Vec<_> =
+        client.list_activities().into_paginator().page_size(100).items().send().collect().await;
+    let arns: BTreeSet<String> =
+        items.into_iter().map(|i| i.expect("item").activity_arn().to_string()).collect();
     assert_eq!(arns.len(), total, "every activity once");
     assert!(created.is_subset(&arns));
 }
@@ -100,11 +128,24 @@ async fn list_state_machines_and_executions_page_through_everything() {
     let machine = machines.first().unwrap().clone();
     let mut executions = BTreeSet::new();
     for i in 0..5 {
-        let out = client.start_execution().state_machine_arn(&machine).name(format!("e{i}")).send().await.expect("StartExecution");
+        let out = client
+            .start_execution()
+            .state_machine_arn(&machine)
+            .name(format!("e{i}"))
+            .send()
+            .await
+            .expect("StartExecution");
         executions.insert(out.execution_arn().to_string());
     }
-    let pages =
-        client.list_executions().state_machine_arn(&machine).into_paginator().page_size(2).send().try_collect().await.expect("pages");
+    let pages = client
+        .list_executions()
+        .state_machine_arn(&machine)
+        .into_paginator()
+        .page_size(2)
+        .send()
+        .try_collect()
+        .await
+        .expect("pages");
     assert_eq!(pages.iter().map(|p| p.executions().len()).collect::<Vec<_>>(), [2, 2, 1]);
     let listed: BTreeSet<String> =
         pages.iter().flat_map(|p| p.executions()).map(|e| e.execution_arn().to_string()).collect();
@@ -112,15 +153,34 @@ async fn list_state_machines_and_executions_page_through_everything() {
 
     // moto answers these in one page (no token): the paginators stop after it.
     let execution = executions.first().unwrap().clone();
-    let pages = client.get_execution_history().execution_arn(&execution).into_paginator().page_size(1).send().try_collect().await;
+    let pages = client
+        .get_execution_history()
+        .execution_arn(&execution)
+        .into_paginator()
+        .page_size(1)
+        .send()
+        .try_collect()
+        .await;
     let pages = pages.expect("GetExecutionHistory pages");
     assert_eq!(pages.len(), 1);
     assert!(!pages[0].events().is_empty());
-    let runs = client.list_map_runs().execution_arn(&execution).into_paginator().page_size(1).items().send().try_collect().await;
+    let runs = client
+        .list_map_runs()
+        .execution_arn(&execution)
+        .into_paginator()
+        .page_size(1)
+        .items()
+        .send()
+        .try_collect()
+        .await;
     assert_eq!(runs.expect("ListMapRuns items").len(), 0);
 }
 
-fn page_exchange(request_token: Option<&str>, names: &[&str], next_token: Option<&str>) -> Exchange {
+fn page_exchange(
+    request_token: Option<&str>,
+    names: &[&str],
+    next_token: Option<&str>,
+) -> Exchange {
     let mut req = json!({"maxResults": 2});
     if let Some(t) = request_token {
         req["nextToken"] = json!(t);
@@ -137,12 +197,14 @@ fn page_exchange(request_token: Option<&str>, names: &[&str], next_token: Option
         request: RecordedRequest {
             method: "POST".into(),
             path: "/".into(),
-            headers: [("x-amz-target".to_string(), "AWSStepFunctions.ListActivities".to_string())].into(),
+            headers: [("x-amz-target".to_string(), "AWSStepFunctions.ListActivities".to_string())]
+                .into(),
             body: Body::Json(req),
         },
         response: RecordedResponse {
             status: 200,
-            headers: [("content-type".to_string(), "application/x-amz-json-1.0".to_string())].into(),
+            headers: [("content-type".to_string(), "application/x-amz-json-1.0".to_string())]
+                .into(),
             body: Body::Json(res.clone()),
         },
         expected: Some(Expected::Output(res)),
@@ -168,7 +230,9 @@ async fn a_repeated_token_ends_the_stream_with_an_error_instead_of_looping() {
     };
     assert_eq!(names, ["a", "b", "c", "d", "e"]);
     assert!(matches!(err, SdkError::ResponseError(_)), "expected a response error, got {err:?}");
-    let repeated = std::error::Error::source(&err).and_then(|s| s.downcast_ref::<RepeatedToken>()).expect("RepeatedToken source");
+    let repeated = std::error::Error::source(&err)
+        .and_then(|s| s.downcast_ref::<RepeatedToken>())
+        .expect("RepeatedToken source");
     assert_eq!((repeated.operation(), repeated.token()), ("ListActivities", "t1"));
     assert!(items.next().await.is_none(), "the stream ends after the error");
     // Three requests, the recorded ones, and no fourth.
@@ -183,7 +247,15 @@ async fn an_empty_token_ends_the_stream_and_a_start_token_is_sent_first() {
         page_exchange(Some("t1"), &["c"], Some("")),
     ]);
     let client = replay_client(&connector);
-    let pages = client.list_activities().next_token("start").into_paginator().page_size(2).send().try_collect().await.expect("pages");
+    let pages = client
+        .list_activities()
+        .next_token("start")
+        .into_paginator()
+        .page_size(2)
+        .send()
+        .try_collect()
+        .await
+        .expect("pages");
     assert_eq!(pages.len(), 2);
     assert_eq!(pages[1].next_token(), Some(""));
     connector.assert_requests_match();
@@ -193,8 +265,10 @@ async fn an_empty_token_ends_the_stream_and_a_start_token_is_sent_first() {
 async fn an_error_page_ends_the_stream_after_the_pages_before_it() {
     let mut failing = page_exchange(Some("t1"), &[], None);
     failing.response.status = 400;
-    failing.response.body = Body::Json(json!({"__type": "InvalidToken", "message": "Invalid Token: 't1'"}));
-    let connector = ReplayConnector::from_exchanges([page_exchange(None, &["a"], Some("t1")), failing]);
+    failing.response.body =
+        Body::Json(json!({"__type": "InvalidToken", "message": "Invalid Token: 't1'"}));
+    let connector =
+        ReplayConnector::from_exchanges([page_exchange(None, &["a"], Some("t1")), failing]);
     let client = replay_client(&connector);
     let mut pages = client.list_activities().into_paginator().page_size(2).send();
     assert_eq!(pages.next().await.unwrap().expect("first page").activities().len(), 1);
@@ -219,7 +293,8 @@ macro_rules! with_recorded_page_size {
 #[tokio::test]
 async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("fixtures");
-    let load = |op: &str| Fixture::from_path(dir.join(op).join("three_pages.json")).expect("fixture");
+    let load =
+        |op: &str| Fixture::from_path(dir.join(op).join("three_pages.json")).expect("fixture");
 
     let f = load("ListActivities");
     let c = ReplayConnector::new(&f);
@@ -236,14 +311,18 @@ async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
 
     let f = load("ListExecutions");
     let c = ReplayConnector::new(&f);
-    let p = replay_client(&c).list_executions().set_state_machine_arn(string_of(&f, "stateMachineArn")).into_paginator();
+    let p = replay_client(&c)
+        .list_executions()
+        .set_state_machine_arn(string_of(&f, "stateMachineArn"))
+        .into_paginator();
     let p = with_recorded_page_size!(p, &f);
     assert!(p.send().try_collect().await.expect("ListExecutions").len() >= 3);
     c.assert_requests_match();
 
     let f = load("GetExecutionHistory");
     let c = ReplayConnector::new(&f);
-    let mut p = replay_client(&c).get_execution_history().set_execution_arn(string_of(&f, "executionArn"));
+    let mut p =
+        replay_client(&c).get_execution_history().set_execution_arn(string_of(&f, "executionArn"));
     if let Some(v) = first_body(&f).get("reverseOrder").and_then(|v| v.as_bool()) {
         p = p.reverse_order(v);
     }
@@ -258,7 +337,10 @@ async fn recorded_multi_page_fixtures_replay_through_the_typed_paginators() {
 
     let f = load("ListMapRuns");
     let c = ReplayConnector::new(&f);
-    let p = replay_client(&c).list_map_runs().set_execution_arn(string_of(&f, "executionArn")).into_paginator();
+    let p = replay_client(&c)
+        .list_map_runs()
+        .set_execution_arn(string_of(&f, "executionArn"))
+        .into_paginator();
     let p = with_recorded_page_size!(p, &f);
     assert!(p.send().try_collect().await.expect("ListMapRuns").len() >= 3);
     c.assert_requests_match();

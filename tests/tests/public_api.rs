@@ -13,21 +13,26 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use sfn_client::client::customize::CustomizableOperation;
-use sfn_client::config::interceptors::{AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError};
+use sfn_client::config::interceptors::{
+    AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, InterceptorError,
+};
 use sfn_client::config::retry::RetryConfig;
 use sfn_client::config::timeout::TimeoutConfig;
 use sfn_client::config::{
-    AsyncSleep, Builder, ConfigOverride, ConnectorError, ConnectorErrorKind, Credentials, Env, FastRandom, HttpConnector,
-    HttpFuture, HttpRequest, HttpResponse, IdempotencyTokenProvider, Intercept, ProvideCredentials, RandomSource, Region,
-    SharedCredentialsProvider, SharedHttpConnector, SharedInterceptor, Sleep, StaticTimeSource, SystemTimeSource,
-    TimeSource, TokioSleep,
+    AsyncSleep, Builder, ConfigOverride, ConnectorError, ConnectorErrorKind, Credentials, Env,
+    FastRandom, HttpConnector, HttpFuture, HttpRequest, HttpResponse, IdempotencyTokenProvider,
+    Intercept, ProvideCredentials, RandomSource, Region, SharedCredentialsProvider,
+    SharedHttpConnector, SharedInterceptor, Sleep, StaticTimeSource, SystemTimeSource, TimeSource,
+    TokioSleep,
 };
 use sfn_client::error::{
-    BoxError, BuildError, ConstructionFailure, DeserializeError, DispatchFailure, DisplayErrorContext, ErrorMetadata,
-    ProvideErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind, Unhandled,
-    MAX_RAW_BODY_SIZE,
+    BoxError, BuildError, ConstructionFailure, DeserializeError, DispatchFailure,
+    DisplayErrorContext, ErrorMetadata, ProvideErrorMetadata, RawResponse, ResponseError, SdkError,
+    ServiceError, TimeoutError, TimeoutKind, Unhandled, MAX_RAW_BODY_SIZE,
 };
-use sfn_client::operation::describe_execution::{DescribeExecution, DescribeExecutionError, DescribeExecutionInput};
+use sfn_client::operation::describe_execution::{
+    DescribeExecution, DescribeExecutionError, DescribeExecutionInput,
+};
 use sfn_client::operation::list_executions::ListExecutions;
 use sfn_client::operation::RequestId;
 use sfn_client::pagination::{ItemStream, PageStream, RepeatedToken};
@@ -96,7 +101,13 @@ impl RandomSource for Half {
 }
 
 fn credentials() -> SharedCredentialsProvider {
-    SharedCredentialsProvider::new(Credentials::new("AKIDEXAMPLE", "SECRETEXAMPLE", None, None, "test"))
+    SharedCredentialsProvider::new(Credentials::new(
+        "AKIDEXAMPLE",
+        "SECRETEXAMPLE",
+        None,
+        None,
+        "test",
+    ))
 }
 
 fn builder(connector: &Scripted) -> Builder {
@@ -260,7 +271,10 @@ impl Intercept for ArcIntercept {
 
 #[tokio::test]
 async fn every_error_type_is_matched_through_sfn_client() {
-    let big = format!(r#"{{"__type":"ExecutionDoesNotExist","message":"{}"}}"#, "m".repeat(MAX_RAW_BODY_SIZE));
+    let big = format!(
+        r#"{{"__type":"ExecutionDoesNotExist","message":"{}"}}"#,
+        "m".repeat(MAX_RAW_BODY_SIZE)
+    );
     let connector = Scripted::default()
         .fail(ConnectorError::io("connection refused"))
         .reply(200, Some("req-bad"), "{oops")
@@ -283,14 +297,18 @@ async fn every_error_type_is_matched_through_sfn_client() {
     let SdkError::DispatchFailure(d) = &err else { panic!("{err:?}") };
     let _: &DispatchFailure = d;
     assert_eq!(d.connector_error().kind(), ConnectorErrorKind::Io);
-    assert_eq!(DisplayErrorContext(&err).to_string(), "failed to send request: I/O error: connection refused");
+    assert_eq!(
+        DisplayErrorContext(&err).to_string(),
+        "failed to send request: I/O error: connection refused"
+    );
 
     let err = describe(&client).send().await.unwrap_err();
     let SdkError::ResponseError(r) = &err else { panic!("{err:?}") };
     let r: &ResponseError = r;
     let raw: &RawResponse = r.raw().unwrap();
     assert_eq!((raw.status(), raw.body()), (200, &b""[..]), "a success body is not kept");
-    let malformed: &DeserializeError = std::error::Error::source(&err).unwrap().downcast_ref().unwrap();
+    let malformed: &DeserializeError =
+        std::error::Error::source(&err).unwrap().downcast_ref().unwrap();
     assert!(!malformed.message().is_empty(), "{malformed}");
     assert_eq!(err.request_id(), Some("req-bad"));
 
@@ -308,7 +326,9 @@ async fn every_error_type_is_matched_through_sfn_client() {
     assert!(matches!(any, sfn_client::Error::ExecutionDoesNotExist(_)));
 
     let err = describe(&client).send().await.unwrap_err();
-    let DescribeExecutionError::Unhandled(u) = err.into_service_error() else { panic!("expected unhandled") };
+    let DescribeExecutionError::Unhandled(u) = err.into_service_error() else {
+        panic!("expected unhandled")
+    };
     let u: &Unhandled = &u;
     let meta: &ErrorMetadata = u.meta();
     assert_eq!((meta.code(), u.request_id()), (Some("SomethingNew"), Some("req-odd")));
@@ -324,7 +344,9 @@ async fn every_error_type_is_matched_through_sfn_client() {
 async fn paginators_and_the_environment_through_sfn_client() {
     let page = |token: Option<&str>| {
         let token = token.map(|t| format!(r#","nextToken":"{t}""#)).unwrap_or_default();
-        format!(r#"{{"executions":[{{"executionArn":"arn:e","stateMachineArn":"arn:sm","name":"n","status":"RUNNING","startDate":1}}]{token}}}"#)
+        format!(
+            r#"{{"executions":[{{"executionArn":"arn:e","stateMachineArn":"arn:sm","name":"n","status":"RUNNING","startDate":1}}]{token}}}"#
+        )
     };
     let connector = Scripted::default()
         .reply(200, None, &page(Some("t1")))
@@ -349,7 +371,8 @@ async fn paginators_and_the_environment_through_sfn_client() {
     let all: Vec<ExecutionListItem> = items.try_collect().await.unwrap();
     assert_eq!(all.len(), 2);
 
-    let mut pages: PageStream<ListExecutions> = client.list_executions().state_machine_arn("arn:sm").into_paginator().send();
+    let mut pages: PageStream<ListExecutions> =
+        client.list_executions().state_machine_arn("arn:sm").into_paginator().send();
     assert!(pages.next().await.unwrap().is_ok());
     assert!(pages.next().await.unwrap().is_ok());
     let err = pages.next().await.unwrap().unwrap_err();
@@ -360,13 +383,18 @@ async fn paginators_and_the_environment_through_sfn_client() {
 #[tokio::test]
 async fn send_with_over_the_default_connector() {
     let server = sfn_tests::loopback::Server::start(|_| async {
-        (200, vec![("x-amzn-RequestId".to_string(), "req-loopback".to_string())], DESCRIBED.as_bytes().to_vec())
+        (
+            200,
+            vec![("x-amzn-RequestId".to_string(), "req-loopback".to_string())],
+            DESCRIBED.as_bytes().to_vec(),
+        )
     })
     .await;
     let mut config = Config::builder().region("us-east-1").endpoint_url(&server.url);
     config.set_credentials_provider(Some(credentials()));
     let client = Client::from_conf(config.build());
-    let out = DescribeExecutionInput::builder().execution_arn("arn:e").send_with(&client).await.unwrap();
+    let out =
+        DescribeExecutionInput::builder().execution_arn("arn:e").send_with(&client).await.unwrap();
     assert_eq!(out.execution_arn(), "arn:e");
     assert_eq!(out.request_id(), Some("req-loopback"));
 }
@@ -378,17 +406,34 @@ fn builders_of_fully_defaulted_structures_cannot_fail() {
     let counts: sfn_client::types::MapRunExecutionCounts =
         sfn_client::types::MapRunExecutionCounts::builder().running(3).build();
     assert_eq!((counts.running(), counts.pending(), counts.total()), (3, 0, 0));
-    let items: sfn_client::types::MapRunItemCounts = sfn_client::types::MapRunItemCounts::builder().build();
+    let items: sfn_client::types::MapRunItemCounts =
+        sfn_client::types::MapRunItemCounts::builder().build();
     assert_eq!(items.succeeded(), 0);
 }
 
 /// The runtime's modules users reach through the generated crate (documented API).
 const RUNTIME_API_MODULES: &[&str] = &[
-    "client", "clock", "config", "credentials", "endpoint", "env", "error", "http", "interceptor", "operation",
-    "paginator", "profile", "region", "retry", "types", "test_util",
+    "client",
+    "clock",
+    "config",
+    "credentials",
+    "endpoint",
+    "env",
+    "error",
+    "http",
+    "interceptor",
+    "operation",
+    "paginator",
+    "profile",
+    "region",
+    "retry",
+    "types",
+    "test_util",
+    "waiter",
 ];
 /// The runtime's modules only generated code and this repository's tests call (`#[doc(hidden)]`).
-const RUNTIME_HIDDEN_MODULES: &[&str] = &["error_shape", "json", "protocol", "protocol_test", "service", "sign"];
+const RUNTIME_HIDDEN_MODULES: &[&str] =
+    &["error_shape", "json", "protocol", "protocol_test", "service", "sign"];
 
 /// The `pub mod`s of a Rust source file, each with whether `#[doc(hidden)]` is among the
 /// attributes right above it.
@@ -414,7 +459,8 @@ fn the_runtime_surface_is_deliberate() {
     let lib = std::fs::read_to_string(root.join("codegen/runtime/src/lib.rs")).unwrap();
     let mods = pub_mods(&lib);
     let names = |hidden: bool| -> Vec<&str> {
-        let mut v: Vec<&str> = mods.iter().filter(|(_, h)| *h == hidden).map(|(n, _)| n.as_str()).collect();
+        let mut v: Vec<&str> =
+            mods.iter().filter(|(_, h)| *h == hidden).map(|(n, _)| n.as_str()).collect();
         v.sort_unstable();
         v
     };
@@ -423,7 +469,11 @@ fn the_runtime_surface_is_deliberate() {
         v.sort_unstable();
         v
     };
-    assert_eq!(names(false), sorted(RUNTIME_API_MODULES), "a public runtime module is API or #[doc(hidden)]");
+    assert_eq!(
+        names(false),
+        sorted(RUNTIME_API_MODULES),
+        "a public runtime module is API or #[doc(hidden)]"
+    );
     assert_eq!(names(true), sorted(RUNTIME_HIDDEN_MODULES));
 
     // In `endpoint`, the rules engine is for generated rule sets only, and its library functions
@@ -431,13 +481,18 @@ fn the_runtime_surface_is_deliberate() {
     let endpoint = std::fs::read_to_string(root.join("codegen/runtime/src/endpoint.rs")).unwrap();
     let endpoint_mods = pub_mods(&endpoint);
     assert!(endpoint_mods.iter().all(|(_, hidden)| *hidden), "{endpoint_mods:?}");
-    assert!(endpoint.contains("#[cfg(not(feature = \"fuzzing\"))]\nmod functions;"), "endpoint::functions is private");
+    assert!(
+        endpoint.contains("#[cfg(not(feature = \"fuzzing\"))]\nmod functions;"),
+        "endpoint::functions is private"
+    );
 
     // The generated crate's docs and this file reach the runtime only through `sfn_client`.
     let runtime_crate = ["awsjson", "_runtime"].concat();
     let this = std::fs::read_to_string(root.join("tests/tests/public_api.rs")).unwrap();
     let docs = std::fs::read_to_string(root.join("generated/src/lib.rs")).unwrap();
-    let doc_lines = docs.lines().filter(|l| l.trim_start().starts_with("//!") || l.trim_start().starts_with("///"));
+    let doc_lines = docs
+        .lines()
+        .filter(|l| l.trim_start().starts_with("//!") || l.trim_start().starts_with("///"));
     for line in this.lines().chain(doc_lines) {
         assert!(!line.contains(&runtime_crate), "names the runtime crate: {line}");
     }

@@ -10,9 +10,11 @@ use sfn_client::endpoint_rules::PARTITIONS;
 /// random names made of region words.
 fn inputs() -> Vec<String> {
     let mut rng = fastrand::Rng::with_seed(0x9e610);
-    let listed: Vec<&str> = PARTITIONS.partitions.iter().flat_map(|p| p.regions.iter().map(|r| r.id)).collect();
+    let listed: Vec<&str> =
+        PARTITIONS.partitions.iter().flat_map(|p| p.regions.iter().map(|r| r.id)).collect();
     assert!(listed.len() > 30, "the partition table lists {} regions", listed.len());
-    let alphabet: Vec<char> = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ .é\n".chars().collect();
+    let alphabet: Vec<char> =
+        "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_ .é\n".chars().collect();
     let mut out: Vec<String> = listed.iter().map(|r| r.to_string()).collect();
     for region in &listed {
         let chars: Vec<char> = region.chars().collect();
@@ -32,15 +34,49 @@ fn inputs() -> Vec<String> {
         }
     }
     let words = [
-        "us", "eu", "ap", "sa", "ca", "me", "af", "il", "mx", "cn", "gov", "iso", "isob", "isoe", "isof", "eusc", "de", "east",
-        "west", "north", "southeast", "central", "1", "2", "12", "-", "-", "-", "_", "x", "é", " ", "",
+        "us",
+        "eu",
+        "ap",
+        "sa",
+        "ca",
+        "me",
+        "af",
+        "il",
+        "mx",
+        "cn",
+        "gov",
+        "iso",
+        "isob",
+        "isoe",
+        "isof",
+        "eusc",
+        "de",
+        "east",
+        "west",
+        "north",
+        "southeast",
+        "central",
+        "1",
+        "2",
+        "12",
+        "-",
+        "-",
+        "-",
+        "_",
+        "x",
+        "é",
+        " ",
+        "",
     ];
     for _ in 0..20_000 {
         let n = rng.usize(1..8);
         out.push((0..n).map(|_| words[rng.usize(..words.len())]).collect());
     }
     // Names of the shape the patterns look for, with a random prefix, word and number.
-    let prefixes = ["us", "eu", "ap", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof", "eusc-de", "eusc-fr", "xx"];
+    let prefixes = [
+        "us", "eu", "ap", "mx", "cn", "us-gov", "us-iso", "us-isob", "eu-isoe", "us-isof",
+        "eusc-de", "eusc-fr", "xx",
+    ];
     for _ in 0..5_000 {
         let prefix = prefixes[rng.usize(..prefixes.len())];
         let word = ["east", "west", "central", "north_2", "é", ""][rng.usize(..6)];
@@ -65,19 +101,32 @@ fn region_regexes_match_as_regex_lite_does() {
         }
     }
     // Both answers occur, often.
-    assert!(matched > 2_000 && matched < inputs.len() * PARTITIONS.partitions.len() / 2, "{matched}");
+    assert!(
+        matched > 2_000 && matched < inputs.len() * PARTITIONS.partitions.len() / 2,
+        "{matched}"
+    );
 }
 
 #[test]
 fn every_name_resolves_to_the_partition_regex_lite_picks() {
-    let compiled: Vec<regex_lite::Regex> =
-        PARTITIONS.partitions.iter().map(|p| regex_lite::Regex::new(p.region_regex).unwrap()).collect();
+    let compiled: Vec<regex_lite::Regex> = PARTITIONS
+        .partitions
+        .iter()
+        .map(|p| regex_lite::Regex::new(p.region_regex).unwrap())
+        .collect();
     for input in inputs() {
         let expected = PARTITIONS
             .partitions
             .iter()
             .find(|p| p.regions.iter().any(|r| r.id == input))
-            .or_else(|| PARTITIONS.partitions.iter().zip(&compiled).find(|(_, re)| re.is_match(&input)).map(|(p, _)| p))
+            .or_else(|| {
+                PARTITIONS
+                    .partitions
+                    .iter()
+                    .zip(&compiled)
+                    .find(|(_, re)| re.is_match(&input))
+                    .map(|(p, _)| p)
+            })
             .or_else(|| PARTITIONS.partitions.iter().find(|p| p.id == "aws"))
             .map(|p| p.outputs.name);
         let ours = PARTITIONS.resolve(&input).unwrap().map(|o| o.name);

@@ -7,8 +7,12 @@ use std::time::Duration;
 
 use sfn_client::config::{Credentials, RetryConfig};
 use sfn_client::error::{ProvideErrorMetadata, SdkError};
-use sfn_client::operation::describe_activity::{DescribeActivity, DescribeActivityError, DescribeActivityOutput};
-use sfn_client::operation::list_activities::{ListActivities, ListActivitiesError, ListActivitiesOutput};
+use sfn_client::operation::describe_activity::{
+    DescribeActivity, DescribeActivityError, DescribeActivityOutput,
+};
+use sfn_client::operation::list_activities::{
+    ListActivities, ListActivitiesError, ListActivitiesOutput,
+};
 use sfn_client::primitives::DateTime;
 use sfn_client::test_util::{CapturingConnector, MockConnector, MockRule, RuleMode};
 use sfn_client::types::error::{ActivityDoesNotExist, InvalidToken};
@@ -48,7 +52,13 @@ async fn the_capturing_connector_shows_the_full_signed_request() {
     let capture = CapturingConnector::new();
     let config = Config::builder()
         .region("eu-west-1")
-        .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", Some("SESSION-TOKEN-VALUE".into()), None, "test"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "SECRET",
+            Some("SESSION-TOKEN-VALUE".into()),
+            None,
+            "test",
+        ))
         .http_connector(capture.clone())
         .build();
     let client = Client::from_conf(config);
@@ -62,13 +72,26 @@ async fn the_capturing_connector_shows_the_full_signed_request() {
     assert_eq!(r.operation().as_deref(), Some("DescribeActivity"));
     assert_eq!(r.content_length(), Some(r.body().len() as u64));
     assert_eq!(r.body_json().unwrap(), serde_json::json!({ "activityArn": ARN }));
-    assert_eq!(r.signed_headers(), ["content-type", "host", "x-amz-date", "x-amz-security-token", "x-amz-target"]);
+    assert_eq!(
+        r.signed_headers(),
+        ["content-type", "host", "x-amz-date", "x-amz-security-token", "x-amz-target"]
+    );
     for name in ["content-length", "user-agent", "amz-sdk-invocation-id", "amz-sdk-request"] {
-        assert!(r.header_names().iter().any(|h| h == name), "{name} not sent: {:?}", r.header_names());
+        assert!(
+            r.header_names().iter().any(|h| h == name),
+            "{name} not sent: {:?}",
+            r.header_names()
+        );
     }
     let debug = format!("{r:?}");
-    let signature = r.header("authorization").unwrap().rsplit("Signature=").next().unwrap().to_owned();
-    assert!(!debug.contains(&signature) && !debug.contains("SESSION-TOKEN-VALUE") && !debug.contains(ARN), "{debug}");
+    let signature =
+        r.header("authorization").unwrap().rsplit("Signature=").next().unwrap().to_owned();
+    assert!(
+        !debug.contains(&signature)
+            && !debug.contains("SESSION-TOKEN-VALUE")
+            && !debug.contains(ARN),
+        "{debug}"
+    );
 }
 
 #[tokio::test]
@@ -90,7 +113,11 @@ async fn a_rule_returns_this_output_then_this_error() {
     let rule = MockRule::for_operation::<ListActivities>()
         .sequence()
         .output(|| page(&["ingest", "publish"], None))
-        .error(|| ListActivitiesError::InvalidToken(InvalidToken::builder().message("token expired").build()))
+        .error(|| {
+            ListActivitiesError::InvalidToken(
+                InvalidToken::builder().message("token expired").build(),
+            )
+        })
         .build();
     let mocks = MockConnector::new(RuleMode::Sequential, [rule.clone()]);
     let client = Client::from_conf(mocks.client_config());
@@ -102,7 +129,10 @@ async fn a_rule_returns_this_output_then_this_error() {
     match &err {
         SdkError::ServiceError(e) => {
             assert!(e.err().is_invalid_token(), "{err:?}");
-            assert_eq!((e.err().code(), e.err().message()), (Some("InvalidToken"), Some("token expired")));
+            assert_eq!(
+                (e.err().code(), e.err().message()),
+                (Some("InvalidToken"), Some("token expired"))
+            );
             assert_eq!(e.raw().status(), 400);
         }
         other => panic!("expected the mocked service error, got {other:?}"),
@@ -127,7 +157,9 @@ async fn rules_match_typed_inputs_in_either_mode() {
         .repeatedly()
         .build();
     let missing = MockRule::for_operation::<DescribeActivity>().then_error(|| {
-        DescribeActivityError::ActivityDoesNotExist(ActivityDoesNotExist::builder().message("gone").build())
+        DescribeActivityError::ActivityDoesNotExist(
+            ActivityDoesNotExist::builder().message("gone").build(),
+        )
     });
     let listing = MockRule::for_operation::<ListActivities>().then_output(|| page(&[], None));
     let mocks = MockConnector::new(RuleMode::MatchAny, [known.clone(), missing, listing]);
@@ -149,7 +181,10 @@ async fn rules_match_typed_inputs_in_either_mode() {
     assert!(text.contains("(ListStateMachines): no mock rule matches it"), "{text}");
 
     // In sequence, the next rule must match.
-    let mocks = MockConnector::new(RuleMode::Sequential, [MockRule::for_operation::<ListActivities>().then_output(|| page(&[], None))]);
+    let mocks = MockConnector::new(
+        RuleMode::Sequential,
+        [MockRule::for_operation::<ListActivities>().then_output(|| page(&[], None))],
+    );
     let client = Client::from_conf(mocks.client_config());
     let err = client.describe_activity().activity_arn(ARN).send().await.unwrap_err();
     let text = std::error::Error::source(&err).map(ToString::to_string).unwrap_or_default();
@@ -160,7 +195,10 @@ async fn rules_match_typed_inputs_in_either_mode() {
 #[test]
 #[should_panic(expected = "rule 1 (DescribeActivity) answered 0 of 1 request(s)")]
 fn unused_rules_fail_the_check() {
-    let mocks = MockConnector::new(RuleMode::Sequential, [MockRule::for_operation::<DescribeActivity>().then_output(described)]);
+    let mocks = MockConnector::new(
+        RuleMode::Sequential,
+        [MockRule::for_operation::<DescribeActivity>().then_output(described)],
+    );
     mocks.assert_all_used();
 }
 
@@ -173,12 +211,14 @@ async fn mocked_server_errors_are_retried_by_the_real_retry_loop() {
         .output(|| page(&["ingest"], None))
         .build();
     let mocks = MockConnector::new(RuleMode::Sequential, [rule.clone()]);
-    let retry = RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(1));
+    let retry =
+        RetryConfig::standard().with_max_attempts(3).with_initial_backoff(Duration::from_millis(1));
     let config = mocks.client_config().to_builder().retry_config(retry).build();
     let out = Client::from_conf(config).list_activities().send().await.unwrap();
     assert_eq!(out, page(&["ingest"], None));
     assert_eq!(rule.num_calls(), 3);
-    let attempts: Vec<String> = mocks.requests().iter().map(|r| r.header("amz-sdk-request").unwrap()).collect();
+    let attempts: Vec<String> =
+        mocks.requests().iter().map(|r| r.header("amz-sdk-request").unwrap()).collect();
     assert_eq!(attempts, ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]);
     mocks.assert_all_used();
 }
@@ -194,7 +234,15 @@ async fn a_paginator_can_stop_quietly_on_a_repeated_token() {
     };
     let mocks = MockConnector::new(RuleMode::Sequential, [pages()]);
     let client = Client::from_conf(mocks.client_config());
-    let items = client.list_activities().into_paginator().items().send().stop_on_duplicate_token(true).try_collect().await.unwrap();
+    let items = client
+        .list_activities()
+        .into_paginator()
+        .items()
+        .send()
+        .stop_on_duplicate_token(true)
+        .try_collect()
+        .await
+        .unwrap();
     assert_eq!(items, [activity("a"), activity("b")]);
     mocks.assert_all_used();
 
@@ -215,7 +263,10 @@ fn enums_try_parse_known_values_only() {
     assert_eq!(err.to_string(), "`NOT_A_STATUS` is not a known value of ExecutionStatus");
     let _: &sfn_client::error::UnknownVariantError = &err;
     // `From<&str>` still keeps unknown values, as responses need.
-    assert_eq!(ExecutionStatus::from("NOT_A_STATUS"), ExecutionStatus::Unknown("NOT_A_STATUS".into()));
+    assert_eq!(
+        ExecutionStatus::from("NOT_A_STATUS"),
+        ExecutionStatus::Unknown("NOT_A_STATUS".into())
+    );
 }
 
 #[tokio::test]
@@ -223,18 +274,30 @@ async fn an_unmodeled_mocked_error_keeps_its_code_and_is_classified_by_it() {
     use sfn_client::error::{ErrorMetadata, Unhandled};
     let throttled = || {
         ListActivitiesError::Unhandled(Unhandled::from_meta(
-            ErrorMetadata::builder().code("ThrottlingException").message("slow down").status(400).build(),
+            ErrorMetadata::builder()
+                .code("ThrottlingException")
+                .message("slow down")
+                .status(400)
+                .build(),
         ))
     };
-    let rule = MockRule::for_operation::<ListActivities>().sequence().error(throttled).output(|| page(&[], None)).build();
+    let rule = MockRule::for_operation::<ListActivities>()
+        .sequence()
+        .error(throttled)
+        .output(|| page(&[], None))
+        .build();
     let mocks = MockConnector::new(RuleMode::Sequential, [rule]);
-    let retry = RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1));
+    let retry =
+        RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1));
     let client = Client::from_conf(mocks.client_config().to_builder().retry_config(retry).build());
     // Throttling is retried: the second response answers.
     assert_eq!(client.list_activities().send().await.unwrap(), page(&[], None));
     assert_eq!(mocks.requests().len(), 2);
 
-    let mocks = MockConnector::new(RuleMode::Sequential, [MockRule::for_operation::<ListActivities>().then_error(throttled)]);
+    let mocks = MockConnector::new(
+        RuleMode::Sequential,
+        [MockRule::for_operation::<ListActivities>().then_error(throttled)],
+    );
     let err = Client::from_conf(mocks.client_config()).list_activities().send().await.unwrap_err();
     let err = err.as_service_error().expect("a service error");
     assert!(err.is_unhandled());

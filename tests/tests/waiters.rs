@@ -54,7 +54,8 @@ fn ok(body: String) -> Answer {
     (200, vec![("content-type".into(), "application/x-amz-json-1.0".into())], body.into_bytes())
 }
 
-const THROTTLED: &str = r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#;
+const THROTTLED: &str =
+    r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#;
 
 /// A server answering DescribeExecution with `script` in turn (the last repeated).
 async fn server(script: Vec<Answer>) -> Server {
@@ -90,7 +91,9 @@ fn running() -> Answer {
 
 #[tokio::test]
 async fn running_twice_then_succeeded() {
-    let s = server(vec![running(), running(), ok(execution("SUCCEEDED", r#","output":"{\"n\":1}""#))]).await;
+    let s =
+        server(vec![running(), running(), ok(execution("SUCCEEDED", r#","output":"{\"n\":1}""#))])
+            .await;
     let clock = FakeClock::new();
     let done = client(&s, &clock, 1)
         .wait_until_execution_complete()
@@ -107,7 +110,10 @@ async fn running_twice_then_succeeded() {
     let sleeps = clock.sleeps.lock().unwrap().clone();
     assert_eq!(sleeps.len(), 2);
     assert_eq!(sleeps[0], Duration::from_secs(2));
-    assert!(sleeps[1] >= Duration::from_secs(2) && sleeps[1] <= Duration::from_secs(4), "{sleeps:?}");
+    assert!(
+        sleeps[1] >= Duration::from_secs(2) && sleeps[1] <= Duration::from_secs(4),
+        "{sleeps:?}"
+    );
 }
 
 #[tokio::test]
@@ -121,7 +127,8 @@ async fn running_twice_then_failed_is_the_failure_state_with_error_and_cause() {
         .wait(Duration::from_secs(600))
         .await
         .unwrap_err();
-    let poll = err.failure_state().unwrap_or_else(|| panic!("expected the failure state, got {err:?}"));
+    let poll =
+        err.failure_state().unwrap_or_else(|| panic!("expected the failure state, got {err:?}"));
     let out = poll.output().unwrap();
     assert_eq!(out.status(), &ExecutionStatus::Failed);
     assert_eq!((out.error(), out.cause()), (Some("States.TaskFailed"), Some("boom")));
@@ -221,7 +228,11 @@ const SM: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:sm";
 #[tokio::test]
 async fn send_and_wait_returns_the_output_of_a_succeeded_execution() {
     use sfn_client::run_execution::RunExecutionError;
-    let s = start_and_describe(vec![running(), ok(execution("SUCCEEDED", r#","output":"{\"total\":7}""#))]).await;
+    let s = start_and_describe(vec![
+        running(),
+        ok(execution("SUCCEEDED", r#","output":"{\"total\":7}""#)),
+    ])
+    .await;
     let clock = FakeClock::new();
     let client = client(&s, &clock, 1);
     let done = client
@@ -246,8 +257,14 @@ async fn send_and_wait_returns_the_output_of_a_succeeded_execution() {
         .await
         .unwrap_err();
     let RunExecutionError::Failed(f) = &err else { panic!("expected Failed, got {err:?}") };
-    assert_eq!((f.status(), f.error(), f.cause()), (&ExecutionStatus::Failed, Some("OrderRejected"), Some("out of stock")));
-    assert_eq!(err.to_string(), format!("execution {ARN} ended FAILED: OrderRejected: out of stock"));
+    assert_eq!(
+        (f.status(), f.error(), f.cause()),
+        (&ExecutionStatus::Failed, Some("OrderRejected"), Some("out of stock"))
+    );
+    assert_eq!(
+        err.to_string(),
+        format!("execution {ARN} ended FAILED: OrderRejected: out of stock")
+    );
 
     // Still running at the deadline.
     let s = start_and_describe(vec![running()]).await;
@@ -258,17 +275,29 @@ async fn send_and_wait_returns_the_output_of_a_succeeded_execution() {
         .send_and_wait(Duration::from_secs(20))
         .await
         .unwrap_err();
-    assert!(matches!(&err, RunExecutionError::StillRunning { execution_arn, .. } if execution_arn == ARN), "{err:?}");
+    assert!(
+        matches!(&err, RunExecutionError::StillRunning { execution_arn, .. } if execution_arn == ARN),
+        "{err:?}"
+    );
 }
 
 #[tokio::test]
 async fn send_and_wait_reports_a_start_failure_and_a_describe_failure() {
     use sfn_client::run_execution::RunExecutionError;
     let s = Server::start(|_| async {
-        (400, vec![], br#"{"__type":"StateMachineDoesNotExist","message":"no such machine"}"#.to_vec())
+        (
+            400,
+            vec![],
+            br#"{"__type":"StateMachineDoesNotExist","message":"no such machine"}"#.to_vec(),
+        )
     })
     .await;
-    let err = client_for(&s).start_execution().state_machine_arn(SM).send_and_wait(Duration::from_secs(60)).await.unwrap_err();
+    let err = client_for(&s)
+        .start_execution()
+        .state_machine_arn(SM)
+        .send_and_wait(Duration::from_secs(60))
+        .await
+        .unwrap_err();
     let RunExecutionError::Start(e) = &err else { panic!("expected Start, got {err:?}") };
     assert!(e.as_service_error().unwrap().is_state_machine_does_not_exist());
     assert_eq!(s.seen().len(), 1, "nothing is described when nothing started");

@@ -29,19 +29,28 @@ pub fn generate_model(
     partitions: &Value,
 ) -> Result<Generated, String> {
     let model = Model::from_path(model_path).map_err(|e| e.to_string())?;
-    let service = generate::pick_service(&model, service.map(ShapeId::new).as_ref()).map_err(|e| e.to_string())?;
+    let service = generate::pick_service(&model, service.map(ShapeId::new).as_ref())
+        .map_err(|e| e.to_string())?;
     let package = match package {
         Some(p) => p.to_string(),
         None => default_package_name(&model, &service),
     };
-    if package.is_empty() || !package.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') {
+    if package.is_empty()
+        || !package.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_')
+    {
         return Err(format!("`{package}` is not a valid package name (letters, digits, `-`, `_`)"));
     }
     let bytes = std::fs::read(model_path).map_err(|e| format!("{}: {e}", model_path.display()))?;
-    let name = model_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
+    let name =
+        model_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let options = Options {
         service: Some(service.clone()),
-        crate_info: CrateInfo { package_name: package.clone(), version: "0.1.0".into(), runtime_path: runtime.into(), publish: false },
+        crate_info: CrateInfo {
+            package_name: package.clone(),
+            version: "0.1.0".into(),
+            runtime_path: runtime.into(),
+            publish: false,
+        },
         model_source: BTreeMap::from([
             ("file".to_string(), name),
             ("sha256".to_string(), crate::inputs::sha256_hex(&bytes)),
@@ -50,7 +59,8 @@ pub fn generate_model(
         // Hand-written additions belong to the crates of this repository, not to any model.
         additions: None,
     };
-    let generated = generate::generate_with_report(&model, &options).map_err(|e| format!("cannot generate {service}:\n{e}"))?;
+    let generated = generate::generate_with_report(&model, &options)
+        .map_err(|e| format!("cannot generate {service}:\n{e}"))?;
     Ok(Generated { package, service, files: generated.files, warnings: generated.warnings })
 }
 
@@ -58,7 +68,9 @@ pub fn generate_model(
 /// `CloudWatch Logs` → `cloudwatch-logs-client`), else the service shape's name.
 pub fn default_package_name(model: &Model, service: &ShapeId) -> String {
     let sdk_id = match model.shapes.get(service) {
-        Some(Shape::Service(s)) => s.traits.get("aws.api#service").and_then(|t| t.get("sdkId")).and_then(Value::as_str),
+        Some(Shape::Service(s)) => {
+            s.traits.get("aws.api#service").and_then(|t| t.get("sdkId")).and_then(Value::as_str)
+        }
         _ => None,
     };
     let base = sdk_id.unwrap_or(service.name());
@@ -78,7 +90,8 @@ pub fn relative_path(from: &Path, to: &Path) -> String {
     let from: Vec<Component> = from.components().collect();
     let to: Vec<Component> = to.components().collect();
     let common = from.iter().zip(&to).take_while(|(a, b)| a == b).count();
-    let mut parts: Vec<String> = std::iter::repeat_n("..".to_string(), from.len() - common).collect();
+    let mut parts: Vec<String> =
+        std::iter::repeat_n("..".to_string(), from.len() - common).collect();
     parts.extend(to[common..].iter().map(|c| c.as_os_str().to_string_lossy().into_owned()));
     if parts.is_empty() {
         ".".into()
@@ -162,7 +175,12 @@ pub fn workspace_manifest(members: &[String], root_manifest: &str) -> String {
 
 /// Runs `cargo clippy --all-targets` on one crate of the scratch workspace (which type-checks
 /// everything `cargo check --tests` does, plus the lints) and counts its warnings and errors.
-pub fn clippy(cargo: &str, workspace: &Path, target_dir: &Path, package: &str) -> Result<Compile, String> {
+pub fn clippy(
+    cargo: &str,
+    workspace: &Path,
+    target_dir: &Path,
+    package: &str,
+) -> Result<Compile, String> {
     let started = std::time::Instant::now();
     let output = std::process::Command::new(cargo)
         .current_dir(workspace)
@@ -199,7 +217,17 @@ pub fn clippy(cargo: &str, workspace: &Path, target_dir: &Path, package: &str) -
     let ok = output.status.success() && errors == 0;
     if !output.status.success() && messages.is_empty() {
         let stderr = String::from_utf8_lossy(&output.stderr);
-        messages.push(stderr.lines().rev().take(15).collect::<Vec<_>>().into_iter().rev().collect::<Vec<_>>().join("\n"));
+        messages.push(
+            stderr
+                .lines()
+                .rev()
+                .take(15)
+                .collect::<Vec<_>>()
+                .into_iter()
+                .rev()
+                .collect::<Vec<_>>()
+                .join("\n"),
+        );
     }
     Ok(Compile { ok, warnings, seconds, messages })
 }
@@ -210,7 +238,10 @@ mod tests {
 
     #[test]
     fn relative_paths_climb_to_the_common_ancestor() {
-        assert_eq!(relative_path(Path::new("/a/b/c"), Path::new("/a/x/runtime")), "../../x/runtime");
+        assert_eq!(
+            relative_path(Path::new("/a/b/c"), Path::new("/a/x/runtime")),
+            "../../x/runtime"
+        );
         assert_eq!(relative_path(Path::new("/a"), Path::new("/a/runtime")), "runtime");
         assert_eq!(relative_path(Path::new("/tmp/out"), Path::new("/work/r")), "../../work/r");
     }
@@ -223,7 +254,10 @@ mod tests {
             "test",
         )
         .unwrap();
-        assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Svc")), "cloudwatch-logs-client");
+        assert_eq!(
+            default_package_name(&model, &ShapeId::new("a.b#Svc")),
+            "cloudwatch-logs-client"
+        );
         assert_eq!(default_package_name(&model, &ShapeId::new("a.b#Other")), "other-client");
     }
 }

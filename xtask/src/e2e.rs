@@ -12,8 +12,8 @@ use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{self, Options};
 use codegen::model::Model;
 
-use xtask_inputs::pins::{self as inputs, Pins};
 use crate::{parse_options, root, write_target, Target};
+use xtask_inputs::pins::{self as inputs, Pins};
 
 /// One generated client: its model file in the models folder, the model's sha256 (as the
 /// folder's `INDEX.md` lists it) and the crate's directory and package name.
@@ -54,14 +54,17 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
         return Err(format!("unexpected argument `{}`", rest[0]));
     }
     let root = root();
-    let models = match opts.get("models").cloned().or_else(|| std::env::var("AWS_MODELS_DIR").ok()) {
+    let models = match opts.get("models").cloned().or_else(|| std::env::var("AWS_MODELS_DIR").ok())
+    {
         Some(dir) => PathBuf::from(dir),
         None => root.join("../shared/models/aws"),
     };
     let pins = Pins::load(&root)?;
-    let partitions_path = pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
-    let partitions: serde_json::Value = serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
-        .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let partitions_path =
+        pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
+    let partitions: serde_json::Value =
+        serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
+            .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
 
     let started = Instant::now();
     let mut written = 0;
@@ -79,14 +82,24 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
     Ok(ExitCode::SUCCESS)
 }
 
-fn generate_one(c: &E2eClient, path: &Path, partitions: &serde_json::Value) -> Result<BTreeMap<String, String>, String> {
+fn generate_one(
+    c: &E2eClient,
+    path: &Path,
+    partitions: &serde_json::Value,
+) -> Result<BTreeMap<String, String>, String> {
     let bytes = std::fs::read(path).map_err(|e| {
-        format!("cannot read {}: {e} (the AWS models folder: --models DIR or $AWS_MODELS_DIR)", path.display())
+        format!(
+            "cannot read {}: {e} (the AWS models folder: --models DIR or $AWS_MODELS_DIR)",
+            path.display()
+        )
     })?;
     inputs::verify(&bytes, c.sha256).map_err(|e| format!("{}: {e}", path.display()))?;
     let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
     let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-    let source = BTreeMap::from([("file".to_string(), c.file.to_string()), ("sha256".to_string(), c.sha256.to_string())]);
+    let source = BTreeMap::from([
+        ("file".to_string(), c.file.to_string()),
+        ("sha256".to_string(), c.sha256.to_string()),
+    ]);
     generate::generate(
         &model,
         &Options {

@@ -3,6 +3,7 @@
 
 mod any_model;
 mod e2e;
+mod fmt;
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -52,6 +53,10 @@ Commands:
         Generate the SQS, DynamoDB and KMS clients of the end-to-end tests in
         tests/aws-e2e/ into tests/aws-e2e/gen/ (git-ignored) from the models of
         DIR (default $AWS_MODELS_DIR, else ../shared/models/aws), verifying sha256.
+  fmt [--check]
+        rustfmt (settings: rustfmt.toml) over the hand-written Rust: the workspace's
+        hand-written packages, codegen/services/, the aws-e2e tests, the benchmark and fuzz
+        harnesses. The generated crates are formatted by the generator, not by rustfmt.
   bench-codegen [--runs N]
         Time generating the SFN crate in memory (parse the model, generate, format; no
         writing), N runs (default 20); prints the wall time's min, median and max and the
@@ -69,6 +74,7 @@ fn main() -> ExitCode {
         Some("bench-codegen") => bench_codegen_cmd(&args[1..]),
         Some("protocol-report") => protocol_report_cmd(&args[1..]),
         Some("aws-e2e-clients") => e2e::aws_e2e_clients_cmd(&args[1..]),
+        Some("fmt") => fmt_dispatch(&args[1..]),
         Some("help") | Some("--help") | Some("-h") | None => {
             print!("{HELP}");
             Ok(ExitCode::SUCCESS)
@@ -84,13 +90,26 @@ fn main() -> ExitCode {
     }
 }
 
+/// `fmt [--check]`.
+fn fmt_dispatch(args: &[String]) -> Result<ExitCode, String> {
+    let (opts, rest) = parse_options(args, &[], &["check"])?;
+    if let Some(a) = rest.first() {
+        return Err(format!("unexpected argument `{a}`"));
+    }
+    fmt::fmt_cmd(&root(), opts.contains_key("check"))
+}
+
 /// The repository root (the parent of this crate).
 fn root() -> PathBuf {
     xtask_inputs::repo_root()
 }
 
 /// Parses `--name value` options and bare flags; unknown options are refused.
-fn parse_options(args: &[String], with_value: &[&str], flags: &[&str]) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
+fn parse_options(
+    args: &[String],
+    with_value: &[&str],
+    flags: &[&str],
+) -> Result<(BTreeMap<String, String>, Vec<String>), String> {
     let mut options = BTreeMap::new();
     let mut positional = Vec::new();
     let mut it = args.iter();
@@ -117,14 +136,19 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         return Err(format!("unexpected argument `{}`", rest[0]));
     }
     let runs: usize = match opts.get("runs") {
-        Some(n) => n.parse().ok().filter(|&n| n > 0).ok_or_else(|| format!("`--runs {n}`: not a positive number"))?,
+        Some(n) => n
+            .parse()
+            .ok()
+            .filter(|&n| n > 0)
+            .ok_or_else(|| format!("`--runs {n}`: not a positive number"))?,
         None => 20,
     };
     let root = root();
     let pins = Pins::load(&root)?;
     let model_path = pins.sfn.locate(&root, None)?;
     let partitions_path = pins.partitions.locate(&root, None)?;
-    let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?).map_err(|_| "the model is not UTF-8".to_string())?;
+    let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?)
+        .map_err(|_| "the model is not UTF-8".to_string())?;
     let partitions = codegen::endpoints::parse_partitions(
         &pins.partitions.read_verified(&partitions_path)?,
         &partitions_path.display().to_string(),
@@ -132,7 +156,12 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     .map_err(|e| e.to_string())?;
     let options = Options {
         service: None,
-        crate_info: CrateInfo { package_name: "sfn-client".into(), version: "0.1.0".into(), runtime_path: "../codegen/runtime".into(), publish: true },
+        crate_info: CrateInfo {
+            package_name: "sfn-client".into(),
+            version: "0.1.0".into(),
+            runtime_path: "../codegen/runtime".into(),
+            publish: true,
+        },
         model_source: pins.sfn.source_record(),
         partitions: Some(partitions),
         additions: Some(sfn_additions(&root)?),
@@ -172,7 +201,10 @@ fn cpu_millis() -> f64 {
     let Some((_, rest)) = stat.rsplit_once(')') else { return f64::NAN };
     let fields: Vec<&str> = rest.split_whitespace().collect();
     // `rest` starts at field 3 (state): utime is field 14, stime field 15.
-    match (fields.get(11).and_then(|v| v.parse::<f64>().ok()), fields.get(12).and_then(|v| v.parse::<f64>().ok())) {
+    match (
+        fields.get(11).and_then(|v| v.parse::<f64>().ok()),
+        fields.get(12).and_then(|v| v.parse::<f64>().ok()),
+    ) {
         (Some(user), Some(system)) => (user + system) * 10.0,
         _ => f64::NAN,
     }
@@ -206,19 +238,24 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     }
     for only_with_out in ["package", "service", "runtime"] {
         if opts.contains_key(only_with_out) {
-            return Err(format!("`--{only_with_out}` goes with `--out DIR` (generating a crate for any model)"));
+            return Err(format!(
+                "`--{only_with_out}` goes with `--out DIR` (generating a crate for any model)"
+            ));
         }
     }
     let root = root();
     let pins = Pins::load(&root)?;
     let model_path = pins.sfn.locate(&root, opts.get("model").map(PathBuf::from))?;
-    let partitions_path = pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
+    let partitions_path =
+        pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
 
     let started = Instant::now();
     let model_bytes = pins.sfn.read_verified(&model_path)?;
     let partitions_bytes = pins.partitions.read_verified(&partitions_path)?;
-    let model_text = String::from_utf8(model_bytes).map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
-    let raw_model = Model::from_json(&model_text, &model_path.display().to_string()).map_err(|e| e.to_string())?;
+    let model_text = String::from_utf8(model_bytes)
+        .map_err(|_| format!("{}: not UTF-8", model_path.display()))?;
+    let raw_model = Model::from_json(&model_text, &model_path.display().to_string())
+        .map_err(|e| e.to_string())?;
     let mut model = raw_model.clone();
     let mut model_source = pins.sfn.source_record();
     for (path, text) in xtask_inputs::read_overlays(&root)? {
@@ -226,8 +263,11 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         let (key, value) = xtask_inputs::overlay_record(&path, &text);
         model_source.insert(key, value);
     }
-    let partitions = codegen::endpoints::parse_partitions(&partitions_bytes, &partitions_path.display().to_string())
-        .map_err(|e| e.to_string())?;
+    let partitions = codegen::endpoints::parse_partitions(
+        &partitions_bytes,
+        &partitions_path.display().to_string(),
+    )
+    .map_err(|e| e.to_string())?;
 
     let sfn = generate::generate(
         &model,
@@ -254,14 +294,22 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         let files = match t.load_in_repo_model(&root) {
             Some(model) => t.generate(&model.map_err(cannot)?, BTreeMap::new(), Some(&partitions)),
             None => {
-                let test_crates::ModelInput::Pinned(key) = t.model else { unreachable!("not in the repository") };
+                let test_crates::ModelInput::Pinned(key) = t.model else {
+                    unreachable!("not in the repository")
+                };
                 if !pinned_models.contains_key(key) {
                     let pin = pins.get(key)?;
-                    let explicit = if key == test_crates::PROTOCOL_TESTS_PIN { opts.get("protocol-tests") } else { None };
+                    let explicit = if key == test_crates::PROTOCOL_TESTS_PIN {
+                        opts.get("protocol-tests")
+                    } else {
+                        None
+                    };
                     let path = pin.locate(&root, explicit.map(PathBuf::from))?;
                     let bytes = pin.read_verified(&path)?;
-                    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
-                    let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
+                    let text = String::from_utf8(bytes)
+                        .map_err(|_| format!("{}: not UTF-8", path.display()))?;
+                    let model = Model::from_json(&text, &path.display().to_string())
+                        .map_err(|e| e.to_string())?;
                     pinned_models.insert(key, (model, pin.source_record()));
                 }
                 let (model, source) = &pinned_models[key];
@@ -280,7 +328,10 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
             problems.extend(check_target(&root, t)?);
         }
         if problems.is_empty() {
-            println!("generated code is up to date ({} files checked)", targets.iter().map(|t| t.files.len()).sum::<usize>());
+            println!(
+                "generated code is up to date ({} files checked)",
+                targets.iter().map(|t| t.files.len()).sum::<usize>()
+            );
             Ok(ExitCode::SUCCESS)
         } else {
             eprintln!("generated code is out of date:");
@@ -308,7 +359,9 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
 /// `codegen --model FILE --out DIR`: one crate for any model, outside the pinned set.
 fn codegen_any_cmd(opts: &BTreeMap<String, String>) -> Result<ExitCode, String> {
     if opts.contains_key("check") || opts.contains_key("protocol-tests") {
-        return Err("`--check` and `--protocol-tests` are for the pinned crates, not with `--out`".into());
+        return Err(
+            "`--check` and `--protocol-tests` are for the pinned crates, not with `--out`".into()
+        );
     }
     let model_path = PathBuf::from(opts.get("model").ok_or("`--out DIR` needs `--model FILE`")?);
     let root = root();
@@ -329,7 +382,10 @@ fn codegen_any_cmd(opts: &BTreeMap<String, String>) -> Result<ExitCode, String> 
     )?;
     // Files no longer generated are removed from DIR: only from a crate this command made.
     if !existing_files(&out)?.is_empty() && !out.join("MODEL").is_file() {
-        return Err(format!("{} is not empty and holds no generated crate (no MODEL file): choose a new directory", out.display()));
+        return Err(format!(
+            "{} is not empty and holds no generated crate (no MODEL file): choose a new directory",
+            out.display()
+        ));
     }
     let target = Target { dir: out.clone(), files: generated.files };
     let written = write_target(&target)?;
@@ -350,7 +406,8 @@ fn codegen_any_cmd(opts: &BTreeMap<String, String>) -> Result<ExitCode, String> 
 
 /// `codegen-all`: every model of a folder into one scratch workspace, generated and compiled.
 fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
-    let (opts, rest) = parse_options(args, &["models", "out", "target-dir", "compile", "partitions"], &[])?;
+    let (opts, rest) =
+        parse_options(args, &["models", "out", "target-dir", "compile", "partitions"], &[])?;
     if !rest.is_empty() {
         return Err(format!("unexpected argument `{}`", rest[0]));
     }
@@ -372,7 +429,9 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
         None => out.join("target"),
     };
     let mut model_files: Vec<PathBuf> = std::fs::read_dir(&models_dir)
-        .map_err(|e| format!("{}: {e} (set --models DIR or $AWS_MODELS_DIR)", models_dir.display()))?
+        .map_err(|e| {
+            format!("{}: {e} (set --models DIR or $AWS_MODELS_DIR)", models_dir.display())
+        })?
         .filter_map(Result::ok)
         .map(|e| e.path())
         .filter(|p| p.extension().is_some_and(|x| x == "json"))
@@ -394,7 +453,13 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
             let service = generate::pick_service(&m, None).map_err(|e| e.to_string())?;
             let package = any_model::default_package_name(&m, &service);
             let dir = out.join(&package);
-            let g = any_model::generate_model(path, Some(&package), None, &any_model::relative_path(&dir, &runtime), &partitions)?;
+            let g = any_model::generate_model(
+                path,
+                Some(&package),
+                None,
+                &any_model::relative_path(&dir, &runtime),
+                &partitions,
+            )?;
             if let Some(other) = packages.insert(package.clone(), model.clone()) {
                 return Err(format!("package `{package}` is also the one of {other}"));
             }
@@ -403,18 +468,29 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
             Ok((package, target.files.len(), g.warnings))
         });
         rows.push(match generated {
-            Ok((package, n, warnings)) => any_model::Row { model, package, generated: Ok(n), warnings, compile: None },
-            Err(e) => any_model::Row { model, package: stem, generated: Err(e), warnings: Vec::new(), compile: None },
+            Ok((package, n, warnings)) => {
+                any_model::Row { model, package, generated: Ok(n), warnings, compile: None }
+            }
+            Err(e) => any_model::Row {
+                model,
+                package: stem,
+                generated: Err(e),
+                warnings: Vec::new(),
+                compile: None,
+            },
         });
     }
     let generation = started.elapsed();
-    let members: Vec<String> = rows.iter().filter(|r| r.generated.is_ok()).map(|r| r.package.clone()).collect();
-    let root_manifest = std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
+    let members: Vec<String> =
+        rows.iter().filter(|r| r.generated.is_ok()).map(|r| r.package.clone()).collect();
+    let root_manifest =
+        std::fs::read_to_string(root.join("Cargo.toml")).map_err(|e| format!("Cargo.toml: {e}"))?;
     std::fs::write(out.join("Cargo.toml"), any_model::workspace_manifest(&members, &root_manifest))
         .map_err(|e| format!("{}: {e}", out.display()))?;
     // The repository's lock file: the same dependency versions, no registry look-up needed.
     if !out.join("Cargo.lock").exists() {
-        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock")).map_err(|e| format!("Cargo.lock: {e}"))?;
+        std::fs::copy(root.join("Cargo.lock"), out.join("Cargo.lock"))
+            .map_err(|e| format!("Cargo.lock: {e}"))?;
     }
     eprintln!(
         "generated {} of {} models into {} in {:.1} s",
@@ -427,19 +503,29 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
     let wanted: Option<Vec<String>> = match opts.get("compile").map(String::as_str) {
         None | Some("all") => None,
         Some("none") => Some(Vec::new()),
-        Some(list) => Some(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect()),
+        Some(list) => {
+            Some(list.split(',').map(|s| s.trim().to_string()).filter(|s| !s.is_empty()).collect())
+        }
     };
     if let Some(wanted) = &wanted {
         for w in wanted {
-            if !rows.iter().any(|r| &r.package == w || r.model == *w || r.model.trim_end_matches(".json") == w) {
-                return Err(format!("`--compile`: no model or package `{w}` in {}", models_dir.display()));
+            if !rows
+                .iter()
+                .any(|r| &r.package == w || r.model == *w || r.model.trim_end_matches(".json") == w)
+            {
+                return Err(format!(
+                    "`--compile`: no model or package `{w}` in {}",
+                    models_dir.display()
+                ));
             }
         }
     }
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     for row in rows.iter_mut().filter(|r| r.generated.is_ok()) {
         let chosen = wanted.as_ref().is_none_or(|w| {
-            w.iter().any(|w| w == &row.package || *w == row.model || w == row.model.trim_end_matches(".json"))
+            w.iter().any(|w| {
+                w == &row.package || *w == row.model || w == row.model.trim_end_matches(".json")
+            })
         });
         if chosen {
             let c = any_model::clippy(&cargo, &out, &target_dir, &row.package)?;
@@ -469,13 +555,23 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
         let (compiled, warnings, time) = match &r.compile {
             Some(c) => {
                 failed |= !c.ok || c.warnings > 0;
-                (if c.ok { "yes" } else { "**no**" }.to_string(), c.warnings.to_string(), format!("{:.1}", c.seconds))
+                (
+                    if c.ok { "yes" } else { "**no**" }.to_string(),
+                    c.warnings.to_string(),
+                    format!("{:.1}", c.seconds),
+                )
             }
             None => ("—".to_string(), "—".to_string(), "—".to_string()),
         };
-        println!("| {} | {} | {generated} | {} | {compiled} | {warnings} | {time} |", r.model, r.package, r.warnings.len());
+        println!(
+            "| {} | {} | {generated} | {} | {compiled} | {warnings} | {time} |",
+            r.model,
+            r.package,
+            r.warnings.len()
+        );
     }
-    let compiled: Vec<&any_model::Compile> = rows.iter().filter_map(|r| r.compile.as_ref()).collect();
+    let compiled: Vec<&any_model::Compile> =
+        rows.iter().filter_map(|r| r.compile.as_ref()).collect();
     println!(
         "\n{} of {} models generated in {:.1} s; {} of {} crates compiled with their tests, {} clippy-clean; {:.0} s in all.",
         members.len(),
@@ -501,10 +597,15 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// The pinned partition table, verified, parsed.
-fn load_partitions(root: &Path, pins: &Pins, explicit: Option<&String>) -> Result<serde_json::Value, String> {
+fn load_partitions(
+    root: &Path,
+    pins: &Pins,
+    explicit: Option<&String>,
+) -> Result<serde_json::Value, String> {
     let path = pins.partitions.locate(root, explicit.map(PathBuf::from))?;
     let bytes = pins.partitions.read_verified(&path)?;
-    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Every file under `dir` (relative paths, `/`-separated), skipping `target/`.
@@ -526,7 +627,8 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, String> {
                 }
                 stack.push(path);
             } else {
-                let rel = path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
+                let rel =
+                    path.strip_prefix(dir).expect("under dir").to_string_lossy().replace('\\', "/");
                 out.push(rel);
             }
         }
@@ -536,7 +638,8 @@ fn existing_files(dir: &Path) -> Result<Vec<String>, String> {
 }
 
 fn check_target(root: &Path, t: &Target) -> Result<Vec<String>, String> {
-    let shown = |rel: &str| t.dir.strip_prefix(root).unwrap_or(&t.dir).join(rel).display().to_string();
+    let shown =
+        |rel: &str| t.dir.strip_prefix(root).unwrap_or(&t.dir).join(rel).display().to_string();
     let mut problems = Vec::new();
     for (rel, contents) in &t.files {
         match std::fs::read_to_string(t.dir.join(rel)) {
@@ -604,10 +707,15 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
     let [old, new] = rest.as_slice() else {
         return Err("usage: cargo xtask diff OLD NEW [--format markdown|json] [--fail-on breaking|additive|patch]".into());
     };
-    let format: codegen::diff::Format = opts.get("format").map_or(Ok(Default::default()), |f| f.parse())?;
-    let fail_on: Option<codegen::diff::Class> =
-        opts.get("fail-on").map(|c| c.parse()).transpose().map_err(|e| format!("`--fail-on`: {e}"))?;
-    let report = codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
+    let format: codegen::diff::Format =
+        opts.get("format").map_or(Ok(Default::default()), |f| f.parse())?;
+    let fail_on: Option<codegen::diff::Class> = opts
+        .get("fail-on")
+        .map(|c| c.parse())
+        .transpose()
+        .map_err(|e| format!("`--fail-on`: {e}"))?;
+    let report =
+        codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
     print!("{}", report.render(format));
     if format == codegen::diff::Format::Markdown {
         print!("{}", overlay_section(Path::new(new))?);
@@ -646,7 +754,11 @@ fn overlay_section(new: &Path) -> Result<String, String> {
         out.push_str(&format!("- `{p}`\n"));
     }
     out.push('\n');
-    out.push_str(&report.with_labels("without overlays", "with overlays").render(codegen::diff::Format::Markdown));
+    out.push_str(
+        &report
+            .with_labels("without overlays", "with overlays")
+            .render(codegen::diff::Format::Markdown),
+    );
     Ok(out)
 }
 
@@ -655,7 +767,10 @@ fn overlay_section(new: &Path) -> Result<String, String> {
 /// `$SFN_MODELS_DIR`), so the reviewer sees what changed in the API.
 fn report_model_change(root: &Path, pin: &Pin, model: &Model) {
     let record = std::fs::read_to_string(root.join("generated/MODEL")).unwrap_or_default();
-    let Some(previous) = record.lines().find_map(|l| l.strip_prefix("sha256 = ")).map(str::trim) else { return };
+    let Some(previous) = record.lines().find_map(|l| l.strip_prefix("sha256 = ")).map(str::trim)
+    else {
+        return;
+    };
     if previous == pin.sha256 {
         return;
     }
@@ -696,14 +811,16 @@ fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
     let pins = Pins::load(&root)?;
     let pin = pins.get(PROTOCOL_TESTS_PIN)?;
     let path = pin.locate(&root, opts.get("protocol-tests").map(PathBuf::from))?;
-    let text = String::from_utf8(pin.read_verified(&path)?).map_err(|_| format!("{}: not UTF-8", path.display()))?;
+    let text = String::from_utf8(pin.read_verified(&path)?)
+        .map_err(|_| format!("{}: not UTF-8", path.display()))?;
     let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".to_string());
     let mut rows = Vec::new();
     let mut all_pass = true;
     for t in TEST_CRATES.iter().filter(|t| t.model == ModelInput::Pinned(PROTOCOL_TESTS_PIN)) {
         let service = codegen::model::ShapeId::new(t.service);
-        let (protocol, count) = generate::protocol_case_count(&model, &service).map_err(|e| e.to_string())?;
+        let (protocol, count) =
+            generate::protocol_case_count(&model, &service).map_err(|e| e.to_string())?;
         let output = std::process::Command::new(&cargo)
             .current_dir(&root)
             .args(["test", "--quiet", "-p", t.package_name, "--test", "protocol_tests"])
@@ -711,7 +828,11 @@ fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
             .map_err(|e| format!("cannot run cargo: {e}"))?;
         let stdout = String::from_utf8_lossy(&output.stdout);
         let (passed, failed, ignored) = parse_test_result(&stdout).ok_or_else(|| {
-            format!("no test result from `cargo test -p {}`:\n{}", t.package_name, String::from_utf8_lossy(&output.stderr))
+            format!(
+                "no test result from `cargo test -p {}`:\n{}",
+                t.package_name,
+                String::from_utf8_lossy(&output.stderr)
+            )
         })?;
         if passed + failed + ignored != count.total || ignored != count.exceptions {
             return Err(format!(
@@ -724,7 +845,10 @@ fn protocol_report_cmd(args: &[String]) -> Result<ExitCode, String> {
         }
         all_pass &= failed == 0;
         let protocol = protocol.rsplit('#').next().unwrap_or(protocol);
-        rows.push(format!("| `{}` | {protocol} | {passed} | {} | {} |", t.service, count.total, count.exceptions));
+        rows.push(format!(
+            "| `{}` | {protocol} | {passed} | {} | {} |",
+            t.service, count.total, count.exceptions
+        ));
     }
     println!("| service | protocol | passed | client cases | exceptions |");
     println!("|---|---|---|---|---|");

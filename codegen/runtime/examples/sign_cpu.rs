@@ -23,8 +23,13 @@ fn main() {
         .header("user-agent", "sfn-client/0.1.0")
         .body(body)
         .unwrap();
-    let credentials =
-        Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", Some("SESSIONTOKEN".repeat(30)), None, "test");
+    let credentials = Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        Some("SESSIONTOKEN".repeat(30)),
+        None,
+        "test",
+    );
     let time = UNIX_EPOCH + Duration::from_secs(1_704_164_645);
     const N: u32 = 10_000;
     let (mut ours, mut theirs) = (Duration::ZERO, Duration::ZERO);
@@ -45,5 +50,9 @@ fn main() {
         theirs += start.elapsed();
     }
     let per = |d: Duration| d.as_nanos() / u128::from(10 * N);
-    println!("signing one StartExecution-like request: runtime signer {} ns/op, aws-sigv4 {} ns/op", per(ours), per(theirs));
+    println!(
+        "signing one StartExecution-like request: runtime signer {} ns/op, aws-sigv4 {} ns/op",
+        per(ours),
+        per(theirs)
+    );
 }

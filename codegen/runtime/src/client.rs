@@ -20,14 +20,18 @@ use tracing::Instrument as _;
 
 use crate::clock::{uuid_v4, AsyncSleep, ClockSkew};
 use crate::config::Config;
+use crate::config::ConfigOverride;
 use crate::endpoint::{EndpointParams, ParamValue};
 use crate::error::{
-    DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError, TimeoutError, TimeoutKind,
+    DispatchFailure, ErrorMetadata, RawResponse, ResponseError, SdkError, ServiceError,
+    TimeoutError, TimeoutKind,
 };
-use crate::config::ConfigOverride;
-use crate::http::{ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector, SharedHttpConnector};
+use crate::http::{
+    ConnectorErrorKind, HttpConnector, HttpRequest, HyperConnector, SharedHttpConnector,
+};
 use crate::interceptor::{
-    AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError, SharedInterceptor,
+    AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError,
+    SharedInterceptor,
 };
 use crate::operation::{Auth, Operation, OperationError};
 use crate::protocol::RequestTemplate;
@@ -167,7 +171,10 @@ impl<O: Operation> CustomizableOperation<O> {
 
 impl<O: Operation> std::fmt::Debug for CustomizableOperation<O> {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.debug_struct("CustomizableOperation").field("operation", &O::NAME).field("options", &self.options).finish_non_exhaustive()
+        f.debug_struct("CustomizableOperation")
+            .field("operation", &O::NAME)
+            .field("options", &self.options)
+            .finish_non_exhaustive()
     }
 }
 
@@ -191,8 +198,8 @@ impl Handle {
             user_agent.push_str(" app/");
             user_agent.push_str(app);
         }
-        let user_agent =
-            HeaderValue::try_from(&user_agent).map_err(|e| format!("the user agent `{user_agent}` is not a valid header value: {e}"));
+        let user_agent = HeaderValue::try_from(&user_agent)
+            .map_err(|e| format!("the user agent `{user_agent}` is not a valid header value: {e}"));
         let inner = Inner {
             config,
             service,
@@ -215,7 +222,10 @@ impl Handle {
     }
 
     /// Calls operation `O` with `input`.
-    pub async fn call<O: Operation>(&self, input: O::Input) -> Result<O::Output, SdkError<O::Error>> {
+    pub async fn call<O: Operation>(
+        &self,
+        input: O::Input,
+    ) -> Result<O::Output, SdkError<O::Error>> {
         self.call_with::<O>(input, CallOptions::default()).await
     }
 
@@ -243,34 +253,53 @@ impl Handle {
         };
         let mut call = TypedCall::<O> { input: Some(input), result: None, success: None };
         self.call_erased(&op, options, &mut call).await;
-        call.result.unwrap_or_else(|| Err(SdkError::construction_failure("the call ended without an outcome")))
+        call.result.unwrap_or_else(|| {
+            Err(SdkError::construction_failure("the call ended without an outcome"))
+        })
     }
 
     /// The call of any operation: runs it, then its interceptors' `read_after_execution`; the
     /// outcome is left in `call`.
-    async fn call_erased(&self, op: &OperationInfo, options: CallOptions, call: &mut (dyn ErasedCall + '_)) {
-        let span = tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = op.name);
+    async fn call_erased(
+        &self,
+        op: &OperationInfo,
+        options: CallOptions,
+        call: &mut (dyn ErasedCall + '_),
+    ) {
+        let span =
+            tracing::debug_span!("call", service = self.inner.service.sdk_id, operation = op.name);
         let overridden = options.config_override.as_ref().map(|o| o.apply(&self.inner.config));
         let config = overridden.as_ref().unwrap_or(&self.inner.config);
-        let endpoint_url = match options.config_override.as_ref().and_then(|o| o.endpoint_url_override()) {
-            Some(url) => Some(url),
-            None => self.inner.endpoint_url.as_deref(),
-        };
+        let endpoint_url =
+            match options.config_override.as_ref().and_then(|o| o.endpoint_url_override()) {
+                Some(url) => Some(url),
+                None => self.inner.endpoint_url.as_deref(),
+            };
         let mut interceptors = config.interceptors().to_vec();
         interceptors.extend(options.interceptors.iter().cloned());
-        let context = CallContext { config, endpoint_url, interceptors, mutators: &options.request_mutators };
+        let context =
+            CallContext { config, endpoint_url, interceptors, mutators: &options.request_mutators };
         let timeout = config.timeout_config().operation();
         let sleep = config.sleep().clone();
         async move {
             let start = std::time::Instant::now();
             let mut state = CallState::default();
-            match with_timeout(&*sleep, timeout, self.call_inner(op, &context, &mut state, &mut *call)).await {
+            match with_timeout(
+                &*sleep,
+                timeout,
+                self.call_inner(op, &context, &mut state, &mut *call),
+            )
+            .await
+            {
                 Some(Ok(())) => {}
                 Some(Err(e)) => call.fail(e),
                 None => {
                     let after = timeout.unwrap_or_default();
                     tracing::debug!(?after, "operation timeout expired");
-                    call.fail(SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Operation, after)));
+                    call.fail(SdkError::TimeoutError(TimeoutError::new(
+                        TimeoutKind::Operation,
+                        after,
+                    )));
                 }
             }
             let failed = {
@@ -282,7 +311,9 @@ impl Handle {
                     error: call.error(),
                 };
                 context.interceptors.iter().find_map(|i| {
-                    i.read_after_execution(&after).err().map(|e| InterceptorError::new(i, "read_after_execution", e))
+                    i.read_after_execution(&after)
+                        .err()
+                        .map(|e| InterceptorError::new(i, "read_after_execution", e))
                 })
             };
             if let Some(e) = failed {
@@ -309,7 +340,9 @@ impl Handle {
         let (body, compressed) = crate::protocol::compress_body(body, op.request_compression);
 
         if let Some(problem) = config.problems().first() {
-            return Err(SdkError::construction_failure(format!("invalid configuration: {problem}")));
+            return Err(SdkError::construction_failure(format!(
+                "invalid configuration: {problem}"
+            )));
         }
         let Some(region) = config.region() else {
             let mut msg = String::from(
@@ -340,7 +373,9 @@ impl Handle {
                 .build(op.name, target.clone(), host_prefix.as_deref(), body.clone())
                 .map_err(SdkError::construction_failure)?;
             if compressed {
-                request.headers_mut().insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+                request
+                    .headers_mut()
+                    .insert(http::header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
             }
             Ok::<_, SdkError<Infallible>>(request)
         };
@@ -351,7 +386,8 @@ impl Handle {
 
         let retry = config.retry_config();
         let max_attempts = retry.max_attempts();
-        let invocation_id = HeaderValue::from_str(&uuid_v4()).map_err(SdkError::construction_failure)?;
+        let invocation_id =
+            HeaderValue::from_str(&uuid_v4()).map_err(SdkError::construction_failure)?;
         let mut attempt = 1u32;
         let mut last_retry_cost = None;
         let mut first = Some(request);
@@ -392,13 +428,23 @@ impl Handle {
             for i in &call.interceptors {
                 let mut context = BeforeSigning { operation: op.name, attempt, request: &mut req };
                 if let Err(e) = i.modify_before_signing(&mut context) {
-                    return Err(SdkError::construction_failure(InterceptorError::new(i, "modify_before_signing", e)));
+                    return Err(SdkError::construction_failure(InterceptorError::new(
+                        i,
+                        "modify_before_signing",
+                        e,
+                    )));
                 }
             }
             if let Some(credentials) = &credentials {
                 let signing_time = inner.skew.corrected(config.time_source().now());
-                crate::sign::sign_request(&mut req, credentials, signing_region, signing_name, signing_time)
-                    .map_err(SdkError::construction_failure)?;
+                crate::sign::sign_request(
+                    &mut req,
+                    credentials,
+                    signing_region,
+                    signing_name,
+                    signing_time,
+                )
+                .map_err(SdkError::construction_failure)?;
             }
             let length = HeaderValue::from(req.body().len());
             let headers = req.headers_mut();
@@ -410,7 +456,11 @@ impl Handle {
             for i in &call.interceptors {
                 let context = BeforeTransmit { operation: op.name, attempt, request: &req };
                 if let Err(e) = i.read_before_transmit(&context) {
-                    return Err(SdkError::construction_failure(InterceptorError::new(i, "read_before_transmit", e)));
+                    return Err(SdkError::construction_failure(InterceptorError::new(
+                        i,
+                        "read_before_transmit",
+                        e,
+                    )));
                 }
             }
 
@@ -430,11 +480,19 @@ impl Handle {
                 let response = typed.response();
                 state.request_id = response.and_then(RawResponse::request_id).map(str::to_string);
                 {
-                    let context = AfterAttempt { operation: op.name, attempt, response, error: typed.error() };
+                    let context = AfterAttempt {
+                        operation: op.name,
+                        attempt,
+                        response,
+                        error: typed.error(),
+                    };
                     for i in &call.interceptors {
                         if let Err(e) = i.read_after_attempt(&context) {
                             let e = InterceptorError::new(i, "read_after_attempt", e);
-                            return Err(SdkError::ResponseError(ResponseError::new(e, response.cloned())));
+                            return Err(SdkError::ResponseError(ResponseError::new(
+                                e,
+                                response.cloned(),
+                            )));
                         }
                     }
                 }
@@ -500,8 +558,10 @@ impl Handle {
         };
         let endpoint = resolved.map_err(SdkError::construction_failure)?;
         let user_agent = inner.user_agent.clone().map_err(SdkError::construction_failure)?;
-        let template =
-            Arc::new(RequestTemplate::new(inner.service, endpoint, user_agent).map_err(SdkError::construction_failure)?);
+        let template = Arc::new(
+            RequestTemplate::new(inner.service, endpoint, user_agent)
+                .map_err(SdkError::construction_failure)?,
+        );
         if cacheable {
             // Two first calls at once may both resolve: either result is the same.
             return Ok(inner.endpoint.get_or_init(|| template).clone());
@@ -523,10 +583,17 @@ impl Handle {
 
     /// One attempt: send, read, decode; the outcome is left in `typed`. Also says whether (and
     /// why) a failure may be retried.
-    async fn attempt(&self, config: &Config, request: http::Request<Bytes>, typed: &mut (dyn ErasedCall + '_)) -> Option<RetryKind> {
+    async fn attempt(
+        &self,
+        config: &Config,
+        request: http::Request<Bytes>,
+        typed: &mut (dyn ErasedCall + '_),
+    ) -> Option<RetryKind> {
         let max_body = config.max_response_body_size();
         let timeout = config.timeout_config().attempt();
-        let sent = with_timeout(&**config.sleep(), timeout, self.inner.connector.call(request, max_body)).await;
+        let sent =
+            with_timeout(&**config.sleep(), timeout, self.inner.connector.call(request, max_body))
+                .await;
         let response = match sent {
             None => {
                 let after = timeout.unwrap_or_default();
@@ -536,7 +603,9 @@ impl Handle {
             Some(Err(e)) => {
                 let kind = e.kind();
                 let retry = match kind {
-                    ConnectorErrorKind::Io | ConnectorErrorKind::ResponseBody => Some(RetryKind::Transient),
+                    ConnectorErrorKind::Io | ConnectorErrorKind::ResponseBody => {
+                        Some(RetryKind::Transient)
+                    }
                     ConnectorErrorKind::Timeout => Some(RetryKind::Timeout),
                     _ => None,
                 };
@@ -580,7 +649,12 @@ trait ErasedCall: Send {
     /// Checks the input, fills its idempotency tokens, makes its host prefix and encodes it.
     fn prepare(&mut self, config: &Config) -> Result<Prepared, SdkError<Infallible>>;
     /// Decodes a response into the outcome; says whether (and why) an error may be retried.
-    fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind>;
+    fn decode(
+        &mut self,
+        service: &ServiceMeta,
+        response: http::Response<Bytes>,
+        max_body: usize,
+    ) -> Option<RetryKind>;
     /// Makes a failure that is not the service's the outcome.
     fn fail(&mut self, error: SdkError<Infallible>);
     /// The error of the outcome, if it is one.
@@ -619,7 +693,12 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
         Ok(Prepared { host_prefix, body, endpoint_params })
     }
 
-    fn decode(&mut self, service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> Option<RetryKind> {
+    fn decode(
+        &mut self,
+        service: &ServiceMeta,
+        response: http::Response<Bytes>,
+        max_body: usize,
+    ) -> Option<RetryKind> {
         let (result, retry, success) = decode::<O>(service, response, max_body);
         self.result = Some(result);
         self.success = success;
@@ -656,8 +735,11 @@ impl<O: Operation> ErasedCall for TypedCall<O> {
 
 /// The outcome of one attempt, whether (and why) a failure may be retried, and the status and
 /// headers of a successful response (an error holds its own).
-type AttemptResult<O> =
-    (Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>, Option<RetryKind>, Option<RawResponse>);
+type AttemptResult<O> = (
+    Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>,
+    Option<RetryKind>,
+    Option<RawResponse>,
+);
 
 /// Decodes a response of operation `O` as the client does: a 2xx body into the output, anything
 /// else into the operation's error (modeled or unhandled). For tests and replays that bypass the
@@ -699,7 +781,12 @@ fn receive(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usi
         return Received::Success { raw, body };
     }
     let raw = raw.with_body(body.clone());
-    let parsed = crate::protocol::parse_error_response(status, raw.headers(), &body, service.query_compatible);
+    let parsed = crate::protocol::parse_error_response(
+        status,
+        raw.headers(),
+        &body,
+        service.query_compatible,
+    );
     match parsed.code {
         Some(code) => {
             let body = parsed.body_error.is_none().then_some(body);
@@ -716,7 +803,11 @@ fn receive(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usi
 }
 
 /// Decodes a response; also says whether (and why) a failure may be retried.
-fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, max_body: usize) -> AttemptResult<O> {
+fn decode<O: Operation>(
+    service: &ServiceMeta,
+    response: http::Response<Bytes>,
+    max_body: usize,
+) -> AttemptResult<O> {
     let (error, raw) = match receive(service, response, max_body) {
         Received::TooLarge(e) => return (Err(SdkError::ResponseError(e)), None, None),
         // The body of a success is not kept in errors: it may hold sensitive members.
@@ -726,7 +817,9 @@ fn decode<O: Operation>(service: &ServiceMeta, response: http::Response<Bytes>, 
                     O::set_request_id(&mut output, raw.request_id().map(str::to_string));
                     (Ok(output), None, Some(raw))
                 }
-                Err(e) => (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None),
+                Err(e) => {
+                    (Err(SdkError::ResponseError(ResponseError::new(e, Some(raw)))), None, None)
+                }
             };
         }
         Received::Modeled { raw, code, body, meta } => {
@@ -745,17 +838,29 @@ fn amz_sdk_request(attempt: u32, max_attempts: u32) -> Option<HeaderValue> {
         ["attempt=1; max=2", "attempt=2; max=2", "", "", ""],
         ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3", "", ""],
         ["attempt=1; max=4", "attempt=2; max=4", "attempt=3; max=4", "attempt=4; max=4", ""],
-        ["attempt=1; max=5", "attempt=2; max=5", "attempt=3; max=5", "attempt=4; max=5", "attempt=5; max=5"],
+        [
+            "attempt=1; max=5",
+            "attempt=2; max=5",
+            "attempt=3; max=5",
+            "attempt=4; max=5",
+            "attempt=5; max=5",
+        ],
     ];
     if (1..=max_attempts).contains(&attempt) && max_attempts <= 5 {
-        return Some(HeaderValue::from_static(STATIC[max_attempts as usize - 1][attempt as usize - 1]));
+        return Some(HeaderValue::from_static(
+            STATIC[max_attempts as usize - 1][attempt as usize - 1],
+        ));
     }
     HeaderValue::try_from(format!("attempt={attempt}; max={max_attempts}")).ok()
 }
 
 /// Runs `future`, or gives up (`None`) after `timeout`. One poll loop for both cases, so that
 /// the (large) state machine of `future` is polled from one place in the program.
-async fn with_timeout<F: Future>(sleep: &dyn AsyncSleep, timeout: Option<Duration>, future: F) -> Option<F::Output> {
+async fn with_timeout<F: Future>(
+    sleep: &dyn AsyncSleep,
+    timeout: Option<Duration>,
+    future: F,
+) -> Option<F::Output> {
     let mut future = pin!(future);
     let mut timer = timeout.map(|t| sleep.sleep(t));
     poll_fn(|cx| {

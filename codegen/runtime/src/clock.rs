@@ -40,7 +40,8 @@ impl TimeSource for StaticTimeSource {
 }
 
 /// Error codes that always mean the request's signing time was too far from the service's clock.
-pub const CLOCK_SKEW_ERROR_CODES: &[&str] = &["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"];
+pub const CLOCK_SKEW_ERROR_CODES: &[&str] =
+    &["RequestTimeTooSkewed", "RequestExpired", "RequestInTheFuture"];
 
 /// Error codes that mean a bad signature, which a skewed clock is one cause of: they count as
 /// skew errors when the response's `Date` is more than [`CLOCK_SKEW_THRESHOLD`] from the
@@ -77,7 +78,13 @@ impl ClockSkew {
     /// [`POSSIBLE_CLOCK_SKEW_ERROR_CODES`]), records the offset between `server_date` and `now`
     /// (the client's uncorrected time at receipt) and returns `true`: the call should be retried,
     /// signed at the corrected time. Without a readable `Date` nothing can be corrected.
-    pub fn learn(&self, code: Option<&str>, message: Option<&str>, server_date: Option<&str>, now: SystemTime) -> bool {
+    pub fn learn(
+        &self,
+        code: Option<&str>,
+        message: Option<&str>,
+        server_date: Option<&str>,
+        now: SystemTime,
+    ) -> bool {
         let Some(code) = code else { return false };
         let expired = |m: &str| {
             let m = m.to_ascii_lowercase();
@@ -88,8 +95,9 @@ impl ClockSkew {
         if !definite && !POSSIBLE_CLOCK_SKEW_ERROR_CODES.contains(&code) {
             return false;
         }
-        let Some(server) = server_date.and_then(|d| crate::types::DateTime::parse(d.trim(), crate::types::TimestampFormat::HttpDate).ok())
-        else {
+        let Some(server) = server_date.and_then(|d| {
+            crate::types::DateTime::parse(d.trim(), crate::types::TimestampFormat::HttpDate).ok()
+        }) else {
             return false;
         };
         let offset = server.to_millis().saturating_sub(millis_since_epoch(now));
@@ -99,7 +107,11 @@ impl ClockSkew {
             return false;
         }
         self.offset_millis.store(offset, std::sync::atomic::Ordering::Relaxed);
-        tracing::debug!(code, offset_ms = offset, "clock skew: signing at the service's time from now on");
+        tracing::debug!(
+            code,
+            offset_ms = offset,
+            "clock skew: signing at the service's time from now on"
+        );
         true
     }
 }
@@ -281,7 +293,8 @@ mod tests {
             assert!((1700..2300).contains(&count), "decile {decile}: {count}");
         }
         let here: Vec<u64> = (0..4).map(|_| random_u64()).collect();
-        let there: Vec<u64> = std::thread::spawn(|| (0..4).map(|_| random_u64()).collect()).join().unwrap();
+        let there: Vec<u64> =
+            std::thread::spawn(|| (0..4).map(|_| random_u64()).collect()).join().unwrap();
         assert_ne!(here, there);
         let uuids: std::collections::HashSet<String> = (0..1000).map(|_| uuid_v4()).collect();
         assert_eq!(uuids.len(), 1000);
@@ -310,9 +323,19 @@ mod tests {
         // Measured against the corrected clock: no new skew, no retry.
         assert!(!skew.learn(Some("SignatureDoesNotMatch"), None, an_hour_later, now));
         // Definite codes and the expiry message correct whatever the distance.
-        assert!(skew.learn(Some("InvalidSignatureException"), Some("Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z"), a_minute_later, now));
+        assert!(skew.learn(
+            Some("InvalidSignatureException"),
+            Some("Signature expired: 20260101T000000Z is now earlier than 20260101T005500Z"),
+            a_minute_later,
+            now
+        ));
         assert_eq!(skew.offset_millis(), 60_000);
-        assert!(skew.learn(Some("RequestInTheFuture"), None, Some("Wed, 31 Dec 2025 23:00:00 GMT"), now));
+        assert!(skew.learn(
+            Some("RequestInTheFuture"),
+            None,
+            Some("Wed, 31 Dec 2025 23:00:00 GMT"),
+            now
+        ));
         assert_eq!(skew.offset_millis(), -3_600_000);
         assert_eq!(skew.corrected(now), now - Duration::from_secs(3600));
         for code in ["RequestTimeTooSkewed", "RequestExpired"] {

@@ -30,9 +30,12 @@ use std::sync::{Arc, OnceLock};
 use std::time::Duration;
 
 use crate::clock::{
-    AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, SystemTimeSource, TimeSource, TokioSleep,
+    AsyncSleep, FastRandom, IdempotencyTokenProvider, RandomSource, SystemTimeSource, TimeSource,
+    TokioSleep,
 };
-use crate::credentials::{CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider};
+use crate::credentials::{
+    CredentialsCache, DefaultCredentialsChain, ProvideCredentials, SharedCredentialsProvider,
+};
 use crate::endpoint::ResolveEndpoint;
 use crate::env::{parse_bool, Env};
 use crate::http::{CaBundle, HttpConnector, ProxyConfig, SharedHttpConnector};
@@ -466,7 +469,9 @@ impl ConfigBuilder {
             }
             match from_profile(key) {
                 Some(v) => parse_bool(&v).unwrap_or_else(|| {
-                    problems.push(format!("`{key}` in the shared config file must be `true` or `false`, not `{v}`"));
+                    problems.push(format!(
+                        "`{key}` in the shared config file must be `true` or `false`, not `{v}`"
+                    ));
                     false
                 }),
                 None => false,
@@ -474,7 +479,8 @@ impl ConfigBuilder {
         };
         c.use_fips = flag("AWS_USE_FIPS_ENDPOINT", "use_fips_endpoint");
         c.use_dual_stack = flag("AWS_USE_DUALSTACK_ENDPOINT", "use_dualstack_endpoint");
-        let ignore_configured_endpoints = flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
+        let ignore_configured_endpoints =
+            flag("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "ignore_configured_endpoint_urls");
 
         let attempts = env.get("AWS_MAX_ATTEMPTS").map(|v| ("AWS_MAX_ATTEMPTS", v)).or_else(|| {
             from_profile("max_attempts").map(|v| ("`max_attempts` in the shared config file", v))
@@ -482,7 +488,9 @@ impl ConfigBuilder {
         if let Some((what, v)) = attempts {
             match v.parse::<u32>() {
                 Ok(n) if n >= 1 => c.retry_config = c.retry_config.with_max_attempts(n),
-                _ => problems.push(format!("{what} must be a whole number of at least 1, not `{v}`")),
+                _ => {
+                    problems.push(format!("{what} must be a whole number of at least 1, not `{v}`"))
+                }
             }
         }
         let mode = env.get("AWS_RETRY_MODE").map(|v| ("AWS_RETRY_MODE", v)).or_else(|| {
@@ -503,10 +511,14 @@ impl ConfigBuilder {
             Err(e) => problems.push(e.to_string()),
         }
 
-        c.credentials_provider = Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
+        c.credentials_provider =
+            Some(SharedCredentialsProvider::new(DefaultCredentialsChain::with_env(env.clone())));
         c.env = Some(EnvSettings {
             profile_endpoint_url: from_profile("endpoint_url"),
-            profile_service_endpoints: profiles.as_ref().map(ProfileSet::service_endpoint_urls).unwrap_or_default(),
+            profile_service_endpoints: profiles
+                .as_ref()
+                .map(ProfileSet::service_endpoint_urls)
+                .unwrap_or_default(),
             env,
             ignore_configured_endpoints,
         });
@@ -540,7 +552,10 @@ impl ConfigBuilder {
     }
 
     /// Sets the credentials provider (`None`: none).
-    pub fn set_credentials_provider(&mut self, provider: Option<SharedCredentialsProvider>) -> &mut Self {
+    pub fn set_credentials_provider(
+        &mut self,
+        provider: Option<SharedCredentialsProvider>,
+    ) -> &mut Self {
         self.touched.insert("credentials_provider");
         self.config.credentials_provider = provider;
         self.config.credentials_cache = None;
@@ -570,7 +585,10 @@ impl ConfigBuilder {
     }
 
     /// Sets the endpoint resolver (`None`: the service's own rules).
-    pub fn set_endpoint_resolver(&mut self, resolver: Option<Arc<dyn ResolveEndpoint>>) -> &mut Self {
+    pub fn set_endpoint_resolver(
+        &mut self,
+        resolver: Option<Arc<dyn ResolveEndpoint>>,
+    ) -> &mut Self {
         self.touched.insert("endpoint_resolver");
         self.config.endpoint_resolver = resolver;
         self
@@ -667,9 +685,13 @@ impl ConfigBuilder {
     }
 
     /// Sets the idempotency token provider (`None`: random UUIDs).
-    pub fn set_idempotency_token_provider(&mut self, provider: Option<IdempotencyTokenProvider>) -> &mut Self {
+    pub fn set_idempotency_token_provider(
+        &mut self,
+        provider: Option<IdempotencyTokenProvider>,
+    ) -> &mut Self {
         self.touched.insert("idempotency_token_provider");
-        self.config.idempotency_token_provider = provider.unwrap_or_else(IdempotencyTokenProvider::random);
+        self.config.idempotency_token_provider =
+            provider.unwrap_or_else(IdempotencyTokenProvider::random);
         self
     }
 
@@ -736,7 +758,10 @@ impl ConfigBuilder {
     }
 
     /// Replaces the interceptors every call runs with `interceptors`, in order.
-    pub fn set_interceptors(&mut self, interceptors: impl IntoIterator<Item = SharedInterceptor>) -> &mut Self {
+    pub fn set_interceptors(
+        &mut self,
+        interceptors: impl IntoIterator<Item = SharedInterceptor>,
+    ) -> &mut Self {
         self.touched.insert("interceptors");
         self.config.interceptors = interceptors.into_iter().collect();
         self
@@ -840,7 +865,9 @@ impl ConfigBuilder {
     /// goes around the credentials provider, unless this builder came from a configuration that
     /// has one for the same provider, clock and sleep.
     pub fn build(mut self) -> Config {
-        if let (Some(provider), None) = (&self.config.credentials_provider, &self.config.credentials_cache) {
+        if let (Some(provider), None) =
+            (&self.config.credentials_provider, &self.config.credentials_cache)
+        {
             self.config.credentials_cache = Some(
                 CredentialsCache::builder()
                     .time_source(self.config.time_source.clone())
@@ -1013,7 +1040,10 @@ impl ConfigOverride {
         if let Some(p) = &self.credentials_provider {
             c.credentials_provider = Some(p.clone());
             let cache = self.credentials_cache.get_or_init(|| {
-                CredentialsCache::builder().time_source(c.time_source.clone()).sleep(c.sleep.clone()).build_shared(p.clone())
+                CredentialsCache::builder()
+                    .time_source(c.time_source.clone())
+                    .sleep(c.sleep.clone())
+                    .build_shared(p.clone())
             });
             c.credentials_cache = Some(cache.clone());
         }
@@ -1066,7 +1096,9 @@ impl From<ConfigBuilder> for ConfigOverride {
                 },
                 "retry_config" => o.retry_config = Some(c.retry_config.clone()),
                 "timeout_config" => o.timeout_config = Some(c.timeout_config),
-                "idempotency_token_provider" => o.idempotency_token_provider = Some(c.idempotency_token_provider.clone()),
+                "idempotency_token_provider" => {
+                    o.idempotency_token_provider = Some(c.idempotency_token_provider.clone())
+                }
                 "time_source" => o.time_source = Some(c.time_source.clone()),
                 "sleep" => o.sleep = Some(c.sleep.clone()),
                 "retry_sleep" => o.retry_sleep = c.retry_sleep.clone(),
@@ -1095,7 +1127,9 @@ impl ConfigBuilder {
             region: sdk.region().cloned().map(Region::from),
             // The SdkConfig's identity cache is not used: the configuration puts its own cache
             // around the provider.
-            credentials_provider: sdk.credentials_provider().map(SharedCredentialsProvider::from_aws),
+            credentials_provider: sdk
+                .credentials_provider()
+                .map(SharedCredentialsProvider::from_aws),
             use_fips: sdk.use_fips().unwrap_or(false),
             use_dual_stack: sdk.use_dual_stack().unwrap_or(false),
             app_name: sdk.app_name().map(|a| a.to_string()),
@@ -1172,7 +1206,11 @@ mod tests {
     #[test]
     fn region_precedence() {
         let d = dir("region");
-        std::fs::write(d.join(".aws/config"), "[default]\nregion = from-profile\n[profile p]\nregion = from-p\n").unwrap();
+        std::fs::write(
+            d.join(".aws/config"),
+            "[default]\nregion = from-profile\n[profile p]\nregion = from-p\n",
+        )
+        .unwrap();
         let home = d.to_string_lossy().into_owned();
         let load = |vars: &[(&str, &str)]| {
             let mut v = vec![("HOME".to_string(), home.clone())];
@@ -1183,11 +1221,16 @@ mod tests {
         assert_eq!(load(&[("AWS_PROFILE", "p")]).region().unwrap().as_str(), "from-p");
         assert_eq!(load(&[("AWS_DEFAULT_REGION", "dflt")]).region().unwrap().as_str(), "dflt");
         assert_eq!(
-            load(&[("AWS_DEFAULT_REGION", "dflt"), ("AWS_REGION", "reg")]).region().unwrap().as_str(),
+            load(&[("AWS_DEFAULT_REGION", "dflt"), ("AWS_REGION", "reg")])
+                .region()
+                .unwrap()
+                .as_str(),
             "reg"
         );
         assert!(load(&[("AWS_PROFILE", "nothing")]).region().is_none());
-        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())])).region("explicit").build();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())]))
+            .region("explicit")
+            .build();
         assert_eq!(c.region().unwrap().as_str(), "explicit");
         assert!(Config::builder().build().region().is_none());
         std::fs::remove_dir_all(&d).unwrap();
@@ -1208,12 +1251,26 @@ mod tests {
             v.extend(vars.iter().map(|(k, x)| (k.to_string(), x.to_string())));
             ConfigBuilder::from_env_with(Env::from_vars(v))
         };
-        assert_eq!(load(&[]).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://profile:1"));
-        let all = [("AWS_ENDPOINT_URL", "http://global:2"), ("AWS_ENDPOINT_URL_SFN", "http://sfn:3")];
-        assert_eq!(load(&all[..1]).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://global:2"));
-        assert_eq!(load(&all).build().configured_endpoint_url(&SERVICE).as_deref(), Some("http://sfn:3"));
         assert_eq!(
-            load(&all).endpoint_url("http://explicit:4").build().configured_endpoint_url(&SERVICE).as_deref(),
+            load(&[]).build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://profile:1")
+        );
+        let all =
+            [("AWS_ENDPOINT_URL", "http://global:2"), ("AWS_ENDPOINT_URL_SFN", "http://sfn:3")];
+        assert_eq!(
+            load(&all[..1]).build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://global:2")
+        );
+        assert_eq!(
+            load(&all).build().configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://sfn:3")
+        );
+        assert_eq!(
+            load(&all)
+                .endpoint_url("http://explicit:4")
+                .build()
+                .configured_endpoint_url(&SERVICE)
+                .as_deref(),
             Some("http://explicit:4")
         );
         assert_eq!(
@@ -1228,11 +1285,17 @@ mod tests {
             Some("http://services-section:6")
         );
         assert_eq!(
-            load(&[("AWS_PROFILE", "svc"), all[0]]).build().configured_endpoint_url(&SERVICE).as_deref(),
+            load(&[("AWS_PROFILE", "svc"), all[0]])
+                .build()
+                .configured_endpoint_url(&SERVICE)
+                .as_deref(),
             Some("http://global:2")
         );
         let other = ServiceMeta { sdk_id: "Other Service", ..SERVICE };
-        assert_eq!(load(&[("AWS_PROFILE", "svc")]).build().configured_endpoint_url(&other).as_deref(), Some("http://profile:5"));
+        assert_eq!(
+            load(&[("AWS_PROFILE", "svc")]).build().configured_endpoint_url(&other).as_deref(),
+            Some("http://profile:5")
+        );
         assert_eq!(
             load(&[("AWS_PROFILE", "svc"), ("AWS_IGNORE_CONFIGURED_ENDPOINT_URLS", "true")])
                 .build()
@@ -1258,37 +1321,64 @@ mod tests {
         assert!(c.use_fips() && c.use_dual_stack());
         assert_eq!(c.retry_config().max_attempts(), 5);
         assert!(c.problems().is_empty());
-        let c = ConfigBuilder::from_env_with(Env::from_vars([("AWS_USE_FIPS_ENDPOINT", "yes"), ("AWS_MAX_ATTEMPTS", "0")]))
-            .build();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([
+            ("AWS_USE_FIPS_ENDPOINT", "yes"),
+            ("AWS_MAX_ATTEMPTS", "0"),
+        ]))
+        .build();
         assert!(!c.use_fips());
         assert_eq!(c.problems().len(), 2);
         assert!(c.problems()[0].contains("AWS_USE_FIPS_ENDPOINT must be"));
         assert!(c.problems()[1].contains("AWS_MAX_ATTEMPTS must be a whole number"));
         let d = dir("malformed");
         std::fs::write(d.join(".aws/config"), "region = nowhere\n").unwrap();
-        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", d.to_string_lossy().into_owned())])).build();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([(
+            "HOME",
+            d.to_string_lossy().into_owned(),
+        )]))
+        .build();
         assert!(c.profile_error().unwrap().to_string().contains("line 1"));
         std::fs::remove_dir_all(&d).unwrap();
     }
 
     #[test]
     fn retry_mode_standard_and_legacy_run_standard_adaptive_is_refused() {
-        let problems = |vars: &[(&str, &str)]| ConfigBuilder::from_env_with(Env::from_vars(vars.iter().copied())).build().problems;
+        let problems = |vars: &[(&str, &str)]| {
+            ConfigBuilder::from_env_with(Env::from_vars(vars.iter().copied())).build().problems
+        };
         assert!(problems(&[("AWS_RETRY_MODE", "standard")]).is_empty());
         assert!(problems(&[("AWS_RETRY_MODE", "LEGACY")]).is_empty());
         let p = problems(&[("AWS_RETRY_MODE", "adaptive")]);
         assert_eq!(p.len(), 1);
-        assert!(p[0].starts_with("AWS_RETRY_MODE is `adaptive`, which this client does not support"), "{p:?}");
+        assert!(
+            p[0].starts_with("AWS_RETRY_MODE is `adaptive`, which this client does not support"),
+            "{p:?}"
+        );
         let p = problems(&[("AWS_RETRY_MODE", "fast")]);
-        assert!(p[0].contains("AWS_RETRY_MODE must be `standard`, `legacy` or `adaptive`, not `fast`"), "{p:?}");
+        assert!(
+            p[0].contains("AWS_RETRY_MODE must be `standard`, `legacy` or `adaptive`, not `fast`"),
+            "{p:?}"
+        );
         let d = dir("retry-mode");
-        std::fs::write(d.join(".aws/config"), "[default]\nretry_mode = adaptive\nmax_attempts = 4\n").unwrap();
+        std::fs::write(
+            d.join(".aws/config"),
+            "[default]\nretry_mode = adaptive\nmax_attempts = 4\n",
+        )
+        .unwrap();
         let home = d.to_string_lossy().into_owned();
         let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str())])).build();
         assert_eq!(c.retry_config().max_attempts(), 4);
-        assert!(c.problems()[0].starts_with("`retry_mode` in the shared config file is `adaptive`"), "{:?}", c.problems());
+        assert!(
+            c.problems()[0].starts_with("`retry_mode` in the shared config file is `adaptive`"),
+            "{:?}",
+            c.problems()
+        );
         // The variable wins over the profile.
-        let c = ConfigBuilder::from_env_with(Env::from_vars([("HOME", home.as_str()), ("AWS_RETRY_MODE", "standard")])).build();
+        let c = ConfigBuilder::from_env_with(Env::from_vars([
+            ("HOME", home.as_str()),
+            ("AWS_RETRY_MODE", "standard"),
+        ]))
+        .build();
         assert!(c.problems().is_empty());
         std::fs::remove_dir_all(&d).unwrap();
     }
@@ -1308,7 +1398,9 @@ mod tests {
         let creds = aws_credential_types::Credentials::new("AKID", "SECRET", None, None, "test");
         let sdk = aws_types::SdkConfig::builder()
             .region(aws_types::region::Region::new("eu-north-1"))
-            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(creds))
+            .credentials_provider(aws_credential_types::provider::SharedCredentialsProvider::new(
+                creds,
+            ))
             .endpoint_url("http://localhost:4566")
             .use_fips(true)
             .build();
@@ -1316,24 +1408,40 @@ mod tests {
         assert_eq!(c.region().unwrap().as_str(), "eu-north-1");
         assert_eq!(c.configured_endpoint_url(&SERVICE).as_deref(), Some("http://localhost:4566"));
         // An explicit endpoint of the builder wins.
-        let explicit = ConfigBuilder::from_sdk_config(&sdk).endpoint_url("http://explicit:1").build();
-        assert_eq!(explicit.configured_endpoint_url(&SERVICE).as_deref(), Some("http://explicit:1"));
+        let explicit =
+            ConfigBuilder::from_sdk_config(&sdk).endpoint_url("http://explicit:1").build();
+        assert_eq!(
+            explicit.configured_endpoint_url(&SERVICE).as_deref(),
+            Some("http://explicit:1")
+        );
         assert!(c.use_fips() && !c.use_dual_stack());
         assert!(c.credentials_provider().is_some() && c.credentials_cache().is_some());
         assert_eq!(c.retry_config(), &RetryConfig::standard());
         assert!(c.problems().is_empty());
 
         use aws_smithy_types::retry::{RetryConfig as SdkRetry, RetryMode};
-        let retry = SdkRetry::standard().with_max_attempts(7).with_max_backoff(Duration::from_secs(5));
+        let retry =
+            SdkRetry::standard().with_max_attempts(7).with_max_backoff(Duration::from_secs(5));
         let c = Config::from(&sdk.to_builder().retry_config(retry).build());
         assert_eq!(c.retry_config().max_attempts(), 7);
         assert_eq!(c.retry_config().max_backoff(), Duration::from_secs(5));
-        let adaptive = sdk.to_builder().retry_config(SdkRetry::standard().with_retry_mode(RetryMode::Adaptive)).build();
+        let adaptive = sdk
+            .to_builder()
+            .retry_config(SdkRetry::standard().with_retry_mode(RetryMode::Adaptive))
+            .build();
         let c = Config::from(&adaptive);
-        assert!(c.problems()[0].contains("is `adaptive`, which this client does not support"), "{:?}", c.problems());
-        let reuse = SdkRetry::standard().with_reconnect_mode(aws_smithy_types::retry::ReconnectMode::ReuseAllConnections);
+        assert!(
+            c.problems()[0].contains("is `adaptive`, which this client does not support"),
+            "{:?}",
+            c.problems()
+        );
+        let reuse = SdkRetry::standard()
+            .with_reconnect_mode(aws_smithy_types::retry::ReconnectMode::ReuseAllConnections);
         let c = Config::from(&sdk.to_builder().retry_config(reuse).build());
-        assert!(c.problems()[0].contains("reconnect mode") && c.problems()[0].contains("ReuseAllConnections"));
+        assert!(
+            c.problems()[0].contains("reconnect mode")
+                && c.problems()[0].contains("ReuseAllConnections")
+        );
     }
 
     #[test]
@@ -1342,9 +1450,17 @@ mod tests {
         assert_eq!(t.connect(), Some(Duration::from_millis(3100)));
         assert_eq!(t.attempt(), Some(Duration::from_secs(70)));
         assert_eq!(t.operation(), Some(Duration::from_secs(5)));
-        let mut b = t.to_builder().connect_timeout(Duration::from_secs(1)).operation_attempt_timeout(Duration::from_secs(2));
+        let mut b = t
+            .to_builder()
+            .connect_timeout(Duration::from_secs(1))
+            .operation_attempt_timeout(Duration::from_secs(2));
         b.set_operation_timeout(None);
-        assert_eq!(b.build(), TimeoutConfig::disabled().connect_timeout(Duration::from_secs(1)).attempt_timeout(Duration::from_secs(2)));
+        assert_eq!(
+            b.build(),
+            TimeoutConfig::disabled()
+                .connect_timeout(Duration::from_secs(1))
+                .attempt_timeout(Duration::from_secs(2))
+        );
         let mut b = TimeoutConfig::builder();
         b.set_connect_timeout(None).set_operation_attempt_timeout(None);
         assert_eq!(b.build(), TimeoutConfig::disabled());
@@ -1386,7 +1502,9 @@ mod tests {
         assert!(c.http_connector().is_none() && c.endpoint_resolver().is_none());
         assert_eq!(c.idempotency_token_provider().make_token(), "t");
         let mut b = c.to_builder();
-        b.set_max_response_body_size(Some(7)).set_app_name(Some("x".into())).set_use_fips(Some(true));
+        b.set_max_response_body_size(Some(7))
+            .set_app_name(Some("x".into()))
+            .set_use_fips(Some(true));
         let c = b.build();
         assert_eq!((c.max_response_body_size(), c.app_name(), c.use_fips()), (7, Some("x"), true));
     }

@@ -18,7 +18,9 @@ impl Env {
     }
 
     /// A fixed set of variables (for tests); nothing else is visible.
-    pub fn from_vars<K: Into<String>, V: Into<String>>(vars: impl IntoIterator<Item = (K, V)>) -> Self {
+    pub fn from_vars<K: Into<String>, V: Into<String>>(
+        vars: impl IntoIterator<Item = (K, V)>,
+    ) -> Self {
         Env { vars: Some(Arc::new(vars.into_iter().map(|(k, v)| (k.into(), v.into())).collect())) }
     }
 
@@ -35,7 +37,9 @@ impl Env {
     pub fn get_bool(&self, name: &str) -> Result<Option<bool>, String> {
         match self.get(name) {
             None => Ok(None),
-            Some(v) => parse_bool(&v).map(Some).ok_or_else(|| format!("{name} must be `true` or `false`, not `{v}`")),
+            Some(v) => parse_bool(&v)
+                .map(Some)
+                .ok_or_else(|| format!("{name} must be `true` or `false`, not `{v}`")),
         }
     }
 

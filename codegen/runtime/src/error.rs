@@ -22,13 +22,24 @@ pub struct ErrorMetadata {
 static EMPTY_METADATA: ErrorMetadata = ErrorMetadata::empty();
 
 impl ErrorMetadata {
-    pub fn new(code: Option<String>, message: Option<String>, request_id: Option<String>, status: Option<u16>) -> Self {
+    pub fn new(
+        code: Option<String>,
+        message: Option<String>,
+        request_id: Option<String>,
+        status: Option<u16>,
+    ) -> Self {
         ErrorMetadata { code, message, request_id, status, error_type: None }
     }
 
     /// Metadata with nothing known.
     pub const fn empty() -> Self {
-        ErrorMetadata { code: None, message: None, request_id: None, status: None, error_type: None }
+        ErrorMetadata {
+            code: None,
+            message: None,
+            request_id: None,
+            status: None,
+            error_type: None,
+        }
     }
 
     pub fn builder() -> ErrorMetadataBuilder {
@@ -220,7 +231,9 @@ struct UnmodeledError {
 impl fmt::Display for UnmodeledError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.code {
-            Some(c) => write!(f, "the error code `{c}` is not one of the operation's modeled errors"),
+            Some(c) => {
+                write!(f, "the error code `{c}` is not one of the operation's modeled errors")
+            }
             None => write!(f, "the service's error response has no error code"),
         }
     }
@@ -250,7 +263,11 @@ impl BuildError {
     }
 
     /// A member has a value the service cannot accept.
-    pub fn invalid_field(shape: &'static str, member: &'static str, message: impl Into<String>) -> Self {
+    pub fn invalid_field(
+        shape: &'static str,
+        member: &'static str,
+        message: impl Into<String>,
+    ) -> Self {
         BuildError { shape, member, kind: BuildErrorKind::Invalid(message.into()) }
     }
 
@@ -268,8 +285,12 @@ impl BuildError {
 impl fmt::Display for BuildError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.kind {
-            BuildErrorKind::Missing => write!(f, "{}: missing required member `{}`", self.shape, self.member),
-            BuildErrorKind::Invalid(m) => write!(f, "{}: invalid member `{}`: {}", self.shape, self.member, m),
+            BuildErrorKind::Missing => {
+                write!(f, "{}: missing required member `{}`", self.shape, self.member)
+            }
+            BuildErrorKind::Invalid(m) => {
+                write!(f, "{}: invalid member `{}`: {}", self.shape, self.member, m)
+            }
         }
     }
 }
@@ -296,7 +317,12 @@ pub struct RawResponse {
 
 impl RawResponse {
     pub fn new(status: u16, headers: HeaderMap) -> Self {
-        RawResponse { status, headers: Box::new(headers), body: bytes::Bytes::new(), truncated: false }
+        RawResponse {
+            status,
+            headers: Box::new(headers),
+            body: bytes::Bytes::new(),
+            truncated: false,
+        }
     }
 
     /// Keeps `body` (at most [`MAX_RAW_BODY_SIZE`] bytes of it; [`Self::body_truncated`] says
@@ -304,7 +330,11 @@ impl RawResponse {
     pub fn with_body(mut self, body: bytes::Bytes) -> Self {
         self.truncated = body.len() > MAX_RAW_BODY_SIZE;
         // A copy when cut, so the rest of a large body is not kept alive.
-        self.body = if self.truncated { bytes::Bytes::copy_from_slice(&body[..MAX_RAW_BODY_SIZE]) } else { body };
+        self.body = if self.truncated {
+            bytes::Bytes::copy_from_slice(&body[..MAX_RAW_BODY_SIZE])
+        } else {
+            body
+        };
         self
     }
 
@@ -338,7 +368,14 @@ impl fmt::Debug for RawResponse {
         f.debug_struct("RawResponse")
             .field("status", &self.status)
             .field("headers", &self.headers)
-            .field("body", &format_args!("<{} bytes{}>", self.body.len(), if self.truncated { ", truncated" } else { "" }))
+            .field(
+                "body",
+                &format_args!(
+                    "<{} bytes{}>",
+                    self.body.len(),
+                    if self.truncated { ", truncated" } else { "" }
+                ),
+            )
             .finish()
     }
 }
@@ -536,7 +573,9 @@ impl<E> SdkError<E> {
             SdkError::TimeoutError(e) => SdkError::TimeoutError(e),
             SdkError::DispatchFailure(e) => SdkError::DispatchFailure(e),
             SdkError::ResponseError(e) => SdkError::ResponseError(e),
-            SdkError::ServiceError(e) => SdkError::ServiceError(ServiceError { source: f(e.source), raw: e.raw }),
+            SdkError::ServiceError(e) => {
+                SdkError::ServiceError(ServiceError { source: f(e.source), raw: e.raw })
+            }
         }
     }
 }
@@ -561,7 +600,9 @@ impl<E: crate::operation::OperationError> SdkError<E> {
 impl<E: fmt::Display> fmt::Display for SdkError<E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            SdkError::ConstructionFailure(e) => write!(f, "failed to construct request: {}", e.source),
+            SdkError::ConstructionFailure(e) => {
+                write!(f, "failed to construct request: {}", e.source)
+            }
             SdkError::TimeoutError(e) => write!(f, "request timed out: {e}"),
             SdkError::DispatchFailure(e) => write!(f, "failed to send request: {}", e.source),
             SdkError::ResponseError(e) => match &e.raw {
@@ -608,7 +649,9 @@ impl<E: crate::operation::OperationError> RequestId for SdkError<E> {
 
 impl<E: crate::operation::OperationError> RequestId for ServiceError<E> {
     fn request_id(&self) -> Option<&str> {
-        crate::operation::OperationError::meta(&self.source).request_id().or_else(|| self.raw.request_id())
+        crate::operation::OperationError::meta(&self.source)
+            .request_id()
+            .or_else(|| self.raw.request_id())
     }
 }
 
@@ -645,8 +688,14 @@ mod tests {
         // SdkError's message already ends with its source's: it is not repeated.
         let err: SdkError<Layer> = SdkError::construction_failure(Layer("no region", None));
         assert_eq!(DisplayErrorContext(&err).to_string(), "failed to construct request: no region");
-        let timeout: SdkError<Layer> = SdkError::TimeoutError(TimeoutError::new(TimeoutKind::Attempt, std::time::Duration::from_secs(1)));
-        assert_eq!(DisplayErrorContext(&timeout).to_string(), "request timed out: attempt timeout of 1s expired");
+        let timeout: SdkError<Layer> = SdkError::TimeoutError(TimeoutError::new(
+            TimeoutKind::Attempt,
+            std::time::Duration::from_secs(1),
+        ));
+        assert_eq!(
+            DisplayErrorContext(&timeout).to_string(),
+            "request timed out: attempt timeout of 1s expired"
+        );
     }
 
     #[test]
@@ -659,11 +708,20 @@ mod tests {
 
     #[test]
     fn metadata_display_and_unhandled() {
-        let meta = ErrorMetadata::builder().code("Boom").message("it broke").status(400).request_id("r-1").build();
+        let meta = ErrorMetadata::builder()
+            .code("Boom")
+            .message("it broke")
+            .status(400)
+            .request_id("r-1")
+            .build();
         assert_eq!(meta.to_string(), "Boom: it broke (HTTP 400, request id r-1)");
         let u = Unhandled::from_meta(meta.clone());
         assert_eq!(u.to_string(), "unhandled error Boom: it broke (HTTP 400, request id r-1)");
-        assert!(u.source().unwrap().to_string().contains("`Boom` is not one of the operation's modeled errors"));
+        assert!(u
+            .source()
+            .unwrap()
+            .to_string()
+            .contains("`Boom` is not one of the operation's modeled errors"));
         let u = Unhandled::from_meta(ErrorMetadata::builder().status(503).build());
         assert_eq!(
             u.to_string(),

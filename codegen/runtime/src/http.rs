@@ -32,8 +32,8 @@ use std::time::Duration;
 use bytes::{Bytes, BytesMut};
 use http::{HeaderValue, Uri};
 use http_body_util::{BodyExt, Full};
-use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector as TcpConnector};
 use hyper_util::client::legacy::connect::proxy::Tunnel;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector as TcpConnector};
 use hyper_util::client::proxy::matcher::Matcher;
 use hyper_util::rt::TokioIo;
 use rustls::pki_types::pem::PemObject as _;
@@ -119,7 +119,11 @@ impl ConnectorError {
 
     /// Reading the body of a response with this status and headers failed.
     pub fn response_body(source: impl Into<BoxError>, response: RawResponse) -> Self {
-        ConnectorError { kind: ConnectorErrorKind::ResponseBody, source: source.into(), response: Some(response) }
+        ConnectorError {
+            kind: ConnectorErrorKind::ResponseBody,
+            source: source.into(),
+            response: Some(response),
+        }
     }
 
     /// The body of a response is longer than `limit` bytes.
@@ -226,16 +230,21 @@ impl CaBundle {
     pub fn from_file(path: impl AsRef<std::path::Path>) -> Result<Self, HttpSettingError> {
         let path = path.as_ref();
         let origin = format!("the CA bundle file `{}`", path.display());
-        let pem = std::fs::read(path).map_err(|e| HttpSettingError::new(format!("{origin} cannot be read: {e}")))?;
+        let pem = std::fs::read(path)
+            .map_err(|e| HttpSettingError::new(format!("{origin} cannot be read: {e}")))?;
         Self::parse(&pem, origin)
     }
 
     fn parse(pem: &[u8], origin: String) -> Result<Self, HttpSettingError> {
         let mut roots = rustls::RootCertStore::empty();
         for (i, cert) in CertificateDer::pem_slice_iter(pem).enumerate() {
-            let cert = cert.map_err(|e| HttpSettingError::new(format!("{origin} is not valid PEM: {e}")))?;
+            let cert =
+                cert.map_err(|e| HttpSettingError::new(format!("{origin} is not valid PEM: {e}")))?;
             roots.add(cert).map_err(|e| {
-                HttpSettingError::new(format!("certificate {} of {origin} is not a valid certificate: {e}", i + 1))
+                HttpSettingError::new(format!(
+                    "certificate {} of {origin} is not a valid certificate: {e}",
+                    i + 1
+                ))
             })?;
         }
         if roots.is_empty() {
@@ -256,7 +265,10 @@ impl CaBundle {
 
     /// The configuration reads the bundle from the file `AWS_CA_BUNDLE`, else the profile's
     /// `ca_bundle`; `Ok(None)` when neither is set.
-    pub(crate) fn from_env(env: &Env, profile_value: Option<String>) -> Result<Option<Self>, HttpSettingError> {
+    pub(crate) fn from_env(
+        env: &Env,
+        profile_value: Option<String>,
+    ) -> Result<Option<Self>, HttpSettingError> {
         let (what, path) = match (env.get("AWS_CA_BUNDLE"), profile_value) {
             (Some(p), _) => ("AWS_CA_BUNDLE", p),
             (None, Some(p)) => ("`ca_bundle` in the shared config file", p),
@@ -270,7 +282,10 @@ impl CaBundle {
 
 impl fmt::Debug for CaBundle {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CaBundle").field("origin", &self.origin).field("certificates", &self.roots.len()).finish()
+        f.debug_struct("CaBundle")
+            .field("origin", &self.origin)
+            .field("certificates", &self.roots.len())
+            .finish()
     }
 }
 
@@ -337,11 +352,16 @@ impl ProxyUrl {
         let url = url.trim();
         let full = if url.contains("://") { url.to_string() } else { format!("http://{url}") };
         let shown = redact_userinfo(&full);
-        let invalid = |why: &str| HttpSettingError::new(format!("`{shown}` is not a valid proxy URL: {why}"));
+        let invalid =
+            |why: &str| HttpSettingError::new(format!("`{shown}` is not a valid proxy URL: {why}"));
         let uri: Uri = full.parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
         match uri.scheme_str() {
             Some("http") => {}
-            Some(other) => return Err(invalid(&format!("the scheme `{other}` is not supported (only `http://` proxies are)"))),
+            Some(other) => {
+                return Err(invalid(&format!(
+                    "the scheme `{other}` is not supported (only `http://` proxies are)"
+                )))
+            }
             None => return Err(invalid("it has no scheme")),
         }
         let authority = uri.authority().ok_or_else(|| invalid("it has no host"))?.as_str();
@@ -368,7 +388,9 @@ impl ProxyUrl {
                 Some(value)
             }
         };
-        let uri: Uri = format!("http://{host}").parse().map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
+        let uri: Uri = format!("http://{host}")
+            .parse()
+            .map_err(|e: http::uri::InvalidUri| invalid(&e.to_string()))?;
         Ok(ProxyUrl { uri, auth, shown })
     }
 }
@@ -432,7 +454,9 @@ impl ProxyConfig {
         let http_names: &[&str] = if cgi { &["http_proxy"] } else { &["HTTP_PROXY", "http_proxy"] };
         let parse = |found: Option<(&str, String)>| -> Result<Option<ProxyUrl>, HttpSettingError> {
             found
-                .map(|(name, v)| ProxyUrl::parse(&v).map_err(|e| HttpSettingError::new(format!("{name}: {e}"))))
+                .map(|(name, v)| {
+                    ProxyUrl::parse(&v).map_err(|e| HttpSettingError::new(format!("{name}: {e}")))
+                })
                 .transpose()
         };
         let all = parse(first(&["ALL_PROXY", "all_proxy"]))?;
@@ -469,7 +493,8 @@ impl fmt::Debug for ProxyConfig {
 
 /// The one pooled client of a [`HyperConnector`]: every route (direct, tunnel, forward proxy)
 /// goes through the same client, so hyper's client and connection code is compiled once.
-type PooledClient = hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Transport>, Full<Bytes>>;
+type PooledClient =
+    hyper_util::client::legacy::Client<hyper_rustls::HttpsConnector<Transport>, Full<Bytes>>;
 
 /// The pooled client of a [`HyperConnector`] and its proxy routes.
 struct Clients {
@@ -527,7 +552,10 @@ impl tower_service::Service<Uri> for Transport {
     type Error = BoxError;
     type Future = Pin<Box<dyn Future<Output = Result<Stream, BoxError>> + Send>>;
 
-    fn poll_ready(&mut self, cx: &mut std::task::Context<'_>) -> std::task::Poll<Result<(), BoxError>> {
+    fn poll_ready(
+        &mut self,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<Result<(), BoxError>> {
         // The tunnel connects with a clone of the same TCP connector.
         self.tcp.poll_ready(cx).map_err(Into::into)
     }
@@ -594,11 +622,17 @@ impl hyper::rt::Write for Stream {
         self.io.is_write_vectored()
     }
 
-    fn poll_flush(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+    fn poll_flush(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
         Pin::new(&mut self.io).poll_flush(cx)
     }
 
-    fn poll_shutdown(mut self: Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<std::io::Result<()>> {
+    fn poll_shutdown(
+        mut self: Pin<&mut Self>,
+        cx: &mut std::task::Context<'_>,
+    ) -> std::task::Poll<std::io::Result<()>> {
         Pin::new(&mut self.io).poll_shutdown(cx)
     }
 }
@@ -693,13 +727,20 @@ impl HyperConnector {
             Arc::new(ProxyRoutes { matcher: proxy.matcher(), forward, tunnel })
         });
         let transport = Transport { tcp, routes: routes.clone() };
-        let mut builder = hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new());
+        let mut builder =
+            hyper_util::client::legacy::Client::builder(hyper_util::rt::TokioExecutor::new());
         builder.pool_idle_timeout(Duration::from_secs(90));
-        let client = builder.build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(transport));
+        let client = builder
+            .build(self.https_builder()?.https_or_http().enable_http1().wrap_connector(transport));
         Ok(Clients { client, routes })
     }
 
-    fn https_builder(&self) -> Result<hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>, String> {
+    fn https_builder(
+        &self,
+    ) -> Result<
+        hyper_rustls::HttpsConnectorBuilder<hyper_rustls::builderstates::WantsSchemes>,
+        String,
+    > {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
         if let Some(bundle) = &self.ca_bundle {
             let tls = rustls::ClientConfig::builder_with_provider(provider)
@@ -763,7 +804,11 @@ impl HttpConnector for HyperConnector {
 /// Reads a whole response body of at most `max_body_size` bytes. A body that arrives in one data
 /// frame (the usual case for small responses) is kept as it is, without copying; a longer one is
 /// put together once, in a buffer sized from `Content-Length`. Trailers are ignored.
-pub(crate) async fn collect_body<B>(parts: &http::response::Parts, mut body: B, max_body_size: usize) -> Result<Bytes, ConnectorError>
+pub(crate) async fn collect_body<B>(
+    parts: &http::response::Parts,
+    mut body: B,
+    max_body_size: usize,
+) -> Result<Bytes, ConnectorError>
 where
     B: hyper::body::Body<Data = Bytes> + Unpin,
     B::Error: Into<BoxError>,
@@ -810,7 +855,10 @@ where
 
 /// Whether `e`, or an error inside it (also inside `io::Error`s, whose `source` skips the error
 /// they wrap), satisfies `test`.
-fn any_in_chain(e: &(dyn StdError + 'static), test: &mut dyn FnMut(&(dyn StdError + 'static)) -> bool) -> bool {
+fn any_in_chain(
+    e: &(dyn StdError + 'static),
+    test: &mut dyn FnMut(&(dyn StdError + 'static)) -> bool,
+) -> bool {
     let mut next = Some(e);
     while let Some(s) = next {
         if test(s) {
@@ -834,11 +882,13 @@ fn classify_hyper_error(e: hyper_util::client::legacy::Error) -> ConnectorError 
     // other credentials answers the same when asked again.
     let permanent_tunnel = any_in_chain(&e, &mut |s| {
         let m = s.to_string();
-        m == "tunnel error: proxy authorization required" || m == "tunnel error: missing destination host"
+        m == "tunnel error: proxy authorization required"
+            || m == "tunnel error: missing destination host"
     });
     // hyper-util reports URLs it cannot connect to ("invalid URL, scheme is missing") as connect
     // errors without a cause.
-    let invalid_url = e.is_connect() && e.source().is_some_and(|s| s.to_string().starts_with("invalid URL"));
+    let invalid_url =
+        e.is_connect() && e.source().is_some_and(|s| s.to_string().starts_with("invalid URL"));
     let mut timed_out = false;
     let mut io = e.is_connect();
     let mut user = false;
@@ -890,7 +940,12 @@ mod tests {
     }
 
     fn data(chunks: &[&'static str]) -> Frames {
-        Frames(chunks.iter().map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c.as_bytes())))).collect())
+        Frames(
+            chunks
+                .iter()
+                .map(|c| Ok(hyper::body::Frame::data(Bytes::from_static(c.as_bytes()))))
+                .collect(),
+        )
     }
 
     fn parts(content_length: Option<usize>) -> http::response::Parts {
@@ -932,14 +987,21 @@ mod tests {
         // Without a Content-Length too.
         assert_eq!(collect_body(&parts(None), data(&["ab", "c"]), 3).await.unwrap(), "abc");
         // One byte too many, in the first frame or in a later one, or announced.
-        for (declared, chunks) in [(None, &["abcd"][..]), (None, &["ab", "cd"][..]), (Some(4), &["a"][..])] {
+        for (declared, chunks) in
+            [(None, &["abcd"][..]), (None, &["ab", "cd"][..]), (Some(4), &["a"][..])]
+        {
             let e = collect_body(&parts(declared), data(chunks), 3).await.unwrap_err();
             assert_eq!(e.kind(), ConnectorErrorKind::BodyTooLarge, "{declared:?} {chunks:?}");
             assert_eq!(e.response().map(|r| r.status()), Some(200));
         }
         // A failing body names the failure and keeps the response's status.
         let frames = Frames(
-            [Ok(hyper::body::Frame::data(Bytes::from_static(b"ab"))), Err(std::io::Error::other("reset"))].into_iter().collect(),
+            [
+                Ok(hyper::body::Frame::data(Bytes::from_static(b"ab"))),
+                Err(std::io::Error::other("reset")),
+            ]
+            .into_iter()
+            .collect(),
         );
         let e = collect_body(&parts(None), frames, 10).await.unwrap_err();
         assert_eq!(e.kind(), ConnectorErrorKind::ResponseBody);
@@ -948,7 +1010,10 @@ mod tests {
     #[test]
     fn proxy_urls() {
         let p = ProxyUrl::parse("http://proxy.internal:3128").unwrap();
-        assert_eq!((p.uri.to_string().as_str(), p.auth.is_none()), ("http://proxy.internal:3128/", true));
+        assert_eq!(
+            (p.uri.to_string().as_str(), p.auth.is_none()),
+            ("http://proxy.internal:3128/", true)
+        );
         let p = ProxyUrl::parse(" 10.0.0.1:8080/ ").unwrap();
         assert_eq!(p.uri.to_string(), "http://10.0.0.1:8080/");
         let p = ProxyUrl::parse("http://us%65r:s%3Acret@proxy:1").unwrap();
@@ -982,13 +1047,22 @@ mod tests {
 
     #[test]
     fn proxy_config_from_env() {
-        let env = Env::from_vars([("https_proxy", "http://s:1"), ("HTTP_PROXY", "http://h:2"), ("no_proxy", "a.b")]);
+        let env = Env::from_vars([
+            ("https_proxy", "http://s:1"),
+            ("HTTP_PROXY", "http://h:2"),
+            ("no_proxy", "a.b"),
+        ]);
         let p = ProxyConfig::from_env(&env).unwrap().unwrap();
         assert_eq!(p.https.unwrap().shown, "http://s:1");
         assert_eq!(p.http.unwrap().shown, "http://h:2");
         assert_eq!(p.no_proxy, "a.b");
-        let p = ProxyConfig::from_env(&Env::from_vars([("all_proxy", "http://all:3")])).unwrap().unwrap();
-        assert_eq!((p.http.unwrap().shown, p.https.unwrap().shown), ("http://all:3".into(), "http://all:3".into()));
+        let p = ProxyConfig::from_env(&Env::from_vars([("all_proxy", "http://all:3")]))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.http.unwrap().shown, p.https.unwrap().shown),
+            ("http://all:3".into(), "http://all:3".into())
+        );
         assert!(ProxyConfig::from_env(&Env::from_vars([("NO_PROXY", "*")])).unwrap().is_none());
         let e = ProxyConfig::from_env(&Env::from_vars([("HTTP_PROXY", "ftp://x")])).unwrap_err();
         assert!(e.to_string().starts_with("HTTP_PROXY: `ftp://x` is not a valid proxy URL"), "{e}");
@@ -1002,6 +1076,9 @@ mod tests {
         let e = CaBundle::from_pem(bad).unwrap_err().to_string();
         assert!(e.starts_with("certificate 1 of the PEM CA bundle"), "{e}");
         let e = CaBundle::from_file("/nonexistent/bundle.pem").unwrap_err().to_string();
-        assert!(e.starts_with("the CA bundle file `/nonexistent/bundle.pem` cannot be read"), "{e}");
+        assert!(
+            e.starts_with("the CA bundle file `/nonexistent/bundle.pem` cannot be read"),
+            "{e}"
+        );
     }
 }

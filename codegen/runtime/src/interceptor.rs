@@ -129,7 +129,13 @@ impl BeforeTransmit<'_> {
 }
 
 /// The `Debug` of a request in a hook context: no headers, no body.
-fn debug_request(f: &mut fmt::Formatter<'_>, name: &str, operation: &str, attempt: u32, request: &HttpRequest) -> fmt::Result {
+fn debug_request(
+    f: &mut fmt::Formatter<'_>,
+    name: &str,
+    operation: &str,
+    attempt: u32,
+    request: &HttpRequest,
+) -> fmt::Result {
     f.debug_struct(name)
         .field("operation", &operation)
         .field("attempt", &attempt)

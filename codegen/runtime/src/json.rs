@@ -148,7 +148,12 @@ impl ObjectWriter<'_> {
 
     /// Writes a member holding timestamps (one, or collections of them) in a format other than
     /// the protocol default.
-    pub fn timestamp<T: Timestamps>(&mut self, name: &str, value: Option<&T>, format: TimestampFormat) {
+    pub fn timestamp<T: Timestamps>(
+        &mut self,
+        name: &str,
+        value: Option<&T>,
+        format: TimestampFormat,
+    ) {
         if let Some(t) = value {
             t.write_timestamps(self.key(name), format);
         }
@@ -304,7 +309,6 @@ impl<T: ToJson> ToJson for HashMap<String, T> {
     }
 }
 
-
 // ---------------------------------------------------------------------------------------------
 // Decoding
 
@@ -433,7 +437,10 @@ pub trait FromJson: Sized {
     /// generated structures build it in place, in the list's buffer, with [`push_in_place`]
     /// (a large structure is then never moved).
     #[inline]
-    fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+    fn read_json_into(
+        r: &mut JsonReader<'_>,
+        items: &mut Vec<Self>,
+    ) -> Result<(), DeserializeError> {
         items.push(Self::read_json(r)?);
         Ok(())
     }
@@ -442,7 +449,10 @@ pub trait FromJson: Sized {
 /// [`FromJson::read_json_into`] for a structure: its default value is pushed, then read in
 /// place ([`FromJson::read_json_in_place`]).
 #[inline]
-pub fn push_in_place<T: FromJson + Default>(r: &mut JsonReader<'_>, items: &mut Vec<T>) -> Result<(), DeserializeError> {
+pub fn push_in_place<T: FromJson + Default>(
+    r: &mut JsonReader<'_>,
+    items: &mut Vec<T>,
+) -> Result<(), DeserializeError> {
     items.push(T::default());
     match items.last_mut() {
         Some(item) => item.read_json_in_place(r),
@@ -466,7 +476,10 @@ pub fn from_slice<T: FromJson>(body: &[u8]) -> Result<T, DeserializeError> {
 /// sparse ones (`Option`) keep them.
 pub trait Timestamps: Sized {
     fn write_timestamps(&self, w: &mut JsonWriter, format: TimestampFormat);
-    fn read_timestamps(r: &mut JsonReader<'_>, format: TimestampFormat) -> Result<Self, DeserializeError>;
+    fn read_timestamps(
+        r: &mut JsonReader<'_>,
+        format: TimestampFormat,
+    ) -> Result<Self, DeserializeError>;
     /// What a `null` entry of a collection becomes (`None`: it is dropped).
     fn timestamps_from_null() -> Option<Self> {
         None
@@ -478,7 +491,10 @@ impl Timestamps for DateTime {
         w.timestamp(self, format)
     }
 
-    fn read_timestamps(r: &mut JsonReader<'_>, format: TimestampFormat) -> Result<Self, DeserializeError> {
+    fn read_timestamps(
+        r: &mut JsonReader<'_>,
+        format: TimestampFormat,
+    ) -> Result<Self, DeserializeError> {
         r.timestamp_value(format)
     }
 }
@@ -491,7 +507,10 @@ impl<T: Timestamps> Timestamps for Option<T> {
         }
     }
 
-    fn read_timestamps(r: &mut JsonReader<'_>, format: TimestampFormat) -> Result<Self, DeserializeError> {
+    fn read_timestamps(
+        r: &mut JsonReader<'_>,
+        format: TimestampFormat,
+    ) -> Result<Self, DeserializeError> {
         if r.null()? {
             Ok(None)
         } else {
@@ -516,7 +535,10 @@ impl<T: Timestamps> Timestamps for Vec<T> {
         w.buf.push(']');
     }
 
-    fn read_timestamps(r: &mut JsonReader<'_>, format: TimestampFormat) -> Result<Self, DeserializeError> {
+    fn read_timestamps(
+        r: &mut JsonReader<'_>,
+        format: TimestampFormat,
+    ) -> Result<Self, DeserializeError> {
         r.array_of(T::timestamps_from_null, |r| T::read_timestamps(r, format))
     }
 }
@@ -533,7 +555,10 @@ impl<T: Timestamps> Timestamps for HashMap<String, T> {
         obj.end();
     }
 
-    fn read_timestamps(r: &mut JsonReader<'_>, format: TimestampFormat) -> Result<Self, DeserializeError> {
+    fn read_timestamps(
+        r: &mut JsonReader<'_>,
+        format: TimestampFormat,
+    ) -> Result<Self, DeserializeError> {
         r.map_of(T::timestamps_from_null, |r| T::read_timestamps(r, format))
     }
 }
@@ -617,10 +642,9 @@ impl FromJson for Blob {
             ErrorKind::UnexpectedType => r.expected("a base64 string"),
             _ => e,
         })?;
-        base64::engine::general_purpose::STANDARD
-            .decode(text.as_bytes())
-            .map(Blob::new)
-            .map_err(|_| DeserializeError::with_kind(ErrorKind::InvalidValue, "expected base64 text"))
+        base64::engine::general_purpose::STANDARD.decode(text.as_bytes()).map(Blob::new).map_err(
+            |_| DeserializeError::with_kind(ErrorKind::InvalidValue, "expected base64 text"),
+        )
     }
 }
 
@@ -704,7 +728,10 @@ mod tests {
             Ok(())
         }
 
-        fn read_json_into(r: &mut JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), DeserializeError> {
+        fn read_json_into(
+            r: &mut JsonReader<'_>,
+            items: &mut Vec<Self>,
+        ) -> Result<(), DeserializeError> {
             push_in_place(r, items)
         }
     }
@@ -762,12 +789,22 @@ mod tests {
     fn structures_are_read_in_place() {
         // Over an existing value: members the body holds are replaced, the others kept.
         let mut t = Thing { name: "kept".into(), count: Some(1), ..Thing::default() };
-        t.read_json_in_place(&mut JsonReader::new(br#"{"count": 2, "secret": null, "other": [1]}"#)).unwrap();
+        t.read_json_in_place(&mut JsonReader::new(
+            br#"{"count": 2, "secret": null, "other": [1]}"#,
+        ))
+        .unwrap();
         assert_eq!((t.name.as_str(), t.count, t.secret), ("kept", Some(2), None));
         // List items go through `read_json_into` (pushed default, read in place), nulls dropped,
         // errors still name the index.
-        let items: Vec<Thing> = from_slice(br#"[{"name": "a"}, null, {"name": "b", "count": 3}]"#).unwrap();
-        assert_eq!(items, vec![Thing { name: "a".into(), ..Thing::default() }, Thing { name: "b".into(), count: Some(3), ..Thing::default() }]);
+        let items: Vec<Thing> =
+            from_slice(br#"[{"name": "a"}, null, {"name": "b", "count": 3}]"#).unwrap();
+        assert_eq!(
+            items,
+            vec![
+                Thing { name: "a".into(), ..Thing::default() },
+                Thing { name: "b".into(), count: Some(3), ..Thing::default() }
+            ]
+        );
         let mut pushed = vec![Thing::default()];
         Thing::read_json_into(&mut JsonReader::new(br#"{"name": "c"}"#), &mut pushed).unwrap();
         assert_eq!(pushed.len(), 2);
@@ -778,8 +815,14 @@ mod tests {
 
     #[test]
     fn errors_name_the_path_and_never_the_value() {
-        let e = from_slice::<Thing>(br#"{"items": [{"name": "a"}, {"name": "b"}, null, {"inner": {"count": "x"}}]}"#).unwrap_err();
-        assert_eq!(e.to_string(), "at `Thing.items[3].inner.count`: expected an integer, found a string");
+        let e = from_slice::<Thing>(
+            br#"{"items": [{"name": "a"}, {"name": "b"}, null, {"inner": {"count": "x"}}]}"#,
+        )
+        .unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "at `Thing.items[3].inner.count`: expected an integer, found a string"
+        );
         assert_eq!(e.kind(), ErrorKind::UnexpectedType);
         let e = from_slice::<Thing>(br#"{"count": 3000000000}"#).unwrap_err();
         assert_eq!(e.to_string(), "at `Thing.count`: the integer is out of the range of i32");
@@ -795,14 +838,20 @@ mod tests {
         ] {
             let e = from_slice::<Thing>(body).unwrap_err();
             let text = format!("{e} {e:?}");
-            assert!(!text.contains("hunter2") && !text.contains("12345678") && !text.contains("9999"), "{text}");
+            assert!(
+                !text.contains("hunter2") && !text.contains("12345678") && !text.contains("9999"),
+                "{text}"
+            );
         }
         let e = from_slice::<Thing>(br#"{"name": "a"} x"#).unwrap_err();
         assert!(e.to_string().contains("trailing characters"), "{e}");
         assert_eq!(e.kind(), ErrorKind::Syntax);
         let e = from_slice::<Thing>(br#"{"name": "a""#).unwrap_err();
         assert_eq!(e.to_string(), "at `Thing`: invalid JSON: unexpected end of input");
-        assert_eq!(from_slice::<Thing>(b"[]").unwrap_err().to_string(), "at `Thing`: expected an object, found an array");
+        assert_eq!(
+            from_slice::<Thing>(b"[]").unwrap_err().to_string(),
+            "at `Thing`: expected an object, found an array"
+        );
     }
 
     #[test]
@@ -820,11 +869,17 @@ mod tests {
 
     #[test]
     fn unions_need_exactly_one_member() {
-        assert_eq!(from_slice::<Choice>(br#"{"a": 1, "__type": "x", "b": null}"#).unwrap(), Choice::A(1));
+        assert_eq!(
+            from_slice::<Choice>(br#"{"a": 1, "__type": "x", "b": null}"#).unwrap(),
+            Choice::A(1)
+        );
         assert_eq!(from_slice::<Choice>(br#"{"b": {}}"#).unwrap(), Choice::B);
         assert_eq!(from_slice::<Choice>(br#"{"newer": [1]}"#).unwrap(), Choice::Unknown);
         let e = from_slice::<Choice>(br#"{"a": 1, "b": {}}"#).unwrap_err();
-        assert_eq!(e.to_string(), "at `Choice`: a union needs exactly one member set, found more than one");
+        assert_eq!(
+            e.to_string(),
+            "at `Choice`: a union needs exactly one member set, found more than one"
+        );
         let e = from_slice::<Choice>(br#"{"__type": "x"}"#).unwrap_err();
         assert_eq!(e.to_string(), "at `Choice`: a union needs one member set, found none");
     }
@@ -878,8 +933,14 @@ mod tests {
         let b = Blob::new(b"hello".to_vec());
         assert_eq!(to_string(&b), "\"aGVsbG8=\"");
         assert_eq!(from_slice::<Blob>(br#""aGVsbG8=""#).unwrap(), b);
-        assert_eq!(from_slice::<Blob>(br#""a$$$""#).unwrap_err().to_string(), "expected base64 text");
-        assert_eq!(from_slice::<Blob>(b"1").unwrap_err().to_string(), "expected a base64 string, found a number");
+        assert_eq!(
+            from_slice::<Blob>(br#""a$$$""#).unwrap_err().to_string(),
+            "expected base64 text"
+        );
+        assert_eq!(
+            from_slice::<Blob>(b"1").unwrap_err().to_string(),
+            "expected a base64 string, found a number"
+        );
     }
 
     #[test]

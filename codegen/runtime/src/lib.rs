@@ -15,7 +15,8 @@
 //! - modules whose items a generated crate re-exports, documented as API: [`client`] (the
 //!   per-call options), [`clock`], [`config`], [`credentials`], [`endpoint`], [`env`](mod@env),
 //!   [`error`], [`http`], [`interceptor`], [`paginator`], [`profile`], [`region`], [`retry`],
-//!   [`types`], `test_util` (feature `test-util`), and [`operation`], the traits every generated
+//!   [`types`], [`waiter`] (the result and error types of generated waiters, re-exported by the
+//!   generated crate's `waiters` module), `test_util` (feature `test-util`), and [`operation`], the traits every generated
 //!   operation implements (they appear in bounds, e.g. of `test_util::MockRule::for_operation`);
 //! - modules only generated code (or this repository's tests) calls, `#[doc(hidden)]`: `json`,
 //!   `error_shape`, `protocol`, `protocol_test`, `service`, `sign`, and in `endpoint` the rules
@@ -34,13 +35,13 @@ pub mod http;
 pub mod interceptor;
 pub mod operation;
 pub mod paginator;
-pub mod waiter;
 pub mod profile;
 pub mod region;
 pub mod retry;
-pub mod types;
 #[cfg(feature = "test-util")]
 pub mod test_util;
+pub mod types;
+pub mod waiter;
 
 // For generated code only.
 #[doc(hidden)]

@@ -109,10 +109,18 @@ pub fn expand_host_prefix(
         let close = rest[open..].find('}').map(|c| open + c).unwrap_or(rest.len());
         let wanted = &rest[open + 1..close.min(rest.len())];
         let Some(&(label, value)) = labels.iter().find(|(l, _)| *l == wanted) else {
-            return Err(BuildError::invalid_field(input_shape, "", format!("the host prefix label `{wanted}` has no member")));
+            return Err(BuildError::invalid_field(
+                input_shape,
+                "",
+                format!("the host prefix label `{wanted}` has no member"),
+            ));
         };
         match value {
-            Some(v) if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') => out.push_str(v),
+            Some(v)
+                if !v.is_empty() && v.chars().all(|c| c.is_ascii_alphanumeric() || c == '-') =>
+            {
+                out.push_str(v)
+            }
             Some(v) => {
                 return Err(BuildError::invalid_field(
                     input_shape,
@@ -134,7 +142,10 @@ mod tests {
 
     #[test]
     fn host_prefix_labels_are_filled_and_checked() {
-        assert_eq!(expand_host_prefix("Op", "foo.{label}.", &[("label", Some("bar"))]).unwrap(), "foo.bar.");
+        assert_eq!(
+            expand_host_prefix("Op", "foo.{label}.", &[("label", Some("bar"))]).unwrap(),
+            "foo.bar."
+        );
         assert_eq!(expand_host_prefix("Op", "plain-", &[]).unwrap(), "plain-");
         assert!(expand_host_prefix("Op", "foo.{label}.", &[("label", None)]).is_err());
         assert!(expand_host_prefix("Op", "foo.{label}.", &[("label", Some(""))]).is_err());

@@ -23,7 +23,10 @@ use crate::operation::Operation;
 type PageResult<O> = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>;
 
 type CallFuture<O> = Pin<
-    Box<dyn Future<Output = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>> + Send>,
+    Box<
+        dyn Future<Output = Result<<O as Operation>::Output, SdkError<<O as Operation>::Error>>>
+            + Send,
+    >,
 >;
 
 /// The type of a pagination token: `String`, or a map of strings to values.
@@ -139,7 +142,12 @@ where
 {
     /// The pages of `O` called with `input`, starting from the token already set in `input`
     /// (the first page when it has none).
-    pub fn new(handle: Handle, input: O::Input, first_token: Option<T>, pagination: Pagination<O, T>) -> Self {
+    pub fn new(
+        handle: Handle,
+        input: O::Input,
+        first_token: Option<T>,
+        pagination: Pagination<O, T>,
+    ) -> Self {
         let mut seen = T::Seen::default();
         let first_token = first_token.filter(|t| !t.is_empty());
         if let Some(t) = &first_token {
@@ -186,7 +194,8 @@ where
                     let mut input = self.input.clone();
                     (self.pagination.set_token)(&mut input, token);
                     let handle = self.handle.clone();
-                    self.state = State::Sending(Box::pin(async move { handle.call::<O>(input).await }));
+                    self.state =
+                        State::Sending(Box::pin(async move { handle.call::<O>(input).await }));
                 }
                 State::Sending(mut call) => match call.as_mut().poll(cx) {
                     Poll::Pending => {
@@ -198,13 +207,15 @@ where
                         self.state = match (self.pagination.next_token)(&page) {
                             None => State::Done,
                             Some(token) if token.is_empty() => State::Done,
-                            Some(token) if token.seen_in(&self.seen) && self.stop_quietly => State::Done,
-                            Some(token) if token.seen_in(&self.seen) => State::Failed(
-                                SdkError::ResponseError(ResponseError::new(
+                            Some(token) if token.seen_in(&self.seen) && self.stop_quietly => {
+                                State::Done
+                            }
+                            Some(token) if token.seen_in(&self.seen) => {
+                                State::Failed(SdkError::ResponseError(ResponseError::new(
                                     RepeatedToken { operation: O::NAME, token: token.describe() },
                                     None,
-                                )),
-                            ),
+                                )))
+                            }
                             Some(token) => {
                                 token.add_to(&mut self.seen);
                                 self.tokens_seen += 1;
@@ -241,7 +252,11 @@ impl<O: Operation, T: PageToken> fmt::Debug for PageStream<O, T> {
             State::Failed(_) => "failed",
             State::Done => "done",
         };
-        f.debug_struct("PageStream").field("operation", &O::NAME).field("pages_seen", &self.tokens_seen).field("state", &state).finish()
+        f.debug_struct("PageStream")
+            .field("operation", &O::NAME)
+            .field("pages_seen", &self.tokens_seen)
+            .field("state", &state)
+            .finish()
     }
 }
 
@@ -309,7 +324,10 @@ impl<O: Operation, T, K: PageToken> Unpin for ItemStream<O, T, K> {}
 
 impl<O: Operation, T, K: PageToken> fmt::Debug for ItemStream<O, T, K> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("ItemStream").field("pages", &self.pages).field("buffered", &self.buffer.len()).finish()
+        f.debug_struct("ItemStream")
+            .field("pages", &self.pages)
+            .field("buffered", &self.buffer.len())
+            .finish()
     }
 }
 

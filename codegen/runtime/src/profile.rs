@@ -120,7 +120,10 @@ impl ProfileSet {
     /// `~/.aws/config` / `~/.aws/credentials`) and selects `profile`, else `AWS_PROFILE`, else
     /// `default`.
     pub fn load(env: &Env, profile: Option<&str>) -> Result<Self, ProfileError> {
-        let selected = profile.map(str::to_string).or_else(|| env.get("AWS_PROFILE")).unwrap_or_else(|| "default".into());
+        let selected = profile
+            .map(str::to_string)
+            .or_else(|| env.get("AWS_PROFILE"))
+            .unwrap_or_else(|| "default".into());
         let mut set = ProfileSet { selected, ..Default::default() };
         for (kind, var, default) in [
             (FileKind::Config, "AWS_CONFIG_FILE", ".aws/config"),
@@ -143,7 +146,9 @@ impl ProfileSet {
     fn merge(&mut self, (profiles, services): Sections) {
         for (into, from) in [(&mut self.profiles, profiles), (&mut self.services, services)] {
             for (name, profile) in from {
-                let target = into.entry(name.clone()).or_insert_with(|| Profile { name, ..Default::default() });
+                let target = into
+                    .entry(name.clone())
+                    .or_insert_with(|| Profile { name, ..Default::default() });
                 target.properties.extend(profile.properties);
             }
         }
@@ -152,12 +157,20 @@ impl ProfileSet {
     /// The `endpoint_url` of every service in the selected profile's `services` section, by
     /// service key.
     pub fn service_endpoint_urls(&self) -> BTreeMap<String, String> {
-        let section = self.selected().and_then(|p| p.get("services")).and_then(|name| self.services.get(name));
+        let section = self
+            .selected()
+            .and_then(|p| p.get("services"))
+            .and_then(|name| self.services.get(name));
         let Some(section) = section else { return BTreeMap::new() };
         section
             .properties
             .iter()
-            .filter_map(|(key, p)| Some((key.clone(), p.sub_property("endpoint_url").filter(|v| !v.is_empty())?.to_string())))
+            .filter_map(|(key, p)| {
+                Some((
+                    key.clone(),
+                    p.sub_property("endpoint_url").filter(|v| !v.is_empty())?.to_string(),
+                ))
+            })
             .collect()
     }
 
@@ -198,7 +211,11 @@ fn read_optional(path: &Path) -> Result<Option<String>, ProfileError> {
             message: "the file is not valid UTF-8".into(),
         }),
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
-        Err(e) => Err(ProfileError { file: path.display().to_string(), line: None, message: format!("cannot read: {e}") }),
+        Err(e) => Err(ProfileError {
+            file: path.display().to_string(),
+            line: None,
+            message: format!("cannot read: {e}"),
+        }),
     }
 }
 
@@ -214,13 +231,21 @@ enum Section {
 type Sections = (BTreeMap<String, Profile>, BTreeMap<String, Profile>);
 
 /// Parses one shared file into profiles by name.
-pub fn parse_file(source: &str, kind: FileKind, origin: &str) -> Result<BTreeMap<String, Profile>, ProfileError> {
+pub fn parse_file(
+    source: &str,
+    kind: FileKind,
+    origin: &str,
+) -> Result<BTreeMap<String, Profile>, ProfileError> {
     parse_sections(source, kind, origin).map(|(profiles, _)| profiles)
 }
 
 /// Parses one shared file into profiles and `[services NAME]` sections by name.
 fn parse_sections(source: &str, kind: FileKind, origin: &str) -> Result<Sections, ProfileError> {
-    let err = |line: usize, message: String| ProfileError { file: origin.to_string(), line: Some(line), message };
+    let err = |line: usize, message: String| ProfileError {
+        file: origin.to_string(),
+        line: Some(line),
+        message,
+    };
     // `[default]` and `[profile default]` are collected apart: the latter wins when both exist.
     let mut profiles: BTreeMap<String, Profile> = BTreeMap::new();
     let mut services: BTreeMap<String, Profile> = BTreeMap::new();
@@ -235,14 +260,19 @@ fn parse_sections(source: &str, kind: FileKind, origin: &str) -> Result<Sections
             continue;
         }
         let profile = match &section {
-            Section::Profile { name, prefixed_default: true } => {
-                Some(prefixed_default.get_or_insert_with(|| Profile { name: name.clone(), ..Default::default() }))
-            }
+            Section::Profile { name, prefixed_default: true } => Some(
+                prefixed_default
+                    .get_or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
+            ),
             Section::Profile { name, prefixed_default: false } => Some(
-                profiles.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
+                profiles
+                    .entry(name.clone())
+                    .or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
             ),
             Section::Services { name } => Some(
-                services.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
+                services
+                    .entry(name.clone())
+                    .or_insert_with(|| Profile { name: name.clone(), ..Default::default() }),
             ),
             _ => None,
         };
@@ -270,21 +300,32 @@ fn parse_sections(source: &str, kind: FileKind, origin: &str) -> Result<Sections
 
         if let Some(rest) = trimmed.strip_prefix('[') {
             let Some(end) = rest.find(']') else {
-                return Err(err(lineno, format!("a profile header must end with `]`: `{trimmed}`")));
+                return Err(err(
+                    lineno,
+                    format!("a profile header must end with `]`: `{trimmed}`"),
+                ));
             };
             let after = rest[end + 1..].trim();
             if !(after.is_empty() || after.starts_with('#') || after.starts_with(';')) {
-                return Err(err(lineno, format!("unexpected text after the profile header: `{after}`")));
+                return Err(err(
+                    lineno,
+                    format!("unexpected text after the profile header: `{after}`"),
+                ));
             }
             section = section_of(rest[..end].trim(), kind);
             current_property = None;
             // An empty section still defines its profile.
             match &section {
                 Section::Profile { name, prefixed_default: true } => {
-                    prefixed_default.get_or_insert_with(|| Profile { name: name.clone(), ..Default::default() });
+                    prefixed_default.get_or_insert_with(|| Profile {
+                        name: name.clone(),
+                        ..Default::default()
+                    });
                 }
                 Section::Profile { name, prefixed_default: false } => {
-                    profiles.entry(name.clone()).or_insert_with(|| Profile { name: name.clone(), ..Default::default() });
+                    profiles
+                        .entry(name.clone())
+                        .or_insert_with(|| Profile { name: name.clone(), ..Default::default() });
                 }
                 _ => {}
             }
@@ -293,15 +334,20 @@ fn parse_sections(source: &str, kind: FileKind, origin: &str) -> Result<Sections
 
         match &section {
             Section::None => {
-                return Err(err(lineno, format!("a property must be inside a profile: `{trimmed}`")));
+                return Err(err(
+                    lineno,
+                    format!("a property must be inside a profile: `{trimmed}`"),
+                ));
             }
             Section::Skipped => continue,
             Section::Profile { .. } | Section::Services { .. } => {}
         }
-        let (k, v) =
-            split_property(trimmed).ok_or_else(|| err(lineno, format!("expected `name = value`, found `{trimmed}`")))?;
+        let (k, v) = split_property(trimmed)
+            .ok_or_else(|| err(lineno, format!("expected `name = value`, found `{trimmed}`")))?;
         let profile = profile.expect("inside a profile");
-        profile.properties.insert(k.clone(), Property { value: v, sub_properties: BTreeMap::new() });
+        profile
+            .properties
+            .insert(k.clone(), Property { value: v, sub_properties: BTreeMap::new() });
         current_property = Some(k);
     }
 
@@ -319,14 +365,18 @@ fn section_of(header: &str, kind: FileKind) -> Section {
             Section::Profile { name: name.to_string(), prefixed_default }
         }
     };
-    let prefixed = header.strip_prefix("profile").filter(|r| r.starts_with(|c: char| c.is_whitespace()));
+    let prefixed =
+        header.strip_prefix("profile").filter(|r| r.starts_with(|c: char| c.is_whitespace()));
     match (kind, prefixed) {
         (FileKind::Config, Some(name)) => {
             let name = name.trim();
             profile(name, name == "default")
         }
         (FileKind::Config, None) if header == "default" => profile("default", false),
-        (FileKind::Config, None) => match header.strip_prefix("services").filter(|r| r.starts_with(char::is_whitespace)) {
+        (FileKind::Config, None) => match header
+            .strip_prefix("services")
+            .filter(|r| r.starts_with(char::is_whitespace))
+        {
             Some(name) if !name.trim().is_empty() && !name.trim().contains(char::is_whitespace) => {
                 Section::Services { name: name.trim().to_string() }
             }
@@ -362,7 +412,10 @@ fn strip_comment(value: &str) -> &str {
 pub(crate) fn describe_paths(env: &Env) -> (PathBuf, PathBuf) {
     let p = |var: &str, default: &str| match env.get(var) {
         Some(p) => env.expand_home(&p),
-        None => env.home_dir().map(|h| h.join(default)).unwrap_or_else(|| PathBuf::from("~").join(default)),
+        None => env
+            .home_dir()
+            .map(|h| h.join(default))
+            .unwrap_or_else(|| PathBuf::from("~").join(default)),
     };
     (p("AWS_CONFIG_FILE", ".aws/config"), p("AWS_SHARED_CREDENTIALS_FILE", ".aws/credentials"))
 }
@@ -451,13 +504,25 @@ region = ap-south-1
                       sqs =\n  endpoint_url = http://localhost:9324\n";
         let set = ProfileSet::parse(config, "", "dev").unwrap();
         assert_eq!(set.service_endpoint_url("sfn"), Some("http://localhost:4566"));
-        assert_eq!(set.service_endpoint_url("sqs"), Some("http://localhost:9324"), "sections merge");
+        assert_eq!(
+            set.service_endpoint_url("sqs"),
+            Some("http://localhost:9324"),
+            "sections merge"
+        );
         assert_eq!(set.service_endpoint_url("kms"), None);
         // A services section is not a profile, and a profile without `services` has none.
         assert!(set.get("local").is_none());
-        assert_eq!(ProfileSet::parse(config, "", "other").unwrap().service_endpoint_url("sfn"), None);
+        assert_eq!(
+            ProfileSet::parse(config, "", "other").unwrap().service_endpoint_url("sfn"),
+            None
+        );
         // In the credentials file, `[services x]` is a profile name with a space: skipped.
-        let set = ProfileSet::parse("[profile dev]\nservices = local\n", "[services local]\nsfn =\n  endpoint_url = http://x\n", "dev").unwrap();
+        let set = ProfileSet::parse(
+            "[profile dev]\nservices = local\n",
+            "[services local]\nsfn =\n  endpoint_url = http://x\n",
+            "dev",
+        )
+        .unwrap();
         assert_eq!(set.service_endpoint_url("sfn"), None);
     }
 
@@ -476,7 +541,11 @@ region = ap-south-1
 
     #[test]
     fn load_honors_env_paths_and_profile() {
-        let dir = std::env::temp_dir().join(format!("awsjson-profile-{}-{}", std::process::id(), line!()));
+        let dir = std::env::temp_dir().join(format!(
+            "awsjson-profile-{}-{}",
+            std::process::id(),
+            line!()
+        ));
         std::fs::create_dir_all(dir.join(".aws")).unwrap();
         std::fs::write(dir.join(".aws/config"), "[profile home]\nregion = from-home\n").unwrap();
         std::fs::write(dir.join("cfg"), "[profile other]\nregion = from-env-path\n").unwrap();

@@ -30,6 +30,18 @@ pub const X_AMZN_QUERY_ERROR: &str = "x-amzn-query-error";
 /// `x-amzn-RequestId`.
 pub const X_AMZN_REQUEST_ID: &str = "x-amzn-requestid";
 
+/// The body members an error's message is read from, first the one preferred when several are
+/// present: services spell it differently. The one list both the error metadata
+/// ([`parse_error_response`]) and a generated error's `message` member decode from.
+pub const ERROR_MESSAGE_KEYS: [&str; 3] = ["message", "Message", "errorMessage"];
+
+/// Whether a body member is one of [`ERROR_MESSAGE_KEYS`]: the decoder of a generated error reads
+/// its `message` member from any of them.
+#[doc(hidden)]
+pub fn is_error_message_key(key: &str) -> bool {
+    ERROR_MESSAGE_KEYS.contains(&key)
+}
+
 /// The smallest body `@requestCompression` operations compress (the Smithy default, 10 KiB).
 pub const MIN_COMPRESSION_SIZE: usize = 10_240;
 
@@ -50,7 +62,10 @@ pub fn compress_body(body: Bytes, request_compression: bool) -> (Bytes, bool) {
     if !request_compression || body.len() < MIN_COMPRESSION_SIZE {
         return (body, false);
     }
-    let mut encoder = flate2::write::GzEncoder::new(Vec::with_capacity(body.len() / 2), flate2::Compression::default());
+    let mut encoder = flate2::write::GzEncoder::new(
+        Vec::with_capacity(body.len() / 2),
+        flate2::Compression::default(),
+    );
     match encoder.write_all(&body).and_then(|()| encoder.finish()) {
         Ok(compressed) => (Bytes::from(compressed), true),
         // Writing to memory does not fail; should it, the body goes uncompressed.
@@ -67,7 +82,8 @@ pub fn build_request(
     body: Bytes,
     user_agent: &str,
 ) -> Result<http::Request<Bytes>, BoxError> {
-    let user_agent = HeaderValue::try_from(user_agent).map_err(|e| format!("the user agent `{user_agent}`: {e}"))?;
+    let user_agent = HeaderValue::try_from(user_agent)
+        .map_err(|e| format!("the user agent `{user_agent}`: {e}"))?;
     let target = HeaderValue::try_from(format!("{}.{operation}", service.target_prefix))
         .map_err(|e| format!("the target of operation {operation}: {e}"))?;
     let request = RequestTemplate::new(service, endpoint.clone(), user_agent)?;
@@ -99,16 +115,26 @@ pub struct RequestTemplate {
 
 impl RequestTemplate {
     /// Checks and parses `endpoint` for requests of `service` sent with `user_agent`.
-    pub fn new(service: &ServiceMeta, endpoint: Endpoint, user_agent: HeaderValue) -> Result<Self, BoxError> {
+    pub fn new(
+        service: &ServiceMeta,
+        endpoint: Endpoint,
+        user_agent: HeaderValue,
+    ) -> Result<Self, BoxError> {
         let url: Uri = endpoint
             .url
             .parse()
             .map_err(|e| format!("the endpoint URL `{}` is invalid: {e}", endpoint.url))?;
         let (Some(scheme), Some(authority)) = (url.scheme(), url.authority()) else {
-            return Err(format!("the endpoint URL `{}` must be absolute (scheme and host)", endpoint.url).into());
+            return Err(format!(
+                "the endpoint URL `{}` must be absolute (scheme and host)",
+                endpoint.url
+            )
+            .into());
         };
         if scheme != &Scheme::HTTPS && scheme != &Scheme::HTTP {
-            return Err(format!("the endpoint URL `{}` must use http or https", endpoint.url).into());
+            return Err(
+                format!("the endpoint URL `{}` must use http or https", endpoint.url).into()
+            );
         }
         // awsJson requests go to `/` below the endpoint's path: `https://h/custom` posts to `/custom/`.
         let path = match url.path_and_query().map(|p| p.as_str()) {
@@ -127,8 +153,10 @@ impl RequestTemplate {
         let mut headers = Vec::new();
         for (name, values) in &endpoint.headers {
             for v in values {
-                let name = HeaderName::try_from(name.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
-                let value = HeaderValue::try_from(v.as_str()).map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+                let name = HeaderName::try_from(name.as_str())
+                    .map_err(|e| format!("endpoint header `{name}`: {e}"))?;
+                let value = HeaderValue::try_from(v.as_str())
+                    .map_err(|e| format!("endpoint header `{name}`: {e}"))?;
                 headers.push((name, value));
             }
         }
@@ -202,7 +230,9 @@ impl RequestTemplate {
     fn prefixed(&self, operation: &str, prefix: &str) -> Result<(Uri, HeaderValue), BoxError> {
         let url = &self.endpoint.url;
         if !prefix.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '.') {
-            return Err(format!("the host prefix `{prefix}` is not a literal host name prefix").into());
+            return Err(
+                format!("the host prefix `{prefix}` is not a literal host name prefix").into()
+            );
         }
         if self.host.starts_with('[') || self.host.parse::<std::net::Ipv4Addr>().is_ok() {
             return Err(format!(
@@ -221,19 +251,20 @@ impl RequestTemplate {
             .path_and_query(self.path.clone())
             .build()
             .map_err(|e| format!("cannot build the request URI from `{url}`: {e}"))?;
-        let host = HeaderValue::try_from(authority).map_err(|e| format!("the host of `{url}`: {e}"))?;
+        let host =
+            HeaderValue::try_from(authority).map_err(|e| format!("the host of `{url}`: {e}"))?;
         Ok((uri, host))
     }
 }
 
 /// The `signingRegion` and `signingName` of the endpoint's `sigv4` auth scheme, if any.
 fn signing_scope(endpoint: &Endpoint) -> (Option<String>, Option<String>) {
-    let scheme = endpoint
-        .properties
-        .get("authSchemes")
-        .and_then(|v| v.as_array())
-        .and_then(|schemes| schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4")));
-    let get = |key: &str| scheme.and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string);
+    let scheme =
+        endpoint.properties.get("authSchemes").and_then(|v| v.as_array()).and_then(|schemes| {
+            schemes.iter().find(|s| s.get("name").and_then(|n| n.as_str()) == Some("sigv4"))
+        });
+    let get =
+        |key: &str| scheme.and_then(|s| s.get(key)).and_then(|v| v.as_str()).map(str::to_string);
     (get("signingRegion"), get("signingName"))
 }
 
@@ -276,9 +307,8 @@ impl ErrorResponse {
 struct ErrorBody {
     code: Option<String>,
     type_: Option<String>,
-    message: Option<String>,
-    message_upper: Option<String>,
-    error_message: Option<String>,
+    /// By the index of their key in [`ERROR_MESSAGE_KEYS`].
+    messages: [Option<String>; ERROR_MESSAGE_KEYS.len()],
 }
 
 fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
@@ -293,12 +323,11 @@ fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
     let mut o = r.object("error body").map_err(|e| e.to_string())?;
     let mut read = || -> Result<(), crate::json::DeserializeError> {
         while let Some(key) = o.next_member()? {
-            let slot = match &*key {
-                "code" => &mut out.code,
-                "__type" => &mut out.type_,
-                "message" => &mut out.message,
-                "Message" => &mut out.message_upper,
-                "errorMessage" => &mut out.error_message,
+            let message = ERROR_MESSAGE_KEYS.iter().position(|k| *k == &*key);
+            let slot = match (&*key, message) {
+                ("code", _) => &mut out.code,
+                ("__type", _) => &mut out.type_,
+                (_, Some(i)) => &mut out.messages[i],
                 _ => {
                     o.skip()?;
                     continue;
@@ -317,7 +346,12 @@ fn read_error_body(body: &[u8]) -> Result<ErrorBody, String> {
 /// Reads an error response: its error name, message and request id. For a query-compatible
 /// service, the code in the metadata is the awsQuery one from `x-amzn-query-error` (`Code;Type`)
 /// when the response has it; the modeled error is still the one the response names.
-pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query_compatible: bool) -> ErrorResponse {
+pub fn parse_error_response(
+    status: u16,
+    headers: &HeaderMap,
+    body: &[u8],
+    query_compatible: bool,
+) -> ErrorResponse {
     let (fields, body_error) = match read_error_body(body) {
         Ok(fields) => (fields, None),
         Err(e) => (ErrorBody::default(), Some(e)),
@@ -328,7 +362,7 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query
         .flatten()
         .map(|raw| sanitize_error_code(&raw).to_string())
         .find(|c| !c.is_empty());
-    let message = fields.message.or(fields.message_upper).or(fields.error_message);
+    let message = fields.messages.into_iter().flatten().next();
     let mut meta = ErrorMetadata::builder();
     if let Some(c) = &code {
         meta = meta.code(c);
@@ -340,7 +374,11 @@ pub fn parse_error_response(status: u16, headers: &HeaderMap, body: &[u8], query
         meta = meta.request_id(r);
     }
     meta = meta.status(status);
-    if let Some((query_code, error_type)) = header(X_AMZN_QUERY_ERROR).filter(|_| query_compatible).as_deref().and_then(|v| v.split_once(';')) {
+    if let Some((query_code, error_type)) = header(X_AMZN_QUERY_ERROR)
+        .filter(|_| query_compatible)
+        .as_deref()
+        .and_then(|v| v.split_once(';'))
+    {
         if !query_code.trim().is_empty() {
             meta = meta.code(query_code.trim());
         }
@@ -360,7 +398,9 @@ mod tests {
     #[test]
     fn request_layout() {
         let ep = Endpoint::new("https://states.us-east-1.amazonaws.com");
-        let r = build_request(&SERVICE, "StartExecution", None, &ep, Bytes::from_static(b"{}"), "ua").unwrap();
+        let r =
+            build_request(&SERVICE, "StartExecution", None, &ep, Bytes::from_static(b"{}"), "ua")
+                .unwrap();
         assert_eq!(r.method(), Method::POST);
         assert_eq!(r.uri().to_string(), "https://states.us-east-1.amazonaws.com/");
         assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.0");
@@ -369,19 +409,37 @@ mod tests {
         assert_eq!(r.headers()["user-agent"], "ua");
 
         let ep = Endpoint::new("http://localhost:5000/base");
-        let r = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap();
+        let r =
+            build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap();
         // The request goes to `/` below the endpoint's path (protocol test AwsJson10HostWithPath).
         assert_eq!(r.uri().to_string(), "http://sync-localhost:5000/base/");
         assert_eq!(r.headers()["host"], "sync-localhost:5000");
 
         let ep = Endpoint::new("http://127.0.0.1:5000");
-        let e = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua").unwrap_err();
-        assert!(e.to_string().contains("disable_host_prefix"), "{e}");
-        let e = build_request(&SERVICE, "X", Some("{Label}."), &Endpoint::new("https://a.b"), Bytes::new(), "ua")
+        let e = build_request(&SERVICE, "TestState", Some("sync-"), &ep, Bytes::new(), "ua")
             .unwrap_err();
+        assert!(e.to_string().contains("disable_host_prefix"), "{e}");
+        let e = build_request(
+            &SERVICE,
+            "X",
+            Some("{Label}."),
+            &Endpoint::new("https://a.b"),
+            Bytes::new(),
+            "ua",
+        )
+        .unwrap_err();
         assert!(e.to_string().contains("not a literal"));
-        assert!(build_request(&SERVICE, "X", None, &Endpoint::new("states.amazonaws.com"), Bytes::new(), "ua").is_err());
-        assert!(build_request(&SERVICE, "X", None, &Endpoint::new("ftp://h"), Bytes::new(), "ua").is_err());
+        assert!(build_request(
+            &SERVICE,
+            "X",
+            None,
+            &Endpoint::new("states.amazonaws.com"),
+            Bytes::new(),
+            "ua"
+        )
+        .is_err());
+        assert!(build_request(&SERVICE, "X", None, &Endpoint::new("ftp://h"), Bytes::new(), "ua")
+            .is_err());
     }
 
     #[test]
@@ -389,7 +447,10 @@ mod tests {
         use std::io::Read as _;
         let body = Bytes::from(vec![b'a'; MIN_COMPRESSION_SIZE]);
         assert_eq!(compress_body(body.clone(), false), (body.clone(), false));
-        assert_eq!(compress_body(Bytes::from_static(b"{}"), true), (Bytes::from_static(b"{}"), false));
+        assert_eq!(
+            compress_body(Bytes::from_static(b"{}"), true),
+            (Bytes::from_static(b"{}"), false)
+        );
         let (compressed, yes) = compress_body(body.clone(), true);
         assert!(yes && compressed.len() < body.len());
         let mut out = Vec::new();
@@ -400,8 +461,27 @@ mod tests {
     #[test]
     fn json_1_1_content_type() {
         let s = ServiceMeta { json_version: crate::service::JsonVersion::V1_1, ..SERVICE };
-        let r = build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
+        let r =
+            build_request(&s, "Op", None, &Endpoint::new("https://h"), Bytes::new(), "ua").unwrap();
         assert_eq!(r.headers()["content-type"], "application/x-amz-json-1.1");
+    }
+
+    #[test]
+    fn error_message_is_read_from_every_listed_key_the_first_preferred() {
+        let none = HeaderMap::new();
+        for key in ERROR_MESSAGE_KEYS {
+            assert!(is_error_message_key(key));
+            let body = format!(r#"{{"{key}": "said"}}"#);
+            assert_eq!(
+                parse_error_response(400, &none, body.as_bytes(), false).meta.message(),
+                Some("said")
+            );
+        }
+        assert!(!is_error_message_key("MESSAGE") && !is_error_message_key("msg"));
+        let body = br#"{"errorMessage": "third", "Message": "second", "message": "first"}"#;
+        assert_eq!(parse_error_response(400, &none, body, false).meta.message(), Some("first"));
+        let body = br#"{"MESSAGE": "no"}"#;
+        assert_eq!(parse_error_response(400, &none, body, false).meta.message(), None);
     }
 
     #[test]
@@ -413,13 +493,20 @@ mod tests {
         assert_eq!(e.meta.message(), Some("upper"));
         assert_eq!(e.body_error, None);
         assert_eq!(e.modeled_body(body), &body[..]);
-        let e = parse_error_response(400, &none, br#"{"code": "First", "__type": "Second", "message": "m"}"#, false);
+        let e = parse_error_response(
+            400,
+            &none,
+            br#"{"code": "First", "__type": "Second", "message": "m"}"#,
+            false,
+        );
         assert_eq!((e.code.as_deref(), e.meta.message()), (Some("First"), Some("m")));
         let e = parse_error_response(400, &none, b"", false);
         assert_eq!((e.code, e.body_error), (None, None));
         let mut headers = HeaderMap::new();
         headers.insert(X_AMZN_ERRORTYPE, HeaderValue::from_static("FromHeader"));
-        for bad in [&b"[1]"[..], b"{\"__type\": \"X\"", b"{\"message\": \"a\"} trailing", b"\"text\""] {
+        for bad in
+            [&b"[1]"[..], b"{\"__type\": \"X\"", b"{\"message\": \"a\"} trailing", b"\"text\""]
+        {
             let e = parse_error_response(500, &headers, bad, false);
             assert_eq!(e.code.as_deref(), Some("FromHeader"));
             assert!(e.body_error.is_some(), "{}", String::from_utf8_lossy(bad));
@@ -431,7 +518,12 @@ mod tests {
     fn sanitizes_every_form() {
         assert_eq!(sanitize_error_code("FooError"), "FooError");
         assert_eq!(sanitize_error_code("aws.protocoltests.json10#FooError"), "FooError");
-        assert_eq!(sanitize_error_code("FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"), "FooError");
+        assert_eq!(
+            sanitize_error_code(
+                "FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"
+            ),
+            "FooError"
+        );
         assert_eq!(
             sanitize_error_code("aws.protocoltests.json10#FooError:http://internal.amazon.com/coral/com.amazon.coral.validate/"),
             "FooError"

@@ -26,7 +26,13 @@ pub use crate::test_util::CapturingConnector;
 pub fn test_config(connector: &CapturingConnector, host: Option<&str>) -> Config {
     Config::builder()
         .region("us-east-1")
-        .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "protocol-test"))
+        .credentials_provider(Credentials::new(
+            "AKIDEXAMPLE",
+            "SECRET",
+            None,
+            None,
+            "protocol-test",
+        ))
         .endpoint_url(format!("https://{}", host.unwrap_or("example.com")))
         .retry_config(RetryConfig::disabled())
         .idempotency_token_provider(IdempotencyTokenProvider::fixed(TEST_IDEMPOTENCY_TOKEN))
@@ -40,7 +46,9 @@ pub fn response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpRespon
     for (name, value) in headers {
         builder = builder.header(*name, *value);
     }
-    builder.body(Bytes::copy_from_slice(body.as_bytes())).expect("a protocol test case has a valid status and headers")
+    builder
+        .body(Bytes::copy_from_slice(body.as_bytes()))
+        .expect("a protocol test case has a valid status and headers")
 }
 
 /// What a request case expects of the request.
@@ -73,12 +81,17 @@ pub fn assert_request(request: &HttpRequest, expected: &ExpectedRequest<'_>) {
     }
     let headers = request.headers();
     for (name, value) in expected.headers {
-        let actual: Vec<&str> = headers.get_all(*name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let actual: Vec<&str> =
+            headers.get_all(*name).iter().filter_map(|v| v.to_str().ok()).collect();
         assert!(!actual.is_empty(), "header `{name}` is missing (expected `{value}`)");
         assert_eq!(actual.join(", "), *value, "header `{name}`");
     }
     for name in expected.forbid_headers {
-        assert!(!headers.contains_key(*name), "header `{name}` is forbidden but was sent: {:?}", headers.get(*name));
+        assert!(
+            !headers.contains_key(*name),
+            "header `{name}` is forbidden but was sent: {:?}",
+            headers.get(*name)
+        );
     }
     for name in expected.require_headers {
         assert!(headers.contains_key(*name), "header `{name}` is required but was not sent");
@@ -86,14 +99,12 @@ pub fn assert_request(request: &HttpRequest, expected: &ExpectedRequest<'_>) {
     if let Some(body) = expected.body {
         let actual = request.body();
         match expected.body_media_type {
-            Some(media_type) if media_type == "application/json" || media_type.ends_with("+json") => {
+            Some(media_type)
+                if media_type == "application/json" || media_type.ends_with("+json") =>
+            {
                 assert_json_eq(actual, body)
             }
-            _ => assert_eq!(
-                String::from_utf8_lossy(actual),
-                body,
-                "body (compared byte for byte)"
-            ),
+            _ => assert_eq!(String::from_utf8_lossy(actual), body, "body (compared byte for byte)"),
         }
     }
 }
@@ -102,12 +113,18 @@ pub fn assert_request(request: &HttpRequest, expected: &ExpectedRequest<'_>) {
 /// whitespace do not matter; `1` equals `1.0`). An empty expected body expects an empty body.
 pub fn assert_json_eq(actual: &[u8], expected: &str) {
     if expected.trim().is_empty() {
-        assert!(actual.is_empty(), "expected an empty body, got {}", String::from_utf8_lossy(actual));
+        assert!(
+            actual.is_empty(),
+            "expected an empty body, got {}",
+            String::from_utf8_lossy(actual)
+        );
         return;
     }
     let actual_text = String::from_utf8_lossy(actual);
-    let a: Value = serde_json::from_slice(actual).unwrap_or_else(|e| panic!("the body is not JSON ({e}): {actual_text}"));
-    let e: Value = serde_json::from_str(expected).unwrap_or_else(|e| panic!("the case's body is not JSON ({e}): {expected}"));
+    let a: Value = serde_json::from_slice(actual)
+        .unwrap_or_else(|e| panic!("the body is not JSON ({e}): {actual_text}"));
+    let e: Value = serde_json::from_str(expected)
+        .unwrap_or_else(|e| panic!("the case's body is not JSON ({e}): {expected}"));
     let mut differences = Vec::new();
     crate::test_util::json_differences("body", &e, &a, &mut differences);
     assert!(
@@ -138,10 +155,21 @@ mod tests {
             crate::test_util::json_differences("$", &a, &b, &mut out);
             out
         };
-        assert_eq!(differ(serde_json::json!({"a": 1}), serde_json::json!({"a": 1, "b": 2})), ["$.b: not expected, got 2"]);
-        assert_eq!(differ(serde_json::json!([1.5]), serde_json::json!([1])), ["$[0]: expected 1.5, got 1"]);
+        assert_eq!(
+            differ(serde_json::json!({"a": 1}), serde_json::json!({"a": 1, "b": 2})),
+            ["$.b: not expected, got 2"]
+        );
+        assert_eq!(
+            differ(serde_json::json!([1.5]), serde_json::json!([1])),
+            ["$[0]: expected 1.5, got 1"]
+        );
         assert!(differ(serde_json::json!(u64::MAX), serde_json::json!(u64::MAX)).is_empty());
-        assert_eq!(differ(serde_json::json!(9007199254740993u64), serde_json::json!(9007199254740992u64)).len(), 1, "integers compare exactly");
+        assert_eq!(
+            differ(serde_json::json!(9007199254740993u64), serde_json::json!(9007199254740992u64))
+                .len(),
+            1,
+            "integers compare exactly"
+        );
     }
 
     #[test]
@@ -162,14 +190,25 @@ mod tests {
     #[test]
     #[should_panic(expected = "header `x-amzn-query-mode` is required")]
     fn a_missing_required_header_fails() {
-        let expected = ExpectedRequest { method: "POST", uri: "/", require_headers: &["x-amzn-query-mode"], ..Default::default() };
+        let expected = ExpectedRequest {
+            method: "POST",
+            uri: "/",
+            require_headers: &["x-amzn-query-mode"],
+            ..Default::default()
+        };
         assert_request(&request("{}"), &expected);
     }
 
     #[test]
     #[should_panic(expected = "JSON body differs")]
     fn a_different_body_fails() {
-        let expected = ExpectedRequest { method: "POST", uri: "/", body: Some(r#"{"a":2}"#), body_media_type: Some("application/json"), ..Default::default() };
+        let expected = ExpectedRequest {
+            method: "POST",
+            uri: "/",
+            body: Some(r#"{"a":2}"#),
+            body_media_type: Some("application/json"),
+            ..Default::default()
+        };
         assert_request(&request(r#"{"a":1}"#), &expected);
     }
 }

@@ -127,14 +127,19 @@ pub const THROTTLING_ERROR_CODES: &[&str] = &[
 ];
 
 /// Error codes of failures that may not happen again.
-pub const TRANSIENT_ERROR_CODES: &[&str] = &["RequestTimeout", "RequestTimeoutException", "InternalError"];
+pub const TRANSIENT_ERROR_CODES: &[&str] =
+    &["RequestTimeout", "RequestTimeoutException", "InternalError"];
 
 /// HTTP statuses of failures that may not happen again.
 pub const TRANSIENT_STATUS_CODES: &[u16] = &[500, 502, 503, 504];
 
 /// Classifies a service error response: the kind its `@retryable` trait gives
 /// ([`crate::operation::OperationError::retry_kind`]), else by its code and status.
-pub fn classify_service_error(modeled: Option<RetryKind>, code: Option<&str>, status: u16) -> Option<RetryKind> {
+pub fn classify_service_error(
+    modeled: Option<RetryKind>,
+    code: Option<&str>,
+    status: u16,
+) -> Option<RetryKind> {
     if modeled.is_some() {
         return modeled;
     }
@@ -211,14 +216,29 @@ mod tests {
 
     #[test]
     fn classification() {
-        assert_eq!(classify_service_error(None, Some("ThrottlingException"), 400), Some(RetryKind::Throttling));
-        assert_eq!(classify_service_error(None, Some("SlowDown"), 400), Some(RetryKind::Throttling));
-        assert_eq!(classify_service_error(None, Some("RequestTimeout"), 400), Some(RetryKind::Transient));
+        assert_eq!(
+            classify_service_error(None, Some("ThrottlingException"), 400),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(
+            classify_service_error(None, Some("SlowDown"), 400),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(
+            classify_service_error(None, Some("RequestTimeout"), 400),
+            Some(RetryKind::Transient)
+        );
         assert_eq!(classify_service_error(None, Some("InvalidArn"), 400), None);
         assert_eq!(classify_service_error(None, None, 503), Some(RetryKind::Transient));
         assert_eq!(classify_service_error(None, Some("InvalidArn"), 501), None);
-        assert_eq!(classify_service_error(Some(RetryKind::Throttling), Some("X"), 400), Some(RetryKind::Throttling));
-        assert_eq!(classify_service_error(Some(RetryKind::Transient), Some("X"), 400), Some(RetryKind::Transient));
+        assert_eq!(
+            classify_service_error(Some(RetryKind::Throttling), Some("X"), 400),
+            Some(RetryKind::Throttling)
+        );
+        assert_eq!(
+            classify_service_error(Some(RetryKind::Transient), Some("X"), 400),
+            Some(RetryKind::Transient)
+        );
     }
 
     #[test]

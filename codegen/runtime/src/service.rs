@@ -58,7 +58,10 @@ impl ServiceMeta {
     /// The key of this service in a `[services NAME]` section of the shared config file: the
     /// SDK id lower-cased with spaces and dashes as underscores (`sfn`, `cognito_identity_provider`).
     pub fn config_key(&self) -> String {
-        self.sdk_id.chars().map(|c| if matches!(c, ' ' | '-') { '_' } else { c.to_ascii_lowercase() }).collect()
+        self.sdk_id
+            .chars()
+            .map(|c| if matches!(c, ' ' | '-') { '_' } else { c.to_ascii_lowercase() })
+            .collect()
     }
 }
 

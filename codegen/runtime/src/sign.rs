@@ -34,7 +34,8 @@ const X_AMZ_DATE: HeaderName = HeaderName::from_static("x-amz-date");
 const X_AMZ_SECURITY_TOKEN: HeaderName = HeaderName::from_static("x-amz-security-token");
 const X_AMZ_CONTENT_SHA256: HeaderName = HeaderName::from_static("x-amz-content-sha256");
 /// Present headers that are not signed: computed by signing, or changed on the way.
-const UNSIGNED_HEADERS: [&str; 4] = ["authorization", "user-agent", "x-amzn-trace-id", "transfer-encoding"];
+const UNSIGNED_HEADERS: [&str; 4] =
+    ["authorization", "user-agent", "x-amzn-trace-id", "transfer-encoding"];
 
 /// How the request path is encoded in the canonical request.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Default)]
@@ -61,7 +62,12 @@ pub struct SigningSettings {
 
 impl Default for SigningSettings {
     fn default() -> Self {
-        Self { uri_encoding: UriEncoding::Double, normalize_path: true, content_sha256_header: false, sign_session_token: true }
+        Self {
+            uri_encoding: UriEncoding::Double,
+            normalize_path: true,
+            content_sha256_header: false,
+            sign_session_token: true,
+        }
     }
 }
 
@@ -144,12 +150,18 @@ fn sign(
     }
     for (what, v) in [("region", region), ("signing name", service)] {
         if v.is_empty() || v.bytes().any(|b| b == b'/' || !b.is_ascii_graphic()) {
-            return Err(format!("cannot sign with the {what} `{}`: it must be non-empty visible ASCII without `/`", v.escape_debug()).into());
+            return Err(format!(
+                "cannot sign with the {what} `{}`: it must be non-empty visible ASCII without `/`",
+                v.escape_debug()
+            )
+            .into());
         }
     }
     let token = match credentials.session_token() {
         Some(t) => {
-            let mut v = HeaderValue::from_str(t).map_err(|_| "the session token contains characters not allowed in an HTTP header")?;
+            let mut v = HeaderValue::from_str(t).map_err(|_| {
+                "the session token contains characters not allowed in an HTTP header"
+            })?;
             v.set_sensitive(true);
             Some(v)
         }
@@ -164,9 +176,17 @@ fn sign(
     let amz_date = AmzDate::new(time);
     let payload_hash = hex(digest::digest(&digest::SHA256, request.body()).as_ref());
     let headers = request.headers_mut();
-    headers.insert(X_AMZ_DATE, HeaderValue::from_str(amz_date.date_time()).map_err(|e| format!("signing produced an invalid x-amz-date: {e}"))?);
+    headers.insert(
+        X_AMZ_DATE,
+        HeaderValue::from_str(amz_date.date_time())
+            .map_err(|e| format!("signing produced an invalid x-amz-date: {e}"))?,
+    );
     if settings.content_sha256_header {
-        headers.insert(X_AMZ_CONTENT_SHA256, HeaderValue::from_str(&payload_hash).map_err(|e| format!("signing produced an invalid payload hash: {e}"))?);
+        headers.insert(
+            X_AMZ_CONTENT_SHA256,
+            HeaderValue::from_str(&payload_hash)
+                .map_err(|e| format!("signing produced an invalid payload hash: {e}"))?,
+        );
     }
     // A token header left from an earlier signing with other credentials goes.
     match (&token, settings.sign_session_token) {
@@ -199,7 +219,10 @@ fn sign(
     }
 
     // The canonical request, hashed as it is written.
-    let mut sink = Sink { hash: digest::Context::new(&digest::SHA256), copy: trace.as_ref().map(|_| String::new()) };
+    let mut sink = Sink {
+        hash: digest::Context::new(&digest::SHA256),
+        copy: trace.as_ref().map(|_| String::new()),
+    };
     sink.put(request.method().as_str().as_bytes());
     sink.put(b"\n");
     write_canonical_path(&mut sink, request.uri().path(), settings);
@@ -229,7 +252,8 @@ fn sign(
     let canonical_hash = sink.hash.finish();
 
     let scope_len = 8 + region.len() + service.len() + 16;
-    let mut string_to_sign = String::with_capacity(ALGORITHM.len() + 1 + 16 + 1 + scope_len + 1 + 64);
+    let mut string_to_sign =
+        String::with_capacity(ALGORITHM.len() + 1 + 16 + 1 + scope_len + 1 + 64);
     string_to_sign.push_str(ALGORITHM);
     string_to_sign.push('\n');
     string_to_sign.push_str(amz_date.date_time());
@@ -245,7 +269,9 @@ fn sign(
     let key = signing_key(credentials.secret_access_key(), amz_date.date(), region, service);
     let signature = hex(hmac::sign(&key, string_to_sign.as_bytes()).as_ref());
 
-    let mut authorization = String::with_capacity(ALGORITHM.len() + access_key_id.len() + scope_len + signed_headers.len() + 110);
+    let mut authorization = String::with_capacity(
+        ALGORITHM.len() + access_key_id.len() + scope_len + signed_headers.len() + 110,
+    );
     for part in [
         ALGORITHM,
         " Credential=",
@@ -259,7 +285,8 @@ fn sign(
     ] {
         authorization.push_str(part);
     }
-    let mut authorization = HeaderValue::from_str(&authorization).map_err(|e| format!("signing produced an invalid header: {e}"))?;
+    let mut authorization = HeaderValue::from_str(&authorization)
+        .map_err(|e| format!("signing produced an invalid header: {e}"))?;
     // Secrets and what is derived from them are not to be printed (`Debug` hides them).
     authorization.set_sensitive(true);
     let headers = request.headers_mut();
@@ -277,7 +304,9 @@ fn sign(
 
 /// The `host` header value a request without one is signed with.
 fn uri_host(uri: &http::Uri) -> Result<String, BoxError> {
-    let host = uri.host().ok_or_else(|| format!("cannot sign a request without a host header or a host in its URI (`{uri}`)"))?;
+    let host = uri.host().ok_or_else(|| {
+        format!("cannot sign a request without a host header or a host in its URI (`{uri}`)")
+    })?;
     let default_port = match uri.scheme_str() {
         Some("https") => Some(443),
         Some("http") => Some(80),
@@ -328,7 +357,9 @@ fn write_header_value(sink: &mut Sink, value: &[u8]) {
 fn write_canonical_path(sink: &mut Sink, path: &str, settings: &SigningSettings) {
     let path = if path.is_empty() { "/" } else { path };
     let normalized;
-    let path = if settings.normalize_path && (path.contains("//") || path.contains("/.") || !path.starts_with('/')) {
+    let path = if settings.normalize_path
+        && (path.contains("//") || path.contains("/.") || !path.starts_with('/'))
+    {
         normalized = normalize_path(path);
         normalized.as_str()
     } else {
@@ -405,7 +436,10 @@ fn percent_decode(s: &str) -> Vec<u8> {
     let mut i = 0;
     while i < b.len() {
         match b[i] {
-            b'%' if i + 2 < b.len() && hex_value(b[i + 1]).is_some() && hex_value(b[i + 2]).is_some() => {
+            b'%' if i + 2 < b.len()
+                && hex_value(b[i + 1]).is_some()
+                && hex_value(b[i + 2]).is_some() =>
+            {
                 out.push(hex_value(b[i + 1]).unwrap_or(0) << 4 | hex_value(b[i + 2]).unwrap_or(0));
                 i += 3;
                 continue;
@@ -433,7 +467,11 @@ fn encoded(bytes: &[u8]) -> Vec<u8> {
         if is_unreserved(b) {
             out.push(b);
         } else {
-            out.extend_from_slice(&[b'%', HEX_UPPER[usize::from(b >> 4)], HEX_UPPER[usize::from(b & 15)]]);
+            out.extend_from_slice(&[
+                b'%',
+                HEX_UPPER[usize::from(b >> 4)],
+                HEX_UPPER[usize::from(b & 15)],
+            ]);
         }
     }
     out
@@ -474,7 +512,8 @@ struct AmzDate([u8; 16]);
 
 impl AmzDate {
     fn new(time: SystemTime) -> Self {
-        let (year, month, day, hour, minute, second) = crate::types::DateTime::from(time).civil_utc();
+        let (year, month, day, hour, minute, second) =
+            crate::types::DateTime::from(time).civil_utc();
         let mut out = *b"00000000T000000Z";
         let mut put = |at: usize, width: usize, mut v: u32| {
             for i in (at..at + width).rev() {
@@ -521,7 +560,12 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> hmac::K
     let mut secret_hash = [0u8; 32];
     secret_hash.copy_from_slice(digest::digest(&digest::SHA256, secret.as_bytes()).as_ref());
     let date_bytes: [u8; 8] = date.as_bytes().try_into().unwrap_or_default();
-    let matches = |e: &CachedKey| e.secret_hash == secret_hash && e.date == date_bytes && *e.region == *region && *e.service == *service;
+    let matches = |e: &CachedKey| {
+        e.secret_hash == secret_hash
+            && e.date == date_bytes
+            && *e.region == *region
+            && *e.service == *service
+    };
     {
         let mut cache = KEY_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
         if let Some(i) = cache.iter().position(matches) {
@@ -535,7 +579,16 @@ fn signing_key(secret: &str, date: &str, region: &str, service: &str) -> hmac::K
     let mut cache = KEY_CACHE.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
     if !cache.iter().any(matches) {
         cache.truncate(KEY_CACHE_SIZE - 1);
-        cache.insert(0, CachedKey { secret_hash, date: date_bytes, region: region.into(), service: service.into(), key: key.clone() });
+        cache.insert(
+            0,
+            CachedKey {
+                secret_hash,
+                date: date_bytes,
+                region: region.into(),
+                service: service.into(),
+                key: key.clone(),
+            },
+        );
     }
     key
 }
@@ -558,7 +611,8 @@ mod tests {
     use super::*;
 
     fn canonical(f: impl FnOnce(&mut Sink)) -> String {
-        let mut sink = Sink { hash: digest::Context::new(&digest::SHA256), copy: Some(String::new()) };
+        let mut sink =
+            Sink { hash: digest::Context::new(&digest::SHA256), copy: Some(String::new()) };
         f(&mut sink);
         sink.copy.unwrap()
     }
@@ -592,7 +646,11 @@ mod tests {
         ] {
             assert_eq!(canonical(|s| write_canonical_path(s, raw, &settings)), want, "{raw:?}");
         }
-        let single = SigningSettings { uri_encoding: UriEncoding::Single, normalize_path: false, ..settings };
+        let single = SigningSettings {
+            uri_encoding: UriEncoding::Single,
+            normalize_path: false,
+            ..settings
+        };
         assert_eq!(canonical(|s| write_canonical_path(s, "//a%3A/./", &single)), "//a%3A/./");
     }
 
@@ -606,7 +664,8 @@ mod tests {
             sort_few(&mut v);
             assert_eq!(v, want, "{len}");
         }
-        let mut names = vec!["x-amz-target", "host", "content-type", "x-amz-date", "content-length"];
+        let mut names =
+            vec!["x-amz-target", "host", "content-type", "x-amz-date", "content-length"];
         sort_few(&mut names);
         assert_eq!(names, ["content-length", "content-type", "host", "x-amz-date", "x-amz-target"]);
     }
@@ -644,18 +703,35 @@ mod tests {
             for i in 0..(KEY_CACHE_SIZE + 3) {
                 let region = format!("region-{i}");
                 let cached = signing_key(secret, "20150830", &region, "iam");
-                assert_eq!(sign_with(&cached), sign_with(&derive_signing_key(secret, "20150830", &region, "iam")), "{round} {i}");
+                assert_eq!(
+                    sign_with(&cached),
+                    sign_with(&derive_signing_key(secret, "20150830", &region, "iam")),
+                    "{round} {i}"
+                );
             }
         }
-        assert_eq!(sign_with(&signing_key(secret, "20150830", "us-east-1", "iam")), sign_with(&fresh));
-        assert_ne!(sign_with(&signing_key("other", "20150830", "us-east-1", "iam")), sign_with(&fresh));
-        assert_ne!(sign_with(&signing_key(secret, "20150831", "us-east-1", "iam")), sign_with(&fresh));
+        assert_eq!(
+            sign_with(&signing_key(secret, "20150830", "us-east-1", "iam")),
+            sign_with(&fresh)
+        );
+        assert_ne!(
+            sign_with(&signing_key("other", "20150830", "us-east-1", "iam")),
+            sign_with(&fresh)
+        );
+        assert_ne!(
+            sign_with(&signing_key(secret, "20150831", "us-east-1", "iam")),
+            sign_with(&fresh)
+        );
         assert!(KEY_CACHE.lock().unwrap().len() <= KEY_CACHE_SIZE);
     }
 
     #[test]
     fn the_trace_debug_hides_the_canonical_request_and_signature() {
-        let trace = SigningTrace { canonical_request: "x-amz-security-token:TOKEN".into(), string_to_sign: "sts".into(), signature: "abcdef".into() };
+        let trace = SigningTrace {
+            canonical_request: "x-amz-security-token:TOKEN".into(),
+            string_to_sign: "sts".into(),
+            signature: "abcdef".into(),
+        };
         let shown = format!("{trace:?}");
         assert!(!shown.contains("TOKEN") && !shown.contains("abcdef"), "{shown}");
     }

@@ -43,11 +43,13 @@ pub use serde_json::Value;
 use crate::client::Handle;
 use crate::config::Config;
 use crate::credentials::Credentials;
-use crate::retry::RetryConfig;
 use crate::error::{ErrorMetadata, SdkError};
-use crate::http::{ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse};
+use crate::http::{
+    ConnectorError, ConnectorErrorKind, HttpConnector, HttpFuture, HttpRequest, HttpResponse,
+};
 use crate::json::{DeserializeError, FromJson, ToJson};
 use crate::operation::{Operation, OperationError};
+use crate::retry::RetryConfig;
 
 /// The request headers a fixture keeps: the ones that select the host, the operation and its
 /// encoding.
@@ -146,7 +148,8 @@ impl Fixture {
     /// Reads a fixture file.
     pub fn from_path(path: impl AsRef<Path>) -> Result<Fixture, FixtureError> {
         let path = path.as_ref();
-        let text = std::fs::read_to_string(path).map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| bad(format!("cannot read {}: {e}", path.display())))?;
         Fixture::parse(&text).map_err(|e| bad(format!("{}: {e}", path.display())))
     }
 
@@ -181,7 +184,10 @@ impl Fixture {
             o.insert("description".into(), d.clone().into());
         }
         o.insert("source".into(), self.source.clone().into());
-        o.insert("exchanges".into(), Value::Array(self.exchanges.iter().map(Exchange::to_json).collect()));
+        o.insert(
+            "exchanges".into(),
+            Value::Array(self.exchanges.iter().map(Exchange::to_json).collect()),
+        );
         Value::Object(o)
     }
 
@@ -208,14 +214,23 @@ impl Exchange {
         let r = &self.request;
         o.insert(
             "request".into(),
-            message_json([("method", r.method.clone().into()), ("path", r.path.clone().into())], &r.headers, &r.body),
+            message_json(
+                [("method", r.method.clone().into()), ("path", r.path.clone().into())],
+                &r.headers,
+                &r.body,
+            ),
         );
         let r = &self.response;
-        o.insert("response".into(), message_json([("status", r.status.into())], &r.headers, &r.body));
+        o.insert(
+            "response".into(),
+            message_json([("status", r.status.into())], &r.headers, &r.body),
+        );
         if let Some(e) = &self.expected {
             let v = match e {
                 Expected::Output(v) => serde_json::json!({ "output": v }),
-                Expected::Error { shape, message } => serde_json::json!({ "error": { "shape": shape, "message": message } }),
+                Expected::Error { shape, message } => {
+                    serde_json::json!({ "error": { "shape": shape, "message": message } })
+                }
             };
             o.insert("expected".into(), v);
         }
@@ -223,12 +238,19 @@ impl Exchange {
     }
 }
 
-fn message_json<const N: usize>(first: [(&str, Value); N], headers: &BTreeMap<String, String>, body: &Body) -> Value {
+fn message_json<const N: usize>(
+    first: [(&str, Value); N],
+    headers: &BTreeMap<String, String>,
+    body: &Body,
+) -> Value {
     let mut o = Map::new();
     for (k, v) in first {
         o.insert(k.into(), v);
     }
-    o.insert("headers".into(), Value::Object(headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()));
+    o.insert(
+        "headers".into(),
+        Value::Object(headers.iter().map(|(k, v)| (k.clone(), v.clone().into())).collect()),
+    );
     match body {
         Body::Json(v) => o.insert("body".into(), v.clone()),
         Body::Text(t) => o.insert("body_text".into(), t.clone().into()),
@@ -241,7 +263,10 @@ fn obj<'v>(v: &'v Value, what: &str) -> Result<&'v Map<String, Value>, FixtureEr
 }
 
 fn string(o: &Map<String, Value>, key: &str) -> Result<String, FixtureError> {
-    o.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| bad(format!("`{key}` must be a string")))
+    o.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| bad(format!("`{key}` must be a string")))
 }
 
 fn headers(o: &Map<String, Value>) -> Result<BTreeMap<String, String>, FixtureError> {
@@ -352,7 +377,12 @@ impl ReplayConnector {
     }
 
     pub fn from_exchanges(exchanges: impl IntoIterator<Item = Exchange>) -> Self {
-        ReplayConnector { state: Arc::new(Mutex::new(ReplayState { pending: exchanges.into_iter().collect(), served: Vec::new() })) }
+        ReplayConnector {
+            state: Arc::new(Mutex::new(ReplayState {
+                pending: exchanges.into_iter().collect(),
+                served: Vec::new(),
+            })),
+        }
     }
 
     /// The requests the client sent so far.
@@ -533,7 +563,12 @@ impl RecordingConnector {
     /// The exchanges recorded so far, as a fixture of `operation` (and taken: the next fixture
     /// starts empty).
     pub fn fixture(&self, operation: &str, source: &str) -> Fixture {
-        Fixture { operation: operation.to_owned(), source: source.to_owned(), description: None, exchanges: self.take() }
+        Fixture {
+            operation: operation.to_owned(),
+            source: source.to_owned(),
+            description: None,
+            exchanges: self.take(),
+        }
     }
 }
 
@@ -606,13 +641,15 @@ impl CapturedRequest {
     /// The value of header `name` (case-insensitive); `None` when absent or not visible ASCII.
     /// Several values of one header are joined with `, `.
     pub fn header(&self, name: &str) -> Option<String> {
-        let values: Vec<&str> = self.request.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
+        let values: Vec<&str> =
+            self.request.headers().get_all(name).iter().filter_map(|v| v.to_str().ok()).collect();
         (!values.is_empty()).then(|| values.join(", "))
     }
 
     /// The lower-case names of every header the request carries, sorted.
     pub fn header_names(&self) -> Vec<String> {
-        let mut names: Vec<String> = self.request.headers().keys().map(|k| k.as_str().to_owned()).collect();
+        let mut names: Vec<String> =
+            self.request.headers().keys().map(|k| k.as_str().to_owned()).collect();
         names.sort();
         names.dedup();
         names
@@ -664,7 +701,9 @@ impl fmt::Debug for CapturedRequest {
             .into_iter()
             .map(|name| {
                 let value = match name.as_str() {
-                    "authorization" => format!("<redacted; SignedHeaders={}>", self.signed_headers().join(";")),
+                    "authorization" => {
+                        format!("<redacted; SignedHeaders={}>", self.signed_headers().join(";"))
+                    }
                     "x-amz-security-token" => "<redacted>".to_owned(),
                     _ => self.header(&name).unwrap_or_else(|| "<not visible ASCII>".to_owned()),
                 };
@@ -699,7 +738,9 @@ pub struct CapturingConnector {
 
 impl fmt::Debug for CapturingConnector {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("CapturingConnector").field("captured", &lock(&self.captured).len()).finish_non_exhaustive()
+        f.debug_struct("CapturingConnector")
+            .field("captured", &lock(&self.captured).len())
+            .finish_non_exhaustive()
     }
 }
 
@@ -764,9 +805,12 @@ impl HttpConnector for CapturingConnector {
 /// An HTTP response from a status, headers and body.
 pub fn http_response(status: u16, headers: &[(&str, &str)], body: &str) -> HttpResponse {
     let mut response = http::Response::new(Bytes::copy_from_slice(body.as_bytes()));
-    *response.status_mut() = http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
+    *response.status_mut() =
+        http::StatusCode::from_u16(status).unwrap_or(http::StatusCode::INTERNAL_SERVER_ERROR);
     for (name, value) in headers {
-        if let (Ok(n), Ok(v)) = (http::HeaderName::try_from(*name), http::HeaderValue::try_from(*value)) {
+        if let (Ok(n), Ok(v)) =
+            (http::HeaderName::try_from(*name), http::HeaderValue::try_from(*value))
+        {
             response.headers_mut().append(n, v);
         }
     }
@@ -919,7 +963,9 @@ pub struct MockRuleBuilder<O> {
 
 impl<O> fmt::Debug for MockRuleBuilder<O> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("MockRuleBuilder").field("matches_requests", &self.matcher.is_some()).finish()
+        f.debug_struct("MockRuleBuilder")
+            .field("matches_requests", &self.matcher.is_some())
+            .finish()
     }
 }
 
@@ -930,8 +976,13 @@ where
     O::Output: ToJson,
 {
     /// Answers only requests whose input (decoded from the body the client sent) `matches`.
-    pub fn match_requests(mut self, matches: impl Fn(&O::Input) -> bool + Send + Sync + 'static) -> Self {
-        self.matcher = Some(Arc::new(move |body: &Value| value_into::<O::Input>(body).is_ok_and(|input| matches(&input))));
+    pub fn match_requests(
+        mut self,
+        matches: impl Fn(&O::Input) -> bool + Send + Sync + 'static,
+    ) -> Self {
+        self.matcher = Some(Arc::new(move |body: &Value| {
+            value_into::<O::Input>(body).is_ok_and(|input| matches(&input))
+        }));
         self
     }
 
@@ -946,13 +997,20 @@ where
     }
 
     /// Answers once with the HTTP response `make` returns.
-    pub fn then_http_response(self, make: impl Fn() -> HttpResponse + Send + Sync + 'static) -> MockRule {
+    pub fn then_http_response(
+        self,
+        make: impl Fn() -> HttpResponse + Send + Sync + 'static,
+    ) -> MockRule {
         self.sequence().http_response(make).build()
     }
 
     /// Starts a sequence of responses, given in turn ("this output, then this error").
     pub fn sequence(self) -> MockSequenceBuilder<O> {
-        MockSequenceBuilder { matcher: self.matcher, steps: Vec::new(), _operation: std::marker::PhantomData }
+        MockSequenceBuilder {
+            matcher: self.matcher,
+            steps: Vec::new(),
+            _operation: std::marker::PhantomData,
+        }
     }
 }
 
@@ -1063,7 +1121,11 @@ pub struct MockConnector {
 impl MockConnector {
     /// Serves `rules` in `mode`.
     pub fn new(mode: RuleMode, rules: impl IntoIterator<Item = MockRule>) -> Self {
-        MockConnector { mode, rules: Arc::new(rules.into_iter().collect()), captured: Arc::default() }
+        MockConnector {
+            mode,
+            rules: Arc::new(rules.into_iter().collect()),
+            captured: Arc::default(),
+        }
     }
 
     /// A client configuration that sends through this connector, with test defaults:
@@ -1085,7 +1147,15 @@ impl MockConnector {
             .iter()
             .enumerate()
             .filter(|(_, r)| r.capacity().map_or(r.num_calls() == 0, |n| r.num_calls() < n))
-            .map(|(i, r)| format!("rule {} ({}) answered {} of {} request(s)", i + 1, r.operation, r.num_calls(), r.capacity_text()))
+            .map(|(i, r)| {
+                format!(
+                    "rule {} ({}) answered {} of {} request(s)",
+                    i + 1,
+                    r.operation,
+                    r.num_calls(),
+                    r.capacity_text()
+                )
+            })
             .collect();
         if unused.is_empty() {
             Ok(())
@@ -1105,7 +1175,9 @@ impl MockConnector {
 
     fn answer(&self, request: &CapturedRequest) -> Result<HttpResponse, String> {
         let number = lock(&self.captured).len();
-        let operation = request.operation().ok_or_else(|| format!("request {number} has no X-Amz-Target header"))?;
+        let operation = request
+            .operation()
+            .ok_or_else(|| format!("request {number} has no X-Amz-Target header"))?;
         let input = request.body_json().unwrap_or(Value::Null);
         let rule = match self.mode {
             RuleMode::Sequential => {
@@ -1126,7 +1198,8 @@ impl MockConnector {
                 rule
             }
             RuleMode::MatchAny => {
-                let matching: Vec<&MockRule> = self.rules.iter().filter(|r| r.matches(&operation, &input)).collect();
+                let matching: Vec<&MockRule> =
+                    self.rules.iter().filter(|r| r.matches(&operation, &input)).collect();
                 let Some(first) = matching.first() else {
                     return Err(format!("request {number} ({operation}): no mock rule matches it"));
                 };
@@ -1141,7 +1214,8 @@ impl MockConnector {
                 }
             }
         };
-        rule.next_response().ok_or_else(|| format!("request {number} ({operation}): the mock rule is used up"))
+        rule.next_response()
+            .ok_or_else(|| format!("request {number} ({operation}): the mock rule is used up"))
     }
 }
 
@@ -1149,7 +1223,9 @@ impl HttpConnector for MockConnector {
     fn call(&self, request: HttpRequest, _max_body_size: usize) -> HttpFuture {
         let request = CapturedRequest::new(request);
         lock(&self.captured).push(request.clone());
-        let result = self.answer(&request).map_err(|problem| ConnectorError::new(ConnectorErrorKind::Other, problem));
+        let result = self
+            .answer(&request)
+            .map_err(|problem| ConnectorError::new(ConnectorErrorKind::Other, problem));
         Box::pin(async move { result })
     }
 }
@@ -1167,7 +1243,11 @@ pub enum CallJsonError {
     InvalidInput(DeserializeError),
     /// The service answered with an error: the modeled error shape it decoded to (`None`: not a
     /// modeled error of the operation), and its metadata.
-    Service { shape: Option<&'static str>, meta: ErrorMetadata, error: Box<dyn std::error::Error + Send + Sync> },
+    Service {
+        shape: Option<&'static str>,
+        meta: ErrorMetadata,
+        error: Box<dyn std::error::Error + Send + Sync>,
+    },
     /// The call failed before or without an error answer (construction, dispatch, timeout, an
     /// unreadable response).
     Other(Box<dyn std::error::Error + Send + Sync>),
@@ -1176,7 +1256,9 @@ pub enum CallJsonError {
 impl fmt::Display for CallJsonError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            CallJsonError::UnknownOperation(name) => write!(f, "the service has no operation `{name}`"),
+            CallJsonError::UnknownOperation(name) => {
+                write!(f, "the service has no operation `{name}`")
+            }
             CallJsonError::InvalidInput(e) => write!(f, "invalid input: {e}"),
             CallJsonError::Service { shape, error, .. } => match shape {
                 Some(shape) => write!(f, "service error {shape}: {error}"),
@@ -1205,10 +1287,16 @@ where
 {
     let input = value_into::<O::Input>(&input).map_err(CallJsonError::InvalidInput)?;
     match handle.call::<O>(input).await {
-        Ok(output) => Ok(serde_json::from_str(&crate::json::to_string(&output)).unwrap_or(Value::Null)),
+        Ok(output) => {
+            Ok(serde_json::from_str(&crate::json::to_string(&output)).unwrap_or(Value::Null))
+        }
         Err(SdkError::ServiceError(e)) => {
             let err = e.into_err();
-            Err(CallJsonError::Service { shape: err.modeled_shape(), meta: OperationError::meta(&err).clone(), error: Box::new(err) })
+            Err(CallJsonError::Service {
+                shape: err.modeled_shape(),
+                meta: OperationError::meta(&err).clone(),
+                error: Box::new(err),
+            })
         }
         Err(other) => Err(CallJsonError::Other(Box::new(other))),
     }
@@ -1216,23 +1304,33 @@ where
 
 /// Checks the result of a call against the expectation of its exchange; the error lists every
 /// difference.
-pub fn check_expected(expected: &Expected, result: &Result<Value, CallJsonError>) -> Result<(), String> {
+pub fn check_expected(
+    expected: &Expected,
+    result: &Result<Value, CallJsonError>,
+) -> Result<(), String> {
     let mut problems = Vec::new();
     match (expected, result) {
         (Expected::Output(want), Ok(got)) => json_differences("output", want, got, &mut problems),
-        (Expected::Error { shape, message }, Err(CallJsonError::Service { shape: got_shape, meta, .. })) => {
+        (
+            Expected::Error { shape, message },
+            Err(CallJsonError::Service { shape: got_shape, meta, .. }),
+        ) => {
             if shape.as_deref() != *got_shape {
                 problems.push(format!("error shape: expected {shape:?}, got {got_shape:?}"));
             }
             if message.is_some() && message.as_deref() != meta.message() {
-                problems.push(format!("error message: expected {message:?}, got {:?}", meta.message()));
+                problems
+                    .push(format!("error message: expected {message:?}, got {:?}", meta.message()));
             }
         }
-        (Expected::Output(_), Err(e)) => problems.push(format!("expected an output, the call failed: {e}")),
-        (Expected::Error { shape, .. }, Ok(got)) => problems.push(format!("expected error {shape:?}, got output {got}")),
-        (Expected::Error { shape, .. }, Err(e)) => {
-            problems.push(format!("expected service error {shape:?}, the call failed otherwise: {e}"))
+        (Expected::Output(_), Err(e)) => {
+            problems.push(format!("expected an output, the call failed: {e}"))
         }
+        (Expected::Error { shape, .. }, Ok(got)) => {
+            problems.push(format!("expected error {shape:?}, got output {got}"))
+        }
+        (Expected::Error { shape, .. }, Err(e)) => problems
+            .push(format!("expected service error {shape:?}, the call failed otherwise: {e}")),
     }
     if problems.is_empty() {
         Ok(())
@@ -1265,7 +1363,10 @@ mod tests {
         assert_eq!(f.exchanges.len(), 2);
         assert_eq!(f.exchanges[0].request.headers["content-type"], "application/x-amz-json-1.0");
         assert_eq!(f.exchanges[1].request.body, Body::Text(String::new()));
-        assert_eq!(f.exchanges[1].expected, Some(Expected::Error { shape: Some("Nope".into()), message: None }));
+        assert_eq!(
+            f.exchanges[1].expected,
+            Some(Expected::Error { shape: Some("Nope".into()), message: None })
+        );
         assert_eq!(Fixture::parse(&f.to_file_text()).unwrap(), f);
     }
 
@@ -1274,7 +1375,8 @@ mod tests {
         let e = Fixture::parse(r#"{"operation": "X", "source": "s", "exchanges": [{"request": {}, "response": {"status": 200}}]}"#)
             .unwrap_err();
         assert_eq!(e.to_string(), "exchanges[0]: `method` must be a string");
-        let e = Fixture::parse(r#"{"operation": "X", "source": "s", "exchanges": []}"#).unwrap_err();
+        let e =
+            Fixture::parse(r#"{"operation": "X", "source": "s", "exchanges": []}"#).unwrap_err();
         assert_eq!(e.to_string(), "`exchanges` is empty");
     }
 
@@ -1284,7 +1386,14 @@ mod tests {
         let want = serde_json::json!({"a": {"b": [1, 2]}, "c": 1.0, "d": "x"});
         let got = serde_json::json!({"a": {"b": [1, 3]}, "c": 1, "e": null});
         json_differences("$", &want, &got, &mut out);
-        assert_eq!(out, ["$.a.b[1]: expected 2, got 3", "$.d: expected \"x\", missing", "$.e: not expected, got null"]);
+        assert_eq!(
+            out,
+            [
+                "$.a.b[1]: expected 2, got 3",
+                "$.d: expected \"x\", missing",
+                "$.e: not expected, got null"
+            ]
+        );
     }
 
     #[tokio::test]
@@ -1305,9 +1414,15 @@ mod tests {
         let problems = c.check_requests().unwrap_err();
         assert_eq!(problems, "request 1: body.name: expected \"a\", got \"b\"\n1 recorded exchange(s) were never requested (the client sent 1)");
         assert!(!c.requests()[0].headers.contains_key("authorization"));
-        let res = c.call(http::Request::post("https://x.test/").body(Bytes::new()).unwrap(), 1 << 20).await.unwrap();
+        let res = c
+            .call(http::Request::post("https://x.test/").body(Bytes::new()).unwrap(), 1 << 20)
+            .await
+            .unwrap();
         assert_eq!(res.status(), 400);
-        let err = c.call(http::Request::post("https://x.test/").body(Bytes::new()).unwrap(), 1 << 20).await.unwrap_err();
+        let err = c
+            .call(http::Request::post("https://x.test/").body(Bytes::new()).unwrap(), 1 << 20)
+            .await
+            .unwrap_err();
         assert!(err.to_string().contains("no recorded exchange left for request 3"), "{err}");
     }
 
@@ -1337,19 +1452,38 @@ mod tests {
         for secret in ["deadbeefcafe", "TOKEN-SECRET", "AKID", "\"secret\""] {
             assert!(!debug.contains(secret), "{secret} in {debug}");
         }
-        assert!(debug.contains("SignedHeaders=content-type;host;x-amz-date") && debug.contains("<12 bytes>"), "{debug}");
+        assert!(
+            debug.contains("SignedHeaders=content-type;host;x-amz-date")
+                && debug.contains("<12 bytes>"),
+            "{debug}"
+        );
         assert!(CapturedRequest::new(http::Request::new(Bytes::new())).signed_headers().is_empty());
     }
 
     #[tokio::test]
     async fn the_capturing_connector_keeps_every_request_and_answers_its_canned_response() {
         let c = CapturingConnector::new();
-        let res = c.call(http::Request::post("https://a.test/").body(Bytes::from_static(b"1")).unwrap(), 1 << 20).await.unwrap();
+        let res = c
+            .call(
+                http::Request::post("https://a.test/").body(Bytes::from_static(b"1")).unwrap(),
+                1 << 20,
+            )
+            .await
+            .unwrap();
         assert_eq!((res.status().as_u16(), &res.body()[..]), (200, &b"{}"[..]));
-        let c2 = CapturingConnector::with_response(503, &[("x-amzn-errortype", "ServiceUnavailable")], "");
+        let c2 = CapturingConnector::with_response(
+            503,
+            &[("x-amzn-errortype", "ServiceUnavailable")],
+            "",
+        );
         let res = c2.call(http::Request::new(Bytes::new()), 1 << 20).await.unwrap();
-        assert_eq!((res.status().as_u16(), res.headers()["x-amzn-errortype"].to_str().unwrap()), (503, "ServiceUnavailable"));
-        c.call(http::Request::post("https://b.test/").body(Bytes::new()).unwrap(), 1 << 20).await.unwrap();
+        assert_eq!(
+            (res.status().as_u16(), res.headers()["x-amzn-errortype"].to_str().unwrap()),
+            (503, "ServiceUnavailable")
+        );
+        c.call(http::Request::post("https://b.test/").body(Bytes::new()).unwrap(), 1 << 20)
+            .await
+            .unwrap();
         let uris: Vec<String> = c.requests().iter().map(CapturedRequest::uri).collect();
         assert_eq!(uris, ["https://a.test/", "https://b.test/"]);
         assert_eq!(c.request(&"").uri(), "https://b.test/");
@@ -1359,7 +1493,10 @@ mod tests {
     async fn recordings_can_keep_the_host_the_replay_sends() {
         let inner = CapturingConnector::new();
         let rec = RecordingConnector::new(inner).record_host_as("states.us-east-1.amazonaws.com");
-        let req = http::Request::post("http://127.0.0.1:4567/").header("host", "127.0.0.1:4567").body(Bytes::new()).unwrap();
+        let req = http::Request::post("http://127.0.0.1:4567/")
+            .header("host", "127.0.0.1:4567")
+            .body(Bytes::new())
+            .unwrap();
         rec.call(req, 1 << 20).await.unwrap();
         assert_eq!(rec.exchanges()[0].request.headers["host"], "states.us-east-1.amazonaws.com");
     }

@@ -109,11 +109,13 @@ fn civil_from_days(days: i64) -> (i64, u32, u32) {
     let z = days + 719_468;
     let era = z.div_euclid(146_097);
     let day_of_era = z.rem_euclid(146_097);
-    let year_of_era = (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
+    let year_of_era =
+        (day_of_era - day_of_era / 1460 + day_of_era / 36_524 - day_of_era / 146_096) / 365;
     let day_of_year = day_of_era - (365 * year_of_era + year_of_era / 4 - year_of_era / 100);
     let month_from_march = (5 * day_of_year + 2) / 153;
     let day = (day_of_year - (153 * month_from_march + 2) / 5 + 1) as u32;
-    let month = if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
+    let month =
+        if month_from_march < 10 { month_from_march + 3 } else { month_from_march - 9 } as u32;
     let year = year_of_era + era * 400 + i64::from(month <= 2);
     (year, month, day)
 }
@@ -150,12 +152,21 @@ impl Civil {
         let (year, month, day) = civil_from_days(days);
         // 1970-01-01 was a Thursday (3 days after a Monday).
         let weekday = (days + 3).rem_euclid(7) as usize;
-        Civil { year, month, day, hour: of_day / 3600, minute: of_day / 60 % 60, second: of_day % 60, weekday }
+        Civil {
+            year,
+            month,
+            day,
+            hour: of_day / 3600,
+            minute: of_day / 60 % 60,
+            second: of_day % 60,
+            weekday,
+        }
     }
 }
 
 const WEEKDAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+const MONTHS: [&str; 12] =
+    ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
 
 impl DateTime {
     /// The Unix epoch.
@@ -334,7 +345,9 @@ impl DateTime {
         let t = Self::from_secs_and_nanos(local - offset_secs, nanos)?;
         if leap {
             let c = Civil::of(t.secs);
-            if (c.hour, c.minute, c.second) != (23, 59, 59) || c.day != days_in_month(c.year, c.month) {
+            if (c.hour, c.minute, c.second) != (23, 59, 59)
+                || c.day != days_in_month(c.year, c.month)
+            {
                 return None;
             }
         }
@@ -348,7 +361,13 @@ fn write_millis(out: &mut String, millis: u32) {
         return;
     }
     let digits = [millis / 100, millis / 10 % 10, millis % 10];
-    let len = if digits[2] != 0 { 3 } else if digits[1] != 0 { 2 } else { 1 };
+    let len = if digits[2] != 0 {
+        3
+    } else if digits[1] != 0 {
+        2
+    } else {
+        1
+    };
     out.push('.');
     for d in &digits[..len] {
         out.push(char::from(b'0' + *d as u8));
@@ -431,7 +450,10 @@ impl Cursor<'_> {
         loop {
             match self.peek() {
                 Some(b' ' | b'\t') => self.0 = &self.0[1..],
-                Some(b'\r') if self.0.get(1) == Some(&b'\n') && matches!(self.0.get(2), Some(b' ' | b'\t')) => {
+                Some(b'\r')
+                    if self.0.get(1) == Some(&b'\n')
+                        && matches!(self.0.get(2), Some(b' ' | b'\t')) =>
+                {
                     self.0 = &self.0[2..]
                 }
                 Some(b'(') if comments => {
@@ -587,7 +609,8 @@ fn parse_rfc2822(input: &[u8]) -> Option<DateTime> {
                 ("pdt", -7),
             ];
             let word = c.0.get(..3)?;
-            let &(_, hours) = ZONES.iter().find(|(z, _)| z.as_bytes().eq_ignore_ascii_case(word))?;
+            let &(_, hours) =
+                ZONES.iter().find(|(z, _)| z.as_bytes().eq_ignore_ascii_case(word))?;
             c.0 = &c.0[3..];
             hours * 3600
         }
@@ -629,7 +652,8 @@ impl From<time::OffsetDateTime> for DateTime {
 impl From<DateTime> for time::OffsetDateTime {
     fn from(t: DateTime) -> Self {
         // In range by construction.
-        time::OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos()).unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
+        time::OffsetDateTime::from_unix_timestamp_nanos(t.as_nanos())
+            .unwrap_or(time::OffsetDateTime::UNIX_EPOCH)
     }
 }
 
@@ -804,8 +828,14 @@ mod tests {
         assert_eq!(t.secs(), 1515531081);
         assert_eq!(t.subsec_nanos(), 123_000_000);
         assert_eq!(t.format(TimestampFormat::EpochSeconds), "1515531081.123");
-        assert_eq!(DateTime::from_secs(1515531081).unwrap().format(TimestampFormat::EpochSeconds), "1515531081");
-        assert_eq!(DateTime::parse("1.515531081E9", TimestampFormat::EpochSeconds).unwrap().secs(), 1515531081);
+        assert_eq!(
+            DateTime::from_secs(1515531081).unwrap().format(TimestampFormat::EpochSeconds),
+            "1515531081"
+        );
+        assert_eq!(
+            DateTime::parse("1.515531081E9", TimestampFormat::EpochSeconds).unwrap().secs(),
+            1515531081
+        );
         assert!(DateTime::parse("soon", TimestampFormat::EpochSeconds).is_err());
     }
 
@@ -815,8 +845,14 @@ mod tests {
         assert_eq!(t.format(TimestampFormat::DateTime), "2018-01-09T20:51:21Z");
         assert_eq!(t.format(TimestampFormat::HttpDate), "Tue, 09 Jan 2018 20:51:21 GMT");
         assert_eq!(DateTime::parse("2018-01-09T20:51:21Z", TimestampFormat::DateTime).unwrap(), t);
-        assert_eq!(DateTime::parse("2018-01-09T21:51:21+01:00", TimestampFormat::DateTime).unwrap(), t);
-        assert_eq!(DateTime::parse("Tue, 09 Jan 2018 20:51:21 GMT", TimestampFormat::HttpDate).unwrap(), t);
+        assert_eq!(
+            DateTime::parse("2018-01-09T21:51:21+01:00", TimestampFormat::DateTime).unwrap(),
+            t
+        );
+        assert_eq!(
+            DateTime::parse("Tue, 09 Jan 2018 20:51:21 GMT", TimestampFormat::HttpDate).unwrap(),
+            t
+        );
         let frac = DateTime::from_secs_f64(1515531081.5).unwrap();
         assert_eq!(frac.format(TimestampFormat::DateTime), "2018-01-09T20:51:21.5Z");
     }
@@ -836,7 +872,10 @@ mod tests {
         assert_eq!(t.as_nanos(), 1_515_531_081_123_456_789);
         assert_eq!(t.to_millis(), 1_515_531_081_123);
         assert!(t.has_subsec_nanos());
-        assert_eq!(DateTime::from_millis(t.to_millis()).unwrap().as_nanos(), 1_515_531_081_123_000_000);
+        assert_eq!(
+            DateTime::from_millis(t.to_millis()).unwrap().as_nanos(),
+            1_515_531_081_123_000_000
+        );
         assert_eq!(DateTime::from_secs_and_nanos(1_515_531_081, 123_456_789), Some(t));
         assert_eq!(DateTime::from_secs_and_nanos(0, 1_000_000_000), None);
         // Before the epoch, milliseconds round toward negative infinity, as `secs` does.

@@ -73,7 +73,9 @@ impl PathMatcher {
         let expected = self.expected;
         match (self.comparator, result) {
             (Comparator::StringEquals, Value::String(s)) => s == expected,
-            (Comparator::BooleanEquals, Value::Bool(b)) => (if *b { "true" } else { "false" }) == expected,
+            (Comparator::BooleanEquals, Value::Bool(b)) => {
+                (if *b { "true" } else { "false" }) == expected
+            }
             (Comparator::AllStringEquals, Value::Array(a)) => {
                 !a.is_empty() && a.iter().all(|x| matches!(x, Value::String(s) if s == expected))
             }
@@ -127,7 +129,12 @@ impl WaiterSpec {
     pub const DEFAULT_MIN_DELAY: Duration = Duration::from_secs(2);
     pub const DEFAULT_MAX_DELAY: Duration = Duration::from_secs(120);
 
-    pub const fn new(name: &'static str, min_delay_secs: u64, max_delay_secs: u64, acceptors: &'static [Acceptor]) -> Self {
+    pub const fn new(
+        name: &'static str,
+        min_delay_secs: u64,
+        max_delay_secs: u64,
+        acceptors: &'static [Acceptor],
+    ) -> Self {
         WaiterSpec {
             name,
             min_delay: Duration::from_secs(min_delay_secs),
@@ -140,7 +147,13 @@ impl WaiterSpec {
 /// The delay before retry attempt `attempt` (1 for the first retry): uniform in
 /// `[min_delay, min(max_delay, min_delay * 2^(attempt-1))]` by `random` in `[0, 1)`, and never
 /// more than `remaining`.
-pub fn delay(min_delay: Duration, max_delay: Duration, attempt: u32, remaining: Duration, random: f64) -> Duration {
+pub fn delay(
+    min_delay: Duration,
+    max_delay: Duration,
+    attempt: u32,
+    remaining: Duration,
+    random: f64,
+) -> Duration {
     let max_delay = max_delay.max(min_delay);
     let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
     let ceiling = min_delay.checked_mul(factor).map_or(max_delay, |d| d.min(max_delay));
@@ -178,7 +191,10 @@ impl<O, E> FinalPoll<O, E> {
 
 impl<O: fmt::Debug, E: fmt::Debug> fmt::Debug for FinalPoll<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        f.debug_struct("FinalPoll").field("response", &self.response).field("attempts", &self.attempts).finish()
+        f.debug_struct("FinalPoll")
+            .field("response", &self.response)
+            .field("attempts", &self.attempts)
+            .finish()
     }
 }
 
@@ -246,7 +262,9 @@ impl<O: fmt::Debug, E: fmt::Debug> fmt::Debug for WaiterError<O, E> {
 impl<O, E: fmt::Display> fmt::Display for WaiterError<O, E> {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
-            WaiterError::FailureState(p) => write!(f, "the waiter reached a failure state (after {} attempts)", p.attempts),
+            WaiterError::FailureState(p) => {
+                write!(f, "the waiter reached a failure state (after {} attempts)", p.attempts)
+            }
             WaiterError::TimedOut(t) => write!(
                 f,
                 "waiter `{}` timed out after {:?} ({} attempts)",
@@ -283,7 +301,9 @@ fn document_value(doc: &Document) -> Value {
         Document::Number(n) => Value::Number(n.to_f64()),
         Document::String(s) => Value::String(s.clone()),
         Document::Array(a) => Value::Array(a.iter().map(document_value).collect()),
-        Document::Object(o) => Value::Object(o.iter().map(|(k, v)| (k.clone(), document_value(v))).collect()),
+        Document::Object(o) => {
+            Value::Object(o.iter().map(|(k, v)| (k.clone(), document_value(v))).collect())
+        }
     }
 }
 
@@ -299,13 +319,15 @@ impl Compiled {
         for a in spec.acceptors {
             let expr = match a.matcher {
                 Matcher::Output(p) | Matcher::InputOutput(p) => Some(
-                    jmespath::parse(p.path).map_err(|e| format!("waiter `{}`: path `{}`: {e}", spec.name, p.path))?,
+                    jmespath::parse(p.path)
+                        .map_err(|e| format!("waiter `{}`: path `{}`: {e}", spec.name, p.path))?,
                 ),
                 _ => None,
             };
             acceptors.push((*a, expr));
         }
-        let needs_input = spec.acceptors.iter().any(|a| matches!(a.matcher, Matcher::InputOutput(_)));
+        let needs_input =
+            spec.acceptors.iter().any(|a| matches!(a.matcher, Matcher::InputOutput(_)));
         Ok(Compiled { acceptors, needs_input })
     }
 
@@ -330,9 +352,12 @@ impl Compiled {
                 (Matcher::InputOutput(p), Ok(o)) => {
                     let v = output.get_or_insert_with(|| to_value(o));
                     let both = Value::Object(
-                        [("input".to_string(), input.cloned().unwrap_or_default()), ("output".to_string(), v.clone())]
-                            .into_iter()
-                            .collect(),
+                        [
+                            ("input".to_string(), input.cloned().unwrap_or_default()),
+                            ("output".to_string(), v.clone()),
+                        ]
+                        .into_iter()
+                        .collect(),
                     );
                     expr.as_ref().is_some_and(|e| p.compare(&e.search(&both)))
                 }
@@ -359,10 +384,15 @@ where
     O::Input: Clone,
     O::Output: ToJson,
 {
-    let compiled = Compiled::new(spec).map_err(|e| WaiterError::OperationFailed(SdkError::construction_failure(e)))?;
+    let compiled = Compiled::new(spec)
+        .map_err(|e| WaiterError::OperationFailed(SdkError::construction_failure(e)))?;
     let input_value = compiled.needs_input.then(|| to_value(&input));
     let config = handle.config();
-    let (clock, sleep, random) = (config.time_source().clone(), config.retry_sleep().clone(), config.random_source().clone());
+    let (clock, sleep, random) = (
+        config.time_source().clone(),
+        config.retry_sleep().clone(),
+        config.random_source().clone(),
+    );
     let start = clock.now();
     let elapsed = |now: SystemTime| now.duration_since(start).unwrap_or_default();
     let mut attempts = 0u32;
@@ -370,9 +400,17 @@ where
         attempts += 1;
         let response = handle.call::<O>(input.clone()).await;
         let state = compiled.matches(input_value.as_ref(), &response);
-        tracing::debug!(waiter = spec.name, attempt = attempts, ?state, ok = response.is_ok(), "waiter attempt");
+        tracing::debug!(
+            waiter = spec.name,
+            attempt = attempts,
+            ?state,
+            ok = response.is_ok(),
+            "waiter attempt"
+        );
         match (state, response) {
-            (Some(AcceptorState::Success), response) => return Ok(FinalPoll { response, attempts }),
+            (Some(AcceptorState::Success), response) => {
+                return Ok(FinalPoll { response, attempts })
+            }
             (Some(AcceptorState::Failure), response) => {
                 return Err(WaiterError::FailureState(FinalPoll { response, attempts }))
             }
@@ -401,7 +439,8 @@ mod tests {
     fn delays_grow_exponentially_between_min_and_max() {
         let (min, max, far) = (s(2), s(120), s(10_000));
         // Highest draws: the ceiling doubles from minDelay up to maxDelay.
-        let top: Vec<u64> = (1..=9).map(|n| delay(min, max, n, far, 0.999_999_999).as_secs()).collect();
+        let top: Vec<u64> =
+            (1..=9).map(|n| delay(min, max, n, far, 0.999_999_999).as_secs()).collect();
         // (Ceilings 2, 4, 8, ..., 64, then 120; a draw just under 1 lands just under each but the
         // first, whose range is the single point minDelay.)
         assert_eq!(top, [2, 3, 7, 15, 31, 63, 119, 119, 119]);

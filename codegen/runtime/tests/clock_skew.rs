@@ -136,7 +136,10 @@ fn answer(behaviour: &Skewed, head: &str, seen: &Mutex<Vec<Seen>>) -> String {
     let signed = DateTime::parse(&rfc3339, TimestampFormat::DateTime).unwrap().secs();
     // The credential scope is of the same day as X-Amz-Date: the whole signature used one time.
     let authorization = header(head, "authorization").expect("an Authorization header");
-    assert!(authorization.contains(&format!("Credential=AKIDEXAMPLE/{}/", &amz_date[..8])), "{authorization}");
+    assert!(
+        authorization.contains(&format!("Credential=AKIDEXAMPLE/{}/", &amz_date[..8])),
+        "{authorization}"
+    );
 
     let accepted = !behaviour.always_reject && (signed - server_now).abs() <= ALLOWED;
     seen.lock().unwrap().push(Seen { signed_at: signed - CLIENT_TIME as i64, accepted });
@@ -145,7 +148,10 @@ fn answer(behaviour: &Skewed, head: &str, seen: &Mutex<Vec<Seen>>) -> String {
     } else {
         (400, format!(r#"{{"__type":"{}","message":"{}"}}"#, behaviour.code, behaviour.message))
     };
-    let mut out = format!("HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n", body.len());
+    let mut out = format!(
+        "HTTP/1.1 {status} X\r\nContent-Type: application/x-amz-json-1.0\r\nContent-Length: {}\r\n",
+        body.len()
+    );
     if behaviour.date_header {
         let date = DateTime::from_secs(server_now).unwrap().format(TimestampFormat::HttpDate);
         out.push_str(&format!("Date: {date}\r\n"));
@@ -178,9 +184,21 @@ const EXPIRED: &str = "Signature expired: 20260101T000000Z is now earlier than 2
 async fn a_skew_error_is_corrected_and_retried_and_later_calls_sign_at_the_service_time() {
     let cases = [
         (3600, "InvalidSignatureException", EXPIRED),
-        (3600, "RequestTimeTooSkewed", "The difference between the request time and the current time is too large."),
-        (-3600, "SignatureDoesNotMatch", "The request signature we calculated does not match the signature you provided."),
-        (3600, "InvalidSignatureException", "The request signature we calculated does not match the signature you provided."),
+        (
+            3600,
+            "RequestTimeTooSkewed",
+            "The difference between the request time and the current time is too large.",
+        ),
+        (
+            -3600,
+            "SignatureDoesNotMatch",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
+        (
+            3600,
+            "InvalidSignatureException",
+            "The request signature we calculated does not match the signature you provided.",
+        ),
         (7200, "RequestExpired", "Request has expired."),
         (-7200, "RequestInTheFuture", "Request is not yet valid."),
     ];
@@ -217,7 +235,11 @@ async fn with_retries_off_the_correction_applies_to_the_next_call() {
 
 #[tokio::test]
 async fn a_signature_error_with_clocks_that_agree_is_not_retried() {
-    let mut behaviour = Skewed::new(60, "SignatureDoesNotMatch", "The request signature we calculated does not match.");
+    let mut behaviour = Skewed::new(
+        60,
+        "SignatureDoesNotMatch",
+        "The request signature we calculated does not match.",
+    );
     behaviour.always_reject = true;
     let server = SkewServer::start(behaviour).await;
     let sleep = RecordingSleep::default();

@@ -15,9 +15,9 @@ use awsjson_runtime::client::{CustomizableOperation, Handle};
 use awsjson_runtime::clock::TimeSource;
 use awsjson_runtime::config::{Config, ConfigBuilder, ConfigOverride};
 use awsjson_runtime::credentials::{
-    ContainerCredentials, CredentialProcess, Credentials, CredentialsCache, CredentialsError, CredentialsErrorKind,
-    DefaultCredentialsChain, EnvironmentCredentials, ImdsCredentials, ProfileCredentials, ProvideCredentials,
-    ProvideCredentialsFuture,
+    ContainerCredentials, CredentialProcess, Credentials, CredentialsCache, CredentialsError,
+    CredentialsErrorKind, DefaultCredentialsChain, EnvironmentCredentials, ImdsCredentials,
+    ProfileCredentials, ProvideCredentials, ProvideCredentialsFuture,
 };
 use awsjson_runtime::env::Env;
 use common::*;
@@ -73,7 +73,9 @@ struct ManualClock(Arc<Mutex<SystemTime>>);
 
 impl ManualClock {
     fn new() -> Self {
-        ManualClock(Arc::new(Mutex::new(SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000))))
+        ManualClock(Arc::new(Mutex::new(
+            SystemTime::UNIX_EPOCH + Duration::from_secs(1_700_000_000),
+        )))
     }
 
     fn advance(&self, d: Duration) {
@@ -103,7 +105,10 @@ fn temp_dir(tag: &str) -> PathBuf {
 fn env_in(dir: &Path, vars: &[(&str, &str)]) -> Env {
     let mut v: HashMap<String, String> = HashMap::from([
         ("AWS_CONFIG_FILE".into(), dir.join("config").to_string_lossy().into_owned()),
-        ("AWS_SHARED_CREDENTIALS_FILE".into(), dir.join("credentials").to_string_lossy().into_owned()),
+        (
+            "AWS_SHARED_CREDENTIALS_FILE".into(),
+            dir.join("credentials").to_string_lossy().into_owned(),
+        ),
         ("HOME".into(), dir.to_string_lossy().into_owned()),
         ("AWS_EC2_METADATA_DISABLED".into(), "true".into()),
     ]);
@@ -130,7 +135,9 @@ struct FakeServer {
 }
 
 impl FakeServer {
-    async fn start(handler: impl Fn(&Request) -> (u16, String) + Send + Sync + 'static) -> FakeServer {
+    async fn start(
+        handler: impl Fn(&Request) -> (u16, String) + Send + Sync + 'static,
+    ) -> FakeServer {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let seen = Arc::new(Mutex::new(Vec::new()));
@@ -226,16 +233,26 @@ async fn five_calls_load_once() {
     for _ in 0..5 {
         connector = connector.respond(200, &[], "{}");
     }
-    let config = Config::builder().region("us-east-1").credentials_provider(provider.clone()).http_connector(connector.clone()).build();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials_provider(provider.clone())
+        .http_connector(connector.clone())
+        .build();
     let handle = Handle::new(config.clone(), &SERVICE);
     for _ in 0..4 {
         handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
     }
     // A clone of the configuration shares the cache.
-    Handle::new(config.to_builder().build(), &SERVICE).call::<SyncThing>(ThingInput::default()).await.unwrap();
+    Handle::new(config.to_builder().build(), &SERVICE)
+        .call::<SyncThing>(ThingInput::default())
+        .await
+        .unwrap();
     assert_eq!(provider.loads(), 1);
     assert_eq!(connector.requests().len(), 5);
-    assert!(connector.requests()[4].headers()["authorization"].to_str().unwrap().contains("Credential=B/"));
+    assert!(connector.requests()[4].headers()["authorization"]
+        .to_str()
+        .unwrap()
+        .contains("Credential=B/"));
 }
 
 #[tokio::test]
@@ -244,9 +261,13 @@ async fn credentials_are_refreshed_inside_the_buffer_before_expiry() {
     let now = clock.now();
     let provider = Counting::new(
         Duration::ZERO,
-        vec![Ok(creds("FIRST", Some(now + Duration::from_secs(60)))), Ok(creds("SECOND", Some(now + Duration::from_secs(3600))))],
+        vec![
+            Ok(creds("FIRST", Some(now + Duration::from_secs(60)))),
+            Ok(creds("SECOND", Some(now + Duration::from_secs(3600)))),
+        ],
     );
-    let cache = CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
+    let cache =
+        CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
     assert_eq!(cache.get().await.unwrap().access_key_id(), "FIRST");
     clock.advance(Duration::from_secs(45)); // 15 s left: outside the 10 s buffer
     assert_eq!(cache.get().await.unwrap().access_key_id(), "FIRST");
@@ -262,7 +283,8 @@ async fn credentials_are_refreshed_inside_the_buffer_before_expiry() {
 async fn credentials_without_expiry_are_reused_for_fifteen_minutes() {
     let clock = ManualClock::new();
     let provider = Counting::new(Duration::ZERO, vec![Ok(creds("A", None)), Ok(creds("B", None))]);
-    let cache = CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
+    let cache =
+        CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
     assert_eq!(cache.get().await.unwrap().access_key_id(), "A");
     clock.advance(Duration::from_secs(14 * 60));
     assert_eq!(cache.get().await.unwrap().access_key_id(), "A");
@@ -292,10 +314,14 @@ async fn sixteen_concurrent_callers_share_one_load() {
         vec![Err(CredentialsError::provider_error("Counting", "the backend is down"))],
     );
     let cache = CredentialsCache::new(provider.clone());
-    let tasks: Vec<_> = (0..16).map(|_| tokio::spawn({
-        let cache = cache.clone();
-        async move { cache.get().await }
-    })).collect();
+    let tasks: Vec<_> = (0..16)
+        .map(|_| {
+            tokio::spawn({
+                let cache = cache.clone();
+                async move { cache.get().await }
+            })
+        })
+        .collect();
     for t in tasks {
         let e = t.await.unwrap().unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::ProviderError);
@@ -305,7 +331,10 @@ async fn sixteen_concurrent_callers_share_one_load() {
 
 #[tokio::test]
 async fn failing_provider_is_a_typed_error_naming_it() {
-    let provider = Counting::new(Duration::ZERO, vec![Err(CredentialsError::provider_error("Counting", "the backend is down"))]);
+    let provider = Counting::new(
+        Duration::ZERO,
+        vec![Err(CredentialsError::provider_error("Counting", "the backend is down"))],
+    );
     let cache = CredentialsCache::new(provider.clone());
     let e = cache.get().await.unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::ProviderError);
@@ -317,8 +346,13 @@ async fn failing_provider_is_a_typed_error_naming_it() {
 
     // Through a client: a construction failure that says which provider failed.
     let connector = MockConnector::new();
-    let config = Config::builder().region("us-east-1").credentials_provider(provider).http_connector(connector.clone()).build();
-    let err = Handle::new(config, &SERVICE).call::<SyncThing>(ThingInput::default()).await.unwrap_err();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials_provider(provider)
+        .http_connector(connector.clone())
+        .build();
+    let err =
+        Handle::new(config, &SERVICE).call::<SyncThing>(ThingInput::default()).await.unwrap_err();
     assert!(err.to_string().contains("failed to load credentials: Counting credentials provider: provider error: the backend is down"), "{err}");
     assert!(connector.requests().is_empty());
 }
@@ -326,7 +360,9 @@ async fn failing_provider_is_a_typed_error_naming_it() {
 #[tokio::test]
 async fn a_slow_provider_times_out() {
     let provider = Counting::new(Duration::from_secs(30), vec![Ok(creds("A", None))]);
-    let cache = CredentialsCache::builder().load_timeout(Duration::from_millis(100)).build(provider.clone());
+    let cache = CredentialsCache::builder()
+        .load_timeout(Duration::from_millis(100))
+        .build(provider.clone());
     let e = cache.get().await.unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::ProviderTimedOut);
     assert_eq!(e.provider(), "Counting");
@@ -344,7 +380,8 @@ async fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
             Err(CredentialsError::provider_error("Counting", "the backend is down")),
         ],
     );
-    let cache = CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
+    let cache =
+        CredentialsCache::builder().time_source(Arc::new(clock.clone())).build(provider.clone());
     assert_eq!(cache.get().await.unwrap().access_key_id(), "OLD");
     clock.advance(Duration::from_secs(55)); // inside the buffer, not yet expired
     assert_eq!(cache.get().await.unwrap().access_key_id(), "OLD");
@@ -360,10 +397,19 @@ async fn a_failed_refresh_keeps_credentials_that_have_not_expired() {
 
 #[tokio::test]
 async fn environment_and_profile_static_keys() {
-    let env = Env::from_vars([("AWS_ACCESS_KEY_ID", "AKID"), ("AWS_SECRET_ACCESS_KEY", "SECRET"), ("AWS_SESSION_TOKEN", "TOKEN")]);
+    let env = Env::from_vars([
+        ("AWS_ACCESS_KEY_ID", "AKID"),
+        ("AWS_SECRET_ACCESS_KEY", "SECRET"),
+        ("AWS_SESSION_TOKEN", "TOKEN"),
+    ]);
     let c = EnvironmentCredentials::with_env(env).load().unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "SECRET", Some("TOKEN")));
-    let e = EnvironmentCredentials::with_env(Env::from_vars([("AWS_ACCESS_KEY_ID", "AKID")])).load().unwrap_err();
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("AKID", "SECRET", Some("TOKEN"))
+    );
+    let e = EnvironmentCredentials::with_env(Env::from_vars([("AWS_ACCESS_KEY_ID", "AKID")]))
+        .load()
+        .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
     assert!(e.to_string().contains("AWS_SECRET_ACCESS_KEY is not"), "{e}");
 
@@ -390,16 +436,29 @@ async fn environment_and_profile_static_keys() {
     let c = load(&[]).await.unwrap();
     assert_eq!((c.access_key_id(), c.session_token()), ("DEFAULTID", None));
     let c = load(&[("AWS_PROFILE", "dev")]).await.unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("DEVID", "DEVSECRET", Some("DEVTOKEN")));
-    let c = ProfileCredentials::with_env(env_in(&dir, &[("AWS_PROFILE", "dev")])).profile_name("default").load().await.unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("DEVID", "DEVSECRET", Some("DEVTOKEN"))
+    );
+    let c = ProfileCredentials::with_env(env_in(&dir, &[("AWS_PROFILE", "dev")]))
+        .profile_name("default")
+        .load()
+        .await
+        .unwrap();
     assert_eq!(c.access_key_id(), "DEFAULTID");
     let e = load(&[("AWS_PROFILE", "half")]).await.unwrap_err();
-    assert!(e.to_string().contains("profile `half` has aws_access_key_id but no aws_secret_access_key"), "{e}");
+    assert!(
+        e.to_string().contains("profile `half` has aws_access_key_id but no aws_secret_access_key"),
+        "{e}"
+    );
     for (profile, key) in [("role", "role_arn"), ("sso", "sso_session"), ("web", "role_arn")] {
         let e = load(&[("AWS_PROFILE", profile)]).await.unwrap_err();
         assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
         let msg = e.to_string();
-        assert!(msg.contains(&format!("profile `{profile}` gets credentials through `{key}`")), "{msg}");
+        assert!(
+            msg.contains(&format!("profile `{profile}` gets credentials through `{key}`")),
+            "{msg}"
+        );
         assert!(msg.contains("enable the `aws-config` feature"), "{msg}");
     }
     let e = load(&[("AWS_PROFILE", "empty")]).await.unwrap_err();
@@ -458,7 +517,10 @@ async fn credential_process_runs_the_command_of_the_profile() {
         async move { p.load().await }
     };
     let c = load("proc").await.unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("PROCID", "PROCSECRET", Some("PROCTOKEN")));
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("PROCID", "PROCSECRET", Some("PROCTOKEN"))
+    );
     assert_eq!(c.expiry(), Some(SystemTime::UNIX_EPOCH + Duration::from_secs(4_070_908_800)));
     assert_eq!(std::fs::read_to_string(&counter).unwrap().lines().count(), 1);
 
@@ -468,7 +530,10 @@ async fn credential_process_runs_the_command_of_the_profile() {
     assert!(msg.contains("credential_process of profile `fails`"), "{msg}");
     assert!(msg.contains("exit status: 3") && msg.contains("this went wrong"), "{msg}");
     let e = load("leaky").await.unwrap_err().to_string();
-    assert!(e.contains("`Expiration` is not an RFC 3339 date-time") && !e.contains("LEAKEDSECRET"), "{e}");
+    assert!(
+        e.contains("`Expiration` is not an RFC 3339 date-time") && !e.contains("LEAKEDSECRET"),
+        "{e}"
+    );
     let e = load("v2").await.unwrap_err().to_string();
     assert!(e.contains("`Version` other than 1"), "{e}");
     let e = load("garbage").await.unwrap_err().to_string();
@@ -486,9 +551,12 @@ async fn credential_process_runs_the_command_of_the_profile() {
     for _ in 0..5 {
         connector = connector.respond(200, &[], "{}");
     }
-    let config = ConfigBuilder::from_env_with(env_in(&dir, &[("AWS_PROFILE", "proc"), ("AWS_REGION", "us-east-1")]))
-        .http_connector(connector.clone())
-        .build();
+    let config = ConfigBuilder::from_env_with(env_in(
+        &dir,
+        &[("AWS_PROFILE", "proc"), ("AWS_REGION", "us-east-1")],
+    ))
+    .http_connector(connector.clone())
+    .build();
     let handle = Handle::new(config, &SERVICE);
     for _ in 0..5 {
         handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
@@ -505,8 +573,12 @@ async fn credential_process_runs_the_command_of_the_profile() {
 async fn container_relative_and_full_uri() {
     let server = FakeServer::start(|r| match r.path.as_str() {
         "/v2/credentials/abc" => (200, CREDS_JSON.into()),
-        "/pod" if r.headers.get("authorization").map(String::as_str) == Some("from-file") => (200, CREDS_JSON.into()),
-        "/pod" if r.headers.get("authorization").map(String::as_str) == Some("from-var") => (200, CREDS_JSON.into()),
+        "/pod" if r.headers.get("authorization").map(String::as_str) == Some("from-file") => {
+            (200, CREDS_JSON.into())
+        }
+        "/pod" if r.headers.get("authorization").map(String::as_str) == Some("from-var") => {
+            (200, CREDS_JSON.into())
+        }
         "/pod" => (401, r#"{"message":"missing token"}"#.into()),
         _ => (404, String::new()),
     })
@@ -515,8 +587,12 @@ async fn container_relative_and_full_uri() {
 
     // ECS: relative to the agent's address (here the fake's, through the override).
     let env = env_in(&dir, &[("AWS_CONTAINER_CREDENTIALS_RELATIVE_URI", "/v2/credentials/abc")]);
-    let c = ContainerCredentials::with_env(env).relative_uri_base(server.url()).load().await.unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("ASIAFAKE", "FAKESECRET", Some("FAKETOKEN")));
+    let c =
+        ContainerCredentials::with_env(env).relative_uri_base(server.url()).load().await.unwrap();
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("ASIAFAKE", "FAKESECRET", Some("FAKETOKEN"))
+    );
     assert!(c.expiry().is_some());
     assert_eq!(server.seen()[0].method, "GET");
     assert_eq!(server.seen()[0].headers.get("authorization"), None);
@@ -539,35 +615,59 @@ async fn container_relative_and_full_uri() {
     std::fs::write(&token_file, "rotated").unwrap();
     let e = provider.load().await.unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::ProviderError);
-    assert!(e.to_string().contains("answered 401") && e.to_string().contains("missing token"), "{e}");
+    assert!(
+        e.to_string().contains("answered 401") && e.to_string().contains("missing token"),
+        "{e}"
+    );
     assert_eq!(server.seen().last().unwrap().headers["authorization"], "rotated");
     let provider = ContainerCredentials::with_env(env_in(
         &dir,
-        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full), ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-var")],
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "from-var"),
+        ],
     ));
     provider.load().await.unwrap();
     assert_eq!(server.seen().last().unwrap().headers["authorization"], "from-var");
 
     // Plain http to other hosts is refused before any request.
     let before = server.seen().len();
-    let e = ContainerCredentials::with_env(env_in(&dir, &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds")]))
-        .load()
-        .await
-        .unwrap_err();
-    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
-    assert!(e.to_string().contains("AWS_CONTAINER_CREDENTIALS_FULL_URI") && e.to_string().contains("use https"), "{e}");
-    // A token that cannot be a header is refused without being echoed.
     let e = ContainerCredentials::with_env(env_in(
         &dir,
-        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full), ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "bad\ntoken")],
+        &[("AWS_CONTAINER_CREDENTIALS_FULL_URI", "http://192.0.2.1/creds")],
     ))
     .load()
     .await
     .unwrap_err();
-    assert!(e.to_string().contains("AWS_CONTAINER_AUTHORIZATION_TOKEN") && !e.to_string().contains("bad\ntoken"), "{e}");
+    assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
+    assert!(
+        e.to_string().contains("AWS_CONTAINER_CREDENTIALS_FULL_URI")
+            && e.to_string().contains("use https"),
+        "{e}"
+    );
+    // A token that cannot be a header is refused without being echoed.
+    let e = ContainerCredentials::with_env(env_in(
+        &dir,
+        &[
+            ("AWS_CONTAINER_CREDENTIALS_FULL_URI", &full),
+            ("AWS_CONTAINER_AUTHORIZATION_TOKEN", "bad\ntoken"),
+        ],
+    ))
+    .load()
+    .await
+    .unwrap_err();
+    assert!(
+        e.to_string().contains("AWS_CONTAINER_AUTHORIZATION_TOKEN")
+            && !e.to_string().contains("bad\ntoken"),
+        "{e}"
+    );
     assert_eq!(server.seen().len(), before);
     // Unset: not loaded.
-    assert!(ContainerCredentials::with_env(env_in(&dir, &[])).load().await.unwrap_err().is_not_loaded());
+    assert!(ContainerCredentials::with_env(env_in(&dir, &[]))
+        .load()
+        .await
+        .unwrap_err()
+        .is_not_loaded());
     std::fs::remove_dir_all(&dir).unwrap();
 }
 
@@ -578,9 +678,18 @@ async fn container_relative_and_full_uri() {
 async fn imds_v2_token_role_and_credentials() {
     let imds = fake_imds(Some("my-role")).await;
     let dir = temp_dir("imds");
-    let env = env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())]);
+    let env = env_in(
+        &dir,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url()),
+        ],
+    );
     let c = ImdsCredentials::with_env(env).load().await.unwrap();
-    assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("ASIAIMDS", "IMDSSECRET", Some("IMDSSESSION")));
+    assert_eq!(
+        (c.access_key_id(), c.secret_access_key(), c.session_token()),
+        ("ASIAIMDS", "IMDSSECRET", Some("IMDSSESSION"))
+    );
     assert_eq!(c.provider_name(), "IMDS");
     let seen = imds.seen();
     let paths: Vec<_> = seen.iter().map(|r| format!("{} {}", r.method, r.path)).collect();
@@ -595,21 +704,46 @@ async fn imds_v2_token_role_and_credentials() {
     assert_eq!(seen[0].headers["x-aws-ec2-metadata-token-ttl-seconds"], "21600");
 
     // The profile's endpoint, when the variable is not set.
-    std::fs::write(dir.join("config"), format!("[default]\nec2_metadata_service_endpoint = {}\n", imds.url())).unwrap();
-    let c = ImdsCredentials::with_env(env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "false")])).load().await.unwrap();
+    std::fs::write(
+        dir.join("config"),
+        format!("[default]\nec2_metadata_service_endpoint = {}\n", imds.url()),
+    )
+    .unwrap();
+    let c = ImdsCredentials::with_env(env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "false")]))
+        .load()
+        .await
+        .unwrap();
     assert_eq!(c.access_key_id(), "ASIAIMDS");
     assert_eq!(imds.seen().len(), 6);
 
     // Disabled: no request.
-    let e = ImdsCredentials::with_env(env_in(&dir, &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())])).load().await.unwrap_err();
-    assert!(e.is_not_loaded() && e.to_string().contains("AWS_EC2_METADATA_DISABLED is true"), "{e}");
+    let e = ImdsCredentials::with_env(env_in(
+        &dir,
+        &[("AWS_EC2_METADATA_SERVICE_ENDPOINT", &imds.url())],
+    ))
+    .load()
+    .await
+    .unwrap_err();
+    assert!(
+        e.is_not_loaded() && e.to_string().contains("AWS_EC2_METADATA_DISABLED is true"),
+        "{e}"
+    );
     assert_eq!(imds.seen().len(), 6);
-    let e = ImdsCredentials::with_env(env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "maybe")])).load().await.unwrap_err();
+    let e = ImdsCredentials::with_env(env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "maybe")]))
+        .load()
+        .await
+        .unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
 
     // No role attached: not loaded.
     let no_role = fake_imds(None).await;
-    let env = env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &no_role.url())]);
+    let env = env_in(
+        &dir,
+        &[
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &no_role.url()),
+        ],
+    );
     let e = ImdsCredentials::with_env(env).load().await.unwrap_err();
     assert!(e.is_not_loaded() && e.to_string().contains("no IAM role"), "{e}");
     std::fs::remove_dir_all(&dir).unwrap();
@@ -624,7 +758,10 @@ async fn imds_that_does_not_answer_is_not_loaded() {
     };
     let dir = temp_dir("imds-down");
     let url = format!("http://127.0.0.1:{port}");
-    let env = env_in(&dir, &[("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url)]);
+    let env = env_in(
+        &dir,
+        &[("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url)],
+    );
     let e = ImdsCredentials::with_env(env).load().await.unwrap_err();
     assert!(e.is_not_loaded(), "{e}");
     assert!(e.to_string().contains("no instance metadata service answered"), "{e}");
@@ -639,15 +776,34 @@ async fn chain_order_and_what_it_reports() {
     let imds = fake_imds(Some("r")).await;
     let container = FakeServer::start(|_| (200, CREDS_JSON.into())).await;
     let dir = temp_dir("chain");
-    std::fs::write(dir.join("credentials"), "[dev]\naws_access_key_id = DEVID\naws_secret_access_key = S\n").unwrap();
-    std::fs::write(dir.join("config"), "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = dev\n").unwrap();
+    std::fs::write(
+        dir.join("credentials"),
+        "[dev]\naws_access_key_id = DEVID\naws_secret_access_key = S\n",
+    )
+    .unwrap();
+    std::fs::write(
+        dir.join("config"),
+        "[profile role]\nrole_arn = arn:aws:iam::1:role/r\nsource_profile = dev\n",
+    )
+    .unwrap();
     let imds_url = imds.url();
     let full = format!("{}/creds", container.url());
-    let with_imds = [("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_url.as_str())];
-    let chain = |vars: &[(&str, &str)]| DefaultCredentialsChain::with_env(env_in(&dir, vars)).container_relative_uri_base(container.url());
+    let with_imds = [
+        ("AWS_EC2_METADATA_DISABLED", "false"),
+        ("AWS_EC2_METADATA_SERVICE_ENDPOINT", imds_url.as_str()),
+    ];
+    let chain = |vars: &[(&str, &str)]| {
+        DefaultCredentialsChain::with_env(env_in(&dir, vars))
+            .container_relative_uri_base(container.url())
+    };
     let akid = |c: Credentials| c.access_key_id().to_string();
 
-    let mut all = vec![("AWS_ACCESS_KEY_ID", "ENVID"), ("AWS_SECRET_ACCESS_KEY", "S"), ("AWS_PROFILE", "dev"), ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.as_str())];
+    let mut all = vec![
+        ("AWS_ACCESS_KEY_ID", "ENVID"),
+        ("AWS_SECRET_ACCESS_KEY", "S"),
+        ("AWS_PROFILE", "dev"),
+        ("AWS_CONTAINER_CREDENTIALS_FULL_URI", full.as_str()),
+    ];
     all.extend(with_imds);
     assert_eq!(akid(chain(&all).load().await.unwrap()), "ENVID");
     assert_eq!(akid(chain(&all[2..]).load().await.unwrap()), "DEVID");
@@ -659,12 +815,19 @@ async fn chain_order_and_what_it_reports() {
     assert_eq!(imds.seen().len(), 3);
 
     // Web identity from the environment: a clear error, not a fall-through to IMDS.
-    let mut web = vec![("AWS_ROLE_ARN", "arn:aws:iam::1:role/w"), ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token")];
+    let mut web = vec![
+        ("AWS_ROLE_ARN", "arn:aws:iam::1:role/w"),
+        ("AWS_WEB_IDENTITY_TOKEN_FILE", "/var/run/token"),
+    ];
     web.extend(with_imds);
     let e = chain(&web).load().await.unwrap_err();
     assert_eq!(e.kind(), CredentialsErrorKind::InvalidConfiguration);
     assert_eq!(e.provider(), "WebIdentityToken");
-    assert!(e.to_string().contains("AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE set") && e.to_string().contains("`aws-config` feature"), "{e}");
+    assert!(
+        e.to_string().contains("AWS_ROLE_ARN and AWS_WEB_IDENTITY_TOKEN_FILE set")
+            && e.to_string().contains("`aws-config` feature"),
+        "{e}"
+    );
     let e = chain(&web[1..]).load().await.unwrap_err();
     assert!(e.to_string().contains("AWS_WEB_IDENTITY_TOKEN_FILE set"), "{e}");
     // So is a profile that assumes a role.
@@ -696,12 +859,22 @@ async fn a_client_from_the_environment_asks_imds_once_for_five_calls() {
     let imds = fake_imds(Some("r")).await;
     let dir = temp_dir("client-imds");
     let url = imds.url();
-    let env = env_in(&dir, &[("AWS_REGION", "us-east-1"), ("AWS_EC2_METADATA_DISABLED", "false"), ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url)]);
+    let env = env_in(
+        &dir,
+        &[
+            ("AWS_REGION", "us-east-1"),
+            ("AWS_EC2_METADATA_DISABLED", "false"),
+            ("AWS_EC2_METADATA_SERVICE_ENDPOINT", &url),
+        ],
+    );
     let mut connector = MockConnector::new();
     for _ in 0..5 {
         connector = connector.respond(200, &[], "{}");
     }
-    let handle = Handle::new(ConfigBuilder::from_env_with(env).http_connector(connector.clone()).build(), &SERVICE);
+    let handle = Handle::new(
+        ConfigBuilder::from_env_with(env).http_connector(connector.clone()).build(),
+        &SERVICE,
+    );
     for _ in 0..5 {
         handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
     }
@@ -720,7 +893,11 @@ async fn a_config_override_has_its_own_cached_credentials() {
     for _ in 0..4 {
         connector = connector.respond(200, &[], "{}");
     }
-    let config = Config::builder().region("us-east-1").credentials_provider(client_provider.clone()).http_connector(connector.clone()).build();
+    let config = Config::builder()
+        .region("us-east-1")
+        .credentials_provider(client_provider.clone())
+        .http_connector(connector.clone())
+        .build();
     let handle = Handle::new(config, &SERVICE);
     let over = ConfigOverride::new().credentials_provider(call_provider.clone());
     for _ in 0..2 {
@@ -732,9 +909,18 @@ async fn a_config_override_has_its_own_cached_credentials() {
     }
     handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
     handle.call::<SyncThing>(ThingInput::default()).await.unwrap();
-    let auth: Vec<String> =
-        connector.requests().iter().map(|r| r.headers()["authorization"].to_str().unwrap().to_string()).collect();
-    assert!(auth[0].contains("Credential=CALL/") && auth[1].contains("Credential=CALL/"), "{auth:?}");
-    assert!(auth[2].contains("Credential=CLIENT/") && auth[3].contains("Credential=CLIENT/"), "{auth:?}");
+    let auth: Vec<String> = connector
+        .requests()
+        .iter()
+        .map(|r| r.headers()["authorization"].to_str().unwrap().to_string())
+        .collect();
+    assert!(
+        auth[0].contains("Credential=CALL/") && auth[1].contains("Credential=CALL/"),
+        "{auth:?}"
+    );
+    assert!(
+        auth[2].contains("Credential=CLIENT/") && auth[3].contains("Credential=CLIENT/"),
+        "{auth:?}"
+    );
     assert_eq!((call_provider.loads(), client_provider.loads()), (1, 1));
 }

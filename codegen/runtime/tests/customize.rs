@@ -11,8 +11,12 @@ use std::time::Duration;
 use awsjson_runtime::client::{CustomizableOperation, Handle};
 use awsjson_runtime::clock::{AsyncSleep, Sleep, TokioSleep};
 use awsjson_runtime::config::{Config, ConfigBuilder, ConfigOverride, TimeoutConfig};
-use awsjson_runtime::error::{BoxError, DisplayErrorContext, RequestId, SdkError, TimeoutKind, MAX_RAW_BODY_SIZE};
-use awsjson_runtime::interceptor::{AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError};
+use awsjson_runtime::error::{
+    BoxError, DisplayErrorContext, RequestId, SdkError, TimeoutKind, MAX_RAW_BODY_SIZE,
+};
+use awsjson_runtime::interceptor::{
+    AfterAttempt, AfterExecution, BeforeSigning, BeforeTransmit, Intercept, InterceptorError,
+};
 use awsjson_runtime::retry::RetryConfig;
 use common::*;
 use http::HeaderValue;
@@ -66,13 +70,21 @@ struct Metrics {
 
 impl Intercept for Metrics {
     fn read_after_attempt(&self, context: &AfterAttempt<'_>) -> Result<(), BoxError> {
-        self.attempts.lock().unwrap().push((context.attempt(), context.status(), context.request_id().map(String::from)));
+        self.attempts.lock().unwrap().push((
+            context.attempt(),
+            context.status(),
+            context.request_id().map(String::from),
+        ));
         Ok(())
     }
 
     fn read_after_execution(&self, context: &AfterExecution<'_>) -> Result<(), BoxError> {
         assert_eq!(context.operation(), "StartThing");
-        self.calls.lock().unwrap().push((context.is_success(), context.attempts(), context.request_id().map(String::from)));
+        self.calls.lock().unwrap().push((
+            context.is_success(),
+            context.attempts(),
+            context.request_id().map(String::from),
+        ));
         Ok(())
     }
 }
@@ -127,7 +139,8 @@ impl Intercept for Failing {
 #[tokio::test]
 async fn a_header_added_before_signing_arrives_signed() {
     let server = FaultServer::start(vec![ok("r-1")]).await;
-    let handle = Handle::new(config(&server).interceptor(TraceHeader("00-abc-01")).build(), &SERVICE);
+    let handle =
+        Handle::new(config(&server).interceptor(TraceHeader("00-abc-01")).build(), &SERVICE);
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     let seen = &server.seen()[0];
     assert_eq!(seen.header("traceparent").as_deref(), Some("00-abc-01"));
@@ -150,7 +163,8 @@ async fn a_metrics_interceptor_counts_attempts_across_retries() {
     assert_eq!(*metrics.calls.lock().unwrap(), vec![(true, 3, Some("r-3".to_string()))]);
 
     // A failed call: the outcome says so.
-    let server = FaultServer::start(vec![Action::json(400, r#"{"__type":"ThingAlreadyExists"}"#)]).await;
+    let server =
+        FaultServer::start(vec![Action::json(400, r#"{"__type":"ThingAlreadyExists"}"#)]).await;
     let metrics = Metrics::default();
     let handle = Handle::new(config(&server).interceptor(metrics.clone()).build(), &SERVICE);
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
@@ -164,8 +178,13 @@ async fn hooks_run_in_order_config_interceptors_first() {
     let first = Recorder { name: "a", log: log.clone() };
     let second = Recorder { name: "b", log: log.clone() };
     let per_call = Recorder { name: "c", log: log.clone() };
-    let handle = Handle::new(config(&server).interceptor(first).interceptor(second).build(), &SERVICE);
-    CustomizableOperation::<StartThing>::new(handle, ThingInput::named("n")).interceptor(per_call).send().await.unwrap();
+    let handle =
+        Handle::new(config(&server).interceptor(first).interceptor(second).build(), &SERVICE);
+    CustomizableOperation::<StartThing>::new(handle, ThingInput::named("n"))
+        .interceptor(per_call)
+        .send()
+        .await
+        .unwrap();
     let expected: Vec<String> = [1, 2]
         .iter()
         .flat_map(|n| {
@@ -186,11 +205,17 @@ async fn a_failing_hook_fails_the_call_naming_the_interceptor_without_retrying()
     assert_eq!(server.seen().len(), 1, "not retried");
     let SdkError::ResponseError(e) = &err else { panic!("expected a response error, got {err:?}") };
     assert_eq!(e.raw().map(|r| r.status()), Some(503));
-    let source = std::error::Error::source(&err).unwrap().downcast_ref::<InterceptorError>().unwrap();
+    let source =
+        std::error::Error::source(&err).unwrap().downcast_ref::<InterceptorError>().unwrap();
     assert!(source.interceptor().ends_with("Failing"), "{}", source.interceptor());
     assert_eq!(source.hook(), "read_after_attempt");
     let text = DisplayErrorContext(&err).to_string();
-    assert!(text.contains("interceptor `customize::Failing` failed in `read_after_attempt`: quota exceeded"), "{text}");
+    assert!(
+        text.contains(
+            "interceptor `customize::Failing` failed in `read_after_attempt`: quota exceeded"
+        ),
+        "{text}"
+    );
 }
 
 /// Records, for each attempt and for the call, which kind of `SdkError<ThingError>` the hook
@@ -237,13 +262,24 @@ async fn hooks_see_the_error_the_caller_gets_for_every_kind_of_failure() {
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     assert_eq!(
         *kinds.0.lock().unwrap(),
-        vec![("attempt", Some("service")), ("attempt", Some("dispatch")), ("attempt", None), ("execution", None)]
+        vec![
+            ("attempt", Some("service")),
+            ("attempt", Some("dispatch")),
+            ("attempt", None),
+            ("execution", None)
+        ]
     );
 
     // A call that cannot be built (no region): only the call's hook runs, and sees why.
     let kinds = ErrorKinds::default();
-    let no_region = Config::builder().credentials_provider(test_credentials()).interceptor(kinds.clone()).build();
-    let err = Handle::new(no_region, &SERVICE).call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
+    let no_region = Config::builder()
+        .credentials_provider(test_credentials())
+        .interceptor(kinds.clone())
+        .build();
+    let err = Handle::new(no_region, &SERVICE)
+        .call::<StartThing>(ThingInput::named("n"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)), "{err:?}");
     assert_eq!(*kinds.0.lock().unwrap(), vec![("execution", Some("construction"))]);
 
@@ -256,9 +292,15 @@ async fn hooks_see_the_error_the_caller_gets_for_every_kind_of_failure() {
         .retry_config(RetryConfig::standard().with_max_attempts(1))
         .timeout_config(TimeoutConfig::disabled().attempt_timeout(Duration::from_millis(50)))
         .build();
-    let err = Handle::new(timing_out, &SERVICE).call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
+    let err = Handle::new(timing_out, &SERVICE)
+        .call::<StartThing>(ThingInput::named("n"))
+        .await
+        .unwrap_err();
     assert!(matches!(err, SdkError::TimeoutError(_)), "{err:?}");
-    assert_eq!(*kinds.0.lock().unwrap(), vec![("attempt", Some("timeout")), ("execution", Some("timeout"))]);
+    assert_eq!(
+        *kinds.0.lock().unwrap(),
+        vec![("attempt", Some("timeout")), ("execution", Some("timeout"))]
+    );
 }
 
 #[tokio::test]
@@ -269,7 +311,9 @@ async fn a_config_override_applies_to_one_call_only() {
 
     // The override: one attempt only.
     let err = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
-        .config_override(ConfigOverride::new().retry_config(RetryConfig::standard().with_max_attempts(1)))
+        .config_override(
+            ConfigOverride::new().retry_config(RetryConfig::standard().with_max_attempts(1)),
+        )
         .send()
         .await
         .unwrap_err();
@@ -300,7 +344,11 @@ async fn a_config_override_applies_to_one_call_only() {
     // Another region: the endpoint is resolved again (and signed for it).
     let connector = MockConnector::new().respond(200, &[], OK).respond(200, &[], OK);
     let handle = Handle::new(
-        Config::builder().region("us-east-1").credentials_provider(test_credentials()).http_connector(connector.clone()).build(),
+        Config::builder()
+            .region("us-east-1")
+            .credentials_provider(test_credentials())
+            .http_connector(connector.clone())
+            .build(),
         &SERVICE,
     );
     CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
@@ -325,7 +373,9 @@ async fn a_config_builder_works_as_an_override_of_what_it_set() {
 
     // As with aws-sdk-sfn: a plain builder, only its setters' settings change.
     let err = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("n"))
-        .config_override(Config::builder().retry_config(RetryConfig::standard().with_max_attempts(1)))
+        .config_override(
+            Config::builder().retry_config(RetryConfig::standard().with_max_attempts(1)),
+        )
         .send()
         .await
         .unwrap_err();
@@ -389,14 +439,21 @@ async fn an_instant_backoff_keeps_real_attempt_timeouts() {
 
 #[tokio::test]
 async fn error_responses_keep_a_bounded_body_and_request_id() {
-    let body = format!(r#"{{"__type":"ThingAlreadyExists","message":"{}"}}"#, "x".repeat(MAX_RAW_BODY_SIZE));
+    let body = format!(
+        r#"{{"__type":"ThingAlreadyExists","message":"{}"}}"#,
+        "x".repeat(MAX_RAW_BODY_SIZE)
+    );
     let small = r#"{"__type":"ThingAlreadyExists","message":"exists"}"#;
     let connector = MockConnector::new()
         .respond(400, &[("x-amzn-RequestId", "req-big")], &body)
         .respond(400, &[], small)
         .respond(200, &[("x-amzn-RequestId", "req-ok")], OK);
     let handle = Handle::new(
-        Config::builder().region("us-east-1").credentials_provider(test_credentials()).http_connector(connector).build(),
+        Config::builder()
+            .region("us-east-1")
+            .credentials_provider(test_credentials())
+            .http_connector(connector)
+            .build(),
         &SERVICE,
     );
     let err = handle.call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
@@ -416,9 +473,14 @@ async fn error_responses_keep_a_bounded_body_and_request_id() {
     assert_eq!(err.request_id(), None);
 
     // Success: the body is not in the raw response (decode errors keep status and headers).
-    let connector = MockConnector::new().respond(200, &[("x-amzn-RequestId", "req-bad")], "{not json");
+    let connector =
+        MockConnector::new().respond(200, &[("x-amzn-RequestId", "req-bad")], "{not json");
     let handle = Handle::new(
-        Config::builder().region("us-east-1").credentials_provider(test_credentials()).http_connector(connector).build(),
+        Config::builder()
+            .region("us-east-1")
+            .credentials_provider(test_credentials())
+            .http_connector(connector)
+            .build(),
         &SERVICE,
     );
     let err = handle.call::<StartThing>(ThingInput::named("n")).await.unwrap_err();
@@ -446,9 +508,18 @@ impl Intercept for DebugCheck {
 #[tokio::test]
 async fn hook_contexts_do_not_debug_print_secrets_or_bodies() {
     let server = FaultServer::start(vec![ok("r")]).await;
-    let creds = awsjson_runtime::credentials::Credentials::new("AKIDEXAMPLE", "SECRETKEY", Some("SESSIONTOKEN".into()), None, "t");
+    let creds = awsjson_runtime::credentials::Credentials::new(
+        "AKIDEXAMPLE",
+        "SECRETKEY",
+        Some("SESSIONTOKEN".into()),
+        None,
+        "t",
+    );
     let check = DebugCheck::default();
-    let handle = Handle::new(config(&server).credentials_provider(creds).interceptor(check.clone()).build(), &SERVICE);
+    let handle = Handle::new(
+        config(&server).credentials_provider(creds).interceptor(check.clone()).build(),
+        &SERVICE,
+    );
     handle.call::<StartThing>(ThingInput::named("body-secret")).await.unwrap();
     let printed = check.0.lock().unwrap().clone();
     assert_eq!(printed.len(), 2);

@@ -35,7 +35,9 @@ fn instant(rng: &mut fastrand::Rng) -> (i64, u32) {
 
 fn days_from_time(year: i32, month: time::Month, day: u8) -> i64 {
     let date = time::Date::from_calendar_date(year, month, day).unwrap();
-    (date.to_julian_day() - time::Date::from_calendar_date(1970, time::Month::January, 1).unwrap().to_julian_day()) as i64
+    (date.to_julian_day()
+        - time::Date::from_calendar_date(1970, time::Month::January, 1).unwrap().to_julian_day())
+        as i64
 }
 
 /// What the runtime wrote with `time` before it had its own date code (but epoch seconds before
@@ -71,7 +73,9 @@ fn time_fmt(t: OffsetDateTime, format: TimestampFormat) -> String {
         }
         TimestampFormat::HttpDate => {
             const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-            const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+            const MONTHS: [&str; 12] = [
+                "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+            ];
             format!(
                 "{}, {:02} {} {:04} {:02}:{:02}:{:02} GMT",
                 DAYS[t.weekday().number_days_from_monday() as usize],
@@ -108,11 +112,14 @@ fn formatting_matches_time_over_random_instants() {
     for _ in 0..200_000 {
         let (secs, nanos) = instant(&mut rng);
         let ours = DateTime::from_secs_and_nanos(secs, nanos).expect("in range");
-        let theirs = OffsetDateTime::from_unix_timestamp(secs).unwrap().replace_nanosecond(nanos).unwrap();
+        let theirs =
+            OffsetDateTime::from_unix_timestamp(secs).unwrap().replace_nanosecond(nanos).unwrap();
         assert_eq!(DateTime::from(theirs), ours, "{secs}.{nanos:09}");
         assert_eq!(OffsetDateTime::from(ours), theirs, "{secs}.{nanos:09}");
         assert_eq!(ours.as_nanos(), theirs.unix_timestamp_nanos());
-        for format in [TimestampFormat::EpochSeconds, TimestampFormat::DateTime, TimestampFormat::HttpDate] {
+        for format in
+            [TimestampFormat::EpochSeconds, TimestampFormat::DateTime, TimestampFormat::HttpDate]
+        {
             let text = ours.format(format);
             assert_eq!(text, time_fmt(theirs, format), "{secs}.{nanos:09} as {format:?}");
             // What is written reads back (to the millisecond for epoch seconds and date-times,
@@ -146,12 +153,14 @@ fn rfc3339_parsing_matches_time() {
     let mut accepted = 0;
     for _ in 0..200_000 {
         let (secs, nanos) = instant(&mut rng);
-        let t = OffsetDateTime::from_unix_timestamp(secs).unwrap().replace_nanosecond(nanos).unwrap();
+        let t =
+            OffsetDateTime::from_unix_timestamp(secs).unwrap().replace_nanosecond(nanos).unwrap();
         if !(0..=9999).contains(&t.year()) {
             continue;
         }
         // Any offset, any number of fraction digits, `T`/`t`/space, `Z`/`z`.
-        let offset = UtcOffset::from_whole_seconds(rng.i32(-23 * 3600..23 * 3600) / 60 * 60).unwrap();
+        let offset =
+            UtcOffset::from_whole_seconds(rng.i32(-23 * 3600..23 * 3600) / 60 * 60).unwrap();
         let Some(local) = t.checked_to_offset(offset) else { continue };
         if !(0..=9999).contains(&local.year()) {
             continue;
@@ -190,22 +199,39 @@ fn rfc3339_parsing_matches_time() {
 fn rfc2822_parsing_matches_time() {
     let mut rng = fastrand::Rng::with_seed(2822);
     const DAYS: [&str; 7] = ["Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun"];
-    const MONTHS: [&str; 12] = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+    const MONTHS: [&str; 12] =
+        ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
     let mut accepted = 0;
     for _ in 0..100_000 {
         let secs = rng.i64(-2_208_988_800..MAX_SECS - 86_400 * 2);
         let t = OffsetDateTime::from_unix_timestamp(secs).unwrap();
-        let zones = ["GMT", "gmt", "UT", "EST", "edt", "CST", "CDT", "MST", "MDT", "PST", "PDT", "+0000", "-0130", "+2359", "Z", "A"];
+        let zones = [
+            "GMT", "gmt", "UT", "EST", "edt", "CST", "CDT", "MST", "MDT", "PST", "PDT", "+0000",
+            "-0130", "+2359", "Z", "A",
+        ];
         let zone = zones[rng.usize(..zones.len())];
-        let case = |s: &str, rng: &mut fastrand::Rng| if rng.bool() { s.to_string() } else { s.to_uppercase() };
+        let case = |s: &str, rng: &mut fastrand::Rng| {
+            if rng.bool() {
+                s.to_string()
+            } else {
+                s.to_uppercase()
+            }
+        };
         let weekday = match rng.u8(..4) {
             0 => String::new(),
             // Sometimes the wrong day.
             1 => format!("{}, ", DAYS[rng.usize(..7)]),
-            _ => format!("{}, ", case(DAYS[t.weekday().number_days_from_monday() as usize], &mut rng)),
+            _ => format!(
+                "{}, ",
+                case(DAYS[t.weekday().number_days_from_monday() as usize], &mut rng)
+            ),
         };
         let day = if rng.bool() { format!("{:02}", t.day()) } else { t.day().to_string() };
-        let year = if rng.u8(..5) == 0 { format!("{:02}", t.year() % 100) } else { format!("{:04}", t.year()) };
+        let year = if rng.u8(..5) == 0 {
+            format!("{:02}", t.year() % 100)
+        } else {
+            format!("{:04}", t.year())
+        };
         let seconds = if rng.u8(..4) == 0 { String::new() } else { format!(":{:02}", t.second()) };
         let space = [" ", "  ", "\t", " (comment) "][rng.usize(..4)];
         let text = format!(
@@ -261,7 +287,11 @@ fn malformed_and_edge_inputs_match_time() {
         "2018-01-09\u{e9}20:51:21Z",
     ];
     for text in cases {
-        assert_eq!(ours_parse(text, TimestampFormat::DateTime), time_parse(text, TimestampFormat::DateTime), "{text:?}");
+        assert_eq!(
+            ours_parse(text, TimestampFormat::DateTime),
+            time_parse(text, TimestampFormat::DateTime),
+            "{text:?}"
+        );
     }
     let cases = [
         "Tue, 09 Jan 2018 20:51:21 GMT",
@@ -309,10 +339,17 @@ fn malformed_and_edge_inputs_match_time() {
         "",
     ];
     for text in cases {
-        assert_eq!(ours_parse(text, TimestampFormat::HttpDate), time_parse(text, TimestampFormat::HttpDate), "{text:?}");
+        assert_eq!(
+            ours_parse(text, TimestampFormat::HttpDate),
+            time_parse(text, TimestampFormat::HttpDate),
+            "{text:?}"
+        );
     }
     // Where `time` is wrong, on purpose: it reads `-0030` as 30 minutes *east* of UTC.
-    assert_eq!(ours_parse("09 Jan 2018 20:51:21 -0030", TimestampFormat::HttpDate), Some((1_515_531_081 + 1800, 0)));
+    assert_eq!(
+        ours_parse("09 Jan 2018 20:51:21 -0030", TimestampFormat::HttpDate),
+        Some((1_515_531_081 + 1800, 0))
+    );
 }
 
 #[test]

@@ -48,7 +48,10 @@ fn counted_service() -> (&'static ServiceMeta, &'static Counting) {
 }
 
 fn builder(connector: &MockConnector) -> ConfigBuilder {
-    Config::builder().region("us-east-1").credentials_provider(test_credentials()).http_connector(connector.clone())
+    Config::builder()
+        .region("us-east-1")
+        .credentials_provider(test_credentials())
+        .http_connector(connector.clone())
 }
 
 fn connector(responses: usize) -> MockConnector {
@@ -77,7 +80,10 @@ async fn the_rules_are_evaluated_once_across_calls() {
         handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     }
     assert_eq!(counting.count(), 1);
-    let us_east = ("https://states.us-east-1.amazonaws.com/".to_string(), "states.us-east-1.amazonaws.com".to_string());
+    let us_east = (
+        "https://states.us-east-1.amazonaws.com/".to_string(),
+        "states.us-east-1.amazonaws.com".to_string(),
+    );
     assert_eq!(sent(&connector), vec![us_east; 5]);
     // Clones of the handle share it (the connector has no response left: the call fails after
     // sending).
@@ -93,7 +99,11 @@ async fn a_per_call_region_or_endpoint_url_goes_to_its_own_endpoint_around_cache
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     call(&handle).config_override(ConfigOverride::new().region("eu-west-1")).send().await.unwrap();
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
-    call(&handle).config_override(ConfigOverride::new().endpoint_url("http://127.0.0.1:4566")).send().await.unwrap();
+    call(&handle)
+        .config_override(ConfigOverride::new().endpoint_url("http://127.0.0.1:4566"))
+        .send()
+        .await
+        .unwrap();
     // An override that keeps the endpoint parameters uses the client's endpoint.
     call(&handle).config_override(ConfigOverride::new().region("us-east-1")).send().await.unwrap();
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
@@ -112,7 +122,8 @@ async fn a_per_call_region_or_endpoint_url_goes_to_its_own_endpoint_around_cache
     // Once for the client, once per override that changes a parameter.
     assert_eq!(counting.count(), 3);
     // The signature follows the region of the call.
-    let auth = |i: usize| connector.requests()[i].headers()["authorization"].to_str().unwrap().to_string();
+    let auth =
+        |i: usize| connector.requests()[i].headers()["authorization"].to_str().unwrap().to_string();
     assert!(auth(1).contains("/eu-west-1/states/aws4_request"), "{}", auth(1));
     assert!(auth(2).contains("/us-east-1/states/aws4_request"), "{}", auth(2));
 }
@@ -121,8 +132,13 @@ async fn a_per_call_region_or_endpoint_url_goes_to_its_own_endpoint_around_cache
 async fn an_override_before_the_first_plain_call_does_not_become_the_clients_endpoint() {
     let (service, counting) = counted_service();
     let connector = connector(3);
-    let handle = Handle::new(builder(&connector).endpoint_url("http://localhost:8083").build(), service);
-    call(&handle).config_override(ConfigOverride::new().endpoint_url("http://127.0.0.1:1")).send().await.unwrap();
+    let handle =
+        Handle::new(builder(&connector).endpoint_url("http://localhost:8083").build(), service);
+    call(&handle)
+        .config_override(ConfigOverride::new().endpoint_url("http://127.0.0.1:1"))
+        .send()
+        .await
+        .unwrap();
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     let hosts: Vec<String> = sent(&connector).into_iter().map(|(uri, _)| uri).collect();
@@ -134,7 +150,10 @@ async fn an_override_before_the_first_plain_call_does_not_become_the_clients_end
 async fn host_prefixes_apply_per_operation_to_the_cached_endpoint() {
     let (service, counting) = counted_service();
     let connector = connector(3);
-    let handle = Handle::new(builder(&connector).endpoint_url("http://localhost:5000/base").build(), service);
+    let handle = Handle::new(
+        builder(&connector).endpoint_url("http://localhost:5000/base").build(),
+        service,
+    );
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
     handle.call::<SyncThing>(ThingInput::named("n")).await.unwrap();
     handle.call::<StartThing>(ThingInput::named("n")).await.unwrap();
@@ -208,7 +227,8 @@ async fn a_written_out_target_is_the_one_made_from_the_prefix() {
 
 #[tokio::test]
 async fn every_attempt_sends_the_same_request_sharing_one_body() {
-    let connector = MockConnector::new().respond(503, &[], "{}").respond(500, &[], "{}").respond(200, &[], OK);
+    let connector =
+        MockConnector::new().respond(503, &[], "{}").respond(500, &[], "{}").respond(200, &[], OK);
     let sleep = RecordingSleep::default();
     let handle = Handle::new(builder(&connector).retry_sleep(sleep.clone()).build(), &SERVICE);
     call(&handle)
@@ -234,7 +254,14 @@ async fn every_attempt_sends_the_same_request_sharing_one_body() {
             n
         };
         assert_eq!(names(r), names(first));
-        for name in ["host", "content-type", "x-amz-target", "user-agent", "content-length", "amz-sdk-invocation-id"] {
+        for name in [
+            "host",
+            "content-type",
+            "x-amz-target",
+            "user-agent",
+            "content-length",
+            "amz-sdk-invocation-id",
+        ] {
             assert_eq!(r.headers()[name], first.headers()[name], "{name} of attempt {}", i + 1);
         }
     }

@@ -40,7 +40,11 @@ fn every_form_of_the_error_type() {
         ("header", vec![("X-Amzn-Errortype", "ThingAlreadyExists")], String::new()),
         ("header with namespace", vec![("X-Amzn-Errortype", ns)], String::new()),
         ("header with uri", vec![("X-Amzn-Errortype", with_uri.as_str())], String::new()),
-        ("header with namespace and uri", vec![("X-Amzn-Errortype", ns_uri.as_str())], String::new()),
+        (
+            "header with namespace and uri",
+            vec![("X-Amzn-Errortype", ns_uri.as_str())],
+            String::new(),
+        ),
         ("code", vec![], r#"{"code":"ThingAlreadyExists"}"#.into()),
         ("code with namespace", vec![], format!(r#"{{"code":"{ns}"}}"#)),
         ("code with namespace and uri", vec![], format!(r#"{{"code":"{ns_uri}"}}"#)),
@@ -49,16 +53,31 @@ fn every_form_of_the_error_type() {
         ("__type with uri", vec![], format!(r#"{{"__type":"{with_uri}"}}"#)),
         ("__type with namespace and uri", vec![], format!(r#"{{"__type":"{ns_uri}"}}"#)),
         // Precedence: the header, then `code`, then `__type`.
-        ("header over body", vec![("X-Amzn-Errortype", "ThingAlreadyExists")], r#"{"__type":"Other","code":"Other"}"#.into()),
+        (
+            "header over body",
+            vec![("X-Amzn-Errortype", "ThingAlreadyExists")],
+            r#"{"__type":"Other","code":"Other"}"#.into(),
+        ),
         ("code over __type", vec![], r#"{"code":"ThingAlreadyExists","__type":"Other"}"#.into()),
         // A header with an unreadable body still names the error.
-        ("header and HTML body", vec![("x-amzn-errortype", "ThingAlreadyExists")], "<html>oops</html>".into()),
+        (
+            "header and HTML body",
+            vec![("x-amzn-errortype", "ThingAlreadyExists")],
+            "<html>oops</html>".into(),
+        ),
     ];
     for (name, headers, body) in &cases {
-        assert_eq!(code_of(400, headers, body).as_deref(), Some("ThingAlreadyExists"), "case {name}");
+        assert_eq!(
+            code_of(400, headers, body).as_deref(),
+            Some("ThingAlreadyExists"),
+            "case {name}"
+        );
     }
     // An empty value names nothing: the next place is looked at.
-    assert_eq!(code_of(400, &[("X-Amzn-Errortype", "")], r#"{"__type":"B"}"#).as_deref(), Some("B"));
+    assert_eq!(
+        code_of(400, &[("X-Amzn-Errortype", "")], r#"{"__type":"B"}"#).as_deref(),
+        Some("B")
+    );
     assert_eq!(code_of(400, &[], r#"{"code":"","__type":"ns#C"}"#).as_deref(), Some("C"));
     assert_eq!(code_of(400, &[], r#"{"message":"no code"}"#), None);
     assert_eq!(code_of(400, &[], ""), None);
@@ -86,7 +105,10 @@ fn message_and_request_id() {
 #[test]
 fn query_compatible_error_codes() {
     let mut headers = http::HeaderMap::new();
-    headers.insert("x-amzn-query-error", "AWS.SimpleQueueService.NonExistentQueue;Sender".parse().unwrap());
+    headers.insert(
+        "x-amzn-query-error",
+        "AWS.SimpleQueueService.NonExistentQueue;Sender".parse().unwrap(),
+    );
     let body = br#"{"__type":"com.amazonaws.sqs#QueueDoesNotExist","message":"gone"}"#;
     let e = parse_error_response(400, &headers, body, true);
     assert_eq!(e.code.as_deref(), Some("QueueDoesNotExist"));
@@ -98,7 +120,10 @@ fn query_compatible_error_codes() {
     assert_eq!(e.meta.error_type(), None);
     // A malformed header (no `;`) is ignored.
     headers.insert("x-amzn-query-error", "JustACode".parse().unwrap());
-    assert_eq!(parse_error_response(400, &headers, body, true).meta.code(), Some("QueueDoesNotExist"));
+    assert_eq!(
+        parse_error_response(400, &headers, body, true).meta.code(),
+        Some("QueueDoesNotExist")
+    );
 }
 
 #[tokio::test]
@@ -115,7 +140,10 @@ async fn modeled_errors_become_their_variant() {
         assert_eq!(err.code(), Some("ThingAlreadyExists"));
         assert_eq!(err.message(), Some("exists"));
         assert_eq!(err.request_id(), Some("req-9"));
-        assert_eq!(err.to_string(), "service error: ThingAlreadyExists: exists (HTTP 400, request id req-9)");
+        assert_eq!(
+            err.to_string(),
+            "service error: ThingAlreadyExists: exists (HTTP 400, request id req-9)"
+        );
         match err.into_service_error() {
             ThingError::ThingAlreadyExists(e) => assert_eq!(e.message.as_deref(), Some("exists")),
             other => panic!("expected ThingAlreadyExists, got {other:?}"),
@@ -140,13 +168,20 @@ async fn unknown_and_missing_codes_are_unhandled() {
 
     let err = call_with(404, &[], "").await;
     assert_eq!(err.meta().status(), Some(404));
-    assert_eq!(err.to_string(), "service error: unhandled error: the error response (HTTP 404) names no error (HTTP 404)");
+    assert_eq!(
+        err.to_string(),
+        "service error: unhandled error: the error response (HTTP 404) names no error (HTTP 404)"
+    );
 }
 
 #[tokio::test]
 async fn non_service_errors_convert_into_the_unhandled_variant() {
-    let config = Config::builder().credentials_provider(test_credentials()).http_connector(MockConnector::new()).build();
-    let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("x")).await.unwrap_err();
+    let config = Config::builder()
+        .credentials_provider(test_credentials())
+        .http_connector(MockConnector::new())
+        .build();
+    let err =
+        Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("x")).await.unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)));
     let e = err.into_service_error();
     assert!(matches!(e, ThingError::Unhandled(_)));

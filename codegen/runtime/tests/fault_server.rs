@@ -12,7 +12,8 @@ use awsjson_runtime::error::{ProvideErrorMetadata, RequestId, SdkError, TimeoutK
 use awsjson_runtime::retry::RetryConfig;
 use common::*;
 
-const THROTTLING: &str = r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#;
+const THROTTLING: &str =
+    r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#;
 const OK: &str = r#"{"arn":"arn:aws:states:us-east-1:123456789012:execution:sm:run"}"#;
 
 /// A configuration pointed at `server`, with the recording sleep, scripted jitter and no timeouts
@@ -51,7 +52,9 @@ async fn retries_500_then_succeeds_with_the_same_idempotency_token() {
     let token = client_token(&seen[0]);
     assert_eq!(token.len(), 36);
     assert!(seen.iter().all(|s| client_token(s) == token));
-    assert!(seen.iter().all(|s| s.header("amz-sdk-invocation-id") == seen[0].header("amz-sdk-invocation-id")));
+    assert!(seen
+        .iter()
+        .all(|s| s.header("amz-sdk-invocation-id") == seen[0].header("amz-sdk-invocation-id")));
     let attempts: Vec<_> = seen.iter().map(|s| s.header("amz-sdk-request").unwrap()).collect();
     assert_eq!(attempts, ["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"]);
     // Full jitter: random * min(1 s * 2^(n-1), 20 s).
@@ -67,8 +70,10 @@ async fn explicit_idempotency_token_is_kept_and_provider_is_called_once() {
     let provider = IdempotencyTokenProvider::from_fn(move || {
         format!("token-{}", counter.fetch_add(1, std::sync::atomic::Ordering::SeqCst))
     });
-    let handle =
-        Handle::new(config(&server, &sleep, &[0.0]).idempotency_token_provider(provider).build(), &SERVICE);
+    let handle = Handle::new(
+        config(&server, &sleep, &[0.0]).idempotency_token_provider(provider).build(),
+        &SERVICE,
+    );
     handle.call::<StartThing>(ThingInput::named("a")).await.unwrap();
     let seen = server.seen();
     assert_eq!(seen.iter().map(client_token).collect::<Vec<_>>(), ["token-0", "token-0"]);
@@ -82,7 +87,8 @@ async fn explicit_idempotency_token_is_kept_and_provider_is_called_once() {
 
 #[tokio::test]
 async fn gives_up_after_three_503s() {
-    let server = FaultServer::start(vec![Action::json(503, "<html>Service Unavailable</html>")]).await;
+    let server =
+        FaultServer::start(vec![Action::json(503, "<html>Service Unavailable</html>")]).await;
     let sleep = RecordingSleep::default();
     let handle = Handle::new(config(&server, &sleep, &[0.999_999]).build(), &SERVICE);
     let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
@@ -100,7 +106,8 @@ async fn gives_up_after_three_503s() {
 
 #[tokio::test]
 async fn retries_a_throttling_error_body() {
-    let server = FaultServer::start(vec![Action::json(400, THROTTLING), Action::json(200, OK)]).await;
+    let server =
+        FaultServer::start(vec![Action::json(400, THROTTLING), Action::json(200, OK)]).await;
     let sleep = RecordingSleep::default();
     let handle = Handle::new(config(&server, &sleep, &[0.25]).build(), &SERVICE);
     handle.call::<StartThing>(ThingInput::named("run")).await.unwrap();
@@ -110,13 +117,23 @@ async fn retries_a_throttling_error_body() {
 
 #[tokio::test]
 async fn retries_a_modeled_retryable_error_and_returns_it_when_attempts_run_out() {
-    let server = FaultServer::start(vec![Action::json(400, r#"{"__type":"SlowDownPlease","message":"wait"}"#)]).await;
+    let server = FaultServer::start(vec![Action::json(
+        400,
+        r#"{"__type":"SlowDownPlease","message":"wait"}"#,
+    )])
+    .await;
     let sleep = RecordingSleep::default();
-    let handle =
-        Handle::new(config(&server, &sleep, &[0.0]).retry_config(RetryConfig::standard().with_max_attempts(4)).build(), &SERVICE);
+    let handle = Handle::new(
+        config(&server, &sleep, &[0.0])
+            .retry_config(RetryConfig::standard().with_max_attempts(4))
+            .build(),
+        &SERVICE,
+    );
     let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
     assert_eq!(server.seen().len(), 4);
-    assert!(matches!(err.into_service_error(), ThingError::SlowDownPlease(e) if e.message.as_deref() == Some("wait")));
+    assert!(
+        matches!(err.into_service_error(), ThingError::SlowDownPlease(e) if e.message.as_deref() == Some("wait"))
+    );
 }
 
 #[tokio::test]
@@ -133,7 +150,10 @@ async fn does_not_retry_a_client_error() {
     assert_eq!(server.seen().len(), 1);
     assert!(sleep.delays().is_empty());
     assert_eq!(err.request_id(), Some("req-123"));
-    assert_eq!(err.to_string(), "service error: ThingAlreadyExists: it exists (HTTP 400, request id req-123)");
+    assert_eq!(
+        err.to_string(),
+        "service error: ThingAlreadyExists: it exists (HTTP 400, request id req-123)"
+    );
 }
 
 #[tokio::test]
@@ -150,7 +170,9 @@ async fn retries_a_dropped_connection() {
     let handle = Handle::new(config(&server, &sleep, &[0.5]).build(), &SERVICE);
     let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
     assert_eq!(server.seen().len(), 3);
-    let SdkError::DispatchFailure(d) = &err else { panic!("expected a dispatch failure, got {err:?}") };
+    let SdkError::DispatchFailure(d) = &err else {
+        panic!("expected a dispatch failure, got {err:?}")
+    };
     assert!(d.is_io(), "{err}");
     assert!(std::error::Error::source(&err).is_some());
 }
@@ -169,7 +191,10 @@ async fn retries_a_refused_connection() {
         .random_source(ScriptedRandom::new(&[0.5]))
         .timeout_config(TimeoutConfig::disabled())
         .build();
-    let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
+    let err = Handle::new(config, &SERVICE)
+        .call::<StartThing>(ThingInput::named("run"))
+        .await
+        .unwrap_err();
     assert!(matches!(&err, SdkError::DispatchFailure(d) if d.is_io()), "{err:?}");
     assert!(err.to_string().starts_with("failed to send request: I/O error"), "{err}");
     assert_eq!(sleep.delays().len(), 2);
@@ -179,7 +204,10 @@ async fn retries_a_refused_connection() {
 async fn retries_can_be_switched_off() {
     let server = FaultServer::start(vec![Action::json(500, ""), Action::json(200, OK)]).await;
     let sleep = RecordingSleep::default();
-    let handle = Handle::new(config(&server, &sleep, &[0.5]).retry_config(RetryConfig::disabled()).build(), &SERVICE);
+    let handle = Handle::new(
+        config(&server, &sleep, &[0.5]).retry_config(RetryConfig::disabled()).build(),
+        &SERVICE,
+    );
     let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
     assert_eq!(err.meta().status(), Some(500));
     assert_eq!(server.seen().len(), 1);
@@ -226,7 +254,10 @@ async fn malformed_body_is_a_response_error_without_retry() {
     let handle = Handle::new(config(&server, &sleep, &[0.5]).build(), &SERVICE);
     let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
     assert!(matches!(err, SdkError::ResponseError(_)));
-    assert_eq!(err.to_string(), "invalid response (HTTP 200): at `ThingOutput.arn`: expected a string, found a number");
+    assert_eq!(
+        err.to_string(),
+        "invalid response (HTTP 200): at `ThingOutput.arn`: expected a string, found a number"
+    );
     let source = std::error::Error::source(&err).unwrap();
     assert!(source.downcast_ref::<awsjson_runtime::json::DeserializeError>().is_some());
     assert_eq!(server.seen().len(), 1);
@@ -243,7 +274,10 @@ async fn oversized_bodies_are_refused() {
     for action in [Action::json(200, &big), Action::Chunked(5000)] {
         let server = FaultServer::start(vec![action]).await;
         let sleep = RecordingSleep::default();
-        let handle = Handle::new(config(&server, &sleep, &[0.5]).max_response_body_size(4096).build(), &SERVICE);
+        let handle = Handle::new(
+            config(&server, &sleep, &[0.5]).max_response_body_size(4096).build(),
+            &SERVICE,
+        );
         let err = handle.call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
         assert!(matches!(err, SdkError::ResponseError(_)), "{err:?}");
         assert!(err.to_string().contains("larger than the limit of 4096 bytes"), "{err}");
@@ -259,10 +293,17 @@ async fn attempt_timeout_is_retried_then_reported() {
         .credentials_provider(test_credentials())
         .endpoint_url(server.url())
         .sleep(TokioSleep)
-        .retry_config(RetryConfig::standard().with_max_attempts(2).with_initial_backoff(Duration::from_millis(1)))
+        .retry_config(
+            RetryConfig::standard()
+                .with_max_attempts(2)
+                .with_initial_backoff(Duration::from_millis(1)),
+        )
         .timeout_config(TimeoutConfig::new().attempt_timeout(Duration::from_millis(100)))
         .build();
-    let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
+    let err = Handle::new(config, &SERVICE)
+        .call::<StartThing>(ThingInput::named("run"))
+        .await
+        .unwrap_err();
     let SdkError::TimeoutError(t) = &err else { panic!("expected a timeout, got {err:?}") };
     assert_eq!(t.kind(), TimeoutKind::Attempt);
     assert_eq!(server.seen().len(), 2);
@@ -277,8 +318,14 @@ async fn operation_timeout_bounds_the_whole_call() {
         .endpoint_url(server.url())
         .timeout_config(TimeoutConfig::disabled().operation_timeout(Duration::from_millis(100)))
         .build();
-    let err = Handle::new(config, &SERVICE).call::<StartThing>(ThingInput::named("run")).await.unwrap_err();
-    assert!(matches!(&err, SdkError::TimeoutError(t) if t.kind() == TimeoutKind::Operation), "{err:?}");
+    let err = Handle::new(config, &SERVICE)
+        .call::<StartThing>(ThingInput::named("run"))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(&err, SdkError::TimeoutError(t) if t.kind() == TimeoutKind::Operation),
+        "{err:?}"
+    );
     assert_eq!(err.to_string(), "request timed out: operation timeout of 100ms expired");
 }
 
@@ -300,7 +347,9 @@ impl awsjson_runtime::interceptor::Intercept for AttemptCounter {
 /// whether it succeeded.
 async fn attempts(handle: &Handle, config_override: Option<ConfigOverride>) -> (u32, bool) {
     let counter = AttemptCounter::default();
-    let mut call = CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("run")).interceptor(counter.clone());
+    let mut call =
+        CustomizableOperation::<StartThing>::new(handle.clone(), ThingInput::named("run"))
+            .interceptor(counter.clone());
     if let Some(o) = config_override {
         call = call.config_override(o);
     }
@@ -325,7 +374,7 @@ async fn retry_quota_drains_under_sustained_failures_and_refills_on_success() {
     script.extend((0..10).map(|_| ok())); // 0 -> 10; then a timeout retry takes the 10
     script.extend((0..5).map(|_| ok())); // 0 -> 5: too few for a timeout retry ...
     script.extend([fail(), ok()]); // ... enough for another retry: 5 -> 0 -> 5
-    // The server repeats its last action: one no call reaches (the request count says so).
+                                   // The server repeats its last action: one no call reaches (the request count says so).
     script.push(Action::json(599, ""));
     let server = FaultServer::start(script).await;
     let hang = FaultServer::start(vec![Action::Hang]).await;
@@ -347,17 +396,29 @@ async fn retry_quota_drains_under_sustained_failures_and_refills_on_success() {
     for _ in 0..5 {
         assert_eq!(attempts(&handle, None).await, (1, true));
     }
-    assert_eq!(attempts(&handle, None).await, (2, true), "5 tokens: one retry, given back on success");
+    assert_eq!(
+        attempts(&handle, None).await,
+        (2, true),
+        "5 tokens: one retry, given back on success"
+    );
     assert_eq!(attempts(&handle, None).await, (2, false), "5 tokens: one retry, not given back");
     assert_eq!(attempts(&handle, None).await, (1, false));
     for _ in 0..10 {
         assert_eq!(attempts(&handle, None).await, (1, true));
     }
-    assert_eq!(attempts(&handle, Some(timing_out())).await, (2, false), "10 tokens: one timeout retry");
+    assert_eq!(
+        attempts(&handle, Some(timing_out())).await,
+        (2, false),
+        "10 tokens: one timeout retry"
+    );
     for _ in 0..5 {
         assert_eq!(attempts(&handle, None).await, (1, true));
     }
-    assert_eq!(attempts(&handle, Some(timing_out())).await, (1, false), "5 tokens: no timeout retry");
+    assert_eq!(
+        attempts(&handle, Some(timing_out())).await,
+        (1, false),
+        "5 tokens: no timeout retry"
+    );
     assert_eq!(attempts(&handle, None).await, (2, true), "5 tokens: one retry");
     assert_eq!(server.seen().len(), 150 + 1 + 5 + 2 + 2 + 1 + 10 + 5 + 2);
     assert_eq!(hang.seen().len(), 3);

@@ -9,14 +9,21 @@ use common::*;
 
 #[tokio::test]
 async fn sends_and_receives_over_pooled_connections() {
-    let server = FaultServer::start(vec![Action::json(200, r#"{"arn":"one"}"#), Action::json(200, r#"{"arn":"two"}"#)]).await;
+    let server = FaultServer::start(vec![
+        Action::json(200, r#"{"arn":"one"}"#),
+        Action::json(200, r#"{"arn":"two"}"#),
+    ])
+    .await;
     let config = Config::builder()
         .region("us-east-1")
         .credentials_provider(test_credentials())
         .endpoint_url(format!("{}/", server.url()))
         .build();
     let handle = Handle::new(config, &SERVICE);
-    let a = handle.call::<StartThing>(ThingInput { name: Some("n".into()), client_token: Some("t".into()) }).await.unwrap();
+    let a = handle
+        .call::<StartThing>(ThingInput { name: Some("n".into()), client_token: Some("t".into()) })
+        .await
+        .unwrap();
     let b = handle.clone().call::<StartThing>(ThingInput::named("m")).await.unwrap();
     assert_eq!((a.arn.as_deref(), b.arn.as_deref()), (Some("one"), Some("two")));
 
@@ -27,7 +34,10 @@ async fn sends_and_receives_over_pooled_connections() {
     assert_eq!(seen[0].header("x-amz-target").as_deref(), Some("AWSStepFunctions.StartThing"));
     assert_eq!(seen[0].header("content-type").as_deref(), Some("application/x-amz-json-1.0"));
     assert_eq!(seen[0].header("content-length").as_deref(), Some("30"));
-    assert!(seen[0].header("authorization").unwrap().starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
+    assert!(seen[0]
+        .header("authorization")
+        .unwrap()
+        .starts_with("AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/"));
     assert_eq!(seen[0].body, r#"{"name":"n","clientToken":"t"}"#);
     // Both calls went over one pooled connection.
     assert_eq!(server.connections(), 1);
@@ -62,7 +72,8 @@ async fn https_is_set_up_and_a_refused_connection_is_an_io_error() {
     let url = format!("https://{}/", listener.local_addr().unwrap());
     drop(listener);
     let connector = HyperConnector::new(Some(std::time::Duration::from_secs(2)));
-    let request = http::Request::builder().method("POST").uri(url).body(bytes::Bytes::new()).unwrap();
+    let request =
+        http::Request::builder().method("POST").uri(url).body(bytes::Bytes::new()).unwrap();
     let err = connector.call(request, 1024).await.unwrap_err();
     // Not "cannot set up TLS": the TLS configuration was built, and connecting failed.
     assert!(err.is_io(), "{err}");

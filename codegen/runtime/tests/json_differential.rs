@@ -33,15 +33,21 @@ fn to_document(v: Value) -> Document {
         }),
         Value::String(s) => Document::String(s),
         Value::Array(a) => Document::Array(a.into_iter().map(to_document).collect()),
-        Value::Object(o) => Document::Object(o.into_iter().map(|(k, v)| (k, to_document(v))).collect::<HashMap<_, _>>()),
+        Value::Object(o) => Document::Object(
+            o.into_iter().map(|(k, v)| (k, to_document(v))).collect::<HashMap<_, _>>(),
+        ),
     }
 }
 
 /// Same value, with floats compared bit for bit (so `-0.0` and `0.0` differ).
 fn same(a: &Document, b: &Document) -> bool {
     match (a, b) {
-        (Document::Number(Number::Float(x)), Document::Number(Number::Float(y))) => x.to_bits() == y.to_bits(),
-        (Document::Array(x), Document::Array(y)) => x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y)),
+        (Document::Number(Number::Float(x)), Document::Number(Number::Float(y))) => {
+            x.to_bits() == y.to_bits()
+        }
+        (Document::Array(x), Document::Array(y)) => {
+            x.len() == y.len() && x.iter().zip(y).all(|(x, y)| same(x, y))
+        }
         (Document::Object(x), Document::Object(y)) => {
             x.len() == y.len() && x.iter().all(|(k, v)| y.get(k).is_some_and(|w| same(v, w)))
         }
@@ -77,17 +83,25 @@ fn string(rng: &mut fastrand::Rng, out: &mut Vec<u8>) {
             0 => out.extend_from_slice(br#"\""#),
             1 => out.extend_from_slice(br"\\"),
             2 => out.extend_from_slice(br"\/"),
-            3 => out.extend_from_slice([&br"\n"[..], br"\t", br"\r", br"\b", br"\f"][rng.usize(..5)]),
+            3 => {
+                out.extend_from_slice([&br"\n"[..], br"\t", br"\r", br"\b", br"\f"][rng.usize(..5)])
+            }
             4 => out.extend_from_slice(format!("\\u{:04x}", rng.u32(..0xD800)).as_bytes()),
             5 => {
                 // A surrogate pair, written in either case.
                 let c = rng.u32(0x10000..0x110000) - 0x10000;
                 let (hi, lo) = (0xD800 + (c >> 10), 0xDC00 + (c & 0x3FF));
-                let text = if rng.bool() { format!("\\u{hi:04X}\\u{lo:04X}") } else { format!("\\u{hi:04x}\\u{lo:04x}") };
+                let text = if rng.bool() {
+                    format!("\\u{hi:04X}\\u{lo:04X}")
+                } else {
+                    format!("\\u{hi:04x}\\u{lo:04x}")
+                };
                 out.extend_from_slice(text.as_bytes());
             }
             6 => out.extend_from_slice("é€😀中".as_bytes()),
-            7 if rng.u8(..8) == 0 => out.extend_from_slice(format!("\\u{:04x}", rng.u32(0xD800..0xE000)).as_bytes()),
+            7 if rng.u8(..8) == 0 => {
+                out.extend_from_slice(format!("\\u{:04x}", rng.u32(0xD800..0xE000)).as_bytes())
+            }
             _ => {
                 // Printable ASCII; a raw quote or backslash would change the string's shape (the
                 // generator writes valid strings, the mutations break them).
@@ -216,12 +230,52 @@ fn nesting_around_the_limit_reads_as_serde_json_reads_it() {
 #[test]
 fn tricky_numbers_and_strings() {
     for text in [
-        "0", "-0", "-0.0", "0e0", "1E400", "-1e400", "1e-400", "18446744073709551615", "18446744073709551616",
-        "-9223372036854775808", "-9223372036854775809", "9007199254740993", "2.2250738585072014e-308",
-        "4.9e-324", "1.7976931348623157e308", "0.30000000000000004", "123456789012345678901234567890e-10",
-        "01", "1.", ".1", "+1", "1e", "1e+", "--1", "0x10", "1_000", "Infinity", "NaN",
-        r#""\ud83d\ude00""#, r#""\uD83D""#, r#""\uDE00""#, r#""\ud83d\u0041""#, r#""\u00""#, "\"\x1f\"", "\"\x7f\"",
-        "\"\u{e9}\"", "\"\\u0000\"", r#""\'""#, "[1,]", "{\"a\":1,}", "[,1]", "{,}", "", " ", "nul", "true false",
+        "0",
+        "-0",
+        "-0.0",
+        "0e0",
+        "1E400",
+        "-1e400",
+        "1e-400",
+        "18446744073709551615",
+        "18446744073709551616",
+        "-9223372036854775808",
+        "-9223372036854775809",
+        "9007199254740993",
+        "2.2250738585072014e-308",
+        "4.9e-324",
+        "1.7976931348623157e308",
+        "0.30000000000000004",
+        "123456789012345678901234567890e-10",
+        "01",
+        "1.",
+        ".1",
+        "+1",
+        "1e",
+        "1e+",
+        "--1",
+        "0x10",
+        "1_000",
+        "Infinity",
+        "NaN",
+        r#""\ud83d\ude00""#,
+        r#""\uD83D""#,
+        r#""\uDE00""#,
+        r#""\ud83d\u0041""#,
+        r#""\u00""#,
+        "\"\x1f\"",
+        "\"\x7f\"",
+        "\"\u{e9}\"",
+        "\"\\u0000\"",
+        r#""\'""#,
+        "[1,]",
+        "{\"a\":1,}",
+        "[,1]",
+        "{,}",
+        "",
+        " ",
+        "nul",
+        "true false",
     ] {
         check(text.as_bytes());
     }

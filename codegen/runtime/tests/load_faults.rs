@@ -171,7 +171,8 @@ fn record(state: &ServerState, head: &str, body: &[u8]) -> Option<(usize, Fault)
     });
     r.attempts += 1;
     r.same_token &= r.token == token && r.call == call;
-    r.attempt_headers_ok &= header(head, "amz-sdk-request") == Some(&format!("attempt={}; max={MAX_ATTEMPTS}", r.attempts));
+    r.attempt_headers_ok &= header(head, "amz-sdk-request")
+        == Some(&format!("attempt={}; max={MAX_ATTEMPTS}", r.attempts));
     let plan = plan(call);
     let fault = plan[(r.attempts as usize - 1).min(plan.len() - 1)];
     r.last = fault;
@@ -214,7 +215,14 @@ async fn serve(mut stream: TcpStream, state: Arc<ServerState>) {
             let _ = stream.write_all(response(400, r#"{"__type":"Stray"}"#).as_bytes()).await;
             return;
         };
-        let ok = || response(200, &format!(r#"{{"arn":"arn:aws:states:us-east-1:123456789012:execution:sm:call-{call}","count":{call}}}"#));
+        let ok = || {
+            response(
+                200,
+                &format!(
+                    r#"{{"arn":"arn:aws:states:us-east-1:123456789012:execution:sm:call-{call}","count":{call}}}"#
+                ),
+            )
+        };
         let out = match fault {
             Fault::Ok => ok(),
             Fault::SlowOk => {
@@ -230,10 +238,15 @@ async fn serve(mut stream: TcpStream, state: Arc<ServerState>) {
                     _ = stream.read(&mut probe) => return,
                 }
             }
-            Fault::Throttle => response(400, r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#),
+            Fault::Throttle => response(
+                400,
+                r#"{"__type":"com.amazonaws.sfn#ThrottlingException","message":"Rate exceeded"}"#,
+            ),
             Fault::E500 => response(500, r#"{"__type":"InternalFailure"}"#),
             Fault::E503 => response(503, r#"{"__type":"ServiceUnavailable"}"#),
-            Fault::NotRetryable => response(400, r#"{"__type":"ThingAlreadyExists","message":"exists"}"#),
+            Fault::NotRetryable => {
+                response(400, r#"{"__type":"ThingAlreadyExists","message":"exists"}"#)
+            }
             Fault::DropBeforeAnswer => return,
             Fault::CloseMidResponse => {
                 let _ = stream
@@ -264,7 +277,8 @@ struct ProbeInterceptor(Arc<Probe>);
 
 impl Intercept for ProbeInterceptor {
     fn read_before_transmit(&self, context: &BeforeTransmit<'_>) -> Result<(), BoxError> {
-        let id = context.request().headers().get("amz-sdk-invocation-id").and_then(|v| v.to_str().ok());
+        let id =
+            context.request().headers().get("amz-sdk-invocation-id").and_then(|v| v.to_str().ok());
         let mut seen = self.0.invocation_id.lock().unwrap();
         match (&*seen, id) {
             (None, Some(id)) => *seen = Some(id.to_string()),
@@ -300,10 +314,14 @@ impl AsyncSleep for InstantBackoff {
 }
 
 /// How a call ended, as the client reports it: the fault whose answer it is.
-fn outcome(call: usize, result: &Result<common::ThingOutput, SdkError<ThingError>>) -> Result<Fault, String> {
+fn outcome(
+    call: usize,
+    result: &Result<common::ThingOutput, SdkError<ThingError>>,
+) -> Result<Fault, String> {
     match result {
         Ok(out) => {
-            let expected = format!("arn:aws:states:us-east-1:123456789012:execution:sm:call-{call}");
+            let expected =
+                format!("arn:aws:states:us-east-1:123456789012:execution:sm:call-{call}");
             if out.arn.as_deref() != Some(expected.as_str()) || out.count != Some(call as i32) {
                 return Err(format!("call {call} got another call's output: {out:?}"));
             }
@@ -311,9 +329,15 @@ fn outcome(call: usize, result: &Result<common::ThingOutput, SdkError<ThingError
         }
         Err(SdkError::ServiceError(e)) => match (e.raw().status(), e.err()) {
             (400, ThingError::ThingAlreadyExists(_)) => Ok(Fault::NotRetryable),
-            (400, ThingError::Unhandled(u)) if u.code() == Some("ThrottlingException") => Ok(Fault::Throttle),
-            (500, ThingError::Unhandled(u)) if u.code() == Some("InternalFailure") => Ok(Fault::E500),
-            (503, ThingError::Unhandled(u)) if u.code() == Some("ServiceUnavailable") => Ok(Fault::E503),
+            (400, ThingError::Unhandled(u)) if u.code() == Some("ThrottlingException") => {
+                Ok(Fault::Throttle)
+            }
+            (500, ThingError::Unhandled(u)) if u.code() == Some("InternalFailure") => {
+                Ok(Fault::E500)
+            }
+            (503, ThingError::Unhandled(u)) if u.code() == Some("ServiceUnavailable") => {
+                Ok(Fault::E503)
+            }
             (status, err) => Err(format!("call {call}: unexpected service error {status} {err:?}")),
         },
         Err(SdkError::TimeoutError(t)) if t.kind() == TimeoutKind::Attempt => Ok(Fault::TooSlow),
@@ -368,7 +392,9 @@ impl Tally {
         self.attempts += attempts as usize;
         *self.outcomes.entry(got).or_default() += 1;
         if seen.call != i || !seen.same_token {
-            fail(format!("call {i}: attempts carried different calls or idempotency tokens: {seen:?}"));
+            fail(format!(
+                "call {i}: attempts carried different calls or idempotency tokens: {seen:?}"
+            ));
         }
         let Ok(token) = u128::from_str_radix(&seen.token.replace('-', ""), 16) else {
             return fail(format!("call {i}: the idempotency token {} is not a UUID", seen.token));
@@ -380,7 +406,10 @@ impl Tally {
             fail(format!("call {i}: amz-sdk-request did not count the attempts"));
         }
         if attempts != seen.attempts || probe.transmitted.load(Ordering::Relaxed) != seen.attempts {
-            fail(format!("call {i}: the client counted {attempts} attempts, the server saw {}", seen.attempts));
+            fail(format!(
+                "call {i}: the client counted {attempts} attempts, the server saw {}",
+                seen.attempts
+            ));
         }
         if !(1..=MAX_ATTEMPTS).contains(&attempts) {
             fail(format!("call {i}: {attempts} attempts (max {MAX_ATTEMPTS})"));
@@ -411,11 +440,17 @@ fn peak_rss_kib() -> u64 {
 }
 
 /// Runs calls `range` with `CONCURRENCY` workers, checking each as it finishes.
-async fn run(handle: &Handle, range: std::ops::Range<usize>, server: &Arc<ServerState>, tally: &Arc<Mutex<Tally>>) {
+async fn run(
+    handle: &Handle,
+    range: std::ops::Range<usize>,
+    server: &Arc<ServerState>,
+    tally: &Arc<Mutex<Tally>>,
+) {
     let next = Arc::new(AtomicUsize::new(range.start));
     let mut workers = Vec::new();
     for _ in 0..CONCURRENCY {
-        let (handle, next, server, tally) = (handle.clone(), next.clone(), server.clone(), tally.clone());
+        let (handle, next, server, tally) =
+            (handle.clone(), next.clone(), server.clone(), tally.clone());
         let end = range.end;
         workers.push(tokio::spawn(async move {
             loop {
@@ -452,7 +487,10 @@ async fn ten_thousand_calls_with_faults_are_all_accounted_for() {
         .timeout_config(TimeoutConfig::disabled().attempt_timeout(ATTEMPT_TIMEOUT))
         .build();
     let handle = Handle::new(config, &SERVICE);
-    let tally = Arc::new(Mutex::new(Tally { tokens: std::collections::HashSet::with_capacity(CALLS), ..Tally::default() }));
+    let tally = Arc::new(Mutex::new(Tally {
+        tokens: std::collections::HashSet::with_capacity(CALLS),
+        ..Tally::default()
+    }));
 
     let start = Instant::now();
     run(&handle, 0..FIRST_PHASE, &server, &tally).await;
@@ -486,13 +524,21 @@ async fn ten_thousand_calls_with_faults_are_all_accounted_for() {
     // Every request the server read belongs to a call, and is one of its attempts.
     assert_eq!(server.strays.load(Ordering::Relaxed), 0);
     assert_eq!(requests, tally.attempts);
-    assert!(server.calls.lock().unwrap().is_empty(), "the server saw calls the client did not make");
+    assert!(
+        server.calls.lock().unwrap().is_empty(),
+        "the server saw calls the client did not make"
+    );
     // One backoff before every retry, each within the policy's bounds.
     assert_eq!(backoff.retries.load(Ordering::Relaxed), tally.attempts - CALLS);
     assert_eq!(backoff.out_of_bounds.load(Ordering::Relaxed), 0);
     // Every kind of answer ended some calls (the mix is what the test is about).
-    for f in [Fault::Ok, Fault::Throttle, Fault::E500, Fault::E503, Fault::NotRetryable, Fault::TooSlow] {
-        assert!(tally.outcomes.get(&f).copied().unwrap_or(0) > 0, "no call ended as {f:?}: {outcomes:?}");
+    for f in
+        [Fault::Ok, Fault::Throttle, Fault::E500, Fault::E503, Fault::NotRetryable, Fault::TooSlow]
+    {
+        assert!(
+            tally.outcomes.get(&f).copied().unwrap_or(0) > 0,
+            "no call ended as {f:?}: {outcomes:?}"
+        );
     }
     assert!(
         rss_all <= rss_first + rss_first / 10,

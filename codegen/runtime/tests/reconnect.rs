@@ -10,7 +10,9 @@ use common::*;
 
 const OK: &str = r#"{"arn":"arn:aws:states:us-east-1:123456789012:execution:sm:run"}"#;
 
-async fn call_twice_or_retry(server: &FaultServer) -> Result<ThingOutput, awsjson_runtime::error::SdkError<ThingError>> {
+async fn call_twice_or_retry(
+    server: &FaultServer,
+) -> Result<ThingOutput, awsjson_runtime::error::SdkError<ThingError>> {
     let config = Config::builder()
         .region("us-east-1")
         .credentials_provider(test_credentials())

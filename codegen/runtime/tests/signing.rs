@@ -20,15 +20,23 @@ use common::*;
 
 const BODY: &str = r#"{"stateMachineArn":"arn:aws:states:us-east-1:123456789012:stateMachine:sm","name":"run1","input":"{\"a\":1}"}"#;
 const TIME: u64 = 1_704_164_645; // 2024-01-02T03:04:05Z
-const BOTOCORE_AUTH: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/states/aws4_request, \
+const BOTOCORE_AUTH: &str =
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/states/aws4_request, \
     SignedHeaders=content-type;host;x-amz-date;x-amz-target, \
     Signature=42b2cb5361918f6e784324dcf8c74d74fd9008f695804c90b57d21cbbf7bbb84";
-const BOTOCORE_AUTH_WITH_TOKEN: &str = "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/states/aws4_request, \
+const BOTOCORE_AUTH_WITH_TOKEN: &str =
+    "AWS4-HMAC-SHA256 Credential=AKIDEXAMPLE/20240102/us-east-1/states/aws4_request, \
     SignedHeaders=content-type;host;x-amz-date;x-amz-security-token;x-amz-target, \
     Signature=3b2f302278810f108ecfa7f5c588d2943126fd180988313b554ffd6b1b195b2e";
 
 fn creds(token: Option<&str>) -> Credentials {
-    Credentials::new("AKIDEXAMPLE", "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY", token.map(str::to_string), None, "test")
+    Credentials::new(
+        "AKIDEXAMPLE",
+        "wJalrXUtnFEMI/K7MDENG+bPxRfiCYEXAMPLEKEY",
+        token.map(str::to_string),
+        None,
+        "test",
+    )
 }
 
 fn request() -> http::Request<Bytes> {
@@ -62,8 +70,14 @@ fn matches_botocore() {
 #[test]
 fn invalid_credentials_are_an_error_not_a_panic() {
     let mut r = request();
-    let e = sign_request(&mut r, &creds(Some("bad\ntoken")), "us-east-1", "states", std::time::SystemTime::now())
-        .unwrap_err();
+    let e = sign_request(
+        &mut r,
+        &creds(Some("bad\ntoken")),
+        "us-east-1",
+        "states",
+        std::time::SystemTime::now(),
+    )
+    .unwrap_err();
     assert!(e.to_string().contains("session token"), "{e}");
 }
 
@@ -71,7 +85,14 @@ fn invalid_credentials_are_an_error_not_a_panic() {
 fn signing_again_replaces_what_signing_added() {
     let time = std::time::UNIX_EPOCH + std::time::Duration::from_secs(TIME);
     let mut r = request();
-    sign_request(&mut r, &creds(Some("SESSIONTOKEN")), "us-east-1", "states", time - std::time::Duration::from_secs(86_400)).unwrap();
+    sign_request(
+        &mut r,
+        &creds(Some("SESSIONTOKEN")),
+        "us-east-1",
+        "states",
+        time - std::time::Duration::from_secs(86_400),
+    )
+    .unwrap();
     // Signed again (other credentials, a day later): as if signed once.
     sign_request(&mut r, &creds(None), "us-east-1", "states", time).unwrap();
     assert_eq!(r.headers()["authorization"], BOTOCORE_AUTH);
@@ -86,7 +107,11 @@ fn debug_output_of_a_signed_request_hides_the_signature_and_token() {
     let mut r = request();
     sign_request(&mut r, &creds(Some("SESSIONTOKEN")), "us-east-1", "states", time).unwrap();
     let shown = format!("{r:?}");
-    assert!(!shown.contains("SESSIONTOKEN") && !shown.contains("3b2f302278810f108ecfa7f5c588d2943126fd180988313b554ffd6b1b195b2e"), "{shown}");
+    assert!(
+        !shown.contains("SESSIONTOKEN")
+            && !shown.contains("3b2f302278810f108ecfa7f5c588d2943126fd180988313b554ffd6b1b195b2e"),
+        "{shown}"
+    );
     assert!(shown.contains("x-amz-target"), "{shown}");
 }
 
@@ -141,7 +166,9 @@ impl Operation for StartExecution {
 
 #[tokio::test]
 async fn a_call_sends_what_botocore_signs() {
-    for (token, expected) in [(None, BOTOCORE_AUTH), (Some("SESSIONTOKEN"), BOTOCORE_AUTH_WITH_TOKEN)] {
+    for (token, expected) in
+        [(None, BOTOCORE_AUTH), (Some("SESSIONTOKEN"), BOTOCORE_AUTH_WITH_TOKEN)]
+    {
         let connector = MockConnector::new().respond(200, &[], r#"{"arn":"x"}"#);
         let config = Config::builder()
             .region("us-east-1")

@@ -18,7 +18,6 @@ use bytes::Bytes;
 mod aws_sigv4_reference;
 use aws_sigv4_reference::sign_with_aws_sigv4;
 
-
 fn pick<'a>(rng: &mut fastrand::Rng, items: &[&'a str]) -> &'a str {
     items[rng.usize(..items.len())]
 }
@@ -27,10 +26,52 @@ fn random_string(rng: &mut fastrand::Rng, alphabet: &[&str], max: usize) -> Stri
     (0..rng.usize(1..=max)).map(|_| pick(rng, alphabet)).collect()
 }
 
-const SEGMENT_PARTS: &[&str] =
-    &["a", "Z", "0", "-", "_", "~", ".", "..", "%3A", "%20", "%2F", "%25", ":", "@", "!", "$", "'", "(", "*", "=", "%E1%88%B4"];
-const QUERY_PARTS: &[&str] = &["k", "V", "9", "-", ".", "_", "~", "%20", "+", "%2B", "%3D", "%26", "%E1%88%B4", "/", ":", "@", "!", "*", "%7e"];
-const VALUE_PARTS: &[&str] = &["a", "B", "7", " ", "  ", "   ", "\t", ",", ";", "=", "\"", "/", ":", "(", ")", "x-y", "~"];
+const SEGMENT_PARTS: &[&str] = &[
+    "a",
+    "Z",
+    "0",
+    "-",
+    "_",
+    "~",
+    ".",
+    "..",
+    "%3A",
+    "%20",
+    "%2F",
+    "%25",
+    ":",
+    "@",
+    "!",
+    "$",
+    "'",
+    "(",
+    "*",
+    "=",
+    "%E1%88%B4",
+];
+const QUERY_PARTS: &[&str] = &[
+    "k",
+    "V",
+    "9",
+    "-",
+    ".",
+    "_",
+    "~",
+    "%20",
+    "+",
+    "%2B",
+    "%3D",
+    "%26",
+    "%E1%88%B4",
+    "/",
+    ":",
+    "@",
+    "!",
+    "*",
+    "%7e",
+];
+const VALUE_PARTS: &[&str] =
+    &["a", "B", "7", " ", "  ", "   ", "\t", ",", ";", "=", "\"", "/", ":", "(", ")", "x-y", "~"];
 const HEADER_NAMES: &[&str] = &[
     "x-amz-target",
     "content-type",
@@ -49,7 +90,10 @@ const HEADER_NAMES: &[&str] = &[
 ];
 
 fn random_request(rng: &mut fastrand::Rng) -> http::Request<Bytes> {
-    let host = pick(rng, &["states.us-east-1.amazonaws.com", "example.amazonaws.com", "127.0.0.1", "localhost"]);
+    let host = pick(
+        rng,
+        &["states.us-east-1.amazonaws.com", "example.amazonaws.com", "127.0.0.1", "localhost"],
+    );
     let port = pick(rng, &["", ":443", ":8443", ":80"]);
     let path = match rng.u8(..4) {
         0 | 1 => "/".to_string(),
@@ -102,7 +146,8 @@ fn the_same_authorization_as_aws_sigv4_on_generated_requests() {
     let services = ["states", "service", "lambda", "execute-api", "sts"];
     for i in 0..3000 {
         let request = random_request(&mut rng);
-        let token = (rng.u8(..2) == 0).then(|| random_string(&mut rng, &["A", "z", "0", "/", "+", "="], 60));
+        let token = (rng.u8(..2) == 0)
+            .then(|| random_string(&mut rng, &["A", "z", "0", "/", "+", "="], 60));
         let secret = random_string(&mut rng, &["w", "J", "9", "/", "+"], 40);
         let credentials = Credentials::new("AKIDEXAMPLE", secret, token, None, "test");
         let region = pick(&mut rng, &regions);
@@ -111,14 +156,28 @@ fn the_same_authorization_as_aws_sigv4_on_generated_requests() {
         let time = UNIX_EPOCH + Duration::from_secs(946_684_800 + rng.u64(..40 * 365 * 86_400));
 
         let mut ours = request.clone();
-        sign_request(&mut ours, &credentials, region, service, time).unwrap_or_else(|e| panic!("request {i}: {e}"));
+        sign_request(&mut ours, &credentials, region, service, time)
+            .unwrap_or_else(|e| panic!("request {i}: {e}"));
         let mut theirs = request.clone();
         sign_with_aws_sigv4(&mut theirs, &credentials, region, service, time);
 
-        let context = || format!("request {i}: {} {} {:?} region {region} service {service}", request.method(), request.uri(), request.headers());
-        assert_eq!(ours.headers().get("authorization"), theirs.headers().get("authorization"), "{}", context());
+        let context = || {
+            format!(
+                "request {i}: {} {} {:?} region {region} service {service}",
+                request.method(),
+                request.uri(),
+                request.headers()
+            )
+        };
+        assert_eq!(
+            ours.headers().get("authorization"),
+            theirs.headers().get("authorization"),
+            "{}",
+            context()
+        );
         let all = |r: &http::Request<Bytes>| {
-            let mut v: Vec<(String, Vec<u8>)> = r.headers().iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
+            let mut v: Vec<(String, Vec<u8>)> =
+                r.headers().iter().map(|(n, v)| (n.to_string(), v.as_bytes().to_vec())).collect();
             v.sort();
             v
         };

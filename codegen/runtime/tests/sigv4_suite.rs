@@ -82,7 +82,9 @@ fn parse_request(text: &str, what: &Path) -> RawRequest {
     };
     let mut lines = head.split('\n');
     let line = lines.next().unwrap_or_default();
-    let (method, rest) = line.split_once(' ').unwrap_or_else(|| panic!("{}: bad request line {line:?}", what.display()));
+    let (method, rest) = line
+        .split_once(' ')
+        .unwrap_or_else(|| panic!("{}: bad request line {line:?}", what.display()));
     // The target may hold spaces (`GET /example space/ HTTP/1.1`): the version is after the last.
     let target = rest.rsplit_once(' ').map_or(rest, |(t, _version)| t);
     let mut headers: Vec<(String, String)> = Vec::new();
@@ -90,15 +92,24 @@ fn parse_request(text: &str, what: &Path) -> RawRequest {
         if line.starts_with([' ', '\t']) {
             // An obsolete line folding: the continuation is part of the previous value (RFC 7230
             // says to replace it by a space).
-            let last = headers.last_mut().unwrap_or_else(|| panic!("{}: continuation without a header", what.display()));
+            let last = headers
+                .last_mut()
+                .unwrap_or_else(|| panic!("{}: continuation without a header", what.display()));
             last.1.push(' ');
             last.1.push_str(line);
             continue;
         }
-        let (name, value) = line.split_once(':').unwrap_or_else(|| panic!("{}: bad header line {line:?}", what.display()));
+        let (name, value) = line
+            .split_once(':')
+            .unwrap_or_else(|| panic!("{}: bad header line {line:?}", what.display()));
         headers.push((name.to_ascii_lowercase(), value.trim_matches([' ', '\t']).to_string()));
     }
-    RawRequest { method: method.to_string(), target: target.to_string(), headers, body: body.as_bytes().to_vec() }
+    RawRequest {
+        method: method.to_string(),
+        target: target.to_string(),
+        headers,
+        body: body.as_bytes().to_vec(),
+    }
 }
 
 /// The target as a client sends it: what may not appear in a URI percent-encoded.
@@ -142,13 +153,17 @@ fn rfc3339_to_time(s: &str) -> SystemTime {
 }
 
 fn read(dir: &Path, file: &str) -> String {
-    std::fs::read_to_string(dir.join(file)).unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join(file).display()))
+    std::fs::read_to_string(dir.join(file))
+        .unwrap_or_else(|e| panic!("cannot read {}: {e}", dir.join(file).display()))
 }
 
 /// Headers as a sorted multiset of (lower-case name, value).
 fn header_set(request: &http::Request<Bytes>) -> Vec<(String, String)> {
-    let mut v: Vec<(String, String)> =
-        request.headers().iter().map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap().to_string())).collect();
+    let mut v: Vec<(String, String)> = request
+        .headers()
+        .iter()
+        .map(|(n, v)| (n.as_str().to_string(), v.to_str().unwrap().to_string()))
+        .collect();
     v.sort();
     v
 }
@@ -157,12 +172,22 @@ fn header_set(request: &http::Request<Bytes>) -> Vec<(String, String)> {
 fn every_header_signing_case_of_the_sigv4_suite() {
     let dir = suite_dir();
     let mut cases: Vec<PathBuf> = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("the SigV4 test suite is missing at {} ({e}); set SIGV4_TEST_SUITE", dir.display()))
+        .unwrap_or_else(|e| {
+            panic!(
+                "the SigV4 test suite is missing at {} ({e}); set SIGV4_TEST_SUITE",
+                dir.display()
+            )
+        })
         .map(|e| e.unwrap().path())
         .filter(|p| p.is_dir())
         .collect();
     cases.sort();
-    assert!(cases.len() >= 40, "expected the 40 cases of the suite in {}, found {}", dir.display(), cases.len());
+    assert!(
+        cases.len() >= 40,
+        "expected the 40 cases of the suite in {}, found {}",
+        dir.display(),
+        cases.len()
+    );
 
     let mut full = 0;
     let mut partial = Vec::new();
@@ -175,14 +200,21 @@ fn every_header_signing_case_of_the_sigv4_suite() {
         let legacy = LEGACY.iter().find(|l| l.case == case);
         let (credentials, region, service, time, settings) = match legacy {
             Some(l) => (
-                Credentials::new(l.access_key_id, l.secret.unwrap_or("unknown"), None, None, "suite"),
+                Credentials::new(
+                    l.access_key_id,
+                    l.secret.unwrap_or("unknown"),
+                    None,
+                    None,
+                    "suite",
+                ),
                 l.region.to_string(),
                 l.service.to_string(),
                 amz_date_to_time(l.amz_date),
                 SigningSettings::default(),
             ),
             None => {
-                let ctx: serde_json::Value = serde_json::from_str(&read(case_dir, "context.json")).unwrap();
+                let ctx: serde_json::Value =
+                    serde_json::from_str(&read(case_dir, "context.json")).unwrap();
                 let c = &ctx["credentials"];
                 let credentials = Credentials::new(
                     c["access_key_id"].as_str().unwrap(),
@@ -192,32 +224,58 @@ fn every_header_signing_case_of_the_sigv4_suite() {
                     "suite",
                 );
                 let settings = SigningSettings {
-                    uri_encoding: if SINGLE_ENCODED.contains(&case.as_str()) { UriEncoding::Single } else { UriEncoding::Double },
+                    uri_encoding: if SINGLE_ENCODED.contains(&case.as_str()) {
+                        UriEncoding::Single
+                    } else {
+                        UriEncoding::Double
+                    },
                     normalize_path: ctx["normalize"].as_bool().unwrap(),
                     content_sha256_header: ctx["sign_body"].as_bool().unwrap(),
                     sign_session_token: !ctx["omit_session_token"].as_bool().unwrap_or(false),
                 };
                 let time = rfc3339_to_time(ctx["timestamp"].as_str().unwrap());
-                (credentials, ctx["region"].as_str().unwrap().to_string(), ctx["service"].as_str().unwrap().to_string(), time, settings)
+                (
+                    credentials,
+                    ctx["region"].as_str().unwrap().to_string(),
+                    ctx["service"].as_str().unwrap().to_string(),
+                    time,
+                    settings,
+                )
             }
         };
-        let trace = sign_request_traced(&mut request, &credentials, &region, &service, time, &settings)
-            .unwrap_or_else(|e| panic!("{case}: signing failed: {e}"));
-        assert_eq!(trace.canonical_request(), read(case_dir, "header-canonical-request.txt"), "{case}: canonical request");
+        let trace =
+            sign_request_traced(&mut request, &credentials, &region, &service, time, &settings)
+                .unwrap_or_else(|e| panic!("{case}: signing failed: {e}"));
+        assert_eq!(
+            trace.canonical_request(),
+            read(case_dir, "header-canonical-request.txt"),
+            "{case}: canonical request"
+        );
         if legacy.is_some_and(|l| l.secret.is_none()) {
             partial.push(case);
             continue;
         }
         // `double-url-encode`'s file ends with a newline that is not part of the string to sign.
         let string_to_sign = read(case_dir, "header-string-to-sign.txt");
-        assert_eq!(trace.string_to_sign(), string_to_sign.strip_suffix('\n').unwrap_or(&string_to_sign), "{case}: string to sign");
+        assert_eq!(
+            trace.string_to_sign(),
+            string_to_sign.strip_suffix('\n').unwrap_or(&string_to_sign),
+            "{case}: string to sign"
+        );
         if case_dir.join("header-signature.txt").exists() {
-            assert_eq!(trace.signature(), read(case_dir, "header-signature.txt").trim(), "{case}: signature");
+            assert_eq!(
+                trace.signature(),
+                read(case_dir, "header-signature.txt").trim(),
+                "{case}: signature"
+            );
         } else {
             assert!(legacy.is_some(), "{case}: header-signature.txt is missing");
         }
         // The request line is not compared: the suite writes some signed paths decoded.
-        let expected = parse_request(&read(case_dir, "header-signed-request.txt"), &case_dir.join("header-signed-request.txt"));
+        let expected = parse_request(
+            &read(case_dir, "header-signed-request.txt"),
+            &case_dir.join("header-signed-request.txt"),
+        );
         assert_eq!(request.method().as_str(), expected.method, "{case}: method");
         let mut expected_headers = expected.headers.clone();
         expected_headers.sort();

@@ -22,14 +22,17 @@ const OK: &str = r#"{"arn":"arn:aws:states:us-east-1:123456789012:execution:sm:r
 /// A certificate (PEM) and its server configuration, for the given names.
 fn certificate(names: &[&str]) -> (String, Arc<rustls::ServerConfig>) {
     let rcgen::CertifiedKey { cert, key_pair } =
-        rcgen::generate_simple_self_signed(names.iter().map(|n| n.to_string()).collect::<Vec<_>>()).unwrap();
+        rcgen::generate_simple_self_signed(names.iter().map(|n| n.to_string()).collect::<Vec<_>>())
+            .unwrap();
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_pair.serialize_der().into());
-    let config = rustls::ServerConfig::builder_with_provider(Arc::new(rustls::crypto::ring::default_provider()))
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
-        .with_single_cert(vec![cert.der().clone()], key)
-        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(vec![cert.der().clone()], key)
+    .unwrap();
     (cert.pem(), Arc::new(config))
 }
 
@@ -184,7 +187,9 @@ async fn relay(mut client: TcpStream, heads: Arc<Mutex<Vec<String>>>, required: 
     let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
     heads.lock().unwrap().push(head.clone());
     if required.is_some() && header(&head, "proxy-authorization") != required {
-        let _ = client.write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n").await;
+        let _ = client
+            .write_all(b"HTTP/1.1 407 Proxy Authentication Required\r\nContent-Length: 0\r\n\r\n")
+            .await;
         return;
     }
     let target = head.split_whitespace().nth(1).unwrap_or_default().to_string();
@@ -192,7 +197,11 @@ async fn relay(mut client: TcpStream, heads: Arc<Mutex<Vec<String>>>, required: 
     let authority = if connect {
         target.clone()
     } else {
-        target.strip_prefix("http://").and_then(|r| r.split('/').next()).unwrap_or_default().to_string()
+        target
+            .strip_prefix("http://")
+            .and_then(|r| r.split('/').next())
+            .unwrap_or_default()
+            .to_string()
     };
     // Loopback origins only.
     assert!(authority.starts_with("127.0.0.1:"), "the proxy was asked for {authority}");
@@ -218,7 +227,9 @@ fn config(url: &str, sleep: &RecordingSleep) -> ConfigBuilder {
         .retry_config(RetryConfig::standard())
         .sleep(sleep.clone())
         .random_source(ScriptedRandom::new(&[0.5]))
-        .timeout_config(TimeoutConfig::disabled().connect_timeout(std::time::Duration::from_secs(5)))
+        .timeout_config(
+            TimeoutConfig::disabled().connect_timeout(std::time::Duration::from_secs(5)),
+        )
 }
 
 async fn call(config: Config) -> Result<ThingOutput, SdkError<ThingError>> {
@@ -228,7 +239,9 @@ async fn call(config: Config) -> Result<ThingOutput, SdkError<ThingError>> {
 /// The connector error of a dispatch failure, with its whole message.
 fn dispatch_failure(e: SdkError<ThingError>) -> (ConnectorErrorKind, String) {
     match e {
-        SdkError::DispatchFailure(d) => (d.connector_error().kind(), d.connector_error().to_string()),
+        SdkError::DispatchFailure(d) => {
+            (d.connector_error().kind(), d.connector_error().to_string())
+        }
         other => panic!("expected a dispatch failure, got {other:?}"),
     }
 }
@@ -292,10 +305,14 @@ async fn aws_ca_bundle_and_the_profile_ca_bundle_are_read_and_bad_bundles_named(
             .build()
     };
     let bundle_path = bundle.to_string_lossy().into_owned();
-    assert_eq!(from_env(vec![("AWS_CA_BUNDLE", bundle_path.clone())]).ca_bundle().unwrap().len(), 1);
+    assert_eq!(
+        from_env(vec![("AWS_CA_BUNDLE", bundle_path.clone())]).ca_bundle().unwrap().len(),
+        1
+    );
     call(from_env(vec![("AWS_CA_BUNDLE", bundle_path.clone())])).await.unwrap();
 
-    std::fs::write(d.join(".aws/config"), format!("[default]\nca_bundle = {bundle_path}\n")).unwrap();
+    std::fs::write(d.join(".aws/config"), format!("[default]\nca_bundle = {bundle_path}\n"))
+        .unwrap();
     call(from_env(vec![])).await.unwrap();
     assert_eq!(server.connections(), 2);
 
@@ -304,15 +321,24 @@ async fn aws_ca_bundle_and_the_profile_ca_bundle_are_read_and_bad_bundles_named(
     let err = call(from_env(vec![("AWS_CA_BUNDLE", missing.clone())])).await.unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)));
     let message = err.to_string();
-    assert!(message.contains(&missing) && message.contains("cannot be read") && message.contains("AWS_CA_BUNDLE"), "{message}");
+    assert!(
+        message.contains(&missing)
+            && message.contains("cannot be read")
+            && message.contains("AWS_CA_BUNDLE"),
+        "{message}"
+    );
     std::fs::write(&bundle, "not a certificate\n").unwrap();
     let message = call(from_env(vec![])).await.unwrap_err().to_string();
-    assert!(message.contains(&bundle_path) && message.contains("contains no PEM certificate"), "{message}");
+    assert!(
+        message.contains(&bundle_path) && message.contains("contains no PEM certificate"),
+        "{message}"
+    );
     assert!(message.contains("`ca_bundle` in the shared config file"), "{message}");
-    let message = call(config(&server.url(), &RecordingSleep::default()).ca_bundle_file(&bundle).build())
-        .await
-        .unwrap_err()
-        .to_string();
+    let message =
+        call(config(&server.url(), &RecordingSleep::default()).ca_bundle_file(&bundle).build())
+            .await
+            .unwrap_err()
+            .to_string();
     assert!(message.contains(&bundle_path), "{message}");
     assert_eq!(server.connections(), 2, "no request is sent with an invalid bundle");
     std::fs::remove_dir_all(&d).unwrap();
@@ -323,14 +349,23 @@ async fn http_endpoints_go_through_the_proxy_in_absolute_form_with_its_credentia
     let origin = FaultServer::start(vec![Action::json(200, OK)]).await;
     let proxy = Proxy::start(None).await;
     let proxy_url = format!("http://user:p%40ss@127.0.0.1:{}", proxy.port);
-    let config = config(&origin.url(), &RecordingSleep::default()).proxy(ProxyConfig::all(&proxy_url).unwrap()).build();
+    let config = config(&origin.url(), &RecordingSleep::default())
+        .proxy(ProxyConfig::all(&proxy_url).unwrap())
+        .build();
     let shown = format!("{config:?}");
-    assert!(!shown.contains("p%40ss") && !shown.contains("p@ss") && shown.contains("user:***@"), "{shown}");
+    assert!(
+        !shown.contains("p%40ss") && !shown.contains("p@ss") && shown.contains("user:***@"),
+        "{shown}"
+    );
     call(config).await.unwrap();
 
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1);
-    assert!(heads[0].starts_with(&format!("POST http://{}/ HTTP/1.1\r\n", origin.addr)), "{}", heads[0]);
+    assert!(
+        heads[0].starts_with(&format!("POST http://{}/ HTTP/1.1\r\n", origin.addr)),
+        "{}",
+        heads[0]
+    );
     // base64("user:p@ss")
     assert_eq!(header(&heads[0], "proxy-authorization").as_deref(), Some("Basic dXNlcjpwQHNz"));
     assert_eq!(origin.seen().len(), 1);
@@ -342,18 +377,25 @@ async fn https_endpoints_go_through_a_connect_tunnel() {
     let origin = TlsServer::start(server_config).await;
     let proxy = Proxy::start(Some("Basic dXNlcjpwYXNz")).await;
     let proxy_config = ProxyConfig::all(&format!("user:pass@127.0.0.1:{}", proxy.port)).unwrap();
-    let tunnelled = config(&origin.url(), &RecordingSleep::default()).proxy(proxy_config).ca_bundle_pem(&pem);
+    let tunnelled =
+        config(&origin.url(), &RecordingSleep::default()).proxy(proxy_config).ca_bundle_pem(&pem);
     call(tunnelled.build()).await.unwrap();
     let heads = proxy.heads();
     assert_eq!(heads.len(), 1);
-    assert!(heads[0].starts_with(&format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\n", origin.port)), "{}", heads[0]);
+    assert!(
+        heads[0].starts_with(&format!("CONNECT 127.0.0.1:{} HTTP/1.1\r\n", origin.port)),
+        "{}",
+        heads[0]
+    );
     // Inside the tunnel: an ordinary origin-form request.
     assert!(origin.heads()[0].starts_with("POST / HTTP/1.1\r\n"));
 
     // Wrong credentials: the proxy answers 407 once; that is not retried.
     let sleep = RecordingSleep::default();
     let wrong = ProxyConfig::all(&format!("http://user:wrong@127.0.0.1:{}", proxy.port)).unwrap();
-    let err = call(config(&origin.url(), &sleep).proxy(wrong).ca_bundle_pem(&pem).build()).await.unwrap_err();
+    let err = call(config(&origin.url(), &sleep).proxy(wrong).ca_bundle_pem(&pem).build())
+        .await
+        .unwrap_err();
     let (kind, message) = dispatch_failure(err);
     assert_eq!(kind, ConnectorErrorKind::Other, "{message}");
     assert!(message.contains("proxy authorization required"), "{message}");
@@ -377,7 +419,9 @@ async fn proxies_from_the_environment_and_no_proxy() {
     call(from_env(&[("http_proxy", &proxy_url)])).await.unwrap();
     assert_eq!(proxy.heads().len(), 1);
     // NO_PROXY: the loopback origin is reached directly.
-    call(from_env(&[("HTTP_PROXY", &proxy_url), ("NO_PROXY", "example.com, 127.0.0.0/8")])).await.unwrap();
+    call(from_env(&[("HTTP_PROXY", &proxy_url), ("NO_PROXY", "example.com, 127.0.0.0/8")]))
+        .await
+        .unwrap();
     call(from_env(&[("ALL_PROXY", &proxy_url), ("no_proxy", "127.0.0.1")])).await.unwrap();
     // An https proxy does not apply to http endpoints.
     call(from_env(&[("HTTPS_PROXY", &proxy_url)])).await.unwrap();
@@ -386,17 +430,30 @@ async fn proxies_from_the_environment_and_no_proxy() {
     assert_eq!(proxy.heads().len(), 1);
     assert_eq!(origin.seen().len(), 5);
     // ConfigBuilder::set_proxy(None) connects directly whatever the environment says.
-    let mut builder = ConfigBuilder::from_env_with(Env::from_vars([("HTTP_PROXY", proxy_url.as_str())]));
+    let mut builder =
+        ConfigBuilder::from_env_with(Env::from_vars([("HTTP_PROXY", proxy_url.as_str())]));
     builder.set_proxy(None);
-    call(builder.region("us-east-1").credentials_provider(test_credentials()).endpoint_url(origin.url()).build())
-        .await
-        .unwrap();
+    call(
+        builder
+            .region("us-east-1")
+            .credentials_provider(test_credentials())
+            .endpoint_url(origin.url())
+            .build(),
+    )
+    .await
+    .unwrap();
     assert_eq!(proxy.heads().len(), 1);
 
     // An invalid proxy URL fails every call, naming the variable and hiding the password.
-    let err = call(from_env(&[("HTTPS_PROXY", "socks5://u:hidden@127.0.0.1:1080")])).await.unwrap_err();
+    let err =
+        call(from_env(&[("HTTPS_PROXY", "socks5://u:hidden@127.0.0.1:1080")])).await.unwrap_err();
     assert!(matches!(err, SdkError::ConstructionFailure(_)));
     let message = err.to_string();
-    assert!(message.contains("HTTPS_PROXY") && message.contains("socks5") && !message.contains("hidden"), "{message}");
+    assert!(
+        message.contains("HTTPS_PROXY")
+            && message.contains("socks5")
+            && !message.contains("hidden"),
+        "{message}"
+    );
     assert_eq!(origin.seen().len(), 6);
 }

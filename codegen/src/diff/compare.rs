@@ -12,12 +12,8 @@ use crate::model::{MemberRef, Model, Shape, ShapeId, ShapeRef, Traits};
 use crate::traits::{self as t, Paginated, TraitReader};
 
 /// Traits that only carry documentation.
-const DOC_TRAITS: &[&str] = &[
-    t::DOCUMENTATION,
-    "smithy.api#examples",
-    "smithy.api#externalDocumentation",
-    t::TITLE,
-];
+const DOC_TRAITS: &[&str] =
+    &[t::DOCUMENTATION, "smithy.api#examples", "smithy.api#externalDocumentation", t::TITLE];
 
 /// Shape traits compared by dedicated rules.
 const SHAPE_TRAITS: &[&str] = &[
@@ -48,7 +44,8 @@ const MEMBER_TRAITS: &[&str] = &[
 ];
 
 /// Operation traits compared by dedicated rules.
-const OPERATION_TRAITS: &[&str] = &[t::PAGINATED, t::ENDPOINT, t::SMOKE_TESTS, crate::ir::waiters::WAITABLE];
+const OPERATION_TRAITS: &[&str] =
+    &[t::PAGINATED, t::ENDPOINT, t::SMOKE_TESTS, crate::ir::waiters::WAITABLE];
 
 /// Service traits compared by dedicated rules (`@paginated` is compared per operation, merged).
 const SERVICE_TRAITS: &[&str] = &[t::ENDPOINT_RULE_SET, t::ENDPOINT_TESTS, t::PAGINATED];
@@ -109,10 +106,7 @@ fn find_service(model: &Model, which: &str) -> Result<ShapeId, Error> {
             format!(
                 "has {} service shapes ({}); the diff compares models with exactly one service",
                 many.len(),
-                many.iter()
-                    .map(|id| id.as_str())
-                    .collect::<Vec<_>>()
-                    .join(", ")
+                many.iter().map(|id| id.as_str()).collect::<Vec<_>>().join(", ")
             ),
         )),
     }
@@ -137,10 +131,7 @@ impl Side {
     pub(super) fn new(model: &Model, which: &str) -> Result<Side, Error> {
         let service = find_service(model, which)?;
         let index = ShapeIndex::build(model, &service).map_err(|e| {
-            Error::model(
-                which,
-                format!("the closure of service `{service}` is invalid:\n{e}"),
-            )
+            Error::model(which, format!("the closure of service `{service}` is invalid:\n{e}"))
         })?;
         let service_paginated = TraitReader::new(&index.service().traits, &service).paginated()?;
         let mut side = Side {
@@ -176,14 +167,8 @@ impl Side {
             let name = index.local_name(op_id).to_string();
             if let Some(input) = &op.input {
                 usage.entry(input.target.clone()).or_default().top_input = true;
-                io_of
-                    .entry(input.target.clone())
-                    .or_default()
-                    .insert(op_id.clone());
-                users
-                    .entry(input.target.clone())
-                    .or_default()
-                    .insert(name.clone());
+                io_of.entry(input.target.clone()).or_default().insert(op_id.clone());
+                users.entry(input.target.clone()).or_default().insert(name.clone());
                 let nested: Vec<ShapeId> = index
                     .get(&input.target)
                     .members()
@@ -197,10 +182,7 @@ impl Side {
             }
             let mut outs: Vec<ShapeId> = op.errors.iter().map(|e| e.target.clone()).collect();
             if let Some(output) = &op.output {
-                io_of
-                    .entry(output.target.clone())
-                    .or_default()
-                    .insert(op_id.clone());
+                io_of.entry(output.target.clone()).or_default().insert(op_id.clone());
                 outs.push(output.target.clone());
             }
             for id in reach(index, outs) {
@@ -208,12 +190,8 @@ impl Side {
                 users.entry(id).or_default().insert(name.clone());
             }
         }
-        let service_errors: Vec<ShapeId> = index
-            .service()
-            .errors
-            .iter()
-            .map(|e| e.target.clone())
-            .collect();
+        let service_errors: Vec<ShapeId> =
+            index.service().errors.iter().map(|e| e.target.clone()).collect();
         for id in reach(index, service_errors) {
             usage.entry(id).or_default().output = true;
         }
@@ -279,10 +257,9 @@ impl Side {
                 format!("Vec<{}>", elem(&l.member, l.traits.contains_key(t::SPARSE)))
             }
             // Map keys are always `String` in the generated code (enum keys included).
-            Shape::Map(m) => format!(
-                "HashMap<String, {}>",
-                elem(&m.value, m.traits.contains_key(t::SPARSE))
-            ),
+            Shape::Map(m) => {
+                format!("HashMap<String, {}>", elem(&m.value, m.traits.contains_key(t::SPARSE)))
+            }
             other => other.type_name().to_string(),
         }
     }
@@ -304,10 +281,7 @@ fn named_type(shape: &Shape) -> bool {
 /// The presence traits of a member; its default is its own `@default`, else its target's (as the
 /// generator reads them), and `@default(null)` means none.
 fn presence(side: &Side, m: &MemberRef) -> Presence {
-    let target_default = side
-        .index
-        .try_get(&m.target)
-        .and_then(|s| s.traits().get(t::DEFAULT));
+    let target_default = side.index.try_get(&m.target).and_then(|s| s.traits().get(t::DEFAULT));
     Presence {
         required: m.traits.contains_key(t::REQUIRED),
         default: m
@@ -332,10 +306,7 @@ pub(super) fn canonical(v: &Value) -> String {
                 .collect();
             format!("{{{}}}", fields.join(","))
         }
-        Value::Array(a) => format!(
-            "[{}]",
-            a.iter().map(canonical).collect::<Vec<_>>().join(",")
-        ),
+        Value::Array(a) => format!("[{}]", a.iter().map(canonical).collect::<Vec<_>>().join(",")),
         other => other.to_string(),
     }
 }
@@ -354,15 +325,9 @@ fn format_constraint(c: Constraint, v: &Value) -> String {
 }
 
 fn bounds_direction(c: Constraint, old: Option<&Value>, new: Option<&Value>) -> Option<Direction> {
-    let low = if c == Constraint::Length {
-        0.0
-    } else {
-        f64::NEG_INFINITY
-    };
+    let low = if c == Constraint::Length { 0.0 } else { f64::NEG_INFINITY };
     let get = |v: Option<&Value>, k: &str, d: f64| {
-        v.and_then(|v| v.get(k))
-            .and_then(Value::as_f64)
-            .unwrap_or(d)
+        v.and_then(|v| v.get(k)).and_then(Value::as_f64).unwrap_or(d)
     };
     let (omin, omax) = (get(old, "min", low), get(old, "max", f64::INFINITY));
     let (nmin, nmax) = (get(new, "min", low), get(new, "max", f64::INFINITY));
@@ -381,14 +346,7 @@ fn retry_kind(traits: &Traits, at: &ShapeId) -> Option<String> {
         .retryable()
         .ok()
         .flatten()
-        .map(|throttling| {
-            if throttling {
-                "throttling"
-            } else {
-                "transient"
-            }
-            .to_string()
-        })
+        .map(|throttling| if throttling { "throttling" } else { "transient" }.to_string())
 }
 
 fn str_trait(traits: &Traits, id: &str) -> Option<String> {
@@ -489,13 +447,7 @@ impl<'a> Cx<'a> {
     fn push(&mut self, location: Location, kind: ChangeKind) {
         let (class, reason) = classify(&kind);
         let group = self.group_of(&location);
-        self.changes.push(Change {
-            group,
-            location,
-            kind,
-            class,
-            reason,
-        });
+        self.changes.push(Change { group, location, kind, class, reason });
     }
 
     fn role(&self, id: &ShapeId) -> Role {
@@ -509,16 +461,11 @@ impl<'a> Cx<'a> {
         let (old, new) = (self.old, self.new);
         let (os, ns) = (old.index.service(), new.index.service());
         let (oid, nid) = (&old.index.service_id, &new.index.service_id);
-        let loc = Location::Service {
-            id: nid.to_string(),
-        };
+        let loc = Location::Service { id: nid.to_string() };
         if oid != nid {
             self.push(
                 loc.clone(),
-                ChangeKind::ServiceIdChanged {
-                    from: oid.to_string(),
-                    to: nid.to_string(),
-                },
+                ChangeKind::ServiceIdChanged { from: oid.to_string(), to: nid.to_string() },
             );
         }
         if os.version != ns.version {
@@ -530,23 +477,13 @@ impl<'a> Cx<'a> {
                 },
             );
         }
-        let errs = |r: &[ShapeRef]| {
-            r.iter()
-                .map(|e| e.target.to_string())
-                .collect::<BTreeSet<_>>()
-        };
+        let errs = |r: &[ShapeRef]| r.iter().map(|e| e.target.to_string()).collect::<BTreeSet<_>>();
         let (oe, ne) = (errs(&os.errors), errs(&ns.errors));
         for e in oe.difference(&ne) {
-            self.push(
-                loc.clone(),
-                ChangeKind::ServiceErrorRemoved { error: e.clone() },
-            );
+            self.push(loc.clone(), ChangeKind::ServiceErrorRemoved { error: e.clone() });
         }
         for e in ne.difference(&oe) {
-            self.push(
-                loc.clone(),
-                ChangeKind::ServiceErrorAdded { error: e.clone() },
-            );
+            self.push(loc.clone(), ChangeKind::ServiceErrorAdded { error: e.clone() });
         }
         let renamed: BTreeSet<&ShapeId> = os.rename.keys().chain(ns.rename.keys()).collect();
         for shape in renamed {
@@ -567,10 +504,7 @@ impl<'a> Cx<'a> {
             os.traits.get(t::ENDPOINT_RULE_SET),
             ns.traits.get(t::ENDPOINT_RULE_SET),
         );
-        self.endpoint_tests(
-            os.traits.get(t::ENDPOINT_TESTS),
-            ns.traits.get(t::ENDPOINT_TESTS),
-        );
+        self.endpoint_tests(os.traits.get(t::ENDPOINT_TESTS), ns.traits.get(t::ENDPOINT_TESTS));
     }
 
     fn endpoint_rules(&mut self, old: Option<&Value>, new: Option<&Value>) {
@@ -593,10 +527,9 @@ impl<'a> Cx<'a> {
         for name in names {
             let loc = Location::EndpointParameter { name: name.clone() };
             match (op.get(name), np.get(name)) {
-                (Some(_), None) => self.push(
-                    loc,
-                    ChangeKind::EndpointParameterRemoved { name: name.clone() },
-                ),
+                (Some(_), None) => {
+                    self.push(loc, ChangeKind::EndpointParameterRemoved { name: name.clone() })
+                }
                 (None, Some(p)) => self.push(
                     loc,
                     ChangeKind::EndpointParameterAdded {
@@ -606,10 +539,8 @@ impl<'a> Cx<'a> {
                 ),
                 (Some(a), Some(b)) if a != b => {
                     let empty = serde_json::Map::new();
-                    let (ao, bo) = (
-                        a.as_object().unwrap_or(&empty),
-                        b.as_object().unwrap_or(&empty),
-                    );
+                    let (ao, bo) =
+                        (a.as_object().unwrap_or(&empty), b.as_object().unwrap_or(&empty));
                     let fields: BTreeSet<&String> = ao.keys().chain(bo.keys()).collect();
                     let mut changes = Vec::new();
                     let mut type_changed = false;
@@ -622,11 +553,8 @@ impl<'a> Cx<'a> {
                         let show = |v: Option<&Value>| {
                             v.map_or("absent".to_string(), |v| format!("`{}`", canonical(v)))
                         };
-                        match (
-                            field.as_str(),
-                            x.and_then(Value::as_str),
-                            y.and_then(Value::as_str),
-                        ) {
+                        match (field.as_str(), x.and_then(Value::as_str), y.and_then(Value::as_str))
+                        {
                             ("documentation", _, _) => doc = true,
                             ("type", Some(x), Some(y)) if x.eq_ignore_ascii_case(y) => {
                                 changes.push(format!("type spelled `{x}` → `{y}` (same type)"))
@@ -733,19 +661,9 @@ impl<'a> Cx<'a> {
                 let to = TraitReader::new(new, &at).deprecated();
                 self.push(loc.clone(), ChangeKind::DeprecatedChanged { from, to });
             } else if service {
-                self.push(
-                    loc.clone(),
-                    ChangeKind::ServiceTraitChanged {
-                        trait_id: key.clone(),
-                    },
-                );
+                self.push(loc.clone(), ChangeKind::ServiceTraitChanged { trait_id: key.clone() });
             } else {
-                self.push(
-                    loc.clone(),
-                    ChangeKind::OtherTraitChanged {
-                        trait_id: key.clone(),
-                    },
-                );
+                self.push(loc.clone(), ChangeKind::OtherTraitChanged { trait_id: key.clone() });
             }
         }
         if doc {
@@ -775,45 +693,27 @@ impl<'a> Cx<'a> {
         else {
             return;
         };
-        let io = |r: &Option<ShapeRef>| {
-            r.as_ref()
-                .map_or(UNIT.to_string(), |r| r.target.to_string())
-        };
+        let io =
+            |r: &Option<ShapeRef>| r.as_ref().map_or(UNIT.to_string(), |r| r.target.to_string());
         if io(&a.input) != io(&b.input) {
             self.push(
                 loc.clone(),
-                ChangeKind::OperationInputChanged {
-                    from: io(&a.input),
-                    to: io(&b.input),
-                },
+                ChangeKind::OperationInputChanged { from: io(&a.input), to: io(&b.input) },
             );
         }
         if io(&a.output) != io(&b.output) {
             self.push(
                 loc.clone(),
-                ChangeKind::OperationOutputChanged {
-                    from: io(&a.output),
-                    to: io(&b.output),
-                },
+                ChangeKind::OperationOutputChanged { from: io(&a.output), to: io(&b.output) },
             );
         }
-        let errs = |r: &[ShapeRef]| {
-            r.iter()
-                .map(|e| e.target.to_string())
-                .collect::<BTreeSet<_>>()
-        };
+        let errs = |r: &[ShapeRef]| r.iter().map(|e| e.target.to_string()).collect::<BTreeSet<_>>();
         let (oe, ne) = (errs(&a.errors), errs(&b.errors));
         for e in oe.difference(&ne) {
-            self.push(
-                loc.clone(),
-                ChangeKind::OperationErrorRemoved { error: e.clone() },
-            );
+            self.push(loc.clone(), ChangeKind::OperationErrorRemoved { error: e.clone() });
         }
         for e in ne.difference(&oe) {
-            self.push(
-                loc.clone(),
-                ChangeKind::OperationErrorAdded { error: e.clone() },
-            );
+            self.push(loc.clone(), ChangeKind::OperationErrorAdded { error: e.clone() });
         }
 
         let paginated = |side: &Side, traits: &Traits| {
@@ -838,11 +738,7 @@ impl<'a> Cx<'a> {
                     if x != y {
                         self.push(
                             loc.clone(),
-                            ChangeKind::PaginatedChanged {
-                                field,
-                                from: x,
-                                to: y,
-                            },
+                            ChangeKind::PaginatedChanged { field, from: x, to: y },
                         );
                     }
                 }
@@ -860,7 +756,9 @@ impl<'a> Cx<'a> {
         for (name, w) in &wa {
             match wb.get(name) {
                 None => self.push(loc.clone(), ChangeKind::WaiterRemoved { name: name.clone() }),
-                Some(v) if v != w => self.push(loc.clone(), ChangeKind::WaiterChanged { name: name.clone() }),
+                Some(v) if v != w => {
+                    self.push(loc.clone(), ChangeKind::WaiterChanged { name: name.clone() })
+                }
                 Some(_) => {}
             }
         }
@@ -869,38 +767,20 @@ impl<'a> Cx<'a> {
         }
 
         let host = |traits: &Traits| {
-            TraitReader::new(traits, id)
-                .host_prefix()
-                .ok()
-                .flatten()
-                .map(str::to_string)
+            TraitReader::new(traits, id).host_prefix().ok().flatten().map(str::to_string)
         };
         let (ha, hb) = (host(&a.traits), host(&b.traits));
         if ha != hb {
-            self.push(
-                loc.clone(),
-                ChangeKind::HostPrefixChanged { from: ha, to: hb },
-            );
+            self.push(loc.clone(), ChangeKind::HostPrefixChanged { from: ha, to: hb });
         }
 
         if a.traits.get(t::SMOKE_TESTS) != b.traits.get(t::SMOKE_TESTS) {
             let cases = |traits: &Traits| {
-                traits
-                    .get(t::SMOKE_TESTS)
-                    .and_then(Value::as_array)
-                    .cloned()
-                    .unwrap_or_default()
+                traits.get(t::SMOKE_TESTS).and_then(Value::as_array).cloned().unwrap_or_default()
             };
             let key = |c: &Value| c.get("id").map_or_else(|| canonical(c), canonical);
             let (added, removed, changed) = match_cases(&cases(&a.traits), &cases(&b.traits), key);
-            self.push(
-                loc.clone(),
-                ChangeKind::SmokeTestsChanged {
-                    added,
-                    removed,
-                    changed,
-                },
-            );
+            self.push(loc.clone(), ChangeKind::SmokeTestsChanged { added, removed, changed });
         }
         self.other_traits(&loc, &a.traits, &b.traits, OPERATION_TRAITS, false);
     }
@@ -962,34 +842,23 @@ impl<'a> Cx<'a> {
         if at.contains_key(t::SPARSE) != bt.contains_key(t::SPARSE) {
             self.push(
                 loc.clone(),
-                ChangeKind::SparseChanged {
-                    sparse: bt.contains_key(t::SPARSE),
-                },
+                ChangeKind::SparseChanged { sparse: bt.contains_key(t::SPARSE) },
             );
         }
         let (ea, eb) = (str_trait(at, t::ERROR), str_trait(bt, t::ERROR));
         if ea != eb {
-            self.push(
-                loc.clone(),
-                ChangeKind::ErrorTraitChanged { from: ea, to: eb },
-            );
+            self.push(loc.clone(), ChangeKind::ErrorTraitChanged { from: ea, to: eb });
         }
         let (ha, hb) = (
             at.get(t::HTTP_ERROR).and_then(Value::as_u64),
             bt.get(t::HTTP_ERROR).and_then(Value::as_u64),
         );
         if ha != hb {
-            self.push(
-                loc.clone(),
-                ChangeKind::HttpErrorChanged { from: ha, to: hb },
-            );
+            self.push(loc.clone(), ChangeKind::HttpErrorChanged { from: ha, to: hb });
         }
         let (ra, rb) = (retry_kind(at, id), retry_kind(bt, id));
         if ra != rb {
-            self.push(
-                loc.clone(),
-                ChangeKind::RetryableChanged { from: ra, to: rb },
-            );
+            self.push(loc.clone(), ChangeKind::RetryableChanged { from: ra, to: rb });
         }
         self.timestamp_format(&loc, at, bt);
         self.other_traits(&loc, at, bt, SHAPE_TRAITS, false);
@@ -998,10 +867,7 @@ impl<'a> Cx<'a> {
             (Shape::Structure(x), Shape::Structure(y)) => {
                 let names: BTreeSet<&String> = x.members.keys().chain(y.members.keys()).collect();
                 for name in names {
-                    let mloc = Location::Member {
-                        shape: id.to_string(),
-                        member: name.clone(),
-                    };
+                    let mloc = Location::Member { shape: id.to_string(), member: name.clone() };
                     match (x.members.get(name), y.members.get(name)) {
                         (Some(_), None) => self.push(mloc, ChangeKind::MemberRemoved { role }),
                         (None, Some(m)) => self.push(
@@ -1021,10 +887,7 @@ impl<'a> Cx<'a> {
             (Shape::Union(x), Shape::Union(y)) => {
                 let names: BTreeSet<&String> = x.members.keys().chain(y.members.keys()).collect();
                 for name in names {
-                    let mloc = Location::Member {
-                        shape: id.to_string(),
-                        member: name.clone(),
-                    };
+                    let mloc = Location::Member { shape: id.to_string(), member: name.clone() };
                     match (x.members.get(name), y.members.get(name)) {
                         (Some(_), None) => self.push(mloc, ChangeKind::VariantRemoved),
                         (None, Some(m)) => self.push(
@@ -1045,10 +908,8 @@ impl<'a> Cx<'a> {
                 let bm = b.members();
                 for (name, p) in a.members() {
                     if let Some((_, q)) = bm.iter().find(|(n, _)| *n == name) {
-                        let mloc = Location::Member {
-                            shape: id.to_string(),
-                            member: name.to_string(),
-                        };
+                        let mloc =
+                            Location::Member { shape: id.to_string(), member: name.to_string() };
                         self.member(mloc, p, q, role, false);
                     }
                 }
@@ -1061,22 +922,15 @@ impl<'a> Cx<'a> {
         let names: BTreeSet<&String> = va.keys().chain(vb.keys()).collect();
         let mut value_change = false;
         for name in names {
-            let mloc = Location::Member {
-                shape: id.to_string(),
-                member: name.clone(),
-            };
+            let mloc = Location::Member { shape: id.to_string(), member: name.clone() };
             match (va.get(name), vb.get(name)) {
                 (Some(v), None) => {
                     self.push(mloc, ChangeKind::EnumValueRemoved { value: v.clone() })
                 }
                 (None, Some(v)) => self.push(mloc, ChangeKind::EnumValueAdded { value: v.clone() }),
-                (Some(x), Some(y)) if x != y => self.push(
-                    mloc,
-                    ChangeKind::EnumValueChanged {
-                        from: x.clone(),
-                        to: y.clone(),
-                    },
-                ),
+                (Some(x), Some(y)) if x != y => {
+                    self.push(mloc, ChangeKind::EnumValueChanged { from: x.clone(), to: y.clone() })
+                }
                 _ => continue,
             }
             value_change = true;
@@ -1085,10 +939,7 @@ impl<'a> Cx<'a> {
             (Shape::Enum(x), Shape::Enum(y)) | (Shape::IntEnum(x), Shape::IntEnum(y)) => {
                 for (name, p) in &x.members {
                     if let Some(q) = y.members.get(name) {
-                        let mloc = Location::Member {
-                            shape: id.to_string(),
-                            member: name.clone(),
-                        };
+                        let mloc = Location::Member { shape: id.to_string(), member: name.clone() };
                         self.other_traits(&mloc, &p.traits, &q.traits, MEMBER_TRAITS, false);
                     }
                 }
@@ -1098,10 +949,7 @@ impl<'a> Cx<'a> {
             (Shape::String(_), Shape::String(_))
                 if !value_change && a.traits().get(t::ENUM) != b.traits().get(t::ENUM) =>
             {
-                self.push(
-                    Location::Shape { id: id.to_string() },
-                    ChangeKind::DocumentationChanged,
-                );
+                self.push(Location::Shape { id: id.to_string() }, ChangeKind::DocumentationChanged);
             }
             // Otherwise (also an enum shape against a Smithy 1.0 `@enum` string with the same
             // values: the same Rust enum) nothing more to compare.
@@ -1145,14 +993,7 @@ impl<'a> Cx<'a> {
         if structure {
             let (pa, pb) = (presence(old, a), presence(new, b));
             if pa != pb {
-                self.push(
-                    loc.clone(),
-                    ChangeKind::PresenceChanged {
-                        role,
-                        from: pa,
-                        to: pb,
-                    },
-                );
+                self.push(loc.clone(), ChangeKind::PresenceChanged { role, from: pa, to: pb });
             }
         }
         self.constraints(&loc, &a.traits, &b.traits, role);
@@ -1193,15 +1034,9 @@ impl<'a> Cx<'a> {
     }
 
     fn timestamp_format(&mut self, loc: &Location, a: &Traits, b: &Traits) {
-        let (x, y) = (
-            str_trait(a, t::TIMESTAMP_FORMAT),
-            str_trait(b, t::TIMESTAMP_FORMAT),
-        );
+        let (x, y) = (str_trait(a, t::TIMESTAMP_FORMAT), str_trait(b, t::TIMESTAMP_FORMAT));
         if x != y {
-            self.push(
-                loc.clone(),
-                ChangeKind::TimestampFormatChanged { from: x, to: y },
-            );
+            self.push(loc.clone(), ChangeKind::TimestampFormatChanged { from: x, to: y });
         }
     }
 

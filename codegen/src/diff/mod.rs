@@ -199,11 +199,7 @@ pub struct Report {
 pub fn diff_models(old: &Model, new: &Model) -> Result<Report, Error> {
     let o = compare::Side::new(old, "old model")?;
     let n = compare::Side::new(new, "new model")?;
-    let mut cx = compare::Cx {
-        old: &o,
-        new: &n,
-        changes: Vec::new(),
-    };
+    let mut cx = compare::Cx { old: &o, new: &n, changes: Vec::new() };
     cx.run();
     let mut changes = cx.changes;
     changes.sort_by(|a, b| {
@@ -224,39 +220,21 @@ pub fn diff_models(old: &Model, new: &Model) -> Result<Report, Error> {
         .collect();
     for id in ids {
         let sid = crate::model::ShapeId::new(id.clone());
-        let shape_type = n
-            .kind_of(&sid)
-            .or_else(|| o.kind_of(&sid))
-            .unwrap_or("shape")
-            .to_string();
+        let shape_type = n.kind_of(&sid).or_else(|| o.kind_of(&sid)).unwrap_or("shape").to_string();
         let mut used_by: BTreeSet<String> = BTreeSet::new();
         for side in [&o, &n] {
             used_by.extend(side.users.get(&sid).into_iter().flatten().cloned());
         }
-        shapes.insert(
-            id,
-            ShapeInfo {
-                shape_type,
-                used_by: used_by.into_iter().collect(),
-            },
-        );
+        shapes.insert(id, ShapeInfo { shape_type, used_by: used_by.into_iter().collect() });
     }
-    Ok(Report {
-        old: o.summary(),
-        new: n.summary(),
-        changes,
-        shapes,
-    })
+    Ok(Report { old: o.summary(), new: n.summary(), changes, shapes })
 }
 
 /// Loads and compares two model files; the reports name them by file name.
 pub fn diff_files(old: &Path, new: &Path) -> Result<Report, Error> {
     let report = diff_models(&Model::from_path(old)?, &Model::from_path(new)?)?;
     let name = |p: &Path| {
-        p.file_name().map_or_else(
-            || p.display().to_string(),
-            |n| n.to_string_lossy().into_owned(),
-        )
+        p.file_name().map_or_else(|| p.display().to_string(), |n| n.to_string_lossy().into_owned())
     };
     Ok(report.with_labels(name(old), name(new)))
 }
@@ -312,9 +290,7 @@ impl Report {
 
     /// Operations whose inputs, outputs or errors reach a shape (by absolute id), in either model.
     pub fn used_by(&self, shape_id: &str) -> &[String] {
-        self.shapes
-            .get(shape_id)
-            .map_or(&[], |s| s.used_by.as_slice())
+        self.shapes.get(shape_id).map_or(&[], |s| s.used_by.as_slice())
     }
 
     pub fn render(&self, format: Format) -> String {

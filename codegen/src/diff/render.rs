@@ -26,32 +26,21 @@ fn bullet(out: &mut String, c: &Change) {
 
 fn is_shape_table_entry(c: &Change) -> bool {
     matches!(c.group, Group::Shape { .. })
-        && matches!(
-            c.kind,
-            ChangeKind::ShapeAdded { .. } | ChangeKind::ShapeRemoved { .. }
-        )
+        && matches!(c.kind, ChangeKind::ShapeAdded { .. } | ChangeKind::ShapeRemoved { .. })
 }
 
 impl Report {
     /// The report as Markdown for a pull-request description; it ends with the recommended bump.
     pub fn to_markdown(&self) -> String {
         let mut out = String::new();
-        let service = self
-            .new
-            .service
-            .split_once('#')
-            .map_or(self.new.service.as_str(), |(_, n)| n);
+        let service =
+            self.new.service.split_once('#').map_or(self.new.service.as_str(), |(_, n)| n);
         let version = if self.old.version == self.new.version {
             self.new.version.clone()
         } else {
             format!("{} → {}", self.old.version, self.new.version)
         };
-        let _ = writeln!(
-            out,
-            "## API changes: {} (API version {})\n",
-            code(service),
-            version
-        );
+        let _ = writeln!(out, "## API changes: {} (API version {})\n", code(service), version);
         if let (Some(a), Some(b)) = (&self.old.label, &self.new.label) {
             let _ = writeln!(out, "Compared {} → {}.\n", code(a), code(b));
         }
@@ -87,11 +76,7 @@ impl Report {
                         format!("Shape {} ({ty})", code(group.name()))
                     } else {
                         let users: Vec<String> = users.iter().map(|u| code(u)).collect();
-                        format!(
-                            "Shape {} ({ty}, used by {})",
-                            code(group.name()),
-                            users.join(", ")
-                        )
+                        format!("Shape {} ({ty}, used by {})", code(group.name()), users.join(", "))
                     }
                 }
             };
@@ -112,10 +97,8 @@ impl Report {
                 continue;
             }
             let _ = writeln!(out, "### {heading} ({})\n", rows.len());
-            let _ = writeln!(
-                out,
-                "| Shape | Type | Used by | Class | Why |\n|---|---|---|---|---|"
-            );
+            let _ =
+                writeln!(out, "| Shape | Type | Used by | Class | Why |\n|---|---|---|---|---|");
             for c in rows {
                 let (ty, id) = match (&c.kind, &c.location) {
                     (
@@ -174,11 +157,7 @@ impl Report {
             Bump::Major => format!(
                 "{} breaking change{}; for a 0.x crate, bump the minor number",
                 self.count(Class::Breaking),
-                if self.count(Class::Breaking) == 1 {
-                    ""
-                } else {
-                    "s"
-                }
+                if self.count(Class::Breaking) == 1 { "" } else { "s" }
             ),
             Bump::Minor => "additive changes, nothing breaking".to_string(),
             Bump::Patch => "no change to the Rust API".to_string(),
@@ -210,10 +189,7 @@ impl Report {
                 })
             })
             .collect();
-        let docs: Vec<String> = self
-            .documentation_changes()
-            .map(|c| c.location.id())
-            .collect();
+        let docs: Vec<String> = self.documentation_changes().map(|c| c.location.id()).collect();
         let used_by: BTreeMap<&String, &Vec<String>> =
             self.shapes.iter().map(|(k, v)| (k, &v.used_by)).collect();
         json!({

@@ -67,9 +67,7 @@ impl FromStr for Class {
             "breaking" | "major" => Ok(Class::Breaking),
             "additive" | "minor" => Ok(Class::Additive),
             "patch" => Ok(Class::Patch),
-            _ => Err(format!(
-                "unknown change class `{s}` (expected breaking, additive or patch)"
-            )),
+            _ => Err(format!("unknown change class `{s}` (expected breaking, additive or patch)")),
         }
     }
 }
@@ -559,11 +557,9 @@ impl ChangeKind {
     /// A stable id of the kind (`member_added`), as in the JSON output.
     pub fn id(&self) -> String {
         match serde_json::to_value(self) {
-            Ok(serde_json::Value::Object(o)) => o
-                .get("kind")
-                .and_then(|k| k.as_str())
-                .unwrap_or("")
-                .to_string(),
+            Ok(serde_json::Value::Object(o)) => {
+                o.get("kind").and_then(|k| k.as_str()).unwrap_or("").to_string()
+            }
             _ => String::new(),
         }
     }

@@ -25,7 +25,10 @@ pub const RUNTIME_VERSION: &str = "0.1.0";
 
 pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let rt = rt();
-    let mut lines = vec![format!("A client for {} (API version {}).", service.title, service.version), String::new()];
+    let mut lines = vec![
+        format!("A client for {} (API version {}).", service.title, service.version),
+        String::new(),
+    ];
     lines.extend(service.docs.iter().cloned());
     lines.extend(guide(service, info));
     if !service.unsupported.is_empty() {
@@ -55,7 +58,13 @@ pub fn lib_rs(service: &Service, info: &CrateInfo) -> TokenStream {
     let user_agent = format!("{}/{}", info.package_name, info.version);
     let query_compatible = service.query_compatible;
     let (endpoint_mod, resolver) = if service.endpoint_rule_set.is_some() {
-        (quote!(#[doc(hidden)] pub mod endpoint_rules;), quote!(&endpoint_rules::RULES))
+        (
+            quote!(
+                #[doc(hidden)]
+                pub mod endpoint_rules;
+            ),
+            quote!(&endpoint_rules::RULES),
+        )
     } else {
         (quote!(), quote!(&#rt::endpoint::NO_RULES))
     };
@@ -151,15 +160,13 @@ fn guide(service: &Service, info: &CrateInfo) -> Vec<String> {
     let krate = info.package_name.replace('-', "_");
     let mut g: Vec<String> = Vec::new();
     let mut add = |text: &str| g.extend(text.lines().map(str::to_owned));
-    add(
-        "
+    add("
 # Getting started
 
 Add the crate (and tokio) to `Cargo.toml`, make a [`Config`] — region, credentials, and optionally
 an endpoint URL, retries and timeouts ([`config`]) — and a [`Client`] from it. [`Client::from_env`]
 reads the environment and the shared config files as the AWS SDKs do.
-",
-    );
+");
     let example = service.example_operation();
     if let Some(op) = example {
         let f = &op.fn_name;
@@ -183,8 +190,7 @@ println!(\"{{output:?}}\");
 "
         ));
     }
-    add(
-        "
+    add("
 # Calling an operation
 
 Each operation is a method of [`Client`] returning a fluent builder: set the input members with
@@ -203,8 +209,7 @@ error the service answered with: an enum of the errors the model lists for the o
 [`error::RequestId`]. Other variants say the request could not be built, sent, read, or timed
 out; [`error::DisplayErrorContext`] prints an error with all its causes. Every error converts
 into the service-wide [`Error`] with `?`.
-",
-    );
+");
     if let Some(op) = example {
         let f = &op.fn_name;
         add(&format!(
@@ -249,8 +254,7 @@ while let Some(page) = pages.next().await {{
 "
         ));
     }
-    add(
-        "
+    add("
 # Testing: fixtures and mocks
 
 With the `test-util` feature, `test_util` runs the real client (signing, encoding, decoding,
@@ -262,8 +266,7 @@ error mapping, retries) without a network:
 - `CapturingConnector`: keeps every request in full (`Host`, `Content-Length`, the signed
   headers, the body) and answers a canned response.
 - `ReplayConnector`: replays recorded fixture files and checks the requests against them.
-",
-    );
+");
     if let Some(op) = example {
         let f = &op.fn_name;
         let module = unraw(&op.fn_name);
@@ -272,7 +275,8 @@ error mapping, retries) without a network:
         let config = if service.endpoint_rule_set.is_some() {
             "mocks.client_config()".to_owned()
         } else {
-            "mocks.client_config().to_builder().endpoint_url(\"https://example.com\").build()".to_owned()
+            "mocks.client_config().to_builder().endpoint_url(\"https://example.com\").build()"
+                .to_owned()
         };
         add(&format!(
             "
@@ -294,15 +298,13 @@ assert!(request.signed_headers().iter().any(|h| h == \"host\"));
 "
         ));
     }
-    add(
-        "
+    add("
 # Features
 
 - `test-util`: the test kit above (module `test_util`).
 - `aws-config`: `Client::new` takes an `aws_types::SdkConfig` as loaded by the `aws-config` crate.
 - `native-roots`: the operating system's certificate store instead of the bundled Mozilla roots.
-",
-    );
+");
     g
 }
 
@@ -485,9 +487,16 @@ fn method_docs(op: &crate::ir::Operation) -> Vec<String> {
     if required.is_empty() {
         lines.push("- Required members: none.".to_owned());
     } else {
-        lines.push(format!("- Required members: {} (checked before anything is sent).", required.join(", ")));
+        lines.push(format!(
+            "- Required members: {} (checked before anything is sent).",
+            required.join(", ")
+        ));
     }
-    lines.push(format!("- On success: [`{}`]({}).", op.output.rust_name, path(&op.output.rust_name)));
+    lines.push(format!(
+        "- On success: [`{}`]({}).",
+        op.output.rust_name,
+        path(&op.output.rust_name)
+    ));
     let errors: Vec<String> = op.errors.iter().map(|e| format!("`{}`", e.rust_name)).collect();
     let listed = if errors.is_empty() { String::new() } else { format!(": {}", errors.join(", ")) };
     lines.push(format!(
@@ -508,11 +517,17 @@ pub fn error_rs(service: &Service) -> TokenStream {
     let rt = rt();
     let variants = service.errors.iter().map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let d = doc(&e.docs.first().cloned().unwrap_or_else(|| format!("The `{}` error.", e.id.name())));
+        let d = doc(&e
+            .docs
+            .first()
+            .cloned()
+            .unwrap_or_else(|| format!("The `{}` error.", e.id.name())));
         quote!(#d #v(crate::types::error::#v),)
     });
     let names: Vec<_> = service.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
-    let allow_large = super::large_variant_allow(service.errors.iter().any(crate::ir::Structure::holds_aggregates));
+    let allow_large = super::large_variant_allow(
+        service.errors.iter().any(crate::ir::Structure::holds_aggregates),
+    );
     let from_ops = service.operations.iter().map(|op| {
         let module = ident(&op.fn_name);
         let err = super::ident(&op.error_type());
@@ -677,7 +692,8 @@ pub fn uses_deprecated(service: &Service) -> bool {
     let ios = service.operations.iter().flat_map(|o| [&o.input, &o.output]);
     let mut structures = service.structures.iter().chain(&service.errors).chain(ios);
     service.operations.iter().any(|o| o.deprecated.is_some())
-        || structures.any(|s| s.deprecated.is_some() || s.members.iter().any(|m| m.deprecated.is_some()))
+        || structures
+            .any(|s| s.deprecated.is_some() || s.members.iter().any(|m| m.deprecated.is_some()))
 }
 
 pub fn cargo_toml(
@@ -706,7 +722,8 @@ pub fn cargo_toml(
     let (mut extra_deps, mut extra_features) = (String::new(), String::new());
     if let Some(a) = additions {
         if !a.dependencies.is_empty() {
-            extra_deps = format!("# Used by the hand-written modules ({}/additions.json).\n", a.shown_as);
+            extra_deps =
+                format!("# Used by the hand-written modules ({}/additions.json).\n", a.shown_as);
         }
         for (name, value) in &a.dependencies {
             extra_deps.push_str(&format!("{name} = {value}\n"));
@@ -761,6 +778,9 @@ mod tests {
     #[test]
     fn the_runtime_version_is_the_runtime_crates() {
         let manifest = include_str!("../../runtime/Cargo.toml");
-        assert!(manifest.contains(&format!("\nversion = \"{}\"\n", super::RUNTIME_VERSION)), "update RUNTIME_VERSION");
+        assert!(
+            manifest.contains(&format!("\nversion = \"{}\"\n", super::RUNTIME_VERSION)),
+            "update RUNTIME_VERSION"
+        );
     }
 }

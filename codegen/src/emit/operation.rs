@@ -6,7 +6,9 @@ use quote::{format_ident, quote};
 
 use super::shapes::{builder_methods, structure};
 use super::{doc, doc_lines, ident, rt, rust_type};
-use crate::ir::{Auth, ContextValue, Operation, Pagination, PathStep, RetryKind, RustType, Service};
+use crate::ir::{
+    Auth, ContextValue, Operation, Pagination, PathStep, RetryKind, RustType, Service,
+};
 use crate::naming::{self, field_name, unraw, CUSTOMIZE_FN, REQUEST_ID_FIELD, SEND_WITH_FN};
 
 pub fn operation(op: &Operation, service: &Service) -> TokenStream {
@@ -38,12 +40,20 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         }
         None => quote!(),
     };
-    let compression = if op.request_compression { quote!(const REQUEST_COMPRESSION: bool = true;) } else { quote!() };
+    let compression = if op.request_compression {
+        quote!(
+            const REQUEST_COMPRESSION: bool = true;
+        )
+    } else {
+        quote!()
+    };
     let endpoint_params_fn = endpoint_params_fn(op);
     let auth = match op.auth {
         Auth::SigV4 => quote!(),
         Auth::None => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::None;),
-        Auth::Optional => quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::Optional;),
+        Auth::Optional => {
+            quote!(const AUTH: #rt::operation::Auth = #rt::operation::Auth::Optional;)
+        }
     };
     let host_prefix_fn = if op.host_labels.is_empty() {
         quote!()
@@ -65,7 +75,8 @@ pub fn operation(op: &Operation, service: &Service) -> TokenStream {
         "The `{name}` operation: its wire name, input, output and errors. Call it with [`crate::Client::{}`].",
         unraw(&op.fn_name)
     ));
-    let marker_doc = if op.docs.is_empty() { call_doc } else { quote!(#docs #[doc = ""] #call_doc) };
+    let marker_doc =
+        if op.docs.is_empty() { call_doc } else { quote!(#docs #[doc = ""] #call_doc) };
     let request_id_field = format_ident!("{}", REQUEST_ID_FIELD);
     let send_with = format_ident!("{}", SEND_WITH_FN);
     let client_fn = ident(&op.fn_name);
@@ -186,15 +197,21 @@ fn error_enum(op: &Operation) -> TokenStream {
     });
     let retry_arms = op.errors.iter().filter_map(|e| {
         let v = format_ident!("{}", e.rust_name);
-        let kind = if e.retry? == RetryKind::Throttling { quote!(Throttling) } else { quote!(Transient) };
+        let kind =
+            if e.retry? == RetryKind::Throttling { quote!(Throttling) } else { quote!(Transient) };
         Some(quote!(#error::#v(_) => Some(#rt::retry::RetryKind::#kind),))
     });
-    let variant_names: Vec<_> = op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
+    let variant_names: Vec<_> =
+        op.errors.iter().map(|e| format_ident!("{}", e.rust_name)).collect();
     let codes: Vec<&str> = op.errors.iter().map(|e| e.code.as_str()).collect();
     let allow_large = super::large_variant_allow(op.errors.iter().any(|e| e.holds_aggregates));
     // Without modeled errors the body is not read.
     let (code_param, body_param, from_body) = if op.errors.is_empty() {
-        (quote!(_code), quote!(_body), quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))))
+        (
+            quote!(_code),
+            quote!(_body),
+            quote!(#error::Unhandled(#rt::error::Unhandled::from_meta(meta))),
+        )
     } else {
         (
             quote!(code),
@@ -307,7 +324,8 @@ fn fluent_builder(op: &Operation) -> TokenStream {
     let fluent = ident(&op.fluent_builder());
     let customize = format_ident!("{}", CUSTOMIZE_FN);
     let inner = quote!(self.inner);
-    let setters = op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
+    let setters =
+        op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
     let d = doc(&format!(
         "Builds and sends a `{}` request: set the input with the methods named after its members, then call [`Self::send`].",
         op.name
@@ -532,7 +550,12 @@ fn endpoint_params_fn(op: &Operation) -> TokenStream {
 }
 
 /// The statements that walk `steps` from `cur` (a reference) and run `leaf` on each value reached.
-fn path_walk(steps: &[PathStep], cur: TokenStream, depth: usize, leaf: &dyn Fn(TokenStream) -> TokenStream) -> TokenStream {
+fn path_walk(
+    steps: &[PathStep],
+    cur: TokenStream,
+    depth: usize,
+    leaf: &dyn Fn(TokenStream) -> TokenStream,
+) -> TokenStream {
     let Some((step, rest)) = steps.split_first() else { return leaf(cur) };
     let v = format_ident!("v{}", depth);
     let inner = path_walk(rest, quote!(#v), depth + 1, leaf);

@@ -53,7 +53,9 @@ fn client_cases<'a>(service: &Service, cases: Option<&'a Value>) -> Vec<&'a Valu
         .and_then(Value::as_array)
         .map(|list| {
             list.iter()
-                .filter(|c| matches!(c.get("appliesTo").and_then(Value::as_str), None | Some("client")))
+                .filter(|c| {
+                    matches!(c.get("appliesTo").and_then(Value::as_str), None | Some("client"))
+                })
                 .filter(|c| c.get("protocol").and_then(Value::as_str).is_none_or(|p| p == protocol))
                 .collect()
         })
@@ -82,14 +84,20 @@ pub fn count_cases(service: &Service) -> CaseCount {
 }
 
 /// The test file, or `None` when the service has no client cases.
-pub fn protocol_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenStream>, Vec<Error>> {
+pub fn protocol_tests(
+    service: &Service,
+    crate_ident: &str,
+) -> Result<Option<TokenStream>, Vec<Error>> {
     let g = Gen { service, krate: ident(crate_ident) };
     let mut tests = BTreeMap::new();
     let mut errors = Vec::new();
     let mut add = |name: String, at: &str, result: Result<TokenStream, String>| match result {
         Ok(tokens) => {
             if tests.insert(name.clone(), tokens).is_some() {
-                errors.push(Error::model(at, format!("two protocol test cases map to the test `{name}`")));
+                errors.push(Error::model(
+                    at,
+                    format!("two protocol test cases map to the test `{name}`"),
+                ));
             }
         }
         Err(e) => errors.push(Error::model(at, e)),
@@ -97,17 +105,29 @@ pub fn protocol_tests(service: &Service, crate_ident: &str) -> Result<Option<Tok
     for op in &service.operations {
         for case in client_cases(service, op.request_tests.as_ref()) {
             let (name, id) = g.test_name(case, "request");
-            add(name.clone(), &format!("{} (request case {id})", op.id), g.request_test(op, case, &name));
+            add(
+                name.clone(),
+                &format!("{} (request case {id})", op.id),
+                g.request_test(op, case, &name),
+            );
         }
         for case in client_cases(service, op.response_tests.as_ref()) {
             let (name, id) = g.test_name(case, "response");
-            add(name.clone(), &format!("{} (response case {id})", op.id), g.response_test(op, case, &name));
+            add(
+                name.clone(),
+                &format!("{} (response case {id})", op.id),
+                g.response_test(op, case, &name),
+            );
         }
     }
     for e in &service.errors {
         for case in client_cases(service, e.response_tests.as_ref()) {
             let (name, id) = g.test_name(case, "response");
-            add(name.clone(), &format!("{} (response case {id})", e.id), g.error_test(e, case, &name));
+            add(
+                name.clone(),
+                &format!("{} (response case {id})", e.id),
+                g.error_test(e, case, &name),
+            );
         }
     }
     if !errors.is_empty() {
@@ -156,7 +176,12 @@ impl Gen<'_> {
         quote!(#docs #[tokio::test] #ignore)
     }
 
-    fn request_test(&self, op: &Operation, case: &Value, name: &str) -> Result<TokenStream, String> {
+    fn request_test(
+        &self,
+        op: &Operation,
+        case: &Value,
+        name: &str,
+    ) -> Result<TokenStream, String> {
         let krate = &self.krate;
         let f = format_ident!("{name}");
         let fn_name = ident(&op.fn_name);
@@ -216,7 +241,9 @@ impl Gen<'_> {
         let module = ident(&op.fn_name);
         let marker = format_ident!("{}", op.name);
         let status = case.get("code").and_then(Value::as_u64).ok_or("the case has no `code`")?;
-        let status = Literal::u16_unsuffixed(u16::try_from(status).map_err(|_| "`code` is not an HTTP status")?);
+        let status = Literal::u16_unsuffixed(
+            u16::try_from(status).map_err(|_| "`code` is not an HTTP status")?,
+        );
         let headers = headers(case);
         let body = str_field(case, "body").unwrap_or("");
         Ok(quote! {
@@ -227,7 +254,12 @@ impl Gen<'_> {
         })
     }
 
-    fn response_test(&self, op: &Operation, case: &Value, name: &str) -> Result<TokenStream, String> {
+    fn response_test(
+        &self,
+        op: &Operation,
+        case: &Value,
+        name: &str,
+    ) -> Result<TokenStream, String> {
         let f = format_ident!("{name}");
         let call = self.response_call(op, case)?;
         let krate = &self.krate;
@@ -247,9 +279,12 @@ impl Gen<'_> {
             }
             None => (quote!(), quote!()),
         };
-        let (expected, fixups) = self.expected_structure(&op.output, case.get("params"), set_request_id)?;
-        let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
-        let actual_binding = if fixups.is_empty() { quote!(let actual) } else { quote!(let mut actual) };
+        let (expected, fixups) =
+            self.expected_structure(&op.output, case.get("params"), set_request_id)?;
+        let binding =
+            if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
+        let actual_binding =
+            if fixups.is_empty() { quote!(let actual) } else { quote!(let mut actual) };
         let attrs = self.attributes(case);
         Ok(quote! {
             #attrs
@@ -263,7 +298,12 @@ impl Gen<'_> {
         })
     }
 
-    fn error_test(&self, error: &Structure, case: &Value, name: &str) -> Result<TokenStream, String> {
+    fn error_test(
+        &self,
+        error: &Structure,
+        case: &Value,
+        name: &str,
+    ) -> Result<TokenStream, String> {
         let krate = &self.krate;
         // Decoded as an error of the first operation (by name) that may return it.
         let op = self
@@ -275,16 +315,22 @@ impl Gen<'_> {
         let f = format_ident!("{name}");
         let module = ident(&op.fn_name);
         let op_error = ident(&op.error_type());
-        let variant = format_ident!("{}", op.errors.iter().find(|e| e.id == error.id).map_or("", |e| e.rust_name.as_str()));
+        let variant = format_ident!(
+            "{}",
+            op.errors.iter().find(|e| e.id == error.id).map_or("", |e| e.rust_name.as_str())
+        );
         let call = self.response_call(op, case)?;
         // The metadata (code, message, request id) comes from the response, not from `params`.
-        let (expected, fixups) = self.expected_structure(error, case.get("params"), quote!(.meta(meta)))?;
-        let binding = if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
+        let (expected, fixups) =
+            self.expected_structure(error, case.get("params"), quote!(.meta(meta)))?;
+        let binding =
+            if fixups.is_empty() { quote!(let expected) } else { quote!(let mut expected) };
         let actual_binding = if fixups.is_empty() { quote!(actual) } else { quote!(mut actual) };
         let attrs = self.attributes(case);
         // `ErrorCodeParams` vendor parameters: the code (and fault type) the metadata must carry.
         let mut meta_checks = Vec::new();
-        if str_field(case, "vendorParamsShape") == Some("aws.protocoltests.config#ErrorCodeParams") {
+        if str_field(case, "vendorParamsShape") == Some("aws.protocoltests.config#ErrorCodeParams")
+        {
             let vendor = case.get("vendorParams");
             if let Some(code) = vendor.and_then(|v| v.get("code")).and_then(Value::as_str) {
                 meta_checks.push(quote!(assert_eq!(meta.code(), Some(#code), "error code");));
@@ -347,7 +393,8 @@ impl Gen<'_> {
     /// `.set_x(Some(value))` for each param of a structure.
     fn setters(&self, s: &Structure, params: Option<&Value>) -> Result<Vec<TokenStream>, String> {
         let Some(params) = params else { return Ok(Vec::new()) };
-        let obj = params.as_object().ok_or_else(|| format!("`params` of {} is not an object", s.id))?;
+        let obj =
+            params.as_object().ok_or_else(|| format!("`params` of {} is not an object", s.id))?;
         let mut out = Vec::new();
         for (k, v) in obj {
             if v.is_null() {
@@ -362,10 +409,16 @@ impl Gen<'_> {
     }
 
     /// `Path::builder().set_x(Some(..))...build()`; `extra` is called on the builder last.
-    fn structure_value(&self, s: &Structure, v: &Value, extra: TokenStream) -> Result<TokenStream, String> {
+    fn structure_value(
+        &self,
+        s: &Structure,
+        v: &Value,
+        extra: TokenStream,
+    ) -> Result<TokenStream, String> {
         let setters = self.setters(s, Some(v))?;
         let path = self.structure_path(s);
-        let unwrap = if s.build_is_fallible { quote!(.expect("the case's params build")) } else { quote!() };
+        let unwrap =
+            if s.build_is_fallible { quote!(.expect("the case's params build")) } else { quote!() };
         Ok(quote!(#path::builder() #(#setters)* #extra .build() #unwrap))
     }
 
@@ -374,8 +427,10 @@ impl Gen<'_> {
         let name = format_ident!("{}", s.rust_name);
         match s.role {
             StructureRole::Input | StructureRole::Output => {
-                let op = self.service.operations.iter().find(|o| o.input.id == s.id && o.input.rust_name == s.rust_name
-                    || o.output.id == s.id && o.output.rust_name == s.rust_name);
+                let op = self.service.operations.iter().find(|o| {
+                    o.input.id == s.id && o.input.rust_name == s.rust_name
+                        || o.output.id == s.id && o.output.rust_name == s.rust_name
+                });
                 let module = ident(op.map_or("", |o| o.fn_name.as_str()));
                 quote!(#krate::operation::#module::#name)
             }
@@ -407,9 +462,15 @@ impl Gen<'_> {
                 let n = v.as_i64().ok_or_else(|| format!("expected an integer, found {v}"))?;
                 let out_of_range = || format!("{n} is out of range");
                 match ty {
-                    RustType::I8 => Literal::i8_suffixed(i8::try_from(n).map_err(|_| out_of_range())?),
-                    RustType::I16 => Literal::i16_suffixed(i16::try_from(n).map_err(|_| out_of_range())?),
-                    RustType::I32 => Literal::i32_suffixed(i32::try_from(n).map_err(|_| out_of_range())?),
+                    RustType::I8 => {
+                        Literal::i8_suffixed(i8::try_from(n).map_err(|_| out_of_range())?)
+                    }
+                    RustType::I16 => {
+                        Literal::i16_suffixed(i16::try_from(n).map_err(|_| out_of_range())?)
+                    }
+                    RustType::I32 => {
+                        Literal::i32_suffixed(i32::try_from(n).map_err(|_| out_of_range())?)
+                    }
                     _ => Literal::i64_suffixed(n),
                 }
                 .into_token_stream()
@@ -484,11 +545,21 @@ impl Gen<'_> {
                         self.structure_value(s, v, quote!())?
                     }
                     NamedKind::Union => {
-                        let u = self.service.unions.iter().find(|u| u.rust_name == name).ok_or_else(|| format!("no union `{name}`"))?;
-                        let obj = v.as_object().ok_or_else(|| format!("expected an object, found {v}"))?;
-                        let set: Vec<(&String, &Value)> = obj.iter().filter(|(_, v)| !v.is_null()).collect();
+                        let u = self
+                            .service
+                            .unions
+                            .iter()
+                            .find(|u| u.rust_name == name)
+                            .ok_or_else(|| format!("no union `{name}`"))?;
+                        let obj = v
+                            .as_object()
+                            .ok_or_else(|| format!("expected an object, found {v}"))?;
+                        let set: Vec<(&String, &Value)> =
+                            obj.iter().filter(|(_, v)| !v.is_null()).collect();
                         let [(key, value)] = set.as_slice() else {
-                            return Err(format!("a union value needs exactly one member, found {v}"));
+                            return Err(format!(
+                                "a union value needs exactly one member, found {v}"
+                            ));
                         };
                         let variant = u
                             .variants
@@ -512,7 +583,10 @@ impl Gen<'_> {
             }
             RustType::List { item, sparse } => {
                 let items = v.as_array().ok_or_else(|| format!("expected a list, found {v}"))?;
-                let items = items.iter().map(|x| self.collection_item(item, *sparse, x)).collect::<Result<Vec<_>, _>>()?;
+                let items = items
+                    .iter()
+                    .map(|x| self.collection_item(item, *sparse, x))
+                    .collect::<Result<Vec<_>, _>>()?;
                 quote!(vec![#(#items),*])
             }
             RustType::Map { value, sparse } => {
@@ -522,7 +596,10 @@ impl Gen<'_> {
                 } else {
                     let entries = entries
                         .iter()
-                        .map(|(k, x)| self.collection_item(value, *sparse, x).map(|x| quote!((String::from(#k), #x))))
+                        .map(|(k, x)| {
+                            self.collection_item(value, *sparse, x)
+                                .map(|x| quote!((String::from(#k), #x)))
+                        })
                         .collect::<Result<Vec<_>, _>>()?;
                     quote!(std::collections::HashMap::from([#(#entries),*]))
                 }
@@ -530,7 +607,12 @@ impl Gen<'_> {
         })
     }
 
-    fn collection_item(&self, ty: &RustType, sparse: bool, v: &Value) -> Result<TokenStream, String> {
+    fn collection_item(
+        &self,
+        ty: &RustType,
+        sparse: bool,
+        v: &Value,
+    ) -> Result<TokenStream, String> {
         match (sparse, v) {
             (true, Value::Null) => Ok(quote!(None)),
             (true, v) => {
@@ -545,7 +627,10 @@ impl Gen<'_> {
 use quote::ToTokens as _;
 
 fn member<'s>(s: &'s Structure, wire: &str) -> Result<&'s Member, String> {
-    s.members.iter().find(|m| m.wire_name == wire).ok_or_else(|| format!("`{wire}` is not a member of {}", s.id))
+    s.members
+        .iter()
+        .find(|m| m.wire_name == wire)
+        .ok_or_else(|| format!("`{wire}` is not a member of {}", s.id))
 }
 
 /// `("name", "value"),` for each header of a case, sorted by name.

@@ -126,7 +126,9 @@ pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) 
         (RustType::List { item, sparse }, None) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
+            let doc_append = doc(&format!(
+                "Appends an item to {link}. To set the whole list, use [`Self::{set}`]."
+            ));
             (
                 quote! {
                     #doc_append
@@ -143,7 +145,9 @@ pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) 
         (RustType::Map { value, sparse }, None) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
+            let doc_insert = doc(&format!(
+                "Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."
+            ));
             (
                 quote! {
                     #doc_insert
@@ -160,7 +164,9 @@ pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) 
         (RustType::List { item, sparse }, Some(inner)) => {
             let item = rust_type(item);
             let item = if *sparse { quote!(Option<#item>) } else { item };
-            let doc_append = doc(&format!("Appends an item to {link}. To set the whole list, use [`Self::{set}`]."));
+            let doc_append = doc(&format!(
+                "Appends an item to {link}. To set the whole list, use [`Self::{set}`]."
+            ));
             (
                 quote! {
                     #doc_append
@@ -178,7 +184,9 @@ pub fn builder_methods(m: &Member, owner: &str, delegate: Option<&TokenStream>) 
         (RustType::Map { value, sparse }, Some(inner)) => {
             let value = rust_type(value);
             let value = if *sparse { quote!(Option<#value>) } else { value };
-            let doc_insert = doc(&format!("Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."));
+            let doc_insert = doc(&format!(
+                "Inserts an entry into {link}. To set the whole map, use [`Self::{set}`]."
+            ));
             (
                 quote! {
                     #doc_insert
@@ -301,14 +309,20 @@ fn to_json_impl(name: &syn::Ident, members: &[Member]) -> TokenStream {
 }
 
 /// The `FromJson` impl reading a structure's members in place, in one pass over the body;
-/// unknown members are skipped.
-fn from_json_impl(name: &syn::Ident, shape_name: &str, members: &[Member], error_message_aliases: bool) -> TokenStream {
+/// unknown members are skipped. An error's message member (`message_field`) is read from any of
+/// the spellings the runtime lists.
+fn from_json_impl(
+    name: &syn::Ident,
+    shape_name: &str,
+    members: &[Member],
+    message_field: Option<&str>,
+) -> TokenStream {
     let rt = rt();
     let arms = members.iter().map(|m| {
         let f = ident(&m.field);
         let wire = &m.wire_name;
-        let pattern = if error_message_aliases && wire.eq_ignore_ascii_case("message") {
-            quote!("message" | "Message" | "errorMessage")
+        let pattern = if message_field == Some(m.field.as_str()) {
+            quote!(k if #rt::protocol::is_error_message_key(k))
         } else {
             quote!(#wire)
         };
@@ -426,7 +440,11 @@ pub fn structure(s: &Structure) -> TokenStream {
     } else {
         quote!()
     };
-    let debug = if redacting { debug_impl(&name, shape_name, &s.members, s.sensitive, is_output) } else { quote!() };
+    let debug = if redacting {
+        debug_impl(&name, shape_name, &s.members, s.sensitive, is_output)
+    } else {
+        quote!()
+    };
 
     // The builder.
     let builder_fields = s.members.iter().map(|m| {
@@ -538,8 +556,15 @@ pub fn structure(s: &Structure) -> TokenStream {
         builder_derives.push(quote!(Debug));
     }
     let builder_debug = if redacting {
-        let all_optional: Vec<Member> = s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
-        debug_impl(&builder, &naming::builder_type(shape_name), &all_optional, s.sensitive, is_output)
+        let all_optional: Vec<Member> =
+            s.members.iter().map(|m| Member { optional: true, ..m.clone() }).collect();
+        debug_impl(
+            &builder,
+            &naming::builder_type(shape_name),
+            &all_optional,
+            s.sensitive,
+            is_output,
+        )
     } else {
         quote!()
     };
@@ -620,7 +645,8 @@ pub fn structure(s: &Structure) -> TokenStream {
         }
     });
     let to_json = to_json_impl(&name, &s.members);
-    let from_json = from_json_impl(&name, shape_name, &s.members, is_error);
+    let message_member = s.error.as_ref().and_then(|e| e.message_field.as_deref());
+    let from_json = from_json_impl(&name, shape_name, &s.members, message_member);
     let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
 
     quote! {
@@ -680,7 +706,12 @@ fn variants<V: std::fmt::Display>(
     model: &[(String, V, Vec<String>)],
     literal: impl Fn(&V) -> TokenStream,
 ) -> Variants {
-    let mut out = Variants { variants: Vec::new(), to_wire: Vec::new(), from_wire: Vec::new(), values: Vec::new() };
+    let mut out = Variants {
+        variants: Vec::new(),
+        to_wire: Vec::new(),
+        from_wire: Vec::new(),
+        values: Vec::new(),
+    };
     for (variant, value, docs) in model {
         let v = format_ident!("{variant}");
         let mut d = docs.clone();
@@ -707,10 +738,13 @@ pub fn enumeration(e: &Enum) -> TokenStream {
     if !lines.is_empty() {
         lines.push(String::new());
     }
-    lines.push("Values this version of the crate does not know are kept in [`Self::Unknown`], so a".into());
+    lines.push(
+        "Values this version of the crate does not know are kept in [`Self::Unknown`], so a".into(),
+    );
     lines.push("response with a value added to the service later still decodes.".into());
     let docs = doc_lines(&lines);
-    let Variants { variants, to_wire: as_str, from_wire: from, values } = variants(&name, &e.variants, |v| quote!(#v));
+    let Variants { variants, to_wire: as_str, from_wire: from, values } =
+        variants(&name, &e.variants, |v| quote!(#v));
     let name_str = &e.rust_name;
     quote! {
         #docs
@@ -806,10 +840,11 @@ pub fn int_enum(e: &IntEnum) -> TokenStream {
     let rt = rt();
     let name = format_ident!("{}", e.rust_name);
     let docs = doc_lines(&e.docs);
-    let Variants { variants, to_wire: to, from_wire: from, values } = variants(&name, &e.variants, |v| {
-        let lit = Literal::i32_unsuffixed(*v as i32);
-        quote!(#lit)
-    });
+    let Variants { variants, to_wire: to, from_wire: from, values } =
+        variants(&name, &e.variants, |v| {
+            let lit = Literal::i32_unsuffixed(*v as i32);
+            quote!(#lit)
+        });
     quote! {
         #docs
         #[non_exhaustive]
@@ -891,7 +926,10 @@ pub fn union(u: &Union) -> TokenStream {
         match &v.ty {
             Some(t) => {
                 let t = rust_type(t);
-                let as_doc = doc(&format!("The value of [`{shape_name}::{}`], or `Err(self)` for another variant.", v.variant));
+                let as_doc = doc(&format!(
+                    "The value of [`{shape_name}::{}`], or `Err(self)` for another variant.",
+                    v.variant
+                ));
                 let value = if v.boxed { quote!(&**v) } else { quote!(v) };
                 quote! {
                     #as_doc
@@ -950,7 +988,14 @@ pub fn union(u: &Union) -> TokenStream {
     let derive_debug = if u.sensitive { quote!() } else { quote!(Debug,) };
     // Variants hold the model's structures inline (boxing them would change how callers match).
     let holds_aggregates = u.variants.iter().any(|v| {
-        !v.boxed && matches!(v.ty, Some(crate::ir::RustType::Named { kind: crate::ir::NamedKind::Structure | crate::ir::NamedKind::Union, .. }))
+        !v.boxed
+            && matches!(
+                v.ty,
+                Some(crate::ir::RustType::Named {
+                    kind: crate::ir::NamedKind::Structure | crate::ir::NamedKind::Union,
+                    ..
+                })
+            )
     });
     let allow_large = holds_aggregates.then(|| quote!(#[allow(clippy::large_enum_variant)]));
     quote! {

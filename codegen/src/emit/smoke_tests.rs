@@ -23,21 +23,25 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
     let mut tests = Vec::new();
     let mut names = std::collections::BTreeSet::new();
     for (op_name, cases) in &service.smoke_tests {
-        let op = service
-            .operations
-            .iter()
-            .find(|o| &o.name == op_name)
-            .ok_or_else(|| Error::model(op_name, "smoke tests of an operation the service does not have"))?;
-        let cases = cases.as_array().ok_or_else(|| Error::shape(&op.id, "`smithy.test#smokeTests` must be a list"))?;
+        let op = service.operations.iter().find(|o| &o.name == op_name).ok_or_else(|| {
+            Error::model(op_name, "smoke tests of an operation the service does not have")
+        })?;
+        let cases = cases
+            .as_array()
+            .ok_or_else(|| Error::shape(&op.id, "`smithy.test#smokeTests` must be a list"))?;
         for case in cases {
             let test = smoke_test(op, case, &krate)?;
             if !names.insert(test.0.clone()) {
-                return Err(Error::shape(&op.id, format!("two smoke tests are named `{}` in Rust", test.0)));
+                return Err(Error::shape(
+                    &op.id,
+                    format!("two smoke tests are named `{}` in Rust", test.0),
+                ));
             }
             tests.push(test.1);
         }
     }
-    let endpoint_var = format!("AWS_ENDPOINT_URL_{}", service.sdk_id.to_uppercase().replace([' ', '-'], "_"));
+    let endpoint_var =
+        format!("AWS_ENDPOINT_URL_{}", service.sdk_id.to_uppercase().replace([' ', '-'], "_"));
     let module_doc = [
         " The model's smoke tests (`smithy.test#smokeTests`), one test each.".to_string(),
         String::new(),
@@ -54,7 +58,10 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
         format!("smoke tests call a live endpoint: set {endpoint_var} or AWS_ENDPOINT_URL (tests/moto.sh points it at a local moto server)");
     // Only when a case has parameters: an unused helper would be dead code.
     let uses_params = service.smoke_tests.iter().any(|(_, cases)| {
-        cases.as_array().is_some_and(|cs| cs.iter().any(|c| c.get("params").and_then(Value::as_object).is_some_and(|p| !p.is_empty())))
+        cases.as_array().is_some_and(|cs| {
+            cs.iter()
+                .any(|c| c.get("params").and_then(Value::as_object).is_some_and(|p| !p.is_empty()))
+        })
     });
     let param_fn = uses_params.then(|| {
         quote! {
@@ -85,10 +92,17 @@ pub fn smoke_tests(service: &Service, crate_ident: &str) -> Result<Option<TokenS
     }))
 }
 
-fn smoke_test(op: &Operation, case: &Value, krate: &proc_macro2::Ident) -> Result<(String, TokenStream), Error> {
+fn smoke_test(
+    op: &Operation,
+    case: &Value,
+    krate: &proc_macro2::Ident,
+) -> Result<(String, TokenStream), Error> {
     let bad = |what: String| Error::shape(&op.id, format!("smoke test: {what}"));
     let case = case.as_object().ok_or_else(|| bad("a case must be an object".into()))?;
-    let id = case.get("id").and_then(Value::as_str).ok_or_else(|| bad("a case without an `id`".into()))?;
+    let id = case
+        .get("id")
+        .and_then(Value::as_str)
+        .ok_or_else(|| bad("a case without an `id`".into()))?;
     let bad = |what: String| Error::shape(&op.id, format!("smoke test `{id}`: {what}"));
     let fn_name = field_name(id);
     let test_fn = ident(&fn_name);
@@ -117,7 +131,8 @@ fn smoke_test(op: &Operation, case: &Value, krate: &proc_macro2::Ident) -> Resul
     let method = ident(&op.fn_name);
     let module = ident(&op.fn_name);
     let error = super::ident(&op.error_type());
-    let expect = case.get("expect").and_then(Value::as_object).ok_or_else(|| bad("no `expect`".into()))?;
+    let expect =
+        case.get("expect").and_then(Value::as_object).ok_or_else(|| bad("no `expect`".into()))?;
     let check = if expect.contains_key("success") {
         quote! {
             if let Err(e) = result {

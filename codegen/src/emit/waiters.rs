@@ -21,7 +21,9 @@ pub fn module_decl(service: &Service) -> TokenStream {
     if has_waiters(service) {
         // Documented by its own module docs (an outer doc here would make rustdoc resolve the
         // module's links in the crate root).
-        quote!(pub mod waiters;)
+        quote!(
+            pub mod waiters;
+        )
     } else {
         quote!()
     }
@@ -30,7 +32,8 @@ pub fn module_decl(service: &Service) -> TokenStream {
 /// The `src/waiters.rs` module.
 pub fn waiters_rs(service: &Service) -> TokenStream {
     let rt = rt();
-    let items = service.operations.iter().flat_map(|op| op.waiters.iter().map(move |w| waiter(op, w)));
+    let items =
+        service.operations.iter().flat_map(|op| op.waiters.iter().map(move |w| waiter(op, w)));
     quote! {
         //! Waiters (the model's `smithy.waiters#waitable`): each `wait_until_<name>()` method of
         //! the client returns a fluent builder; set the operation's input on it and call
@@ -79,7 +82,8 @@ fn waiter(op: &Operation, w: &Waiter) -> TokenStream {
         quote!(#rt::waiter::Acceptor::new(#rt::waiter::AcceptorState::#state, #rt::waiter::Matcher::#matcher),)
     });
     let inner = quote!(self.inner);
-    let setters = op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
+    let setters =
+        op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
     let op_fn = unraw(&op.fn_name);
     let mut method_docs = w.docs.clone();
     if !method_docs.is_empty() {

@@ -10,7 +10,9 @@ fn squash(text: &str) -> String {
 }
 
 fn pretty(tokens: TokenStream) -> String {
-    prettyplease::unparse(&syn::parse2::<syn::File>(tokens).expect("emitted tokens parse as a file"))
+    prettyplease::unparse(
+        &syn::parse2::<syn::File>(tokens).expect("emitted tokens parse as a file"),
+    )
 }
 
 fn rule_set(rules: Value) -> Value {
@@ -247,7 +249,8 @@ fn assigned_names_are_visible_in_sub_rules() {
 
 #[test]
 fn partitions_load_and_emit() {
-    let (path, bytes) = xtask_inputs::read_pinned(xtask_inputs::pins::PARTITIONS).unwrap_or_else(|e| panic!("{e}"));
+    let (path, bytes) =
+        xtask_inputs::read_pinned(xtask_inputs::pins::PARTITIONS).unwrap_or_else(|e| panic!("{e}"));
     let value = parse_partitions(&bytes, &path.display().to_string()).unwrap();
     let got = pretty(partitions_tokens(&value).unwrap());
     let squashed = squash(&got);
@@ -261,7 +264,16 @@ fn partitions_load_and_emit() {
     let ids: Vec<&str> = got.lines().filter_map(|l| l.trim().strip_prefix("id: ")).collect();
     assert_eq!(
         ids,
-        ["\"aws\",", "\"aws-cn\",", "\"aws-eusc\",", "\"aws-iso\",", "\"aws-iso-b\",", "\"aws-iso-e\",", "\"aws-iso-f\",", "\"aws-us-gov\","]
+        [
+            "\"aws\",",
+            "\"aws-cn\",",
+            "\"aws-eusc\",",
+            "\"aws-iso\",",
+            "\"aws-iso-b\",",
+            "\"aws-iso-e\",",
+            "\"aws-iso-f\",",
+            "\"aws-us-gov\","
+        ]
     );
 }
 
@@ -283,8 +295,14 @@ fn malformed_partitions_are_errors() {
     let p = |regions: Value, outputs: Value| json!({"partitions": [{"id": "aws", "regionRegex": "^x$", "regions": regions, "outputs": outputs}]});
     let cases = [
         (json!({}), "partitions: missing or not an array"),
-        (json!({"partitions": [{"regionRegex": "x"}]}), "partitions[0]: `id` missing or not a string"),
-        (p(json!({}), json!({"name": "aws"})), "partitions[0] (aws): outputs.dnsSuffix missing or not a string"),
+        (
+            json!({"partitions": [{"regionRegex": "x"}]}),
+            "partitions[0]: `id` missing or not a string",
+        ),
+        (
+            p(json!({}), json!({"name": "aws"})),
+            "partitions[0] (aws): outputs.dnsSuffix missing or not a string",
+        ),
         (
             p(json!({"r-1": {"supportsFIPS": "yes"}}), out.clone()),
             "partitions[0] (aws).regions.r-1: unsupported region override `supportsFIPS`: \"yes\"",
@@ -294,8 +312,16 @@ fn malformed_partitions_are_errors() {
         let err = partitions_tokens(&input).unwrap_err();
         assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Input, expected));
     }
-    let ok = pretty(partitions_tokens(&p(json!({"r-1": {"description": "R", "supportsFIPS": false}}), out)).unwrap());
-    assert!(squash(&ok).contains(&squash(r#"KnownRegion { supports_fips: Some(false), ..KnownRegion::new("r-1") }"#)), "{ok}");
+    let ok = pretty(
+        partitions_tokens(&p(json!({"r-1": {"description": "R", "supportsFIPS": false}}), out))
+            .unwrap(),
+    );
+    assert!(
+        squash(&ok).contains(&squash(
+            r#"KnownRegion { supports_fips: Some(false), ..KnownRegion::new("r-1") }"#
+        )),
+        "{ok}"
+    );
 }
 
 #[test]
@@ -352,7 +378,9 @@ fn case_2() {
 "#;
     assert_eq!(got, expected, "got:\n{got}");
 
-    let bad = |case: Value| endpoint_tests_tokens(&json!({"testCases": [case]}), &rs, &quote!(R)).unwrap_err().message;
+    let bad = |case: Value| {
+        endpoint_tests_tokens(&json!({"testCases": [case]}), &rs, &quote!(R)).unwrap_err().message
+    };
     assert_eq!(
         bad(json!({"params": {"Nope": "x"}, "expect": {"error": "e"}})),
         "testCases[0].params.Nope: not a parameter of the rule set"
@@ -361,7 +389,10 @@ fn case_2() {
         bad(json!({"params": {"UseFIPS": "yes"}, "expect": {"error": "e"}})),
         "testCases[0].params.UseFIPS: \"yes\" does not have the parameter's type Boolean"
     );
-    assert_eq!(bad(json!({"expect": {}})), "testCases[0]: `expect` has neither `endpoint` nor `error`");
+    assert_eq!(
+        bad(json!({"expect": {}})),
+        "testCases[0]: `expect` has neither `endpoint` nor `error`"
+    );
     assert_eq!(bad(json!({"params": {}})), "testCases[0]: `expect` missing");
     assert_eq!(
         bad(json!({"expect": {"endpoint": {"url": "u", "headers": {"h": [1]}}}})),

@@ -59,8 +59,16 @@ pub enum Comparator {
 
 #[derive(Debug, Clone)]
 pub enum Matcher {
-    Output { path: String, expected: String, comparator: Comparator },
-    InputOutput { path: String, expected: String, comparator: Comparator },
+    Output {
+        path: String,
+        expected: String,
+        comparator: Comparator,
+    },
+    InputOutput {
+        path: String,
+        expected: String,
+        comparator: Comparator,
+    },
     Success(bool),
     /// The error shape's name: an absolute shape id in the model is matched by its name, the
     /// error code awsJson services send.
@@ -108,7 +116,11 @@ struct RawPath {
 }
 
 /// The waiters of operation `op` (sorted by name), from its `@waitable` trait.
-pub fn read(op: &ShapeId, raw: Option<&Value>, output: &Structure) -> Result<Vec<Waiter>, Vec<Error>> {
+pub fn read(
+    op: &ShapeId,
+    raw: Option<&Value>,
+    output: &Structure,
+) -> Result<Vec<Waiter>, Vec<Error>> {
     let Some(raw) = raw else { return Ok(Vec::new()) };
     let Some(map) = raw.as_object() else {
         return Err(vec![Error::shape(op, "`@waitable` must be an object of waiters by name")]);
@@ -130,7 +142,8 @@ pub fn read(op: &ShapeId, raw: Option<&Value>, output: &Structure) -> Result<Vec
 
 fn waiter(op: &ShapeId, name: &str, raw: &Value, output: &Structure) -> Result<Waiter, Vec<Error>> {
     let err = |m: String| Error::shape(op, format!("`@waitable` waiter `{name}`: {m}"));
-    let pascal = name.chars().next().is_some_and(|c| c.is_ascii_uppercase()) && name.chars().all(|c| c.is_ascii_alphanumeric());
+    let pascal = name.chars().next().is_some_and(|c| c.is_ascii_uppercase())
+        && name.chars().all(|c| c.is_ascii_alphanumeric());
     if !pascal {
         return Err(vec![err("a waiter name must be PascalCase letters and digits".into())]);
     }
@@ -192,7 +205,8 @@ fn acceptor(a: &RawAcceptor, output: &Structure) -> Result<Acceptor, String> {
             Matcher::ErrorType(name.rsplit('#').next().unwrap_or(name).to_string())
         }
         "output" | "inputOutput" => {
-            let p: RawPath = serde_json::from_value(value.clone()).map_err(|e| format!("`{kind}`: {e}"))?;
+            let p: RawPath =
+                serde_json::from_value(value.clone()).map_err(|e| format!("`{kind}`: {e}"))?;
             let comparator = match p.comparator.as_str() {
                 "stringEquals" => Comparator::StringEquals,
                 "booleanEquals" => Comparator::BooleanEquals,
@@ -200,8 +214,13 @@ fn acceptor(a: &RawAcceptor, output: &Structure) -> Result<Acceptor, String> {
                 "anyStringEquals" => Comparator::AnyStringEquals,
                 c => return Err(format!("unknown comparator `{c}`")),
             };
-            if comparator == Comparator::BooleanEquals && !matches!(p.expected.as_str(), "true" | "false") {
-                return Err(format!("`booleanEquals` expects `true` or `false`, not `{}`", p.expected));
+            if comparator == Comparator::BooleanEquals
+                && !matches!(p.expected.as_str(), "true" | "false")
+            {
+                return Err(format!(
+                    "`booleanEquals` expects `true` or `false`, not `{}`",
+                    p.expected
+                ));
             }
             let expr = jmespath::parse(&p.path).map_err(|e| format!("path `{}`: {e}", p.path))?;
             let roots: Vec<&str> = if kind == "output" {
@@ -210,7 +229,11 @@ fn acceptor(a: &RawAcceptor, output: &Structure) -> Result<Acceptor, String> {
                 vec!["input", "output"]
             };
             if let Some(missing) = root_fields(&expr).into_iter().find(|f| !roots.contains(f)) {
-                let of = if kind == "output" { format!("a member of {}", output.id) } else { "`input` or `output`".into() };
+                let of = if kind == "output" {
+                    format!("a member of {}", output.id)
+                } else {
+                    "`input` or `output`".into()
+                };
                 return Err(format!("path `{}`: `{missing}` is not {of}", p.path));
             }
             if kind == "inputOutput" {
@@ -219,7 +242,11 @@ fn acceptor(a: &RawAcceptor, output: &Structure) -> Result<Acceptor, String> {
                 Matcher::Output { path: p.path, expected: p.expected, comparator }
             }
         }
-        k => return Err(format!("unknown matcher `{k}` (expected output, inputOutput, success or errorType)")),
+        k => {
+            return Err(format!(
+                "unknown matcher `{k}` (expected output, inputOutput, success or errorType)"
+            ))
+        }
     };
     Ok(Acceptor { state, matcher })
 }
@@ -233,9 +260,13 @@ fn root_fields(e: &jmespath::Expr) -> Vec<&str> {
     while let Some(e) = stack.pop() {
         match e {
             Field(name) => out.push(name.as_str()),
-            Sub(l, _) | Projection(l, _) | ValueProjection(l, _) | Flatten(l) | Filter(l, _, _) | Pipe(l, _) | Not(l) => {
-                stack.push(l)
-            }
+            Sub(l, _)
+            | Projection(l, _)
+            | ValueProjection(l, _)
+            | Flatten(l)
+            | Filter(l, _, _)
+            | Pipe(l, _)
+            | Not(l) => stack.push(l),
             Compare(_, l, r) | And(l, r) | Or(l, r) => {
                 stack.push(l);
                 stack.push(r);

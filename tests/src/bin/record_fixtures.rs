@@ -26,7 +26,8 @@ const RECORDED_PREFIX: &str = "recorded from moto";
 
 const ROLE_ARN: &str = "arn:aws:iam::123456789012:role/sfn-fixtures";
 const DEFINITION: &str = r#"{"StartAt":"A","States":{"A":{"Type":"Pass","End":true}}}"#;
-const DEFINITION_2: &str = r#"{"StartAt":"B","States":{"B":{"Type":"Pass","Result":1,"End":true}}}"#;
+const DEFINITION_2: &str =
+    r#"{"StartAt":"B","States":{"B":{"Type":"Pass","Result":1,"End":true}}}"#;
 /// ARNs of this region and moto's default account.
 const ARN: &str = "arn:aws:states:us-east-1:123456789012";
 
@@ -59,20 +60,34 @@ impl Recorder {
 
     /// Records one case: one call, one exchange, written to `<op>/<case>.json`. Returns the
     /// decoded output (`null` for an error).
-    async fn case(&mut self, op: &str, case: &str, description: &str, want: Want, input: Value) -> Res<Value> {
+    async fn case(
+        &mut self,
+        op: &str,
+        case: &str,
+        description: &str,
+        want: Want,
+        input: Value,
+    ) -> Res<Value> {
         self.recording.take();
         let result = self.client.call_json(op, input).await;
         let expected = match (&want, &result) {
             (Want::Output, Ok(out)) => Expected::Output(out.clone()),
-            (Want::Error(shape), Err(CallJsonError::Service { shape: Some(got), meta, .. })) if got == shape => {
-                Expected::Error { shape: Some(got.to_string()), message: meta.message().map(str::to_owned) }
+            (Want::Error(shape), Err(CallJsonError::Service { shape: Some(got), meta, .. }))
+                if got == shape =>
+            {
+                Expected::Error {
+                    shape: Some(got.to_string()),
+                    message: meta.message().map(str::to_owned),
+                }
             }
             (Want::Unmodeled(code), Err(CallJsonError::Service { shape: None, meta, .. }))
                 if meta.code() == Some(*code) =>
             {
                 Expected::Error { shape: None, message: meta.message().map(str::to_owned) }
             }
-            (_, Ok(out)) => return Err(format!("{op}/{case}: expected an error, got output {out}")),
+            (_, Ok(out)) => {
+                return Err(format!("{op}/{case}: expected an error, got output {out}"))
+            }
             (_, Err(e)) => return Err(format!("{op}/{case}: not the planned answer: {e}")),
         };
         let mut exchanges = self.recording.take();
@@ -86,14 +101,27 @@ impl Recorder {
 
     /// Records every page of a paginated call (following `nextToken`) into one fixture, which
     /// must have three pages or more.
-    async fn pages(&mut self, op: &str, case: &str, description: &str, mut input: Value) -> Res<()> {
+    async fn pages(
+        &mut self,
+        op: &str,
+        case: &str,
+        description: &str,
+        mut input: Value,
+    ) -> Res<()> {
         self.recording.take();
         let mut exchanges = Vec::new();
         loop {
-            let out = self.client.call_json(op, input.clone()).await.map_err(|e| format!("{op}/{case}: {e}"))?;
+            let out = self
+                .client
+                .call_json(op, input.clone())
+                .await
+                .map_err(|e| format!("{op}/{case}: {e}"))?;
             let mut recorded = self.recording.take();
             if recorded.len() != 1 {
-                return Err(format!("{op}/{case}: {} exchanges recorded for one page", recorded.len()));
+                return Err(format!(
+                    "{op}/{case}: {} exchanges recorded for one page",
+                    recorded.len()
+                ));
             }
             recorded[0].expected = Some(Expected::Output(out.clone()));
             exchanges.append(&mut recorded);
@@ -102,16 +130,27 @@ impl Recorder {
                 None => break,
             }
             if exchanges.len() > 20 {
-                return Err(format!("{op}/{case}: more than 20 pages; the token does not advance?"));
+                return Err(format!(
+                    "{op}/{case}: more than 20 pages; the token does not advance?"
+                ));
             }
         }
         if exchanges.len() < 3 {
-            return Err(format!("{op}/{case}: only {} page(s); create more resources", exchanges.len()));
+            return Err(format!(
+                "{op}/{case}: only {} page(s); create more resources",
+                exchanges.len()
+            ));
         }
         self.write(op, case, description, exchanges)
     }
 
-    fn write(&mut self, op: &str, case: &str, description: &str, exchanges: Vec<sfn_client::test_util::Exchange>) -> Res<()> {
+    fn write(
+        &mut self,
+        op: &str,
+        case: &str,
+        description: &str,
+        exchanges: Vec<sfn_client::test_util::Exchange>,
+    ) -> Res<()> {
         let path = self.dir.join(op).join(format!("{case}.json"));
         if !self.written.insert(path.clone()) {
             return Err(format!("{op}/{case}: recorded twice"));
@@ -119,7 +158,10 @@ impl Recorder {
         if path.exists() {
             let existing = Fixture::from_path(&path).map_err(|e| e.to_string())?;
             if !existing.source.starts_with(RECORDED_PREFIX) {
-                return Err(format!("{}: a hand-written fixture has this name; rename the case", path.display()));
+                return Err(format!(
+                    "{}: a hand-written fixture has this name; rename the case",
+                    path.display()
+                ));
             }
         }
         let fixture = Fixture {
@@ -144,7 +186,8 @@ impl Recorder {
                 }
                 let fixture = Fixture::from_path(&path).map_err(|e| e.to_string())?;
                 if fixture.source.starts_with(RECORDED_PREFIX) {
-                    std::fs::remove_file(&path).map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
+                    std::fs::remove_file(&path)
+                        .map_err(|e| format!("cannot remove {}: {e}", path.display()))?;
                     removed.push(path);
                 }
             }
@@ -154,14 +197,21 @@ impl Recorder {
 }
 
 fn read_dir(dir: &Path) -> Res<Vec<PathBuf>> {
-    let entries = std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
-    let mut paths = entries.map(|e| e.map(|e| e.path())).collect::<Result<Vec<_>, _>>().map_err(|e| e.to_string())?;
+    let entries =
+        std::fs::read_dir(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    let mut paths = entries
+        .map(|e| e.map(|e| e.path()))
+        .collect::<Result<Vec<_>, _>>()
+        .map_err(|e| e.to_string())?;
     paths.sort();
     Ok(paths)
 }
 
 fn str_of(v: &Value, key: &str) -> Res<String> {
-    v.get(key).and_then(Value::as_str).map(str::to_owned).ok_or_else(|| format!("no `{key}` in {v}"))
+    v.get(key)
+        .and_then(Value::as_str)
+        .map(str::to_owned)
+        .ok_or_else(|| format!("no `{key}` in {v}"))
 }
 
 async fn scenario(r: &mut Recorder) -> Res<()> {
@@ -610,7 +660,9 @@ async fn executions(r: &mut Recorder, m: &Machines) -> Res<()> {
     .await?;
     let mut run_2 = String::new();
     for n in 2..=5 {
-        let out = r.setup("StartExecution", json!({"stateMachineArn": sm, "name": format!("run-{n}")})).await?;
+        let out = r
+            .setup("StartExecution", json!({"stateMachineArn": sm, "name": format!("run-{n}")}))
+            .await?;
         if n == 2 {
             run_2 = str_of(&out, "executionArn")?;
         }
@@ -791,11 +843,18 @@ async fn main() -> ExitCode {
     }
     // The fixtures keep the host the replaying client sends (the us-east-1 endpoint), not moto's
     // loopback address and port, which change with every run (tests/fixtures/README.md).
-    let recording = RecordingConnector::new(HyperConnector::new(None)).record_host_as("states.us-east-1.amazonaws.com");
+    let recording = RecordingConnector::new(HyperConnector::new(None))
+        .record_host_as("states.us-east-1.amazonaws.com");
     let client = Client::from_conf(
         Config::builder()
             .region("us-east-1")
-            .credentials_provider(Credentials::new("AKIDEXAMPLE", "SECRET", None, None, "record-fixtures"))
+            .credentials_provider(Credentials::new(
+                "AKIDEXAMPLE",
+                "SECRET",
+                None,
+                None,
+                "record-fixtures",
+            ))
             .endpoint_url(endpoint)
             .disable_host_prefix(true)
             // One attempt: an error answer is recorded as it is, never retried.
@@ -814,7 +873,11 @@ async fn main() -> ExitCode {
             for path in &removed {
                 println!("removed stale {}", path.display());
             }
-            println!("recorded {} fixtures into {}", recorder.written.len(), recorder.dir.display());
+            println!(
+                "recorded {} fixtures into {}",
+                recorder.written.len(),
+                recorder.dir.display()
+            );
             ExitCode::SUCCESS
         }
         Err(e) => {

@@ -53,7 +53,8 @@ pub fn pinned_model(key: &str) -> Result<Model, String> {
 /// ([`codegen::endpoints::parse_partitions`]).
 pub fn pinned_partitions() -> Result<Value, String> {
     let (path, bytes) = read_pinned(pins::PARTITIONS)?;
-    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string()).map_err(|e| e.to_string())
+    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string())
+        .map_err(|e| e.to_string())
 }
 
 /// Where the repository keeps its overlays of the SFN model (relative to the repository root).
@@ -72,8 +73,10 @@ pub fn read_overlays(root: &Path) -> Result<Vec<(String, String)>, String> {
     for entry in entries {
         let path = entry.map_err(|e| format!("{}: {e}", dir.display()))?.path();
         if path.extension().is_some_and(|x| x == "json") {
-            let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
-            let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+            let name =
+                path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+            let text =
+                std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
             out.push((format!("{OVERLAYS_DIR}/{name}"), text));
         }
     }

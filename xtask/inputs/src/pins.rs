@@ -39,8 +39,10 @@ pub struct Pins {
 impl Pins {
     pub fn load(root: &Path) -> Result<Pins, String> {
         let path = root.join("model/pin.json");
-        let text = std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
-        let v: Value = serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+        let text =
+            std::fs::read_to_string(&path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let v: Value =
+            serde_json::from_str(&text).map_err(|e| format!("{}: {e}", path.display()))?;
         let pin = |key: &str| -> Result<Pin, String> {
             let o = v.get(key).ok_or_else(|| format!("{}: no `{key}` entry", path.display()))?;
             let field = |f: &str| -> Result<String, String> {
@@ -76,7 +78,10 @@ impl Pins {
     /// The pin named `key`, or an error naming the keys there are.
     pub fn get(&self, key: &str) -> Result<&Pin, String> {
         self.all.get(key).ok_or_else(|| {
-            format!("model/pin.json has no `{key}` entry (entries: {})", self.all.keys().cloned().collect::<Vec<_>>().join(", "))
+            format!(
+                "model/pin.json has no `{key}` entry (entries: {})",
+                self.all.keys().cloned().collect::<Vec<_>>().join(", ")
+            )
         })
     }
 }
@@ -156,7 +161,10 @@ pub fn fetch(url: &str, sha256: &str, dest: &Path) -> Result<(), String> {
         .output()
         .map_err(|e| format!("cannot run curl (needed to download {url}): {e}"))?;
     if !output.status.success() {
-        return Err(format!("downloading {url} failed: {}", String::from_utf8_lossy(&output.stderr).trim()));
+        return Err(format!(
+            "downloading {url} failed: {}",
+            String::from_utf8_lossy(&output.stderr).trim()
+        ));
     }
     verify(&output.stdout, sha256).map_err(|e| format!("{url}: {e}"))?;
     if let Some(parent) = dest.parent() {
@@ -179,7 +187,10 @@ mod tests {
             let (mut stream, _) = listener.accept().unwrap();
             let mut buf = [0u8; 4096];
             let _ = stream.read(&mut buf);
-            let head = format!("HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n", body.len());
+            let head = format!(
+                "HTTP/1.1 200 OK\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+                body.len()
+            );
             stream.write_all(head.as_bytes()).unwrap();
             stream.write_all(body).unwrap();
         });
@@ -197,7 +208,8 @@ mod tests {
         assert_eq!(std::fs::read(&dest).unwrap(), good);
 
         std::fs::remove_file(&dest).unwrap();
-        let err = fetch(&serve_once(br#"{"smithy":"2.0","shapes":{"x":1}}"#), &pinned, &dest).unwrap_err();
+        let err = fetch(&serve_once(br#"{"smithy":"2.0","shapes":{"x":1}}"#), &pinned, &dest)
+            .unwrap_err();
         assert!(err.contains("sha256 mismatch"), "{err}");
         assert!(!dest.exists(), "a tampered download is never written");
         let _ = std::fs::remove_dir_all(&dir);

@@ -96,7 +96,9 @@ impl TestCrate {
     /// Loads an in-repository model (`None` for a pinned one, which xtask locates and verifies).
     pub fn load_in_repo_model(&self, root: &Path) -> Option<Result<Model, String>> {
         match self.model {
-            ModelInput::InRepo(path) => Some(Model::from_path(&root.join(path)).map_err(|e| e.to_string())),
+            ModelInput::InRepo(path) => {
+                Some(Model::from_path(&root.join(path)).map_err(|e| e.to_string()))
+            }
             ModelInput::Pinned(_) => None,
         }
     }

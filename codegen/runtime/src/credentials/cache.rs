@@ -7,7 +7,10 @@ use std::sync::{Arc, Mutex, MutexGuard};
 use std::task::Poll;
 use std::time::{Duration, SystemTime};
 
-use super::{Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture, SharedCredentialsProvider};
+use super::{
+    Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+    SharedCredentialsProvider,
+};
 use crate::clock::{AsyncSleep, Sleep, SystemTimeSource, TimeSource, TokioSleep};
 
 /// Credentials are refreshed this long before they expire (as aws-sdk-rust's lazy cache).
@@ -199,7 +202,12 @@ impl CredentialsCache {
     }
 
     /// The cached credentials while they have not expired, else the error.
-    fn stale_or(&self, state: &State, now: SystemTime, e: CredentialsError) -> Result<Credentials, CredentialsError> {
+    fn stale_or(
+        &self,
+        state: &State,
+        now: SystemTime,
+        e: CredentialsError,
+    ) -> Result<Credentials, CredentialsError> {
         match &state.entry {
             Some((c, expires)) if now < *expires => {
                 tracing::warn!(error = %e, "refreshing credentials failed; using the previous ones until they expire");

@@ -1,8 +1,8 @@
 //! The default credentials chain.
 
 use super::{
-    ContainerCredentials, Credentials, CredentialsError, EnvironmentCredentials, ImdsCredentials, ProfileCredentials,
-    ProvideCredentials, ProvideCredentialsFuture,
+    ContainerCredentials, Credentials, CredentialsError, EnvironmentCredentials, ImdsCredentials,
+    ProfileCredentials, ProvideCredentials, ProvideCredentialsFuture,
 };
 use crate::env::Env;
 
@@ -103,10 +103,11 @@ impl DefaultCredentialsChain {
                 "neither AWS_ROLE_ARN nor AWS_WEB_IDENTITY_TOKEN_FILE is set",
             )),
             (role, file) => {
-                let set: Vec<&str> = [role.map(|_| "AWS_ROLE_ARN"), file.map(|_| "AWS_WEB_IDENTITY_TOKEN_FILE")]
-                    .into_iter()
-                    .flatten()
-                    .collect();
+                let set: Vec<&str> =
+                    [role.map(|_| "AWS_ROLE_ARN"), file.map(|_| "AWS_WEB_IDENTITY_TOKEN_FILE")]
+                        .into_iter()
+                        .flatten()
+                        .collect();
                 Err(CredentialsError::invalid_configuration(
                     "WebIdentityToken",
                     format!(

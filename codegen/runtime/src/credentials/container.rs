@@ -4,7 +4,10 @@ use std::net::IpAddr;
 use std::time::Duration;
 
 use super::fetch::{request, snippet, FetchError, Fetcher};
-use super::{credentials_from_json, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use super::{
+    credentials_from_json, Credentials, CredentialsError, ProvideCredentials,
+    ProvideCredentialsFuture,
+};
 use crate::env::Env;
 
 const PROVIDER: &str = "ContainerCredentials";
@@ -36,7 +39,11 @@ impl ContainerCredentials {
 
     /// Reads the given environment.
     pub fn with_env(env: Env) -> Self {
-        ContainerCredentials { env, relative_base: RELATIVE_BASE.into(), fetcher: Fetcher::new(Duration::from_secs(2), 3) }
+        ContainerCredentials {
+            env,
+            relative_base: RELATIVE_BASE.into(),
+            fetcher: Fetcher::new(Duration::from_secs(2), 3),
+        }
     }
 
     /// Resolves `AWS_CONTAINER_CREDENTIALS_RELATIVE_URI` against this base instead of
@@ -54,11 +61,16 @@ impl ContainerCredentials {
                 format!("{}{slash}{relative}", self.relative_base.trim_end_matches('/'))
             }
             (None, Some(full)) => {
-                check_full_uri(&full).map_err(|e| CredentialsError::invalid_configuration(PROVIDER, format!("{FULL_URI}: {e}")))?;
+                check_full_uri(&full).map_err(|e| {
+                    CredentialsError::invalid_configuration(PROVIDER, format!("{FULL_URI}: {e}"))
+                })?;
                 full
             }
             (None, None) => {
-                return Err(CredentialsError::not_loaded(PROVIDER, format!("neither {RELATIVE_URI} nor {FULL_URI} is set")))
+                return Err(CredentialsError::not_loaded(
+                    PROVIDER,
+                    format!("neither {RELATIVE_URI} nor {FULL_URI} is set"),
+                ))
             }
         };
         let token = self.authorization()?;
@@ -74,7 +86,10 @@ impl ContainerCredentials {
             .await
             .map_err(|e| match e {
                 FetchError::Unreachable(m) | FetchError::Other(m) => {
-                    CredentialsError::provider_error(PROVIDER, format!("the container credentials endpoint did not answer: {m}"))
+                    CredentialsError::provider_error(
+                        PROVIDER,
+                        format!("the container credentials endpoint did not answer: {m}"),
+                    )
                 }
             })?;
         if !response.status().is_success() {
@@ -83,17 +98,29 @@ impl ContainerCredentials {
                 format!("{uri} answered {}: {}", response.status(), snippet(response.body())),
             ));
         }
-        let doc: crate::types::Document = crate::json::from_slice(response.body())
-            .map_err(|_| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not JSON")))?;
-        credentials_from_json(&doc, "Token", PROVIDER)
-            .map_err(|e| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not usable: {e}")))
+        let doc: crate::types::Document =
+            crate::json::from_slice(response.body()).map_err(|_| {
+                CredentialsError::provider_error(
+                    PROVIDER,
+                    format!("the answer of {uri} is not JSON"),
+                )
+            })?;
+        credentials_from_json(&doc, "Token", PROVIDER).map_err(|e| {
+            CredentialsError::provider_error(
+                PROVIDER,
+                format!("the answer of {uri} is not usable: {e}"),
+            )
+        })
     }
 
     fn authorization(&self) -> Result<Option<String>, CredentialsError> {
         let (what, token) = match self.env.get(TOKEN_FILE) {
             Some(path) => {
                 let text = std::fs::read_to_string(self.env.expand_home(&path)).map_err(|e| {
-                    CredentialsError::invalid_configuration(PROVIDER, format!("{TOKEN_FILE}: cannot read `{path}`: {e}"))
+                    CredentialsError::invalid_configuration(
+                        PROVIDER,
+                        format!("{TOKEN_FILE}: cannot read `{path}`: {e}"),
+                    )
                 })?;
                 (TOKEN_FILE, text.trim().to_string())
             }
@@ -127,7 +154,12 @@ fn check_full_uri(full: &str) -> Result<(), String> {
         Some("http") => {
             let bare = host.trim_start_matches('[').trim_end_matches(']');
             let allowed = match bare.parse::<IpAddr>() {
-                Ok(ip) => ip.is_loopback() || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"].iter().any(|a| a.parse() == Ok(ip)),
+                Ok(ip) => {
+                    ip.is_loopback()
+                        || ["169.254.170.2", "169.254.170.23", "fd00:ec2::23"]
+                            .iter()
+                            .any(|a| a.parse() == Ok(ip))
+                }
                 Err(_) => bare.eq_ignore_ascii_case("localhost"),
             };
             if allowed {
@@ -170,7 +202,13 @@ mod tests {
         ] {
             assert_eq!(check_full_uri(ok), Ok(()), "{ok}");
         }
-        for bad in ["http://example.com/creds", "http://169.254.169.254/", "http://10.0.0.1/", "ftp://127.0.0.1/", "http:///x"] {
+        for bad in [
+            "http://example.com/creds",
+            "http://169.254.169.254/",
+            "http://10.0.0.1/",
+            "ftp://127.0.0.1/",
+            "http:///x",
+        ] {
             assert!(check_full_uri(bad).is_err(), "{bad}");
         }
     }

@@ -38,17 +38,26 @@ impl Fetcher {
     /// Each attempt (connecting included) may take `timeout`; I/O failures, timeouts and 5xx
     /// answers are tried again, up to `attempts` in all.
     pub(crate) fn new(timeout: Duration, attempts: u32) -> Self {
-        Fetcher { connector: HyperConnector::new(Some(timeout)), timeout, attempts: attempts.max(1) }
+        Fetcher {
+            connector: HyperConnector::new(Some(timeout)),
+            timeout,
+            attempts: attempts.max(1),
+        }
     }
 
     /// Sends the request `make` builds, as many times as needed; the last answer, whatever its status.
-    pub(crate) async fn send(&self, make: impl Fn() -> Result<HttpRequest, String>) -> Result<HttpResponse, FetchError> {
+    pub(crate) async fn send(
+        &self,
+        make: impl Fn() -> Result<HttpRequest, String>,
+    ) -> Result<HttpResponse, FetchError> {
         let mut last = None;
         for attempt in 1..=self.attempts {
             let request = make().map_err(FetchError::Other)?;
             let target = request.uri().clone();
             match tokio::time::timeout(self.timeout, self.connector.call(request, MAX_BODY)).await {
-                Ok(Ok(response)) if response.status().is_server_error() && attempt < self.attempts => {
+                Ok(Ok(response))
+                    if response.status().is_server_error() && attempt < self.attempts =>
+                {
                     last = Some(Ok(response));
                 }
                 Ok(Ok(response)) => return Ok(response),
@@ -57,7 +66,10 @@ impl Fetcher {
                 }
                 Ok(Err(e)) => return Err(FetchError::Other(format!("{target}: {}", e))),
                 Err(_) => {
-                    last = Some(Err(FetchError::Unreachable(format!("{target}: no answer within {:?}", self.timeout))));
+                    last = Some(Err(FetchError::Unreachable(format!(
+                        "{target}: no answer within {:?}",
+                        self.timeout
+                    ))));
                 }
             }
             if attempt < self.attempts {
@@ -69,7 +81,11 @@ impl Fetcher {
 }
 
 /// A request with no body.
-pub(crate) fn request(method: http::Method, uri: &str, headers: &[(&str, &str)]) -> Result<HttpRequest, String> {
+pub(crate) fn request(
+    method: http::Method,
+    uri: &str,
+    headers: &[(&str, &str)],
+) -> Result<HttpRequest, String> {
     let mut b = http::Request::builder().method(method).uri(uri);
     for (k, v) in headers {
         b = b.header(*k, *v);

@@ -3,7 +3,10 @@
 use std::time::Duration;
 
 use super::fetch::{request, snippet, FetchError, Fetcher};
-use super::{credentials_from_json, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use super::{
+    credentials_from_json, Credentials, CredentialsError, ProvideCredentials,
+    ProvideCredentialsFuture,
+};
 use crate::env::Env;
 use crate::profile::ProfileSet;
 
@@ -52,7 +55,9 @@ impl ImdsCredentials {
     /// The endpoint, or why there is none (disabled).
     fn endpoint(&self) -> Result<String, CredentialsError> {
         match self.env.get_bool(DISABLED) {
-            Ok(Some(true)) => return Err(CredentialsError::not_loaded(PROVIDER, format!("{DISABLED} is true"))),
+            Ok(Some(true)) => {
+                return Err(CredentialsError::not_loaded(PROVIDER, format!("{DISABLED} is true")))
+            }
             Ok(_) => {}
             Err(e) => return Err(CredentialsError::invalid_configuration(PROVIDER, e)),
         }
@@ -60,8 +65,13 @@ impl ImdsCredentials {
             return Ok(e);
         }
         let profiles = ProfileSet::load(&self.env, self.profile.as_deref()).ok();
-        let from_profile =
-            |key: &str| profiles.as_ref().and_then(ProfileSet::selected).and_then(|p| p.get(key)).map(str::to_string);
+        let from_profile = |key: &str| {
+            profiles
+                .as_ref()
+                .and_then(ProfileSet::selected)
+                .and_then(|p| p.get(key))
+                .map(str::to_string)
+        };
         if let Some(e) = from_profile("ec2_metadata_service_endpoint") {
             return Ok(e);
         }
@@ -77,7 +87,10 @@ impl ImdsCredentials {
         } else if mode.eq_ignore_ascii_case("ipv6") {
             Ok(IPV6_ENDPOINT.into())
         } else {
-            Err(CredentialsError::invalid_configuration(PROVIDER, format!("{what} must be `IPv4` or `IPv6`, not `{mode}`")))
+            Err(CredentialsError::invalid_configuration(
+                PROVIDER,
+                format!("{what} must be `IPv4` or `IPv6`, not `{mode}`"),
+            ))
         }
     }
 
@@ -85,7 +98,12 @@ impl ImdsCredentials {
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
         let endpoint = self.endpoint()?;
         let base = endpoint.trim_end_matches('/');
-        let unreachable = |m: String| CredentialsError::not_loaded(PROVIDER, format!("no instance metadata service answered: {m}"));
+        let unreachable = |m: String| {
+            CredentialsError::not_loaded(
+                PROVIDER,
+                format!("no instance metadata service answered: {m}"),
+            )
+        };
         let failed = |e: FetchError| match e {
             FetchError::Unreachable(m) => unreachable(m),
             FetchError::Other(m) => CredentialsError::provider_error(PROVIDER, m),
@@ -94,26 +112,46 @@ impl ImdsCredentials {
         let token_uri = format!("{base}/latest/api/token");
         let response = self
             .fetcher
-            .send(|| request(http::Method::PUT, &token_uri, &[("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL)]))
+            .send(|| {
+                request(
+                    http::Method::PUT,
+                    &token_uri,
+                    &[("x-aws-ec2-metadata-token-ttl-seconds", TOKEN_TTL)],
+                )
+            })
             .await
             .map_err(failed)?;
         if !response.status().is_success() {
             return Err(CredentialsError::provider_error(
                 PROVIDER,
-                format!("the session token request to {token_uri} was answered {}", response.status()),
+                format!(
+                    "the session token request to {token_uri} was answered {}",
+                    response.status()
+                ),
             ));
         }
         let token = String::from_utf8(response.body().to_vec())
             .ok()
             .map(|t| t.trim().to_string())
             .filter(|t| !t.is_empty() && http::HeaderValue::from_str(t).is_ok())
-            .ok_or_else(|| CredentialsError::provider_error(PROVIDER, format!("{token_uri} answered an unusable session token")))?;
+            .ok_or_else(|| {
+                CredentialsError::provider_error(
+                    PROVIDER,
+                    format!("{token_uri} answered an unusable session token"),
+                )
+            })?;
         let get = |uri: String| {
             let token = token.clone();
             async move {
                 let r = self
                     .fetcher
-                    .send(|| request(http::Method::GET, &uri, &[("x-aws-ec2-metadata-token", token.as_str())]))
+                    .send(|| {
+                        request(
+                            http::Method::GET,
+                            &uri,
+                            &[("x-aws-ec2-metadata-token", token.as_str())],
+                        )
+                    })
                     .await
                     .map_err(failed)?;
                 Ok::<_, CredentialsError>((uri, r))
@@ -122,17 +160,29 @@ impl ImdsCredentials {
 
         let (uri, response) = get(format!("{base}{ROLE_PATH}")).await?;
         if response.status() == http::StatusCode::NOT_FOUND {
-            return Err(CredentialsError::not_loaded(PROVIDER, "the instance has no IAM role (instance profile)"));
+            return Err(CredentialsError::not_loaded(
+                PROVIDER,
+                "the instance has no IAM role (instance profile)",
+            ));
         }
         if !response.status().is_success() {
-            return Err(CredentialsError::provider_error(PROVIDER, format!("{uri} answered {}", response.status())));
+            return Err(CredentialsError::provider_error(
+                PROVIDER,
+                format!("{uri} answered {}", response.status()),
+            ));
         }
         let roles = String::from_utf8_lossy(response.body()).into_owned();
         let Some(role) = roles.lines().map(str::trim).find(|l| !l.is_empty()) else {
-            return Err(CredentialsError::not_loaded(PROVIDER, "the instance has no IAM role (instance profile)"));
+            return Err(CredentialsError::not_loaded(
+                PROVIDER,
+                "the instance has no IAM role (instance profile)",
+            ));
         };
         if role.contains(['/', '?', '#', '%']) {
-            return Err(CredentialsError::provider_error(PROVIDER, format!("{uri} answered an invalid role name `{role}`")));
+            return Err(CredentialsError::provider_error(
+                PROVIDER,
+                format!("{uri} answered an invalid role name `{role}`"),
+            ));
         }
 
         let (uri, response) = get(format!("{base}{ROLE_PATH}{role}")).await?;
@@ -142,17 +192,30 @@ impl ImdsCredentials {
                 format!("{uri} answered {}: {}", response.status(), snippet(response.body())),
             ));
         }
-        let doc: crate::types::Document = crate::json::from_slice(response.body())
-            .map_err(|_| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not JSON")))?;
+        let doc: crate::types::Document =
+            crate::json::from_slice(response.body()).map_err(|_| {
+                CredentialsError::provider_error(
+                    PROVIDER,
+                    format!("the answer of {uri} is not JSON"),
+                )
+            })?;
         match doc.get("Code").and_then(crate::types::Document::as_str) {
             Some("Success") | None => {}
             Some(code) => {
-                let message = doc.get("Message").and_then(crate::types::Document::as_str).unwrap_or("");
-                return Err(CredentialsError::provider_error(PROVIDER, format!("{uri} answered Code `{code}`: {message}")));
+                let message =
+                    doc.get("Message").and_then(crate::types::Document::as_str).unwrap_or("");
+                return Err(CredentialsError::provider_error(
+                    PROVIDER,
+                    format!("{uri} answered Code `{code}`: {message}"),
+                ));
             }
         }
-        credentials_from_json(&doc, "Token", PROVIDER)
-            .map_err(|e| CredentialsError::provider_error(PROVIDER, format!("the answer of {uri} is not usable: {e}")))
+        credentials_from_json(&doc, "Token", PROVIDER).map_err(|e| {
+            CredentialsError::provider_error(
+                PROVIDER,
+                format!("the answer of {uri} is not usable: {e}"),
+            )
+        })
     }
 }
 

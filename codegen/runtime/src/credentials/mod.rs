@@ -24,7 +24,10 @@ mod imds;
 mod process;
 mod profile;
 
-pub use cache::{CredentialsCache, CredentialsCacheBuilder, DEFAULT_BUFFER_TIME, DEFAULT_EXPIRATION, DEFAULT_LOAD_TIMEOUT};
+pub use cache::{
+    CredentialsCache, CredentialsCacheBuilder, DEFAULT_BUFFER_TIME, DEFAULT_EXPIRATION,
+    DEFAULT_LOAD_TIMEOUT,
+};
 pub use chain::DefaultCredentialsChain;
 pub use container::ContainerCredentials;
 pub use imds::ImdsCredentials;
@@ -131,7 +134,11 @@ pub struct CredentialsError {
 
 impl CredentialsError {
     /// An error of `kind` from `provider`.
-    pub fn new(kind: CredentialsErrorKind, provider: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn new(
+        kind: CredentialsErrorKind,
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         CredentialsError { kind, provider: provider.into(), message: message.into() }
     }
 
@@ -139,17 +146,27 @@ impl CredentialsError {
         Self::new(CredentialsErrorKind::NotLoaded, provider, message)
     }
 
-    pub fn invalid_configuration(provider: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn invalid_configuration(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(CredentialsErrorKind::InvalidConfiguration, provider, message)
     }
 
-    pub fn provider_error(provider: impl Into<Cow<'static, str>>, message: impl Into<String>) -> Self {
+    pub fn provider_error(
+        provider: impl Into<Cow<'static, str>>,
+        message: impl Into<String>,
+    ) -> Self {
         Self::new(CredentialsErrorKind::ProviderError, provider, message)
     }
 
     /// The provider did not answer within `after`.
     pub fn provider_timed_out(provider: impl Into<Cow<'static, str>>, after: Duration) -> Self {
-        Self::new(CredentialsErrorKind::ProviderTimedOut, provider, format!("no answer within {after:?}"))
+        Self::new(
+            CredentialsErrorKind::ProviderTimedOut,
+            provider,
+            format!("no answer within {after:?}"),
+        )
     }
 
     /// Appends a cause (its whole chain) to the message.
@@ -197,11 +214,15 @@ impl fmt::Display for CredentialsError {
 impl std::error::Error for CredentialsError {}
 
 /// The future [`ProvideCredentials::provide_credentials`] returns.
-pub struct ProvideCredentialsFuture<'a>(Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>);
+pub struct ProvideCredentialsFuture<'a>(
+    Pin<Box<dyn Future<Output = Result<Credentials, CredentialsError>> + Send + 'a>>,
+);
 
 impl<'a> ProvideCredentialsFuture<'a> {
     /// Wraps a future.
-    pub fn new(future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a) -> Self {
+    pub fn new(
+        future: impl Future<Output = Result<Credentials, CredentialsError>> + Send + 'a,
+    ) -> Self {
         ProvideCredentialsFuture(Box::pin(future))
     }
 
@@ -289,7 +310,9 @@ mod aws {
 
     use super::*;
     use aws_credential_types::provider::error::CredentialsError as AwsError;
-    use aws_credential_types::provider::{ProvideCredentials as _, SharedCredentialsProvider as AwsProvider};
+    use aws_credential_types::provider::{
+        ProvideCredentials as _, SharedCredentialsProvider as AwsProvider,
+    };
 
     /// An `aws-credential-types` provider used through [`ProvideCredentials`].
     #[derive(Debug, Clone)]
@@ -324,7 +347,9 @@ mod aws {
             _ => CredentialsErrorKind::ProviderError,
         };
         let message = match std::error::Error::source(e) {
-            Some(s) => CredentialsError::new(kind, "aws-config", e.to_string()).with_cause(s).message,
+            Some(s) => {
+                CredentialsError::new(kind, "aws-config", e.to_string()).with_cause(s).message
+            }
             None => e.to_string(),
         };
         CredentialsError::new(kind, "aws-config", message)
@@ -348,7 +373,9 @@ impl From<aws_credential_types::provider::SharedCredentialsProvider> for SharedC
 
 /// Parses the `Expiration` of a credentials document (RFC 3339).
 pub(crate) fn parse_expiration(value: &str) -> Option<SystemTime> {
-    crate::types::DateTime::parse(value, crate::types::TimestampFormat::DateTime).ok().map(SystemTime::from)
+    crate::types::DateTime::parse(value, crate::types::TimestampFormat::DateTime)
+        .ok()
+        .map(SystemTime::from)
 }
 
 /// The parts of a JSON credentials document (`credential_process`, container, IMDS) under the
@@ -365,9 +392,10 @@ pub(crate) fn credentials_from_json(
     let token = text(token_key).map(str::to_string);
     let expiry = match doc.get("Expiration") {
         None | Some(Document::Null) => None,
-        Some(Document::String(s)) => {
-            Some(parse_expiration(s).ok_or_else(|| format!("`Expiration` is not an RFC 3339 date-time: `{s}`"))?)
-        }
+        Some(Document::String(s)) => Some(
+            parse_expiration(s)
+                .ok_or_else(|| format!("`Expiration` is not an RFC 3339 date-time: `{s}`"))?,
+        ),
         Some(_) => return Err("`Expiration` is not a string".into()),
     };
     Ok(Credentials::new(akid, secret, token, expiry, provider_name))
@@ -381,13 +409,17 @@ mod tests {
     fn debug_redacts_secrets() {
         let c = Credentials::new("AKID", "SECRETVALUE", Some("TOKENVALUE".into()), None, "test");
         let d = format!("{c:?}");
-        assert!(d.contains("AKID") && !d.contains("SECRETVALUE") && !d.contains("TOKENVALUE"), "{d}");
+        assert!(
+            d.contains("AKID") && !d.contains("SECRETVALUE") && !d.contains("TOKENVALUE"),
+            "{d}"
+        );
     }
 
     #[test]
     fn errors_name_the_provider_and_the_causes() {
         let io = std::io::Error::other("disk on fire");
-        let e = CredentialsError::provider_error("Profile", "cannot read the token file").with_cause(&io);
+        let e = CredentialsError::provider_error("Profile", "cannot read the token file")
+            .with_cause(&io);
         assert_eq!(e.to_string(), "Profile credentials provider: provider error: cannot read the token file: disk on fire");
         assert_eq!(e.kind(), CredentialsErrorKind::ProviderError);
         assert_eq!(e.provider(), "Profile");
@@ -396,7 +428,9 @@ mod tests {
     #[cfg(feature = "aws-config")]
     #[tokio::test]
     async fn aws_config_providers_are_adapted() {
-        use aws_credential_types::provider::{error::CredentialsError as AwsError, future, ProvideCredentials as AwsProvide};
+        use aws_credential_types::provider::{
+            error::CredentialsError as AwsError, future, ProvideCredentials as AwsProvide,
+        };
 
         #[derive(Debug)]
         struct Failing;
@@ -405,14 +439,24 @@ mod tests {
             where
                 Self: 'a,
             {
-                future::ProvideCredentials::ready(Err(AwsError::provider_error(std::io::Error::other("STS said no"))))
+                future::ProvideCredentials::ready(Err(AwsError::provider_error(
+                    std::io::Error::other("STS said no"),
+                )))
             }
         }
-        let ok = aws_credential_types::Credentials::new("AKID", "S", Some("T".into()), None, "test");
-        let ok = SharedCredentialsProvider::from_aws(aws_credential_types::provider::SharedCredentialsProvider::new(ok));
+        let ok =
+            aws_credential_types::Credentials::new("AKID", "S", Some("T".into()), None, "test");
+        let ok = SharedCredentialsProvider::from_aws(
+            aws_credential_types::provider::SharedCredentialsProvider::new(ok),
+        );
         let c = ok.provide_credentials().await.unwrap();
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("AKID", "S", Some("T")));
-        let failing = SharedCredentialsProvider::from(aws_credential_types::provider::SharedCredentialsProvider::new(Failing));
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("AKID", "S", Some("T"))
+        );
+        let failing = SharedCredentialsProvider::from(
+            aws_credential_types::provider::SharedCredentialsProvider::new(Failing),
+        );
         let e = failing.provide_credentials().await.unwrap_err();
         assert_eq!((e.kind(), e.provider()), (CredentialsErrorKind::ProviderError, "aws-config"));
         assert!(e.to_string().contains("STS said no"), "{e}");
@@ -424,11 +468,24 @@ mod tests {
 
     #[test]
     fn json_documents() {
-        let doc = parse(r#"{"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "2030-01-02T03:04:05Z"}"#);
+        let doc = parse(
+            r#"{"AccessKeyId": "A", "SecretAccessKey": "S", "Token": "T", "Expiration": "2030-01-02T03:04:05Z"}"#,
+        );
         let c = credentials_from_json(&doc, "Token", "t").unwrap();
-        assert_eq!((c.access_key_id(), c.secret_access_key(), c.session_token()), ("A", "S", Some("T")));
-        assert_eq!(c.expiry().unwrap().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(), 1_893_553_445);
-        let e = credentials_from_json(&parse(r#"{"AccessKeyId": "A", "SecretAccessKey": "SECRETX", "Expiration": "soon"}"#), "Token", "t").unwrap_err();
+        assert_eq!(
+            (c.access_key_id(), c.secret_access_key(), c.session_token()),
+            ("A", "S", Some("T"))
+        );
+        assert_eq!(
+            c.expiry().unwrap().duration_since(SystemTime::UNIX_EPOCH).unwrap().as_secs(),
+            1_893_553_445
+        );
+        let e = credentials_from_json(
+            &parse(r#"{"AccessKeyId": "A", "SecretAccessKey": "SECRETX", "Expiration": "soon"}"#),
+            "Token",
+            "t",
+        )
+        .unwrap_err();
         assert!(e.contains("`Expiration` is not an RFC 3339") && !e.contains("SECRETX"), "{e}");
         let e = credentials_from_json(&parse(r#"{"AccessKeyId": "A"}"#), "Token", "t").unwrap_err();
         assert!(e.contains("SecretAccessKey"), "{e}");

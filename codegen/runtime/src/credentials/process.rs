@@ -2,7 +2,10 @@
 
 use std::process::{Command, Output, Stdio};
 
-use super::{credentials_from_json, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use super::{
+    credentials_from_json, Credentials, CredentialsError, ProvideCredentials,
+    ProvideCredentialsFuture,
+};
 
 const PROVIDER: &str = "CredentialProcess";
 /// How much of the command's stderr an error quotes.
@@ -29,7 +32,10 @@ impl CredentialProcess {
     pub async fn load(&self) -> Result<Credentials, CredentialsError> {
         let command = self.command.clone();
         let output = match tokio::runtime::Handle::try_current() {
-            Ok(rt) => rt.spawn_blocking(move || run(&command)).await.map_err(|e| self.error(format!("the command did not finish: {e}")))?,
+            Ok(rt) => rt
+                .spawn_blocking(move || run(&command))
+                .await
+                .map_err(|e| self.error(format!("the command did not finish: {e}")))?,
             Err(_) => run(&command),
         }
         .map_err(|e| self.error(format!("cannot run the command: {e}")))?;
@@ -43,7 +49,10 @@ impl CredentialProcess {
                 }
                 stderr = &stderr[..end];
             }
-            return Err(self.error(format!("the command exited with {}; its stderr: {stderr}", output.status)));
+            return Err(self.error(format!(
+                "the command exited with {}; its stderr: {stderr}",
+                output.status
+            )));
         }
         let doc: crate::types::Document = crate::json::from_slice(&output.stdout)
             .map_err(|e| self.error(format!("the command's output is not JSON ({e})")))?;
@@ -52,11 +61,15 @@ impl CredentialProcess {
             Some(_) => return Err(self.error("the command's output has a `Version` other than 1")),
             None => return Err(self.error("the command's output has no `Version` (expected 1)")),
         }
-        credentials_from_json(&doc, "SessionToken", PROVIDER).map_err(|e| self.error(format!("the command's output is not usable: {e}")))
+        credentials_from_json(&doc, "SessionToken", PROVIDER)
+            .map_err(|e| self.error(format!("the command's output is not usable: {e}")))
     }
 
     fn error(&self, message: impl AsRef<str>) -> CredentialsError {
-        CredentialsError::provider_error(PROVIDER, format!("credential_process of profile `{}`: {}", self.profile, message.as_ref()))
+        CredentialsError::provider_error(
+            PROVIDER,
+            format!("credential_process of profile `{}`: {}", self.profile, message.as_ref()),
+        )
     }
 }
 

@@ -1,6 +1,8 @@
 //! Credentials from the environment variables and from the shared files' profile.
 
-use super::{CredentialProcess, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture};
+use super::{
+    CredentialProcess, Credentials, CredentialsError, ProvideCredentials, ProvideCredentialsFuture,
+};
 use crate::env::Env;
 use crate::profile::{describe_paths, ProfileSet};
 
@@ -110,7 +112,8 @@ impl ProfileCredentials {
         let name = set.selected_name();
         let Some(profile) = set.selected() else {
             let (config, creds) = describe_paths(&self.env);
-            let msg = format!("profile `{name}` is not in {} or {}", config.display(), creds.display());
+            let msg =
+                format!("profile `{name}` is not in {} or {}", config.display(), creds.display());
             // A profile the user asked for by name must exist; `default` need not.
             return Err(if chosen {
                 CredentialsError::invalid_configuration(PROFILE, msg)
@@ -124,7 +127,9 @@ impl ProfileCredentials {
         match (profile.get("aws_access_key_id"), profile.get("aws_secret_access_key")) {
             (Some(id), Some(secret)) => {
                 let token = profile.get("aws_session_token").map(str::to_string);
-                return Ok(ProfileSource::Static(Credentials::new(id, secret, token, None, PROFILE)));
+                return Ok(ProfileSource::Static(Credentials::new(
+                    id, secret, token, None, PROFILE,
+                )));
             }
             (Some(_), None) => {
                 return Err(CredentialsError::invalid_configuration(

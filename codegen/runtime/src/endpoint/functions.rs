@@ -104,7 +104,13 @@ pub fn parse_url(value: &str) -> Option<Url> {
     if !normalized_path.ends_with('/') {
         normalized_path.push('/');
     }
-    Some(Url { scheme, authority: authority.to_string(), path: path.to_string(), normalized_path, is_ip })
+    Some(Url {
+        scheme,
+        authority: authority.to_string(),
+        path: path.to_string(),
+        normalized_path,
+        is_ip,
+    })
 }
 
 /// `uriEncode(value)`: RFC 3986 percent-encoding of every byte outside the unreserved set
@@ -161,7 +167,9 @@ pub fn parse_arn(value: &str) -> Option<Arn> {
 pub fn is_virtual_hostable_s3_bucket(value: &str, allow_sub_domains: bool) -> bool {
     let bytes = value.as_bytes();
     (3..=63).contains(&bytes.len())
-        && bytes.iter().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.')
+        && bytes
+            .iter()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || *b == b'-' || *b == b'.')
         && bytes.last().is_some_and(|b| b.is_ascii_alphanumeric())
         && is_valid_host_label(value, allow_sub_domains)
         && value.parse::<Ipv4Addr>().is_err()
@@ -219,11 +227,21 @@ mod tests {
             ("abc d", true, false),
         ];
         for &(value, sub, expected) in cases {
-            assert_eq!(is_valid_host_label(value, sub), expected, "isValidHostLabel({value:?}, {sub})");
+            assert_eq!(
+                is_valid_host_label(value, sub),
+                expected,
+                "isValidHostLabel({value:?}, {sub})"
+            );
         }
     }
 
-    fn url(scheme: &str, authority: &str, path: &str, normalized: &str, is_ip: bool) -> Option<Url> {
+    fn url(
+        scheme: &str,
+        authority: &str,
+        path: &str,
+        normalized: &str,
+        is_ip: bool,
+    ) -> Option<Url> {
         Some(Url {
             scheme: scheme.into(),
             authority: authority.into(),
@@ -299,10 +317,7 @@ mod tests {
                 arn("aws", "states", "us-east-1", "123456789012", &["stateMachine", "hello"]),
             ),
             ("arn:aws:s3:::bucket/key/part", arn("aws", "s3", "", "", &["bucket", "key", "part"])),
-            (
-                "arn:aws-cn:iam::123:role/a:b",
-                arn("aws-cn", "iam", "", "123", &["role", "a", "b"]),
-            ),
+            ("arn:aws-cn:iam::123:role/a:b", arn("aws-cn", "iam", "", "123", &["role", "a", "b"])),
             ("arn:aws:sns:us-west-2:1:topic", arn("aws", "sns", "us-west-2", "1", &["topic"])),
             ("arn:aws:s3:::", None),
             ("arn::s3:::bucket", None),

@@ -130,8 +130,9 @@ fn regex_matches(pattern: &'static str, input: &str) -> Result<bool, EndpointErr
     if let Some((_, re)) = cache.iter().find(|(p, _)| std::ptr::eq(*p, pattern) || *p == pattern) {
         return Ok(re.is_match(input));
     }
-    let re = RegionRegex::new(pattern)
-        .map_err(|e| EndpointError::new(format!("invalid region regex in the partition table: {e}")))?;
+    let re = RegionRegex::new(pattern).map_err(|e| {
+        EndpointError::new(format!("invalid region regex in the partition table: {e}"))
+    })?;
     let matched = re.is_match(input);
     cache.push((pattern, re));
     Ok(matched)
@@ -213,11 +214,21 @@ mod tests {
     #[test]
     fn no_aws_partition_and_bad_regex() {
         static ONLY_CN: Partitions = Partitions {
-            partitions: &[Partition { id: "aws-cn", region_regex: r"^cn\-\w+\-\d+$", regions: &[], outputs: OUT }],
+            partitions: &[Partition {
+                id: "aws-cn",
+                region_regex: r"^cn\-\w+\-\d+$",
+                regions: &[],
+                outputs: OUT,
+            }],
         };
         assert_eq!(ONLY_CN.resolve("us-east-1").unwrap(), None);
         static BAD: Partitions = Partitions {
-            partitions: &[Partition { id: "aws", region_regex: r"^(unclosed", regions: &[], outputs: OUT }],
+            partitions: &[Partition {
+                id: "aws",
+                region_regex: r"^(unclosed",
+                regions: &[],
+                outputs: OUT,
+            }],
         };
         let err = BAD.resolve("us-east-1").unwrap_err();
         assert!(err.message().contains("invalid region regex"), "{err}");

@@ -60,7 +60,10 @@ impl RegionRegex {
     /// Reads `pattern`.
     pub fn new(pattern: &str) -> Result<Self, RegionRegexError> {
         let mut chars = pattern.chars().peekable();
-        let fail = |problem: &str| RegionRegexError { pattern: pattern.to_string(), problem: problem.to_string() };
+        let fail = |problem: &str| RegionRegexError {
+            pattern: pattern.to_string(),
+            problem: problem.to_string(),
+        };
         let alternatives = parse_alternatives(&mut chars, 0).map_err(fail)?;
         if chars.next().is_some() {
             return Err(fail("unopened group: `)` without `(`"));
@@ -71,7 +74,9 @@ impl RegionRegex {
     /// Whether the pattern matches anywhere in `text`.
     pub fn is_match(&self, text: &str) -> bool {
         let text: Vec<char> = text.chars().collect();
-        (0..=text.len()).any(|start| self.alternatives.iter().any(|alt| sequence(alt, &text, start, &mut |_| true)))
+        (0..=text.len()).any(|start| {
+            self.alternatives.iter().any(|alt| sequence(alt, &text, start, &mut |_| true))
+        })
     }
 }
 
@@ -120,7 +125,9 @@ fn parse_alternatives(chars: &mut Chars<'_>, depth: usize) -> Result<Vec<Vec<Ite
                         Some(_) => return Err("this escape is not supported"),
                         None => return Err("a trailing `\\`"),
                     },
-                    '[' | ']' | '{' | '}' => return Err("character classes and counted repetitions are not supported"),
+                    '[' | ']' | '{' | '}' => {
+                        return Err("character classes and counted repetitions are not supported")
+                    }
                     '*' | '+' | '?' => return Err("a repetition operator with nothing to repeat"),
                     c => Atom::Char(c),
                 }
@@ -145,7 +152,12 @@ fn parse_alternatives(chars: &mut Chars<'_>, depth: usize) -> Result<Vec<Vec<Ite
 }
 
 /// Matches `items` at `pos`, then whatever `then` accepts of the rest.
-fn sequence(items: &[Item], text: &[char], pos: usize, then: &mut dyn FnMut(usize) -> bool) -> bool {
+fn sequence(
+    items: &[Item],
+    text: &[char],
+    pos: usize,
+    then: &mut dyn FnMut(usize) -> bool,
+) -> bool {
     match items.split_first() {
         None => then(pos),
         Some((first, rest)) => repeat(first, 0, text, pos, &mut |p| sequence(rest, text, p, then)),
@@ -153,7 +165,13 @@ fn sequence(items: &[Item], text: &[char], pos: usize, then: &mut dyn FnMut(usiz
 }
 
 /// Matches `item` (already matched `count` times) greedily at `pos`.
-fn repeat(item: &Item, count: u32, text: &[char], pos: usize, then: &mut dyn FnMut(usize) -> bool) -> bool {
+fn repeat(
+    item: &Item,
+    count: u32,
+    text: &[char],
+    pos: usize,
+    then: &mut dyn FnMut(usize) -> bool,
+) -> bool {
     if item.max.is_none_or(|max| count < max) {
         // A repetition that matches nothing is not tried again (it would never end).
         let more = atom(&item.atom, text, pos, &mut |p| {
@@ -172,11 +190,15 @@ fn atom(atom: &Atom, text: &[char], pos: usize, then: &mut dyn FnMut(usize) -> b
     let matched = match atom {
         Atom::Start => return pos == 0 && then(pos),
         Atom::End => return pos == text.len() && then(pos),
-        Atom::Group(alternatives) => return alternatives.iter().any(|alt| sequence(alt, text, pos, then)),
+        Atom::Group(alternatives) => {
+            return alternatives.iter().any(|alt| sequence(alt, text, pos, then))
+        }
         Atom::Char(c) => one(&|n| n == *c),
         Atom::Word(yes) => one(&|n| (n.is_ascii_alphanumeric() || n == '_') == *yes),
         Atom::Digit(yes) => one(&|n| n.is_ascii_digit() == *yes),
-        Atom::Space(yes) => one(&|n| matches!(n, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c') == *yes),
+        Atom::Space(yes) => {
+            one(&|n| matches!(n, ' ' | '\t' | '\n' | '\r' | '\x0b' | '\x0c') == *yes)
+        }
         Atom::Any => one(&|n| n != '\n'),
     };
     matched && then(pos + 1)

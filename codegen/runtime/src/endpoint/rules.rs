@@ -48,8 +48,8 @@ use std::collections::BTreeMap;
 use std::fmt;
 
 use super::partition::{PartitionOutputs, Partitions};
-use crate::types::Document;
 use super::{functions, Endpoint, EndpointError, EndpointParams, ParamValue, ResolveEndpoint};
+use crate::types::Document;
 
 /// A whole rule set with the partition table `aws.partition` consults.
 pub struct RuleSet {
@@ -266,7 +266,9 @@ impl Value {
         match lit {
             Literal::String(s) => Value::String((*s).to_string()),
             Literal::Bool(b) => Value::Bool(*b),
-            Literal::StringArray(a) => Value::Array(a.iter().map(|s| Value::String((*s).to_string())).collect()),
+            Literal::StringArray(a) => {
+                Value::Array(a.iter().map(|s| Value::String((*s).to_string())).collect())
+            }
         }
     }
 
@@ -274,14 +276,18 @@ impl Value {
         match v {
             ParamValue::String(s) => Value::String(s.clone()),
             ParamValue::Bool(b) => Value::Bool(*b),
-            ParamValue::StringArray(a) => Value::Array(a.iter().cloned().map(Value::String).collect()),
+            ParamValue::StringArray(a) => {
+                Value::Array(a.iter().cloned().map(Value::String).collect())
+            }
         }
     }
 
     fn has_type(&self, ty: ParamType) -> bool {
         match (self, ty) {
             (Value::String(_), ParamType::String) | (Value::Bool(_), ParamType::Boolean) => true,
-            (Value::Array(items), ParamType::StringArray) => items.iter().all(|i| matches!(i, Value::String(_))),
+            (Value::Array(items), ParamType::StringArray) => {
+                items.iter().all(|i| matches!(i, Value::String(_)))
+            }
             _ => false,
         }
     }
@@ -302,7 +308,9 @@ impl Value {
             Value::Bool(b) => Document::Bool(*b),
             Value::Int(i) => Document::from(*i),
             Value::Array(a) => Document::Array(a.iter().map(Value::to_document).collect()),
-            Value::Object(o) => Document::Object(o.iter().map(|(k, v)| (k.clone(), v.to_document())).collect()),
+            Value::Object(o) => {
+                Document::Object(o.iter().map(|(k, v)| (k.clone(), v.to_document())).collect())
+            }
         }
     }
 
@@ -338,8 +346,10 @@ impl RuleSet {
     }
 
     fn bind_parameters(&self, params: &EndpointParams) -> Result<Scope, EndpointError> {
-        if let Some(unknown) =
-            params.other.keys().find(|k| !self.parameters.iter().any(|p| p.built_in.is_none() && p.name == *k))
+        if let Some(unknown) = params
+            .other
+            .keys()
+            .find(|k| !self.parameters.iter().any(|p| p.built_in.is_none() && p.name == *k))
         {
             return Err(EndpointError::new(format!("unknown endpoint parameter `{unknown}`")));
         }
@@ -368,7 +378,10 @@ impl RuleSet {
                 }
                 Some(v) => scope.push((p.name, v)),
                 None if p.required => {
-                    return Err(EndpointError::new(format!("required endpoint parameter `{}` is not set", p.name)))
+                    return Err(EndpointError::new(format!(
+                        "required endpoint parameter `{}` is not set",
+                        p.name
+                    )))
                 }
                 None => {}
             }
@@ -377,7 +390,11 @@ impl RuleSet {
     }
 
     /// The first matching rule's endpoint; `Ok(None)` when no rule matches.
-    fn eval_rules(&self, rules: &[Rule], scope: &mut Scope) -> Result<Option<Endpoint>, EndpointError> {
+    fn eval_rules(
+        &self,
+        rules: &[Rule],
+        scope: &mut Scope,
+    ) -> Result<Option<Endpoint>, EndpointError> {
         for rule in rules {
             let mark = scope.len();
             if self.conditions_hold(rule.conditions, scope)? {
@@ -397,7 +414,11 @@ impl RuleSet {
         Ok(None)
     }
 
-    fn conditions_hold(&self, conditions: &[Condition], scope: &mut Scope) -> Result<bool, EndpointError> {
+    fn conditions_hold(
+        &self,
+        conditions: &[Condition],
+        scope: &mut Scope,
+    ) -> Result<bool, EndpointError> {
         for c in conditions {
             let value = self.eval(&c.expr, scope)?;
             let holds = match &value {
@@ -414,10 +435,15 @@ impl RuleSet {
         Ok(true)
     }
 
-    fn build_endpoint(&self, t: &EndpointTemplate, scope: &Scope) -> Result<Endpoint, EndpointError> {
+    fn build_endpoint(
+        &self,
+        t: &EndpointTemplate,
+        scope: &Scope,
+    ) -> Result<Endpoint, EndpointError> {
         let mut endpoint = Endpoint::new(self.eval_string(&t.url, scope)?);
         for (name, values) in t.headers {
-            let values = values.iter().map(|v| self.eval_string(v, scope)).collect::<Result<Vec<_>, _>>()?;
+            let values =
+                values.iter().map(|v| self.eval_string(v, scope)).collect::<Result<Vec<_>, _>>()?;
             endpoint.headers.entry((*name).to_string()).or_default().extend(values);
         }
         for (name, value) in t.properties {
@@ -461,14 +487,19 @@ impl RuleSet {
             Expr::Array(items) => {
                 let mut out = Vec::with_capacity(items.len());
                 for item in *items {
-                    out.push(self.eval(item, scope)?.ok_or_else(|| invalid("an array item has no value"))?);
+                    out.push(
+                        self.eval(item, scope)?
+                            .ok_or_else(|| invalid("an array item has no value"))?,
+                    );
                 }
                 Some(Value::Array(out))
             }
             Expr::Object(fields) => {
                 let mut out = BTreeMap::new();
                 for (k, v) in *fields {
-                    let v = self.eval(v, scope)?.ok_or_else(|| invalid(format!("object field `{k}` has no value")))?;
+                    let v = self
+                        .eval(v, scope)?
+                        .ok_or_else(|| invalid(format!("object field `{k}` has no value")))?;
                     out.insert((*k).to_string(), v);
                 }
                 Some(Value::Object(out))
@@ -476,7 +507,12 @@ impl RuleSet {
         })
     }
 
-    fn call(&self, func: Func, args: &[Expr], scope: &Scope) -> Result<Option<Value>, EndpointError> {
+    fn call(
+        &self,
+        func: Func,
+        args: &[Expr],
+        scope: &Scope,
+    ) -> Result<Option<Value>, EndpointError> {
         let arity = |n: usize| {
             if args.len() == n {
                 Ok(())
@@ -564,7 +600,9 @@ impl RuleSet {
             Func::IsValidHostLabel => {
                 arity(2)?;
                 match (string(0)?, boolean(1)?) {
-                    (Some(s), Some(sub)) => Some(Value::Bool(functions::is_valid_host_label(&s, sub))),
+                    (Some(s), Some(sub)) => {
+                        Some(Value::Bool(functions::is_valid_host_label(&s, sub)))
+                    }
                     _ => Some(Value::Bool(false)),
                 }
             }
@@ -609,7 +647,9 @@ impl RuleSet {
             Func::AwsIsVirtualHostableS3Bucket => {
                 arity(2)?;
                 match (string(0)?, boolean(1)?) {
-                    (Some(s), Some(sub)) => Some(Value::Bool(functions::is_virtual_hostable_s3_bucket(&s, sub))),
+                    (Some(s), Some(sub)) => {
+                        Some(Value::Bool(functions::is_virtual_hostable_s3_bucket(&s, sub)))
+                    }
                     _ => Some(Value::Bool(false)),
                 }
             }

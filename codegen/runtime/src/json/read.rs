@@ -100,7 +100,10 @@ impl<'a> JsonReader<'a> {
     }
 
     fn syntax(&self, what: &str) -> DeserializeError {
-        DeserializeError::with_kind(ErrorKind::Syntax, format!("invalid JSON at byte {}: {what}", self.pos))
+        DeserializeError::with_kind(
+            ErrorKind::Syntax,
+            format!("invalid JSON at byte {}: {what}", self.pos),
+        )
     }
 
     fn eof(&self) -> DeserializeError {
@@ -145,7 +148,10 @@ impl<'a> JsonReader<'a> {
     /// "expected `what`, found `<kind of the next value>`" (or the syntax error at this place).
     pub fn expected(&mut self, what: &str) -> DeserializeError {
         match self.peek_kind() {
-            Ok(kind) => DeserializeError::with_kind(ErrorKind::UnexpectedType, format!("expected {what}, found {}", kind.described())),
+            Ok(kind) => DeserializeError::with_kind(
+                ErrorKind::UnexpectedType,
+                format!("expected {what}, found {}", kind.described()),
+            ),
             Err(e) => e,
         }
     }
@@ -310,7 +316,10 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Opens an object for a generated structure decoder (`shape` names it in errors).
-    pub fn object(&mut self, shape: &'static str) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
+    pub fn object(
+        &mut self,
+        shape: &'static str,
+    ) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
         let root = self.depth == 0;
         match self.begin_object("an object") {
             Ok(()) => Ok(ObjectReader { r: self, shape, root, first: true }),
@@ -319,7 +328,10 @@ impl<'a> JsonReader<'a> {
     }
 
     /// Opens an object for a generated union decoder: exactly one member may be set.
-    pub fn union<T>(&mut self, shape: &'static str) -> Result<UnionReader<'_, 'a, T>, DeserializeError> {
+    pub fn union<T>(
+        &mut self,
+        shape: &'static str,
+    ) -> Result<UnionReader<'_, 'a, T>, DeserializeError> {
         Ok(UnionReader { o: self.object(shape)?, value: None })
     }
 
@@ -367,7 +379,12 @@ impl<'a> JsonReader<'a> {
     /// Appends the text of a string that starts at `start` and has an escape at `i` to `out`,
     /// up to its closing quote (consumed): runs of text between escapes are copied as they are.
     #[inline]
-    fn unescape(&mut self, out: &mut String, start: usize, mut i: usize) -> Result<(), DeserializeError> {
+    fn unescape(
+        &mut self,
+        out: &mut String,
+        start: usize,
+        mut i: usize,
+    ) -> Result<(), DeserializeError> {
         let input = self.input;
         out.push_str(self.text(start, i)?);
         loop {
@@ -470,7 +487,8 @@ impl<'a> JsonReader<'a> {
         // came before it.
         match self.text.get(start..end) {
             Some(text) => Ok(text),
-            None => std::str::from_utf8(&input[start..end]).map_err(|_| self.syntax("an invalid number")),
+            None => std::str::from_utf8(&input[start..end])
+                .map_err(|_| self.syntax("an invalid number")),
         }
     }
 
@@ -493,7 +511,10 @@ impl<'a> JsonReader<'a> {
         } else if f.fract() == 0.0 {
             Err(out_of_range("i64"))
         } else {
-            Err(DeserializeError::with_kind(ErrorKind::UnexpectedType, "expected an integer, found a number with a fraction"))
+            Err(DeserializeError::with_kind(
+                ErrorKind::UnexpectedType,
+                "expected an integer, found a number with a fraction",
+            ))
         }
     }
 
@@ -525,7 +546,10 @@ impl<'a> JsonReader<'a> {
 
     /// Reads a timestamp: epoch seconds as a number (any format; `1.700000000123E9` is read
     /// exactly to the nanosecond, without allocating) or a string in `format`.
-    pub fn timestamp_value(&mut self, format: TimestampFormat) -> Result<DateTime, DeserializeError> {
+    pub fn timestamp_value(
+        &mut self,
+        format: TimestampFormat,
+    ) -> Result<DateTime, DeserializeError> {
         match self.peek() {
             Some(b'-' | b'0'..=b'9') => {
                 // One pass over the digits in the common case; a leading zero (not JSON) and
@@ -553,7 +577,10 @@ impl<'a> JsonReader<'a> {
                         TimestampFormat::DateTime => "date-time (RFC 3339)",
                         TimestampFormat::HttpDate => "http-date (IMF-fixdate)",
                     };
-                    DeserializeError::with_kind(ErrorKind::InvalidValue, format!("expected a {name} timestamp"))
+                    DeserializeError::with_kind(
+                        ErrorKind::InvalidValue,
+                        format!("expected a {name} timestamp"),
+                    )
                 })
             }
             _ => Err(self.expected("a timestamp")),
@@ -789,7 +816,10 @@ fn small_integer(text: &[u8]) -> Option<i64> {
 }
 
 fn out_of_range(what: &str) -> DeserializeError {
-    DeserializeError::with_kind(ErrorKind::OutOfRange, format!("the number is out of the range of {what}"))
+    DeserializeError::with_kind(
+        ErrorKind::OutOfRange,
+        format!("the number is out of the range of {what}"),
+    )
 }
 
 /// Where the number starting at `start` ends, or the position of the first byte that breaks
@@ -1096,7 +1126,9 @@ impl<'a> ObjectReader<'_, 'a> {
             if let Some(key) = self.r.compact_key(&mut self.first) {
                 match self.r.input.get(self.r.pos) {
                     Some(b'n') => {}
-                    Some(b) if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') => return Ok(Some(Cow::Borrowed(key))),
+                    Some(b) if !matches!(b, b' ' | b'\n' | b'\r' | b'\t') => {
+                        return Ok(Some(Cow::Borrowed(key)))
+                    }
                     _ => match self.r.null() {
                         Ok(false) => return Ok(Some(Cow::Borrowed(key))),
                         Ok(true) => continue,
@@ -1128,7 +1160,11 @@ impl<'a> ObjectReader<'_, 'a> {
 
     /// Reads the value of member `name`, which holds timestamps (one, or collections of them)
     /// in `format`.
-    pub fn timestamp<T: Timestamps>(&mut self, name: &str, format: TimestampFormat) -> Result<T, DeserializeError> {
+    pub fn timestamp<T: Timestamps>(
+        &mut self,
+        name: &str,
+        format: TimestampFormat,
+    ) -> Result<T, DeserializeError> {
         T::read_timestamps(self.r, format).map_err(|e| self.wrap(e.within(name)))
     }
 
@@ -1172,7 +1208,11 @@ impl<'a, T> UnionReader<'_, 'a, T> {
     }
 
     /// Reads the value of member `name`, which holds timestamps in `format`.
-    pub fn timestamp<V: Timestamps>(&mut self, name: &str, format: TimestampFormat) -> Result<V, DeserializeError> {
+    pub fn timestamp<V: Timestamps>(
+        &mut self,
+        name: &str,
+        format: TimestampFormat,
+    ) -> Result<V, DeserializeError> {
         self.o.timestamp(name, format)
     }
 
@@ -1199,7 +1239,10 @@ impl<'a, T> UnionReader<'_, 'a, T> {
     pub fn finish(self) -> Result<T, DeserializeError> {
         match self.value {
             Some(v) => Ok(v),
-            None => Err(self.o.wrap(DeserializeError::with_kind(ErrorKind::InvalidValue, "a union needs one member set, found none"))),
+            None => Err(self.o.wrap(DeserializeError::with_kind(
+                ErrorKind::InvalidValue,
+                "a union needs one member set, found none",
+            ))),
         }
     }
 }
@@ -1248,8 +1291,12 @@ mod tests {
     fn the_short_epoch_path_agrees_with_the_general_one() {
         let mut checked = 0;
         for int in ["0", "1", "17", "1700000000", "000123", "9999999999", "18446744073"] {
-            for frac in ["", ".0", ".5", ".123", ".000000001", ".123456789", ".1234567891", ".99999999999"] {
-                for exp in ["", "E9", "e+9", "E-3", "e0", "E-9", "E-10", "E-25", "E10", "e2", "E+0012"] {
+            for frac in
+                ["", ".0", ".5", ".123", ".000000001", ".123456789", ".1234567891", ".99999999999"]
+            {
+                for exp in
+                    ["", "E9", "e+9", "E-3", "e0", "E-9", "E-10", "E-25", "E10", "e2", "E+0012"]
+                {
                     for sign in ["", "-"] {
                         let text = format!("{sign}{int}{frac}{exp}");
                         let short = epoch_seconds_short(text.as_bytes());
@@ -1264,20 +1311,42 @@ mod tests {
             }
         }
         assert!(checked > 500, "{checked}");
-        assert_eq!(epoch_seconds_short(b"1.700000000123E9").map(|t| t.to_millis()), Some(1_700_000_000_123));
+        assert_eq!(
+            epoch_seconds_short(b"1.700000000123E9").map(|t| t.to_millis()),
+            Some(1_700_000_000_123)
+        );
     }
 
     #[test]
     fn timestamps_read_in_one_pass_as_in_two() {
         for text in [
-            "1.700000000123E9", "1700000000", "1700000000.5", "-1.5", "1e-9", "17E8", "1.7e+9", "0", "0.5E1", "-0",
-            "01", "-01.5", "1.", "1e", "1e+", "1.5E99999", "12345678901234567890", "1E10", "18446744073.8E9",
+            "1.700000000123E9",
+            "1700000000",
+            "1700000000.5",
+            "-1.5",
+            "1e-9",
+            "17E8",
+            "1.7e+9",
+            "0",
+            "0.5E1",
+            "-0",
+            "01",
+            "-01.5",
+            "1.",
+            "1e",
+            "1e+",
+            "1.5E99999",
+            "12345678901234567890",
+            "1E10",
+            "18446744073.8E9",
         ] {
             for after in ["", ",", "}", " ", "]", "x"] {
                 let body = format!("{text}{after}");
                 let one = {
                     let mut r = JsonReader::new(body.as_bytes());
-                    r.timestamp_value(TimestampFormat::EpochSeconds).map(|t| (t, r.pos)).map_err(|e| e.kind())
+                    r.timestamp_value(TimestampFormat::EpochSeconds)
+                        .map(|t| (t, r.pos))
+                        .map_err(|e| e.kind())
                 };
                 let two = {
                     let mut r = JsonReader::new(body.as_bytes());
@@ -1295,7 +1364,9 @@ mod tests {
     fn plain_runs_end_exactly_at_the_first_special_byte() {
         let text = b"abcdefgh\"ijklmnopqrstu\\vwxyz\x01ABCDEFGHIJ\"";
         for start in 0..text.len() {
-            let expected = (start..text.len()).find(|&i| matches!(text[i], b'"' | b'\\' | 0..=0x1f)).unwrap_or(text.len());
+            let expected = (start..text.len())
+                .find(|&i| matches!(text[i], b'"' | b'\\' | 0..=0x1f))
+                .unwrap_or(text.len());
             assert_eq!(skip_plain(text, start), expected, "from {start}");
         }
         assert_eq!(skip_plain(b"0123456789", 0), 10);
@@ -1325,7 +1396,9 @@ mod tests {
                 // No escape: borrowed, whatever the length.
                 let body = format!("\"{a}{b}\"");
                 let mut r = JsonReader::new(body.as_bytes());
-                assert!(matches!(r.str_value().unwrap(), Cow::Borrowed(s) if s == format!("{a}{b}")));
+                assert!(
+                    matches!(r.str_value().unwrap(), Cow::Borrowed(s) if s == format!("{a}{b}"))
+                );
                 r.finish().unwrap();
                 for (escaped, text) in escapes {
                     // One escape at offset `before`, then a second one (the runs between
@@ -1346,13 +1419,19 @@ mod tests {
                         body.extend_from_slice(format!("{b}\"").as_bytes());
                         let e = JsonReader::new(&body).str_value().unwrap_err();
                         assert!(e.to_string().contains("control character"), "{e}");
-                        assert!(e.to_string().contains(&format!("byte {}", 1 + prefix.len() + before)), "{e}");
+                        assert!(
+                            e.to_string().contains(&format!("byte {}", 1 + prefix.len() + before)),
+                            "{e}"
+                        );
                         assert!(JsonReader::new(&body).skip().is_err());
                     }
                 }
                 // 0x20 and 0x7f are plain text.
                 let body = format!("\"{a} \u{7f}{b}\\n\"");
-                assert_eq!(JsonReader::new(body.as_bytes()).str_value().unwrap(), format!("{a} \u{7f}{b}\n"));
+                assert_eq!(
+                    JsonReader::new(body.as_bytes()).str_value().unwrap(),
+                    format!("{a} \u{7f}{b}\n")
+                );
             }
         }
     }
@@ -1380,7 +1459,11 @@ mod tests {
                     body.extend_from_slice(b"z\"");
                     let e = JsonReader::new(&body).str_value().unwrap_err();
                     assert!(e.to_string().contains("invalid UTF-8"), "{e}");
-                    assert!(JsonReader::new(&body).skip().unwrap_err().to_string().contains("invalid UTF-8"));
+                    assert!(JsonReader::new(&body)
+                        .skip()
+                        .unwrap_err()
+                        .to_string()
+                        .contains("invalid UTF-8"));
                     let mut member = b"{".to_vec();
                     member.extend_from_slice(&body);
                     member.extend_from_slice(b":1}");
@@ -1396,10 +1479,16 @@ mod tests {
     fn strings_ending_at_the_end_of_the_buffer() {
         for len in 0..20 {
             let a = "a".repeat(len);
-            for body in [format!("\"{a}"), format!("\"{a}\\"), format!("\"\\n{a}"), format!("\"{a}\\u00")] {
+            for body in
+                [format!("\"{a}"), format!("\"{a}\\"), format!("\"\\n{a}"), format!("\"{a}\\u00")]
+            {
                 let e = JsonReader::new(body.as_bytes()).str_value().unwrap_err();
                 assert!(e.to_string().contains("end of input"), "{body}: {e}");
-                assert!(JsonReader::new(body.as_bytes()).skip().unwrap_err().to_string().contains("end of input"));
+                assert!(JsonReader::new(body.as_bytes())
+                    .skip()
+                    .unwrap_err()
+                    .to_string()
+                    .contains("end of input"));
             }
             // The closing quote as the very last byte.
             let body = format!("\"{a}\\t\"");
@@ -1410,7 +1499,8 @@ mod tests {
     #[test]
     fn compact_and_spaced_members_read_alike() {
         let compact = br#"{"a":1,"b":null,"c":"x","d\u0041":2,"e":[null],"f":nul}"#;
-        let spaced = br#"{ "a" : 1 , "b" :null, "c": "x" ,"d\u0041" :2, "e":[ null ] , "f" : nul }"#;
+        let spaced =
+            br#"{ "a" : 1 , "b" :null, "c": "x" ,"d\u0041" :2, "e":[ null ] , "f" : nul }"#;
         for body in [&compact[..], &spaced[..]] {
             let mut r = JsonReader::new(body);
             let mut o = r.object("T").unwrap();
@@ -1434,14 +1524,20 @@ mod tests {
             let mut r = JsonReader::new(body);
             let mut o = r.object("T").unwrap();
             let res = o.next_member().and_then(|_| o.skip()).and_then(|()| o.next_member());
-            assert_eq!(res.unwrap_err().kind(), ErrorKind::Syntax, "{}", String::from_utf8_lossy(body));
+            assert_eq!(
+                res.unwrap_err().kind(),
+                ErrorKind::Syntax,
+                "{}",
+                String::from_utf8_lossy(body)
+            );
         }
     }
 
     #[test]
     fn lists_are_presized_from_their_first_item_and_never_left_oversized() {
         let items: Vec<String> = (0..1000).map(|i| format!("{i:0>70}")).collect();
-        let body = format!("[{}]", items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(","));
+        let body =
+            format!("[{}]", items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(","));
         let mut r = JsonReader::new(body.as_bytes());
         let v: Vec<String> = r.list_of().unwrap();
         assert_eq!(v, items);
@@ -1464,7 +1560,8 @@ mod tests {
         assert_eq!(small_integer(b"1234567890123456789"), None);
         assert_eq!(small_integer(b"1.5"), None);
         assert_eq!(small_integer(b"-"), None);
-        let mut r = JsonReader::new(b"[-999999999999999999, 999999999999999999, 9223372036854775807]");
+        let mut r =
+            JsonReader::new(b"[-999999999999999999, 999999999999999999, 9223372036854775807]");
         let v: Vec<i64> = FromJson::read_json(&mut r).unwrap();
         assert_eq!(v, [-999_999_999_999_999_999, 999_999_999_999_999_999, i64::MAX]);
     }
@@ -1500,13 +1597,30 @@ mod tests {
 
     #[test]
     fn skip_validates_without_building() {
-        let mut r = JsonReader::new(br#"{"a": [1, -2.5e3, true, false, null, {"b": "c"}], "d": {}} "#);
+        let mut r =
+            JsonReader::new(br#"{"a": [1, -2.5e3, true, false, null, {"b": "c"}], "d": {}} "#);
         r.skip().unwrap();
         r.finish().unwrap();
-        for bad in [&b"[1,]"[..], b"{\"a\":1,}", b"[1 2]", b"{\"a\" 1}", b"{1:2}", b"[01]", b"[1.]", b"[-]", b"[tru]", b"{\"a\":1"] {
+        for bad in [
+            &b"[1,]"[..],
+            b"{\"a\":1,}",
+            b"[1 2]",
+            b"{\"a\" 1}",
+            b"{1:2}",
+            b"[01]",
+            b"[1.]",
+            b"[-]",
+            b"[tru]",
+            b"{\"a\":1",
+        ] {
             let mut r = JsonReader::new(bad);
             let res = r.skip().and_then(|()| r.finish());
-            assert_eq!(res.unwrap_err().kind(), ErrorKind::Syntax, "{}", String::from_utf8_lossy(bad));
+            assert_eq!(
+                res.unwrap_err().kind(),
+                ErrorKind::Syntax,
+                "{}",
+                String::from_utf8_lossy(bad)
+            );
         }
     }
 
@@ -1518,12 +1632,17 @@ mod tests {
         let ok = format!("{}{}", "[".repeat(MAX_DEPTH), "]".repeat(MAX_DEPTH));
         JsonReader::new(ok.as_bytes()).document().unwrap();
         let too_deep = format!("{}{}", "[".repeat(MAX_DEPTH + 1), "]".repeat(MAX_DEPTH + 1));
-        assert_eq!(JsonReader::new(too_deep.as_bytes()).document().unwrap_err().kind(), ErrorKind::TooDeep);
+        assert_eq!(
+            JsonReader::new(too_deep.as_bytes()).document().unwrap_err().kind(),
+            ErrorKind::TooDeep
+        );
     }
 
     #[test]
     fn integers_are_exact_and_checked() {
-        let mut r = JsonReader::new(b"9007199254740993 -9223372036854775808 9223372036854775808 3.0 1e3 1.5");
+        let mut r = JsonReader::new(
+            b"9007199254740993 -9223372036854775808 9223372036854775808 3.0 1e3 1.5",
+        );
         assert_eq!(r.i64_value().unwrap(), 9_007_199_254_740_993);
         assert_eq!(r.i64_value().unwrap(), i64::MIN);
         assert_eq!(r.i64_value().unwrap_err().kind(), ErrorKind::OutOfRange);
@@ -1531,8 +1650,13 @@ mod tests {
         assert_eq!(r.i64_value().unwrap(), 1000);
         assert_eq!(r.i64_value().unwrap_err().kind(), ErrorKind::UnexpectedType);
         assert_eq!(document_number("18446744073709551615").unwrap(), Number::PosInt(u64::MAX));
-        assert_eq!(document_number("18446744073709551616").unwrap(), Number::Float(18446744073709551616.0));
-        assert!(matches!(document_number("-0").unwrap(), Number::Float(f) if f == 0.0 && f.is_sign_negative()));
+        assert_eq!(
+            document_number("18446744073709551616").unwrap(),
+            Number::Float(18446744073709551616.0)
+        );
+        assert!(
+            matches!(document_number("-0").unwrap(), Number::Float(f) if f == 0.0 && f.is_sign_negative())
+        );
         assert_eq!(document_number("1e400").unwrap_err().kind(), ErrorKind::OutOfRange);
     }
 }

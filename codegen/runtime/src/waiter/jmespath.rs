@@ -377,7 +377,9 @@ fn lex(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 while j < bytes.len() && bytes[j].is_ascii_digit() {
                     j += 1;
                 }
-                let n = text[i..j].parse::<i64>().map_err(|_| err(i, format!("bad number `{}`", &text[i..j])))?;
+                let n = text[i..j]
+                    .parse::<i64>()
+                    .map_err(|_| err(i, format!("bad number `{}`", &text[i..j])))?;
                 i = j;
                 out.push((start, Tok::Number(n)));
                 continue;
@@ -392,7 +394,8 @@ fn lex(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 continue;
             }
             b'"' => {
-                let end = closing(bytes, i, b'"').ok_or_else(|| err(i, "unclosed quoted identifier".into()))?;
+                let end = closing(bytes, i, b'"')
+                    .ok_or_else(|| err(i, "unclosed quoted identifier".into()))?;
                 let s = match json_value(&text[i..=end]) {
                     Ok(Value::String(s)) => s,
                     _ => return Err(err(i, "bad quoted identifier".into())),
@@ -402,21 +405,29 @@ fn lex(text: &str) -> Result<Vec<(usize, Tok)>, ParseError> {
                 continue;
             }
             b'\'' => {
-                let end = closing(bytes, i, b'\'').ok_or_else(|| err(i, "unclosed raw string".into()))?;
+                let end =
+                    closing(bytes, i, b'\'').ok_or_else(|| err(i, "unclosed raw string".into()))?;
                 let s = text[i + 1..end].replace("\\'", "'");
                 i = end + 1;
                 out.push((start, Tok::Literal(Value::String(s))));
                 continue;
             }
             b'`' => {
-                let end = closing(bytes, i, b'`').ok_or_else(|| err(i, "unclosed literal".into()))?;
+                let end =
+                    closing(bytes, i, b'`').ok_or_else(|| err(i, "unclosed literal".into()))?;
                 let json = text[i + 1..end].replace("\\`", "`");
-                let v = json_value(json.trim()).map_err(|m| err(i, format!("bad JSON literal: {m}")))?;
+                let v = json_value(json.trim())
+                    .map_err(|m| err(i, format!("bad JSON literal: {m}")))?;
                 i = end + 1;
                 out.push((start, Tok::Literal(v)));
                 continue;
             }
-            _ => return Err(err(i, format!("unexpected character `{}`", text[i..].chars().next().unwrap_or('?')))),
+            _ => {
+                return Err(err(
+                    i,
+                    format!("unexpected character `{}`", text[i..].chars().next().unwrap_or('?')),
+                ))
+            }
         };
         i += 1;
         out.push((start, tok));
@@ -499,7 +510,10 @@ impl Parser {
             }
             Tok::Flatten => {
                 let rhs = self.projection_rhs(Tok::Flatten.lbp())?;
-                Ok(Expr::Projection(Box::new(Expr::Flatten(Box::new(Expr::Identity))), Box::new(rhs)))
+                Ok(Expr::Projection(
+                    Box::new(Expr::Flatten(Box::new(Expr::Identity))),
+                    Box::new(rhs),
+                ))
             }
             Tok::Filter => self.filter(Expr::Identity),
             Tok::Lbracket => match self.peek() {
@@ -519,7 +533,10 @@ impl Parser {
                 self.expect(Tok::Rparen)?;
                 Ok(e)
             }
-            Tok::Ampersand => Err(ParseError { offset, message: "expression references (`&`) are not supported".into() }),
+            Tok::Ampersand => Err(ParseError {
+                offset,
+                message: "expression references (`&`) are not supported".into(),
+            }),
             t => Err(ParseError { offset, message: format!("unexpected {}", t.describe()) }),
         }
     }
@@ -543,7 +560,8 @@ impl Parser {
                     let rhs = self.projection_rhs(Tok::Star.lbp())?;
                     Ok(Expr::Projection(Box::new(left), Box::new(rhs)))
                 }
-                t => Err(self.error(format!("expected an index, a slice or `*`, found {}", t.describe()))),
+                t => Err(self
+                    .error(format!("expected an index, a slice or `*`, found {}", t.describe()))),
             },
             Tok::Flatten => {
                 let rhs = self.projection_rhs(Tok::Flatten.lbp())?;
@@ -583,7 +601,9 @@ impl Parser {
                 self.multi_hash()
             }
             Tok::Ident(..) | Tok::Star => self.expr(bp),
-            t => Err(self.error(format!("expected an identifier after `.`, found {}", t.describe()))),
+            t => {
+                Err(self.error(format!("expected an identifier after `.`, found {}", t.describe())))
+            }
         }
     }
 
@@ -596,7 +616,11 @@ impl Parser {
                 Tok::Number(n) if parts[part].is_none() => parts[part] = Some(n),
                 Tok::Colon if part < 2 => part += 1,
                 Tok::Rbracket => break,
-                t => return Err(self.error(format!("unexpected {} in an index or slice", t.describe()))),
+                t => {
+                    return Err(
+                        self.error(format!("unexpected {} in an index or slice", t.describe()))
+                    )
+                }
             }
         }
         if part == 0 {
@@ -640,14 +664,19 @@ impl Parser {
             match self.next() {
                 Tok::Comma => {}
                 Tok::Rbrace => return Ok(Expr::MultiHash(items)),
-                t => return Err(self.error(format!("expected `,` or `}}`, found {}", t.describe()))),
+                t => {
+                    return Err(self.error(format!("expected `,` or `}}`, found {}", t.describe())))
+                }
             }
         }
     }
 
     fn function(&mut self, name: String, offset: usize) -> Result<Expr, ParseError> {
         let Some((f, min, max)) = Function::lookup(&name) else {
-            return Err(ParseError { offset, message: format!("unknown or unsupported function `{name}`") });
+            return Err(ParseError {
+                offset,
+                message: format!("unknown or unsupported function `{name}`"),
+            });
         };
         self.expect(Tok::Lparen)?;
         let mut args = Vec::new();
@@ -660,7 +689,14 @@ impl Parser {
         }
         self.expect(Tok::Rparen)?;
         if args.len() < min || args.len() > max {
-            return Err(ParseError { offset, message: format!("`{name}` takes {} arguments, given {}", arity(min, max), args.len()) });
+            return Err(ParseError {
+                offset,
+                message: format!(
+                    "`{name}` takes {} arguments, given {}",
+                    arity(min, max),
+                    args.len()
+                ),
+            });
         }
         Ok(Expr::Function(f, args))
     }
@@ -755,7 +791,9 @@ impl Expr {
             },
             Expr::MultiHash(items) => match value {
                 Value::Null => Value::Null,
-                _ => Value::Object(items.iter().map(|(k, e)| (k.clone(), e.search(value))).collect()),
+                _ => {
+                    Value::Object(items.iter().map(|(k, e)| (k.clone(), e.search(value))).collect())
+                }
             },
             Expr::Function(f, args) => {
                 let args: Vec<Value> = args.iter().map(|e| e.search(value)).collect();
@@ -841,8 +879,10 @@ fn call(f: Function, mut args: Vec<Value>) -> Value {
         },
         (Function::Join, String(sep)) => match &args[1] {
             Array(a) => {
-                let parts: Option<Vec<&str>> =
-                    a.iter().map(|x| if let String(s) = x { Some(s.as_str()) } else { None }).collect();
+                let parts: Option<Vec<&str>> = a
+                    .iter()
+                    .map(|x| if let String(s) = x { Some(s.as_str()) } else { None })
+                    .collect();
                 parts.map_or(Null, |p| String(p.join(&sep)))
             }
             _ => Null,
@@ -862,9 +902,10 @@ fn call(f: Function, mut args: Vec<Value>) -> Value {
             }
             Object(o)
         }
-        (Function::NotNull, first) => {
-            std::iter::once(first).chain(args.into_iter().skip(1)).find(|x| *x != Null).unwrap_or(Null)
-        }
+        (Function::NotNull, first) => std::iter::once(first)
+            .chain(args.into_iter().skip(1))
+            .find(|x| *x != Null)
+            .unwrap_or(Null),
         (Function::Reverse, Array(mut a)) => {
             a.reverse();
             Array(a)
@@ -899,8 +940,10 @@ fn extreme(a: Vec<Value>, max: bool) -> Value {
         let pick = n.into_iter().reduce(|x, y| if (y > x) == max { y } else { x });
         return pick.map_or(Value::Null, Value::Number);
     }
-    let s: Option<Vec<String>> = a.into_iter().map(|x| if let Value::String(s) = x { Some(s) } else { None }).collect();
-    s.and_then(|s| s.into_iter().reduce(|x, y| if (y > x) == max { y } else { x })).map_or(Value::Null, Value::String)
+    let s: Option<Vec<String>> =
+        a.into_iter().map(|x| if let Value::String(s) = x { Some(s) } else { None }).collect();
+    s.and_then(|s| s.into_iter().reduce(|x, y| if (y > x) == max { y } else { x }))
+        .map_or(Value::Null, Value::String)
 }
 
 /// Parses JSON text (the literals of expressions).
@@ -997,7 +1040,9 @@ impl JsonText<'_> {
             }
             Some(b'-' | b'0'..=b'9') => {
                 let start = self.i;
-                while self.i < self.b.len() && matches!(self.b[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9') {
+                while self.i < self.b.len()
+                    && matches!(self.b[self.i], b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9')
+                {
                     self.i += 1;
                 }
                 let t = std::str::from_utf8(&self.b[start..self.i]).unwrap_or("");
@@ -1032,7 +1077,9 @@ impl JsonText<'_> {
                         b't' => '\t',
                         b'u' => {
                             let hi = self.hex4()?;
-                            let code = if (0xD800..0xDC00).contains(&hi) && self.b[self.i..].starts_with(b"\\u") {
+                            let code = if (0xD800..0xDC00).contains(&hi)
+                                && self.b[self.i..].starts_with(b"\\u")
+                            {
                                 self.i += 2;
                                 let lo = self.hex4()?;
                                 0x10000 + ((hi - 0xD800) << 10) + (lo.wrapping_sub(0xDC00) & 0x3FF)
@@ -1054,7 +1101,8 @@ impl JsonText<'_> {
     fn hex4(&mut self) -> Result<u32, String> {
         let h = self.b.get(self.i..self.i + 4).ok_or("short \\u escape")?;
         self.i += 4;
-        u32::from_str_radix(std::str::from_utf8(h).map_err(|_| "bad \\u escape")?, 16).map_err(|_| "bad \\u escape".into())
+        u32::from_str_radix(std::str::from_utf8(h).map_err(|_| "bad \\u escape")?, 16)
+            .map_err(|_| "bad \\u escape".into())
     }
 }
 
@@ -1141,7 +1189,8 @@ mod tests {
     #[test]
     fn the_ecs_services_stable_path() {
         let path = "length(services[?!(length(deployments) == `1` && runningCount == desiredCount)]) == `0`";
-        let stable = r#"{"services": [{"deployments": [{}], "runningCount": 2, "desiredCount": 2}]}"#;
+        let stable =
+            r#"{"services": [{"deployments": [{}], "runningCount": 2, "desiredCount": 2}]}"#;
         let rolling = r#"{"services": [{"deployments": [{}, {}], "runningCount": 2, "desiredCount": 2},
                                        {"deployments": [{}], "runningCount": 2, "desiredCount": 2}]}"#;
         assert_eq!(eval(path, stable), j("true"));

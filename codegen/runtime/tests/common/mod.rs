@@ -32,7 +32,10 @@ impl ResolveEndpoint for TestResolver {
         if let Some(url) = &params.endpoint {
             return Ok(Endpoint::new(url.clone()));
         }
-        let region = params.region.as_deref().ok_or_else(|| EndpointError::new("Invalid Configuration: Missing Region"))?;
+        let region = params
+            .region
+            .as_deref()
+            .ok_or_else(|| EndpointError::new("Invalid Configuration: Missing Region"))?;
         if region.contains(' ') {
             return Err(EndpointError::new(format!("invalid region `{region}`")));
         }
@@ -287,7 +290,10 @@ impl MockConnector {
         for (k, v) in headers {
             b = b.header(*k, *v);
         }
-        self.responses.lock().unwrap().push_back(Ok(b.body(Bytes::from(body.to_string())).unwrap()));
+        self.responses
+            .lock()
+            .unwrap()
+            .push_back(Ok(b.body(Bytes::from(body.to_string())).unwrap()));
         self
     }
 
@@ -305,7 +311,9 @@ impl HttpConnector for MockConnector {
     fn call(&self, request: HttpRequest, _max: usize) -> HttpFuture {
         self.requests.lock().unwrap().push(request);
         let next = self.responses.lock().unwrap().pop_front();
-        Box::pin(async move { next.unwrap_or_else(|| Err(ConnectorError::other("no scripted response left"))) })
+        Box::pin(async move {
+            next.unwrap_or_else(|| Err(ConnectorError::other("no scripted response left")))
+        })
     }
 }
 
@@ -329,7 +337,11 @@ pub enum Action {
 
 impl Action {
     pub fn json(status: u16, body: &str) -> Self {
-        Action::Respond(status, vec![("Content-Type".into(), "application/x-amz-json-1.0".into())], body.into())
+        Action::Respond(
+            status,
+            vec![("Content-Type".into(), "application/x-amz-json-1.0".into())],
+            body.into(),
+        )
     }
 }
 
@@ -399,7 +411,12 @@ impl Drop for FaultServer {
     }
 }
 
-async fn serve(mut stream: TcpStream, id: usize, actions: Arc<Mutex<VecDeque<Action>>>, seen: Arc<Mutex<Vec<Seen>>>) {
+async fn serve(
+    mut stream: TcpStream,
+    id: usize,
+    actions: Arc<Mutex<VecDeque<Action>>>,
+    seen: Arc<Mutex<Vec<Seen>>>,
+) {
     let mut buf = Vec::new();
     loop {
         // Reads one request: the head, then Content-Length bytes of body.
@@ -418,7 +435,9 @@ async fn serve(mut stream: TcpStream, id: usize, actions: Arc<Mutex<VecDeque<Act
             .lines()
             .find_map(|l| {
                 let (k, v) = l.split_once(':')?;
-                k.trim().eq_ignore_ascii_case("content-length").then(|| v.trim().parse::<usize>().ok())?
+                k.trim()
+                    .eq_ignore_ascii_case("content-length")
+                    .then(|| v.trim().parse::<usize>().ok())?
             })
             .unwrap_or(0);
         while buf.len() < head_end + len {
@@ -454,7 +473,10 @@ async fn serve(mut stream: TcpStream, id: usize, actions: Arc<Mutex<VecDeque<Act
             }
             Action::Drop => return,
             Action::Truncate { declared, sent } => {
-                let out = format!("HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\n\r\n{}", "x".repeat(sent));
+                let out = format!(
+                    "HTTP/1.1 200 OK\r\nContent-Length: {declared}\r\n\r\n{}",
+                    "x".repeat(sent)
+                );
                 let _ = stream.write_all(out.as_bytes()).await;
                 return;
             }

@@ -34,10 +34,15 @@ pub fn sign_with_aws_sigv4(
         .build()
         .unwrap()
         .into();
-    let headers: Vec<(&str, &str)> = request.headers().iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
-    let signable =
-        SignableRequest::new(request.method().as_str(), request.uri().to_string(), headers.into_iter(), SignableBody::Bytes(request.body()))
-            .unwrap();
+    let headers: Vec<(&str, &str)> =
+        request.headers().iter().map(|(n, v)| (n.as_str(), v.to_str().unwrap())).collect();
+    let signable = SignableRequest::new(
+        request.method().as_str(),
+        request.uri().to_string(),
+        headers.into_iter(),
+        SignableBody::Bytes(request.body()),
+    )
+    .unwrap();
     let (instructions, _) = sign(signable, &params).unwrap().into_parts();
     let (new_headers, _) = instructions.into_parts();
     for h in new_headers {

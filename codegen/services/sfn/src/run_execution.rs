@@ -38,18 +38,24 @@ impl StartExecutionFluentBuilder {
     /// start): its output when it succeeded, else a [`RunExecutionError`] — the execution
     /// failed, timed out or was aborted (with its `error` and `cause`), the wait ran out of
     /// time, or a call failed.
-    pub async fn send_and_wait(self, max_wait: Duration) -> Result<CompletedExecution, RunExecutionError> {
+    pub async fn send_and_wait(
+        self,
+        max_wait: Duration,
+    ) -> Result<CompletedExecution, RunExecutionError> {
         let client = crate::Client { handle: self.handle.clone() };
         let started = self.send().await.map_err(RunExecutionError::Start)?;
         let arn = started.execution_arn().to_string();
-        let outcome = client.wait_until_execution_complete().execution_arn(&arn).wait(max_wait).await;
+        let outcome =
+            client.wait_until_execution_complete().execution_arn(&arn).wait(max_wait).await;
         match outcome {
             Ok(poll) => match poll.into_result() {
                 Ok(description) => Ok(CompletedExecution { description }),
                 Err(e) => Err(RunExecutionError::Describe(e)),
             },
             Err(WaiterError::FailureState(poll)) => match poll.into_result() {
-                Ok(description) => Err(RunExecutionError::Failed(ExecutionFailed { description: Box::new(description) })),
+                Ok(description) => Err(RunExecutionError::Failed(ExecutionFailed {
+                    description: Box::new(description),
+                })),
                 Err(e) => Err(RunExecutionError::Describe(e)),
             },
             Err(WaiterError::TimedOut(t)) => {

@@ -121,7 +121,7 @@ impl ::awsjson_runtime::json::FromJson for ActivityAlreadyExists {
         let mut o = r.object("ActivityAlreadyExists")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("message")?;
                 }
                 _ => o.skip()?,

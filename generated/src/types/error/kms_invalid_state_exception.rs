@@ -152,7 +152,7 @@ impl ::awsjson_runtime::json::FromJson for KmsInvalidStateException {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "kmsKeyState" => self.kms_key_state = o.member("kmsKeyState")?,
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("message")?;
                 }
                 _ => o.skip()?,

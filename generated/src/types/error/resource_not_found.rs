@@ -148,7 +148,7 @@ impl ::awsjson_runtime::json::FromJson for ResourceNotFound {
         let mut o = r.object("ResourceNotFound")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("message")?;
                 }
                 "resourceName" => self.resource_name = o.member("resourceName")?,

@@ -154,7 +154,7 @@ impl ::awsjson_runtime::json::FromJson for ValidationException {
         let mut o = r.object("ValidationException")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("message")?;
                 }
                 "reason" => self.reason = o.member("reason")?,

@@ -81,7 +81,8 @@ fn event(out: &mut String, id: usize, previous: usize, kind: &str, details: &str
         out.push(',');
     }
     let ts = service_timestamp(EPOCH_MS + id as u64 * 37);
-    write!(out, r#"{{"id":{id},"previousEventId":{previous},"timestamp":{ts},"type":"{kind}""#).unwrap();
+    write!(out, r#"{{"id":{id},"previousEventId":{previous},"timestamp":{ts},"type":"{kind}""#)
+        .unwrap();
     if !details.is_empty() {
         out.push(',');
         out.push_str(details);
@@ -105,7 +106,8 @@ pub fn execution_history(n: usize) -> String {
         true
     };
     let input = order_json(0);
-    let role = format!("arn:aws:iam::{ACCOUNT}:role/service-role/StepFunctions-{MACHINE}-role-0a1b2c3d");
+    let role =
+        format!("arn:aws:iam::{ACCOUNT}:role/service-role/StepFunctions-{MACHINE}-role-0a1b2c3d");
     let _ = push(
         &mut out,
         1,
@@ -119,69 +121,98 @@ pub fn execution_history(n: usize) -> String {
         &mut out,
         1,
         "MapStateEntered",
-        format!(r#""stateEnteredEventDetails":{{"name":"ProcessOrders","input":"{input}","inputDetails":{{"truncated":false}}}}"#),
+        format!(
+            r#""stateEnteredEventDetails":{{"name":"ProcessOrders","input":"{input}","inputDetails":{{"truncated":false}}}}"#
+        ),
     );
-    let _ = push(&mut out, 1, "MapStateStarted", r#""mapStateStartedEventDetails":{"length":1000}"#.to_string());
-    let _ = push(&mut out, 1, "MapRunStarted", format!(r#""mapRunStartedEventDetails":{{"mapRunArn":"{}"}}"#, map_run_arn()));
+    let _ = push(
+        &mut out,
+        1,
+        "MapStateStarted",
+        r#""mapStateStartedEventDetails":{"length":1000}"#.to_string(),
+    );
+    let _ = push(
+        &mut out,
+        1,
+        "MapRunStarted",
+        format!(r#""mapRunStartedEventDetails":{{"mapRunArn":"{}"}}"#, map_run_arn()),
+    );
     let lambda = lambda_arn();
     let mut i = 0;
     loop {
         let item = order_json(i + 1);
         let result = result_json(i + 1);
         let iteration = format!(r#"{{"name":"ProcessOrders","index":{i}}}"#);
-        let more = push(&mut out, 1, "MapIterationStarted", format!(r#""mapIterationStartedEventDetails":{iteration}"#))
-            && push(
+        let more = push(
+            &mut out,
+            1,
+            "MapIterationStarted",
+            format!(r#""mapIterationStartedEventDetails":{iteration}"#),
+        ) && push(
+            &mut out,
+            1,
+            "TaskStateEntered",
+            format!(
+                r#""stateEnteredEventDetails":{{"name":"ReserveStock","input":"{item}","inputDetails":{{"truncated":false}}}}"#
+            ),
+        ) && if i.is_multiple_of(2) {
+            // The optimized integration: arn:aws:states:::lambda:invoke.
+            let parameters = escape(&format!(
+                r#"{{"FunctionName":"{lambda}","Payload":{{"orderId":"ord-{:06}"}}}}"#,
+                i + 1
+            ));
+            push(
                 &mut out,
                 1,
-                "TaskStateEntered",
-                format!(r#""stateEnteredEventDetails":{{"name":"ReserveStock","input":"{item}","inputDetails":{{"truncated":false}}}}"#),
-            )
-            && if i.is_multiple_of(2) {
-                // The optimized integration: arn:aws:states:::lambda:invoke.
-                let parameters = escape(&format!(r#"{{"FunctionName":"{lambda}","Payload":{{"orderId":"ord-{:06}"}}}}"#, i + 1));
-                push(
-                    &mut out,
-                    1,
-                    "TaskScheduled",
-                    format!(
-                        r#""taskScheduledEventDetails":{{"resourceType":"lambda","resource":"invoke","region":"{REGION}","parameters":"{parameters}","timeoutInSeconds":60,"heartbeatInSeconds":20}}"#
-                    ),
-                ) && push(&mut out, 1, "TaskStarted", r#""taskStartedEventDetails":{"resourceType":"lambda","resource":"invoke"}"#.into())
-                    && push(
-                        &mut out,
-                        1,
-                        "TaskSucceeded",
-                        format!(
-                            r#""taskSucceededEventDetails":{{"resourceType":"lambda","resource":"invoke","output":"{result}","outputDetails":{{"truncated":false}}}}"#
-                        ),
-                    )
-            } else {
-                // The legacy Lambda state: "Resource": the function ARN.
-                push(
-                    &mut out,
-                    1,
-                    "LambdaFunctionScheduled",
-                    format!(
-                        r#""lambdaFunctionScheduledEventDetails":{{"resource":"{lambda}","input":"{item}","inputDetails":{{"truncated":false}},"timeoutInSeconds":60}}"#
-                    ),
-                ) && push(&mut out, 1, "LambdaFunctionStarted", String::new())
-                    && push(
-                        &mut out,
-                        1,
-                        "LambdaFunctionSucceeded",
-                        format!(r#""lambdaFunctionSucceededEventDetails":{{"output":"{result}","outputDetails":{{"truncated":false}}}}"#),
-                    )
-            }
-            && push(
-                &mut out,
-                1,
-                "TaskStateExited",
+                "TaskScheduled",
                 format!(
-                    r#""stateExitedEventDetails":{{"name":"ReserveStock","output":"{result}","outputDetails":{{"truncated":false}},"assignedVariables":{{"reserved":"true","warehouse":"\"dock-{}\""}},"assignedVariablesDetails":{{"truncated":false}}}}"#,
-                    (i + 1) % 9
+                    r#""taskScheduledEventDetails":{{"resourceType":"lambda","resource":"invoke","region":"{REGION}","parameters":"{parameters}","timeoutInSeconds":60,"heartbeatInSeconds":20}}"#
+                ),
+            ) && push(
+                &mut out,
+                1,
+                "TaskStarted",
+                r#""taskStartedEventDetails":{"resourceType":"lambda","resource":"invoke"}"#.into(),
+            ) && push(
+                &mut out,
+                1,
+                "TaskSucceeded",
+                format!(
+                    r#""taskSucceededEventDetails":{{"resourceType":"lambda","resource":"invoke","output":"{result}","outputDetails":{{"truncated":false}}}}"#
                 ),
             )
-            && push(&mut out, 1, "MapIterationSucceeded", format!(r#""mapIterationSucceededEventDetails":{iteration}"#));
+        } else {
+            // The legacy Lambda state: "Resource": the function ARN.
+            push(
+                &mut out,
+                1,
+                "LambdaFunctionScheduled",
+                format!(
+                    r#""lambdaFunctionScheduledEventDetails":{{"resource":"{lambda}","input":"{item}","inputDetails":{{"truncated":false}},"timeoutInSeconds":60}}"#
+                ),
+            ) && push(&mut out, 1, "LambdaFunctionStarted", String::new())
+                && push(
+                    &mut out,
+                    1,
+                    "LambdaFunctionSucceeded",
+                    format!(
+                        r#""lambdaFunctionSucceededEventDetails":{{"output":"{result}","outputDetails":{{"truncated":false}}}}"#
+                    ),
+                )
+        } && push(
+            &mut out,
+            1,
+            "TaskStateExited",
+            format!(
+                r#""stateExitedEventDetails":{{"name":"ReserveStock","output":"{result}","outputDetails":{{"truncated":false}},"assignedVariables":{{"reserved":"true","warehouse":"\"dock-{}\""}},"assignedVariablesDetails":{{"truncated":false}}}}"#,
+                (i + 1) % 9
+            ),
+        ) && push(
+            &mut out,
+            1,
+            "MapIterationSucceeded",
+            format!(r#""mapIterationSucceededEventDetails":{iteration}"#),
+        );
         if !more {
             break;
         }
@@ -215,9 +246,20 @@ pub fn list_executions(n: usize) -> String {
         )
         .unwrap();
         if status != "RUNNING" {
-            write!(out, r#","stopDate":{}"#, service_timestamp(start + 2_480 + (i as u64 % 7) * 111)).unwrap();
+            write!(
+                out,
+                r#","stopDate":{}"#,
+                service_timestamp(start + 2_480 + (i as u64 % 7) * 111)
+            )
+            .unwrap();
         }
-        write!(out, r#","mapRunArn":"{map_run}","itemCount":{},"redriveCount":{}}}"#, 1 + i % 40, usize::from(i.is_multiple_of(11))).unwrap();
+        write!(
+            out,
+            r#","mapRunArn":"{map_run}","itemCount":{},"redriveCount":{}}}"#,
+            1 + i % 40,
+            usize::from(i.is_multiple_of(11))
+        )
+        .unwrap();
     }
     write!(out, r#"],"nextToken":"{}"}}"#, next_token()).unwrap();
     out
@@ -225,7 +267,11 @@ pub fn list_executions(n: usize) -> String {
 
 /// The body of a StartExecution answer.
 pub fn start_execution() -> String {
-    format!(r#"{{"executionArn":"{}","startDate":{}}}"#, execution_arn(), service_timestamp(EPOCH_MS))
+    format!(
+        r#"{{"executionArn":"{}","startDate":{}}}"#,
+        execution_arn(),
+        service_timestamp(EPOCH_MS)
+    )
 }
 
 /// The body of a DescribeExecution answer: a finished standard execution with its input and
@@ -251,7 +297,13 @@ pub fn answer(target: &str, max_results: usize) -> (u16, String) {
         Some("DescribeExecution") => (200, describe_execution()),
         Some("GetExecutionHistory") => (200, execution_history(max_results.max(1))),
         Some("ListExecutions") => (200, list_executions(max_results.max(1))),
-        _ => (400, format!(r#"{{"__type":"com.amazon.coral.service#UnknownOperationException","message":"bench-server does not answer {}"}}"#, escape(target))),
+        _ => (
+            400,
+            format!(
+                r#"{{"__type":"com.amazon.coral.service#UnknownOperationException","message":"bench-server does not answer {}"}}"#,
+                escape(target)
+            ),
+        ),
     }
 }
 
@@ -281,7 +333,13 @@ mod tests {
         let history = execution_history(1000);
         assert!(history.ends_with(r#""}"#));
         assert!(history.contains(r#""id":1000,"previousEventId":999"#));
-        for kind in ["MapRunStarted", "TaskSucceeded", "LambdaFunctionSucceeded", "MapIterationSucceeded", "TaskStateExited"] {
+        for kind in [
+            "MapRunStarted",
+            "TaskSucceeded",
+            "LambdaFunctionSucceeded",
+            "MapIterationSucceeded",
+            "TaskStateExited",
+        ] {
             assert!(history.contains(&format!(r#""type":"{kind}""#)), "{kind}");
         }
     }

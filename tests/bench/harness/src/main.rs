@@ -17,7 +17,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Child, Command, ExitCode, Stdio};
 use std::time::Instant;
 
-const README_BEGIN: &str = "<!-- bench-results:begin (written by tests/bench/run.sh from tests/bench/RESULTS.md) -->";
+const README_BEGIN: &str =
+    "<!-- bench-results:begin (written by tests/bench/run.sh from tests/bench/RESULTS.md) -->";
 const README_END: &str = "<!-- bench-results:end -->";
 
 fn main() -> ExitCode {
@@ -41,7 +42,8 @@ struct Settings {
 }
 
 fn parse_args(args: &[String]) -> Result<Settings, String> {
-    let mut s = Settings { quick: false, rounds: 0, small_calls: 5_000, big_calls: 200, codegen_runs: 20 };
+    let mut s =
+        Settings { quick: false, rounds: 0, small_calls: 5_000, big_calls: 200, codegen_runs: 20 };
     let mut rounds = None;
     let mut it = args.iter();
     while let Some(a) = it.next() {
@@ -49,10 +51,21 @@ fn parse_args(args: &[String]) -> Result<Settings, String> {
             "--quick" => s.quick = true,
             "--rounds" => {
                 let v = it.next().ok_or("--rounds needs a value")?;
-                rounds = Some(v.parse().ok().filter(|&n: &usize| n > 0).ok_or_else(|| format!("--rounds {v}: not a positive number"))?);
+                rounds = Some(
+                    v.parse()
+                        .ok()
+                        .filter(|&n: &usize| n > 0)
+                        .ok_or_else(|| format!("--rounds {v}: not a positive number"))?,
+                );
             }
-            "-h" | "--help" => return Err("usage: tests/bench/run.sh [--quick] [--rounds N]".into()),
-            other => return Err(format!("unknown argument `{other}` (usage: tests/bench/run.sh [--quick] [--rounds N])")),
+            "-h" | "--help" => {
+                return Err("usage: tests/bench/run.sh [--quick] [--rounds N]".into())
+            }
+            other => {
+                return Err(format!(
+                    "unknown argument `{other}` (usage: tests/bench/run.sh [--quick] [--rounds N])"
+                ))
+            }
         }
     }
     if s.quick {
@@ -67,10 +80,15 @@ fn parse_args(args: &[String]) -> Result<Settings, String> {
 }
 
 /// The operations measured: (name in the table, `--op` of the programs, `--elements`).
-const SMALL: [(&str, &str, usize); 4] =
-    [("StartExecution", "start", 1), ("StartExecution", "start", 64), ("DescribeExecution", "describe", 1), ("DescribeExecution", "describe", 64)];
+const SMALL: [(&str, &str, usize); 4] = [
+    ("StartExecution", "start", 1),
+    ("StartExecution", "start", 64),
+    ("DescribeExecution", "describe", 1),
+    ("DescribeExecution", "describe", 64),
+];
 /// (table name, `--op`, element name): each measured with 1,000 and with 1 element.
-const BIG: [(&str, &str, &str); 2] = [("GetExecutionHistory", "history", "event"), ("ListExecutions", "list", "item")];
+const BIG: [(&str, &str, &str); 2] =
+    [("GetExecutionHistory", "history", "event"), ("ListExecutions", "list", "item")];
 const BIG_N: usize = 1_000;
 
 /// One measurement of one client: what the program printed.
@@ -86,8 +104,12 @@ struct Sample {
 fn run() -> Result<(), String> {
     let args: Vec<String> = std::env::args().skip(1).collect();
     let settings = parse_args(&args)?;
-    let command_line = std::iter::once("tests/bench/run.sh".to_string()).chain(args.iter().cloned()).collect::<Vec<_>>().join(" ");
-    let here = PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/bench").to_path_buf();
+    let command_line = std::iter::once("tests/bench/run.sh".to_string())
+        .chain(args.iter().cloned())
+        .collect::<Vec<_>>()
+        .join(" ");
+    let here =
+        PathBuf::from(env!("CARGO_MANIFEST_DIR")).parent().expect("tests/bench").to_path_buf();
     let root = here.parent().and_then(Path::parent).expect("the repository").to_path_buf();
     let work = std::env::var_os("BENCH_DIR").map_or_else(|| here.join("target"), PathBuf::from);
     std::fs::create_dir_all(&work).map_err(|e| format!("{}: {e}", work.display()))?;
@@ -96,57 +118,127 @@ fn run() -> Result<(), String> {
     let load_start = load_average()?;
     let cores = capture(&mut Command::new("nproc"))?;
     let rustc = capture(Command::new("rustc").arg("--version").current_dir(here.join("ours")))?;
-    let commit = capture(Command::new("git").args(["-C"]).arg(&root).args(["describe", "--always", "--dirty"]))?;
+    let commit = capture(
+        Command::new("git").args(["-C"]).arg(&root).args(["describe", "--always", "--dirty"]),
+    )?;
     eprintln!("bench: {started_at}, {cores} cores, load {load_start}, {rustc}, commit {commit}");
 
     // The table's sections, in the order of issue 11's targets: per element, per call, builds.
-    let (mut per_element_rows, mut per_call_rows, mut rows, mut codegen_rows) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let (mut per_element_rows, mut per_call_rows, mut rows, mut codegen_rows) =
+        (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     // c. Dependencies, builds, size.
     for p in ["ours", "official"] {
-        step(&format!("cargo fetch ({p})"), Command::new("cargo").args(["fetch", "-q"]).current_dir(here.join(p)))?;
+        step(
+            &format!("cargo fetch ({p})"),
+            Command::new("cargo").args(["fetch", "-q"]).current_dir(here.join(p)),
+        )?;
     }
     let deps = [dependency_count(&here.join("ours"))?, dependency_count(&here.join("official"))?];
-    rows.push(Row::compared("crates in the minimal program's dependency tree", deps[0] as f64, deps[1] as f64, 0, Some(0.45)));
+    rows.push(Row::compared(
+        "crates in the minimal program's dependency tree",
+        deps[0] as f64,
+        deps[1] as f64,
+        0,
+        Some(0.45),
+    ));
     if settings.quick {
         eprintln!("bench: --quick: no timed clean builds");
     } else {
         let mut clean = [(0.0, 0.0); 2];
         let mut rebuild = [(0.0, 0.0); 2];
-        for (i, (p, krate)) in [("ours", "sfn-client"), ("official", "aws-sdk-sfn")].into_iter().enumerate() {
+        for (i, (p, krate)) in
+            [("ours", "sfn-client"), ("official", "aws-sdk-sfn")].into_iter().enumerate()
+        {
             let target = work.join(format!("debug-{p}"));
             let _ = std::fs::remove_dir_all(&target);
-            clean[i] = timed(&format!("clean debug build ({p})"), cargo_in(&here.join(p), &target).arg("build"))?;
-            step(&format!("cargo clean -p {krate}"), cargo_in(&here.join(p), &target).args(["clean", "-q", "-p", krate]))?;
-            rebuild[i] = timed(&format!("debug rebuild of {krate} ({p})"), cargo_in(&here.join(p), &target).arg("build"))?;
+            clean[i] = timed(
+                &format!("clean debug build ({p})"),
+                cargo_in(&here.join(p), &target).arg("build"),
+            )?;
+            step(
+                &format!("cargo clean -p {krate}"),
+                cargo_in(&here.join(p), &target).args(["clean", "-q", "-p", krate]),
+            )?;
+            rebuild[i] = timed(
+                &format!("debug rebuild of {krate} ({p})"),
+                cargo_in(&here.join(p), &target).arg("build"),
+            )?;
         }
-        rows.push(Row::compared("clean debug build of the minimal program, wall (s)", clean[0].0, clean[1].0, 1, Some(0.35)));
-        rows.push(Row::compared("clean debug build of the minimal program, CPU of cargo and rustc (s)", clean[0].1, clean[1].1, 1, Some(0.35)));
-        rows.push(Row::compared("debug rebuild of the SFN crate and the program, wall (s)", rebuild[0].0, rebuild[1].0, 1, None));
-        rows.push(Row::compared("debug rebuild of the SFN crate and the program, CPU (s)", rebuild[0].1, rebuild[1].1, 1, None));
+        rows.push(Row::compared(
+            "clean debug build of the minimal program, wall (s)",
+            clean[0].0,
+            clean[1].0,
+            1,
+            Some(0.35),
+        ));
+        rows.push(Row::compared(
+            "clean debug build of the minimal program, CPU of cargo and rustc (s)",
+            clean[0].1,
+            clean[1].1,
+            1,
+            Some(0.35),
+        ));
+        rows.push(Row::compared(
+            "debug rebuild of the SFN crate and the program, wall (s)",
+            rebuild[0].0,
+            rebuild[1].0,
+            1,
+            None,
+        ));
+        rows.push(Row::compared(
+            "debug rebuild of the SFN crate and the program, CPU (s)",
+            rebuild[0].1,
+            rebuild[1].1,
+            1,
+            None,
+        ));
     }
     let mut binaries = Vec::new();
     for p in ["ours", "official"] {
         let target = work.join(format!("release-{p}"));
-        step(&format!("release build ({p})"), cargo_in(&here.join(p), &target).args(["build", "--release"]))?;
+        step(
+            &format!("release build ({p})"),
+            cargo_in(&here.join(p), &target).args(["build", "--release"]),
+        )?;
         binaries.push(target.join("release").join(format!("sfn-bench-{p}")));
     }
-    let size = |p: &Path| std::fs::metadata(p).map(|m| m.len() as f64 / 1e6).map_err(|e| format!("{}: {e}", p.display()));
-    rows.push(Row::compared("stripped release binary (MB)", size(&binaries[0])?, size(&binaries[1])?, 2, Some(0.30)));
+    let size = |p: &Path| {
+        std::fs::metadata(p)
+            .map(|m| m.len() as f64 / 1e6)
+            .map_err(|e| format!("{}: {e}", p.display()))
+    };
+    rows.push(Row::compared(
+        "stripped release binary (MB)",
+        size(&binaries[0])?,
+        size(&binaries[1])?,
+        2,
+        Some(0.30),
+    ));
 
     // a, b. Client CPU against the canned server, interleaved: ours, theirs, ours, theirs…
-    let server_path = std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("bench-server");
+    let server_path =
+        std::env::current_exe().map_err(|e| e.to_string())?.with_file_name("bench-server");
     let mut server = Server::start(&server_path)?;
     let mut small: BTreeMap<usize, [Vec<Sample>; 2]> = BTreeMap::new();
     let mut big: BTreeMap<(usize, usize), [Vec<Sample>; 2]> = BTreeMap::new();
     for round in 1..=settings.rounds {
         eprintln!("bench: round {round}/{}", settings.rounds);
         for (i, &(name, op, concurrency)) in SMALL.iter().enumerate() {
-            let pair = measure_pair(&binaries, &server.endpoint, op, 1, settings.small_calls, concurrency, name)?;
+            let pair = measure_pair(
+                &binaries,
+                &server.endpoint,
+                op,
+                1,
+                settings.small_calls,
+                concurrency,
+                name,
+            )?;
             push_pair(small.entry(i).or_default(), pair);
         }
         for (i, &(name, op, _)) in BIG.iter().enumerate() {
             for n in [BIG_N, 1] {
-                let pair = measure_pair(&binaries, &server.endpoint, op, n, settings.big_calls, 1, name)?;
+                let pair =
+                    measure_pair(&binaries, &server.endpoint, op, n, settings.big_calls, 1, name)?;
                 push_pair(big.entry((i, n)).or_default(), pair);
             }
         }
@@ -158,7 +250,9 @@ fn run() -> Result<(), String> {
             big[&(i, BIG_N)][c]
                 .iter()
                 .zip(&big[&(i, 1)][c])
-                .map(|(full, one)| (full.cpu_us - one.cpu_us) / (BIG_N - 1) as f64 / full.calls as f64)
+                .map(|(full, one)| {
+                    (full.cpu_us - one.cpu_us) / (BIG_N - 1) as f64 / full.calls as f64
+                })
                 .collect()
         };
         let kb = match i {
@@ -175,16 +269,33 @@ fn run() -> Result<(), String> {
         ));
     }
     for (i, &(name, _, concurrency)) in SMALL.iter().enumerate() {
-        let tasks = if concurrency == 1 { "1 task".to_string() } else { format!("{concurrency} tasks") };
-        let cpu = |c: usize| median(small[&i][c].iter().map(|s| s.cpu_us / s.calls as f64).collect());
+        let tasks =
+            if concurrency == 1 { "1 task".to_string() } else { format!("{concurrency} tasks") };
+        let cpu =
+            |c: usize| median(small[&i][c].iter().map(|s| s.cpu_us / s.calls as f64).collect());
         let rate = |c: usize| median(small[&i][c].iter().map(|s| s.calls_per_sec).collect());
-        per_call_rows.push(Row::compared(&format!("{name}, {tasks}: client CPU per call (µs)"), cpu(0), cpu(1), 1, Some(0.30)));
-        per_call_rows.push(Row::compared(&format!("{name}, {tasks}: calls/s"), rate(0), rate(1), 0, None));
+        per_call_rows.push(Row::compared(
+            &format!("{name}, {tasks}: client CPU per call (µs)"),
+            cpu(0),
+            cpu(1),
+            1,
+            Some(0.30),
+        ));
+        per_call_rows.push(Row::compared(
+            &format!("{name}, {tasks}: calls/s"),
+            rate(0),
+            rate(1),
+            0,
+            None,
+        ));
     }
 
     // d. Codegen (ours only).
     let out = capture(
-        Command::new("cargo").args(["xtask", "bench-codegen", "--runs"]).arg(settings.codegen_runs.to_string()).current_dir(&root),
+        Command::new("cargo")
+            .args(["xtask", "bench-codegen", "--runs"])
+            .arg(settings.codegen_runs.to_string())
+            .current_dir(&root),
     )?;
     let figure = |key: &str| -> Result<f64, String> {
         out.split_once(key)
@@ -192,8 +303,20 @@ fn run() -> Result<(), String> {
             .filter(|x: &f64| x.is_finite())
             .ok_or_else(|| format!("`cargo xtask bench-codegen` printed no `{key}`: {out}"))
     };
-    codegen_rows.push(Row::ours_only(&format!("`cargo xtask bench-codegen`: generating the SFN crate, wall (ms, median of {})", settings.codegen_runs), figure("wall median")?));
-    codegen_rows.push(Row::ours_only(&format!("`cargo xtask bench-codegen`: generating the SFN crate, CPU (ms, median of {})", settings.codegen_runs), figure("CPU median")?));
+    codegen_rows.push(Row::ours_only(
+        &format!(
+            "`cargo xtask bench-codegen`: generating the SFN crate, wall (ms, median of {})",
+            settings.codegen_runs
+        ),
+        figure("wall median")?,
+    ));
+    codegen_rows.push(Row::ours_only(
+        &format!(
+            "`cargo xtask bench-codegen`: generating the SFN crate, CPU (ms, median of {})",
+            settings.codegen_runs
+        ),
+        figure("CPU median")?,
+    ));
 
     let load_end = load_average()?;
     let mut body = String::new();
@@ -228,11 +351,19 @@ fn run() -> Result<(), String> {
 
 /// Copies the body of RESULTS.md (all after its title and comment) between README.md's markers.
 fn copy_into_readme(results: &Path, readme: &Path) -> Result<(), String> {
-    let results = std::fs::read_to_string(results).map_err(|e| format!("{}: {e}", results.display()))?;
-    let body = results.split_once("-->\n\n").map(|(_, b)| b).ok_or("RESULTS.md: no body after the comment")?;
+    let results =
+        std::fs::read_to_string(results).map_err(|e| format!("{}: {e}", results.display()))?;
+    let body = results
+        .split_once("-->\n\n")
+        .map(|(_, b)| b)
+        .ok_or("RESULTS.md: no body after the comment")?;
     let text = std::fs::read_to_string(readme).map_err(|e| format!("{}: {e}", readme.display()))?;
-    let (before, rest) = text.split_once(README_BEGIN).ok_or_else(|| format!("{}: no `{README_BEGIN}` line", readme.display()))?;
-    let (_, after) = rest.split_once(README_END).ok_or_else(|| format!("{}: no `{README_END}` line", readme.display()))?;
+    let (before, rest) = text
+        .split_once(README_BEGIN)
+        .ok_or_else(|| format!("{}: no `{README_BEGIN}` line", readme.display()))?;
+    let (_, after) = rest
+        .split_once(README_END)
+        .ok_or_else(|| format!("{}: no `{README_END}` line", readme.display()))?;
     let text = format!("{before}{README_BEGIN}\n{body}{README_END}{after}");
     std::fs::write(readme, text).map_err(|e| format!("{}: {e}", readme.display()))
 }
@@ -255,7 +386,13 @@ impl Row {
             theirs: number(theirs, decimals),
             ratio: ratio_text(ratio, target),
             target: target.map_or("—".into(), |t| format!("≤ {t:.2}")),
-            met: target.map_or("—".into(), |t| if ratio <= t { "yes".into() } else { "**no**".into() }),
+            met: target.map_or("—".into(), |t| {
+                if ratio <= t {
+                    "yes".into()
+                } else {
+                    "**no**".into()
+                }
+            }),
         }
     }
 
@@ -271,7 +408,10 @@ impl Row {
     }
 
     fn markdown(&self) -> String {
-        format!("| {} | {} | {} | {} | {} | {} |\n", self.figure, self.ours, self.theirs, self.ratio, self.target, self.met)
+        format!(
+            "| {} | {} | {} | {} | {} | {} |\n",
+            self.figure, self.ours, self.theirs, self.ratio, self.target, self.met
+        )
     }
 }
 
@@ -320,13 +460,24 @@ fn push_pair(into: &mut [Vec<Sample>; 2], pair: [Sample; 2]) {
 
 /// Ours, then theirs, with the same arguments; fails unless both decoded the expected number of
 /// elements and the same checksum of what they decoded.
-fn measure_pair(binaries: &[PathBuf], endpoint: &str, op: &str, elements: usize, calls: usize, concurrency: usize, name: &str) -> Result<[Sample; 2], String> {
+fn measure_pair(
+    binaries: &[PathBuf],
+    endpoint: &str,
+    op: &str,
+    elements: usize,
+    calls: usize,
+    concurrency: usize,
+    name: &str,
+) -> Result<[Sample; 2], String> {
     let ours = measure(&binaries[0], endpoint, op, elements, calls, concurrency)?;
     let theirs = measure(&binaries[1], endpoint, op, elements, calls, concurrency)?;
     let what = format!("{name} ({elements} elements, {concurrency} tasks)");
     for (who, s) in [("ours", &ours), ("aws-sdk-sfn", &theirs)] {
         if s.elements != s.calls * elements as u64 {
-            return Err(format!("{what}: {who} decoded {} elements in {} calls, expected {elements} per call", s.elements, s.calls));
+            return Err(format!(
+                "{what}: {who} decoded {} elements in {} calls, expected {elements} per call",
+                s.elements, s.calls
+            ));
         }
     }
     if ours.calls != theirs.calls || ours.checksum != theirs.checksum {
@@ -338,7 +489,14 @@ fn measure_pair(binaries: &[PathBuf], endpoint: &str, op: &str, elements: usize,
     Ok([ours, theirs])
 }
 
-fn measure(binary: &Path, endpoint: &str, op: &str, elements: usize, calls: usize, concurrency: usize) -> Result<Sample, String> {
+fn measure(
+    binary: &Path,
+    endpoint: &str,
+    op: &str,
+    elements: usize,
+    calls: usize,
+    concurrency: usize,
+) -> Result<Sample, String> {
     let warmup = (calls / 10).max(concurrency).max(20);
     let out = capture(Command::new(binary).args([
         "--endpoint",
@@ -354,14 +512,21 @@ fn measure(binary: &Path, endpoint: &str, op: &str, elements: usize, calls: usiz
         "--warmup",
         &warmup.to_string(),
     ]))?;
-    let fields: BTreeMap<&str, &str> = out.split_whitespace().filter_map(|kv| kv.split_once('=')).collect();
+    let fields: BTreeMap<&str, &str> =
+        out.split_whitespace().filter_map(|kv| kv.split_once('=')).collect();
     let get = |k: &str| -> Result<f64, String> {
-        fields.get(k).and_then(|v| v.parse().ok()).ok_or_else(|| format!("{}: no `{k}=` in its output `{out}`", binary.display()))
+        fields
+            .get(k)
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("{}: no `{k}=` in its output `{out}`", binary.display()))
     };
     Ok(Sample {
         calls: get("calls")? as u64,
         elements: get("elements")? as u64,
-        checksum: fields.get("checksum").and_then(|v| v.parse().ok()).ok_or_else(|| format!("{}: no checksum in `{out}`", binary.display()))?,
+        checksum: fields
+            .get("checksum")
+            .and_then(|v| v.parse().ok())
+            .ok_or_else(|| format!("{}: no checksum in `{out}`", binary.display()))?,
         cpu_us: get("cpu_us")?,
         calls_per_sec: get("calls_per_sec")?,
     })
@@ -375,13 +540,21 @@ struct Server {
 
 impl Server {
     fn start(path: &Path) -> Result<Server, String> {
-        let mut child = Command::new(path)
-            .stdout(Stdio::piped())
-            .spawn()
-            .map_err(|e| format!("cannot start {}: {e} (run tests/bench/run.sh, which builds it)", path.display()))?;
+        let mut child = Command::new(path).stdout(Stdio::piped()).spawn().map_err(|e| {
+            format!(
+                "cannot start {}: {e} (run tests/bench/run.sh, which builds it)",
+                path.display()
+            )
+        })?;
         let mut line = String::new();
-        BufReader::new(child.stdout.take().expect("piped")).read_line(&mut line).map_err(|e| e.to_string())?;
-        let endpoint = line.trim().strip_prefix("listening on ").ok_or_else(|| format!("bench-server said `{line}`"))?.to_string();
+        BufReader::new(child.stdout.take().expect("piped"))
+            .read_line(&mut line)
+            .map_err(|e| e.to_string())?;
+        let endpoint = line
+            .trim()
+            .strip_prefix("listening on ")
+            .ok_or_else(|| format!("bench-server said `{line}`"))?
+            .to_string();
         Ok(Server { child, endpoint })
     }
 
@@ -409,7 +582,12 @@ fn step(what: &str, cmd: &mut Command) -> Result<(), String> {
     eprintln!("bench: {what}");
     let out = cmd.output().map_err(|e| format!("{what}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{what} failed ({}):\n{}{}", out.status, String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr)));
+        return Err(format!(
+            "{what} failed ({}):\n{}{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout),
+            String::from_utf8_lossy(&out.stderr)
+        ));
     }
     Ok(())
 }
@@ -444,7 +622,11 @@ fn children_cpu_secs() -> Result<f64, String> {
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
     }
     const RUSAGE_CHILDREN: i32 = -1;
-    let mut u = Rusage { utime: Timeval { sec: 0, usec: 0 }, stime: Timeval { sec: 0, usec: 0 }, rest: [0; 14] };
+    let mut u = Rusage {
+        utime: Timeval { sec: 0, usec: 0 },
+        stime: Timeval { sec: 0, usec: 0 },
+        rest: [0; 14],
+    };
     // SAFETY: `u` is a valid, writable `struct rusage`; getrusage only writes into it.
     if unsafe { getrusage(RUSAGE_CHILDREN, &mut u) } != 0 {
         return Err(format!("getrusage: {}", std::io::Error::last_os_error()));
@@ -458,22 +640,34 @@ fn capture(cmd: &mut Command) -> Result<String, String> {
     let what = format!("{:?}", cmd.get_program());
     let out = cmd.stderr(Stdio::inherit()).output().map_err(|e| format!("{what}: {e}"))?;
     if !out.status.success() {
-        return Err(format!("{cmd:?} failed ({})\n{}", out.status, String::from_utf8_lossy(&out.stdout)));
+        return Err(format!(
+            "{cmd:?} failed ({})\n{}",
+            out.status,
+            String::from_utf8_lossy(&out.stdout)
+        ));
     }
     Ok(String::from_utf8_lossy(&out.stdout).trim().to_string())
 }
 
 /// The three load averages of /proc/loadavg.
 fn load_average() -> Result<String, String> {
-    let text = std::fs::read_to_string("/proc/loadavg").map_err(|e| format!("/proc/loadavg: {e}"))?;
+    let text =
+        std::fs::read_to_string("/proc/loadavg").map_err(|e| format!("/proc/loadavg: {e}"))?;
     Ok(text.split_whitespace().take(3).collect::<Vec<_>>().join(" "))
 }
 
 /// Distinct crates (name and version) in the normal and build dependency tree of the program.
 fn dependency_count(dir: &Path) -> Result<usize, String> {
-    let tree = capture(Command::new("cargo").args(["tree", "-q", "-e", "normal,build", "--prefix", "none"]).current_dir(dir))?;
-    let crates: std::collections::BTreeSet<String> =
-        tree.lines().map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" ")).filter(|l| !l.is_empty()).collect();
+    let tree = capture(
+        Command::new("cargo")
+            .args(["tree", "-q", "-e", "normal,build", "--prefix", "none"])
+            .current_dir(dir),
+    )?;
+    let crates: std::collections::BTreeSet<String> = tree
+        .lines()
+        .map(|l| l.split_whitespace().take(2).collect::<Vec<_>>().join(" "))
+        .filter(|l| !l.is_empty())
+        .collect();
     Ok(crates.len())
 }
 
@@ -528,12 +722,23 @@ mod tests {
         let same = fake_client(&dir, "same", &line(10_000, 77));
         let other = fake_client(&dir, "other", &line(10_000, 78));
         let short = fake_client(&dir, "short", &line(9_990, 77));
-        let pair = measure_pair(&[good.clone(), same], "http://x", "list", 1000, 10, 1, "ListExecutions").unwrap();
-        assert_eq!((pair[0].cpu_us, pair[1].calls_per_sec, pair[1].elements), (1234.0, 20.0, 10_000));
-        let e = measure_pair(&[good.clone(), other], "http://x", "list", 1000, 10, 1, "ListExecutions").unwrap_err();
+        let pair =
+            measure_pair(&[good.clone(), same], "http://x", "list", 1000, 10, 1, "ListExecutions")
+                .unwrap();
+        assert_eq!(
+            (pair[0].cpu_us, pair[1].calls_per_sec, pair[1].elements),
+            (1234.0, 20.0, 10_000)
+        );
+        let e =
+            measure_pair(&[good.clone(), other], "http://x", "list", 1000, 10, 1, "ListExecutions")
+                .unwrap_err();
         assert!(e.contains("decoded different output"), "{e}");
-        let e = measure_pair(&[good, short], "http://x", "list", 1000, 10, 1, "ListExecutions").unwrap_err();
-        assert!(e.contains("aws-sdk-sfn decoded 9990 elements in 10 calls, expected 1000 per call"), "{e}");
+        let e = measure_pair(&[good, short], "http://x", "list", 1000, 10, 1, "ListExecutions")
+            .unwrap_err();
+        assert!(
+            e.contains("aws-sdk-sfn decoded 9990 elements in 10 calls, expected 1000 per call"),
+            "{e}"
+        );
         std::fs::remove_dir_all(&dir).unwrap();
     }
 
@@ -543,13 +748,19 @@ mod tests {
         std::fs::create_dir_all(&dir).unwrap();
         let (results, readme) = (dir.join("RESULTS.md"), dir.join("README.md"));
         std::fs::write(&results, "# title\n\n<!-- comment -->\n\nnew line\n| table |\n").unwrap();
-        std::fs::write(&readme, format!("intro\n{README_BEGIN}\nold\n{README_END}\nrest\n")).unwrap();
+        std::fs::write(&readme, format!("intro\n{README_BEGIN}\nold\n{README_END}\nrest\n"))
+            .unwrap();
         copy_into_readme(&results, &readme).unwrap();
         copy_into_readme(&results, &readme).unwrap();
         let text = std::fs::read_to_string(&readme).unwrap();
-        assert_eq!(text, format!("intro\n{README_BEGIN}\nnew line\n| table |\n{README_END}\nrest\n"));
+        assert_eq!(
+            text,
+            format!("intro\n{README_BEGIN}\nnew line\n| table |\n{README_END}\nrest\n")
+        );
         std::fs::write(&readme, "no markers\n").unwrap();
-        assert!(copy_into_readme(&results, &readme).unwrap_err().contains("no `<!-- bench-results:begin"));
+        assert!(copy_into_readme(&results, &readme)
+            .unwrap_err()
+            .contains("no `<!-- bench-results:begin"));
         std::fs::remove_dir_all(&dir).unwrap();
     }
 }

@@ -70,7 +70,8 @@ async fn run(client: &Client, args: &Args, calls: usize) -> Tally {
     tally
 }
 
-const STATE_MACHINE_ARN: &str = "arn:aws:states:us-east-1:123456789012:stateMachine:order-fulfilment";
+const STATE_MACHINE_ARN: &str =
+    "arn:aws:states:us-east-1:123456789012:stateMachine:order-fulfilment";
 const EXECUTION_ARN: &str = "arn:aws:states:us-east-1:123456789012:execution:order-fulfilment:8a3c5e7f-1b2d-4c6e-9f0a-2b4d6f8a0c1e";
 
 /// One call, and what it decoded: every element is read so that nothing is optimised away.
@@ -90,7 +91,12 @@ async fn call(client: &Client, op: &str, elements: i32) -> Tally {
             t.checksum = len(out.execution_arn()) + stamp(out.start_date());
         }
         "describe" => {
-            let out = client.describe_execution().execution_arn(EXECUTION_ARN).send().await.expect("DescribeExecution");
+            let out = client
+                .describe_execution()
+                .execution_arn(EXECUTION_ARN)
+                .send()
+                .await
+                .expect("DescribeExecution");
             t.elements = 1;
             t.checksum = len(out.execution_arn())
                 + len(out.state_machine_arn())
@@ -140,7 +146,10 @@ async fn call(client: &Client, op: &str, elements: i32) -> Tally {
 }
 
 fn event_digest(e: &HistoryEvent) -> u64 {
-    let mut d = e.id() as u64 + e.previous_event_id() as u64 + len(e.r#type().as_str()) + stamp(e.timestamp());
+    let mut d = e.id() as u64
+        + e.previous_event_id() as u64
+        + len(e.r#type().as_str())
+        + stamp(e.timestamp());
     if let Some(x) = e.execution_started_event_details() {
         d += x.input().map_or(0, len) + x.role_arn().map_or(0, len);
     }
@@ -148,7 +157,9 @@ fn event_digest(e: &HistoryEvent) -> u64 {
         d += len(x.name()) + x.input().map_or(0, len);
     }
     if let Some(x) = e.state_exited_event_details() {
-        d += len(x.name()) + x.output().map_or(0, len) + x.assigned_variables().map_or(0, |v| v.values().map(|v| len(v)).sum());
+        d += len(x.name())
+            + x.output().map_or(0, len)
+            + x.assigned_variables().map_or(0, |v| v.values().map(|v| len(v)).sum());
     }
     if let Some(x) = e.map_state_started_event_details() {
         d += x.length() as u64;
@@ -224,7 +235,11 @@ fn cpu_micros() -> u64 {
         fn getrusage(who: i32, usage: *mut Rusage) -> i32;
     }
     const RUSAGE_SELF: i32 = 0;
-    let mut u = Rusage { utime: Timeval { sec: 0, usec: 0 }, stime: Timeval { sec: 0, usec: 0 }, rest: [0; 14] };
+    let mut u = Rusage {
+        utime: Timeval { sec: 0, usec: 0 },
+        stime: Timeval { sec: 0, usec: 0 },
+        rest: [0; 14],
+    };
     // SAFETY: `u` is a valid, writable `struct rusage`; getrusage only writes into it.
     let rc = unsafe { getrusage(RUSAGE_SELF, &mut u) };
     assert_eq!(rc, 0, "getrusage failed");
@@ -243,7 +258,14 @@ struct Args {
 
 impl Args {
     fn parse() -> Args {
-        let mut a = Args { endpoint: String::new(), op: "describe".into(), elements: 1, calls: 5000, concurrency: 1, warmup: 200 };
+        let mut a = Args {
+            endpoint: String::new(),
+            op: "describe".into(),
+            elements: 1,
+            calls: 5000,
+            concurrency: 1,
+            warmup: 200,
+        };
         let mut it = std::env::args().skip(1);
         while let Some(k) = it.next() {
             let v = it.next().unwrap_or_else(|| panic!("{k} needs a value"));
@@ -258,7 +280,10 @@ impl Args {
             }
         }
         assert!(!a.endpoint.is_empty(), "--endpoint URL is required");
-        assert!(a.concurrency > 0 && a.calls >= a.concurrency, "--calls must be at least --concurrency");
+        assert!(
+            a.concurrency > 0 && a.calls >= a.concurrency,
+            "--calls must be at least --concurrency"
+        );
         a
     }
 }

@@ -12,23 +12,42 @@ const AWS: PartitionOutputs = PartitionOutputs {
 
 static PARTITIONS: Partitions = Partitions {
     partitions: &[
-        Partition { id: "aws", region_regex: r"^(us|eu)\-\w+\-\d+$", regions: &[KnownRegion::new("us-east-1")], outputs: AWS },
+        Partition {
+            id: "aws",
+            region_regex: r"^(us|eu)\-\w+\-\d+$",
+            regions: &[KnownRegion::new("us-east-1")],
+            outputs: AWS,
+        },
         Partition {
             id: "aws-nofips",
             region_regex: r"^nf\-\w+\-\d+$",
             regions: &[],
-            outputs: PartitionOutputs { name: "aws-nofips", dns_suffix: "example.nf", supports_fips: false, ..AWS },
+            outputs: PartitionOutputs {
+                name: "aws-nofips",
+                dns_suffix: "example.nf",
+                supports_fips: false,
+                ..AWS
+            },
         },
     ],
 };
 
-const fn param(name: &'static str, ty: ParamType, built_in: Option<BuiltIn>, required: bool, default: Option<Literal>) -> Parameter {
+const fn param(
+    name: &'static str,
+    ty: ParamType,
+    built_in: Option<BuiltIn>,
+    required: bool,
+    default: Option<Literal>,
+) -> Parameter {
     Parameter { name, ty, built_in, required, default }
 }
 
 macro_rules! eq_true {
     ($name:literal) => {
-        Condition { expr: Expr::Call(Func::BooleanEquals, &[Expr::Ref($name), Expr::Bool(true)]), assign: None }
+        Condition {
+            expr: Expr::Call(Func::BooleanEquals, &[Expr::Ref($name), Expr::Bool(true)]),
+            assign: None,
+        }
     };
 }
 
@@ -40,21 +59,36 @@ const fn endpoint(url: Expr) -> RuleResult {
 static SERVICE: RuleSet = RuleSet {
     parameters: &[
         param("Region", ParamType::String, Some(BuiltIn::Region), false, None),
-        param("UseFIPS", ParamType::Boolean, Some(BuiltIn::UseFips), true, Some(Literal::Bool(false))),
+        param(
+            "UseFIPS",
+            ParamType::Boolean,
+            Some(BuiltIn::UseFips),
+            true,
+            Some(Literal::Bool(false)),
+        ),
         param("Endpoint", ParamType::String, Some(BuiltIn::Endpoint), false, None),
     ],
     rules: &[
         Rule {
-            conditions: &[Condition { expr: Expr::Call(Func::IsSet, &[Expr::Ref("Endpoint")]), assign: None }],
+            conditions: &[Condition {
+                expr: Expr::Call(Func::IsSet, &[Expr::Ref("Endpoint")]),
+                assign: None,
+            }],
             result: RuleResult::Tree(&[
-                Rule { conditions: &[eq_true!("UseFIPS")], result: RuleResult::Error(Expr::Str("FIPS and custom endpoint")) },
+                Rule {
+                    conditions: &[eq_true!("UseFIPS")],
+                    result: RuleResult::Error(Expr::Str("FIPS and custom endpoint")),
+                },
                 Rule { conditions: &[], result: endpoint(Expr::Ref("Endpoint")) },
             ]),
         },
         Rule {
             conditions: &[
                 Condition { expr: Expr::Call(Func::IsSet, &[Expr::Ref("Region")]), assign: None },
-                Condition { expr: Expr::Call(Func::AwsPartition, &[Expr::Ref("Region")]), assign: Some("PartitionResult") },
+                Condition {
+                    expr: Expr::Call(Func::AwsPartition, &[Expr::Ref("Region")]),
+                    assign: Some("PartitionResult"),
+                },
             ],
             result: RuleResult::Tree(&[
                 Rule {
@@ -65,7 +99,10 @@ static SERVICE: RuleSet = RuleSet {
                                 expr: Expr::Call(
                                     Func::BooleanEquals,
                                     &[
-                                        Expr::GetAttr(&Expr::Ref("PartitionResult"), &[PathSegment::Key("supportsFIPS")]),
+                                        Expr::GetAttr(
+                                            &Expr::Ref("PartitionResult"),
+                                            &[PathSegment::Key("supportsFIPS")],
+                                        ),
                                         Expr::Bool(true),
                                     ],
                                 ),
@@ -75,14 +112,20 @@ static SERVICE: RuleSet = RuleSet {
                                 TemplatePart::Literal("https://svc-fips."),
                                 TemplatePart::Value(Expr::Ref("Region")),
                                 TemplatePart::Literal("."),
-                                TemplatePart::Value(Expr::GetAttr(&Expr::Ref("PartitionResult"), &[PathSegment::Key("dnsSuffix")])),
+                                TemplatePart::Value(Expr::GetAttr(
+                                    &Expr::Ref("PartitionResult"),
+                                    &[PathSegment::Key("dnsSuffix")],
+                                )),
                             ])),
                         },
                         Rule {
                             conditions: &[],
                             result: RuleResult::Error(Expr::Template(&[
                                 TemplatePart::Literal("FIPS is not supported in "),
-                                TemplatePart::Value(Expr::GetAttr(&Expr::Ref("PartitionResult"), &[PathSegment::Key("name")])),
+                                TemplatePart::Value(Expr::GetAttr(
+                                    &Expr::Ref("PartitionResult"),
+                                    &[PathSegment::Key("name")],
+                                )),
                             ])),
                         },
                     ]),
@@ -93,12 +136,18 @@ static SERVICE: RuleSet = RuleSet {
                         TemplatePart::Literal("https://svc."),
                         TemplatePart::Value(Expr::Ref("Region")),
                         TemplatePart::Literal("."),
-                        TemplatePart::Value(Expr::GetAttr(&Expr::Ref("PartitionResult"), &[PathSegment::Key("dnsSuffix")])),
+                        TemplatePart::Value(Expr::GetAttr(
+                            &Expr::Ref("PartitionResult"),
+                            &[PathSegment::Key("dnsSuffix")],
+                        )),
                     ])),
                 },
             ]),
         },
-        Rule { conditions: &[], result: RuleResult::Error(Expr::Str("Invalid Configuration: Missing Region")) },
+        Rule {
+            conditions: &[],
+            result: RuleResult::Error(Expr::Str("Invalid Configuration: Missing Region")),
+        },
     ],
     partitions: &PARTITIONS,
 };
@@ -109,9 +158,15 @@ fn service_rule_set_table() {
     let cases: Vec<(EndpointParams, Result<&str, &str>)> = vec![
         (p().with_region("us-east-1"), Ok("https://svc.us-east-1.amazonaws.com")),
         (p().with_region("eu-north-9"), Ok("https://svc.eu-north-9.amazonaws.com")),
-        (p().with_region("us-east-1").with_use_fips(true), Ok("https://svc-fips.us-east-1.amazonaws.com")),
+        (
+            p().with_region("us-east-1").with_use_fips(true),
+            Ok("https://svc-fips.us-east-1.amazonaws.com"),
+        ),
         (p().with_region("nf-east-1"), Ok("https://svc.nf-east-1.example.nf")),
-        (p().with_region("nf-east-1").with_use_fips(true), Err("FIPS is not supported in aws-nofips")),
+        (
+            p().with_region("nf-east-1").with_use_fips(true),
+            Err("FIPS is not supported in aws-nofips"),
+        ),
         // An unknown region falls back to the aws partition.
         (p().with_region("mars-1"), Ok("https://svc.mars-1.amazonaws.com")),
         (p().with_endpoint("http://localhost:4566"), Ok("http://localhost:4566")),
@@ -124,7 +179,9 @@ fn service_rule_set_table() {
         let got = SERVICE.resolve_endpoint(&params);
         match expected {
             Ok(url) => assert_eq!(got.as_ref().map(|e| e.url.as_str()), Ok(url), "{params:?}"),
-            Err(msg) => assert_eq!(got.as_ref().map_err(|e| e.message()).err(), Some(msg), "{params:?}"),
+            Err(msg) => {
+                assert_eq!(got.as_ref().map_err(|e| e.message()).err(), Some(msg), "{params:?}")
+            }
         }
     }
 }
@@ -138,9 +195,10 @@ static PARAMS: RuleSet = RuleSet {
         param("Tags", ParamType::StringArray, None, false, Some(Literal::StringArray(&["a", "b"]))),
     ],
     rules: &[Rule {
-        conditions: &[
-            Condition { expr: Expr::GetAttr(&Expr::Ref("Tags"), &[PathSegment::Index(1)]), assign: Some("SecondTag") },
-        ],
+        conditions: &[Condition {
+            expr: Expr::GetAttr(&Expr::Ref("Tags"), &[PathSegment::Index(1)]),
+            assign: Some("SecondTag"),
+        }],
         result: RuleResult::Tree(&[
             Rule {
                 conditions: &[eq_true!("Accelerate")],
@@ -174,9 +232,14 @@ fn parameter_binding() {
     let s = |v: &str| ParamValue::String(v.to_string());
     let base = EndpointParams::new().with_other("Bucket", s("bkt"));
     assert_eq!(PARAMS.resolve_endpoint(&base).unwrap().url, "https://bkt.plain/prod/b");
-    let accel = base.clone().with_other("Accelerate", ParamValue::Bool(true)).with_other("Stage", s("beta"));
+    let accel = base
+        .clone()
+        .with_other("Accelerate", ParamValue::Bool(true))
+        .with_other("Stage", s("beta"));
     assert_eq!(PARAMS.resolve_endpoint(&accel).unwrap().url, "https://bkt.accel/beta/b");
-    let tags = base.clone().with_other("Tags", ParamValue::StringArray(vec!["x".into(), "y".into(), "z".into()]));
+    let tags = base
+        .clone()
+        .with_other("Tags", ParamValue::StringArray(vec!["x".into(), "y".into(), "z".into()]));
     assert_eq!(PARAMS.resolve_endpoint(&tags).unwrap().url, "https://bkt.plain/prod/y");
     // Too few tags: getAttr's index is out of range, the condition fails, no rule matches.
     let one_tag = base.clone().with_other("Tags", ParamValue::StringArray(vec!["x".into()]));
@@ -204,11 +267,17 @@ static SCOPING: RuleSet = RuleSet {
     rules: &[
         Rule {
             conditions: &[
-                Condition { expr: Expr::Call(Func::AwsParseArn, &[Expr::Ref("Arn")]), assign: Some("Parsed") },
+                Condition {
+                    expr: Expr::Call(Func::AwsParseArn, &[Expr::Ref("Arn")]),
+                    assign: Some("Parsed"),
+                },
                 Condition {
                     expr: Expr::Call(
                         Func::StringEquals,
-                        &[Expr::GetAttr(&Expr::Ref("Parsed"), &[PathSegment::Key("service")]), Expr::Str("s3")],
+                        &[
+                            Expr::GetAttr(&Expr::Ref("Parsed"), &[PathSegment::Key("service")]),
+                            Expr::Str("s3"),
+                        ],
                     ),
                     assign: None,
                 },
@@ -223,11 +292,17 @@ static SCOPING: RuleSet = RuleSet {
         },
         // `Parsed` was bound by the first rule, whose second condition failed: it is gone here.
         Rule {
-            conditions: &[Condition { expr: Expr::Call(Func::IsSet, &[Expr::Ref("Parsed")]), assign: None }],
+            conditions: &[Condition {
+                expr: Expr::Call(Func::IsSet, &[Expr::Ref("Parsed")]),
+                assign: None,
+            }],
             result: RuleResult::Error(Expr::Str("leaked binding")),
         },
         Rule {
-            conditions: &[Condition { expr: Expr::Call(Func::IsSet, &[Expr::Ref("Arn")]), assign: None }],
+            conditions: &[Condition {
+                expr: Expr::Call(Func::IsSet, &[Expr::Ref("Arn")]),
+                assign: None,
+            }],
             result: RuleResult::Tree(&[Rule {
                 conditions: &[Condition {
                     expr: Expr::Call(Func::Not, &[Expr::Call(Func::IsSet, &[Expr::Ref("Parsed")])]),
@@ -244,7 +319,10 @@ static SCOPING: RuleSet = RuleSet {
 #[test]
 fn assign_scoping_and_empty_tree() {
     let arn = |v: &str| EndpointParams::new().with_other("Arn", ParamValue::String(v.into()));
-    assert_eq!(SCOPING.resolve_endpoint(&arn("arn:aws:s3:::bucket/key")).unwrap().url, "https://s3/bucket");
+    assert_eq!(
+        SCOPING.resolve_endpoint(&arn("arn:aws:s3:::bucket/key")).unwrap().url,
+        "https://s3/bucket"
+    );
     // Not s3: the binding does not leak; the third rule's tree matches and has no rule → error.
     let err = SCOPING.resolve_endpoint(&arn("arn:aws:sqs:us-east-1:1:q")).unwrap_err();
     assert!(err.message().contains("a tree rule matched, none of its rules did"), "{err}");
@@ -261,31 +339,55 @@ static FEATURES: RuleSet = RuleSet {
     rules: &[
         Rule {
             conditions: &[
-                Condition { expr: Expr::Call(Func::ParseUrl, &[Expr::Ref("Endpoint")]), assign: Some("Url") },
                 Condition {
-                    expr: Expr::Call(Func::Coalesce, &[Expr::Ref("Bucket"), Expr::Str("default-bucket")]),
+                    expr: Expr::Call(Func::ParseUrl, &[Expr::Ref("Endpoint")]),
+                    assign: Some("Url"),
+                },
+                Condition {
+                    expr: Expr::Call(
+                        Func::Coalesce,
+                        &[Expr::Ref("Bucket"), Expr::Str("default-bucket")],
+                    ),
                     assign: Some("B"),
                 },
                 Condition {
-                    expr: Expr::Call(Func::AwsIsVirtualHostableS3Bucket, &[Expr::Ref("B"), Expr::Bool(false)]),
+                    expr: Expr::Call(
+                        Func::AwsIsVirtualHostableS3Bucket,
+                        &[Expr::Ref("B"), Expr::Bool(false)],
+                    ),
                     assign: None,
                 },
                 Condition {
-                    expr: Expr::Call(Func::Substring, &[Expr::Ref("B"), Expr::Int(0), Expr::Int(3), Expr::Bool(true)]),
+                    expr: Expr::Call(
+                        Func::Substring,
+                        &[Expr::Ref("B"), Expr::Int(0), Expr::Int(3), Expr::Bool(true)],
+                    ),
                     assign: Some("Tail"),
                 },
             ],
             result: RuleResult::Endpoint(EndpointTemplate {
                 url: Expr::Template(&[
-                    TemplatePart::Value(Expr::GetAttr(&Expr::Ref("Url"), &[PathSegment::Key("scheme")])),
+                    TemplatePart::Value(Expr::GetAttr(
+                        &Expr::Ref("Url"),
+                        &[PathSegment::Key("scheme")],
+                    )),
                     TemplatePart::Literal("://"),
                     TemplatePart::Value(Expr::Ref("B")),
                     TemplatePart::Literal("."),
-                    TemplatePart::Value(Expr::GetAttr(&Expr::Ref("Url"), &[PathSegment::Key("authority")])),
-                    TemplatePart::Value(Expr::GetAttr(&Expr::Ref("Url"), &[PathSegment::Key("normalizedPath")])),
+                    TemplatePart::Value(Expr::GetAttr(
+                        &Expr::Ref("Url"),
+                        &[PathSegment::Key("authority")],
+                    )),
+                    TemplatePart::Value(Expr::GetAttr(
+                        &Expr::Ref("Url"),
+                        &[PathSegment::Key("normalizedPath")],
+                    )),
                     TemplatePart::Value(Expr::Call(Func::UriEncode, &[Expr::Str("a b/c")])),
                 ]),
-                headers: &[("x-tail", &[Expr::Ref("Tail"), Expr::Str("second")]), ("x-one", &[Expr::Str("1")])],
+                headers: &[
+                    ("x-tail", &[Expr::Ref("Tail"), Expr::Str("second")]),
+                    ("x-one", &[Expr::Str("1")]),
+                ],
                 properties: &[
                     (
                         "authSchemes",
@@ -310,7 +412,10 @@ static FEATURES: RuleSet = RuleSet {
             conditions: &[],
             result: RuleResult::Error(Expr::Template(&[
                 TemplatePart::Literal("bad input: "),
-                TemplatePart::Value(Expr::Call(Func::Coalesce, &[Expr::Ref("Region"), Expr::Str("<none>")])),
+                TemplatePart::Value(Expr::Call(
+                    Func::Coalesce,
+                    &[Expr::Ref("Region"), Expr::Str("<none>")],
+                )),
             ])),
         },
     ],
@@ -319,7 +424,9 @@ static FEATURES: RuleSet = RuleSet {
 
 #[test]
 fn headers_properties_and_functions() {
-    let ep = FEATURES.resolve_endpoint(&EndpointParams::new().with_endpoint("http://10.0.0.1:9000/base")).unwrap();
+    let ep = FEATURES
+        .resolve_endpoint(&EndpointParams::new().with_endpoint("http://10.0.0.1:9000/base"))
+        .unwrap();
     assert_eq!(ep.url, "http://default-bucket.10.0.0.1:9000/base/a%20b%2Fc");
     assert_eq!(
         ep.headers,
@@ -333,7 +440,9 @@ fn headers_properties_and_functions() {
         BTreeMap::from([
             (
                 "authSchemes".to_string(),
-                crate::json::document_literal(r#"[{"name": "sigv4", "signingName": "s3", "disableDoubleEncoding": true}]"#)
+                crate::json::document_literal(
+                    r#"[{"name": "sigv4", "signingName": "s3", "disableDoubleEncoding": true}]"#
+                )
             ),
             ("isIp".to_string(), crate::types::Document::Bool(true)),
         ])
@@ -353,7 +462,10 @@ fn headers_properties_and_functions() {
     // A URL with a query: parseURL gives nothing.
     let query = EndpointParams::new().with_endpoint("https://host/?a=b").with_region("not a label");
     assert_eq!(FEATURES.resolve_endpoint(&query).unwrap_err().message(), "bad input: not a label");
-    assert_eq!(FEATURES.resolve_endpoint(&EndpointParams::new()).unwrap_err().message(), "bad input: <none>");
+    assert_eq!(
+        FEATURES.resolve_endpoint(&EndpointParams::new()).unwrap_err().message(),
+        "bad input: <none>"
+    );
 }
 
 /// Rule sets that break the specification give errors, not panics.
@@ -379,7 +491,10 @@ fn malformed_rule_sets_are_errors() {
     static BAD_ATTR: RuleSet = RuleSet {
         parameters: &[],
         rules: &[Rule {
-            conditions: &[Condition { expr: Expr::GetAttr(&Expr::Str("x"), &[PathSegment::Key("k")]), assign: None }],
+            conditions: &[Condition {
+                expr: Expr::GetAttr(&Expr::Str("x"), &[PathSegment::Key("k")]),
+                assign: None,
+            }],
             result: endpoint(Expr::Str("https://x")),
         }],
         partitions: &PARTITIONS,
@@ -390,5 +505,8 @@ fn malformed_rule_sets_are_errors() {
 
 #[test]
 fn debug_is_a_summary() {
-    assert_eq!(format!("{SERVICE:?}"), r#"RuleSet { parameters: ["Region", "UseFIPS", "Endpoint"], rules: 3, partitions: 2 }"#);
+    assert_eq!(
+        format!("{SERVICE:?}"),
+        r#"RuleSet { parameters: ["Region", "UseFIPS", "Endpoint"], rules: 3, partitions: 2 }"#
+    );
 }

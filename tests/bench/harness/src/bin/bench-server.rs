@@ -40,7 +40,8 @@ fn serve(mut socket: TcpStream, cache: &Cache) {
             }
         };
         let head = String::from_utf8_lossy(&buf[..head_end]).into_owned();
-        let length: usize = header(&head, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
+        let length: usize =
+            header(&head, "content-length").and_then(|v| v.parse().ok()).unwrap_or(0);
         while buf.len() < head_end + length {
             match socket.read(&mut chunk) {
                 Ok(0) | Err(_) => return,

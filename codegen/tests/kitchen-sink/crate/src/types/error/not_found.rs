@@ -147,7 +147,7 @@ impl ::awsjson_runtime::json::FromJson for NotFound {
         let mut o = r.object("NotFound")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("message")?;
                 }
                 "resourceName" => self.resource_name = o.member("resourceName")?,

@@ -285,7 +285,7 @@ impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
                 "IntegerField" => self.integer_field = o.member("IntegerField")?,
                 "ListField" => self.list_field = o.member("ListField")?,
                 "MapField" => self.map_field = o.member("MapField")?,
-                "message" | "Message" | "errorMessage" => {
+                k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
                     self.message = o.member("Message")?;
                 }
                 "StringField" => self.string_field = o.member("StringField")?,
