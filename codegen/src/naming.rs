@@ -145,6 +145,18 @@ pub const RESERVED_FIELD_NAMES: &[&str] = &[
     "validate",
 ];
 
+/// Method names of the standard operator traits (`Add::add`, ...) whose shape a builder setter
+/// (`fn add(self, value) -> Self`) has: clippy's `should_implement_trait` would take the setter
+/// for a trait method. The name is kept (as the official SDKs keep it); the builder's `impl`
+/// allows the lint.
+pub const OPERATOR_TRAIT_METHODS: &[&str] =
+    &["add", "bitand", "bitor", "bitxor", "div", "mul", "rem", "shl", "shr", "sub"];
+
+/// Whether a setter named `field` looks like an operator trait's method to clippy.
+pub fn setter_shadows_operator_trait(field: &str) -> bool {
+    OPERATOR_TRAIT_METHODS.contains(&field)
+}
+
 /// The field (and builder method) name of a structure member: `stateMachineArn` →
 /// `state_machine_arn`, `type` → `r#type`. A name of [`RESERVED_FIELD_NAMES`] gets the suffix
 /// `_value` (`build` → `build_value`, `send` → `send_value`).

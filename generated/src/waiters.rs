@@ -145,13 +145,13 @@ impl WaitUntilExecutionCompleteFluentBuilder {
         self
     }
 
-    /// Sets [`execution_arn`](field@DescribeExecutionInput::execution_arn) (`None` unsets it).
+    /// Sets [`execution_arn`](field@crate::operation::describe_execution::DescribeExecutionInput::execution_arn) (`None` unsets it).
     pub fn set_execution_arn(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_execution_arn(input);
         self
     }
 
-    /// Returns [`execution_arn`](field@DescribeExecutionInput::execution_arn) as set so far.
+    /// Returns [`execution_arn`](field@crate::operation::describe_execution::DescribeExecutionInput::execution_arn) as set so far.
     pub fn get_execution_arn(&self) -> &Option<String> {
         self.inner.get_execution_arn()
     }
@@ -165,7 +165,7 @@ impl WaitUntilExecutionCompleteFluentBuilder {
         self
     }
 
-    /// Sets [`included_data`](field@DescribeExecutionInput::included_data) (`None` unsets it).
+    /// Sets [`included_data`](field@crate::operation::describe_execution::DescribeExecutionInput::included_data) (`None` unsets it).
     pub fn set_included_data(
         mut self,
         input: Option<crate::types::IncludedData>,
@@ -174,7 +174,7 @@ impl WaitUntilExecutionCompleteFluentBuilder {
         self
     }
 
-    /// Returns [`included_data`](field@DescribeExecutionInput::included_data) as set so far.
+    /// Returns [`included_data`](field@crate::operation::describe_execution::DescribeExecutionInput::included_data) as set so far.
     pub fn get_included_data(&self) -> &Option<crate::types::IncludedData> {
         self.inner.get_included_data()
     }

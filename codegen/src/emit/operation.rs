@@ -341,6 +341,12 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             }
         }
     });
+    let allow_operator_names = op
+        .input
+        .members
+        .iter()
+        .any(|m| naming::setter_shadows_operator_trait(&m.field))
+        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
     let send_doc = doc_lines(&[
         "Sends the request and waits for the response.".to_string(),
         String::new(),
@@ -355,6 +361,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
             inner: #input_builder,
         }
 
+        #allow_operator_names
         impl #fluent {
             pub(crate) fn new(handle: #rt::client::Handle) -> Self {
                 #fluent { handle, inner: Default::default() }

@@ -82,8 +82,9 @@ fn waiter(op: &Operation, w: &Waiter) -> TokenStream {
         quote!(#rt::waiter::Acceptor::new(#rt::waiter::AcceptorState::#state, #rt::waiter::Matcher::#matcher),)
     });
     let inner = quote!(self.inner);
-    let setters =
-        op.input.members.iter().map(|m| builder_methods(m, &op.input.rust_name, Some(&inner)));
+    // The links of the setters' docs name the input by its path: it is not in scope here.
+    let input_path = format!("crate::operation::{}::{}", unraw(&op.fn_name), op.input.rust_name);
+    let setters = op.input.members.iter().map(|m| builder_methods(m, &input_path, Some(&inner)));
     let op_fn = unraw(&op.fn_name);
     let mut method_docs = w.docs.clone();
     if !method_docs.is_empty() {

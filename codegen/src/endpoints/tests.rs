@@ -412,9 +412,14 @@ fn endpoint_tests_with_operation_inputs_borrow_their_params_once() {
          "expect": {"error": "boom"}},
     ]});
     let marker = |name: &str| (name == "GetThing").then(|| quote!(my_crate::operation::GetThing));
-    let got = pretty(endpoint_tests_with_operations(&tests, &rs, &quote!(&my_crate::RULES), &marker).unwrap());
+    let got = pretty(
+        endpoint_tests_with_operations(&tests, &rs, &quote!(&my_crate::RULES), &marker).unwrap(),
+    );
     assert!(squash(&got).contains(&squash("let check = |params: EndpointParams| {")), "{got}");
-    assert!(squash(&got).contains(&squash(r#"check(EndpointParams::new().with_region("us-east-1"));"#)), "{got}");
+    assert!(
+        squash(&got).contains(&squash(r#"check(EndpointParams::new().with_region("us-east-1"));"#)),
+        "{got}"
+    );
     assert!(squash(&got).contains(&squash("check(params);")), "{got}");
     assert!(squash(&got).contains(&squash(".resolve_endpoint(&params)")), "{got}");
     assert!(!got.contains("&EndpointParams") && !got.contains("check(&"), "{got}");

@@ -88,13 +88,13 @@ impl WaitUntilWidgetGoneFluentBuilder {
         self
     }
 
-    /// Sets [`widget_id`](field@GetWidgetInput::widget_id) (`None` unsets it).
+    /// Sets [`widget_id`](field@crate::operation::get_widget::GetWidgetInput::widget_id) (`None` unsets it).
     pub fn set_widget_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_widget_id(input);
         self
     }
 
-    /// Returns [`widget_id`](field@GetWidgetInput::widget_id) as set so far.
+    /// Returns [`widget_id`](field@crate::operation::get_widget::GetWidgetInput::widget_id) as set so far.
     pub fn get_widget_id(&self) -> &Option<String> {
         self.inner.get_widget_id()
     }
@@ -221,13 +221,13 @@ impl WaitUntilWidgetReadyFluentBuilder {
         self
     }
 
-    /// Sets [`widget_id`](field@GetWidgetInput::widget_id) (`None` unsets it).
+    /// Sets [`widget_id`](field@crate::operation::get_widget::GetWidgetInput::widget_id) (`None` unsets it).
     pub fn set_widget_id(mut self, input: Option<String>) -> Self {
         self.inner = self.inner.set_widget_id(input);
         self
     }
 
-    /// Returns [`widget_id`](field@GetWidgetInput::widget_id) as set so far.
+    /// Returns [`widget_id`](field@crate::operation::get_widget::GetWidgetInput::widget_id) as set so far.
     pub fn get_widget_id(&self) -> &Option<String> {
         self.inner.get_widget_id()
     }
