@@ -4,6 +4,10 @@
 //! names (through [`crate::naming`]), field types and optionality, documentation as Markdown lines,
 //! sensitivity, constraints. Lists are sorted; the emitters only turn this into tokens.
 //!
+//! Submodules lower what a trait carries into typed values, checking it: [`waiters`]
+//! (`smithy.waiters#waitable`) and [`endpoints`] (`smithy.rules#endpointRuleSet` and
+//! `smithy.rules#endpointTests`, and the partition table, which comes from outside the model).
+//!
 //! # Nullability (Smithy 2.0)
 //!
 //! - Members of operation inputs are always `Option<T>`: inputs are `@input` structures, whose
