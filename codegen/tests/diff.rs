@@ -1010,3 +1010,22 @@ fn models_without_exactly_one_service_are_rejected() {
     let err = diff_models(&model(NEWEST), &from_value(&v)).unwrap_err();
     assert!(err.to_string().contains("com.amazonaws.sfn#Missing"), "{err}");
 }
+
+#[test]
+fn a_member_boxed_by_a_new_cycle_changes_its_field_type() {
+    // `MockInput$errorOutput` targets `MockErrorOutput`; once `MockErrorOutput` holds a
+    // `MockInput`, the two hold each other and the IR boxes both members.
+    let report = diff_edit(|v| {
+        shape(v, "MockErrorOutput")["members"]["mock"] =
+            json!({"target": format!("{NS}MockInput")});
+    });
+    let c = the(&report, "MockInput$errorOutput", "boxed_changed");
+    assert_eq!(c.class, Class::Breaking, "{}", report.to_markdown());
+    assert_eq!(c.kind, ChangeKind::BoxedChanged { boxed: true });
+    let ChangeKind::MemberAdded { rust_type, .. } =
+        &the(&report, "MockErrorOutput$mock", "member_added").kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(rust_type, "Option<Box<MockInput>>");
+}

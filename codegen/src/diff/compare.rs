@@ -284,6 +284,15 @@ impl Side {
         }
     }
 
+    /// Whether the IR boxes a structure member or union variant (it closes a cycle).
+    fn boxed(&self, owner: &ShapeId, name: &str) -> bool {
+        let variant = || {
+            let u = self.ir.unions.iter().find(|u| &u.id == owner)?;
+            u.variants.iter().find(|v| v.wire_name == name).map(|v| v.boxed)
+        };
+        self.member(owner, name).map(|(_, m)| m.boxed).or_else(variant).unwrap_or(false)
+    }
+
     /// The Rust type of a union variant's value (`()` for a unit variant).
     fn variant_type(&self, owner: &ShapeId, name: &str, target: &ShapeId) -> String {
         let variant = self
@@ -1112,6 +1121,13 @@ impl<'a> Cx<'a> {
                         ChangeKind::SensitiveRemoved,
                     );
                 }
+            }
+        } else if kind != Owner::Collection {
+            // Same target, and yet the field may change: the IR boxes a member that closes a
+            // cycle of structures and unions, which a change elsewhere can open or close.
+            let (x, y) = (old.boxed(owner, name), new.boxed(owner, name));
+            if x != y {
+                self.push(loc.clone(), ChangeKind::BoxedChanged { boxed: y });
             }
         }
         if kind == Owner::Structure {

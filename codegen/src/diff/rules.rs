@@ -346,6 +346,11 @@ pub enum ChangeKind {
         from_rust_type: String,
         to_rust_type: String,
     },
+    /// The member (its target unchanged) now closes a cycle of structures and unions holding
+    /// each other, so the IR boxes it (`boxed: true`), or no longer does.
+    BoxedChanged {
+        boxed: bool,
+    },
     PresenceChanged {
         role: Role,
         from: Presence,
@@ -493,6 +498,7 @@ pub fn classify(kind: &ChangeKind) -> (Class, &'static str) {
             (Breaking, "the field's Rust type changes")
         }
         K::MemberTargetChanged { .. } => (Patch, "the field keeps its Rust type"),
+        K::BoxedChanged { .. } => (Breaking, "the field's Rust type changes between T and Box<T>"),
         K::PresenceChanged { from, to, .. } if from.optional != to.optional => {
             (Breaking, "the field changes between Option<T> and T")
         }
@@ -620,6 +626,12 @@ impl ChangeKind {
                 short(from),
                 short(to)
             ),
+            K::BoxedChanged { boxed: true } => {
+                "now closes a cycle of types holding each other: field `T` → `Box<T>`".to_string()
+            }
+            K::BoxedChanged { boxed: false } => {
+                "no longer closes a cycle of types: field `Box<T>` → `T`".to_string()
+            }
             K::PresenceChanged { role, from, to } => {
                 let mut s = format!("{} → {} ({})", from.describe(), to.describe(), role.describe());
                 if from.optional != to.optional {
