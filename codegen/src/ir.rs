@@ -297,6 +297,10 @@ pub struct Structure {
     /// builder (and an input's fluent builder) allows `clippy::should_implement_trait`, the names
     /// kept (decided in lowering by [`naming::setter_shadows_operator_trait`]).
     pub setters_shadow_operator_trait: bool,
+    /// Some list of the service holds the structure as its items: its `FromJson` then builds
+    /// list items in place, in the list's buffer (decided in lowering; structures no list holds
+    /// keep the trait's default, which costs no code of their own).
+    pub in_list: bool,
 }
 
 impl Structure {
@@ -1438,9 +1442,13 @@ impl<'a> Builder<'a> {
             || members.iter().any(|m| Structure::build_requires(role, m));
         let setters_shadow_operator_trait =
             members.iter().any(|m| naming::setter_shadows_operator_trait(&m.field));
+        let in_list = self.index.closure().any(
+            |(_, shape)| matches!(shape, Shape::List(l) | Shape::Set(l) if l.member.target == *id),
+        );
         Structure {
             build_is_fallible,
             setters_shadow_operator_trait,
+            in_list,
             id: id.clone(),
             module: naming::module_name(&rust_name),
             rust_name,

@@ -716,14 +716,14 @@ mod tests {
             let mut o = r.object("Thing")?;
             while let Some(key) = o.next_member()? {
                 match &*key {
-                    "name" => self.name = o.member("name")?,
-                    "count" => self.count = o.member("count")?,
-                    "secret" => self.secret = o.member("secret")?,
-                    "inner" => self.inner = o.member("inner")?,
-                    "items" => self.items = o.member("items")?,
-                    "at" => self.at = o.timestamp("at", TimestampFormat::DateTime)?,
-                    _ => o.skip()?,
-                }
+                    "name" => o.read_member("name", &mut self.name),
+                    "count" => o.read_member("count", &mut self.count),
+                    "secret" => o.read_member("secret", &mut self.secret),
+                    "inner" => o.read_member("inner", &mut self.inner),
+                    "items" => o.read_member("items", &mut self.items),
+                    "at" => o.read_timestamp("at", TimestampFormat::DateTime, &mut self.at),
+                    _ => o.skip(),
+                }?;
             }
             Ok(())
         }

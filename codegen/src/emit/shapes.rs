@@ -316,6 +316,7 @@ fn from_json_impl(
     shape_name: &str,
     members: &[Member],
     message_field: Option<&str>,
+    in_list: bool,
 ) -> TokenStream {
     let rt = rt();
     let arms = members.iter().map(|m| {
@@ -329,11 +330,11 @@ fn from_json_impl(
         let read = match m.timestamp_format {
             Some(fmt) => {
                 let fmt = format_tokens(fmt);
-                quote!(o.timestamp(#wire, #fmt)?)
+                quote!(o.read_timestamp(#wire, #fmt, &mut self.#f))
             }
-            None => quote!(o.member(#wire)?),
+            None => quote!(o.read_member(#wire, &mut self.#f)),
         };
-        quote!(#pattern => self.#f = #read,)
+        quote!(#pattern => #read,)
     });
     if members.is_empty() {
         return quote! {
@@ -346,7 +347,15 @@ fn from_json_impl(
         };
     }
     // Members are read in place: a structure in a list is built in the list's buffer, never
-    // moved (some are kilobytes: `HistoryEvent`).
+    // moved (some are kilobytes: `HistoryEvent`). Only the items of lists get that override:
+    // it instantiates the list's growth code once per structure.
+    let read_json_into = in_list.then(|| {
+        quote! {
+            fn read_json_into(r: &mut #rt::json::JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), #rt::json::DeserializeError> {
+                #rt::json::push_in_place(r, items)
+            }
+        }
+    });
     quote! {
         impl #rt::json::FromJson for #name {
             fn read_json(r: &mut #rt::json::JsonReader<'_>) -> Result<Self, #rt::json::DeserializeError> {
@@ -360,15 +369,13 @@ fn from_json_impl(
                 while let Some(key) = o.next_member()? {
                     match &*key {
                         #(#arms)*
-                        _ => o.skip()?,
-                    }
+                        _ => o.skip(),
+                    }?;
                 }
                 Ok(())
             }
 
-            fn read_json_into(r: &mut #rt::json::JsonReader<'_>, items: &mut Vec<Self>) -> Result<(), #rt::json::DeserializeError> {
-                #rt::json::push_in_place(r, items)
-            }
+            #read_json_into
         }
     }
 }
@@ -646,7 +653,7 @@ pub fn structure(s: &Structure) -> TokenStream {
     });
     let to_json = to_json_impl(&name, &s.members);
     let message_member = s.error.as_ref().and_then(|e| e.message_field.as_deref());
-    let from_json = from_json_impl(&name, shape_name, &s.members, message_member);
+    let from_json = from_json_impl(&name, shape_name, &s.members, message_member, s.in_list);
     let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
     let allow_operator_names =
         s.setters_shadow_operator_trait.then(|| quote!(#[allow(clippy::should_implement_trait)]));

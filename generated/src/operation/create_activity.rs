@@ -212,22 +212,18 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityInput {
         let mut o = r.object("CreateActivityInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "tags" => self.tags = o.member("tags")?,
+                "name" => o.read_member("name", &mut self.name),
+                "tags" => o.read_member("tags", &mut self.tags),
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -392,19 +388,12 @@ impl ::awsjson_runtime::json::FromJson for CreateActivityOutput {
         let mut o = r.object("CreateActivityOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                _ => o.skip()?,
-            }
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

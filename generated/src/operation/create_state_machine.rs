@@ -482,35 +482,37 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineInput {
         let mut o = r.object("CreateStateMachineInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "definition" => self.definition = o.member("definition")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
-                "type" => self.r#type = o.member("type")?,
+                "name" => o.read_member("name", &mut self.name),
+                "definition" => o.read_member("definition", &mut self.definition),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
+                "type" => o.read_member("type", &mut self.r#type),
                 "loggingConfiguration" => {
-                    self.logging_configuration = o.member("loggingConfiguration")?;
+                    o.read_member(
+                        "loggingConfiguration",
+                        &mut self.logging_configuration,
+                    )
                 }
-                "tags" => self.tags = o.member("tags")?,
+                "tags" => o.read_member("tags", &mut self.tags),
                 "tracingConfiguration" => {
-                    self.tracing_configuration = o.member("tracingConfiguration")?;
+                    o.read_member(
+                        "tracingConfiguration",
+                        &mut self.tracing_configuration,
+                    )
                 }
-                "publish" => self.publish = o.member("publish")?,
+                "publish" => o.read_member("publish", &mut self.publish),
                 "versionDescription" => {
-                    self.version_description = o.member("versionDescription")?;
+                    o.read_member("versionDescription", &mut self.version_description)
                 }
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -705,23 +707,19 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "creationDate" => self.creation_date = o.member("creationDate")?,
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -246,22 +246,18 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasInput {
         let mut o = r.object("CreateStateMachineAliasInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "description" => self.description = o.member("description")?,
-                "name" => self.name = o.member("name")?,
+                "description" => o.read_member("description", &mut self.description),
+                "name" => o.read_member("name", &mut self.name),
                 "routingConfiguration" => {
-                    self.routing_configuration = o.member("routingConfiguration")?;
+                    o.read_member(
+                        "routingConfiguration",
+                        &mut self.routing_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -427,20 +423,16 @@ impl ::awsjson_runtime::json::FromJson for CreateStateMachineAliasOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                _ => o.skip()?,
-            }
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -128,18 +128,11 @@ impl ::awsjson_runtime::json::FromJson for DeleteActivityInput {
         let mut o = r.object("DeleteActivityInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                _ => o.skip()?,
-            }
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

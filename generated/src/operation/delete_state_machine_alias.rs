@@ -141,19 +141,15 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineAliasInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -141,19 +141,15 @@ impl ::awsjson_runtime::json::FromJson for DeleteStateMachineVersionInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

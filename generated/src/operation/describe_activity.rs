@@ -130,18 +130,11 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityInput {
         let mut o = r.object("DescribeActivityInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                _ => o.skip()?,
-            }
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -389,23 +382,19 @@ impl ::awsjson_runtime::json::FromJson for DescribeActivityOutput {
         let mut o = r.object("DescribeActivityOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                "name" => self.name = o.member("name")?,
-                "creationDate" => self.creation_date = o.member("creationDate")?,
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                "name" => o.read_member("name", &mut self.name),
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

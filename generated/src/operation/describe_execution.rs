@@ -167,19 +167,12 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionInput {
         let mut o = r.object("DescribeExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "includedData" => self.included_data = o.member("includedData")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "includedData" => o.read_member("includedData", &mut self.included_data),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -983,45 +976,48 @@ impl ::awsjson_runtime::json::FromJson for DescribeExecutionOutput {
         let mut o = r.object("DescribeExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "status" => self.status = o.member("status")?,
-                "startDate" => self.start_date = o.member("startDate")?,
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                "input" => self.input = o.member("input")?,
-                "inputDetails" => self.input_details = o.member("inputDetails")?,
-                "output" => self.output = o.member("output")?,
-                "outputDetails" => self.output_details = o.member("outputDetails")?,
-                "traceHeader" => self.trace_header = o.member("traceHeader")?,
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
+                "name" => o.read_member("name", &mut self.name),
+                "status" => o.read_member("status", &mut self.status),
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                "input" => o.read_member("input", &mut self.input),
+                "inputDetails" => o.read_member("inputDetails", &mut self.input_details),
+                "output" => o.read_member("output", &mut self.output),
+                "outputDetails" => {
+                    o.read_member("outputDetails", &mut self.output_details)
+                }
+                "traceHeader" => o.read_member("traceHeader", &mut self.trace_header),
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
-                "redriveStatus" => self.redrive_status = o.member("redriveStatus")?,
+                "redriveCount" => o.read_member("redriveCount", &mut self.redrive_count),
+                "redriveDate" => o.read_member("redriveDate", &mut self.redrive_date),
+                "redriveStatus" => {
+                    o.read_member("redriveStatus", &mut self.redrive_status)
+                }
                 "redriveStatusReason" => {
-                    self.redrive_status_reason = o.member("redriveStatusReason")?;
+                    o.read_member("redriveStatusReason", &mut self.redrive_status_reason)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -128,18 +128,11 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunInput {
         let mut o = r.object("DescribeMapRunInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                _ => o.skip()?,
-            }
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -616,34 +609,36 @@ impl ::awsjson_runtime::json::FromJson for DescribeMapRunOutput {
         let mut o = r.object("DescribeMapRunOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "status" => self.status = o.member("status")?,
-                "startDate" => self.start_date = o.member("startDate")?,
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "status" => o.read_member("status", &mut self.status),
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                "maxConcurrency" => {
+                    o.read_member("maxConcurrency", &mut self.max_concurrency)
+                }
                 "toleratedFailurePercentage" => {
-                    self.tolerated_failure_percentage = o
-                        .member("toleratedFailurePercentage")?;
+                    o.read_member(
+                        "toleratedFailurePercentage",
+                        &mut self.tolerated_failure_percentage,
+                    )
                 }
                 "toleratedFailureCount" => {
-                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    o.read_member(
+                        "toleratedFailureCount",
+                        &mut self.tolerated_failure_count,
+                    )
                 }
-                "itemCounts" => self.item_counts = o.member("itemCounts")?,
-                "executionCounts" => self.execution_counts = o.member("executionCounts")?,
-                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
-                _ => o.skip()?,
-            }
+                "itemCounts" => o.read_member("itemCounts", &mut self.item_counts),
+                "executionCounts" => {
+                    o.read_member("executionCounts", &mut self.execution_counts)
+                }
+                "redriveCount" => o.read_member("redriveCount", &mut self.redrive_count),
+                "redriveDate" => o.read_member("redriveDate", &mut self.redrive_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -190,20 +190,13 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "includedData" => self.included_data = o.member("includedData")?,
-                _ => o.skip()?,
-            }
+                "includedData" => o.read_member("includedData", &mut self.included_data),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -829,40 +822,42 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "status" => self.status = o.member("status")?,
-                "definition" => self.definition = o.member("definition")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
-                "type" => self.r#type = o.member("type")?,
-                "creationDate" => self.creation_date = o.member("creationDate")?,
+                "name" => o.read_member("name", &mut self.name),
+                "status" => o.read_member("status", &mut self.status),
+                "definition" => o.read_member("definition", &mut self.definition),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
+                "type" => o.read_member("type", &mut self.r#type),
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
                 "loggingConfiguration" => {
-                    self.logging_configuration = o.member("loggingConfiguration")?;
+                    o.read_member(
+                        "loggingConfiguration",
+                        &mut self.logging_configuration,
+                    )
                 }
                 "tracingConfiguration" => {
-                    self.tracing_configuration = o.member("tracingConfiguration")?;
+                    o.read_member(
+                        "tracingConfiguration",
+                        &mut self.tracing_configuration,
+                    )
                 }
-                "label" => self.label = o.member("label")?,
-                "revisionId" => self.revision_id = o.member("revisionId")?,
-                "description" => self.description = o.member("description")?,
+                "label" => o.read_member("label", &mut self.label),
+                "revisionId" => o.read_member("revisionId", &mut self.revision_id),
+                "description" => o.read_member("description", &mut self.description),
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
                 "variableReferences" => {
-                    self.variable_references = o.member("variableReferences")?;
+                    o.read_member("variableReferences", &mut self.variable_references)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -139,19 +139,15 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -464,26 +460,25 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineAliasOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "name" => self.name = o.member("name")?,
-                "description" => self.description = o.member("description")?,
+                "name" => o.read_member("name", &mut self.name),
+                "description" => o.read_member("description", &mut self.description),
                 "routingConfiguration" => {
-                    self.routing_configuration = o.member("routingConfiguration")?;
+                    o.read_member(
+                        "routingConfiguration",
+                        &mut self.routing_configuration,
+                    )
                 }
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                "updateDate" => self.update_date = o.member("updateDate")?,
-                _ => o.skip()?,
-            }
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                "updateDate" => o.read_member("updateDate", &mut self.update_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -171,19 +171,12 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionInput
         let mut o = r.object("DescribeStateMachineForExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "includedData" => self.included_data = o.member("includedData")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "includedData" => o.read_member("includedData", &mut self.included_data),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -725,38 +718,40 @@ impl ::awsjson_runtime::json::FromJson for DescribeStateMachineForExecutionOutpu
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "definition" => self.definition = o.member("definition")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
-                "updateDate" => self.update_date = o.member("updateDate")?,
+                "name" => o.read_member("name", &mut self.name),
+                "definition" => o.read_member("definition", &mut self.definition),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
+                "updateDate" => o.read_member("updateDate", &mut self.update_date),
                 "loggingConfiguration" => {
-                    self.logging_configuration = o.member("loggingConfiguration")?;
+                    o.read_member(
+                        "loggingConfiguration",
+                        &mut self.logging_configuration,
+                    )
                 }
                 "tracingConfiguration" => {
-                    self.tracing_configuration = o.member("tracingConfiguration")?;
+                    o.read_member(
+                        "tracingConfiguration",
+                        &mut self.tracing_configuration,
+                    )
                 }
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "label" => self.label = o.member("label")?,
-                "revisionId" => self.revision_id = o.member("revisionId")?,
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "label" => o.read_member("label", &mut self.label),
+                "revisionId" => o.read_member("revisionId", &mut self.revision_id),
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
                 "variableReferences" => {
-                    self.variable_references = o.member("variableReferences")?;
+                    o.read_member("variableReferences", &mut self.variable_references)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

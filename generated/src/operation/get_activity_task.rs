@@ -163,19 +163,12 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskInput {
         let mut o = r.object("GetActivityTaskInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                "workerName" => self.worker_name = o.member("workerName")?,
-                _ => o.skip()?,
-            }
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                "workerName" => o.read_member("workerName", &mut self.worker_name),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -344,19 +337,12 @@ impl ::awsjson_runtime::json::FromJson for GetActivityTaskOutput {
         let mut o = r.object("GetActivityTaskOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "taskToken" => self.task_token = o.member("taskToken")?,
-                "input" => self.input = o.member("input")?,
-                _ => o.skip()?,
-            }
+                "taskToken" => o.read_member("taskToken", &mut self.task_token),
+                "input" => o.read_member("input", &mut self.input),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

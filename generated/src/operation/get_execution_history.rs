@@ -249,24 +249,20 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryInput {
         let mut o = r.object("GetExecutionHistoryInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "reverseOrder" => self.reverse_order = o.member("reverseOrder")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "reverseOrder" => o.read_member("reverseOrder", &mut self.reverse_order),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
                 "includeExecutionData" => {
-                    self.include_execution_data = o.member("includeExecutionData")?;
+                    o.read_member(
+                        "includeExecutionData",
+                        &mut self.include_execution_data,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -420,19 +416,12 @@ impl ::awsjson_runtime::json::FromJson for GetExecutionHistoryOutput {
         let mut o = r.object("GetExecutionHistoryOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "events" => self.events = o.member("events")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "events" => o.read_member("events", &mut self.events),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -155,19 +155,12 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesInput {
         let mut o = r.object("ListActivitiesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -327,19 +320,12 @@ impl ::awsjson_runtime::json::FromJson for ListActivitiesOutput {
         let mut o = r.object("ListActivitiesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activities" => self.activities = o.member("activities")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "activities" => o.read_member("activities", &mut self.activities),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

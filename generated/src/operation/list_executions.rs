@@ -302,24 +302,19 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "statusFilter" => self.status_filter = o.member("statusFilter")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "redriveFilter" => self.redrive_filter = o.member("redriveFilter")?,
-                _ => o.skip()?,
-            }
+                "statusFilter" => o.read_member("statusFilter", &mut self.status_filter),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "redriveFilter" => {
+                    o.read_member("redriveFilter", &mut self.redrive_filter)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -479,19 +474,12 @@ impl ::awsjson_runtime::json::FromJson for ListExecutionsOutput {
         let mut o = r.object("ListExecutionsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executions" => self.executions = o.member("executions")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "executions" => o.read_member("executions", &mut self.executions),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -188,20 +188,13 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsInput {
         let mut o = r.object("ListMapRunsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -358,19 +351,12 @@ impl ::awsjson_runtime::json::FromJson for ListMapRunsOutput {
         let mut o = r.object("ListMapRunsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRuns" => self.map_runs = o.member("mapRuns")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "mapRuns" => o.read_member("mapRuns", &mut self.map_runs),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

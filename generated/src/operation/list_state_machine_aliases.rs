@@ -205,21 +205,14 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                _ => o.skip()?,
-            }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -386,20 +379,13 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineAliasesOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliases" => {
-                    self.state_machine_aliases = o.member("stateMachineAliases")?;
+                    o.read_member("stateMachineAliases", &mut self.state_machine_aliases)
                 }
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

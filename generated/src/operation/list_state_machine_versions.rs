@@ -201,21 +201,14 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                _ => o.skip()?,
-            }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -382,20 +375,16 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachineVersionsOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineVersions" => {
-                    self.state_machine_versions = o.member("stateMachineVersions")?;
+                    o.read_member(
+                        "stateMachineVersions",
+                        &mut self.state_machine_versions,
+                    )
                 }
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

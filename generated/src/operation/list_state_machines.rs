@@ -155,19 +155,12 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesInput {
         let mut o = r.object("ListStateMachinesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -328,19 +321,14 @@ impl ::awsjson_runtime::json::FromJson for ListStateMachinesOutput {
         let mut o = r.object("ListStateMachinesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stateMachines" => self.state_machines = o.member("stateMachines")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "stateMachines" => {
+                    o.read_member("stateMachines", &mut self.state_machines)
+                }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

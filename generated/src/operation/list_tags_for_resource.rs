@@ -133,18 +133,11 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceInput {
         let mut o = r.object("ListTagsForResourceInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceArn" => self.resource_arn = o.member("resourceArn")?,
-                _ => o.skip()?,
-            }
+                "resourceArn" => o.read_member("resourceArn", &mut self.resource_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -262,18 +255,11 @@ impl ::awsjson_runtime::json::FromJson for ListTagsForResourceOutput {
         let mut o = r.object("ListTagsForResourceOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "tags" => self.tags = o.member("tags")?,
-                _ => o.skip()?,
-            }
+                "tags" => o.read_member("tags", &mut self.tags),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

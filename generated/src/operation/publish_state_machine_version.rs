@@ -221,21 +221,14 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "revisionId" => self.revision_id = o.member("revisionId")?,
-                "description" => self.description = o.member("description")?,
-                _ => o.skip()?,
-            }
+                "revisionId" => o.read_member("revisionId", &mut self.revision_id),
+                "description" => o.read_member("description", &mut self.description),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -400,21 +393,17 @@ impl ::awsjson_runtime::json::FromJson for PublishStateMachineVersionOutput {
         let mut o = r.object("PublishStateMachineVersionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "creationDate" => self.creation_date = o.member("creationDate")?,
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

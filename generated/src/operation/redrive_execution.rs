@@ -181,19 +181,12 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionInput {
         let mut o = r.object("RedriveExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "clientToken" => self.client_token = o.member("clientToken")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "clientToken" => o.read_member("clientToken", &mut self.client_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -324,18 +317,11 @@ impl ::awsjson_runtime::json::FromJson for RedriveExecutionOutput {
         let mut o = r.object("RedriveExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
-                _ => o.skip()?,
-            }
+                "redriveDate" => o.read_member("redriveDate", &mut self.redrive_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -210,20 +210,13 @@ impl ::awsjson_runtime::json::FromJson for SendTaskFailureInput {
         let mut o = r.object("SendTaskFailureInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "taskToken" => self.task_token = o.member("taskToken")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                _ => o.skip()?,
-            }
+                "taskToken" => o.read_member("taskToken", &mut self.task_token),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

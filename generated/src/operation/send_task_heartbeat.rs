@@ -130,18 +130,11 @@ impl ::awsjson_runtime::json::FromJson for SendTaskHeartbeatInput {
         let mut o = r.object("SendTaskHeartbeatInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "taskToken" => self.task_token = o.member("taskToken")?,
-                _ => o.skip()?,
-            }
+                "taskToken" => o.read_member("taskToken", &mut self.task_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -183,19 +183,12 @@ impl ::awsjson_runtime::json::FromJson for SendTaskSuccessInput {
         let mut o = r.object("SendTaskSuccessInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "taskToken" => self.task_token = o.member("taskToken")?,
-                "output" => self.output = o.member("output")?,
-                _ => o.skip()?,
-            }
+                "taskToken" => o.read_member("taskToken", &mut self.task_token),
+                "output" => o.read_member("output", &mut self.output),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -297,22 +297,15 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "input" => self.input = o.member("input")?,
-                "traceHeader" => self.trace_header = o.member("traceHeader")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "input" => o.read_member("input", &mut self.input),
+                "traceHeader" => o.read_member("traceHeader", &mut self.trace_header),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -471,19 +464,12 @@ impl ::awsjson_runtime::json::FromJson for StartExecutionOutput {
         let mut o = r.object("StartExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "startDate" => self.start_date = o.member("startDate")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -288,23 +288,16 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "input" => self.input = o.member("input")?,
-                "traceHeader" => self.trace_header = o.member("traceHeader")?,
-                "includedData" => self.included_data = o.member("includedData")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "input" => o.read_member("input", &mut self.input),
+                "traceHeader" => o.read_member("traceHeader", &mut self.trace_header),
+                "includedData" => o.read_member("includedData", &mut self.included_data),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -893,33 +886,30 @@ impl ::awsjson_runtime::json::FromJson for StartSyncExecutionOutput {
         let mut o = r.object("StartSyncExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "startDate" => self.start_date = o.member("startDate")?,
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                "status" => self.status = o.member("status")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                "input" => self.input = o.member("input")?,
-                "inputDetails" => self.input_details = o.member("inputDetails")?,
-                "output" => self.output = o.member("output")?,
-                "outputDetails" => self.output_details = o.member("outputDetails")?,
-                "traceHeader" => self.trace_header = o.member("traceHeader")?,
-                "billingDetails" => self.billing_details = o.member("billingDetails")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                "status" => o.read_member("status", &mut self.status),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                "input" => o.read_member("input", &mut self.input),
+                "inputDetails" => o.read_member("inputDetails", &mut self.input_details),
+                "output" => o.read_member("output", &mut self.output),
+                "outputDetails" => {
+                    o.read_member("outputDetails", &mut self.output_details)
+                }
+                "traceHeader" => o.read_member("traceHeader", &mut self.trace_header),
+                "billingDetails" => {
+                    o.read_member("billingDetails", &mut self.billing_details)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

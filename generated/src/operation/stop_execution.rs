@@ -212,20 +212,13 @@ impl ::awsjson_runtime::json::FromJson for StopExecutionInput {
         let mut o = r.object("StopExecutionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                _ => o.skip()?,
-            }
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -350,18 +343,11 @@ impl ::awsjson_runtime::json::FromJson for StopExecutionOutput {
         let mut o = r.object("StopExecutionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                _ => o.skip()?,
-            }
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

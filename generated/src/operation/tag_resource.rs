@@ -169,19 +169,12 @@ impl ::awsjson_runtime::json::FromJson for TagResourceInput {
         let mut o = r.object("TagResourceInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceArn" => self.resource_arn = o.member("resourceArn")?,
-                "tags" => self.tags = o.member("tags")?,
-                _ => o.skip()?,
-            }
+                "resourceArn" => o.read_member("resourceArn", &mut self.resource_arn),
+                "tags" => o.read_member("tags", &mut self.tags),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

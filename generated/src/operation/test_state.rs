@@ -458,29 +458,26 @@ impl ::awsjson_runtime::json::FromJson for TestStateInput {
         let mut o = r.object("TestStateInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "definition" => self.definition = o.member("definition")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
-                "input" => self.input = o.member("input")?,
-                "inspectionLevel" => self.inspection_level = o.member("inspectionLevel")?,
-                "revealSecrets" => self.reveal_secrets = o.member("revealSecrets")?,
-                "variables" => self.variables = o.member("variables")?,
-                "stateName" => self.state_name = o.member("stateName")?,
-                "mock" => self.mock = o.member("mock")?,
-                "context" => self.context = o.member("context")?,
-                "stateConfiguration" => {
-                    self.state_configuration = o.member("stateConfiguration")?;
+                "definition" => o.read_member("definition", &mut self.definition),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
+                "input" => o.read_member("input", &mut self.input),
+                "inspectionLevel" => {
+                    o.read_member("inspectionLevel", &mut self.inspection_level)
                 }
-                _ => o.skip()?,
-            }
+                "revealSecrets" => {
+                    o.read_member("revealSecrets", &mut self.reveal_secrets)
+                }
+                "variables" => o.read_member("variables", &mut self.variables),
+                "stateName" => o.read_member("stateName", &mut self.state_name),
+                "mock" => o.read_member("mock", &mut self.mock),
+                "context" => o.read_member("context", &mut self.context),
+                "stateConfiguration" => {
+                    o.read_member("stateConfiguration", &mut self.state_configuration)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -778,23 +775,18 @@ impl ::awsjson_runtime::json::FromJson for TestStateOutput {
         let mut o = r.object("TestStateOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "output" => self.output = o.member("output")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                "inspectionData" => self.inspection_data = o.member("inspectionData")?,
-                "nextState" => self.next_state = o.member("nextState")?,
-                "status" => self.status = o.member("status")?,
-                _ => o.skip()?,
-            }
+                "output" => o.read_member("output", &mut self.output),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                "inspectionData" => {
+                    o.read_member("inspectionData", &mut self.inspection_data)
+                }
+                "nextState" => o.read_member("nextState", &mut self.next_state),
+                "status" => o.read_member("status", &mut self.status),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

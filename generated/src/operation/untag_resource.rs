@@ -163,19 +163,12 @@ impl ::awsjson_runtime::json::FromJson for UntagResourceInput {
         let mut o = r.object("UntagResourceInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceArn" => self.resource_arn = o.member("resourceArn")?,
-                "tagKeys" => self.tag_keys = o.member("tagKeys")?,
-                _ => o.skip()?,
-            }
+                "resourceArn" => o.read_member("resourceArn", &mut self.resource_arn),
+                "tagKeys" => o.read_member("tagKeys", &mut self.tag_keys),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

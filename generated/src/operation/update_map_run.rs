@@ -215,26 +215,26 @@ impl ::awsjson_runtime::json::FromJson for UpdateMapRunInput {
         let mut o = r.object("UpdateMapRunInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "maxConcurrency" => {
+                    o.read_member("maxConcurrency", &mut self.max_concurrency)
+                }
                 "toleratedFailurePercentage" => {
-                    self.tolerated_failure_percentage = o
-                        .member("toleratedFailurePercentage")?;
+                    o.read_member(
+                        "toleratedFailurePercentage",
+                        &mut self.tolerated_failure_percentage,
+                    )
                 }
                 "toleratedFailureCount" => {
-                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    o.read_member(
+                        "toleratedFailureCount",
+                        &mut self.tolerated_failure_count,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

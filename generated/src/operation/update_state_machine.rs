@@ -410,34 +410,36 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "definition" => self.definition = o.member("definition")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "definition" => o.read_member("definition", &mut self.definition),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
                 "loggingConfiguration" => {
-                    self.logging_configuration = o.member("loggingConfiguration")?;
+                    o.read_member(
+                        "loggingConfiguration",
+                        &mut self.logging_configuration,
+                    )
                 }
                 "tracingConfiguration" => {
-                    self.tracing_configuration = o.member("tracingConfiguration")?;
+                    o.read_member(
+                        "tracingConfiguration",
+                        &mut self.tracing_configuration,
+                    )
                 }
-                "publish" => self.publish = o.member("publish")?,
+                "publish" => o.read_member("publish", &mut self.publish),
                 "versionDescription" => {
-                    self.version_description = o.member("versionDescription")?;
+                    o.read_member("versionDescription", &mut self.version_description)
                 }
                 "encryptionConfiguration" => {
-                    self.encryption_configuration = o.member("encryptionConfiguration")?;
+                    o.read_member(
+                        "encryptionConfiguration",
+                        &mut self.encryption_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -623,22 +625,18 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineOutput {
         let mut o = r.object("UpdateStateMachineOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "updateDate" => self.update_date = o.member("updateDate")?,
-                "revisionId" => self.revision_id = o.member("revisionId")?,
+                "updateDate" => o.read_member("updateDate", &mut self.update_date),
+                "revisionId" => o.read_member("revisionId", &mut self.revision_id),
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

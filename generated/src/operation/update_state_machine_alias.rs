@@ -237,23 +237,22 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "description" => self.description = o.member("description")?,
+                "description" => o.read_member("description", &mut self.description),
                 "routingConfiguration" => {
-                    self.routing_configuration = o.member("routingConfiguration")?;
+                    o.read_member(
+                        "routingConfiguration",
+                        &mut self.routing_configuration,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -381,18 +380,11 @@ impl ::awsjson_runtime::json::FromJson for UpdateStateMachineAliasOutput {
         let mut o = r.object("UpdateStateMachineAliasOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "updateDate" => self.update_date = o.member("updateDate")?,
-                _ => o.skip()?,
-            }
+                "updateDate" => o.read_member("updateDate", &mut self.update_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -266,21 +266,14 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionInput {
         let mut o = r.object("ValidateStateMachineDefinitionInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "definition" => self.definition = o.member("definition")?,
-                "type" => self.r#type = o.member("type")?,
-                "severity" => self.severity = o.member("severity")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                _ => o.skip()?,
-            }
+                "definition" => o.read_member("definition", &mut self.definition),
+                "type" => o.read_member("type", &mut self.r#type),
+                "severity" => o.read_member("severity", &mut self.severity),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -487,20 +480,13 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionOutput 
         let mut o = r.object("ValidateStateMachineDefinitionOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "result" => self.result = o.member("result")?,
-                "diagnostics" => self.diagnostics = o.member("diagnostics")?,
-                "truncated" => self.truncated = o.member("truncated")?,
-                _ => o.skip()?,
-            }
+                "result" => o.read_member("result", &mut self.result),
+                "diagnostics" => o.read_member("diagnostics", &mut self.diagnostics),
+                "truncated" => o.read_member("truncated", &mut self.truncated),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

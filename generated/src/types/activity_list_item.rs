@@ -170,11 +170,11 @@ impl ::awsjson_runtime::json::FromJson for ActivityListItem {
         let mut o = r.object("ActivityListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "activityArn" => self.activity_arn = o.member("activityArn")?,
-                "name" => self.name = o.member("name")?,
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                _ => o.skip()?,
-            }
+                "activityArn" => o.read_member("activityArn", &mut self.activity_arn),
+                "name" => o.read_member("name", &mut self.name),
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -230,25 +230,18 @@ impl ::awsjson_runtime::json::FromJson for ActivityScheduledEventDetails {
         let mut o = r.object("ActivityScheduledEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resource" => self.resource = o.member("resource")?,
-                "input" => self.input = o.member("input")?,
-                "inputDetails" => self.input_details = o.member("inputDetails")?,
+                "resource" => o.read_member("resource", &mut self.resource),
+                "input" => o.read_member("input", &mut self.input),
+                "inputDetails" => o.read_member("inputDetails", &mut self.input_details),
                 "timeoutInSeconds" => {
-                    self.timeout_in_seconds = o.member("timeoutInSeconds")?;
+                    o.read_member("timeoutInSeconds", &mut self.timeout_in_seconds)
                 }
                 "heartbeatInSeconds" => {
-                    self.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                    o.read_member("heartbeatInSeconds", &mut self.heartbeat_in_seconds)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

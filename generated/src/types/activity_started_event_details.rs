@@ -79,17 +79,10 @@ impl ::awsjson_runtime::json::FromJson for ActivityStartedEventDetails {
         let mut o = r.object("ActivityStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "workerName" => self.worker_name = o.member("workerName")?,
-                _ => o.skip()?,
-            }
+                "workerName" => o.read_member("workerName", &mut self.worker_name),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

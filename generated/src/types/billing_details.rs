@@ -111,22 +111,20 @@ impl ::awsjson_runtime::json::FromJson for BillingDetails {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "billedMemoryUsedInMB" => {
-                    self.billed_memory_used_in_mb = o.member("billedMemoryUsedInMB")?;
+                    o.read_member(
+                        "billedMemoryUsedInMB",
+                        &mut self.billed_memory_used_in_mb,
+                    )
                 }
                 "billedDurationInMilliseconds" => {
-                    self.billed_duration_in_milliseconds = o
-                        .member("billedDurationInMilliseconds")?;
+                    o.read_member(
+                        "billedDurationInMilliseconds",
+                        &mut self.billed_duration_in_milliseconds,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -77,17 +77,10 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchEventsExecutionDataDetails 
         let mut o = r.object("CloudWatchEventsExecutionDataDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "included" => self.included = o.member("included")?,
-                _ => o.skip()?,
-            }
+                "included" => o.read_member("included", &mut self.included),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -78,17 +78,10 @@ impl ::awsjson_runtime::json::FromJson for CloudWatchLogsLogGroup {
         let mut o = r.object("CloudWatchLogsLogGroup")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "logGroupArn" => self.log_group_arn = o.member("logGroupArn")?,
-                _ => o.skip()?,
-            }
+                "logGroupArn" => o.read_member("logGroupArn", &mut self.log_group_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -151,22 +151,17 @@ impl ::awsjson_runtime::json::FromJson for EncryptionConfiguration {
         let mut o = r.object("EncryptionConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "kmsKeyId" => self.kms_key_id = o.member("kmsKeyId")?,
+                "kmsKeyId" => o.read_member("kmsKeyId", &mut self.kms_key_id),
                 "kmsDataKeyReusePeriodSeconds" => {
-                    self.kms_data_key_reuse_period_seconds = o
-                        .member("kmsDataKeyReusePeriodSeconds")?;
+                    o.read_member(
+                        "kmsDataKeyReusePeriodSeconds",
+                        &mut self.kms_data_key_reuse_period_seconds,
+                    )
                 }
-                "type" => self.r#type = o.member("type")?,
-                _ => o.skip()?,
-            }
+                "type" => o.read_member("type", &mut self.r#type),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -195,20 +195,13 @@ impl ::awsjson_runtime::json::FromJson for EvaluationFailedEventDetails {
         let mut o = r.object("EvaluationFailedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                "location" => self.location = o.member("location")?,
-                "state" => self.state = o.member("state")?,
-                _ => o.skip()?,
-            }
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                "location" => o.read_member("location", &mut self.location),
+                "state" => o.read_member("state", &mut self.state),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -126,18 +126,11 @@ impl ::awsjson_runtime::json::FromJson for ExecutionFailedEventDetails {
         let mut o = r.object("ExecutionFailedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                _ => o.skip()?,
-            }
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

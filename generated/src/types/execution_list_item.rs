@@ -439,26 +439,32 @@ impl ::awsjson_runtime::json::FromJson for ExecutionListItem {
         let mut o = r.object("ExecutionListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "status" => self.status = o.member("status")?,
-                "startDate" => self.start_date = o.member("startDate")?,
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "itemCount" => self.item_count = o.member("itemCount")?,
+                "name" => o.read_member("name", &mut self.name),
+                "status" => o.read_member("status", &mut self.status),
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "itemCount" => o.read_member("itemCount", &mut self.item_count),
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
-                "redriveDate" => self.redrive_date = o.member("redriveDate")?,
-                _ => o.skip()?,
-            }
+                "redriveCount" => o.read_member("redriveCount", &mut self.redrive_count),
+                "redriveDate" => o.read_member("redriveDate", &mut self.redrive_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -77,17 +77,10 @@ impl ::awsjson_runtime::json::FromJson for ExecutionRedrivenEventDetails {
         let mut o = r.object("ExecutionRedrivenEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
-                _ => o.skip()?,
-            }
+                "redriveCount" => o.read_member("redriveCount", &mut self.redrive_count),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -227,25 +227,24 @@ impl ::awsjson_runtime::json::FromJson for ExecutionStartedEventDetails {
         let mut o = r.object("ExecutionStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "input" => self.input = o.member("input")?,
-                "inputDetails" => self.input_details = o.member("inputDetails")?,
-                "roleArn" => self.role_arn = o.member("roleArn")?,
+                "input" => o.read_member("input", &mut self.input),
+                "inputDetails" => o.read_member("inputDetails", &mut self.input_details),
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -1713,161 +1713,236 @@ impl ::awsjson_runtime::json::FromJson for HistoryEvent {
         let mut o = r.object("HistoryEvent")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "timestamp" => self.timestamp = o.member("timestamp")?,
-                "type" => self.r#type = o.member("type")?,
-                "id" => self.id = o.member("id")?,
+                "timestamp" => o.read_member("timestamp", &mut self.timestamp),
+                "type" => o.read_member("type", &mut self.r#type),
+                "id" => o.read_member("id", &mut self.id),
                 "previousEventId" => {
-                    self.previous_event_id = o.member("previousEventId")?;
+                    o.read_member("previousEventId", &mut self.previous_event_id)
                 }
                 "activityFailedEventDetails" => {
-                    self.activity_failed_event_details = o
-                        .member("activityFailedEventDetails")?;
+                    o.read_member(
+                        "activityFailedEventDetails",
+                        &mut self.activity_failed_event_details,
+                    )
                 }
                 "activityScheduleFailedEventDetails" => {
-                    self.activity_schedule_failed_event_details = o
-                        .member("activityScheduleFailedEventDetails")?;
+                    o.read_member(
+                        "activityScheduleFailedEventDetails",
+                        &mut self.activity_schedule_failed_event_details,
+                    )
                 }
                 "activityScheduledEventDetails" => {
-                    self.activity_scheduled_event_details = o
-                        .member("activityScheduledEventDetails")?;
+                    o.read_member(
+                        "activityScheduledEventDetails",
+                        &mut self.activity_scheduled_event_details,
+                    )
                 }
                 "activityStartedEventDetails" => {
-                    self.activity_started_event_details = o
-                        .member("activityStartedEventDetails")?;
+                    o.read_member(
+                        "activityStartedEventDetails",
+                        &mut self.activity_started_event_details,
+                    )
                 }
                 "activitySucceededEventDetails" => {
-                    self.activity_succeeded_event_details = o
-                        .member("activitySucceededEventDetails")?;
+                    o.read_member(
+                        "activitySucceededEventDetails",
+                        &mut self.activity_succeeded_event_details,
+                    )
                 }
                 "activityTimedOutEventDetails" => {
-                    self.activity_timed_out_event_details = o
-                        .member("activityTimedOutEventDetails")?;
+                    o.read_member(
+                        "activityTimedOutEventDetails",
+                        &mut self.activity_timed_out_event_details,
+                    )
                 }
                 "taskFailedEventDetails" => {
-                    self.task_failed_event_details = o.member("taskFailedEventDetails")?;
+                    o.read_member(
+                        "taskFailedEventDetails",
+                        &mut self.task_failed_event_details,
+                    )
                 }
                 "taskScheduledEventDetails" => {
-                    self.task_scheduled_event_details = o
-                        .member("taskScheduledEventDetails")?;
+                    o.read_member(
+                        "taskScheduledEventDetails",
+                        &mut self.task_scheduled_event_details,
+                    )
                 }
                 "taskStartFailedEventDetails" => {
-                    self.task_start_failed_event_details = o
-                        .member("taskStartFailedEventDetails")?;
+                    o.read_member(
+                        "taskStartFailedEventDetails",
+                        &mut self.task_start_failed_event_details,
+                    )
                 }
                 "taskStartedEventDetails" => {
-                    self.task_started_event_details = o
-                        .member("taskStartedEventDetails")?;
+                    o.read_member(
+                        "taskStartedEventDetails",
+                        &mut self.task_started_event_details,
+                    )
                 }
                 "taskSubmitFailedEventDetails" => {
-                    self.task_submit_failed_event_details = o
-                        .member("taskSubmitFailedEventDetails")?;
+                    o.read_member(
+                        "taskSubmitFailedEventDetails",
+                        &mut self.task_submit_failed_event_details,
+                    )
                 }
                 "taskSubmittedEventDetails" => {
-                    self.task_submitted_event_details = o
-                        .member("taskSubmittedEventDetails")?;
+                    o.read_member(
+                        "taskSubmittedEventDetails",
+                        &mut self.task_submitted_event_details,
+                    )
                 }
                 "taskSucceededEventDetails" => {
-                    self.task_succeeded_event_details = o
-                        .member("taskSucceededEventDetails")?;
+                    o.read_member(
+                        "taskSucceededEventDetails",
+                        &mut self.task_succeeded_event_details,
+                    )
                 }
                 "taskTimedOutEventDetails" => {
-                    self.task_timed_out_event_details = o
-                        .member("taskTimedOutEventDetails")?;
+                    o.read_member(
+                        "taskTimedOutEventDetails",
+                        &mut self.task_timed_out_event_details,
+                    )
                 }
                 "executionFailedEventDetails" => {
-                    self.execution_failed_event_details = o
-                        .member("executionFailedEventDetails")?;
+                    o.read_member(
+                        "executionFailedEventDetails",
+                        &mut self.execution_failed_event_details,
+                    )
                 }
                 "executionStartedEventDetails" => {
-                    self.execution_started_event_details = o
-                        .member("executionStartedEventDetails")?;
+                    o.read_member(
+                        "executionStartedEventDetails",
+                        &mut self.execution_started_event_details,
+                    )
                 }
                 "executionSucceededEventDetails" => {
-                    self.execution_succeeded_event_details = o
-                        .member("executionSucceededEventDetails")?;
+                    o.read_member(
+                        "executionSucceededEventDetails",
+                        &mut self.execution_succeeded_event_details,
+                    )
                 }
                 "executionAbortedEventDetails" => {
-                    self.execution_aborted_event_details = o
-                        .member("executionAbortedEventDetails")?;
+                    o.read_member(
+                        "executionAbortedEventDetails",
+                        &mut self.execution_aborted_event_details,
+                    )
                 }
                 "executionTimedOutEventDetails" => {
-                    self.execution_timed_out_event_details = o
-                        .member("executionTimedOutEventDetails")?;
+                    o.read_member(
+                        "executionTimedOutEventDetails",
+                        &mut self.execution_timed_out_event_details,
+                    )
                 }
                 "executionRedrivenEventDetails" => {
-                    self.execution_redriven_event_details = o
-                        .member("executionRedrivenEventDetails")?;
+                    o.read_member(
+                        "executionRedrivenEventDetails",
+                        &mut self.execution_redriven_event_details,
+                    )
                 }
                 "mapStateStartedEventDetails" => {
-                    self.map_state_started_event_details = o
-                        .member("mapStateStartedEventDetails")?;
+                    o.read_member(
+                        "mapStateStartedEventDetails",
+                        &mut self.map_state_started_event_details,
+                    )
                 }
                 "mapIterationStartedEventDetails" => {
-                    self.map_iteration_started_event_details = o
-                        .member("mapIterationStartedEventDetails")?;
+                    o.read_member(
+                        "mapIterationStartedEventDetails",
+                        &mut self.map_iteration_started_event_details,
+                    )
                 }
                 "mapIterationSucceededEventDetails" => {
-                    self.map_iteration_succeeded_event_details = o
-                        .member("mapIterationSucceededEventDetails")?;
+                    o.read_member(
+                        "mapIterationSucceededEventDetails",
+                        &mut self.map_iteration_succeeded_event_details,
+                    )
                 }
                 "mapIterationFailedEventDetails" => {
-                    self.map_iteration_failed_event_details = o
-                        .member("mapIterationFailedEventDetails")?;
+                    o.read_member(
+                        "mapIterationFailedEventDetails",
+                        &mut self.map_iteration_failed_event_details,
+                    )
                 }
                 "mapIterationAbortedEventDetails" => {
-                    self.map_iteration_aborted_event_details = o
-                        .member("mapIterationAbortedEventDetails")?;
+                    o.read_member(
+                        "mapIterationAbortedEventDetails",
+                        &mut self.map_iteration_aborted_event_details,
+                    )
                 }
                 "lambdaFunctionFailedEventDetails" => {
-                    self.lambda_function_failed_event_details = o
-                        .member("lambdaFunctionFailedEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionFailedEventDetails",
+                        &mut self.lambda_function_failed_event_details,
+                    )
                 }
                 "lambdaFunctionScheduleFailedEventDetails" => {
-                    self.lambda_function_schedule_failed_event_details = o
-                        .member("lambdaFunctionScheduleFailedEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionScheduleFailedEventDetails",
+                        &mut self.lambda_function_schedule_failed_event_details,
+                    )
                 }
                 "lambdaFunctionScheduledEventDetails" => {
-                    self.lambda_function_scheduled_event_details = o
-                        .member("lambdaFunctionScheduledEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionScheduledEventDetails",
+                        &mut self.lambda_function_scheduled_event_details,
+                    )
                 }
                 "lambdaFunctionStartFailedEventDetails" => {
-                    self.lambda_function_start_failed_event_details = o
-                        .member("lambdaFunctionStartFailedEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionStartFailedEventDetails",
+                        &mut self.lambda_function_start_failed_event_details,
+                    )
                 }
                 "lambdaFunctionSucceededEventDetails" => {
-                    self.lambda_function_succeeded_event_details = o
-                        .member("lambdaFunctionSucceededEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionSucceededEventDetails",
+                        &mut self.lambda_function_succeeded_event_details,
+                    )
                 }
                 "lambdaFunctionTimedOutEventDetails" => {
-                    self.lambda_function_timed_out_event_details = o
-                        .member("lambdaFunctionTimedOutEventDetails")?;
+                    o.read_member(
+                        "lambdaFunctionTimedOutEventDetails",
+                        &mut self.lambda_function_timed_out_event_details,
+                    )
                 }
                 "stateEnteredEventDetails" => {
-                    self.state_entered_event_details = o
-                        .member("stateEnteredEventDetails")?;
+                    o.read_member(
+                        "stateEnteredEventDetails",
+                        &mut self.state_entered_event_details,
+                    )
                 }
                 "stateExitedEventDetails" => {
-                    self.state_exited_event_details = o
-                        .member("stateExitedEventDetails")?;
+                    o.read_member(
+                        "stateExitedEventDetails",
+                        &mut self.state_exited_event_details,
+                    )
                 }
                 "mapRunStartedEventDetails" => {
-                    self.map_run_started_event_details = o
-                        .member("mapRunStartedEventDetails")?;
+                    o.read_member(
+                        "mapRunStartedEventDetails",
+                        &mut self.map_run_started_event_details,
+                    )
                 }
                 "mapRunFailedEventDetails" => {
-                    self.map_run_failed_event_details = o
-                        .member("mapRunFailedEventDetails")?;
+                    o.read_member(
+                        "mapRunFailedEventDetails",
+                        &mut self.map_run_failed_event_details,
+                    )
                 }
                 "mapRunRedrivenEventDetails" => {
-                    self.map_run_redriven_event_details = o
-                        .member("mapRunRedrivenEventDetails")?;
+                    o.read_member(
+                        "mapRunRedrivenEventDetails",
+                        &mut self.map_run_redriven_event_details,
+                    )
                 }
                 "evaluationFailedEventDetails" => {
-                    self.evaluation_failed_event_details = o
-                        .member("evaluationFailedEventDetails")?;
+                    o.read_member(
+                        "evaluationFailedEventDetails",
+                        &mut self.evaluation_failed_event_details,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

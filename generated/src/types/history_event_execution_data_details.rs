@@ -77,17 +77,10 @@ impl ::awsjson_runtime::json::FromJson for HistoryEventExecutionDataDetails {
         let mut o = r.object("HistoryEventExecutionDataDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "truncated" => self.truncated = o.member("truncated")?,
-                _ => o.skip()?,
-            }
+                "truncated" => o.read_member("truncated", &mut self.truncated),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -634,49 +634,57 @@ impl ::awsjson_runtime::json::FromJson for InspectionData {
         let mut o = r.object("InspectionData")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "input" => self.input = o.member("input")?,
-                "afterArguments" => self.after_arguments = o.member("afterArguments")?,
-                "afterInputPath" => self.after_input_path = o.member("afterInputPath")?,
-                "afterParameters" => self.after_parameters = o.member("afterParameters")?,
-                "result" => self.result = o.member("result")?,
+                "input" => o.read_member("input", &mut self.input),
+                "afterArguments" => {
+                    o.read_member("afterArguments", &mut self.after_arguments)
+                }
+                "afterInputPath" => {
+                    o.read_member("afterInputPath", &mut self.after_input_path)
+                }
+                "afterParameters" => {
+                    o.read_member("afterParameters", &mut self.after_parameters)
+                }
+                "result" => o.read_member("result", &mut self.result),
                 "afterResultSelector" => {
-                    self.after_result_selector = o.member("afterResultSelector")?;
+                    o.read_member("afterResultSelector", &mut self.after_result_selector)
                 }
                 "afterResultPath" => {
-                    self.after_result_path = o.member("afterResultPath")?;
+                    o.read_member("afterResultPath", &mut self.after_result_path)
                 }
-                "request" => self.request = o.member("request")?,
-                "response" => self.response = o.member("response")?,
-                "variables" => self.variables = o.member("variables")?,
-                "errorDetails" => self.error_details = o.member("errorDetails")?,
-                "afterItemsPath" => self.after_items_path = o.member("afterItemsPath")?,
+                "request" => o.read_member("request", &mut self.request),
+                "response" => o.read_member("response", &mut self.response),
+                "variables" => o.read_member("variables", &mut self.variables),
+                "errorDetails" => o.read_member("errorDetails", &mut self.error_details),
+                "afterItemsPath" => {
+                    o.read_member("afterItemsPath", &mut self.after_items_path)
+                }
                 "afterItemSelector" => {
-                    self.after_item_selector = o.member("afterItemSelector")?;
+                    o.read_member("afterItemSelector", &mut self.after_item_selector)
                 }
                 "afterItemBatcher" => {
-                    self.after_item_batcher = o.member("afterItemBatcher")?;
+                    o.read_member("afterItemBatcher", &mut self.after_item_batcher)
                 }
                 "afterItemsPointer" => {
-                    self.after_items_pointer = o.member("afterItemsPointer")?;
+                    o.read_member("afterItemsPointer", &mut self.after_items_pointer)
                 }
                 "toleratedFailureCount" => {
-                    self.tolerated_failure_count = o.member("toleratedFailureCount")?;
+                    o.read_member(
+                        "toleratedFailureCount",
+                        &mut self.tolerated_failure_count,
+                    )
                 }
                 "toleratedFailurePercentage" => {
-                    self.tolerated_failure_percentage = o
-                        .member("toleratedFailurePercentage")?;
+                    o.read_member(
+                        "toleratedFailurePercentage",
+                        &mut self.tolerated_failure_percentage,
+                    )
                 }
-                "maxConcurrency" => self.max_concurrency = o.member("maxConcurrency")?,
-                _ => o.skip()?,
-            }
+                "maxConcurrency" => {
+                    o.read_member("maxConcurrency", &mut self.max_concurrency)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -185,21 +185,14 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataRequest {
         let mut o = r.object("InspectionDataRequest")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "protocol" => self.protocol = o.member("protocol")?,
-                "method" => self.method = o.member("method")?,
-                "url" => self.url = o.member("url")?,
-                "headers" => self.headers = o.member("headers")?,
-                "body" => self.body = o.member("body")?,
-                _ => o.skip()?,
-            }
+                "protocol" => o.read_member("protocol", &mut self.protocol),
+                "method" => o.read_member("method", &mut self.method),
+                "url" => o.read_member("url", &mut self.url),
+                "headers" => o.read_member("headers", &mut self.headers),
+                "body" => o.read_member("body", &mut self.body),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

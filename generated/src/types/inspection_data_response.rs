@@ -185,21 +185,16 @@ impl ::awsjson_runtime::json::FromJson for InspectionDataResponse {
         let mut o = r.object("InspectionDataResponse")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "protocol" => self.protocol = o.member("protocol")?,
-                "statusCode" => self.status_code = o.member("statusCode")?,
-                "statusMessage" => self.status_message = o.member("statusMessage")?,
-                "headers" => self.headers = o.member("headers")?,
-                "body" => self.body = o.member("body")?,
-                _ => o.skip()?,
-            }
+                "protocol" => o.read_member("protocol", &mut self.protocol),
+                "statusCode" => o.read_member("statusCode", &mut self.status_code),
+                "statusMessage" => {
+                    o.read_member("statusMessage", &mut self.status_message)
+                }
+                "headers" => o.read_member("headers", &mut self.headers),
+                "body" => o.read_member("body", &mut self.body),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -157,22 +157,17 @@ impl ::awsjson_runtime::json::FromJson for InspectionErrorDetails {
         let mut o = r.object("InspectionErrorDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "catchIndex" => self.catch_index = o.member("catchIndex")?,
-                "retryIndex" => self.retry_index = o.member("retryIndex")?,
+                "catchIndex" => o.read_member("catchIndex", &mut self.catch_index),
+                "retryIndex" => o.read_member("retryIndex", &mut self.retry_index),
                 "retryBackoffIntervalSeconds" => {
-                    self.retry_backoff_interval_seconds = o
-                        .member("retryBackoffIntervalSeconds")?;
+                    o.read_member(
+                        "retryBackoffIntervalSeconds",
+                        &mut self.retry_backoff_interval_seconds,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

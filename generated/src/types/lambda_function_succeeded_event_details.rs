@@ -134,18 +134,13 @@ impl ::awsjson_runtime::json::FromJson for LambdaFunctionSucceededEventDetails {
         let mut o = r.object("LambdaFunctionSucceededEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "output" => self.output = o.member("output")?,
-                "outputDetails" => self.output_details = o.member("outputDetails")?,
-                _ => o.skip()?,
-            }
+                "output" => o.read_member("output", &mut self.output),
+                "outputDetails" => {
+                    o.read_member("outputDetails", &mut self.output_details)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

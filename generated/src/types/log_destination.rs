@@ -87,10 +87,13 @@ impl ::awsjson_runtime::json::FromJson for LogDestination {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "cloudWatchLogsLogGroup" => {
-                    self.cloud_watch_logs_log_group = o.member("cloudWatchLogsLogGroup")?;
+                    o.read_member(
+                        "cloudWatchLogsLogGroup",
+                        &mut self.cloud_watch_logs_log_group,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

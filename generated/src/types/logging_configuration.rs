@@ -137,21 +137,17 @@ impl ::awsjson_runtime::json::FromJson for LoggingConfiguration {
         let mut o = r.object("LoggingConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "level" => self.level = o.member("level")?,
+                "level" => o.read_member("level", &mut self.level),
                 "includeExecutionData" => {
-                    self.include_execution_data = o.member("includeExecutionData")?;
+                    o.read_member(
+                        "includeExecutionData",
+                        &mut self.include_execution_data,
+                    )
                 }
-                "destinations" => self.destinations = o.member("destinations")?,
-                _ => o.skip()?,
-            }
+                "destinations" => o.read_member("destinations", &mut self.destinations),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -108,18 +108,11 @@ impl ::awsjson_runtime::json::FromJson for MapIterationEventDetails {
         let mut o = r.object("MapIterationEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "index" => self.index = o.member("index")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "index" => o.read_member("index", &mut self.index),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -336,28 +336,28 @@ impl ::awsjson_runtime::json::FromJson for MapRunExecutionCounts {
         let mut o = r.object("MapRunExecutionCounts")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "pending" => self.pending = o.member("pending")?,
-                "running" => self.running = o.member("running")?,
-                "succeeded" => self.succeeded = o.member("succeeded")?,
-                "failed" => self.failed = o.member("failed")?,
-                "timedOut" => self.timed_out = o.member("timedOut")?,
-                "aborted" => self.aborted = o.member("aborted")?,
-                "total" => self.total = o.member("total")?,
-                "resultsWritten" => self.results_written = o.member("resultsWritten")?,
-                "failuresNotRedrivable" => {
-                    self.failures_not_redrivable = o.member("failuresNotRedrivable")?;
+                "pending" => o.read_member("pending", &mut self.pending),
+                "running" => o.read_member("running", &mut self.running),
+                "succeeded" => o.read_member("succeeded", &mut self.succeeded),
+                "failed" => o.read_member("failed", &mut self.failed),
+                "timedOut" => o.read_member("timedOut", &mut self.timed_out),
+                "aborted" => o.read_member("aborted", &mut self.aborted),
+                "total" => o.read_member("total", &mut self.total),
+                "resultsWritten" => {
+                    o.read_member("resultsWritten", &mut self.results_written)
                 }
-                "pendingRedrive" => self.pending_redrive = o.member("pendingRedrive")?,
-                _ => o.skip()?,
-            }
+                "failuresNotRedrivable" => {
+                    o.read_member(
+                        "failuresNotRedrivable",
+                        &mut self.failures_not_redrivable,
+                    )
+                }
+                "pendingRedrive" => {
+                    o.read_member("pendingRedrive", &mut self.pending_redrive)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

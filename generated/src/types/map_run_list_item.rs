@@ -211,15 +211,15 @@ impl ::awsjson_runtime::json::FromJson for MapRunListItem {
         let mut o = r.object("MapRunListItem")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "executionArn" => self.execution_arn = o.member("executionArn")?,
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
+                "executionArn" => o.read_member("executionArn", &mut self.execution_arn),
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "startDate" => self.start_date = o.member("startDate")?,
-                "stopDate" => self.stop_date = o.member("stopDate")?,
-                _ => o.skip()?,
-            }
+                "startDate" => o.read_member("startDate", &mut self.start_date),
+                "stopDate" => o.read_member("stopDate", &mut self.stop_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

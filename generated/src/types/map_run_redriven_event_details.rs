@@ -106,18 +106,11 @@ impl ::awsjson_runtime::json::FromJson for MapRunRedrivenEventDetails {
         let mut o = r.object("MapRunRedrivenEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                "redriveCount" => self.redrive_count = o.member("redriveCount")?,
-                _ => o.skip()?,
-            }
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                "redriveCount" => o.read_member("redriveCount", &mut self.redrive_count),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

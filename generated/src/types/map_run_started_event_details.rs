@@ -79,17 +79,10 @@ impl ::awsjson_runtime::json::FromJson for MapRunStartedEventDetails {
         let mut o = r.object("MapRunStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "mapRunArn" => self.map_run_arn = o.member("mapRunArn")?,
-                _ => o.skip()?,
-            }
+                "mapRunArn" => o.read_member("mapRunArn", &mut self.map_run_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -79,17 +79,10 @@ impl ::awsjson_runtime::json::FromJson for MapStateStartedEventDetails {
         let mut o = r.object("MapStateStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "length" => self.length = o.member("length")?,
-                _ => o.skip()?,
-            }
+                "length" => o.read_member("length", &mut self.length),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -175,21 +175,14 @@ impl ::awsjson_runtime::json::FromJson for MockInput {
         let mut o = r.object("MockInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "result" => self.result = o.member("result")?,
-                "errorOutput" => self.error_output = o.member("errorOutput")?,
+                "result" => o.read_member("result", &mut self.result),
+                "errorOutput" => o.read_member("errorOutput", &mut self.error_output),
                 "fieldValidationMode" => {
-                    self.field_validation_mode = o.member("fieldValidationMode")?;
+                    o.read_member("fieldValidationMode", &mut self.field_validation_mode)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -118,11 +118,14 @@ impl ::awsjson_runtime::json::FromJson for RoutingConfigurationListItem {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineVersionArn" => {
-                    self.state_machine_version_arn = o.member("stateMachineVersionArn")?;
+                    o.read_member(
+                        "stateMachineVersionArn",
+                        &mut self.state_machine_version_arn,
+                    )
                 }
-                "weight" => self.weight = o.member("weight")?,
-                _ => o.skip()?,
-            }
+                "weight" => o.read_member("weight", &mut self.weight),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -172,19 +172,12 @@ impl ::awsjson_runtime::json::FromJson for StateEnteredEventDetails {
         let mut o = r.object("StateEnteredEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "input" => self.input = o.member("input")?,
-                "inputDetails" => self.input_details = o.member("inputDetails")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "input" => o.read_member("input", &mut self.input),
+                "inputDetails" => o.read_member("inputDetails", &mut self.input_details),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

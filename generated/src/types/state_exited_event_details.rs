@@ -267,26 +267,23 @@ impl ::awsjson_runtime::json::FromJson for StateExitedEventDetails {
         let mut o = r.object("StateExitedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "output" => self.output = o.member("output")?,
-                "outputDetails" => self.output_details = o.member("outputDetails")?,
+                "name" => o.read_member("name", &mut self.name),
+                "output" => o.read_member("output", &mut self.output),
+                "outputDetails" => {
+                    o.read_member("outputDetails", &mut self.output_details)
+                }
                 "assignedVariables" => {
-                    self.assigned_variables = o.member("assignedVariables")?;
+                    o.read_member("assignedVariables", &mut self.assigned_variables)
                 }
                 "assignedVariablesDetails" => {
-                    self.assigned_variables_details = o
-                        .member("assignedVariablesDetails")?;
+                    o.read_member(
+                        "assignedVariablesDetails",
+                        &mut self.assigned_variables_details,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

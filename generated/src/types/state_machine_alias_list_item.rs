@@ -125,11 +125,14 @@ impl ::awsjson_runtime::json::FromJson for StateMachineAliasListItem {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineAliasArn" => {
-                    self.state_machine_alias_arn = o.member("stateMachineAliasArn")?;
+                    o.read_member(
+                        "stateMachineAliasArn",
+                        &mut self.state_machine_alias_arn,
+                    )
                 }
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                _ => o.skip()?,
-            }
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -202,13 +202,13 @@ impl ::awsjson_runtime::json::FromJson for StateMachineListItem {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "stateMachineArn" => {
-                    self.state_machine_arn = o.member("stateMachineArn")?;
+                    o.read_member("stateMachineArn", &mut self.state_machine_arn)
                 }
-                "name" => self.name = o.member("name")?,
-                "type" => self.r#type = o.member("type")?,
-                "creationDate" => self.creation_date = o.member("creationDate")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                "type" => o.read_member("type", &mut self.r#type),
+                "creationDate" => o.read_member("creationDate", &mut self.creation_date),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -112,10 +112,10 @@ impl ::awsjson_runtime::json::FromJson for Tag {
         let mut o = r.object("Tag")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "key" => self.key = o.member("key")?,
-                "value" => self.value = o.member("value")?,
-                _ => o.skip()?,
-            }
+                "key" => o.read_member("key", &mut self.key),
+                "value" => o.read_member("value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

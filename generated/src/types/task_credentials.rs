@@ -79,17 +79,10 @@ impl ::awsjson_runtime::json::FromJson for TaskCredentials {
         let mut o = r.object("TaskCredentials")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "roleArn" => self.role_arn = o.member("roleArn")?,
-                _ => o.skip()?,
-            }
+                "roleArn" => o.read_member("roleArn", &mut self.role_arn),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

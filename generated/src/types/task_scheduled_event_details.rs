@@ -303,27 +303,22 @@ impl ::awsjson_runtime::json::FromJson for TaskScheduledEventDetails {
         let mut o = r.object("TaskScheduledEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => self.resource_type = o.member("resourceType")?,
-                "resource" => self.resource = o.member("resource")?,
-                "region" => self.region = o.member("region")?,
-                "parameters" => self.parameters = o.member("parameters")?,
+                "resourceType" => o.read_member("resourceType", &mut self.resource_type),
+                "resource" => o.read_member("resource", &mut self.resource),
+                "region" => o.read_member("region", &mut self.region),
+                "parameters" => o.read_member("parameters", &mut self.parameters),
                 "timeoutInSeconds" => {
-                    self.timeout_in_seconds = o.member("timeoutInSeconds")?;
+                    o.read_member("timeoutInSeconds", &mut self.timeout_in_seconds)
                 }
                 "heartbeatInSeconds" => {
-                    self.heartbeat_in_seconds = o.member("heartbeatInSeconds")?;
+                    o.read_member("heartbeatInSeconds", &mut self.heartbeat_in_seconds)
                 }
-                "taskCredentials" => self.task_credentials = o.member("taskCredentials")?,
-                _ => o.skip()?,
-            }
+                "taskCredentials" => {
+                    o.read_member("taskCredentials", &mut self.task_credentials)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

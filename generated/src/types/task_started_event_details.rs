@@ -120,18 +120,11 @@ impl ::awsjson_runtime::json::FromJson for TaskStartedEventDetails {
         let mut o = r.object("TaskStartedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => self.resource_type = o.member("resourceType")?,
-                "resource" => self.resource = o.member("resource")?,
-                _ => o.skip()?,
-            }
+                "resourceType" => o.read_member("resourceType", &mut self.resource_type),
+                "resource" => o.read_member("resource", &mut self.resource),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

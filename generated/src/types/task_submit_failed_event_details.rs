@@ -200,20 +200,13 @@ impl ::awsjson_runtime::json::FromJson for TaskSubmitFailedEventDetails {
         let mut o = r.object("TaskSubmitFailedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => self.resource_type = o.member("resourceType")?,
-                "resource" => self.resource = o.member("resource")?,
-                "error" => self.error = o.member("error")?,
-                "cause" => self.cause = o.member("cause")?,
-                _ => o.skip()?,
-            }
+                "resourceType" => o.read_member("resourceType", &mut self.resource_type),
+                "resource" => o.read_member("resource", &mut self.resource),
+                "error" => o.read_member("error", &mut self.error),
+                "cause" => o.read_member("cause", &mut self.cause),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -208,20 +208,15 @@ impl ::awsjson_runtime::json::FromJson for TaskSubmittedEventDetails {
         let mut o = r.object("TaskSubmittedEventDetails")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "resourceType" => self.resource_type = o.member("resourceType")?,
-                "resource" => self.resource = o.member("resource")?,
-                "output" => self.output = o.member("output")?,
-                "outputDetails" => self.output_details = o.member("outputDetails")?,
-                _ => o.skip()?,
-            }
+                "resourceType" => o.read_member("resourceType", &mut self.resource_type),
+                "resource" => o.read_member("resource", &mut self.resource),
+                "output" => o.read_member("output", &mut self.output),
+                "outputDetails" => {
+                    o.read_member("outputDetails", &mut self.output_details)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

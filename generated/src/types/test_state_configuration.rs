@@ -189,28 +189,23 @@ impl ::awsjson_runtime::json::FromJson for TestStateConfiguration {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "retrierRetryCount" => {
-                    self.retrier_retry_count = o.member("retrierRetryCount")?;
+                    o.read_member("retrierRetryCount", &mut self.retrier_retry_count)
                 }
                 "errorCausedByState" => {
-                    self.error_caused_by_state = o.member("errorCausedByState")?;
+                    o.read_member("errorCausedByState", &mut self.error_caused_by_state)
                 }
                 "mapIterationFailureCount" => {
-                    self.map_iteration_failure_count = o
-                        .member("mapIterationFailureCount")?;
+                    o.read_member(
+                        "mapIterationFailureCount",
+                        &mut self.map_iteration_failure_count,
+                    )
                 }
                 "mapItemReaderData" => {
-                    self.map_item_reader_data = o.member("mapItemReaderData")?;
+                    o.read_member("mapItemReaderData", &mut self.map_item_reader_data)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -77,17 +77,10 @@ impl ::awsjson_runtime::json::FromJson for TracingConfiguration {
         let mut o = r.object("TracingConfiguration")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "enabled" => self.enabled = o.member("enabled")?,
-                _ => o.skip()?,
-            }
+                "enabled" => o.read_member("enabled", &mut self.enabled),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

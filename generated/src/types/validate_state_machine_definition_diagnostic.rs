@@ -290,12 +290,12 @@ impl ::awsjson_runtime::json::FromJson for ValidateStateMachineDefinitionDiagnos
         let mut o = r.object("ValidateStateMachineDefinitionDiagnostic")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "severity" => self.severity = o.member("severity")?,
-                "code" => self.code = o.member("code")?,
-                "message" => self.message = o.member("message")?,
-                "location" => self.location = o.member("location")?,
-                _ => o.skip()?,
-            }
+                "severity" => o.read_member("severity", &mut self.severity),
+                "code" => o.read_member("code", &mut self.code),
+                "message" => o.read_member("message", &mut self.message),
+                "location" => o.read_member("location", &mut self.location),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -155,19 +155,12 @@ impl ::awsjson_runtime::json::FromJson for ValidationException {
         while let Some(key) = o.next_member()? {
             match &*key {
                 k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
-                    self.message = o.member("message")?;
+                    o.read_member("message", &mut self.message)
                 }
-                "reason" => self.reason = o.member("reason")?,
-                _ => o.skip()?,
-            }
+                "reason" => o.read_member("reason", &mut self.reason),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -409,29 +409,22 @@ impl ::awsjson_runtime::json::FromJson for AwkwardInput {
         let mut o = r.object("AwkwardInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "builder" => self.builder_value = o.member("builder")?,
-                "build" => self.build_value = o.member("build")?,
-                "send" => self.send_value = o.member("send")?,
-                "sendWith" => self.send_with_value = o.member("sendWith")?,
-                "customize" => self.customize_value = o.member("customize")?,
-                "asInput" => self.as_input_value = o.member("asInput")?,
-                "validate" => self.validate_value = o.member("validate")?,
-                "meta" => self.meta_value = o.member("meta")?,
-                "name" => self.name = o.member("name")?,
-                "setName" => self.set_name_value = o.member("setName")?,
-                "getName" => self.get_name_value = o.member("getName")?,
-                "nested" => self.nested = o.member("nested")?,
-                _ => o.skip()?,
-            }
+                "builder" => o.read_member("builder", &mut self.builder_value),
+                "build" => o.read_member("build", &mut self.build_value),
+                "send" => o.read_member("send", &mut self.send_value),
+                "sendWith" => o.read_member("sendWith", &mut self.send_with_value),
+                "customize" => o.read_member("customize", &mut self.customize_value),
+                "asInput" => o.read_member("asInput", &mut self.as_input_value),
+                "validate" => o.read_member("validate", &mut self.validate_value),
+                "meta" => o.read_member("meta", &mut self.meta_value),
+                "name" => o.read_member("name", &mut self.name),
+                "setName" => o.read_member("setName", &mut self.set_name_value),
+                "getName" => o.read_member("getName", &mut self.get_name_value),
+                "nested" => o.read_member("nested", &mut self.nested),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -597,20 +590,13 @@ impl ::awsjson_runtime::json::FromJson for AwkwardOutput {
         let mut o = r.object("AwkwardOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "requestId" => self.request_id_value = o.member("requestId")?,
-                "meta" => self.meta_value = o.member("meta")?,
-                "nested" => self.nested = o.member("nested")?,
-                _ => o.skip()?,
-            }
+                "requestId" => o.read_member("requestId", &mut self.request_id_value),
+                "meta" => o.read_member("meta", &mut self.meta_value),
+                "nested" => o.read_member("nested", &mut self.nested),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -121,18 +121,11 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetInput {
         let mut o = r.object("GetWidgetInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "widgetId" => self.widget_id = o.member("widgetId")?,
-                _ => o.skip()?,
-            }
+                "widgetId" => o.read_member("widgetId", &mut self.widget_id),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -273,19 +266,12 @@ impl ::awsjson_runtime::json::FromJson for GetWidgetOutput {
         let mut o = r.object("GetWidgetOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "widget" => self.widget = o.member("widget")?,
-                "shape" => self.shape = o.member("shape")?,
-                _ => o.skip()?,
-            }
+                "widget" => o.read_member("widget", &mut self.widget),
+                "shape" => o.read_member("shape", &mut self.shape),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -166,20 +166,13 @@ impl ::awsjson_runtime::json::FromJson for ListThingsInput {
         let mut o = r.object("ListThingsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                "maxResults" => self.max_results = o.member("maxResults")?,
-                "status" => self.status = o.member("status")?,
-                _ => o.skip()?,
-            }
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                "maxResults" => o.read_member("maxResults", &mut self.max_results),
+                "status" => o.read_member("status", &mut self.status),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -319,19 +312,12 @@ impl ::awsjson_runtime::json::FromJson for ListThingsOutput {
         let mut o = r.object("ListThingsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "things" => self.things = o.member("things")?,
-                "nextToken" => self.next_token = o.member("nextToken")?,
-                _ => o.skip()?,
-            }
+                "things" => o.read_member("things", &mut self.things),
+                "nextToken" => o.read_member("nextToken", &mut self.next_token),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -235,21 +235,14 @@ impl ::awsjson_runtime::json::FromJson for PutThingInput {
         let mut o = r.object("PutThingInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "thing" => self.thing = o.member("thing")?,
-                "clientToken" => self.client_token = o.member("clientToken")?,
-                "dryRun" => self.dry_run = o.member("dryRun")?,
-                "secret" => self.secret = o.member("secret")?,
-                _ => o.skip()?,
-            }
+                "thing" => o.read_member("thing", &mut self.thing),
+                "clientToken" => o.read_member("clientToken", &mut self.client_token),
+                "dryRun" => o.read_member("dryRun", &mut self.dry_run),
+                "secret" => o.read_member("secret", &mut self.secret),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -463,21 +456,14 @@ impl ::awsjson_runtime::json::FromJson for PutThingOutput {
         let mut o = r.object("PutThingOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "id" => self.id = o.member("id")?,
-                "createdAt" => self.created_at = o.member("createdAt")?,
-                "version" => self.version = o.member("version")?,
-                "note" => self.note = o.member("note")?,
-                _ => o.skip()?,
-            }
+                "id" => o.read_member("id", &mut self.id),
+                "createdAt" => o.read_member("createdAt", &mut self.created_at),
+                "version" => o.read_member("version", &mut self.version),
+                "note" => o.read_member("note", &mut self.note),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

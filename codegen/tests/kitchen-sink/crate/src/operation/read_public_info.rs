@@ -118,18 +118,11 @@ impl ::awsjson_runtime::json::FromJson for ReadPublicInfoInput {
         let mut o = r.object("ReadPublicInfoInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "topic" => self.topic = o.member("topic")?,
-                _ => o.skip()?,
-            }
+                "topic" => o.read_member("topic", &mut self.topic),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -246,18 +239,11 @@ impl ::awsjson_runtime::json::FromJson for ReadPublicInfoOutput {
         let mut o = r.object("ReadPublicInfoOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "info" => self.info = o.member("info")?,
-                _ => o.skip()?,
-            }
+                "info" => o.read_member("info", &mut self.info),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -114,18 +114,11 @@ impl ::awsjson_runtime::json::FromJson for SayHelloInput {
         let mut o = r.object("SayHelloInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                _ => o.skip()?,
-            }
+                "name" => o.read_member("name", &mut self.name),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -239,18 +232,11 @@ impl ::awsjson_runtime::json::FromJson for SayHelloOutput {
         let mut o = r.object("SayHelloOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "greeting" => self.greeting = o.member("greeting")?,
-                _ => o.skip()?,
-            }
+                "greeting" => o.read_member("greeting", &mut self.greeting),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -152,19 +152,12 @@ impl ::awsjson_runtime::json::FromJson for ScanShapesInput {
         let mut o = r.object("ScanShapesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "startKey" => self.start_key = o.member("startKey")?,
-                "limit" => self.limit = o.member("limit")?,
-                _ => o.skip()?,
-            }
+                "startKey" => o.read_member("startKey", &mut self.start_key),
+                "limit" => o.read_member("limit", &mut self.limit),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -326,19 +319,12 @@ impl ::awsjson_runtime::json::FromJson for ScanShapesOutput {
         let mut o = r.object("ScanShapesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "lastKey" => self.last_key = o.member("lastKey")?,
-                "byName" => self.by_name = o.member("byName")?,
-                _ => o.skip()?,
-            }
+                "lastKey" => o.read_member("lastKey", &mut self.last_key),
+                "byName" => o.read_member("byName", &mut self.by_name),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -153,20 +153,13 @@ impl ::awsjson_runtime::json::FromJson for AwkwardNames {
         let mut o = r.object("AwkwardNames")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "builder" => self.builder_value = o.member("builder")?,
-                "new" => self.new_value = o.member("new")?,
-                "name" => self.name = o.member("name")?,
-                "setName" => self.set_name_value = o.member("setName")?,
-                _ => o.skip()?,
-            }
+                "builder" => o.read_member("builder", &mut self.builder_value),
+                "new" => o.read_member("new", &mut self.new_value),
+                "name" => o.read_member("name", &mut self.name),
+                "setName" => o.read_member("setName", &mut self.set_name_value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

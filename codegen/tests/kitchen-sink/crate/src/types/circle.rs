@@ -80,17 +80,10 @@ impl ::awsjson_runtime::json::FromJson for Circle {
         let mut o = r.object("Circle")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "radius" => self.radius = o.member("radius")?,
-                _ => o.skip()?,
-            }
+                "radius" => o.read_member("radius", &mut self.radius),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

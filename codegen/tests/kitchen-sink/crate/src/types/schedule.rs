@@ -193,37 +193,30 @@ impl ::awsjson_runtime::json::FromJson for Schedule {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "runs" => {
-                    self.runs = o
-                        .timestamp(
-                            "runs",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "runs",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.runs,
+                    )
                 }
                 "deadlines" => {
-                    self.deadlines = o
-                        .timestamp(
-                            "deadlines",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "deadlines",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.deadlines,
+                    )
                 }
                 "maybe" => {
-                    self.maybe = o
-                        .timestamp(
-                            "maybe",
-                            ::awsjson_runtime::types::TimestampFormat::HttpDate,
-                        )?;
+                    o.read_timestamp(
+                        "maybe",
+                        ::awsjson_runtime::types::TimestampFormat::HttpDate,
+                        &mut self.maybe,
+                    )
                 }
-                "epochs" => self.epochs = o.member("epochs")?,
-                _ => o.skip()?,
-            }
+                "epochs" => o.read_member("epochs", &mut self.epochs),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

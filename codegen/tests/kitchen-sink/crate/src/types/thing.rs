@@ -579,31 +579,31 @@ impl ::awsjson_runtime::json::FromJson for Thing {
         let mut o = r.object("Thing")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "name" => self.name = o.member("name")?,
-                "type" => self.r#type = o.member("type")?,
-                "self" => self.self_ = o.member("self")?,
-                "KMSKeyIDs" => self.kms_key_ids = o.member("KMSKeyIDs")?,
-                "labels" => self.labels = o.member("labels")?,
-                "secrets" => self.secrets = o.member("secrets")?,
-                "payload" => self.payload = o.member("payload")?,
-                "extra" => self.extra = o.member("extra")?,
-                "ratio" => self.ratio = o.member("ratio")?,
-                "weight" => self.weight = o.member("weight")?,
-                "tiny" => self.tiny = o.member("tiny")?,
-                "small" => self.small = o.member("small")?,
+                "name" => o.read_member("name", &mut self.name),
+                "type" => o.read_member("type", &mut self.r#type),
+                "self" => o.read_member("self", &mut self.self_),
+                "KMSKeyIDs" => o.read_member("KMSKeyIDs", &mut self.kms_key_ids),
+                "labels" => o.read_member("labels", &mut self.labels),
+                "secrets" => o.read_member("secrets", &mut self.secrets),
+                "payload" => o.read_member("payload", &mut self.payload),
+                "extra" => o.read_member("extra", &mut self.extra),
+                "ratio" => o.read_member("ratio", &mut self.ratio),
+                "weight" => o.read_member("weight", &mut self.weight),
+                "tiny" => o.read_member("tiny", &mut self.tiny),
+                "small" => o.read_member("small", &mut self.small),
                 "seenAt" => {
-                    self.seen_at = o
-                        .timestamp(
-                            "seenAt",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "seenAt",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.seen_at,
+                    )
                 }
-                "level" => self.level = o.member("level")?,
-                "count" => self.count = o.member("count")?,
-                "greeting" => self.greeting = o.member("greeting")?,
-                "schedule" => self.schedule = o.member("schedule")?,
-                _ => o.skip()?,
-            }
+                "level" => o.read_member("level", &mut self.level),
+                "count" => o.read_member("count", &mut self.count),
+                "greeting" => o.read_member("greeting", &mut self.greeting),
+                "schedule" => o.read_member("schedule", &mut self.schedule),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

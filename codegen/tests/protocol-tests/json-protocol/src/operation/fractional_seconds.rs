@@ -195,23 +195,16 @@ impl ::awsjson_runtime::json::FromJson for FractionalSecondsOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "datetime" => {
-                    self.datetime = o
-                        .timestamp(
-                            "datetime",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "datetime",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.datetime,
+                    )
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

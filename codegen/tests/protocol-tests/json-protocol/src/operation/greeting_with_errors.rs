@@ -195,18 +195,11 @@ impl ::awsjson_runtime::json::FromJson for GreetingWithErrorsOutput {
         let mut o = r.object("GreetingWithErrorsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "greeting" => self.greeting = o.member("greeting")?,
-                _ => o.skip()?,
-            }
+                "greeting" => o.read_member("greeting", &mut self.greeting),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

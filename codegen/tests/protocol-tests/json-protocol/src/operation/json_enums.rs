@@ -266,23 +266,16 @@ impl ::awsjson_runtime::json::FromJson for JsonEnumsInput {
         let mut o = r.object("JsonEnumsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "fooEnum1" => self.foo_enum1 = o.member("fooEnum1")?,
-                "fooEnum2" => self.foo_enum2 = o.member("fooEnum2")?,
-                "fooEnum3" => self.foo_enum3 = o.member("fooEnum3")?,
-                "fooEnumList" => self.foo_enum_list = o.member("fooEnumList")?,
-                "fooEnumSet" => self.foo_enum_set = o.member("fooEnumSet")?,
-                "fooEnumMap" => self.foo_enum_map = o.member("fooEnumMap")?,
-                _ => o.skip()?,
-            }
+                "fooEnum1" => o.read_member("fooEnum1", &mut self.foo_enum1),
+                "fooEnum2" => o.read_member("fooEnum2", &mut self.foo_enum2),
+                "fooEnum3" => o.read_member("fooEnum3", &mut self.foo_enum3),
+                "fooEnumList" => o.read_member("fooEnumList", &mut self.foo_enum_list),
+                "fooEnumSet" => o.read_member("fooEnumSet", &mut self.foo_enum_set),
+                "fooEnumMap" => o.read_member("fooEnumMap", &mut self.foo_enum_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -547,23 +540,16 @@ impl ::awsjson_runtime::json::FromJson for JsonEnumsOutput {
         let mut o = r.object("JsonEnumsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "fooEnum1" => self.foo_enum1 = o.member("fooEnum1")?,
-                "fooEnum2" => self.foo_enum2 = o.member("fooEnum2")?,
-                "fooEnum3" => self.foo_enum3 = o.member("fooEnum3")?,
-                "fooEnumList" => self.foo_enum_list = o.member("fooEnumList")?,
-                "fooEnumSet" => self.foo_enum_set = o.member("fooEnumSet")?,
-                "fooEnumMap" => self.foo_enum_map = o.member("fooEnumMap")?,
-                _ => o.skip()?,
-            }
+                "fooEnum1" => o.read_member("fooEnum1", &mut self.foo_enum1),
+                "fooEnum2" => o.read_member("fooEnum2", &mut self.foo_enum2),
+                "fooEnum3" => o.read_member("fooEnum3", &mut self.foo_enum3),
+                "fooEnumList" => o.read_member("fooEnumList", &mut self.foo_enum_list),
+                "fooEnumSet" => o.read_member("fooEnumSet", &mut self.foo_enum_set),
+                "fooEnumMap" => o.read_member("fooEnumMap", &mut self.foo_enum_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

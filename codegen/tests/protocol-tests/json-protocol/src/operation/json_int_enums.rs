@@ -270,23 +270,16 @@ impl ::awsjson_runtime::json::FromJson for JsonIntEnumsInput {
         let mut o = r.object("JsonIntEnumsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "intEnum1" => self.int_enum1 = o.member("intEnum1")?,
-                "intEnum2" => self.int_enum2 = o.member("intEnum2")?,
-                "intEnum3" => self.int_enum3 = o.member("intEnum3")?,
-                "intEnumList" => self.int_enum_list = o.member("intEnumList")?,
-                "intEnumSet" => self.int_enum_set = o.member("intEnumSet")?,
-                "intEnumMap" => self.int_enum_map = o.member("intEnumMap")?,
-                _ => o.skip()?,
-            }
+                "intEnum1" => o.read_member("intEnum1", &mut self.int_enum1),
+                "intEnum2" => o.read_member("intEnum2", &mut self.int_enum2),
+                "intEnum3" => o.read_member("intEnum3", &mut self.int_enum3),
+                "intEnumList" => o.read_member("intEnumList", &mut self.int_enum_list),
+                "intEnumSet" => o.read_member("intEnumSet", &mut self.int_enum_set),
+                "intEnumMap" => o.read_member("intEnumMap", &mut self.int_enum_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -556,23 +549,16 @@ impl ::awsjson_runtime::json::FromJson for JsonIntEnumsOutput {
         let mut o = r.object("JsonIntEnumsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "intEnum1" => self.int_enum1 = o.member("intEnum1")?,
-                "intEnum2" => self.int_enum2 = o.member("intEnum2")?,
-                "intEnum3" => self.int_enum3 = o.member("intEnum3")?,
-                "intEnumList" => self.int_enum_list = o.member("intEnumList")?,
-                "intEnumSet" => self.int_enum_set = o.member("intEnumSet")?,
-                "intEnumMap" => self.int_enum_map = o.member("intEnumMap")?,
-                _ => o.skip()?,
-            }
+                "intEnum1" => o.read_member("intEnum1", &mut self.int_enum1),
+                "intEnum2" => o.read_member("intEnum2", &mut self.int_enum2),
+                "intEnum3" => o.read_member("intEnum3", &mut self.int_enum3),
+                "intEnumList" => o.read_member("intEnumList", &mut self.int_enum_list),
+                "intEnumSet" => o.read_member("intEnumSet", &mut self.int_enum_set),
+                "intEnumMap" => o.read_member("intEnumMap", &mut self.int_enum_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

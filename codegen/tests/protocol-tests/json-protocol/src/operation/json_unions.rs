@@ -117,18 +117,11 @@ impl ::awsjson_runtime::json::FromJson for JsonUnionsInput {
         let mut o = r.object("JsonUnionsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "contents" => self.contents = o.member("contents")?,
-                _ => o.skip()?,
-            }
+                "contents" => o.read_member("contents", &mut self.contents),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -244,18 +237,11 @@ impl ::awsjson_runtime::json::FromJson for JsonUnionsOutput {
         let mut o = r.object("JsonUnionsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "contents" => self.contents = o.member("contents")?,
-                _ => o.skip()?,
-            }
+                "contents" => o.read_member("contents", &mut self.contents),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

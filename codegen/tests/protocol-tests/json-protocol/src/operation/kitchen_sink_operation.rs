@@ -915,52 +915,68 @@ impl ::awsjson_runtime::json::FromJson for KitchenSinkOperationInput {
         let mut o = r.object("KitchenSinkOperationInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Blob" => self.blob = o.member("Blob")?,
-                "Boolean" => self.boolean = o.member("Boolean")?,
-                "Double" => self.double = o.member("Double")?,
-                "EmptyStruct" => self.empty_struct = o.member("EmptyStruct")?,
-                "Float" => self.float = o.member("Float")?,
+                "Blob" => o.read_member("Blob", &mut self.blob),
+                "Boolean" => o.read_member("Boolean", &mut self.boolean),
+                "Double" => o.read_member("Double", &mut self.double),
+                "EmptyStruct" => o.read_member("EmptyStruct", &mut self.empty_struct),
+                "Float" => o.read_member("Float", &mut self.float),
                 "HttpdateTimestamp" => {
-                    self.httpdate_timestamp = o
-                        .timestamp(
-                            "HttpdateTimestamp",
-                            ::awsjson_runtime::types::TimestampFormat::HttpDate,
-                        )?;
+                    o.read_timestamp(
+                        "HttpdateTimestamp",
+                        ::awsjson_runtime::types::TimestampFormat::HttpDate,
+                        &mut self.httpdate_timestamp,
+                    )
                 }
-                "Integer" => self.integer = o.member("Integer")?,
+                "Integer" => o.read_member("Integer", &mut self.integer),
                 "Iso8601Timestamp" => {
-                    self.iso8601_timestamp = o
-                        .timestamp(
-                            "Iso8601Timestamp",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "Iso8601Timestamp",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.iso8601_timestamp,
+                    )
                 }
-                "JsonValue" => self.json_value = o.member("JsonValue")?,
-                "ListOfLists" => self.list_of_lists = o.member("ListOfLists")?,
+                "JsonValue" => o.read_member("JsonValue", &mut self.json_value),
+                "ListOfLists" => o.read_member("ListOfLists", &mut self.list_of_lists),
                 "ListOfMapsOfStrings" => {
-                    self.list_of_maps_of_strings = o.member("ListOfMapsOfStrings")?;
+                    o.read_member(
+                        "ListOfMapsOfStrings",
+                        &mut self.list_of_maps_of_strings,
+                    )
                 }
-                "ListOfStrings" => self.list_of_strings = o.member("ListOfStrings")?,
-                "ListOfStructs" => self.list_of_structs = o.member("ListOfStructs")?,
-                "Long" => self.long = o.member("Long")?,
+                "ListOfStrings" => {
+                    o.read_member("ListOfStrings", &mut self.list_of_strings)
+                }
+                "ListOfStructs" => {
+                    o.read_member("ListOfStructs", &mut self.list_of_structs)
+                }
+                "Long" => o.read_member("Long", &mut self.long),
                 "MapOfListsOfStrings" => {
-                    self.map_of_lists_of_strings = o.member("MapOfListsOfStrings")?;
+                    o.read_member(
+                        "MapOfListsOfStrings",
+                        &mut self.map_of_lists_of_strings,
+                    )
                 }
-                "MapOfMaps" => self.map_of_maps = o.member("MapOfMaps")?,
-                "MapOfStrings" => self.map_of_strings = o.member("MapOfStrings")?,
-                "MapOfStructs" => self.map_of_structs = o.member("MapOfStructs")?,
-                "RecursiveList" => self.recursive_list = o.member("RecursiveList")?,
-                "RecursiveMap" => self.recursive_map = o.member("RecursiveMap")?,
-                "RecursiveStruct" => self.recursive_struct = o.member("RecursiveStruct")?,
-                "SimpleStruct" => self.simple_struct = o.member("SimpleStruct")?,
-                "String" => self.string = o.member("String")?,
+                "MapOfMaps" => o.read_member("MapOfMaps", &mut self.map_of_maps),
+                "MapOfStrings" => o.read_member("MapOfStrings", &mut self.map_of_strings),
+                "MapOfStructs" => o.read_member("MapOfStructs", &mut self.map_of_structs),
+                "RecursiveList" => {
+                    o.read_member("RecursiveList", &mut self.recursive_list)
+                }
+                "RecursiveMap" => o.read_member("RecursiveMap", &mut self.recursive_map),
+                "RecursiveStruct" => {
+                    o.read_member("RecursiveStruct", &mut self.recursive_struct)
+                }
+                "SimpleStruct" => o.read_member("SimpleStruct", &mut self.simple_struct),
+                "String" => o.read_member("String", &mut self.string),
                 "StructWithJsonName" => {
-                    self.struct_with_json_name = o.member("StructWithJsonName")?;
+                    o.read_member("StructWithJsonName", &mut self.struct_with_json_name)
                 }
-                "Timestamp" => self.timestamp = o.member("Timestamp")?,
-                "UnixTimestamp" => self.unix_timestamp = o.member("UnixTimestamp")?,
-                _ => o.skip()?,
-            }
+                "Timestamp" => o.read_member("Timestamp", &mut self.timestamp),
+                "UnixTimestamp" => {
+                    o.read_member("UnixTimestamp", &mut self.unix_timestamp)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }
@@ -1883,52 +1899,68 @@ impl ::awsjson_runtime::json::FromJson for KitchenSinkOperationOutput {
         let mut o = r.object("KitchenSinkOperationOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Blob" => self.blob = o.member("Blob")?,
-                "Boolean" => self.boolean = o.member("Boolean")?,
-                "Double" => self.double = o.member("Double")?,
-                "EmptyStruct" => self.empty_struct = o.member("EmptyStruct")?,
-                "Float" => self.float = o.member("Float")?,
+                "Blob" => o.read_member("Blob", &mut self.blob),
+                "Boolean" => o.read_member("Boolean", &mut self.boolean),
+                "Double" => o.read_member("Double", &mut self.double),
+                "EmptyStruct" => o.read_member("EmptyStruct", &mut self.empty_struct),
+                "Float" => o.read_member("Float", &mut self.float),
                 "HttpdateTimestamp" => {
-                    self.httpdate_timestamp = o
-                        .timestamp(
-                            "HttpdateTimestamp",
-                            ::awsjson_runtime::types::TimestampFormat::HttpDate,
-                        )?;
+                    o.read_timestamp(
+                        "HttpdateTimestamp",
+                        ::awsjson_runtime::types::TimestampFormat::HttpDate,
+                        &mut self.httpdate_timestamp,
+                    )
                 }
-                "Integer" => self.integer = o.member("Integer")?,
+                "Integer" => o.read_member("Integer", &mut self.integer),
                 "Iso8601Timestamp" => {
-                    self.iso8601_timestamp = o
-                        .timestamp(
-                            "Iso8601Timestamp",
-                            ::awsjson_runtime::types::TimestampFormat::DateTime,
-                        )?;
+                    o.read_timestamp(
+                        "Iso8601Timestamp",
+                        ::awsjson_runtime::types::TimestampFormat::DateTime,
+                        &mut self.iso8601_timestamp,
+                    )
                 }
-                "JsonValue" => self.json_value = o.member("JsonValue")?,
-                "ListOfLists" => self.list_of_lists = o.member("ListOfLists")?,
+                "JsonValue" => o.read_member("JsonValue", &mut self.json_value),
+                "ListOfLists" => o.read_member("ListOfLists", &mut self.list_of_lists),
                 "ListOfMapsOfStrings" => {
-                    self.list_of_maps_of_strings = o.member("ListOfMapsOfStrings")?;
+                    o.read_member(
+                        "ListOfMapsOfStrings",
+                        &mut self.list_of_maps_of_strings,
+                    )
                 }
-                "ListOfStrings" => self.list_of_strings = o.member("ListOfStrings")?,
-                "ListOfStructs" => self.list_of_structs = o.member("ListOfStructs")?,
-                "Long" => self.long = o.member("Long")?,
+                "ListOfStrings" => {
+                    o.read_member("ListOfStrings", &mut self.list_of_strings)
+                }
+                "ListOfStructs" => {
+                    o.read_member("ListOfStructs", &mut self.list_of_structs)
+                }
+                "Long" => o.read_member("Long", &mut self.long),
                 "MapOfListsOfStrings" => {
-                    self.map_of_lists_of_strings = o.member("MapOfListsOfStrings")?;
+                    o.read_member(
+                        "MapOfListsOfStrings",
+                        &mut self.map_of_lists_of_strings,
+                    )
                 }
-                "MapOfMaps" => self.map_of_maps = o.member("MapOfMaps")?,
-                "MapOfStrings" => self.map_of_strings = o.member("MapOfStrings")?,
-                "MapOfStructs" => self.map_of_structs = o.member("MapOfStructs")?,
-                "RecursiveList" => self.recursive_list = o.member("RecursiveList")?,
-                "RecursiveMap" => self.recursive_map = o.member("RecursiveMap")?,
-                "RecursiveStruct" => self.recursive_struct = o.member("RecursiveStruct")?,
-                "SimpleStruct" => self.simple_struct = o.member("SimpleStruct")?,
-                "String" => self.string = o.member("String")?,
+                "MapOfMaps" => o.read_member("MapOfMaps", &mut self.map_of_maps),
+                "MapOfStrings" => o.read_member("MapOfStrings", &mut self.map_of_strings),
+                "MapOfStructs" => o.read_member("MapOfStructs", &mut self.map_of_structs),
+                "RecursiveList" => {
+                    o.read_member("RecursiveList", &mut self.recursive_list)
+                }
+                "RecursiveMap" => o.read_member("RecursiveMap", &mut self.recursive_map),
+                "RecursiveStruct" => {
+                    o.read_member("RecursiveStruct", &mut self.recursive_struct)
+                }
+                "SimpleStruct" => o.read_member("SimpleStruct", &mut self.simple_struct),
+                "String" => o.read_member("String", &mut self.string),
                 "StructWithJsonName" => {
-                    self.struct_with_json_name = o.member("StructWithJsonName")?;
+                    o.read_member("StructWithJsonName", &mut self.struct_with_json_name)
                 }
-                "Timestamp" => self.timestamp = o.member("Timestamp")?,
-                "UnixTimestamp" => self.unix_timestamp = o.member("UnixTimestamp")?,
-                _ => o.skip()?,
-            }
+                "Timestamp" => o.read_member("Timestamp", &mut self.timestamp),
+                "UnixTimestamp" => {
+                    o.read_member("UnixTimestamp", &mut self.unix_timestamp)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

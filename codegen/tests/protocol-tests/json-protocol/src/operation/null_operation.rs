@@ -115,18 +115,11 @@ impl ::awsjson_runtime::json::FromJson for NullOperationInput {
         let mut o = r.object("NullOperationInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "string" => self.string = o.member("string")?,
-                _ => o.skip()?,
-            }
+                "string" => o.read_member("string", &mut self.string),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -243,18 +236,11 @@ impl ::awsjson_runtime::json::FromJson for NullOperationOutput {
         let mut o = r.object("NullOperationOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "string" => self.string = o.member("string")?,
-                _ => o.skip()?,
-            }
+                "string" => o.read_member("string", &mut self.string),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

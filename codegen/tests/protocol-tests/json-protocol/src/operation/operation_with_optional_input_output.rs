@@ -121,18 +121,11 @@ impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputInput
         let mut o = r.object("OperationWithOptionalInputOutputInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => self.value = o.member("Value")?,
-                _ => o.skip()?,
-            }
+                "Value" => o.read_member("Value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -249,18 +242,11 @@ impl ::awsjson_runtime::json::FromJson for OperationWithOptionalInputOutputOutpu
         let mut o = r.object("OperationWithOptionalInputOutputOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => self.value = o.member("Value")?,
-                _ => o.skip()?,
-            }
+                "Value" => o.read_member("Value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

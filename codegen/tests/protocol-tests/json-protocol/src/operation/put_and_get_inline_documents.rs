@@ -126,18 +126,13 @@ impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsInput {
         let mut o = r.object("PutAndGetInlineDocumentsInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "inlineDocument" => self.inline_document = o.member("inlineDocument")?,
-                _ => o.skip()?,
-            }
+                "inlineDocument" => {
+                    o.read_member("inlineDocument", &mut self.inline_document)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -260,18 +255,13 @@ impl ::awsjson_runtime::json::FromJson for PutAndGetInlineDocumentsOutput {
         let mut o = r.object("PutAndGetInlineDocumentsOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "inlineDocument" => self.inline_document = o.member("inlineDocument")?,
-                _ => o.skip()?,
-            }
+                "inlineDocument" => {
+                    o.read_member("inlineDocument", &mut self.inline_document)
+                }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -145,19 +145,12 @@ impl ::awsjson_runtime::json::FromJson for PutWithContentEncodingInput {
         let mut o = r.object("PutWithContentEncodingInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "encoding" => self.encoding = o.member("encoding")?,
-                "data" => self.data = o.member("data")?,
-                _ => o.skip()?,
-            }
+                "encoding" => o.read_member("encoding", &mut self.encoding),
+                "data" => o.read_member("data", &mut self.data),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -160,22 +160,15 @@ impl ::awsjson_runtime::json::FromJson for SparseNullsOperationInput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "sparseStringList" => {
-                    self.sparse_string_list = o.member("sparseStringList")?;
+                    o.read_member("sparseStringList", &mut self.sparse_string_list)
                 }
                 "sparseStringMap" => {
-                    self.sparse_string_map = o.member("sparseStringMap")?;
+                    o.read_member("sparseStringMap", &mut self.sparse_string_map)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -334,22 +327,15 @@ impl ::awsjson_runtime::json::FromJson for SparseNullsOperationOutput {
         while let Some(key) = o.next_member()? {
             match &*key {
                 "sparseStringList" => {
-                    self.sparse_string_list = o.member("sparseStringList")?;
+                    o.read_member("sparseStringList", &mut self.sparse_string_list)
                 }
                 "sparseStringMap" => {
-                    self.sparse_string_map = o.member("sparseStringMap")?;
+                    o.read_member("sparseStringMap", &mut self.sparse_string_map)
                 }
-                _ => o.skip()?,
-            }
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

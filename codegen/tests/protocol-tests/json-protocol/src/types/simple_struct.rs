@@ -73,9 +73,9 @@ impl ::awsjson_runtime::json::FromJson for SimpleStruct {
         let mut o = r.object("SimpleStruct")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => self.value = o.member("Value")?,
-                _ => o.skip()?,
-            }
+                "Value" => o.read_member("Value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

@@ -75,17 +75,10 @@ impl ::awsjson_runtime::json::FromJson for StructWithJsonName {
         let mut o = r.object("StructWithJsonName")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Value" => self.value = o.member("Value")?,
-                _ => o.skip()?,
-            }
+                "Value" => o.read_member("Value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -120,18 +120,11 @@ impl ::awsjson_runtime::json::FromJson for ContentTypeParametersInput {
         let mut o = r.object("ContentTypeParametersInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "value" => self.value = o.member("value")?,
-                _ => o.skip()?,
-            }
+                "value" => o.read_member("value", &mut self.value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -141,18 +141,11 @@ impl ::awsjson_runtime::json::FromJson for EndpointWithHostLabelOperationInput {
         let mut o = r.object("EndpointWithHostLabelOperationInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "label" => self.label = o.member("label")?,
-                _ => o.skip()?,
-            }
+                "label" => o.read_member("label", &mut self.label),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

@@ -129,18 +129,11 @@ impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureInput {
         let mut o = r.object("OperationWithNestedStructureInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "topLevel" => self.top_level = o.member("topLevel")?,
-                _ => o.skip()?,
-            }
+                "topLevel" => o.read_member("topLevel", &mut self.top_level),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -332,20 +325,13 @@ impl ::awsjson_runtime::json::FromJson for OperationWithNestedStructureOutput {
         let mut o = r.object("OperationWithNestedStructureOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "dialog" => self.dialog = o.member("dialog")?,
-                "dialogList" => self.dialog_list = o.member("dialogList")?,
-                "dialogMap" => self.dialog_map = o.member("dialogMap")?,
-                _ => o.skip()?,
-            }
+                "dialog" => o.read_member("dialog", &mut self.dialog),
+                "dialogList" => o.read_member("dialogList", &mut self.dialog_list),
+                "dialogMap" => o.read_member("dialogMap", &mut self.dialog_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

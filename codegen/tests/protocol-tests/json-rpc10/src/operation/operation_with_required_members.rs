@@ -561,31 +561,36 @@ impl ::awsjson_runtime::json::FromJson for OperationWithRequiredMembersOutput {
         let mut o = r.object("OperationWithRequiredMembersOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "requiredString" => self.required_string = o.member("requiredString")?,
-                "requiredBoolean" => self.required_boolean = o.member("requiredBoolean")?,
-                "requiredList" => self.required_list = o.member("requiredList")?,
-                "requiredTimestamp" => {
-                    self.required_timestamp = o.member("requiredTimestamp")?;
+                "requiredString" => {
+                    o.read_member("requiredString", &mut self.required_string)
                 }
-                "requiredBlob" => self.required_blob = o.member("requiredBlob")?,
-                "requiredByte" => self.required_byte = o.member("requiredByte")?,
-                "requiredShort" => self.required_short = o.member("requiredShort")?,
-                "requiredInteger" => self.required_integer = o.member("requiredInteger")?,
-                "requiredLong" => self.required_long = o.member("requiredLong")?,
-                "requiredFloat" => self.required_float = o.member("requiredFloat")?,
-                "requiredDouble" => self.required_double = o.member("requiredDouble")?,
-                "requiredMap" => self.required_map = o.member("requiredMap")?,
-                _ => o.skip()?,
-            }
+                "requiredBoolean" => {
+                    o.read_member("requiredBoolean", &mut self.required_boolean)
+                }
+                "requiredList" => o.read_member("requiredList", &mut self.required_list),
+                "requiredTimestamp" => {
+                    o.read_member("requiredTimestamp", &mut self.required_timestamp)
+                }
+                "requiredBlob" => o.read_member("requiredBlob", &mut self.required_blob),
+                "requiredByte" => o.read_member("requiredByte", &mut self.required_byte),
+                "requiredShort" => {
+                    o.read_member("requiredShort", &mut self.required_short)
+                }
+                "requiredInteger" => {
+                    o.read_member("requiredInteger", &mut self.required_integer)
+                }
+                "requiredLong" => o.read_member("requiredLong", &mut self.required_long),
+                "requiredFloat" => {
+                    o.read_member("requiredFloat", &mut self.required_float)
+                }
+                "requiredDouble" => {
+                    o.read_member("requiredDouble", &mut self.required_double)
+                }
+                "requiredMap" => o.read_member("requiredMap", &mut self.required_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

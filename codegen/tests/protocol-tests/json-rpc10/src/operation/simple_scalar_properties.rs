@@ -144,19 +144,12 @@ impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesInput {
         let mut o = r.object("SimpleScalarPropertiesInput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "floatValue" => self.float_value = o.member("floatValue")?,
-                "doubleValue" => self.double_value = o.member("doubleValue")?,
-                _ => o.skip()?,
-            }
+                "floatValue" => o.read_member("floatValue", &mut self.float_value),
+                "doubleValue" => o.read_member("doubleValue", &mut self.double_value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 
@@ -299,19 +292,12 @@ impl ::awsjson_runtime::json::FromJson for SimpleScalarPropertiesOutput {
         let mut o = r.object("SimpleScalarPropertiesOutput")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "floatValue" => self.float_value = o.member("floatValue")?,
-                "doubleValue" => self.double_value = o.member("doubleValue")?,
-                _ => o.skip()?,
-            }
+                "floatValue" => o.read_member("floatValue", &mut self.float_value),
+                "doubleValue" => o.read_member("doubleValue", &mut self.double_value),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
 

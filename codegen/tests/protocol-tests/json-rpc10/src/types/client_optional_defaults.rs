@@ -75,17 +75,10 @@ impl ::awsjson_runtime::json::FromJson for ClientOptionalDefaults {
         let mut o = r.object("ClientOptionalDefaults")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "member" => self.member = o.member("member")?,
-                _ => o.skip()?,
-            }
+                "member" => o.read_member("member", &mut self.member),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -75,17 +75,10 @@ impl ::awsjson_runtime::json::FromJson for ComplexNestedErrorData {
         let mut o = r.object("ComplexNestedErrorData")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Foo" => self.foo = o.member("Foo")?,
-                _ => o.skip()?,
-            }
+                "Foo" => o.read_member("Foo", &mut self.foo),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

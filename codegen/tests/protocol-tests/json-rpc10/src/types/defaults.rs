@@ -871,56 +871,65 @@ impl ::awsjson_runtime::json::FromJson for Defaults {
         let mut o = r.object("Defaults")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "defaultString" => self.default_string = o.member("defaultString")?,
-                "defaultBoolean" => self.default_boolean = o.member("defaultBoolean")?,
-                "defaultList" => self.default_list = o.member("defaultList")?,
+                "defaultString" => {
+                    o.read_member("defaultString", &mut self.default_string)
+                }
+                "defaultBoolean" => {
+                    o.read_member("defaultBoolean", &mut self.default_boolean)
+                }
+                "defaultList" => o.read_member("defaultList", &mut self.default_list),
                 "defaultDocumentMap" => {
-                    self.default_document_map = o.member("defaultDocumentMap")?;
+                    o.read_member("defaultDocumentMap", &mut self.default_document_map)
                 }
                 "defaultDocumentString" => {
-                    self.default_document_string = o.member("defaultDocumentString")?;
+                    o.read_member(
+                        "defaultDocumentString",
+                        &mut self.default_document_string,
+                    )
                 }
                 "defaultDocumentBoolean" => {
-                    self.default_document_boolean = o.member("defaultDocumentBoolean")?;
+                    o.read_member(
+                        "defaultDocumentBoolean",
+                        &mut self.default_document_boolean,
+                    )
                 }
                 "defaultDocumentList" => {
-                    self.default_document_list = o.member("defaultDocumentList")?;
+                    o.read_member("defaultDocumentList", &mut self.default_document_list)
                 }
                 "defaultNullDocument" => {
-                    self.default_null_document = o.member("defaultNullDocument")?;
+                    o.read_member("defaultNullDocument", &mut self.default_null_document)
                 }
                 "defaultTimestamp" => {
-                    self.default_timestamp = o.member("defaultTimestamp")?;
+                    o.read_member("defaultTimestamp", &mut self.default_timestamp)
                 }
-                "defaultBlob" => self.default_blob = o.member("defaultBlob")?,
-                "defaultByte" => self.default_byte = o.member("defaultByte")?,
-                "defaultShort" => self.default_short = o.member("defaultShort")?,
-                "defaultInteger" => self.default_integer = o.member("defaultInteger")?,
-                "defaultLong" => self.default_long = o.member("defaultLong")?,
-                "defaultFloat" => self.default_float = o.member("defaultFloat")?,
-                "defaultDouble" => self.default_double = o.member("defaultDouble")?,
-                "defaultMap" => self.default_map = o.member("defaultMap")?,
-                "defaultEnum" => self.default_enum = o.member("defaultEnum")?,
-                "defaultIntEnum" => self.default_int_enum = o.member("defaultIntEnum")?,
-                "emptyString" => self.empty_string = o.member("emptyString")?,
-                "falseBoolean" => self.false_boolean = o.member("falseBoolean")?,
-                "emptyBlob" => self.empty_blob = o.member("emptyBlob")?,
-                "zeroByte" => self.zero_byte = o.member("zeroByte")?,
-                "zeroShort" => self.zero_short = o.member("zeroShort")?,
-                "zeroInteger" => self.zero_integer = o.member("zeroInteger")?,
-                "zeroLong" => self.zero_long = o.member("zeroLong")?,
-                "zeroFloat" => self.zero_float = o.member("zeroFloat")?,
-                "zeroDouble" => self.zero_double = o.member("zeroDouble")?,
-                _ => o.skip()?,
-            }
+                "defaultBlob" => o.read_member("defaultBlob", &mut self.default_blob),
+                "defaultByte" => o.read_member("defaultByte", &mut self.default_byte),
+                "defaultShort" => o.read_member("defaultShort", &mut self.default_short),
+                "defaultInteger" => {
+                    o.read_member("defaultInteger", &mut self.default_integer)
+                }
+                "defaultLong" => o.read_member("defaultLong", &mut self.default_long),
+                "defaultFloat" => o.read_member("defaultFloat", &mut self.default_float),
+                "defaultDouble" => {
+                    o.read_member("defaultDouble", &mut self.default_double)
+                }
+                "defaultMap" => o.read_member("defaultMap", &mut self.default_map),
+                "defaultEnum" => o.read_member("defaultEnum", &mut self.default_enum),
+                "defaultIntEnum" => {
+                    o.read_member("defaultIntEnum", &mut self.default_int_enum)
+                }
+                "emptyString" => o.read_member("emptyString", &mut self.empty_string),
+                "falseBoolean" => o.read_member("falseBoolean", &mut self.false_boolean),
+                "emptyBlob" => o.read_member("emptyBlob", &mut self.empty_blob),
+                "zeroByte" => o.read_member("zeroByte", &mut self.zero_byte),
+                "zeroShort" => o.read_member("zeroShort", &mut self.zero_short),
+                "zeroInteger" => o.read_member("zeroInteger", &mut self.zero_integer),
+                "zeroLong" => o.read_member("zeroLong", &mut self.zero_long),
+                "zeroFloat" => o.read_member("zeroFloat", &mut self.zero_float),
+                "zeroDouble" => o.read_member("zeroDouble", &mut self.zero_double),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

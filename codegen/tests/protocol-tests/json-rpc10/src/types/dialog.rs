@@ -137,11 +137,11 @@ impl ::awsjson_runtime::json::FromJson for Dialog {
         let mut o = r.object("Dialog")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "language" => self.language = o.member("language")?,
-                "greeting" => self.greeting = o.member("greeting")?,
-                "farewell" => self.farewell = o.member("farewell")?,
-                _ => o.skip()?,
-            }
+                "language" => o.read_member("language", &mut self.language),
+                "greeting" => o.read_member("greeting", &mut self.greeting),
+                "farewell" => o.read_member("farewell", &mut self.farewell),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
     }

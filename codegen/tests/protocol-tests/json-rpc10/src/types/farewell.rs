@@ -83,17 +83,10 @@ impl ::awsjson_runtime::json::FromJson for Farewell {
         let mut o = r.object("Farewell")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "phrase" => self.phrase = o.member("phrase")?,
-                _ => o.skip()?,
-            }
+                "phrase" => o.read_member("phrase", &mut self.phrase),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

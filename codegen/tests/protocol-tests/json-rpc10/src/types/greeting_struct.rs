@@ -73,17 +73,10 @@ impl ::awsjson_runtime::json::FromJson for GreetingStruct {
         let mut o = r.object("GreetingStruct")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "hi" => self.hi = o.member("hi")?,
-                _ => o.skip()?,
-            }
+                "hi" => o.read_member("hi", &mut self.hi),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -145,19 +145,12 @@ impl ::awsjson_runtime::json::FromJson for TopLevel {
         let mut o = r.object("TopLevel")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "dialog" => self.dialog = o.member("dialog")?,
-                "dialogList" => self.dialog_list = o.member("dialogList")?,
-                "dialogMap" => self.dialog_map = o.member("dialogMap")?,
-                _ => o.skip()?,
-            }
+                "dialog" => o.read_member("dialog", &mut self.dialog),
+                "dialogList" => o.read_member("dialogList", &mut self.dialog_list),
+                "dialogMap" => o.read_member("dialogMap", &mut self.dialog_map),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

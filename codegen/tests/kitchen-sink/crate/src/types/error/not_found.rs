@@ -148,19 +148,12 @@ impl ::awsjson_runtime::json::FromJson for NotFound {
         while let Some(key) = o.next_member()? {
             match &*key {
                 k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
-                    self.message = o.member("message")?;
+                    o.read_member("message", &mut self.message)
                 }
-                "resourceName" => self.resource_name = o.member("resourceName")?,
-                _ => o.skip()?,
-            }
+                "resourceName" => o.read_member("resourceName", &mut self.resource_name),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

@@ -153,18 +153,11 @@ impl ::awsjson_runtime::json::FromJson for ComplexError {
         let mut o = r.object("ComplexError")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "TopLevel" => self.top_level = o.member("TopLevel")?,
-                "Nested" => self.nested = o.member("Nested")?,
-                _ => o.skip()?,
-            }
+                "TopLevel" => o.read_member("TopLevel", &mut self.top_level),
+                "Nested" => o.read_member("Nested", &mut self.nested),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }

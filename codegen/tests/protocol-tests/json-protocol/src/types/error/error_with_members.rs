@@ -280,25 +280,18 @@ impl ::awsjson_runtime::json::FromJson for ErrorWithMembers {
         let mut o = r.object("ErrorWithMembers")?;
         while let Some(key) = o.next_member()? {
             match &*key {
-                "Code" => self.code = o.member("Code")?,
-                "ComplexData" => self.complex_data = o.member("ComplexData")?,
-                "IntegerField" => self.integer_field = o.member("IntegerField")?,
-                "ListField" => self.list_field = o.member("ListField")?,
-                "MapField" => self.map_field = o.member("MapField")?,
+                "Code" => o.read_member("Code", &mut self.code),
+                "ComplexData" => o.read_member("ComplexData", &mut self.complex_data),
+                "IntegerField" => o.read_member("IntegerField", &mut self.integer_field),
+                "ListField" => o.read_member("ListField", &mut self.list_field),
+                "MapField" => o.read_member("MapField", &mut self.map_field),
                 k if ::awsjson_runtime::protocol::is_error_message_key(k) => {
-                    self.message = o.member("Message")?;
+                    o.read_member("Message", &mut self.message)
                 }
-                "StringField" => self.string_field = o.member("StringField")?,
-                _ => o.skip()?,
-            }
+                "StringField" => o.read_member("StringField", &mut self.string_field),
+                _ => o.skip(),
+            }?;
         }
         Ok(())
-    }
-
-    fn read_json_into(
-        r: &mut ::awsjson_runtime::json::JsonReader<'_>,
-        items: &mut Vec<Self>,
-    ) -> Result<(), ::awsjson_runtime::json::DeserializeError> {
-        ::awsjson_runtime::json::push_in_place(r, items)
     }
 }
