@@ -532,7 +532,13 @@ impl RustType {
 
 /// Builds the IR of `index`'s service. All problems are reported together.
 pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
-    Builder { index, errors: Vec::new(), components: aggregate_components(index) }.service()
+    Builder {
+        index,
+        errors: Vec::new(),
+        components: aggregate_components(index),
+        list_items: list_items(index),
+    }
+    .service()
 }
 
 /// The Rust type of the values of every shape of `index`'s closure that a member may target (what
@@ -540,7 +546,12 @@ pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
 /// readers that compare shapes rather than members (`diff`). Shapes whose type cannot be lowered
 /// (`bigInteger`, operations, ...) are left out; [`build`] reports them.
 pub fn value_types(index: &ShapeIndex) -> BTreeMap<ShapeId, RustType> {
-    let mut builder = Builder { index, errors: Vec::new(), components: BTreeMap::new() };
+    let mut builder = Builder {
+        index,
+        errors: Vec::new(),
+        components: BTreeMap::new(),
+        list_items: BTreeSet::new(),
+    };
     let mut types = BTreeMap::new();
     for (id, shape) in index.closure() {
         if matches!(shape, Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_)) {
@@ -558,6 +569,19 @@ struct Builder<'a> {
     errors: Vec<Error>,
     /// See [`aggregate_components`].
     components: BTreeMap<&'a ShapeId, usize>,
+    /// See [`list_items`].
+    list_items: BTreeSet<&'a ShapeId>,
+}
+
+/// The shapes some list (or set) of the closure holds as its items ([`Structure::in_list`]).
+fn list_items(index: &ShapeIndex) -> BTreeSet<&ShapeId> {
+    index
+        .closure()
+        .filter_map(|(_, shape)| match shape {
+            Shape::List(l) | Shape::Set(l) => Some(&l.member.target),
+            _ => None,
+        })
+        .collect()
 }
 
 /// The strongly connected components of the structures and unions of the closure, as a component
@@ -1442,9 +1466,7 @@ impl<'a> Builder<'a> {
             || members.iter().any(|m| Structure::build_requires(role, m));
         let setters_shadow_operator_trait =
             members.iter().any(|m| naming::setter_shadows_operator_trait(&m.field));
-        let in_list = self.index.closure().any(
-            |(_, shape)| matches!(shape, Shape::List(l) | Shape::Set(l) if l.member.target == *id),
-        );
+        let in_list = self.list_items.contains(id);
         Structure {
             build_is_fallible,
             setters_shadow_operator_trait,
