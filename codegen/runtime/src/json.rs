@@ -453,7 +453,8 @@ pub fn push_in_place<T: FromJson + Default>(
     r: &mut JsonReader<'_>,
     items: &mut Vec<T>,
 ) -> Result<(), DeserializeError> {
-    items.push(T::default());
+    // Written straight into the list's buffer (`push` would build it on the stack and copy it).
+    items.resize_with(items.len() + 1, T::default);
     match items.last_mut() {
         Some(item) => item.read_json_in_place(r),
         None => Ok(()),
