@@ -283,11 +283,28 @@ pub struct Structure {
     pub response_tests: Option<Value>,
     /// `build()` returns a `Result`: the structure is an operation input (its builder checks
     /// `@required` members), or it has a member that is neither optional nor defaulted, which the
-    /// builder cannot fill in (decided once, in lowering; the rule of `diff::rules`).
+    /// builder cannot fill in ([`Structure::build_requires`], decided once, in lowering; `diff` reads it).
     pub build_is_fallible: bool,
+    /// A member's setter is named like a method of an operator trait (`add`, `not`, ...): the
+    /// builder (and an input's fluent builder) allows `clippy::should_implement_trait`, the names
+    /// kept (decided in lowering by [`naming::setter_shadows_operator_trait`]).
+    pub setters_shadow_operator_trait: bool,
 }
 
 impl Structure {
+    /// Whether building a structure of `role` fails without `m` set: `@required` without a
+    /// `@default`, checked by an operation input's `build()` (and the operation's validation)
+    /// whatever the field's type, and elsewhere only when the field is `T`, not `Option<T>` (a
+    /// `@clientOptional` member is not checked). One rule, for lowering and `diff`.
+    pub fn build_requires(role: StructureRole, m: &Member) -> bool {
+        m.must_be_set() && (role == StructureRole::Input || !m.optional)
+    }
+
+    /// [`Self::build_requires`] for one of this structure's members.
+    pub fn requires(&self, m: &Member) -> bool {
+        Self::build_requires(self.role, m)
+    }
+
     /// Whether the structure holds other structures or unions inline: its size is then whatever
     /// they hold, which the generator does not bound (an enum of such errors may have variants
     /// of very different sizes).
@@ -504,6 +521,24 @@ impl RustType {
 /// Builds the IR of `index`'s service. All problems are reported together.
 pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
     Builder { index, errors: Vec::new(), components: aggregate_components(index) }.service()
+}
+
+/// The Rust type of the values of every shape of `index`'s closure that a member may target (what
+/// [`Member::ty`] is for a member targeting it), by shape id: the lowering [`build`] uses, for
+/// readers that compare shapes rather than members (`diff`). Shapes whose type cannot be lowered
+/// (`bigInteger`, operations, ...) are left out; [`build`] reports them.
+pub fn value_types(index: &ShapeIndex) -> BTreeMap<ShapeId, RustType> {
+    let mut builder = Builder { index, errors: Vec::new(), components: BTreeMap::new() };
+    let mut types = BTreeMap::new();
+    for (id, shape) in index.closure() {
+        if matches!(shape, Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_)) {
+            continue;
+        }
+        if let Some(ty) = builder.rust_type(id, id) {
+            types.insert(id.clone(), ty);
+        }
+    }
+    types
 }
 
 struct Builder<'a> {
@@ -1359,10 +1394,13 @@ impl<'a> Builder<'a> {
             }
         }
         let error = is_error.then_some(ErrorInfo { retry, message_field });
-        let build_is_fallible =
-            role == StructureRole::Input || members.iter().any(|m| !m.optional && m.must_be_set());
+        let build_is_fallible = role == StructureRole::Input
+            || members.iter().any(|m| Structure::build_requires(role, m));
+        let setters_shadow_operator_trait =
+            members.iter().any(|m| naming::setter_shadows_operator_trait(&m.field));
         Structure {
             build_is_fallible,
+            setters_shadow_operator_trait,
             id: id.clone(),
             module: naming::module_name(&rust_name),
             rust_name,
@@ -1812,6 +1850,41 @@ mod tests {
     /// Issue 13, point 2: a structure whose `@required` members all have a `@default` (SFN's
     /// `MapRunExecutionCounts`: every member `@required @default(0)`) builds infallibly; one
     /// `@required` member without a default makes `build()` fallible; inputs always are.
+    #[test]
+    fn setters_named_like_operator_methods_are_decided_in_lowering() {
+        let service = service_of(json!({
+            "t#In": { "type": "structure", "members": { "a": { "target": "t#S0" }, "sub": { "target": "smithy.api#String" } } },
+            "t#S0": { "type": "structure", "members": { "add": { "target": "smithy.api#String" }, "s1": { "target": "t#S1" } } },
+            "t#S1": { "type": "structure", "members": { "adds": { "target": "smithy.api#String" } } },
+        }));
+        let get = |name: &str| service.structures.iter().find(|s| s.id.name() == name).unwrap();
+        assert!(get("S0").setters_shadow_operator_trait);
+        assert!(!get("S1").setters_shadow_operator_trait);
+        assert!(
+            service.operations[0].input.setters_shadow_operator_trait,
+            "the input's fluent builder reads it too"
+        );
+    }
+
+    #[test]
+    fn build_requires_follows_the_role() {
+        let service = service_of(json!({
+            "t#In": { "type": "structure", "members": {
+                "a": { "target": "t#S0" },
+                "co": { "target": "smithy.api#String", "traits": { "smithy.api#required": {}, "smithy.api#clientOptional": {} } },
+            } },
+            "t#S0": { "type": "structure", "members": {
+                "co": { "target": "smithy.api#String", "traits": { "smithy.api#required": {}, "smithy.api#clientOptional": {} } },
+            } },
+        }));
+        let input = &service.operations[0].input;
+        let plain = service.structures.iter().find(|s| s.id.name() == "S0").unwrap();
+        let co = |s: &Structure| s.members.iter().find(|m| m.wire_name == "co").cloned().unwrap();
+        // An input checks every `@required` member; elsewhere an `Option` field is not checked.
+        assert!(input.requires(&co(input)));
+        assert!(!plain.requires(&co(plain)) && !plain.build_is_fallible);
+    }
+
     #[test]
     fn build_is_fallible_only_when_a_member_must_be_set() {
         let long = |default: Value| json!({ "target": "smithy.api#Long", "traits": { "smithy.api#required": {}, "smithy.api#default": default } });
