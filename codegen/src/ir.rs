@@ -4,6 +4,10 @@
 //! names (through [`crate::naming`]), field types and optionality, documentation as Markdown lines,
 //! sensitivity, constraints. Lists are sorted; the emitters only turn this into tokens.
 //!
+//! Submodules lower what a trait carries into typed values, checking it: [`waiters`]
+//! (`smithy.waiters#waitable`) and [`endpoints`] (`smithy.rules#endpointRuleSet` and
+//! `smithy.rules#endpointTests`, and the partition table, which comes from outside the model).
+//!
 //! # Nullability (Smithy 2.0)
 //!
 //! - Members of operation inputs are always `Option<T>`: inputs are `@input` structures, whose
@@ -27,6 +31,7 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
+pub mod endpoints;
 pub mod waiters;
 
 /// The protocol a service speaks (from its protocol trait).
@@ -59,8 +64,11 @@ pub struct Service {
     pub unions: Vec<Union>,
     pub enums: Vec<Enum>,
     pub int_enums: Vec<IntEnum>,
-    pub endpoint_rule_set: Option<Value>,
-    pub endpoint_tests: Option<Value>,
+    /// `smithy.rules#endpointRuleSet`, lowered ([`endpoints`]).
+    pub endpoint_rule_set: Option<endpoints::RuleSet>,
+    /// `smithy.rules#endpointTests`, lowered against the rule set and the operations (only when
+    /// the service has a rule set).
+    pub endpoint_tests: Option<endpoints::EndpointTests>,
     /// What the client leaves out or does not honour (documented in the crate, reported by the
     /// generator).
     pub unsupported: Vec<crate::index::Unsupported>,
@@ -736,6 +744,7 @@ impl<'a> Builder<'a> {
                 shape.traits().get(traits::SMOKE_TESTS).map(|v| (o.name.clone(), v.clone()))
             })
             .collect();
+        let (endpoint_rule_set, endpoint_tests) = self.endpoints(&svc.traits, &operations);
         if !self.errors.is_empty() {
             let mut errs = self.errors;
             errs.sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
@@ -761,8 +770,8 @@ impl<'a> Builder<'a> {
             target_prefix: id.name().to_string(),
             docs: docs_of(&svc.traits),
             version: svc.version.clone(),
-            endpoint_rule_set: svc.traits.get(traits::ENDPOINT_RULE_SET).cloned(),
-            endpoint_tests: svc.traits.get(traits::ENDPOINT_TESTS).cloned(),
+            endpoint_rule_set,
+            endpoint_tests,
             unsupported: index.unsupported().to_vec(),
             id,
             sdk_id,
@@ -778,6 +787,37 @@ impl<'a> Builder<'a> {
             int_enums,
             smoke_tests,
         })
+    }
+
+    /// The service's endpoint rule set and endpoint tests, lowered; a problem is recorded and
+    /// gives `None`.
+    fn endpoints(
+        &mut self,
+        service_traits: &crate::model::Traits,
+        operations: &[Operation],
+    ) -> (Option<endpoints::RuleSet>, Option<endpoints::EndpointTests>) {
+        let Some(rules) = service_traits.get(traits::ENDPOINT_RULE_SET) else {
+            return (None, None);
+        };
+        let rules = match endpoints::lower_rule_set(rules) {
+            Ok(rules) => rules,
+            Err(e) => {
+                self.errors.push(e);
+                return (None, None);
+            }
+        };
+        let tests = service_traits.get(traits::ENDPOINT_TESTS).and_then(|tests| {
+            let operations: Vec<endpoints::OperationRef> = operations
+                .iter()
+                .map(|op| endpoints::OperationRef {
+                    name: op.name.clone(),
+                    module: op.fn_name.clone(),
+                    input_members: op.input.members.iter().map(|m| m.wire_name.clone()).collect(),
+                })
+                .collect();
+            endpoints::lower_tests(tests, &rules, &operations).map_err(|e| self.errors.push(e)).ok()
+        });
+        (Some(rules), tests)
     }
 
     /// Whether a structure is targeted by a member somewhere (then it is also a plain type, even

@@ -149,7 +149,7 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let partitions_path = pins.partitions.locate(&root, None)?;
     let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?)
         .map_err(|_| "the model is not UTF-8".to_string())?;
-    let partitions = codegen::endpoints::parse_partitions(
+    let partitions = codegen::ir::endpoints::parse_partitions(
         &pins.partitions.read_verified(&partitions_path)?,
         &partitions_path.display().to_string(),
     )
@@ -263,7 +263,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         let (key, value) = xtask_inputs::overlay_record(&path, &text);
         model_source.insert(key, value);
     }
-    let partitions = codegen::endpoints::parse_partitions(
+    let partitions = codegen::ir::endpoints::parse_partitions(
         &partitions_bytes,
         &partitions_path.display().to_string(),
     )
@@ -601,10 +601,10 @@ fn load_partitions(
     root: &Path,
     pins: &Pins,
     explicit: Option<&String>,
-) -> Result<serde_json::Value, String> {
+) -> Result<codegen::ir::endpoints::Partitions, String> {
     let path = pins.partitions.locate(root, explicit.map(PathBuf::from))?;
     let bytes = pins.partitions.read_verified(&path)?;
-    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string())
+    codegen::ir::endpoints::parse_partitions(&bytes, &path.display().to_string())
         .map_err(|e| e.to_string())
 }
 
