@@ -4,6 +4,10 @@
 //! names (through [`crate::naming`]), field types and optionality, documentation as Markdown lines,
 //! sensitivity, constraints. Lists are sorted; the emitters only turn this into tokens.
 //!
+//! Submodules lower what hangs off the shapes: [`waiters`] (read while building the IR), and
+//! the test cases, lowered after it, from the IR and the index: [`protocol_tests`] and
+//! [`smoke_tests`].
+//!
 //! # Nullability (Smithy 2.0)
 //!
 //! - Members of operation inputs are always `Option<T>`: inputs are `@input` structures, whose
@@ -27,6 +31,8 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
+pub mod protocol_tests;
+pub mod smoke_tests;
 pub mod waiters;
 
 /// The protocol a service speaks (from its protocol trait).
@@ -64,7 +70,6 @@ pub struct Service {
     /// What the client leaves out or does not honour (documented in the crate, reported by the
     /// generator).
     pub unsupported: Vec<crate::index::Unsupported>,
-    pub smoke_tests: Vec<(String, Value)>,
 }
 
 #[derive(Debug)]
@@ -96,9 +101,6 @@ pub struct Operation {
     pub endpoint_params: Vec<ContextParam>,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
-    /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
-    pub request_tests: Option<Value>,
-    pub response_tests: Option<Value>,
 }
 
 impl Operation {
@@ -279,8 +281,6 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// The structure itself is `@sensitive`: its Debug output is redacted whole.
     pub sensitive: bool,
-    /// Raw `smithy.test#httpResponseTests` of an error structure.
-    pub response_tests: Option<Value>,
     /// `build()` returns a `Result`: the structure is an operation input (its builder checks
     /// `@required` members), or it has a member that is neither optional nor defaulted, which the
     /// builder cannot fill in (decided once, in lowering; the rule of `diff::rules`).
@@ -694,13 +694,6 @@ impl<'a> Builder<'a> {
                 format!("operations {} all map to the Rust name `{rust}`", model.join(", ")),
             ));
         }
-        let smoke_tests = operations
-            .iter()
-            .filter_map(|o| {
-                let shape = index.get(&o.id);
-                shape.traits().get(traits::SMOKE_TESTS).map(|v| (o.name.clone(), v.clone()))
-            })
-            .collect();
         if !self.errors.is_empty() {
             let mut errs = self.errors;
             errs.sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
@@ -741,7 +734,6 @@ impl<'a> Builder<'a> {
             unions,
             enums,
             int_enums,
-            smoke_tests,
         })
     }
 
@@ -851,8 +843,6 @@ impl<'a> Builder<'a> {
             fn_name: naming::function_name(&name),
             docs,
             deprecated: reader.deprecated(),
-            request_tests: op.traits.get(traits::HTTP_REQUEST_TESTS).cloned(),
-            response_tests: op.traits.get(traits::HTTP_RESPONSE_TESTS).cloned(),
             id: id.clone(),
             name,
             input,
@@ -1372,11 +1362,6 @@ impl<'a> Builder<'a> {
             members,
             error,
             sensitive: s.traits.contains_key(traits::SENSITIVE),
-            response_tests: if role == StructureRole::Error {
-                s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned()
-            } else {
-                None
-            },
         }
     }
 
