@@ -5,7 +5,6 @@ use std::collections::BTreeMap;
 
 use proc_macro2::TokenStream;
 use quote::quote;
-use serde_json::Value;
 
 use crate::additions::Additions;
 use crate::emit::crate_files::{self, CrateInfo, IndexEntry};
@@ -13,6 +12,7 @@ use crate::emit::{operation, shapes};
 use crate::error::{Error, Errors};
 use crate::index::ShapeIndex;
 use crate::ir;
+use crate::ir::endpoints::{EndpointTests, Partitions, RuleSet};
 use crate::model::{Model, Shape, ShapeId};
 use crate::render;
 
@@ -25,8 +25,9 @@ pub struct Options {
     /// Where the model came from, recorded in the crate's `MODEL` file (repository, path, commit,
     /// sha256: whatever identifies it).
     pub model_source: BTreeMap<String, String>,
-    /// The AWS partition table (`partitions.json`) for endpoint rules that call `aws.partition`.
-    pub partitions: Option<Value>,
+    /// The AWS partition table (`partitions.json`, read by [`ir::endpoints::parse_partitions`]) for
+    /// endpoint rules that call `aws.partition`.
+    pub partitions: Option<Partitions>,
     /// Hand-written modules the crate takes in, with their dependencies and features
     /// ([`crate::additions`]; for SFN, `codegen/services/sfn/`).
     pub additions: Option<Additions>,
@@ -197,7 +198,6 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     }
     if let Some(rules) = &service.endpoint_rule_set {
         files.endpoint_rules(
-            &service,
             rules,
             options.partitions.as_ref(),
             service.endpoint_tests.as_ref(),
@@ -343,10 +343,9 @@ impl<'a> Files<'a> {
     /// `tests/endpoint_tests.rs` (one test per case of the model's `smithy.rules#endpointTests`).
     fn endpoint_rules(
         &mut self,
-        service: &ir::Service,
-        rules: &Value,
-        partitions: Option<&Value>,
-        tests: Option<&Value>,
+        rules: &RuleSet,
+        partitions: Option<&Partitions>,
+        tests: Option<&EndpointTests>,
         crate_ident: &str,
     ) {
         let Some(partitions) = partitions else {
@@ -356,39 +355,30 @@ impl<'a> Files<'a> {
             ));
             return;
         };
-        match crate::endpoints::rules_module_tokens(rules, partitions) {
-            Ok(tokens) => self.rust(
-                "src/endpoint_rules.rs",
-                quote! {
-                    //! The service's endpoint rule set and the AWS partition table, as static data the
-                    //! runtime evaluates.
-                    #tokens
-                },
-            ),
-            Err(e) => self.errors.push(e),
-        }
+        let tokens = crate::emit::endpoints::rules_module(rules, partitions);
+        self.rust(
+            "src/endpoint_rules.rs",
+            quote! {
+                //! The service's endpoint rule set and the AWS partition table, as static data the
+                //! runtime evaluates.
+                #tokens
+            },
+        );
         if let Some(tests) = tests {
             let krate = crate::emit::ident(crate_ident);
-            // An operation's marker type, for the cases' `operationInputs`.
-            let operation = |name: &str| {
-                let op = service.operations.iter().find(|op| op.name == name)?;
-                let (module, marker) =
-                    (crate::emit::ident(&op.fn_name), quote::format_ident!("{}", op.name));
-                Some(quote!(#krate::operation::#module::#marker))
-            };
             let resolver = quote!(&#krate::endpoint_rules::RULES);
-            match crate::endpoints::endpoint_tests_with_operations(
-                tests, rules, &resolver, &operation,
-            ) {
-                Ok(tokens) => self.rust(
-                    "tests/endpoint_tests.rs",
-                    quote! {
-                        //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
-                        #tokens
-                    },
-                ),
-                Err(e) => self.errors.push(e),
-            }
+            let tokens = crate::emit::endpoints::endpoint_tests(
+                tests,
+                &resolver,
+                &quote!(#krate::operation),
+            );
+            self.rust(
+                "tests/endpoint_tests.rs",
+                quote! {
+                    //! The model's endpoint test cases (`smithy.rules#endpointTests`), one test each.
+                    #tokens
+                },
+            );
         }
     }
 }

@@ -4,9 +4,11 @@
 //! names (through [`crate::naming`]), field types and optionality, documentation as Markdown lines,
 //! sensitivity, constraints. Lists are sorted; the emitters only turn this into tokens.
 //!
-//! Submodules lower what hangs off the shapes: [`waiters`] (read while building the IR), and
-//! the test cases, lowered after it, from the IR and the index: [`protocol_tests`] and
-//! [`smoke_tests`].
+//! Submodules lower what a trait carries into typed values, checking it: [`waiters`]
+//! (`smithy.waiters#waitable`) and [`endpoints`] (`smithy.rules#endpointRuleSet` and
+//! `smithy.rules#endpointTests`, and the partition table, which comes from outside the model),
+//! read while building the IR; and the test cases, lowered after it from the IR and the index:
+//! [`protocol_tests`] and [`smoke_tests`].
 //!
 //! # Nullability (Smithy 2.0)
 //!
@@ -31,6 +33,7 @@ use crate::model::{AggregateShape, MemberRef, Shape, ShapeId};
 use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
+pub mod endpoints;
 pub mod protocol_tests;
 pub mod smoke_tests;
 pub mod waiters;
@@ -65,8 +68,11 @@ pub struct Service {
     pub unions: Vec<Union>,
     pub enums: Vec<Enum>,
     pub int_enums: Vec<IntEnum>,
-    pub endpoint_rule_set: Option<Value>,
-    pub endpoint_tests: Option<Value>,
+    /// `smithy.rules#endpointRuleSet`, lowered ([`endpoints`]).
+    pub endpoint_rule_set: Option<endpoints::RuleSet>,
+    /// `smithy.rules#endpointTests`, lowered against the rule set and the operations (only when
+    /// the service has a rule set).
+    pub endpoint_tests: Option<endpoints::EndpointTests>,
     /// What the client leaves out or does not honour (documented in the crate, reported by the
     /// generator).
     pub unsupported: Vec<crate::index::Unsupported>,
@@ -283,11 +289,28 @@ pub struct Structure {
     pub sensitive: bool,
     /// `build()` returns a `Result`: the structure is an operation input (its builder checks
     /// `@required` members), or it has a member that is neither optional nor defaulted, which the
-    /// builder cannot fill in (decided once, in lowering; the rule of `diff::rules`).
+    /// builder cannot fill in ([`Structure::build_requires`], decided once, in lowering; `diff` reads it).
     pub build_is_fallible: bool,
+    /// A member's setter is named like a method of an operator trait (`add`, `not`, ...): the
+    /// builder (and an input's fluent builder) allows `clippy::should_implement_trait`, the names
+    /// kept (decided in lowering by [`naming::setter_shadows_operator_trait`]).
+    pub setters_shadow_operator_trait: bool,
 }
 
 impl Structure {
+    /// Whether building a structure of `role` fails without `m` set: `@required` without a
+    /// `@default`, checked by an operation input's `build()` (and the operation's validation)
+    /// whatever the field's type, and elsewhere only when the field is `T`, not `Option<T>` (a
+    /// `@clientOptional` member is not checked). One rule, for lowering and `diff`.
+    pub fn build_requires(role: StructureRole, m: &Member) -> bool {
+        m.must_be_set() && (role == StructureRole::Input || !m.optional)
+    }
+
+    /// [`Self::build_requires`] for one of this structure's members.
+    pub fn requires(&self, m: &Member) -> bool {
+        Self::build_requires(self.role, m)
+    }
+
     /// Whether the structure holds other structures or unions inline: its size is then whatever
     /// they hold, which the generator does not bound (an enum of such errors may have variants
     /// of very different sizes).
@@ -506,6 +529,24 @@ pub fn build(index: &ShapeIndex) -> Result<Service, Errors> {
     Builder { index, errors: Vec::new(), components: aggregate_components(index) }.service()
 }
 
+/// The Rust type of the values of every shape of `index`'s closure that a member may target (what
+/// [`Member::ty`] is for a member targeting it), by shape id: the lowering [`build`] uses, for
+/// readers that compare shapes rather than members (`diff`). Shapes whose type cannot be lowered
+/// (`bigInteger`, operations, ...) are left out; [`build`] reports them.
+pub fn value_types(index: &ShapeIndex) -> BTreeMap<ShapeId, RustType> {
+    let mut builder = Builder { index, errors: Vec::new(), components: BTreeMap::new() };
+    let mut types = BTreeMap::new();
+    for (id, shape) in index.closure() {
+        if matches!(shape, Shape::Operation(_) | Shape::Service(_) | Shape::Resource(_)) {
+            continue;
+        }
+        if let Some(ty) = builder.rust_type(id, id) {
+            types.insert(id.clone(), ty);
+        }
+    }
+    types
+}
+
 struct Builder<'a> {
     index: &'a ShapeIndex,
     errors: Vec<Error>,
@@ -694,6 +735,7 @@ impl<'a> Builder<'a> {
                 format!("operations {} all map to the Rust name `{rust}`", model.join(", ")),
             ));
         }
+        let (endpoint_rule_set, endpoint_tests) = self.endpoints(&svc.traits, &operations);
         if !self.errors.is_empty() {
             let mut errs = self.errors;
             errs.sort_by(|a, b| a.location.cmp(&b.location).then(a.message.cmp(&b.message)));
@@ -719,8 +761,8 @@ impl<'a> Builder<'a> {
             target_prefix: id.name().to_string(),
             docs: docs_of(&svc.traits),
             version: svc.version.clone(),
-            endpoint_rule_set: svc.traits.get(traits::ENDPOINT_RULE_SET).cloned(),
-            endpoint_tests: svc.traits.get(traits::ENDPOINT_TESTS).cloned(),
+            endpoint_rule_set,
+            endpoint_tests,
             unsupported: index.unsupported().to_vec(),
             id,
             sdk_id,
@@ -735,6 +777,37 @@ impl<'a> Builder<'a> {
             enums,
             int_enums,
         })
+    }
+
+    /// The service's endpoint rule set and endpoint tests, lowered; a problem is recorded and
+    /// gives `None`.
+    fn endpoints(
+        &mut self,
+        service_traits: &crate::model::Traits,
+        operations: &[Operation],
+    ) -> (Option<endpoints::RuleSet>, Option<endpoints::EndpointTests>) {
+        let Some(rules) = service_traits.get(traits::ENDPOINT_RULE_SET) else {
+            return (None, None);
+        };
+        let rules = match endpoints::lower_rule_set(rules) {
+            Ok(rules) => rules,
+            Err(e) => {
+                self.errors.push(e);
+                return (None, None);
+            }
+        };
+        let tests = service_traits.get(traits::ENDPOINT_TESTS).and_then(|tests| {
+            let operations: Vec<endpoints::OperationRef> = operations
+                .iter()
+                .map(|op| endpoints::OperationRef {
+                    name: op.name.clone(),
+                    module: op.fn_name.clone(),
+                    input_members: op.input.members.iter().map(|m| m.wire_name.clone()).collect(),
+                })
+                .collect();
+            endpoints::lower_tests(tests, &rules, &operations).map_err(|e| self.errors.push(e)).ok()
+        });
+        (Some(rules), tests)
     }
 
     /// Whether a structure is targeted by a member somewhere (then it is also a plain type, even
@@ -1349,10 +1422,13 @@ impl<'a> Builder<'a> {
             }
         }
         let error = is_error.then_some(ErrorInfo { retry, message_field });
-        let build_is_fallible =
-            role == StructureRole::Input || members.iter().any(|m| !m.optional && m.must_be_set());
+        let build_is_fallible = role == StructureRole::Input
+            || members.iter().any(|m| Structure::build_requires(role, m));
+        let setters_shadow_operator_trait =
+            members.iter().any(|m| naming::setter_shadows_operator_trait(&m.field));
         Structure {
             build_is_fallible,
+            setters_shadow_operator_trait,
             id: id.clone(),
             module: naming::module_name(&rust_name),
             rust_name,
@@ -1797,6 +1873,41 @@ mod tests {
     /// Issue 13, point 2: a structure whose `@required` members all have a `@default` (SFN's
     /// `MapRunExecutionCounts`: every member `@required @default(0)`) builds infallibly; one
     /// `@required` member without a default makes `build()` fallible; inputs always are.
+    #[test]
+    fn setters_named_like_operator_methods_are_decided_in_lowering() {
+        let service = service_of(json!({
+            "t#In": { "type": "structure", "members": { "a": { "target": "t#S0" }, "sub": { "target": "smithy.api#String" } } },
+            "t#S0": { "type": "structure", "members": { "add": { "target": "smithy.api#String" }, "s1": { "target": "t#S1" } } },
+            "t#S1": { "type": "structure", "members": { "adds": { "target": "smithy.api#String" } } },
+        }));
+        let get = |name: &str| service.structures.iter().find(|s| s.id.name() == name).unwrap();
+        assert!(get("S0").setters_shadow_operator_trait);
+        assert!(!get("S1").setters_shadow_operator_trait);
+        assert!(
+            service.operations[0].input.setters_shadow_operator_trait,
+            "the input's fluent builder reads it too"
+        );
+    }
+
+    #[test]
+    fn build_requires_follows_the_role() {
+        let service = service_of(json!({
+            "t#In": { "type": "structure", "members": {
+                "a": { "target": "t#S0" },
+                "co": { "target": "smithy.api#String", "traits": { "smithy.api#required": {}, "smithy.api#clientOptional": {} } },
+            } },
+            "t#S0": { "type": "structure", "members": {
+                "co": { "target": "smithy.api#String", "traits": { "smithy.api#required": {}, "smithy.api#clientOptional": {} } },
+            } },
+        }));
+        let input = &service.operations[0].input;
+        let plain = service.structures.iter().find(|s| s.id.name() == "S0").unwrap();
+        let co = |s: &Structure| s.members.iter().find(|m| m.wire_name == "co").cloned().unwrap();
+        // An input checks every `@required` member; elsewhere an `Option` field is not checked.
+        assert!(input.requires(&co(input)));
+        assert!(!plain.requires(&co(plain)) && !plain.build_is_fallible);
+    }
+
     #[test]
     fn build_is_fallible_only_when_a_member_must_be_set() {
         let long = |default: Value| json!({ "target": "smithy.api#Long", "traits": { "smithy.api#required": {}, "smithy.api#default": default } });

@@ -16,7 +16,6 @@ pub mod additions;
 pub mod diff;
 pub mod docs;
 pub mod emit;
-pub mod endpoints;
 pub mod error;
 pub mod generate;
 pub mod index;

@@ -21,7 +21,7 @@
 //! them as errors naming both shapes, using [`find_collisions`] (and, for the methods a structure's
 //! members make, [`member_method_collisions`]).
 
-use std::collections::BTreeMap;
+use std::collections::{BTreeMap, BTreeSet};
 
 use heck::{ToSnakeCase, ToUpperCamelCase};
 
@@ -274,6 +274,30 @@ pub fn module_name(name: &str) -> String {
     escape_snake(snake(name))
 }
 
+/// The name of a generated test function from a test case's documentation (`For region
+/// us-east-1 with FIPS enabled` → `for_region_us_east_1_with_fips_enabled`): `case_<index>`
+/// without documentation, `case_` before a name that would not start with a lowercase letter,
+/// and `_2`, `_3`, ... after a name already in `taken` (the new name is added to it).
+pub fn test_fn_name(doc: &str, index: usize, taken: &mut BTreeSet<String>) -> String {
+    let cleaned: String =
+        doc.chars().map(|c| if c.is_ascii_alphanumeric() { c } else { ' ' }).collect();
+    let mut name = cleaned.to_snake_case();
+    if name.is_empty() {
+        name = format!("case_{index}");
+    } else if !name.starts_with(|c: char| c.is_ascii_lowercase())
+        || syn::parse_str::<syn::Ident>(&name).is_err()
+    {
+        name = format!("case_{name}");
+    }
+    let mut unique = name.clone();
+    let mut n = 2;
+    while !taken.insert(unique.clone()) {
+        unique = format!("{name}_{n}");
+        n += 1;
+    }
+    unique
+}
+
 /// An enum or union variant: `ACTIVITY_FAILED` → `ActivityFailed`, `us-east-1` → `UsEast1`,
 /// `1.0` → `V10`. `Unknown` is taken by the generated catch-all variant and becomes `UnknownValue`.
 pub fn variant_name(name: &str) -> String {
@@ -321,6 +345,31 @@ pub fn find_collisions<'a>(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn test_fn_names() {
+        let mut taken = BTreeSet::new();
+        let table = [
+            ("For region us-east-1 with FIPS enabled", 0, "for_region_us_east_1_with_fips_enabled"),
+            (
+                "For region us-east-1 with FIPS enabled",
+                1,
+                "for_region_us_east_1_with_fips_enabled_2",
+            ),
+            (
+                "For region us-east-1 with FIPS enabled",
+                2,
+                "for_region_us_east_1_with_fips_enabled_3",
+            ),
+            ("", 3, "case_3"),
+            ("!!!", 4, "case_4"),
+            ("1 region", 5, "case_1_region"),
+            ("Type", 6, "case_type"),
+        ];
+        for (doc, index, expected) in table {
+            assert_eq!(test_fn_name(doc, index, &mut taken), expected, "test_fn_name({doc:?})");
+        }
+    }
 
     #[test]
     fn type_names() {

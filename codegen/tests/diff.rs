@@ -262,7 +262,7 @@ fn october_to_november_is_additive() {
         assert_eq!(c.group, Group::Operation { id: format!("{NS}TestState") });
         let ChangeKind::MemberAdded { role, presence, .. } = &c.kind else { unreachable!() };
         assert_eq!(*role, Role::OperationInput);
-        assert!(!presence.enforced(Role::OperationInput));
+        assert!(!presence.enforced && presence.optional);
     }
     for m in inspection {
         let c = the(&report, &format!("InspectionData${m}"), "member_added");
@@ -275,7 +275,7 @@ fn october_to_november_is_additive() {
     else {
         unreachable!()
     };
-    assert_eq!(rust_type, "f32");
+    assert_eq!(rust_type, "Option<f32>");
 
     assert_eq!(
         the(&report, "SensitiveDataJobInput", "constraint_changed").kind,
@@ -623,7 +623,10 @@ fn enum_value_removed_is_breaking_and_added_is_additive() {
     });
     let c = the(&report, "ExecutionStatus$ABORTED", "enum_value_removed");
     assert_eq!(c.class, Class::Breaking);
-    assert_eq!(c.kind, ChangeKind::EnumValueRemoved { value: "ABORTED".into() });
+    assert_eq!(
+        c.kind,
+        ChangeKind::EnumValueRemoved { value: "ABORTED".into(), variant: "Aborted".into() }
+    );
     assert_eq!(report.api_changes().count(), 1);
 
     let report = diff_edit(|v| {
@@ -661,8 +664,9 @@ fn member_type_changed_is_breaking_unless_the_rust_type_stays() {
         ChangeKind::MemberTargetChanged {
             from: format!("{NS}SensitiveData"),
             to: "smithy.api#Integer".into(),
-            from_rust_type: "String".into(),
-            to_rust_type: "i32".into(),
+            // The field types of the generated input (its members are all `Option`).
+            from_rust_type: "Option<String>".into(),
+            to_rust_type: "Option<i32>".into(),
         }
     );
 
@@ -737,10 +741,106 @@ fn paginator_removed_is_breaking() {
     );
 
     let report = diff_edit(|v| {
+        let token = shape(v, "ListExecutionsOutput")["members"]["nextToken"].clone();
+        shape(v, "ListExecutionsOutput")["members"]["next"] = token;
         shape(v, "ListExecutions")["traits"]["smithy.api#paginated"]["outputToken"] = json!("next");
     });
     let c = the(&report, "ListExecutions", "paginated_changed");
     assert_eq!(c.class, Class::Patch);
+    assert_eq!(
+        c.kind,
+        ChangeKind::PaginatedChanged {
+            field: codegen::diff::PaginatedField::OutputToken,
+            from: Some("next_token".into()),
+            to: Some("next".into()),
+        },
+        "the paginator's fields, by their Rust names"
+    );
+}
+
+#[test]
+fn a_side_the_generator_cannot_lower_is_an_error_naming_the_shape() {
+    let mut edited = model_json(NEWEST);
+    shape(&mut edited, "ListExecutions")["traits"]["smithy.api#paginated"]["outputToken"] =
+        json!("next");
+    let err = diff_models(&model(NEWEST), &from_value(&edited)).unwrap_err();
+    assert_eq!(err.location, "new model");
+    assert!(err.message.contains("cannot be lowered to the generator's IR"), "{}", err.message);
+    assert!(
+        err.message.contains(&format!("{NS}ListExecutions: `@paginated` outputToken `next`")),
+        "{}",
+        err.message
+    );
+}
+
+// The tests below change a member's nullability only through a rule the IR applies: the diff
+// reports what the generated crate does, not what the traits alone would suggest.
+
+#[test]
+fn an_error_message_stays_optional_whatever_its_traits() {
+    let report = diff_edit(|v| {
+        let members = &mut shape(v, "ValidationException")["members"];
+        members["message"]["traits"] = json!({"smithy.api#required": {}});
+        members["reason"]["traits"]["smithy.api#required"] = json!({});
+    });
+    // The IR keeps an error's message `Option` (services send it under any case, or not at all).
+    let c = the(&report, "ValidationException$message", "presence_changed");
+    assert_eq!(c.class, Class::Patch, "{}", report.to_markdown());
+    let ChangeKind::PresenceChanged { from, to, .. } = &c.kind else { unreachable!() };
+    assert!(to.required && to.optional && from.optional && !to.enforced);
+    // Any other member of the error becomes `T`.
+    let c = the(&report, "ValidationException$reason", "presence_changed");
+    assert_eq!((c.class, c.reason), (Class::Breaking, "the field changes between Option<T> and T"));
+}
+
+#[test]
+fn a_default_makes_an_output_field_t_but_leaves_an_input_optional() {
+    let report = diff_edit(|v| {
+        shape(v, "StartExecutionInput")["members"]["name"]["traits"]["smithy.api#default"] =
+            json!("run");
+        shape(v, "StartExecutionInput")["members"]["name"]["traits"]["smithy.api#required"] =
+            json!({});
+        shape(v, "DescribeExecutionOutput")["members"]["name"]["traits"]["smithy.api#default"] =
+            json!("run");
+    });
+    // Operation inputs are all `Option`, and a `@default` member need not be set.
+    let c = the(&report, "StartExecutionInput$name", "presence_changed");
+    assert_eq!(c.class, Class::Patch);
+    let ChangeKind::PresenceChanged { to, .. } = &c.kind else { unreachable!() };
+    assert!(to.optional && !to.enforced && to.default.as_deref() == Some("\"run\""));
+    let c = the(&report, "DescribeExecutionOutput$name", "presence_changed");
+    assert_eq!(c.class, Class::Breaking);
+    assert!(c.description().contains("field `Option<T>` → `T`"), "{}", c.description());
+
+    // `@clientOptional` keeps a required output member `Option`, and not enforced by `build()`.
+    let report = diff_edit(|v| {
+        shape(v, "DescribeExecutionOutput")["members"]["name"]["traits"] =
+            json!({"smithy.api#required": {}, "smithy.api#clientOptional": {}});
+    });
+    let c = the(&report, "DescribeExecutionOutput$name", "presence_changed");
+    assert_eq!(c.class, Class::Patch, "{}", report.to_markdown());
+}
+
+#[test]
+fn enum_values_are_compared_by_their_rust_variant() {
+    // The model renames a member (`ABORTED` → `Aborted`) that keeps its value: the variant is
+    // `Aborted` both times, so nothing changes in the crate.
+    let report = diff_edit(|v| {
+        let members = shape(v, "ExecutionStatus")["members"].as_object_mut().unwrap();
+        let m = members.remove("ABORTED").unwrap();
+        members.insert("Aborted".into(), m);
+    });
+    assert_eq!(listed(&report), vec![], "{}", report.to_markdown());
+}
+
+#[test]
+fn a_structure_turned_union_changes_its_rust_type() {
+    // Both are a named type `Tag`; the IR's type differs (struct vs enum), so it is breaking.
+    let report = diff_edit(|v| {
+        shape(v, "Tag")["type"] = json!("union");
+    });
+    let c = the(&report, "Tag", "shape_type_changed");
+    assert_eq!(c.class, Class::Breaking, "{}", report.to_markdown());
 }
 
 #[test]
@@ -869,7 +969,7 @@ fn breaking_reports_render_and_gate() {
     assert!(report.reaches(Class::Breaking));
     assert!(report.reaches(Class::Additive));
     let md = report.render(Format::Markdown);
-    assert!(md.contains("- **breaking** `ExecutionStatus$ABORTED`: enum value `ABORTED` removed — _an enum variant disappears_"), "{md}");
+    assert!(md.contains("- **breaking** `ExecutionStatus$ABORTED`: enum value `ABORTED` removed (variant `Aborted`) — _an enum variant disappears_"), "{md}");
     assert!(md.trim_end().ends_with("**Recommended version bump: major** (1 breaking change; for a 0.x crate, bump the minor number)."), "{md}");
     let j: Value = serde_json::from_str(&report.render(Format::Json)).unwrap();
     assert_eq!(j["recommended_bump"], "major");
@@ -909,4 +1009,23 @@ fn models_without_exactly_one_service_are_rejected() {
         json!(format!("{NS}Missing"));
     let err = diff_models(&model(NEWEST), &from_value(&v)).unwrap_err();
     assert!(err.to_string().contains("com.amazonaws.sfn#Missing"), "{err}");
+}
+
+#[test]
+fn a_member_boxed_by_a_new_cycle_changes_its_field_type() {
+    // `MockInput$errorOutput` targets `MockErrorOutput`; once `MockErrorOutput` holds a
+    // `MockInput`, the two hold each other and the IR boxes both members.
+    let report = diff_edit(|v| {
+        shape(v, "MockErrorOutput")["members"]["mock"] =
+            json!({"target": format!("{NS}MockInput")});
+    });
+    let c = the(&report, "MockInput$errorOutput", "boxed_changed");
+    assert_eq!(c.class, Class::Breaking, "{}", report.to_markdown());
+    assert_eq!(c.kind, ChangeKind::BoxedChanged { boxed: true });
+    let ChangeKind::MemberAdded { rust_type, .. } =
+        &the(&report, "MockErrorOutput$mock", "member_added").kind
+    else {
+        unreachable!()
+    };
+    assert_eq!(rust_type, "Option<Box<MockInput>>");
 }

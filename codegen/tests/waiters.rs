@@ -307,10 +307,7 @@ fn every_waiter_of_the_shared_aws_models_is_generated() {
     let mut files: Vec<_> = std::fs::read_dir(&dir).unwrap().map(|e| e.unwrap().path()).collect();
     files.retain(|p| p.extension().is_some_and(|x| x == "json"));
     files.sort();
-    let partitions_path =
-        std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../model/partitions.json");
-    let partitions: serde_json::Value =
-        serde_json::from_str(&std::fs::read_to_string(&partitions_path).unwrap()).unwrap();
+    let partitions = xtask_inputs::pinned_partitions().unwrap_or_else(|e| panic!("{e}"));
     let (mut models, mut waiters, mut generated) = (0, 0, Vec::new());
     for path in files {
         let text = std::fs::read_to_string(&path).unwrap();

@@ -6,6 +6,7 @@ use std::path::{Component, Path, PathBuf};
 
 use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{self, Options};
+use codegen::ir::endpoints::Partitions;
 use codegen::model::{Model, Shape, ShapeId};
 use serde_json::Value;
 
@@ -26,7 +27,7 @@ pub fn generate_model(
     package: Option<&str>,
     service: Option<&str>,
     runtime: &str,
-    partitions: &Value,
+    partitions: &Partitions,
 ) -> Result<Generated, String> {
     let model = Model::from_path(model_path).map_err(|e| e.to_string())?;
     let service = generate::pick_service(&model, service.map(ShapeId::new).as_ref())

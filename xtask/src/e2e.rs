@@ -62,9 +62,11 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
     let pins = Pins::load(&root)?;
     let partitions_path =
         pins.partitions.locate(&root, opts.get("partitions").map(PathBuf::from))?;
-    let partitions: serde_json::Value =
-        serde_json::from_slice(&pins.partitions.read_verified(&partitions_path)?)
-            .map_err(|e| format!("{}: invalid JSON: {e}", partitions_path.display()))?;
+    let partitions = codegen::ir::endpoints::parse_partitions(
+        &pins.partitions.read_verified(&partitions_path)?,
+        &partitions_path.display().to_string(),
+    )
+    .map_err(|e| e.to_string())?;
 
     let started = Instant::now();
     let mut written = 0;
@@ -85,7 +87,7 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
 fn generate_one(
     c: &E2eClient,
     path: &Path,
-    partitions: &serde_json::Value,
+    partitions: &codegen::ir::endpoints::Partitions,
 ) -> Result<BTreeMap<String, String>, String> {
     let bytes = std::fs::read(path).map_err(|e| {
         format!(

@@ -149,7 +149,7 @@ fn bench_codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
     let partitions_path = pins.partitions.locate(&root, None)?;
     let model_text = String::from_utf8(pins.sfn.read_verified(&model_path)?)
         .map_err(|_| "the model is not UTF-8".to_string())?;
-    let partitions = codegen::endpoints::parse_partitions(
+    let partitions = codegen::ir::endpoints::parse_partitions(
         &pins.partitions.read_verified(&partitions_path)?,
         &partitions_path.display().to_string(),
     )
@@ -263,7 +263,7 @@ fn codegen_cmd(args: &[String]) -> Result<ExitCode, String> {
         let (key, value) = xtask_inputs::overlay_record(&path, &text);
         model_source.insert(key, value);
     }
-    let partitions = codegen::endpoints::parse_partitions(
+    let partitions = codegen::ir::endpoints::parse_partitions(
         &partitions_bytes,
         &partitions_path.display().to_string(),
     )
@@ -601,10 +601,10 @@ fn load_partitions(
     root: &Path,
     pins: &Pins,
     explicit: Option<&String>,
-) -> Result<serde_json::Value, String> {
+) -> Result<codegen::ir::endpoints::Partitions, String> {
     let path = pins.partitions.locate(root, explicit.map(PathBuf::from))?;
     let bytes = pins.partitions.read_verified(&path)?;
-    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string())
+    codegen::ir::endpoints::parse_partitions(&bytes, &path.display().to_string())
         .map_err(|e| e.to_string())
 }
 
@@ -716,9 +716,24 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
         .map_err(|e| format!("`--fail-on`: {e}"))?;
     let report =
         codegen::diff::diff_files(Path::new(old), Path::new(new)).map_err(|e| e.to_string())?;
-    print!("{}", report.render(format));
-    if format == codegen::diff::Format::Markdown {
-        print!("{}", overlay_section(Path::new(new))?);
+    let overlays = overlay_report(Path::new(new))?;
+    match format {
+        codegen::diff::Format::Markdown => {
+            print!("{}", report.render(format));
+            if let Some((applied, overlay_report)) = &overlays {
+                print!("{}", overlay_markdown(applied, overlay_report));
+            }
+        }
+        codegen::diff::Format::Json => {
+            let mut json = report.to_json();
+            if let (Some(o), Some((applied, overlay_report))) = (json.as_object_mut(), &overlays) {
+                o.insert(
+                    "overlays".to_string(),
+                    serde_json::json!({ "applied": applied, "report": overlay_report.to_json() }),
+                );
+            }
+            println!("{}", serde_json::to_string_pretty(&json).map_err(|e| e.to_string())?);
+        }
     }
     match fail_on {
         Some(threshold) if report.reaches(threshold) => {
@@ -730,8 +745,9 @@ fn diff_cmd(args: &[String]) -> Result<ExitCode, String> {
 }
 
 /// The section of `cargo xtask diff` on the repository's overlays: what they add to the NEW
-/// model (the overlays whose shapes are all in it), as a diff of NEW without and with them.
-fn overlay_section(new: &Path) -> Result<String, String> {
+/// model (the overlays whose shapes are all in it), as a diff of NEW without and with them. The
+/// overlays tried (with why one was not applied) and the report; `None` without overlays.
+fn overlay_report(new: &Path) -> Result<Option<(Vec<String>, codegen::diff::Report)>, String> {
     let base = Model::from_path(new).map_err(|e| e.to_string())?;
     let mut with = base.clone();
     let mut applied = Vec::new();
@@ -746,20 +762,21 @@ fn overlay_section(new: &Path) -> Result<String, String> {
         }
     }
     if applied.is_empty() {
-        return Ok(String::new());
+        return Ok(None);
     }
     let report = codegen::diff::diff_models(&base, &with).map_err(|e| e.to_string())?;
+    Ok(Some((applied, report.with_labels("without overlays", "with overlays"))))
+}
+
+/// The Markdown of [`overlay_report`]: a section of its own after the report.
+fn overlay_markdown(applied: &[String], report: &codegen::diff::Report) -> String {
     let mut out = String::from("\n## Overlays\n\nWhat the repository's overlays add to the new model when it is generated:\n\n");
-    for p in &applied {
+    for p in applied {
         out.push_str(&format!("- `{p}`\n"));
     }
     out.push('\n');
-    out.push_str(
-        &report
-            .with_labels("without overlays", "with overlays")
-            .render(codegen::diff::Format::Markdown),
-    );
-    Ok(out)
+    out.push_str(&report.render(codegen::diff::Format::Markdown));
+    out
 }
 
 /// When the model differs from the one `generated/` was made from (its `MODEL` file), prints the

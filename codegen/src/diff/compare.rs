@@ -1,4 +1,12 @@
 //! The comparison itself: walks the service closures of both models and records [`ChangeKind`]s.
+//!
+//! Each side is lowered to the IR ([`crate::ir::build`], the lowering `generate` runs), and what
+//! the generated crate does is read from it: a member's field type (`Option`, `Box` included),
+//! whether it is optional and whether building fails without it, the Rust types of shapes and
+//! union variants, which shapes get a named type, enum variants and their wire values, error
+//! retry kinds, paginators and waiters. The raw model is compared only for what the IR does not
+//! carry (documentation, constraints, `@sensitive` and the other traits, endpoint rules and tests,
+//! smoke tests) and for how each shape is reached from the operations (its [`Role`]).
 
 use std::collections::{BTreeMap, BTreeSet};
 
@@ -8,8 +16,9 @@ use super::rules::{classify, ChangeKind, Constraint, Direction, PaginatedField, 
 use super::{Change, Group, Location, ModelInfo};
 use crate::error::Error;
 use crate::index::{ShapeIndex, UNIT};
+use crate::ir::{self, RetryKind, RustType};
 use crate::model::{MemberRef, Model, Shape, ShapeId, ShapeRef, Traits};
-use crate::traits::{self as t, Paginated, TraitReader};
+use crate::traits::{self as t, TraitReader};
 
 /// Traits that only carry documentation.
 const DOC_TRAITS: &[&str] =
@@ -85,7 +94,10 @@ pub(super) struct Side {
     pub(super) users: BTreeMap<ShapeId, BTreeSet<String>>,
     /// Structure → operations that use it as their input or output.
     io_of: BTreeMap<ShapeId, BTreeSet<ShapeId>>,
-    service_paginated: Option<Paginated>,
+    /// The IR of the service: what the generated crate is.
+    ir: ir::Service,
+    /// [`ir::value_types`]: the Rust type of every shape's values.
+    value_types: BTreeMap<ShapeId, RustType>,
 }
 
 fn find_service(model: &Model, which: &str) -> Result<ShapeId, Error> {
@@ -133,13 +145,20 @@ impl Side {
         let index = ShapeIndex::build(model, &service).map_err(|e| {
             Error::model(which, format!("the closure of service `{service}` is invalid:\n{e}"))
         })?;
-        let service_paginated = TraitReader::new(&index.service().traits, &service).paginated()?;
+        let ir = ir::build(&index).map_err(|e| {
+            Error::model(
+                which,
+                format!("service `{service}` cannot be lowered to the generator's IR:\n{e}"),
+            )
+        })?;
+        let value_types = ir::value_types(&index);
         let mut side = Side {
             index,
             usage: BTreeMap::new(),
             users: BTreeMap::new(),
             io_of: BTreeMap::new(),
-            service_paginated,
+            ir,
+            value_types,
         };
         side.compute_usage();
         Ok(side)
@@ -213,55 +232,181 @@ impl Side {
             .collect()
     }
 
-    /// The Rust type generated for values of a shape (named types by their local name).
-    fn rust_type(&self, id: &ShapeId) -> String {
-        self.rust_type_at(id, 0)
+    /// The structure the IR lowers for a shape id: a plain or error type if there is one (a
+    /// member may hold it), else an operation's input or output.
+    fn structure(&self, id: &ShapeId) -> Option<&ir::Structure> {
+        let ir = &self.ir;
+        ir.structures.iter().chain(&ir.errors).find(|s| &s.id == id).or_else(|| {
+            ir.operations.iter().flat_map(|o| [&o.input, &o.output]).find(|s| &s.id == id)
+        })
     }
 
-    fn rust_type_at(&self, id: &ShapeId, depth: usize) -> String {
-        let named = || crate::naming::type_name(self.index.local_name(id));
+    /// A structure member as the IR lowers it, with its structure.
+    fn member(&self, owner: &ShapeId, name: &str) -> Option<(&ir::Structure, &ir::Member)> {
+        let s = self.structure(owner)?;
+        s.members.iter().find(|m| m.wire_name == name).map(|m| (s, m))
+    }
+
+    /// The presence of a structure member: its traits, and what the IR makes of them.
+    fn presence(&self, owner: &ShapeId, name: &str, m: &MemberRef) -> Presence {
+        let lowered = self.member(owner, name);
+        let target_default = self.index.try_get(&m.target).and_then(|s| s.traits().get(t::DEFAULT));
+        Presence {
+            required: m.traits.contains_key(t::REQUIRED),
+            default: m
+                .traits
+                .get(t::DEFAULT)
+                .or(target_default)
+                .filter(|v| !v.is_null())
+                .map(canonical),
+            client_optional: m.traits.contains_key(t::CLIENT_OPTIONAL),
+            // Every member of a lowered structure is in the IR (`build` succeeded); `Option`
+            // and not enforced is what an unlowered one would be.
+            optional: lowered.is_none_or(|(_, m)| m.optional),
+            enforced: lowered.is_some_and(|(s, m)| s.requires(m)),
+        }
+    }
+
+    /// The Rust type of a structure member's field, as generated (`Option<Box<T>>`, ...).
+    fn field_type(&self, owner: &ShapeId, name: &str, target: &ShapeId) -> String {
+        match self.member(owner, name) {
+            Some((_, m)) => {
+                let mut ty = show(&m.ty);
+                if m.boxed {
+                    ty = format!("Box<{ty}>");
+                }
+                if m.optional {
+                    ty = format!("Option<{ty}>");
+                }
+                ty
+            }
+            None => self.rust_type(target),
+        }
+    }
+
+    /// Whether the IR boxes a structure member or union variant (it closes a cycle).
+    fn boxed(&self, owner: &ShapeId, name: &str) -> bool {
+        let variant = || {
+            let u = self.ir.unions.iter().find(|u| &u.id == owner)?;
+            u.variants.iter().find(|v| v.wire_name == name).map(|v| v.boxed)
+        };
+        self.member(owner, name).map(|(_, m)| m.boxed).or_else(variant).unwrap_or(false)
+    }
+
+    /// The Rust type of a union variant's value (`()` for a unit variant).
+    fn variant_type(&self, owner: &ShapeId, name: &str, target: &ShapeId) -> String {
+        let variant = self
+            .ir
+            .unions
+            .iter()
+            .find(|u| &u.id == owner)
+            .and_then(|u| u.variants.iter().find(|v| v.wire_name == name));
+        match variant {
+            Some(v) => {
+                let ty = v.ty.as_ref().map_or_else(|| "()".to_string(), show);
+                if v.boxed {
+                    format!("Box<{ty}>")
+                } else {
+                    ty
+                }
+            }
+            None => self.rust_type(target),
+        }
+    }
+
+    /// The Rust type of values of a shape, from the IR (`()` for `Unit`; the shape id when the IR
+    /// has no type for it).
+    fn rust_type(&self, id: &ShapeId) -> String {
         if id.as_str() == UNIT {
             return "()".to_string();
         }
-        let Some(shape) = self.index.try_get(id) else {
-            return id.to_string();
+        self.value_types.get(id).map_or_else(|| id.to_string(), show)
+    }
+
+    /// Whether the IR generates a named Rust type for the shape (a structure, also as an
+    /// operation's input or output, an error, a union or an enum).
+    fn named_type(&self, id: &ShapeId) -> bool {
+        let ir = &self.ir;
+        self.structure(id).is_some()
+            || ir.unions.iter().any(|u| &u.id == id)
+            || ir.enums.iter().any(|e| &e.id == id)
+            || ir.int_enums.iter().any(|e| &e.id == id)
+    }
+
+    /// The retry kind of an error structure, as its `OperationError::retry_kind` returns it.
+    fn retry_kind(&self, id: &ShapeId) -> Option<String> {
+        let s = self.ir.errors.iter().find(|s| &s.id == id)?;
+        s.error.as_ref()?.retry.map(|r| match r {
+            RetryKind::Throttling => "throttling".to_string(),
+            RetryKind::Transient => "transient".to_string(),
+        })
+    }
+
+    /// An enum's (or intEnum's) variants: Rust variant name → (model member name, wire value).
+    fn enum_variants(&self, id: &ShapeId) -> BTreeMap<String, (String, String)> {
+        let names = self.index.try_get(id).map(enum_member_names).unwrap_or_default();
+        let lowered: Vec<(String, String)> = match self.ir.enums.iter().find(|e| &e.id == id) {
+            Some(e) => e.variants.iter().map(|(v, w, _)| (v.clone(), w.clone())).collect(),
+            None => match self.ir.int_enums.iter().find(|e| &e.id == id) {
+                Some(e) => e.variants.iter().map(|(v, w, _)| (v.clone(), w.to_string())).collect(),
+                None => Vec::new(),
+            },
         };
-        if depth > 16 {
-            return named();
+        // The IR keeps the model's order of the values.
+        lowered
+            .into_iter()
+            .zip(names)
+            .map(|((variant, value), name)| (variant, (name, value)))
+            .collect()
+    }
+
+    /// The IR of an operation.
+    fn operation(&self, id: &ShapeId) -> Option<&ir::Operation> {
+        self.ir.operations.iter().find(|o| &o.id == id)
+    }
+}
+
+/// A Rust type as reports show it: generated types by their name, collections as `Vec` and
+/// `HashMap` (map keys are always `String`), `@sparse` entries as `Option`.
+fn show(ty: &RustType) -> String {
+    let entry = |t: &RustType, sparse: bool| {
+        if sparse {
+            format!("Option<{}>", show(t))
+        } else {
+            show(t)
         }
-        let elem = |m: &MemberRef, sparse: bool| {
-            let inner = self.rust_type_at(&m.target, depth + 1);
-            if sparse {
-                format!("Option<{inner}>")
-            } else {
-                inner
-            }
-        };
-        match shape {
-            Shape::String(s) if s.traits.contains_key(t::ENUM) => named(),
-            Shape::String(_) => "String".to_string(),
-            Shape::Blob(_) => "Blob".to_string(),
-            Shape::Boolean(_) => "bool".to_string(),
-            Shape::Byte(_) => "i8".to_string(),
-            Shape::Short(_) => "i16".to_string(),
-            Shape::Integer(_) => "i32".to_string(),
-            Shape::Long(_) => "i64".to_string(),
-            Shape::Float(_) => "f32".to_string(),
-            Shape::Double(_) => "f64".to_string(),
-            Shape::BigInteger(_) => "BigInteger".to_string(),
-            Shape::BigDecimal(_) => "BigDecimal".to_string(),
-            Shape::Timestamp(_) => "DateTime".to_string(),
-            Shape::Document(_) => "Document".to_string(),
-            Shape::Enum(_) | Shape::IntEnum(_) | Shape::Structure(_) | Shape::Union(_) => named(),
-            Shape::List(l) | Shape::Set(l) => {
-                format!("Vec<{}>", elem(&l.member, l.traits.contains_key(t::SPARSE)))
-            }
-            // Map keys are always `String` in the generated code (enum keys included).
-            Shape::Map(m) => {
-                format!("HashMap<String, {}>", elem(&m.value, m.traits.contains_key(t::SPARSE)))
-            }
-            other => other.type_name().to_string(),
-        }
+    };
+    match ty {
+        RustType::String => "String".to_string(),
+        RustType::Bool => "bool".to_string(),
+        RustType::I8 => "i8".to_string(),
+        RustType::I16 => "i16".to_string(),
+        RustType::I32 => "i32".to_string(),
+        RustType::I64 => "i64".to_string(),
+        RustType::F32 => "f32".to_string(),
+        RustType::F64 => "f64".to_string(),
+        RustType::DateTime => "DateTime".to_string(),
+        RustType::Blob => "Blob".to_string(),
+        RustType::Document => "Document".to_string(),
+        RustType::Named { path, .. } => path.last().cloned().unwrap_or_default(),
+        RustType::List { item, sparse } => format!("Vec<{}>", entry(item, *sparse)),
+        RustType::Map { value, sparse } => format!("HashMap<String, {}>", entry(value, *sparse)),
+    }
+}
+
+/// The model member names of an enum, intEnum or Smithy 1.0 `@enum` string, in model order.
+fn enum_member_names(shape: &Shape) -> Vec<String> {
+    match shape {
+        Shape::Enum(a) | Shape::IntEnum(a) => a.members.keys().cloned().collect(),
+        Shape::String(s) => TraitReader::new(&s.traits, &ShapeId::new(""))
+            .enum_definitions()
+            .ok()
+            .flatten()
+            .unwrap_or_default()
+            .into_iter()
+            .map(|d| d.name.unwrap_or(d.value))
+            .collect(),
+        _ => Vec::new(),
     }
 }
 
@@ -270,27 +415,6 @@ fn kind(shape: &Shape) -> &'static str {
     match shape {
         Shape::String(s) if s.traits.contains_key(t::ENUM) => "enum",
         other => other.type_name(),
-    }
-}
-
-/// Whether a named Rust type is generated for the shape.
-fn named_type(shape: &Shape) -> bool {
-    matches!(kind(shape), "structure" | "union" | "enum" | "intEnum")
-}
-
-/// The presence traits of a member; its default is its own `@default`, else its target's (as the
-/// generator reads them), and `@default(null)` means none.
-fn presence(side: &Side, m: &MemberRef) -> Presence {
-    let target_default = side.index.try_get(&m.target).and_then(|s| s.traits().get(t::DEFAULT));
-    Presence {
-        required: m.traits.contains_key(t::REQUIRED),
-        default: m
-            .traits
-            .get(t::DEFAULT)
-            .or(target_default)
-            .filter(|v| !v.is_null())
-            .map(canonical),
-        client_optional: m.traits.contains_key(t::CLIENT_OPTIONAL),
     }
 }
 
@@ -341,43 +465,8 @@ fn bounds_direction(c: Constraint, old: Option<&Value>, new: Option<&Value>) -> 
     }
 }
 
-fn retry_kind(traits: &Traits, at: &ShapeId) -> Option<String> {
-    TraitReader::new(traits, at)
-        .retryable()
-        .ok()
-        .flatten()
-        .map(|throttling| if throttling { "throttling" } else { "transient" }.to_string())
-}
-
 fn str_trait(traits: &Traits, id: &str) -> Option<String> {
     traits.get(id).and_then(Value::as_str).map(str::to_string)
-}
-
-/// Enum values by member (variant) name, for enums, intEnums and Smithy 1.0 `@enum` strings.
-fn enum_values(shape: &Shape, at: &ShapeId) -> BTreeMap<String, String> {
-    match shape {
-        Shape::Enum(a) | Shape::IntEnum(a) => a
-            .members
-            .iter()
-            .map(|(name, m)| {
-                let value = match m.traits.get(t::ENUM_VALUE) {
-                    Some(Value::String(s)) => s.clone(),
-                    Some(v) => v.to_string(),
-                    None => name.clone(),
-                };
-                (name.clone(), value)
-            })
-            .collect(),
-        Shape::String(s) => TraitReader::new(&s.traits, at)
-            .enum_definitions()
-            .ok()
-            .flatten()
-            .unwrap_or_default()
-            .into_iter()
-            .map(|d| (d.name.unwrap_or_else(|| d.value.clone()), d.value))
-            .collect(),
-        _ => BTreeMap::new(),
-    }
 }
 
 fn count_rules(v: &Value) -> usize {
@@ -408,6 +497,15 @@ fn match_cases<'v>(
         added += b.len() - common;
     }
     (added, removed, changed)
+}
+
+/// What holds a member being compared.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Owner {
+    Structure,
+    Union,
+    /// A list's `member`, a map's `key` or `value`.
+    Collection,
 }
 
 pub(super) struct Cx<'a> {
@@ -716,24 +814,32 @@ impl<'a> Cx<'a> {
             self.push(loc.clone(), ChangeKind::OperationErrorAdded { error: e.clone() });
         }
 
-        let paginated = |side: &Side, traits: &Traits| {
-            TraitReader::new(traits, id)
-                .paginated()
-                .ok()
-                .flatten()
-                .map(|p| Paginated::merge(side.service_paginated.as_ref(), &p))
-        };
-        match (paginated(old, &a.traits), paginated(new, &b.traits)) {
+        // Paginators and waiters as the IR lowers them (fields by their Rust names).
+        let (po, pn) = (
+            old.operation(id).and_then(|o| o.paginated.as_ref()),
+            new.operation(id).and_then(|o| o.paginated.as_ref()),
+        );
+        let items = |p: &ir::Pagination| p.items.as_ref().map(|i| i.field.clone());
+        let page_size = |p: &ir::Pagination| p.page_size.as_ref().map(|(f, _)| f.clone());
+        match (po, pn) {
             (None, Some(p)) => {
-                self.push(loc.clone(), ChangeKind::PaginatedAdded { items: p.items })
+                self.push(loc.clone(), ChangeKind::PaginatedAdded { items: items(p) })
             }
             (Some(_), None) => self.push(loc.clone(), ChangeKind::PaginatedRemoved),
             (Some(p), Some(q)) => {
                 for (field, x, y) in [
-                    (PaginatedField::InputToken, p.input_token, q.input_token),
-                    (PaginatedField::OutputToken, p.output_token, q.output_token),
-                    (PaginatedField::Items, p.items, q.items),
-                    (PaginatedField::PageSize, p.page_size, q.page_size),
+                    (
+                        PaginatedField::InputToken,
+                        Some(p.input_token.clone()),
+                        Some(q.input_token.clone()),
+                    ),
+                    (
+                        PaginatedField::OutputToken,
+                        Some(p.output_token.clone()),
+                        Some(q.output_token.clone()),
+                    ),
+                    (PaginatedField::Items, items(p), items(q)),
+                    (PaginatedField::PageSize, page_size(p), page_size(q)),
                 ] {
                     if x != y {
                         self.push(
@@ -746,24 +852,25 @@ impl<'a> Cx<'a> {
             (None, None) => {}
         }
 
-        let waiters = |traits: &Traits| -> BTreeMap<String, Value> {
-            match traits.get(crate::ir::waiters::WAITABLE) {
-                Some(Value::Object(m)) => m.iter().map(|(k, v)| (k.clone(), v.clone())).collect(),
-                _ => BTreeMap::new(),
-            }
+        // Which waiters there are comes from the IR; whether one changed, from its definition.
+        let waiters = |side: &Side| -> BTreeSet<String> {
+            side.operation(id)
+                .map_or_else(BTreeSet::new, |o| o.waiters.iter().map(|w| w.name.clone()).collect())
         };
-        let (wa, wb) = (waiters(&a.traits), waiters(&b.traits));
-        for (name, w) in &wa {
-            match wb.get(name) {
-                None => self.push(loc.clone(), ChangeKind::WaiterRemoved { name: name.clone() }),
-                Some(v) if v != w => {
-                    self.push(loc.clone(), ChangeKind::WaiterChanged { name: name.clone() })
+        let definition = |traits: &Traits, name: &str| {
+            traits.get(crate::ir::waiters::WAITABLE).and_then(|w| w.get(name)).cloned()
+        };
+        let (wa, wb) = (waiters(old), waiters(new));
+        for name in wa.union(&wb) {
+            let name = name.clone();
+            match (wa.contains(&name), wb.contains(&name)) {
+                (true, false) => self.push(loc.clone(), ChangeKind::WaiterRemoved { name }),
+                (false, true) => self.push(loc.clone(), ChangeKind::WaiterAdded { name }),
+                _ if definition(&a.traits, &name) != definition(&b.traits, &name) => {
+                    self.push(loc.clone(), ChangeKind::WaiterChanged { name })
                 }
-                Some(_) => {}
+                _ => {}
             }
-        }
-        for name in wb.keys().filter(|n| !wa.contains_key(*n)) {
-            self.push(loc.clone(), ChangeKind::WaiterAdded { name: name.clone() });
         }
 
         let host = |traits: &Traits| {
@@ -798,14 +905,14 @@ impl<'a> Cx<'a> {
                     loc,
                     ChangeKind::ShapeRemoved {
                         shape_type: kind(a).to_string(),
-                        named_type: named_type(a),
+                        named_type: old.named_type(id),
                     },
                 ),
                 (None, Some(b)) => self.push(
                     loc,
                     ChangeKind::ShapeAdded {
                         shape_type: kind(b).to_string(),
-                        named_type: named_type(b),
+                        named_type: new.named_type(id),
                     },
                 ),
                 (Some(a), Some(b)) => self.shape(id, a, b, loc),
@@ -817,7 +924,8 @@ impl<'a> Cx<'a> {
     fn shape(&mut self, id: &ShapeId, a: &Shape, b: &Shape, loc: Location) {
         let (old, new) = (self.old, self.new);
         if kind(a) != kind(b) {
-            let rust_type_changed = old.rust_type(id) != new.rust_type(id);
+            // Compared as IR types: a structure turned union keeps its name, not its type.
+            let rust_type_changed = old.value_types.get(id) != new.value_types.get(id);
             self.push(
                 loc,
                 ChangeKind::ShapeTypeChanged {
@@ -856,7 +964,7 @@ impl<'a> Cx<'a> {
         if ha != hb {
             self.push(loc.clone(), ChangeKind::HttpErrorChanged { from: ha, to: hb });
         }
-        let (ra, rb) = (retry_kind(at, id), retry_kind(bt, id));
+        let (ra, rb) = (old.retry_kind(id), new.retry_kind(id));
         if ra != rb {
             self.push(loc.clone(), ChangeKind::RetryableChanged { from: ra, to: rb });
         }
@@ -874,12 +982,14 @@ impl<'a> Cx<'a> {
                             mloc,
                             ChangeKind::MemberAdded {
                                 role,
-                                presence: presence(new, m),
+                                presence: new.presence(id, name, m),
                                 target: m.target.to_string(),
-                                rust_type: new.rust_type(&m.target),
+                                rust_type: new.field_type(id, name, &m.target),
                             },
                         ),
-                        (Some(p), Some(q)) => self.member(mloc, p, q, role, true),
+                        (Some(p), Some(q)) => {
+                            self.member(mloc, (id, name), p, q, role, Owner::Structure)
+                        }
                         (None, None) => {}
                     }
                 }
@@ -894,10 +1004,12 @@ impl<'a> Cx<'a> {
                             mloc,
                             ChangeKind::VariantAdded {
                                 target: m.target.to_string(),
-                                rust_type: new.rust_type(&m.target),
+                                rust_type: new.variant_type(id, name, &m.target),
                             },
                         ),
-                        (Some(p), Some(q)) => self.member(mloc, p, q, role, false),
+                        (Some(p), Some(q)) => {
+                            self.member(mloc, (id, name), p, q, role, Owner::Union)
+                        }
                         (None, None) => {}
                     }
                 }
@@ -910,7 +1022,7 @@ impl<'a> Cx<'a> {
                     if let Some((_, q)) = bm.iter().find(|(n, _)| *n == name) {
                         let mloc =
                             Location::Member { shape: id.to_string(), member: name.to_string() };
-                        self.member(mloc, p, q, role, false);
+                        self.member(mloc, (id, name), p, q, role, Owner::Collection);
                     }
                 }
             }
@@ -918,19 +1030,24 @@ impl<'a> Cx<'a> {
     }
 
     fn enum_shape(&mut self, id: &ShapeId, a: &Shape, b: &Shape) {
-        let (va, vb) = (enum_values(a, id), enum_values(b, id));
-        let names: BTreeSet<&String> = va.keys().chain(vb.keys()).collect();
+        let (va, vb) = (self.old.enum_variants(id), self.new.enum_variants(id));
+        let variants: BTreeSet<&String> = va.keys().chain(vb.keys()).collect();
         let mut value_change = false;
-        for name in names {
-            let mloc = Location::Member { shape: id.to_string(), member: name.clone() };
-            match (va.get(name), vb.get(name)) {
-                (Some(v), None) => {
-                    self.push(mloc, ChangeKind::EnumValueRemoved { value: v.clone() })
+        for variant in variants {
+            let at =
+                |name: &String| Location::Member { shape: id.to_string(), member: name.clone() };
+            let variant = variant.clone();
+            match (va.get(&variant), vb.get(&variant)) {
+                (Some((name, v)), None) => {
+                    self.push(at(name), ChangeKind::EnumValueRemoved { value: v.clone(), variant })
                 }
-                (None, Some(v)) => self.push(mloc, ChangeKind::EnumValueAdded { value: v.clone() }),
-                (Some(x), Some(y)) if x != y => {
-                    self.push(mloc, ChangeKind::EnumValueChanged { from: x.clone(), to: y.clone() })
+                (None, Some((name, v))) => {
+                    self.push(at(name), ChangeKind::EnumValueAdded { value: v.clone(), variant })
                 }
+                (Some((_, x)), Some((name, y))) if x != y => self.push(
+                    at(name),
+                    ChangeKind::EnumValueChanged { from: x.clone(), to: y.clone(), variant },
+                ),
                 _ => continue,
             }
             value_change = true;
@@ -957,11 +1074,27 @@ impl<'a> Cx<'a> {
         }
     }
 
-    fn member(&mut self, loc: Location, a: &MemberRef, b: &MemberRef, role: Role, structure: bool) {
+    fn member(
+        &mut self,
+        loc: Location,
+        (owner, name): (&ShapeId, &str),
+        a: &MemberRef,
+        b: &MemberRef,
+        role: Role,
+        kind: Owner,
+    ) {
         let (old, new) = (self.old, self.new);
         if a.target != b.target {
-            let (from_rust_type, to_rust_type) =
-                (old.rust_type(&a.target), new.rust_type(&b.target));
+            let (from_rust_type, to_rust_type) = match kind {
+                Owner::Structure => {
+                    (old.field_type(owner, name, &a.target), new.field_type(owner, name, &b.target))
+                }
+                Owner::Union => (
+                    old.variant_type(owner, name, &a.target),
+                    new.variant_type(owner, name, &b.target),
+                ),
+                Owner::Collection => (old.rust_type(&a.target), new.rust_type(&b.target)),
+            };
             let same = from_rust_type == to_rust_type;
             self.push(
                 loc.clone(),
@@ -989,9 +1122,16 @@ impl<'a> Cx<'a> {
                     );
                 }
             }
+        } else if kind != Owner::Collection {
+            // Same target, and yet the field may change: the IR boxes a member that closes a
+            // cycle of structures and unions, which a change elsewhere can open or close.
+            let (x, y) = (old.boxed(owner, name), new.boxed(owner, name));
+            if x != y {
+                self.push(loc.clone(), ChangeKind::BoxedChanged { boxed: y });
+            }
         }
-        if structure {
-            let (pa, pb) = (presence(old, a), presence(new, b));
+        if kind == Owner::Structure {
+            let (pa, pb) = (old.presence(owner, name, a), new.presence(owner, name, b));
             if pa != pb {
                 self.push(loc.clone(), ChangeKind::PresenceChanged { role, from: pa, to: pb });
             }

@@ -12,9 +12,12 @@
 //! # Ok(()) }
 //! ```
 //!
-//! Both models must hold exactly one service; the closures of the two services (every shape their
-//! operations reach) are compared by shape id. What each change means for the generated crate is
-//! decided in one place, [`rules::classify`]. Output is deterministic: changes are sorted by group,
+//! Both models must hold exactly one service, and each is lowered to the generator's IR
+//! ([`crate::ir::build`]; a model the generator cannot lower is an error naming the shape). The
+//! closures of the two services (every shape their operations reach) are compared by shape id,
+//! what the generated crate does (field types, optionality, what `build()` requires, enum
+//! variants, ...) read from the IR, the rest from the model. What each change means for the
+//! generated crate is decided in one place, [`rules::classify`]. Output is deterministic: changes are sorted by group,
 //! location and description.
 
 mod compare;
@@ -195,7 +198,8 @@ pub struct Report {
     shapes: BTreeMap<String, ShapeInfo>,
 }
 
-/// Compares two models. Each must hold exactly one service shape whose closure is valid.
+/// Compares two models. Each must hold exactly one service shape whose closure is valid and can
+/// be lowered to the IR.
 pub fn diff_models(old: &Model, new: &Model) -> Result<Report, Error> {
     let o = compare::Side::new(old, "old model")?;
     let n = compare::Side::new(new, "new model")?;

@@ -1,14 +1,19 @@
 //! What a model change is, and what it means for the generated Rust crate.
 //!
 //! [`classify`] is the ONE place where changes are classified: every rule is an arm of its match,
-//! with a one-line reason. The rules follow what [`crate::ir`] and [`crate::emit`] generate:
+//! with a one-line reason. The facts a rule reads about the generated crate come from the IR
+//! ([`crate::ir`], the lowering the generator runs), recorded in the [`ChangeKind`] by
+//! `compare.rs`; what [`crate::ir`] and [`crate::emit`] generate, in short:
 //!
-//! - operation input structures have only `Option<T>` fields; their `build()` and the operation's
-//!   `validate()` reject a missing `@required` member that has no `@default`;
-//! - every other structure has a `T` field for a member that is `@required` or has a `@default`
-//!   (the member's own, else its target's) and is not `@clientOptional`, and `Option<T>` otherwise;
-//!   its builder's `build()` returns a `Result` (failing on a missing `@required` member without
-//!   default) exactly when it has such a member;
+//! - whether a structure member's field is `Option<T>` or `T` is [`crate::ir::Member::optional`]
+//!   ([`Presence::optional`]): always `Option` in operation inputs and for an error's message;
+//!   elsewhere `T` for a member that is `@required` or has a `@default` and is not
+//!   `@clientOptional`;
+//! - whether building fails without the member is [`crate::ir::Structure::build_requires`]
+//!   ([`Presence::enforced`]): `@required` without `@default`, in operation inputs through
+//!   `build()` and the operation's validation, elsewhere only for a `T` field;
+//! - field and shape Rust types, named types, enum variants, retry kinds, paginators and
+//!   waiters are the IR's;
 //! - structures, enums, intEnums, unions and operation error enums are `#[non_exhaustive]`; enums
 //!   and unions have an `Unknown` variant, error enums an `Unhandled` one;
 //! - simple shapes (strings, numbers, lists, maps, ...) map to built-in Rust types: no named type is
@@ -131,7 +136,10 @@ impl Role {
     }
 }
 
-/// The traits that decide whether a structure member must be set and whether its field is optional.
+/// What decides whether a structure member must be set and whether its field is optional: the
+/// member's presence traits (as written in the model, for the report) and what the generated
+/// crate does with them, read from the member's [`crate::ir::Member`] (`optional`, and
+/// [`crate::ir::Structure::build_requires`]).
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Serialize)]
 pub struct Presence {
     pub required: bool,
@@ -139,22 +147,16 @@ pub struct Presence {
     /// `@default(null)`.
     pub default: Option<String>,
     pub client_optional: bool,
+    /// The generated field is `Option<T>` (always, in operation inputs and for an error's
+    /// message).
+    pub optional: bool,
+    /// Building a value without the member fails: `@required` without a `@default` (in operation
+    /// inputs, through `build()` and validation; elsewhere, through a fallible `build()`, unless
+    /// the field is `Option<T>`).
+    pub enforced: bool,
 }
 
 impl Presence {
-    /// Building a value without the member fails: `@required` without a `@default` (in operation
-    /// inputs, through validation; elsewhere, through the builder, unless `@clientOptional`).
-    pub fn enforced(&self, role: Role) -> bool {
-        self.required
-            && self.default.is_none()
-            && (role == Role::OperationInput || !self.client_optional)
-    }
-
-    /// Its field is `T` rather than `Option<T>` (outside operation inputs).
-    pub fn non_optional(&self) -> bool {
-        (self.required || self.default.is_some()) && !self.client_optional
-    }
-
     fn describe(&self) -> String {
         let mut parts = Vec::new();
         if self.required {
@@ -344,6 +346,11 @@ pub enum ChangeKind {
         from_rust_type: String,
         to_rust_type: String,
     },
+    /// The member (its target unchanged) now closes a cycle of structures and unions holding
+    /// each other, so the IR boxes it (`boxed: true`), or no longer does.
+    BoxedChanged {
+        boxed: bool,
+    },
     PresenceChanged {
         role: Role,
         from: Presence,
@@ -355,15 +362,19 @@ pub enum ChangeKind {
         rust_type: String,
     },
     VariantRemoved,
+    /// `variant` is the Rust variant name.
     EnumValueAdded {
         value: String,
+        variant: String,
     },
     EnumValueRemoved {
         value: String,
+        variant: String,
     },
     EnumValueChanged {
         from: String,
         to: String,
+        variant: String,
     },
     ConstraintChanged {
         constraint: Constraint,
@@ -478,7 +489,7 @@ pub fn classify(kind: &ChangeKind) -> (Class, &'static str) {
         K::ShapeRemoved { named_type: false, .. } => (Patch, "no generated type disappears; members that used it are reported on their own"),
         K::ShapeTypeChanged { rust_type_changed: true, .. } => (Breaking, "the Rust type generated for the shape changes"),
         K::ShapeTypeChanged { rust_type_changed: false, .. } => (Patch, "the shape maps to the same Rust type as before"),
-        K::MemberAdded { role, presence, .. } if presence.enforced(*role) => {
+        K::MemberAdded { presence, .. } if presence.enforced => {
             (Breaking, "building a value without the new @required member now fails (validation or a fallible build())")
         }
         K::MemberAdded { .. } => (Additive, "a new field and builder setter on a non_exhaustive struct"),
@@ -487,13 +498,14 @@ pub fn classify(kind: &ChangeKind) -> (Class, &'static str) {
             (Breaking, "the field's Rust type changes")
         }
         K::MemberTargetChanged { .. } => (Patch, "the field keeps its Rust type"),
-        K::PresenceChanged { role, from, to } if *role != Role::OperationInput && from.non_optional() != to.non_optional() => {
+        K::BoxedChanged { .. } => (Breaking, "the field's Rust type changes between T and Box<T>"),
+        K::PresenceChanged { from, to, .. } if from.optional != to.optional => {
             (Breaking, "the field changes between Option<T> and T")
         }
-        K::PresenceChanged { role, from, to } if !from.enforced(*role) && to.enforced(*role) => {
+        K::PresenceChanged { from, to, .. } if !from.enforced && to.enforced => {
             (Breaking, "building a value without the member now fails (validation or a fallible build())")
         }
-        K::PresenceChanged { role, from, to } if from.enforced(*role) && !to.enforced(*role) => {
+        K::PresenceChanged { from, to, .. } if from.enforced && !to.enforced => {
             (Additive, "the member may now be left unset; everything that worked still works")
         }
         K::PresenceChanged { .. } => (Patch, "neither the field type nor what building requires changes"),
@@ -614,18 +626,26 @@ impl ChangeKind {
                 short(from),
                 short(to)
             ),
+            K::BoxedChanged { boxed: true } => {
+                "now closes a cycle of types holding each other: field `T` → `Box<T>`".to_string()
+            }
+            K::BoxedChanged { boxed: false } => {
+                "no longer closes a cycle of types: field `Box<T>` → `T`".to_string()
+            }
             K::PresenceChanged { role, from, to } => {
                 let mut s = format!("{} → {} ({})", from.describe(), to.describe(), role.describe());
-                if *role != Role::OperationInput && from.non_optional() != to.non_optional() {
-                    s.push_str(if to.non_optional() { "; field `Option<T>` → `T`" } else { "; field `T` → `Option<T>`" });
+                if from.optional != to.optional {
+                    s.push_str(if to.optional { "; field `T` → `Option<T>`" } else { "; field `Option<T>` → `T`" });
                 }
                 s
             }
             K::VariantAdded { target, rust_type } => format!("union variant added (targets `{}`: `{rust_type}`)", short(target)),
             K::VariantRemoved => "union variant removed".to_string(),
-            K::EnumValueAdded { value } => format!("enum value {} added", code(value)),
-            K::EnumValueRemoved { value } => format!("enum value {} removed", code(value)),
-            K::EnumValueChanged { from, to } => format!("enum value {} → {}", code(from), code(to)),
+            K::EnumValueAdded { value, variant } => format!("enum value {} added (variant `{variant}`)", code(value)),
+            K::EnumValueRemoved { value, variant } => format!("enum value {} removed (variant `{variant}`)", code(value)),
+            K::EnumValueChanged { from, to, variant } => {
+                format!("enum value {} → {} (variant `{variant}`)", code(from), code(to))
+            }
             K::ConstraintChanged { constraint, direction, role, from, to } => format!(
                 "{} {}: {} → {} ({})",
                 constraint.trait_name(),

@@ -2,6 +2,7 @@
 //! live here. Emitters make no decisions the IR has not made: they only spell them in Rust.
 
 pub mod crate_files;
+pub mod endpoints;
 pub mod operation;
 pub mod protocol_tests;
 pub mod shapes;

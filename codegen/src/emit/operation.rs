@@ -343,9 +343,7 @@ fn fluent_builder(op: &Operation) -> TokenStream {
     });
     let allow_operator_names = op
         .input
-        .members
-        .iter()
-        .any(|m| naming::setter_shadows_operator_trait(&m.field))
+        .setters_shadow_operator_trait
         .then(|| quote!(#[allow(clippy::should_implement_trait)]));
     let send_doc = doc_lines(&[
         "Sends the request and waits for the response.".to_string(),

@@ -648,11 +648,8 @@ pub fn structure(s: &Structure) -> TokenStream {
     let message_member = s.error.as_ref().and_then(|e| e.message_field.as_deref());
     let from_json = from_json_impl(&name, shape_name, &s.members, message_member);
     let builder_fn_doc = doc(&format!("Creates a new builder for [`{shape_name}`]."));
-    let allow_operator_names = s
-        .members
-        .iter()
-        .any(|m| naming::setter_shadows_operator_trait(&m.field))
-        .then(|| quote!(#[allow(clippy::should_implement_trait)]));
+    let allow_operator_names =
+        s.setters_shadow_operator_trait.then(|| quote!(#[allow(clippy::should_implement_trait)]));
 
     quote! {
         #docs

@@ -19,8 +19,8 @@ pub mod test_crates;
 
 use std::path::{Path, PathBuf};
 
+use codegen::ir::endpoints::Partitions;
 use codegen::model::Model;
-use serde_json::Value;
 
 pub use pins::{Pin, Pins};
 
@@ -50,10 +50,10 @@ pub fn pinned_model(key: &str) -> Result<Model, String> {
 }
 
 /// The pinned partition table, located, verified and parsed
-/// ([`codegen::endpoints::parse_partitions`]).
-pub fn pinned_partitions() -> Result<Value, String> {
+/// ([`codegen::ir::endpoints::parse_partitions`]).
+pub fn pinned_partitions() -> Result<Partitions, String> {
     let (path, bytes) = read_pinned(pins::PARTITIONS)?;
-    codegen::endpoints::parse_partitions(&bytes, &path.display().to_string())
+    codegen::ir::endpoints::parse_partitions(&bytes, &path.display().to_string())
         .map_err(|e| e.to_string())
 }
 

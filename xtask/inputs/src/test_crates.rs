@@ -5,7 +5,7 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-use serde_json::Value;
+use codegen::ir::endpoints::Partitions;
 
 use codegen::emit::crate_files::CrateInfo;
 use codegen::generate::{generate, Options};
@@ -73,7 +73,7 @@ impl TestCrate {
         &self,
         model: &Model,
         mut model_source: BTreeMap<String, String>,
-        partitions: Option<&Value>,
+        partitions: Option<&Partitions>,
     ) -> Result<BTreeMap<String, String>, String> {
         if let (ModelInput::InRepo(path), true) = (self.model, model_source.is_empty()) {
             model_source.insert("path".to_string(), path.to_string());

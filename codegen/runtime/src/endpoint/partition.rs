@@ -1,6 +1,6 @@
 //! The AWS partition table (`partitions.json`, format 1.1) as static data, and `aws.partition`.
 //!
-//! Generated crates declare the table with `codegen::endpoints::partitions_tokens`:
+//! Generated crates declare the table with `codegen::emit::endpoints::partitions_tokens`:
 //!
 //! ```
 //! use awsjson_runtime::endpoint::{KnownRegion, Partition, PartitionOutputs, Partitions};

@@ -1,8 +1,9 @@
 //! Smithy endpoint rule sets (`smithy.rules#endpointRuleSet`) as static data, and their evaluator.
 //!
-//! The generator (`codegen::endpoints`) turns a model's rule set into one `static` [`RuleSet`]
-//! item: parameters, rules, conditions and expressions are `&'static` slices of the types below, with
-//! templates and `getAttr` paths already split, so nothing is parsed at run time. [`RuleSet`]
+//! The generator (`codegen::ir::endpoints` checks it, `codegen::emit::endpoints` writes it)
+//! turns a model's rule set into one `static` [`RuleSet`] item: parameters, rules, conditions
+//! and expressions are `&'static` slices of the types below, with templates and `getAttr` paths
+//! already split, so nothing is parsed at run time. [`RuleSet`]
 //! implements [`ResolveEndpoint`]:
 //!
 //! ```

@@ -1,6 +1,11 @@
+//! The emitted tokens, golden: rule sets, partitions and endpoint tests, lowered from JSON by
+//! `ir::endpoints` (whose errors are tested there).
+
 use super::*;
-use crate::error::ErrorKind;
-use serde_json::json;
+use crate::ir::endpoints::{
+    lower_partitions, lower_rule_set, lower_tests, parse_partitions, OperationRef,
+};
+use serde_json::{json, Value};
 
 /// `text` without whitespace and without commas before closing brackets, for layout-independent
 /// `contains` checks.
@@ -13,6 +18,18 @@ fn pretty(tokens: TokenStream) -> String {
     prettyplease::unparse(
         &syn::parse2::<syn::File>(tokens).expect("emitted tokens parse as a file"),
     )
+}
+
+/// The rule set's `RULES` item.
+fn rules_item(rule_set: &Value) -> TokenStream {
+    rule_set_tokens(&lower_rule_set(rule_set).expect("the rule set lowers"))
+}
+
+/// The test file of `tests` against `rule_set`, with the operations `ops`.
+fn tests_file(tests: &Value, rule_set: &Value, ops: &[OperationRef]) -> TokenStream {
+    let rules = lower_rule_set(rule_set).expect("the rule set lowers");
+    let tests = lower_tests(tests, &rules, ops).expect("the tests lower");
+    endpoint_tests(&tests, &quote!(&my_crate::RULES), &quote!(my_crate::operation))
 }
 
 fn rule_set(rules: Value) -> Value {
@@ -119,10 +136,10 @@ pub static RULES: RuleSet = RuleSet {
     partitions: &PARTITIONS,
 };
 "#;
-    let got = pretty(rule_set_tokens(&rs).unwrap());
+    let got = pretty(rules_item(&rs));
     assert_eq!(got, expected, "got:\n{got}");
     // Deterministic.
-    assert_eq!(pretty(rule_set_tokens(&rs).unwrap()), got);
+    assert_eq!(pretty(rules_item(&rs)), got);
 }
 
 #[test]
@@ -136,7 +153,7 @@ fn properties_headers_and_paths() {
         },
         "type": "endpoint"
     }]));
-    let got = pretty(rule_set_tokens(&rs).unwrap());
+    let got = pretty(rules_item(&rs));
     for needle in [
         r#"headers: &[("x-a", &[Expr::Str("1"), Expr::Template(&[TemplatePart::Value(Expr::Ref("Stage"))])])]"#,
         r#"("name", Expr::Str("sigv4"))"#,
@@ -150,109 +167,11 @@ fn properties_headers_and_paths() {
 }
 
 #[test]
-fn malformed_rule_sets_are_errors_naming_the_problem() {
-    let cond = |c: Value| rule_set(json!([{"conditions": [c], "error": "e", "type": "error"}]));
-    let cases: Vec<(Value, &str)> = vec![
-        (json!("nope"), "the rule set is not an object"),
-        (json!({"version": "2.0", "parameters": {}, "rules": []}), "version: unsupported rule set version Some(\"2.0\")"),
-        (json!({"version": "1.0", "rules": []}), "parameters: missing or not an object"),
-        (json!({"version": "1.0", "parameters": {}}), "rules: missing"),
-        (
-            json!({"version": "1.0", "parameters": {"X": {"type": "integer"}}, "rules": []}),
-            "parameters.X: unsupported parameter type Some(\"integer\")",
-        ),
-        (
-            json!({"version": "1.0", "parameters": {"X": {"type": "string", "default": true}}, "rules": []}),
-            "parameters.X: default true does not have the parameter's type",
-        ),
-        (
-            json!({"version": "1.0", "parameters": {"X": {"type": "string", "builtIn": "AWS::UseFIPS"}}, "rules": []}),
-            "parameters.X: built-in `AWS::UseFIPS` has the wrong type String",
-        ),
-        (cond(json!({"fn": "frobnicate", "argv": []})), "rules[0].conditions[0]: unknown function `frobnicate`"),
-        (cond(json!({"fn": "isSet", "argv": []})), "rules[0].conditions[0]: `isSet` takes 1 arguments, got 0"),
-        (cond(json!({"fn": "isSet"})), "rules[0].conditions[0]: `isSet`: `argv` missing"),
-        (
-            cond(json!({"fn": "isSet", "argv": [{"ref": "Nope"}]})),
-            "rules[0].conditions[0].argv[0]: `Nope` is neither a parameter nor assigned by an enclosing condition",
-        ),
-        (
-            cond(json!({"fn": "isSet", "argv": [{"ref": "Region"}], "assign": "Region"})),
-            "rules[0].conditions[0]: `assign` would shadow `Region`, already in scope",
-        ),
-        (cond(json!({"ref": "Region"})), "rules[0].conditions[0]: a condition must be a function call (`fn`)"),
-        (
-            cond(json!({"fn": "getAttr", "argv": [{"ref": "Region"}, {"ref": "Stage"}]})),
-            "rules[0].conditions[0]: the path of `getAttr` must be a string literal",
-        ),
-        (
-            cond(json!({"fn": "getAttr", "argv": [{"ref": "Region"}, "a[x]"]})),
-            "rules[0].conditions[0].argv[1]: bad index in getAttr path `a[x]`",
-        ),
-        (
-            cond(json!({"fn": "substring", "argv": [{"ref": "Region"}, 0.5, 2, false]})),
-            "rules[0].conditions[0].argv[1]: only integer numbers are supported, got 0.5",
-        ),
-        (
-            cond(json!({"fn": "coalesce", "argv": [[1]]})),
-            "rules[0].conditions[0].argv[0]: not an expression: [1]",
-        ),
-        (
-            rule_set(json!([{"conditions": [], "error": "bad {Region", "type": "error"}])),
-            "rules[0].error: unclosed `{` in template \"bad {Region\"",
-        ),
-        (
-            rule_set(json!([{"conditions": [], "error": "bad }", "type": "error"}])),
-            "rules[0].error: unmatched `}` in template \"bad }\"",
-        ),
-        (
-            rule_set(json!([{"conditions": [], "error": "{Nope#x}", "type": "error"}])),
-            "rules[0].error: `Nope` is neither a parameter nor assigned by an enclosing condition",
-        ),
-        (
-            rule_set(json!([{"conditions": [], "error": "{a b}", "type": "error"}])),
-            "rules[0].error: bad placeholder `{a b}` in template \"{a b}\"",
-        ),
-        (rule_set(json!([{"conditions": [], "type": "weird"}])), "rules[0]: unknown rule type Some(\"weird\")"),
-        (rule_set(json!([{"type": "tree", "rules": []}])), "rules[0]: `conditions` missing"),
-        (rule_set(json!([{"conditions": [], "type": "tree"}])), "rules[0]: `rules` missing"),
-        (rule_set(json!([{"conditions": [], "type": "endpoint"}])), "rules[0]: `endpoint` missing"),
-        (
-            rule_set(json!([{"conditions": [], "type": "endpoint", "endpoint": {"url": "u", "headers": {"h": "v"}}}])),
-            "rules[0].endpoint.headers.h: header values must be an array",
-        ),
-        // A name assigned in one rule is not visible in the next.
-        (
-            rule_set(json!([
-                {"conditions": [{"fn": "aws.partition", "argv": ["x"], "assign": "P"}], "error": "e", "type": "error"},
-                {"conditions": [], "error": "{P#name}", "type": "error"}
-            ])),
-            "rules[1].error: `P` is neither a parameter nor assigned by an enclosing condition",
-        ),
-    ];
-    for (input, expected) in cases {
-        let err = rule_set_tokens(&input).expect_err(expected);
-        assert_eq!(err.location, "smithy.rules#endpointRuleSet");
-        assert_eq!(err.message, expected, "for {input}");
-    }
-}
-
-#[test]
-fn assigned_names_are_visible_in_sub_rules() {
-    let rs = rule_set(json!([{
-        "conditions": [{"fn": "aws.partition", "argv": [{"ref": "Region"}], "assign": "P"}],
-        "rules": [{"conditions": [{"fn": "isSet", "argv": [{"ref": "P"}]}], "error": "{P#name}", "type": "error"}],
-        "type": "tree"
-    }]));
-    rule_set_tokens(&rs).unwrap();
-}
-
-#[test]
 fn partitions_load_and_emit() {
     let (path, bytes) =
         xtask_inputs::read_pinned(xtask_inputs::pins::PARTITIONS).unwrap_or_else(|e| panic!("{e}"));
-    let value = parse_partitions(&bytes, &path.display().to_string()).unwrap();
-    let got = pretty(partitions_tokens(&value).unwrap());
+    let table = parse_partitions(&bytes, &path.display().to_string()).unwrap();
+    let got = pretty(partitions_tokens(&table));
     let squashed = squash(&got);
     for needle in [
         r#"id: "aws-us-gov", region_regex: r"^us\-gov\-\w+\-\d+$", regions: &[ KnownRegion::new("aws-us-gov-global"), KnownRegion::new("us-gov-east-1"), KnownRegion::new("us-gov-west-1") ]"#,
@@ -278,50 +197,16 @@ fn partitions_load_and_emit() {
 }
 
 #[test]
-fn partition_tables_that_are_not_json_or_not_version_1_1_are_input_errors() {
-    let err = parse_partitions(b"{oops", "p.json").unwrap_err();
-    assert_eq!((err.kind, err.location.as_str()), (ErrorKind::Input, "p.json"));
-    assert!(err.message.starts_with("not valid JSON"), "{err}");
-    let err = parse_partitions(br#"{"version": "1.0", "partitions": []}"#, "p.json").unwrap_err();
-    assert_eq!(err.kind, ErrorKind::Input);
-    assert_eq!(err.message, r#"partition table version Some("1.0"), expected "1.1""#);
-    assert!(parse_partitions(br#"{"version": "1.1", "partitions": []}"#, "p.json").is_ok());
-}
-
-#[test]
-fn malformed_partitions_are_errors() {
-    let out = json!({"name": "aws", "dnsSuffix": "d", "dualStackDnsSuffix": "ds", "supportsFIPS": true,
-                     "supportsDualStack": true, "implicitGlobalRegion": "us-east-1"});
-    let p = |regions: Value, outputs: Value| json!({"partitions": [{"id": "aws", "regionRegex": "^x$", "regions": regions, "outputs": outputs}]});
-    let cases = [
-        (json!({}), "partitions: missing or not an array"),
-        (
-            json!({"partitions": [{"regionRegex": "x"}]}),
-            "partitions[0]: `id` missing or not a string",
-        ),
-        (
-            p(json!({}), json!({"name": "aws"})),
-            "partitions[0] (aws): outputs.dnsSuffix missing or not a string",
-        ),
-        (
-            p(json!({"r-1": {"supportsFIPS": "yes"}}), out.clone()),
-            "partitions[0] (aws).regions.r-1: unsupported region override `supportsFIPS`: \"yes\"",
-        ),
-    ];
-    for (input, expected) in cases {
-        let err = partitions_tokens(&input).unwrap_err();
-        assert_eq!((err.kind, err.message.as_str()), (ErrorKind::Input, expected));
-    }
-    let ok = pretty(
-        partitions_tokens(&p(json!({"r-1": {"description": "R", "supportsFIPS": false}}), out))
-            .unwrap(),
-    );
-    assert!(
-        squash(&ok).contains(&squash(
-            r#"KnownRegion { supports_fips: Some(false), ..KnownRegion::new("r-1") }"#
-        )),
-        "{ok}"
-    );
+fn region_overrides_are_emitted() {
+    let table = json!({"partitions": [{
+        "id": "aws", "regionRegex": "^x$",
+        "regions": {"r-1": {"description": "R", "supportsFIPS": false, "dnsSuffix": "d1"}, "r-2": {}},
+        "outputs": {"name": "aws", "dnsSuffix": "d", "dualStackDnsSuffix": "ds", "supportsFIPS": true,
+                    "supportsDualStack": true, "implicitGlobalRegion": "us-east-1"}
+    }]});
+    let got = pretty(partitions_tokens(&lower_partitions(&table).unwrap()));
+    let expected = r#"KnownRegion { dns_suffix: Some("d1"), supports_fips: Some(false), ..KnownRegion::new("r-1") }, KnownRegion::new("r-2")"#;
+    assert!(squash(&got).contains(&squash(expected)), "{got}");
 }
 
 #[test]
@@ -333,7 +218,7 @@ fn endpoint_tests_emit_one_test_per_case() {
         {"documentation": "For region us-east-1 with FIPS enabled", "expect": {"error": "boom"}},
         {"expect": {"error": "no doc"}},
     ]});
-    let got = pretty(endpoint_tests_tokens(&tests, &rs, &quote!(&my_crate::RULES)).unwrap());
+    let got = pretty(tests_file(&tests, &rs, &[]));
     let expected = r#"//! The `smithy.rules#endpointTests` cases of the model, one test each.
 use awsjson_runtime::endpoint::{EndpointParams, ParamValue, ResolveEndpoint};
 /// For region us-east-1 with FIPS enabled
@@ -377,27 +262,6 @@ fn case_2() {
 }
 "#;
     assert_eq!(got, expected, "got:\n{got}");
-
-    let bad = |case: Value| {
-        endpoint_tests_tokens(&json!({"testCases": [case]}), &rs, &quote!(R)).unwrap_err().message
-    };
-    assert_eq!(
-        bad(json!({"params": {"Nope": "x"}, "expect": {"error": "e"}})),
-        "testCases[0].params.Nope: not a parameter of the rule set"
-    );
-    assert_eq!(
-        bad(json!({"params": {"UseFIPS": "yes"}, "expect": {"error": "e"}})),
-        "testCases[0].params.UseFIPS: \"yes\" does not have the parameter's type Boolean"
-    );
-    assert_eq!(
-        bad(json!({"expect": {}})),
-        "testCases[0]: `expect` has neither `endpoint` nor `error`"
-    );
-    assert_eq!(bad(json!({"params": {}})), "testCases[0]: `expect` missing");
-    assert_eq!(
-        bad(json!({"expect": {"endpoint": {"url": "u", "headers": {"h": [1]}}}})),
-        "testCases[0].expect.endpoint.headers.h: must be an array of strings"
-    );
 }
 
 #[test]
@@ -411,9 +275,17 @@ fn endpoint_tests_with_operation_inputs_borrow_their_params_once() {
          "operationInputs": [{"operationName": "GetThing", "operationParams": {"Name": "n"}}],
          "expect": {"error": "boom"}},
     ]});
-    let marker = |name: &str| (name == "GetThing").then(|| quote!(my_crate::operation::GetThing));
-    let got = pretty(
-        endpoint_tests_with_operations(&tests, &rs, &quote!(&my_crate::RULES), &marker).unwrap(),
+    let ops = [OperationRef {
+        name: "GetThing".into(),
+        module: "get_thing".into(),
+        input_members: vec!["Name".into()],
+    }];
+    let got = pretty(tests_file(&tests, &rs, &ops));
+    assert!(
+        squash(&got).contains(&squash(
+            r#"let input: <my_crate::operation::get_thing::GetThing as ::awsjson_runtime::operation::Operation>::Input = ::awsjson_runtime::json::from_slice("{\"Name\":\"n\"}".as_bytes())"#
+        )),
+        "{got}"
     );
     assert!(squash(&got).contains(&squash("let check = |params: EndpointParams| {")), "{got}");
     assert!(
