@@ -1120,7 +1120,7 @@ impl<'a> ObjectReader<'_, 'a> {
 
     /// The name of the next member whose value is not `null`, or `None` at the end of the
     /// object. The value must then be read ([`Self::member`]) or skipped ([`Self::skip`]).
-    #[inline]
+    #[inline(never)]
     pub fn next_member(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
         loop {
             if let Some(key) = self.r.compact_key(&mut self.first) {
@@ -1152,8 +1152,9 @@ impl<'a> ObjectReader<'_, 'a> {
         }
     }
 
-    /// Reads the value of member `name`.
-    #[inline]
+    /// Reads the value of member `name`. Never inlined: one copy per member type (not per member)
+    /// keeps the generated decoders small.
+    #[inline(never)]
     pub fn member<T: FromJson>(&mut self, name: &str) -> Result<T, DeserializeError> {
         T::read_json(self.r).map_err(|e| self.wrap(e.within(name)))
     }
@@ -1169,7 +1170,6 @@ impl<'a> ObjectReader<'_, 'a> {
     }
 
     /// Skips the value of a member the decoder does not know.
-    #[inline]
     pub fn skip(&mut self) -> Result<(), DeserializeError> {
         self.r.skip().map_err(|e| self.wrap(e))
     }
