@@ -258,7 +258,7 @@ async fn the_schedule_never_sleeps_past_the_deadline_and_the_last_attempt_is_at_
         .unwrap_err();
     let WaiterError::TimedOut(t) = &err else { panic!("expected TimedOut, got {err:?}") };
     // minDelay 1, maxDelay 10, draw 0.75: 1, 1 + 0.75·1, 1 + 0.75·3, then 1 + 0.75·7 = 6.25 cut
-    // to the 4 s left; the fifth attempt is made at the deadline, and then no time is left.
+    // to the 4 s left (the last retry); the fifth attempt is made at the deadline, then it gives up.
     assert_eq!(s.clock.sleeps(), [secs(1.0), secs(1.75), secs(3.25), secs(4.0)]);
     assert_eq!(t.attempts(), 5);
     assert_eq!(t.max_wait(), Duration::from_secs(10));
@@ -278,6 +278,45 @@ async fn the_schedule_never_sleeps_past_the_deadline_and_the_last_attempt_is_at_
     assert!(sleeps.iter().all(|d| *d <= Duration::from_secs(10)), "{sleeps:?}");
     assert!(sleeps[5..sleeps.len() - 1].iter().all(|d| *d > secs(9.99)), "{sleeps:?}");
     assert_eq!(sleeps.iter().sum::<Duration>(), Duration::from_secs(100));
+}
+
+#[tokio::test]
+async fn the_last_retry_is_stretched_to_the_deadline_rather_than_made_just_before_it() {
+    let s = setup(&[(200, r#"{"widget":{"name":"pending"}}"#)], 0.75);
+    let start = s.clock.now();
+    let err = s
+        .client
+        .wait_until_widget_ready()
+        .widget_id("w-1")
+        .wait(Duration::from_secs_f64(6.5))
+        .await
+        .unwrap_err();
+    let WaiterError::TimedOut(t) = &err else { panic!("expected TimedOut, got {err:?}") };
+    // minDelay 1, draw 0.75: 1, 1.75, then 3.25 with 3.75 left, which would leave 0.5 (at most
+    // minDelay): the specification's `delay = remainingTime`, one last retry at the deadline.
+    // (Sleeping 3.25 and then the 0.5 left would poll twice within half a second.)
+    assert_eq!(s.clock.sleeps(), [secs(1.0), secs(1.75), secs(3.75)]);
+    assert_eq!(t.attempts(), 4);
+    let sent: Vec<Duration> = s
+        .script
+        .sent
+        .lock()
+        .unwrap()
+        .iter()
+        .map(|(at, _)| at.duration_since(start).unwrap())
+        .collect();
+    assert_eq!(sent, [secs(0.0), secs(1.0), secs(2.75), secs(6.5)]);
+    // Attempts are never closer than minDelay (1 s) when time allows it.
+    let s = setup(&[(200, r#"{"widget":{"name":"pending"}}"#)], 0.3);
+    s.client
+        .wait_until_widget_ready()
+        .widget_id("w-1")
+        .wait(Duration::from_secs(60))
+        .await
+        .unwrap_err();
+    let sleeps = s.clock.sleeps();
+    assert!(sleeps.iter().all(|d| *d >= secs(1.0)), "{sleeps:?}");
+    assert_eq!(sleeps.iter().sum::<Duration>(), Duration::from_secs(60));
 }
 
 #[tokio::test]

@@ -21,15 +21,25 @@ pub struct Generated {
 
 /// Generates the crate of `model_path` for the directory `out` (which need not exist):
 /// `runtime` is the runtime crate's path as the crate's `Cargo.toml` should write it (relative to
-/// `out`, or absolute).
+/// `out`, or absolute). With `pinned_sha256`, a model file with another sha256 is refused. The one
+/// way a crate is generated from a model file: `codegen --out`, `codegen-all` and
+/// `aws-e2e-clients` all come here.
 pub fn generate_model(
     model_path: &Path,
+    pinned_sha256: Option<&str>,
     package: Option<&str>,
     service: Option<&str>,
     runtime: &str,
     partitions: &Partitions,
 ) -> Result<Generated, String> {
-    let model = Model::from_path(model_path).map_err(|e| e.to_string())?;
+    let origin = model_path.display().to_string();
+    let bytes = std::fs::read(model_path).map_err(|e| format!("cannot read {origin}: {e}"))?;
+    if let Some(expected) = pinned_sha256 {
+        crate::inputs::verify(&bytes, expected).map_err(|e| format!("{origin}: {e}"))?;
+    }
+    let sha256 = crate::inputs::sha256_hex(&bytes);
+    let text = String::from_utf8(bytes).map_err(|_| format!("{origin}: not UTF-8"))?;
+    let model = Model::from_json(&text, &origin).map_err(|e| e.to_string())?;
     let service = generate::pick_service(&model, service.map(ShapeId::new).as_ref())
         .map_err(|e| e.to_string())?;
     let package = match package {
@@ -41,7 +51,6 @@ pub fn generate_model(
     {
         return Err(format!("`{package}` is not a valid package name (letters, digits, `-`, `_`)"));
     }
-    let bytes = std::fs::read(model_path).map_err(|e| format!("{}: {e}", model_path.display()))?;
     let name =
         model_path.file_name().map_or_else(String::new, |n| n.to_string_lossy().into_owned());
     let options = Options {
@@ -52,10 +61,7 @@ pub fn generate_model(
             runtime_path: runtime.into(),
             publish: false,
         },
-        model_source: BTreeMap::from([
-            ("file".to_string(), name),
-            ("sha256".to_string(), crate::inputs::sha256_hex(&bytes)),
-        ]),
+        model_source: BTreeMap::from([("file".to_string(), name), ("sha256".to_string(), sha256)]),
         partitions: Some(partitions.clone()),
         // Hand-written additions belong to the crates of this repository, not to any model.
         additions: None,

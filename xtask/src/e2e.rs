@@ -3,17 +3,12 @@
 //! by sha256. The crates are written under `tests/aws-e2e/gen/`, git-ignored: models are
 //! third-party data and the crates generated from them are never committed.
 
-use std::collections::BTreeMap;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 use std::process::ExitCode;
 use std::time::Instant;
 
-use codegen::emit::crate_files::CrateInfo;
-use codegen::generate::{self, Options};
-use codegen::model::Model;
-
-use crate::{parse_options, root, write_target, Target};
-use xtask_inputs::pins::{self as inputs, Pins};
+use crate::{any_model, parse_options, root, write_target, Target};
+use xtask_inputs::pins::Pins;
 
 /// One generated client: its model file in the models folder, the model's sha256 (as the
 /// folder's `INDEX.md` lists it) and the crate's directory and package name.
@@ -72,9 +67,24 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
     let mut written = 0;
     for c in CLIENTS {
         let path = models.join(c.file);
-        let files = generate_one(c, &path, &partitions)?;
+        if !path.is_file() {
+            return Err(format!(
+                "{} not found (the AWS models folder: --models DIR or $AWS_MODELS_DIR)",
+                path.display()
+            ));
+        }
+        let generated = any_model::generate_model(
+            &path,
+            Some(c.sha256),
+            Some(c.package),
+            None,
+            // From tests/aws-e2e/gen/<dir>.
+            "../../../../codegen/runtime",
+            &partitions,
+        )
+        .map_err(|e| format!("cannot generate {} from {}:\n{e}", c.package, path.display()))?;
         let dir = root.join(OUT).join(c.dir);
-        written += write_target(&Target { dir, files })?;
+        written += write_target(&Target { dir, files: generated.files })?;
     }
     println!(
         "generated {} clients into {OUT} ({written} files changed) in {:.1} s",
@@ -82,41 +92,4 @@ pub fn aws_e2e_clients_cmd(args: &[String]) -> Result<ExitCode, String> {
         started.elapsed().as_secs_f64()
     );
     Ok(ExitCode::SUCCESS)
-}
-
-fn generate_one(
-    c: &E2eClient,
-    path: &Path,
-    partitions: &codegen::ir::endpoints::Partitions,
-) -> Result<BTreeMap<String, String>, String> {
-    let bytes = std::fs::read(path).map_err(|e| {
-        format!(
-            "cannot read {}: {e} (the AWS models folder: --models DIR or $AWS_MODELS_DIR)",
-            path.display()
-        )
-    })?;
-    inputs::verify(&bytes, c.sha256).map_err(|e| format!("{}: {e}", path.display()))?;
-    let text = String::from_utf8(bytes).map_err(|_| format!("{}: not UTF-8", path.display()))?;
-    let model = Model::from_json(&text, &path.display().to_string()).map_err(|e| e.to_string())?;
-    let source = BTreeMap::from([
-        ("file".to_string(), c.file.to_string()),
-        ("sha256".to_string(), c.sha256.to_string()),
-    ]);
-    generate::generate(
-        &model,
-        &Options {
-            service: None,
-            crate_info: CrateInfo {
-                package_name: c.package.into(),
-                version: "0.1.0".into(),
-                // From tests/aws-e2e/gen/<dir>.
-                runtime_path: "../../../../codegen/runtime".into(),
-                publish: false,
-            },
-            model_source: source,
-            partitions: Some(partitions.clone()),
-            additions: None,
-        },
-    )
-    .map_err(|e| format!("cannot generate {} from {}:\n{e}", c.package, path.display()))
 }

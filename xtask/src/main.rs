@@ -375,6 +375,7 @@ fn codegen_any_cmd(opts: &BTreeMap<String, String>) -> Result<ExitCode, String> 
     let started = Instant::now();
     let generated = any_model::generate_model(
         &model_path,
+        None,
         opts.get("package").map(String::as_str),
         opts.get("service").map(String::as_str),
         &runtime,
@@ -455,6 +456,7 @@ fn codegen_all_cmd(args: &[String]) -> Result<ExitCode, String> {
             let dir = out.join(&package);
             let g = any_model::generate_model(
                 path,
+                None,
                 Some(&package),
                 None,
                 &any_model::relative_path(&dir, &runtime),

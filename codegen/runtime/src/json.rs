@@ -453,7 +453,8 @@ pub fn push_in_place<T: FromJson + Default>(
     r: &mut JsonReader<'_>,
     items: &mut Vec<T>,
 ) -> Result<(), DeserializeError> {
-    items.push(T::default());
+    // Written straight into the list's buffer (`push` would build it on the stack and copy it).
+    items.resize_with(items.len() + 1, T::default);
     match items.last_mut() {
         Some(item) => item.read_json_in_place(r),
         None => Ok(()),
@@ -463,11 +464,18 @@ pub fn push_in_place<T: FromJson + Default>(
 /// Decodes a response body into `T` in one pass. An empty or all-whitespace body reads as `{}`;
 /// anything after the value but whitespace is an error.
 pub fn from_slice<T: FromJson>(body: &[u8]) -> Result<T, DeserializeError> {
-    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
-    let mut r = JsonReader::new(body);
+    let mut r = body_reader(body);
     let value = T::read_json(&mut r)?;
     r.finish()?;
     Ok(value)
+}
+
+/// The reader of a response body for [`from_slice`] (not generic: compiled once, not once per
+/// decoded type).
+#[inline(never)]
+fn body_reader(body: &[u8]) -> JsonReader<'_> {
+    let body: &[u8] = if body.iter().all(u8::is_ascii_whitespace) { b"{}" } else { body };
+    JsonReader::new(body)
 }
 
 /// A timestamp, or a list, map or sparse entry holding timestamps at any depth, encoded in a

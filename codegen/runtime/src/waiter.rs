@@ -9,11 +9,14 @@
 //! Path matchers evaluate a JMESPath expression ([`jmespath`]) over the JSON wire form of the
 //! output (`output`), or over `{"input": ..., "output": ...}` (`inputOutput`).
 //!
-//! Between attempts the waiter sleeps per the Smithy waiters specification: attempt `n`'s delay
-//! is drawn uniformly from `[minDelay, min(maxDelay, minDelay * 2^(n-1))]` ([`delay`]), and is
-//! cut to the time left before `max_wait`, so the waiter never sleeps past its deadline and
-//! its last attempt is made at the deadline; when no time is left it gives up
-//! ([`WaiterError::TimedOut`]). Time, sleep and randomness are the client's: its time source
+//! Between attempts the waiter sleeps per the Smithy waiters specification ("Waiter retries"):
+//! retry `n`'s delay is drawn uniformly from `[minDelay, min(maxDelay, minDelay * 2^(n-1))]`
+//! ([`delay`]); when the time left before `max_wait` minus that delay is at most `minDelay`, the
+//! delay becomes the whole time left and that retry is the last one. So the waiter never sleeps
+//! past its deadline, never makes an attempt sooner than `minDelay` after the previous one
+//! unless the previous one found less than `minDelay` left, and its last attempt is made at the
+//! deadline (as in the specification's example schedule); after the last attempt, or when no
+//! time is left, it gives up ([`WaiterError::TimedOut`]). Time, sleep and randomness are the client's: its time source
 //! ([`crate::config::Config::time_source`]), the sleep it waits between retries with
 //! ([`crate::config::Config::retry_sleep`]: the waiter's delays are retries too; timeouts keep
 //! their own sleep) and its random source ([`crate::config::Config::random_source`]), so tests
@@ -144,22 +147,38 @@ impl WaiterSpec {
     }
 }
 
-/// The delay before retry attempt `attempt` (1 for the first retry): uniform in
-/// `[min_delay, min(max_delay, min_delay * 2^(attempt-1))]` by `random` in `[0, 1)`, and never
-/// more than `remaining`.
+/// The sleep before a retry, and whether that retry is the waiter's last.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Delay {
+    pub duration: Duration,
+    /// The time left after this sleep would be at most `minDelay`: the sleep takes all of it and
+    /// the retry after it is the last.
+    pub last: bool,
+}
+
+/// The delay before retry attempt `attempt` (1 for the first retry) with `remaining` left
+/// before the deadline: uniform in `[min_delay, min(max_delay, min_delay * 2^(attempt-1))]` by
+/// `random` in `[0, 1)`; when `remaining` minus that is at most `min_delay`, all of `remaining`,
+/// marked [`Delay::last`] (the specification's `if remainingTime - delay <= minDelay: delay =
+/// remainingTime`, "perform one last retry").
 pub fn delay(
     min_delay: Duration,
     max_delay: Duration,
     attempt: u32,
     remaining: Duration,
     random: f64,
-) -> Duration {
+) -> Delay {
     let max_delay = max_delay.max(min_delay);
     let factor = 1u32.checked_shl(attempt.saturating_sub(1)).unwrap_or(u32::MAX);
     let ceiling = min_delay.checked_mul(factor).map_or(max_delay, |d| d.min(max_delay));
     let span = ceiling.saturating_sub(min_delay);
     let jittered = min_delay + span.mul_f64(random.clamp(0.0, 1.0));
-    jittered.min(remaining)
+    // `remaining - jittered <= min_delay`, without going below zero.
+    if remaining <= jittered + min_delay {
+        Delay { duration: remaining, last: true }
+    } else {
+        Delay { duration: jittered, last: false }
+    }
 }
 
 /// The response that ended a wait in success (a successful output, or the error an
@@ -396,6 +415,7 @@ where
     let start = clock.now();
     let elapsed = |now: SystemTime| now.duration_since(start).unwrap_or_default();
     let mut attempts = 0u32;
+    let mut last = false;
     loop {
         attempts += 1;
         let response = handle.call::<O>(input.clone()).await;
@@ -418,12 +438,13 @@ where
             (Some(AcceptorState::Retry) | None, _) => {}
         }
         let remaining = max_wait.saturating_sub(elapsed(clock.now()));
-        if remaining.is_zero() {
+        if last || remaining.is_zero() {
             return Err(WaiterError::TimedOut(TimedOut { waiter: spec.name, max_wait, attempts }));
         }
         let d = delay(spec.min_delay, spec.max_delay, attempts, remaining, random.next_f64());
-        tracing::debug!(waiter = spec.name, delay = ?d, "waiter sleeping");
-        sleep.sleep(d).await;
+        tracing::debug!(waiter = spec.name, delay = ?d.duration, last = d.last, "waiter sleeping");
+        last = d.last;
+        sleep.sleep(d.duration).await;
     }
 }
 
@@ -440,23 +461,35 @@ mod tests {
         let (min, max, far) = (s(2), s(120), s(10_000));
         // Highest draws: the ceiling doubles from minDelay up to maxDelay.
         let top: Vec<u64> =
-            (1..=9).map(|n| delay(min, max, n, far, 0.999_999_999).as_secs()).collect();
+            (1..=9).map(|n| delay(min, max, n, far, 0.999_999_999).duration.as_secs()).collect();
         // (Ceilings 2, 4, 8, ..., 64, then 120; a draw just under 1 lands just under each but the
         // first, whose range is the single point minDelay.)
         assert_eq!(top, [2, 3, 7, 15, 31, 63, 119, 119, 119]);
         // Lowest draws are minDelay; a middle draw lies in between.
         for n in 1..=40 {
-            assert_eq!(delay(min, max, n, far, 0.0), min);
+            assert_eq!(delay(min, max, n, far, 0.0), Delay { duration: min, last: false });
         }
-        assert_eq!(delay(min, max, 3, far, 0.5), s(5));
-        assert_eq!(delay(min, max, 1000, far, 1.0), max);
+        assert_eq!(delay(min, max, 3, far, 0.5).duration, s(5));
+        assert_eq!(delay(min, max, 1000, far, 1.0).duration, max);
     }
 
     #[test]
-    fn delays_never_pass_the_remaining_time() {
-        assert_eq!(delay(s(2), s(120), 7, s(30), 0.9), s(30));
-        assert_eq!(delay(s(2), s(120), 1, s(1), 0.0), s(1));
-        assert_eq!(delay(s(2), s(120), 1, Duration::ZERO, 0.5), Duration::ZERO);
+    fn the_last_retry_takes_all_the_time_left_once_at_most_min_delay_would_remain() {
+        let (min, max) = (s(2), s(120));
+        let last = |duration| Delay { duration, last: true };
+        let not_last = |duration| Delay { duration, last: false };
+        // Longer than what is left: cut to it.
+        assert_eq!(delay(min, max, 7, s(30), 0.9), last(s(30)));
+        // Shorter, but at most minDelay would be left after it: stretched to all of it (the
+        // specification's example, 10 s left and a draw of 9: no attempt 1 s before the deadline).
+        assert_eq!(delay(min, max, 4, s(10), 0.5), last(s(10)));
+        // Exactly minDelay would be left: still the last (`<=`); a little more: not.
+        assert_eq!(delay(min, max, 1, s(4), 0.0), last(s(4)));
+        assert_eq!(delay(min, max, 1, s(4) + Duration::from_millis(1), 0.0), not_last(min));
+        assert_eq!(delay(min, max, 4, s(11) + Duration::from_millis(1), 0.5), not_last(s(9)));
+        // Less than minDelay left: all of it, last; none left: zero.
+        assert_eq!(delay(min, max, 1, s(1), 0.0), last(s(1)));
+        assert_eq!(delay(min, max, 1, Duration::ZERO, 0.5), last(Duration::ZERO));
     }
 
     #[test]

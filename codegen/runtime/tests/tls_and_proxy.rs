@@ -36,6 +36,32 @@ fn certificate(names: &[&str]) -> (String, Arc<rustls::ServerConfig>) {
     (cert.pem(), Arc::new(config))
 }
 
+/// A self-signed certificate for 127.0.0.1 with a key of `alg` (PEM), and a server
+/// configuration that speaks only `version` with only `suites`.
+fn certificate_for(
+    alg: &'static rcgen::SignatureAlgorithm,
+    version: &'static rustls::SupportedProtocolVersion,
+    suites: &[rustls::SupportedCipherSuite],
+) -> (String, Arc<rustls::ServerConfig>) {
+    let key_pair = rcgen::KeyPair::generate_for(alg).unwrap();
+    let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
+        .unwrap()
+        .self_signed(&key_pair)
+        .unwrap();
+    let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_pair.serialize_der().into());
+    let provider = rustls::crypto::CryptoProvider {
+        cipher_suites: suites.to_vec(),
+        ..rustls::crypto::ring::default_provider()
+    };
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
+        .with_protocol_versions(&[version])
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(vec![cert.der().clone()], key)
+        .unwrap();
+    (cert.pem(), Arc::new(config))
+}
+
 /// Reads one request (head and `Content-Length` body) from `stream`; `None` at the end.
 async fn read_request<S: AsyncRead + Unpin>(stream: &mut S, buf: &mut Vec<u8>) -> Option<String> {
     let head_end = loop {
@@ -456,4 +482,49 @@ async fn proxies_from_the_environment_and_no_proxy() {
         "{message}"
     );
     assert_eq!(origin.seen().len(), 6);
+}
+
+/// The default connector's TLS: 1.2 and 1.3, each AES-GCM suite, P-256 and P-384 certificates
+/// (what AWS endpoints negotiate) work; ChaCha20-Poly1305 only and Ed25519 certificates are not
+/// offered (see `http`'s docs), and fail as TLS errors, not retried.
+#[tokio::test]
+async fn tls_1_2_and_1_3_with_aes_gcm_work_and_chacha20_or_ed25519_alone_do_not() {
+    use rustls::crypto::ring::cipher_suite as cs;
+    use rustls::version::{TLS12, TLS13};
+    let working: [(&rcgen::SignatureAlgorithm, _, rustls::SupportedCipherSuite); 6] = [
+        (&rcgen::PKCS_ECDSA_P256_SHA256, &TLS13, cs::TLS13_AES_128_GCM_SHA256),
+        (&rcgen::PKCS_ECDSA_P384_SHA384, &TLS13, cs::TLS13_AES_256_GCM_SHA384),
+        (&rcgen::PKCS_ECDSA_P256_SHA256, &TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+        (&rcgen::PKCS_ECDSA_P384_SHA384, &TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
+        (&rcgen::PKCS_ECDSA_P256_SHA256, &TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384),
+        (&rcgen::PKCS_ECDSA_P384_SHA384, &TLS13, cs::TLS13_AES_128_GCM_SHA256),
+    ];
+    for (alg, version, suite) in working {
+        let (pem, server_config) = certificate_for(alg, version, &[suite]);
+        let server = TlsServer::start(server_config).await;
+        let sleep = RecordingSleep::default();
+        let out = call(config(&server.url(), &sleep).ca_bundle_pem(&pem).build()).await;
+        assert!(out.is_ok(), "{alg:?} {version:?} {suite:?}: {out:?}");
+    }
+    let refused: [(&rcgen::SignatureAlgorithm, _, rustls::SupportedCipherSuite, &str); 3] = [
+        (&rcgen::PKCS_ECDSA_P256_SHA256, &TLS13, cs::TLS13_CHACHA20_POLY1305_SHA256, "handshake"),
+        (
+            &rcgen::PKCS_ECDSA_P256_SHA256,
+            &TLS12,
+            cs::TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256,
+            "handshake",
+        ),
+        (&rcgen::PKCS_ED25519, &TLS13, cs::TLS13_AES_128_GCM_SHA256, "handshake"),
+    ];
+    for (alg, version, suite, what) in refused {
+        let (pem, server_config) = certificate_for(alg, version, &[suite]);
+        let server = TlsServer::start(server_config).await;
+        let sleep = RecordingSleep::default();
+        let err =
+            call(config(&server.url(), &sleep).ca_bundle_pem(&pem).build()).await.unwrap_err();
+        let (kind, message) = dispatch_failure(err);
+        assert_eq!(kind, ConnectorErrorKind::Tls, "{alg:?} {suite:?}: {message}");
+        assert!(message.to_lowercase().contains(what), "{alg:?} {suite:?}: {message}");
+        assert_eq!(server.connections(), 1, "{alg:?} {suite:?}: not retried");
+    }
 }

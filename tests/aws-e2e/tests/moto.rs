@@ -87,7 +87,7 @@ mod sqs {
 
         let listed =
             client.list_queues().queue_name_prefix(&name).send().await.expect("ListQueues");
-        assert_eq!(listed.queue_urls(), [url.clone()]);
+        assert_eq!(listed.queue_urls(), std::slice::from_ref(&url));
         client.delete_queue().queue_url(&url).send().await.expect("DeleteQueue");
     }
 

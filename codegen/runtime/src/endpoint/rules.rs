@@ -45,7 +45,6 @@
 //! assert_eq!(RULES.resolve_endpoint(&EndpointParams::new()).unwrap_err().message(), "Missing Region");
 //! ```
 
-use std::collections::BTreeMap;
 use std::fmt;
 
 use super::partition::{PartitionOutputs, Partitions};
@@ -259,7 +258,8 @@ pub enum Value {
     Bool(bool),
     Int(i64),
     Array(Vec<Value>),
-    Object(BTreeMap<String, Value>),
+    /// Fields in the order they were made (an object of the rules has a handful of them).
+    Object(Vec<(String, Value)>),
 }
 
 impl Value {
@@ -317,7 +317,7 @@ impl Value {
 
     fn partition(p: PartitionOutputs) -> Value {
         let s = |v: &str| Value::String(v.to_string());
-        Value::Object(BTreeMap::from([
+        Value::Object(Vec::from([
             ("name".to_string(), s(p.name)),
             ("dnsSuffix".to_string(), s(p.dns_suffix)),
             ("dualStackDnsSuffix".to_string(), s(p.dual_stack_dns_suffix)),
@@ -496,12 +496,15 @@ impl RuleSet {
                 Some(Value::Array(out))
             }
             Expr::Object(fields) => {
-                let mut out = BTreeMap::new();
+                let mut out: Vec<(String, Value)> = Vec::with_capacity(fields.len());
                 for (k, v) in *fields {
                     let v = self
                         .eval(v, scope)?
                         .ok_or_else(|| invalid(format!("object field `{k}` has no value")))?;
-                    out.insert((*k).to_string(), v);
+                    match out.iter_mut().find(|(name, _)| name == k) {
+                        Some(field) => field.1 = v,
+                        None => out.push(((*k).to_string(), v)),
+                    }
                 }
                 Some(Value::Object(out))
             }
@@ -610,7 +613,7 @@ impl RuleSet {
             Func::ParseUrl => {
                 arity(1)?;
                 string(0)?.and_then(|s| functions::parse_url(&s)).map(|u| {
-                    Value::Object(BTreeMap::from([
+                    Value::Object(Vec::from([
                         ("scheme".to_string(), Value::String(u.scheme)),
                         ("authority".to_string(), Value::String(u.authority)),
                         ("path".to_string(), Value::String(u.path)),
@@ -633,7 +636,7 @@ impl RuleSet {
             Func::AwsParseArn => {
                 arity(1)?;
                 string(0)?.and_then(|s| functions::parse_arn(&s)).map(|a| {
-                    Value::Object(BTreeMap::from([
+                    Value::Object(Vec::from([
                         ("partition".to_string(), Value::String(a.partition)),
                         ("service".to_string(), Value::String(a.service)),
                         ("region".to_string(), Value::String(a.region)),
@@ -664,10 +667,12 @@ fn get_attr(value: Value, path: &[PathSegment]) -> Result<Option<Value>, Endpoin
     let mut current = value;
     for seg in path {
         current = match (seg, current) {
-            (PathSegment::Key(k), Value::Object(mut fields)) => match fields.remove(*k) {
-                Some(v) => v,
-                None => return Ok(None),
-            },
+            (PathSegment::Key(k), Value::Object(mut fields)) => {
+                match fields.iter().position(|(name, _)| name == k) {
+                    Some(i) => fields.swap_remove(i).1,
+                    None => return Ok(None),
+                }
+            }
             (PathSegment::Index(i), Value::Array(mut items)) => {
                 if *i < items.len() {
                     items.swap_remove(*i)

@@ -27,9 +27,9 @@ pub struct JsonReader<'a> {
     text: &'a str,
     pos: usize,
     depth: usize,
-    /// Where strings with escapes are unescaped (its capacity is kept from one string to the
-    /// next), before they are copied into a `String` of their exact length.
-    scratch: String,
+    /// Where strings with escapes are unescaped (kept from one string to the next), before
+    /// they are copied into a `String` of their exact length.
+    scratch: Vec<u8>,
 }
 
 /// Shows where the reader is, never the body (it may hold sensitive members).
@@ -74,7 +74,7 @@ impl<'a> JsonReader<'a> {
             Ok(text) => text,
             Err(e) => std::str::from_utf8(&input[..e.valid_up_to()]).unwrap_or_default(),
         };
-        JsonReader { input, text, pos: 0, depth: 0, scratch: String::new() }
+        JsonReader { input, text, pos: 0, depth: 0, scratch: Vec::new() }
     }
 
     /// The text of `input[start..end]`, a run of a string between ASCII delimiters; an error
@@ -368,68 +368,123 @@ impl<'a> JsonReader<'a> {
     /// allocation, never regrown).
     #[inline(never)]
     fn string_with_escapes(&mut self, start: usize, i: usize) -> Result<String, DeserializeError> {
-        let mut out = std::mem::take(&mut self.scratch);
-        out.clear();
-        let read = self.unescape(&mut out, start, i);
-        let string = read.map(|()| String::from(out.as_str()));
-        self.scratch = out;
+        let mut buf = std::mem::take(&mut self.scratch);
+        let read = self.unescape(&mut buf, start, i);
+        let string = read.and_then(|len| match std::str::from_utf8(&buf[..len]) {
+            Ok(s) => Ok(String::from(s)),
+            // Not reached: the string's bytes are in the checked prefix of the input and every
+            // escape writes a whole character.
+            Err(_) => Err(self.syntax("invalid UTF-8 in a string")),
+        });
+        self.scratch = buf;
         string
     }
 
-    /// Appends the text of a string that starts at `start` and has an escape at `i` to `out`,
-    /// up to its closing quote (consumed): runs of text between escapes are copied as they are.
+    /// Unescapes a string that starts at `start` and has an escape at `i` (its first) into
+    /// `buf`, up to its closing quote (consumed), and returns the length written. `buf` is a
+    /// zero-filled working area, grown as needed and kept from one string to the next: runs of
+    /// plain text are copied eight bytes at a time, whole words (the bytes after the end of a
+    /// run are overwritten next), so a run costs no call to `memcpy`.
     #[inline]
     fn unescape(
         &mut self,
-        out: &mut String,
+        buf: &mut Vec<u8>,
         start: usize,
         mut i: usize,
-    ) -> Result<(), DeserializeError> {
+    ) -> Result<usize, DeserializeError> {
         let input = self.input;
-        out.push_str(self.text(start, i)?);
+        let room = |buf: &mut Vec<u8>, needed: usize| {
+            if buf.len() < needed {
+                let len = needed.max(buf.len() * 2).max(256);
+                buf.resize(len, 0);
+            }
+        };
+        let mut out = i - start;
+        room(buf, out + 8);
+        buf[..out].copy_from_slice(&input[start..i]);
         loop {
-            match input.get(i) {
-                None => return Err(self.eof()),
+            // A run of plain text, up to the next special byte.
+            loop {
+                room(buf, out + 8);
+                let Some(chunk) = input.get(i..i + 8) else {
+                    let end = skip_plain(input, i);
+                    room(buf, out + (end - i) + 8);
+                    buf[out..out + (end - i)].copy_from_slice(&input[i..end]);
+                    out += end - i;
+                    i = end;
+                    break;
+                };
+                let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
+                buf[out..out + 8].copy_from_slice(&word);
+                let special = special_bytes(u64::from_le_bytes(word));
+                if special != 0 {
+                    let k = (special.trailing_zeros() / 8) as usize;
+                    out += k;
+                    i += k;
+                    break;
+                }
+                out += 8;
+                i += 8;
+            }
+            // The byte that ended the run; `buf` has room for eight more bytes.
+            let escaped = match input.get(i) {
                 Some(b'"') => {
+                    self.utf8_before(start, i + 1)?;
                     self.pos = i + 1;
-                    return Ok(());
+                    return Ok(out);
                 }
-                Some(b'\\') => {
-                    let c = match input.get(i + 1) {
-                        Some(b'"') => '"',
-                        Some(b'\\') => '\\',
-                        Some(b'/') => '/',
-                        Some(b'b') => '\u{8}',
-                        Some(b'f') => '\u{c}',
-                        Some(b'n') => '\n',
-                        Some(b'r') => '\r',
-                        Some(b't') => '\t',
-                        Some(b'u') => {
-                            self.pos = i;
-                            i += 2;
-                            let c = self.unicode_escape(&mut i)?;
-                            out.push(c);
-                            continue;
-                        }
-                        Some(_) => {
-                            self.pos = i;
-                            return Err(self.syntax("an invalid escape in a string"));
-                        }
-                        None => return Err(self.eof()),
-                    };
-                    i += 2;
-                    out.push(c);
+                Some(b'\\') => match input.get(i + 1) {
+                    Some(b'"') => b'"',
+                    Some(b'\\') => b'\\',
+                    Some(b'/') => b'/',
+                    Some(b'b') => 0x08,
+                    Some(b'f') => 0x0c,
+                    Some(b'n') => b'\n',
+                    Some(b'r') => b'\r',
+                    Some(b't') => b'\t',
+                    Some(b'u') => {
+                        self.utf8_before(start, i)?;
+                        self.pos = i;
+                        i += 2;
+                        let c = self.unicode_escape(&mut i)?;
+                        out += c.encode_utf8(&mut buf[out..out + 4]).len();
+                        continue;
+                    }
+                    Some(_) => {
+                        self.utf8_before(start, i)?;
+                        self.pos = i;
+                        return Err(self.syntax("an invalid escape in a string"));
+                    }
+                    None => {
+                        self.utf8_before(start, i)?;
+                        return Err(self.eof());
+                    }
+                },
+                None => {
+                    self.utf8_before(start, i)?;
+                    return Err(self.eof());
                 }
-                Some(&b) if b < 0x20 => {
+                Some(_) => {
+                    self.utf8_before(start, i)?;
                     self.pos = i;
                     return Err(self.syntax("a control character in a string (it must be escaped)"));
                 }
-                Some(_) => {
-                    let run = i;
-                    i = skip_plain(input, i + 1);
-                    out.push_str(self.text(run, i)?);
-                }
-            }
+            };
+            buf[out] = escaped;
+            out += 1;
+            i += 2;
+        }
+    }
+
+    /// An error when the bytes of a string from `start` up to `end` are not all in the checked
+    /// (valid UTF-8) prefix of the input, as [`Self::text`] gives it.
+    #[inline]
+    fn utf8_before(&mut self, start: usize, end: usize) -> Result<(), DeserializeError> {
+        if end <= self.text.len() {
+            Ok(())
+        } else {
+            self.pos = self.text.len().max(start);
+            Err(self.syntax("invalid UTF-8 in a string"))
         }
     }
 
@@ -497,6 +552,10 @@ impl<'a> JsonReader<'a> {
     pub fn i64_value(&mut self) -> Result<i64, DeserializeError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.expected("an integer"));
+        }
+        if let Some((n, len)) = small_integer_prefix(&self.input[self.pos..]) {
+            self.pos += len;
+            return Ok(n);
         }
         let text = self.number_text()?;
         if let Some(n) = small_integer(text.as_bytes()) {
@@ -712,16 +771,25 @@ impl<'a> JsonReader<'a> {
     ///
     /// After the first item, the list is given room for as many items as the rest of the body
     /// would hold if they were as long as the first (a page of a thousand kilobyte-sized
-    /// `HistoryEvent`s is then never moved by the list's growth); at most one item per 64
-    /// bytes of the body and 16 bytes of room per byte of it, and a list left less than half
-    /// full is shrunk.
+    /// `HistoryEvent`s is then never moved by the list's growth when they are alike); when
+    /// the list is full again (the first item was longer than the rest), for as many more as
+    /// the rest would hold if they were as long as the items so far on average, and an eighth
+    /// more: one more move, not one per doubling. At most one item per 64 bytes of the body
+    /// and 16 bytes of room per byte of it, and a list left less than half full is shrunk.
     pub(crate) fn list_of<T: FromJson>(&mut self) -> Result<Vec<T>, DeserializeError> {
         self.begin_array("an array")?;
+        let list_start = self.pos;
         let mut out = Vec::new();
         let mut first = true;
         let mut index = 0;
         while self.array_step(&mut first)? {
             let start = self.pos;
+            if index > 1 && out.len() == out.capacity() && std::mem::size_of::<T>() > 0 {
+                let rest = self.input.len() - self.pos;
+                let estimate = rest / ((self.pos - list_start) / index).max(64);
+                let estimate = estimate + estimate / 8 + 1;
+                out.reserve(estimate.min(rest * 16 / std::mem::size_of::<T>()));
+            }
             if self.null()? {
                 out.extend(T::from_null());
             } else {
@@ -772,14 +840,8 @@ impl<'a> JsonReader<'a> {
 /// byte before it: the lowest flag is exactly the first special byte.
 #[inline]
 fn skip_plain(input: &[u8], mut i: usize) -> usize {
-    const ONES: u64 = 0x0101_0101_0101_0101;
-    const HIGH: u64 = 0x8080_8080_8080_8080;
-    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
     while let Some(chunk) = input.get(i..i + 8) {
-        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
-        let special = has_zero(w ^ (ONES * u64::from(b'"')))
-            | has_zero(w ^ (ONES * u64::from(b'\\')))
-            | (w.wrapping_sub(ONES * 0x20) & !w & HIGH);
+        let special = special_bytes(u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8])));
         if special != 0 {
             return i + (special.trailing_zeros() / 8) as usize;
         }
@@ -792,6 +854,44 @@ fn skip_plain(input: &[u8], mut i: usize) -> usize {
         i += 1;
     }
     i
+}
+
+/// The high bit of every byte of `w` (eight bytes, the first the lowest) that is a quote, a
+/// backslash or a control character, and maybe of bytes after the first such one (see
+/// [`skip_plain`]): the lowest bit set marks the first special byte exactly.
+#[inline]
+fn special_bytes(w: u64) -> u64 {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    let has_zero = |v: u64| v.wrapping_sub(ONES) & !v & HIGH;
+    has_zero(w ^ (ONES * u64::from(b'"')))
+        | has_zero(w ^ (ONES * u64::from(b'\\')))
+        | (w.wrapping_sub(ONES * 0x20) & !w & HIGH)
+}
+
+/// The integer at the start of `text` and its length, in one pass, when it is a JSON integer
+/// of at most 18 digits that the next byte ends (not a digit, `.`, `e` or `E`); `None` for any
+/// other text (then read the general way, which checks the grammar).
+#[inline]
+fn small_integer_prefix(text: &[u8]) -> Option<(i64, usize)> {
+    let negative = text.first() == Some(&b'-');
+    let start = usize::from(negative);
+    let mut n: i64 = 0;
+    let mut i = start;
+    while let Some(&d) = text.get(i) {
+        if !d.is_ascii_digit() {
+            break;
+        }
+        n = n.wrapping_mul(10).wrapping_add(i64::from(d - b'0'));
+        i += 1;
+    }
+    let digits = i - start;
+    let leading_zero = digits > 1 && text[start] == b'0';
+    if digits == 0 || digits > 18 || leading_zero || matches!(text.get(i), Some(b'.' | b'e' | b'E'))
+    {
+        return None;
+    }
+    Some((if negative { -n } else { n }, i))
 }
 
 /// An integer of at most 18 digits (an optional `-`, then digits only), or `None` for any other
@@ -1120,8 +1220,48 @@ impl<'a> ObjectReader<'_, 'a> {
 
     /// The name of the next member whose value is not `null`, or `None` at the end of the
     /// object. The value must then be read ([`Self::member`]) or skipped ([`Self::skip`]).
-    #[inline]
+    ///
+    /// The member as the service writes it (compact, the name without escapes, a value that is
+    /// not `null`) is read by the few lines here; every other form by
+    /// [`Self::next_member_general`]. Not inlined: one copy keeps the generated decoders small
+    /// (inlined into each, it saves about 4 % of a history event's decoding instructions).
+    #[inline(never)]
     pub fn next_member(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
+        let r = &mut *self.r;
+        let input = r.input;
+        let mut i = r.pos;
+        if !self.first {
+            if input.get(i) != Some(&b',') {
+                return self.next_member_general();
+            }
+            i += 1;
+        }
+        if input.get(i) != Some(&b'"') {
+            return self.next_member_general();
+        }
+        let start = i + 1;
+        let end = skip_plain(input, start);
+        match (input.get(end), input.get(end + 1), input.get(end + 2)) {
+            (Some(b'"'), Some(b':'), Some(b))
+                if !matches!(b, b'n' | b' ' | b'\n' | b'\r' | b'\t') =>
+            {
+                match r.text.get(start..end) {
+                    Some(key) => {
+                        r.pos = end + 2;
+                        self.first = false;
+                        Ok(Some(Cow::Borrowed(key)))
+                    }
+                    None => self.next_member_general(),
+                }
+            }
+            _ => self.next_member_general(),
+        }
+    }
+
+    /// [`Self::next_member`] for any form of member: whitespace, escapes in the name, `null`
+    /// values (skipped), the end of the object, and errors.
+    #[inline(never)]
+    fn next_member_general(&mut self) -> Result<Option<Cow<'a, str>>, DeserializeError> {
         loop {
             if let Some(key) = self.r.compact_key(&mut self.first) {
                 match self.r.input.get(self.r.pos) {
@@ -1152,8 +1292,9 @@ impl<'a> ObjectReader<'_, 'a> {
         }
     }
 
-    /// Reads the value of member `name`.
-    #[inline]
+    /// Reads the value of member `name`. Never inlined: one copy per member type (not per member)
+    /// keeps the generated decoders small.
+    #[inline(never)]
     pub fn member<T: FromJson>(&mut self, name: &str) -> Result<T, DeserializeError> {
         T::read_json(self.r).map_err(|e| self.wrap(e.within(name)))
     }
@@ -1192,7 +1333,6 @@ impl<'a> ObjectReader<'_, 'a> {
     }
 
     /// Skips the value of a member the decoder does not know.
-    #[inline]
     pub fn skip(&mut self) -> Result<(), DeserializeError> {
         self.r.skip().map_err(|e| self.wrap(e))
     }
@@ -1574,6 +1714,89 @@ mod tests {
         assert_eq!(v, [vec![1], vec![2]]);
         assert!(v.capacity() < 4, "{}", v.capacity());
         r.finish().unwrap();
+    }
+
+    #[test]
+    fn a_list_whose_first_item_is_long_grows_once_to_about_its_length() {
+        // The first item four times as long as the others: room for a quarter of the list
+        // after it, then, once full, for the rest by the average length and an eighth.
+        let long = "x".repeat(400);
+        let items: Vec<String> =
+            std::iter::once(long).chain((1..1000).map(|i| format!("{i:0>98}"))).collect();
+        let body =
+            format!("[{}]", items.iter().map(|s| format!("\"{s}\"")).collect::<Vec<_>>().join(","));
+        let mut r = JsonReader::new(body.as_bytes());
+        let v: Vec<String> = r.list_of().unwrap();
+        assert_eq!(v, items);
+        assert!((1000..=1200).contains(&v.capacity()), "{}", v.capacity());
+    }
+
+    /// Long strings with many escapes (the scratch area grows, and is reused by shorter ones),
+    /// as serde_json reads them; invalid UTF-8 after an escape is a syntax error.
+    #[test]
+    fn long_escaped_strings_read_as_serde_json_reads_them() {
+        let mut texts = Vec::new();
+        for n in [1usize, 7, 8, 9, 100, 1000, 5000, 3] {
+            let unit = "{\"k\":\"v\u{e9}\\\n\u{1F600}\"}";
+            texts.push(unit.repeat(n));
+        }
+        let body = serde_json::to_string(&texts).unwrap();
+        let mut r = JsonReader::new(body.as_bytes());
+        let v: Vec<String> = r.list_of().unwrap();
+        assert_eq!(v, texts);
+        for bad in [&b"\"a\\nb\xff\""[..], b"\"a\\n\xff\\n\"", b"\"\\u00e9\xc3"] {
+            let mut r = JsonReader::new(bad);
+            let e = r.str_value().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::Syntax);
+            assert!(e.to_string().contains("invalid UTF-8"), "{e}");
+        }
+    }
+
+    #[test]
+    fn integers_read_in_one_pass_as_in_two() {
+        for text in [
+            "0",
+            "-0",
+            "7",
+            "-7",
+            "42",
+            "123456789012345678",
+            "-123456789012345678",
+            "1234567890123456789",
+            "9223372036854775807",
+            "9223372036854775808",
+            "01",
+            "-01",
+            "00",
+            "1.0",
+            "1e3",
+            "1E3",
+            "-",
+            "1.5",
+        ] {
+            for after in ["", ",", "}", " ", "]", "x", "."] {
+                let body = format!("{text}{after}");
+                let one = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    r.i64_value().map(|n| (n, r.pos)).map_err(|e| e.kind())
+                };
+                let two = {
+                    let mut r = JsonReader::new(body.as_bytes());
+                    // The grammar's check, then the value as the standard library reads it.
+                    r.number_text().map_err(|e| e.kind()).and_then(|t| match t.parse::<i64>() {
+                        Ok(n) => Ok((n, r.pos)),
+                        Err(_) => match t.parse::<f64>() {
+                            Ok(f) if f.fract() == 0.0 && f.abs() < 9.007e15 => {
+                                Ok((f as i64, r.pos))
+                            }
+                            Ok(f) if f.fract() == 0.0 => Err(ErrorKind::OutOfRange),
+                            _ => Err(ErrorKind::UnexpectedType),
+                        },
+                    })
+                };
+                assert_eq!(one, two, "{body}");
+            }
+        }
     }
 
     #[test]

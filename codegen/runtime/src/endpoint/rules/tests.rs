@@ -1,5 +1,6 @@
 use super::*;
 use crate::endpoint::partition::{KnownRegion, Partition};
+use std::collections::BTreeMap;
 
 const AWS: PartitionOutputs = PartitionOutputs {
     name: "aws",
