@@ -1312,6 +1312,8 @@ impl<'a> ObjectReader<'_, 'a> {
     /// Reads the value of member `name` into `slot` (replacing what it held): what a generated
     /// decoder's match arm calls, so that the arm is one call and the decoder has one `?`
     /// for all its members (less code per structure than an assignment and a `?` per arm).
+    /// Never inlined, as [`Self::member`].
+    #[inline(never)]
     pub fn read_member<T: FromJson>(
         &mut self,
         name: &str,
