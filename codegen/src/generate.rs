@@ -62,13 +62,11 @@ pub fn pick_service(model: &Model, wanted: Option<&ShapeId>) -> Result<ShapeId, 
 pub fn protocol_case_count(
     model: &Model,
     service: &ShapeId,
-) -> Result<(&'static str, crate::emit::protocol_tests::CaseCount), Errors> {
+) -> Result<(&'static str, ir::protocol_tests::CaseCount), Errors> {
     let index = ShapeIndex::build(model, service)?;
     let service = ir::build(&index)?;
-    Ok((
-        crate::emit::protocol_tests::protocol_trait(&service),
-        crate::emit::protocol_tests::count_cases(&service),
-    ))
+    let cases = ir::protocol_tests::lower(&index, &service).map_err(Errors)?;
+    Ok((ir::protocol_tests::protocol_trait(&service), cases.count()))
 }
 
 /// The files of a crate and what the generator could not honour in the model.
@@ -189,8 +187,12 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
     }
 
     let crate_ident = options.crate_info.package_name.replace('-', "_");
-    match crate::emit::smoke_tests::smoke_tests(&service, &crate_ident) {
-        Ok(Some(tokens)) => files.rust("tests/smoke_tests.rs", tokens),
+    // Test cases: lowered (checked, every problem an error), then emitted (cannot fail).
+    match ir::smoke_tests::lower(&index, &service) {
+        Ok(Some(smoke)) => files.rust(
+            "tests/smoke_tests.rs",
+            crate::emit::smoke_tests::smoke_tests(&smoke, &crate_ident),
+        ),
         Ok(None) => {}
         Err(e) => files.errors.push(e),
     }
@@ -203,8 +205,8 @@ pub fn generate_with_report(model: &Model, options: &Options) -> Result<Generate
         );
     }
 
-    let protocol_tests = match crate::emit::protocol_tests::protocol_tests(&service, &crate_ident) {
-        Ok(tests) => tests,
+    let protocol_tests = match ir::protocol_tests::lower(&index, &service) {
+        Ok(cases) => crate::emit::protocol_tests::protocol_tests(&cases, &crate_ident),
         Err(errors) => {
             files.errors.extend(errors);
             None

@@ -6,7 +6,9 @@
 //!
 //! Submodules lower what a trait carries into typed values, checking it: [`waiters`]
 //! (`smithy.waiters#waitable`) and [`endpoints`] (`smithy.rules#endpointRuleSet` and
-//! `smithy.rules#endpointTests`, and the partition table, which comes from outside the model).
+//! `smithy.rules#endpointTests`, and the partition table, which comes from outside the model),
+//! read while building the IR; and the test cases, lowered after it from the IR and the index:
+//! [`protocol_tests`] and [`smoke_tests`].
 //!
 //! # Nullability (Smithy 2.0)
 //!
@@ -32,6 +34,8 @@ use crate::naming;
 use crate::traits::{self, Bounds, Paginated, TimestampFormat, TraitReader};
 
 pub mod endpoints;
+pub mod protocol_tests;
+pub mod smoke_tests;
 pub mod waiters;
 
 /// The protocol a service speaks (from its protocol trait).
@@ -72,7 +76,6 @@ pub struct Service {
     /// What the client leaves out or does not honour (documented in the crate, reported by the
     /// generator).
     pub unsupported: Vec<crate::index::Unsupported>,
-    pub smoke_tests: Vec<(String, Value)>,
 }
 
 #[derive(Debug)]
@@ -104,9 +107,6 @@ pub struct Operation {
     pub endpoint_params: Vec<ContextParam>,
     /// Field name of the `@idempotencyToken` input member.
     pub idempotency_token: Option<String>,
-    /// Raw `smithy.test#httpRequestTests` / `httpResponseTests` of the operation.
-    pub request_tests: Option<Value>,
-    pub response_tests: Option<Value>,
 }
 
 impl Operation {
@@ -287,8 +287,6 @@ pub struct Structure {
     pub error: Option<ErrorInfo>,
     /// The structure itself is `@sensitive`: its Debug output is redacted whole.
     pub sensitive: bool,
-    /// Raw `smithy.test#httpResponseTests` of an error structure.
-    pub response_tests: Option<Value>,
     /// `build()` returns a `Result`: the structure is an operation input (its builder checks
     /// `@required` members), or it has a member that is neither optional nor defaulted, which the
     /// builder cannot fill in ([`Structure::build_requires`], decided once, in lowering; `diff` reads it).
@@ -737,13 +735,6 @@ impl<'a> Builder<'a> {
                 format!("operations {} all map to the Rust name `{rust}`", model.join(", ")),
             ));
         }
-        let smoke_tests = operations
-            .iter()
-            .filter_map(|o| {
-                let shape = index.get(&o.id);
-                shape.traits().get(traits::SMOKE_TESTS).map(|v| (o.name.clone(), v.clone()))
-            })
-            .collect();
         let (endpoint_rule_set, endpoint_tests) = self.endpoints(&svc.traits, &operations);
         if !self.errors.is_empty() {
             let mut errs = self.errors;
@@ -785,7 +776,6 @@ impl<'a> Builder<'a> {
             unions,
             enums,
             int_enums,
-            smoke_tests,
         })
     }
 
@@ -926,8 +916,6 @@ impl<'a> Builder<'a> {
             fn_name: naming::function_name(&name),
             docs,
             deprecated: reader.deprecated(),
-            request_tests: op.traits.get(traits::HTTP_REQUEST_TESTS).cloned(),
-            response_tests: op.traits.get(traits::HTTP_RESPONSE_TESTS).cloned(),
             id: id.clone(),
             name,
             input,
@@ -1450,11 +1438,6 @@ impl<'a> Builder<'a> {
             members,
             error,
             sensitive: s.traits.contains_key(traits::SENSITIVE),
-            response_tests: if role == StructureRole::Error {
-                s.traits.get(traits::HTTP_RESPONSE_TESTS).cloned()
-            } else {
-                None
-            },
         }
     }
 
