@@ -14,9 +14,9 @@
 //! Credentials in the proxy URL's userinfo are sent as `Proxy-Authorization: Basic` and never
 //! shown by `Debug` or in errors. Only `http://` proxy URLs are supported.
 //!
-//! TLS: 1.2 and 1.3 with the AES-GCM suites, X25519 / P-256 / P-384 key exchange, ECDSA and RSA
-//! server certificates; no ChaCha20-Poly1305 suite and no Ed25519 certificate (AWS endpoints use
-//! neither; leaving them out keeps their code out of every program). See `tls_provider`. A
+//! TLS: 1.2 and 1.3 with the AES-GCM suites, P-256 / P-384 key exchange, ECDSA and RSA server
+//! certificates; no ChaCha20-Poly1305 suite, no X25519 key exchange and no Ed25519 certificate
+//! (AWS endpoints need none of them; leaving them out keeps their code out of every program). See `tls_provider`. A
 //! program that needs another TLS setup implements [`HttpConnector`] over a client of its own.
 //!
 //! Connections are pooled per destination (scheme, host, port; for `http` behind a forward
@@ -880,7 +880,9 @@ fn default_roots() -> Result<rustls::RootCertStore, String> {
 /// - Cipher suites: TLS 1.3 `TLS13_AES_128_GCM_SHA256` and `TLS13_AES_256_GCM_SHA384`; TLS 1.2
 ///   `TLS_ECDHE_{ECDSA,RSA}_WITH_AES_{128,256}_GCM_SHA{256,384}`. No ChaCha20-Poly1305: AWS
 ///   endpoints offer AES-GCM, which every x86-64 and ARMv8 CPU accelerates.
-/// - Key exchange: X25519, P-256 and P-384 (all of rustls's *ring* groups).
+/// - Key exchange: P-256 and P-384 (ECDHE). No X25519: RFC 8446 §9.1 makes secp256r1 mandatory
+///   for TLS 1.3 servers, and AWS endpoints offer P-256 (a FIPS curve) in TLS 1.2 and 1.3; a
+///   server offering only X25519 fails the handshake with a TLS error.
 /// - Server certificate signatures: ECDSA (P-256, P-384) and RSA (PKCS#1 v1.5 and PSS, 2048 to
 ///   8192 bits). No Ed25519: no public CA issues Ed25519 certificates, and no AWS endpoint uses
 ///   one.
@@ -935,7 +937,7 @@ fn tls_provider() -> rustls::crypto::CryptoProvider {
             cs::TLS_ECDHE_RSA_WITH_AES_256_GCM_SHA384,
             cs::TLS_ECDHE_RSA_WITH_AES_128_GCM_SHA256,
         ],
-        kx_groups: vec![kx_group::X25519, kx_group::SECP256R1, kx_group::SECP384R1],
+        kx_groups: vec![kx_group::SECP256R1, kx_group::SECP384R1],
         signature_verification_algorithms: SIGNATURES,
         secure_random: &SystemRandom,
         key_provider: &NoPrivateKeys,

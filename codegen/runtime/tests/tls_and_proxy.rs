@@ -37,11 +37,23 @@ fn certificate(names: &[&str]) -> (String, Arc<rustls::ServerConfig>) {
 }
 
 /// A self-signed certificate for 127.0.0.1 with a key of `alg` (PEM), and a server
-/// configuration that speaks only `version` with only `suites`.
+/// configuration that speaks only `version` with only `suites` (and all of *ring*'s key exchange
+/// groups).
 fn certificate_for(
     alg: &'static rcgen::SignatureAlgorithm,
     version: &'static rustls::SupportedProtocolVersion,
     suites: &[rustls::SupportedCipherSuite],
+) -> (String, Arc<rustls::ServerConfig>) {
+    let groups = rustls::crypto::ring::default_provider().kx_groups;
+    certificate_with_groups(alg, version, suites, &groups)
+}
+
+/// As [`certificate_for`], with a server that offers only the key exchange groups `groups`.
+fn certificate_with_groups(
+    alg: &'static rcgen::SignatureAlgorithm,
+    version: &'static rustls::SupportedProtocolVersion,
+    suites: &[rustls::SupportedCipherSuite],
+    groups: &[&'static dyn rustls::crypto::SupportedKxGroup],
 ) -> (String, Arc<rustls::ServerConfig>) {
     let key_pair = rcgen::KeyPair::generate_for(alg).unwrap();
     let cert = rcgen::CertificateParams::new(vec!["127.0.0.1".to_string()])
@@ -51,6 +63,7 @@ fn certificate_for(
     let key = rustls::pki_types::PrivateKeyDer::Pkcs8(key_pair.serialize_der().into());
     let provider = rustls::crypto::CryptoProvider {
         cipher_suites: suites.to_vec(),
+        kx_groups: groups.to_vec(),
         ..rustls::crypto::ring::default_provider()
     };
     let config = rustls::ServerConfig::builder_with_provider(Arc::new(provider))
@@ -526,5 +539,46 @@ async fn tls_1_2_and_1_3_with_aes_gcm_work_and_chacha20_or_ed25519_alone_do_not(
         assert_eq!(kind, ConnectorErrorKind::Tls, "{alg:?} {suite:?}: {message}");
         assert!(message.to_lowercase().contains(what), "{alg:?} {suite:?}: {message}");
         assert_eq!(server.connections(), 1, "{alg:?} {suite:?}: not retried");
+    }
+}
+
+/// Key exchange: a server offering only P-256 or only P-384 (TLS 1.3: after a retry request when
+/// the client's first key share is not the server's group) completes the handshake in TLS 1.2
+/// and 1.3; one offering only X25519, which the default connector does not offer (see `http`'s
+/// docs), fails as a TLS handshake error, not retried.
+#[tokio::test]
+async fn p256_and_p384_key_exchange_work_and_x25519_alone_does_not() {
+    use rustls::crypto::ring::{cipher_suite as cs, kx_group};
+    use rustls::version::{TLS12, TLS13};
+    let p256 = &rcgen::PKCS_ECDSA_P256_SHA256;
+    let working: [(_, rustls::SupportedCipherSuite, &'static dyn rustls::crypto::SupportedKxGroup);
+        4] = [
+        (&TLS13, cs::TLS13_AES_128_GCM_SHA256, kx_group::SECP256R1),
+        (&TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256, kx_group::SECP256R1),
+        (&TLS13, cs::TLS13_AES_256_GCM_SHA384, kx_group::SECP384R1),
+        (&TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384, kx_group::SECP384R1),
+    ];
+    for (version, suite, group) in working {
+        let (pem, server_config) = certificate_with_groups(p256, version, &[suite], &[group]);
+        let server = TlsServer::start(server_config).await;
+        let sleep = RecordingSleep::default();
+        let out = call(config(&server.url(), &sleep).ca_bundle_pem(&pem).build()).await;
+        assert!(out.is_ok(), "{version:?} {group:?}: {out:?}");
+        assert_eq!(server.connections(), 1, "{version:?} {group:?}");
+    }
+    for (version, suite) in [
+        (&TLS13, cs::TLS13_AES_128_GCM_SHA256),
+        (&TLS12, cs::TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256),
+    ] {
+        let (pem, server_config) =
+            certificate_with_groups(p256, version, &[suite], &[kx_group::X25519]);
+        let server = TlsServer::start(server_config).await;
+        let sleep = RecordingSleep::default();
+        let err =
+            call(config(&server.url(), &sleep).ca_bundle_pem(&pem).build()).await.unwrap_err();
+        let (kind, message) = dispatch_failure(err);
+        assert_eq!(kind, ConnectorErrorKind::Tls, "{version:?}: {message}");
+        assert!(message.to_lowercase().contains("handshake"), "{version:?}: {message}");
+        assert_eq!(server.connections(), 1, "{version:?}: not retried");
     }
 }
