@@ -716,7 +716,13 @@ impl Clients {
         } else {
             Stream::Plain(tcp)
         };
-        let (sender, connection) = hyper::client::conn::http1::handshake(TokioIo::new(stream))
+        // hyper's read buffer grows up to `max_buf_size` (400 KiB by default). A larger bound
+        // lets a big response (a page of a thousand list items is about 470 KB) arrive in one
+        // read and one data frame, which `collect_body` keeps without copying it into a second
+        // body-sized buffer: half the memory touched per call, and fewer pages to fault in.
+        let (sender, connection) = hyper::client::conn::http1::Builder::new()
+            .max_buf_size(READ_BUFFER_MAX)
+            .handshake(TokioIo::new(stream))
             .await
             .map_err(classify_hyper_error)?;
         tokio::spawn(async move {
@@ -1112,6 +1118,9 @@ async fn connect_tunnel(
         None => Err(ConnectorError::other("tunnel error: the proxy's answer is not HTTP")),
     }
 }
+
+/// The most hyper's read buffer grows to for one connection (see [`HyperConnector`]'s handshake).
+const READ_BUFFER_MAX: usize = 2 << 20;
 
 /// Reads a whole response body of at most `max_body_size` bytes. A body that arrives in one data
 /// frame (the usual case for small responses) is kept as it is, without copying; a longer one is
