@@ -354,7 +354,7 @@ impl<'a> JsonReader<'a> {
                 self.pos = i + 1;
                 Ok(Cow::Borrowed(s))
             }
-            Some(b'\\') => self.string_with_escapes(start, i).map(Cow::Owned),
+            Some(b'\\') => self.string_with_escapes(start).map(Cow::Owned),
             None => Err(self.eof()),
             Some(_) => {
                 self.pos = i;
@@ -363,13 +363,12 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// The rest of a string that starts at `start` and has an escape at `i` (its first),
-    /// unescaped in the scratch buffer, then copied into a `String` of exactly its length (one
-    /// allocation, never regrown).
+    /// A string that starts at `start` and has escapes, unescaped in the scratch buffer, then
+    /// copied into a `String` of exactly its length (one allocation, never regrown).
     #[inline(never)]
-    fn string_with_escapes(&mut self, start: usize, i: usize) -> Result<String, DeserializeError> {
+    fn string_with_escapes(&mut self, start: usize) -> Result<String, DeserializeError> {
         let mut buf = std::mem::take(&mut self.scratch);
-        let read = self.unescape(&mut buf, start, i);
+        let read = self.unescape(&mut buf, start);
         let string = read.and_then(|len| match std::str::from_utf8(&buf[..len]) {
             Ok(s) => Ok(String::from(s)),
             // Not reached: the string's bytes are in the checked prefix of the input and every
@@ -380,99 +379,73 @@ impl<'a> JsonReader<'a> {
         string
     }
 
-    /// Unescapes a string that starts at `start` and has an escape at `i` (its first) into
-    /// `buf`, up to its closing quote (consumed), and returns the length written. `buf` is a
-    /// zero-filled working area, grown as needed and kept from one string to the next: runs of
-    /// plain text are copied eight bytes at a time, whole words (the bytes after the end of a
-    /// run are overwritten next), so a run costs no call to `memcpy`.
+    /// Unescapes the string that starts at `start` into `buf`, up to its closing quote
+    /// (consumed), and returns the length written. `buf` is a zero-filled working area, grown
+    /// as needed and kept from one string to the next.
+    ///
+    /// [`unescape_run`] does the work of the common case (plain text and two-byte escapes);
+    /// this loop gives it room and reads what stops it: the closing quote, a `\u` escape, the
+    /// last bytes of the input, and errors. The plain text before the first escape is copied
+    /// by the same loop (a second look at it costs less than a call to `memcpy`: it is short in
+    /// the service's strings of JSON documents, `{\"`).
     #[inline]
-    fn unescape(
-        &mut self,
-        buf: &mut Vec<u8>,
-        start: usize,
-        mut i: usize,
-    ) -> Result<usize, DeserializeError> {
+    fn unescape(&mut self, buf: &mut Vec<u8>, start: usize) -> Result<usize, DeserializeError> {
         let input = self.input;
-        let room = |buf: &mut Vec<u8>, needed: usize| {
-            if buf.len() < needed {
-                let len = needed.max(buf.len() * 2).max(256);
-                buf.resize(len, 0);
-            }
-        };
-        let mut out = i - start;
-        room(buf, out + 8);
-        buf[..out].copy_from_slice(&input[start..i]);
+        let mut i = start;
+        let mut out = 0;
         loop {
-            // A run of plain text, up to the next special byte.
-            loop {
-                room(buf, out + 8);
-                let Some(chunk) = input.get(i..i + 8) else {
-                    let end = skip_plain(input, i);
-                    room(buf, out + (end - i) + 8);
-                    buf[out..out + (end - i)].copy_from_slice(&input[i..end]);
-                    out += end - i;
-                    i = end;
-                    break;
-                };
-                let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
-                buf[out..out + 8].copy_from_slice(&word);
-                let special = special_bytes(u64::from_le_bytes(word));
-                if special != 0 {
-                    let k = (special.trailing_zeros() / 8) as usize;
-                    out += k;
-                    i += k;
-                    break;
-                }
-                out += 8;
-                i += 8;
+            if buf.len() < out + 8 {
+                grow(buf, out + 8);
             }
-            // The byte that ended the run; `buf` has room for eight more bytes.
-            let escaped = match input.get(i) {
+            (i, out) = unescape_run(input, i, buf, out);
+            if buf.len() < out + 8 {
+                // Stopped for room.
+                continue;
+            }
+            // What stopped it; `buf` has room for eight more bytes.
+            match input.get(i) {
                 Some(b'"') => {
                     self.utf8_before(start, i + 1)?;
                     self.pos = i + 1;
                     return Ok(out);
                 }
-                Some(b'\\') => match input.get(i + 1) {
-                    Some(b'"') => b'"',
-                    Some(b'\\') => b'\\',
-                    Some(b'/') => b'/',
-                    Some(b'b') => 0x08,
-                    Some(b'f') => 0x0c,
-                    Some(b'n') => b'\n',
-                    Some(b'r') => b'\r',
-                    Some(b't') => b'\t',
-                    Some(b'u') => {
-                        self.utf8_before(start, i)?;
-                        self.pos = i;
+                Some(b'\\') => {
+                    let escaped = input.get(i + 1).map_or(0, |&e| ESCAPED[usize::from(e)]);
+                    if escaped != 0 {
+                        // Within the last eight bytes of the input.
+                        buf[out] = escaped;
+                        out += 1;
                         i += 2;
-                        let c = self.unicode_escape(&mut i)?;
-                        out += c.encode_utf8(&mut buf[out..out + 4]).len();
                         continue;
                     }
-                    Some(_) => {
-                        self.utf8_before(start, i)?;
-                        self.pos = i;
-                        return Err(self.syntax("an invalid escape in a string"));
+                    self.utf8_before(start, i)?;
+                    self.pos = i;
+                    match input.get(i + 1) {
+                        Some(b'u') => {
+                            i += 2;
+                            let c = self.unicode_escape(&mut i)?;
+                            out += c.encode_utf8(&mut buf[out..out + 4]).len();
+                        }
+                        Some(_) => return Err(self.syntax("an invalid escape in a string")),
+                        None => return Err(self.eof()),
                     }
-                    None => {
-                        self.utf8_before(start, i)?;
-                        return Err(self.eof());
-                    }
-                },
+                }
                 None => {
                     self.utf8_before(start, i)?;
                     return Err(self.eof());
                 }
-                Some(_) => {
+                Some(&b) if b < 0x20 => {
                     self.utf8_before(start, i)?;
                     self.pos = i;
                     return Err(self.syntax("a control character in a string (it must be escaped)"));
                 }
-            };
-            buf[out] = escaped;
-            out += 1;
-            i += 2;
+                Some(&b) => {
+                    // Plain text within the last eight bytes of the input: a byte at a time.
+                    buf[out] = b;
+                    out += 1;
+                    i += 1;
+                }
+            }
         }
     }
 
@@ -831,6 +804,68 @@ impl<'a> JsonReader<'a> {
         Ok(out)
     }
 }
+
+/// The common case of [`JsonReader::unescape`]: copies the string from `input[i..]` into
+/// `area[out..]`, unescaping two-byte escapes (`\"`, `\n`...), and returns where it stopped in
+/// both: at a quote, a `\u` or invalid escape, a control character, within the last eight bytes
+/// of the input, or when `area` has no room for eight more bytes.
+///
+/// Each step copies the next eight input bytes as a whole word (the bytes after the end of a
+/// run are overwritten next, so a run costs no call to `memcpy`) and stops at the first special
+/// byte in it. The service's strings of JSON documents have an escape every few bytes
+/// (`{\"orderId\":\"ord-1\"}`), so the work per step is what counts: a function of its own
+/// over plain slices keeps everything in registers.
+#[inline]
+fn unescape_run(input: &[u8], mut i: usize, area: &mut [u8], mut out: usize) -> (usize, usize) {
+    while out + 8 <= area.len() {
+        let Some(chunk) = input.get(i..i + 8) else { break };
+        let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
+        area[out..out + 8].copy_from_slice(&word);
+        let special = special_bytes(u64::from_le_bytes(word));
+        if special == 0 {
+            out += 8;
+            i += 8;
+            continue;
+        }
+        let k = (special.trailing_zeros() / 8) as usize;
+        out += k;
+        i += k;
+        if input[i] != b'\\' {
+            break;
+        }
+        let escaped = input.get(i + 1).map_or(0, |&e| ESCAPED[usize::from(e)]);
+        if escaped == 0 {
+            break;
+        }
+        area[out] = escaped;
+        out += 1;
+        i += 2;
+    }
+    (i, out)
+}
+
+/// Grows the unescaping area `buf` to at least `needed` bytes (at least doubling it: strings
+/// are unescaped into it one after another, and it is kept). Not inlined: it is rarely called.
+#[inline(never)]
+fn grow(buf: &mut Vec<u8>, needed: usize) {
+    let len = needed.max(buf.len() * 2).max(256);
+    buf.resize(len, 0);
+}
+
+/// The byte each two-byte escape `\\x` stands for, by `x`; 0 for `u` (read on its own) and for
+/// every byte that makes no escape.
+const ESCAPED: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0c;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
 
 /// The position of the first byte from `i` on that ends a run of plain string text (a quote,
 /// a backslash or a control character), or the end of the input; eight bytes at a time.
@@ -1231,10 +1266,16 @@ impl<'a> ObjectReader<'_, 'a> {
         let input = r.input;
         let mut i = r.pos;
         if !self.first {
-            if input.get(i) != Some(&b',') {
-                return self.next_member_general();
+            match input.get(i) {
+                Some(b',') => i += 1,
+                // The end of the object, right after its last value: every object ends so.
+                Some(b'}') => {
+                    r.pos = i + 1;
+                    r.depth -= 1;
+                    return Ok(None);
+                }
+                _ => return self.next_member_general(),
             }
-            i += 1;
         }
         if input.get(i) != Some(&b'"') {
             return self.next_member_general();
