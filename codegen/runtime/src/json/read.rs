@@ -523,6 +523,20 @@ impl<'a> JsonReader<'a> {
     /// Reads an integer exactly (to `i64`). Integral numbers written with a fraction or an
     /// exponent (`3.0`, `1e3`) are accepted when exact.
     pub fn i64_value(&mut self) -> Result<i64, DeserializeError> {
+        // The common case, a short integer right at the current position (the service writes
+        // no whitespace), in one pass and a function with little to save and restore.
+        if let Some((n, len)) = small_integer_prefix(&self.input[self.pos.min(self.input.len())..])
+        {
+            self.pos += len;
+            return Ok(n);
+        }
+        self.i64_value_general()
+    }
+
+    /// [`Self::i64_value`] for every other case: whitespace first, long integers, fractions and
+    /// exponents, and errors.
+    #[inline(never)]
+    fn i64_value_general(&mut self) -> Result<i64, DeserializeError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.expected("an integer"));
         }
@@ -579,6 +593,25 @@ impl<'a> JsonReader<'a> {
     /// Reads a timestamp: epoch seconds as a number (any format; `1.700000000123E9` is read
     /// exactly to the nanosecond, without allocating) or a string in `format`.
     pub fn timestamp_value(
+        &mut self,
+        format: TimestampFormat,
+    ) -> Result<DateTime, DeserializeError> {
+        // The common case, epoch seconds right at the current position (`1.700000000123E9`,
+        // no whitespace, no leading zero), in one pass and a function with little to save.
+        let rest = &self.input[self.pos.min(self.input.len())..];
+        if matches!(rest.first(), Some(b'1'..=b'9')) {
+            if let Some((t, len)) = epoch_seconds_prefix(rest) {
+                self.pos += len;
+                return Ok(t);
+            }
+        }
+        self.timestamp_value_general(format)
+    }
+
+    /// [`Self::timestamp_value`] for every other case: whitespace first, other forms of
+    /// numbers, strings, and errors.
+    #[inline(never)]
+    fn timestamp_value_general(
         &mut self,
         format: TimestampFormat,
     ) -> Result<DateTime, DeserializeError> {
