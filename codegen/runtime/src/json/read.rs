@@ -1319,7 +1319,9 @@ impl<'a> ObjectReader<'_, 'a> {
             (Some(b'"'), Some(b':'), Some(b))
                 if !matches!(b, b'n' | b' ' | b'\n' | b'\r' | b'\t') =>
             {
-                match r.text.get(start..end) {
+                // Two one-sided slicings: each is one boundary check, inlined (the two-sided
+                // `get(start..end)` is a call).
+                match r.text.get(..end).and_then(|t| t.get(start..)) {
                     Some(key) => {
                         r.pos = end + 2;
                         self.first = false;
