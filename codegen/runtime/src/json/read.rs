@@ -850,20 +850,27 @@ impl<'a> JsonReader<'a> {
 /// over plain slices keeps everything in registers.
 #[inline]
 fn unescape_run(input: &[u8], mut i: usize, area: &mut [u8], mut out: usize) -> (usize, usize) {
-    while out + 8 <= area.len() {
-        let Some(chunk) = input.get(i..i + 8) else { break };
-        let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
+    // The last positions from which eight bytes can be read and written.
+    let (Some(input_last), Some(area_last)) =
+        (input.len().checked_sub(8), area.len().checked_sub(8))
+    else {
+        return (i, out);
+    };
+    while i <= input_last && out <= area_last {
+        let word: [u8; 8] = input[i..i + 8].try_into().unwrap_or([0; 8]);
         area[out..out + 8].copy_from_slice(&word);
-        let special = special_bytes(u64::from_le_bytes(word));
+        let word = u64::from_le_bytes(word);
+        let special = special_bytes(word);
         if special == 0 {
             out += 8;
             i += 8;
             continue;
         }
-        let k = (special.trailing_zeros() / 8) as usize;
-        out += k;
-        i += k;
-        if input[i] != b'\\' {
+        let k = special.trailing_zeros() / 8;
+        out += k as usize;
+        i += k as usize;
+        // The special byte itself, from the word (no second look at the input).
+        if (word >> (8 * k)) as u8 != b'\\' {
             break;
         }
         let escaped = input.get(i + 1).map_or(0, |&e| ESCAPED[usize::from(e)]);
