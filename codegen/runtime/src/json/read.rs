@@ -1107,6 +1107,12 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
     let mut frac_len = 0usize;
     if rest.get(i) == Some(&b'.') {
         i += 1;
+        // Eight digits at a time first (the service writes twelve: `1.700000000123E9`).
+        while let Some(v) = rest.get(i..i + 8).and_then(eight_digits) {
+            mantissa = mantissa.wrapping_mul(100_000_000).wrapping_add(v);
+            i += 8;
+            frac_len += 8;
+        }
         while let Some(&d) = rest.get(i) {
             if !d.is_ascii_digit() {
                 break;
@@ -1170,6 +1176,25 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
         (true, _) => DateTime::from_secs_and_nanos(-secs - 1, 1_000_000_000 - subsec),
     };
     t.map(|t| (t, len))
+}
+
+/// The value of eight decimal digits (`text` is eight bytes, the first the most significant),
+/// or `None` when any of them is not a digit; a few word operations instead of eight steps.
+#[inline]
+fn eight_digits(text: &[u8]) -> Option<u64> {
+    let w = u64::from_le_bytes(text.try_into().ok()?);
+    // Every byte is 0x30..=0x39: its high nibble is 3, and adding 6 keeps it 3.
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    if w & HIGH_NIBBLES != ZEROS || w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES != ZEROS {
+        return None;
+    }
+    // Pairs of digits, then groups of four, then all eight (each step: the higher-order
+    // group times its weight plus the lower-order one, which sits in the next byte up).
+    let w = w - ZEROS;
+    let w = (w.wrapping_mul(10) + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let w = (w.wrapping_mul(100) + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((w.wrapping_mul(10_000) + (w >> 32)) & 0xFFFF_FFFF)
 }
 
 /// 10^0 ..= 10^19, every power of ten a `u64` holds.
@@ -1895,6 +1920,25 @@ mod tests {
             JsonReader::new(b"[-999999999999999999, 999999999999999999, 9223372036854775807]");
         let v: Vec<i64> = FromJson::read_json(&mut r).unwrap();
         assert_eq!(v, [-999_999_999_999_999_999, 999_999_999_999_999_999, i64::MAX]);
+    }
+
+    #[test]
+    fn eight_digits_read_as_a_number_or_not_at_all() {
+        for n in [0u64, 1, 7, 10, 99_999_999, 12_345_678, 70_000_000, 123, 10_000_000] {
+            let text = format!("{n:08}");
+            assert_eq!(eight_digits(text.as_bytes()), Some(n), "{text}");
+        }
+        for text in ["1234567a", "/2345678", "12345:78", "1234 678", "-1234567", "1.345678"] {
+            assert_eq!(eight_digits(text.as_bytes()), None, "{text}");
+        }
+        // Every non-digit byte in every position.
+        for pos in 0..8 {
+            for b in (0u8..=255).filter(|b| !b.is_ascii_digit()) {
+                let mut text = *b"12345678";
+                text[pos] = b;
+                assert_eq!(eight_digits(&text), None);
+            }
+        }
     }
 
     #[test]
