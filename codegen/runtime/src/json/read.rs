@@ -321,6 +321,23 @@ impl<'a> JsonReader<'a> {
         shape: &'static str,
     ) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
         let root = self.depth == 0;
+        // The common case, a `{` right here (the service writes no whitespace) within the
+        // depth limit, in a few instructions; everything else (and every error) the general way.
+        if self.input.get(self.pos) == Some(&b'{') && self.depth < MAX_DEPTH {
+            self.depth += 1;
+            self.pos += 1;
+            return Ok(ObjectReader { r: self, shape, root, first: true });
+        }
+        self.object_general(shape, root)
+    }
+
+    /// [`Self::object`] after whitespace, at the depth limit, and for errors.
+    #[inline(never)]
+    fn object_general(
+        &mut self,
+        shape: &'static str,
+        root: bool,
+    ) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
         match self.begin_object("an object") {
             Ok(()) => Ok(ObjectReader { r: self, shape, root, first: true }),
             Err(e) => Err(if root { e.within(shape) } else { e }),
