@@ -354,7 +354,8 @@ impl<'a> JsonReader<'a> {
 
     /// Reads a string; borrowed from the input when it has no escapes.
     pub fn str_value(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
-        if self.peek() != Some(b'"') {
+        // A quote right here (no whitespace first) is the common case: no look for whitespace.
+        if self.input.get(self.pos) != Some(&b'"') && self.peek() != Some(b'"') {
             return Err(self.expected("a string"));
         }
         self.string_at_quote()
