@@ -266,6 +266,7 @@ impl BuildError {
     /// generated `build()` methods call for each such member: generic over the member's type only
     /// (a handful of instances per crate), where `ok_or_else` with a closure naming the member is
     /// one instance per member (hundreds in the SFN crate, each compiled in a debug build).
+    #[doc(hidden)]
     pub fn require<T>(
         value: Option<T>,
         shape: &'static str,
