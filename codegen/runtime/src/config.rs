@@ -24,7 +24,6 @@
 //! reported when a call is made, as a construction failure; so is a missing region or missing
 //! credentials.
 
-use std::collections::BTreeSet;
 use std::fmt;
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -291,7 +290,7 @@ impl Config {
 
     /// A builder holding this configuration.
     pub fn to_builder(&self) -> ConfigBuilder {
-        ConfigBuilder { config: self.clone(), touched: BTreeSet::new() }
+        ConfigBuilder { config: self.clone(), touched: Touched::default() }
     }
 
     pub fn region(&self) -> Option<&Region> {
@@ -432,7 +431,22 @@ pub struct ConfigBuilder {
     config: Config,
     /// The settings given through this builder's setters (not those loaded from the
     /// environment): what a builder used as a per-call override changes.
-    touched: BTreeSet<&'static str>,
+    touched: Touched,
+}
+
+/// The names of the settings a [`ConfigBuilder`]'s setters were given, sorted and without
+/// duplicates. A sorted `Vec` rather than a `BTreeSet`: a few dozen names at most, and the
+/// runtime compiles no B-tree for `&str` keys (each B-tree key and value type is a few
+/// thousand lines of LLVM IR in every debug build).
+#[derive(Clone, Debug, Default)]
+struct Touched(Vec<&'static str>);
+
+impl Touched {
+    fn insert(&mut self, name: &'static str) {
+        if let Err(at) = self.0.binary_search(&name) {
+            self.0.insert(at, name);
+        }
+    }
 }
 
 impl ConfigBuilder {
@@ -524,7 +538,7 @@ impl ConfigBuilder {
         });
         c.profile_error = profile_error;
         c.problems = problems;
-        ConfigBuilder { config: c, touched: BTreeSet::new() }
+        ConfigBuilder { config: c, touched: Touched::default() }
     }
 
     /// The region requests are sent to and signed for.
@@ -1080,7 +1094,7 @@ impl From<ConfigBuilder> for ConfigOverride {
     fn from(builder: ConfigBuilder) -> Self {
         let ConfigBuilder { config: c, touched } = builder;
         let mut o = ConfigOverride::new();
-        for name in touched {
+        for name in touched.0 {
             match name {
                 "region" => o.region = c.region.clone(),
                 "credentials_provider" => match &c.credentials_provider {
@@ -1171,7 +1185,7 @@ impl ConfigBuilder {
             }
             c.timeout_config = timeouts;
         }
-        ConfigBuilder { config: c, touched: BTreeSet::new() }
+        ConfigBuilder { config: c, touched: Touched::default() }
     }
 }
 

@@ -262,6 +262,22 @@ impl BuildError {
         BuildError { shape, member, kind: BuildErrorKind::Missing }
     }
 
+    /// The value of a `@required` member, or [`Self::missing_field`] when it is unset. What the
+    /// generated `build()` methods call for each such member: generic over the member's type only
+    /// (a handful of instances per crate), where `ok_or_else` with a closure naming the member is
+    /// one instance per member (hundreds in the SFN crate, each compiled in a debug build).
+    #[doc(hidden)]
+    pub fn require<T>(
+        value: Option<T>,
+        shape: &'static str,
+        member: &'static str,
+    ) -> Result<T, BuildError> {
+        match value {
+            Some(v) => Ok(v),
+            None => Err(Self::missing_field(shape, member)),
+        }
+    }
+
     /// A member has a value the service cannot accept.
     pub fn invalid_field(
         shape: &'static str,

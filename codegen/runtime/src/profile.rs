@@ -49,7 +49,46 @@ impl Property {
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Profile {
     name: String,
-    properties: BTreeMap<String, Property>,
+    properties: Properties,
+}
+
+/// A profile's properties by (lower-cased) name, sorted by name. A sorted `Vec` rather than a
+/// `BTreeMap`: a profile holds a handful of properties, and each B-tree key and value type is a
+/// few thousand lines of LLVM IR in every debug build of the runtime.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+struct Properties(Vec<(String, Property)>);
+
+impl Properties {
+    fn position(&self, name: &str) -> Result<usize, usize> {
+        self.0.binary_search_by(|(k, _)| k.as_str().cmp(name))
+    }
+
+    fn get(&self, name: &str) -> Option<&Property> {
+        self.position(name).ok().map(|i| &self.0[i].1)
+    }
+
+    fn get_mut(&mut self, name: &str) -> Option<&mut Property> {
+        self.position(name).ok().map(|i| &mut self.0[i].1)
+    }
+
+    /// Sets `name`, replacing its previous value (a later line wins, as with a map).
+    fn insert(&mut self, name: String, property: Property) {
+        match self.position(&name) {
+            Ok(i) => self.0[i].1 = property,
+            Err(i) => self.0.insert(i, (name, property)),
+        }
+    }
+
+    /// Sets every property of `other`, replacing those of the same name.
+    fn extend(&mut self, other: Properties) {
+        for (name, property) in other.0 {
+            self.insert(name, property);
+        }
+    }
+
+    fn iter(&self) -> impl Iterator<Item = (&String, &Property)> {
+        self.0.iter().map(|(k, p)| (k, p))
+    }
 }
 
 impl Profile {
@@ -68,7 +107,7 @@ impl Profile {
 
     /// The names of the properties, sorted.
     pub fn property_names(&self) -> impl Iterator<Item = &str> {
-        self.properties.keys().map(String::as_str)
+        self.properties.iter().map(|(k, _)| k.as_str())
     }
 }
 
@@ -161,17 +200,16 @@ impl ProfileSet {
             .selected()
             .and_then(|p| p.get("services"))
             .and_then(|name| self.services.get(name));
-        let Some(section) = section else { return BTreeMap::new() };
-        section
-            .properties
-            .iter()
-            .filter_map(|(key, p)| {
-                Some((
-                    key.clone(),
-                    p.sub_property("endpoint_url").filter(|v| !v.is_empty())?.to_string(),
-                ))
-            })
-            .collect()
+        let mut urls = BTreeMap::new();
+        let Some(section) = section else { return urls };
+        // Inserted one by one rather than collected: `BTreeMap::from_iter` sorts its input
+        // first, a stable sort compiled for this element type alone.
+        for (key, p) in section.properties.iter() {
+            if let Some(url) = p.sub_property("endpoint_url").filter(|v| !v.is_empty()) {
+                urls.insert(key.clone(), url.to_string());
+            }
+        }
+        urls
     }
 
     /// The `endpoint_url` that the selected profile's `services` section sets for the service

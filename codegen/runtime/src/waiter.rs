@@ -321,7 +321,13 @@ fn document_value(doc: &Document) -> Value {
         Document::String(s) => Value::String(s.clone()),
         Document::Array(a) => Value::Array(a.iter().map(document_value).collect()),
         Document::Object(o) => {
-            Value::Object(o.iter().map(|(k, v)| (k.clone(), document_value(v))).collect())
+            // Inserted one by one rather than collected: `BTreeMap::from_iter` sorts its input
+            // first, a stable sort compiled for this element type alone.
+            let mut object = std::collections::BTreeMap::new();
+            for (k, v) in o {
+                object.insert(k.clone(), document_value(v));
+            }
+            Value::Object(object)
         }
     }
 }
@@ -370,14 +376,10 @@ impl Compiled {
                 }
                 (Matcher::InputOutput(p), Ok(o)) => {
                     let v = output.get_or_insert_with(|| to_value(o));
-                    let both = Value::Object(
-                        [
-                            ("input".to_string(), input.cloned().unwrap_or_default()),
-                            ("output".to_string(), v.clone()),
-                        ]
-                        .into_iter()
-                        .collect(),
-                    );
+                    let mut both = std::collections::BTreeMap::new();
+                    both.insert("input".to_string(), input.cloned().unwrap_or_default());
+                    both.insert("output".to_string(), v.clone());
+                    let both = Value::Object(both);
                     expr.as_ref().is_some_and(|e| p.compare(&e.search(&both)))
                 }
                 _ => false,

@@ -475,7 +475,7 @@ pub fn structure(s: &Structure) -> TokenStream {
             if m.optional {
                 quote!(#f: self.#f.map(Box::new),)
             } else if m.must_be_set() {
-                quote!(#f: Box::new(self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?),)
+                quote!(#f: Box::new(#rt::error::BuildError::require(self.#f, #shape_name, #wire)?),)
             } else {
                 quote!(#f: Box::new(self.#f.unwrap_or_default()),)
             }
@@ -488,7 +488,7 @@ pub fn structure(s: &Structure) -> TokenStream {
                 quote!(#f: self.#f.unwrap_or_else(|| #e),)
             }
         } else if m.must_be_set() {
-            quote!(#f: self.#f.ok_or_else(|| #rt::error::BuildError::missing_field(#shape_name, #wire))?,)
+            quote!(#f: #rt::error::BuildError::require(self.#f, #shape_name, #wire)?,)
         } else {
             quote!(#f: self.#f.unwrap_or_default(),)
         }

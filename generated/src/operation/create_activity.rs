@@ -346,18 +346,16 @@ impl CreateActivityOutputBuilder {
         self,
     ) -> Result<CreateActivityOutput, ::awsjson_runtime::error::BuildError> {
         Ok(CreateActivityOutput {
-            activity_arn: self
-                .activity_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateActivityOutput",
-                    "activityArn",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateActivityOutput",
-                    "creationDate",
-                ))?,
+            activity_arn: ::awsjson_runtime::error::BuildError::require(
+                self.activity_arn,
+                "CreateActivityOutput",
+                "activityArn",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "CreateActivityOutput",
+                "creationDate",
+            )?,
             _request_id: self._request_id,
         })
     }

@@ -662,18 +662,16 @@ impl CreateStateMachineOutputBuilder {
         self,
     ) -> Result<CreateStateMachineOutput, ::awsjson_runtime::error::BuildError> {
         Ok(CreateStateMachineOutput {
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateStateMachineOutput",
-                    "stateMachineArn",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateStateMachineOutput",
-                    "creationDate",
-                ))?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "CreateStateMachineOutput",
+                "stateMachineArn",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "CreateStateMachineOutput",
+                "creationDate",
+            )?,
             state_machine_version_arn: self.state_machine_version_arn,
             _request_id: self._request_id,
         })

@@ -380,18 +380,16 @@ impl CreateStateMachineAliasOutputBuilder {
         self,
     ) -> Result<CreateStateMachineAliasOutput, ::awsjson_runtime::error::BuildError> {
         Ok(CreateStateMachineAliasOutput {
-            state_machine_alias_arn: self
-                .state_machine_alias_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateStateMachineAliasOutput",
-                    "stateMachineAliasArn",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "CreateStateMachineAliasOutput",
-                    "creationDate",
-                ))?,
+            state_machine_alias_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_alias_arn,
+                "CreateStateMachineAliasOutput",
+                "stateMachineAliasArn",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "CreateStateMachineAliasOutput",
+                "creationDate",
+            )?,
             _request_id: self._request_id,
         })
     }

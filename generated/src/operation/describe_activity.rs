@@ -331,24 +331,21 @@ impl DescribeActivityOutputBuilder {
         self,
     ) -> Result<DescribeActivityOutput, ::awsjson_runtime::error::BuildError> {
         Ok(DescribeActivityOutput {
-            activity_arn: self
-                .activity_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeActivityOutput",
-                    "activityArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeActivityOutput",
-                    "name",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeActivityOutput",
-                    "creationDate",
-                ))?,
+            activity_arn: ::awsjson_runtime::error::BuildError::require(
+                self.activity_arn,
+                "DescribeActivityOutput",
+                "activityArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "DescribeActivityOutput",
+                "name",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "DescribeActivityOutput",
+                "creationDate",
+            )?,
             encryption_configuration: self.encryption_configuration,
             _request_id: self._request_id,
         })

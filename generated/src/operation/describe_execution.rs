@@ -860,31 +860,27 @@ impl DescribeExecutionOutputBuilder {
         self,
     ) -> Result<DescribeExecutionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(DescribeExecutionOutput {
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeExecutionOutput",
-                    "executionArn",
-                ))?,
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeExecutionOutput",
-                    "stateMachineArn",
-                ))?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "DescribeExecutionOutput",
+                "executionArn",
+            )?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "DescribeExecutionOutput",
+                "stateMachineArn",
+            )?,
             name: self.name,
-            status: self
-                .status
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeExecutionOutput",
-                    "status",
-                ))?,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeExecutionOutput",
-                    "startDate",
-                ))?,
+            status: ::awsjson_runtime::error::BuildError::require(
+                self.status,
+                "DescribeExecutionOutput",
+                "status",
+            )?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "DescribeExecutionOutput",
+                "startDate",
+            )?,
             stop_date: self.stop_date,
             input: self.input,
             input_details: self.input_details,

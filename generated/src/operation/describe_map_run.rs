@@ -525,48 +525,42 @@ impl DescribeMapRunOutputBuilder {
         self,
     ) -> Result<DescribeMapRunOutput, ::awsjson_runtime::error::BuildError> {
         Ok(DescribeMapRunOutput {
-            map_run_arn: self
-                .map_run_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "mapRunArn",
-                ))?,
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "executionArn",
-                ))?,
-            status: self
-                .status
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "status",
-                ))?,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "startDate",
-                ))?,
+            map_run_arn: ::awsjson_runtime::error::BuildError::require(
+                self.map_run_arn,
+                "DescribeMapRunOutput",
+                "mapRunArn",
+            )?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "DescribeMapRunOutput",
+                "executionArn",
+            )?,
+            status: ::awsjson_runtime::error::BuildError::require(
+                self.status,
+                "DescribeMapRunOutput",
+                "status",
+            )?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "DescribeMapRunOutput",
+                "startDate",
+            )?,
             stop_date: self.stop_date,
             max_concurrency: self.max_concurrency.unwrap_or_default(),
             tolerated_failure_percentage: self
                 .tolerated_failure_percentage
                 .unwrap_or_default(),
             tolerated_failure_count: self.tolerated_failure_count.unwrap_or_default(),
-            item_counts: self
-                .item_counts
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "itemCounts",
-                ))?,
-            execution_counts: self
-                .execution_counts
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeMapRunOutput",
-                    "executionCounts",
-                ))?,
+            item_counts: ::awsjson_runtime::error::BuildError::require(
+                self.item_counts,
+                "DescribeMapRunOutput",
+                "itemCounts",
+            )?,
+            execution_counts: ::awsjson_runtime::error::BuildError::require(
+                self.execution_counts,
+                "DescribeMapRunOutput",
+                "executionCounts",
+            )?,
             redrive_count: self.redrive_count,
             redrive_date: self.redrive_date,
             _request_id: self._request_id,

@@ -713,43 +713,37 @@ impl DescribeStateMachineOutputBuilder {
         self,
     ) -> Result<DescribeStateMachineOutput, ::awsjson_runtime::error::BuildError> {
         Ok(DescribeStateMachineOutput {
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "stateMachineArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "name",
-                ))?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "DescribeStateMachineOutput",
+                "stateMachineArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "DescribeStateMachineOutput",
+                "name",
+            )?,
             status: self.status,
-            definition: self
-                .definition
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "definition",
-                ))?,
-            role_arn: self
-                .role_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "roleArn",
-                ))?,
-            r#type: self
-                .r#type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "type",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineOutput",
-                    "creationDate",
-                ))?,
+            definition: ::awsjson_runtime::error::BuildError::require(
+                self.definition,
+                "DescribeStateMachineOutput",
+                "definition",
+            )?,
+            role_arn: ::awsjson_runtime::error::BuildError::require(
+                self.role_arn,
+                "DescribeStateMachineOutput",
+                "roleArn",
+            )?,
+            r#type: ::awsjson_runtime::error::BuildError::require(
+                self.r#type,
+                "DescribeStateMachineOutput",
+                "type",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "DescribeStateMachineOutput",
+                "creationDate",
+            )?,
             logging_configuration: self.logging_configuration,
             tracing_configuration: self.tracing_configuration,
             label: self.label,

@@ -620,36 +620,31 @@ impl DescribeStateMachineForExecutionOutputBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(DescribeStateMachineForExecutionOutput {
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineForExecutionOutput",
-                    "stateMachineArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineForExecutionOutput",
-                    "name",
-                ))?,
-            definition: self
-                .definition
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineForExecutionOutput",
-                    "definition",
-                ))?,
-            role_arn: self
-                .role_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineForExecutionOutput",
-                    "roleArn",
-                ))?,
-            update_date: self
-                .update_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "DescribeStateMachineForExecutionOutput",
-                    "updateDate",
-                ))?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "DescribeStateMachineForExecutionOutput",
+                "stateMachineArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "DescribeStateMachineForExecutionOutput",
+                "name",
+            )?,
+            definition: ::awsjson_runtime::error::BuildError::require(
+                self.definition,
+                "DescribeStateMachineForExecutionOutput",
+                "definition",
+            )?,
+            role_arn: ::awsjson_runtime::error::BuildError::require(
+                self.role_arn,
+                "DescribeStateMachineForExecutionOutput",
+                "roleArn",
+            )?,
+            update_date: ::awsjson_runtime::error::BuildError::require(
+                self.update_date,
+                "DescribeStateMachineForExecutionOutput",
+                "updateDate",
+            )?,
             logging_configuration: self.logging_configuration,
             tracing_configuration: self.tracing_configuration,
             map_run_arn: self.map_run_arn,

@@ -379,12 +379,11 @@ impl GetExecutionHistoryOutputBuilder {
         self,
     ) -> Result<GetExecutionHistoryOutput, ::awsjson_runtime::error::BuildError> {
         Ok(GetExecutionHistoryOutput {
-            events: self
-                .events
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "GetExecutionHistoryOutput",
-                    "events",
-                ))?,
+            events: ::awsjson_runtime::error::BuildError::require(
+                self.events,
+                "GetExecutionHistoryOutput",
+                "events",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

@@ -283,12 +283,11 @@ impl ListActivitiesOutputBuilder {
         self,
     ) -> Result<ListActivitiesOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListActivitiesOutput {
-            activities: self
-                .activities
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListActivitiesOutput",
-                    "activities",
-                ))?,
+            activities: ::awsjson_runtime::error::BuildError::require(
+                self.activities,
+                "ListActivitiesOutput",
+                "activities",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

@@ -437,12 +437,11 @@ impl ListExecutionsOutputBuilder {
         self,
     ) -> Result<ListExecutionsOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListExecutionsOutput {
-            executions: self
-                .executions
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListExecutionsOutput",
-                    "executions",
-                ))?,
+            executions: ::awsjson_runtime::error::BuildError::require(
+                self.executions,
+                "ListExecutionsOutput",
+                "executions",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

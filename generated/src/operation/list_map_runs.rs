@@ -314,12 +314,11 @@ impl ListMapRunsOutputBuilder {
         self,
     ) -> Result<ListMapRunsOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListMapRunsOutput {
-            map_runs: self
-                .map_runs
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListMapRunsOutput",
-                    "mapRuns",
-                ))?,
+            map_runs: ::awsjson_runtime::error::BuildError::require(
+                self.map_runs,
+                "ListMapRunsOutput",
+                "mapRuns",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

@@ -341,12 +341,11 @@ impl ListStateMachineAliasesOutputBuilder {
         self,
     ) -> Result<ListStateMachineAliasesOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListStateMachineAliasesOutput {
-            state_machine_aliases: self
-                .state_machine_aliases
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListStateMachineAliasesOutput",
-                    "stateMachineAliases",
-                ))?,
+            state_machine_aliases: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_aliases,
+                "ListStateMachineAliasesOutput",
+                "stateMachineAliases",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

@@ -337,12 +337,11 @@ impl ListStateMachineVersionsOutputBuilder {
         self,
     ) -> Result<ListStateMachineVersionsOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListStateMachineVersionsOutput {
-            state_machine_versions: self
-                .state_machine_versions
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListStateMachineVersionsOutput",
-                    "stateMachineVersions",
-                ))?,
+            state_machine_versions: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_versions,
+                "ListStateMachineVersionsOutput",
+                "stateMachineVersions",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

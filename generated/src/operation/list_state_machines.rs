@@ -284,12 +284,11 @@ impl ListStateMachinesOutputBuilder {
         self,
     ) -> Result<ListStateMachinesOutput, ::awsjson_runtime::error::BuildError> {
         Ok(ListStateMachinesOutput {
-            state_machines: self
-                .state_machines
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ListStateMachinesOutput",
-                    "stateMachines",
-                ))?,
+            state_machines: ::awsjson_runtime::error::BuildError::require(
+                self.state_machines,
+                "ListStateMachinesOutput",
+                "stateMachines",
+            )?,
             next_token: self.next_token,
             _request_id: self._request_id,
         })

@@ -351,18 +351,16 @@ impl PublishStateMachineVersionOutputBuilder {
         self,
     ) -> Result<PublishStateMachineVersionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(PublishStateMachineVersionOutput {
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "PublishStateMachineVersionOutput",
-                    "creationDate",
-                ))?,
-            state_machine_version_arn: self
-                .state_machine_version_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "PublishStateMachineVersionOutput",
-                    "stateMachineVersionArn",
-                ))?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "PublishStateMachineVersionOutput",
+                "creationDate",
+            )?,
+            state_machine_version_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_version_arn,
+                "PublishStateMachineVersionOutput",
+                "stateMachineVersionArn",
+            )?,
             _request_id: self._request_id,
         })
     }

@@ -282,12 +282,11 @@ impl RedriveExecutionOutputBuilder {
         self,
     ) -> Result<RedriveExecutionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(RedriveExecutionOutput {
-            redrive_date: self
-                .redrive_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "RedriveExecutionOutput",
-                    "redriveDate",
-                ))?,
+            redrive_date: ::awsjson_runtime::error::BuildError::require(
+                self.redrive_date,
+                "RedriveExecutionOutput",
+                "redriveDate",
+            )?,
             _request_id: self._request_id,
         })
     }

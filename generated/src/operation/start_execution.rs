@@ -422,18 +422,16 @@ impl StartExecutionOutputBuilder {
         self,
     ) -> Result<StartExecutionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(StartExecutionOutput {
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartExecutionOutput",
-                    "executionArn",
-                ))?,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartExecutionOutput",
-                    "startDate",
-                ))?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "StartExecutionOutput",
+                "executionArn",
+            )?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "StartExecutionOutput",
+                "startDate",
+            )?,
             _request_id: self._request_id,
         })
     }

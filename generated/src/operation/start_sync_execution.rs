@@ -788,32 +788,28 @@ impl StartSyncExecutionOutputBuilder {
         self,
     ) -> Result<StartSyncExecutionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(StartSyncExecutionOutput {
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartSyncExecutionOutput",
-                    "executionArn",
-                ))?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "StartSyncExecutionOutput",
+                "executionArn",
+            )?,
             state_machine_arn: self.state_machine_arn,
             name: self.name,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartSyncExecutionOutput",
-                    "startDate",
-                ))?,
-            stop_date: self
-                .stop_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartSyncExecutionOutput",
-                    "stopDate",
-                ))?,
-            status: self
-                .status
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StartSyncExecutionOutput",
-                    "status",
-                ))?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "StartSyncExecutionOutput",
+                "startDate",
+            )?,
+            stop_date: ::awsjson_runtime::error::BuildError::require(
+                self.stop_date,
+                "StartSyncExecutionOutput",
+                "stopDate",
+            )?,
+            status: ::awsjson_runtime::error::BuildError::require(
+                self.status,
+                "StartSyncExecutionOutput",
+                "status",
+            )?,
             error: self.error,
             cause: self.cause,
             input: self.input,

@@ -308,12 +308,11 @@ impl StopExecutionOutputBuilder {
         self,
     ) -> Result<StopExecutionOutput, ::awsjson_runtime::error::BuildError> {
         Ok(StopExecutionOutput {
-            stop_date: self
-                .stop_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StopExecutionOutput",
-                    "stopDate",
-                ))?,
+            stop_date: ::awsjson_runtime::error::BuildError::require(
+                self.stop_date,
+                "StopExecutionOutput",
+                "stopDate",
+            )?,
             _request_id: self._request_id,
         })
     }

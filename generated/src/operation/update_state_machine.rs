@@ -586,12 +586,11 @@ impl UpdateStateMachineOutputBuilder {
         self,
     ) -> Result<UpdateStateMachineOutput, ::awsjson_runtime::error::BuildError> {
         Ok(UpdateStateMachineOutput {
-            update_date: self
-                .update_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "UpdateStateMachineOutput",
-                    "updateDate",
-                ))?,
+            update_date: ::awsjson_runtime::error::BuildError::require(
+                self.update_date,
+                "UpdateStateMachineOutput",
+                "updateDate",
+            )?,
             revision_id: self.revision_id,
             state_machine_version_arn: self.state_machine_version_arn,
             _request_id: self._request_id,

@@ -345,12 +345,11 @@ impl UpdateStateMachineAliasOutputBuilder {
         self,
     ) -> Result<UpdateStateMachineAliasOutput, ::awsjson_runtime::error::BuildError> {
         Ok(UpdateStateMachineAliasOutput {
-            update_date: self
-                .update_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "UpdateStateMachineAliasOutput",
-                    "updateDate",
-                ))?,
+            update_date: ::awsjson_runtime::error::BuildError::require(
+                self.update_date,
+                "UpdateStateMachineAliasOutput",
+                "updateDate",
+            )?,
             _request_id: self._request_id,
         })
     }

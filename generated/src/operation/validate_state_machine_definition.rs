@@ -436,18 +436,16 @@ impl ValidateStateMachineDefinitionOutputBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(ValidateStateMachineDefinitionOutput {
-            result: self
-                .result
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ValidateStateMachineDefinitionOutput",
-                    "result",
-                ))?,
-            diagnostics: self
-                .diagnostics
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ValidateStateMachineDefinitionOutput",
-                    "diagnostics",
-                ))?,
+            result: ::awsjson_runtime::error::BuildError::require(
+                self.result,
+                "ValidateStateMachineDefinitionOutput",
+                "result",
+            )?,
+            diagnostics: ::awsjson_runtime::error::BuildError::require(
+                self.diagnostics,
+                "ValidateStateMachineDefinitionOutput",
+                "diagnostics",
+            )?,
             truncated: self.truncated,
             _request_id: self._request_id,
         })

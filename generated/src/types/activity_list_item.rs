@@ -122,24 +122,21 @@ impl ActivityListItemBuilder {
         self,
     ) -> Result<ActivityListItem, ::awsjson_runtime::error::BuildError> {
         Ok(ActivityListItem {
-            activity_arn: self
-                .activity_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ActivityListItem",
-                    "activityArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ActivityListItem",
-                    "name",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ActivityListItem",
-                    "creationDate",
-                ))?,
+            activity_arn: ::awsjson_runtime::error::BuildError::require(
+                self.activity_arn,
+                "ActivityListItem",
+                "activityArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "ActivityListItem",
+                "name",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "ActivityListItem",
+                "creationDate",
+            )?,
         })
     }
 }

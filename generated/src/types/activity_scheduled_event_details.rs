@@ -176,12 +176,11 @@ impl ActivityScheduledEventDetailsBuilder {
         self,
     ) -> Result<ActivityScheduledEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(ActivityScheduledEventDetails {
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ActivityScheduledEventDetails",
-                    "resource",
-                ))?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "ActivityScheduledEventDetails",
+                "resource",
+            )?,
             input: self.input,
             input_details: self.input_details,
             timeout_in_seconds: self.timeout_in_seconds,

@@ -112,12 +112,11 @@ impl EncryptionConfigurationBuilder {
         Ok(EncryptionConfiguration {
             kms_key_id: self.kms_key_id,
             kms_data_key_reuse_period_seconds: self.kms_data_key_reuse_period_seconds,
-            r#type: self
-                .r#type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "EncryptionConfiguration",
-                    "type",
-                ))?,
+            r#type: ::awsjson_runtime::error::BuildError::require(
+                self.r#type,
+                "EncryptionConfiguration",
+                "type",
+            )?,
         })
     }
 }

@@ -147,12 +147,11 @@ impl EvaluationFailedEventDetailsBuilder {
             error: self.error,
             cause: self.cause,
             location: self.location,
-            state: self
-                .state
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "EvaluationFailedEventDetails",
-                    "state",
-                ))?,
+            state: ::awsjson_runtime::error::BuildError::require(
+                self.state,
+                "EvaluationFailedEventDetails",
+                "state",
+            )?,
         })
     }
 }

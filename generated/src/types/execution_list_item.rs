@@ -363,36 +363,31 @@ impl ExecutionListItemBuilder {
         self,
     ) -> Result<ExecutionListItem, ::awsjson_runtime::error::BuildError> {
         Ok(ExecutionListItem {
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ExecutionListItem",
-                    "executionArn",
-                ))?,
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ExecutionListItem",
-                    "stateMachineArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ExecutionListItem",
-                    "name",
-                ))?,
-            status: self
-                .status
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ExecutionListItem",
-                    "status",
-                ))?,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ExecutionListItem",
-                    "startDate",
-                ))?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "ExecutionListItem",
+                "executionArn",
+            )?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "ExecutionListItem",
+                "stateMachineArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "ExecutionListItem",
+                "name",
+            )?,
+            status: ::awsjson_runtime::error::BuildError::require(
+                self.status,
+                "ExecutionListItem",
+                "status",
+            )?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "ExecutionListItem",
+                "startDate",
+            )?,
             stop_date: self.stop_date,
             map_run_arn: self.map_run_arn,
             item_count: self.item_count,

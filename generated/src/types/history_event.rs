@@ -1536,18 +1536,16 @@ impl HistoryEventBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<HistoryEvent, ::awsjson_runtime::error::BuildError> {
         Ok(HistoryEvent {
-            timestamp: self
-                .timestamp
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "HistoryEvent",
-                    "timestamp",
-                ))?,
-            r#type: self
-                .r#type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "HistoryEvent",
-                    "type",
-                ))?,
+            timestamp: ::awsjson_runtime::error::BuildError::require(
+                self.timestamp,
+                "HistoryEvent",
+                "timestamp",
+            )?,
+            r#type: ::awsjson_runtime::error::BuildError::require(
+                self.r#type,
+                "HistoryEvent",
+                "type",
+            )?,
             id: self.id.unwrap_or_default(),
             previous_event_id: self.previous_event_id.unwrap_or_default(),
             activity_failed_event_details: self.activity_failed_event_details,

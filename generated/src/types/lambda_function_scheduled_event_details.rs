@@ -185,12 +185,11 @@ impl LambdaFunctionScheduledEventDetailsBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(LambdaFunctionScheduledEventDetails {
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "LambdaFunctionScheduledEventDetails",
-                    "resource",
-                ))?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "LambdaFunctionScheduledEventDetails",
+                "resource",
+            )?,
             input: self.input,
             input_details: self.input_details,
             timeout_in_seconds: self.timeout_in_seconds,

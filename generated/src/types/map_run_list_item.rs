@@ -154,30 +154,26 @@ impl MapRunListItemBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<MapRunListItem, ::awsjson_runtime::error::BuildError> {
         Ok(MapRunListItem {
-            execution_arn: self
-                .execution_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "MapRunListItem",
-                    "executionArn",
-                ))?,
-            map_run_arn: self
-                .map_run_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "MapRunListItem",
-                    "mapRunArn",
-                ))?,
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "MapRunListItem",
-                    "stateMachineArn",
-                ))?,
-            start_date: self
-                .start_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "MapRunListItem",
-                    "startDate",
-                ))?,
+            execution_arn: ::awsjson_runtime::error::BuildError::require(
+                self.execution_arn,
+                "MapRunListItem",
+                "executionArn",
+            )?,
+            map_run_arn: ::awsjson_runtime::error::BuildError::require(
+                self.map_run_arn,
+                "MapRunListItem",
+                "mapRunArn",
+            )?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "MapRunListItem",
+                "stateMachineArn",
+            )?,
+            start_date: ::awsjson_runtime::error::BuildError::require(
+                self.start_date,
+                "MapRunListItem",
+                "startDate",
+            )?,
             stop_date: self.stop_date,
         })
     }

@@ -81,12 +81,11 @@ impl RoutingConfigurationListItemBuilder {
         self,
     ) -> Result<RoutingConfigurationListItem, ::awsjson_runtime::error::BuildError> {
         Ok(RoutingConfigurationListItem {
-            state_machine_version_arn: self
-                .state_machine_version_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "RoutingConfigurationListItem",
-                    "stateMachineVersionArn",
-                ))?,
+            state_machine_version_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_version_arn,
+                "RoutingConfigurationListItem",
+                "stateMachineVersionArn",
+            )?,
             weight: self.weight.unwrap_or_default(),
         })
     }

@@ -124,12 +124,11 @@ impl StateEnteredEventDetailsBuilder {
         self,
     ) -> Result<StateEnteredEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(StateEnteredEventDetails {
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateEnteredEventDetails",
-                    "name",
-                ))?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "StateEnteredEventDetails",
+                "name",
+            )?,
             input: self.input,
             input_details: self.input_details,
         })

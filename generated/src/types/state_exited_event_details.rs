@@ -213,12 +213,11 @@ impl StateExitedEventDetailsBuilder {
         self,
     ) -> Result<StateExitedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(StateExitedEventDetails {
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateExitedEventDetails",
-                    "name",
-                ))?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "StateExitedEventDetails",
+                "name",
+            )?,
             output: self.output,
             output_details: self.output_details,
             assigned_variables: self.assigned_variables,

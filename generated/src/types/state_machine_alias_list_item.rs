@@ -83,18 +83,16 @@ impl StateMachineAliasListItemBuilder {
         self,
     ) -> Result<StateMachineAliasListItem, ::awsjson_runtime::error::BuildError> {
         Ok(StateMachineAliasListItem {
-            state_machine_alias_arn: self
-                .state_machine_alias_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineAliasListItem",
-                    "stateMachineAliasArn",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineAliasListItem",
-                    "creationDate",
-                ))?,
+            state_machine_alias_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_alias_arn,
+                "StateMachineAliasListItem",
+                "stateMachineAliasArn",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "StateMachineAliasListItem",
+                "creationDate",
+            )?,
         })
     }
 }

@@ -146,30 +146,26 @@ impl StateMachineListItemBuilder {
         self,
     ) -> Result<StateMachineListItem, ::awsjson_runtime::error::BuildError> {
         Ok(StateMachineListItem {
-            state_machine_arn: self
-                .state_machine_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineListItem",
-                    "stateMachineArn",
-                ))?,
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineListItem",
-                    "name",
-                ))?,
-            r#type: self
-                .r#type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineListItem",
-                    "type",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineListItem",
-                    "creationDate",
-                ))?,
+            state_machine_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_arn,
+                "StateMachineListItem",
+                "stateMachineArn",
+            )?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "StateMachineListItem",
+                "name",
+            )?,
+            r#type: ::awsjson_runtime::error::BuildError::require(
+                self.r#type,
+                "StateMachineListItem",
+                "type",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "StateMachineListItem",
+                "creationDate",
+            )?,
         })
     }
 }

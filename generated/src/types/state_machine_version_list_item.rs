@@ -83,18 +83,16 @@ impl StateMachineVersionListItemBuilder {
         self,
     ) -> Result<StateMachineVersionListItem, ::awsjson_runtime::error::BuildError> {
         Ok(StateMachineVersionListItem {
-            state_machine_version_arn: self
-                .state_machine_version_arn
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineVersionListItem",
-                    "stateMachineVersionArn",
-                ))?,
-            creation_date: self
-                .creation_date
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "StateMachineVersionListItem",
-                    "creationDate",
-                ))?,
+            state_machine_version_arn: ::awsjson_runtime::error::BuildError::require(
+                self.state_machine_version_arn,
+                "StateMachineVersionListItem",
+                "stateMachineVersionArn",
+            )?,
+            creation_date: ::awsjson_runtime::error::BuildError::require(
+                self.creation_date,
+                "StateMachineVersionListItem",
+                "creationDate",
+            )?,
         })
     }
 }

@@ -144,18 +144,16 @@ impl TaskFailedEventDetailsBuilder {
         self,
     ) -> Result<TaskFailedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskFailedEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskFailedEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskFailedEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskFailedEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskFailedEventDetails",
+                "resource",
+            )?,
             error: self.error,
             cause: self.cause,
         })

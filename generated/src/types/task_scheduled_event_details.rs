@@ -228,30 +228,26 @@ impl TaskScheduledEventDetailsBuilder {
         self,
     ) -> Result<TaskScheduledEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskScheduledEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskScheduledEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskScheduledEventDetails",
-                    "resource",
-                ))?,
-            region: self
-                .region
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskScheduledEventDetails",
-                    "region",
-                ))?,
-            parameters: self
-                .parameters
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskScheduledEventDetails",
-                    "parameters",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskScheduledEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskScheduledEventDetails",
+                "resource",
+            )?,
+            region: ::awsjson_runtime::error::BuildError::require(
+                self.region,
+                "TaskScheduledEventDetails",
+                "region",
+            )?,
+            parameters: ::awsjson_runtime::error::BuildError::require(
+                self.parameters,
+                "TaskScheduledEventDetails",
+                "parameters",
+            )?,
             timeout_in_seconds: self.timeout_in_seconds,
             heartbeat_in_seconds: self.heartbeat_in_seconds,
             task_credentials: self.task_credentials,

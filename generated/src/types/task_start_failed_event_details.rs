@@ -144,18 +144,16 @@ impl TaskStartFailedEventDetailsBuilder {
         self,
     ) -> Result<TaskStartFailedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskStartFailedEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskStartFailedEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskStartFailedEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskStartFailedEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskStartFailedEventDetails",
+                "resource",
+            )?,
             error: self.error,
             cause: self.cause,
         })

@@ -79,18 +79,16 @@ impl TaskStartedEventDetailsBuilder {
         self,
     ) -> Result<TaskStartedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskStartedEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskStartedEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskStartedEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskStartedEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskStartedEventDetails",
+                "resource",
+            )?,
         })
     }
 }

@@ -144,18 +144,16 @@ impl TaskSubmitFailedEventDetailsBuilder {
         self,
     ) -> Result<TaskSubmitFailedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskSubmitFailedEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSubmitFailedEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSubmitFailedEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskSubmitFailedEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskSubmitFailedEventDetails",
+                "resource",
+            )?,
             error: self.error,
             cause: self.cause,
         })

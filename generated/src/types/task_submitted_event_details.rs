@@ -152,18 +152,16 @@ impl TaskSubmittedEventDetailsBuilder {
         self,
     ) -> Result<TaskSubmittedEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskSubmittedEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSubmittedEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSubmittedEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskSubmittedEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskSubmittedEventDetails",
+                "resource",
+            )?,
             output: self.output,
             output_details: self.output_details,
         })

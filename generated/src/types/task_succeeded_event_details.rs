@@ -152,18 +152,16 @@ impl TaskSucceededEventDetailsBuilder {
         self,
     ) -> Result<TaskSucceededEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskSucceededEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSucceededEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskSucceededEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskSucceededEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskSucceededEventDetails",
+                "resource",
+            )?,
             output: self.output,
             output_details: self.output_details,
         })

@@ -144,18 +144,16 @@ impl TaskTimedOutEventDetailsBuilder {
         self,
     ) -> Result<TaskTimedOutEventDetails, ::awsjson_runtime::error::BuildError> {
         Ok(TaskTimedOutEventDetails {
-            resource_type: self
-                .resource_type
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskTimedOutEventDetails",
-                    "resourceType",
-                ))?,
-            resource: self
-                .resource
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TaskTimedOutEventDetails",
-                    "resource",
-                ))?,
+            resource_type: ::awsjson_runtime::error::BuildError::require(
+                self.resource_type,
+                "TaskTimedOutEventDetails",
+                "resourceType",
+            )?,
+            resource: ::awsjson_runtime::error::BuildError::require(
+                self.resource,
+                "TaskTimedOutEventDetails",
+                "resource",
+            )?,
             error: self.error,
             cause: self.cause,
         })

@@ -229,24 +229,21 @@ impl ValidateStateMachineDefinitionDiagnosticBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(ValidateStateMachineDefinitionDiagnostic {
-            severity: self
-                .severity
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ValidateStateMachineDefinitionDiagnostic",
-                    "severity",
-                ))?,
-            code: self
-                .code
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ValidateStateMachineDefinitionDiagnostic",
-                    "code",
-                ))?,
-            message: self
-                .message
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "ValidateStateMachineDefinitionDiagnostic",
-                    "message",
-                ))?,
+            severity: ::awsjson_runtime::error::BuildError::require(
+                self.severity,
+                "ValidateStateMachineDefinitionDiagnostic",
+                "severity",
+            )?,
+            code: ::awsjson_runtime::error::BuildError::require(
+                self.code,
+                "ValidateStateMachineDefinitionDiagnostic",
+                "code",
+            )?,
+            message: ::awsjson_runtime::error::BuildError::require(
+                self.message,
+                "ValidateStateMachineDefinitionDiagnostic",
+                "message",
+            )?,
             location: self.location,
         })
     }

@@ -321,6 +321,23 @@ impl<'a> JsonReader<'a> {
         shape: &'static str,
     ) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
         let root = self.depth == 0;
+        // The common case, a `{` right here (the service writes no whitespace) within the
+        // depth limit, in a few instructions; everything else (and every error) the general way.
+        if self.input.get(self.pos) == Some(&b'{') && self.depth < MAX_DEPTH {
+            self.depth += 1;
+            self.pos += 1;
+            return Ok(ObjectReader { r: self, shape, root, first: true });
+        }
+        self.object_general(shape, root)
+    }
+
+    /// [`Self::object`] after whitespace, at the depth limit, and for errors.
+    #[inline(never)]
+    fn object_general(
+        &mut self,
+        shape: &'static str,
+        root: bool,
+    ) -> Result<ObjectReader<'_, 'a>, DeserializeError> {
         match self.begin_object("an object") {
             Ok(()) => Ok(ObjectReader { r: self, shape, root, first: true }),
             Err(e) => Err(if root { e.within(shape) } else { e }),
@@ -337,7 +354,8 @@ impl<'a> JsonReader<'a> {
 
     /// Reads a string; borrowed from the input when it has no escapes.
     pub fn str_value(&mut self) -> Result<Cow<'a, str>, DeserializeError> {
-        if self.peek() != Some(b'"') {
+        // A quote right here (no whitespace first) is the common case: no look for whitespace.
+        if self.input.get(self.pos) != Some(&b'"') && self.peek() != Some(b'"') {
             return Err(self.expected("a string"));
         }
         self.string_at_quote()
@@ -354,7 +372,7 @@ impl<'a> JsonReader<'a> {
                 self.pos = i + 1;
                 Ok(Cow::Borrowed(s))
             }
-            Some(b'\\') => self.string_with_escapes(start, i).map(Cow::Owned),
+            Some(b'\\') => self.string_with_escapes(start).map(Cow::Owned),
             None => Err(self.eof()),
             Some(_) => {
                 self.pos = i;
@@ -363,13 +381,12 @@ impl<'a> JsonReader<'a> {
         }
     }
 
-    /// The rest of a string that starts at `start` and has an escape at `i` (its first),
-    /// unescaped in the scratch buffer, then copied into a `String` of exactly its length (one
-    /// allocation, never regrown).
+    /// A string that starts at `start` and has escapes, unescaped in the scratch buffer, then
+    /// copied into a `String` of exactly its length (one allocation, never regrown).
     #[inline(never)]
-    fn string_with_escapes(&mut self, start: usize, i: usize) -> Result<String, DeserializeError> {
+    fn string_with_escapes(&mut self, start: usize) -> Result<String, DeserializeError> {
         let mut buf = std::mem::take(&mut self.scratch);
-        let read = self.unescape(&mut buf, start, i);
+        let read = self.unescape(&mut buf, start);
         let string = read.and_then(|len| match std::str::from_utf8(&buf[..len]) {
             Ok(s) => Ok(String::from(s)),
             // Not reached: the string's bytes are in the checked prefix of the input and every
@@ -380,99 +397,73 @@ impl<'a> JsonReader<'a> {
         string
     }
 
-    /// Unescapes a string that starts at `start` and has an escape at `i` (its first) into
-    /// `buf`, up to its closing quote (consumed), and returns the length written. `buf` is a
-    /// zero-filled working area, grown as needed and kept from one string to the next: runs of
-    /// plain text are copied eight bytes at a time, whole words (the bytes after the end of a
-    /// run are overwritten next), so a run costs no call to `memcpy`.
+    /// Unescapes the string that starts at `start` into `buf`, up to its closing quote
+    /// (consumed), and returns the length written. `buf` is a zero-filled working area, grown
+    /// as needed and kept from one string to the next.
+    ///
+    /// [`unescape_run`] does the work of the common case (plain text and two-byte escapes);
+    /// this loop gives it room and reads what stops it: the closing quote, a `\u` escape, the
+    /// last bytes of the input, and errors. The plain text before the first escape is copied
+    /// by the same loop (a second look at it costs less than a call to `memcpy`: it is short in
+    /// the service's strings of JSON documents, `{\"`).
     #[inline]
-    fn unescape(
-        &mut self,
-        buf: &mut Vec<u8>,
-        start: usize,
-        mut i: usize,
-    ) -> Result<usize, DeserializeError> {
+    fn unescape(&mut self, buf: &mut Vec<u8>, start: usize) -> Result<usize, DeserializeError> {
         let input = self.input;
-        let room = |buf: &mut Vec<u8>, needed: usize| {
-            if buf.len() < needed {
-                let len = needed.max(buf.len() * 2).max(256);
-                buf.resize(len, 0);
-            }
-        };
-        let mut out = i - start;
-        room(buf, out + 8);
-        buf[..out].copy_from_slice(&input[start..i]);
+        let mut i = start;
+        let mut out = 0;
         loop {
-            // A run of plain text, up to the next special byte.
-            loop {
-                room(buf, out + 8);
-                let Some(chunk) = input.get(i..i + 8) else {
-                    let end = skip_plain(input, i);
-                    room(buf, out + (end - i) + 8);
-                    buf[out..out + (end - i)].copy_from_slice(&input[i..end]);
-                    out += end - i;
-                    i = end;
-                    break;
-                };
-                let word: [u8; 8] = chunk.try_into().unwrap_or([0; 8]);
-                buf[out..out + 8].copy_from_slice(&word);
-                let special = special_bytes(u64::from_le_bytes(word));
-                if special != 0 {
-                    let k = (special.trailing_zeros() / 8) as usize;
-                    out += k;
-                    i += k;
-                    break;
-                }
-                out += 8;
-                i += 8;
+            if buf.len() < out + 8 {
+                grow(buf, out + 8);
             }
-            // The byte that ended the run; `buf` has room for eight more bytes.
-            let escaped = match input.get(i) {
+            (i, out) = unescape_run(input, i, buf, out);
+            if buf.len() < out + 8 {
+                // Stopped for room.
+                continue;
+            }
+            // What stopped it; `buf` has room for eight more bytes.
+            match input.get(i) {
                 Some(b'"') => {
                     self.utf8_before(start, i + 1)?;
                     self.pos = i + 1;
                     return Ok(out);
                 }
-                Some(b'\\') => match input.get(i + 1) {
-                    Some(b'"') => b'"',
-                    Some(b'\\') => b'\\',
-                    Some(b'/') => b'/',
-                    Some(b'b') => 0x08,
-                    Some(b'f') => 0x0c,
-                    Some(b'n') => b'\n',
-                    Some(b'r') => b'\r',
-                    Some(b't') => b'\t',
-                    Some(b'u') => {
-                        self.utf8_before(start, i)?;
-                        self.pos = i;
+                Some(b'\\') => {
+                    let escaped = input.get(i + 1).map_or(0, |&e| ESCAPED[usize::from(e)]);
+                    if escaped != 0 {
+                        // Within the last eight bytes of the input.
+                        buf[out] = escaped;
+                        out += 1;
                         i += 2;
-                        let c = self.unicode_escape(&mut i)?;
-                        out += c.encode_utf8(&mut buf[out..out + 4]).len();
                         continue;
                     }
-                    Some(_) => {
-                        self.utf8_before(start, i)?;
-                        self.pos = i;
-                        return Err(self.syntax("an invalid escape in a string"));
+                    self.utf8_before(start, i)?;
+                    self.pos = i;
+                    match input.get(i + 1) {
+                        Some(b'u') => {
+                            i += 2;
+                            let c = self.unicode_escape(&mut i)?;
+                            out += c.encode_utf8(&mut buf[out..out + 4]).len();
+                        }
+                        Some(_) => return Err(self.syntax("an invalid escape in a string")),
+                        None => return Err(self.eof()),
                     }
-                    None => {
-                        self.utf8_before(start, i)?;
-                        return Err(self.eof());
-                    }
-                },
+                }
                 None => {
                     self.utf8_before(start, i)?;
                     return Err(self.eof());
                 }
-                Some(_) => {
+                Some(&b) if b < 0x20 => {
                     self.utf8_before(start, i)?;
                     self.pos = i;
                     return Err(self.syntax("a control character in a string (it must be escaped)"));
                 }
-            };
-            buf[out] = escaped;
-            out += 1;
-            i += 2;
+                Some(&b) => {
+                    // Plain text within the last eight bytes of the input: a byte at a time.
+                    buf[out] = b;
+                    out += 1;
+                    i += 1;
+                }
+            }
         }
     }
 
@@ -550,6 +541,20 @@ impl<'a> JsonReader<'a> {
     /// Reads an integer exactly (to `i64`). Integral numbers written with a fraction or an
     /// exponent (`3.0`, `1e3`) are accepted when exact.
     pub fn i64_value(&mut self) -> Result<i64, DeserializeError> {
+        // The common case, a short integer right at the current position (the service writes
+        // no whitespace), in one pass and a function with little to save and restore.
+        if let Some((n, len)) = small_integer_prefix(&self.input[self.pos.min(self.input.len())..])
+        {
+            self.pos += len;
+            return Ok(n);
+        }
+        self.i64_value_general()
+    }
+
+    /// [`Self::i64_value`] for every other case: whitespace first, long integers, fractions and
+    /// exponents, and errors.
+    #[inline(never)]
+    fn i64_value_general(&mut self) -> Result<i64, DeserializeError> {
         if !matches!(self.peek(), Some(b'-' | b'0'..=b'9')) {
             return Err(self.expected("an integer"));
         }
@@ -606,6 +611,25 @@ impl<'a> JsonReader<'a> {
     /// Reads a timestamp: epoch seconds as a number (any format; `1.700000000123E9` is read
     /// exactly to the nanosecond, without allocating) or a string in `format`.
     pub fn timestamp_value(
+        &mut self,
+        format: TimestampFormat,
+    ) -> Result<DateTime, DeserializeError> {
+        // The common case, epoch seconds right at the current position (`1.700000000123E9`,
+        // no whitespace, no leading zero), in one pass and a function with little to save.
+        let rest = &self.input[self.pos.min(self.input.len())..];
+        if matches!(rest.first(), Some(b'1'..=b'9')) {
+            if let Some((t, len)) = epoch_seconds_prefix(rest) {
+                self.pos += len;
+                return Ok(t);
+            }
+        }
+        self.timestamp_value_general(format)
+    }
+
+    /// [`Self::timestamp_value`] for every other case: whitespace first, other forms of
+    /// numbers, strings, and errors.
+    #[inline(never)]
+    fn timestamp_value_general(
         &mut self,
         format: TimestampFormat,
     ) -> Result<DateTime, DeserializeError> {
@@ -838,6 +862,75 @@ impl<'a> JsonReader<'a> {
     }
 }
 
+/// The common case of [`JsonReader::unescape`]: copies the string from `input[i..]` into
+/// `area[out..]`, unescaping two-byte escapes (`\"`, `\n`...), and returns where it stopped in
+/// both: at a quote, a `\u` or invalid escape, a control character, within the last eight bytes
+/// of the input, or when `area` has no room for eight more bytes.
+///
+/// Each step copies the next eight input bytes as a whole word (the bytes after the end of a
+/// run are overwritten next, so a run costs no call to `memcpy`) and stops at the first special
+/// byte in it. The service's strings of JSON documents have an escape every few bytes
+/// (`{\"orderId\":\"ord-1\"}`), so the work per step is what counts: a function of its own
+/// over plain slices keeps everything in registers.
+#[inline]
+fn unescape_run(input: &[u8], mut i: usize, area: &mut [u8], mut out: usize) -> (usize, usize) {
+    // The last positions from which eight bytes can be read and written.
+    let (Some(input_last), Some(area_last)) =
+        (input.len().checked_sub(8), area.len().checked_sub(8))
+    else {
+        return (i, out);
+    };
+    while i <= input_last && out <= area_last {
+        let word: [u8; 8] = input[i..i + 8].try_into().unwrap_or([0; 8]);
+        area[out..out + 8].copy_from_slice(&word);
+        let word = u64::from_le_bytes(word);
+        let special = special_bytes(word);
+        if special == 0 {
+            out += 8;
+            i += 8;
+            continue;
+        }
+        let k = special.trailing_zeros() / 8;
+        out += k as usize;
+        i += k as usize;
+        // The special byte itself, from the word (no second look at the input).
+        if (word >> (8 * k)) as u8 != b'\\' {
+            break;
+        }
+        let escaped = input.get(i + 1).map_or(0, |&e| ESCAPED[usize::from(e)]);
+        if escaped == 0 {
+            break;
+        }
+        area[out] = escaped;
+        out += 1;
+        i += 2;
+    }
+    (i, out)
+}
+
+/// Grows the unescaping area `buf` to at least `needed` bytes (at least doubling it: strings
+/// are unescaped into it one after another, and it is kept). Not inlined: it is rarely called.
+#[inline(never)]
+fn grow(buf: &mut Vec<u8>, needed: usize) {
+    let len = needed.max(buf.len() * 2).max(256);
+    buf.resize(len, 0);
+}
+
+/// The byte each two-byte escape `\\x` stands for, by `x`; 0 for `u` (read on its own) and for
+/// every byte that makes no escape.
+const ESCAPED: [u8; 256] = {
+    let mut t = [0u8; 256];
+    t[b'"' as usize] = b'"';
+    t[b'\\' as usize] = b'\\';
+    t[b'/' as usize] = b'/';
+    t[b'b' as usize] = 0x08;
+    t[b'f' as usize] = 0x0c;
+    t[b'n' as usize] = b'\n';
+    t[b'r' as usize] = b'\r';
+    t[b't' as usize] = b'\t';
+    t
+};
+
 /// The position of the first byte from `i` on that ends a run of plain string text (a quote,
 /// a backslash or a control character), or the end of the input; eight bytes at a time.
 ///
@@ -855,6 +948,34 @@ fn skip_plain(input: &[u8], mut i: usize) -> usize {
     }
     while let Some(&b) = input.get(i) {
         if b == b'"' || b == b'\\' || b < 0x20 {
+            break;
+        }
+        i += 1;
+    }
+    i
+}
+
+/// [`skip_plain`] for a member name, with a cheaper test: it stops at the first byte that is
+/// a backslash or below `#` (a quote, a control character, but also a space or `!`, which no
+/// member name the service writes holds: the caller then reads the name the general way).
+#[inline]
+fn skip_name(input: &[u8], mut i: usize) -> usize {
+    const ONES: u64 = 0x0101_0101_0101_0101;
+    const HIGH: u64 = 0x8080_8080_8080_8080;
+    while let Some(chunk) = input.get(i..i + 8) {
+        let w = u64::from_le_bytes(chunk.try_into().unwrap_or([0; 8]));
+        // Bytes below 0x23, and bytes equal to a backslash; as in `special_bytes`, the lowest
+        // flag is exact (a borrow only flags bytes after a flagged one).
+        let below = w.wrapping_sub(ONES * 0x23);
+        let backslash = (w ^ (ONES * u64::from(b'\\'))).wrapping_sub(ONES);
+        let special = (below | backslash) & !w & HIGH;
+        if special != 0 {
+            return i + (special.trailing_zeros() / 8) as usize;
+        }
+        i += 8;
+    }
+    while let Some(&b) = input.get(i) {
+        if b < 0x23 || b == b'\\' {
             break;
         }
         i += 1;
@@ -1038,6 +1159,12 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
     let mut frac_len = 0usize;
     if rest.get(i) == Some(&b'.') {
         i += 1;
+        // Eight digits at a time first (the service writes twelve: `1.700000000123E9`).
+        while let Some(v) = rest.get(i..i + 8).and_then(eight_digits) {
+            mantissa = mantissa.wrapping_mul(100_000_000).wrapping_add(v);
+            i += 8;
+            frac_len += 8;
+        }
         while let Some(&d) = rest.get(i) {
             if !d.is_ascii_digit() {
                 break;
@@ -1101,6 +1228,25 @@ fn epoch_seconds_prefix(text: &[u8]) -> Option<(DateTime, usize)> {
         (true, _) => DateTime::from_secs_and_nanos(-secs - 1, 1_000_000_000 - subsec),
     };
     t.map(|t| (t, len))
+}
+
+/// The value of eight decimal digits (`text` is eight bytes, the first the most significant),
+/// or `None` when any of them is not a digit; a few word operations instead of eight steps.
+#[inline]
+fn eight_digits(text: &[u8]) -> Option<u64> {
+    let w = u64::from_le_bytes(text.try_into().ok()?);
+    // Every byte is 0x30..=0x39: its high nibble is 3, and adding 6 keeps it 3.
+    const HIGH_NIBBLES: u64 = 0xF0F0_F0F0_F0F0_F0F0;
+    const ZEROS: u64 = 0x3030_3030_3030_3030;
+    if w & HIGH_NIBBLES != ZEROS || w.wrapping_add(0x0606_0606_0606_0606) & HIGH_NIBBLES != ZEROS {
+        return None;
+    }
+    // Pairs of digits, then groups of four, then all eight (each step: the higher-order
+    // group times its weight plus the lower-order one, which sits in the next byte up).
+    let w = w - ZEROS;
+    let w = (w.wrapping_mul(10) + (w >> 8)) & 0x00FF_00FF_00FF_00FF;
+    let w = (w.wrapping_mul(100) + (w >> 16)) & 0x0000_FFFF_0000_FFFF;
+    Some((w.wrapping_mul(10_000) + (w >> 32)) & 0xFFFF_FFFF)
 }
 
 /// 10^0 ..= 10^19, every power of ten a `u64` holds.
@@ -1216,6 +1362,15 @@ pub struct ObjectReader<'r, 'a> {
 }
 
 impl<'a> ObjectReader<'_, 'a> {
+    /// `e`, met reading member `name`, given the member's name (and the shape's, at the
+    /// outermost object). Out of line and not generic: the member readers, one per member type,
+    /// then hold only a call for their errors (less code, and less to save on their way in).
+    #[cold]
+    #[inline(never)]
+    fn member_error(&self, e: DeserializeError, name: &str) -> DeserializeError {
+        self.wrap(e.within(name))
+    }
+
     fn wrap(&self, e: DeserializeError) -> DeserializeError {
         if self.root {
             e.within(self.shape)
@@ -1237,21 +1392,29 @@ impl<'a> ObjectReader<'_, 'a> {
         let input = r.input;
         let mut i = r.pos;
         if !self.first {
-            if input.get(i) != Some(&b',') {
-                return self.next_member_general();
+            match input.get(i) {
+                Some(b',') => i += 1,
+                // The end of the object, right after its last value: every object ends so.
+                Some(b'}') => {
+                    r.pos = i + 1;
+                    r.depth -= 1;
+                    return Ok(None);
+                }
+                _ => return self.next_member_general(),
             }
-            i += 1;
         }
         if input.get(i) != Some(&b'"') {
             return self.next_member_general();
         }
         let start = i + 1;
-        let end = skip_plain(input, start);
+        let end = skip_name(input, start);
         match (input.get(end), input.get(end + 1), input.get(end + 2)) {
             (Some(b'"'), Some(b':'), Some(b))
                 if !matches!(b, b'n' | b' ' | b'\n' | b'\r' | b'\t') =>
             {
-                match r.text.get(start..end) {
+                // Two one-sided slicings: each is one boundary check, inlined (the two-sided
+                // `get(start..end)` is a call).
+                match r.text.get(..end).and_then(|t| t.get(start..)) {
                     Some(key) => {
                         r.pos = end + 2;
                         self.first = false;
@@ -1302,7 +1465,7 @@ impl<'a> ObjectReader<'_, 'a> {
     /// keeps the generated decoders small.
     #[inline(never)]
     pub fn member<T: FromJson>(&mut self, name: &str) -> Result<T, DeserializeError> {
-        T::read_json(self.r).map_err(|e| self.wrap(e.within(name)))
+        T::read_json(self.r).map_err(|e| self.member_error(e, name))
     }
 
     /// Reads the value of member `name`, which holds timestamps (one, or collections of them)
@@ -1312,7 +1475,7 @@ impl<'a> ObjectReader<'_, 'a> {
         name: &str,
         format: TimestampFormat,
     ) -> Result<T, DeserializeError> {
-        T::read_timestamps(self.r, format).map_err(|e| self.wrap(e.within(name)))
+        T::read_timestamps(self.r, format).map_err(|e| self.member_error(e, name))
     }
 
     /// Reads the value of member `name` into `slot` (replacing what it held): what a generated
@@ -1325,7 +1488,7 @@ impl<'a> ObjectReader<'_, 'a> {
         name: &str,
         slot: &mut T,
     ) -> Result<(), DeserializeError> {
-        *slot = T::read_json(self.r).map_err(|e| self.wrap(e.within(name)))?;
+        *slot = T::read_json(self.r).map_err(|e| self.member_error(e, name))?;
         Ok(())
     }
 
@@ -1336,7 +1499,7 @@ impl<'a> ObjectReader<'_, 'a> {
         format: TimestampFormat,
         slot: &mut T,
     ) -> Result<(), DeserializeError> {
-        *slot = T::read_timestamps(self.r, format).map_err(|e| self.wrap(e.within(name)))?;
+        *slot = T::read_timestamps(self.r, format).map_err(|e| self.member_error(e, name))?;
         Ok(())
     }
 
@@ -1818,6 +1981,58 @@ mod tests {
             JsonReader::new(b"[-999999999999999999, 999999999999999999, 9223372036854775807]");
         let v: Vec<i64> = FromJson::read_json(&mut r).unwrap();
         assert_eq!(v, [-999_999_999_999_999_999, 999_999_999_999_999_999, i64::MAX]);
+    }
+
+    #[test]
+    fn member_names_with_any_byte_are_read_whole() {
+        // Bytes the fast name scan stops at (and leaves to the general reader) or passes over,
+        // at every offset of the name.
+        for before in 0..12 {
+            let a = "a".repeat(before);
+            for (written, name) in [
+                (" ", " "),
+                ("!", "!"),
+                ("#", "#"),
+                ("\\\"", "\""),
+                ("\\\\", "\\"),
+                ("\u{e9}", "\u{e9}"),
+            ] {
+                let body = format!("{{\"{a}{written}b\":1,\"{a}{written}\":2}}");
+                let mut r = JsonReader::new(body.as_bytes());
+                let mut o = r.object("T").unwrap();
+                assert_eq!(
+                    o.next_member().unwrap().as_deref(),
+                    Some(format!("{a}{name}b").as_str())
+                );
+                o.skip().unwrap();
+                assert_eq!(
+                    o.next_member().unwrap().as_deref(),
+                    Some(format!("{a}{name}").as_str())
+                );
+                o.skip().unwrap();
+                assert_eq!(o.next_member().unwrap(), None, "{body}");
+                r.finish().unwrap();
+            }
+        }
+    }
+
+    #[test]
+    fn eight_digits_read_as_a_number_or_not_at_all() {
+        for n in [0u64, 1, 7, 10, 99_999_999, 12_345_678, 70_000_000, 123, 10_000_000] {
+            let text = format!("{n:08}");
+            assert_eq!(eight_digits(text.as_bytes()), Some(n), "{text}");
+        }
+        for text in ["1234567a", "/2345678", "12345:78", "1234 678", "-1234567", "1.345678"] {
+            assert_eq!(eight_digits(text.as_bytes()), None, "{text}");
+        }
+        // Every non-digit byte in every position.
+        for pos in 0..8 {
+            for b in (0u8..=255).filter(|b| !b.is_ascii_digit()) {
+                let mut text = *b"12345678";
+                text[pos] = b;
+                assert_eq!(eight_digits(&text), None);
+            }
+        }
     }
 
     #[test]

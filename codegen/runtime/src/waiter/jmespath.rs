@@ -792,7 +792,14 @@ impl Expr {
             Expr::MultiHash(items) => match value {
                 Value::Null => Value::Null,
                 _ => {
-                    Value::Object(items.iter().map(|(k, e)| (k.clone(), e.search(value))).collect())
+                    // Inserted one by one rather than collected: `BTreeMap::from_iter` sorts its
+                    // input first, a stable sort compiled for this element type alone. A later
+                    // duplicate key wins either way.
+                    let mut o = BTreeMap::new();
+                    for (k, e) in items {
+                        o.insert(k.clone(), e.search(value));
+                    }
+                    Value::Object(o)
                 }
             },
             Expr::Function(f, args) => {

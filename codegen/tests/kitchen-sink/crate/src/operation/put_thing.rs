@@ -410,18 +410,16 @@ impl PutThingOutputBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<PutThingOutput, ::awsjson_runtime::error::BuildError> {
         Ok(PutThingOutput {
-            id: self
-                .id
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "PutThingOutput",
-                    "id",
-                ))?,
-            created_at: self
-                .created_at
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "PutThingOutput",
-                    "createdAt",
-                ))?,
+            id: ::awsjson_runtime::error::BuildError::require(
+                self.id,
+                "PutThingOutput",
+                "id",
+            )?,
+            created_at: ::awsjson_runtime::error::BuildError::require(
+                self.created_at,
+                "PutThingOutput",
+                "createdAt",
+            )?,
             version: self.version.unwrap_or(1),
             note: self.note,
             _request_id: self._request_id,

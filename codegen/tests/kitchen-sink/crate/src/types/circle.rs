@@ -46,12 +46,11 @@ impl CircleBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<Circle, ::awsjson_runtime::error::BuildError> {
         Ok(Circle {
-            radius: self
-                .radius
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "Circle",
-                    "radius",
-                ))?,
+            radius: ::awsjson_runtime::error::BuildError::require(
+                self.radius,
+                "Circle",
+                "radius",
+            )?,
         })
     }
 }

@@ -485,12 +485,11 @@ impl ThingBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<Thing, ::awsjson_runtime::error::BuildError> {
         Ok(Thing {
-            name: self
-                .name
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "Thing",
-                    "name",
-                ))?,
+            name: ::awsjson_runtime::error::BuildError::require(
+                self.name,
+                "Thing",
+                "name",
+            )?,
             r#type: self.r#type,
             self_: self.self_,
             kms_key_ids: self.kms_key_ids,

@@ -286,12 +286,11 @@ impl OperationWithNestedStructureOutputBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(OperationWithNestedStructureOutput {
-            dialog: self
-                .dialog
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithNestedStructureOutput",
-                    "dialog",
-                ))?,
+            dialog: ::awsjson_runtime::error::BuildError::require(
+                self.dialog,
+                "OperationWithNestedStructureOutput",
+                "dialog",
+            )?,
             dialog_list: self.dialog_list.unwrap_or_default(),
             dialog_map: self.dialog_map.unwrap_or_default(),
             _request_id: self._request_id,

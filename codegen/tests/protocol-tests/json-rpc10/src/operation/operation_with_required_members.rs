@@ -449,78 +449,66 @@ impl OperationWithRequiredMembersOutputBuilder {
         ::awsjson_runtime::error::BuildError,
     > {
         Ok(OperationWithRequiredMembersOutput {
-            required_string: self
-                .required_string
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredString",
-                ))?,
-            required_boolean: self
-                .required_boolean
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredBoolean",
-                ))?,
-            required_list: self
-                .required_list
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredList",
-                ))?,
-            required_timestamp: self
-                .required_timestamp
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredTimestamp",
-                ))?,
-            required_blob: self
-                .required_blob
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredBlob",
-                ))?,
-            required_byte: self
-                .required_byte
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredByte",
-                ))?,
-            required_short: self
-                .required_short
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredShort",
-                ))?,
-            required_integer: self
-                .required_integer
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredInteger",
-                ))?,
-            required_long: self
-                .required_long
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredLong",
-                ))?,
-            required_float: self
-                .required_float
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredFloat",
-                ))?,
-            required_double: self
-                .required_double
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredDouble",
-                ))?,
-            required_map: self
-                .required_map
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "OperationWithRequiredMembersOutput",
-                    "requiredMap",
-                ))?,
+            required_string: ::awsjson_runtime::error::BuildError::require(
+                self.required_string,
+                "OperationWithRequiredMembersOutput",
+                "requiredString",
+            )?,
+            required_boolean: ::awsjson_runtime::error::BuildError::require(
+                self.required_boolean,
+                "OperationWithRequiredMembersOutput",
+                "requiredBoolean",
+            )?,
+            required_list: ::awsjson_runtime::error::BuildError::require(
+                self.required_list,
+                "OperationWithRequiredMembersOutput",
+                "requiredList",
+            )?,
+            required_timestamp: ::awsjson_runtime::error::BuildError::require(
+                self.required_timestamp,
+                "OperationWithRequiredMembersOutput",
+                "requiredTimestamp",
+            )?,
+            required_blob: ::awsjson_runtime::error::BuildError::require(
+                self.required_blob,
+                "OperationWithRequiredMembersOutput",
+                "requiredBlob",
+            )?,
+            required_byte: ::awsjson_runtime::error::BuildError::require(
+                self.required_byte,
+                "OperationWithRequiredMembersOutput",
+                "requiredByte",
+            )?,
+            required_short: ::awsjson_runtime::error::BuildError::require(
+                self.required_short,
+                "OperationWithRequiredMembersOutput",
+                "requiredShort",
+            )?,
+            required_integer: ::awsjson_runtime::error::BuildError::require(
+                self.required_integer,
+                "OperationWithRequiredMembersOutput",
+                "requiredInteger",
+            )?,
+            required_long: ::awsjson_runtime::error::BuildError::require(
+                self.required_long,
+                "OperationWithRequiredMembersOutput",
+                "requiredLong",
+            )?,
+            required_float: ::awsjson_runtime::error::BuildError::require(
+                self.required_float,
+                "OperationWithRequiredMembersOutput",
+                "requiredFloat",
+            )?,
+            required_double: ::awsjson_runtime::error::BuildError::require(
+                self.required_double,
+                "OperationWithRequiredMembersOutput",
+                "requiredDouble",
+            )?,
+            required_map: ::awsjson_runtime::error::BuildError::require(
+                self.required_map,
+                "OperationWithRequiredMembersOutput",
+                "requiredMap",
+            )?,
             _request_id: self._request_id,
         })
     }

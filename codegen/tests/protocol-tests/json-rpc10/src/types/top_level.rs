@@ -107,12 +107,11 @@ impl TopLevelBuilder {
     /// Builds the value; fails naming the first `@required` member that is not set.
     pub fn build(self) -> Result<TopLevel, ::awsjson_runtime::error::BuildError> {
         Ok(TopLevel {
-            dialog: self
-                .dialog
-                .ok_or_else(|| ::awsjson_runtime::error::BuildError::missing_field(
-                    "TopLevel",
-                    "dialog",
-                ))?,
+            dialog: ::awsjson_runtime::error::BuildError::require(
+                self.dialog,
+                "TopLevel",
+                "dialog",
+            )?,
             dialog_list: self.dialog_list.unwrap_or_default(),
             dialog_map: self.dialog_map.unwrap_or_default(),
         })
