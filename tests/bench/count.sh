@@ -16,13 +16,10 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 work="${BENCH_DIR:-$here/target}"
 bin="${1:?usage: count.sh BINARY OP [N]}" op="${2:?usage: count.sh BINARY OP [N]}"
-CARGO_TARGET_DIR="$work/harness" cargo build -q --release --manifest-path "$here/harness/Cargo.toml"
-log="$(mktemp)" out="$(mktemp -d)"
-"$work/harness/release/bench-server" >"$log" &
-pid=$!
-trap 'kill $pid 2>/dev/null || true; rm -rf "$log" "$out"' EXIT
-for _ in $(seq 1 50); do grep -q listening "$log" && break; sleep 0.1; done
-endpoint="$(sed -n 's/^listening on //p' "$log")"
+out="$(mktemp -d)" cleanup="$out"
+# shellcheck source=server.sh
+. "$here/server.sh"
+start_bench_server
 instructions() { # calls elements concurrency
   valgrind --tool=callgrind --callgrind-out-file="$out/cg" "$bin" --endpoint "$endpoint" --op "$op" \
     --calls "$1" --elements "$2" --concurrency "$3" --warmup "$3" >/dev/null 2>"$out/vg"

@@ -16,13 +16,10 @@ work="${BENCH_DIR:-$here/target}"
 op="${1:?usage: profile.sh OP [ELEMENTS] [CONCURRENCY] [CALLS]}" elements="${2:-1}" concurrency="${3:-1}" calls="${4:-5000}"
 (cd "$here/ours" && CARGO_PROFILE_RELEASE_STRIP=false CARGO_PROFILE_RELEASE_DEBUG=line-tables-only \
     RUSTFLAGS="-C force-frame-pointers=yes" CARGO_TARGET_DIR="$work/profile-ours" cargo build -q --release)
-CARGO_TARGET_DIR="$work/harness" cargo build -q --release --manifest-path "$here/harness/Cargo.toml"
-log="$(mktemp)" data="$work/perf-$op-$elements-$concurrency.data"
-"$work/harness/release/bench-server" >"$log" &
-server=$!
-trap 'kill $server 2>/dev/null || true; rm -f "$log"' EXIT
-for _ in $(seq 1 50); do grep -q listening "$log" && break; sleep 0.1; done
-endpoint="$(sed -n 's/^listening on //p' "$log")"
+data="$work/perf-$op-$elements-$concurrency.data"
+# shellcheck source=server.sh
+. "$here/server.sh"
+start_bench_server
 perf record -q -e cpu-clock -F 4000 -g -o "$data" -- "$work/profile-ours/release/sfn-bench-ours" \
     --endpoint "$endpoint" --op "$op" --elements "$elements" --concurrency "$concurrency" --calls "$calls" --warmup "$concurrency"
 echo "## self time (% of the client's samples)"
